@@ -1,6 +1,38 @@
 package io.profilebridge;
 
+import java.util.Optional;
+
+import org.apache.camel.main.Main;
+
+/**
+ * Entry point. {@code simulate} and {@code check} are commands of their own; anything else runs the bridge as a
+ * Camel Main process that reads {@code config/application.properties} (plus {@code application-<profile>.properties}
+ * for {@code CAMEL_MAIN_PROFILE}) and loads {@code routes/*.camel.yaml}.
+ */
 public final class ProfileBridge {
-    public static void main(String[] args) {
+
+    private ProfileBridge() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        createMain().run(args);
+    }
+
+    public static Main createMain() {
+        Main main = new Main();
+        main.setPropertyPlaceholderLocations(propertyLocations(profile()));
+        main.configure().addConfiguration(BridgeConfiguration.class);
+        return main;
+    }
+
+    /** Camel Main looks for profile files on the classpath only; ours live in config/ beside the jar. */
+    static String propertyLocations(Optional<String> profile) {
+        String base = "file:config/application.properties";
+        return profile.map(p -> "file:config/application-" + p + ".properties;optional=true," + base).orElse(base);
+    }
+
+    private static Optional<String> profile() {
+        String value = System.getProperty("camel.main.profile", System.getenv("CAMEL_MAIN_PROFILE"));
+        return Optional.ofNullable(value).map(String::trim).filter(p -> !p.isEmpty());
     }
 }

@@ -1,0 +1,105 @@
+package io.profilebridge;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiCallRoutes;
+import io.profilebridge.api.ApiCredentials;
+import io.profilebridge.delivery.DeliverJobRoute;
+import io.profilebridge.intake.AcceptRequestRoute;
+import io.profilebridge.intake.RequestAcceptance;
+import io.profilebridge.intake.RequestReader;
+import io.profilebridge.intake.RequestRules;
+import io.profilebridge.job.JobLifecycle;
+import io.profilebridge.job.JobRoutes;
+import io.profilebridge.job.JobSchedule;
+import io.profilebridge.job.JobStore;
+import io.profilebridge.job.JobStoreDataSource;
+import io.profilebridge.openprospect.OpenProspectRoutes;
+import io.profilebridge.orbit.OrbitRoutes;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the bridge's parts from its properties and binds them, with the Java routes, into the registry,
+ * where Camel Main picks the routes up next to the YAML ones.
+ */
+public class BridgeConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        BridgeSettings settings = new BridgeSettings(context);
+
+        Path data = Path.of(settings.text("bridge.data", "data"));
+        Files.createDirectories(data);
+        String url = settings.text("bridge.store.url", JobStoreDataSource.defaultUrl(data));
+        HikariDataSource dataSource = JobStoreDataSource.open(url, settings.text("bridge.store.user", ""),
+                settings.text("bridge.store.password", ""), settings.integer("bridge.store.pool-size", 10));
+        context.addService(new ClosingService(dataSource));
+        context.getRegistry().bind("jobStoreDataSource", dataSource);
+
+        String instanceId = settings.text("bridge.instance-id", ManagementFactory.getRuntimeMXBean().getName());
+        JobStore store = new JobStore(dataSource, instanceId, Clock.systemUTC());
+        JobSchedule schedule = new JobSchedule(
+                settings.number("bridge.poll.first-delay-ms", 2000),
+                settings.decimal("bridge.poll.backoff-factor", 1.5),
+                settings.number("bridge.poll.max-interval-ms", 30000),
+                settings.number("bridge.retry.base-delay-ms", 1000),
+                settings.number("bridge.retry.max-delay-ms", 60000),
+                settings.integer("bridge.retry.max-attempts", 10),
+                settings.number("bridge.retry.hold-interval-ms", 60000),
+                settings.number("bridge.retry.max-age-ms", 86_400_000),
+                settings.number("bridge.poll.lease-ms", 120000));
+        JobLifecycle lifecycle = new JobLifecycle(schedule, new JobLifecycle.RemoteFailureRetries(
+                settings.flag("bridge.retry.remote-failures", false),
+                settings.integer("bridge.retry.remote-failures-max", 1)), store);
+        context.getRegistry().bind("jobStore", store);
+        context.getRegistry().bind("jobLifecycle", lifecycle);
+
+        ApiCredentials credentials = new ApiCredentials()
+                .with(Api.OPENPROSPECT, settings.text("openprospect.api-key", null))
+                .with(Api.ORBIT, settings.text("orbit.api-key", null));
+        for (Api api : Api.values()) {
+            if (!credentials.has(api)) {
+                LOG.warn("No {} API key is configured ({}.api-key): its requests are held, not sent, until one is",
+                        api, api);
+            }
+        }
+
+        RequestRules rules = (api, body) -> List.of();
+        RequestReader reader = new RequestReader(settings.number("bridge.request.max-bytes", 1_048_576), rules);
+        RequestAcceptance acceptance = new RequestAcceptance(reader, store);
+
+        context.getRegistry().bind("acceptRequestRoute", new AcceptRequestRoute(acceptance));
+        context.getRegistry().bind("jobRoutes", new JobRoutes(store, settings.integer("bridge.poll.batch-size", 100),
+                settings.integer("bridge.poll.concurrency", 16), schedule.leaseMs()));
+        context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes());
+        context.getRegistry().bind("openProspectRoutes", new OpenProspectRoutes(credentials, lifecycle));
+        context.getRegistry().bind("orbitRoutes", new OrbitRoutes(credentials, lifecycle));
+        context.getRegistry().bind("deliverJobRoute", new DeliverJobRoute(lifecycle));
+    }
+
+    /** Closes the connection pool when Camel stops, after the routes that use it. */
+    private static final class ClosingService extends ServiceSupport {
+        private final AutoCloseable resource;
+
+        ClosingService(AutoCloseable resource) {
+            this.resource = resource;
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            resource.close();
+        }
+    }
+}

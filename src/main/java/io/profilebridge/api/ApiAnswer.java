@@ -1,0 +1,118 @@
+package io.profilebridge.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.Json;
+import org.apache.camel.Exchange;
+
+/**
+ * What one HTTP call to an API gave back: a status and body, or the transport failure that took its place.
+ * Read off the exchange right after the camel-http step (which runs with throwExceptionOnFailure=false).
+ */
+public record ApiAnswer(int httpStatus, JsonNode body, Duration retryAfter, Long creditsRemaining,
+        Exception transportFailure) {
+
+    /** The code of the answer the bridge gives itself when an API has no key configured. */
+    public static final String API_KEY_MISSING = "api_key_missing";
+
+    public static ApiAnswer from(Exchange exchange) {
+        if (ApiRequest.keyWasMissing(exchange)) {
+            var body = Json.object().put("code", API_KEY_MISSING)
+                    .put("message", "no API key is configured for this API; the request is held until one is");
+            return new ApiAnswer(0, body, null, null, null);
+        }
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (failure == null) {
+            failure = exchange.getException();
+        }
+        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        if (failure != null || status == null) {
+            exchange.setException(null);
+            return new ApiAnswer(0, null, null, null,
+                    failure != null ? failure : new IllegalStateException("no HTTP answer"));
+        }
+        String text = exchange.getMessage().getBody(String.class);
+        return new ApiAnswer(status, Json.parseLenient(text),
+                parseRetryAfter(exchange.getMessage().getHeader("Retry-After", String.class), Instant.now()),
+                parseLong(exchange.getMessage().getHeader("X-Developer-API-Credits-Remaining", String.class)),
+                null);
+    }
+
+    public boolean isSuccess() {
+        return httpStatus >= 200 && httpStatus < 300;
+    }
+
+    public boolean isKeyMissing() {
+        return httpStatus == 0 && transportFailure == null;
+    }
+
+    public boolean isTransportFailure() {
+        return transportFailure != null;
+    }
+
+    /** The API's own error code and message: OpenProspect puts them at the top, Orbit under {@code error}. */
+    public ApiError error() {
+        if (isTransportFailure()) {
+            return ApiError.of("transport_error", describe(transportFailure));
+        }
+        JsonNode source = body != null && body.has("error") && body.get("error").isObject() ? body.get("error") : body;
+        String code = firstText(source, "error_code", "code");
+        String message = firstText(source, "error_message", "message", "detail");
+        if (code == null) {
+            code = "http_" + httpStatus;
+        }
+        if (message == null) {
+            message = body != null && body.isTextual() ? body.asText() : "HTTP " + httpStatus;
+        }
+        return new ApiError(code, message, httpStatus == 0 ? null : httpStatus);
+    }
+
+    static Duration parseRetryAfter(String value, Instant now) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String trimmed = value.trim();
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(trimmed)));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant when = ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Duration wait = Duration.between(now, when);
+                return wait.isNegative() ? Duration.ZERO : wait;
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
+        }
+    }
+
+    private static Long parseLong(String value) {
+        try {
+            return value == null ? null : Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String firstText(JsonNode node, String... fields) {
+        if (node == null || !node.isObject()) {
+            return null;
+        }
+        for (String field : fields) {
+            JsonNode value = node.get(field);
+            if (value != null && !value.isNull()) {
+                return value.isTextual() ? value.asText() : value.toString();
+            }
+        }
+        return null;
+    }
+
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

@@ -1,0 +1,31 @@
+package io.profilebridge.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.profilebridge.Json;
+
+/** The {@code error} member of a result document: the API's own code where it gave one. */
+public record ApiError(String code, String message, Integer httpStatus) {
+
+    public static ApiError of(String code, String message) {
+        return new ApiError(code, message, null);
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode node = Json.object();
+        node.put("code", code);
+        node.put("message", message);
+        if (httpStatus != null) {
+            node.put("httpStatus", httpStatus);
+        }
+        return node;
+    }
+
+    public static ApiError fromJson(String json) {
+        var node = Json.parseStored(json);
+        if (node == null) {
+            return null;
+        }
+        return new ApiError(Json.text(node, "code"), Json.text(node, "message"),
+                node.hasNonNull("httpStatus") ? node.get("httpStatus").asInt() : null);
+    }
+}

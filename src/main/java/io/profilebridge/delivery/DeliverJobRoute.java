@@ -1,0 +1,49 @@
+package io.profilebridge.delivery;
+
+import io.profilebridge.job.Job;
+import io.profilebridge.job.JobLifecycle;
+import io.profilebridge.job.JobRoutes;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * {@code direct:deliver-job}: hands a job's decided result to {@code direct:deliver-result} and marks the job
+ * final only once that succeeded. A destination that refuses (unwritable outbox, broker down) keeps the job
+ * pending, to be delivered again later; the result is stored in the job, so nothing is lost.
+ */
+public class DeliverJobRoute extends RouteBuilder {
+
+    private final JobLifecycle lifecycle;
+
+    public DeliverJobRoute(JobLifecycle lifecycle) {
+        this.lifecycle = lifecycle;
+    }
+
+    @Override
+    public void configure() {
+        from("direct:deliver-job").routeId("deliver-job")
+                .process(this::describeResult)
+                .doTry()
+                    .to("direct:deliver-result")
+                    .process(exchange -> lifecycle.delivered(job(exchange)))
+                .doCatch(Exception.class)
+                    .process(this::deliveryFailed)
+                .end();
+    }
+
+    private void describeResult(Exchange exchange) {
+        Job job = job(exchange);
+        ResultHeaders.apply(exchange.getMessage(), job.api().id(), job.outcome(), job.idempotencyKey(), job.source(),
+                job.id(), job.result());
+    }
+
+    private void deliveryFailed(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        log.warn("Result of {} could not be delivered, will retry: {}", job(exchange), cause.getMessage());
+        lifecycle.deliveryFailed(job(exchange), cause);
+    }
+
+    private static Job job(Exchange exchange) {
+        return exchange.getProperty(JobRoutes.JOB, Job.class);
+    }
+}

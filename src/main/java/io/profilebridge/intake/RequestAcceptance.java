@@ -1,0 +1,111 @@
+package io.profilebridge.intake;
+
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.Json;
+import io.profilebridge.api.ApiError;
+import io.profilebridge.delivery.ResultHeaders;
+import io.profilebridge.job.IdempotencyKeys;
+import io.profilebridge.job.Job;
+import io.profilebridge.job.JobState;
+import io.profilebridge.job.JobStore;
+import io.profilebridge.job.RequestSource;
+import io.profilebridge.job.ResultDocument;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts one incoming request: reads it, and either records its job (committed before this returns, so the
+ * source may be acknowledged) or turns it into a failed result for {@code direct:deliver-result}.
+ * Sets {@link #VERDICT}: {@code done} when a job is recorded (or already was), {@code failed} when rejected.
+ */
+public class RequestAcceptance {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestAcceptance.class);
+
+    /** Header: where the inbox file goes after intake, {@code .done} or {@code .failed}. */
+    public static final String VERDICT = "bridgeVerdict";
+    /** Header set by the intake routes: the API of the inbox folder, or the JMS {@code api} property. */
+    public static final String API_HINT = "bridgeApi";
+    /** Exchange property holding the failed result of a rejected request, delivered on a copy of the exchange. */
+    public static final String REJECTION = "bridgeRejection";
+    /** JMS string property carrying an explicit key (JMS names cannot carry a dash). */
+    public static final String KEY_PROPERTY = "idempotencyKey";
+
+    private final RequestReader reader;
+    private final JobStore store;
+
+    public RequestAcceptance(RequestReader reader, JobStore store) {
+        this.reader = reader;
+        this.store = store;
+    }
+
+    public void accept(Exchange exchange) {
+        Message in = exchange.getMessage();
+        RequestSource source = sourceOf(in);
+        Long length = in.getHeader(Exchange.FILE_LENGTH, Long.class);
+        byte[] content = length != null && length > reader.maxBytes() ? null : in.getBody(byte[].class);
+        long size = length != null ? length : content == null ? 0 : content.length;
+        ReadRequest read = reader.read(content, size, in.getHeader(API_HINT, String.class),
+                in.getHeader(KEY_PROPERTY, String.class), source);
+
+        if (read instanceof ReadRequest.Valid valid) {
+            record(exchange, valid);
+        } else {
+            ReadRequest.Rejected rejected = (ReadRequest.Rejected) read;
+            LOG.warn("Rejected {}: {}: {}", source.displayName(), rejected.error().code(), rejected.error().message());
+            rejectWith(exchange, rejected.api(), rejected.idempotencyKey(), rejected.body(), source, rejected.error());
+        }
+    }
+
+    private void record(Exchange exchange, ReadRequest.Valid valid) {
+        String body = valid.body().toString();
+        Job job = new Job(UUID.randomUUID().toString(), valid.api(), valid.idempotencyKey(), JobState.RECEIVED, body,
+                IdempotencyKeys.bodyHash(valid.body()), valid.source(), store.now());
+        job.nextAttemptAt(store.now());
+        JobStore.Registration registration = store.register(job);
+        Job recorded = registration.job();
+        if (registration.created()) {
+            LOG.info("Accepted {} as {} job {}", valid.source().displayName(), valid.api(), valid.idempotencyKey());
+        } else if (!recorded.bodyHash().equals(job.bodyHash())) {
+            rejectWith(exchange, valid.api().id(), null, valid.body(), valid.source(), ApiError.of("idempotency_key_reused",
+                    "idempotencyKey \"" + valid.idempotencyKey() + "\" already belongs to a request with another body"));
+            return;
+        } else {
+            LOG.info("{} repeats job {} ({}); nothing new is started", valid.source().displayName(),
+                    recorded.idempotencyKey(), recorded.state());
+        }
+        exchange.getMessage().setHeader(VERDICT, "done");
+    }
+
+    private void rejectWith(Exchange exchange, String api, String key, JsonNode body, RequestSource source,
+            ApiError error) {
+        String result = Json.write(ResultDocument.rejected(api, key, body, source, error));
+        exchange.setProperty(REJECTION, new Rejection(api, key, source, result));
+        exchange.getMessage().setHeader(VERDICT, "failed");
+    }
+
+    /** A rejected request's failed result, waiting to be delivered. */
+    public record Rejection(String api, String idempotencyKey, RequestSource source, String resultJson) {
+    }
+
+    /** Turns the exchange copy that delivers a rejection into a result message for {@code direct:deliver-result}. */
+    public void describeRejection(Exchange exchange) {
+        Rejection rejection = exchange.getProperty(REJECTION, Rejection.class);
+        ResultHeaders.apply(exchange.getMessage(), rejection.api(), ResultDocument.FAILED, rejection.idempotencyKey(),
+                rejection.source(), "rejected-" + rejection.source().identity(), rejection.resultJson());
+    }
+
+    static RequestSource sourceOf(Message in) {
+        String fileName = in.getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        if (fileName != null) {
+            return RequestSource.file(fileName);
+        }
+        Object replyTo = in.getHeader("JMSReplyTo");
+        return RequestSource.jms(in.getHeader("JMSMessageID", String.class),
+                in.getHeader("JMSCorrelationID", String.class), replyTo == null ? null : replyTo.toString());
+    }
+}

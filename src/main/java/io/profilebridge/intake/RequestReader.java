@@ -1,0 +1,137 @@
+package io.profilebridge.intake;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.profilebridge.Json;
+import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiError;
+import io.profilebridge.job.IdempotencyKeys;
+import io.profilebridge.job.RequestSource;
+
+/**
+ * Turns the raw bytes of a file or JMS message into a {@link ReadRequest}: checks size, encoding and JSON,
+ * unwraps the envelope form ({@code {"api", "idempotencyKey", "request"}}), applies the API's rules and settles
+ * the idempotency key (explicit key, else Orbit's own {@code requestId}, else derived).
+ */
+public class RequestReader {
+
+    private final long maxBytes;
+    private final RequestRules rules;
+
+    public RequestReader(long maxBytes, RequestRules rules) {
+        this.maxBytes = maxBytes;
+        this.rules = rules;
+    }
+
+    /**
+     * @param content     the raw request, or null when {@code size} already exceeds the limit (it is not read)
+     * @param apiHint     the API named by the inbox folder or the JMS {@code api} property, may be null
+     * @param explicitKey a key from the JMS {@code idempotencyKey} property, may be null
+     */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    public ReadRequest read(byte[] content, long size, String apiHint, String explicitKey, RequestSource source) {
+        String api = apiHint;
+        if (size > maxBytes || content == null) {
+            return reject(api, null, source, "request_too_large",
+                    "the request has " + size + " bytes; at most " + maxBytes + " are accepted (bridge.request.max-bytes)");
+        }
+        if (content.length == 0) {
+            return reject(api, null, source, "request_empty", "the request is empty; a JSON object is expected");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(content)).toString();
+        } catch (CharacterCodingException e) {
+            return reject(api, null, source, "request_not_utf8", "the request is not UTF-8 text");
+        }
+        JsonNode parsed;
+        try {
+            parsed = Json.parse(text);
+        } catch (StreamConstraintsException e) {
+            return reject(api, null, source, "request_too_deep",
+                    "the request nests deeper than " + Json.MAX_NESTING_DEPTH + " levels");
+        } catch (JsonProcessingException e) {
+            return reject(api, null, source, "request_not_json", "the request is not JSON: " + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+        }
+        if (parsed == null || !parsed.isObject()) {
+            return reject(api, null, source, "request_not_object",
+                    "the request is JSON but not an object (found " + (parsed == null ? "nothing" : parsed.getNodeType()) + ")");
+        }
+        ObjectNode body = (ObjectNode) parsed;
+        String key = explicitKey;
+        if (isEnvelope(body)) {
+            String envelopeApi = Json.text(body, "api");
+            if (api != null && !api.equals(envelopeApi)) {
+                return reject(api, body, source, "envelope_api_mismatch", "the envelope says api \"" + envelopeApi
+                        + "\" but it arrived for \"" + api + "\"");
+            }
+            api = envelopeApi;
+            JsonNode envelopeKey = body.get("idempotencyKey");
+            if (envelopeKey != null && !envelopeKey.isNull()) {
+                if (!envelopeKey.isTextual() || envelopeKey.asText().isBlank()) {
+                    return reject(api, body, source, "envelope_key_invalid",
+                            "idempotencyKey: must be a non-empty string when present");
+                }
+                key = envelopeKey.asText();
+            }
+            JsonNode request = body.get("request");
+            if (!request.isObject()) {
+                return reject(api, body, source, "envelope_request_invalid", "request: must be a JSON object");
+            }
+            body = (ObjectNode) request;
+        }
+        Optional<Api> known = Api.of(api);
+        if (known.isEmpty()) {
+            return reject(api == null ? "unknown" : api, body, source, "api_unknown", api == null
+                    ? "no api given: drop the file into inbox/openprospect or inbox/orbit, or use an envelope with \"api\""
+                    : "api: \"" + api + "\" is not one of openprospect, orbit");
+        }
+        List<ApiError> violations = rules.violations(known.get(), body);
+        if (!violations.isEmpty()) {
+            return reject(api, body, source, violations.get(0).code(), violations.stream()
+                    .map(ApiError::message).collect(Collectors.joining("; ")));
+        }
+        return settleKey(known.get(), body, key, source);
+    }
+
+    private ReadRequest settleKey(Api api, ObjectNode body, String explicitKey, RequestSource source) {
+        if (api == Api.ORBIT) {
+            String requestId = Json.text(body, "requestId");
+            if (requestId != null && explicitKey != null && !requestId.equals(explicitKey)) {
+                return reject(api.id(), body, source, "idempotency_key_mismatch",
+                        "requestId \"" + requestId + "\" and idempotencyKey \"" + explicitKey + "\" differ; send one key");
+            }
+            String key = requestId != null ? requestId
+                    : explicitKey != null ? explicitKey : IdempotencyKeys.derive(api, source, body);
+            ObjectNode sent = body.deepCopy();
+            sent.put("requestId", key);
+            return new ReadRequest.Valid(api, sent, key, source);
+        }
+        String key = explicitKey != null ? explicitKey : IdempotencyKeys.derive(api, source, body);
+        return new ReadRequest.Valid(api, body, key, source);
+    }
+
+    /** The envelope has an {@code api} string and a {@code request}; neither API's body has both fields. */
+    static boolean isEnvelope(ObjectNode body) {
+        return body.has("request") && body.has("api") && body.get("api").isTextual();
+    }
+
+    private static ReadRequest reject(String api, JsonNode body, RequestSource source, String code, String message) {
+        return new ReadRequest.Rejected(api == null ? "unknown" : api, body, null, source, ApiError.of(code, message));
+    }
+}

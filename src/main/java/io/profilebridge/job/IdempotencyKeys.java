@@ -1,0 +1,52 @@
+package io.profilebridge.job;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.Json;
+import io.profilebridge.api.Api;
+
+/**
+ * Derives the one key of a logical request when no explicit key came with it. The key is a pure function of
+ * the API, the source's identity and the canonical body, so a re-dropped file, a JMS redelivery or a restart
+ * after a crash all arrive at the same key, and the remote side never starts a second run.
+ */
+public final class IdempotencyKeys {
+
+    private IdempotencyKeys() {
+    }
+
+    public static String derive(Api api, RequestSource source, JsonNode body) {
+        return uuidOf(api.id() + "\n" + source.identity() + "\n" + Json.canonical(body));
+    }
+
+    /** The key for the n-th deliberate retry of a request whose previous key is spent (FAILED, refunded). */
+    public static String retryKey(String spentKey, int generation) {
+        return uuidOf(spentKey + "\nretry\n" + generation);
+    }
+
+    public static String bodyHash(JsonNode body) {
+        return HexFormat.of().formatHex(sha256(Json.canonical(body)));
+    }
+
+    /** A name-based UUID (version 8 layout) from SHA-256, so Orbit gets the UUID its docs ask for. */
+    static String uuidOf(String text) {
+        ByteBuffer hash = ByteBuffer.wrap(sha256(text));
+        long high = (hash.getLong() & ~0xF000L) | 0x8000L;
+        long low = (hash.getLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+}

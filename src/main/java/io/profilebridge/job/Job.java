@@ -1,0 +1,86 @@
+package io.profilebridge.job;
+
+import io.profilebridge.api.Api;
+
+/**
+ * One row of the job store: one logical request, from receipt to its delivered result.
+ * Mutable on purpose: a route step changes it, and {@link JobStore#save(Job)} writes it back under its version.
+ */
+public final class Job {
+    private final String id;
+    private final Api api;
+    private String idempotencyKey;
+    private JobState state;
+    private String requestBody;
+    private final String bodyHash;
+    private String remoteId;
+    private int attempts;
+    private int polls;
+    private int keyGeneration;
+    private Long nextAttemptAt;
+    private String lastStatus;
+    private String lastError;
+    private String result;
+    private String outcome;
+    private final RequestSource source;
+    private final long createdAt;
+    private long updatedAt;
+    private Long finishedAt;
+    private int version;
+
+    public Job(String id, Api api, String idempotencyKey, JobState state, String requestBody, String bodyHash,
+            RequestSource source, long createdAt) {
+        this.id = id;
+        this.api = api;
+        this.idempotencyKey = idempotencyKey;
+        this.state = state;
+        this.requestBody = requestBody;
+        this.bodyHash = bodyHash;
+        this.source = source;
+        this.createdAt = createdAt;
+        this.updatedAt = createdAt;
+    }
+
+    public String id() { return id; }
+    public Api api() { return api; }
+    public String idempotencyKey() { return idempotencyKey; }
+    public JobState state() { return state; }
+    public String requestBody() { return requestBody; }
+    public String bodyHash() { return bodyHash; }
+    public String remoteId() { return remoteId; }
+    public int attempts() { return attempts; }
+    public int polls() { return polls; }
+    /** How many times the request was started over with a new key after a remote failure. */
+    public int keyGeneration() { return keyGeneration; }
+    public Long nextAttemptAt() { return nextAttemptAt; }
+    public String lastStatus() { return lastStatus; }
+    public String lastError() { return lastError; }
+    public String result() { return result; }
+    public String outcome() { return outcome; }
+    public RequestSource source() { return source; }
+    public long createdAt() { return createdAt; }
+    public long updatedAt() { return updatedAt; }
+    public Long finishedAt() { return finishedAt; }
+    public int version() { return version; }
+
+    public void idempotencyKey(String value) { this.idempotencyKey = value; }
+    public void state(JobState value) { this.state = value; }
+    public void requestBody(String value) { this.requestBody = value; }
+    public void remoteId(String value) { this.remoteId = value; }
+    public void attempts(int value) { this.attempts = value; }
+    public void polls(int value) { this.polls = value; }
+    public void keyGeneration(int value) { this.keyGeneration = value; }
+    public void nextAttemptAt(Long value) { this.nextAttemptAt = value; }
+    public void lastStatus(String value) { this.lastStatus = value; }
+    public void lastError(String value) { this.lastError = value; }
+    public void result(String value) { this.result = value; }
+    public void outcome(String value) { this.outcome = value; }
+    public void updatedAt(long value) { this.updatedAt = value; }
+    public void finishedAt(Long value) { this.finishedAt = value; }
+    public void version(int value) { this.version = value; }
+
+    @Override
+    public String toString() {
+        return "Job[" + api + " " + idempotencyKey + " " + state + " from " + source.displayName() + "]";
+    }
+}

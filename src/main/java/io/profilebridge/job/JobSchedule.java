@@ -1,0 +1,54 @@
+package io.profilebridge.job;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Every timing decision of the job lifecycle, in one place: when to poll next, how long to back off after a
+ * transient fault, how long to hold a request the API refuses for its key, and when to give up.
+ */
+public record JobSchedule(
+        long firstPollDelayMs,
+        double pollBackoffFactor,
+        long maxPollIntervalMs,
+        long retryBaseDelayMs,
+        long retryMaxDelayMs,
+        int maxAttempts,
+        long holdIntervalMs,
+        long maxAgeMs,
+        long leaseMs) {
+
+    /** Status polls: about 2 s after submission (the docs' interval), then growing per job up to a cap. */
+    public long pollDelay(int pollsSoFar) {
+        double delay = firstPollDelayMs * Math.pow(pollBackoffFactor, Math.max(0, pollsSoFar));
+        return (long) Math.min(maxPollIntervalMs, delay);
+    }
+
+    /** Exponential backoff with full jitter; never earlier than the API's Retry-After. */
+    public long retryDelay(int attempt, Duration retryAfter) {
+        long ceiling = (long) Math.min(retryMaxDelayMs, retryBaseDelayMs * Math.pow(2, Math.max(0, attempt - 1)));
+        long jittered = ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
+        return Math.max(jittered, retryAfterMs(retryAfter));
+    }
+
+    public long rateLimitDelay(Duration retryAfter) {
+        return Math.max(retryAfterMs(retryAfter), retryBaseDelayMs);
+    }
+
+    public long holdDelay(Duration retryAfter) {
+        return Math.max(holdIntervalMs, retryAfterMs(retryAfter));
+    }
+
+    public boolean attemptsExhausted(int attempts) {
+        return attempts >= maxAttempts;
+    }
+
+    public boolean tooOld(long createdAt, long now) {
+        return now - createdAt > maxAgeMs;
+    }
+
+    private static long retryAfterMs(Duration retryAfter) {
+        // a little margin: the API counts from when it answered, we from when we read the answer
+        return retryAfter == null ? 0 : retryAfter.toMillis() + 50;
+    }
+}

@@ -1,0 +1,43 @@
+package io.profilebridge.job;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+
+/** Opens the pooled job-store connection and brings its schema up to date (one migration set, H2 and PostgreSQL). */
+public final class JobStoreDataSource {
+
+    private JobStoreDataSource() {
+    }
+
+    /** The default store: an H2 file under the data folder, kept open until the bridge closes the pool itself. */
+    public static String defaultUrl(Path dataFolder) {
+        return "jdbc:h2:file:" + dataFolder.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    public static HikariDataSource open(String url, String user, String password, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(poolSize);
+        config.setPoolName("job-store");
+        config.setDriverClassName(url.startsWith("jdbc:postgresql:") ? "org.postgresql.Driver" : "org.h2.Driver");
+        HikariDataSource dataSource = new HikariDataSource(config);
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .placeholders(Map.of("text", url.startsWith("jdbc:postgresql:") ? "TEXT" : "CLOB"))
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        return dataSource;
+    }
+}

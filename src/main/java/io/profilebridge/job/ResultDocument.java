@@ -1,0 +1,47 @@
+package io.profilebridge.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.profilebridge.Json;
+import io.profilebridge.api.ApiError;
+
+/** The result document of the contract (section 4): one per accepted or rejected request. */
+public final class ResultDocument {
+
+    public static final String SUCCEEDED = "succeeded";
+    public static final String FAILED = "failed";
+
+    private ResultDocument() {
+    }
+
+    /** A result for a job the store knows; {@code extras} adds the API's own fields (profileId, profiles). */
+    public static ObjectNode of(Job job, String outcome, ApiError error, ObjectNode extras) {
+        ObjectNode doc = base(job.api().id(), outcome, job.idempotencyKey(), job.remoteId(),
+                Json.parseStored(job.lastStatus()), error, Json.parseStored(job.requestBody()), job.source().toJson());
+        doc.put("jobId", job.id());
+        if (extras != null) {
+            doc.setAll(extras);
+        }
+        return doc;
+    }
+
+    /** A result for a request rejected before it became a job (unreadable, invalid, conflicting key). */
+    public static ObjectNode rejected(String api, String idempotencyKey, JsonNode request, RequestSource source,
+            ApiError error) {
+        return base(api, FAILED, idempotencyKey, null, null, error, request, source.toJson());
+    }
+
+    private static ObjectNode base(String api, String outcome, String key, String remoteId, JsonNode status,
+            ApiError error, JsonNode request, ObjectNode source) {
+        ObjectNode doc = Json.object();
+        doc.put("api", api);
+        doc.put("outcome", outcome);
+        doc.put("idempotencyKey", key);
+        doc.put("remoteId", remoteId);
+        doc.set("status", status);
+        doc.set("error", error == null ? null : error.toJson());
+        doc.set("request", request);
+        doc.set("source", source);
+        return doc;
+    }
+}

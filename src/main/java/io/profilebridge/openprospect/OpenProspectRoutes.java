@@ -1,0 +1,109 @@
+package io.profilebridge.openprospect;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.Json;
+import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiAnswer;
+import io.profilebridge.api.ApiCredentials;
+import io.profilebridge.api.ApiError;
+import io.profilebridge.api.ApiRequest;
+import io.profilebridge.job.Job;
+import io.profilebridge.job.JobLifecycle;
+import io.profilebridge.job.JobLifecycle.KeyRenewal;
+import io.profilebridge.job.JobRoutes;
+import io.profilebridge.job.JobState;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * OpenProspect search-profile creation: {@code POST /api/v1/search-profile-creations} with the job's key as
+ * {@code Idempotency-Key}, then {@code GET .../{profile_creation_id}} until SUCCEEDED or FAILED.
+ */
+public class OpenProspectRoutes extends RouteBuilder {
+
+    static final String CREATIONS = "/api/v1/search-profile-creations";
+
+    private final ApiCredentials credentials;
+    private final JobLifecycle lifecycle;
+
+    public OpenProspectRoutes(ApiCredentials credentials, JobLifecycle lifecycle) {
+        this.credentials = credentials;
+        this.lifecycle = lifecycle;
+    }
+
+    @Override
+    public void configure() {
+        from("direct:submit-openprospect").routeId("submit-openprospect")
+                .process(this::prepareCreate)
+                .to("direct:call-openprospect")
+                .process(this::onCreateAnswer);
+
+        from("direct:poll-openprospect").routeId("poll-openprospect")
+                .process(this::prepareStatusRead)
+                .to("direct:call-openprospect")
+                .process(this::onStatusAnswer);
+    }
+
+    private void prepareCreate(Exchange exchange) {
+        Job job = job(exchange);
+        ApiRequest.prepare(exchange, credentials, Api.OPENPROSPECT, "POST", CREATIONS, job.requestBody(),
+                Map.of("Idempotency-Key", job.idempotencyKey()));
+    }
+
+    private void onCreateAnswer(Exchange exchange) {
+        Job job = job(exchange);
+        ApiAnswer answer = ApiAnswer.from(exchange);
+        String creationId = answer.isSuccess() ? Json.text(answer.body(), "profile_creation_id") : null;
+        if (creationId != null) {
+            lifecycle.accepted(job, creationId, answer.body());
+            onStatus(job, answer);
+        } else if (answer.isSuccess()) {
+            lifecycle.failed(job, new ApiError("unexpected_answer",
+                    "the create answer has no profile_creation_id", answer.httpStatus()));
+        } else {
+            lifecycle.fault(job, answer, KeyRenewal.HEADER_ONLY);
+        }
+    }
+
+    private void prepareStatusRead(Exchange exchange) {
+        Job job = job(exchange);
+        ApiRequest.prepare(exchange, credentials, Api.OPENPROSPECT, "GET", CREATIONS + "/" + job.remoteId(), null,
+                Map.of());
+    }
+
+    private void onStatusAnswer(Exchange exchange) {
+        Job job = job(exchange);
+        ApiAnswer answer = ApiAnswer.from(exchange);
+        if (!answer.isSuccess()) {
+            lifecycle.fault(job, answer, KeyRenewal.HEADER_ONLY);
+            return;
+        }
+        onStatus(job, answer);
+        if (job.state() == JobState.SUBMITTED
+                || job.state() == JobState.POLLING) {
+            lifecycle.stillRunning(job, answer.body(), answer.retryAfter());
+        }
+    }
+
+    /** SUCCEEDED and FAILED end the run; PENDING, RUNNING and anything unknown mean "poll again". */
+    private void onStatus(Job job, ApiAnswer answer) {
+        JsonNode status = answer.body();
+        String state = Json.text(status, "status");
+        if ("SUCCEEDED".equals(state)) {
+            job.lastStatus(status.toString());
+            lifecycle.succeeded(job, Json.object().put("profileId", Json.text(status, "profile_id")));
+        } else if ("FAILED".equals(state)) {
+            job.lastStatus(status.toString());
+            String code = Json.text(status, "error_code");
+            String message = Json.text(status, "error_message");
+            lifecycle.remoteRunFailed(job, new ApiError(code == null ? "remote_failed" : code,
+                    message == null ? "profile creation FAILED" : message, null), KeyRenewal.HEADER_ONLY);
+        }
+    }
+
+    private static Job job(Exchange exchange) {
+        return exchange.getProperty(JobRoutes.JOB, Job.class);
+    }
+}

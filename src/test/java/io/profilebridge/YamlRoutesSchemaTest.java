@@ -1,0 +1,65 @@
+package io.profilebridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import org.apache.camel.dsl.yaml.YamlRoutesBuilderLoader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/** Every YAML route validates against the YAML DSL schema that ships inside camel-yaml-dsl, and follows our layout. */
+class YamlRoutesSchemaTest {
+
+    private static JsonSchema schema;
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @BeforeAll
+    static void loadSchema() throws IOException {
+        try (InputStream in = YamlRoutesBuilderLoader.class.getClassLoader().getResourceAsStream("schema/camelYamlDsl.json")) {
+            assertThat(in).as("schema/camelYamlDsl.json in camel-yaml-dsl").isNotNull();
+            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(in);
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyRouteFileIsValid() throws IOException {
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(Path.of("routes"))) {
+            files = listing.filter(p -> p.toString().endsWith(".camel.yaml")).sorted().toList();
+        }
+        assertThat(files).isNotEmpty();
+        return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
+            JsonNode routes = YAML.readTree(file.toFile());
+            Set<ValidationMessage> errors = schema.validate(routes);
+            assertThat(errors).as("schema errors in " + file).isEmpty();
+
+            String expectedId = file.getFileName().toString().replace(".camel.yaml", "");
+            assertThat(routes.isArray()).as("list form").isTrue();
+            assertThat(routes).hasSize(1);
+            assertThat(routes.get(0).path("route").path("id").asText()).as("route id = file name").isEqualTo(expectedId);
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> aBrokenRouteIsCaught() {
+        return Stream.of(DynamicTest.dynamicTest("unknown step", () -> {
+            JsonNode broken = YAML.readTree("- route:\n    id: x\n    from:\n      uri: direct:x\n      steps:\n        - tooo: direct:y\n");
+            assertThat(schema.validate(broken)).isNotEmpty();
+        }));
+    }
+}

@@ -1,0 +1,44 @@
+package io.profilebridge.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.UUID;
+
+import io.profilebridge.Json;
+import io.profilebridge.api.Api;
+import org.junit.jupiter.api.Test;
+
+class IdempotencyKeysTest {
+
+    @Test
+    void theSameRequestAlwaysGetsTheSameKeyWhateverTheFieldOrder() throws Exception {
+        var a = Json.parse("{\"b\": 1, \"a\": {\"y\": [1, 2], \"x\": true}}");
+        var b = Json.parse("{\"a\": {\"x\": true, \"y\": [1, 2]}, \"b\": 1}");
+        RequestSource file = RequestSource.file("x.json");
+        assertThat(IdempotencyKeys.derive(Api.ORBIT, file, a)).isEqualTo(IdempotencyKeys.derive(Api.ORBIT, file, b));
+    }
+
+    @Test
+    void apiSourceAndBodyEachChangeTheKey() throws Exception {
+        var body = Json.parse("{\"a\": 1}");
+        String key = IdempotencyKeys.derive(Api.ORBIT, RequestSource.file("x.json"), body);
+        assertThat(IdempotencyKeys.derive(Api.OPENPROSPECT, RequestSource.file("x.json"), body)).isNotEqualTo(key);
+        assertThat(IdempotencyKeys.derive(Api.ORBIT, RequestSource.file("y.json"), body)).isNotEqualTo(key);
+        assertThat(IdempotencyKeys.derive(Api.ORBIT, RequestSource.file("x.json"), Json.parse("{\"a\": 2}"))).isNotEqualTo(key);
+        assertThat(IdempotencyKeys.derive(Api.ORBIT, RequestSource.jms("m1", null, null), body)).isNotEqualTo(key);
+    }
+
+    @Test
+    void keysAreUuidsAndRetryKeysAreNewButStable() {
+        String key = IdempotencyKeys.uuidOf("anything");
+        assertThat(UUID.fromString(key).toString()).isEqualTo(key);
+        assertThat(IdempotencyKeys.retryKey(key, 1)).isNotEqualTo(key).isEqualTo(IdempotencyKeys.retryKey(key, 1));
+        assertThat(IdempotencyKeys.retryKey(key, 2)).isNotEqualTo(IdempotencyKeys.retryKey(key, 1));
+    }
+
+    @Test
+    void jmsIdentityIsTheCorrelationIdElseTheMessageId() {
+        assertThat(RequestSource.jms("m1", "c1", null).identity()).isEqualTo("jms:c1");
+        assertThat(RequestSource.jms("m1", null, null).identity()).isEqualTo("jms:m1");
+    }
+}

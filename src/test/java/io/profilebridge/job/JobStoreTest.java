@@ -1,0 +1,136 @@
+package io.profilebridge.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.profilebridge.api.Api;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The job store on the embedded H2 file it uses by default, with its real Flyway migrations. */
+class JobStoreTest {
+
+    @TempDir
+    Path data;
+    HikariDataSource dataSource;
+    JobStore store;
+
+    @BeforeEach
+    void open() {
+        dataSource = JobStoreDataSource.open(JobStoreDataSource.defaultUrl(data), "", "", 4);
+        store = new JobStore(dataSource, "test", Clock.systemUTC());
+    }
+
+    @AfterEach
+    void close() {
+        dataSource.close();
+    }
+
+    private Job newJob(String key, String body) {
+        Job job = new Job(UUID.randomUUID().toString(), Api.OPENPROSPECT, key, JobState.RECEIVED, body, "hash-" + body,
+                RequestSource.file(key + ".json"), store.now());
+        job.nextAttemptAt(store.now());
+        return job;
+    }
+
+    @Test
+    void aSecondRegistrationUnderTheSameKeyFindsTheFirstJob() {
+        Job first = newJob("k1", "{}");
+        assertThat(store.register(first).created()).isTrue();
+        JobStore.Registration again = store.register(newJob("k1", "{}"));
+        assertThat(again.created()).isFalse();
+        assertThat(again.job().id()).isEqualTo(first.id());
+        assertThat(store.list(Api.OPENPROSPECT, null, 0, 10)).hasSize(1);
+    }
+
+    @Test
+    void claimedJobsAreLeasedAndNotClaimedTwice() {
+        for (int i = 0; i < 5; i++) {
+            store.register(newJob("k" + i, "{}"));
+        }
+        List<Job> first = store.claimDue(3, 60_000);
+        List<Job> second = store.claimDue(10, 60_000);
+        assertThat(first).hasSize(3);
+        assertThat(second).hasSize(2);
+        assertThat(store.claimDue(10, 60_000)).isEmpty();
+    }
+
+    @Test
+    void anExpiredLeaseMakesTheJobDueAgain() {
+        store.register(newJob("k", "{}"));
+        assertThat(store.claimDue(10, -1)).hasSize(1);
+        assertThat(store.claimDue(10, 60_000)).hasSize(1);
+    }
+
+    @Test
+    void aStaleCopyCannotOverwriteAJobAnotherClaimerTookOver() {
+        store.register(newJob("k", "{}"));
+        Job stale = store.claimDue(1, -1).get(0);
+        Job current = store.claimDue(1, 60_000).get(0);
+        current.state(JobState.SUBMITTED);
+        assertThat(store.save(current)).isTrue();
+        stale.state(JobState.FAILED);
+        assertThat(store.save(stale)).isFalse();
+        assertThat(store.findById(current.id()).orElseThrow().state()).isEqualTo(JobState.SUBMITTED);
+    }
+
+    @Test
+    void finalJobsAreNeverDue() {
+        Job job = newJob("k", "{}");
+        store.register(job);
+        Job claimed = store.claimDue(1, -1).get(0);
+        claimed.state(JobState.DELIVERED);
+        store.save(claimed);
+        assertThat(store.claimDue(10, 60_000)).isEmpty();
+        assertThat(store.countByApiAndState().get(Api.OPENPROSPECT).get(JobState.DELIVERED)).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentClaimersSplitTheWorkWithoutOverlap() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            store.register(newJob("k" + i, "{}"));
+        }
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        List<String> duplicates = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            futures.add(pool.submit(() -> {
+                start.await();
+                List<Job> batch;
+                while (!(batch = store.claimDue(7, 60_000)).isEmpty()) {
+                    for (Job job : batch) {
+                        if (!seen.add(job.id())) {
+                            synchronized (duplicates) {
+                                duplicates.add(job.id());
+                            }
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        assertThat(duplicates).isEmpty();
+        assertThat(seen).hasSize(200);
+    }
+}
