@@ -1,0 +1,90 @@
+package io.profilebridge.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiError;
+import io.profilebridge.job.RequestSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RequestReaderTest {
+
+    private final RequestReader reader = new RequestReader(1000,
+            (api, body) -> body.has("bad") ? List.of(ApiError.of("some_rule", "bad: is not allowed")) : List.of());
+    private final RequestSource source = RequestSource.file("r.json");
+
+    private ReadRequest read(String text, String apiHint, String key) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return reader.read(bytes, bytes.length, apiHint, key, source);
+    }
+
+    private ApiError rejection(ReadRequest read) {
+        assertThat(read).isInstanceOf(ReadRequest.Rejected.class);
+        return ((ReadRequest.Rejected) read).error();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "''|request_empty",
+            "not json|request_not_json",
+            "[1, 2]|request_not_object",
+            "\"text\"|request_not_object",
+            "{\"a\": 1|request_not_json",
+            "{\"api\": \"nope\", \"request\": {}}|api_unknown",
+            "{\"bad\": true}|some_rule",
+            "{\"api\": \"orbit\", \"request\": 5}|envelope_request_invalid",
+            "{\"api\": \"orbit\", \"idempotencyKey\": 5, \"request\": {}}|envelope_key_invalid"})
+    void badInputIsRejectedWithACodeNamingTheProblem(String text, String code) {
+        assertThat(rejection(read(text, text.contains("\"api\"") ? null : "openprospect", null)).code()).isEqualTo(code);
+    }
+
+    @Test
+    void aBodyWithNoApiIsRejected() {
+        assertThat(rejection(read("{\"email\": \"a@b.c\"}", null, null)).code()).isEqualTo("api_unknown");
+    }
+
+    @Test
+    void invalidUtf8AndHugeAndDeepInputAreRejected() {
+        byte[] latin1 = "{\"n\": \"Müller\"}".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(rejection(reader.read(latin1, latin1.length, "orbit", null, source)).code()).isEqualTo("request_not_utf8");
+        assertThat(rejection(reader.read(null, 5000, "orbit", null, source)).code()).isEqualTo("request_too_large");
+        String deep = "{\"a\":".repeat(100) + "1" + "}".repeat(100);
+        RequestReader roomy = new RequestReader(100_000, (api, body) -> List.of());
+        byte[] bytes = deep.getBytes(StandardCharsets.UTF_8);
+        assertThat(rejection(roomy.read(bytes, bytes.length, "orbit", null, source)).code()).isEqualTo("request_too_deep");
+    }
+
+    @Test
+    void orbitGetsItsKeyAsRequestIdInTheBody() {
+        var valid = (ReadRequest.Valid) read("{\"email\": \"a@b.c\"}", "orbit", null);
+        assertThat(valid.body().get("requestId").asText()).isEqualTo(valid.idempotencyKey());
+        var explicit = (ReadRequest.Valid) read("{\"email\": \"a@b.c\", \"requestId\": \"mine\"}", "orbit", null);
+        assertThat(explicit.idempotencyKey()).isEqualTo("mine");
+    }
+
+    @Test
+    void anEnvelopeKeyWinsAndItsApiIsUsed() {
+        var valid = (ReadRequest.Valid) read(
+                "{\"api\": \"openprospect\", \"idempotencyKey\": \"k-1\", \"request\": {\"x\": 1}}", null, null);
+        assertThat(valid.api()).isEqualTo(Api.OPENPROSPECT);
+        assertThat(valid.idempotencyKey()).isEqualTo("k-1");
+        assertThat(valid.body().toString()).isEqualTo("{\"x\":1}");
+    }
+
+    @Test
+    void anEnvelopeForTheWrongFolderIsRejected() {
+        assertThat(rejection(read("{\"api\": \"orbit\", \"request\": {}}", "openprospect", null)).code())
+                .isEqualTo("envelope_api_mismatch");
+    }
+
+    @Test
+    void conflictingOrbitKeysAreRejected() {
+        assertThat(rejection(read("{\"email\": \"a@b.c\", \"requestId\": \"a\"}", "orbit", "b")).code())
+                .isEqualTo("idempotency_key_mismatch");
+    }
+}
