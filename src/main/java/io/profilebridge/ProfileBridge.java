@@ -2,6 +2,7 @@ package io.profilebridge;
 
 import java.util.Optional;
 
+import io.profilebridge.jms.JmsConfiguration;
 import org.apache.camel.main.Main;
 
 /**
@@ -21,6 +22,7 @@ public final class ProfileBridge {
     public static Main createMain() {
         Main main = new Main();
         main.setPropertyPlaceholderLocations(propertyLocations(profile()));
+        main.configure().addConfiguration(JmsConfiguration.class);
         main.configure().addConfiguration(BridgeConfiguration.class);
         return main;
     }

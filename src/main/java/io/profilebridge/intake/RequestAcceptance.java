@@ -104,8 +104,22 @@ public class RequestAcceptance {
         if (fileName != null) {
             return RequestSource.file(fileName);
         }
-        Object replyTo = in.getHeader("JMSReplyTo");
         return RequestSource.jms(in.getHeader("JMSMessageID", String.class),
-                in.getHeader("JMSCorrelationID", String.class), replyTo == null ? null : replyTo.toString());
+                in.getHeader("JMSCorrelationID", String.class), replyDestination(in.getHeader("JMSReplyTo")));
+    }
+
+    /** JMSReplyTo as a camel-jms destination name ({@code queue:NAME} or {@code topic:NAME}). */
+    private static String replyDestination(Object replyTo) {
+        try {
+            if (replyTo instanceof jakarta.jms.Queue queue) {
+                return "queue:" + queue.getQueueName();
+            }
+            if (replyTo instanceof jakarta.jms.Topic topic) {
+                return "topic:" + topic.getTopicName();
+            }
+        } catch (jakarta.jms.JMSException e) {
+            throw new IllegalStateException("cannot read the JMSReplyTo destination: " + e.getMessage(), e);
+        }
+        return replyTo == null ? null : "queue:" + replyTo;
     }
 }

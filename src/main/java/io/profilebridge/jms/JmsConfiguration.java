@@ -1,0 +1,60 @@
+package io.profilebridge.jms;
+
+import java.nio.file.Path;
+
+import io.profilebridge.BridgeSettings;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connects the {@code jms} component to the ESB broker ({@code bridge.jms.broker-url}), or starts the embedded
+ * Artemis broker first when none is given. With {@code bridge.jms.enabled=false} nothing here runs and the JMS
+ * routes stay stopped.
+ */
+public class JmsConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JmsConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        BridgeSettings settings = new BridgeSettings(context);
+        if (!settings.flag("bridge.jms.enabled", true)) {
+            LOG.info("JMS is off (bridge.jms.enabled=false): requests come from the inbox only");
+            return;
+        }
+        String brokerUrl = settings.text("bridge.jms.broker-url", "");
+        if (brokerUrl.isEmpty()) {
+            brokerUrl = settings.text("bridge.jms.embedded-url", "tcp://127.0.0.1:61616");
+            Path folder = Path.of(settings.text("bridge.data", "data")).resolve("artemis");
+            EmbeddedBroker broker = EmbeddedBroker.start(folder, brokerUrl,
+                    settings.integer("bridge.jms.max-delivery-attempts", 5));
+            // stopped after the routes and the connection factory, so in-flight sends can finish
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() throws Exception {
+                    broker.close();
+                }
+            });
+            LOG.info("Embedded Artemis broker listening on {} (journal in {})", brokerUrl, folder);
+        } else {
+            LOG.info("Using the JMS broker at {}", brokerUrl);
+        }
+        ActiveMQConnectionFactory connectionFactory = new ActiveMQConnectionFactory(brokerUrl,
+                settings.optional("bridge.jms.user").orElse(null), settings.optional("bridge.jms.password").orElse(null));
+        // keep retrying the broker instead of failing the route when it is briefly away
+        connectionFactory.setReconnectAttempts(-1);
+        connectionFactory.setRetryInterval(1000);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                connectionFactory.close();
+            }
+        });
+        context.getComponent("jms", JmsComponent.class).setConnectionFactory(connectionFactory);
+    }
+}
