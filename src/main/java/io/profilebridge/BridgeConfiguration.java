@@ -21,6 +21,7 @@ import io.profilebridge.job.JobSchedule;
 import io.profilebridge.job.JobStore;
 import io.profilebridge.job.JobStoreDataSource;
 import io.profilebridge.openprospect.OpenProspectRoutes;
+import io.profilebridge.orbit.OrbitRateLimits;
 import io.profilebridge.orbit.OrbitRoutes;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -85,7 +86,9 @@ public class BridgeConfiguration implements CamelConfiguration {
                 settings.integer("bridge.poll.concurrency", 16), schedule.leaseMs()));
         context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes());
         context.getRegistry().bind("openProspectRoutes", new OpenProspectRoutes(credentials, lifecycle));
-        context.getRegistry().bind("orbitRoutes", new OrbitRoutes(credentials, lifecycle));
+        context.getRegistry().bind("orbitRoutes", new OrbitRoutes(credentials, lifecycle, new OrbitRateLimits(
+                settings.decimal("bridge.orbit.start-rate", 5), settings.integer("bridge.orbit.start-burst", 20),
+                settings.decimal("bridge.orbit.read-rate", 20), settings.integer("bridge.orbit.read-burst", 40))));
         context.getRegistry().bind("deliverJobRoute", new DeliverJobRoute(lifecycle));
     }
 

@@ -132,6 +132,11 @@ public class JobLifecycle {
         }
     }
 
+    /** Nothing was sent (a client-side rate limit): the same step is due again once the wait is over. */
+    public void waitFor(Job job, long waitMs) {
+        job.nextAttemptAt(store.now() + waitMs);
+    }
+
     /** Hold a request whose API has no key configured: nothing fails, it is tried again slowly. */
     public void hold(Job job, ApiError reason) {
         job.lastError(reason.toJson().toString());

@@ -43,23 +43,29 @@ public class OrbitRoutes extends RouteBuilder {
 
     private final ApiCredentials credentials;
     private final JobLifecycle lifecycle;
+    private final OrbitRateLimits limits;
 
-    public OrbitRoutes(ApiCredentials credentials, JobLifecycle lifecycle) {
+    public OrbitRoutes(ApiCredentials credentials, JobLifecycle lifecycle, OrbitRateLimits limits) {
         this.credentials = credentials;
         this.lifecycle = lifecycle;
+        this.limits = limits;
     }
 
     @Override
     public void configure() {
         from("direct:submit-orbit").routeId("submit-orbit")
-                .process(this::prepareStart)
-                .to("direct:call-orbit")
-                .process(this::onStartAnswer);
+                .filter(exchange -> tokenOrWait(exchange, limits.takeStart()))
+                    .process(this::prepareStart)
+                    .to("direct:call-orbit")
+                    .process(this::onStartAnswer)
+                .end();
 
         from("direct:poll-orbit").routeId("poll-orbit")
-                .process(this::prepareStatusRead)
-                .to("direct:call-orbit")
-                .process(this::onStatusAnswer);
+                .filter(exchange -> tokenOrWait(exchange, limits.takeRead()))
+                    .process(this::prepareStatusRead)
+                    .to("direct:call-orbit")
+                    .process(this::onStatusAnswer)
+                .end();
 
         from("direct:read-outputs-orbit").routeId("read-outputs-orbit")
                 .process(this::listProfilesToRead)
@@ -147,6 +153,11 @@ public class OrbitRoutes extends RouteBuilder {
         if (read >= ids.size()) {
             return false;
         }
+        if (!tokenOrWait(exchange, limits.takeRead())) {
+            // the reads so far are dropped and done again later; they are free and idempotent
+            exchange.setProperty(READ_FAILED, true);
+            return false;
+        }
         ApiRequest.prepare(exchange, credentials, Api.ORBIT, "GET", PROFILES + ids.get(read), null, Map.of());
         return true;
     }
@@ -168,6 +179,15 @@ public class OrbitRoutes extends RouteBuilder {
             extras.set("profiles", exchange.getProperty(PROFILES_READ, ArrayNode.class));
             lifecycle.succeeded(job, extras);
         }
+    }
+
+    /** True when the rate limit gave a token; otherwise the job waits for the bucket and nothing is sent. */
+    private boolean tokenOrWait(Exchange exchange, long waitMs) {
+        if (waitMs == 0) {
+            return true;
+        }
+        lifecycle.waitFor(job(exchange), waitMs);
+        return false;
     }
 
     private static Job job(Exchange exchange) {
