@@ -1,6 +1,5 @@
 package io.profilebridge;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,8 +48,12 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.addService(new ClosingService(dataSource));
         context.getRegistry().bind("jobStoreDataSource", dataSource);
 
-        String instanceId = settings.text("bridge.instance-id", ManagementFactory.getRuntimeMXBean().getName());
+        String instanceId = settings.text("bridge.instance-id", defaultInstanceId(data));
         JobStore store = new JobStore(dataSource, instanceId, Clock.systemUTC());
+        int released = store.releaseOwnLeases();
+        if (released > 0) {
+            LOG.info("{} jobs were in flight when {} last stopped; they are due again now", released, instanceId);
+        }
         JobSchedule schedule = new JobSchedule(
                 settings.number("bridge.poll.first-delay-ms", 2000),
                 settings.decimal("bridge.poll.backoff-factor", 1.5),
@@ -90,6 +93,17 @@ public class BridgeConfiguration implements CamelConfiguration {
                 settings.decimal("bridge.orbit.start-rate", 5), settings.integer("bridge.orbit.start-burst", 20),
                 settings.decimal("bridge.orbit.read-rate", 20), settings.integer("bridge.orbit.read-burst", 40))));
         context.getRegistry().bind("deliverJobRoute", new DeliverJobRoute(lifecycle));
+    }
+
+    /** Stable across restarts of the same installation, distinct for instances with their own data folders. */
+    private static String defaultInstanceId(Path data) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + ":" + data.toAbsolutePath().normalize();
     }
 
     /** Closes the connection pool when Camel stops, after the routes that use it. */

@@ -106,7 +106,8 @@ public class JobStore {
         long now = now();
         String select = "SELECT " + COLUMNS + " FROM bridge_job WHERE next_attempt_at <= ? "
                 + "ORDER BY next_attempt_at FETCH FIRST " + max + " ROWS ONLY FOR UPDATE SKIP LOCKED";
-        String lease = "UPDATE bridge_job SET next_attempt_at = ?, claimed_by = ?, version = version + 1 WHERE id = ?";
+        String lease = "UPDATE bridge_job SET next_attempt_at = ?, claimed_by = ?, leased = TRUE, version = version + 1 "
+                + "WHERE id = ?";
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -150,7 +151,7 @@ public class JobStore {
         long now = now();
         String sql = "UPDATE bridge_job SET idempotency_key = ?, state = ?, request_body = ?, remote_id = ?, attempts = ?, "
                 + "polls = ?, key_generation = ?, next_attempt_at = ?, last_status = ?, last_error = ?, result = ?, outcome = ?, "
-                + "updated_at = ?, finished_at = ?, claimed_by = ?, version = version + 1 WHERE id = ? AND version = ?";
+                + "updated_at = ?, finished_at = ?, claimed_by = ?, leased = FALSE, version = version + 1 WHERE id = ? AND version = ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 0;
             ps.setString(++i, job.idempotencyKey());
@@ -178,6 +179,22 @@ public class JobStore {
             return saved;
         } catch (SQLException e) {
             throw new JobStoreException("cannot save " + job, e);
+        }
+    }
+
+    /**
+     * At start-up: jobs this instance had claimed when it last stopped (or died) are due again now, instead of
+     * waiting for their leases to run out. Returns how many.
+     */
+    public int releaseOwnLeases() {
+        String sql = "UPDATE bridge_job SET next_attempt_at = ?, leased = FALSE, version = version + 1 "
+                + "WHERE claimed_by = ? AND leased = TRUE AND next_attempt_at IS NOT NULL";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, now());
+            ps.setString(2, instanceId);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot release this instance's leases", e);
         }
     }
 

@@ -1,0 +1,88 @@
+package io.profilebridge.intake;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import io.profilebridge.api.Api;
+import io.profilebridge.job.RequestSource;
+
+/**
+ * {@code java -jar profile-bridge.jar check FILE|DIR...}: validates request files offline with the same reader
+ * and rules the bridge applies before any call, and tells what the valid Orbit requests would cost. Orbit removed
+ * its dry run; this is the way to know before spending credits.
+ */
+public final class CheckCommand {
+
+    private final RequestReader reader;
+    private final int orbitRunCost;
+    private final PrintStream out;
+
+    public CheckCommand(RequestReader reader, int orbitRunCost, PrintStream out) {
+        this.reader = reader;
+        this.orbitRunCost = orbitRunCost;
+        this.out = out;
+    }
+
+    /** Returns the process exit code: 0 when every file is valid, 1 when one is not, 2 on a usage error. */
+    public int run(List<String> arguments) throws IOException {
+        if (arguments.isEmpty()) {
+            out.println("usage: check FILE|DIR...   (validates request files offline; exits 1 if any is invalid)");
+            return 2;
+        }
+        List<Path> files = new ArrayList<>();
+        for (String argument : arguments) {
+            Path path = Path.of(argument);
+            if (!Files.exists(path)) {
+                out.println("check: no such file or folder: " + argument);
+                return 2;
+            }
+            files.addAll(requestFiles(path));
+        }
+        int valid = 0;
+        int orbitRuns = 0;
+        for (Path file : files) {
+            ReadRequest read = reader.read(Files.readAllBytes(file), Files.size(file), apiOfFolder(file), null,
+                    RequestSource.file(file.getFileName().toString()));
+            if (read instanceof ReadRequest.Valid ok) {
+                valid++;
+                if (ok.api() == Api.ORBIT) {
+                    orbitRuns++;
+                }
+                out.println("OK       " + file + " (" + ok.api() + ", key " + ok.idempotencyKey() + ")");
+            } else {
+                ReadRequest.Rejected rejected = (ReadRequest.Rejected) read;
+                out.println("INVALID  " + file + ": " + rejected.error().code() + ": " + rejected.error().message());
+            }
+        }
+        int invalid = files.size() - valid;
+        out.println(files.size() + " files: " + valid + " valid, " + invalid + " invalid; the valid Orbit requests "
+                + "would cost up to " + (orbitRuns * orbitRunCost) + " credits (" + orbitRuns + " runs x "
+                + orbitRunCost + ")");
+        return invalid == 0 ? 0 : 1;
+    }
+
+    /** A folder is checked like an inbox: its JSON files, and those of its openprospect/ and orbit/ folders. */
+    private static List<Path> requestFiles(Path path) throws IOException {
+        if (Files.isRegularFile(path)) {
+            return List.of(path);
+        }
+        try (Stream<Path> walk = Files.walk(path, 2)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> p.getParent().equals(path) || Api.of(p.getParent().getFileName().toString()).isPresent())
+                    .sorted().toList();
+        }
+    }
+
+    /** The API a file's folder names (inbox/openprospect, samples/orbit), or null for an envelope. */
+    private static String apiOfFolder(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        return parent == null ? null : Api.of(parent.getFileName().toString()).map(Api::id).orElse(null);
+    }
+}
