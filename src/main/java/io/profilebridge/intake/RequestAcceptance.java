@@ -1,5 +1,6 @@
 package io.profilebridge.intake;
 
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,7 +48,7 @@ public class RequestAcceptance {
         Message in = exchange.getMessage();
         RequestSource source = sourceOf(in);
         Long length = in.getHeader(Exchange.FILE_LENGTH, Long.class);
-        byte[] content = length != null && length > reader.maxBytes() ? null : in.getBody(byte[].class);
+        byte[] content = length != null && length > reader.maxBytes() ? null : rawBytes(in);
         long size = length != null ? length : content == null ? 0 : content.length;
         ReadRequest read = reader.read(content, size, in.getHeader(API_HINT, String.class),
                 in.getHeader(KEY_PROPERTY, String.class), source);
@@ -97,6 +98,12 @@ public class RequestAcceptance {
         Rejection rejection = exchange.getProperty(REJECTION, Rejection.class);
         ResultHeaders.apply(exchange.getMessage(), rejection.api(), ResultDocument.FAILED, rejection.idempotencyKey(),
                 rejection.source(), "rejected-" + rejection.source().identity(), rejection.resultJson());
+    }
+
+    /** The request as bytes; a JMS TextMessage is text already, and JSON text is UTF-8 whatever the JVM's default. */
+    private static byte[] rawBytes(Message in) {
+        Object body = in.getBody();
+        return body instanceof String text ? text.getBytes(StandardCharsets.UTF_8) : in.getBody(byte[].class);
     }
 
     static RequestSource sourceOf(Message in) {
