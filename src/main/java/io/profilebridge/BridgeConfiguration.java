@@ -8,7 +8,14 @@ import java.util.List;
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiCallRoutes;
+import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiCredentials;
+import io.profilebridge.api.ApiError;
+import io.profilebridge.api.ApiHolds;
+import io.profilebridge.operations.ApiHealthCheck;
+import io.profilebridge.operations.JobStoreHealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.HealthCheckRegistry;
 import io.profilebridge.delivery.DeliverJobRoute;
 import io.profilebridge.intake.AcceptRequestRoute;
 import io.profilebridge.intake.RequestAcceptance;
@@ -73,10 +80,12 @@ public class BridgeConfiguration implements CamelConfiguration {
         ApiCredentials credentials = new ApiCredentials()
                 .with(Api.OPENPROSPECT, settings.text("openprospect.api-key", null))
                 .with(Api.ORBIT, settings.text("orbit.api-key", null));
+        ApiHolds holds = new ApiHolds();
         for (Api api : Api.values()) {
             if (!credentials.has(api)) {
                 LOG.warn("No {} API key is configured ({}.api-key): its requests are held, not sent, until one is",
                         api, api);
+                holds.hold(api, ApiError.of(ApiAnswer.API_KEY_MISSING, "no " + api + ".api-key is configured"));
             }
         }
 
@@ -87,7 +96,14 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("acceptRequestRoute", new AcceptRequestRoute(acceptance));
         context.getRegistry().bind("jobRoutes", new JobRoutes(store, settings.integer("bridge.poll.batch-size", 100),
                 settings.integer("bridge.poll.concurrency", 16), schedule.leaseMs()));
-        context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes());
+        context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes(holds));
+        HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);
+        if (health != null) {
+            health.register(new JobStoreHealthCheck(store));
+            for (Api api : Api.values()) {
+                health.register(new ApiHealthCheck(api, holds));
+            }
+        }
         context.getRegistry().bind("openProspectRoutes", new OpenProspectRoutes(credentials, lifecycle));
         context.getRegistry().bind("orbitRoutes", new OrbitRoutes(credentials, lifecycle, new OrbitRateLimits(
                 settings.decimal("bridge.orbit.start-rate", 5), settings.integer("bridge.orbit.start-burst", 20),

@@ -20,6 +20,14 @@ public record ApiAnswer(int httpStatus, JsonNode body, Duration retryAfter, Long
     /** The code of the answer the bridge gives itself when an API has no key configured. */
     public static final String API_KEY_MISSING = "api_key_missing";
 
+    /** Reads the answer without clearing a caught transport failure from the exchange. */
+    public static ApiAnswer peek(Exchange exchange) {
+        Exception failure = exchange.getException();
+        ApiAnswer answer = from(exchange);
+        exchange.setException(failure);
+        return answer;
+    }
+
     public static ApiAnswer from(Exchange exchange) {
         if (ApiRequest.keyWasMissing(exchange)) {
             var body = Json.object().put("code", API_KEY_MISSING)

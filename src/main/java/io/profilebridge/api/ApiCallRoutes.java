@@ -11,6 +11,12 @@ import org.apache.camel.builder.RouteBuilder;
  */
 public class ApiCallRoutes extends RouteBuilder {
 
+    private final ApiHolds holds;
+
+    public ApiCallRoutes(ApiHolds holds) {
+        this.holds = holds;
+    }
+
     @Override
     public void configure() {
         for (Api api : Api.values()) {
@@ -24,7 +30,8 @@ public class ApiCallRoutes extends RouteBuilder {
                             .doCatch(IOException.class)
                             .end()
                     .end()
-                    .removeHeader("Authorization");
+                    .removeHeader("Authorization")
+                    .process(exchange -> holds.observe(api, ApiAnswer.peek(exchange)));
         }
     }
 }
