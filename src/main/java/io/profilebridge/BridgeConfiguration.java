@@ -14,6 +14,7 @@ import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiHolds;
 import io.profilebridge.operations.ApiHealthCheck;
 import io.profilebridge.operations.JobStoreHealthCheck;
+import io.profilebridge.operations.ProgressRoute;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
 import io.profilebridge.delivery.DeliverJobRoute;
@@ -109,6 +110,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                 settings.decimal("bridge.orbit.start-rate", 5), settings.integer("bridge.orbit.start-burst", 20),
                 settings.decimal("bridge.orbit.read-rate", 20), settings.integer("bridge.orbit.read-burst", 40))));
         context.getRegistry().bind("deliverJobRoute", new DeliverJobRoute(lifecycle));
+        context.getRegistry().bind("progressRoute", new ProgressRoute(store));
     }
 
     /** Stable across restarts of the same installation, distinct for instances with their own data folders. */
