@@ -7,6 +7,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.model.Model;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,9 @@ import org.slf4j.LoggerFactory;
  */
 public class JmsConfiguration implements CamelConfiguration {
 
+    /** The YAML routes that need a broker; left out entirely when JMS is off. */
+    static final String JMS_ROUTES = "jms-requests,deliver-result-jms";
+
     private static final Logger LOG = LoggerFactory.getLogger(JmsConfiguration.class);
 
     @Override
@@ -25,6 +29,7 @@ public class JmsConfiguration implements CamelConfiguration {
         BridgeSettings settings = new BridgeSettings(context);
         if (!settings.flag("bridge.jms.enabled", true)) {
             LOG.info("JMS is off (bridge.jms.enabled=false): requests come from the inbox only");
+            context.getCamelContextExtension().getContextPlugin(Model.class).setRouteFilterPattern(null, JMS_ROUTES);
             return;
         }
         String brokerUrl = settings.text("bridge.jms.broker-url", "");
