@@ -13,7 +13,11 @@ import io.profilebridge.api.ApiCredentials;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiHolds;
 import io.profilebridge.operations.ApiHealthCheck;
+import io.profilebridge.operations.JobMetrics;
 import io.profilebridge.operations.JobStoreHealthCheck;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.profilebridge.operations.ProgressRoute;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -72,9 +76,16 @@ public class BridgeConfiguration implements CamelConfiguration {
                 settings.number("bridge.retry.hold-interval-ms", 60000),
                 settings.number("bridge.retry.max-age-ms", 86_400_000),
                 settings.number("bridge.poll.lease-ms", 120000));
+        // the registry /observe/metrics serves (camel-micrometer-prometheus binds it as metricsRegistry)
+        MeterRegistry meters = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            context.getRegistry().bind("metricsRegistry", meters);
+        }
+        JobMetrics metrics = new JobMetrics(meters, store);
         JobLifecycle lifecycle = new JobLifecycle(schedule, new JobLifecycle.RemoteFailureRetries(
                 settings.flag("bridge.retry.remote-failures", false),
-                settings.integer("bridge.retry.remote-failures-max", 1)), store);
+                settings.integer("bridge.retry.remote-failures-max", 1)), store, metrics);
         context.getRegistry().bind("jobStore", store);
         context.getRegistry().bind("jobLifecycle", lifecycle);
 
@@ -97,7 +108,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("acceptRequestRoute", new AcceptRequestRoute(acceptance));
         context.getRegistry().bind("jobRoutes", new JobRoutes(store, settings.integer("bridge.poll.batch-size", 100),
                 settings.integer("bridge.poll.concurrency", 16), schedule.leaseMs()));
-        context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes(holds));
+        context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes(holds, metrics));
         HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);
         if (health != null) {
             health.register(new JobStoreHealthCheck(store));

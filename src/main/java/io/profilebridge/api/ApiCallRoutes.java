@@ -2,6 +2,7 @@ package io.profilebridge.api;
 
 import java.io.IOException;
 
+import io.profilebridge.operations.JobMetrics;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -12,9 +13,16 @@ import org.apache.camel.builder.RouteBuilder;
 public class ApiCallRoutes extends RouteBuilder {
 
     private final ApiHolds holds;
+    private final JobMetrics metrics;
 
-    public ApiCallRoutes(ApiHolds holds) {
+    public ApiCallRoutes(ApiHolds holds, JobMetrics metrics) {
         this.holds = holds;
+        this.metrics = metrics;
+    }
+
+    private void observe(Api api, ApiAnswer answer) {
+        holds.observe(api, answer);
+        metrics.answered(api, answer);
     }
 
     @Override
@@ -31,7 +39,7 @@ public class ApiCallRoutes extends RouteBuilder {
                             .end()
                     .end()
                     .removeHeader("Authorization")
-                    .process(exchange -> holds.observe(api, ApiAnswer.peek(exchange)));
+                    .process(exchange -> observe(api, ApiAnswer.peek(exchange)));
         }
     }
 }

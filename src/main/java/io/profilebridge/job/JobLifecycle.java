@@ -8,6 +8,7 @@ import io.profilebridge.Json;
 import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.FaultClass;
+import io.profilebridge.operations.JobMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,15 +23,18 @@ public class JobLifecycle {
     private final JobSchedule schedule;
     private final RemoteFailureRetries remoteFailureRetries;
     private final JobStore store;
+    private final JobMetrics metrics;
 
     /** Whether a remote FAILED run or a refunded Orbit key is tried again with a new key, and how often. */
     public record RemoteFailureRetries(boolean enabled, int maxGenerations) {
     }
 
-    public JobLifecycle(JobSchedule schedule, RemoteFailureRetries remoteFailureRetries, JobStore store) {
+    public JobLifecycle(JobSchedule schedule, RemoteFailureRetries remoteFailureRetries, JobStore store,
+            JobMetrics metrics) {
         this.schedule = schedule;
         this.remoteFailureRetries = remoteFailureRetries;
         this.store = store;
+        this.metrics = metrics;
     }
 
     public JobSchedule schedule() {
@@ -45,6 +49,7 @@ public class JobLifecycle {
         job.state(JobState.SUBMITTED);
         job.attempts(0);
         job.nextAttemptAt(store.now() + schedule.pollDelay(0));
+        metrics.count(job.api(), "submitted");
     }
 
     public void stillRunning(Job job, JsonNode status, Duration retryAfter) {
@@ -53,6 +58,7 @@ public class JobLifecycle {
         job.state(JobState.POLLING);
         job.polls(job.polls() + 1);
         job.attempts(0);
+        metrics.count(job.api(), "polled");
         long delay = Math.max(schedule.pollDelay(job.polls()), retryAfter == null ? 0 : retryAfter.toMillis() + 50);
         job.nextAttemptAt(store.now() + delay);
     }
@@ -113,6 +119,7 @@ public class JobLifecycle {
         switch (FaultClass.of(answer)) {
             case RATE_LIMITED -> job.nextAttemptAt(now + schedule.rateLimitDelay(answer.retryAfter()));
             case HOLD -> {
+                metrics.count(job.api(), "held");
                 if (schedule.tooOld(job.createdAt(), now)) {
                     giveUp(job, error);
                 } else {
@@ -120,6 +127,7 @@ public class JobLifecycle {
                 }
             }
             case RETRY -> {
+                metrics.count(job.api(), "retried");
                 job.attempts(job.attempts() + 1);
                 if (schedule.attemptsExhausted(job.attempts()) || schedule.tooOld(job.createdAt(), now)) {
                     giveUp(job, error);
@@ -150,9 +158,12 @@ public class JobLifecycle {
 
     /** The result reached its destination: the job is final. */
     public void delivered(Job job) {
-        job.state(ResultDocument.SUCCEEDED.equals(job.outcome()) ? JobState.DELIVERED : JobState.FAILED);
+        boolean succeeded = ResultDocument.SUCCEEDED.equals(job.outcome());
+        job.state(succeeded ? JobState.DELIVERED : JobState.FAILED);
         job.nextAttemptAt(null);
         job.finishedAt(store.now());
+        metrics.count(job.api(), succeeded ? "delivered" : "failed");
+        metrics.finished(job.api(), job.outcome(), job.createdAt(), job.finishedAt());
     }
 
     /** The destination refused the result (outbox unwritable, broker down): keep it and try again later. */

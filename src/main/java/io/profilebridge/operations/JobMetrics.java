@@ -1,0 +1,79 @@
+package io.profilebridge.operations;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiAnswer;
+import io.profilebridge.job.JobState;
+import io.profilebridge.job.JobStore;
+
+/**
+ * The bridge's own Prometheus metrics: jobs per API and state (gauges read from the job store, cached for a
+ * second so a scrape costs one query), counters of what happened per API, Orbit's remaining credits, and the time
+ * from receipt to result. No label ever carries a key or a body.
+ */
+public class JobMetrics {
+
+    private static final long COUNT_CACHE_MS = 1000;
+
+    private final MeterRegistry registry;
+    private final JobStore store;
+    private final AtomicLong orbitCredits = new AtomicLong(-1);
+    private volatile Map<Api, Map<JobState, Long>> counts;
+    private volatile long countsReadAt;
+
+    public JobMetrics(MeterRegistry registry, JobStore store) {
+        this.registry = registry;
+        this.store = store;
+        for (Api api : Api.values()) {
+            for (JobState state : JobState.values()) {
+                Gauge.builder("profile_bridge_jobs", () -> count(api, state))
+                        .description("jobs in the store per API and state")
+                        .tag("api", api.id()).tag("state", state.name().toLowerCase())
+                        .register(registry);
+            }
+        }
+        Gauge.builder("profile_bridge_orbit_credits_remaining", orbitCredits::get)
+                .description("X-Developer-API-Credits-Remaining of Orbit's last start answer (-1 before any)")
+                .register(registry);
+    }
+
+    /** Every API answer passes here: 429s are counted, Orbit's credit balance is kept. */
+    public void answered(Api api, ApiAnswer answer) {
+        if (answer.httpStatus() == 429) {
+            count(api, "rate_limited_answers");
+        }
+        if (api == Api.ORBIT && answer.creditsRemaining() != null) {
+            orbitCredits.set(answer.creditsRemaining());
+        }
+    }
+
+    /** One of: submitted, polled, retried, held, failed, delivered. */
+    public void count(Api api, String event) {
+        Counter.builder("profile_bridge_" + event).tag("api", api.id()).register(registry).increment();
+    }
+
+    public void finished(Api api, String outcome, long receivedAt, long now) {
+        Timer.builder("profile_bridge_request_duration")
+                .description("time from receipt of a request to its result")
+                .tag("api", api.id()).tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(Duration.ofMillis(Math.max(0, now - receivedAt)));
+    }
+
+    private double count(Api api, JobState state) {
+        long now = System.currentTimeMillis();
+        if (counts == null || now - countsReadAt > COUNT_CACHE_MS) {
+            counts = store.countByApiAndState();
+            countsReadAt = now;
+        }
+        return counts.get(api).get(state);
+    }
+}
