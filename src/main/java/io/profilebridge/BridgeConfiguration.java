@@ -3,7 +3,6 @@ package io.profilebridge;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.api.Api;
@@ -32,7 +31,9 @@ import io.profilebridge.job.JobSchedule;
 import io.profilebridge.job.JobStore;
 import io.profilebridge.job.JobStoreDataSource;
 import io.profilebridge.openprospect.OpenProspectRoutes;
+import io.profilebridge.openprospect.OpenProspectRequestRules;
 import io.profilebridge.orbit.OrbitRateLimits;
+import io.profilebridge.orbit.OrbitRequestRules;
 import io.profilebridge.orbit.OrbitRoutes;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -101,7 +102,9 @@ public class BridgeConfiguration implements CamelConfiguration {
             }
         }
 
-        RequestRules rules = (api, body) -> List.of();
+        RequestRules rules = (api, body) -> (api == Api.ORBIT ? OrbitRequestRules.validate(body)
+                : OpenProspectRequestRules.validate(body)).stream()
+                .map(violation -> ApiError.of(violation.code(), violation.message())).toList();
         RequestReader reader = new RequestReader(settings.number("bridge.request.max-bytes", 1_048_576), rules);
         RequestAcceptance acceptance = new RequestAcceptance(reader, store);
 

@@ -1,8 +1,11 @@
 package io.profilebridge;
 
+import java.util.Arrays;
 import java.util.Optional;
 
 import io.profilebridge.jms.JmsConfiguration;
+import io.profilebridge.sandbox.SandboxConfiguration;
+import io.profilebridge.sandbox.SimulateCommand;
 import org.apache.camel.main.Main;
 
 /**
@@ -16,12 +19,17 @@ public final class ProfileBridge {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("simulate")) {
+            SimulateCommand.run(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         createMain().run(args);
     }
 
     public static Main createMain() {
         Main main = new Main();
         main.setPropertyPlaceholderLocations(propertyLocations(profile()));
+        main.configure().addConfiguration(SandboxConfiguration.class);
         main.configure().addConfiguration(JmsConfiguration.class);
         main.configure().addConfiguration(BridgeConfiguration.class);
         return main;

@@ -1,0 +1,134 @@
+package io.profilebridge.sandbox;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.profilebridge.Json;
+import io.profilebridge.openprospect.OpenProspectRequestRules;
+import io.profilebridge.sandbox.SimRequest.Reply;
+import io.profilebridge.validation.RuleViolation;
+
+/**
+ * OpenProspect search-profile creation as documented: {@code Idempotency-Key} required (422), the documented
+ * validation (422 naming the field), the same key with the same body returns the same creation and with another
+ * body 409, status PENDING -> RUNNING -> SUCCEEDED or FAILED over the configured job duration, 404 for unknown ids.
+ */
+final class OpenProspectSimulation {
+
+    static final String CREATIONS = "/api/v1/search-profile-creations";
+
+    private final SimulatorSettings settings;
+    private final Ledger ledger;
+    private final Chance chance;
+    private final Map<String, Creation> byKey = new ConcurrentHashMap<>();
+    private final Map<String, Creation> byId = new ConcurrentHashMap<>();
+
+    OpenProspectSimulation(SimulatorSettings settings, Ledger ledger, Chance chance) {
+        this.settings = settings;
+        this.ledger = ledger;
+        this.chance = chance;
+    }
+
+    private record Creation(String id, String key, String canonicalBody, long createdAt, long durationMs, boolean fails,
+            String profileId) {
+
+        /** The resource as it stands at {@code now}; a creation answered by its own POST is always PENDING. */
+        ObjectNode view(long now, boolean justCreated, boolean postAnswer) {
+            long runningAt = createdAt + durationMs / 5;
+            boolean finished = !justCreated && now - createdAt >= durationMs;
+            boolean running = !justCreated && !finished && now >= runningAt;
+            String status = finished ? (fails ? "FAILED" : "SUCCEEDED") : running ? "RUNNING" : "PENDING";
+            ObjectNode node = Json.object();
+            node.put("profile_creation_id", id);
+            node.put("status", status);
+            node.put("profile_id", "SUCCEEDED".equals(status) ? profileId : null);
+            node.put("error_code", "FAILED".equals(status) ? "profile_generation_failed" : null);
+            node.put("error_message", "FAILED".equals(status) ? "The search profile could not be generated." : null);
+            node.put("created_at", iso(createdAt));
+            node.put("started_at", finished || running ? iso(runningAt) : null);
+            node.put("finished_at", finished ? iso(createdAt + durationMs) : null);
+            if (postAnswer) {
+                node.put("message", "Search profile creation accepted. Poll this resource for status.");
+            }
+            return node;
+        }
+    }
+
+    Reply handle(SimRequest request, long now) {
+        if (request.method().equals("POST") && request.path().equals(CREATIONS)) {
+            return create(request, now);
+        }
+        if (request.method().equals("GET") && request.path().startsWith(CREATIONS + "/")) {
+            Creation creation = byId.get(request.lastSegment());
+            return creation == null ? error(404, "not_found", "No search profile creation with this id")
+                    : Reply.of(200, creation.view(now, false, false));
+        }
+        return error(404, "not_found", "No such endpoint: " + request.method() + " " + request.path());
+    }
+
+    private Reply create(SimRequest request, long now) {
+        String key = request.idempotencyHeader();
+        if (key == null || key.isBlank()) {
+            return validation(List.of(new RuleViolation("Idempotency-Key", OpenProspectRequestRules.VALIDATION_ERROR,
+                    "Idempotency-Key: header required", 422)), "header");
+        }
+        if (request.json() == null) {
+            return validation(List.of(new RuleViolation("body", OpenProspectRequestRules.VALIDATION_ERROR,
+                    "body: must be a JSON object", 422)), "body");
+        }
+        List<RuleViolation> violations = OpenProspectRequestRules.validate(request.json());
+        if (!violations.isEmpty()) {
+            return validation(violations, "body");
+        }
+        String canonical = Json.canonical(request.json());
+        boolean[] created = {false};
+        Creation creation = byKey.computeIfAbsent(key, k -> {
+            created[0] = true;
+            Creation fresh = new Creation(UUID.randomUUID().toString(), k, canonical, now, settings.jobDurationMs(),
+                    chance.below(settings.failedShare()), UUID.randomUUID().toString());
+            byId.put(fresh.id(), fresh);
+            ledger.run(new Ledger.Run(now, "openprospect", k, fresh.id(), request.body(), 0));
+            return fresh;
+        });
+        if (!creation.canonicalBody().equals(canonical)) {
+            return error(409, "idempotency_key_conflict", "Idempotency-Key was already used with a different request body");
+        }
+        return Reply.of(202, creation.view(now, created[0], true));
+    }
+
+    private static Reply validation(List<RuleViolation> violations, String location) {
+        ObjectNode body = Json.object();
+        body.put("error_code", OpenProspectRequestRules.VALIDATION_ERROR);
+        body.put("error_message", String.join("; ", violations.stream().map(RuleViolation::message).toList()));
+        ArrayNode detail = body.putArray("detail");
+        for (RuleViolation violation : violations) {
+            ObjectNode item = detail.addObject();
+            item.putArray("loc").add(location).add(violation.field());
+            item.put("msg", violation.message());
+            item.put("type", violation.message().endsWith("required") ? "missing" : "value_error");
+        }
+        return Reply.of(422, body);
+    }
+
+    static Reply error(int status, String code, String message) {
+        ObjectNode body = Json.object();
+        body.put("error_code", code);
+        body.put("error_message", message);
+        return Reply.of(status, body);
+    }
+
+    static String iso(long millis) {
+        return Instant.ofEpochMilli(millis).truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    void reset() {
+        byKey.clear();
+        byId.clear();
+    }
+}

@@ -1,0 +1,263 @@
+package io.profilebridge.sandbox;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.profilebridge.Json;
+import io.profilebridge.orbit.OrbitRequestRules;
+import io.profilebridge.sandbox.SimRequest.Reply;
+import io.profilebridge.validation.RuleViolation;
+
+/**
+ * Orbit Deep Search as documented: the strict allowlist and validation codes (400), {@code requestId} idempotency
+ * (202 started, 200 already_running, 409 conflict or refunded), profileId regeneration of an already generated
+ * profile (200 completed at once, charge refunded), credits with {@code X-Developer-API-Credits-Remaining} and 402,
+ * status running -> generating_sections -> completed or failed, candidate discovery, and profile reads.
+ */
+final class OrbitSimulation {
+
+    static final String DEEP_SEARCH = "/v2/developer/deep-search";
+    static final String PROFILES = "/v2/developer/profiles/";
+    static final String CREDITS_HEADER = "X-Developer-API-Credits-Remaining";
+
+    private final SimulatorSettings settings;
+    private final Ledger ledger;
+    private final Chance chance;
+    private final AtomicLong credits;
+    private final Map<String, Run> runs = new ConcurrentHashMap<>();
+    private final Set<String> refundedKeys = ConcurrentHashMap.newKeySet();
+    private final Map<String, Boolean> profilesFullyGenerated = new ConcurrentHashMap<>();
+
+    OrbitSimulation(SimulatorSettings settings, Ledger ledger, Chance chance) {
+        this.settings = settings;
+        this.ledger = ledger;
+        this.chance = chance;
+        this.credits = new AtomicLong(settings.orbitCredits());
+        profilesFullyGenerated.put(Simulator.SEEDED_PROFILE_ID, true);
+    }
+
+    private record Run(String requestId, String runId, String canonicalParams, String runShape, long createdAt,
+            long durationMs, boolean fails, List<String> profileIds) {
+
+        boolean candidates() {
+            return "candidate_discovery".equals(runShape);
+        }
+    }
+
+    Reply handle(SimRequest request, long now) {
+        if (request.method().equals("POST") && request.path().equals(DEEP_SEARCH)) {
+            return start(request, now);
+        }
+        if (request.method().equals("GET") && request.path().startsWith(DEEP_SEARCH + "/")) {
+            Run run = runs.get(request.lastSegment());
+            return run == null ? error(404, "developer_deep_search_not_found", "No Deep Search run with this requestId")
+                    : Reply.of(200, status(run, now));
+        }
+        if (request.method().equals("GET") && request.path().startsWith(PROFILES)) {
+            String id = request.lastSegment();
+            return profilesFullyGenerated.containsKey(id) ? Reply.of(200, profile(id))
+                    : error(404, "developer_profile_not_found", "No profile with this id");
+        }
+        return error(404, "developer_api_not_found", "No such endpoint: " + request.method() + " " + request.path());
+    }
+
+    private Reply start(SimRequest request, long now) {
+        JsonNode body = request.json();
+        if (body == null || !body.isObject()) {
+            return error(400, "developer_deep_search_invalid_request", "The request body must be a JSON object");
+        }
+        List<RuleViolation> violations = OrbitRequestRules.validate(body);
+        if (!violations.isEmpty()) {
+            return error(400, violations.get(0).code(),
+                    String.join("; ", violations.stream().map(RuleViolation::message).toList()));
+        }
+        String requestId = body.hasNonNull("requestId") ? body.get("requestId").asText() : UUID.randomUUID().toString();
+        ObjectNode params = body.deepCopy();
+        params.remove("requestId");
+        String canonical = Json.canonical(params);
+        String profileId = body.hasNonNull("profileId") ? body.get("profileId").asText() : null;
+        if (profileId != null && !profilesFullyGenerated.containsKey(profileId)) {
+            return error(400, "developer_deep_search_unprocessable_seed",
+                    "The provided identity signals could not start a Deep Search run (unknown profileId)");
+        }
+        // one decision at a time: idempotency, credits and the run's creation must not interleave
+        synchronized (this) {
+            if (refundedKeys.contains(requestId)) {
+                return error(409, "developer_api_idempotency_key_refunded",
+                        "This requestId belongs to a run whose charge was refunded; use a new requestId")
+                        .with(CREDITS_HEADER, balance());
+            }
+            Run existing = runs.get(requestId);
+            if (existing != null) {
+                return existing.canonicalParams().equals(canonical) ? alreadyRunning(existing)
+                        : error(409, "developer_api_idempotency_key_conflict",
+                                "This requestId was already used with different request parameters")
+                                .with(CREDITS_HEADER, balance());
+            }
+            int cost = settings.orbitRunCost();
+            if (credits.get() < cost) {
+                ObjectNode error = errorBody("developer_api_credits_insufficient",
+                        "Your remaining credits are lower than the run cost");
+                ((ObjectNode) error.get("error")).put("requiredCredits", cost).put("remainingCredits", credits.get());
+                return Reply.of(402, error).with(CREDITS_HEADER, balance());
+            }
+            if (profileId != null && onlySignalIsProfileId(body) && profilesFullyGenerated.get(profileId)) {
+                // reserved and refunded at once: no workflow starts, and this requestId's charge is spent
+                refundedKeys.add(requestId);
+                ObjectNode answer = Json.object();
+                answer.put("request_id", requestId);
+                answer.putNull("run_id");
+                answer.put("status", "completed");
+                answer.putObject("result").put("id", profileId);
+                answer.putObject("links").put("profile", PROFILES + profileId);
+                return Reply.of(200, answer).with(CREDITS_HEADER, balance());
+            }
+            Run run = newRun(requestId, canonical, body, now);
+            runs.put(requestId, run);
+            credits.addAndGet(-cost);
+            ledger.run(new Ledger.Run(now, "orbit", requestId, run.runId(), request.body(), cost));
+            ObjectNode answer = Json.object();
+            answer.put("request_id", requestId);
+            answer.put("run_id", run.runId());
+            answer.put("status", "started");
+            answer.putObject("links").put("status", DEEP_SEARCH + "/" + requestId);
+            return Reply.of(202, answer).with(CREDITS_HEADER, balance());
+        }
+    }
+
+    private Run newRun(String requestId, String canonical, JsonNode body, long now) {
+        String runShape = body.hasNonNull("runShape") ? body.get("runShape").asText()
+                : onlySignalIsProfileId(body) ? "full_generation_only" : "partial_only";
+        List<String> ids = new ArrayList<>();
+        if ("candidate_discovery".equals(runShape)) {
+            for (int i = 0; i < 3; i++) {
+                ids.add("prof_" + UUID.randomUUID().toString().substring(0, 12));
+            }
+        } else {
+            ids.add(body.hasNonNull("profileId") ? body.get("profileId").asText()
+                    : "prof_" + UUID.randomUUID().toString().substring(0, 12));
+        }
+        boolean full = runShape.equals("partial_plus_full") || runShape.equals("full_generation_only");
+        ids.forEach(id -> profilesFullyGenerated.merge(id, false, (old, ignored) -> old));
+        Run run = new Run(requestId, "run_" + UUID.randomUUID().toString().substring(0, 12), canonical, runShape, now,
+                settings.jobDurationMs(), chance.below(settings.failedShare()), ids);
+        if (full && !run.fails()) {
+            // known from the start; profile reads only succeed for ids the status has reported, see status()
+            ids.forEach(id -> profilesFullyGenerated.put(id, true));
+        }
+        return run;
+    }
+
+    private static boolean onlySignalIsProfileId(JsonNode body) {
+        for (String signal : List.of("structuredIntent", "email", "phoneNumber", "linkedinUrl", "urls", "usernames")) {
+            if (body.has(signal)) {
+                return false;
+            }
+        }
+        return body.has("profileId");
+    }
+
+    private Reply alreadyRunning(Run run) {
+        ObjectNode answer = Json.object();
+        answer.put("request_id", run.requestId());
+        answer.put("run_id", run.runId());
+        answer.put("status", "already_running");
+        answer.putObject("links").put("status", DEEP_SEARCH + "/" + run.requestId());
+        return Reply.of(200, answer).with(CREDITS_HEADER, balance());
+    }
+
+    /** running, then generating_sections (single profile) or candidates appearing, then completed or failed. */
+    private ObjectNode status(Run run, long now) {
+        long elapsed = now - run.createdAt();
+        boolean finished = elapsed >= run.durationMs();
+        boolean secondHalf = elapsed * 2 >= run.durationMs();
+        ObjectNode node = Json.object();
+        node.put("request_id", run.requestId());
+        node.put("run_id", run.runId());
+        node.put("run_shape", run.runShape());
+        if (finished && run.fails()) {
+            node.put("status", "failed");
+            ObjectNode failure = node.putObject("failure");
+            failure.put("code", "developer_deep_search_generation_failed");
+            failure.put("message", "Deep Search could not generate a profile from the provided signals.");
+            failure.putObject("suggested_retry_inputs").put("runShape", "partial_only");
+            node.putNull("result");
+            return node;
+        }
+        ObjectNode result = Json.object();
+        if (run.candidates()) {
+            int visible = finished ? run.profileIds().size() : secondHalf ? 1 : 0;
+            ArrayNode ids = result.putArray("candidate_profile_ids");
+            run.profileIds().subList(0, visible).forEach(ids::add);
+            result.put("candidate_count", secondHalf ? run.profileIds().size() + 1 : 0);
+            result.put("dispatched_candidate_count", secondHalf ? run.profileIds().size() : 0);
+            result.put("persisted_candidate_count", visible);
+            result.put("skipped_candidate_count", secondHalf ? 1 : 0);
+            result.put("current_phase", finished ? "completed" : secondHalf ? "generating_candidates" : "discovering");
+            node.put("status", finished ? "completed" : "running");
+            node.set("result", result);
+            run.profileIds().subList(0, visible).forEach(id -> profilesFullyGenerated.putIfAbsent(id, false));
+            return node;
+        }
+        if (!secondHalf && !finished) {
+            node.put("status", "running");
+            node.putNull("result");
+            return node;
+        }
+        result.put("id", run.profileIds().get(0));
+        ObjectNode sections = result.putObject("section_generation");
+        sections.put("sections_ready", finished);
+        sections.put("materialized_section_count", finished ? 7 : 2);
+        node.put("status", finished ? "completed" : "generating_sections");
+        node.set("result", result);
+        return node;
+    }
+
+    private ObjectNode profile(String id) {
+        ObjectNode profile = Json.object();
+        profile.put("id", id);
+        profile.put("name", "Jane Doe");
+        profile.put("headline", "Developer tools writer at Example Labs");
+        profile.put("location", "Berlin, Germany");
+        profile.put("fully_generated", profilesFullyGenerated.getOrDefault(id, false));
+        ArrayNode sections = profile.putArray("sections");
+        sections.addObject().put("type", "bio").put("text", "Writes about developer tools and APIs.");
+        sections.addObject().put("type", "experience").put("organization", "Example Labs").put("title", "Engineer");
+        profile.putArray("sources").add("https://www.linkedin.com/in/janedoe");
+        return profile;
+    }
+
+    private String balance() {
+        return Long.toString(credits.get());
+    }
+
+    void balance(long value) {
+        credits.set(value);
+    }
+
+    static Reply error(int status, String code, String message) {
+        return Reply.of(status, errorBody(code, message));
+    }
+
+    static ObjectNode errorBody(String code, String message) {
+        ObjectNode body = Json.object();
+        body.putObject("error").put("code", code).put("message", message);
+        return body;
+    }
+
+    void reset() {
+        runs.clear();
+        refundedKeys.clear();
+        profilesFullyGenerated.clear();
+        profilesFullyGenerated.put(Simulator.SEEDED_PROFILE_ID, true);
+        credits.set(settings.orbitCredits());
+    }
+}

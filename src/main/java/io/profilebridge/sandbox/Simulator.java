@@ -1,0 +1,268 @@
+package io.profilebridge.sandbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.profilebridge.Json;
+import io.profilebridge.sandbox.SimRequest.Reply;
+
+/**
+ * Both remote APIs, simulated on one loopback port: OpenProspect under {@code /api/v1/...}, Orbit under
+ * {@code /v2/developer/...}, and {@code /_sandbox/...} to read the ledger and change the knobs from another
+ * process. The HTTP plumbing (auth, rate limits, injected faults, the ledger) is shared; each API's behaviour
+ * lives in its own simulation.
+ */
+public final class Simulator implements AutoCloseable {
+
+    /** An Orbit profile the simulator knows as fully generated: a profileId-only request for it completes at once. */
+    public static final String SEEDED_PROFILE_ID = "prof_demo_fully_generated";
+
+    private static final Pattern OPENPROSPECT_KEY = Pattern.compile("lnc_live_[A-Za-z0-9_]{8,}");
+    private static final Pattern ORBIT_KEY = Pattern.compile("sk_orb_[A-Za-z0-9_]{8,}");
+
+    private final HttpServer server;
+    private final ExecutorService workers;
+    private final SimulatorSettings settings;
+    private final Ledger ledger = new Ledger();
+    private final Chance chance;
+    private final OpenProspectSimulation openProspect;
+    private final OrbitSimulation orbit;
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+    private Simulator(SimulatorSettings settings) throws IOException {
+        this.settings = settings;
+        this.chance = new Chance(settings.seed());
+        this.openProspect = new OpenProspectSimulation(settings, ledger, chance);
+        this.orbit = new OrbitSimulation(settings, ledger, chance);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 512);
+        this.workers = Executors.newFixedThreadPool(64, runnable -> {
+            Thread thread = new Thread(runnable, "simulator");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(workers);
+        server.createContext("/", this::handle);
+    }
+
+    public static Simulator start(SimulatorSettings settings) {
+        try {
+            Simulator simulator = new Simulator(settings);
+            simulator.server.start();
+            return simulator;
+        } catch (IOException e) {
+            throw new IllegalStateException("the simulator cannot listen on 127.0.0.1:" + settings.port() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    public SimulatorSettings settings() {
+        return settings;
+    }
+
+    /** Sets Orbit's credit balance (the knob only gives the balance at start and reset). */
+    public void orbitCredits(long balance) {
+        orbit.balance(balance);
+    }
+
+    /** Forgets every resource and the ledger, and reseeds the randomness. */
+    public void reset() {
+        ledger.reset();
+        openProspect.reset();
+        orbit.reset();
+        buckets.clear();
+        chance.reseed(settings.seed());
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        workers.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String body = read(exchange.getRequestBody());
+            if (path.startsWith("/_sandbox/")) {
+                send(exchange, admin(exchange.getRequestMethod(), path, body));
+            } else if (path.startsWith("/api/v1/")) {
+                serve(exchange, "openprospect", path, body);
+            } else if (path.startsWith("/v2/developer/")) {
+                serve(exchange, "orbit", path, body);
+            } else {
+                send(exchange, Reply.of(404, Json.object().put("error", "no such API: " + path)));
+            }
+        } catch (RuntimeException e) {
+            send(exchange, Reply.of(500, Json.object().put("error", "simulator failure: " + e.getMessage())));
+        }
+    }
+
+    private void serve(HttpExchange exchange, String api, String path, String body) throws IOException {
+        long now = System.currentTimeMillis();
+        boolean orbitApi = api.equals("orbit");
+        JsonNode json = SimRequest.parse(body);
+        String header = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        SimRequest request = new SimRequest(exchange.getRequestMethod(), path, header, bearer(exchange), body, json);
+        // the subject a Retry-After is about: the idempotency key of a start, the resource of a read
+        String subject = request.method().equals("POST")
+                ? (orbitApi ? (json != null && json.hasNonNull("requestId") ? json.get("requestId").asText() : null) : header)
+                : request.lastSegment();
+        ledger.arrived(subject, now);
+
+        Reply reply = authorize(api, request.apiKey());
+        String fault = null;
+        if (reply == null && orbitApi) {
+            reply = rateLimit(request, subject, now);
+        }
+        if (reply == null && chance.below(settings.serverErrorShare())) {
+            fault = "server_error";
+            reply = retryLater(orbitApi
+                    ? OrbitSimulation.error(503, "developer_deep_search_unavailable", "Deep Search is currently unavailable. Retry later.")
+                    : OpenProspectSimulation.error(503, "internal_error", "The service is temporarily unavailable"), subject, now);
+        }
+        if (reply == null && chance.below(settings.rateLimitedShare())) {
+            fault = "rate_limited";
+            reply = retryLater(orbitApi
+                    ? OrbitSimulation.error(429, "developer_api_key_rate_limited", "The API key exceeded the rate limit")
+                    : OpenProspectSimulation.error(429, "rate_limited", "Too many requests"), subject, now);
+        }
+        if (settings.addedLatencyMs() > 0) {
+            sleep(settings.addedLatencyMs());
+        }
+        if (reply == null) {
+            reply = orbitApi ? orbit.handle(request, now) : openProspect.handle(request, now);
+            if (chance.below(settings.lostAnswerShare())) {
+                // the work is done, but the caller never hears of it: the connection closes without an answer
+                ledger.request(new Ledger.Request(now, api, request.method(), path, subject, body, -1, "lost_answer"));
+                return;
+            }
+        }
+        ledger.request(new Ledger.Request(now, api, request.method(), path, subject, body, reply.status(), fault));
+        send(exchange, reply);
+    }
+
+    private Reply authorize(String api, String key) {
+        boolean orbitApi = api.equals("orbit");
+        Pattern shape = orbitApi ? ORBIT_KEY : OPENPROSPECT_KEY;
+        var allowed = orbitApi ? settings.orbitKeys() : settings.openProspectKeys();
+        boolean valid = key != null && shape.matcher(key).matches() && (allowed.isEmpty() || allowed.contains(key))
+                && !settings.revokedKeys().contains(key);
+        if (valid) {
+            return null;
+        }
+        return orbitApi
+                ? OrbitSimulation.error(401, "developer_api_key_invalid", "Missing or invalid API key")
+                : OpenProspectSimulation.error(401, "unauthorized", "Missing or invalid API key; send Authorization: Bearer lnc_live_...");
+    }
+
+    /** Orbit's buckets per API key: Deep Search starts (5/s, burst 25) and reads (status polls, profiles). */
+    private Reply rateLimit(SimRequest request, String subject, long now) {
+        boolean start = request.method().equals("POST");
+        String name = (start ? "start:" : "read:") + request.apiKey();
+        Bucket bucket = buckets.computeIfAbsent(name, n -> start
+                ? bucket(settings.orbitStartRate(), settings.orbitStartBurst())
+                : bucket(settings.orbitPollRate(), settings.orbitPollBurst()));
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        if (probe.isConsumed()) {
+            return null;
+        }
+        long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
+        ledger.retryAfterGiven(subject, now + seconds * 1000);
+        return OrbitSimulation.error(429, "developer_api_key_rate_limited", "The API key exceeded the search rate limit")
+                .with("Retry-After", Long.toString(seconds));
+    }
+
+    private static Bucket bucket(double perSecond, int burst) {
+        return Bucket.builder().addLimit(Bandwidth.builder().capacity(burst)
+                .refillGreedy(1, Duration.ofNanos(Math.round(1_000_000_000d / perSecond))).initialTokens(burst).build())
+                .build();
+    }
+
+    private Reply retryLater(Reply reply, String subject, long now) {
+        int seconds = settings.retryAfterSeconds();
+        ledger.retryAfterGiven(subject, now + seconds * 1000L);
+        return reply.with("Retry-After", Integer.toString(seconds));
+    }
+
+    private Reply admin(String method, String path, String body) {
+        switch (method + " " + path) {
+            case "GET /_sandbox/ledger":
+                return Reply.of(200, ledger.toJson());
+            case "GET /_sandbox/settings":
+                return Reply.of(200, settings.toJson());
+            case "POST /_sandbox/settings":
+                JsonNode changes = SimRequest.parse(body);
+                if (changes == null || !changes.isObject()) {
+                    return Reply.of(400, Json.object().put("error", "send a JSON object of knobs"));
+                }
+                try {
+                    settings.apply(changes);
+                } catch (IllegalArgumentException e) {
+                    return Reply.of(400, Json.object().put("error", e.getMessage()));
+                }
+                buckets.clear();
+                return Reply.of(200, settings.toJson());
+            case "POST /_sandbox/reset":
+                reset();
+                return Reply.of(200, Json.object().put("reset", true));
+            default:
+                return Reply.of(404, Json.object().put("error", "admin endpoints: GET /_sandbox/ledger, "
+                        + "GET|POST /_sandbox/settings, POST /_sandbox/reset"));
+        }
+    }
+
+    private static String bearer(HttpExchange exchange) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        return authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7).trim() : null;
+    }
+
+    private static String read(InputStream in) throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    private static void send(HttpExchange exchange, Reply reply) throws IOException {
+        byte[] bytes = Json.write(reply.body()).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+        exchange.sendResponseHeaders(reply.status(), bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.profilebridge.sandbox;
+
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.profilebridge.Json;
+
+/**
+ * The simulators' knobs. Faults are off by default; every knob can be changed while the simulator runs
+ * (tests do, and so does {@code POST /_sandbox/settings}).
+ */
+public final class SimulatorSettings {
+
+    private volatile int port;
+    private volatile long jobDurationMs;
+    private volatile double failedShare;
+    private volatile double serverErrorShare;
+    private volatile double rateLimitedShare;
+    private volatile double lostAnswerShare;
+    private volatile long addedLatencyMs;
+    private volatile int retryAfterSeconds = 1;
+    private volatile double orbitStartRate = 5;
+    private volatile int orbitStartBurst = 25;
+    private volatile double orbitPollRate = 50;
+    private volatile int orbitPollBurst = 100;
+    private volatile long orbitCredits = 1_000_000;
+    private volatile int orbitRunCost = 10;
+    private volatile long seed = 42;
+    private final Set<String> openProspectKeys = ConcurrentHashMap.newKeySet();
+    private final Set<String> orbitKeys = ConcurrentHashMap.newKeySet();
+    private final Set<String> revokedKeys = ConcurrentHashMap.newKeySet();
+
+    public static SimulatorSettings fromProperties(Function<String, String> lookup) {
+        SimulatorSettings s = new SimulatorSettings();
+        ObjectNode values = Json.object();
+        for (String knob : KNOBS) {
+            String value = lookup.apply("sandbox." + knob);
+            if (value != null && !value.isBlank()) {
+                values.put(knob, value.trim());
+            }
+        }
+        s.apply(values);
+        return s;
+    }
+
+    /** Knob names as properties ({@code sandbox.<name>}), command options ({@code --<name>}) and JSON fields. */
+    static final String[] KNOBS = {"port", "job-duration-ms", "failed-share", "server-error-share", "rate-limited-share",
+        "lost-answer-share", "added-latency-ms", "retry-after-seconds", "orbit.start-rate", "orbit.start-burst",
+        "orbit.poll-rate", "orbit.poll-burst", "orbit.credits", "orbit.run-cost", "seed", "openprospect.api-keys",
+        "orbit.api-keys", "revoked-keys"};
+
+    /** Applies knobs given by name; unknown names and malformed values are refused with a clear message. */
+    public SimulatorSettings apply(JsonNode values) {
+        values.fields().forEachRemaining(entry -> set(entry.getKey(), entry.getValue().asText()));
+        return this;
+    }
+
+    void set(String knob, String value) {
+        try {
+            switch (knob) {
+                case "port" -> port = Integer.parseInt(value);
+                case "job-duration-ms" -> jobDurationMs = Long.parseLong(value);
+                case "failed-share" -> failedShare = share(value);
+                case "server-error-share" -> serverErrorShare = share(value);
+                case "rate-limited-share" -> rateLimitedShare = share(value);
+                case "lost-answer-share" -> lostAnswerShare = share(value);
+                case "added-latency-ms" -> addedLatencyMs = Long.parseLong(value);
+                case "retry-after-seconds" -> retryAfterSeconds = Integer.parseInt(value);
+                case "orbit.start-rate" -> orbitStartRate = Double.parseDouble(value);
+                case "orbit.start-burst" -> orbitStartBurst = Integer.parseInt(value);
+                case "orbit.poll-rate" -> orbitPollRate = Double.parseDouble(value);
+                case "orbit.poll-burst" -> orbitPollBurst = Integer.parseInt(value);
+                case "orbit.credits" -> orbitCredits = Long.parseLong(value);
+                case "orbit.run-cost" -> orbitRunCost = Integer.parseInt(value);
+                case "seed" -> seed = Long.parseLong(value);
+                case "openprospect.api-keys" -> replace(openProspectKeys, value);
+                case "orbit.api-keys" -> replace(orbitKeys, value);
+                case "revoked-keys" -> replace(revokedKeys, value);
+                default -> throw new IllegalArgumentException("unknown simulator knob \"" + knob + "\"; known: "
+                        + String.join(", ", KNOBS));
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("simulator knob " + knob + ": \"" + value + "\" is not a number");
+        }
+    }
+
+    private static double share(String value) {
+        double share = Double.parseDouble(value);
+        if (share < 0 || share > 1) {
+            throw new IllegalArgumentException("a share is between 0 and 1, not " + value);
+        }
+        return share;
+    }
+
+    private static void replace(Set<String> set, String commaList) {
+        set.clear();
+        set.addAll(Arrays.stream(commaList.split(",")).map(String::trim).filter(v -> !v.isEmpty())
+                .collect(Collectors.toSet()));
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode node = Json.object();
+        node.put("port", port).put("job-duration-ms", jobDurationMs).put("failed-share", failedShare)
+                .put("server-error-share", serverErrorShare).put("rate-limited-share", rateLimitedShare)
+                .put("lost-answer-share", lostAnswerShare).put("added-latency-ms", addedLatencyMs)
+                .put("retry-after-seconds", retryAfterSeconds).put("orbit.start-rate", orbitStartRate)
+                .put("orbit.start-burst", orbitStartBurst).put("orbit.poll-rate", orbitPollRate)
+                .put("orbit.poll-burst", orbitPollBurst).put("orbit.credits", orbitCredits)
+                .put("orbit.run-cost", orbitRunCost).put("seed", seed)
+                .put("openprospect.api-keys", openProspectKeys.size() + " configured")
+                .put("orbit.api-keys", orbitKeys.size() + " configured")
+                .put("revoked-keys", revokedKeys.size() + " revoked");
+        return node;
+    }
+
+    public int port() { return port; }
+    public long jobDurationMs() { return jobDurationMs; }
+    public double failedShare() { return failedShare; }
+    public double serverErrorShare() { return serverErrorShare; }
+    public double rateLimitedShare() { return rateLimitedShare; }
+    public double lostAnswerShare() { return lostAnswerShare; }
+    public long addedLatencyMs() { return addedLatencyMs; }
+    public int retryAfterSeconds() { return retryAfterSeconds; }
+    public double orbitStartRate() { return orbitStartRate; }
+    public int orbitStartBurst() { return orbitStartBurst; }
+    public double orbitPollRate() { return orbitPollRate; }
+    public int orbitPollBurst() { return orbitPollBurst; }
+    public long orbitCredits() { return orbitCredits; }
+    public int orbitRunCost() { return orbitRunCost; }
+    public long seed() { return seed; }
+    public Set<String> openProspectKeys() { return openProspectKeys; }
+    public Set<String> orbitKeys() { return orbitKeys; }
+    public Set<String> revokedKeys() { return revokedKeys; }
+
+    public SimulatorSettings port(int value) { port = value; return this; }
+    public SimulatorSettings jobDurationMs(long value) { jobDurationMs = value; return this; }
+    public SimulatorSettings failedShare(double value) { failedShare = value; return this; }
+    public SimulatorSettings serverErrorShare(double value) { serverErrorShare = value; return this; }
+    public SimulatorSettings rateLimitedShare(double value) { rateLimitedShare = value; return this; }
+    public SimulatorSettings lostAnswerShare(double value) { lostAnswerShare = value; return this; }
+    public SimulatorSettings addedLatencyMs(long value) { addedLatencyMs = value; return this; }
+    public SimulatorSettings retryAfterSeconds(int value) { retryAfterSeconds = value; return this; }
+    public SimulatorSettings orbitStartRate(double value) { orbitStartRate = value; return this; }
+    public SimulatorSettings orbitStartBurst(int value) { orbitStartBurst = value; return this; }
+    public SimulatorSettings orbitCredits(long value) { orbitCredits = value; return this; }
+    public SimulatorSettings orbitRunCost(int value) { orbitRunCost = value; return this; }
+}

@@ -1,0 +1,134 @@
+package io.profilebridge;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.job.JobStore;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * One real bridge process in the test JVM: the real Main, the real config/ and routes/, with its folders in a
+ * temporary root and both APIs pointed at a simulator. Several runs can share a root to model a restart.
+ */
+public final class BridgeRun implements AutoCloseable {
+
+    public static final String OPENPROSPECT_KEY = "lnc_live_testkey_0001";
+    public static final String ORBIT_KEY = "sk_orb_testkey_0001";
+
+    private final Path root;
+    private final Main main;
+
+    private BridgeRun(Path root, Main main) {
+        this.root = root;
+        this.main = main;
+    }
+
+    /** Fast timings for tests; JMS off unless the test turns it on. */
+    public static Map<String, String> testProperties(Path root, String apiBaseUrl) {
+        Map<String, String> properties = new HashMap<>();
+        properties.put("bridge.inbox", root.resolve("inbox").toString());
+        properties.put("bridge.outbox", root.resolve("outbox").toString());
+        properties.put("bridge.data", root.resolve("data").toString());
+        properties.put("openprospect.base-url", apiBaseUrl);
+        properties.put("orbit.base-url", apiBaseUrl);
+        properties.put("openprospect.api-key", OPENPROSPECT_KEY);
+        properties.put("orbit.api-key", ORBIT_KEY);
+        properties.put("bridge.poll.tick-ms", "100");
+        properties.put("bridge.poll.first-delay-ms", "200");
+        properties.put("bridge.poll.max-interval-ms", "1000");
+        properties.put("bridge.retry.base-delay-ms", "100");
+        properties.put("bridge.retry.max-delay-ms", "1000");
+        properties.put("bridge.inbox.stable-ms", "100");
+        properties.put("bridge.jms.enabled", "false");
+        properties.put("sandbox.enabled", "false");
+        return properties;
+    }
+
+    public static BridgeRun start(Path root, Map<String, String> properties) {
+        Main main = ProfileBridge.createMain();
+        properties.forEach(main::addOverrideProperty);
+        try {
+            main.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("the bridge did not start", e);
+        }
+        return new BridgeRun(root, main);
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public JobStore store() {
+        return context().getRegistry().lookupByNameAndType("jobStore", JobStore.class);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+
+    // --- folders ------------------------------------------------------------------------------------------
+
+    public static Path inbox(Path root) {
+        return root.resolve("inbox");
+    }
+
+    public static Path outbox(Path root) {
+        return root.resolve("outbox");
+    }
+
+    /** Drops a request the way a careful writer does: a dot-name first, then a rename. */
+    public static Path drop(Path root, String relativeName, String content) {
+        try {
+            Path target = inbox(root).resolve(relativeName);
+            Files.createDirectories(target.getParent());
+            Path partial = target.resolveSibling("." + target.getFileName() + ".part");
+            Files.writeString(partial, content);
+            return Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every result document under the outbox, by path relative to it. */
+    public static Map<String, JsonNode> results(Path root) {
+        Path outbox = outbox(root);
+        Map<String, JsonNode> results = new HashMap<>();
+        if (!Files.isDirectory(outbox)) {
+            return results;
+        }
+        try (Stream<Path> files = Files.walk(outbox)) {
+            List<Path> documents = files.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith(".")).toList();
+            for (Path file : documents) {
+                results.put(outbox.relativize(file).toString(), Json.parse(Files.readString(file)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return results;
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.profilebridge.flow;
+
+import static io.profilebridge.BridgeRun.drop;
+import static io.profilebridge.BridgeRun.results;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.api.Api;
+import io.profilebridge.job.JobState;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The core flow end to end: real Main, real routes, embedded H2, the simulators over HTTP. */
+class CoreFlowTest {
+
+    private static final String DACH = "{\"profile_name\": \"DACH SaaS buyers\", "
+            + "\"ideal_customer_profile\": \"B2B SaaS companies in DACH\", \"target_countries\": [\"DE\", \"AT\"]}";
+
+    @TempDir
+    Path root;
+    Simulator simulator;
+
+    @BeforeEach
+    void startSimulator() {
+        simulator = Simulator.start(SimulatorSettings.fromProperties(
+                Map.of("sandbox.port", "0", "sandbox.job-duration-ms", "300")::get));
+    }
+
+    @AfterEach
+    void stopSimulator() {
+        simulator.close();
+    }
+
+    private BridgeRun startBridge() {
+        return BridgeRun.start(root, BridgeRun.testProperties(root, simulator.baseUrl()));
+    }
+
+    @Test
+    void eachSampleBecomesTheRightResultDocument() throws IOException {
+        copySamples();
+        try (BridgeRun bridge = startBridge()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == sampleCount());
+        }
+        Map<String, JsonNode> results = results(root);
+
+        JsonNode dach = results.get("openprospect/dach-saas-buyers.json");
+        assertThat(dach.get("outcome").asText()).isEqualTo("succeeded");
+        assertThat(dach.get("api").asText()).isEqualTo("openprospect");
+        assertThat(dach.get("status").get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(dach.get("profileId").asText()).isEqualTo(dach.get("status").get("profile_id").asText()).isNotBlank();
+        assertThat(dach.get("remoteId").asText()).isEqualTo(dach.get("status").get("profile_creation_id").asText());
+        assertThat(dach.get("error").isNull()).isTrue();
+        assertThat(dach.get("request").get("profile_name").asText()).isEqualTo("DACH SaaS buyers");
+        assertThat(dach.get("source").get("file").asText()).isEqualTo("dach-saas-buyers.json");
+
+        JsonNode linkedin = results.get("orbit/linkedin-and-email.json");
+        assertThat(linkedin.get("outcome").asText()).isEqualTo("succeeded");
+        assertThat(linkedin.get("idempotencyKey").asText()).isEqualTo("8f6f2a1e-4b6d-4f3a-9d2c-1a7e5c3b9f10");
+        assertThat(linkedin.get("remoteId").asText()).isEqualTo("8f6f2a1e-4b6d-4f3a-9d2c-1a7e5c3b9f10");
+        assertThat(linkedin.get("status").get("status").asText()).isEqualTo("completed");
+        assertThat(linkedin.get("profiles")).hasSize(1);
+
+        JsonNode candidates = results.get("orbit/candidate-discovery.json");
+        assertThat(candidates.get("profiles").size())
+                .isEqualTo(candidates.get("status").get("result").get("candidate_profile_ids").size())
+                .isPositive();
+
+        JsonNode regeneration = results.get("orbit/profile-regeneration.json");
+        assertThat(regeneration.get("outcome").asText()).isEqualTo("succeeded");
+        assertThat(regeneration.get("profiles")).hasSize(1);
+
+        JsonNode envelope = results.get("orbit/envelope-orbit-email.json");
+        assertThat(envelope.get("idempotencyKey").asText()).isEqualTo("3b1f5d2c-7e3a-4c1b-9f5e-2a6d8c4b1e07");
+
+        JsonNode invalidOrbit = results.get("failed/orbit/invalid-legacy-mode.json");
+        assertThat(invalidOrbit.get("outcome").asText()).isEqualTo("failed");
+        assertThat(invalidOrbit.get("error").get("code").asText()).isEqualTo("developer_deep_search_field_unsupported");
+        assertThat(invalidOrbit.get("error").get("message").asText()).contains("mode");
+
+        JsonNode invalidOpenProspect = results.get("failed/openprospect/invalid-no-target-countries.json");
+        assertThat(invalidOpenProspect.get("error").get("message").asText()).contains("target_countries");
+
+        // one remote run per valid request, none for the invalid ones
+        assertThat(simulator.ledger().runsPerKey("openprospect").values()).allMatch(n -> n == 1).hasSize(2);
+        assertThat(simulator.ledger().runsPerKey("orbit").values()).allMatch(n -> n == 1).hasSize(4);
+        // inbox originals kept beside their folders
+        assertThat(root.resolve("inbox/orbit/.failed/invalid-legacy-mode.json")).exists();
+        assertThat(root.resolve("inbox/openprospect/.done/dach-saas-buyers.json")).exists();
+    }
+
+    @Test
+    void reDroppingTheSameFileStartsNoSecondRun() throws IOException {
+        try (BridgeRun bridge = startBridge()) {
+            drop(root, "openprospect/dach.json", DACH);
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/dach.json"));
+            drop(root, "openprospect/dach.json", DACH);
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.notExists(root.resolve("inbox/openprospect/dach.json")));
+            assertThat(bridge.store().list(Api.OPENPROSPECT, null, 0, 10)).hasSize(1);
+        }
+        assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
+    }
+
+    @Test
+    void aRestartAfterSubmissionFinishesEveryJobWithOneRunEach() {
+        simulator.settings().jobDurationMs(3000);
+        for (int i = 0; i < 5; i++) {
+            drop(root, "openprospect/op-" + i + ".json", DACH.replace("DACH SaaS buyers", "buyers " + i));
+            drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"person" + i + "@example.com\"}");
+        }
+        try (BridgeRun first = startBridge()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> simulator.ledger().runsStarted("openprospect") == 5
+                    && simulator.ledger().runsStarted("orbit") == 5);
+            assertThat(first.store().countByApiAndState().get(Api.ORBIT).get(JobState.DELIVERED)).isZero();
+        }
+        assertThat(results(root)).isEmpty();
+        try (BridgeRun second = startBridge()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 10);
+        }
+        assertThat(results(root).values()).allMatch(r -> r.get("outcome").asText().equals("succeeded"));
+        assertThat(simulator.ledger().runsPerKey("openprospect").values()).allMatch(n -> n == 1).hasSize(5);
+        assertThat(simulator.ledger().runsPerKey("orbit").values()).allMatch(n -> n == 1).hasSize(5);
+    }
+
+    @Test
+    void filesDroppedWhileTheBridgeIsDownAreProcessedWhenItStarts() {
+        drop(root, "openprospect/early.json", DACH);
+        drop(root, "early-envelope.json",
+                "{\"api\": \"orbit\", \"request\": {\"email\": \"early@example.com\"}}");
+        try (BridgeRun bridge = startBridge()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 2);
+        }
+        assertThat(results(root)).containsKeys("openprospect/early.json", "orbit/early-envelope.json");
+    }
+
+    private void copySamples() throws IOException {
+        io.profilebridge.sandbox.SandboxConfiguration.copyRequests(Path.of("samples"), BridgeRun.inbox(root));
+    }
+
+    private static long sampleCount() throws IOException {
+        try (var files = Files.walk(Path.of("samples"))) {
+            return files.filter(p -> p.toString().endsWith(".json")).count();
+        }
+    }
+}

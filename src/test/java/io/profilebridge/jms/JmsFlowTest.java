@@ -1,0 +1,137 @@
+package io.profilebridge.jms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.Json;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** JMS end to end: the bridge's own embedded Artemis broker, a plain JMS client as the ESB, the simulators. */
+class JmsFlowTest {
+
+    private static final String DACH = "{\"profile_name\": \"DACH SaaS buyers\", "
+            + "\"ideal_customer_profile\": \"B2B SaaS companies in DACH\", \"target_countries\": [\"DE\"]}";
+
+    @TempDir
+    Path root;
+    Simulator simulator;
+    BridgeRun bridge;
+    Connection connection;
+    Session session;
+
+    @BeforeEach
+    void start() throws JMSException {
+        simulator = Simulator.start(SimulatorSettings.fromProperties(
+                Map.of("sandbox.port", "0", "sandbox.job-duration-ms", "200")::get));
+        String url = "tcp://127.0.0.1:" + BridgeRun.freePort();
+        Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
+        properties.put("bridge.jms.enabled", "true");
+        properties.put("bridge.jms.embedded-url", url);
+        bridge = BridgeRun.start(root, properties);
+        connection = new ActiveMQConnectionFactory(url).createConnection();
+        connection.start();
+        session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    }
+
+    @AfterEach
+    void stop() throws JMSException {
+        connection.close();
+        bridge.close();
+        simulator.close();
+    }
+
+    private TextMessage send(String body, Map<String, String> properties, Queue replyTo, String correlationId)
+            throws JMSException {
+        TextMessage message = session.createTextMessage(body);
+        for (var property : properties.entrySet()) {
+            message.setStringProperty(property.getKey(), property.getValue());
+        }
+        if (replyTo != null) {
+            message.setJMSReplyTo(replyTo);
+        }
+        if (correlationId != null) {
+            message.setJMSCorrelationID(correlationId);
+        }
+        try (MessageProducer producer = session.createProducer(session.createQueue("profile-bridge.requests"))) {
+            producer.send(message);
+        }
+        return message;
+    }
+
+    private Message receive(String queue) throws JMSException {
+        try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
+            return consumer.receive(Duration.ofSeconds(20).toMillis());
+        }
+    }
+
+    @Test
+    void requestReplyKeepsTheCorrelationId() throws Exception {
+        Queue replies = session.createQueue("esb.replies");
+        send("{\"api\": \"openprospect\", \"request\": " + DACH + "}", Map.of(), replies, "corr-42");
+        Message reply = receive("esb.replies");
+        assertThat(reply).isNotNull();
+        assertThat(reply.getJMSCorrelationID()).isEqualTo("corr-42");
+        assertThat(reply.getStringProperty("outcome")).isEqualTo("succeeded");
+        assertThat(reply.getStringProperty("api")).isEqualTo("openprospect");
+        JsonNode result = Json.parse(reply.getBody(String.class));
+        assertThat(result.get("idempotencyKey").asText()).isEqualTo(reply.getStringProperty("idempotencyKey"));
+        assertThat(result.get("source").get("correlationId").asText()).isEqualTo("corr-42");
+    }
+
+    @Test
+    void aBareBodyWithTheApiPropertyWorksForEachApi() throws Exception {
+        TextMessage orbit = send("{\"email\": \"jane.doe@example.com\"}", Map.of("api", "orbit"), null, null);
+        Message orbitResult = receive("profile-bridge.results");
+        assertThat(orbitResult.getJMSCorrelationID()).isEqualTo(orbit.getJMSMessageID());
+        assertThat(orbitResult.getStringProperty("api")).isEqualTo("orbit");
+        assertThat(Json.parse(orbitResult.getBody(String.class)).get("profiles")).hasSize(1);
+
+        send(DACH, Map.of("api", "openprospect", "idempotencyKey", "esb-key-1"), null, "c-1");
+        Message openProspectResult = receive("profile-bridge.results");
+        assertThat(openProspectResult.getStringProperty("idempotencyKey")).isEqualTo("esb-key-1");
+        assertThat(openProspectResult.getJMSCorrelationID()).isEqualTo("c-1");
+    }
+
+    @Test
+    void anInvalidMessageEndsOnTheFailedQueueWithItsCause() throws Exception {
+        send("this is not json", Map.of("api", "orbit"), null, "bad-1");
+        Message failed = receive("profile-bridge.failed");
+        assertThat(failed.getJMSCorrelationID()).isEqualTo("bad-1");
+        assertThat(failed.getStringProperty("outcome")).isEqualTo("failed");
+        assertThat(Json.parse(failed.getBody(String.class)).get("error").get("code").asText()).isEqualTo("request_not_json");
+
+        send("{\"email\": \"x@example.com\"}", Map.of(), null, "bad-2");
+        Message noApi = receive("profile-bridge.failed");
+        assertThat(Json.parse(noApi.getBody(String.class)).get("error").get("code").asText()).isEqualTo("api_unknown");
+    }
+
+    @Test
+    void theSameRequestTwiceStartsOneRemoteRun() throws Exception {
+        send(DACH, Map.of("api", "openprospect", "idempotencyKey", "twice-1"), null, "t-1");
+        send(DACH, Map.of("api", "openprospect", "idempotencyKey", "twice-1"), null, "t-1");
+        assertThat(receive("profile-bridge.results")).isNotNull();
+        assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
+        try (MessageConsumer consumer = session.createConsumer(session.createQueue("profile-bridge.results"))) {
+            assertThat(consumer.receive(1000)).as("only one result for one logical request").isNull();
+        }
+    }
+}
