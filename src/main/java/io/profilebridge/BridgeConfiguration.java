@@ -24,16 +24,15 @@ import io.profilebridge.delivery.DeliverJobRoute;
 import io.profilebridge.intake.AcceptRequestRoute;
 import io.profilebridge.intake.RequestAcceptance;
 import io.profilebridge.intake.RequestReader;
-import io.profilebridge.intake.RequestRules;
+import io.profilebridge.intake.CheckCommand;
+import io.profilebridge.intake.DocumentedRules;
 import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.JobSchedule;
 import io.profilebridge.job.JobStore;
 import io.profilebridge.job.JobStoreDataSource;
 import io.profilebridge.openprospect.OpenProspectRoutes;
-import io.profilebridge.openprospect.OpenProspectRequestRules;
 import io.profilebridge.orbit.OrbitRateLimits;
-import io.profilebridge.orbit.OrbitRequestRules;
 import io.profilebridge.orbit.OrbitRoutes;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -102,10 +101,8 @@ public class BridgeConfiguration implements CamelConfiguration {
             }
         }
 
-        RequestRules rules = (api, body) -> (api == Api.ORBIT ? OrbitRequestRules.validate(body)
-                : OpenProspectRequestRules.validate(body)).stream()
-                .map(violation -> ApiError.of(violation.code(), violation.message())).toList();
-        RequestReader reader = new RequestReader(settings.number("bridge.request.max-bytes", 1_048_576), rules);
+        RequestReader reader = new RequestReader(settings.number("bridge.request.max-bytes", CheckCommand.DEFAULT_MAX_BYTES),
+                DocumentedRules.INSTANCE);
         RequestAcceptance acceptance = new RequestAcceptance(reader, store);
 
         context.getRegistry().bind("acceptRequestRoute", new AcceptRequestRoute(acceptance));

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 import io.profilebridge.jms.JmsConfiguration;
+import io.profilebridge.intake.CheckCommand;
 import io.profilebridge.sandbox.SandboxConfiguration;
 import io.profilebridge.sandbox.SimulateCommand;
 import org.apache.camel.main.Main;
@@ -22,6 +23,9 @@ public final class ProfileBridge {
         if (args.length > 0 && args[0].equals("simulate")) {
             SimulateCommand.run(Arrays.copyOfRange(args, 1, args.length));
             return;
+        }
+        if (args.length > 0 && args[0].equals("check")) {
+            System.exit(CheckCommand.standalone().run(Arrays.asList(args).subList(1, args.length)));
         }
         createMain().run(args);
     }

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 
 import io.profilebridge.api.Api;
 import io.profilebridge.job.RequestSource;
+import io.profilebridge.orbit.OrbitRequestRules;
 
 /**
  * {@code java -jar profile-bridge.jar check FILE|DIR...}: validates request files offline with the same reader
@@ -17,6 +18,9 @@ import io.profilebridge.job.RequestSource;
  * its dry run; this is the way to know before spending credits.
  */
 public final class CheckCommand {
+
+    /** The default of bridge.request.max-bytes. */
+    public static final long DEFAULT_MAX_BYTES = 1_048_576;
 
     private final RequestReader reader;
     private final int orbitRunCost;
@@ -26,6 +30,12 @@ public final class CheckCommand {
         this.reader = reader;
         this.orbitRunCost = orbitRunCost;
         this.out = out;
+    }
+
+    /** The check as the command line runs it: the bridge's own rules, the default size limit and run cost. */
+    public static CheckCommand standalone() {
+        return new CheckCommand(new RequestReader(DEFAULT_MAX_BYTES, DocumentedRules.INSTANCE),
+                OrbitRequestRules.DEFAULT_RUN_COST, System.out);
     }
 
     /** Returns the process exit code: 0 when every file is valid, 1 when one is not, 2 on a usage error. */

@@ -32,7 +32,7 @@ public final class OrbitRequestRules {
 
     /** The migration table of the docs: legacy field and what replaces it. */
     static final Map<String, String> LEGACY = Map.of(
-            "mode", "omit it for generation, or use runShape: \"candidate_discovery\"",
+            "mode", "omit it (generation is the default) or send runShape: \"candidate_discovery\"",
             "partialProfile", "runShape: \"partial_only\" (default) or \"partial_plus_full\"",
             "dry_run", "nothing: runs are always real",
             "options", "nothing: options were removed",
@@ -62,7 +62,7 @@ public final class OrbitRequestRules {
             String name = names.next();
             if (LEGACY.containsKey(name)) {
                 violations.add(violation(name, "developer_deep_search_field_unsupported",
-                        name + ": legacy field is no longer supported; use " + LEGACY.get(name)));
+                        name + ": legacy field, no longer supported; replacement: " + LEGACY.get(name)));
             } else if (!ALLOWED.contains(name)) {
                 violations.add(violation(name, "developer_deep_search_field_unsupported",
                         name + ": not an allowed field (allowed: " + String.join(", ", ALLOWED.stream().sorted().toList()) + ")"));
