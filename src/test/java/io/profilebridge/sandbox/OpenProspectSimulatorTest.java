@@ -1,0 +1,137 @@
+package io.profilebridge.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.profilebridge.sandbox.SimulatorClient.Answer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The OpenProspect simulator against its document, over real HTTP. */
+class OpenProspectSimulatorTest {
+
+    /** The document's curl example. */
+    static final String DACH = """
+            {"profile_name": "DACH SaaS buyers",
+             "ideal_customer_profile": "B2B SaaS companies in DACH with 50-500 employees",
+             "seller_offering": "Lead generation and enrichment software", "seller_industry": "Software",
+             "target_countries": ["DE", "AT", "CH"], "target_cities": ["Berlin", "Munich", "Vienna"],
+             "target_industries": ["Software"], "excluded_industries": ["Consulting"],
+             "contact_roles": ["Head of Sales", "RevOps Lead"], "output_language": "en"}""";
+
+    Simulator simulator;
+    SimulatorClient client;
+
+    @BeforeEach
+    void start() {
+        simulator = Simulator.start(new SimulatorSettings().jobDurationMs(400));
+        client = new SimulatorClient(simulator.baseUrl());
+    }
+
+    @AfterEach
+    void stop() {
+        simulator.close();
+    }
+
+    @Test
+    void theDocumentsExampleIsAcceptedAndEndsSucceeded() throws Exception {
+        Answer created = client.createProfile("profile-create-dach-saas-001", DACH);
+        assertThat(created.status()).isEqualTo(202);
+        assertThat(created.body().fieldNames()).toIterable().contains("profile_creation_id", "status", "profile_id",
+                "error_code", "error_message", "created_at", "started_at", "finished_at", "message");
+        assertThat(created.body().get("status").asText()).isEqualTo("PENDING");
+        assertThat(created.body().get("profile_id").isNull()).isTrue();
+        assertThat(created.body().get("message").asText())
+                .isEqualTo("Search profile creation accepted. Poll this resource for status.");
+
+        String path = "/api/v1/search-profile-creations/" + created.body().get("profile_creation_id").asText();
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        Answer[] last = new Answer[1];
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            last[0] = client.get(path, SimulatorClient.OPENPROSPECT_KEY);
+            seen.add(last[0].body().get("status").asText());
+            return seen.contains("SUCCEEDED");
+        });
+        assertThat(seen).containsSubsequence("PENDING", "RUNNING", "SUCCEEDED");
+        assertThat(last[0].body().get("profile_id").asText()).isNotBlank();
+        assertThat(last[0].body().get("started_at").asText()).isNotBlank();
+        assertThat(last[0].body().get("finished_at").asText()).isNotBlank();
+        assertThat(last[0].body().has("message")).isFalse();
+    }
+
+    @Test
+    void theIdempotencyKeyIsRequired() throws Exception {
+        Answer answer = client.createProfile(null, DACH);
+        assertThat(answer.status()).isEqualTo(422);
+        assertThat(answer.body().get("detail").get(0).get("loc").toString()).contains("Idempotency-Key");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "profile_name|{\"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}",
+            "profile_name|{\"profile_name\": \"  \", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}",
+            "ideal_customer_profile|{\"profile_name\": \"p\", \"target_countries\": [\"DE\"]}",
+            "target_countries|{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\"}",
+            "target_countries|{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": []}",
+            "company_size_min|{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"], \"company_size_min\": 0}",
+            "company_size_max|{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"], \"company_size_max\": -5}"})
+    void eachValidationRuleAnswers422NamingTheField(String field, String body) throws Exception {
+        Answer answer = client.createProfile("k-" + field + body.hashCode(), body);
+        assertThat(answer.status()).isEqualTo(422);
+        assertThat(answer.errorCode()).isEqualTo("validation_error");
+        assertThat(answer.body().get("detail").toString()).contains("\"" + field + "\"");
+        assertThat(answer.body().get("error_message").asText()).contains(field);
+        assertThat(simulator.ledger().runsStarted("openprospect")).isZero();
+    }
+
+    @Test
+    void theSameKeyGivesTheSameResourceAndAnotherBodyA409() throws Exception {
+        String body = "{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}";
+        String reordered = "{\"target_countries\": [\"DE\"], \"ideal_customer_profile\": \"x\", \"profile_name\": \"p\"}";
+        String first = client.createProfile("same-key", body).body().get("profile_creation_id").asText();
+        Answer again = client.createProfile("same-key", reordered);
+        assertThat(again.status()).isEqualTo(202);
+        assertThat(again.body().get("profile_creation_id").asText()).isEqualTo(first);
+        Answer conflict = client.createProfile("same-key", body.replace("\"p\"", "\"other\""));
+        assertThat(conflict.status()).isEqualTo(409);
+        assertThat(conflict.errorCode()).isEqualTo("idempotency_key_conflict");
+        assertThat(simulator.ledger().runsPerKey("openprospect")).containsExactly(Map.entry("same-key", 1L));
+    }
+
+    @Test
+    void aFailedRunCarriesItsErrorCodeAndMessage() throws Exception {
+        simulator.settings().failedShare(1).jobDurationMs(0);
+        String id = client.createProfile("will-fail", DACH).body().get("profile_creation_id").asText();
+        Answer status = client.get("/api/v1/search-profile-creations/" + id, SimulatorClient.OPENPROSPECT_KEY);
+        assertThat(status.body().get("status").asText()).isEqualTo("FAILED");
+        assertThat(status.body().get("error_code").asText()).isNotBlank();
+        assertThat(status.body().get("error_message").asText()).isNotBlank();
+        assertThat(status.body().get("profile_id").isNull()).isTrue();
+    }
+
+    @Test
+    void unknownIdsAre404() throws Exception {
+        assertThat(client.get("/api/v1/search-profile-creations/nope", SimulatorClient.OPENPROSPECT_KEY).status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void keysOfTheWrongShapeOrRevokedAre401() throws Exception {
+        assertThat(client.post("/api/v1/search-profile-creations", null, DACH, Map.of("Idempotency-Key", "a")).status())
+                .isEqualTo(401);
+        Answer wrongShape = client.post("/api/v1/search-profile-creations", "sk_orb_simtest_0001", DACH,
+                Map.of("Idempotency-Key", "a"));
+        assertThat(wrongShape.status()).isEqualTo(401);
+        assertThat(wrongShape.errorCode()).isEqualTo("unauthorized");
+        simulator.settings().revokedKeys().add(SimulatorClient.OPENPROSPECT_KEY);
+        assertThat(client.createProfile("a", DACH).status()).isEqualTo(401);
+        simulator.settings().revokedKeys().clear();
+        assertThat(client.createProfile("a", DACH).status()).isEqualTo(202);
+    }
+}

@@ -1,0 +1,102 @@
+package io.profilebridge.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+
+import io.profilebridge.sandbox.SimulatorClient.Answer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The fault knobs: each one changes what a real HTTP client sees, and the ledger tells the truth about it. */
+class SimulatorFaultsTest {
+
+    Simulator simulator;
+    SimulatorClient client;
+
+    @BeforeEach
+    void start() {
+        simulator = Simulator.start(new SimulatorSettings());
+        client = new SimulatorClient(simulator.baseUrl());
+    }
+
+    @AfterEach
+    void stop() {
+        simulator.close();
+    }
+
+    @Test
+    void serverErrorsDoNoWorkAndCarryRetryAfter() throws Exception {
+        simulator.settings().serverErrorShare(1);
+        Answer answer = client.deepSearch("{\"requestId\": \"r-1\", \"email\": \"a@example.com\"}");
+        assertThat(answer.status()).isEqualTo(503);
+        assertThat(answer.errorCode()).isEqualTo("developer_deep_search_unavailable");
+        assertThat(answer.header("Retry-After")).isEqualTo("1");
+        assertThat(simulator.ledger().runsStarted("orbit")).isZero();
+        Answer openProspect = client.createProfile("k", OpenProspectSimulatorTest.DACH);
+        assertThat(openProspect.status()).isEqualTo(503);
+        assertThat(openProspect.errorCode()).isEqualTo("internal_error");
+    }
+
+    @Test
+    void rateLimitedAnswersCarryRetryAfterAndAnEarlyRetryIsCounted() throws Exception {
+        simulator.settings().rateLimitedShare(1).retryAfterSeconds(30);
+        Answer answer = client.createProfile("k-1", OpenProspectSimulatorTest.DACH);
+        assertThat(answer.status()).isEqualTo(429);
+        assertThat(answer.header("Retry-After")).isEqualTo("30");
+        assertThat(simulator.ledger().requestsBeforeRetryAfter()).isZero();
+        simulator.settings().rateLimitedShare(0);
+        assertThat(client.createProfile("k-1", OpenProspectSimulatorTest.DACH).status()).isEqualTo(202);
+        assertThat(simulator.ledger().requestsBeforeRetryAfter()).isEqualTo(1);
+        assertThat(client.createProfile("k-2", OpenProspectSimulatorTest.DACH).status()).isEqualTo(202);
+        assertThat(simulator.ledger().requestsBeforeRetryAfter()).as("another key is not early").isEqualTo(1);
+    }
+
+    @Test
+    void aLostAnswerDidTheWorkButTheClientSeesAClosedConnection() throws Exception {
+        simulator.settings().lostAnswerShare(1);
+        assertThatThrownBy(() -> client.deepSearch("{\"requestId\": \"lost-1\", \"email\": \"a@example.com\"}"))
+                .isInstanceOf(IOException.class);
+        assertThat(simulator.ledger().runsPerKey("orbit")).containsEntry("lost-1", 1L);
+        simulator.settings().lostAnswerShare(0);
+        Answer retry = client.deepSearch("{\"requestId\": \"lost-1\", \"email\": \"a@example.com\"}");
+        assertThat(retry.body().get("status").asText()).isEqualTo("already_running");
+        assertThat(simulator.ledger().runsStarted("orbit")).isEqualTo(1);
+    }
+
+    @Test
+    void addedLatencyDelaysEveryAnswer() throws Exception {
+        simulator.settings().addedLatencyMs(300);
+        long start = System.nanoTime();
+        client.get("/api/v1/search-profile-creations/none", SimulatorClient.OPENPROSPECT_KEY);
+        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(300);
+    }
+
+    @Test
+    void theSameSeedGivesTheSameFaults() throws Exception {
+        simulator.settings().serverErrorShare(0.5);
+        StringBuilder first = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            first.append(client.get("/api/v1/search-profile-creations/x", SimulatorClient.OPENPROSPECT_KEY).status()).append(',');
+        }
+        simulator.reset();
+        StringBuilder second = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            second.append(client.get("/api/v1/search-profile-creations/x", SimulatorClient.OPENPROSPECT_KEY).status()).append(',');
+        }
+        assertThat(second.toString()).isEqualTo(first.toString()).contains("503").contains("404");
+    }
+
+    @Test
+    void knobsAndTheLedgerAreReachableOverHttpForOtherProcesses() throws Exception {
+        Answer changed = client.post("/_sandbox/settings", null, "{\"job-duration-ms\": \"1234\"}", java.util.Map.of());
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(simulator.settings().jobDurationMs()).isEqualTo(1234);
+        assertThat(client.post("/_sandbox/settings", null, "{\"nope\": 1}", java.util.Map.of()).status()).isEqualTo(400);
+        client.createProfile("k", OpenProspectSimulatorTest.DACH);
+        Answer ledger = client.get("/_sandbox/ledger", null);
+        assertThat(ledger.body().get("apis").get("openprospect").get("runsStarted").asInt()).isEqualTo(1);
+    }
+}
