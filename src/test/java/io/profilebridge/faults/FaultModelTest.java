@@ -1,0 +1,229 @@
+package io.profilebridge.faults;
+
+import static io.profilebridge.BridgeRun.drop;
+import static io.profilebridge.BridgeRun.results;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each class of the error model, driven by the simulator's fault knobs and proven by its ledger. */
+class FaultModelTest {
+
+    @TempDir
+    Path root;
+    Simulator simulator;
+    Map<String, String> properties;
+
+    @BeforeEach
+    void start() {
+        simulator = Simulator.start(new SimulatorSettings().jobDurationMs(200));
+        properties = BridgeRun.testProperties(root, simulator.baseUrl());
+    }
+
+    @AfterEach
+    void stop() {
+        simulator.close();
+    }
+
+    private static String openProspect(int i) {
+        return "{\"profile_name\": \"Buyers " + i + "\", \"ideal_customer_profile\": \"SaaS\", \"target_countries\": [\"DE\"]}";
+    }
+
+    private static String orbit(int i) {
+        return "{\"email\": \"person" + i + "@example.com\"}";
+    }
+
+    private void dropBoth(int count) {
+        for (int i = 0; i < count; i++) {
+            drop(root, "openprospect/op-" + i + ".json", openProspect(i));
+            drop(root, "orbit/orb-" + i + ".json", orbit(i));
+        }
+    }
+
+    private void assertOneRunPerRequest(int perApi) {
+        assertThat(simulator.ledger().runsPerKey("openprospect")).hasSize(perApi).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+        assertThat(simulator.ledger().runsPerKey("orbit")).hasSize(perApi).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+    }
+
+    @Test
+    void serverErrorsRateLimitsAndLostAnswersAreRetriedWithTheSameKeyAndNothingRunsTwice() {
+        simulator.settings().serverErrorShare(0.2).rateLimitedShare(0.1).lostAnswerShare(0.15);
+        dropBoth(10);
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> results(root).size() == 20);
+        }
+        assertThat(results(root).values()).allSatisfy(r -> assertThat(r.get("outcome").asText()).isEqualTo("succeeded"));
+        assertOneRunPerRequest(10);
+        assertThat(simulator.ledger().requestsBeforeRetryAfter()).isZero();
+        assertThat(simulator.ledger().requests()).anyMatch(r -> "lost_answer".equals(r.fault()))
+                .anyMatch(r -> "server_error".equals(r.fault())).anyMatch(r -> "rate_limited".equals(r.fault()));
+    }
+
+    @Test
+    void persistentServerErrorsEndInGaveUpAfterTheMaximumAttemptsWithTheSameKeyEachTime() {
+        simulator.settings().serverErrorShare(1).retryAfterSeconds(0);
+        properties.put("bridge.retry.max-attempts", "3");
+        drop(root, "openprospect/doomed.json", openProspect(1));
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
+        }
+        JsonNode result = results(root).get("failed/openprospect/doomed.json");
+        assertThat(result.get("error").get("code").asText()).isEqualTo("gave_up");
+        assertThat(result.get("error").get("message").asText()).contains("internal_error");
+        var posts = simulator.ledger().requests().stream().filter(r -> r.method().equals("POST")).toList();
+        assertThat(posts).hasSize(3).allSatisfy(r -> assertThat(r.key()).isEqualTo(posts.get(0).key()));
+    }
+
+    @Test
+    void aRevokedKeyHoldsTheRequestAndHealthSaysWhyUntilTheKeyIsValidAgain() throws Exception {
+        simulator.settings().revokedKeys().add(BridgeRun.ORBIT_KEY);
+        properties.put("bridge.retry.hold-interval-ms", "300");
+        drop(root, "orbit/held.json", orbit(1));
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            String health = "http://127.0.0.1:" + properties.get("bridge.management.port") + "/observe/health";
+            await().atMost(Duration.ofSeconds(20)).until(() -> get(health).contains("developer_api_key_invalid"));
+            assertThat(get(health)).contains("\"status\":\"DOWN\"");
+            assertThat(results(root)).isEmpty();
+            simulator.settings().revokedKeys().clear();
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("orbit/held.json"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !get(health).contains("api-orbit\",\"status\":\"DOWN"));
+        }
+        assertOneRunPerRequestOrbitOnly(1);
+    }
+
+    @Test
+    void missingCreditsHoldTheRequestUntilCreditsArrive() {
+        simulator.orbitCredits(0);
+        properties.put("bridge.retry.hold-interval-ms", "300");
+        drop(root, "orbit/poor.json", orbit(1));
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> simulator.ledger().requests().stream()
+                    .filter(r -> r.status() == 402).count() >= 2);
+            assertThat(results(root)).isEmpty();
+            simulator.orbitCredits(100);
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("orbit/poor.json"));
+        }
+        assertOneRunPerRequestOrbitOnly(1);
+    }
+
+    @Test
+    void aConflictingRequestIdIsAPermanentFailureNamingOrbitsCode() throws Exception {
+        post(simulator.baseUrl() + "/v2/developer/deep-search", "{\"requestId\": \"taken-1\", \"email\": \"x@example.com\"}");
+        drop(root, "orbit/conflict.json", "{\"requestId\": \"taken-1\", \"email\": \"someone.else@example.com\"}");
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
+        }
+        JsonNode result = results(root).get("failed/orbit/conflict.json");
+        assertThat(result.get("error").get("code").asText()).isEqualTo("developer_api_idempotency_key_conflict");
+        assertThat(result.get("error").get("httpStatus").asInt()).isEqualTo(409);
+        assertThat(result.get("remoteId").isNull()).isTrue();
+    }
+
+    @Test
+    void aRefundedKeyFailsByDefault() throws Exception {
+        String regen = "{\"requestId\": \"regen-7\", \"profileId\": \"" + Simulator.SEEDED_PROFILE_ID + "\"}";
+        post(simulator.baseUrl() + "/v2/developer/deep-search", regen);
+        drop(root, "orbit/refunded.json", regen);
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
+        }
+        assertThat(results(root).get("failed/orbit/refunded.json").get("error").get("code").asText())
+                .isEqualTo("developer_api_idempotency_key_refunded");
+    }
+
+    @Test
+    void aRefundedKeyIsRetriedWithADerivedKeyWhenConfigured() throws Exception {
+        String regen = "{\"requestId\": \"regen-8\", \"profileId\": \"" + Simulator.SEEDED_PROFILE_ID + "\"}";
+        post(simulator.baseUrl() + "/v2/developer/deep-search", regen);
+        drop(root, "orbit/refunded.json", regen);
+        properties.put("bridge.retry.remote-failures", "true");
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
+        }
+        JsonNode result = results(root).get("orbit/refunded.json");
+        assertThat(result.get("idempotencyKey").asText()).isNotEqualTo("regen-8");
+        assertThat(result.get("request").get("requestId").asText()).isEqualTo(result.get("idempotencyKey").asText());
+        assertThat(result.get("profiles").get(0).get("id").asText()).isEqualTo(Simulator.SEEDED_PROFILE_ID);
+    }
+
+    @Test
+    void aFailedOpenProspectRunIsRetriedOnceWithANewKeyWhenConfiguredThenFails() {
+        simulator.settings().failedShare(1);
+        properties.put("bridge.retry.remote-failures", "true");
+        drop(root, "openprospect/unlucky.json", openProspect(1));
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
+        }
+        JsonNode result = results(root).get("failed/openprospect/unlucky.json");
+        assertThat(result.get("error").get("code").asText()).isEqualTo("profile_generation_failed");
+        assertThat(result.get("status").get("status").asText()).isEqualTo("FAILED");
+        assertThat(simulator.ledger().runsPerKey("openprospect")).hasSize(2).containsValues(1L, 1L);
+    }
+
+    @Test
+    void aFailedOpenProspectRunFailsByDefault() {
+        simulator.settings().failedShare(1);
+        drop(root, "openprospect/unlucky.json", openProspect(1));
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
+        }
+        assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
+    }
+
+    @Test
+    void anUnwritableOutboxIsRetriedNotLost() throws Exception {
+        Files.createDirectories(root.resolve("outbox"));
+        Files.writeString(root.resolve("outbox/openprospect"), "a file where the folder should be");
+        drop(root, "openprospect/patient.json", openProspect(1));
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> bridge.store().list(null, null, 0, 10).stream()
+                    .anyMatch(job -> job.lastError() != null && job.lastError().contains("delivery_failed")));
+            Files.delete(root.resolve("outbox/openprospect"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/patient.json"));
+        }
+    }
+
+    @Test
+    void orbitStartsQueuedAtOnceStayWithinTheRateLimitAndDrawNo429s() {
+        for (int i = 0; i < 40; i++) {
+            drop(root, "orbit/burst-" + i + ".json", orbit(i));
+        }
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 40);
+        }
+        assertThat(simulator.ledger().rateLimited429s("orbit")).isZero();
+        assertThat(simulator.ledger().runsStarted("orbit")).isEqualTo(40);
+    }
+
+    private void assertOneRunPerRequestOrbitOnly(int count) {
+        assertThat(simulator.ledger().runsPerKey("orbit")).hasSize(count).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+    }
+
+    private static String get(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static void post(String url, String body) throws Exception {
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + BridgeRun.ORBIT_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
