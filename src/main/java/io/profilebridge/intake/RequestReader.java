@@ -97,7 +97,7 @@ public class RequestReader {
         }
         Optional<Api> known = Api.of(api);
         if (known.isEmpty()) {
-            return reject(api == null ? "unknown" : api, body, source, "api_unknown", api == null
+            return reject(api, body, source, "api_unknown", api == null
                     ? "no api given: drop the file into inbox/openprospect or inbox/orbit, or use an envelope with \"api\""
                     : "api: \"" + api + "\" is not one of openprospect, orbit");
         }
@@ -131,7 +131,9 @@ public class RequestReader {
         return body.has("request") && body.has("api") && body.get("api").isTextual();
     }
 
+    /** A rejection; an api that is not one of ours is reported as "unknown" (it also names the result folder). */
     private static ReadRequest reject(String api, JsonNode body, RequestSource source, String code, String message) {
-        return new ReadRequest.Rejected(api == null ? "unknown" : api, body, null, source, ApiError.of(code, message));
+        return new ReadRequest.Rejected(Api.of(api).map(Api::id).orElse("unknown"), body, null, source,
+                ApiError.of(code, message));
     }
 }
