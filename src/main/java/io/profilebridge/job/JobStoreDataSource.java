@@ -15,7 +15,9 @@ public final class JobStoreDataSource {
 
     /** The default store: an H2 file under the data folder, kept open until the bridge closes the pool itself. */
     public static String defaultUrl(Path dataFolder) {
-        return "jdbc:h2:file:" + dataFolder.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE";
+        // WRITE_DELAY=0: a commit reaches the file before it returns, so a SIGKILL cannot take back a job
+        // whose inbox file was already moved or whose JMS message was already acknowledged
+        return "jdbc:h2:file:" + dataFolder.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     }
 
     public static HikariDataSource open(String url, String user, String password, int poolSize) {
