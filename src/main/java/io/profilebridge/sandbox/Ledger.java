@@ -86,6 +86,11 @@ public final class Ledger {
         return requests.stream().filter(r -> r.api().equals(api) && r.status() == 429).count();
     }
 
+    /** 429s from the API key's rate limit itself, not the injected ones of the rate-limited-share knob. */
+    public long rateLimitExceeded(String api) {
+        return requests.stream().filter(r -> r.api().equals(api) && r.status() == 429 && r.fault() == null).count();
+    }
+
     public long requestsBeforeRetryAfter() {
         return beforeRetryAfter.get();
     }
@@ -112,6 +117,7 @@ public final class Ledger {
             apiNode.put("requests", requests.stream().filter(r -> r.api().equals(api)).count());
             apiNode.put("runsStarted", runsStarted(api));
             apiNode.put("rateLimited429s", rateLimited429s(api));
+            apiNode.put("rateLimitExceeded", rateLimitExceeded(api));
             apiNode.put("lostAnswers", requests.stream().filter(r -> r.api().equals(api) && r.status() == -1).count());
             apiNode.put("serverErrors", requests.stream().filter(r -> r.api().equals(api) && r.status() >= 500).count());
             ObjectNode keys = apiNode.putObject("runsPerKey");
