@@ -19,7 +19,10 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,6 +125,22 @@ class JmsFlowTest {
         send("{\"email\": \"x@example.com\"}", Map.of(), null, "bad-2");
         Message noApi = receive("profile-bridge.failed");
         assertThat(Json.parse(noApi.getBody(String.class)).get("error").get("code").asText()).isEqualTo("api_unknown");
+    }
+
+    @Test
+    void aRollbackBeforeTheJobIsCommittedIsRedeliveredAndLosesNothing() throws Exception {
+        AtomicInteger failures = new AtomicInteger();
+        AdviceWith.adviceWith(bridge.context(), "jms-requests", route -> route.weaveAddFirst().process(exchange -> {
+            if (failures.getAndIncrement() == 0) {
+                throw new IllegalStateException("simulated crash before the job row is committed");
+            }
+        }));
+        send(DACH, Map.of("api", "openprospect"), null, "rollback-1");
+        Message result = receive("profile-bridge.results");
+        assertThat(result).isNotNull();
+        assertThat(result.getJMSCorrelationID()).isEqualTo("rollback-1");
+        assertThat(failures.get()).as("one failed delivery, one redelivery").isEqualTo(2);
+        assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
     }
 
     @Test
