@@ -1,0 +1,47 @@
+package io.profilebridge.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.profilebridge.orbit.OrbitRequestRules;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+
+    private CheckCommand command() {
+        return new CheckCommand(new RequestReader(CheckCommand.DEFAULT_MAX_BYTES, DocumentedRules.INSTANCE),
+                OrbitRequestRules.DEFAULT_RUN_COST, new PrintStream(output, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theSamplesGetOneVerdictEachASummaryAndTheOrbitCost() throws Exception {
+        int exit = command().run(List.of("samples"));
+        String printed = output.toString(StandardCharsets.UTF_8);
+        assertThat(exit).isEqualTo(1);
+        assertThat(printed).contains("INVALID  samples/orbit/invalid-legacy-mode.json: developer_deep_search_field_unsupported")
+                .contains("INVALID  samples/openprospect/invalid-no-target-countries.json: validation_error: target_countries")
+                .contains("OK       samples/openprospect/dach-saas-buyers.json")
+                .contains("9 files: 7 valid, 2 invalid; the valid Orbit requests would cost up to 50 credits (5 runs x 10)");
+    }
+
+    @Test
+    void validFilesExitZeroAndMissingOnesAreAUsageError() throws Exception {
+        Files.createDirectories(dir.resolve("orbit"));
+        Files.writeString(dir.resolve("orbit/ok.json"), "{\"email\": \"a@example.com\"}");
+        assertThat(command().run(List.of(dir.toString()))).isZero();
+        assertThat(command().run(List.of(dir.resolve("nope.json").toString()))).isEqualTo(2);
+        assertThat(command().run(List.of())).isEqualTo(2);
+    }
+}
