@@ -105,6 +105,14 @@ public class BridgeConfiguration implements CamelConfiguration {
                 DocumentedRules.INSTANCE);
         RequestAcceptance acceptance = new RequestAcceptance(reader, store);
 
+        OrbitRateLimits.Limits limits = new OrbitRateLimits.Limits(
+                settings.decimal("bridge.orbit.start-rate", 5), settings.integer("bridge.orbit.start-burst", 20),
+                settings.decimal("bridge.orbit.read-rate", 20), settings.integer("bridge.orbit.read-burst", 40));
+        // with a shared PostgreSQL store the buckets are shared too: the limit belongs to the key, not the process
+        OrbitRateLimits orbitLimits = JobStoreDataSource.isPostgres(url) && credentials.has(Api.ORBIT)
+                ? OrbitRateLimits.shared(dataSource, credentials.key(Api.ORBIT).orElseThrow(), limits)
+                : OrbitRateLimits.local(limits);
+
         context.getRegistry().bind("acceptRequestRoute", new AcceptRequestRoute(acceptance));
         context.getRegistry().bind("jobRoutes", new JobRoutes(store, settings.integer("bridge.poll.batch-size", 100),
                 settings.integer("bridge.poll.concurrency", 16), schedule.leaseMs()));
@@ -117,9 +125,7 @@ public class BridgeConfiguration implements CamelConfiguration {
             }
         }
         context.getRegistry().bind("openProspectRoutes", new OpenProspectRoutes(credentials, lifecycle));
-        context.getRegistry().bind("orbitRoutes", new OrbitRoutes(credentials, lifecycle, new OrbitRateLimits(
-                settings.decimal("bridge.orbit.start-rate", 5), settings.integer("bridge.orbit.start-burst", 20),
-                settings.decimal("bridge.orbit.read-rate", 20), settings.integer("bridge.orbit.read-burst", 40))));
+        context.getRegistry().bind("orbitRoutes", new OrbitRoutes(credentials, lifecycle, orbitLimits));
         context.getRegistry().bind("deliverJobRoute", new DeliverJobRoute(lifecycle));
         context.getRegistry().bind("progressRoute", new ProgressRoute(store));
     }

@@ -20,6 +20,10 @@ public final class JobStoreDataSource {
         return "jdbc:h2:file:" + dataFolder.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     }
 
+    public static boolean isPostgres(String url) {
+        return url.startsWith("jdbc:postgresql:");
+    }
+
     public static HikariDataSource open(String url, String user, String password, int poolSize) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
@@ -27,13 +31,14 @@ public final class JobStoreDataSource {
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
         config.setPoolName("job-store");
-        config.setDriverClassName(url.startsWith("jdbc:postgresql:") ? "org.postgresql.Driver" : "org.h2.Driver");
+        config.setDriverClassName(isPostgres(url) ? "org.postgresql.Driver" : "org.h2.Driver");
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
             Flyway.configure()
                     .dataSource(dataSource)
                     .locations("classpath:db/migration")
-                    .placeholders(Map.of("text", url.startsWith("jdbc:postgresql:") ? "TEXT" : "CLOB"))
+                    .placeholders(isPostgres(url) ? Map.of("text", "TEXT", "binary", "BYTEA")
+                            : Map.of("text", "CLOB", "binary", "VARBINARY(65536)"))
                     .load()
                     .migrate();
         } catch (RuntimeException e) {

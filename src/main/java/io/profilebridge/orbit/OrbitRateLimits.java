@@ -1,10 +1,18 @@
 package io.profilebridge.orbit;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+
+import javax.sql.DataSource;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 
 /**
  * Client-side token buckets for Orbit, which limits Deep Search starts per API key (5/s, bursts of 25) and gives
@@ -16,9 +24,37 @@ public final class OrbitRateLimits {
     private final Bucket starts;
     private final Bucket reads;
 
-    public OrbitRateLimits(double startsPerSecond, int startBurst, double readsPerSecond, int readBurst) {
-        this.starts = bucket(startsPerSecond, startBurst);
-        this.reads = bucket(readsPerSecond, readBurst);
+    private OrbitRateLimits(Bucket starts, Bucket reads) {
+        this.starts = starts;
+        this.reads = reads;
+    }
+
+    /** Buckets of this process alone: right for a single instance. */
+    public static OrbitRateLimits local(Limits limits) {
+        return new OrbitRateLimits(Bucket.builder().addLimit(limits.starts()).build(),
+                Bucket.builder().addLimit(limits.reads()).build());
+    }
+
+    /**
+     * Buckets kept in PostgreSQL (table bridge_rate_bucket), shared by every instance using the same API key. Rows
+     * are named by a hash of the key, so the key itself is never stored.
+     */
+    public static OrbitRateLimits shared(DataSource dataSource, String apiKey, Limits limits) {
+        var buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource).table("bridge_rate_bucket").build();
+        return new OrbitRateLimits(
+                buckets.builder().build(rowId("orbit-starts:" + apiKey), () -> configuration(limits.starts())),
+                buckets.builder().build(rowId("orbit-reads:" + apiKey), () -> configuration(limits.reads())));
+    }
+
+    /** The configured rates: starts per second with a burst, reads per second with a burst. */
+    public record Limits(double startsPerSecond, int startBurst, double readsPerSecond, int readBurst) {
+        Bandwidth starts() {
+            return bandwidth(startsPerSecond, startBurst);
+        }
+
+        Bandwidth reads() {
+            return bandwidth(readsPerSecond, readBurst);
+        }
     }
 
     /** 0 when a start may be sent now, else the milliseconds until a token is there. */
@@ -36,12 +72,23 @@ public final class OrbitRateLimits {
         return probe.isConsumed() ? 0 : Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toMillis());
     }
 
-    private static Bucket bucket(double perSecond, int burst) {
+    private static Bandwidth bandwidth(double perSecond, int burst) {
         // refill one token at a time, evenly spread, rather than a whole second's worth at once
         long periodNanos = Math.round(1_000_000_000d / perSecond);
-        return Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(burst).refillGreedy(1, Duration.ofNanos(periodNanos))
-                        .initialTokens(burst).build())
-                .build();
+        return Bandwidth.builder().capacity(burst).refillGreedy(1, Duration.ofNanos(periodNanos))
+                .initialTokens(burst).build();
+    }
+
+    private static BucketConfiguration configuration(Bandwidth bandwidth) {
+        return BucketConfiguration.builder().addLimit(bandwidth).build();
+    }
+
+    private static long rowId(String name) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(hash).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
     }
 }

@@ -24,6 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** The job store on the embedded H2 file it uses by default, with its real Flyway migrations. */
 class JobStoreTest {
 
+    /** The store under test; PostgresJobStoreTest runs the same tests on PostgreSQL. */
+    protected HikariDataSource openDataSource(Path data) {
+        return JobStoreDataSource.open(JobStoreDataSource.defaultUrl(data), "", "", 4);
+    }
+
     @TempDir
     Path data;
     HikariDataSource dataSource;
@@ -31,7 +36,7 @@ class JobStoreTest {
 
     @BeforeEach
     void open() {
-        dataSource = JobStoreDataSource.open(JobStoreDataSource.defaultUrl(data), "", "", 4);
+        dataSource = openDataSource(data);
         store = new JobStore(dataSource, "test", Clock.systemUTC());
     }
 
