@@ -114,7 +114,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                 : OrbitRateLimits.local(limits);
 
         context.getRegistry().bind("acceptRequestRoute", new AcceptRequestRoute(acceptance));
-        context.getRegistry().bind("jobRoutes", new JobRoutes(store, settings.integer("bridge.poll.batch-size", 100),
+        context.getRegistry().bind("jobRoutes", new JobRoutes(store, settings.integer("bridge.poll.batch-size", 32),
                 settings.integer("bridge.poll.concurrency", 16), schedule.leaseMs()));
         context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes(holds, metrics));
         HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);

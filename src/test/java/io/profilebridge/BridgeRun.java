@@ -117,7 +117,11 @@ public final class BridgeRun implements AutoCloseable {
             List<Path> documents = files.filter(Files::isRegularFile)
                     .filter(p -> !p.getFileName().toString().startsWith(".")).toList();
             for (Path file : documents) {
-                results.put(outbox.relativize(file).toString(), Json.parse(Files.readString(file)));
+                try {
+                    results.put(outbox.relativize(file).toString(), Json.parse(Files.readString(file)));
+                } catch (java.nio.file.NoSuchFileException beingReplaced) {
+                    // a re-delivery replaces the same document; it is counted once it is back
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -5,13 +5,13 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.BridgeProcess;
 import io.profilebridge.BridgeRun;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
@@ -78,13 +78,6 @@ class CrashTest {
     }
 
     private Process startBridgeJvm() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.profilebridge.ProfileBridge");
-        builder.directory(new File(System.getProperty("user.dir")));
-        BridgeRun.testProperties(root, simulator.baseUrl()).forEach((key, value) ->
-                builder.environment().put(key.toUpperCase().replace('.', '_').replace('-', '_'), value));
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("bridge.log").toFile()));
-        return builder.start();
+        return BridgeProcess.start(BridgeRun.testProperties(root, simulator.baseUrl()), root.resolve("bridge.log"));
     }
 }

@@ -1,0 +1,24 @@
+package io.profilebridge;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The bridge as a separate JVM (this test JVM's classpath), configured by environment variables as in production. */
+public final class BridgeProcess {
+
+    private BridgeProcess() {
+    }
+
+    public static Process start(Map<String, String> properties, Path log) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), ProfileBridge.class.getName());
+        builder.directory(new File(System.getProperty("user.dir")));
+        properties.forEach((key, value) ->
+                builder.environment().put(key.toUpperCase().replace('.', '_').replace('-', '_'), value));
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return builder.start();
+    }
+}
