@@ -17,7 +17,10 @@ import io.profilebridge.operations.JobStoreHealthCheck;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.profilebridge.operations.BacklogHistory;
+import io.profilebridge.operations.JobStatusRoutes;
 import io.profilebridge.operations.ProgressRoute;
+import io.profilebridge.operations.StatusPage;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
 import io.profilebridge.delivery.DeliverJobRoute;
@@ -128,6 +131,9 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("orbitRoutes", new OrbitRoutes(credentials, lifecycle, orbitLimits));
         context.getRegistry().bind("deliverJobRoute", new DeliverJobRoute(lifecycle));
         context.getRegistry().bind("progressRoute", new ProgressRoute(store));
+        BacklogHistory backlog = new BacklogHistory(store);
+        context.getRegistry().bind("jobStatusRoutes", new JobStatusRoutes(store, new StatusPage(store, backlog), backlog,
+                settings.number("bridge.status.backlog-sample-ms", 10_000)));
     }
 
     /** Stable across restarts of the same installation, distinct for instances with their own data folders. */

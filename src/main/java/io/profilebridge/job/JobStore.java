@@ -94,6 +94,12 @@ public class JobStore {
                 api.id(), idempotencyKey);
     }
 
+    /** The newest job with this key, whatever its API (keys are UUIDs or the caller's own, so a clash is unlikely). */
+    public Optional<Job> findByKey(String idempotencyKey) {
+        return queryOne("SELECT " + COLUMNS + " FROM bridge_job WHERE idempotency_key = ? ORDER BY created_at DESC "
+                + "FETCH FIRST 1 ROWS ONLY", idempotencyKey);
+    }
+
     public Optional<Job> findById(String id) {
         return queryOne("SELECT " + COLUMNS + " FROM bridge_job WHERE id = ?", id);
     }

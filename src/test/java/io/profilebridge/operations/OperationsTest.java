@@ -1,0 +1,116 @@
+package io.profilebridge.operations;
+
+import static io.profilebridge.BridgeRun.drop;
+import static io.profilebridge.BridgeRun.results;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.Json;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The operator's view over HTTP: the jobs API, the metrics and the status page, after real work. */
+class OperationsTest {
+
+    @TempDir
+    Path root;
+    Simulator simulator;
+    BridgeRun bridge;
+    String base;
+
+    @BeforeEach
+    void start() throws Exception {
+        simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100));
+        // someone else already used requestId "taken" with other parameters: that request will fail with a 409
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/v2/developer/deep-search"))
+                .header("Authorization", "Bearer " + BridgeRun.ORBIT_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"requestId\": \"taken\", \"email\": \"other@example.com\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
+        properties.put("bridge.status.backlog-sample-ms", "100");
+        base = "http://127.0.0.1:" + properties.get("bridge.management.port");
+        for (int i = 0; i < 5; i++) {
+            drop(root, "openprospect/op-" + i + ".json", "{\"profile_name\": \"p" + i
+                    + "\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}");
+        }
+        drop(root, "orbit/ok.json", "{\"email\": \"a@example.com\"}");
+        drop(root, "orbit/conflict.json", "{\"requestId\": \"taken\", \"email\": \"b@example.com\"}");
+        bridge = BridgeRun.start(root, properties);
+    }
+
+    @AfterEach
+    void stop() {
+        bridge.close();
+        simulator.close();
+    }
+
+    @Test
+    void theJobsApiPagesAndFilters() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 7);
+        JsonNode all = getJson("/jobs?size=3");
+        assertThat(all.get("jobs")).hasSize(3);
+        assertThat(getJson("/jobs?size=3&page=2").get("jobs")).hasSize(1);
+        JsonNode orbit = getJson("/jobs?api=orbit");
+        assertThat(orbit.get("jobs")).hasSize(2).allSatisfy(j -> assertThat(j.get("api").asText()).isEqualTo("orbit"));
+        JsonNode delivered = getJson("/jobs?state=delivered&api=openprospect");
+        assertThat(delivered.get("jobs")).hasSize(5);
+        JsonNode one = getJson("/jobs/taken");
+        assertThat(one.get("state").asText()).isEqualTo("failed");
+        assertThat(one.get("lastError").get("code").asText()).isEqualTo("developer_api_idempotency_key_conflict");
+        assertThat(one.fieldNames()).toIterable().contains("attempts", "nextAttemptAt", "lastError", "remoteId");
+        assertThat(get("/jobs?state=lost").body()).contains("state: must be one of");
+        assertThat(get("/jobs?state=lost").statusCode()).isEqualTo(400);
+        assertThat(get("/jobs/nope").statusCode()).isEqualTo(404);
+        assertThat(get("/jobs").body()).doesNotContain(BridgeRun.OPENPROSPECT_KEY).doesNotContain(BridgeRun.ORBIT_KEY);
+    }
+
+    @Test
+    void theMetricsMatchTheWorkDone() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 7);
+        await().atMost(Duration.ofSeconds(5)).until(() -> get("/observe/metrics").body()
+                .contains("profile_bridge_jobs{api=\"openprospect\",state=\"delivered\"} 5.0"));
+        String metrics = get("/observe/metrics").body();
+        assertThat(metrics).contains("profile_bridge_submitted_total{api=\"openprospect\"} 5.0")
+                .contains("profile_bridge_delivered_total{api=\"openprospect\"} 5.0")
+                .contains("profile_bridge_delivered_total{api=\"orbit\"} 1.0")
+                .contains("profile_bridge_failed_total{api=\"orbit\"} 1.0")
+                .contains("profile_bridge_jobs{api=\"orbit\",state=\"failed\"} 1.0")
+                .contains("profile_bridge_orbit_credits_remaining 999980.0")
+                .contains("profile_bridge_request_duration_seconds_count{api=\"openprospect\",outcome=\"succeeded\"} 5");
+    }
+
+    @Test
+    void theStatusPageShowsCountsFailuresAndTheBacklog() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 7);
+        await().atMost(Duration.ofSeconds(5)).until(() -> get("/").body().contains("samples."));
+        String page = get("/").body();
+        assertThat(page).startsWith("<!DOCTYPE html>").contains("<table id=\"counts\">").contains("data-api=\"orbit\"")
+                .contains("<table id=\"failures\">").contains("developer_api_idempotency_key_conflict")
+                .contains("<svg id=\"backlog\"").contains("<polyline")
+                .doesNotContain("<script src").doesNotContain("<link ");
+        assertThat(get("/").headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("text/html"));
+    }
+
+    private JsonNode getJson(String path) throws Exception {
+        return Json.parse(get(path).body());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
