@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.MDC;
 
 /**
  * The job lifecycle as routes. The Quartz trigger (routes/poll-due-jobs.camel.yaml) calls
@@ -16,6 +17,8 @@ public class JobRoutes extends RouteBuilder {
 
     /** Exchange property holding the {@link Job} a step works on. */
     public static final String JOB = "bridgeJob";
+    /** MDC key of the job a log line is about. */
+    public static final String MDC_JOB_KEY = "jobKey";
     /** Header with the job's API id, so a step can pick the API's own route. */
     public static final String API = "bridgeApi";
 
@@ -62,7 +65,8 @@ public class JobRoutes extends RouteBuilder {
                 .filter(method(this, "saveAndContinue"))
                     // the next step is due now (outputs ready, result decided): take it without waiting a tick
                     .to("direct:advance-job")
-                .end();
+                .end()
+                .process(exchange -> MDC.remove(MDC_JOB_KEY));
     }
 
     private Predicate inState(JobState... states) {
@@ -83,6 +87,8 @@ public class JobRoutes extends RouteBuilder {
         Job job = exchange.getMessage().getBody(Job.class);
         exchange.setProperty(JOB, job);
         exchange.getMessage().setHeader(API, job.api().id());
+        // every log line about this job carries its key (the JSON log layout shows it)
+        MDC.put(MDC_JOB_KEY, job.idempotencyKey());
     }
 
     /** Saves the step's outcome; true when the job should go on at once in this exchange. */
