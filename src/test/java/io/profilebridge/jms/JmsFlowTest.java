@@ -108,6 +108,11 @@ class JmsFlowTest {
         assertThat(orbitResult.getStringProperty("api")).isEqualTo("orbit");
         assertThat(Json.parse(orbitResult.getBody(String.class)).get("profiles")).hasSize(1);
 
+        send("{\"api\": \"orbit\", \"request\": {\"email\": \"envelope@example.com\"}}", Map.of(), null, "env-orbit");
+        Message orbitEnvelope = receive("profile-bridge.results");
+        assertThat(orbitEnvelope.getJMSCorrelationID()).isEqualTo("env-orbit");
+        assertThat(orbitEnvelope.getStringProperty("outcome")).isEqualTo("succeeded");
+
         send(DACH, Map.of("api", "openprospect", "idempotencyKey", "esb-key-1"), null, "c-1");
         Message openProspectResult = receive("profile-bridge.results");
         assertThat(openProspectResult.getStringProperty("idempotencyKey")).isEqualTo("esb-key-1");
