@@ -123,6 +123,8 @@ public final class Ledger {
             ObjectNode keys = apiNode.putObject("runsPerKey");
             runsPerKey(api).forEach(keys::put);
         }
+        ArrayNode runList = node.putArray("runs");
+        runs.forEach(run -> runList.addObject().put("api", run.api()).put("key", run.key()).put("at", run.at()));
         ArrayNode starts = node.putArray("orbitStartTimes");
         orbitStartTimes().forEach(starts::add);
         return node;
