@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 runs=${1:-5}
 work=$(mktemp -d)
 # the default configuration, embedded Artemis broker included
-BRIDGE_ENV=(BRIDGE_JMS_ENABLED=true BRIDGE_JMS_EMBEDDED_URL=tcp://127.0.0.1:62626)
+BRIDGE_ENV=(BRIDGE_JMS_ENABLED=${JMS:-true} BRIDGE_JMS_EMBEDDED_URL=tcp://127.0.0.1:62626)
 source bench/lib.sh
 times=()
 for r in $(seq 1 "$runs"); do

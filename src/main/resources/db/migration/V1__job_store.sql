@@ -1,4 +1,5 @@
--- One row per logical request. ${text} is CLOB on H2 and TEXT on PostgreSQL; times are epoch millis so
+-- One row per logical request. ${text} is an unbounded CHARACTER VARYING on H2 (kept in the row, not as a LOB)
+-- and TEXT on PostgreSQL; times are epoch millis so
 -- both engines compare them the same way.
 CREATE TABLE bridge_job (
     id              VARCHAR(36)  NOT NULL PRIMARY KEY,

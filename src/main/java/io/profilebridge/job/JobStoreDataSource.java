@@ -38,7 +38,7 @@ public final class JobStoreDataSource {
                     .dataSource(dataSource)
                     .locations("classpath:db/migration")
                     .placeholders(isPostgres(url) ? Map.of("text", "TEXT", "binary", "BYTEA")
-                            : Map.of("text", "CLOB", "binary", "VARBINARY(65536)"))
+                            : Map.of("text", "CHARACTER VARYING", "binary", "VARBINARY(65536)"))
                     .load()
                     .migrate();
         } catch (RuntimeException e) {
