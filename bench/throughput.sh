@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-10000}
 work=$(mktemp -d)
-BRIDGE_ENV=()
+BRIDGE_ENV=(${BENCH_BRIDGE_ENV:-})
 source bench/lib.sh
 trap 'kill $bridge_pid $sim_pid 2>/dev/null; wait 2>/dev/null' EXIT
 cpu_seconds() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }

@@ -38,6 +38,7 @@ import io.profilebridge.openprospect.OpenProspectRoutes;
 import io.profilebridge.orbit.OrbitRateLimits;
 import io.profilebridge.orbit.OrbitRoutes;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -54,6 +55,15 @@ public class BridgeConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         BridgeSettings settings = new BridgeSettings(context);
+
+        // camel-cli-connector is opt-in: its once-a-second status dump cost a fifth of the bridge's CPU in the
+        // throughput benchmark (JFR), so `camel get` tooling is enabled only where someone uses it
+        // (the factory is bound in ProfileBridge.createMain, before Camel looks for one; it starts the connector later)
+        DefaultCliConnectorFactory cliConnector = context.getRegistry()
+                .lookupByNameAndType(ProfileBridge.CLI_CONNECTOR_FACTORY, DefaultCliConnectorFactory.class);
+        if (cliConnector != null) {
+            cliConnector.setEnabled(settings.flag("bridge.cli-connector.enabled", false));
+        }
 
         Path data = Path.of(settings.text("bridge.data", "data"));
         Files.createDirectories(data);

@@ -7,6 +7,7 @@ import io.profilebridge.jms.JmsConfiguration;
 import io.profilebridge.intake.CheckCommand;
 import io.profilebridge.sandbox.SandboxConfiguration;
 import io.profilebridge.sandbox.SimulateCommand;
+import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
 import org.apache.camel.main.Main;
 
 /**
@@ -30,8 +31,12 @@ public final class ProfileBridge {
         createMain().run(args);
     }
 
+    /** Registry name of the camel-cli-connector factory that bridge.cli-connector.enabled switches. */
+    public static final String CLI_CONNECTOR_FACTORY = "cliConnectorFactory";
+
     public static Main createMain() {
         Main main = new Main();
+        main.bind(CLI_CONNECTOR_FACTORY, new DefaultCliConnectorFactory());
         main.setPropertyPlaceholderLocations(propertyLocations(profile()));
         main.configure().addConfiguration(SandboxConfiguration.class);
         main.configure().addConfiguration(JmsConfiguration.class);
