@@ -78,6 +78,10 @@ public class JobRoutes extends RouteBuilder {
         if (round != null && round >= MAX_BATCHES_PER_TICK) {
             return false;
         }
+        if (exchange.getContext().isStopping()) {
+            // shutting down: finish the batch in hand, claim nothing new; the rest stays pending in the store
+            return false;
+        }
         List<Job> due = store.claimDue(batchSize, leaseMs);
         exchange.getMessage().setBody(due);
         return !due.isEmpty();

@@ -25,7 +25,7 @@ class GracefulShutdownTest {
 
     @Test
     void sigtermDuringABatchLosesNothing() throws Exception {
-        try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(1500).addedLatencyMs(50))) {
+        try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(4000).addedLatencyMs(50))) {
             for (int i = 0; i < 20; i++) {
                 drop(root, "openprospect/op-" + i + ".json", "{\"profile_name\": \"p" + i
                         + "\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}");
