@@ -66,9 +66,7 @@ class FaultModelTest {
     void serverErrorsRateLimitsAndLostAnswersAreRetriedWithTheSameKeyAndNothingRunsTwice() {
         simulator.settings().serverErrorShare(0.2).rateLimitedShare(0.1).lostAnswerShare(0.15);
         dropBoth(10);
-        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> results(root).size() == 20);
-        }
+        runUntilResults(20, 60);
         assertThat(results(root).values()).allSatisfy(r -> assertThat(r.get("outcome").asText()).isEqualTo("succeeded"));
         assertOneRunPerRequest(10);
         assertThat(simulator.ledger().requestsBeforeRetryAfter()).isZero();
@@ -81,9 +79,7 @@ class FaultModelTest {
         simulator.settings().serverErrorShare(1).retryAfterSeconds(0);
         properties.put("bridge.retry.max-attempts", "3");
         drop(root, "openprospect/doomed.json", openProspect(1));
-        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
-        }
+        runUntilResults(1, 20);
         JsonNode result = results(root).get("failed/openprospect/doomed.json");
         assertThat(result.get("error").get("code").asText()).isEqualTo("gave_up");
         assertThat(result.get("error").get("message").asText()).contains("internal_error");
@@ -127,9 +123,7 @@ class FaultModelTest {
     void aConflictingRequestIdIsAPermanentFailureNamingOrbitsCode() throws Exception {
         post(simulator.baseUrl() + "/v2/developer/deep-search", "{\"requestId\": \"taken-1\", \"email\": \"x@example.com\"}");
         drop(root, "orbit/conflict.json", "{\"requestId\": \"taken-1\", \"email\": \"someone.else@example.com\"}");
-        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
-        }
+        runUntilResults(1, 20);
         JsonNode result = results(root).get("failed/orbit/conflict.json");
         assertThat(result.get("error").get("code").asText()).isEqualTo("developer_api_idempotency_key_conflict");
         assertThat(result.get("error").get("httpStatus").asInt()).isEqualTo(409);
@@ -141,9 +135,7 @@ class FaultModelTest {
         String regen = "{\"requestId\": \"regen-7\", \"profileId\": \"" + Simulator.SEEDED_PROFILE_ID + "\"}";
         post(simulator.baseUrl() + "/v2/developer/deep-search", regen);
         drop(root, "orbit/refunded.json", regen);
-        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
-        }
+        runUntilResults(1, 20);
         assertThat(results(root).get("failed/orbit/refunded.json").get("error").get("code").asText())
                 .isEqualTo("developer_api_idempotency_key_refunded");
     }
@@ -154,9 +146,7 @@ class FaultModelTest {
         post(simulator.baseUrl() + "/v2/developer/deep-search", regen);
         drop(root, "orbit/refunded.json", regen);
         properties.put("bridge.retry.remote-failures", "true");
-        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
-        }
+        runUntilResults(1, 20);
         JsonNode result = results(root).get("orbit/refunded.json");
         assertThat(result.get("idempotencyKey").asText()).isNotEqualTo("regen-8");
         assertThat(result.get("request").get("requestId").asText()).isEqualTo(result.get("idempotencyKey").asText());
@@ -168,9 +158,7 @@ class FaultModelTest {
         simulator.settings().failedShare(1);
         properties.put("bridge.retry.remote-failures", "true");
         drop(root, "openprospect/unlucky.json", openProspect(1));
-        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
-        }
+        runUntilResults(1, 20);
         JsonNode result = results(root).get("failed/openprospect/unlucky.json");
         assertThat(result.get("error").get("code").asText()).isEqualTo("profile_generation_failed");
         assertThat(result.get("status").get("status").asText()).isEqualTo("FAILED");
@@ -181,9 +169,7 @@ class FaultModelTest {
     void aFailedOpenProspectRunFailsByDefault() {
         simulator.settings().failedShare(1);
         drop(root, "openprospect/unlucky.json", openProspect(1));
-        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
-        }
+        runUntilResults(1, 20);
         assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
     }
 
@@ -205,11 +191,16 @@ class FaultModelTest {
         for (int i = 0; i < 40; i++) {
             drop(root, "orbit/burst-" + i + ".json", orbit(i));
         }
-        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 40);
-        }
+        runUntilResults(40, 30);
         assertThat(simulator.ledger().rateLimited429s("orbit")).isZero();
         assertThat(simulator.ledger().runsStarted("orbit")).isEqualTo(40);
+    }
+
+    /** Runs the bridge until the outbox holds {@code count} results. */
+    private void runUntilResults(int count, int seconds) {
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(seconds)).until(() -> results(root).size() == count);
+        }
     }
 
     private void assertOneRunPerRequestOrbitOnly(int count) {

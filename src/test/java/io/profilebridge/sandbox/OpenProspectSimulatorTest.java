@@ -7,14 +7,12 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.profilebridge.sandbox.SimulatorClient.Answer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The OpenProspect simulator against its document, over real HTTP. */
-class OpenProspectSimulatorTest {
+class OpenProspectSimulatorTest extends SimulatorTestSupport {
 
     /** The document's curl example. */
     static final String DACH = """
@@ -25,18 +23,9 @@ class OpenProspectSimulatorTest {
              "target_industries": ["Software"], "excluded_industries": ["Consulting"],
              "contact_roles": ["Head of Sales", "RevOps Lead"], "output_language": "en"}""";
 
-    Simulator simulator;
-    SimulatorClient client;
-
-    @BeforeEach
-    void start() {
-        simulator = Simulator.start(new SimulatorSettings().jobDurationMs(400));
-        client = new SimulatorClient(simulator.baseUrl());
-    }
-
-    @AfterEach
-    void stop() {
-        simulator.close();
+    @Override
+    SimulatorSettings settings() {
+        return new SimulatorSettings().jobDurationMs(400);
     }
 
     @Test

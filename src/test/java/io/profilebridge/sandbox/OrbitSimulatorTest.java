@@ -10,32 +10,21 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.sandbox.SimulatorClient.Answer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The Orbit Deep Search simulator against its document, over real HTTP. */
-class OrbitSimulatorTest {
+class OrbitSimulatorTest extends SimulatorTestSupport {
 
     /** The document's first curl example. */
     static final String EXAMPLE = """
             {"requestId": "8f6f2a1e-4b6d-4f3a-9d2c-1a7e5c3b9f10", "runShape": "partial_plus_full",
              "linkedinUrl": "https://www.linkedin.com/in/janedoe", "email": "jane.doe@example.com"}""";
 
-    Simulator simulator;
-    SimulatorClient client;
-
-    @BeforeEach
-    void start() {
-        simulator = Simulator.start(new SimulatorSettings().jobDurationMs(400));
-        client = new SimulatorClient(simulator.baseUrl());
-    }
-
-    @AfterEach
-    void stop() {
-        simulator.close();
+    @Override
+    SimulatorSettings settings() {
+        return new SimulatorSettings().jobDurationMs(400);
     }
 
     @Test

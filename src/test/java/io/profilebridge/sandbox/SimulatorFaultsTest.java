@@ -6,25 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 
 import io.profilebridge.sandbox.SimulatorClient.Answer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The fault knobs: each one changes what a real HTTP client sees, and the ledger tells the truth about it. */
-class SimulatorFaultsTest {
+class SimulatorFaultsTest extends SimulatorTestSupport {
 
-    Simulator simulator;
-    SimulatorClient client;
-
-    @BeforeEach
-    void start() {
-        simulator = Simulator.start(new SimulatorSettings());
-        client = new SimulatorClient(simulator.baseUrl());
-    }
-
-    @AfterEach
-    void stop() {
-        simulator.close();
+    @Override
+    SimulatorSettings settings() {
+        return new SimulatorSettings();
     }
 
     @Test
