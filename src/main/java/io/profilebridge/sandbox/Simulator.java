@@ -37,6 +37,9 @@ public final class Simulator implements AutoCloseable {
         // answer without Nagle's delay: headers and body go out as separate writes, and a delayed ACK would
         // otherwise cost ~40 ms per request (must be set before the JDK's HTTP server reads its configuration)
         System.setProperty("sun.net.httpserver.nodelay", "true");
+        // past its default of 200 idle keep-alive connections the JDK server closes them silently, which a client
+        // would see as an answer nobody chose to lose
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "2000");
     }
 
     private static final Pattern OPENPROSPECT_KEY = Pattern.compile("lnc_live_[A-Za-z0-9_]{8,}");
