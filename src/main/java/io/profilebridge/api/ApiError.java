@@ -19,13 +19,4 @@ public record ApiError(String code, String message, Integer httpStatus) {
         }
         return node;
     }
-
-    public static ApiError fromJson(String json) {
-        var node = Json.parseStored(json);
-        if (node == null) {
-            return null;
-        }
-        return new ApiError(Json.text(node, "code"), Json.text(node, "message"),
-                node.hasNonNull("httpStatus") ? node.get("httpStatus").asInt() : null);
-    }
 }

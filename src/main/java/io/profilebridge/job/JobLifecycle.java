@@ -37,10 +37,6 @@ public class JobLifecycle {
         this.metrics = metrics;
     }
 
-    public JobSchedule schedule() {
-        return schedule;
-    }
-
     /** The API accepted the run: poll it after the first poll delay. */
     public void accepted(Job job, String remoteId, JsonNode status) {
         job.remoteId(remoteId);

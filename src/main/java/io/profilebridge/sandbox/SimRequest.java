@@ -1,7 +1,6 @@
 package io.profilebridge.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
 
 /** One request to a simulated API, already read off the wire. {@code json} is null when the body is not JSON. */
@@ -31,9 +30,5 @@ record SimRequest(String method, String path, String idempotencyHeader, String a
             all.put(header, value);
             return new Reply(status, body, all);
         }
-    }
-
-    static ObjectNode object() {
-        return Json.object();
     }
 }
