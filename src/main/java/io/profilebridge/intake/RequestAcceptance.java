@@ -38,10 +38,12 @@ public class RequestAcceptance {
 
     private final RequestReader reader;
     private final JobStore store;
+    private final RecentRejections rejections;
 
-    public RequestAcceptance(RequestReader reader, JobStore store) {
+    public RequestAcceptance(RequestReader reader, JobStore store, RecentRejections rejections) {
         this.reader = reader;
         this.store = store;
+        this.rejections = rejections;
     }
 
     public void accept(Exchange exchange) {
@@ -85,6 +87,7 @@ public class RequestAcceptance {
     private void rejectWith(Exchange exchange, String api, String key, JsonNode body, RequestSource source,
             ApiError error) {
         String result = Json.write(ResultDocument.rejected(api, key, body, source, error));
+        rejections.add(new RecentRejections.Rejection(store.now(), api, source.displayName(), error));
         exchange.setProperty(REJECTION, new Rejection(api, key, source, result));
         exchange.getMessage().setHeader(VERDICT, "failed");
     }

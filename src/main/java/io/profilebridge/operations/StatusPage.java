@@ -6,6 +6,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
+import io.profilebridge.intake.RecentRejections;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
@@ -21,10 +22,12 @@ public class StatusPage {
 
     private final JobStore store;
     private final BacklogHistory backlog;
+    private final RecentRejections rejections;
 
-    public StatusPage(JobStore store, BacklogHistory backlog) {
+    public StatusPage(JobStore store, BacklogHistory backlog, RecentRejections rejections) {
         this.store = store;
         this.backlog = backlog;
+        this.rejections = rejections;
     }
 
     public String render() {
@@ -32,11 +35,12 @@ public class StatusPage {
         html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>profile-bridge</title>")
                 .append("<meta http-equiv=\"refresh\" content=\"10\"><style>")
                 .append("body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin-bottom:1.5em}")
-                .append("td,th{border:1px solid #ccc;padding:.3em .7em;text-align:right}th{background:#f3f3f3}")
+                .append("td,th{border:1px solid #ccc;padding:.3em .7em;text-align:right}th{background:#f3f3f3;text-align:left}")
                 .append("td.text{text-align:left}.failed{color:#b00020}svg{border:1px solid #ccc;background:#fafafa}")
                 .append("</style></head><body><h1>profile-bridge</h1>");
         counts(html);
         failures(html);
+        rejections(html);
         chart(html);
         return html.append("</body></html>").toString();
     }
@@ -72,6 +76,23 @@ public class StatusPage {
                     .append("</td><td class=\"text\">").append(escape(Json.text(error, "message"))).append("</td></tr>");
         }
         if (failed.isEmpty()) {
+            html.append("<tr><td class=\"text\" colspan=\"5\">none</td></tr>");
+        }
+        html.append("</table>");
+    }
+
+    private void rejections(StringBuilder html) {
+        List<RecentRejections.Rejection> rejected = rejections.list();
+        html.append("<h2>Rejected at intake</h2><table id=\"rejections\"><tr><th>when</th><th>API</th><th>request</th>")
+                .append("<th>code</th><th>cause</th></tr>");
+        for (RecentRejections.Rejection rejection : rejected) {
+            html.append("<tr class=\"failed\"><td class=\"text\">").append(JobView.time(rejection.at()))
+                    .append("</td><td class=\"text\">").append(escape(rejection.api()))
+                    .append("</td><td class=\"text\">").append(escape(rejection.source()))
+                    .append("</td><td class=\"text code\">").append(escape(rejection.error().code()))
+                    .append("</td><td class=\"text\">").append(escape(rejection.error().message())).append("</td></tr>");
+        }
+        if (rejected.isEmpty()) {
             html.append("<tr><td class=\"text\" colspan=\"5\">none</td></tr>");
         }
         html.append("</table>");

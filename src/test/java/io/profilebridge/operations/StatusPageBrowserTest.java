@@ -43,7 +43,8 @@ class StatusPageBrowserTest {
                 String url = "http://127.0.0.1:" + properties.get("bridge.management.port") + "/";
                 String dom = chromium("--dump-dom", url);
                 assertThat(dom).contains("<h1>profile-bridge</h1>").contains("id=\"counts\"")
-                        .contains("data-api=\"orbit\"").contains("<polyline");
+                        .contains("data-api=\"orbit\"").contains("<polyline")
+                        .contains("id=\"rejections\"").contains("validation_error").contains("a.json");
                 Path screenshot = root.resolve("status-page.png");
                 chromium("--screenshot=" + screenshot, "--window-size=1000,700", url);
                 assertThat(screenshot).exists();
