@@ -13,7 +13,7 @@ public final class ApiHolds {
     private final Map<Api, ApiError> holds = new ConcurrentHashMap<>();
 
     public void observe(Api api, ApiAnswer answer) {
-        if (FaultClass.of(answer) == FaultClass.HOLD && !answer.isSuccess()) {
+        if (FaultClass.of(answer) == FaultClass.HOLD) {
             holds.put(api, answer.error());
         } else if (answer.isSuccess()) {
             holds.remove(api);

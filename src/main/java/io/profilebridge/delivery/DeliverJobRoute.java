@@ -25,25 +25,22 @@ public class DeliverJobRoute extends RouteBuilder {
                 .process(this::describeResult)
                 .doTry()
                     .to("direct:deliver-result")
-                    .process(exchange -> lifecycle.delivered(job(exchange)))
+                    .process(exchange -> lifecycle.delivered(JobRoutes.job(exchange)))
                 .doCatch(Exception.class)
                     .process(this::deliveryFailed)
                 .end();
     }
 
     private void describeResult(Exchange exchange) {
-        Job job = job(exchange);
+        Job job = JobRoutes.job(exchange);
         ResultHeaders.apply(exchange.getMessage(), job.api().id(), job.outcome(), job.idempotencyKey(), job.source(),
                 job.id(), job.result());
     }
 
     private void deliveryFailed(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        log.warn("Result of {} could not be delivered, will retry: {}", job(exchange), cause.getMessage());
-        lifecycle.deliveryFailed(job(exchange), cause);
+        log.warn("Result of {} could not be delivered, will retry: {}", JobRoutes.job(exchange), cause.getMessage());
+        lifecycle.deliveryFailed(JobRoutes.job(exchange), cause);
     }
 
-    private static Job job(Exchange exchange) {
-        return exchange.getProperty(JobRoutes.JOB, Job.class);
-    }
 }

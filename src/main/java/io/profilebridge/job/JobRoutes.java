@@ -69,6 +69,11 @@ public class JobRoutes extends RouteBuilder {
                 .process(exchange -> MDC.remove(MDC_JOB_KEY));
     }
 
+    /** The job the current step works on. */
+    public static Job job(Exchange exchange) {
+        return exchange.getProperty(JOB, Job.class);
+    }
+
     private Predicate inState(JobState... states) {
         return exchange -> List.of(states).contains(exchange.getProperty(JOB, Job.class).state());
     }

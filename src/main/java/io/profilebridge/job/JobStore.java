@@ -204,7 +204,23 @@ public class JobStore {
         }
     }
 
-    /** Jobs per API and state, for health, metrics and progress lines. */
+    /** A query the store must answer, for the health check; it reads no rows. */
+    public void ping() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+        } catch (SQLException e) {
+            throw new JobStoreException("job store unreachable", e);
+        }
+    }
+
+    /** Jobs not yet final, over all APIs, from a {@link #countByApiAndState()} result. */
+    public static long pending(Map<Api, Map<JobState, Long>> counts) {
+        return counts.values().stream()
+                .mapToLong(perState -> JobState.PENDING.stream().mapToLong(perState::get).sum()).sum();
+    }
+
+    /** Jobs per API and state, for metrics, progress lines and the status page. */
     public Map<Api, Map<JobState, Long>> countByApiAndState() {
         Map<Api, Map<JobState, Long>> counts = new TreeMap<>();
         for (Api api : Api.values()) {

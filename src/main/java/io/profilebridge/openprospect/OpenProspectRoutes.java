@@ -47,13 +47,13 @@ public class OpenProspectRoutes extends RouteBuilder {
     }
 
     private void prepareCreate(Exchange exchange) {
-        Job job = job(exchange);
+        Job job = JobRoutes.job(exchange);
         ApiRequest.prepare(exchange, credentials, Api.OPENPROSPECT, "POST", CREATIONS, job.requestBody(),
                 Map.of("Idempotency-Key", job.idempotencyKey()));
     }
 
     private void onCreateAnswer(Exchange exchange) {
-        Job job = job(exchange);
+        Job job = JobRoutes.job(exchange);
         ApiAnswer answer = ApiAnswer.from(exchange);
         String creationId = answer.isSuccess() ? Json.text(answer.body(), "profile_creation_id") : null;
         if (creationId != null) {
@@ -68,13 +68,13 @@ public class OpenProspectRoutes extends RouteBuilder {
     }
 
     private void prepareStatusRead(Exchange exchange) {
-        Job job = job(exchange);
+        Job job = JobRoutes.job(exchange);
         ApiRequest.prepare(exchange, credentials, Api.OPENPROSPECT, "GET", CREATIONS + "/" + job.remoteId(), null,
                 Map.of());
     }
 
     private void onStatusAnswer(Exchange exchange) {
-        Job job = job(exchange);
+        Job job = JobRoutes.job(exchange);
         ApiAnswer answer = ApiAnswer.from(exchange);
         if (!answer.isSuccess()) {
             lifecycle.fault(job, answer, KeyRenewal.HEADER_ONLY);
@@ -103,7 +103,4 @@ public class OpenProspectRoutes extends RouteBuilder {
         }
     }
 
-    private static Job job(Exchange exchange) {
-        return exchange.getProperty(JobRoutes.JOB, Job.class);
-    }
 }

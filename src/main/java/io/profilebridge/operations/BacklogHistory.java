@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
-import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
 
 /** Pending jobs sampled at a fixed interval, kept for the last hour, for the status page's chart. */
@@ -26,8 +25,7 @@ public class BacklogHistory {
 
     public synchronized void sample() {
         long now = store.now();
-        long pending = store.countByApiAndState().values().stream()
-                .mapToLong(perState -> JobState.PENDING.stream().mapToLong(perState::get).sum()).sum();
+        long pending = JobStore.pending(store.countByApiAndState());
         samples.addLast(new Sample(now, pending));
         while (!samples.isEmpty() && samples.peekFirst().at() < now - HOUR_MS) {
             samples.removeFirst();

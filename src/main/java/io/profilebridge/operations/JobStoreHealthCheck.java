@@ -19,7 +19,7 @@ public class JobStoreHealthCheck extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         try {
-            store.countByApiAndState();
+            store.ping();
             builder.up();
         } catch (RuntimeException e) {
             builder.down().message("job store unreachable: " + e.getMessage()).error(e);

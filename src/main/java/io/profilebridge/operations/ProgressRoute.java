@@ -29,9 +29,7 @@ public class ProgressRoute extends RouteBuilder {
 
     private void describe(Exchange exchange) {
         Map<Api, Map<JobState, Long>> counts = store.countByApiAndState();
-        long pending = counts.values().stream()
-                .mapToLong(perState -> JobState.PENDING.stream().mapToLong(perState::get).sum()).sum();
-        if (pending == 0) {
+        if (JobStore.pending(counts) == 0) {
             exchange.getMessage().setBody(null);
             return;
         }

@@ -77,13 +77,13 @@ public class OrbitRoutes extends RouteBuilder {
     }
 
     private void prepareStart(Exchange exchange) {
-        Job job = job(exchange);
+        Job job = JobRoutes.job(exchange);
         ApiRequest.prepare(exchange, credentials, Api.ORBIT, "POST", DEEP_SEARCH, job.requestBody(), Map.of());
     }
 
     /** 202 started and 200 already_running: poll. 200 completed (profileId regeneration): read the profile now. */
     private void onStartAnswer(Exchange exchange) {
-        Job job = job(exchange);
+        Job job = JobRoutes.job(exchange);
         ApiAnswer answer = ApiAnswer.from(exchange);
         if (!answer.isSuccess()) {
             lifecycle.fault(job, answer, REQUEST_ID_IN_BODY);
@@ -97,13 +97,13 @@ public class OrbitRoutes extends RouteBuilder {
     }
 
     private void prepareStatusRead(Exchange exchange) {
-        Job job = job(exchange);
+        Job job = JobRoutes.job(exchange);
         ApiRequest.prepare(exchange, credentials, Api.ORBIT, "GET", DEEP_SEARCH + "/" + job.remoteId(), null, Map.of());
     }
 
     /** completed and failed end the run; any other status (running, generating_sections, new ones) means wait. */
     private void onStatusAnswer(Exchange exchange) {
-        Job job = job(exchange);
+        Job job = JobRoutes.job(exchange);
         ApiAnswer answer = ApiAnswer.from(exchange);
         if (!answer.isSuccess()) {
             lifecycle.fault(job, answer, REQUEST_ID_IN_BODY);
@@ -125,7 +125,7 @@ public class OrbitRoutes extends RouteBuilder {
     }
 
     private void listProfilesToRead(Exchange exchange) {
-        JsonNode status = Json.parseStored(job(exchange).lastStatus());
+        JsonNode status = Json.parseStored(JobRoutes.job(exchange).lastStatus());
         exchange.setProperty(PROFILE_IDS, profileIds(status));
         exchange.setProperty(PROFILES_READ, Json.MAPPER.createArrayNode());
     }
@@ -168,12 +168,12 @@ public class OrbitRoutes extends RouteBuilder {
             exchange.getProperty(PROFILES_READ, ArrayNode.class).add(answer.body());
         } else {
             exchange.setProperty(READ_FAILED, true);
-            lifecycle.fault(job(exchange), answer, REQUEST_ID_IN_BODY);
+            lifecycle.fault(JobRoutes.job(exchange), answer, REQUEST_ID_IN_BODY);
         }
     }
 
     private void finishProfileReads(Exchange exchange) {
-        Job job = job(exchange);
+        Job job = JobRoutes.job(exchange);
         if (!exchange.getProperty(READ_FAILED, false, Boolean.class)) {
             ObjectNode extras = Json.object();
             extras.set("profiles", exchange.getProperty(PROFILES_READ, ArrayNode.class));
@@ -186,11 +186,8 @@ public class OrbitRoutes extends RouteBuilder {
         if (waitMs == 0) {
             return true;
         }
-        lifecycle.waitFor(job(exchange), waitMs);
+        lifecycle.waitFor(JobRoutes.job(exchange), waitMs);
         return false;
     }
 
-    private static Job job(Exchange exchange) {
-        return exchange.getProperty(JobRoutes.JOB, Job.class);
-    }
 }
