@@ -40,7 +40,7 @@ public class JobMetrics {
             }
         }
         Gauge.builder("profile_bridge_orbit_credits_remaining", orbitCredits::get)
-                .description("X-Developer-API-Credits-Remaining of Orbit's last start answer (-1 before any)")
+                .description("X-Developer-API-Credits-Remaining of Orbit's last charging (202) or refusing (402) start answer; -1 before any")
                 .register(registry);
     }
 
@@ -49,7 +49,10 @@ public class JobMetrics {
         if (answer.httpStatus() == 429) {
             count(api, "rate_limited_answers");
         }
-        if (api == Api.ORBIT && answer.creditsRemaining() != null) {
+        // only answers that charged (202) or refused for credits (402) move the balance; taking every answer made
+        // the gauge depend on which of two concurrent answers was read last
+        boolean balanceChanged = answer.httpStatus() == 202 || answer.httpStatus() == 402;
+        if (api == Api.ORBIT && balanceChanged && answer.creditsRemaining() != null) {
             orbitCredits.set(answer.creditsRemaining());
         }
     }
