@@ -20,8 +20,8 @@ import io.profilebridge.api.Api;
 /**
  * The durable record of every logical request (table {@code bridge_job}).
  * Rows are unique on (api, idempotency key), so a redelivered or re-dropped request finds its job instead of
- * starting a second one. Due rows are claimed with {@code FOR UPDATE SKIP LOCKED} and a lease (the claim moves
- * {@code next_attempt_at} forward), so several instances can share the table and a dead instance's work comes back.
+ * starting a second one. Due rows are claimed with a lease (the claim moves {@code next_attempt_at} forward and bumps
+ * the row's version), so several instances can share the table and a dead instance's work comes back.
  */
 public class JobStore {
 
@@ -33,11 +33,16 @@ public class JobStore {
             + "finished_at, version";
 
     private final DataSource dataSource;
+    private final GroupCommit writes;
     private final String instanceId;
     private final Clock clock;
+    private final String claimLocking;
 
     public JobStore(DataSource dataSource, String instanceId, Clock clock) {
         this.dataSource = dataSource;
+        boolean embedded = isEmbeddedH2(dataSource);
+        this.writes = new GroupCommit(dataSource, embedded ? "CHECKPOINT" : null);
+        this.claimLocking = embedded ? "" : " FOR UPDATE SKIP LOCKED";
         this.instanceId = instanceId;
         this.clock = clock;
     }
@@ -56,7 +61,20 @@ public class JobStore {
      */
     public Registration register(Job job) {
         String sql = "INSERT INTO bridge_job (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try {
+            writes.run(c -> insert(c, sql, job), true);
+            return new Registration(job, true);
+        } catch (SQLException e) {
+            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                return new Registration(find(job.api(), job.idempotencyKey()).orElseThrow(
+                        () -> new JobStoreException("job vanished after a key conflict: " + job, e)), false);
+            }
+            throw new JobStoreException("cannot record " + job, e);
+        }
+    }
+
+    private static boolean insert(Connection c, String sql, Job job) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 0;
             ps.setString(++i, job.id());
             ps.setString(++i, job.api().id());
@@ -78,14 +96,7 @@ public class JobStore {
             ps.setLong(++i, job.updatedAt());
             setLong(ps, ++i, job.finishedAt());
             ps.setInt(++i, job.version());
-            ps.executeUpdate();
-            return new Registration(job, true);
-        } catch (SQLException e) {
-            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                return new Registration(find(job.api(), job.idempotencyKey()).orElseThrow(
-                        () -> new JobStoreException("job vanished after a key conflict: " + job, e)), false);
-            }
-            throw new JobStoreException("cannot record " + job, e);
+            return ps.executeUpdate() == 1;
         }
     }
 
@@ -105,36 +116,59 @@ public class JobStore {
     }
 
     /**
+     * PostgreSQL is where several instances share the table: there a claim skips the rows another instance is
+     * claiming ({@code FOR UPDATE SKIP LOCKED}). The embedded H2 file belongs to one process, whose single poll
+     * trigger never overlaps itself, so the version check of the lease is enough; and H2 would lock every due row,
+     * not just the batch, when {@code FOR UPDATE} meets {@code FETCH FIRST} (measured: 115-190 ms per claim with
+     * 10,000 due rows, instead of 0.5 ms).
+     */
+    private static boolean isEmbeddedH2(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            return "H2".equals(c.getMetaData().getDatabaseProductName());
+        } catch (SQLException e) {
+            throw new JobStoreException("job store unreachable", e);
+        }
+    }
+
+    /**
      * Claims up to {@code max} due jobs for this instance for {@code leaseMillis}. Rows another instance holds locked
-     * are skipped, not waited for; a claim that is never saved back simply becomes due again when its lease ends.
+     * are skipped, not waited for; a row that changed since it was read (its version) is left to whoever changed it.
+     * A claim that is never saved back simply becomes due again when its lease ends.
      */
     public List<Job> claimDue(int max, long leaseMillis) {
         long now = now();
         String select = "SELECT " + COLUMNS + " FROM bridge_job WHERE next_attempt_at <= ? "
-                + "ORDER BY next_attempt_at FETCH FIRST " + max + " ROWS ONLY FOR UPDATE SKIP LOCKED";
+                + "ORDER BY next_attempt_at FETCH FIRST " + max + " ROWS ONLY" + claimLocking;
         String lease = "UPDATE bridge_job SET next_attempt_at = ?, claimed_by = ?, leased = TRUE, version = version + 1 "
-                + "WHERE id = ?";
+                + "WHERE id = ? AND version = ?";
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                List<Job> claimed = new ArrayList<>();
+                List<Job> due = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement(select)) {
                     ps.setLong(1, now);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            claimed.add(read(rs));
+                            due.add(read(rs));
                         }
                     }
                 }
-                if (!claimed.isEmpty()) {
+                List<Job> claimed = new ArrayList<>();
+                if (!due.isEmpty()) {
                     try (PreparedStatement ps = c.prepareStatement(lease)) {
-                        for (Job job : claimed) {
+                        for (Job job : due) {
                             ps.setLong(1, now + leaseMillis);
                             ps.setString(2, instanceId);
                             ps.setString(3, job.id());
+                            ps.setInt(4, job.version());
                             ps.addBatch();
                         }
-                        ps.executeBatch();
+                        int[] leased = ps.executeBatch();
+                        for (int i = 0; i < leased.length; i++) {
+                            if (leased[i] == 1) {
+                                claimed.add(due.get(i));
+                            }
+                        }
                     }
                 }
                 c.commit();
@@ -158,7 +192,22 @@ public class JobStore {
         String sql = "UPDATE bridge_job SET idempotency_key = ?, state = ?, request_body = ?, remote_id = ?, attempts = ?, "
                 + "polls = ?, key_generation = ?, next_attempt_at = ?, last_status = ?, last_error = ?, result = ?, outcome = ?, "
                 + "updated_at = ?, finished_at = ?, claimed_by = ?, leased = FALSE, version = version + 1 WHERE id = ? AND version = ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try {
+            // durable where losing the write would show: a final state (the result is out); any other step lost to a crash is
+            // taken again from the last durable state, under the same idempotency key
+            boolean saved = writes.run(c -> update(c, sql, job, now), job.state().isFinal());
+            if (saved) {
+                job.version(job.version() + 1);
+                job.updatedAt(now);
+            }
+            return saved;
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot save " + job, e);
+        }
+    }
+
+    private boolean update(Connection c, String sql, Job job, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 0;
             ps.setString(++i, job.idempotencyKey());
             ps.setString(++i, job.state().name());
@@ -177,14 +226,7 @@ public class JobStore {
             ps.setString(++i, job.state().isFinal() ? null : instanceId);
             ps.setString(++i, job.id());
             ps.setInt(++i, job.version());
-            boolean saved = ps.executeUpdate() == 1;
-            if (saved) {
-                job.version(job.version() + 1);
-                job.updatedAt(now);
-            }
-            return saved;
-        } catch (SQLException e) {
-            throw new JobStoreException("cannot save " + job, e);
+            return ps.executeUpdate() == 1;
         }
     }
 

@@ -15,9 +15,9 @@ public final class JobStoreDataSource {
 
     /** The default store: an H2 file under the data folder, kept open until the bridge closes the pool itself. */
     public static String defaultUrl(Path dataFolder) {
-        // WRITE_DELAY=0: a commit reaches the file before it returns, so a SIGKILL cannot take back a job
-        // whose inbox file was already moved or whose JMS message was already acknowledged
-        return "jdbc:h2:file:" + dataFolder.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+        // H2's own write delay (500 ms) applies: the writes that must survive a SIGKILL (a new job, before its inbox
+        // file moves or its JMS message is acknowledged; a final state) are flushed by the job store itself
+        return "jdbc:h2:file:" + dataFolder.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     public static boolean isPostgres(String url) {

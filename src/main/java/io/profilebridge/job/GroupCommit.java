@@ -1,0 +1,164 @@
+package io.profilebridge.job;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
+
+import javax.sql.DataSource;
+
+/**
+ * Runs the writes of concurrent callers in shared transactions, so many job steps cost one commit (one page write
+ * on H2, one fsync on PostgreSQL) instead of one each. Every caller still returns only once its own write is
+ * committed, so "committed before the source is acknowledged" holds write by write.
+ * <p>
+ * Leader/follower, no thread of its own: a caller queues its write and takes the lock; whoever holds it commits
+ * everything queued so far, so the callers that queued meanwhile find their write done when their turn comes.
+ * Each write runs behind a savepoint, so one failing statement (a key conflict) fails only its own caller.
+ * <p>
+ * A durable write is on disk when its caller returns. The embedded H2 store writes commits in the background
+ * (every 500 ms), so there a group holding a durable write ends with {@code CHECKPOINT}, which writes the store's
+ * changes to the file at once. Other writes may be lost to a SIGKILL within that half second: they are steps that
+ * are simply done again, under the same idempotency key.
+ */
+final class GroupCommit {
+
+    /** One write: statements on the shared connection; a thrown SQLException fails only this write. */
+    @FunctionalInterface
+    interface Write<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+
+    private final DataSource dataSource;
+    private final String flushStatement;
+    private final ConcurrentLinkedQueue<Queued<?>> queue = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock leader = new ReentrantLock();
+
+    /**
+     * @param flushStatement what makes committed writes durable when the database does not on commit
+     *                       ({@code CHECKPOINT} on H2), or null where every commit is durable (PostgreSQL)
+     */
+    GroupCommit(DataSource dataSource, String flushStatement) {
+        this.dataSource = dataSource;
+        this.flushStatement = flushStatement;
+    }
+
+    /**
+     * Runs the write and returns once it is committed, and on disk when {@code durable}; throws what the write
+     * threw, or why the commit failed.
+     */
+    <T> T run(Write<T> write, boolean durable) throws SQLException {
+        Queued<T> mine = new Queued<>(write, durable);
+        queue.add(mine);
+        leader.lock();
+        try {
+            if (!mine.done) {
+                commitQueued();
+            }
+        } finally {
+            leader.unlock();
+        }
+        return mine.outcome();
+    }
+
+    private void commitQueued() {
+        List<Queued<?>> group = new ArrayList<>();
+        for (Queued<?> next; (next = queue.poll()) != null; ) {
+            group.add(next);
+        }
+        try {
+            commitTogether(group);
+        } catch (SQLException e) {
+            // the shared commit failed (a lost connection, a deadlock with another instance): give every write its
+            // own transaction, so one bad write cannot fail the others
+            for (Queued<?> write : group) {
+                try {
+                    commitTogether(List.of(write));
+                } catch (SQLException alone) {
+                    write.failed(alone);
+                }
+            }
+        }
+    }
+
+    private void commitTogether(List<Queued<?>> group) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                boolean savepoints = group.size() > 1;
+                for (Queued<?> write : group) {
+                    write.runOn(c, savepoints);
+                }
+                c.commit();
+                if (flushStatement != null && group.stream().anyMatch(write -> write.durable)) {
+                    try (Statement flush = c.createStatement()) {
+                        flush.execute(flushStatement);
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+        group.forEach(Queued::committed);
+    }
+
+    private static final class Queued<T> {
+        private final Write<T> write;
+        private final boolean durable;
+        private T result;
+        private SQLException failure;
+        private volatile boolean done;
+
+        Queued(Write<T> write, boolean durable) {
+            this.write = write;
+            this.durable = durable;
+        }
+
+        void runOn(Connection c, boolean savepoint) throws SQLException {
+            failure = null;
+            Savepoint before = savepoint ? c.setSavepoint() : null;
+            try {
+                result = apply(c);
+            } catch (SQLException e) {
+                if (before == null) {
+                    throw e;
+                }
+                // undo only this write; the group's transaction goes on (PostgreSQL would refuse any further statement)
+                c.rollback(before);
+                failure = e;
+            }
+        }
+
+        /** The write; a bug in it must not leave the group's other callers without an answer. */
+        private T apply(Connection c) throws SQLException {
+            try {
+                return write.apply(c);
+            } catch (RuntimeException e) {
+                throw new SQLException("write failed: " + e, e);
+            }
+        }
+
+        void committed() {
+            done = true;
+        }
+
+        void failed(SQLException e) {
+            failure = e;
+            done = true;
+        }
+
+        T outcome() throws SQLException {
+            if (failure != null) {
+                throw failure;
+            }
+            return result;
+        }
+    }
+}
