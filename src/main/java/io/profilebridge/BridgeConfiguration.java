@@ -41,6 +41,7 @@ import io.profilebridge.orbit.OrbitRoutes;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,9 @@ import org.slf4j.LoggerFactory;
 public class BridgeConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(BridgeConfiguration.class);
+
+    /** Thread pool profile of the inbox routes' {@code threads} step. */
+    public static final String INBOX_WORKERS = "inbox-workers";
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -128,6 +132,11 @@ public class BridgeConfiguration implements CamelConfiguration {
                 ? OrbitRateLimits.shared(dataSource, credentials.key(Api.ORBIT).orElseThrow(), limits)
                 : OrbitRateLimits.local(limits);
 
+        // the inbox routes' `threads` step (executorService: inbox-workers) accepts files in parallel, so the job
+        // commits of a burst of files are grouped instead of queued one by one behind a single consumer thread
+        int inboxConcurrency = settings.integer("bridge.inbox.concurrency", 8);
+        context.getExecutorServiceManager().registerThreadPoolProfile(new ThreadPoolProfileBuilder(INBOX_WORKERS)
+                .poolSize(inboxConcurrency).maxPoolSize(inboxConcurrency).build());
         context.getRegistry().bind("acceptRequestRoute", new AcceptRequestRoute(acceptance));
         context.getRegistry().bind("jobRoutes", new JobRoutes(store, settings.integer("bridge.poll.batch-size", 32),
                 settings.integer("bridge.poll.concurrency", 16), schedule.leaseMs()));
