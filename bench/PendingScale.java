@@ -12,7 +12,7 @@ import io.profilebridge.job.JobStoreDataSource;
 /**
  * Part of bench/pending.sh: fills a job store with PENDING jobs that are due later (default 100,000) plus DUE jobs
  * due now (default 1,000, RECEIVED: their next step is a submit), then times the poll tick's claim query with
- * nothing due. Run: java -cp target/profile-bridge.jar bench/PendingScale.java DATA_FOLDER [PENDING] [DUE]
+ * nothing due, and the claims of the due ones. Run: java -cp target/profile-bridge.jar bench/PendingScale.java DATA_FOLDER [PENDING] [DUE]
  */
 public class PendingScale {
     public static void main(String[] args) throws Exception {
@@ -35,6 +35,16 @@ public class PendingScale {
             System.out.printf("idle poll tick (claim query, %d pending, none due): median %.2f ms, p95 %.2f ms%n",
                     pending, ticks[ticks.length / 2] / 1e6, ticks[(int) (ticks.length * 0.95)] / 1e6);
             insert(dataSource, due, now, "RECEIVED");
+            // a tick's claims of the due jobs, batch by batch as the bridge takes them (32 at a time); then the
+            // claims are released, so the bridge finds the same jobs due when it starts
+            long start = System.nanoTime();
+            int claimed = 0;
+            for (int batch; (batch = store.claimDue(32, 60_000).size()) > 0; ) {
+                claimed += batch;
+            }
+            System.out.printf("claiming %d due jobs among %d pending: %.1f ms%n", claimed, pending,
+                    (System.nanoTime() - start) / 1e6);
+            store.releaseOwnLeases();
             System.out.printf("store ready: %d pending later, %d due now%n", pending, due);
         }
     }

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /**
  * The baseline of bench/throughput.sh: the least a program can do for N OpenProspect requests, with no
  * durability at all: POST each creation, then GET it until SUCCEEDED, on a fixed number of threads.
- * Run: java bench/RawClient.java BASE_URL REQUESTS THREADS
+ * Run: java bench/RawClient.java BASE_URL REQUESTS THREADS [WARMUP]; WARMUP other requests go first, unmeasured.
  */
 public class RawClient {
     private static final Pattern ID = Pattern.compile("\"profile_creation_id\":\"([^\"]+)\"");
@@ -21,16 +21,25 @@ public class RawClient {
         String base = args[0];
         int requests = Integer.parseInt(args[1]);
         int threads = Integer.parseInt(args[2]);
+        int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(threads)).build();
+        run(http, base, "raw-warm-", warmup, threads);
+        long start = System.nanoTime();
+        int done = run(http, base, "raw-", requests, threads);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("raw client: %d requests in %.2f s = %.0f requests/s%n", done, seconds, done / seconds);
+        System.exit(0);
+    }
+
+    private static int run(HttpClient http, String base, String keyPrefix, int requests, int threads) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicInteger done = new AtomicInteger();
-        long start = System.nanoTime();
         for (int i = 0; i < requests; i++) {
-            int n = i;
+            String key = keyPrefix + i;
             pool.submit(() -> {
-                String body = "{\"profile_name\":\"Raw " + n + "\",\"ideal_customer_profile\":\"x\",\"target_countries\":[\"DE\"]}";
+                String body = "{\"profile_name\":\"" + key + "\",\"ideal_customer_profile\":\"x\",\"target_countries\":[\"DE\"]}";
                 HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/search-profile-creations"))
-                        .header("Authorization", "Bearer lnc_live_bench_key_0001").header("Idempotency-Key", "raw-" + n)
+                        .header("Authorization", "Bearer lnc_live_bench_key_0001").header("Idempotency-Key", key)
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 Matcher id = ID.matcher(created.body());
@@ -49,8 +58,6 @@ public class RawClient {
         }
         pool.shutdown();
         pool.awaitTermination(1, TimeUnit.HOURS);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("raw client: %d requests in %.2f s = %.0f requests/s%n", done.get(), seconds, done.get() / seconds);
-        System.exit(0);
+        return done.get();
     }
 }
