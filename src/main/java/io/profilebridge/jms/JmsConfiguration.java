@@ -1,6 +1,8 @@
 package io.profilebridge.jms;
 
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 import io.profilebridge.BridgeSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -36,16 +38,31 @@ public class JmsConfiguration implements CamelConfiguration {
         if (brokerUrl.isEmpty()) {
             brokerUrl = settings.text("bridge.jms.embedded-url", "tcp://127.0.0.1:61616");
             Path folder = Path.of(settings.text("bridge.data", "data")).resolve("artemis");
-            EmbeddedBroker broker = EmbeddedBroker.start(folder, brokerUrl,
-                    settings.integer("bridge.jms.max-delivery-attempts", 5));
-            // stopped after the routes and the connection factory, so in-flight sends can finish
+            int maxDeliveryAttempts = settings.integer("bridge.jms.max-delivery-attempts", 5);
+            String acceptor = brokerUrl;
+            // the broker starts beside the job store, the routes and the management server (start-up time); the
+            // service below waits for it before any JMS route starts, and stops it after them
+            CompletableFuture<EmbeddedBroker> broker = new CompletableFuture<>();
+            Thread starter = new Thread(() -> {
+                try {
+                    broker.complete(EmbeddedBroker.start(folder, acceptor, maxDeliveryAttempts));
+                } catch (Throwable e) {
+                    broker.completeExceptionally(e);
+                }
+            }, "embedded-broker-start");
+            starter.start();
             context.addService(new ServiceSupport() {
                 @Override
+                protected void doStart() throws Exception {
+                    started(broker);
+                    LOG.info("Embedded Artemis broker listening on {} (journal in {})", acceptor, folder);
+                }
+
+                @Override
                 protected void doStop() throws Exception {
-                    broker.close();
+                    started(broker).close();
                 }
             });
-            LOG.info("Embedded Artemis broker listening on {} (journal in {})", brokerUrl, folder);
         } else {
             LOG.info("Using the JMS broker at {}", brokerUrl);
         }
@@ -61,5 +78,13 @@ public class JmsConfiguration implements CamelConfiguration {
             }
         });
         context.getComponent("jms", JmsComponent.class).setConnectionFactory(connectionFactory);
+    }
+
+    private static EmbeddedBroker started(CompletableFuture<EmbeddedBroker> broker) throws Exception {
+        try {
+            return broker.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 }

@@ -1,11 +1,10 @@
 package io.profilebridge.job;
 
 import java.nio.file.Path;
-import java.util.Map;
+import java.sql.SQLException;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import org.flywaydb.core.Flyway;
 
 /** Opens the pooled job-store connection and brings its schema up to date (one migration set, H2 and PostgreSQL). */
 public final class JobStoreDataSource {
@@ -34,16 +33,10 @@ public final class JobStoreDataSource {
         config.setDriverClassName(isPostgres(url) ? "org.postgresql.Driver" : "org.h2.Driver");
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
-            Flyway.configure()
-                    .dataSource(dataSource)
-                    .locations("classpath:db/migration")
-                    .placeholders(isPostgres(url) ? Map.of("text", "TEXT", "binary", "BYTEA")
-                            : Map.of("text", "CHARACTER VARYING", "binary", "VARBINARY(65536)"))
-                    .load()
-                    .migrate();
-        } catch (RuntimeException e) {
+            SchemaMigrations.migrate(dataSource, isPostgres(url));
+        } catch (SQLException | RuntimeException e) {
             dataSource.close();
-            throw e;
+            throw new JobStoreException("cannot bring the job store schema up to date", e);
         }
         return dataSource;
     }

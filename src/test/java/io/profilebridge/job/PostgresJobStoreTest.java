@@ -8,7 +8,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The same job store tests on a real PostgreSQL (started from a jar), with the same Flyway migrations. */
+/** The same job store tests on a real PostgreSQL (started from a jar), with the same schema migrations. */
 class PostgresJobStoreTest extends JobStoreTest {
 
     private static EmbeddedPostgres postgres;
