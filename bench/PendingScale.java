@@ -22,7 +22,7 @@ public class PendingScale {
         try (HikariDataSource dataSource = JobStoreDataSource.open(JobStoreDataSource.defaultUrl(data), "", "", 2)) {
             long now = System.currentTimeMillis();
             insert(dataSource, pending, now + 3_600_000, "POLLING");
-            JobStore store = new JobStore(dataSource, "bench", Clock.systemUTC());
+            JobStore store = new JobStore(dataSource, false, "bench", Clock.systemUTC());
             long[] ticks = new long[200];
             for (int i = 0; i < ticks.length; i++) {
                 long start = System.nanoTime();

@@ -75,11 +75,17 @@ public class BridgeConfiguration implements CamelConfiguration {
         String url = settings.text("bridge.store.url", JobStoreDataSource.defaultUrl(data));
         HikariDataSource dataSource = JobStoreDataSource.open(url, settings.text("bridge.store.user", ""),
                 settings.text("bridge.store.password", ""), settings.integer("bridge.store.pool-size", 10));
-        context.addService(new ClosingService(dataSource));
+        // closed when Camel stops, after the routes that use it
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                dataSource.close();
+            }
+        });
         context.getRegistry().bind("jobStoreDataSource", dataSource);
 
         String instanceId = settings.text("bridge.instance-id", defaultInstanceId(data));
-        JobStore store = new JobStore(dataSource, instanceId, Clock.systemUTC());
+        JobStore store = new JobStore(dataSource, JobStoreDataSource.isPostgres(url), instanceId, Clock.systemUTC());
         int released = store.releaseOwnLeases();
         if (released > 0) {
             LOG.info("{} jobs were in flight when {} last stopped; they are due again now", released, instanceId);
@@ -168,17 +174,4 @@ public class BridgeConfiguration implements CamelConfiguration {
         return host + ":" + data.toAbsolutePath().normalize();
     }
 
-    /** Closes the connection pool when Camel stops, after the routes that use it. */
-    private static final class ClosingService extends ServiceSupport {
-        private final AutoCloseable resource;
-
-        ClosingService(AutoCloseable resource) {
-            this.resource = resource;
-        }
-
-        @Override
-        protected void doStop() throws Exception {
-            resource.close();
-        }
-    }
 }

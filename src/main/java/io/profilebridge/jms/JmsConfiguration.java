@@ -1,9 +1,8 @@
 package io.profilebridge.jms;
 
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
+import io.profilebridge.BackgroundStart;
 import io.profilebridge.BridgeSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
@@ -40,29 +39,13 @@ public class JmsConfiguration implements CamelConfiguration {
             Path folder = Path.of(settings.text("bridge.data", "data")).resolve("artemis");
             int maxDeliveryAttempts = settings.integer("bridge.jms.max-delivery-attempts", 5);
             String acceptor = brokerUrl;
-            // the broker starts beside the job store, the routes and the management server (start-up time); the
-            // service below waits for it before any JMS route starts, and stops it after them
-            CompletableFuture<EmbeddedBroker> broker = new CompletableFuture<>();
-            Thread starter = new Thread(() -> {
-                try {
-                    broker.complete(EmbeddedBroker.start(folder, acceptor, maxDeliveryAttempts));
-                } catch (Throwable e) {
-                    broker.completeExceptionally(e);
-                }
-            }, "embedded-broker-start");
-            starter.start();
-            context.addService(new ServiceSupport() {
-                @Override
-                protected void doStart() throws Exception {
-                    started(broker);
-                    LOG.info("Embedded Artemis broker listening on {} (journal in {})", acceptor, folder);
-                }
-
-                @Override
-                protected void doStop() throws Exception {
-                    started(broker).close();
-                }
-            });
+            // the broker starts beside the job store and the routes; no JMS route starts before it is up, and it
+            // stops after them, so in-flight sends can finish
+            context.addService(BackgroundStart.begin("embedded-broker-start", () -> {
+                EmbeddedBroker broker = EmbeddedBroker.start(folder, acceptor, maxDeliveryAttempts);
+                LOG.info("Embedded Artemis broker listening on {} (journal in {})", acceptor, folder);
+                return broker;
+            }));
         } else {
             LOG.info("Using the JMS broker at {}", brokerUrl);
         }
@@ -78,13 +61,5 @@ public class JmsConfiguration implements CamelConfiguration {
             }
         });
         context.getComponent("jms", JmsComponent.class).setConnectionFactory(connectionFactory);
-    }
-
-    private static EmbeddedBroker started(CompletableFuture<EmbeddedBroker> broker) throws Exception {
-        try {
-            return broker.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
     }
 }

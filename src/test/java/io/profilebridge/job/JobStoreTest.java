@@ -35,9 +35,9 @@ class JobStoreTest {
     JobStore store;
 
     @BeforeEach
-    void open() {
+    void open() throws Exception {
         dataSource = openDataSource(data);
-        store = new JobStore(dataSource, "test", Clock.systemUTC());
+        store = new JobStore(dataSource, isPostgres(), "test", Clock.systemUTC());
     }
 
     @AfterEach
