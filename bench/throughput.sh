@@ -30,16 +30,20 @@ if [ "$warmup" -gt 0 ]; then
   until [ "$(find "$work/outbox/openprospect" -name 'wu-*.json' 2>/dev/null | wc -l)" -ge "$warmup" ]; do sleep 0.5; done
   echo "warm-up: $warmup requests done"
 fi
-cpu0=$(cpu_seconds "$bridge_pid"); t0=$(date +%s.%N)
+cpu0=$(cpu_seconds "$bridge_pid"); sim0=$(cpu_seconds "$sim_pid"); t0=$(date +%s.%N)
 find "$work/stage" -name '*.json' -exec mv -t "$work/inbox/openprospect/" {} +
 until [ "$(find "$work/outbox/openprospect" -name 'op-*.json' 2>/dev/null | wc -l)" -ge "$n" ]; do sleep 0.2; done
-t1=$(date +%s.%N); cpu1=$(cpu_seconds "$bridge_pid")
+t1=$(date +%s.%N); cpu1=$(cpu_seconds "$bridge_pid"); sim1=$(cpu_seconds "$sim_pid")
 bridge_rate=$(echo "$n / ($t1 - $t0)" | bc -l)
 printf 'bridge: %d requests in %.2f s = %.0f requests/s, %.2f CPU s per 1,000 requests\n' "$n" "$(echo "$t1 - $t0" | bc -l)" \
   "$bridge_rate" "$(echo "($cpu1 - $cpu0) * 1000 / $n" | bc -l)"
+printf 'simulator CPU during the bridge run: %.2f s per 1,000 requests\n' "$(echo "($sim1 - $sim0) * 1000 / $n" | bc -l)"
 kill "$bridge_pid"; wait "$bridge_pid" 2>/dev/null || true
+sim2=$(cpu_seconds "$sim_pid")
 raw=$( { TIMEFORMAT='%U %S'; time java bench/RawClient.java "http://127.0.0.1:$sim_port" "$n" 16 "$warmup" ; } 2>&1 )
 echo "$raw" | head -1
+printf 'simulator CPU during the raw run: %.2f s per 1,000 requests (warm-up included)\n' \
+  "$(echo "($(cpu_seconds "$sim_pid") - $sim2) * 1000 / ($n + $warmup)" | bc -l)"
 raw_rate=$(echo "$raw" | head -1 | sed -E 's/.* = ([0-9.]+) requests\/s/\1/')
 raw_cpu=$(echo "$raw" | tail -1 | awk '{print $1 + $2}')
 printf 'raw client CPU: %.2f s per 1,000 requests (includes its JVM start and compile)\n' "$(echo "$raw_cpu * 1000 / $n" | bc -l)"
