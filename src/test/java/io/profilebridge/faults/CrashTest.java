@@ -77,6 +77,41 @@ class CrashTest {
         assertThat(simulator.ledger().requestsBeforeRetryAfter()).isZero();
     }
 
+    @Test
+    void aRequestWhoseFileHasMovedSurvivesAKillRightAfter() throws Exception {
+        // the crash point of intake: the file is acknowledged (moved to .done) only once its job is on disk, even
+        // though H2 writes other steps in the background; so a SIGKILL the moment the last file moved loses none.
+        // No API key yet: the jobs stay as intake left them, and nothing else writes to the store meanwhile.
+        Map<String, String> held = BridgeRun.testProperties(root, simulator.baseUrl());
+        held.put("openprospect.api-key", "");
+        held.put("orbit.api-key", "");
+        bridge = BridgeProcess.start(held, root.resolve("bridge.log"));
+        for (int i = 0; i < REQUESTS; i++) {
+            drop(root, "openprospect/op-" + i + ".json", "{\"profile_name\": \"Buyers " + i
+                    + "\", \"ideal_customer_profile\": \"SaaS\", \"target_countries\": [\"DE\"]}");
+        }
+        Path accepted = root.resolve("inbox/openprospect/.done");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+                .until(() -> count(accepted) == REQUESTS);
+        bridge.destroyForcibly().waitFor();
+
+        bridge = startBridgeJvm();
+        await().atMost(Duration.ofSeconds(60)).until(() -> results(root).size() >= REQUESTS);
+        bridge.destroy();
+        bridge.waitFor();
+        assertThat(results(root)).hasSize(REQUESTS);
+        assertThat(simulator.ledger().runsPerKey("openprospect")).hasSize(REQUESTS);
+    }
+
+    private static long count(Path folder) throws IOException {
+        if (!java.nio.file.Files.isDirectory(folder)) {
+            return 0;
+        }
+        try (var files = java.nio.file.Files.list(folder)) {
+            return files.count();
+        }
+    }
+
     private Process startBridgeJvm() throws IOException {
         return BridgeProcess.start(BridgeRun.testProperties(root, simulator.baseUrl()), root.resolve("bridge.log"));
     }
