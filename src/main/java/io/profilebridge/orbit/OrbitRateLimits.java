@@ -1,5 +1,6 @@
 package io.profilebridge.orbit;
 
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -31,8 +32,22 @@ public final class OrbitRateLimits {
 
     /** Buckets of this process alone: right for a single instance. */
     public static OrbitRateLimits local(Limits limits) {
-        return new OrbitRateLimits(Bucket.builder().addLimit(limits.starts()).build(),
+        Duration uptime = Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime());
+        return new OrbitRateLimits(
+                Bucket.builder().addLimit(limits.starts(initialStartTokens(limits, uptime))).build(),
                 Bucket.builder().addLimit(limits.reads()).build());
+    }
+
+    /**
+     * The start tokens a new process may spend at once. A bridge restarted after a crash cannot know how many
+     * starts the process before it sent just before it died, and Orbit's bucket may still be short of them
+     * (chaos run: one rate-limit 429 after a SIGKILL). Orbit refilled at least at the start rate since this JVM
+     * started, so the local bucket starts as if it had been empty then: full a few seconds after start-up, and
+     * never ahead of Orbit's.
+     */
+    static long initialStartTokens(Limits limits, Duration uptime) {
+        long refilled = (long) Math.floor(limits.startsPerSecond() * uptime.toMillis() / 1000d);
+        return Math.max(0, Math.min(limits.startBurst(), refilled));
     }
 
     /**
@@ -42,18 +57,20 @@ public final class OrbitRateLimits {
     public static OrbitRateLimits shared(DataSource dataSource, String apiKey, Limits limits) {
         var buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource).table("bridge_rate_bucket").build();
         return new OrbitRateLimits(
-                buckets.builder().build(rowId("orbit-starts:" + apiKey), () -> configuration(limits.starts())),
+                // the shared bucket outlives any one process, so a restart cannot spend its tokens twice
+                buckets.builder().build(rowId("orbit-starts:" + apiKey),
+                        () -> configuration(limits.starts(limits.startBurst()))),
                 buckets.builder().build(rowId("orbit-reads:" + apiKey), () -> configuration(limits.reads())));
     }
 
     /** The configured rates: starts per second with a burst, reads per second with a burst. */
     public record Limits(double startsPerSecond, int startBurst, double readsPerSecond, int readBurst) {
-        Bandwidth starts() {
-            return bandwidth(startsPerSecond, startBurst);
+        Bandwidth starts(long initialTokens) {
+            return bandwidth(startsPerSecond, startBurst, initialTokens);
         }
 
         Bandwidth reads() {
-            return bandwidth(readsPerSecond, readBurst);
+            return bandwidth(readsPerSecond, readBurst, readBurst);
         }
     }
 
@@ -72,11 +89,11 @@ public final class OrbitRateLimits {
         return probe.isConsumed() ? 0 : Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toMillis());
     }
 
-    private static Bandwidth bandwidth(double perSecond, int burst) {
+    private static Bandwidth bandwidth(double perSecond, int burst, long initialTokens) {
         // refill one token at a time, evenly spread, rather than a whole second's worth at once
         long periodNanos = Math.round(1_000_000_000d / perSecond);
         return Bandwidth.builder().capacity(burst).refillGreedy(1, Duration.ofNanos(periodNanos))
-                .initialTokens(burst).build();
+                .initialTokens(initialTokens).build();
     }
 
     private static BucketConfiguration configuration(Bandwidth bandwidth) {
