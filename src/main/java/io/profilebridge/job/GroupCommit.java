@@ -94,16 +94,28 @@ final class GroupCommit {
                     write.runOn(c, savepoints);
                 }
                 c.commit();
-                if (flushStatement != null && group.stream().anyMatch(write -> write.durable)) {
-                    try (Statement flush = c.createStatement()) {
-                        flush.execute(flushStatement);
-                    }
-                }
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             } finally {
                 c.setAutoCommit(true);
+            }
+            flushIfDurable(c, group);
+        }
+    }
+
+    /**
+     * Committed: answers every caller, after the flush when one of them needs it. A failed flush is not retried
+     * write by write (they are committed); each caller is told, so it does not acknowledge its source, and its
+     * step is taken again later, finding the committed row.
+     */
+    private void flushIfDurable(Connection c, List<Queued<?>> group) {
+        if (flushStatement != null && group.stream().anyMatch(write -> write.durable)) {
+            try (Statement flush = c.createStatement()) {
+                flush.execute(flushStatement);
+            } catch (SQLException e) {
+                group.forEach(write -> write.failed(e));
+                return;
             }
         }
         group.forEach(Queued::committed);
