@@ -18,7 +18,7 @@ import javax.sql.DataSource;
  * <p>
  * Leader/follower, no thread of its own: a caller queues its write and takes the lock; whoever holds it commits
  * everything queued so far, so the callers that queued meanwhile find their write done when their turn comes.
- * Each write runs behind a savepoint, so one failing statement (a key conflict) fails only its own caller.
+ * In a group, each write runs behind a savepoint, so one failing statement (a key conflict) fails only its caller.
  * <p>
  * A durable write is on disk when its caller returns. The embedded H2 store writes commits in the background
  * (every 500 ms), so there a group holding a durable write ends with {@code CHECKPOINT}, which writes the store's
