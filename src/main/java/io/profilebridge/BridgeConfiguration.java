@@ -42,7 +42,6 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,13 +74,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         String url = settings.text("bridge.store.url", JobStoreDataSource.defaultUrl(data));
         HikariDataSource dataSource = JobStoreDataSource.open(url, settings.text("bridge.store.user", ""),
                 settings.text("bridge.store.password", ""), settings.integer("bridge.store.pool-size", 10));
-        // closed when Camel stops, after the routes that use it
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() {
-                dataSource.close();
-            }
-        });
+        context.addService(new ClosingService(dataSource));
         context.getRegistry().bind("jobStoreDataSource", dataSource);
 
         String instanceId = settings.text("bridge.instance-id", defaultInstanceId(data));

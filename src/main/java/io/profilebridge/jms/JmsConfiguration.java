@@ -3,13 +3,13 @@ package io.profilebridge.jms;
 import java.nio.file.Path;
 
 import io.profilebridge.BackgroundStart;
+import io.profilebridge.ClosingService;
 import io.profilebridge.BridgeSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.model.Model;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,12 +54,7 @@ public class JmsConfiguration implements CamelConfiguration {
         // keep retrying the broker instead of failing the route when it is briefly away
         connectionFactory.setReconnectAttempts(-1);
         connectionFactory.setRetryInterval(1000);
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() {
-                connectionFactory.close();
-            }
-        });
+        context.addService(new ClosingService(connectionFactory));
         context.getComponent("jms", JmsComponent.class).setConnectionFactory(connectionFactory);
     }
 }

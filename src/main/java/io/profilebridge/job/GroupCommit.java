@@ -73,6 +73,11 @@ final class GroupCommit {
         try {
             commitTogether(group);
         } catch (SQLException e) {
+            if (group.size() == 1) {
+                // a write on its own has had its own transaction already; running it again would do it twice
+                group.get(0).failed(e);
+                return;
+            }
             // the shared commit failed (a lost connection, a deadlock with another instance): give every write its
             // own transaction, so one bad write cannot fail the others
             for (Queued<?> write : group) {

@@ -3,6 +3,7 @@ package io.profilebridge.job;
 import java.nio.file.Path;
 import java.sql.SQLException;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 /** Opens the pooled job-store connection and brings its schema up to date (one migration set, H2 and PostgreSQL). */
@@ -22,32 +23,22 @@ public final class JobStoreDataSource {
         return url.startsWith("jdbc:postgresql:");
     }
 
-    /** A pool that connects on first use, with its schema brought up to date now. */
+    /** The connection pool, with the schema brought up to date; closed again when that fails, as nothing can use it. */
     public static HikariDataSource open(String url, String user, String password, int poolSize) {
-        HikariDataSource dataSource = create(url, user, password, poolSize);
-        migrate(dataSource, url);
-        return dataSource;
-    }
-
-    /** The pool, not yet connected: the first {@code getConnection} opens it (H2 opens its file then). */
-    private static HikariDataSource create(String url, String user, String password, int poolSize) {
-        HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(url);
-        dataSource.setUsername(user);
-        dataSource.setPassword(password);
-        dataSource.setMaximumPoolSize(poolSize);
-        dataSource.setPoolName("job-store");
-        dataSource.setDriverClassName(isPostgres(url) ? "org.postgresql.Driver" : "org.h2.Driver");
-        return dataSource;
-    }
-
-    /** Brings the schema up to date; the pool is closed when that fails, as nothing can use it. */
-    private static void migrate(HikariDataSource dataSource, String url) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(poolSize);
+        config.setPoolName("job-store");
+        config.setDriverClassName(isPostgres(url) ? "org.postgresql.Driver" : "org.h2.Driver");
+        HikariDataSource dataSource = new HikariDataSource(config);
         try {
             SchemaMigrations.migrate(dataSource, isPostgres(url));
         } catch (SQLException | RuntimeException e) {
             dataSource.close();
             throw new JobStoreException("cannot bring the job store schema up to date", e);
         }
+        return dataSource;
     }
 }
