@@ -3,13 +3,15 @@ package io.profilebridge;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.job.JobStore;
@@ -113,16 +115,29 @@ public final class BridgeRun implements AutoCloseable {
         if (!Files.isDirectory(outbox)) {
             return results;
         }
-        try (Stream<Path> files = Files.walk(outbox)) {
-            List<Path> documents = files.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().startsWith(".")).toList();
-            for (Path file : documents) {
-                try {
-                    results.put(outbox.relativize(file).toString(), Json.parse(Files.readString(file)));
-                } catch (java.nio.file.NoSuchFileException beingReplaced) {
-                    // a re-delivery replaces the same document; it is counted once it is back
+        try {
+            Files.walkFileTree(outbox, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                    if (attributes.isRegularFile() && !file.getFileName().toString().startsWith(".")) {
+                        try {
+                            results.put(outbox.relativize(file).toString(), Json.parse(Files.readString(file)));
+                        } catch (NoSuchFileException beingReplaced) {
+                            // a re-delivery replaces the same document; it is counted once it is back
+                        }
+                    }
+                    return FileVisitResult.CONTINUE;
                 }
-            }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException failure) throws IOException {
+                    if (failure instanceof NoSuchFileException) {
+                        // a temp file renamed between listing and reading: the bridge is still writing
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw failure;
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
