@@ -6,9 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -142,6 +148,36 @@ class CoreFlowTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 2);
         }
         assertThat(results(root)).containsKeys("openprospect/early.json", "orbit/early-envelope.json");
+    }
+
+    @Test
+    void aResultDeliveredAgainReplacesTheFileWithoutEverRemovingIt() throws Exception {
+        try (BridgeRun bridge = startBridge(); WatchService watcher = FileSystems.getDefault().newWatchService()) {
+            deliver(bridge, "{\"attempt\": 1}");
+            Path folder = BridgeRun.outbox(root).resolve("openprospect");
+            folder.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
+
+            // a crash after the file was written but before the job was marked delivered sends it again
+            deliver(bridge, "{\"attempt\": 2}");
+
+            List<String> events = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                WatchKey key = watcher.poll();
+                if (key != null) {
+                    key.pollEvents().forEach(e -> events.add(e.kind().name() + " " + e.context()));
+                    key.reset();
+                }
+                return events.contains("ENTRY_CREATE replaced.json");
+            });
+            assertThat(events).as("a reader never finds the result missing").doesNotContain("ENTRY_DELETE replaced.json");
+            assertThat(Files.readString(folder.resolve("replaced.json"))).isEqualTo("{\"attempt\": 2}");
+        }
+    }
+
+    private static void deliver(BridgeRun bridge, String document) {
+        bridge.context().createProducerTemplate().sendBodyAndHeaders("direct:deliver-result", document, Map.of(
+                "bridgeChannel", "file", "bridgeResultFile", "openprospect/replaced.json",
+                "bridgeOutcome", "succeeded", "bridgeSource", "replaced.json"));
     }
 
     private void copySamples() throws IOException {
