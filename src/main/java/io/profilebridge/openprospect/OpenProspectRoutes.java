@@ -16,6 +16,7 @@ import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.JobState;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.http.HttpMethods;
 
 /**
  * OpenProspect search-profile creation: {@code POST /api/v1/search-profile-creations} with the job's key as
@@ -48,7 +49,7 @@ public class OpenProspectRoutes extends RouteBuilder {
 
     private void prepareCreate(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
-        ApiRequest.prepare(exchange, credentials, Api.OPENPROSPECT, "POST", CREATIONS, job.requestBody(),
+        ApiRequest.prepare(exchange, credentials, Api.OPENPROSPECT, HttpMethods.POST, CREATIONS, job.requestBody(),
                 Map.of("Idempotency-Key", job.idempotencyKey()));
     }
 
@@ -69,7 +70,7 @@ public class OpenProspectRoutes extends RouteBuilder {
 
     private void prepareStatusRead(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
-        ApiRequest.prepare(exchange, credentials, Api.OPENPROSPECT, "GET", CREATIONS + "/" + job.remoteId(), null,
+        ApiRequest.prepare(exchange, credentials, Api.OPENPROSPECT, HttpMethods.GET, CREATIONS + "/" + job.remoteId(), null,
                 Map.of());
     }
 

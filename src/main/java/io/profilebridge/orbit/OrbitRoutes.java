@@ -19,6 +19,7 @@ import io.profilebridge.job.JobLifecycle.KeyRenewal;
 import io.profilebridge.job.JobRoutes;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.http.HttpMethods;
 
 /**
  * Orbit Deep Search: {@code POST /v2/developer/deep-search} with the job's key as the body's {@code requestId},
@@ -78,7 +79,7 @@ public class OrbitRoutes extends RouteBuilder {
 
     private void prepareStart(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
-        ApiRequest.prepare(exchange, credentials, Api.ORBIT, "POST", DEEP_SEARCH, job.requestBody(), Map.of());
+        ApiRequest.prepare(exchange, credentials, Api.ORBIT, HttpMethods.POST, DEEP_SEARCH, job.requestBody(), Map.of());
     }
 
     /** 202 started and 200 already_running: poll. 200 completed (profileId regeneration): read the profile now. */
@@ -98,7 +99,7 @@ public class OrbitRoutes extends RouteBuilder {
 
     private void prepareStatusRead(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
-        ApiRequest.prepare(exchange, credentials, Api.ORBIT, "GET", DEEP_SEARCH + "/" + job.remoteId(), null, Map.of());
+        ApiRequest.prepare(exchange, credentials, Api.ORBIT, HttpMethods.GET, DEEP_SEARCH + "/" + job.remoteId(), null, Map.of());
     }
 
     /** completed and failed end the run; any other status (running, generating_sections, new ones) means wait. */
@@ -158,7 +159,7 @@ public class OrbitRoutes extends RouteBuilder {
             exchange.setProperty(READ_FAILED, true);
             return false;
         }
-        ApiRequest.prepare(exchange, credentials, Api.ORBIT, "GET", PROFILES + ids.get(read), null, Map.of());
+        ApiRequest.prepare(exchange, credentials, Api.ORBIT, HttpMethods.GET, PROFILES + ids.get(read), null, Map.of());
         return true;
     }
 
