@@ -122,8 +122,8 @@ public final class BridgeRun implements AutoCloseable {
                     if (attributes.isRegularFile() && !file.getFileName().toString().startsWith(".")) {
                         try {
                             results.put(outbox.relativize(file).toString(), Json.parse(Files.readString(file)));
-                        } catch (NoSuchFileException beingReplaced) {
-                            // a re-delivery replaces the same document; it is counted once it is back
+                        } catch (NoSuchFileException goneMeanwhile) {
+                            // removed between listing and reading (a test cleaning up): not a result any more
                         }
                     }
                     return FileVisitResult.CONTINUE;
