@@ -3,8 +3,8 @@ package io.profilebridge.jms;
 import java.nio.file.Path;
 
 import io.profilebridge.BackgroundStart;
-import io.profilebridge.ClosingService;
 import io.profilebridge.BridgeSettings;
+import io.profilebridge.ClosingService;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
