@@ -47,7 +47,7 @@ public final class BridgeRun implements AutoCloseable {
         properties.put("orbit.api-key", ORBIT_KEY);
         properties.put("bridge.poll.tick-ms", "100");
         properties.put("bridge.poll.first-delay-ms", "200");
-        properties.put("bridge.poll.max-interval-ms", "1000");
+        properties.put("bridge.poll.interval-ms", "200");
         properties.put("bridge.retry.base-delay-ms", "100");
         properties.put("bridge.retry.max-delay-ms", "1000");
         properties.put("bridge.inbox.stable-ms", "100");

@@ -4,7 +4,7 @@ import io.profilebridge.api.Api;
 
 /**
  * One row of the job store: one logical request, from receipt to its delivered result.
- * Mutable on purpose: a route step changes it, and {@link JobStore#save(Job)} writes it back under its version.
+ * Mutable on purpose: a route step changes it, and {@link JobStore#save(Job, boolean)} writes it back under its version.
  */
 public final class Job {
     private final String id;
@@ -26,6 +26,7 @@ public final class Job {
     private final long createdAt;
     private long updatedAt;
     private Long finishedAt;
+    private Long acceptedAt;
     private int version;
 
     public Job(String id, Api api, String idempotencyKey, JobState state, String requestBody, String bodyHash,
@@ -61,6 +62,8 @@ public final class Job {
     public long createdAt() { return createdAt; }
     public long updatedAt() { return updatedAt; }
     public Long finishedAt() { return finishedAt; }
+    /** When the API accepted the current run, for learning how long runs take. */
+    public Long acceptedAt() { return acceptedAt; }
     public int version() { return version; }
 
     public void idempotencyKey(String value) { this.idempotencyKey = value; }
@@ -77,6 +80,7 @@ public final class Job {
     public void outcome(String value) { this.outcome = value; }
     public void updatedAt(long value) { this.updatedAt = value; }
     public void finishedAt(Long value) { this.finishedAt = value; }
+    public void acceptedAt(Long value) { this.acceptedAt = value; }
     public void version(int value) { this.version = value; }
 
     @Override

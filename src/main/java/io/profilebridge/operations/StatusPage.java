@@ -1,19 +1,22 @@
 package io.profilebridge.operations;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.intake.RecentRejections;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
 
 /**
- * The page an operator opens at {@code /}: jobs per API and state, the last failures with their causes, and the
- * pending backlog over the last hour as an inline SVG chart. One self-contained HTML document, no external assets.
+ * The page an operator opens at {@code /}: jobs per API and state, each API key's budgets (rate, use, and a pause
+ * with its end and cause), the last failures with their causes, and the pending backlog over the last hour as an
+ * inline SVG chart. One self-contained HTML document, no external assets.
  */
 public class StatusPage {
 
@@ -23,11 +26,13 @@ public class StatusPage {
     private final JobStore store;
     private final BacklogHistory backlog;
     private final RecentRejections rejections;
+    private final ApiBudgets budgets;
 
-    public StatusPage(JobStore store, BacklogHistory backlog, RecentRejections rejections) {
+    public StatusPage(JobStore store, BacklogHistory backlog, RecentRejections rejections, ApiBudgets budgets) {
         this.store = store;
         this.backlog = backlog;
         this.rejections = rejections;
+        this.budgets = budgets;
     }
 
     public String render() {
@@ -39,6 +44,7 @@ public class StatusPage {
                 .append("td.text{text-align:left}.failed{color:#b00020}svg{border:1px solid #ccc;background:#fafafa}")
                 .append("</style></head><body><h1>profile-bridge</h1>");
         counts(html);
+        budgets(html);
         failures(html);
         rejections(html);
         chart(html);
@@ -60,6 +66,23 @@ public class StatusPage {
             }
             html.append("</tr>");
         });
+        html.append("</table>");
+    }
+
+    private void budgets(StringBuilder html) {
+        html.append("<h2>API keys</h2><table id=\"budgets\"><tr><th>API</th><th>bucket</th><th>rate (calls/s)</th>")
+                .append("<th>in use (calls/s, last 10 s)</th><th>paused until</th><th>cause</th></tr>");
+        for (ApiBudgets.View view : budgets.view()) {
+            boolean paused = view.pausedUntil() > 0;
+            html.append("<tr data-bucket=\"").append(view.bucket().id()).append(paused ? "\" class=\"failed\">" : "\">")
+                    .append("<td class=\"text\">").append(view.bucket().api().id())
+                    .append("</td><td class=\"text\">").append(view.bucket().id())
+                    .append("</td><td>").append(String.format(Locale.ROOT, "%.2f", view.rate()))
+                    .append(view.adaptive() ? " (adaptive)" : "").append(" burst ").append(view.burst())
+                    .append("</td><td>").append(String.format(Locale.ROOT, "%.2f", view.usedPerSecond()))
+                    .append("</td><td class=\"text paused-until\">").append(paused ? JobView.time(view.pausedUntil()) : "not paused")
+                    .append("</td><td class=\"text\">").append(paused ? escape(view.pauseCause()) : "").append("</td></tr>");
+        }
         html.append("</table>");
     }
 

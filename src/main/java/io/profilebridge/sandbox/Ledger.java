@@ -14,8 +14,9 @@ import io.profilebridge.Json;
 
 /**
  * What the simulators saw and did: every request received and every remote run created, with key and body.
- * It lets a test prove "one remote run per logical request", "no request before Retry-After" and the achieved
- * Orbit start rate.
+ * It lets a test prove "one remote run per logical request", "no request before Retry-After" (for the same key or
+ * resource, and for the whole bucket of the API key: a 429 pauses its bucket, a 503 with Retry-After the API), the
+ * status reads a run cost, and the achieved Orbit start rate.
  */
 public final class Ledger {
 
@@ -25,13 +26,20 @@ public final class Ledger {
     }
 
     /** One remote run (an OpenProspect creation or an Orbit Deep Search run) that the simulator started. */
-    public record Run(long at, String api, String key, String resourceId, String body, int creditsCharged) {
+    public record Run(long at, String api, String key, String resourceId, String body, int creditsCharged,
+            long durationMs) {
+    }
+
+    /** A window in which the simulator told a bucket's callers to wait: from when that answer was sent. */
+    private record Window(long from, long until) {
     }
 
     private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Run> runs = new ConcurrentLinkedQueue<>();
     private final Map<String, Long> notBefore = new ConcurrentHashMap<>();
     private final AtomicLong beforeRetryAfter = new AtomicLong();
+    private final Map<String, Window> bucketWindows = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> insideBucketWindows = new ConcurrentHashMap<>();
 
     void request(Request request) {
         requests.add(request);
@@ -61,6 +69,42 @@ public final class Ledger {
                 notBefore.remove(subject, until);
             }
         }
+    }
+
+    /**
+     * The simulator answered a 429 (for its bucket) or a 503 with Retry-After (for every bucket of the API), and the
+     * answer left at {@code sentAt}: until {@code until}, any call to those buckets is one too early.
+     */
+    void bucketWindow(List<String> buckets, long sentAt, long until) {
+        for (String bucket : buckets) {
+            bucketWindows.merge(bucket, new Window(sentAt, until), (old, fresh) -> old.until() > sentAt
+                    ? new Window(old.from(), Math.max(old.until(), until)) : fresh);
+        }
+    }
+
+    /** Counts a request to {@code bucket} that arrives inside a window the simulator opened for that bucket. */
+    void arrivedInBucket(String bucket, long now) {
+        Window window = bucketWindows.get(bucket);
+        if (window != null && now >= window.from() && now < window.until()) {
+            insideBucketWindows.computeIfAbsent(bucket, b -> new AtomicLong()).incrementAndGet();
+        }
+    }
+
+    /** Requests that reached a bucket (openprospect, orbit-starts, orbit-reads) while it was told to wait. */
+    public long requestsInsideBucketWindows() {
+        return insideBucketWindows.values().stream().mapToLong(AtomicLong::get).sum();
+    }
+
+    public long requestsInsideBucketWindow(String bucket) {
+        AtomicLong count = insideBucketWindows.get(bucket);
+        return count == null ? 0 : count.get();
+    }
+
+    /** Status reads of one API (GETs of a run's status, not profile reads). */
+    public long statusReads(String api) {
+        String prefix = api.equals("orbit") ? "/v2/developer/deep-search/" : "/api/v1/search-profile-creations/";
+        return requests.stream().filter(r -> r.api().equals(api) && r.method().equals("GET") && r.path().startsWith(prefix))
+                .count();
     }
 
     public List<Request> requests() {
@@ -105,12 +149,17 @@ public final class Ledger {
         runs.clear();
         notBefore.clear();
         beforeRetryAfter.set(0);
+        bucketWindows.clear();
+        insideBucketWindows.clear();
     }
 
     public ObjectNode toJson() {
         ObjectNode node = Json.object();
         node.put("requests", requests.size());
         node.put("requestsBeforeRetryAfter", beforeRetryAfter.get());
+        node.put("requestsInsideBucketWindows", requestsInsideBucketWindows());
+        ObjectNode perBucket = node.putObject("insideBucketWindows");
+        insideBucketWindows.forEach((bucket, count) -> perBucket.put(bucket, count.get()));
         ObjectNode perApi = node.putObject("apis");
         for (String api : List.of("openprospect", "orbit")) {
             ObjectNode apiNode = perApi.putObject(api);
@@ -120,11 +169,13 @@ public final class Ledger {
             apiNode.put("rateLimitExceeded", rateLimitExceeded(api));
             apiNode.put("lostAnswers", requests.stream().filter(r -> r.api().equals(api) && r.status() == -1).count());
             apiNode.put("serverErrors", requests.stream().filter(r -> r.api().equals(api) && r.status() >= 500).count());
+            apiNode.put("statusReads", statusReads(api));
             ObjectNode keys = apiNode.putObject("runsPerKey");
             runsPerKey(api).forEach(keys::put);
         }
         ArrayNode runList = node.putArray("runs");
-        runs.forEach(run -> runList.addObject().put("api", run.api()).put("key", run.key()).put("at", run.at()));
+        runs.forEach(run -> runList.addObject().put("api", run.api()).put("key", run.key()).put("at", run.at())
+                .put("durationMs", run.durationMs()).put("resourceId", run.resourceId()));
         ArrayNode starts = node.putArray("orbitStartTimes");
         orbitStartTimes().forEach(starts::add);
         return node;

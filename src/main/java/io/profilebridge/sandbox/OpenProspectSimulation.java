@@ -90,10 +90,10 @@ final class OpenProspectSimulation {
         boolean[] created = {false};
         Creation creation = byKey.computeIfAbsent(key, k -> {
             created[0] = true;
-            Creation fresh = new Creation(UUID.randomUUID().toString(), k, canonical, now, settings.jobDurationMs(),
+            Creation fresh = new Creation(UUID.randomUUID().toString(), k, canonical, now, chance.runDuration(settings),
                     chance.below(settings.failedShare()), UUID.randomUUID().toString());
             byId.put(fresh.id(), fresh);
-            ledger.run(new Ledger.Run(now, "openprospect", k, fresh.id(), request.body(), 0));
+            ledger.run(new Ledger.Run(now, "openprospect", k, fresh.id(), request.body(), 0, fresh.durationMs()));
             return fresh;
         });
         if (!creation.canonicalBody().equals(canonical)) {

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -145,11 +146,16 @@ public final class Simulator implements AutoCloseable {
                 ? (orbitApi ? (json != null && json.hasNonNull("requestId") ? json.get("requestId").asText() : null) : header)
                 : request.lastSegment();
         ledger.arrived(subject, now);
+        String bucket = bucketOf(api, request.method());
+        ledger.arrivedInBucket(bucket, now);
 
         Reply reply = authorize(api, request.apiKey());
         String fault = null;
         if (reply == null && orbitApi) {
             reply = rateLimit(request, subject, now);
+        }
+        if (reply == null && !orbitApi && settings.openProspectRate() > 0) {
+            reply = openProspectLimit(request, subject, now);
         }
         if (reply == null && chance.below(settings.serverErrorShare())) {
             fault = "server_error";
@@ -176,6 +182,32 @@ public final class Simulator implements AutoCloseable {
         }
         ledger.request(new Ledger.Request(now, api, request.method(), path, subject, body, reply.status(), fault));
         send(exchange, reply);
+        openWindow(api, bucket, reply, now);
+    }
+
+    /** The buckets of each API key: Orbit starts and reads (as Orbit documents), and OpenProspect's one. */
+    private static String bucketOf(String api, String method) {
+        if (api.equals("openprospect")) {
+            return "openprospect";
+        }
+        return method.equals("POST") ? "orbit-starts" : "orbit-reads";
+    }
+
+    /** A 429 tells the bucket's callers to wait, a 503 with Retry-After every caller of the API: from now on. */
+    private void openWindow(String api, String bucket, Reply reply, long receivedAt) {
+        String retryAfter = reply.headers().get("Retry-After");
+        if (retryAfter == null || (reply.status() != 429 && reply.status() != 503)) {
+            return;
+        }
+        long until;
+        try {
+            until = receivedAt + Long.parseLong(retryAfter.trim()) * 1000;
+        } catch (NumberFormatException notSeconds) {
+            return;
+        }
+        List<String> buckets = reply.status() == 429 ? List.of(bucket)
+                : api.equals("orbit") ? List.of("orbit-starts", "orbit-reads") : List.of("openprospect");
+        ledger.bucketWindow(buckets, System.currentTimeMillis(), until);
     }
 
     private Reply authorize(String api, String key) {
@@ -207,6 +239,19 @@ public final class Simulator implements AutoCloseable {
         ledger.retryAfterGiven(subject, now + seconds * 1000);
         return OrbitSimulation.error(429, "developer_api_key_rate_limited", "The API key exceeded the search rate limit")
                 .with("Retry-After", Long.toString(seconds));
+    }
+
+    /** OpenProspect documents no limit; the knob gives its key one, to test how the bridge adapts. */
+    private Reply openProspectLimit(SimRequest request, String subject, long now) {
+        Bucket bucket = buckets.computeIfAbsent("openprospect:" + request.apiKey(),
+                n -> bucket(settings.openProspectRate(), settings.openProspectBurst()));
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        if (probe.isConsumed()) {
+            return null;
+        }
+        long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
+        ledger.retryAfterGiven(subject, now + seconds * 1000);
+        return OpenProspectSimulation.error(429, "rate_limited", "Too many requests").with("Retry-After", Long.toString(seconds));
     }
 
     private static Bucket bucket(double perSecond, int burst) {

@@ -18,6 +18,7 @@ public final class SimulatorSettings {
 
     private volatile int port;
     private volatile long jobDurationMs;
+    private volatile long jobDurationMaxMs;
     private volatile double failedShare;
     private volatile double serverErrorShare;
     private volatile double rateLimitedShare;
@@ -28,6 +29,8 @@ public final class SimulatorSettings {
     private volatile int orbitStartBurst = 25;
     private volatile double orbitPollRate = 50;
     private volatile int orbitPollBurst = 100;
+    private volatile double openProspectRate;
+    private volatile int openProspectBurst = 20;
     private volatile long orbitCredits = 1_000_000;
     private volatile int orbitRunCost = 10;
     private volatile long seed = 42;
@@ -49,9 +52,9 @@ public final class SimulatorSettings {
     }
 
     /** Knob names as properties ({@code sandbox.<name>}), command options ({@code --<name>}) and JSON fields. */
-    static final String[] KNOBS = {"port", "job-duration-ms", "failed-share", "server-error-share", "rate-limited-share",
+    static final String[] KNOBS = {"port", "job-duration-ms", "job-duration-max-ms", "failed-share", "server-error-share", "rate-limited-share",
         "lost-answer-share", "added-latency-ms", "retry-after-seconds", "orbit.start-rate", "orbit.start-burst",
-        "orbit.poll-rate", "orbit.poll-burst", "orbit.credits", "orbit.run-cost", "seed", "openprospect.api-keys",
+        "orbit.poll-rate", "orbit.poll-burst", "openprospect.rate", "openprospect.burst", "orbit.credits", "orbit.run-cost", "seed", "openprospect.api-keys",
         "orbit.api-keys", "revoked-keys"};
 
     /** Applies knobs given by name; unknown names and malformed values are refused with a clear message. */
@@ -65,6 +68,7 @@ public final class SimulatorSettings {
             switch (knob) {
                 case "port" -> port = Integer.parseInt(value);
                 case "job-duration-ms" -> jobDurationMs = Long.parseLong(value);
+                case "job-duration-max-ms" -> jobDurationMaxMs = Long.parseLong(value);
                 case "failed-share" -> failedShare = share(value);
                 case "server-error-share" -> serverErrorShare = share(value);
                 case "rate-limited-share" -> rateLimitedShare = share(value);
@@ -75,6 +79,8 @@ public final class SimulatorSettings {
                 case "orbit.start-burst" -> orbitStartBurst = Integer.parseInt(value);
                 case "orbit.poll-rate" -> orbitPollRate = Double.parseDouble(value);
                 case "orbit.poll-burst" -> orbitPollBurst = Integer.parseInt(value);
+                case "openprospect.rate" -> openProspectRate = Double.parseDouble(value);
+                case "openprospect.burst" -> openProspectBurst = Integer.parseInt(value);
                 case "orbit.credits" -> orbitCredits = Long.parseLong(value);
                 case "orbit.run-cost" -> orbitRunCost = Integer.parseInt(value);
                 case "seed" -> seed = Long.parseLong(value);
@@ -105,12 +111,14 @@ public final class SimulatorSettings {
 
     public ObjectNode toJson() {
         ObjectNode node = Json.object();
-        node.put("port", port).put("job-duration-ms", jobDurationMs).put("failed-share", failedShare)
+        node.put("port", port).put("job-duration-ms", jobDurationMs).put("job-duration-max-ms", jobDurationMaxMs)
+                .put("failed-share", failedShare)
                 .put("server-error-share", serverErrorShare).put("rate-limited-share", rateLimitedShare)
                 .put("lost-answer-share", lostAnswerShare).put("added-latency-ms", addedLatencyMs)
                 .put("retry-after-seconds", retryAfterSeconds).put("orbit.start-rate", orbitStartRate)
                 .put("orbit.start-burst", orbitStartBurst).put("orbit.poll-rate", orbitPollRate)
-                .put("orbit.poll-burst", orbitPollBurst).put("orbit.credits", orbitCredits)
+                .put("orbit.poll-burst", orbitPollBurst).put("openprospect.rate", openProspectRate)
+                .put("openprospect.burst", openProspectBurst).put("orbit.credits", orbitCredits)
                 .put("orbit.run-cost", orbitRunCost).put("seed", seed)
                 .put("openprospect.api-keys", openProspectKeys.size() + " configured")
                 .put("orbit.api-keys", orbitKeys.size() + " configured")
@@ -120,6 +128,8 @@ public final class SimulatorSettings {
 
     public int port() { return port; }
     public long jobDurationMs() { return jobDurationMs; }
+    /** When above job-duration-ms: each run takes a random time between the two (seeded). */
+    public long jobDurationMaxMs() { return jobDurationMaxMs; }
     public double failedShare() { return failedShare; }
     public double serverErrorShare() { return serverErrorShare; }
     public double rateLimitedShare() { return rateLimitedShare; }
@@ -130,6 +140,9 @@ public final class SimulatorSettings {
     public int orbitStartBurst() { return orbitStartBurst; }
     public double orbitPollRate() { return orbitPollRate; }
     public int orbitPollBurst() { return orbitPollBurst; }
+    /** OpenProspect's per-key limit, which its docs do not state; 0 (the default) = none. */
+    public double openProspectRate() { return openProspectRate; }
+    public int openProspectBurst() { return openProspectBurst; }
     public long orbitCredits() { return orbitCredits; }
     public int orbitRunCost() { return orbitRunCost; }
     public long seed() { return seed; }
@@ -139,6 +152,9 @@ public final class SimulatorSettings {
 
     public SimulatorSettings port(int value) { port = value; return this; }
     public SimulatorSettings jobDurationMs(long value) { jobDurationMs = value; return this; }
+    public SimulatorSettings jobDurationMaxMs(long value) { jobDurationMaxMs = value; return this; }
+    public SimulatorSettings openProspectRate(double value) { openProspectRate = value; return this; }
+    public SimulatorSettings openProspectBurst(int value) { openProspectBurst = value; return this; }
     public SimulatorSettings failedShare(double value) { failedShare = value; return this; }
     public SimulatorSettings serverErrorShare(double value) { serverErrorShare = value; return this; }
     public SimulatorSettings rateLimitedShare(double value) { rateLimitedShare = value; return this; }

@@ -76,7 +76,6 @@ class ClusterTest {
             properties.put("bridge.store.password", "postgres");
             properties.put("bridge.jms.enabled", "true");
             properties.put("bridge.jms.broker-url", brokerUrl);
-            properties.put("bridge.poll.lease-ms", "10000");
             instances.add(BridgeProcess.start(properties, root.resolve("node-" + i + ".log")));
         }
 
