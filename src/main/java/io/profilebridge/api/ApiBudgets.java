@@ -169,8 +169,8 @@ public final class ApiBudgets {
     /** Every API answer passes here: a 429 pauses its bucket and slows an adaptive rate; a 503 with Retry-After pauses the API. */
     public void observe(ApiBucket bucket, ApiAnswer answer) {
         if (answer.httpStatus() == 429) {
-            pause(List.of(bucket), pauseMs(answer.retryAfter()), "429 " + answer.error().code());
             slowDown(budgets.get(bucket));
+            pause(List.of(bucket), pauseMs(answer.retryAfter()), "429 " + answer.error().code());
         } else if (answer.httpStatus() == 503 && answer.retryAfter() != null) {
             pause(ApiBucket.of(bucket.api()), pauseMs(answer.retryAfter()), "503 " + answer.error().code());
         }
@@ -218,10 +218,23 @@ public final class ApiBudgets {
             if (budget.seePause(until, cause, now())) {
                 LOG.info("API bucket {} paused for {} ms ({}): no call before {}", bucket, waitMs, cause,
                         Instant.ofEpochMilli(until));
+                drain(budget, waitMs);
             }
             if (budget.sharedId != null) {
                 rows.pause(budget.sharedId, until, cause);
             }
+        }
+    }
+
+    /**
+     * Spends what the bucket holds and what it will refill during the pause, so calls resume at the rate when the
+     * pause ends instead of in a burst (which drew the next 429s at once).
+     */
+    private static void drain(Budget budget, long waitMs) {
+        long refilledMeanwhile = (long) Math.ceil(budget.rate * waitMs / 1000d);
+        long debt = budget.tokens.getAvailableTokens() + refilledMeanwhile;
+        if (debt > 0) {
+            budget.tokens.consumeIgnoringRateLimits(debt);
         }
     }
 
@@ -234,7 +247,9 @@ public final class ApiBudgets {
     }
 
     private void slowDown(Budget budget) {
-        if (budget.limit.adaptive() && now() - budget.rateChangedAt >= ONE_SIGNAL_MS) {
+        long now = now();
+        if (budget.limit.adaptive() && now - budget.lastCutAt >= ONE_SIGNAL_MS) {
+            budget.lastCutAt = now;
             changeRate(budget, Math.max(budget.limit.minRate(), budget.rate * policy.decreaseFactor()), "a 429");
         }
     }
@@ -304,6 +319,7 @@ public final class ApiBudgets {
         final Usage usage = new Usage();
         volatile double rate;
         volatile long rateChangedAt;
+        volatile long lastCutAt;
         volatile long pausedUntil;
         volatile String pauseCause;
         volatile long pauses;
