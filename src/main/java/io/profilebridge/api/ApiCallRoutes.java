@@ -1,6 +1,7 @@
 package io.profilebridge.api;
 
 import java.io.IOException;
+import java.util.function.BooleanSupplier;
 
 import io.profilebridge.operations.JobMetrics;
 import org.apache.camel.Exchange;
@@ -17,8 +18,20 @@ import org.apache.camel.component.http.HttpMethods;
  */
 public class ApiCallRoutes extends RouteBuilder {
 
+    /**
+     * Exchange property: a {@link BooleanSupplier} saying whether the call may still go out, asked right before it
+     * does (the job is still this instance's; it may not be after the process was paused).
+     */
+    public static final String MAY_CALL = "bridgeMayCall";
     /** Exchange property: the budget bucket the call spends from. */
     private static final String BUCKET = "bridgeApiBucket";
+
+    /** The call was not made: the job may belong to another instance now. */
+    public static final class CallWithdrawn extends IOException {
+        CallWithdrawn() {
+            super("not sent: this instance missed its heartbeats, so the job may belong to another instance now");
+        }
+    }
 
     private final ApiHolds holds;
     private final JobMetrics metrics;
@@ -37,6 +50,12 @@ public class ApiCallRoutes extends RouteBuilder {
         metrics.answered(api, answer);
     }
 
+    /** True when the call must not go out after all. */
+    public static boolean withdrawn(Exchange exchange) {
+        BooleanSupplier mayCall = exchange.getProperty(MAY_CALL, BooleanSupplier.class);
+        return mayCall != null && !mayCall.getAsBoolean();
+    }
+
     @Override
     public void configure() {
         for (Api api : Api.values()) {
@@ -46,6 +65,8 @@ public class ApiCallRoutes extends RouteBuilder {
                     .choice()
                         .when(exchangeProperty(ApiRequest.KEY_MISSING))
                             .log(LoggingLevel.DEBUG, "No " + api.id() + " API key configured; call skipped")
+                        .when(method(ApiCallRoutes.class, "withdrawn"))
+                            .process(exchange -> exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new CallWithdrawn()))
                         .otherwise()
                             .doTry()
                                 .to("{{" + api.id() + ".base-url}}?throwExceptionOnFailure=false")

@@ -34,6 +34,8 @@ public final class InstanceLiveness {
     private final long takeoverMs;
     private volatile long lastBeatNanos = System.nanoTime();
     private volatile int epoch;
+    /** A heartbeat went out since start-up (before it, the process only starts: a gap there is no lapse to report). */
+    private volatile boolean beating;
 
     private InstanceLiveness(DataSource dataSource, String instanceId, long heartbeatMs, long takeoverMs) {
         this.dataSource = dataSource;
@@ -134,11 +136,14 @@ public final class InstanceLiveness {
         }
         if (!wasLive) {
             epoch++;
+        }
+        if (!wasLive && beating) {
             LOG.warn("{} had no heartbeat for {} ms (paused, stalled or cut off from the store): other instances may "
                     + "have taken over its jobs, so it drops the ones in hand and claims afresh", session,
                     (sent - lastBeatNanos) / 1_000_000);
         }
         lastBeatNanos = sent;
+        beating = true;
     }
 
     /** On a clean stop: hands this session's claims back at once and leaves the store. */

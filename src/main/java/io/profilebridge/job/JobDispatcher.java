@@ -160,26 +160,27 @@ public final class JobDispatcher {
         return inHand.size();
     }
 
-    /** What is wrong with the dispatching and the workers, if anything. */
+    /** What is wrong with the dispatching and the workers, if anything: every problem, in one line. */
     public Optional<String> problem() {
         long now = store.now();
+        List<String> problems = new ArrayList<>();
         if (claimFailure != null) {
-            return Optional.of("claiming due jobs fails: " + claimFailure);
+            problems.add("claiming due jobs fails: " + claimFailure);
         }
         if (now - lastClaimAt > tickStallMs) {
-            return Optional.of("no poll tick for " + (now - lastClaimAt) / 1000 + " s: the poll trigger stopped");
+            problems.add("no poll tick for " + (now - lastClaimAt) / 1000 + " s: the poll trigger stopped");
         }
         if (!liveness.isLive()) {
-            return Optional.of("this instance has no recent heartbeat in the job store; it claims nothing until it has");
+            problems.add("this instance has no recent heartbeat in the job store; it claims nothing until it has");
         }
         if (workerFailure != null && workerFailureAt >= lastStepDoneAt) {
-            return Optional.of("a job worker failed: " + workerFailure);
+            problems.add("a job worker failed: " + workerFailure);
         }
         long stuck = inHand.values().stream().filter(held -> now - held.since() > stuckStepMs).count();
         if (stuck > 0) {
-            return Optional.of(stuck + " job steps running for more than " + stuckStepMs / 1000 + " s");
+            problems.add(stuck + " job steps running for more than " + stuckStepMs / 1000 + " s");
         }
-        return Optional.empty();
+        return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
     }
 
     /**

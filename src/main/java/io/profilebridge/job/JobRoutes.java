@@ -1,8 +1,11 @@
 package io.profilebridge.job;
 
+import java.util.function.BooleanSupplier;
+
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
+import io.profilebridge.api.ApiCallRoutes;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.slf4j.MDC;
@@ -152,6 +155,7 @@ public class JobRoutes extends RouteBuilder {
         exchange.setProperty(JOB, job);
         exchange.setProperty(GO_ON, true);
         exchange.setProperty(CALL_PAID, WorkQueue.of(job).bucket() != null);
+        exchange.setProperty(ApiCallRoutes.MAY_CALL, (BooleanSupplier) () -> dispatcher.holds(job));
         exchange.getMessage().setHeader(API, job.api().id());
         // every log line about this job carries its key (the JSON log layout shows it)
         MDC.put(MDC_JOB_KEY, job.idempotencyKey());

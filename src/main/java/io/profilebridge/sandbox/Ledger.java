@@ -40,6 +40,7 @@ public final class Ledger {
     private final AtomicLong beforeRetryAfter = new AtomicLong();
     private final Map<String, Window> bucketWindows = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> insideBucketWindows = new ConcurrentHashMap<>();
+    private final AtomicLong arrivals = new AtomicLong();
 
     void request(Request request) {
         requests.add(request);
@@ -84,10 +85,16 @@ public final class Ledger {
 
     /** Counts a request to {@code bucket} that arrives inside a window the simulator opened for that bucket. */
     void arrivedInBucket(String bucket, long now) {
+        arrivals.incrementAndGet();
         Window window = bucketWindows.get(bucket);
         if (window != null && now >= window.from() && now < window.until()) {
             insideBucketWindows.computeIfAbsent(bucket, b -> new AtomicLong()).incrementAndGet();
         }
+    }
+
+    /** API requests that arrived, answered or not yet (a request is listed in {@link #requests()} once answered). */
+    public long arrivals() {
+        return arrivals.get();
     }
 
     /** Requests that reached a bucket (openprospect, orbit-starts, orbit-reads) while it was told to wait. */
@@ -151,6 +158,7 @@ public final class Ledger {
         beforeRetryAfter.set(0);
         bucketWindows.clear();
         insideBucketWindows.clear();
+        arrivals.set(0);
     }
 
     public ObjectNode toJson() {

@@ -22,7 +22,7 @@ import io.profilebridge.Json;
  * minute, {@code huge} 64 MB as fast as it is read (chunked), {@code huge-declared} the same with a Content-Length,
  * {@code html} a 200 that is no JSON; any other name has SUCCEEDED.
  */
-final class MisbehavingOpenProspect implements AutoCloseable {
+public final class MisbehavingOpenProspect implements AutoCloseable {
 
     private static final long MB = 1024 * 1024;
 
@@ -37,22 +37,22 @@ final class MisbehavingOpenProspect implements AutoCloseable {
     /** Bytes of an answer the server managed to write before the client went away, the most per name. */
     private final Map<String, AtomicLong> mostBytesWritten = new ConcurrentHashMap<>();
 
-    MisbehavingOpenProspect() throws IOException {
+    public MisbehavingOpenProspect() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setExecutor(threads);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    long inProgress(String name) {
+    public long inProgress(String name) {
         return inProgress.computeIfAbsent(name, n -> new AtomicLong()).get();
     }
 
-    long mostBytesWritten(String name) {
+    public long mostBytesWritten(String name) {
         return mostBytesWritten.computeIfAbsent(name, n -> new AtomicLong()).get();
     }
 
