@@ -196,16 +196,16 @@ public class BridgeConfiguration implements CamelConfiguration {
      * document. Shared in the store when it is PostgreSQL: the limit belongs to the key, not the process.
      */
     private static ApiBudgets budgets(BridgeSettings settings, ApiCredentials credentials, HikariDataSource shared) {
-        double openProspectRate = settings.decimal("bridge.openprospect.rate", 20);
-        double orbitReadRate = settings.decimal("bridge.orbit.read-rate", 20);
+        double openProspectRate = settings.decimal("bridge.openprospect.rate", 50);
+        double orbitReadRate = settings.decimal("bridge.orbit.read-rate", 40);
         Map<ApiBucket, ApiBudgets.Limit> limits = new EnumMap<>(ApiBucket.class);
         limits.put(ApiBucket.OPENPROSPECT, ApiBudgets.Limit.adaptive(openProspectRate,
-                settings.integer("bridge.openprospect.burst", 40), settings.decimal("bridge.openprospect.min-rate", 1),
+                settings.integer("bridge.openprospect.burst", 100), settings.decimal("bridge.openprospect.min-rate", 1),
                 settings.decimal("bridge.openprospect.max-rate", 200)));
         limits.put(ApiBucket.ORBIT_STARTS, ApiBudgets.Limit.fixed(settings.decimal("bridge.orbit.start-rate", 5),
                 settings.integer("bridge.orbit.start-burst", 20)));
         limits.put(ApiBucket.ORBIT_READS, ApiBudgets.Limit.adaptive(orbitReadRate,
-                settings.integer("bridge.orbit.read-burst", 40), settings.decimal("bridge.orbit.read-min-rate", 1),
+                settings.integer("bridge.orbit.read-burst", 80), settings.decimal("bridge.orbit.read-min-rate", 1),
                 settings.decimal("bridge.orbit.read-max-rate", 200)));
         ApiBudgets.Policy policy = new ApiBudgets.Policy(settings.number("bridge.budget.default-pause-ms", 1000),
                 settings.number("bridge.budget.max-pause-ms", 3_600_000),

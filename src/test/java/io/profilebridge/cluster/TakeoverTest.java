@@ -62,11 +62,26 @@ class TakeoverTest {
         postgres.close();
     }
 
-    private Process startInstance(String name) throws IOException {
-        return startInstance(name, Map.of());
+    /** Starts both at once (JVM start-up is most of these tests' time) and waits until both serve health. */
+    private Process startTwo(String first, String second) throws IOException {
+        Process started = launch(first, Map.of());
+        launch(second, Map.of());
+        awaitHealthy(first);
+        awaitHealthy(second);
+        return started;
     }
 
     private Process startInstance(String name, Map<String, String> overrides) throws IOException {
+        Process process = launch(name, overrides);
+        awaitHealthy(name);
+        return process;
+    }
+
+    private void awaitHealthy(String name) {
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> get(name, "/observe/health").contains("job-workers"));
+    }
+
+    private Process launch(String name, Map<String, String> overrides) throws IOException {
         Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
         properties.putAll(overrides);
         properties.put("bridge.data", root.resolve("data-" + name).toString());
@@ -77,7 +92,6 @@ class TakeoverTest {
         Process process = BridgeProcess.start(properties, root.resolve(name + ".log"));
         instances.put(name, process);
         managementPorts.put(name, properties.get("bridge.management.port"));
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> get(name, "/observe/health").contains("job-workers"));
         return process;
     }
 
@@ -89,8 +103,7 @@ class TakeoverTest {
 
     @Test
     void aRateLimitOneInstanceGotPausesTheBucketForEveryInstance() throws Exception {
-        startInstance("node-a");
-        startInstance("node-b");
+        startTwo("node-a", "node-b");
         simulator.settings().rateLimitedShare(1).retryAfterSeconds(5);
         drop(root, "openprospect/first.json", openProspect("first"));
         Ledger.Request limited = await().atMost(Duration.ofSeconds(20)).until(() -> simulator.ledger().requests().stream()
@@ -118,8 +131,7 @@ class TakeoverTest {
     void theJobsOfAKilledInstanceAreTakenOverWithinTenSeconds() throws Exception {
         // slow answers: the instance dies with calls in flight, so it holds claims when it dies
         simulator.settings().addedLatencyMs(2000);
-        Process dying = startInstance("node-a");
-        startInstance("node-b");
+        Process dying = startTwo("node-a", "node-b");
         for (int i = 0; i < 8; i++) {
             drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"orb" + i + "@example.com\"}");
         }

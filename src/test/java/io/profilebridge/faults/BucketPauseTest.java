@@ -112,6 +112,7 @@ class BucketPauseTest {
         simulator.settings().openProspectRate(2).openProspectBurst(2).retryAfterSeconds(1);
         properties.put("bridge.openprospect.rate", "20");
         properties.put("bridge.openprospect.burst", "5");
+        properties.put("bridge.orbit.read-rate", "20");
         properties.put("bridge.budget.increase-interval-ms", "2000");
         for (int i = 0; i < 16; i++) {
             drop(root, "openprospect/op-" + i + ".json", openProspect("op-" + i));
