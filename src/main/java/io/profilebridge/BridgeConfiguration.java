@@ -9,6 +9,7 @@ import java.util.Map;
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiCallRoutes;
+import io.profilebridge.api.AnswerHeads;
 import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
@@ -150,8 +151,11 @@ public class BridgeConfiguration implements CamelConfiguration {
         long deadlineMs = settings.number("bridge.http.deadline-ms", 30000);
         ApiCallLimits callLimits = new ApiCallLimits(deadlineMs, settings.number("bridge.http.max-answer-bytes", 4_194_304));
         context.addService(new ClosingService(callLimits));
+        AnswerHeads answerHeads = new AnswerHeads(budgets);
         for (String scheme : new String[] {"http", "https"}) {
-            context.getComponent(scheme, HttpComponent.class).setHttpClientConfigurer(callLimits);
+            HttpComponent http = context.getComponent(scheme, HttpComponent.class);
+            http.setHttpClientConfigurer(callLimits);
+            http.setHttpActivityListener(answerHeads);
         }
 
         // the inbox routes' `threads` step (executorService: inbox-workers) accepts files in parallel, so the job
@@ -172,7 +176,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("jobDispatcher", dispatcher);
         context.getRegistry().bind("apiBudgets", budgets);
         context.getRegistry().bind("jobRoutes", new JobRoutes(store, lifecycle, dispatcher, budgets, liveness));
-        context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes(holds, metrics, budgets));
+        context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes(holds, metrics));
         metrics.watch(budgets);
         HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);
         if (health != null) {

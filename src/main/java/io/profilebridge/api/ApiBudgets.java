@@ -166,13 +166,17 @@ public final class ApiBudgets {
         return Math.max(0, budget.pausedUntil - now());
     }
 
-    /** Every API answer passes here: a 429 pauses its bucket and slows an adaptive rate; a 503 with Retry-After pauses the API. */
-    public void observe(ApiBucket bucket, ApiAnswer answer) {
-        if (answer.httpStatus() == 429) {
+    /**
+     * An API answered {@code status} to a call of {@code bucket}: a 429 pauses the bucket for its Retry-After and
+     * slows an adaptive rate; a 503 with Retry-After pauses every bucket of the API. {@code cause} is what the
+     * status page shows.
+     */
+    public void answered(ApiBucket bucket, int status, Duration retryAfter, String cause) {
+        if (status == 429) {
             slowDown(budgets.get(bucket));
-            pause(List.of(bucket), pauseMs(answer.retryAfter()), "429 " + answer.error().code());
-        } else if (answer.httpStatus() == 503 && answer.retryAfter() != null) {
-            pause(ApiBucket.of(bucket.api()), pauseMs(answer.retryAfter()), "503 " + answer.error().code());
+            pause(List.of(bucket), pauseMs(retryAfter), cause);
+        } else if (status == 503 && retryAfter != null) {
+            pause(ApiBucket.of(bucket.api()), pauseMs(retryAfter), cause);
         }
     }
 

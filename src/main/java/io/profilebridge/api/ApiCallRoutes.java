@@ -12,9 +12,9 @@ import org.apache.camel.component.http.HttpMethods;
 /**
  * {@code direct:call-openprospect} and {@code direct:call-orbit}: the only places the bridge talks HTTP.
  * Failures come back as data (status code, or the caught IOException) for the API route to classify; nothing
- * here retries, and the Authorization header is dropped as soon as the call returns. Every answer is shown to the
- * key's budgets at once, so a 429 or a 503 with Retry-After pauses the calls of every job, not just this one.
- * Every call has an overall deadline and a cap on what it reads ({@link ApiCallLimits}, in the HTTP client).
+ * here retries, and the Authorization header is dropped as soon as the call returns. The call names the budget
+ * bucket it spends, so the answer's head can pause that bucket for every job ({@link AnswerHeads}); every call has
+ * an overall deadline and a cap on what it reads ({@link ApiCallLimits}; both live in the HTTP client).
  */
 public class ApiCallRoutes extends RouteBuilder {
 
@@ -24,7 +24,7 @@ public class ApiCallRoutes extends RouteBuilder {
      */
     public static final String MAY_CALL = "bridgeMayCall";
     /** Exchange property: the budget bucket the call spends from. */
-    private static final String BUCKET = "bridgeApiBucket";
+    static final String BUCKET = "bridgeApiBucket";
 
     /** The call was not made: the job may belong to another instance now. */
     public static final class CallWithdrawn extends IOException {
@@ -35,17 +35,13 @@ public class ApiCallRoutes extends RouteBuilder {
 
     private final ApiHolds holds;
     private final JobMetrics metrics;
-    private final ApiBudgets budgets;
 
-    public ApiCallRoutes(ApiHolds holds, JobMetrics metrics, ApiBudgets budgets) {
+    public ApiCallRoutes(ApiHolds holds, JobMetrics metrics) {
         this.holds = holds;
         this.metrics = metrics;
-        this.budgets = budgets;
     }
 
-    private void observe(Exchange exchange, Api api) {
-        ApiAnswer answer = ApiAnswer.peek(exchange);
-        budgets.observe(exchange.getProperty(BUCKET, ApiBucket.class), answer);
+    private void observe(Api api, ApiAnswer answer) {
         holds.observe(api, answer);
         metrics.answered(api, answer);
     }
@@ -74,7 +70,7 @@ public class ApiCallRoutes extends RouteBuilder {
                             .end()
                     .end()
                     .removeHeader("Authorization")
-                    .process(exchange -> observe(exchange, api));
+                    .process(exchange -> observe(api, ApiAnswer.peek(exchange)));
         }
     }
 }

@@ -109,9 +109,12 @@ public final class Ledger {
 
     /** Status reads of one API (GETs of a run's status, not profile reads). */
     public long statusReads(String api) {
-        String prefix = api.equals("orbit") ? "/v2/developer/deep-search/" : "/api/v1/search-profile-creations/";
-        return requests.stream().filter(r -> r.api().equals(api) && r.method().equals("GET") && r.path().startsWith(prefix))
-                .count();
+        return requests.stream().filter(r -> r.api().equals(api) && isStatusRead(r)).count();
+    }
+
+    private static boolean isStatusRead(Request request) {
+        String prefix = request.api().equals("orbit") ? "/v2/developer/deep-search/" : "/api/v1/search-profile-creations/";
+        return request.method().equals("GET") && request.path().startsWith(prefix);
     }
 
     public List<Request> requests() {
@@ -181,9 +184,14 @@ public final class Ledger {
             ObjectNode keys = apiNode.putObject("runsPerKey");
             runsPerKey(api).forEach(keys::put);
         }
+        // a status read names its run by the OpenProspect creation id or the Orbit requestId (the run's key)
+        Map<String, Long> readsOf = new java.util.HashMap<>();
+        requests.stream().filter(Ledger::isStatusRead).forEach(r -> readsOf.merge(r.api() + ":" + r.key(), 1L, Long::sum));
         ArrayNode runList = node.putArray("runs");
         runs.forEach(run -> runList.addObject().put("api", run.api()).put("key", run.key()).put("at", run.at())
-                .put("durationMs", run.durationMs()).put("resourceId", run.resourceId()));
+                .put("durationMs", run.durationMs()).put("resourceId", run.resourceId())
+                .put("statusReads", readsOf.getOrDefault(run.api() + ":"
+                        + (run.api().equals("orbit") ? run.key() : run.resourceId()), 0L)));
         ArrayNode starts = node.putArray("orbitStartTimes");
         orbitStartTimes().forEach(starts::add);
         return node;

@@ -8,8 +8,6 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.profilebridge.Json;
 import org.junit.jupiter.api.Test;
 
 /** Pauses, adaptive rates and the restart-safe start of one process's budgets. */
@@ -26,10 +24,6 @@ class ApiBudgetsTest {
         return ApiBudgets.local(limits, policy, clock);
     }
 
-    private static ApiAnswer answer(int status, Duration retryAfter) {
-        ObjectNode body = Json.object().put("error_code", "rate_limited").put("error_message", "slow down");
-        return new ApiAnswer(status, body, retryAfter, null, null);
-    }
 
     private ApiBudgets.View view(ApiBudgets budgets, ApiBucket bucket) {
         return budgets.view().stream().filter(v -> v.bucket() == bucket).findFirst().orElseThrow();
@@ -38,14 +32,14 @@ class ApiBudgetsTest {
     @Test
     void aRateLimitPausesItsBucketForTheRetryAfterAndCutsAnAdaptiveRateOnce() {
         ApiBudgets budgets = budgets(now::get);
-        budgets.observe(ApiBucket.ORBIT_READS, answer(429, Duration.ofSeconds(3)));
-        budgets.observe(ApiBucket.ORBIT_READS, answer(429, Duration.ofSeconds(3)));
+        budgets.answered(ApiBucket.ORBIT_READS, 429, Duration.ofSeconds(3), "429 Too Many Requests");
+        budgets.answered(ApiBucket.ORBIT_READS, 429, Duration.ofSeconds(3), "429 Too Many Requests");
         assertThat(budgets.pausedFor(ApiBucket.ORBIT_READS)).isEqualTo(3050);
         assertThat(budgets.pausedFor(ApiBucket.ORBIT_STARTS)).as("another bucket of the same key").isZero();
         assertThat(budgets.grant(ApiBucket.ORBIT_READS, 5)).isZero();
         assertThat(budgets.takeForCall(ApiBucket.ORBIT_READS)).isEqualTo(3050);
         assertThat(view(budgets, ApiBucket.ORBIT_READS).rate()).as("two 429s of one moment, one cut").isEqualTo(10);
-        assertThat(view(budgets, ApiBucket.ORBIT_READS).pauseCause()).isEqualTo("429 rate_limited");
+        assertThat(view(budgets, ApiBucket.ORBIT_READS).pauseCause()).isEqualTo("429 Too Many Requests");
         now.addAndGet(3050);
         assertThat(budgets.pausedFor(ApiBucket.ORBIT_READS)).isZero();
         assertThat(view(budgets, ApiBucket.ORBIT_READS).pausedUntil()).isZero();
@@ -55,19 +49,19 @@ class ApiBudgetsTest {
     @Test
     void aServerErrorWithRetryAfterPausesEveryBucketOfItsApiOnly() {
         ApiBudgets budgets = budgets(now::get);
-        budgets.observe(ApiBucket.ORBIT_READS, answer(503, Duration.ofSeconds(2)));
+        budgets.answered(ApiBucket.ORBIT_READS, 503, Duration.ofSeconds(2), "503 Service Unavailable");
         assertThat(budgets.pausedFor(ApiBucket.ORBIT_STARTS)).isEqualTo(2050);
         assertThat(budgets.pausedFor(ApiBucket.ORBIT_READS)).isEqualTo(2050);
         assertThat(budgets.pausedFor(ApiBucket.OPENPROSPECT)).isZero();
         assertThat(view(budgets, ApiBucket.ORBIT_READS).rate()).as("a 503 is no rate signal").isEqualTo(20);
-        budgets.observe(ApiBucket.OPENPROSPECT, answer(503, null));
+        budgets.answered(ApiBucket.OPENPROSPECT, 503, null, "503 Service Unavailable");
         assertThat(budgets.pausedFor(ApiBucket.OPENPROSPECT)).as("without Retry-After the job backs off alone").isZero();
     }
 
     @Test
     void aHugeRetryAfterPausesNoLongerThanTheLongestPause() {
         ApiBudgets budgets = budgets(now::get);
-        budgets.observe(ApiBucket.OPENPROSPECT, answer(429, Duration.ofSeconds(Long.MAX_VALUE)));
+        budgets.answered(ApiBucket.OPENPROSPECT, 429, Duration.ofSeconds(Long.MAX_VALUE), "429 Too Many Requests");
         assertThat(budgets.pausedFor(ApiBucket.OPENPROSPECT)).isEqualTo(60_050);
     }
 
@@ -89,7 +83,7 @@ class ApiBudgetsTest {
     @Test
     void callsResumeAtTheRateWhenAPauseEndsNotInABurst() {
         ApiBudgets budgets = budgets(System::currentTimeMillis);
-        budgets.observe(ApiBucket.ORBIT_STARTS, answer(429, Duration.ofMillis(200)));
+        budgets.answered(ApiBucket.ORBIT_STARTS, 429, Duration.ofMillis(200), "429 Too Many Requests");
         await().atMost(Duration.ofSeconds(2)).until(() -> budgets.pausedFor(ApiBucket.ORBIT_STARTS) == 0);
         assertThat(budgets.grant(ApiBucket.ORBIT_STARTS, 20)).isLessThanOrEqualTo(1);
     }

@@ -68,7 +68,7 @@ class BucketPauseTest {
                 drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"orb" + i + "@example.com\"}");
             }
             assertThat(get("/")).as("the status page names the paused key and its cause")
-                    .contains("data-bucket=\"openprospect\" class=\"failed\"").contains("429 rate_limited");
+                    .contains("data-bucket=\"openprospect\" class=\"failed\"").contains("429, Retry-After 3 s");
             assertThat(metric(get("/observe/metrics"), "profile_bridge_api_paused_seconds", "openprospect", "openprospect"))
                     .isPositive();
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 9);
@@ -97,7 +97,7 @@ class BucketPauseTest {
             assertThat(unavailable.method()).as("a status read got the 503").isEqualTo("GET");
             drop(root, "orbit/started-later.json", "{\"email\": \"later@example.com\"}");
             assertThat(get("/")).contains("data-bucket=\"orbit-starts\" class=\"failed\"")
-                    .contains("data-bucket=\"orbit-reads\" class=\"failed\"").contains("503 developer_deep_search_unavailable");
+                    .contains("data-bucket=\"orbit-reads\" class=\"failed\"").contains("503, Retry-After 3 s");
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 2);
 
             long from = unavailable.at();

@@ -15,9 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.profilebridge.Json;
 import io.profilebridge.api.Api;
-import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
 import org.junit.jupiter.api.AfterEach;
@@ -83,8 +81,7 @@ class JobDispatcherTest {
     void aPausedBucketGivesNoWorkWhileTheOthersDo() {
         register(Api.OPENPROSPECT, 2);
         register(Api.ORBIT, 2);
-        budgets.observe(ApiBucket.OPENPROSPECT, new ApiAnswer(429, Json.object().put("error_code", "rate_limited"),
-                Duration.ofSeconds(5), null, null));
+        budgets.answered(ApiBucket.OPENPROSPECT, 429, Duration.ofSeconds(5), "429 Too Many Requests");
         assertThat(dispatcher.claimDueJobs(false)).hasSize(2).allSatisfy(job -> assertThat(job.api()).isEqualTo(Api.ORBIT));
         assertThat(dispatcher.claimDueJobs(false)).isEmpty();
     }
