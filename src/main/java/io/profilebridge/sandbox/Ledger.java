@@ -39,7 +39,7 @@ public final class Ledger {
     private final Map<String, Long> notBefore = new ConcurrentHashMap<>();
     private final AtomicLong beforeRetryAfter = new AtomicLong();
     private final Map<String, Window> bucketWindows = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> insideBucketWindows = new ConcurrentHashMap<>();
+    private final Map<String, ConcurrentLinkedQueue<Long>> insideBucketWindows = new ConcurrentHashMap<>();
     private final AtomicLong arrivals = new AtomicLong();
 
     void request(Request request) {
@@ -88,7 +88,7 @@ public final class Ledger {
         arrivals.incrementAndGet();
         Window window = bucketWindows.get(bucket);
         if (window != null && now >= window.from() && now < window.until()) {
-            insideBucketWindows.computeIfAbsent(bucket, b -> new AtomicLong()).incrementAndGet();
+            insideBucketWindows.computeIfAbsent(bucket, b -> new ConcurrentLinkedQueue<>()).add(now - window.from());
         }
     }
 
@@ -99,12 +99,17 @@ public final class Ledger {
 
     /** Requests that reached a bucket (openprospect, orbit-starts, orbit-reads) while it was told to wait. */
     public long requestsInsideBucketWindows() {
-        return insideBucketWindows.values().stream().mapToLong(AtomicLong::get).sum();
+        return insideBucketWindows.values().stream().mapToLong(ConcurrentLinkedQueue::size).sum();
     }
 
-    public long requestsInsideBucketWindow(String bucket) {
-        AtomicLong count = insideBucketWindows.get(bucket);
-        return count == null ? 0 : count.get();
+    /**
+     * How long after its window opened each request inside one arrived, per bucket: a few milliseconds is a call
+     * that was already on its way when the answer that opened the window went out.
+     */
+    public Map<String, List<Long>> insideBucketWindowDelaysMs() {
+        Map<String, List<Long>> delays = new TreeMap<>();
+        insideBucketWindows.forEach((bucket, found) -> delays.put(bucket, found.stream().sorted().toList()));
+        return delays;
     }
 
     /** Status reads of one API (GETs of a run's status, not profile reads). */
@@ -170,7 +175,12 @@ public final class Ledger {
         node.put("requestsBeforeRetryAfter", beforeRetryAfter.get());
         node.put("requestsInsideBucketWindows", requestsInsideBucketWindows());
         ObjectNode perBucket = node.putObject("insideBucketWindows");
-        insideBucketWindows.forEach((bucket, count) -> perBucket.put(bucket, count.get()));
+        insideBucketWindowDelaysMs().forEach((bucket, delays) -> {
+            ObjectNode entry = perBucket.putObject(bucket);
+            entry.put("count", delays.size());
+            ArrayNode ms = entry.putArray("msAfterTheWindowOpened");
+            delays.forEach(ms::add);
+        });
         ObjectNode perApi = node.putObject("apis");
         for (String api : List.of("openprospect", "orbit")) {
             ObjectNode apiNode = perApi.putObject(api);
