@@ -95,6 +95,11 @@ public final class BridgeRun implements AutoCloseable {
         return root.resolve("outbox");
     }
 
+    /** A valid OpenProspect request body named {@code name}. */
+    public static String openProspectRequest(String name) {
+        return "{\"profile_name\": \"" + name + "\", \"ideal_customer_profile\": \"SaaS\", \"target_countries\": [\"DE\"]}";
+    }
+
     /** Drops a request the way a careful writer does: a dot-name first, then a rename. */
     public static Path drop(Path root, String relativeName, String content) {
         try {

@@ -28,17 +28,8 @@ final class SharedBudgetRows {
 
     /** The bucket's row, created with the configured rate if no instance made it yet. */
     Row ensure(long id, ApiBucket bucket, double rate, long now) {
-        String insert = "INSERT INTO bridge_api_budget (id, bucket, paused_until, rate, rate_changed_at) "
-                + "VALUES (?, ?, 0, ?, ?) ON CONFLICT (id) DO NOTHING";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(insert)) {
-            ps.setLong(1, id);
-            ps.setString(2, bucket.id());
-            ps.setDouble(3, rate);
-            ps.setLong(4, now);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create the shared budget of " + bucket, e);
-        }
+        update("cannot create the shared budget of " + bucket, "INSERT INTO bridge_api_budget (id, bucket, paused_until, "
+                + "rate, rate_changed_at) VALUES (?, ?, 0, ?, ?) ON CONFLICT (id) DO NOTHING", id, bucket.id(), rate, now);
         return readAll().get(id);
     }
 
@@ -71,29 +62,24 @@ final class SharedBudgetRows {
 
     /** Pauses the bucket until {@code until}; a longer pause already set stays. */
     void pause(long id, long until, String cause) {
-        String sql = "UPDATE bridge_api_budget SET paused_until = ?, pause_cause = ? WHERE id = ? AND paused_until < ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, until);
-            ps.setString(2, cause);
-            ps.setLong(3, id);
-            ps.setLong(4, until);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot share a pause", e);
-        }
+        update("cannot share a pause", "UPDATE bridge_api_budget SET paused_until = ?, pause_cause = ? "
+                + "WHERE id = ? AND paused_until < ?", until, cause, id, until);
     }
 
     /** Sets a new rate unless another instance changed it since {@code seenChangedAt}; true when this one did. */
     boolean changeRate(long id, long seenChangedAt, double rate, long now) {
-        String sql = "UPDATE bridge_api_budget SET rate = ?, rate_changed_at = ? WHERE id = ? AND rate_changed_at = ?";
+        return update("cannot share a rate change", "UPDATE bridge_api_budget SET rate = ?, rate_changed_at = ? "
+                + "WHERE id = ? AND rate_changed_at = ?", rate, now, id, seenChangedAt) == 1;
+    }
+
+    private int update(String failure, String sql, Object... args) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setDouble(1, rate);
-            ps.setLong(2, now);
-            ps.setLong(3, id);
-            ps.setLong(4, seenChangedAt);
-            return ps.executeUpdate() == 1;
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot share a rate change", e);
+            throw new IllegalStateException(failure, e);
         }
     }
 }

@@ -105,12 +105,12 @@ class TakeoverTest {
     void aRateLimitOneInstanceGotPausesTheBucketForEveryInstance() throws Exception {
         startTwo("node-a", "node-b");
         simulator.settings().rateLimitedShare(1).retryAfterSeconds(5);
-        drop(root, "openprospect/first.json", openProspect("first"));
+        drop(root, "openprospect/first.json", BridgeRun.openProspectRequest("first"));
         Ledger.Request limited = await().atMost(Duration.ofSeconds(20)).until(() -> simulator.ledger().requests().stream()
                 .filter(r -> r.status() == 429).findFirst().orElse(null), r -> r != null);
         simulator.settings().rateLimitedShare(0);
         for (int i = 0; i < 6; i++) {
-            drop(root, "openprospect/op-" + i + ".json", openProspect("op-" + i));
+            drop(root, "openprospect/op-" + i + ".json", BridgeRun.openProspectRequest("op-" + i));
         }
         for (String instance : List.of("node-a", "node-b")) {
             await().atMost(Duration.ofSeconds(3)).until(() -> get(instance, "/observe/metrics")
@@ -193,9 +193,6 @@ class TakeoverTest {
         return keys;
     }
 
-    private static String openProspect(String name) {
-        return "{\"profile_name\": \"" + name + "\", \"ideal_customer_profile\": \"SaaS\", \"target_countries\": [\"DE\"]}";
-    }
 
     private static void signal(Process process, String signal) {
         try {

@@ -57,19 +57,16 @@ class BrokenAnswersTest {
         simulator.close();
     }
 
-    private static String openProspect(String name) {
-        return "{\"profile_name\": \"" + name + "\", \"ideal_customer_profile\": \"SaaS\", \"target_countries\": [\"DE\"]}";
-    }
 
     @Test
     void aSlowOrTrickledAnswerIsCutOffAtTheDeadlineWhileTheOtherJobsGoOn() {
-        drop(root, "openprospect/slow.json", openProspect("slow"));
-        drop(root, "openprospect/trickle.json", openProspect("trickle"));
+        drop(root, "openprospect/slow.json", BridgeRun.openProspectRequest("slow"));
+        drop(root, "openprospect/trickle.json", BridgeRun.openProspectRequest("trickle"));
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
             await().atMost(Duration.ofSeconds(15)).until(() -> broken.inProgress("slow") == 1 && broken.inProgress("trickle") == 1);
             long brokenCallsSeen = System.nanoTime();
             for (int i = 0; i < 3; i++) {
-                drop(root, "openprospect/ok-" + i + ".json", openProspect("ok-" + i));
+                drop(root, "openprospect/ok-" + i + ".json", BridgeRun.openProspectRequest("ok-" + i));
                 drop(root, "orbit/ok-" + i + ".json", "{\"email\": \"ok" + i + "@example.com\"}");
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> results(root).keySet().containsAll(java.util.List.of(
@@ -92,9 +89,9 @@ class BrokenAnswersTest {
 
     @Test
     void aHugeAnswerIsCutOffAtTheCapRetriedAndThenGivenUp() throws Exception {
-        drop(root, "openprospect/huge.json", openProspect("huge"));
-        drop(root, "openprospect/huge-declared.json", openProspect("huge-declared"));
-        drop(root, "openprospect/fine.json", openProspect("fine"));
+        drop(root, "openprospect/huge.json", BridgeRun.openProspectRequest("huge"));
+        drop(root, "openprospect/huge-declared.json", BridgeRun.openProspectRequest("huge-declared"));
+        drop(root, "openprospect/fine.json", BridgeRun.openProspectRequest("fine"));
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 3);
             assertThat(results(root).get("openprospect/fine.json").get("outcome").asText()).isEqualTo("succeeded");

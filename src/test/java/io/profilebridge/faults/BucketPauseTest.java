@@ -52,19 +52,16 @@ class BucketPauseTest {
         simulator.close();
     }
 
-    static String openProspect(String name) {
-        return "{\"profile_name\": \"" + name + "\", \"ideal_customer_profile\": \"SaaS\", \"target_countries\": [\"DE\"]}";
-    }
 
     @Test
     void aRateLimitOnOneJobPausesEveryCallOfItsBucketAndNoOtherBucket() throws Exception {
         simulator.settings().rateLimitedShare(1);
-        drop(root, "openprospect/first.json", openProspect("first"));
+        drop(root, "openprospect/first.json", BridgeRun.openProspectRequest("first"));
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
             Ledger.Request limited = await().atMost(Duration.ofSeconds(15)).until(() -> firstAnswered(429), r -> r != null);
             simulator.settings().rateLimitedShare(0);
             for (int i = 0; i < 4; i++) {
-                drop(root, "openprospect/op-" + i + ".json", openProspect("op-" + i));
+                drop(root, "openprospect/op-" + i + ".json", BridgeRun.openProspectRequest("op-" + i));
                 drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"orb" + i + "@example.com\"}");
             }
             assertThat(get("/")).as("the status page names the paused key and its cause")
@@ -115,7 +112,7 @@ class BucketPauseTest {
         properties.put("bridge.orbit.read-rate", "20");
         properties.put("bridge.budget.increase-interval-ms", "2000");
         for (int i = 0; i < 16; i++) {
-            drop(root, "openprospect/op-" + i + ".json", openProspect("op-" + i));
+            drop(root, "openprospect/op-" + i + ".json", BridgeRun.openProspectRequest("op-" + i));
         }
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> results(root).size() == 16);

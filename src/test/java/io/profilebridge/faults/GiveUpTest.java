@@ -61,7 +61,7 @@ class GiveUpTest {
     @Test
     void aRequestRateLimitedForeverIsGivenUp() {
         simulator.settings().rateLimitedShare(1);
-        drop(root, "openprospect/limited.json", BucketPauseTest.openProspect("limited"));
+        drop(root, "openprospect/limited.json", BridgeRun.openProspectRequest("limited"));
         assertThat(givenUp("failed/openprospect/limited.json").get("message").asText())
                 .contains("not done after 3 s (bridge.retry.max-age-ms) while received").contains("last cause rate_limited");
         assertThat(simulator.ledger().requestsInsideBucketWindows()).isZero();
@@ -80,7 +80,7 @@ class GiveUpTest {
     void anApiAnsweringSomethingThatIsNoJsonIsGivenUp() throws Exception {
         try (MisbehavingOpenProspect broken = new MisbehavingOpenProspect()) {
             properties.put("openprospect.base-url", broken.baseUrl());
-            drop(root, "openprospect/html.json", BucketPauseTest.openProspect("html"));
+            drop(root, "openprospect/html.json", BridgeRun.openProspectRequest("html"));
             givenUp("failed/openprospect/html.json");
         }
     }
@@ -90,7 +90,7 @@ class GiveUpTest {
         properties.put("bridge.delivery.max-attempts", "3");
         Files.createDirectories(root.resolve("outbox"));
         Files.writeString(root.resolve("outbox/openprospect"), "a file where the folder should be");
-        drop(root, "openprospect/nowhere.json", BucketPauseTest.openProspect("nowhere"));
+        drop(root, "openprospect/nowhere.json", BridgeRun.openProspectRequest("nowhere"));
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
             Job job = await().atMost(Duration.ofSeconds(20)).until(
                     () -> bridge.store().list(Api.OPENPROSPECT, JobState.FAILED, 0, 1).stream().findFirst().orElse(null),

@@ -66,11 +66,11 @@ class JobWorkersHealthTest {
         properties.put("bridge.retry.max-attempts", "2");
         String health = "http://127.0.0.1:" + properties.get("bridge.management.port") + "/observe/health";
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            drop(root, "openprospect/before.json", openProspect("before"));
+            drop(root, "openprospect/before.json", BridgeRun.openProspectRequest("before"));
             await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/before.json"));
 
             // a call in flight when the store goes: its worker cannot save what it learned
-            drop(root, "openprospect/slow.json", openProspect("slow"));
+            drop(root, "openprospect/slow.json", BridgeRun.openProspectRequest("slow"));
             await().atMost(Duration.ofSeconds(20)).until(() -> api.inProgress("slow") == 1);
             DataSource store = bridge.context().getRegistry().lookupByNameAndType("jobStoreDataSource", DataSource.class);
             execute(store, "ALTER TABLE bridge_job RENAME TO bridge_job_away");
@@ -81,7 +81,7 @@ class JobWorkersHealthTest {
             assertThat(log.toString()).contains("ERROR JobDispatcher - Claiming due jobs failed");
 
             execute(store, "ALTER TABLE bridge_job_away RENAME TO bridge_job");
-            drop(root, "openprospect/after.json", openProspect("after"));
+            drop(root, "openprospect/after.json", BridgeRun.openProspectRequest("after"));
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 3);
             await().atMost(Duration.ofSeconds(10)).until(() -> get(health).contains("\"name\":\"job-workers\",\"status\":\"UP\""));
         }
@@ -90,9 +90,6 @@ class JobWorkersHealthTest {
                 .as("the job whose worker failed was tried again, not lost").isEqualTo("gave_up");
     }
 
-    private static String openProspect(String name) {
-        return "{\"profile_name\": \"" + name + "\", \"ideal_customer_profile\": \"SaaS\", \"target_countries\": [\"DE\"]}";
-    }
 
     private static void execute(DataSource dataSource, String sql) throws Exception {
         try (var c = dataSource.getConnection(); var s = c.createStatement()) {
