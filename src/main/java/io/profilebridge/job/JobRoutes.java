@@ -60,6 +60,9 @@ public class JobRoutes extends RouteBuilder {
     @Override
     public void configure() {
         from("direct:dispatch-due-jobs").routeId("dispatch-due-jobs")
+                // called by a worker too, when it finishes: the jobs it hands out must not inherit its job's state
+                .removeHeaders("*")
+                .removeProperties("bridge*")
                 .process(this::claimDueJobs)
                 .split(body())
                     // each job goes to a worker of the bounded pool; the tick does not wait for it
@@ -154,6 +157,9 @@ public class JobRoutes extends RouteBuilder {
         Job job = exchange.getMessage().getBody(Job.class);
         exchange.setProperty(JOB, job);
         exchange.setProperty(GO_ON, true);
+        exchange.setProperty(STEPS_TAKEN, 0);
+        exchange.setProperty(DROPPED, false);
+        exchange.setProperty(FAILED, false);
         exchange.setProperty(CALL_PAID, WorkQueue.of(job).bucket() != null);
         exchange.setProperty(ApiCallRoutes.MAY_CALL, (BooleanSupplier) () -> dispatcher.holds(job));
         exchange.getMessage().setHeader(API, job.api().id());
