@@ -131,49 +131,6 @@ class FaultModelTest {
     }
 
     @Test
-    void aRefundedKeyFailsByDefault() throws Exception {
-        String regen = "{\"requestId\": \"regen-7\", \"profileId\": \"" + Simulator.SEEDED_PROFILE_ID + "\"}";
-        post(simulator.baseUrl() + "/v2/developer/deep-search", regen);
-        drop(root, "orbit/refunded.json", regen);
-        runUntilResults(1, 20);
-        assertThat(results(root).get("failed/orbit/refunded.json").get("error").get("code").asText())
-                .isEqualTo("developer_api_idempotency_key_refunded");
-    }
-
-    @Test
-    void aRefundedKeyIsRetriedWithADerivedKeyWhenConfigured() throws Exception {
-        String regen = "{\"requestId\": \"regen-8\", \"profileId\": \"" + Simulator.SEEDED_PROFILE_ID + "\"}";
-        post(simulator.baseUrl() + "/v2/developer/deep-search", regen);
-        drop(root, "orbit/refunded.json", regen);
-        properties.put("bridge.retry.remote-failures", "true");
-        runUntilResults(1, 20);
-        JsonNode result = results(root).get("orbit/refunded.json");
-        assertThat(result.get("idempotencyKey").asText()).isNotEqualTo("regen-8");
-        assertThat(result.get("request").get("requestId").asText()).isEqualTo(result.get("idempotencyKey").asText());
-        assertThat(result.get("profiles").get(0).get("id").asText()).isEqualTo(Simulator.SEEDED_PROFILE_ID);
-    }
-
-    @Test
-    void aFailedOpenProspectRunIsRetriedOnceWithANewKeyWhenConfiguredThenFails() {
-        simulator.settings().failedShare(1);
-        properties.put("bridge.retry.remote-failures", "true");
-        drop(root, "openprospect/unlucky.json", openProspect(1));
-        runUntilResults(1, 20);
-        JsonNode result = results(root).get("failed/openprospect/unlucky.json");
-        assertThat(result.get("error").get("code").asText()).isEqualTo("profile_generation_failed");
-        assertThat(result.get("status").get("status").asText()).isEqualTo("FAILED");
-        assertThat(simulator.ledger().runsPerKey("openprospect")).hasSize(2).containsValues(1L, 1L);
-    }
-
-    @Test
-    void aFailedOpenProspectRunFailsByDefault() {
-        simulator.settings().failedShare(1);
-        drop(root, "openprospect/unlucky.json", openProspect(1));
-        runUntilResults(1, 20);
-        assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
-    }
-
-    @Test
     void anUnwritableOutboxIsRetriedNotLost() throws Exception {
         Files.createDirectories(root.resolve("outbox"));
         Files.writeString(root.resolve("outbox/openprospect"), "a file where the folder should be");
