@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,6 +26,9 @@ public record ApiAnswer(int httpStatus, JsonNode body, Duration retryAfter, Long
 
     /** The code of the answer the bridge gives itself when an API has no key configured. */
     public static final String API_KEY_MISSING = "api_key_missing";
+
+    /** Where the two APIs put an error's code and message: OpenProspect at the top, Orbit under {@code error}. */
+    private static final Set<String> MESSAGE_MEMBERS = Set.of("error_code", "code", "error_message", "message", "detail");
 
     /** The longest Retry-After read from an answer: a day, longer than any API means; see {@link #parseRetryAfter}. */
     public static final Duration RETRY_AFTER_CEILING = Duration.ofDays(1);
@@ -96,13 +100,20 @@ public record ApiAnswer(int httpStatus, JsonNode body, Duration retryAfter, Long
         return new ApiError(code, message, httpStatus == 0 ? null : httpStatus, details(source));
     }
 
-    /** Members of the API's error besides code and message (Orbit's 402 credits, OpenProspect's 422 detail). */
+    /**
+     * The scalar members of the API's error besides code and message, such as Orbit's 402 requiredCredits and
+     * remainingCredits; nested ones (OpenProspect's 422 detail list) stay in the API's answer, not in every error.
+     */
     private static ObjectNode details(JsonNode source) {
         if (source == null || !source.isObject()) {
             return null;
         }
-        ObjectNode details = ((ObjectNode) source).deepCopy();
-        details.remove(List.of("error_code", "code", "error_message", "message"));
+        ObjectNode details = Json.object();
+        source.fields().forEachRemaining(member -> {
+            if (member.getValue().isValueNode() && !member.getValue().isNull() && !MESSAGE_MEMBERS.contains(member.getKey())) {
+                details.set(member.getKey(), member.getValue());
+            }
+        });
         return details.isEmpty() ? null : details;
     }
 

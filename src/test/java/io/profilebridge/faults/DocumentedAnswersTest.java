@@ -329,7 +329,7 @@ class DocumentedAnswersTest {
         JsonNode name = results.get("failed/openprospect/blank-name.json");
         assertThat(name.get("error").get("code").asText()).isEqualTo("validation_error");
         assertThat(name.get("error").get("httpStatus").asInt()).isEqualTo(422);
-        assertThat(name.get("error").get("detail").toString()).contains("profile_name");
+        assertThat(name.get("error").get("message").asText()).contains("profile_name");
         assertThat(simulator.ledger().requests()).filteredOn(r -> r.method().equals("POST")).hasSize(5);
     }
 
