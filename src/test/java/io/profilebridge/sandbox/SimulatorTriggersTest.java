@@ -103,6 +103,8 @@ class SimulatorTriggersTest extends SimulatorTestSupport {
         assertThat(client.get(STATUS + "batch%207/item%231", SimulatorClient.ORBIT_KEY).status()).isEqualTo(404);
         assertThat(simulator.ledger().requests()).extracting(Ledger.Request::path)
                 .contains(STATUS + "batch%207%2Fitem%231");
+        assertThat(client.get("/_sandbox/ledger", null).body().get("recentRequests").toString())
+                .contains(STATUS + "batch%207%2Fitem%231");
 
         start("r-odd", SimulatorTriggers.ORBIT_ODD_PROFILE_ID);
         String id = status("r-odd").get("result").get("id").asText();
