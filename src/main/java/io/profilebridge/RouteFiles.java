@@ -21,6 +21,8 @@ import org.apache.camel.util.FileUtil;
  */
 public class RouteFiles extends DefaultRoutesCollector {
 
+    private String lastSummary;
+
     @Override
     public Collection<Resource> findRouteResourcesFromDirectory(CamelContext context, String excludePattern,
             String includePattern) {
@@ -34,9 +36,11 @@ public class RouteFiles extends DefaultRoutesCollector {
             }
             byName.put(name, resource);
         }
-        if (replaced > 0) {
-            log.info("Route files: {}, of which {} replace packaged files of the same name", byName.size(), replaced);
+        String summary = "Route files: " + byName.size() + ", of which " + replaced + " replace packaged ones of the same name";
+        if (replaced > 0 && !summary.equals(lastSummary)) { // Camel Main asks twice: for modelines, then for routes
+            log.info(summary);
         }
+        lastSummary = summary;
         return byName.values();
     }
 
