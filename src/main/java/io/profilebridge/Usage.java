@@ -33,7 +33,7 @@ final class Usage {
               bridge.store.url                        job store JDBC URL; jdbc:postgresql://... for several instances
               bridge.jms.enabled                      consume and produce JMS (true)
               bridge.jms.broker-url                   external broker; empty = embedded on bridge.jms.embedded-url
-              camel.management.host, .port           status page, /jobs, /observe/health, /observe/metrics (127.0.0.1:9876)
+              camel.management.host, .port            status page, /jobs, /observe/health, /observe/metrics (127.0.0.1:9876)
               camel.main.profile                      sandbox (the demo) or cluster (shared PostgreSQL and broker)
             """;
 
