@@ -115,7 +115,8 @@ public class BridgeConfiguration implements CamelConfiguration {
                 settings.integer("bridge.retry.max-attempts", 10),
                 settings.number("bridge.retry.hold-interval-ms", 60000),
                 settings.number("bridge.retry.max-age-ms", 86_400_000),
-                settings.integer("bridge.delivery.max-attempts", 60));
+                settings.integer("bridge.delivery.max-attempts", 60),
+                settings.number("bridge.retry.retry-after-cap-ms", 3_600_000));
         // the registry /observe/metrics serves (camel-micrometer-prometheus binds it as metricsRegistry)
         MeterRegistry meters = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
         if (meters == null) {
@@ -124,8 +125,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
         JobMetrics metrics = new JobMetrics(meters, store);
         JobLifecycle lifecycle = new JobLifecycle(schedule, new JobLifecycle.RemoteFailureRetries(
-                settings.flag("bridge.retry.remote-failures", false),
-                settings.integer("bridge.retry.remote-failures-max", 1)), store, metrics,
+                settings.integer("bridge.retry.openprospect-failed-runs", 1),
+                settings.integer("bridge.retry.orbit-failed-runs", 0)), store, metrics,
                 new RunTimes(settings.flag("bridge.poll.learn-run-times", true)));
         context.getRegistry().bind("jobStore", store);
         context.getRegistry().bind("jobLifecycle", lifecycle);
@@ -147,7 +148,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         RecentRejections rejections = new RecentRejections();
         RequestAcceptance acceptance = new RequestAcceptance(reader, store, rejections);
 
-        ApiBudgets budgets = budgets(settings, credentials, postgres ? dataSource : null);
+        ApiBudgets budgets = budgets(settings, credentials, postgres ? dataSource : null, schedule.retryAfterCapMs());
         long deadlineMs = settings.number("bridge.http.deadline-ms", 30000);
         ApiCallLimits callLimits = new ApiCallLimits(deadlineMs, settings.number("bridge.http.max-answer-bytes", 4_194_304));
         context.addService(new ClosingService(callLimits));
@@ -199,7 +200,8 @@ public class BridgeConfiguration implements CamelConfiguration {
      * The budgets of the API keys: Orbit's documented start limit, and adaptive rates for the limits the APIs do not
      * document. Shared in the store when it is PostgreSQL: the limit belongs to the key, not the process.
      */
-    private static ApiBudgets budgets(BridgeSettings settings, ApiCredentials credentials, HikariDataSource shared) {
+    private static ApiBudgets budgets(BridgeSettings settings, ApiCredentials credentials, HikariDataSource shared,
+            long retryAfterCapMs) {
         double openProspectRate = settings.decimal("bridge.openprospect.rate", 50);
         double orbitReadRate = settings.decimal("bridge.orbit.read-rate", 40);
         Map<ApiBucket, ApiBudgets.Limit> limits = new EnumMap<>(ApiBucket.class);
@@ -212,7 +214,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                 settings.integer("bridge.orbit.read-burst", 80), settings.decimal("bridge.orbit.read-min-rate", 1),
                 settings.decimal("bridge.orbit.read-max-rate", 200)));
         ApiBudgets.Policy policy = new ApiBudgets.Policy(settings.number("bridge.budget.default-pause-ms", 1000),
-                settings.number("bridge.budget.max-pause-ms", 3_600_000),
+                retryAfterCapMs,
                 settings.decimal("bridge.budget.decrease-factor", 0.5), settings.decimal("bridge.budget.increase-step", 0.1),
                 settings.number("bridge.budget.increase-interval-ms", 10_000));
         return shared != null

@@ -15,7 +15,8 @@ public record JobSchedule(
         int maxAttempts,
         long holdIntervalMs,
         long maxAgeMs,
-        int maxDeliveryAttempts) {
+        int maxDeliveryAttempts,
+        long retryAfterCapMs) {
 
     /** The first status read of a run: the docs' 2 s, or later when runs of its kind never ended sooner. */
     public long firstPollDelay(long shortestRunMs) {
@@ -54,12 +55,16 @@ public record JobSchedule(
         return now - createdAt > maxAgeMs;
     }
 
-    private static long retryAfterMs(Duration retryAfter) {
+    /**
+     * How long an answer's Retry-After makes us wait: at most {@code retryAfterCapMs}, so a broken or absurd header
+     * (years ahead) cannot park a request for ever; an API that still means it answers with another Retry-After.
+     */
+    public long retryAfterMs(Duration retryAfter) {
         if (retryAfter == null) {
             return 0;
         }
-        // a little margin: the API counts from when it answered, we from when we read the answer; a value too large
-        // for millis waits as long as a job may live at all
-        return retryAfter.getSeconds() >= Long.MAX_VALUE / 2000 ? Long.MAX_VALUE / 2 : retryAfter.toMillis() + 50;
+        // a little margin: the API counts from when it answered, we from when we read the answer
+        long wait = retryAfter.compareTo(Duration.ofMillis(retryAfterCapMs)) >= 0 ? retryAfterCapMs : retryAfter.toMillis();
+        return Math.min(retryAfterCapMs, wait + 50);
     }
 }

@@ -34,7 +34,7 @@ public class JobStore {
 
     private static final String COLUMNS = "id, api, idempotency_key, state, request_body, body_hash, remote_id, attempts, "
             + "polls, key_generation, next_attempt_at, last_status, last_error, result, outcome, source, created_at, updated_at, "
-            + "finished_at, version, work_queue, accepted_at";
+            + "finished_at, version, previous_attempts, work_queue, accepted_at";
 
     private final DataSource dataSource;
     private final GroupCommit writes;
@@ -69,13 +69,13 @@ public class JobStore {
      * returns the existing job and creates nothing.
      */
     public Registration register(Job job) {
-        String sql = "INSERT INTO bridge_job (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        String sql = "INSERT INTO bridge_job (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
         try {
             writes.run(c -> insert(c, sql, job), true);
             return new Registration(job, true);
         } catch (SQLException e) {
             if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                return new Registration(find(job.api(), job.idempotencyKey()).orElseThrow(
+                return new Registration(find(job.api(), job.requestKey()).orElseThrow(
                         () -> new JobStoreException("job vanished after a key conflict: " + job, e)), false);
             }
             throw new JobStoreException("cannot record " + job, e);
@@ -87,7 +87,7 @@ public class JobStore {
             int i = 0;
             ps.setString(++i, job.id());
             ps.setString(++i, job.api().id());
-            ps.setString(++i, job.idempotencyKey());
+            ps.setString(++i, job.requestKey());
             ps.setString(++i, job.state().name());
             ps.setString(++i, job.requestBody());
             ps.setString(++i, job.bodyHash());
@@ -105,6 +105,7 @@ public class JobStore {
             ps.setLong(++i, job.updatedAt());
             setLong(ps, ++i, job.finishedAt());
             ps.setInt(++i, job.version());
+            ps.setString(++i, job.previousAttempts());
             ps.setString(++i, queueOf(job));
             setLong(ps, ++i, job.acceptedAt());
             return ps.executeUpdate() == 1;
@@ -211,8 +212,8 @@ public class JobStore {
         long now = now();
         String sql = "UPDATE bridge_job SET idempotency_key = ?, state = ?, request_body = ?, remote_id = ?, attempts = ?, "
                 + "polls = ?, key_generation = ?, next_attempt_at = ?, last_status = ?, last_error = ?, result = ?, outcome = ?, "
-                + "updated_at = ?, finished_at = ?, claimed_by = ?, work_queue = ?, accepted_at = ?, version = version + 1 "
-                + "WHERE id = ? AND version = ?";
+                + "updated_at = ?, finished_at = ?, claimed_by = ?, work_queue = ?, accepted_at = ?, previous_attempts = ?, "
+                + "version = version + 1 WHERE id = ? AND version = ?";
         String claimedBy = keepClaim && liveness.isShared() && !job.state().isFinal() ? liveness.owner() : null;
         try {
             // durable where losing the write would show: a final state (the result is out); any other step lost to a crash is
@@ -231,7 +232,7 @@ public class JobStore {
     private static boolean update(Connection c, String sql, Job job, long now, String claimedBy) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 0;
-            ps.setString(++i, job.idempotencyKey());
+            ps.setString(++i, job.requestKey());
             ps.setString(++i, job.state().name());
             ps.setString(++i, job.requestBody());
             ps.setString(++i, job.remoteId());
@@ -248,6 +249,7 @@ public class JobStore {
             ps.setString(++i, claimedBy);
             ps.setString(++i, queueOf(job));
             setLong(ps, ++i, job.acceptedAt());
+            ps.setString(++i, job.previousAttempts());
             ps.setString(++i, job.id());
             ps.setInt(++i, job.version());
             return ps.executeUpdate() == 1;
@@ -366,6 +368,7 @@ public class JobStore {
         job.attempts(rs.getInt("attempts"));
         job.polls(rs.getInt("polls"));
         job.keyGeneration(rs.getInt("key_generation"));
+        job.previousAttempts(rs.getString("previous_attempts"));
         job.nextAttemptAt(getLong(rs, "next_attempt_at"));
         job.lastStatus(rs.getString("last_status"));
         job.lastError(rs.getString("last_error"));

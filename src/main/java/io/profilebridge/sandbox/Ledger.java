@@ -34,6 +34,9 @@ public final class Ledger {
     private record Window(long from, long until) {
     }
 
+    /** How many of the newest requests {@link #toJson()} lists. */
+    private static final int RECENT_REQUESTS = 100;
+
     private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Run> runs = new ConcurrentLinkedQueue<>();
     private final Map<String, Long> notBefore = new ConcurrentHashMap<>();
@@ -194,9 +197,15 @@ public final class Ledger {
             ObjectNode keys = apiNode.putObject("runsPerKey");
             runsPerKey(api).forEach(keys::put);
         }
+        // the newest requests as received (raw paths included, so encoded ids can be seen), no bodies
+        List<Request> all = requests();
+        ArrayNode recent = node.putArray("recentRequests");
+        all.subList(Math.max(0, all.size() - RECENT_REQUESTS), all.size()).forEach(r -> recent.addObject()
+                .put("at", r.at()).put("api", r.api()).put("method", r.method()).put("path", r.path())
+                .put("status", r.status()).put("fault", r.fault()));
         // a status read names its run by the OpenProspect creation id or the Orbit requestId (the run's key)
         Map<String, Long> readsOf = new java.util.HashMap<>();
-        requests.stream().filter(Ledger::isStatusRead).forEach(r -> readsOf.merge(r.api() + ":" + r.key(), 1L, Long::sum));
+        all.stream().filter(Ledger::isStatusRead).forEach(r -> readsOf.merge(r.api() + ":" + r.key(), 1L, Long::sum));
         ArrayNode runList = node.putArray("runs");
         runs.forEach(run -> runList.addObject().put("api", run.api()).put("key", run.key()).put("at", run.at())
                 .put("durationMs", run.durationMs()).put("resourceId", run.resourceId())

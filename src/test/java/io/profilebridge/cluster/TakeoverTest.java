@@ -91,7 +91,7 @@ class TakeoverTest {
         properties.put("bridge.store.password", "postgres");
         Process process = BridgeProcess.start(properties, root.resolve(name + ".log"));
         instances.put(name, process);
-        managementPorts.put(name, properties.get("bridge.management.port"));
+        managementPorts.put(name, properties.get("camel.management.port"));
         return process;
     }
 
@@ -129,12 +129,15 @@ class TakeoverTest {
 
     @Test
     void theJobsOfAKilledInstanceAreTakenOverWithinTenSeconds() throws Exception {
-        // slow answers: the instance dies with calls in flight, so it holds claims when it dies
-        simulator.settings().addedLatencyMs(2000);
-        Process dying = startTwo("node-a", "node-b");
+        // slow answers and long runs: the instance works the jobs alone first, and dies with calls in flight, so it
+        // holds claims when it dies
+        simulator.settings().addedLatencyMs(2000).jobDurationMs(20_000);
+        Process dying = startInstance("node-a", Map.of());
         for (int i = 0; i < 8; i++) {
             drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"orb" + i + "@example.com\"}");
         }
+        await().atMost(Duration.ofSeconds(30)).until(() -> keysClaimedBy("node-a"), keys -> !keys.isEmpty());
+        startInstance("node-b", Map.of());
         List<String> held = await().atMost(Duration.ofSeconds(30)).until(() -> keysClaimedBy("node-a"), keys -> keys.size() >= 2);
         dying.destroyForcibly().waitFor();
         long killedAt = System.currentTimeMillis();

@@ -102,7 +102,7 @@ class BrokenAnswersTest {
                         .contains("the answer is larger than " + MAX_ANSWER_BYTES + " bytes (bridge.http.max-answer-bytes)");
             }
             String health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + properties.get("bridge.management.port") + "/observe/health")).build(),
+                    + properties.get("camel.management.port") + "/observe/health")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(health).as("a broken answer is the API's fault, the workers are fine")
                     .contains("\"name\":\"job-workers\",\"status\":\"UP\"");

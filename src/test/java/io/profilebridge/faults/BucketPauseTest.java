@@ -44,7 +44,7 @@ class BucketPauseTest {
     void start() {
         simulator = Simulator.start(new SimulatorSettings().jobDurationMs(300).retryAfterSeconds(RETRY_AFTER_SECONDS));
         properties = BridgeRun.testProperties(root, simulator.baseUrl());
-        management = "http://127.0.0.1:" + properties.get("bridge.management.port");
+        management = "http://127.0.0.1:" + properties.get("camel.management.port");
     }
 
     @AfterEach

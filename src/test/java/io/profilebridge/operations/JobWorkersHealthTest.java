@@ -64,7 +64,7 @@ class JobWorkersHealthTest {
         Map<String, String> properties = BridgeRun.testProperties(root, api.baseUrl());
         properties.put("bridge.http.deadline-ms", "1500");
         properties.put("bridge.retry.max-attempts", "2");
-        String health = "http://127.0.0.1:" + properties.get("bridge.management.port") + "/observe/health";
+        String health = "http://127.0.0.1:" + properties.get("camel.management.port") + "/observe/health";
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
             drop(root, "openprospect/before.json", BridgeRun.openProspectRequest("before"));
             await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/before.json"));
