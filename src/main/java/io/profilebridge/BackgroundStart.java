@@ -1,5 +1,6 @@
 package io.profilebridge;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -36,6 +37,11 @@ public final class BackgroundStart<T extends AutoCloseable> extends ServiceSuppo
         thread.setDaemon(true);
         thread.start();
         return start;
+    }
+
+    /** The resource once it is open; empty while it is still opening or when it could not be opened. */
+    public Optional<T> ifOpen() {
+        return resource.isDone() && !resource.isCompletedExceptionally() ? Optional.of(resource.join()) : Optional.empty();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.profilebridge.jms;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 import io.profilebridge.BackgroundStart;
 import io.profilebridge.BridgeSettings;
@@ -10,6 +11,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.model.Model;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,10 @@ public class JmsConfiguration implements CamelConfiguration {
 
     /** The YAML routes that need a broker; left out entirely when JMS is off. */
     static final String JMS_ROUTES = "jms-requests,deliver-result-jms";
+    /** Registry name of the {@link DeadLetters} the status page shows. */
+    public static final String DEAD_LETTERS = "jmsDeadLetters";
+    /** Registry name of the embedded broker's {@link BackgroundStart}, when there is one. */
+    public static final String EMBEDDED_BROKER = "embeddedBroker";
 
     private static final Logger LOG = LoggerFactory.getLogger(JmsConfiguration.class);
 
@@ -34,27 +40,51 @@ public class JmsConfiguration implements CamelConfiguration {
             return;
         }
         String brokerUrl = settings.text("bridge.jms.broker-url", "");
+        String user = settings.text("bridge.jms.user", null);
+        String password = settings.text("bridge.jms.password", null);
         if (brokerUrl.isEmpty()) {
             brokerUrl = settings.text("bridge.jms.embedded-url", "tcp://127.0.0.1:61616");
-            Path folder = Path.of(settings.text("bridge.data", "data")).resolve("artemis");
-            int maxDeliveryAttempts = settings.integer("bridge.jms.max-delivery-attempts", 5);
-            String acceptor = brokerUrl;
+            Path data = Path.of(settings.text("bridge.data", "data"));
+            BrokerAccounts accounts = BrokerAccounts.load(data.resolve(BrokerAccounts.FILE),
+                    Optional.ofNullable(user).orElse("profile-bridge"), Optional.ofNullable(password),
+                    settings.text("bridge.jms.client-user", "esb"), settings.optional("bridge.jms.client-password"));
+            user = accounts.bridge().user();
+            password = accounts.bridge().password();
+            EmbeddedBroker.Settings broker = new EmbeddedBroker.Settings(data.resolve("artemis"), brokerUrl,
+                    new EmbeddedBroker.Queues(settings.text("bridge.jms.requests", "profile-bridge.requests"),
+                            settings.text("bridge.jms.results", "profile-bridge.results"),
+                            settings.text("bridge.jms.failed", "profile-bridge.failed")),
+                    accounts, settings.integer("bridge.jms.max-delivery-attempts", 5),
+                    settings.number("bridge.jms.redelivery-delay-ms", 1000),
+                    settings.number("bridge.jms.max-message-bytes", 10 * 1024 * 1024));
             // the broker starts beside the job store and the routes; no JMS route starts before it is up, and it
             // stops after them, so in-flight sends can finish
-            context.addService(BackgroundStart.begin("embedded-broker-start", () -> {
-                EmbeddedBroker broker = EmbeddedBroker.start(folder, acceptor, maxDeliveryAttempts);
-                LOG.info("Embedded Artemis broker listening on {} (journal in {})", acceptor, folder);
-                return broker;
-            }));
+            BackgroundStart<EmbeddedBroker> start = BackgroundStart.begin("embedded-broker-start", () -> {
+                EmbeddedBroker started = EmbeddedBroker.start(broker);
+                LOG.info("Embedded Artemis broker listening on {} for CORE, AMQP and OpenWire clients; they log in as"
+                        + " \"{}\" (journal in {})", started.boundAddress(), accounts.client().user(), broker.folder());
+                return started;
+            });
+            context.addService(start);
+            context.getRegistry().bind(EMBEDDED_BROKER, start);
+            context.getRegistry().bind(DEAD_LETTERS, DeadLetters.embedded(start::ifOpen));
         } else {
             LOG.info("Using the JMS broker at {}", brokerUrl);
+            context.getRegistry().bind(DEAD_LETTERS, DeadLetters.external());
         }
-        ActiveMQConnectionFactory connectionFactory = new ActiveMQConnectionFactory(brokerUrl,
-                settings.optional("bridge.jms.user").orElse(null), settings.optional("bridge.jms.password").orElse(null));
+        ActiveMQConnectionFactory broker = new ActiveMQConnectionFactory(brokerUrl, user, password);
         // keep retrying the broker instead of failing the route when it is briefly away
-        connectionFactory.setReconnectAttempts(-1);
-        connectionFactory.setRetryInterval(1000);
-        context.addService(new ClosingService(connectionFactory));
-        context.getComponent("jms", JmsComponent.class).setConnectionFactory(connectionFactory);
+        broker.setReconnectAttempts(-1);
+        broker.setRetryInterval(1000);
+        // the bridge reads text and bytes only: no message body is ever turned into a Java object
+        broker.setDeserializationDenyList("*");
+        // one pooled connection for the consumers and every result sent, instead of one per send or receive
+        JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
+        pool.setConnectionFactory(broker);
+        context.addService(new ClosingService(() -> {
+            pool.stop();
+            broker.close();
+        }));
+        context.getComponent("jms", JmsComponent.class).setConnectionFactory(pool);
     }
 }
