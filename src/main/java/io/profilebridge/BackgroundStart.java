@@ -41,7 +41,8 @@ public final class BackgroundStart<T extends AutoCloseable> extends ServiceSuppo
 
     /** The resource once it is open; empty while it is still opening or when it could not be opened. */
     public Optional<T> ifOpen() {
-        return resource.isDone() && !resource.isCompletedExceptionally() ? Optional.of(resource.join()) : Optional.empty();
+        boolean open = resource.isDone() && !resource.isCompletedExceptionally();
+        return open ? Optional.of(resource.join()) : Optional.empty();
     }
 
     @Override

@@ -155,7 +155,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("progressRoute", new ProgressRoute(store));
         BacklogHistory backlog = new BacklogHistory(store);
         // null when JMS is off (JmsConfiguration binds it otherwise)
-        DeadLetters deadLetters = context.getRegistry().lookupByNameAndType(JmsConfiguration.DEAD_LETTERS, DeadLetters.class);
+        DeadLetters deadLetters = context.getRegistry()
+                .lookupByNameAndType(JmsConfiguration.DEAD_LETTERS, DeadLetters.class);
         context.getRegistry().bind("jobStatusRoutes", new JobStatusRoutes(store,
                 new StatusPage(store, backlog, rejections, deadLetters), backlog,
                 settings.number("bridge.status.backlog-sample-ms", 10_000)));

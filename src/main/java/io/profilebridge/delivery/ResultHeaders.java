@@ -56,7 +56,8 @@ public final class ResultHeaders {
                 if (problem.isEmpty()) {
                     message.setHeader(REPLY_TO, ReplyDestination.toDestination(source.replyTo()));
                 } else {
-                    LOG.warn("Result of {} goes to the default queue, not its JMSReplyTo: {}", source.displayName(), problem.get());
+                    LOG.warn("Result of {} goes to the default queue, not its JMSReplyTo: {}", source.displayName(),
+                            problem.get());
                 }
             }
         }

@@ -50,7 +50,8 @@ public class RequestAcceptance {
     public void accept(Exchange exchange) {
         Message in = exchange.getMessage();
         String apiHint = in.getHeader(API_HINT, String.class);
-        ReadRequest read = in.getBody() instanceof jakarta.jms.Message jms ? readJms(in, jms, apiHint) : readFile(in, apiHint);
+        ReadRequest read = in.getBody() instanceof jakarta.jms.Message jms
+                ? readJms(in, jms, apiHint) : readFile(in, apiHint);
 
         if (read instanceof ReadRequest.Valid valid) {
             record(exchange, valid);
@@ -90,7 +91,8 @@ public class RequestAcceptance {
                 return RequestReader.refuse(apiHint, source, refused.error());
             }
             JmsRequestBody.Content content = (JmsRequestBody.Content) body;
-            return reader.read(content.bytes(), content.size(), apiHint, in.getHeader(KEY_PROPERTY, String.class), source);
+            return reader.read(content.bytes(), content.size(), apiHint, in.getHeader(KEY_PROPERTY, String.class),
+                    source);
         } catch (jakarta.jms.JMSException e) {
             throw new IllegalStateException("cannot read the JMS request: " + e.getMessage(), e);
         }

@@ -77,8 +77,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         // the bridge consumes requests and sends results anywhere (reply queues are created as needed); ESB clients
         // send requests, read results and dead letters, and make their own reply queues; nobody manages the broker
-        config.putSecurityRoles("#", Set.of(
-                role(BrokerAccounts.BRIDGE_ROLE, Permission.SEND, Permission.CONSUME, Permission.BROWSE, Permission.CREATE),
+        config.putSecurityRoles("#", Set.of(role(BrokerAccounts.BRIDGE_ROLE,
+                        Permission.SEND, Permission.CONSUME, Permission.BROWSE, Permission.CREATE),
                 role(BrokerAccounts.CLIENT_ROLE, Permission.CONSUME, Permission.BROWSE, Permission.CREATE)));
         config.putSecurityRoles(queues.requests(), Set.of(
                 role(BrokerAccounts.BRIDGE_ROLE, Permission.CONSUME, Permission.BROWSE),

@@ -1,7 +1,6 @@
 package io.profilebridge.jms;
 
 import java.nio.file.Path;
-import java.util.Optional;
 
 import io.profilebridge.BackgroundStart;
 import io.profilebridge.BridgeSettings;
@@ -40,39 +39,17 @@ public class JmsConfiguration implements CamelConfiguration {
             return;
         }
         String brokerUrl = settings.text("bridge.jms.broker-url", "");
-        String user = settings.text("bridge.jms.user", null);
-        String password = settings.text("bridge.jms.password", null);
+        BrokerAccounts.Login login;
         if (brokerUrl.isEmpty()) {
             brokerUrl = settings.text("bridge.jms.embedded-url", "tcp://127.0.0.1:61616");
-            Path data = Path.of(settings.text("bridge.data", "data"));
-            BrokerAccounts accounts = BrokerAccounts.load(data.resolve(BrokerAccounts.FILE),
-                    Optional.ofNullable(user).orElse("profile-bridge"), Optional.ofNullable(password),
-                    settings.text("bridge.jms.client-user", "esb"), settings.optional("bridge.jms.client-password"));
-            user = accounts.bridge().user();
-            password = accounts.bridge().password();
-            EmbeddedBroker.Settings broker = new EmbeddedBroker.Settings(data.resolve("artemis"), brokerUrl,
-                    new EmbeddedBroker.Queues(settings.text("bridge.jms.requests", "profile-bridge.requests"),
-                            settings.text("bridge.jms.results", "profile-bridge.results"),
-                            settings.text("bridge.jms.failed", "profile-bridge.failed")),
-                    accounts, settings.integer("bridge.jms.max-delivery-attempts", 5),
-                    settings.number("bridge.jms.redelivery-delay-ms", 1000),
-                    settings.number("bridge.jms.max-message-bytes", 10 * 1024 * 1024));
-            // the broker starts beside the job store and the routes; no JMS route starts before it is up, and it
-            // stops after them, so in-flight sends can finish
-            BackgroundStart<EmbeddedBroker> start = BackgroundStart.begin("embedded-broker-start", () -> {
-                EmbeddedBroker started = EmbeddedBroker.start(broker);
-                LOG.info("Embedded Artemis broker listening on {} for CORE, AMQP and OpenWire clients; they log in as"
-                        + " \"{}\" (journal in {})", started.boundAddress(), accounts.client().user(), broker.folder());
-                return started;
-            });
-            context.addService(start);
-            context.getRegistry().bind(EMBEDDED_BROKER, start);
-            context.getRegistry().bind(DEAD_LETTERS, DeadLetters.embedded(start::ifOpen));
+            login = startEmbeddedBroker(context, settings, brokerUrl);
         } else {
             LOG.info("Using the JMS broker at {}", brokerUrl);
             context.getRegistry().bind(DEAD_LETTERS, DeadLetters.external());
+            login = new BrokerAccounts.Login(settings.text("bridge.jms.user", null),
+                    settings.text("bridge.jms.password", null));
         }
-        ActiveMQConnectionFactory broker = new ActiveMQConnectionFactory(brokerUrl, user, password);
+        ActiveMQConnectionFactory broker = new ActiveMQConnectionFactory(brokerUrl, login.user(), login.password());
         // keep retrying the broker instead of failing the route when it is briefly away
         broker.setReconnectAttempts(-1);
         broker.setRetryInterval(1000);
@@ -86,5 +63,33 @@ public class JmsConfiguration implements CamelConfiguration {
             broker.close();
         }));
         context.getComponent("jms", JmsComponent.class).setConnectionFactory(pool);
+    }
+
+    /** Starts the embedded broker in the background and answers the bridge's own login to it. */
+    private static BrokerAccounts.Login startEmbeddedBroker(CamelContext context, BridgeSettings settings,
+            String acceptorUrl) throws Exception {
+        Path data = Path.of(settings.text("bridge.data", "data"));
+        BrokerAccounts accounts = BrokerAccounts.load(data.resolve(BrokerAccounts.FILE),
+                settings.text("bridge.jms.user", "profile-bridge"), settings.optional("bridge.jms.password"),
+                settings.text("bridge.jms.client-user", "esb"), settings.optional("bridge.jms.client-password"));
+        EmbeddedBroker.Settings broker = new EmbeddedBroker.Settings(data.resolve("artemis"), acceptorUrl,
+                new EmbeddedBroker.Queues(settings.text("bridge.jms.requests", "profile-bridge.requests"),
+                        settings.text("bridge.jms.results", "profile-bridge.results"),
+                        settings.text("bridge.jms.failed", "profile-bridge.failed")),
+                accounts, settings.integer("bridge.jms.max-delivery-attempts", 5),
+                settings.number("bridge.jms.redelivery-delay-ms", 1000),
+                settings.number("bridge.jms.max-message-bytes", 10 * 1024 * 1024));
+        // the broker starts beside the job store and the routes; no JMS route starts before it is up, and it
+        // stops after them, so in-flight sends can finish
+        BackgroundStart<EmbeddedBroker> start = BackgroundStart.begin("embedded-broker-start", () -> {
+            EmbeddedBroker started = EmbeddedBroker.start(broker);
+            LOG.info("Embedded Artemis broker listening on {} for CORE, AMQP and OpenWire clients; they log in as"
+                    + " \"{}\" (journal in {})", started.boundAddress(), accounts.client().user(), broker.folder());
+            return started;
+        });
+        context.addService(start);
+        context.getRegistry().bind(EMBEDDED_BROKER, start);
+        context.getRegistry().bind(DEAD_LETTERS, DeadLetters.embedded(start::ifOpen));
+        return accounts.bridge();
     }
 }

@@ -36,8 +36,8 @@ final class MessageGate implements ActiveMQServerMessagePlugin {
         }
         long size = message.getWholeMessageSize();
         if (size > maxMessageBytes) {
-            throw new ActiveMQException(ActiveMQExceptionType.ILLEGAL_STATE, "a message of " + size
-                    + " bytes is larger than this broker accepts (" + maxMessageBytes + ", bridge.jms.max-message-bytes)");
+            throw new ActiveMQException(ActiveMQExceptionType.ILLEGAL_STATE, "a message of " + size + " bytes is"
+                    + " larger than this broker accepts (" + maxMessageBytes + ", bridge.jms.max-message-bytes)");
         }
     }
 }

@@ -45,8 +45,8 @@ public final class ReplyDestination {
     public static Optional<String> problem(String stored) {
         String name = name(stored);
         if (!NAME.matcher(name).matches()) {
-            return Optional.of("JMSReplyTo " + quoted(stored) + " is not accepted: a reply destination name has 1 to 255"
-                    + " letters, digits and . _ - : / (no wildcards, spaces or braces)");
+            return Optional.of("JMSReplyTo " + quoted(stored) + " is not accepted: a reply destination name has"
+                    + " 1 to 255 letters, digits and . _ - : / (no wildcards, spaces or braces)");
         }
         if (name.startsWith(BROKER_INTERNAL)) {
             return Optional.of("JMSReplyTo " + quoted(stored) + " is not accepted: names starting with \""

@@ -15,7 +15,8 @@ import io.profilebridge.job.JobStore;
 
 /**
  * The page an operator opens at {@code /}: jobs per API and state, the last failures with their causes, JMS dead
- * letters, and the pending backlog over the last hour as an inline SVG chart. One self-contained HTML document, no external assets.
+ * letters, and the pending backlog over the last hour as an inline SVG chart. One self-contained HTML document,
+ * no external assets.
  */
 public class StatusPage {
 
@@ -112,19 +113,19 @@ public class StatusPage {
         }
         html.append("<h2>JMS dead letters</h2>");
         if (!deadLetters.isEmbedded()) {
-            html.append("<p id=\"dead-letters\">JMS requests that failed every delivery attempt are kept by the external")
-                    .append(" broker (bridge.jms.broker-url), at the dead-letter address of its own address settings;")
-                    .append(" they are not counted here.</p>");
+            html.append("<p id=\"dead-letters\">JMS requests that failed every delivery attempt are kept by the")
+                    .append(" external broker (bridge.jms.broker-url), at the dead-letter address of its own address")
+                    .append(" settings; they are not counted here.</p>");
             return;
         }
         OptionalLong count = deadLetters.count();
+        String shown = count.isPresent() ? Long.toString(count.getAsLong()) : "";
         html.append("<table id=\"dead-letters\"><tr><th>queue</th><th>messages</th></tr><tr")
                 .append(count.orElse(0) > 0 ? " class=\"failed\"" : "").append("><td class=\"text\">")
-                .append(escape(deadLetters.queue())).append("</td><td data-dead-letters=\"")
-                .append(count.isPresent() ? Long.toString(count.getAsLong()) : "").append("\">")
-                .append(count.isPresent() ? Long.toString(count.getAsLong()) : "broker starting").append("</td></tr></table>")
-                .append("<p>JMS requests whose every delivery attempt failed (bridge.jms.max-delivery-attempts) wait here")
-                .append(" without a result; README, section JMS, says how to send them again.</p>");
+                .append(escape(deadLetters.queue())).append("</td><td data-dead-letters=\"").append(shown).append("\">")
+                .append(count.isPresent() ? shown : "broker starting").append("</td></tr></table>")
+                .append("<p>JMS requests whose every delivery attempt failed (bridge.jms.max-delivery-attempts) wait")
+                .append(" here without a result; README, section JMS, says how to send them again.</p>");
     }
 
     // --- backlog chart -------------------------------------------------------------------------------------

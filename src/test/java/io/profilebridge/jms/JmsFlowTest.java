@@ -1,11 +1,15 @@
 package io.profilebridge.jms;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.CapturedLog;
 import io.profilebridge.Json;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -13,8 +17,7 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import java.util.concurrent.atomic.AtomicInteger;
-
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -123,5 +126,35 @@ class JmsFlowTest {
         try (MessageConsumer consumer = session.createConsumer(session.createQueue("profile-bridge.results"))) {
             assertThat(consumer.receive(1000)).as("only one result for one logical request").isNull();
         }
+    }
+
+    /**
+     * The bridge keeps its broker connection: an idle bridge opens none and logs nothing, and results reuse the
+     * pooled one. Before the fix the request consumers reopened a connection and session every second (a lazily
+     * created JmsTransactionManager turned the listener container's cache off), each with audit log lines, and
+     * every result opened a connection of its own.
+     */
+    @Test
+    void anIdleBridgeOpensNoConnectionAndLogsNothingAndResultsReuseThePool() throws Exception {
+        send("{\"email\": \"first@example.com\"}", Map.of("api", "orbit"), null, "first");
+        assertThat(receive("profile-bridge.results")).isNotNull();
+        ActiveMQServer server = jms.broker().activeServer();
+        long opened = server.getTotalConnectionCount();
+
+        try (CapturedLog log = CapturedLog.start()) {
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                    .until(() -> server.getTotalConnectionCount() == opened);
+            assertThat(log.lines()).as("an idle bridge logs nothing").isEmpty();
+        }
+
+        try (MessageConsumer results = session.createConsumer(session.createQueue("profile-bridge.results"))) {
+            for (int i = 0; i < 5; i++) {
+                send("{\"email\": \"person" + i + "@example.com\"}", Map.of("api", "orbit"), null, "c-" + i);
+            }
+            for (int i = 0; i < 5; i++) {
+                assertThat(results.receive(20_000)).isNotNull();
+            }
+        }
+        assertThat(server.getTotalConnectionCount()).as("connections opened by five results").isEqualTo(opened);
     }
 }
