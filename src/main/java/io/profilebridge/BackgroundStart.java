@@ -1,6 +1,5 @@
 package io.profilebridge;
 
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -39,15 +38,14 @@ public final class BackgroundStart<T extends AutoCloseable> extends ServiceSuppo
         return start;
     }
 
-    /** The resource once it is open; empty while it is still opening or when it could not be opened. */
-    public Optional<T> ifOpen() {
-        boolean open = resource.isDone() && !resource.isCompletedExceptionally();
-        return open ? Optional.of(resource.join()) : Optional.empty();
-    }
-
     @Override
     protected void doStart() throws Exception {
         opened();
+    }
+
+    /** The opened resource, once this service has started. */
+    public T resource() throws Exception {
+        return opened();
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.profilebridge.jms;
 
-import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Supplier;
+
+import io.profilebridge.BackgroundStart;
 
 /**
  * Where JMS requests end up after their last failed delivery attempt, for the status page: the embedded broker's
@@ -10,14 +10,14 @@ import java.util.function.Supplier;
  */
 public final class DeadLetters {
 
-    private final Supplier<Optional<EmbeddedBroker>> embedded;
+    private final BackgroundStart<EmbeddedBroker> embedded;
 
-    private DeadLetters(Supplier<Optional<EmbeddedBroker>> embedded) {
+    private DeadLetters(BackgroundStart<EmbeddedBroker> embedded) {
         this.embedded = embedded;
     }
 
-    /** The embedded broker's dead-letter queue; {@code broker} is empty while the broker is still starting. */
-    public static DeadLetters embedded(Supplier<Optional<EmbeddedBroker>> broker) {
+    /** The embedded broker's dead-letter queue. */
+    public static DeadLetters embedded(BackgroundStart<EmbeddedBroker> broker) {
         return new DeadLetters(broker);
     }
 
@@ -34,9 +34,15 @@ public final class DeadLetters {
         return EmbeddedBroker.DEAD_LETTER_QUEUE;
     }
 
-    /** Messages in the embedded broker's dead-letter queue; empty for an external broker or while it starts. */
+    /** Messages in the embedded broker's dead-letter queue; empty for an external broker or one that is not up. */
     public OptionalLong count() {
-        return embedded == null ? OptionalLong.empty()
-                : embedded.get().map(broker -> OptionalLong.of(broker.deadLetterCount())).orElse(OptionalLong.empty());
+        if (embedded == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(embedded.resource().deadLetterCount());
+        } catch (Exception notUp) {
+            return OptionalLong.empty();
+        }
     }
 }

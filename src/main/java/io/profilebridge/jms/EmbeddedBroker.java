@@ -1,17 +1,19 @@
 package io.profilebridge.jms;
 
 import java.net.InetAddress;
-import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
-import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
+import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
 import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
@@ -29,6 +31,8 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     public static final String DEAD_LETTER_QUEUE = "DLQ";
 
+    private static final long JOURNAL_LOCK_TIMEOUT_MS = 2000;
+
     /** What the broker is started with. */
     public record Settings(Path folder, String acceptorUrl, Queues queues, BrokerAccounts accounts,
             int maxDeliveryAttempts, long redeliveryDelayMs, long maxMessageBytes) {
@@ -39,11 +43,11 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     private final EmbeddedActiveMQ server;
-    private final String acceptorUrl;
+    private final String clientUser;
 
-    private EmbeddedBroker(EmbeddedActiveMQ server, String acceptorUrl) {
+    private EmbeddedBroker(EmbeddedActiveMQ server, String clientUser) {
         this.server = server;
-        this.acceptorUrl = acceptorUrl;
+        this.clientUser = clientUser;
     }
 
     public static EmbeddedBroker start(Settings settings) throws Exception {
@@ -60,6 +64,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                 // result sends carry _AMQ_DUPL_ID; remember enough ids to drop a re-send after a crash
                 .setIDCacheSize(100_000)
                 .setPersistIDCache(true)
+                // a second bridge on the same data folder must fail, not wait for the journal lock for ever
+                .setJournalLockAcquisitionTimeout(JOURNAL_LOCK_TIMEOUT_MS)
                 .addAcceptorConfiguration("tcp", settings.acceptorUrl());
         config.addAddressSetting("#", new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of(DEAD_LETTER_QUEUE))
@@ -87,14 +93,38 @@ public final class EmbeddedBroker implements AutoCloseable {
         EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config)
                 .setSecurityManager(settings.accounts().securityManager());
         server.start();
-        return new EmbeddedBroker(server, settings.acceptorUrl());
+        // Artemis logs a journal it cannot lock or an acceptor it cannot bind, and returns as if started
+        if (!server.getActiveMQServer().isActive()) {
+            server.stop();
+            throw new IllegalStateException("the embedded broker did not start: another process holds its journal in "
+                    + folder.toAbsolutePath().normalize() + " or listens on " + settings.acceptorUrl());
+        }
+        return new EmbeddedBroker(server, settings.accounts().client().user());
     }
 
-    /** The address the acceptor is bound to, as clients connect to it ({@code tcp://host:port}). */
-    public String boundAddress() throws Exception {
-        URI configured = URI.create(acceptorUrl);
-        NettyAcceptor acceptor = (NettyAcceptor) server.getActiveMQServer().getRemotingService().getAcceptor("tcp");
-        return "tcp://" + InetAddress.getByName(configured.getHost()).getHostAddress() + ":" + acceptor.getActualPort();
+    /**
+     * Each acceptor at the address it is bound to (the host resolved), with the protocols it serves, e.g.
+     * {@code tcp://127.0.0.1:61616 (AMQP, CORE, OPENWIRE)}.
+     */
+    public String acceptors() {
+        return server.getActiveMQServer().getRemotingService().getAcceptors().values().stream()
+                .map(acceptor -> "tcp://" + boundHost(acceptor) + ":" + acceptor.getActualPort() + " ("
+                        + String.join(", ", new TreeSet<>(acceptor.getProtocolHandler().getProtocolMap().keySet())) + ")")
+                .collect(Collectors.joining(", "));
+    }
+
+    /** The user ESB clients log in as. */
+    public String clientUser() {
+        return clientUser;
+    }
+
+    private static String boundHost(Acceptor acceptor) {
+        String host = String.valueOf(acceptor.getConfiguration().get("host"));
+        try {
+            return InetAddress.getByName(host).getHostAddress();
+        } catch (UnknownHostException e) {
+            return host;
+        }
     }
 
     /** Messages waiting in the dead-letter queue. */

@@ -1,10 +1,13 @@
 package io.profilebridge.jms;
 
+import java.net.URI;
 import java.nio.file.Path;
 
 import io.profilebridge.BackgroundStart;
 import io.profilebridge.BridgeSettings;
 import io.profilebridge.ClosingService;
+import io.profilebridge.FreePort;
+import io.profilebridge.StartupFailure;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -79,17 +82,21 @@ public class JmsConfiguration implements CamelConfiguration {
                 accounts, settings.integer("bridge.jms.max-delivery-attempts", 5),
                 settings.number("bridge.jms.redelivery-delay-ms", 1000),
                 settings.number("bridge.jms.max-message-bytes", 10 * 1024 * 1024));
+        URI address = URI.create(acceptorUrl);
+        FreePort.require("embedded broker", address.getHost(), address.getPort(), "bridge.jms.embedded-url");
         // the broker starts beside the job store and the routes; no JMS route starts before it is up, and it
         // stops after them, so in-flight sends can finish
         BackgroundStart<EmbeddedBroker> start = BackgroundStart.begin("embedded-broker-start", () -> {
-            EmbeddedBroker started = EmbeddedBroker.start(broker);
-            LOG.info("Embedded Artemis broker listening on {} for CORE, AMQP and OpenWire clients; they log in as"
-                    + " \"{}\" (journal in {})", started.boundAddress(), accounts.client().user(), broker.folder());
-            return started;
+            try {
+                return EmbeddedBroker.start(broker);
+            } catch (IllegalStateException e) {
+                throw new StartupFailure(e.getMessage() + "; give each instance its own bridge.data and "
+                        + "bridge.jms.embedded-url (BRIDGE_DATA, BRIDGE_JMS_EMBEDDED_URL)", e);
+            }
         });
         context.addService(start);
         context.getRegistry().bind(EMBEDDED_BROKER, start);
-        context.getRegistry().bind(DEAD_LETTERS, DeadLetters.embedded(start::ifOpen));
+        context.getRegistry().bind(DEAD_LETTERS, DeadLetters.embedded(start));
         return accounts.bridge();
     }
 }

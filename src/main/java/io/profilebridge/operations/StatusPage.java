@@ -123,7 +123,7 @@ public class StatusPage {
         html.append("<table id=\"dead-letters\"><tr><th>queue</th><th>messages</th></tr><tr")
                 .append(count.orElse(0) > 0 ? " class=\"failed\"" : "").append("><td class=\"text\">")
                 .append(escape(deadLetters.queue())).append("</td><td data-dead-letters=\"").append(shown).append("\">")
-                .append(count.isPresent() ? shown : "broker starting").append("</td></tr></table>")
+                .append(count.isPresent() ? shown : "broker not up").append("</td></tr></table>")
                 .append("<p>JMS requests whose every delivery attempt failed (bridge.jms.max-delivery-attempts) wait")
                 .append(" here without a result; README, section JMS, says how to send them again.</p>");
     }

@@ -48,7 +48,7 @@ class DeadLetterTest {
                 && jms.broker().activeServer().locateQueue(JmsBridgeRun.REQUESTS).getMessageCount() == 0);
 
         // nobody has read the dead-letter queue yet (a reader would create it): it must exist and hold the message
-        String statusPage = "http://127.0.0.1:" + jms.properties.get("bridge.management.port") + "/";
+        String statusPage = "http://127.0.0.1:" + jms.properties.get("camel.management.port") + "/";
         await().atMost(Duration.ofSeconds(20)).until(() -> get(statusPage).contains("data-dead-letters=\"1\""));
         assertThat(get(statusPage)).contains("JMS dead letters").contains(EmbeddedBroker.DEAD_LETTER_QUEUE);
         Message dead = jms.receive(EmbeddedBroker.DEAD_LETTER_QUEUE);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.profilebridge.BridgeRun;
+import io.profilebridge.CapturedLog;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
@@ -79,8 +80,12 @@ class EmbeddedBrokerSecurityTest {
         // no client password configured: one is generated and kept in the data folder, for the owner only
         Map<String, String> noPassword = Map.of("bridge.jms.embedded-url", "tcp://localhost:" + port,
                 "bridge.jms.client-password", "");
-        jms = JmsBridgeRun.start(root, noPassword, false);
-        assertThat(jms.broker().boundAddress()).isEqualTo("tcp://127.0.0.1:" + port);
+        try (CapturedLog log = CapturedLog.start()) {
+            jms = JmsBridgeRun.start(root, noPassword, false);
+            // the start-up log names the address really bound (localhost resolved) and the clients' user
+            assertThat(log.lines()).anyMatch(line -> line.contains("embedded Artemis on tcp://127.0.0.1:" + port
+                    + " (AMQP, CORE, OPENWIRE); ESB clients log in as \"esb\""));
+        }
         Path file = root.resolve("data").resolve(BrokerAccounts.FILE);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         Properties kept = new Properties();

@@ -85,9 +85,9 @@ final class JmsBridgeRun implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    EmbeddedBroker broker() {
+    EmbeddedBroker broker() throws Exception {
         return ((BackgroundStart<EmbeddedBroker>) bridge.context().getRegistry()
-                .lookupByName(JmsConfiguration.EMBEDDED_BROKER)).ifOpen().orElseThrow();
+                .lookupByName(JmsConfiguration.EMBEDDED_BROKER)).resource();
     }
 
     TextMessage send(String body, Map<String, String> properties, Destination replyTo, String correlationId)
