@@ -30,9 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What an ESB peer puts into a JMS request is data: its reply destination, its properties and its message type
- * cannot make the bridge evaluate, deserialize or write anything. Each test below failed against the code before
- * its fix (run with the earlier routes and intake): reply destinations went through {@code toD "jms:${...}"}, and
- * every body was read whole, whatever its type.
+ * cannot make the bridge evaluate, deserialize or write anything. The placeholder and the MapMessage tests failed
+ * against the code before their fix (run with the earlier deliver-result-jms route and intake: reply destinations
+ * went through {@code toD "jms:${...}"}, every body was read as bytes whatever its type); the others guard what
+ * already held (Camel headers from a peer are filtered by camel-jms; a temporary, topic or stored reply-to works).
  */
 class JmsHostileInputTest {
 
