@@ -30,6 +30,8 @@ import io.profilebridge.intake.RequestReader;
 import io.profilebridge.intake.CheckCommand;
 import io.profilebridge.intake.DocumentedRules;
 import io.profilebridge.intake.RecentRejections;
+import io.profilebridge.jms.DeadLetters;
+import io.profilebridge.jms.JmsConfiguration;
 import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.JobSchedule;
@@ -153,7 +155,11 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("deliverJobRoute", new DeliverJobRoute(lifecycle));
         context.getRegistry().bind("progressRoute", new ProgressRoute(store));
         BacklogHistory backlog = new BacklogHistory(store);
-        context.getRegistry().bind("jobStatusRoutes", new JobStatusRoutes(store, new StatusPage(store, backlog, rejections), backlog,
+        // null when JMS is off (JmsConfiguration binds it otherwise)
+        DeadLetters deadLetters = context.getRegistry()
+                .lookupByNameAndType(JmsConfiguration.DEAD_LETTERS, DeadLetters.class);
+        context.getRegistry().bind("jobStatusRoutes", new JobStatusRoutes(store,
+                new StatusPage(store, backlog, rejections, deadLetters), backlog,
                 settings.number("bridge.status.backlog-sample-ms", 10_000)));
     }
 

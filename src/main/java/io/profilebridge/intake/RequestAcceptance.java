@@ -1,12 +1,13 @@
 package io.profilebridge.intake;
 
-import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.Json;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.delivery.ResultHeaders;
+import io.profilebridge.jms.ReplyDestination;
 import io.profilebridge.job.IdempotencyKeys;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobState;
@@ -48,19 +49,52 @@ public class RequestAcceptance {
 
     public void accept(Exchange exchange) {
         Message in = exchange.getMessage();
-        RequestSource source = sourceOf(in);
-        Long length = in.getHeader(Exchange.FILE_LENGTH, Long.class);
-        byte[] content = length != null && length > reader.maxBytes() ? null : rawBytes(in);
-        long size = length != null ? length : content == null ? 0 : content.length;
-        ReadRequest read = reader.read(content, size, in.getHeader(API_HINT, String.class),
-                in.getHeader(KEY_PROPERTY, String.class), source);
+        String apiHint = in.getHeader(API_HINT, String.class);
+        ReadRequest read = in.getBody() instanceof jakarta.jms.Message jms
+                ? readJms(in, jms, apiHint) : readFile(in, apiHint);
 
         if (read instanceof ReadRequest.Valid valid) {
             record(exchange, valid);
         } else {
             ReadRequest.Rejected rejected = (ReadRequest.Rejected) read;
+            RequestSource source = rejected.source();
             LOG.warn("Rejected {}: {}: {}", source.displayName(), rejected.error().code(), rejected.error().message());
             rejectWith(exchange, rejected.api(), rejected.idempotencyKey(), rejected.body(), source, rejected.error());
+        }
+    }
+
+    private ReadRequest readFile(Message in, String apiHint) {
+        RequestSource source = RequestSource.file(in.getHeader(Exchange.FILE_NAME_ONLY, String.class));
+        Long length = in.getHeader(Exchange.FILE_LENGTH, Long.class);
+        byte[] content = length != null && length > reader.maxBytes() ? null : in.getBody(byte[].class);
+        long size = length != null ? length : content == null ? 0 : content.length;
+        return reader.read(content, size, apiHint, null, source);
+    }
+
+    /**
+     * A JMS request: its reply destination must pass the rule (else the failed result goes to the failed queue),
+     * and its body is read only when its type and size allow.
+     */
+    private ReadRequest readJms(Message in, jakarta.jms.Message message, String apiHint) {
+        try {
+            String messageId = message.getJMSMessageID();
+            String correlationId = message.getJMSCorrelationID();
+            String replyTo = ReplyDestination.describe(message.getJMSReplyTo());
+            Optional<String> replyProblem = replyTo == null ? Optional.empty() : ReplyDestination.problem(replyTo);
+            if (replyProblem.isPresent()) {
+                return RequestReader.refuse(apiHint, RequestSource.jms(messageId, correlationId, null),
+                        ApiError.of("reply_to_invalid", replyProblem.get()));
+            }
+            RequestSource source = RequestSource.jms(messageId, correlationId, replyTo);
+            JmsRequestBody.Read body = JmsRequestBody.read(message, reader.maxBytes());
+            if (body instanceof JmsRequestBody.Refused refused) {
+                return RequestReader.refuse(apiHint, source, refused.error());
+            }
+            JmsRequestBody.Content content = (JmsRequestBody.Content) body;
+            return reader.read(content.bytes(), content.size(), apiHint, in.getHeader(KEY_PROPERTY, String.class),
+                    source);
+        } catch (jakarta.jms.JMSException e) {
+            throw new IllegalStateException("cannot read the JMS request: " + e.getMessage(), e);
         }
     }
 
@@ -101,35 +135,5 @@ public class RequestAcceptance {
         Rejection rejection = exchange.getProperty(REJECTION, Rejection.class);
         ResultHeaders.apply(exchange.getMessage(), rejection.api(), ResultDocument.FAILED, rejection.idempotencyKey(),
                 rejection.source(), "rejected-" + rejection.source().identity(), rejection.resultJson());
-    }
-
-    /** The request as bytes; a JMS TextMessage is text already, and JSON text is UTF-8 whatever the JVM's default. */
-    private static byte[] rawBytes(Message in) {
-        Object body = in.getBody();
-        return body instanceof String text ? text.getBytes(StandardCharsets.UTF_8) : in.getBody(byte[].class);
-    }
-
-    static RequestSource sourceOf(Message in) {
-        String fileName = in.getHeader(Exchange.FILE_NAME_ONLY, String.class);
-        if (fileName != null) {
-            return RequestSource.file(fileName);
-        }
-        return RequestSource.jms(in.getHeader("JMSMessageID", String.class),
-                in.getHeader("JMSCorrelationID", String.class), replyDestination(in.getHeader("JMSReplyTo")));
-    }
-
-    /** JMSReplyTo as a camel-jms destination name ({@code queue:NAME} or {@code topic:NAME}). */
-    private static String replyDestination(Object replyTo) {
-        try {
-            if (replyTo instanceof jakarta.jms.Queue queue) {
-                return "queue:" + queue.getQueueName();
-            }
-            if (replyTo instanceof jakarta.jms.Topic topic) {
-                return "topic:" + topic.getTopicName();
-            }
-        } catch (jakarta.jms.JMSException e) {
-            throw new IllegalStateException("cannot read the JMSReplyTo destination: " + e.getMessage(), e);
-        }
-        return replyTo == null ? null : "queue:" + replyTo;
     }
 }

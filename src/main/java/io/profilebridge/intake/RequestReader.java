@@ -165,6 +165,11 @@ public class RequestReader {
         return body.has("request") && body.has("api") && body.get("api").isTextual();
     }
 
+    /** A request refused before its body was read (its type, size or JMS headers); {@code apiHint} may be null. */
+    public static ReadRequest refuse(String apiHint, RequestSource source, ApiError error) {
+        return reject(apiHint, null, source, error.code(), error.message());
+    }
+
     /** A rejection; an api that is not one of ours is reported as "unknown" (it also names the result folder). */
     private static ReadRequest reject(String api, JsonNode body, RequestSource source, String code, String message) {
         return new ReadRequest.Rejected(Api.of(api).map(Api::id).orElse("unknown"), body, null, source,

@@ -2,6 +2,7 @@ package io.profilebridge.operations;
 
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.Json;
@@ -9,11 +10,13 @@ import io.profilebridge.api.Api;
 import io.profilebridge.intake.RecentRejections;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobState;
+import io.profilebridge.jms.DeadLetters;
 import io.profilebridge.job.JobStore;
 
 /**
- * The page an operator opens at {@code /}: jobs per API and state, the last failures with their causes, and the
- * pending backlog over the last hour as an inline SVG chart. One self-contained HTML document, no external assets.
+ * The page an operator opens at {@code /}: jobs per API and state, the last failures with their causes, JMS dead
+ * letters, and the pending backlog over the last hour as an inline SVG chart. One self-contained HTML document,
+ * no external assets.
  */
 public class StatusPage {
 
@@ -23,11 +26,14 @@ public class StatusPage {
     private final JobStore store;
     private final BacklogHistory backlog;
     private final RecentRejections rejections;
+    private final DeadLetters deadLetters;
 
-    public StatusPage(JobStore store, BacklogHistory backlog, RecentRejections rejections) {
+    /** @param deadLetters where JMS dead letters are; null when JMS is off */
+    public StatusPage(JobStore store, BacklogHistory backlog, RecentRejections rejections, DeadLetters deadLetters) {
         this.store = store;
         this.backlog = backlog;
         this.rejections = rejections;
+        this.deadLetters = deadLetters;
     }
 
     public String render() {
@@ -41,6 +47,7 @@ public class StatusPage {
         counts(html);
         failures(html);
         rejections(html);
+        deadLetters(html);
         chart(html);
         return html.append("</body></html>").toString();
     }
@@ -97,6 +104,31 @@ public class StatusPage {
         }
         html.append("</table>");
     }
+
+    // --- JMS dead letters ----------------------------------------------------------------------------------
+
+    private void deadLetters(StringBuilder html) {
+        if (deadLetters == null) {
+            return;
+        }
+        html.append("<h2>JMS dead letters</h2>");
+        if (!deadLetters.isEmbedded()) {
+            html.append("<p id=\"dead-letters\">JMS requests that failed every delivery attempt are kept by the")
+                    .append(" external broker (bridge.jms.broker-url), at the dead-letter address of its own address")
+                    .append(" settings; they are not counted here.</p>");
+            return;
+        }
+        OptionalLong count = deadLetters.count();
+        String shown = count.isPresent() ? Long.toString(count.getAsLong()) : "";
+        html.append("<table id=\"dead-letters\"><tr><th>queue</th><th>messages</th></tr><tr")
+                .append(count.orElse(0) > 0 ? " class=\"failed\"" : "").append("><td class=\"text\">")
+                .append(escape(deadLetters.queue())).append("</td><td data-dead-letters=\"").append(shown).append("\">")
+                .append(count.isPresent() ? shown : "broker not up").append("</td></tr></table>")
+                .append("<p>JMS requests whose every delivery attempt failed (bridge.jms.max-delivery-attempts) wait")
+                .append(" here without a result; README, section JMS, says how to send them again.</p>");
+    }
+
+    // --- backlog chart -------------------------------------------------------------------------------------
 
     private void chart(StringBuilder html) {
         List<BacklogHistory.Sample> samples = backlog.lastHour();
