@@ -24,6 +24,7 @@ import io.profilebridge.operations.StatusPage;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
 import io.profilebridge.delivery.DeliverJobRoute;
+import io.profilebridge.delivery.ResultFiles;
 import io.profilebridge.intake.AcceptRequestRoute;
 import io.profilebridge.intake.RequestAcceptance;
 import io.profilebridge.intake.RequestReader;
@@ -150,6 +151,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("openProspectRoutes", new OpenProspectRoutes(credentials, lifecycle));
         context.getRegistry().bind("orbitRoutes", new OrbitRoutes(credentials, lifecycle, orbitLimits));
         context.getRegistry().bind("deliverJobRoute", new DeliverJobRoute(lifecycle));
+        // routes/deliver-result.camel.yaml: the name a result file is written under, and its sync to disk
+        context.getRegistry().bind("resultFiles", new ResultFiles(Path.of(settings.text("bridge.outbox", "outbox"))));
         context.getRegistry().bind("progressRoute", new ProgressRoute(store));
         BacklogHistory backlog = new BacklogHistory(store);
         context.getRegistry().bind("jobStatusRoutes", new JobStatusRoutes(store, new StatusPage(store, backlog, rejections), backlog,
