@@ -1,6 +1,5 @@
 package io.profilebridge;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -70,12 +69,12 @@ public class BridgeConfiguration implements CamelConfiguration {
             cliConnector.setEnabled(settings.flag("bridge.cli-connector.enabled", false));
         }
 
-        Path data = Path.of(settings.text("bridge.data", "data"));
-        Files.createDirectories(data);
+        Path data = DataFolder.prepare(Path.of(settings.text("bridge.data", "data")));
         String url = settings.text("bridge.store.url", JobStoreDataSource.defaultUrl(data));
         HikariDataSource dataSource = JobStoreDataSource.open(url, settings.text("bridge.store.user", ""),
                 settings.text("bridge.store.password", ""), settings.integer("bridge.store.pool-size", 10));
         context.addService(new ClosingService(dataSource));
+        DataFolder.restrictStoreFiles(data);
         context.getRegistry().bind("jobStoreDataSource", dataSource);
 
         String instanceId = settings.text("bridge.instance-id", defaultInstanceId(data));

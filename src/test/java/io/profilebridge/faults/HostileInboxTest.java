@@ -158,4 +158,25 @@ class HostileInboxTest {
         }
         assertThat(results(root).get("orbit/bom.json").get("outcome").asText()).isEqualTo("succeeded");
     }
+
+    @Test
+    void theStoreAndTheResultsAreNotReadableByOthers() throws IOException {
+        try (BridgeRun bridge = startBridge()) {
+            dropAndAwait("openprospect/private.json", buyers("Private buyers"));
+            drop(root, "openprospect/invalid.json", "{}");
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 2);
+        }
+        Path data = root.resolve("data");
+        Path outbox = BridgeRun.outbox(root);
+        assertThat(mode(data)).isEqualTo("rwx------");
+        assertThat(mode(data.resolve("jobstore.mv.db"))).isEqualTo("rw-------");
+        assertThat(mode(outbox.resolve("openprospect"))).isEqualTo("rwxr-x---");
+        assertThat(mode(outbox.resolve("openprospect/private.json"))).isEqualTo("rw-r-----");
+        assertThat(mode(outbox.resolve("failed/openprospect"))).isEqualTo("rwxr-x---");
+        assertThat(mode(outbox.resolve("failed/openprospect/invalid.json"))).isEqualTo("rw-r-----");
+    }
+
+    private static String mode(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
 }
