@@ -170,7 +170,9 @@ class HostileInboxTest {
         Path outbox = BridgeRun.outbox(root);
         assertThat(mode(data)).isEqualTo("rwx------");
         assertThat(mode(data.resolve("jobstore.mv.db"))).isEqualTo("rw-------");
+        assertThat(mode(outbox)).isEqualTo("rwxr-x---");
         assertThat(mode(outbox.resolve("openprospect"))).isEqualTo("rwxr-x---");
+        assertThat(mode(outbox.resolve("failed"))).isEqualTo("rwxr-x---");
         assertThat(mode(outbox.resolve("openprospect/private.json"))).isEqualTo("rw-r-----");
         assertThat(mode(outbox.resolve("failed/openprospect"))).isEqualTo("rwxr-x---");
         assertThat(mode(outbox.resolve("failed/openprospect/invalid.json"))).isEqualTo("rw-r-----");
