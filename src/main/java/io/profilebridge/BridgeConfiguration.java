@@ -69,7 +69,8 @@ public class BridgeConfiguration implements CamelConfiguration {
             cliConnector.setEnabled(settings.flag("bridge.cli-connector.enabled", false));
         }
 
-        Path data = DataFolder.prepare(Path.of(settings.text("bridge.data", "data")));
+        // created owner-only and locked by StartupChecks, which runs first
+        Path data = Path.of(settings.text("bridge.data", "data"));
         String url = settings.text("bridge.store.url", JobStoreDataSource.defaultUrl(data));
         HikariDataSource dataSource = JobStoreDataSource.open(url, settings.text("bridge.store.user", ""),
                 settings.text("bridge.store.password", ""), settings.integer("bridge.store.pool-size", 10));
@@ -92,7 +93,8 @@ public class BridgeConfiguration implements CamelConfiguration {
                 settings.integer("bridge.retry.max-attempts", 10),
                 settings.number("bridge.retry.hold-interval-ms", 60000),
                 settings.number("bridge.retry.max-age-ms", 86_400_000),
-                settings.number("bridge.poll.lease-ms", 120000));
+                settings.number("bridge.poll.lease-ms", 120000),
+                settings.number("bridge.retry.retry-after-cap-ms", 3_600_000));
         // the registry /observe/metrics serves (camel-micrometer-prometheus binds it as metricsRegistry)
         MeterRegistry meters = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
         if (meters == null) {
@@ -101,8 +103,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
         JobMetrics metrics = new JobMetrics(meters, store);
         JobLifecycle lifecycle = new JobLifecycle(schedule, new JobLifecycle.RemoteFailureRetries(
-                settings.flag("bridge.retry.remote-failures", false),
-                settings.integer("bridge.retry.remote-failures-max", 1)), store, metrics);
+                settings.integer("bridge.retry.openprospect-failed-runs", 1),
+                settings.integer("bridge.retry.orbit-failed-runs", 0)), store, metrics);
         context.getRegistry().bind("jobStore", store);
         context.getRegistry().bind("jobLifecycle", lifecycle);
 

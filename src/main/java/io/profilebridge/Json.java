@@ -58,12 +58,51 @@ public final class Json {
         }
     }
 
+    /** JSON text that is valid Unicode, so a file or message can carry it as UTF-8 (see {@link #hasUnpairedSurrogate}). */
     public static String write(Object value) {
         try {
-            return MAPPER.writeValueAsString(value);
+            return escapeUnpairedSurrogates(MAPPER.writeValueAsString(value));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** Whether the text holds half a surrogate pair: only a JSON escape of one (D800-DFFF) in the input can make one. */
+    public static boolean hasUnpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Writes each unpaired surrogate back as the JSON escape it came from. Jackson copies it into the text as it is,
+     * and UTF-8 cannot encode it: the result of a request holding one could otherwise never be written.
+     */
+    static String escapeUnpairedSurrogates(String json) {
+        StringBuilder escaped = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < json.length() && Character.isLowSurrogate(json.charAt(i + 1))) {
+                if (escaped != null) {
+                    escaped.append(c).append(json.charAt(i + 1));
+                }
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                if (escaped == null) {
+                    escaped = new StringBuilder(json.length() + 16).append(json, 0, i);
+                }
+                escaped.append(String.format("\\u%04x", (int) c));
+            } else if (escaped != null) {
+                escaped.append(c);
+            }
+        }
+        return escaped == null ? json : escaped.toString();
     }
 
     /** Sorted keys, no whitespace: two bodies that mean the same give the same text. */

@@ -2,11 +2,18 @@ package io.profilebridge.api;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
 import org.apache.camel.Exchange;
 
@@ -19,6 +26,19 @@ public record ApiAnswer(int httpStatus, JsonNode body, Duration retryAfter, Long
 
     /** The code of the answer the bridge gives itself when an API has no key configured. */
     public static final String API_KEY_MISSING = "api_key_missing";
+
+    /** Where the two APIs put an error's code and message: OpenProspect at the top, Orbit under {@code error}. */
+    private static final Set<String> MESSAGE_MEMBERS = Set.of("error_code", "code", "error_message", "message", "detail");
+
+    /** The longest Retry-After read from an answer: a day, longer than any API means; see {@link #parseRetryAfter}. */
+    public static final Duration RETRY_AFTER_CEILING = Duration.ofDays(1);
+
+    /** IMF-fixdate ({@code Sun, 06 Nov 1994 08:49:37 GMT}), RFC 850 ({@code Sunday, 06-Nov-94 08:49:37 GMT}), asctime. */
+    private static final List<DateTimeFormatter> HTTP_DATES = List.of(
+            DateTimeFormatter.RFC_1123_DATE_TIME,
+            new DateTimeFormatterBuilder().appendPattern("EEEE, dd-MMM-").appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
+                    .appendPattern(" HH:mm:ss 'GMT'").toFormatter(Locale.US).withZone(ZoneOffset.UTC),
+            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC));
 
     /** Reads the answer without clearing a caught transport failure from the exchange. */
     public static ApiAnswer peek(Exchange exchange) {
@@ -77,25 +97,52 @@ public record ApiAnswer(int httpStatus, JsonNode body, Duration retryAfter, Long
         if (message == null) {
             message = body != null && body.isTextual() ? body.asText() : "HTTP " + httpStatus;
         }
-        return new ApiError(code, message, httpStatus == 0 ? null : httpStatus);
+        return new ApiError(code, message, httpStatus == 0 ? null : httpStatus, details(source));
     }
 
+    /**
+     * The scalar members of the API's error besides code and message, such as Orbit's 402 requiredCredits and
+     * remainingCredits; nested ones (OpenProspect's 422 detail list) stay in the API's answer, not in every error.
+     */
+    private static ObjectNode details(JsonNode source) {
+        if (source == null || !source.isObject()) {
+            return null;
+        }
+        ObjectNode details = Json.object();
+        source.fields().forEachRemaining(member -> {
+            if (member.getValue().isValueNode() && !member.getValue().isNull() && !MESSAGE_MEMBERS.contains(member.getKey())) {
+                details.set(member.getKey(), member.getValue());
+            }
+        });
+        return details.isEmpty() ? null : details;
+    }
+
+    /**
+     * Retry-After in either form RFC 9110 gives it: delta-seconds, or an HTTP-date (IMF-fixdate and the two obsolete
+     * formats a recipient must still accept). Anything else is ignored (null). A wait beyond {@link #RETRY_AFTER_CEILING}
+     * (up to {@code 9223372036854775807} seconds, or a date centuries ahead) is read as the ceiling, so no sum with
+     * it can overflow; the job schedule applies the configured, smaller cap.
+     */
     static Duration parseRetryAfter(String value, Instant now) {
         if (value == null || value.isBlank()) {
             return null;
         }
         String trimmed = value.trim();
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(trimmed)));
-        } catch (NumberFormatException notSeconds) {
+        if (trimmed.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            String digits = trimmed.replaceFirst("^0+(?=.)", "");
+            boolean beyondCeiling = digits.length() > 18 || Long.parseLong(digits) > RETRY_AFTER_CEILING.toSeconds();
+            return beyondCeiling ? RETRY_AFTER_CEILING : Duration.ofSeconds(Long.parseLong(digits));
+        }
+        for (DateTimeFormatter format : HTTP_DATES) {
             try {
-                Instant when = ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Instant when = ZonedDateTime.parse(trimmed, format).toInstant();
                 Duration wait = Duration.between(now, when);
-                return wait.isNegative() ? Duration.ZERO : wait;
-            } catch (DateTimeParseException notADate) {
-                return null;
+                return wait.isNegative() ? Duration.ZERO : wait.compareTo(RETRY_AFTER_CEILING) > 0 ? RETRY_AFTER_CEILING : wait;
+            } catch (DateTimeParseException notThisForm) {
+                // try the next form
             }
         }
+        return null;
     }
 
     private static Long parseLong(String value) {

@@ -1,10 +1,21 @@
 package io.profilebridge.api;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
 
-/** The {@code error} member of a result document: the API's own code where it gave one. */
-public record ApiError(String code, String message, Integer httpStatus) {
+/**
+ * The {@code error} member of a result document: the API's own code where it gave one, and in {@code details} the
+ * other scalar members of the API's error (Orbit's {@code requiredCredits} / {@code remainingCredits}) or, for
+ * {@code gave_up}, the {@code lastCause}.
+ */
+public record ApiError(String code, String message, Integer httpStatus, ObjectNode details) {
+
+    public ApiError(String code, String message, Integer httpStatus) {
+        this(code, message, httpStatus, null);
+    }
 
     public static ApiError of(String code, String message) {
         return new ApiError(code, message, null);
@@ -17,6 +28,22 @@ public record ApiError(String code, String message, Integer httpStatus) {
         if (httpStatus != null) {
             node.put("httpStatus", httpStatus);
         }
+        if (details != null) {
+            details.fields().forEachRemaining(detail -> node.putIfAbsent(detail.getKey(), detail.getValue()));
+        }
         return node;
+    }
+
+    /** The scalar details (credits, ...), for a health check or a log line. */
+    public Map<String, String> scalarDetails() {
+        Map<String, String> scalars = new LinkedHashMap<>();
+        if (details != null) {
+            details.fields().forEachRemaining(detail -> {
+                if (detail.getValue().isValueNode()) {
+                    scalars.put(detail.getKey(), detail.getValue().asText());
+                }
+            });
+        }
+        return scalars;
     }
 }

@@ -5,8 +5,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Whether an API currently refuses us for our key, scope or credits (401/403/402, or no key configured). Set and
- * cleared by every answer of {@code direct:call-<api>}, read by the health check.
+ * Whether an API currently refuses us for our key, scope or credits (401/403/402, no key configured, or Orbit's
+ * {@code developer_deep_search_not_configured}). Set and cleared by every answer of {@code direct:call-<api>}, read by
+ * the health check.
  */
 public final class ApiHolds {
 

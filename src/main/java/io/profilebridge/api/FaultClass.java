@@ -6,12 +6,22 @@ public enum FaultClass {
     RETRY,
     /** 429: wait for Retry-After; never counted as a failed attempt. */
     RATE_LIMITED,
-    /** 401/403/402: bad key, scope or credits. Nothing fails; the request waits and is tried again slowly. */
+    /**
+     * 401/403/402, or Orbit's {@code developer_deep_search_not_configured}: the key, scope, credits or the API's
+     * environment. Nothing fails; the request waits and is tried again slowly.
+     */
     HOLD,
-    /** Validation errors and idempotency conflicts: a failed result naming the API's own code. */
+    /** Validation errors, idempotency conflicts, an Orbit request Deep Search refuses: a failed result naming the code. */
     PERMANENT,
-    /** Orbit refunded the key's charge: the key is spent; fails unless retries with a new key are enabled. */
+    /** Orbit refunded the key's charge: no run and no charge stand for it (the API route decides what follows). */
     KEY_REFUNDED;
+
+    /** Orbit's 409 for a requestId whose charge was refunded. */
+    public static final String ORBIT_KEY_REFUNDED = "developer_api_idempotency_key_refunded";
+    /** Orbit's 5xx for a request Deep Search will not serve: final for that request, retrying cannot help. */
+    public static final String ORBIT_UNAVAILABLE_FOR_REQUEST = "developer_deep_search_unavailable_for_request";
+    /** Orbit's 5xx for an environment without Deep Search: the whole API is held, like a missing key. */
+    public static final String ORBIT_NOT_CONFIGURED = "developer_deep_search_not_configured";
 
     public static FaultClass of(ApiAnswer answer) {
         if (answer.isTransportFailure()) {
@@ -27,8 +37,17 @@ public enum FaultClass {
         if (status == 401 || status == 403 || status == 402) {
             return HOLD;
         }
-        if (status == 409 && "developer_api_idempotency_key_refunded".equals(answer.error().code())) {
+        if (status == 409 && ORBIT_KEY_REFUNDED.equals(answer.error().code())) {
             return KEY_REFUNDED;
+        }
+        if (status >= 500) {
+            String code = answer.error().code();
+            if (ORBIT_UNAVAILABLE_FOR_REQUEST.equals(code)) {
+                return PERMANENT;
+            }
+            if (ORBIT_NOT_CONFIGURED.equals(code)) {
+                return HOLD;
+            }
         }
         if (status >= 500 || status == 408) {
             return RETRY;

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
+import io.profilebridge.api.PathSegment;
 import io.profilebridge.job.IdempotencyKeys;
 import io.profilebridge.job.RequestSource;
 
@@ -101,6 +102,11 @@ public class RequestReader {
             return reject(api, null, source, "request_not_object",
                     "the request is JSON but not an object (found " + (parsed == null ? "nothing" : parsed.getNodeType()) + ")");
         }
+        String notUnicode = firstUnpairedSurrogate(parsed, "");
+        if (notUnicode != null) {
+            return reject(api, parsed, source, "request_not_unicode", notUnicode + ": holds a JSON escape of half a "
+                    + "surrogate pair (D800-DFFF), not a character; it can be neither sent nor written as UTF-8");
+        }
         ObjectNode body = (ObjectNode) parsed;
         String key = explicitKey;
         if (isEnvelope(body)) {
@@ -147,6 +153,11 @@ public class RequestReader {
             }
             String key = requestId != null ? requestId
                     : explicitKey != null ? explicitKey : IdempotencyKeys.derive(api, source, body);
+            if (!PathSegment.isEncodable(key)) {
+                // the status is read at /deep-search/{requestId}: a run we could never poll must not be started
+                return reject(api.id(), body, source, "request_id_unusable", "requestId: is not valid Unicode (it holds "
+                        + "an unpaired surrogate), so no URL can name the run; send another key");
+            }
             ObjectNode sent = body.deepCopy();
             sent.put("requestId", key);
             return new ReadRequest.Valid(api, sent, key, source);
@@ -166,6 +177,29 @@ public class RequestReader {
 
     private static String at(JsonLocation location) {
         return location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+
+    /** The path of the first name or text in the tree that is not valid Unicode, or null when there is none. */
+    private static String firstUnpairedSurrogate(JsonNode node, String path) {
+        if (node.isTextual()) {
+            return Json.hasUnpairedSurrogate(node.asText()) ? (path.isEmpty() ? "the request" : path) : null;
+        }
+        for (var fields = node.fields(); fields.hasNext(); ) {
+            var field = fields.next();
+            String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+            String found = Json.hasUnpairedSurrogate(field.getKey()) ? fieldPath
+                    : firstUnpairedSurrogate(field.getValue(), fieldPath);
+            if (found != null) {
+                return found;
+            }
+        }
+        for (int i = 0; node.isArray() && i < node.size(); i++) {
+            String found = firstUnpairedSurrogate(node.get(i), path + "[" + i + "]");
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
     }
 
     /** The envelope has an {@code api} string and a {@code request}; neither API's body has both fields. */

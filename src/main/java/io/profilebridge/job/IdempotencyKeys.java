@@ -25,9 +25,9 @@ public final class IdempotencyKeys {
         return uuidOf(api.id() + "\n" + source.identity() + "\n" + Json.canonical(body));
     }
 
-    /** The key for the n-th deliberate retry of a request whose previous key is spent (FAILED, refunded). */
-    public static String retryKey(String spentKey, int generation) {
-        return uuidOf(spentKey + "\nretry\n" + generation);
+    /** The key of the n-th deliberate retry of a request whose earlier keys are spent (FAILED, refunded). */
+    public static String retryKey(String requestKey, int generation) {
+        return uuidOf(requestKey + "\nretry\n" + generation);
     }
 
     public static String bodyHash(JsonNode body) {

@@ -9,7 +9,7 @@ import io.profilebridge.api.Api;
 public final class Job {
     private final String id;
     private final Api api;
-    private String idempotencyKey;
+    private final String requestKey;
     private JobState state;
     private String requestBody;
     private final String bodyHash;
@@ -17,6 +17,7 @@ public final class Job {
     private int attempts;
     private int polls;
     private int keyGeneration;
+    private String previousAttempts;
     private Long nextAttemptAt;
     private String lastStatus;
     private String lastError;
@@ -28,11 +29,12 @@ public final class Job {
     private Long finishedAt;
     private int version;
 
-    public Job(String id, Api api, String idempotencyKey, JobState state, String requestBody, String bodyHash,
+    /** @param requestKey the request's one key: its identity in the store, and the key of its first attempt */
+    public Job(String id, Api api, String requestKey, JobState state, String requestBody, String bodyHash,
             RequestSource source, long createdAt) {
         this.id = id;
         this.api = api;
-        this.idempotencyKey = idempotencyKey;
+        this.requestKey = requestKey;
         this.state = state;
         this.requestBody = requestBody;
         this.bodyHash = bodyHash;
@@ -43,7 +45,12 @@ public final class Job {
 
     public String id() { return id; }
     public Api api() { return api; }
-    public String idempotencyKey() { return idempotencyKey; }
+    /** The key the request was recorded under; it never changes, so a redelivery always finds this job. */
+    public String requestKey() { return requestKey; }
+    /** The key of the current attempt: the request key, or after a remote failure one derived from it. */
+    public String idempotencyKey() {
+        return keyGeneration == 0 ? requestKey : IdempotencyKeys.retryKey(requestKey, keyGeneration);
+    }
     public JobState state() { return state; }
     public String requestBody() { return requestBody; }
     public String bodyHash() { return bodyHash; }
@@ -52,6 +59,8 @@ public final class Job {
     public int polls() { return polls; }
     /** How many times the request was started over with a new key after a remote failure. */
     public int keyGeneration() { return keyGeneration; }
+    /** JSON array of the earlier attempts under other keys (key, remote id, error); null when there was none. */
+    public String previousAttempts() { return previousAttempts; }
     public Long nextAttemptAt() { return nextAttemptAt; }
     public String lastStatus() { return lastStatus; }
     public String lastError() { return lastError; }
@@ -63,13 +72,13 @@ public final class Job {
     public Long finishedAt() { return finishedAt; }
     public int version() { return version; }
 
-    public void idempotencyKey(String value) { this.idempotencyKey = value; }
     public void state(JobState value) { this.state = value; }
     public void requestBody(String value) { this.requestBody = value; }
     public void remoteId(String value) { this.remoteId = value; }
     public void attempts(int value) { this.attempts = value; }
     public void polls(int value) { this.polls = value; }
     public void keyGeneration(int value) { this.keyGeneration = value; }
+    public void previousAttempts(String value) { this.previousAttempts = value; }
     public void nextAttemptAt(Long value) { this.nextAttemptAt = value; }
     public void lastStatus(String value) { this.lastStatus = value; }
     public void lastError(String value) { this.lastError = value; }
@@ -81,6 +90,6 @@ public final class Job {
 
     @Override
     public String toString() {
-        return "Job[" + api + " " + idempotencyKey + " " + state + " from " + source.displayName() + "]";
+        return "Job[" + api + " " + idempotencyKey() + " " + state + " from " + source.displayName() + "]";
     }
 }

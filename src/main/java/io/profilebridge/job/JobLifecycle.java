@@ -3,8 +3,10 @@ package io.profilebridge.job;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
+import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.FaultClass;
@@ -25,9 +27,15 @@ public class JobLifecycle {
     private final JobStore store;
     private final JobMetrics metrics;
 
-    /** Whether a remote FAILED run or a refunded Orbit key is tried again with a new key, and how often. */
-    public record RemoteFailureRetries(boolean enabled, int maxGenerations) {
+    /**
+     * How many runs that ended FAILED / failed are started again under a new key derived from the request's key:
+     * OpenProspect's docs say "retry with a new idempotency key"; an Orbit run costs credits. 0 = never.
+     */
+    public record RemoteFailureRetries(int openProspectFailedRuns, int orbitFailedRuns) {
     }
+
+    /** A refunded Orbit key is retried once under a derived key: nothing ran for it, so nothing can run twice. */
+    private static final int REFUNDED_KEY_RETRIES = 1;
 
     public JobLifecycle(JobSchedule schedule, RemoteFailureRetries remoteFailureRetries, JobStore store,
             JobMetrics metrics) {
@@ -37,14 +45,14 @@ public class JobLifecycle {
         this.metrics = metrics;
     }
 
-    /** The API accepted the run: poll it after the first poll delay. */
-    public void accepted(Job job, String remoteId, JsonNode status) {
+    /** The API accepted the run: poll it after the first poll delay, or the answer's Retry-After if later. */
+    public void accepted(Job job, String remoteId, JsonNode status, Duration retryAfter) {
         job.remoteId(remoteId);
         job.lastStatus(status == null ? null : status.toString());
         job.lastError(null);
         job.state(JobState.SUBMITTED);
         job.attempts(0);
-        job.nextAttemptAt(store.now() + schedule.pollDelay(0));
+        job.nextAttemptAt(store.now() + Math.max(schedule.pollDelay(0), schedule.retryAfterMs(retryAfter)));
         metrics.count(job.api(), "submitted");
     }
 
@@ -55,13 +63,13 @@ public class JobLifecycle {
         job.polls(job.polls() + 1);
         job.attempts(0);
         metrics.count(job.api(), "polled");
-        long delay = Math.max(schedule.pollDelay(job.polls()), retryAfter == null ? 0 : retryAfter.toMillis() + 50);
+        long delay = Math.max(schedule.pollDelay(job.polls()), schedule.retryAfterMs(retryAfter));
         job.nextAttemptAt(store.now() + delay);
     }
 
-    /** The run finished; its outputs are read next, straight away. */
+    /** The run finished (or, with no status, is known to have); its outputs are read next, straight away. */
     public void readyToFetch(Job job, JsonNode status) {
-        job.lastStatus(status.toString());
+        job.lastStatus(status == null ? null : status.toString());
         job.lastError(null);
         job.state(JobState.FETCHING);
         job.attempts(0);
@@ -76,27 +84,51 @@ public class JobLifecycle {
         decide(job, ResultDocument.FAILED, error, null);
     }
 
+    /** A failed result that still carries outputs (an Orbit {@code failed} run that saved a profile). */
+    public void failed(Job job, ApiError error, ObjectNode extras) {
+        decide(job, ResultDocument.FAILED, error, extras);
+    }
+
     /**
-     * The remote run ended FAILED, or Orbit refunded the key: fail, or (when configured) start over with a key
-     * derived from the spent one, so the retry is itself idempotent.
+     * The remote run ended FAILED / failed, or Orbit refunded the key: fail, or start over under a key derived from
+     * the request's key (so the retry is itself idempotent), as often as {@link RemoteFailureRetries} allows for
+     * that cause. The spent attempt goes into the job's previous attempts.
      */
     public void remoteRunFailed(Job job, ApiError error, KeyRenewal renewal) {
-        int generation = job.keyGeneration() + 1;
-        if (!remoteFailureRetries.enabled() || generation > remoteFailureRetries.maxGenerations()) {
+        boolean refunded = FaultClass.ORBIT_KEY_REFUNDED.equals(error.code());
+        ArrayNode earlier = previousAttempts(job);
+        long retriedForThisCause = 0;
+        for (JsonNode attempt : earlier) {
+            if (refunded == FaultClass.ORBIT_KEY_REFUNDED.equals(attempt.path("error").path("code").asText())) {
+                retriedForThisCause++;
+            }
+        }
+        int allowed = refunded ? REFUNDED_KEY_RETRIES : job.api() == Api.OPENPROSPECT
+                ? remoteFailureRetries.openProspectFailedRuns() : remoteFailureRetries.orbitFailedRuns();
+        if (retriedForThisCause >= allowed) {
             failed(job, error);
             return;
         }
-        String newKey = IdempotencyKeys.retryKey(job.idempotencyKey(), generation);
-        LOG.info("{}: remote run failed ({}); retrying with a new key {}", job, error.code(), newKey);
-        job.idempotencyKey(newKey);
-        job.requestBody(renewal.bodyWithKey(job.requestBody(), newKey));
+        ObjectNode attempt = earlier.addObject();
+        attempt.put("idempotencyKey", job.idempotencyKey());
+        attempt.put("remoteId", job.remoteId());
+        attempt.set("error", error.toJson());
+        job.previousAttempts(earlier.toString());
+        job.keyGeneration(job.keyGeneration() + 1);
+        LOG.info("{}: {}; retrying under a new key derived from the request's", job, error.code());
+        job.requestBody(renewal.bodyWithKey(job.requestBody(), job.idempotencyKey()));
         job.remoteId(null);
+        job.lastStatus(null);
         job.polls(0);
-        job.keyGeneration(generation);
         job.attempts(0);
         job.lastError(error.toJson().toString());
         job.state(JobState.RECEIVED);
-        job.nextAttemptAt(store.now() + schedule.retryDelay(generation, null));
+        job.nextAttemptAt(store.now() + schedule.retryDelay(job.keyGeneration(), null));
+    }
+
+    private static ArrayNode previousAttempts(Job job) {
+        JsonNode stored = Json.parseStored(job.previousAttempts());
+        return stored instanceof ArrayNode attempts ? attempts : Json.MAPPER.createArrayNode();
     }
 
     /** How an API puts a new key into a request body (Orbit's requestId); OpenProspect keeps the body as is. */
@@ -169,9 +201,12 @@ public class JobLifecycle {
         job.nextAttemptAt(store.now() + schedule.retryDelay(job.attempts(), null));
     }
 
+    /** The API's own code survives: in the message, and whole (with its details) as {@code lastCause}. */
     private void giveUp(Job job, ApiError lastCause) {
+        ObjectNode details = Json.object();
+        details.set("lastCause", lastCause.toJson());
         failed(job, new ApiError("gave_up", "gave up after " + job.attempts() + " attempts; last cause "
-                + lastCause.code() + ": " + lastCause.message(), lastCause.httpStatus()));
+                + lastCause.code() + ": " + lastCause.message(), lastCause.httpStatus(), details));
     }
 
     private void decide(Job job, String outcome, ApiError error, ObjectNode extras) {

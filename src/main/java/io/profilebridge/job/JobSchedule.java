@@ -16,7 +16,8 @@ public record JobSchedule(
         int maxAttempts,
         long holdIntervalMs,
         long maxAgeMs,
-        long leaseMs) {
+        long leaseMs,
+        long retryAfterCapMs) {
 
     /** Status polls: about 2 s after submission (the docs' interval), then growing per job up to a cap. */
     public long pollDelay(int pollsSoFar) {
@@ -47,8 +48,16 @@ public record JobSchedule(
         return now - createdAt > maxAgeMs;
     }
 
-    private static long retryAfterMs(Duration retryAfter) {
+    /**
+     * How long an answer's Retry-After makes us wait: at most {@code retryAfterCapMs}, so a broken or absurd header
+     * (years ahead) cannot park a request for ever; an API that still means it answers with another Retry-After.
+     */
+    public long retryAfterMs(Duration retryAfter) {
+        if (retryAfter == null) {
+            return 0;
+        }
         // a little margin: the API counts from when it answered, we from when we read the answer
-        return retryAfter == null ? 0 : retryAfter.toMillis() + 50;
+        long wait = retryAfter.compareTo(Duration.ofMillis(retryAfterCapMs)) >= 0 ? retryAfterCapMs : retryAfter.toMillis();
+        return Math.min(retryAfterCapMs, wait + 50);
     }
 }

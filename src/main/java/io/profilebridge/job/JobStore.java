@@ -30,7 +30,7 @@ public class JobStore {
 
     private static final String COLUMNS = "id, api, idempotency_key, state, request_body, body_hash, remote_id, attempts, "
             + "polls, key_generation, next_attempt_at, last_status, last_error, result, outcome, source, created_at, updated_at, "
-            + "finished_at, version";
+            + "finished_at, version, previous_attempts";
 
     private final DataSource dataSource;
     private final GroupCommit writes;
@@ -72,13 +72,13 @@ public class JobStore {
      * returns the existing job and creates nothing.
      */
     public Registration register(Job job) {
-        String sql = "INSERT INTO bridge_job (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        String sql = "INSERT INTO bridge_job (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
         try {
             writes.run(c -> insert(c, sql, job), true);
             return new Registration(job, true);
         } catch (SQLException e) {
             if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                return new Registration(find(job.api(), job.idempotencyKey()).orElseThrow(
+                return new Registration(find(job.api(), job.requestKey()).orElseThrow(
                         () -> new JobStoreException("job vanished after a key conflict: " + job, e)), false);
             }
             throw new JobStoreException("cannot record " + job, e);
@@ -90,7 +90,7 @@ public class JobStore {
             int i = 0;
             ps.setString(++i, job.id());
             ps.setString(++i, job.api().id());
-            ps.setString(++i, job.idempotencyKey());
+            ps.setString(++i, job.requestKey());
             ps.setString(++i, job.state().name());
             ps.setString(++i, job.requestBody());
             ps.setString(++i, job.bodyHash());
@@ -108,6 +108,7 @@ public class JobStore {
             ps.setLong(++i, job.updatedAt());
             setLong(ps, ++i, job.finishedAt());
             ps.setInt(++i, job.version());
+            ps.setString(++i, job.previousAttempts());
             return ps.executeUpdate() == 1;
         }
     }
@@ -188,7 +189,8 @@ public class JobStore {
         long now = now();
         String sql = "UPDATE bridge_job SET idempotency_key = ?, state = ?, request_body = ?, remote_id = ?, attempts = ?, "
                 + "polls = ?, key_generation = ?, next_attempt_at = ?, last_status = ?, last_error = ?, result = ?, outcome = ?, "
-                + "updated_at = ?, finished_at = ?, claimed_by = ?, leased = FALSE, version = version + 1 WHERE id = ? AND version = ?";
+                + "updated_at = ?, finished_at = ?, claimed_by = ?, leased = FALSE, version = version + 1, previous_attempts = ? "
+                + "WHERE id = ? AND version = ?";
         try {
             // durable where losing the write would show: a final state (the result is out); any other step lost to a crash is
             // taken again from the last durable state, under the same idempotency key
@@ -206,7 +208,7 @@ public class JobStore {
     private boolean update(Connection c, String sql, Job job, long now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 0;
-            ps.setString(++i, job.idempotencyKey());
+            ps.setString(++i, job.requestKey());
             ps.setString(++i, job.state().name());
             ps.setString(++i, job.requestBody());
             ps.setString(++i, job.remoteId());
@@ -221,6 +223,7 @@ public class JobStore {
             ps.setLong(++i, now);
             setLong(ps, ++i, job.finishedAt());
             ps.setString(++i, job.state().isFinal() ? null : instanceId);
+            ps.setString(++i, job.previousAttempts());
             ps.setString(++i, job.id());
             ps.setInt(++i, job.version());
             return ps.executeUpdate() == 1;
@@ -331,6 +334,7 @@ public class JobStore {
         job.attempts(rs.getInt("attempts"));
         job.polls(rs.getInt("polls"));
         job.keyGeneration(rs.getInt("key_generation"));
+        job.previousAttempts(rs.getString("previous_attempts"));
         job.nextAttemptAt(getLong(rs, "next_attempt_at"));
         job.lastStatus(rs.getString("last_status"));
         job.lastError(rs.getString("last_error"));

@@ -18,6 +18,9 @@ public final class ResultDocument {
     public static ObjectNode of(Job job, String outcome, ApiError error, ObjectNode extras) {
         ObjectNode doc = base(job.api().id(), outcome, job.idempotencyKey(), job.remoteId(),
                 Json.parseStored(job.lastStatus()), error, Json.parseStored(job.requestBody()), job.source().toJson());
+        if (job.previousAttempts() != null) {
+            doc.set("attempts", Json.parseStored(job.previousAttempts()));
+        }
         doc.put("jobId", job.id());
         if (extras != null) {
             doc.setAll(extras);
@@ -42,6 +45,8 @@ public final class ResultDocument {
         doc.set("error", error == null ? null : error.toJson());
         doc.set("request", request);
         doc.set("source", source);
+        // every earlier attempt under another key (key, remote id, error); empty when there was none
+        doc.putArray("attempts");
         return doc;
     }
 }

@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.validation.RuleViolation;
 
 /**
- * The validation rules of {@code POST /api/v1/search-profile-creations}, as documented: {@code profile_name},
- * {@code ideal_customer_profile} and {@code target_countries} (at least one) are required, company sizes are
- * positive when given, {@code output_language} defaults to {@code en}. Used by the bridge before calling and by the
- * simulator, which answers 422 with them.
+ * What {@code POST /api/v1/search-profile-creations} clearly rejects by its "Validation Rules", and nothing more:
+ * the bridge refuses these before any call (and {@code check} offline). Types, blank strings and everything else the
+ * docs leave open go to the API, whose 422 then becomes the failed result with its own code. Each rule quotes the
+ * sentence it enforces.
  */
 public final class OpenProspectRequestRules {
 
@@ -26,44 +26,25 @@ public final class OpenProspectRequestRules {
             violations.add(violation("body", "the request body must be a JSON object"));
             return violations;
         }
-        requireText(body, "profile_name", violations);
-        requireText(body, "ideal_customer_profile", violations);
-        JsonNode countries = body.get("target_countries");
-        if (countries == null || countries.isNull()) {
-            violations.add(violation("target_countries", "target_countries: field required"));
-        } else if (!countries.isArray() || countries.isEmpty()) {
-            violations.add(violation("target_countries", "target_countries: must contain at least one value"));
-        } else {
-            for (JsonNode country : countries) {
-                if (!country.isTextual() || country.asText().isBlank()) {
-                    violations.add(violation("target_countries", "target_countries: every value must be a non-empty string"));
-                    break;
-                }
+        // "profile_name, ideal_customer_profile, and target_countries are required." (null is not a value)
+        for (String field : List.of("profile_name", "ideal_customer_profile", "target_countries")) {
+            if (body.path(field).isMissingNode() || body.get(field).isNull()) {
+                violations.add(violation(field, field + ": field required"));
             }
         }
-        positiveWhenPresent(body, "company_size_min", violations);
-        positiveWhenPresent(body, "company_size_max", violations);
-        JsonNode language = body.get("output_language");
-        if (language != null && !language.isNull() && (!language.isTextual() || language.asText().isBlank())) {
-            violations.add(violation("output_language", "output_language: must be a language code such as \"en\""));
+        // "target_countries must contain at least one value."
+        JsonNode countries = body.get("target_countries");
+        if (countries != null && countries.isArray() && countries.isEmpty()) {
+            violations.add(violation("target_countries", "target_countries: must contain at least one value"));
+        }
+        // "company_size_min and company_size_max must be positive when provided."
+        for (String field : List.of("company_size_min", "company_size_max")) {
+            JsonNode value = body.get(field);
+            if (value != null && value.isNumber() && value.decimalValue().signum() <= 0) {
+                violations.add(violation(field, field + ": must be positive when provided"));
+            }
         }
         return violations;
-    }
-
-    private static void requireText(JsonNode body, String field, List<RuleViolation> violations) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            violations.add(violation(field, field + ": field required"));
-        } else if (!value.isTextual() || value.asText().isBlank()) {
-            violations.add(violation(field, field + ": must be a non-empty string"));
-        }
-    }
-
-    private static void positiveWhenPresent(JsonNode body, String field, List<RuleViolation> violations) {
-        JsonNode value = body.get(field);
-        if (value != null && !value.isNull() && (!value.isIntegralNumber() || value.asLong() <= 0)) {
-            violations.add(violation(field, field + ": must be a positive integer when provided"));
-        }
     }
 
     private static RuleViolation violation(String field, String message) {

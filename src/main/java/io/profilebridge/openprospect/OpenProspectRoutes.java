@@ -9,6 +9,7 @@ import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiCredentials;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiRequest;
+import io.profilebridge.api.PathSegment;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobLifecycle.KeyRenewal;
@@ -20,7 +21,9 @@ import org.apache.camel.component.http.HttpMethods;
 
 /**
  * OpenProspect search-profile creation: {@code POST /api/v1/search-profile-creations} with the job's key as
- * {@code Idempotency-Key}, then {@code GET .../{profile_creation_id}} until SUCCEEDED or FAILED.
+ * {@code Idempotency-Key}, then {@code GET .../{profile_creation_id}} (percent-encoded) until SUCCEEDED or FAILED.
+ * A FAILED run is started again under a derived key as often as configured (the docs: "retry with a new
+ * idempotency key").
  */
 public class OpenProspectRoutes extends RouteBuilder {
 
@@ -57,8 +60,10 @@ public class OpenProspectRoutes extends RouteBuilder {
         Job job = JobRoutes.job(exchange);
         ApiAnswer answer = ApiAnswer.from(exchange);
         String creationId = answer.isSuccess() ? Json.text(answer.body(), "profile_creation_id") : null;
-        if (creationId != null) {
-            lifecycle.accepted(job, creationId, answer.body());
+        if (creationId != null && !PathSegment.isEncodable(creationId)) {
+            lifecycle.failed(job, PathSegment.unusableId("profile_creation_id"));
+        } else if (creationId != null) {
+            lifecycle.accepted(job, creationId, answer.body(), answer.retryAfter());
             onStatus(job, answer);
         } else if (answer.isSuccess()) {
             lifecycle.failed(job, new ApiError("unexpected_answer",
@@ -70,8 +75,8 @@ public class OpenProspectRoutes extends RouteBuilder {
 
     private void prepareStatusRead(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
-        ApiRequest.prepare(exchange, credentials, Api.OPENPROSPECT, HttpMethods.GET, CREATIONS + "/" + job.remoteId(), null,
-                Map.of());
+        ApiRequest.prepare(exchange, credentials, Api.OPENPROSPECT, HttpMethods.GET,
+                CREATIONS + "/" + PathSegment.encode(job.remoteId()), null, Map.of());
     }
 
     private void onStatusAnswer(Exchange exchange) {

@@ -1,20 +1,23 @@
 package io.profilebridge.orbit;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.validation.RuleViolation;
 
 /**
- * The validation rules of {@code POST /v2/developer/deep-search}, as documented: the strict top-level allowlist,
- * the legacy fields with their replacements, the format of each identity signal, the structured-intent rules and
- * the run-shape rules. Used by the bridge before calling and by the simulator, which answers 400 with them.
+ * What {@code POST /v2/developer/deep-search} clearly rejects by its documentation, and nothing more: the bridge
+ * refuses these before any call (and {@code check} offline); anything the docs leave open ("malformed" without a
+ * definition) goes to the API, whose 400 then becomes the failed result with its own code. Each rule quotes the
+ * sentence it enforces.
  */
 public final class OrbitRequestRules {
 
@@ -39,11 +42,8 @@ public final class OrbitRequestRules {
             "profile_id", "profileId",
             "orbit_id", "profileId");
 
-    /** Structured-intent fields the server owns; a client must not send them. */
-    static final Set<String> SERVER_OWNED_INTENT_FIELDS = Set.of("id", "ownerId", "createdAt", "updatedAt", "userId");
-
-    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
-    private static final Pattern PHONE = Pattern.compile("^\\+?[0-9 ().-]{7,20}$");
+    /** An http or https URL (schemes are case-insensitive, RFC 3986) with a non-empty authority; group 1 is it. */
+    private static final Pattern HTTP_URL = Pattern.compile("(?i)^https?://([^/?#]+)");
 
     private OrbitRequestRules() {
     }
@@ -58,6 +58,9 @@ public final class OrbitRequestRules {
             violations.add(violation("body", "developer_deep_search_invalid_request", "the request body must be a JSON object"));
             return violations;
         }
+        // "The request body is a strict allowlist: requestId, runShape, profileId, structuredIntent, email, phoneNumber,
+        // linkedinUrl, urls, and usernames. Any other top-level field is rejected." Legacy fields "are flagged with a
+        // replacement hint".
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (LEGACY.containsKey(name)) {
@@ -68,29 +71,45 @@ public final class OrbitRequestRules {
                         name + ": not an allowed field (allowed: " + String.join(", ", ALLOWED.stream().sorted().toList()) + ")"));
             }
         }
+        // "requestId is not a non-empty string" / "profileId is not a non-empty string": a blank string is non-empty
         nonEmptyText(body, "requestId", "developer_deep_search_request_id_invalid", violations);
         nonEmptyText(body, "profileId", "developer_deep_search_profile_id_invalid", violations);
+        // "runShape is not one of partial_only, partial_plus_full, full_generation_only, candidate_discovery"
         JsonNode runShape = body.get("runShape");
         if (runShape != null && (!runShape.isTextual() || !RUN_SHAPES.contains(runShape.asText()))) {
             violations.add(violation("runShape", "developer_deep_search_run_shape_invalid",
                     "runShape: must be one of partial_only, partial_plus_full, full_generation_only, candidate_discovery"));
         }
-        matches(body, "email", EMAIL, "developer_deep_search_email_invalid", "a valid email address", violations);
-        matches(body, "phoneNumber", PHONE, "developer_deep_search_phone_invalid", "a valid phone number", violations);
+        // "email string", "email is malformed": the docs define no format, so only what no reading calls an address
+        // (not a string; no @ between a local part and a domain) is refused here; the API judges the rest
+        JsonNode email = body.get("email");
+        if (email != null && !isAddress(email)) {
+            violations.add(violation("email", "developer_deep_search_email_invalid",
+                    "email: must be a string holding an address with an @ between a local part and a domain"));
+        }
+        // "phoneNumber string", "phoneNumber is malformed": no format is documented, so only the type is checked
+        JsonNode phone = body.get("phoneNumber");
+        if (phone != null && !phone.isTextual()) {
+            violations.add(violation("phoneNumber", "developer_deep_search_phone_invalid", "phoneNumber: must be a string"));
+        }
+        // "linkedinUrl is malformed or is not a LinkedIn profile URL": refused here only when it is not a string, or an
+        // http(s) URL on a host other than LinkedIn's; the API judges paths and anything that is not a URL
         JsonNode linkedin = body.get("linkedinUrl");
-        if (linkedin != null && !isLinkedInProfile(linkedin)) {
+        if (linkedin != null && (!linkedin.isTextual() || isUrlOffLinkedIn(linkedin.asText()))) {
             violations.add(violation("linkedinUrl", "developer_deep_search_linkedin_invalid",
                     "linkedinUrl: must be a LinkedIn profile URL such as https://www.linkedin.com/in/NAME"));
         }
+        // "urls or usernames is not an array of strings"; "urls contains a value that is not a valid http(s) URL":
+        // refused here when a value lacks an http:// or https:// scheme (any case) with a host; the API judges the rest
         JsonNode urls = body.get("urls");
         if (urls != null) {
             if (!isArrayOfStrings(urls)) {
                 violations.add(violation("urls", "developer_deep_search_field_invalid", "urls: must be an array of strings"));
             } else {
                 for (JsonNode url : urls) {
-                    if (!isHttpUrl(url.asText())) {
+                    if (httpUrlHost(url.asText()).isEmpty()) {
                         violations.add(violation("urls", "developer_deep_search_url_invalid",
-                                "urls: \"" + url.asText() + "\" is not a valid http(s) URL"));
+                                "urls: \"" + url.asText() + "\" is not an http(s) URL"));
                         break;
                     }
                 }
@@ -104,11 +123,14 @@ public final class OrbitRequestRules {
         if (intent != null) {
             structuredIntent(intent, violations);
         }
+        // "At least one identity signal — profileId, structuredIntent, email, phoneNumber, linkedinUrl, urls, or
+        // usernames — is required."
         if (IDENTITY_SIGNALS.stream().noneMatch(body::has)) {
             violations.add(violation("body", "developer_deep_search_input_required",
                     "at least one identity signal is required: profileId, structuredIntent, email, phoneNumber, "
                             + "linkedinUrl, urls or usernames"));
         }
+        // "candidate_discovery requires structuredIntent and does not accept profileId."
         if (isCandidateDiscovery(body)) {
             if (body.has("profileId")) {
                 violations.add(violation("runShape", "developer_deep_search_run_shape_invalid",
@@ -122,61 +144,72 @@ public final class OrbitRequestRules {
         return violations;
     }
 
+    /** The structured-intent rules the docs name; the DSL's inner shapes are left to the API. */
     private static void structuredIntent(JsonNode intent, List<RuleViolation> violations) {
+        // "structuredIntent was provided but its value is not a valid object"
         if (!intent.isObject()) {
             violations.add(violation("structuredIntent", "structured_intent_required", "structuredIntent: must be an object"));
             return;
         }
+        // "structuredIntent.personalization was provided; Deep Search cannot honor user-context filters"
         if (intent.has("personalization")) {
             violations.add(violation("structuredIntent.personalization", "developer_deep_search_personalization_unsupported",
                     "structuredIntent.personalization: not supported by Deep Search; use POST /v2/developer/search"));
         }
+        // "entityClauses are not part of the public structured DSL"
         if (intent.has("entityClauses")) {
             violations.add(violation("structuredIntent.entityClauses", "structured_intent_entity_clauses_unsupported",
                     "structuredIntent.entityClauses: not part of the public structured DSL"));
         }
-        for (String owned : SERVER_OWNED_INTENT_FIELDS) {
-            if (intent.has(owned)) {
-                violations.add(violation("structuredIntent." + owned, "structured_intent_server_owned_field",
-                        "structuredIntent." + owned + ": is owned by the server and must not be sent"));
-            }
-        }
+        // "structuredIntent.version must be "v1"" (when it is sent; whether it may be left out is the API's call)
         JsonNode version = intent.get("version");
-        if (version == null) {
-            violations.add(violation("structuredIntent.version", "structured_intent_invalid",
-                    "structuredIntent.version: is required (\"v1\")"));
-        } else if (!"v1".equals(version.asText()) || !version.isTextual()) {
+        if (version != null && !(version.isTextual() && "v1".equals(version.asText()))) {
             violations.add(violation("structuredIntent.version", "structured_intent_version_unsupported",
                     "structuredIntent.version: must be \"v1\""));
         }
-        for (String list : List.of("names", "semanticClauses", "experiences", "schools")) {
-            JsonNode value = intent.get(list);
-            if (value != null && !value.isArray()) {
-                violations.add(violation("structuredIntent." + list, "structured_intent_invalid",
-                        "structuredIntent." + list + ": must be an array"));
-            }
+    }
+
+    /**
+     * The lower-cased host of an http(s) URL (any case of the scheme, a host with {@code _} included), or empty when
+     * the text does not start like one. Deliberately lenient: it names what is clearly not an http(s) URL.
+     */
+    public static Optional<String> httpUrlHost(String text) {
+        Matcher url = HTTP_URL.matcher(text);
+        if (!url.find()) {
+            return Optional.empty();
         }
-        for (String object : List.of("geo", "demographics")) {
-            JsonNode value = intent.get(object);
-            if (value != null && !value.isObject()) {
-                violations.add(violation("structuredIntent." + object, "structured_intent_invalid",
-                        "structuredIntent." + object + ": must be an object"));
-            }
+        String host = url.group(1);
+        host = host.substring(host.lastIndexOf('@') + 1);
+        if (host.startsWith("[")) {
+            host = host.substring(0, host.indexOf(']') + 1);
+        } else if (host.contains(":")) {
+            host = host.substring(0, host.indexOf(':'));
         }
+        return host.isEmpty() ? Optional.empty() : Optional.of(host.toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether the host is LinkedIn's: linkedin.com or one of its subdomains (www., de., ...). */
+    public static boolean isLinkedInHost(String host) {
+        return host.equals("linkedin.com") || host.endsWith(".linkedin.com");
+    }
+
+    private static boolean isUrlOffLinkedIn(String text) {
+        return httpUrlHost(text).map(host -> !isLinkedInHost(host)).orElse(false);
+    }
+
+    private static boolean isAddress(JsonNode email) {
+        if (!email.isTextual()) {
+            return false;
+        }
+        String text = email.asText();
+        int at = text.lastIndexOf('@');
+        return at > 0 && at < text.length() - 1;
     }
 
     private static void nonEmptyText(JsonNode body, String field, String code, List<RuleViolation> violations) {
         JsonNode value = body.get(field);
-        if (value != null && (!value.isTextual() || value.asText().isBlank())) {
+        if (value != null && (!value.isTextual() || value.asText().isEmpty())) {
             violations.add(violation(field, code, field + ": must be a non-empty string"));
-        }
-    }
-
-    private static void matches(JsonNode body, String field, Pattern pattern, String code, String what,
-            List<RuleViolation> violations) {
-        JsonNode value = body.get(field);
-        if (value != null && (!value.isTextual() || !pattern.matcher(value.asText()).matches())) {
-            violations.add(violation(field, code, field + ": must be " + what));
         }
     }
 
@@ -190,25 +223,6 @@ public final class OrbitRequestRules {
             }
         }
         return true;
-    }
-
-    static boolean isHttpUrl(String text) {
-        try {
-            URI uri = new URI(text);
-            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    private static boolean isLinkedInProfile(JsonNode node) {
-        if (!node.isTextual() || !isHttpUrl(node.asText())) {
-            return false;
-        }
-        URI uri = URI.create(node.asText());
-        String host = uri.getHost().toLowerCase();
-        String path = uri.getPath() == null ? "" : uri.getPath();
-        return (host.equals("linkedin.com") || host.endsWith(".linkedin.com")) && path.matches("/in/[^/]+/?");
     }
 
     private static RuleViolation violation(String field, String code, String message) {

@@ -13,6 +13,8 @@ import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiCredentials;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiRequest;
+import io.profilebridge.api.FaultClass;
+import io.profilebridge.api.PathSegment;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobLifecycle.KeyRenewal;
@@ -24,7 +26,8 @@ import org.apache.camel.component.http.HttpMethods;
 /**
  * Orbit Deep Search: {@code POST /v2/developer/deep-search} with the job's key as the body's {@code requestId},
  * {@code GET /v2/developer/deep-search/{requestId}} until completed or failed, then
- * {@code GET /v2/developer/profiles/{id}} for {@code result.id} or every {@code candidate_profile_ids} entry.
+ * {@code GET /v2/developer/profiles/{id}} for {@code result.id} (also of a failed run that saved one) or every
+ * {@code candidate_profile_ids} entry. Ids in paths are percent-encoded ({@link PathSegment}).
  */
 public class OrbitRoutes extends RouteBuilder {
 
@@ -82,16 +85,34 @@ public class OrbitRoutes extends RouteBuilder {
         ApiRequest.prepare(exchange, credentials, Api.ORBIT, HttpMethods.POST, DEEP_SEARCH, job.requestBody(), Map.of());
     }
 
-    /** 202 started and 200 already_running: poll. 200 completed (profileId regeneration): read the profile now. */
+    /**
+     * 202 started and 200 already_running: poll. 200 completed (profileId regeneration): read the profile now.
+     * 409 refunded for a profileId request: no run and no charge stand for the key because the regeneration
+     * completed at once and that answer was lost, so the profile is read now; any other refund is retried under
+     * a derived key (the lifecycle's remote-failure rule).
+     */
     private void onStartAnswer(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
         ApiAnswer answer = ApiAnswer.from(exchange);
+        String profileId = Json.text(Json.parseStored(job.requestBody()), "profileId");
+        if (FaultClass.of(answer) == FaultClass.KEY_REFUNDED && profileId != null) {
+            job.remoteId(job.idempotencyKey());
+            lifecycle.readyToFetch(job, null);
+            return;
+        }
         if (!answer.isSuccess()) {
             lifecycle.fault(job, answer, REQUEST_ID_IN_BODY);
             return;
         }
         String requestId = Json.text(answer.body(), "request_id");
-        lifecycle.accepted(job, requestId != null ? requestId : job.idempotencyKey(), answer.body());
+        if (requestId == null) {
+            requestId = job.idempotencyKey();
+        }
+        if (!PathSegment.isEncodable(requestId)) {
+            lifecycle.failed(job, PathSegment.unusableId("request_id"));
+            return;
+        }
+        lifecycle.accepted(job, requestId, answer.body(), answer.retryAfter());
         if ("completed".equals(Json.text(answer.body(), "status"))) {
             lifecycle.readyToFetch(job, answer.body());
         }
@@ -99,10 +120,15 @@ public class OrbitRoutes extends RouteBuilder {
 
     private void prepareStatusRead(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
-        ApiRequest.prepare(exchange, credentials, Api.ORBIT, HttpMethods.GET, DEEP_SEARCH + "/" + job.remoteId(), null, Map.of());
+        ApiRequest.prepare(exchange, credentials, Api.ORBIT, HttpMethods.GET,
+                DEEP_SEARCH + "/" + PathSegment.encode(job.remoteId()), null, Map.of());
     }
 
-    /** completed and failed end the run; any other status (running, generating_sections, new ones) means wait. */
+    /**
+     * completed ends the run; so does failed, but a failed run that still carries {@code result.id} (the profile was
+     * saved, its sections were not ready in time) has that profile read for its failed result. Any other status
+     * (running, generating_sections, new ones) means wait.
+     */
     private void onStatusAnswer(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
         ApiAnswer answer = ApiAnswer.from(exchange);
@@ -114,21 +140,38 @@ public class OrbitRoutes extends RouteBuilder {
         switch (String.valueOf(Json.text(status, "status"))) {
             case "completed" -> lifecycle.readyToFetch(job, status);
             case "failed" -> {
-                job.lastStatus(status.toString());
-                JsonNode failure = status.path("failure");
-                String code = Json.text(failure, "code");
-                String message = Json.text(failure, "message");
-                lifecycle.failed(job, new ApiError(code == null ? "remote_failed" : code,
-                        message == null ? "the Deep Search run failed" : message, null));
+                if (profileIds(status).isEmpty()) {
+                    job.lastStatus(status.toString());
+                    lifecycle.remoteRunFailed(job, failureOf(status), REQUEST_ID_IN_BODY);
+                } else {
+                    lifecycle.readyToFetch(job, status);
+                }
             }
             default -> lifecycle.stillRunning(job, status, answer.retryAfter());
         }
     }
 
+    /** A failed run's sanitized {@code failure.code} and message. */
+    private static ApiError failureOf(JsonNode status) {
+        JsonNode failure = status.path("failure");
+        String code = Json.text(failure, "code");
+        String message = Json.text(failure, "message");
+        return new ApiError(code == null ? "remote_failed" : code,
+                message == null ? "the Deep Search run failed" : message, null);
+    }
+
+    /** The ids the status names; with no status (a refunded profileId request) the profile the request named. */
     private void listProfilesToRead(Exchange exchange) {
-        JsonNode status = Json.parseStored(JobRoutes.job(exchange).lastStatus());
-        exchange.setProperty(PROFILE_IDS, profileIds(status));
+        Job job = JobRoutes.job(exchange);
+        JsonNode status = Json.parseStored(job.lastStatus());
+        List<String> ids = status != null ? profileIds(status)
+                : List.of(Json.text(Json.parseStored(job.requestBody()), "profileId"));
+        exchange.setProperty(PROFILE_IDS, ids);
         exchange.setProperty(PROFILES_READ, Json.MAPPER.createArrayNode());
+        if (!ids.stream().allMatch(PathSegment::isEncodable)) {
+            exchange.setProperty(READ_FAILED, true);
+            lifecycle.failed(job, PathSegment.unusableId("profile id"));
+        }
     }
 
     /** {@code result.id} for single-profile runs, {@code result.candidate_profile_ids} for candidate discovery. */
@@ -159,7 +202,8 @@ public class OrbitRoutes extends RouteBuilder {
             exchange.setProperty(READ_FAILED, true);
             return false;
         }
-        ApiRequest.prepare(exchange, credentials, Api.ORBIT, HttpMethods.GET, PROFILES + ids.get(read), null, Map.of());
+        ApiRequest.prepare(exchange, credentials, Api.ORBIT, HttpMethods.GET, PROFILES + PathSegment.encode(ids.get(read)),
+                null, Map.of());
         return true;
     }
 
@@ -173,11 +217,27 @@ public class OrbitRoutes extends RouteBuilder {
         }
     }
 
+    /**
+     * The profiles read decide the result: failed (with the run's failure code) when the run failed after saving its
+     * profile, else succeeded. A single-profile run also gets {@code sectionGeneration}, the status's
+     * {@code result.section_generation}, so a reader sees at once whether sections were produced.
+     */
     private void finishProfileReads(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
-        if (!exchange.getProperty(READ_FAILED, false, Boolean.class)) {
-            ObjectNode extras = Json.object();
-            extras.set("profiles", exchange.getProperty(PROFILES_READ, ArrayNode.class));
+        if (exchange.getProperty(READ_FAILED, false, Boolean.class)) {
+            return;
+        }
+        JsonNode status = Json.parseStored(job.lastStatus());
+        ObjectNode extras = Json.object();
+        extras.set("profiles", exchange.getProperty(PROFILES_READ, ArrayNode.class));
+        JsonNode result = status == null ? null : status.path("result");
+        if (result == null || !result.has("candidate_profile_ids")) {
+            JsonNode sections = result == null ? null : result.get("section_generation");
+            extras.set("sectionGeneration", sections == null ? null : sections.deepCopy());
+        }
+        if (status != null && "failed".equals(Json.text(status, "status"))) {
+            lifecycle.failed(job, failureOf(status), extras);
+        } else {
             lifecycle.succeeded(job, extras);
         }
     }

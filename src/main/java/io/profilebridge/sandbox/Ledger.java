@@ -28,6 +28,9 @@ public final class Ledger {
     public record Run(long at, String api, String key, String resourceId, String body, int creditsCharged) {
     }
 
+    /** How many of the newest requests {@link #toJson()} lists. */
+    private static final int RECENT_REQUESTS = 100;
+
     private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Run> runs = new ConcurrentLinkedQueue<>();
     private final Map<String, Long> notBefore = new ConcurrentHashMap<>();
@@ -123,6 +126,12 @@ public final class Ledger {
             ObjectNode keys = apiNode.putObject("runsPerKey");
             runsPerKey(api).forEach(keys::put);
         }
+        // the newest requests as received (raw paths included, so encoded ids can be seen), no bodies
+        List<Request> all = requests();
+        ArrayNode recent = node.putArray("recentRequests");
+        all.subList(Math.max(0, all.size() - RECENT_REQUESTS), all.size()).forEach(r -> recent.addObject()
+                .put("at", r.at()).put("api", r.api()).put("method", r.method()).put("path", r.path())
+                .put("status", r.status()).put("fault", r.fault()));
         ArrayNode runList = node.putArray("runs");
         runs.forEach(run -> runList.addObject().put("api", run.api()).put("key", run.key()).put("at", run.at()));
         ArrayNode starts = node.putArray("orbitStartTimes");

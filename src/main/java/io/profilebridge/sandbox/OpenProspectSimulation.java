@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,6 +19,7 @@ import io.profilebridge.validation.RuleViolation;
  * OpenProspect search-profile creation as documented: {@code Idempotency-Key} required (422), the documented
  * validation (422 naming the field), the same key with the same body returns the same creation and with another
  * body 409, status PENDING -> RUNNING -> SUCCEEDED or FAILED over the configured job duration, 404 for unknown ids.
+ * The rarer answers are reached with the {@link SimulatorTriggers} {@code profile_name} values.
  */
 final class OpenProspectSimulation {
 
@@ -26,13 +28,16 @@ final class OpenProspectSimulation {
     private final SimulatorSettings settings;
     private final Ledger ledger;
     private final Chance chance;
+    private final RetryAfterWriter retryAfter;
     private final Map<String, Creation> byKey = new ConcurrentHashMap<>();
     private final Map<String, Creation> byId = new ConcurrentHashMap<>();
+    private final Set<String> failedOnce = ConcurrentHashMap.newKeySet();
 
-    OpenProspectSimulation(SimulatorSettings settings, Ledger ledger, Chance chance) {
+    OpenProspectSimulation(SimulatorSettings settings, Ledger ledger, Chance chance, RetryAfterWriter retryAfter) {
         this.settings = settings;
         this.ledger = ledger;
         this.chance = chance;
+        this.retryAfter = retryAfter;
     }
 
     private record Creation(String id, String key, String canonicalBody, long createdAt, long durationMs, boolean fails,
@@ -64,10 +69,11 @@ final class OpenProspectSimulation {
         if (request.method().equals("POST") && request.path().equals(CREATIONS)) {
             return create(request, now);
         }
-        if (request.method().equals("GET") && request.path().startsWith(CREATIONS + "/")) {
-            Creation creation = byId.get(request.lastSegment());
+        String id = request.idAfter(CREATIONS);
+        if (request.method().equals("GET") && id != null) {
+            Creation creation = byId.get(id);
             return creation == null ? error(404, "not_found", "No search profile creation with this id")
-                    : Reply.of(200, creation.view(now, false, false));
+                    : statusReply(creation, now);
         }
         return error(404, "not_found", "No such endpoint: " + request.method() + " " + request.path());
     }
@@ -82,16 +88,21 @@ final class OpenProspectSimulation {
             return validation(List.of(new RuleViolation("body", OpenProspectRequestRules.VALIDATION_ERROR,
                     "body: must be a JSON object", 422)), "body");
         }
-        List<RuleViolation> violations = OpenProspectRequestRules.validate(request.json());
+        List<RuleViolation> violations = SimulatedServerRules.openProspect(request.json());
         if (!violations.isEmpty()) {
             return validation(violations, "body");
         }
         String canonical = Json.canonical(request.json());
         boolean[] created = {false};
+        String name = Json.text(request.json(), "profile_name");
         Creation creation = byKey.computeIfAbsent(key, k -> {
             created[0] = true;
-            Creation fresh = new Creation(UUID.randomUUID().toString(), k, canonical, now, settings.jobDurationMs(),
-                    chance.below(settings.failedShare()), UUID.randomUUID().toString());
+            boolean fails = SimulatorTriggers.OPENPROSPECT_FAILED.equals(name)
+                    || (SimulatorTriggers.OPENPROSPECT_FAILED_ONCE.equals(name) && failedOnce.add(canonical))
+                    || chance.below(settings.failedShare());
+            String id = SimulatorTriggers.OPENPROSPECT_ODD_ID.equals(name) ? "../" + UUID.randomUUID() + " 7/item#1?all=true" : UUID.randomUUID().toString();
+            Creation fresh = new Creation(id, k, canonical, now, settings.jobDurationMs(), fails,
+                    UUID.randomUUID().toString());
             byId.put(fresh.id(), fresh);
             ledger.run(new Ledger.Run(now, "openprospect", k, fresh.id(), request.body(), 0));
             return fresh;
@@ -100,6 +111,16 @@ final class OpenProspectSimulation {
             return error(409, "idempotency_key_conflict", "Idempotency-Key was already used with a different request body");
         }
         return Reply.of(202, creation.view(now, created[0], true));
+    }
+
+    /** The status, with the status-retry-after-seconds knob's Retry-After while the creation is unfinished. */
+    private Reply statusReply(Creation creation, long now) {
+        ObjectNode view = creation.view(now, false, false);
+        String status = view.get("status").asText();
+        boolean unfinished = !status.equals("SUCCEEDED") && !status.equals("FAILED");
+        return unfinished && settings.statusRetryAfterSeconds() > 0
+                ? retryAfter.add(Reply.of(200, view), settings.statusRetryAfterSeconds(), creation.id(), now)
+                : Reply.of(200, view);
     }
 
     private static Reply validation(List<RuleViolation> violations, String location) {
@@ -130,5 +151,6 @@ final class OpenProspectSimulation {
     void reset() {
         byKey.clear();
         byId.clear();
+        failedOnce.clear();
     }
 }

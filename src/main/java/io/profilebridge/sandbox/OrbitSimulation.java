@@ -1,5 +1,16 @@
 package io.profilebridge.sandbox;
 
+import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_ANSWER_LOST_PROFILE_ID;
+import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_FAILED;
+import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_FAILED_WITH_PROFILE;
+import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_NO_SECTIONS;
+import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_ODD_PROFILE_ID;
+import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_READINESS_TIMEOUT;
+import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_REFUNDED;
+import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_REQUEST_FAILED_ONCE;
+import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_UNAVAILABLE_FOR_REQUEST;
+import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_UNAVAILABLE_ONCE;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +23,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
-import io.profilebridge.orbit.OrbitRequestRules;
 import io.profilebridge.sandbox.SimRequest.Reply;
 import io.profilebridge.validation.RuleViolation;
 
@@ -21,31 +31,40 @@ import io.profilebridge.validation.RuleViolation;
  * (202 started, 200 already_running, 409 conflict or refunded), profileId regeneration of an already generated
  * profile (200 completed at once, charge refunded), credits with {@code X-Developer-API-Credits-Remaining} and 402,
  * status running -> generating_sections -> completed or failed, candidate discovery, and profile reads.
+ * The rarer documented answers are reached with the {@link SimulatorTriggers} emails and profile ids.
  */
 final class OrbitSimulation {
 
     static final String DEEP_SEARCH = "/v2/developer/deep-search";
-    static final String PROFILES = "/v2/developer/profiles/";
+    static final String PROFILES = "/v2/developer/profiles";
     static final String CREDITS_HEADER = "X-Developer-API-Credits-Remaining";
 
     private final SimulatorSettings settings;
     private final Ledger ledger;
     private final Chance chance;
+    private final RetryAfterWriter retryAfter;
     private final AtomicLong credits;
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private final Set<String> refundedKeys = ConcurrentHashMap.newKeySet();
+    private final Set<String> answeredOnce = ConcurrentHashMap.newKeySet();
     private final Map<String, Boolean> profilesFullyGenerated = new ConcurrentHashMap<>();
+    /** Profiles whose run materialized no generated section: a read returns basic data only. */
+    private final Set<String> profilesWithoutSections = ConcurrentHashMap.newKeySet();
 
-    OrbitSimulation(SimulatorSettings settings, Ledger ledger, Chance chance) {
+    OrbitSimulation(SimulatorSettings settings, Ledger ledger, Chance chance, RetryAfterWriter retryAfter) {
         this.settings = settings;
         this.ledger = ledger;
         this.chance = chance;
+        this.retryAfter = retryAfter;
         this.credits = new AtomicLong(settings.orbitCredits());
-        profilesFullyGenerated.put(Simulator.SEEDED_PROFILE_ID, true);
+        seedProfiles();
     }
 
+    /** How a run ends, from its trigger email (or the failed-share knob). */
+    private enum Ending { COMPLETED, NO_SECTIONS, FAILED, FAILED_WITH_PROFILE }
+
     private record Run(String requestId, String runId, String canonicalParams, String runShape, long createdAt,
-            long durationMs, boolean fails, List<String> profileIds) {
+            long durationMs, Ending ending, List<String> profileIds) {
 
         boolean candidates() {
             return "candidate_discovery".equals(runShape);
@@ -53,17 +72,21 @@ final class OrbitSimulation {
     }
 
     Reply handle(SimRequest request, long now) {
+        if (settings.orbitNotConfigured() && request.path().startsWith(DEEP_SEARCH)) {
+            return error(503, "developer_deep_search_not_configured", "Deep Search is not configured in this environment");
+        }
         if (request.method().equals("POST") && request.path().equals(DEEP_SEARCH)) {
             return start(request, now);
         }
-        if (request.method().equals("GET") && request.path().startsWith(DEEP_SEARCH + "/")) {
-            Run run = runs.get(request.lastSegment());
+        String requestId = request.idAfter(DEEP_SEARCH);
+        if (request.method().equals("GET") && requestId != null) {
+            Run run = runs.get(requestId);
             return run == null ? error(404, "developer_deep_search_not_found", "No Deep Search run with this requestId")
-                    : Reply.of(200, status(run, now));
+                    : statusReply(run, now);
         }
-        if (request.method().equals("GET") && request.path().startsWith(PROFILES)) {
-            String id = request.lastSegment();
-            return profilesFullyGenerated.containsKey(id) ? Reply.of(200, profile(id))
+        String profileId = request.idAfter(PROFILES);
+        if (request.method().equals("GET") && profileId != null) {
+            return profilesFullyGenerated.containsKey(profileId) ? Reply.of(200, profile(profileId))
                     : error(404, "developer_profile_not_found", "No profile with this id");
         }
         return error(404, "developer_api_not_found", "No such endpoint: " + request.method() + " " + request.path());
@@ -74,7 +97,7 @@ final class OrbitSimulation {
         if (body == null || !body.isObject()) {
             return error(400, "developer_deep_search_invalid_request", "The request body must be a JSON object");
         }
-        List<RuleViolation> violations = OrbitRequestRules.validate(body);
+        List<RuleViolation> violations = SimulatedServerRules.orbit(body);
         if (!violations.isEmpty()) {
             return error(400, violations.get(0).code(),
                     String.join("; ", violations.stream().map(RuleViolation::message).toList()));
@@ -83,14 +106,22 @@ final class OrbitSimulation {
         ObjectNode params = body.deepCopy();
         params.remove("requestId");
         String canonical = Json.canonical(params);
+        String email = Json.text(body, "email");
         String profileId = body.hasNonNull("profileId") ? body.get("profileId").asText() : null;
         if (profileId != null && !profilesFullyGenerated.containsKey(profileId)) {
             return error(400, "developer_deep_search_unprocessable_seed",
                     "The provided identity signals could not start a Deep Search run (unknown profileId)");
         }
+        if (ORBIT_UNAVAILABLE_FOR_REQUEST.equals(email)) {
+            return error(503, "developer_deep_search_unavailable_for_request", "Deep Search is not available for this request.");
+        }
+        if (ORBIT_UNAVAILABLE_ONCE.equals(email) && answeredOnce.add("unavailable:" + requestId)) {
+            return retryAfter.add(error(503, "developer_deep_search_unavailable",
+                    "Deep Search is currently unavailable. Retry later."), settings.retryAfterSeconds(), requestId, now);
+        }
         // one decision at a time: idempotency, credits and the run's creation must not interleave
         synchronized (this) {
-            if (refundedKeys.contains(requestId)) {
+            if (refundedKeys.contains(requestId) || ORBIT_REFUNDED.equals(email)) {
                 return error(409, "developer_api_idempotency_key_refunded",
                         "This requestId belongs to a run whose charge was refunded; use a new requestId")
                         .with(CREDITS_HEADER, balance());
@@ -109,6 +140,13 @@ final class OrbitSimulation {
                 ((ObjectNode) error.get("error")).put("requiredCredits", cost).put("remainingCredits", credits.get());
                 return Reply.of(402, error).with(CREDITS_HEADER, balance());
             }
+            if (ORBIT_REQUEST_FAILED_ONCE.equals(email) && answeredOnce.add("request-failed:" + canonical)) {
+                // reserved, not accepted, refunded: this requestId's charge is spent
+                refundedKeys.add(requestId);
+                return retryAfter.add(error(502, "developer_deep_search_request_failed",
+                        "Deep Search did not accept the request or could not be reached. Retry later."),
+                        settings.retryAfterSeconds(), requestId, now).with(CREDITS_HEADER, balance());
+            }
             if (profileId != null && onlySignalIsProfileId(body) && profilesFullyGenerated.get(profileId)) {
                 // reserved and refunded at once: no workflow starts, and this requestId's charge is spent
                 refundedKeys.add(requestId);
@@ -117,8 +155,10 @@ final class OrbitSimulation {
                 answer.putNull("run_id");
                 answer.put("status", "completed");
                 answer.putObject("result").put("id", profileId);
-                answer.putObject("links").put("profile", PROFILES + profileId);
-                return Reply.of(200, answer).with(CREDITS_HEADER, balance());
+                answer.putObject("links").put("profile", PROFILES + "/" + profileId);
+                Reply completed = Reply.of(200, answer).with(CREDITS_HEADER, balance());
+                return ORBIT_ANSWER_LOST_PROFILE_ID.equals(profileId) && answeredOnce.add("lost:" + requestId)
+                        ? completed.lose() : completed;
             }
             Run run = newRun(requestId, canonical, body, now);
             runs.put(requestId, run);
@@ -136,24 +176,36 @@ final class OrbitSimulation {
     private Run newRun(String requestId, String canonical, JsonNode body, long now) {
         String runShape = body.hasNonNull("runShape") ? body.get("runShape").asText()
                 : onlySignalIsProfileId(body) ? "full_generation_only" : "partial_only";
+        String email = Json.text(body, "email");
         List<String> ids = new ArrayList<>();
         if ("candidate_discovery".equals(runShape)) {
             for (int i = 0; i < 3; i++) {
-                ids.add("prof_" + UUID.randomUUID().toString().substring(0, 12));
+                ids.add(newProfileId());
             }
+        } else if (body.hasNonNull("profileId")) {
+            ids.add(body.get("profileId").asText());
         } else {
-            ids.add(body.hasNonNull("profileId") ? body.get("profileId").asText()
-                    : "prof_" + UUID.randomUUID().toString().substring(0, 12));
+            ids.add(ORBIT_ODD_PROFILE_ID.equals(email) ? "prof 7/../" + newProfileId() + "#1?all=true" : newProfileId());
         }
+        Ending ending = ORBIT_FAILED_WITH_PROFILE.equals(email) ? Ending.FAILED_WITH_PROFILE
+                : ORBIT_FAILED.equals(email) || chance.below(settings.failedShare()) ? Ending.FAILED
+                : ORBIT_NO_SECTIONS.equals(email) ? Ending.NO_SECTIONS : Ending.COMPLETED;
         boolean full = runShape.equals("partial_plus_full") || runShape.equals("full_generation_only");
         ids.forEach(id -> profilesFullyGenerated.merge(id, false, (old, ignored) -> old));
         Run run = new Run(requestId, "run_" + UUID.randomUUID().toString().substring(0, 12), canonical, runShape, now,
-                settings.jobDurationMs(), chance.below(settings.failedShare()), ids);
-        if (full && !run.fails()) {
+                settings.jobDurationMs(), ending, ids);
+        if (full && ending == Ending.COMPLETED) {
             // known from the start; profile reads only succeed for ids the status has reported, see status()
             ids.forEach(id -> profilesFullyGenerated.put(id, true));
         }
+        if (ending == Ending.NO_SECTIONS || ending == Ending.FAILED_WITH_PROFILE) {
+            profilesWithoutSections.addAll(ids);
+        }
         return run;
+    }
+
+    private static String newProfileId() {
+        return "prof_" + UUID.randomUUID().toString().substring(0, 12);
     }
 
     private static boolean onlySignalIsProfileId(JsonNode body) {
@@ -174,6 +226,16 @@ final class OrbitSimulation {
         return Reply.of(200, answer).with(CREDITS_HEADER, balance());
     }
 
+    /** The status, with the status-retry-after-seconds knob's Retry-After while the run is unfinished. */
+    private Reply statusReply(Run run, long now) {
+        ObjectNode status = status(run, now);
+        Reply reply = Reply.of(200, status);
+        String state = status.get("status").asText();
+        boolean unfinished = !state.equals("completed") && !state.equals("failed");
+        return unfinished && settings.statusRetryAfterSeconds() > 0
+                ? retryAfter.add(reply, settings.statusRetryAfterSeconds(), run.requestId(), now) : reply;
+    }
+
     /** running, then generating_sections (single profile) or candidates appearing, then completed or failed. */
     private ObjectNode status(Run run, long now) {
         long elapsed = now - run.createdAt();
@@ -183,7 +245,7 @@ final class OrbitSimulation {
         node.put("request_id", run.requestId());
         node.put("run_id", run.runId());
         node.put("run_shape", run.runShape());
-        if (finished && run.fails()) {
+        if (finished && run.ending() == Ending.FAILED) {
             node.put("status", "failed");
             ObjectNode failure = node.putObject("failure");
             failure.put("code", "developer_deep_search_generation_failed");
@@ -213,10 +275,19 @@ final class OrbitSimulation {
             return node;
         }
         result.put("id", run.profileIds().get(0));
+        boolean sectionsProduced = finished && run.ending() == Ending.COMPLETED;
         ObjectNode sections = result.putObject("section_generation");
-        sections.put("sections_ready", finished);
-        sections.put("materialized_section_count", finished ? 7 : 2);
-        node.put("status", finished ? "completed" : "generating_sections");
+        sections.put("sections_ready", sectionsProduced);
+        sections.put("materialized_section_count", sectionsProduced ? 7 : finished ? 0 : 2);
+        if (finished && run.ending() == Ending.FAILED_WITH_PROFILE) {
+            node.put("status", "failed");
+            ObjectNode failure = node.putObject("failure");
+            failure.put("code", ORBIT_READINESS_TIMEOUT);
+            failure.put("message", "The profile was saved, but its generated sections were not ready before the "
+                    + "readiness timeout.");
+        } else {
+            node.put("status", finished ? "completed" : "generating_sections");
+        }
         node.set("result", result);
         return node;
     }
@@ -229,8 +300,10 @@ final class OrbitSimulation {
         profile.put("location", "Berlin, Germany");
         profile.put("fully_generated", profilesFullyGenerated.getOrDefault(id, false));
         ArrayNode sections = profile.putArray("sections");
-        sections.addObject().put("type", "bio").put("text", "Writes about developer tools and APIs.");
-        sections.addObject().put("type", "experience").put("organization", "Example Labs").put("title", "Engineer");
+        if (!profilesWithoutSections.contains(id)) {
+            sections.addObject().put("type", "bio").put("text", "Writes about developer tools and APIs.");
+            sections.addObject().put("type", "experience").put("organization", "Example Labs").put("title", "Engineer");
+        }
         profile.putArray("sources").add("https://www.linkedin.com/in/janedoe");
         return profile;
     }
@@ -253,11 +326,18 @@ final class OrbitSimulation {
         return body;
     }
 
+    private void seedProfiles() {
+        profilesFullyGenerated.put(Simulator.SEEDED_PROFILE_ID, true);
+        profilesFullyGenerated.put(ORBIT_ANSWER_LOST_PROFILE_ID, true);
+    }
+
     void reset() {
         runs.clear();
         refundedKeys.clear();
+        answeredOnce.clear();
         profilesFullyGenerated.clear();
-        profilesFullyGenerated.put(Simulator.SEEDED_PROFILE_ID, true);
+        profilesWithoutSections.clear();
+        seedProfiles();
         credits.set(settings.orbitCredits());
     }
 }

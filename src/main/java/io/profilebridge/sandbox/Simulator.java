@@ -50,6 +50,7 @@ public final class Simulator implements AutoCloseable {
     private final SimulatorSettings settings;
     private final Ledger ledger = new Ledger();
     private final Chance chance;
+    private final RetryAfterWriter retryAfter;
     private final OpenProspectSimulation openProspect;
     private final OrbitSimulation orbit;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
@@ -57,8 +58,9 @@ public final class Simulator implements AutoCloseable {
     private Simulator(SimulatorSettings settings) throws IOException {
         this.settings = settings;
         this.chance = new Chance(settings.seed());
-        this.openProspect = new OpenProspectSimulation(settings, ledger, chance);
-        this.orbit = new OrbitSimulation(settings, ledger, chance);
+        this.retryAfter = new RetryAfterWriter(settings, ledger);
+        this.openProspect = new OpenProspectSimulation(settings, ledger, chance, retryAfter);
+        this.orbit = new OrbitSimulation(settings, ledger, chance, retryAfter);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 512);
         this.workers = Executors.newFixedThreadPool(64, runnable -> {
             Thread thread = new Thread(runnable, "simulator");
@@ -118,7 +120,8 @@ public final class Simulator implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            String path = exchange.getRequestURI().getPath();
+            // the raw path, exactly as the client sent it: ids in it are decoded per segment, never as a whole
+            String path = exchange.getRequestURI().getRawPath();
             String body = read(exchange.getRequestBody());
             if (path.startsWith("/_sandbox/")) {
                 send(exchange, admin(exchange.getRequestMethod(), path, body));
@@ -148,8 +151,8 @@ public final class Simulator implements AutoCloseable {
 
         Reply reply = authorize(api, request.apiKey());
         String fault = null;
-        if (reply == null && orbitApi) {
-            reply = rateLimit(request, subject, now);
+        if (reply == null) {
+            reply = rateLimit(api, request, subject, now);
         }
         if (reply == null && chance.below(settings.serverErrorShare())) {
             fault = "server_error";
@@ -168,7 +171,7 @@ public final class Simulator implements AutoCloseable {
         }
         if (reply == null) {
             reply = orbitApi ? orbit.handle(request, now) : openProspect.handle(request, now);
-            if (chance.below(settings.lostAnswerShare())) {
+            if (reply.lost() || chance.below(settings.lostAnswerShare())) {
                 // the work is done, but the caller never hears of it: the connection closes without an answer
                 ledger.request(new Ledger.Request(now, api, request.method(), path, subject, body, -1, "lost_answer"));
                 return;
@@ -192,21 +195,30 @@ public final class Simulator implements AutoCloseable {
                 : OpenProspectSimulation.error(401, "unauthorized", "Missing or invalid API key; send Authorization: Bearer lnc_live_...");
     }
 
-    /** Orbit's buckets per API key: Deep Search starts (5/s, burst 25) and reads (status polls, profiles). */
-    private Reply rateLimit(SimRequest request, String subject, long now) {
+    /**
+     * The buckets per API key: Orbit's Deep Search starts (5/s, burst 25) and reads (status polls, profiles; the
+     * numbers are invented), and OpenProspect's one bucket when openprospect.rate is set (invented; none by default).
+     */
+    private Reply rateLimit(String api, SimRequest request, String subject, long now) {
+        boolean orbitApi = api.equals("orbit");
+        if (!orbitApi && settings.openProspectRate() <= 0) {
+            return null;
+        }
         boolean start = request.method().equals("POST");
-        String name = (start ? "start:" : "read:") + request.apiKey();
-        Bucket bucket = buckets.computeIfAbsent(name, n -> start
-                ? bucket(settings.orbitStartRate(), settings.orbitStartBurst())
+        String name = orbitApi ? (start ? "orbit:start:" : "orbit:read:") + request.apiKey() : "openprospect:" + request.apiKey();
+        Bucket bucket = buckets.computeIfAbsent(name, n -> !orbitApi
+                ? bucket(settings.openProspectRate(), settings.openProspectBurst())
+                : start ? bucket(settings.orbitStartRate(), settings.orbitStartBurst())
                 : bucket(settings.orbitPollRate(), settings.orbitPollBurst()));
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         if (probe.isConsumed()) {
             return null;
         }
         long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
-        ledger.retryAfterGiven(subject, now + seconds * 1000);
-        return OrbitSimulation.error(429, "developer_api_key_rate_limited", "The API key exceeded the search rate limit")
-                .with("Retry-After", Long.toString(seconds));
+        Reply limited = orbitApi
+                ? OrbitSimulation.error(429, "developer_api_key_rate_limited", "The API key exceeded the search rate limit")
+                : OpenProspectSimulation.error(429, "rate_limited", "Too many requests");
+        return retryAfter.add(limited, seconds, subject, now);
     }
 
     private static Bucket bucket(double perSecond, int burst) {
@@ -216,9 +228,7 @@ public final class Simulator implements AutoCloseable {
     }
 
     private Reply retryLater(Reply reply, String subject, long now) {
-        int seconds = settings.retryAfterSeconds();
-        ledger.retryAfterGiven(subject, now + seconds * 1000L);
-        return reply.with("Retry-After", Integer.toString(seconds));
+        return retryAfter.add(reply, settings.retryAfterSeconds(), subject, now);
     }
 
     private Reply admin(String method, String path, String body) {
@@ -236,6 +246,10 @@ public final class Simulator implements AutoCloseable {
                     settings.apply(changes);
                 } catch (IllegalArgumentException e) {
                     return Reply.of(400, Json.object().put("error", e.getMessage()));
+                }
+                if (changes.has("orbit.credits")) {
+                    // credits bought while requests are held: the balance changes now, not only at the next reset
+                    orbit.balance(settings.orbitCredits());
                 }
                 buckets.clear();
                 return Reply.of(200, settings.toJson());

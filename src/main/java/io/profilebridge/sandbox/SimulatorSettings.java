@@ -12,7 +12,8 @@ import io.profilebridge.Json;
 
 /**
  * The simulators' knobs. Faults are off by default; every knob can be changed while the simulator runs
- * (tests do, and so does {@code POST /_sandbox/settings}).
+ * (tests do, and so does {@code POST /_sandbox/settings}). Numbers the API docs give are the defaults (Orbit starts
+ * 5/s, burst 25; 10 credits a run); numbers they do not give are invented and say so below.
  */
 public final class SimulatorSettings {
 
@@ -23,11 +24,21 @@ public final class SimulatorSettings {
     private volatile double rateLimitedShare;
     private volatile double lostAnswerShare;
     private volatile long addedLatencyMs;
-    private volatile int retryAfterSeconds = 1;
+    private volatile long retryAfterSeconds = 1;
+    /** Retry-After as delta-seconds, or as an HTTP-date (both forms are RFC 9110's). */
+    private volatile boolean retryAfterHttpDate;
+    /** Retry-After on status answers of unfinished runs, in seconds; 0 = none. */
+    private volatile long statusRetryAfterSeconds;
     private volatile double orbitStartRate = 5;
     private volatile int orbitStartBurst = 25;
+    // invented: the docs put status polls in "a separate bucket documented on Deep Search status", a page we lack
     private volatile double orbitPollRate = 50;
     private volatile int orbitPollBurst = 100;
+    /** Every Deep Search call answers 503 developer_deep_search_not_configured. */
+    private volatile boolean orbitNotConfigured;
+    // invented: OpenProspect documents no rate limit; 0 = none (the default)
+    private volatile double openProspectRate;
+    private volatile int openProspectBurst = 10;
     private volatile long orbitCredits = 1_000_000;
     private volatile int orbitRunCost = 10;
     private volatile long seed = 42;
@@ -50,8 +61,9 @@ public final class SimulatorSettings {
 
     /** Knob names as properties ({@code sandbox.<name>}), command options ({@code --<name>}) and JSON fields. */
     static final String[] KNOBS = {"port", "job-duration-ms", "failed-share", "server-error-share", "rate-limited-share",
-        "lost-answer-share", "added-latency-ms", "retry-after-seconds", "orbit.start-rate", "orbit.start-burst",
-        "orbit.poll-rate", "orbit.poll-burst", "orbit.credits", "orbit.run-cost", "seed", "openprospect.api-keys",
+        "lost-answer-share", "added-latency-ms", "retry-after-seconds", "retry-after-format", "status-retry-after-seconds",
+        "orbit.start-rate", "orbit.start-burst", "orbit.poll-rate", "orbit.poll-burst", "orbit.credits", "orbit.run-cost",
+        "orbit.not-configured", "openprospect.rate", "openprospect.burst", "seed", "openprospect.api-keys",
         "orbit.api-keys", "revoked-keys"};
 
     /** Applies knobs given by name; unknown names and malformed values are refused with a clear message. */
@@ -70,13 +82,18 @@ public final class SimulatorSettings {
                 case "rate-limited-share" -> rateLimitedShare = share(value);
                 case "lost-answer-share" -> lostAnswerShare = share(value);
                 case "added-latency-ms" -> addedLatencyMs = Long.parseLong(value);
-                case "retry-after-seconds" -> retryAfterSeconds = Integer.parseInt(value);
+                case "retry-after-seconds" -> retryAfterSeconds = Long.parseLong(value);
+                case "retry-after-format" -> retryAfterHttpDate = retryAfterFormat(value);
+                case "status-retry-after-seconds" -> statusRetryAfterSeconds = Long.parseLong(value);
                 case "orbit.start-rate" -> orbitStartRate = Double.parseDouble(value);
                 case "orbit.start-burst" -> orbitStartBurst = Integer.parseInt(value);
                 case "orbit.poll-rate" -> orbitPollRate = Double.parseDouble(value);
                 case "orbit.poll-burst" -> orbitPollBurst = Integer.parseInt(value);
                 case "orbit.credits" -> orbitCredits = Long.parseLong(value);
                 case "orbit.run-cost" -> orbitRunCost = Integer.parseInt(value);
+                case "orbit.not-configured" -> orbitNotConfigured = flag(knob, value);
+                case "openprospect.rate" -> openProspectRate = Double.parseDouble(value);
+                case "openprospect.burst" -> openProspectBurst = Integer.parseInt(value);
                 case "seed" -> seed = Long.parseLong(value);
                 case "openprospect.api-keys" -> replace(openProspectKeys, value);
                 case "orbit.api-keys" -> replace(orbitKeys, value);
@@ -97,6 +114,21 @@ public final class SimulatorSettings {
         return share;
     }
 
+    private static boolean retryAfterFormat(String value) {
+        return switch (value.trim()) {
+            case "seconds" -> false;
+            case "http-date" -> true;
+            default -> throw new IllegalArgumentException("retry-after-format is seconds or http-date, not \"" + value + "\"");
+        };
+    }
+
+    private static boolean flag(String knob, String value) {
+        if (!value.trim().equalsIgnoreCase("true") && !value.trim().equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException("simulator knob " + knob + " is true or false, not \"" + value + "\"");
+        }
+        return Boolean.parseBoolean(value.trim());
+    }
+
     private static void replace(Set<String> set, String commaList) {
         set.clear();
         set.addAll(Arrays.stream(commaList.split(",")).map(String::trim).filter(v -> !v.isEmpty())
@@ -108,10 +140,13 @@ public final class SimulatorSettings {
         node.put("port", port).put("job-duration-ms", jobDurationMs).put("failed-share", failedShare)
                 .put("server-error-share", serverErrorShare).put("rate-limited-share", rateLimitedShare)
                 .put("lost-answer-share", lostAnswerShare).put("added-latency-ms", addedLatencyMs)
-                .put("retry-after-seconds", retryAfterSeconds).put("orbit.start-rate", orbitStartRate)
+                .put("retry-after-seconds", retryAfterSeconds)
+                .put("retry-after-format", retryAfterHttpDate ? "http-date" : "seconds")
+                .put("status-retry-after-seconds", statusRetryAfterSeconds).put("orbit.start-rate", orbitStartRate)
                 .put("orbit.start-burst", orbitStartBurst).put("orbit.poll-rate", orbitPollRate)
                 .put("orbit.poll-burst", orbitPollBurst).put("orbit.credits", orbitCredits)
-                .put("orbit.run-cost", orbitRunCost).put("seed", seed)
+                .put("orbit.run-cost", orbitRunCost).put("orbit.not-configured", orbitNotConfigured)
+                .put("openprospect.rate", openProspectRate).put("openprospect.burst", openProspectBurst).put("seed", seed)
                 .put("openprospect.api-keys", openProspectKeys.size() + " configured")
                 .put("orbit.api-keys", orbitKeys.size() + " configured")
                 .put("revoked-keys", revokedKeys.size() + " revoked");
@@ -125,13 +160,18 @@ public final class SimulatorSettings {
     public double rateLimitedShare() { return rateLimitedShare; }
     public double lostAnswerShare() { return lostAnswerShare; }
     public long addedLatencyMs() { return addedLatencyMs; }
-    public int retryAfterSeconds() { return retryAfterSeconds; }
+    public long retryAfterSeconds() { return retryAfterSeconds; }
+    public boolean retryAfterHttpDate() { return retryAfterHttpDate; }
+    public long statusRetryAfterSeconds() { return statusRetryAfterSeconds; }
     public double orbitStartRate() { return orbitStartRate; }
     public int orbitStartBurst() { return orbitStartBurst; }
     public double orbitPollRate() { return orbitPollRate; }
     public int orbitPollBurst() { return orbitPollBurst; }
     public long orbitCredits() { return orbitCredits; }
     public int orbitRunCost() { return orbitRunCost; }
+    public boolean orbitNotConfigured() { return orbitNotConfigured; }
+    public double openProspectRate() { return openProspectRate; }
+    public int openProspectBurst() { return openProspectBurst; }
     public long seed() { return seed; }
     public Set<String> openProspectKeys() { return openProspectKeys; }
     public Set<String> orbitKeys() { return orbitKeys; }
@@ -144,7 +184,10 @@ public final class SimulatorSettings {
     public SimulatorSettings rateLimitedShare(double value) { rateLimitedShare = value; return this; }
     public SimulatorSettings lostAnswerShare(double value) { lostAnswerShare = value; return this; }
     public SimulatorSettings addedLatencyMs(long value) { addedLatencyMs = value; return this; }
-    public SimulatorSettings retryAfterSeconds(int value) { retryAfterSeconds = value; return this; }
+    public SimulatorSettings retryAfterSeconds(long value) { retryAfterSeconds = value; return this; }
+    public SimulatorSettings retryAfterHttpDate(boolean value) { retryAfterHttpDate = value; return this; }
+    public SimulatorSettings statusRetryAfterSeconds(long value) { statusRetryAfterSeconds = value; return this; }
+    public SimulatorSettings orbitNotConfigured(boolean value) { orbitNotConfigured = value; return this; }
     public SimulatorSettings orbitStartRate(double value) { orbitStartRate = value; return this; }
     public SimulatorSettings orbitStartBurst(int value) { orbitStartBurst = value; return this; }
     public SimulatorSettings orbitCredits(long value) { orbitCredits = value; return this; }

@@ -62,7 +62,8 @@ class BadInputTest {
         corpus.put("orbit/dry-run.json", new Object[] {bytes("{\"dry_run\": true, \"email\": \"a@example.com\"}"), "developer_deep_search_field_unsupported"});
         corpus.put("orbit/no-signal.json", new Object[] {bytes("{\"runShape\": \"partial_only\"}"), "developer_deep_search_input_required"});
         corpus.put("orbit/bad-email.json", new Object[] {bytes("{\"email\": \"nobody\"}"), "developer_deep_search_email_invalid"});
-        corpus.put("orbit/bad-linkedin.json", new Object[] {bytes("{\"linkedinUrl\": \"linkedin janedoe\"}"), "developer_deep_search_linkedin_invalid"});
+        corpus.put("orbit/bad-linkedin.json", new Object[] {bytes("{\"linkedinUrl\": \"https://example.com/in/janedoe\"}"), "developer_deep_search_linkedin_invalid"});
+        corpus.put("orbit/half-surrogate.json", new Object[] {bytes("{\"email\": \"a\\ud800@example.com\"}"), "request_not_unicode"});
         corpus.put("orbit/candidates-need-intent.json", new Object[] {bytes("{\"runShape\": \"candidate_discovery\", \"email\": \"a@example.com\"}"), "developer_deep_search_run_shape_invalid"});
         corpus.put("orbit/intent-v2.json", new Object[] {bytes("{\"structuredIntent\": {\"version\": \"v2\"}}"), "structured_intent_version_unsupported"});
         corpus.put("no-api.json", new Object[] {bytes("{\"email\": \"a@example.com\"}"), "api_unknown"});

@@ -93,7 +93,7 @@ class FaultModelTest {
         properties.put("bridge.retry.hold-interval-ms", "300");
         drop(root, "orbit/held.json", orbit(1));
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            String health = "http://127.0.0.1:" + properties.get("bridge.management.port") + "/observe/health";
+            String health = "http://127.0.0.1:" + properties.get("camel.management.port") + "/observe/health";
             await().atMost(Duration.ofSeconds(20)).until(() -> get(health).contains("developer_api_key_invalid"));
             assertThat(get(health)).contains("\"status\":\"DOWN\"");
             assertThat(results(root)).isEmpty();
@@ -128,49 +128,6 @@ class FaultModelTest {
         assertThat(result.get("error").get("code").asText()).isEqualTo("developer_api_idempotency_key_conflict");
         assertThat(result.get("error").get("httpStatus").asInt()).isEqualTo(409);
         assertThat(result.get("remoteId").isNull()).isTrue();
-    }
-
-    @Test
-    void aRefundedKeyFailsByDefault() throws Exception {
-        String regen = "{\"requestId\": \"regen-7\", \"profileId\": \"" + Simulator.SEEDED_PROFILE_ID + "\"}";
-        post(simulator.baseUrl() + "/v2/developer/deep-search", regen);
-        drop(root, "orbit/refunded.json", regen);
-        runUntilResults(1, 20);
-        assertThat(results(root).get("failed/orbit/refunded.json").get("error").get("code").asText())
-                .isEqualTo("developer_api_idempotency_key_refunded");
-    }
-
-    @Test
-    void aRefundedKeyIsRetriedWithADerivedKeyWhenConfigured() throws Exception {
-        String regen = "{\"requestId\": \"regen-8\", \"profileId\": \"" + Simulator.SEEDED_PROFILE_ID + "\"}";
-        post(simulator.baseUrl() + "/v2/developer/deep-search", regen);
-        drop(root, "orbit/refunded.json", regen);
-        properties.put("bridge.retry.remote-failures", "true");
-        runUntilResults(1, 20);
-        JsonNode result = results(root).get("orbit/refunded.json");
-        assertThat(result.get("idempotencyKey").asText()).isNotEqualTo("regen-8");
-        assertThat(result.get("request").get("requestId").asText()).isEqualTo(result.get("idempotencyKey").asText());
-        assertThat(result.get("profiles").get(0).get("id").asText()).isEqualTo(Simulator.SEEDED_PROFILE_ID);
-    }
-
-    @Test
-    void aFailedOpenProspectRunIsRetriedOnceWithANewKeyWhenConfiguredThenFails() {
-        simulator.settings().failedShare(1);
-        properties.put("bridge.retry.remote-failures", "true");
-        drop(root, "openprospect/unlucky.json", openProspect(1));
-        runUntilResults(1, 20);
-        JsonNode result = results(root).get("failed/openprospect/unlucky.json");
-        assertThat(result.get("error").get("code").asText()).isEqualTo("profile_generation_failed");
-        assertThat(result.get("status").get("status").asText()).isEqualTo("FAILED");
-        assertThat(simulator.ledger().runsPerKey("openprospect")).hasSize(2).containsValues(1L, 1L);
-    }
-
-    @Test
-    void aFailedOpenProspectRunFailsByDefault() {
-        simulator.settings().failedShare(1);
-        drop(root, "openprospect/unlucky.json", openProspect(1));
-        runUntilResults(1, 20);
-        assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.job.RequestSource;
@@ -93,6 +94,21 @@ class RequestReaderTest {
     void anEnvelopeForTheWrongFolderIsRejected() {
         assertThat(rejection(read("{\"api\": \"orbit\", \"request\": {}}", "openprospect", null)).code())
                 .isEqualTo("envelope_api_mismatch");
+    }
+
+    @Test
+    void halfASurrogatePairIsRejectedNamingTheFieldAndItsResultCanStillBeWritten() {
+        ApiError error = rejection(read("{\"email\": \"a@b.c\", \"usernames\": [\"ok\", \"x\\ud800\"]}", "orbit", null));
+        assertThat(error.code()).isEqualTo("request_not_unicode");
+        assertThat(error.message()).startsWith("usernames[1]:");
+        String written = Json.write(Json.object().put("requestId", "\ud800").put("fine", "\ud83d\ude00"));
+        assertThat(written).isEqualTo("{\"requestId\":\"\\ud800\",\"fine\":\"\ud83d\ude00\"}");
+        assertThat(StandardCharsets.UTF_8.newEncoder().canEncode(written)).isTrue();
+    }
+
+    @Test
+    void anOrbitKeyNoUrlCanNameIsRejectedBeforeAnyRunStarts() {
+        assertThat(rejection(read("{\"email\": \"a@b.c\"}", "orbit", "\udc00")).code()).isEqualTo("request_id_unusable");
     }
 
     @Test

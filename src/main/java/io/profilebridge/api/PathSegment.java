@@ -1,0 +1,76 @@
+package io.profilebridge.api;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes an id (a caller's {@code requestId}, a {@code profile_creation_id}, a profile id) as one URL path segment:
+ * every byte of its UTF-8 form except RFC 3986's unreserved characters is percent-encoded, so {@code /}, {@code ?},
+ * {@code #} and spaces stay inside the segment, and a segment of {@code .} or {@code ..} is written {@code %2E} /
+ * {@code %2E%2E} so that no dot-segment removal can walk up the path. Hand-written because {@code URLEncoder} is
+ * form encoding (a space becomes {@code +}) and Camel's encoders leave {@code /} alone.
+ */
+public final class PathSegment {
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private PathSegment() {
+    }
+
+    /**
+     * @throws IllegalArgumentException when the id is empty or is not valid Unicode (an unpaired surrogate), so no
+     *                                  URL can name it
+     */
+    public static String encode(String id) {
+        if (id == null || id.isEmpty()) {
+            throw new IllegalArgumentException("an empty id cannot name a resource in a URL path");
+        }
+        ByteBuffer bytes;
+        try {
+            CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+            bytes = utf8.encode(CharBuffer.wrap(id));
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("the id is not valid Unicode (it holds an unpaired surrogate), so it "
+                    + "cannot be written into a URL path");
+        }
+        if (id.equals(".") || id.equals("..")) {
+            return id.replace(".", "%2E");
+        }
+        StringBuilder encoded = new StringBuilder(bytes.remaining() * 3);
+        while (bytes.hasRemaining()) {
+            int b = bytes.get() & 0xff;
+            if (isUnreserved(b)) {
+                encoded.append((char) b);
+            } else {
+                encoded.append('%').append(HEX[b >> 4]).append(HEX[b & 0x0f]);
+            }
+        }
+        return encoded.toString();
+    }
+
+    /** Whether {@link #encode} can write the id. */
+    public static boolean isEncodable(String id) {
+        try {
+            encode(id);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The failed result's error for an id {@link #encode} cannot write: final, since no retry can change the id. */
+    public static ApiError unusableId(String field) {
+        return ApiError.of("remote_id_unusable", "the API answered with a " + field + " that is not valid Unicode (an "
+                + "unpaired surrogate), so no URL can name it; the request cannot be followed up");
+    }
+
+    private static boolean isUnreserved(int b) {
+        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
+                || b == '-' || b == '.' || b == '_' || b == '~';
+    }
+}

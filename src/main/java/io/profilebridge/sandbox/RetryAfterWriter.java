@@ -1,0 +1,51 @@
+package io.profilebridge.sandbox;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+import io.profilebridge.sandbox.SimRequest.Reply;
+
+/**
+ * Puts a Retry-After on a simulated answer in the form the {@code retry-after-format} knob asks for (delta-seconds or
+ * an HTTP-date), and tells the ledger when the caller may come back, so an early request is counted.
+ */
+final class RetryAfterWriter {
+
+    /** IMF-fixdate, the HTTP-date form a server sends (RFC 9110). */
+    private static final DateTimeFormatter IMF_FIXDATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    /** The last instant an HTTP-date can name with a four-digit year. */
+    private static final long LATEST_DATE_MS = Instant.parse("9999-12-31T23:59:59Z").toEpochMilli();
+
+    private final SimulatorSettings settings;
+    private final Ledger ledger;
+
+    RetryAfterWriter(SimulatorSettings settings, Ledger ledger) {
+        this.settings = settings;
+        this.ledger = ledger;
+    }
+
+    Reply add(Reply reply, long seconds, String subject, long now) {
+        long until = saturatedAdd(now, seconds);
+        String value;
+        if (settings.retryAfterHttpDate()) {
+            // whole seconds only: the caller may come back from the named second on
+            until = Math.min(LATEST_DATE_MS, until) / 1000 * 1000;
+            value = IMF_FIXDATE.format(Instant.ofEpochMilli(until));
+        } else {
+            value = Long.toString(seconds);
+        }
+        ledger.retryAfterGiven(subject, until);
+        return reply.with("Retry-After", value);
+    }
+
+    private static long saturatedAdd(long now, long seconds) {
+        try {
+            return Math.addExact(now, Math.multiplyExact(seconds, 1000L));
+        } catch (ArithmeticException tooFar) {
+            return Long.MAX_VALUE;
+        }
+    }
+}

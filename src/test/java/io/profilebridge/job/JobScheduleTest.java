@@ -1,0 +1,31 @@
+package io.profilebridge.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import io.profilebridge.api.ApiAnswer;
+import org.junit.jupiter.api.Test;
+
+class JobScheduleTest {
+
+    private final JobSchedule schedule = new JobSchedule(2000, 1.5, 30000, 1000, 60000, 10, 60000, 86_400_000, 120000,
+            3_600_000);
+
+    @Test
+    void retryAfterIsHonouredWithAMarginUpToTheCap() {
+        assertThat(schedule.retryAfterMs(null)).isZero();
+        assertThat(schedule.retryAfterMs(Duration.ofSeconds(3))).isEqualTo(3050);
+        assertThat(schedule.retryAfterMs(Duration.ofHours(5))).isEqualTo(3_600_000);
+        assertThat(schedule.retryAfterMs(ApiAnswer.RETRY_AFTER_CEILING)).isEqualTo(3_600_000);
+        assertThat(schedule.retryAfterMs(Duration.ofSeconds(Long.MAX_VALUE))).isEqualTo(3_600_000);
+    }
+
+    @Test
+    void everyDelayThatHonoursRetryAfterIsCapped() {
+        Duration absurd = Duration.ofSeconds(Long.MAX_VALUE);
+        assertThat(schedule.rateLimitDelay(absurd)).isEqualTo(3_600_000);
+        assertThat(schedule.retryDelay(1, absurd)).isEqualTo(3_600_000);
+        assertThat(schedule.holdDelay(absurd)).isEqualTo(3_600_000);
+    }
+}
