@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * The two steps around writing a result file (routes/deliver-result.camel.yaml). Before: a result never replaces
  * another request's result. {@code NAME.json} held by another request (same name dropped again with another body
  * while the first result is still there) makes this one {@code NAME.<jobId>.json} ({@code NAME.<hash>.json} for
- * a request rejected at intake, which has no job); a result sent again for the same job replaces its own file.
- * After: the file and its folder entry are synced to disk, so a job is marked done only once its result is
- * durable.
+ * a request rejected at intake, which has no job). A result of the same request (same API and idempotency key: sent
+ * again after a crash, or asked for again) replaces its own file. After: the file and its folder entry are synced
+ * to disk, so a job is marked done only once its result is durable.
  */
 public class ResultFiles {
 
@@ -40,7 +40,7 @@ public class ResultFiles {
 
     private final Path outbox;
     private final DiskSync disk = new DiskSync();
-    /** Result files being written now, by owner (job id or content hash), so two writers never pick one name. */
+    /** Result files being written now, by owner (API and key, or content hash), so two writers never pick one name. */
     private final ConcurrentHashMap<Path, String> writing = new ConcurrentHashMap<>();
 
     public ResultFiles(Path outbox) {
@@ -53,10 +53,12 @@ public class ResultFiles {
         String relative = message.getHeader(ResultHeaders.RESULT_FILE, String.class);
         String jobId = message.getHeader(ResultHeaders.JOB_ID, String.class);
         String body = message.getBody(String.class);
-        String owner = jobId != null ? jobId : contentId(body);
+        Request request = jobId == null ? null : new Request(message.getHeader(ResultHeaders.API, String.class),
+                message.getHeader(ResultHeaders.IDEMPOTENCY_KEY, String.class));
+        String owner = request != null ? request.api() + "\n" + request.idempotencyKey() : contentId(body);
         Path target = outbox.resolve(relative);
-        if (!claim(target, owner, jobId, body)) {
-            String own = withSuffix(relative, owner);
+        if (!claim(target, owner, request, body)) {
+            String own = withSuffix(relative, jobId != null ? jobId : owner);
             LOG.info("{} holds another request's result; this result is {}", relative, own);
             relative = own;
             target = outbox.resolve(own);
@@ -83,13 +85,17 @@ public class ResultFiles {
         }
     }
 
+    /** Which request a job's result belongs to: one API, one idempotency key, whatever job or store carried it. */
+    private record Request(String api, String idempotencyKey) {
+    }
+
     /** True when this result may be written to {@code target}: nobody else's result is there or on its way. */
-    private boolean claim(Path target, String owner, String jobId, String body) {
+    private boolean claim(Path target, String owner, Request request, String body) {
         String holder = writing.putIfAbsent(target, owner);
         if (holder != null && !holder.equals(owner)) {
             return false;
         }
-        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) || belongsTo(target, jobId, body)) {
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) || belongsTo(target, request, body)) {
             return true;
         }
         if (holder == null) {
@@ -98,16 +104,16 @@ public class ResultFiles {
         return false;
     }
 
-    /** The existing file is this request's own result: the same job, or (no job) the very same document. */
-    private static boolean belongsTo(Path existing, String jobId, String body) {
+    /** The existing file is this request's own result: the same API and key, or (no job) the very same document. */
+    private static boolean belongsTo(Path existing, Request request, String body) {
         try {
             BasicFileAttributes attributes = Files.readAttributes(existing, BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
             if (!attributes.isRegularFile()) {
                 return false;
             }
-            if (jobId != null) {
-                return jobId.equals(jobIdOf(existing));
+            if (request != null) {
+                return request.idempotencyKey() != null && request.equals(requestOf(existing));
             }
             byte[] ours = body.getBytes(StandardCharsets.UTF_8);
             try (InputStream in = Files.newInputStream(existing, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
@@ -119,22 +125,27 @@ public class ResultFiles {
         }
     }
 
-    /** The top-level {@code jobId} of a result document, read without building the whole tree. */
-    private static String jobIdOf(Path result) throws IOException {
+    /** The top-level {@code api} and {@code idempotencyKey} of a result document (its first fields), read as a stream. */
+    private static Request requestOf(Path result) throws IOException {
         try (InputStream in = Files.newInputStream(result, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
                 JsonParser parser = Json.MAPPER.getFactory().createParser(in)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String api = null;
+            String key = null;
+            while ((api == null || key == null) && parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
-                if ("jobId".equals(field)) {
-                    return value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                String text = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                if ("api".equals(field)) {
+                    api = text;
+                } else if ("idempotencyKey".equals(field)) {
+                    key = text;
                 }
                 parser.skipChildren();
             }
-            return null;
+            return new Request(api, key);
         }
     }
 

@@ -154,12 +154,12 @@ class CoreFlowTest {
     @Test
     void aResultDeliveredAgainReplacesTheFileWithoutEverRemovingIt() throws Exception {
         try (BridgeRun bridge = startBridge(); WatchService watcher = FileSystems.getDefault().newWatchService()) {
-            deliver(bridge, "{\"jobId\": \"job-1\", \"attempt\": 1}");
+            deliver(bridge, "{\"api\": \"openprospect\", \"idempotencyKey\": \"k-1\", \"attempt\": 1}");
             Path folder = BridgeRun.outbox(root).resolve("openprospect");
             folder.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
 
             // a crash after the file was written but before the job was marked delivered sends it again
-            deliver(bridge, "{\"jobId\": \"job-1\", \"attempt\": 2}");
+            deliver(bridge, "{\"api\": \"openprospect\", \"idempotencyKey\": \"k-1\", \"attempt\": 2}");
 
             List<String> events = new ArrayList<>();
             await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -171,14 +171,15 @@ class CoreFlowTest {
                 return events.contains("ENTRY_CREATE replaced.json");
             });
             assertThat(events).as("a reader never finds the result missing").doesNotContain("ENTRY_DELETE replaced.json");
-            assertThat(Files.readString(folder.resolve("replaced.json"))).isEqualTo("{\"jobId\": \"job-1\", \"attempt\": 2}");
+            assertThat(Files.readString(folder.resolve("replaced.json"))).isEqualTo("{\"api\": \"openprospect\", \"idempotencyKey\": \"k-1\", \"attempt\": 2}");
         }
     }
 
     private static void deliver(BridgeRun bridge, String document) {
         bridge.context().createProducerTemplate().sendBodyAndHeaders("direct:deliver-result", document, Map.of(
                 "bridgeChannel", "file", "bridgeResultFile", "openprospect/replaced.json", "bridgeJobId", "job-1",
-                "bridgeOutcome", "succeeded", "bridgeSource", "replaced.json"));
+                "bridgeApi", "openprospect", "bridgeIdempotencyKey", "k-1", "bridgeOutcome", "succeeded",
+                "bridgeSource", "replaced.json"));
     }
 
     private void copySamples() throws IOException {
