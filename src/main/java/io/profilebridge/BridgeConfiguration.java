@@ -1,6 +1,5 @@
 package io.profilebridge;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -24,6 +23,7 @@ import io.profilebridge.operations.StatusPage;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
 import io.profilebridge.delivery.DeliverJobRoute;
+import io.profilebridge.delivery.ResultFiles;
 import io.profilebridge.intake.AcceptRequestRoute;
 import io.profilebridge.intake.RequestAcceptance;
 import io.profilebridge.intake.RequestReader;
@@ -71,12 +71,13 @@ public class BridgeConfiguration implements CamelConfiguration {
             cliConnector.setEnabled(settings.flag("bridge.cli-connector.enabled", false));
         }
 
+        // created owner-only and locked by StartupChecks, which runs first
         Path data = Path.of(settings.text("bridge.data", "data"));
-        Files.createDirectories(data);
         String url = settings.text("bridge.store.url", JobStoreDataSource.defaultUrl(data));
         HikariDataSource dataSource = JobStoreDataSource.open(url, settings.text("bridge.store.user", ""),
                 settings.text("bridge.store.password", ""), settings.integer("bridge.store.pool-size", 10));
         context.addService(new ClosingService(dataSource));
+        DataFolder.restrictStoreFiles(data);
         context.getRegistry().bind("jobStoreDataSource", dataSource);
 
         String instanceId = settings.text("bridge.instance-id", defaultInstanceId(data));
@@ -153,6 +154,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("openProspectRoutes", new OpenProspectRoutes(credentials, lifecycle));
         context.getRegistry().bind("orbitRoutes", new OrbitRoutes(credentials, lifecycle, orbitLimits));
         context.getRegistry().bind("deliverJobRoute", new DeliverJobRoute(lifecycle));
+        // routes/deliver-result.camel.yaml: the name a result file is written under, and its sync to disk
+        context.getRegistry().bind("resultFiles", new ResultFiles(Path.of(settings.text("bridge.outbox", "outbox"))));
         context.getRegistry().bind("progressRoute", new ProgressRoute(store));
         BacklogHistory backlog = new BacklogHistory(store);
         // null when JMS is off (JmsConfiguration binds it otherwise)

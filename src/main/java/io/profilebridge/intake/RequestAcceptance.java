@@ -16,12 +16,14 @@ import io.profilebridge.job.RequestSource;
 import io.profilebridge.job.ResultDocument;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.file.GenericFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Accepts one incoming request: reads it, and either records its job (committed before this returns, so the
- * source may be acknowledged) or turns it into a failed result for {@code direct:deliver-result}.
+ * source may be acknowledged) or turns it into a failed result for {@code direct:deliver-result}. A file dropped
+ * again after its job is done gets the stored result again, without any remote call.
  * Sets {@link #VERDICT}: {@code done} when a job is recorded (or already was), {@code failed} when rejected.
  */
 public class RequestAcceptance {
@@ -32,8 +34,13 @@ public class RequestAcceptance {
     public static final String VERDICT = "bridgeVerdict";
     /** Header set by the intake routes: the API of the inbox folder, or the JMS {@code api} property. */
     public static final String API_HINT = "bridgeApi";
-    /** Exchange property holding the failed result of a rejected request, delivered on a copy of the exchange. */
-    public static final String REJECTION = "bridgeRejection";
+    /** Header set by the inbox routes: the folder below the inbox they take files from ({@code ""} for the inbox). */
+    public static final String INBOX_FOLDER = "bridgeInboxFolder";
+    /**
+     * Exchange property holding a result to deliver at once (a rejected request's failed result, or a done job's
+     * result for a file dropped again), delivered on a copy of the exchange.
+     */
+    public static final String INTAKE_RESULT = "bridgeIntakeResult";
     /** JMS string property carrying an explicit key (JMS names cannot carry a dash). */
     public static final String KEY_PROPERTY = "idempotencyKey";
 
@@ -47,9 +54,9 @@ public class RequestAcceptance {
         this.rejections = rejections;
     }
 
-    public void accept(Exchange exchange) {
+    public void accept(Exchange exchange) throws UnreadableRequestException, RequestFileGoneException {
         Message in = exchange.getMessage();
-        String apiHint = in.getHeader(API_HINT, String.class);
+        String apiHint = blankToNull(in.getHeader(API_HINT, String.class));
         ReadRequest read = in.getBody() instanceof jakarta.jms.Message jms
                 ? readJms(in, jms, apiHint) : readFile(in, apiHint);
 
@@ -63,12 +70,10 @@ public class RequestAcceptance {
         }
     }
 
-    private ReadRequest readFile(Message in, String apiHint) {
-        RequestSource source = RequestSource.file(in.getHeader(Exchange.FILE_NAME_ONLY, String.class));
-        Long length = in.getHeader(Exchange.FILE_LENGTH, Long.class);
-        byte[] content = length != null && length > reader.maxBytes() ? null : in.getBody(byte[].class);
-        long size = length != null ? length : content == null ? 0 : content.length;
-        return reader.read(content, size, apiHint, null, source);
+    /** An inbox file, read without following links and only up to the size limit. */
+    private ReadRequest readFile(Message in, String apiHint) throws UnreadableRequestException, RequestFileGoneException {
+        InboxFile.Content file = InboxFile.read(in.getBody(GenericFile.class), reader.maxBytes());
+        return reader.read(file.bytes(), file.size(), apiHint, null, fileSource(in));
     }
 
     /**
@@ -111,6 +116,12 @@ public class RequestAcceptance {
             rejectWith(exchange, valid.api().id(), null, valid.body(), valid.source(), ApiError.of("idempotency_key_reused",
                     "idempotencyKey \"" + valid.idempotencyKey() + "\" already belongs to a request with another body"));
             return;
+        } else if (valid.source().isFile() && recorded.state().isFinal()) {
+            // the user asked again (its result was taken away, or is wanted where this copy was dropped)
+            LOG.info("{} repeats job {}, which is done; its result is delivered again, with no remote call",
+                    valid.source().displayName(), recorded.idempotencyKey());
+            exchange.setProperty(INTAKE_RESULT, new IntakeResult(recorded.api().id(), recorded.outcome(),
+                    recorded.idempotencyKey(), valid.source(), recorded.id(), recorded.result()));
         } else {
             LOG.info("{} repeats job {} ({}); nothing new is started", valid.source().displayName(),
                     recorded.idempotencyKey(), recorded.state());
@@ -118,22 +129,46 @@ public class RequestAcceptance {
         exchange.getMessage().setHeader(VERDICT, "done");
     }
 
+    /**
+     * An inbox file that could not be read (routes/inbox-errors.camel.yaml): its failed result names the cause,
+     * never the content, and the file moves to {@code .failed/}.
+     */
+    public void rejectUnreadable(Exchange exchange) {
+        UnreadableRequestException cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
+                UnreadableRequestException.class);
+        Message in = exchange.getMessage();
+        String api = blankToNull(in.getHeader(API_HINT, String.class));
+        RequestSource source = fileSource(in);
+        LOG.warn("Rejected {}: request_unreadable: {}", source.displayName(), cause.getMessage());
+        rejectWith(exchange, api == null ? "unknown" : api, null, null, source,
+                ApiError.of("request_unreadable", cause.getMessage()));
+    }
+
     private void rejectWith(Exchange exchange, String api, String key, JsonNode body, RequestSource source,
             ApiError error) {
         String result = Json.write(ResultDocument.rejected(api, key, body, source, error));
         rejections.add(new RecentRejections.Rejection(store.now(), api, source.displayName(), error));
-        exchange.setProperty(REJECTION, new Rejection(api, key, source, result));
+        exchange.setProperty(INTAKE_RESULT, new IntakeResult(api, ResultDocument.FAILED, key, source, null, result));
         exchange.getMessage().setHeader(VERDICT, "failed");
     }
 
-    /** A rejected request's failed result, waiting to be delivered. */
-    public record Rejection(String api, String idempotencyKey, RequestSource source, String resultJson) {
+    /** A result decided at intake, waiting to be delivered; {@code jobId} is null for a rejected request. */
+    public record IntakeResult(String api, String outcome, String idempotencyKey, RequestSource source, String jobId,
+            String resultJson) {
     }
 
-    /** Turns the exchange copy that delivers a rejection into a result message for {@code direct:deliver-result}. */
-    public void describeRejection(Exchange exchange) {
-        Rejection rejection = exchange.getProperty(REJECTION, Rejection.class);
-        ResultHeaders.apply(exchange.getMessage(), rejection.api(), ResultDocument.FAILED, rejection.idempotencyKey(),
-                rejection.source(), "rejected-" + rejection.source().identity(), rejection.resultJson());
+    /** Turns the exchange copy that delivers an intake result into a message for {@code direct:deliver-result}. */
+    public void describeIntakeResult(Exchange exchange) {
+        IntakeResult result = exchange.getProperty(INTAKE_RESULT, IntakeResult.class);
+        ResultHeaders.apply(exchange.getMessage(), result.api(), result.outcome(), result.idempotencyKey(),
+                result.source(), result.jobId(), result.resultJson());
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static RequestSource fileSource(Message in) {
+        return RequestSource.file(in.getHeader(INBOX_FOLDER, String.class), in.getHeader(Exchange.FILE_NAME_ONLY, String.class));
     }
 }

@@ -51,7 +51,9 @@ public class JobStore {
      */
     public JobStore(DataSource dataSource, boolean postgres, String instanceId, Clock clock) {
         this.dataSource = dataSource;
-        this.writes = new GroupCommit(dataSource, postgres ? null : "CHECKPOINT");
+        // H2's CHECKPOINT SYNC writes the store's changes and fsyncs the file (a plain CHECKPOINT leaves them in the OS
+        // cache, which a power loss takes); a PostgreSQL commit is durable by itself (fsync, synchronous_commit)
+        this.writes = new GroupCommit(dataSource, postgres ? null : "CHECKPOINT SYNC");
         this.claimLocking = postgres ? " FOR UPDATE SKIP LOCKED" : "";
         this.instanceId = instanceId;
         this.clock = clock;
