@@ -2,11 +2,13 @@ package io.profilebridge;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
 
@@ -30,8 +32,15 @@ public final class CapturedLog implements AutoCloseable {
         log.appender.start();
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         context.getConfiguration().getRootLogger().addAppender(log.appender, Level.INFO, null);
+        // loggers that do not pass their lines on to the root (the start-up banner's) are captured too
+        nonAdditive(context).forEach(logger -> logger.addAppender(log.appender, Level.INFO, null));
         context.updateLoggers();
         return log;
+    }
+
+    private static Stream<LoggerConfig> nonAdditive(
+            LoggerContext context) {
+        return context.getConfiguration().getLoggers().values().stream().filter(logger -> !logger.isAdditive());
     }
 
     public List<String> lines() {
@@ -42,6 +51,7 @@ public final class CapturedLog implements AutoCloseable {
     public void close() {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         context.getConfiguration().getRootLogger().removeAppender(appender.getName());
+        nonAdditive(context).forEach(logger -> logger.removeAppender(appender.getName()));
         context.updateLoggers();
         appender.stop();
     }
