@@ -29,7 +29,6 @@ import io.profilebridge.intake.RequestAcceptance;
 import io.profilebridge.intake.RequestReader;
 import io.profilebridge.intake.CheckCommand;
 import io.profilebridge.intake.DocumentedRules;
-import io.profilebridge.intake.RecentRejections;
 import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.JobSchedule;
@@ -121,8 +120,7 @@ public class BridgeConfiguration implements CamelConfiguration {
 
         RequestReader reader = new RequestReader(settings.number("bridge.request.max-bytes", CheckCommand.DEFAULT_MAX_BYTES),
                 DocumentedRules.INSTANCE);
-        RecentRejections rejections = new RecentRejections();
-        RequestAcceptance acceptance = new RequestAcceptance(reader, store, rejections);
+        RequestAcceptance acceptance = new RequestAcceptance(reader, store);
 
         OrbitRateLimits.Limits limits = new OrbitRateLimits.Limits(
                 settings.decimal("bridge.orbit.start-rate", 5), settings.integer("bridge.orbit.start-burst", 20),
@@ -153,7 +151,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("deliverJobRoute", new DeliverJobRoute(lifecycle));
         context.getRegistry().bind("progressRoute", new ProgressRoute(store));
         BacklogHistory backlog = new BacklogHistory(store);
-        context.getRegistry().bind("jobStatusRoutes", new JobStatusRoutes(store, new StatusPage(store, backlog, rejections), backlog,
+        context.getRegistry().bind("jobStatusRoutes", new JobStatusRoutes(store, new StatusPage(store, backlog), backlog,
                 settings.number("bridge.status.backlog-sample-ms", 10_000)));
     }
 

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
+import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.delivery.ResultHeaders;
 import io.profilebridge.job.IdempotencyKeys;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Accepts one incoming request: reads it, and either records its job (committed before this returns, so the
- * source may be acknowledged) or turns it into a failed result for {@code direct:deliver-result}.
+ * source may be acknowledged) or turns it into a failed result for {@code direct:deliver-result}, recorded as a
+ * failed job too, so that operators count and find rejected requests like any other failure.
  * Sets {@link #VERDICT}: {@code done} when a job is recorded (or already was), {@code failed} when rejected.
  */
 public class RequestAcceptance {
@@ -38,12 +41,10 @@ public class RequestAcceptance {
 
     private final RequestReader reader;
     private final JobStore store;
-    private final RecentRejections rejections;
 
-    public RequestAcceptance(RequestReader reader, JobStore store, RecentRejections rejections) {
+    public RequestAcceptance(RequestReader reader, JobStore store) {
         this.reader = reader;
         this.store = store;
-        this.rejections = rejections;
     }
 
     public void accept(Exchange exchange) {
@@ -59,7 +60,6 @@ public class RequestAcceptance {
             record(exchange, valid);
         } else {
             ReadRequest.Rejected rejected = (ReadRequest.Rejected) read;
-            LOG.warn("Rejected {}: {}: {}", source.displayName(), rejected.error().code(), rejected.error().message());
             rejectWith(exchange, rejected.api(), rejected.idempotencyKey(), rejected.body(), source, rejected.error());
         }
     }
@@ -72,22 +72,33 @@ public class RequestAcceptance {
         JobStore.Registration registration = store.register(job);
         Job recorded = registration.job();
         if (registration.created()) {
-            LOG.info("Accepted {} as {} job {}", valid.source().displayName(), valid.api(), valid.idempotencyKey());
+            LOG.info("Accepted {} as {} job {} (idempotency key {})", valid.source().displayName(), valid.api(),
+                    job.id(), valid.idempotencyKey());
         } else if (!recorded.bodyHash().equals(job.bodyHash())) {
             rejectWith(exchange, valid.api().id(), null, valid.body(), valid.source(), ApiError.of("idempotency_key_reused",
                     "idempotencyKey \"" + valid.idempotencyKey() + "\" already belongs to a request with another body"));
             return;
         } else {
-            LOG.info("{} repeats job {} ({}); nothing new is started", valid.source().displayName(),
-                    recorded.idempotencyKey(), recorded.state());
+            LOG.info("{} repeats {} job {} (idempotency key {}, {}); nothing new is started",
+                    valid.source().displayName(), recorded.api(), recorded.id(), recorded.requestKey(), recorded.state());
         }
         exchange.getMessage().setHeader(VERDICT, "done");
     }
 
     private void rejectWith(Exchange exchange, String api, String key, JsonNode body, RequestSource source,
             ApiError error) {
-        String result = Json.write(ResultDocument.rejected(api, key, body, source, error));
-        rejections.add(new RecentRejections.Rejection(store.now(), api, source.displayName(), error));
+        ObjectNode document = ResultDocument.rejected(api, key, body, source, error);
+        // the same rejection (same source, request and cause) is the same failed job, however often it arrives
+        String jobId = UUID.nameUUIDFromBytes(Json.write(document).getBytes(StandardCharsets.UTF_8)).toString();
+        document.put("jobId", jobId);
+        String result = Json.write(document);
+        Job rejected = Job.rejectedAtIntake(jobId, Api.of(api).orElse(null), body == null ? null : body.toString(),
+                source, error.toJson().toString(), result, store.now());
+        if (store.recordRejection(rejected)) {
+            LOG.warn("Rejected {} as failed job {}: {}: {}", source.displayName(), jobId, error.code(), error.message());
+        } else {
+            LOG.warn("{} repeats rejected job {}: {}: {}", source.displayName(), jobId, error.code(), error.message());
+        }
         exchange.setProperty(REJECTION, new Rejection(api, key, source, result));
         exchange.getMessage().setHeader(VERDICT, "failed");
     }

@@ -39,6 +39,11 @@ public class JobMetrics {
                         .register(registry);
             }
         }
+        // requests rejected at intake count as failed jobs of their API; these named none we know
+        Gauge.builder("profile_bridge_jobs", store::countRejectedWithoutApi)
+                .description("jobs in the store per API and state")
+                .tag("api", StatusPage.UNKNOWN_API).tag("state", JobState.FAILED.name().toLowerCase())
+                .register(registry);
         Gauge.builder("profile_bridge_orbit_credits_remaining", orbitCredits::get)
                 .description("X-Developer-API-Credits-Remaining of Orbit's last charging (202) or refusing (402) start answer; -1 before any")
                 .register(registry);
