@@ -11,6 +11,7 @@ import io.profilebridge.api.ApiError;
 import io.profilebridge.delivery.ResultHeaders;
 import io.profilebridge.job.IdempotencyKeys;
 import io.profilebridge.job.Job;
+import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
 import io.profilebridge.job.RequestSource;
@@ -82,6 +83,9 @@ public class RequestAcceptance {
             LOG.info("{} repeats {} job {} (idempotency key {}, {}); nothing new is started",
                     valid.source().displayName(), recorded.api(), recorded.id(), recorded.requestKey(), recorded.state());
         }
+        // the later log lines of this exchange (the intake's own) name the job
+        exchange.setProperty(JobRoutes.JOB_ID, recorded.id());
+        exchange.setProperty(JobRoutes.IDEMPOTENCY_KEY, recorded.requestKey());
         exchange.getMessage().setHeader(VERDICT, "done");
     }
 
@@ -99,6 +103,7 @@ public class RequestAcceptance {
         } else {
             LOG.warn("{} repeats rejected job {}: {}: {}", source.displayName(), jobId, error.code(), error.message());
         }
+        exchange.setProperty(JobRoutes.JOB_ID, jobId);
         exchange.setProperty(REJECTION, new Rejection(api, key, source, result));
         exchange.getMessage().setHeader(VERDICT, "failed");
     }
