@@ -14,6 +14,7 @@ import io.profilebridge.api.ApiHolds;
 import io.profilebridge.operations.ApiHealthCheck;
 import io.profilebridge.operations.JobMetrics;
 import io.profilebridge.operations.JobStoreHealthCheck;
+import io.profilebridge.operations.JvmMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -100,6 +101,10 @@ public class BridgeConfiguration implements CamelConfiguration {
             context.getRegistry().bind("metricsRegistry", meters);
         }
         JobMetrics metrics = new JobMetrics(meters, store);
+        // --- operations: the JVM's meters next to ours, switched with Camel's route metrics by one flag
+        if (settings.flag("bridge.metrics.camel-and-jvm", true)) {
+            context.addService(new ClosingService(JvmMetrics.bindTo(meters)));
+        }
         JobLifecycle lifecycle = new JobLifecycle(schedule, new JobLifecycle.RemoteFailureRetries(
                 settings.integer("bridge.retry.openprospect-failed-runs", 1),
                 settings.integer("bridge.retry.orbit-failed-runs", 0)), store, metrics);

@@ -10,8 +10,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeRun;
@@ -25,6 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The operator's view over HTTP: the jobs API, the metrics and the status page, after real work. */
 class OperationsTest {
+
+    /** A metric name in a PromQL query: the bridge's, Camel's, the JVM's or the process's. */
+    private static final Pattern METRIC_NAME = Pattern.compile("\\b(profile_bridge|camel|jvm|process|system)_[a-z_]+\\b");
 
     @TempDir
     Path root;
@@ -167,7 +176,36 @@ class OperationsTest {
                 .contains("profile_bridge_failed_total{api=\"orbit\"} 1.0")
                 .contains("profile_bridge_jobs{api=\"orbit\",state=\"failed\"} 2.0")
                 .contains("profile_bridge_orbit_credits_remaining 999980.0")
-                .contains("profile_bridge_request_duration_seconds_count{api=\"openprospect\",outcome=\"succeeded\"} 5");
+                .contains("profile_bridge_request_duration_seconds_count{api=\"openprospect\",outcome=\"succeeded\"} 5")
+                // counters exist at zero before their first event
+                .contains("profile_bridge_retried_total{api=\"orbit\"} 0.0")
+                // Camel's route and exchange metrics and the JVM's, next to ours
+                .containsPattern("camel_exchanges_total\\{.*routeId=\"accept-request\".*\\} 9")
+                .containsPattern("camel_route_policy_seconds_count\\{.*routeId=\"submit-orbit\".*\\} 2")
+                .contains("jvm_memory_used_bytes{").contains("jvm_threads_live_threads").contains("jvm_classes_loaded_classes")
+                .contains("process_cpu_usage").contains("jvm_gc_memory_allocated_bytes_total");
+    }
+
+    @Test
+    void theDashboardQueriesOnlyMetricsTheBridgeServes() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 9);
+        // the GC meters appear with the first collection; this JVM may not have had one yet
+        System.gc();
+        JsonNode dashboard = Json.parse(Files.readString(Path.of("docs/grafana-dashboard.json")));
+        List<String> queries = new ArrayList<>();
+        for (JsonNode panel : dashboard.get("panels")) {
+            panel.path("targets").forEach(target -> queries.add(target.get("expr").asText()));
+        }
+        assertThat(queries).hasSizeGreaterThan(15);
+        Set<String> named = new TreeSet<>();
+        queries.forEach(query -> METRIC_NAME.matcher(query).results().forEach(m -> named.add(m.group())));
+        assertThat(named).contains("profile_bridge_jobs", "camel_exchanges_total", "jvm_memory_used_bytes");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            Set<String> served = new TreeSet<>();
+            get("/observe/metrics").body().lines().filter(line -> !line.startsWith("#"))
+                    .forEach(line -> served.add(line.split("[{ ]", 2)[0]));
+            assertThat(served).containsAll(named);
+        });
     }
 
     @Test
