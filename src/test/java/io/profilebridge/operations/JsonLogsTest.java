@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bridge as a separate JVM with the documented switch to JSON logs: every line is one ECS JSON object, lines
- * about a job carry its job id and idempotency key from Camel's MDC, and no line holds an API key.
+ * about a job carry its job id and idempotency key from Camel's MDC, and no line holds an API key, even at TRACE.
  */
 class JsonLogsTest {
 
@@ -40,7 +40,8 @@ class JsonLogsTest {
             // an api name with a line break: the rejection's log line must stay one line
             drop(root, "line-break.json", "{\"api\": \"two\\nlines\", \"request\": {}}");
             Process bridge = BridgeProcess.start(properties,
-                    Map.of("LOG4J_CONFIGURATION_FILE", "config/log4j2-json.properties"), log);
+                    // at the most detailed level, where the most could leak
+                    Map.of("LOG4J_CONFIGURATION_FILE", "config/log4j2-json.properties", "BRIDGE_LOG_LEVEL", "TRACE"), log);
             try {
                 await().atMost(Duration.ofSeconds(60)).until(() -> results(root).size() == 2);
             } finally {
@@ -57,6 +58,7 @@ class JsonLogsTest {
                 assertThat(line).as("a line outside the JSON layout").startsWith("WARNING:");
             }
         }
+        assertThat(lines).anySatisfy(line -> assertThat(line.get("log.level").asText()).isEqualTo("TRACE"));
         assertThat(lines).hasSizeGreaterThan(20).allSatisfy(line -> {
             assertThat(line.fieldNames()).toIterable()
                     .contains("@timestamp", "ecs.version", "log.level", "message", "log.logger", "process.thread.name");
