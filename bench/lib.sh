@@ -14,7 +14,7 @@ start_bridge() {
   env OPENPROSPECT_BASE_URL=http://127.0.0.1:$sim_port ORBIT_BASE_URL=http://127.0.0.1:$sim_port \
     OPENPROSPECT_API_KEY=lnc_live_bench_key_0001 ORBIT_API_KEY=sk_orb_bench_key_0001 \
     BRIDGE_INBOX=$work/inbox BRIDGE_OUTBOX=$work/outbox BRIDGE_DATA=$work/data BRIDGE_JMS_ENABLED=false \
-    BRIDGE_MANAGEMENT_PORT=$mgmt_port ${BRIDGE_ENV[@]+"${BRIDGE_ENV[@]}"} \
+    CAMEL_MANAGEMENT_PORT=$mgmt_port ${BRIDGE_ENV[@]+"${BRIDGE_ENV[@]}"} \
     java ${BRIDGE_JAVA_OPTS:-} -jar target/profile-bridge.jar >> "$work/bridge.log" 2>&1 &
   bridge_pid=$!
 }

@@ -43,6 +43,11 @@ public final class BackgroundStart<T extends AutoCloseable> extends ServiceSuppo
         opened();
     }
 
+    /** The opened resource, once this service has started. */
+    public T resource() throws Exception {
+        return opened();
+    }
+
     @Override
     protected void doStop() throws Exception {
         opened().close();

@@ -9,45 +9,76 @@ import io.profilebridge.sandbox.SandboxConfiguration;
 import io.profilebridge.sandbox.SimulateCommand;
 import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
 import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Entry point. {@code simulate} and {@code check} are commands of their own; anything else runs the bridge as a
- * Camel Main process that reads {@code config/application.properties} (plus {@code application-<profile>.properties}
- * for {@code CAMEL_MAIN_PROFILE}) and loads {@code routes/*.camel.yaml}.
+ * Entry point. {@code simulate} and {@code check} are commands of their own, {@code --help} lists them; anything
+ * else runs the bridge as a Camel Main process. Its defaults, routes and samples are inside the jar; a
+ * {@code config/} and {@code routes/} folder in the working directory override and add to them (see
+ * {@link #propertyLocations}, {@link RouteFiles}). A start-up that fails ends the process with one line saying why.
  */
 public final class ProfileBridge {
+
+    /** Registry name of the camel-cli-connector factory that bridge.cli-connector.enabled switches. */
+    public static final String CLI_CONNECTOR_FACTORY = "cliConnectorFactory";
 
     private ProfileBridge() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("simulate")) {
-            SimulateCommand.run(Arrays.copyOfRange(args, 1, args.length));
-            return;
+        String command = args.length > 0 ? args[0] : "";
+        switch (command) {
+            case "simulate" -> SimulateCommand.run(Arrays.copyOfRange(args, 1, args.length));
+            case "check" -> System.exit(CheckCommand.standalone().run(Arrays.asList(args).subList(1, args.length)));
+            case "help", "-h", "-help", "--help" -> System.out.print(Usage.TEXT);
+            default -> {
+                if (!command.isEmpty() && !command.startsWith("-")) {
+                    System.err.println("unknown command \"" + command + "\"; see --help");
+                    System.exit(2);
+                }
+                runBridge(args);
+            }
         }
-        if (args.length > 0 && args[0].equals("check")) {
-            System.exit(CheckCommand.standalone().run(Arrays.asList(args).subList(1, args.length)));
-        }
-        createMain().run(args);
     }
 
-    /** Registry name of the camel-cli-connector factory that bridge.cli-connector.enabled switches. */
-    public static final String CLI_CONNECTOR_FACTORY = "cliConnectorFactory";
+    /** Runs until stopped; a failed start ends the JVM with exit code 1, so no half-started process lingers. */
+    private static void runBridge(String[] args) {
+        Main main = createMain();
+        try {
+            main.run(args);
+        } catch (Throwable e) {
+            Logger log = LoggerFactory.getLogger(ProfileBridge.class);
+            log.error("profile-bridge did not start: {}", StartupFailure.describe(e));
+            log.debug("Start-up failure", e);
+            main.completed(); // nothing left for Camel's shutdown hook to stop, nor to report as a SIGTERM
+            System.exit(1);
+        }
+    }
 
     public static Main createMain() {
         Main main = new Main();
         main.bind(CLI_CONNECTOR_FACTORY, new DefaultCliConnectorFactory());
-        main.setPropertyPlaceholderLocations(propertyLocations(profile()));
+        // Camel's own default, extended; camel.main.property-placeholder-location still replaces it as a whole
+        main.setDefaultPropertyPlaceholderLocation(propertyLocations(profile()));
+        main.setRoutesCollector(new RouteFiles());
+        PortVariables.fromEnvironment(System.getenv()).forEach(main::addOverrideProperty);
+        main.configure().addConfiguration(StartupChecks.class);
         main.configure().addConfiguration(SandboxConfiguration.class);
         main.configure().addConfiguration(JmsConfiguration.class);
         main.configure().addConfiguration(BridgeConfiguration.class);
         return main;
     }
 
-    /** Camel Main looks for profile files on the classpath only; ours live in config/ beside the jar. */
+    /**
+     * Where the properties come from, strongest first: the profile's file beside the process, the profile's file in
+     * the jar, {@code config/application.properties} beside the process, the one in the jar. A file beside the
+     * process needs only the keys it changes.
+     */
     static String propertyLocations(Optional<String> profile) {
-        String base = "file:config/application.properties";
-        return profile.map(p -> "file:config/application-" + p + ".properties;optional=true," + base).orElse(base);
+        String base = "file:config/application.properties;optional=true,classpath:application.properties";
+        return profile.map(p -> "file:config/application-" + p + ".properties;optional=true,classpath:application-" + p
+                + ".properties;optional=true," + base).orElse(base);
     }
 
     private static Optional<String> profile() {

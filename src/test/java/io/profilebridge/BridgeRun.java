@@ -53,7 +53,7 @@ public final class BridgeRun implements AutoCloseable {
         properties.put("bridge.inbox.stable-ms", "100");
         properties.put("bridge.jms.enabled", "false");
         properties.put("sandbox.enabled", "false");
-        properties.put("bridge.management.port", Integer.toString(freePort()));
+        properties.put("camel.management.port", Integer.toString(freePort()));
         return properties;
     }
 

@@ -1,10 +1,13 @@
 package io.profilebridge.jms;
 
+import java.net.URI;
 import java.nio.file.Path;
 
 import io.profilebridge.BackgroundStart;
 import io.profilebridge.BridgeSettings;
 import io.profilebridge.ClosingService;
+import io.profilebridge.FreePort;
+import io.profilebridge.StartupFailure;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -23,6 +26,9 @@ public class JmsConfiguration implements CamelConfiguration {
     /** The YAML routes that need a broker; left out entirely when JMS is off. */
     static final String JMS_ROUTES = "jms-requests,deliver-result-jms";
 
+    /** Registry name of the embedded broker's {@link BackgroundStart}, when one runs. */
+    public static final String EMBEDDED_BROKER = "embeddedBroker";
+
     private static final Logger LOG = LoggerFactory.getLogger(JmsConfiguration.class);
 
     @Override
@@ -39,13 +45,20 @@ public class JmsConfiguration implements CamelConfiguration {
             Path folder = Path.of(settings.text("bridge.data", "data")).resolve("artemis");
             int maxDeliveryAttempts = settings.integer("bridge.jms.max-delivery-attempts", 5);
             String acceptor = brokerUrl;
+            URI address = URI.create(acceptor);
+            FreePort.require("embedded broker", address.getHost(), address.getPort(), "bridge.jms.embedded-url");
             // the broker starts beside the job store and the routes; no JMS route starts before it is up, and it
             // stops after them, so in-flight sends can finish
-            context.addService(BackgroundStart.begin("embedded-broker-start", () -> {
-                EmbeddedBroker broker = EmbeddedBroker.start(folder, acceptor, maxDeliveryAttempts);
-                LOG.info("Embedded Artemis broker listening on {} (journal in {})", acceptor, folder);
-                return broker;
-            }));
+            BackgroundStart<EmbeddedBroker> start = BackgroundStart.begin("embedded-broker-start", () -> {
+                try {
+                    return EmbeddedBroker.start(folder, acceptor, maxDeliveryAttempts);
+                } catch (IllegalStateException e) {
+                    throw new StartupFailure(e.getMessage() + "; give each instance its own bridge.data and "
+                            + "bridge.jms.embedded-url (BRIDGE_DATA, BRIDGE_JMS_EMBEDDED_URL)", e);
+                }
+            });
+            context.addService(start);
+            context.getRegistry().bind(EMBEDDED_BROKER, start);
         } else {
             LOG.info("Using the JMS broker at {}", brokerUrl);
         }

@@ -1,12 +1,18 @@
 package io.profilebridge.sandbox;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import io.profilebridge.BridgeSettings;
+import io.profilebridge.FreePort;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
@@ -28,7 +34,9 @@ public class SandboxConfiguration implements CamelConfiguration {
         if (!settings.flag("sandbox.enabled", false)) {
             return;
         }
-        Simulator simulator = Simulator.start(SimulatorSettings.fromProperties(key -> settings.optional(key).orElse(null)));
+        SimulatorSettings simulatorSettings = SimulatorSettings.fromProperties(key -> settings.optional(key).orElse(null));
+        FreePort.require("sandbox's simulator", "127.0.0.1", simulatorSettings.port(), "sandbox.port");
+        Simulator simulator = Simulator.start(simulatorSettings);
         context.getRegistry().bind("simulator", simulator);
         context.addService(new ServiceSupport() {
             @Override
@@ -42,9 +50,27 @@ public class SandboxConfiguration implements CamelConfiguration {
         var samples = settings.optional("sandbox.demo-samples");
         if (samples.isPresent()) {
             Path inbox = Path.of(settings.text("bridge.inbox", "inbox"));
-            int copied = copyRequests(Path.of(samples.get()), inbox);
+            int copied = copyRequests(samples.get(), inbox);
             LOG.info("Sandbox: {} sample requests copied from {} into {}; results will appear under {}", copied,
-                    samples.get(), inbox, settings.text("bridge.outbox", "outbox"));
+                    samples.get(), inbox, Path.of(settings.text("bridge.outbox", "outbox")).toAbsolutePath().normalize());
+        }
+    }
+
+    /** Copies the samples at {@code classpath:FOLDER} (inside the jar) or {@code file:FOLDER} into the inbox. */
+    static int copyRequests(String location, Path inbox) throws IOException, URISyntaxException {
+        if (!location.startsWith("classpath:")) {
+            return copyRequests(Path.of(location.replaceFirst("^file:", "")), inbox);
+        }
+        String folder = location.substring("classpath:".length());
+        URL packaged = SandboxConfiguration.class.getClassLoader().getResource(folder);
+        if (packaged == null) {
+            throw new IllegalArgumentException("sandbox.demo-samples: no " + folder + " on the classpath");
+        }
+        if (!packaged.getProtocol().equals("jar")) {
+            return copyRequests(Path.of(packaged.toURI()), inbox); // a classes folder: tests, mvn camel:run
+        }
+        try (FileSystem jar = FileSystems.newFileSystem(packaged.toURI(), Map.of())) {
+            return copyRequests(jar.getPath(folder), inbox);
         }
     }
 
@@ -53,7 +79,7 @@ public class SandboxConfiguration implements CamelConfiguration {
         int copied = 0;
         try (Stream<Path> files = Files.walk(samples, 2)) {
             for (Path file : files.filter(p -> p.toString().endsWith(".json")).toList()) {
-                Path target = inbox.resolve(samples.relativize(file));
+                Path target = inbox.resolve(samples.relativize(file).toString());
                 Files.createDirectories(target.getParent());
                 // written under a dot-name and renamed, so the inbox never sees half a file
                 Path partial = target.resolveSibling("." + target.getFileName() + ".part");

@@ -387,7 +387,7 @@ class DocumentedAnswersTest {
     }
 
     private String health() throws Exception {
-        String url = "http://127.0.0.1:" + properties.get("bridge.management.port") + "/observe/health";
+        String url = "http://127.0.0.1:" + properties.get("camel.management.port") + "/observe/health";
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }

@@ -93,7 +93,7 @@ class FaultModelTest {
         properties.put("bridge.retry.hold-interval-ms", "300");
         drop(root, "orbit/held.json", orbit(1));
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            String health = "http://127.0.0.1:" + properties.get("bridge.management.port") + "/observe/health";
+            String health = "http://127.0.0.1:" + properties.get("camel.management.port") + "/observe/health";
             await().atMost(Duration.ofSeconds(20)).until(() -> get(health).contains("developer_api_key_invalid"));
             assertThat(get(health)).contains("\"status\":\"DOWN\"");
             assertThat(results(root)).isEmpty();

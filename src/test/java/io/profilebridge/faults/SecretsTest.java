@@ -35,7 +35,7 @@ class SecretsTest {
             drop(root, "orbit/b.json", "{\"email\": \"a@example.com\"}");
             try (BridgeRun bridge = BridgeRun.start(root, properties)) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
-                String base = "http://127.0.0.1:" + properties.get("bridge.management.port");
+                String base = "http://127.0.0.1:" + properties.get("camel.management.port");
                 await().atMost(Duration.ofSeconds(10)).until(() -> get(base + "/observe/health").contains("api_key_invalid"));
                 String everything = get(base + "/observe/health") + get(base + "/observe/metrics") + results(root)
                         + bridge.store().list(Api.OPENPROSPECT, null, 0, 10).stream().map(j -> j.lastError() + j.result()

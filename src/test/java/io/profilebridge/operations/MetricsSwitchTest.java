@@ -24,7 +24,7 @@ class MetricsSwitchTest {
         properties.put("bridge.metrics.camel-and-jvm", "false");
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
             String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    "http://127.0.0.1:" + properties.get("bridge.management.port") + "/observe/metrics")).build(),
+                    "http://127.0.0.1:" + properties.get("camel.management.port") + "/observe/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("profile_bridge_jobs{").contains("profile_bridge_submitted_total{")
                     .doesNotContain("camel_exchanges_").doesNotContain("camel_route_policy_").doesNotContain("camel_routes_")

@@ -51,7 +51,7 @@ class OperationsTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
         Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
         properties.put("bridge.status.backlog-sample-ms", "100");
-        base = "http://127.0.0.1:" + properties.get("bridge.management.port");
+        base = "http://127.0.0.1:" + properties.get("camel.management.port");
         for (int i = 0; i < 5; i++) {
             drop(root, "openprospect/op-" + i + ".json", "{\"profile_name\": \"p" + i
                     + "\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}");

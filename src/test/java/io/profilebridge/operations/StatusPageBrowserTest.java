@@ -40,7 +40,7 @@ class StatusPageBrowserTest {
             drop(root, "orbit/b.json", "{\"email\": \"a@example.com\"}");
             try (BridgeRun bridge = BridgeRun.start(root, properties)) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 2);
-                String url = "http://127.0.0.1:" + properties.get("bridge.management.port") + "/";
+                String url = "http://127.0.0.1:" + properties.get("camel.management.port") + "/";
                 String dom = chromium("--dump-dom", url);
                 assertThat(dom).contains("<h1>profile-bridge</h1>").contains("id=\"counts\"")
                         .contains("data-api=\"orbit\"").contains("<polyline")

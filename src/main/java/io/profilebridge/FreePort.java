@@ -1,0 +1,36 @@
+package io.profilebridge;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.Locale;
+
+/**
+ * Checks that the bridge can listen on an address before the server that needs it starts: a port another process
+ * holds stops the start-up with a line naming the address and the key that sets it, instead of a library's stack
+ * trace or, worse, a server that logs the error and runs on without its port.
+ */
+public final class FreePort {
+
+    private FreePort() {
+    }
+
+    /** Throws a {@link StartupFailure} naming {@code what}, the address and {@code key} when it cannot be bound. */
+    public static void require(String what, String host, int port, String key) {
+        if (port == 0) {
+            return; // any free port: nothing can clash
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true); // as the servers themselves bind: a closed connection's TIME_WAIT is no clash
+            socket.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new StartupFailure(cannotListen(what, host + ":" + port, e.getMessage(), key), e);
+        }
+    }
+
+    /** The line for an address that could not be bound, e.g. because another process listens there. */
+    public static String cannotListen(String what, String address, String reason, String key) {
+        return "the " + what + " cannot listen on " + address + " (" + reason + "); set another with " + key + " ("
+                + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_') + ")";
+    }
+}

@@ -1,0 +1,37 @@
+package io.profilebridge;
+
+import java.util.Optional;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+
+/** Where Camel's management server ({@code camel.management.*}) really listens, read from its running server. */
+public final class ManagementAddress {
+
+    private ManagementAddress() {
+    }
+
+    /** The port the management server is bound to; empty when it is off or its bind failed. */
+    public static Optional<Integer> boundPort(CamelContext context) {
+        ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
+        if (management == null) {
+            return Optional.empty();
+        }
+        return context.hasServices(VertxPlatformHttpServer.class).stream()
+                .filter(server -> server.getConfigurationPort() == management.getPort() && server.getServer() != null)
+                .map(server -> server.getServer().actualPort())
+                .filter(port -> port > 0)
+                .findFirst();
+    }
+
+    /** The base URL a client on this host reaches it at, e.g. {@code http://127.0.0.1:9876}. */
+    public static Optional<String> baseUrl(CamelContext context) {
+        ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
+        return boundPort(context).map(port -> {
+            String host = management.getHost();
+            String reachable = host == null || host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
+            return "http://" + reachable + ":" + port;
+        });
+    }
+}

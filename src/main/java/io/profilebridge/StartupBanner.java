@@ -1,0 +1,100 @@
+package io.profilebridge;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Properties;
+
+import io.profilebridge.jms.EmbeddedBroker;
+import io.profilebridge.jms.JmsConfiguration;
+import io.profilebridge.job.JobStoreDataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+
+/**
+ * The block logged once the bridge is up: what runs, with which profile, and where everything is, as bound
+ * (folders as absolute paths, the management URLs with the port really in use). Credentials never appear: JDBC and
+ * broker URLs are shown without their parameters.
+ */
+final class StartupBanner {
+
+    private StartupBanner() {
+    }
+
+    static String text(CamelContext context) throws Exception {
+        BridgeSettings settings = new BridgeSettings(context);
+        String profile = context.getCamelContextExtension().getProfile();
+        StringBuilder text = new StringBuilder("profile-bridge " + version() + " (Camel " + context.getVersion()
+                + ") is running" + (profile == null ? "" : ", profile " + profile));
+        line(text, "inbox", absolute(settings.text("bridge.inbox", "inbox")));
+        line(text, "outbox", absolute(settings.text("bridge.outbox", "outbox")));
+        Path data = Path.of(settings.text("bridge.data", "data"));
+        line(text, "store", store(settings.text("bridge.store.url", JobStoreDataSource.defaultUrl(data))));
+        line(text, "broker", broker(context, settings));
+        ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
+        var base = ManagementAddress.baseUrl(context);
+        if (management == null || base.isEmpty()) {
+            line(text, "status", "no management server (camel.management.enabled=false)");
+        } else {
+            line(text, "status", base.get() + "/   (listening on " + management.getHost() + ":"
+                    + ManagementAddress.boundPort(context).orElseThrow() + ")");
+            line(text, "jobs", base.get() + "/jobs");
+            line(text, "health", base.get() + management.getHealthPath());
+            line(text, "metrics", base.get() + settings.text("camel.metrics.path", "/observe/metrics"));
+        }
+        return text.toString();
+    }
+
+    private static String store(String url) {
+        if (url.startsWith("jdbc:h2:mem:")) {
+            return "H2 in memory (its jobs are forgotten when the process stops)";
+        }
+        if (url.startsWith("jdbc:h2:file:")) {
+            return "H2 file " + withoutParameters(url.substring("jdbc:h2:file:".length())) + ".mv.db";
+        }
+        return withoutParameters(url);
+    }
+
+    private static String broker(CamelContext context, BridgeSettings settings) throws Exception {
+        if (!settings.flag("bridge.jms.enabled", true)) {
+            return "none (bridge.jms.enabled=false)";
+        }
+        BackgroundStart<?> embedded = context.getRegistry()
+                .lookupByNameAndType(JmsConfiguration.EMBEDDED_BROKER, BackgroundStart.class);
+        if (embedded != null && embedded.resource() instanceof EmbeddedBroker broker) {
+            return "embedded Artemis on " + broker.acceptors();
+        }
+        return withoutParameters(settings.text("bridge.jms.broker-url", ""));
+    }
+
+    /** A URL up to its parameters, which may carry a user or password. */
+    private static String withoutParameters(String url) {
+        int end = url.length();
+        for (char separator : new char[] {'?', ';'}) {
+            int at = url.indexOf(separator);
+            if (at >= 0) {
+                end = Math.min(end, at);
+            }
+        }
+        return url.substring(0, end);
+    }
+
+    private static String absolute(String folder) {
+        return Path.of(folder).toAbsolutePath().normalize().toString();
+    }
+
+    private static void line(StringBuilder text, String name, String value) {
+        text.append(System.lineSeparator()).append("  ").append(String.format("%-8s", name)).append(value);
+    }
+
+    private static String version() throws IOException {
+        Properties build = new Properties();
+        try (InputStream in = StartupBanner.class.getResourceAsStream("build.properties")) {
+            if (in != null) {
+                build.load(in);
+            }
+        }
+        String version = build.getProperty("version", "");
+        return version.isEmpty() || version.startsWith("$") ? "(development build)" : version;
+    }
+}

@@ -1,0 +1,29 @@
+package io.profilebridge;
+
+/**
+ * A start-up error the operator can fix, with the one line that says what is wrong and which key changes it
+ * (a port in use, a data folder another process holds). The bridge stops with that line instead of a stack trace.
+ */
+public class StartupFailure extends RuntimeException {
+
+    public StartupFailure(String message) {
+        super(message);
+    }
+
+    public StartupFailure(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** The line to print for any start-up error: a StartupFailure's own message, else the deepest cause. */
+    public static String describe(Throwable error) {
+        Throwable root = error;
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof StartupFailure failure) {
+                return failure.getMessage();
+            }
+            root = t;
+        }
+        String message = root.getMessage();
+        return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

@@ -1,0 +1,282 @@
+package io.profilebridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPath;
+import javax.xml.xpath.XPathFactory;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.w3c.dom.Document;
+
+/**
+ * deploy/compose.yaml and deploy/kubernetes/ parse, and agree with the code: the image Jib builds (name, working
+ * directory, data volume, port, user), the management port and Camel's health paths, and every environment variable
+ * and property they set is one config/ defines. Nothing here needs Docker or a cluster.
+ */
+class DeploymentFilesTest {
+
+    private static final Path DEPLOY = Path.of("deploy");
+    private static final String LIVE = "/observe/health/live";
+    private static final String READY = "/observe/health/ready";
+
+    private static Properties defaults;
+    private static Set<String> knownKeys;
+    private static Set<String> knownVariables;
+    private static Image image;
+
+    /** What pom.xml tells Jib to build. */
+    record Image(String name, String workingDirectory, String dataVolume, String port, String user) {
+    }
+
+    @BeforeAll
+    static void readTheCode() throws Exception {
+        defaults = properties(Path.of("config/application.properties"));
+        knownKeys = new HashSet<>(defaults.stringPropertyNames());
+        try (Stream<Path> profiles = Files.list(Path.of("config"))) {
+            for (Path profile : profiles.filter(p -> p.getFileName().toString().matches("application-.*\\.properties")).toList()) {
+                knownKeys.addAll(properties(profile).stringPropertyNames());
+            }
+        }
+        knownKeys.add("camel.main.profile");
+        knownVariables = new HashSet<>();
+        knownKeys.forEach(key -> knownVariables.add(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_')));
+
+        Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
+        XPath xpath = XPathFactory.newInstance().newXPath();
+        String jib = "//*[local-name()='plugin'][*[local-name()='artifactId']='jib-maven-plugin']/*[local-name()='configuration']";
+        String version = xpath.evaluate("/*[local-name()='project']/*[local-name()='version']", pom);
+        image = new Image(
+                xpath.evaluate(jib + "/*[local-name()='to']/*[local-name()='image']", pom).replace("${project.version}", version),
+                xpath.evaluate(jib + "//*[local-name()='workingDirectory']", pom),
+                xpath.evaluate(jib + "//*[local-name()='volumes']/*[local-name()='volume']", pom),
+                xpath.evaluate(jib + "//*[local-name()='ports']/*[local-name()='port']", pom),
+                xpath.evaluate(jib + "//*[local-name()='user']", pom));
+    }
+
+    @Test
+    void theImageMatchesTheDefaults() {
+        assertThat(image.name()).startsWith("profile-bridge:");
+        assertThat(image.port()).isEqualTo(managementPort());
+        assertThat(image.dataVolume()).isEqualTo(inImage(defaults.getProperty("bridge.data")));
+        assertThat(image.user()).as("not root").doesNotStartWith("0").doesNotStartWith("root");
+    }
+
+    @Test
+    void composeRunsTwoBridgesOnOnePostgresAndOneBroker() throws IOException {
+        Map<String, Object> compose = map(yaml(DEPLOY.resolve("compose.yaml")).get(0));
+        Map<String, Object> services = map(compose.get("services"));
+        assertThat(services).containsKeys("bridge-1", "bridge-2", "postgres", "artemis");
+        Set<String> exchangeVolumes = new HashSet<>();
+        Set<String> dataVolumes = new HashSet<>();
+        Set<String> published = new HashSet<>();
+        for (String name : List.of("bridge-1", "bridge-2")) {
+            Map<String, Object> bridge = map(services.get(name));
+            assertThat(String.valueOf(bridge.get("image"))).endsWith(":-" + image.name() + "}");
+            Map<String, Object> environment = map(bridge.get("environment"));
+            assertThat(environment.keySet()).as(name + " environment").isSubsetOf(knownVariables);
+            assertThat(Path.of("config/application-" + environment.get("CAMEL_MAIN_PROFILE") + ".properties")).exists();
+            assertServiceAddress(services, String.valueOf(environment.get("BRIDGE_STORE_URL")).substring(5), "postgres", 5432);
+            assertServiceAddress(services, String.valueOf(environment.get("BRIDGE_JMS_BROKER_URL")), "artemis", 61616);
+
+            assertThat(bridge.get("env_file")).isEqualTo(".env");
+            Map<String, String> mounts = new LinkedHashMap<>();
+            for (Object volume : list(bridge.get("volumes"))) {
+                String[] parts = String.valueOf(volume).split(":");
+                mounts.put(parts[1], parts[0]);
+            }
+            assertThat(mounts).containsKeys(inImage(defaults.getProperty("bridge.inbox")),
+                    inImage(defaults.getProperty("bridge.outbox")), image.dataVolume());
+            exchangeVolumes.add(mounts.get(inImage(defaults.getProperty("bridge.inbox"))) + "+"
+                    + mounts.get(inImage(defaults.getProperty("bridge.outbox"))));
+            dataVolumes.add(mounts.get(image.dataVolume()));
+
+            String port = String.valueOf(list(bridge.get("ports")).get(0));
+            assertThat(port).endsWith(":" + managementPort());
+            published.add(port);
+            String healthcheck = String.join(" ", strings(map(bridge.get("healthcheck")).get("test")));
+            assertThat(healthcheck).contains("/dev/tcp/127.0.0.1/" + managementPort()).contains(READY);
+            assertThat(seconds(bridge.get("stop_grace_period"))).isGreaterThan(shutdownTimeout());
+        }
+        assertThat(exchangeVolumes).as("one inbox and outbox for both").hasSize(1);
+        assertThat(dataVolumes).as("a data folder each").hasSize(2);
+        assertThat(published).as("a management port each").hasSize(2);
+
+        Set<String> envFile = properties(DEPLOY.resolve(".env.example")).stringPropertyNames();
+        assertThat(envFile).isSubsetOf(knownVariables).contains("OPENPROSPECT_API_KEY", "ORBIT_API_KEY");
+        assertThat(String.valueOf(map(map(services.get("postgres")).get("environment")).get("POSTGRES_PASSWORD")))
+                .startsWith("${BRIDGE_STORE_PASSWORD:?");
+        assertThat(String.valueOf(map(map(services.get("artemis")).get("environment")).get("ARTEMIS_PASSWORD")))
+                .startsWith("${BRIDGE_JMS_PASSWORD:?");
+        assertThat(envFile).contains("BRIDGE_STORE_PASSWORD", "BRIDGE_JMS_PASSWORD");
+    }
+
+    @Test
+    void kubernetesProbesCamelsHealthChecksAndReadsSettingsByReference() throws IOException {
+        Map<String, Map<String, Object>> resources = new LinkedHashMap<>();
+        Map<String, Object> kustomization = map(yaml(DEPLOY.resolve("kubernetes/kustomization.yaml")).get(0));
+        for (Object file : list(kustomization.get("resources"))) {
+            for (Object document : yaml(DEPLOY.resolve("kubernetes").resolve(String.valueOf(file)))) {
+                Map<String, Object> resource = map(document);
+                resources.put(resource.get("kind") + "/" + map(resource.get("metadata")).get("name"), resource);
+            }
+        }
+        Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
+        for (Object document : yaml(DEPLOY.resolve("kubernetes/secrets.example.yaml"))) {
+            Map<String, Object> secret = map(document);
+            assertThat(secret.get("kind")).isEqualTo("Secret");
+            Map<String, String> data = new LinkedHashMap<>();
+            map(secret.get("stringData")).forEach((key, value) -> data.put(key, String.valueOf(value)));
+            secrets.put(String.valueOf(map(secret.get("metadata")).get("name")), data);
+        }
+
+        Map<String, Object> image = map(list(kustomization.get("images")).get(0));
+        assertThat(image.get("name") + ":" + image.get("newTag")).isEqualTo(DeploymentFilesTest.image.name());
+
+        Map<String, Object> pod = map(map(map(resources.get("Deployment/profile-bridge").get("spec")).get("template")).get("spec"));
+        Map<String, Object> container = map(list(pod.get("containers")).get(0));
+        assertThat(container.get("image")).isEqualTo(image.get("name"));
+        assertThat(String.valueOf(map(pod.get("securityContext")).get("runAsUser"))).isEqualTo(DeploymentFilesTest.image.user().split(":")[0]);
+        assertThat(((Number) pod.get("terminationGracePeriodSeconds")).intValue()).isGreaterThan(shutdownTimeout());
+
+        Map<String, Object> port = map(list(container.get("ports")).get(0));
+        assertThat(String.valueOf(port.get("containerPort"))).isEqualTo(managementPort());
+        assertThat(probe(container, "livenessProbe")).isEqualTo(LIVE + " on " + port.get("name"));
+        assertThat(probe(container, "startupProbe")).isEqualTo(LIVE + " on " + port.get("name"));
+        assertThat(probe(container, "readinessProbe")).isEqualTo(READY + " on " + port.get("name"));
+        Map<String, Object> service = map(list(map(resources.get("Service/profile-bridge").get("spec")).get("ports")).get(0));
+        assertThat(String.valueOf(service.get("port"))).isEqualTo(managementPort());
+        assertThat(service.get("targetPort")).isEqualTo(port.get("name"));
+
+        List<String> variables = new ArrayList<>();
+        for (Object entry : list(container.get("env"))) {
+            Map<String, Object> variable = map(entry);
+            variables.add(String.valueOf(variable.get("name")));
+            if (variable.get("valueFrom") != null) {
+                Map<String, Object> reference = map(map(variable.get("valueFrom")).get("secretKeyRef"));
+                assertThat(secrets).as("Secret of " + variable.get("name")).containsKey(String.valueOf(reference.get("name")));
+                assertThat(secrets.get(String.valueOf(reference.get("name")))).containsKey(String.valueOf(reference.get("key")));
+            }
+        }
+        assertThat(variables).isSubsetOf(knownVariables)
+                .contains("OPENPROSPECT_API_KEY", "ORBIT_API_KEY", "BRIDGE_STORE_URL", "BRIDGE_JMS_BROKER_URL");
+        assertThat(Path.of("config/application-" + valueOf(container, "CAMEL_MAIN_PROFILE") + ".properties")).exists();
+
+        Map<String, String> mounts = new LinkedHashMap<>();
+        for (Object entry : list(container.get("volumeMounts"))) {
+            Map<String, Object> mount = map(entry);
+            mounts.put(String.valueOf(mount.get("mountPath")), String.valueOf(mount.get("name")));
+        }
+        assertThat(mounts).containsEntry(inImage("config"), "config").containsKey(DeploymentFilesTest.image.dataVolume())
+                .containsKeys(inImage(defaults.getProperty("bridge.inbox")), inImage(defaults.getProperty("bridge.outbox")));
+        Map<String, Object> configMap = map(resources.get("ConfigMap/profile-bridge-config").get("data"));
+        Properties overrides = new Properties();
+        overrides.load(new java.io.StringReader(String.valueOf(configMap.get("application.properties"))));
+        assertThat(overrides.stringPropertyNames()).isNotEmpty().isSubsetOf(knownKeys);
+        assertThat(resources).containsKey("PersistentVolumeClaim/profile-bridge-exchange");
+    }
+
+    // --- reading ---------------------------------------------------------------------------------------------
+
+    private static String managementPort() {
+        return defaults.getProperty("camel.management.port");
+    }
+
+    private static int shutdownTimeout() {
+        return Integer.parseInt(defaults.getProperty("camel.main.shutdown-timeout"));
+    }
+
+    /** A default relative folder as the image's working directory resolves it. */
+    private static String inImage(String folder) {
+        return image.workingDirectory() + "/" + folder;
+    }
+
+    private static void assertServiceAddress(Map<String, Object> services, String url, String service, int port) {
+        URI address = URI.create(url);
+        assertThat(services).containsKey(address.getHost());
+        assertThat(address.getHost()).isEqualTo(service);
+        assertThat(address.getPort()).isEqualTo(port);
+    }
+
+    private static String probe(Map<String, Object> container, String name) {
+        Map<String, Object> get = map(map(container.get(name)).get("httpGet"));
+        return get.get("path") + " on " + get.get("port");
+    }
+
+    private static Object valueOf(Map<String, Object> container, String variable) {
+        return list(container.get("env")).stream().map(DeploymentFilesTest::map)
+                .filter(entry -> variable.equals(entry.get("name"))).findFirst().orElseThrow().get("value");
+    }
+
+    private static int seconds(Object duration) {
+        return Integer.parseInt(String.valueOf(duration).replace("s", ""));
+    }
+
+    private static Properties properties(Path file) throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        }
+        return properties;
+    }
+
+    /** Every document of a YAML file, with Compose's merge keys ({@code <<: *anchor}) applied. */
+    private static List<Object> yaml(Path file) throws IOException {
+        List<Object> documents = new ArrayList<>();
+        new Load(LoadSettings.builder().build()).loadAllFromString(Files.readString(file))
+                .forEach(document -> documents.add(merged(document)));
+        return documents;
+    }
+
+    private static Object merged(Object node) {
+        if (node instanceof Map<?, ?> map) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            if (map.get("<<") instanceof Map<?, ?> base) {
+                map(merged(base)).forEach(result::put);
+            }
+            map.forEach((key, value) -> {
+                if (!"<<".equals(key)) {
+                    result.put(String.valueOf(key), merged(value));
+                }
+            });
+            return result;
+        }
+        if (node instanceof List<?> list) {
+            return list.stream().map(DeploymentFilesTest::merged).toList();
+        }
+        return node;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object node) {
+        assertThat(node).isInstanceOf(Map.class);
+        return (Map<String, Object>) node;
+    }
+
+    private static List<?> list(Object node) {
+        assertThat(node).isInstanceOf(List.class);
+        return (List<?>) node;
+    }
+
+    private static List<String> strings(Object node) {
+        return list(node).stream().map(String::valueOf).toList();
+    }
+}

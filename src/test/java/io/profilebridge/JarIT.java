@@ -1,0 +1,229 @@
+package io.profilebridge;
+
+import static io.profilebridge.BridgeRun.freePort;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jar as an operator runs it: {@code java -jar profile-bridge.jar} from a folder that has nothing else
+ * in it (failsafe runs this after {@code package}, against the jar just built). Ports are free ones, passed the way
+ * an operator would: environment variables.
+ */
+class JarIT {
+
+    private static final Path JAR = Path.of(System.getProperty("bridge.jar", "target/profile-bridge.jar")).toAbsolutePath();
+    private static final Duration START = Duration.ofSeconds(90);
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void theDemoRunsFromAnEmptyFolderAndReportsEveryRequestEachTime() throws Exception {
+        Map<String, String> environment = new HashMap<>(Map.of(
+                "CAMEL_MAIN_PROFILE", "sandbox",
+                "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
+                "SANDBOX_PORT", Integer.toString(freePort()),
+                "SANDBOX_JOB_DURATION_MS", "500",
+                "BRIDGE_POLL_FIRST_DELAY_MS", "300",
+                "BRIDGE_JMS_EMBEDDED_URL", "tcp://127.0.0.1:" + freePort()));
+        Path empty = Files.createDirectories(folder.resolve("empty"));
+        for (int run = 1; run <= 2; run++) {
+            try (Bridge demo = Bridge.start(empty, "demo-" + run + ".log", environment)) {
+                demo.awaitRunning();
+                await().atMost(Duration.ofSeconds(60)).until(() -> demo.lines("Result ").size() == 9);
+                assertThat(demo.lines("Result succeeded")).hasSize(7);
+                assertThat(demo.lines("Result failed")).hasSize(2);
+                Path outbox = empty.resolve("sandbox/outbox");
+                assertThat(demo.lines("  outbox ")).singleElement().asString().endsWith(outbox.toString());
+                assertThat(jsonFiles(outbox)).hasSize(9);
+                assertThat(jsonFiles(outbox.resolve("failed"))).hasSize(2);
+                if (run == 1) {
+                    theManagementUrlsOfTheBannerAnswer(demo);
+                    await().atMost(Duration.ofSeconds(20)).until(() -> !demo.lines("Progress: ").isEmpty());
+                    assertThat(demo.output()).as("a quiet console: no broker audit log, no library chatter")
+                            .doesNotContain("AMQ601").doesNotContain("AMQ221").doesNotContain("Routes startup")
+                            .doesNotContain("Auto-configuration summary").doesNotContain("HttpServer started");
+                }
+                demo.stop();
+            }
+        }
+    }
+
+    private static void theManagementUrlsOfTheBannerAnswer(Bridge bridge) throws Exception {
+        for (String name : List.of("status", "jobs", "health", "metrics")) {
+            String line = bridge.lines("  " + name + " ").get(0).trim();
+            String url = line.split("\\s+")[1];
+            assertThat(get(url)).as(url).isEqualTo(200);
+        }
+        String health = bridge.lines("  health ").get(0).trim().split("\\s+")[1];
+        assertThat(get(health + "/live")).isEqualTo(200);
+        assertThat(get(health + "/ready")).isEqualTo(200);
+    }
+
+    @Test
+    void aBridgeReadsConfigAndRoutesBesideItAndASecondOneOnItsFolderOrPortsStopsAtOnce() throws Exception {
+        Path first = Files.createDirectories(folder.resolve("first"));
+        Files.createDirectories(first.resolve("config"));
+        Files.writeString(first.resolve("config/application.properties"), "bridge.inbox = requests\n");
+        Files.createDirectories(first.resolve("routes"));
+        Files.writeString(first.resolve("routes/progress-log.camel.yaml"), """
+                - route:
+                    id: progress-log
+                    from:
+                      uri: timer:progress-log
+                      parameters:
+                        repeatCount: 1
+                      steps:
+                        - log: "progress-log replaced from routes/"
+                """);
+        Files.writeString(first.resolve("routes/hello.camel.yaml"), """
+                - route:
+                    id: hello
+                    from:
+                      uri: timer:hello
+                      parameters:
+                        repeatCount: 1
+                      steps:
+                        - log: "hello from routes/"
+                """);
+        int managementPort = freePort();
+        int brokerPort = freePort();
+        Map<String, String> environment = Map.of("CAMEL_MANAGEMENT_PORT", Integer.toString(managementPort),
+                "BRIDGE_JMS_EMBEDDED_URL", "tcp://127.0.0.1:" + brokerPort);
+        try (Bridge bridge = Bridge.start(first, "first.log", environment)) {
+            bridge.awaitRunning();
+            assertThat(bridge.lines("  inbox ")).singleElement().asString().endsWith(first.resolve("requests").toString());
+            assertThat(bridge.lines("  status ")).singleElement().asString().contains("127.0.0.1:" + managementPort + "/");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !bridge.lines("hello from routes/").isEmpty()
+                    && !bridge.lines("progress-log replaced from routes/").isEmpty());
+
+            // four at once: each stops by itself, independently of the others
+            try (Bridge sameFolder = Bridge.start(first, "same-folder.log", Map.of(
+                         "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
+                         "BRIDGE_JMS_EMBEDDED_URL", "tcp://127.0.0.1:" + freePort()));
+                 Bridge samePort = Bridge.start(Files.createDirectories(folder.resolve("second")), "same-port.log", Map.of(
+                         "CAMEL_MANAGEMENT_PORT", Integer.toString(managementPort),
+                         "BRIDGE_JMS_EMBEDDED_URL", "tcp://127.0.0.1:" + freePort()));
+                 Bridge sameBroker = Bridge.start(Files.createDirectories(folder.resolve("third")), "same-broker.log", Map.of(
+                         "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
+                         "BRIDGE_JMS_EMBEDDED_URL", "tcp://127.0.0.1:" + brokerPort));
+                 Bridge badValue = Bridge.start(Files.createDirectories(folder.resolve("fourth")), "bad-value.log", Map.of(
+                         "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
+                         "BRIDGE_JMS_ENABLED", "false",
+                         "BRIDGE_INBOX_CONCURRENCY", "eight"))) {
+                sameFolder.assertStopsWith("the data folder " + first.resolve("data"), "bridge.data");
+                samePort.assertStopsWith("the management server cannot listen on 127.0.0.1:" + managementPort,
+                        "camel.management.port");
+                sameBroker.assertStopsWith("the embedded broker cannot listen on 127.0.0.1:" + brokerPort,
+                        "bridge.jms.embedded-url");
+                badValue.assertStopsWith("bridge.inbox.concurrency must be a number", "\"eight\"");
+            }
+            bridge.stop();
+        }
+    }
+
+    @Test
+    void helpListsTheCommandsAndTheMainProperties() throws Exception {
+        try (Bridge help = Bridge.start(Files.createDirectories(folder.resolve("empty")), "help.log", Map.of(), "--help")) {
+            assertThat(help.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(help.process.exitValue()).isZero();
+            assertThat(help.output()).contains("simulate").contains("check FILE|DIR").contains("bridge.inbox")
+                    .contains("openprospect.api-key").contains("camel.management.host, .port");
+        }
+    }
+
+    // --- the process -----------------------------------------------------------------------------------------
+
+    /** {@code java -jar} in a folder, its console in a file. */
+    private static final class Bridge implements AutoCloseable {
+
+        private final Process process;
+        private final Path log;
+
+        private Bridge(Process process, Path log) {
+            this.process = process;
+            this.log = log;
+        }
+
+        static Bridge start(Path folder, String logName, Map<String, String> environment, String... arguments)
+                throws IOException {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", JAR.toString()));
+            command.addAll(List.of(arguments));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true);
+            Path log = folder.getParent().resolve(logName);
+            builder.redirectOutput(log.toFile());
+            builder.environment().keySet().removeIf(name -> name.startsWith("CAMEL_") || name.startsWith("BRIDGE_"));
+            builder.environment().putAll(environment);
+            return new Bridge(builder.start(), log);
+        }
+
+        void awaitRunning() {
+            await().atMost(START).until(() -> output().contains(" is running") || !process.isAlive());
+            assertThat(output()).as("started").contains(" is running");
+        }
+
+        /** Exit code 1 within seconds, with one line saying why and no stack trace. */
+        void assertStopsWith(String... parts) throws InterruptedException {
+            assertThat(process.waitFor(START.toSeconds(), TimeUnit.SECONDS)).as("stopped by itself").isTrue();
+            assertThat(process.exitValue()).isEqualTo(1);
+            assertThat(lines("did not start: ")).singleElement().asString().contains(parts);
+            assertThat(output()).doesNotContain("\tat ");
+        }
+
+        List<String> lines(String containing) {
+            return output().lines().filter(line -> line.contains(containing)).toList();
+        }
+
+        String output() {
+            try {
+                return Files.exists(log) ? Files.readString(log) : "";
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** SIGTERM, as a service manager stops it. */
+        void stop() throws InterruptedException {
+            process.destroy();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (process.isAlive()) {
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static int get(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static List<Path> jsonFiles(Path folder) throws IOException {
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(p -> p.toString().endsWith(".json") && !p.getFileName().toString().startsWith(".")).toList();
+        }
+    }
+}
