@@ -13,6 +13,7 @@ import io.profilebridge.api.ApiHolds;
 import io.profilebridge.operations.ApiHealthCheck;
 import io.profilebridge.operations.JobMetrics;
 import io.profilebridge.operations.JobStoreHealthCheck;
+import io.profilebridge.operations.JvmMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -29,7 +30,6 @@ import io.profilebridge.intake.RequestAcceptance;
 import io.profilebridge.intake.RequestReader;
 import io.profilebridge.intake.CheckCommand;
 import io.profilebridge.intake.DocumentedRules;
-import io.profilebridge.intake.RecentRejections;
 import io.profilebridge.jms.DeadLetters;
 import io.profilebridge.jms.JmsConfiguration;
 import io.profilebridge.job.JobLifecycle;
@@ -104,6 +104,10 @@ public class BridgeConfiguration implements CamelConfiguration {
             context.getRegistry().bind("metricsRegistry", meters);
         }
         JobMetrics metrics = new JobMetrics(meters, store);
+        // --- operations: the JVM's meters next to ours, switched with Camel's route metrics by one flag
+        if (settings.flag("bridge.metrics.camel-and-jvm", true)) {
+            context.addService(new ClosingService(JvmMetrics.bindTo(meters)));
+        }
         JobLifecycle lifecycle = new JobLifecycle(schedule, new JobLifecycle.RemoteFailureRetries(
                 settings.integer("bridge.retry.openprospect-failed-runs", 1),
                 settings.integer("bridge.retry.orbit-failed-runs", 0)), store, metrics);
@@ -124,8 +128,7 @@ public class BridgeConfiguration implements CamelConfiguration {
 
         RequestReader reader = new RequestReader(settings.number("bridge.request.max-bytes", CheckCommand.DEFAULT_MAX_BYTES),
                 DocumentedRules.INSTANCE);
-        RecentRejections rejections = new RecentRejections();
-        RequestAcceptance acceptance = new RequestAcceptance(reader, store, rejections);
+        RequestAcceptance acceptance = new RequestAcceptance(reader, store);
 
         OrbitRateLimits.Limits limits = new OrbitRateLimits.Limits(
                 settings.decimal("bridge.orbit.start-rate", 5), settings.integer("bridge.orbit.start-burst", 20),
@@ -162,7 +165,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         DeadLetters deadLetters = context.getRegistry()
                 .lookupByNameAndType(JmsConfiguration.DEAD_LETTERS, DeadLetters.class);
         context.getRegistry().bind("jobStatusRoutes", new JobStatusRoutes(store,
-                new StatusPage(store, backlog, rejections, deadLetters), backlog,
+                new StatusPage(store, backlog, deadLetters), backlog,
                 settings.number("bridge.status.backlog-sample-ms", 10_000)));
     }
 

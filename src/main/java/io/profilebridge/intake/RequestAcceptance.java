@@ -1,15 +1,19 @@
 package io.profilebridge.intake;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
+import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.delivery.ResultHeaders;
 import io.profilebridge.jms.ReplyDestination;
 import io.profilebridge.job.IdempotencyKeys;
 import io.profilebridge.job.Job;
+import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
 import io.profilebridge.job.RequestSource;
@@ -22,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Accepts one incoming request: reads it, and either records its job (committed before this returns, so the
- * source may be acknowledged) or turns it into a failed result for {@code direct:deliver-result}. A file dropped
- * again after its job is done gets the stored result again, without any remote call.
+ * source may be acknowledged) or turns it into a failed result for {@code direct:deliver-result}, recorded as a
+ * failed job too, so that operators count and find rejected requests like any other failure. A file dropped again
+ * after its job is done gets the stored result again, without any remote call.
  * Sets {@link #VERDICT}: {@code done} when a job is recorded (or already was), {@code failed} when rejected.
  */
 public class RequestAcceptance {
@@ -46,12 +51,10 @@ public class RequestAcceptance {
 
     private final RequestReader reader;
     private final JobStore store;
-    private final RecentRejections rejections;
 
-    public RequestAcceptance(RequestReader reader, JobStore store, RecentRejections rejections) {
+    public RequestAcceptance(RequestReader reader, JobStore store) {
         this.reader = reader;
         this.store = store;
-        this.rejections = rejections;
     }
 
     public void accept(Exchange exchange) throws UnreadableRequestException, RequestFileGoneException {
@@ -65,7 +68,6 @@ public class RequestAcceptance {
         } else {
             ReadRequest.Rejected rejected = (ReadRequest.Rejected) read;
             RequestSource source = rejected.source();
-            LOG.warn("Rejected {}: {}: {}", source.displayName(), rejected.error().code(), rejected.error().message());
             rejectWith(exchange, rejected.api(), rejected.idempotencyKey(), rejected.body(), source, rejected.error());
         }
     }
@@ -111,7 +113,8 @@ public class RequestAcceptance {
         JobStore.Registration registration = store.register(job);
         Job recorded = registration.job();
         if (registration.created()) {
-            LOG.info("Accepted {} as {} job {}", valid.source().displayName(), valid.api(), valid.idempotencyKey());
+            LOG.info("Accepted {} as {} job {} (idempotency key {})", valid.source().displayName(), valid.api(),
+                    job.id(), valid.idempotencyKey());
         } else if (!recorded.bodyHash().equals(job.bodyHash())) {
             rejectWith(exchange, valid.api().id(), null, valid.body(), valid.source(), ApiError.of("idempotency_key_reused",
                     "idempotencyKey \"" + valid.idempotencyKey() + "\" already belongs to a request with another body"));
@@ -123,9 +126,12 @@ public class RequestAcceptance {
             exchange.setProperty(INTAKE_RESULT, new IntakeResult(recorded.api().id(), recorded.outcome(),
                     recorded.idempotencyKey(), valid.source(), recorded.id(), recorded.result()));
         } else {
-            LOG.info("{} repeats job {} ({}); nothing new is started", valid.source().displayName(),
-                    recorded.idempotencyKey(), recorded.state());
+            LOG.info("{} repeats {} job {} (idempotency key {}, {}); nothing new is started",
+                    valid.source().displayName(), recorded.api(), recorded.id(), recorded.requestKey(), recorded.state());
         }
+        // the later log lines of this exchange (the intake's own) name the job
+        exchange.setProperty(JobRoutes.JOB_ID, recorded.id());
+        exchange.setProperty(JobRoutes.IDEMPOTENCY_KEY, recorded.requestKey());
         exchange.getMessage().setHeader(VERDICT, "done");
     }
 
@@ -139,15 +145,26 @@ public class RequestAcceptance {
         Message in = exchange.getMessage();
         String api = blankToNull(in.getHeader(API_HINT, String.class));
         RequestSource source = fileSource(in);
-        LOG.warn("Rejected {}: request_unreadable: {}", source.displayName(), cause.getMessage());
         rejectWith(exchange, api == null ? "unknown" : api, null, null, source,
                 ApiError.of("request_unreadable", cause.getMessage()));
     }
 
     private void rejectWith(Exchange exchange, String api, String key, JsonNode body, RequestSource source,
             ApiError error) {
-        String result = Json.write(ResultDocument.rejected(api, key, body, source, error));
-        rejections.add(new RecentRejections.Rejection(store.now(), api, source.displayName(), error));
+        ObjectNode document = ResultDocument.rejected(api, key, body, source, error);
+        // the same rejection (same source, request and cause) is the same failed job, however often it arrives
+        String jobId = UUID.nameUUIDFromBytes(Json.write(document).getBytes(StandardCharsets.UTF_8)).toString();
+        document.put("jobId", jobId);
+        String result = Json.write(document);
+        Job rejected = Job.rejectedAtIntake(jobId, Api.of(api).orElse(null), body == null ? null : body.toString(),
+                source, error.toJson().toString(), result, store.now());
+        if (store.recordRejection(rejected)) {
+            LOG.warn("Rejected {} as failed job {}: {}: {}", source.displayName(), jobId, error.code(), error.message());
+        } else {
+            LOG.warn("{} repeats rejected job {}: {}: {}", source.displayName(), jobId, error.code(), error.message());
+        }
+        exchange.setProperty(JobRoutes.JOB_ID, jobId);
+        // delivered as a result with no job of its own: its file is owned by its content (delivery.ResultFiles)
         exchange.setProperty(INTAKE_RESULT, new IntakeResult(api, ResultDocument.FAILED, key, source, null, result));
         exchange.getMessage().setHeader(VERDICT, "failed");
     }

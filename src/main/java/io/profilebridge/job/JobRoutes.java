@@ -6,7 +6,6 @@ import java.util.concurrent.ExecutorService;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
-import org.slf4j.MDC;
 
 /**
  * The job lifecycle as routes. The Quartz trigger (routes/poll-due-jobs.camel.yaml) calls
@@ -17,8 +16,12 @@ public class JobRoutes extends RouteBuilder {
 
     /** Exchange property holding the {@link Job} a step works on. */
     public static final String JOB = "bridgeJob";
-    /** MDC key of the job a log line is about. */
-    public static final String MDC_JOB_KEY = "jobKey";
+    /**
+     * Exchange properties naming the job a step works on. camel-mdc copies them into the MDC of every log line the
+     * step writes ({@code camel.mdc.custom-properties}), so a JSON log line carries them as fields.
+     */
+    public static final String JOB_ID = "jobId";
+    public static final String IDEMPOTENCY_KEY = "idempotencyKey";
     /** Header with the job's API id, so a step can pick the API's own route. */
     public static final String API = "bridgeApi";
 
@@ -65,8 +68,7 @@ public class JobRoutes extends RouteBuilder {
                 .filter(method(this, "saveAndContinue"))
                     // the next step is due now (outputs ready, result decided): take it without waiting a tick
                     .to("direct:advance-job")
-                .end()
-                .process(exchange -> MDC.remove(MDC_JOB_KEY));
+                .end();
     }
 
     /** The job the current step works on. */
@@ -96,8 +98,8 @@ public class JobRoutes extends RouteBuilder {
         Job job = exchange.getMessage().getBody(Job.class);
         exchange.setProperty(JOB, job);
         exchange.getMessage().setHeader(API, job.api().id());
-        // every log line about this job carries its key (the JSON log layout shows it)
-        MDC.put(MDC_JOB_KEY, job.idempotencyKey());
+        exchange.setProperty(JOB_ID, job.id());
+        exchange.setProperty(IDEMPOTENCY_KEY, job.idempotencyKey());
     }
 
     /** Saves the step's outcome; true when the job should go on at once in this exchange. */

@@ -63,6 +63,45 @@ class JobStoreTest {
     }
 
     @Test
+    void aRequestRejectedAtIntakeIsAFailedJobThatNoPollClaims() {
+        Job accepted = newJob("k1", "{}");
+        store.register(accepted);
+        store.claimDue(10, 60_000);
+        Job rejected = Job.rejectedAtIntake("rejected-1", Api.ORBIT, "{\"email\": \"nobody\"}",
+                RequestSource.file("bad.json"), "{\"code\": \"invalid\"}", "{\"outcome\": \"failed\"}", store.now());
+        Job noApi = Job.rejectedAtIntake("rejected-2", null, null, RequestSource.jms("m1", null, null),
+                "{\"code\": \"api_unknown\"}", "{}", store.now());
+        assertThat(store.recordRejection(rejected)).isTrue();
+        assertThat(store.recordRejection(noApi)).isTrue();
+        // the same rejection seen again (the same file dropped twice, a redelivery) stays one row
+        assertThat(store.recordRejection(rejected)).isFalse();
+        assertThat(store.claimDue(10, -1)).isEmpty();
+        assertThat(store.releaseOwnLeases()).isEqualTo(1);
+        assertThat(store.claimDue(10, 60_000)).extracting(Job::id).containsExactly(accepted.id());
+
+        assertThat(store.list(null, JobState.FAILED, 0, 10)).extracting(Job::id).containsExactlyInAnyOrder("rejected-1", "rejected-2");
+        assertThat(store.listRejected(10)).extracting(Job::id).containsExactlyInAnyOrder("rejected-1", "rejected-2");
+        assertThat(store.countByApiAndState().get(Api.ORBIT).get(JobState.FAILED)).isEqualTo(1);
+        assertThat(store.countRejectedWithoutApi()).isEqualTo(1);
+        Job read = store.findByIdOrKey("rejected-2").orElseThrow();
+        assertThat(read.rejectedAtIntake()).isTrue();
+        assertThat(read.api()).isNull();
+        assertThat(read.idempotencyKey()).isNull();
+        assertThat(read.outcome()).isEqualTo(ResultDocument.FAILED);
+        // a later valid request under any key is not blocked by a rejection
+        assertThat(store.register(newJob("k2", "{}")).created()).isTrue();
+    }
+
+    @Test
+    void aJobIsFoundByItsIdOrByTheKeyItWasAcceptedUnder() {
+        Job job = newJob("the-key", "{}");
+        store.register(job);
+        assertThat(store.findByIdOrKey(job.id())).map(Job::id).contains(job.id());
+        assertThat(store.findByIdOrKey("the-key")).map(Job::id).contains(job.id());
+        assertThat(store.findByIdOrKey("no-such-thing")).isEmpty();
+    }
+
+    @Test
     void claimedJobsAreLeasedAndNotClaimedTwice() {
         for (int i = 0; i < 5; i++) {
             store.register(newJob("k" + i, "{}"));
@@ -164,7 +203,7 @@ class JobStoreTest {
     @Test
     void migratingAnUpToDateStoreChangesNothing() throws Exception {
         assertThat(SchemaMigrations.migrate(dataSource, isPostgres())).isZero();
-        assertThat(appliedVersions()).containsExactly(1, 2, 3);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4);
     }
 
     @Test
@@ -179,8 +218,8 @@ class JobStoreTest {
             s.execute("INSERT INTO \"flyway_schema_history\" VALUES (1, '1', 'V1__job_store.sql', TRUE), "
                     + "(2, '2', 'V2__rate_buckets.sql', TRUE)");
         }
-        assertThat(SchemaMigrations.migrate(dataSource, isPostgres())).isEqualTo(1);
-        assertThat(appliedVersions()).containsExactly(1, 2, 3);
+        assertThat(SchemaMigrations.migrate(dataSource, isPostgres())).isEqualTo(2);
+        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4);
         assertThat(store.find(Api.OPENPROSPECT, "kept")).isPresent();
     }
 
