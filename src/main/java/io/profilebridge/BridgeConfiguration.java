@@ -1,6 +1,5 @@
 package io.profilebridge;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumMap;
@@ -20,6 +19,7 @@ import io.profilebridge.api.ApiHolds;
 import io.profilebridge.operations.ApiHealthCheck;
 import io.profilebridge.operations.JobMetrics;
 import io.profilebridge.operations.JobStoreHealthCheck;
+import io.profilebridge.operations.JvmMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -30,14 +30,16 @@ import io.profilebridge.operations.StatusPage;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
 import io.profilebridge.delivery.DeliverJobRoute;
+import io.profilebridge.delivery.ResultFiles;
 import io.profilebridge.intake.AcceptRequestRoute;
 import io.profilebridge.intake.RequestAcceptance;
 import io.profilebridge.intake.RequestReader;
 import io.profilebridge.intake.CheckCommand;
 import io.profilebridge.intake.DocumentedRules;
-import io.profilebridge.intake.RecentRejections;
 import io.profilebridge.job.InstanceLiveness;
 import io.profilebridge.job.JobDispatcher;
+import io.profilebridge.jms.DeadLetters;
+import io.profilebridge.jms.JmsConfiguration;
 import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.JobSchedule;
@@ -81,12 +83,13 @@ public class BridgeConfiguration implements CamelConfiguration {
             cliConnector.setEnabled(settings.flag("bridge.cli-connector.enabled", false));
         }
 
+        // created owner-only and locked by StartupChecks, which runs first
         Path data = Path.of(settings.text("bridge.data", "data"));
-        Files.createDirectories(data);
         String url = settings.text("bridge.store.url", JobStoreDataSource.defaultUrl(data));
         HikariDataSource dataSource = JobStoreDataSource.open(url, settings.text("bridge.store.user", ""),
                 settings.text("bridge.store.password", ""), settings.integer("bridge.store.pool-size", 10));
         context.addService(new ClosingService(dataSource));
+        DataFolder.restrictStoreFiles(data);
         context.getRegistry().bind("jobStoreDataSource", dataSource);
 
         String instanceId = settings.text("bridge.instance-id", defaultInstanceId(data));
@@ -124,6 +127,10 @@ public class BridgeConfiguration implements CamelConfiguration {
             context.getRegistry().bind("metricsRegistry", meters);
         }
         JobMetrics metrics = new JobMetrics(meters, store);
+        // --- operations: the JVM's meters next to ours, switched with Camel's route metrics by one flag
+        if (settings.flag("bridge.metrics.camel-and-jvm", true)) {
+            context.addService(new ClosingService(JvmMetrics.bindTo(meters)));
+        }
         JobLifecycle lifecycle = new JobLifecycle(schedule, new JobLifecycle.RemoteFailureRetries(
                 settings.integer("bridge.retry.openprospect-failed-runs", 1),
                 settings.integer("bridge.retry.orbit-failed-runs", 0)), store, metrics,
@@ -145,8 +152,7 @@ public class BridgeConfiguration implements CamelConfiguration {
 
         RequestReader reader = new RequestReader(settings.number("bridge.request.max-bytes", CheckCommand.DEFAULT_MAX_BYTES),
                 DocumentedRules.INSTANCE);
-        RecentRejections rejections = new RecentRejections();
-        RequestAcceptance acceptance = new RequestAcceptance(reader, store, rejections);
+        RequestAcceptance acceptance = new RequestAcceptance(reader, store);
 
         ApiBudgets budgets = budgets(settings, credentials, postgres ? dataSource : null, schedule.retryAfterCapMs());
         long deadlineMs = settings.number("bridge.http.deadline-ms", 30000);
@@ -190,9 +196,15 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("openProspectRoutes", new OpenProspectRoutes(credentials, lifecycle));
         context.getRegistry().bind("orbitRoutes", new OrbitRoutes(credentials, lifecycle, budgets));
         context.getRegistry().bind("deliverJobRoute", new DeliverJobRoute(lifecycle));
+        // routes/deliver-result.camel.yaml: the name a result file is written under, and its sync to disk
+        context.getRegistry().bind("resultFiles", new ResultFiles(Path.of(settings.text("bridge.outbox", "outbox"))));
         context.getRegistry().bind("progressRoute", new ProgressRoute(store));
         BacklogHistory backlog = new BacklogHistory(store);
-        context.getRegistry().bind("jobStatusRoutes", new JobStatusRoutes(store, new StatusPage(store, backlog, rejections, budgets), backlog,
+        // null when JMS is off (JmsConfiguration binds it otherwise)
+        DeadLetters deadLetters = context.getRegistry()
+                .lookupByNameAndType(JmsConfiguration.DEAD_LETTERS, DeadLetters.class);
+        context.getRegistry().bind("jobStatusRoutes", new JobStatusRoutes(store,
+                new StatusPage(store, backlog, deadLetters, budgets), backlog,
                 settings.number("bridge.status.backlog-sample-ms", 10_000)));
     }
 

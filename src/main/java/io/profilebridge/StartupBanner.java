@@ -62,7 +62,8 @@ final class StartupBanner {
         BackgroundStart<?> embedded = context.getRegistry()
                 .lookupByNameAndType(JmsConfiguration.EMBEDDED_BROKER, BackgroundStart.class);
         if (embedded != null && embedded.resource() instanceof EmbeddedBroker broker) {
-            return "embedded Artemis on " + broker.acceptors();
+            return "embedded Artemis on " + broker.acceptors() + "; ESB clients log in as \"" + broker.clientUser()
+                    + "\"";
         }
         return withoutParameters(settings.text("bridge.jms.broker-url", ""));
     }

@@ -12,11 +12,18 @@ public final class BridgeProcess {
     }
 
     public static Process start(Map<String, String> properties, Path log) throws IOException {
+        return start(properties, Map.of(), log);
+    }
+
+    /** @param environment further variables as they are, such as LOG4J_CONFIGURATION_FILE */
+    public static Process start(Map<String, String> properties, Map<String, String> environment, Path log)
+            throws IOException {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), ProfileBridge.class.getName());
         builder.directory(new File(System.getProperty("user.dir")));
         properties.forEach((key, value) ->
                 builder.environment().put(key.toUpperCase().replace('.', '_').replace('-', '_'), value));
+        builder.environment().putAll(environment);
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         return builder.start();

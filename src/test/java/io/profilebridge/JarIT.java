@@ -42,8 +42,10 @@ class JarIT {
                 "CAMEL_MAIN_PROFILE", "sandbox",
                 "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
                 "SANDBOX_PORT", Integer.toString(freePort()),
-                "SANDBOX_JOB_DURATION_MS", "500",
+                "SANDBOX_JOB_DURATION_MS", "1500",
                 "BRIDGE_POLL_FIRST_DELAY_MS", "300",
+                // a progress line while the demo's work is pending, however fast the bridge starts
+                "BRIDGE_PROGRESS_INTERVAL_MS", "1000",
                 "BRIDGE_JMS_EMBEDDED_URL", "tcp://127.0.0.1:" + freePort()));
         Path empty = Files.createDirectories(folder.resolve("empty"));
         for (int run = 1; run <= 2; run++) {

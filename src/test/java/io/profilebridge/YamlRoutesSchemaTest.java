@@ -51,8 +51,16 @@ class YamlRoutesSchemaTest {
             String expectedId = file.getFileName().toString().replace(".camel.yaml", "");
             assertThat(routes.isArray()).as("list form").isTrue();
             assertThat(routes).hasSize(1);
-            assertThat(routes.get(0).path("route").path("id").asText()).as("route id = file name").isEqualTo(expectedId);
+            assertThat(idOf(routes.get(0))).as("id = file name").isEqualTo(expectedId);
         }));
+    }
+
+    /** A route, route template or route configuration by its id; a templated route by the id of the route it makes. */
+    private static String idOf(JsonNode element) {
+        String kind = element.fieldNames().next();
+        JsonNode definition = element.get(kind);
+        assertThat(kind).isIn("route", "routeTemplate", "templatedRoute", "routeConfiguration");
+        return definition.path(kind.equals("templatedRoute") ? "routeId" : "id").asText();
     }
 
     @TestFactory

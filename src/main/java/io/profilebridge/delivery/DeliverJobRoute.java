@@ -9,7 +9,8 @@ import org.apache.camel.builder.RouteBuilder;
 /**
  * {@code direct:deliver-job}: hands a job's decided result to {@code direct:deliver-result} and marks the job
  * final only once that succeeded. A destination that refuses (unwritable outbox, broker down) keeps the job
- * pending, to be delivered again later; the result is stored in the job, so nothing is lost.
+ * pending, to be delivered again later; the result is stored in the job, so nothing is lost. The refusal is
+ * logged where delivery fails (routes/delivery-errors.camel.yaml).
  */
 public class DeliverJobRoute extends RouteBuilder {
 
@@ -38,9 +39,7 @@ public class DeliverJobRoute extends RouteBuilder {
     }
 
     private void deliveryFailed(Exchange exchange) {
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        log.warn("Result of {} could not be delivered, will retry: {}", JobRoutes.job(exchange), cause.getMessage());
-        lifecycle.deliveryFailed(JobRoutes.job(exchange), cause);
+        lifecycle.deliveryFailed(JobRoutes.job(exchange), exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
     }
 
 }

@@ -1,8 +1,13 @@
 package io.profilebridge.delivery;
 
+import java.util.Optional;
+
+import io.profilebridge.jms.ReplyDestination;
 import io.profilebridge.job.RequestSource;
 import io.profilebridge.job.ResultDocument;
 import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The headers {@code direct:deliver-result} (routes/deliver-result.camel.yaml) routes on. The body is the
@@ -10,16 +15,24 @@ import org.apache.camel.Message;
  */
 public final class ResultHeaders {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ResultHeaders.class);
+
     /** {@code file} or {@code jms}: results go back the way their request came. */
     public static final String CHANNEL = "bridgeChannel";
-    /** For file requests: the result's path below the outbox, {@code <api>/NAME.json} or {@code failed/<api>/NAME.json}. */
+    /**
+     * For file requests: the result's path below the outbox, mirroring where the request was dropped:
+     * {@code <folder>/NAME.json} ({@code NAME.json} for an envelope), under {@code failed/} on failure.
+     * {@link ResultFiles} may give it a suffix when another request's result holds that name.
+     */
     public static final String RESULT_FILE = "bridgeResultFile";
     public static final String API = "bridgeApi";
     public static final String OUTCOME = "bridgeOutcome";
     public static final String IDEMPOTENCY_KEY = "bridgeIdempotencyKey";
+    /** The job the result belongs to; absent for a request rejected before it became a job. */
+    public static final String JOB_ID = "bridgeJobId";
     /** The request's own name, for log lines. */
     public static final String SOURCE = "bridgeSource";
-    /** For JMS requests: the request's JMSReplyTo, if it had one. */
+    /** For JMS requests: the request's JMSReplyTo as a {@link jakarta.jms.Destination}, if it had a usable one. */
     public static final String REPLY_TO = "bridgeReplyTo";
     /** For JMS requests: the correlation id the result carries. */
     public static final String CORRELATION_ID = "bridgeCorrelationId";
@@ -29,24 +42,38 @@ public final class ResultHeaders {
     private ResultHeaders() {
     }
 
+    /** @param jobId the job the result belongs to, or null for a request rejected at intake */
     public static void apply(Message message, String api, String outcome, String idempotencyKey,
-            RequestSource source, String deliveryId, String resultJson) {
+            RequestSource source, String jobId, String resultJson) {
         message.removeHeaders("*");
         message.setHeader(CHANNEL, source.channel());
         message.setHeader(API, api);
         message.setHeader(OUTCOME, outcome);
         message.setHeader(IDEMPOTENCY_KEY, idempotencyKey);
+        message.setHeader(JOB_ID, jobId);
         message.setHeader(SOURCE, source.displayName());
         if (source.isFile()) {
-            String folder = ResultDocument.SUCCEEDED.equals(outcome) ? api : "failed/" + api;
-            message.setHeader(RESULT_FILE, folder + "/" + source.fileName());
+            message.setHeader(RESULT_FILE, resultFile(api, outcome, source));
         } else {
             message.setHeader(CORRELATION_ID, source.resultCorrelationId());
-            message.setHeader(DUPLICATE_ID, deliveryId);
+            message.setHeader(DUPLICATE_ID, jobId != null ? jobId : "rejected-" + source.identity());
             if (source.replyTo() != null) {
-                message.setHeader(REPLY_TO, source.replyTo());
+                // checked at intake; a value stored before that check goes to the results/failed queue instead
+                Optional<String> problem = ReplyDestination.problem(source.replyTo());
+                if (problem.isEmpty()) {
+                    message.setHeader(REPLY_TO, ReplyDestination.toDestination(source.replyTo()));
+                } else {
+                    LOG.warn("Result of {} goes to the default queue, not its JMSReplyTo: {}", source.displayName(),
+                            problem.get());
+                }
             }
         }
         message.setBody(resultJson);
+    }
+
+    /** Where the request was dropped, below the outbox; jobs recorded before the folder was kept use the API's. */
+    static String resultFile(String api, String outcome, RequestSource source) {
+        String path = source.folder() == null ? api + "/" + source.fileName() : source.inboxPath();
+        return ResultDocument.SUCCEEDED.equals(outcome) ? path : "failed/" + path;
     }
 }

@@ -5,7 +5,9 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * {@code direct:accept-request}: the one entry of every intake route (inbox folders, JMS). A valid request is
- * recorded as a job; a rejected one gets its failed result at once.
+ * recorded as a job; a rejected one gets its failed result at once, and so does a file dropped again after its
+ * job is done (the stored result). {@code direct:reject-unreadable-request} answers an inbox file that cannot be
+ * read (routes/inbox-errors.camel.yaml).
  */
 public class AcceptRequestRoute extends RouteBuilder {
 
@@ -17,15 +19,21 @@ public class AcceptRequestRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("direct:accept-request").routeId("accept-request")
+        // no error handling of their own: a failure goes back to the intake route that called, whose error handling
+        // knows what becomes of its source (routes/inbox-errors.camel.yaml; a JMS transaction rolls back)
+        from("direct:accept-request").routeId("accept-request").errorHandler(noErrorHandler())
                 .process(acceptance::accept)
-                .filter(exchangeProperty(RequestAcceptance.REJECTION).isNotNull())
+                .filter(exchangeProperty(RequestAcceptance.INTAKE_RESULT).isNotNull())
                     // delivered on a copy: the intake's own headers (file name, JMS ids) must stay for its commit
-                    .enrich("direct:deliver-rejection", AggregationStrategies.useOriginal(true))
+                    .enrich("direct:deliver-intake-result", AggregationStrategies.useOriginal(true))
                 .end();
 
-        from("direct:deliver-rejection").routeId("deliver-rejection")
-                .process(acceptance::describeRejection)
+        from("direct:reject-unreadable-request").routeId("reject-unreadable-request").errorHandler(noErrorHandler())
+                .process(acceptance::rejectUnreadable)
+                .enrich("direct:deliver-intake-result", AggregationStrategies.useOriginal(true));
+
+        from("direct:deliver-intake-result").routeId("deliver-intake-result").errorHandler(noErrorHandler())
+                .process(acceptance::describeIntakeResult)
                 .to("direct:deliver-result");
     }
 }

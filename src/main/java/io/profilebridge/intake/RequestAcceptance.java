@@ -1,26 +1,34 @@
 package io.profilebridge.intake;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
+import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.delivery.ResultHeaders;
+import io.profilebridge.jms.ReplyDestination;
 import io.profilebridge.job.IdempotencyKeys;
 import io.profilebridge.job.Job;
+import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
 import io.profilebridge.job.RequestSource;
 import io.profilebridge.job.ResultDocument;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.file.GenericFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Accepts one incoming request: reads it, and either records its job (committed before this returns, so the
- * source may be acknowledged) or turns it into a failed result for {@code direct:deliver-result}.
+ * source may be acknowledged) or turns it into a failed result for {@code direct:deliver-result}, recorded as a
+ * failed job too, so that operators count and find rejected requests like any other failure. A file dropped again
+ * after its job is done gets the stored result again, without any remote call.
  * Sets {@link #VERDICT}: {@code done} when a job is recorded (or already was), {@code failed} when rejected.
  */
 public class RequestAcceptance {
@@ -31,36 +39,69 @@ public class RequestAcceptance {
     public static final String VERDICT = "bridgeVerdict";
     /** Header set by the intake routes: the API of the inbox folder, or the JMS {@code api} property. */
     public static final String API_HINT = "bridgeApi";
-    /** Exchange property holding the failed result of a rejected request, delivered on a copy of the exchange. */
-    public static final String REJECTION = "bridgeRejection";
+    /** Header set by the inbox routes: the folder below the inbox they take files from ({@code ""} for the inbox). */
+    public static final String INBOX_FOLDER = "bridgeInboxFolder";
+    /**
+     * Exchange property holding a result to deliver at once (a rejected request's failed result, or a done job's
+     * result for a file dropped again), delivered on a copy of the exchange.
+     */
+    public static final String INTAKE_RESULT = "bridgeIntakeResult";
     /** JMS string property carrying an explicit key (JMS names cannot carry a dash). */
     public static final String KEY_PROPERTY = "idempotencyKey";
 
     private final RequestReader reader;
     private final JobStore store;
-    private final RecentRejections rejections;
 
-    public RequestAcceptance(RequestReader reader, JobStore store, RecentRejections rejections) {
+    public RequestAcceptance(RequestReader reader, JobStore store) {
         this.reader = reader;
         this.store = store;
-        this.rejections = rejections;
     }
 
-    public void accept(Exchange exchange) {
+    public void accept(Exchange exchange) throws UnreadableRequestException, RequestFileGoneException {
         Message in = exchange.getMessage();
-        RequestSource source = sourceOf(in);
-        Long length = in.getHeader(Exchange.FILE_LENGTH, Long.class);
-        byte[] content = length != null && length > reader.maxBytes() ? null : rawBytes(in);
-        long size = length != null ? length : content == null ? 0 : content.length;
-        ReadRequest read = reader.read(content, size, in.getHeader(API_HINT, String.class),
-                in.getHeader(KEY_PROPERTY, String.class), source);
+        String apiHint = blankToNull(in.getHeader(API_HINT, String.class));
+        ReadRequest read = in.getBody() instanceof jakarta.jms.Message jms
+                ? readJms(in, jms, apiHint) : readFile(in, apiHint);
 
         if (read instanceof ReadRequest.Valid valid) {
             record(exchange, valid);
         } else {
             ReadRequest.Rejected rejected = (ReadRequest.Rejected) read;
-            LOG.warn("Rejected {}: {}: {}", source.displayName(), rejected.error().code(), rejected.error().message());
+            RequestSource source = rejected.source();
             rejectWith(exchange, rejected.api(), rejected.idempotencyKey(), rejected.body(), source, rejected.error());
+        }
+    }
+
+    /** An inbox file, read without following links and only up to the size limit. */
+    private ReadRequest readFile(Message in, String apiHint) throws UnreadableRequestException, RequestFileGoneException {
+        InboxFile.Content file = InboxFile.read(in.getBody(GenericFile.class), reader.maxBytes());
+        return reader.read(file.bytes(), file.size(), apiHint, null, fileSource(in));
+    }
+
+    /**
+     * A JMS request: its reply destination must pass the rule (else the failed result goes to the failed queue),
+     * and its body is read only when its type and size allow.
+     */
+    private ReadRequest readJms(Message in, jakarta.jms.Message message, String apiHint) {
+        try {
+            String messageId = message.getJMSMessageID();
+            String correlationId = message.getJMSCorrelationID();
+            String replyTo = ReplyDestination.describe(message.getJMSReplyTo());
+            Optional<String> replyProblem = replyTo == null ? Optional.empty() : ReplyDestination.problem(replyTo);
+            if (replyProblem.isPresent()) {
+                return RequestReader.refuse(apiHint, RequestSource.jms(messageId, correlationId, null),
+                        ApiError.of("reply_to_invalid", replyProblem.get()));
+            }
+            RequestSource source = RequestSource.jms(messageId, correlationId, replyTo);
+            JmsRequestBody.Read body = JmsRequestBody.read(message, reader.maxBytes());
+            if (body instanceof JmsRequestBody.Refused refused) {
+                return RequestReader.refuse(apiHint, source, refused.error());
+            }
+            JmsRequestBody.Content content = (JmsRequestBody.Content) body;
+            return reader.read(content.bytes(), content.size(), apiHint, in.getHeader(KEY_PROPERTY, String.class),
+                    source);
+        } catch (jakarta.jms.JMSException e) {
+            throw new IllegalStateException("cannot read the JMS request: " + e.getMessage(), e);
         }
     }
 
@@ -72,64 +113,79 @@ public class RequestAcceptance {
         JobStore.Registration registration = store.register(job);
         Job recorded = registration.job();
         if (registration.created()) {
-            LOG.info("Accepted {} as {} job {}", valid.source().displayName(), valid.api(), valid.idempotencyKey());
+            LOG.info("Accepted {} as {} job {} (idempotency key {})", valid.source().displayName(), valid.api(),
+                    job.id(), valid.idempotencyKey());
         } else if (!recorded.bodyHash().equals(job.bodyHash())) {
             rejectWith(exchange, valid.api().id(), null, valid.body(), valid.source(), ApiError.of("idempotency_key_reused",
                     "idempotencyKey \"" + valid.idempotencyKey() + "\" already belongs to a request with another body"));
             return;
+        } else if (valid.source().isFile() && recorded.state().isFinal()) {
+            // the user asked again (its result was taken away, or is wanted where this copy was dropped)
+            LOG.info("{} repeats job {}, which is done; its result is delivered again, with no remote call",
+                    valid.source().displayName(), recorded.idempotencyKey());
+            exchange.setProperty(INTAKE_RESULT, new IntakeResult(recorded.api().id(), recorded.outcome(),
+                    recorded.idempotencyKey(), valid.source(), recorded.id(), recorded.result()));
         } else {
-            LOG.info("{} repeats job {} ({}); nothing new is started", valid.source().displayName(),
-                    recorded.idempotencyKey(), recorded.state());
+            LOG.info("{} repeats {} job {} (idempotency key {}, {}); nothing new is started",
+                    valid.source().displayName(), recorded.api(), recorded.id(), recorded.requestKey(), recorded.state());
         }
+        // the later log lines of this exchange (the intake's own) name the job
+        exchange.setProperty(JobRoutes.JOB_ID, recorded.id());
+        exchange.setProperty(JobRoutes.IDEMPOTENCY_KEY, recorded.requestKey());
         exchange.getMessage().setHeader(VERDICT, "done");
+    }
+
+    /**
+     * An inbox file that could not be read (routes/inbox-errors.camel.yaml): its failed result names the cause,
+     * never the content, and the file moves to {@code .failed/}.
+     */
+    public void rejectUnreadable(Exchange exchange) {
+        UnreadableRequestException cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
+                UnreadableRequestException.class);
+        Message in = exchange.getMessage();
+        String api = blankToNull(in.getHeader(API_HINT, String.class));
+        RequestSource source = fileSource(in);
+        rejectWith(exchange, api == null ? "unknown" : api, null, null, source,
+                ApiError.of("request_unreadable", cause.getMessage()));
     }
 
     private void rejectWith(Exchange exchange, String api, String key, JsonNode body, RequestSource source,
             ApiError error) {
-        String result = Json.write(ResultDocument.rejected(api, key, body, source, error));
-        rejections.add(new RecentRejections.Rejection(store.now(), api, source.displayName(), error));
-        exchange.setProperty(REJECTION, new Rejection(api, key, source, result));
+        ObjectNode document = ResultDocument.rejected(api, key, body, source, error);
+        // the same rejection (same source, request and cause) is the same failed job, however often it arrives
+        String jobId = UUID.nameUUIDFromBytes(Json.write(document).getBytes(StandardCharsets.UTF_8)).toString();
+        document.put("jobId", jobId);
+        String result = Json.write(document);
+        Job rejected = Job.rejectedAtIntake(jobId, Api.of(api).orElse(null), body == null ? null : body.toString(),
+                source, error.toJson().toString(), result, store.now());
+        if (store.recordRejection(rejected)) {
+            LOG.warn("Rejected {} as failed job {}: {}: {}", source.displayName(), jobId, error.code(), error.message());
+        } else {
+            LOG.warn("{} repeats rejected job {}: {}: {}", source.displayName(), jobId, error.code(), error.message());
+        }
+        exchange.setProperty(JobRoutes.JOB_ID, jobId);
+        // delivered as a result with no job of its own: its file is owned by its content (delivery.ResultFiles)
+        exchange.setProperty(INTAKE_RESULT, new IntakeResult(api, ResultDocument.FAILED, key, source, null, result));
         exchange.getMessage().setHeader(VERDICT, "failed");
     }
 
-    /** A rejected request's failed result, waiting to be delivered. */
-    public record Rejection(String api, String idempotencyKey, RequestSource source, String resultJson) {
+    /** A result decided at intake, waiting to be delivered; {@code jobId} is null for a rejected request. */
+    public record IntakeResult(String api, String outcome, String idempotencyKey, RequestSource source, String jobId,
+            String resultJson) {
     }
 
-    /** Turns the exchange copy that delivers a rejection into a result message for {@code direct:deliver-result}. */
-    public void describeRejection(Exchange exchange) {
-        Rejection rejection = exchange.getProperty(REJECTION, Rejection.class);
-        ResultHeaders.apply(exchange.getMessage(), rejection.api(), ResultDocument.FAILED, rejection.idempotencyKey(),
-                rejection.source(), "rejected-" + rejection.source().identity(), rejection.resultJson());
+    /** Turns the exchange copy that delivers an intake result into a message for {@code direct:deliver-result}. */
+    public void describeIntakeResult(Exchange exchange) {
+        IntakeResult result = exchange.getProperty(INTAKE_RESULT, IntakeResult.class);
+        ResultHeaders.apply(exchange.getMessage(), result.api(), result.outcome(), result.idempotencyKey(),
+                result.source(), result.jobId(), result.resultJson());
     }
 
-    /** The request as bytes; a JMS TextMessage is text already, and JSON text is UTF-8 whatever the JVM's default. */
-    private static byte[] rawBytes(Message in) {
-        Object body = in.getBody();
-        return body instanceof String text ? text.getBytes(StandardCharsets.UTF_8) : in.getBody(byte[].class);
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
-    static RequestSource sourceOf(Message in) {
-        String fileName = in.getHeader(Exchange.FILE_NAME_ONLY, String.class);
-        if (fileName != null) {
-            return RequestSource.file(fileName);
-        }
-        return RequestSource.jms(in.getHeader("JMSMessageID", String.class),
-                in.getHeader("JMSCorrelationID", String.class), replyDestination(in.getHeader("JMSReplyTo")));
-    }
-
-    /** JMSReplyTo as a camel-jms destination name ({@code queue:NAME} or {@code topic:NAME}). */
-    private static String replyDestination(Object replyTo) {
-        try {
-            if (replyTo instanceof jakarta.jms.Queue queue) {
-                return "queue:" + queue.getQueueName();
-            }
-            if (replyTo instanceof jakarta.jms.Topic topic) {
-                return "topic:" + topic.getTopicName();
-            }
-        } catch (jakarta.jms.JMSException e) {
-            throw new IllegalStateException("cannot read the JMSReplyTo destination: " + e.getMessage(), e);
-        }
-        return replyTo == null ? null : "queue:" + replyTo;
+    private static RequestSource fileSource(Message in) {
+        return RequestSource.file(in.getHeader(INBOX_FOLDER, String.class), in.getHeader(Exchange.FILE_NAME_ONLY, String.class));
     }
 }

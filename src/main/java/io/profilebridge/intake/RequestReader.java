@@ -1,5 +1,7 @@
 package io.profilebridge.intake;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -8,6 +10,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +31,11 @@ import io.profilebridge.job.RequestSource;
  * the idempotency key (explicit key, else Orbit's own {@code requestId}, else derived).
  */
 public class RequestReader {
+
+    private static final String BYTE_ORDER_MARK = "\uFEFF";
+    /** A request is one JSON value with each field once: "{} {}" or {"a":1,"a":2} mean nothing clear to send. */
+    private static final JsonFactory STRICT_JSON = Json.MAPPER.getFactory().copy()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final long maxBytes;
     private final RequestRules rules;
@@ -59,15 +70,33 @@ public class RequestReader {
         } catch (CharacterCodingException e) {
             return reject(api, null, source, "request_not_utf8", "the request is not UTF-8 text");
         }
+        // a byte-order mark is allowed (RFC 8259 lets a parser ignore it), and some editors write one
+        if (text.startsWith(BYTE_ORDER_MARK)) {
+            text = text.substring(1);
+        }
         JsonNode parsed;
-        try {
-            parsed = Json.parse(text);
-        } catch (StreamConstraintsException e) {
-            return reject(api, null, source, "request_too_deep",
-                    "the request nests deeper than " + Json.MAX_NESTING_DEPTH + " levels");
+        try (JsonParser parser = STRICT_JSON.createParser(text)) {
+            try {
+                parsed = Json.MAPPER.readTree(parser);
+            } catch (StreamConstraintsException e) {
+                return reject(api, null, source, "request_too_deep",
+                        "the request nests deeper than " + Json.MAX_NESTING_DEPTH + " levels");
+            } catch (JsonParseException e) {
+                if (e.getOriginalMessage().startsWith("Duplicate field")) {
+                    return reject(api, null, source, "request_duplicate_field", "field \"" + parser.currentName()
+                            + "\" appears twice in one object" + at(e.getLocation()) + "; each field may appear once");
+                }
+                throw e;
+            }
+            if (hasMore(parser)) {
+                return reject(api, null, source, "request_trailing_data", "the request goes on after its JSON value"
+                        + at(parser.currentTokenLocation()) + "; a request is exactly one JSON object");
+            }
         } catch (JsonProcessingException e) {
             return reject(api, null, source, "request_not_json", "the request is not JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+                    + at(e.getLocation()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading a request held in memory", e);
         }
         if (parsed == null || !parsed.isObject()) {
             return reject(api, null, source, "request_not_object",
@@ -137,6 +166,19 @@ public class RequestReader {
         return new ReadRequest.Valid(api, body, key, source);
     }
 
+    /** Anything but whitespace after the value: another value, or text that is no JSON at all. */
+    private static boolean hasMore(JsonParser parser) {
+        try {
+            return parser.nextToken() != null;
+        } catch (IOException garbage) {
+            return true;
+        }
+    }
+
+    private static String at(JsonLocation location) {
+        return location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+
     /** The path of the first name or text in the tree that is not valid Unicode, or null when there is none. */
     private static String firstUnpairedSurrogate(JsonNode node, String path) {
         if (node.isTextual()) {
@@ -163,6 +205,11 @@ public class RequestReader {
     /** The envelope has an {@code api} string and a {@code request}; neither API's body has both fields. */
     static boolean isEnvelope(ObjectNode body) {
         return body.has("request") && body.has("api") && body.get("api").isTextual();
+    }
+
+    /** A request refused before its body was read (its type, size or JMS headers); {@code apiHint} may be null. */
+    public static ReadRequest refuse(String apiHint, RequestSource source, ApiError error) {
+        return reject(apiHint, null, source, error.code(), error.message());
     }
 
     /** A rejection; an api that is not one of ours is reported as "unknown" (it also names the result folder). */

@@ -1,20 +1,31 @@
 package io.profilebridge.jms;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
+import org.apache.activemq.artemis.core.security.Role;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 
 /**
  * The ActiveMQ Artemis broker the bridge starts when no external one is configured: a persistent journal under
- * {@code <bridge.data>/artemis}, a TCP acceptor ESB peers can reach, a dead-letter queue and a bounded number of
- * delivery attempts, so a message that always fails cannot loop forever.
+ * {@code <bridge.data>/artemis}, one TCP acceptor for CORE, AMQP and OpenWire clients (loopback unless told
+ * otherwise), logins required (see {@link BrokerAccounts}), ObjectMessages and oversized messages refused
+ * ({@link MessageGate}), and a dead-letter queue that a message lands in after its last failed delivery attempt.
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
@@ -22,13 +33,25 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private static final long JOURNAL_LOCK_TIMEOUT_MS = 2000;
 
-    private final EmbeddedActiveMQ server;
-
-    private EmbeddedBroker(EmbeddedActiveMQ server) {
-        this.server = server;
+    /** What the broker is started with. */
+    public record Settings(Path folder, String acceptorUrl, Queues queues, BrokerAccounts accounts,
+            int maxDeliveryAttempts, long redeliveryDelayMs, long maxMessageBytes) {
     }
 
-    public static EmbeddedBroker start(Path folder, String acceptorUrl, int maxDeliveryAttempts) throws Exception {
+    /** The bridge's queues, created at start so that no client needs the right to create them. */
+    public record Queues(String requests, String results, String failed) {
+    }
+
+    private final EmbeddedActiveMQ server;
+    private final String clientUser;
+
+    private EmbeddedBroker(EmbeddedActiveMQ server, String clientUser) {
+        this.server = server;
+        this.clientUser = clientUser;
+    }
+
+    public static EmbeddedBroker start(Settings settings) throws Exception {
+        Path folder = settings.folder();
         Configuration config = new ConfigurationImpl()
                 .setName("profile-bridge")
                 .setPersistenceEnabled(true)
@@ -37,42 +60,95 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setBindingsDirectory(folder.resolve("bindings").toString())
                 .setLargeMessagesDirectory(folder.resolve("large-messages").toString())
                 .setPagingDirectory(folder.resolve("paging").toString())
-                .setSecurityEnabled(false)
+                .setSecurityEnabled(true)
                 // result sends carry _AMQ_DUPL_ID; remember enough ids to drop a re-send after a crash
                 .setIDCacheSize(100_000)
                 .setPersistIDCache(true)
                 // a second bridge on the same data folder must fail, not wait for the journal lock for ever
                 .setJournalLockAcquisitionTimeout(JOURNAL_LOCK_TIMEOUT_MS)
-                .addAcceptorConfiguration("tcp", acceptorUrl);
+                .addAcceptorConfiguration("tcp", settings.acceptorUrl());
         config.addAddressSetting("#", new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of(DEAD_LETTER_QUEUE))
-                .setMaxDeliveryAttempts(maxDeliveryAttempts)
-                .setRedeliveryDelay(1000)
+                // a request whose JMSExpiration passed is kept with the dead letters, not dropped
+                .setExpiryAddress(SimpleString.of(DEAD_LETTER_QUEUE))
+                .setMaxDeliveryAttempts(settings.maxDeliveryAttempts())
+                .setRedeliveryDelay(settings.redeliveryDelayMs())
+                .setRedeliveryMultiplier(2)
                 .setAutoCreateQueues(true)
                 .setAutoCreateAddresses(true)
                 .setAutoCreateDeadLetterResources(false));
-        EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config);
+        Queues queues = settings.queues();
+        for (String queue : List.of(queues.requests(), queues.results(), queues.failed(), DEAD_LETTER_QUEUE)) {
+            config.addQueueConfiguration(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST));
+        }
+        // the bridge consumes requests and sends results anywhere (reply queues are created as needed); ESB clients
+        // send requests, read results and dead letters, and make their own reply queues; nobody manages the broker
+        config.putSecurityRoles("#", Set.of(role(BrokerAccounts.BRIDGE_ROLE,
+                        Permission.SEND, Permission.CONSUME, Permission.BROWSE, Permission.CREATE),
+                role(BrokerAccounts.CLIENT_ROLE, Permission.CONSUME, Permission.BROWSE, Permission.CREATE)));
+        config.putSecurityRoles(queues.requests(), Set.of(
+                role(BrokerAccounts.BRIDGE_ROLE, Permission.CONSUME, Permission.BROWSE),
+                role(BrokerAccounts.CLIENT_ROLE, Permission.SEND)));
+        config.registerBrokerPlugin(new MessageGate(settings.maxMessageBytes()));
+        EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config)
+                .setSecurityManager(settings.accounts().securityManager());
         server.start();
         // Artemis logs a journal it cannot lock or an acceptor it cannot bind, and returns as if started
         if (!server.getActiveMQServer().isActive()) {
             server.stop();
             throw new IllegalStateException("the embedded broker did not start: another process holds its journal in "
-                    + folder.toAbsolutePath().normalize() + " or listens on " + acceptorUrl);
+                    + folder.toAbsolutePath().normalize() + " or listens on " + settings.acceptorUrl());
         }
-        return new EmbeddedBroker(server);
+        return new EmbeddedBroker(server, settings.accounts().client().user());
     }
 
-    /** Each acceptor as it listens, with the protocols it serves, e.g. {@code tcp://127.0.0.1:61616 (CORE)}. */
+    /**
+     * Each acceptor at the address it is bound to (the host resolved), with the protocols it serves, e.g.
+     * {@code tcp://127.0.0.1:61616 (AMQP, CORE, OPENWIRE)}.
+     */
     public String acceptors() {
         return server.getActiveMQServer().getRemotingService().getAcceptors().values().stream()
-                .map(acceptor -> "tcp://" + acceptor.getConfiguration().get("host") + ":" + acceptor.getActualPort()
-                        + " (" + String.join(", ", new TreeSet<>(acceptor.getProtocolHandler().getProtocolMap().keySet()))
-                        + ")")
+                .map(acceptor -> "tcp://" + boundHost(acceptor) + ":" + acceptor.getActualPort() + " ("
+                        + String.join(", ", new TreeSet<>(acceptor.getProtocolHandler().getProtocolMap().keySet())) + ")")
                 .collect(Collectors.joining(", "));
+    }
+
+    /** The user ESB clients log in as. */
+    public String clientUser() {
+        return clientUser;
+    }
+
+    private static String boundHost(Acceptor acceptor) {
+        String host = String.valueOf(acceptor.getConfiguration().get("host"));
+        try {
+            return InetAddress.getByName(host).getHostAddress();
+        } catch (UnknownHostException e) {
+            return host;
+        }
+    }
+
+    /** Messages waiting in the dead-letter queue. */
+    public long deadLetterCount() {
+        Queue queue = server.getActiveMQServer().locateQueue(DEAD_LETTER_QUEUE);
+        return queue == null ? 0 : queue.getMessageCount();
+    }
+
+    ActiveMQServer activeServer() {
+        return server.getActiveMQServer();
     }
 
     @Override
     public void close() throws Exception {
         server.stop();
+    }
+
+    private enum Permission { SEND, CONSUME, BROWSE, CREATE }
+
+    /** CREATE: addresses and queues, durable or not (reply queues, temporary queues), and deleting temporary ones. */
+    private static Role role(String name, Permission... granted) {
+        Set<Permission> has = Set.of(granted);
+        boolean create = has.contains(Permission.CREATE);
+        return new Role(name, has.contains(Permission.SEND), has.contains(Permission.CONSUME), create, false, create,
+                create, false, has.contains(Permission.BROWSE), create, false, false, false);
     }
 }

@@ -13,6 +13,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.model.Model;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +26,9 @@ public class JmsConfiguration implements CamelConfiguration {
 
     /** The YAML routes that need a broker; left out entirely when JMS is off. */
     static final String JMS_ROUTES = "jms-requests,deliver-result-jms";
-
-    /** Registry name of the embedded broker's {@link BackgroundStart}, when one runs. */
+    /** Registry name of the {@link DeadLetters} the status page shows. */
+    public static final String DEAD_LETTERS = "jmsDeadLetters";
+    /** Registry name of the embedded broker's {@link BackgroundStart}, when there is one. */
     public static final String EMBEDDED_BROKER = "embeddedBroker";
 
     private static final Logger LOG = LoggerFactory.getLogger(JmsConfiguration.class);
@@ -40,34 +42,61 @@ public class JmsConfiguration implements CamelConfiguration {
             return;
         }
         String brokerUrl = settings.text("bridge.jms.broker-url", "");
+        BrokerAccounts.Login login;
         if (brokerUrl.isEmpty()) {
             brokerUrl = settings.text("bridge.jms.embedded-url", "tcp://127.0.0.1:61616");
-            Path folder = Path.of(settings.text("bridge.data", "data")).resolve("artemis");
-            int maxDeliveryAttempts = settings.integer("bridge.jms.max-delivery-attempts", 5);
-            String acceptor = brokerUrl;
-            URI address = URI.create(acceptor);
-            FreePort.require("embedded broker", address.getHost(), address.getPort(), "bridge.jms.embedded-url");
-            // the broker starts beside the job store and the routes; no JMS route starts before it is up, and it
-            // stops after them, so in-flight sends can finish
-            BackgroundStart<EmbeddedBroker> start = BackgroundStart.begin("embedded-broker-start", () -> {
-                try {
-                    return EmbeddedBroker.start(folder, acceptor, maxDeliveryAttempts);
-                } catch (IllegalStateException e) {
-                    throw new StartupFailure(e.getMessage() + "; give each instance its own bridge.data and "
-                            + "bridge.jms.embedded-url (BRIDGE_DATA, BRIDGE_JMS_EMBEDDED_URL)", e);
-                }
-            });
-            context.addService(start);
-            context.getRegistry().bind(EMBEDDED_BROKER, start);
+            login = startEmbeddedBroker(context, settings, brokerUrl);
         } else {
             LOG.info("Using the JMS broker at {}", brokerUrl);
+            context.getRegistry().bind(DEAD_LETTERS, DeadLetters.external());
+            login = new BrokerAccounts.Login(settings.text("bridge.jms.user", null),
+                    settings.text("bridge.jms.password", null));
         }
-        ActiveMQConnectionFactory connectionFactory = new ActiveMQConnectionFactory(brokerUrl,
-                settings.optional("bridge.jms.user").orElse(null), settings.optional("bridge.jms.password").orElse(null));
+        ActiveMQConnectionFactory broker = new ActiveMQConnectionFactory(brokerUrl, login.user(), login.password());
         // keep retrying the broker instead of failing the route when it is briefly away
-        connectionFactory.setReconnectAttempts(-1);
-        connectionFactory.setRetryInterval(1000);
-        context.addService(new ClosingService(connectionFactory));
-        context.getComponent("jms", JmsComponent.class).setConnectionFactory(connectionFactory);
+        broker.setReconnectAttempts(-1);
+        broker.setRetryInterval(1000);
+        // the bridge reads text and bytes only: no message body is ever turned into a Java object
+        broker.setDeserializationDenyList("*");
+        // one pooled connection for the consumers and every result sent, instead of one per send or receive
+        JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
+        pool.setConnectionFactory(broker);
+        context.addService(new ClosingService(() -> {
+            pool.stop();
+            broker.close();
+        }));
+        context.getComponent("jms", JmsComponent.class).setConnectionFactory(pool);
+    }
+
+    /** Starts the embedded broker in the background and answers the bridge's own login to it. */
+    private static BrokerAccounts.Login startEmbeddedBroker(CamelContext context, BridgeSettings settings,
+            String acceptorUrl) throws Exception {
+        Path data = Path.of(settings.text("bridge.data", "data"));
+        BrokerAccounts accounts = BrokerAccounts.load(data.resolve(BrokerAccounts.FILE),
+                settings.text("bridge.jms.user", "profile-bridge"), settings.optional("bridge.jms.password"),
+                settings.text("bridge.jms.client-user", "esb"), settings.optional("bridge.jms.client-password"));
+        EmbeddedBroker.Settings broker = new EmbeddedBroker.Settings(data.resolve("artemis"), acceptorUrl,
+                new EmbeddedBroker.Queues(settings.text("bridge.jms.requests", "profile-bridge.requests"),
+                        settings.text("bridge.jms.results", "profile-bridge.results"),
+                        settings.text("bridge.jms.failed", "profile-bridge.failed")),
+                accounts, settings.integer("bridge.jms.max-delivery-attempts", 5),
+                settings.number("bridge.jms.redelivery-delay-ms", 1000),
+                settings.number("bridge.jms.max-message-bytes", 10 * 1024 * 1024));
+        URI address = URI.create(acceptorUrl);
+        FreePort.require("embedded broker", address.getHost(), address.getPort(), "bridge.jms.embedded-url");
+        // the broker starts beside the job store and the routes; no JMS route starts before it is up, and it
+        // stops after them, so in-flight sends can finish
+        BackgroundStart<EmbeddedBroker> start = BackgroundStart.begin("embedded-broker-start", () -> {
+            try {
+                return EmbeddedBroker.start(broker);
+            } catch (IllegalStateException e) {
+                throw new StartupFailure(e.getMessage() + "; give each instance its own bridge.data and "
+                        + "bridge.jms.embedded-url (BRIDGE_DATA, BRIDGE_JMS_EMBEDDED_URL)", e);
+            }
+        });
+        context.addService(start);
+        context.getRegistry().bind(EMBEDDED_BROKER, start);
+        context.getRegistry().bind(DEAD_LETTERS, DeadLetters.embedded(start));
+        return accounts.bridge();
     }
 }

@@ -20,10 +20,10 @@ import javax.sql.DataSource;
  * everything queued so far, so the callers that queued meanwhile find their write done when their turn comes.
  * In a group, each write runs behind a savepoint, so one failing statement (a key conflict) fails only its caller.
  * <p>
- * A durable write is on disk when its caller returns. The embedded H2 store writes commits in the background
- * (every 500 ms), so there a group holding a durable write ends with {@code CHECKPOINT}, which writes the store's
- * changes to the file at once. Other writes may be lost to a SIGKILL within that half second: they are steps that
- * are simply done again, under the same idempotency key.
+ * A durable write is on disk when its caller returns, and survives a power loss. The embedded H2 store writes
+ * commits in the background (every 500 ms), so there a group holding a durable write ends with
+ * {@code CHECKPOINT SYNC}, which writes the store's changes to the file and fsyncs it. Other writes may be lost to a
+ * crash within that half second: they are steps that are simply done again, under the same idempotency key.
  */
 final class GroupCommit {
 
@@ -40,7 +40,7 @@ final class GroupCommit {
 
     /**
      * @param flushStatement what makes committed writes durable when the database does not on commit
-     *                       ({@code CHECKPOINT} on H2), or null where every commit is durable (PostgreSQL)
+     *                       ({@code CHECKPOINT SYNC} on H2), or null where every commit is durable (PostgreSQL)
      */
     GroupCommit(DataSource dataSource, String flushStatement) {
         this.dataSource = dataSource;

@@ -44,13 +44,32 @@ public final class Job {
         this.updatedAt = createdAt;
     }
 
+    /**
+     * A request rejected at intake, recorded as a final FAILED job so that operators see it like any other failure:
+     * it has no key (it was never accepted under one), {@code api} is null when it named no known API, and its
+     * {@code result} is the failed result it was given.
+     */
+    public static Job rejectedAtIntake(String id, Api api, String requestBody, RequestSource source, String error,
+            String result, long now) {
+        Job job = new Job(id, api, null, JobState.FAILED, requestBody, null, source, now);
+        job.lastError(error);
+        job.result(result);
+        job.outcome(ResultDocument.FAILED);
+        job.finishedAt(now);
+        return job;
+    }
+
+    /** The job id, distinct from the idempotency key: the store's and the operator's name for this row. */
     public String id() { return id; }
+    /** The API, or null for a request rejected at intake that named none we know. */
     public Api api() { return api; }
     /** The key the request was recorded under; it never changes, so a redelivery always finds this job. */
     public String requestKey() { return requestKey; }
+    /** True for a request rejected at intake: it never got a key and is never worked on. */
+    public boolean rejectedAtIntake() { return requestKey == null; }
     /** The key of the current attempt: the request key, or after a remote failure one derived from it. */
     public String idempotencyKey() {
-        return keyGeneration == 0 ? requestKey : IdempotencyKeys.retryKey(requestKey, keyGeneration);
+        return keyGeneration == 0 || requestKey == null ? requestKey : IdempotencyKeys.retryKey(requestKey, keyGeneration);
     }
     public JobState state() { return state; }
     public String requestBody() { return requestBody; }
@@ -94,6 +113,6 @@ public final class Job {
 
     @Override
     public String toString() {
-        return "Job[" + api + " " + idempotencyKey() + " " + state + " from " + source.displayName() + "]";
+        return "Job[" + id + " " + api + " key " + idempotencyKey() + " " + state + " from " + source.displayName() + "]";
     }
 }

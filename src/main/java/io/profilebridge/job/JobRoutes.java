@@ -8,7 +8,6 @@ import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.api.ApiCallRoutes;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.slf4j.MDC;
 
 /**
  * The job lifecycle as routes. The Quartz trigger (routes/poll-due-jobs.camel.yaml) calls
@@ -21,8 +20,12 @@ public class JobRoutes extends RouteBuilder {
 
     /** Exchange property holding the {@link Job} a step works on. */
     public static final String JOB = "bridgeJob";
-    /** MDC key of the job a log line is about. */
-    public static final String MDC_JOB_KEY = "jobKey";
+    /**
+     * Exchange properties naming the job a step works on. camel-mdc copies them into the MDC of every log line the
+     * step writes ({@code camel.mdc.custom-properties}), so a JSON log line carries them as fields.
+     */
+    public static final String JOB_ID = "jobId";
+    public static final String IDEMPOTENCY_KEY = "idempotencyKey";
     /** Header with the job's API id. */
     public static final String API = "bridgeApi";
     /** Thread pool profile of the job workers. */
@@ -63,6 +66,8 @@ public class JobRoutes extends RouteBuilder {
                 // called by a worker too, when it finishes: the jobs it hands out must not inherit its job's state
                 .removeHeaders("*")
                 .removeProperties("bridge*")
+                .removeProperty(JOB_ID)
+                .removeProperty(IDEMPOTENCY_KEY)
                 .process(this::claimDueJobs)
                 .split(body())
                     // each job goes to a worker of the bounded pool; the tick does not wait for it
@@ -163,8 +168,8 @@ public class JobRoutes extends RouteBuilder {
         exchange.setProperty(CALL_PAID, WorkQueue.of(job).bucket() != null);
         exchange.setProperty(ApiCallRoutes.MAY_CALL, (BooleanSupplier) () -> dispatcher.holds(job));
         exchange.getMessage().setHeader(API, job.api().id());
-        // every log line about this job carries its key (the JSON log layout shows it)
-        MDC.put(MDC_JOB_KEY, job.idempotencyKey());
+        exchange.setProperty(JOB_ID, job.id());
+        exchange.setProperty(IDEMPOTENCY_KEY, job.idempotencyKey());
         dispatcher.stepStarts(job);
     }
 
@@ -226,6 +231,5 @@ public class JobRoutes extends RouteBuilder {
 
     private void releaseJob(Exchange exchange) {
         dispatcher.finished(job(exchange), !exchange.getProperty(FAILED, false, Boolean.class));
-        MDC.remove(MDC_JOB_KEY);
     }
 }

@@ -35,6 +35,8 @@ public class JobStore {
     private static final String COLUMNS = "id, api, idempotency_key, state, request_body, body_hash, remote_id, attempts, "
             + "polls, key_generation, next_attempt_at, last_status, last_error, result, outcome, source, created_at, updated_at, "
             + "finished_at, version, previous_attempts, work_queue, accepted_at";
+    private static final String INSERT = "INSERT INTO bridge_job (" + COLUMNS + ") VALUES ("
+            + String.join(",", java.util.Collections.nCopies(COLUMNS.split(",").length, "?")) + ")";
 
     private final DataSource dataSource;
     private final GroupCommit writes;
@@ -51,7 +53,9 @@ public class JobStore {
             throw new IllegalArgumentException("a PostgreSQL store needs a shared liveness, an embedded one a single one");
         }
         this.dataSource = dataSource;
-        this.writes = new GroupCommit(dataSource, postgres ? null : "CHECKPOINT");
+        // H2's CHECKPOINT SYNC writes the store's changes and fsyncs the file (a plain CHECKPOINT leaves them in the OS
+        // cache, which a power loss takes); a PostgreSQL commit is durable by itself (fsync, synchronous_commit)
+        this.writes = new GroupCommit(dataSource, postgres ? null : "CHECKPOINT SYNC");
         this.liveness = liveness;
         this.clock = clock;
     }
@@ -69,9 +73,8 @@ public class JobStore {
      * returns the existing job and creates nothing.
      */
     public Registration register(Job job) {
-        String sql = "INSERT INTO bridge_job (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
         try {
-            writes.run(c -> insert(c, sql, job), true);
+            writes.run(c -> insert(c, INSERT, job), true);
             return new Registration(job, true);
         } catch (SQLException e) {
             if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -86,7 +89,7 @@ public class JobStore {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 0;
             ps.setString(++i, job.id());
-            ps.setString(++i, job.api().id());
+            ps.setString(++i, job.api() == null ? null : job.api().id());
             ps.setString(++i, job.requestKey());
             ps.setString(++i, job.state().name());
             ps.setString(++i, job.requestBody());
@@ -112,6 +115,22 @@ public class JobStore {
         }
     }
 
+    /**
+     * Records a request rejected at intake ({@link Job#rejectedAtIntake}), durably, as its failed result goes out.
+     * Its id is derived from that result, so the same rejection seen again (the same file dropped twice, a JMS
+     * redelivery) is one row; returns false when it was recorded already.
+     */
+    public boolean recordRejection(Job rejected) {
+        try {
+            return writes.run(c -> insert(c, INSERT, rejected), true);
+        } catch (SQLException e) {
+            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                return false;
+            }
+            throw new JobStoreException("cannot record " + rejected, e);
+        }
+    }
+
     public Optional<Job> find(Api api, String idempotencyKey) {
         return queryOne("SELECT " + COLUMNS + " FROM bridge_job WHERE api = ? AND idempotency_key = ?",
                 api.id(), idempotencyKey);
@@ -125,6 +144,11 @@ public class JobStore {
 
     public Optional<Job> findById(String id) {
         return queryOne("SELECT " + COLUMNS + " FROM bridge_job WHERE id = ?", id);
+    }
+
+    /** A job by its job id, else by the key it was accepted under: an operator may hold either. */
+    public Optional<Job> findByIdOrKey(String idOrKey) {
+        return findById(idOrKey).or(() -> findByKey(idOrKey));
     }
 
     /**
@@ -321,6 +345,24 @@ public class JobStore {
         }
     }
 
+    /** Requests rejected at intake that named no API we know (they count as failed, outside any API). */
+    public long countRejectedWithoutApi() {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM bridge_job WHERE api IS NULL");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot count jobs", e);
+        }
+    }
+
+    /** The newest requests rejected at intake, at most {@code limit}. */
+    public List<Job> listRejected(int limit) {
+        return query("SELECT " + COLUMNS + " FROM bridge_job WHERE state = ? AND idempotency_key IS NULL "
+                + "ORDER BY created_at DESC, id FETCH FIRST " + limit + " ROWS ONLY", JobState.FAILED.name());
+    }
+
     /** Every job of one API, newest first, at most {@code limit}; for tests and the status API. */
     public List<Job> list(Api api, JobState state, int offset, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM bridge_job WHERE 1 = 1");
@@ -361,7 +403,7 @@ public class JobStore {
     }
 
     private static Job read(ResultSet rs) throws SQLException {
-        Job job = new Job(rs.getString("id"), Api.of(rs.getString("api")).orElseThrow(), rs.getString("idempotency_key"),
+        Job job = new Job(rs.getString("id"), Api.of(rs.getString("api")).orElse(null), rs.getString("idempotency_key"),
                 JobState.valueOf(rs.getString("state")), rs.getString("request_body"), rs.getString("body_hash"),
                 RequestSource.fromJson(rs.getString("source")), rs.getLong("created_at"));
         job.remoteId(rs.getString("remote_id"));

@@ -7,18 +7,27 @@ import io.profilebridge.Json;
 /**
  * Where a request came from, and so where its result goes: a file in the inbox, or a JMS message.
  * {@link #identity()} is the part that feeds the derived idempotency key.
+ *
+ * @param folder for files: the inbox folder the file was dropped into, relative to the inbox ({@code ""} for the
+ *               inbox itself, {@code openprospect}, {@code orbit}); null for jobs recorded before it was kept
  */
-public record RequestSource(String channel, String fileName, String messageId, String correlationId, String replyTo) {
+public record RequestSource(String channel, String fileName, String messageId, String correlationId, String replyTo,
+        String folder) {
 
     public static final String FILE = "file";
     public static final String JMS = "jms";
 
+    /** A file whose folder is not known (the offline check command); its result goes to the API's folder. */
     public static RequestSource file(String fileName) {
-        return new RequestSource(FILE, fileName, null, null, null);
+        return file(null, fileName);
+    }
+
+    public static RequestSource file(String folder, String fileName) {
+        return new RequestSource(FILE, fileName, null, null, null, folder);
     }
 
     public static RequestSource jms(String messageId, String correlationId, String replyTo) {
-        return new RequestSource(JMS, null, messageId, correlationId, replyTo);
+        return new RequestSource(JMS, null, messageId, correlationId, replyTo, null);
     }
 
     public boolean isFile() {
@@ -30,13 +39,19 @@ public record RequestSource(String channel, String fileName, String messageId, S
         return correlationId != null ? correlationId : messageId;
     }
 
+    /** The file name only, not its folder, so keys derived before the folder was kept stay the same. */
     public String identity() {
         return isFile() ? "file:" + fileName : "jms:" + resultCorrelationId();
     }
 
+    /** The file's path below the inbox ({@code orbit/NAME.json}, or {@code NAME.json} for an envelope). */
+    public String inboxPath() {
+        return folder == null || folder.isEmpty() ? fileName : folder + "/" + fileName;
+    }
+
     /** A short human name for logs and the status page. */
     public String displayName() {
-        return isFile() ? fileName : "jms " + resultCorrelationId();
+        return isFile() ? inboxPath() : "jms " + resultCorrelationId();
     }
 
     public ObjectNode toJson() {
@@ -44,6 +59,9 @@ public record RequestSource(String channel, String fileName, String messageId, S
         node.put("channel", channel);
         if (isFile()) {
             node.put("file", fileName);
+            if (folder != null) {
+                node.put("folder", folder);
+            }
         } else {
             node.put("messageId", messageId);
             node.put("correlationId", correlationId);
@@ -57,6 +75,6 @@ public record RequestSource(String channel, String fileName, String messageId, S
     public static RequestSource fromJson(String json) {
         JsonNode node = Json.parseStored(json);
         return new RequestSource(Json.text(node, "channel"), Json.text(node, "file"), Json.text(node, "messageId"),
-                Json.text(node, "correlationId"), Json.text(node, "replyTo"));
+                Json.text(node, "correlationId"), Json.text(node, "replyTo"), Json.text(node, "folder"));
     }
 }

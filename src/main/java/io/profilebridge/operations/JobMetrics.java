@@ -1,6 +1,7 @@
 package io.profilebridge.operations;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,6 +25,9 @@ import io.profilebridge.job.JobStore;
 public class JobMetrics {
 
     private static final long COUNT_CACHE_MS = 1000;
+    /** The counters, registered at zero from the start so that rates and dashboards see them before the first event. */
+    private static final List<String> EVENTS = List.of("submitted", "polled", "retried", "held", "failed", "delivered",
+            "rate_limited_answers");
 
     private final MeterRegistry registry;
     private final JobStore store;
@@ -41,6 +45,14 @@ public class JobMetrics {
                         .tag("api", api.id()).tag("state", state.name().toLowerCase())
                         .register(registry);
             }
+        }
+        // requests rejected at intake count as failed jobs of their API; these named none we know
+        Gauge.builder("profile_bridge_jobs", store::countRejectedWithoutApi)
+                .description("jobs in the store per API and state")
+                .tag("api", StatusPage.UNKNOWN_API).tag("state", JobState.FAILED.name().toLowerCase())
+                .register(registry);
+        for (Api api : Api.values()) {
+            EVENTS.forEach(event -> counter(api, event));
         }
         Gauge.builder("profile_bridge_orbit_credits_remaining", orbitCredits::get)
                 .description("X-Developer-API-Credits-Remaining of Orbit's last charging (202) or refusing (402) start answer; -1 before any")
@@ -88,7 +100,11 @@ public class JobMetrics {
 
     /** One of: submitted, polled, retried, held, failed, delivered. */
     public void count(Api api, String event) {
-        Counter.builder("profile_bridge_" + event).tag("api", api.id()).register(registry).increment();
+        counter(api, event).increment();
+    }
+
+    private Counter counter(Api api, String event) {
+        return Counter.builder("profile_bridge_" + event).tag("api", api.id()).register(registry);
     }
 
     public void finished(Api api, String outcome, long receivedAt, long now) {

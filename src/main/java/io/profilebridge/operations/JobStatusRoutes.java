@@ -1,11 +1,10 @@
 package io.profilebridge.operations;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.job.Job;
@@ -13,14 +12,24 @@ import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.rest.RestBindingMode;
+import org.apache.camel.model.rest.RestParamType;
 
 /**
- * The read-only operator view, served by Camel's management server next to /observe/health and /observe/metrics:
- * {@code GET /jobs?state=&api=&page=&size=}, {@code GET /jobs/{idempotencyKey}} and the status page {@code GET /}.
+ * The read-only operator view, served by Camel's management server next to /observe/health and /observe/metrics
+ * (platform-http binds to the one server there is): {@code GET /jobs}, {@code GET /jobs/{id}} with their OpenAPI
+ * document at {@code /openapi.json}, and the status page {@code GET /}.
  */
 public class JobStatusRoutes extends RouteBuilder {
 
+    /** Where the OpenAPI document of /jobs is served. */
+    public static final String OPENAPI_PATH = "/openapi.json";
+
     private static final int MAX_PAGE_SIZE = 500;
+    private static final int DEFAULT_PAGE_SIZE = 50;
+    private static final String[] STATES = Arrays.stream(JobState.values())
+            .map(state -> state.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+    private static final String[] APIS = Arrays.stream(Api.values()).map(Api::id).toArray(String[]::new);
 
     private final JobStore store;
     private final StatusPage page;
@@ -36,12 +45,49 @@ public class JobStatusRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("platform-http:/jobs?httpMethodRestrict=GET").routeId("jobs-list")
-                .process(this::list);
-        from("platform-http:/jobs/{idempotencyKey}?httpMethodRestrict=GET").routeId("jobs-one")
-                .process(this::one);
-        from("platform-http:/?httpMethodRestrict=GET").routeId("status-page")
-                .process(exchange -> html(exchange, page.render()));
+        restConfiguration().component("platform-http").bindingMode(RestBindingMode.off)
+                .apiContextPath(OPENAPI_PATH).apiContextRouteId("openapi-document")
+                // rendered per request (from the request's Host), so start-up does not build it
+                .useXForwardHeaders(true)
+                .apiProperty("api.title", "profile-bridge jobs")
+                .apiProperty("api.version", "1")
+                .apiProperty("api.description", "Read-only view of the bridge's jobs: one per request, accepted or "
+                        + "rejected at intake. A job has two names: its jobId, and the idempotencyKey it is sent under.");
+
+        rest("/jobs").description("Jobs, one per request")
+                .get().id("jobs-list").description("Jobs, newest first, one page at a time")
+                    .produces("application/json")
+                    .param().name("api").type(RestParamType.query).required(false)
+                        .description("Only jobs of this API").allowableValues(APIS).endParam()
+                    .param().name("state").type(RestParamType.query).required(false)
+                        .description("Only jobs in this state (failed includes requests rejected at intake)")
+                        .allowableValues(STATES).endParam()
+                    .param().name("page").type(RestParamType.query).required(false).dataType("integer")
+                        .defaultValue("0").description("Page number, from 0").endParam()
+                    .param().name("size").type(RestParamType.query).required(false).dataType("integer")
+                        .defaultValue(Integer.toString(DEFAULT_PAGE_SIZE))
+                        .description("Jobs per page, 1 to " + MAX_PAGE_SIZE).endParam()
+                    .responseMessage().code(200).message("A page of jobs").responseModel(JobPage.class)
+                        .endResponseMessage()
+                    .responseMessage().code(400).message("A parameter out of its range, named with its rule")
+                        .responseModel(JobsError.class).endResponseMessage()
+                    .to("direct:list-jobs")
+                .get("/{id}").id("jobs-one").description("One job, by its job id or by the key it was accepted under")
+                    .produces("application/json")
+                    .param().name("id").type(RestParamType.path)
+                        .description("The jobId, or the idempotency key the request was accepted under").endParam()
+                    .responseMessage().code(200).message("The job").responseModel(JobView.class).endResponseMessage()
+                    .responseMessage().code(404).message("No job has this id or key")
+                        .responseModel(JobsError.class).endResponseMessage()
+                    .to("direct:find-job");
+
+        rest("/").get().id("status-page").description("The status page (HTML)").produces("text/html")
+                .apiDocs(false).to("direct:render-status-page");
+
+        from("direct:list-jobs").routeId("list-jobs").process(this::list);
+        from("direct:find-job").routeId("find-job").process(this::one);
+        from("direct:render-status-page").routeId("render-status-page")
+                .process(exchange -> respond(exchange, 200, "text/html; charset=utf-8", page.render()));
         from("timer:backlog-sample?period=" + backlogSampleMs).routeId("backlog-sample")
                 .process(exchange -> backlog.sample());
     }
@@ -56,29 +102,23 @@ public class JobStatusRoutes extends RouteBuilder {
                     "api: must be openprospect or orbit, not \"" + value + "\""))).orElse(null);
             state = optional(exchange, "state").map(JobStatusRoutes::state).orElse(null);
             pageNumber = number(exchange, "page", 0, Integer.MAX_VALUE, 0);
-            size = number(exchange, "size", 1, MAX_PAGE_SIZE, 50);
+            size = number(exchange, "size", 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
         } catch (IllegalArgumentException e) {
-            json(exchange, 400, Json.object().put("error", e.getMessage()));
+            json(exchange, 400, new JobsError(e.getMessage()));
             return;
         }
-        List<Job> jobs = store.list(api, state, pageNumber * size, size);
-        ObjectNode body = Json.object();
-        body.put("page", pageNumber);
-        body.put("size", size);
-        body.put("api", api == null ? null : api.id());
-        body.put("state", state == null ? null : state.name().toLowerCase());
-        ArrayNode items = body.putArray("jobs");
-        jobs.forEach(job -> items.add(JobView.of(job)));
-        json(exchange, 200, body);
+        List<JobView> jobs = store.list(api, state, pageNumber * size, size).stream().map(JobView::of).toList();
+        json(exchange, 200, new JobPage(pageNumber, size, api == null ? null : api.id(),
+                state == null ? null : state.name().toLowerCase(Locale.ROOT), jobs));
     }
 
     private void one(Exchange exchange) {
-        String key = exchange.getMessage().getHeader("idempotencyKey", String.class);
-        Optional<Job> job = store.findByKey(key);
+        String id = exchange.getMessage().getHeader("id", String.class);
+        Optional<Job> job = store.findByIdOrKey(id);
         if (job.isPresent()) {
             json(exchange, 200, JobView.of(job.get()));
         } else {
-            json(exchange, 404, Json.object().put("error", "no job with idempotencyKey " + key));
+            json(exchange, 404, new JobsError("no job has the id or idempotency key " + id));
         }
     }
 
@@ -86,8 +126,8 @@ public class JobStatusRoutes extends RouteBuilder {
         try {
             return JobState.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("state: must be one of received, submitted, polling, fetching, "
-                    + "delivering, delivered, failed, not \"" + value + "\"");
+            throw new IllegalArgumentException("state: must be one of " + String.join(", ", STATES)
+                    + ", not \"" + value + "\"");
         }
     }
 
@@ -111,16 +151,14 @@ public class JobStatusRoutes extends RouteBuilder {
         }
     }
 
-    private static void json(Exchange exchange, int status, ObjectNode body) {
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(Json.write(body));
+    private static void json(Exchange exchange, int status, Object body) {
+        respond(exchange, status, "application/json", Json.write(body));
     }
 
-    private static void html(Exchange exchange, String page) {
+    private static void respond(Exchange exchange, int status, String contentType, String body) {
         exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/html; charset=utf-8");
-        exchange.getMessage().setBody(page);
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, contentType);
+        exchange.getMessage().setBody(body);
     }
 }

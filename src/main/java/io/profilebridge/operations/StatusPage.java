@@ -1,127 +1,133 @@
 package io.profilebridge.operations;
 
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.OptionalLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.Mustache;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiBudgets;
-import io.profilebridge.intake.RecentRejections;
+import io.profilebridge.jms.DeadLetters;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
 
 /**
  * The page an operator opens at {@code /}: jobs per API and state, each API key's budgets (rate, use, and a pause
- * with its end and cause), the last failures with their causes, and the pending backlog over the last hour as an
- * inline SVG chart. One self-contained HTML document, no external assets.
+ * with its end and cause), the last failures with their causes, the requests rejected at intake, the JMS dead
+ * letters, and the pending backlog over the last hour as an inline SVG chart. One self-contained HTML
+ * document, no external assets, from {@code operations/status-page.mustache}: mustache.java escapes every value by
+ * default (Camel's own simple templating does not), and the page's layout stays out of Java.
  */
 public class StatusPage {
 
     private static final int CHART_WIDTH = 600;
     private static final int CHART_HEIGHT = 120;
+    private static final int ROWS = 10;
+    /** The API column of requests rejected at intake that named none we know (also their metric label). */
+    static final String UNKNOWN_API = "unknown";
+
+    /** Compiled on first use, not at start-up. */
+    private static final class Template {
+        static final Mustache PAGE = new DefaultMustacheFactory().compile("operations/status-page.mustache");
+    }
+
+    record Model(List<String> states, List<CountRow> counts, List<BudgetRow> budgets, List<FailureRow> failures,
+            List<FailureRow> rejections, DeadLetterRow deadLetters, Backlog backlog) {
+    }
+
+    /** One bucket of an API key: its rate (and whether it adapts), the calls spent lately, and a pause if any. */
+    record BudgetRow(String api, String bucket, String rate, boolean adaptive, int burst, String inUse, boolean paused,
+            String pausedUntil, String cause) {
+    }
+
+    record CountRow(String api, List<Cell> cells) {
+    }
+
+    record Cell(String state, long count) {
+    }
+
+    record FailureRow(String when, String api, String request, String code, String cause) {
+    }
+
+    /** The dead-letter queue: counted on the embedded broker; an external broker keeps its own. */
+    record DeadLetterRow(boolean embedded, String queue, String count, boolean waiting) {
+    }
+
+    record Backlog(long max, String points, int samples, int width, int height) {
+    }
 
     private final JobStore store;
     private final BacklogHistory backlog;
-    private final RecentRejections rejections;
+    private final DeadLetters deadLetters;
     private final ApiBudgets budgets;
 
-    public StatusPage(JobStore store, BacklogHistory backlog, RecentRejections rejections, ApiBudgets budgets) {
+    /** @param deadLetters where JMS dead letters are; null when JMS is off */
+    public StatusPage(JobStore store, BacklogHistory backlog, DeadLetters deadLetters, ApiBudgets budgets) {
         this.store = store;
         this.backlog = backlog;
-        this.rejections = rejections;
+        this.deadLetters = deadLetters;
         this.budgets = budgets;
     }
 
     public String render() {
-        StringBuilder html = new StringBuilder(4096);
-        html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>profile-bridge</title>")
-                .append("<meta http-equiv=\"refresh\" content=\"10\"><style>")
-                .append("body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin-bottom:1.5em}")
-                .append("td,th{border:1px solid #ccc;padding:.3em .7em;text-align:right}th{background:#f3f3f3;text-align:left}")
-                .append("td.text{text-align:left}.failed{color:#b00020}svg{border:1px solid #ccc;background:#fafafa}")
-                .append("</style></head><body><h1>profile-bridge</h1>");
-        counts(html);
-        budgets(html);
-        failures(html);
-        rejections(html);
-        chart(html);
-        return html.append("</body></html>").toString();
+        StringWriter html = new StringWriter(4096);
+        Template.PAGE.execute(html, model());
+        return html.toString();
     }
 
-    private void counts(StringBuilder html) {
-        Map<Api, Map<JobState, Long>> counts = store.countByApiAndState();
-        html.append("<h2>Jobs</h2><table id=\"counts\"><tr><th>API</th>");
-        for (JobState state : JobState.values()) {
-            html.append("<th>").append(state.name().toLowerCase()).append("</th>");
+    Model model() {
+        List<String> states = Arrays.stream(JobState.values()).map(StatusPage::name).toList();
+        return new Model(states, counts(), budgets(), rows(store.list(null, JobState.FAILED, 0, ROWS)),
+                rows(store.listRejected(ROWS)), deadLetters(), backlog());
+    }
+
+    private List<BudgetRow> budgets() {
+        return budgets.view().stream().map(view -> new BudgetRow(view.bucket().api().id(), view.bucket().id(),
+                String.format(Locale.ROOT, "%.2f", view.rate()), view.adaptive(), view.burst(),
+                String.format(Locale.ROOT, "%.2f", view.usedPerSecond()), view.pausedUntil() > 0,
+                view.pausedUntil() > 0 ? JobView.time(view.pausedUntil()) : null, view.pauseCause())).toList();
+    }
+
+    private DeadLetterRow deadLetters() {
+        if (deadLetters == null) {
+            return null;
         }
-        html.append("</tr>");
-        counts.forEach((api, perState) -> {
-            html.append("<tr data-api=\"").append(api.id()).append("\"><td class=\"text\">").append(api.id()).append("</td>");
-            for (JobState state : JobState.values()) {
-                html.append("<td data-state=\"").append(state.name().toLowerCase()).append("\">")
-                        .append(perState.get(state)).append("</td>");
-            }
-            html.append("</tr>");
-        });
-        html.append("</table>");
-    }
-
-    private void budgets(StringBuilder html) {
-        html.append("<h2>API keys</h2><table id=\"budgets\"><tr><th>API</th><th>bucket</th><th>rate (calls/s)</th>")
-                .append("<th>in use (calls/s, last 10 s)</th><th>paused until</th><th>cause</th></tr>");
-        for (ApiBudgets.View view : budgets.view()) {
-            boolean paused = view.pausedUntil() > 0;
-            html.append("<tr data-bucket=\"").append(view.bucket().id()).append(paused ? "\" class=\"failed\">" : "\">")
-                    .append("<td class=\"text\">").append(view.bucket().api().id())
-                    .append("</td><td class=\"text\">").append(view.bucket().id())
-                    .append("</td><td>").append(String.format(Locale.ROOT, "%.2f", view.rate()))
-                    .append(view.adaptive() ? " (adaptive)" : "").append(" burst ").append(view.burst())
-                    .append("</td><td>").append(String.format(Locale.ROOT, "%.2f", view.usedPerSecond()))
-                    .append("</td><td class=\"text paused-until\">").append(paused ? JobView.time(view.pausedUntil()) : "not paused")
-                    .append("</td><td class=\"text\">").append(paused ? escape(view.pauseCause()) : "").append("</td></tr>");
+        if (!deadLetters.isEmbedded()) {
+            return new DeadLetterRow(false, deadLetters.queue(), null, false);
         }
-        html.append("</table>");
+        OptionalLong count = deadLetters.count();
+        return new DeadLetterRow(true, deadLetters.queue(),
+                count.isPresent() ? Long.toString(count.getAsLong()) : null, count.orElse(0) > 0);
     }
 
-    private void failures(StringBuilder html) {
-        List<Job> failed = store.list(null, JobState.FAILED, 0, 10);
-        html.append("<h2>Last failures</h2><table id=\"failures\"><tr><th>when</th><th>API</th><th>request</th>")
-                .append("<th>code</th><th>cause</th></tr>");
-        for (Job job : failed) {
+    private List<CountRow> counts() {
+        List<CountRow> rows = new ArrayList<>();
+        store.countByApiAndState().forEach((api, perState) -> rows.add(new CountRow(api.id(),
+                Arrays.stream(JobState.values()).map(state -> new Cell(name(state), perState.get(state))).toList())));
+        long withoutApi = store.countRejectedWithoutApi();
+        if (withoutApi > 0) {
+            rows.add(new CountRow(UNKNOWN_API, Arrays.stream(JobState.values())
+                    .map(state -> new Cell(name(state), state == JobState.FAILED ? withoutApi : 0)).toList()));
+        }
+        return rows;
+    }
+
+    private static List<FailureRow> rows(List<Job> jobs) {
+        return jobs.stream().map(job -> {
             JsonNode error = Json.parseStored(job.lastError());
-            html.append("<tr class=\"failed\"><td class=\"text\">").append(JobView.time(job.finishedAt()))
-                    .append("</td><td class=\"text\">").append(job.api().id())
-                    .append("</td><td class=\"text\">").append(escape(job.source().displayName()))
-                    .append("</td><td class=\"text code\">").append(escape(Json.text(error, "code")))
-                    .append("</td><td class=\"text\">").append(escape(Json.text(error, "message"))).append("</td></tr>");
-        }
-        if (failed.isEmpty()) {
-            html.append("<tr><td class=\"text\" colspan=\"5\">none</td></tr>");
-        }
-        html.append("</table>");
+            return new FailureRow(JobView.time(job.finishedAt()), apiOf(job), job.source().displayName(),
+                    Json.text(error, "code"), Json.text(error, "message"));
+        }).toList();
     }
 
-    private void rejections(StringBuilder html) {
-        List<RecentRejections.Rejection> rejected = rejections.list();
-        html.append("<h2>Rejected at intake</h2><table id=\"rejections\"><tr><th>when</th><th>API</th><th>request</th>")
-                .append("<th>code</th><th>cause</th></tr>");
-        for (RecentRejections.Rejection rejection : rejected) {
-            html.append("<tr class=\"failed\"><td class=\"text\">").append(JobView.time(rejection.at()))
-                    .append("</td><td class=\"text\">").append(escape(rejection.api()))
-                    .append("</td><td class=\"text\">").append(escape(rejection.source()))
-                    .append("</td><td class=\"text code\">").append(escape(rejection.error().code()))
-                    .append("</td><td class=\"text\">").append(escape(rejection.error().message())).append("</td></tr>");
-        }
-        if (rejected.isEmpty()) {
-            html.append("<tr><td class=\"text\" colspan=\"5\">none</td></tr>");
-        }
-        html.append("</table>");
-    }
-
-    private void chart(StringBuilder html) {
+    private Backlog backlog() {
         List<BacklogHistory.Sample> samples = backlog.lastHour();
         long max = Math.max(1, samples.stream().mapToLong(BacklogHistory.Sample::pending).max().orElse(1));
         long now = store.now();
@@ -129,21 +135,17 @@ public class StatusPage {
         for (BacklogHistory.Sample sample : samples) {
             double x = CHART_WIDTH - (now - sample.at()) / 3_600_000d * CHART_WIDTH;
             double y = CHART_HEIGHT - sample.pending() / (double) max * (CHART_HEIGHT - 10);
-            points.append(String.format(java.util.Locale.ROOT, "%.1f,%.1f ", x, y));
+            points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
         }
-        html.append("<h2>Pending backlog, last hour (max ").append(max).append(")</h2>")
-                .append("<svg id=\"backlog\" width=\"").append(CHART_WIDTH).append("\" height=\"").append(CHART_HEIGHT)
-                .append("\" viewBox=\"0 0 ").append(CHART_WIDTH).append(' ').append(CHART_HEIGHT).append("\">")
-                .append("<polyline fill=\"none\" stroke=\"#1565c0\" stroke-width=\"2\" points=\"")
-                .append(points.toString().trim()).append("\"/></svg>")
-                .append("<p>").append(samples.size()).append(" samples. JSON: <a href=\"/jobs\">/jobs</a>, ")
-                .append("<a href=\"/observe/health\">/observe/health</a>, <a href=\"/observe/metrics\">/observe/metrics</a></p>");
+        return new Backlog(max, points.toString().trim(), samples.size(), CHART_WIDTH, CHART_HEIGHT);
     }
 
-    static String escape(String text) {
-        if (text == null) {
-            return "";
-        }
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    static String apiOf(Job job) {
+        Api api = job.api();
+        return api == null ? UNKNOWN_API : api.id();
+    }
+
+    private static String name(JobState state) {
+        return state.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.profilebridge.BridgeProcess;
 import io.profilebridge.BridgeRun;
+import io.profilebridge.jms.BrokerAccounts;
 import io.profilebridge.jms.EmbeddedBroker;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
@@ -66,7 +67,11 @@ class ClusterTest {
     @Test
     void threeInstancesShareTheWorkAndSurviveTheLossOfOne() throws Exception {
         String brokerUrl = "tcp://127.0.0.1:" + BridgeRun.freePort();
-        broker = EmbeddedBroker.start(root.resolve("broker"), brokerUrl, 5);
+        BrokerAccounts accounts = new BrokerAccounts(new BrokerAccounts.Login("bridge", "bridge-secret"),
+                new BrokerAccounts.Login("esb", "esb-secret"));
+        broker = EmbeddedBroker.start(new EmbeddedBroker.Settings(root.resolve("broker"), brokerUrl,
+                new EmbeddedBroker.Queues("profile-bridge.requests", "profile-bridge.results", "profile-bridge.failed"),
+                accounts, 5, 1000, 10 * 1024 * 1024));
         for (int i = 0; i < 3; i++) {
             Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
             properties.put("bridge.data", root.resolve("data-" + i).toString());
@@ -76,11 +81,13 @@ class ClusterTest {
             properties.put("bridge.store.password", "postgres");
             properties.put("bridge.jms.enabled", "true");
             properties.put("bridge.jms.broker-url", brokerUrl);
+            properties.put("bridge.jms.user", accounts.bridge().user());
+            properties.put("bridge.jms.password", accounts.bridge().password());
             instances.add(BridgeProcess.start(properties, root.resolve("node-" + i + ".log")));
         }
 
         Set<String> jmsResults = ConcurrentHashMap.newKeySet();
-        try (Connection connection = new ActiveMQConnectionFactory(brokerUrl).createConnection()) {
+        try (Connection connection = new ActiveMQConnectionFactory(brokerUrl, "esb", "esb-secret").createConnection()) {
             connection.start();
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer results = session.createConsumer(session.createQueue("profile-bridge.results"));

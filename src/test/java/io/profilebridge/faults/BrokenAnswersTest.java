@@ -111,4 +111,15 @@ class BrokenAnswersTest {
         assertThat(broken.mostBytesWritten("huge")).isLessThan(32L * 1024 * 1024);
         assertThat(broken.mostBytesWritten("huge-declared")).isLessThan(32L * 1024 * 1024);
     }
+
+    @Test
+    void aRedirectIsNotFollowedTheJobFailsNamingIt() {
+        drop(root, "openprospect/redirect.json", BridgeRun.openProspectRequest("redirect"));
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("failed/openprospect/redirect.json"));
+        }
+        JsonNode error = results(root).get("failed/openprospect/redirect.json").get("error");
+        assertThat(error.get("httpStatus").asInt()).isEqualTo(302);
+        assertThat(broken.inProgress("elsewhere")).as("requests that followed the redirect, key and all").isZero();
+    }
 }

@@ -48,6 +48,7 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** Status reads in progress for {@code name}; for {@code elsewhere}, the requests that followed the redirect. */
     public long inProgress(String name) {
         return inProgress.computeIfAbsent(name, n -> new AtomicLong()).get();
     }
@@ -65,6 +66,11 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
+            if (path.equals("/elsewhere")) {
+                inProgress.computeIfAbsent("elsewhere", n -> new AtomicLong()).incrementAndGet();
+                json(exchange, 200, succeeded("elsewhere"));
+                return;
+            }
             if (exchange.getRequestMethod().equals("POST")) {
                 JsonNode body = Json.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
                 String name = body.get("profile_name").asText();
@@ -91,6 +97,10 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
             case "trickle" -> stream(exchange, name, 0, 1, 200, 300);
             case "huge" -> stream(exchange, name, 0, 64 * 1024, 0, 1024);
             case "huge-declared" -> stream(exchange, name, 64 * MB, 64 * 1024, 0, 1024);
+            case "redirect" -> {
+                exchange.getResponseHeaders().set("Location", baseUrl() + "/elsewhere");
+                exchange.sendResponseHeaders(302, -1);
+            }
             case "html" -> {
                 byte[] page = "<html><body>Service temporarily moved</body></html>".getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "text/html");

@@ -87,7 +87,8 @@ class CoreFlowTest {
         assertThat(regeneration.get("outcome").asText()).isEqualTo("succeeded");
         assertThat(regeneration.get("profiles")).hasSize(1);
 
-        JsonNode envelope = results.get("orbit/envelope-orbit-email.json");
+        // an envelope's result mirrors where it was dropped: the outbox itself
+        JsonNode envelope = results.get("envelope-orbit-email.json");
         assertThat(envelope.get("idempotencyKey").asText()).isEqualTo("3b1f5d2c-7e3a-4c1b-9f5e-2a6d8c4b1e07");
 
         JsonNode invalidOrbit = results.get("failed/orbit/invalid-legacy-mode.json");
@@ -147,18 +148,18 @@ class CoreFlowTest {
         try (BridgeRun bridge = startBridge()) {
             await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 2);
         }
-        assertThat(results(root)).containsKeys("openprospect/early.json", "orbit/early-envelope.json");
+        assertThat(results(root)).containsKeys("openprospect/early.json", "early-envelope.json");
     }
 
     @Test
     void aResultDeliveredAgainReplacesTheFileWithoutEverRemovingIt() throws Exception {
         try (BridgeRun bridge = startBridge(); WatchService watcher = FileSystems.getDefault().newWatchService()) {
-            deliver(bridge, "{\"attempt\": 1}");
+            deliver(bridge, "{\"api\": \"openprospect\", \"idempotencyKey\": \"k-1\", \"attempt\": 1}");
             Path folder = BridgeRun.outbox(root).resolve("openprospect");
             folder.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
 
             // a crash after the file was written but before the job was marked delivered sends it again
-            deliver(bridge, "{\"attempt\": 2}");
+            deliver(bridge, "{\"api\": \"openprospect\", \"idempotencyKey\": \"k-1\", \"attempt\": 2}");
 
             List<String> events = new ArrayList<>();
             await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -170,14 +171,15 @@ class CoreFlowTest {
                 return events.contains("ENTRY_CREATE replaced.json");
             });
             assertThat(events).as("a reader never finds the result missing").doesNotContain("ENTRY_DELETE replaced.json");
-            assertThat(Files.readString(folder.resolve("replaced.json"))).isEqualTo("{\"attempt\": 2}");
+            assertThat(Files.readString(folder.resolve("replaced.json"))).isEqualTo("{\"api\": \"openprospect\", \"idempotencyKey\": \"k-1\", \"attempt\": 2}");
         }
     }
 
     private static void deliver(BridgeRun bridge, String document) {
         bridge.context().createProducerTemplate().sendBodyAndHeaders("direct:deliver-result", document, Map.of(
-                "bridgeChannel", "file", "bridgeResultFile", "openprospect/replaced.json",
-                "bridgeOutcome", "succeeded", "bridgeSource", "replaced.json"));
+                "bridgeChannel", "file", "bridgeResultFile", "openprospect/replaced.json", "bridgeJobId", "job-1",
+                "bridgeApi", "openprospect", "bridgeIdempotencyKey", "k-1", "bridgeOutcome", "succeeded",
+                "bridgeSource", "replaced.json"));
     }
 
     private void copySamples() throws IOException {

@@ -45,6 +45,19 @@ class RequestReaderTest {
     }
 
     @Test
+    void oneJsonObjectWithEachFieldOnceIsRequiredAndALeadingByteOrderMarkIsAllowed() {
+        ApiError trailing = rejection(read("{\"a\": 1}\n{\"a\": 2}", "openprospect", null));
+        assertThat(trailing.code()).isEqualTo("request_trailing_data");
+        assertThat(trailing.message()).contains("line 2, column 1").contains("exactly one JSON object");
+        assertThat(rejection(read("{\"a\": 1} garbage", "openprospect", null)).code()).isEqualTo("request_trailing_data");
+        ApiError duplicate = rejection(read("{\"request\": {\"a\": 1, \"a\": 2}, \"api\": \"orbit\"}", null, null));
+        assertThat(duplicate.code()).isEqualTo("request_duplicate_field");
+        assertThat(duplicate.message()).startsWith("field \"a\" appears twice in one object at line 1");
+        assertThat(read("\uFEFF{\"a\": 1}  \n", "openprospect", null)).isInstanceOf(ReadRequest.Valid.class);
+        assertThat(rejection(read("\uFEFF\uFEFF{\"a\": 1}", "openprospect", null)).code()).isEqualTo("request_not_json");
+    }
+
+    @Test
     void aBodyWithNoApiIsRejected() {
         assertThat(rejection(read("{\"email\": \"a@b.c\"}", null, null)).code()).isEqualTo("api_unknown");
     }

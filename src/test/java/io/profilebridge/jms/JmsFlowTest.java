@@ -1,27 +1,23 @@
 package io.profilebridge.jms;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.profilebridge.BridgeRun;
+import io.profilebridge.CapturedLog;
 import io.profilebridge.Json;
-import io.profilebridge.sandbox.Simulator;
-import io.profilebridge.sandbox.SimulatorSettings;
-import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
-import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,54 +32,27 @@ class JmsFlowTest {
 
     @TempDir
     Path root;
-    Simulator simulator;
-    BridgeRun bridge;
-    Connection connection;
+    JmsBridgeRun jms;
     Session session;
 
     @BeforeEach
     void start() throws JMSException {
-        simulator = Simulator.start(SimulatorSettings.fromProperties(
-                Map.of("sandbox.port", "0", "sandbox.job-duration-ms", "200")::get));
-        String url = "tcp://127.0.0.1:" + BridgeRun.freePort();
-        Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
-        properties.put("bridge.jms.enabled", "true");
-        properties.put("bridge.jms.embedded-url", url);
-        bridge = BridgeRun.start(root, properties);
-        connection = new ActiveMQConnectionFactory(url).createConnection();
-        connection.start();
-        session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        jms = JmsBridgeRun.start(root, Map.of());
+        session = jms.session;
     }
 
     @AfterEach
     void stop() throws JMSException {
-        connection.close();
-        bridge.close();
-        simulator.close();
+        jms.close();
     }
 
     private TextMessage send(String body, Map<String, String> properties, Queue replyTo, String correlationId)
             throws JMSException {
-        TextMessage message = session.createTextMessage(body);
-        for (var property : properties.entrySet()) {
-            message.setStringProperty(property.getKey(), property.getValue());
-        }
-        if (replyTo != null) {
-            message.setJMSReplyTo(replyTo);
-        }
-        if (correlationId != null) {
-            message.setJMSCorrelationID(correlationId);
-        }
-        try (MessageProducer producer = session.createProducer(session.createQueue("profile-bridge.requests"))) {
-            producer.send(message);
-        }
-        return message;
+        return jms.send(body, properties, replyTo, correlationId);
     }
 
     private Message receive(String queue) throws JMSException {
-        try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
-            return consumer.receive(Duration.ofSeconds(20).toMillis());
-        }
+        return jms.receive(queue);
     }
 
     @Test
@@ -135,7 +104,7 @@ class JmsFlowTest {
     @Test
     void aRollbackBeforeTheJobIsCommittedIsRedeliveredAndLosesNothing() throws Exception {
         AtomicInteger failures = new AtomicInteger();
-        AdviceWith.adviceWith(bridge.context(), "jms-requests", route -> route.weaveAddFirst().process(exchange -> {
+        AdviceWith.adviceWith(jms.bridge.context(), "jms-requests", route -> route.weaveAddFirst().process(exchange -> {
             if (failures.getAndIncrement() == 0) {
                 throw new IllegalStateException("simulated crash before the job row is committed");
             }
@@ -145,7 +114,7 @@ class JmsFlowTest {
         assertThat(result).isNotNull();
         assertThat(result.getJMSCorrelationID()).isEqualTo("rollback-1");
         assertThat(failures.get()).as("one failed delivery, one redelivery").isEqualTo(2);
-        assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
+        assertThat(jms.simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
     }
 
     @Test
@@ -153,9 +122,39 @@ class JmsFlowTest {
         send(DACH, Map.of("api", "openprospect", "idempotencyKey", "twice-1"), null, "t-1");
         send(DACH, Map.of("api", "openprospect", "idempotencyKey", "twice-1"), null, "t-1");
         assertThat(receive("profile-bridge.results")).isNotNull();
-        assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
+        assertThat(jms.simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
         try (MessageConsumer consumer = session.createConsumer(session.createQueue("profile-bridge.results"))) {
             assertThat(consumer.receive(1000)).as("only one result for one logical request").isNull();
         }
+    }
+
+    /**
+     * The bridge keeps its broker connection: an idle bridge opens none and logs nothing, and results reuse the
+     * pooled one. Before the fix the request consumers reopened a connection and session every second (a lazily
+     * created JmsTransactionManager turned the listener container's cache off), each with audit log lines, and
+     * every result opened a connection of its own.
+     */
+    @Test
+    void anIdleBridgeOpensNoConnectionAndLogsNothingAndResultsReuseThePool() throws Exception {
+        send("{\"email\": \"first@example.com\"}", Map.of("api", "orbit"), null, "first");
+        assertThat(receive("profile-bridge.results")).isNotNull();
+        ActiveMQServer server = jms.broker().activeServer();
+        long opened = server.getTotalConnectionCount();
+
+        try (CapturedLog log = CapturedLog.start()) {
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                    .until(() -> server.getTotalConnectionCount() == opened);
+            assertThat(log.lines()).as("an idle bridge logs nothing").isEmpty();
+        }
+
+        try (MessageConsumer results = session.createConsumer(session.createQueue("profile-bridge.results"))) {
+            for (int i = 0; i < 5; i++) {
+                send("{\"email\": \"person" + i + "@example.com\"}", Map.of("api", "orbit"), null, "c-" + i);
+            }
+            for (int i = 0; i < 5; i++) {
+                assertThat(results.receive(20_000)).isNotNull();
+            }
+        }
+        assertThat(server.getTotalConnectionCount()).as("connections opened by five results").isEqualTo(opened);
     }
 }

@@ -56,7 +56,11 @@ class JobStoreTest {
 
     /** Claims like the dispatcher: skips what is in hand, and holds what it claimed. */
     protected List<Job> claim(JobStore from, int max) {
-        List<Job> claimed = from.claimDue(WorkQueue.OPENPROSPECT_CALLS, max, wanted -> wanted, inHand::contains, inHand.size());
+        return claim(from, WorkQueue.OPENPROSPECT_CALLS, max);
+    }
+
+    protected List<Job> claim(JobStore from, WorkQueue queue, int max) {
+        List<Job> claimed = from.claimDue(queue, max, wanted -> wanted, inHand::contains, inHand.size());
         claimed.forEach(job -> inHand.add(job.id()));
         return claimed;
     }
@@ -81,6 +85,45 @@ class JobStoreTest {
         assertThat(again.created()).isFalse();
         assertThat(again.job().id()).isEqualTo(first.id());
         assertThat(store.list(Api.OPENPROSPECT, null, 0, 10)).hasSize(1);
+    }
+
+    @Test
+    void aRequestRejectedAtIntakeIsAFailedJobThatNoPollClaims() {
+        Job accepted = newJob("k1", "{}");
+        store.register(accepted);
+        Job rejected = Job.rejectedAtIntake("rejected-1", Api.ORBIT, "{\"email\": \"nobody\"}",
+                RequestSource.file("bad.json"), "{\"code\": \"invalid\"}", "{\"outcome\": \"failed\"}", store.now());
+        Job noApi = Job.rejectedAtIntake("rejected-2", null, null, RequestSource.jms("m1", null, null),
+                "{\"code\": \"api_unknown\"}", "{}", store.now());
+        assertThat(store.recordRejection(rejected)).isTrue();
+        assertThat(store.recordRejection(noApi)).isTrue();
+        // the same rejection seen again (the same file dropped twice, a redelivery) stays one row
+        assertThat(store.recordRejection(rejected)).isFalse();
+        assertThat(claim(store, WorkQueue.OPENPROSPECT_CALLS, 10)).extracting(Job::id).containsExactly(accepted.id());
+        for (WorkQueue queue : WorkQueue.values()) {
+            assertThat(claim(store, queue, 10)).extracting(Job::id).doesNotContain("rejected-1", "rejected-2");
+        }
+
+        assertThat(store.list(null, JobState.FAILED, 0, 10)).extracting(Job::id).containsExactlyInAnyOrder("rejected-1", "rejected-2");
+        assertThat(store.listRejected(10)).extracting(Job::id).containsExactlyInAnyOrder("rejected-1", "rejected-2");
+        assertThat(store.countByApiAndState().get(Api.ORBIT).get(JobState.FAILED)).isEqualTo(1);
+        assertThat(store.countRejectedWithoutApi()).isEqualTo(1);
+        Job read = store.findByIdOrKey("rejected-2").orElseThrow();
+        assertThat(read.rejectedAtIntake()).isTrue();
+        assertThat(read.api()).isNull();
+        assertThat(read.idempotencyKey()).isNull();
+        assertThat(read.outcome()).isEqualTo(ResultDocument.FAILED);
+        // a later valid request under any key is not blocked by a rejection
+        assertThat(store.register(newJob("k2", "{}")).created()).isTrue();
+    }
+
+    @Test
+    void aJobIsFoundByItsIdOrByTheKeyItWasAcceptedUnder() {
+        Job job = newJob("the-key", "{}");
+        store.register(job);
+        assertThat(store.findByIdOrKey(job.id())).map(Job::id).contains(job.id());
+        assertThat(store.findByIdOrKey("the-key")).map(Job::id).contains(job.id());
+        assertThat(store.findByIdOrKey("no-such-thing")).isEmpty();
     }
 
     @Test

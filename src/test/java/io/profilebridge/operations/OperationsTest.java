@@ -10,8 +10,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeRun;
@@ -25,6 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The operator's view over HTTP: the jobs API, the metrics and the status page, after real work. */
 class OperationsTest {
+
+    /** A metric name in a PromQL query: the bridge's, Camel's, the JVM's or the process's. */
+    private static final Pattern METRIC_NAME = Pattern.compile("\\b(profile_bridge|camel|jvm|process|system)_[a-z_]+\\b");
 
     @TempDir
     Path root;
@@ -49,6 +58,9 @@ class OperationsTest {
         }
         drop(root, "orbit/ok.json", "{\"email\": \"a@example.com\"}");
         drop(root, "orbit/conflict.json", "{\"requestId\": \"taken\", \"email\": \"b@example.com\"}");
+        // rejected at intake: an invalid Orbit body, and an envelope naming no API we know
+        drop(root, "orbit/invalid.json", "{\"email\": \"nobody\"}");
+        drop(root, "no-api.json", "{\"api\": \"elsewhere\", \"request\": {}}");
         bridge = BridgeRun.start(root, properties);
     }
 
@@ -60,12 +72,13 @@ class OperationsTest {
 
     @Test
     void theJobsApiPagesAndFilters() throws Exception {
-        await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 7);
+        await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 9);
         JsonNode all = getJson("/jobs?size=3");
         assertThat(all.get("jobs")).hasSize(3);
-        assertThat(getJson("/jobs?size=3&page=2").get("jobs")).hasSize(1);
+        assertThat(getJson("/jobs?size=3&page=2").get("jobs")).hasSize(3);
+        assertThat(getJson("/jobs?size=3&page=3").get("jobs")).isEmpty();
         JsonNode orbit = getJson("/jobs?api=orbit");
-        assertThat(orbit.get("jobs")).hasSize(2).allSatisfy(j -> assertThat(j.get("api").asText()).isEqualTo("orbit"));
+        assertThat(orbit.get("jobs")).hasSize(3).allSatisfy(j -> assertThat(j.get("api").asText()).isEqualTo("orbit"));
         JsonNode delivered = getJson("/jobs?state=delivered&api=openprospect");
         assertThat(delivered.get("jobs")).hasSize(5);
         JsonNode one = getJson("/jobs/taken");
@@ -75,12 +88,87 @@ class OperationsTest {
         assertThat(get("/jobs?state=lost").body()).contains("state: must be one of");
         assertThat(get("/jobs?state=lost").statusCode()).isEqualTo(400);
         assertThat(get("/jobs/nope").statusCode()).isEqualTo(404);
+        assertThat(get("/jobs?size=501").body()).contains("size: must be a whole number from 1 to 500");
         assertThat(get("/jobs").body()).doesNotContain(BridgeRun.OPENPROSPECT_KEY).doesNotContain(BridgeRun.ORBIT_KEY);
     }
 
     @Test
+    void aJobIsFoundByItsJobIdAndByItsIdempotencyKeyTwoNamesForOneJob() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 9);
+        JsonNode result = results(root).get("orbit/ok.json");
+        String jobId = result.get("jobId").asText();
+        String key = result.get("idempotencyKey").asText();
+        assertThat(jobId).isNotEqualTo(key);
+        for (String name : new String[] {jobId, key}) {
+            JsonNode job = getJson("/jobs/" + name);
+            assertThat(job.get("jobId").asText()).as(name).isEqualTo(jobId);
+            assertThat(job.get("idempotencyKey").asText()).as(name).isEqualTo(key);
+            assertThat(job.get("requestKey").asText()).as(name).isEqualTo(key);
+            assertThat(job.get("rejectedAtIntake").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
+    void requestsRejectedAtIntakeCountAsFailedEverywhereAnOperatorLooks() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 9);
+        JsonNode rejected = results(root).get("failed/orbit/invalid.json");
+        assertThat(rejected.get("error").get("code").asText()).isEqualTo("developer_deep_search_email_invalid");
+        JsonNode job = getJson("/jobs/" + rejected.get("jobId").asText());
+        assertThat(job.get("state").asText()).isEqualTo("failed");
+        assertThat(job.get("rejectedAtIntake").asBoolean()).isTrue();
+        assertThat(job.get("idempotencyKey").isNull()).isTrue();
+        assertThat(job.get("lastError").get("code").asText()).isEqualTo("developer_deep_search_email_invalid");
+        assertThat(job.get("source").get("file").asText()).isEqualTo("invalid.json");
+
+        JsonNode failed = getJson("/jobs?state=failed");
+        assertThat(failed.get("jobs")).extracting(j -> j.get("source").get("file").asText())
+                .containsExactlyInAnyOrder("conflict.json", "invalid.json", "no-api.json");
+        assertThat(failed.get("jobs")).filteredOn(j -> j.get("source").get("file").asText().equals("no-api.json"))
+                .singleElement().satisfies(j -> assertThat(j.get("api").asText()).isEqualTo("unknown"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> get("/observe/metrics").body()
+                .contains("profile_bridge_jobs{api=\"orbit\",state=\"failed\"} 2.0"));
+        assertThat(get("/observe/metrics").body()).contains("profile_bridge_jobs{api=\"unknown\",state=\"failed\"} 1.0");
+        String page = get("/").body();
+        assertThat(page).containsPattern("<tr data-api=\"orbit\">.*<td data-state=\"failed\">2</td>")
+                .containsPattern("<tr data-api=\"unknown\">.*<td data-state=\"failed\">1</td>")
+                .contains("<table id=\"rejections\">").contains("developer_deep_search_email_invalid").contains("api_unknown");
+
+        // the same invalid file dropped again gets its failed result again, and stays one failed job
+        Path again = drop(root, "orbit/invalid.json", "{\"email\": \"nobody\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !java.nio.file.Files.exists(again));
+        assertThat(getJson("/jobs?state=failed").get("jobs")).hasSize(3);
+        for (io.profilebridge.job.WorkQueue queue : io.profilebridge.job.WorkQueue.values()) {
+            assertThat(bridge.store().claimDue(queue, 100, wanted -> wanted, id -> false, 0)).as("nothing due in " + queue).isEmpty();
+        }
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesTheJobsApi() throws Exception {
+        HttpResponse<String> response = get("/openapi.json");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode doc = Json.parse(response.body());
+        assertThat(doc.get("openapi").asText()).startsWith("3.");
+        assertThat(doc.get("info").get("title").asText()).isEqualTo("profile-bridge jobs");
+        JsonNode list = doc.get("paths").get("/jobs").get("get");
+        assertThat(list.get("parameters")).extracting(p -> p.get("name").asText())
+                .containsExactlyInAnyOrder("api", "state", "page", "size");
+        assertThat(list.get("parameters")).filteredOn(p -> p.get("name").asText().equals("state")).singleElement()
+                .satisfies(p -> assertThat(p.get("schema").get("enum")).extracting(JsonNode::asText).contains("failed", "delivered"));
+        assertThat(list.get("responses").fieldNames()).toIterable().containsExactlyInAnyOrder("200", "400");
+        JsonNode one = doc.get("paths").get("/jobs/{id}").get("get");
+        assertThat(one.get("parameters").get(0).get("in").asText()).isEqualTo("path");
+        assertThat(one.get("responses").fieldNames()).toIterable().containsExactlyInAnyOrder("200", "404");
+        JsonNode job = doc.get("components").get("schemas").get("Job").get("properties");
+        assertThat(job.fieldNames()).toIterable().contains("jobId", "idempotencyKey", "requestKey", "rejectedAtIntake",
+                "state", "lastError");
+        assertThat(job.get("jobId").get("description").asText()).contains("job id");
+        assertThat(doc.get("paths").has("/")).as("the HTML status page is not part of the API").isFalse();
+    }
+
+    @Test
     void theMetricsMatchTheWorkDone() throws Exception {
-        await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 7);
+        await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 9);
         await().atMost(Duration.ofSeconds(5)).until(() -> get("/observe/metrics").body()
                 .contains("profile_bridge_jobs{api=\"openprospect\",state=\"delivered\"} 5.0"));
         String metrics = get("/observe/metrics").body();
@@ -88,14 +176,43 @@ class OperationsTest {
                 .contains("profile_bridge_delivered_total{api=\"openprospect\"} 5.0")
                 .contains("profile_bridge_delivered_total{api=\"orbit\"} 1.0")
                 .contains("profile_bridge_failed_total{api=\"orbit\"} 1.0")
-                .contains("profile_bridge_jobs{api=\"orbit\",state=\"failed\"} 1.0")
+                .contains("profile_bridge_jobs{api=\"orbit\",state=\"failed\"} 2.0")
                 .contains("profile_bridge_orbit_credits_remaining 999980.0")
-                .contains("profile_bridge_request_duration_seconds_count{api=\"openprospect\",outcome=\"succeeded\"} 5");
+                .contains("profile_bridge_request_duration_seconds_count{api=\"openprospect\",outcome=\"succeeded\"} 5")
+                // counters exist at zero before their first event
+                .contains("profile_bridge_retried_total{api=\"orbit\"} 0.0")
+                // Camel's route and exchange metrics and the JVM's, next to ours
+                .containsPattern("camel_exchanges_total\\{.*routeId=\"accept-request\".*\\} 9")
+                .containsPattern("camel_route_policy_seconds_count\\{.*routeId=\"submit-orbit\".*\\} 2")
+                .contains("jvm_memory_used_bytes{").contains("jvm_threads_live_threads").contains("jvm_classes_loaded_classes")
+                .contains("process_cpu_usage").contains("jvm_gc_memory_allocated_bytes_total");
+    }
+
+    @Test
+    void theDashboardQueriesOnlyMetricsTheBridgeServes() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 9);
+        // the GC meters appear with the first collection; this JVM may not have had one yet
+        System.gc();
+        JsonNode dashboard = Json.parse(Files.readString(Path.of("docs/grafana-dashboard.json")));
+        List<String> queries = new ArrayList<>();
+        for (JsonNode panel : dashboard.get("panels")) {
+            panel.path("targets").forEach(target -> queries.add(target.get("expr").asText()));
+        }
+        assertThat(queries).hasSizeGreaterThan(15);
+        Set<String> named = new TreeSet<>();
+        queries.forEach(query -> METRIC_NAME.matcher(query).results().forEach(m -> named.add(m.group())));
+        assertThat(named).contains("profile_bridge_jobs", "camel_exchanges_total", "jvm_memory_used_bytes");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            Set<String> served = new TreeSet<>();
+            get("/observe/metrics").body().lines().filter(line -> !line.startsWith("#"))
+                    .forEach(line -> served.add(line.split("[{ ]", 2)[0]));
+            assertThat(served).containsAll(named);
+        });
     }
 
     @Test
     void theStatusPageShowsCountsFailuresAndTheBacklog() throws Exception {
-        await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 7);
+        await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 9);
         await().atMost(Duration.ofSeconds(5)).until(() -> get("/").body().contains("samples."));
         String page = get("/").body();
         assertThat(page).startsWith("<!DOCTYPE html>").contains("<table id=\"counts\">").contains("data-api=\"orbit\"")

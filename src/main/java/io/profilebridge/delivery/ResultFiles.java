@@ -1,0 +1,167 @@
+package io.profilebridge.delivery;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.profilebridge.Json;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.file.GenericFileOperationFailedException;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The two steps around writing a result file (routes/deliver-result.camel.yaml). Before: a result never replaces
+ * another request's result. {@code NAME.json} held by another request (same name dropped again with another body
+ * while the first result is still there) makes this one {@code NAME.<jobId>.json} ({@code NAME.<hash>.json} for
+ * a request rejected at intake, which has no job). A result of the same request (same API and idempotency key: sent
+ * again after a crash, or asked for again) replaces its own file. After: the file and its folder entry are synced
+ * to disk, so a job is marked done only once its result is durable.
+ */
+public class ResultFiles {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResultFiles.class);
+    /** Exchange property: the result file this exchange claimed, released once written or failed. */
+    private static final String CLAIMED = "bridgeClaimedResultFile";
+
+    private final Path outbox;
+    private final DiskSync disk = new DiskSync();
+    /** Result files being written now, by owner (API and key, or content hash), so two writers never pick one name. */
+    private final ConcurrentHashMap<Path, String> writing = new ConcurrentHashMap<>();
+
+    public ResultFiles(Path outbox) {
+        this.outbox = outbox;
+    }
+
+    /** Sets {@link ResultHeaders#RESULT_FILE} to the name this result may be written under. */
+    public void claimName(Exchange exchange) {
+        Message message = exchange.getMessage();
+        String relative = message.getHeader(ResultHeaders.RESULT_FILE, String.class);
+        String jobId = message.getHeader(ResultHeaders.JOB_ID, String.class);
+        String body = message.getBody(String.class);
+        Request request = jobId == null ? null : new Request(message.getHeader(ResultHeaders.API, String.class),
+                message.getHeader(ResultHeaders.IDEMPOTENCY_KEY, String.class));
+        String owner = request != null ? request.api() + "\n" + request.idempotencyKey() : contentId(body);
+        Path target = outbox.resolve(relative);
+        if (!claim(target, owner, request, body)) {
+            String own = withSuffix(relative, jobId != null ? jobId : owner);
+            LOG.info("{} holds another request's result; this result is {}", relative, own);
+            relative = own;
+            target = outbox.resolve(own);
+            writing.putIfAbsent(target, owner);
+        }
+        message.setHeader(ResultHeaders.RESULT_FILE, relative);
+        exchange.setProperty(CLAIMED, target);
+        Path claimed = target;
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                writing.remove(claimed, owner);
+            }
+        });
+    }
+
+    /** After the write: the result is on disk (content and name) before anyone is told it was delivered. */
+    public void written(Exchange exchange) {
+        Path file = exchange.getProperty(CLAIMED, Path.class);
+        try {
+            disk.sync(file);
+        } catch (IOException e) {
+            throw new GenericFileOperationFailedException("cannot sync " + file + " to disk: " + e.getMessage(), e);
+        }
+    }
+
+    /** Which request a job's result belongs to: one API, one idempotency key, whatever job or store carried it. */
+    private record Request(String api, String idempotencyKey) {
+    }
+
+    /** True when this result may be written to {@code target}: nobody else's result is there or on its way. */
+    private boolean claim(Path target, String owner, Request request, String body) {
+        String holder = writing.putIfAbsent(target, owner);
+        if (holder != null && !holder.equals(owner)) {
+            return false;
+        }
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) || belongsTo(target, request, body)) {
+            return true;
+        }
+        if (holder == null) {
+            writing.remove(target, owner);
+        }
+        return false;
+    }
+
+    /** The existing file is this request's own result: the same API and key, or (no job) the very same document. */
+    private static boolean belongsTo(Path existing, Request request, String body) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(existing, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (!attributes.isRegularFile()) {
+                return false;
+            }
+            if (request != null) {
+                return request.idempotencyKey() != null && request.equals(requestOf(existing));
+            }
+            byte[] ours = body.getBytes(StandardCharsets.UTF_8);
+            try (InputStream in = Files.newInputStream(existing, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                return attributes.size() == ours.length && Arrays.equals(in.readNBytes(ours.length + 1), ours);
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            // not provably ours: keep it
+            return false;
+        }
+    }
+
+    /** The top-level {@code api} and {@code idempotencyKey} of a result document (its first fields), read as a stream. */
+    private static Request requestOf(Path result) throws IOException {
+        try (InputStream in = Files.newInputStream(result, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+                JsonParser parser = Json.MAPPER.getFactory().createParser(in)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            String api = null;
+            String key = null;
+            while ((api == null || key == null) && parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                String text = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                if ("api".equals(field)) {
+                    api = text;
+                } else if ("idempotencyKey".equals(field)) {
+                    key = text;
+                }
+                parser.skipChildren();
+            }
+            return new Request(api, key);
+        }
+    }
+
+    /** {@code dir/NAME.json} with {@code id} becomes {@code dir/NAME.<id>.json}. */
+    static String withSuffix(String relative, String id) {
+        int dot = relative.endsWith(".json") ? relative.length() - ".json".length() : relative.length();
+        return relative.substring(0, dot) + "." + id + relative.substring(dot);
+    }
+
+    /** Names a rejected request's result by its content: the same rejection twice is the same result. */
+    private static String contentId(String body) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.profilebridge.intake;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+
+import org.apache.camel.component.file.GenericFile;
+
+/**
+ * Reads an inbox file's bytes as a regular file only: a symbolic link is never followed, even one swapped in after
+ * the file was listed (the open itself refuses it), so no other file's content can reach a result or a log line.
+ */
+final class InboxFile {
+
+    /** The bytes read, or null when the file is larger than the limit (then not read); {@code size} either way. */
+    record Content(byte[] bytes, long size) {
+    }
+
+    private InboxFile() {
+    }
+
+    static Content read(GenericFile<?> file, long maxBytes) throws UnreadableRequestException, RequestFileGoneException {
+        Path path = Path.of(file.getAbsoluteFilePath());
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (!attributes.isRegularFile()) {
+                throw new UnreadableRequestException("the file cannot be read: it is not a regular file (a symbolic link, a folder or a special "
+                        + "file); the inbox takes regular files only and never follows a link", null);
+            }
+            if (attributes.size() > maxBytes) {
+                return new Content(null, attributes.size());
+            }
+            try (InputStream in = Files.newInputStream(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                // one byte more than allowed tells a file that grew past the limit since it was listed
+                byte[] bytes = in.readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8));
+                return bytes.length > maxBytes ? new Content(null, Math.max(bytes.length, attributes.size()))
+                        : new Content(bytes, bytes.length);
+            }
+        } catch (NoSuchFileException e) {
+            throw new RequestFileGoneException(file.getFileNameOnly() + " was gone when its turn came", e);
+        } catch (FileSystemException e) {
+            throw new UnreadableRequestException("the file cannot be read: " + (e.getReason() != null ? e.getReason()
+                    : e.getClass().getSimpleName()), e);
+        } catch (IOException e) {
+            throw new UnreadableRequestException("the file cannot be read: " + e.getMessage(), e);
+        }
+    }
+}

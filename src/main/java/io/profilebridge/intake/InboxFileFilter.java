@@ -1,0 +1,100 @@
+package io.profilebridge.intake;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.component.file.GenericFileFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which inbox files are taken at all (the inbox routes' {@code filter}): regular files whose names the bridge can
+ * carry through its lock, result and temporary names. Anything else stays where it is and is named in one log
+ * line, once per file: a symbolic link (never followed), a special file, a name longer than {@value #MAX_NAME_BYTES}
+ * bytes, a name with a control character (a line break), a name the system's file-name encoding cannot hold.
+ */
+public class InboxFileFilter implements GenericFileFilter<File> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboxFileFilter.class);
+
+    /**
+     * File systems allow 255 bytes; the bridge adds up to 43 (the read-lock marker {@code .camelLock}, a result's
+     * job-id suffix and its temporary {@code .NAME.part} name).
+     */
+    public static final int MAX_NAME_BYTES = 200;
+
+    /** Files already reported, so a refused file costs one log line, not one per poll. */
+    private final Set<String> reported = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 10_000;
+        }
+    });
+
+    @Override
+    public boolean accept(GenericFile<File> file) {
+        if (file.isDirectory()) {
+            // the inbox routes do not descend into folders (.done, .failed, the API folders); nothing to say
+            return true;
+        }
+        String refusal = refusal(file.getFile().toPath(), file.getFileNameOnly());
+        if (refusal == null) {
+            return true;
+        }
+        boolean firstTime;
+        synchronized (reported) {
+            firstTime = reported.add(file.getAbsoluteFilePath() + "\n" + refusal);
+        }
+        if (firstTime) {
+            LOG.warn("Inbox file {} is not taken and stays where it is: {}", file.getFileNameOnly(), refusal);
+        }
+        return false;
+    }
+
+    /** Why the file is not taken, or null when it is. */
+    static String refusal(Path path, String name) {
+        if (name.indexOf('\uFFFD') >= 0) {
+            return "its name is not valid in this system's file-name encoding (sun.jnu.encoding="
+                    + System.getProperty("sun.jnu.encoding") + "); rename it";
+        }
+        if (name.codePoints().anyMatch(InboxFileFilter::isControl)) {
+            return "its name has a control character (a line break, a tab); rename it";
+        }
+        int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_NAME_BYTES) {
+            return "its name has " + bytes + " bytes, at most " + MAX_NAME_BYTES + " are taken; rename it";
+        }
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException gone) {
+            return null;
+        } catch (IOException e) {
+            return "its attributes cannot be read: " + e.getMessage();
+        }
+        if (attributes.isSymbolicLink()) {
+            return "it is a symbolic link; the inbox takes regular files only and never follows a link";
+        }
+        if (!attributes.isRegularFile()) {
+            return "it is not a regular file; the inbox takes regular files only";
+        }
+        return null;
+    }
+
+    private static boolean isControl(int codePoint) {
+        int type = Character.getType(codePoint);
+        return Character.isISOControl(codePoint) || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
+    }
+}

@@ -1,0 +1,68 @@
+package io.profilebridge.intake;
+
+import java.nio.charset.StandardCharsets;
+
+import io.profilebridge.api.ApiError;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
+import jakarta.jms.Message;
+import jakarta.jms.ObjectMessage;
+import jakarta.jms.StreamMessage;
+import jakarta.jms.TextMessage;
+
+/**
+ * The body of a JMS request: the JSON of a TextMessage or a BytesMessage. The jms-requests route keeps the JMS
+ * message as it came ({@code mapJmsMessage=false}), so nothing is read before this: a BytesMessage over the limit
+ * is refused without being read, an ObjectMessage without being deserialized, and other types get a clear error.
+ */
+final class JmsRequestBody {
+
+    private JmsRequestBody() {
+    }
+
+    /** The request's bytes, or why they are not read. */
+    sealed interface Read {
+    }
+
+    /** The body and its size; {@code bytes} is null when the size alone is over the limit (it was not read). */
+    record Content(byte[] bytes, long size) implements Read {
+    }
+
+    record Refused(ApiError error) implements Read {
+    }
+
+    static Read read(Message message, long maxBytes) throws JMSException {
+        if (message instanceof TextMessage text) {
+            // held in memory already (the JMS client decodes text on receipt; the broker caps message sizes);
+            // RequestReader checks its UTF-8 size
+            String body = text.getText();
+            if (body == null) {
+                return empty();
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            return new Content(bytes, bytes.length);
+        }
+        if (message instanceof BytesMessage bytes) {
+            long length = bytes.getBodyLength();
+            if (length > maxBytes) {
+                return new Content(null, length);
+            }
+            byte[] content = new byte[(int) length];
+            bytes.readBytes(content);
+            return new Content(content, length);
+        }
+        if (message instanceof ObjectMessage || message instanceof MapMessage || message instanceof StreamMessage) {
+            String type = message instanceof ObjectMessage ? "an ObjectMessage"
+                    : message instanceof MapMessage ? "a MapMessage" : "a StreamMessage";
+            return new Refused(ApiError.of("request_type_unsupported", "the JMS message is " + type
+                    + "; send the JSON request as the text of a TextMessage (or the bytes of a BytesMessage)"));
+        }
+        return empty();
+    }
+
+    private static Refused empty() {
+        return new Refused(ApiError.of("request_empty",
+                "the JMS message has no body; send the JSON request as the text of a TextMessage"));
+    }
+}

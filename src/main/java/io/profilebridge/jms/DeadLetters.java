@@ -1,0 +1,48 @@
+package io.profilebridge.jms;
+
+import java.util.OptionalLong;
+
+import io.profilebridge.BackgroundStart;
+
+/**
+ * Where JMS requests end up after their last failed delivery attempt, for the status page: the embedded broker's
+ * dead-letter queue and how many messages wait in it, or a note that an external broker keeps them.
+ */
+public final class DeadLetters {
+
+    private final BackgroundStart<EmbeddedBroker> embedded;
+
+    private DeadLetters(BackgroundStart<EmbeddedBroker> embedded) {
+        this.embedded = embedded;
+    }
+
+    /** The embedded broker's dead-letter queue. */
+    public static DeadLetters embedded(BackgroundStart<EmbeddedBroker> broker) {
+        return new DeadLetters(broker);
+    }
+
+    /** An external broker: its own address settings decide where dead letters go; the bridge does not count them. */
+    public static DeadLetters external() {
+        return new DeadLetters(null);
+    }
+
+    public boolean isEmbedded() {
+        return embedded != null;
+    }
+
+    public String queue() {
+        return EmbeddedBroker.DEAD_LETTER_QUEUE;
+    }
+
+    /** Messages in the embedded broker's dead-letter queue; empty for an external broker or one that is not up. */
+    public OptionalLong count() {
+        if (embedded == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(embedded.resource().deadLetterCount());
+        } catch (Exception notUp) {
+            return OptionalLong.empty();
+        }
+    }
+}

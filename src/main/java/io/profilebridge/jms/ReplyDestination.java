@@ -1,0 +1,84 @@
+package io.profilebridge.jms;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import jakarta.jms.Destination;
+import jakarta.jms.JMSException;
+import jakarta.jms.Queue;
+import jakarta.jms.Topic;
+import org.apache.activemq.artemis.jms.client.ActiveMQDestination;
+
+/**
+ * A request's JMSReplyTo as the job store keeps it ({@code queue:NAME} or {@code topic:NAME}), and back. It is a
+ * caller's data: it becomes a {@link Destination} object for camel-jms's {@code CamelJmsDestination} header, never
+ * part of an endpoint URI or an expression, and its name must pass {@link #problem}.
+ */
+public final class ReplyDestination {
+
+    private static final String QUEUE = "queue:";
+    private static final String TOPIC = "topic:";
+
+    /**
+     * Broker names as ESBs make them (temporary queues included: UUIDs, {@code ID:host-1234-1:1:1}); no wildcards,
+     * spaces, braces or other characters that another layer could read as syntax.
+     */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._:/\\-]{0,254}");
+    /** Artemis's own addresses (management, notifications): never a place for a result. */
+    private static final String BROKER_INTERNAL = "activemq.";
+
+    private ReplyDestination() {
+    }
+
+    /** The stored form of a JMSReplyTo; null when there is none. */
+    public static String describe(Object replyTo) throws JMSException {
+        if (replyTo instanceof Queue queue) {
+            return QUEUE + queue.getQueueName();
+        }
+        if (replyTo instanceof Topic topic) {
+            return TOPIC + topic.getTopicName();
+        }
+        return replyTo == null ? null : QUEUE + replyTo;
+    }
+
+    /** Why a stored reply destination cannot be used, naming the rule; empty when it can. */
+    public static Optional<String> problem(String stored) {
+        String name = name(stored);
+        if (!NAME.matcher(name).matches()) {
+            return Optional.of("JMSReplyTo " + quoted(stored) + " is not accepted: a reply destination name has"
+                    + " 1 to 255 letters, digits and . _ - : / (no wildcards, spaces or braces)");
+        }
+        if (name.startsWith(BROKER_INTERNAL)) {
+            return Optional.of("JMSReplyTo " + quoted(stored) + " is not accepted: names starting with \""
+                    + BROKER_INTERNAL + "\" belong to the broker");
+        }
+        return Optional.empty();
+    }
+
+    /** The destination to send a result to; call only for a value {@link #problem} accepts. */
+    public static Destination toDestination(String stored) {
+        String name = name(stored);
+        return stored.startsWith(TOPIC) ? ActiveMQDestination.createTopic(name) : ActiveMQDestination.createQueue(name);
+    }
+
+    private static String name(String stored) {
+        if (stored.startsWith(QUEUE)) {
+            return stored.substring(QUEUE.length());
+        }
+        return stored.startsWith(TOPIC) ? stored.substring(TOPIC.length()) : stored;
+    }
+
+    /** The caller's value in an error message: quoted, control characters escaped, shortened. */
+    private static String quoted(String value) {
+        String shown = value.length() > 120 ? value.substring(0, 120) + "..." : value;
+        StringBuilder out = new StringBuilder("\"");
+        shown.codePoints().forEach(c -> {
+            if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.append('"').toString();
+    }
+}

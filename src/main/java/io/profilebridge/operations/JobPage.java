@@ -1,0 +1,11 @@
+package io.profilebridge.operations;
+
+import java.util.List;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/** One page of {@code GET /jobs}; also its response in the OpenAPI document. */
+@Schema(name = "JobPage", description = "Jobs, newest first")
+record JobPage(int page, int size, @Schema(description = "The api filter, null for all") String api,
+        @Schema(description = "The state filter, null for all") String state, List<JobView> jobs) {
+}

@@ -1,0 +1,184 @@
+package io.profilebridge.faults;
+
+import static io.profilebridge.BridgeRun.drop;
+import static io.profilebridge.BridgeRun.results;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.LogCapture;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What someone who can write the inbox can try, through the real routes: links to other files, names that clash,
+ * names the file system or the log cannot carry, a result taken away and asked for again.
+ */
+class HostileInboxTest {
+
+    private static final String BUYERS = "{\"profile_name\": \"%s\", \"ideal_customer_profile\": \"B2B SaaS in DACH\", "
+            + "\"target_countries\": [\"DE\"]}";
+
+    @TempDir
+    Path root;
+    Simulator simulator;
+
+    @BeforeEach
+    void start() {
+        simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100));
+    }
+
+    @AfterEach
+    void stop() {
+        simulator.close();
+    }
+
+    private BridgeRun startBridge() {
+        return BridgeRun.start(root, BridgeRun.testProperties(root, simulator.baseUrl()));
+    }
+
+    private static String buyers(String name) {
+        return BUYERS.formatted(name);
+    }
+
+    /** Drops a request and waits for its result: the bridge has polled its folders several times meanwhile. */
+    private void dropAndAwait(String relativeName, String content) {
+        drop(root, relativeName, content);
+        await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey(relativeName));
+    }
+
+    @Test
+    void aSymbolicLinkIsNeverFollowedAndNamedOnceInTheLog() throws IOException {
+        Path secret = root.resolve("secret.json");
+        Files.writeString(secret, buyers("SECRET-1234"));
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Path passwd = root.resolve("passwd");
+        Files.writeString(passwd, "root:x:0:0:root:/root:/bin/bash\n");
+        Path link = Files.createDirectories(BridgeRun.inbox(root).resolve("openprospect")).resolve("link.json");
+        Files.createSymbolicLink(link, secret);
+        Path passwdLink = Files.createDirectories(BridgeRun.inbox(root).resolve("orbit")).resolve("passwd.json");
+        Files.createSymbolicLink(passwdLink, passwd);
+
+        List<String> lines;
+        try (LogCapture logs = LogCapture.start(); BridgeRun bridge = startBridge()) {
+            dropAndAwait("openprospect/real.json", buyers("Real buyers"));
+            lines = logs.lines();
+        }
+        assertThat(results(root)).containsOnlyKeys("openprospect/real.json");
+        assertThat(results(root).toString()).doesNotContain("SECRET-1234").doesNotContain("root");
+        assertThat(lines).noneMatch(line -> line.contains("SECRET-1234") || line.contains("root:x"));
+        assertThat(lines).filteredOn(line -> line.contains("link.json")).singleElement().asString()
+                .contains("symbolic link");
+        assertThat(lines).filteredOn(line -> line.contains("passwd.json")).singleElement().asString()
+                .contains("symbolic link");
+        assertThat(link).isSymbolicLink();
+        assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
+    }
+
+    @Test
+    void anEnvelopeAndABodyOfTheSameNameEachGetTheirOwnResult() {
+        try (BridgeRun bridge = startBridge()) {
+            drop(root, "same.json", "{\"api\": \"openprospect\", \"request\": " + buyers("Envelope buyers") + "}");
+            drop(root, "openprospect/same.json", buyers("Folder buyers"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 2);
+        }
+        Map<String, JsonNode> results = results(root);
+        assertThat(results.get("same.json").at("/request/profile_name").asText()).isEqualTo("Envelope buyers");
+        assertThat(results.get("openprospect/same.json").at("/request/profile_name").asText()).isEqualTo("Folder buyers");
+    }
+
+    @Test
+    void theSameNameWithAnotherBodyNeverReplacesTheFirstResult() {
+        try (BridgeRun bridge = startBridge()) {
+            dropAndAwait("openprospect/twice.json", buyers("First buyers"));
+            drop(root, "openprospect/twice.json", buyers("Second buyers"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 2);
+        }
+        Map<String, JsonNode> results = results(root);
+        assertThat(results.get("openprospect/twice.json").at("/request/profile_name").asText()).isEqualTo("First buyers");
+        JsonNode second = results.entrySet().stream().filter(e -> !e.getKey().equals("openprospect/twice.json"))
+                .map(Map.Entry::getValue).findFirst().orElseThrow();
+        assertThat(second.at("/request/profile_name").asText()).isEqualTo("Second buyers");
+        assertThat(results).containsKey("openprospect/twice." + second.get("jobId").asText() + ".json");
+    }
+
+    @Test
+    void aFileDroppedAgainAfterItsResultWasTakenGetsTheStoredResultWithNoRemoteCall() throws IOException {
+        try (BridgeRun bridge = startBridge()) {
+            dropAndAwait("openprospect/again.json", buyers("Asked twice"));
+            JsonNode first = results(root).get("openprospect/again.json");
+            int calls = simulator.ledger().requests().size();
+            Files.delete(BridgeRun.outbox(root).resolve("openprospect/again.json"));
+
+            dropAndAwait("openprospect/again.json", buyers("Asked twice"));
+            assertThat(results(root).get("openprospect/again.json")).isEqualTo(first);
+            assertThat(simulator.ledger().requests()).hasSize(calls);
+        }
+        assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
+    }
+
+    @Test
+    void namesTheBridgeCannotCarryAreNamedOnceInTheLogAndLeftAlone() throws IOException {
+        Path folder = Files.createDirectories(BridgeRun.inbox(root).resolve("openprospect"));
+        String longName = "x".repeat(245) + ".json";
+        Files.writeString(folder.resolve(longName), buyers("Long name"));
+        Files.writeString(folder.resolve("two\nlines.json"), buyers("Line break"));
+
+        List<String> lines;
+        try (LogCapture logs = LogCapture.start(); BridgeRun bridge = startBridge()) {
+            dropAndAwait("openprospect/plain.json", buyers("Plain"));
+            lines = logs.lines();
+        }
+        assertThat(lines).filteredOn(line -> line.contains("x".repeat(40))).singleElement().asString()
+                .contains("250 bytes");
+        assertThat(lines).filteredOn(line -> line.contains("lines.json")).singleElement().asString()
+                .contains("two\\nlines.json").contains("control character");
+        assertThat(folder.resolve(longName)).exists();
+        assertThat(folder.resolve("two\nlines.json")).exists();
+        assertThat(results(root)).containsOnlyKeys("openprospect/plain.json");
+    }
+
+    @Test
+    void aByteOrderMarkBeforeTheJsonIsAccepted() {
+        try (BridgeRun bridge = startBridge()) {
+            dropAndAwait("orbit/bom.json", "\uFEFF{\"email\": \"bom@example.com\"}");
+        }
+        assertThat(results(root).get("orbit/bom.json").get("outcome").asText()).isEqualTo("succeeded");
+    }
+
+    @Test
+    void theStoreAndTheResultsAreNotReadableByOthers() throws IOException {
+        try (BridgeRun bridge = startBridge()) {
+            dropAndAwait("openprospect/private.json", buyers("Private buyers"));
+            drop(root, "openprospect/invalid.json", "{}");
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 2);
+        }
+        Path data = root.resolve("data");
+        Path outbox = BridgeRun.outbox(root);
+        assertThat(mode(data)).isEqualTo("rwx------");
+        assertThat(mode(data.resolve("jobstore.mv.db"))).isEqualTo("rw-------");
+        assertThat(mode(outbox)).isEqualTo("rwxr-x---");
+        assertThat(mode(outbox.resolve("openprospect"))).isEqualTo("rwxr-x---");
+        assertThat(mode(outbox.resolve("failed"))).isEqualTo("rwxr-x---");
+        assertThat(mode(outbox.resolve("openprospect/private.json"))).isEqualTo("rw-r-----");
+        assertThat(mode(outbox.resolve("failed/openprospect"))).isEqualTo("rwxr-x---");
+        assertThat(mode(outbox.resolve("failed/openprospect/invalid.json"))).isEqualTo("rw-r-----");
+    }
+
+    private static String mode(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+}

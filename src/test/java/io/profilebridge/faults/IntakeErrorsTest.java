@@ -1,0 +1,106 @@
+package io.profilebridge.faults;
+
+import static io.profilebridge.BridgeRun.drop;
+import static io.profilebridge.BridgeRun.results;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.LogCapture;
+import io.profilebridge.api.Api;
+import io.profilebridge.job.JobState;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The error handling of routes/inbox-errors.camel.yaml and routes/delivery-errors.camel.yaml: an inbox file that
+ * cannot be read gets a failed result naming the cause; an outbox that refuses results loses nothing.
+ * (The tests run as root here, which reads and writes past any permission bits, so an unreadable file is a link
+ * swapped in after the file was listed, and an unwritable folder is a plain file standing where it should be.)
+ */
+class IntakeErrorsTest {
+
+    private static final String BUYERS = "{\"profile_name\": \"%s\", \"ideal_customer_profile\": \"B2B SaaS in DACH\", "
+            + "\"target_countries\": [\"DE\"]}";
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aFileThatCannotBeReadGetsAFailedResultNamingTheCauseNeverTheContent() throws IOException {
+        Path elsewhere = root.resolve("private.json");
+        Files.writeString(elsewhere, BUYERS.formatted("PRIVATE-5678"));
+        Files.setLastModifiedTime(elsewhere, FileTime.from(Instant.now().minusSeconds(3600)));
+        try (Simulator simulator = Simulator.start(new SimulatorSettings());
+                BridgeRun bridge = BridgeRun.start(root, swapFriendly(simulator))) {
+            Path file = drop(root, "openprospect/swapped.json", BUYERS.formatted("Listed buyers"));
+            Path lockMarker = file.resolveSibling("swapped.json.camelLock");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(lockMarker));
+            Files.delete(file);
+            Files.createSymbolicLink(file, elsewhere);
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("failed/openprospect/swapped.json"));
+            JsonNode result = results(root).get("failed/openprospect/swapped.json");
+            assertThat(result.at("/error/code").asText()).isEqualTo("request_unreadable");
+            assertThat(result.at("/error/message").asText()).contains("cannot be read");
+            assertThat(result.toString()).doesNotContain("PRIVATE-5678");
+            assertThat(simulator.ledger().requests()).isEmpty();
+        }
+        assertThat(root.resolve("inbox/openprospect/.failed/swapped.json")).isSymbolicLink();
+    }
+
+    /** The read lock waits this long for a fresh file: time to swap it once the bridge has listed it. */
+    private Map<String, String> swapFriendly(Simulator simulator) {
+        Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
+        properties.put("bridge.inbox.stable-ms", "3000");
+        return properties;
+    }
+
+    @Test
+    void anOutboxThatRefusesResultsLosesNothingAndSaysSoInOneLinePerAttempt() throws IOException {
+        Path outbox = Files.createDirectories(BridgeRun.outbox(root));
+        Path brokenFailed = Files.writeString(outbox.resolve("failed"), "a file where a folder should be");
+        Path brokenOpenProspect = Files.writeString(outbox.resolve("openprospect"), "a file where a folder should be");
+
+        List<String> lines;
+        try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100));
+                LogCapture logs = LogCapture.start();
+                BridgeRun bridge = BridgeRun.start(root, BridgeRun.testProperties(root, simulator.baseUrl()))) {
+            drop(root, "openprospect/invalid.json", "{\"profile_name\": \"no countries\"}");
+            drop(root, "openprospect/valid.json", BUYERS.formatted("Valid buyers"));
+
+            // the valid request is a job whose result waits; the rejected one's file waits in the inbox
+            await().atMost(Duration.ofSeconds(20)).until(() -> bridge.store().list(Api.OPENPROSPECT, null, 0, 10)
+                    .stream().anyMatch(job -> job.state() == JobState.DELIVERING && job.attempts() > 0));
+            assertThat(root.resolve("inbox/openprospect/.done/valid.json")).exists();
+            await().atMost(Duration.ofSeconds(20)).until(() -> logs.lines().stream()
+                    .anyMatch(line -> line.contains("for openprospect/invalid.json cannot be delivered now; its file stays")));
+            assertThat(root.resolve("inbox/openprospect/invalid.json")).exists();
+            assertThat(root.resolve("inbox/openprospect/.failed/invalid.json")).doesNotExist();
+
+            Files.delete(brokenFailed);
+            Files.delete(brokenOpenProspect);
+            await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 2);
+            lines = logs.lines();
+        }
+        assertThat(results(root).get("failed/openprospect/invalid.json").at("/error/code").asText())
+                .isEqualTo("validation_error");
+        assertThat(results(root).get("openprospect/valid.json").get("outcome").asText()).isEqualTo("succeeded");
+        assertThat(root.resolve("inbox/openprospect/.failed/invalid.json")).exists();
+        assertThat(lines).anyMatch(line -> line.contains("for openprospect/valid.json cannot be delivered now; the job keeps"));
+        // each attempt is one clear line, not a stack trace
+        assertThat(lines).noneMatch(line -> line.contains("ERROR") || line.startsWith("\tat ")
+                || line.contains("Failed delivery for"));
+    }
+}

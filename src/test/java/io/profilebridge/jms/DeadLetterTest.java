@@ -1,0 +1,64 @@
+package io.profilebridge.jms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import org.apache.camel.builder.AdviceWith;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A request whose intake fails on every delivery attempt is not dropped: it waits in the dead-letter queue, which
+ * the status page counts. Before the fix no DLQ queue existed (auto-creation off), so Artemis dropped it.
+ */
+class DeadLetterTest {
+
+    @TempDir
+    Path root;
+    JmsBridgeRun jms;
+
+    @AfterEach
+    void stop() throws JMSException {
+        jms.close();
+    }
+
+    @Test
+    void aPoisonMessageEndsInTheDeadLetterQueueShownOnTheStatusPage() throws Exception {
+        jms = JmsBridgeRun.start(root, Map.of("bridge.jms.max-delivery-attempts", "2",
+                "bridge.jms.redelivery-delay-ms", "100"));
+        AtomicInteger attempts = new AtomicInteger();
+        AdviceWith.adviceWith(jms.bridge.context(), "jms-requests", route -> route.weaveAddFirst().process(exchange -> {
+            attempts.incrementAndGet();
+            throw new IllegalStateException("simulated job store outage");
+        }));
+        jms.send("{\"email\": \"poison@example.com\"}", Map.of("api", "orbit"), null, "poison-1");
+        await().atMost(Duration.ofSeconds(20)).until(() -> attempts.get() == 2
+                && jms.broker().activeServer().locateQueue(JmsBridgeRun.REQUESTS).getMessageCount() == 0);
+
+        // nobody has read the dead-letter queue yet (a reader would create it): it must exist and hold the message
+        String statusPage = "http://127.0.0.1:" + jms.properties.get("camel.management.port") + "/";
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(statusPage).contains("data-dead-letters=\"1\""));
+        assertThat(get(statusPage)).contains("JMS dead letters").contains(EmbeddedBroker.DEAD_LETTER_QUEUE);
+        Message dead = jms.receive(EmbeddedBroker.DEAD_LETTER_QUEUE);
+        assertThat(dead).as("the message is kept, not dropped").isNotNull();
+        assertThat(dead.getJMSCorrelationID()).isEqualTo("poison-1");
+        assertThat(attempts.get()).isEqualTo(2);
+    }
+
+    private static String get(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+}

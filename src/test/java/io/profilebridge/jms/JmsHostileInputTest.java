@@ -1,0 +1,164 @@
+package io.profilebridge.jms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariDataSource;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.Json;
+import io.profilebridge.api.Api;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
+import jakarta.jms.Message;
+import jakarta.jms.TemporaryQueue;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What an ESB peer puts into a JMS request is data: its reply destination, its properties and its message type
+ * cannot make the bridge evaluate, deserialize or write anything. The placeholder and the MapMessage tests failed
+ * against the code before their fix (run with the earlier deliver-result-jms route and intake: reply destinations
+ * went through {@code toD "jms:${...}"}, every body was read as bytes whatever its type); the others guard what
+ * already held (Camel headers from a peer are filtered by camel-jms; a temporary, topic or stored reply-to works).
+ */
+class JmsHostileInputTest {
+
+    private static final String DACH = "{\"profile_name\": \"DACH SaaS buyers\", "
+            + "\"ideal_customer_profile\": \"B2B SaaS companies in DACH\", \"target_countries\": [\"DE\"]}";
+
+    @TempDir
+    Path root;
+    JmsBridgeRun jms;
+
+    @BeforeEach
+    void start() throws JMSException {
+        jms = JmsBridgeRun.start(root, Map.of());
+    }
+
+    @AfterEach
+    void stop() throws JMSException {
+        jms.close();
+    }
+
+    @Test
+    void aReplyToWithPlaceholdersIsRefusedClearlyAndNothingInItIsEvaluated() throws Exception {
+        // before: the first made a queue named after the Orbit key, the second closed the job store
+        for (String name : List.of("exfil.{{orbit.api-key}}", "{{bean:jobStoreDataSource.close}}")) {
+            jms.send(DACH, Map.of("api", "openprospect"), jms.session.createQueue(name), "hostile-" + name.hashCode());
+            Message failed = jms.receive("profile-bridge.failed");
+            assertThat(failed).as("a failed result for reply-to %s", name).isNotNull();
+            assertThat(failed.getJMSCorrelationID()).isEqualTo("hostile-" + name.hashCode());
+            JsonNode error = Json.parse(failed.getBody(String.class)).get("error");
+            assertThat(error.get("code").asText()).isEqualTo("reply_to_invalid");
+            assertThat(error.get("message").asText()).contains("\"queue:" + name + "\"");
+            assertThat(failed.getBody(String.class)).doesNotContain(BridgeRun.ORBIT_KEY);
+        }
+        assertThat(jms.broker().activeServer().getPostOffice().getAddresses()).map(SimpleString::toString)
+                .noneMatch(address -> address.contains(BridgeRun.ORBIT_KEY) || address.contains("{{"));
+        HikariDataSource store = jms.bridge.context().getRegistry()
+                .lookupByNameAndType("jobStoreDataSource", HikariDataSource.class);
+        assertThat(store.isClosed()).isFalse();
+        assertThat(jms.simulator.ledger().runsStarted("openprospect")).as("refused requests start nothing").isZero();
+
+        jms.send(DACH, Map.of("api", "openprospect"), jms.session.createQueue("esb.replies"), "after-1");
+        Message reply = jms.receive("esb.replies");
+        assertThat(reply.getStringProperty("outcome")).isEqualTo("succeeded");
+    }
+
+    @Test
+    void replyDestinationsOfEveryKindReachTheirResultEvenAcrossARestart() throws Exception {
+        TemporaryQueue temporary = jms.session.createTemporaryQueue();
+        jms.send(DACH, Map.of("api", "openprospect"), temporary, "temp-1");
+        assertThat(jms.receive(temporary).getJMSCorrelationID()).isEqualTo("temp-1");
+
+        try (var consumer = jms.session.createConsumer(jms.session.createTopic("esb.reply-topic"))) {
+            jms.send("{\"email\": \"topic@example.com\"}", Map.of("api", "orbit"),
+                    jms.session.createTopic("esb.reply-topic"), "topic-1");
+            assertThat(consumer.receive(20_000).getJMSCorrelationID()).isEqualTo("topic-1");
+        }
+
+        // stored as text with the job, the destination survives a restart between acceptance and result
+        jms.simulator.settings().jobDurationMs(3000);
+        jms.send("{\"email\": \"restart@example.com\"}", Map.of("api", "orbit"), jms.session.createQueue("esb.after-restart"),
+                "restart-1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !jms.bridge.store().list(Api.ORBIT, null, 0, 10).stream()
+                .filter(job -> "restart-1".equals(job.source().correlationId()) && !job.state().isFinal()).toList().isEmpty());
+        jms.stopBridge();
+        jms = JmsBridgeRun.start(root, jms.simulator, Map.of("bridge.jms.embedded-url", jms.url));
+        Message afterRestart = jms.receive("esb.after-restart");
+        assertThat(afterRestart.getJMSCorrelationID()).isEqualTo("restart-1");
+        assertThat(afterRestart.getStringProperty("outcome")).isEqualTo("succeeded");
+    }
+
+    @Test
+    void camelHeadersSetByAPeerDoNotSteerTheResult() throws Exception {
+        TextMessage message = jms.session.createTextMessage(DACH);
+        message.setStringProperty("api", "openprospect");
+        message.setStringProperty("CamelFileNameOnly", "../../escaped.json");
+        message.setStringProperty("cAMELFileName", "../../escaped.json");
+        message.setStringProperty("CamelJmsDestinationName", "esb.stolen");
+        message.setJMSCorrelationID("headers-1");
+        jms.send(message);
+        Message result = jms.receive("profile-bridge.results");
+        assertThat(result.getJMSCorrelationID()).isEqualTo("headers-1");
+        assertThat(Json.parse(result.getBody(String.class)).get("source").get("channel").asText()).isEqualTo("jms");
+        try (Stream<Path> files = Files.walk(root)) {
+            assertThat(files.map(Path::toString)).noneMatch(file -> file.contains("escaped"));
+        }
+        assertThat(jms.broker().activeServer().getPostOffice().getAddresses()).map(SimpleString::toString)
+                .doesNotContain("esb.stolen");
+    }
+
+    @Test
+    void aMapMessageOrAnEmptyMessageGetsAClearErrorAndBytesAreRead() throws Exception {
+        // before: both were "request_too_large: the request has 0 bytes"
+        MapMessage map = jms.session.createMapMessage();
+        map.setString("email", "map@example.com");
+        map.setStringProperty("api", "orbit");
+        map.setJMSCorrelationID("map-1");
+        jms.send(map);
+        JsonNode mapError = Json.parse(jms.receive("profile-bridge.failed").getBody(String.class)).get("error");
+        assertThat(mapError.get("code").asText()).isEqualTo("request_type_unsupported");
+        assertThat(mapError.get("message").asText()).contains("MapMessage").contains("TextMessage");
+
+        Message empty = jms.session.createMessage();
+        empty.setStringProperty("api", "orbit");
+        empty.setJMSCorrelationID("empty-1");
+        jms.send(empty);
+        JsonNode emptyError = Json.parse(jms.receive("profile-bridge.failed").getBody(String.class)).get("error");
+        assertThat(emptyError.get("code").asText()).isEqualTo("request_empty");
+        assertThat(emptyError.get("message").asText()).contains("no body");
+
+        BytesMessage bytes = jms.session.createBytesMessage();
+        bytes.writeBytes("{\"email\": \"bytes@example.com\"}".getBytes(StandardCharsets.UTF_8));
+        bytes.setStringProperty("api", "orbit");
+        bytes.setJMSCorrelationID("bytes-1");
+        jms.send(bytes);
+        Message result = jms.receive("profile-bridge.results");
+        assertThat(result.getJMSCorrelationID()).isEqualTo("bytes-1");
+    }
+
+    @Test
+    void aTextMessageOverTheRequestLimitGetsAFailedResultNamingTheLimit() throws Exception {
+        String body = "{\"email\": \"big@example.com\", \"note\": \"" + "x".repeat(1_500_000) + "\"}";
+        jms.send(body, Map.of("api", "orbit"), null, "big-1");
+        JsonNode error = Json.parse(jms.receive("profile-bridge.failed").getBody(String.class)).get("error");
+        assertThat(error.get("code").asText()).isEqualTo("request_too_large");
+        assertThat(error.get("message").asText()).contains("has " + body.length() + " bytes")
+                .contains("bridge.request.max-bytes");
+    }
+}

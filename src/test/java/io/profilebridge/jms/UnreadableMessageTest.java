@@ -1,0 +1,196 @@
+package io.profilebridge.jms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.BridgeProcess;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.Json;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Messages the bridge must not read whole or deserialize: an 80 MB request into a bridge with a 96 MB heap, and an
+ * ObjectMessage. Before the fix the embedded broker stored any size and the bridge read every body whole, looping
+ * on OutOfMemoryError with no result, ever; camel-jms deserialized every ObjectMessage.
+ */
+class UnreadableMessageTest {
+
+    private static final int HUGE = 80_000_000;
+
+    /** Set when a {@link Gadget} is deserialized anywhere in this JVM. */
+    static final AtomicBoolean DESERIALIZED = new AtomicBoolean();
+
+    /** Stands for the gadget classes of the classpath: any code in readObject runs on deserialization. */
+    static final class Gadget implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            DESERIALIZED.set(true);
+        }
+    }
+
+    @TempDir
+    Path root;
+    Simulator simulator;
+    EmbeddedActiveMQ externalBroker;
+    Process bridge;
+
+    @BeforeEach
+    void start() {
+        simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (bridge != null) {
+            bridge.destroyForcibly().waitFor();
+        }
+        if (externalBroker != null) {
+            externalBroker.stop();
+        }
+        simulator.close();
+    }
+
+    @Test
+    void theEmbeddedBrokerRefusesAHugeMessageAtTheSenderAndTheBridgeCarriesOn() throws Exception {
+        String url = "tcp://127.0.0.1:" + BridgeRun.freePort();
+        Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
+        properties.put("bridge.jms.enabled", "true");
+        properties.put("bridge.jms.embedded-url", url);
+        properties.put("bridge.jms.client-password", JmsBridgeRun.CLIENT_PASSWORD);
+        properties.put("JDK_JAVA_OPTIONS", "-Xmx96m");
+        Path log = root.resolve("bridge.log");
+        bridge = BridgeProcess.start(properties, log);
+        ConnectionFactory factory = new ActiveMQConnectionFactory(url, JmsBridgeRun.CLIENT_USER, JmsBridgeRun.CLIENT_PASSWORD);
+        try (Connection connection = await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(factory::createConnection, c -> true)) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            assertThatThrownBy(() -> send(session, request(session.createTextMessage("x".repeat(HUGE)), "huge-1")))
+                    .isInstanceOf(JMSException.class).hasMessageContaining("bridge.jms.max-message-bytes");
+
+            send(session, request(session.createTextMessage("{\"email\": \"after@example.com\"}"), "after-1"));
+            Message result = receive(session, "profile-bridge.results", Duration.ofSeconds(60));
+            assertThat(result).as(() -> "the next request's result; the bridge logged:\n" + tail(log)).isNotNull();
+            assertThat(result.getJMSCorrelationID()).isEqualTo("after-1");
+        }
+        assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError").doesNotContain("Java heap space");
+    }
+
+    @Test
+    void aHugeBytesMessageThroughAnExternalBrokerGetsOneFailedResultWithoutBeingRead() throws Exception {
+        String url = startExternalBroker();
+        Map<String, String> properties = externalBrokerBridge(url);
+        properties.put("JDK_JAVA_OPTIONS", "-Xmx96m");
+        Path log = root.resolve("bridge.log");
+        try (Connection connection = new ActiveMQConnectionFactory(url).createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            BytesMessage huge = session.createBytesMessage();
+            huge.writeBytes(new byte[HUGE]);
+            send(session, request(huge, "huge-1"));
+            bridge = BridgeProcess.start(properties, log);
+
+            Message result = receive(session, "profile-bridge.failed", Duration.ofSeconds(90));
+            assertThat(result).as(() -> "a failed result; the bridge logged:\n" + tail(log)).isNotNull();
+            assertThat(result.getJMSCorrelationID()).isEqualTo("huge-1");
+            JsonNode error = Json.parse(result.getBody(String.class)).get("error");
+            assertThat(error.get("code").asText()).isEqualTo("request_too_large");
+            assertThat(error.get("message").asText()).contains("has " + HUGE + " bytes").contains("bridge.request.max-bytes");
+            try (MessageConsumer failed = session.createConsumer(session.createQueue("profile-bridge.failed"))) {
+                assertThat(failed.receive(2000)).as("one result, once").isNull();
+            }
+        }
+        assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError").doesNotContain("Java heap space");
+    }
+
+    @Test
+    void anObjectMessageThroughAnExternalBrokerIsRefusedWithoutBeingDeserialized() throws Exception {
+        String url = startExternalBroker();
+        try (Connection connection = new ActiveMQConnectionFactory(url).createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            send(session, request(session.createObjectMessage(new Gadget()), "object-1"));
+            // the bridge in this JVM, so that a deserialization would show in DESERIALIZED
+            try (BridgeRun inProcess = BridgeRun.start(root, externalBrokerBridge(url))) {
+                TextMessage result = (TextMessage) receive(session, "profile-bridge.failed", Duration.ofSeconds(30));
+                assertThat(result.getJMSCorrelationID()).isEqualTo("object-1");
+                JsonNode error = Json.parse(result.getText()).get("error");
+                assertThat(error.get("code").asText()).isEqualTo("request_type_unsupported");
+                assertThat(error.get("message").asText()).contains("ObjectMessage");
+            }
+        }
+        assertThat(DESERIALIZED).as("nothing the peer sent was deserialized").isFalse();
+    }
+
+    /** An external broker with no checks of its own: security off, no size limit, messages kept in memory. */
+    private String startExternalBroker() throws Exception {
+        String url = "tcp://127.0.0.1:" + BridgeRun.freePort();
+        externalBroker = new EmbeddedActiveMQ().setConfiguration(new ConfigurationImpl().setPersistenceEnabled(false)
+                .setSecurityEnabled(false).addAcceptorConfiguration("tcp", url)).start();
+        return url;
+    }
+
+    private Map<String, String> externalBrokerBridge(String url) {
+        Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
+        properties.put("bridge.jms.enabled", "true");
+        properties.put("bridge.jms.broker-url", url);
+        return properties;
+    }
+
+    private static Message request(Message message, String correlationId) throws JMSException {
+        message.setStringProperty("api", "orbit");
+        message.setJMSCorrelationID(correlationId);
+        return message;
+    }
+
+    private static void send(Session session, Message message) throws JMSException {
+        try (MessageProducer producer = session.createProducer(session.createQueue(JmsBridgeRun.REQUESTS))) {
+            producer.send(message);
+        }
+    }
+
+    private static Message receive(Session session, String queue, Duration timeout) throws JMSException {
+        try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
+            return consumer.receive(timeout.toMillis());
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            String text = Files.readString(log);
+            return text.substring(Math.max(0, text.length() - 6000));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+}
