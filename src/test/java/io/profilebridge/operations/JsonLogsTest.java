@@ -71,12 +71,12 @@ class JsonLogsTest {
         JsonNode result = results(root).get("orbit/ok.json");
         String jobId = result.get("jobId").asText();
         String key = result.get("idempotencyKey").asText();
-        assertThat(lines).filteredOn(line -> line.get("message").asText().startsWith("Accepted ok.json"))
+        assertThat(lines).filteredOn(line -> line.get("message").asText().startsWith("Accepted orbit/ok.json"))
                 .singleElement().satisfies(line -> assertThat(line.get("message").asText()).contains(jobId, key));
         // the job's later lines, written by its routes, carry both names and Camel's exchange from Camel's MDC
         assertThat(lines).filteredOn(line -> jobId.equals(line.path("jobId").asText()))
                 .anySatisfy(line -> {
-                    assertThat(line.get("message").asText()).startsWith("Result succeeded for ok.json");
+                    assertThat(line.get("message").asText()).startsWith("Result succeeded for orbit/ok.json");
                     assertThat(line.get("log.logger").asText()).isEqualTo("deliver-result");
                     assertThat(line.get("idempotencyKey").asText()).isEqualTo(key);
                     assertThat(line.fieldNames()).toIterable().contains("camel.routeId", "camel.exchangeId");
