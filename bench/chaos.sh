@@ -15,7 +15,9 @@ drop_requests 50
 start=$(date +%s)
 for kill in 1 2 3 4 5 6; do
   start_bridge
-  sleep "$(python3 -c 'import random; print(round(random.uniform(3.5, 6), 1))')"
+  # killed while it works: a random 1.5-4 s after it answers its health check (start-up time varies with the host)
+  until curl -s "localhost:$mgmt_port/observe/health" | grep -q status; do sleep 0.1; done
+  sleep "$(python3 -c 'import random; print(round(random.uniform(1.5, 4), 1))')"
   kill -9 "$bridge_pid"; wait "$bridge_pid" 2>/dev/null || true
   echo "kill $kill: $(result_count) results so far"
 done

@@ -39,7 +39,11 @@ ledger_summary() {
   LEDGER=$(curl -s "localhost:$sim_port/_sandbox/ledger") python3 - <<'PY'
 import json, os
 d = json.loads(os.environ["LEDGER"])
-print("requests before Retry-After:", d["requestsBeforeRetryAfter"])
+windows = "; ".join(f"{b}: {v['count']} ({', '.join(str(ms) for ms in v['msAfterTheWindowOpened'])} ms after it opened)"
+                    for b, v in d["insideBucketWindows"].items())
+print("requests before Retry-After:", d["requestsBeforeRetryAfter"],
+      "(same key or resource);", d["requestsInsideBucketWindows"], "inside a window set for the whole bucket",
+      f"[{windows}]" if windows else "")
 for api, v in d["apis"].items():
     twice = sum(1 for n in v["runsPerKey"].values() if n > 1)
     print(f"{api}: runs {v['runsStarted']}, keys run twice {twice}, "

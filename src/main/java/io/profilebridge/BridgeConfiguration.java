@@ -2,11 +2,17 @@ package io.profilebridge;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiCallRoutes;
+import io.profilebridge.api.AnswerHeads;
 import io.profilebridge.api.ApiAnswer;
+import io.profilebridge.api.ApiBucket;
+import io.profilebridge.api.ApiBudgets;
+import io.profilebridge.api.ApiCallLimits;
 import io.profilebridge.api.ApiCredentials;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiHolds;
@@ -30,6 +36,8 @@ import io.profilebridge.intake.RequestAcceptance;
 import io.profilebridge.intake.RequestReader;
 import io.profilebridge.intake.CheckCommand;
 import io.profilebridge.intake.DocumentedRules;
+import io.profilebridge.job.InstanceLiveness;
+import io.profilebridge.job.JobDispatcher;
 import io.profilebridge.jms.DeadLetters;
 import io.profilebridge.jms.JmsConfiguration;
 import io.profilebridge.job.JobLifecycle;
@@ -37,13 +45,17 @@ import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.JobSchedule;
 import io.profilebridge.job.JobStore;
 import io.profilebridge.job.JobStoreDataSource;
+import io.profilebridge.job.RunTimes;
 import io.profilebridge.openprospect.OpenProspectRoutes;
-import io.profilebridge.orbit.OrbitRateLimits;
 import io.profilebridge.orbit.OrbitRoutes;
+import io.profilebridge.operations.JobWorkersHealthCheck;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,21 +93,32 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("jobStoreDataSource", dataSource);
 
         String instanceId = settings.text("bridge.instance-id", defaultInstanceId(data));
-        JobStore store = new JobStore(dataSource, JobStoreDataSource.isPostgres(url), instanceId, Clock.systemUTC());
-        int released = store.releaseOwnLeases();
+        boolean postgres = JobStoreDataSource.isPostgres(url);
+        InstanceLiveness liveness = postgres
+                ? InstanceLiveness.shared(dataSource, instanceId, settings.number("bridge.cluster.heartbeat-ms", 1000),
+                        settings.number("bridge.cluster.takeover-ms", 5000))
+                : InstanceLiveness.single(instanceId);
+        JobStore store = new JobStore(dataSource, postgres, liveness, Clock.systemUTC());
+        int released = liveness.start();
         if (released > 0) {
             LOG.info("{} jobs were in flight when {} last stopped; they are due again now", released, instanceId);
         }
+        // after the routes stop: this instance's claims go back to the others at once
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                liveness.stop();
+            }
+        });
         JobSchedule schedule = new JobSchedule(
                 settings.number("bridge.poll.first-delay-ms", 2000),
-                settings.decimal("bridge.poll.backoff-factor", 1.5),
-                settings.number("bridge.poll.max-interval-ms", 30000),
+                settings.number("bridge.poll.interval-ms", 2000),
                 settings.number("bridge.retry.base-delay-ms", 1000),
                 settings.number("bridge.retry.max-delay-ms", 60000),
                 settings.integer("bridge.retry.max-attempts", 10),
                 settings.number("bridge.retry.hold-interval-ms", 60000),
                 settings.number("bridge.retry.max-age-ms", 86_400_000),
-                settings.number("bridge.poll.lease-ms", 120000),
+                settings.integer("bridge.delivery.max-attempts", 60),
                 settings.number("bridge.retry.retry-after-cap-ms", 3_600_000));
         // the registry /observe/metrics serves (camel-micrometer-prometheus binds it as metricsRegistry)
         MeterRegistry meters = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
@@ -110,7 +133,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
         JobLifecycle lifecycle = new JobLifecycle(schedule, new JobLifecycle.RemoteFailureRetries(
                 settings.integer("bridge.retry.openprospect-failed-runs", 1),
-                settings.integer("bridge.retry.orbit-failed-runs", 0)), store, metrics);
+                settings.integer("bridge.retry.orbit-failed-runs", 0)), store, metrics,
+                new RunTimes(settings.flag("bridge.poll.learn-run-times", true)));
         context.getRegistry().bind("jobStore", store);
         context.getRegistry().bind("jobLifecycle", lifecycle);
 
@@ -130,13 +154,16 @@ public class BridgeConfiguration implements CamelConfiguration {
                 DocumentedRules.INSTANCE);
         RequestAcceptance acceptance = new RequestAcceptance(reader, store);
 
-        OrbitRateLimits.Limits limits = new OrbitRateLimits.Limits(
-                settings.decimal("bridge.orbit.start-rate", 5), settings.integer("bridge.orbit.start-burst", 20),
-                settings.decimal("bridge.orbit.read-rate", 20), settings.integer("bridge.orbit.read-burst", 40));
-        // with a shared PostgreSQL store the buckets are shared too: the limit belongs to the key, not the process
-        OrbitRateLimits orbitLimits = JobStoreDataSource.isPostgres(url) && credentials.has(Api.ORBIT)
-                ? OrbitRateLimits.shared(dataSource, credentials.key(Api.ORBIT).orElseThrow(), limits)
-                : OrbitRateLimits.local(limits);
+        ApiBudgets budgets = budgets(settings, credentials, postgres ? dataSource : null, schedule.retryAfterCapMs());
+        long deadlineMs = settings.number("bridge.http.deadline-ms", 30000);
+        ApiCallLimits callLimits = new ApiCallLimits(deadlineMs, settings.number("bridge.http.max-answer-bytes", 4_194_304));
+        context.addService(new ClosingService(callLimits));
+        AnswerHeads answerHeads = new AnswerHeads(budgets);
+        for (String scheme : new String[] {"http", "https"}) {
+            HttpComponent http = context.getComponent(scheme, HttpComponent.class);
+            http.setHttpClientConfigurer(callLimits);
+            http.setHttpActivityListener(answerHeads);
+        }
 
         // the inbox routes' `threads` step (executorService: inbox-workers) accepts files in parallel, so the job
         // commits of a burst of files are grouped instead of queued one by one behind a single consumer thread
@@ -144,18 +171,30 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getExecutorServiceManager().registerThreadPoolProfile(new ThreadPoolProfileBuilder(INBOX_WORKERS)
                 .poolSize(inboxConcurrency).maxPoolSize(inboxConcurrency).build());
         context.getRegistry().bind("acceptRequestRoute", new AcceptRequestRoute(acceptance));
-        context.getRegistry().bind("jobRoutes", new JobRoutes(store, settings.integer("bridge.poll.batch-size", 32),
-                settings.integer("bridge.poll.concurrency", 16), schedule.leaseMs()));
+        // the job workers: a bounded pool the poll tick hands claimed jobs to; it claims no more than are free
+        int workers = settings.integer("bridge.poll.concurrency", 16);
+        context.getExecutorServiceManager().registerThreadPoolProfile(new ThreadPoolProfileBuilder(JobRoutes.JOB_WORKERS)
+                .poolSize(workers).maxPoolSize(workers).maxQueueSize(workers)
+                .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());
+        long tickMs = settings.number("bridge.poll.tick-ms", 500);
+        // a step outlasting every deadline its calls could have lost its worker
+        JobDispatcher dispatcher = new JobDispatcher(store, budgets, liveness, workers, 5 * deadlineMs,
+                Math.max(30_000, 20 * tickMs));
+        context.getRegistry().bind("jobDispatcher", dispatcher);
+        context.getRegistry().bind("apiBudgets", budgets);
+        context.getRegistry().bind("jobRoutes", new JobRoutes(store, lifecycle, dispatcher, budgets, liveness));
         context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes(holds, metrics));
+        metrics.watch(budgets);
         HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);
         if (health != null) {
             health.register(new JobStoreHealthCheck(store));
+            health.register(new JobWorkersHealthCheck(dispatcher));
             for (Api api : Api.values()) {
                 health.register(new ApiHealthCheck(api, holds));
             }
         }
         context.getRegistry().bind("openProspectRoutes", new OpenProspectRoutes(credentials, lifecycle));
-        context.getRegistry().bind("orbitRoutes", new OrbitRoutes(credentials, lifecycle, orbitLimits));
+        context.getRegistry().bind("orbitRoutes", new OrbitRoutes(credentials, lifecycle, budgets));
         context.getRegistry().bind("deliverJobRoute", new DeliverJobRoute(lifecycle));
         // routes/deliver-result.camel.yaml: the name a result file is written under, and its sync to disk
         context.getRegistry().bind("resultFiles", new ResultFiles(Path.of(settings.text("bridge.outbox", "outbox"))));
@@ -165,8 +204,34 @@ public class BridgeConfiguration implements CamelConfiguration {
         DeadLetters deadLetters = context.getRegistry()
                 .lookupByNameAndType(JmsConfiguration.DEAD_LETTERS, DeadLetters.class);
         context.getRegistry().bind("jobStatusRoutes", new JobStatusRoutes(store,
-                new StatusPage(store, backlog, deadLetters), backlog,
+                new StatusPage(store, backlog, deadLetters, budgets), backlog,
                 settings.number("bridge.status.backlog-sample-ms", 10_000)));
+    }
+
+    /**
+     * The budgets of the API keys: Orbit's documented start limit, and adaptive rates for the limits the APIs do not
+     * document. Shared in the store when it is PostgreSQL: the limit belongs to the key, not the process.
+     */
+    private static ApiBudgets budgets(BridgeSettings settings, ApiCredentials credentials, HikariDataSource shared,
+            long retryAfterCapMs) {
+        double openProspectRate = settings.decimal("bridge.openprospect.rate", 50);
+        double orbitReadRate = settings.decimal("bridge.orbit.read-rate", 40);
+        Map<ApiBucket, ApiBudgets.Limit> limits = new EnumMap<>(ApiBucket.class);
+        limits.put(ApiBucket.OPENPROSPECT, ApiBudgets.Limit.adaptive(openProspectRate,
+                settings.integer("bridge.openprospect.burst", 100), settings.decimal("bridge.openprospect.min-rate", 1),
+                settings.decimal("bridge.openprospect.max-rate", 200)));
+        limits.put(ApiBucket.ORBIT_STARTS, ApiBudgets.Limit.fixed(settings.decimal("bridge.orbit.start-rate", 5),
+                settings.integer("bridge.orbit.start-burst", 20)));
+        limits.put(ApiBucket.ORBIT_READS, ApiBudgets.Limit.adaptive(orbitReadRate,
+                settings.integer("bridge.orbit.read-burst", 80), settings.decimal("bridge.orbit.read-min-rate", 1),
+                settings.decimal("bridge.orbit.read-max-rate", 200)));
+        ApiBudgets.Policy policy = new ApiBudgets.Policy(settings.number("bridge.budget.default-pause-ms", 1000),
+                retryAfterCapMs,
+                settings.decimal("bridge.budget.decrease-factor", 0.5), settings.decimal("bridge.budget.increase-step", 0.1),
+                settings.number("bridge.budget.increase-interval-ms", 10_000));
+        return shared != null
+                ? ApiBudgets.shared(shared, credentials, limits, policy, System::currentTimeMillis)
+                : ApiBudgets.local(limits, policy, System::currentTimeMillis);
     }
 
     /** Stable across restarts of the same installation, distinct for instances with their own data folders. */

@@ -47,7 +47,7 @@ public final class BridgeRun implements AutoCloseable {
         properties.put("orbit.api-key", ORBIT_KEY);
         properties.put("bridge.poll.tick-ms", "100");
         properties.put("bridge.poll.first-delay-ms", "200");
-        properties.put("bridge.poll.max-interval-ms", "1000");
+        properties.put("bridge.poll.interval-ms", "200");
         properties.put("bridge.retry.base-delay-ms", "100");
         properties.put("bridge.retry.max-delay-ms", "1000");
         properties.put("bridge.inbox.stable-ms", "100");
@@ -93,6 +93,11 @@ public final class BridgeRun implements AutoCloseable {
 
     public static Path outbox(Path root) {
         return root.resolve("outbox");
+    }
+
+    /** A valid OpenProspect request body named {@code name}. */
+    public static String openProspectRequest(String name) {
+        return "{\"profile_name\": \"" + name + "\", \"ideal_customer_profile\": \"SaaS\", \"target_countries\": [\"DE\"]}";
     }
 
     /** Drops a request the way a careful writer does: a dot-name first, then a rename. */

@@ -1,16 +1,37 @@
 package io.profilebridge.api;
 
 import java.io.IOException;
+import java.util.function.BooleanSupplier;
 
 import io.profilebridge.operations.JobMetrics;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.http.HttpMethods;
 
 /**
  * {@code direct:call-openprospect} and {@code direct:call-orbit}: the only places the bridge talks HTTP.
  * Failures come back as data (status code, or the caught IOException) for the API route to classify; nothing
- * here retries, and the Authorization header is dropped as soon as the call returns.
+ * here retries, and the Authorization header is dropped as soon as the call returns. The call names the budget
+ * bucket it spends, so the answer's head can pause that bucket for every job ({@link AnswerHeads}); every call has
+ * an overall deadline and a cap on what it reads ({@link ApiCallLimits}; both live in the HTTP client).
  */
 public class ApiCallRoutes extends RouteBuilder {
+
+    /**
+     * Exchange property: a {@link BooleanSupplier} saying whether the call may still go out, asked right before it
+     * does (the job is still this instance's; it may not be after the process was paused).
+     */
+    public static final String MAY_CALL = "bridgeMayCall";
+    /** Exchange property: the budget bucket the call spends from. */
+    static final String BUCKET = "bridgeApiBucket";
+
+    /** The call was not made: the job may belong to another instance now. */
+    public static final class CallWithdrawn extends IOException {
+        CallWithdrawn() {
+            super("not sent: this instance missed its heartbeats, so the job may belong to another instance now");
+        }
+    }
 
     private final ApiHolds holds;
     private final JobMetrics metrics;
@@ -25,13 +46,23 @@ public class ApiCallRoutes extends RouteBuilder {
         metrics.answered(api, answer);
     }
 
+    /** True when the call must not go out after all. */
+    public static boolean withdrawn(Exchange exchange) {
+        BooleanSupplier mayCall = exchange.getProperty(MAY_CALL, BooleanSupplier.class);
+        return mayCall != null && !mayCall.getAsBoolean();
+    }
+
     @Override
     public void configure() {
         for (Api api : Api.values()) {
             from("direct:call-" + api.id()).routeId("call-" + api.id())
+                    .process(exchange -> exchange.setProperty(BUCKET, ApiBucket.forCall(api,
+                            exchange.getMessage().getHeader(Exchange.HTTP_METHOD, HttpMethods.class))))
                     .choice()
                         .when(exchangeProperty(ApiRequest.KEY_MISSING))
-                            .log(org.apache.camel.LoggingLevel.DEBUG, "No " + api.id() + " API key configured; call skipped")
+                            .log(LoggingLevel.DEBUG, "No " + api.id() + " API key configured; call skipped")
+                        .when(method(ApiCallRoutes.class, "withdrawn"))
+                            .process(exchange -> exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new CallWithdrawn()))
                         .otherwise()
                             .doTry()
                                 .to("{{" + api.id() + ".base-url}}?throwExceptionOnFailure=false")

@@ -4,7 +4,7 @@ import io.profilebridge.api.Api;
 
 /**
  * One row of the job store: one logical request, from receipt to its delivered result.
- * Mutable on purpose: a route step changes it, and {@link JobStore#save(Job)} writes it back under its version.
+ * Mutable on purpose: a route step changes it, and {@link JobStore#save(Job, boolean)} writes it back under its version.
  */
 public final class Job {
     private final String id;
@@ -27,6 +27,7 @@ public final class Job {
     private final long createdAt;
     private long updatedAt;
     private Long finishedAt;
+    private Long acceptedAt;
     private int version;
 
     /** @param requestKey the request's one key: its identity in the store, and the key of its first attempt */
@@ -89,6 +90,8 @@ public final class Job {
     public long createdAt() { return createdAt; }
     public long updatedAt() { return updatedAt; }
     public Long finishedAt() { return finishedAt; }
+    /** When the API accepted the current run, for learning how long runs take. */
+    public Long acceptedAt() { return acceptedAt; }
     public int version() { return version; }
 
     public void state(JobState value) { this.state = value; }
@@ -105,6 +108,7 @@ public final class Job {
     public void outcome(String value) { this.outcome = value; }
     public void updatedAt(long value) { this.updatedAt = value; }
     public void finishedAt(Long value) { this.finishedAt = value; }
+    public void acceptedAt(Long value) { this.acceptedAt = value; }
     public void version(int value) { this.version = value; }
 
     @Override

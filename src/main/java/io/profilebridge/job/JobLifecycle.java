@@ -26,6 +26,7 @@ public class JobLifecycle {
     private final RemoteFailureRetries remoteFailureRetries;
     private final JobStore store;
     private final JobMetrics metrics;
+    private final RunTimes runTimes;
 
     /**
      * How many runs that ended FAILED / failed are started again under a new key derived from the request's key:
@@ -38,24 +39,32 @@ public class JobLifecycle {
     private static final int REFUNDED_KEY_RETRIES = 1;
 
     public JobLifecycle(JobSchedule schedule, RemoteFailureRetries remoteFailureRetries, JobStore store,
-            JobMetrics metrics) {
+            JobMetrics metrics, RunTimes runTimes) {
         this.schedule = schedule;
         this.remoteFailureRetries = remoteFailureRetries;
         this.store = store;
         this.metrics = metrics;
+        this.runTimes = runTimes;
     }
 
-    /** The API accepted the run: poll it after the first poll delay, or the answer's Retry-After if later. */
+    /**
+     * The API accepted the run: first read it after the first poll delay, or when runs of its kind end soonest, or
+     * after the answer's Retry-After if that is later.
+     */
     public void accepted(Job job, String remoteId, JsonNode status, Duration retryAfter) {
+        long now = store.now();
         job.remoteId(remoteId);
         job.lastStatus(status == null ? null : status.toString());
         job.lastError(null);
         job.state(JobState.SUBMITTED);
         job.attempts(0);
-        job.nextAttemptAt(store.now() + Math.max(schedule.pollDelay(0), schedule.retryAfterMs(retryAfter)));
+        job.acceptedAt(now);
+        job.nextAttemptAt(now + Math.max(schedule.firstPollDelay(runTimes.shortest(job.api())),
+                schedule.retryAfterMs(retryAfter)));
         metrics.count(job.api(), "submitted");
     }
 
+    /** Still running: read it again after the docs' interval (the API budget may make it later). */
     public void stillRunning(Job job, JsonNode status, Duration retryAfter) {
         job.lastStatus(status.toString());
         job.lastError(null);
@@ -63,12 +72,12 @@ public class JobLifecycle {
         job.polls(job.polls() + 1);
         job.attempts(0);
         metrics.count(job.api(), "polled");
-        long delay = Math.max(schedule.pollDelay(job.polls()), schedule.retryAfterMs(retryAfter));
-        job.nextAttemptAt(store.now() + delay);
+        job.nextAttemptAt(store.now() + schedule.pollDelay(retryAfter));
     }
 
     /** The run finished (or, with no status, is known to have); its outputs are read next, straight away. */
     public void readyToFetch(Job job, JsonNode status) {
+        noteRunEnded(job);
         job.lastStatus(status == null ? null : status.toString());
         job.lastError(null);
         job.state(JobState.FETCHING);
@@ -109,6 +118,7 @@ public class JobLifecycle {
             failed(job, error);
             return;
         }
+        noteRunEnded(job);
         ObjectNode attempt = earlier.addObject();
         attempt.put("idempotencyKey", job.idempotencyKey());
         attempt.put("remoteId", job.remoteId());
@@ -168,6 +178,29 @@ public class JobLifecycle {
         }
     }
 
+    /**
+     * A step failed for a reason no API answer explains (the store, a bug): tried again later like a transient
+     * fault, then given up; a result being delivered keeps its own bound.
+     */
+    public void unexpected(Job job, Exception cause) {
+        if (job.state().isFinal()) {
+            return;
+        }
+        if (job.state() == JobState.DELIVERING) {
+            deliveryFailed(job, cause);
+            return;
+        }
+        ApiError error = ApiError.of("internal_error", String.valueOf(cause));
+        job.lastError(error.toJson().toString());
+        job.attempts(job.attempts() + 1);
+        long now = store.now();
+        if (schedule.attemptsExhausted(job.attempts()) || schedule.tooOld(job.createdAt(), now)) {
+            giveUp(job, error);
+        } else {
+            job.nextAttemptAt(now + schedule.retryDelay(job.attempts(), null));
+        }
+    }
+
     /** Nothing was sent (a client-side rate limit): the same step is due again once the wait is over. */
     public void waitFor(Job job, long waitMs) {
         job.nextAttemptAt(store.now() + waitMs);
@@ -194,11 +227,52 @@ public class JobLifecycle {
         metrics.finished(job.api(), job.outcome(), job.createdAt(), job.finishedAt());
     }
 
-    /** The destination refused the result (outbox unwritable, broker down): keep it and try again later. */
+    /**
+     * The destination refused the result (outbox unwritable, broker down): keep it and try again later, up to
+     * {@code bridge.delivery.max-attempts}; then the job ends undelivered, its result kept in the store.
+     */
     public void deliveryFailed(Job job, Exception cause) {
         job.attempts(job.attempts() + 1);
-        job.lastError(ApiError.of("delivery_failed", cause.getMessage()).toJson().toString());
-        job.nextAttemptAt(store.now() + schedule.retryDelay(job.attempts(), null));
+        ApiError error = ApiError.of("delivery_failed", cause.getMessage());
+        if (!schedule.deliveryAttemptsExhausted(job.attempts())) {
+            job.lastError(error.toJson().toString());
+            job.nextAttemptAt(store.now() + schedule.retryDelay(job.attempts(), null));
+            return;
+        }
+        LOG.error("{}: its result could not be delivered in {} attempts (last: {}); no further attempt, the result stays "
+                + "in the job store (GET /jobs/{})", job, job.attempts(), cause.getMessage(), job.idempotencyKey());
+        job.lastError(ApiError.of("delivery_gave_up", "not delivered after " + job.attempts()
+                + " attempts (bridge.delivery.max-attempts); last cause: " + cause.getMessage()).toJson().toString());
+        job.state(JobState.FAILED);
+        job.nextAttemptAt(null);
+        job.finishedAt(store.now());
+        metrics.count(job.api(), "undeliverable");
+    }
+
+    /**
+     * True when the job is older than {@code bridge.retry.max-age-ms} and its result is not decided yet, whatever
+     * holds it up (rate limits, a run that never ends, answers that make no sense).
+     */
+    public boolean pastMaxAge(Job job) {
+        return JobState.PENDING.contains(job.state()) && job.state() != JobState.DELIVERING
+                && schedule.tooOld(job.createdAt(), store.now());
+    }
+
+    /** Ends a job that is {@link #pastMaxAge(Job) past its age} with a gave_up result naming where it stood. */
+    public void giveUpTooOld(Job job) {
+        JsonNode last = Json.parseStored(job.lastError());
+        String lastCause = last != null && last.hasNonNull("code")
+                ? "; last cause " + Json.text(last, "code") + ": " + Json.text(last, "message") : "";
+        Integer httpStatus = last != null && last.hasNonNull("httpStatus") ? last.get("httpStatus").asInt() : null;
+        ObjectNode details = null;
+        if (last != null && last.isObject()) {
+            details = Json.object();
+            details.set("lastCause", last);
+        }
+        LOG.warn("{}: not done after {} ms (bridge.retry.max-age-ms); giving up", job, schedule.maxAgeMs());
+        failed(job, new ApiError("gave_up", "gave up: not done after " + schedule.maxAgeMs() / 1000
+                + " s (bridge.retry.max-age-ms) while " + job.state().name().toLowerCase() + lastCause, httpStatus,
+                details));
     }
 
     /** The API's own code survives: in the message, and whole (with its details) as {@code lastCause}. */
@@ -209,7 +283,15 @@ public class JobLifecycle {
                 + lastCause.code() + ": " + lastCause.message(), lastCause.httpStatus(), details));
     }
 
+    /** A status read saw the run end (or fail for good): what that says about how long runs take. */
+    private void noteRunEnded(Job job) {
+        if ((job.state() == JobState.SUBMITTED || job.state() == JobState.POLLING) && job.acceptedAt() != null) {
+            runTimes.ended(job.api(), job.updatedAt() - job.acceptedAt());
+        }
+    }
+
     private void decide(Job job, String outcome, ApiError error, ObjectNode extras) {
+        noteRunEnded(job);
         job.outcome(outcome);
         job.lastError(error == null ? null : error.toJson().toString());
         job.result(Json.write(ResultDocument.of(job, outcome, error, extras)));

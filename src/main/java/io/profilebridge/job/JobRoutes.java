@@ -1,16 +1,20 @@
 package io.profilebridge.job;
 
-import java.util.List;
-import java.util.concurrent.ExecutorService;
+import java.util.function.BooleanSupplier;
 
+import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiBucket;
+import io.profilebridge.api.ApiBudgets;
+import io.profilebridge.api.ApiCallRoutes;
 import org.apache.camel.Exchange;
-import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
  * The job lifecycle as routes. The Quartz trigger (routes/poll-due-jobs.camel.yaml) calls
- * {@code direct:advance-due-jobs}, which claims due jobs in batches and takes each one step further, in parallel
- * up to a bound: submit, poll, read the outputs, or deliver the result.
+ * {@code direct:dispatch-due-jobs}, which claims what the free workers and the API budgets allow and hands each job
+ * to the bounded {@value #JOB_WORKERS} pool, returning at once. On a worker, {@code direct:advance-job} takes the
+ * job's steps in a loop (submit, poll, read the outputs, deliver: {@code direct:take-step} picks the route) and
+ * saves each ({@code direct:save-job}), as long as the next step is due at once and needs no new API budget.
  */
 public class JobRoutes extends RouteBuilder {
 
@@ -22,53 +26,94 @@ public class JobRoutes extends RouteBuilder {
      */
     public static final String JOB_ID = "jobId";
     public static final String IDEMPOTENCY_KEY = "idempotencyKey";
-    /** Header with the job's API id, so a step can pick the API's own route. */
+    /** Header with the job's API id. */
     public static final String API = "bridgeApi";
+    /** Thread pool profile of the job workers. */
+    public static final String JOB_WORKERS = "job-workers";
 
-    /** Claimed batches per tick at most, so one tick cannot run forever under a flood of due work. */
-    private static final int MAX_BATCHES_PER_TICK = 50;
+    /** Exchange property: the route {@code direct:take-step} sends the job to next. */
+    private static final String NEXT_STEP = "bridgeNextStep";
+    /** Exchange property: the loop takes another step. */
+    private static final String GO_ON = "bridgeGoOn";
+    /** Exchange property: the job was dropped (no longer this instance's); nothing of it is saved. */
+    private static final String DROPPED = "bridgeDropped";
+    /** Exchange property: the job's first call was paid from its API budget when it was claimed. */
+    private static final String CALL_PAID = "bridgeCallPaid";
+    private static final String STEPS_TAKEN = "bridgeStepsTaken";
+    private static final String FAILED = "bridgeStepFailed";
 
-    /** Steps one job may take in one go (submit, read outputs, deliver); the rest waits for the next tick. */
+    /** Steps one job may take in one go (poll, read outputs, deliver); the rest waits for the next claim. */
     private static final int MAX_STEPS_IN_A_ROW = 4;
-    private static final String STEPS_IN_A_ROW = "bridgeStepsInARow";
 
     private final JobStore store;
-    private final int batchSize;
-    private final int concurrency;
-    private final long leaseMs;
+    private final JobLifecycle lifecycle;
+    private final JobDispatcher dispatcher;
+    private final ApiBudgets budgets;
+    private final InstanceLiveness liveness;
 
-    public JobRoutes(JobStore store, int batchSize, int concurrency, long leaseMs) {
+    public JobRoutes(JobStore store, JobLifecycle lifecycle, JobDispatcher dispatcher, ApiBudgets budgets,
+            InstanceLiveness liveness) {
         this.store = store;
-        this.batchSize = batchSize;
-        this.concurrency = concurrency;
-        this.leaseMs = leaseMs;
+        this.lifecycle = lifecycle;
+        this.dispatcher = dispatcher;
+        this.budgets = budgets;
+        this.liveness = liveness;
     }
 
     @Override
     public void configure() {
-        ExecutorService workers = getCamelContext().getExecutorServiceManager()
-                .newFixedThreadPool(this, "advance-job", concurrency);
-
-        from("direct:advance-due-jobs").routeId("advance-due-jobs")
-                .loopDoWhile(this::claimBatch)
-                    .split(body()).parallelProcessing().executorService(workers)
-                        .to("direct:advance-job")
-                    .end()
+        from("direct:dispatch-due-jobs").routeId("dispatch-due-jobs")
+                // called by a worker too, when it finishes: the jobs it hands out must not inherit its job's state
+                .removeHeaders("*")
+                .removeProperties("bridge*")
+                .removeProperty(JOB_ID)
+                .removeProperty(IDEMPOTENCY_KEY)
+                .process(this::claimDueJobs)
+                .split(body())
+                    // each job goes to a worker of the bounded pool; the tick does not wait for it
+                    .wireTap("direct:advance-job").executorService(JOB_WORKERS)
                 .end();
 
         from("direct:advance-job").routeId("advance-job")
                 .process(this::takeJob)
-                .choice()
-                    .when(inState(JobState.RECEIVED)).toD("direct:submit-${header." + API + "}")
-                    .when(inState(JobState.SUBMITTED, JobState.POLLING)).toD("direct:poll-${header." + API + "}")
-                    .when(inState(JobState.FETCHING)).toD("direct:read-outputs-${header." + API + "}")
-                    .when(inState(JobState.DELIVERING)).to("direct:deliver-job")
+                .doTry()
+                    .loopDoWhile(exchangeProperty(GO_ON))
+                        .to("direct:take-step")
+                        .to("direct:save-job")
+                    .end()
+                .endDoTry()
+                .doCatch(Exception.class)
+                    .process(this::stepFailed)
+                .doFinally()
+                    .process(this::releaseJob)
                 .end()
-                .setBody(exchangeProperty(JOB))
-                .filter(method(this, "saveAndContinue"))
-                    // the next step is due now (outputs ready, result decided): take it without waiting a tick
-                    .to("direct:advance-job")
+                .filter(method(dispatcher, "workLeft"))
+                    .to("direct:dispatch-due-jobs")
                 .end();
+
+        from("direct:take-step").routeId("take-step")
+                .setProperty(NEXT_STEP, method(this, "nextStep"))
+                .choice()
+                    .when(exchangeProperty(NEXT_STEP).isEqualTo("drop")).process(this::drop)
+                    .when(exchangeProperty(NEXT_STEP).isEqualTo("give-up")).process(this::giveUp)
+                    .when(exchangeProperty(NEXT_STEP).isEqualTo("wait-for-budget")).process(this::waitForBudget)
+                    .when(exchangeProperty(NEXT_STEP).isEqualTo("submit-openprospect")).to("direct:submit-openprospect")
+                    .when(exchangeProperty(NEXT_STEP).isEqualTo("poll-openprospect")).to("direct:poll-openprospect")
+                    .when(exchangeProperty(NEXT_STEP).isEqualTo("submit-orbit")).to("direct:submit-orbit")
+                    .when(exchangeProperty(NEXT_STEP).isEqualTo("poll-orbit")).to("direct:poll-orbit")
+                    .when(exchangeProperty(NEXT_STEP).isEqualTo("read-outputs-orbit")).to("direct:read-outputs-orbit")
+                    .when(exchangeProperty(NEXT_STEP).isEqualTo("deliver-job")).to("direct:deliver-job")
+                .end();
+
+        from("direct:save-job").routeId("save-job")
+                .filter(exchangeProperty(DROPPED).isNotEqualTo(true))
+                    .process(this::save)
+                .end();
+
+        if (liveness.isShared()) {
+            from("timer:instance-heartbeat?period=" + liveness.heartbeatMs()).routeId("instance-heartbeat")
+                    .process(exchange -> liveness.beat());
+        }
     }
 
     /** The job the current step works on. */
@@ -76,42 +121,115 @@ public class JobRoutes extends RouteBuilder {
         return exchange.getProperty(JOB, Job.class);
     }
 
-    private Predicate inState(JobState... states) {
-        return exchange -> List.of(states).contains(exchange.getProperty(JOB, Job.class).state());
+    /** True once, for the first call of a claimed job: its budget was spent when it was claimed. */
+    public static boolean usePaidCall(Exchange exchange) {
+        boolean paid = exchange.getProperty(CALL_PAID, false, Boolean.class);
+        exchange.setProperty(CALL_PAID, false);
+        return paid;
     }
 
-    private boolean claimBatch(Exchange exchange) {
-        Integer round = exchange.getProperty(Exchange.LOOP_INDEX, Integer.class);
-        if (round != null && round >= MAX_BATCHES_PER_TICK) {
-            return false;
+    /**
+     * Where the job goes next: dropped when it may no longer be this instance's, given up when past its age,
+     * waiting while its API bucket is paused, else the route of its state and API.
+     */
+    public String nextStep(Exchange exchange) {
+        Job job = job(exchange);
+        if (!dispatcher.holds(job)) {
+            return "drop";
         }
-        if (exchange.getContext().isStopping()) {
-            // shutting down: finish the batch in hand, claim nothing new; the rest stays pending in the store
-            return false;
+        if (lifecycle.pastMaxAge(job)) {
+            return "give-up";
         }
-        List<Job> due = store.claimDue(batchSize, leaseMs);
-        exchange.getMessage().setBody(due);
-        return !due.isEmpty();
+        WorkQueue queue = WorkQueue.of(job);
+        if (queue.bucket() != null && budgets.pausedFor(queue.bucket()) > 0) {
+            return "wait-for-budget";
+        }
+        boolean orbit = job.api() == Api.ORBIT;
+        return switch (job.state()) {
+            case RECEIVED -> orbit ? "submit-orbit" : "submit-openprospect";
+            case SUBMITTED, POLLING -> orbit ? "poll-orbit" : "poll-openprospect";
+            case FETCHING -> "read-outputs-orbit";
+            case DELIVERING -> "deliver-job";
+            case DELIVERED, FAILED -> throw new IllegalStateException(job + " is final and has no next step");
+        };
+    }
+
+    private void claimDueJobs(Exchange exchange) {
+        exchange.getMessage().setBody(dispatcher.claimDueJobs(exchange.getContext().isStopping()));
     }
 
     private void takeJob(Exchange exchange) {
         Job job = exchange.getMessage().getBody(Job.class);
         exchange.setProperty(JOB, job);
+        exchange.setProperty(GO_ON, true);
+        exchange.setProperty(STEPS_TAKEN, 0);
+        exchange.setProperty(DROPPED, false);
+        exchange.setProperty(FAILED, false);
+        exchange.setProperty(CALL_PAID, WorkQueue.of(job).bucket() != null);
+        exchange.setProperty(ApiCallRoutes.MAY_CALL, (BooleanSupplier) () -> dispatcher.holds(job));
         exchange.getMessage().setHeader(API, job.api().id());
         exchange.setProperty(JOB_ID, job.id());
         exchange.setProperty(IDEMPOTENCY_KEY, job.idempotencyKey());
+        dispatcher.stepStarts(job);
     }
 
-    /** Saves the step's outcome; true when the job should go on at once in this exchange. */
-    public boolean saveAndContinue(Exchange exchange) {
-        Job job = exchange.getProperty(JOB, Job.class);
-        if (!store.save(job)) {
-            log.warn("{} was taken over by another instance after its lease ran out; dropping this copy", job);
-            return false;
+    private void drop(Exchange exchange) {
+        Job job = job(exchange);
+        log.warn("{} may have been taken over by another instance (this one missed its heartbeats); dropping this copy",
+                job);
+        exchange.setProperty(DROPPED, true);
+        exchange.setProperty(GO_ON, false);
+        store.releaseClaim(job);
+    }
+
+    private void giveUp(Exchange exchange) {
+        lifecycle.giveUpTooOld(job(exchange));
+    }
+
+    private void waitForBudget(Exchange exchange) {
+        Job job = job(exchange);
+        ApiBucket bucket = WorkQueue.of(job).bucket();
+        lifecycle.waitFor(job, budgets.pausedFor(bucket));
+    }
+
+    /** Saves the step's outcome and decides whether the next step follows at once, on this worker. */
+    private void save(Exchange exchange) {
+        Job job = job(exchange);
+        int steps = exchange.getProperty(STEPS_TAKEN, 0, Integer.class) + 1;
+        exchange.setProperty(STEPS_TAKEN, steps);
+        exchange.setProperty(CALL_PAID, false);
+        boolean goOn = steps < MAX_STEPS_IN_A_ROW && nextStepDueNow(job) && !exchange.getContext().isStopping();
+        if (!store.save(job, goOn)) {
+            log.warn("{} was taken over by another instance meanwhile; dropping this copy", job);
+            goOn = false;
         }
-        int steps = exchange.getProperty(STEPS_IN_A_ROW, 0, Integer.class) + 1;
-        exchange.setProperty(STEPS_IN_A_ROW, steps);
-        return steps < MAX_STEPS_IN_A_ROW && !job.state().isFinal()
+        exchange.setProperty(GO_ON, goOn);
+        if (goOn) {
+            dispatcher.stepStarts(job);
+        }
+    }
+
+    /** The next step is due now and spends no budget claimed for it: outputs ready, or a result to deliver. */
+    private boolean nextStepDueNow(Job job) {
+        WorkQueue queue = WorkQueue.of(job);
+        return (queue == WorkQueue.DELIVERIES || queue == WorkQueue.ORBIT_OUTPUTS)
                 && job.nextAttemptAt() != null && job.nextAttemptAt() <= store.now();
+    }
+
+    private void stepFailed(Exchange exchange) {
+        Job job = job(exchange);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        exchange.setProperty(FAILED, true);
+        dispatcher.workerFailed(job, cause);
+        lifecycle.unexpected(job, cause);
+        try {
+            store.save(job, false);
+        } catch (RuntimeException e) {
+            log.warn("{} could not be saved after its step failed ({}); it is due again as stored", job, e.toString());
+        }
+    }
+
+    private void releaseJob(Exchange exchange) {
+        dispatcher.finished(job(exchange), !exchange.getProperty(FAILED, false, Boolean.class));
     }
 }

@@ -4,25 +4,23 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Every timing decision of the job lifecycle, in one place: when to poll next, how long to back off after a
- * transient fault, how long to hold a request the API refuses for its key, and when to give up.
+ * Every timing decision of the job lifecycle, in one place: when to poll, how long to back off after a transient
+ * fault, how long to hold a request the API refuses for its key, and when to give up.
  */
 public record JobSchedule(
         long firstPollDelayMs,
-        double pollBackoffFactor,
-        long maxPollIntervalMs,
+        long pollIntervalMs,
         long retryBaseDelayMs,
         long retryMaxDelayMs,
         int maxAttempts,
         long holdIntervalMs,
         long maxAgeMs,
-        long leaseMs,
+        int maxDeliveryAttempts,
         long retryAfterCapMs) {
 
-    /** Status polls: about 2 s after submission (the docs' interval), then growing per job up to a cap. */
-    public long pollDelay(int pollsSoFar) {
-        double delay = firstPollDelayMs * Math.pow(pollBackoffFactor, Math.max(0, pollsSoFar));
-        return (long) Math.min(maxPollIntervalMs, delay);
+    /** The first status read of a run: the docs' 2 s, or later when runs of its kind never ended sooner. */
+    public long firstPollDelay(long shortestRunMs) {
+        return Math.max(firstPollDelayMs, shortestRunMs);
     }
 
     /** Exponential backoff with full jitter; never earlier than the API's Retry-After. */
@@ -40,8 +38,17 @@ public record JobSchedule(
         return Math.max(holdIntervalMs, retryAfterMs(retryAfter));
     }
 
+    /** The next status read of a run still going: the docs' interval, or the API's Retry-After if longer. */
+    public long pollDelay(Duration retryAfter) {
+        return Math.max(pollIntervalMs, retryAfterMs(retryAfter));
+    }
+
     public boolean attemptsExhausted(int attempts) {
         return attempts >= maxAttempts;
+    }
+
+    public boolean deliveryAttemptsExhausted(int attempts) {
+        return attempts >= maxDeliveryAttempts;
     }
 
     public boolean tooOld(long createdAt, long now) {

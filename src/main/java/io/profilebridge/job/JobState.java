@@ -17,7 +17,7 @@ public enum JobState {
     DELIVERING,
     /** Final: a succeeded result was delivered. */
     DELIVERED,
-    /** Final: a failed result was delivered. */
+    /** Final: a failed result was delivered, or a result could not be delivered within the attempts allowed. */
     FAILED;
 
     public static final Set<JobState> PENDING = EnumSet.of(RECEIVED, SUBMITTED, POLLING, FETCHING, DELIVERING);

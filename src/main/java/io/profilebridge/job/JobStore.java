@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.IntUnaryOperator;
+import java.util.function.Predicate;
 
 import javax.sql.DataSource;
 
@@ -20,8 +22,10 @@ import io.profilebridge.api.Api;
 /**
  * The durable record of every logical request (table {@code bridge_job}).
  * Rows are unique on (api, idempotency key), so a redelivered or re-dropped request finds its job instead of
- * starting a second one. Due rows are claimed with a lease (the claim moves {@code next_attempt_at} forward and bumps
- * the row's version), so several instances can share the table and a dead instance's work comes back.
+ * starting a second one. Due rows are claimed per {@link WorkQueue}. On the embedded store one process owns every
+ * row, so a claim writes nothing (the dispatcher remembers what it holds). On a shared PostgreSQL store a claim
+ * names this instance's session in {@code claimed_by} and bumps the row's version; other instances skip rows
+ * claimed by a live session and take over those of a session whose heartbeat stopped ({@link InstanceLiveness}).
  */
 public class JobStore {
 
@@ -30,32 +34,29 @@ public class JobStore {
 
     private static final String COLUMNS = "id, api, idempotency_key, state, request_body, body_hash, remote_id, attempts, "
             + "polls, key_generation, next_attempt_at, last_status, last_error, result, outcome, source, created_at, updated_at, "
-            + "finished_at, version, previous_attempts";
+            + "finished_at, version, previous_attempts, work_queue, accepted_at";
+    private static final String INSERT = "INSERT INTO bridge_job (" + COLUMNS + ") VALUES ("
+            + String.join(",", java.util.Collections.nCopies(COLUMNS.split(",").length, "?")) + ")";
 
     private final DataSource dataSource;
     private final GroupCommit writes;
-    private final String instanceId;
+    private final InstanceLiveness liveness;
     private final Clock clock;
-    /**
-     * PostgreSQL is where several instances share the table: there a claim skips the rows another instance is
-     * claiming ({@code FOR UPDATE SKIP LOCKED}). The embedded H2 file belongs to one process, whose single poll
-     * trigger never overlaps itself, so the version check of the lease is enough; and H2 would lock every due row,
-     * not just the batch, when {@code FOR UPDATE} meets {@code FETCH FIRST} (measured: 115-190 ms per claim with
-     * 10,000 due rows, instead of 0.5 ms).
-     */
-    private final String claimLocking;
 
     /**
      * @param postgres PostgreSQL, where several instances may share the table; else the embedded H2 file,
      *                 which one process owns
+     * @param liveness whose claims this store's claims are; shared exactly when {@code postgres}
      */
-    public JobStore(DataSource dataSource, boolean postgres, String instanceId, Clock clock) {
+    public JobStore(DataSource dataSource, boolean postgres, InstanceLiveness liveness, Clock clock) {
+        if (postgres != liveness.isShared()) {
+            throw new IllegalArgumentException("a PostgreSQL store needs a shared liveness, an embedded one a single one");
+        }
         this.dataSource = dataSource;
         // H2's CHECKPOINT SYNC writes the store's changes and fsyncs the file (a plain CHECKPOINT leaves them in the OS
         // cache, which a power loss takes); a PostgreSQL commit is durable by itself (fsync, synchronous_commit)
         this.writes = new GroupCommit(dataSource, postgres ? null : "CHECKPOINT SYNC");
-        this.claimLocking = postgres ? " FOR UPDATE SKIP LOCKED" : "";
-        this.instanceId = instanceId;
+        this.liveness = liveness;
         this.clock = clock;
     }
 
@@ -72,9 +73,8 @@ public class JobStore {
      * returns the existing job and creates nothing.
      */
     public Registration register(Job job) {
-        String sql = "INSERT INTO bridge_job (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
         try {
-            writes.run(c -> insert(c, sql, job), true);
+            writes.run(c -> insert(c, INSERT, job), true);
             return new Registration(job, true);
         } catch (SQLException e) {
             if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -109,6 +109,8 @@ public class JobStore {
             setLong(ps, ++i, job.finishedAt());
             ps.setInt(++i, job.version());
             ps.setString(++i, job.previousAttempts());
+            ps.setString(++i, queueOf(job));
+            setLong(ps, ++i, job.acceptedAt());
             return ps.executeUpdate() == 1;
         }
     }
@@ -119,9 +121,8 @@ public class JobStore {
      * redelivery) is one row; returns false when it was recorded already.
      */
     public boolean recordRejection(Job rejected) {
-        String sql = "INSERT INTO bridge_job (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
         try {
-            return writes.run(c -> insert(c, sql, rejected), true);
+            return writes.run(c -> insert(c, INSERT, rejected), true);
         } catch (SQLException e) {
             if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 return false;
@@ -151,72 +152,97 @@ public class JobStore {
     }
 
     /**
-     * Claims up to {@code max} due jobs for this instance for {@code leaseMillis}. Rows another instance holds locked
-     * are skipped, not waited for; a row that changed since it was read (its version) is left to whoever changed it.
-     * A claim that is never saved back simply becomes due again when its lease ends.
+     * Claims due jobs of one queue, the longest due first: selects up to {@code max} (skipping what
+     * {@code inHand} says this process works on already), asks {@code permits} how many of those may go now (the
+     * API budget), and claims that many. On PostgreSQL the rows are locked while this decides ({@code FOR UPDATE
+     * SKIP LOCKED}: another instance claiming at the same moment gets other rows), and rows claimed by a live
+     * session are not due; H2 is not asked to lock, as it would lock every due row, not just the batch, and one
+     * process owns it anyway.
      */
-    public List<Job> claimDue(int max, long leaseMillis) {
-        long now = now();
-        String select = "SELECT " + COLUMNS + " FROM bridge_job WHERE next_attempt_at <= ? "
-                + "ORDER BY next_attempt_at FETCH FIRST " + max + " ROWS ONLY" + claimLocking;
-        String lease = "UPDATE bridge_job SET next_attempt_at = ?, claimed_by = ?, leased = TRUE, version = version + 1 "
-                + "WHERE id = ? AND version = ?";
+    public List<Job> claimDue(WorkQueue queue, int max, IntUnaryOperator permits, Predicate<String> inHand, int inHandCount) {
+        if (max <= 0) {
+            return List.of();
+        }
+        String select = "SELECT " + COLUMNS + " FROM bridge_job j WHERE j.work_queue = ? AND j.next_attempt_at <= ?"
+                + (liveness.isShared() ? " AND (j.claimed_by IS NULL OR NOT EXISTS (SELECT 1 FROM bridge_instance i "
+                        + "WHERE i.session_id = j.claimed_by AND i.heartbeat_at >= " + InstanceLiveness.DB_NOW_MS + " - ?))" : "")
+                // work_queue is fixed here, but naming it lets H2 read the index in order and stop at the limit
+                // instead of reading and sorting every due row
+                + " ORDER BY j.work_queue, j.next_attempt_at FETCH FIRST " + (max + inHandCount) + " ROWS ONLY"
+                + (liveness.isShared() ? " FOR UPDATE OF j SKIP LOCKED" : "");
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 List<Job> due = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement(select)) {
-                    ps.setLong(1, now);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            due.add(read(rs));
-                        }
+                    ps.setString(1, queue.id());
+                    ps.setLong(2, now());
+                    if (liveness.isShared()) {
+                        ps.setLong(3, liveness.takeoverMs());
                     }
-                }
-                List<Job> claimed = new ArrayList<>();
-                if (!due.isEmpty()) {
-                    try (PreparedStatement ps = c.prepareStatement(lease)) {
-                        for (Job job : due) {
-                            ps.setLong(1, now + leaseMillis);
-                            ps.setString(2, instanceId);
-                            ps.setString(3, job.id());
-                            ps.setInt(4, job.version());
-                            ps.addBatch();
-                        }
-                        int[] leased = ps.executeBatch();
-                        for (int i = 0; i < leased.length; i++) {
-                            if (leased[i] == 1) {
-                                claimed.add(due.get(i));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next() && due.size() < max) {
+                            Job job = read(rs);
+                            if (!inHand.test(job.id())) {
+                                due.add(job);
                             }
                         }
                     }
                 }
+                List<Job> granted = due.subList(0, Math.min(due.size(), due.isEmpty() ? 0 : permits.applyAsInt(due.size())));
+                List<Job> claimed = liveness.isShared() ? markClaimed(c, granted) : new ArrayList<>(granted);
                 c.commit();
-                claimed.forEach(job -> job.version(job.version() + 1));
                 return claimed;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         } catch (SQLException e) {
-            throw new JobStoreException("cannot claim due jobs", e);
+            throw new JobStoreException("cannot claim due jobs of " + queue.id(), e);
         }
     }
 
+    private List<Job> markClaimed(Connection c, List<Job> jobs) throws SQLException {
+        List<Job> claimed = new ArrayList<>();
+        if (jobs.isEmpty()) {
+            return claimed;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE bridge_job SET claimed_by = ?, version = version + 1 WHERE id = ? AND version = ?")) {
+            for (Job job : jobs) {
+                ps.setString(1, liveness.owner());
+                ps.setString(2, job.id());
+                ps.setInt(3, job.version());
+                ps.addBatch();
+            }
+            int[] updated = ps.executeBatch();
+            for (int i = 0; i < updated.length; i++) {
+                if (updated[i] == 1) {
+                    Job job = jobs.get(i);
+                    job.version(job.version() + 1);
+                    claimed.add(job);
+                }
+            }
+        }
+        return claimed;
+    }
+
     /**
-     * Writes the job back if nobody else changed it since it was read (its version). Returns false when another
-     * instance took the job over after this one's lease ran out; the caller then drops its copy.
+     * Writes the job back if nobody else changed it since it was read (its version), handing its claim back unless
+     * {@code keepClaim} (its next step follows at once, in this process). Returns false when another instance took
+     * the job over meanwhile; the caller then drops its copy.
      */
-    public boolean save(Job job) {
+    public boolean save(Job job, boolean keepClaim) {
         long now = now();
         String sql = "UPDATE bridge_job SET idempotency_key = ?, state = ?, request_body = ?, remote_id = ?, attempts = ?, "
                 + "polls = ?, key_generation = ?, next_attempt_at = ?, last_status = ?, last_error = ?, result = ?, outcome = ?, "
-                + "updated_at = ?, finished_at = ?, claimed_by = ?, leased = FALSE, version = version + 1, previous_attempts = ? "
-                + "WHERE id = ? AND version = ?";
+                + "updated_at = ?, finished_at = ?, claimed_by = ?, work_queue = ?, accepted_at = ?, previous_attempts = ?, "
+                + "version = version + 1 WHERE id = ? AND version = ?";
+        String claimedBy = keepClaim && liveness.isShared() && !job.state().isFinal() ? liveness.owner() : null;
         try {
             // durable where losing the write would show: a final state (the result is out); any other step lost to a crash is
             // taken again from the last durable state, under the same idempotency key
-            boolean saved = writes.run(c -> update(c, sql, job, now), job.state().isFinal());
+            boolean saved = writes.run(c -> update(c, sql, job, now, claimedBy), job.state().isFinal());
             if (saved) {
                 job.version(job.version() + 1);
                 job.updatedAt(now);
@@ -227,7 +253,7 @@ public class JobStore {
         }
     }
 
-    private boolean update(Connection c, String sql, Job job, long now) throws SQLException {
+    private static boolean update(Connection c, String sql, Job job, long now, String claimedBy) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 0;
             ps.setString(++i, job.requestKey());
@@ -244,7 +270,9 @@ public class JobStore {
             ps.setString(++i, job.outcome());
             ps.setLong(++i, now);
             setLong(ps, ++i, job.finishedAt());
-            ps.setString(++i, job.state().isFinal() ? null : instanceId);
+            ps.setString(++i, claimedBy);
+            ps.setString(++i, queueOf(job));
+            setLong(ps, ++i, job.acceptedAt());
             ps.setString(++i, job.previousAttempts());
             ps.setString(++i, job.id());
             ps.setInt(++i, job.version());
@@ -253,19 +281,27 @@ public class JobStore {
     }
 
     /**
-     * At start-up: jobs this instance had claimed when it last stopped (or died) are due again now, instead of
-     * waiting for their leases to run out. Returns how many.
+     * Hands back the claim on a job this process will not work on after all (it could not be sure it still owned
+     * it). Unchanged if another instance took the job over meanwhile. Nothing to do on the embedded store.
      */
-    public int releaseOwnLeases() {
-        String sql = "UPDATE bridge_job SET next_attempt_at = ?, leased = FALSE, version = version + 1 "
-                + "WHERE claimed_by = ? AND leased = TRUE AND next_attempt_at IS NOT NULL";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, now());
-            ps.setString(2, instanceId);
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new JobStoreException("cannot release this instance's leases", e);
+    public void releaseClaim(Job job) {
+        if (!liveness.isShared()) {
+            return;
         }
+        String sql = "UPDATE bridge_job SET claimed_by = NULL, version = version + 1 WHERE id = ? AND version = ? AND claimed_by = ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, job.id());
+            ps.setInt(2, job.version());
+            ps.setString(3, liveness.owner());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot hand back the claim on " + job, e);
+        }
+    }
+
+    private static String queueOf(Job job) {
+        WorkQueue queue = WorkQueue.of(job);
+        return queue == null ? null : queue.id();
     }
 
     /** A query the store must answer, for the health check; it reads no rows. */
@@ -383,6 +419,7 @@ public class JobStore {
         job.updatedAt(rs.getLong("updated_at"));
         job.finishedAt(getLong(rs, "finished_at"));
         job.version(rs.getInt("version"));
+        job.acceptedAt(getLong(rs, "accepted_at"));
         return job;
     }
 

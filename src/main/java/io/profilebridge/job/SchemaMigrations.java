@@ -28,7 +28,7 @@ public final class SchemaMigrations {
 
     /** Every migration, in order; the number after V is the version. */
     public static final List<String> SCRIPTS = List.of("V1__job_store.sql", "V2__rate_buckets.sql",
-            "V3__previous_attempts.sql", "V4__rejected_requests.sql");
+            "V3__previous_attempts.sql", "V4__rejected_requests.sql", "V5__claims_by_live_instances.sql");
 
     private static final String FOLDER = "db/migration/";
     private static final Pattern VERSION = Pattern.compile("V(\\d+)__.+\\.sql");
@@ -132,7 +132,7 @@ public final class SchemaMigrations {
         }
     }
 
-    /** The script's statements: comment lines dropped, split at each {@code ;} (our scripts hold no literals). */
+    /** The script's statements: comment lines dropped, split at each {@code ;} (no literal in our scripts holds one). */
     static List<String> statements(String script) {
         StringBuilder code = new StringBuilder();
         for (String line : script.split("\n")) {

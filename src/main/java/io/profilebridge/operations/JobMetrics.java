@@ -6,11 +6,14 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiAnswer;
+import io.profilebridge.api.ApiBucket;
+import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
 
@@ -54,6 +57,32 @@ public class JobMetrics {
         Gauge.builder("profile_bridge_orbit_credits_remaining", orbitCredits::get)
                 .description("X-Developer-API-Credits-Remaining of Orbit's last charging (202) or refusing (402) start answer; -1 before any")
                 .register(registry);
+    }
+
+    /**
+     * Gauges of each API bucket's budget: its current rate (calls/s; the adaptive ones move), the calls spent per
+     * second over the last 10 s (the budget in use), and the seconds its pause has left (0 when not paused).
+     */
+    public void watch(ApiBudgets budgets) {
+        for (ApiBucket bucket : ApiBucket.values()) {
+            Gauge.builder("profile_bridge_api_rate", () -> view(budgets, bucket).rate())
+                    .description("calls per second the bridge allows itself in this API bucket; adaptive ones are cut on a 429 and raised slowly")
+                    .tag("api", bucket.api().id()).tag("bucket", bucket.id()).register(registry);
+            Gauge.builder("profile_bridge_api_calls_per_second", () -> view(budgets, bucket).usedPerSecond())
+                    .description("calls spent per second in this API bucket over the last 10 s: the budget in use")
+                    .tag("api", bucket.api().id()).tag("bucket", bucket.id()).register(registry);
+            Gauge.builder("profile_bridge_api_paused_seconds", () -> Math.max(0,
+                            (view(budgets, bucket).pausedUntil() - System.currentTimeMillis()) / 1000d))
+                    .description("seconds this API bucket stays paused after a 429 (the bucket) or a 503 (the API) with Retry-After; 0 when not paused")
+                    .tag("api", bucket.api().id()).tag("bucket", bucket.id()).register(registry);
+            FunctionCounter.builder("profile_bridge_api_pauses", budgets, b -> view(b, bucket).pauses())
+                    .description("pauses of this API bucket begun by a 429 or 503 with Retry-After (here or at another instance)")
+                    .tag("api", bucket.api().id()).tag("bucket", bucket.id()).register(registry);
+        }
+    }
+
+    private static ApiBudgets.View view(ApiBudgets budgets, ApiBucket bucket) {
+        return budgets.view().stream().filter(v -> v.bucket() == bucket).findFirst().orElseThrow();
     }
 
     /** Every API answer passes here: 429s are counted, Orbit's credit balance is kept. */

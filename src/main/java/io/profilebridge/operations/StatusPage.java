@@ -12,14 +12,16 @@ import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.jms.DeadLetters;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
 
 /**
- * The page an operator opens at {@code /}: jobs per API and state, the last failures with their causes, the requests
- * rejected at intake, the JMS dead letters, and the pending backlog over the last hour as an inline SVG chart. One self-contained HTML
+ * The page an operator opens at {@code /}: jobs per API and state, each API key's budgets (rate, use, and a pause
+ * with its end and cause), the last failures with their causes, the requests rejected at intake, the JMS dead
+ * letters, and the pending backlog over the last hour as an inline SVG chart. One self-contained HTML
  * document, no external assets, from {@code operations/status-page.mustache}: mustache.java escapes every value by
  * default (Camel's own simple templating does not), and the page's layout stays out of Java.
  */
@@ -36,8 +38,13 @@ public class StatusPage {
         static final Mustache PAGE = new DefaultMustacheFactory().compile("operations/status-page.mustache");
     }
 
-    record Model(List<String> states, List<CountRow> counts, List<FailureRow> failures, List<FailureRow> rejections,
-            DeadLetterRow deadLetters, Backlog backlog) {
+    record Model(List<String> states, List<CountRow> counts, List<BudgetRow> budgets, List<FailureRow> failures,
+            List<FailureRow> rejections, DeadLetterRow deadLetters, Backlog backlog) {
+    }
+
+    /** One bucket of an API key: its rate (and whether it adapts), the calls spent lately, and a pause if any. */
+    record BudgetRow(String api, String bucket, String rate, boolean adaptive, int burst, String inUse, boolean paused,
+            String pausedUntil, String cause) {
     }
 
     record CountRow(String api, List<Cell> cells) {
@@ -59,12 +66,14 @@ public class StatusPage {
     private final JobStore store;
     private final BacklogHistory backlog;
     private final DeadLetters deadLetters;
+    private final ApiBudgets budgets;
 
     /** @param deadLetters where JMS dead letters are; null when JMS is off */
-    public StatusPage(JobStore store, BacklogHistory backlog, DeadLetters deadLetters) {
+    public StatusPage(JobStore store, BacklogHistory backlog, DeadLetters deadLetters, ApiBudgets budgets) {
         this.store = store;
         this.backlog = backlog;
         this.deadLetters = deadLetters;
+        this.budgets = budgets;
     }
 
     public String render() {
@@ -75,8 +84,15 @@ public class StatusPage {
 
     Model model() {
         List<String> states = Arrays.stream(JobState.values()).map(StatusPage::name).toList();
-        return new Model(states, counts(), rows(store.list(null, JobState.FAILED, 0, ROWS)),
+        return new Model(states, counts(), budgets(), rows(store.list(null, JobState.FAILED, 0, ROWS)),
                 rows(store.listRejected(ROWS)), deadLetters(), backlog());
+    }
+
+    private List<BudgetRow> budgets() {
+        return budgets.view().stream().map(view -> new BudgetRow(view.bucket().api().id(), view.bucket().id(),
+                String.format(Locale.ROOT, "%.2f", view.rate()), view.adaptive(), view.burst(),
+                String.format(Locale.ROOT, "%.2f", view.usedPerSecond()), view.pausedUntil() > 0,
+                view.pausedUntil() > 0 ? JobView.time(view.pausedUntil()) : null, view.pauseCause())).toList();
     }
 
     private DeadLetterRow deadLetters() {

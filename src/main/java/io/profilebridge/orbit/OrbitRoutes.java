@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiAnswer;
+import io.profilebridge.api.ApiBucket;
+import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.api.ApiCredentials;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiRequest;
@@ -47,29 +49,26 @@ public class OrbitRoutes extends RouteBuilder {
 
     private final ApiCredentials credentials;
     private final JobLifecycle lifecycle;
-    private final OrbitRateLimits limits;
+    private final ApiBudgets budgets;
 
-    public OrbitRoutes(ApiCredentials credentials, JobLifecycle lifecycle, OrbitRateLimits limits) {
+    public OrbitRoutes(ApiCredentials credentials, JobLifecycle lifecycle, ApiBudgets budgets) {
         this.credentials = credentials;
         this.lifecycle = lifecycle;
-        this.limits = limits;
+        this.budgets = budgets;
     }
 
     @Override
     public void configure() {
+        // a start and a status read were paid from the key's budget when the job was claimed
         from("direct:submit-orbit").routeId("submit-orbit")
-                .filter(exchange -> tokenOrWait(exchange, limits.takeStart()))
-                    .process(this::prepareStart)
-                    .to("direct:call-orbit")
-                    .process(this::onStartAnswer)
-                .end();
+                .process(this::prepareStart)
+                .to("direct:call-orbit")
+                .process(this::onStartAnswer);
 
         from("direct:poll-orbit").routeId("poll-orbit")
-                .filter(exchange -> tokenOrWait(exchange, limits.takeRead()))
-                    .process(this::prepareStatusRead)
-                    .to("direct:call-orbit")
-                    .process(this::onStatusAnswer)
-                .end();
+                .process(this::prepareStatusRead)
+                .to("direct:call-orbit")
+                .process(this::onStatusAnswer);
 
         from("direct:read-outputs-orbit").routeId("read-outputs-orbit")
                 .process(this::listProfilesToRead)
@@ -197,7 +196,7 @@ public class OrbitRoutes extends RouteBuilder {
         if (read >= ids.size()) {
             return false;
         }
-        if (!tokenOrWait(exchange, limits.takeRead())) {
+        if (!JobRoutes.usePaidCall(exchange) && !tokenOrWait(exchange, budgets.takeForCall(ApiBucket.ORBIT_READS))) {
             // the reads so far are dropped and done again later; they are free and idempotent
             exchange.setProperty(READ_FAILED, true);
             return false;
@@ -242,7 +241,7 @@ public class OrbitRoutes extends RouteBuilder {
         }
     }
 
-    /** True when the rate limit gave a token; otherwise the job waits for the bucket and nothing is sent. */
+    /** True when the budget gave a call; otherwise the job waits (a pause, or an empty bucket) and nothing is sent. */
     private boolean tokenOrWait(Exchange exchange, long waitMs) {
         if (waitMs == 0) {
             return true;

@@ -19,6 +19,13 @@ final class Chance {
         return low + random.nextInt(high - low + 1);
     }
 
+    /** How long a new run takes: the configured duration, or a random one up to the configured maximum. */
+    synchronized long runDuration(SimulatorSettings settings) {
+        long min = settings.jobDurationMs();
+        long max = settings.jobDurationMaxMs();
+        return max <= min ? min : min + (long) (random.nextDouble() * (max - min));
+    }
+
     synchronized void reseed(long seed) {
         this.random = new Random(seed);
     }

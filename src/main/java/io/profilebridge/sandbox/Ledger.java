@@ -14,8 +14,9 @@ import io.profilebridge.Json;
 
 /**
  * What the simulators saw and did: every request received and every remote run created, with key and body.
- * It lets a test prove "one remote run per logical request", "no request before Retry-After" and the achieved
- * Orbit start rate.
+ * It lets a test prove "one remote run per logical request", "no request before Retry-After" (for the same key or
+ * resource, and for the whole bucket of the API key: a 429 pauses its bucket, a 503 with Retry-After the API), the
+ * status reads a run cost, and the achieved Orbit start rate.
  */
 public final class Ledger {
 
@@ -25,7 +26,12 @@ public final class Ledger {
     }
 
     /** One remote run (an OpenProspect creation or an Orbit Deep Search run) that the simulator started. */
-    public record Run(long at, String api, String key, String resourceId, String body, int creditsCharged) {
+    public record Run(long at, String api, String key, String resourceId, String body, int creditsCharged,
+            long durationMs) {
+    }
+
+    /** A window in which the simulator told a bucket's callers to wait: from when that answer was sent. */
+    private record Window(long from, long until) {
     }
 
     /** How many of the newest requests {@link #toJson()} lists. */
@@ -35,6 +41,9 @@ public final class Ledger {
     private final ConcurrentLinkedQueue<Run> runs = new ConcurrentLinkedQueue<>();
     private final Map<String, Long> notBefore = new ConcurrentHashMap<>();
     private final AtomicLong beforeRetryAfter = new AtomicLong();
+    private final Map<String, Window> bucketWindows = new ConcurrentHashMap<>();
+    private final Map<String, ConcurrentLinkedQueue<Long>> insideBucketWindows = new ConcurrentHashMap<>();
+    private final AtomicLong arrivals = new AtomicLong();
 
     void request(Request request) {
         requests.add(request);
@@ -64,6 +73,56 @@ public final class Ledger {
                 notBefore.remove(subject, until);
             }
         }
+    }
+
+    /**
+     * The simulator answered a 429 (for its bucket) or a 503 with Retry-After (for every bucket of the API), and the
+     * answer left at {@code sentAt}: until {@code until}, any call to those buckets is one too early.
+     */
+    void bucketWindow(List<String> buckets, long sentAt, long until) {
+        for (String bucket : buckets) {
+            bucketWindows.merge(bucket, new Window(sentAt, until), (old, fresh) -> old.until() > sentAt
+                    ? new Window(old.from(), Math.max(old.until(), until)) : fresh);
+        }
+    }
+
+    /** Counts a request to {@code bucket} that arrives inside a window the simulator opened for that bucket. */
+    void arrivedInBucket(String bucket, long now) {
+        arrivals.incrementAndGet();
+        Window window = bucketWindows.get(bucket);
+        if (window != null && now >= window.from() && now < window.until()) {
+            insideBucketWindows.computeIfAbsent(bucket, b -> new ConcurrentLinkedQueue<>()).add(now - window.from());
+        }
+    }
+
+    /** API requests that arrived, answered or not yet (a request is listed in {@link #requests()} once answered). */
+    public long arrivals() {
+        return arrivals.get();
+    }
+
+    /** Requests that reached a bucket (openprospect, orbit-starts, orbit-reads) while it was told to wait. */
+    public long requestsInsideBucketWindows() {
+        return insideBucketWindows.values().stream().mapToLong(ConcurrentLinkedQueue::size).sum();
+    }
+
+    /**
+     * How long after its window opened each request inside one arrived, per bucket: a few milliseconds is a call
+     * that was already on its way when the answer that opened the window went out.
+     */
+    public Map<String, List<Long>> insideBucketWindowDelaysMs() {
+        Map<String, List<Long>> delays = new TreeMap<>();
+        insideBucketWindows.forEach((bucket, found) -> delays.put(bucket, found.stream().sorted().toList()));
+        return delays;
+    }
+
+    /** Status reads of one API (GETs of a run's status, not profile reads). */
+    public long statusReads(String api) {
+        return requests.stream().filter(r -> r.api().equals(api) && isStatusRead(r)).count();
+    }
+
+    private static boolean isStatusRead(Request request) {
+        String prefix = request.api().equals("orbit") ? "/v2/developer/deep-search/" : "/api/v1/search-profile-creations/";
+        return request.method().equals("GET") && request.path().startsWith(prefix);
     }
 
     public List<Request> requests() {
@@ -108,12 +167,23 @@ public final class Ledger {
         runs.clear();
         notBefore.clear();
         beforeRetryAfter.set(0);
+        bucketWindows.clear();
+        insideBucketWindows.clear();
+        arrivals.set(0);
     }
 
     public ObjectNode toJson() {
         ObjectNode node = Json.object();
         node.put("requests", requests.size());
         node.put("requestsBeforeRetryAfter", beforeRetryAfter.get());
+        node.put("requestsInsideBucketWindows", requestsInsideBucketWindows());
+        ObjectNode perBucket = node.putObject("insideBucketWindows");
+        insideBucketWindowDelaysMs().forEach((bucket, delays) -> {
+            ObjectNode entry = perBucket.putObject(bucket);
+            entry.put("count", delays.size());
+            ArrayNode ms = entry.putArray("msAfterTheWindowOpened");
+            delays.forEach(ms::add);
+        });
         ObjectNode perApi = node.putObject("apis");
         for (String api : List.of("openprospect", "orbit")) {
             ObjectNode apiNode = perApi.putObject(api);
@@ -123,6 +193,7 @@ public final class Ledger {
             apiNode.put("rateLimitExceeded", rateLimitExceeded(api));
             apiNode.put("lostAnswers", requests.stream().filter(r -> r.api().equals(api) && r.status() == -1).count());
             apiNode.put("serverErrors", requests.stream().filter(r -> r.api().equals(api) && r.status() >= 500).count());
+            apiNode.put("statusReads", statusReads(api));
             ObjectNode keys = apiNode.putObject("runsPerKey");
             runsPerKey(api).forEach(keys::put);
         }
@@ -132,8 +203,14 @@ public final class Ledger {
         all.subList(Math.max(0, all.size() - RECENT_REQUESTS), all.size()).forEach(r -> recent.addObject()
                 .put("at", r.at()).put("api", r.api()).put("method", r.method()).put("path", r.path())
                 .put("status", r.status()).put("fault", r.fault()));
+        // a status read names its run by the OpenProspect creation id or the Orbit requestId (the run's key)
+        Map<String, Long> readsOf = new java.util.HashMap<>();
+        all.stream().filter(Ledger::isStatusRead).forEach(r -> readsOf.merge(r.api() + ":" + r.key(), 1L, Long::sum));
         ArrayNode runList = node.putArray("runs");
-        runs.forEach(run -> runList.addObject().put("api", run.api()).put("key", run.key()).put("at", run.at()));
+        runs.forEach(run -> runList.addObject().put("api", run.api()).put("key", run.key()).put("at", run.at())
+                .put("durationMs", run.durationMs()).put("resourceId", run.resourceId())
+                .put("statusReads", readsOf.getOrDefault(run.api() + ":"
+                        + (run.api().equals("orbit") ? run.key() : run.resourceId()), 0L)));
         ArrayNode starts = node.putArray("orbitStartTimes");
         orbitStartTimes().forEach(starts::add);
         return node;

@@ -101,10 +101,10 @@ final class OpenProspectSimulation {
                     || (SimulatorTriggers.OPENPROSPECT_FAILED_ONCE.equals(name) && failedOnce.add(canonical))
                     || chance.below(settings.failedShare());
             String id = SimulatorTriggers.OPENPROSPECT_ODD_ID.equals(name) ? "../" + UUID.randomUUID() + " 7/item#1?all=true" : UUID.randomUUID().toString();
-            Creation fresh = new Creation(id, k, canonical, now, settings.jobDurationMs(), fails,
+            Creation fresh = new Creation(id, k, canonical, now, chance.runDuration(settings), fails,
                     UUID.randomUUID().toString());
             byId.put(fresh.id(), fresh);
-            ledger.run(new Ledger.Run(now, "openprospect", k, fresh.id(), request.body(), 0));
+            ledger.run(new Ledger.Run(now, "openprospect", k, fresh.id(), request.body(), 0, fresh.durationMs()));
             return fresh;
         });
         if (!creation.canonicalBody().equals(canonical)) {

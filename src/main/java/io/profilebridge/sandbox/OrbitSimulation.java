@@ -163,7 +163,7 @@ final class OrbitSimulation {
             Run run = newRun(requestId, canonical, body, now);
             runs.put(requestId, run);
             credits.addAndGet(-cost);
-            ledger.run(new Ledger.Run(now, "orbit", requestId, run.runId(), request.body(), cost));
+            ledger.run(new Ledger.Run(now, "orbit", requestId, run.runId(), request.body(), cost, run.durationMs()));
             ObjectNode answer = Json.object();
             answer.put("request_id", requestId);
             answer.put("run_id", run.runId());
@@ -193,7 +193,7 @@ final class OrbitSimulation {
         boolean full = runShape.equals("partial_plus_full") || runShape.equals("full_generation_only");
         ids.forEach(id -> profilesFullyGenerated.merge(id, false, (old, ignored) -> old));
         Run run = new Run(requestId, "run_" + UUID.randomUUID().toString().substring(0, 12), canonical, runShape, now,
-                settings.jobDurationMs(), ending, ids);
+                chance.runDuration(settings), ending, ids);
         if (full && ending == Ending.COMPLETED) {
             // known from the start; profile reads only succeed for ids the status has reported, see status()
             ids.forEach(id -> profilesFullyGenerated.put(id, true));

@@ -7,6 +7,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -148,6 +152,8 @@ public final class Simulator implements AutoCloseable {
                 ? (orbitApi ? (json != null && json.hasNonNull("requestId") ? json.get("requestId").asText() : null) : header)
                 : request.lastSegment();
         ledger.arrived(subject, now);
+        String bucket = bucketOf(api, request.method());
+        ledger.arrivedInBucket(bucket, now);
 
         Reply reply = authorize(api, request.apiKey());
         String fault = null;
@@ -179,6 +185,37 @@ public final class Simulator implements AutoCloseable {
         }
         ledger.request(new Ledger.Request(now, api, request.method(), path, subject, body, reply.status(), fault));
         send(exchange, reply);
+        openWindow(api, bucket, reply, now);
+    }
+
+    /** The buckets of each API key: Orbit starts and reads (as Orbit documents), and OpenProspect's one. */
+    private static String bucketOf(String api, String method) {
+        if (api.equals("openprospect")) {
+            return "openprospect";
+        }
+        return method.equals("POST") ? "orbit-starts" : "orbit-reads";
+    }
+
+    /** A 429 tells the bucket's callers to wait, a 503 with Retry-After every caller of the API: from now on. */
+    private void openWindow(String api, String bucket, Reply reply, long receivedAt) {
+        String retryAfter = reply.headers().get("Retry-After");
+        if (retryAfter == null || (reply.status() != 429 && reply.status() != 503)) {
+            return;
+        }
+        long until;
+        try {
+            long seconds = Long.parseLong(retryAfter.trim());
+            until = seconds >= (Long.MAX_VALUE - receivedAt) / 1000 ? Long.MAX_VALUE : receivedAt + seconds * 1000;
+        } catch (NumberFormatException notSeconds) {
+            try {
+                until = ZonedDateTime.parse(retryAfter.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+            } catch (DateTimeParseException notADate) {
+                return;
+            }
+        }
+        List<String> buckets = reply.status() == 429 ? List.of(bucket)
+                : api.equals("orbit") ? List.of("orbit-starts", "orbit-reads") : List.of("openprospect");
+        ledger.bucketWindow(buckets, System.currentTimeMillis(), until);
     }
 
     private Reply authorize(String api, String key) {

@@ -19,6 +19,7 @@ public final class SimulatorSettings {
 
     private volatile int port;
     private volatile long jobDurationMs;
+    private volatile long jobDurationMaxMs;
     private volatile double failedShare;
     private volatile double serverErrorShare;
     private volatile double rateLimitedShare;
@@ -60,10 +61,11 @@ public final class SimulatorSettings {
     }
 
     /** Knob names as properties ({@code sandbox.<name>}), command options ({@code --<name>}) and JSON fields. */
-    static final String[] KNOBS = {"port", "job-duration-ms", "failed-share", "server-error-share", "rate-limited-share",
-        "lost-answer-share", "added-latency-ms", "retry-after-seconds", "retry-after-format", "status-retry-after-seconds",
-        "orbit.start-rate", "orbit.start-burst", "orbit.poll-rate", "orbit.poll-burst", "orbit.credits", "orbit.run-cost",
-        "orbit.not-configured", "openprospect.rate", "openprospect.burst", "seed", "openprospect.api-keys",
+    static final String[] KNOBS = {"port", "job-duration-ms", "job-duration-max-ms", "failed-share", "server-error-share",
+        "rate-limited-share", "lost-answer-share", "added-latency-ms", "retry-after-seconds", "retry-after-format",
+        "status-retry-after-seconds", "orbit.start-rate", "orbit.start-burst", "orbit.poll-rate", "orbit.poll-burst",
+        "orbit.credits", "orbit.run-cost", "orbit.not-configured", "openprospect.rate", "openprospect.burst", "seed",
+        "openprospect.api-keys",
         "orbit.api-keys", "revoked-keys"};
 
     /** Applies knobs given by name; unknown names and malformed values are refused with a clear message. */
@@ -77,6 +79,7 @@ public final class SimulatorSettings {
             switch (knob) {
                 case "port" -> port = Integer.parseInt(value);
                 case "job-duration-ms" -> jobDurationMs = Long.parseLong(value);
+                case "job-duration-max-ms" -> jobDurationMaxMs = Long.parseLong(value);
                 case "failed-share" -> failedShare = share(value);
                 case "server-error-share" -> serverErrorShare = share(value);
                 case "rate-limited-share" -> rateLimitedShare = share(value);
@@ -137,7 +140,8 @@ public final class SimulatorSettings {
 
     public ObjectNode toJson() {
         ObjectNode node = Json.object();
-        node.put("port", port).put("job-duration-ms", jobDurationMs).put("failed-share", failedShare)
+        node.put("port", port).put("job-duration-ms", jobDurationMs).put("job-duration-max-ms", jobDurationMaxMs)
+                .put("failed-share", failedShare)
                 .put("server-error-share", serverErrorShare).put("rate-limited-share", rateLimitedShare)
                 .put("lost-answer-share", lostAnswerShare).put("added-latency-ms", addedLatencyMs)
                 .put("retry-after-seconds", retryAfterSeconds)
@@ -155,6 +159,8 @@ public final class SimulatorSettings {
 
     public int port() { return port; }
     public long jobDurationMs() { return jobDurationMs; }
+    /** When above job-duration-ms: each run takes a random time between the two (seeded). */
+    public long jobDurationMaxMs() { return jobDurationMaxMs; }
     public double failedShare() { return failedShare; }
     public double serverErrorShare() { return serverErrorShare; }
     public double rateLimitedShare() { return rateLimitedShare; }
@@ -179,6 +185,9 @@ public final class SimulatorSettings {
 
     public SimulatorSettings port(int value) { port = value; return this; }
     public SimulatorSettings jobDurationMs(long value) { jobDurationMs = value; return this; }
+    public SimulatorSettings jobDurationMaxMs(long value) { jobDurationMaxMs = value; return this; }
+    public SimulatorSettings openProspectRate(double value) { openProspectRate = value; return this; }
+    public SimulatorSettings openProspectBurst(int value) { openProspectBurst = value; return this; }
     public SimulatorSettings failedShare(double value) { failedShare = value; return this; }
     public SimulatorSettings serverErrorShare(double value) { serverErrorShare = value; return this; }
     public SimulatorSettings rateLimitedShare(double value) { rateLimitedShare = value; return this; }

@@ -83,7 +83,6 @@ class ClusterTest {
             properties.put("bridge.jms.broker-url", brokerUrl);
             properties.put("bridge.jms.user", accounts.bridge().user());
             properties.put("bridge.jms.password", accounts.bridge().password());
-            properties.put("bridge.poll.lease-ms", "10000");
             instances.add(BridgeProcess.start(properties, root.resolve("node-" + i + ".log")));
         }
 

@@ -40,7 +40,7 @@ class DurableWritesTest {
     @Test
     void aNewJobAndAFinalStateAreSyncedToDiskAndNothingElseIsFlushed() {
         h2 = JobStoreDataSource.open(JobStoreDataSource.defaultUrl(data), "", "", 2);
-        JobStore store = new JobStore(recordingFlushes(h2), false, "test", Clock.systemUTC());
+        JobStore store = new JobStore(recordingFlushes(h2), false, InstanceLiveness.single("test"), Clock.systemUTC());
         Job job = new Job(UUID.randomUUID().toString(), Api.ORBIT, "k1", JobState.RECEIVED, "{}", "hash",
                 RequestSource.file("k1.json"), store.now());
         job.nextAttemptAt(store.now());
@@ -49,11 +49,11 @@ class DurableWritesTest {
         assertThat(flushes).containsExactly("CHECKPOINT SYNC");
 
         job.state(JobState.POLLING);
-        store.save(job);
+        store.save(job, false);
         assertThat(flushes).hasSize(1);
 
         job.state(JobState.DELIVERED);
-        store.save(job);
+        store.save(job, false);
         assertThat(flushes).containsExactly("CHECKPOINT SYNC", "CHECKPOINT SYNC");
     }
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class JobScheduleTest {
 
-    private final JobSchedule schedule = new JobSchedule(2000, 1.5, 30000, 1000, 60000, 10, 60000, 86_400_000, 120000,
+    private final JobSchedule schedule = new JobSchedule(2000, 2000, 1000, 60000, 10, 60000, 86_400_000, 60,
             3_600_000);
 
     @Test
@@ -27,5 +27,14 @@ class JobScheduleTest {
         assertThat(schedule.rateLimitDelay(absurd)).isEqualTo(3_600_000);
         assertThat(schedule.retryDelay(1, absurd)).isEqualTo(3_600_000);
         assertThat(schedule.holdDelay(absurd)).isEqualTo(3_600_000);
+        assertThat(schedule.pollDelay(absurd)).isEqualTo(3_600_000);
+    }
+
+    @Test
+    void aRunningJobIsReadEveryIntervalAndANewRunNotBeforeTheShortestRunSeen() {
+        assertThat(schedule.pollDelay(null)).isEqualTo(2000);
+        assertThat(schedule.pollDelay(Duration.ofSeconds(5))).isEqualTo(5050);
+        assertThat(schedule.firstPollDelay(0)).isEqualTo(2000);
+        assertThat(schedule.firstPollDelay(9500)).isEqualTo(9500);
     }
 }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,11 +32,37 @@ class JobStoreTest {
     Path data;
     HikariDataSource dataSource;
     JobStore store;
+    final Set<String> inHand = ConcurrentHashMap.newKeySet();
 
     @BeforeEach
     void open() throws Exception {
         dataSource = openDataSource(data);
-        store = new JobStore(dataSource, isPostgres(), "test", Clock.systemUTC());
+        store = storeOf(session("test"));
+    }
+
+    /** A process's view of the store; on PostgreSQL each one is a session of its own. */
+    protected InstanceLiveness session(String instanceId) throws Exception {
+        if (!isPostgres()) {
+            return InstanceLiveness.single(instanceId);
+        }
+        InstanceLiveness liveness = InstanceLiveness.shared(dataSource, instanceId, 100, 400);
+        liveness.start();
+        return liveness;
+    }
+
+    protected JobStore storeOf(InstanceLiveness liveness) throws Exception {
+        return new JobStore(dataSource, isPostgres(), liveness, Clock.systemUTC());
+    }
+
+    /** Claims like the dispatcher: skips what is in hand, and holds what it claimed. */
+    protected List<Job> claim(JobStore from, int max) {
+        return claim(from, WorkQueue.OPENPROSPECT_CALLS, max);
+    }
+
+    protected List<Job> claim(JobStore from, WorkQueue queue, int max) {
+        List<Job> claimed = from.claimDue(queue, max, wanted -> wanted, inHand::contains, inHand.size());
+        claimed.forEach(job -> inHand.add(job.id()));
+        return claimed;
     }
 
     @AfterEach
@@ -66,7 +91,6 @@ class JobStoreTest {
     void aRequestRejectedAtIntakeIsAFailedJobThatNoPollClaims() {
         Job accepted = newJob("k1", "{}");
         store.register(accepted);
-        store.claimDue(10, 60_000);
         Job rejected = Job.rejectedAtIntake("rejected-1", Api.ORBIT, "{\"email\": \"nobody\"}",
                 RequestSource.file("bad.json"), "{\"code\": \"invalid\"}", "{\"outcome\": \"failed\"}", store.now());
         Job noApi = Job.rejectedAtIntake("rejected-2", null, null, RequestSource.jms("m1", null, null),
@@ -75,9 +99,10 @@ class JobStoreTest {
         assertThat(store.recordRejection(noApi)).isTrue();
         // the same rejection seen again (the same file dropped twice, a redelivery) stays one row
         assertThat(store.recordRejection(rejected)).isFalse();
-        assertThat(store.claimDue(10, -1)).isEmpty();
-        assertThat(store.releaseOwnLeases()).isEqualTo(1);
-        assertThat(store.claimDue(10, 60_000)).extracting(Job::id).containsExactly(accepted.id());
+        assertThat(claim(store, WorkQueue.OPENPROSPECT_CALLS, 10)).extracting(Job::id).containsExactly(accepted.id());
+        for (WorkQueue queue : WorkQueue.values()) {
+            assertThat(claim(store, queue, 10)).extracting(Job::id).doesNotContain("rejected-1", "rejected-2");
+        }
 
         assertThat(store.list(null, JobState.FAILED, 0, 10)).extracting(Job::id).containsExactlyInAnyOrder("rejected-1", "rejected-2");
         assertThat(store.listRejected(10)).extracting(Job::id).containsExactlyInAnyOrder("rejected-1", "rejected-2");
@@ -102,33 +127,40 @@ class JobStoreTest {
     }
 
     @Test
-    void claimedJobsAreLeasedAndNotClaimedTwice() {
+    void claimedJobsAreNotClaimedTwiceWhileInHandAndTheBudgetDecidesHowMany() {
         for (int i = 0; i < 5; i++) {
             store.register(newJob("k" + i, "{}"));
         }
-        List<Job> first = store.claimDue(3, 60_000);
-        List<Job> second = store.claimDue(10, 60_000);
-        assertThat(first).hasSize(3);
-        assertThat(second).hasSize(2);
-        assertThat(store.claimDue(10, 60_000)).isEmpty();
+        List<Job> permitted = store.claimDue(WorkQueue.OPENPROSPECT_CALLS, 5, wanted -> 2, inHand::contains, 0);
+        assertThat(permitted).hasSize(2);
+        permitted.forEach(job -> inHand.add(job.id()));
+        assertThat(claim(store, 2)).hasSize(2);
+        assertThat(claim(store, 10)).hasSize(1);
+        assertThat(claim(store, 10)).isEmpty();
+        assertThat(store.claimDue(WorkQueue.ORBIT_STARTS, 10, wanted -> wanted, id -> false, 0)).isEmpty();
     }
 
     @Test
-    void anExpiredLeaseMakesTheJobDueAgain() {
-        store.register(newJob("k", "{}"));
-        assertThat(store.claimDue(10, -1)).hasSize(1);
-        assertThat(store.claimDue(10, 60_000)).hasSize(1);
+    void aSavedJobIsDueInTheQueueOfItsNextStep() {
+        Job job = newJob("k", "{}");
+        store.register(job);
+        Job claimed = claim(store, 1).get(0);
+        claimed.state(JobState.DELIVERING);
+        assertThat(store.save(claimed, false)).isTrue();
+        inHand.clear();
+        assertThat(claim(store, 10)).isEmpty();
+        assertThat(store.claimDue(WorkQueue.DELIVERIES, 10, wanted -> wanted, id -> false, 0)).hasSize(1);
     }
 
     @Test
     void aStaleCopyCannotOverwriteAJobAnotherClaimerTookOver() {
         store.register(newJob("k", "{}"));
-        Job stale = store.claimDue(1, -1).get(0);
-        Job current = store.claimDue(1, 60_000).get(0);
+        Job stale = store.find(Api.OPENPROSPECT, "k").orElseThrow();
+        Job current = claim(store, 1).get(0);
         current.state(JobState.SUBMITTED);
-        assertThat(store.save(current)).isTrue();
+        assertThat(store.save(current, false)).isTrue();
         stale.state(JobState.FAILED);
-        assertThat(store.save(stale)).isFalse();
+        assertThat(store.save(stale, false)).isFalse();
         assertThat(store.findById(current.id()).orElseThrow().state()).isEqualTo(JobState.SUBMITTED);
     }
 
@@ -136,46 +168,14 @@ class JobStoreTest {
     void finalJobsAreNeverDue() {
         Job job = newJob("k", "{}");
         store.register(job);
-        Job claimed = store.claimDue(1, -1).get(0);
+        Job claimed = claim(store, 1).get(0);
         claimed.state(JobState.DELIVERED);
-        store.save(claimed);
-        assertThat(store.claimDue(10, 60_000)).isEmpty();
+        store.save(claimed, false);
+        inHand.clear();
+        for (WorkQueue queue : WorkQueue.values()) {
+            assertThat(store.claimDue(queue, 10, wanted -> wanted, id -> false, 0)).isEmpty();
+        }
         assertThat(store.countByApiAndState().get(Api.OPENPROSPECT).get(JobState.DELIVERED)).isEqualTo(1);
-    }
-
-    @Test
-    void concurrentClaimersSplitTheWorkWithoutOverlap() throws Exception {
-        for (int i = 0; i < 200; i++) {
-            store.register(newJob("k" + i, "{}"));
-        }
-        Set<String> seen = ConcurrentHashMap.newKeySet();
-        List<String> duplicates = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            futures.add(pool.submit(() -> {
-                start.await();
-                List<Job> batch;
-                while (!(batch = store.claimDue(7, 60_000)).isEmpty()) {
-                    for (Job job : batch) {
-                        if (!seen.add(job.id())) {
-                            synchronized (duplicates) {
-                                duplicates.add(job.id());
-                            }
-                        }
-                    }
-                }
-                return null;
-            }));
-        }
-        start.countDown();
-        for (Future<?> f : futures) {
-            f.get();
-        }
-        pool.shutdown();
-        assertThat(duplicates).isEmpty();
-        assertThat(seen).hasSize(200);
     }
 
     @Test
@@ -203,7 +203,7 @@ class JobStoreTest {
     @Test
     void migratingAnUpToDateStoreChangesNothing() throws Exception {
         assertThat(SchemaMigrations.migrate(dataSource, isPostgres())).isZero();
-        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4);
+        assertThat(appliedVersions()).containsExactlyElementsOf(scriptVersions());
     }
 
     @Test
@@ -213,13 +213,21 @@ class JobStoreTest {
             // what the earlier releases left: Flyway's history, no bridge_schema_version, the schema of V1 and V2
             s.execute("DROP TABLE bridge_schema_version");
             s.execute("ALTER TABLE bridge_job DROP COLUMN previous_attempts");
+            s.execute("DROP TABLE bridge_instance");
+            s.execute("DROP TABLE bridge_api_budget");
+            s.execute("DROP INDEX bridge_job_queue_due");
+            s.execute("ALTER TABLE bridge_job DROP COLUMN work_queue");
+            s.execute("ALTER TABLE bridge_job DROP COLUMN accepted_at");
+            s.execute("ALTER TABLE bridge_job ADD COLUMN leased BOOLEAN NOT NULL DEFAULT FALSE");
+            s.execute("CREATE INDEX bridge_job_due ON bridge_job (next_attempt_at)");
             s.execute("CREATE TABLE \"flyway_schema_history\" (\"installed_rank\" INT NOT NULL, \"version\" VARCHAR(50), "
                     + "\"script\" VARCHAR(1000) NOT NULL, \"success\" BOOLEAN NOT NULL)");
             s.execute("INSERT INTO \"flyway_schema_history\" VALUES (1, '1', 'V1__job_store.sql', TRUE), "
                     + "(2, '2', 'V2__rate_buckets.sql', TRUE)");
         }
-        assertThat(SchemaMigrations.migrate(dataSource, isPostgres())).isEqualTo(2);
-        assertThat(appliedVersions()).containsExactly(1, 2, 3, 4);
+        assertThat(SchemaMigrations.migrate(dataSource, isPostgres())).isEqualTo(SchemaMigrations.SCRIPTS.size() - 2);
+        assertThat(appliedVersions()).containsExactlyElementsOf(scriptVersions());
+        assertThat(claim(store, 10)).as("its pending job, in the queue of its next step").hasSize(1);
         assertThat(store.find(Api.OPENPROSPECT, "kept")).isPresent();
     }
 
@@ -231,7 +239,11 @@ class JobStoreTest {
         }
     }
 
-    private boolean isPostgres() throws Exception {
+    private static List<Integer> scriptVersions() {
+        return SchemaMigrations.SCRIPTS.stream().map(SchemaMigrations::versionOf).toList();
+    }
+
+    protected boolean isPostgres() throws Exception {
         try (var c = dataSource.getConnection()) {
             return !"H2".equals(c.getMetaData().getDatabaseProductName());
         }

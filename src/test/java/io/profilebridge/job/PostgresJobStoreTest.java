@@ -1,14 +1,32 @@
 package io.profilebridge.job;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.profilebridge.api.Api;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
-/** The same job store tests on a real PostgreSQL (started from a jar), with the same schema migrations. */
+/**
+ * The same job store tests on a real PostgreSQL (started from a jar), with the same schema migrations; and what
+ * only a shared store has: instances (sessions here) that claim side by side and take over each other's claims.
+ */
 class PostgresJobStoreTest extends JobStoreTest {
 
     private static EmbeddedPostgres postgres;
@@ -33,6 +51,91 @@ class PostgresJobStoreTest extends JobStoreTest {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
-        return JobStoreDataSource.open(postgres.getJdbcUrl("postgres", name), "postgres", "postgres", 4);
+        return JobStoreDataSource.open(postgres.getJdbcUrl("postgres", name), "postgres", "postgres", 8);
+    }
+
+    private void register(int count) {
+        for (int i = 0; i < count; i++) {
+            Job job = new Job(UUID.randomUUID().toString(), Api.OPENPROSPECT, "k" + i, JobState.RECEIVED, "{}", "h",
+                    RequestSource.file("k" + i + ".json"), store.now());
+            job.nextAttemptAt(store.now());
+            store.register(job);
+        }
+    }
+
+    private static List<Job> claimAll(JobStore from, int max) {
+        return from.claimDue(WorkQueue.OPENPROSPECT_CALLS, max, wanted -> wanted, id -> false, 0);
+    }
+
+    @Test
+    void concurrentInstancesSplitTheWorkWithoutOverlap() throws Exception {
+        register(200);
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        List<String> duplicates = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            JobStore instance = storeOf(session("node-" + t));
+            futures.add(pool.submit(() -> {
+                start.await();
+                List<Job> batch;
+                while (!(batch = claimAll(instance, 7)).isEmpty()) {
+                    for (Job job : batch) {
+                        if (!seen.add(job.id())) {
+                            synchronized (duplicates) {
+                                duplicates.add(job.id());
+                            }
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        assertThat(duplicates).isEmpty();
+        assertThat(seen).hasSize(200);
+    }
+
+    @Test
+    void theClaimsOfAnInstanceThatStoppedHeartbeatingAreTakenOverAfterTheTakeoverTime() throws Exception {
+        register(3);
+        InstanceLiveness dying = session("dying");
+        assertThat(claimAll(storeOf(dying), 10)).hasSize(3);
+        InstanceLiveness alive = session("alive");
+        JobStore other = storeOf(alive);
+        assertThat(claimAll(other, 10)).as("claimed by a live instance").isEmpty();
+        long since = System.nanoTime();
+        // "dying" never beats again; "alive" does
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            alive.beat();
+            return claimAll(other, 10).size() == 3;
+        });
+        assertThat((System.nanoTime() - since) / 1_000_000).as("not before the takeover time").isGreaterThanOrEqualTo(300);
+        assertThat(dying.isLive()).as("the silent instance knows its claims may be gone").isFalse();
+    }
+
+    @Test
+    void aRestartedInstanceTakesBackItsOwnClaimsAtOnce() throws Exception {
+        register(2);
+        assertThat(claimAll(storeOf(session("node-a")), 10)).hasSize(2);
+        InstanceLiveness restarted = session("node-a");
+        assertThat(claimAll(storeOf(restarted), 10)).hasSize(2);
+    }
+
+    @Test
+    void anInstanceThatMissedItsHeartbeatsNoLongerHoldsWhatItClaimedBefore() throws Exception {
+        InstanceLiveness liveness = session("paused");
+        int epoch = liveness.epoch();
+        assertThat(liveness.holds(epoch)).isTrue();
+        await().atMost(Duration.ofSeconds(2)).until(() -> !liveness.isLive());
+        liveness.beat();
+        assertThat(liveness.isLive()).isTrue();
+        assertThat(liveness.holds(epoch)).as("claims of before the lapse").isFalse();
+        assertThat(liveness.holds(liveness.epoch())).isTrue();
     }
 }

@@ -138,7 +138,9 @@ class OperationsTest {
         Path again = drop(root, "orbit/invalid.json", "{\"email\": \"nobody\"}");
         await().atMost(Duration.ofSeconds(10)).until(() -> !java.nio.file.Files.exists(again));
         assertThat(getJson("/jobs?state=failed").get("jobs")).hasSize(3);
-        assertThat(bridge.store().claimDue(100, 60_000)).isEmpty();
+        for (io.profilebridge.job.WorkQueue queue : io.profilebridge.job.WorkQueue.values()) {
+            assertThat(bridge.store().claimDue(queue, 100, wanted -> wanted, id -> false, 0)).as("nothing due in " + queue).isEmpty();
+        }
     }
 
     @Test

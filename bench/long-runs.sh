@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Long remote runs (issue 13): two waves of N requests per API (default 50), each remote run taking 10-30 s (a
+# random time per run, seeded); the second wave is dropped once the first has its results, so it runs with what
+# the bridge learned about run times. Reports the result latency after each run ended (result file written minus
+# the moment the simulator's status turned terminal), p50/p95/max, and per wave the status reads the bridge made
+# against what the API documents' own loop would make (read at once, then every 2 s until terminal:
+# ceil(D / 2 s) + 1 reads per run). Exits non-zero when p95 > 3 s or the bridge read more often than that loop.
+# Usage: mvn -B package -DskipTests && bench/long-runs.sh [N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-50}
+work=$(mktemp -d)
+BRIDGE_ENV=()
+source bench/lib.sh
+trap 'kill $bridge_pid $sim_pid 2>/dev/null; wait 2>/dev/null' EXIT
+start_simulator --job-duration-ms 10000 --job-duration-max-ms 30000 --seed 11
+start_bridge
+until curl -s "localhost:$mgmt_port/observe/health" | grep -q status; do sleep 0.2; done
+start=$(date +%s)
+drop_requests "$n"
+until [ "$(result_count)" -ge $((2 * n)) ]; do sleep 0.5; done
+second_wave=$(date +%s%3N)
+for api in openprospect orbit; do
+  mkdir -p "$work/stage/$api"
+  for f in "$work"/inbox/$api/.done/*.json; do
+    b=$(basename "$f"); sed 's/"profile_name":"Buyers /"profile_name":"Second /; s/"email":"person/"email":"second/' "$f" > "$work/stage/$api/w2-$b"
+  done
+  find "$work/stage/$api" -name '*.json' -exec mv -t "$work/inbox/$api/" {} +
+done
+until [ "$(result_count)" -ge $((4 * n)) ]; do sleep 0.5; done
+echo "$((4 * n)) results in $(( $(date +%s) - start )) s"
+LEDGER=$(curl -s "localhost:$sim_port/_sandbox/ledger") OUTBOX=$work/outbox SECOND_WAVE=$second_wave python3 - <<'PY'
+import json, os, glob, math, sys
+ledger = json.loads(os.environ["LEDGER"])
+runs = {r["key"]: r for r in ledger["runs"]}
+latencies = []
+for path in glob.glob(os.environ["OUTBOX"] + "/*/*.json"):
+    run = runs[json.load(open(path))["idempotencyKey"]]
+    latencies.append(os.stat(path).st_mtime * 1000 - (run["at"] + run["durationMs"]))
+latencies.sort()
+p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] / 1000
+print(f"result latency after the run ended: p50 {p(0.5):.2f} s, p95 {p(0.95):.2f} s, max {latencies[-1] / 1000:.2f} s")
+ok = p(0.95) <= 3
+second = int(os.environ["SECOND_WAVE"])
+for api in ("openprospect", "orbit"):
+    for wave, in_wave in (("first wave", lambda r: r["at"] < second), ("second wave", lambda r: r["at"] >= second)):
+        picked = [r for r in ledger["runs"] if r["api"] == api and in_wave(r)]
+        loop = sum(math.ceil(r["durationMs"] / 2000) + 1 for r in picked)
+        reads = sum(r["statusReads"] for r in picked)
+        print(f"{api}, {wave}: {reads} status reads, the docs' 2 s loop would make {loop} ({reads / loop * 100:.0f}%)")
+        ok = ok and reads <= loop
+print(f"requests inside a bucket's Retry-After window: {ledger['requestsInsideBucketWindows']}")
+sys.exit(0 if ok else 1)
+PY

@@ -1,0 +1,393 @@
+package io.profilebridge.api;
+
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+import javax.sql.DataSource;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What each bucket of each API key may spend, so the APIs see one polite client per key: a token bucket per
+ * bucket (Bucket4j), a pause set by a 429's {@code Retry-After} (that bucket) or a 503's (the whole API), and for
+ * the limits the APIs do not document (OpenProspect, Orbit reads) a rate that adapts: cut on a 429, raised slowly
+ * while none comes and the budget is what holds the work back. With a PostgreSQL store all of it is shared by
+ * every instance using the same key; otherwise it belongs to this process.
+ */
+public final class ApiBudgets {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiBudgets.class);
+
+    /** The API counts its window from when it answered, we from when we read the answer. */
+    private static final long RETRY_AFTER_MARGIN_MS = 50;
+    /** 429s this close to a rate cut are the same signal (calls that were in flight together): one cut. */
+    private static final long ONE_SIGNAL_MS = 1000;
+
+    /** A bucket's configured limit: calls per second and burst; an adaptive rate moves between min and max. */
+    public record Limit(double rate, int burst, boolean adaptive, double minRate, double maxRate) {
+
+        public static Limit fixed(double rate, int burst) {
+            return new Limit(rate, burst, false, rate, rate);
+        }
+
+        public static Limit adaptive(double rate, int burst, double minRate, double maxRate) {
+            return new Limit(rate, burst, true, minRate, maxRate);
+        }
+    }
+
+    /**
+     * How pauses and adaptive rates behave: the pause of a 429 without {@code Retry-After}, the longest pause, the
+     * factor a 429 cuts an adaptive rate by, and the step (a share of the configured rate) it rises by per quiet
+     * interval.
+     */
+    public record Policy(long defaultPauseMs, long maxPauseMs, double decreaseFactor, double increaseStep,
+            long increaseIntervalMs) {
+    }
+
+    /**
+     * A bucket as the metrics and the status page show it; {@code pausedUntil} is 0 when not paused, {@code pauses}
+     * counts the pauses this process began or learned of.
+     */
+    public record View(ApiBucket bucket, double rate, int burst, boolean adaptive, double usedPerSecond,
+            long pausedUntil, String pauseCause, long pauses) {
+    }
+
+    private final Map<ApiBucket, Budget> budgets = new EnumMap<>(ApiBucket.class);
+    private final SharedBudgetRows rows;
+    private final Policy policy;
+    private final LongSupplier clock;
+
+    private ApiBudgets(SharedBudgetRows rows, Policy policy, LongSupplier clock) {
+        this.rows = rows;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /** Budgets of this process alone: right when it is the only client of its keys (the embedded store). */
+    public static ApiBudgets local(Map<ApiBucket, Limit> limits, Policy policy, LongSupplier clock) {
+        ApiBudgets budgets = new ApiBudgets(null, policy, clock);
+        limits.forEach((bucket, limit) -> budgets.budgets.put(bucket, budgets.localBudget(bucket, limit)));
+        return budgets;
+    }
+
+    /**
+     * Budgets kept in PostgreSQL (tokens in {@code bridge_rate_bucket}, pauses and rates in {@code bridge_api_budget})
+     * for the APIs that have a key, shared by every instance using that key; the others stay local.
+     */
+    public static ApiBudgets shared(DataSource dataSource, ApiCredentials credentials, Map<ApiBucket, Limit> limits,
+            Policy policy, LongSupplier clock) {
+        SharedBudgetRows rows = new SharedBudgetRows(dataSource);
+        ApiBudgets budgets = new ApiBudgets(rows, policy, clock);
+        var tokenRows = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource).table("bridge_rate_bucket").build();
+        limits.forEach((bucket, limit) -> {
+            if (credentials.key(bucket.api()).isEmpty()) {
+                budgets.budgets.put(bucket, budgets.localBudget(bucket, limit));
+                return;
+            }
+            long id = rowId(bucket.id() + ":" + credentials.key(bucket.api()).orElseThrow());
+            SharedBudgetRows.Row row = rows.ensure(id, bucket, limit.rate(), clock.getAsLong());
+            double rate = limit.adaptive() ? row.rate() : limit.rate();
+            // the shared bucket outlives any one process, so a restart cannot spend its tokens twice
+            Bucket tokens = tokenRows.builder().build(id, () -> configuration(rate, limit.burst(), limit.burst()));
+            Budget budget = new Budget(bucket, limit, tokens, id, rate, row.rateChangedAt());
+            budget.pausedUntil = row.pausedUntil();
+            budget.pauseCause = row.pauseCause();
+            budgets.budgets.put(bucket, budget);
+        });
+        return budgets;
+    }
+
+    private Budget localBudget(ApiBucket bucket, Limit limit) {
+        Duration uptime = Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime());
+        Bucket tokens = Bucket.builder().addLimit(bandwidth(limit.rate(), limit.burst(),
+                initialTokens(limit.rate(), limit.burst(), uptime))).build();
+        return new Budget(bucket, limit, tokens, null, limit.rate(), clock.getAsLong());
+    }
+
+    /**
+     * Spends up to {@code wanted} calls of the bucket at once and returns how many may go now: 0 while it is paused
+     * (as last seen by {@link #refresh()}) or empty.
+     */
+    public int grant(ApiBucket bucket, int wanted) {
+        Budget budget = budgets.get(bucket);
+        if (wanted <= 0 || budget.pausedUntil > now()) {
+            return 0;
+        }
+        int granted = (int) budget.tokens.tryConsumeAsMuchAsPossible(wanted);
+        if (granted < wanted) {
+            budget.budgetWasTheLimit = true;
+        }
+        budget.usage.add(granted, now());
+        return granted;
+    }
+
+    /** 0 when one call may go now (its token is spent), else the milliseconds to wait: a pause, or an empty bucket. */
+    public long takeForCall(ApiBucket bucket) {
+        long paused = pausedFor(bucket);
+        if (paused > 0) {
+            return paused;
+        }
+        Budget budget = budgets.get(bucket);
+        ConsumptionProbe probe = budget.tokens.tryConsumeAndReturnRemaining(1);
+        if (probe.isConsumed()) {
+            budget.usage.add(1, now());
+            return 0;
+        }
+        budget.budgetWasTheLimit = true;
+        return Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toMillis());
+    }
+
+    /**
+     * How long the bucket stays paused, 0 when it is not. With a shared store this reads what any instance decided,
+     * so a call about to go out learns of a pause another instance was given a moment ago.
+     */
+    public long pausedFor(ApiBucket bucket) {
+        Budget budget = budgets.get(bucket);
+        if (budget.sharedId != null) {
+            budget.seePause(rows.pausedUntil(budget.sharedId), null, now());
+        }
+        return Math.max(0, budget.pausedUntil - now());
+    }
+
+    /**
+     * An API answered {@code status} to a call of {@code bucket}: a 429 pauses the bucket for its Retry-After and
+     * slows an adaptive rate; a 503 with Retry-After pauses every bucket of the API. {@code cause} is what the
+     * status page shows.
+     */
+    public void answered(ApiBucket bucket, int status, Duration retryAfter, String cause) {
+        if (status == 429) {
+            slowDown(budgets.get(bucket));
+            pause(List.of(bucket), pauseMs(retryAfter), cause);
+        } else if (status == 503 && retryAfter != null) {
+            pause(ApiBucket.of(bucket.api()), pauseMs(retryAfter), cause);
+        }
+    }
+
+    /**
+     * Once per poll tick: takes over what other instances decided (pauses, rates) and raises an adaptive rate that
+     * held the work back for a whole quiet interval.
+     */
+    public void refresh() {
+        long now = now();
+        if (rows != null) {
+            Map<Long, SharedBudgetRows.Row> shared = rows.readAll();
+            for (Budget budget : budgets.values()) {
+                SharedBudgetRows.Row row = budget.sharedId == null ? null : shared.get(budget.sharedId);
+                if (row != null) {
+                    budget.seePause(row.pausedUntil(), row.pauseCause(), now);
+                    budget.seeRate(row.rate(), row.rateChangedAt());
+                }
+            }
+        }
+        for (Budget budget : budgets.values()) {
+            Limit limit = budget.limit;
+            if (limit.adaptive() && budget.budgetWasTheLimit && budget.rate < limit.maxRate()
+                    && budget.pausedUntil <= now && now - budget.rateChangedAt >= policy.increaseIntervalMs()) {
+                changeRate(budget, Math.min(limit.maxRate(), budget.rate + policy.increaseStep() * limit.rate()),
+                        "no 429 for " + policy.increaseIntervalMs() / 1000 + " s while the budget held work back");
+            }
+        }
+    }
+
+    public List<View> view() {
+        long now = now();
+        List<View> views = new ArrayList<>();
+        budgets.values().forEach(b -> views.add(new View(b.bucket, b.rate, b.limit.burst(), b.limit.adaptive(),
+                b.usage.perSecond(now), b.pausedUntil > now ? b.pausedUntil : 0, b.pausedUntil > now ? b.pauseCause : null,
+                b.pauses)));
+        return views;
+    }
+
+    private void pause(List<ApiBucket> buckets, long waitMs, String cause) {
+        long until = now() + waitMs;
+        for (ApiBucket bucket : buckets) {
+            Budget budget = budgets.get(bucket);
+            if (budget.seePause(until, cause, now())) {
+                LOG.info("API bucket {} paused for {} ms ({}): no call before {}", bucket, waitMs, cause,
+                        Instant.ofEpochMilli(until));
+                drain(budget, waitMs);
+            }
+            if (budget.sharedId != null) {
+                rows.pause(budget.sharedId, until, cause);
+            }
+        }
+    }
+
+    /**
+     * Spends what the bucket holds and what it will refill during the pause, so calls resume at the rate when the
+     * pause ends instead of in a burst (which drew the next 429s at once).
+     */
+    private static void drain(Budget budget, long waitMs) {
+        long refilledMeanwhile = (long) Math.ceil(budget.rate * waitMs / 1000d);
+        long debt = budget.tokens.getAvailableTokens() + refilledMeanwhile;
+        if (debt > 0) {
+            budget.tokens.consumeIgnoringRateLimits(debt);
+        }
+    }
+
+    private long pauseMs(Duration retryAfter) {
+        if (retryAfter == null) {
+            return policy.defaultPauseMs();
+        }
+        long asked = retryAfter.getSeconds() >= policy.maxPauseMs() / 1000 ? policy.maxPauseMs() : retryAfter.toMillis();
+        return Math.min(policy.maxPauseMs(), asked) + RETRY_AFTER_MARGIN_MS;
+    }
+
+    private void slowDown(Budget budget) {
+        long now = now();
+        if (budget.limit.adaptive() && now - budget.lastCutAt >= ONE_SIGNAL_MS) {
+            budget.lastCutAt = now;
+            changeRate(budget, Math.max(budget.limit.minRate(), budget.rate * policy.decreaseFactor()), "a 429");
+        }
+    }
+
+    private synchronized void changeRate(Budget budget, double rate, String why) {
+        long now = now();
+        if (rate == budget.rate) {
+            return;
+        }
+        if (budget.sharedId != null && !rows.changeRate(budget.sharedId, budget.rateChangedAt, rate, now)) {
+            return; // another instance changed it first; the next refresh brings its rate here
+        }
+        LOG.info("API bucket {}: {} calls/s instead of {} after {}", budget.bucket, round(rate), round(budget.rate), why);
+        budget.tokens.replaceConfiguration(configuration(rate, budget.limit.burst(), budget.limit.burst()),
+                TokensInheritanceStrategy.AS_IS);
+        budget.rate = rate;
+        budget.rateChangedAt = now;
+        budget.budgetWasTheLimit = false;
+    }
+
+    private long now() {
+        return clock.getAsLong();
+    }
+
+    private static double round(double rate) {
+        return Math.round(rate * 100) / 100d;
+    }
+
+    /**
+     * The tokens a new process may spend at once. A bridge restarted after a crash cannot know how many calls the
+     * process before it made just before it died, and the API's bucket may still be short of them (chaos run: one
+     * rate-limit 429 after a SIGKILL). The API refilled at least at the rate since this JVM started, so the local
+     * bucket starts as if it had been empty then: full a few seconds after start-up, and never ahead of the API's.
+     */
+    static long initialTokens(double rate, int burst, Duration uptime) {
+        long refilled = (long) Math.floor(rate * uptime.toMillis() / 1000d);
+        return Math.max(0, Math.min(burst, refilled));
+    }
+
+    private static Bandwidth bandwidth(double perSecond, int burst, long initialTokens) {
+        // refill one token at a time, evenly spread, rather than a whole second's worth at once
+        long periodNanos = Math.round(1_000_000_000d / perSecond);
+        return Bandwidth.builder().capacity(burst).refillGreedy(1, Duration.ofNanos(periodNanos))
+                .initialTokens(initialTokens).build();
+    }
+
+    private static BucketConfiguration configuration(double perSecond, int burst, long initialTokens) {
+        return BucketConfiguration.builder().addLimit(bandwidth(perSecond, burst, initialTokens)).build();
+    }
+
+    private static long rowId(String name) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(hash).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+
+    /** One bucket's budget. */
+    private static final class Budget {
+        final ApiBucket bucket;
+        final Limit limit;
+        final Bucket tokens;
+        /** Its row in the shared store, or null when the budget belongs to this process. */
+        final Long sharedId;
+        final Usage usage = new Usage();
+        volatile double rate;
+        volatile long rateChangedAt;
+        volatile long lastCutAt;
+        volatile long pausedUntil;
+        volatile String pauseCause;
+        volatile long pauses;
+        /** The work wanted more calls than the budget gave since the rate last changed. */
+        volatile boolean budgetWasTheLimit;
+
+        Budget(ApiBucket bucket, Limit limit, Bucket tokens, Long sharedId, double rate, long rateChangedAt) {
+            this.bucket = bucket;
+            this.limit = limit;
+            this.tokens = tokens;
+            this.sharedId = sharedId;
+            this.rate = rate;
+            this.rateChangedAt = rateChangedAt;
+        }
+
+        /** Takes a pause that lasts longer than the one known; true when it did. */
+        synchronized boolean seePause(long until, String cause, long now) {
+            if (until <= pausedUntil) {
+                return false;
+            }
+            if (pausedUntil < now) {
+                pauses++;
+            }
+            pausedUntil = until;
+            if (cause != null) {
+                pauseCause = cause;
+            }
+            return true;
+        }
+
+        void seeRate(double sharedRate, long changedAt) {
+            if (changedAt != rateChangedAt) {
+                rate = sharedRate;
+                rateChangedAt = changedAt;
+                budgetWasTheLimit = false;
+            }
+        }
+    }
+
+    /** Calls spent per second over the last ten seconds: the budget in use. */
+    private static final class Usage {
+        private static final int SECONDS = 10;
+        private final long[] second = new long[SECONDS];
+        private final long[] calls = new long[SECONDS];
+
+        synchronized void add(long count, long now) {
+            long s = now / 1000;
+            int slot = (int) (s % SECONDS);
+            if (second[slot] != s) {
+                second[slot] = s;
+                calls[slot] = 0;
+            }
+            calls[slot] += count;
+        }
+
+        synchronized double perSecond(long now) {
+            long s = now / 1000;
+            long total = 0;
+            for (int i = 0; i < SECONDS; i++) {
+                if (second[i] <= s && s - second[i] < SECONDS) {
+                    total += calls[i];
+                }
+            }
+            return total / (double) SECONDS;
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package io.profilebridge.api;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.component.http.HttpClientConfigurer;
+import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.client5.http.classic.ExecChainHandler;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.core5.concurrent.Cancellable;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
+
+/**
+ * Every API call gets an overall deadline and a cap on the bytes it reads. camel-http's timeouts count per read,
+ * so an answer trickled a byte at a time never trips them, and it reads a body whole. This is the outermost step of
+ * HttpClient's execution chain (installed through camel-http's {@link HttpClientConfigurer}): at the deadline it
+ * aborts the call's connection wherever the call is (connecting, waiting for the head, reading the body), and it
+ * counts the body's bytes as they are read, after any decompression. Written here because HttpClient 5 offers
+ * per-read timeouts only; the abort is its own {@link Cancellable} request.
+ */
+public final class ApiCallLimits implements HttpClientConfigurer, ExecChainHandler, AutoCloseable {
+
+    /** The call did not complete within its overall deadline. */
+    public static final class DeadlineExceeded extends InterruptedIOException {
+        DeadlineExceeded(long deadlineMs) {
+            super("no complete answer within " + deadlineMs + " ms (bridge.http.deadline-ms); the connection was closed");
+        }
+    }
+
+    /** The answer was longer than the bridge reads. */
+    public static final class AnswerTooLarge extends IOException {
+        AnswerTooLarge(long maxBytes) {
+            super("the answer is larger than " + maxBytes + " bytes (bridge.http.max-answer-bytes); "
+                    + "it was not read further and the connection was closed");
+        }
+    }
+
+    private final long deadlineMs;
+    private final long maxAnswerBytes;
+    private final ScheduledThreadPoolExecutor timer;
+
+    public ApiCallLimits(long deadlineMs, long maxAnswerBytes) {
+        this.deadlineMs = deadlineMs;
+        this.maxAnswerBytes = maxAnswerBytes;
+        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "api-call-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // a call that ends in time cancels its abort; do not keep thousands of cancelled ones queued
+        timer.setRemoveOnCancelPolicy(true);
+    }
+
+    @Override
+    public void configureHttpClient(HttpClientBuilder builder) {
+        builder.addExecInterceptorFirst("profile-bridge-call-limits", this);
+    }
+
+    @Override
+    public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
+            throws IOException, HttpException {
+        Call call = new Call(scope);
+        ClassicHttpResponse response;
+        try {
+            response = chain.proceed(request, scope);
+        } catch (IOException e) {
+            call.end();
+            throw call.explain(e);
+        } catch (HttpException | RuntimeException e) {
+            call.end();
+            throw e;
+        }
+        HttpEntity entity = response.getEntity();
+        if (entity == null) {
+            call.end();
+        } else if (entity.getContentLength() > maxAnswerBytes) {
+            call.abort();
+            throw new AnswerTooLarge(maxAnswerBytes);
+        } else {
+            response.setEntity(new LimitedEntity(entity, call));
+        }
+        return response;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+
+    /** One call: its scheduled abort, and the bytes read of its answer so far. */
+    private final class Call {
+        private final Cancellable connection;
+        private final ScheduledFuture<?> deadline;
+        private volatile boolean expired;
+        private long bytesRead;
+
+        Call(ExecChain.Scope scope) {
+            // camel-http's request is cancellable; cancelling it closes the connection it holds
+            this.connection = scope.originalRequest instanceof Cancellable cancellable ? cancellable : () -> {
+                scope.execRuntime.discardEndpoint();
+                return true;
+            };
+            this.deadline = timer.schedule(this::expire, deadlineMs, TimeUnit.MILLISECONDS);
+        }
+
+        private void expire() {
+            expired = true;
+            connection.cancel();
+        }
+
+        void end() {
+            deadline.cancel(false);
+        }
+
+        void abort() {
+            end();
+            connection.cancel();
+        }
+
+        void read(long bytes) throws AnswerTooLarge {
+            bytesRead += bytes;
+            if (bytesRead > maxAnswerBytes) {
+                abort();
+                throw new AnswerTooLarge(maxAnswerBytes);
+            }
+        }
+
+        /** What failed: the deadline (which closed the connection), or the failure itself. */
+        IOException explain(IOException failure) {
+            if (!expired) {
+                return failure;
+            }
+            DeadlineExceeded exceeded = new DeadlineExceeded(deadlineMs);
+            exceeded.initCause(failure);
+            return exceeded;
+        }
+    }
+
+    /** The answer's body, read through a counting stream. */
+    private static final class LimitedEntity extends HttpEntityWrapper {
+        private final Call call;
+        private InputStream content;
+
+        LimitedEntity(HttpEntity wrapped, Call call) {
+            super(wrapped);
+            this.call = call;
+        }
+
+        @Override
+        public synchronized InputStream getContent() throws IOException {
+            if (content == null) {
+                content = new LimitedStream(super.getContent(), call);
+            }
+            return content;
+        }
+    }
+
+    private static final class LimitedStream extends FilterInputStream {
+        private final Call call;
+
+        LimitedStream(InputStream in, Call call) {
+            super(in);
+            this.call = call;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n;
+            try {
+                n = in.read(buffer, offset, length);
+            } catch (IOException e) {
+                call.end();
+                throw call.explain(e);
+            }
+            if (n < 0) {
+                call.end();
+            } else {
+                call.read(n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] discard = new byte[(int) Math.min(n, 8192)];
+            int read = read(discard, 0, discard.length);
+            return Math.max(0, read);
+        }
+
+        @Override
+        public void close() throws IOException {
+            call.end();
+            super.close();
+        }
+    }
+}

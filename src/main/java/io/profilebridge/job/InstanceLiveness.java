@@ -1,0 +1,171 @@
+package io.profilebridge.job;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether this instance still owns the jobs it claimed. On the embedded store one process owns everything, always.
+ * On a shared PostgreSQL store claims belong to a live instance: each process runs a session that heartbeats in
+ * {@code bridge_instance}; another instance takes over the claims of a session whose heartbeat is older than
+ * {@code takeoverMs}. A process that could not heartbeat for most of that time (paused, stalled, cut off from the
+ * store) must assume its claims are gone: it stops working the jobs in hand before anyone can have taken them, and
+ * claims afresh once its heartbeat is back.
+ */
+public final class InstanceLiveness {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InstanceLiveness.class);
+
+    /** The store's own clock, so instances on different hosts compare heartbeats on one clock. */
+    static final String DB_NOW_MS = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+    /** Sessions silent for this long are forgotten (their claims were taken over long ago). */
+    private static final long FORGET_AFTER_MS = 86_400_000;
+
+    private final DataSource dataSource;
+    private final String instanceId;
+    private final String session;
+    private final long heartbeatMs;
+    private final long takeoverMs;
+    private volatile long lastBeatNanos = System.nanoTime();
+    private volatile int epoch;
+    /** A heartbeat went out since start-up (before it, the process only starts: a gap there is no lapse to report). */
+    private volatile boolean beating;
+
+    private InstanceLiveness(DataSource dataSource, String instanceId, long heartbeatMs, long takeoverMs) {
+        this.dataSource = dataSource;
+        this.instanceId = instanceId;
+        this.session = instanceId + "#" + UUID.randomUUID().toString().substring(0, 8);
+        this.heartbeatMs = heartbeatMs;
+        this.takeoverMs = takeoverMs;
+    }
+
+    /** The embedded store: this process is the only one, its claims need no record and never lapse. */
+    public static InstanceLiveness single(String instanceId) {
+        return new InstanceLiveness(null, instanceId, 0, 0);
+    }
+
+    /** A shared store: claims belong to this process's session while it heartbeats. */
+    public static InstanceLiveness shared(DataSource dataSource, String instanceId, long heartbeatMs, long takeoverMs) {
+        if (heartbeatMs <= 0 || takeoverMs < 3 * heartbeatMs) {
+            throw new IllegalArgumentException("bridge.cluster.takeover-ms (" + takeoverMs + ") must be at least three "
+                    + "times bridge.cluster.heartbeat-ms (" + heartbeatMs + ")");
+        }
+        return new InstanceLiveness(dataSource, instanceId, heartbeatMs, takeoverMs);
+    }
+
+    public boolean isShared() {
+        return dataSource != null;
+    }
+
+    /** What {@code claimed_by} holds for this process's claims. */
+    public String owner() {
+        return session;
+    }
+
+    public long heartbeatMs() {
+        return heartbeatMs;
+    }
+
+    /** A session whose heartbeat is older than this is dead to the others. */
+    public long takeoverMs() {
+        return takeoverMs;
+    }
+
+    /** The current epoch: jobs claimed in it stay ours while {@link #holds(int)} says so. */
+    public int epoch() {
+        return epoch;
+    }
+
+    /** True while nobody can have taken over the claims made in {@code claimEpoch}. */
+    public boolean holds(int claimEpoch) {
+        return isLive() && epoch == claimEpoch;
+    }
+
+    /** Live while the last heartbeat is recent enough that no other instance can count this one dead. */
+    public boolean isLive() {
+        // one heartbeat interval of margin: for the check-to-send time of a call, and clocks that drift
+        return !isShared() || System.nanoTime() - lastBeatNanos < (takeoverMs - heartbeatMs) * 1_000_000L;
+    }
+
+    /**
+     * At start-up: registers this session and hands back the claims of this installation's earlier sessions at
+     * once (they died with their process). Returns how many jobs that freed.
+     */
+    public int start() {
+        if (!isShared()) {
+            return 0;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            int released = update(c, "UPDATE bridge_job SET claimed_by = NULL, version = version + 1 WHERE claimed_by IN "
+                    + "(SELECT session_id FROM bridge_instance WHERE instance_id = ? AND session_id <> ?)", instanceId, session);
+            update(c, "DELETE FROM bridge_instance WHERE (instance_id = ? AND session_id <> ?) OR heartbeat_at < "
+                    + DB_NOW_MS + " - " + FORGET_AFTER_MS, instanceId, session);
+            update(c, "INSERT INTO bridge_instance (session_id, instance_id, started_at, heartbeat_at) VALUES (?, ?, "
+                    + DB_NOW_MS + ", " + DB_NOW_MS + ")", session, instanceId);
+            c.commit();
+            lastBeatNanos = System.nanoTime();
+            return released;
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot register instance " + instanceId + " in the job store", e);
+        }
+    }
+
+    /** Called every {@link #heartbeatMs()}: tells the others this instance lives. */
+    public void beat() {
+        if (!isShared()) {
+            return;
+        }
+        long sent = System.nanoTime();
+        boolean wasLive = isLive();
+        try (Connection c = dataSource.getConnection()) {
+            if (update(c, "UPDATE bridge_instance SET heartbeat_at = " + DB_NOW_MS + " WHERE session_id = ?", session) == 0) {
+                update(c, "INSERT INTO bridge_instance (session_id, instance_id, started_at, heartbeat_at) VALUES (?, ?, "
+                        + DB_NOW_MS + ", " + DB_NOW_MS + ")", session, instanceId);
+            }
+        } catch (SQLException e) {
+            LOG.warn("Heartbeat of {} failed ({}); its claims lapse after {} ms without one", session, e.getMessage(),
+                    takeoverMs - heartbeatMs);
+            return;
+        }
+        if (!wasLive) {
+            epoch++;
+        }
+        if (!wasLive && beating) {
+            LOG.warn("{} had no heartbeat for {} ms (paused, stalled or cut off from the store): other instances may "
+                    + "have taken over its jobs, so it drops the ones in hand and claims afresh", session,
+                    (sent - lastBeatNanos) / 1_000_000);
+        }
+        lastBeatNanos = sent;
+        beating = true;
+    }
+
+    /** On a clean stop: hands this session's claims back at once and leaves the store. */
+    public void stop() {
+        if (!isShared()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            update(c, "UPDATE bridge_job SET claimed_by = NULL, version = version + 1 WHERE claimed_by = ?", session);
+            update(c, "DELETE FROM bridge_instance WHERE session_id = ?", session);
+        } catch (SQLException e) {
+            LOG.warn("Could not hand back the claims of {} ({}); others take them over after {} ms", session,
+                    e.getMessage(), takeoverMs);
+        }
+    }
+
+    private static int update(Connection c, String sql, String... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setString(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        }
+    }
+}

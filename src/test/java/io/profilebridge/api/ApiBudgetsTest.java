@@ -1,0 +1,98 @@
+package io.profilebridge.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+/** Pauses, adaptive rates and the restart-safe start of one process's budgets. */
+class ApiBudgetsTest {
+
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final ApiBudgets.Policy policy = new ApiBudgets.Policy(1000, 60_000, 0.5, 0.1, 10_000);
+
+    private ApiBudgets budgets(java.util.function.LongSupplier clock) {
+        Map<ApiBucket, ApiBudgets.Limit> limits = new EnumMap<>(ApiBucket.class);
+        limits.put(ApiBucket.OPENPROSPECT, ApiBudgets.Limit.adaptive(20, 40, 1, 100));
+        limits.put(ApiBucket.ORBIT_STARTS, ApiBudgets.Limit.fixed(5, 20));
+        limits.put(ApiBucket.ORBIT_READS, ApiBudgets.Limit.adaptive(20, 40, 1, 100));
+        return ApiBudgets.local(limits, policy, clock);
+    }
+
+
+    private ApiBudgets.View view(ApiBudgets budgets, ApiBucket bucket) {
+        return budgets.view().stream().filter(v -> v.bucket() == bucket).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aRateLimitPausesItsBucketForTheRetryAfterAndCutsAnAdaptiveRateOnce() {
+        ApiBudgets budgets = budgets(now::get);
+        budgets.answered(ApiBucket.ORBIT_READS, 429, Duration.ofSeconds(3), "429 Too Many Requests");
+        budgets.answered(ApiBucket.ORBIT_READS, 429, Duration.ofSeconds(3), "429 Too Many Requests");
+        assertThat(budgets.pausedFor(ApiBucket.ORBIT_READS)).isEqualTo(3050);
+        assertThat(budgets.pausedFor(ApiBucket.ORBIT_STARTS)).as("another bucket of the same key").isZero();
+        assertThat(budgets.grant(ApiBucket.ORBIT_READS, 5)).isZero();
+        assertThat(budgets.takeForCall(ApiBucket.ORBIT_READS)).isEqualTo(3050);
+        assertThat(view(budgets, ApiBucket.ORBIT_READS).rate()).as("two 429s of one moment, one cut").isEqualTo(10);
+        assertThat(view(budgets, ApiBucket.ORBIT_READS).pauseCause()).isEqualTo("429 Too Many Requests");
+        now.addAndGet(3050);
+        assertThat(budgets.pausedFor(ApiBucket.ORBIT_READS)).isZero();
+        assertThat(view(budgets, ApiBucket.ORBIT_READS).pausedUntil()).isZero();
+        assertThat(view(budgets, ApiBucket.ORBIT_READS).pauses()).isEqualTo(1);
+    }
+
+    @Test
+    void aServerErrorWithRetryAfterPausesEveryBucketOfItsApiOnly() {
+        ApiBudgets budgets = budgets(now::get);
+        budgets.answered(ApiBucket.ORBIT_READS, 503, Duration.ofSeconds(2), "503 Service Unavailable");
+        assertThat(budgets.pausedFor(ApiBucket.ORBIT_STARTS)).isEqualTo(2050);
+        assertThat(budgets.pausedFor(ApiBucket.ORBIT_READS)).isEqualTo(2050);
+        assertThat(budgets.pausedFor(ApiBucket.OPENPROSPECT)).isZero();
+        assertThat(view(budgets, ApiBucket.ORBIT_READS).rate()).as("a 503 is no rate signal").isEqualTo(20);
+        budgets.answered(ApiBucket.OPENPROSPECT, 503, null, "503 Service Unavailable");
+        assertThat(budgets.pausedFor(ApiBucket.OPENPROSPECT)).as("without Retry-After the job backs off alone").isZero();
+    }
+
+    @Test
+    void aHugeRetryAfterPausesNoLongerThanTheLongestPause() {
+        ApiBudgets budgets = budgets(now::get);
+        budgets.answered(ApiBucket.OPENPROSPECT, 429, Duration.ofSeconds(Long.MAX_VALUE), "429 Too Many Requests");
+        assertThat(budgets.pausedFor(ApiBucket.OPENPROSPECT)).isEqualTo(60_050);
+    }
+
+    @Test
+    void anAdaptiveRateRisesOnlyAfterAQuietIntervalInWhichTheBudgetHeldWorkBack() {
+        ApiBudgets budgets = budgets(now::get);
+        now.addAndGet(20_000);
+        budgets.refresh();
+        assertThat(view(budgets, ApiBucket.OPENPROSPECT).rate()).as("the budget held nothing back").isEqualTo(20);
+        budgets.grant(ApiBucket.OPENPROSPECT, 1_000);
+        budgets.refresh();
+        assertThat(view(budgets, ApiBucket.OPENPROSPECT).rate()).isEqualTo(22);
+        budgets.grant(ApiBucket.OPENPROSPECT, 1_000);
+        budgets.refresh();
+        assertThat(view(budgets, ApiBucket.OPENPROSPECT).rate()).as("one step per interval").isEqualTo(22);
+        assertThat(view(budgets, ApiBucket.ORBIT_STARTS).rate()).as("a documented limit never moves").isEqualTo(5);
+    }
+
+    @Test
+    void callsResumeAtTheRateWhenAPauseEndsNotInABurst() {
+        ApiBudgets budgets = budgets(System::currentTimeMillis);
+        budgets.answered(ApiBucket.ORBIT_STARTS, 429, Duration.ofMillis(200), "429 Too Many Requests");
+        await().atMost(Duration.ofSeconds(2)).until(() -> budgets.pausedFor(ApiBucket.ORBIT_STARTS) == 0);
+        assertThat(budgets.grant(ApiBucket.ORBIT_STARTS, 20)).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void aJustStartedProcessMaySpendOnlyWhatTheApiRefilledSince() {
+        assertThat(ApiBudgets.initialTokens(5, 20, Duration.ZERO)).isZero();
+        assertThat(ApiBudgets.initialTokens(5, 20, Duration.ofMillis(1_500))).isEqualTo(7);
+        assertThat(ApiBudgets.initialTokens(5, 20, Duration.ofSeconds(4))).isEqualTo(20);
+        assertThat(ApiBudgets.initialTokens(5, 20, Duration.ofMinutes(5))).isEqualTo(20);
+    }
+}

@@ -1,0 +1,209 @@
+package io.profilebridge.cluster;
+
+import static io.profilebridge.BridgeRun.drop;
+import static io.profilebridge.BridgeRun.results;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.profilebridge.BridgeProcess;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.sandbox.Ledger;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two bridge JVMs on one PostgreSQL store: they pause together on a 429 either of them got, a killed one's jobs are
+ * taken over within 10 s (with the default heartbeat and takeover times), and one that was paused (SIGSTOP) past
+ * the takeover time comes back to find its claims gone and calls nothing for the jobs the other finished.
+ */
+class TakeoverTest {
+
+    @TempDir
+    Path root;
+    EmbeddedPostgres postgres;
+    Simulator simulator;
+    final Map<String, Process> instances = new HashMap<>();
+    final Map<String, String> managementPorts = new HashMap<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        postgres = EmbeddedPostgres.builder().start();
+        simulator = Simulator.start(new SimulatorSettings().jobDurationMs(500));
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        instances.values().forEach(process -> {
+            signal(process, "CONT");
+            process.destroyForcibly();
+        });
+        simulator.close();
+        postgres.close();
+    }
+
+    /** Starts both at once (JVM start-up is most of these tests' time) and waits until both serve health. */
+    private Process startTwo(String first, String second) throws IOException {
+        Process started = launch(first, Map.of());
+        launch(second, Map.of());
+        awaitHealthy(first);
+        awaitHealthy(second);
+        return started;
+    }
+
+    private Process startInstance(String name, Map<String, String> overrides) throws IOException {
+        Process process = launch(name, overrides);
+        awaitHealthy(name);
+        return process;
+    }
+
+    private void awaitHealthy(String name) {
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> get(name, "/observe/health").contains("job-workers"));
+    }
+
+    private Process launch(String name, Map<String, String> overrides) throws IOException {
+        Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
+        properties.putAll(overrides);
+        properties.put("bridge.data", root.resolve("data-" + name).toString());
+        properties.put("bridge.instance-id", name);
+        properties.put("bridge.store.url", postgres.getJdbcUrl("postgres", "postgres"));
+        properties.put("bridge.store.user", "postgres");
+        properties.put("bridge.store.password", "postgres");
+        Process process = BridgeProcess.start(properties, root.resolve(name + ".log"));
+        instances.put(name, process);
+        managementPorts.put(name, properties.get("camel.management.port"));
+        return process;
+    }
+
+    private String get(String instance, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + managementPorts.get(instance) + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Test
+    void aRateLimitOneInstanceGotPausesTheBucketForEveryInstance() throws Exception {
+        startTwo("node-a", "node-b");
+        simulator.settings().rateLimitedShare(1).retryAfterSeconds(5);
+        drop(root, "openprospect/first.json", BridgeRun.openProspectRequest("first"));
+        Ledger.Request limited = await().atMost(Duration.ofSeconds(20)).until(() -> simulator.ledger().requests().stream()
+                .filter(r -> r.status() == 429).findFirst().orElse(null), r -> r != null);
+        simulator.settings().rateLimitedShare(0);
+        for (int i = 0; i < 6; i++) {
+            drop(root, "openprospect/op-" + i + ".json", BridgeRun.openProspectRequest("op-" + i));
+        }
+        for (String instance : List.of("node-a", "node-b")) {
+            await().atMost(Duration.ofSeconds(3)).until(() -> get(instance, "/observe/metrics")
+                    .contains("profile_bridge_api_paused_seconds{api=\"openprospect\",bucket=\"openprospect\"} ")
+                    && !get(instance, "/observe/metrics")
+                    .contains("profile_bridge_api_paused_seconds{api=\"openprospect\",bucket=\"openprospect\"} 0.0"));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> results(root).size() == 7);
+
+        long from = limited.at();
+        assertThat(simulator.ledger().requests()).as("no OpenProspect call by any instance inside the 429's window")
+                .noneMatch(r -> r.at() > from && r.at() < from + 5000);
+        assertThat(simulator.ledger().requestsInsideBucketWindows()).isZero();
+        assertThat(simulator.ledger().runsPerKey("openprospect")).hasSize(7).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+    }
+
+    @Test
+    void theJobsOfAKilledInstanceAreTakenOverWithinTenSeconds() throws Exception {
+        // slow answers and long runs: the instance works the jobs alone first, and dies with calls in flight, so it
+        // holds claims when it dies
+        simulator.settings().addedLatencyMs(2000).jobDurationMs(20_000);
+        Process dying = startInstance("node-a", Map.of());
+        for (int i = 0; i < 8; i++) {
+            drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"orb" + i + "@example.com\"}");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> keysClaimedBy("node-a"), keys -> !keys.isEmpty());
+        startInstance("node-b", Map.of());
+        List<String> held = await().atMost(Duration.ofSeconds(30)).until(() -> keysClaimedBy("node-a"), keys -> keys.size() >= 2);
+        dying.destroyForcibly().waitFor();
+        long killedAt = System.currentTimeMillis();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> results(root).size() == 8);
+        for (String key : held) {
+            long next = simulator.ledger().requests().stream().filter(r -> key.equals(r.key()) && r.at() >= killedAt)
+                    .mapToLong(Ledger.Request::at).min().orElseThrow();
+            assertThat(next - killedAt).as("%s taken over after the kill", key).isLessThanOrEqualTo(10_000);
+        }
+        assertThat(simulator.ledger().runsPerKey("orbit")).hasSize(8).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+    }
+
+    @Test
+    void anInstancePausedPastTheTakeoverTimeFindsItsClaimsGoneAndDoesNoDoubleWork() throws Exception {
+        // paused with its calls in flight: when it comes back, their answers are about jobs that are no longer its own
+        simulator.settings().addedLatencyMs(1500);
+        Map<String, String> quick = Map.of("bridge.cluster.heartbeat-ms", "500", "bridge.cluster.takeover-ms", "2000");
+        Process paused = startInstance("node-a", quick);
+        for (int i = 0; i < 6; i++) {
+            drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"orb" + i + "@example.com\"}");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> simulator.ledger().arrivals() >= 6);
+        assertThat(keysClaimedBy("node-a")).hasSize(6);
+        signal(paused, "STOP");
+        long stoppedAt = System.currentTimeMillis();
+        startInstance("node-b", quick);
+        await().atMost(Duration.ofSeconds(60)).until(() -> results(root).size() == 6);
+        await().until(() -> System.currentTimeMillis() - stoppedAt > 4000);
+
+        long resumedAt = System.currentTimeMillis();
+        signal(paused, "CONT");
+        await().atMost(Duration.ofSeconds(15)).until(() -> Files.readString(root.resolve("node-a.log")).contains("had no heartbeat for"));
+        await().atMost(Duration.ofSeconds(15)).until(() -> Files.readString(root.resolve("node-a.log"))
+                .split("was taken over by another instance meanwhile; dropping this copy", -1).length - 1 == 6);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(simulator.ledger().requests()).as("no call after the paused instance came back")
+                        .filteredOn(r -> r.at() >= resumedAt).isEmpty());
+        assertThat(results(root)).hasSize(6);
+        for (String result : results(root).keySet()) {
+            assertThat(Files.getLastModifiedTime(BridgeRun.outbox(root).resolve(result)).toMillis())
+                    .as("%s written once, before the paused instance came back", result).isLessThan(resumedAt);
+        }
+        assertThat(simulator.ledger().runsPerKey("orbit")).hasSize(6).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+        assertThat(paused.isAlive()).isTrue();
+    }
+
+    private List<String> keysClaimedBy(String instance) throws Exception {
+        List<String> keys = new ArrayList<>();
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT idempotency_key FROM bridge_job WHERE claimed_by LIKE '" + instance + "#%'")) {
+            while (rs.next()) {
+                keys.add(rs.getString(1));
+            }
+        }
+        return keys;
+    }
+
+
+    private static void signal(Process process, String signal) {
+        try {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.profilebridge.faults;
+
+import static io.profilebridge.BridgeRun.drop;
+import static io.profilebridge.BridgeRun.results;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.Json;
+import io.profilebridge.api.Api;
+import io.profilebridge.job.Job;
+import io.profilebridge.job.JobState;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nothing is retried forever: a job older than bridge.retry.max-age-ms ends as given up whatever holds it (rate
+ * limits that never lift, a run that never ends, answers that are no JSON), and a result that cannot be delivered
+ * stops being retried after bridge.delivery.max-attempts.
+ */
+class GiveUpTest {
+
+    private static final int MAX_AGE_MS = 3000;
+
+    @TempDir
+    Path root;
+    Simulator simulator;
+    Map<String, String> properties;
+
+    @BeforeEach
+    void start() {
+        simulator = Simulator.start(new SimulatorSettings().jobDurationMs(200).retryAfterSeconds(1));
+        properties = BridgeRun.testProperties(root, simulator.baseUrl());
+        properties.put("bridge.retry.max-age-ms", Integer.toString(MAX_AGE_MS));
+    }
+
+    @AfterEach
+    void stop() {
+        simulator.close();
+    }
+
+    private JsonNode givenUp(String result) {
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey(result));
+        }
+        JsonNode error = results(root).get(result).get("error");
+        assertThat(error.get("code").asText()).isEqualTo("gave_up");
+        return error;
+    }
+
+    @Test
+    void aRequestRateLimitedForeverIsGivenUp() {
+        simulator.settings().rateLimitedShare(1);
+        drop(root, "openprospect/limited.json", BridgeRun.openProspectRequest("limited"));
+        assertThat(givenUp("failed/openprospect/limited.json").get("message").asText())
+                .contains("not done after 3 s (bridge.retry.max-age-ms) while received").contains("last cause rate_limited");
+        assertThat(simulator.ledger().requestsInsideBucketWindows()).isZero();
+    }
+
+    @Test
+    void aRunThatNeverEndsIsGivenUp() {
+        simulator.settings().jobDurationMs(3_600_000);
+        drop(root, "orbit/endless.json", "{\"email\": \"endless@example.com\"}");
+        JsonNode error = givenUp("failed/orbit/endless.json");
+        assertThat(error.get("message").asText()).contains("while polling");
+        assertThat(results(root).get("failed/orbit/endless.json").get("status").get("status").asText()).isEqualTo("running");
+    }
+
+    @Test
+    void anApiAnsweringSomethingThatIsNoJsonIsGivenUp() throws Exception {
+        try (MisbehavingOpenProspect broken = new MisbehavingOpenProspect()) {
+            properties.put("openprospect.base-url", broken.baseUrl());
+            drop(root, "openprospect/html.json", BridgeRun.openProspectRequest("html"));
+            givenUp("failed/openprospect/html.json");
+        }
+    }
+
+    @Test
+    void aResultThatCannotBeDeliveredStopsBeingRetried() throws Exception {
+        properties.put("bridge.delivery.max-attempts", "3");
+        Files.createDirectories(root.resolve("outbox"));
+        Files.writeString(root.resolve("outbox/openprospect"), "a file where the folder should be");
+        drop(root, "openprospect/nowhere.json", BridgeRun.openProspectRequest("nowhere"));
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            Job job = await().atMost(Duration.ofSeconds(20)).until(
+                    () -> bridge.store().list(Api.OPENPROSPECT, JobState.FAILED, 0, 1).stream().findFirst().orElse(null),
+                    found -> found != null);
+            assertThat(job.attempts()).isEqualTo(3);
+            assertThat(job.nextAttemptAt()).isNull();
+            assertThat(job.outcome()).as("the result was decided; only its delivery failed").isEqualTo("succeeded");
+            assertThat(Json.parseStored(job.lastError()).get("code").asText()).isEqualTo("delivery_gave_up");
+            assertThat(Json.parseStored(job.result()).get("outcome").asText()).isEqualTo("succeeded");
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.profilebridge.faults;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.profilebridge.Json;
+
+/**
+ * OpenProspect as a broken server would play it: a creation is accepted at once, and its status read answers
+ * according to its {@code profile_name}: {@code slow} after a minute, {@code trickle} one byte every 200 ms for a
+ * minute, {@code huge} 64 MB as fast as it is read (chunked), {@code huge-declared} the same with a Content-Length,
+ * {@code html} a 200 that is no JSON; any other name has SUCCEEDED.
+ */
+public final class MisbehavingOpenProspect implements AutoCloseable {
+
+    private static final long MB = 1024 * 1024;
+
+    private final HttpServer server;
+    private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "misbehaving-openprospect");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** Status reads in progress, by name. */
+    private final Map<String, AtomicLong> inProgress = new ConcurrentHashMap<>();
+    /** Bytes of an answer the server managed to write before the client went away, the most per name. */
+    private final Map<String, AtomicLong> mostBytesWritten = new ConcurrentHashMap<>();
+
+    public MisbehavingOpenProspect() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.setExecutor(threads);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Status reads in progress for {@code name}; for {@code elsewhere}, the requests that followed the redirect. */
+    public long inProgress(String name) {
+        return inProgress.computeIfAbsent(name, n -> new AtomicLong()).get();
+    }
+
+    public long mostBytesWritten(String name) {
+        return mostBytesWritten.computeIfAbsent(name, n -> new AtomicLong()).get();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        threads.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals("/elsewhere")) {
+                inProgress.computeIfAbsent("elsewhere", n -> new AtomicLong()).incrementAndGet();
+                json(exchange, 200, succeeded("elsewhere"));
+                return;
+            }
+            if (exchange.getRequestMethod().equals("POST")) {
+                JsonNode body = Json.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                String name = body.get("profile_name").asText();
+                json(exchange, 202, "{\"profile_creation_id\": \"" + name + "\", \"status\": \"PENDING\"}");
+                return;
+            }
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            AtomicLong running = inProgress.computeIfAbsent(name, n -> new AtomicLong());
+            running.incrementAndGet();
+            try {
+                answer(exchange, name);
+            } finally {
+                running.decrementAndGet();
+            }
+        }
+    }
+
+    private void answer(HttpExchange exchange, String name) throws IOException {
+        switch (name) {
+            case "slow" -> {
+                pause(60_000);
+                json(exchange, 200, succeeded(name));
+            }
+            case "trickle" -> stream(exchange, name, 0, 1, 200, 300);
+            case "huge" -> stream(exchange, name, 0, 64 * 1024, 0, 1024);
+            case "huge-declared" -> stream(exchange, name, 64 * MB, 64 * 1024, 0, 1024);
+            case "redirect" -> {
+                exchange.getResponseHeaders().set("Location", baseUrl() + "/elsewhere");
+                exchange.sendResponseHeaders(302, -1);
+            }
+            case "html" -> {
+                byte[] page = "<html><body>Service temporarily moved</body></html>".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/html");
+                exchange.sendResponseHeaders(200, page.length);
+                exchange.getResponseBody().write(page);
+            }
+            default -> json(exchange, 200, succeeded(name));
+        }
+    }
+
+    /** Writes {@code chunks} pieces of {@code chunkBytes} spaces after a "{", one every {@code everyMs}. */
+    private void stream(HttpExchange exchange, String name, long declaredLength, int chunkBytes, long everyMs, int chunks)
+            throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, declaredLength);
+        OutputStream out = exchange.getResponseBody();
+        byte[] chunk = " ".repeat(chunkBytes).getBytes(StandardCharsets.UTF_8);
+        long written = 0;
+        try {
+            out.write('{');
+            out.flush();
+            for (int i = 0; i < chunks; i++) {
+                out.write(chunk);
+                out.flush();
+                written += chunk.length;
+                mostBytesWritten.computeIfAbsent(name, n -> new AtomicLong()).accumulateAndGet(written, Math::max);
+                pause(everyMs);
+            }
+        } catch (IOException clientWentAway) {
+            // the bridge closed the connection: what this server is here to see
+        }
+    }
+
+    private static String succeeded(String name) {
+        return "{\"profile_creation_id\": \"" + name + "\", \"status\": \"SUCCEEDED\", \"profile_id\": \"p-" + name + "\"}";
+    }
+
+    private static void json(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    private static void pause(long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.profilebridge.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiBucket;
+import io.profilebridge.api.ApiBudgets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the dispatcher hands out, and what it notices, on the real embedded store. */
+class JobDispatcherTest {
+
+    private static final int WORKERS = 4;
+    private static final long STUCK_STEP_MS = 10_000;
+
+    @TempDir
+    Path data;
+    HikariDataSource dataSource;
+    final MovableClock clock = new MovableClock();
+    JobStore store;
+    ApiBudgets budgets;
+    JobDispatcher dispatcher;
+
+    @BeforeEach
+    void open() {
+        dataSource = JobStoreDataSource.open(JobStoreDataSource.defaultUrl(data), "", "", 4);
+        InstanceLiveness liveness = InstanceLiveness.single("test");
+        store = new JobStore(dataSource, false, liveness, clock);
+        Map<ApiBucket, ApiBudgets.Limit> limits = new EnumMap<>(ApiBucket.class);
+        for (ApiBucket bucket : ApiBucket.values()) {
+            limits.put(bucket, ApiBudgets.Limit.fixed(1000, 1000));
+        }
+        budgets = ApiBudgets.local(limits, new ApiBudgets.Policy(1000, 60_000, 0.5, 0.1, 10_000), clock::millis);
+        dispatcher = new JobDispatcher(store, budgets, liveness, WORKERS, STUCK_STEP_MS, 30_000);
+    }
+
+    @AfterEach
+    void close() {
+        dataSource.close();
+    }
+
+    private void register(Api api, int count) {
+        for (int i = 0; i < count; i++) {
+            Job job = new Job(UUID.randomUUID().toString(), api, api + "-" + UUID.randomUUID(), JobState.RECEIVED, "{}",
+                    "h", RequestSource.file("f" + i + ".json"), clock.millis());
+            job.nextAttemptAt(clock.millis());
+            store.register(job);
+        }
+    }
+
+    @Test
+    void itClaimsNoMoreThanTheFreeWorkersAndSaysWhenWorkWasLeft() {
+        register(Api.OPENPROSPECT, 6);
+        List<Job> first = dispatcher.claimDueJobs(false);
+        assertThat(first).hasSize(WORKERS);
+        assertThat(dispatcher.workLeft()).isTrue();
+        assertThat(dispatcher.claimDueJobs(false)).as("no worker free").isEmpty();
+        dispatcher.finished(first.get(0), true);
+        List<Job> next = dispatcher.claimDueJobs(false);
+        assertThat(next).hasSize(1).doesNotContainAnyElementsOf(first);
+        assertThat(dispatcher.claimDueJobs(true)).as("while stopping").isEmpty();
+    }
+
+    @Test
+    void aPausedBucketGivesNoWorkWhileTheOthersDo() {
+        register(Api.OPENPROSPECT, 2);
+        register(Api.ORBIT, 2);
+        budgets.answered(ApiBucket.OPENPROSPECT, 429, Duration.ofSeconds(5), "429 Too Many Requests");
+        assertThat(dispatcher.claimDueJobs(false)).hasSize(2).allSatisfy(job -> assertThat(job.api()).isEqualTo(Api.ORBIT));
+        assertThat(dispatcher.claimDueJobs(false)).isEmpty();
+    }
+
+    @Test
+    void aStepThatOutlivesEveryCallDeadlineIsHandedOutAgainAndShows() {
+        register(Api.OPENPROSPECT, 1);
+        Job claimed = dispatcher.claimDueJobs(false).get(0);
+        assertThat(dispatcher.problem()).isEmpty();
+        clock.move(STUCK_STEP_MS + 1);
+        assertThat(dispatcher.problem()).hasValueSatisfying(p -> assertThat(p).contains("1 job steps running for more than 10 s"));
+        assertThat(dispatcher.claimDueJobs(false)).extracting(Job::id).containsExactly(claimed.id());
+        assertThat(dispatcher.problem()).hasValueSatisfying(p -> assertThat(p).contains("a job worker failed")
+                .contains("its step ran for more than 10 s"));
+    }
+
+    @Test
+    void aWorkerFailureShowsUntilALaterStepSucceeds() {
+        register(Api.OPENPROSPECT, 2);
+        List<Job> jobs = dispatcher.claimDueJobs(false);
+        dispatcher.workerFailed(jobs.get(0), new IllegalStateException("the store said no"));
+        dispatcher.finished(jobs.get(0), false);
+        assertThat(dispatcher.problem()).hasValueSatisfying(p -> assertThat(p).contains("the store said no"));
+        clock.move(10);
+        dispatcher.finished(jobs.get(1), true);
+        assertThat(dispatcher.problem()).isEmpty();
+    }
+
+    @Test
+    void aTickThatStopsComingShows() {
+        dispatcher.claimDueJobs(false);
+        clock.move(31_000);
+        assertThat(dispatcher.problem()).hasValueSatisfying(p -> assertThat(p).contains("the poll trigger stopped"));
+        dispatcher.claimDueJobs(false);
+        assertThat(dispatcher.problem()).isEmpty();
+    }
+
+    /** A clock the test moves by hand. */
+    static final class MovableClock extends Clock {
+        private final AtomicLong now = new AtomicLong(System.currentTimeMillis());
+
+        void move(long millis) {
+            now.addAndGet(millis);
+        }
+
+        @Override
+        public long millis() {
+            return now.get();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.profilebridge.job;
+
+import static io.profilebridge.BridgeRun.drop;
+import static io.profilebridge.BridgeRun.results;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import javax.sql.DataSource;
+
+import io.profilebridge.BridgeRun;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a request costs the embedded store, counted by H2's own statement statistics: one insert, one update per
+ * step (submit, each status read, each further step, the final state), and no write at all to claim a job.
+ */
+class StoreWritesPerRequestTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aRequestCostsItsInsertAndOneUpdatePerStepAndClaimsWriteNothing() throws Exception {
+        try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(0));
+                BridgeRun bridge = BridgeRun.start(root, BridgeRun.testProperties(root, simulator.baseUrl()))) {
+            DataSource store = bridge.context().getRegistry().lookupByNameAndType("jobStoreDataSource", DataSource.class);
+            execute(store, "SET QUERY_STATISTICS_MAX_ENTRIES 1000");
+            execute(store, "SET QUERY_STATISTICS TRUE");
+            for (int i = 0; i < 10; i++) {
+                drop(root, "openprospect/op-" + i + ".json", "{\"profile_name\": \"p" + i
+                        + "\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}");
+                drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"person" + i + "@example.com\"}");
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 20);
+            // OpenProspect: submitted, decided after one status read, delivered. Orbit: submitted, completed (read
+            // once), profiles read, delivered. Status reads that found the run going would add one each.
+            assertThat(executions(store, "INSERT INTO bridge_job")).isEqualTo(20);
+            assertThat(executions(store, "UPDATE bridge_job SET idempotency_key")).isEqualTo(10 * 3 + 10 * 4);
+            assertThat(executions(store, "UPDATE bridge_job SET claimed_by")).as("claims").isZero();
+        }
+    }
+
+    private static long executions(DataSource store, String statementStart) throws Exception {
+        try (var c = store.getConnection(); var ps = c.prepareStatement("SELECT COALESCE(SUM(EXECUTION_COUNT), 0) "
+                + "FROM INFORMATION_SCHEMA.QUERY_STATISTICS WHERE SQL_STATEMENT LIKE ?")) {
+            ps.setString(1, statementStart + "%");
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static void execute(DataSource store, String sql) throws Exception {
+        try (var c = store.getConnection(); var s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
