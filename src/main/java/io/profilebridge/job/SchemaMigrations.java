@@ -23,14 +23,19 @@ import javax.sql.DataSource;
  * scanning the fat jar for two scripts (bench/startup.sh). Scripts are listed here rather than found by scanning;
  * a test checks the list against the folder. A store created by Flyway carries its applied versions over.
  * On PostgreSQL, instances starting together take turns (an advisory lock) and each script runs in a transaction.
+ * SQLite, the embedded store since version 5 of the schema, starts from its own script of that version (it cannot
+ * drop a NOT NULL, as V4 does); a later version needs a script in both folders.
  */
 public final class SchemaMigrations {
 
     /** Every migration, in order; the number after V is the version. */
     public static final List<String> SCRIPTS = List.of("V1__job_store.sql", "V2__rate_buckets.sql",
             "V3__previous_attempts.sql", "V4__rejected_requests.sql", "V5__claims_by_live_instances.sql");
+    /** The migrations of a SQLite store, in {@value #SQLITE_FOLDER}. */
+    public static final List<String> SQLITE_SCRIPTS = List.of("V5__job_store.sql");
 
     private static final String FOLDER = "db/migration/";
+    private static final String SQLITE_FOLDER = "db/migration-sqlite/";
     private static final Pattern VERSION = Pattern.compile("V(\\d+)__.+\\.sql");
     /** Any fixed number: the PostgreSQL advisory lock that serialises migrations between instances. */
     private static final long LOCK_ID = 0x70726f66696c65L;
@@ -39,9 +44,12 @@ public final class SchemaMigrations {
     }
 
     /** Applies the scripts the store has not seen yet; returns how many. */
-    public static int migrate(DataSource dataSource, boolean postgres) throws SQLException {
-        Map<String, String> placeholders = postgres ? Map.of("text", "TEXT", "binary", "BYTEA")
-                : Map.of("text", "CHARACTER VARYING", "binary", "VARBINARY(65536)");
+    public static int migrate(DataSource dataSource, StoreEngine engine) throws SQLException {
+        boolean postgres = engine == StoreEngine.POSTGRES;
+        Map<String, String> placeholders = engine == StoreEngine.H2
+                ? Map.of("text", "CHARACTER VARYING", "binary", "VARBINARY(65536)")
+                : Map.of("text", "TEXT", "binary", postgres ? "BYTEA" : "BLOB");
+        String folder = engine == StoreEngine.SQLITE ? SQLITE_FOLDER : FOLDER;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -52,10 +60,10 @@ public final class SchemaMigrations {
                 }
                 int applied = 0;
                 int current = currentVersion(c);
-                for (String script : SCRIPTS) {
+                for (String script : engine == StoreEngine.SQLITE ? SQLITE_SCRIPTS : SCRIPTS) {
                     int version = versionOf(script);
                     if (version > current) {
-                        execute(c, substitute(read(script), placeholders));
+                        execute(c, substitute(read(folder + script), placeholders));
                         record(c, version, script);
                         applied++;
                     }
@@ -158,9 +166,9 @@ public final class SchemaMigrations {
     }
 
     private static String read(String script) {
-        try (InputStream in = SchemaMigrations.class.getClassLoader().getResourceAsStream(FOLDER + script)) {
+        try (InputStream in = SchemaMigrations.class.getClassLoader().getResourceAsStream(script)) {
             if (in == null) {
-                throw new IllegalStateException("migration " + FOLDER + script + " is missing from the classpath");
+                throw new IllegalStateException("migration " + script + " is missing from the classpath");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -16,11 +16,15 @@ import java.util.concurrent.Future;
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.api.Api;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The job store on the embedded H2 file it uses by default, with its real schema migrations. */
+/**
+ * The job store on the embedded SQLite file it uses by default, with its real schema migrations.
+ * H2JobStoreTest and PostgresJobStoreTest run the same tests on the other engines.
+ */
 class JobStoreTest {
 
     /** The store under test; PostgresJobStoreTest runs the same tests on PostgreSQL. */
@@ -202,12 +206,13 @@ class JobStoreTest {
 
     @Test
     void migratingAnUpToDateStoreChangesNothing() throws Exception {
-        assertThat(SchemaMigrations.migrate(dataSource, isPostgres())).isZero();
+        assertThat(SchemaMigrations.migrate(dataSource, engine())).isZero();
         assertThat(appliedVersions()).containsExactlyElementsOf(scriptVersions());
     }
 
     @Test
     void aStoreFlywayCreatedKeepsItsSchemaAndRowsAndGetsTheLaterScripts() throws Exception {
+        Assumptions.assumeTrue(engine() != StoreEngine.SQLITE, "Flyway never created a SQLite store");
         store.register(newJob("kept", "{}"));
         try (var c = dataSource.getConnection(); var s = c.createStatement()) {
             // what the earlier releases left: Flyway's history, no bridge_schema_version, the schema of V1 and V2
@@ -225,7 +230,7 @@ class JobStoreTest {
             s.execute("INSERT INTO \"flyway_schema_history\" VALUES (1, '1', 'V1__job_store.sql', TRUE), "
                     + "(2, '2', 'V2__rate_buckets.sql', TRUE)");
         }
-        assertThat(SchemaMigrations.migrate(dataSource, isPostgres())).isEqualTo(SchemaMigrations.SCRIPTS.size() - 2);
+        assertThat(SchemaMigrations.migrate(dataSource, engine())).isEqualTo(SchemaMigrations.SCRIPTS.size() - 2);
         assertThat(appliedVersions()).containsExactlyElementsOf(scriptVersions());
         assertThat(claim(store, 10)).as("its pending job, in the queue of its next step").hasSize(1);
         assertThat(store.find(Api.OPENPROSPECT, "kept")).isPresent();
@@ -237,15 +242,24 @@ class JobStoreTest {
             assertThat(files.map(f -> f.getFileName().toString()).sorted())
                     .containsExactlyElementsOf(SchemaMigrations.SCRIPTS);
         }
+        try (var files = java.nio.file.Files.list(Path.of("src/main/resources/db/migration-sqlite"))) {
+            assertThat(files.map(f -> f.getFileName().toString()).sorted())
+                    .containsExactlyElementsOf(SchemaMigrations.SQLITE_SCRIPTS);
+        }
     }
 
-    private static List<Integer> scriptVersions() {
-        return SchemaMigrations.SCRIPTS.stream().map(SchemaMigrations::versionOf).toList();
+    private List<Integer> scriptVersions() throws Exception {
+        return (engine() == StoreEngine.SQLITE ? SchemaMigrations.SQLITE_SCRIPTS : SchemaMigrations.SCRIPTS).stream()
+                .map(SchemaMigrations::versionOf).toList();
     }
 
     protected boolean isPostgres() throws Exception {
+        return engine() == StoreEngine.POSTGRES;
+    }
+
+    private StoreEngine engine() throws Exception {
         try (var c = dataSource.getConnection()) {
-            return !"H2".equals(c.getMetaData().getDatabaseProductName());
+            return StoreEngine.of(c);
         }
     }
 
