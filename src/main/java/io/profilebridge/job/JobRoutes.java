@@ -64,10 +64,7 @@ public class JobRoutes extends RouteBuilder {
     public void configure() {
         from("direct:dispatch-due-jobs").routeId("dispatch-due-jobs")
                 // called by a worker too, when it finishes: the jobs it hands out must not inherit its job's state
-                .removeHeaders("*")
-                .removeProperties("bridge*")
-                .removeProperty(JOB_ID)
-                .removeProperty(IDEMPOTENCY_KEY)
+                .process(JobRoutes::forgetPreviousJob)
                 .process(this::claimDueJobs)
                 .split(body())
                     // each job goes to a worker of the bounded pool; the tick does not wait for it
@@ -87,12 +84,12 @@ public class JobRoutes extends RouteBuilder {
                 .doFinally()
                     .process(this::releaseJob)
                 .end()
-                .filter(method(dispatcher, "workLeft"))
+                .filter(exchange -> dispatcher.workLeft())
                     .to("direct:dispatch-due-jobs")
                 .end();
 
         from("direct:take-step").routeId("take-step")
-                .setProperty(NEXT_STEP, method(this, "nextStep"))
+                .setProperty(NEXT_STEP).exchange(this::nextStep)
                 .choice()
                     .when(exchangeProperty(NEXT_STEP).isEqualTo("drop")).process(this::drop)
                     .when(exchangeProperty(NEXT_STEP).isEqualTo("give-up")).process(this::giveUp)
@@ -152,6 +149,16 @@ public class JobRoutes extends RouteBuilder {
             case DELIVERING -> "deliver-job";
             case DELIVERED, FAILED -> throw new IllegalStateException(job + " is final and has no next step");
         };
+    }
+
+    /**
+     * Drops every header and the job's properties. Plain map operations: removeHeaders("*") and
+     * removeProperties("bridge*") match each name as a wildcard and then as a regular expression, compiled anew.
+     */
+    private static void forgetPreviousJob(Exchange exchange) {
+        exchange.getMessage().getHeaders().clear();
+        exchange.getProperties().keySet().removeIf(name -> name.startsWith("bridge") || name.equals(JOB_ID)
+                || name.equals(IDEMPOTENCY_KEY));
     }
 
     private void claimDueJobs(Exchange exchange) {
