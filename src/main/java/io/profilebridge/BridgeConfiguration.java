@@ -127,13 +127,16 @@ public class BridgeConfiguration implements CamelConfiguration {
             context.getRegistry().bind("metricsRegistry", meters);
         }
         JobMetrics metrics = new JobMetrics(meters, store);
+        // the metrics listen to the events of the jobs and the API calls
+        context.getManagementStrategy().addEventNotifier(metrics);
         // --- operations: the JVM's meters next to ours, switched with Camel's route metrics by one flag
         if (settings.flag("bridge.metrics.camel-and-jvm", true)) {
             context.addService(new ClosingService(JvmMetrics.bindTo(meters)));
         }
         JobLifecycle lifecycle = new JobLifecycle(schedule, new JobLifecycle.RemoteFailureRetries(
                 settings.integer("bridge.retry.openprospect-failed-runs", 1),
-                settings.integer("bridge.retry.orbit-failed-runs", 0)), store, metrics,
+                settings.integer("bridge.retry.orbit-failed-runs", 0)), store,
+                event -> BridgeEvent.publish(context, event),
                 new RunTimes(settings.flag("bridge.poll.learn-run-times", true)));
         context.getRegistry().bind("jobStore", store);
         context.getRegistry().bind("jobLifecycle", lifecycle);
@@ -183,7 +186,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("jobDispatcher", dispatcher);
         context.getRegistry().bind("apiBudgets", budgets);
         context.getRegistry().bind("jobRoutes", new JobRoutes(store, lifecycle, dispatcher, budgets, liveness));
-        context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes(holds, metrics));
+        context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes(holds));
         metrics.watch(budgets);
         HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);
         if (health != null) {
