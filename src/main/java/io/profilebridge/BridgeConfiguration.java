@@ -73,8 +73,8 @@ public class BridgeConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         BridgeSettings settings = new BridgeSettings(context);
 
-        // camel-cli-connector is opt-in: its once-a-second status dump cost a fifth of the bridge's CPU in the
-        // throughput benchmark (JFR), so `camel get` tooling is enabled only where someone uses it
+        // camel-cli-connector is opt-in: its once-a-second status dump costs CPU all the time (docs/benchmarks.md),
+        // so `camel get` tooling is enabled only where someone uses it
         // (the factory is bound in ProfileBridge.createMain, before Camel looks for one; it starts the connector later)
         DefaultCliConnectorFactory cliConnector = context.getRegistry()
                 .lookupByNameAndType(ProfileBridge.CLI_CONNECTOR_FACTORY, DefaultCliConnectorFactory.class);
