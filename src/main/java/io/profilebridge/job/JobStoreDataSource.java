@@ -51,7 +51,7 @@ public final class JobStoreDataSource {
         }
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
-            SchemaMigrations.migrate(dataSource, engine);
+            JobStoreSchema.migrate(url, user, password);
         } catch (SQLException | RuntimeException e) {
             dataSource.close();
             throw new JobStoreException("cannot bring the job store schema up to date", e);
