@@ -19,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import com.sun.management.OperatingSystemMXBean;
 
 /**
- * Part of bench/store-candidates.sh: the job store's writes of one request, done by several threads at once on each
+ * A one-off comparison (not in bench/all.sh): the job store's writes of one request, done by several threads at once on each
  * embedded store candidate, with the durability the bridge promises (README "Durability"): a new job and a final
  * state on disk (fsynced) before the caller goes on, the two steps between committed but not synced. Writes of
  * concurrent callers share one transaction and one flush (group commit), as the bridge's job store does.

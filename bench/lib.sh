@@ -1,15 +1,56 @@
 # Shared by the bench scripts: start the simulators and the bridge jar on loopback, with folders under $work, and
 # check what came out. Expects: $work (a scratch folder) and the jar (mvn -B package); BRIDGE_JAR names another jar
 # (to compare two builds with the same script).
+# Every script exits non-zero when a target is missed or a result is wrong, and its last line is "summary: what |
+# target | measured | met" (bench/all.sh collects them). Ports are free ones unless SIM_PORT / MGMT_PORT / JMS_PORT
+# name them; the work folder is removed when the script succeeds and kept (its path printed) when it fails.
 jar=${BRIDGE_JAR:-target/profile-bridge.jar}
-sim_port=${SIM_PORT:-18099}
-mgmt_port=${MGMT_PORT:-19876}
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+sim_port=${SIM_PORT:-$(free_port)}
+mgmt_port=${MGMT_PORT:-$(free_port)}
+jms_port=${JMS_PORT:-$(free_port)}
 failures=0
+bridge_pid=
+sim_pid=
+
+cleanup() { # on exit: stop what the script started; keep the work folder only when something failed
+  local status=$?
+  for pid in $bridge_pid $sim_pid; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ "$status" = 0 ]; then rm -rf "$work"; else echo "work folder kept: $work"; fi
+}
+trap cleanup EXIT
+
+# the script's one summary line, and its exit status: met when every check held
+summary() { # what, target, measured
+  local met=yes
+  [ "$failures" -gt 0 ] && met=no
+  echo "summary: $1 | $2 | $3 | $met (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  if [ "$met" = no ]; then echo "$failures check(s) failed"; exit 1; fi
+}
+
+# wait_until WHAT SECONDS COMMAND...: until the command holds; a bridge that dies or a timeout fails the script
+wait_until() {
+  local what=$1 limit=$2; shift 2
+  local end=$((SECONDS + limit))
+  until "$@"; do
+    if [ -n "$bridge_pid" ] && ! kill -0 "$bridge_pid" 2>/dev/null; then
+      echo "FAIL: the bridge died while waiting for $what (see $work/bridge.log)"; exit 1
+    fi
+    if [ "$SECONDS" -ge "$end" ]; then echo "FAIL: $what not within $limit s"; exit 1; fi
+    sleep 0.2
+  done
+}
+results_at_least() { [ "$(result_count)" -ge "$1" ]; }
+runs_started_at_least() { # API N: the simulator's ledger counts N runs started
+  [ "$(curl -s "localhost:$sim_port/_sandbox/ledger" | python3 -c "import json,sys; print(json.load(sys.stdin)['apis']['$1']['runsStarted'])" 2>/dev/null || echo 0)" -ge "$2" ]
+}
 
 start_simulator() { # knobs as simulate options
   java -jar "$jar" simulate --port "$sim_port" "$@" >> "$work/simulator.log" 2>&1 &
   sim_pid=$!
-  until curl -s "localhost:$sim_port/_sandbox/settings" >/dev/null 2>&1; do sleep 0.1; done
+  simulator_up() { curl -s "localhost:$sim_port/_sandbox/settings" >/dev/null 2>&1; }
+  wait_until "the simulator" 60 simulator_up
 }
 
 start_bridge() {
@@ -17,14 +58,17 @@ start_bridge() {
   env OPENPROSPECT_BASE_URL=http://127.0.0.1:$sim_port ORBIT_BASE_URL=http://127.0.0.1:$sim_port \
     OPENPROSPECT_API_KEY=lnc_live_bench_key_0001 ORBIT_API_KEY=sk_orb_bench_key_0001 \
     BRIDGE_INBOX=$work/inbox BRIDGE_OUTBOX=$work/outbox BRIDGE_DATA=$work/data BRIDGE_JMS_ENABLED=false \
-    CAMEL_MANAGEMENT_PORT=$mgmt_port ${BRIDGE_ENV[@]+"${BRIDGE_ENV[@]}"} \
+    BRIDGE_JMS_EMBEDDED_URL=tcp://127.0.0.1:$jms_port CAMEL_MANAGEMENT_PORT=$mgmt_port ${BRIDGE_ENV[@]+"${BRIDGE_ENV[@]}"} \
     java ${BRIDGE_JAVA_OPTS:-} -jar "$jar" >> "$work/bridge.log" 2>&1 &
   bridge_pid=$!
 }
 
-wait_healthy() { # until the bridge answers UP; fails when it dies first
-  until curl -s "localhost:$mgmt_port/observe/health" 2>/dev/null | grep -q '"status":"UP"'; do
+is_healthy() { curl -s "localhost:$mgmt_port/observe/health" 2>/dev/null | grep -q '"status":"UP"'; }
+wait_healthy() { # until the bridge answers UP; fails when it dies first or takes more than a minute
+  local end=$((SECONDS + 60))
+  until is_healthy; do
     kill -0 "$bridge_pid" 2>/dev/null || { echo "FAIL: the bridge died before it was healthy (see $work/bridge.log)"; exit 1; }
+    [ "$SECONDS" -lt "$end" ] || { echo "FAIL: the bridge was not healthy within 60 s"; exit 1; }
     sleep 0.02
   done
 }
@@ -95,11 +139,6 @@ require() {
   if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
 }
 
-# the exit status of a script: 0 when every check held
-finish() {
-  if [ "$failures" -gt 0 ]; then echo "$failures check(s) failed"; exit 1; fi
-  echo "all checks held"
-}
 
 # Prints the ledger's invariants and checks them: no key run twice, no request before its own Retry-After, no
 # rate-limit 429 (REQUIRE_NO_429=false where 429s are the point); returns non-zero when one is broken.

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Benchmark 1, pipeline throughput: N OpenProspect request files (default 5,000) through the bridge against the
 # simulators with zero job duration and no rate limit, from drop to the last result; and a raw java.net.http client
-# doing the same POSTs and GETs with no durability (bench/RawClient.java). The two run in turn, ROUNDS times each
-# (default 3: bridge, raw, bridge, raw, ...), against one simulator, so a host that speeds up or slows down meanwhile
-# counts against both; each bridge run starts from fresh folders and a fresh process. Prints each run's requests/s
-# (the bridge's CPU s per 1,000 too), the ratio of each pair, and their median.
+# doing the same POSTs and GETs with no durability (bench/RawClient.java). The two run in turn, ROUNDS pairs
+# (default 3), the bridge first in odd pairs and second in even ones, against one simulator, so a host that speeds up
+# or slows down meanwhile counts against both; each bridge run starts from fresh folders and a fresh process. Prints
+# each run's requests/s (the bridge's CPU s per 1,000 too), the ratio of each pair, and their median.
 # Checks: every result read back and succeeded, the raw client had no failure, and the median ratio >= TARGET (0.5).
-# WARMUP=M (default 0) first sends M other requests through each process, unmeasured. VS_JAR=path runs the bridge
-# of another build as the second of each pair instead of the raw client (before/after of a change; no target).
+# WARMUP=M (default 0) first sends M other requests through each process, unmeasured. Instead of the raw client,
+# the other of each pair can be the bridge of another build (VS_JAR=path) or this one with other settings
+# (VS_ENV="VAR=value ...", where {data} stands for the run's data folder): before/after figures of a change, with
+# no target. E.g. VS_ENV="BRIDGE_STORE_URL=jdbc:h2:file:{data}/jobstore" compares the embedded stores.
 # Usage: mvn -B package -DskipTests && bench/throughput.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,8 +21,6 @@ work=$(mktemp -d)
 # the simulator sets no limit here, and the bridge's own OpenProspect budget is not what this measures
 BRIDGE_ENV=(BRIDGE_OPENPROSPECT_RATE=100000 BRIDGE_OPENPROSPECT_BURST=100000 BRIDGE_OPENPROSPECT_MAX_RATE=100000 ${BENCH_BRIDGE_ENV:-})
 source bench/lib.sh
-bridge_pid=
-trap 'kill $bridge_pid $sim_pid 2>/dev/null; wait 2>/dev/null' EXIT
 
 start_simulator --job-duration-ms 0
 mkdir -p "$work/requests" "$work/warmup"
@@ -31,8 +31,10 @@ for i in $(seq 1 "$warmup"); do
   printf '{"profile_name":"Warm-up %s","ideal_customer_profile":"B2B SaaS","target_countries":["AT"]}' "$i" > "$work/warmup/wu-$i.json"
 done
 
-bridge_run() { # one fresh bridge process of jar $2; sets bridge_rate
-  local round=$1 base=$work/round-$1-$(basename "$2") jar=$2
+bridge_run() { # ROUND JAR LABEL [VAR=value ...]: one fresh bridge process; sets bridge_rate
+  local round=$1 base=$work/round-$1-$3 jar=$2 saved_env=("${BRIDGE_ENV[@]}")
+  shift 3
+  BRIDGE_ENV+=("$@")
   mkdir -p "$base/inbox/openprospect" "$base/stage"
   cp "$work"/requests/*.json "$base/stage/"
   if [ "$warmup" -gt 0 ]; then cp "$work"/warmup/*.json "$base/inbox/openprospect/"; fi
@@ -40,6 +42,8 @@ bridge_run() { # one fresh bridge process of jar $2; sets bridge_rate
   # the files carry a new profile name per round, so their keys (derived from name and body) are new to the simulator
   sed -i "s/Buyers /Buyers r$round /" "$base"/stage/*.json
   local saved_work=$work; work=$base
+  local i
+  for i in "${!BRIDGE_ENV[@]}"; do BRIDGE_ENV[$i]=${BRIDGE_ENV[$i]//\{data\}/$base/data}; done
   start_bridge; wait_healthy
   if [ "$warmup" -gt 0 ]; then
     until [ "$(find "$base/outbox/openprospect" -name 'wu-*.json' 2>/dev/null | wc -l)" -ge "$warmup" ]; do sleep 0.5; done
@@ -48,18 +52,18 @@ bridge_run() { # one fresh bridge process of jar $2; sets bridge_rate
   local cpu0 sim0 t0 t1 cpu1 sim1
   cpu0=$(cpu_seconds "$bridge_pid"); sim0=$(cpu_seconds "$sim_pid"); t0=$(date +%s.%N)
   find "$base/stage" -name '*.json' -exec mv -t "$base/inbox/openprospect/" {} +
-  until [ "$(find "$base/outbox" -name 'op-*.json' 2>/dev/null | wc -l)" -ge "$n" ]; do
-    kill -0 "$bridge_pid" 2>/dev/null || { echo "FAIL: the bridge died (see $base/bridge.log)"; exit 1; }
-    sleep 0.1
-  done
+  measured_results() { [ "$(find "$base/outbox" -name 'op-*.json' 2>/dev/null | wc -l)" -ge "$n" ]; }
+  wait_until "$n results" 600 measured_results
   t1=$(date +%s.%N); cpu1=$(cpu_seconds "$bridge_pid"); sim1=$(cpu_seconds "$sim_pid")
   kill "$bridge_pid"; wait "$bridge_pid" 2>/dev/null || true
+  bridge_pid=
   bridge_rate=$(echo "$n / ($t1 - $t0)" | bc -l)
-  printf 'round %d, bridge %s: %d requests in %.2f s = %.0f requests/s, %.2f CPU s per 1,000 requests (simulator %.2f)\n' \
-    "$round" "$jar" "$n" "$(echo "$t1 - $t0" | bc -l)" "$bridge_rate" "$(echo "($cpu1 - $cpu0) * 1000 / $n" | bc -l)" \
+  printf 'round %d, bridge %s %s: %d requests in %.2f s = %.0f requests/s, %.2f CPU s per 1,000 requests (simulator %.2f)\n' \
+    "$round" "$jar" "$*" "$n" "$(echo "$t1 - $t0" | bc -l)" "$bridge_rate" "$(echo "($cpu1 - $cpu0) * 1000 / $n" | bc -l)" \
     "$(echo "($sim1 - $sim0) * 1000 / $n" | bc -l)"
   check_results || true
   work=$saved_work
+  BRIDGE_ENV=("${saved_env[@]}")
 }
 
 raw_run() { # sets raw_rate
@@ -74,22 +78,29 @@ raw_run() { # sets raw_rate
     "$(echo "($(cpu_seconds "$sim_pid") - $sim0) * 1000 / ($n + $warmup)" | bc -l)"
 }
 
-ratios=()
-other=${VS_JAR:+bridge $VS_JAR}
-for round in $(seq 1 "$rounds"); do
-  bridge_run "$round" "$jar"
-  if [ -n "${VS_JAR:-}" ]; then
-    mine=$bridge_rate; bridge_run "$round" "$VS_JAR"; raw_rate=$bridge_rate; bridge_rate=$mine
+mine() { bridge_run "$round" "$jar" bridge; mine_rate=$bridge_rate; }
+other() {
+  if [ -n "${VS_JAR:-}${VS_ENV:-}" ]; then
+    # shellcheck disable=SC2086 # VS_ENV is a list of VAR=value words
+    bridge_run "$round" "${VS_JAR:-$jar}" other ${VS_ENV:-}; other_rate=$bridge_rate
   else
-    raw_run "$round"
+    raw_run "$round"; other_rate=$raw_rate
   fi
-  ratios+=("$(echo "$bridge_rate / $raw_rate" | bc -l)")
-  printf 'round %d: ratio bridge / %s %.2f (load average %s)\n' "$round" "${other:-raw}" "${ratios[-1]}" \
+}
+other_name=raw
+if [ -n "${VS_JAR:-}${VS_ENV:-}" ]; then other_name="bridge ${VS_JAR:-} ${VS_ENV:-}"; fi
+ratios=()
+for round in $(seq 1 "$rounds"); do
+  if [ $((round % 2)) = 1 ]; then mine; other; else other; mine; fi
+  ratios+=("$(echo "$mine_rate / $other_rate" | bc -l)")
+  printf 'round %d: ratio bridge / %s %.2f (load average %s)\n' "$round" "$other_name" "${ratios[-1]}" \
     "$(cut -d' ' -f1-3 /proc/loadavg)"
 done
 median=$(printf '%s\n' "${ratios[@]}" | sort -g | sed -n "$(( (rounds + 1) / 2 ))p")
-printf 'ratio bridge / %s, median of %d pairs: %.2f\n' "${other:-raw}" "$rounds" "$median"
-if [ -z "${VS_JAR:-}" ]; then
+printf 'ratio bridge / %s, median of %d pairs: %.2f\n' "$other_name" "$rounds" "$median"
+if [ "$other_name" = raw ]; then
   require "median ratio >= $target" [ "$(echo "$median >= $target" | bc -l)" = 1 ]
+  summary "throughput, $n files, bridge / raw client" ">= $target" "$(printf '%.2f' "$median")"
+else
+  summary "throughput, bridge / $other_name" "none (before/after)" "$(printf '%.2f' "$median")"
 fi
-finish
