@@ -58,6 +58,7 @@ bridge_run() { # ROUND JAR LABEL [VAR=value ...]: one fresh bridge process; sets
   kill "$bridge_pid"; wait "$bridge_pid" 2>/dev/null || true
   bridge_pid=
   bridge_rate=$(echo "$n / ($t1 - $t0)" | bc -l)
+  bridge_cpu=$(echo "($cpu1 - $cpu0) * 1000 / $n" | bc -l)
   printf 'round %d, bridge %s %s: %d requests in %.2f s = %.0f requests/s, %.2f CPU s per 1,000 requests (simulator %.2f)\n' \
     "$round" "$jar" "$*" "$n" "$(echo "$t1 - $t0" | bc -l)" "$bridge_rate" "$(echo "($cpu1 - $cpu0) * 1000 / $n" | bc -l)" \
     "$(echo "($sim1 - $sim0) * 1000 / $n" | bc -l)"
@@ -78,29 +79,33 @@ raw_run() { # sets raw_rate
     "$(echo "($(cpu_seconds "$sim_pid") - $sim0) * 1000 / ($n + $warmup)" | bc -l)"
 }
 
-mine() { bridge_run "$round" "$jar" bridge; mine_rate=$bridge_rate; }
+mine() { bridge_run "$round" "$jar" bridge; mine_rate=$bridge_rate; mine_cpus+=("$bridge_cpu"); }
 other() {
   if [ -n "${VS_JAR:-}${VS_ENV:-}" ]; then
     # shellcheck disable=SC2086 # VS_ENV is a list of VAR=value words
-    bridge_run "$round" "${VS_JAR:-$jar}" other ${VS_ENV:-}; other_rate=$bridge_rate
+    bridge_run "$round" "${VS_JAR:-$jar}" other ${VS_ENV:-}; other_rate=$bridge_rate; other_cpus+=("$bridge_cpu")
   else
     raw_run "$round"; other_rate=$raw_rate
   fi
 }
 other_name=raw
-if [ -n "${VS_JAR:-}${VS_ENV:-}" ]; then other_name="bridge ${VS_JAR:-} ${VS_ENV:-}"; fi
-ratios=()
+if [ -n "${VS_JAR:-}${VS_ENV:-}" ]; then other_name="bridge${VS_JAR:+ $VS_JAR}${VS_ENV:+ $VS_ENV}"; fi
+median_of() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
+ratios=() mine_cpus=() other_cpus=()
 for round in $(seq 1 "$rounds"); do
   if [ $((round % 2)) = 1 ]; then mine; other; else other; mine; fi
   ratios+=("$(echo "$mine_rate / $other_rate" | bc -l)")
   printf 'round %d: ratio bridge / %s %.2f (load average %s)\n' "$round" "$other_name" "${ratios[-1]}" \
     "$(cut -d' ' -f1-3 /proc/loadavg)"
 done
-median=$(printf '%s\n' "${ratios[@]}" | sort -g | sed -n "$(( (rounds + 1) / 2 ))p")
+median=$(median_of "${ratios[@]}")
 printf 'ratio bridge / %s, median of %d pairs: %.2f\n' "$other_name" "$rounds" "$median"
 if [ "$other_name" = raw ]; then
   require "median ratio >= $target" [ "$(echo "$median >= $target" | bc -l)" = 1 ]
-  summary "throughput, $n files, bridge / raw client" ">= $target" "$(printf '%.2f' "$median")"
+  summary "throughput, $n files, bridge / raw client" ">= $target" \
+    "$(printf '%.2f; bridge %.2f CPU s per 1,000' "$median" "$(median_of "${mine_cpus[@]}")")"
 else
-  summary "throughput, bridge / $other_name" "none (before/after)" "$(printf '%.2f' "$median")"
+  summary "throughput, $n files, bridge / $other_name" "none (before/after)" \
+    "$(printf '%.2f; CPU s per 1,000 %.2f against %.2f' "$median" "$(median_of "${mine_cpus[@]}")" \
+      "$(median_of "${other_cpus[@]}")")"
 fi
