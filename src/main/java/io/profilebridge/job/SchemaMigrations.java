@@ -28,7 +28,8 @@ public final class SchemaMigrations {
 
     /** Every migration, in order; the number after V is the version. */
     public static final List<String> SCRIPTS = List.of("V1__job_store.sql", "V2__rate_buckets.sql",
-            "V3__previous_attempts.sql", "V4__rejected_requests.sql", "V5__claims_by_live_instances.sql");
+            "V3__previous_attempts.sql", "V4__rejected_requests.sql", "V5__claims_by_live_instances.sql",
+            "V6__trace_context.sql");
 
     private static final String FOLDER = "db/migration/";
     private static final Pattern VERSION = Pattern.compile("V(\\d+)__.+\\.sql");

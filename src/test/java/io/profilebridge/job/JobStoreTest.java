@@ -218,6 +218,8 @@ class JobStoreTest {
             s.execute("DROP INDEX bridge_job_queue_due");
             s.execute("ALTER TABLE bridge_job DROP COLUMN work_queue");
             s.execute("ALTER TABLE bridge_job DROP COLUMN accepted_at");
+            s.execute("ALTER TABLE bridge_job DROP COLUMN trace_parent");
+            s.execute("ALTER TABLE bridge_job DROP COLUMN trace_state");
             s.execute("ALTER TABLE bridge_job ADD COLUMN leased BOOLEAN NOT NULL DEFAULT FALSE");
             s.execute("CREATE INDEX bridge_job_due ON bridge_job (next_attempt_at)");
             s.execute("CREATE TABLE \"flyway_schema_history\" (\"installed_rank\" INT NOT NULL, \"version\" VARCHAR(50), "
