@@ -136,7 +136,7 @@ class JarIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> !bridge.lines("hello from routes/").isEmpty()
                     && !bridge.lines("progress-log replaced from routes/").isEmpty());
 
-            // five at once: each stops by itself, independently of the others
+            // six at once: each stops by itself, independently of the others
             try (Bridge sameFolder = Bridge.start(first, "same-folder.log", Map.of(
                          "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
                          "BRIDGE_JMS_EMBEDDED_URL", "tcp://127.0.0.1:" + freePort()));
@@ -150,7 +150,11 @@ class JarIT {
                          "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
                          "BRIDGE_JMS_ENABLED", "false",
                          "BRIDGE_INBOX_CONCURRENCY", "eight"));
-                 Bridge badTracing = Bridge.start(Files.createDirectories(folder.resolve("fifth")), "bad-tracing.log", Map.of(
+                 // a properties list that leaves out the packaged file, so the keys it does not set have no default
+                 Bridge missingKey = Bridge.start(Files.createDirectories(folder.resolve("fifth")), "missing-key.log", Map.of(
+                         "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
+                         "CAMEL_MAIN_PROPERTY_PLACEHOLDER_LOCATION", "classpath:application-cluster.properties"));
+                 Bridge badTracing = Bridge.start(Files.createDirectories(folder.resolve("sixth")), "bad-tracing.log", Map.of(
                          "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
                          "BRIDGE_JMS_ENABLED", "false",
                          "OTEL_TRACES_EXPORTER", "zipkin"))) {
@@ -160,6 +164,8 @@ class JarIT {
                 sameBroker.assertStopsWith("the embedded broker cannot listen on 127.0.0.1:" + brokerPort,
                         "bridge.jms.embedded-url");
                 badValue.assertStopsWith("bridge.inbox.concurrency must be a number", "\"eight\"");
+                missingKey.assertStopsWith("bridge.data is not set",
+                        "the packaged application.properties declares every key with its default");
                 badTracing.assertStopsWith("OpenTelemetry cannot be configured from the OTEL_* variables", "zipkin");
             }
             bridge.stop();
