@@ -133,6 +133,8 @@ class JarIT {
             bridge.awaitRunning();
             assertThat(bridge.lines("  inbox ")).singleElement().asString().endsWith(first.resolve("requests").toString());
             assertThat(bridge.lines("  status ")).singleElement().asString().contains("127.0.0.1:" + managementPort + "/");
+            assertThat(bridge.lines(" WARN ")).as("no OTEL_* set: tracing on, nothing to export, nothing to warn of")
+                    .isNotEmpty().allSatisfy(line -> assertThat(line).contains("API key is configured"));
             await().atMost(Duration.ofSeconds(10)).until(() -> !bridge.lines("hello from routes/").isEmpty()
                     && !bridge.lines("progress-log replaced from routes/").isEmpty());
 

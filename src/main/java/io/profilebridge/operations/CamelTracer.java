@@ -11,9 +11,8 @@ import org.apache.camel.spi.RoutePolicy;
 /**
  * Camel's OpenTelemetry tracer (camel-opentelemetry2), bound in the registry so that Camel Main configures this one
  * from {@code camel.opentelemetry2.*} as it would its own, with one change: whether an endpoint is excluded is
- * decided once per endpoint. Camel's tracer matches every exclude pattern as a new regular expression at the start
- * and at the end of each span, ~11 µs a span with four patterns, and a request has 40 to 80 spans
- * (docs/benchmarks.md).
+ * decided once per endpoint. Camel's tracer splits the patterns and matches each against the normalised URI anew at
+ * the start and at the end of every span, and a request makes dozens of spans.
  */
 public class CamelTracer extends OpenTelemetryTracer {
 
