@@ -2,9 +2,12 @@ package io.profilebridge.operations;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
@@ -12,6 +15,7 @@ import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.profilebridge.ClosingService;
 import io.profilebridge.StartupFailure;
@@ -69,9 +73,38 @@ public final class Tracing {
 
     /** Builds the SDK from {@code OTEL_*}, binds its tracer and propagators for Camel, and closes it when Camel stops. */
     public static void install(Main main) {
-        OpenTelemetrySdk sdk;
+        OpenTelemetrySdk sdk = asked(System.getenv(), System.getProperties()) ? autoConfigured() : withoutExport();
+        main.bind("openTelemetryTracer", sdk.getTracer("camel"));
+        main.bind("openTelemetryPropagators", sdk.getPropagators());
+        main.bind("camelTracer", new CamelTracer());
+        main.configure().addConfiguration(new CamelConfiguration() {
+            @Override
+            public void configure(CamelContext context) throws Exception {
+                context.addService(new ClosingService(sdk));
+            }
+        });
+    }
+
+    /** Whether any {@code OTEL_*} variable or {@code otel.*} system property is set. */
+    static boolean asked(Map<String, String> environment, Properties system) {
+        return environment.keySet().stream().anyMatch(name -> name.startsWith("OTEL_"))
+                || system.stringPropertyNames().stream().anyMatch(name -> name.startsWith("otel."));
+    }
+
+    /**
+     * What {@link #DEFAULTS} configure, built directly: with nothing asked for, the SDK's autoconfiguration (service
+     * loading, every exporter's provider) would only add to the start-up.
+     */
+    static OpenTelemetrySdk withoutExport() {
+        return OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(KEEP_IDS).build())
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                .build();
+    }
+
+    private static OpenTelemetrySdk autoConfigured() {
         try {
-            sdk = AutoConfiguredOpenTelemetrySdk.builder()
+            return AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesSupplier(() -> DEFAULTS)
                     .addPropertiesCustomizer(Tracing::requireHttp)
                     .addResourceCustomizer(Tracing::nameService)
@@ -83,15 +116,6 @@ public final class Tracing {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new StartupFailure("OpenTelemetry cannot be configured from the OTEL_* variables: " + cause.getMessage(), e);
         }
-        main.bind("openTelemetryTracer", sdk.getTracer("camel"));
-        main.bind("openTelemetryPropagators", sdk.getPropagators());
-        main.bind("camelTracer", new CamelTracer());
-        main.configure().addConfiguration(new CamelConfiguration() {
-            @Override
-            public void configure(CamelContext context) throws Exception {
-                context.addService(new ClosingService(sdk));
-            }
-        });
     }
 
     /** OTLP is packaged over HTTP only: gRPC would otherwise fail deep inside the exporter's set-up. */

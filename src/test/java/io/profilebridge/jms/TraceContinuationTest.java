@@ -47,7 +47,8 @@ class TraceContinuationTest {
 
     @Test
     void aJmsTraceparentIsContinuedByEveryCallAndTheResultMessage() throws Exception {
-        jms.simulator.settings().jobDurationMs(1000);
+        // a run long enough for several status polls (every 200 ms here) even on a busy host
+        jms.simulator.settings().jobDurationMs(4000);
         String traceId = randomHex(16);
         String esbSpanId = randomHex(8);
         jms.send("{\"email\": \"traced@example.com\"}", Map.of("api", "orbit",
