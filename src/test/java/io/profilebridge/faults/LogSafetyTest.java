@@ -13,6 +13,7 @@ import java.util.Map;
 
 import io.profilebridge.BridgeRun;
 import io.profilebridge.LogCapture;
+import io.profilebridge.intake.RequestAcceptance;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
 import jakarta.jms.Connection;
@@ -117,6 +118,8 @@ class LogSafetyTest {
                     + "FORGED-KEY\", \"request\": {\"email\": \"a@example.com\", \"requestId\": \"other\"}}");
             drop(root, "job-key.json", "{\"api\": \"orbit\", \"idempotencyKey\": \"k2\\n" + FORGED
                     + "FORGED-JOB-KEY\", \"request\": {\"email\": \"b@example.com\"}}");
+            // an accepted job's key is named only by the line that accepts it, which is DEBUG
+            Configurator.setLevel(RequestAcceptance.class.getName(), Level.DEBUG);
             try (LogCapture logs = LogCapture.start(); BridgeRun bridge = BridgeRun.start(root, properties)) {
                 // a JMS correlation id and api property
                 Connection connection = new ActiveMQConnectionFactory(url, "esb", "log-safety-test").createConnection();
