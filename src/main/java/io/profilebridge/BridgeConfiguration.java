@@ -34,7 +34,6 @@ import io.profilebridge.delivery.ResultFiles;
 import io.profilebridge.intake.AcceptRequestRoute;
 import io.profilebridge.intake.RequestAcceptance;
 import io.profilebridge.intake.RequestReader;
-import io.profilebridge.intake.CheckCommand;
 import io.profilebridge.intake.DocumentedRules;
 import io.profilebridge.job.InstanceLiveness;
 import io.profilebridge.job.JobDispatcher;
@@ -74,29 +73,29 @@ public class BridgeConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         BridgeSettings settings = new BridgeSettings(context);
 
-        // camel-cli-connector is opt-in: its once-a-second status dump cost a fifth of the bridge's CPU in the
-        // throughput benchmark (JFR), so `camel get` tooling is enabled only where someone uses it
+        // camel-cli-connector is opt-in: its once-a-second status dump costs CPU all the time (docs/benchmarks.md),
+        // so `camel get` tooling is enabled only where someone uses it
         // (the factory is bound in ProfileBridge.createMain, before Camel looks for one; it starts the connector later)
         DefaultCliConnectorFactory cliConnector = context.getRegistry()
                 .lookupByNameAndType(ProfileBridge.CLI_CONNECTOR_FACTORY, DefaultCliConnectorFactory.class);
         if (cliConnector != null) {
-            cliConnector.setEnabled(settings.flag("bridge.cli-connector.enabled", false));
+            cliConnector.setEnabled(settings.flag("bridge.cli-connector.enabled"));
         }
 
         // created owner-only and locked by StartupChecks, which runs first
-        Path data = Path.of(settings.text("bridge.data", "data"));
-        String url = settings.text("bridge.store.url", JobStoreDataSource.defaultUrl(data));
-        HikariDataSource dataSource = JobStoreDataSource.open(url, settings.text("bridge.store.user", ""),
-                settings.text("bridge.store.password", ""), settings.integer("bridge.store.pool-size", 10));
+        Path data = Path.of(settings.text("bridge.data"));
+        String url = settings.optional("bridge.store.url").orElse(JobStoreDataSource.defaultUrl(data));
+        HikariDataSource dataSource = JobStoreDataSource.open(url, settings.optional("bridge.store.user").orElse(""),
+                settings.optional("bridge.store.password").orElse(""), settings.integer("bridge.store.pool-size"));
         context.addService(new ClosingService(dataSource));
         DataFolder.restrictStoreFiles(data);
         context.getRegistry().bind("jobStoreDataSource", dataSource);
 
-        String instanceId = settings.text("bridge.instance-id", defaultInstanceId(data));
+        String instanceId = settings.optional("bridge.instance-id").orElseGet(() -> defaultInstanceId(data));
         boolean postgres = JobStoreDataSource.isPostgres(url);
         InstanceLiveness liveness = postgres
-                ? InstanceLiveness.shared(dataSource, instanceId, settings.number("bridge.cluster.heartbeat-ms", 1000),
-                        settings.number("bridge.cluster.takeover-ms", 5000))
+                ? InstanceLiveness.shared(dataSource, instanceId, settings.number("bridge.cluster.heartbeat-ms"),
+                        settings.number("bridge.cluster.takeover-ms"))
                 : InstanceLiveness.single(instanceId);
         JobStore store = new JobStore(dataSource, postgres, liveness, Clock.systemUTC());
         int released = liveness.start();
@@ -111,15 +110,15 @@ public class BridgeConfiguration implements CamelConfiguration {
             }
         });
         JobSchedule schedule = new JobSchedule(
-                settings.number("bridge.poll.first-delay-ms", 2000),
-                settings.number("bridge.poll.interval-ms", 2000),
-                settings.number("bridge.retry.base-delay-ms", 1000),
-                settings.number("bridge.retry.max-delay-ms", 60000),
-                settings.integer("bridge.retry.max-attempts", 10),
-                settings.number("bridge.retry.hold-interval-ms", 60000),
-                settings.number("bridge.retry.max-age-ms", 86_400_000),
-                settings.integer("bridge.delivery.max-attempts", 60),
-                settings.number("bridge.retry.retry-after-cap-ms", 3_600_000));
+                settings.number("bridge.poll.first-delay-ms"),
+                settings.number("bridge.poll.interval-ms"),
+                settings.number("bridge.retry.base-delay-ms"),
+                settings.number("bridge.retry.max-delay-ms"),
+                settings.integer("bridge.retry.max-attempts"),
+                settings.number("bridge.retry.hold-interval-ms"),
+                settings.number("bridge.retry.max-age-ms"),
+                settings.integer("bridge.delivery.max-attempts"),
+                settings.number("bridge.retry.retry-after-cap-ms"));
         // the registry /observe/metrics serves (camel-micrometer-prometheus binds it as metricsRegistry)
         MeterRegistry meters = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
         if (meters == null) {
@@ -127,20 +126,23 @@ public class BridgeConfiguration implements CamelConfiguration {
             context.getRegistry().bind("metricsRegistry", meters);
         }
         JobMetrics metrics = new JobMetrics(meters, store);
+        // the metrics listen to the events of the jobs and the API calls
+        context.getManagementStrategy().addEventNotifier(metrics);
         // --- operations: the JVM's meters next to ours, switched with Camel's route metrics by one flag
-        if (settings.flag("bridge.metrics.camel-and-jvm", true)) {
+        if (settings.flag("bridge.metrics.camel-and-jvm")) {
             context.addService(new ClosingService(JvmMetrics.bindTo(meters)));
         }
         JobLifecycle lifecycle = new JobLifecycle(schedule, new JobLifecycle.RemoteFailureRetries(
-                settings.integer("bridge.retry.openprospect-failed-runs", 1),
-                settings.integer("bridge.retry.orbit-failed-runs", 0)), store, metrics,
-                new RunTimes(settings.flag("bridge.poll.learn-run-times", true)));
+                settings.integer("bridge.retry.openprospect-failed-runs"),
+                settings.integer("bridge.retry.orbit-failed-runs")), store,
+                event -> BridgeEvent.publish(context, event),
+                new RunTimes(settings.flag("bridge.poll.learn-run-times")));
         context.getRegistry().bind("jobStore", store);
         context.getRegistry().bind("jobLifecycle", lifecycle);
 
         ApiCredentials credentials = new ApiCredentials()
-                .with(Api.OPENPROSPECT, settings.text("openprospect.api-key", null))
-                .with(Api.ORBIT, settings.text("orbit.api-key", null));
+                .with(Api.OPENPROSPECT, settings.optional("openprospect.api-key").orElse(null))
+                .with(Api.ORBIT, settings.optional("orbit.api-key").orElse(null));
         ApiHolds holds = new ApiHolds();
         for (Api api : Api.values()) {
             if (!credentials.has(api)) {
@@ -150,13 +152,13 @@ public class BridgeConfiguration implements CamelConfiguration {
             }
         }
 
-        RequestReader reader = new RequestReader(settings.number("bridge.request.max-bytes", CheckCommand.DEFAULT_MAX_BYTES),
+        RequestReader reader = new RequestReader(settings.number("bridge.request.max-bytes"),
                 DocumentedRules.INSTANCE);
         RequestAcceptance acceptance = new RequestAcceptance(reader, store);
 
         ApiBudgets budgets = budgets(settings, credentials, postgres ? dataSource : null, schedule.retryAfterCapMs());
-        long deadlineMs = settings.number("bridge.http.deadline-ms", 30000);
-        ApiCallLimits callLimits = new ApiCallLimits(deadlineMs, settings.number("bridge.http.max-answer-bytes", 4_194_304));
+        long deadlineMs = settings.number("bridge.http.deadline-ms");
+        ApiCallLimits callLimits = new ApiCallLimits(deadlineMs, settings.number("bridge.http.max-answer-bytes"));
         context.addService(new ClosingService(callLimits));
         AnswerHeads answerHeads = new AnswerHeads(budgets);
         for (String scheme : new String[] {"http", "https"}) {
@@ -167,23 +169,23 @@ public class BridgeConfiguration implements CamelConfiguration {
 
         // the inbox routes' `threads` step (executorService: inbox-workers) accepts files in parallel, so the job
         // commits of a burst of files are grouped instead of queued one by one behind a single consumer thread
-        int inboxConcurrency = settings.integer("bridge.inbox.concurrency", 8);
+        int inboxConcurrency = settings.integer("bridge.inbox.concurrency");
         context.getExecutorServiceManager().registerThreadPoolProfile(new ThreadPoolProfileBuilder(INBOX_WORKERS)
                 .poolSize(inboxConcurrency).maxPoolSize(inboxConcurrency).build());
         context.getRegistry().bind("acceptRequestRoute", new AcceptRequestRoute(acceptance));
         // the job workers: a bounded pool the poll tick hands claimed jobs to; it claims no more than are free
-        int workers = settings.integer("bridge.poll.concurrency", 16);
+        int workers = settings.integer("bridge.poll.concurrency");
         context.getExecutorServiceManager().registerThreadPoolProfile(new ThreadPoolProfileBuilder(JobRoutes.JOB_WORKERS)
                 .poolSize(workers).maxPoolSize(workers).maxQueueSize(workers)
                 .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());
-        long tickMs = settings.number("bridge.poll.tick-ms", 500);
+        long tickMs = settings.number("bridge.poll.tick-ms");
         // a step outlasting every deadline its calls could have lost its worker
         JobDispatcher dispatcher = new JobDispatcher(store, budgets, liveness, workers, 5 * deadlineMs,
                 Math.max(30_000, 20 * tickMs));
         context.getRegistry().bind("jobDispatcher", dispatcher);
         context.getRegistry().bind("apiBudgets", budgets);
         context.getRegistry().bind("jobRoutes", new JobRoutes(store, lifecycle, dispatcher, budgets, liveness));
-        context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes(holds, metrics));
+        context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes(holds));
         metrics.watch(budgets);
         HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);
         if (health != null) {
@@ -197,7 +199,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("orbitRoutes", new OrbitRoutes(credentials, lifecycle, budgets));
         context.getRegistry().bind("deliverJobRoute", new DeliverJobRoute(lifecycle));
         // routes/deliver-result.camel.yaml: the name a result file is written under, and its sync to disk
-        context.getRegistry().bind("resultFiles", new ResultFiles(Path.of(settings.text("bridge.outbox", "outbox"))));
+        context.getRegistry().bind("resultFiles", new ResultFiles(Path.of(settings.text("bridge.outbox"))));
         context.getRegistry().bind("progressRoute", new ProgressRoute(store));
         BacklogHistory backlog = new BacklogHistory(store);
         // null when JMS is off (JmsConfiguration binds it otherwise)
@@ -205,7 +207,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                 .lookupByNameAndType(JmsConfiguration.DEAD_LETTERS, DeadLetters.class);
         context.getRegistry().bind("jobStatusRoutes", new JobStatusRoutes(store,
                 new StatusPage(store, backlog, deadLetters, budgets), backlog,
-                settings.number("bridge.status.backlog-sample-ms", 10_000)));
+                settings.number("bridge.status.backlog-sample-ms")));
     }
 
     /**
@@ -214,21 +216,21 @@ public class BridgeConfiguration implements CamelConfiguration {
      */
     private static ApiBudgets budgets(BridgeSettings settings, ApiCredentials credentials, HikariDataSource shared,
             long retryAfterCapMs) {
-        double openProspectRate = settings.decimal("bridge.openprospect.rate", 50);
-        double orbitReadRate = settings.decimal("bridge.orbit.read-rate", 40);
+        double openProspectRate = settings.decimal("bridge.openprospect.rate");
+        double orbitReadRate = settings.decimal("bridge.orbit.read-rate");
         Map<ApiBucket, ApiBudgets.Limit> limits = new EnumMap<>(ApiBucket.class);
         limits.put(ApiBucket.OPENPROSPECT, ApiBudgets.Limit.adaptive(openProspectRate,
-                settings.integer("bridge.openprospect.burst", 100), settings.decimal("bridge.openprospect.min-rate", 1),
-                settings.decimal("bridge.openprospect.max-rate", 200)));
-        limits.put(ApiBucket.ORBIT_STARTS, ApiBudgets.Limit.fixed(settings.decimal("bridge.orbit.start-rate", 5),
-                settings.integer("bridge.orbit.start-burst", 20)));
+                settings.integer("bridge.openprospect.burst"), settings.decimal("bridge.openprospect.min-rate"),
+                settings.decimal("bridge.openprospect.max-rate")));
+        limits.put(ApiBucket.ORBIT_STARTS, ApiBudgets.Limit.fixed(settings.decimal("bridge.orbit.start-rate"),
+                settings.integer("bridge.orbit.start-burst")));
         limits.put(ApiBucket.ORBIT_READS, ApiBudgets.Limit.adaptive(orbitReadRate,
-                settings.integer("bridge.orbit.read-burst", 80), settings.decimal("bridge.orbit.read-min-rate", 1),
-                settings.decimal("bridge.orbit.read-max-rate", 200)));
-        ApiBudgets.Policy policy = new ApiBudgets.Policy(settings.number("bridge.budget.default-pause-ms", 1000),
+                settings.integer("bridge.orbit.read-burst"), settings.decimal("bridge.orbit.read-min-rate"),
+                settings.decimal("bridge.orbit.read-max-rate")));
+        ApiBudgets.Policy policy = new ApiBudgets.Policy(settings.number("bridge.budget.default-pause-ms"),
                 retryAfterCapMs,
-                settings.decimal("bridge.budget.decrease-factor", 0.5), settings.decimal("bridge.budget.increase-step", 0.1),
-                settings.number("bridge.budget.increase-interval-ms", 10_000));
+                settings.decimal("bridge.budget.decrease-factor"), settings.decimal("bridge.budget.increase-step"),
+                settings.number("bridge.budget.increase-interval-ms"));
         return shared != null
                 ? ApiBudgets.shared(shared, credentials, limits, policy, System::currentTimeMillis)
                 : ApiBudgets.local(limits, policy, System::currentTimeMillis);

@@ -1,55 +1,98 @@
 package io.profilebridge;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Function;
 
 import org.apache.camel.CamelContext;
 
 /**
- * Typed access to the bridge's properties ({@code config/application.properties}, profiles, environment).
- * The defaults here are the ones documented in that file.
+ * Typed reads of the bridge's properties ({@code config/application.properties}, profiles, environment). Each key
+ * has its one default in {@code config/application.properties}, which is packaged in the jar, so none is repeated
+ * here: a key that no source declares is a start-up error naming it.
  */
 public final class BridgeSettings {
 
-    private final CamelContext context;
+    /** The packaged properties file: every key with its default. */
+    static final String DEFAULTS = "application.properties";
+
+    private final Function<String, Optional<String>> source;
 
     public BridgeSettings(CamelContext context) {
-        this.context = context;
+        this(context.getPropertiesComponent()::resolveProperty);
     }
 
-    public Optional<String> optional(String key) {
-        return context.getPropertiesComponent().resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty());
+    private BridgeSettings(Function<String, Optional<String>> source) {
+        this.source = source;
     }
 
-    public String text(String key, String defaultValue) {
-        return optional(key).orElse(defaultValue);
-    }
-
-    public long number(String key, long defaultValue) {
-        return optional(key).map(value -> parse(key, value, Long::parseLong)).orElse(defaultValue);
-    }
-
-    public int integer(String key, int defaultValue) {
-        return optional(key).map(value -> parse(key, value, Integer::parseInt)).orElse(defaultValue);
-    }
-
-    public double decimal(String key, double defaultValue) {
-        return optional(key).map(value -> parse(key, value, Double::parseDouble)).orElse(defaultValue);
-    }
-
-    public boolean flag(String key, boolean defaultValue) {
-        return optional(key).map(value -> {
-            if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-                throw new IllegalArgumentException("property " + key + " must be true or false, not \"" + value + "\"");
+    /** The packaged defaults alone, for the commands that run without Camel ({@code check}). */
+    public static BridgeSettings packagedDefaults() {
+        Properties defaults = new Properties();
+        try (InputStream in = BridgeSettings.class.getClassLoader().getResourceAsStream(DEFAULTS)) {
+            if (in == null) {
+                throw new IllegalStateException(DEFAULTS + " is missing from the classpath");
             }
-            return Boolean.parseBoolean(value);
-        }).orElse(defaultValue);
+            defaults.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the packaged " + DEFAULTS, e);
+        }
+        return new BridgeSettings(key -> Optional.ofNullable(defaults.getProperty(key)));
     }
 
-    private static <T> T parse(String key, String value, java.util.function.Function<String, T> parser) {
+    /** The key's value, empty when it is set empty (the keys whose empty value means "none" or "derived"). */
+    public Optional<String> optional(String key) {
+        return Optional.of(declared(key).trim()).filter(v -> !v.isEmpty());
+    }
+
+    /** The value of a key that must not be empty. */
+    public String text(String key) {
+        return optional(key).orElseThrow(() -> new StartupFailure("property " + key + " must not be empty"));
+    }
+
+    public long number(String key) {
+        return parse(key, Long::parseLong);
+    }
+
+    public int integer(String key) {
+        return parse(key, Integer::parseInt);
+    }
+
+    public double decimal(String key) {
+        return parse(key, Double::parseDouble);
+    }
+
+    public boolean flag(String key) {
+        String value = text(key);
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new StartupFailure("property " + key + " must be true or false, not \"" + value + "\"");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    /**
+     * A key whose default lives with its own typed settings rather than in the properties file (the simulators'
+     * knobs, {@code sandbox.SimulatorSettings}): null when no source sets it.
+     */
+    public String orNull(String key) {
+        return source.apply(key).map(String::trim).filter(v -> !v.isEmpty()).orElse(null);
+    }
+
+    private String declared(String key) {
+        return source.apply(key).orElseThrow(() -> new StartupFailure("property " + key + " is not set: "
+                + "the packaged " + DEFAULTS + " declares every key with its default, so a "
+                + "camel.main.property-placeholder-location that leaves that file out must set it"));
+    }
+
+    private <T> T parse(String key, Function<String, T> parser) {
+        String value = text(key);
         try {
             return parser.apply(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("property " + key + " must be a number, not \"" + value + "\"");
+            throw new StartupFailure("property " + key + " must be a number, not \"" + value + "\"");
         }
     }
 }

@@ -26,10 +26,10 @@ final class StartupBanner {
         String profile = context.getCamelContextExtension().getProfile();
         StringBuilder text = new StringBuilder("profile-bridge " + version() + " (Camel " + context.getVersion()
                 + ") is running" + (profile == null ? "" : ", profile " + profile));
-        line(text, "inbox", absolute(settings.text("bridge.inbox", "inbox")));
-        line(text, "outbox", absolute(settings.text("bridge.outbox", "outbox")));
-        Path data = Path.of(settings.text("bridge.data", "data"));
-        line(text, "store", store(settings.text("bridge.store.url", JobStoreDataSource.defaultUrl(data))));
+        line(text, "inbox", absolute(settings.text("bridge.inbox")));
+        line(text, "outbox", absolute(settings.text("bridge.outbox")));
+        Path data = Path.of(settings.text("bridge.data"));
+        line(text, "store", store(settings.optional("bridge.store.url").orElse(JobStoreDataSource.defaultUrl(data))));
         line(text, "broker", broker(context, settings));
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         var base = ManagementAddress.baseUrl(context);
@@ -40,7 +40,7 @@ final class StartupBanner {
                     + ManagementAddress.boundPort(context).orElseThrow() + ")");
             line(text, "jobs", base.get() + "/jobs");
             line(text, "health", base.get() + management.getHealthPath());
-            line(text, "metrics", base.get() + settings.text("camel.metrics.path", "/observe/metrics"));
+            line(text, "metrics", base.get() + settings.text("camel.metrics.path"));
         }
         return text.toString();
     }
@@ -56,7 +56,7 @@ final class StartupBanner {
     }
 
     private static String broker(CamelContext context, BridgeSettings settings) throws Exception {
-        if (!settings.flag("bridge.jms.enabled", true)) {
+        if (!settings.flag("bridge.jms.enabled")) {
             return "none (bridge.jms.enabled=false)";
         }
         BackgroundStart<?> embedded = context.getRegistry()
@@ -65,7 +65,7 @@ final class StartupBanner {
             return "embedded Artemis on " + broker.acceptors() + "; ESB clients log in as \"" + broker.clientUser()
                     + "\"";
         }
-        return withoutParameters(settings.text("bridge.jms.broker-url", ""));
+        return withoutParameters(settings.optional("bridge.jms.broker-url").orElse(""));
     }
 
     /** A URL up to its parameters, which may carry a user or password. */

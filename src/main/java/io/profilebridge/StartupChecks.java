@@ -22,7 +22,7 @@ public class StartupChecks implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        Path data = Path.of(new BridgeSettings(context).text("bridge.data", "data"));
+        Path data = Path.of(new BridgeSettings(context).text("bridge.data"));
         context.addService(new ClosingService(DataFolderLock.acquire(data)));
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         if (management != null) {

@@ -131,13 +131,19 @@ class JarIT {
                  Bridge badValue = Bridge.start(Files.createDirectories(folder.resolve("fourth")), "bad-value.log", Map.of(
                          "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
                          "BRIDGE_JMS_ENABLED", "false",
-                         "BRIDGE_INBOX_CONCURRENCY", "eight"))) {
+                         "BRIDGE_INBOX_CONCURRENCY", "eight"));
+                 // a properties list that leaves out the packaged file, so the keys it does not set have no default
+                 Bridge missingKey = Bridge.start(Files.createDirectories(folder.resolve("fifth")), "missing-key.log", Map.of(
+                         "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
+                         "CAMEL_MAIN_PROPERTY_PLACEHOLDER_LOCATION", "classpath:application-cluster.properties"))) {
                 sameFolder.assertStopsWith("the data folder " + first.resolve("data"), "bridge.data");
                 samePort.assertStopsWith("the management server cannot listen on 127.0.0.1:" + managementPort,
                         "camel.management.port");
                 sameBroker.assertStopsWith("the embedded broker cannot listen on 127.0.0.1:" + brokerPort,
                         "bridge.jms.embedded-url");
                 badValue.assertStopsWith("bridge.inbox.concurrency must be a number", "\"eight\"");
+                missingKey.assertStopsWith("bridge.data is not set",
+                        "the packaged application.properties declares every key with its default");
             }
             bridge.stop();
         }

@@ -3,7 +3,7 @@ package io.profilebridge.api;
 import java.io.IOException;
 import java.util.function.BooleanSupplier;
 
-import io.profilebridge.operations.JobMetrics;
+import io.profilebridge.BridgeEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -14,7 +14,8 @@ import org.apache.camel.component.http.HttpMethods;
  * Failures come back as data (status code, or the caught IOException) for the API route to classify; nothing
  * here retries, and the Authorization header is dropped as soon as the call returns. The call names the budget
  * bucket it spends, so the answer's head can pause that bucket for every job ({@link AnswerHeads}); every call has
- * an overall deadline and a cap on what it reads ({@link ApiCallLimits}; both live in the HTTP client).
+ * an overall deadline and a cap on what it reads ({@link ApiCallLimits}; both live in the HTTP client). Each answer
+ * is published as an {@link ApiAnswerEvent} (the metrics listen).
  */
 public class ApiCallRoutes extends RouteBuilder {
 
@@ -34,16 +35,15 @@ public class ApiCallRoutes extends RouteBuilder {
     }
 
     private final ApiHolds holds;
-    private final JobMetrics metrics;
 
-    public ApiCallRoutes(ApiHolds holds, JobMetrics metrics) {
+    public ApiCallRoutes(ApiHolds holds) {
         this.holds = holds;
-        this.metrics = metrics;
     }
 
-    private void observe(Api api, ApiAnswer answer) {
+    private void observe(Exchange exchange, Api api) {
+        ApiAnswer answer = ApiAnswer.peek(exchange);
         holds.observe(api, answer);
-        metrics.answered(api, answer);
+        BridgeEvent.publish(exchange.getContext(), new ApiAnswerEvent(api, answer));
     }
 
     /** True when the call must not go out after all. */
@@ -70,7 +70,7 @@ public class ApiCallRoutes extends RouteBuilder {
                             .end()
                     .end()
                     .removeHeader("Authorization")
-                    .process(exchange -> observe(api, ApiAnswer.peek(exchange)));
+                    .process(exchange -> observe(exchange, api));
         }
     }
 }

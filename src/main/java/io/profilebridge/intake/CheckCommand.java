@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.profilebridge.BridgeSettings;
 import io.profilebridge.api.Api;
 import io.profilebridge.job.RequestSource;
 import io.profilebridge.orbit.OrbitRequestRules;
@@ -18,9 +19,6 @@ import io.profilebridge.orbit.OrbitRequestRules;
  * its dry run; this is the way to know before spending credits.
  */
 public final class CheckCommand {
-
-    /** The default of bridge.request.max-bytes. */
-    public static final long DEFAULT_MAX_BYTES = 1_048_576;
 
     private final RequestReader reader;
     private final int orbitRunCost;
@@ -34,8 +32,13 @@ public final class CheckCommand {
 
     /** The check as the command line runs it: the bridge's own rules, the default size limit and run cost. */
     public static CheckCommand standalone() {
-        return new CheckCommand(new RequestReader(DEFAULT_MAX_BYTES, DocumentedRules.INSTANCE),
+        return new CheckCommand(new RequestReader(defaultMaxBytes(), DocumentedRules.INSTANCE),
                 OrbitRequestRules.DEFAULT_RUN_COST, System.out);
+    }
+
+    /** The packaged default of bridge.request.max-bytes. */
+    public static long defaultMaxBytes() {
+        return BridgeSettings.packagedDefaults().number("bridge.request.max-bytes");
     }
 
     /** Returns the process exit code: 0 when every file is valid, 1 when one is not, 2 on a usage error. */

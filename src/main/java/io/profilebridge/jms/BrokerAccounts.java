@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public record BrokerAccounts(Login bridge, Login client) {
 
     public static final String FILE = "broker-credentials.properties";
+    /** The bridge's own user at the embedded broker when bridge.jms.user is empty (that key names one elsewhere). */
+    public static final String BRIDGE_USER = "profile-bridge";
     static final String BRIDGE_ROLE = "bridge";
     static final String CLIENT_ROLE = "client";
 

@@ -36,21 +36,21 @@ public class JmsConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         BridgeSettings settings = new BridgeSettings(context);
-        if (!settings.flag("bridge.jms.enabled", true)) {
+        if (!settings.flag("bridge.jms.enabled")) {
             LOG.info("JMS is off (bridge.jms.enabled=false): requests come from the inbox only");
             context.getCamelContextExtension().getContextPlugin(Model.class).setRouteFilterPattern(null, JMS_ROUTES);
             return;
         }
-        String brokerUrl = settings.text("bridge.jms.broker-url", "");
+        String brokerUrl = settings.optional("bridge.jms.broker-url").orElse("");
         BrokerAccounts.Login login;
         if (brokerUrl.isEmpty()) {
-            brokerUrl = settings.text("bridge.jms.embedded-url", "tcp://127.0.0.1:61616");
+            brokerUrl = settings.text("bridge.jms.embedded-url");
             login = startEmbeddedBroker(context, settings, brokerUrl);
         } else {
             LOG.info("Using the JMS broker at {}", brokerUrl);
             context.getRegistry().bind(DEAD_LETTERS, DeadLetters.external());
-            login = new BrokerAccounts.Login(settings.text("bridge.jms.user", null),
-                    settings.text("bridge.jms.password", null));
+            login = new BrokerAccounts.Login(settings.optional("bridge.jms.user").orElse(null),
+                    settings.optional("bridge.jms.password").orElse(null));
         }
         ActiveMQConnectionFactory broker = new ActiveMQConnectionFactory(brokerUrl, login.user(), login.password());
         // keep retrying the broker instead of failing the route when it is briefly away
@@ -71,17 +71,18 @@ public class JmsConfiguration implements CamelConfiguration {
     /** Starts the embedded broker in the background and answers the bridge's own login to it. */
     private static BrokerAccounts.Login startEmbeddedBroker(CamelContext context, BridgeSettings settings,
             String acceptorUrl) throws Exception {
-        Path data = Path.of(settings.text("bridge.data", "data"));
+        Path data = Path.of(settings.text("bridge.data"));
         BrokerAccounts accounts = BrokerAccounts.load(data.resolve(BrokerAccounts.FILE),
-                settings.text("bridge.jms.user", "profile-bridge"), settings.optional("bridge.jms.password"),
-                settings.text("bridge.jms.client-user", "esb"), settings.optional("bridge.jms.client-password"));
+                settings.optional("bridge.jms.user").orElse(BrokerAccounts.BRIDGE_USER),
+                settings.optional("bridge.jms.password"),
+                settings.text("bridge.jms.client-user"), settings.optional("bridge.jms.client-password"));
         EmbeddedBroker.Settings broker = new EmbeddedBroker.Settings(data.resolve("artemis"), acceptorUrl,
-                new EmbeddedBroker.Queues(settings.text("bridge.jms.requests", "profile-bridge.requests"),
-                        settings.text("bridge.jms.results", "profile-bridge.results"),
-                        settings.text("bridge.jms.failed", "profile-bridge.failed")),
-                accounts, settings.integer("bridge.jms.max-delivery-attempts", 5),
-                settings.number("bridge.jms.redelivery-delay-ms", 1000),
-                settings.number("bridge.jms.max-message-bytes", 10 * 1024 * 1024));
+                new EmbeddedBroker.Queues(settings.text("bridge.jms.requests"),
+                        settings.text("bridge.jms.results"),
+                        settings.text("bridge.jms.failed")),
+                accounts, settings.integer("bridge.jms.max-delivery-attempts"),
+                settings.number("bridge.jms.redelivery-delay-ms"),
+                settings.number("bridge.jms.max-message-bytes"));
         URI address = URI.create(acceptorUrl);
         FreePort.require("embedded broker", address.getHost(), address.getPort(), "bridge.jms.embedded-url");
         // the broker starts beside the job store and the routes; no JMS route starts before it is up, and it

@@ -1,6 +1,7 @@
 package io.profilebridge.job;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,13 +11,13 @@ import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.FaultClass;
-import io.profilebridge.operations.JobMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The state transitions of a job. API routes tell it what the API answered; it decides the next state and when
- * the next step is due, using the {@link JobSchedule} and the one error model ({@link FaultClass}).
+ * the next step is due, using the {@link JobSchedule} and the one error model ({@link FaultClass}), and publishes
+ * what happened as a {@link JobEvent} for whoever listens.
  */
 public class JobLifecycle {
 
@@ -25,7 +26,7 @@ public class JobLifecycle {
     private final JobSchedule schedule;
     private final RemoteFailureRetries remoteFailureRetries;
     private final JobStore store;
-    private final JobMetrics metrics;
+    private final Consumer<JobEvent> events;
     private final RunTimes runTimes;
 
     /**
@@ -39,11 +40,11 @@ public class JobLifecycle {
     private static final int REFUNDED_KEY_RETRIES = 1;
 
     public JobLifecycle(JobSchedule schedule, RemoteFailureRetries remoteFailureRetries, JobStore store,
-            JobMetrics metrics, RunTimes runTimes) {
+            Consumer<JobEvent> events, RunTimes runTimes) {
         this.schedule = schedule;
         this.remoteFailureRetries = remoteFailureRetries;
         this.store = store;
-        this.metrics = metrics;
+        this.events = events;
         this.runTimes = runTimes;
     }
 
@@ -61,7 +62,7 @@ public class JobLifecycle {
         job.acceptedAt(now);
         job.nextAttemptAt(now + Math.max(schedule.firstPollDelay(runTimes.shortest(job.api())),
                 schedule.retryAfterMs(retryAfter)));
-        metrics.count(job.api(), "submitted");
+        events.accept(JobEvent.of(JobEvent.Kind.SUBMITTED, job));
     }
 
     /** Still running: read it again after the docs' interval (the API budget may make it later). */
@@ -71,7 +72,7 @@ public class JobLifecycle {
         job.state(JobState.POLLING);
         job.polls(job.polls() + 1);
         job.attempts(0);
-        metrics.count(job.api(), "polled");
+        events.accept(JobEvent.of(JobEvent.Kind.POLLED, job));
         job.nextAttemptAt(store.now() + schedule.pollDelay(retryAfter));
     }
 
@@ -158,7 +159,7 @@ public class JobLifecycle {
         switch (FaultClass.of(answer, job.remoteId() != null)) {
             case RATE_LIMITED -> job.nextAttemptAt(now + schedule.rateLimitDelay(answer.retryAfter()));
             case HOLD -> {
-                metrics.count(job.api(), "held");
+                events.accept(JobEvent.of(JobEvent.Kind.HELD, job));
                 if (schedule.tooOld(job.createdAt(), now)) {
                     giveUp(job, error);
                 } else {
@@ -166,7 +167,7 @@ public class JobLifecycle {
                 }
             }
             case RETRY -> {
-                metrics.count(job.api(), "retried");
+                events.accept(JobEvent.of(JobEvent.Kind.RETRIED, job));
                 job.attempts(job.attempts() + 1);
                 if (schedule.attemptsExhausted(job.attempts()) || schedule.tooOld(job.createdAt(), now)) {
                     giveUp(job, error);
@@ -224,8 +225,7 @@ public class JobLifecycle {
         job.state(succeeded ? JobState.DELIVERED : JobState.FAILED);
         job.nextAttemptAt(null);
         job.finishedAt(store.now());
-        metrics.count(job.api(), succeeded ? "delivered" : "failed");
-        metrics.finished(job.api(), job.outcome(), job.createdAt(), job.finishedAt());
+        events.accept(JobEvent.of(JobEvent.Kind.FINISHED, job));
     }
 
     /**
@@ -247,7 +247,7 @@ public class JobLifecycle {
         job.state(JobState.FAILED);
         job.nextAttemptAt(null);
         job.finishedAt(store.now());
-        metrics.count(job.api(), "undeliverable");
+        events.accept(JobEvent.of(JobEvent.Kind.UNDELIVERABLE, job));
     }
 
     /**

@@ -11,10 +11,11 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * The job lifecycle as routes. The Quartz trigger (routes/poll-due-jobs.camel.yaml) calls
- * {@code direct:dispatch-due-jobs}, which claims what the free workers and the API budgets allow and hands each job
- * to the bounded {@value #JOB_WORKERS} pool, returning at once. On a worker, {@code direct:advance-job} takes the
- * job's steps in a loop (submit, poll, read the outputs, deliver: {@code direct:take-step} picks the route) and
- * saves each ({@code direct:save-job}), as long as the next step is due at once and needs no new API budget.
+ * {@code direct:dispatch-due-jobs}, which claims ({@code direct:claim-due-jobs}) what the free workers and the API
+ * budgets allow and hands each job to the bounded {@value #JOB_WORKERS} pool, returning at once. On a worker,
+ * {@code direct:advance-job} takes the job's steps in a loop (submit, poll, read the outputs, deliver:
+ * {@code direct:take-step} decides which and sends the job there) and saves each ({@code direct:save-job}), as long
+ * as the next step is due at once and needs no new API budget.
  */
 public class JobRoutes extends RouteBuilder {
 
@@ -68,11 +69,14 @@ public class JobRoutes extends RouteBuilder {
                 .removeProperties("bridge*")
                 .removeProperty(JOB_ID)
                 .removeProperty(IDEMPOTENCY_KEY)
-                .process(this::claimDueJobs)
+                .to("direct:claim-due-jobs")
                 .split(body())
                     // each job goes to a worker of the bounded pool; the tick does not wait for it
                     .wireTap("direct:advance-job").executorService(JOB_WORKERS)
                 .end();
+
+        from("direct:claim-due-jobs").routeId("claim-due-jobs")
+                .process(this::claimDueJobs);
 
         from("direct:advance-job").routeId("advance-job")
                 .process(this::takeJob)
@@ -87,10 +91,12 @@ public class JobRoutes extends RouteBuilder {
                 .doFinally()
                     .process(this::releaseJob)
                 .end()
+                // the last claim stopped for want of workers: this one is free now, so hand out what waits
                 .filter(method(dispatcher, "workLeft"))
                     .to("direct:dispatch-due-jobs")
                 .end();
 
+        // decides the job's next step (a read of its state, its claim and its API's pause), then takes it
         from("direct:take-step").routeId("take-step")
                 .setProperty(NEXT_STEP, method(this, "nextStep"))
                 .choice()

@@ -34,7 +34,7 @@ public final class JobStoreDataSource {
         config.setDriverClassName(isPostgres(url) ? "org.postgresql.Driver" : "org.h2.Driver");
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
-            SchemaMigrations.migrate(dataSource, isPostgres(url));
+            JobStoreSchema.migrate(url, user, password);
         } catch (SQLException | RuntimeException e) {
             dataSource.close();
             throw new JobStoreException("cannot bring the job store schema up to date", e);

@@ -2,6 +2,7 @@ package io.profilebridge.operations;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,16 +14,22 @@ import io.micrometer.core.instrument.Timer;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiBucket;
+import io.profilebridge.api.ApiAnswerEvent;
 import io.profilebridge.api.ApiBudgets;
+import io.profilebridge.job.JobEvent;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
+import io.profilebridge.job.ResultDocument;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
 
 /**
  * The bridge's own Prometheus metrics: jobs per API and state (gauges read from the job store, cached for a
  * second so a scrape costs one query), counters of what happened per API, Orbit's remaining credits, and the time
- * from receipt to result. No label ever carries a key or a body.
+ * from receipt to result. No label ever carries a key or a body. The counters listen to the events the job lifecycle
+ * and the API calls publish ({@link JobEvent}, {@link ApiAnswerEvent}).
  */
-public class JobMetrics {
+public class JobMetrics extends EventNotifierSupport {
 
     private static final long COUNT_CACHE_MS = 1000;
     /** The counters, registered at zero from the start so that rates and dashboards see them before the first event. */
@@ -38,6 +45,11 @@ public class JobMetrics {
     public JobMetrics(MeterRegistry registry, JobStore store) {
         this.registry = registry;
         this.store = store;
+        // only the bridge's own events: Camel's would make every exchange notify
+        setIgnoreCamelContextEvents(true);
+        setIgnoreCamelContextInitEvents(true);
+        setIgnoreRouteEvents(true);
+        setIgnoreServiceEvents(true);
         for (Api api : Api.values()) {
             for (JobState state : JobState.values()) {
                 Gauge.builder("profile_bridge_jobs", () -> count(api, state))
@@ -85,8 +97,36 @@ public class JobMetrics {
         return budgets.view().stream().filter(v -> v.bucket() == bucket).findFirst().orElseThrow();
     }
 
+    @Override
+    public boolean isEnabled(CamelEvent event) {
+        return event instanceof JobEvent || event instanceof ApiAnswerEvent;
+    }
+
+    @Override
+    public void notify(CamelEvent event) {
+        if (event instanceof JobEvent job) {
+            counted(job);
+        } else if (event instanceof ApiAnswerEvent answer) {
+            answered(answer.api(), answer.answer());
+        }
+    }
+
+    private void counted(JobEvent event) {
+        if (event.kind() != JobEvent.Kind.FINISHED) {
+            count(event.api(), event.kind().name().toLowerCase(Locale.ROOT));
+            return;
+        }
+        count(event.api(), ResultDocument.SUCCEEDED.equals(event.outcome()) ? "delivered" : "failed");
+        Timer.builder("profile_bridge_request_duration")
+                .description("time from receipt of a request to its result")
+                .tag("api", event.api().id()).tag("outcome", event.outcome())
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(Duration.ofMillis(Math.max(0, event.finishedAt() - event.receivedAt())));
+    }
+
     /** Every API answer passes here: 429s are counted, Orbit's credit balance is kept. */
-    public void answered(Api api, ApiAnswer answer) {
+    private void answered(Api api, ApiAnswer answer) {
         if (answer.httpStatus() == 429) {
             count(api, "rate_limited_answers");
         }
@@ -98,22 +138,12 @@ public class JobMetrics {
         }
     }
 
-    /** One of: submitted, polled, retried, held, failed, delivered. */
-    public void count(Api api, String event) {
+    private void count(Api api, String event) {
         counter(api, event).increment();
     }
 
     private Counter counter(Api api, String event) {
         return Counter.builder("profile_bridge_" + event).tag("api", api.id()).register(registry);
-    }
-
-    public void finished(Api api, String outcome, long receivedAt, long now) {
-        Timer.builder("profile_bridge_request_duration")
-                .description("time from receipt of a request to its result")
-                .tag("api", api.id()).tag("outcome", outcome)
-                .publishPercentileHistogram()
-                .register(registry)
-                .record(Duration.ofMillis(Math.max(0, now - receivedAt)));
     }
 
     private double count(Api api, JobState state) {

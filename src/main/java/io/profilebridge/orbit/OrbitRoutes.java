@@ -45,7 +45,8 @@ public class OrbitRoutes extends RouteBuilder {
 
     private static final String PROFILE_IDS = "bridgeOrbitProfileIds";
     private static final String PROFILES_READ = "bridgeOrbitProfiles";
-    private static final String READ_FAILED = "bridgeOrbitProfileReadFailed";
+    /** Exchange property: no further profile is read in this step (a read failed, or the read budget is spent). */
+    private static final String READS_STOPPED = "bridgeOrbitProfileReadsStopped";
 
     private final ApiCredentials credentials;
     private final JobLifecycle lifecycle;
@@ -72,9 +73,12 @@ public class OrbitRoutes extends RouteBuilder {
 
         from("direct:read-outputs-orbit").routeId("read-outputs-orbit")
                 .process(this::listProfilesToRead)
-                .loopDoWhile(this::nextProfileRead)
-                    .to("direct:call-orbit")
-                    .process(this::onProfileAnswer)
+                .loopDoWhile(method(OrbitRoutes.class, "moreProfilesToRead"))
+                    .process(this::prepareProfileRead)
+                    .filter(exchangeProperty(READS_STOPPED).isNotEqualTo(true))
+                        .to("direct:call-orbit")
+                        .process(this::onProfileAnswer)
+                    .end()
                 .end()
                 .process(this::finishProfileReads);
     }
@@ -167,8 +171,9 @@ public class OrbitRoutes extends RouteBuilder {
                 : List.of(Json.text(Json.parseStored(job.requestBody()), "profileId"));
         exchange.setProperty(PROFILE_IDS, ids);
         exchange.setProperty(PROFILES_READ, Json.MAPPER.createArrayNode());
+        exchange.setProperty(READS_STOPPED, false);
         if (!ids.stream().allMatch(PathSegment::isEncodable)) {
-            exchange.setProperty(READ_FAILED, true);
+            exchange.setProperty(READS_STOPPED, true);
             lifecycle.failed(job, PathSegment.unusableId("profile id"));
         }
     }
@@ -185,25 +190,30 @@ public class OrbitRoutes extends RouteBuilder {
         return ids;
     }
 
-    /** Prepares the next profile read; false when all are read or a read went wrong. */
-    private boolean nextProfileRead(Exchange exchange) {
-        if (exchange.getProperty(READ_FAILED, false, Boolean.class)) {
-            return false;
-        }
-        @SuppressWarnings("unchecked")
-        List<String> ids = exchange.getProperty(PROFILE_IDS, List.class);
-        int read = exchange.getProperty(PROFILES_READ, ArrayNode.class).size();
-        if (read >= ids.size()) {
-            return false;
-        }
+    /** True while profiles are left to read and no read has stopped the reading. */
+    public static boolean moreProfilesToRead(Exchange exchange) {
+        return !exchange.getProperty(READS_STOPPED, false, Boolean.class)
+                && exchange.getProperty(PROFILES_READ, ArrayNode.class).size() < profilesToRead(exchange).size();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> profilesToRead(Exchange exchange) {
+        return exchange.getProperty(PROFILE_IDS, List.class);
+    }
+
+    /**
+     * Spends a call of the read budget (the step's first was paid when the job was claimed) and prepares the next
+     * read; with no call left the job waits and the reading stops.
+     */
+    private void prepareProfileRead(Exchange exchange) {
         if (!JobRoutes.usePaidCall(exchange) && !tokenOrWait(exchange, budgets.takeForCall(ApiBucket.ORBIT_READS))) {
             // the reads so far are dropped and done again later; they are free and idempotent
-            exchange.setProperty(READ_FAILED, true);
-            return false;
+            exchange.setProperty(READS_STOPPED, true);
+            return;
         }
-        ApiRequest.prepare(exchange, credentials, Api.ORBIT, HttpMethods.GET, PROFILES + PathSegment.encode(ids.get(read)),
-                null, Map.of());
-        return true;
+        String id = profilesToRead(exchange).get(exchange.getProperty(PROFILES_READ, ArrayNode.class).size());
+        ApiRequest.prepare(exchange, credentials, Api.ORBIT, HttpMethods.GET, PROFILES + PathSegment.encode(id), null,
+                Map.of());
     }
 
     private void onProfileAnswer(Exchange exchange) {
@@ -211,7 +221,7 @@ public class OrbitRoutes extends RouteBuilder {
         if (answer.isSuccess()) {
             exchange.getProperty(PROFILES_READ, ArrayNode.class).add(answer.body());
         } else {
-            exchange.setProperty(READ_FAILED, true);
+            exchange.setProperty(READS_STOPPED, true);
             lifecycle.fault(JobRoutes.job(exchange), answer, REQUEST_ID_IN_BODY);
         }
     }
@@ -223,7 +233,7 @@ public class OrbitRoutes extends RouteBuilder {
      */
     private void finishProfileReads(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
-        if (exchange.getProperty(READ_FAILED, false, Boolean.class)) {
+        if (exchange.getProperty(READS_STOPPED, false, Boolean.class)) {
             return;
         }
         JsonNode status = Json.parseStored(job.lastStatus());

@@ -31,10 +31,10 @@ public class SandboxConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         BridgeSettings settings = new BridgeSettings(context);
-        if (!settings.flag("sandbox.enabled", false)) {
+        if (!settings.flag("sandbox.enabled")) {
             return;
         }
-        SimulatorSettings simulatorSettings = SimulatorSettings.fromProperties(key -> settings.optional(key).orElse(null));
+        SimulatorSettings simulatorSettings = SimulatorSettings.fromProperties(settings::orNull);
         FreePort.require("sandbox's simulator", "127.0.0.1", simulatorSettings.port(), "sandbox.port");
         Simulator simulator = Simulator.start(simulatorSettings);
         context.getRegistry().bind("simulator", simulator);
@@ -49,10 +49,10 @@ public class SandboxConfiguration implements CamelConfiguration {
 
         var samples = settings.optional("sandbox.demo-samples");
         if (samples.isPresent()) {
-            Path inbox = Path.of(settings.text("bridge.inbox", "inbox"));
+            Path inbox = Path.of(settings.text("bridge.inbox"));
             int copied = copyRequests(samples.get(), inbox);
             LOG.info("Sandbox: {} sample requests copied from {} into {}; results will appear under {}", copied,
-                    samples.get(), inbox, Path.of(settings.text("bridge.outbox", "outbox")).toAbsolutePath().normalize());
+                    samples.get(), inbox, Path.of(settings.text("bridge.outbox")).toAbsolutePath().normalize());
         }
     }
 

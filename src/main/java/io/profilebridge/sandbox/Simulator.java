@@ -38,8 +38,8 @@ public final class Simulator implements AutoCloseable {
     public static final String SEEDED_PROFILE_ID = "prof_demo_fully_generated";
 
     static {
-        // answer without Nagle's delay: headers and body go out as separate writes, and a delayed ACK would
-        // otherwise cost ~40 ms per request (must be set before the JDK's HTTP server reads its configuration)
+        // answer without Nagle's delay: headers and body go out as separate writes, which a delayed ACK would hold
+        // back (must be set before the JDK's HTTP server reads its configuration; figures in docs/benchmarks.md)
         System.setProperty("sun.net.httpserver.nodelay", "true");
         // past its default of 200 idle keep-alive connections the JDK server closes them silently, which a client
         // would see as an answer nobody chose to lose

@@ -21,7 +21,7 @@ class CheckCommandTest {
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
 
     private CheckCommand command() {
-        return new CheckCommand(new RequestReader(CheckCommand.DEFAULT_MAX_BYTES, DocumentedRules.INSTANCE),
+        return new CheckCommand(new RequestReader(CheckCommand.defaultMaxBytes(), DocumentedRules.INSTANCE),
                 OrbitRequestRules.DEFAULT_RUN_COST, new PrintStream(output, true, StandardCharsets.UTF_8));
     }
 

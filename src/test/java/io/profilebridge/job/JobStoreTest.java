@@ -23,9 +23,19 @@ import org.junit.jupiter.api.io.TempDir;
 /** The job store on the embedded H2 file it uses by default, with its real schema migrations. */
 class JobStoreTest {
 
-    /** The store under test; PostgresJobStoreTest runs the same tests on PostgreSQL. */
+    /** A new, empty store's JDBC URL; PostgresJobStoreTest runs the same tests on a new PostgreSQL database. */
+    protected String newStoreUrl(Path folder) {
+        return JobStoreDataSource.defaultUrl(folder);
+    }
+
+    /** The job store's login (and password). */
+    protected String login() {
+        return "";
+    }
+
+    /** The store under test, with its schema brought up to date. */
     protected HikariDataSource openDataSource(Path data) {
-        return JobStoreDataSource.open(JobStoreDataSource.defaultUrl(data), "", "", 4);
+        return JobStoreDataSource.open(newStoreUrl(data), login(), login(), 4);
     }
 
     @TempDir
@@ -202,61 +212,128 @@ class JobStoreTest {
 
     @Test
     void migratingAnUpToDateStoreChangesNothing() throws Exception {
-        assertThat(SchemaMigrations.migrate(dataSource, isPostgres())).isZero();
-        assertThat(appliedVersions()).containsExactlyElementsOf(scriptVersions());
+        assertThat(JobStoreSchema.migrate(dataSource.getJdbcUrl(), login(), login())).isZero();
+        assertThat(flywayHistory(dataSource)).containsExactly("1", "2", "3", "4", "5");
     }
 
+    /** The releases before the bridge's own migrations ran Flyway with V1 and V2. */
     @Test
-    void aStoreFlywayCreatedKeepsItsSchemaAndRowsAndGetsTheLaterScripts() throws Exception {
-        store.register(newJob("kept", "{}"));
-        try (var c = dataSource.getConnection(); var s = c.createStatement()) {
-            // what the earlier releases left: Flyway's history, no bridge_schema_version, the schema of V1 and V2
-            s.execute("DROP TABLE bridge_schema_version");
-            s.execute("ALTER TABLE bridge_job DROP COLUMN previous_attempts");
-            s.execute("DROP TABLE bridge_instance");
-            s.execute("DROP TABLE bridge_api_budget");
-            s.execute("DROP INDEX bridge_job_queue_due");
-            s.execute("ALTER TABLE bridge_job DROP COLUMN work_queue");
-            s.execute("ALTER TABLE bridge_job DROP COLUMN accepted_at");
-            s.execute("ALTER TABLE bridge_job ADD COLUMN leased BOOLEAN NOT NULL DEFAULT FALSE");
-            s.execute("CREATE INDEX bridge_job_due ON bridge_job (next_attempt_at)");
-            s.execute("CREATE TABLE \"flyway_schema_history\" (\"installed_rank\" INT NOT NULL, \"version\" VARCHAR(50), "
-                    + "\"script\" VARCHAR(1000) NOT NULL, \"success\" BOOLEAN NOT NULL)");
-            s.execute("INSERT INTO \"flyway_schema_history\" VALUES (1, '1', 'V1__job_store.sql', TRUE), "
-                    + "(2, '2', 'V2__rate_buckets.sql', TRUE)");
+    void aStoreOfTheEarlierFlywaySetupGetsTheLaterScripts() throws Exception {
+        String url = earlierStore(2, false, true);
+        try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
+            assertThat(flywayHistory(migrated)).containsExactly("1", "2", "3", "4", "5");
+            assertThat(workQueueOfTheKeptJob(migrated)).as("its pending job, in the queue of its next step")
+                    .isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
         }
-        assertThat(SchemaMigrations.migrate(dataSource, isPostgres())).isEqualTo(SchemaMigrations.SCRIPTS.size() - 2);
-        assertThat(appliedVersions()).containsExactlyElementsOf(scriptVersions());
-        assertThat(claim(store, 10)).as("its pending job, in the queue of its next step").hasSize(1);
-        assertThat(store.find(Api.OPENPROSPECT, "kept")).isPresent();
+    }
+
+    /** The releases with the bridge's own migrations kept their versions in bridge_schema_version. */
+    @Test
+    void aStoreOfTheBridgesOwnMigrationsIsTakenOverAtItsVersion() throws Exception {
+        String url = earlierStore(4, true, false);
+        try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
+            assertThat(flywayHistory(migrated)).as("the baseline it had reached, then the later scripts")
+                    .containsExactly("4", "5");
+            assertThat(tableExists(migrated, JobStoreSchema.OWN_HISTORY)).isFalse();
+            assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
+        }
+    }
+
+    /** A Flyway store that the bridge's own migrations took over: Flyway's history stopped at V2, theirs went on. */
+    @Test
+    void aStoreWithBothHistoriesIsTakenOverAtTheOwnOnesVersion() throws Exception {
+        String url = earlierStore(4, true, true);
+        try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
+            assertThat(flywayHistory(migrated)).containsExactly("4", "5");
+            assertThat(tableExists(migrated, JobStoreSchema.OWN_HISTORY)).isFalse();
+            assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
+        }
+        try (HikariDataSource again = JobStoreDataSource.open(url, login(), login(), 4)) {
+            assertThat(flywayHistory(again)).as("a later start finds nothing to do").containsExactly("4", "5");
+        }
     }
 
     @Test
     void everyScriptInTheMigrationFolderIsListed() throws Exception {
         try (var files = java.nio.file.Files.list(Path.of("src/main/resources/db/migration"))) {
             assertThat(files.map(f -> f.getFileName().toString()).sorted())
-                    .containsExactlyElementsOf(SchemaMigrations.SCRIPTS);
+                    .containsExactlyElementsOf(JobStoreSchema.SCRIPTS);
         }
     }
 
-    private static List<Integer> scriptVersions() {
-        return SchemaMigrations.SCRIPTS.stream().map(SchemaMigrations::versionOf).toList();
+    /**
+     * A store as an earlier release left it: the schema of the scripts up to {@code version} with one pending job,
+     * and the history that release kept: its own table of applied versions, Flyway's (up to V2), or both.
+     */
+    protected String earlierStore(int version, boolean ownHistory, boolean flywayHistoryToV2) throws Exception {
+        String url = newStoreUrl(java.nio.file.Files.createTempDirectory(data, "earlier"));
+        JobStoreSchema.flyway(url, login(), login()).target(String.valueOf(version)).load().migrate();
+        try (HikariDataSource earlier = new HikariDataSource()) {
+            earlier.setJdbcUrl(url);
+            earlier.setUsername(login());
+            earlier.setPassword(login());
+            try (var c = earlier.getConnection(); var s = c.createStatement()) {
+                s.execute("INSERT INTO bridge_job (id, api, idempotency_key, state, request_body, body_hash, source, "
+                        + "next_attempt_at, created_at, updated_at) VALUES ('kept', 'openprospect', 'kept-key', "
+                        + "'RECEIVED', '{}', 'h', '{}', 0, 0, 0)");
+                if (!flywayHistoryToV2) {
+                    s.execute("DROP TABLE \"flyway_schema_history\"");
+                } else {
+                    s.execute("DELETE FROM \"flyway_schema_history\" WHERE \"installed_rank\" > 2");
+                }
+                if (ownHistory) {
+                    // as the bridge's own migrations created and filled it
+                    s.execute("CREATE TABLE bridge_schema_version (version INTEGER NOT NULL PRIMARY KEY, "
+                            + "script VARCHAR(200) NOT NULL, applied_at BIGINT NOT NULL)");
+                    for (int v = 1; v <= version; v++) {
+                        s.execute("INSERT INTO bridge_schema_version VALUES (" + v + ", '"
+                                + JobStoreSchema.SCRIPTS.get(v - 1) + "', 0)");
+                    }
+                }
+            }
+        }
+        return url;
+    }
+
+    /**
+     * The versions in Flyway's history, in the order they were applied: a baseline counts as its version, the row
+     * that says Flyway created the schema has none.
+     */
+    protected static List<String> flywayHistory(HikariDataSource store) throws Exception {
+        List<String> versions = new ArrayList<>();
+        try (var c = store.getConnection(); var s = c.createStatement();
+                var rs = s.executeQuery("SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" "
+                        + "AND \"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
+            while (rs.next()) {
+                versions.add(rs.getString(1));
+            }
+        }
+        return versions;
+    }
+
+    private static String workQueueOfTheKeptJob(HikariDataSource store) throws Exception {
+        try (var c = store.getConnection(); var s = c.createStatement();
+                var rs = s.executeQuery("SELECT work_queue FROM bridge_job WHERE id = 'kept'")) {
+            assertThat(rs.next()).as("the job is kept").isTrue();
+            return rs.getString(1);
+        }
+    }
+
+    private static boolean tableExists(HikariDataSource store, String name) throws Exception {
+        try (var c = store.getConnection();
+                var rs = c.getMetaData().getTables(null, null, null, new String[] {"TABLE"})) {
+            while (rs.next()) {
+                if (rs.getString("TABLE_NAME").equalsIgnoreCase(name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     protected boolean isPostgres() throws Exception {
         try (var c = dataSource.getConnection()) {
             return !"H2".equals(c.getMetaData().getDatabaseProductName());
         }
-    }
-
-    private List<Integer> appliedVersions() throws Exception {
-        List<Integer> versions = new ArrayList<>();
-        try (var c = dataSource.getConnection(); var s = c.createStatement();
-                var rs = s.executeQuery("SELECT version FROM bridge_schema_version ORDER BY version")) {
-            while (rs.next()) {
-                versions.add(rs.getInt(1));
-            }
-        }
-        return versions;
     }
 }

@@ -43,15 +43,20 @@ class PostgresJobStoreTest extends JobStoreTest {
     }
 
     @Override
-    protected HikariDataSource openDataSource(Path data) {
-        // a fresh database per test, so each starts from an empty, freshly migrated store
+    protected String newStoreUrl(Path folder) {
+        // a fresh database each time, so each test starts from an empty store
         String name = "jobs_" + (++database);
         try (var connection = postgres.getPostgresDatabase().getConnection(); var statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
-        return JobStoreDataSource.open(postgres.getJdbcUrl("postgres", name), "postgres", "postgres", 8);
+        return postgres.getJdbcUrl("postgres", name);
+    }
+
+    @Override
+    protected String login() {
+        return "postgres";
     }
 
     private void register(int count) {
@@ -65,6 +70,27 @@ class PostgresJobStoreTest extends JobStoreTest {
 
     private static List<Job> claimAll(JobStore from, int max) {
         return from.claimDue(WorkQueue.OPENPROSPECT_CALLS, max, wanted -> wanted, id -> false, 0);
+    }
+
+    @Test
+    void instancesStartingTogetherOnAnEarlierStoreTakeItOverOnce() throws Exception {
+        String url = earlierStore(4, true, true);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<HikariDataSource>> opened = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            opened.add(pool.submit(() -> {
+                start.await();
+                return JobStoreDataSource.open(url, login(), login(), 4);
+            }));
+        }
+        start.countDown();
+        for (Future<HikariDataSource> instance : opened) {
+            try (HikariDataSource store = instance.get()) {
+                assertThat(flywayHistory(store)).containsExactly("4", "5");
+            }
+        }
+        pool.shutdown();
     }
 
     @Test

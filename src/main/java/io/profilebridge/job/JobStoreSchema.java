@@ -1,0 +1,179 @@
+package io.profilebridge.job;
+
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.ResourceProvider;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.core.api.resource.LoadableResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job store's schema, brought up to date by Flyway from the versioned scripts in {@code db/migration}. The
+ * scripts are listed here instead of found by scanning the classpath (in the single jar that scan is slow), and a
+ * test checks the list against the folder. {@code ${text}} and {@code ${binary}} become each database's types. A
+ * store that the bridge's own migrations of earlier releases kept ({@code bridge_schema_version}) is taken over by
+ * Flyway at the version it had reached.
+ */
+public final class JobStoreSchema {
+
+    /** Every migration, in order. */
+    public static final List<String> SCRIPTS = List.of("V1__job_store.sql", "V2__rate_buckets.sql",
+            "V3__previous_attempts.sql", "V4__rejected_requests.sql", "V5__claims_by_live_instances.sql");
+
+    static final String FOLDER = "db/migration";
+    /** Where the bridge's own migrations of earlier releases kept the versions they had applied. */
+    static final String OWN_HISTORY = "bridge_schema_version";
+    static final String FLYWAY_HISTORY = "flyway_schema_history";
+    private static final Logger LOG = LoggerFactory.getLogger(JobStoreSchema.class);
+
+    /** Any fixed number: the PostgreSQL advisory lock that lets one instance at a time take over and migrate. */
+    private static final long LOCK_ID = 0x70726f66696c65L;
+
+    private JobStoreSchema() {
+    }
+
+    /**
+     * Applies the scripts the store has not seen yet; returns how many. It connects on its own, outside the pool:
+     * Flyway holds two connections while it works, the PostgreSQL lock a third.
+     */
+    public static int migrate(String url, String user, String password) throws SQLException {
+        boolean postgres = JobStoreDataSource.isPostgres(url);
+        try (Connection lock = DriverManager.getConnection(url, user, password)) {
+            if (postgres) {
+                execute(lock, "SELECT pg_advisory_lock(" + LOCK_ID + ")");
+            }
+            takeOverOwnHistory(lock, url, user, password);
+            MigrateResult result = flyway(url, user, password).load().migrate();
+            if (result.migrationsExecuted > 0) {
+                LOG.info("Job store schema brought from version {} to {} ({} scripts applied)",
+                        result.initialSchemaVersion == null ? "none" : result.initialSchemaVersion,
+                        result.targetSchemaVersion, result.migrationsExecuted);
+            }
+            return result.migrationsExecuted;
+        }
+    }
+
+    /**
+     * A store of the earlier releases' own migrations: its version becomes Flyway's baseline, and its own history
+     * goes. A Flyway history beside it stopped when those migrations took over (or is this takeover's, cut short),
+     * so it is replaced; nothing is migrated before the own history is gone, so a cut-short takeover starts again.
+     */
+    private static void takeOverOwnHistory(Connection c, String url, String user, String password) throws SQLException {
+        if (!tableExists(c, OWN_HISTORY)) {
+            return;
+        }
+        int version = maxVersion(c);
+        if (tableExists(c, FLYWAY_HISTORY)) {
+            execute(c, "DROP TABLE \"" + FLYWAY_HISTORY + "\"");
+        }
+        flyway(url, user, password).baselineVersion(String.valueOf(version))
+                .baselineDescription("taken over from " + OWN_HISTORY).load().baseline();
+        execute(c, "DROP TABLE " + OWN_HISTORY);
+        LOG.info("Job store schema of an earlier release ({} at version {}) taken over by Flyway", OWN_HISTORY, version);
+    }
+
+    /** Flyway on the listed scripts, with the store's own types for the placeholders; nothing is scanned. */
+    static FluentConfiguration flyway(String url, String user, String password) {
+        boolean postgres = JobStoreDataSource.isPostgres(url);
+        return Flyway.configure(JobStoreSchema.class.getClassLoader())
+                .dataSource(url, user, password)
+                .resourceProvider(new ListedScripts())
+                .javaMigrationClassProvider(List::of)
+                .placeholders(postgres ? Map.of("text", "TEXT", "binary", "BYTEA")
+                        : Map.of("text", "CHARACTER VARYING", "binary", "VARBINARY(65536)"));
+    }
+
+    private static boolean tableExists(Connection c, String name) throws SQLException {
+        DatabaseMetaData meta = c.getMetaData();
+        for (String candidate : List.of(name, name.toUpperCase())) {
+            try (ResultSet rs = meta.getTables(null, null, candidate, null)) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static int maxVersion(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM " + OWN_HISTORY)) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** The listed scripts as Flyway's resources, read from the classpath by name. */
+    private static final class ListedScripts implements ResourceProvider {
+
+        @Override
+        public LoadableResource getResource(String name) {
+            return SCRIPTS.contains(name) ? new Script(name) : null;
+        }
+
+        @Override
+        public Collection<LoadableResource> getResources(String prefix, String[] suffixes) {
+            return SCRIPTS.stream()
+                    .filter(name -> name.startsWith(prefix) && List.of(suffixes).stream().anyMatch(name::endsWith))
+                    .<LoadableResource>map(Script::new)
+                    .toList();
+        }
+    }
+
+    private static final class Script extends LoadableResource {
+
+        private final String name;
+
+        Script(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public Reader read() {
+            InputStream in = JobStoreSchema.class.getClassLoader().getResourceAsStream(getAbsolutePath());
+            if (in == null) {
+                throw new IllegalStateException("migration " + getAbsolutePath() + " is missing from the classpath");
+            }
+            return new InputStreamReader(in, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String getAbsolutePath() {
+            return FOLDER + "/" + name;
+        }
+
+        @Override
+        public String getAbsolutePathOnDisk() {
+            return getAbsolutePath();
+        }
+
+        @Override
+        public String getFilename() {
+            return name;
+        }
+
+        @Override
+        public String getRelativePath() {
+            return name;
+        }
+    }
+}
