@@ -38,6 +38,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The packaged bridge ({@code target/profile-bridge.jar}) in a child JVM, halted ({@link Runtime#halt}: no shutdown
@@ -66,6 +68,7 @@ import org.junit.jupiter.api.io.TempDir;
  *     with ResultFiles never reusing an existing name the file request got two files.</li>
  * </ul>
  */
+@Execution(ExecutionMode.CONCURRENT)
 class CrashPointsIT {
 
     private static final Path JAR = Path.of(System.getProperty("bridge.jar", "target/profile-bridge.jar")).toAbsolutePath();
