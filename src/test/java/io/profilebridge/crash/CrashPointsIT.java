@@ -121,14 +121,14 @@ class CrashPointsIT {
         sendJmsRequest("{\"email\": \"crash-" + point.name().toLowerCase().replace('_', '-') + "@example.com\"}");
         try (ResultTally tally = ResultTally.listen(esb, "profile-bridge.results", "profile-bridge.failed")) {
             Process crashing = startBridge(point, point == CrashPoint.AFTER_FILE_MOVE ? 1 : 2, "crashing.log");
-            assertThat(crashing.waitFor(90, TimeUnit.SECONDS)).as("halted within 90 s; see crashing.log").isTrue();
+            assertThat(crashing.waitFor(120, TimeUnit.SECONDS)).as("halted within 120 s; see crashing.log").isTrue();
             assertThat(crashing.exitValue()).as("halted by the crash point, not dead on its own").isEqualTo(CrashPoint.HALT_STATUS);
             assertThat(Files.readString(root.resolve("crashing.log"))).contains(CrashPoint.HALTING + point);
             assertHaltedWhereItSays(point, tally);
 
             Process restarted = startBridge(null, 0, "restarted.log");
             Duration window = RedeliveryWindow.of(properties);
-            tally.assertExactlyOneEach(List.of(JMS_REQUEST), root, List.of(FILE_REQUEST), Duration.ofSeconds(60), window);
+            tally.assertExactlyOneEach(List.of(JMS_REQUEST), root, List.of(FILE_REQUEST), Duration.ofSeconds(120), window);
             restarted.destroy();
             assertThat(restarted.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
