@@ -58,6 +58,11 @@ class JarIT {
                 assertThat(demo.lines("  outbox ")).singleElement().asString().endsWith(outbox.toString());
                 assertThat(jsonFiles(outbox)).hasSize(9);
                 assertThat(jsonFiles(outbox.resolve("failed"))).hasSize(2);
+                // one line per request: a request that succeeded is named in its result line only
+                for (String line : demo.lines("Result succeeded for ")) {
+                    String request = line.substring(line.indexOf("Result succeeded for ") + 21, line.lastIndexOf(':'));
+                    assertThat(demo.lines(" " + request)).as(request).hasSize(1);
+                }
                 if (run == 1) {
                     theManagementUrlsOfTheBannerAnswer(demo);
                     await().atMost(Duration.ofSeconds(20)).until(() -> !demo.lines("Progress: ").isEmpty());

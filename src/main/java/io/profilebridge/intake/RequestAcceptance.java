@@ -113,7 +113,7 @@ public class RequestAcceptance {
         JobStore.Registration registration = store.register(job);
         Job recorded = registration.job();
         if (registration.created()) {
-            LOG.info("Accepted {} as {} job {} (idempotency key {})", valid.source().displayName(), valid.api(),
+            LOG.debug("Accepted {} as {} job {} (idempotency key {})", valid.source().displayName(), valid.api(),
                     job.id(), valid.idempotencyKey());
         } else if (!recorded.bodyHash().equals(job.bodyHash())) {
             rejectWith(exchange, valid.api().id(), null, valid.body(), valid.source(), ApiError.of("idempotency_key_reused",

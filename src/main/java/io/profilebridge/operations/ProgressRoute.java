@@ -2,6 +2,7 @@ package io.profilebridge.operations;
 
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.profilebridge.api.Api;
 import io.profilebridge.job.JobState;
@@ -11,11 +12,13 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * {@code direct:describe-progress}: a one-line summary of the work per API (received, polling, done, failed), or
- * no body when nothing is pending, so the progress-log route stays quiet when idle.
+ * no body when nothing is pending or nothing changed since the last line, so the progress-log route stays quiet
+ * when idle or waiting.
  */
 public class ProgressRoute extends RouteBuilder {
 
     private final JobStore store;
+    private final AtomicReference<String> lastLine = new AtomicReference<>();
 
     public ProgressRoute(JobStore store) {
         this.store = store;
@@ -30,6 +33,7 @@ public class ProgressRoute extends RouteBuilder {
     private void describe(Exchange exchange) {
         Map<Api, Map<JobState, Long>> counts = store.countByApiAndState();
         if (JobStore.pending(counts) == 0) {
+            lastLine.set(null);
             exchange.getMessage().setBody(null);
             return;
         }
@@ -40,6 +44,7 @@ public class ProgressRoute extends RouteBuilder {
                 + ", delivering " + perState.get(JobState.DELIVERING)
                 + ", done " + perState.get(JobState.DELIVERED)
                 + ", failed " + perState.get(JobState.FAILED)));
-        exchange.getMessage().setBody(line.toString());
+        String text = line.toString();
+        exchange.getMessage().setBody(text.equals(lastLine.getAndSet(text)) ? null : text);
     }
 }
