@@ -16,8 +16,7 @@ import io.profilebridge.BridgeProcess;
 import io.profilebridge.BridgeRun;
 import io.profilebridge.RedeliveryWindow;
 import io.profilebridge.ResultTally;
-import io.profilebridge.jms.BrokerAccounts;
-import io.profilebridge.jms.EmbeddedBroker;
+import io.profilebridge.jms.EsbBroker;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -25,7 +24,6 @@ import jakarta.jms.Connection;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +43,7 @@ class ClusterTest {
     @TempDir
     Path root;
     EmbeddedPostgres postgres;
-    EmbeddedBroker broker;
+    EsbBroker broker;
     Simulator simulator;
     final List<Process> instances = new ArrayList<>();
 
@@ -67,26 +65,16 @@ class ClusterTest {
 
     @Test
     void threeInstancesShareTheWorkAndSurviveTheLossOfOne() throws Exception {
-        String brokerUrl = "tcp://127.0.0.1:" + BridgeRun.freePort();
-        BrokerAccounts accounts = new BrokerAccounts(new BrokerAccounts.Login("bridge", "bridge-secret"),
-                new BrokerAccounts.Login("esb", "esb-secret"));
         Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
         properties.put("bridge.store.url", postgres.getJdbcUrl("postgres", "postgres"));
         properties.put("bridge.store.user", "postgres");
         properties.put("bridge.store.password", "postgres");
         properties.put("bridge.cluster.heartbeat-ms", "500");
         properties.put("bridge.cluster.takeover-ms", "2000");
-        properties.put("bridge.jms.enabled", "true");
-        properties.put("bridge.jms.broker-url", brokerUrl);
-        properties.put("bridge.jms.user", accounts.bridge().user());
-        properties.put("bridge.jms.password", accounts.bridge().password());
         // the broker's redelivery, as the bridge's own keys name it, so the window below covers it
         properties.put("bridge.jms.max-delivery-attempts", "3");
         properties.put("bridge.jms.redelivery-delay-ms", "200");
-        broker = EmbeddedBroker.start(new EmbeddedBroker.Settings(root.resolve("broker"), brokerUrl,
-                new EmbeddedBroker.Queues("profile-bridge.requests", "profile-bridge.results", "profile-bridge.failed"),
-                accounts, Integer.parseInt(properties.get("bridge.jms.max-delivery-attempts")),
-                Long.parseLong(properties.get("bridge.jms.redelivery-delay-ms")), 10 * 1024 * 1024));
+        broker = EsbBroker.start(root.resolve("broker"), properties);
         for (int i = 0; i < 3; i++) {
             Map<String, String> instance = new HashMap<>(properties);
             instance.put("bridge.data", root.resolve("data-" + i).toString());
@@ -95,11 +83,10 @@ class ClusterTest {
             instances.add(BridgeProcess.start(instance, root.resolve("node-" + i + ".log")));
         }
 
-        ActiveMQConnectionFactory esb = new ActiveMQConnectionFactory(brokerUrl, "esb", "esb-secret");
         List<String> correlationIds = new ArrayList<>();
         List<String> files = new ArrayList<>();
-        try (ResultTally tally = ResultTally.listen(esb, "profile-bridge.results", "profile-bridge.failed");
-                Connection connection = esb.createConnection()) {
+        try (ResultTally tally = ResultTally.listen(broker.client(), "profile-bridge.results", "profile-bridge.failed");
+                Connection connection = broker.client().createConnection()) {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             try (MessageProducer producer = session.createProducer(session.createQueue("profile-bridge.requests"))) {
                 for (int i = 0; i < JMS_PER_API; i++) {
@@ -127,8 +114,6 @@ class ClusterTest {
             // every request counted over the window in which a second result could still come: the dead instance's
             // jobs taken over, its unacknowledged requests redelivered, deliveries retried
             tally.assertExactlyOneEach(correlationIds, root, files, Duration.ofSeconds(180), RedeliveryWindow.of(properties));
-        } finally {
-            esb.close();
         }
         assertThat(results(root).values()).allSatisfy(r -> assertThat(r.get("outcome").asText()).isEqualTo("succeeded"));
         int perApi = FILES_PER_API + JMS_PER_API;

@@ -24,8 +24,7 @@ import java.util.concurrent.TimeUnit;
 import io.profilebridge.BridgeRun;
 import io.profilebridge.RedeliveryWindow;
 import io.profilebridge.ResultTally;
-import io.profilebridge.jms.BrokerAccounts;
-import io.profilebridge.jms.EmbeddedBroker;
+import io.profilebridge.jms.EsbBroker;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
 import jakarta.jms.JMSException;
@@ -74,14 +73,11 @@ class CrashPointsIT {
     private static final Path JAR = Path.of(System.getProperty("bridge.jar", "target/profile-bridge.jar")).toAbsolutePath();
     private static final String FILE_REQUEST = "openprospect/crash.json";
     private static final String JMS_REQUEST = "crash-jms";
-    private static final String REQUESTS = "profile-bridge.requests";
-    private static final BrokerAccounts ACCOUNTS = new BrokerAccounts(new BrokerAccounts.Login("bridge", "bridge-secret"),
-            new BrokerAccounts.Login("esb", "esb-secret"));
 
     @TempDir
     Path root;
     Simulator simulator;
-    EmbeddedBroker broker;
+    EsbBroker broker;
     ActiveMQConnectionFactory esb;
     Map<String, String> properties;
     final List<Process> children = new ArrayList<>();
@@ -89,19 +85,11 @@ class CrashPointsIT {
     @BeforeEach
     void start() throws Exception {
         simulator = Simulator.start(new SimulatorSettings().jobDurationMs(300));
-        String brokerUrl = "tcp://127.0.0.1:" + BridgeRun.freePort();
         properties = BridgeRun.testProperties(root, simulator.baseUrl());
-        properties.put("bridge.jms.enabled", "true");
-        properties.put("bridge.jms.broker-url", brokerUrl);
-        properties.put("bridge.jms.user", ACCOUNTS.bridge().user());
-        properties.put("bridge.jms.password", ACCOUNTS.bridge().password());
         properties.put("bridge.jms.max-delivery-attempts", "5");
         properties.put("bridge.jms.redelivery-delay-ms", "100");
-        broker = EmbeddedBroker.start(new EmbeddedBroker.Settings(root.resolve("broker"), brokerUrl,
-                new EmbeddedBroker.Queues(REQUESTS, "profile-bridge.results", "profile-bridge.failed"), ACCOUNTS,
-                Integer.parseInt(properties.get("bridge.jms.max-delivery-attempts")),
-                Long.parseLong(properties.get("bridge.jms.redelivery-delay-ms")), 10 * 1024 * 1024));
-        esb = new ActiveMQConnectionFactory(brokerUrl, ACCOUNTS.client().user(), ACCOUNTS.client().password());
+        broker = EsbBroker.start(root.resolve("broker"), properties);
+        esb = broker.client();
     }
 
     @AfterEach
@@ -109,7 +97,6 @@ class CrashPointsIT {
         for (Process child : children) {
             child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
-        esb.close();
         broker.close();
         simulator.close();
     }
@@ -127,10 +114,18 @@ class CrashPointsIT {
             assertHaltedWhereItSays(point, tally);
 
             Process restarted = startBridge(null, 0, "restarted.log");
+            // results sent before the halt are already counted: the window for a second one opens when the
+            // restarted bridge runs, not when the first results came
+            await().atMost(Duration.ofSeconds(120)).until(() -> !restarted.isAlive()
+                    || Files.readString(root.resolve("restarted.log")).contains(") is running"));
+            assertThat(restarted.isAlive()).as("restarted; see restarted.log").isTrue();
             Duration window = RedeliveryWindow.of(properties);
             tally.assertExactlyOneEach(List.of(JMS_REQUEST), root, List.of(FILE_REQUEST), Duration.ofSeconds(120), window);
             restarted.destroy();
             assertThat(restarted.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            // both jobs recorded as delivered: any result sent again was sent before that, so it is counted by now
+            assertThat(jobStates()).containsExactlyInAnyOrder("openprospect DELIVERED", "orbit DELIVERED");
+            tally.assertExactlyOneEach(List.of(JMS_REQUEST), root, List.of(FILE_REQUEST), Duration.ofSeconds(5), window);
         }
         assertThat(BridgeRun.results(root).values()).allSatisfy(result ->
                 assertThat(result.get("outcome").asText()).isEqualTo("succeeded"));
@@ -181,7 +176,7 @@ class CrashPointsIT {
 
     /** The request message is back in its queue, to be delivered again: it was never acknowledged. */
     private void awaitRequestBackInTheQueue() {
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(broker.messageCount(REQUESTS))
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(broker.broker().messageCount(EsbBroker.REQUESTS))
                 .as("the request in its queue, never acknowledged").isEqualTo(1));
     }
 
@@ -204,7 +199,7 @@ class CrashPointsIT {
             TextMessage message = session.createTextMessage(body);
             message.setStringProperty("api", "orbit");
             message.setJMSCorrelationID(JMS_REQUEST);
-            try (MessageProducer producer = session.createProducer(session.createQueue(REQUESTS))) {
+            try (MessageProducer producer = session.createProducer(session.createQueue(EsbBroker.REQUESTS))) {
                 producer.send(message);
             }
         }
