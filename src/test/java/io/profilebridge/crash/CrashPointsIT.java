@@ -48,23 +48,23 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * says (exit status, and the state it left: the store, the inbox, the queue, the simulator's ledger), and that after
  * the restart each request has exactly one result, counted over the {@link RedeliveryWindow}, and one remote run.
  * <p>
- * Each point guards a promise; breaking it on purpose made its test fail (checked once by hand, code restored):
+ * Each point guards a promise; breaking it on purpose (in a copy of the tree, never committed) made its test fail:
  * <ul>
- * <li>BEFORE_JOB_COMMIT: the source is acknowledged only after the commit. With {@code preMove: ".done"} on the
- *     inbox route the file was gone and never answered; with {@code transacted: false} on jms-requests (Camel then
- *     acknowledges on receipt) the message was gone: no result for either.</li>
- * <li>AFTER_JOB_COMMIT: the committed job is on disk before the source is acknowledged, and a source taken again
- *     finds it. With GroupCommit flushing nothing ({@code CHECKPOINT SYNC} dropped) the store held no job at the
- *     halt; with a random key per intake the file and the redelivered message became second jobs: two runs each.</li>
+ * <li>BEFORE_JOB_COMMIT: the source is acknowledged only after the commit. With {@code preMove} on the inbox route
+ *     the file had left the inbox at the halt; with {@code transacted: false} on jms-requests (Camel then
+ *     acknowledges on receipt) the message was not back in its queue.</li>
+ * <li>AFTER_JOB_COMMIT: the committed job is on disk before the source is acknowledged. With GroupCommit flushing
+ *     nothing ({@code CHECKPOINT SYNC} dropped) the store held no job at the halt; with {@code transacted: false}
+ *     the message was not back in its queue.</li>
  * <li>AFTER_FILE_MOVE: the job survives its file. With GroupCommit flushing nothing the store held no job at the
- *     halt and the file got no result.</li>
+ *     halt.</li>
  * <li>AFTER_POST, AFTER_ANSWER: a start is sent again under the recorded key, so the API finds its run. With a new
- *     key per start (a random Idempotency-Key and requestId) both APIs ran each request twice.</li>
- * <li>BEFORE_DELIVERY: a job is final only once its result is out. Marking it delivered (and saving it) before
- *     sending lost both results.</li>
+ *     key per start (a random Idempotency-Key and requestId) OpenProspect ran the request two or three times.</li>
+ * <li>BEFORE_DELIVERY: a job is final only once its result is out. Marking it delivered, durably, before sending
+ *     left both requests without a result.</li>
  * <li>AFTER_DELIVERY: a result sent again after a crash replaces its own: the file in place, the JMS message
  *     dropped by the broker for its {@code _AMQ_DUPL_ID}. Without that header the JMS request got two results;
- *     with ResultFiles never reusing an existing name the file request got two files.</li>
+ *     with ResultFiles never reusing an existing name the file request got two result files.</li>
  * </ul>
  */
 @Execution(ExecutionMode.CONCURRENT)
