@@ -13,6 +13,7 @@ import java.util.Map;
 
 import io.profilebridge.BridgeRun;
 import io.profilebridge.LogCapture;
+import io.profilebridge.intake.RequestAcceptance;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
 import jakarta.jms.Connection;
@@ -167,6 +168,8 @@ class LogSafetyTest {
                     + "\"email\": \"d@example.com\"}");
             // the API's error code and message
             drop(root, "openprospect/failing.json", BridgeRun.openProspectRequest("forged-failure\\n" + FORGED + "FORGED-API-CODE"));
+            // the line that names an accepted request's key is DEBUG: an outside value must be safe there too
+            Configurator.setLevel(RequestAcceptance.class.getName(), Level.DEBUG);
             try (LogCapture logs = LogCapture.start(); BridgeRun bridge = BridgeRun.start(root, properties)) {
                 Connection connection = new ActiveMQConnectionFactory(url, "esb", "log-safety-test").createConnection();
                 try (connection) {
