@@ -51,6 +51,7 @@ import io.profilebridge.operations.JobWorkersHealthCheck;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.CamelTracingService;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.support.service.ServiceSupport;
@@ -154,7 +155,9 @@ public class BridgeConfiguration implements CamelConfiguration {
 
         RequestReader reader = new RequestReader(settings.number("bridge.request.max-bytes"),
                 DocumentedRules.INSTANCE);
-        RequestAcceptance acceptance = new RequestAcceptance(reader, store);
+        // camel.opentelemetry2.enabled: Camel Main has added its tracer before this runs
+        boolean tracing = context.hasService(CamelTracingService.class) != null;
+        RequestAcceptance acceptance = new RequestAcceptance(reader, store, tracing);
 
         ApiBudgets budgets = budgets(settings, credentials, postgres ? dataSource : null, schedule.retryAfterCapMs());
         long deadlineMs = settings.number("bridge.http.deadline-ms");

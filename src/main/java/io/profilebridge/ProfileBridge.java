@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import io.profilebridge.jms.JmsConfiguration;
 import io.profilebridge.intake.CheckCommand;
+import io.profilebridge.operations.Tracing;
 import io.profilebridge.sandbox.SandboxConfiguration;
 import io.profilebridge.sandbox.SimulateCommand;
 import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
@@ -27,6 +28,9 @@ public final class ProfileBridge {
     }
 
     public static void main(String[] args) throws Exception {
+        // the OpenTelemetry SDK logs through java.util.logging: its lines, too, are log4j's (masked, JSON when asked);
+        // set before anything uses java.util.logging
+        System.setProperty("java.util.logging.manager", "org.apache.logging.log4j.jul.LogManager");
         String command = args.length > 0 ? args[0] : "";
         switch (command) {
             case "simulate" -> SimulateCommand.run(Arrays.copyOfRange(args, 1, args.length));
@@ -44,14 +48,17 @@ public final class ProfileBridge {
 
     /** Runs until stopped; a failed start ends the JVM with exit code 1, so no half-started process lingers. */
     private static void runBridge(String[] args) {
-        Main main = createMain();
+        Main main = null;
         try {
+            main = createMain();
             main.run(args);
         } catch (Throwable e) {
             Logger log = LoggerFactory.getLogger(ProfileBridge.class);
             log.error("profile-bridge did not start: {}", StartupFailure.describe(e));
             log.debug("Start-up failure", e);
-            main.completed(); // nothing left for Camel's shutdown hook to stop, nor to report as a SIGTERM
+            if (main != null) {
+                main.completed(); // nothing left for Camel's shutdown hook to stop, nor to report as a SIGTERM
+            }
             System.exit(1);
         }
     }
@@ -59,6 +66,7 @@ public final class ProfileBridge {
     public static Main createMain() {
         Main main = new Main();
         main.bind(CLI_CONNECTOR_FACTORY, new DefaultCliConnectorFactory());
+        Tracing.install(main);
         // Camel's own default, extended; camel.main.property-placeholder-location still replaces it as a whole
         main.setDefaultPropertyPlaceholderLocation(propertyLocations(profile()));
         main.setRoutesCollector(new RouteFiles());

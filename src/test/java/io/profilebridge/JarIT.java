@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,12 +16,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,31 +54,43 @@ class JarIT {
                 "BRIDGE_PROGRESS_INTERVAL_MS", "1000",
                 "BRIDGE_JMS_EMBEDDED_URL", "tcp://127.0.0.1:" + freePort()));
         Path empty = Files.createDirectories(folder.resolve("empty"));
-        for (int run = 1; run <= 2; run++) {
-            try (Bridge demo = Bridge.start(empty, "demo-" + run + ".log", environment)) {
-                demo.awaitRunning();
-                await().atMost(Duration.ofSeconds(60)).until(() -> demo.lines("Result ").size() == 9);
-                assertThat(demo.lines("Result succeeded")).hasSize(7);
-                assertThat(demo.lines("Result failed")).hasSize(2);
-                Path outbox = empty.resolve("sandbox/outbox");
-                assertThat(demo.lines("  outbox ")).singleElement().asString().endsWith(outbox.toString());
-                assertThat(jsonFiles(outbox)).hasSize(9);
-                assertThat(jsonFiles(outbox.resolve("failed"))).hasSize(2);
-                // one line per request: a request that succeeded is named in its result line only
-                for (String line : demo.lines("Result succeeded for ")) {
-                    String request = line.substring(line.indexOf("Result succeeded for ") + 21, line.lastIndexOf(':'));
-                    assertThat(demo.lines(" " + request)).as(request).hasSize(1);
+        try (OtlpCollector collector = OtlpCollector.start()) {
+            // traces exported as README says, over OTLP/HTTP, by the exporter packaged in the jar
+            environment.putAll(Map.of("OTEL_TRACES_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT", collector.url(),
+                    "OTEL_BSP_SCHEDULE_DELAY", "200"));
+            for (int run = 1; run <= 2; run++) {
+                try (Bridge demo = Bridge.start(empty, "demo-" + run + ".log", environment)) {
+                    runTheDemo(demo, empty, run, collector);
                 }
-                if (run == 1) {
-                    theManagementUrlsOfTheBannerAnswer(demo);
-                    await().atMost(Duration.ofSeconds(20)).until(() -> !demo.lines("Progress: ").isEmpty());
-                    assertThat(demo.output()).as("a quiet console: no broker audit log, no library chatter")
-                            .doesNotContain("AMQ601").doesNotContain("AMQ221").doesNotContain("Routes startup")
-                            .doesNotContain("Auto-configuration summary").doesNotContain("HttpServer started");
-                }
-                demo.stop();
             }
         }
+    }
+
+    private static void runTheDemo(Bridge demo, Path empty, int run, OtlpCollector collector) throws Exception {
+        demo.awaitRunning();
+        await().atMost(Duration.ofSeconds(60)).until(() -> demo.lines("Result ").size() == 9);
+        assertThat(demo.lines("Result succeeded")).hasSize(7);
+        assertThat(demo.lines("Result failed")).hasSize(2);
+        Path outbox = empty.resolve("sandbox/outbox");
+        assertThat(demo.lines("  outbox ")).singleElement().asString().endsWith(outbox.toString());
+        assertThat(jsonFiles(outbox)).hasSize(9);
+        assertThat(jsonFiles(outbox.resolve("failed"))).hasSize(2);
+        // one line per request: a request that succeeded is named in its result line only
+        for (String line : demo.lines("Result succeeded for ")) {
+            String request = line.substring(line.indexOf("Result succeeded for ") + 21, line.lastIndexOf(':'));
+            assertThat(demo.lines(" " + request)).as(request).hasSize(1);
+        }
+        if (run == 1) {
+            byte[] traceId = HexFormat.of().parseHex(
+                    Json.parse(Files.readString(jsonFiles(outbox).get(0))).get("traceId").asText());
+            await().atMost(Duration.ofSeconds(20)).until(() -> collector.received(traceId));
+            theManagementUrlsOfTheBannerAnswer(demo);
+            await().atMost(Duration.ofSeconds(20)).until(() -> !demo.lines("Progress: ").isEmpty());
+            assertThat(demo.output()).as("a quiet console: no broker audit log, no library chatter")
+                    .doesNotContain("AMQ601").doesNotContain("AMQ221").doesNotContain("Routes startup")
+                    .doesNotContain("Auto-configuration summary").doesNotContain("HttpServer started");
+        }
+        demo.stop();
     }
 
     private static void theManagementUrlsOfTheBannerAnswer(Bridge bridge) throws Exception {
@@ -120,10 +138,12 @@ class JarIT {
             bridge.awaitRunning();
             assertThat(bridge.lines("  inbox ")).singleElement().asString().endsWith(first.resolve("requests").toString());
             assertThat(bridge.lines("  status ")).singleElement().asString().contains("127.0.0.1:" + managementPort + "/");
+            assertThat(bridge.lines(" WARN ")).as("no OTEL_* set: tracing on, nothing to export, nothing to warn of")
+                    .isNotEmpty().allSatisfy(line -> assertThat(line).contains("API key is configured"));
             await().atMost(Duration.ofSeconds(10)).until(() -> !bridge.lines("hello from routes/").isEmpty()
                     && !bridge.lines("progress-log replaced from routes/").isEmpty());
 
-            // four at once: each stops by itself, independently of the others
+            // six at once: each stops by itself, independently of the others
             try (Bridge sameFolder = Bridge.start(first, "same-folder.log", Map.of(
                          "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
                          "BRIDGE_JMS_EMBEDDED_URL", "tcp://127.0.0.1:" + freePort()));
@@ -140,7 +160,11 @@ class JarIT {
                  // a properties list that leaves out the packaged file, so the keys it does not set have no default
                  Bridge missingKey = Bridge.start(Files.createDirectories(folder.resolve("fifth")), "missing-key.log", Map.of(
                          "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
-                         "CAMEL_MAIN_PROPERTY_PLACEHOLDER_LOCATION", "classpath:application-cluster.properties"))) {
+                         "CAMEL_MAIN_PROPERTY_PLACEHOLDER_LOCATION", "classpath:application-cluster.properties"));
+                 Bridge badTracing = Bridge.start(Files.createDirectories(folder.resolve("sixth")), "bad-tracing.log", Map.of(
+                         "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
+                         "BRIDGE_JMS_ENABLED", "false",
+                         "OTEL_TRACES_EXPORTER", "zipkin"))) {
                 sameFolder.assertStopsWith("the data folder " + first.resolve("data"), "bridge.data");
                 samePort.assertStopsWith("the management server cannot listen on 127.0.0.1:" + managementPort,
                         "camel.management.port");
@@ -149,6 +173,7 @@ class JarIT {
                 badValue.assertStopsWith("bridge.inbox.concurrency must be a number", "\"eight\"");
                 missingKey.assertStopsWith("bridge.data is not set",
                         "the packaged application.properties declares every key with its default");
+                badTracing.assertStopsWith("OpenTelemetry cannot be configured from the OTEL_* variables", "zipkin");
             }
             bridge.stop();
         }
@@ -185,7 +210,8 @@ class JarIT {
             ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true);
             Path log = folder.getParent().resolve(logName);
             builder.redirectOutput(log.toFile());
-            builder.environment().keySet().removeIf(name -> name.startsWith("CAMEL_") || name.startsWith("BRIDGE_"));
+            builder.environment().keySet().removeIf(name -> name.startsWith("CAMEL_") || name.startsWith("BRIDGE_")
+                    || name.startsWith("OTEL_"));
             builder.environment().putAll(environment);
             return new Bridge(builder.start(), log);
         }
@@ -226,6 +252,56 @@ class JarIT {
             if (process.isAlive()) {
                 process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /** An OpenTelemetry collector's OTLP/HTTP trace endpoint: keeps what it is sent, answers 200. */
+    private static final class OtlpCollector implements AutoCloseable {
+
+        private final HttpServer server;
+        private final List<byte[]> exports = new CopyOnWriteArrayList<>();
+
+        private OtlpCollector(HttpServer server) {
+            this.server = server;
+        }
+
+        static OtlpCollector start() throws IOException {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            OtlpCollector collector = new OtlpCollector(server);
+            server.createContext("/v1/traces", exchange -> {
+                try (exchange) {
+                    if ("application/x-protobuf".equals(exchange.getRequestHeaders().getFirst("Content-Type"))) {
+                        collector.exports.add(exchange.getRequestBody().readAllBytes());
+                    }
+                    exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+                    exchange.sendResponseHeaders(200, -1);
+                }
+            });
+            server.start();
+            return collector;
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        /** True once a span of this trace was exported (OTLP carries a trace id as its 16 bytes). */
+        boolean received(byte[] traceId) {
+            return exports.stream().anyMatch(export -> indexOf(export, traceId) >= 0);
+        }
+
+        private static int indexOf(byte[] data, byte[] part) {
+            for (int i = 0; i + part.length <= data.length; i++) {
+                if (Arrays.equals(data, i, i + part.length, part, 0, part.length)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
         }
     }
 

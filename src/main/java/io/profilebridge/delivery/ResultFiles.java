@@ -10,13 +10,15 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
+import io.profilebridge.job.ResultDocument;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.file.GenericFileOperationFailedException;
@@ -35,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public class ResultFiles {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResultFiles.class);
+    /** The most a result's trace id can add to a document that has none: {@code "traceId":"<32 hex digits>"}. */
+    private static final int MAX_TRACE_ID_BYTES = 64;
     /** Exchange property: the result file this exchange claimed, released once written or failed. */
     private static final String CLAIMED = "bridgeClaimedResultFile";
 
@@ -104,7 +108,7 @@ public class ResultFiles {
         return false;
     }
 
-    /** The existing file is this request's own result: the same API and key, or (no job) the very same document. */
+    /** The existing file is this request's own result: the same API and key, or (no job) the same rejection. */
     private static boolean belongsTo(Path existing, Request request, String body) {
         try {
             BasicFileAttributes attributes = Files.readAttributes(existing, BasicFileAttributes.class,
@@ -115,9 +119,13 @@ public class ResultFiles {
             if (request != null) {
                 return request.idempotencyKey() != null && request.equals(requestOf(existing));
             }
-            byte[] ours = body.getBytes(StandardCharsets.UTF_8);
+            int ours = body.getBytes(StandardCharsets.UTF_8).length;
+            if (attributes.size() > ours + MAX_TRACE_ID_BYTES) {
+                return false;
+            }
             try (InputStream in = Files.newInputStream(existing, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-                return attributes.size() == ours.length && Arrays.equals(in.readNBytes(ours.length + 1), ours);
+                byte[] theirs = in.readNBytes(ours + MAX_TRACE_ID_BYTES + 1);
+                return rejection(new String(theirs, StandardCharsets.UTF_8)).equals(rejection(body));
             }
         } catch (IOException | RuntimeException unreadable) {
             // not provably ours: keep it
@@ -149,6 +157,18 @@ public class ResultFiles {
         }
     }
 
+    /**
+     * What names a rejection in its result: all of the document but its trace id, which differs each time the same
+     * rejection is delivered (each drop of a file is a trace of its own).
+     */
+    private static JsonNode rejection(String document) {
+        JsonNode node = Json.parseStored(document);
+        if (node instanceof ObjectNode object) {
+            object.remove(ResultDocument.TRACE_ID);
+        }
+        return node;
+    }
+
     /** {@code dir/NAME.json} with {@code id} becomes {@code dir/NAME.<id>.json}. */
     static String withSuffix(String relative, String id) {
         int dot = relative.endsWith(".json") ? relative.length() - ".json".length() : relative.length();
@@ -158,7 +178,8 @@ public class ResultFiles {
     /** Names a rejected request's result by its content: the same rejection twice is the same result. */
     private static String contentId(String body) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(
+                    Json.write(rejection(body)).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JVM", e);

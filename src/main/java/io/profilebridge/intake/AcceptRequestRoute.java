@@ -22,6 +22,7 @@ public class AcceptRequestRoute extends RouteBuilder {
         // no error handling of their own: a failure goes back to the intake route that called, whose error handling
         // knows what becomes of its source (routes/inbox-errors.camel.yaml; a JMS transaction rolls back)
         from("direct:accept-request").routeId("accept-request").errorHandler(noErrorHandler())
+                .process(acceptance::traceRequest)
                 .process(acceptance::accept)
                 .filter(exchangeProperty(RequestAcceptance.INTAKE_RESULT).isNotNull())
                     // delivered on a copy: the intake's own headers (file name, JMS ids) must stay for its commit

@@ -18,6 +18,7 @@ import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
 import io.profilebridge.job.RequestSource;
 import io.profilebridge.job.ResultDocument;
+import io.profilebridge.job.TraceContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.file.GenericFile;
@@ -48,13 +49,33 @@ public class RequestAcceptance {
     public static final String INTAKE_RESULT = "bridgeIntakeResult";
     /** JMS string property carrying an explicit key (JMS names cannot carry a dash). */
     public static final String KEY_PROPERTY = "idempotencyKey";
+    /** Exchange property: the {@link TraceContext} the request's work continues, when it is traced. */
+    static final String TRACE = "bridgeTrace";
 
     private final RequestReader reader;
     private final JobStore store;
+    private final boolean tracing;
 
-    public RequestAcceptance(RequestReader reader, JobStore store) {
+    /** @param tracing Camel traces (camel-opentelemetry2): each request's trace context is kept with its job */
+    public RequestAcceptance(RequestReader reader, JobStore store, boolean tracing) {
         this.reader = reader;
         this.store = store;
+        this.tracing = tracing;
+    }
+
+    /**
+     * Takes the trace context the request's work continues: the {@code traceparent} that Camel's span of
+     * {@code direct:accept-request} wrote into the headers, a child of a JMS request's own {@code traceparent}, else
+     * the root of a new trace (read from the headers: the inbox routes hand the exchange to another thread, whose
+     * current context is not the route's). A step of its own, so the lines {@link #accept} logs carry its trace id.
+     */
+    public void traceRequest(Exchange exchange) {
+        if (tracing) {
+            TraceContext.of(exchange.getMessage()).ifPresent(trace -> {
+                exchange.setProperty(TRACE, trace);
+                exchange.setProperty(JobRoutes.TRACE_ID, trace.traceId());
+            });
+        }
     }
 
     public void accept(Exchange exchange) throws UnreadableRequestException, RequestFileGoneException {
@@ -110,6 +131,7 @@ public class RequestAcceptance {
         Job job = new Job(UUID.randomUUID().toString(), valid.api(), valid.idempotencyKey(), JobState.RECEIVED, body,
                 IdempotencyKeys.bodyHash(valid.body()), valid.source(), store.now());
         job.nextAttemptAt(store.now());
+        job.traceContext(exchange.getProperty(TRACE, TraceContext.class));
         JobStore.Registration registration = store.register(job);
         Job recorded = registration.job();
         if (registration.created()) {
@@ -155,9 +177,12 @@ public class RequestAcceptance {
         // the same rejection (same source, request and cause) is the same failed job, however often it arrives
         String jobId = UUID.nameUUIDFromBytes(Json.write(document).getBytes(StandardCharsets.UTF_8)).toString();
         document.put("jobId", jobId);
+        TraceContext trace = exchange.getProperty(TRACE, TraceContext.class);
+        document.put(ResultDocument.TRACE_ID, trace == null ? null : trace.traceId());
         String result = Json.write(document);
         Job rejected = Job.rejectedAtIntake(jobId, Api.of(api).orElse(null), body == null ? null : body.toString(),
                 source, error.toJson().toString(), result, store.now());
+        rejected.traceContext(trace);
         if (store.recordRejection(rejected)) {
             LOG.warn("Rejected {} as failed job {}: {}: {}", source.displayName(), jobId, error.code(), error.message());
         } else {

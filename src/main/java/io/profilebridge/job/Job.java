@@ -28,6 +28,7 @@ public final class Job {
     private long updatedAt;
     private Long finishedAt;
     private Long acceptedAt;
+    private TraceContext traceContext;
     private int version;
 
     /** @param requestKey the request's one key: its identity in the store, and the key of its first attempt */
@@ -92,6 +93,10 @@ public final class Job {
     public Long finishedAt() { return finishedAt; }
     /** When the API accepted the current run, for learning how long runs take. */
     public Long acceptedAt() { return acceptedAt; }
+    /** The trace every step of this request continues; null for a job recorded while tracing was off. */
+    public TraceContext traceContext() { return traceContext; }
+    /** The W3C trace id of {@link #traceContext()}, or null. */
+    public String traceId() { return traceContext == null ? null : traceContext.traceId(); }
     public int version() { return version; }
 
     public void state(JobState value) { this.state = value; }
@@ -109,6 +114,7 @@ public final class Job {
     public void updatedAt(long value) { this.updatedAt = value; }
     public void finishedAt(Long value) { this.finishedAt = value; }
     public void acceptedAt(Long value) { this.acceptedAt = value; }
+    public void traceContext(TraceContext value) { this.traceContext = value; }
     public void version(int value) { this.version = value; }
 
     @Override

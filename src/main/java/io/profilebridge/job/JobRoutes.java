@@ -27,6 +27,8 @@ public class JobRoutes extends RouteBuilder {
      */
     public static final String JOB_ID = "jobId";
     public static final String IDEMPOTENCY_KEY = "idempotencyKey";
+    /** Exchange property with the job's W3C trace id, named as the ECS field the JSON log layout writes it to. */
+    public static final String TRACE_ID = "trace.id";
     /** Header with the job's API id. */
     public static final String API = "bridgeApi";
     /** Thread pool profile of the job workers. */
@@ -69,8 +71,10 @@ public class JobRoutes extends RouteBuilder {
                 .removeProperties("bridge*")
                 .removeProperty(JOB_ID)
                 .removeProperty(IDEMPOTENCY_KEY)
+                .removeProperty(TRACE_ID)
                 .to("direct:claim-due-jobs")
                 .split(body())
+                    .process(JobRoutes::continueJobTrace)
                     // each job goes to a worker of the bounded pool; the tick does not wait for it
                     .wireTap("direct:advance-job").executorService(JOB_WORKERS)
                 .end();
@@ -160,6 +164,14 @@ public class JobRoutes extends RouteBuilder {
         };
     }
 
+    /**
+     * A handed-out job continues the trace stored with it, from its first span on: never the trace of the job whose
+     * worker dispatches (a copied exchange inherits its active span), nor a new one per tick.
+     */
+    private static void continueJobTrace(Exchange exchange) {
+        TraceContext.continueIn(exchange, exchange.getMessage().getBody(Job.class).traceContext());
+    }
+
     private void claimDueJobs(Exchange exchange) {
         exchange.getMessage().setBody(dispatcher.claimDueJobs(exchange.getContext().isStopping()));
     }
@@ -176,6 +188,7 @@ public class JobRoutes extends RouteBuilder {
         exchange.getMessage().setHeader(API, job.api().id());
         exchange.setProperty(JOB_ID, job.id());
         exchange.setProperty(IDEMPOTENCY_KEY, job.idempotencyKey());
+        exchange.setProperty(TRACE_ID, job.traceId());
         dispatcher.stepStarts(job);
     }
 

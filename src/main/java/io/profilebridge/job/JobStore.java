@@ -34,7 +34,7 @@ public class JobStore {
 
     private static final String COLUMNS = "id, api, idempotency_key, state, request_body, body_hash, remote_id, attempts, "
             + "polls, key_generation, next_attempt_at, last_status, last_error, result, outcome, source, created_at, updated_at, "
-            + "finished_at, version, previous_attempts, work_queue, accepted_at";
+            + "finished_at, version, previous_attempts, work_queue, accepted_at, trace_parent, trace_state";
     private static final String INSERT = "INSERT INTO bridge_job (" + COLUMNS + ") VALUES ("
             + String.join(",", java.util.Collections.nCopies(COLUMNS.split(",").length, "?")) + ")";
 
@@ -111,6 +111,9 @@ public class JobStore {
             ps.setString(++i, job.previousAttempts());
             ps.setString(++i, queueOf(job));
             setLong(ps, ++i, job.acceptedAt());
+            TraceContext trace = job.traceContext();
+            ps.setString(++i, trace == null ? null : trace.traceParent());
+            ps.setString(++i, trace == null ? null : trace.traceState());
             return ps.executeUpdate() == 1;
         }
     }
@@ -420,6 +423,7 @@ public class JobStore {
         job.finishedAt(getLong(rs, "finished_at"));
         job.version(rs.getInt("version"));
         job.acceptedAt(getLong(rs, "accepted_at"));
+        job.traceContext(TraceContext.stored(rs.getString("trace_parent"), rs.getString("trace_state")));
         return job;
     }
 

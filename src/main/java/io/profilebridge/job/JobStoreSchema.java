@@ -33,7 +33,8 @@ public final class JobStoreSchema {
 
     /** Every migration, in order. */
     public static final List<String> SCRIPTS = List.of("V1__job_store.sql", "V2__rate_buckets.sql",
-            "V3__previous_attempts.sql", "V4__rejected_requests.sql", "V5__claims_by_live_instances.sql");
+            "V3__previous_attempts.sql", "V4__rejected_requests.sql", "V5__claims_by_live_instances.sql",
+            "V6__trace_context.sql");
 
     static final String FOLDER = "db/migration";
     /** Where the bridge's own migrations of earlier releases kept the versions they had applied. */

@@ -10,6 +10,8 @@ public final class ResultDocument {
 
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
+    /** The W3C trace id the request's work ran under; null when it was not traced. */
+    public static final String TRACE_ID = "traceId";
 
     private ResultDocument() {
     }
@@ -22,6 +24,7 @@ public final class ResultDocument {
             doc.set("attempts", Json.parseStored(job.previousAttempts()));
         }
         doc.put("jobId", job.id());
+        doc.put(TRACE_ID, job.traceId());
         if (extras != null) {
             doc.setAll(extras);
         }

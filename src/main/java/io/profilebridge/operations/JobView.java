@@ -10,7 +10,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * How a job looks to an operator on {@code /jobs}: its two names, state, attempts, next attempt, last error, remote
- * id. Never an API key or a request body. The same record describes the response in the OpenAPI document.
+ * id, trace id. Never an API key or a request body. The same record describes the response in the OpenAPI document.
  */
 @Schema(name = "Job", description = "One request, accepted or rejected at intake")
 record JobView(
@@ -45,6 +45,9 @@ record JobView(
         @Schema(description = "Where the request came from: a file name, or JMS message and correlation ids",
                 implementation = Object.class)
         JsonNode source,
+        @Schema(description = "The W3C trace id every step of this request continues (the result's traceId, the "
+                + "trace.id of its log lines); null when it was not traced")
+        String traceId,
         String createdAt,
         String updatedAt,
         String finishedAt) {
@@ -53,7 +56,7 @@ record JobView(
         return new JobView(job.id(), StatusPage.apiOf(job), job.idempotencyKey(), job.requestKey(),
                 job.rejectedAtIntake(), job.state().name().toLowerCase(Locale.ROOT), job.outcome(), job.attempts(),
                 job.polls(), time(job.nextAttemptAt()), Json.parseStored(job.lastError()), job.remoteId(),
-                job.source().toJson(), time(job.createdAt()), time(job.updatedAt()), time(job.finishedAt()));
+                job.source().toJson(), job.traceId(), time(job.createdAt()), time(job.updatedAt()), time(job.finishedAt()));
     }
 
     static String time(Long millis) {

@@ -20,9 +20,12 @@ import io.profilebridge.Json;
  */
 public final class Ledger {
 
-    /** One request as received; {@code status} is what was answered, -1 when the answer was lost on purpose. */
+    /**
+     * One request as received; {@code status} is what was answered, -1 when the answer was lost on purpose.
+     * {@code traceparent} and {@code baggage} are its W3C trace headers, null when absent.
+     */
     public record Request(long at, String api, String method, String path, String key, String body, int status,
-            String fault) {
+            String fault, String traceparent, String baggage) {
     }
 
     /** One remote run (an OpenProspect creation or an Orbit Deep Search run) that the simulator started. */

@@ -147,6 +147,8 @@ public final class Simulator implements AutoCloseable {
         JsonNode json = SimRequest.parse(body);
         String header = exchange.getRequestHeaders().getFirst("Idempotency-Key");
         SimRequest request = new SimRequest(exchange.getRequestMethod(), path, header, bearer(exchange), body, json);
+        String traceparent = exchange.getRequestHeaders().getFirst("traceparent");
+        String baggage = exchange.getRequestHeaders().getFirst("baggage");
         // the subject a Retry-After is about: the idempotency key of a start, the resource of a read
         String subject = request.method().equals("POST")
                 ? (orbitApi ? (json != null && json.hasNonNull("requestId") ? json.get("requestId").asText() : null) : header)
@@ -179,11 +181,13 @@ public final class Simulator implements AutoCloseable {
             reply = orbitApi ? orbit.handle(request, now) : openProspect.handle(request, now);
             if (reply.lost() || chance.below(settings.lostAnswerShare())) {
                 // the work is done, but the caller never hears of it: the connection closes without an answer
-                ledger.request(new Ledger.Request(now, api, request.method(), path, subject, body, -1, "lost_answer"));
+                ledger.request(new Ledger.Request(now, api, request.method(), path, subject, body, -1, "lost_answer",
+                        traceparent, baggage));
                 return;
             }
         }
-        ledger.request(new Ledger.Request(now, api, request.method(), path, subject, body, reply.status(), fault));
+        ledger.request(new Ledger.Request(now, api, request.method(), path, subject, body, reply.status(), fault,
+                traceparent, baggage));
         send(exchange, reply);
         openWindow(api, bucket, reply, now);
     }

@@ -168,7 +168,7 @@ class LogSafetyTest {
                     + "\"email\": \"d@example.com\"}");
             // the API's error code and message
             drop(root, "openprospect/failing.json", BridgeRun.openProspectRequest("forged-failure\\n" + FORGED + "FORGED-API-CODE"));
-            // the line that names an accepted request's key is DEBUG: an outside value must be safe there too
+            // an accepted job's key is named only by the line that accepts it, which is DEBUG
             Configurator.setLevel(RequestAcceptance.class.getName(), Level.DEBUG);
             try (LogCapture logs = LogCapture.start(); BridgeRun bridge = BridgeRun.start(root, properties)) {
                 Connection connection = new ActiveMQConnectionFactory(url, "esb", "log-safety-test").createConnection();

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bridge as a separate JVM with the documented switch to JSON logs: every line is one ECS JSON object, lines
- * about a job carry its job id and idempotency key from Camel's MDC, and no line holds an API key, even at TRACE.
+ * about a job carry its job id, idempotency key and trace id from Camel's MDC, and no line holds an API key, even
+ * at TRACE.
  */
 class JsonLogsTest {
 
@@ -71,8 +72,15 @@ class JsonLogsTest {
         JsonNode result = results(root).get("orbit/ok.json");
         String jobId = result.get("jobId").asText();
         String key = result.get("idempotencyKey").asText();
+        String traceId = result.get("traceId").asText();
         assertThat(lines).filteredOn(line -> line.get("message").asText().startsWith("Accepted orbit/ok.json"))
-                .singleElement().satisfies(line -> assertThat(line.get("message").asText()).contains(jobId, key));
+                .singleElement().satisfies(line -> {
+                    assertThat(line.get("message").asText()).contains(jobId, key);
+                    assertThat(line.path("trace.id").asText()).isEqualTo(traceId);
+                });
+        // every line about the job names its trace, as ECS's trace.id
+        assertThat(lines).filteredOn(line -> jobId.equals(line.path("jobId").asText())).hasSizeGreaterThan(1)
+                .allSatisfy(line -> assertThat(line.path("trace.id").asText()).isEqualTo(traceId));
         // the job's later lines, written by its routes, carry both names and Camel's exchange from Camel's MDC
         assertThat(lines).filteredOn(line -> jobId.equals(line.path("jobId").asText()))
                 .anySatisfy(line -> {

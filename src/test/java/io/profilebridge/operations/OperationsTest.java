@@ -105,6 +105,8 @@ class OperationsTest {
             assertThat(job.get("idempotencyKey").asText()).as(name).isEqualTo(key);
             assertThat(job.get("requestKey").asText()).as(name).isEqualTo(key);
             assertThat(job.get("rejectedAtIntake").asBoolean()).isFalse();
+            assertThat(job.get("traceId").asText()).as("the trace to follow it by").matches("[0-9a-f]{32}")
+                    .isEqualTo(result.get("traceId").asText());
         }
     }
 

@@ -1,0 +1,138 @@
+package io.profilebridge.operations;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.profilebridge.ClosingService;
+import io.profilebridge.StartupFailure;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * The OpenTelemetry SDK behind Camel's spans (camel-opentelemetry2), configured by the standard {@code OTEL_*}
+ * variables and {@code otel.*} system properties over the defaults below: nothing is exported unless asked for, and
+ * only the W3C {@code traceparent} / {@code tracestate} headers travel. It is bound before Camel configures itself,
+ * since Camel Main starts its tracer, which looks the SDK up in the registry, before any configuration class runs.
+ */
+public final class Tracing {
+
+    /** The defaults; any {@code OTEL_*} variable or {@code otel.*} system property wins over them. */
+    static final Map<String, String> DEFAULTS = Map.of(
+            "otel.traces.exporter", "none",
+            "otel.metrics.exporter", "none",
+            "otel.logs.exporter", "none",
+            // no baggage: Camel marks every span with baggage camelScope=true, which the default propagators would
+            // send as a header on every API call and result message
+            "otel.propagators", "tracecontext",
+            // the OTLP exporter is packaged with the JDK's HTTP client only (no gRPC, no OkHttp)
+            "otel.exporter.otlp.protocol", "http/protobuf");
+
+    private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
+
+    /**
+     * Does nothing with a span. Without any processor (no exporter configured) the SDK hands out a no-op tracer,
+     * which makes no trace of its own: a file would get no trace id, and no call a span of its own.
+     */
+    private static final SpanProcessor KEEP_IDS = new SpanProcessor() {
+        @Override
+        public void onStart(Context parent, ReadWriteSpan span) {
+        }
+
+        @Override
+        public boolean isStartRequired() {
+            return false;
+        }
+
+        @Override
+        public void onEnd(ReadableSpan span) {
+        }
+
+        @Override
+        public boolean isEndRequired() {
+            return false;
+        }
+    };
+
+    private Tracing() {
+    }
+
+    /** Builds the SDK from {@code OTEL_*}, binds its tracer and propagators for Camel, and closes it when Camel stops. */
+    public static void install(Main main) {
+        OpenTelemetrySdk sdk = asked(System.getenv(), System.getProperties()) ? autoConfigured() : withoutExport();
+        main.bind("openTelemetryTracer", sdk.getTracer("camel"));
+        main.bind("openTelemetryPropagators", sdk.getPropagators());
+        main.bind("camelTracer", new CamelTracer());
+        main.configure().addConfiguration(new CamelConfiguration() {
+            @Override
+            public void configure(CamelContext context) throws Exception {
+                context.addService(new ClosingService(sdk));
+            }
+        });
+    }
+
+    /** Whether any {@code OTEL_*} variable or {@code otel.*} system property is set. */
+    static boolean asked(Map<String, String> environment, Properties system) {
+        return environment.keySet().stream().anyMatch(name -> name.startsWith("OTEL_"))
+                || system.stringPropertyNames().stream().anyMatch(name -> name.startsWith("otel."));
+    }
+
+    /**
+     * What {@link #DEFAULTS} configure, built directly: with nothing asked for, the SDK's autoconfiguration (service
+     * loading, every exporter's provider) would only add to the start-up.
+     */
+    static OpenTelemetrySdk withoutExport() {
+        return OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(KEEP_IDS).build())
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                .build();
+    }
+
+    private static OpenTelemetrySdk autoConfigured() {
+        try {
+            return AutoConfiguredOpenTelemetrySdk.builder()
+                    .addPropertiesSupplier(() -> DEFAULTS)
+                    .addPropertiesCustomizer(Tracing::requireHttp)
+                    .addResourceCustomizer(Tracing::nameService)
+                    .addTracerProviderCustomizer((tracers, config) -> tracers.addSpanProcessor(KEEP_IDS))
+                    // closed with the Camel context, after the routes (and their last spans) have stopped
+                    .disableShutdownHook()
+                    .build().getOpenTelemetrySdk();
+        } catch (ConfigurationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new StartupFailure("OpenTelemetry cannot be configured from the OTEL_* variables: " + cause.getMessage(), e);
+        }
+    }
+
+    /** OTLP is packaged over HTTP only: gRPC would otherwise fail deep inside the exporter's set-up. */
+    private static Map<String, String> requireHttp(ConfigProperties config) {
+        for (String signal : List.of("", "traces.", "metrics.", "logs.")) {
+            String key = "otel.exporter.otlp." + signal + "protocol";
+            if ("grpc".equals(config.getString(key))) {
+                throw new ConfigurationException(key + "=grpc: OTLP is packaged over HTTP only (http/protobuf, port 4318)");
+            }
+        }
+        return Map.of();
+    }
+
+    /** {@code service.name} is profile-bridge unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES names one. */
+    private static Resource nameService(Resource resource, ConfigProperties config) {
+        boolean named = config.getString("otel.service.name") != null
+                || config.getMap("otel.resource.attributes").containsKey(SERVICE_NAME.getKey());
+        return named ? resource : resource.toBuilder().put(SERVICE_NAME, "profile-bridge").build();
+    }
+}

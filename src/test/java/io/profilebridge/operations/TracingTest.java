@@ -1,0 +1,38 @@
+package io.profilebridge.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.Properties;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With no {@code OTEL_*} variable the SDK is built without its autoconfiguration, and must behave as the
+ * autoconfigured defaults would: a trace id for every request, nothing but W3C trace context on the wire.
+ */
+class TracingTest {
+
+    @Test
+    void onlyAnOtelVariableOrSystemPropertyLoadsTheAutoconfiguration() {
+        assertThat(Tracing.asked(Map.of("PATH", "/bin", "BRIDGE_DATA", "data"), new Properties())).isFalse();
+        assertThat(Tracing.asked(Map.of("OTEL_TRACES_EXPORTER", "otlp"), new Properties())).isTrue();
+        Properties system = new Properties();
+        system.setProperty("otel.service.name", "bridge-7");
+        assertThat(Tracing.asked(Map.of(), system)).isTrue();
+    }
+
+    @Test
+    void withoutExportEachTraceStillHasItsIdAndOnlyTraceContextTravels() {
+        try (OpenTelemetrySdk sdk = Tracing.withoutExport()) {
+            Span span = sdk.getTracer("camel").spanBuilder("request").startSpan();
+            assertThat(span.getSpanContext().isValid()).as("a real trace id, not the no-op tracer's zeros").isTrue();
+            assertThat(span.getSpanContext().isSampled()).isTrue();
+            span.end();
+            assertThat(sdk.getPropagators().getTextMapPropagator().fields())
+                    .containsExactlyInAnyOrder("traceparent", "tracestate");
+        }
+    }
+}
