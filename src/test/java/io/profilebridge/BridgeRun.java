@@ -51,6 +51,7 @@ public final class BridgeRun implements AutoCloseable {
         properties.put("bridge.retry.base-delay-ms", "100");
         properties.put("bridge.retry.max-delay-ms", "1000");
         properties.put("bridge.inbox.stable-ms", "100");
+        properties.put("bridge.inbox.poll-ms", "100");
         properties.put("bridge.jms.enabled", "false");
         properties.put("sandbox.enabled", "false");
         properties.put("camel.management.port", Integer.toString(freePort()));

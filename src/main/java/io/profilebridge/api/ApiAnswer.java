@@ -30,6 +30,9 @@ public record ApiAnswer(int httpStatus, JsonNode body, Duration retryAfter, Long
     /** Where the two APIs put an error's code and message: OpenProspect at the top, Orbit under {@code error}. */
     private static final Set<String> MESSAGE_MEMBERS = Set.of("error_code", "code", "error_message", "message", "detail");
 
+    /** The most scalar members of an API's error kept besides its code and message. */
+    private static final int MAX_DETAILS = 20;
+
     /** The longest Retry-After read from an answer: a day, longer than any API means; see {@link #parseRetryAfter}. */
     public static final Duration RETRY_AFTER_CEILING = Duration.ofDays(1);
 
@@ -65,7 +68,9 @@ public record ApiAnswer(int httpStatus, JsonNode body, Duration retryAfter, Long
                     failure != null ? failure : new IllegalStateException("no HTTP answer"));
         }
         String text = exchange.getMessage().getBody(String.class);
-        return new ApiAnswer(status, Json.parseLenient(text),
+        String cut = exchange.getMessage().getHeader(ApiCallLimits.ANSWER_CUT, String.class);
+        JsonNode body = cut == null ? Json.parseLenient(text) : salvageCut(text, Long.parseLong(cut));
+        return new ApiAnswer(status, body,
                 parseRetryAfter(exchange.getMessage().getHeader("Retry-After", String.class), Instant.now()),
                 parseLong(exchange.getMessage().getHeader("X-Developer-API-Credits-Remaining", String.class)),
                 null);
@@ -95,25 +100,38 @@ public record ApiAnswer(int httpStatus, JsonNode body, Duration retryAfter, Long
             code = "http_" + httpStatus;
         }
         if (message == null) {
-            message = body != null && body.isTextual() ? body.asText() : "HTTP " + httpStatus;
+            message = body != null && body.isTextual() ? body.asText() : "HTTP " + httpStatus
+                    + (httpStatus >= 300 && httpStatus < 400 ? " (a redirect: not followed, it would carry the API key)" : "");
         }
-        return new ApiError(code, message, httpStatus == 0 ? null : httpStatus, details(source));
+        return new ApiError(ErrorBody.bounded(code), ErrorBody.bounded(message), httpStatus == 0 ? null : httpStatus,
+                details(source));
+    }
+
+    /** An error answer read only in part: what its start shows, or its start as text when that is no JSON object. */
+    private static JsonNode salvageCut(String text, long readBytes) {
+        JsonNode salvaged = ErrorBody.salvage(text, readBytes);
+        return salvaged != null ? salvaged : Json.MAPPER.getNodeFactory().textNode(text + "... [cut: the answer was "
+                + "longer than " + readBytes + " bytes; only its start was read]");
     }
 
     /**
      * The scalar members of the API's error besides code and message, such as Orbit's 402 requiredCredits and
      * remainingCredits; nested ones (OpenProspect's 422 detail list) stay in the API's answer, not in every error.
+     * Bounded like the message: the first {@link #MAX_DETAILS}, each text cut at {@link ErrorBody#MAX_TEXT_CHARS}.
      */
     private static ObjectNode details(JsonNode source) {
         if (source == null || !source.isObject()) {
             return null;
         }
         ObjectNode details = Json.object();
-        source.fields().forEachRemaining(member -> {
-            if (member.getValue().isValueNode() && !member.getValue().isNull() && !MESSAGE_MEMBERS.contains(member.getKey())) {
-                details.set(member.getKey(), member.getValue());
+        for (var members = source.fields(); members.hasNext() && details.size() < MAX_DETAILS; ) {
+            var member = members.next();
+            JsonNode value = member.getValue();
+            if (value.isValueNode() && !value.isNull() && !MESSAGE_MEMBERS.contains(member.getKey())) {
+                details.set(ErrorBody.bounded(member.getKey()),
+                        value.isTextual() ? details.textNode(ErrorBody.bounded(value.asText())) : value);
             }
-        });
+        }
         return details.isEmpty() ? null : details;
     }
 

@@ -4,6 +4,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.util.Arrays;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -15,8 +16,10 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.core5.concurrent.Cancellable;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
 
 /**
@@ -24,7 +27,8 @@ import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
  * so an answer trickled a byte at a time never trips them, and it reads a body whole. This is the outermost step of
  * HttpClient's execution chain (installed through camel-http's {@link HttpClientConfigurer}): at the deadline it
  * aborts the call's connection wherever the call is (connecting, waiting for the head, reading the body), and it
- * counts the body's bytes as they are read, after any decompression. Written here because HttpClient 5 offers
+ * counts the body's bytes as they are read, after any decompression; of an error answer it reads only the start
+ * ({@link #readErrorStart}). Written here because HttpClient 5 offers
  * per-read timeouts only; the abort is its own {@link Cancellable} request.
  */
 public final class ApiCallLimits implements HttpClientConfigurer, ExecChainHandler, AutoCloseable {
@@ -43,6 +47,9 @@ public final class ApiCallLimits implements HttpClientConfigurer, ExecChainHandl
                     + "it was not read further and the connection was closed");
         }
     }
+
+    /** Header the bridge puts on an error answer it read only the start of: how many bytes it read. */
+    public static final String ANSWER_CUT = "X-Profile-Bridge-Answer-Cut";
 
     private final long deadlineMs;
     private final long maxAnswerBytes;
@@ -80,8 +87,12 @@ public final class ApiCallLimits implements HttpClientConfigurer, ExecChainHandl
             throw e;
         }
         HttpEntity entity = response.getEntity();
+        // the bridge's own mark, never the API's
+        response.removeHeaders(ANSWER_CUT);
         if (entity == null) {
             call.end();
+        } else if (response.getCode() < 200 || response.getCode() >= 300) {
+            readErrorStart(response, entity, call);
         } else if (entity.getContentLength() > maxAnswerBytes) {
             call.abort();
             throw new AnswerTooLarge(maxAnswerBytes);
@@ -89,6 +100,27 @@ public final class ApiCallLimits implements HttpClientConfigurer, ExecChainHandl
             response.setEntity(new LimitedEntity(entity, call));
         }
         return response;
+    }
+
+    /**
+     * An error answer is read up to {@link ErrorBody#MAX_READ_BYTES}, however long it is: its code and message come
+     * first, and a long one must not turn the API's answer (a 400 naming its code) into a transport error. A longer
+     * one is cut there, its connection closed, and the answer marked {@link #ANSWER_CUT}.
+     */
+    private void readErrorStart(ClassicHttpResponse response, HttpEntity entity, Call call) throws IOException {
+        int limit = (int) Math.min(ErrorBody.MAX_READ_BYTES, maxAnswerBytes);
+        InputStream in = new LimitedStream(entity.getContent(), call);
+        byte[] start = in.readNBytes(limit + 1);
+        if (start.length > limit) {
+            // the rest is never read: the connection is closed instead of drained back into the pool
+            call.abort();
+            start = Arrays.copyOf(start, limit);
+            response.setHeader(ANSWER_CUT, Integer.toString(limit));
+        } else {
+            in.close();
+        }
+        response.setEntity(new ByteArrayEntity(start, entity.getContentType() == null ? null
+                : ContentType.parseLenient(entity.getContentType())));
     }
 
     @Override

@@ -2,7 +2,10 @@ package io.profilebridge.api;
 
 /** The one error model: what the bridge does with an answer that is not a success. */
 public enum FaultClass {
-    /** 5xx, timeouts, connection errors: same key, same body, exponential backoff with jitter. */
+    /**
+     * 5xx, timeouts, connection errors, and a redirect or 404 on a read of an accepted run: same key, same body,
+     * exponential backoff with jitter.
+     */
     RETRY,
     /** 429: wait for Retry-After; never counted as a failed attempt. */
     RATE_LIMITED,
@@ -24,6 +27,15 @@ public enum FaultClass {
     public static final String ORBIT_NOT_CONFIGURED = "developer_deep_search_not_configured";
 
     public static FaultClass of(ApiAnswer answer) {
+        return of(answer, false);
+    }
+
+    /**
+     * @param readOfAcceptedRun the answer is to a status or profile read of a run the API accepted: a redirect (never
+     *                          followed: it would carry the bearer key) or a 404 there is the API misbehaving, not the
+     *                          request being wrong, so it is retried like a 5xx and given up naming it
+     */
+    public static FaultClass of(ApiAnswer answer, boolean readOfAcceptedRun) {
         if (answer.isTransportFailure()) {
             return RETRY;
         }
@@ -49,7 +61,7 @@ public enum FaultClass {
                 return HOLD;
             }
         }
-        if (status >= 500 || status == 408) {
+        if (status >= 500 || status == 408 || (readOfAcceptedRun && (status == 404 || (status >= 300 && status < 400)))) {
             return RETRY;
         }
         return PERMANENT;

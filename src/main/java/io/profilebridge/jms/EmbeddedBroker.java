@@ -129,7 +129,12 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** Messages waiting in the dead-letter queue. */
     public long deadLetterCount() {
-        Queue queue = server.getActiveMQServer().locateQueue(DEAD_LETTER_QUEUE);
+        return messageCount(DEAD_LETTER_QUEUE);
+    }
+
+    /** Messages in a queue, those being delivered or waiting for a redelivery included; 0 for no such queue. */
+    public long messageCount(String queueName) {
+        Queue queue = server.getActiveMQServer().locateQueue(queueName);
         return queue == null ? 0 : queue.getMessageCount();
     }
 

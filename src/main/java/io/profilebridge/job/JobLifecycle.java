@@ -155,7 +155,8 @@ public class JobLifecycle {
         ApiError error = answer.error();
         job.lastError(error.toJson().toString());
         long now = store.now();
-        switch (FaultClass.of(answer)) {
+        // a job with a remote id is past its start: what it calls now are reads of the run the API accepted
+        switch (FaultClass.of(answer, job.remoteId() != null)) {
             case RATE_LIMITED -> job.nextAttemptAt(now + schedule.rateLimitDelay(answer.retryAfter()));
             case HOLD -> {
                 events.accept(JobEvent.of(JobEvent.Kind.HELD, job));

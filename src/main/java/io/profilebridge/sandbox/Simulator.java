@@ -228,6 +228,13 @@ public final class Simulator implements AutoCloseable {
         var allowed = orbitApi ? settings.orbitKeys() : settings.openProspectKeys();
         boolean valid = key != null && shape.matcher(key).matches() && (allowed.isEmpty() || allowed.contains(key))
                 && !settings.revokedKeys().contains(key);
+        if (valid && settings.scopelessKeys().contains(key)) {
+            // OpenProspect documents the 403 (missing orders:write or orders:read); Orbit asks for search:read, and its
+            // code for a key without it is invented
+            return orbitApi
+                    ? OrbitSimulation.error(403, "developer_api_key_scope_missing", "The API key lacks the search:read scope")
+                    : OpenProspectSimulation.error(403, "forbidden", "Missing orders:write or orders:read scope");
+        }
         if (valid) {
             return null;
         }

@@ -46,6 +46,8 @@ public final class SimulatorSettings {
     private final Set<String> openProspectKeys = ConcurrentHashMap.newKeySet();
     private final Set<String> orbitKeys = ConcurrentHashMap.newKeySet();
     private final Set<String> revokedKeys = ConcurrentHashMap.newKeySet();
+    /** Keys that authenticate but lack the scope the endpoint needs (orders:write / orders:read, search:read): 403. */
+    private final Set<String> scopelessKeys = ConcurrentHashMap.newKeySet();
 
     public static SimulatorSettings fromProperties(Function<String, String> lookup) {
         SimulatorSettings s = new SimulatorSettings();
@@ -66,7 +68,7 @@ public final class SimulatorSettings {
         "status-retry-after-seconds", "orbit.start-rate", "orbit.start-burst", "orbit.poll-rate", "orbit.poll-burst",
         "orbit.credits", "orbit.run-cost", "orbit.not-configured", "openprospect.rate", "openprospect.burst", "seed",
         "openprospect.api-keys",
-        "orbit.api-keys", "revoked-keys"};
+        "orbit.api-keys", "revoked-keys", "scopeless-keys"};
 
     /** Applies knobs given by name; unknown names and malformed values are refused with a clear message. */
     public SimulatorSettings apply(JsonNode values) {
@@ -101,6 +103,7 @@ public final class SimulatorSettings {
                 case "openprospect.api-keys" -> replace(openProspectKeys, value);
                 case "orbit.api-keys" -> replace(orbitKeys, value);
                 case "revoked-keys" -> replace(revokedKeys, value);
+                case "scopeless-keys" -> replace(scopelessKeys, value);
                 default -> throw new IllegalArgumentException("unknown simulator knob \"" + knob + "\"; known: "
                         + String.join(", ", KNOBS));
             }
@@ -153,7 +156,8 @@ public final class SimulatorSettings {
                 .put("openprospect.rate", openProspectRate).put("openprospect.burst", openProspectBurst).put("seed", seed)
                 .put("openprospect.api-keys", openProspectKeys.size() + " configured")
                 .put("orbit.api-keys", orbitKeys.size() + " configured")
-                .put("revoked-keys", revokedKeys.size() + " revoked");
+                .put("revoked-keys", revokedKeys.size() + " revoked")
+                .put("scopeless-keys", scopelessKeys.size() + " without scope");
         return node;
     }
 
@@ -182,6 +186,7 @@ public final class SimulatorSettings {
     public Set<String> openProspectKeys() { return openProspectKeys; }
     public Set<String> orbitKeys() { return orbitKeys; }
     public Set<String> revokedKeys() { return revokedKeys; }
+    public Set<String> scopelessKeys() { return scopelessKeys; }
 
     public SimulatorSettings port(int value) { port = value; return this; }
     public SimulatorSettings jobDurationMs(long value) { jobDurationMs = value; return this; }

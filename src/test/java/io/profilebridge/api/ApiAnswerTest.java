@@ -71,6 +71,42 @@ class ApiAnswerTest {
         assertThat(FaultClass.of(orbitError(409, "developer_api_idempotency_key_conflict"))).isEqualTo(FaultClass.PERMANENT);
     }
 
+    @Test
+    void aRedirectOrA404IsRetriedOnlyOnAReadOfAnAcceptedRun() throws Exception {
+        for (int status : new int[] {301, 302, 307, 404}) {
+            ApiAnswer answer = orbitError(status, "whatever");
+            assertThat(FaultClass.of(answer, true)).as("a read of an accepted run: %d", status).isEqualTo(FaultClass.RETRY);
+            assertThat(FaultClass.of(answer, false)).as("a start: %d", status).isEqualTo(FaultClass.PERMANENT);
+        }
+        assertThat(FaultClass.of(orbitError(400, "developer_deep_search_field_unsupported"), true)).isEqualTo(FaultClass.PERMANENT);
+    }
+
+    @Test
+    void anErrorCutShortKeepsItsCodeAndTheStartOfItsMessage() {
+        String cut = "{\"error\": {\"code\": \"developer_deep_search_field_unsupported\", \"requiredCredits\": 10, "
+                + "\"message\": \"mode is not supported, use runShape; and on and on";
+        ApiError error = new ApiAnswer(400, ErrorBody.salvage(cut, cut.length()), null, null, null).error();
+        assertThat(error.code()).isEqualTo("developer_deep_search_field_unsupported");
+        assertThat(error.message()).isEqualTo("mode is not supported, use runShape; and on and on");
+        assertThat(error.scalarDetails()).containsEntry("requiredCredits", "10")
+                .containsEntry("cut", "the answer was longer than " + cut.length() + " bytes; only its start was read");
+
+        ApiError openProspect = new ApiAnswer(422, ErrorBody.salvage("{\"error_code\": \"validation_er", 30), null, null, null)
+                .error();
+        assertThat(openProspect.code()).isEqualTo("validation_er");
+        assertThat(ErrorBody.salvage("<html><body>", 12)).as("no JSON object at all").isNull();
+    }
+
+    @Test
+    void aLongMessageOrDetailIsKeptToItsFirstFewKilobytes() throws Exception {
+        String longText = "y".repeat(ErrorBody.MAX_TEXT_CHARS * 3);
+        ApiError error = new ApiAnswer(422, Json.object().put("error_code", "validation_error").put("error_message", longText)
+                .put("hint", longText), null, null, null).error();
+        assertThat(error.message()).hasSize(ErrorBody.MAX_TEXT_CHARS + "... [cut: 12288 characters in all]".length())
+                .endsWith("... [cut: 12288 characters in all]");
+        assertThat(error.scalarDetails().get("hint")).endsWith("... [cut: 12288 characters in all]");
+    }
+
     private static ApiAnswer orbitError(int status, String code) throws Exception {
         return new ApiAnswer(status, Json.parse("{\"error\": {\"code\": \"" + code + "\", \"message\": \"m\"}}"), null, null, null);
     }

@@ -9,12 +9,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeRun;
+import io.profilebridge.api.ErrorBody;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
 import org.junit.jupiter.api.AfterEach;
@@ -24,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Answers no API should give, from a broken OpenProspect: one that takes a minute, one trickled a byte at a time,
- * one of 64 MB. Every call has an overall deadline and a cap on what it reads, each such answer ends in a clear
- * error, a retry and then a gave_up result, and meanwhile the other jobs' calls go on. Orbit is the simulator.
+ * one of 64 MB, a redirect, a 404 for a run it accepted, error answers of 20,000 characters and 5 MB. Every call has an
+ * overall deadline and a cap on what it reads, each such answer ends in a clear error, a retry and then a gave_up
+ * result (an error answer keeps its code at once), and meanwhile the other jobs' calls go on. Orbit is the simulator.
  */
 class BrokenAnswersTest {
 
@@ -112,14 +115,60 @@ class BrokenAnswersTest {
         assertThat(broken.mostBytesWritten("huge-declared")).isLessThan(32L * 1024 * 1024);
     }
 
+    /**
+     * A redirect or a 404 on a status read of a run the API accepted is the API misbehaving, not the request being
+     * wrong: retried like a 5xx (the redirect never followed, it would carry the key), then given up naming it.
+     */
     @Test
-    void aRedirectIsNotFollowedTheJobFailsNamingIt() {
+    void aRedirectOrA404OnAStatusReadIsRetriedAndThenGivenUpNamingIt() {
         drop(root, "openprospect/redirect.json", BridgeRun.openProspectRequest("redirect"));
+        drop(root, "openprospect/gone.json", BridgeRun.openProspectRequest("gone"));
+        drop(root, "openprospect/gone-once.json", BridgeRun.openProspectRequest("gone-once"));
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("failed/openprospect/redirect.json"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 3);
         }
-        JsonNode error = results(root).get("failed/openprospect/redirect.json").get("error");
-        assertThat(error.get("httpStatus").asInt()).isEqualTo(302);
+        assertThat(results(root).get("openprospect/gone-once.json").get("outcome").asText()).isEqualTo("succeeded");
+        for (String name : new String[] {"redirect", "gone"}) {
+            JsonNode error = results(root).get("failed/openprospect/" + name + ".json").get("error");
+            assertThat(error.get("code").asText()).isEqualTo("gave_up");
+            assertThat(error.get("message").asText()).contains("gave up after 2 attempts");
+            assertThat(broken.reads(name)).as(name + ": read as often as bridge.retry.max-attempts allows").isEqualTo(2);
+            assertThat(broken.starts(name)).isEqualTo(1);
+        }
+        JsonNode redirect = results(root).get("failed/openprospect/redirect.json").get("error").get("lastCause");
+        assertThat(redirect.get("httpStatus").asInt()).isEqualTo(302);
+        assertThat(redirect.get("message").asText()).contains("a redirect: not followed");
+        JsonNode gone = results(root).get("failed/openprospect/gone.json").get("error").get("lastCause");
+        assertThat(gone.get("httpStatus").asInt()).isEqualTo(404);
+        assertThat(gone.get("code").asText()).isEqualTo("not_found");
         assertThat(broken.inProgress("elsewhere")).as("requests that followed the redirect, key and all").isZero();
+    }
+
+    /**
+     * An error answer of any length keeps the API's own code; its message is kept to its first few KB, marked as
+     * cut. A 5 MB one is read only as far as its start (a longer read would have turned the 422 into a transport
+     * error, retried and given up without the API's code).
+     */
+    @Test
+    void aLongErrorAnswerKeepsTheApisCodeAndABoundedMessage() throws Exception {
+        drop(root, "openprospect/long-error.json", BridgeRun.openProspectRequest("long-error"));
+        drop(root, "openprospect/huge-error.json", BridgeRun.openProspectRequest("huge-error"));
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 2);
+        }
+        for (String name : new String[] {"long-error", "huge-error"}) {
+            Path file = BridgeRun.outbox(root).resolve("failed/openprospect/" + name + ".json");
+            JsonNode error = results(root).get("failed/openprospect/" + name + ".json").get("error");
+            assertThat(error.get("code").asText()).as(name).isEqualTo("validation_error");
+            assertThat(error.get("httpStatus").asInt()).isEqualTo(422);
+            assertThat(error.get("message").asText()).startsWith("xxxx").contains("... [cut: ")
+                    .hasSizeLessThan(ErrorBody.MAX_TEXT_CHARS + 100);
+            assertThat(Files.size(file)).as("the result stays small").isLessThan(16 * 1024);
+            assertThat(broken.starts(name)).as("a 422 is final: sent once").isEqualTo(1);
+        }
+        assertThat(results(root).get("failed/openprospect/long-error.json").get("error").get("message").asText())
+                .endsWith("[cut: 20000 characters in all]");
+        assertThat(results(root).get("failed/openprospect/huge-error.json").get("error").get("cut").asText())
+                .isEqualTo("the answer was longer than " + ErrorBody.MAX_READ_BYTES + " bytes; only its start was read");
     }
 }

@@ -5,10 +5,6 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +12,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeRun;
-import io.profilebridge.Json;
 import io.profilebridge.sandbox.Ledger;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
@@ -28,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every rarer answer the two API documents describe (issue 12, cases 1-8), end to end: the real bridge against the
- * simulator, each case reached by a trigger value or a knob, proven by the result documents and the ledger.
+ * simulator, each case reached by a trigger value or a knob, proven by the result documents and the ledger. The
+ * holds (402, {@code developer_deep_search_not_configured}) are in {@link HoldTest} with 401 and 403.
  */
 class DocumentedAnswersTest {
 
@@ -198,21 +194,6 @@ class DocumentedAnswersTest {
     }
 
     @Test
-    void notConfiguredHoldsTheApiOnTheHealthCheckAndKeepsTheJobUntilDeepSearchIsBack() throws Exception {
-        simulator.settings().orbitNotConfigured(true);
-        properties.put("bridge.retry.hold-interval-ms", "300");
-        drop(root, "orbit/patient.json", orbitEmail("jane.doe@example.com"));
-        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> health().contains("developer_deep_search_not_configured"));
-            assertThat(health()).contains("\"status\":\"DOWN\"");
-            await().atMost(Duration.ofSeconds(10)).until(() -> starts().size() >= 2);
-            assertThat(results(root)).isEmpty();
-            simulator.settings().orbitNotConfigured(false);
-            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("orbit/patient.json"));
-        }
-    }
-
-    @Test
     void unavailableAndRequestFailedAreRetriedWithTheSameKey() {
         drop(root, "orbit/later.json", orbitEmail(SimulatorTriggers.ORBIT_UNAVAILABLE_ONCE));
         runUntilResults(1);
@@ -238,23 +219,7 @@ class DocumentedAnswersTest {
         assertThat(error.get("lastCause").get("httpStatus").asInt()).isEqualTo(503);
     }
 
-    // --- 5. 402 keeps requiredCredits and remainingCredits ---------------------------------------------------------
-
-    @Test
-    void missingCreditsAreShownOnTheHealthCheckWithBothAmountsWhileHeld() throws Exception {
-        simulator.orbitCredits(3);
-        properties.put("bridge.retry.hold-interval-ms", "300");
-        drop(root, "orbit/poor.json", orbitEmail("jane.doe@example.com"));
-        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> health().contains("developer_api_credits_insufficient"));
-            assertThat(health()).contains("requiredCredits 10").contains("remainingCredits 3");
-            JsonNode stored = Json.parse(bridge.store().list(null, null, 0, 1).get(0).lastError());
-            assertThat(stored.get("requiredCredits").asInt()).isEqualTo(10);
-            assertThat(stored.get("remainingCredits").asInt()).isEqualTo(3);
-            simulator.orbitCredits(100);
-            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("orbit/poor.json"));
-        }
-    }
+    // --- 5. 402 keeps requiredCredits and remainingCredits (while held: HoldTest) ----------------------------------
 
     @Test
     void aRequestHeldForCreditsUntilItIsTooOldFailsWithBothAmounts() {
@@ -386,9 +351,4 @@ class DocumentedAnswersTest {
         }
     }
 
-    private String health() throws Exception {
-        String url = "http://127.0.0.1:" + properties.get("camel.management.port") + "/observe/health";
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
 }

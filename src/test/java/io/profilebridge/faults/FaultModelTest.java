@@ -88,38 +88,6 @@ class FaultModelTest {
     }
 
     @Test
-    void aRevokedKeyHoldsTheRequestAndHealthSaysWhyUntilTheKeyIsValidAgain() throws Exception {
-        simulator.settings().revokedKeys().add(BridgeRun.ORBIT_KEY);
-        properties.put("bridge.retry.hold-interval-ms", "300");
-        drop(root, "orbit/held.json", orbit(1));
-        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            String health = "http://127.0.0.1:" + properties.get("camel.management.port") + "/observe/health";
-            await().atMost(Duration.ofSeconds(20)).until(() -> get(health).contains("developer_api_key_invalid"));
-            assertThat(get(health)).contains("\"status\":\"DOWN\"");
-            assertThat(results(root)).isEmpty();
-            simulator.settings().revokedKeys().clear();
-            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("orbit/held.json"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> !get(health).contains("api-orbit\",\"status\":\"DOWN"));
-        }
-        assertOneRunPerRequestOrbitOnly(1);
-    }
-
-    @Test
-    void missingCreditsHoldTheRequestUntilCreditsArrive() {
-        simulator.orbitCredits(0);
-        properties.put("bridge.retry.hold-interval-ms", "300");
-        drop(root, "orbit/poor.json", orbit(1));
-        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> simulator.ledger().requests().stream()
-                    .filter(r -> r.status() == 402).count() >= 2);
-            assertThat(results(root)).isEmpty();
-            simulator.orbitCredits(100);
-            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("orbit/poor.json"));
-        }
-        assertOneRunPerRequestOrbitOnly(1);
-    }
-
-    @Test
     void aConflictingRequestIdIsAPermanentFailureNamingOrbitsCode() throws Exception {
         post(simulator.baseUrl() + "/v2/developer/deep-search", "{\"requestId\": \"taken-1\", \"email\": \"x@example.com\"}");
         drop(root, "orbit/conflict.json", "{\"requestId\": \"taken-1\", \"email\": \"someone.else@example.com\"}");
@@ -162,11 +130,6 @@ class FaultModelTest {
 
     private void assertOneRunPerRequestOrbitOnly(int count) {
         assertThat(simulator.ledger().runsPerKey("orbit")).hasSize(count).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
-    }
-
-    private static String get(String url) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static void post(String url, String body) throws Exception {

@@ -40,6 +40,9 @@ class LogSafetyTest {
 
     private static final String BUYERS = "{\"profile_name\": \"Buyers\", \"ideal_customer_profile\": \"B2B SaaS\", "
             + "\"target_countries\": [\"DE\"]}";
+    private static final String BRIDGE_PASSWORD = "bridge-broker-secret-7731";
+    private static final String CLIENT_PASSWORD = "esb-broker-secret-9182";
+    private static final String STORE_PASSWORD = "store-secret-4410";
     /** What a forged line would look like, after the line break an outside value smuggles in. */
     private static final String FORGED = "10:00:00.000 INFO  [main] Forged - ";
 
@@ -51,27 +54,57 @@ class LogSafetyTest {
         ((LoggerContext) LogManager.getContext(false)).reconfigure();
     }
 
+    /**
+     * Every logger at DEBUG, HttpClient's headers and wire included, through a file request and a JMS request (the
+     * embedded broker and its logins, the pooled client), a refused one among them: no API key, broker password or
+     * store password in any line.
+     */
     @Test
-    void noApiKeyReachesAnyLineWithEveryLoggerAtDebug() {
+    void noSecretReachesAnyLineWithEveryLoggerAtDebug() throws Exception {
         List<String> lines;
         try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100))) {
+            String url = "tcp://127.0.0.1:" + BridgeRun.freePort();
+            Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
+            properties.put("bridge.jms.enabled", "true");
+            properties.put("bridge.jms.embedded-url", url);
+            properties.put("bridge.jms.password", BRIDGE_PASSWORD);
+            properties.put("bridge.jms.client-password", CLIENT_PASSWORD);
+            properties.put("bridge.store.user", "bridge");
+            properties.put("bridge.store.password", STORE_PASSWORD);
             Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.DEBUG);
             Configurator.setLevel("org.apache.hc.client5.http.wire", Level.DEBUG);
             Configurator.setLevel("org.apache.hc.client5.http.headers", Level.DEBUG);
             try (LogCapture logs = LogCapture.start()) {
                 drop(root, "openprospect/a.json", BUYERS);
                 drop(root, "orbit/b.json", "{\"email\": \"a@example.com\"}");
-                try (BridgeRun bridge = BridgeRun.start(root, BridgeRun.testProperties(root, simulator.baseUrl()))) {
-                    await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 2);
+                drop(root, "orbit/refused.json", "{\"email\": \"jane@localhost\"}");
+                try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+                    Connection connection = new ActiveMQConnectionFactory(url, "esb", CLIENT_PASSWORD).createConnection();
+                    try (connection) {
+                        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                        TextMessage message = session.createTextMessage("{\"email\": \"c@example.com\"}");
+                        message.setStringProperty("api", "orbit");
+                        try (MessageProducer producer = session.createProducer(session.createQueue("profile-bridge.requests"))) {
+                            producer.send(message);
+                        }
+                        connection.start();
+                        try (var results = session.createConsumer(session.createQueue("profile-bridge.results"))) {
+                            assertThat(results.receive(30_000)).isNotNull();
+                        }
+                    }
+                    await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 3);
                 }
                 lines = logs.lines();
             }
         }
-        // DEBUG really was on, down to HttpClient's headers and the bytes on the wire
+        // DEBUG really was on, down to HttpClient's headers and the bytes on the wire, and the broker's own loggers
         assertThat(lines).anyMatch(line -> line.contains("] headers ") && line.contains(">> Authorization: Bearer"));
         assertThat(lines).anyMatch(line -> line.contains("] wire ") && line.contains(">> \"Authorization: Bearer"));
-        assertThat(lines).noneMatch(line -> line.contains("testkey_0001"))
-                .noneMatch(line -> line.contains(BridgeRun.OPENPROSPECT_KEY) || line.contains(BridgeRun.ORBIT_KEY));
+        assertThat(lines).anyMatch(line -> line.contains("DEBUG") && line.contains("activemq"));
+        for (String secret : List.of("testkey_0001", BridgeRun.OPENPROSPECT_KEY, BridgeRun.ORBIT_KEY, BRIDGE_PASSWORD,
+                CLIENT_PASSWORD, STORE_PASSWORD)) {
+            assertThat(lines).as(secret).noneMatch(line -> line.contains(secret));
+        }
     }
 
     @Test
@@ -80,12 +113,13 @@ class LogSafetyTest {
                 + BridgeRun.ORBIT_KEY + " and " + BridgeRun.OPENPROSPECT_KEY);
         LogEvent event = Log4jLogEvent.newBuilder().setLoggerName("io.profilebridge.Test").setLevel(Level.WARN)
                 .setMessage(new SimpleMessage("file x\r\n" + FORGED + "FORGED-IN-MESSAGE \u001b[31m "
-                        + BridgeRun.OPENPROSPECT_KEY)).setThrown(cause).build();
+                        + BridgeRun.OPENPROSPECT_KEY + " bridge.jms.client-password = " + CLIENT_PASSWORD))
+                .setThrown(cause).build();
 
         String plain = LogCapture.consoleLayout().toSerializable(event).toString();
         assertThat(plain.lines()).noneMatch(line -> line.startsWith(FORGED));
-        assertThat(plain).contains("FORGED-IN-MESSAGE", "FORGED-IN-TRACE", "\\r\\n" + FORGED, "Bearer ****")
-                .doesNotContain("testkey_0001").doesNotContain("\u001b");
+        assertThat(plain).contains("FORGED-IN-MESSAGE", "FORGED-IN-TRACE", "\\r\\n" + FORGED, "Bearer ****",
+                "client-password = ****").doesNotContain("testkey_0001").doesNotContain(CLIENT_PASSWORD).doesNotContain("\u001b");
 
         // a configuration of its own, so the test's own logging stays as it is
         Configuration json = ConfigurationFactory.getInstance().getConfiguration(new LoggerContext("json-layout"),
@@ -94,18 +128,29 @@ class LogSafetyTest {
         try {
             String line = json.getAppender("console").getLayout().toSerializable(event).toString();
             assertThat(line.lines()).hasSize(1);
-            assertThat(line).contains("FORGED-IN-MESSAGE", "FORGED-IN-TRACE", "Bearer ****").doesNotContain("testkey_0001");
+            assertThat(line).contains("FORGED-IN-MESSAGE", "FORGED-IN-TRACE", "Bearer ****", "client-password = ****")
+                    .doesNotContain("testkey_0001").doesNotContain(CLIENT_PASSWORD);
         } finally {
             json.stop();
         }
     }
 
+    /**
+     * A line break in every outside value that reaches a log line: a file name, an envelope's key (in the rejection
+     * that names it and as a job's key), an Orbit body's requestId, the JMS correlation id, the api and idempotencyKey
+     * properties, a JMSReplyTo name, and the error code and message of an API's answer.
+     */
     @Test
     void aLineBreakInAnOutsideValueNeverStartsALineOfItsOwn() throws Exception {
+        List<String> values = List.of("FORGED-NAME", "FORGED-KEY", "FORGED-JOB-KEY", "FORGED-REQUEST-ID", "FORGED-API",
+                "FORGED-CORRELATION", "FORGED-JMS-KEY", "FORGED-REPLY", "FORGED-API-CODE");
         List<String> lines;
-        try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100))) {
+        try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100));
+                MisbehavingOpenProspect openProspect = new MisbehavingOpenProspect()) {
             String url = "tcp://127.0.0.1:" + BridgeRun.freePort();
             Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
+            // its status answers FAILED with the profile name as the error code and message, line breaks and all
+            properties.put("openprospect.base-url", openProspect.baseUrl());
             properties.put("bridge.jms.enabled", "true");
             properties.put("bridge.jms.embedded-url", url);
             properties.put("bridge.jms.client-user", "esb");
@@ -118,27 +163,41 @@ class LogSafetyTest {
                     + "FORGED-KEY\", \"request\": {\"email\": \"a@example.com\", \"requestId\": \"other\"}}");
             drop(root, "job-key.json", "{\"api\": \"orbit\", \"idempotencyKey\": \"k2\\n" + FORGED
                     + "FORGED-JOB-KEY\", \"request\": {\"email\": \"b@example.com\"}}");
+            // an Orbit body's own key
+            drop(root, "orbit/request-id.json", "{\"requestId\": \"r1\\n" + FORGED + "FORGED-REQUEST-ID\", "
+                    + "\"email\": \"d@example.com\"}");
+            // the API's error code and message
+            drop(root, "openprospect/failing.json", BridgeRun.openProspectRequest("forged-failure\\n" + FORGED + "FORGED-API-CODE"));
             // an accepted job's key is named only by the line that accepts it, which is DEBUG
             Configurator.setLevel(RequestAcceptance.class.getName(), Level.DEBUG);
             try (LogCapture logs = LogCapture.start(); BridgeRun bridge = BridgeRun.start(root, properties)) {
-                // a JMS correlation id and api property
                 Connection connection = new ActiveMQConnectionFactory(url, "esb", "log-safety-test").createConnection();
                 try (connection) {
                     Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    // a JMS correlation id and api property
                     TextMessage message = session.createTextMessage("{\"email\": \"c@example.com\"}");
                     message.setStringProperty("api", "orbit\n" + FORGED + "FORGED-API");
                     message.setJMSCorrelationID("c1\n" + FORGED + "FORGED-CORRELATION");
+                    // a JMS key property
+                    TextMessage keyed = session.createTextMessage("{\"email\": \"e@example.com\"}");
+                    keyed.setStringProperty("api", "orbit");
+                    keyed.setStringProperty("idempotencyKey", "k3\n" + FORGED + "FORGED-JMS-KEY");
+                    // a reply destination
+                    TextMessage replying = session.createTextMessage("{\"email\": \"f@example.com\"}");
+                    replying.setStringProperty("api", "orbit");
+                    replying.setJMSReplyTo(session.createQueue("replies\n" + FORGED + "FORGED-REPLY"));
                     try (MessageProducer producer = session.createProducer(session.createQueue("profile-bridge.requests"))) {
-                        producer.send(message);
+                        for (TextMessage each : List.of(message, keyed, replying)) {
+                            producer.send(each);
+                        }
                     }
                 }
                 await().atMost(Duration.ofSeconds(30)).until(() -> results(root).containsKey("failed/key.json")
-                        && List.of("FORGED-NAME", "FORGED-JOB-KEY", "FORGED-CORRELATION").stream().allMatch(value ->
-                                logs.lines().stream().anyMatch(line -> line.contains(value))));
+                        && values.stream().allMatch(value -> logs.lines().stream().anyMatch(line -> line.contains(value))));
                 lines = logs.lines();
             }
         }
-        for (String value : List.of("FORGED-NAME", "FORGED-KEY", "FORGED-JOB-KEY", "FORGED-API", "FORGED-CORRELATION")) {
+        for (String value : values) {
             assertThat(lines).as(value).anyMatch(line -> line.contains(value));
         }
         // a log reader splits on \r and \n alike: no line may begin with what an outsider wrote

@@ -17,10 +17,13 @@ import com.sun.net.httpserver.HttpServer;
 import io.profilebridge.Json;
 
 /**
- * OpenProspect as a broken server would play it: a creation is accepted at once, and its status read answers
+ * OpenProspect as a broken server would play it: a creation is accepted at once (but {@code long-error} and
+ * {@code huge-error} get a 422 whose message has 20,000 characters and 5 MB), and its status read answers
  * according to its {@code profile_name}: {@code slow} after a minute, {@code trickle} one byte every 200 ms for a
  * minute, {@code huge} 64 MB as fast as it is read (chunked), {@code huge-declared} the same with a Content-Length,
- * {@code html} a 200 that is no JSON; any other name has SUCCEEDED.
+ * {@code html} a 200 that is no JSON, {@code redirect} a 302 elsewhere, {@code gone} a 404 ({@code gone-once} the first
+ * time only), a name starting with {@code forged-failure} FAILED with the name as its error
+ * code and message (line breaks and all); any other name has SUCCEEDED.
  */
 public final class MisbehavingOpenProspect implements AutoCloseable {
 
@@ -34,6 +37,9 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
     });
     /** Status reads in progress, by name. */
     private final Map<String, AtomicLong> inProgress = new ConcurrentHashMap<>();
+    /** Creations (POSTs) and status reads received, by name. */
+    private final Map<String, AtomicLong> starts = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> reads = new ConcurrentHashMap<>();
     /** Bytes of an answer the server managed to write before the client went away, the most per name. */
     private final Map<String, AtomicLong> mostBytesWritten = new ConcurrentHashMap<>();
 
@@ -51,6 +57,14 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
     /** Status reads in progress for {@code name}; for {@code elsewhere}, the requests that followed the redirect. */
     public long inProgress(String name) {
         return inProgress.computeIfAbsent(name, n -> new AtomicLong()).get();
+    }
+
+    public long starts(String name) {
+        return starts.computeIfAbsent(name, n -> new AtomicLong()).get();
+    }
+
+    public long reads(String name) {
+        return reads.computeIfAbsent(name, n -> new AtomicLong()).get();
     }
 
     public long mostBytesWritten(String name) {
@@ -74,10 +88,22 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
             if (exchange.getRequestMethod().equals("POST")) {
                 JsonNode body = Json.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
                 String name = body.get("profile_name").asText();
-                json(exchange, 202, "{\"profile_creation_id\": \"" + name + "\", \"status\": \"PENDING\"}");
+                starts.computeIfAbsent(name, n -> new AtomicLong()).incrementAndGet();
+                switch (name) {
+                    case "long-error" -> json(exchange, 422, validationError("x".repeat(20_000)));
+                    case "huge-error" -> json(exchange, 422, validationError("x".repeat(5 * (int) MB)));
+                    default -> json(exchange, 202,
+                            Json.write(Json.object().put("profile_creation_id", name).put("status", "PENDING")));
+                }
                 return;
             }
             String name = path.substring(path.lastIndexOf('/') + 1);
+            long read = reads.computeIfAbsent(name, n -> new AtomicLong()).incrementAndGet();
+            if (name.equals("gone") || (name.equals("gone-once") && read == 1)) {
+                json(exchange, 404, Json.write(Json.object().put("error_code", "not_found")
+                        .put("error_message", "no such profile creation")));
+                return;
+            }
             AtomicLong running = inProgress.computeIfAbsent(name, n -> new AtomicLong());
             running.incrementAndGet();
             try {
@@ -89,6 +115,11 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
     }
 
     private void answer(HttpExchange exchange, String name) throws IOException {
+        if (name.startsWith("forged-failure")) {
+            json(exchange, 200, Json.write(Json.object().put("profile_creation_id", name).put("status", "FAILED")
+                    .put("error_code", name).put("error_message", name)));
+            return;
+        }
         switch (name) {
             case "slow" -> {
                 pause(60_000);
@@ -135,14 +166,22 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
     }
 
     private static String succeeded(String name) {
-        return "{\"profile_creation_id\": \"" + name + "\", \"status\": \"SUCCEEDED\", \"profile_id\": \"p-" + name + "\"}";
+        return Json.write(Json.object().put("profile_creation_id", name).put("status", "SUCCEEDED").put("profile_id", "p-" + name));
+    }
+
+    private static String validationError(String message) {
+        return Json.write(Json.object().put("error_code", "validation_error").put("error_message", message));
     }
 
     private static void json(HttpExchange exchange, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
+        try {
+            exchange.getResponseBody().write(bytes);
+        } catch (IOException clientWentAway) {
+            // the bridge stopped reading (a long error answer): what this server is here to see
+        }
     }
 
     private static void pause(long millis) {

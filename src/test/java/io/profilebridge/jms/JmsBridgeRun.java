@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.profilebridge.BackgroundStart;
 import io.profilebridge.BridgeRun;
+import io.profilebridge.ResultTally;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
 import jakarta.jms.Connection;
@@ -33,6 +34,7 @@ final class JmsBridgeRun implements AutoCloseable {
     final BridgeRun bridge;
     final String url;
     final Map<String, String> properties;
+    final ActiveMQConnectionFactory esb;
     final Connection connection;
     final Session session;
 
@@ -42,7 +44,8 @@ final class JmsBridgeRun implements AutoCloseable {
         this.bridge = bridge;
         this.url = url;
         this.properties = properties;
-        this.connection = connect ? new ActiveMQConnectionFactory(url, CLIENT_USER, CLIENT_PASSWORD).createConnection() : null;
+        this.esb = new ActiveMQConnectionFactory(url, CLIENT_USER, CLIENT_PASSWORD);
+        this.connection = connect ? esb.createConnection() : null;
         if (connect) {
             connection.start();
         }
@@ -71,6 +74,9 @@ final class JmsBridgeRun implements AutoCloseable {
         properties.put("bridge.jms.enabled", "true");
         properties.put("bridge.jms.embedded-url", "tcp://127.0.0.1:" + BridgeRun.freePort());
         properties.put("bridge.jms.client-password", CLIENT_PASSWORD);
+        // a redelivery within a test's patience, and a short window for counting results (RedeliveryWindow)
+        properties.put("bridge.jms.max-delivery-attempts", "3");
+        properties.put("bridge.jms.redelivery-delay-ms", "100");
         properties.putAll(overrides);
         BridgeRun bridge = BridgeRun.start(root, properties);
         return new JmsBridgeRun(simulator, bridge, properties.get("bridge.jms.embedded-url"), properties, connect);
@@ -102,6 +108,11 @@ final class JmsBridgeRun implements AutoCloseable {
         return message;
     }
 
+    /** Counts every result from now on, per correlation id, on the results and failed queues. */
+    ResultTally tally() throws JMSException {
+        return ResultTally.listen(esb, "profile-bridge.results", "profile-bridge.failed");
+    }
+
     void send(Message message) throws JMSException {
         try (MessageProducer producer = session.createProducer(session.createQueue(REQUESTS))) {
             producer.send(message);
@@ -123,6 +134,7 @@ final class JmsBridgeRun implements AutoCloseable {
         if (connection != null) {
             connection.close();
         }
+        esb.close();
         bridge.close();
     }
 

@@ -1,0 +1,155 @@
+package io.profilebridge.faults;
+
+import static io.profilebridge.BridgeRun.drop;
+import static io.profilebridge.BridgeRun.results;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.profilebridge.BridgeRun;
+import io.profilebridge.Json;
+import io.profilebridge.job.Job;
+import io.profilebridge.job.JobState;
+import io.profilebridge.sandbox.Ledger;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * 401, 403, 402 and Orbit's {@code developer_deep_search_not_configured} hold a request: while the API refuses, no
+ * attempt is counted, nothing fails and the health check says why, for longer than the retry budget would last (a
+ * request retried like a 5xx would have given up after {@value #MAX_ATTEMPTS} refusals, within
+ * {@link #retryBudgetMs()}); once the cause is fixed (live, through the simulator's knobs) it finishes, with one run.
+ */
+class HoldTest {
+
+    private static final int MAX_ATTEMPTS = 2;
+    private static final int BASE_DELAY_MS = 100;
+    private static final int MAX_DELAY_MS = 200;
+    /** Refusals to see while held: well past what the retry budget allows. */
+    private static final int REFUSALS = MAX_ATTEMPTS + 4;
+
+    /** Each cause, how the simulator gives it and takes it back, and what the bridge must show meanwhile. */
+    enum Hold {
+        REVOKED_KEY("orbit", 401, "developer_api_key_invalid",
+                simulator -> simulator.settings().revokedKeys().add(BridgeRun.ORBIT_KEY),
+                simulator -> simulator.settings().revokedKeys().clear()),
+        MISSING_SCOPE("openprospect", 403, "forbidden",
+                simulator -> simulator.settings().scopelessKeys().add(BridgeRun.OPENPROSPECT_KEY),
+                simulator -> simulator.settings().scopelessKeys().clear()),
+        NO_CREDITS("orbit", 402, "developer_api_credits_insufficient",
+                simulator -> simulator.orbitCredits(3),
+                simulator -> simulator.orbitCredits(100)),
+        NOT_CONFIGURED("orbit", 503, "developer_deep_search_not_configured",
+                simulator -> simulator.settings().orbitNotConfigured(true),
+                simulator -> simulator.settings().orbitNotConfigured(false));
+
+        final String api;
+        final int status;
+        final String code;
+        final Consumer<Simulator> begin;
+        final Consumer<Simulator> end;
+
+        Hold(String api, int status, String code, Consumer<Simulator> begin, Consumer<Simulator> end) {
+            this.api = api;
+            this.status = status;
+            this.code = code;
+            this.begin = begin;
+            this.end = end;
+        }
+
+        String request() {
+            return api.equals("orbit") ? "orbit/held.json" : "openprospect/held.json";
+        }
+
+        String body() {
+            return api.equals("orbit") ? "{\"email\": \"held@example.com\"}" : BridgeRun.openProspectRequest("Held");
+        }
+    }
+
+    @TempDir
+    Path root;
+    Simulator simulator;
+    Map<String, String> properties;
+
+    @BeforeEach
+    void start() {
+        // no Retry-After on the refusals: the bridge's own hold interval paces them
+        simulator = Simulator.start(new SimulatorSettings().jobDurationMs(200).retryAfterSeconds(0));
+        properties = BridgeRun.testProperties(root, simulator.baseUrl());
+        properties.put("bridge.retry.hold-interval-ms", "100");
+        properties.put("bridge.retry.max-attempts", Integer.toString(MAX_ATTEMPTS));
+        properties.put("bridge.retry.base-delay-ms", Integer.toString(BASE_DELAY_MS));
+        properties.put("bridge.retry.max-delay-ms", Integer.toString(MAX_DELAY_MS));
+    }
+
+    @AfterEach
+    void stop() {
+        simulator.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Hold.class)
+    void aRefusedRequestIsHeldWithoutCountingAnAttemptAndFinishesOnceTheCauseIsFixed(Hold hold) throws Exception {
+        hold.begin.accept(simulator);
+        drop(root, hold.request(), hold.body());
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> refusals(hold).size() >= REFUSALS || !results(root).isEmpty());
+            assertThat(results(root)).as("nothing failed while held").isEmpty();
+            List<Ledger.Request> refused = refusals(hold);
+            assertThat(refused.get(refused.size() - 1).at() - refused.get(0).at())
+                    .as("held for longer than the retry budget lasts").isGreaterThan(retryBudgetMs());
+            Job job = bridge.store().list(null, null, 0, 10).get(0);
+            assertThat(job.state()).as("still waiting to start").isEqualTo(JobState.RECEIVED);
+            assertThat(job.attempts()).as("no attempt counted").isZero();
+            assertThat(Json.parseStored(job.lastError()).get("code").asText()).isEqualTo(hold.code);
+            String health = health();
+            assertThat(health).contains("\"status\":\"DOWN\"").contains(hold.code);
+            if (hold == Hold.NO_CREDITS) {
+                assertThat(health).contains("requiredCredits 10").contains("remainingCredits 3");
+                assertThat(Json.parseStored(job.lastError()).get("requiredCredits").asInt()).isEqualTo(10);
+                assertThat(Json.parseStored(job.lastError()).get("remainingCredits").asInt()).isEqualTo(3);
+            }
+
+            hold.end.accept(simulator);
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey(hold.request()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !health().contains(hold.code));
+        }
+        assertThat(results(root)).containsOnlyKeys(hold.request());
+        assertThat(results(root).get(hold.request()).get("outcome").asText()).isEqualTo("succeeded");
+        assertThat(simulator.ledger().runsPerKey(hold.api)).hasSize(1).allSatisfy((key, runs) -> assertThat(runs).isEqualTo(1));
+    }
+
+    /** How long a request retried like a 5xx lasts before it gives up: every backoff at its longest. */
+    private static long retryBudgetMs() {
+        long total = 0;
+        for (int attempt = 1; attempt < MAX_ATTEMPTS; attempt++) {
+            total += Math.min(MAX_DELAY_MS, (long) BASE_DELAY_MS << (attempt - 1));
+        }
+        return total;
+    }
+
+    private List<Ledger.Request> refusals(Hold hold) {
+        return simulator.ledger().requests().stream()
+                .filter(request -> request.api().equals(hold.api) && request.status() == hold.status).toList();
+    }
+
+    private String health() throws Exception {
+        String url = "http://127.0.0.1:" + properties.get("camel.management.port") + "/observe/health";
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+}
