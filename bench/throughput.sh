@@ -1,51 +1,111 @@
 #!/usr/bin/env bash
-# Benchmark 1, pipeline throughput: N OpenProspect request files (default 10,000) through the bridge against the
-# simulators with zero job duration and no rate limit, from drop to the last result; then, in the same run, a raw
-# java.net.http client doing the same POSTs and GETs with no durability. Prints requests/s, CPU s per 1,000, ratio.
-# WARMUP=M (default 0) first sends M other files through the same bridge process and waits for their results, so the
-# measured N run on compiled code (the raw client warms up the same way); both figures are printed either way.
+# Benchmark 1, pipeline throughput: N OpenProspect request files (default 5,000) through the bridge against the
+# simulators with zero job duration and no rate limit, from drop to the last result; and a raw java.net.http client
+# doing the same POSTs and GETs with no durability (bench/RawClient.java). The two run in turn, ROUNDS pairs
+# (default 3), the bridge first in odd pairs and second in even ones, against one simulator, so a host that speeds up
+# or slows down meanwhile counts against both; each bridge run starts from fresh folders and a fresh process. Prints
+# each run's requests/s (the bridge's CPU s per 1,000 too), the ratio of each pair, and their median.
+# Checks: every result read back and succeeded, the raw client had no failure, and the median ratio >= TARGET (0.5).
+# WARMUP=M (default 0) first sends M other requests through each process, unmeasured. Instead of the raw client,
+# the other of each pair can be the bridge of another build (VS_JAR=path) or this one with other settings
+# (VS_ENV="VAR=value ...", where {data} stands for the run's data folder): before/after figures of a change, with
+# no target. E.g. VS_ENV="BRIDGE_STORE_URL=jdbc:h2:file:{data}/jobstore" compares the embedded stores.
 # Usage: mvn -B package -DskipTests && bench/throughput.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-n=${1:-10000}
+n=${1:-5000}
+rounds=${ROUNDS:-3}
 warmup=${WARMUP:-0}
+target=${TARGET:-0.5}
 work=$(mktemp -d)
 # the simulator sets no limit here, and the bridge's own OpenProspect budget is not what this measures
 BRIDGE_ENV=(BRIDGE_OPENPROSPECT_RATE=100000 BRIDGE_OPENPROSPECT_BURST=100000 BRIDGE_OPENPROSPECT_MAX_RATE=100000 ${BENCH_BRIDGE_ENV:-})
 source bench/lib.sh
-trap 'kill $bridge_pid $sim_pid 2>/dev/null; wait 2>/dev/null' EXIT
-cpu_seconds() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }
 
 start_simulator --job-duration-ms 0
-mkdir -p "$work/stage" "$work/warmup" "$work/inbox/openprospect"
+mkdir -p "$work/requests" "$work/warmup"
 for i in $(seq 1 "$n"); do
-  printf '{"profile_name":"Buyers %s","ideal_customer_profile":"B2B SaaS","target_countries":["DE"]}' "$i" > "$work/stage/op-$i.json"
+  printf '{"profile_name":"Buyers %s","ideal_customer_profile":"B2B SaaS","target_countries":["DE"]}' "$i" > "$work/requests/op-$i.json"
 done
 for i in $(seq 1 "$warmup"); do
   printf '{"profile_name":"Warm-up %s","ideal_customer_profile":"B2B SaaS","target_countries":["AT"]}' "$i" > "$work/warmup/wu-$i.json"
 done
-start_bridge
-until curl -s "localhost:$mgmt_port/observe/health" | grep -q status; do sleep 0.2; done
-if [ "$warmup" -gt 0 ]; then
-  find "$work/warmup" -name '*.json' -exec mv -t "$work/inbox/openprospect/" {} +
-  until [ "$(find "$work/outbox/openprospect" -name 'wu-*.json' 2>/dev/null | wc -l)" -ge "$warmup" ]; do sleep 0.5; done
-  echo "warm-up: $warmup requests done"
+
+bridge_run() { # ROUND JAR LABEL [VAR=value ...]: one fresh bridge process; sets bridge_rate
+  local round=$1 base=$work/round-$1-$3 jar=$2 saved_env=("${BRIDGE_ENV[@]}")
+  shift 3
+  BRIDGE_ENV+=("$@")
+  mkdir -p "$base/inbox/openprospect" "$base/stage"
+  cp "$work"/requests/*.json "$base/stage/"
+  if [ "$warmup" -gt 0 ]; then cp "$work"/warmup/*.json "$base/inbox/openprospect/"; fi
+  (cd "$base/stage" && ls) | sed 's|^|openprospect/|' > "$base/expected"
+  # the files carry a new profile name per round, so their keys (derived from name and body) are new to the simulator
+  sed -i "s/Buyers /Buyers r$round /" "$base"/stage/*.json
+  local saved_work=$work; work=$base
+  local i
+  for i in "${!BRIDGE_ENV[@]}"; do BRIDGE_ENV[$i]=${BRIDGE_ENV[$i]//\{data\}/$base/data}; done
+  start_bridge; wait_healthy
+  if [ "$warmup" -gt 0 ]; then
+    until [ "$(find "$base/outbox/openprospect" -name 'wu-*.json' 2>/dev/null | wc -l)" -ge "$warmup" ]; do sleep 0.5; done
+    find "$base/outbox" -name 'wu-*.json' -delete
+  fi
+  local cpu0 sim0 t0 t1 cpu1 sim1
+  cpu0=$(cpu_seconds "$bridge_pid"); sim0=$(cpu_seconds "$sim_pid"); t0=$(date +%s.%N)
+  find "$base/stage" -name '*.json' -exec mv -t "$base/inbox/openprospect/" {} +
+  measured_results() { [ "$(find "$base/outbox" -name 'op-*.json' 2>/dev/null | wc -l)" -ge "$n" ]; }
+  wait_until "$n results" 600 measured_results
+  t1=$(date +%s.%N); cpu1=$(cpu_seconds "$bridge_pid"); sim1=$(cpu_seconds "$sim_pid")
+  kill "$bridge_pid"; wait "$bridge_pid" 2>/dev/null || true
+  bridge_pid=
+  bridge_rate=$(echo "$n / ($t1 - $t0)" | bc -l)
+  bridge_cpu=$(echo "($cpu1 - $cpu0) * 1000 / $n" | bc -l)
+  printf 'round %d, bridge %s %s: %d requests in %.2f s = %.0f requests/s, %.2f CPU s per 1,000 requests (simulator %.2f)\n' \
+    "$round" "$jar" "$*" "$n" "$(echo "$t1 - $t0" | bc -l)" "$bridge_rate" "$(echo "($cpu1 - $cpu0) * 1000 / $n" | bc -l)" \
+    "$(echo "($sim1 - $sim0) * 1000 / $n" | bc -l)"
+  check_results || true
+  work=$saved_work
+  BRIDGE_ENV=("${saved_env[@]}")
+}
+
+raw_run() { # sets raw_rate
+  local round=$1 out sim0
+  sim0=$(cpu_seconds "$sim_pid")
+  if ! out=$( { TIMEFORMAT='%U %S'; time java bench/RawClient.java "http://127.0.0.1:$sim_port" "$n" 16 "$warmup" "raw-r$round-" ; } 2>&1 ); then
+    echo "FAIL: the raw client counted failures"; failures=$((failures + 1))
+  fi
+  raw_rate=$(echo "$out" | grep '^raw client' | sed -E 's/.* = ([0-9.]+) requests\/s.*/\1/')
+  printf 'round %d, %s, %.2f CPU s per 1,000 requests with its JVM start (simulator %.2f)\n' "$round" \
+    "$(echo "$out" | grep '^raw client')" "$(echo "$(echo "$out" | tail -1 | awk '{print $1 + $2}') * 1000 / $n" | bc -l)" \
+    "$(echo "($(cpu_seconds "$sim_pid") - $sim0) * 1000 / ($n + $warmup)" | bc -l)"
+}
+
+mine() { bridge_run "$round" "$jar" bridge; mine_rate=$bridge_rate; mine_cpus+=("$bridge_cpu"); }
+other() {
+  if [ -n "${VS_JAR:-}${VS_ENV:-}" ]; then
+    # shellcheck disable=SC2086 # VS_ENV is a list of VAR=value words
+    bridge_run "$round" "${VS_JAR:-$jar}" other ${VS_ENV:-}; other_rate=$bridge_rate; other_cpus+=("$bridge_cpu")
+  else
+    raw_run "$round"; other_rate=$raw_rate
+  fi
+}
+other_name=raw
+if [ -n "${VS_JAR:-}${VS_ENV:-}" ]; then other_name="bridge${VS_JAR:+ $VS_JAR}${VS_ENV:+ $VS_ENV}"; fi
+median_of() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
+ratios=() mine_cpus=() other_cpus=()
+for round in $(seq 1 "$rounds"); do
+  if [ $((round % 2)) = 1 ]; then mine; other; else other; mine; fi
+  ratios+=("$(echo "$mine_rate / $other_rate" | bc -l)")
+  printf 'round %d: ratio bridge / %s %.2f (load average %s)\n' "$round" "$other_name" "${ratios[-1]}" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)"
+done
+median=$(median_of "${ratios[@]}")
+printf 'ratio bridge / %s, median of %d pairs: %.2f\n' "$other_name" "$rounds" "$median"
+if [ "$other_name" = raw ]; then
+  require "median ratio >= $target" [ "$(echo "$median >= $target" | bc -l)" = 1 ]
+  summary "throughput, $n files, bridge / raw client" ">= $target" \
+    "$(printf '%.2f; bridge %.2f CPU s per 1,000' "$median" "$(median_of "${mine_cpus[@]}")")"
+else
+  summary "throughput, $n files, bridge / $other_name" "none (before/after)" \
+    "$(printf '%.2f; CPU s per 1,000 %.2f against %.2f' "$median" "$(median_of "${mine_cpus[@]}")" \
+      "$(median_of "${other_cpus[@]}")")"
 fi
-cpu0=$(cpu_seconds "$bridge_pid"); sim0=$(cpu_seconds "$sim_pid"); t0=$(date +%s.%N)
-find "$work/stage" -name '*.json' -exec mv -t "$work/inbox/openprospect/" {} +
-until [ "$(find "$work/outbox/openprospect" -name 'op-*.json' 2>/dev/null | wc -l)" -ge "$n" ]; do sleep 0.2; done
-t1=$(date +%s.%N); cpu1=$(cpu_seconds "$bridge_pid"); sim1=$(cpu_seconds "$sim_pid")
-bridge_rate=$(echo "$n / ($t1 - $t0)" | bc -l)
-printf 'bridge: %d requests in %.2f s = %.0f requests/s, %.2f CPU s per 1,000 requests\n' "$n" "$(echo "$t1 - $t0" | bc -l)" \
-  "$bridge_rate" "$(echo "($cpu1 - $cpu0) * 1000 / $n" | bc -l)"
-printf 'simulator CPU during the bridge run: %.2f s per 1,000 requests\n' "$(echo "($sim1 - $sim0) * 1000 / $n" | bc -l)"
-kill "$bridge_pid"; wait "$bridge_pid" 2>/dev/null || true
-sim2=$(cpu_seconds "$sim_pid")
-raw=$( { TIMEFORMAT='%U %S'; time java bench/RawClient.java "http://127.0.0.1:$sim_port" "$n" 16 "$warmup" ; } 2>&1 )
-echo "$raw" | head -1
-printf 'simulator CPU during the raw run: %.2f s per 1,000 requests (warm-up included)\n' \
-  "$(echo "($(cpu_seconds "$sim_pid") - $sim2) * 1000 / ($n + $warmup)" | bc -l)"
-raw_rate=$(echo "$raw" | head -1 | sed -E 's/.* = ([0-9.]+) requests\/s/\1/')
-raw_cpu=$(echo "$raw" | tail -1 | awk '{print $1 + $2}')
-printf 'raw client CPU: %.2f s per 1,000 requests (includes its JVM start and compile)\n' "$(echo "$raw_cpu * 1000 / $n" | bc -l)"
-printf 'ratio bridge / raw: %.2f\n' "$(echo "$bridge_rate / $raw_rate" | bc -l)"

@@ -1,23 +1,39 @@
 package io.profilebridge;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.DefaultRoutesCollector;
 import org.apache.camel.spi.Resource;
+import org.apache.camel.spi.ResourceLoader;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.util.AntPathMatcher;
 import org.apache.camel.util.FileUtil;
 
 /**
- * Camel Main's route collector, with one rule added for {@code camel.main.routes-include-pattern}: of two route
- * files with the same name, the one found by a later pattern wins. With {@code classpath:routes/*.camel.yaml,
+ * Camel Main's route collector, with two changes for {@code camel.main.routes-include-pattern}. Of two route files
+ * with the same name, the one found by a later pattern wins: with {@code classpath:routes/*.camel.yaml,
  * file:routes/*.camel.yaml}, a {@code routes/NAME.camel.yaml} beside the process replaces the packaged one of that
- * name, and any other file there adds its routes.
+ * name, and any other file there adds its routes. And a {@code classpath:} pattern is matched against the jar's
+ * directory of entries: Camel's own scan reads (inflates) the whole jar for it, seconds for the 60 MB bundle.
  */
 public class RouteFiles extends DefaultRoutesCollector {
 
@@ -28,7 +44,7 @@ public class RouteFiles extends DefaultRoutesCollector {
             String includePattern) {
         Map<String, Resource> byName = new LinkedHashMap<>();
         int replaced = 0;
-        for (Resource resource : super.findRouteResourcesFromDirectory(context, excludePattern, existing(includePattern))) {
+        for (Resource resource : find(context, excludePattern, existing(includePattern))) {
             String name = FileUtil.stripPath(resource.getLocation());
             if (byName.remove(name) != null) {
                 replaced++;
@@ -42,6 +58,76 @@ public class RouteFiles extends DefaultRoutesCollector {
         }
         lastSummary = summary;
         return byName.values();
+    }
+
+    /** Every pattern in turn, in order: classpath patterns listed here, the others by Camel. */
+    private List<Resource> find(CamelContext context, String excludePattern, String includePattern) {
+        List<Resource> found = new ArrayList<>();
+        if (includePattern == null || includePattern.isEmpty()) {
+            return found;
+        }
+        String[] excludes = excludePattern == null ? null : excludePattern.split(",");
+        for (String include : includePattern.split(",")) {
+            String pattern = include.endsWith("?optional=true") ? include.substring(0, include.length() - 14) : include;
+            if (pattern.startsWith("classpath:") && AntPathMatcher.INSTANCE.isPattern(pattern)) {
+                for (Resource resource : onClasspath(context, pattern.substring("classpath:".length()))) {
+                    if (excludes == null || !AntPathMatcher.INSTANCE.anyMatch(excludes, resource.getLocation())) {
+                        found.add(resource);
+                    }
+                }
+            } else {
+                found.addAll(super.findRouteResourcesFromDirectory(context, excludePattern, include));
+            }
+        }
+        return found;
+    }
+
+    /** The classpath resources matching {@code pattern} (e.g. {@code routes/*.camel.yaml}), sorted by name. */
+    private static List<Resource> onClasspath(CamelContext context, String pattern) {
+        String folder = AntPathMatcher.INSTANCE.determineRootDir(pattern);
+        String subPattern = pattern.substring(folder.length());
+        List<String> names = new ArrayList<>();
+        try {
+            Enumeration<URL> roots = context.getApplicationContextClassLoader() != null
+                    ? context.getApplicationContextClassLoader().getResources(folder)
+                    : RouteFiles.class.getClassLoader().getResources(folder);
+            for (URL root : Collections.list(roots)) {
+                for (String name : entries(root, folder)) {
+                    if (AntPathMatcher.INSTANCE.match(subPattern, name.substring(folder.length()))) {
+                        names.add(name);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list classpath:" + folder, e);
+        }
+        ResourceLoader loader = PluginHelper.getResourceLoader(context);
+        return names.stream().distinct().sorted().map(name -> loader.resolveResource("classpath:" + name)).toList();
+    }
+
+    /** The file entries below {@code folder} in one classpath root: a jar's directory, or a folder's files. */
+    private static List<String> entries(URL root, String folder) throws IOException {
+        if ("jar".equals(root.getProtocol())) {
+            JarURLConnection connection = (JarURLConnection) root.openConnection();
+            connection.setUseCaches(false);
+            try (JarFile jar = connection.getJarFile()) {
+                return jar.stream().filter(entry -> !entry.isDirectory() && entry.getName().startsWith(folder))
+                        .map(JarEntry::getName).toList();
+            }
+        }
+        if ("file".equals(root.getProtocol())) {
+            Path dir;
+            try {
+                dir = Path.of(root.toURI());
+            } catch (URISyntaxException e) {
+                throw new IOException("unusable classpath folder " + root, e);
+            }
+            try (Stream<Path> files = Files.walk(dir)) {
+                return files.filter(Files::isRegularFile)
+                        .map(file -> folder + dir.relativize(file).toString().replace('\\', '/')).toList();
+            }
+        }
+        return List.of();
     }
 
     /** The patterns without those of a {@code file:} folder that does not exist: no routes/ folder, no routes. */

@@ -61,7 +61,7 @@ public class ApiCallRoutes extends RouteBuilder {
                     .choice()
                         .when(exchangeProperty(ApiRequest.KEY_MISSING))
                             .log(LoggingLevel.DEBUG, "No " + api.id() + " API key configured; call skipped")
-                        .when(method(ApiCallRoutes.class, "withdrawn"))
+                        .when(ApiCallRoutes::withdrawn)
                             .process(exchange -> exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new CallWithdrawn()))
                         .otherwise()
                             .doTry()

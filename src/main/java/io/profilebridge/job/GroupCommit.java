@@ -3,7 +3,6 @@ package io.profilebridge.job;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -12,18 +11,18 @@ import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
 /**
- * Runs the writes of concurrent callers in shared transactions, so many job steps cost one commit (one page write
- * on H2, one fsync on PostgreSQL) instead of one each. Every caller still returns only once its own write is
+ * Runs the writes of concurrent callers in shared transactions, so many job steps cost one commit (one log append
+ * on SQLite, one fsync on PostgreSQL) instead of one each. Every caller still returns only once its own write is
  * committed, so "committed before the source is acknowledged" holds write by write.
  * <p>
  * Leader/follower, no thread of its own: a caller queues its write and takes the lock; whoever holds it commits
  * everything queued so far, so the callers that queued meanwhile find their write done when their turn comes.
  * In a group, each write runs behind a savepoint, so one failing statement (a key conflict) fails only its caller.
  * <p>
- * A durable write is on disk when its caller returns, and survives a power loss. The embedded H2 store writes
- * commits in the background (every 500 ms), so there a group holding a durable write ends with
- * {@code CHECKPOINT SYNC}, which writes the store's changes to the file and fsyncs it. Other writes may be lost to a
- * crash within that half second: they are steps that are simply done again, under the same idempotency key.
+ * A durable write is on disk when its caller returns, and survives a power loss: a group holding one is committed
+ * the way its {@link StoreEngine} makes a commit durable (on SQLite, a commit that fsyncs the log). The other
+ * writes survive a crash of the process but may be lost to a power loss: they are steps that are simply done again,
+ * under the same idempotency key.
  */
 final class GroupCommit {
 
@@ -34,17 +33,13 @@ final class GroupCommit {
     }
 
     private final DataSource dataSource;
-    private final String flushStatement;
+    private final StoreEngine engine;
     private final ConcurrentLinkedQueue<Queued<?>> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock leader = new ReentrantLock();
 
-    /**
-     * @param flushStatement what makes committed writes durable when the database does not on commit
-     *                       ({@code CHECKPOINT SYNC} on H2), or null where every commit is durable (PostgreSQL)
-     */
-    GroupCommit(DataSource dataSource, String flushStatement) {
+    GroupCommit(DataSource dataSource, StoreEngine engine) {
         this.dataSource = dataSource;
-        this.flushStatement = flushStatement;
+        this.engine = engine;
     }
 
     /**
@@ -91,7 +86,9 @@ final class GroupCommit {
     }
 
     private void commitTogether(List<Queued<?>> group) throws SQLException {
+        boolean durable = group.stream().anyMatch(write -> write.durable);
         try (Connection c = dataSource.getConnection()) {
+            engine.beforeCommit(c, durable);
             c.setAutoCommit(false);
             try {
                 boolean savepoints = group.size() > 1;
@@ -105,7 +102,7 @@ final class GroupCommit {
             } finally {
                 c.setAutoCommit(true);
             }
-            flushIfDurable(c, group);
+            flushIfDurable(c, group, durable);
         }
     }
 
@@ -114,14 +111,12 @@ final class GroupCommit {
      * write by write (they are committed); each caller is told, so it does not acknowledge its source, and its
      * step is taken again later, finding the committed row.
      */
-    private void flushIfDurable(Connection c, List<Queued<?>> group) {
-        if (flushStatement != null && group.stream().anyMatch(write -> write.durable)) {
-            try (Statement flush = c.createStatement()) {
-                flush.execute(flushStatement);
-            } catch (SQLException e) {
-                group.forEach(write -> write.failed(e));
-                return;
-            }
+    private void flushIfDurable(Connection c, List<Queued<?>> group, boolean durable) {
+        try {
+            engine.afterCommit(c, durable);
+        } catch (SQLException e) {
+            group.forEach(write -> write.failed(e));
+            return;
         }
         group.forEach(Queued::committed);
     }

@@ -67,11 +67,7 @@ public class JobRoutes extends RouteBuilder {
     public void configure() {
         from("direct:dispatch-due-jobs").routeId("dispatch-due-jobs")
                 // called by a worker too, when it finishes: the jobs it hands out must not inherit its job's state
-                .removeHeaders("*")
-                .removeProperties("bridge*")
-                .removeProperty(JOB_ID)
-                .removeProperty(IDEMPOTENCY_KEY)
-                .removeProperty(TRACE_ID)
+                .process(JobRoutes::forgetPreviousJob)
                 .to("direct:claim-due-jobs")
                 .split(body())
                     .process(JobRoutes::continueJobTrace)
@@ -96,13 +92,13 @@ public class JobRoutes extends RouteBuilder {
                     .process(this::releaseJob)
                 .end()
                 // the last claim stopped for want of workers: this one is free now, so hand out what waits
-                .filter(method(dispatcher, "workLeft"))
+                .filter(exchange -> dispatcher.workLeft())
                     .to("direct:dispatch-due-jobs")
                 .end();
 
         // decides the job's next step (a read of its state, its claim and its API's pause), then takes it
         from("direct:take-step").routeId("take-step")
-                .setProperty(NEXT_STEP, method(this, "nextStep"))
+                .setProperty(NEXT_STEP).exchange(this::nextStep)
                 .choice()
                     .when(exchangeProperty(NEXT_STEP).isEqualTo("drop")).process(this::drop)
                     .when(exchangeProperty(NEXT_STEP).isEqualTo("give-up")).process(this::giveUp)
@@ -162,6 +158,16 @@ public class JobRoutes extends RouteBuilder {
             case DELIVERING -> "deliver-job";
             case DELIVERED, FAILED -> throw new IllegalStateException(job + " is final and has no next step");
         };
+    }
+
+    /**
+     * Drops every header and the job's properties. Plain map operations: removeHeaders("*") and
+     * removeProperties("bridge*") match each name as a wildcard and then as a regular expression, compiled anew.
+     */
+    private static void forgetPreviousJob(Exchange exchange) {
+        exchange.getMessage().getHeaders().clear();
+        exchange.getProperties().keySet().removeIf(name -> name.startsWith("bridge") || name.equals(JOB_ID)
+                || name.equals(IDEMPOTENCY_KEY) || name.equals(TRACE_ID));
     }
 
     /**

@@ -22,15 +22,12 @@ import io.profilebridge.api.Api;
 /**
  * The durable record of every logical request (table {@code bridge_job}).
  * Rows are unique on (api, idempotency key), so a redelivered or re-dropped request finds its job instead of
- * starting a second one. Due rows are claimed per {@link WorkQueue}. On the embedded store one process owns every
- * row, so a claim writes nothing (the dispatcher remembers what it holds). On a shared PostgreSQL store a claim
+ * starting a second one. Due rows are claimed per {@link WorkQueue}. On the embedded store (SQLite, or H2) one
+ * process owns every row, so a claim writes nothing (the dispatcher remembers what it holds). On a shared PostgreSQL store a claim
  * names this instance's session in {@code claimed_by} and bumps the row's version; other instances skip rows
  * claimed by a live session and take over those of a session whose heartbeat stopped ({@link InstanceLiveness}).
  */
 public class JobStore {
-
-    /** SQLSTATE of a unique-constraint violation, on H2 and PostgreSQL alike. */
-    private static final String UNIQUE_VIOLATION = "23505";
 
     private static final String COLUMNS = "id, api, idempotency_key, state, request_body, body_hash, remote_id, attempts, "
             + "polls, key_generation, next_attempt_at, last_status, last_error, result, outcome, source, created_at, updated_at, "
@@ -44,8 +41,8 @@ public class JobStore {
     private final Clock clock;
 
     /**
-     * @param postgres PostgreSQL, where several instances may share the table; else the embedded H2 file,
-     *                 which one process owns
+     * @param postgres PostgreSQL, where several instances may share the table; else the embedded store (SQLite, or
+     *                 H2), which one process owns
      * @param liveness whose claims this store's claims are; shared exactly when {@code postgres}
      */
     public JobStore(DataSource dataSource, boolean postgres, InstanceLiveness liveness, Clock clock) {
@@ -53,11 +50,17 @@ public class JobStore {
             throw new IllegalArgumentException("a PostgreSQL store needs a shared liveness, an embedded one a single one");
         }
         this.dataSource = dataSource;
-        // H2's CHECKPOINT SYNC writes the store's changes and fsyncs the file (a plain CHECKPOINT leaves them in the OS
-        // cache, which a power loss takes); a PostgreSQL commit is durable by itself (fsync, synchronous_commit)
-        this.writes = new GroupCommit(dataSource, postgres ? null : "CHECKPOINT SYNC");
+        this.writes = new GroupCommit(dataSource, postgres ? StoreEngine.POSTGRES : engineOf(dataSource));
         this.liveness = liveness;
         this.clock = clock;
+    }
+
+    private static StoreEngine engineOf(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            return StoreEngine.of(c);
+        } catch (SQLException e) {
+            throw new JobStoreException("job store unreachable", e);
+        }
     }
 
     public long now() {
@@ -77,7 +80,7 @@ public class JobStore {
             writes.run(c -> insert(c, INSERT, job), true);
             return new Registration(job, true);
         } catch (SQLException e) {
-            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+            if (StoreEngine.isUniqueViolation(e)) {
                 return new Registration(find(job.api(), job.requestKey()).orElseThrow(
                         () -> new JobStoreException("job vanished after a key conflict: " + job, e)), false);
             }
@@ -127,7 +130,7 @@ public class JobStore {
         try {
             return writes.run(c -> insert(c, INSERT, rejected), true);
         } catch (SQLException e) {
-            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+            if (StoreEngine.isUniqueViolation(e)) {
                 return false;
             }
             throw new JobStoreException("cannot record " + rejected, e);
@@ -141,8 +144,8 @@ public class JobStore {
 
     /** The newest job with this key, whatever its API (keys are UUIDs or the caller's own, so a clash is unlikely). */
     public Optional<Job> findByKey(String idempotencyKey) {
-        return queryOne("SELECT " + COLUMNS + " FROM bridge_job WHERE idempotency_key = ? ORDER BY created_at DESC "
-                + "FETCH FIRST 1 ROWS ONLY", idempotencyKey);
+        return queryOne("SELECT " + COLUMNS + " FROM bridge_job WHERE idempotency_key = ? ORDER BY created_at DESC LIMIT 1",
+                idempotencyKey);
     }
 
     public Optional<Job> findById(String id) {
@@ -159,8 +162,8 @@ public class JobStore {
      * {@code inHand} says this process works on already), asks {@code permits} how many of those may go now (the
      * API budget), and claims that many. On PostgreSQL the rows are locked while this decides ({@code FOR UPDATE
      * SKIP LOCKED}: another instance claiming at the same moment gets other rows), and rows claimed by a live
-     * session are not due; H2 is not asked to lock, as it would lock every due row, not just the batch, and one
-     * process owns it anyway.
+     * session are not due; the embedded store is not asked to lock (H2 would lock every due row, not just the batch),
+     * as one process owns it anyway.
      */
     public List<Job> claimDue(WorkQueue queue, int max, IntUnaryOperator permits, Predicate<String> inHand, int inHandCount) {
         if (max <= 0) {
@@ -171,7 +174,7 @@ public class JobStore {
                         + "WHERE i.session_id = j.claimed_by AND i.heartbeat_at >= " + InstanceLiveness.DB_NOW_MS + " - ?))" : "")
                 // work_queue is fixed here, but naming it lets H2 read the index in order and stop at the limit
                 // instead of reading and sorting every due row
-                + " ORDER BY j.work_queue, j.next_attempt_at FETCH FIRST " + (max + inHandCount) + " ROWS ONLY"
+                + " ORDER BY j.work_queue, j.next_attempt_at LIMIT " + (max + inHandCount)
                 + (liveness.isShared() ? " FOR UPDATE OF j SKIP LOCKED" : "");
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -363,7 +366,7 @@ public class JobStore {
     /** The newest requests rejected at intake, at most {@code limit}. */
     public List<Job> listRejected(int limit) {
         return query("SELECT " + COLUMNS + " FROM bridge_job WHERE state = ? AND idempotency_key IS NULL "
-                + "ORDER BY created_at DESC, id FETCH FIRST " + limit + " ROWS ONLY", JobState.FAILED.name());
+                + "ORDER BY created_at DESC, id LIMIT " + limit, JobState.FAILED.name());
     }
 
     /** Every job of one API, newest first, at most {@code limit}; for tests and the status API. */
@@ -378,8 +381,7 @@ public class JobStore {
             sql.append(" AND state = ?");
             args.add(state.name());
         }
-        sql.append(" ORDER BY created_at DESC, id OFFSET ").append(offset).append(" ROWS FETCH FIRST ")
-                .append(limit).append(" ROWS ONLY");
+        sql.append(" ORDER BY created_at DESC, id LIMIT ").append(limit).append(" OFFSET ").append(offset);
         return query(sql.toString(), args.toArray());
     }
 

@@ -1,37 +1,54 @@
 package io.profilebridge.job;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
-/** Opens the pooled job-store connection and brings its schema up to date (one migration set, H2 and PostgreSQL). */
+/** Opens the pooled job-store connection and brings its schema up to date (SQLite, H2 and PostgreSQL). */
 public final class JobStoreDataSource {
+
+    /** How long a connection waits for another's write to finish before its own fails (ms); SQLite only. */
+    private static final int SQLITE_BUSY_TIMEOUT_MS = 30_000;
 
     private JobStoreDataSource() {
     }
 
-    /** The default store: an H2 file under the data folder, kept open until the bridge closes the pool itself. */
+    /**
+     * The default store: a SQLite file under the data folder, in WAL mode. A data folder holding the H2 store of an
+     * earlier release ({@code jobstore.mv.db}) keeps using it, so no pending job is left behind.
+     */
     public static String defaultUrl(Path dataFolder) {
-        // H2's own write delay (500 ms) applies: the writes that must survive a SIGKILL (a new job, before its inbox
-        // file moves or its JMS message is acknowledged; a final state) are flushed by the job store itself
-        return "jdbc:h2:file:" + dataFolder.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE";
+        Path folder = dataFolder.toAbsolutePath();
+        if (Files.exists(folder.resolve("jobstore.mv.db"))) {
+            return "jdbc:h2:file:" + folder.resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        return "jdbc:sqlite:" + folder.resolve("jobstore.db");
     }
 
     public static boolean isPostgres(String url) {
-        return url.startsWith("jdbc:postgresql:");
+        return StoreEngine.of(url) == StoreEngine.POSTGRES;
     }
 
     /** The connection pool, with the schema brought up to date; closed again when that fails, as nothing can use it. */
     public static HikariDataSource open(String url, String user, String password, int poolSize) {
+        StoreEngine engine = StoreEngine.of(url);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
         config.setPoolName("job-store");
-        config.setDriverClassName(isPostgres(url) ? "org.postgresql.Driver" : "org.h2.Driver");
+        config.setDriverClassName(engine.driverClass());
+        if (engine == StoreEngine.SQLITE) {
+            // readers never wait for the writer, and a commit is one append to the log; the job store fsyncs the log
+            // on the commits that must survive a power loss (StoreEngine), the others survive a crash of the process
+            config.addDataSourceProperty("journal_mode", "WAL");
+            config.addDataSourceProperty("synchronous", "NORMAL");
+            config.addDataSourceProperty("busy_timeout", String.valueOf(SQLITE_BUSY_TIMEOUT_MS));
+        }
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
             JobStoreSchema.migrate(url, user, password);

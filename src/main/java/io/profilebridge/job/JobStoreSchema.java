@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * scripts are listed here instead of found by scanning the classpath (in the single jar that scan is slow), and a
  * test checks the list against the folder. {@code ${text}} and {@code ${binary}} become each database's types. A
  * store that the bridge's own migrations of earlier releases kept ({@code bridge_schema_version}) is taken over by
- * Flyway at the version it had reached.
+ * Flyway at the version it had reached. SQLite, the embedded store since schema version 5, starts from its own
+ * script of that version in {@code db/migration-sqlite} (a SQLite column cannot drop its NOT NULL, as V4 does); a
+ * later version needs a script in both folders.
  */
 public final class JobStoreSchema {
 
@@ -35,8 +37,11 @@ public final class JobStoreSchema {
     public static final List<String> SCRIPTS = List.of("V1__job_store.sql", "V2__rate_buckets.sql",
             "V3__previous_attempts.sql", "V4__rejected_requests.sql", "V5__claims_by_live_instances.sql",
             "V6__trace_context.sql");
+    /** Every migration of a SQLite store, in order. */
+    public static final List<String> SQLITE_SCRIPTS = List.of("V5__job_store.sql", "V6__trace_context.sql");
 
     static final String FOLDER = "db/migration";
+    static final String SQLITE_FOLDER = "db/migration-sqlite";
     /** Where the bridge's own migrations of earlier releases kept the versions they had applied. */
     static final String OWN_HISTORY = "bridge_schema_version";
     static final String FLYWAY_HISTORY = "flyway_schema_history";
@@ -53,7 +58,7 @@ public final class JobStoreSchema {
      * Flyway holds two connections while it works, the PostgreSQL lock a third.
      */
     public static int migrate(String url, String user, String password) throws SQLException {
-        boolean postgres = JobStoreDataSource.isPostgres(url);
+        boolean postgres = StoreEngine.of(url) == StoreEngine.POSTGRES;
         try (Connection lock = DriverManager.getConnection(url, user, password)) {
             if (postgres) {
                 execute(lock, "SELECT pg_advisory_lock(" + LOCK_ID + ")");
@@ -90,13 +95,17 @@ public final class JobStoreSchema {
 
     /** Flyway on the listed scripts, with the store's own types for the placeholders; nothing is scanned. */
     static FluentConfiguration flyway(String url, String user, String password) {
-        boolean postgres = JobStoreDataSource.isPostgres(url);
+        StoreEngine engine = StoreEngine.of(url);
         return Flyway.configure(JobStoreSchema.class.getClassLoader())
                 .dataSource(url, user, password)
-                .resourceProvider(new ListedScripts())
+                .resourceProvider(engine == StoreEngine.SQLITE ? new ListedScripts(SQLITE_FOLDER, SQLITE_SCRIPTS)
+                        : new ListedScripts(FOLDER, SCRIPTS))
                 .javaMigrationClassProvider(List::of)
-                .placeholders(postgres ? Map.of("text", "TEXT", "binary", "BYTEA")
-                        : Map.of("text", "CHARACTER VARYING", "binary", "VARBINARY(65536)"));
+                .placeholders(switch (engine) {
+                    case H2 -> Map.of("text", "CHARACTER VARYING", "binary", "VARBINARY(65536)");
+                    case SQLITE -> Map.of("text", "TEXT", "binary", "BLOB");
+                    case POSTGRES -> Map.of("text", "TEXT", "binary", "BYTEA");
+                });
     }
 
     private static boolean tableExists(Connection c, String name) throws SQLException {
@@ -124,27 +133,29 @@ public final class JobStoreSchema {
     }
 
     /** The listed scripts as Flyway's resources, read from the classpath by name. */
-    private static final class ListedScripts implements ResourceProvider {
+    private record ListedScripts(String folder, List<String> scripts) implements ResourceProvider {
 
         @Override
         public LoadableResource getResource(String name) {
-            return SCRIPTS.contains(name) ? new Script(name) : null;
+            return scripts.contains(name) ? new Script(folder, name) : null;
         }
 
         @Override
         public Collection<LoadableResource> getResources(String prefix, String[] suffixes) {
-            return SCRIPTS.stream()
+            return scripts.stream()
                     .filter(name -> name.startsWith(prefix) && List.of(suffixes).stream().anyMatch(name::endsWith))
-                    .<LoadableResource>map(Script::new)
+                    .<LoadableResource>map(name -> new Script(folder, name))
                     .toList();
         }
     }
 
     private static final class Script extends LoadableResource {
 
+        private final String folder;
         private final String name;
 
-        Script(String name) {
+        Script(String folder, String name) {
+            this.folder = folder;
             this.name = name;
         }
 
@@ -159,7 +170,7 @@ public final class JobStoreSchema {
 
         @Override
         public String getAbsolutePath() {
-            return FOLDER + "/" + name;
+            return folder + "/" + name;
         }
 
         @Override

@@ -182,7 +182,7 @@ class CrashPointsIT {
 
     /** "api STATE" of every job the halted bridge left on disk (its store is free once its JVM is gone). */
     private List<String> jobStates() throws SQLException {
-        String url = "jdbc:h2:file:" + root.resolve("data/jobstore") + ";ACCESS_MODE_DATA=r";
+        String url = io.profilebridge.job.JobStoreDataSource.defaultUrl(root.resolve("data"));
         List<String> states = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT api, state FROM bridge_job")) {
