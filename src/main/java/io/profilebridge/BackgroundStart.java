@@ -2,7 +2,6 @@ package io.profilebridge;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
@@ -20,19 +19,20 @@ public final class BackgroundStart<T extends AutoCloseable> extends ServiceSuppo
 
     private final CompletableFuture<T> resource = new CompletableFuture<>();
 
-    private BackgroundStart() {
-    }
+    private BackgroundStart() {}
 
     /** Starts opening now, on a thread named {@code name}. */
     public static <T extends AutoCloseable> BackgroundStart<T> begin(String name, Opening<T> opening) {
         BackgroundStart<T> start = new BackgroundStart<>();
-        Thread thread = new Thread(() -> {
-            try {
-                start.resource.complete(opening.open());
-            } catch (Throwable e) {
-                start.resource.completeExceptionally(e);
-            }
-        }, name);
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        start.resource.complete(opening.open());
+                    } catch (Throwable e) {
+                        start.resource.completeExceptionally(e);
+                    }
+                },
+                name);
         thread.setDaemon(true);
         thread.start();
         return start;

@@ -1,44 +1,29 @@
 package io.profilebridge;
 
-import java.nio.file.Path;
-import java.time.Clock;
-import java.util.EnumMap;
-import java.util.Map;
-
 import com.zaxxer.hikari.HikariDataSource;
-import io.profilebridge.api.Api;
-import io.profilebridge.api.ApiCallRoutes;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.profilebridge.api.AnswerHeads;
+import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.api.ApiCallLimits;
+import io.profilebridge.api.ApiCallRoutes;
 import io.profilebridge.api.ApiCredentials;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiHolds;
-import io.profilebridge.operations.ApiHealthCheck;
-import io.profilebridge.operations.JobMetrics;
-import io.profilebridge.operations.JobStoreHealthCheck;
-import io.profilebridge.operations.JvmMetrics;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.profilebridge.operations.BacklogHistory;
-import io.profilebridge.operations.JobStatusRoutes;
-import io.profilebridge.operations.ProgressRoute;
-import io.profilebridge.operations.StatusPage;
-import org.apache.camel.health.HealthCheckHelper;
-import org.apache.camel.health.HealthCheckRegistry;
 import io.profilebridge.delivery.DeliverJobRoute;
 import io.profilebridge.delivery.ResultFiles;
 import io.profilebridge.intake.AcceptRequestRoute;
+import io.profilebridge.intake.DocumentedRules;
 import io.profilebridge.intake.RequestAcceptance;
 import io.profilebridge.intake.RequestReader;
-import io.profilebridge.intake.DocumentedRules;
-import io.profilebridge.job.InstanceLiveness;
-import io.profilebridge.job.JobDispatcher;
 import io.profilebridge.jms.DeadLetters;
 import io.profilebridge.jms.JmsConfiguration;
+import io.profilebridge.job.InstanceLiveness;
+import io.profilebridge.job.JobDispatcher;
 import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.JobSchedule;
@@ -46,14 +31,28 @@ import io.profilebridge.job.JobStore;
 import io.profilebridge.job.JobStoreDataSource;
 import io.profilebridge.job.RunTimes;
 import io.profilebridge.openprospect.OpenProspectRoutes;
-import io.profilebridge.orbit.OrbitRoutes;
+import io.profilebridge.operations.ApiHealthCheck;
+import io.profilebridge.operations.BacklogHistory;
+import io.profilebridge.operations.JobMetrics;
+import io.profilebridge.operations.JobStatusRoutes;
+import io.profilebridge.operations.JobStoreHealthCheck;
 import io.profilebridge.operations.JobWorkersHealthCheck;
+import io.profilebridge.operations.JvmMetrics;
+import io.profilebridge.operations.ProgressRoute;
+import io.profilebridge.operations.StatusPage;
+import io.profilebridge.orbit.OrbitRoutes;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
 import org.apache.camel.CamelConfiguration;
-import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
 import org.apache.camel.CamelContext;
-import org.apache.camel.spi.CamelTracingService;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.CamelTracingService;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
@@ -86,8 +85,11 @@ public class BridgeConfiguration implements CamelConfiguration {
         // created owner-only and locked by StartupChecks, which runs first
         Path data = Path.of(settings.text("bridge.data"));
         String url = settings.optional("bridge.store.url").orElse(JobStoreDataSource.defaultUrl(data));
-        HikariDataSource dataSource = JobStoreDataSource.open(url, settings.optional("bridge.store.user").orElse(""),
-                settings.optional("bridge.store.password").orElse(""), settings.integer("bridge.store.pool-size"));
+        HikariDataSource dataSource = JobStoreDataSource.open(
+                url,
+                settings.optional("bridge.store.user").orElse(""),
+                settings.optional("bridge.store.password").orElse(""),
+                settings.integer("bridge.store.pool-size"));
         context.addService(new ClosingService(dataSource));
         DataFolder.restrictStoreFiles(data);
         context.getRegistry().bind("jobStoreDataSource", dataSource);
@@ -95,7 +97,10 @@ public class BridgeConfiguration implements CamelConfiguration {
         String instanceId = settings.optional("bridge.instance-id").orElseGet(() -> defaultInstanceId(data));
         boolean postgres = JobStoreDataSource.isPostgres(url);
         InstanceLiveness liveness = postgres
-                ? InstanceLiveness.shared(dataSource, instanceId, settings.number("bridge.cluster.heartbeat-ms"),
+                ? InstanceLiveness.shared(
+                        dataSource,
+                        instanceId,
+                        settings.number("bridge.cluster.heartbeat-ms"),
                         settings.number("bridge.cluster.takeover-ms"))
                 : InstanceLiveness.single(instanceId);
         JobStore store = new JobStore(dataSource, postgres, liveness, Clock.systemUTC());
@@ -133,28 +138,34 @@ public class BridgeConfiguration implements CamelConfiguration {
         if (settings.flag("bridge.metrics.camel-and-jvm")) {
             context.addService(new ClosingService(JvmMetrics.bindTo(meters)));
         }
-        JobLifecycle lifecycle = new JobLifecycle(schedule, new JobLifecycle.RemoteFailureRetries(
-                settings.integer("bridge.retry.openprospect-failed-runs"),
-                settings.integer("bridge.retry.orbit-failed-runs")), store,
+        JobLifecycle lifecycle = new JobLifecycle(
+                schedule,
+                new JobLifecycle.RemoteFailureRetries(
+                        settings.integer("bridge.retry.openprospect-failed-runs"),
+                        settings.integer("bridge.retry.orbit-failed-runs")),
+                store,
                 event -> BridgeEvent.publish(context, event),
                 new RunTimes(settings.flag("bridge.poll.learn-run-times")));
         context.getRegistry().bind("jobStore", store);
         context.getRegistry().bind("jobLifecycle", lifecycle);
 
         ApiCredentials credentials = new ApiCredentials()
-                .with(Api.OPENPROSPECT, settings.optional("openprospect.api-key").orElse(null))
+                .with(
+                        Api.OPENPROSPECT,
+                        settings.optional("openprospect.api-key").orElse(null))
                 .with(Api.ORBIT, settings.optional("orbit.api-key").orElse(null));
         ApiHolds holds = new ApiHolds();
         for (Api api : Api.values()) {
             if (!credentials.has(api)) {
-                LOG.warn("No {} API key is configured ({}.api-key): its requests are held, not sent, until one is",
-                        api, api);
+                LOG.warn(
+                        "No {} API key is configured ({}.api-key): its requests are held, not sent, until one is",
+                        api,
+                        api);
                 holds.hold(api, ApiError.of(ApiAnswer.API_KEY_MISSING, "no " + api + ".api-key is configured"));
             }
         }
 
-        RequestReader reader = new RequestReader(settings.number("bridge.request.max-bytes"),
-                DocumentedRules.INSTANCE);
+        RequestReader reader = new RequestReader(settings.number("bridge.request.max-bytes"), DocumentedRules.INSTANCE);
         // camel.opentelemetry2.enabled: Camel Main has added its tracer before this runs
         boolean tracing = context.hasService(CamelTracingService.class) != null;
         RequestAcceptance acceptance = new RequestAcceptance(reader, store, tracing);
@@ -173,18 +184,25 @@ public class BridgeConfiguration implements CamelConfiguration {
         // the inbox routes' `threads` step (executorService: inbox-workers) accepts files in parallel, so the job
         // commits of a burst of files are grouped instead of queued one by one behind a single consumer thread
         int inboxConcurrency = settings.integer("bridge.inbox.concurrency");
-        context.getExecutorServiceManager().registerThreadPoolProfile(new ThreadPoolProfileBuilder(INBOX_WORKERS)
-                .poolSize(inboxConcurrency).maxPoolSize(inboxConcurrency).build());
+        context.getExecutorServiceManager()
+                .registerThreadPoolProfile(new ThreadPoolProfileBuilder(INBOX_WORKERS)
+                        .poolSize(inboxConcurrency)
+                        .maxPoolSize(inboxConcurrency)
+                        .build());
         context.getRegistry().bind("acceptRequestRoute", new AcceptRequestRoute(acceptance));
         // the job workers: a bounded pool the poll tick hands claimed jobs to; it claims no more than are free
         int workers = settings.integer("bridge.poll.concurrency");
-        context.getExecutorServiceManager().registerThreadPoolProfile(new ThreadPoolProfileBuilder(JobRoutes.JOB_WORKERS)
-                .poolSize(workers).maxPoolSize(workers).maxQueueSize(workers)
-                .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());
+        context.getExecutorServiceManager()
+                .registerThreadPoolProfile(new ThreadPoolProfileBuilder(JobRoutes.JOB_WORKERS)
+                        .poolSize(workers)
+                        .maxPoolSize(workers)
+                        .maxQueueSize(workers)
+                        .rejectedPolicy(ThreadPoolRejectedPolicy.Abort)
+                        .build());
         long tickMs = settings.number("bridge.poll.tick-ms");
         // a step outlasting every deadline its calls could have lost its worker
-        JobDispatcher dispatcher = new JobDispatcher(store, budgets, liveness, workers, 5 * deadlineMs,
-                Math.max(30_000, 20 * tickMs));
+        JobDispatcher dispatcher =
+                new JobDispatcher(store, budgets, liveness, workers, 5 * deadlineMs, Math.max(30_000, 20 * tickMs));
         context.getRegistry().bind("jobDispatcher", dispatcher);
         context.getRegistry().bind("apiBudgets", budgets);
         context.getRegistry().bind("jobRoutes", new JobRoutes(store, lifecycle, dispatcher, budgets, liveness));
@@ -206,33 +224,50 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("progressRoute", new ProgressRoute(store));
         BacklogHistory backlog = new BacklogHistory(store);
         // null when JMS is off (JmsConfiguration binds it otherwise)
-        DeadLetters deadLetters = context.getRegistry()
-                .lookupByNameAndType(JmsConfiguration.DEAD_LETTERS, DeadLetters.class);
-        context.getRegistry().bind("jobStatusRoutes", new JobStatusRoutes(store,
-                new StatusPage(store, backlog, deadLetters, budgets), backlog,
-                settings.number("bridge.status.backlog-sample-ms")));
+        DeadLetters deadLetters =
+                context.getRegistry().lookupByNameAndType(JmsConfiguration.DEAD_LETTERS, DeadLetters.class);
+        context.getRegistry()
+                .bind(
+                        "jobStatusRoutes",
+                        new JobStatusRoutes(
+                                store,
+                                new StatusPage(store, backlog, deadLetters, budgets),
+                                backlog,
+                                settings.number("bridge.status.backlog-sample-ms")));
     }
 
     /**
      * The budgets of the API keys: Orbit's documented start limit, and adaptive rates for the limits the APIs do not
      * document. Shared in the store when it is PostgreSQL: the limit belongs to the key, not the process.
      */
-    private static ApiBudgets budgets(BridgeSettings settings, ApiCredentials credentials, HikariDataSource shared,
-            long retryAfterCapMs) {
+    private static ApiBudgets budgets(
+            BridgeSettings settings, ApiCredentials credentials, HikariDataSource shared, long retryAfterCapMs) {
         double openProspectRate = settings.decimal("bridge.openprospect.rate");
         double orbitReadRate = settings.decimal("bridge.orbit.read-rate");
         Map<ApiBucket, ApiBudgets.Limit> limits = new EnumMap<>(ApiBucket.class);
-        limits.put(ApiBucket.OPENPROSPECT, ApiBudgets.Limit.adaptive(openProspectRate,
-                settings.integer("bridge.openprospect.burst"), settings.decimal("bridge.openprospect.min-rate"),
-                settings.decimal("bridge.openprospect.max-rate")));
-        limits.put(ApiBucket.ORBIT_STARTS, ApiBudgets.Limit.fixed(settings.decimal("bridge.orbit.start-rate"),
-                settings.integer("bridge.orbit.start-burst")));
-        limits.put(ApiBucket.ORBIT_READS, ApiBudgets.Limit.adaptive(orbitReadRate,
-                settings.integer("bridge.orbit.read-burst"), settings.decimal("bridge.orbit.read-min-rate"),
-                settings.decimal("bridge.orbit.read-max-rate")));
-        ApiBudgets.Policy policy = new ApiBudgets.Policy(settings.number("bridge.budget.default-pause-ms"),
+        limits.put(
+                ApiBucket.OPENPROSPECT,
+                ApiBudgets.Limit.adaptive(
+                        openProspectRate,
+                        settings.integer("bridge.openprospect.burst"),
+                        settings.decimal("bridge.openprospect.min-rate"),
+                        settings.decimal("bridge.openprospect.max-rate")));
+        limits.put(
+                ApiBucket.ORBIT_STARTS,
+                ApiBudgets.Limit.fixed(
+                        settings.decimal("bridge.orbit.start-rate"), settings.integer("bridge.orbit.start-burst")));
+        limits.put(
+                ApiBucket.ORBIT_READS,
+                ApiBudgets.Limit.adaptive(
+                        orbitReadRate,
+                        settings.integer("bridge.orbit.read-burst"),
+                        settings.decimal("bridge.orbit.read-min-rate"),
+                        settings.decimal("bridge.orbit.read-max-rate")));
+        ApiBudgets.Policy policy = new ApiBudgets.Policy(
+                settings.number("bridge.budget.default-pause-ms"),
                 retryAfterCapMs,
-                settings.decimal("bridge.budget.decrease-factor"), settings.decimal("bridge.budget.increase-step"),
+                settings.decimal("bridge.budget.decrease-factor"),
+                settings.decimal("bridge.budget.increase-step"),
                 settings.number("bridge.budget.increase-interval-ms"));
         return shared != null
                 ? ApiBudgets.shared(shared, credentials, limits, policy, System::currentTimeMillis)
@@ -249,5 +284,4 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
         return host + ":" + data.toAbsolutePath().normalize();
     }
-
 }

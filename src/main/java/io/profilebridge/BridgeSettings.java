@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
-
 import org.apache.camel.CamelContext;
 
 /**
@@ -82,9 +81,10 @@ public final class BridgeSettings {
     }
 
     private String declared(String key) {
-        return source.apply(key).orElseThrow(() -> new StartupFailure("property " + key + " is not set: "
-                + "the packaged " + DEFAULTS + " declares every key with its default, so a "
-                + "camel.main.property-placeholder-location that leaves that file out must set it"));
+        return source.apply(key)
+                .orElseThrow(() -> new StartupFailure("property " + key + " is not set: "
+                        + "the packaged " + DEFAULTS + " declares every key with its default, so a "
+                        + "camel.main.property-placeholder-location that leaves that file out must set it"));
     }
 
     private <T> T parse(String key, Function<String, T> parser) {

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +24,7 @@ final class DataFolder {
     private static final Set<PosixFilePermission> OWNER_FOLDER = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
 
-    private DataFolder() {
-    }
+    private DataFolder() {}
 
     static Path prepare(Path data) throws IOException {
         if (!posix()) {
@@ -37,8 +35,10 @@ final class DataFolder {
         }
         Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(data);
         if (!OWNER_FOLDER.containsAll(permissions)) {
-            LOG.warn("The data folder {} can be read by others ({}); it holds every request and result: chmod 700 it",
-                    data, PosixFilePermissions.toString(permissions));
+            LOG.warn(
+                    "The data folder {} can be read by others ({}); it holds every request and result: chmod 700 it",
+                    data,
+                    PosixFilePermissions.toString(permissions));
         }
         return data;
     }

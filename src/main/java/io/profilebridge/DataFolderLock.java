@@ -35,8 +35,9 @@ public final class DataFolderLock implements AutoCloseable {
         }
         if (lock == null) {
             channel.close();
-            throw new StartupFailure("the data folder " + folder.toAbsolutePath().normalize() + " is in use by another "
-                    + "process (it holds " + file.getFileName() + "); give each instance its own bridge.data (BRIDGE_DATA)");
+            throw new StartupFailure("the data folder "
+                    + folder.toAbsolutePath().normalize() + " is in use by another " + "process (it holds "
+                    + file.getFileName() + "); give each instance its own bridge.data (BRIDGE_DATA)");
         }
         return new DataFolderLock(channel);
     }

@@ -12,8 +12,7 @@ import java.util.Locale;
  */
 public final class FreePort {
 
-    private FreePort() {
-    }
+    private FreePort() {}
 
     /** Throws a {@link StartupFailure} naming {@code what}, the address and {@code key} when it cannot be bound. */
     public static void require(String what, String host, int port, String key) {

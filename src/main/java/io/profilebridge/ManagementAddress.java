@@ -1,7 +1,6 @@
 package io.profilebridge;
 
 import java.util.Optional;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
@@ -9,8 +8,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 /** Where Camel's management server ({@code camel.management.*}) really listens, read from its running server. */
 public final class ManagementAddress {
 
-    private ManagementAddress() {
-    }
+    private ManagementAddress() {}
 
     /** The port the management server is bound to; empty when it is off or its bind failed. */
     public static Optional<Integer> boundPort(CamelContext context) {

@@ -13,8 +13,7 @@ import java.util.TreeMap;
  */
 final class PortVariables {
 
-    private PortVariables() {
-    }
+    private PortVariables() {}
 
     /** The {@code camel.*} properties such variables set, e.g. CAMEL_MANAGEMENT_PORT=9877 as camel.management.port. */
     static Map<String, String> fromEnvironment(Map<String, String> environment) {
@@ -22,9 +21,13 @@ final class PortVariables {
         environment.forEach((name, value) -> {
             String upper = name.toUpperCase(Locale.ROOT);
             boolean skippedByCamel = upper.endsWith("_PORT") || upper.contains("_PORT_");
-            boolean mappedByCamelItself = upper.startsWith("CAMEL_COMPONENT_") || upper.startsWith("CAMEL_DATAFORMAT_")
+            boolean mappedByCamelItself = upper.startsWith("CAMEL_COMPONENT_")
+                    || upper.startsWith("CAMEL_DATAFORMAT_")
                     || upper.startsWith("CAMEL_LANGUAGE_");
-            if (upper.startsWith("CAMEL_") && skippedByCamel && !mappedByCamelItself && value.trim().matches("\\d{1,5}")) {
+            if (upper.startsWith("CAMEL_")
+                    && skippedByCamel
+                    && !mappedByCamelItself
+                    && value.trim().matches("\\d{1,5}")) {
                 properties.put(upper.toLowerCase(Locale.ROOT).replace('_', '.'), value.trim());
             }
         });

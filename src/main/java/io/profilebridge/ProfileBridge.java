@@ -1,13 +1,12 @@
 package io.profilebridge;
 
-import java.util.Arrays;
-import java.util.Optional;
-
-import io.profilebridge.jms.JmsConfiguration;
 import io.profilebridge.intake.CheckCommand;
+import io.profilebridge.jms.JmsConfiguration;
 import io.profilebridge.operations.Tracing;
 import io.profilebridge.sandbox.SandboxConfiguration;
 import io.profilebridge.sandbox.SimulateCommand;
+import java.util.Arrays;
+import java.util.Optional;
 import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
@@ -24,8 +23,7 @@ public final class ProfileBridge {
     /** Registry name of the camel-cli-connector factory that bridge.cli-connector.enabled switches. */
     public static final String CLI_CONNECTOR_FACTORY = "cliConnectorFactory";
 
-    private ProfileBridge() {
-    }
+    private ProfileBridge() {}
 
     public static void main(String[] args) throws Exception {
         // the OpenTelemetry SDK logs through java.util.logging: its lines, too, are log4j's (masked, JSON when asked);
@@ -34,7 +32,8 @@ public final class ProfileBridge {
         String command = args.length > 0 ? args[0] : "";
         switch (command) {
             case "simulate" -> SimulateCommand.run(Arrays.copyOfRange(args, 1, args.length));
-            case "check" -> System.exit(CheckCommand.standalone().run(Arrays.asList(args).subList(1, args.length)));
+            case "check" ->
+                System.exit(CheckCommand.standalone().run(Arrays.asList(args).subList(1, args.length)));
             case "help", "-h", "-help", "--help" -> System.out.print(Usage.TEXT);
             default -> {
                 if (!command.isEmpty() && !command.startsWith("-")) {
@@ -86,7 +85,8 @@ public final class ProfileBridge {
     static String propertyLocations(Optional<String> profile) {
         String base = "file:config/application.properties;optional=true,classpath:application.properties";
         return profile.map(p -> "file:config/application-" + p + ".properties;optional=true,classpath:application-" + p
-                + ".properties;optional=true," + base).orElse(base);
+                        + ".properties;optional=true," + base)
+                .orElse(base);
     }
 
     private static Optional<String> profile() {

@@ -19,7 +19,6 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.DefaultRoutesCollector;
 import org.apache.camel.spi.Resource;
@@ -40,8 +39,8 @@ public class RouteFiles extends DefaultRoutesCollector {
     private String lastSummary;
 
     @Override
-    public Collection<Resource> findRouteResourcesFromDirectory(CamelContext context, String excludePattern,
-            String includePattern) {
+    public Collection<Resource> findRouteResourcesFromDirectory(
+            CamelContext context, String excludePattern, String includePattern) {
         Map<String, Resource> byName = new LinkedHashMap<>();
         int replaced = 0;
         for (Resource resource : find(context, excludePattern, existing(includePattern))) {
@@ -52,7 +51,8 @@ public class RouteFiles extends DefaultRoutesCollector {
             }
             byName.put(name, resource);
         }
-        String summary = "Route files: " + byName.size() + ", of which " + replaced + " replace packaged ones of the same name";
+        String summary =
+                "Route files: " + byName.size() + ", of which " + replaced + " replace packaged ones of the same name";
         if (replaced > 0 && !summary.equals(lastSummary)) { // Camel Main asks twice: for modelines, then for routes
             log.info(summary);
         }
@@ -102,7 +102,11 @@ public class RouteFiles extends DefaultRoutesCollector {
             throw new UncheckedIOException("cannot list classpath:" + folder, e);
         }
         ResourceLoader loader = PluginHelper.getResourceLoader(context);
-        return names.stream().distinct().sorted().map(name -> loader.resolveResource("classpath:" + name)).toList();
+        return names.stream()
+                .distinct()
+                .sorted()
+                .map(name -> loader.resolveResource("classpath:" + name))
+                .toList();
     }
 
     /** The file entries below {@code folder} in one classpath root: a jar's directory, or a folder's files. */
@@ -111,8 +115,10 @@ public class RouteFiles extends DefaultRoutesCollector {
             JarURLConnection connection = (JarURLConnection) root.openConnection();
             connection.setUseCaches(false);
             try (JarFile jar = connection.getJarFile()) {
-                return jar.stream().filter(entry -> !entry.isDirectory() && entry.getName().startsWith(folder))
-                        .map(JarEntry::getName).toList();
+                return jar.stream()
+                        .filter(entry -> !entry.isDirectory() && entry.getName().startsWith(folder))
+                        .map(JarEntry::getName)
+                        .toList();
             }
         }
         if ("file".equals(root.getProtocol())) {
@@ -124,7 +130,8 @@ public class RouteFiles extends DefaultRoutesCollector {
             }
             try (Stream<Path> files = Files.walk(dir)) {
                 return files.filter(Files::isRegularFile)
-                        .map(file -> folder + dir.relativize(file).toString().replace('\\', '/')).toList();
+                        .map(file -> folder + dir.relativize(file).toString().replace('\\', '/'))
+                        .toList();
             }
         }
         return List.of();

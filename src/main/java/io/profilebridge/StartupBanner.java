@@ -1,13 +1,12 @@
 package io.profilebridge;
 
+import io.profilebridge.jms.EmbeddedBroker;
+import io.profilebridge.jms.JmsConfiguration;
+import io.profilebridge.job.JobStoreDataSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Properties;
-
-import io.profilebridge.jms.EmbeddedBroker;
-import io.profilebridge.jms.JmsConfiguration;
-import io.profilebridge.job.JobStoreDataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 
@@ -18,8 +17,7 @@ import org.apache.camel.component.platform.http.main.ManagementHttpServer;
  */
 final class StartupBanner {
 
-    private StartupBanner() {
-    }
+    private StartupBanner() {}
 
     static String text(CamelContext context) throws Exception {
         BridgeSettings settings = new BridgeSettings(context);
@@ -36,8 +34,11 @@ final class StartupBanner {
         if (management == null || base.isEmpty()) {
             line(text, "status", "no management server (camel.management.enabled=false)");
         } else {
-            line(text, "status", base.get() + "/   (listening on " + management.getHost() + ":"
-                    + ManagementAddress.boundPort(context).orElseThrow() + ")");
+            line(
+                    text,
+                    "status",
+                    base.get() + "/   (listening on " + management.getHost() + ":"
+                            + ManagementAddress.boundPort(context).orElseThrow() + ")");
             line(text, "jobs", base.get() + "/jobs");
             line(text, "health", base.get() + management.getHealthPath());
             line(text, "metrics", base.get() + settings.text("camel.metrics.path"));
@@ -62,8 +63,8 @@ final class StartupBanner {
         if (!settings.flag("bridge.jms.enabled")) {
             return "none (bridge.jms.enabled=false)";
         }
-        BackgroundStart<?> embedded = context.getRegistry()
-                .lookupByNameAndType(JmsConfiguration.EMBEDDED_BROKER, BackgroundStart.class);
+        BackgroundStart<?> embedded =
+                context.getRegistry().lookupByNameAndType(JmsConfiguration.EMBEDDED_BROKER, BackgroundStart.class);
         if (embedded != null && embedded.resource() instanceof EmbeddedBroker broker) {
             return "embedded Artemis on " + broker.acceptors() + "; ESB clients log in as \"" + broker.clientUser()
                     + "\"";
@@ -88,7 +89,10 @@ final class StartupBanner {
     }
 
     private static void line(StringBuilder text, String name, String value) {
-        text.append(System.lineSeparator()).append("  ").append(String.format("%-8s", name)).append(value);
+        text.append(System.lineSeparator())
+                .append("  ")
+                .append(String.format("%-8s", name))
+                .append(value);
     }
 
     private static String version() throws IOException {

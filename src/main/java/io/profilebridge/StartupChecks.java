@@ -1,7 +1,6 @@
 package io.profilebridge;
 
 import java.nio.file.Path;
-
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -33,8 +32,11 @@ public class StartupChecks implements CamelConfiguration {
             public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
                 // called before the route consumers start; the management server has started by then
                 if (management != null && ManagementAddress.boundPort(started).isEmpty()) {
-                    throw new StartupFailure(FreePort.cannotListen("management server",
-                            management.getHost() + ":" + management.getPort(), "bind failed", MANAGEMENT_PORT_KEY));
+                    throw new StartupFailure(FreePort.cannotListen(
+                            "management server",
+                            management.getHost() + ":" + management.getPort(),
+                            "bind failed",
+                            MANAGEMENT_PORT_KEY));
                 }
             }
 

@@ -37,6 +37,5 @@ final class Usage {
               camel.main.profile                      sandbox (the demo) or cluster (shared PostgreSQL and broker)
             """;
 
-    private Usage() {
-    }
+    private Usage() {}
 }

@@ -1,5 +1,7 @@
 package io.profilebridge;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.job.JobStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -12,9 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.profilebridge.job.JobStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
@@ -98,7 +97,8 @@ public final class BridgeRun implements AutoCloseable {
 
     /** A valid OpenProspect request body named {@code name}. */
     public static String openProspectRequest(String name) {
-        return "{\"profile_name\": \"" + name + "\", \"ideal_customer_profile\": \"SaaS\", \"target_countries\": [\"DE\"]}";
+        return "{\"profile_name\": \"" + name
+                + "\", \"ideal_customer_profile\": \"SaaS\", \"target_countries\": [\"DE\"]}";
     }
 
     /** Drops a request the way a careful writer does: a dot-name first, then a rename. */
@@ -125,7 +125,8 @@ public final class BridgeRun implements AutoCloseable {
             Files.walkFileTree(outbox, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                    if (attributes.isRegularFile() && !file.getFileName().toString().startsWith(".")) {
+                    if (attributes.isRegularFile()
+                            && !file.getFileName().toString().startsWith(".")) {
                         try {
                             results.put(outbox.relativize(file).toString(), Json.parse(Files.readString(file)));
                         } catch (NoSuchFileException goneMeanwhile) {

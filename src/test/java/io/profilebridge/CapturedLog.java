@@ -3,13 +3,12 @@ package io.profilebridge;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
-
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Property;
 
 /** Every log line of this JVM at INFO and above while it is open, as "logger - message". */
@@ -38,8 +37,7 @@ public final class CapturedLog implements AutoCloseable {
         return log;
     }
 
-    private static Stream<LoggerConfig> nonAdditive(
-            LoggerContext context) {
+    private static Stream<LoggerConfig> nonAdditive(LoggerContext context) {
         return context.getConfiguration().getLoggers().values().stream().filter(logger -> !logger.isAdditive());
     }
 

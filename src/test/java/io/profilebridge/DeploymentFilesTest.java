@@ -16,11 +16,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Stream;
-
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPath;
 import javax.xml.xpath.XPathFactory;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
@@ -44,28 +42,33 @@ class DeploymentFilesTest {
     private static Image image;
 
     /** What pom.xml tells Jib to build. */
-    record Image(String name, String workingDirectory, String dataVolume, String port, String user) {
-    }
+    record Image(String name, String workingDirectory, String dataVolume, String port, String user) {}
 
     @BeforeAll
     static void readTheCode() throws Exception {
         defaults = properties(Path.of("config/application.properties"));
         knownKeys = new HashSet<>(defaults.stringPropertyNames());
         try (Stream<Path> profiles = Files.list(Path.of("config"))) {
-            for (Path profile : profiles.filter(p -> p.getFileName().toString().matches("application-.*\\.properties")).toList()) {
+            for (Path profile : profiles.filter(p -> p.getFileName().toString().matches("application-.*\\.properties"))
+                    .toList()) {
                 knownKeys.addAll(properties(profile).stringPropertyNames());
             }
         }
         knownKeys.add("camel.main.profile");
         knownVariables = new HashSet<>();
-        knownKeys.forEach(key -> knownVariables.add(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_')));
+        knownKeys.forEach(key -> knownVariables.add(
+                key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_')));
 
-        Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
+        Document pom = DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(Path.of("pom.xml").toFile());
         XPath xpath = XPathFactory.newInstance().newXPath();
-        String jib = "//*[local-name()='plugin'][*[local-name()='artifactId']='jib-maven-plugin']/*[local-name()='configuration']";
+        String jib =
+                "//*[local-name()='plugin'][*[local-name()='artifactId']='jib-maven-plugin']/*[local-name()='configuration']";
         String version = xpath.evaluate("/*[local-name()='project']/*[local-name()='version']", pom);
         image = new Image(
-                xpath.evaluate(jib + "/*[local-name()='to']/*[local-name()='image']", pom).replace("${project.version}", version),
+                xpath.evaluate(jib + "/*[local-name()='to']/*[local-name()='image']", pom)
+                        .replace("${project.version}", version),
                 xpath.evaluate(jib + "//*[local-name()='workingDirectory']", pom),
                 xpath.evaluate(jib + "//*[local-name()='volumes']/*[local-name()='volume']", pom),
                 xpath.evaluate(jib + "//*[local-name()='ports']/*[local-name()='port']", pom),
@@ -93,8 +96,13 @@ class DeploymentFilesTest {
             assertThat(String.valueOf(bridge.get("image"))).endsWith(":-" + image.name() + "}");
             Map<String, Object> environment = map(bridge.get("environment"));
             assertThat(environment.keySet()).as(name + " environment").isSubsetOf(knownVariables);
-            assertThat(Path.of("config/application-" + environment.get("CAMEL_MAIN_PROFILE") + ".properties")).exists();
-            assertServiceAddress(services, String.valueOf(environment.get("BRIDGE_STORE_URL")).substring(5), "postgres", 5432);
+            assertThat(Path.of("config/application-" + environment.get("CAMEL_MAIN_PROFILE") + ".properties"))
+                    .exists();
+            assertServiceAddress(
+                    services,
+                    String.valueOf(environment.get("BRIDGE_STORE_URL")).substring(5),
+                    "postgres",
+                    5432);
             assertServiceAddress(services, String.valueOf(environment.get("BRIDGE_JMS_BROKER_URL")), "artemis", 61616);
 
             assertThat(bridge.get("env_file")).isEqualTo(".env");
@@ -103,8 +111,11 @@ class DeploymentFilesTest {
                 String[] parts = String.valueOf(volume).split(":");
                 mounts.put(parts[1], parts[0]);
             }
-            assertThat(mounts).containsKeys(inImage(defaults.getProperty("bridge.inbox")),
-                    inImage(defaults.getProperty("bridge.outbox")), image.dataVolume());
+            assertThat(mounts)
+                    .containsKeys(
+                            inImage(defaults.getProperty("bridge.inbox")),
+                            inImage(defaults.getProperty("bridge.outbox")),
+                            image.dataVolume());
             exchangeVolumes.add(mounts.get(inImage(defaults.getProperty("bridge.inbox"))) + "+"
                     + mounts.get(inImage(defaults.getProperty("bridge.outbox"))));
             dataVolumes.add(mounts.get(image.dataVolume()));
@@ -112,8 +123,11 @@ class DeploymentFilesTest {
             String port = String.valueOf(list(bridge.get("ports")).get(0));
             assertThat(port).endsWith(":" + managementPort());
             published.add(port);
-            String healthcheck = String.join(" ", strings(map(bridge.get("healthcheck")).get("test")));
-            assertThat(healthcheck).contains("/dev/tcp/127.0.0.1/" + managementPort()).contains(READY);
+            String healthcheck =
+                    String.join(" ", strings(map(bridge.get("healthcheck")).get("test")));
+            assertThat(healthcheck)
+                    .contains("/dev/tcp/127.0.0.1/" + managementPort())
+                    .contains(READY);
             assertThat(seconds(bridge.get("stop_grace_period"))).isGreaterThan(shutdownTimeout());
         }
         assertThat(exchangeVolumes).as("one inbox and outbox for both").hasSize(1);
@@ -122,9 +136,11 @@ class DeploymentFilesTest {
 
         Set<String> envFile = properties(DEPLOY.resolve(".env.example")).stringPropertyNames();
         assertThat(envFile).isSubsetOf(knownVariables).contains("OPENPROSPECT_API_KEY", "ORBIT_API_KEY");
-        assertThat(String.valueOf(map(map(services.get("postgres")).get("environment")).get("POSTGRES_PASSWORD")))
+        assertThat(String.valueOf(
+                        map(map(services.get("postgres")).get("environment")).get("POSTGRES_PASSWORD")))
                 .startsWith("${BRIDGE_STORE_PASSWORD:?");
-        assertThat(String.valueOf(map(map(services.get("artemis")).get("environment")).get("ARTEMIS_PASSWORD")))
+        assertThat(String.valueOf(
+                        map(map(services.get("artemis")).get("environment")).get("ARTEMIS_PASSWORD")))
                 .startsWith("${BRIDGE_JMS_PASSWORD:?");
         assertThat(envFile).contains("BRIDGE_STORE_PASSWORD", "BRIDGE_JMS_PASSWORD");
     }
@@ -132,11 +148,15 @@ class DeploymentFilesTest {
     @Test
     void kubernetesProbesCamelsHealthChecksAndReadsSettingsByReference() throws IOException {
         Map<String, Map<String, Object>> resources = new LinkedHashMap<>();
-        Map<String, Object> kustomization = map(yaml(DEPLOY.resolve("kubernetes/kustomization.yaml")).get(0));
+        Map<String, Object> kustomization =
+                map(yaml(DEPLOY.resolve("kubernetes/kustomization.yaml")).get(0));
         for (Object file : list(kustomization.get("resources"))) {
             for (Object document : yaml(DEPLOY.resolve("kubernetes").resolve(String.valueOf(file)))) {
                 Map<String, Object> resource = map(document);
-                resources.put(resource.get("kind") + "/" + map(resource.get("metadata")).get("name"), resource);
+                resources.put(
+                        resource.get("kind") + "/"
+                                + map(resource.get("metadata")).get("name"),
+                        resource);
             }
         }
         Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
@@ -151,18 +171,24 @@ class DeploymentFilesTest {
         Map<String, Object> image = map(list(kustomization.get("images")).get(0));
         assertThat(image.get("name") + ":" + image.get("newTag")).isEqualTo(DeploymentFilesTest.image.name());
 
-        Map<String, Object> pod = map(map(map(resources.get("Deployment/profile-bridge").get("spec")).get("template")).get("spec"));
+        Map<String, Object> pod = map(
+                map(map(resources.get("Deployment/profile-bridge").get("spec")).get("template"))
+                        .get("spec"));
         Map<String, Object> container = map(list(pod.get("containers")).get(0));
         assertThat(container.get("image")).isEqualTo(image.get("name"));
-        assertThat(String.valueOf(map(pod.get("securityContext")).get("runAsUser"))).isEqualTo(DeploymentFilesTest.image.user().split(":")[0]);
-        assertThat(((Number) pod.get("terminationGracePeriodSeconds")).intValue()).isGreaterThan(shutdownTimeout());
+        assertThat(String.valueOf(map(pod.get("securityContext")).get("runAsUser")))
+                .isEqualTo(DeploymentFilesTest.image.user().split(":")[0]);
+        assertThat(((Number) pod.get("terminationGracePeriodSeconds")).intValue())
+                .isGreaterThan(shutdownTimeout());
 
         Map<String, Object> port = map(list(container.get("ports")).get(0));
         assertThat(String.valueOf(port.get("containerPort"))).isEqualTo(managementPort());
         assertThat(probe(container, "livenessProbe")).isEqualTo(LIVE + " on " + port.get("name"));
         assertThat(probe(container, "startupProbe")).isEqualTo(LIVE + " on " + port.get("name"));
         assertThat(probe(container, "readinessProbe")).isEqualTo(READY + " on " + port.get("name"));
-        Map<String, Object> service = map(list(map(resources.get("Service/profile-bridge").get("spec")).get("ports")).get(0));
+        Map<String, Object> service = map(
+                list(map(resources.get("Service/profile-bridge").get("spec")).get("ports"))
+                        .get(0));
         assertThat(String.valueOf(service.get("port"))).isEqualTo(managementPort());
         assertThat(service.get("targetPort")).isEqualTo(port.get("name"));
 
@@ -171,23 +197,33 @@ class DeploymentFilesTest {
             Map<String, Object> variable = map(entry);
             variables.add(String.valueOf(variable.get("name")));
             if (variable.get("valueFrom") != null) {
-                Map<String, Object> reference = map(map(variable.get("valueFrom")).get("secretKeyRef"));
-                assertThat(secrets).as("Secret of " + variable.get("name")).containsKey(String.valueOf(reference.get("name")));
-                assertThat(secrets.get(String.valueOf(reference.get("name")))).containsKey(String.valueOf(reference.get("key")));
+                Map<String, Object> reference =
+                        map(map(variable.get("valueFrom")).get("secretKeyRef"));
+                assertThat(secrets)
+                        .as("Secret of " + variable.get("name"))
+                        .containsKey(String.valueOf(reference.get("name")));
+                assertThat(secrets.get(String.valueOf(reference.get("name"))))
+                        .containsKey(String.valueOf(reference.get("key")));
             }
         }
-        assertThat(variables).isSubsetOf(knownVariables)
+        assertThat(variables)
+                .isSubsetOf(knownVariables)
                 .contains("OPENPROSPECT_API_KEY", "ORBIT_API_KEY", "BRIDGE_STORE_URL", "BRIDGE_JMS_BROKER_URL");
-        assertThat(Path.of("config/application-" + valueOf(container, "CAMEL_MAIN_PROFILE") + ".properties")).exists();
+        assertThat(Path.of("config/application-" + valueOf(container, "CAMEL_MAIN_PROFILE") + ".properties"))
+                .exists();
 
         Map<String, String> mounts = new LinkedHashMap<>();
         for (Object entry : list(container.get("volumeMounts"))) {
             Map<String, Object> mount = map(entry);
             mounts.put(String.valueOf(mount.get("mountPath")), String.valueOf(mount.get("name")));
         }
-        assertThat(mounts).containsEntry(inImage("config"), "config").containsKey(DeploymentFilesTest.image.dataVolume())
-                .containsKeys(inImage(defaults.getProperty("bridge.inbox")), inImage(defaults.getProperty("bridge.outbox")));
-        Map<String, Object> configMap = map(resources.get("ConfigMap/profile-bridge-config").get("data"));
+        assertThat(mounts)
+                .containsEntry(inImage("config"), "config")
+                .containsKey(DeploymentFilesTest.image.dataVolume())
+                .containsKeys(
+                        inImage(defaults.getProperty("bridge.inbox")), inImage(defaults.getProperty("bridge.outbox")));
+        Map<String, Object> configMap =
+                map(resources.get("ConfigMap/profile-bridge-config").get("data"));
         Properties overrides = new Properties();
         overrides.load(new java.io.StringReader(String.valueOf(configMap.get("application.properties"))));
         assertThat(overrides.stringPropertyNames()).isNotEmpty().isSubsetOf(knownKeys);
@@ -222,8 +258,12 @@ class DeploymentFilesTest {
     }
 
     private static Object valueOf(Map<String, Object> container, String variable) {
-        return list(container.get("env")).stream().map(DeploymentFilesTest::map)
-                .filter(entry -> variable.equals(entry.get("name"))).findFirst().orElseThrow().get("value");
+        return list(container.get("env")).stream()
+                .map(DeploymentFilesTest::map)
+                .filter(entry -> variable.equals(entry.get("name")))
+                .findFirst()
+                .orElseThrow()
+                .get("value");
     }
 
     private static int seconds(Object duration) {
@@ -241,7 +281,8 @@ class DeploymentFilesTest {
     /** Every document of a YAML file, with Compose's merge keys ({@code <<: *anchor}) applied. */
     private static List<Object> yaml(Path file) throws IOException {
         List<Object> documents = new ArrayList<>();
-        new Load(LoadSettings.builder().build()).loadAllFromString(Files.readString(file))
+        new Load(LoadSettings.builder().build())
+                .loadAllFromString(Files.readString(file))
                 .forEach(document -> documents.add(merged(document)));
         return documents;
     }

@@ -4,6 +4,7 @@ import static io.profilebridge.BridgeRun.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -24,8 +25,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JarIT {
 
-    private static final Path JAR = Path.of(System.getProperty("bridge.jar", "target/profile-bridge.jar")).toAbsolutePath();
+    private static final Path JAR = Path.of(System.getProperty("bridge.jar", "target/profile-bridge.jar"))
+            .toAbsolutePath();
     private static final Duration START = Duration.ofSeconds(90);
 
     @TempDir
@@ -56,8 +56,13 @@ class JarIT {
         Path empty = Files.createDirectories(folder.resolve("empty"));
         try (OtlpCollector collector = OtlpCollector.start()) {
             // traces exported as README says, over OTLP/HTTP, by the exporter packaged in the jar
-            environment.putAll(Map.of("OTEL_TRACES_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT", collector.url(),
-                    "OTEL_BSP_SCHEDULE_DELAY", "200"));
+            environment.putAll(Map.of(
+                    "OTEL_TRACES_EXPORTER",
+                    "otlp",
+                    "OTEL_EXPORTER_OTLP_ENDPOINT",
+                    collector.url(),
+                    "OTEL_BSP_SCHEDULE_DELAY",
+                    "200"));
             for (int run = 1; run <= 2; run++) {
                 try (Bridge demo = Bridge.start(empty, "demo-" + run + ".log", environment)) {
                     runTheDemo(demo, empty, run, collector);
@@ -81,14 +86,21 @@ class JarIT {
             assertThat(demo.lines(" " + request)).as(request).hasSize(1);
         }
         if (run == 1) {
-            byte[] traceId = HexFormat.of().parseHex(
-                    Json.parse(Files.readString(jsonFiles(outbox).get(0))).get("traceId").asText());
+            byte[] traceId = HexFormat.of()
+                    .parseHex(Json.parse(Files.readString(jsonFiles(outbox).get(0)))
+                            .get("traceId")
+                            .asText());
             await().atMost(Duration.ofSeconds(20)).until(() -> collector.received(traceId));
             theManagementUrlsOfTheBannerAnswer(demo);
-            await().atMost(Duration.ofSeconds(20)).until(() -> !demo.lines("Progress: ").isEmpty());
-            assertThat(demo.output()).as("a quiet console: no broker audit log, no library chatter")
-                    .doesNotContain("AMQ601").doesNotContain("AMQ221").doesNotContain("Routes startup")
-                    .doesNotContain("Auto-configuration summary").doesNotContain("HttpServer started");
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> !demo.lines("Progress: ").isEmpty());
+            assertThat(demo.output())
+                    .as("a quiet console: no broker audit log, no library chatter")
+                    .doesNotContain("AMQ601")
+                    .doesNotContain("AMQ221")
+                    .doesNotContain("Routes startup")
+                    .doesNotContain("Auto-configuration summary")
+                    .doesNotContain("HttpServer started");
         }
         demo.stop();
     }
@@ -132,46 +144,86 @@ class JarIT {
                 """);
         int managementPort = freePort();
         int brokerPort = freePort();
-        Map<String, String> environment = Map.of("CAMEL_MANAGEMENT_PORT", Integer.toString(managementPort),
-                "BRIDGE_JMS_EMBEDDED_URL", "tcp://127.0.0.1:" + brokerPort);
+        Map<String, String> environment = Map.of(
+                "CAMEL_MANAGEMENT_PORT",
+                Integer.toString(managementPort),
+                "BRIDGE_JMS_EMBEDDED_URL",
+                "tcp://127.0.0.1:" + brokerPort);
         try (Bridge bridge = Bridge.start(first, "first.log", environment)) {
             bridge.awaitRunning();
-            assertThat(bridge.lines("  inbox ")).singleElement().asString().endsWith(first.resolve("requests").toString());
-            assertThat(bridge.lines("  status ")).singleElement().asString().contains("127.0.0.1:" + managementPort + "/");
-            assertThat(bridge.lines(" WARN ")).as("no OTEL_* set: tracing on, nothing to export, nothing to warn of")
-                    .isNotEmpty().allSatisfy(line -> assertThat(line).contains("API key is configured"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> !bridge.lines("hello from routes/").isEmpty()
-                    && !bridge.lines("progress-log replaced from routes/").isEmpty());
+            assertThat(bridge.lines("  inbox "))
+                    .singleElement()
+                    .asString()
+                    .endsWith(first.resolve("requests").toString());
+            assertThat(bridge.lines("  status "))
+                    .singleElement()
+                    .asString()
+                    .contains("127.0.0.1:" + managementPort + "/");
+            assertThat(bridge.lines(" WARN "))
+                    .as("no OTEL_* set: tracing on, nothing to export, nothing to warn of")
+                    .isNotEmpty()
+                    .allSatisfy(line -> assertThat(line).contains("API key is configured"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !bridge.lines("hello from routes/").isEmpty()
+                            && !bridge.lines("progress-log replaced from routes/")
+                                    .isEmpty());
 
             // six at once: each stops by itself, independently of the others
-            try (Bridge sameFolder = Bridge.start(first, "same-folder.log", Map.of(
-                         "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
-                         "BRIDGE_JMS_EMBEDDED_URL", "tcp://127.0.0.1:" + freePort()));
-                 Bridge samePort = Bridge.start(Files.createDirectories(folder.resolve("second")), "same-port.log", Map.of(
-                         "CAMEL_MANAGEMENT_PORT", Integer.toString(managementPort),
-                         "BRIDGE_JMS_EMBEDDED_URL", "tcp://127.0.0.1:" + freePort()));
-                 Bridge sameBroker = Bridge.start(Files.createDirectories(folder.resolve("third")), "same-broker.log", Map.of(
-                         "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
-                         "BRIDGE_JMS_EMBEDDED_URL", "tcp://127.0.0.1:" + brokerPort));
-                 Bridge badValue = Bridge.start(Files.createDirectories(folder.resolve("fourth")), "bad-value.log", Map.of(
-                         "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
-                         "BRIDGE_JMS_ENABLED", "false",
-                         "BRIDGE_INBOX_CONCURRENCY", "eight"));
-                 // a properties list that leaves out the packaged file, so the keys it does not set have no default
-                 Bridge missingKey = Bridge.start(Files.createDirectories(folder.resolve("fifth")), "missing-key.log", Map.of(
-                         "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
-                         "CAMEL_MAIN_PROPERTY_PLACEHOLDER_LOCATION", "classpath:application-cluster.properties"));
-                 Bridge badTracing = Bridge.start(Files.createDirectories(folder.resolve("sixth")), "bad-tracing.log", Map.of(
-                         "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
-                         "BRIDGE_JMS_ENABLED", "false",
-                         "OTEL_TRACES_EXPORTER", "zipkin"))) {
+            try (Bridge sameFolder = Bridge.start(
+                            first,
+                            "same-folder.log",
+                            Map.of(
+                                    "CAMEL_MANAGEMENT_PORT",
+                                    Integer.toString(freePort()),
+                                    "BRIDGE_JMS_EMBEDDED_URL",
+                                    "tcp://127.0.0.1:" + freePort()));
+                    Bridge samePort = Bridge.start(
+                            Files.createDirectories(folder.resolve("second")),
+                            "same-port.log",
+                            Map.of(
+                                    "CAMEL_MANAGEMENT_PORT",
+                                    Integer.toString(managementPort),
+                                    "BRIDGE_JMS_EMBEDDED_URL",
+                                    "tcp://127.0.0.1:" + freePort()));
+                    Bridge sameBroker = Bridge.start(
+                            Files.createDirectories(folder.resolve("third")),
+                            "same-broker.log",
+                            Map.of(
+                                    "CAMEL_MANAGEMENT_PORT",
+                                    Integer.toString(freePort()),
+                                    "BRIDGE_JMS_EMBEDDED_URL",
+                                    "tcp://127.0.0.1:" + brokerPort));
+                    Bridge badValue = Bridge.start(
+                            Files.createDirectories(folder.resolve("fourth")),
+                            "bad-value.log",
+                            Map.of(
+                                    "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
+                                    "BRIDGE_JMS_ENABLED", "false",
+                                    "BRIDGE_INBOX_CONCURRENCY", "eight"));
+                    // a properties list that leaves out the packaged file, so the keys it does not set have no default
+                    Bridge missingKey = Bridge.start(
+                            Files.createDirectories(folder.resolve("fifth")),
+                            "missing-key.log",
+                            Map.of(
+                                    "CAMEL_MANAGEMENT_PORT",
+                                    Integer.toString(freePort()),
+                                    "CAMEL_MAIN_PROPERTY_PLACEHOLDER_LOCATION",
+                                    "classpath:application-cluster.properties"));
+                    Bridge badTracing = Bridge.start(
+                            Files.createDirectories(folder.resolve("sixth")),
+                            "bad-tracing.log",
+                            Map.of(
+                                    "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
+                                    "BRIDGE_JMS_ENABLED", "false",
+                                    "OTEL_TRACES_EXPORTER", "zipkin"))) {
                 sameFolder.assertStopsWith("the data folder " + first.resolve("data"), "bridge.data");
-                samePort.assertStopsWith("the management server cannot listen on 127.0.0.1:" + managementPort,
-                        "camel.management.port");
-                sameBroker.assertStopsWith("the embedded broker cannot listen on 127.0.0.1:" + brokerPort,
-                        "bridge.jms.embedded-url");
+                samePort.assertStopsWith(
+                        "the management server cannot listen on 127.0.0.1:" + managementPort, "camel.management.port");
+                sameBroker.assertStopsWith(
+                        "the embedded broker cannot listen on 127.0.0.1:" + brokerPort, "bridge.jms.embedded-url");
                 badValue.assertStopsWith("bridge.inbox.concurrency must be a number", "\"eight\"");
-                missingKey.assertStopsWith("bridge.data is not set",
+                missingKey.assertStopsWith(
+                        "bridge.data is not set",
                         "the packaged application.properties declares every key with its default");
                 badTracing.assertStopsWith("OpenTelemetry cannot be configured from the OTEL_* variables", "zipkin");
             }
@@ -181,11 +233,16 @@ class JarIT {
 
     @Test
     void helpListsTheCommandsAndTheMainProperties() throws Exception {
-        try (Bridge help = Bridge.start(Files.createDirectories(folder.resolve("empty")), "help.log", Map.of(), "--help")) {
+        try (Bridge help =
+                Bridge.start(Files.createDirectories(folder.resolve("empty")), "help.log", Map.of(), "--help")) {
             assertThat(help.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(help.process.exitValue()).isZero();
-            assertThat(help.output()).contains("simulate").contains("check FILE|DIR").contains("bridge.inbox")
-                    .contains("openprospect.api-key").contains("camel.management.host, .port");
+            assertThat(help.output())
+                    .contains("simulate")
+                    .contains("check FILE|DIR")
+                    .contains("bridge.inbox")
+                    .contains("openprospect.api-key")
+                    .contains("camel.management.host, .port");
         }
     }
 
@@ -204,14 +261,17 @@ class JarIT {
 
         static Bridge start(Path folder, String logName, Map<String, String> environment, String... arguments)
                 throws IOException {
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", JAR.toString()));
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
             command.addAll(List.of(arguments));
-            ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true);
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true);
             Path log = folder.getParent().resolve(logName);
             builder.redirectOutput(log.toFile());
-            builder.environment().keySet().removeIf(name -> name.startsWith("CAMEL_") || name.startsWith("BRIDGE_")
-                    || name.startsWith("OTEL_"));
+            builder.environment()
+                    .keySet()
+                    .removeIf(name ->
+                            name.startsWith("CAMEL_") || name.startsWith("BRIDGE_") || name.startsWith("OTEL_"));
             builder.environment().putAll(environment);
             return new Bridge(builder.start(), log);
         }
@@ -223,7 +283,9 @@ class JarIT {
 
         /** Exit code 1 within seconds, with one line saying why and no stack trace. */
         void assertStopsWith(String... parts) throws InterruptedException {
-            assertThat(process.waitFor(START.toSeconds(), TimeUnit.SECONDS)).as("stopped by itself").isTrue();
+            assertThat(process.waitFor(START.toSeconds(), TimeUnit.SECONDS))
+                    .as("stopped by itself")
+                    .isTrue();
             assertThat(process.exitValue()).isEqualTo(1);
             assertThat(lines("did not start: ")).singleElement().asString().contains(parts);
             assertThat(output()).doesNotContain("\tat ");
@@ -244,7 +306,9 @@ class JarIT {
         /** SIGTERM, as a service manager stops it. */
         void stop() throws InterruptedException {
             process.destroy();
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS))
+                    .as("stopped on SIGTERM")
+                    .isTrue();
         }
 
         @Override
@@ -270,7 +334,8 @@ class JarIT {
             OtlpCollector collector = new OtlpCollector(server);
             server.createContext("/v1/traces", exchange -> {
                 try (exchange) {
-                    if ("application/x-protobuf".equals(exchange.getRequestHeaders().getFirst("Content-Type"))) {
+                    if ("application/x-protobuf"
+                            .equals(exchange.getRequestHeaders().getFirst("Content-Type"))) {
                         collector.exports.add(exchange.getRequestBody().readAllBytes());
                     }
                     exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
@@ -306,13 +371,20 @@ class JarIT {
     }
 
     private static int get(String url) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private static List<Path> jsonFiles(Path folder) throws IOException {
         try (Stream<Path> files = Files.walk(folder)) {
-            return files.filter(p -> p.toString().endsWith(".json") && !p.getFileName().toString().startsWith(".")).toList();
+            return files.filter(p -> p.toString().endsWith(".json")
+                            && !p.getFileName().toString().startsWith("."))
+                    .toList();
         }
     }
 }

@@ -3,7 +3,6 @@ package io.profilebridge;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.Layout;
 import org.apache.logging.log4j.core.LoggerContext;
@@ -21,8 +20,11 @@ public final class LogCapture implements AutoCloseable {
     private final OutputStreamAppender appender;
 
     private LogCapture(Layout<?> layout) {
-        appender = OutputStreamAppender.newBuilder().setName("capture-" + System.nanoTime()).setLayout(layout)
-                .setTarget(out).build();
+        appender = OutputStreamAppender.newBuilder()
+                .setName("capture-" + System.nanoTime())
+                .setLayout(layout)
+                .setTarget(out)
+                .build();
         appender.start();
         forEachLogger(logger -> logger.addAppender(appender, null, null));
     }
@@ -52,7 +54,9 @@ public final class LogCapture implements AutoCloseable {
     private static void forEachLogger(java.util.function.Consumer<LoggerConfig> action) {
         Configuration configuration = configuration();
         action.accept(configuration.getRootLogger());
-        configuration.getLoggers().values().stream().filter(logger -> !logger.isAdditive()).forEach(action);
+        configuration.getLoggers().values().stream()
+                .filter(logger -> !logger.isAdditive())
+                .forEach(action);
         context().updateLoggers();
     }
 

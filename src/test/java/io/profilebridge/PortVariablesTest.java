@@ -3,7 +3,6 @@ package io.profilebridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 /** The CAMEL_*_PORT variables Camel Main skips as Kubernetes service links get their camel.* meaning back. */
@@ -19,8 +18,9 @@ class PortVariablesTest {
                 "PROFILE_BRIDGE_PORT", "tcp://10.0.0.7:9876",
                 "CAMEL_TRACE_PORT", "tcp://10.0.0.8:9876"));
 
-        assertThat(properties).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "camel.management.port", "9877",
-                "camel.server.port", "8080"));
+        assertThat(properties)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "camel.management.port", "9877",
+                        "camel.server.port", "8080"));
     }
 }

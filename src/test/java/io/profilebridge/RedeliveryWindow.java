@@ -1,5 +1,6 @@
 package io.profilebridge;
 
+import io.profilebridge.job.JobStoreDataSource;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -9,8 +10,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.ToLongFunction;
-
-import io.profilebridge.job.JobStoreDataSource;
 
 /**
  * How long after a request's first result a second one could still arrive, if the bridge were to send it twice:
@@ -23,13 +22,12 @@ import io.profilebridge.job.JobStoreDataSource;
  */
 public final class RedeliveryWindow {
 
-    private RedeliveryWindow() {
-    }
+    private RedeliveryWindow() {}
 
     public static Duration of(Map<String, String> properties) {
         Properties defaults = packagedDefaults();
-        ToLongFunction<String> setting = key ->
-                Long.parseLong(properties.getOrDefault(key, defaults.getProperty(key)).trim());
+        ToLongFunction<String> setting = key -> Long.parseLong(
+                properties.getOrDefault(key, defaults.getProperty(key)).trim());
         long tick = setting.applyAsLong("bridge.poll.tick-ms");
         long jobBackoff = setting.applyAsLong("bridge.retry.max-delay-ms");
         long jmsRedelivery = 0;
@@ -40,7 +38,8 @@ public final class RedeliveryWindow {
         }
         String store = properties.getOrDefault("bridge.store.url", "");
         long takeover = JobStoreDataSource.isPostgres(store)
-                ? setting.applyAsLong("bridge.cluster.takeover-ms") + setting.applyAsLong("bridge.cluster.heartbeat-ms") : 0;
+                ? setting.applyAsLong("bridge.cluster.takeover-ms") + setting.applyAsLong("bridge.cluster.heartbeat-ms")
+                : 0;
         // one mechanism may follow another (a request redelivered to an instance that dies before recording its
         // delivery), so the window is their sum
         return Duration.ofMillis(jobBackoff + takeover + jmsRedelivery + 2 * tick);

@@ -3,19 +3,18 @@ package io.profilebridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Results counted, not collected: every JMS result per correlation id (a listener on the result queues, for as long
@@ -77,10 +76,15 @@ public final class ResultTally implements AutoCloseable {
      * below the inbox of {@code root}) a result file (at most {@code atMost}), keeps counting for {@code window}
      * more, and then requires exactly one result for each and none for anything else.
      */
-    public void assertExactlyOneEach(Collection<String> correlationIds, Path root, Collection<String> requestFiles,
-            Duration atMost, Duration window) {
-        await().atMost(atMost).until(() -> perCorrelationId.keySet().containsAll(correlationIds)
-                && filesPerRequest(root).keySet().containsAll(requestFiles));
+    public void assertExactlyOneEach(
+            Collection<String> correlationIds,
+            Path root,
+            Collection<String> requestFiles,
+            Duration atMost,
+            Duration window) {
+        await().atMost(atMost)
+                .until(() -> perCorrelationId.keySet().containsAll(correlationIds)
+                        && filesPerRequest(root).keySet().containsAll(requestFiles));
         await().during(window).atMost(window.plusSeconds(5)).untilAsserted(() -> {
             assertOnlyOnes("JMS results per correlation id", jmsResults());
             assertOnlyOnes("result files per request file", filesPerRequest(root));
@@ -92,7 +96,8 @@ public final class ResultTally implements AutoCloseable {
     /** The same for JMS results only. */
     public void assertExactlyOneEach(Collection<String> correlationIds, Duration atMost, Duration window) {
         await().atMost(atMost).until(() -> perCorrelationId.keySet().containsAll(correlationIds));
-        await().during(window).atMost(window.plusSeconds(5))
+        await().during(window)
+                .atMost(window.plusSeconds(5))
                 .untilAsserted(() -> assertOnlyOnes("JMS results per correlation id", jmsResults()));
         assertThat(jmsResults()).as("JMS results per correlation id").isEqualTo(ones(correlationIds));
     }
@@ -103,14 +108,17 @@ public final class ResultTally implements AutoCloseable {
         for (JsonNode result : BridgeRun.results(root).values()) {
             JsonNode source = result.path("source");
             String folder = source.path("folder").asText("");
-            String request = (folder.isEmpty() ? "" : folder + "/") + source.path("file").asText();
+            String request =
+                    (folder.isEmpty() ? "" : folder + "/") + source.path("file").asText();
             perRequest.merge(request, 1, Integer::sum);
         }
         return perRequest;
     }
 
     private static void assertOnlyOnes(String what, Map<String, Integer> counts) {
-        assertThat(counts).as(what).allSatisfy((request, count) -> assertThat(count).as(request).isEqualTo(1));
+        assertThat(counts)
+                .as(what)
+                .allSatisfy((request, count) -> assertThat(count).as(request).isEqualTo(1));
     }
 
     private static Map<String, Integer> ones(Collection<String> names) {

@@ -2,14 +2,6 @@ package io.profilebridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Stream;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -17,6 +9,13 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.camel.dsl.yaml.YamlRoutesBuilderLoader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -30,7 +29,8 @@ class YamlRoutesSchemaTest {
 
     @BeforeAll
     static void loadSchema() throws IOException {
-        try (InputStream in = YamlRoutesBuilderLoader.class.getClassLoader().getResourceAsStream("schema/camelYamlDsl.json")) {
+        try (InputStream in =
+                YamlRoutesBuilderLoader.class.getClassLoader().getResourceAsStream("schema/camelYamlDsl.json")) {
             assertThat(in).as("schema/camelYamlDsl.json in camel-yaml-dsl").isNotNull();
             schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(in);
         }
@@ -40,19 +40,22 @@ class YamlRoutesSchemaTest {
     Stream<DynamicTest> everyRouteFileIsValid() throws IOException {
         List<Path> files;
         try (Stream<Path> listing = Files.list(Path.of("routes"))) {
-            files = listing.filter(p -> p.toString().endsWith(".camel.yaml")).sorted().toList();
+            files = listing.filter(p -> p.toString().endsWith(".camel.yaml"))
+                    .sorted()
+                    .toList();
         }
         assertThat(files).isNotEmpty();
-        return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
-            JsonNode routes = YAML.readTree(file.toFile());
-            Set<ValidationMessage> errors = schema.validate(routes);
-            assertThat(errors).as("schema errors in " + file).isEmpty();
+        return files.stream()
+                .map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
+                    JsonNode routes = YAML.readTree(file.toFile());
+                    Set<ValidationMessage> errors = schema.validate(routes);
+                    assertThat(errors).as("schema errors in " + file).isEmpty();
 
-            String expectedId = file.getFileName().toString().replace(".camel.yaml", "");
-            assertThat(routes.isArray()).as("list form").isTrue();
-            assertThat(routes).hasSize(1);
-            assertThat(idOf(routes.get(0))).as("id = file name").isEqualTo(expectedId);
-        }));
+                    String expectedId = file.getFileName().toString().replace(".camel.yaml", "");
+                    assertThat(routes.isArray()).as("list form").isTrue();
+                    assertThat(routes).hasSize(1);
+                    assertThat(idOf(routes.get(0))).as("id = file name").isEqualTo(expectedId);
+                }));
     }
 
     /** A route, route template or route configuration by its id; a templated route by the id of the route it makes. */
@@ -66,7 +69,8 @@ class YamlRoutesSchemaTest {
     @TestFactory
     Stream<DynamicTest> aBrokenRouteIsCaught() {
         return Stream.of(DynamicTest.dynamicTest("unknown step", () -> {
-            JsonNode broken = YAML.readTree("- route:\n    id: x\n    from:\n      uri: direct:x\n      steps:\n        - tooo: direct:y\n");
+            JsonNode broken = YAML.readTree(
+                    "- route:\n    id: x\n    from:\n      uri: direct:x\n      steps:\n        - tooo: direct:y\n");
             assertThat(schema.validate(broken)).isNotEmpty();
         }));
     }

@@ -2,7 +2,6 @@ package io.profilebridge.api;
 
 import java.time.Duration;
 import java.time.Instant;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.component.http.HttpActivityListener;
 import org.apache.hc.core5.http.Header;
@@ -26,13 +25,14 @@ public final class AnswerHeads implements HttpActivityListener {
     }
 
     @Override
-    public void onRequestSubmitted(Object source, Exchange exchange, HttpHost host, HttpRequest request, HttpEntity entity) {
+    public void onRequestSubmitted(
+            Object source, Exchange exchange, HttpHost host, HttpRequest request, HttpEntity entity) {
         // nothing to see before the answer
     }
 
     @Override
-    public void onResponseReceived(Object source, Exchange exchange, HttpHost host, HttpResponse response,
-            HttpEntity entity, long elapsed) {
+    public void onResponseReceived(
+            Object source, Exchange exchange, HttpHost host, HttpResponse response, HttpEntity entity, long elapsed) {
         ApiBucket bucket = exchange == null ? null : exchange.getProperty(ApiCallRoutes.BUCKET, ApiBucket.class);
         int status = response.getCode();
         if (bucket == null || (status != 429 && status != 503)) {
@@ -40,7 +40,10 @@ public final class AnswerHeads implements HttpActivityListener {
         }
         Header retryAfter = response.getFirstHeader("Retry-After");
         Duration wait = ApiAnswer.parseRetryAfter(retryAfter == null ? null : retryAfter.getValue(), Instant.now());
-        budgets.answered(bucket, status, wait, status + (wait == null ? " without Retry-After"
-                : ", Retry-After " + wait.getSeconds() + " s"));
+        budgets.answered(
+                bucket,
+                status,
+                wait,
+                status + (wait == null ? " without Retry-After" : ", Retry-After " + wait.getSeconds() + " s"));
     }
 }

@@ -1,5 +1,8 @@
 package io.profilebridge.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.profilebridge.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -11,24 +14,21 @@ import java.time.temporal.ChronoField;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.profilebridge.Json;
 import org.apache.camel.Exchange;
 
 /**
  * What one HTTP call to an API gave back: a status and body, or the transport failure that took its place.
  * Read off the exchange right after the camel-http step (which runs with throwExceptionOnFailure=false).
  */
-public record ApiAnswer(int httpStatus, JsonNode body, Duration retryAfter, Long creditsRemaining,
-        Exception transportFailure) {
+public record ApiAnswer(
+        int httpStatus, JsonNode body, Duration retryAfter, Long creditsRemaining, Exception transportFailure) {
 
     /** The code of the answer the bridge gives itself when an API has no key configured. */
     public static final String API_KEY_MISSING = "api_key_missing";
 
     /** Where the two APIs put an error's code and message: OpenProspect at the top, Orbit under {@code error}. */
-    private static final Set<String> MESSAGE_MEMBERS = Set.of("error_code", "code", "error_message", "message", "detail");
+    private static final Set<String> MESSAGE_MEMBERS =
+            Set.of("error_code", "code", "error_message", "message", "detail");
 
     /** The most scalar members of an API's error kept besides its code and message. */
     private static final int MAX_DETAILS = 20;
@@ -39,8 +39,12 @@ public record ApiAnswer(int httpStatus, JsonNode body, Duration retryAfter, Long
     /** IMF-fixdate ({@code Sun, 06 Nov 1994 08:49:37 GMT}), RFC 850 ({@code Sunday, 06-Nov-94 08:49:37 GMT}), asctime. */
     private static final List<DateTimeFormatter> HTTP_DATES = List.of(
             DateTimeFormatter.RFC_1123_DATE_TIME,
-            new DateTimeFormatterBuilder().appendPattern("EEEE, dd-MMM-").appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
-                    .appendPattern(" HH:mm:ss 'GMT'").toFormatter(Locale.US).withZone(ZoneOffset.UTC),
+            new DateTimeFormatterBuilder()
+                    .appendPattern("EEEE, dd-MMM-")
+                    .appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
+                    .appendPattern(" HH:mm:ss 'GMT'")
+                    .toFormatter(Locale.US)
+                    .withZone(ZoneOffset.UTC),
             DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC));
 
     /** Reads the answer without clearing a caught transport failure from the exchange. */
@@ -53,7 +57,8 @@ public record ApiAnswer(int httpStatus, JsonNode body, Duration retryAfter, Long
 
     public static ApiAnswer from(Exchange exchange) {
         if (ApiRequest.keyWasMissing(exchange)) {
-            var body = Json.object().put("code", API_KEY_MISSING)
+            var body = Json.object()
+                    .put("code", API_KEY_MISSING)
                     .put("message", "no API key is configured for this API; the request is held until one is");
             return new ApiAnswer(0, body, null, null, null);
         }
@@ -64,13 +69,15 @@ public record ApiAnswer(int httpStatus, JsonNode body, Duration retryAfter, Long
         Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         if (failure != null || status == null) {
             exchange.setException(null);
-            return new ApiAnswer(0, null, null, null,
-                    failure != null ? failure : new IllegalStateException("no HTTP answer"));
+            return new ApiAnswer(
+                    0, null, null, null, failure != null ? failure : new IllegalStateException("no HTTP answer"));
         }
         String text = exchange.getMessage().getBody(String.class);
         String cut = exchange.getMessage().getHeader(ApiCallLimits.ANSWER_CUT, String.class);
         JsonNode body = cut == null ? Json.parseLenient(text) : salvageCut(text, Long.parseLong(cut));
-        return new ApiAnswer(status, body,
+        return new ApiAnswer(
+                status,
+                body,
                 parseRetryAfter(exchange.getMessage().getHeader("Retry-After", String.class), Instant.now()),
                 parseLong(exchange.getMessage().getHeader("X-Developer-API-Credits-Remaining", String.class)),
                 null);
@@ -100,18 +107,29 @@ public record ApiAnswer(int httpStatus, JsonNode body, Duration retryAfter, Long
             code = "http_" + httpStatus;
         }
         if (message == null) {
-            message = body != null && body.isTextual() ? body.asText() : "HTTP " + httpStatus
-                    + (httpStatus >= 300 && httpStatus < 400 ? " (a redirect: not followed, it would carry the API key)" : "");
+            message = body != null && body.isTextual()
+                    ? body.asText()
+                    : "HTTP " + httpStatus
+                            + (httpStatus >= 300 && httpStatus < 400
+                                    ? " (a redirect: not followed, it would carry the API key)"
+                                    : "");
         }
-        return new ApiError(ErrorBody.bounded(code), ErrorBody.bounded(message), httpStatus == 0 ? null : httpStatus,
+        return new ApiError(
+                ErrorBody.bounded(code),
+                ErrorBody.bounded(message),
+                httpStatus == 0 ? null : httpStatus,
                 details(source));
     }
 
     /** An error answer read only in part: what its start shows, or its start as text when that is no JSON object. */
     private static JsonNode salvageCut(String text, long readBytes) {
         JsonNode salvaged = ErrorBody.salvage(text, readBytes);
-        return salvaged != null ? salvaged : Json.MAPPER.getNodeFactory().textNode(text + "... [cut: the answer was "
-                + "longer than " + readBytes + " bytes; only its start was read]");
+        return salvaged != null
+                ? salvaged
+                : Json.MAPPER
+                        .getNodeFactory()
+                        .textNode(text + "... [cut: the answer was " + "longer than " + readBytes
+                                + " bytes; only its start was read]");
     }
 
     /**
@@ -128,7 +146,8 @@ public record ApiAnswer(int httpStatus, JsonNode body, Duration retryAfter, Long
             var member = members.next();
             JsonNode value = member.getValue();
             if (value.isValueNode() && !value.isNull() && !MESSAGE_MEMBERS.contains(member.getKey())) {
-                details.set(ErrorBody.bounded(member.getKey()),
+                details.set(
+                        ErrorBody.bounded(member.getKey()),
                         value.isTextual() ? details.textNode(ErrorBody.bounded(value.asText())) : value);
             }
         }
@@ -155,7 +174,9 @@ public record ApiAnswer(int httpStatus, JsonNode body, Duration retryAfter, Long
             try {
                 Instant when = ZonedDateTime.parse(trimmed, format).toInstant();
                 Duration wait = Duration.between(now, when);
-                return wait.isNegative() ? Duration.ZERO : wait.compareTo(RETRY_AFTER_CEILING) > 0 ? RETRY_AFTER_CEILING : wait;
+                return wait.isNegative()
+                        ? Duration.ZERO
+                        : wait.compareTo(RETRY_AFTER_CEILING) > 0 ? RETRY_AFTER_CEILING : wait;
             } catch (DateTimeParseException notThisForm) {
                 // try the next form
             }

@@ -3,5 +3,4 @@ package io.profilebridge.api;
 import io.profilebridge.BridgeEvent;
 
 /** An API answered a call (or the call failed on the way): published by {@code direct:call-<api>}. */
-public record ApiAnswerEvent(Api api, ApiAnswer answer) implements BridgeEvent {
-}
+public record ApiAnswerEvent(Api api, ApiAnswer answer) implements BridgeEvent {}

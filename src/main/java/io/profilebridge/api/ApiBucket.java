@@ -2,7 +2,6 @@ package io.profilebridge.api;
 
 import java.util.Arrays;
 import java.util.List;
-
 import org.apache.camel.component.http.HttpMethods;
 
 /**

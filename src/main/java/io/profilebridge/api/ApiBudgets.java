@@ -1,5 +1,11 @@
 package io.profilebridge.api;
 
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -12,15 +18,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
-
 import javax.sql.DataSource;
-
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.TokensInheritanceStrategy;
-import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,17 +55,26 @@ public final class ApiBudgets {
      * factor a 429 cuts an adaptive rate by, and the step (a share of the configured rate) it rises by per quiet
      * interval.
      */
-    public record Policy(long defaultPauseMs, long maxPauseMs, double decreaseFactor, double increaseStep,
-            long increaseIntervalMs) {
-    }
+    public record Policy(
+            long defaultPauseMs,
+            long maxPauseMs,
+            double decreaseFactor,
+            double increaseStep,
+            long increaseIntervalMs) {}
 
     /**
      * A bucket as the metrics and the status page show it; {@code pausedUntil} is 0 when not paused, {@code pauses}
      * counts the pauses this process began or learned of.
      */
-    public record View(ApiBucket bucket, double rate, int burst, boolean adaptive, double usedPerSecond,
-            long pausedUntil, String pauseCause, long pauses) {
-    }
+    public record View(
+            ApiBucket bucket,
+            double rate,
+            int burst,
+            boolean adaptive,
+            double usedPerSecond,
+            long pausedUntil,
+            String pauseCause,
+            long pauses) {}
 
     private final Map<ApiBucket, Budget> budgets = new EnumMap<>(ApiBucket.class);
     private final SharedBudgetRows rows;
@@ -91,11 +98,17 @@ public final class ApiBudgets {
      * Budgets kept in PostgreSQL (tokens in {@code bridge_rate_bucket}, pauses and rates in {@code bridge_api_budget})
      * for the APIs that have a key, shared by every instance using that key; the others stay local.
      */
-    public static ApiBudgets shared(DataSource dataSource, ApiCredentials credentials, Map<ApiBucket, Limit> limits,
-            Policy policy, LongSupplier clock) {
+    public static ApiBudgets shared(
+            DataSource dataSource,
+            ApiCredentials credentials,
+            Map<ApiBucket, Limit> limits,
+            Policy policy,
+            LongSupplier clock) {
         SharedBudgetRows rows = new SharedBudgetRows(dataSource);
         ApiBudgets budgets = new ApiBudgets(rows, policy, clock);
-        var tokenRows = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource).table("bridge_rate_bucket").build();
+        var tokenRows = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+                .table("bridge_rate_bucket")
+                .build();
         limits.forEach((bucket, limit) -> {
             if (credentials.key(bucket.api()).isEmpty()) {
                 budgets.budgets.put(bucket, budgets.localBudget(bucket, limit));
@@ -116,8 +129,9 @@ public final class ApiBudgets {
 
     private Budget localBudget(ApiBucket bucket, Limit limit) {
         Duration uptime = Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime());
-        Bucket tokens = Bucket.builder().addLimit(bandwidth(limit.rate(), limit.burst(),
-                initialTokens(limit.rate(), limit.burst(), uptime))).build();
+        Bucket tokens = Bucket.builder()
+                .addLimit(bandwidth(limit.rate(), limit.burst(), initialTokens(limit.rate(), limit.burst(), uptime)))
+                .build();
         return new Budget(bucket, limit, tokens, null, limit.rate(), clock.getAsLong());
     }
 
@@ -198,9 +212,14 @@ public final class ApiBudgets {
         }
         for (Budget budget : budgets.values()) {
             Limit limit = budget.limit;
-            if (limit.adaptive() && budget.budgetWasTheLimit && budget.rate < limit.maxRate()
-                    && budget.pausedUntil <= now && now - budget.rateChangedAt >= policy.increaseIntervalMs()) {
-                changeRate(budget, Math.min(limit.maxRate(), budget.rate + policy.increaseStep() * limit.rate()),
+            if (limit.adaptive()
+                    && budget.budgetWasTheLimit
+                    && budget.rate < limit.maxRate()
+                    && budget.pausedUntil <= now
+                    && now - budget.rateChangedAt >= policy.increaseIntervalMs()) {
+                changeRate(
+                        budget,
+                        Math.min(limit.maxRate(), budget.rate + policy.increaseStep() * limit.rate()),
                         "no 429 for " + policy.increaseIntervalMs() / 1000 + " s while the budget held work back");
             }
         }
@@ -209,9 +228,16 @@ public final class ApiBudgets {
     public List<View> view() {
         long now = now();
         List<View> views = new ArrayList<>();
-        budgets.values().forEach(b -> views.add(new View(b.bucket, b.rate, b.limit.burst(), b.limit.adaptive(),
-                b.usage.perSecond(now), b.pausedUntil > now ? b.pausedUntil : 0, b.pausedUntil > now ? b.pauseCause : null,
-                b.pauses)));
+        budgets.values()
+                .forEach(b -> views.add(new View(
+                        b.bucket,
+                        b.rate,
+                        b.limit.burst(),
+                        b.limit.adaptive(),
+                        b.usage.perSecond(now),
+                        b.pausedUntil > now ? b.pausedUntil : 0,
+                        b.pausedUntil > now ? b.pauseCause : null,
+                        b.pauses)));
         return views;
     }
 
@@ -220,7 +246,11 @@ public final class ApiBudgets {
         for (ApiBucket bucket : buckets) {
             Budget budget = budgets.get(bucket);
             if (budget.seePause(until, cause, now())) {
-                LOG.info("API bucket {} paused for {} ms ({}): no call before {}", bucket, waitMs, cause,
+                LOG.info(
+                        "API bucket {} paused for {} ms ({}): no call before {}",
+                        bucket,
+                        waitMs,
+                        cause,
                         Instant.ofEpochMilli(until));
                 drain(budget, waitMs);
             }
@@ -246,7 +276,8 @@ public final class ApiBudgets {
         if (retryAfter == null) {
             return policy.defaultPauseMs();
         }
-        long asked = retryAfter.getSeconds() >= policy.maxPauseMs() / 1000 ? policy.maxPauseMs() : retryAfter.toMillis();
+        long asked =
+                retryAfter.getSeconds() >= policy.maxPauseMs() / 1000 ? policy.maxPauseMs() : retryAfter.toMillis();
         return Math.min(policy.maxPauseMs(), asked) + RETRY_AFTER_MARGIN_MS;
     }
 
@@ -266,9 +297,14 @@ public final class ApiBudgets {
         if (budget.sharedId != null && !rows.changeRate(budget.sharedId, budget.rateChangedAt, rate, now)) {
             return; // another instance changed it first; the next refresh brings its rate here
         }
-        LOG.info("API bucket {}: {} calls/s instead of {} after {}", budget.bucket, round(rate), round(budget.rate), why);
-        budget.tokens.replaceConfiguration(configuration(rate, budget.limit.burst(), budget.limit.burst()),
-                TokensInheritanceStrategy.AS_IS);
+        LOG.info(
+                "API bucket {}: {} calls/s instead of {} after {}",
+                budget.bucket,
+                round(rate),
+                round(budget.rate),
+                why);
+        budget.tokens.replaceConfiguration(
+                configuration(rate, budget.limit.burst(), budget.limit.burst()), TokensInheritanceStrategy.AS_IS);
         budget.rate = rate;
         budget.rateChangedAt = now;
         budget.budgetWasTheLimit = false;
@@ -296,12 +332,17 @@ public final class ApiBudgets {
     private static Bandwidth bandwidth(double perSecond, int burst, long initialTokens) {
         // refill one token at a time, evenly spread, rather than a whole second's worth at once
         long periodNanos = Math.round(1_000_000_000d / perSecond);
-        return Bandwidth.builder().capacity(burst).refillGreedy(1, Duration.ofNanos(periodNanos))
-                .initialTokens(initialTokens).build();
+        return Bandwidth.builder()
+                .capacity(burst)
+                .refillGreedy(1, Duration.ofNanos(periodNanos))
+                .initialTokens(initialTokens)
+                .build();
     }
 
     private static BucketConfiguration configuration(double perSecond, int burst, long initialTokens) {
-        return BucketConfiguration.builder().addLimit(bandwidth(perSecond, burst, initialTokens)).build();
+        return BucketConfiguration.builder()
+                .addLimit(bandwidth(perSecond, burst, initialTokens))
+                .build();
     }
 
     private static long rowId(String name) {
@@ -320,6 +361,7 @@ public final class ApiBudgets {
         final Bucket tokens;
         /** Its row in the shared store, or null when the budget belongs to this process. */
         final Long sharedId;
+
         final Usage usage = new Usage();
         volatile double rate;
         volatile long rateChangedAt;

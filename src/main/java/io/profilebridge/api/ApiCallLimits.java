@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
@@ -36,7 +35,8 @@ public final class ApiCallLimits implements HttpClientConfigurer, ExecChainHandl
     /** The call did not complete within its overall deadline. */
     public static final class DeadlineExceeded extends InterruptedIOException {
         DeadlineExceeded(long deadlineMs) {
-            super("no complete answer within " + deadlineMs + " ms (bridge.http.deadline-ms); the connection was closed");
+            super("no complete answer within " + deadlineMs
+                    + " ms (bridge.http.deadline-ms); the connection was closed");
         }
     }
 
@@ -119,8 +119,8 @@ public final class ApiCallLimits implements HttpClientConfigurer, ExecChainHandl
         } else {
             in.close();
         }
-        response.setEntity(new ByteArrayEntity(start, entity.getContentType() == null ? null
-                : ContentType.parseLenient(entity.getContentType())));
+        response.setEntity(new ByteArrayEntity(
+                start, entity.getContentType() == null ? null : ContentType.parseLenient(entity.getContentType())));
     }
 
     @Override
@@ -137,10 +137,12 @@ public final class ApiCallLimits implements HttpClientConfigurer, ExecChainHandl
 
         Call(ExecChain.Scope scope) {
             // camel-http's request is cancellable; cancelling it closes the connection it holds
-            this.connection = scope.originalRequest instanceof Cancellable cancellable ? cancellable : () -> {
-                scope.execRuntime.discardEndpoint();
-                return true;
-            };
+            this.connection = scope.originalRequest instanceof Cancellable cancellable
+                    ? cancellable
+                    : () -> {
+                        scope.execRuntime.discardEndpoint();
+                        return true;
+                    };
             this.deadline = timer.schedule(this::expire, deadlineMs, TimeUnit.MILLISECONDS);
         }
 

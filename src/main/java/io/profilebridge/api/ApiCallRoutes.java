@@ -1,9 +1,8 @@
 package io.profilebridge.api;
 
+import io.profilebridge.BridgeEvent;
 import java.io.IOException;
 import java.util.function.BooleanSupplier;
-
-import io.profilebridge.BridgeEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -55,19 +54,22 @@ public class ApiCallRoutes extends RouteBuilder {
     @Override
     public void configure() {
         for (Api api : Api.values()) {
-            from("direct:call-" + api.id()).routeId("call-" + api.id())
-                    .process(exchange -> exchange.setProperty(BUCKET, ApiBucket.forCall(api,
-                            exchange.getMessage().getHeader(Exchange.HTTP_METHOD, HttpMethods.class))))
+            from("direct:call-" + api.id())
+                    .routeId("call-" + api.id())
+                    .process(exchange -> exchange.setProperty(
+                            BUCKET,
+                            ApiBucket.forCall(
+                                    api, exchange.getMessage().getHeader(Exchange.HTTP_METHOD, HttpMethods.class))))
                     .choice()
-                        .when(exchangeProperty(ApiRequest.KEY_MISSING))
-                            .log(LoggingLevel.DEBUG, "No " + api.id() + " API key configured; call skipped")
-                        .when(ApiCallRoutes::withdrawn)
-                            .process(exchange -> exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new CallWithdrawn()))
-                        .otherwise()
-                            .doTry()
-                                .to("{{" + api.id() + ".base-url}}?throwExceptionOnFailure=false")
-                            .doCatch(IOException.class)
-                            .end()
+                    .when(exchangeProperty(ApiRequest.KEY_MISSING))
+                    .log(LoggingLevel.DEBUG, "No " + api.id() + " API key configured; call skipped")
+                    .when(ApiCallRoutes::withdrawn)
+                    .process(exchange -> exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new CallWithdrawn()))
+                    .otherwise()
+                    .doTry()
+                    .to("{{" + api.id() + ".base-url}}?throwExceptionOnFailure=false")
+                    .doCatch(IOException.class)
+                    .end()
                     .end()
                     .removeHeader("Authorization")
                     .process(exchange -> observe(exchange, api));

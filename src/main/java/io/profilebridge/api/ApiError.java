@@ -1,10 +1,9 @@
 package io.profilebridge.api;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The {@code error} member of a result document: the API's own code where it gave one, and in {@code details} the

@@ -1,7 +1,6 @@
 package io.profilebridge.api;
 
 import java.util.Map;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.http.HttpMethods;
@@ -15,11 +14,16 @@ public final class ApiRequest {
     /** Exchange property: true when the API has no key configured, so the call is not made at all. */
     public static final String KEY_MISSING = "bridgeApiKeyMissing";
 
-    private ApiRequest() {
-    }
+    private ApiRequest() {}
 
-    public static void prepare(Exchange exchange, ApiCredentials credentials, Api api, HttpMethods method, String path,
-            String jsonBody, Map<String, String> headers) {
+    public static void prepare(
+            Exchange exchange,
+            ApiCredentials credentials,
+            Api api,
+            HttpMethods method,
+            String path,
+            String jsonBody,
+            Map<String, String> headers) {
         Message message = exchange.getMessage();
         message.removeHeaders("*");
         exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
@@ -32,12 +36,14 @@ public final class ApiRequest {
             message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         }
         message.setBody(jsonBody);
-        credentials.key(api).ifPresentOrElse(
-                key -> {
-                    message.setHeader("Authorization", "Bearer " + key);
-                    exchange.setProperty(KEY_MISSING, false);
-                },
-                () -> exchange.setProperty(KEY_MISSING, true));
+        credentials
+                .key(api)
+                .ifPresentOrElse(
+                        key -> {
+                            message.setHeader("Authorization", "Bearer " + key);
+                            exchange.setProperty(KEY_MISSING, false);
+                        },
+                        () -> exchange.setProperty(KEY_MISSING, true));
     }
 
     /** What the answer looks like when the call was not made because no key is configured. */

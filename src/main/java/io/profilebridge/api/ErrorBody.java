@@ -1,11 +1,10 @@
 package io.profilebridge.api;
 
-import java.io.IOException;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
+import java.io.IOException;
 
 /**
  * What an API's error answer may put into a job, a result and the status page: its code whole, its text bounded.
@@ -21,8 +20,7 @@ public final class ErrorBody {
     /** The member a cut answer gets, saying so. */
     static final String CUT = "cut";
 
-    private ErrorBody() {
-    }
+    private ErrorBody() {}
 
     /** {@code text} if short enough, else its start and a note saying how long it was. */
     public static String bounded(String text) {

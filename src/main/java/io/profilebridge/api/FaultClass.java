@@ -61,7 +61,9 @@ public enum FaultClass {
                 return HOLD;
             }
         }
-        if (status >= 500 || status == 408 || (readOfAcceptedRun && (status == 404 || (status >= 300 && status < 400)))) {
+        if (status >= 500
+                || status == 408
+                || (readOfAcceptedRun && (status == 404 || (status >= 300 && status < 400)))) {
             return RETRY;
         }
         return PERMANENT;

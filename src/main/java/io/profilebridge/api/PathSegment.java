@@ -18,8 +18,7 @@ public final class PathSegment {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    private PathSegment() {
-    }
+    private PathSegment() {}
 
     /**
      * @throws IllegalArgumentException when the id is empty or is not valid Unicode (an unpaired surrogate), so no
@@ -31,8 +30,10 @@ public final class PathSegment {
         }
         ByteBuffer bytes;
         try {
-            CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
-                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+            CharsetEncoder utf8 = StandardCharsets.UTF_8
+                    .newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
             bytes = utf8.encode(CharBuffer.wrap(id));
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("the id is not valid Unicode (it holds an unpaired surrogate), so it "
@@ -65,12 +66,19 @@ public final class PathSegment {
 
     /** The failed result's error for an id {@link #encode} cannot write: final, since no retry can change the id. */
     public static ApiError unusableId(String field) {
-        return ApiError.of("remote_id_unusable", "the API answered with a " + field + " that is not valid Unicode (an "
-                + "unpaired surrogate), so no URL can name it; the request cannot be followed up");
+        return ApiError.of(
+                "remote_id_unusable",
+                "the API answered with a " + field + " that is not valid Unicode (an "
+                        + "unpaired surrogate), so no URL can name it; the request cannot be followed up");
     }
 
     private static boolean isUnreserved(int b) {
-        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
-                || b == '-' || b == '.' || b == '_' || b == '~';
+        return (b >= 'a' && b <= 'z')
+                || (b >= 'A' && b <= 'Z')
+                || (b >= '0' && b <= '9')
+                || b == '-'
+                || b == '.'
+                || b == '_'
+                || b == '~';
     }
 }

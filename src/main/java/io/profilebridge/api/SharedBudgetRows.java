@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
-
 import javax.sql.DataSource;
 
 /**
@@ -17,8 +16,7 @@ import javax.sql.DataSource;
 final class SharedBudgetRows {
 
     /** One bucket's shared state; times are epoch millis. */
-    record Row(long pausedUntil, String pauseCause, double rate, long rateChangedAt) {
-    }
+    record Row(long pausedUntil, String pauseCause, double rate, long rateChangedAt) {}
 
     private final DataSource dataSource;
 
@@ -28,15 +26,22 @@ final class SharedBudgetRows {
 
     /** The bucket's row, created with the configured rate if no instance made it yet. */
     Row ensure(long id, ApiBucket bucket, double rate, long now) {
-        update("cannot create the shared budget of " + bucket, "INSERT INTO bridge_api_budget (id, bucket, paused_until, "
-                + "rate, rate_changed_at) VALUES (?, ?, 0, ?, ?) ON CONFLICT (id) DO NOTHING", id, bucket.id(), rate, now);
+        update(
+                "cannot create the shared budget of " + bucket,
+                "INSERT INTO bridge_api_budget (id, bucket, paused_until, "
+                        + "rate, rate_changed_at) VALUES (?, ?, 0, ?, ?) ON CONFLICT (id) DO NOTHING",
+                id,
+                bucket.id(),
+                rate,
+                now);
         return readAll().get(id);
     }
 
     Map<Long, Row> readAll() {
         String sql = "SELECT id, paused_until, pause_cause, rate, rate_changed_at FROM bridge_api_budget";
         Map<Long, Row> rows = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql);
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 rows.put(rs.getLong(1), new Row(rs.getLong(2), rs.getString(3), rs.getDouble(4), rs.getLong(5)));
@@ -62,18 +67,31 @@ final class SharedBudgetRows {
 
     /** Pauses the bucket until {@code until}; a longer pause already set stays. */
     void pause(long id, long until, String cause) {
-        update("cannot share a pause", "UPDATE bridge_api_budget SET paused_until = ?, pause_cause = ? "
-                + "WHERE id = ? AND paused_until < ?", until, cause, id, until);
+        update(
+                "cannot share a pause",
+                "UPDATE bridge_api_budget SET paused_until = ?, pause_cause = ? " + "WHERE id = ? AND paused_until < ?",
+                until,
+                cause,
+                id,
+                until);
     }
 
     /** Sets a new rate unless another instance changed it since {@code seenChangedAt}; true when this one did. */
     boolean changeRate(long id, long seenChangedAt, double rate, long now) {
-        return update("cannot share a rate change", "UPDATE bridge_api_budget SET rate = ?, rate_changed_at = ? "
-                + "WHERE id = ? AND rate_changed_at = ?", rate, now, id, seenChangedAt) == 1;
+        return update(
+                        "cannot share a rate change",
+                        "UPDATE bridge_api_budget SET rate = ?, rate_changed_at = ? "
+                                + "WHERE id = ? AND rate_changed_at = ?",
+                        rate,
+                        now,
+                        id,
+                        seenChangedAt)
+                == 1;
     }
 
     private int update(String failure, String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }

@@ -22,24 +22,31 @@ public class DeliverJobRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("direct:deliver-job").routeId("deliver-job")
+        from("direct:deliver-job")
+                .routeId("deliver-job")
                 .process(this::describeResult)
                 .doTry()
-                    .to("direct:deliver-result")
-                    .process(exchange -> lifecycle.delivered(JobRoutes.job(exchange)))
+                .to("direct:deliver-result")
+                .process(exchange -> lifecycle.delivered(JobRoutes.job(exchange)))
                 .doCatch(Exception.class)
-                    .process(this::deliveryFailed)
+                .process(this::deliveryFailed)
                 .end();
     }
 
     private void describeResult(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
-        ResultHeaders.apply(exchange.getMessage(), job.api().id(), job.outcome(), job.idempotencyKey(), job.source(),
-                job.id(), job.result());
+        ResultHeaders.apply(
+                exchange.getMessage(),
+                job.api().id(),
+                job.outcome(),
+                job.idempotencyKey(),
+                job.source(),
+                job.id(),
+                job.result());
     }
 
     private void deliveryFailed(Exchange exchange) {
-        lifecycle.deliveryFailed(JobRoutes.job(exchange), exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+        lifecycle.deliveryFailed(
+                JobRoutes.job(exchange), exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
     }
-
 }

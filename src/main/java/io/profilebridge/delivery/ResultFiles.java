@@ -1,5 +1,11 @@
 package io.profilebridge.delivery;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.profilebridge.Json;
+import io.profilebridge.job.ResultDocument;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,13 +18,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
-
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.profilebridge.Json;
-import io.profilebridge.job.ResultDocument;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.file.GenericFileOperationFailedException;
@@ -57,8 +56,11 @@ public class ResultFiles {
         String relative = message.getHeader(ResultHeaders.RESULT_FILE, String.class);
         String jobId = message.getHeader(ResultHeaders.JOB_ID, String.class);
         String body = message.getBody(String.class);
-        Request request = jobId == null ? null : new Request(message.getHeader(ResultHeaders.API, String.class),
-                message.getHeader(ResultHeaders.IDEMPOTENCY_KEY, String.class));
+        Request request = jobId == null
+                ? null
+                : new Request(
+                        message.getHeader(ResultHeaders.API, String.class),
+                        message.getHeader(ResultHeaders.IDEMPOTENCY_KEY, String.class));
         String owner = request != null ? request.api() + "\n" + request.idempotencyKey() : contentId(body);
         Path target = outbox.resolve(relative);
         if (!claim(target, owner, request, body)) {
@@ -90,8 +92,7 @@ public class ResultFiles {
     }
 
     /** Which request a job's result belongs to: one API, one idempotency key, whatever job or store carried it. */
-    private record Request(String api, String idempotencyKey) {
-    }
+    private record Request(String api, String idempotencyKey) {}
 
     /** True when this result may be written to {@code target}: nobody else's result is there or on its way. */
     private boolean claim(Path target, String owner, Request request, String body) {
@@ -111,8 +112,8 @@ public class ResultFiles {
     /** The existing file is this request's own result: the same API and key, or (no job) the same rejection. */
     private static boolean belongsTo(Path existing, Request request, String body) {
         try {
-            BasicFileAttributes attributes = Files.readAttributes(existing, BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes attributes =
+                    Files.readAttributes(existing, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!attributes.isRegularFile()) {
                 return false;
             }
@@ -178,8 +179,8 @@ public class ResultFiles {
     /** Names a rejected request's result by its content: the same rejection twice is the same result. */
     private static String contentId(String body) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(
-                    Json.write(rejection(body)).getBytes(StandardCharsets.UTF_8));
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(Json.write(rejection(body)).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JVM", e);

@@ -1,10 +1,9 @@
 package io.profilebridge.delivery;
 
-import java.util.Optional;
-
 import io.profilebridge.jms.ReplyDestination;
 import io.profilebridge.job.RequestSource;
 import io.profilebridge.job.ResultDocument;
+import java.util.Optional;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +24,7 @@ public final class ResultHeaders {
      * {@link ResultFiles} may give it a suffix when another request's result holds that name.
      */
     public static final String RESULT_FILE = "bridgeResultFile";
+
     public static final String API = "bridgeApi";
     public static final String OUTCOME = "bridgeOutcome";
     public static final String IDEMPOTENCY_KEY = "bridgeIdempotencyKey";
@@ -39,12 +39,17 @@ public final class ResultHeaders {
     /** For JMS requests: the broker's duplicate-detection id, so a re-send after a crash is dropped. */
     public static final String DUPLICATE_ID = "bridgeDuplicateId";
 
-    private ResultHeaders() {
-    }
+    private ResultHeaders() {}
 
     /** @param jobId the job the result belongs to, or null for a request rejected at intake */
-    public static void apply(Message message, String api, String outcome, String idempotencyKey,
-            RequestSource source, String jobId, String resultJson) {
+    public static void apply(
+            Message message,
+            String api,
+            String outcome,
+            String idempotencyKey,
+            RequestSource source,
+            String jobId,
+            String resultJson) {
         message.removeHeaders("*");
         message.setHeader(CHANNEL, source.channel());
         message.setHeader(API, api);
@@ -63,7 +68,9 @@ public final class ResultHeaders {
                 if (problem.isEmpty()) {
                     message.setHeader(REPLY_TO, ReplyDestination.toDestination(source.replyTo()));
                 } else {
-                    LOG.warn("Result of {} goes to the default queue, not its JMSReplyTo: {}", source.displayName(),
+                    LOG.warn(
+                            "Result of {} goes to the default queue, not its JMSReplyTo: {}",
+                            source.displayName(),
                             problem.get());
                 }
             }

@@ -21,19 +21,25 @@ public class AcceptRequestRoute extends RouteBuilder {
     public void configure() {
         // no error handling of their own: a failure goes back to the intake route that called, whose error handling
         // knows what becomes of its source (routes/inbox-errors.camel.yaml; a JMS transaction rolls back)
-        from("direct:accept-request").routeId("accept-request").errorHandler(noErrorHandler())
+        from("direct:accept-request")
+                .routeId("accept-request")
+                .errorHandler(noErrorHandler())
                 .process(acceptance::traceRequest)
                 .process(acceptance::accept)
                 .filter(exchangeProperty(RequestAcceptance.INTAKE_RESULT).isNotNull())
-                    // delivered on a copy: the intake's own headers (file name, JMS ids) must stay for its commit
-                    .enrich("direct:deliver-intake-result", AggregationStrategies.useOriginal(true))
+                // delivered on a copy: the intake's own headers (file name, JMS ids) must stay for its commit
+                .enrich("direct:deliver-intake-result", AggregationStrategies.useOriginal(true))
                 .end();
 
-        from("direct:reject-unreadable-request").routeId("reject-unreadable-request").errorHandler(noErrorHandler())
+        from("direct:reject-unreadable-request")
+                .routeId("reject-unreadable-request")
+                .errorHandler(noErrorHandler())
                 .process(acceptance::rejectUnreadable)
                 .enrich("direct:deliver-intake-result", AggregationStrategies.useOriginal(true));
 
-        from("direct:deliver-intake-result").routeId("deliver-intake-result").errorHandler(noErrorHandler())
+        from("direct:deliver-intake-result")
+                .routeId("deliver-intake-result")
+                .errorHandler(noErrorHandler())
                 .process(acceptance::describeIntakeResult)
                 .to("direct:deliver-result");
     }

@@ -1,5 +1,9 @@
 package io.profilebridge.intake;
 
+import io.profilebridge.BridgeSettings;
+import io.profilebridge.api.Api;
+import io.profilebridge.job.RequestSource;
+import io.profilebridge.orbit.OrbitRequestRules;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -7,11 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import io.profilebridge.BridgeSettings;
-import io.profilebridge.api.Api;
-import io.profilebridge.job.RequestSource;
-import io.profilebridge.orbit.OrbitRequestRules;
 
 /**
  * {@code java -jar profile-bridge.jar check FILE|DIR...}: validates request files offline with the same reader
@@ -32,8 +31,10 @@ public final class CheckCommand {
 
     /** The check as the command line runs it: the bridge's own rules, the default size limit and run cost. */
     public static CheckCommand standalone() {
-        return new CheckCommand(new RequestReader(defaultMaxBytes(), DocumentedRules.INSTANCE),
-                OrbitRequestRules.DEFAULT_RUN_COST, System.out);
+        return new CheckCommand(
+                new RequestReader(defaultMaxBytes(), DocumentedRules.INSTANCE),
+                OrbitRequestRules.DEFAULT_RUN_COST,
+                System.out);
     }
 
     /** The packaged default of bridge.request.max-bytes. */
@@ -59,7 +60,11 @@ public final class CheckCommand {
         int valid = 0;
         int orbitRuns = 0;
         for (Path file : files) {
-            ReadRequest read = reader.read(Files.readAllBytes(file), Files.size(file), apiOfFolder(file), null,
+            ReadRequest read = reader.read(
+                    Files.readAllBytes(file),
+                    Files.size(file),
+                    apiOfFolder(file),
+                    null,
                     RequestSource.file(file.getFileName().toString()));
             if (read instanceof ReadRequest.Valid ok) {
                 valid++;
@@ -69,7 +74,8 @@ public final class CheckCommand {
                 out.println("OK       " + file + " (" + ok.api() + ", key " + ok.idempotencyKey() + ")");
             } else {
                 ReadRequest.Rejected rejected = (ReadRequest.Rejected) read;
-                out.println("INVALID  " + file + ": " + rejected.error().code() + ": " + rejected.error().message());
+                out.println("INVALID  " + file + ": " + rejected.error().code() + ": "
+                        + rejected.error().message());
             }
         }
         int invalid = files.size() - valid;
@@ -88,14 +94,18 @@ public final class CheckCommand {
             return walk.filter(Files::isRegularFile)
                     .filter(p -> p.getFileName().toString().endsWith(".json"))
                     .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(p -> p.getParent().equals(path) || Api.of(p.getParent().getFileName().toString()).isPresent())
-                    .sorted().toList();
+                    .filter(p -> p.getParent().equals(path)
+                            || Api.of(p.getParent().getFileName().toString()).isPresent())
+                    .sorted()
+                    .toList();
         }
     }
 
     /** The API a file's folder names (inbox/openprospect, samples/orbit), or null for an envelope. */
     private static String apiOfFolder(Path file) {
         Path parent = file.toAbsolutePath().getParent();
-        return parent == null ? null : Api.of(parent.getFileName().toString()).map(Api::id).orElse(null);
+        return parent == null
+                ? null
+                : Api.of(parent.getFileName().toString()).map(Api::id).orElse(null);
     }
 }

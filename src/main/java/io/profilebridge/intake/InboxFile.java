@@ -9,7 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-
 import org.apache.camel.component.file.GenericFile;
 
 /**
@@ -19,20 +18,21 @@ import org.apache.camel.component.file.GenericFile;
 final class InboxFile {
 
     /** The bytes read, or null when the file is larger than the limit (then not read); {@code size} either way. */
-    record Content(byte[] bytes, long size) {
-    }
+    record Content(byte[] bytes, long size) {}
 
-    private InboxFile() {
-    }
+    private InboxFile() {}
 
-    static Content read(GenericFile<?> file, long maxBytes) throws UnreadableRequestException, RequestFileGoneException {
+    static Content read(GenericFile<?> file, long maxBytes)
+            throws UnreadableRequestException, RequestFileGoneException {
         Path path = Path.of(file.getAbsoluteFilePath());
         try {
-            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes attributes =
+                    Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!attributes.isRegularFile()) {
-                throw new UnreadableRequestException("the file cannot be read: it is not a regular file (a symbolic link, a folder or a special "
-                        + "file); the inbox takes regular files only and never follows a link", null);
+                throw new UnreadableRequestException(
+                        "the file cannot be read: it is not a regular file (a symbolic link, a folder or a special "
+                                + "file); the inbox takes regular files only and never follows a link",
+                        null);
             }
             if (attributes.size() > maxBytes) {
                 return new Content(null, attributes.size());
@@ -40,14 +40,19 @@ final class InboxFile {
             try (InputStream in = Files.newInputStream(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                 // one byte more than allowed tells a file that grew past the limit since it was listed
                 byte[] bytes = in.readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8));
-                return bytes.length > maxBytes ? new Content(null, Math.max(bytes.length, attributes.size()))
+                return bytes.length > maxBytes
+                        ? new Content(null, Math.max(bytes.length, attributes.size()))
                         : new Content(bytes, bytes.length);
             }
         } catch (NoSuchFileException e) {
             throw new RequestFileGoneException(file.getFileNameOnly() + " was gone when its turn came", e);
         } catch (FileSystemException e) {
-            throw new UnreadableRequestException("the file cannot be read: " + (e.getReason() != null ? e.getReason()
-                    : e.getClass().getSimpleName()), e);
+            throw new UnreadableRequestException(
+                    "the file cannot be read: "
+                            + (e.getReason() != null
+                                    ? e.getReason()
+                                    : e.getClass().getSimpleName()),
+                    e);
         } catch (IOException e) {
             throw new UnreadableRequestException("the file cannot be read: " + e.getMessage(), e);
         }

@@ -12,7 +12,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.component.file.GenericFileFilter;
 import org.slf4j.Logger;
@@ -94,7 +93,8 @@ public class InboxFileFilter implements GenericFileFilter<File> {
 
     private static boolean isControl(int codePoint) {
         int type = Character.getType(codePoint);
-        return Character.isISOControl(codePoint) || type == Character.LINE_SEPARATOR
+        return Character.isISOControl(codePoint)
+                || type == Character.LINE_SEPARATOR
                 || type == Character.PARAGRAPH_SEPARATOR;
     }
 }

@@ -1,7 +1,5 @@
 package io.profilebridge.intake;
 
-import java.nio.charset.StandardCharsets;
-
 import io.profilebridge.api.ApiError;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
@@ -10,6 +8,7 @@ import jakarta.jms.Message;
 import jakarta.jms.ObjectMessage;
 import jakarta.jms.StreamMessage;
 import jakarta.jms.TextMessage;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The body of a JMS request: the JSON of a TextMessage or a BytesMessage. The jms-requests route keeps the JMS
@@ -18,19 +17,15 @@ import jakarta.jms.TextMessage;
  */
 final class JmsRequestBody {
 
-    private JmsRequestBody() {
-    }
+    private JmsRequestBody() {}
 
     /** The request's bytes, or why they are not read. */
-    sealed interface Read {
-    }
+    sealed interface Read {}
 
     /** The body and its size; {@code bytes} is null when the size alone is over the limit (it was not read). */
-    record Content(byte[] bytes, long size) implements Read {
-    }
+    record Content(byte[] bytes, long size) implements Read {}
 
-    record Refused(ApiError error) implements Read {
-    }
+    record Refused(ApiError error) implements Read {}
 
     static Read read(Message message, long maxBytes) throws JMSException {
         if (message instanceof TextMessage text) {
@@ -53,16 +48,19 @@ final class JmsRequestBody {
             return new Content(content, length);
         }
         if (message instanceof ObjectMessage || message instanceof MapMessage || message instanceof StreamMessage) {
-            String type = message instanceof ObjectMessage ? "an ObjectMessage"
+            String type = message instanceof ObjectMessage
+                    ? "an ObjectMessage"
                     : message instanceof MapMessage ? "a MapMessage" : "a StreamMessage";
-            return new Refused(ApiError.of("request_type_unsupported", "the JMS message is " + type
-                    + "; send the JSON request as the text of a TextMessage (or the bytes of a BytesMessage)"));
+            return new Refused(ApiError.of(
+                    "request_type_unsupported",
+                    "the JMS message is " + type
+                            + "; send the JSON request as the text of a TextMessage (or the bytes of a BytesMessage)"));
         }
         return empty();
     }
 
     private static Refused empty() {
-        return new Refused(ApiError.of("request_empty",
-                "the JMS message has no body; send the JSON request as the text of a TextMessage"));
+        return new Refused(ApiError.of(
+                "request_empty", "the JMS message has no body; send the JSON request as the text of a TextMessage"));
     }
 }

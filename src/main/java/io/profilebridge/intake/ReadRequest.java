@@ -12,11 +12,9 @@ public sealed interface ReadRequest {
     RequestSource source();
 
     /** A valid request body for {@code api}, with the one idempotency key it will always be sent with. */
-    record Valid(Api api, ObjectNode body, String idempotencyKey, RequestSource source) implements ReadRequest {
-    }
+    record Valid(Api api, ObjectNode body, String idempotencyKey, RequestSource source) implements ReadRequest {}
 
     /** A request that will not be sent: the error names the field and the rule. {@code api} may be unknown. */
     record Rejected(String api, JsonNode body, String idempotencyKey, RequestSource source, ApiError error)
-            implements ReadRequest {
-    }
+            implements ReadRequest {}
 }

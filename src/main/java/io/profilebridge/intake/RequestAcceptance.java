@@ -1,9 +1,5 @@
 package io.profilebridge.intake;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Optional;
-import java.util.UUID;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
@@ -19,6 +15,9 @@ import io.profilebridge.job.JobStore;
 import io.profilebridge.job.RequestSource;
 import io.profilebridge.job.ResultDocument;
 import io.profilebridge.job.TraceContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.file.GenericFile;
@@ -81,8 +80,8 @@ public class RequestAcceptance {
     public void accept(Exchange exchange) throws UnreadableRequestException, RequestFileGoneException {
         Message in = exchange.getMessage();
         String apiHint = blankToNull(in.getHeader(API_HINT, String.class));
-        ReadRequest read = in.getBody() instanceof jakarta.jms.Message jms
-                ? readJms(in, jms, apiHint) : readFile(in, apiHint);
+        ReadRequest read =
+                in.getBody() instanceof jakarta.jms.Message jms ? readJms(in, jms, apiHint) : readFile(in, apiHint);
 
         if (read instanceof ReadRequest.Valid valid) {
             record(exchange, valid);
@@ -94,7 +93,8 @@ public class RequestAcceptance {
     }
 
     /** An inbox file, read without following links and only up to the size limit. */
-    private ReadRequest readFile(Message in, String apiHint) throws UnreadableRequestException, RequestFileGoneException {
+    private ReadRequest readFile(Message in, String apiHint)
+            throws UnreadableRequestException, RequestFileGoneException {
         InboxFile.Content file = InboxFile.read(in.getBody(GenericFile.class), reader.maxBytes());
         return reader.read(file.bytes(), file.size(), apiHint, null, fileSource(in));
     }
@@ -110,7 +110,9 @@ public class RequestAcceptance {
             String replyTo = ReplyDestination.describe(message.getJMSReplyTo());
             Optional<String> replyProblem = replyTo == null ? Optional.empty() : ReplyDestination.problem(replyTo);
             if (replyProblem.isPresent()) {
-                return RequestReader.refuse(apiHint, RequestSource.jms(messageId, correlationId, null),
+                return RequestReader.refuse(
+                        apiHint,
+                        RequestSource.jms(messageId, correlationId, null),
                         ApiError.of("reply_to_invalid", replyProblem.get()));
             }
             RequestSource source = RequestSource.jms(messageId, correlationId, replyTo);
@@ -119,8 +121,8 @@ public class RequestAcceptance {
                 return RequestReader.refuse(apiHint, source, refused.error());
             }
             JmsRequestBody.Content content = (JmsRequestBody.Content) body;
-            return reader.read(content.bytes(), content.size(), apiHint, in.getHeader(KEY_PROPERTY, String.class),
-                    source);
+            return reader.read(
+                    content.bytes(), content.size(), apiHint, in.getHeader(KEY_PROPERTY, String.class), source);
         } catch (jakarta.jms.JMSException e) {
             throw new IllegalStateException("cannot read the JMS request: " + e.getMessage(), e);
         }
@@ -128,28 +130,61 @@ public class RequestAcceptance {
 
     private void record(Exchange exchange, ReadRequest.Valid valid) {
         String body = valid.body().toString();
-        Job job = new Job(UUID.randomUUID().toString(), valid.api(), valid.idempotencyKey(), JobState.RECEIVED, body,
-                IdempotencyKeys.bodyHash(valid.body()), valid.source(), store.now());
+        Job job = new Job(
+                UUID.randomUUID().toString(),
+                valid.api(),
+                valid.idempotencyKey(),
+                JobState.RECEIVED,
+                body,
+                IdempotencyKeys.bodyHash(valid.body()),
+                valid.source(),
+                store.now());
         job.nextAttemptAt(store.now());
         job.traceContext(exchange.getProperty(TRACE, TraceContext.class));
         JobStore.Registration registration = store.register(job);
         Job recorded = registration.job();
         if (registration.created()) {
-            LOG.debug("Accepted {} as {} job {} (idempotency key {})", valid.source().displayName(), valid.api(),
-                    job.id(), valid.idempotencyKey());
+            LOG.debug(
+                    "Accepted {} as {} job {} (idempotency key {})",
+                    valid.source().displayName(),
+                    valid.api(),
+                    job.id(),
+                    valid.idempotencyKey());
         } else if (!recorded.bodyHash().equals(job.bodyHash())) {
-            rejectWith(exchange, valid.api().id(), null, valid.body(), valid.source(), ApiError.of("idempotency_key_reused",
-                    "idempotencyKey \"" + valid.idempotencyKey() + "\" already belongs to a request with another body"));
+            rejectWith(
+                    exchange,
+                    valid.api().id(),
+                    null,
+                    valid.body(),
+                    valid.source(),
+                    ApiError.of(
+                            "idempotency_key_reused",
+                            "idempotencyKey \"" + valid.idempotencyKey()
+                                    + "\" already belongs to a request with another body"));
             return;
         } else if (valid.source().isFile() && recorded.state().isFinal()) {
             // the user asked again (its result was taken away, or is wanted where this copy was dropped)
-            LOG.info("{} repeats job {}, which is done; its result is delivered again, with no remote call",
-                    valid.source().displayName(), recorded.idempotencyKey());
-            exchange.setProperty(INTAKE_RESULT, new IntakeResult(recorded.api().id(), recorded.outcome(),
-                    recorded.idempotencyKey(), valid.source(), recorded.id(), recorded.result()));
+            LOG.info(
+                    "{} repeats job {}, which is done; its result is delivered again, with no remote call",
+                    valid.source().displayName(),
+                    recorded.idempotencyKey());
+            exchange.setProperty(
+                    INTAKE_RESULT,
+                    new IntakeResult(
+                            recorded.api().id(),
+                            recorded.outcome(),
+                            recorded.idempotencyKey(),
+                            valid.source(),
+                            recorded.id(),
+                            recorded.result()));
         } else {
-            LOG.info("{} repeats {} job {} (idempotency key {}, {}); nothing new is started",
-                    valid.source().displayName(), recorded.api(), recorded.id(), recorded.requestKey(), recorded.state());
+            LOG.info(
+                    "{} repeats {} job {} (idempotency key {}, {}); nothing new is started",
+                    valid.source().displayName(),
+                    recorded.api(),
+                    recorded.id(),
+                    recorded.requestKey(),
+                    recorded.state());
         }
         // the later log lines of this exchange (the intake's own) name the job
         exchange.setProperty(JobRoutes.JOB_ID, recorded.id());
@@ -162,29 +197,42 @@ public class RequestAcceptance {
      * never the content, and the file moves to {@code .failed/}.
      */
     public void rejectUnreadable(Exchange exchange) {
-        UnreadableRequestException cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
-                UnreadableRequestException.class);
+        UnreadableRequestException cause =
+                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, UnreadableRequestException.class);
         Message in = exchange.getMessage();
         String api = blankToNull(in.getHeader(API_HINT, String.class));
         RequestSource source = fileSource(in);
-        rejectWith(exchange, api == null ? "unknown" : api, null, null, source,
+        rejectWith(
+                exchange,
+                api == null ? "unknown" : api,
+                null,
+                null,
+                source,
                 ApiError.of("request_unreadable", cause.getMessage()));
     }
 
-    private void rejectWith(Exchange exchange, String api, String key, JsonNode body, RequestSource source,
-            ApiError error) {
+    private void rejectWith(
+            Exchange exchange, String api, String key, JsonNode body, RequestSource source, ApiError error) {
         ObjectNode document = ResultDocument.rejected(api, key, body, source, error);
         // the same rejection (same source, request and cause) is the same failed job, however often it arrives
-        String jobId = UUID.nameUUIDFromBytes(Json.write(document).getBytes(StandardCharsets.UTF_8)).toString();
+        String jobId = UUID.nameUUIDFromBytes(Json.write(document).getBytes(StandardCharsets.UTF_8))
+                .toString();
         document.put("jobId", jobId);
         TraceContext trace = exchange.getProperty(TRACE, TraceContext.class);
         document.put(ResultDocument.TRACE_ID, trace == null ? null : trace.traceId());
         String result = Json.write(document);
-        Job rejected = Job.rejectedAtIntake(jobId, Api.of(api).orElse(null), body == null ? null : body.toString(),
-                source, error.toJson().toString(), result, store.now());
+        Job rejected = Job.rejectedAtIntake(
+                jobId,
+                Api.of(api).orElse(null),
+                body == null ? null : body.toString(),
+                source,
+                error.toJson().toString(),
+                result,
+                store.now());
         rejected.traceContext(trace);
         if (store.recordRejection(rejected)) {
-            LOG.warn("Rejected {} as failed job {}: {}: {}", source.displayName(), jobId, error.code(), error.message());
+            LOG.warn(
+                    "Rejected {} as failed job {}: {}: {}", source.displayName(), jobId, error.code(), error.message());
         } else {
             LOG.warn("{} repeats rejected job {}: {}: {}", source.displayName(), jobId, error.code(), error.message());
         }
@@ -195,15 +243,20 @@ public class RequestAcceptance {
     }
 
     /** A result decided at intake, waiting to be delivered; {@code jobId} is null for a rejected request. */
-    public record IntakeResult(String api, String outcome, String idempotencyKey, RequestSource source, String jobId,
-            String resultJson) {
-    }
+    public record IntakeResult(
+            String api, String outcome, String idempotencyKey, RequestSource source, String jobId, String resultJson) {}
 
     /** Turns the exchange copy that delivers an intake result into a message for {@code direct:deliver-result}. */
     public void describeIntakeResult(Exchange exchange) {
         IntakeResult result = exchange.getProperty(INTAKE_RESULT, IntakeResult.class);
-        ResultHeaders.apply(exchange.getMessage(), result.api(), result.outcome(), result.idempotencyKey(),
-                result.source(), result.jobId(), result.resultJson());
+        ResultHeaders.apply(
+                exchange.getMessage(),
+                result.api(),
+                result.outcome(),
+                result.idempotencyKey(),
+                result.source(),
+                result.jobId(),
+                result.resultJson());
     }
 
     private static String blankToNull(String value) {
@@ -211,6 +264,7 @@ public class RequestAcceptance {
     }
 
     private static RequestSource fileSource(Message in) {
-        return RequestSource.file(in.getHeader(INBOX_FOLDER, String.class), in.getHeader(Exchange.FILE_NAME_ONLY, String.class));
+        return RequestSource.file(
+                in.getHeader(INBOX_FOLDER, String.class), in.getHeader(Exchange.FILE_NAME_ONLY, String.class));
     }
 }

@@ -1,15 +1,5 @@
 package io.profilebridge.intake;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Optional;
-import java.util.stream.Collectors;
-
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -24,6 +14,15 @@ import io.profilebridge.api.ApiError;
 import io.profilebridge.api.PathSegment;
 import io.profilebridge.job.IdempotencyKeys;
 import io.profilebridge.job.RequestSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Turns the raw bytes of a file or JMS message into a {@link ReadRequest}: checks size, encoding and JSON,
@@ -34,8 +33,8 @@ public class RequestReader {
 
     private static final String BYTE_ORDER_MARK = "\uFEFF";
     /** A request is one JSON value with each field once: "{} {}" or {"a":1,"a":2} mean nothing clear to send. */
-    private static final JsonFactory STRICT_JSON = Json.MAPPER.getFactory().copy()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final JsonFactory STRICT_JSON =
+            Json.MAPPER.getFactory().copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final long maxBytes;
     private final RequestRules rules;
@@ -57,16 +56,25 @@ public class RequestReader {
     public ReadRequest read(byte[] content, long size, String apiHint, String explicitKey, RequestSource source) {
         String api = apiHint;
         if (size > maxBytes || content == null) {
-            return reject(api, null, source, "request_too_large",
-                    "the request has " + size + " bytes; at most " + maxBytes + " are accepted (bridge.request.max-bytes)");
+            return reject(
+                    api,
+                    null,
+                    source,
+                    "request_too_large",
+                    "the request has " + size + " bytes; at most " + maxBytes
+                            + " are accepted (bridge.request.max-bytes)");
         }
         if (content.length == 0) {
             return reject(api, null, source, "request_empty", "the request is empty; a JSON object is expected");
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(content)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(content))
+                    .toString();
         } catch (CharacterCodingException e) {
             return reject(api, null, source, "request_not_utf8", "the request is not UTF-8 text");
         }
@@ -79,47 +87,83 @@ public class RequestReader {
             try {
                 parsed = Json.MAPPER.readTree(parser);
             } catch (StreamConstraintsException e) {
-                return reject(api, null, source, "request_too_deep",
+                return reject(
+                        api,
+                        null,
+                        source,
+                        "request_too_deep",
                         "the request nests deeper than " + Json.MAX_NESTING_DEPTH + " levels");
             } catch (JsonParseException e) {
                 if (e.getOriginalMessage().startsWith("Duplicate field")) {
-                    return reject(api, null, source, "request_duplicate_field", "field \"" + parser.currentName()
-                            + "\" appears twice in one object" + at(e.getLocation()) + "; each field may appear once");
+                    return reject(
+                            api,
+                            null,
+                            source,
+                            "request_duplicate_field",
+                            "field \"" + parser.currentName() + "\" appears twice in one object" + at(e.getLocation())
+                                    + "; each field may appear once");
                 }
                 throw e;
             }
             if (hasMore(parser)) {
-                return reject(api, null, source, "request_trailing_data", "the request goes on after its JSON value"
-                        + at(parser.currentTokenLocation()) + "; a request is exactly one JSON object");
+                return reject(
+                        api,
+                        null,
+                        source,
+                        "request_trailing_data",
+                        "the request goes on after its JSON value" + at(parser.currentTokenLocation())
+                                + "; a request is exactly one JSON object");
             }
         } catch (JsonProcessingException e) {
-            return reject(api, null, source, "request_not_json", "the request is not JSON: " + e.getOriginalMessage()
-                    + at(e.getLocation()));
+            return reject(
+                    api,
+                    null,
+                    source,
+                    "request_not_json",
+                    "the request is not JSON: " + e.getOriginalMessage() + at(e.getLocation()));
         } catch (IOException e) {
             throw new UncheckedIOException("reading a request held in memory", e);
         }
         if (parsed == null || !parsed.isObject()) {
-            return reject(api, null, source, "request_not_object",
-                    "the request is JSON but not an object (found " + (parsed == null ? "nothing" : parsed.getNodeType()) + ")");
+            return reject(
+                    api,
+                    null,
+                    source,
+                    "request_not_object",
+                    "the request is JSON but not an object (found "
+                            + (parsed == null ? "nothing" : parsed.getNodeType()) + ")");
         }
         String notUnicode = firstUnpairedSurrogate(parsed, "");
         if (notUnicode != null) {
-            return reject(api, parsed, source, "request_not_unicode", notUnicode + ": holds a JSON escape of half a "
-                    + "surrogate pair (D800-DFFF), not a character; it can be neither sent nor written as UTF-8");
+            return reject(
+                    api,
+                    parsed,
+                    source,
+                    "request_not_unicode",
+                    notUnicode + ": holds a JSON escape of half a "
+                            + "surrogate pair (D800-DFFF), not a character; it can be neither sent nor written as UTF-8");
         }
         ObjectNode body = (ObjectNode) parsed;
         String key = explicitKey;
         if (isEnvelope(body)) {
             String envelopeApi = Json.text(body, "api");
             if (api != null && !api.equals(envelopeApi)) {
-                return reject(api, body, source, "envelope_api_mismatch", "the envelope says api \"" + envelopeApi
-                        + "\" but it arrived for \"" + api + "\"");
+                return reject(
+                        api,
+                        body,
+                        source,
+                        "envelope_api_mismatch",
+                        "the envelope says api \"" + envelopeApi + "\" but it arrived for \"" + api + "\"");
             }
             api = envelopeApi;
             JsonNode envelopeKey = body.get("idempotencyKey");
             if (envelopeKey != null && !envelopeKey.isNull()) {
                 if (!envelopeKey.isTextual() || envelopeKey.asText().isBlank()) {
-                    return reject(api, body, source, "envelope_key_invalid",
+                    return reject(
+                            api,
+                            body,
+                            source,
+                            "envelope_key_invalid",
                             "idempotencyKey: must be a non-empty string when present");
                 }
                 key = envelopeKey.asText();
@@ -132,14 +176,23 @@ public class RequestReader {
         }
         Optional<Api> known = Api.of(api);
         if (known.isEmpty()) {
-            return reject(api, body, source, "api_unknown", api == null
-                    ? "no api given: drop the file into inbox/openprospect or inbox/orbit, or use an envelope with \"api\""
-                    : "api: \"" + api + "\" is not one of openprospect, orbit");
+            return reject(
+                    api,
+                    body,
+                    source,
+                    "api_unknown",
+                    api == null
+                            ? "no api given: drop the file into inbox/openprospect or inbox/orbit, or use an envelope with \"api\""
+                            : "api: \"" + api + "\" is not one of openprospect, orbit");
         }
         List<ApiError> violations = rules.violations(known.get(), body);
         if (!violations.isEmpty()) {
-            return reject(api, body, source, violations.get(0).code(), violations.stream()
-                    .map(ApiError::message).collect(Collectors.joining("; ")));
+            return reject(
+                    api,
+                    body,
+                    source,
+                    violations.get(0).code(),
+                    violations.stream().map(ApiError::message).collect(Collectors.joining("; ")));
         }
         return settleKey(known.get(), body, key, source);
     }
@@ -148,15 +201,26 @@ public class RequestReader {
         if (api == Api.ORBIT) {
             String requestId = Json.text(body, "requestId");
             if (requestId != null && explicitKey != null && !requestId.equals(explicitKey)) {
-                return reject(api.id(), body, source, "idempotency_key_mismatch",
-                        "requestId \"" + requestId + "\" and idempotencyKey \"" + explicitKey + "\" differ; send one key");
+                return reject(
+                        api.id(),
+                        body,
+                        source,
+                        "idempotency_key_mismatch",
+                        "requestId \"" + requestId + "\" and idempotencyKey \"" + explicitKey
+                                + "\" differ; send one key");
             }
-            String key = requestId != null ? requestId
+            String key = requestId != null
+                    ? requestId
                     : explicitKey != null ? explicitKey : IdempotencyKeys.derive(api, source, body);
             if (!PathSegment.isEncodable(key)) {
                 // the status is read at /deep-search/{requestId}: a run we could never poll must not be started
-                return reject(api.id(), body, source, "request_id_unusable", "requestId: is not valid Unicode (it holds "
-                        + "an unpaired surrogate), so no URL can name the run; send another key");
+                return reject(
+                        api.id(),
+                        body,
+                        source,
+                        "request_id_unusable",
+                        "requestId: is not valid Unicode (it holds "
+                                + "an unpaired surrogate), so no URL can name the run; send another key");
             }
             ObjectNode sent = body.deepCopy();
             sent.put("requestId", key);
@@ -187,7 +251,8 @@ public class RequestReader {
         for (var fields = node.fields(); fields.hasNext(); ) {
             var field = fields.next();
             String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
-            String found = Json.hasUnpairedSurrogate(field.getKey()) ? fieldPath
+            String found = Json.hasUnpairedSurrogate(field.getKey())
+                    ? fieldPath
                     : firstUnpairedSurrogate(field.getValue(), fieldPath);
             if (found != null) {
                 return found;
@@ -214,7 +279,7 @@ public class RequestReader {
 
     /** A rejection; an api that is not one of ours is reported as "unknown" (it also names the result folder). */
     private static ReadRequest reject(String api, JsonNode body, RequestSource source, String code, String message) {
-        return new ReadRequest.Rejected(Api.of(api).map(Api::id).orElse("unknown"), body, null, source,
-                ApiError.of(code, message));
+        return new ReadRequest.Rejected(
+                Api.of(api).map(Api::id).orElse("unknown"), body, null, source, ApiError.of(code, message));
     }
 }

@@ -1,10 +1,9 @@
 package io.profilebridge.intake;
 
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
+import java.util.List;
 
 /** The documented validation rules of each API, applied before any remote call. */
 @FunctionalInterface

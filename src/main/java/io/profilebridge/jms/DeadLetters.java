@@ -1,8 +1,7 @@
 package io.profilebridge.jms;
 
-import java.util.OptionalLong;
-
 import io.profilebridge.BackgroundStart;
+import java.util.OptionalLong;
 
 /**
  * Where JMS requests end up after their last failed delivery attempt, for the status page: the embedded broker's

@@ -7,19 +7,18 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
-import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
 import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
 
 /**
  * The ActiveMQ Artemis broker the bridge starts when no external one is configured: a persistent journal under
@@ -34,13 +33,17 @@ public final class EmbeddedBroker implements AutoCloseable {
     private static final long JOURNAL_LOCK_TIMEOUT_MS = 2000;
 
     /** What the broker is started with. */
-    public record Settings(Path folder, String acceptorUrl, Queues queues, BrokerAccounts accounts,
-            int maxDeliveryAttempts, long redeliveryDelayMs, long maxMessageBytes) {
-    }
+    public record Settings(
+            Path folder,
+            String acceptorUrl,
+            Queues queues,
+            BrokerAccounts accounts,
+            int maxDeliveryAttempts,
+            long redeliveryDelayMs,
+            long maxMessageBytes) {}
 
     /** The bridge's queues, created at start so that no client needs the right to create them. */
-    public record Queues(String requests, String results, String failed) {
-    }
+    public record Queues(String requests, String results, String failed) {}
 
     private final EmbeddedActiveMQ server;
     private final String clientUser;
@@ -67,30 +70,42 @@ public final class EmbeddedBroker implements AutoCloseable {
                 // a second bridge on the same data folder must fail, not wait for the journal lock for ever
                 .setJournalLockAcquisitionTimeout(JOURNAL_LOCK_TIMEOUT_MS)
                 .addAcceptorConfiguration("tcp", settings.acceptorUrl());
-        config.addAddressSetting("#", new AddressSettings()
-                .setDeadLetterAddress(SimpleString.of(DEAD_LETTER_QUEUE))
-                // a request whose JMSExpiration passed is kept with the dead letters, not dropped
-                .setExpiryAddress(SimpleString.of(DEAD_LETTER_QUEUE))
-                .setMaxDeliveryAttempts(settings.maxDeliveryAttempts())
-                .setRedeliveryDelay(settings.redeliveryDelayMs())
-                .setRedeliveryMultiplier(2)
-                .setAutoCreateQueues(true)
-                .setAutoCreateAddresses(true)
-                .setAutoCreateDeadLetterResources(false));
+        config.addAddressSetting(
+                "#",
+                new AddressSettings()
+                        .setDeadLetterAddress(SimpleString.of(DEAD_LETTER_QUEUE))
+                        // a request whose JMSExpiration passed is kept with the dead letters, not dropped
+                        .setExpiryAddress(SimpleString.of(DEAD_LETTER_QUEUE))
+                        .setMaxDeliveryAttempts(settings.maxDeliveryAttempts())
+                        .setRedeliveryDelay(settings.redeliveryDelayMs())
+                        .setRedeliveryMultiplier(2)
+                        .setAutoCreateQueues(true)
+                        .setAutoCreateAddresses(true)
+                        .setAutoCreateDeadLetterResources(false));
         Queues queues = settings.queues();
         for (String queue : List.of(queues.requests(), queues.results(), queues.failed(), DEAD_LETTER_QUEUE)) {
             config.addQueueConfiguration(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST));
         }
         // the bridge consumes requests and sends results anywhere (reply queues are created as needed); ESB clients
         // send requests, read results and dead letters, and make their own reply queues; nobody manages the broker
-        config.putSecurityRoles("#", Set.of(role(BrokerAccounts.BRIDGE_ROLE,
-                        Permission.SEND, Permission.CONSUME, Permission.BROWSE, Permission.CREATE),
-                role(BrokerAccounts.CLIENT_ROLE, Permission.CONSUME, Permission.BROWSE, Permission.CREATE)));
-        config.putSecurityRoles(queues.requests(), Set.of(
-                role(BrokerAccounts.BRIDGE_ROLE, Permission.CONSUME, Permission.BROWSE),
-                role(BrokerAccounts.CLIENT_ROLE, Permission.SEND)));
+        config.putSecurityRoles(
+                "#",
+                Set.of(
+                        role(
+                                BrokerAccounts.BRIDGE_ROLE,
+                                Permission.SEND,
+                                Permission.CONSUME,
+                                Permission.BROWSE,
+                                Permission.CREATE),
+                        role(BrokerAccounts.CLIENT_ROLE, Permission.CONSUME, Permission.BROWSE, Permission.CREATE)));
+        config.putSecurityRoles(
+                queues.requests(),
+                Set.of(
+                        role(BrokerAccounts.BRIDGE_ROLE, Permission.CONSUME, Permission.BROWSE),
+                        role(BrokerAccounts.CLIENT_ROLE, Permission.SEND)));
         config.registerBrokerPlugin(new MessageGate(settings.maxMessageBytes()));
-        EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config)
+        EmbeddedActiveMQ server = new EmbeddedActiveMQ()
+                .setConfiguration(config)
                 .setSecurityManager(settings.accounts().securityManager());
         server.start();
         // Artemis logs a journal it cannot lock or an acceptor it cannot bind, and returns as if started
@@ -109,7 +124,11 @@ public final class EmbeddedBroker implements AutoCloseable {
     public String acceptors() {
         return server.getActiveMQServer().getRemotingService().getAcceptors().values().stream()
                 .map(acceptor -> "tcp://" + boundHost(acceptor) + ":" + acceptor.getActualPort() + " ("
-                        + String.join(", ", new TreeSet<>(acceptor.getProtocolHandler().getProtocolMap().keySet())) + ")")
+                        + String.join(
+                                ", ",
+                                new TreeSet<>(acceptor.getProtocolHandler()
+                                        .getProtocolMap()
+                                        .keySet())) + ")")
                 .collect(Collectors.joining(", "));
     }
 
@@ -147,13 +166,30 @@ public final class EmbeddedBroker implements AutoCloseable {
         server.stop();
     }
 
-    private enum Permission { SEND, CONSUME, BROWSE, CREATE }
+    private enum Permission {
+        SEND,
+        CONSUME,
+        BROWSE,
+        CREATE
+    }
 
     /** CREATE: addresses and queues, durable or not (reply queues, temporary queues), and deleting temporary ones. */
     private static Role role(String name, Permission... granted) {
         Set<Permission> has = Set.of(granted);
         boolean create = has.contains(Permission.CREATE);
-        return new Role(name, has.contains(Permission.SEND), has.contains(Permission.CONSUME), create, false, create,
-                create, false, has.contains(Permission.BROWSE), create, false, false, false);
+        return new Role(
+                name,
+                has.contains(Permission.SEND),
+                has.contains(Permission.CONSUME),
+                create,
+                false,
+                create,
+                create,
+                false,
+                has.contains(Permission.BROWSE),
+                create,
+                false,
+                false,
+                false);
     }
 }

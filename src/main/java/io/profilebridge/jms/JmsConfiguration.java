@@ -1,13 +1,12 @@
 package io.profilebridge.jms;
 
-import java.net.URI;
-import java.nio.file.Path;
-
 import io.profilebridge.BackgroundStart;
 import io.profilebridge.BridgeSettings;
 import io.profilebridge.ClosingService;
 import io.profilebridge.FreePort;
 import io.profilebridge.StartupFailure;
+import java.net.URI;
+import java.nio.file.Path;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -49,7 +48,8 @@ public class JmsConfiguration implements CamelConfiguration {
         } else {
             LOG.info("Using the JMS broker at {}", brokerUrl);
             context.getRegistry().bind(DEAD_LETTERS, DeadLetters.external());
-            login = new BrokerAccounts.Login(settings.optional("bridge.jms.user").orElse(null),
+            login = new BrokerAccounts.Login(
+                    settings.optional("bridge.jms.user").orElse(null),
                     settings.optional("bridge.jms.password").orElse(null));
         }
         ActiveMQConnectionFactory broker = new ActiveMQConnectionFactory(brokerUrl, login.user(), login.password());
@@ -69,18 +69,24 @@ public class JmsConfiguration implements CamelConfiguration {
     }
 
     /** Starts the embedded broker in the background and answers the bridge's own login to it. */
-    private static BrokerAccounts.Login startEmbeddedBroker(CamelContext context, BridgeSettings settings,
-            String acceptorUrl) throws Exception {
+    private static BrokerAccounts.Login startEmbeddedBroker(
+            CamelContext context, BridgeSettings settings, String acceptorUrl) throws Exception {
         Path data = Path.of(settings.text("bridge.data"));
-        BrokerAccounts accounts = BrokerAccounts.load(data.resolve(BrokerAccounts.FILE),
+        BrokerAccounts accounts = BrokerAccounts.load(
+                data.resolve(BrokerAccounts.FILE),
                 settings.optional("bridge.jms.user").orElse(BrokerAccounts.BRIDGE_USER),
                 settings.optional("bridge.jms.password"),
-                settings.text("bridge.jms.client-user"), settings.optional("bridge.jms.client-password"));
-        EmbeddedBroker.Settings broker = new EmbeddedBroker.Settings(data.resolve("artemis"), acceptorUrl,
-                new EmbeddedBroker.Queues(settings.text("bridge.jms.requests"),
+                settings.text("bridge.jms.client-user"),
+                settings.optional("bridge.jms.client-password"));
+        EmbeddedBroker.Settings broker = new EmbeddedBroker.Settings(
+                data.resolve("artemis"),
+                acceptorUrl,
+                new EmbeddedBroker.Queues(
+                        settings.text("bridge.jms.requests"),
                         settings.text("bridge.jms.results"),
                         settings.text("bridge.jms.failed")),
-                accounts, settings.integer("bridge.jms.max-delivery-attempts"),
+                accounts,
+                settings.integer("bridge.jms.max-delivery-attempts"),
                 settings.number("bridge.jms.redelivery-delay-ms"),
                 settings.number("bridge.jms.max-message-bytes"));
         URI address = URI.create(acceptorUrl);
@@ -91,8 +97,10 @@ public class JmsConfiguration implements CamelConfiguration {
             try {
                 return EmbeddedBroker.start(broker);
             } catch (IllegalStateException e) {
-                throw new StartupFailure(e.getMessage() + "; give each instance its own bridge.data and "
-                        + "bridge.jms.embedded-url (BRIDGE_DATA, BRIDGE_JMS_EMBEDDED_URL)", e);
+                throw new StartupFailure(
+                        e.getMessage() + "; give each instance its own bridge.data and "
+                                + "bridge.jms.embedded-url (BRIDGE_DATA, BRIDGE_JMS_EMBEDDED_URL)",
+                        e);
             }
         });
         context.addService(start);

@@ -18,6 +18,7 @@ final class MessageGate implements ActiveMQServerMessagePlugin {
 
     /** How AMQP JMS clients mark the message type; 1 is ObjectMessage. */
     private static final SimpleString AMQP_JMS_TYPE = SimpleString.of("x-opt-jms-msg-type");
+
     private static final byte AMQP_OBJECT_MESSAGE = 1;
 
     private final long maxMessageBytes;
@@ -27,17 +28,21 @@ final class MessageGate implements ActiveMQServerMessagePlugin {
     }
 
     @Override
-    public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct,
-            boolean noAutoCreateQueue) throws ActiveMQException {
+    public void beforeSend(
+            ServerSession session, Transaction tx, Message message, boolean direct, boolean noAutoCreateQueue)
+            throws ActiveMQException {
         if (message.getType() == Message.OBJECT_TYPE
                 || Byte.valueOf(AMQP_OBJECT_MESSAGE).equals(message.getAnnotation(AMQP_JMS_TYPE))) {
-            throw new ActiveMQException(ActiveMQExceptionType.ILLEGAL_STATE,
+            throw new ActiveMQException(
+                    ActiveMQExceptionType.ILLEGAL_STATE,
                     "ObjectMessage is not accepted by this broker: send JSON as a TextMessage");
         }
         long size = message.getWholeMessageSize();
         if (size > maxMessageBytes) {
-            throw new ActiveMQException(ActiveMQExceptionType.ILLEGAL_STATE, "a message of " + size + " bytes is"
-                    + " larger than this broker accepts (" + maxMessageBytes + ", bridge.jms.max-message-bytes)");
+            throw new ActiveMQException(
+                    ActiveMQExceptionType.ILLEGAL_STATE,
+                    "a message of " + size + " bytes is" + " larger than this broker accepts (" + maxMessageBytes
+                            + ", bridge.jms.max-message-bytes)");
         }
     }
 }

@@ -1,12 +1,11 @@
 package io.profilebridge.jms;
 
-import java.util.Optional;
-import java.util.regex.Pattern;
-
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.Queue;
 import jakarta.jms.Topic;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import org.apache.activemq.artemis.jms.client.ActiveMQDestination;
 
 /**
@@ -27,8 +26,7 @@ public final class ReplyDestination {
     /** Artemis's own addresses (management, notifications): never a place for a result. */
     private static final String BROKER_INTERNAL = "activemq.";
 
-    private ReplyDestination() {
-    }
+    private ReplyDestination() {}
 
     /** The stored form of a JMSReplyTo; null when there is none. */
     public static String describe(Object replyTo) throws JMSException {

@@ -1,15 +1,14 @@
 package io.profilebridge.job;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.Json;
+import io.profilebridge.api.Api;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.UUID;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.profilebridge.Json;
-import io.profilebridge.api.Api;
 
 /**
  * Derives the one key of a logical request when no explicit key came with it. The key is a pure function of
@@ -18,8 +17,7 @@ import io.profilebridge.api.Api;
  */
 public final class IdempotencyKeys {
 
-    private IdempotencyKeys() {
-    }
+    private IdempotencyKeys() {}
 
     public static String derive(Api api, RequestSource source, JsonNode body) {
         return uuidOf(api.id() + "\n" + source.identity() + "\n" + Json.canonical(body));

@@ -4,9 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.UUID;
-
 import javax.sql.DataSource;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,12 +101,24 @@ public final class InstanceLiveness {
         }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            int released = update(c, "UPDATE bridge_job SET claimed_by = NULL, version = version + 1 WHERE claimed_by IN "
-                    + "(SELECT session_id FROM bridge_instance WHERE instance_id = ? AND session_id <> ?)", instanceId, session);
-            update(c, "DELETE FROM bridge_instance WHERE (instance_id = ? AND session_id <> ?) OR heartbeat_at < "
-                    + DB_NOW_MS + " - " + FORGET_AFTER_MS, instanceId, session);
-            update(c, "INSERT INTO bridge_instance (session_id, instance_id, started_at, heartbeat_at) VALUES (?, ?, "
-                    + DB_NOW_MS + ", " + DB_NOW_MS + ")", session, instanceId);
+            int released = update(
+                    c,
+                    "UPDATE bridge_job SET claimed_by = NULL, version = version + 1 WHERE claimed_by IN "
+                            + "(SELECT session_id FROM bridge_instance WHERE instance_id = ? AND session_id <> ?)",
+                    instanceId,
+                    session);
+            update(
+                    c,
+                    "DELETE FROM bridge_instance WHERE (instance_id = ? AND session_id <> ?) OR heartbeat_at < "
+                            + DB_NOW_MS + " - " + FORGET_AFTER_MS,
+                    instanceId,
+                    session);
+            update(
+                    c,
+                    "INSERT INTO bridge_instance (session_id, instance_id, started_at, heartbeat_at) VALUES (?, ?, "
+                            + DB_NOW_MS + ", " + DB_NOW_MS + ")",
+                    session,
+                    instanceId);
             c.commit();
             lastBeatNanos = System.nanoTime();
             return released;
@@ -125,12 +135,20 @@ public final class InstanceLiveness {
         long sent = System.nanoTime();
         boolean wasLive = isLive();
         try (Connection c = dataSource.getConnection()) {
-            if (update(c, "UPDATE bridge_instance SET heartbeat_at = " + DB_NOW_MS + " WHERE session_id = ?", session) == 0) {
-                update(c, "INSERT INTO bridge_instance (session_id, instance_id, started_at, heartbeat_at) VALUES (?, ?, "
-                        + DB_NOW_MS + ", " + DB_NOW_MS + ")", session, instanceId);
+            if (update(c, "UPDATE bridge_instance SET heartbeat_at = " + DB_NOW_MS + " WHERE session_id = ?", session)
+                    == 0) {
+                update(
+                        c,
+                        "INSERT INTO bridge_instance (session_id, instance_id, started_at, heartbeat_at) VALUES (?, ?, "
+                                + DB_NOW_MS + ", " + DB_NOW_MS + ")",
+                        session,
+                        instanceId);
             }
         } catch (SQLException e) {
-            LOG.warn("Heartbeat of {} failed ({}); its claims lapse after {} ms without one", session, e.getMessage(),
+            LOG.warn(
+                    "Heartbeat of {} failed ({}); its claims lapse after {} ms without one",
+                    session,
+                    e.getMessage(),
                     takeoverMs - heartbeatMs);
             return;
         }
@@ -138,8 +156,10 @@ public final class InstanceLiveness {
             epoch++;
         }
         if (!wasLive && beating) {
-            LOG.warn("{} had no heartbeat for {} ms (paused, stalled or cut off from the store): other instances may "
-                    + "have taken over its jobs, so it drops the ones in hand and claims afresh", session,
+            LOG.warn(
+                    "{} had no heartbeat for {} ms (paused, stalled or cut off from the store): other instances may "
+                            + "have taken over its jobs, so it drops the ones in hand and claims afresh",
+                    session,
                     (sent - lastBeatNanos) / 1_000_000);
         }
         lastBeatNanos = sent;
@@ -155,8 +175,11 @@ public final class InstanceLiveness {
             update(c, "UPDATE bridge_job SET claimed_by = NULL, version = version + 1 WHERE claimed_by = ?", session);
             update(c, "DELETE FROM bridge_instance WHERE session_id = ?", session);
         } catch (SQLException e) {
-            LOG.warn("Could not hand back the claims of {} ({}); others take them over after {} ms", session,
-                    e.getMessage(), takeoverMs);
+            LOG.warn(
+                    "Could not hand back the claims of {} ({}); others take them over after {} ms",
+                    session,
+                    e.getMessage(),
+                    takeoverMs);
         }
     }
 

@@ -32,8 +32,15 @@ public final class Job {
     private int version;
 
     /** @param requestKey the request's one key: its identity in the store, and the key of its first attempt */
-    public Job(String id, Api api, String requestKey, JobState state, String requestBody, String bodyHash,
-            RequestSource source, long createdAt) {
+    public Job(
+            String id,
+            Api api,
+            String requestKey,
+            JobState state,
+            String requestBody,
+            String bodyHash,
+            RequestSource source,
+            long createdAt) {
         this.id = id;
         this.api = api;
         this.requestKey = requestKey;
@@ -50,8 +57,8 @@ public final class Job {
      * it has no key (it was never accepted under one), {@code api} is null when it named no known API, and its
      * {@code result} is the failed result it was given.
      */
-    public static Job rejectedAtIntake(String id, Api api, String requestBody, RequestSource source, String error,
-            String result, long now) {
+    public static Job rejectedAtIntake(
+            String id, Api api, String requestBody, RequestSource source, String error, String result, long now) {
         Job job = new Job(id, api, null, JobState.FAILED, requestBody, null, source, now);
         job.lastError(error);
         job.result(result);
@@ -61,64 +68,183 @@ public final class Job {
     }
 
     /** The job id, distinct from the idempotency key: the store's and the operator's name for this row. */
-    public String id() { return id; }
+    public String id() {
+        return id;
+    }
     /** The API, or null for a request rejected at intake that named none we know. */
-    public Api api() { return api; }
+    public Api api() {
+        return api;
+    }
     /** The key the request was recorded under; it never changes, so a redelivery always finds this job. */
-    public String requestKey() { return requestKey; }
+    public String requestKey() {
+        return requestKey;
+    }
     /** True for a request rejected at intake: it never got a key and is never worked on. */
-    public boolean rejectedAtIntake() { return requestKey == null; }
+    public boolean rejectedAtIntake() {
+        return requestKey == null;
+    }
     /** The key of the current attempt: the request key, or after a remote failure one derived from it. */
     public String idempotencyKey() {
-        return keyGeneration == 0 || requestKey == null ? requestKey : IdempotencyKeys.retryKey(requestKey, keyGeneration);
+        return keyGeneration == 0 || requestKey == null
+                ? requestKey
+                : IdempotencyKeys.retryKey(requestKey, keyGeneration);
     }
-    public JobState state() { return state; }
-    public String requestBody() { return requestBody; }
-    public String bodyHash() { return bodyHash; }
-    public String remoteId() { return remoteId; }
-    public int attempts() { return attempts; }
-    public int polls() { return polls; }
-    /** How many times the request was started over with a new key after a remote failure. */
-    public int keyGeneration() { return keyGeneration; }
-    /** JSON array of the earlier attempts under other keys (key, remote id, error); null when there was none. */
-    public String previousAttempts() { return previousAttempts; }
-    public Long nextAttemptAt() { return nextAttemptAt; }
-    public String lastStatus() { return lastStatus; }
-    public String lastError() { return lastError; }
-    public String result() { return result; }
-    public String outcome() { return outcome; }
-    public RequestSource source() { return source; }
-    public long createdAt() { return createdAt; }
-    public long updatedAt() { return updatedAt; }
-    public Long finishedAt() { return finishedAt; }
-    /** When the API accepted the current run, for learning how long runs take. */
-    public Long acceptedAt() { return acceptedAt; }
-    /** The trace every step of this request continues; null for a job recorded while tracing was off. */
-    public TraceContext traceContext() { return traceContext; }
-    /** The W3C trace id of {@link #traceContext()}, or null. */
-    public String traceId() { return traceContext == null ? null : traceContext.traceId(); }
-    public int version() { return version; }
 
-    public void state(JobState value) { this.state = value; }
-    public void requestBody(String value) { this.requestBody = value; }
-    public void remoteId(String value) { this.remoteId = value; }
-    public void attempts(int value) { this.attempts = value; }
-    public void polls(int value) { this.polls = value; }
-    public void keyGeneration(int value) { this.keyGeneration = value; }
-    public void previousAttempts(String value) { this.previousAttempts = value; }
-    public void nextAttemptAt(Long value) { this.nextAttemptAt = value; }
-    public void lastStatus(String value) { this.lastStatus = value; }
-    public void lastError(String value) { this.lastError = value; }
-    public void result(String value) { this.result = value; }
-    public void outcome(String value) { this.outcome = value; }
-    public void updatedAt(long value) { this.updatedAt = value; }
-    public void finishedAt(Long value) { this.finishedAt = value; }
-    public void acceptedAt(Long value) { this.acceptedAt = value; }
-    public void traceContext(TraceContext value) { this.traceContext = value; }
-    public void version(int value) { this.version = value; }
+    public JobState state() {
+        return state;
+    }
+
+    public String requestBody() {
+        return requestBody;
+    }
+
+    public String bodyHash() {
+        return bodyHash;
+    }
+
+    public String remoteId() {
+        return remoteId;
+    }
+
+    public int attempts() {
+        return attempts;
+    }
+
+    public int polls() {
+        return polls;
+    }
+    /** How many times the request was started over with a new key after a remote failure. */
+    public int keyGeneration() {
+        return keyGeneration;
+    }
+    /** JSON array of the earlier attempts under other keys (key, remote id, error); null when there was none. */
+    public String previousAttempts() {
+        return previousAttempts;
+    }
+
+    public Long nextAttemptAt() {
+        return nextAttemptAt;
+    }
+
+    public String lastStatus() {
+        return lastStatus;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    public String result() {
+        return result;
+    }
+
+    public String outcome() {
+        return outcome;
+    }
+
+    public RequestSource source() {
+        return source;
+    }
+
+    public long createdAt() {
+        return createdAt;
+    }
+
+    public long updatedAt() {
+        return updatedAt;
+    }
+
+    public Long finishedAt() {
+        return finishedAt;
+    }
+    /** When the API accepted the current run, for learning how long runs take. */
+    public Long acceptedAt() {
+        return acceptedAt;
+    }
+    /** The trace every step of this request continues; null for a job recorded while tracing was off. */
+    public TraceContext traceContext() {
+        return traceContext;
+    }
+    /** The W3C trace id of {@link #traceContext()}, or null. */
+    public String traceId() {
+        return traceContext == null ? null : traceContext.traceId();
+    }
+
+    public int version() {
+        return version;
+    }
+
+    public void state(JobState value) {
+        this.state = value;
+    }
+
+    public void requestBody(String value) {
+        this.requestBody = value;
+    }
+
+    public void remoteId(String value) {
+        this.remoteId = value;
+    }
+
+    public void attempts(int value) {
+        this.attempts = value;
+    }
+
+    public void polls(int value) {
+        this.polls = value;
+    }
+
+    public void keyGeneration(int value) {
+        this.keyGeneration = value;
+    }
+
+    public void previousAttempts(String value) {
+        this.previousAttempts = value;
+    }
+
+    public void nextAttemptAt(Long value) {
+        this.nextAttemptAt = value;
+    }
+
+    public void lastStatus(String value) {
+        this.lastStatus = value;
+    }
+
+    public void lastError(String value) {
+        this.lastError = value;
+    }
+
+    public void result(String value) {
+        this.result = value;
+    }
+
+    public void outcome(String value) {
+        this.outcome = value;
+    }
+
+    public void updatedAt(long value) {
+        this.updatedAt = value;
+    }
+
+    public void finishedAt(Long value) {
+        this.finishedAt = value;
+    }
+
+    public void acceptedAt(Long value) {
+        this.acceptedAt = value;
+    }
+
+    public void traceContext(TraceContext value) {
+        this.traceContext = value;
+    }
+
+    public void version(int value) {
+        this.version = value;
+    }
 
     @Override
     public String toString() {
-        return "Job[" + id + " " + api + " key " + idempotencyKey() + " " + state + " from " + source.displayName() + "]";
+        return "Job[" + id + " " + api + " key " + idempotencyKey() + " " + state + " from " + source.displayName()
+                + "]";
     }
 }

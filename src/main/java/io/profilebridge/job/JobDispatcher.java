@@ -1,14 +1,13 @@
 package io.profilebridge.job;
 
+import io.profilebridge.api.ApiBucket;
+import io.profilebridge.api.ApiBudgets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-
-import io.profilebridge.api.ApiBucket;
-import io.profilebridge.api.ApiBudgets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +24,12 @@ public final class JobDispatcher {
 
     /** Work that completes a job first (results waiting, profiles to read), then the API calls in turn. */
     private static final List<WorkQueue> FIRST = List.of(WorkQueue.DELIVERIES, WorkQueue.ORBIT_OUTPUTS);
-    private static final List<WorkQueue> IN_TURN = List.of(WorkQueue.OPENPROSPECT_CALLS, WorkQueue.ORBIT_STARTS,
-            WorkQueue.ORBIT_READS);
+
+    private static final List<WorkQueue> IN_TURN =
+            List.of(WorkQueue.OPENPROSPECT_CALLS, WorkQueue.ORBIT_STARTS, WorkQueue.ORBIT_READS);
 
     /** A job being worked on: since when its current step runs, and the liveness epoch it was claimed in. */
-    private record InHand(Job job, long since, int epoch) {
-    }
+    private record InHand(Job job, long since, int epoch) {}
 
     private final JobStore store;
     private final ApiBudgets budgets;
@@ -54,7 +53,12 @@ public final class JobDispatcher {
      *                    presumed dead and the job handed out again
      * @param tickStallMs no claim for this long means the poll trigger stopped
      */
-    public JobDispatcher(JobStore store, ApiBudgets budgets, InstanceLiveness liveness, int workers, long stuckStepMs,
+    public JobDispatcher(
+            JobStore store,
+            ApiBudgets budgets,
+            InstanceLiveness liveness,
+            int workers,
+            long stuckStepMs,
             long tickStallMs) {
         this.store = store;
         this.budgets = budgets;
@@ -105,8 +109,12 @@ public final class JobDispatcher {
                 break;
             }
             ApiBucket bucket = queue.bucket();
-            List<Job> jobs = store.claimDue(queue, free,
-                    wanted -> bucket == null ? wanted : budgets.grant(bucket, wanted), inHand::containsKey, inHand.size());
+            List<Job> jobs = store.claimDue(
+                    queue,
+                    free,
+                    wanted -> bucket == null ? wanted : budgets.grant(bucket, wanted),
+                    inHand::containsKey,
+                    inHand.size());
             long now = store.now();
             jobs.forEach(job -> inHand.put(job.id(), new InHand(job, now, epoch)));
             claimed.addAll(jobs);
@@ -176,7 +184,9 @@ public final class JobDispatcher {
         if (workerFailure != null && workerFailureAt >= lastStepDoneAt) {
             problems.add("a job worker failed: " + workerFailure);
         }
-        long stuck = inHand.values().stream().filter(held -> now - held.since() > stuckStepMs).count();
+        long stuck = inHand.values().stream()
+                .filter(held -> now - held.since() > stuckStepMs)
+                .count();
         if (stuck > 0) {
             problems.add(stuck + " job steps running for more than " + stuckStepMs / 1000 + " s");
         }
@@ -193,8 +203,11 @@ public final class JobDispatcher {
             if (now - held.since() <= stuckStepMs) {
                 return false;
             }
-            LOG.error("The step of {} has run for {} s, longer than any call may take: its worker is presumed dead; "
-                    + "the job is handed out again", held.job(), (now - held.since()) / 1000);
+            LOG.error(
+                    "The step of {} has run for {} s, longer than any call may take: its worker is presumed dead; "
+                            + "the job is handed out again",
+                    held.job(),
+                    (now - held.since()) / 1000);
             workerFailure = held.job() + ": its step ran for more than " + stuckStepMs / 1000 + " s";
             workerFailureAt = now;
             store.releaseClaim(held.job());

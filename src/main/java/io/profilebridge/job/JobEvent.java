@@ -28,7 +28,7 @@ public record JobEvent(Kind kind, Api api, String outcome, long receivedAt, long
     }
 
     static JobEvent of(Kind kind, Job job) {
-        return new JobEvent(kind, job.api(), job.outcome(), job.createdAt(),
-                job.finishedAt() == null ? 0 : job.finishedAt());
+        return new JobEvent(
+                kind, job.api(), job.outcome(), job.createdAt(), job.finishedAt() == null ? 0 : job.finishedAt());
     }
 }

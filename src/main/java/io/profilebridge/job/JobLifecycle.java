@@ -1,8 +1,5 @@
 package io.profilebridge.job;
 
-import java.time.Duration;
-import java.util.function.Consumer;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +8,8 @@ import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.FaultClass;
+import java.time.Duration;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,14 +32,17 @@ public class JobLifecycle {
      * How many runs that ended FAILED / failed are started again under a new key derived from the request's key:
      * OpenProspect's docs say "retry with a new idempotency key"; an Orbit run costs credits. 0 = never.
      */
-    public record RemoteFailureRetries(int openProspectFailedRuns, int orbitFailedRuns) {
-    }
+    public record RemoteFailureRetries(int openProspectFailedRuns, int orbitFailedRuns) {}
 
     /** A refunded Orbit key is retried once under a derived key: nothing ran for it, so nothing can run twice. */
     private static final int REFUNDED_KEY_RETRIES = 1;
 
-    public JobLifecycle(JobSchedule schedule, RemoteFailureRetries remoteFailureRetries, JobStore store,
-            Consumer<JobEvent> events, RunTimes runTimes) {
+    public JobLifecycle(
+            JobSchedule schedule,
+            RemoteFailureRetries remoteFailureRetries,
+            JobStore store,
+            Consumer<JobEvent> events,
+            RunTimes runTimes) {
         this.schedule = schedule;
         this.remoteFailureRetries = remoteFailureRetries;
         this.store = store;
@@ -60,8 +62,8 @@ public class JobLifecycle {
         job.state(JobState.SUBMITTED);
         job.attempts(0);
         job.acceptedAt(now);
-        job.nextAttemptAt(now + Math.max(schedule.firstPollDelay(runTimes.shortest(job.api())),
-                schedule.retryAfterMs(retryAfter)));
+        job.nextAttemptAt(now
+                + Math.max(schedule.firstPollDelay(runTimes.shortest(job.api())), schedule.retryAfterMs(retryAfter)));
         events.accept(JobEvent.of(JobEvent.Kind.SUBMITTED, job));
     }
 
@@ -109,12 +111,17 @@ public class JobLifecycle {
         ArrayNode earlier = previousAttempts(job);
         long retriedForThisCause = 0;
         for (JsonNode attempt : earlier) {
-            if (refunded == FaultClass.ORBIT_KEY_REFUNDED.equals(attempt.path("error").path("code").asText())) {
+            if (refunded
+                    == FaultClass.ORBIT_KEY_REFUNDED.equals(
+                            attempt.path("error").path("code").asText())) {
                 retriedForThisCause++;
             }
         }
-        int allowed = refunded ? REFUNDED_KEY_RETRIES : job.api() == Api.OPENPROSPECT
-                ? remoteFailureRetries.openProspectFailedRuns() : remoteFailureRetries.orbitFailedRuns();
+        int allowed = refunded
+                ? REFUNDED_KEY_RETRIES
+                : job.api() == Api.OPENPROSPECT
+                        ? remoteFailureRetries.openProspectFailedRuns()
+                        : remoteFailureRetries.orbitFailedRuns();
         if (retriedForThisCause >= allowed) {
             failed(job, error);
             return;
@@ -240,10 +247,19 @@ public class JobLifecycle {
             job.nextAttemptAt(store.now() + schedule.retryDelay(job.attempts(), null));
             return;
         }
-        LOG.error("{}: its result could not be delivered in {} attempts (last: {}); no further attempt, the result stays "
-                + "in the job store (GET /jobs/{})", job, job.attempts(), cause.getMessage(), job.idempotencyKey());
-        job.lastError(ApiError.of("delivery_gave_up", "not delivered after " + job.attempts()
-                + " attempts (bridge.delivery.max-attempts); last cause: " + cause.getMessage()).toJson().toString());
+        LOG.error(
+                "{}: its result could not be delivered in {} attempts (last: {}); no further attempt, the result stays "
+                        + "in the job store (GET /jobs/{})",
+                job,
+                job.attempts(),
+                cause.getMessage(),
+                job.idempotencyKey());
+        job.lastError(ApiError.of(
+                        "delivery_gave_up",
+                        "not delivered after " + job.attempts()
+                                + " attempts (bridge.delivery.max-attempts); last cause: " + cause.getMessage())
+                .toJson()
+                .toString());
         job.state(JobState.FAILED);
         job.nextAttemptAt(null);
         job.finishedAt(store.now());
@@ -255,7 +271,8 @@ public class JobLifecycle {
      * holds it up (rate limits, a run that never ends, answers that make no sense).
      */
     public boolean pastMaxAge(Job job) {
-        return JobState.PENDING.contains(job.state()) && job.state() != JobState.DELIVERING
+        return JobState.PENDING.contains(job.state())
+                && job.state() != JobState.DELIVERING
                 && schedule.tooOld(job.createdAt(), store.now());
     }
 
@@ -263,25 +280,39 @@ public class JobLifecycle {
     public void giveUpTooOld(Job job) {
         JsonNode last = Json.parseStored(job.lastError());
         String lastCause = last != null && last.hasNonNull("code")
-                ? "; last cause " + Json.text(last, "code") + ": " + Json.text(last, "message") : "";
-        Integer httpStatus = last != null && last.hasNonNull("httpStatus") ? last.get("httpStatus").asInt() : null;
+                ? "; last cause " + Json.text(last, "code") + ": " + Json.text(last, "message")
+                : "";
+        Integer httpStatus = last != null && last.hasNonNull("httpStatus")
+                ? last.get("httpStatus").asInt()
+                : null;
         ObjectNode details = null;
         if (last != null && last.isObject()) {
             details = Json.object();
             details.set("lastCause", last);
         }
         LOG.warn("{}: not done after {} ms (bridge.retry.max-age-ms); giving up", job, schedule.maxAgeMs());
-        failed(job, new ApiError("gave_up", "gave up: not done after " + schedule.maxAgeMs() / 1000
-                + " s (bridge.retry.max-age-ms) while " + job.state().name().toLowerCase() + lastCause, httpStatus,
-                details));
+        failed(
+                job,
+                new ApiError(
+                        "gave_up",
+                        "gave up: not done after " + schedule.maxAgeMs() / 1000 + " s (bridge.retry.max-age-ms) while "
+                                + job.state().name().toLowerCase() + lastCause,
+                        httpStatus,
+                        details));
     }
 
     /** The API's own code survives: in the message, and whole (with its details) as {@code lastCause}. */
     private void giveUp(Job job, ApiError lastCause) {
         ObjectNode details = Json.object();
         details.set("lastCause", lastCause.toJson());
-        failed(job, new ApiError("gave_up", "gave up after " + job.attempts() + " attempts; last cause "
-                + lastCause.code() + ": " + lastCause.message(), lastCause.httpStatus(), details));
+        failed(
+                job,
+                new ApiError(
+                        "gave_up",
+                        "gave up after " + job.attempts() + " attempts; last cause " + lastCause.code() + ": "
+                                + lastCause.message(),
+                        lastCause.httpStatus(),
+                        details));
     }
 
     /** A status read saw the run end (or fail for good): what that says about how long runs take. */

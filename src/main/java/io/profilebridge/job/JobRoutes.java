@@ -1,11 +1,10 @@
 package io.profilebridge.job;
 
-import java.util.function.BooleanSupplier;
-
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.api.ApiCallRoutes;
+import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -26,6 +25,7 @@ public class JobRoutes extends RouteBuilder {
      * step writes ({@code camel.mdc.custom-properties}), so a JSON log line carries them as fields.
      */
     public static final String JOB_ID = "jobId";
+
     public static final String IDEMPOTENCY_KEY = "idempotencyKey";
     /** Exchange property with the job's W3C trace id, named as the ECS field the JSON log layout writes it to. */
     public static final String TRACE_ID = "trace.id";
@@ -42,6 +42,7 @@ public class JobRoutes extends RouteBuilder {
     private static final String DROPPED = "bridgeDropped";
     /** Exchange property: the job's first call was paid from its API budget when it was claimed. */
     private static final String CALL_PAID = "bridgeCallPaid";
+
     private static final String STEPS_TAKEN = "bridgeStepsTaken";
     private static final String FAILED = "bridgeStepFailed";
 
@@ -54,7 +55,11 @@ public class JobRoutes extends RouteBuilder {
     private final ApiBudgets budgets;
     private final InstanceLiveness liveness;
 
-    public JobRoutes(JobStore store, JobLifecycle lifecycle, JobDispatcher dispatcher, ApiBudgets budgets,
+    public JobRoutes(
+            JobStore store,
+            JobLifecycle lifecycle,
+            JobDispatcher dispatcher,
+            ApiBudgets budgets,
             InstanceLiveness liveness) {
         this.store = store;
         this.lifecycle = lifecycle;
@@ -65,59 +70,74 @@ public class JobRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("direct:dispatch-due-jobs").routeId("dispatch-due-jobs")
+        from("direct:dispatch-due-jobs")
+                .routeId("dispatch-due-jobs")
                 // called by a worker too, when it finishes: the jobs it hands out must not inherit its job's state
                 .process(JobRoutes::forgetPreviousJob)
                 .to("direct:claim-due-jobs")
                 .split(body())
-                    .process(JobRoutes::continueJobTrace)
-                    // each job goes to a worker of the bounded pool; the tick does not wait for it
-                    .wireTap("direct:advance-job").executorService(JOB_WORKERS)
+                .process(JobRoutes::continueJobTrace)
+                // each job goes to a worker of the bounded pool; the tick does not wait for it
+                .wireTap("direct:advance-job")
+                .executorService(JOB_WORKERS)
                 .end();
 
-        from("direct:claim-due-jobs").routeId("claim-due-jobs")
-                .process(this::claimDueJobs);
+        from("direct:claim-due-jobs").routeId("claim-due-jobs").process(this::claimDueJobs);
 
-        from("direct:advance-job").routeId("advance-job")
+        from("direct:advance-job")
+                .routeId("advance-job")
                 .process(this::takeJob)
                 .doTry()
-                    .loopDoWhile(exchangeProperty(GO_ON))
-                        .to("direct:take-step")
-                        .to("direct:save-job")
-                    .end()
+                .loopDoWhile(exchangeProperty(GO_ON))
+                .to("direct:take-step")
+                .to("direct:save-job")
+                .end()
                 .endDoTry()
                 .doCatch(Exception.class)
-                    .process(this::stepFailed)
+                .process(this::stepFailed)
                 .doFinally()
-                    .process(this::releaseJob)
+                .process(this::releaseJob)
                 .end()
                 // the last claim stopped for want of workers: this one is free now, so hand out what waits
                 .filter(exchange -> dispatcher.workLeft())
-                    .to("direct:dispatch-due-jobs")
+                .to("direct:dispatch-due-jobs")
                 .end();
 
         // decides the job's next step (a read of its state, its claim and its API's pause), then takes it
-        from("direct:take-step").routeId("take-step")
-                .setProperty(NEXT_STEP).exchange(this::nextStep)
+        from("direct:take-step")
+                .routeId("take-step")
+                .setProperty(NEXT_STEP)
+                .exchange(this::nextStep)
                 .choice()
-                    .when(exchangeProperty(NEXT_STEP).isEqualTo("drop")).process(this::drop)
-                    .when(exchangeProperty(NEXT_STEP).isEqualTo("give-up")).process(this::giveUp)
-                    .when(exchangeProperty(NEXT_STEP).isEqualTo("wait-for-budget")).process(this::waitForBudget)
-                    .when(exchangeProperty(NEXT_STEP).isEqualTo("submit-openprospect")).to("direct:submit-openprospect")
-                    .when(exchangeProperty(NEXT_STEP).isEqualTo("poll-openprospect")).to("direct:poll-openprospect")
-                    .when(exchangeProperty(NEXT_STEP).isEqualTo("submit-orbit")).to("direct:submit-orbit")
-                    .when(exchangeProperty(NEXT_STEP).isEqualTo("poll-orbit")).to("direct:poll-orbit")
-                    .when(exchangeProperty(NEXT_STEP).isEqualTo("read-outputs-orbit")).to("direct:read-outputs-orbit")
-                    .when(exchangeProperty(NEXT_STEP).isEqualTo("deliver-job")).to("direct:deliver-job")
+                .when(exchangeProperty(NEXT_STEP).isEqualTo("drop"))
+                .process(this::drop)
+                .when(exchangeProperty(NEXT_STEP).isEqualTo("give-up"))
+                .process(this::giveUp)
+                .when(exchangeProperty(NEXT_STEP).isEqualTo("wait-for-budget"))
+                .process(this::waitForBudget)
+                .when(exchangeProperty(NEXT_STEP).isEqualTo("submit-openprospect"))
+                .to("direct:submit-openprospect")
+                .when(exchangeProperty(NEXT_STEP).isEqualTo("poll-openprospect"))
+                .to("direct:poll-openprospect")
+                .when(exchangeProperty(NEXT_STEP).isEqualTo("submit-orbit"))
+                .to("direct:submit-orbit")
+                .when(exchangeProperty(NEXT_STEP).isEqualTo("poll-orbit"))
+                .to("direct:poll-orbit")
+                .when(exchangeProperty(NEXT_STEP).isEqualTo("read-outputs-orbit"))
+                .to("direct:read-outputs-orbit")
+                .when(exchangeProperty(NEXT_STEP).isEqualTo("deliver-job"))
+                .to("direct:deliver-job")
                 .end();
 
-        from("direct:save-job").routeId("save-job")
+        from("direct:save-job")
+                .routeId("save-job")
                 .filter(exchangeProperty(DROPPED).isNotEqualTo(true))
-                    .process(this::save)
+                .process(this::save)
                 .end();
 
         if (liveness.isShared()) {
-            from("timer:instance-heartbeat?period=" + liveness.heartbeatMs()).routeId("instance-heartbeat")
+            from("timer:instance-heartbeat?period=" + liveness.heartbeatMs())
+                    .routeId("instance-heartbeat")
                     .process(exchange -> liveness.beat());
         }
     }
@@ -166,8 +186,12 @@ public class JobRoutes extends RouteBuilder {
      */
     private static void forgetPreviousJob(Exchange exchange) {
         exchange.getMessage().getHeaders().clear();
-        exchange.getProperties().keySet().removeIf(name -> name.startsWith("bridge") || name.equals(JOB_ID)
-                || name.equals(IDEMPOTENCY_KEY) || name.equals(TRACE_ID));
+        exchange.getProperties()
+                .keySet()
+                .removeIf(name -> name.startsWith("bridge")
+                        || name.equals(JOB_ID)
+                        || name.equals(IDEMPOTENCY_KEY)
+                        || name.equals(TRACE_ID));
     }
 
     /**
@@ -175,11 +199,13 @@ public class JobRoutes extends RouteBuilder {
      * worker dispatches (a copied exchange inherits its active span), nor a new one per tick.
      */
     private static void continueJobTrace(Exchange exchange) {
-        TraceContext.continueIn(exchange, exchange.getMessage().getBody(Job.class).traceContext());
+        TraceContext.continueIn(
+                exchange, exchange.getMessage().getBody(Job.class).traceContext());
     }
 
     private void claimDueJobs(Exchange exchange) {
-        exchange.getMessage().setBody(dispatcher.claimDueJobs(exchange.getContext().isStopping()));
+        exchange.getMessage()
+                .setBody(dispatcher.claimDueJobs(exchange.getContext().isStopping()));
     }
 
     private void takeJob(Exchange exchange) {
@@ -200,7 +226,8 @@ public class JobRoutes extends RouteBuilder {
 
     private void drop(Exchange exchange) {
         Job job = job(exchange);
-        log.warn("{} may have been taken over by another instance (this one missed its heartbeats); dropping this copy",
+        log.warn(
+                "{} may have been taken over by another instance (this one missed its heartbeats); dropping this copy",
                 job);
         exchange.setProperty(DROPPED, true);
         exchange.setProperty(GO_ON, false);
@@ -223,7 +250,9 @@ public class JobRoutes extends RouteBuilder {
         int steps = exchange.getProperty(STEPS_TAKEN, 0, Integer.class) + 1;
         exchange.setProperty(STEPS_TAKEN, steps);
         exchange.setProperty(CALL_PAID, false);
-        boolean goOn = steps < MAX_STEPS_IN_A_ROW && nextStepDueNow(job) && !exchange.getContext().isStopping();
+        boolean goOn = steps < MAX_STEPS_IN_A_ROW
+                && nextStepDueNow(job)
+                && !exchange.getContext().isStopping();
         if (!store.save(job, goOn)) {
             log.warn("{} was taken over by another instance meanwhile; dropping this copy", job);
             goOn = false;
@@ -238,7 +267,8 @@ public class JobRoutes extends RouteBuilder {
     private boolean nextStepDueNow(Job job) {
         WorkQueue queue = WorkQueue.of(job);
         return (queue == WorkQueue.DELIVERIES || queue == WorkQueue.ORBIT_OUTPUTS)
-                && job.nextAttemptAt() != null && job.nextAttemptAt() <= store.now();
+                && job.nextAttemptAt() != null
+                && job.nextAttemptAt() <= store.now();
     }
 
     private void stepFailed(Exchange exchange) {

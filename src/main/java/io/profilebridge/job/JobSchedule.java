@@ -64,7 +64,8 @@ public record JobSchedule(
             return 0;
         }
         // a little margin: the API counts from when it answered, we from when we read the answer
-        long wait = retryAfter.compareTo(Duration.ofMillis(retryAfterCapMs)) >= 0 ? retryAfterCapMs : retryAfter.toMillis();
+        long wait =
+                retryAfter.compareTo(Duration.ofMillis(retryAfterCapMs)) >= 0 ? retryAfterCapMs : retryAfter.toMillis();
         return Math.min(retryAfterCapMs, wait + 50);
     }
 }

@@ -1,5 +1,6 @@
 package io.profilebridge.job;
 
+import io.profilebridge.api.Api;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,10 +15,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.IntUnaryOperator;
 import java.util.function.Predicate;
-
 import javax.sql.DataSource;
-
-import io.profilebridge.api.Api;
 
 /**
  * The durable record of every logical request (table {@code bridge_job}).
@@ -29,9 +27,10 @@ import io.profilebridge.api.Api;
  */
 public class JobStore {
 
-    private static final String COLUMNS = "id, api, idempotency_key, state, request_body, body_hash, remote_id, attempts, "
-            + "polls, key_generation, next_attempt_at, last_status, last_error, result, outcome, source, created_at, updated_at, "
-            + "finished_at, version, previous_attempts, work_queue, accepted_at, trace_parent, trace_state";
+    private static final String COLUMNS =
+            "id, api, idempotency_key, state, request_body, body_hash, remote_id, attempts, "
+                    + "polls, key_generation, next_attempt_at, last_status, last_error, result, outcome, source, created_at, updated_at, "
+                    + "finished_at, version, previous_attempts, work_queue, accepted_at, trace_parent, trace_state";
     private static final String INSERT = "INSERT INTO bridge_job (" + COLUMNS + ") VALUES ("
             + String.join(",", java.util.Collections.nCopies(COLUMNS.split(",").length, "?")) + ")";
 
@@ -47,7 +46,8 @@ public class JobStore {
      */
     public JobStore(DataSource dataSource, boolean postgres, InstanceLiveness liveness, Clock clock) {
         if (postgres != liveness.isShared()) {
-            throw new IllegalArgumentException("a PostgreSQL store needs a shared liveness, an embedded one a single one");
+            throw new IllegalArgumentException(
+                    "a PostgreSQL store needs a shared liveness, an embedded one a single one");
         }
         this.dataSource = dataSource;
         this.writes = new GroupCommit(dataSource, postgres ? StoreEngine.POSTGRES : engineOf(dataSource));
@@ -68,8 +68,7 @@ public class JobStore {
     }
 
     /** What registering a request found: the new job, or the one already recorded under the same key. */
-    public record Registration(Job job, boolean created) {
-    }
+    public record Registration(Job job, boolean created) {}
 
     /**
      * Records a new job (write-ahead: committed before any remote call). When the (api, key) pair exists already,
@@ -81,8 +80,11 @@ public class JobStore {
             return new Registration(job, true);
         } catch (SQLException e) {
             if (StoreEngine.isUniqueViolation(e)) {
-                return new Registration(find(job.api(), job.requestKey()).orElseThrow(
-                        () -> new JobStoreException("job vanished after a key conflict: " + job, e)), false);
+                return new Registration(
+                        find(job.api(), job.requestKey())
+                                .orElseThrow(
+                                        () -> new JobStoreException("job vanished after a key conflict: " + job, e)),
+                        false);
             }
             throw new JobStoreException("cannot record " + job, e);
         }
@@ -138,13 +140,16 @@ public class JobStore {
     }
 
     public Optional<Job> find(Api api, String idempotencyKey) {
-        return queryOne("SELECT " + COLUMNS + " FROM bridge_job WHERE api = ? AND idempotency_key = ?",
-                api.id(), idempotencyKey);
+        return queryOne(
+                "SELECT " + COLUMNS + " FROM bridge_job WHERE api = ? AND idempotency_key = ?",
+                api.id(),
+                idempotencyKey);
     }
 
     /** The newest job with this key, whatever its API (keys are UUIDs or the caller's own, so a clash is unlikely). */
     public Optional<Job> findByKey(String idempotencyKey) {
-        return queryOne("SELECT " + COLUMNS + " FROM bridge_job WHERE idempotency_key = ? ORDER BY created_at DESC LIMIT 1",
+        return queryOne(
+                "SELECT " + COLUMNS + " FROM bridge_job WHERE idempotency_key = ? ORDER BY created_at DESC LIMIT 1",
                 idempotencyKey);
     }
 
@@ -165,13 +170,17 @@ public class JobStore {
      * session are not due; the embedded store is not asked to lock (H2 would lock every due row, not just the batch),
      * as one process owns it anyway.
      */
-    public List<Job> claimDue(WorkQueue queue, int max, IntUnaryOperator permits, Predicate<String> inHand, int inHandCount) {
+    public List<Job> claimDue(
+            WorkQueue queue, int max, IntUnaryOperator permits, Predicate<String> inHand, int inHandCount) {
         if (max <= 0) {
             return List.of();
         }
         String select = "SELECT " + COLUMNS + " FROM bridge_job j WHERE j.work_queue = ? AND j.next_attempt_at <= ?"
-                + (liveness.isShared() ? " AND (j.claimed_by IS NULL OR NOT EXISTS (SELECT 1 FROM bridge_instance i "
-                        + "WHERE i.session_id = j.claimed_by AND i.heartbeat_at >= " + InstanceLiveness.DB_NOW_MS + " - ?))" : "")
+                + (liveness.isShared()
+                        ? " AND (j.claimed_by IS NULL OR NOT EXISTS (SELECT 1 FROM bridge_instance i "
+                                + "WHERE i.session_id = j.claimed_by AND i.heartbeat_at >= "
+                                + InstanceLiveness.DB_NOW_MS + " - ?))"
+                        : "")
                 // work_queue is fixed here, but naming it lets H2 read the index in order and stop at the limit
                 // instead of reading and sorting every due row
                 + " ORDER BY j.work_queue, j.next_attempt_at LIMIT " + (max + inHandCount)
@@ -195,7 +204,8 @@ public class JobStore {
                         }
                     }
                 }
-                List<Job> granted = due.subList(0, Math.min(due.size(), due.isEmpty() ? 0 : permits.applyAsInt(due.size())));
+                List<Job> granted =
+                        due.subList(0, Math.min(due.size(), due.isEmpty() ? 0 : permits.applyAsInt(due.size())));
                 List<Job> claimed = liveness.isShared() ? markClaimed(c, granted) : new ArrayList<>(granted);
                 c.commit();
                 return claimed;
@@ -240,15 +250,18 @@ public class JobStore {
      */
     public boolean save(Job job, boolean keepClaim) {
         long now = now();
-        String sql = "UPDATE bridge_job SET idempotency_key = ?, state = ?, request_body = ?, remote_id = ?, attempts = ?, "
-                + "polls = ?, key_generation = ?, next_attempt_at = ?, last_status = ?, last_error = ?, result = ?, outcome = ?, "
-                + "updated_at = ?, finished_at = ?, claimed_by = ?, work_queue = ?, accepted_at = ?, previous_attempts = ?, "
-                + "version = version + 1 WHERE id = ? AND version = ?";
+        String sql =
+                "UPDATE bridge_job SET idempotency_key = ?, state = ?, request_body = ?, remote_id = ?, attempts = ?, "
+                        + "polls = ?, key_generation = ?, next_attempt_at = ?, last_status = ?, last_error = ?, result = ?, outcome = ?, "
+                        + "updated_at = ?, finished_at = ?, claimed_by = ?, work_queue = ?, accepted_at = ?, previous_attempts = ?, "
+                        + "version = version + 1 WHERE id = ? AND version = ?";
         String claimedBy = keepClaim && liveness.isShared() && !job.state().isFinal() ? liveness.owner() : null;
         try {
-            // durable where losing the write would show: a final state (the result is out); any other step lost to a crash is
+            // durable where losing the write would show: a final state (the result is out); any other step lost to a
+            // crash is
             // taken again from the last durable state, under the same idempotency key
-            boolean saved = writes.run(c -> update(c, sql, job, now, claimedBy), job.state().isFinal());
+            boolean saved = writes.run(
+                    c -> update(c, sql, job, now, claimedBy), job.state().isFinal());
             if (saved) {
                 job.version(job.version() + 1);
                 job.updatedAt(now);
@@ -294,8 +307,10 @@ public class JobStore {
         if (!liveness.isShared()) {
             return;
         }
-        String sql = "UPDATE bridge_job SET claimed_by = NULL, version = version + 1 WHERE id = ? AND version = ? AND claimed_by = ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        String sql =
+                "UPDATE bridge_job SET claimed_by = NULL, version = version + 1 WHERE id = ? AND version = ? AND claimed_by = ?";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, job.id());
             ps.setInt(2, job.version());
             ps.setString(3, liveness.owner());
@@ -312,7 +327,8 @@ public class JobStore {
 
     /** A query the store must answer, for the health check; it reads no rows. */
     public void ping() {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1");
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT 1");
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
         } catch (SQLException e) {
@@ -323,7 +339,9 @@ public class JobStore {
     /** Jobs not yet final, over all APIs, from a {@link #countByApiAndState()} result. */
     public static long pending(Map<Api, Map<JobState, Long>> counts) {
         return counts.values().stream()
-                .mapToLong(perState -> JobState.PENDING.stream().mapToLong(perState::get).sum()).sum();
+                .mapToLong(perState ->
+                        JobState.PENDING.stream().mapToLong(perState::get).sum())
+                .sum();
     }
 
     /** Jobs per API and state, for metrics, progress lines and the status page. */
@@ -337,7 +355,8 @@ public class JobStore {
             counts.put(api, perState);
         }
         String sql = "SELECT api, state, COUNT(*) FROM bridge_job GROUP BY api, state";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql);
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 Optional<Api> api = Api.of(rs.getString(1));
@@ -365,8 +384,10 @@ public class JobStore {
 
     /** The newest requests rejected at intake, at most {@code limit}. */
     public List<Job> listRejected(int limit) {
-        return query("SELECT " + COLUMNS + " FROM bridge_job WHERE state = ? AND idempotency_key IS NULL "
-                + "ORDER BY created_at DESC, id LIMIT " + limit, JobState.FAILED.name());
+        return query(
+                "SELECT " + COLUMNS + " FROM bridge_job WHERE state = ? AND idempotency_key IS NULL "
+                        + "ORDER BY created_at DESC, id LIMIT " + limit,
+                JobState.FAILED.name());
     }
 
     /** Every job of one API, newest first, at most {@code limit}; for tests and the status API. */
@@ -381,7 +402,10 @@ public class JobStore {
             sql.append(" AND state = ?");
             args.add(state.name());
         }
-        sql.append(" ORDER BY created_at DESC, id LIMIT ").append(limit).append(" OFFSET ").append(offset);
+        sql.append(" ORDER BY created_at DESC, id LIMIT ")
+                .append(limit)
+                .append(" OFFSET ")
+                .append(offset);
         return query(sql.toString(), args.toArray());
     }
 
@@ -391,7 +415,8 @@ public class JobStore {
     }
 
     private List<Job> query(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }
@@ -408,9 +433,15 @@ public class JobStore {
     }
 
     private static Job read(ResultSet rs) throws SQLException {
-        Job job = new Job(rs.getString("id"), Api.of(rs.getString("api")).orElse(null), rs.getString("idempotency_key"),
-                JobState.valueOf(rs.getString("state")), rs.getString("request_body"), rs.getString("body_hash"),
-                RequestSource.fromJson(rs.getString("source")), rs.getLong("created_at"));
+        Job job = new Job(
+                rs.getString("id"),
+                Api.of(rs.getString("api")).orElse(null),
+                rs.getString("idempotency_key"),
+                JobState.valueOf(rs.getString("state")),
+                rs.getString("request_body"),
+                rs.getString("body_hash"),
+                RequestSource.fromJson(rs.getString("source")),
+                rs.getLong("created_at"));
         job.remoteId(rs.getString("remote_id"));
         job.attempts(rs.getInt("attempts"));
         job.polls(rs.getInt("polls"));

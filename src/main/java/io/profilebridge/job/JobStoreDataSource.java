@@ -1,11 +1,10 @@
 package io.profilebridge.job;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 
 /** Opens the pooled job-store connection and brings its schema up to date (SQLite, H2 and PostgreSQL). */
 public final class JobStoreDataSource {
@@ -13,8 +12,7 @@ public final class JobStoreDataSource {
     /** How long a connection waits for another's write to finish before its own fails (ms); SQLite only. */
     private static final int SQLITE_BUSY_TIMEOUT_MS = 30_000;
 
-    private JobStoreDataSource() {
-    }
+    private JobStoreDataSource() {}
 
     /**
      * The default store: a SQLite file under the data folder, in WAL mode. A data folder holding the H2 store of an

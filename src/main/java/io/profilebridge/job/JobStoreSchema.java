@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.ResourceProvider;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -34,8 +33,12 @@ import org.slf4j.LoggerFactory;
 public final class JobStoreSchema {
 
     /** Every migration, in order. */
-    public static final List<String> SCRIPTS = List.of("V1__job_store.sql", "V2__rate_buckets.sql",
-            "V3__previous_attempts.sql", "V4__rejected_requests.sql", "V5__claims_by_live_instances.sql",
+    public static final List<String> SCRIPTS = List.of(
+            "V1__job_store.sql",
+            "V2__rate_buckets.sql",
+            "V3__previous_attempts.sql",
+            "V4__rejected_requests.sql",
+            "V5__claims_by_live_instances.sql",
             "V6__trace_context.sql");
     /** Every migration of a SQLite store, in order. */
     public static final List<String> SQLITE_SCRIPTS = List.of("V5__job_store.sql", "V6__trace_context.sql");
@@ -44,14 +47,14 @@ public final class JobStoreSchema {
     static final String SQLITE_FOLDER = "db/migration-sqlite";
     /** Where the bridge's own migrations of earlier releases kept the versions they had applied. */
     static final String OWN_HISTORY = "bridge_schema_version";
+
     static final String FLYWAY_HISTORY = "flyway_schema_history";
     private static final Logger LOG = LoggerFactory.getLogger(JobStoreSchema.class);
 
     /** Any fixed number: the PostgreSQL advisory lock that lets one instance at a time take over and migrate. */
     private static final long LOCK_ID = 0x70726f66696c65L;
 
-    private JobStoreSchema() {
-    }
+    private JobStoreSchema() {}
 
     /**
      * Applies the scripts the store has not seen yet; returns how many. It connects on its own, outside the pool:
@@ -66,9 +69,11 @@ public final class JobStoreSchema {
             takeOverOwnHistory(lock, url, user, password);
             MigrateResult result = flyway(url, user, password).load().migrate();
             if (result.migrationsExecuted > 0) {
-                LOG.info("Job store schema brought from version {} to {} ({} scripts applied)",
+                LOG.info(
+                        "Job store schema brought from version {} to {} ({} scripts applied)",
                         result.initialSchemaVersion == null ? "none" : result.initialSchemaVersion,
-                        result.targetSchemaVersion, result.migrationsExecuted);
+                        result.targetSchemaVersion,
+                        result.migrationsExecuted);
             }
             return result.migrationsExecuted;
         }
@@ -87,10 +92,14 @@ public final class JobStoreSchema {
         if (tableExists(c, FLYWAY_HISTORY)) {
             execute(c, "DROP TABLE \"" + FLYWAY_HISTORY + "\"");
         }
-        flyway(url, user, password).baselineVersion(String.valueOf(version))
-                .baselineDescription("taken over from " + OWN_HISTORY).load().baseline();
+        flyway(url, user, password)
+                .baselineVersion(String.valueOf(version))
+                .baselineDescription("taken over from " + OWN_HISTORY)
+                .load()
+                .baseline();
         execute(c, "DROP TABLE " + OWN_HISTORY);
-        LOG.info("Job store schema of an earlier release ({} at version {}) taken over by Flyway", OWN_HISTORY, version);
+        LOG.info(
+                "Job store schema of an earlier release ({} at version {}) taken over by Flyway", OWN_HISTORY, version);
     }
 
     /** Flyway on the listed scripts, with the store's own types for the placeholders; nothing is scanned. */
@@ -98,14 +107,17 @@ public final class JobStoreSchema {
         StoreEngine engine = StoreEngine.of(url);
         return Flyway.configure(JobStoreSchema.class.getClassLoader())
                 .dataSource(url, user, password)
-                .resourceProvider(engine == StoreEngine.SQLITE ? new ListedScripts(SQLITE_FOLDER, SQLITE_SCRIPTS)
-                        : new ListedScripts(FOLDER, SCRIPTS))
+                .resourceProvider(
+                        engine == StoreEngine.SQLITE
+                                ? new ListedScripts(SQLITE_FOLDER, SQLITE_SCRIPTS)
+                                : new ListedScripts(FOLDER, SCRIPTS))
                 .javaMigrationClassProvider(List::of)
-                .placeholders(switch (engine) {
-                    case H2 -> Map.of("text", "CHARACTER VARYING", "binary", "VARBINARY(65536)");
-                    case SQLITE -> Map.of("text", "TEXT", "binary", "BLOB");
-                    case POSTGRES -> Map.of("text", "TEXT", "binary", "BYTEA");
-                });
+                .placeholders(
+                        switch (engine) {
+                            case H2 -> Map.of("text", "CHARACTER VARYING", "binary", "VARBINARY(65536)");
+                            case SQLITE -> Map.of("text", "TEXT", "binary", "BLOB");
+                            case POSTGRES -> Map.of("text", "TEXT", "binary", "BYTEA");
+                        });
     }
 
     private static boolean tableExists(Connection c, String name) throws SQLException {
@@ -121,7 +133,8 @@ public final class JobStoreSchema {
     }
 
     private static int maxVersion(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM " + OWN_HISTORY)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT MAX(version) FROM " + OWN_HISTORY)) {
             return rs.next() ? rs.getInt(1) : 0;
         }
     }
@@ -143,7 +156,8 @@ public final class JobStoreSchema {
         @Override
         public Collection<LoadableResource> getResources(String prefix, String[] suffixes) {
             return scripts.stream()
-                    .filter(name -> name.startsWith(prefix) && List.of(suffixes).stream().anyMatch(name::endsWith))
+                    .filter(name -> name.startsWith(prefix)
+                            && List.of(suffixes).stream().anyMatch(name::endsWith))
                     .<LoadableResource>map(name -> new Script(folder, name))
                     .toList();
         }

@@ -11,8 +11,8 @@ import io.profilebridge.Json;
  * @param folder for files: the inbox folder the file was dropped into, relative to the inbox ({@code ""} for the
  *               inbox itself, {@code openprospect}, {@code orbit}); null for jobs recorded before it was kept
  */
-public record RequestSource(String channel, String fileName, String messageId, String correlationId, String replyTo,
-        String folder) {
+public record RequestSource(
+        String channel, String fileName, String messageId, String correlationId, String replyTo, String folder) {
 
     public static final String FILE = "file";
     public static final String JMS = "jms";
@@ -74,7 +74,12 @@ public record RequestSource(String channel, String fileName, String messageId, S
 
     public static RequestSource fromJson(String json) {
         JsonNode node = Json.parseStored(json);
-        return new RequestSource(Json.text(node, "channel"), Json.text(node, "file"), Json.text(node, "messageId"),
-                Json.text(node, "correlationId"), Json.text(node, "replyTo"), Json.text(node, "folder"));
+        return new RequestSource(
+                Json.text(node, "channel"),
+                Json.text(node, "file"),
+                Json.text(node, "messageId"),
+                Json.text(node, "correlationId"),
+                Json.text(node, "replyTo"),
+                Json.text(node, "folder"));
     }
 }

@@ -13,13 +13,19 @@ public final class ResultDocument {
     /** The W3C trace id the request's work ran under; null when it was not traced. */
     public static final String TRACE_ID = "traceId";
 
-    private ResultDocument() {
-    }
+    private ResultDocument() {}
 
     /** A result for a job the store knows; {@code extras} adds the API's own fields (profileId, profiles). */
     public static ObjectNode of(Job job, String outcome, ApiError error, ObjectNode extras) {
-        ObjectNode doc = base(job.api().id(), outcome, job.idempotencyKey(), job.remoteId(),
-                Json.parseStored(job.lastStatus()), error, Json.parseStored(job.requestBody()), job.source().toJson());
+        ObjectNode doc = base(
+                job.api().id(),
+                outcome,
+                job.idempotencyKey(),
+                job.remoteId(),
+                Json.parseStored(job.lastStatus()),
+                error,
+                Json.parseStored(job.requestBody()),
+                job.source().toJson());
         if (job.previousAttempts() != null) {
             doc.set("attempts", Json.parseStored(job.previousAttempts()));
         }
@@ -32,13 +38,20 @@ public final class ResultDocument {
     }
 
     /** A result for a request rejected before it became a job (unreadable, invalid, conflicting key). */
-    public static ObjectNode rejected(String api, String idempotencyKey, JsonNode request, RequestSource source,
-            ApiError error) {
+    public static ObjectNode rejected(
+            String api, String idempotencyKey, JsonNode request, RequestSource source, ApiError error) {
         return base(api, FAILED, idempotencyKey, null, null, error, request, source.toJson());
     }
 
-    private static ObjectNode base(String api, String outcome, String key, String remoteId, JsonNode status,
-            ApiError error, JsonNode request, ObjectNode source) {
+    private static ObjectNode base(
+            String api,
+            String outcome,
+            String key,
+            String remoteId,
+            JsonNode status,
+            ApiError error,
+            JsonNode request,
+            ObjectNode source) {
         ObjectNode doc = Json.object();
         doc.put("api", api);
         doc.put("outcome", outcome);

@@ -1,11 +1,10 @@
 package io.profilebridge.job;
 
+import io.profilebridge.api.Api;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.Map;
-
-import io.profilebridge.api.Api;
 
 /**
  * How long remote runs of each API took lately, from below: the time from acceptance to the last status read that

@@ -2,7 +2,6 @@ package io.profilebridge.job;
 
 import java.util.Optional;
 import java.util.regex.Pattern;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -39,13 +38,14 @@ public record TraceContext(String traceParent, String traceState) {
 
     /** The context in the message's headers, if they hold a valid {@code traceparent}. */
     public static Optional<TraceContext> of(Message message) {
-        return Optional.ofNullable(stored(message.getHeader(TRACEPARENT, String.class),
-                message.getHeader(TRACESTATE, String.class)));
+        return Optional.ofNullable(
+                stored(message.getHeader(TRACEPARENT, String.class), message.getHeader(TRACESTATE, String.class)));
     }
 
     /** A stored context; null for a job recorded before contexts were kept, or while tracing was off. */
     public static TraceContext stored(String traceParent, String traceState) {
-        return traceParent == null || !TRACEPARENT_FORMAT.matcher(traceParent).matches() ? null
+        return traceParent == null || !TRACEPARENT_FORMAT.matcher(traceParent).matches()
+                ? null
                 : new TraceContext(traceParent, traceState);
     }
 

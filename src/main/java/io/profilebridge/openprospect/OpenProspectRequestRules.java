@@ -1,10 +1,9 @@
 package io.profilebridge.openprospect;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.validation.RuleViolation;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What {@code POST /api/v1/search-profile-creations} clearly rejects by its "Validation Rules", and nothing more:
@@ -17,8 +16,7 @@ public final class OpenProspectRequestRules {
     /** OpenProspect's code for an invalid body (422). */
     public static final String VALIDATION_ERROR = "validation_error";
 
-    private OpenProspectRequestRules() {
-    }
+    private OpenProspectRequestRules() {}
 
     public static List<RuleViolation> validate(JsonNode body) {
         List<RuleViolation> violations = new ArrayList<>();

@@ -1,7 +1,5 @@
 package io.profilebridge.openprospect;
 
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
@@ -15,6 +13,7 @@ import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobLifecycle.KeyRenewal;
 import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.JobState;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.http.HttpMethods;
@@ -39,12 +38,14 @@ public class OpenProspectRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("direct:submit-openprospect").routeId("submit-openprospect")
+        from("direct:submit-openprospect")
+                .routeId("submit-openprospect")
                 .process(this::prepareCreate)
                 .to("direct:call-openprospect")
                 .process(this::onCreateAnswer);
 
-        from("direct:poll-openprospect").routeId("poll-openprospect")
+        from("direct:poll-openprospect")
+                .routeId("poll-openprospect")
                 .process(this::prepareStatusRead)
                 .to("direct:call-openprospect")
                 .process(this::onStatusAnswer);
@@ -52,7 +53,13 @@ public class OpenProspectRoutes extends RouteBuilder {
 
     private void prepareCreate(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
-        ApiRequest.prepare(exchange, credentials, Api.OPENPROSPECT, HttpMethods.POST, CREATIONS, job.requestBody(),
+        ApiRequest.prepare(
+                exchange,
+                credentials,
+                Api.OPENPROSPECT,
+                HttpMethods.POST,
+                CREATIONS,
+                job.requestBody(),
                 Map.of("Idempotency-Key", job.idempotencyKey()));
     }
 
@@ -66,8 +73,10 @@ public class OpenProspectRoutes extends RouteBuilder {
             lifecycle.accepted(job, creationId, answer.body(), answer.retryAfter());
             onStatus(job, answer);
         } else if (answer.isSuccess()) {
-            lifecycle.failed(job, new ApiError("unexpected_answer",
-                    "the create answer has no profile_creation_id", answer.httpStatus()));
+            lifecycle.failed(
+                    job,
+                    new ApiError(
+                            "unexpected_answer", "the create answer has no profile_creation_id", answer.httpStatus()));
         } else {
             lifecycle.fault(job, answer, KeyRenewal.HEADER_ONLY);
         }
@@ -75,8 +84,14 @@ public class OpenProspectRoutes extends RouteBuilder {
 
     private void prepareStatusRead(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
-        ApiRequest.prepare(exchange, credentials, Api.OPENPROSPECT, HttpMethods.GET,
-                CREATIONS + "/" + PathSegment.encode(job.remoteId()), null, Map.of());
+        ApiRequest.prepare(
+                exchange,
+                credentials,
+                Api.OPENPROSPECT,
+                HttpMethods.GET,
+                CREATIONS + "/" + PathSegment.encode(job.remoteId()),
+                null,
+                Map.of());
     }
 
     private void onStatusAnswer(Exchange exchange) {
@@ -87,8 +102,7 @@ public class OpenProspectRoutes extends RouteBuilder {
             return;
         }
         onStatus(job, answer);
-        if (job.state() == JobState.SUBMITTED
-                || job.state() == JobState.POLLING) {
+        if (job.state() == JobState.SUBMITTED || job.state() == JobState.POLLING) {
             lifecycle.stillRunning(job, answer.body(), answer.retryAfter());
         }
     }
@@ -104,9 +118,13 @@ public class OpenProspectRoutes extends RouteBuilder {
             job.lastStatus(status.toString());
             String code = Json.text(status, "error_code");
             String message = Json.text(status, "error_message");
-            lifecycle.remoteRunFailed(job, new ApiError(code == null ? "remote_failed" : code,
-                    message == null ? "profile creation FAILED" : message, null), KeyRenewal.HEADER_ONLY);
+            lifecycle.remoteRunFailed(
+                    job,
+                    new ApiError(
+                            code == null ? "remote_failed" : code,
+                            message == null ? "profile creation FAILED" : message,
+                            null),
+                    KeyRenewal.HEADER_ONLY);
         }
     }
-
 }

@@ -1,11 +1,10 @@
 package io.profilebridge.operations;
 
-import java.util.Map;
-import java.util.stream.Collectors;
-
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiHolds;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -31,16 +30,25 @@ public class ApiHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        holds.hold(api).ifPresentOrElse(error -> held(builder, error), () -> builder.up().detail("api", api.id()));
+        holds.hold(api)
+                .ifPresentOrElse(
+                        error -> held(builder, error), () -> builder.up().detail("api", api.id()));
     }
 
     /** DOWN, naming the API's code and its scalar details (a 402's requiredCredits and remainingCredits). */
     private void held(HealthCheckResultBuilder builder, ApiError error) {
         Map<String, String> details = error.scalarDetails();
-        String amounts = details.isEmpty() ? "" : " (" + details.entrySet().stream()
-                .map(detail -> detail.getKey() + " " + detail.getValue()).collect(Collectors.joining(", ")) + ")";
-        builder.down().message(api + " requests are held: " + error.code() + ": " + error.message() + amounts)
-                .detail("api", api.id()).detail("code", error.code());
+        String amounts = details.isEmpty()
+                ? ""
+                : " ("
+                        + details.entrySet().stream()
+                                .map(detail -> detail.getKey() + " " + detail.getValue())
+                                .collect(Collectors.joining(", "))
+                        + ")";
+        builder.down()
+                .message(api + " requests are held: " + error.code() + ": " + error.message() + amounts)
+                .detail("api", api.id())
+                .detail("code", error.code());
         details.forEach(builder::detail);
     }
 }

@@ -1,18 +1,16 @@
 package io.profilebridge.operations;
 
+import io.profilebridge.job.JobStore;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
-import io.profilebridge.job.JobStore;
-
 /** Pending jobs sampled at a fixed interval, kept for the last hour, for the status page's chart. */
 public class BacklogHistory {
 
     /** One sample: when, and how many jobs were pending then. */
-    public record Sample(long at, long pending) {
-    }
+    public record Sample(long at, long pending) {}
 
     private static final long HOUR_MS = 3_600_000;
 

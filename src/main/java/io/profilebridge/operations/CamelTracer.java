@@ -2,7 +2,6 @@ package io.profilebridge.operations;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.NamedNode;
 import org.apache.camel.opentelemetry2.OpenTelemetryTracer;

@@ -1,11 +1,5 @@
 package io.profilebridge.operations;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -13,13 +7,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiAnswer;
-import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiAnswerEvent;
+import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.job.JobEvent;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
 import io.profilebridge.job.ResultDocument;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
@@ -33,8 +32,8 @@ public class JobMetrics extends EventNotifierSupport {
 
     private static final long COUNT_CACHE_MS = 1000;
     /** The counters, registered at zero from the start so that rates and dashboards see them before the first event. */
-    private static final List<String> EVENTS = List.of("submitted", "polled", "retried", "held", "failed", "delivered",
-            "rate_limited_answers");
+    private static final List<String> EVENTS =
+            List.of("submitted", "polled", "retried", "held", "failed", "delivered", "rate_limited_answers");
 
     private final MeterRegistry registry;
     private final JobStore store;
@@ -54,20 +53,23 @@ public class JobMetrics extends EventNotifierSupport {
             for (JobState state : JobState.values()) {
                 Gauge.builder("profile_bridge_jobs", () -> count(api, state))
                         .description("jobs in the store per API and state")
-                        .tag("api", api.id()).tag("state", state.name().toLowerCase())
+                        .tag("api", api.id())
+                        .tag("state", state.name().toLowerCase())
                         .register(registry);
             }
         }
         // requests rejected at intake count as failed jobs of their API; these named none we know
         Gauge.builder("profile_bridge_jobs", store::countRejectedWithoutApi)
                 .description("jobs in the store per API and state")
-                .tag("api", StatusPage.UNKNOWN_API).tag("state", JobState.FAILED.name().toLowerCase())
+                .tag("api", StatusPage.UNKNOWN_API)
+                .tag("state", JobState.FAILED.name().toLowerCase())
                 .register(registry);
         for (Api api : Api.values()) {
             EVENTS.forEach(event -> counter(api, event));
         }
         Gauge.builder("profile_bridge_orbit_credits_remaining", orbitCredits::get)
-                .description("X-Developer-API-Credits-Remaining of Orbit's last charging (202) or refusing (402) start answer; -1 before any")
+                .description(
+                        "X-Developer-API-Credits-Remaining of Orbit's last charging (202) or refusing (402) start answer; -1 before any")
                 .register(registry);
     }
 
@@ -78,23 +80,44 @@ public class JobMetrics extends EventNotifierSupport {
     public void watch(ApiBudgets budgets) {
         for (ApiBucket bucket : ApiBucket.values()) {
             Gauge.builder("profile_bridge_api_rate", () -> view(budgets, bucket).rate())
-                    .description("calls per second the bridge allows itself in this API bucket; adaptive ones are cut on a 429 and raised slowly")
-                    .tag("api", bucket.api().id()).tag("bucket", bucket.id()).register(registry);
-            Gauge.builder("profile_bridge_api_calls_per_second", () -> view(budgets, bucket).usedPerSecond())
+                    .description(
+                            "calls per second the bridge allows itself in this API bucket; adaptive ones are cut on a 429 and raised slowly")
+                    .tag("api", bucket.api().id())
+                    .tag("bucket", bucket.id())
+                    .register(registry);
+            Gauge.builder(
+                            "profile_bridge_api_calls_per_second",
+                            () -> view(budgets, bucket).usedPerSecond())
                     .description("calls spent per second in this API bucket over the last 10 s: the budget in use")
-                    .tag("api", bucket.api().id()).tag("bucket", bucket.id()).register(registry);
-            Gauge.builder("profile_bridge_api_paused_seconds", () -> Math.max(0,
-                            (view(budgets, bucket).pausedUntil() - System.currentTimeMillis()) / 1000d))
-                    .description("seconds this API bucket stays paused after a 429 (the bucket) or a 503 (the API) with Retry-After; 0 when not paused")
-                    .tag("api", bucket.api().id()).tag("bucket", bucket.id()).register(registry);
-            FunctionCounter.builder("profile_bridge_api_pauses", budgets, b -> view(b, bucket).pauses())
-                    .description("pauses of this API bucket begun by a 429 or 503 with Retry-After (here or at another instance)")
-                    .tag("api", bucket.api().id()).tag("bucket", bucket.id()).register(registry);
+                    .tag("api", bucket.api().id())
+                    .tag("bucket", bucket.id())
+                    .register(registry);
+            Gauge.builder(
+                            "profile_bridge_api_paused_seconds",
+                            () -> Math.max(
+                                    0, (view(budgets, bucket).pausedUntil() - System.currentTimeMillis()) / 1000d))
+                    .description(
+                            "seconds this API bucket stays paused after a 429 (the bucket) or a 503 (the API) with Retry-After; 0 when not paused")
+                    .tag("api", bucket.api().id())
+                    .tag("bucket", bucket.id())
+                    .register(registry);
+            FunctionCounter.builder(
+                            "profile_bridge_api_pauses",
+                            budgets,
+                            b -> view(b, bucket).pauses())
+                    .description(
+                            "pauses of this API bucket begun by a 429 or 503 with Retry-After (here or at another instance)")
+                    .tag("api", bucket.api().id())
+                    .tag("bucket", bucket.id())
+                    .register(registry);
         }
     }
 
     private static ApiBudgets.View view(ApiBudgets budgets, ApiBucket bucket) {
-        return budgets.view().stream().filter(v -> v.bucket() == bucket).findFirst().orElseThrow();
+        return budgets.view().stream()
+                .filter(v -> v.bucket() == bucket)
+                .findFirst()
+                .orElseThrow();
     }
 
     @Override
@@ -119,7 +142,8 @@ public class JobMetrics extends EventNotifierSupport {
         count(event.api(), ResultDocument.SUCCEEDED.equals(event.outcome()) ? "delivered" : "failed");
         Timer.builder("profile_bridge_request_duration")
                 .description("time from receipt of a request to its result")
-                .tag("api", event.api().id()).tag("outcome", event.outcome())
+                .tag("api", event.api().id())
+                .tag("outcome", event.outcome())
                 .publishPercentileHistogram()
                 .register(registry)
                 .record(Duration.ofMillis(Math.max(0, event.finishedAt() - event.receivedAt())));

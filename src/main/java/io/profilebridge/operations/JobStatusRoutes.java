@@ -1,15 +1,14 @@
 package io.profilebridge.operations;
 
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
-
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
@@ -28,8 +27,10 @@ public class JobStatusRoutes extends RouteBuilder {
     private static final int MAX_PAGE_SIZE = 500;
     private static final int DEFAULT_PAGE_SIZE = 50;
     private static final String[] STATES = Arrays.stream(JobState.values())
-            .map(state -> state.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
-    private static final String[] APIS = Arrays.stream(Api.values()).map(Api::id).toArray(String[]::new);
+            .map(state -> state.name().toLowerCase(Locale.ROOT))
+            .toArray(String[]::new);
+    private static final String[] APIS =
+            Arrays.stream(Api.values()).map(Api::id).toArray(String[]::new);
 
     private final JobStore store;
     private final StatusPage page;
@@ -45,50 +46,103 @@ public class JobStatusRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        restConfiguration().component("platform-http").bindingMode(RestBindingMode.off)
-                .apiContextPath(OPENAPI_PATH).apiContextRouteId("openapi-document")
+        restConfiguration()
+                .component("platform-http")
+                .bindingMode(RestBindingMode.off)
+                .apiContextPath(OPENAPI_PATH)
+                .apiContextRouteId("openapi-document")
                 // rendered per request (from the request's Host), so start-up does not build it
                 .useXForwardHeaders(true)
                 .apiProperty("api.title", "profile-bridge jobs")
                 .apiProperty("api.version", "1")
-                .apiProperty("api.description", "Read-only view of the bridge's jobs: one per request, accepted or "
-                        + "rejected at intake. A job has two names: its jobId, and the idempotencyKey it is sent under.");
+                .apiProperty(
+                        "api.description",
+                        "Read-only view of the bridge's jobs: one per request, accepted or "
+                                + "rejected at intake. A job has two names: its jobId, and the idempotencyKey it is sent under.");
 
-        rest("/jobs").description("Jobs, one per request")
-                .get().id("jobs-list").description("Jobs, newest first, one page at a time")
-                    .produces("application/json")
-                    .param().name("api").type(RestParamType.query).required(false)
-                        .description("Only jobs of this API").allowableValues(APIS).endParam()
-                    .param().name("state").type(RestParamType.query).required(false)
-                        .description("Only jobs in this state (failed includes requests rejected at intake)")
-                        .allowableValues(STATES).endParam()
-                    .param().name("page").type(RestParamType.query).required(false).dataType("integer")
-                        .defaultValue("0").description("Page number, from 0").endParam()
-                    .param().name("size").type(RestParamType.query).required(false).dataType("integer")
-                        .defaultValue(Integer.toString(DEFAULT_PAGE_SIZE))
-                        .description("Jobs per page, 1 to " + MAX_PAGE_SIZE).endParam()
-                    .responseMessage().code(200).message("A page of jobs").responseModel(JobPage.class)
-                        .endResponseMessage()
-                    .responseMessage().code(400).message("A parameter out of its range, named with its rule")
-                        .responseModel(JobsError.class).endResponseMessage()
-                    .to("direct:list-jobs")
-                .get("/{id}").id("jobs-one").description("One job, by its job id or by the key it was accepted under")
-                    .produces("application/json")
-                    .param().name("id").type(RestParamType.path)
-                        .description("The jobId, or the idempotency key the request was accepted under").endParam()
-                    .responseMessage().code(200).message("The job").responseModel(JobView.class).endResponseMessage()
-                    .responseMessage().code(404).message("No job has this id or key")
-                        .responseModel(JobsError.class).endResponseMessage()
-                    .to("direct:find-job");
+        rest("/jobs")
+                .description("Jobs, one per request")
+                .get()
+                .id("jobs-list")
+                .description("Jobs, newest first, one page at a time")
+                .produces("application/json")
+                .param()
+                .name("api")
+                .type(RestParamType.query)
+                .required(false)
+                .description("Only jobs of this API")
+                .allowableValues(APIS)
+                .endParam()
+                .param()
+                .name("state")
+                .type(RestParamType.query)
+                .required(false)
+                .description("Only jobs in this state (failed includes requests rejected at intake)")
+                .allowableValues(STATES)
+                .endParam()
+                .param()
+                .name("page")
+                .type(RestParamType.query)
+                .required(false)
+                .dataType("integer")
+                .defaultValue("0")
+                .description("Page number, from 0")
+                .endParam()
+                .param()
+                .name("size")
+                .type(RestParamType.query)
+                .required(false)
+                .dataType("integer")
+                .defaultValue(Integer.toString(DEFAULT_PAGE_SIZE))
+                .description("Jobs per page, 1 to " + MAX_PAGE_SIZE)
+                .endParam()
+                .responseMessage()
+                .code(200)
+                .message("A page of jobs")
+                .responseModel(JobPage.class)
+                .endResponseMessage()
+                .responseMessage()
+                .code(400)
+                .message("A parameter out of its range, named with its rule")
+                .responseModel(JobsError.class)
+                .endResponseMessage()
+                .to("direct:list-jobs")
+                .get("/{id}")
+                .id("jobs-one")
+                .description("One job, by its job id or by the key it was accepted under")
+                .produces("application/json")
+                .param()
+                .name("id")
+                .type(RestParamType.path)
+                .description("The jobId, or the idempotency key the request was accepted under")
+                .endParam()
+                .responseMessage()
+                .code(200)
+                .message("The job")
+                .responseModel(JobView.class)
+                .endResponseMessage()
+                .responseMessage()
+                .code(404)
+                .message("No job has this id or key")
+                .responseModel(JobsError.class)
+                .endResponseMessage()
+                .to("direct:find-job");
 
-        rest("/").get().id("status-page").description("The status page (HTML)").produces("text/html")
-                .apiDocs(false).to("direct:render-status-page");
+        rest("/")
+                .get()
+                .id("status-page")
+                .description("The status page (HTML)")
+                .produces("text/html")
+                .apiDocs(false)
+                .to("direct:render-status-page");
 
         from("direct:list-jobs").routeId("list-jobs").process(this::list);
         from("direct:find-job").routeId("find-job").process(this::one);
-        from("direct:render-status-page").routeId("render-status-page")
+        from("direct:render-status-page")
+                .routeId("render-status-page")
                 .process(exchange -> respond(exchange, 200, "text/html; charset=utf-8", page.render()));
-        from("timer:backlog-sample?period=" + backlogSampleMs).routeId("backlog-sample")
+        from("timer:backlog-sample?period=" + backlogSampleMs)
+                .routeId("backlog-sample")
                 .process(exchange -> backlog.sample());
     }
 
@@ -98,8 +152,11 @@ public class JobStatusRoutes extends RouteBuilder {
         int pageNumber;
         int size;
         try {
-            api = optional(exchange, "api").map(value -> Api.of(value).orElseThrow(() -> new IllegalArgumentException(
-                    "api: must be openprospect or orbit, not \"" + value + "\""))).orElse(null);
+            api = optional(exchange, "api")
+                    .map(value -> Api.of(value)
+                            .orElseThrow(() -> new IllegalArgumentException(
+                                    "api: must be openprospect or orbit, not \"" + value + "\"")))
+                    .orElse(null);
             state = optional(exchange, "state").map(JobStatusRoutes::state).orElse(null);
             pageNumber = number(exchange, "page", 0, Integer.MAX_VALUE, 0);
             size = number(exchange, "size", 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
@@ -107,9 +164,18 @@ public class JobStatusRoutes extends RouteBuilder {
             json(exchange, 400, new JobsError(e.getMessage()));
             return;
         }
-        List<JobView> jobs = store.list(api, state, pageNumber * size, size).stream().map(JobView::of).toList();
-        json(exchange, 200, new JobPage(pageNumber, size, api == null ? null : api.id(),
-                state == null ? null : state.name().toLowerCase(Locale.ROOT), jobs));
+        List<JobView> jobs = store.list(api, state, pageNumber * size, size).stream()
+                .map(JobView::of)
+                .toList();
+        json(
+                exchange,
+                200,
+                new JobPage(
+                        pageNumber,
+                        size,
+                        api == null ? null : api.id(),
+                        state == null ? null : state.name().toLowerCase(Locale.ROOT),
+                        jobs));
     }
 
     private void one(Exchange exchange) {
@@ -126,13 +192,14 @@ public class JobStatusRoutes extends RouteBuilder {
         try {
             return JobState.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("state: must be one of " + String.join(", ", STATES)
-                    + ", not \"" + value + "\"");
+            throw new IllegalArgumentException(
+                    "state: must be one of " + String.join(", ", STATES) + ", not \"" + value + "\"");
         }
     }
 
     private static Optional<String> optional(Exchange exchange, String name) {
-        return Optional.ofNullable(exchange.getMessage().getHeader(name, String.class)).filter(v -> !v.isBlank());
+        return Optional.ofNullable(exchange.getMessage().getHeader(name, String.class))
+                .filter(v -> !v.isBlank());
     }
 
     private static int number(Exchange exchange, String name, int min, int max, int defaultValue) {

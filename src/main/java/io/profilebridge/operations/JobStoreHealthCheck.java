@@ -1,8 +1,7 @@
 package io.profilebridge.operations;
 
-import java.util.Map;
-
 import io.profilebridge.job.JobStore;
+import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 

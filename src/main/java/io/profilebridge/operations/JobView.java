@@ -1,12 +1,11 @@
 package io.profilebridge.operations;
 
-import java.time.Instant;
-import java.util.Locale;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.Json;
 import io.profilebridge.job.Job;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.time.Instant;
+import java.util.Locale;
 
 /**
  * How a job looks to an operator on {@code /jobs}: its two names, state, attempts, next attempt, last error, remote
@@ -16,47 +15,80 @@ import io.swagger.v3.oas.annotations.media.Schema;
 record JobView(
         @Schema(description = "The job id: the bridge's own name for this request (also the result's jobId)")
         String jobId,
+
         @Schema(description = "openprospect or orbit; unknown for a request rejected at intake that named no API")
         String api,
-        @Schema(description = "The idempotency key of the current attempt, as the API sees it (the result's "
-                + "idempotencyKey); null for a request rejected at intake")
+
+        @Schema(
+                description = "The idempotency key of the current attempt, as the API sees it (the result's "
+                        + "idempotencyKey); null for a request rejected at intake")
         String idempotencyKey,
-        @Schema(description = "The key the request was accepted under; the same as idempotencyKey unless a failed run "
-                + "was started again under a derived key")
+
+        @Schema(
+                description = "The key the request was accepted under; the same as idempotencyKey unless a failed run "
+                        + "was started again under a derived key")
         String requestKey,
-        @Schema(description = "True for a request rejected at intake (invalid, unreadable, unknown api): it was never "
-                + "sent and its failed result went out at once")
+
+        @Schema(
+                description = "True for a request rejected at intake (invalid, unreadable, unknown api): it was never "
+                        + "sent and its failed result went out at once")
         boolean rejectedAtIntake,
+
         @Schema(description = "received, submitted, polling, fetching, delivering, delivered or failed")
         String state,
+
         @Schema(description = "succeeded or failed once decided, else null")
         String outcome,
+
         @Schema(description = "Attempts of the current step")
         int attempts,
-        @Schema(description = "Status polls so far")
-        int polls,
+
+        @Schema(description = "Status polls so far") int polls,
+
         @Schema(description = "When the next step is due (ISO-8601), null when final")
         String nextAttemptAt,
-        @Schema(description = "The last error: code, message, httpStatus and the API's scalar details",
+
+        @Schema(
+                description = "The last error: code, message, httpStatus and the API's scalar details",
                 implementation = Object.class)
         JsonNode lastError,
+
         @Schema(description = "The API's id of the run (profile_creation_id / request_id)")
         String remoteId,
-        @Schema(description = "Where the request came from: a file name, or JMS message and correlation ids",
+
+        @Schema(
+                description = "Where the request came from: a file name, or JMS message and correlation ids",
                 implementation = Object.class)
         JsonNode source,
-        @Schema(description = "The W3C trace id every step of this request continues (the result's traceId, the "
-                + "trace.id of its log lines); null when it was not traced")
+
+        @Schema(
+                description = "The W3C trace id every step of this request continues (the result's traceId, the "
+                        + "trace.id of its log lines); null when it was not traced")
         String traceId,
+
         String createdAt,
         String updatedAt,
         String finishedAt) {
 
     static JobView of(Job job) {
-        return new JobView(job.id(), StatusPage.apiOf(job), job.idempotencyKey(), job.requestKey(),
-                job.rejectedAtIntake(), job.state().name().toLowerCase(Locale.ROOT), job.outcome(), job.attempts(),
-                job.polls(), time(job.nextAttemptAt()), Json.parseStored(job.lastError()), job.remoteId(),
-                job.source().toJson(), job.traceId(), time(job.createdAt()), time(job.updatedAt()), time(job.finishedAt()));
+        return new JobView(
+                job.id(),
+                StatusPage.apiOf(job),
+                job.idempotencyKey(),
+                job.requestKey(),
+                job.rejectedAtIntake(),
+                job.state().name().toLowerCase(Locale.ROOT),
+                job.outcome(),
+                job.attempts(),
+                job.polls(),
+                time(job.nextAttemptAt()),
+                Json.parseStored(job.lastError()),
+                job.remoteId(),
+                job.source().toJson(),
+                job.traceId(),
+                time(job.createdAt()),
+                time(job.updatedAt()),
+                time(job.finishedAt()));
     }
 
     static String time(Long millis) {

@@ -1,8 +1,7 @@
 package io.profilebridge.operations;
 
-import java.util.Map;
-
 import io.profilebridge.job.JobDispatcher;
+import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -21,8 +20,10 @@ public class JobWorkersHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        dispatcher.problem().ifPresentOrElse(
-                problem -> builder.down().message(problem),
-                () -> builder.up().detail("jobsInHand", dispatcher.inHand()));
+        dispatcher
+                .problem()
+                .ifPresentOrElse(
+                        problem -> builder.down().message(problem),
+                        () -> builder.up().detail("jobsInHand", dispatcher.inHand()));
     }
 }

@@ -15,8 +15,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
  */
 public final class JvmMetrics {
 
-    private JvmMetrics() {
-    }
+    private JvmMetrics() {}
 
     /** Binds them all; close the answer on shutdown (the GC binder listens to the JVM's GC notifications). */
     public static AutoCloseable bindTo(MeterRegistry registry) {

@@ -1,12 +1,11 @@
 package io.profilebridge.operations;
 
-import java.util.Map;
-import java.util.StringJoiner;
-import java.util.concurrent.atomic.AtomicReference;
-
 import io.profilebridge.api.Api;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -26,8 +25,7 @@ public class ProgressRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("direct:describe-progress").routeId("describe-progress")
-                .process(this::describe);
+        from("direct:describe-progress").routeId("describe-progress").process(this::describe);
     }
 
     private void describe(Exchange exchange) {
@@ -39,8 +37,8 @@ public class ProgressRoute extends RouteBuilder {
         }
         StringJoiner line = new StringJoiner(" | ", "Progress: ", "");
         counts.forEach((api, perState) -> line.add(api + " received " + perState.get(JobState.RECEIVED)
-                + ", polling " + (perState.get(JobState.SUBMITTED) + perState.get(JobState.POLLING)
-                        + perState.get(JobState.FETCHING))
+                + ", polling "
+                + (perState.get(JobState.SUBMITTED) + perState.get(JobState.POLLING) + perState.get(JobState.FETCHING))
                 + ", delivering " + perState.get(JobState.DELIVERING)
                 + ", done " + perState.get(JobState.DELIVERED)
                 + ", failed " + perState.get(JobState.FAILED)));

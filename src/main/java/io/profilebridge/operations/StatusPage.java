@@ -1,12 +1,5 @@
 package io.profilebridge.operations;
 
-import java.io.StringWriter;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
-import java.util.OptionalLong;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
@@ -17,6 +10,12 @@ import io.profilebridge.jms.DeadLetters;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
 
 /**
  * The page an operator opens at {@code /}: jobs per API and state, each API key's budgets (rate, use, and a pause
@@ -38,30 +37,37 @@ public class StatusPage {
         static final Mustache PAGE = new DefaultMustacheFactory().compile("operations/status-page.mustache");
     }
 
-    record Model(List<String> states, List<CountRow> counts, List<BudgetRow> budgets, List<FailureRow> failures,
-            List<FailureRow> rejections, DeadLetterRow deadLetters, Backlog backlog) {
-    }
+    record Model(
+            List<String> states,
+            List<CountRow> counts,
+            List<BudgetRow> budgets,
+            List<FailureRow> failures,
+            List<FailureRow> rejections,
+            DeadLetterRow deadLetters,
+            Backlog backlog) {}
 
     /** One bucket of an API key: its rate (and whether it adapts), the calls spent lately, and a pause if any. */
-    record BudgetRow(String api, String bucket, String rate, boolean adaptive, int burst, String inUse, boolean paused,
-            String pausedUntil, String cause) {
-    }
+    record BudgetRow(
+            String api,
+            String bucket,
+            String rate,
+            boolean adaptive,
+            int burst,
+            String inUse,
+            boolean paused,
+            String pausedUntil,
+            String cause) {}
 
-    record CountRow(String api, List<Cell> cells) {
-    }
+    record CountRow(String api, List<Cell> cells) {}
 
-    record Cell(String state, long count) {
-    }
+    record Cell(String state, long count) {}
 
-    record FailureRow(String when, String api, String request, String code, String cause) {
-    }
+    record FailureRow(String when, String api, String request, String code, String cause) {}
 
     /** The dead-letter queue: counted on the embedded broker; an external broker keeps its own. */
-    record DeadLetterRow(boolean embedded, String queue, String count, boolean waiting) {
-    }
+    record DeadLetterRow(boolean embedded, String queue, String count, boolean waiting) {}
 
-    record Backlog(long max, String points, int samples, int width, int height) {
-    }
+    record Backlog(long max, String points, int samples, int width, int height) {}
 
     private final JobStore store;
     private final BacklogHistory backlog;
@@ -83,16 +89,31 @@ public class StatusPage {
     }
 
     Model model() {
-        List<String> states = Arrays.stream(JobState.values()).map(StatusPage::name).toList();
-        return new Model(states, counts(), budgets(), rows(store.list(null, JobState.FAILED, 0, ROWS)),
-                rows(store.listRejected(ROWS)), deadLetters(), backlog());
+        List<String> states =
+                Arrays.stream(JobState.values()).map(StatusPage::name).toList();
+        return new Model(
+                states,
+                counts(),
+                budgets(),
+                rows(store.list(null, JobState.FAILED, 0, ROWS)),
+                rows(store.listRejected(ROWS)),
+                deadLetters(),
+                backlog());
     }
 
     private List<BudgetRow> budgets() {
-        return budgets.view().stream().map(view -> new BudgetRow(view.bucket().api().id(), view.bucket().id(),
-                String.format(Locale.ROOT, "%.2f", view.rate()), view.adaptive(), view.burst(),
-                String.format(Locale.ROOT, "%.2f", view.usedPerSecond()), view.pausedUntil() > 0,
-                view.pausedUntil() > 0 ? JobView.time(view.pausedUntil()) : null, view.pauseCause())).toList();
+        return budgets.view().stream()
+                .map(view -> new BudgetRow(
+                        view.bucket().api().id(),
+                        view.bucket().id(),
+                        String.format(Locale.ROOT, "%.2f", view.rate()),
+                        view.adaptive(),
+                        view.burst(),
+                        String.format(Locale.ROOT, "%.2f", view.usedPerSecond()),
+                        view.pausedUntil() > 0,
+                        view.pausedUntil() > 0 ? JobView.time(view.pausedUntil()) : null,
+                        view.pauseCause()))
+                .toList();
     }
 
     private DeadLetterRow deadLetters() {
@@ -103,33 +124,51 @@ public class StatusPage {
             return new DeadLetterRow(false, deadLetters.queue(), null, false);
         }
         OptionalLong count = deadLetters.count();
-        return new DeadLetterRow(true, deadLetters.queue(),
-                count.isPresent() ? Long.toString(count.getAsLong()) : null, count.orElse(0) > 0);
+        return new DeadLetterRow(
+                true,
+                deadLetters.queue(),
+                count.isPresent() ? Long.toString(count.getAsLong()) : null,
+                count.orElse(0) > 0);
     }
 
     private List<CountRow> counts() {
         List<CountRow> rows = new ArrayList<>();
-        store.countByApiAndState().forEach((api, perState) -> rows.add(new CountRow(api.id(),
-                Arrays.stream(JobState.values()).map(state -> new Cell(name(state), perState.get(state))).toList())));
+        store.countByApiAndState()
+                .forEach((api, perState) -> rows.add(new CountRow(
+                        api.id(),
+                        Arrays.stream(JobState.values())
+                                .map(state -> new Cell(name(state), perState.get(state)))
+                                .toList())));
         long withoutApi = store.countRejectedWithoutApi();
         if (withoutApi > 0) {
-            rows.add(new CountRow(UNKNOWN_API, Arrays.stream(JobState.values())
-                    .map(state -> new Cell(name(state), state == JobState.FAILED ? withoutApi : 0)).toList()));
+            rows.add(new CountRow(
+                    UNKNOWN_API,
+                    Arrays.stream(JobState.values())
+                            .map(state -> new Cell(name(state), state == JobState.FAILED ? withoutApi : 0))
+                            .toList()));
         }
         return rows;
     }
 
     private static List<FailureRow> rows(List<Job> jobs) {
-        return jobs.stream().map(job -> {
-            JsonNode error = Json.parseStored(job.lastError());
-            return new FailureRow(JobView.time(job.finishedAt()), apiOf(job), job.source().displayName(),
-                    Json.text(error, "code"), Json.text(error, "message"));
-        }).toList();
+        return jobs.stream()
+                .map(job -> {
+                    JsonNode error = Json.parseStored(job.lastError());
+                    return new FailureRow(
+                            JobView.time(job.finishedAt()),
+                            apiOf(job),
+                            job.source().displayName(),
+                            Json.text(error, "code"),
+                            Json.text(error, "message"));
+                })
+                .toList();
     }
 
     private Backlog backlog() {
         List<BacklogHistory.Sample> samples = backlog.lastHour();
-        long max = Math.max(1, samples.stream().mapToLong(BacklogHistory.Sample::pending).max().orElse(1));
+        long max = Math.max(
+                1,
+                samples.stream().mapToLong(BacklogHistory.Sample::pending).max().orElse(1));
         long now = store.now();
         StringBuilder points = new StringBuilder();
         for (BacklogHistory.Sample sample : samples) {

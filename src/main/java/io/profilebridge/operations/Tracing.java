@@ -1,9 +1,5 @@
 package io.profilebridge.operations;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
@@ -19,6 +15,9 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.profilebridge.ClosingService;
 import io.profilebridge.StartupFailure;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -50,8 +49,7 @@ public final class Tracing {
      */
     private static final SpanProcessor KEEP_IDS = new SpanProcessor() {
         @Override
-        public void onStart(Context parent, ReadWriteSpan span) {
-        }
+        public void onStart(Context parent, ReadWriteSpan span) {}
 
         @Override
         public boolean isStartRequired() {
@@ -59,8 +57,7 @@ public final class Tracing {
         }
 
         @Override
-        public void onEnd(ReadableSpan span) {
-        }
+        public void onEnd(ReadableSpan span) {}
 
         @Override
         public boolean isEndRequired() {
@@ -68,8 +65,7 @@ public final class Tracing {
         }
     };
 
-    private Tracing() {
-    }
+    private Tracing() {}
 
     /** Builds the SDK from {@code OTEL_*}, binds its tracer and propagators for Camel, and closes it when Camel stops. */
     public static void install(Main main) {
@@ -97,7 +93,8 @@ public final class Tracing {
      */
     static OpenTelemetrySdk withoutExport() {
         return OpenTelemetrySdk.builder()
-                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(KEEP_IDS).build())
+                .setTracerProvider(
+                        SdkTracerProvider.builder().addSpanProcessor(KEEP_IDS).build())
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
                 .build();
     }
@@ -111,10 +108,12 @@ public final class Tracing {
                     .addTracerProviderCustomizer((tracers, config) -> tracers.addSpanProcessor(KEEP_IDS))
                     // closed with the Camel context, after the routes (and their last spans) have stopped
                     .disableShutdownHook()
-                    .build().getOpenTelemetrySdk();
+                    .build()
+                    .getOpenTelemetrySdk();
         } catch (ConfigurationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new StartupFailure("OpenTelemetry cannot be configured from the OTEL_* variables: " + cause.getMessage(), e);
+            throw new StartupFailure(
+                    "OpenTelemetry cannot be configured from the OTEL_* variables: " + cause.getMessage(), e);
         }
     }
 
@@ -123,7 +122,8 @@ public final class Tracing {
         for (String signal : List.of("", "traces.", "metrics.", "logs.")) {
             String key = "otel.exporter.otlp." + signal + "protocol";
             if ("grpc".equals(config.getString(key))) {
-                throw new ConfigurationException(key + "=grpc: OTLP is packaged over HTTP only (http/protobuf, port 4318)");
+                throw new ConfigurationException(
+                        key + "=grpc: OTLP is packaged over HTTP only (http/protobuf, port 4318)");
             }
         }
         return Map.of();
@@ -133,6 +133,8 @@ public final class Tracing {
     private static Resource nameService(Resource resource, ConfigProperties config) {
         boolean named = config.getString("otel.service.name") != null
                 || config.getMap("otel.resource.attributes").containsKey(SERVICE_NAME.getKey());
-        return named ? resource : resource.toBuilder().put(SERVICE_NAME, "profile-bridge").build();
+        return named
+                ? resource
+                : resource.toBuilder().put(SERVICE_NAME, "profile-bridge").build();
     }
 }

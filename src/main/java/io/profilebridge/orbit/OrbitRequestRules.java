@@ -1,5 +1,7 @@
 package io.profilebridge.orbit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.validation.RuleViolation;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -9,9 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.profilebridge.validation.RuleViolation;
 
 /**
  * What {@code POST /v2/developer/deep-search} clearly rejects by its documentation, and nothing more: the bridge
@@ -27,11 +26,19 @@ public final class OrbitRequestRules {
     public static final Set<String> RUN_SHAPES =
             Set.of("partial_only", "partial_plus_full", "full_generation_only", "candidate_discovery");
 
-    static final Set<String> ALLOWED = Set.of("requestId", "runShape", "profileId", "structuredIntent", "email",
-            "phoneNumber", "linkedinUrl", "urls", "usernames");
+    static final Set<String> ALLOWED = Set.of(
+            "requestId",
+            "runShape",
+            "profileId",
+            "structuredIntent",
+            "email",
+            "phoneNumber",
+            "linkedinUrl",
+            "urls",
+            "usernames");
 
-    static final Set<String> IDENTITY_SIGNALS = Set.of("profileId", "structuredIntent", "email", "phoneNumber",
-            "linkedinUrl", "urls", "usernames");
+    static final Set<String> IDENTITY_SIGNALS =
+            Set.of("profileId", "structuredIntent", "email", "phoneNumber", "linkedinUrl", "urls", "usernames");
 
     /** The migration table of the docs: legacy field and what replaces it. */
     static final Map<String, String> LEGACY = Map.of(
@@ -45,30 +52,37 @@ public final class OrbitRequestRules {
     /** An http or https URL (schemes are case-insensitive, RFC 3986) with a non-empty authority; group 1 is it. */
     private static final Pattern HTTP_URL = Pattern.compile("(?i)^https?://([^/?#]+)");
 
-    private OrbitRequestRules() {
-    }
+    private OrbitRequestRules() {}
 
     public static boolean isCandidateDiscovery(JsonNode body) {
-        return body != null && "candidate_discovery".equals(body.path("runShape").asText(null));
+        return body != null
+                && "candidate_discovery".equals(body.path("runShape").asText(null));
     }
 
     public static List<RuleViolation> validate(JsonNode body) {
         List<RuleViolation> violations = new ArrayList<>();
         if (body == null || !body.isObject()) {
-            violations.add(violation("body", "developer_deep_search_invalid_request", "the request body must be a JSON object"));
+            violations.add(violation(
+                    "body", "developer_deep_search_invalid_request", "the request body must be a JSON object"));
             return violations;
         }
-        // "The request body is a strict allowlist: requestId, runShape, profileId, structuredIntent, email, phoneNumber,
+        // "The request body is a strict allowlist: requestId, runShape, profileId, structuredIntent, email,
+        // phoneNumber,
         // linkedinUrl, urls, and usernames. Any other top-level field is rejected." Legacy fields "are flagged with a
         // replacement hint".
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (LEGACY.containsKey(name)) {
-                violations.add(violation(name, "developer_deep_search_field_unsupported",
+                violations.add(violation(
+                        name,
+                        "developer_deep_search_field_unsupported",
                         name + ": legacy field, no longer supported; replacement: " + LEGACY.get(name)));
             } else if (!ALLOWED.contains(name)) {
-                violations.add(violation(name, "developer_deep_search_field_unsupported",
-                        name + ": not an allowed field (allowed: " + String.join(", ", ALLOWED.stream().sorted().toList()) + ")"));
+                violations.add(violation(
+                        name,
+                        "developer_deep_search_field_unsupported",
+                        name + ": not an allowed field (allowed: "
+                                + String.join(", ", ALLOWED.stream().sorted().toList()) + ")"));
             }
         }
         // "requestId is not a non-empty string" / "profileId is not a non-empty string": a blank string is non-empty
@@ -77,26 +91,34 @@ public final class OrbitRequestRules {
         // "runShape is not one of partial_only, partial_plus_full, full_generation_only, candidate_discovery"
         JsonNode runShape = body.get("runShape");
         if (runShape != null && (!runShape.isTextual() || !RUN_SHAPES.contains(runShape.asText()))) {
-            violations.add(violation("runShape", "developer_deep_search_run_shape_invalid",
-                    "runShape: must be one of partial_only, partial_plus_full, full_generation_only, candidate_discovery"));
+            violations.add(
+                    violation(
+                            "runShape",
+                            "developer_deep_search_run_shape_invalid",
+                            "runShape: must be one of partial_only, partial_plus_full, full_generation_only, candidate_discovery"));
         }
         // "email string", "email is malformed": the docs define no format, so only what no reading calls an address
         // (not a string; no @ between a local part and a domain) is refused here; the API judges the rest
         JsonNode email = body.get("email");
         if (email != null && !isAddress(email)) {
-            violations.add(violation("email", "developer_deep_search_email_invalid",
+            violations.add(violation(
+                    "email",
+                    "developer_deep_search_email_invalid",
                     "email: must be a string holding an address with an @ between a local part and a domain"));
         }
         // "phoneNumber string", "phoneNumber is malformed": no format is documented, so only the type is checked
         JsonNode phone = body.get("phoneNumber");
         if (phone != null && !phone.isTextual()) {
-            violations.add(violation("phoneNumber", "developer_deep_search_phone_invalid", "phoneNumber: must be a string"));
+            violations.add(
+                    violation("phoneNumber", "developer_deep_search_phone_invalid", "phoneNumber: must be a string"));
         }
         // "linkedinUrl is malformed or is not a LinkedIn profile URL": refused here only when it is not a string, or an
         // http(s) URL on a host other than LinkedIn's; the API judges paths and anything that is not a URL
         JsonNode linkedin = body.get("linkedinUrl");
         if (linkedin != null && (!linkedin.isTextual() || isUrlOffLinkedIn(linkedin.asText()))) {
-            violations.add(violation("linkedinUrl", "developer_deep_search_linkedin_invalid",
+            violations.add(violation(
+                    "linkedinUrl",
+                    "developer_deep_search_linkedin_invalid",
                     "linkedinUrl: must be a LinkedIn profile URL such as https://www.linkedin.com/in/NAME"));
         }
         // "urls or usernames is not an array of strings"; "urls contains a value that is not a valid http(s) URL":
@@ -104,11 +126,14 @@ public final class OrbitRequestRules {
         JsonNode urls = body.get("urls");
         if (urls != null) {
             if (!isArrayOfStrings(urls)) {
-                violations.add(violation("urls", "developer_deep_search_field_invalid", "urls: must be an array of strings"));
+                violations.add(
+                        violation("urls", "developer_deep_search_field_invalid", "urls: must be an array of strings"));
             } else {
                 for (JsonNode url : urls) {
                     if (httpUrlHost(url.asText()).isEmpty()) {
-                        violations.add(violation("urls", "developer_deep_search_url_invalid",
+                        violations.add(violation(
+                                "urls",
+                                "developer_deep_search_url_invalid",
                                 "urls: \"" + url.asText() + "\" is not an http(s) URL"));
                         break;
                     }
@@ -117,7 +142,8 @@ public final class OrbitRequestRules {
         }
         JsonNode usernames = body.get("usernames");
         if (usernames != null && !isArrayOfStrings(usernames)) {
-            violations.add(violation("usernames", "developer_deep_search_field_invalid", "usernames: must be an array of strings"));
+            violations.add(violation(
+                    "usernames", "developer_deep_search_field_invalid", "usernames: must be an array of strings"));
         }
         JsonNode intent = body.get("structuredIntent");
         if (intent != null) {
@@ -126,18 +152,24 @@ public final class OrbitRequestRules {
         // "At least one identity signal — profileId, structuredIntent, email, phoneNumber, linkedinUrl, urls, or
         // usernames — is required."
         if (IDENTITY_SIGNALS.stream().noneMatch(body::has)) {
-            violations.add(violation("body", "developer_deep_search_input_required",
+            violations.add(violation(
+                    "body",
+                    "developer_deep_search_input_required",
                     "at least one identity signal is required: profileId, structuredIntent, email, phoneNumber, "
                             + "linkedinUrl, urls or usernames"));
         }
         // "candidate_discovery requires structuredIntent and does not accept profileId."
         if (isCandidateDiscovery(body)) {
             if (body.has("profileId")) {
-                violations.add(violation("runShape", "developer_deep_search_run_shape_invalid",
+                violations.add(violation(
+                        "runShape",
+                        "developer_deep_search_run_shape_invalid",
                         "runShape: candidate_discovery does not accept profileId"));
             }
             if (!body.has("structuredIntent")) {
-                violations.add(violation("runShape", "developer_deep_search_run_shape_invalid",
+                violations.add(violation(
+                        "runShape",
+                        "developer_deep_search_run_shape_invalid",
                         "runShape: candidate_discovery requires structuredIntent"));
             }
         }
@@ -148,23 +180,30 @@ public final class OrbitRequestRules {
     private static void structuredIntent(JsonNode intent, List<RuleViolation> violations) {
         // "structuredIntent was provided but its value is not a valid object"
         if (!intent.isObject()) {
-            violations.add(violation("structuredIntent", "structured_intent_required", "structuredIntent: must be an object"));
+            violations.add(
+                    violation("structuredIntent", "structured_intent_required", "structuredIntent: must be an object"));
             return;
         }
         // "structuredIntent.personalization was provided; Deep Search cannot honor user-context filters"
         if (intent.has("personalization")) {
-            violations.add(violation("structuredIntent.personalization", "developer_deep_search_personalization_unsupported",
+            violations.add(violation(
+                    "structuredIntent.personalization",
+                    "developer_deep_search_personalization_unsupported",
                     "structuredIntent.personalization: not supported by Deep Search; use POST /v2/developer/search"));
         }
         // "entityClauses are not part of the public structured DSL"
         if (intent.has("entityClauses")) {
-            violations.add(violation("structuredIntent.entityClauses", "structured_intent_entity_clauses_unsupported",
+            violations.add(violation(
+                    "structuredIntent.entityClauses",
+                    "structured_intent_entity_clauses_unsupported",
                     "structuredIntent.entityClauses: not part of the public structured DSL"));
         }
         // "structuredIntent.version must be "v1"" (when it is sent; whether it may be left out is the API's call)
         JsonNode version = intent.get("version");
         if (version != null && !(version.isTextual() && "v1".equals(version.asText()))) {
-            violations.add(violation("structuredIntent.version", "structured_intent_version_unsupported",
+            violations.add(violation(
+                    "structuredIntent.version",
+                    "structured_intent_version_unsupported",
                     "structuredIntent.version: must be \"v1\""));
         }
     }

@@ -1,9 +1,5 @@
 package io.profilebridge.orbit;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,6 +17,9 @@ import io.profilebridge.job.Job;
 import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobLifecycle.KeyRenewal;
 import io.profilebridge.job.JobRoutes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.http.HttpMethods;
@@ -61,31 +60,35 @@ public class OrbitRoutes extends RouteBuilder {
     @Override
     public void configure() {
         // a start and a status read were paid from the key's budget when the job was claimed
-        from("direct:submit-orbit").routeId("submit-orbit")
+        from("direct:submit-orbit")
+                .routeId("submit-orbit")
                 .process(this::prepareStart)
                 .to("direct:call-orbit")
                 .process(this::onStartAnswer);
 
-        from("direct:poll-orbit").routeId("poll-orbit")
+        from("direct:poll-orbit")
+                .routeId("poll-orbit")
                 .process(this::prepareStatusRead)
                 .to("direct:call-orbit")
                 .process(this::onStatusAnswer);
 
-        from("direct:read-outputs-orbit").routeId("read-outputs-orbit")
+        from("direct:read-outputs-orbit")
+                .routeId("read-outputs-orbit")
                 .process(this::listProfilesToRead)
                 .loopDoWhile(method(OrbitRoutes.class, "moreProfilesToRead"))
-                    .process(this::prepareProfileRead)
-                    .filter(exchangeProperty(READS_STOPPED).isNotEqualTo(true))
-                        .to("direct:call-orbit")
-                        .process(this::onProfileAnswer)
-                    .end()
+                .process(this::prepareProfileRead)
+                .filter(exchangeProperty(READS_STOPPED).isNotEqualTo(true))
+                .to("direct:call-orbit")
+                .process(this::onProfileAnswer)
+                .end()
                 .end()
                 .process(this::finishProfileReads);
     }
 
     private void prepareStart(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
-        ApiRequest.prepare(exchange, credentials, Api.ORBIT, HttpMethods.POST, DEEP_SEARCH, job.requestBody(), Map.of());
+        ApiRequest.prepare(
+                exchange, credentials, Api.ORBIT, HttpMethods.POST, DEEP_SEARCH, job.requestBody(), Map.of());
     }
 
     /**
@@ -123,8 +126,14 @@ public class OrbitRoutes extends RouteBuilder {
 
     private void prepareStatusRead(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
-        ApiRequest.prepare(exchange, credentials, Api.ORBIT, HttpMethods.GET,
-                DEEP_SEARCH + "/" + PathSegment.encode(job.remoteId()), null, Map.of());
+        ApiRequest.prepare(
+                exchange,
+                credentials,
+                Api.ORBIT,
+                HttpMethods.GET,
+                DEEP_SEARCH + "/" + PathSegment.encode(job.remoteId()),
+                null,
+                Map.of());
     }
 
     /**
@@ -159,15 +168,16 @@ public class OrbitRoutes extends RouteBuilder {
         JsonNode failure = status.path("failure");
         String code = Json.text(failure, "code");
         String message = Json.text(failure, "message");
-        return new ApiError(code == null ? "remote_failed" : code,
-                message == null ? "the Deep Search run failed" : message, null);
+        return new ApiError(
+                code == null ? "remote_failed" : code, message == null ? "the Deep Search run failed" : message, null);
     }
 
     /** The ids the status names; with no status (a refunded profileId request) the profile the request named. */
     private void listProfilesToRead(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
         JsonNode status = Json.parseStored(job.lastStatus());
-        List<String> ids = status != null ? profileIds(status)
+        List<String> ids = status != null
+                ? profileIds(status)
                 : List.of(Json.text(Json.parseStored(job.requestBody()), "profileId"));
         exchange.setProperty(PROFILE_IDS, ids);
         exchange.setProperty(PROFILES_READ, Json.MAPPER.createArrayNode());
@@ -193,7 +203,8 @@ public class OrbitRoutes extends RouteBuilder {
     /** True while profiles are left to read and no read has stopped the reading. */
     public static boolean moreProfilesToRead(Exchange exchange) {
         return !exchange.getProperty(READS_STOPPED, false, Boolean.class)
-                && exchange.getProperty(PROFILES_READ, ArrayNode.class).size() < profilesToRead(exchange).size();
+                && exchange.getProperty(PROFILES_READ, ArrayNode.class).size()
+                        < profilesToRead(exchange).size();
     }
 
     @SuppressWarnings("unchecked")
@@ -211,9 +222,10 @@ public class OrbitRoutes extends RouteBuilder {
             exchange.setProperty(READS_STOPPED, true);
             return;
         }
-        String id = profilesToRead(exchange).get(exchange.getProperty(PROFILES_READ, ArrayNode.class).size());
-        ApiRequest.prepare(exchange, credentials, Api.ORBIT, HttpMethods.GET, PROFILES + PathSegment.encode(id), null,
-                Map.of());
+        String id = profilesToRead(exchange)
+                .get(exchange.getProperty(PROFILES_READ, ArrayNode.class).size());
+        ApiRequest.prepare(
+                exchange, credentials, Api.ORBIT, HttpMethods.GET, PROFILES + PathSegment.encode(id), null, Map.of());
     }
 
     private void onProfileAnswer(Exchange exchange) {
@@ -259,5 +271,4 @@ public class OrbitRoutes extends RouteBuilder {
         lifecycle.waitFor(JobRoutes.job(exchange), waitMs);
         return false;
     }
-
 }

@@ -1,5 +1,8 @@
 package io.profilebridge.sandbox;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.profilebridge.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,10 +10,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
-
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.profilebridge.Json;
 
 /**
  * What the simulators saw and did: every request received and every remote run created, with key and body.
@@ -24,18 +23,24 @@ public final class Ledger {
      * One request as received; {@code status} is what was answered, -1 when the answer was lost on purpose.
      * {@code traceparent} and {@code baggage} are its W3C trace headers, null when absent.
      */
-    public record Request(long at, String api, String method, String path, String key, String body, int status,
-            String fault, String traceparent, String baggage) {
-    }
+    public record Request(
+            long at,
+            String api,
+            String method,
+            String path,
+            String key,
+            String body,
+            int status,
+            String fault,
+            String traceparent,
+            String baggage) {}
 
     /** One remote run (an OpenProspect creation or an Orbit Deep Search run) that the simulator started. */
-    public record Run(long at, String api, String key, String resourceId, String body, int creditsCharged,
-            long durationMs) {
-    }
+    public record Run(
+            long at, String api, String key, String resourceId, String body, int creditsCharged, long durationMs) {}
 
     /** A window in which the simulator told a bucket's callers to wait: from when that answer was sent. */
-    private record Window(long from, long until) {
-    }
+    private record Window(long from, long until) {}
 
     /** How many of the newest requests {@link #toJson()} lists. */
     private static final int RECENT_REQUESTS = 100;
@@ -84,8 +89,11 @@ public final class Ledger {
      */
     void bucketWindow(List<String> buckets, long sentAt, long until) {
         for (String bucket : buckets) {
-            bucketWindows.merge(bucket, new Window(sentAt, until), (old, fresh) -> old.until() > sentAt
-                    ? new Window(old.from(), Math.max(old.until(), until)) : fresh);
+            bucketWindows.merge(
+                    bucket,
+                    new Window(sentAt, until),
+                    (old, fresh) ->
+                            old.until() > sentAt ? new Window(old.from(), Math.max(old.until(), until)) : fresh);
         }
     }
 
@@ -94,7 +102,9 @@ public final class Ledger {
         arrivals.incrementAndGet();
         Window window = bucketWindows.get(bucket);
         if (window != null && now >= window.from() && now < window.until()) {
-            insideBucketWindows.computeIfAbsent(bucket, b -> new ConcurrentLinkedQueue<>()).add(now - window.from());
+            insideBucketWindows
+                    .computeIfAbsent(bucket, b -> new ConcurrentLinkedQueue<>())
+                    .add(now - window.from());
         }
     }
 
@@ -105,7 +115,9 @@ public final class Ledger {
 
     /** Requests that reached a bucket (openprospect, orbit-starts, orbit-reads) while it was told to wait. */
     public long requestsInsideBucketWindows() {
-        return insideBucketWindows.values().stream().mapToLong(ConcurrentLinkedQueue::size).sum();
+        return insideBucketWindows.values().stream()
+                .mapToLong(ConcurrentLinkedQueue::size)
+                .sum();
     }
 
     /**
@@ -114,17 +126,21 @@ public final class Ledger {
      */
     public Map<String, List<Long>> insideBucketWindowDelaysMs() {
         Map<String, List<Long>> delays = new TreeMap<>();
-        insideBucketWindows.forEach((bucket, found) -> delays.put(bucket, found.stream().sorted().toList()));
+        insideBucketWindows.forEach(
+                (bucket, found) -> delays.put(bucket, found.stream().sorted().toList()));
         return delays;
     }
 
     /** Status reads of one API (GETs of a run's status, not profile reads). */
     public long statusReads(String api) {
-        return requests.stream().filter(r -> r.api().equals(api) && isStatusRead(r)).count();
+        return requests.stream()
+                .filter(r -> r.api().equals(api) && isStatusRead(r))
+                .count();
     }
 
     private static boolean isStatusRead(Request request) {
-        String prefix = request.api().equals("orbit") ? "/v2/developer/deep-search/" : "/api/v1/search-profile-creations/";
+        String prefix =
+                request.api().equals("orbit") ? "/v2/developer/deep-search/" : "/api/v1/search-profile-creations/";
         return request.method().equals("GET") && request.path().startsWith(prefix);
     }
 
@@ -148,12 +164,16 @@ public final class Ledger {
     }
 
     public long rateLimited429s(String api) {
-        return requests.stream().filter(r -> r.api().equals(api) && r.status() == 429).count();
+        return requests.stream()
+                .filter(r -> r.api().equals(api) && r.status() == 429)
+                .count();
     }
 
     /** 429s from the API key's rate limit itself, not the injected ones of the rate-limited-share knob. */
     public long rateLimitExceeded(String api) {
-        return requests.stream().filter(r -> r.api().equals(api) && r.status() == 429 && r.fault() == null).count();
+        return requests.stream()
+                .filter(r -> r.api().equals(api) && r.status() == 429 && r.fault() == null)
+                .count();
     }
 
     public long requestsBeforeRetryAfter() {
@@ -162,7 +182,11 @@ public final class Ledger {
 
     /** When each Orbit run was started, in order, for measuring the achieved start rate. */
     public List<Long> orbitStartTimes() {
-        return runs.stream().filter(r -> r.api().equals("orbit")).map(Run::at).sorted().toList();
+        return runs.stream()
+                .filter(r -> r.api().equals("orbit"))
+                .map(Run::at)
+                .sorted()
+                .toList();
     }
 
     public void reset() {
@@ -190,12 +214,22 @@ public final class Ledger {
         ObjectNode perApi = node.putObject("apis");
         for (String api : List.of("openprospect", "orbit")) {
             ObjectNode apiNode = perApi.putObject(api);
-            apiNode.put("requests", requests.stream().filter(r -> r.api().equals(api)).count());
+            apiNode.put(
+                    "requests",
+                    requests.stream().filter(r -> r.api().equals(api)).count());
             apiNode.put("runsStarted", runsStarted(api));
             apiNode.put("rateLimited429s", rateLimited429s(api));
             apiNode.put("rateLimitExceeded", rateLimitExceeded(api));
-            apiNode.put("lostAnswers", requests.stream().filter(r -> r.api().equals(api) && r.status() == -1).count());
-            apiNode.put("serverErrors", requests.stream().filter(r -> r.api().equals(api) && r.status() >= 500).count());
+            apiNode.put(
+                    "lostAnswers",
+                    requests.stream()
+                            .filter(r -> r.api().equals(api) && r.status() == -1)
+                            .count());
+            apiNode.put(
+                    "serverErrors",
+                    requests.stream()
+                            .filter(r -> r.api().equals(api) && r.status() >= 500)
+                            .count());
             apiNode.put("statusReads", statusReads(api));
             ObjectNode keys = apiNode.putObject("runsPerKey");
             runsPerKey(api).forEach(keys::put);
@@ -203,17 +237,28 @@ public final class Ledger {
         // the newest requests as received (raw paths included, so encoded ids can be seen), no bodies
         List<Request> all = requests();
         ArrayNode recent = node.putArray("recentRequests");
-        all.subList(Math.max(0, all.size() - RECENT_REQUESTS), all.size()).forEach(r -> recent.addObject()
-                .put("at", r.at()).put("api", r.api()).put("method", r.method()).put("path", r.path())
-                .put("status", r.status()).put("fault", r.fault()));
+        all.subList(Math.max(0, all.size() - RECENT_REQUESTS), all.size())
+                .forEach(r -> recent.addObject()
+                        .put("at", r.at())
+                        .put("api", r.api())
+                        .put("method", r.method())
+                        .put("path", r.path())
+                        .put("status", r.status())
+                        .put("fault", r.fault()));
         // a status read names its run by the OpenProspect creation id or the Orbit requestId (the run's key)
         Map<String, Long> readsOf = new java.util.HashMap<>();
         all.stream().filter(Ledger::isStatusRead).forEach(r -> readsOf.merge(r.api() + ":" + r.key(), 1L, Long::sum));
         ArrayNode runList = node.putArray("runs");
-        runs.forEach(run -> runList.addObject().put("api", run.api()).put("key", run.key()).put("at", run.at())
-                .put("durationMs", run.durationMs()).put("resourceId", run.resourceId())
-                .put("statusReads", readsOf.getOrDefault(run.api() + ":"
-                        + (run.api().equals("orbit") ? run.key() : run.resourceId()), 0L)));
+        runs.forEach(run -> runList.addObject()
+                .put("api", run.api())
+                .put("key", run.key())
+                .put("at", run.at())
+                .put("durationMs", run.durationMs())
+                .put("resourceId", run.resourceId())
+                .put(
+                        "statusReads",
+                        readsOf.getOrDefault(
+                                run.api() + ":" + (run.api().equals("orbit") ? run.key() : run.resourceId()), 0L)));
         ArrayNode starts = node.putArray("orbitStartTimes");
         orbitStartTimes().forEach(starts::add);
         return node;

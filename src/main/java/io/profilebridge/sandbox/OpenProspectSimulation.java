@@ -1,5 +1,11 @@
 package io.profilebridge.sandbox;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.profilebridge.Json;
+import io.profilebridge.openprospect.OpenProspectRequestRules;
+import io.profilebridge.sandbox.SimRequest.Reply;
+import io.profilebridge.validation.RuleViolation;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -7,13 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.profilebridge.Json;
-import io.profilebridge.openprospect.OpenProspectRequestRules;
-import io.profilebridge.sandbox.SimRequest.Reply;
-import io.profilebridge.validation.RuleViolation;
 
 /**
  * OpenProspect search-profile creation as documented: {@code Idempotency-Key} required (422), the documented
@@ -40,7 +39,13 @@ final class OpenProspectSimulation {
         this.retryAfter = retryAfter;
     }
 
-    private record Creation(String id, String key, String canonicalBody, long createdAt, long durationMs, boolean fails,
+    private record Creation(
+            String id,
+            String key,
+            String canonicalBody,
+            long createdAt,
+            long durationMs,
+            boolean fails,
             String profileId) {
 
         /** The resource as it stands at {@code now}; a creation answered by its own POST is always PENDING. */
@@ -72,7 +77,8 @@ final class OpenProspectSimulation {
         String id = request.idAfter(CREATIONS);
         if (request.method().equals("GET") && id != null) {
             Creation creation = byId.get(id);
-            return creation == null ? error(404, "not_found", "No search profile creation with this id")
+            return creation == null
+                    ? error(404, "not_found", "No search profile creation with this id")
                     : statusReply(creation, now);
         }
         return error(404, "not_found", "No such endpoint: " + request.method() + " " + request.path());
@@ -81,12 +87,19 @@ final class OpenProspectSimulation {
     private Reply create(SimRequest request, long now) {
         String key = request.idempotencyHeader();
         if (key == null || key.isBlank()) {
-            return validation(List.of(new RuleViolation("Idempotency-Key", OpenProspectRequestRules.VALIDATION_ERROR,
-                    "Idempotency-Key: header required", 422)), "header");
+            return validation(
+                    List.of(new RuleViolation(
+                            "Idempotency-Key",
+                            OpenProspectRequestRules.VALIDATION_ERROR,
+                            "Idempotency-Key: header required",
+                            422)),
+                    "header");
         }
         if (request.json() == null) {
-            return validation(List.of(new RuleViolation("body", OpenProspectRequestRules.VALIDATION_ERROR,
-                    "body: must be a JSON object", 422)), "body");
+            return validation(
+                    List.of(new RuleViolation(
+                            "body", OpenProspectRequestRules.VALIDATION_ERROR, "body: must be a JSON object", 422)),
+                    "body");
         }
         List<RuleViolation> violations = SimulatedServerRules.openProspect(request.json());
         if (!violations.isEmpty()) {
@@ -100,15 +113,24 @@ final class OpenProspectSimulation {
             boolean fails = SimulatorTriggers.OPENPROSPECT_FAILED.equals(name)
                     || (SimulatorTriggers.OPENPROSPECT_FAILED_ONCE.equals(name) && failedOnce.add(canonical))
                     || chance.below(settings.failedShare());
-            String id = SimulatorTriggers.OPENPROSPECT_ODD_ID.equals(name) ? "../" + UUID.randomUUID() + " 7/item#1?all=true" : UUID.randomUUID().toString();
-            Creation fresh = new Creation(id, k, canonical, now, chance.runDuration(settings), fails,
+            String id = SimulatorTriggers.OPENPROSPECT_ODD_ID.equals(name)
+                    ? "../" + UUID.randomUUID() + " 7/item#1?all=true"
+                    : UUID.randomUUID().toString();
+            Creation fresh = new Creation(
+                    id,
+                    k,
+                    canonical,
+                    now,
+                    chance.runDuration(settings),
+                    fails,
                     UUID.randomUUID().toString());
             byId.put(fresh.id(), fresh);
             ledger.run(new Ledger.Run(now, "openprospect", k, fresh.id(), request.body(), 0, fresh.durationMs()));
             return fresh;
         });
         if (!creation.canonicalBody().equals(canonical)) {
-            return error(409, "idempotency_key_conflict", "Idempotency-Key was already used with a different request body");
+            return error(
+                    409, "idempotency_key_conflict", "Idempotency-Key was already used with a different request body");
         }
         return Reply.of(202, creation.view(now, created[0], true));
     }
@@ -126,7 +148,10 @@ final class OpenProspectSimulation {
     private static Reply validation(List<RuleViolation> violations, String location) {
         ObjectNode body = Json.object();
         body.put("error_code", OpenProspectRequestRules.VALIDATION_ERROR);
-        body.put("error_message", String.join("; ", violations.stream().map(RuleViolation::message).toList()));
+        body.put(
+                "error_message",
+                String.join(
+                        "; ", violations.stream().map(RuleViolation::message).toList()));
         ArrayNode detail = body.putArray("detail");
         for (RuleViolation violation : violations) {
             ObjectNode item = detail.addObject();

@@ -11,6 +11,12 @@ import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_REQUEST_FAILED_ON
 import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_UNAVAILABLE_FOR_REQUEST;
 import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_UNAVAILABLE_ONCE;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.profilebridge.Json;
+import io.profilebridge.sandbox.SimRequest.Reply;
+import io.profilebridge.validation.RuleViolation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +24,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.profilebridge.Json;
-import io.profilebridge.sandbox.SimRequest.Reply;
-import io.profilebridge.validation.RuleViolation;
 
 /**
  * Orbit Deep Search as documented: the strict allowlist and validation codes (400), {@code requestId} idempotency
@@ -61,10 +60,22 @@ final class OrbitSimulation {
     }
 
     /** How a run ends, from its trigger email (or the failed-share knob). */
-    private enum Ending { COMPLETED, NO_SECTIONS, FAILED, FAILED_WITH_PROFILE }
+    private enum Ending {
+        COMPLETED,
+        NO_SECTIONS,
+        FAILED,
+        FAILED_WITH_PROFILE
+    }
 
-    private record Run(String requestId, String runId, String canonicalParams, String runShape, long createdAt,
-            long durationMs, Ending ending, List<String> profileIds) {
+    private record Run(
+            String requestId,
+            String runId,
+            String canonicalParams,
+            String runShape,
+            long createdAt,
+            long durationMs,
+            Ending ending,
+            List<String> profileIds) {
 
         boolean candidates() {
             return "candidate_discovery".equals(runShape);
@@ -73,7 +84,8 @@ final class OrbitSimulation {
 
     Reply handle(SimRequest request, long now) {
         if (settings.orbitNotConfigured() && request.path().startsWith(DEEP_SEARCH)) {
-            return error(503, "developer_deep_search_not_configured", "Deep Search is not configured in this environment");
+            return error(
+                    503, "developer_deep_search_not_configured", "Deep Search is not configured in this environment");
         }
         if (request.method().equals("POST") && request.path().equals(DEEP_SEARCH)) {
             return start(request, now);
@@ -81,12 +93,14 @@ final class OrbitSimulation {
         String requestId = request.idAfter(DEEP_SEARCH);
         if (request.method().equals("GET") && requestId != null) {
             Run run = runs.get(requestId);
-            return run == null ? error(404, "developer_deep_search_not_found", "No Deep Search run with this requestId")
+            return run == null
+                    ? error(404, "developer_deep_search_not_found", "No Deep Search run with this requestId")
                     : statusReply(run, now);
         }
         String profileId = request.idAfter(PROFILES);
         if (request.method().equals("GET") && profileId != null) {
-            return profilesFullyGenerated.containsKey(profileId) ? Reply.of(200, profile(profileId))
+            return profilesFullyGenerated.containsKey(profileId)
+                    ? Reply.of(200, profile(profileId))
                     : error(404, "developer_profile_not_found", "No profile with this id");
         }
         return error(404, "developer_api_not_found", "No such endpoint: " + request.method() + " " + request.path());
@@ -99,53 +113,82 @@ final class OrbitSimulation {
         }
         List<RuleViolation> violations = SimulatedServerRules.orbit(body);
         if (!violations.isEmpty()) {
-            return error(400, violations.get(0).code(),
-                    String.join("; ", violations.stream().map(RuleViolation::message).toList()));
+            return error(
+                    400,
+                    violations.get(0).code(),
+                    String.join(
+                            "; ",
+                            violations.stream().map(RuleViolation::message).toList()));
         }
-        String requestId = body.hasNonNull("requestId") ? body.get("requestId").asText() : UUID.randomUUID().toString();
+        String requestId = body.hasNonNull("requestId")
+                ? body.get("requestId").asText()
+                : UUID.randomUUID().toString();
         ObjectNode params = body.deepCopy();
         params.remove("requestId");
         String canonical = Json.canonical(params);
         String email = Json.text(body, "email");
         String profileId = body.hasNonNull("profileId") ? body.get("profileId").asText() : null;
         if (profileId != null && !profilesFullyGenerated.containsKey(profileId)) {
-            return error(400, "developer_deep_search_unprocessable_seed",
+            return error(
+                    400,
+                    "developer_deep_search_unprocessable_seed",
                     "The provided identity signals could not start a Deep Search run (unknown profileId)");
         }
         if (ORBIT_UNAVAILABLE_FOR_REQUEST.equals(email)) {
-            return error(503, "developer_deep_search_unavailable_for_request", "Deep Search is not available for this request.");
+            return error(
+                    503,
+                    "developer_deep_search_unavailable_for_request",
+                    "Deep Search is not available for this request.");
         }
         if (ORBIT_UNAVAILABLE_ONCE.equals(email) && answeredOnce.add("unavailable:" + requestId)) {
-            return retryAfter.add(error(503, "developer_deep_search_unavailable",
-                    "Deep Search is currently unavailable. Retry later."), settings.retryAfterSeconds(), requestId, now);
+            return retryAfter.add(
+                    error(
+                            503,
+                            "developer_deep_search_unavailable",
+                            "Deep Search is currently unavailable. Retry later."),
+                    settings.retryAfterSeconds(),
+                    requestId,
+                    now);
         }
         // one decision at a time: idempotency, credits and the run's creation must not interleave
         synchronized (this) {
             if (refundedKeys.contains(requestId) || ORBIT_REFUNDED.equals(email)) {
-                return error(409, "developer_api_idempotency_key_refunded",
-                        "This requestId belongs to a run whose charge was refunded; use a new requestId")
+                return error(
+                                409,
+                                "developer_api_idempotency_key_refunded",
+                                "This requestId belongs to a run whose charge was refunded; use a new requestId")
                         .with(CREDITS_HEADER, balance());
             }
             Run existing = runs.get(requestId);
             if (existing != null) {
-                return existing.canonicalParams().equals(canonical) ? alreadyRunning(existing)
-                        : error(409, "developer_api_idempotency_key_conflict",
-                                "This requestId was already used with different request parameters")
+                return existing.canonicalParams().equals(canonical)
+                        ? alreadyRunning(existing)
+                        : error(
+                                        409,
+                                        "developer_api_idempotency_key_conflict",
+                                        "This requestId was already used with different request parameters")
                                 .with(CREDITS_HEADER, balance());
             }
             int cost = settings.orbitRunCost();
             if (credits.get() < cost) {
-                ObjectNode error = errorBody("developer_api_credits_insufficient",
-                        "Your remaining credits are lower than the run cost");
+                ObjectNode error = errorBody(
+                        "developer_api_credits_insufficient", "Your remaining credits are lower than the run cost");
                 ((ObjectNode) error.get("error")).put("requiredCredits", cost).put("remainingCredits", credits.get());
                 return Reply.of(402, error).with(CREDITS_HEADER, balance());
             }
             if (ORBIT_REQUEST_FAILED_ONCE.equals(email) && answeredOnce.add("request-failed:" + canonical)) {
                 // reserved, not accepted, refunded: this requestId's charge is spent
                 refundedKeys.add(requestId);
-                return retryAfter.add(error(502, "developer_deep_search_request_failed",
-                        "Deep Search did not accept the request or could not be reached. Retry later."),
-                        settings.retryAfterSeconds(), requestId, now).with(CREDITS_HEADER, balance());
+                return retryAfter
+                        .add(
+                                error(
+                                        502,
+                                        "developer_deep_search_request_failed",
+                                        "Deep Search did not accept the request or could not be reached. Retry later."),
+                                settings.retryAfterSeconds(),
+                                requestId,
+                                now)
+                        .with(CREDITS_HEADER, balance());
             }
             if (profileId != null && onlySignalIsProfileId(body) && profilesFullyGenerated.get(profileId)) {
                 // reserved and refunded at once: no workflow starts, and this requestId's charge is spent
@@ -158,7 +201,8 @@ final class OrbitSimulation {
                 answer.putObject("links").put("profile", PROFILES + "/" + profileId);
                 Reply completed = Reply.of(200, answer).with(CREDITS_HEADER, balance());
                 return ORBIT_ANSWER_LOST_PROFILE_ID.equals(profileId) && answeredOnce.add("lost:" + requestId)
-                        ? completed.lose() : completed;
+                        ? completed.lose()
+                        : completed;
             }
             Run run = newRun(requestId, canonical, body, now);
             runs.put(requestId, run);
@@ -174,7 +218,8 @@ final class OrbitSimulation {
     }
 
     private Run newRun(String requestId, String canonical, JsonNode body, long now) {
-        String runShape = body.hasNonNull("runShape") ? body.get("runShape").asText()
+        String runShape = body.hasNonNull("runShape")
+                ? body.get("runShape").asText()
                 : onlySignalIsProfileId(body) ? "full_generation_only" : "partial_only";
         String email = Json.text(body, "email");
         List<String> ids = new ArrayList<>();
@@ -185,15 +230,27 @@ final class OrbitSimulation {
         } else if (body.hasNonNull("profileId")) {
             ids.add(body.get("profileId").asText());
         } else {
-            ids.add(ORBIT_ODD_PROFILE_ID.equals(email) ? "prof 7/../" + newProfileId() + "#1?all=true" : newProfileId());
+            ids.add(
+                    ORBIT_ODD_PROFILE_ID.equals(email)
+                            ? "prof 7/../" + newProfileId() + "#1?all=true"
+                            : newProfileId());
         }
-        Ending ending = ORBIT_FAILED_WITH_PROFILE.equals(email) ? Ending.FAILED_WITH_PROFILE
-                : ORBIT_FAILED.equals(email) || chance.below(settings.failedShare()) ? Ending.FAILED
-                : ORBIT_NO_SECTIONS.equals(email) ? Ending.NO_SECTIONS : Ending.COMPLETED;
+        Ending ending = ORBIT_FAILED_WITH_PROFILE.equals(email)
+                ? Ending.FAILED_WITH_PROFILE
+                : ORBIT_FAILED.equals(email) || chance.below(settings.failedShare())
+                        ? Ending.FAILED
+                        : ORBIT_NO_SECTIONS.equals(email) ? Ending.NO_SECTIONS : Ending.COMPLETED;
         boolean full = runShape.equals("partial_plus_full") || runShape.equals("full_generation_only");
         ids.forEach(id -> profilesFullyGenerated.merge(id, false, (old, ignored) -> old));
-        Run run = new Run(requestId, "run_" + UUID.randomUUID().toString().substring(0, 12), canonical, runShape, now,
-                chance.runDuration(settings), ending, ids);
+        Run run = new Run(
+                requestId,
+                "run_" + UUID.randomUUID().toString().substring(0, 12),
+                canonical,
+                runShape,
+                now,
+                chance.runDuration(settings),
+                ending,
+                ids);
         if (full && ending == Ending.COMPLETED) {
             // known from the start; profile reads only succeed for ids the status has reported, see status()
             ids.forEach(id -> profilesFullyGenerated.put(id, true));
@@ -233,7 +290,8 @@ final class OrbitSimulation {
         String state = status.get("status").asText();
         boolean unfinished = !state.equals("completed") && !state.equals("failed");
         return unfinished && settings.statusRetryAfterSeconds() > 0
-                ? retryAfter.add(reply, settings.statusRetryAfterSeconds(), run.requestId(), now) : reply;
+                ? retryAfter.add(reply, settings.statusRetryAfterSeconds(), run.requestId(), now)
+                : reply;
     }
 
     /** running, then generating_sections (single profile) or candidates appearing, then completed or failed. */
@@ -260,7 +318,8 @@ final class OrbitSimulation {
             ArrayNode ids = result.putArray("candidate_profile_ids");
             run.profileIds().subList(0, visible).forEach(ids::add);
             result.put("candidate_count", secondHalf ? run.profileIds().size() + 1 : 0);
-            result.put("dispatched_candidate_count", secondHalf ? run.profileIds().size() : 0);
+            result.put(
+                    "dispatched_candidate_count", secondHalf ? run.profileIds().size() : 0);
             result.put("persisted_candidate_count", visible);
             result.put("skipped_candidate_count", secondHalf ? 1 : 0);
             result.put("current_phase", finished ? "completed" : secondHalf ? "generating_candidates" : "discovering");
@@ -283,8 +342,10 @@ final class OrbitSimulation {
             node.put("status", "failed");
             ObjectNode failure = node.putObject("failure");
             failure.put("code", ORBIT_READINESS_TIMEOUT);
-            failure.put("message", "The profile was saved, but its generated sections were not ready before the "
-                    + "readiness timeout.");
+            failure.put(
+                    "message",
+                    "The profile was saved, but its generated sections were not ready before the "
+                            + "readiness timeout.");
         } else {
             node.put("status", finished ? "completed" : "generating_sections");
         }
@@ -302,7 +363,10 @@ final class OrbitSimulation {
         ArrayNode sections = profile.putArray("sections");
         if (!profilesWithoutSections.contains(id)) {
             sections.addObject().put("type", "bio").put("text", "Writes about developer tools and APIs.");
-            sections.addObject().put("type", "experience").put("organization", "Example Labs").put("title", "Engineer");
+            sections.addObject()
+                    .put("type", "experience")
+                    .put("organization", "Example Labs")
+                    .put("title", "Engineer");
         }
         profile.putArray("sources").add("https://www.linkedin.com/in/janedoe");
         return profile;

@@ -1,11 +1,10 @@
 package io.profilebridge.sandbox;
 
+import io.profilebridge.sandbox.SimRequest.Reply;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-
-import io.profilebridge.sandbox.SimRequest.Reply;
 
 /**
  * Puts a Retry-After on a simulated answer in the form the {@code retry-after-format} knob asks for (delta-seconds or
@@ -14,10 +13,12 @@ import io.profilebridge.sandbox.SimRequest.Reply;
 final class RetryAfterWriter {
 
     /** IMF-fixdate, the HTTP-date form a server sends (RFC 9110). */
-    private static final DateTimeFormatter IMF_FIXDATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter.ofPattern(
+                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+            .withZone(ZoneOffset.UTC);
     /** The last instant an HTTP-date can name with a four-digit year. */
-    private static final long LATEST_DATE_MS = Instant.parse("9999-12-31T23:59:59Z").toEpochMilli();
+    private static final long LATEST_DATE_MS =
+            Instant.parse("9999-12-31T23:59:59Z").toEpochMilli();
 
     private final SimulatorSettings settings;
     private final Ledger ledger;

@@ -1,5 +1,7 @@
 package io.profilebridge.sandbox;
 
+import io.profilebridge.BridgeSettings;
+import io.profilebridge.FreePort;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -10,9 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import io.profilebridge.BridgeSettings;
-import io.profilebridge.FreePort;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
@@ -44,15 +43,21 @@ public class SandboxConfiguration implements CamelConfiguration {
                 simulator.close();
             }
         });
-        LOG.info("Sandbox: OpenProspect and Orbit are simulated on {} (ledger: {}/_sandbox/ledger)",
-                simulator.baseUrl(), simulator.baseUrl());
+        LOG.info(
+                "Sandbox: OpenProspect and Orbit are simulated on {} (ledger: {}/_sandbox/ledger)",
+                simulator.baseUrl(),
+                simulator.baseUrl());
 
         var samples = settings.optional("sandbox.demo-samples");
         if (samples.isPresent()) {
             Path inbox = Path.of(settings.text("bridge.inbox"));
             int copied = copyRequests(samples.get(), inbox);
-            LOG.info("Sandbox: {} sample requests copied from {} into {}; results will appear under {}", copied,
-                    samples.get(), inbox, Path.of(settings.text("bridge.outbox")).toAbsolutePath().normalize());
+            LOG.info(
+                    "Sandbox: {} sample requests copied from {} into {}; results will appear under {}",
+                    copied,
+                    samples.get(),
+                    inbox,
+                    Path.of(settings.text("bridge.outbox")).toAbsolutePath().normalize());
         }
     }
 

@@ -1,12 +1,11 @@
 package io.profilebridge.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.Json;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.profilebridge.Json;
 
 /**
  * One request to a simulated API, already read off the wire. {@code path} is the raw path, exactly as sent

@@ -9,8 +9,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class SimulateCommand {
 
-    private SimulateCommand() {
-    }
+    private SimulateCommand() {}
 
     public static void run(String[] args) throws InterruptedException {
         SimulatorSettings settings = new SimulatorSettings().port(8099);
@@ -23,19 +22,28 @@ public final class SimulateCommand {
             }
         } catch (IllegalArgumentException e) {
             System.err.println("simulate: " + e.getMessage());
-            System.err.println("usage: simulate [--port 8099] " + String.join(" ",
-                    List.of(SimulatorSettings.KNOBS).stream().skip(1).map(k -> "[--" + k + " V]").toList()));
+            System.err.println("usage: simulate [--port 8099] "
+                    + String.join(
+                            " ",
+                            List.of(SimulatorSettings.KNOBS).stream()
+                                    .skip(1)
+                                    .map(k -> "[--" + k + " V]")
+                                    .toList()));
             System.exit(2);
         }
         Simulator simulator = Simulator.start(settings);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            simulator.close();
-            stopped.countDown();
-        }, "simulator-shutdown"));
-        System.out.println("Simulating OpenProspect (/api/v1/search-profile-creations) and Orbit (/v2/developer/deep-search, "
-                + "/v2/developer/profiles) on " + simulator.baseUrl() + "; ledger at " + simulator.baseUrl()
-                + "/_sandbox/ledger. Stop with Ctrl-C.");
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            simulator.close();
+                            stopped.countDown();
+                        },
+                        "simulator-shutdown"));
+        System.out.println(
+                "Simulating OpenProspect (/api/v1/search-profile-creations) and Orbit (/v2/developer/deep-search, "
+                        + "/v2/developer/profiles) on " + simulator.baseUrl() + "; ledger at " + simulator.baseUrl()
+                        + "/_sandbox/ledger. Stop with Ctrl-C.");
         stopped.await();
     }
 }

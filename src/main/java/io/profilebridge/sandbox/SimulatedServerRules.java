@@ -1,14 +1,13 @@
 package io.profilebridge.sandbox;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.regex.Pattern;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.openprospect.OpenProspectRequestRules;
 import io.profilebridge.orbit.OrbitRequestRules;
 import io.profilebridge.validation.RuleViolation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * What the simulated servers refuse beyond the documented rules the bridge applies itself: the docs call an email
@@ -23,10 +22,10 @@ final class SimulatedServerRules {
     private static final Pattern NO_WHITESPACE = Pattern.compile("^\\S+$");
     private static final Pattern PROFILE_PATH = Pattern.compile("(?i)^https?://[^/?#]+/(in|pub)/[^/?#]+/?([?#].*)?$");
     /** Structured-intent fields this server says it owns (the docs name no such field). */
-    private static final Set<String> SERVER_OWNED_INTENT_FIELDS = Set.of("id", "ownerId", "createdAt", "updatedAt", "userId");
+    private static final Set<String> SERVER_OWNED_INTENT_FIELDS =
+            Set.of("id", "ownerId", "createdAt", "updatedAt", "userId");
 
-    private SimulatedServerRules() {
-    }
+    private SimulatedServerRules() {}
 
     static List<RuleViolation> orbit(JsonNode body) {
         List<RuleViolation> violations = new ArrayList<>(OrbitRequestRules.validate(body));
@@ -34,15 +33,25 @@ final class SimulatedServerRules {
             return violations;
         }
         textMatches(body, "email", EMAIL, "developer_deep_search_email_invalid", "email: is malformed", violations);
-        textMatches(body, "phoneNumber", PHONE, "developer_deep_search_phone_invalid", "phoneNumber: is malformed", violations);
+        textMatches(
+                body,
+                "phoneNumber",
+                PHONE,
+                "developer_deep_search_phone_invalid",
+                "phoneNumber: is malformed",
+                violations);
         JsonNode linkedin = body.get("linkedinUrl");
         if (linkedin != null && !isLinkedInProfileUrl(linkedin.asText())) {
-            violations.add(orbitViolation("linkedinUrl", "developer_deep_search_linkedin_invalid",
+            violations.add(orbitViolation(
+                    "linkedinUrl",
+                    "developer_deep_search_linkedin_invalid",
                     "linkedinUrl: is malformed or is not a LinkedIn profile URL"));
         }
         for (JsonNode url : body.path("urls")) {
             if (!NO_WHITESPACE.matcher(url.asText()).matches()) {
-                violations.add(orbitViolation("urls", "developer_deep_search_url_invalid",
+                violations.add(orbitViolation(
+                        "urls",
+                        "developer_deep_search_url_invalid",
                         "urls: \"" + url.asText() + "\" is not a valid http(s) URL"));
             }
         }
@@ -69,8 +78,8 @@ final class SimulatedServerRules {
         } else {
             for (JsonNode country : countries) {
                 if (!country.isTextual() || country.asText().isBlank()) {
-                    violations.add(openProspectViolation("target_countries",
-                            "target_countries: every value must be a non-empty string"));
+                    violations.add(openProspectViolation(
+                            "target_countries", "target_countries: every value must be a non-empty string"));
                     break;
                 }
             }
@@ -82,46 +91,59 @@ final class SimulatedServerRules {
             }
         }
         JsonNode language = body.get("output_language");
-        if (language != null && !language.isNull() && (!language.isTextual() || language.asText().isBlank())) {
-            violations.add(openProspectViolation("output_language", "output_language: must be a language code such as \"en\""));
+        if (language != null
+                && !language.isNull()
+                && (!language.isTextual() || language.asText().isBlank())) {
+            violations.add(openProspectViolation(
+                    "output_language", "output_language: must be a language code such as \"en\""));
         }
         return violations;
     }
 
     private static boolean isLinkedInProfileUrl(String text) {
-        return OrbitRequestRules.httpUrlHost(text).filter(OrbitRequestRules::isLinkedInHost).isPresent()
+        return OrbitRequestRules.httpUrlHost(text)
+                        .filter(OrbitRequestRules::isLinkedInHost)
+                        .isPresent()
                 && PROFILE_PATH.matcher(text).matches();
     }
 
     private static void structuredIntent(JsonNode intent, List<RuleViolation> violations) {
         if (!intent.has("version")) {
-            violations.add(orbitViolation("structuredIntent.version", "structured_intent_invalid",
+            violations.add(orbitViolation(
+                    "structuredIntent.version",
+                    "structured_intent_invalid",
                     "structuredIntent.version: is required (\"v1\")"));
         }
         for (String owned : SERVER_OWNED_INTENT_FIELDS) {
             if (intent.has(owned)) {
-                violations.add(orbitViolation("structuredIntent." + owned, "structured_intent_server_owned_field",
+                violations.add(orbitViolation(
+                        "structuredIntent." + owned,
+                        "structured_intent_server_owned_field",
                         "structuredIntent." + owned + ": is owned by the server and must not be sent"));
             }
         }
         for (String list : List.of("names", "semanticClauses", "experiences", "schools")) {
             JsonNode value = intent.get(list);
             if (value != null && !value.isArray()) {
-                violations.add(orbitViolation("structuredIntent." + list, "structured_intent_invalid",
+                violations.add(orbitViolation(
+                        "structuredIntent." + list,
+                        "structured_intent_invalid",
                         "structuredIntent." + list + ": must be an array"));
             }
         }
         for (String object : List.of("geo", "demographics")) {
             JsonNode value = intent.get(object);
             if (value != null && !value.isObject()) {
-                violations.add(orbitViolation("structuredIntent." + object, "structured_intent_invalid",
+                violations.add(orbitViolation(
+                        "structuredIntent." + object,
+                        "structured_intent_invalid",
                         "structuredIntent." + object + ": must be an object"));
             }
         }
     }
 
-    private static void textMatches(JsonNode body, String field, Pattern pattern, String code, String message,
-            List<RuleViolation> violations) {
+    private static void textMatches(
+            JsonNode body, String field, Pattern pattern, String code, String message, List<RuleViolation> violations) {
         JsonNode value = body.get(field);
         if (value != null && !pattern.matcher(value.asText()).matches()) {
             violations.add(orbitViolation(field, code, message));

@@ -1,5 +1,13 @@
 package io.profilebridge.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.profilebridge.Json;
+import io.profilebridge.sandbox.SimRequest.Reply;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,15 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
-import io.profilebridge.Json;
-import io.profilebridge.sandbox.SimRequest.Reply;
 
 /**
  * Both remote APIs, simulated on one loopback port: OpenProspect under {@code /api/v1/...}, Orbit under
@@ -81,8 +80,8 @@ public final class Simulator implements AutoCloseable {
             simulator.server.start();
             return simulator;
         } catch (IOException e) {
-            throw new IllegalStateException("the simulator cannot listen on 127.0.0.1:" + settings.port() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the simulator cannot listen on 127.0.0.1:" + settings.port() + ": " + e.getMessage(), e);
         }
     }
 
@@ -151,7 +150,11 @@ public final class Simulator implements AutoCloseable {
         String baggage = exchange.getRequestHeaders().getFirst("baggage");
         // the subject a Retry-After is about: the idempotency key of a start, the resource of a read
         String subject = request.method().equals("POST")
-                ? (orbitApi ? (json != null && json.hasNonNull("requestId") ? json.get("requestId").asText() : null) : header)
+                ? (orbitApi
+                        ? (json != null && json.hasNonNull("requestId")
+                                ? json.get("requestId").asText()
+                                : null)
+                        : header)
                 : request.lastSegment();
         ledger.arrived(subject, now);
         String bucket = bucketOf(api, request.method());
@@ -164,15 +167,26 @@ public final class Simulator implements AutoCloseable {
         }
         if (reply == null && chance.below(settings.serverErrorShare())) {
             fault = "server_error";
-            reply = retryLater(orbitApi
-                    ? OrbitSimulation.error(503, "developer_deep_search_unavailable", "Deep Search is currently unavailable. Retry later.")
-                    : OpenProspectSimulation.error(503, "internal_error", "The service is temporarily unavailable"), subject, now);
+            reply = retryLater(
+                    orbitApi
+                            ? OrbitSimulation.error(
+                                    503,
+                                    "developer_deep_search_unavailable",
+                                    "Deep Search is currently unavailable. Retry later.")
+                            : OpenProspectSimulation.error(
+                                    503, "internal_error", "The service is temporarily unavailable"),
+                    subject,
+                    now);
         }
         if (reply == null && chance.below(settings.rateLimitedShare())) {
             fault = "rate_limited";
-            reply = retryLater(orbitApi
-                    ? OrbitSimulation.error(429, "developer_api_key_rate_limited", "The API key exceeded the rate limit")
-                    : OpenProspectSimulation.error(429, "rate_limited", "Too many requests"), subject, now);
+            reply = retryLater(
+                    orbitApi
+                            ? OrbitSimulation.error(
+                                    429, "developer_api_key_rate_limited", "The API key exceeded the rate limit")
+                            : OpenProspectSimulation.error(429, "rate_limited", "Too many requests"),
+                    subject,
+                    now);
         }
         if (settings.addedLatencyMs() > 0) {
             sleep(settings.addedLatencyMs());
@@ -181,13 +195,13 @@ public final class Simulator implements AutoCloseable {
             reply = orbitApi ? orbit.handle(request, now) : openProspect.handle(request, now);
             if (reply.lost() || chance.below(settings.lostAnswerShare())) {
                 // the work is done, but the caller never hears of it: the connection closes without an answer
-                ledger.request(new Ledger.Request(now, api, request.method(), path, subject, body, -1, "lost_answer",
-                        traceparent, baggage));
+                ledger.request(new Ledger.Request(
+                        now, api, request.method(), path, subject, body, -1, "lost_answer", traceparent, baggage));
                 return;
             }
         }
-        ledger.request(new Ledger.Request(now, api, request.method(), path, subject, body, reply.status(), fault,
-                traceparent, baggage));
+        ledger.request(new Ledger.Request(
+                now, api, request.method(), path, subject, body, reply.status(), fault, traceparent, baggage));
         send(exchange, reply);
         openWindow(api, bucket, reply, now);
     }
@@ -212,12 +226,15 @@ public final class Simulator implements AutoCloseable {
             until = seconds >= (Long.MAX_VALUE - receivedAt) / 1000 ? Long.MAX_VALUE : receivedAt + seconds * 1000;
         } catch (NumberFormatException notSeconds) {
             try {
-                until = ZonedDateTime.parse(retryAfter.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+                until = ZonedDateTime.parse(retryAfter.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant()
+                        .toEpochMilli();
             } catch (DateTimeParseException notADate) {
                 return;
             }
         }
-        List<String> buckets = reply.status() == 429 ? List.of(bucket)
+        List<String> buckets = reply.status() == 429
+                ? List.of(bucket)
                 : api.equals("orbit") ? List.of("orbit-starts", "orbit-reads") : List.of("openprospect");
         ledger.bucketWindow(buckets, System.currentTimeMillis(), until);
     }
@@ -226,13 +243,16 @@ public final class Simulator implements AutoCloseable {
         boolean orbitApi = api.equals("orbit");
         Pattern shape = orbitApi ? ORBIT_KEY : OPENPROSPECT_KEY;
         var allowed = orbitApi ? settings.orbitKeys() : settings.openProspectKeys();
-        boolean valid = key != null && shape.matcher(key).matches() && (allowed.isEmpty() || allowed.contains(key))
+        boolean valid = key != null
+                && shape.matcher(key).matches()
+                && (allowed.isEmpty() || allowed.contains(key))
                 && !settings.revokedKeys().contains(key);
         if (valid && settings.scopelessKeys().contains(key)) {
             // OpenProspect documents the 403 (missing orders:write or orders:read); Orbit asks for search:read, and its
             // code for a key without it is invented
             return orbitApi
-                    ? OrbitSimulation.error(403, "developer_api_key_scope_missing", "The API key lacks the search:read scope")
+                    ? OrbitSimulation.error(
+                            403, "developer_api_key_scope_missing", "The API key lacks the search:read scope")
                     : OpenProspectSimulation.error(403, "forbidden", "Missing orders:write or orders:read scope");
         }
         if (valid) {
@@ -240,7 +260,8 @@ public final class Simulator implements AutoCloseable {
         }
         return orbitApi
                 ? OrbitSimulation.error(401, "developer_api_key_invalid", "Missing or invalid API key")
-                : OpenProspectSimulation.error(401, "unauthorized", "Missing or invalid API key; send Authorization: Bearer lnc_live_...");
+                : OpenProspectSimulation.error(
+                        401, "unauthorized", "Missing or invalid API key; send Authorization: Bearer lnc_live_...");
     }
 
     /**
@@ -253,25 +274,35 @@ public final class Simulator implements AutoCloseable {
             return null;
         }
         boolean start = request.method().equals("POST");
-        String name = orbitApi ? (start ? "orbit:start:" : "orbit:read:") + request.apiKey() : "openprospect:" + request.apiKey();
-        Bucket bucket = buckets.computeIfAbsent(name, n -> !orbitApi
-                ? bucket(settings.openProspectRate(), settings.openProspectBurst())
-                : start ? bucket(settings.orbitStartRate(), settings.orbitStartBurst())
-                : bucket(settings.orbitPollRate(), settings.orbitPollBurst()));
+        String name = orbitApi
+                ? (start ? "orbit:start:" : "orbit:read:") + request.apiKey()
+                : "openprospect:" + request.apiKey();
+        Bucket bucket = buckets.computeIfAbsent(
+                name,
+                n -> !orbitApi
+                        ? bucket(settings.openProspectRate(), settings.openProspectBurst())
+                        : start
+                                ? bucket(settings.orbitStartRate(), settings.orbitStartBurst())
+                                : bucket(settings.orbitPollRate(), settings.orbitPollBurst()));
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         if (probe.isConsumed()) {
             return null;
         }
         long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
         Reply limited = orbitApi
-                ? OrbitSimulation.error(429, "developer_api_key_rate_limited", "The API key exceeded the search rate limit")
+                ? OrbitSimulation.error(
+                        429, "developer_api_key_rate_limited", "The API key exceeded the search rate limit")
                 : OpenProspectSimulation.error(429, "rate_limited", "Too many requests");
         return retryAfter.add(limited, seconds, subject, now);
     }
 
     private static Bucket bucket(double perSecond, int burst) {
-        return Bucket.builder().addLimit(Bandwidth.builder().capacity(burst)
-                .refillGreedy(1, Duration.ofNanos(Math.round(1_000_000_000d / perSecond))).initialTokens(burst).build())
+        return Bucket.builder()
+                .addLimit(Bandwidth.builder()
+                        .capacity(burst)
+                        .refillGreedy(1, Duration.ofNanos(Math.round(1_000_000_000d / perSecond)))
+                        .initialTokens(burst)
+                        .build())
                 .build();
     }
 
@@ -305,14 +336,21 @@ public final class Simulator implements AutoCloseable {
                 reset();
                 return Reply.of(200, Json.object().put("reset", true));
             default:
-                return Reply.of(404, Json.object().put("error", "admin endpoints: GET /_sandbox/ledger, "
-                        + "GET|POST /_sandbox/settings, POST /_sandbox/reset"));
+                return Reply.of(
+                        404,
+                        Json.object()
+                                .put(
+                                        "error",
+                                        "admin endpoints: GET /_sandbox/ledger, "
+                                                + "GET|POST /_sandbox/settings, POST /_sandbox/reset"));
         }
     }
 
     private static String bearer(HttpExchange exchange) {
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-        return authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7).trim() : null;
+        return authorization != null && authorization.startsWith("Bearer ")
+                ? authorization.substring(7).trim()
+                : null;
     }
 
     private static String read(InputStream in) throws IOException {

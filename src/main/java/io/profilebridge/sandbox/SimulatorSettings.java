@@ -1,14 +1,13 @@
 package io.profilebridge.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.profilebridge.Json;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.profilebridge.Json;
 
 /**
  * The simulators' knobs. Faults are off by default; every knob can be changed while the simulator runs
@@ -30,6 +29,7 @@ public final class SimulatorSettings {
     private volatile boolean retryAfterHttpDate;
     /** Retry-After on status answers of unfinished runs, in seconds; 0 = none. */
     private volatile long statusRetryAfterSeconds;
+
     private volatile double orbitStartRate = 5;
     private volatile int orbitStartBurst = 25;
     // invented: the docs put status polls in "a separate bucket documented on Deep Search status", a page we lack
@@ -63,16 +63,38 @@ public final class SimulatorSettings {
     }
 
     /** Knob names as properties ({@code sandbox.<name>}), command options ({@code --<name>}) and JSON fields. */
-    static final String[] KNOBS = {"port", "job-duration-ms", "job-duration-max-ms", "failed-share", "server-error-share",
-        "rate-limited-share", "lost-answer-share", "added-latency-ms", "retry-after-seconds", "retry-after-format",
-        "status-retry-after-seconds", "orbit.start-rate", "orbit.start-burst", "orbit.poll-rate", "orbit.poll-burst",
-        "orbit.credits", "orbit.run-cost", "orbit.not-configured", "openprospect.rate", "openprospect.burst", "seed",
+    static final String[] KNOBS = {
+        "port",
+        "job-duration-ms",
+        "job-duration-max-ms",
+        "failed-share",
+        "server-error-share",
+        "rate-limited-share",
+        "lost-answer-share",
+        "added-latency-ms",
+        "retry-after-seconds",
+        "retry-after-format",
+        "status-retry-after-seconds",
+        "orbit.start-rate",
+        "orbit.start-burst",
+        "orbit.poll-rate",
+        "orbit.poll-burst",
+        "orbit.credits",
+        "orbit.run-cost",
+        "orbit.not-configured",
+        "openprospect.rate",
+        "openprospect.burst",
+        "seed",
         "openprospect.api-keys",
-        "orbit.api-keys", "revoked-keys", "scopeless-keys"};
+        "orbit.api-keys",
+        "revoked-keys",
+        "scopeless-keys"
+    };
 
     /** Applies knobs given by name; unknown names and malformed values are refused with a clear message. */
     public SimulatorSettings apply(JsonNode values) {
-        values.fields().forEachRemaining(entry -> set(entry.getKey(), entry.getValue().asText()));
+        values.fields()
+                .forEachRemaining(entry -> set(entry.getKey(), entry.getValue().asText()));
         return this;
     }
 
@@ -104,8 +126,9 @@ public final class SimulatorSettings {
                 case "orbit.api-keys" -> replace(orbitKeys, value);
                 case "revoked-keys" -> replace(revokedKeys, value);
                 case "scopeless-keys" -> replace(scopelessKeys, value);
-                default -> throw new IllegalArgumentException("unknown simulator knob \"" + knob + "\"; known: "
-                        + String.join(", ", KNOBS));
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown simulator knob \"" + knob + "\"; known: " + String.join(", ", KNOBS));
             }
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("simulator knob " + knob + ": \"" + value + "\" is not a number");
@@ -124,7 +147,8 @@ public final class SimulatorSettings {
         return switch (value.trim()) {
             case "seconds" -> false;
             case "http-date" -> true;
-            default -> throw new IllegalArgumentException("retry-after-format is seconds or http-date, not \"" + value + "\"");
+            default ->
+                throw new IllegalArgumentException("retry-after-format is seconds or http-date, not \"" + value + "\"");
         };
     }
 
@@ -137,23 +161,35 @@ public final class SimulatorSettings {
 
     private static void replace(Set<String> set, String commaList) {
         set.clear();
-        set.addAll(Arrays.stream(commaList.split(",")).map(String::trim).filter(v -> !v.isEmpty())
+        set.addAll(Arrays.stream(commaList.split(","))
+                .map(String::trim)
+                .filter(v -> !v.isEmpty())
                 .collect(Collectors.toSet()));
     }
 
     public ObjectNode toJson() {
         ObjectNode node = Json.object();
-        node.put("port", port).put("job-duration-ms", jobDurationMs).put("job-duration-max-ms", jobDurationMaxMs)
+        node.put("port", port)
+                .put("job-duration-ms", jobDurationMs)
+                .put("job-duration-max-ms", jobDurationMaxMs)
                 .put("failed-share", failedShare)
-                .put("server-error-share", serverErrorShare).put("rate-limited-share", rateLimitedShare)
-                .put("lost-answer-share", lostAnswerShare).put("added-latency-ms", addedLatencyMs)
+                .put("server-error-share", serverErrorShare)
+                .put("rate-limited-share", rateLimitedShare)
+                .put("lost-answer-share", lostAnswerShare)
+                .put("added-latency-ms", addedLatencyMs)
                 .put("retry-after-seconds", retryAfterSeconds)
                 .put("retry-after-format", retryAfterHttpDate ? "http-date" : "seconds")
-                .put("status-retry-after-seconds", statusRetryAfterSeconds).put("orbit.start-rate", orbitStartRate)
-                .put("orbit.start-burst", orbitStartBurst).put("orbit.poll-rate", orbitPollRate)
-                .put("orbit.poll-burst", orbitPollBurst).put("orbit.credits", orbitCredits)
-                .put("orbit.run-cost", orbitRunCost).put("orbit.not-configured", orbitNotConfigured)
-                .put("openprospect.rate", openProspectRate).put("openprospect.burst", openProspectBurst).put("seed", seed)
+                .put("status-retry-after-seconds", statusRetryAfterSeconds)
+                .put("orbit.start-rate", orbitStartRate)
+                .put("orbit.start-burst", orbitStartBurst)
+                .put("orbit.poll-rate", orbitPollRate)
+                .put("orbit.poll-burst", orbitPollBurst)
+                .put("orbit.credits", orbitCredits)
+                .put("orbit.run-cost", orbitRunCost)
+                .put("orbit.not-configured", orbitNotConfigured)
+                .put("openprospect.rate", openProspectRate)
+                .put("openprospect.burst", openProspectBurst)
+                .put("seed", seed)
                 .put("openprospect.api-keys", openProspectKeys.size() + " configured")
                 .put("orbit.api-keys", orbitKeys.size() + " configured")
                 .put("revoked-keys", revokedKeys.size() + " revoked")
@@ -161,49 +197,193 @@ public final class SimulatorSettings {
         return node;
     }
 
-    public int port() { return port; }
-    public long jobDurationMs() { return jobDurationMs; }
-    /** When above job-duration-ms: each run takes a random time between the two (seeded). */
-    public long jobDurationMaxMs() { return jobDurationMaxMs; }
-    public double failedShare() { return failedShare; }
-    public double serverErrorShare() { return serverErrorShare; }
-    public double rateLimitedShare() { return rateLimitedShare; }
-    public double lostAnswerShare() { return lostAnswerShare; }
-    public long addedLatencyMs() { return addedLatencyMs; }
-    public long retryAfterSeconds() { return retryAfterSeconds; }
-    public boolean retryAfterHttpDate() { return retryAfterHttpDate; }
-    public long statusRetryAfterSeconds() { return statusRetryAfterSeconds; }
-    public double orbitStartRate() { return orbitStartRate; }
-    public int orbitStartBurst() { return orbitStartBurst; }
-    public double orbitPollRate() { return orbitPollRate; }
-    public int orbitPollBurst() { return orbitPollBurst; }
-    public long orbitCredits() { return orbitCredits; }
-    public int orbitRunCost() { return orbitRunCost; }
-    public boolean orbitNotConfigured() { return orbitNotConfigured; }
-    public double openProspectRate() { return openProspectRate; }
-    public int openProspectBurst() { return openProspectBurst; }
-    public long seed() { return seed; }
-    public Set<String> openProspectKeys() { return openProspectKeys; }
-    public Set<String> orbitKeys() { return orbitKeys; }
-    public Set<String> revokedKeys() { return revokedKeys; }
-    public Set<String> scopelessKeys() { return scopelessKeys; }
+    public int port() {
+        return port;
+    }
 
-    public SimulatorSettings port(int value) { port = value; return this; }
-    public SimulatorSettings jobDurationMs(long value) { jobDurationMs = value; return this; }
-    public SimulatorSettings jobDurationMaxMs(long value) { jobDurationMaxMs = value; return this; }
-    public SimulatorSettings openProspectRate(double value) { openProspectRate = value; return this; }
-    public SimulatorSettings openProspectBurst(int value) { openProspectBurst = value; return this; }
-    public SimulatorSettings failedShare(double value) { failedShare = value; return this; }
-    public SimulatorSettings serverErrorShare(double value) { serverErrorShare = value; return this; }
-    public SimulatorSettings rateLimitedShare(double value) { rateLimitedShare = value; return this; }
-    public SimulatorSettings lostAnswerShare(double value) { lostAnswerShare = value; return this; }
-    public SimulatorSettings addedLatencyMs(long value) { addedLatencyMs = value; return this; }
-    public SimulatorSettings retryAfterSeconds(long value) { retryAfterSeconds = value; return this; }
-    public SimulatorSettings retryAfterHttpDate(boolean value) { retryAfterHttpDate = value; return this; }
-    public SimulatorSettings statusRetryAfterSeconds(long value) { statusRetryAfterSeconds = value; return this; }
-    public SimulatorSettings orbitNotConfigured(boolean value) { orbitNotConfigured = value; return this; }
-    public SimulatorSettings orbitStartRate(double value) { orbitStartRate = value; return this; }
-    public SimulatorSettings orbitStartBurst(int value) { orbitStartBurst = value; return this; }
-    public SimulatorSettings orbitCredits(long value) { orbitCredits = value; return this; }
-    public SimulatorSettings orbitRunCost(int value) { orbitRunCost = value; return this; }
+    public long jobDurationMs() {
+        return jobDurationMs;
+    }
+    /** When above job-duration-ms: each run takes a random time between the two (seeded). */
+    public long jobDurationMaxMs() {
+        return jobDurationMaxMs;
+    }
+
+    public double failedShare() {
+        return failedShare;
+    }
+
+    public double serverErrorShare() {
+        return serverErrorShare;
+    }
+
+    public double rateLimitedShare() {
+        return rateLimitedShare;
+    }
+
+    public double lostAnswerShare() {
+        return lostAnswerShare;
+    }
+
+    public long addedLatencyMs() {
+        return addedLatencyMs;
+    }
+
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    public boolean retryAfterHttpDate() {
+        return retryAfterHttpDate;
+    }
+
+    public long statusRetryAfterSeconds() {
+        return statusRetryAfterSeconds;
+    }
+
+    public double orbitStartRate() {
+        return orbitStartRate;
+    }
+
+    public int orbitStartBurst() {
+        return orbitStartBurst;
+    }
+
+    public double orbitPollRate() {
+        return orbitPollRate;
+    }
+
+    public int orbitPollBurst() {
+        return orbitPollBurst;
+    }
+
+    public long orbitCredits() {
+        return orbitCredits;
+    }
+
+    public int orbitRunCost() {
+        return orbitRunCost;
+    }
+
+    public boolean orbitNotConfigured() {
+        return orbitNotConfigured;
+    }
+
+    public double openProspectRate() {
+        return openProspectRate;
+    }
+
+    public int openProspectBurst() {
+        return openProspectBurst;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public Set<String> openProspectKeys() {
+        return openProspectKeys;
+    }
+
+    public Set<String> orbitKeys() {
+        return orbitKeys;
+    }
+
+    public Set<String> revokedKeys() {
+        return revokedKeys;
+    }
+
+    public Set<String> scopelessKeys() {
+        return scopelessKeys;
+    }
+
+    public SimulatorSettings port(int value) {
+        port = value;
+        return this;
+    }
+
+    public SimulatorSettings jobDurationMs(long value) {
+        jobDurationMs = value;
+        return this;
+    }
+
+    public SimulatorSettings jobDurationMaxMs(long value) {
+        jobDurationMaxMs = value;
+        return this;
+    }
+
+    public SimulatorSettings openProspectRate(double value) {
+        openProspectRate = value;
+        return this;
+    }
+
+    public SimulatorSettings openProspectBurst(int value) {
+        openProspectBurst = value;
+        return this;
+    }
+
+    public SimulatorSettings failedShare(double value) {
+        failedShare = value;
+        return this;
+    }
+
+    public SimulatorSettings serverErrorShare(double value) {
+        serverErrorShare = value;
+        return this;
+    }
+
+    public SimulatorSettings rateLimitedShare(double value) {
+        rateLimitedShare = value;
+        return this;
+    }
+
+    public SimulatorSettings lostAnswerShare(double value) {
+        lostAnswerShare = value;
+        return this;
+    }
+
+    public SimulatorSettings addedLatencyMs(long value) {
+        addedLatencyMs = value;
+        return this;
+    }
+
+    public SimulatorSettings retryAfterSeconds(long value) {
+        retryAfterSeconds = value;
+        return this;
+    }
+
+    public SimulatorSettings retryAfterHttpDate(boolean value) {
+        retryAfterHttpDate = value;
+        return this;
+    }
+
+    public SimulatorSettings statusRetryAfterSeconds(long value) {
+        statusRetryAfterSeconds = value;
+        return this;
+    }
+
+    public SimulatorSettings orbitNotConfigured(boolean value) {
+        orbitNotConfigured = value;
+        return this;
+    }
+
+    public SimulatorSettings orbitStartRate(double value) {
+        orbitStartRate = value;
+        return this;
+    }
+
+    public SimulatorSettings orbitStartBurst(int value) {
+        orbitStartBurst = value;
+        return this;
+    }
+
+    public SimulatorSettings orbitCredits(long value) {
+        orbitCredits = value;
+        return this;
+    }
+
+    public SimulatorSettings orbitRunCost(int value) {
+        orbitRunCost = value;
+        return this;
+    }
 }

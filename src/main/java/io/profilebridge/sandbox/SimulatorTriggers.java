@@ -42,6 +42,5 @@ public final class SimulatorTriggers {
     /** OpenProspect profile_name: the profile_creation_id holds a dot-segment, slashes, a space, # and ?. */
     public static final String OPENPROSPECT_ODD_ID = "sim-odd-id";
 
-    private SimulatorTriggers() {
-    }
+    private SimulatorTriggers() {}
 }

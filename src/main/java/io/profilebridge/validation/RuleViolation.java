@@ -1,5 +1,4 @@
 package io.profilebridge.validation;
 
 /** One documented rule a request body breaks: the field, the API's own error code, and a message naming both. */
-public record RuleViolation(String field, String code, String message, int httpStatus) {
-}
+public record RuleViolation(String field, String code, String message, int httpStatus) {}

@@ -2,11 +2,10 @@ package io.profilebridge.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.time.Instant;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.Json;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -16,22 +15,26 @@ class ApiAnswerTest {
     private static final Instant NOW = Instant.parse("1994-11-06T08:49:07Z");
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "120|120",
-            "0|0",
-            "007|7",
-            "Sun, 06 Nov 1994 08:49:37 GMT|30",
-            "Sun, 6 Nov 1994 08:49:37 GMT|30",
-            "Sunday, 06-Nov-94 08:49:37 GMT|30",
-            "Sun Nov  6 08:49:37 1994|30",
-            "Sun, 06 Nov 1994 08:48:37 GMT|0"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "120|120",
+                "0|0",
+                "007|7",
+                "Sun, 06 Nov 1994 08:49:37 GMT|30",
+                "Sun, 6 Nov 1994 08:49:37 GMT|30",
+                "Sunday, 06-Nov-94 08:49:37 GMT|30",
+                "Sun Nov  6 08:49:37 1994|30",
+                "Sun, 06 Nov 1994 08:48:37 GMT|0"
+            })
     void retryAfterIsReadInBothFormsIncludingTheObsoleteDates(String header, long seconds) {
         assertThat(ApiAnswer.parseRetryAfter(header, NOW)).isEqualTo(Duration.ofSeconds(seconds));
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"9223372036854775807", "99999999999999999999999", "86401",
-            "Sun, 31 Dec 5195 23:59:59 GMT"})
+    @CsvSource(
+            delimiter = '|',
+            value = {"9223372036854775807", "99999999999999999999999", "86401", "Sun, 31 Dec 5195 23:59:59 GMT"})
     void anAbsurdRetryAfterIsReadAsTheCeilingWithoutOverflowing(String header) {
         Duration wait = ApiAnswer.parseRetryAfter(header, NOW);
         assertThat(wait).isEqualTo(ApiAnswer.RETRY_AFTER_CEILING);
@@ -39,15 +42,18 @@ class ApiAnswerTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"-5", "soon", "1.5", "''"})
+    @CsvSource(
+            delimiter = '|',
+            value = {"-5", "soon", "1.5", "''"})
     void anythingElseIsIgnored(String header) {
         assertThat(ApiAnswer.parseRetryAfter(header, NOW)).isNull();
     }
 
     @Test
     void theApisErrorKeepsItsOtherMembers() throws Exception {
-        JsonNode orbit = Json.parse("{\"error\": {\"code\": \"developer_api_credits_insufficient\", \"message\": \"low\", "
-                + "\"requiredCredits\": 10, \"remainingCredits\": 3}}");
+        JsonNode orbit =
+                Json.parse("{\"error\": {\"code\": \"developer_api_credits_insufficient\", \"message\": \"low\", "
+                        + "\"requiredCredits\": 10, \"remainingCredits\": 3}}");
         ApiError error = new ApiAnswer(402, orbit, null, null, null).error();
         assertThat(error.code()).isEqualTo("developer_api_credits_insufficient");
         assertThat(error.toJson().get("requiredCredits").asInt()).isEqualTo(10);
@@ -55,7 +61,8 @@ class ApiAnswerTest {
 
         JsonNode openProspect = Json.parse("{\"error_code\": \"validation_error\", \"error_message\": \"bad\", "
                 + "\"detail\": [{\"loc\": [\"body\", \"profile_name\"]}]}");
-        JsonNode json = new ApiAnswer(422, openProspect, null, null, null).error().toJson();
+        JsonNode json =
+                new ApiAnswer(422, openProspect, null, null, null).error().toJson();
         assertThat(json.get("code").asText()).isEqualTo("validation_error");
         assertThat(json.has("detail")).as("nested members stay in the answer").isFalse();
         assertThat(json.has("error_code")).isFalse();
@@ -63,22 +70,31 @@ class ApiAnswerTest {
 
     @Test
     void orbitsFiveHundredCodesAreNotAllAlike() throws Exception {
-        assertThat(FaultClass.of(orbitError(503, "developer_deep_search_unavailable_for_request"))).isEqualTo(FaultClass.PERMANENT);
-        assertThat(FaultClass.of(orbitError(503, "developer_deep_search_not_configured"))).isEqualTo(FaultClass.HOLD);
-        assertThat(FaultClass.of(orbitError(503, "developer_deep_search_unavailable"))).isEqualTo(FaultClass.RETRY);
-        assertThat(FaultClass.of(orbitError(502, "developer_deep_search_request_failed"))).isEqualTo(FaultClass.RETRY);
-        assertThat(FaultClass.of(orbitError(409, "developer_api_idempotency_key_refunded"))).isEqualTo(FaultClass.KEY_REFUNDED);
-        assertThat(FaultClass.of(orbitError(409, "developer_api_idempotency_key_conflict"))).isEqualTo(FaultClass.PERMANENT);
+        assertThat(FaultClass.of(orbitError(503, "developer_deep_search_unavailable_for_request")))
+                .isEqualTo(FaultClass.PERMANENT);
+        assertThat(FaultClass.of(orbitError(503, "developer_deep_search_not_configured")))
+                .isEqualTo(FaultClass.HOLD);
+        assertThat(FaultClass.of(orbitError(503, "developer_deep_search_unavailable")))
+                .isEqualTo(FaultClass.RETRY);
+        assertThat(FaultClass.of(orbitError(502, "developer_deep_search_request_failed")))
+                .isEqualTo(FaultClass.RETRY);
+        assertThat(FaultClass.of(orbitError(409, "developer_api_idempotency_key_refunded")))
+                .isEqualTo(FaultClass.KEY_REFUNDED);
+        assertThat(FaultClass.of(orbitError(409, "developer_api_idempotency_key_conflict")))
+                .isEqualTo(FaultClass.PERMANENT);
     }
 
     @Test
     void aRedirectOrA404IsRetriedOnlyOnAReadOfAnAcceptedRun() throws Exception {
         for (int status : new int[] {301, 302, 307, 404}) {
             ApiAnswer answer = orbitError(status, "whatever");
-            assertThat(FaultClass.of(answer, true)).as("a read of an accepted run: %d", status).isEqualTo(FaultClass.RETRY);
+            assertThat(FaultClass.of(answer, true))
+                    .as("a read of an accepted run: %d", status)
+                    .isEqualTo(FaultClass.RETRY);
             assertThat(FaultClass.of(answer, false)).as("a start: %d", status).isEqualTo(FaultClass.PERMANENT);
         }
-        assertThat(FaultClass.of(orbitError(400, "developer_deep_search_field_unsupported"), true)).isEqualTo(FaultClass.PERMANENT);
+        assertThat(FaultClass.of(orbitError(400, "developer_deep_search_field_unsupported"), true))
+                .isEqualTo(FaultClass.PERMANENT);
     }
 
     @Test
@@ -88,26 +104,39 @@ class ApiAnswerTest {
         ApiError error = new ApiAnswer(400, ErrorBody.salvage(cut, cut.length()), null, null, null).error();
         assertThat(error.code()).isEqualTo("developer_deep_search_field_unsupported");
         assertThat(error.message()).isEqualTo("mode is not supported, use runShape; and on and on");
-        assertThat(error.scalarDetails()).containsEntry("requiredCredits", "10")
+        assertThat(error.scalarDetails())
+                .containsEntry("requiredCredits", "10")
                 .containsEntry("cut", "the answer was longer than " + cut.length() + " bytes; only its start was read");
 
-        ApiError openProspect = new ApiAnswer(422, ErrorBody.salvage("{\"error_code\": \"validation_er", 30), null, null, null)
-                .error();
+        ApiError openProspect =
+                new ApiAnswer(422, ErrorBody.salvage("{\"error_code\": \"validation_er", 30), null, null, null).error();
         assertThat(openProspect.code()).isEqualTo("validation_er");
-        assertThat(ErrorBody.salvage("<html><body>", 12)).as("no JSON object at all").isNull();
+        assertThat(ErrorBody.salvage("<html><body>", 12))
+                .as("no JSON object at all")
+                .isNull();
     }
 
     @Test
     void aLongMessageOrDetailIsKeptToItsFirstFewKilobytes() throws Exception {
         String longText = "y".repeat(ErrorBody.MAX_TEXT_CHARS * 3);
-        ApiError error = new ApiAnswer(422, Json.object().put("error_code", "validation_error").put("error_message", longText)
-                .put("hint", longText), null, null, null).error();
-        assertThat(error.message()).hasSize(ErrorBody.MAX_TEXT_CHARS + "... [cut: 12288 characters in all]".length())
+        ApiError error = new ApiAnswer(
+                        422,
+                        Json.object()
+                                .put("error_code", "validation_error")
+                                .put("error_message", longText)
+                                .put("hint", longText),
+                        null,
+                        null,
+                        null)
+                .error();
+        assertThat(error.message())
+                .hasSize(ErrorBody.MAX_TEXT_CHARS + "... [cut: 12288 characters in all]".length())
                 .endsWith("... [cut: 12288 characters in all]");
         assertThat(error.scalarDetails().get("hint")).endsWith("... [cut: 12288 characters in all]");
     }
 
     private static ApiAnswer orbitError(int status, String code) throws Exception {
-        return new ApiAnswer(status, Json.parse("{\"error\": {\"code\": \"" + code + "\", \"message\": \"m\"}}"), null, null, null);
+        return new ApiAnswer(
+                status, Json.parse("{\"error\": {\"code\": \"" + code + "\", \"message\": \"m\"}}"), null, null, null);
     }
 }

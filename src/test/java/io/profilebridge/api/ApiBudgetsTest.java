@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.Test;
 
 /** Pauses, adaptive rates and the restart-safe start of one process's budgets. */
@@ -24,9 +23,11 @@ class ApiBudgetsTest {
         return ApiBudgets.local(limits, policy, clock);
     }
 
-
     private ApiBudgets.View view(ApiBudgets budgets, ApiBucket bucket) {
-        return budgets.view().stream().filter(v -> v.bucket() == bucket).findFirst().orElseThrow();
+        return budgets.view().stream()
+                .filter(v -> v.bucket() == bucket)
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -35,10 +36,14 @@ class ApiBudgetsTest {
         budgets.answered(ApiBucket.ORBIT_READS, 429, Duration.ofSeconds(3), "429 Too Many Requests");
         budgets.answered(ApiBucket.ORBIT_READS, 429, Duration.ofSeconds(3), "429 Too Many Requests");
         assertThat(budgets.pausedFor(ApiBucket.ORBIT_READS)).isEqualTo(3050);
-        assertThat(budgets.pausedFor(ApiBucket.ORBIT_STARTS)).as("another bucket of the same key").isZero();
+        assertThat(budgets.pausedFor(ApiBucket.ORBIT_STARTS))
+                .as("another bucket of the same key")
+                .isZero();
         assertThat(budgets.grant(ApiBucket.ORBIT_READS, 5)).isZero();
         assertThat(budgets.takeForCall(ApiBucket.ORBIT_READS)).isEqualTo(3050);
-        assertThat(view(budgets, ApiBucket.ORBIT_READS).rate()).as("two 429s of one moment, one cut").isEqualTo(10);
+        assertThat(view(budgets, ApiBucket.ORBIT_READS).rate())
+                .as("two 429s of one moment, one cut")
+                .isEqualTo(10);
         assertThat(view(budgets, ApiBucket.ORBIT_READS).pauseCause()).isEqualTo("429 Too Many Requests");
         now.addAndGet(3050);
         assertThat(budgets.pausedFor(ApiBucket.ORBIT_READS)).isZero();
@@ -53,9 +58,13 @@ class ApiBudgetsTest {
         assertThat(budgets.pausedFor(ApiBucket.ORBIT_STARTS)).isEqualTo(2050);
         assertThat(budgets.pausedFor(ApiBucket.ORBIT_READS)).isEqualTo(2050);
         assertThat(budgets.pausedFor(ApiBucket.OPENPROSPECT)).isZero();
-        assertThat(view(budgets, ApiBucket.ORBIT_READS).rate()).as("a 503 is no rate signal").isEqualTo(20);
+        assertThat(view(budgets, ApiBucket.ORBIT_READS).rate())
+                .as("a 503 is no rate signal")
+                .isEqualTo(20);
         budgets.answered(ApiBucket.OPENPROSPECT, 503, null, "503 Service Unavailable");
-        assertThat(budgets.pausedFor(ApiBucket.OPENPROSPECT)).as("without Retry-After the job backs off alone").isZero();
+        assertThat(budgets.pausedFor(ApiBucket.OPENPROSPECT))
+                .as("without Retry-After the job backs off alone")
+                .isZero();
     }
 
     @Test
@@ -70,14 +79,20 @@ class ApiBudgetsTest {
         ApiBudgets budgets = budgets(now::get);
         now.addAndGet(20_000);
         budgets.refresh();
-        assertThat(view(budgets, ApiBucket.OPENPROSPECT).rate()).as("the budget held nothing back").isEqualTo(20);
+        assertThat(view(budgets, ApiBucket.OPENPROSPECT).rate())
+                .as("the budget held nothing back")
+                .isEqualTo(20);
         budgets.grant(ApiBucket.OPENPROSPECT, 1_000);
         budgets.refresh();
         assertThat(view(budgets, ApiBucket.OPENPROSPECT).rate()).isEqualTo(22);
         budgets.grant(ApiBucket.OPENPROSPECT, 1_000);
         budgets.refresh();
-        assertThat(view(budgets, ApiBucket.OPENPROSPECT).rate()).as("one step per interval").isEqualTo(22);
-        assertThat(view(budgets, ApiBucket.ORBIT_STARTS).rate()).as("a documented limit never moves").isEqualTo(5);
+        assertThat(view(budgets, ApiBucket.OPENPROSPECT).rate())
+                .as("one step per interval")
+                .isEqualTo(22);
+        assertThat(view(budgets, ApiBucket.ORBIT_STARTS).rate())
+                .as("a documented limit never moves")
+                .isEqualTo(5);
     }
 
     @Test

@@ -5,13 +5,6 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 import io.profilebridge.BridgeProcess;
 import io.profilebridge.BridgeRun;
 import io.profilebridge.RedeliveryWindow;
@@ -24,6 +17,12 @@ import jakarta.jms.Connection;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +41,7 @@ class ClusterTest {
 
     @TempDir
     Path root;
+
     EmbeddedPostgres postgres;
     EsbBroker broker;
     Simulator simulator;
@@ -85,7 +85,8 @@ class ClusterTest {
 
         List<String> correlationIds = new ArrayList<>();
         List<String> files = new ArrayList<>();
-        try (ResultTally tally = ResultTally.listen(broker.client(), "profile-bridge.results", "profile-bridge.failed");
+        try (ResultTally tally =
+                        ResultTally.listen(broker.client(), "profile-bridge.results", "profile-bridge.failed");
                 Connection connection = broker.client().createConnection()) {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             try (MessageProducer producer = session.createProducer(session.createQueue("profile-bridge.requests"))) {
@@ -94,32 +95,45 @@ class ClusterTest {
                     orbit.setStringProperty("api", "orbit");
                     orbit.setJMSCorrelationID("orbit-" + i);
                     producer.send(orbit);
-                    TextMessage openProspect = session.createTextMessage("{\"api\": \"openprospect\", \"request\": "
-                            + "{\"profile_name\": \"JMS " + i + "\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}}");
+                    TextMessage openProspect = session.createTextMessage(
+                            "{\"api\": \"openprospect\", \"request\": " + "{\"profile_name\": \"JMS " + i
+                                    + "\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}}");
                     openProspect.setJMSCorrelationID("openprospect-" + i);
                     producer.send(openProspect);
                     correlationIds.addAll(List.of("orbit-" + i, "openprospect-" + i));
                 }
             }
             for (int i = 0; i < FILES_PER_API; i++) {
-                drop(root, "openprospect/op-" + i + ".json", "{\"profile_name\": \"File " + i
-                        + "\", \"ideal_customer_profile\": \"SaaS\", \"target_countries\": [\"DE\"]}");
+                drop(
+                        root,
+                        "openprospect/op-" + i + ".json",
+                        "{\"profile_name\": \"File " + i
+                                + "\", \"ideal_customer_profile\": \"SaaS\", \"target_countries\": [\"DE\"]}");
                 drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"file" + i + "@example.com\"}");
                 files.addAll(List.of("openprospect/op-" + i + ".json", "orbit/orb-" + i + ".json"));
             }
 
-            await().atMost(Duration.ofSeconds(90)).until(() -> simulator.ledger().runsStarted("orbit") >= 40);
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> simulator.ledger().runsStarted("orbit") >= 40);
             instances.get(0).destroyForcibly().waitFor();
 
             // every request counted over the window in which a second result could still come: the dead instance's
             // jobs taken over, its unacknowledged requests redelivered, deliveries retried
-            tally.assertExactlyOneEach(correlationIds, root, files, Duration.ofSeconds(180), RedeliveryWindow.of(properties));
+            tally.assertExactlyOneEach(
+                    correlationIds, root, files, Duration.ofSeconds(180), RedeliveryWindow.of(properties));
         }
-        assertThat(results(root).values()).allSatisfy(r -> assertThat(r.get("outcome").asText()).isEqualTo("succeeded"));
+        assertThat(results(root).values())
+                .allSatisfy(r -> assertThat(r.get("outcome").asText()).isEqualTo("succeeded"));
         int perApi = FILES_PER_API + JMS_PER_API;
-        assertThat(simulator.ledger().runsPerKey("openprospect")).hasSize(perApi).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
-        assertThat(simulator.ledger().runsPerKey("orbit")).hasSize(perApi).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
-        assertThat(simulator.ledger().rateLimitExceeded("orbit")).as("Orbit start limit never exceeded").isZero();
+        assertThat(simulator.ledger().runsPerKey("openprospect"))
+                .hasSize(perApi)
+                .allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+        assertThat(simulator.ledger().runsPerKey("orbit"))
+                .hasSize(perApi)
+                .allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+        assertThat(simulator.ledger().rateLimitExceeded("orbit"))
+                .as("Orbit start limit never exceeded")
+                .isZero();
         assertThat(simulator.ledger().requestsBeforeRetryAfter()).isZero();
     }
 }

@@ -5,6 +5,12 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.profilebridge.BridgeProcess;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.sandbox.Ledger;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,13 +26,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.profilebridge.BridgeProcess;
-import io.profilebridge.BridgeRun;
-import io.profilebridge.sandbox.Ledger;
-import io.profilebridge.sandbox.Simulator;
-import io.profilebridge.sandbox.SimulatorSettings;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +40,7 @@ class TakeoverTest {
 
     @TempDir
     Path root;
+
     EmbeddedPostgres postgres;
     Simulator simulator;
     final Map<String, Process> instances = new HashMap<>();
@@ -78,7 +78,9 @@ class TakeoverTest {
     }
 
     private void awaitHealthy(String name) {
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> get(name, "/observe/health").contains("job-workers"));
+        await().atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(() -> get(name, "/observe/health").contains("job-workers"));
     }
 
     private Process launch(String name, Map<String, String> overrides) throws IOException {
@@ -96,9 +98,12 @@ class TakeoverTest {
     }
 
     private String get(String instance, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + managementPorts.get(instance) + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPorts.get(instance) + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     @Test
@@ -106,25 +111,37 @@ class TakeoverTest {
         startTwo("node-a", "node-b");
         simulator.settings().rateLimitedShare(1).retryAfterSeconds(5);
         drop(root, "openprospect/first.json", BridgeRun.openProspectRequest("first"));
-        Ledger.Request limited = await().atMost(Duration.ofSeconds(20)).until(() -> simulator.ledger().requests().stream()
-                .filter(r -> r.status() == 429).findFirst().orElse(null), r -> r != null);
+        Ledger.Request limited = await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> simulator.ledger().requests().stream()
+                                .filter(r -> r.status() == 429)
+                                .findFirst()
+                                .orElse(null),
+                        r -> r != null);
         simulator.settings().rateLimitedShare(0);
         for (int i = 0; i < 6; i++) {
             drop(root, "openprospect/op-" + i + ".json", BridgeRun.openProspectRequest("op-" + i));
         }
         for (String instance : List.of("node-a", "node-b")) {
-            await().atMost(Duration.ofSeconds(3)).until(() -> get(instance, "/observe/metrics")
-                    .contains("profile_bridge_api_paused_seconds{api=\"openprospect\",bucket=\"openprospect\"} ")
-                    && !get(instance, "/observe/metrics")
-                    .contains("profile_bridge_api_paused_seconds{api=\"openprospect\",bucket=\"openprospect\"} 0.0"));
+            await().atMost(Duration.ofSeconds(3))
+                    .until(
+                            () -> get(instance, "/observe/metrics")
+                                            .contains(
+                                                    "profile_bridge_api_paused_seconds{api=\"openprospect\",bucket=\"openprospect\"} ")
+                                    && !get(instance, "/observe/metrics")
+                                            .contains(
+                                                    "profile_bridge_api_paused_seconds{api=\"openprospect\",bucket=\"openprospect\"} 0.0"));
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> results(root).size() == 7);
 
         long from = limited.at();
-        assertThat(simulator.ledger().requests()).as("no OpenProspect call by any instance inside the 429's window")
+        assertThat(simulator.ledger().requests())
+                .as("no OpenProspect call by any instance inside the 429's window")
                 .noneMatch(r -> r.at() > from && r.at() < from + 5000);
         assertThat(simulator.ledger().requestsInsideBucketWindows()).isZero();
-        assertThat(simulator.ledger().runsPerKey("openprospect")).hasSize(7).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+        assertThat(simulator.ledger().runsPerKey("openprospect"))
+                .hasSize(7)
+                .allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
     }
 
     @Test
@@ -138,17 +155,23 @@ class TakeoverTest {
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> keysClaimedBy("node-a"), keys -> !keys.isEmpty());
         startInstance("node-b", Map.of());
-        List<String> held = await().atMost(Duration.ofSeconds(30)).until(() -> keysClaimedBy("node-a"), keys -> keys.size() >= 2);
+        List<String> held =
+                await().atMost(Duration.ofSeconds(30)).until(() -> keysClaimedBy("node-a"), keys -> keys.size() >= 2);
         dying.destroyForcibly().waitFor();
         long killedAt = System.currentTimeMillis();
 
         await().atMost(Duration.ofSeconds(60)).until(() -> results(root).size() == 8);
         for (String key : held) {
-            long next = simulator.ledger().requests().stream().filter(r -> key.equals(r.key()) && r.at() >= killedAt)
-                    .mapToLong(Ledger.Request::at).min().orElseThrow();
+            long next = simulator.ledger().requests().stream()
+                    .filter(r -> key.equals(r.key()) && r.at() >= killedAt)
+                    .mapToLong(Ledger.Request::at)
+                    .min()
+                    .orElseThrow();
             assertThat(next - killedAt).as("%s taken over after the kill", key).isLessThanOrEqualTo(10_000);
         }
-        assertThat(simulator.ledger().runsPerKey("orbit")).hasSize(8).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+        assertThat(simulator.ledger().runsPerKey("orbit"))
+                .hasSize(8)
+                .allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
     }
 
     @Test
@@ -170,25 +193,39 @@ class TakeoverTest {
 
         long resumedAt = System.currentTimeMillis();
         signal(paused, "CONT");
-        await().atMost(Duration.ofSeconds(15)).until(() -> Files.readString(root.resolve("node-a.log")).contains("had no heartbeat for"));
-        await().atMost(Duration.ofSeconds(15)).until(() -> Files.readString(root.resolve("node-a.log"))
-                .split("was taken over by another instance meanwhile; dropping this copy", -1).length - 1 == 6);
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(simulator.ledger().requests()).as("no call after the paused instance came back")
-                        .filteredOn(r -> r.at() >= resumedAt).isEmpty());
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> Files.readString(root.resolve("node-a.log")).contains("had no heartbeat for"));
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> Files.readString(root.resolve("node-a.log"))
+                                        .split("was taken over by another instance meanwhile; dropping this copy", -1)
+                                        .length
+                                - 1
+                        == 6);
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(simulator.ledger().requests())
+                        .as("no call after the paused instance came back")
+                        .filteredOn(r -> r.at() >= resumedAt)
+                        .isEmpty());
         assertThat(results(root)).hasSize(6);
         for (String result : results(root).keySet()) {
-            assertThat(Files.getLastModifiedTime(BridgeRun.outbox(root).resolve(result)).toMillis())
-                    .as("%s written once, before the paused instance came back", result).isLessThan(resumedAt);
+            assertThat(Files.getLastModifiedTime(BridgeRun.outbox(root).resolve(result))
+                            .toMillis())
+                    .as("%s written once, before the paused instance came back", result)
+                    .isLessThan(resumedAt);
         }
-        assertThat(simulator.ledger().runsPerKey("orbit")).hasSize(6).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+        assertThat(simulator.ledger().runsPerKey("orbit"))
+                .hasSize(6)
+                .allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
         assertThat(paused.isAlive()).isTrue();
     }
 
     private List<String> keysClaimedBy(String instance) throws Exception {
         List<String> keys = new ArrayList<>();
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT idempotency_key FROM bridge_job WHERE claimed_by LIKE '" + instance + "#%'")) {
+        try (Connection c = postgres.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT idempotency_key FROM bridge_job WHERE claimed_by LIKE '" + instance + "#%'")) {
             while (rs.next()) {
                 keys.add(rs.getString(1));
             }
@@ -196,10 +233,11 @@ class TakeoverTest {
         return keys;
     }
 
-
     private static void signal(Process process, String signal) {
         try {
-            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
+            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                    .start()
+                    .waitFor();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

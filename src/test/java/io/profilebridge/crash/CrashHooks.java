@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -60,7 +59,8 @@ final class CrashHooks extends EventNotifierSupport implements HttpClientConfigu
         context.getManagementStrategy().addEventNotifier(this);
         for (String scheme : new String[] {"http", "https"}) {
             HttpComponent http = context.getComponent(scheme, HttpComponent.class);
-            http.setHttpClientConfigurer(CompositeHttpConfigurer.combineConfigurers(http.getHttpClientConfigurer(), this));
+            http.setHttpClientConfigurer(
+                    CompositeHttpConfigurer.combineConfigurers(http.getHttpClientConfigurer(), this));
         }
     }
 
@@ -77,13 +77,15 @@ final class CrashHooks extends EventNotifierSupport implements HttpClientConfigu
                     && "POST".equals(String.valueOf(exchange.getMessage().getHeader(Exchange.HTTP_METHOD)))) {
                 starts.add(exchange.getExchangeId());
             }
-        } else if (event instanceof ExchangeSentEvent sent && !sent.getExchange().isFailed()) {
+        } else if (event instanceof ExchangeSentEvent sent
+                && !sent.getExchange().isFailed()) {
             String endpoint = uri(sent.getEndpoint());
             if (endpoint.equals(ACCEPT_REQUEST)) {
                 reach(CrashPoint.AFTER_JOB_COMMIT);
             } else if (endpoint.equals(DELIVER_RESULT)) {
                 reach(CrashPoint.AFTER_DELIVERY);
-            } else if (endpoint.startsWith(CALL_API) && starts.remove(sent.getExchange().getExchangeId())) {
+            } else if (endpoint.startsWith(CALL_API)
+                    && starts.remove(sent.getExchange().getExchangeId())) {
                 reach(CrashPoint.AFTER_ANSWER);
             }
         } else if (event instanceof ExchangeCompletedEvent completed) {

@@ -4,6 +4,16 @@ import static io.profilebridge.BridgeRun.drop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.profilebridge.BridgeRun;
+import io.profilebridge.RedeliveryWindow;
+import io.profilebridge.ResultTally;
+import io.profilebridge.jms.EsbBroker;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,25 +30,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import io.profilebridge.BridgeRun;
-import io.profilebridge.RedeliveryWindow;
-import io.profilebridge.ResultTally;
-import io.profilebridge.jms.EsbBroker;
-import io.profilebridge.sandbox.Simulator;
-import io.profilebridge.sandbox.SimulatorSettings;
-import jakarta.jms.JMSException;
-import jakarta.jms.MessageProducer;
-import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The packaged bridge ({@code target/profile-bridge.jar}) in a child JVM, halted ({@link Runtime#halt}: no shutdown
@@ -70,12 +69,14 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 @Execution(ExecutionMode.CONCURRENT)
 class CrashPointsIT {
 
-    private static final Path JAR = Path.of(System.getProperty("bridge.jar", "target/profile-bridge.jar")).toAbsolutePath();
+    private static final Path JAR = Path.of(System.getProperty("bridge.jar", "target/profile-bridge.jar"))
+            .toAbsolutePath();
     private static final String FILE_REQUEST = "openprospect/crash.json";
     private static final String JMS_REQUEST = "crash-jms";
 
     @TempDir
     Path root;
+
     Simulator simulator;
     EsbBroker broker;
     ActiveMQConnectionFactory esb;
@@ -108,29 +109,38 @@ class CrashPointsIT {
         sendJmsRequest("{\"email\": \"crash-" + point.name().toLowerCase().replace('_', '-') + "@example.com\"}");
         try (ResultTally tally = ResultTally.listen(esb, "profile-bridge.results", "profile-bridge.failed")) {
             Process crashing = startBridge(point, point == CrashPoint.AFTER_FILE_MOVE ? 1 : 2, "crashing.log");
-            assertThat(crashing.waitFor(120, TimeUnit.SECONDS)).as("halted within 120 s; see crashing.log").isTrue();
-            assertThat(crashing.exitValue()).as("halted by the crash point, not dead on its own").isEqualTo(CrashPoint.HALT_STATUS);
+            assertThat(crashing.waitFor(120, TimeUnit.SECONDS))
+                    .as("halted within 120 s; see crashing.log")
+                    .isTrue();
+            assertThat(crashing.exitValue())
+                    .as("halted by the crash point, not dead on its own")
+                    .isEqualTo(CrashPoint.HALT_STATUS);
             assertThat(Files.readString(root.resolve("crashing.log"))).contains(CrashPoint.HALTING + point);
             assertHaltedWhereItSays(point, tally);
 
             Process restarted = startBridge(null, 0, "restarted.log");
             // results sent before the halt are already counted: the window for a second one opens when the
             // restarted bridge runs, not when the first results came
-            await().atMost(Duration.ofSeconds(120)).until(() -> !restarted.isAlive()
-                    || Files.readString(root.resolve("restarted.log")).contains(") is running"));
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> !restarted.isAlive()
+                            || Files.readString(root.resolve("restarted.log")).contains(") is running"));
             assertThat(restarted.isAlive()).as("restarted; see restarted.log").isTrue();
             Duration window = RedeliveryWindow.of(properties);
-            tally.assertExactlyOneEach(List.of(JMS_REQUEST), root, List.of(FILE_REQUEST), Duration.ofSeconds(120), window);
+            tally.assertExactlyOneEach(
+                    List.of(JMS_REQUEST), root, List.of(FILE_REQUEST), Duration.ofSeconds(120), window);
             restarted.destroy();
             assertThat(restarted.waitFor(60, TimeUnit.SECONDS)).isTrue();
             // both jobs recorded as delivered: any result sent again was sent before that, so it is counted by now
             assertThat(jobStates()).containsExactlyInAnyOrder("openprospect DELIVERED", "orbit DELIVERED");
-            tally.assertExactlyOneEach(List.of(JMS_REQUEST), root, List.of(FILE_REQUEST), Duration.ofSeconds(5), window);
+            tally.assertExactlyOneEach(
+                    List.of(JMS_REQUEST), root, List.of(FILE_REQUEST), Duration.ofSeconds(5), window);
         }
-        assertThat(BridgeRun.results(root).values()).allSatisfy(result ->
-                assertThat(result.get("outcome").asText()).isEqualTo("succeeded"));
+        assertThat(BridgeRun.results(root).values())
+                .allSatisfy(result -> assertThat(result.get("outcome").asText()).isEqualTo("succeeded"));
         for (String api : List.of("openprospect", "orbit")) {
-            assertThat(simulator.ledger().runsPerKey(api)).as(api + " runs per key").hasSize(1)
+            assertThat(simulator.ledger().runsPerKey(api))
+                    .as(api + " runs per key")
+                    .hasSize(1)
                     .allSatisfy((key, runs) -> assertThat(runs).isEqualTo(1));
         }
     }
@@ -159,7 +169,8 @@ class CrashPointsIT {
             case AFTER_POST, AFTER_ANSWER -> {
                 assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
                 assertThat(simulator.ledger().runsStarted("orbit")).isEqualTo(1);
-                assertThat(jobStates()).as("the answers are not recorded")
+                assertThat(jobStates())
+                        .as("the answers are not recorded")
                         .containsExactlyInAnyOrder("openprospect RECEIVED", "orbit RECEIVED");
             }
             case BEFORE_DELIVERY -> {
@@ -176,15 +187,18 @@ class CrashPointsIT {
 
     /** The request message is back in its queue, to be delivered again: it was never acknowledged. */
     private void awaitRequestBackInTheQueue() {
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(broker.broker().messageCount(EsbBroker.REQUESTS))
-                .as("the request in its queue, never acknowledged").isEqualTo(1));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(broker.broker().messageCount(EsbBroker.REQUESTS))
+                        .as("the request in its queue, never acknowledged")
+                        .isEqualTo(1));
     }
 
     /** "api STATE" of every job the halted bridge left on disk (its store is free once its JVM is gone). */
     private List<String> jobStates() throws SQLException {
         String url = io.profilebridge.job.JobStoreDataSource.defaultUrl(root.resolve("data"));
         List<String> states = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT api, state FROM bridge_job")) {
             while (rs.next()) {
                 states.add(rs.getString(1) + " " + rs.getString(2));
@@ -211,10 +225,14 @@ class CrashPointsIT {
      */
     private Process startBridge(CrashPoint point, int arrivals, String logName) throws IOException {
         Path folder = Files.createDirectories(root.resolve("work"));
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // a short-lived JVM: start-up matters more than peak speed
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", JAR + File.pathSeparator + testClasses(), CrashingBridge.class.getName());
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-cp",
+                JAR + File.pathSeparator + testClasses(),
+                CrashingBridge.class.getName());
         builder.directory(folder.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("CAMEL_") || name.startsWith("BRIDGE_"));
         properties.forEach((key, value) ->
@@ -232,7 +250,12 @@ class CrashPointsIT {
 
     private static String testClasses() {
         try {
-            return Path.of(CrashingBridge.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return Path.of(CrashingBridge.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
         } catch (URISyntaxException e) {
             throw new UncheckedIOException(new IOException(e));
         }

@@ -14,16 +14,15 @@ import org.apache.camel.main.MainListenerSupport;
  */
 public final class CrashingBridge {
 
-    private CrashingBridge() {
-    }
+    private CrashingBridge() {}
 
     public static void main(String[] args) throws Exception {
         Main main = ProfileBridge.createMain();
         String point = System.getenv("CRASH_POINT");
         if (point != null && !point.isBlank()) {
             String arrivals = System.getenv("CRASH_ARRIVALS");
-            CrashHooks hooks = new CrashHooks(CrashPoint.valueOf(point.trim()),
-                    arrivals == null ? 1 : Integer.parseInt(arrivals.trim()));
+            CrashHooks hooks = new CrashHooks(
+                    CrashPoint.valueOf(point.trim()), arrivals == null ? 1 : Integer.parseInt(arrivals.trim()));
             main.addMainListener(new MainListenerSupport() {
                 @Override
                 public void afterConfigure(BaseMainSupport configured) {

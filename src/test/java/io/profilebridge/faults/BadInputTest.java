@@ -4,6 +4,10 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.profilebridge.BridgeRun;
-import io.profilebridge.sandbox.Simulator;
-import io.profilebridge.sandbox.SimulatorSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +26,7 @@ class BadInputTest {
 
     @TempDir
     Path root;
+
     Simulator simulator;
 
     @BeforeEach
@@ -43,33 +43,79 @@ class BadInputTest {
     private static Map<String, Object[]> corpus() {
         Map<String, Object[]> corpus = new LinkedHashMap<>();
         corpus.put("openprospect/empty.json", new Object[] {new byte[0], "request_empty"});
-        corpus.put("openprospect/binary.json", new Object[] {new byte[] {0, 1, 2, (byte) 0xff, (byte) 0xfe}, "request_not_utf8"});
-        corpus.put("orbit/latin1.json", new Object[] {"{\"email\": \"m\u00fcller@example.com\"}".getBytes(StandardCharsets.ISO_8859_1), "request_not_utf8"});
+        corpus.put("openprospect/binary.json", new Object[] {
+            new byte[] {0, 1, 2, (byte) 0xff, (byte) 0xfe}, "request_not_utf8"
+        });
+        corpus.put("orbit/latin1.json", new Object[] {
+            "{\"email\": \"m\u00fcller@example.com\"}".getBytes(StandardCharsets.ISO_8859_1), "request_not_utf8"
+        });
         corpus.put("openprospect/not-json.json", new Object[] {bytes("profile_name=x"), "request_not_json"});
         corpus.put("orbit/truncated.json", new Object[] {bytes("{\"email\": \"a@example.com\""), "request_not_json"});
-        corpus.put("orbit/trailing.json", new Object[] {bytes("{\"email\": \"a@example.com\"} {\"email\": \"b@example.com\"}"), "request_trailing_data"});
-        corpus.put("orbit/trailing-text.json", new Object[] {bytes("{\"email\": \"a@example.com\"} and more"), "request_trailing_data"});
-        corpus.put("orbit/duplicate.json", new Object[] {bytes("{\"email\": \"a@example.com\", \"email\": \"b@example.com\"}"), "request_duplicate_field"});
+        corpus.put("orbit/trailing.json", new Object[] {
+            bytes("{\"email\": \"a@example.com\"} {\"email\": \"b@example.com\"}"), "request_trailing_data"
+        });
+        corpus.put(
+                "orbit/trailing-text.json",
+                new Object[] {bytes("{\"email\": \"a@example.com\"} and more"), "request_trailing_data"});
+        corpus.put("orbit/duplicate.json", new Object[] {
+            bytes("{\"email\": \"a@example.com\", \"email\": \"b@example.com\"}"), "request_duplicate_field"
+        });
         corpus.put("orbit/array.json", new Object[] {bytes("[{\"email\": \"a@example.com\"}]"), "request_not_object"});
         corpus.put("orbit/string.json", new Object[] {bytes("\"a@example.com\""), "request_not_object"});
         corpus.put("orbit/null.json", new Object[] {bytes("null"), "request_not_object"});
-        corpus.put("orbit/deep.json", new Object[] {bytes("{\"urls\": " + "[".repeat(200) + "]".repeat(200) + "}"), "request_too_deep"});
-        corpus.put("openprospect/huge.json", new Object[] {bytes("{\"profile_name\": \"" + "x".repeat(2_000_000) + "\"}"), "request_too_large"});
-        corpus.put("openprospect/no-name.json", new Object[] {bytes("{\"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}"), "validation_error"});
-        corpus.put("openprospect/no-countries.json", new Object[] {bytes("{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": []}"), "validation_error"});
-        corpus.put("openprospect/negative-size.json", new Object[] {bytes("{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"], \"company_size_min\": -1}"), "validation_error"});
-        corpus.put("orbit/legacy-mode.json", new Object[] {bytes("{\"mode\": \"generation\", \"email\": \"a@example.com\"}"), "developer_deep_search_field_unsupported"});
-        corpus.put("orbit/dry-run.json", new Object[] {bytes("{\"dry_run\": true, \"email\": \"a@example.com\"}"), "developer_deep_search_field_unsupported"});
-        corpus.put("orbit/no-signal.json", new Object[] {bytes("{\"runShape\": \"partial_only\"}"), "developer_deep_search_input_required"});
-        corpus.put("orbit/bad-email.json", new Object[] {bytes("{\"email\": \"nobody\"}"), "developer_deep_search_email_invalid"});
-        corpus.put("orbit/bad-linkedin.json", new Object[] {bytes("{\"linkedinUrl\": \"https://example.com/in/janedoe\"}"), "developer_deep_search_linkedin_invalid"});
-        corpus.put("orbit/half-surrogate.json", new Object[] {bytes("{\"email\": \"a\\ud800@example.com\"}"), "request_not_unicode"});
-        corpus.put("orbit/candidates-need-intent.json", new Object[] {bytes("{\"runShape\": \"candidate_discovery\", \"email\": \"a@example.com\"}"), "developer_deep_search_run_shape_invalid"});
-        corpus.put("orbit/intent-v2.json", new Object[] {bytes("{\"structuredIntent\": {\"version\": \"v2\"}}"), "structured_intent_version_unsupported"});
+        corpus.put("orbit/deep.json", new Object[] {
+            bytes("{\"urls\": " + "[".repeat(200) + "]".repeat(200) + "}"), "request_too_deep"
+        });
+        corpus.put("openprospect/huge.json", new Object[] {
+            bytes("{\"profile_name\": \"" + "x".repeat(2_000_000) + "\"}"), "request_too_large"
+        });
+        corpus.put("openprospect/no-name.json", new Object[] {
+            bytes("{\"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}"), "validation_error"
+        });
+        corpus.put("openprospect/no-countries.json", new Object[] {
+            bytes("{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": []}"),
+            "validation_error"
+        });
+        corpus.put("openprospect/negative-size.json", new Object[] {
+            bytes(
+                    "{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"], \"company_size_min\": -1}"),
+            "validation_error"
+        });
+        corpus.put("orbit/legacy-mode.json", new Object[] {
+            bytes("{\"mode\": \"generation\", \"email\": \"a@example.com\"}"), "developer_deep_search_field_unsupported"
+        });
+        corpus.put("orbit/dry-run.json", new Object[] {
+            bytes("{\"dry_run\": true, \"email\": \"a@example.com\"}"), "developer_deep_search_field_unsupported"
+        });
+        corpus.put(
+                "orbit/no-signal.json",
+                new Object[] {bytes("{\"runShape\": \"partial_only\"}"), "developer_deep_search_input_required"});
+        corpus.put(
+                "orbit/bad-email.json",
+                new Object[] {bytes("{\"email\": \"nobody\"}"), "developer_deep_search_email_invalid"});
+        corpus.put("orbit/bad-linkedin.json", new Object[] {
+            bytes("{\"linkedinUrl\": \"https://example.com/in/janedoe\"}"), "developer_deep_search_linkedin_invalid"
+        });
+        corpus.put(
+                "orbit/half-surrogate.json",
+                new Object[] {bytes("{\"email\": \"a\\ud800@example.com\"}"), "request_not_unicode"});
+        corpus.put("orbit/candidates-need-intent.json", new Object[] {
+            bytes("{\"runShape\": \"candidate_discovery\", \"email\": \"a@example.com\"}"),
+            "developer_deep_search_run_shape_invalid"
+        });
+        corpus.put("orbit/intent-v2.json", new Object[] {
+            bytes("{\"structuredIntent\": {\"version\": \"v2\"}}"), "structured_intent_version_unsupported"
+        });
         corpus.put("no-api.json", new Object[] {bytes("{\"email\": \"a@example.com\"}"), "api_unknown"});
-        corpus.put("unknown-api.json", new Object[] {bytes("{\"api\": \"../../escape\", \"request\": {}}"), "api_unknown"});
-        corpus.put("envelope-bad-request.json", new Object[] {bytes("{\"api\": \"orbit\", \"request\": [1]}"), "envelope_request_invalid"});
-        corpus.put("orbit/wrong-envelope.json", new Object[] {bytes("{\"api\": \"openprospect\", \"request\": {}}"), "envelope_api_mismatch"});
+        corpus.put(
+                "unknown-api.json",
+                new Object[] {bytes("{\"api\": \"../../escape\", \"request\": {}}"), "api_unknown"});
+        corpus.put(
+                "envelope-bad-request.json",
+                new Object[] {bytes("{\"api\": \"orbit\", \"request\": [1]}"), "envelope_request_invalid"});
+        corpus.put(
+                "orbit/wrong-envelope.json",
+                new Object[] {bytes("{\"api\": \"openprospect\", \"request\": {}}"), "envelope_api_mismatch"});
         return corpus;
     }
 
@@ -95,10 +141,14 @@ class BadInputTest {
             JsonNode result = results.get("failed/" + entry.getKey());
             assertThat(result).as(entry.getKey()).isNotNull();
             assertThat(result.get("outcome").asText()).isEqualTo("failed");
-            assertThat(result.get("error").get("code").asText()).as(entry.getKey()).isEqualTo(entry.getValue()[1]);
+            assertThat(result.get("error").get("code").asText())
+                    .as(entry.getKey())
+                    .isEqualTo(entry.getValue()[1]);
             assertThat(result.get("error").get("message").asText()).isNotBlank();
             Path original = root.resolve("inbox").resolve(entry.getKey());
-            assertThat(original.resolveSibling(".failed").resolve(original.getFileName())).as(entry.getKey()).exists();
+            assertThat(original.resolveSibling(".failed").resolve(original.getFileName()))
+                    .as(entry.getKey())
+                    .exists();
         }
         assertThat(simulator.ledger().requests()).isEmpty();
     }
@@ -119,6 +169,7 @@ class BadInputTest {
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
         }
-        assertThat(results(root).get("openprospect/slow.json").get("outcome").asText()).isEqualTo("succeeded");
+        assertThat(results(root).get("openprospect/slow.json").get("outcome").asText())
+                .isEqualTo("succeeded");
     }
 }

@@ -5,6 +5,11 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.api.ErrorBody;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,12 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.profilebridge.BridgeRun;
-import io.profilebridge.api.ErrorBody;
-import io.profilebridge.sandbox.Simulator;
-import io.profilebridge.sandbox.SimulatorSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +36,7 @@ class BrokenAnswersTest {
 
     @TempDir
     Path root;
+
     Simulator simulator;
     MisbehavingOpenProspect broken;
     Map<String, String> properties;
@@ -60,34 +60,47 @@ class BrokenAnswersTest {
         simulator.close();
     }
 
-
     @Test
     void aSlowOrTrickledAnswerIsCutOffAtTheDeadlineWhileTheOtherJobsGoOn() {
         drop(root, "openprospect/slow.json", BridgeRun.openProspectRequest("slow"));
         drop(root, "openprospect/trickle.json", BridgeRun.openProspectRequest("trickle"));
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(15)).until(() -> broken.inProgress("slow") == 1 && broken.inProgress("trickle") == 1);
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> broken.inProgress("slow") == 1 && broken.inProgress("trickle") == 1);
             long brokenCallsSeen = System.nanoTime();
             for (int i = 0; i < 3; i++) {
                 drop(root, "openprospect/ok-" + i + ".json", BridgeRun.openProspectRequest("ok-" + i));
                 drop(root, "orbit/ok-" + i + ".json", "{\"email\": \"ok" + i + "@example.com\"}");
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> results(root).keySet().containsAll(java.util.List.of(
-                    "openprospect/ok-0.json", "openprospect/ok-1.json", "openprospect/ok-2.json",
-                    "orbit/ok-0.json", "orbit/ok-1.json", "orbit/ok-2.json")));
-            assertThat(results(root)).as("the broken ones are still being tried (two attempts of %d ms each)", DEADLINE_MS)
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> results(root)
+                            .keySet()
+                            .containsAll(java.util.List.of(
+                                    "openprospect/ok-0.json",
+                                    "openprospect/ok-1.json",
+                                    "openprospect/ok-2.json",
+                                    "orbit/ok-0.json",
+                                    "orbit/ok-1.json",
+                                    "orbit/ok-2.json")));
+            assertThat(results(root))
+                    .as("the broken ones are still being tried (two attempts of %d ms each)", DEADLINE_MS)
                     .doesNotContainKeys("failed/openprospect/slow.json", "failed/openprospect/trickle.json");
             assertThat((System.nanoTime() - brokenCallsSeen) / 1_000_000).isLessThan(2L * DEADLINE_MS);
 
             await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 8);
             for (String name : new String[] {"slow", "trickle"}) {
-                JsonNode error = results(root).get("failed/openprospect/" + name + ".json").get("error");
+                JsonNode error = results(root)
+                        .get("failed/openprospect/" + name + ".json")
+                        .get("error");
                 assertThat(error.get("code").asText()).isEqualTo("gave_up");
-                assertThat(error.get("message").asText()).contains("gave up after 2 attempts")
+                assertThat(error.get("message").asText())
+                        .contains("gave up after 2 attempts")
                         .contains("no complete answer within " + DEADLINE_MS + " ms (bridge.http.deadline-ms)");
             }
         }
-        assertThat(broken.mostBytesWritten("trickle")).as("the trickle was cut off, not read for a minute").isLessThan(30);
+        assertThat(broken.mostBytesWritten("trickle"))
+                .as("the trickle was cut off, not read for a minute")
+                .isLessThan(30);
     }
 
     @Test
@@ -97,17 +110,30 @@ class BrokenAnswersTest {
         drop(root, "openprospect/fine.json", BridgeRun.openProspectRequest("fine"));
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 3);
-            assertThat(results(root).get("openprospect/fine.json").get("outcome").asText()).isEqualTo("succeeded");
+            assertThat(results(root)
+                            .get("openprospect/fine.json")
+                            .get("outcome")
+                            .asText())
+                    .isEqualTo("succeeded");
             for (String name : new String[] {"huge", "huge-declared"}) {
-                JsonNode error = results(root).get("failed/openprospect/" + name + ".json").get("error");
+                JsonNode error = results(root)
+                        .get("failed/openprospect/" + name + ".json")
+                        .get("error");
                 assertThat(error.get("code").asText()).isEqualTo("gave_up");
-                assertThat(error.get("message").asText()).contains("gave up after 2 attempts")
-                        .contains("the answer is larger than " + MAX_ANSWER_BYTES + " bytes (bridge.http.max-answer-bytes)");
+                assertThat(error.get("message").asText())
+                        .contains("gave up after 2 attempts")
+                        .contains("the answer is larger than " + MAX_ANSWER_BYTES
+                                + " bytes (bridge.http.max-answer-bytes)");
             }
-            String health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + properties.get("camel.management.port") + "/observe/health")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(health).as("a broken answer is the API's fault, the workers are fine")
+            String health = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                            + properties.get("camel.management.port") + "/observe/health"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(health)
+                    .as("a broken answer is the API's fault, the workers are fine")
                     .contains("\"name\":\"job-workers\",\"status\":\"UP\"");
         }
         // what loopback buffers hold aside, the bridge stopped reading at the cap: the server never got 64 MB out
@@ -127,21 +153,34 @@ class BrokenAnswersTest {
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 3);
         }
-        assertThat(results(root).get("openprospect/gone-once.json").get("outcome").asText()).isEqualTo("succeeded");
+        assertThat(results(root)
+                        .get("openprospect/gone-once.json")
+                        .get("outcome")
+                        .asText())
+                .isEqualTo("succeeded");
         for (String name : new String[] {"redirect", "gone"}) {
-            JsonNode error = results(root).get("failed/openprospect/" + name + ".json").get("error");
+            JsonNode error =
+                    results(root).get("failed/openprospect/" + name + ".json").get("error");
             assertThat(error.get("code").asText()).isEqualTo("gave_up");
             assertThat(error.get("message").asText()).contains("gave up after 2 attempts");
-            assertThat(broken.reads(name)).as(name + ": read as often as bridge.retry.max-attempts allows").isEqualTo(2);
+            assertThat(broken.reads(name))
+                    .as(name + ": read as often as bridge.retry.max-attempts allows")
+                    .isEqualTo(2);
             assertThat(broken.starts(name)).isEqualTo(1);
         }
-        JsonNode redirect = results(root).get("failed/openprospect/redirect.json").get("error").get("lastCause");
+        JsonNode redirect = results(root)
+                .get("failed/openprospect/redirect.json")
+                .get("error")
+                .get("lastCause");
         assertThat(redirect.get("httpStatus").asInt()).isEqualTo(302);
         assertThat(redirect.get("message").asText()).contains("a redirect: not followed");
-        JsonNode gone = results(root).get("failed/openprospect/gone.json").get("error").get("lastCause");
+        JsonNode gone =
+                results(root).get("failed/openprospect/gone.json").get("error").get("lastCause");
         assertThat(gone.get("httpStatus").asInt()).isEqualTo(404);
         assertThat(gone.get("code").asText()).isEqualTo("not_found");
-        assertThat(broken.inProgress("elsewhere")).as("requests that followed the redirect, key and all").isZero();
+        assertThat(broken.inProgress("elsewhere"))
+                .as("requests that followed the redirect, key and all")
+                .isZero();
     }
 
     /**
@@ -158,17 +197,29 @@ class BrokenAnswersTest {
         }
         for (String name : new String[] {"long-error", "huge-error"}) {
             Path file = BridgeRun.outbox(root).resolve("failed/openprospect/" + name + ".json");
-            JsonNode error = results(root).get("failed/openprospect/" + name + ".json").get("error");
+            JsonNode error =
+                    results(root).get("failed/openprospect/" + name + ".json").get("error");
             assertThat(error.get("code").asText()).as(name).isEqualTo("validation_error");
             assertThat(error.get("httpStatus").asInt()).isEqualTo(422);
-            assertThat(error.get("message").asText()).startsWith("xxxx").contains("... [cut: ")
+            assertThat(error.get("message").asText())
+                    .startsWith("xxxx")
+                    .contains("... [cut: ")
                     .hasSizeLessThan(ErrorBody.MAX_TEXT_CHARS + 100);
             assertThat(Files.size(file)).as("the result stays small").isLessThan(16 * 1024);
             assertThat(broken.starts(name)).as("a 422 is final: sent once").isEqualTo(1);
         }
-        assertThat(results(root).get("failed/openprospect/long-error.json").get("error").get("message").asText())
+        assertThat(results(root)
+                        .get("failed/openprospect/long-error.json")
+                        .get("error")
+                        .get("message")
+                        .asText())
                 .endsWith("[cut: 20000 characters in all]");
-        assertThat(results(root).get("failed/openprospect/huge-error.json").get("error").get("cut").asText())
-                .isEqualTo("the answer was longer than " + ErrorBody.MAX_READ_BYTES + " bytes; only its start was read");
+        assertThat(results(root)
+                        .get("failed/openprospect/huge-error.json")
+                        .get("error")
+                        .get("cut")
+                        .asText())
+                .isEqualTo(
+                        "the answer was longer than " + ErrorBody.MAX_READ_BYTES + " bytes; only its start was read");
     }
 }

@@ -5,6 +5,10 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.profilebridge.BridgeRun;
+import io.profilebridge.sandbox.Ledger;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,11 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import io.profilebridge.BridgeRun;
-import io.profilebridge.sandbox.Ledger;
-import io.profilebridge.sandbox.Simulator;
-import io.profilebridge.sandbox.SimulatorSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +35,7 @@ class BucketPauseTest {
 
     @TempDir
     Path root;
+
     Simulator simulator;
     Map<String, String> properties;
     String management;
@@ -52,34 +52,46 @@ class BucketPauseTest {
         simulator.close();
     }
 
-
     @Test
     void aRateLimitOnOneJobPausesEveryCallOfItsBucketAndNoOtherBucket() throws Exception {
         simulator.settings().rateLimitedShare(1);
         drop(root, "openprospect/first.json", BridgeRun.openProspectRequest("first"));
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            Ledger.Request limited = await().atMost(Duration.ofSeconds(15)).until(() -> firstAnswered(429), r -> r != null);
+            Ledger.Request limited =
+                    await().atMost(Duration.ofSeconds(15)).until(() -> firstAnswered(429), r -> r != null);
             simulator.settings().rateLimitedShare(0);
             for (int i = 0; i < 4; i++) {
                 drop(root, "openprospect/op-" + i + ".json", BridgeRun.openProspectRequest("op-" + i));
                 drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"orb" + i + "@example.com\"}");
             }
-            assertThat(get("/")).as("the status page names the paused key and its cause")
-                    .contains("data-bucket=\"openprospect\" class=\"failed\"").contains("429, Retry-After 3 s");
-            assertThat(metric(get("/observe/metrics"), "profile_bridge_api_paused_seconds", "openprospect", "openprospect"))
+            assertThat(get("/"))
+                    .as("the status page names the paused key and its cause")
+                    .contains("data-bucket=\"openprospect\" class=\"failed\"")
+                    .contains("429, Retry-After 3 s");
+            assertThat(metric(
+                            get("/observe/metrics"),
+                            "profile_bridge_api_paused_seconds",
+                            "openprospect",
+                            "openprospect"))
                     .isPositive();
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 9);
 
             long from = limited.at();
             long until = from + RETRY_AFTER_SECONDS * 1000L;
-            assertThat(requestsBetween("openprospect", from, until)).as("OpenProspect calls inside the window").isEmpty();
-            assertThat(requestsBetween("orbit", from, until)).as("Orbit's buckets went on meanwhile").isNotEmpty();
+            assertThat(requestsBetween("openprospect", from, until))
+                    .as("OpenProspect calls inside the window")
+                    .isEmpty();
+            assertThat(requestsBetween("orbit", from, until))
+                    .as("Orbit's buckets went on meanwhile")
+                    .isNotEmpty();
             assertThat(simulator.ledger().requestsInsideBucketWindows()).isZero();
             assertThat(simulator.ledger().requestsBeforeRetryAfter()).isZero();
-            assertThat(metric(get("/observe/metrics"), "profile_bridge_api_pauses_total", "openprospect", "openprospect"))
+            assertThat(metric(
+                            get("/observe/metrics"), "profile_bridge_api_pauses_total", "openprospect", "openprospect"))
                     .isEqualTo(1);
         }
-        assertThat(results(root).values()).allSatisfy(r -> assertThat(r.get("outcome").asText()).isEqualTo("succeeded"));
+        assertThat(results(root).values())
+                .allSatisfy(r -> assertThat(r.get("outcome").asText()).isEqualTo("succeeded"));
     }
 
     @Test
@@ -87,19 +99,24 @@ class BucketPauseTest {
         simulator.settings().jobDurationMs(6000);
         drop(root, "orbit/running.json", "{\"email\": \"running@example.com\"}");
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(15)).until(() -> simulator.ledger().statusReads("orbit") >= 1);
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> simulator.ledger().statusReads("orbit") >= 1);
             simulator.settings().serverErrorShare(1);
-            Ledger.Request unavailable = await().atMost(Duration.ofSeconds(15)).until(() -> firstAnswered(503), r -> r != null);
+            Ledger.Request unavailable =
+                    await().atMost(Duration.ofSeconds(15)).until(() -> firstAnswered(503), r -> r != null);
             simulator.settings().serverErrorShare(0);
             assertThat(unavailable.method()).as("a status read got the 503").isEqualTo("GET");
             drop(root, "orbit/started-later.json", "{\"email\": \"later@example.com\"}");
-            assertThat(get("/")).contains("data-bucket=\"orbit-starts\" class=\"failed\"")
-                    .contains("data-bucket=\"orbit-reads\" class=\"failed\"").contains("503, Retry-After 3 s");
+            assertThat(get("/"))
+                    .contains("data-bucket=\"orbit-starts\" class=\"failed\"")
+                    .contains("data-bucket=\"orbit-reads\" class=\"failed\"")
+                    .contains("503, Retry-After 3 s");
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 2);
 
             long from = unavailable.at();
             assertThat(requestsBetween("orbit", from, from + RETRY_AFTER_SECONDS * 1000L))
-                    .as("no Orbit call, start or read, inside the 503's window").isEmpty();
+                    .as("no Orbit call, start or read, inside the 503's window")
+                    .isEmpty();
             assertThat(simulator.ledger().requestsInsideBucketWindows()).isZero();
         }
     }
@@ -117,30 +134,45 @@ class BucketPauseTest {
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> results(root).size() == 16);
             String metrics = get("/observe/metrics");
-            assertThat(simulator.ledger().rateLimitExceeded("openprospect")).as("the limit was met").isPositive();
+            assertThat(simulator.ledger().rateLimitExceeded("openprospect"))
+                    .as("the limit was met")
+                    .isPositive();
             assertThat(metric(metrics, "profile_bridge_api_rate", "openprospect", "openprospect"))
-                    .as("and the rate came down towards it").isLessThanOrEqualTo(10);
-            assertThat(metric(metrics, "profile_bridge_api_pauses_total", "openprospect", "openprospect")).isPositive();
+                    .as("and the rate came down towards it")
+                    .isLessThanOrEqualTo(10);
+            assertThat(metric(metrics, "profile_bridge_api_pauses_total", "openprospect", "openprospect"))
+                    .isPositive();
             assertThat(metric(metrics, "profile_bridge_api_rate", "orbit", "orbit-reads"))
-                    .as("another bucket keeps its rate").isEqualTo(20);
+                    .as("another bucket keeps its rate")
+                    .isEqualTo(20);
         }
-        assertThat(results(root).values()).allSatisfy(r -> assertThat(r.get("outcome").asText()).isEqualTo("succeeded"));
-        assertThat(simulator.ledger().runsPerKey("openprospect")).hasSize(16).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+        assertThat(results(root).values())
+                .allSatisfy(r -> assertThat(r.get("outcome").asText()).isEqualTo("succeeded"));
+        assertThat(simulator.ledger().runsPerKey("openprospect"))
+                .hasSize(16)
+                .allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
     }
 
     private Ledger.Request firstAnswered(int status) {
-        return simulator.ledger().requests().stream().filter(r -> r.status() == status).findFirst().orElse(null);
+        return simulator.ledger().requests().stream()
+                .filter(r -> r.status() == status)
+                .findFirst()
+                .orElse(null);
     }
 
     /** Requests that reached the API after {@code from} (the answer that opened the window excluded) and before {@code until}. */
     private List<Ledger.Request> requestsBetween(String api, long from, long until) {
         return simulator.ledger().requests().stream()
-                .filter(r -> r.api().equals(api) && r.at() > from && r.at() < until).toList();
+                .filter(r -> r.api().equals(api) && r.at() > from && r.at() < until)
+                .toList();
     }
 
     private String get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(management + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(management + path)).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     /** One sample of a Prometheus metric with api and bucket labels. */

@@ -5,16 +5,15 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeProcess;
 import io.profilebridge.BridgeRun;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,12 +31,14 @@ class CrashTest {
 
     @TempDir
     Path root;
+
     Simulator simulator;
     Process bridge;
 
     @BeforeEach
     void start() {
-        simulator = Simulator.start(new SimulatorSettings().jobDurationMs(800).lostAnswerShare(0.1).serverErrorShare(0.05));
+        simulator = Simulator.start(
+                new SimulatorSettings().jobDurationMs(800).lostAnswerShare(0.1).serverErrorShare(0.05));
     }
 
     @AfterEach
@@ -51,8 +52,11 @@ class CrashTest {
     @Test
     void everyRequestEndsWithOneResultAndOneRunAfterRepeatedKills() throws Exception {
         for (int i = 0; i < REQUESTS; i++) {
-            drop(root, "openprospect/op-" + i + ".json", "{\"profile_name\": \"Buyers " + i
-                    + "\", \"ideal_customer_profile\": \"SaaS\", \"target_countries\": [\"DE\"]}");
+            drop(
+                    root,
+                    "openprospect/op-" + i + ".json",
+                    "{\"profile_name\": \"Buyers " + i
+                            + "\", \"ideal_customer_profile\": \"SaaS\", \"target_countries\": [\"DE\"]}");
             drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"person" + i + "@example.com\"}");
         }
         for (int kill = 0; kill < KILLS; kill++) {
@@ -60,9 +64,10 @@ class CrashTest {
             long killAfter = simulator.ledger().requests().size() + 8 + kill * 4L;
             Process running = bridge;
             // kill it in the middle of the work: once it has talked to the APIs a few more times
-            await().atMost(Duration.ofSeconds(60)).until(() -> !running.isAlive()
-                    || simulator.ledger().requests().size() >= killAfter
-                    || results(root).size() == 2 * REQUESTS);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> !running.isAlive()
+                            || simulator.ledger().requests().size() >= killAfter
+                            || results(root).size() == 2 * REQUESTS);
             bridge.destroyForcibly().waitFor();
         }
         bridge = startBridgeJvm();
@@ -72,9 +77,14 @@ class CrashTest {
 
         Map<String, JsonNode> results = results(root);
         assertThat(results).hasSize(2 * REQUESTS);
-        assertThat(results.values()).allSatisfy(r -> assertThat(r.get("outcome").asText()).isEqualTo("succeeded"));
-        assertThat(simulator.ledger().runsPerKey("openprospect")).hasSize(REQUESTS).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
-        assertThat(simulator.ledger().runsPerKey("orbit")).hasSize(REQUESTS).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+        assertThat(results.values())
+                .allSatisfy(r -> assertThat(r.get("outcome").asText()).isEqualTo("succeeded"));
+        assertThat(simulator.ledger().runsPerKey("openprospect"))
+                .hasSize(REQUESTS)
+                .allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+        assertThat(simulator.ledger().runsPerKey("orbit"))
+                .hasSize(REQUESTS)
+                .allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
         assertThat(simulator.ledger().requestsBeforeRetryAfter()).isZero();
     }
 

@@ -5,17 +5,16 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeRun;
 import io.profilebridge.sandbox.Ledger;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
 import io.profilebridge.sandbox.SimulatorTriggers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +31,7 @@ class DocumentedAnswersTest {
 
     @TempDir
     Path root;
+
     Simulator simulator;
     Map<String, String> properties;
 
@@ -62,16 +62,25 @@ class DocumentedAnswersTest {
         String profileId = saved.get("status").get("result").get("id").asText();
         assertThat(saved.get("profiles")).hasSize(1);
         assertThat(saved.get("profiles").get(0).get("id").asText()).isEqualTo(profileId);
-        assertThat(saved.get("sectionGeneration").get("sections_ready").asBoolean()).isFalse();
-        assertThat(saved.get("sectionGeneration").get("materialized_section_count").asInt()).isZero();
+        assertThat(saved.get("sectionGeneration").get("sections_ready").asBoolean())
+                .isFalse();
+        assertThat(saved.get("sectionGeneration")
+                        .get("materialized_section_count")
+                        .asInt())
+                .isZero();
 
         JsonNode complete = results(root).get("orbit/complete.json");
-        assertThat(complete.get("sectionGeneration").get("sections_ready").asBoolean()).isTrue();
-        assertThat(complete.get("sectionGeneration").get("materialized_section_count").asInt()).isPositive();
+        assertThat(complete.get("sectionGeneration").get("sections_ready").asBoolean())
+                .isTrue();
+        assertThat(complete.get("sectionGeneration")
+                        .get("materialized_section_count")
+                        .asInt())
+                .isPositive();
 
         JsonNode bare = results(root).get("orbit/bare.json");
         assertThat(bare.get("outcome").asText()).isEqualTo("succeeded");
-        assertThat(bare.get("sectionGeneration").get("sections_ready").asBoolean()).isFalse();
+        assertThat(bare.get("sectionGeneration").get("sections_ready").asBoolean())
+                .isFalse();
         assertThat(bare.get("profiles").get(0).get("sections")).isEmpty();
     }
 
@@ -84,8 +93,10 @@ class DocumentedAnswersTest {
 
         JsonNode result = results(root).get("orbit/regen.json");
         assertThat(result.get("outcome").asText()).isEqualTo("succeeded");
-        assertThat(result.get("profiles").get(0).get("id").asText()).isEqualTo(SimulatorTriggers.ORBIT_ANSWER_LOST_PROFILE_ID);
-        assertThat(result.get("remoteId").asText()).isEqualTo(result.get("idempotencyKey").asText());
+        assertThat(result.get("profiles").get(0).get("id").asText())
+                .isEqualTo(SimulatorTriggers.ORBIT_ANSWER_LOST_PROFILE_ID);
+        assertThat(result.get("remoteId").asText())
+                .isEqualTo(result.get("idempotencyKey").asText());
         assertThat(result.get("attempts")).isEmpty();
         assertThat(starts()).extracting(Ledger.Request::status).containsExactly(-1, 409);
         assertThat(simulator.ledger().runsStarted("orbit")).isZero();
@@ -102,8 +113,11 @@ class DocumentedAnswersTest {
         assertThat(starts).extracting(Ledger.Request::status).containsExactly(502, 409, 202);
         String firstKey = starts.get(0).key();
         assertThat(starts.get(1).key()).as("a 502 is retried with the same key").isEqualTo(firstKey);
-        assertThat(result.get("idempotencyKey").asText()).isEqualTo(starts.get(2).key()).isNotEqualTo(firstKey);
-        assertThat(result.get("request").get("requestId").asText()).isEqualTo(starts.get(2).key());
+        assertThat(result.get("idempotencyKey").asText())
+                .isEqualTo(starts.get(2).key())
+                .isNotEqualTo(firstKey);
+        assertThat(result.get("request").get("requestId").asText())
+                .isEqualTo(starts.get(2).key());
         assertThat(result.get("attempts")).hasSize(1);
         assertThat(result.get("attempts").get(0).get("idempotencyKey").asText()).isEqualTo(firstKey);
         assertThat(result.get("attempts").get(0).get("error").get("code").asText())
@@ -136,10 +150,16 @@ class DocumentedAnswersTest {
         JsonNode attempt = result.get("attempts").get(0);
         assertThat(result.get("attempts")).hasSize(1);
         assertThat(attempt.get("error").get("code").asText()).isEqualTo("profile_generation_failed");
-        assertThat(attempt.get("remoteId").asText()).isNotEqualTo(result.get("remoteId").asText());
-        assertThat(attempt.get("idempotencyKey").asText()).isNotEqualTo(result.get("idempotencyKey").asText());
-        assertThat(simulator.ledger().runsPerKey("openprospect")).hasSize(2).containsValues(1L, 1L)
-                .containsKeys(attempt.get("idempotencyKey").asText(), result.get("idempotencyKey").asText());
+        assertThat(attempt.get("remoteId").asText())
+                .isNotEqualTo(result.get("remoteId").asText());
+        assertThat(attempt.get("idempotencyKey").asText())
+                .isNotEqualTo(result.get("idempotencyKey").asText());
+        assertThat(simulator.ledger().runsPerKey("openprospect"))
+                .hasSize(2)
+                .containsValues(1L, 1L)
+                .containsKeys(
+                        attempt.get("idempotencyKey").asText(),
+                        result.get("idempotencyKey").asText());
     }
 
     @Test
@@ -160,7 +180,8 @@ class DocumentedAnswersTest {
         drop(root, "openprospect/unlucky.json", openProspect(SimulatorTriggers.OPENPROSPECT_FAILED));
         runUntilResults(1);
 
-        assertThat(results(root).get("failed/openprospect/unlucky.json").get("attempts")).isEmpty();
+        assertThat(results(root).get("failed/openprospect/unlucky.json").get("attempts"))
+                .isEmpty();
         assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
     }
 
@@ -174,9 +195,13 @@ class DocumentedAnswersTest {
         assertThat(simulator.ledger().runsStarted("orbit")).isEqualTo(1);
 
         properties.put("bridge.retry.orbit-failed-runs", "1");
-        drop(root, "orbit/paid-twice.json", orbitEmail(SimulatorTriggers.ORBIT_FAILED).replace("{", "{\"runShape\": \"partial_plus_full\", "));
+        drop(
+                root,
+                "orbit/paid-twice.json",
+                orbitEmail(SimulatorTriggers.ORBIT_FAILED).replace("{", "{\"runShape\": \"partial_plus_full\", "));
         runUntilResults(2);
-        assertThat(results(root).get("failed/orbit/paid-twice.json").get("attempts")).hasSize(1);
+        assertThat(results(root).get("failed/orbit/paid-twice.json").get("attempts"))
+                .hasSize(1);
         assertThat(simulator.ledger().runsStarted("orbit")).isEqualTo(3);
     }
 
@@ -198,7 +223,8 @@ class DocumentedAnswersTest {
         drop(root, "orbit/later.json", orbitEmail(SimulatorTriggers.ORBIT_UNAVAILABLE_ONCE));
         runUntilResults(1);
 
-        assertThat(results(root).get("orbit/later.json").get("outcome").asText()).isEqualTo("succeeded");
+        assertThat(results(root).get("orbit/later.json").get("outcome").asText())
+                .isEqualTo("succeeded");
         List<Ledger.Request> starts = starts();
         assertThat(starts).extracting(Ledger.Request::status).containsExactly(503, 202);
         assertThat(starts.get(1).key()).isEqualTo(starts.get(0).key());
@@ -229,7 +255,8 @@ class DocumentedAnswersTest {
         drop(root, "orbit/poor.json", orbitEmail("jane.doe@example.com"));
         runUntilResults(1);
 
-        JsonNode cause = results(root).get("failed/orbit/poor.json").get("error").get("lastCause");
+        JsonNode cause =
+                results(root).get("failed/orbit/poor.json").get("error").get("lastCause");
         assertThat(cause.get("code").asText()).isEqualTo("developer_api_credits_insufficient");
         assertThat(cause.get("requiredCredits").asInt()).isEqualTo(10);
         assertThat(cause.get("remainingCredits").asInt()).isZero();
@@ -240,7 +267,10 @@ class DocumentedAnswersTest {
     @Test
     void everyIdInAPathIsPercentEncodedAndTheServerSeesExactlyThat() {
         drop(root, "orbit/batch.json", "{\"requestId\": \"batch 7/item#1\", \"email\": \"a@example.com\"}");
-        drop(root, "orbit/escape.json", "{\"requestId\": \"../../../admin/export?all=true\", \"email\": \"b@example.com\"}");
+        drop(
+                root,
+                "orbit/escape.json",
+                "{\"requestId\": \"../../../admin/export?all=true\", \"email\": \"b@example.com\"}");
         drop(root, "orbit/dots.json", "{\"requestId\": \"..\", \"email\": \"c@example.com\"}");
         drop(root, "orbit/odd-profile.json", orbitEmail(SimulatorTriggers.ORBIT_ODD_PROFILE_ID));
         drop(root, "openprospect/odd-creation.json", openProspect(SimulatorTriggers.OPENPROSPECT_ODD_ID));
@@ -248,29 +278,51 @@ class DocumentedAnswersTest {
         runUntilResults(6);
 
         Map<String, JsonNode> results = results(root);
-        for (String name : List.of("orbit/batch.json", "orbit/escape.json", "orbit/dots.json", "orbit/odd-profile.json",
+        for (String name : List.of(
+                "orbit/batch.json",
+                "orbit/escape.json",
+                "orbit/dots.json",
+                "orbit/odd-profile.json",
                 "openprospect/odd-creation.json")) {
             assertThat(results.get(name).get("outcome").asText()).as(name).isEqualTo("succeeded");
         }
-        List<String> paths = simulator.ledger().requests().stream().filter(r -> r.method().equals("GET"))
-                .map(Ledger.Request::path).toList();
-        assertThat(paths).contains(DEEP_SEARCH + "/batch%207%2Fitem%231",
-                DEEP_SEARCH + "/..%2F..%2F..%2Fadmin%2Fexport%3Fall%3Dtrue", DEEP_SEARCH + "/%2E%2E");
-        String oddProfile = results.get("orbit/odd-profile.json").get("profiles").get(0).get("id").asText();
+        List<String> paths = simulator.ledger().requests().stream()
+                .filter(r -> r.method().equals("GET"))
+                .map(Ledger.Request::path)
+                .toList();
+        assertThat(paths)
+                .contains(
+                        DEEP_SEARCH + "/batch%207%2Fitem%231",
+                        DEEP_SEARCH + "/..%2F..%2F..%2Fadmin%2Fexport%3Fall%3Dtrue",
+                        DEEP_SEARCH + "/%2E%2E");
+        String oddProfile = results.get("orbit/odd-profile.json")
+                .get("profiles")
+                .get(0)
+                .get("id")
+                .asText();
         assertThat(oddProfile).startsWith("prof 7/../");
-        assertThat(paths).contains("/v2/developer/profiles/prof%207%2F..%2F" + oddProfile.substring(10, oddProfile.indexOf('#'))
-                + "%231%3Fall%3Dtrue");
-        String creation = results.get("openprospect/odd-creation.json").get("remoteId").asText();
+        assertThat(paths)
+                .contains("/v2/developer/profiles/prof%207%2F..%2F" + oddProfile.substring(10, oddProfile.indexOf('#'))
+                        + "%231%3Fall%3Dtrue");
+        String creation =
+                results.get("openprospect/odd-creation.json").get("remoteId").asText();
         assertThat(creation).startsWith("../");
-        assertThat(paths).contains("/api/v1/search-profile-creations/..%2F" + creation.substring(3).replace(" ", "%20")
-                .replace("/", "%2F").replace("#", "%23").replace("?", "%3F").replace("=", "%3D"));
+        assertThat(paths)
+                .contains("/api/v1/search-profile-creations/..%2F"
+                        + creation.substring(3)
+                                .replace(" ", "%20")
+                                .replace("/", "%2F")
+                                .replace("#", "%23")
+                                .replace("?", "%3F")
+                                .replace("=", "%3D"));
         assertThat(paths).noneMatch(path -> path.contains("/admin") || path.contains("/../") || path.endsWith("/.."));
 
         JsonNode unusable = results.get("failed/orbit/unusable.json");
         assertThat(unusable.get("error").get("code").asText()).isEqualTo("request_not_unicode");
         assertThat(unusable.get("error").get("message").asText()).startsWith("requestId:");
         assertThat(unusable.get("request").get("requestId").asText()).isEqualTo("\ud800");
-        assertThat(simulator.ledger().requests()).noneMatch(r -> r.body() != null && r.body().contains("d@example.com"));
+        assertThat(simulator.ledger().requests())
+                .noneMatch(r -> r.body() != null && r.body().contains("d@example.com"));
     }
 
     // --- 7. local validation is never stricter than the documents ---------------------------------------------------
@@ -281,7 +333,9 @@ class DocumentedAnswersTest {
         drop(root, "orbit/underscore.json", "{\"urls\": [\"https://jane_doe.github.io/\"]}");
         drop(root, "orbit/blank-key.json", "{\"requestId\": \"   \", \"email\": \"e@example.com\"}");
         drop(root, "orbit/local-host.json", "{\"email\": \"jane@localhost\"}");
-        drop(root, "openprospect/blank-name.json",
+        drop(
+                root,
+                "openprospect/blank-name.json",
                 "{\"profile_name\": \"  \", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}");
         runUntilResults(5);
 
@@ -295,20 +349,28 @@ class DocumentedAnswersTest {
         assertThat(name.get("error").get("code").asText()).isEqualTo("validation_error");
         assertThat(name.get("error").get("httpStatus").asInt()).isEqualTo(422);
         assertThat(name.get("error").get("message").asText()).contains("profile_name");
-        assertThat(simulator.ledger().requests()).filteredOn(r -> r.method().equals("POST")).hasSize(5);
+        assertThat(simulator.ledger().requests())
+                .filteredOn(r -> r.method().equals("POST"))
+                .hasSize(5);
     }
 
     // --- 8. Retry-After in both forms, on every answer that carries it, capped --------------------------------------
 
     @Test
     void aRetryAfterHttpDateIsHonouredOn429sAndOnStatusAnswers() {
-        simulator.settings().retryAfterHttpDate(true).retryAfterSeconds(2).rateLimitedShare(1)
-                .statusRetryAfterSeconds(1).jobDurationMs(2500);
+        simulator
+                .settings()
+                .retryAfterHttpDate(true)
+                .retryAfterSeconds(2)
+                .rateLimitedShare(1)
+                .statusRetryAfterSeconds(1)
+                .jobDurationMs(2500);
         drop(root, "orbit/dated.json", orbitEmail("jane.doe@example.com"));
         drop(root, "openprospect/dated.json", openProspect("DACH SaaS buyers"));
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> simulator.ledger().rateLimited429s("orbit") > 0
-                    && simulator.ledger().rateLimited429s("openprospect") > 0);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> simulator.ledger().rateLimited429s("orbit") > 0
+                            && simulator.ledger().rateLimited429s("openprospect") > 0);
             simulator.settings().rateLimitedShare(0);
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 2);
         }
@@ -323,7 +385,8 @@ class DocumentedAnswersTest {
         properties.put("bridge.retry.retry-after-cap-ms", "300");
         drop(root, "openprospect/patient.json", openProspect("DACH SaaS buyers"));
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> simulator.ledger().rateLimited429s("openprospect") >= 3);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> simulator.ledger().rateLimited429s("openprospect") >= 3);
             simulator.settings().rateLimitedShare(0);
             await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/patient.json"));
         }
@@ -336,13 +399,15 @@ class DocumentedAnswersTest {
     }
 
     private static String openProspect(String profileName) {
-        return "{\"profile_name\": \"" + profileName + "\", \"ideal_customer_profile\": \"SaaS\", \"target_countries\": [\"DE\"]}";
+        return "{\"profile_name\": \"" + profileName
+                + "\", \"ideal_customer_profile\": \"SaaS\", \"target_countries\": [\"DE\"]}";
     }
 
     /** Orbit's start requests as the simulator received them, in order. */
     private List<Ledger.Request> starts() {
         return simulator.ledger().requests().stream()
-                .filter(r -> r.api().equals("orbit") && r.method().equals("POST")).toList();
+                .filter(r -> r.api().equals("orbit") && r.method().equals("POST"))
+                .toList();
     }
 
     private void runUntilResults(int count) {
@@ -350,5 +415,4 @@ class DocumentedAnswersTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == count);
         }
     }
-
 }

@@ -5,6 +5,10 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,11 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.profilebridge.BridgeRun;
-import io.profilebridge.sandbox.Simulator;
-import io.profilebridge.sandbox.SimulatorSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +27,7 @@ class FaultModelTest {
 
     @TempDir
     Path root;
+
     Simulator simulator;
     Map<String, String> properties;
 
@@ -43,7 +43,8 @@ class FaultModelTest {
     }
 
     private static String openProspect(int i) {
-        return "{\"profile_name\": \"Buyers " + i + "\", \"ideal_customer_profile\": \"SaaS\", \"target_countries\": [\"DE\"]}";
+        return "{\"profile_name\": \"Buyers " + i
+                + "\", \"ideal_customer_profile\": \"SaaS\", \"target_countries\": [\"DE\"]}";
     }
 
     private static String orbit(int i) {
@@ -58,8 +59,12 @@ class FaultModelTest {
     }
 
     private void assertOneRunPerRequest(int perApi) {
-        assertThat(simulator.ledger().runsPerKey("openprospect")).hasSize(perApi).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
-        assertThat(simulator.ledger().runsPerKey("orbit")).hasSize(perApi).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+        assertThat(simulator.ledger().runsPerKey("openprospect"))
+                .hasSize(perApi)
+                .allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+        assertThat(simulator.ledger().runsPerKey("orbit"))
+                .hasSize(perApi)
+                .allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
     }
 
     @Test
@@ -67,11 +72,14 @@ class FaultModelTest {
         simulator.settings().serverErrorShare(0.2).rateLimitedShare(0.1).lostAnswerShare(0.15);
         dropBoth(10);
         runUntilResults(20, 60);
-        assertThat(results(root).values()).allSatisfy(r -> assertThat(r.get("outcome").asText()).isEqualTo("succeeded"));
+        assertThat(results(root).values())
+                .allSatisfy(r -> assertThat(r.get("outcome").asText()).isEqualTo("succeeded"));
         assertOneRunPerRequest(10);
         assertThat(simulator.ledger().requestsBeforeRetryAfter()).isZero();
-        assertThat(simulator.ledger().requests()).anyMatch(r -> "lost_answer".equals(r.fault()))
-                .anyMatch(r -> "server_error".equals(r.fault())).anyMatch(r -> "rate_limited".equals(r.fault()));
+        assertThat(simulator.ledger().requests())
+                .anyMatch(r -> "lost_answer".equals(r.fault()))
+                .anyMatch(r -> "server_error".equals(r.fault()))
+                .anyMatch(r -> "rate_limited".equals(r.fault()));
     }
 
     @Test
@@ -83,13 +91,19 @@ class FaultModelTest {
         JsonNode result = results(root).get("failed/openprospect/doomed.json");
         assertThat(result.get("error").get("code").asText()).isEqualTo("gave_up");
         assertThat(result.get("error").get("message").asText()).contains("internal_error");
-        var posts = simulator.ledger().requests().stream().filter(r -> r.method().equals("POST")).toList();
-        assertThat(posts).hasSize(3).allSatisfy(r -> assertThat(r.key()).isEqualTo(posts.get(0).key()));
+        var posts = simulator.ledger().requests().stream()
+                .filter(r -> r.method().equals("POST"))
+                .toList();
+        assertThat(posts)
+                .hasSize(3)
+                .allSatisfy(r -> assertThat(r.key()).isEqualTo(posts.get(0).key()));
     }
 
     @Test
     void aConflictingRequestIdIsAPermanentFailureNamingOrbitsCode() throws Exception {
-        post(simulator.baseUrl() + "/v2/developer/deep-search", "{\"requestId\": \"taken-1\", \"email\": \"x@example.com\"}");
+        post(
+                simulator.baseUrl() + "/v2/developer/deep-search",
+                "{\"requestId\": \"taken-1\", \"email\": \"x@example.com\"}");
         drop(root, "orbit/conflict.json", "{\"requestId\": \"taken-1\", \"email\": \"someone.else@example.com\"}");
         runUntilResults(1, 20);
         JsonNode result = results(root).get("failed/orbit/conflict.json");
@@ -104,8 +118,10 @@ class FaultModelTest {
         Files.writeString(root.resolve("outbox/openprospect"), "a file where the folder should be");
         drop(root, "openprospect/patient.json", openProspect(1));
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> bridge.store().list(null, null, 0, 10).stream()
-                    .anyMatch(job -> job.lastError() != null && job.lastError().contains("delivery_failed")));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> bridge.store().list(null, null, 0, 10).stream()
+                            .anyMatch(job ->
+                                    job.lastError() != null && job.lastError().contains("delivery_failed")));
             Files.delete(root.resolve("outbox/openprospect"));
             await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/patient.json"));
         }
@@ -124,17 +140,24 @@ class FaultModelTest {
     /** Runs the bridge until the outbox holds {@code count} results. */
     private void runUntilResults(int count, int seconds) {
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(seconds)).until(() -> results(root).size() == count);
+            await().atMost(Duration.ofSeconds(seconds))
+                    .until(() -> results(root).size() == count);
         }
     }
 
     private void assertOneRunPerRequestOrbitOnly(int count) {
-        assertThat(simulator.ledger().runsPerKey("orbit")).hasSize(count).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+        assertThat(simulator.ledger().runsPerKey("orbit"))
+                .hasSize(count)
+                .allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
     }
 
     private static void post(String url, String body) throws Exception {
-        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + BridgeRun.ORBIT_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("Authorization", "Bearer " + BridgeRun.ORBIT_KEY)
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 }

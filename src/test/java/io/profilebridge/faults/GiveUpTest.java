@@ -5,11 +5,6 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeRun;
 import io.profilebridge.Json;
@@ -18,6 +13,10 @@ import io.profilebridge.job.Job;
 import io.profilebridge.job.JobState;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +33,7 @@ class GiveUpTest {
 
     @TempDir
     Path root;
+
     Simulator simulator;
     Map<String, String> properties;
 
@@ -63,7 +63,8 @@ class GiveUpTest {
         simulator.settings().rateLimitedShare(1);
         drop(root, "openprospect/limited.json", BridgeRun.openProspectRequest("limited"));
         assertThat(givenUp("failed/openprospect/limited.json").get("message").asText())
-                .contains("not done after 3 s (bridge.retry.max-age-ms) while received").contains("last cause rate_limited");
+                .contains("not done after 3 s (bridge.retry.max-age-ms) while received")
+                .contains("last cause rate_limited");
         assertThat(simulator.ledger().requestsInsideBucketWindows()).isZero();
     }
 
@@ -73,7 +74,12 @@ class GiveUpTest {
         drop(root, "orbit/endless.json", "{\"email\": \"endless@example.com\"}");
         JsonNode error = givenUp("failed/orbit/endless.json");
         assertThat(error.get("message").asText()).contains("while polling");
-        assertThat(results(root).get("failed/orbit/endless.json").get("status").get("status").asText()).isEqualTo("running");
+        assertThat(results(root)
+                        .get("failed/orbit/endless.json")
+                        .get("status")
+                        .get("status")
+                        .asText())
+                .isEqualTo("running");
     }
 
     @Test
@@ -92,12 +98,17 @@ class GiveUpTest {
         Files.writeString(root.resolve("outbox/openprospect"), "a file where the folder should be");
         drop(root, "openprospect/nowhere.json", BridgeRun.openProspectRequest("nowhere"));
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            Job job = await().atMost(Duration.ofSeconds(20)).until(
-                    () -> bridge.store().list(Api.OPENPROSPECT, JobState.FAILED, 0, 1).stream().findFirst().orElse(null),
-                    found -> found != null);
+            Job job = await().atMost(Duration.ofSeconds(20))
+                    .until(
+                            () -> bridge.store().list(Api.OPENPROSPECT, JobState.FAILED, 0, 1).stream()
+                                    .findFirst()
+                                    .orElse(null),
+                            found -> found != null);
             assertThat(job.attempts()).isEqualTo(3);
             assertThat(job.nextAttemptAt()).isNull();
-            assertThat(job.outcome()).as("the result was decided; only its delivery failed").isEqualTo("succeeded");
+            assertThat(job.outcome())
+                    .as("the result was decided; only its delivery failed")
+                    .isEqualTo("succeeded");
             assertThat(Json.parseStored(job.lastError()).get("code").asText()).isEqualTo("delivery_gave_up");
             assertThat(Json.parseStored(job.result()).get("outcome").asText()).isEqualTo("succeeded");
         }

@@ -5,6 +5,13 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.profilebridge.BridgeRun;
+import io.profilebridge.Json;
+import io.profilebridge.job.Job;
+import io.profilebridge.job.JobState;
+import io.profilebridge.sandbox.Ledger;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,19 +21,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-
-import io.profilebridge.BridgeRun;
-import io.profilebridge.Json;
-import io.profilebridge.job.Job;
-import io.profilebridge.job.JobState;
-import io.profilebridge.sandbox.Ledger;
-import io.profilebridge.sandbox.Simulator;
-import io.profilebridge.sandbox.SimulatorSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * 401, 403, 402 and Orbit's {@code developer_deep_search_not_configured} hold a request: while the API refuses, no
@@ -44,16 +43,28 @@ class HoldTest {
 
     /** Each cause, how the simulator gives it and takes it back, and what the bridge must show meanwhile. */
     enum Hold {
-        REVOKED_KEY("orbit", 401, "developer_api_key_invalid",
+        REVOKED_KEY(
+                "orbit",
+                401,
+                "developer_api_key_invalid",
                 simulator -> simulator.settings().revokedKeys().add(BridgeRun.ORBIT_KEY),
                 simulator -> simulator.settings().revokedKeys().clear()),
-        MISSING_SCOPE("openprospect", 403, "forbidden",
+        MISSING_SCOPE(
+                "openprospect",
+                403,
+                "forbidden",
                 simulator -> simulator.settings().scopelessKeys().add(BridgeRun.OPENPROSPECT_KEY),
                 simulator -> simulator.settings().scopelessKeys().clear()),
-        NO_CREDITS("orbit", 402, "developer_api_credits_insufficient",
+        NO_CREDITS(
+                "orbit",
+                402,
+                "developer_api_credits_insufficient",
                 simulator -> simulator.orbitCredits(3),
                 simulator -> simulator.orbitCredits(100)),
-        NOT_CONFIGURED("orbit", 503, "developer_deep_search_not_configured",
+        NOT_CONFIGURED(
+                "orbit",
+                503,
+                "developer_deep_search_not_configured",
                 simulator -> simulator.settings().orbitNotConfigured(true),
                 simulator -> simulator.settings().orbitNotConfigured(false));
 
@@ -82,6 +93,7 @@ class HoldTest {
 
     @TempDir
     Path root;
+
     Simulator simulator;
     Map<String, String> properties;
 
@@ -107,11 +119,14 @@ class HoldTest {
         hold.begin.accept(simulator);
         drop(root, hold.request(), hold.body());
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> refusals(hold).size() >= REFUSALS || !results(root).isEmpty());
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() ->
+                            refusals(hold).size() >= REFUSALS || !results(root).isEmpty());
             assertThat(results(root)).as("nothing failed while held").isEmpty();
             List<Ledger.Request> refused = refusals(hold);
             assertThat(refused.get(refused.size() - 1).at() - refused.get(0).at())
-                    .as("held for longer than the retry budget lasts").isGreaterThan(retryBudgetMs());
+                    .as("held for longer than the retry budget lasts")
+                    .isGreaterThan(retryBudgetMs());
             Job job = bridge.store().list(null, null, 0, 10).get(0);
             assertThat(job.state()).as("still waiting to start").isEqualTo(JobState.RECEIVED);
             assertThat(job.attempts()).as("no attempt counted").isZero();
@@ -120,8 +135,14 @@ class HoldTest {
             assertThat(health).contains("\"status\":\"DOWN\"").contains(hold.code);
             if (hold == Hold.NO_CREDITS) {
                 assertThat(health).contains("requiredCredits 10").contains("remainingCredits 3");
-                assertThat(Json.parseStored(job.lastError()).get("requiredCredits").asInt()).isEqualTo(10);
-                assertThat(Json.parseStored(job.lastError()).get("remainingCredits").asInt()).isEqualTo(3);
+                assertThat(Json.parseStored(job.lastError())
+                                .get("requiredCredits")
+                                .asInt())
+                        .isEqualTo(10);
+                assertThat(Json.parseStored(job.lastError())
+                                .get("remainingCredits")
+                                .asInt())
+                        .isEqualTo(3);
             }
 
             hold.end.accept(simulator);
@@ -130,7 +151,9 @@ class HoldTest {
         }
         assertThat(results(root)).containsOnlyKeys(hold.request());
         assertThat(results(root).get(hold.request()).get("outcome").asText()).isEqualTo("succeeded");
-        assertThat(simulator.ledger().runsPerKey(hold.api)).hasSize(1).allSatisfy((key, runs) -> assertThat(runs).isEqualTo(1));
+        assertThat(simulator.ledger().runsPerKey(hold.api))
+                .hasSize(1)
+                .allSatisfy((key, runs) -> assertThat(runs).isEqualTo(1));
     }
 
     /** How long a request retried like a 5xx lasts before it gives up: every backoff at its longest. */
@@ -144,12 +167,14 @@ class HoldTest {
 
     private List<Ledger.Request> refusals(Hold hold) {
         return simulator.ledger().requests().stream()
-                .filter(request -> request.api().equals(hold.api) && request.status() == hold.status).toList();
+                .filter(request -> request.api().equals(hold.api) && request.status() == hold.status)
+                .toList();
     }
 
     private String health() throws Exception {
         String url = "http://127.0.0.1:" + properties.get("camel.management.port") + "/observe/health";
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 }

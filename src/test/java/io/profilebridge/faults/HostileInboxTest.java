@@ -5,6 +5,11 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.LogCapture;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,12 +17,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.profilebridge.BridgeRun;
-import io.profilebridge.LogCapture;
-import io.profilebridge.sandbox.Simulator;
-import io.profilebridge.sandbox.SimulatorSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +33,7 @@ class HostileInboxTest {
 
     @TempDir
     Path root;
+
     Simulator simulator;
 
     @BeforeEach
@@ -67,22 +67,31 @@ class HostileInboxTest {
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
         Path passwd = root.resolve("passwd");
         Files.writeString(passwd, "root:x:0:0:root:/root:/bin/bash\n");
-        Path link = Files.createDirectories(BridgeRun.inbox(root).resolve("openprospect")).resolve("link.json");
+        Path link = Files.createDirectories(BridgeRun.inbox(root).resolve("openprospect"))
+                .resolve("link.json");
         Files.createSymbolicLink(link, secret);
-        Path passwdLink = Files.createDirectories(BridgeRun.inbox(root).resolve("orbit")).resolve("passwd.json");
+        Path passwdLink =
+                Files.createDirectories(BridgeRun.inbox(root).resolve("orbit")).resolve("passwd.json");
         Files.createSymbolicLink(passwdLink, passwd);
 
         List<String> lines;
-        try (LogCapture logs = LogCapture.start(); BridgeRun bridge = startBridge()) {
+        try (LogCapture logs = LogCapture.start();
+                BridgeRun bridge = startBridge()) {
             dropAndAwait("openprospect/real.json", buyers("Real buyers"));
             lines = logs.lines();
         }
         assertThat(results(root)).containsOnlyKeys("openprospect/real.json");
         assertThat(results(root).toString()).doesNotContain("SECRET-1234").doesNotContain("root");
         assertThat(lines).noneMatch(line -> line.contains("SECRET-1234") || line.contains("root:x"));
-        assertThat(lines).filteredOn(line -> line.contains("link.json")).singleElement().asString()
+        assertThat(lines)
+                .filteredOn(line -> line.contains("link.json"))
+                .singleElement()
+                .asString()
                 .contains("symbolic link");
-        assertThat(lines).filteredOn(line -> line.contains("passwd.json")).singleElement().asString()
+        assertThat(lines)
+                .filteredOn(line -> line.contains("passwd.json"))
+                .singleElement()
+                .asString()
                 .contains("symbolic link");
         assertThat(link).isSymbolicLink();
         assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
@@ -96,8 +105,12 @@ class HostileInboxTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 2);
         }
         Map<String, JsonNode> results = results(root);
-        assertThat(results.get("same.json").at("/request/profile_name").asText()).isEqualTo("Envelope buyers");
-        assertThat(results.get("openprospect/same.json").at("/request/profile_name").asText()).isEqualTo("Folder buyers");
+        assertThat(results.get("same.json").at("/request/profile_name").asText())
+                .isEqualTo("Envelope buyers");
+        assertThat(results.get("openprospect/same.json")
+                        .at("/request/profile_name")
+                        .asText())
+                .isEqualTo("Folder buyers");
     }
 
     @Test
@@ -108,11 +121,18 @@ class HostileInboxTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 2);
         }
         Map<String, JsonNode> results = results(root);
-        assertThat(results.get("openprospect/twice.json").at("/request/profile_name").asText()).isEqualTo("First buyers");
-        JsonNode second = results.entrySet().stream().filter(e -> !e.getKey().equals("openprospect/twice.json"))
-                .map(Map.Entry::getValue).findFirst().orElseThrow();
+        assertThat(results.get("openprospect/twice.json")
+                        .at("/request/profile_name")
+                        .asText())
+                .isEqualTo("First buyers");
+        JsonNode second = results.entrySet().stream()
+                .filter(e -> !e.getKey().equals("openprospect/twice.json"))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElseThrow();
         assertThat(second.at("/request/profile_name").asText()).isEqualTo("Second buyers");
-        assertThat(results).containsKey("openprospect/twice." + second.get("jobId").asText() + ".json");
+        assertThat(results)
+                .containsKey("openprospect/twice." + second.get("jobId").asText() + ".json");
     }
 
     @Test
@@ -138,14 +158,22 @@ class HostileInboxTest {
         Files.writeString(folder.resolve("two\nlines.json"), buyers("Line break"));
 
         List<String> lines;
-        try (LogCapture logs = LogCapture.start(); BridgeRun bridge = startBridge()) {
+        try (LogCapture logs = LogCapture.start();
+                BridgeRun bridge = startBridge()) {
             dropAndAwait("openprospect/plain.json", buyers("Plain"));
             lines = logs.lines();
         }
-        assertThat(lines).filteredOn(line -> line.contains("x".repeat(40))).singleElement().asString()
+        assertThat(lines)
+                .filteredOn(line -> line.contains("x".repeat(40)))
+                .singleElement()
+                .asString()
                 .contains("250 bytes");
-        assertThat(lines).filteredOn(line -> line.contains("lines.json")).singleElement().asString()
-                .contains("two\\nlines.json").contains("control character");
+        assertThat(lines)
+                .filteredOn(line -> line.contains("lines.json"))
+                .singleElement()
+                .asString()
+                .contains("two\\nlines.json")
+                .contains("control character");
         assertThat(folder.resolve(longName)).exists();
         assertThat(folder.resolve("two\nlines.json")).exists();
         assertThat(results(root)).containsOnlyKeys("openprospect/plain.json");
@@ -167,8 +195,11 @@ class HostileInboxTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 2);
             // the store's file and the log and index files SQLite creates beside it while it runs
             try (var files = Files.list(root.resolve("data"))) {
-                List<Path> store = files.filter(f -> f.getFileName().toString().startsWith("jobstore")).toList();
-                assertThat(store).extracting(f -> f.getFileName().toString()).contains("jobstore.db", "jobstore.db-wal");
+                List<Path> store = files.filter(f -> f.getFileName().toString().startsWith("jobstore"))
+                        .toList();
+                assertThat(store)
+                        .extracting(f -> f.getFileName().toString())
+                        .contains("jobstore.db", "jobstore.db-wal");
                 for (Path file : store) {
                     assertThat(mode(file)).as(file.toString()).isEqualTo("rw-------");
                 }

@@ -5,6 +5,13 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.LogCapture;
+import io.profilebridge.api.Api;
+import io.profilebridge.job.JobState;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,14 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.profilebridge.BridgeRun;
-import io.profilebridge.LogCapture;
-import io.profilebridge.api.Api;
-import io.profilebridge.job.JobState;
-import io.profilebridge.sandbox.Simulator;
-import io.profilebridge.sandbox.SimulatorSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,7 +49,8 @@ class IntakeErrorsTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(lockMarker));
             Files.delete(file);
             Files.createSymbolicLink(file, elsewhere);
-            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("failed/openprospect/swapped.json"));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> results(root).containsKey("failed/openprospect/swapped.json"));
             JsonNode result = results(root).get("failed/openprospect/swapped.json");
             assertThat(result.at("/error/code").asText()).isEqualTo("request_unreadable");
             assertThat(result.at("/error/message").asText()).contains("cannot be read");
@@ -81,11 +81,14 @@ class IntakeErrorsTest {
             drop(root, "openprospect/valid.json", BUYERS.formatted("Valid buyers"));
 
             // the valid request is a job whose result waits; the rejected one's file waits in the inbox
-            await().atMost(Duration.ofSeconds(20)).until(() -> bridge.store().list(Api.OPENPROSPECT, null, 0, 10)
-                    .stream().anyMatch(job -> job.state() == JobState.DELIVERING && job.attempts() > 0));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> bridge.store().list(Api.OPENPROSPECT, null, 0, 10).stream()
+                            .anyMatch(job -> job.state() == JobState.DELIVERING && job.attempts() > 0));
             assertThat(root.resolve("inbox/openprospect/.done/valid.json")).exists();
-            await().atMost(Duration.ofSeconds(20)).until(() -> logs.lines().stream()
-                    .anyMatch(line -> line.contains("for openprospect/invalid.json cannot be delivered now; its file stays")));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> logs.lines().stream()
+                            .anyMatch(line -> line.contains(
+                                    "for openprospect/invalid.json cannot be delivered now; its file stays")));
             assertThat(root.resolve("inbox/openprospect/invalid.json")).exists();
             assertThat(root.resolve("inbox/openprospect/.failed/invalid.json")).doesNotExist();
 
@@ -94,13 +97,19 @@ class IntakeErrorsTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 2);
             lines = logs.lines();
         }
-        assertThat(results(root).get("failed/openprospect/invalid.json").at("/error/code").asText())
+        assertThat(results(root)
+                        .get("failed/openprospect/invalid.json")
+                        .at("/error/code")
+                        .asText())
                 .isEqualTo("validation_error");
-        assertThat(results(root).get("openprospect/valid.json").get("outcome").asText()).isEqualTo("succeeded");
+        assertThat(results(root).get("openprospect/valid.json").get("outcome").asText())
+                .isEqualTo("succeeded");
         assertThat(root.resolve("inbox/openprospect/.failed/invalid.json")).exists();
-        assertThat(lines).anyMatch(line -> line.contains("for openprospect/valid.json cannot be delivered now; the job keeps"));
+        assertThat(lines)
+                .anyMatch(line -> line.contains("for openprospect/valid.json cannot be delivered now; the job keeps"));
         // each attempt is one clear line, not a stack trace
-        assertThat(lines).noneMatch(line -> line.contains("ERROR") || line.startsWith("\tat ")
-                || line.contains("Failed delivery for"));
+        assertThat(lines)
+                .noneMatch(line ->
+                        line.contains("ERROR") || line.startsWith("\tat ") || line.contains("Failed delivery for"));
     }
 }

@@ -5,12 +5,6 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
 import io.profilebridge.BridgeRun;
 import io.profilebridge.LogCapture;
 import io.profilebridge.intake.RequestAcceptance;
@@ -20,6 +14,11 @@ import jakarta.jms.Connection;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -79,12 +78,14 @@ class LogSafetyTest {
                 drop(root, "orbit/b.json", "{\"email\": \"a@example.com\"}");
                 drop(root, "orbit/refused.json", "{\"email\": \"jane@localhost\"}");
                 try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-                    Connection connection = new ActiveMQConnectionFactory(url, "esb", CLIENT_PASSWORD).createConnection();
+                    Connection connection =
+                            new ActiveMQConnectionFactory(url, "esb", CLIENT_PASSWORD).createConnection();
                     try (connection) {
                         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                         TextMessage message = session.createTextMessage("{\"email\": \"c@example.com\"}");
                         message.setStringProperty("api", "orbit");
-                        try (MessageProducer producer = session.createProducer(session.createQueue("profile-bridge.requests"))) {
+                        try (MessageProducer producer =
+                                session.createProducer(session.createQueue("profile-bridge.requests"))) {
                             producer.send(message);
                         }
                         connection.start();
@@ -92,7 +93,8 @@ class LogSafetyTest {
                             assertThat(results.receive(30_000)).isNotNull();
                         }
                     }
-                    await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 3);
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> results(root).size() == 3);
                 }
                 lines = logs.lines();
             }
@@ -101,8 +103,13 @@ class LogSafetyTest {
         assertThat(lines).anyMatch(line -> line.contains("] headers ") && line.contains(">> Authorization: Bearer"));
         assertThat(lines).anyMatch(line -> line.contains("] wire ") && line.contains(">> \"Authorization: Bearer"));
         assertThat(lines).anyMatch(line -> line.contains("DEBUG") && line.contains("activemq"));
-        for (String secret : List.of("testkey_0001", BridgeRun.OPENPROSPECT_KEY, BridgeRun.ORBIT_KEY, BRIDGE_PASSWORD,
-                CLIENT_PASSWORD, STORE_PASSWORD)) {
+        for (String secret : List.of(
+                "testkey_0001",
+                BridgeRun.OPENPROSPECT_KEY,
+                BridgeRun.ORBIT_KEY,
+                BRIDGE_PASSWORD,
+                CLIENT_PASSWORD,
+                STORE_PASSWORD)) {
             assertThat(lines).as(secret).noneMatch(line -> line.contains(secret));
         }
     }
@@ -111,25 +118,44 @@ class LogSafetyTest {
     void bothLayoutsEscapeMessagesAndStackTracesAndMaskKeys() {
         Throwable cause = new IllegalStateException("answer\n" + FORGED + "FORGED-IN-TRACE with Bearer "
                 + BridgeRun.ORBIT_KEY + " and " + BridgeRun.OPENPROSPECT_KEY);
-        LogEvent event = Log4jLogEvent.newBuilder().setLoggerName("io.profilebridge.Test").setLevel(Level.WARN)
+        LogEvent event = Log4jLogEvent.newBuilder()
+                .setLoggerName("io.profilebridge.Test")
+                .setLevel(Level.WARN)
                 .setMessage(new SimpleMessage("file x\r\n" + FORGED + "FORGED-IN-MESSAGE \u001b[31m "
                         + BridgeRun.OPENPROSPECT_KEY + " bridge.jms.client-password = " + CLIENT_PASSWORD))
-                .setThrown(cause).build();
+                .setThrown(cause)
+                .build();
 
         String plain = LogCapture.consoleLayout().toSerializable(event).toString();
         assertThat(plain.lines()).noneMatch(line -> line.startsWith(FORGED));
-        assertThat(plain).contains("FORGED-IN-MESSAGE", "FORGED-IN-TRACE", "\\r\\n" + FORGED, "Bearer ****",
-                "client-password = ****").doesNotContain("testkey_0001").doesNotContain(CLIENT_PASSWORD).doesNotContain("\u001b");
+        assertThat(plain)
+                .contains(
+                        "FORGED-IN-MESSAGE",
+                        "FORGED-IN-TRACE",
+                        "\\r\\n" + FORGED,
+                        "Bearer ****",
+                        "client-password = ****")
+                .doesNotContain("testkey_0001")
+                .doesNotContain(CLIENT_PASSWORD)
+                .doesNotContain("\u001b");
 
         // a configuration of its own, so the test's own logging stays as it is
-        Configuration json = ConfigurationFactory.getInstance().getConfiguration(new LoggerContext("json-layout"),
-                ConfigurationSource.fromUri(Path.of("config/log4j2-json.properties").toUri()));
+        Configuration json = ConfigurationFactory.getInstance()
+                .getConfiguration(
+                        new LoggerContext("json-layout"),
+                        ConfigurationSource.fromUri(
+                                Path.of("config/log4j2-json.properties").toUri()));
         json.initialize();
         try {
-            String line = json.getAppender("console").getLayout().toSerializable(event).toString();
+            String line = json.getAppender("console")
+                    .getLayout()
+                    .toSerializable(event)
+                    .toString();
             assertThat(line.lines()).hasSize(1);
-            assertThat(line).contains("FORGED-IN-MESSAGE", "FORGED-IN-TRACE", "Bearer ****", "client-password = ****")
-                    .doesNotContain("testkey_0001").doesNotContain(CLIENT_PASSWORD);
+            assertThat(line)
+                    .contains("FORGED-IN-MESSAGE", "FORGED-IN-TRACE", "Bearer ****", "client-password = ****")
+                    .doesNotContain("testkey_0001")
+                    .doesNotContain(CLIENT_PASSWORD);
         } finally {
             json.stop();
         }
@@ -142,8 +168,16 @@ class LogSafetyTest {
      */
     @Test
     void aLineBreakInAnOutsideValueNeverStartsALineOfItsOwn() throws Exception {
-        List<String> values = List.of("FORGED-NAME", "FORGED-KEY", "FORGED-JOB-KEY", "FORGED-REQUEST-ID", "FORGED-API",
-                "FORGED-CORRELATION", "FORGED-JMS-KEY", "FORGED-REPLY", "FORGED-API-CODE");
+        List<String> values = List.of(
+                "FORGED-NAME",
+                "FORGED-KEY",
+                "FORGED-JOB-KEY",
+                "FORGED-REQUEST-ID",
+                "FORGED-API",
+                "FORGED-CORRELATION",
+                "FORGED-JMS-KEY",
+                "FORGED-REPLY",
+                "FORGED-API-CODE");
         List<String> lines;
         try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100));
                 MisbehavingOpenProspect openProspect = new MisbehavingOpenProspect()) {
@@ -159,18 +193,30 @@ class LogSafetyTest {
             // a file name
             Files.writeString(folder.resolve("name\n" + FORGED + "FORGED-NAME.json"), BUYERS);
             // an envelope's key, in the rejection that names it and as the job key of an accepted request
-            drop(root, "key.json", "{\"api\": \"orbit\", \"idempotencyKey\": \"k1\\r\\n" + FORGED
-                    + "FORGED-KEY\", \"request\": {\"email\": \"a@example.com\", \"requestId\": \"other\"}}");
-            drop(root, "job-key.json", "{\"api\": \"orbit\", \"idempotencyKey\": \"k2\\n" + FORGED
-                    + "FORGED-JOB-KEY\", \"request\": {\"email\": \"b@example.com\"}}");
+            drop(
+                    root,
+                    "key.json",
+                    "{\"api\": \"orbit\", \"idempotencyKey\": \"k1\\r\\n" + FORGED
+                            + "FORGED-KEY\", \"request\": {\"email\": \"a@example.com\", \"requestId\": \"other\"}}");
+            drop(
+                    root,
+                    "job-key.json",
+                    "{\"api\": \"orbit\", \"idempotencyKey\": \"k2\\n" + FORGED
+                            + "FORGED-JOB-KEY\", \"request\": {\"email\": \"b@example.com\"}}");
             // an Orbit body's own key
-            drop(root, "orbit/request-id.json", "{\"requestId\": \"r1\\n" + FORGED + "FORGED-REQUEST-ID\", "
-                    + "\"email\": \"d@example.com\"}");
+            drop(
+                    root,
+                    "orbit/request-id.json",
+                    "{\"requestId\": \"r1\\n" + FORGED + "FORGED-REQUEST-ID\", " + "\"email\": \"d@example.com\"}");
             // the API's error code and message
-            drop(root, "openprospect/failing.json", BridgeRun.openProspectRequest("forged-failure\\n" + FORGED + "FORGED-API-CODE"));
+            drop(
+                    root,
+                    "openprospect/failing.json",
+                    BridgeRun.openProspectRequest("forged-failure\\n" + FORGED + "FORGED-API-CODE"));
             // an accepted job's key is named only by the line that accepts it, which is DEBUG
             Configurator.setLevel(RequestAcceptance.class.getName(), Level.DEBUG);
-            try (LogCapture logs = LogCapture.start(); BridgeRun bridge = BridgeRun.start(root, properties)) {
+            try (LogCapture logs = LogCapture.start();
+                    BridgeRun bridge = BridgeRun.start(root, properties)) {
                 Connection connection = new ActiveMQConnectionFactory(url, "esb", "log-safety-test").createConnection();
                 try (connection) {
                     Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -186,14 +232,18 @@ class LogSafetyTest {
                     TextMessage replying = session.createTextMessage("{\"email\": \"f@example.com\"}");
                     replying.setStringProperty("api", "orbit");
                     replying.setJMSReplyTo(session.createQueue("replies\n" + FORGED + "FORGED-REPLY"));
-                    try (MessageProducer producer = session.createProducer(session.createQueue("profile-bridge.requests"))) {
+                    try (MessageProducer producer =
+                            session.createProducer(session.createQueue("profile-bridge.requests"))) {
                         for (TextMessage each : List.of(message, keyed, replying)) {
                             producer.send(each);
                         }
                     }
                 }
-                await().atMost(Duration.ofSeconds(30)).until(() -> results(root).containsKey("failed/key.json")
-                        && values.stream().allMatch(value -> logs.lines().stream().anyMatch(line -> line.contains(value))));
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> results(root).containsKey("failed/key.json")
+                                && values.stream()
+                                        .allMatch(
+                                                value -> logs.lines().stream().anyMatch(line -> line.contains(value))));
                 lines = logs.lines();
             }
         }

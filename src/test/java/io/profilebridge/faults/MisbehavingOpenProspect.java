@@ -1,5 +1,9 @@
 package io.profilebridge.faults;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.profilebridge.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -10,11 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.profilebridge.Json;
 
 /**
  * OpenProspect as a broken server would play it: a creation is accepted at once (but {@code long-error} and
@@ -39,6 +38,7 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
     private final Map<String, AtomicLong> inProgress = new ConcurrentHashMap<>();
     /** Creations (POSTs) and status reads received, by name. */
     private final Map<String, AtomicLong> starts = new ConcurrentHashMap<>();
+
     private final Map<String, AtomicLong> reads = new ConcurrentHashMap<>();
     /** Bytes of an answer the server managed to write before the client went away, the most per name. */
     private final Map<String, AtomicLong> mostBytesWritten = new ConcurrentHashMap<>();
@@ -86,22 +86,32 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
                 return;
             }
             if (exchange.getRequestMethod().equals("POST")) {
-                JsonNode body = Json.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                JsonNode body =
+                        Json.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
                 String name = body.get("profile_name").asText();
                 starts.computeIfAbsent(name, n -> new AtomicLong()).incrementAndGet();
                 switch (name) {
                     case "long-error" -> json(exchange, 422, validationError("x".repeat(20_000)));
                     case "huge-error" -> json(exchange, 422, validationError("x".repeat(5 * (int) MB)));
-                    default -> json(exchange, 202,
-                            Json.write(Json.object().put("profile_creation_id", name).put("status", "PENDING")));
+                    default ->
+                        json(
+                                exchange,
+                                202,
+                                Json.write(Json.object()
+                                        .put("profile_creation_id", name)
+                                        .put("status", "PENDING")));
                 }
                 return;
             }
             String name = path.substring(path.lastIndexOf('/') + 1);
             long read = reads.computeIfAbsent(name, n -> new AtomicLong()).incrementAndGet();
             if (name.equals("gone") || (name.equals("gone-once") && read == 1)) {
-                json(exchange, 404, Json.write(Json.object().put("error_code", "not_found")
-                        .put("error_message", "no such profile creation")));
+                json(
+                        exchange,
+                        404,
+                        Json.write(Json.object()
+                                .put("error_code", "not_found")
+                                .put("error_message", "no such profile creation")));
                 return;
             }
             AtomicLong running = inProgress.computeIfAbsent(name, n -> new AtomicLong());
@@ -116,8 +126,14 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
 
     private void answer(HttpExchange exchange, String name) throws IOException {
         if (name.startsWith("forged-failure")) {
-            json(exchange, 200, Json.write(Json.object().put("profile_creation_id", name).put("status", "FAILED")
-                    .put("error_code", name).put("error_message", name)));
+            json(
+                    exchange,
+                    200,
+                    Json.write(Json.object()
+                            .put("profile_creation_id", name)
+                            .put("status", "FAILED")
+                            .put("error_code", name)
+                            .put("error_message", name)));
             return;
         }
         switch (name) {
@@ -143,7 +159,8 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
     }
 
     /** Writes {@code chunks} pieces of {@code chunkBytes} spaces after a "{", one every {@code everyMs}. */
-    private void stream(HttpExchange exchange, String name, long declaredLength, int chunkBytes, long everyMs, int chunks)
+    private void stream(
+            HttpExchange exchange, String name, long declaredLength, int chunkBytes, long everyMs, int chunks)
             throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, declaredLength);
@@ -166,7 +183,10 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
     }
 
     private static String succeeded(String name) {
-        return Json.write(Json.object().put("profile_creation_id", name).put("status", "SUCCEEDED").put("profile_id", "p-" + name));
+        return Json.write(Json.object()
+                .put("profile_creation_id", name)
+                .put("status", "SUCCEEDED")
+                .put("profile_id", "p-" + name));
     }
 
     private static String validationError(String message) {

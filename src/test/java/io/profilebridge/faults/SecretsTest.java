@@ -5,17 +5,16 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.profilebridge.BridgeRun;
+import io.profilebridge.api.Api;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-
-import io.profilebridge.BridgeRun;
-import io.profilebridge.api.Api;
-import io.profilebridge.sandbox.Simulator;
-import io.profilebridge.sandbox.SimulatorSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,29 +26,42 @@ class SecretsTest {
 
     @Test
     void keysAppearNowhereAnOperatorOrIntegratorCanRead() throws Exception {
-        try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100).serverErrorShare(0.3))) {
+        try (Simulator simulator =
+                Simulator.start(new SimulatorSettings().jobDurationMs(100).serverErrorShare(0.3))) {
             simulator.settings().revokedKeys().add(BridgeRun.ORBIT_KEY);
             var properties = BridgeRun.testProperties(root, simulator.baseUrl());
             properties.put("bridge.retry.hold-interval-ms", "200");
-            drop(root, "openprospect/a.json", "{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}");
+            drop(
+                    root,
+                    "openprospect/a.json",
+                    "{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}");
             drop(root, "orbit/b.json", "{\"email\": \"a@example.com\"}");
             try (BridgeRun bridge = BridgeRun.start(root, properties)) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
                 String base = "http://127.0.0.1:" + properties.get("camel.management.port");
-                await().atMost(Duration.ofSeconds(10)).until(() -> get(base + "/observe/health").contains("api_key_invalid"));
-                String everything = get(base + "/observe/health") + get(base + "/observe/metrics") + results(root)
-                        + bridge.store().list(Api.OPENPROSPECT, null, 0, 10).stream().map(j -> j.lastError() + j.result()
-                                + j.lastStatus() + j.requestBody() + j.source()).toList()
-                        + bridge.store().list(Api.ORBIT, null, 0, 10).stream().map(j -> j.lastError() + j.result()
-                                + j.lastStatus() + j.requestBody() + j.source()).toList();
-                assertThat(everything).doesNotContain(BridgeRun.OPENPROSPECT_KEY).doesNotContain(BridgeRun.ORBIT_KEY)
-                        .doesNotContain("lnc_live_").doesNotContain("sk_orb_");
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> get(base + "/observe/health").contains("api_key_invalid"));
+                String everything = get(base + "/observe/health")
+                        + get(base + "/observe/metrics")
+                        + results(root)
+                        + bridge.store().list(Api.OPENPROSPECT, null, 0, 10).stream()
+                                .map(j -> j.lastError() + j.result() + j.lastStatus() + j.requestBody() + j.source())
+                                .toList()
+                        + bridge.store().list(Api.ORBIT, null, 0, 10).stream()
+                                .map(j -> j.lastError() + j.result() + j.lastStatus() + j.requestBody() + j.source())
+                                .toList();
+                assertThat(everything)
+                        .doesNotContain(BridgeRun.OPENPROSPECT_KEY)
+                        .doesNotContain(BridgeRun.ORBIT_KEY)
+                        .doesNotContain("lnc_live_")
+                        .doesNotContain("sk_orb_");
             }
         }
     }
 
     private static String get(String url) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 }

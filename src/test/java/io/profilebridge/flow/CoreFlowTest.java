@@ -5,6 +5,12 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.api.Api;
+import io.profilebridge.job.JobState;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -16,13 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.profilebridge.BridgeRun;
-import io.profilebridge.api.Api;
-import io.profilebridge.job.JobState;
-import io.profilebridge.sandbox.Simulator;
-import io.profilebridge.sandbox.SimulatorSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,12 +35,13 @@ class CoreFlowTest {
 
     @TempDir
     Path root;
+
     Simulator simulator;
 
     @BeforeEach
     void startSimulator() {
-        simulator = Simulator.start(SimulatorSettings.fromProperties(
-                Map.of("sandbox.port", "0", "sandbox.job-duration-ms", "300")::get));
+        simulator = Simulator.start(
+                SimulatorSettings.fromProperties(Map.of("sandbox.port", "0", "sandbox.job-duration-ms", "300")::get));
     }
 
     @AfterEach
@@ -65,8 +65,11 @@ class CoreFlowTest {
         assertThat(dach.get("outcome").asText()).isEqualTo("succeeded");
         assertThat(dach.get("api").asText()).isEqualTo("openprospect");
         assertThat(dach.get("status").get("status").asText()).isEqualTo("SUCCEEDED");
-        assertThat(dach.get("profileId").asText()).isEqualTo(dach.get("status").get("profile_id").asText()).isNotBlank();
-        assertThat(dach.get("remoteId").asText()).isEqualTo(dach.get("status").get("profile_creation_id").asText());
+        assertThat(dach.get("profileId").asText())
+                .isEqualTo(dach.get("status").get("profile_id").asText())
+                .isNotBlank();
+        assertThat(dach.get("remoteId").asText())
+                .isEqualTo(dach.get("status").get("profile_creation_id").asText());
         assertThat(dach.get("error").isNull()).isTrue();
         assertThat(dach.get("request").get("profile_name").asText()).isEqualTo("DACH SaaS buyers");
         assertThat(dach.get("source").get("file").asText()).isEqualTo("dach-saas-buyers.json");
@@ -80,7 +83,11 @@ class CoreFlowTest {
 
         JsonNode candidates = results.get("orbit/candidate-discovery.json");
         assertThat(candidates.get("profiles").size())
-                .isEqualTo(candidates.get("status").get("result").get("candidate_profile_ids").size())
+                .isEqualTo(candidates
+                        .get("status")
+                        .get("result")
+                        .get("candidate_profile_ids")
+                        .size())
                 .isPositive();
 
         JsonNode regeneration = results.get("orbit/profile-regeneration.json");
@@ -100,11 +107,16 @@ class CoreFlowTest {
         assertThat(invalidOpenProspect.get("error").get("message").asText()).contains("target_countries");
 
         // one remote run per valid request, none for the invalid ones
-        assertThat(simulator.ledger().runsPerKey("openprospect").values()).allMatch(n -> n == 1).hasSize(2);
-        assertThat(simulator.ledger().runsPerKey("orbit").values()).allMatch(n -> n == 1).hasSize(4);
+        assertThat(simulator.ledger().runsPerKey("openprospect").values())
+                .allMatch(n -> n == 1)
+                .hasSize(2);
+        assertThat(simulator.ledger().runsPerKey("orbit").values())
+                .allMatch(n -> n == 1)
+                .hasSize(4);
         // inbox originals kept beside their folders
         assertThat(root.resolve("inbox/orbit/.failed/invalid-legacy-mode.json")).exists();
-        assertThat(root.resolve("inbox/openprospect/.done/dach-saas-buyers.json")).exists();
+        assertThat(root.resolve("inbox/openprospect/.done/dach-saas-buyers.json"))
+                .exists();
     }
 
     @Test
@@ -113,7 +125,8 @@ class CoreFlowTest {
             drop(root, "openprospect/dach.json", DACH);
             await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/dach.json"));
             drop(root, "openprospect/dach.json", DACH);
-            await().atMost(Duration.ofSeconds(20)).until(() -> Files.notExists(root.resolve("inbox/openprospect/dach.json")));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> Files.notExists(root.resolve("inbox/openprospect/dach.json")));
             assertThat(bridge.store().list(Api.OPENPROSPECT, null, 0, 10)).hasSize(1);
         }
         assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
@@ -127,24 +140,30 @@ class CoreFlowTest {
             drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"person" + i + "@example.com\"}");
         }
         try (BridgeRun first = startBridge()) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> simulator.ledger().runsStarted("openprospect") == 5
-                    && simulator.ledger().runsStarted("orbit") == 5);
-            assertThat(first.store().countByApiAndState().get(Api.ORBIT).get(JobState.DELIVERED)).isZero();
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> simulator.ledger().runsStarted("openprospect") == 5
+                            && simulator.ledger().runsStarted("orbit") == 5);
+            assertThat(first.store().countByApiAndState().get(Api.ORBIT).get(JobState.DELIVERED))
+                    .isZero();
         }
         assertThat(results(root)).isEmpty();
         try (BridgeRun second = startBridge()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 10);
         }
-        assertThat(results(root).values()).allMatch(r -> r.get("outcome").asText().equals("succeeded"));
-        assertThat(simulator.ledger().runsPerKey("openprospect").values()).allMatch(n -> n == 1).hasSize(5);
-        assertThat(simulator.ledger().runsPerKey("orbit").values()).allMatch(n -> n == 1).hasSize(5);
+        assertThat(results(root).values())
+                .allMatch(r -> r.get("outcome").asText().equals("succeeded"));
+        assertThat(simulator.ledger().runsPerKey("openprospect").values())
+                .allMatch(n -> n == 1)
+                .hasSize(5);
+        assertThat(simulator.ledger().runsPerKey("orbit").values())
+                .allMatch(n -> n == 1)
+                .hasSize(5);
     }
 
     @Test
     void filesDroppedWhileTheBridgeIsDownAreProcessedWhenItStarts() {
         drop(root, "openprospect/early.json", DACH);
-        drop(root, "early-envelope.json",
-                "{\"api\": \"orbit\", \"request\": {\"email\": \"early@example.com\"}}");
+        drop(root, "early-envelope.json", "{\"api\": \"orbit\", \"request\": {\"email\": \"early@example.com\"}}");
         try (BridgeRun bridge = startBridge()) {
             await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 2);
         }
@@ -153,7 +172,8 @@ class CoreFlowTest {
 
     @Test
     void aResultDeliveredAgainReplacesTheFileWithoutEverRemovingIt() throws Exception {
-        try (BridgeRun bridge = startBridge(); WatchService watcher = FileSystems.getDefault().newWatchService()) {
+        try (BridgeRun bridge = startBridge();
+                WatchService watcher = FileSystems.getDefault().newWatchService()) {
             deliver(bridge, "{\"api\": \"openprospect\", \"idempotencyKey\": \"k-1\", \"attempt\": 1}");
             Path folder = BridgeRun.outbox(root).resolve("openprospect");
             folder.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
@@ -170,16 +190,35 @@ class CoreFlowTest {
                 }
                 return events.contains("ENTRY_CREATE replaced.json");
             });
-            assertThat(events).as("a reader never finds the result missing").doesNotContain("ENTRY_DELETE replaced.json");
-            assertThat(Files.readString(folder.resolve("replaced.json"))).isEqualTo("{\"api\": \"openprospect\", \"idempotencyKey\": \"k-1\", \"attempt\": 2}");
+            assertThat(events)
+                    .as("a reader never finds the result missing")
+                    .doesNotContain("ENTRY_DELETE replaced.json");
+            assertThat(Files.readString(folder.resolve("replaced.json")))
+                    .isEqualTo("{\"api\": \"openprospect\", \"idempotencyKey\": \"k-1\", \"attempt\": 2}");
         }
     }
 
     private static void deliver(BridgeRun bridge, String document) {
-        bridge.context().createProducerTemplate().sendBodyAndHeaders("direct:deliver-result", document, Map.of(
-                "bridgeChannel", "file", "bridgeResultFile", "openprospect/replaced.json", "bridgeJobId", "job-1",
-                "bridgeApi", "openprospect", "bridgeIdempotencyKey", "k-1", "bridgeOutcome", "succeeded",
-                "bridgeSource", "replaced.json"));
+        bridge.context()
+                .createProducerTemplate()
+                .sendBodyAndHeaders(
+                        "direct:deliver-result",
+                        document,
+                        Map.of(
+                                "bridgeChannel",
+                                "file",
+                                "bridgeResultFile",
+                                "openprospect/replaced.json",
+                                "bridgeJobId",
+                                "job-1",
+                                "bridgeApi",
+                                "openprospect",
+                                "bridgeIdempotencyKey",
+                                "k-1",
+                                "bridgeOutcome",
+                                "succeeded",
+                                "bridgeSource",
+                                "replaced.json"));
     }
 
     private void copySamples() throws IOException {

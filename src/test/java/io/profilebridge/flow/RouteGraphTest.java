@@ -2,6 +2,8 @@ package io.profilebridge.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.profilebridge.BridgeRun;
+import io.profilebridge.api.Api;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +18,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import io.profilebridge.BridgeRun;
-import io.profilebridge.api.Api;
 import org.apache.camel.model.ChoiceDefinition;
 import org.apache.camel.model.EnrichDefinition;
 import org.apache.camel.model.ModelCamelContext;
@@ -45,6 +44,7 @@ class RouteGraphTest {
 
     /** route id -> the direct: names it sends to; direct: name -> the route consuming it. */
     private final Map<String, Set<String>> links = new TreeMap<>();
+
     private final Map<String, String> consumers = new TreeMap<>();
     private final List<String> dynamicSends = new java.util.ArrayList<>();
 
@@ -63,46 +63,56 @@ class RouteGraphTest {
                 }
                 links.put(route.getRouteId(), sends(route.getOutputs()));
             }
-            model.getRouteConfigurationDefinitions().forEach(configuration -> links.put(configuration.getId(),
-                    sends(List.copyOf(configuration.getOnExceptions()))));
+            model.getRouteConfigurationDefinitions()
+                    .forEach(configuration ->
+                            links.put(configuration.getId(), sends(List.copyOf(configuration.getOnExceptions()))));
         }
 
-        assertThat(dynamicSends).as("sends whose endpoint is computed (toD): the graph cannot show them").isEmpty();
+        assertThat(dynamicSends)
+                .as("sends whose endpoint is computed (toD): the graph cannot show them")
+                .isEmpty();
         Set<String> sentTo = new TreeSet<>();
         links.values().forEach(sentTo::addAll);
-        assertThat(consumers.keySet()).as("every direct: endpoint sent to is a route").containsAll(sentTo);
+        assertThat(consumers.keySet())
+                .as("every direct: endpoint sent to is a route")
+                .containsAll(sentTo);
 
-        assertThat(edges()).contains(
-                "poll-due-jobs -> dispatch-due-jobs",
-                "dispatch-due-jobs -> claim-due-jobs",
-                "dispatch-due-jobs -> advance-job",
-                "advance-job -> take-step",
-                "advance-job -> save-job",
-                "advance-job -> dispatch-due-jobs",
-                "take-step -> submit-openprospect",
-                "take-step -> poll-openprospect",
-                "take-step -> submit-orbit",
-                "take-step -> poll-orbit",
-                "take-step -> read-outputs-orbit",
-                "take-step -> deliver-job",
-                "submit-openprospect -> call-openprospect",
-                "poll-openprospect -> call-openprospect",
-                "submit-orbit -> call-orbit",
-                "poll-orbit -> call-orbit",
-                "read-outputs-orbit -> call-orbit",
-                "deliver-job -> deliver-result",
-                "deliver-result -> deliver-result-jms",
-                "inbox-orbit -> accept-request",
-                "jms-requests -> accept-request",
-                "accept-request -> deliver-intake-result",
-                "inbox-errors -> reject-unreadable-request",
-                "reject-unreadable-request -> deliver-intake-result",
-                "deliver-intake-result -> deliver-result");
+        assertThat(edges())
+                .contains(
+                        "poll-due-jobs -> dispatch-due-jobs",
+                        "dispatch-due-jobs -> claim-due-jobs",
+                        "dispatch-due-jobs -> advance-job",
+                        "advance-job -> take-step",
+                        "advance-job -> save-job",
+                        "advance-job -> dispatch-due-jobs",
+                        "take-step -> submit-openprospect",
+                        "take-step -> poll-openprospect",
+                        "take-step -> submit-orbit",
+                        "take-step -> poll-orbit",
+                        "take-step -> read-outputs-orbit",
+                        "take-step -> deliver-job",
+                        "submit-openprospect -> call-openprospect",
+                        "poll-openprospect -> call-openprospect",
+                        "submit-orbit -> call-orbit",
+                        "poll-orbit -> call-orbit",
+                        "read-outputs-orbit -> call-orbit",
+                        "deliver-job -> deliver-result",
+                        "deliver-result -> deliver-result-jms",
+                        "inbox-orbit -> accept-request",
+                        "jms-requests -> accept-request",
+                        "accept-request -> deliver-intake-result",
+                        "inbox-errors -> reject-unreadable-request",
+                        "reject-unreadable-request -> deliver-intake-result",
+                        "deliver-intake-result -> deliver-result");
 
         Set<String> named = namedInTheReadmeFlow();
         Set<String> onThePath = reachableFrom("poll-due-jobs", "inbox-orbit", "jms-requests", "inbox-errors");
-        assertThat(consumers.keySet()).as("the routes the README's flow paragraph names").containsAll(named);
-        assertThat(named).as("the README's flow paragraph names every route of a job's path").containsAll(onThePath);
+        assertThat(consumers.keySet())
+                .as("the routes the README's flow paragraph names")
+                .containsAll(named);
+        assertThat(named)
+                .as("the README's flow paragraph names every route of a job's path")
+                .containsAll(onThePath);
     }
 
     private Set<String> sends(List<? extends ProcessorDefinition<?>> outputs) {

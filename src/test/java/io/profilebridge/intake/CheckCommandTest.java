@@ -2,14 +2,13 @@ package io.profilebridge.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.profilebridge.orbit.OrbitRequestRules;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import io.profilebridge.orbit.OrbitRequestRules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,8 +20,10 @@ class CheckCommandTest {
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
 
     private CheckCommand command() {
-        return new CheckCommand(new RequestReader(CheckCommand.defaultMaxBytes(), DocumentedRules.INSTANCE),
-                OrbitRequestRules.DEFAULT_RUN_COST, new PrintStream(output, true, StandardCharsets.UTF_8));
+        return new CheckCommand(
+                new RequestReader(CheckCommand.defaultMaxBytes(), DocumentedRules.INSTANCE),
+                OrbitRequestRules.DEFAULT_RUN_COST,
+                new PrintStream(output, true, StandardCharsets.UTF_8));
     }
 
     @Test
@@ -30,10 +31,13 @@ class CheckCommandTest {
         int exit = command().run(List.of("samples"));
         String printed = output.toString(StandardCharsets.UTF_8);
         assertThat(exit).isEqualTo(1);
-        assertThat(printed).contains("INVALID  samples/orbit/invalid-legacy-mode.json: developer_deep_search_field_unsupported")
-                .contains("INVALID  samples/openprospect/invalid-no-target-countries.json: validation_error: target_countries")
+        assertThat(printed)
+                .contains("INVALID  samples/orbit/invalid-legacy-mode.json: developer_deep_search_field_unsupported")
+                .contains(
+                        "INVALID  samples/openprospect/invalid-no-target-countries.json: validation_error: target_countries")
                 .contains("OK       samples/openprospect/dach-saas-buyers.json")
-                .contains("9 files: 7 valid, 2 invalid; the valid Orbit requests would cost up to 50 credits (5 runs x 10)");
+                .contains(
+                        "9 files: 7 valid, 2 invalid; the valid Orbit requests would cost up to 50 credits (5 runs x 10)");
     }
 
     @Test

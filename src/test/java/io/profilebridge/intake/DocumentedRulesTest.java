@@ -11,59 +11,75 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DocumentedRulesTest {
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "{\"linkedinUrl\": \"HTTPS://WWW.LINKEDIN.COM/in/JaneDoe\"}",
-            "{\"linkedinUrl\": \"https://de.linkedin.com/in/jane-doe-1234/?trk=x\"}",
-            "{\"linkedinUrl\": \"https://www.linkedin.com/pub/jane-doe/1/2/3\"}",
-            "{\"linkedinUrl\": \"linkedin.com/in/janedoe\"}",
-            "{\"urls\": [\"https://jane_doe.github.io/\"]}",
-            "{\"urls\": [\"HTTP://EXAMPLE.COM\", \"https://münchen.de/über uns\"]}",
-            "{\"email\": \"jane@localhost\"}",
-            "{\"email\": \"\\\"jane doe\\\"@example.com\"}",
-            "{\"phoneNumber\": \"+1-800-FLOWERS\"}",
-            "{\"requestId\": \"   \", \"email\": \"a@example.com\"}",
-            "{\"requestId\": \"batch 7/item#1\", \"email\": \"a@example.com\"}",
-            "{\"structuredIntent\": {\"names\": \"Jane\"}}",
-            "{\"structuredIntent\": {\"version\": \"v1\", \"id\": \"mine\"}}"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"linkedinUrl\": \"HTTPS://WWW.LINKEDIN.COM/in/JaneDoe\"}",
+                "{\"linkedinUrl\": \"https://de.linkedin.com/in/jane-doe-1234/?trk=x\"}",
+                "{\"linkedinUrl\": \"https://www.linkedin.com/pub/jane-doe/1/2/3\"}",
+                "{\"linkedinUrl\": \"linkedin.com/in/janedoe\"}",
+                "{\"urls\": [\"https://jane_doe.github.io/\"]}",
+                "{\"urls\": [\"HTTP://EXAMPLE.COM\", \"https://münchen.de/über uns\"]}",
+                "{\"email\": \"jane@localhost\"}",
+                "{\"email\": \"\\\"jane doe\\\"@example.com\"}",
+                "{\"phoneNumber\": \"+1-800-FLOWERS\"}",
+                "{\"requestId\": \"   \", \"email\": \"a@example.com\"}",
+                "{\"requestId\": \"batch 7/item#1\", \"email\": \"a@example.com\"}",
+                "{\"structuredIntent\": {\"names\": \"Jane\"}}",
+                "{\"structuredIntent\": {\"version\": \"v1\", \"id\": \"mine\"}}"
+            })
     void orbitInputTheDocsDoNotClearlyRejectPasses(String body) throws Exception {
-        assertThat(DocumentedRules.INSTANCE.violations(Api.ORBIT, Json.parse(body))).isEmpty();
+        assertThat(DocumentedRules.INSTANCE.violations(Api.ORBIT, Json.parse(body)))
+                .isEmpty();
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "{\"linkedinUrl\": \"https://example.com/in/jane\"}|developer_deep_search_linkedin_invalid",
-            "{\"linkedinUrl\": \"https://linkedin.com.evil.example/in/jane\"}|developer_deep_search_linkedin_invalid",
-            "{\"urls\": [\"ftp://example.com\"]}|developer_deep_search_url_invalid",
-            "{\"urls\": [\"example.com\"]}|developer_deep_search_url_invalid",
-            "{\"email\": \"nobody\"}|developer_deep_search_email_invalid",
-            "{\"email\": \"@example.com\"}|developer_deep_search_email_invalid",
-            "{\"phoneNumber\": 4930123456}|developer_deep_search_phone_invalid",
-            "{\"requestId\": \"\", \"email\": \"a@example.com\"}|developer_deep_search_request_id_invalid",
-            "{\"structuredIntent\": {\"version\": \"v2\"}}|structured_intent_version_unsupported",
-            "{\"runShape\": \"partial_only\"}|developer_deep_search_input_required"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"linkedinUrl\": \"https://example.com/in/jane\"}|developer_deep_search_linkedin_invalid",
+                "{\"linkedinUrl\": \"https://linkedin.com.evil.example/in/jane\"}|developer_deep_search_linkedin_invalid",
+                "{\"urls\": [\"ftp://example.com\"]}|developer_deep_search_url_invalid",
+                "{\"urls\": [\"example.com\"]}|developer_deep_search_url_invalid",
+                "{\"email\": \"nobody\"}|developer_deep_search_email_invalid",
+                "{\"email\": \"@example.com\"}|developer_deep_search_email_invalid",
+                "{\"phoneNumber\": 4930123456}|developer_deep_search_phone_invalid",
+                "{\"requestId\": \"\", \"email\": \"a@example.com\"}|developer_deep_search_request_id_invalid",
+                "{\"structuredIntent\": {\"version\": \"v2\"}}|structured_intent_version_unsupported",
+                "{\"runShape\": \"partial_only\"}|developer_deep_search_input_required"
+            })
     void orbitInputTheDocsClearlyRejectIsRefused(String body, String code) throws Exception {
-        assertThat(DocumentedRules.INSTANCE.violations(Api.ORBIT, Json.parse(body))).first()
+        assertThat(DocumentedRules.INSTANCE.violations(Api.ORBIT, Json.parse(body)))
+                .first()
                 .satisfies(error -> assertThat(error.code()).isEqualTo(code));
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "{\"profile_name\": \" \", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}",
-            "{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"\"]}",
-            "{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"], \"output_language\": \"\"}",
-            "{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"], \"company_size_min\": 50}"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"profile_name\": \" \", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}",
+                "{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"\"]}",
+                "{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"], \"output_language\": \"\"}",
+                "{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"], \"company_size_min\": 50}"
+            })
     void openProspectInputTheDocsDoNotClearlyRejectPasses(String body) throws Exception {
-        assertThat(DocumentedRules.INSTANCE.violations(Api.OPENPROSPECT, Json.parse(body))).isEmpty();
+        assertThat(DocumentedRules.INSTANCE.violations(Api.OPENPROSPECT, Json.parse(body)))
+                .isEmpty();
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "{\"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}|profile_name",
-            "{\"profile_name\": null, \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}|profile_name",
-            "{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": []}|target_countries",
-            "{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"], \"company_size_max\": 0}|company_size_max"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}|profile_name",
+                "{\"profile_name\": null, \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}|profile_name",
+                "{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": []}|target_countries",
+                "{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"], \"company_size_max\": 0}|company_size_max"
+            })
     void openProspectInputTheDocsClearlyRejectIsRefused(String body, String field) throws Exception {
-        assertThat(DocumentedRules.INSTANCE.violations(Api.OPENPROSPECT, Json.parse(body))).first()
+        assertThat(DocumentedRules.INSTANCE.violations(Api.OPENPROSPECT, Json.parse(body)))
+                .first()
                 .satisfies(error -> assertThat(error.message()).startsWith(field + ":"));
     }
 }

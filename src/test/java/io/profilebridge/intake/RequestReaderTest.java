@@ -2,20 +2,20 @@ package io.profilebridge.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.job.RequestSource;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class RequestReaderTest {
 
-    private final RequestReader reader = new RequestReader(1000,
+    private final RequestReader reader = new RequestReader(
+            1000,
             (api, body) -> body.has("bad") ? List.of(ApiError.of("some_rule", "bad: is not allowed")) : List.of());
     private final RequestSource source = RequestSource.file("r.json");
 
@@ -30,18 +30,23 @@ class RequestReaderTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "''|request_empty",
-            "not json|request_not_json",
-            "[1, 2]|request_not_object",
-            "\"text\"|request_not_object",
-            "{\"a\": 1|request_not_json",
-            "{\"api\": \"nope\", \"request\": {}}|api_unknown",
-            "{\"bad\": true}|some_rule",
-            "{\"api\": \"orbit\", \"request\": 5}|envelope_request_invalid",
-            "{\"api\": \"orbit\", \"idempotencyKey\": 5, \"request\": {}}|envelope_key_invalid"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "''|request_empty",
+                "not json|request_not_json",
+                "[1, 2]|request_not_object",
+                "\"text\"|request_not_object",
+                "{\"a\": 1|request_not_json",
+                "{\"api\": \"nope\", \"request\": {}}|api_unknown",
+                "{\"bad\": true}|some_rule",
+                "{\"api\": \"orbit\", \"request\": 5}|envelope_request_invalid",
+                "{\"api\": \"orbit\", \"idempotencyKey\": 5, \"request\": {}}|envelope_key_invalid"
+            })
     void badInputIsRejectedWithACodeNamingTheProblem(String text, String code) {
-        assertThat(rejection(read(text, text.contains("\"api\"") ? null : "openprospect", null)).code()).isEqualTo(code);
+        assertThat(rejection(read(text, text.contains("\"api\"") ? null : "openprospect", null))
+                        .code())
+                .isEqualTo(code);
     }
 
     @Test
@@ -49,12 +54,15 @@ class RequestReaderTest {
         ApiError trailing = rejection(read("{\"a\": 1}\n{\"a\": 2}", "openprospect", null));
         assertThat(trailing.code()).isEqualTo("request_trailing_data");
         assertThat(trailing.message()).contains("line 2, column 1").contains("exactly one JSON object");
-        assertThat(rejection(read("{\"a\": 1} garbage", "openprospect", null)).code()).isEqualTo("request_trailing_data");
+        assertThat(rejection(read("{\"a\": 1} garbage", "openprospect", null)).code())
+                .isEqualTo("request_trailing_data");
         ApiError duplicate = rejection(read("{\"request\": {\"a\": 1, \"a\": 2}, \"api\": \"orbit\"}", null, null));
         assertThat(duplicate.code()).isEqualTo("request_duplicate_field");
         assertThat(duplicate.message()).startsWith("field \"a\" appears twice in one object at line 1");
         assertThat(read("\uFEFF{\"a\": 1}  \n", "openprospect", null)).isInstanceOf(ReadRequest.Valid.class);
-        assertThat(rejection(read("\uFEFF\uFEFF{\"a\": 1}", "openprospect", null)).code()).isEqualTo("request_not_json");
+        assertThat(rejection(read("\uFEFF\uFEFF{\"a\": 1}", "openprospect", null))
+                        .code())
+                .isEqualTo("request_not_json");
     }
 
     @Test
@@ -65,12 +73,17 @@ class RequestReaderTest {
     @Test
     void invalidUtf8AndHugeAndDeepInputAreRejected() {
         byte[] latin1 = "{\"n\": \"Müller\"}".getBytes(StandardCharsets.ISO_8859_1);
-        assertThat(rejection(reader.read(latin1, latin1.length, "orbit", null, source)).code()).isEqualTo("request_not_utf8");
-        assertThat(rejection(reader.read(null, 5000, "orbit", null, source)).code()).isEqualTo("request_too_large");
+        assertThat(rejection(reader.read(latin1, latin1.length, "orbit", null, source))
+                        .code())
+                .isEqualTo("request_not_utf8");
+        assertThat(rejection(reader.read(null, 5000, "orbit", null, source)).code())
+                .isEqualTo("request_too_large");
         String deep = "{\"a\":".repeat(100) + "1" + "}".repeat(100);
         RequestReader roomy = new RequestReader(100_000, (api, body) -> List.of());
         byte[] bytes = deep.getBytes(StandardCharsets.UTF_8);
-        assertThat(rejection(roomy.read(bytes, bytes.length, "orbit", null, source)).code()).isEqualTo("request_too_deep");
+        assertThat(rejection(roomy.read(bytes, bytes.length, "orbit", null, source))
+                        .code())
+                .isEqualTo("request_too_deep");
     }
 
     @Test
@@ -83,8 +96,8 @@ class RequestReaderTest {
 
     @Test
     void anEnvelopeKeyWinsAndItsApiIsUsed() {
-        var valid = (ReadRequest.Valid) read(
-                "{\"api\": \"openprospect\", \"idempotencyKey\": \"k-1\", \"request\": {\"x\": 1}}", null, null);
+        var valid = (ReadRequest.Valid)
+                read("{\"api\": \"openprospect\", \"idempotencyKey\": \"k-1\", \"request\": {\"x\": 1}}", null, null);
         assertThat(valid.api()).isEqualTo(Api.OPENPROSPECT);
         assertThat(valid.idempotencyKey()).isEqualTo("k-1");
         assertThat(valid.body().toString()).isEqualTo("{\"x\":1}");
@@ -92,13 +105,15 @@ class RequestReaderTest {
 
     @Test
     void anEnvelopeForTheWrongFolderIsRejected() {
-        assertThat(rejection(read("{\"api\": \"orbit\", \"request\": {}}", "openprospect", null)).code())
+        assertThat(rejection(read("{\"api\": \"orbit\", \"request\": {}}", "openprospect", null))
+                        .code())
                 .isEqualTo("envelope_api_mismatch");
     }
 
     @Test
     void halfASurrogatePairIsRejectedNamingTheFieldAndItsResultCanStillBeWritten() {
-        ApiError error = rejection(read("{\"email\": \"a@b.c\", \"usernames\": [\"ok\", \"x\\ud800\"]}", "orbit", null));
+        ApiError error =
+                rejection(read("{\"email\": \"a@b.c\", \"usernames\": [\"ok\", \"x\\ud800\"]}", "orbit", null));
         assertThat(error.code()).isEqualTo("request_not_unicode");
         assertThat(error.message()).startsWith("usernames[1]:");
         String written = Json.write(Json.object().put("requestId", "\ud800").put("fine", "\ud83d\ude00"));
@@ -108,12 +123,14 @@ class RequestReaderTest {
 
     @Test
     void anOrbitKeyNoUrlCanNameIsRejectedBeforeAnyRunStarts() {
-        assertThat(rejection(read("{\"email\": \"a@b.c\"}", "orbit", "\udc00")).code()).isEqualTo("request_id_unusable");
+        assertThat(rejection(read("{\"email\": \"a@b.c\"}", "orbit", "\udc00")).code())
+                .isEqualTo("request_id_unusable");
     }
 
     @Test
     void conflictingOrbitKeysAreRejected() {
-        assertThat(rejection(read("{\"email\": \"a@b.c\", \"requestId\": \"a\"}", "orbit", "b")).code())
+        assertThat(rejection(read("{\"email\": \"a@b.c\", \"requestId\": \"a\"}", "orbit", "b"))
+                        .code())
                 .isEqualTo("idempotency_key_mismatch");
     }
 }

@@ -3,6 +3,8 @@ package io.profilebridge.jms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,9 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import jakarta.jms.JMSException;
-import jakarta.jms.Message;
 import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +26,7 @@ class DeadLetterTest {
 
     @TempDir
     Path root;
+
     JmsBridgeRun jms;
 
     @AfterEach
@@ -36,16 +36,24 @@ class DeadLetterTest {
 
     @Test
     void aPoisonMessageEndsInTheDeadLetterQueueShownOnTheStatusPage() throws Exception {
-        jms = JmsBridgeRun.start(root, Map.of("bridge.jms.max-delivery-attempts", "2",
-                "bridge.jms.redelivery-delay-ms", "100"));
+        jms = JmsBridgeRun.start(
+                root, Map.of("bridge.jms.max-delivery-attempts", "2", "bridge.jms.redelivery-delay-ms", "100"));
         AtomicInteger attempts = new AtomicInteger();
-        AdviceWith.adviceWith(jms.bridge.context(), "jms-requests", route -> route.weaveAddFirst().process(exchange -> {
-            attempts.incrementAndGet();
-            throw new IllegalStateException("simulated job store outage");
-        }));
+        AdviceWith.adviceWith(
+                jms.bridge.context(),
+                "jms-requests",
+                route -> route.weaveAddFirst().process(exchange -> {
+                    attempts.incrementAndGet();
+                    throw new IllegalStateException("simulated job store outage");
+                }));
         jms.send("{\"email\": \"poison@example.com\"}", Map.of("api", "orbit"), null, "poison-1");
-        await().atMost(Duration.ofSeconds(20)).until(() -> attempts.get() == 2
-                && jms.broker().activeServer().locateQueue(JmsBridgeRun.REQUESTS).getMessageCount() == 0);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> attempts.get() == 2
+                        && jms.broker()
+                                        .activeServer()
+                                        .locateQueue(JmsBridgeRun.REQUESTS)
+                                        .getMessageCount()
+                                == 0);
 
         // nobody has read the dead-letter queue yet (a reader would create it): it must exist and hold the message
         String statusPage = "http://127.0.0.1:" + jms.properties.get("camel.management.port") + "/";
@@ -58,7 +66,8 @@ class DeadLetterTest {
     }
 
     private static String get(String url) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 }

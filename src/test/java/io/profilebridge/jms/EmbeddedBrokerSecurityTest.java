@@ -3,12 +3,6 @@ package io.profilebridge.jms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Map;
-import java.util.Properties;
-
 import io.profilebridge.BridgeRun;
 import io.profilebridge.CapturedLog;
 import jakarta.jms.Connection;
@@ -17,6 +11,11 @@ import jakarta.jms.JMSSecurityException;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +30,7 @@ class EmbeddedBrokerSecurityTest {
 
     @TempDir
     Path root;
+
     JmsBridgeRun jms;
 
     @AfterEach
@@ -43,21 +43,31 @@ class EmbeddedBrokerSecurityTest {
     @Test
     void onlyTheConfiguredAccountsGetInAndTheEsbCanOnlySendRequestsAndReadResults() throws Exception {
         jms = JmsBridgeRun.start(root, Map.of());
-        assertThatThrownBy(() -> new ActiveMQConnectionFactory(jms.url).createConnection().close())
+        assertThatThrownBy(() -> new ActiveMQConnectionFactory(jms.url)
+                        .createConnection()
+                        .close())
                 .isInstanceOf(JMSSecurityException.class);
-        assertThatThrownBy(() -> new ActiveMQConnectionFactory(jms.url, JmsBridgeRun.CLIENT_USER, "guessed").createConnection()
-                .close()).isInstanceOf(JMSSecurityException.class);
+        assertThatThrownBy(() -> new ActiveMQConnectionFactory(jms.url, JmsBridgeRun.CLIENT_USER, "guessed")
+                        .createConnection()
+                        .close())
+                .isInstanceOf(JMSSecurityException.class);
 
         Session session = jms.session;
-        assertThatThrownBy(() -> session.createConsumer(session.createQueue(JmsBridgeRun.REQUESTS)).close())
-                .as("reading other clients' requests").isInstanceOf(JMSSecurityException.class);
+        assertThatThrownBy(() -> session.createConsumer(session.createQueue(JmsBridgeRun.REQUESTS))
+                        .close())
+                .as("reading other clients' requests")
+                .isInstanceOf(JMSSecurityException.class);
         assertThatThrownBy(() -> {
-            try (MessageProducer producer = session.createProducer(session.createQueue("profile-bridge.results"))) {
-                producer.send(session.createTextMessage("{\"outcome\": \"succeeded\"}"));
-            }
-        }).as("forging results").isInstanceOf(JMSSecurityException.class);
+                    try (MessageProducer producer =
+                            session.createProducer(session.createQueue("profile-bridge.results"))) {
+                        producer.send(session.createTextMessage("{\"outcome\": \"succeeded\"}"));
+                    }
+                })
+                .as("forging results")
+                .isInstanceOf(JMSSecurityException.class);
         try (MessageConsumer results = session.createConsumer(session.createQueue("profile-bridge.results"));
-                MessageConsumer deadLetters = session.createConsumer(session.createQueue(EmbeddedBroker.DEAD_LETTER_QUEUE))) {
+                MessageConsumer deadLetters =
+                        session.createConsumer(session.createQueue(EmbeddedBroker.DEAD_LETTER_QUEUE))) {
             assertThat(results.receiveNoWait()).isNull();
             assertThat(deadLetters.receiveNoWait()).isNull();
         }
@@ -68,26 +78,34 @@ class EmbeddedBrokerSecurityTest {
         jms = JmsBridgeRun.start(root, Map.of("bridge.jms.max-message-bytes", "200000"));
         Session session = jms.session;
         assertThatThrownBy(() -> jms.send(session.createObjectMessage(new java.util.ArrayList<String>())))
-                .isInstanceOf(JMSException.class).hasMessageContaining("ObjectMessage is not accepted");
+                .isInstanceOf(JMSException.class)
+                .hasMessageContaining("ObjectMessage is not accepted");
         assertThatThrownBy(() -> jms.send(session.createTextMessage("x".repeat(150_000))))
-                .isInstanceOf(JMSException.class).hasMessageContaining("bridge.jms.max-message-bytes");
-        assertThat(jms.broker().activeServer().locateQueue(JmsBridgeRun.REQUESTS).getMessageCount()).isZero();
+                .isInstanceOf(JMSException.class)
+                .hasMessageContaining("bridge.jms.max-message-bytes");
+        assertThat(jms.broker()
+                        .activeServer()
+                        .locateQueue(JmsBridgeRun.REQUESTS)
+                        .getMessageCount())
+                .isZero();
     }
 
     @Test
     void itListensOnLoopbackAndKeepsGeneratedPasswordsAcrossRestarts() throws Exception {
         int port = BridgeRun.freePort();
         // no client password configured: one is generated and kept in the data folder, for the owner only
-        Map<String, String> noPassword = Map.of("bridge.jms.embedded-url", "tcp://localhost:" + port,
-                "bridge.jms.client-password", "");
+        Map<String, String> noPassword =
+                Map.of("bridge.jms.embedded-url", "tcp://localhost:" + port, "bridge.jms.client-password", "");
         try (CapturedLog log = CapturedLog.start()) {
             jms = JmsBridgeRun.start(root, noPassword, false);
             // the start-up log names the address really bound (localhost resolved) and the clients' user
-            assertThat(log.lines()).anyMatch(line -> line.contains("embedded Artemis on tcp://127.0.0.1:" + port
-                    + " (AMQP, CORE, OPENWIRE); ESB clients log in as \"esb\""));
+            assertThat(log.lines())
+                    .anyMatch(line -> line.contains("embedded Artemis on tcp://127.0.0.1:" + port
+                            + " (AMQP, CORE, OPENWIRE); ESB clients log in as \"esb\""));
         }
         Path file = root.resolve("data").resolve(BrokerAccounts.FILE);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         Properties kept = new Properties();
         try (var reader = Files.newBufferedReader(file)) {
             kept.load(reader);
@@ -97,8 +115,8 @@ class EmbeddedBrokerSecurityTest {
         jms.stopBridge();
 
         jms = JmsBridgeRun.start(root, jms.simulator, noPassword, false);
-        try (Connection connection = new ActiveMQConnectionFactory(jms.url, JmsBridgeRun.CLIENT_USER, password)
-                .createConnection()) {
+        try (Connection connection =
+                new ActiveMQConnectionFactory(jms.url, JmsBridgeRun.CLIENT_USER, password).createConnection()) {
             connection.start();
         }
     }

@@ -1,9 +1,8 @@
 package io.profilebridge.jms;
 
+import io.profilebridge.BridgeRun;
 import java.nio.file.Path;
 import java.util.Map;
-
-import io.profilebridge.BridgeRun;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
@@ -13,8 +12,8 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  */
 public final class EsbBroker implements AutoCloseable {
 
-    public static final BrokerAccounts ACCOUNTS = new BrokerAccounts(new BrokerAccounts.Login("bridge", "bridge-secret"),
-            new BrokerAccounts.Login("esb", "esb-secret"));
+    public static final BrokerAccounts ACCOUNTS = new BrokerAccounts(
+            new BrokerAccounts.Login("bridge", "bridge-secret"), new BrokerAccounts.Login("esb", "esb-secret"));
     public static final String REQUESTS = "profile-bridge.requests";
     public static final String RESULTS = "profile-bridge.results";
     public static final String FAILED = "profile-bridge.failed";
@@ -33,12 +32,18 @@ public final class EsbBroker implements AutoCloseable {
         properties.put("bridge.jms.broker-url", url);
         properties.put("bridge.jms.user", ACCOUNTS.bridge().user());
         properties.put("bridge.jms.password", ACCOUNTS.bridge().password());
-        EmbeddedBroker broker = EmbeddedBroker.start(new EmbeddedBroker.Settings(folder, url,
-                new EmbeddedBroker.Queues(REQUESTS, RESULTS, FAILED), ACCOUNTS,
+        EmbeddedBroker broker = EmbeddedBroker.start(new EmbeddedBroker.Settings(
+                folder,
+                url,
+                new EmbeddedBroker.Queues(REQUESTS, RESULTS, FAILED),
+                ACCOUNTS,
                 Integer.parseInt(properties.get("bridge.jms.max-delivery-attempts")),
-                Long.parseLong(properties.get("bridge.jms.redelivery-delay-ms")), 10 * 1024 * 1024));
-        return new EsbBroker(broker, new ActiveMQConnectionFactory(url, ACCOUNTS.client().user(),
-                ACCOUNTS.client().password()));
+                Long.parseLong(properties.get("bridge.jms.redelivery-delay-ms")),
+                10 * 1024 * 1024));
+        return new EsbBroker(
+                broker,
+                new ActiveMQConnectionFactory(
+                        url, ACCOUNTS.client().user(), ACCOUNTS.client().password()));
     }
 
     public EmbeddedBroker broker() {

@@ -1,10 +1,5 @@
 package io.profilebridge.jms;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-
 import io.profilebridge.BackgroundStart;
 import io.profilebridge.BridgeRun;
 import io.profilebridge.ResultTally;
@@ -18,6 +13,10 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
@@ -38,8 +37,9 @@ final class JmsBridgeRun implements AutoCloseable {
     final Connection connection;
     final Session session;
 
-    private JmsBridgeRun(Simulator simulator, BridgeRun bridge, String url, Map<String, String> properties,
-            boolean connect) throws JMSException {
+    private JmsBridgeRun(
+            Simulator simulator, BridgeRun bridge, String url, Map<String, String> properties, boolean connect)
+            throws JMSException {
         this.simulator = simulator;
         this.bridge = bridge;
         this.url = url;
@@ -58,8 +58,8 @@ final class JmsBridgeRun implements AutoCloseable {
     }
 
     static JmsBridgeRun start(Path root, Map<String, String> overrides, boolean connect) throws JMSException {
-        Simulator simulator = Simulator.start(SimulatorSettings.fromProperties(
-                Map.of("sandbox.port", "0", "sandbox.job-duration-ms", "200")::get));
+        Simulator simulator = Simulator.start(
+                SimulatorSettings.fromProperties(Map.of("sandbox.port", "0", "sandbox.job-duration-ms", "200")::get));
         return start(root, simulator, overrides, connect);
     }
 
@@ -92,8 +92,9 @@ final class JmsBridgeRun implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     EmbeddedBroker broker() throws Exception {
-        return ((BackgroundStart<EmbeddedBroker>) bridge.context().getRegistry()
-                .lookupByName(JmsConfiguration.EMBEDDED_BROKER)).resource();
+        return ((BackgroundStart<EmbeddedBroker>)
+                        bridge.context().getRegistry().lookupByName(JmsConfiguration.EMBEDDED_BROKER))
+                .resource();
     }
 
     TextMessage send(String body, Map<String, String> properties, Destination replyTo, String correlationId)

@@ -3,12 +3,6 @@ package io.profilebridge.jms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.CapturedLog;
 import io.profilebridge.Json;
@@ -20,6 +14,11 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.AfterEach;
@@ -35,6 +34,7 @@ class JmsFlowTest {
 
     @TempDir
     Path root;
+
     JmsBridgeRun jms;
     Session session;
 
@@ -78,7 +78,8 @@ class JmsFlowTest {
         Message orbitResult = receive("profile-bridge.results");
         assertThat(orbitResult.getJMSCorrelationID()).isEqualTo(orbit.getJMSMessageID());
         assertThat(orbitResult.getStringProperty("api")).isEqualTo("orbit");
-        assertThat(Json.parse(orbitResult.getBody(String.class)).get("profiles")).hasSize(1);
+        assertThat(Json.parse(orbitResult.getBody(String.class)).get("profiles"))
+                .hasSize(1);
 
         send("{\"api\": \"orbit\", \"request\": {\"email\": \"envelope@example.com\"}}", Map.of(), null, "env-orbit");
         Message orbitEnvelope = receive("profile-bridge.results");
@@ -97,24 +98,36 @@ class JmsFlowTest {
         Message failed = receive("profile-bridge.failed");
         assertThat(failed.getJMSCorrelationID()).isEqualTo("bad-1");
         assertThat(failed.getStringProperty("outcome")).isEqualTo("failed");
-        assertThat(Json.parse(failed.getBody(String.class)).get("error").get("code").asText()).isEqualTo("request_not_json");
+        assertThat(Json.parse(failed.getBody(String.class))
+                        .get("error")
+                        .get("code")
+                        .asText())
+                .isEqualTo("request_not_json");
 
         send("{\"email\": \"x@example.com\"}", Map.of(), null, "bad-2");
         Message noApi = receive("profile-bridge.failed");
-        assertThat(Json.parse(noApi.getBody(String.class)).get("error").get("code").asText()).isEqualTo("api_unknown");
+        assertThat(Json.parse(noApi.getBody(String.class))
+                        .get("error")
+                        .get("code")
+                        .asText())
+                .isEqualTo("api_unknown");
     }
 
     @Test
     void aRollbackBeforeTheJobIsCommittedIsRedeliveredAndAnsweredOnce() throws Exception {
         AtomicInteger failures = new AtomicInteger();
-        AdviceWith.adviceWith(jms.bridge.context(), "jms-requests", route -> route.weaveAddFirst().process(exchange -> {
-            if (failures.getAndIncrement() == 0) {
-                throw new IllegalStateException("simulated crash before the job row is committed");
-            }
-        }));
+        AdviceWith.adviceWith(
+                jms.bridge.context(),
+                "jms-requests",
+                route -> route.weaveAddFirst().process(exchange -> {
+                    if (failures.getAndIncrement() == 0) {
+                        throw new IllegalStateException("simulated crash before the job row is committed");
+                    }
+                }));
         try (ResultTally tally = jms.tally()) {
             send(DACH, Map.of("api", "openprospect"), null, "rollback-1");
-            tally.assertExactlyOneEach(List.of("rollback-1"), Duration.ofSeconds(20), RedeliveryWindow.of(jms.properties));
+            tally.assertExactlyOneEach(
+                    List.of("rollback-1"), Duration.ofSeconds(20), RedeliveryWindow.of(jms.properties));
         }
         assertThat(failures.get()).as("one failed delivery, one redelivery").isEqualTo(2);
         assertThat(jms.simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
@@ -146,7 +159,8 @@ class JmsFlowTest {
         long opened = server.getTotalConnectionCount();
 
         try (CapturedLog log = CapturedLog.start()) {
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> server.getTotalConnectionCount() == opened);
             assertThat(log.lines()).as("an idle bridge logs nothing").isEmpty();
         }
@@ -159,6 +173,8 @@ class JmsFlowTest {
                 assertThat(results.receive(20_000)).isNotNull();
             }
         }
-        assertThat(server.getTotalConnectionCount()).as("connections opened by five results").isEqualTo(opened);
+        assertThat(server.getTotalConnectionCount())
+                .as("connections opened by five results")
+                .isEqualTo(opened);
     }
 }

@@ -3,14 +3,6 @@ package io.profilebridge.jms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.BridgeRun;
@@ -22,6 +14,13 @@ import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +41,7 @@ class JmsHostileInputTest {
 
     @TempDir
     Path root;
+
     JmsBridgeRun jms;
 
     @BeforeEach
@@ -67,12 +67,15 @@ class JmsHostileInputTest {
             assertThat(error.get("message").asText()).contains("\"queue:" + name + "\"");
             assertThat(failed.getBody(String.class)).doesNotContain(BridgeRun.ORBIT_KEY);
         }
-        assertThat(jms.broker().activeServer().getPostOffice().getAddresses()).map(SimpleString::toString)
+        assertThat(jms.broker().activeServer().getPostOffice().getAddresses())
+                .map(SimpleString::toString)
                 .noneMatch(address -> address.contains(BridgeRun.ORBIT_KEY) || address.contains("{{"));
-        HikariDataSource store = jms.bridge.context().getRegistry()
-                .lookupByNameAndType("jobStoreDataSource", HikariDataSource.class);
+        HikariDataSource store =
+                jms.bridge.context().getRegistry().lookupByNameAndType("jobStoreDataSource", HikariDataSource.class);
         assertThat(store.isClosed()).isFalse();
-        assertThat(jms.simulator.ledger().runsStarted("openprospect")).as("refused requests start nothing").isZero();
+        assertThat(jms.simulator.ledger().runsStarted("openprospect"))
+                .as("refused requests start nothing")
+                .isZero();
 
         jms.send(DACH, Map.of("api", "openprospect"), jms.session.createQueue("esb.replies"), "after-1");
         Message reply = jms.receive("esb.replies");
@@ -86,17 +89,27 @@ class JmsHostileInputTest {
         assertThat(jms.receive(temporary).getJMSCorrelationID()).isEqualTo("temp-1");
 
         try (var consumer = jms.session.createConsumer(jms.session.createTopic("esb.reply-topic"))) {
-            jms.send("{\"email\": \"topic@example.com\"}", Map.of("api", "orbit"),
-                    jms.session.createTopic("esb.reply-topic"), "topic-1");
+            jms.send(
+                    "{\"email\": \"topic@example.com\"}",
+                    Map.of("api", "orbit"),
+                    jms.session.createTopic("esb.reply-topic"),
+                    "topic-1");
             assertThat(consumer.receive(20_000).getJMSCorrelationID()).isEqualTo("topic-1");
         }
 
         // stored as text with the job, the destination survives a restart between acceptance and result
         jms.simulator.settings().jobDurationMs(3000);
-        jms.send("{\"email\": \"restart@example.com\"}", Map.of("api", "orbit"), jms.session.createQueue("esb.after-restart"),
+        jms.send(
+                "{\"email\": \"restart@example.com\"}",
+                Map.of("api", "orbit"),
+                jms.session.createQueue("esb.after-restart"),
                 "restart-1");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !jms.bridge.store().list(Api.ORBIT, null, 0, 10).stream()
-                .filter(job -> "restart-1".equals(job.source().correlationId()) && !job.state().isFinal()).toList().isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !jms.bridge.store().list(Api.ORBIT, null, 0, 10).stream()
+                        .filter(job -> "restart-1".equals(job.source().correlationId())
+                                && !job.state().isFinal())
+                        .toList()
+                        .isEmpty());
         jms.stopBridge();
         jms = JmsBridgeRun.start(root, jms.simulator, Map.of("bridge.jms.embedded-url", jms.url));
         Message afterRestart = jms.receive("esb.after-restart");
@@ -115,11 +128,16 @@ class JmsHostileInputTest {
         jms.send(message);
         Message result = jms.receive("profile-bridge.results");
         assertThat(result.getJMSCorrelationID()).isEqualTo("headers-1");
-        assertThat(Json.parse(result.getBody(String.class)).get("source").get("channel").asText()).isEqualTo("jms");
+        assertThat(Json.parse(result.getBody(String.class))
+                        .get("source")
+                        .get("channel")
+                        .asText())
+                .isEqualTo("jms");
         try (Stream<Path> files = Files.walk(root)) {
             assertThat(files.map(Path::toString)).noneMatch(file -> file.contains("escaped"));
         }
-        assertThat(jms.broker().activeServer().getPostOffice().getAddresses()).map(SimpleString::toString)
+        assertThat(jms.broker().activeServer().getPostOffice().getAddresses())
+                .map(SimpleString::toString)
                 .doesNotContain("esb.stolen");
     }
 
@@ -131,7 +149,8 @@ class JmsHostileInputTest {
         map.setStringProperty("api", "orbit");
         map.setJMSCorrelationID("map-1");
         jms.send(map);
-        JsonNode mapError = Json.parse(jms.receive("profile-bridge.failed").getBody(String.class)).get("error");
+        JsonNode mapError = Json.parse(jms.receive("profile-bridge.failed").getBody(String.class))
+                .get("error");
         assertThat(mapError.get("code").asText()).isEqualTo("request_type_unsupported");
         assertThat(mapError.get("message").asText()).contains("MapMessage").contains("TextMessage");
 
@@ -139,7 +158,8 @@ class JmsHostileInputTest {
         empty.setStringProperty("api", "orbit");
         empty.setJMSCorrelationID("empty-1");
         jms.send(empty);
-        JsonNode emptyError = Json.parse(jms.receive("profile-bridge.failed").getBody(String.class)).get("error");
+        JsonNode emptyError = Json.parse(jms.receive("profile-bridge.failed").getBody(String.class))
+                .get("error");
         assertThat(emptyError.get("code").asText()).isEqualTo("request_empty");
         assertThat(emptyError.get("message").asText()).contains("no body");
 
@@ -156,9 +176,11 @@ class JmsHostileInputTest {
     void aTextMessageOverTheRequestLimitGetsAFailedResultNamingTheLimit() throws Exception {
         String body = "{\"email\": \"big@example.com\", \"note\": \"" + "x".repeat(1_500_000) + "\"}";
         jms.send(body, Map.of("api", "orbit"), null, "big-1");
-        JsonNode error = Json.parse(jms.receive("profile-bridge.failed").getBody(String.class)).get("error");
+        JsonNode error = Json.parse(jms.receive("profile-bridge.failed").getBody(String.class))
+                .get("error");
         assertThat(error.get("code").asText()).isEqualTo("request_too_large");
-        assertThat(error.get("message").asText()).contains("has " + body.length() + " bytes")
+        assertThat(error.get("message").asText())
+                .contains("has " + body.length() + " bytes")
                 .contains("bridge.request.max-bytes");
     }
 }

@@ -3,10 +3,6 @@ package io.profilebridge.jms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URI;
-import java.nio.file.Path;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.Json;
 import jakarta.jms.Connection;
@@ -18,6 +14,9 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +31,7 @@ class OtherProtocolsTest {
 
     @TempDir
     Path root;
+
     JmsBridgeRun jms;
     String hostAndPort;
 
@@ -50,13 +50,15 @@ class OtherProtocolsTest {
     @Test
     void anAmqpClientSendsARequestAndReadsItsResult() throws Exception {
         assertThatThrownBy(() -> {
-            try (Connection anonymous = new JmsConnectionFactory("amqp://" + hostAndPort).createConnection()) {
-                anonymous.start();
-            }
-        }).as("no anonymous AMQP clients").isInstanceOf(JMSSecurityException.class);
+                    try (Connection anonymous = new JmsConnectionFactory("amqp://" + hostAndPort).createConnection()) {
+                        anonymous.start();
+                    }
+                })
+                .as("no anonymous AMQP clients")
+                .isInstanceOf(JMSSecurityException.class);
 
-        JmsConnectionFactory factory = new JmsConnectionFactory(JmsBridgeRun.CLIENT_USER, JmsBridgeRun.CLIENT_PASSWORD,
-                "amqp://" + hostAndPort);
+        JmsConnectionFactory factory = new JmsConnectionFactory(
+                JmsBridgeRun.CLIENT_USER, JmsBridgeRun.CLIENT_PASSWORD, "amqp://" + hostAndPort);
         try (Connection connection = factory.createConnection()) {
             connection.start();
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -73,7 +75,8 @@ class OtherProtocolsTest {
                 assertThat(result.getJMSCorrelationID()).isEqualTo("amqp-1");
                 assertThat(result.getStringProperty("outcome")).isEqualTo("succeeded");
                 JsonNode document = Json.parse(((TextMessage) result).getText());
-                assertThat(document.get("idempotencyKey").asText()).isEqualTo(result.getStringProperty("idempotencyKey"));
+                assertThat(document.get("idempotencyKey").asText())
+                        .isEqualTo(result.getStringProperty("idempotencyKey"));
                 assertThat(document.get("profiles")).hasSize(1);
             }
         }
@@ -82,22 +85,27 @@ class OtherProtocolsTest {
     @Test
     void anOpenWireClientSendsARequestAndReadsItsResult() throws Exception {
         assertThatThrownBy(() -> {
-            try (javax.jms.Connection anonymous = new org.apache.activemq.ActiveMQConnectionFactory("tcp://" + hostAndPort)
-                    .createConnection()) {
-                anonymous.start();
-            }
-        }).as("no anonymous OpenWire clients").isInstanceOf(javax.jms.JMSSecurityException.class);
+                    try (javax.jms.Connection anonymous = new org.apache.activemq.ActiveMQConnectionFactory(
+                                    "tcp://" + hostAndPort)
+                            .createConnection()) {
+                        anonymous.start();
+                    }
+                })
+                .as("no anonymous OpenWire clients")
+                .isInstanceOf(javax.jms.JMSSecurityException.class);
 
-        var factory = new org.apache.activemq.ActiveMQConnectionFactory(JmsBridgeRun.CLIENT_USER,
-                JmsBridgeRun.CLIENT_PASSWORD, "tcp://" + hostAndPort);
+        var factory = new org.apache.activemq.ActiveMQConnectionFactory(
+                JmsBridgeRun.CLIENT_USER, JmsBridgeRun.CLIENT_PASSWORD, "tcp://" + hostAndPort);
         try (javax.jms.Connection connection = factory.createConnection()) {
             connection.start();
             javax.jms.Session session = connection.createSession(false, javax.jms.Session.AUTO_ACKNOWLEDGE);
             javax.jms.TextMessage request = session.createTextMessage("{\"email\": \"openwire@example.com\"}");
             request.setStringProperty("api", "orbit");
             request.setJMSCorrelationID("openwire-1");
-            try (javax.jms.MessageProducer producer = session.createProducer(session.createQueue(JmsBridgeRun.REQUESTS));
-                    javax.jms.MessageConsumer consumer = session.createConsumer(session.createQueue("profile-bridge.results"))) {
+            try (javax.jms.MessageProducer producer =
+                            session.createProducer(session.createQueue(JmsBridgeRun.REQUESTS));
+                    javax.jms.MessageConsumer consumer =
+                            session.createConsumer(session.createQueue("profile-bridge.results"))) {
                 producer.send(request);
                 javax.jms.Message result = consumer.receive(20_000);
                 assertThat(result).isNotNull();

@@ -5,17 +5,16 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.Json;
+import io.profilebridge.sandbox.Ledger;
+import jakarta.jms.Message;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.profilebridge.Json;
-import io.profilebridge.sandbox.Ledger;
-import jakarta.jms.Message;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +32,7 @@ class TraceContinuationTest {
 
     @TempDir
     Path root;
+
     JmsBridgeRun jms;
 
     @BeforeEach
@@ -51,37 +51,66 @@ class TraceContinuationTest {
         jms.simulator.settings().jobDurationMs(4000);
         String traceId = randomHex(16);
         String esbSpanId = randomHex(8);
-        jms.send("{\"email\": \"traced@example.com\"}", Map.of("api", "orbit",
-                "traceparent", "00-" + traceId + "-" + esbSpanId + "-01", "tracestate", "esb=route-7"), null, "traced-1");
+        jms.send(
+                "{\"email\": \"traced@example.com\"}",
+                Map.of(
+                        "api",
+                        "orbit",
+                        "traceparent",
+                        "00-" + traceId + "-" + esbSpanId + "-01",
+                        "tracestate",
+                        "esb=route-7"),
+                null,
+                "traced-1");
 
         Message result = jms.receive("profile-bridge.results");
         assertThat(result.getJMSCorrelationID()).isEqualTo("traced-1");
         // continued in spans of the bridge's own (still sampled), not passed on as it came
-        assertThat(result.getStringProperty("traceparent")).startsWith("00-" + traceId + "-").endsWith("-01")
+        assertThat(result.getStringProperty("traceparent"))
+                .startsWith("00-" + traceId + "-")
+                .endsWith("-01")
                 .doesNotContain(esbSpanId);
         assertThat(result.getStringProperty("tracestate")).isEqualTo("esb=route-7");
-        assertThat(result.getObjectProperty("baggage")).as("no baggage leaves the bridge").isNull();
+        assertThat(result.getObjectProperty("baggage"))
+                .as("no baggage leaves the bridge")
+                .isNull();
         JsonNode document = Json.parse(result.getBody(String.class));
         assertThat(document.get("traceId").asText()).isEqualTo(traceId);
 
         List<Ledger.Request> calls = jms.simulator.ledger().requests();
         assertThat(calls).filteredOn(call -> call.method().equals("POST")).hasSize(1);
-        assertThat(calls).filteredOn(call -> call.path().startsWith(ORBIT_STATUS)).as("status polls").hasSizeGreaterThan(1);
-        assertThat(calls).filteredOn(call -> call.path().startsWith(ORBIT_PROFILES)).as("profile reads").isNotEmpty();
+        assertThat(calls)
+                .filteredOn(call -> call.path().startsWith(ORBIT_STATUS))
+                .as("status polls")
+                .hasSizeGreaterThan(1);
+        assertThat(calls)
+                .filteredOn(call -> call.path().startsWith(ORBIT_PROFILES))
+                .as("profile reads")
+                .isNotEmpty();
         assertThat(calls).allSatisfy(call -> {
-            assertThat(call.traceparent()).as(call.method() + " " + call.path()).startsWith("00-" + traceId + "-")
+            assertThat(call.traceparent())
+                    .as(call.method() + " " + call.path())
+                    .startsWith("00-" + traceId + "-")
                     .doesNotContain(esbSpanId);
             assertThat(call.baggage()).as("baggage of " + call.path()).isNull();
         });
-        assertThat(jms.bridge.store().findById(document.get("jobId").asText()).orElseThrow().traceId()).isEqualTo(traceId);
+        assertThat(jms.bridge
+                        .store()
+                        .findById(document.get("jobId").asText())
+                        .orElseThrow()
+                        .traceId())
+                .isEqualTo(traceId);
     }
 
     @Test
     void theTraceSurvivesARestartBetweenSubmitAndResult() throws Exception {
         jms.simulator.settings().jobDurationMs(4000);
         String traceId = randomHex(16);
-        jms.send("{\"email\": \"restarted@example.com\"}", Map.of("api", "orbit",
-                "traceparent", "00-" + traceId + "-" + randomHex(8) + "-01"), null, "restarted-1");
+        jms.send(
+                "{\"email\": \"restarted@example.com\"}",
+                Map.of("api", "orbit", "traceparent", "00-" + traceId + "-" + randomHex(8) + "-01"),
+                null,
+                "restarted-1");
         await().atMost(Duration.ofSeconds(15)).until(() -> statusPolls().size() >= 2);
         jms.stopBridge();
         long restartedAt = System.currentTimeMillis();
@@ -90,13 +119,22 @@ class TraceContinuationTest {
         Message result = jms.receive("profile-bridge.results");
         assertThat(result.getJMSCorrelationID()).isEqualTo("restarted-1");
         assertThat(traceIdOf(result.getStringProperty("traceparent"))).isEqualTo(traceId);
-        assertThat(Json.parse(result.getBody(String.class)).get("traceId").asText()).isEqualTo(traceId);
+        assertThat(Json.parse(result.getBody(String.class)).get("traceId").asText())
+                .isEqualTo(traceId);
         List<Ledger.Request> calls = jms.simulator.ledger().requests();
-        assertThat(calls).filteredOn(call -> call.method().equals("POST")).as("submitted once, before the restart")
-                .singleElement().satisfies(call -> assertThat(call.at()).isLessThan(restartedAt));
-        assertThat(statusPolls()).filteredOn(call -> call.at() > restartedAt).as("polls after the restart").isNotEmpty();
-        assertThat(calls).allSatisfy(call ->
-                assertThat(traceIdOf(call.traceparent())).as(call.method() + " " + call.path()).isEqualTo(traceId));
+        assertThat(calls)
+                .filteredOn(call -> call.method().equals("POST"))
+                .as("submitted once, before the restart")
+                .singleElement()
+                .satisfies(call -> assertThat(call.at()).isLessThan(restartedAt));
+        assertThat(statusPolls())
+                .filteredOn(call -> call.at() > restartedAt)
+                .as("polls after the restart")
+                .isNotEmpty();
+        assertThat(calls)
+                .allSatisfy(call -> assertThat(traceIdOf(call.traceparent()))
+                        .as(call.method() + " " + call.path())
+                        .isEqualTo(traceId));
     }
 
     @Test
@@ -104,47 +142,68 @@ class TraceContinuationTest {
         drop(root, "orbit/first.json", "{\"email\": \"first@example.com\"}");
         drop(root, "orbit/second.json", "{\"email\": \"second@example.com\"}");
         String traceId = randomHex(16);
-        jms.send("not json", Map.of("api", "orbit", "traceparent", "00-" + traceId + "-" + randomHex(8) + "-01"),
-                null, "rejected-1");
+        jms.send(
+                "not json",
+                Map.of("api", "orbit", "traceparent", "00-" + traceId + "-" + randomHex(8) + "-01"),
+                null,
+                "rejected-1");
 
         Message failed = jms.receive("profile-bridge.failed");
         assertThat(traceIdOf(failed.getStringProperty("traceparent"))).isEqualTo(traceId);
-        assertThat(Json.parse(failed.getBody(String.class)).get("traceId").asText()).isEqualTo(traceId);
+        assertThat(Json.parse(failed.getBody(String.class)).get("traceId").asText())
+                .isEqualTo(traceId);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 2);
         String first = results(root).get("orbit/first.json").get("traceId").asText();
         String second = results(root).get("orbit/second.json").get("traceId").asText();
-        assertThat(List.of(first, second)).allSatisfy(id -> assertThat(id).matches("[0-9a-f]{32}").isNotEqualTo(traceId))
+        assertThat(List.of(first, second))
+                .allSatisfy(id -> assertThat(id).matches("[0-9a-f]{32}").isNotEqualTo(traceId))
                 .doesNotHaveDuplicates();
         List<Ledger.Request> calls = jms.simulator.ledger().requests();
         for (String email : List.of("first@example.com", "second@example.com")) {
-            Ledger.Request submit = calls.stream().filter(call -> call.method().equals("POST") && call.body().contains(email))
-                    .findFirst().orElseThrow();
+            Ledger.Request submit = calls.stream()
+                    .filter(call -> call.method().equals("POST") && call.body().contains(email))
+                    .findFirst()
+                    .orElseThrow();
             String expected = email.startsWith("first") ? first : second;
             assertThat(traceIdOf(submit.traceparent())).isEqualTo(expected);
-            assertThat(calls).filteredOn(call -> call.path().equals(ORBIT_STATUS + call.key()) && call.key().equals(submit.key()))
-                    .isNotEmpty().allSatisfy(poll -> assertThat(traceIdOf(poll.traceparent())).isEqualTo(expected));
+            assertThat(calls)
+                    .filteredOn(call -> call.path().equals(ORBIT_STATUS + call.key())
+                            && call.key().equals(submit.key()))
+                    .isNotEmpty()
+                    .allSatisfy(
+                            poll -> assertThat(traceIdOf(poll.traceparent())).isEqualTo(expected));
         }
     }
 
     @Test
     void withTracingOffNothingIsTracedAndNoTraceHeaderLeaves() throws Exception {
         jms.stopBridge();
-        jms = JmsBridgeRun.start(root, jms.simulator, Map.of("bridge.jms.embedded-url", jms.url,
-                "camel.opentelemetry2.enabled", "false"));
-        jms.send("{\"email\": \"untraced@example.com\"}", Map.of("api", "orbit",
-                "traceparent", "00-" + randomHex(16) + "-" + randomHex(8) + "-01"), null, "untraced-1");
+        jms = JmsBridgeRun.start(
+                root,
+                jms.simulator,
+                Map.of("bridge.jms.embedded-url", jms.url, "camel.opentelemetry2.enabled", "false"));
+        jms.send(
+                "{\"email\": \"untraced@example.com\"}",
+                Map.of("api", "orbit", "traceparent", "00-" + randomHex(16) + "-" + randomHex(8) + "-01"),
+                null,
+                "untraced-1");
 
         Message result = jms.receive("profile-bridge.results");
         assertThat(result.getJMSCorrelationID()).isEqualTo("untraced-1");
         assertThat(result.getObjectProperty("traceparent")).isNull();
-        assertThat(Json.parse(result.getBody(String.class)).get("traceId").isNull()).isTrue();
-        assertThat(jms.simulator.ledger().requests()).isNotEmpty()
-                .allSatisfy(call -> assertThat(call.traceparent()).as(call.path()).isNull());
+        assertThat(Json.parse(result.getBody(String.class)).get("traceId").isNull())
+                .isTrue();
+        assertThat(jms.simulator.ledger().requests())
+                .isNotEmpty()
+                .allSatisfy(
+                        call -> assertThat(call.traceparent()).as(call.path()).isNull());
     }
 
     private List<Ledger.Request> statusPolls() {
-        return jms.simulator.ledger().requests().stream().filter(call -> call.path().startsWith(ORBIT_STATUS)).toList();
+        return jms.simulator.ledger().requests().stream()
+                .filter(call -> call.path().startsWith(ORBIT_STATUS))
+                .toList();
     }
 
     /** The trace id of a W3C traceparent ({@code 00-<trace id>-<span id>-<flags>}), or null. */

@@ -4,16 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.Serializable;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeProcess;
 import io.profilebridge.BridgeRun;
@@ -31,6 +21,15 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -63,6 +62,7 @@ class UnreadableMessageTest {
 
     @TempDir
     Path root;
+
     Simulator simulator;
     EmbeddedActiveMQ externalBroker;
     Process bridge;
@@ -93,17 +93,21 @@ class UnreadableMessageTest {
         properties.put("JDK_JAVA_OPTIONS", "-Xmx96m");
         Path log = root.resolve("bridge.log");
         bridge = BridgeProcess.start(properties, log);
-        ConnectionFactory factory = new ActiveMQConnectionFactory(url, JmsBridgeRun.CLIENT_USER, JmsBridgeRun.CLIENT_PASSWORD);
-        try (Connection connection = await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                .until(factory::createConnection, c -> true)) {
+        ConnectionFactory factory =
+                new ActiveMQConnectionFactory(url, JmsBridgeRun.CLIENT_USER, JmsBridgeRun.CLIENT_PASSWORD);
+        try (Connection connection =
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(factory::createConnection, c -> true)) {
             connection.start();
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             assertThatThrownBy(() -> send(session, request(session.createTextMessage("x".repeat(HUGE)), "huge-1")))
-                    .isInstanceOf(JMSException.class).hasMessageContaining("bridge.jms.max-message-bytes");
+                    .isInstanceOf(JMSException.class)
+                    .hasMessageContaining("bridge.jms.max-message-bytes");
 
             send(session, request(session.createTextMessage("{\"email\": \"after@example.com\"}"), "after-1"));
             Message result = receive(session, "profile-bridge.results", Duration.ofSeconds(60));
-            assertThat(result).as(() -> "the next request's result; the bridge logged:\n" + tail(log)).isNotNull();
+            assertThat(result)
+                    .as(() -> "the next request's result; the bridge logged:\n" + tail(log))
+                    .isNotNull();
             assertThat(result.getJMSCorrelationID()).isEqualTo("after-1");
         }
         assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError").doesNotContain("Java heap space");
@@ -127,7 +131,9 @@ class UnreadableMessageTest {
             tally.assertExactlyOneEach(List.of("huge-1"), Duration.ofSeconds(90), RedeliveryWindow.of(properties));
             JsonNode error = Json.parse(tally.body("huge-1")).get("error");
             assertThat(error.get("code").asText()).isEqualTo("request_too_large");
-            assertThat(error.get("message").asText()).contains("has " + HUGE + " bytes").contains("bridge.request.max-bytes");
+            assertThat(error.get("message").asText())
+                    .contains("has " + HUGE + " bytes")
+                    .contains("bridge.request.max-bytes");
         } finally {
             factory.close();
         }
@@ -156,8 +162,12 @@ class UnreadableMessageTest {
     /** An external broker with no checks of its own: security off, no size limit, messages kept in memory. */
     private String startExternalBroker() throws Exception {
         String url = "tcp://127.0.0.1:" + BridgeRun.freePort();
-        externalBroker = new EmbeddedActiveMQ().setConfiguration(new ConfigurationImpl().setPersistenceEnabled(false)
-                .setSecurityEnabled(false).addAcceptorConfiguration("tcp", url)).start();
+        externalBroker = new EmbeddedActiveMQ()
+                .setConfiguration(new ConfigurationImpl()
+                        .setPersistenceEnabled(false)
+                        .setSecurityEnabled(false)
+                        .addAcceptorConfiguration("tcp", url))
+                .start();
         return url;
     }
 

@@ -2,6 +2,8 @@ package io.profilebridge.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.profilebridge.api.Api;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -11,11 +13,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import javax.sql.DataSource;
-
-import com.zaxxer.hikari.HikariDataSource;
-import io.profilebridge.api.Api;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +29,7 @@ class DurableWritesTest {
 
     @TempDir
     Path data;
+
     HikariDataSource dataSource;
     final List<String> flushes = new CopyOnWriteArrayList<>();
 
@@ -43,24 +42,33 @@ class DurableWritesTest {
     void onSqliteANewJobAndAFinalStateAreCommittedWithTheLogSynced() {
         dataSource = JobStoreDataSource.open(JobStoreDataSource.defaultUrl(data), "", "", 2);
         takeThreeSteps();
-        assertThat(flushes).containsExactly("PRAGMA synchronous = FULL", "PRAGMA synchronous = NORMAL",
-                "PRAGMA synchronous = FULL");
+        assertThat(flushes)
+                .containsExactly(
+                        "PRAGMA synchronous = FULL", "PRAGMA synchronous = NORMAL", "PRAGMA synchronous = FULL");
     }
 
     @Test
     void onH2ANewJobAndAFinalStateAreSyncedToDiskAndNothingElseIsFlushed() {
-        dataSource = JobStoreDataSource.open("jdbc:h2:file:" + data.toAbsolutePath().resolve("jobstore"), "", "", 2);
+        dataSource =
+                JobStoreDataSource.open("jdbc:h2:file:" + data.toAbsolutePath().resolve("jobstore"), "", "", 2);
         takeThreeSteps();
         assertThat(flushes).containsExactly("CHECKPOINT SYNC", "CHECKPOINT SYNC");
     }
 
     /** A new job, a step in between, a final state; each checks the flushes so far. */
     private void takeThreeSteps() {
-        JobStore store = new JobStore(recordingFlushes(dataSource), false, InstanceLiveness.single("test"),
-                Clock.systemUTC());
+        JobStore store =
+                new JobStore(recordingFlushes(dataSource), false, InstanceLiveness.single("test"), Clock.systemUTC());
         flushes.clear();
-        Job job = new Job(UUID.randomUUID().toString(), Api.ORBIT, "k1", JobState.RECEIVED, "{}", "hash",
-                RequestSource.file("k1.json"), store.now());
+        Job job = new Job(
+                UUID.randomUUID().toString(),
+                Api.ORBIT,
+                "k1",
+                JobState.RECEIVED,
+                "{}",
+                "hash",
+                RequestSource.file("k1.json"),
+                store.now());
         job.nextAttemptAt(store.now());
         store.register(job);
         job.state(JobState.POLLING);
@@ -71,10 +79,17 @@ class DurableWritesTest {
 
     /** The data source, noting every statement run through {@link Statement#execute(String)} (how flushes run). */
     private DataSource recordingFlushes(DataSource target) {
-        return proxy(DataSource.class, target, (method, result) -> method.equals("getConnection")
-                ? proxy(Connection.class, result, (inner, statement) -> inner.equals("createStatement")
-                        ? proxy(Statement.class, statement, (call, ignored) -> ignored) : statement)
-                : result);
+        return proxy(
+                DataSource.class,
+                target,
+                (method, result) -> method.equals("getConnection")
+                        ? proxy(
+                                Connection.class,
+                                result,
+                                (inner, statement) -> inner.equals("createStatement")
+                                        ? proxy(Statement.class, statement, (call, ignored) -> ignored)
+                                        : statement)
+                        : result);
     }
 
     @FunctionalInterface

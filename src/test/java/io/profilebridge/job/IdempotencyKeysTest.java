@@ -2,10 +2,9 @@ package io.profilebridge.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.UUID;
-
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class IdempotencyKeysTest {
@@ -22,10 +21,14 @@ class IdempotencyKeysTest {
     void apiSourceAndBodyEachChangeTheKey() throws Exception {
         var body = Json.parse("{\"a\": 1}");
         String key = IdempotencyKeys.derive(Api.ORBIT, RequestSource.file("x.json"), body);
-        assertThat(IdempotencyKeys.derive(Api.OPENPROSPECT, RequestSource.file("x.json"), body)).isNotEqualTo(key);
-        assertThat(IdempotencyKeys.derive(Api.ORBIT, RequestSource.file("y.json"), body)).isNotEqualTo(key);
-        assertThat(IdempotencyKeys.derive(Api.ORBIT, RequestSource.file("x.json"), Json.parse("{\"a\": 2}"))).isNotEqualTo(key);
-        assertThat(IdempotencyKeys.derive(Api.ORBIT, RequestSource.jms("m1", null, null), body)).isNotEqualTo(key);
+        assertThat(IdempotencyKeys.derive(Api.OPENPROSPECT, RequestSource.file("x.json"), body))
+                .isNotEqualTo(key);
+        assertThat(IdempotencyKeys.derive(Api.ORBIT, RequestSource.file("y.json"), body))
+                .isNotEqualTo(key);
+        assertThat(IdempotencyKeys.derive(Api.ORBIT, RequestSource.file("x.json"), Json.parse("{\"a\": 2}")))
+                .isNotEqualTo(key);
+        assertThat(IdempotencyKeys.derive(Api.ORBIT, RequestSource.jms("m1", null, null), body))
+                .isNotEqualTo(key);
     }
 
     @Test

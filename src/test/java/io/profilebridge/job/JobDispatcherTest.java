@@ -2,6 +2,10 @@ package io.profilebridge.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiBucket;
+import io.profilebridge.api.ApiBudgets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,11 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-
-import com.zaxxer.hikari.HikariDataSource;
-import io.profilebridge.api.Api;
-import io.profilebridge.api.ApiBucket;
-import io.profilebridge.api.ApiBudgets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +30,7 @@ class JobDispatcherTest {
 
     @TempDir
     Path data;
+
     HikariDataSource dataSource;
     final MovableClock clock = new MovableClock();
     JobStore store;
@@ -57,8 +57,15 @@ class JobDispatcherTest {
 
     private void register(Api api, int count) {
         for (int i = 0; i < count; i++) {
-            Job job = new Job(UUID.randomUUID().toString(), api, api + "-" + UUID.randomUUID(), JobState.RECEIVED, "{}",
-                    "h", RequestSource.file("f" + i + ".json"), clock.millis());
+            Job job = new Job(
+                    UUID.randomUUID().toString(),
+                    api,
+                    api + "-" + UUID.randomUUID(),
+                    JobState.RECEIVED,
+                    "{}",
+                    "h",
+                    RequestSource.file("f" + i + ".json"),
+                    clock.millis());
             job.nextAttemptAt(clock.millis());
             store.register(job);
         }
@@ -82,7 +89,9 @@ class JobDispatcherTest {
         register(Api.OPENPROSPECT, 2);
         register(Api.ORBIT, 2);
         budgets.answered(ApiBucket.OPENPROSPECT, 429, Duration.ofSeconds(5), "429 Too Many Requests");
-        assertThat(dispatcher.claimDueJobs(false)).hasSize(2).allSatisfy(job -> assertThat(job.api()).isEqualTo(Api.ORBIT));
+        assertThat(dispatcher.claimDueJobs(false))
+                .hasSize(2)
+                .allSatisfy(job -> assertThat(job.api()).isEqualTo(Api.ORBIT));
         assertThat(dispatcher.claimDueJobs(false)).isEmpty();
     }
 
@@ -92,10 +101,12 @@ class JobDispatcherTest {
         Job claimed = dispatcher.claimDueJobs(false).get(0);
         assertThat(dispatcher.problem()).isEmpty();
         clock.move(STUCK_STEP_MS + 1);
-        assertThat(dispatcher.problem()).hasValueSatisfying(p -> assertThat(p).contains("1 job steps running for more than 10 s"));
+        assertThat(dispatcher.problem())
+                .hasValueSatisfying(p -> assertThat(p).contains("1 job steps running for more than 10 s"));
         assertThat(dispatcher.claimDueJobs(false)).extracting(Job::id).containsExactly(claimed.id());
-        assertThat(dispatcher.problem()).hasValueSatisfying(p -> assertThat(p).contains("a job worker failed")
-                .contains("its step ran for more than 10 s"));
+        assertThat(dispatcher.problem())
+                .hasValueSatisfying(
+                        p -> assertThat(p).contains("a job worker failed").contains("its step ran for more than 10 s"));
     }
 
     @Test

@@ -2,15 +2,13 @@ package io.profilebridge.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-
 import io.profilebridge.api.ApiAnswer;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class JobScheduleTest {
 
-    private final JobSchedule schedule = new JobSchedule(2000, 2000, 1000, 60000, 10, 60000, 86_400_000, 60,
-            3_600_000);
+    private final JobSchedule schedule = new JobSchedule(2000, 2000, 1000, 60000, 10, 60000, 86_400_000, 60, 3_600_000);
 
     @Test
     void retryAfterIsHonouredWithAMarginUpToTheCap() {

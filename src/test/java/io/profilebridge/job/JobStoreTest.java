@@ -2,6 +2,8 @@ package io.profilebridge.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.profilebridge.api.Api;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -12,9 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import com.zaxxer.hikari.HikariDataSource;
-import io.profilebridge.api.Api;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,6 +43,7 @@ class JobStoreTest {
 
     @TempDir
     Path data;
+
     HikariDataSource dataSource;
     JobStore store;
     final Set<String> inHand = ConcurrentHashMap.newKeySet();
@@ -85,8 +85,15 @@ class JobStoreTest {
     }
 
     private Job newJob(String key, String body) {
-        Job job = new Job(UUID.randomUUID().toString(), Api.OPENPROSPECT, key, JobState.RECEIVED, body, "hash-" + body,
-                RequestSource.file(key + ".json"), store.now());
+        Job job = new Job(
+                UUID.randomUUID().toString(),
+                Api.OPENPROSPECT,
+                key,
+                JobState.RECEIVED,
+                body,
+                "hash-" + body,
+                RequestSource.file(key + ".json"),
+                store.now());
         job.nextAttemptAt(store.now());
         return job;
     }
@@ -105,22 +112,39 @@ class JobStoreTest {
     void aRequestRejectedAtIntakeIsAFailedJobThatNoPollClaims() {
         Job accepted = newJob("k1", "{}");
         store.register(accepted);
-        Job rejected = Job.rejectedAtIntake("rejected-1", Api.ORBIT, "{\"email\": \"nobody\"}",
-                RequestSource.file("bad.json"), "{\"code\": \"invalid\"}", "{\"outcome\": \"failed\"}", store.now());
-        Job noApi = Job.rejectedAtIntake("rejected-2", null, null, RequestSource.jms("m1", null, null),
-                "{\"code\": \"api_unknown\"}", "{}", store.now());
+        Job rejected = Job.rejectedAtIntake(
+                "rejected-1",
+                Api.ORBIT,
+                "{\"email\": \"nobody\"}",
+                RequestSource.file("bad.json"),
+                "{\"code\": \"invalid\"}",
+                "{\"outcome\": \"failed\"}",
+                store.now());
+        Job noApi = Job.rejectedAtIntake(
+                "rejected-2",
+                null,
+                null,
+                RequestSource.jms("m1", null, null),
+                "{\"code\": \"api_unknown\"}",
+                "{}",
+                store.now());
         assertThat(store.recordRejection(rejected)).isTrue();
         assertThat(store.recordRejection(noApi)).isTrue();
         // the same rejection seen again (the same file dropped twice, a redelivery) stays one row
         assertThat(store.recordRejection(rejected)).isFalse();
-        assertThat(claim(store, WorkQueue.OPENPROSPECT_CALLS, 10)).extracting(Job::id).containsExactly(accepted.id());
+        assertThat(claim(store, WorkQueue.OPENPROSPECT_CALLS, 10))
+                .extracting(Job::id)
+                .containsExactly(accepted.id());
         for (WorkQueue queue : WorkQueue.values()) {
             assertThat(claim(store, queue, 10)).extracting(Job::id).doesNotContain("rejected-1", "rejected-2");
         }
 
-        assertThat(store.list(null, JobState.FAILED, 0, 10)).extracting(Job::id).containsExactlyInAnyOrder("rejected-1", "rejected-2");
+        assertThat(store.list(null, JobState.FAILED, 0, 10))
+                .extracting(Job::id)
+                .containsExactlyInAnyOrder("rejected-1", "rejected-2");
         assertThat(store.listRejected(10)).extracting(Job::id).containsExactlyInAnyOrder("rejected-1", "rejected-2");
-        assertThat(store.countByApiAndState().get(Api.ORBIT).get(JobState.FAILED)).isEqualTo(1);
+        assertThat(store.countByApiAndState().get(Api.ORBIT).get(JobState.FAILED))
+                .isEqualTo(1);
         assertThat(store.countRejectedWithoutApi()).isEqualTo(1);
         Job read = store.findByIdOrKey("rejected-2").orElseThrow();
         assertThat(read.rejectedAtIntake()).isTrue();
@@ -151,7 +175,8 @@ class JobStoreTest {
         assertThat(claim(store, 2)).hasSize(2);
         assertThat(claim(store, 10)).hasSize(1);
         assertThat(claim(store, 10)).isEmpty();
-        assertThat(store.claimDue(WorkQueue.ORBIT_STARTS, 10, wanted -> wanted, id -> false, 0)).isEmpty();
+        assertThat(store.claimDue(WorkQueue.ORBIT_STARTS, 10, wanted -> wanted, id -> false, 0))
+                .isEmpty();
     }
 
     @Test
@@ -163,7 +188,8 @@ class JobStoreTest {
         assertThat(store.save(claimed, false)).isTrue();
         inHand.clear();
         assertThat(claim(store, 10)).isEmpty();
-        assertThat(store.claimDue(WorkQueue.DELIVERIES, 10, wanted -> wanted, id -> false, 0)).hasSize(1);
+        assertThat(store.claimDue(WorkQueue.DELIVERIES, 10, wanted -> wanted, id -> false, 0))
+                .hasSize(1);
     }
 
     @Test
@@ -187,9 +213,11 @@ class JobStoreTest {
         store.save(claimed, false);
         inHand.clear();
         for (WorkQueue queue : WorkQueue.values()) {
-            assertThat(store.claimDue(queue, 10, wanted -> wanted, id -> false, 0)).isEmpty();
+            assertThat(store.claimDue(queue, 10, wanted -> wanted, id -> false, 0))
+                    .isEmpty();
         }
-        assertThat(store.countByApiAndState().get(Api.OPENPROSPECT).get(JobState.DELIVERED)).isEqualTo(1);
+        assertThat(store.countByApiAndState().get(Api.OPENPROSPECT).get(JobState.DELIVERED))
+                .isEqualTo(1);
     }
 
     @Test
@@ -211,14 +239,17 @@ class JobStoreTest {
         pool.shutdown();
         assertThat(created).isEqualTo(200);
         assertThat(jobIds).hasSize(200);
-        assertThat(store.countByApiAndState().get(Api.OPENPROSPECT).get(JobState.RECEIVED)).isEqualTo(200);
+        assertThat(store.countByApiAndState().get(Api.OPENPROSPECT).get(JobState.RECEIVED))
+                .isEqualTo(200);
     }
 
     @Test
     void migratingAnUpToDateStoreChangesNothing() throws Exception {
-        assertThat(JobStoreSchema.migrate(dataSource.getJdbcUrl(), login(), login())).isZero();
-        assertThat(flywayHistory(dataSource)).containsExactlyElementsOf(engine() == StoreEngine.SQLITE
-                ? List.of("5", "6") : List.of("1", "2", "3", "4", "5", "6"));
+        assertThat(JobStoreSchema.migrate(dataSource.getJdbcUrl(), login(), login()))
+                .isZero();
+        assertThat(flywayHistory(dataSource))
+                .containsExactlyElementsOf(
+                        engine() == StoreEngine.SQLITE ? List.of("5", "6") : List.of("1", "2", "3", "4", "5", "6"));
     }
 
     /** The releases before the bridge's own migrations ran Flyway with V1 and V2. */
@@ -227,7 +258,8 @@ class JobStoreTest {
         String url = earlierStore(2, false, true);
         try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
             assertThat(flywayHistory(migrated)).containsExactly("1", "2", "3", "4", "5", "6");
-            assertThat(workQueueOfTheKeptJob(migrated)).as("its pending job, in the queue of its next step")
+            assertThat(workQueueOfTheKeptJob(migrated))
+                    .as("its pending job, in the queue of its next step")
                     .isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
         }
     }
@@ -237,7 +269,8 @@ class JobStoreTest {
     void aStoreOfTheBridgesOwnMigrationsIsTakenOverAtItsVersion() throws Exception {
         String url = earlierStore(4, true, false);
         try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
-            assertThat(flywayHistory(migrated)).as("the baseline it had reached, then the later scripts")
+            assertThat(flywayHistory(migrated))
+                    .as("the baseline it had reached, then the later scripts")
                     .containsExactly("4", "5", "6");
             assertThat(tableExists(migrated, JobStoreSchema.OWN_HISTORY)).isFalse();
             assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
@@ -254,7 +287,9 @@ class JobStoreTest {
             assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
         }
         try (HikariDataSource again = JobStoreDataSource.open(url, login(), login(), 4)) {
-            assertThat(flywayHistory(again)).as("a later start finds nothing to do").containsExactly("4", "5", "6");
+            assertThat(flywayHistory(again))
+                    .as("a later start finds nothing to do")
+                    .containsExactly("4", "5", "6");
         }
     }
 
@@ -275,14 +310,19 @@ class JobStoreTest {
      * and the history that release kept: its own table of applied versions, Flyway's (up to V2), or both.
      */
     protected String earlierStore(int version, boolean ownHistory, boolean flywayHistoryToV2) throws Exception {
-        Assumptions.assumeTrue(engine() != StoreEngine.SQLITE, "no release before schema version 5 kept a SQLite store");
+        Assumptions.assumeTrue(
+                engine() != StoreEngine.SQLITE, "no release before schema version 5 kept a SQLite store");
         String url = newStoreUrl(java.nio.file.Files.createTempDirectory(data, "earlier"));
-        JobStoreSchema.flyway(url, login(), login()).target(String.valueOf(version)).load().migrate();
+        JobStoreSchema.flyway(url, login(), login())
+                .target(String.valueOf(version))
+                .load()
+                .migrate();
         try (HikariDataSource earlier = new HikariDataSource()) {
             earlier.setJdbcUrl(url);
             earlier.setUsername(login());
             earlier.setPassword(login());
-            try (var c = earlier.getConnection(); var s = c.createStatement()) {
+            try (var c = earlier.getConnection();
+                    var s = c.createStatement()) {
                 s.execute("INSERT INTO bridge_job (id, api, idempotency_key, state, request_body, body_hash, source, "
                         + "next_attempt_at, created_at, updated_at) VALUES ('kept', 'openprospect', 'kept-key', "
                         + "'RECEIVED', '{}', 'h', '{}', 0, 0, 0)");
@@ -311,7 +351,8 @@ class JobStoreTest {
      */
     protected static List<String> flywayHistory(HikariDataSource store) throws Exception {
         List<String> versions = new ArrayList<>();
-        try (var c = store.getConnection(); var s = c.createStatement();
+        try (var c = store.getConnection();
+                var s = c.createStatement();
                 var rs = s.executeQuery("SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" "
                         + "AND \"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
             while (rs.next()) {
@@ -322,7 +363,8 @@ class JobStoreTest {
     }
 
     private static String workQueueOfTheKeptJob(HikariDataSource store) throws Exception {
-        try (var c = store.getConnection(); var s = c.createStatement();
+        try (var c = store.getConnection();
+                var s = c.createStatement();
                 var rs = s.executeQuery("SELECT work_queue FROM bridge_job WHERE id = 'kept'")) {
             assertThat(rs.next()).as("the job is kept").isTrue();
             return rs.getString(1);

@@ -3,6 +3,9 @@ package io.profilebridge.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.profilebridge.api.Api;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,10 +18,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import com.zaxxer.hikari.HikariDataSource;
-import io.profilebridge.api.Api;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +45,8 @@ class PostgresJobStoreTest extends JobStoreTest {
     protected String newStoreUrl(Path folder) {
         // a fresh database each time, so each test starts from an empty store
         String name = "jobs_" + (++database);
-        try (var connection = postgres.getPostgresDatabase().getConnection(); var statement = connection.createStatement()) {
+        try (var connection = postgres.getPostgresDatabase().getConnection();
+                var statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
@@ -61,8 +61,15 @@ class PostgresJobStoreTest extends JobStoreTest {
 
     private void register(int count) {
         for (int i = 0; i < count; i++) {
-            Job job = new Job(UUID.randomUUID().toString(), Api.OPENPROSPECT, "k" + i, JobState.RECEIVED, "{}", "h",
-                    RequestSource.file("k" + i + ".json"), store.now());
+            Job job = new Job(
+                    UUID.randomUUID().toString(),
+                    Api.OPENPROSPECT,
+                    "k" + i,
+                    JobState.RECEIVED,
+                    "{}",
+                    "h",
+                    RequestSource.file("k" + i + ".json"),
+                    store.now());
             job.nextAttemptAt(store.now());
             store.register(job);
         }
@@ -137,12 +144,18 @@ class PostgresJobStoreTest extends JobStoreTest {
         assertThat(claimAll(other, 10)).as("claimed by a live instance").isEmpty();
         long since = System.nanoTime();
         // "dying" never beats again; "alive" does
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            alive.beat();
-            return claimAll(other, 10).size() == 3;
-        });
-        assertThat((System.nanoTime() - since) / 1_000_000).as("not before the takeover time").isGreaterThanOrEqualTo(300);
-        assertThat(dying.isLive()).as("the silent instance knows its claims may be gone").isFalse();
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    alive.beat();
+                    return claimAll(other, 10).size() == 3;
+                });
+        assertThat((System.nanoTime() - since) / 1_000_000)
+                .as("not before the takeover time")
+                .isGreaterThanOrEqualTo(300);
+        assertThat(dying.isLive())
+                .as("the silent instance knows its claims may be gone")
+                .isFalse();
     }
 
     @Test

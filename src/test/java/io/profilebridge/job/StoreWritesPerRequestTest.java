@@ -5,15 +5,13 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
-
-import javax.sql.DataSource;
-
 import io.profilebridge.BridgeRun;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,13 +28,18 @@ class StoreWritesPerRequestTest {
     @Test
     void aRequestCostsItsInsertAndOneUpdatePerStepAndClaimsWriteNothing() throws Exception {
         try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(0));
-                BridgeRun bridge = BridgeRun.start(root, h2Store(BridgeRun.testProperties(root, simulator.baseUrl()), root))) {
-            DataSource store = bridge.context().getRegistry().lookupByNameAndType("jobStoreDataSource", DataSource.class);
+                BridgeRun bridge =
+                        BridgeRun.start(root, h2Store(BridgeRun.testProperties(root, simulator.baseUrl()), root))) {
+            DataSource store =
+                    bridge.context().getRegistry().lookupByNameAndType("jobStoreDataSource", DataSource.class);
             execute(store, "SET QUERY_STATISTICS_MAX_ENTRIES 1000");
             execute(store, "SET QUERY_STATISTICS TRUE");
             for (int i = 0; i < 10; i++) {
-                drop(root, "openprospect/op-" + i + ".json", "{\"profile_name\": \"p" + i
-                        + "\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}");
+                drop(
+                        root,
+                        "openprospect/op-" + i + ".json",
+                        "{\"profile_name\": \"p" + i
+                                + "\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}");
                 drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"person" + i + "@example.com\"}");
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 20);
@@ -48,18 +51,23 @@ class StoreWritesPerRequestTest {
             String update = "UPDATE bridge_job SET idempotency_key";
             await().atMost(Duration.ofSeconds(10)).until(() -> executions(store, update) >= updates);
             assertThat(executions(store, update)).isEqualTo(updates);
-            assertThat(executions(store, "UPDATE bridge_job SET claimed_by")).as("claims").isZero();
+            assertThat(executions(store, "UPDATE bridge_job SET claimed_by"))
+                    .as("claims")
+                    .isZero();
         }
     }
 
     private static Map<String, String> h2Store(Map<String, String> properties, Path root) {
-        properties.put("bridge.store.url", "jdbc:h2:file:" + root.resolve("data").toAbsolutePath().resolve("jobstore"));
+        properties.put(
+                "bridge.store.url",
+                "jdbc:h2:file:" + root.resolve("data").toAbsolutePath().resolve("jobstore"));
         return properties;
     }
 
     private static long executions(DataSource store, String statementStart) throws Exception {
-        try (var c = store.getConnection(); var ps = c.prepareStatement("SELECT COALESCE(SUM(EXECUTION_COUNT), 0) "
-                + "FROM INFORMATION_SCHEMA.QUERY_STATISTICS WHERE SQL_STATEMENT LIKE ?")) {
+        try (var c = store.getConnection();
+                var ps = c.prepareStatement("SELECT COALESCE(SUM(EXECUTION_COUNT), 0) "
+                        + "FROM INFORMATION_SCHEMA.QUERY_STATISTICS WHERE SQL_STATEMENT LIKE ?")) {
             ps.setString(1, statementStart + "%");
             try (var rs = ps.executeQuery()) {
                 rs.next();
@@ -69,7 +77,8 @@ class StoreWritesPerRequestTest {
     }
 
     private static void execute(DataSource store, String sql) throws Exception {
-        try (var c = store.getConnection(); var s = c.createStatement()) {
+        try (var c = store.getConnection();
+                var s = c.createStatement()) {
             s.execute(sql);
         }
     }

@@ -5,15 +5,14 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-
 import io.profilebridge.BridgeProcess;
 import io.profilebridge.BridgeRun;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,17 +24,24 @@ class GracefulShutdownTest {
 
     @Test
     void sigtermDuringABatchLosesNothing() throws Exception {
-        try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(4000).addedLatencyMs(50))) {
+        try (Simulator simulator =
+                Simulator.start(new SimulatorSettings().jobDurationMs(4000).addedLatencyMs(50))) {
             for (int i = 0; i < 20; i++) {
-                drop(root, "openprospect/op-" + i + ".json", "{\"profile_name\": \"p" + i
-                        + "\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}");
+                drop(
+                        root,
+                        "openprospect/op-" + i + ".json",
+                        "{\"profile_name\": \"p" + i
+                                + "\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}");
                 drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"person" + i + "@example.com\"}");
             }
             var properties = BridgeRun.testProperties(root, simulator.baseUrl());
             Process bridge = BridgeProcess.start(properties, root.resolve("bridge.log"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> simulator.ledger().runsStarted("orbit") >= 5);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> simulator.ledger().runsStarted("orbit") >= 5);
             bridge.destroy(); // SIGTERM
-            assertThat(bridge.waitFor(40, TimeUnit.SECONDS)).as("stopped within the shutdown timeout").isTrue();
+            assertThat(bridge.waitFor(40, TimeUnit.SECONDS))
+                    .as("stopped within the shutdown timeout")
+                    .isTrue();
             assertThat(Files.readString(root.resolve("bridge.log"))).contains("is shutdown");
             assertThat(results(root).size()).isLessThan(40);
 
@@ -46,8 +52,12 @@ class GracefulShutdownTest {
                 restarted.destroy();
                 restarted.waitFor(40, TimeUnit.SECONDS);
             }
-            assertThat(simulator.ledger().runsPerKey("openprospect")).hasSize(20).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
-            assertThat(simulator.ledger().runsPerKey("orbit")).hasSize(20).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+            assertThat(simulator.ledger().runsPerKey("openprospect"))
+                    .hasSize(20)
+                    .allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+            assertThat(simulator.ledger().runsPerKey("orbit"))
+                    .hasSize(20)
+                    .allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
         }
     }
 }

@@ -5,6 +5,8 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.profilebridge.BridgeRun;
+import io.profilebridge.faults.MisbehavingOpenProspect;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,11 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
 import javax.sql.DataSource;
-
-import io.profilebridge.BridgeRun;
-import io.profilebridge.faults.MisbehavingOpenProspect;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LoggerContext;
@@ -36,6 +34,7 @@ class JobWorkersHealthTest {
 
     @TempDir
     Path root;
+
     MisbehavingOpenProspect api;
     final StringWriter log = new StringWriter();
     WriterAppender appender;
@@ -44,8 +43,13 @@ class JobWorkersHealthTest {
     void start() throws Exception {
         api = new MisbehavingOpenProspect();
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        appender = WriterAppender.newBuilder().setName("job-workers-test").setTarget(log)
-                .setLayout(PatternLayout.newBuilder().withPattern("%level %c{1} - %msg%n").build()).build();
+        appender = WriterAppender.newBuilder()
+                .setName("job-workers-test")
+                .setTarget(log)
+                .setLayout(PatternLayout.newBuilder()
+                        .withPattern("%level %c{1} - %msg%n")
+                        .build())
+                .build();
         appender.start();
         context.getConfiguration().getRootLogger().addAppender(appender, Level.ERROR, null);
         context.updateLoggers();
@@ -72,7 +76,8 @@ class JobWorkersHealthTest {
             // a call in flight when the store goes: its worker cannot save what it learned
             drop(root, "openprospect/slow.json", BridgeRun.openProspectRequest("slow"));
             await().atMost(Duration.ofSeconds(20)).until(() -> api.inProgress("slow") == 1);
-            DataSource store = bridge.context().getRegistry().lookupByNameAndType("jobStoreDataSource", DataSource.class);
+            DataSource store =
+                    bridge.context().getRegistry().lookupByNameAndType("jobStoreDataSource", DataSource.class);
             execute(store, "ALTER TABLE bridge_job RENAME TO bridge_job_away");
 
             await().atMost(Duration.ofSeconds(10)).until(() -> get(health).contains("claiming due jobs fails"));
@@ -83,22 +88,30 @@ class JobWorkersHealthTest {
             execute(store, "ALTER TABLE bridge_job_away RENAME TO bridge_job");
             drop(root, "openprospect/after.json", BridgeRun.openProspectRequest("after"));
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 3);
-            await().atMost(Duration.ofSeconds(10)).until(() -> get(health).contains("\"name\":\"job-workers\",\"status\":\"UP\""));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> get(health).contains("\"name\":\"job-workers\",\"status\":\"UP\""));
         }
-        assertThat(results(root).get("openprospect/after.json").get("outcome").asText()).isEqualTo("succeeded");
-        assertThat(results(root).get("failed/openprospect/slow.json").get("error").get("code").asText())
-                .as("the job whose worker failed was tried again, not lost").isEqualTo("gave_up");
+        assertThat(results(root).get("openprospect/after.json").get("outcome").asText())
+                .isEqualTo("succeeded");
+        assertThat(results(root)
+                        .get("failed/openprospect/slow.json")
+                        .get("error")
+                        .get("code")
+                        .asText())
+                .as("the job whose worker failed was tried again, not lost")
+                .isEqualTo("gave_up");
     }
 
-
     private static void execute(DataSource dataSource, String sql) throws Exception {
-        try (var c = dataSource.getConnection(); var s = c.createStatement()) {
+        try (var c = dataSource.getConnection();
+                var s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
     private static String get(String url) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 }

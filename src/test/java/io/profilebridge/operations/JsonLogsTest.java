@@ -5,6 +5,12 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.BridgeProcess;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.Json;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,13 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.profilebridge.BridgeProcess;
-import io.profilebridge.BridgeRun;
-import io.profilebridge.Json;
-import io.profilebridge.sandbox.Simulator;
-import io.profilebridge.sandbox.SimulatorSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,9 +39,11 @@ class JsonLogsTest {
             drop(root, "orbit/ok.json", "{\"email\": \"a@example.com\"}");
             // an api name with a line break: the rejection's log line must stay one line
             drop(root, "line-break.json", "{\"api\": \"two\\nlines\", \"request\": {}}");
-            Process bridge = BridgeProcess.start(properties,
+            Process bridge = BridgeProcess.start(
+                    properties,
                     // at the most detailed level, where the most could leak
-                    Map.of("LOG4J_CONFIGURATION_FILE", "log4j2-json.properties", "BRIDGE_LOG_LEVEL", "TRACE"), log);
+                    Map.of("LOG4J_CONFIGURATION_FILE", "log4j2-json.properties", "BRIDGE_LOG_LEVEL", "TRACE"),
+                    log);
             try {
                 await().atMost(Duration.ofSeconds(60)).until(() -> results(root).size() == 2);
             } finally {
@@ -60,37 +61,49 @@ class JsonLogsTest {
             }
         }
         // BRIDGE_LOG_LEVEL took: the bridge's own DEBUG lines are there
-        assertThat(lines).anySatisfy(line -> assertThat(line.get("log.level").asText()).isEqualTo("DEBUG"));
+        assertThat(lines)
+                .anySatisfy(line -> assertThat(line.get("log.level").asText()).isEqualTo("DEBUG"));
         assertThat(lines).hasSizeGreaterThan(20).allSatisfy(line -> {
-            assertThat(line.fieldNames()).toIterable()
+            assertThat(line.fieldNames())
+                    .toIterable()
                     .contains("@timestamp", "ecs.version", "log.level", "message", "log.logger", "process.thread.name");
             assertThat(line.get("service.name").asText()).isEqualTo("profile-bridge");
         });
-        assertThat(Files.readString(log)).doesNotContain(BridgeRun.ORBIT_KEY).doesNotContain(BridgeRun.OPENPROSPECT_KEY)
-                .doesNotContain("sk_orb_").doesNotContain("lnc_live_");
+        assertThat(Files.readString(log))
+                .doesNotContain(BridgeRun.ORBIT_KEY)
+                .doesNotContain(BridgeRun.OPENPROSPECT_KEY)
+                .doesNotContain("sk_orb_")
+                .doesNotContain("lnc_live_");
 
         JsonNode result = results(root).get("orbit/ok.json");
         String jobId = result.get("jobId").asText();
         String key = result.get("idempotencyKey").asText();
         String traceId = result.get("traceId").asText();
-        assertThat(lines).filteredOn(line -> line.get("message").asText().startsWith("Accepted orbit/ok.json"))
-                .singleElement().satisfies(line -> {
+        assertThat(lines)
+                .filteredOn(line -> line.get("message").asText().startsWith("Accepted orbit/ok.json"))
+                .singleElement()
+                .satisfies(line -> {
                     assertThat(line.get("message").asText()).contains(jobId, key);
                     assertThat(line.path("trace.id").asText()).isEqualTo(traceId);
                 });
         // every line about the job names its trace, as ECS's trace.id
-        assertThat(lines).filteredOn(line -> jobId.equals(line.path("jobId").asText())).hasSizeGreaterThan(1)
+        assertThat(lines)
+                .filteredOn(line -> jobId.equals(line.path("jobId").asText()))
+                .hasSizeGreaterThan(1)
                 .allSatisfy(line -> assertThat(line.path("trace.id").asText()).isEqualTo(traceId));
         // the job's later lines, written by its routes, carry both names and Camel's exchange from Camel's MDC
-        assertThat(lines).filteredOn(line -> jobId.equals(line.path("jobId").asText()))
+        assertThat(lines)
+                .filteredOn(line -> jobId.equals(line.path("jobId").asText()))
                 .anySatisfy(line -> {
                     assertThat(line.get("message").asText()).startsWith("Result succeeded for orbit/ok.json");
                     assertThat(line.get("log.logger").asText()).isEqualTo("deliver-result");
                     assertThat(line.get("idempotencyKey").asText()).isEqualTo(key);
                     assertThat(line.fieldNames()).toIterable().contains("camel.routeId", "camel.exchangeId");
                 });
-        assertThat(lines).filteredOn(line -> line.get("message").asText().startsWith("Rejected line-break.json"))
-                .singleElement().satisfies(line -> {
+        assertThat(lines)
+                .filteredOn(line -> line.get("message").asText().startsWith("Rejected line-break.json"))
+                .singleElement()
+                .satisfies(line -> {
                     assertThat(line.get("log.level").asText()).isEqualTo("WARN");
                     assertThat(line.get("message").asText()).contains("\"two\nlines\"");
                 });

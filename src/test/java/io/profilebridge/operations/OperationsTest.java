@@ -5,12 +5,17 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.Json;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,12 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.profilebridge.BridgeRun;
-import io.profilebridge.Json;
-import io.profilebridge.sandbox.Simulator;
-import io.profilebridge.sandbox.SimulatorSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,10 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
 class OperationsTest {
 
     /** A metric name in a PromQL query: the bridge's, Camel's, the JVM's or the process's. */
-    private static final Pattern METRIC_NAME = Pattern.compile("\\b(profile_bridge|camel|jvm|process|system)_[a-z_]+\\b");
+    private static final Pattern METRIC_NAME =
+            Pattern.compile("\\b(profile_bridge|camel|jvm|process|system)_[a-z_]+\\b");
 
     @TempDir
     Path root;
+
     Simulator simulator;
     BridgeRun bridge;
     String base;
@@ -45,16 +46,23 @@ class OperationsTest {
     void start() throws Exception {
         simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100));
         // someone else already used requestId "taken" with other parameters: that request will fail with a 409
-        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/v2/developer/deep-search"))
-                .header("Authorization", "Bearer " + BridgeRun.ORBIT_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"requestId\": \"taken\", \"email\": \"other@example.com\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/v2/developer/deep-search"))
+                                .header("Authorization", "Bearer " + BridgeRun.ORBIT_KEY)
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"requestId\": \"taken\", \"email\": \"other@example.com\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
         properties.put("bridge.status.backlog-sample-ms", "100");
         base = "http://127.0.0.1:" + properties.get("camel.management.port");
         for (int i = 0; i < 5; i++) {
-            drop(root, "openprospect/op-" + i + ".json", "{\"profile_name\": \"p" + i
-                    + "\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}");
+            drop(
+                    root,
+                    "openprospect/op-" + i + ".json",
+                    "{\"profile_name\": \"p" + i
+                            + "\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}");
         }
         drop(root, "orbit/ok.json", "{\"email\": \"a@example.com\"}");
         drop(root, "orbit/conflict.json", "{\"requestId\": \"taken\", \"email\": \"b@example.com\"}");
@@ -78,7 +86,9 @@ class OperationsTest {
         assertThat(getJson("/jobs?size=3&page=2").get("jobs")).hasSize(3);
         assertThat(getJson("/jobs?size=3&page=3").get("jobs")).isEmpty();
         JsonNode orbit = getJson("/jobs?api=orbit");
-        assertThat(orbit.get("jobs")).hasSize(3).allSatisfy(j -> assertThat(j.get("api").asText()).isEqualTo("orbit"));
+        assertThat(orbit.get("jobs"))
+                .hasSize(3)
+                .allSatisfy(j -> assertThat(j.get("api").asText()).isEqualTo("orbit"));
         JsonNode delivered = getJson("/jobs?state=delivered&api=openprospect");
         assertThat(delivered.get("jobs")).hasSize(5);
         JsonNode one = getJson("/jobs/taken");
@@ -89,7 +99,9 @@ class OperationsTest {
         assertThat(get("/jobs?state=lost").statusCode()).isEqualTo(400);
         assertThat(get("/jobs/nope").statusCode()).isEqualTo(404);
         assertThat(get("/jobs?size=501").body()).contains("size: must be a whole number from 1 to 500");
-        assertThat(get("/jobs").body()).doesNotContain(BridgeRun.OPENPROSPECT_KEY).doesNotContain(BridgeRun.ORBIT_KEY);
+        assertThat(get("/jobs").body())
+                .doesNotContain(BridgeRun.OPENPROSPECT_KEY)
+                .doesNotContain(BridgeRun.ORBIT_KEY);
     }
 
     @Test
@@ -105,7 +117,9 @@ class OperationsTest {
             assertThat(job.get("idempotencyKey").asText()).as(name).isEqualTo(key);
             assertThat(job.get("requestKey").asText()).as(name).isEqualTo(key);
             assertThat(job.get("rejectedAtIntake").asBoolean()).isFalse();
-            assertThat(job.get("traceId").asText()).as("the trace to follow it by").matches("[0-9a-f]{32}")
+            assertThat(job.get("traceId").asText())
+                    .as("the trace to follow it by")
+                    .matches("[0-9a-f]{32}")
                     .isEqualTo(result.get("traceId").asText());
         }
     }
@@ -123,25 +137,36 @@ class OperationsTest {
         assertThat(job.get("source").get("file").asText()).isEqualTo("invalid.json");
 
         JsonNode failed = getJson("/jobs?state=failed");
-        assertThat(failed.get("jobs")).extracting(j -> j.get("source").get("file").asText())
+        assertThat(failed.get("jobs"))
+                .extracting(j -> j.get("source").get("file").asText())
                 .containsExactlyInAnyOrder("conflict.json", "invalid.json", "no-api.json");
-        assertThat(failed.get("jobs")).filteredOn(j -> j.get("source").get("file").asText().equals("no-api.json"))
-                .singleElement().satisfies(j -> assertThat(j.get("api").asText()).isEqualTo("unknown"));
+        assertThat(failed.get("jobs"))
+                .filteredOn(j -> j.get("source").get("file").asText().equals("no-api.json"))
+                .singleElement()
+                .satisfies(j -> assertThat(j.get("api").asText()).isEqualTo("unknown"));
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> get("/observe/metrics").body()
-                .contains("profile_bridge_jobs{api=\"orbit\",state=\"failed\"} 2.0"));
-        assertThat(get("/observe/metrics").body()).contains("profile_bridge_jobs{api=\"unknown\",state=\"failed\"} 1.0");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> get("/observe/metrics")
+                        .body()
+                        .contains("profile_bridge_jobs{api=\"orbit\",state=\"failed\"} 2.0"));
+        assertThat(get("/observe/metrics").body())
+                .contains("profile_bridge_jobs{api=\"unknown\",state=\"failed\"} 1.0");
         String page = get("/").body();
-        assertThat(page).containsPattern("<tr data-api=\"orbit\">.*<td data-state=\"failed\">2</td>")
+        assertThat(page)
+                .containsPattern("<tr data-api=\"orbit\">.*<td data-state=\"failed\">2</td>")
                 .containsPattern("<tr data-api=\"unknown\">.*<td data-state=\"failed\">1</td>")
-                .contains("<table id=\"rejections\">").contains("developer_deep_search_email_invalid").contains("api_unknown");
+                .contains("<table id=\"rejections\">")
+                .contains("developer_deep_search_email_invalid")
+                .contains("api_unknown");
 
         // the same invalid file dropped again gets its failed result again, and stays one failed job
         Path again = drop(root, "orbit/invalid.json", "{\"email\": \"nobody\"}");
         await().atMost(Duration.ofSeconds(10)).until(() -> !java.nio.file.Files.exists(again));
         assertThat(getJson("/jobs?state=failed").get("jobs")).hasSize(3);
         for (io.profilebridge.job.WorkQueue queue : io.profilebridge.job.WorkQueue.values()) {
-            assertThat(bridge.store().claimDue(queue, 100, wanted -> wanted, id -> false, 0)).as("nothing due in " + queue).isEmpty();
+            assertThat(bridge.store().claimDue(queue, 100, wanted -> wanted, id -> false, 0))
+                    .as("nothing due in " + queue)
+                    .isEmpty();
         }
     }
 
@@ -153,28 +178,39 @@ class OperationsTest {
         assertThat(doc.get("openapi").asText()).startsWith("3.");
         assertThat(doc.get("info").get("title").asText()).isEqualTo("profile-bridge jobs");
         JsonNode list = doc.get("paths").get("/jobs").get("get");
-        assertThat(list.get("parameters")).extracting(p -> p.get("name").asText())
+        assertThat(list.get("parameters"))
+                .extracting(p -> p.get("name").asText())
                 .containsExactlyInAnyOrder("api", "state", "page", "size");
-        assertThat(list.get("parameters")).filteredOn(p -> p.get("name").asText().equals("state")).singleElement()
-                .satisfies(p -> assertThat(p.get("schema").get("enum")).extracting(JsonNode::asText).contains("failed", "delivered"));
+        assertThat(list.get("parameters"))
+                .filteredOn(p -> p.get("name").asText().equals("state"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.get("schema").get("enum"))
+                        .extracting(JsonNode::asText)
+                        .contains("failed", "delivered"));
         assertThat(list.get("responses").fieldNames()).toIterable().containsExactlyInAnyOrder("200", "400");
         JsonNode one = doc.get("paths").get("/jobs/{id}").get("get");
         assertThat(one.get("parameters").get(0).get("in").asText()).isEqualTo("path");
         assertThat(one.get("responses").fieldNames()).toIterable().containsExactlyInAnyOrder("200", "404");
         JsonNode job = doc.get("components").get("schemas").get("Job").get("properties");
-        assertThat(job.fieldNames()).toIterable().contains("jobId", "idempotencyKey", "requestKey", "rejectedAtIntake",
-                "state", "lastError");
+        assertThat(job.fieldNames())
+                .toIterable()
+                .contains("jobId", "idempotencyKey", "requestKey", "rejectedAtIntake", "state", "lastError");
         assertThat(job.get("jobId").get("description").asText()).contains("job id");
-        assertThat(doc.get("paths").has("/")).as("the HTML status page is not part of the API").isFalse();
+        assertThat(doc.get("paths").has("/"))
+                .as("the HTML status page is not part of the API")
+                .isFalse();
     }
 
     @Test
     void theMetricsMatchTheWorkDone() throws Exception {
         await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 9);
-        await().atMost(Duration.ofSeconds(5)).until(() -> get("/observe/metrics").body()
-                .contains("profile_bridge_jobs{api=\"openprospect\",state=\"delivered\"} 5.0"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> get("/observe/metrics")
+                        .body()
+                        .contains("profile_bridge_jobs{api=\"openprospect\",state=\"delivered\"} 5.0"));
         String metrics = get("/observe/metrics").body();
-        assertThat(metrics).contains("profile_bridge_submitted_total{api=\"openprospect\"} 5.0")
+        assertThat(metrics)
+                .contains("profile_bridge_submitted_total{api=\"openprospect\"} 5.0")
                 .contains("profile_bridge_delivered_total{api=\"openprospect\"} 5.0")
                 .contains("profile_bridge_delivered_total{api=\"orbit\"} 1.0")
                 .contains("profile_bridge_failed_total{api=\"orbit\"} 1.0")
@@ -186,8 +222,11 @@ class OperationsTest {
                 // Camel's route and exchange metrics and the JVM's, next to ours
                 .containsPattern("camel_exchanges_total\\{.*routeId=\"accept-request\".*\\} 9")
                 .containsPattern("camel_route_policy_seconds_count\\{.*routeId=\"submit-orbit\".*\\} 2")
-                .contains("jvm_memory_used_bytes{").contains("jvm_threads_live_threads").contains("jvm_classes_loaded_classes")
-                .contains("process_cpu_usage").contains("jvm_gc_memory_allocated_bytes_total");
+                .contains("jvm_memory_used_bytes{")
+                .contains("jvm_threads_live_threads")
+                .contains("jvm_classes_loaded_classes")
+                .contains("process_cpu_usage")
+                .contains("jvm_gc_memory_allocated_bytes_total");
     }
 
     @Test
@@ -198,7 +237,8 @@ class OperationsTest {
         JsonNode dashboard = Json.parse(Files.readString(Path.of("docs/grafana-dashboard.json")));
         List<String> queries = new ArrayList<>();
         for (JsonNode panel : dashboard.get("panels")) {
-            panel.path("targets").forEach(target -> queries.add(target.get("expr").asText()));
+            panel.path("targets")
+                    .forEach(target -> queries.add(target.get("expr").asText()));
         }
         assertThat(queries).hasSizeGreaterThan(15);
         Set<String> named = new TreeSet<>();
@@ -206,7 +246,10 @@ class OperationsTest {
         assertThat(named).contains("profile_bridge_jobs", "camel_exchanges_total", "jvm_memory_used_bytes");
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             Set<String> served = new TreeSet<>();
-            get("/observe/metrics").body().lines().filter(line -> !line.startsWith("#"))
+            get("/observe/metrics")
+                    .body()
+                    .lines()
+                    .filter(line -> !line.startsWith("#"))
                     .forEach(line -> served.add(line.split("[{ ]", 2)[0]));
             assertThat(served).containsAll(named);
         });
@@ -217,11 +260,18 @@ class OperationsTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 9);
         await().atMost(Duration.ofSeconds(5)).until(() -> get("/").body().contains("samples."));
         String page = get("/").body();
-        assertThat(page).startsWith("<!DOCTYPE html>").contains("<table id=\"counts\">").contains("data-api=\"orbit\"")
-                .contains("<table id=\"failures\">").contains("developer_api_idempotency_key_conflict")
-                .contains("<svg id=\"backlog\"").contains("<polyline")
-                .doesNotContain("<script src").doesNotContain("<link ");
-        assertThat(get("/").headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("text/html"));
+        assertThat(page)
+                .startsWith("<!DOCTYPE html>")
+                .contains("<table id=\"counts\">")
+                .contains("data-api=\"orbit\"")
+                .contains("<table id=\"failures\">")
+                .contains("developer_api_idempotency_key_conflict")
+                .contains("<svg id=\"backlog\"")
+                .contains("<polyline")
+                .doesNotContain("<script src")
+                .doesNotContain("<link ");
+        assertThat(get("/").headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).contains("text/html"));
     }
 
     private JsonNode getJson(String path) throws Exception {
@@ -229,7 +279,7 @@ class OperationsTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

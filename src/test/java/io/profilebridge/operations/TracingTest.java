@@ -2,11 +2,10 @@ package io.profilebridge.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
-import java.util.Properties;
-
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,8 +16,10 @@ class TracingTest {
 
     @Test
     void onlyAnOtelVariableOrSystemPropertyLoadsTheAutoconfiguration() {
-        assertThat(Tracing.asked(Map.of("PATH", "/bin", "BRIDGE_DATA", "data"), new Properties())).isFalse();
-        assertThat(Tracing.asked(Map.of("OTEL_TRACES_EXPORTER", "otlp"), new Properties())).isTrue();
+        assertThat(Tracing.asked(Map.of("PATH", "/bin", "BRIDGE_DATA", "data"), new Properties()))
+                .isFalse();
+        assertThat(Tracing.asked(Map.of("OTEL_TRACES_EXPORTER", "otlp"), new Properties()))
+                .isTrue();
         Properties system = new Properties();
         system.setProperty("otel.service.name", "bridge-7");
         assertThat(Tracing.asked(Map.of(), system)).isTrue();
@@ -28,7 +29,9 @@ class TracingTest {
     void withoutExportEachTraceStillHasItsIdAndOnlyTraceContextTravels() {
         try (OpenTelemetrySdk sdk = Tracing.withoutExport()) {
             Span span = sdk.getTracer("camel").spanBuilder("request").startSpan();
-            assertThat(span.getSpanContext().isValid()).as("a real trace id, not the no-op tracer's zeros").isTrue();
+            assertThat(span.getSpanContext().isValid())
+                    .as("a real trace id, not the no-op tracer's zeros")
+                    .isTrue();
             assertThat(span.getSpanContext().isSampled()).isTrue();
             span.end();
             assertThat(sdk.getPropagators().getTextMapPropagator().fields())

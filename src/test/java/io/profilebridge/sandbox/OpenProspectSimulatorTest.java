@@ -3,10 +3,9 @@ package io.profilebridge.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.profilebridge.sandbox.SimulatorClient.Answer;
 import java.time.Duration;
 import java.util.Map;
-
-import io.profilebridge.sandbox.SimulatorClient.Answer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,21 +31,34 @@ class OpenProspectSimulatorTest extends SimulatorTestSupport {
     void theDocumentsExampleIsAcceptedAndEndsSucceeded() throws Exception {
         Answer created = client.createProfile("profile-create-dach-saas-001", DACH);
         assertThat(created.status()).isEqualTo(202);
-        assertThat(created.body().fieldNames()).toIterable().contains("profile_creation_id", "status", "profile_id",
-                "error_code", "error_message", "created_at", "started_at", "finished_at", "message");
+        assertThat(created.body().fieldNames())
+                .toIterable()
+                .contains(
+                        "profile_creation_id",
+                        "status",
+                        "profile_id",
+                        "error_code",
+                        "error_message",
+                        "created_at",
+                        "started_at",
+                        "finished_at",
+                        "message");
         assertThat(created.body().get("status").asText()).isEqualTo("PENDING");
         assertThat(created.body().get("profile_id").isNull()).isTrue();
         assertThat(created.body().get("message").asText())
                 .isEqualTo("Search profile creation accepted. Poll this resource for status.");
 
-        String path = "/api/v1/search-profile-creations/" + created.body().get("profile_creation_id").asText();
+        String path = "/api/v1/search-profile-creations/"
+                + created.body().get("profile_creation_id").asText();
         java.util.Set<String> seen = new java.util.LinkedHashSet<>();
         Answer[] last = new Answer[1];
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            last[0] = client.get(path, SimulatorClient.OPENPROSPECT_KEY);
-            seen.add(last[0].body().get("status").asText());
-            return seen.contains("SUCCEEDED");
-        });
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    last[0] = client.get(path, SimulatorClient.OPENPROSPECT_KEY);
+                    seen.add(last[0].body().get("status").asText());
+                    return seen.contains("SUCCEEDED");
+                });
         assertThat(seen).containsSubsequence("PENDING", "RUNNING", "SUCCEEDED");
         assertThat(last[0].body().get("profile_id").asText()).isNotBlank();
         assertThat(last[0].body().get("started_at").asText()).isNotBlank();
@@ -62,14 +74,17 @@ class OpenProspectSimulatorTest extends SimulatorTestSupport {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "profile_name|{\"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}",
-            "profile_name|{\"profile_name\": \"  \", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}",
-            "ideal_customer_profile|{\"profile_name\": \"p\", \"target_countries\": [\"DE\"]}",
-            "target_countries|{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\"}",
-            "target_countries|{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": []}",
-            "company_size_min|{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"], \"company_size_min\": 0}",
-            "company_size_max|{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"], \"company_size_max\": -5}"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "profile_name|{\"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}",
+                "profile_name|{\"profile_name\": \"  \", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}",
+                "ideal_customer_profile|{\"profile_name\": \"p\", \"target_countries\": [\"DE\"]}",
+                "target_countries|{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\"}",
+                "target_countries|{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": []}",
+                "company_size_min|{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"], \"company_size_min\": 0}",
+                "company_size_max|{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"], \"company_size_max\": -5}"
+            })
     void eachValidationRuleAnswers422NamingTheField(String field, String body) throws Exception {
         Answer answer = client.createProfile("k-" + field + body.hashCode(), body);
         assertThat(answer.status()).isEqualTo(422);
@@ -82,8 +97,12 @@ class OpenProspectSimulatorTest extends SimulatorTestSupport {
     @Test
     void theSameKeyGivesTheSameResourceAndAnotherBodyA409() throws Exception {
         String body = "{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}";
-        String reordered = "{\"target_countries\": [\"DE\"], \"ideal_customer_profile\": \"x\", \"profile_name\": \"p\"}";
-        String first = client.createProfile("same-key", body).body().get("profile_creation_id").asText();
+        String reordered =
+                "{\"target_countries\": [\"DE\"], \"ideal_customer_profile\": \"x\", \"profile_name\": \"p\"}";
+        String first = client.createProfile("same-key", body)
+                .body()
+                .get("profile_creation_id")
+                .asText();
         Answer again = client.createProfile("same-key", reordered);
         assertThat(again.status()).isEqualTo(202);
         assertThat(again.body().get("profile_creation_id").asText()).isEqualTo(first);
@@ -96,7 +115,10 @@ class OpenProspectSimulatorTest extends SimulatorTestSupport {
     @Test
     void aFailedRunCarriesItsErrorCodeAndMessage() throws Exception {
         simulator.settings().failedShare(1).jobDurationMs(0);
-        String id = client.createProfile("will-fail", DACH).body().get("profile_creation_id").asText();
+        String id = client.createProfile("will-fail", DACH)
+                .body()
+                .get("profile_creation_id")
+                .asText();
         Answer status = client.get("/api/v1/search-profile-creations/" + id, SimulatorClient.OPENPROSPECT_KEY);
         assertThat(status.body().get("status").asText()).isEqualTo("FAILED");
         assertThat(status.body().get("error_code").asText()).isNotBlank();
@@ -106,16 +128,18 @@ class OpenProspectSimulatorTest extends SimulatorTestSupport {
 
     @Test
     void unknownIdsAre404() throws Exception {
-        assertThat(client.get("/api/v1/search-profile-creations/nope", SimulatorClient.OPENPROSPECT_KEY).status())
+        assertThat(client.get("/api/v1/search-profile-creations/nope", SimulatorClient.OPENPROSPECT_KEY)
+                        .status())
                 .isEqualTo(404);
     }
 
     @Test
     void keysOfTheWrongShapeOrRevokedAre401() throws Exception {
-        assertThat(client.post("/api/v1/search-profile-creations", null, DACH, Map.of("Idempotency-Key", "a")).status())
+        assertThat(client.post("/api/v1/search-profile-creations", null, DACH, Map.of("Idempotency-Key", "a"))
+                        .status())
                 .isEqualTo(401);
-        Answer wrongShape = client.post("/api/v1/search-profile-creations", "sk_orb_simtest_0001", DACH,
-                Map.of("Idempotency-Key", "a"));
+        Answer wrongShape = client.post(
+                "/api/v1/search-profile-creations", "sk_orb_simtest_0001", DACH, Map.of("Idempotency-Key", "a"));
         assertThat(wrongShape.status()).isEqualTo(401);
         assertThat(wrongShape.errorCode()).isEqualTo("unauthorized");
         simulator.settings().revokedKeys().add(SimulatorClient.OPENPROSPECT_KEY);

@@ -3,13 +3,12 @@ package io.profilebridge.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.sandbox.SimulatorClient.Answer;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.UUID;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.profilebridge.sandbox.SimulatorClient.Answer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,7 +40,8 @@ class OrbitSimulatorTest extends SimulatorTestSupport {
         Answer again = client.deepSearch(EXAMPLE);
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.body().get("status").asText()).isEqualTo("already_running");
-        assertThat(again.body().get("run_id").asText()).isEqualTo(started.body().get("run_id").asText());
+        assertThat(again.body().get("run_id").asText())
+                .isEqualTo(started.body().get("run_id").asText());
         assertThat(again.header("X-Developer-API-Credits-Remaining")).isEqualTo("999990");
         assertThat(simulator.ledger().runsStarted("orbit")).isEqualTo(1);
 
@@ -55,20 +55,31 @@ class OrbitSimulatorTest extends SimulatorTestSupport {
         String requestId = client.deepSearch(EXAMPLE).body().get("request_id").asText();
         Set<String> seen = new LinkedHashSet<>();
         JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            last[0] = client.get("/v2/developer/deep-search/" + requestId, SimulatorClient.ORBIT_KEY).body();
-            seen.add(last[0].get("status").asText());
-            return seen.contains("completed");
-        });
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    last[0] = client.get("/v2/developer/deep-search/" + requestId, SimulatorClient.ORBIT_KEY)
+                            .body();
+                    seen.add(last[0].get("status").asText());
+                    return seen.contains("completed");
+                });
         assertThat(seen).containsSubsequence("running", "generating_sections", "completed");
         JsonNode result = last[0].get("result");
-        assertThat(result.get("section_generation").get("sections_ready").asBoolean()).isTrue();
-        assertThat(result.get("section_generation").get("materialized_section_count").asInt()).isPositive();
+        assertThat(result.get("section_generation").get("sections_ready").asBoolean())
+                .isTrue();
+        assertThat(result.get("section_generation")
+                        .get("materialized_section_count")
+                        .asInt())
+                .isPositive();
         Answer profile = client.get("/v2/developer/profiles/" + result.get("id").asText(), SimulatorClient.ORBIT_KEY);
         assertThat(profile.status()).isEqualTo(200);
         assertThat(profile.body().get("id").asText()).isEqualTo(result.get("id").asText());
-        assertThat(client.get("/v2/developer/profiles/unknown", SimulatorClient.ORBIT_KEY).status()).isEqualTo(404);
-        assertThat(client.get("/v2/developer/deep-search/unknown", SimulatorClient.ORBIT_KEY).status()).isEqualTo(404);
+        assertThat(client.get("/v2/developer/profiles/unknown", SimulatorClient.ORBIT_KEY)
+                        .status())
+                .isEqualTo(404);
+        assertThat(client.get("/v2/developer/deep-search/unknown", SimulatorClient.ORBIT_KEY)
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -81,16 +92,27 @@ class OrbitSimulatorTest extends SimulatorTestSupport {
         String requestId = started.body().get("request_id").asText();
         assertThat(UUID.fromString(requestId)).as("server-generated request_id").isNotNull();
         JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            last[0] = client.get("/v2/developer/deep-search/" + requestId, SimulatorClient.ORBIT_KEY).body();
-            return last[0].get("status").asText().equals("completed");
-        });
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    last[0] = client.get("/v2/developer/deep-search/" + requestId, SimulatorClient.ORBIT_KEY)
+                            .body();
+                    return last[0].get("status").asText().equals("completed");
+                });
         JsonNode result = last[0].get("result");
-        assertThat(result.fieldNames()).toIterable().contains("candidate_profile_ids", "candidate_count",
-                "dispatched_candidate_count", "persisted_candidate_count", "current_phase");
+        assertThat(result.fieldNames())
+                .toIterable()
+                .contains(
+                        "candidate_profile_ids",
+                        "candidate_count",
+                        "dispatched_candidate_count",
+                        "persisted_candidate_count",
+                        "current_phase");
         assertThat(result.get("candidate_profile_ids")).isNotEmpty();
         for (JsonNode id : result.get("candidate_profile_ids")) {
-            assertThat(client.get("/v2/developer/profiles/" + id.asText(), SimulatorClient.ORBIT_KEY).status()).isEqualTo(200);
+            assertThat(client.get("/v2/developer/profiles/" + id.asText(), SimulatorClient.ORBIT_KEY)
+                            .status())
+                    .isEqualTo(200);
         }
     }
 
@@ -104,7 +126,9 @@ class OrbitSimulatorTest extends SimulatorTestSupport {
         assertThat(answer.body().get("result").get("id").asText()).isEqualTo(Simulator.SEEDED_PROFILE_ID);
         assertThat(answer.body().get("links").get("profile").asText())
                 .isEqualTo("/v2/developer/profiles/" + Simulator.SEEDED_PROFILE_ID);
-        assertThat(answer.header("X-Developer-API-Credits-Remaining")).as("refunded").isEqualTo("1000000");
+        assertThat(answer.header("X-Developer-API-Credits-Remaining"))
+                .as("refunded")
+                .isEqualTo("1000000");
         assertThat(simulator.ledger().runsStarted("orbit")).isZero();
 
         Answer reused = client.deepSearch(body);
@@ -117,33 +141,37 @@ class OrbitSimulatorTest extends SimulatorTestSupport {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "mode|{\"mode\": \"generation\", \"email\": \"a@example.com\"}|developer_deep_search_field_unsupported|runShape",
-            "partialProfile|{\"partialProfile\": true, \"email\": \"a@example.com\"}|developer_deep_search_field_unsupported|partial_only",
-            "dry_run|{\"dry_run\": true, \"email\": \"a@example.com\"}|developer_deep_search_field_unsupported|always real",
-            "options|{\"options\": {}, \"email\": \"a@example.com\"}|developer_deep_search_field_unsupported|removed",
-            "profile_id|{\"profile_id\": \"p\"}|developer_deep_search_field_unsupported|profileId",
-            "orbit_id|{\"orbit_id\": \"p\"}|developer_deep_search_field_unsupported|profileId",
-            "phone|{\"phone\": \"+4930123456\"}|developer_deep_search_field_unsupported|phone",
-            "urls|{\"urls\": \"https://example.com\"}|developer_deep_search_field_invalid|urls",
-            "urls|{\"urls\": [\"ftp://example.com\"]}|developer_deep_search_url_invalid|urls",
-            "usernames|{\"usernames\": [1, 2]}|developer_deep_search_field_invalid|usernames",
-            "email|{\"email\": \"not-an-email\"}|developer_deep_search_email_invalid|email",
-            "phoneNumber|{\"phoneNumber\": \"call me\"}|developer_deep_search_phone_invalid|phoneNumber",
-            "linkedinUrl|{\"linkedinUrl\": \"https://example.com/in/jane\"}|developer_deep_search_linkedin_invalid|linkedinUrl",
-            "runShape|{\"runShape\": \"everything\", \"email\": \"a@example.com\"}|developer_deep_search_run_shape_invalid|runShape",
-            "requestId|{\"requestId\": \"\", \"email\": \"a@example.com\"}|developer_deep_search_request_id_invalid|requestId",
-            "profileId|{\"profileId\": 42}|developer_deep_search_profile_id_invalid|profileId",
-            "none|{\"runShape\": \"partial_only\"}|developer_deep_search_input_required|identity signal",
-            "personalization|{\"structuredIntent\": {\"version\": \"v1\", \"personalization\": {}}}|developer_deep_search_personalization_unsupported|personalization",
-            "structuredIntent|{\"structuredIntent\": \"Jane\"}|structured_intent_required|structuredIntent",
-            "structuredIntent|{\"structuredIntent\": {\"version\": \"v1\", \"names\": \"Jane\"}}|structured_intent_invalid|names",
-            "version|{\"structuredIntent\": {\"version\": \"v2\"}}|structured_intent_version_unsupported|v1",
-            "entityClauses|{\"structuredIntent\": {\"version\": \"v1\", \"entityClauses\": []}}|structured_intent_entity_clauses_unsupported|entityClauses",
-            "serverOwned|{\"structuredIntent\": {\"version\": \"v1\", \"id\": \"x\"}}|structured_intent_server_owned_field|id",
-            "candidate+profileId|{\"runShape\": \"candidate_discovery\", \"profileId\": \"p\", \"structuredIntent\": {\"version\": \"v1\"}}|developer_deep_search_run_shape_invalid|profileId",
-            "candidate-intent|{\"runShape\": \"candidate_discovery\", \"email\": \"a@example.com\"}|developer_deep_search_run_shape_invalid|structuredIntent"})
-    void everyValidationCodeHasItsDocumentedTrigger(String name, String body, String code, String mentioned) throws Exception {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "mode|{\"mode\": \"generation\", \"email\": \"a@example.com\"}|developer_deep_search_field_unsupported|runShape",
+                "partialProfile|{\"partialProfile\": true, \"email\": \"a@example.com\"}|developer_deep_search_field_unsupported|partial_only",
+                "dry_run|{\"dry_run\": true, \"email\": \"a@example.com\"}|developer_deep_search_field_unsupported|always real",
+                "options|{\"options\": {}, \"email\": \"a@example.com\"}|developer_deep_search_field_unsupported|removed",
+                "profile_id|{\"profile_id\": \"p\"}|developer_deep_search_field_unsupported|profileId",
+                "orbit_id|{\"orbit_id\": \"p\"}|developer_deep_search_field_unsupported|profileId",
+                "phone|{\"phone\": \"+4930123456\"}|developer_deep_search_field_unsupported|phone",
+                "urls|{\"urls\": \"https://example.com\"}|developer_deep_search_field_invalid|urls",
+                "urls|{\"urls\": [\"ftp://example.com\"]}|developer_deep_search_url_invalid|urls",
+                "usernames|{\"usernames\": [1, 2]}|developer_deep_search_field_invalid|usernames",
+                "email|{\"email\": \"not-an-email\"}|developer_deep_search_email_invalid|email",
+                "phoneNumber|{\"phoneNumber\": \"call me\"}|developer_deep_search_phone_invalid|phoneNumber",
+                "linkedinUrl|{\"linkedinUrl\": \"https://example.com/in/jane\"}|developer_deep_search_linkedin_invalid|linkedinUrl",
+                "runShape|{\"runShape\": \"everything\", \"email\": \"a@example.com\"}|developer_deep_search_run_shape_invalid|runShape",
+                "requestId|{\"requestId\": \"\", \"email\": \"a@example.com\"}|developer_deep_search_request_id_invalid|requestId",
+                "profileId|{\"profileId\": 42}|developer_deep_search_profile_id_invalid|profileId",
+                "none|{\"runShape\": \"partial_only\"}|developer_deep_search_input_required|identity signal",
+                "personalization|{\"structuredIntent\": {\"version\": \"v1\", \"personalization\": {}}}|developer_deep_search_personalization_unsupported|personalization",
+                "structuredIntent|{\"structuredIntent\": \"Jane\"}|structured_intent_required|structuredIntent",
+                "structuredIntent|{\"structuredIntent\": {\"version\": \"v1\", \"names\": \"Jane\"}}|structured_intent_invalid|names",
+                "version|{\"structuredIntent\": {\"version\": \"v2\"}}|structured_intent_version_unsupported|v1",
+                "entityClauses|{\"structuredIntent\": {\"version\": \"v1\", \"entityClauses\": []}}|structured_intent_entity_clauses_unsupported|entityClauses",
+                "serverOwned|{\"structuredIntent\": {\"version\": \"v1\", \"id\": \"x\"}}|structured_intent_server_owned_field|id",
+                "candidate+profileId|{\"runShape\": \"candidate_discovery\", \"profileId\": \"p\", \"structuredIntent\": {\"version\": \"v1\"}}|developer_deep_search_run_shape_invalid|profileId",
+                "candidate-intent|{\"runShape\": \"candidate_discovery\", \"email\": \"a@example.com\"}|developer_deep_search_run_shape_invalid|structuredIntent"
+            })
+    void everyValidationCodeHasItsDocumentedTrigger(String name, String body, String code, String mentioned)
+            throws Exception {
         Answer answer = client.deepSearch(body);
         assertThat(answer.status()).as(name).isEqualTo(400);
         assertThat(answer.errorCode()).as(name).isEqualTo(code);
@@ -176,16 +204,25 @@ class OrbitSimulatorTest extends SimulatorTestSupport {
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.errorCode()).isEqualTo("developer_api_key_rate_limited");
         assertThat(Integer.parseInt(limited.header("Retry-After"))).isPositive();
-        assertThat(simulator.ledger().runs().stream().mapToInt(Ledger.Run::creditsCharged).sum()).isEqualTo(250);
-        assertThat(client.get("/v2/developer/deep-search/" + firstId, SimulatorClient.ORBIT_KEY).status()).isEqualTo(200);
+        assertThat(simulator.ledger().runs().stream()
+                        .mapToInt(Ledger.Run::creditsCharged)
+                        .sum())
+                .isEqualTo(250);
+        assertThat(client.get("/v2/developer/deep-search/" + firstId, SimulatorClient.ORBIT_KEY)
+                        .status())
+                .isEqualTo(200);
         assertThat(simulator.ledger().rateLimited429s("orbit")).isEqualTo(1);
     }
 
     @Test
     void aFailedRunCarriesAFailureCodeAndMessage() throws Exception {
         simulator.settings().failedShare(1).jobDurationMs(0);
-        String requestId = client.deepSearch("{\"email\": \"a@example.com\"}").body().get("request_id").asText();
-        JsonNode status = client.get("/v2/developer/deep-search/" + requestId, SimulatorClient.ORBIT_KEY).body();
+        String requestId = client.deepSearch("{\"email\": \"a@example.com\"}")
+                .body()
+                .get("request_id")
+                .asText();
+        JsonNode status = client.get("/v2/developer/deep-search/" + requestId, SimulatorClient.ORBIT_KEY)
+                .body();
         assertThat(status.get("status").asText()).isEqualTo("failed");
         assertThat(status.get("failure").get("code").asText()).isNotBlank();
         assertThat(status.get("failure").get("message").asText()).isNotBlank();

@@ -3,9 +3,8 @@ package io.profilebridge.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-
 import io.profilebridge.sandbox.SimulatorClient.Answer;
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 /** The fault knobs: each one changes what a real HTTP client sees, and the ledger tells the truth about it. */
@@ -37,10 +36,14 @@ class SimulatorFaultsTest extends SimulatorTestSupport {
         assertThat(answer.header("Retry-After")).isEqualTo("30");
         assertThat(simulator.ledger().requestsBeforeRetryAfter()).isZero();
         simulator.settings().rateLimitedShare(0);
-        assertThat(client.createProfile("k-1", OpenProspectSimulatorTest.DACH).status()).isEqualTo(202);
+        assertThat(client.createProfile("k-1", OpenProspectSimulatorTest.DACH).status())
+                .isEqualTo(202);
         assertThat(simulator.ledger().requestsBeforeRetryAfter()).isEqualTo(1);
-        assertThat(client.createProfile("k-2", OpenProspectSimulatorTest.DACH).status()).isEqualTo(202);
-        assertThat(simulator.ledger().requestsBeforeRetryAfter()).as("another key is not early").isEqualTo(1);
+        assertThat(client.createProfile("k-2", OpenProspectSimulatorTest.DACH).status())
+                .isEqualTo(202);
+        assertThat(simulator.ledger().requestsBeforeRetryAfter())
+                .as("another key is not early")
+                .isEqualTo(1);
     }
 
     @Test
@@ -68,14 +71,21 @@ class SimulatorFaultsTest extends SimulatorTestSupport {
         simulator.settings().serverErrorShare(0.5);
         StringBuilder first = new StringBuilder();
         for (int i = 0; i < 20; i++) {
-            first.append(client.get("/api/v1/search-profile-creations/x", SimulatorClient.OPENPROSPECT_KEY).status()).append(',');
+            first.append(client.get("/api/v1/search-profile-creations/x", SimulatorClient.OPENPROSPECT_KEY)
+                            .status())
+                    .append(',');
         }
         simulator.reset();
         StringBuilder second = new StringBuilder();
         for (int i = 0; i < 20; i++) {
-            second.append(client.get("/api/v1/search-profile-creations/x", SimulatorClient.OPENPROSPECT_KEY).status()).append(',');
+            second.append(client.get("/api/v1/search-profile-creations/x", SimulatorClient.OPENPROSPECT_KEY)
+                            .status())
+                    .append(',');
         }
-        assertThat(second.toString()).isEqualTo(first.toString()).contains("503").contains("404");
+        assertThat(second.toString())
+                .isEqualTo(first.toString())
+                .contains("503")
+                .contains("404");
     }
 
     @Test
@@ -83,9 +93,16 @@ class SimulatorFaultsTest extends SimulatorTestSupport {
         Answer changed = client.post("/_sandbox/settings", null, "{\"job-duration-ms\": \"1234\"}", java.util.Map.of());
         assertThat(changed.status()).isEqualTo(200);
         assertThat(simulator.settings().jobDurationMs()).isEqualTo(1234);
-        assertThat(client.post("/_sandbox/settings", null, "{\"nope\": 1}", java.util.Map.of()).status()).isEqualTo(400);
+        assertThat(client.post("/_sandbox/settings", null, "{\"nope\": 1}", java.util.Map.of())
+                        .status())
+                .isEqualTo(400);
         client.createProfile("k", OpenProspectSimulatorTest.DACH);
         Answer ledger = client.get("/_sandbox/ledger", null);
-        assertThat(ledger.body().get("apis").get("openprospect").get("runsStarted").asInt()).isEqualTo(1);
+        assertThat(ledger.body()
+                        .get("apis")
+                        .get("openprospect")
+                        .get("runsStarted")
+                        .asInt())
+                .isEqualTo(1);
     }
 }

@@ -3,15 +3,14 @@ package io.profilebridge.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.Json;
 import io.profilebridge.orbit.OrbitRequestRules;
 import io.profilebridge.sandbox.SimulatorClient.Answer;
+import java.io.IOException;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The trigger values and knobs that reproduce the rarer documented answers, over real HTTP. */
@@ -39,14 +38,24 @@ class SimulatorTriggersTest extends SimulatorTestSupport {
         assertThat(status.get("status").asText()).isEqualTo("failed");
         assertThat(status.get("failure").get("code").asText()).isEqualTo(SimulatorTriggers.ORBIT_READINESS_TIMEOUT);
         String id = status.get("result").get("id").asText();
-        assertThat(status.get("result").get("section_generation").get("sections_ready").asBoolean()).isFalse();
-        JsonNode profile = client.get("/v2/developer/profiles/" + id, SimulatorClient.ORBIT_KEY).body();
+        assertThat(status.get("result")
+                        .get("section_generation")
+                        .get("sections_ready")
+                        .asBoolean())
+                .isFalse();
+        JsonNode profile = client.get("/v2/developer/profiles/" + id, SimulatorClient.ORBIT_KEY)
+                .body();
         assertThat(profile.get("id").asText()).isEqualTo(id);
         assertThat(profile.get("sections")).isEmpty();
 
         start("r-2", SimulatorTriggers.ORBIT_NO_SECTIONS);
         assertThat(status("r-2").get("status").asText()).isEqualTo("completed");
-        assertThat(status("r-2").get("result").get("section_generation").get("materialized_section_count").asInt()).isZero();
+        assertThat(status("r-2")
+                        .get("result")
+                        .get("section_generation")
+                        .get("materialized_section_count")
+                        .asInt())
+                .isZero();
         start("r-3", SimulatorTriggers.ORBIT_FAILED);
         assertThat(status("r-3").get("result").isNull()).isTrue();
     }
@@ -61,11 +70,14 @@ class SimulatorTriggersTest extends SimulatorTestSupport {
         assertThat(unavailable.status()).isEqualTo(503);
         assertThat(unavailable.errorCode()).isEqualTo("developer_deep_search_unavailable");
         assertThat(unavailable.header("Retry-After")).isEqualTo("1");
-        assertThat(start("r-2", SimulatorTriggers.ORBIT_UNAVAILABLE_ONCE).status()).as("same key, later").isEqualTo(202);
+        assertThat(start("r-2", SimulatorTriggers.ORBIT_UNAVAILABLE_ONCE).status())
+                .as("same key, later")
+                .isEqualTo(202);
 
         simulator.settings().orbitNotConfigured(true);
         assertThat(start("r-3", "a@example.com").errorCode()).isEqualTo("developer_deep_search_not_configured");
-        assertThat(client.get(STATUS + "r-2", SimulatorClient.ORBIT_KEY).status()).isEqualTo(503);
+        assertThat(client.get(STATUS + "r-2", SimulatorClient.ORBIT_KEY).status())
+                .isEqualTo(503);
         simulator.settings().orbitNotConfigured(false);
         assertThat(simulator.ledger().runsStarted("orbit")).isEqualTo(1);
     }
@@ -75,24 +87,34 @@ class SimulatorTriggersTest extends SimulatorTestSupport {
         Answer failed = start("r-1", SimulatorTriggers.ORBIT_REQUEST_FAILED_ONCE);
         assertThat(failed.status()).isEqualTo(502);
         assertThat(failed.errorCode()).isEqualTo("developer_deep_search_request_failed");
-        assertThat(failed.header("X-Developer-API-Credits-Remaining")).as("nothing charged").isEqualTo("1000000");
+        assertThat(failed.header("X-Developer-API-Credits-Remaining"))
+                .as("nothing charged")
+                .isEqualTo("1000000");
         assertThat(start("r-1", SimulatorTriggers.ORBIT_REQUEST_FAILED_ONCE).errorCode())
                 .isEqualTo("developer_api_idempotency_key_refunded");
-        assertThat(start("r-2", SimulatorTriggers.ORBIT_REQUEST_FAILED_ONCE).status()).as("a new key").isEqualTo(202);
+        assertThat(start("r-2", SimulatorTriggers.ORBIT_REQUEST_FAILED_ONCE).status())
+                .as("a new key")
+                .isEqualTo(202);
 
-        assertThat(start("r-3", SimulatorTriggers.ORBIT_REFUNDED).errorCode()).isEqualTo("developer_api_idempotency_key_refunded");
-        assertThat(start("r-4", SimulatorTriggers.ORBIT_REFUNDED).errorCode()).isEqualTo("developer_api_idempotency_key_refunded");
+        assertThat(start("r-3", SimulatorTriggers.ORBIT_REFUNDED).errorCode())
+                .isEqualTo("developer_api_idempotency_key_refunded");
+        assertThat(start("r-4", SimulatorTriggers.ORBIT_REFUNDED).errorCode())
+                .isEqualTo("developer_api_idempotency_key_refunded");
     }
 
     @Test
     void theLostAnswerOfAnImmediateRegenerationLeavesARefundedKey() throws Exception {
-        String body = "{\"requestId\": \"regen-1\", \"profileId\": \"" + SimulatorTriggers.ORBIT_ANSWER_LOST_PROFILE_ID + "\"}";
+        String body = "{\"requestId\": \"regen-1\", \"profileId\": \"" + SimulatorTriggers.ORBIT_ANSWER_LOST_PROFILE_ID
+                + "\"}";
         assertThatThrownBy(() -> client.deepSearch(body)).isInstanceOf(IOException.class);
         Answer again = client.deepSearch(body);
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.errorCode()).isEqualTo("developer_api_idempotency_key_refunded");
-        assertThat(client.get("/v2/developer/profiles/" + SimulatorTriggers.ORBIT_ANSWER_LOST_PROFILE_ID,
-                SimulatorClient.ORBIT_KEY).status()).isEqualTo(200);
+        assertThat(client.get(
+                                "/v2/developer/profiles/" + SimulatorTriggers.ORBIT_ANSWER_LOST_PROFILE_ID,
+                                SimulatorClient.ORBIT_KEY)
+                        .status())
+                .isEqualTo(200);
         assertThat(simulator.ledger().runsStarted("orbit")).isZero();
     }
 
@@ -100,26 +122,44 @@ class SimulatorTriggersTest extends SimulatorTestSupport {
     void idsAreFoundByTheirEncodedPathSegmentAndNeverByARawSlash() throws Exception {
         start("batch 7/item#1", "a@example.com");
         assertThat(status("batch%207%2Fitem%231").get("request_id").asText()).isEqualTo("batch 7/item#1");
-        assertThat(client.get(STATUS + "batch%207/item%231", SimulatorClient.ORBIT_KEY).status()).isEqualTo(404);
-        assertThat(simulator.ledger().requests()).extracting(Ledger.Request::path)
+        assertThat(client.get(STATUS + "batch%207/item%231", SimulatorClient.ORBIT_KEY)
+                        .status())
+                .isEqualTo(404);
+        assertThat(simulator.ledger().requests())
+                .extracting(Ledger.Request::path)
                 .contains(STATUS + "batch%207%2Fitem%231");
-        assertThat(client.get("/_sandbox/ledger", null).body().get("recentRequests").toString())
+        assertThat(client.get("/_sandbox/ledger", null)
+                        .body()
+                        .get("recentRequests")
+                        .toString())
                 .contains(STATUS + "batch%207%2Fitem%231");
 
         start("r-odd", SimulatorTriggers.ORBIT_ODD_PROFILE_ID);
         String id = status("r-odd").get("result").get("id").asText();
         assertThat(id).contains(" ", "/../", "#", "?");
-        String encoded = id.replace(" ", "%20").replace("/", "%2F").replace("#", "%23").replace("?", "%3F").replace("=", "%3D");
-        assertThat(client.get("/v2/developer/profiles/" + encoded, SimulatorClient.ORBIT_KEY).status()).isEqualTo(200);
+        String encoded = id.replace(" ", "%20")
+                .replace("/", "%2F")
+                .replace("#", "%23")
+                .replace("?", "%3F")
+                .replace("=", "%3D");
+        assertThat(client.get("/v2/developer/profiles/" + encoded, SimulatorClient.ORBIT_KEY)
+                        .status())
+                .isEqualTo(200);
 
-        Answer created = client.createProfile("k-odd", "{\"profile_name\": \"" + SimulatorTriggers.OPENPROSPECT_ODD_ID
-                + "\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}");
+        Answer created = client.createProfile(
+                "k-odd",
+                "{\"profile_name\": \"" + SimulatorTriggers.OPENPROSPECT_ODD_ID
+                        + "\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}");
         String creation = created.body().get("profile_creation_id").asText();
         assertThat(creation).startsWith("../").contains("#", "?");
-        String encodedCreation = creation.replace(" ", "%20").replace("/", "%2F").replace("#", "%23")
-                .replace("?", "%3F").replace("=", "%3D");
+        String encodedCreation = creation.replace(" ", "%20")
+                .replace("/", "%2F")
+                .replace("#", "%23")
+                .replace("?", "%3F")
+                .replace("=", "%3D");
         assertThat(client.get("/api/v1/search-profile-creations/" + encodedCreation, SimulatorClient.OPENPROSPECT_KEY)
-                .status()).isEqualTo(200);
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -127,7 +167,9 @@ class SimulatorTriggersTest extends SimulatorTestSupport {
         String once = "{\"profile_name\": \"" + SimulatorTriggers.OPENPROSPECT_FAILED_ONCE
                 + "\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}";
         assertThat(creationStatus(client.createProfile("k-1", once))).isEqualTo("FAILED");
-        assertThat(creationStatus(client.createProfile("k-2", once))).as("a new key for the same body").isEqualTo("SUCCEEDED");
+        assertThat(creationStatus(client.createProfile("k-2", once)))
+                .as("a new key for the same body")
+                .isEqualTo("SUCCEEDED");
         String always = once.replace(SimulatorTriggers.OPENPROSPECT_FAILED_ONCE, SimulatorTriggers.OPENPROSPECT_FAILED);
         assertThat(creationStatus(client.createProfile("k-3", always))).isEqualTo("FAILED");
         assertThat(creationStatus(client.createProfile("k-4", always))).isEqualTo("FAILED");
@@ -137,15 +179,24 @@ class SimulatorTriggersTest extends SimulatorTestSupport {
     void retryAfterCanBeAnHttpDateAndStatusAnswersCanCarryOne() throws Exception {
         simulator.settings().retryAfterHttpDate(true).retryAfterSeconds(30).serverErrorShare(1);
         String header = start("r-1", "a@example.com").header("Retry-After");
-        assertThat(ZonedDateTime.parse(header, DateTimeFormatter.RFC_1123_DATE_TIME)).isAfter(ZonedDateTime.now().plusSeconds(25));
+        assertThat(ZonedDateTime.parse(header, DateTimeFormatter.RFC_1123_DATE_TIME))
+                .isAfter(ZonedDateTime.now().plusSeconds(25));
         assertThat(header).matches("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
 
-        simulator.settings().retryAfterHttpDate(false).serverErrorShare(0).statusRetryAfterSeconds(5).jobDurationMs(60_000);
+        simulator
+                .settings()
+                .retryAfterHttpDate(false)
+                .serverErrorShare(0)
+                .statusRetryAfterSeconds(5)
+                .jobDurationMs(60_000);
         start("r-2", "a@example.com");
-        assertThat(client.get(STATUS + "r-2", SimulatorClient.ORBIT_KEY).header("Retry-After")).isEqualTo("5");
+        assertThat(client.get(STATUS + "r-2", SimulatorClient.ORBIT_KEY).header("Retry-After"))
+                .isEqualTo("5");
         simulator.settings().jobDurationMs(0);
         start("r-3", "a@example.com");
-        assertThat(client.get(STATUS + "r-3", SimulatorClient.ORBIT_KEY).header("Retry-After")).as("finished").isNull();
+        assertThat(client.get(STATUS + "r-3", SimulatorClient.ORBIT_KEY).header("Retry-After"))
+                .as("finished")
+                .isNull();
     }
 
     @Test
@@ -157,9 +208,17 @@ class SimulatorTriggersTest extends SimulatorTestSupport {
         client.post("/_sandbox/settings", null, "{\"orbit.credits\": \"50\"}", Map.of());
         assertThat(start("r-1", "a@example.com").status()).isEqualTo(202);
 
-        client.post("/_sandbox/settings", null, "{\"openprospect.rate\": \"0.01\", \"openprospect.burst\": \"2\"}", Map.of());
-        assertThat(client.get("/api/v1/search-profile-creations/x", SimulatorClient.OPENPROSPECT_KEY).status()).isEqualTo(404);
-        assertThat(client.get("/api/v1/search-profile-creations/x", SimulatorClient.OPENPROSPECT_KEY).status()).isEqualTo(404);
+        client.post(
+                "/_sandbox/settings",
+                null,
+                "{\"openprospect.rate\": \"0.01\", \"openprospect.burst\": \"2\"}",
+                Map.of());
+        assertThat(client.get("/api/v1/search-profile-creations/x", SimulatorClient.OPENPROSPECT_KEY)
+                        .status())
+                .isEqualTo(404);
+        assertThat(client.get("/api/v1/search-profile-creations/x", SimulatorClient.OPENPROSPECT_KEY)
+                        .status())
+                .isEqualTo(404);
         Answer limited = client.get("/api/v1/search-profile-creations/x", SimulatorClient.OPENPROSPECT_KEY);
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.header("Retry-After")).isNotBlank();
@@ -168,16 +227,21 @@ class SimulatorTriggersTest extends SimulatorTestSupport {
     @Test
     void theSimulatedServerIsStricterThanTheBridgeWhereTheDocsLeaveRoom() throws Exception {
         String body = "{\"email\": \"jane@localhost\"}";
-        assertThat(OrbitRequestRules.validate(Json.parse(body))).as("the bridge lets it through").isEmpty();
+        assertThat(OrbitRequestRules.validate(Json.parse(body)))
+                .as("the bridge lets it through")
+                .isEmpty();
         Answer answer = client.deepSearch(body);
         assertThat(answer.status()).isEqualTo(400);
         assertThat(answer.errorCode()).isEqualTo("developer_deep_search_email_invalid");
 
-        for (String valid : new String[] {"{\"linkedinUrl\": \"HTTPS://WWW.LINKEDIN.COM/in/JaneDoe\"}",
-                "{\"urls\": [\"https://jane_doe.github.io/\"]}"}) {
+        for (String valid : new String[] {
+            "{\"linkedinUrl\": \"HTTPS://WWW.LINKEDIN.COM/in/JaneDoe\"}",
+            "{\"urls\": [\"https://jane_doe.github.io/\"]}"
+        }) {
             assertThat(client.deepSearch(valid).status()).as(valid).isEqualTo(202);
         }
-        Answer blank = client.createProfile("k-blank",
+        Answer blank = client.createProfile(
+                "k-blank",
                 "{\"profile_name\": \" \", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}");
         assertThat(blank.status()).isEqualTo(422);
         assertThat(blank.body().get("detail").toString()).contains("profile_name");
@@ -186,6 +250,8 @@ class SimulatorTriggersTest extends SimulatorTestSupport {
     private String creationStatus(Answer created) throws Exception {
         String id = created.body().get("profile_creation_id").asText();
         return client.get("/api/v1/search-profile-creations/" + id, SimulatorClient.OPENPROSPECT_KEY)
-                .body().get("status").asText();
+                .body()
+                .get("status")
+                .asText();
     }
 }
