@@ -12,7 +12,7 @@ started=$SECONDS
 runs=(
   "throughput|bench/throughput.sh 5000"
   "metrics-cost|env VS_ENV=BRIDGE_METRICS_CAMEL_AND_JVM=false bench/throughput.sh 3000"
-  "store-h2|env VS_ENV=BRIDGE_STORE_URL=jdbc:h2:file:{data}/jobstore;DB_CLOSE_ON_EXIT=FALSE bench/throughput.sh 3000"
+  "store-sqlite|env VS_ENV=BRIDGE_STORE_URL=jdbc:sqlite:{data}/jobstore.db bench/throughput.sh 3000"
   "jms-throughput|bench/jms-throughput.sh 2000"
   "startup|bench/startup.sh 5"
   "startup-cds|env CDS=1 bench/startup.sh 5"

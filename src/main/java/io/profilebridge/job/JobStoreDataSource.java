@@ -2,7 +2,6 @@ package io.profilebridge.job;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 
@@ -15,15 +14,11 @@ public final class JobStoreDataSource {
     private JobStoreDataSource() {}
 
     /**
-     * The default store: a SQLite file under the data folder, in WAL mode. A data folder holding the H2 store of an
-     * earlier release ({@code jobstore.mv.db}) keeps using it, so no pending job is left behind.
+     * The default store, as the contract names it: an H2 file under the data folder. SQLite in WAL mode is an option
+     * ({@code jdbc:sqlite:...}); side by side on the whole bridge it was no faster (docs/benchmarks.md).
      */
     public static String defaultUrl(Path dataFolder) {
-        Path folder = dataFolder.toAbsolutePath();
-        if (Files.exists(folder.resolve("jobstore.mv.db"))) {
-            return "jdbc:h2:file:" + folder.resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE";
-        }
-        return "jdbc:sqlite:" + folder.resolve("jobstore.db");
+        return "jdbc:h2:file:" + dataFolder.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     public static boolean isPostgres(String url) {

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * scripts are listed here instead of found by scanning the classpath (in the single jar that scan is slow), and a
  * test checks the list against the folder. {@code ${text}} and {@code ${binary}} become each database's types. A
  * store that the bridge's own migrations of earlier releases kept ({@code bridge_schema_version}) is taken over by
- * Flyway at the version it had reached. SQLite, the embedded store since schema version 5, starts from its own
+ * Flyway at the version it had reached. SQLite, an embedded store since schema version 5, starts from its own
  * script of that version in {@code db/migration-sqlite} (a SQLite column cannot drop its NOT NULL, as V4 does); a
  * later version needs a script in both folders.
  */

@@ -8,9 +8,9 @@ import org.sqlite.SQLiteException;
 
 /**
  * The databases a job store can live in, and what each needs to make a committed write survive a power loss.
- * SQLite (the embedded default) in WAL mode appends every commit to its log, which survives a crash of the process;
+ * SQLite (an option for the embedded store) in WAL mode appends every commit to its log, which survives a crash of the process;
  * a commit under {@code synchronous = FULL} also fsyncs the log. H2 writes commits in the background, so a durable
- * group ends with {@code CHECKPOINT SYNC}. A PostgreSQL commit is durable by itself (fsync, synchronous_commit).
+ * group ends with {@code CHECKPOINT SYNC} (H2 is the embedded default). A PostgreSQL commit is durable by itself (fsync, synchronous_commit).
  */
 public enum StoreEngine {
     SQLITE("jdbc:sqlite:", "org.sqlite.JDBC", "SQLite"),

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job store on the embedded SQLite file it uses by default, with its real schema migrations.
- * H2JobStoreTest and PostgresJobStoreTest run the same tests on the other engines.
+ * The job store on the embedded H2 file it uses by default, with its real schema migrations.
+ * SqliteJobStoreTest and PostgresJobStoreTest run the same tests on the other engines.
  */
 class JobStoreTest {
 
