@@ -29,7 +29,7 @@ import com.sun.management.OperatingSystemMXBean;
  * Run: java -cp target/profile-bridge.jar bench/StoreCandidates.java FOLDER [REQUESTS] [THREADS] [CANDIDATES]
  * CANDIDATES: comma-separated, of h2 (the embedded store as it was: H2 file, CHECKPOINT SYNC for durable groups),
  * h2-fewest-writes (the same, with only the two durable writes per job), sqlite (SQLite in WAL mode: synchronous
- * NORMAL, FULL for durable groups).
+ * NORMAL, FULL for durable groups; the bridge no longer ships its driver, so add org.xerial:sqlite-jdbc to -cp).
  */
 public class StoreCandidates {
 
@@ -204,7 +204,7 @@ public class StoreCandidates {
         Path root = Path.of(args[0]);
         int requests = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 16;
-        String names = args.length > 3 ? args[3] : "h2,sqlite";
+        String names = args.length > 3 ? args[3] : "h2,h2-fewest-writes";
         for (String name : names.split(",")) {
             Candidate candidate = switch (name) {
                 case "h2" -> new H2();

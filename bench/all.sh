@@ -12,7 +12,6 @@ started=$SECONDS
 runs=(
   "throughput|bench/throughput.sh 5000"
   "metrics-cost|env VS_ENV=BRIDGE_METRICS_CAMEL_AND_JVM=false bench/throughput.sh 3000"
-  "store-sqlite|env VS_ENV=BRIDGE_STORE_URL=jdbc:sqlite:{data}/jobstore.db bench/throughput.sh 3000"
   "jms-throughput|bench/jms-throughput.sh 2000"
   "startup|bench/startup.sh 5"
   "startup-cds|env CDS=1 bench/startup.sh 5"

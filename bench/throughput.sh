@@ -9,7 +9,7 @@
 # WARMUP=M (default 0) first sends M other requests through each process, unmeasured. Instead of the raw client,
 # the other of each pair can be the bridge of another build (VS_JAR=path) or this one with other settings
 # (VS_ENV="VAR=value ...", where {data} stands for the run's data folder): before/after figures of a change, with
-# no target. E.g. VS_ENV="BRIDGE_STORE_URL=jdbc:sqlite:{data}/jobstore.db" compares the embedded stores.
+# no target. E.g. VS_ENV="BRIDGE_STORE_URL=jdbc:postgresql://..." compares the stores.
 # Usage: mvn -B package -DskipTests && bench/throughput.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -50,9 +50,6 @@ final class StartupBanner {
         if (url.startsWith("jdbc:h2:mem:")) {
             return "H2 in memory (its jobs are forgotten when the process stops)";
         }
-        if (url.startsWith("jdbc:sqlite:")) {
-            return "SQLite file " + withoutParameters(url.substring("jdbc:sqlite:".length()));
-        }
         if (url.startsWith("jdbc:h2:file:")) {
             return "H2 file " + withoutParameters(url.substring("jdbc:h2:file:".length())) + ".mv.db";
         }

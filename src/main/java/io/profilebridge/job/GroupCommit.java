@@ -10,8 +10,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
 /**
- * Runs the writes of concurrent callers in shared transactions, so many job steps cost one commit (one log append
- * on SQLite, one fsync on PostgreSQL) instead of one each. Every caller still returns only once its own write is
+ * Runs the writes of concurrent callers in shared transactions, so many job steps cost one commit (one fsync on
+ * PostgreSQL, one CHECKPOINT SYNC on H2 for a durable group) instead of one each. Every caller still returns only once its own write is
  * committed, so "committed before the source is acknowledged" holds write by write.
  * <p>
  * Leader/follower, no thread of its own: a caller queues its write and takes the lock; whoever holds it commits
@@ -19,7 +19,7 @@ import javax.sql.DataSource;
  * In a group, each write runs behind a savepoint, so one failing statement (a key conflict) fails only its caller.
  * <p>
  * A durable write is on disk when its caller returns, and survives a power loss: a group holding one is committed
- * the way its {@link StoreEngine} makes a commit durable (on SQLite, a commit that fsyncs the log). The other
+ * the way its {@link StoreEngine} makes a commit durable (on H2, CHECKPOINT SYNC). The other
  * writes survive a crash of the process but may be lost to a power loss: they are steps that are simply done again,
  * under the same idempotency key.
  */
@@ -87,7 +87,6 @@ final class GroupCommit {
     private void commitTogether(List<Queued<?>> group) throws SQLException {
         boolean durable = group.stream().anyMatch(write -> write.durable);
         try (Connection c = dataSource.getConnection()) {
-            engine.beforeCommit(c, durable);
             c.setAutoCommit(false);
             try {
                 boolean savepoints = group.size() > 1;

@@ -20,7 +20,7 @@ import javax.sql.DataSource;
 /**
  * The durable record of every logical request (table {@code bridge_job}).
  * Rows are unique on (api, idempotency key), so a redelivered or re-dropped request finds its job instead of
- * starting a second one. Due rows are claimed per {@link WorkQueue}. On the embedded store (H2, or SQLite) one
+ * starting a second one. Due rows are claimed per {@link WorkQueue}. On the embedded H2 store one
  * process owns every row, so a claim writes nothing (the dispatcher remembers what it holds). On a shared PostgreSQL store a claim
  * names this instance's session in {@code claimed_by} and bumps the row's version; other instances skip rows
  * claimed by a live session and take over those of a session whose heartbeat stopped ({@link InstanceLiveness}).
@@ -40,8 +40,8 @@ public class JobStore {
     private final Clock clock;
 
     /**
-     * @param postgres PostgreSQL, where several instances may share the table; else the embedded store (H2, or
-     *                 SQLite), which one process owns
+     * @param postgres PostgreSQL, where several instances may share the table; else the embedded H2 store, which one
+     *                 process owns
      * @param liveness whose claims this store's claims are; shared exactly when {@code postgres}
      */
     public JobStore(DataSource dataSource, boolean postgres, InstanceLiveness liveness, Clock clock) {

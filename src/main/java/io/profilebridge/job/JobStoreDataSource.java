@@ -5,17 +5,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.SQLException;
 
-/** Opens the pooled job-store connection and brings its schema up to date (SQLite, H2 and PostgreSQL). */
+/** Opens the pooled job-store connection and brings its schema up to date (H2 and PostgreSQL). */
 public final class JobStoreDataSource {
-
-    /** How long a connection waits for another's write to finish before its own fails (ms); SQLite only. */
-    private static final int SQLITE_BUSY_TIMEOUT_MS = 30_000;
 
     private JobStoreDataSource() {}
 
     /**
-     * The default store, as the contract names it: an H2 file under the data folder. SQLite in WAL mode is an option
-     * ({@code jdbc:sqlite:...}); side by side on the whole bridge it was no faster (docs/benchmarks.md).
+     * The default store, as the contract names it: an H2 file under the data folder. (SQLite in WAL mode was tried
+     * and dropped: on the whole bridge it was no faster, docs/benchmarks.md.)
      */
     public static String defaultUrl(Path dataFolder) {
         return "jdbc:h2:file:" + dataFolder.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE";
@@ -35,13 +32,6 @@ public final class JobStoreDataSource {
         config.setMaximumPoolSize(poolSize);
         config.setPoolName("job-store");
         config.setDriverClassName(engine.driverClass());
-        if (engine == StoreEngine.SQLITE) {
-            // readers never wait for the writer, and a commit is one append to the log; the job store fsyncs the log
-            // on the commits that must survive a power loss (StoreEngine), the others survive a crash of the process
-            config.addDataSourceProperty("journal_mode", "WAL");
-            config.addDataSourceProperty("synchronous", "NORMAL");
-            config.addDataSourceProperty("busy_timeout", String.valueOf(SQLITE_BUSY_TIMEOUT_MS));
-        }
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
             JobStoreSchema.migrate(url, user, password);

@@ -26,9 +26,7 @@ import org.slf4j.LoggerFactory;
  * scripts are listed here instead of found by scanning the classpath (in the single jar that scan is slow), and a
  * test checks the list against the folder. {@code ${text}} and {@code ${binary}} become each database's types. A
  * store that the bridge's own migrations of earlier releases kept ({@code bridge_schema_version}) is taken over by
- * Flyway at the version it had reached. SQLite, an embedded store since schema version 5, starts from its own
- * script of that version in {@code db/migration-sqlite} (a SQLite column cannot drop its NOT NULL, as V4 does); a
- * later version needs a script in both folders.
+ * Flyway at the version it had reached.
  */
 public final class JobStoreSchema {
 
@@ -40,11 +38,8 @@ public final class JobStoreSchema {
             "V4__rejected_requests.sql",
             "V5__claims_by_live_instances.sql",
             "V6__trace_context.sql");
-    /** Every migration of a SQLite store, in order. */
-    public static final List<String> SQLITE_SCRIPTS = List.of("V5__job_store.sql", "V6__trace_context.sql");
 
     static final String FOLDER = "db/migration";
-    static final String SQLITE_FOLDER = "db/migration-sqlite";
     /** Where the bridge's own migrations of earlier releases kept the versions they had applied. */
     static final String OWN_HISTORY = "bridge_schema_version";
 
@@ -107,15 +102,11 @@ public final class JobStoreSchema {
         StoreEngine engine = StoreEngine.of(url);
         return Flyway.configure(JobStoreSchema.class.getClassLoader())
                 .dataSource(url, user, password)
-                .resourceProvider(
-                        engine == StoreEngine.SQLITE
-                                ? new ListedScripts(SQLITE_FOLDER, SQLITE_SCRIPTS)
-                                : new ListedScripts(FOLDER, SCRIPTS))
+                .resourceProvider(new ListedScripts(FOLDER, SCRIPTS))
                 .javaMigrationClassProvider(List::of)
                 .placeholders(
                         switch (engine) {
                             case H2 -> Map.of("text", "CHARACTER VARYING", "binary", "VARBINARY(65536)");
-                            case SQLITE -> Map.of("text", "TEXT", "binary", "BLOB");
                             case POSTGRES -> Map.of("text", "TEXT", "binary", "BYTEA");
                         });
     }

@@ -15,14 +15,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The job store on the embedded H2 file it uses by default, with its real schema migrations.
- * SqliteJobStoreTest and PostgresJobStoreTest run the same tests on the other engines.
+ * PostgresJobStoreTest runs the same tests on PostgreSQL.
  */
 class JobStoreTest {
 
@@ -247,9 +246,7 @@ class JobStoreTest {
     void migratingAnUpToDateStoreChangesNothing() throws Exception {
         assertThat(JobStoreSchema.migrate(dataSource.getJdbcUrl(), login(), login()))
                 .isZero();
-        assertThat(flywayHistory(dataSource))
-                .containsExactlyElementsOf(
-                        engine() == StoreEngine.SQLITE ? List.of("5", "6") : List.of("1", "2", "3", "4", "5", "6"));
+        assertThat(flywayHistory(dataSource)).containsExactlyElementsOf(List.of("1", "2", "3", "4", "5", "6"));
     }
 
     /** The releases before the bridge's own migrations ran Flyway with V1 and V2. */
@@ -299,10 +296,6 @@ class JobStoreTest {
             assertThat(files.map(f -> f.getFileName().toString()).sorted())
                     .containsExactlyElementsOf(JobStoreSchema.SCRIPTS);
         }
-        try (var files = java.nio.file.Files.list(Path.of("src/main/resources/db/migration-sqlite"))) {
-            assertThat(files.map(f -> f.getFileName().toString()).sorted())
-                    .containsExactlyElementsOf(JobStoreSchema.SQLITE_SCRIPTS);
-        }
     }
 
     /**
@@ -310,8 +303,6 @@ class JobStoreTest {
      * and the history that release kept: its own table of applied versions, Flyway's (up to V2), or both.
      */
     protected String earlierStore(int version, boolean ownHistory, boolean flywayHistoryToV2) throws Exception {
-        Assumptions.assumeTrue(
-                engine() != StoreEngine.SQLITE, "no release before schema version 5 kept a SQLite store");
         String url = newStoreUrl(java.nio.file.Files.createTempDirectory(data, "earlier"));
         JobStoreSchema.flyway(url, login(), login())
                 .target(String.valueOf(version))

@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a request costs the embedded store, counted by H2's own statement statistics (on an H2 store: SQLite keeps
- * none, and the writes a request costs are the job store's, whatever engine takes them): one insert, one update per
+ * What a request costs the embedded store, counted by H2's own statement statistics: one insert, one update per
  * step (submit, each status read, each further step, the final state), and no write at all to claim a job.
  */
 class StoreWritesPerRequestTest {
