@@ -51,15 +51,12 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
-import org.apache.camel.component.http.CompositeHttpConfigurer;
-import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.CamelTracingService;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
-import org.apache.hc.client5.http.impl.CookieSpecSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -193,13 +190,9 @@ public class BridgeConfiguration implements CamelConfiguration {
         ApiCallLimits callLimits = new ApiCallLimits(deadlineMs, settings.number("bridge.http.max-answer-bytes"));
         context.addService(new ClosingService(callLimits));
         AnswerHeads answerHeads = new AnswerHeads(budgets);
-        // HttpClient's default cookie rules parse the whole public suffix list (over half a second of start-up CPU)
-        // only to refuse cookies set for a public suffix; the API hosts are fixed, so the same rules without the list
-        HttpClientConfigurer cookieRules =
-                builder -> builder.setDefaultCookieSpecRegistry(CookieSpecSupport.createDefault(null));
         for (String scheme : new String[] {"http", "https"}) {
             HttpComponent http = context.getComponent(scheme, HttpComponent.class);
-            http.setHttpClientConfigurer(CompositeHttpConfigurer.combineConfigurers(callLimits, cookieRules));
+            http.setHttpClientConfigurer(callLimits);
             http.setHttpActivityListener(answerHeads);
         }
 
