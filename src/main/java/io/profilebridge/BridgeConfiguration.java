@@ -111,20 +111,13 @@ public class BridgeConfiguration implements CamelConfiguration {
                         settings.number("bridge.cluster.takeover-ms"))
                 : InstanceLiveness.single(instanceId);
         JobStore store = new JobStore(dataSource, postgres, liveness, Clock.systemUTC());
-        // starts once the store is open, before any route; after the routes stop, this instance's claims go back to
-        // the others at once
+        // a shared store waits here until it is open: this instance registers before anything of it runs
+        int released = liveness.start();
+        if (released > 0) {
+            LOG.info("{} jobs were in flight when {} last stopped; they are due again now", released, instanceId);
+        }
+        // after the routes stop: this instance's claims go back to the others at once
         context.addService(new ServiceSupport() {
-            @Override
-            protected void doStart() {
-                int released = liveness.start();
-                if (released > 0) {
-                    LOG.info(
-                            "{} jobs were in flight when {} last stopped; they are due again now",
-                            released,
-                            instanceId);
-                }
-            }
-
             @Override
             protected void doStop() {
                 liveness.stop();
