@@ -216,7 +216,7 @@ class JarIT {
                                     "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
                                     "BRIDGE_JMS_ENABLED", "false",
                                     "OTEL_TRACES_EXPORTER", "zipkin"));
-                    // the store opens beside the route loading: its failure still ends the start-up in one line
+                    // a job store that cannot be reached ends the start-up in one line too
                     Bridge noStore = Bridge.start(
                             Files.createDirectories(folder.resolve("seventh")),
                             "no-store.log",
