@@ -2,6 +2,9 @@ package io.profilebridge;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.VetoCamelContextStartException;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
@@ -9,7 +12,7 @@ import org.apache.camel.support.service.ServiceSupport;
  * as a service: Camel starts services before any route, and this one's start waits until the resource is open (or
  * fails with the reason it could not be); its stop, after the routes', closes it.
  */
-public final class BackgroundStart<T extends AutoCloseable> extends ServiceSupport {
+public final class BackgroundStart<T extends AutoCloseable> extends ServiceSupport implements CamelContextAware {
 
     /** Opens the resource; runs once, on the background thread. */
     @FunctionalInterface
@@ -18,6 +21,7 @@ public final class BackgroundStart<T extends AutoCloseable> extends ServiceSuppo
     }
 
     private final CompletableFuture<T> resource = new CompletableFuture<>();
+    private CamelContext camelContext;
 
     private BackgroundStart() {}
 
@@ -40,7 +44,23 @@ public final class BackgroundStart<T extends AutoCloseable> extends ServiceSuppo
 
     @Override
     protected void doStart() throws Exception {
-        opened();
+        try {
+            opened();
+        } catch (Exception e) {
+            // a veto stops the start-up with the reason alone (ProfileBridge's one line), where any other exception
+            // would have Camel log its stack trace first
+            throw new VetoCamelContextStartException(e.getMessage(), e, camelContext, true);
+        }
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
     }
 
     /** The opened resource, once this service has started. */

@@ -22,6 +22,7 @@ import io.profilebridge.intake.RequestAcceptance;
 import io.profilebridge.intake.RequestReader;
 import io.profilebridge.jms.DeadLetters;
 import io.profilebridge.jms.JmsConfiguration;
+import io.profilebridge.job.AwaitedDataSource;
 import io.profilebridge.job.InstanceLiveness;
 import io.profilebridge.job.JobDispatcher;
 import io.profilebridge.job.JobLifecycle;
@@ -45,6 +46,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
@@ -85,13 +87,18 @@ public class BridgeConfiguration implements CamelConfiguration {
         // created owner-only and locked by StartupChecks, which runs first
         Path data = Path.of(settings.text("bridge.data"));
         String url = settings.optional("bridge.store.url").orElse(JobStoreDataSource.defaultUrl(data));
-        HikariDataSource dataSource = JobStoreDataSource.open(
-                url,
-                settings.optional("bridge.store.user").orElse(""),
-                settings.optional("bridge.store.password").orElse(""),
-                settings.integer("bridge.store.pool-size"));
-        context.addService(new ClosingService(dataSource));
-        DataFolder.restrictStoreFiles(data);
+        String user = settings.optional("bridge.store.user").orElse("");
+        String password = settings.optional("bridge.store.password").orElse("");
+        int poolSize = settings.integer("bridge.store.pool-size");
+        // the store opens and migrates its schema beside the broker and the route loading; no route starts before
+        // it is open, and it closes after them
+        BackgroundStart<HikariDataSource> opening = BackgroundStart.begin("job-store-open", () -> {
+            HikariDataSource opened = JobStoreDataSource.open(url, user, password, poolSize);
+            DataFolder.restrictStoreFiles(data);
+            return opened;
+        });
+        context.addService(opening);
+        DataSource dataSource = new AwaitedDataSource(opening::resource);
         context.getRegistry().bind("jobStoreDataSource", dataSource);
 
         String instanceId = settings.optional("bridge.instance-id").orElseGet(() -> defaultInstanceId(data));
@@ -104,6 +111,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                         settings.number("bridge.cluster.takeover-ms"))
                 : InstanceLiveness.single(instanceId);
         JobStore store = new JobStore(dataSource, postgres, liveness, Clock.systemUTC());
+        // a shared store waits here until it is open: this instance registers before anything of it runs
         int released = liveness.start();
         if (released > 0) {
             LOG.info("{} jobs were in flight when {} last stopped; they are due again now", released, instanceId);
@@ -241,7 +249,7 @@ public class BridgeConfiguration implements CamelConfiguration {
      * document. Shared in the store when it is PostgreSQL: the limit belongs to the key, not the process.
      */
     private static ApiBudgets budgets(
-            BridgeSettings settings, ApiCredentials credentials, HikariDataSource shared, long retryAfterCapMs) {
+            BridgeSettings settings, ApiCredentials credentials, DataSource shared, long retryAfterCapMs) {
         double openProspectRate = settings.decimal("bridge.openprospect.rate");
         double orbitReadRate = settings.decimal("bridge.orbit.read-rate");
         Map<ApiBucket, ApiBudgets.Limit> limits = new EnumMap<>(ApiBucket.class);

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,8 @@ import org.apache.camel.util.FileUtil;
 public class RouteFiles extends DefaultRoutesCollector {
 
     private String lastSummary;
+    /** Camel Main asks twice (modelines, then routes): the jar's directory is walked once per pattern. */
+    private final Map<String, List<Resource>> classpathListings = new HashMap<>();
 
     @Override
     public Collection<Resource> findRouteResourcesFromDirectory(
@@ -70,7 +73,9 @@ public class RouteFiles extends DefaultRoutesCollector {
         for (String include : includePattern.split(",")) {
             String pattern = include.endsWith("?optional=true") ? include.substring(0, include.length() - 14) : include;
             if (pattern.startsWith("classpath:") && AntPathMatcher.INSTANCE.isPattern(pattern)) {
-                for (Resource resource : onClasspath(context, pattern.substring("classpath:".length()))) {
+                List<Resource> listed = classpathListings.computeIfAbsent(
+                        pattern, p -> onClasspath(context, p.substring("classpath:".length())));
+                for (Resource resource : listed) {
                     if (excludes == null || !AntPathMatcher.INSTANCE.anyMatch(excludes, resource.getLocation())) {
                         found.add(resource);
                     }

@@ -168,7 +168,7 @@ class JarIT {
                             && !bridge.lines("progress-log replaced from routes/")
                                     .isEmpty());
 
-            // six at once: each stops by itself, independently of the others
+            // seven at once: each stops by itself, independently of the others
             try (Bridge sameFolder = Bridge.start(
                             first,
                             "same-folder.log",
@@ -215,7 +215,18 @@ class JarIT {
                             Map.of(
                                     "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
                                     "BRIDGE_JMS_ENABLED", "false",
-                                    "OTEL_TRACES_EXPORTER", "zipkin"))) {
+                                    "OTEL_TRACES_EXPORTER", "zipkin"));
+                    // a job store that cannot be reached ends the start-up in one line too
+                    Bridge noStore = Bridge.start(
+                            Files.createDirectories(folder.resolve("seventh")),
+                            "no-store.log",
+                            Map.of(
+                                    "CAMEL_MANAGEMENT_PORT",
+                                    Integer.toString(freePort()),
+                                    "BRIDGE_JMS_ENABLED",
+                                    "false",
+                                    "BRIDGE_STORE_URL",
+                                    "jdbc:postgresql://127.0.0.1:" + freePort() + "/bridge"))) {
                 sameFolder.assertStopsWith("the data folder " + first.resolve("data"), "bridge.data");
                 samePort.assertStopsWith(
                         "the management server cannot listen on 127.0.0.1:" + managementPort, "camel.management.port");
@@ -226,6 +237,7 @@ class JarIT {
                         "bridge.data is not set",
                         "the packaged application.properties declares every key with its default");
                 badTracing.assertStopsWith("OpenTelemetry cannot be configured from the OTEL_* variables", "zipkin");
+                noStore.assertStopsWith("Connection refused");
             }
             bridge.stop();
         }

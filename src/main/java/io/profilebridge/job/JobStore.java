@@ -50,17 +50,10 @@ public class JobStore {
                     "a PostgreSQL store needs a shared liveness, an embedded one a single one");
         }
         this.dataSource = dataSource;
-        this.writes = new GroupCommit(dataSource, postgres ? StoreEngine.POSTGRES : engineOf(dataSource));
+        // no connection here: the store may still be opening in the background (AwaitedDataSource)
+        this.writes = new GroupCommit(dataSource, postgres ? StoreEngine.POSTGRES : StoreEngine.H2);
         this.liveness = liveness;
         this.clock = clock;
-    }
-
-    private static StoreEngine engineOf(DataSource dataSource) {
-        try (Connection c = dataSource.getConnection()) {
-            return StoreEngine.of(c);
-        } catch (SQLException e) {
-            throw new JobStoreException("job store unreachable", e);
-        }
     }
 
     public long now() {

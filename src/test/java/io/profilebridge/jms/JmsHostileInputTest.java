@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,8 +71,11 @@ class JmsHostileInputTest {
         assertThat(jms.broker().activeServer().getPostOffice().getAddresses())
                 .map(SimpleString::toString)
                 .noneMatch(address -> address.contains(BridgeRun.ORBIT_KEY) || address.contains("{{"));
-        HikariDataSource store =
-                jms.bridge.context().getRegistry().lookupByNameAndType("jobStoreDataSource", HikariDataSource.class);
+        HikariDataSource store = jms.bridge
+                .context()
+                .getRegistry()
+                .lookupByNameAndType("jobStoreDataSource", DataSource.class)
+                .unwrap(HikariDataSource.class);
         assertThat(store.isClosed()).isFalse();
         assertThat(jms.simulator.ledger().runsStarted("openprospect"))
                 .as("refused requests start nothing")
