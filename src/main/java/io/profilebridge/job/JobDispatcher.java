@@ -2,19 +2,21 @@ package io.profilebridge.job;
 
 import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
+import io.profilebridge.api.CallGate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Hands due work to the bounded pool of job workers. A poll tick (or a worker that finishes while work was left
- * waiting) claims, queue by queue, what the free workers and the API budgets allow, and returns at once; the jobs
- * themselves run on the workers. It remembers which jobs are in hand, so none is claimed twice and each knows
+ * waiting) claims, queue by queue, what the free workers, the API budgets and the {@link CallGate} allow, and returns
+ * at once; the jobs themselves run on the workers. A job holds its bucket's place in the gate while it is in hand. It remembers which jobs are in hand, so none is claimed twice and each knows
  * whether it is still this instance's, and it watches the work: a failing claim, a tick that stops coming, a step
  * that fails unexpectedly or outlives every deadline it could have shows in {@link #problem()} and in the log.
  */
@@ -28,11 +30,15 @@ public final class JobDispatcher {
     private static final List<WorkQueue> IN_TURN =
             List.of(WorkQueue.OPENPROSPECT_CALLS, WorkQueue.ORBIT_STARTS, WorkQueue.ORBIT_READS);
 
-    /** A job being worked on: since when its current step runs, and the liveness epoch it was claimed in. */
-    private record InHand(Job job, long since, int epoch) {}
+    /**
+     * A job being worked on: since when its current step runs, the liveness epoch it was claimed in, and the bucket
+     * whose place in the gate it holds (null for a delivery).
+     */
+    private record InHand(Job job, long since, int epoch, ApiBucket place) {}
 
     private final JobStore store;
     private final ApiBudgets budgets;
+    private final CallGate gate;
     private final InstanceLiveness liveness;
     private final int workers;
     private final long stuckStepMs;
@@ -41,6 +47,9 @@ public final class JobDispatcher {
     private final ReentrantLock claiming = new ReentrantLock();
     private int turn;
     private volatile boolean workLeft;
+    /** A claim was asked for while another ran: the running one claims once more before it returns. */
+    private volatile boolean claimAgain;
+
     private volatile long lastClaimAt;
     private volatile String claimFailure;
     private volatile String workerFailure;
@@ -56,12 +65,14 @@ public final class JobDispatcher {
     public JobDispatcher(
             JobStore store,
             ApiBudgets budgets,
+            CallGate gate,
             InstanceLiveness liveness,
             int workers,
             long stuckStepMs,
             long tickStallMs) {
         this.store = store;
         this.budgets = budgets;
+        this.gate = gate;
         this.liveness = liveness;
         this.workers = workers;
         this.stuckStepMs = stuckStepMs;
@@ -71,14 +82,24 @@ public final class JobDispatcher {
 
     /**
      * Claims the due jobs the free workers and the API budgets allow now; empty while the process stops or cannot
-     * be sure its claims are its own. Only one claim runs at a time; a concurrent call returns nothing.
+     * be sure its claims are its own. Only one claim runs at a time; a concurrent call returns nothing and has the
+     * running one claim again (a worker that just gave back a place in the gate must not wait for the next tick).
      */
     public List<Job> claimDueJobs(boolean stopping) {
-        if (stopping || !claiming.tryLock()) {
+        if (stopping) {
+            return List.of();
+        }
+        if (!claiming.tryLock()) {
+            claimAgain = true;
             return List.of();
         }
         try {
+            claimAgain = false;
             List<Job> claimed = claim();
+            if (claimAgain) {
+                claimAgain = false;
+                claimed.addAll(claim());
+            }
             claimFailure = null;
             return claimed;
         } catch (RuntimeException e) {
@@ -109,18 +130,38 @@ public final class JobDispatcher {
                 break;
             }
             ApiBucket bucket = queue.bucket();
+            if (bucket != null && gate.free(bucket) == 0) {
+                // a job of this bucket has a call out: the next is claimed when that one gives its place back
+                workLeft = true;
+                continue;
+            }
+            AtomicInteger places = new AtomicInteger();
             List<Job> jobs = store.claimDue(
                     queue,
                     free,
-                    wanted -> bucket == null ? wanted : budgets.grant(bucket, wanted),
+                    wanted -> bucket == null ? wanted : enter(bucket, wanted, places),
                     inHand::containsKey,
                     inHand.size());
             long now = store.now();
-            jobs.forEach(job -> inHand.put(job.id(), new InHand(job, now, epoch)));
+            jobs.forEach(job -> inHand.put(job.id(), new InHand(job, now, epoch, bucket)));
+            if (bucket != null) {
+                // places taken for jobs another instance claimed first
+                gate.leave(bucket, places.get() - jobs.size());
+                workLeft |= gate.free(bucket) == 0;
+            }
             claimed.addAll(jobs);
             workLeft |= jobs.size() == free;
         }
         return claimed;
+    }
+
+    /** Places in the gate, then calls of the budget, for up to {@code wanted} jobs; unspent places are given back. */
+    private int enter(ApiBucket bucket, int wanted, AtomicInteger places) {
+        int entered = gate.enter(bucket, wanted);
+        int granted = budgets.grant(bucket, entered);
+        gate.leave(bucket, entered - granted);
+        places.set(granted);
+        return granted;
     }
 
     private List<WorkQueue> order() {
@@ -145,12 +186,41 @@ public final class JobDispatcher {
 
     /** A step of the job is about to run. */
     public void stepStarts(Job job) {
-        inHand.computeIfPresent(job.id(), (id, held) -> new InHand(held.job(), store.now(), held.epoch()));
+        inHand.computeIfPresent(
+                job.id(), (id, held) -> new InHand(held.job(), store.now(), held.epoch(), held.place()));
+    }
+
+    /**
+     * The job's next step is to follow at once on its worker: true when it holds the gate's place of the bucket that
+     * step calls, keeping its place, moving to one that is free (an Orbit start that completed at once goes on to read
+     * the profile), or giving its place back (a delivery calls no API). False when that bucket has no place free: the
+     * step waits in the store for its turn.
+     */
+    public boolean placeForNextStep(Job job) {
+        WorkQueue queue = WorkQueue.of(job);
+        ApiBucket next = queue == null ? null : queue.bucket();
+        boolean[] placed = {false};
+        inHand.computeIfPresent(job.id(), (id, held) -> {
+            if (held.place() != next) {
+                if (next != null && gate.enter(next, 1) == 0) {
+                    return held;
+                }
+                if (held.place() != null) {
+                    gate.leave(held.place(), 1);
+                }
+            }
+            placed[0] = true;
+            return new InHand(held.job(), held.since(), held.epoch(), next);
+        });
+        return placed[0];
     }
 
     /** The worker is done with the job (saved, or dropped); it may be claimed again. */
     public void finished(Job job, boolean ok) {
-        inHand.remove(job.id());
+        InHand held = inHand.remove(job.id());
+        if (held != null && held.place() != null) {
+            gate.leave(held.place(), 1);
+        }
         if (ok) {
             lastStepDoneAt = store.now();
         }
@@ -211,6 +281,9 @@ public final class JobDispatcher {
             workerFailure = held.job() + ": its step ran for more than " + stuckStepMs / 1000 + " s";
             workerFailureAt = now;
             store.releaseClaim(held.job());
+            if (held.place() != null) {
+                gate.leave(held.place(), 1);
+            }
             return true;
         });
     }

@@ -252,7 +252,8 @@ public class JobRoutes extends RouteBuilder {
         exchange.setProperty(CALL_PAID, false);
         boolean goOn = steps < MAX_STEPS_IN_A_ROW
                 && nextStepDueNow(job)
-                && !exchange.getContext().isStopping();
+                && !exchange.getContext().isStopping()
+                && dispatcher.placeForNextStep(job);
         if (!store.save(job, goOn)) {
             log.warn("{} was taken over by another instance meanwhile; dropping this copy", job);
             goOn = false;
