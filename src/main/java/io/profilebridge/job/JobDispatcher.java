@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands due work to the bounded pool of job workers. A poll tick (or a worker that finishes while work was left
  * waiting) claims, queue by queue, what the free workers, the API budgets and the {@link CallGate} allow, and returns
- * at once; the jobs themselves run on the workers. A job holds its bucket's place in the gate while it is in hand. It remembers which jobs are in hand, so none is claimed twice and each knows
+ * at once; the jobs themselves run on the workers. A job holds its bucket's place in the gate from its claim until
+ * its step's calls are answered. It remembers which jobs are in hand, so none is claimed twice and each knows
  * whether it is still this instance's, and it watches the work: a failing claim, a tick that stops coming, a step
  * that fails unexpectedly or outlives every deadline it could have shows in {@link #problem()} and in the log.
  */
@@ -192,9 +193,8 @@ public final class JobDispatcher {
 
     /**
      * The job's next step is to follow at once on its worker: true when it holds the gate's place of the bucket that
-     * step calls, keeping its place, moving to one that is free (an Orbit start that completed at once goes on to read
-     * the profile), or giving its place back (a delivery calls no API). False when that bucket has no place free: the
-     * step waits in the store for its turn.
+     * step calls, or took a free one (a run that completed goes on to read its profiles; a delivery calls no API and
+     * needs none). False when that bucket has no place free: the step waits in the store for its turn.
      */
     public boolean placeForNextStep(Job job) {
         WorkQueue queue = WorkQueue.of(job);
@@ -213,6 +213,23 @@ public final class JobDispatcher {
             return new InHand(held.job(), held.since(), held.epoch(), next);
         });
         return placed[0];
+    }
+
+    /**
+     * The job's step has read the answers of all its calls: its place in the gate is given back (a step that follows
+     * at once takes one again, {@link #placeForNextStep}). True when a job of that bucket may be waiting for it.
+     */
+    public boolean callsDone(Job job) {
+        boolean[] freed = {false};
+        inHand.computeIfPresent(job.id(), (id, held) -> {
+            if (held.place() == null) {
+                return held;
+            }
+            gate.leave(held.place(), 1);
+            freed[0] = true;
+            return new InHand(held.job(), held.since(), held.epoch(), null);
+        });
+        return freed[0] && workLeft;
     }
 
     /** The worker is done with the job (saved, or dropped); it may be claimed again. */

@@ -90,6 +90,10 @@ public class JobRoutes extends RouteBuilder {
                 .doTry()
                 .loopDoWhile(exchangeProperty(GO_ON))
                 .to("direct:take-step")
+                // the step's calls are answered: its place in the call gate goes to the next job at once
+                .filter(exchange -> dispatcher.callsDone(job(exchange)))
+                .wireTap("direct:dispatch-due-jobs")
+                .end()
                 .to("direct:save-job")
                 .end()
                 .endDoTry()
