@@ -90,10 +90,7 @@ public class JobRoutes extends RouteBuilder {
                 .doTry()
                 .loopDoWhile(exchangeProperty(GO_ON))
                 .to("direct:take-step")
-                // the step's calls are answered: its place in the call gate goes to the next job at once
-                .filter(exchange -> dispatcher.callsDone(job(exchange)))
-                .wireTap("direct:dispatch-due-jobs")
-                .end()
+                .to("direct:give-back-place")
                 .to("direct:save-job")
                 .end()
                 .endDoTry()
@@ -132,6 +129,12 @@ public class JobRoutes extends RouteBuilder {
                 .when(exchangeProperty(NEXT_STEP).isEqualTo("deliver-job"))
                 .to("direct:deliver-job")
                 .end();
+
+        // the step's calls are answered: its place in the call gate goes to the next job of the bucket at once
+        from("direct:give-back-place")
+                .routeId("give-back-place")
+                .filter(exchange -> dispatcher.callsDone(job(exchange)))
+                .wireTap("direct:dispatch-due-jobs");
 
         from("direct:save-job")
                 .routeId("save-job")
