@@ -25,15 +25,17 @@ public final class JobDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
 
-    /** Work that completes a job first (results waiting, profiles to read), then the APIs' calls in turn. */
-    private static final List<WorkQueue> FIRST = List.of(WorkQueue.DELIVERIES, WorkQueue.ORBIT_OUTPUTS);
+    /** Results waiting first: a delivery calls no API. */
+    private static final List<WorkQueue> FIRST = List.of(WorkQueue.DELIVERIES);
 
     /**
-     * The APIs take turns; within Orbit a start goes before a status read, because the two share Orbit's one place
-     * in the call gate and a start is what the documented limit counts, while a read can wait a step.
+     * Then the APIs take turns. Within Orbit a start goes first, then the profiles of a finished run, then status
+     * reads: the three share Orbit's one place in the call gate, a start is what the documented limit counts, and a
+     * read can wait a step.
      */
-    private static final List<List<WorkQueue>> IN_TURN =
-            List.of(List.of(WorkQueue.OPENPROSPECT_CALLS), List.of(WorkQueue.ORBIT_STARTS, WorkQueue.ORBIT_READS));
+    private static final List<List<WorkQueue>> IN_TURN = List.of(
+            List.of(WorkQueue.OPENPROSPECT_CALLS),
+            List.of(WorkQueue.ORBIT_STARTS, WorkQueue.ORBIT_OUTPUTS, WorkQueue.ORBIT_READS));
 
     /**
      * A job being worked on: since when its current step runs, the liveness epoch it was claimed in, and the bucket
