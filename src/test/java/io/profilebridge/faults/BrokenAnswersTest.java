@@ -52,8 +52,6 @@ class BrokenAnswersTest {
         properties.put("bridge.retry.max-attempts", "2");
         // few workers: the broken calls hold two of them, the rest of the work must still flow
         properties.put("bridge.poll.concurrency", "4");
-        // a slow call holds its bucket's only place in the call gate until its deadline; here the workers are tested
-        properties.putAll(BridgeRun.MANY_CALLS_IN_FLIGHT);
     }
 
     @AfterEach
@@ -64,6 +62,8 @@ class BrokenAnswersTest {
 
     @Test
     void aSlowOrTrickledAnswerIsCutOffAtTheDeadlineWhileTheOtherJobsGoOn() {
+        // a slow call holds its bucket's only place in the call gate until its deadline; here the workers are tested
+        properties.putAll(BridgeRun.MANY_CALLS_IN_FLIGHT);
         drop(root, "openprospect/slow.json", BridgeRun.openProspectRequest("slow"));
         drop(root, "openprospect/trickle.json", BridgeRun.openProspectRequest("trickle"));
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
