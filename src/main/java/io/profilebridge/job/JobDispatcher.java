@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,12 @@ public final class JobDispatcher {
     private final long stuckStepMs;
     private final long tickStallMs;
     private final Map<String, InHand> inHand = new ConcurrentHashMap<>();
+    /**
+     * When each job was last given back (System.nanoTime): a claim whose query began before that may have read the job
+     * as it was before its last save, so it must not take it (it would work the job a second time).
+     */
+    private final Map<String, Long> givenBackAt = new ConcurrentHashMap<>();
+
     private final ReentrantLock claiming = new ReentrantLock();
     private int turn;
     private volatile boolean workLeft;
@@ -129,6 +136,8 @@ public final class JobDispatcher {
         }
         budgets.refresh();
         int epoch = liveness.epoch();
+        long began = System.nanoTime();
+        Predicate<String> taken = id -> inHand.containsKey(id) || givenBackAt.getOrDefault(id, began) - began > 0;
         List<Job> claimed = new ArrayList<>();
         for (WorkQueue queue : order()) {
             int free = workers - inHand.size();
@@ -147,7 +156,7 @@ public final class JobDispatcher {
                     queue,
                     free,
                     wanted -> bucket == null ? wanted : enter(bucket, wanted, places),
-                    inHand::containsKey,
+                    taken,
                     inHand.size());
             long now = store.now();
             jobs.forEach(job -> inHand.put(job.id(), new InHand(job, now, epoch, bucket)));
@@ -159,6 +168,8 @@ public final class JobDispatcher {
             claimed.addAll(jobs);
             workLeft |= jobs.size() == free;
         }
+        // a later claim's query begins after these were saved
+        givenBackAt.values().removeIf(at -> at - began <= 0);
         return claimed;
     }
 
@@ -240,6 +251,7 @@ public final class JobDispatcher {
 
     /** The worker is done with the job (saved, or dropped); it may be claimed again. */
     public void finished(Job job, boolean ok) {
+        givenBackAt.put(job.id(), System.nanoTime());
         InHand held = inHand.remove(job.id());
         if (held != null && held.place() != null) {
             gate.leave(held.place(), 1);
