@@ -2,7 +2,8 @@
 # Issue 5 acceptance run: 100 requests (50 per API) against simulators with 8% 5xx, 5% 429, 8% lost answers and
 # 150 ms added latency, while the bridge is SIGKILLed six times mid-batch. Then it runs to the end.
 # Checks: every request has exactly one result, read back (a result may be failed: injected faults can end a request),
-# no key run twice, no request before its Retry-After, no rate-limit 429s.
+# no key run twice, no request before its Retry-After nor inside a window a 429 or 503 opened for its whole bucket,
+# no rate-limit 429s.
 # Usage: mvn -B package -DskipTests && bench/chaos.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,5 +30,5 @@ sleep 2 # a second result of the same request would come now
 echo "after 6 SIGKILLs: $(result_count) results in $((SECONDS - start)) s"
 EXPECT_OUTCOME=any check_results || true
 ledger_summary || true
-summary "chaos: 100 requests, 6 SIGKILLs, injected faults" "1 result each, 0 keys run twice, 0 rate-limit 429s" \
+summary "chaos: 100 requests, 6 SIGKILLs, injected faults" "1 result each, 0 keys run twice, 0 rate-limit 429s, 0 calls inside a window" \
   "$(result_count) results in $((SECONDS - start)) s"

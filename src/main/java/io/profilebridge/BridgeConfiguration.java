@@ -14,6 +14,7 @@ import io.profilebridge.api.ApiCallRoutes;
 import io.profilebridge.api.ApiCredentials;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiHolds;
+import io.profilebridge.api.CallGate;
 import io.profilebridge.delivery.DeliverJobRoute;
 import io.profilebridge.delivery.ResultFiles;
 import io.profilebridge.intake.AcceptRequestRoute;
@@ -209,13 +210,15 @@ public class BridgeConfiguration implements CamelConfiguration {
                         .build());
         long tickMs = settings.number("bridge.poll.tick-ms");
         // a step outlasting every deadline its calls could have lost its worker
-        JobDispatcher dispatcher =
-                new JobDispatcher(store, budgets, liveness, workers, 5 * deadlineMs, Math.max(30_000, 20 * tickMs));
+        CallGate gate = callGate(settings);
+        JobDispatcher dispatcher = new JobDispatcher(
+                store, budgets, gate, liveness, workers, 5 * deadlineMs, Math.max(30_000, 20 * tickMs));
         context.getRegistry().bind("jobDispatcher", dispatcher);
         context.getRegistry().bind("apiBudgets", budgets);
         context.getRegistry().bind("jobRoutes", new JobRoutes(store, lifecycle, dispatcher, budgets, liveness));
         context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes(holds));
         metrics.watch(budgets);
+        metrics.watch(gate);
         HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);
         if (health != null) {
             health.register(new JobStoreHealthCheck(store));
@@ -280,6 +283,26 @@ public class BridgeConfiguration implements CamelConfiguration {
         return shared != null
                 ? ApiBudgets.shared(shared, credentials, limits, policy, System::currentTimeMillis)
                 : ApiBudgets.local(limits, policy, System::currentTimeMillis);
+    }
+
+    /**
+     * Calls out at once per bucket and per API of this instance: 1 lets no call leave before the answer of the one
+     * before has been read, so none is on its way when a 429 or 503 opens a Retry-After window.
+     */
+    private static CallGate callGate(BridgeSettings settings) {
+        Map<ApiBucket, Integer> buckets = new EnumMap<>(ApiBucket.class);
+        buckets.put(ApiBucket.OPENPROSPECT, atLeastOne(settings, "bridge.openprospect.max-in-flight"));
+        buckets.put(ApiBucket.ORBIT_STARTS, atLeastOne(settings, "bridge.orbit.start-max-in-flight"));
+        buckets.put(ApiBucket.ORBIT_READS, atLeastOne(settings, "bridge.orbit.read-max-in-flight"));
+        return new CallGate(buckets, Map.of(Api.ORBIT, atLeastOne(settings, "bridge.orbit.max-in-flight")));
+    }
+
+    private static int atLeastOne(BridgeSettings settings, String key) {
+        int value = settings.integer(key);
+        if (value < 1) {
+            throw new StartupFailure("property " + key + " must be at least 1, not " + value);
+        }
+        return value;
     }
 
     /** Stable across restarts of the same installation, distinct for instances with their own data folders. */

@@ -95,6 +95,16 @@ public final class BridgeRun implements AutoCloseable {
         return root.resolve("outbox");
     }
 
+    /**
+     * Lifts the call gate (one call in flight per bucket by default) for tests of other things that need many calls
+     * out at once: workers held by slow calls, claims in flight when an instance dies.
+     */
+    public static final Map<String, String> MANY_CALLS_IN_FLIGHT = Map.of(
+            "bridge.openprospect.max-in-flight", "16",
+            "bridge.orbit.start-max-in-flight", "16",
+            "bridge.orbit.read-max-in-flight", "16",
+            "bridge.orbit.max-in-flight", "16");
+
     /** A valid OpenProspect request body named {@code name}. */
     public static String openProspectRequest(String name) {
         return "{\"profile_name\": \"" + name

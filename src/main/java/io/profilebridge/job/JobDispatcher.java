@@ -2,19 +2,23 @@ package io.profilebridge.job;
 
 import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
+import io.profilebridge.api.CallGate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Hands due work to the bounded pool of job workers. A poll tick (or a worker that finishes while work was left
- * waiting) claims, queue by queue, what the free workers and the API budgets allow, and returns at once; the jobs
- * themselves run on the workers. It remembers which jobs are in hand, so none is claimed twice and each knows
+ * waiting) claims, queue by queue, what the free workers, the API budgets and the {@link CallGate} allow, and returns
+ * at once; the jobs themselves run on the workers. A job holds its bucket's place in the gate from its claim until
+ * its step's calls are answered. It remembers which jobs are in hand, so none is claimed twice and each knows
  * whether it is still this instance's, and it watches the work: a failing claim, a tick that stops coming, a step
  * that fails unexpectedly or outlives every deadline it could have shows in {@link #problem()} and in the log.
  */
@@ -22,25 +26,44 @@ public final class JobDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
 
-    /** Work that completes a job first (results waiting, profiles to read), then the API calls in turn. */
-    private static final List<WorkQueue> FIRST = List.of(WorkQueue.DELIVERIES, WorkQueue.ORBIT_OUTPUTS);
+    /** Results waiting first: a delivery calls no API. */
+    private static final List<WorkQueue> FIRST = List.of(WorkQueue.DELIVERIES);
 
-    private static final List<WorkQueue> IN_TURN =
-            List.of(WorkQueue.OPENPROSPECT_CALLS, WorkQueue.ORBIT_STARTS, WorkQueue.ORBIT_READS);
+    /**
+     * Then the APIs take turns. Within Orbit a start goes first, then the profiles of a finished run, then status
+     * reads: the three share Orbit's one place in the call gate, a start is what the documented limit counts, and a
+     * read can wait a step.
+     */
+    private static final List<List<WorkQueue>> IN_TURN = List.of(
+            List.of(WorkQueue.OPENPROSPECT_CALLS),
+            List.of(WorkQueue.ORBIT_STARTS, WorkQueue.ORBIT_OUTPUTS, WorkQueue.ORBIT_READS));
 
-    /** A job being worked on: since when its current step runs, and the liveness epoch it was claimed in. */
-    private record InHand(Job job, long since, int epoch) {}
+    /**
+     * A job being worked on: since when its current step runs, the liveness epoch it was claimed in, and the bucket
+     * whose place in the gate it holds (null for a delivery).
+     */
+    private record InHand(Job job, long since, int epoch, ApiBucket place) {}
 
     private final JobStore store;
     private final ApiBudgets budgets;
+    private final CallGate gate;
     private final InstanceLiveness liveness;
     private final int workers;
     private final long stuckStepMs;
     private final long tickStallMs;
     private final Map<String, InHand> inHand = new ConcurrentHashMap<>();
+    /**
+     * When each job was last given back (System.nanoTime): a claim whose query began before that may have read the job
+     * as it was before its last save, so it must not take it (it would work the job a second time).
+     */
+    private final Map<String, Long> givenBackAt = new ConcurrentHashMap<>();
+
     private final ReentrantLock claiming = new ReentrantLock();
     private int turn;
     private volatile boolean workLeft;
+    /** A claim was asked for while another ran: the running one claims once more before it returns. */
+    private volatile boolean claimAgain;
+
     private volatile long lastClaimAt;
     private volatile String claimFailure;
     private volatile String workerFailure;
@@ -56,12 +79,14 @@ public final class JobDispatcher {
     public JobDispatcher(
             JobStore store,
             ApiBudgets budgets,
+            CallGate gate,
             InstanceLiveness liveness,
             int workers,
             long stuckStepMs,
             long tickStallMs) {
         this.store = store;
         this.budgets = budgets;
+        this.gate = gate;
         this.liveness = liveness;
         this.workers = workers;
         this.stuckStepMs = stuckStepMs;
@@ -71,14 +96,24 @@ public final class JobDispatcher {
 
     /**
      * Claims the due jobs the free workers and the API budgets allow now; empty while the process stops or cannot
-     * be sure its claims are its own. Only one claim runs at a time; a concurrent call returns nothing.
+     * be sure its claims are its own. Only one claim runs at a time; a concurrent call returns nothing and has the
+     * running one claim again (a worker that just gave back a place in the gate must not wait for the next tick).
      */
     public List<Job> claimDueJobs(boolean stopping) {
-        if (stopping || !claiming.tryLock()) {
+        if (stopping) {
+            return List.of();
+        }
+        if (!claiming.tryLock()) {
+            claimAgain = true;
             return List.of();
         }
         try {
+            claimAgain = false;
             List<Job> claimed = claim();
+            if (claimAgain) {
+                claimAgain = false;
+                claimed.addAll(claim());
+            }
             claimFailure = null;
             return claimed;
         } catch (RuntimeException e) {
@@ -101,6 +136,8 @@ public final class JobDispatcher {
         }
         budgets.refresh();
         int epoch = liveness.epoch();
+        long began = System.nanoTime();
+        Predicate<String> taken = id -> inHand.containsKey(id) || givenBackAt.getOrDefault(id, began) - began > 0;
         List<Job> claimed = new ArrayList<>();
         for (WorkQueue queue : order()) {
             int free = workers - inHand.size();
@@ -109,25 +146,47 @@ public final class JobDispatcher {
                 break;
             }
             ApiBucket bucket = queue.bucket();
+            if (bucket != null && gate.free(bucket) == 0) {
+                // a job of this bucket has a call out: the next is claimed when that one gives its place back
+                workLeft = true;
+                continue;
+            }
+            AtomicInteger places = new AtomicInteger();
             List<Job> jobs = store.claimDue(
                     queue,
                     free,
-                    wanted -> bucket == null ? wanted : budgets.grant(bucket, wanted),
-                    inHand::containsKey,
+                    wanted -> bucket == null ? wanted : enter(bucket, wanted, places),
+                    taken,
                     inHand.size());
             long now = store.now();
-            jobs.forEach(job -> inHand.put(job.id(), new InHand(job, now, epoch)));
+            jobs.forEach(job -> inHand.put(job.id(), new InHand(job, now, epoch, bucket)));
+            if (bucket != null) {
+                // places taken for jobs another instance claimed first
+                gate.leave(bucket, places.get() - jobs.size());
+                workLeft |= gate.free(bucket) == 0;
+            }
             claimed.addAll(jobs);
             workLeft |= jobs.size() == free;
         }
+        // a later claim's query begins after these were saved
+        givenBackAt.values().removeIf(at -> at - began <= 0);
         return claimed;
+    }
+
+    /** Places in the gate, then calls of the budget, for up to {@code wanted} jobs; unspent places are given back. */
+    private int enter(ApiBucket bucket, int wanted, AtomicInteger places) {
+        int entered = gate.enter(bucket, wanted);
+        int granted = budgets.grant(bucket, entered);
+        gate.leave(bucket, entered - granted);
+        places.set(granted);
+        return granted;
     }
 
     private List<WorkQueue> order() {
         List<WorkQueue> order = new ArrayList<>(FIRST);
         int first = turn++ % IN_TURN.size();
         for (int i = 0; i < IN_TURN.size(); i++) {
-            order.add(IN_TURN.get((first + i) % IN_TURN.size()));
+            order.addAll(IN_TURN.get((first + i) % IN_TURN.size()));
         }
         return order;
     }
@@ -145,12 +204,58 @@ public final class JobDispatcher {
 
     /** A step of the job is about to run. */
     public void stepStarts(Job job) {
-        inHand.computeIfPresent(job.id(), (id, held) -> new InHand(held.job(), store.now(), held.epoch()));
+        inHand.computeIfPresent(
+                job.id(), (id, held) -> new InHand(held.job(), store.now(), held.epoch(), held.place()));
+    }
+
+    /**
+     * The job's next step is to follow at once on its worker: true when it holds the gate's place of the bucket that
+     * step calls, or took a free one (a run that completed goes on to read its profiles; a delivery calls no API and
+     * needs none). False when that bucket has no place free: the step waits in the store for its turn.
+     */
+    public boolean placeForNextStep(Job job) {
+        WorkQueue queue = WorkQueue.of(job);
+        ApiBucket next = queue == null ? null : queue.bucket();
+        boolean[] placed = {false};
+        inHand.computeIfPresent(job.id(), (id, held) -> {
+            if (held.place() != next) {
+                if (next != null && gate.enter(next, 1) == 0) {
+                    return held;
+                }
+                if (held.place() != null) {
+                    gate.leave(held.place(), 1);
+                }
+            }
+            placed[0] = true;
+            return new InHand(held.job(), held.since(), held.epoch(), next);
+        });
+        return placed[0];
+    }
+
+    /**
+     * The job's step has read the answers of all its calls: its place in the gate is given back (a step that follows
+     * at once takes one again, {@link #placeForNextStep}). True when a job of that bucket may be waiting for it.
+     */
+    public boolean callsDone(Job job) {
+        boolean[] freed = {false};
+        inHand.computeIfPresent(job.id(), (id, held) -> {
+            if (held.place() == null) {
+                return held;
+            }
+            gate.leave(held.place(), 1);
+            freed[0] = true;
+            return new InHand(held.job(), held.since(), held.epoch(), null);
+        });
+        return freed[0] && workLeft;
     }
 
     /** The worker is done with the job (saved, or dropped); it may be claimed again. */
     public void finished(Job job, boolean ok) {
-        inHand.remove(job.id());
+        givenBackAt.put(job.id(), System.nanoTime());
+        InHand held = inHand.remove(job.id());
+        if (held != null && held.place() != null) {
+            gate.leave(held.place(), 1);
+        }
         if (ok) {
             lastStepDoneAt = store.now();
         }
@@ -211,6 +316,9 @@ public final class JobDispatcher {
             workerFailure = held.job() + ": its step ran for more than " + stuckStepMs / 1000 + " s";
             workerFailureAt = now;
             store.releaseClaim(held.job());
+            if (held.place() != null) {
+                gate.leave(held.place(), 1);
+            }
             return true;
         });
     }

@@ -90,6 +90,7 @@ public class JobRoutes extends RouteBuilder {
                 .doTry()
                 .loopDoWhile(exchangeProperty(GO_ON))
                 .to("direct:take-step")
+                .to("direct:give-back-place")
                 .to("direct:save-job")
                 .end()
                 .endDoTry()
@@ -128,6 +129,12 @@ public class JobRoutes extends RouteBuilder {
                 .when(exchangeProperty(NEXT_STEP).isEqualTo("deliver-job"))
                 .to("direct:deliver-job")
                 .end();
+
+        // the step's calls are answered: its place in the call gate goes to the next job of the bucket at once
+        from("direct:give-back-place")
+                .routeId("give-back-place")
+                .filter(exchange -> dispatcher.callsDone(job(exchange)))
+                .wireTap("direct:dispatch-due-jobs");
 
         from("direct:save-job")
                 .routeId("save-job")
@@ -252,7 +259,8 @@ public class JobRoutes extends RouteBuilder {
         exchange.setProperty(CALL_PAID, false);
         boolean goOn = steps < MAX_STEPS_IN_A_ROW
                 && nextStepDueNow(job)
-                && !exchange.getContext().isStopping();
+                && !exchange.getContext().isStopping()
+                && dispatcher.placeForNextStep(job);
         if (!store.save(job, goOn)) {
             log.warn("{} was taken over by another instance meanwhile; dropping this copy", job);
             goOn = false;

@@ -10,6 +10,7 @@ import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiAnswerEvent;
 import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
+import io.profilebridge.api.CallGate;
 import io.profilebridge.job.JobEvent;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
@@ -107,6 +108,28 @@ public class JobMetrics extends EventNotifierSupport {
                             b -> view(b, bucket).pauses())
                     .description(
                             "pauses of this API bucket begun by a 429 or 503 with Retry-After (here or at another instance)")
+                    .tag("api", bucket.api().id())
+                    .tag("bucket", bucket.id())
+                    .register(registry);
+        }
+    }
+
+    /**
+     * Gauges of the call gate per API bucket: jobs allowed a call out now (each has at most one out at a time) and
+     * the bucket's limit (its API's limit caps it too).
+     */
+    public void watch(CallGate gate) {
+        for (ApiBucket bucket : ApiBucket.values()) {
+            Gauge.builder("profile_bridge_api_calls_in_flight", () -> gate.inFlight(bucket))
+                    .description("jobs of this API bucket allowed a call out now; each has at most one out at a time")
+                    .tag("api", bucket.api().id())
+                    .tag("bucket", bucket.id())
+                    .register(registry);
+            Gauge.builder(
+                            "profile_bridge_api_max_calls_in_flight",
+                            () -> Math.min(gate.limit(bucket), gate.limit(bucket.api())))
+                    .description(
+                            "calls of this API bucket out at once at most (bridge.*max-in-flight; the API's limit caps the bucket's)")
                     .tag("api", bucket.api().id())
                     .tag("bucket", bucket.id())
                     .register(registry);

@@ -149,12 +149,13 @@ class TakeoverTest {
         // slow answers and long runs: the instance works the jobs alone first, and dies with calls in flight, so it
         // holds claims when it dies
         simulator.settings().addedLatencyMs(2000).jobDurationMs(20_000);
-        Process dying = startInstance("node-a", Map.of());
+        // many calls out at once (the call gate lifted), so it holds several claims when it dies
+        Process dying = startInstance("node-a", BridgeRun.MANY_CALLS_IN_FLIGHT);
         for (int i = 0; i < 8; i++) {
             drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"orb" + i + "@example.com\"}");
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> keysClaimedBy("node-a"), keys -> !keys.isEmpty());
-        startInstance("node-b", Map.of());
+        startInstance("node-b", BridgeRun.MANY_CALLS_IN_FLIGHT);
         List<String> held =
                 await().atMost(Duration.ofSeconds(30)).until(() -> keysClaimedBy("node-a"), keys -> keys.size() >= 2);
         dying.destroyForcibly().waitFor();
@@ -178,7 +179,9 @@ class TakeoverTest {
     void anInstancePausedPastTheTakeoverTimeFindsItsClaimsGoneAndDoesNoDoubleWork() throws Exception {
         // paused with its calls in flight: when it comes back, their answers are about jobs that are no longer its own
         simulator.settings().addedLatencyMs(1500);
-        Map<String, String> quick = Map.of("bridge.cluster.heartbeat-ms", "500", "bridge.cluster.takeover-ms", "2000");
+        Map<String, String> quick = new HashMap<>(BridgeRun.MANY_CALLS_IN_FLIGHT);
+        quick.put("bridge.cluster.heartbeat-ms", "500");
+        quick.put("bridge.cluster.takeover-ms", "2000");
         Process paused = startInstance("node-a", quick);
         for (int i = 0; i < 6; i++) {
             drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"orb" + i + "@example.com\"}");

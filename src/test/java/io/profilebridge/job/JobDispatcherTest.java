@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
+import io.profilebridge.api.CallGate;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class JobDispatcherTest {
             limits.put(bucket, ApiBudgets.Limit.fixed(1000, 1000));
         }
         budgets = ApiBudgets.local(limits, new ApiBudgets.Policy(1000, 60_000, 0.5, 0.1, 10_000), clock::millis);
-        dispatcher = new JobDispatcher(store, budgets, liveness, WORKERS, STUCK_STEP_MS, 30_000);
+        dispatcher = new JobDispatcher(store, budgets, CallGate.unlimited(), liveness, WORKERS, STUCK_STEP_MS, 30_000);
     }
 
     @AfterEach
