@@ -197,9 +197,9 @@ public class JobStore {
                     }
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next() && due.size() < max) {
-                            Job job = read(rs);
-                            if (!inHand.test(job.id())) {
-                                due.add(job);
+                            // a job in hand is skipped before its row is parsed (request, source, trace context)
+                            if (!inHand.test(rs.getString("id"))) {
+                                due.add(read(rs));
                             }
                         }
                     }
