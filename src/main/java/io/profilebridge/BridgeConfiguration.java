@@ -35,6 +35,7 @@ import io.profilebridge.job.RunTimes;
 import io.profilebridge.openprospect.OpenProspectRoutes;
 import io.profilebridge.operations.ApiHealthCheck;
 import io.profilebridge.operations.BacklogHistory;
+import io.profilebridge.operations.CamelExchangeMetrics;
 import io.profilebridge.operations.JobMetrics;
 import io.profilebridge.operations.JobStatusRoutes;
 import io.profilebridge.operations.JobStoreHealthCheck;
@@ -146,6 +147,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         // --- operations: the JVM's meters next to ours, switched with Camel's route metrics by one flag
         if (settings.flag("bridge.metrics.camel-and-jvm")) {
             context.addService(new ClosingService(JvmMetrics.bindTo(meters)));
+            CamelExchangeMetrics.keepOnlyInflightGauges(context);
         }
         JobLifecycle lifecycle = new JobLifecycle(
                 schedule,

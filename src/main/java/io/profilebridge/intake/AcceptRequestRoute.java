@@ -37,9 +37,11 @@ public class AcceptRequestRoute extends RouteBuilder {
                 .process(acceptance::rejectUnreadable)
                 .enrich("direct:deliver-intake-result", AggregationStrategies.useOriginal(true));
 
+        // the outbox or the broker refusing the result: a few quick tries here (routes/delivery-errors.camel.yaml logs
+        // each), then the failure goes back to the intake route and the request is taken again later
         from("direct:deliver-intake-result")
                 .routeId("deliver-intake-result")
-                .errorHandler(noErrorHandler())
+                .errorHandler(defaultErrorHandler().redeliveryPolicyRef("intakeRetries"))
                 .process(acceptance::describeIntakeResult)
                 .to("direct:deliver-result");
     }

@@ -16,7 +16,8 @@ import javax.sql.DataSource;
  * <p>
  * Leader/follower, no thread of its own: a caller queues its write and takes the lock; whoever holds it commits
  * everything queued so far, so the callers that queued meanwhile find their write done when their turn comes.
- * In a group, each write runs behind a savepoint, so one failing statement (a key conflict) fails only its caller.
+ * In a group, one failing statement (a key conflict) fails only its caller: on PostgreSQL each write runs behind a
+ * savepoint, on H2 the statement undoes itself.
  * <p>
  * A durable write is on disk when its caller returns, and survives a power loss: a group holding one is committed
  * the way its {@link StoreEngine} makes a commit durable (on H2, CHECKPOINT SYNC). The other
@@ -25,7 +26,10 @@ import javax.sql.DataSource;
  */
 final class GroupCommit {
 
-    /** One write: statements on the shared connection; a thrown SQLException fails only this write. */
+    /**
+     * One write: statements on the shared connection; a thrown SQLException fails only this write. On H2 it is one
+     * statement: H2 undoes a failing statement itself and the transaction goes on, so no savepoint is taken there.
+     */
     @FunctionalInterface
     interface Write<T> {
         T apply(Connection connection) throws SQLException;
@@ -89,9 +93,10 @@ final class GroupCommit {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                boolean savepoints = group.size() > 1;
+                boolean shared = group.size() > 1;
+                boolean savepoints = shared && engine.abortsTransactionOnError();
                 for (Queued<?> write : group) {
-                    write.runOn(c, savepoints);
+                    write.runOn(c, shared, savepoints);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -131,17 +136,19 @@ final class GroupCommit {
             this.durable = durable;
         }
 
-        void runOn(Connection c, boolean savepoint) throws SQLException {
+        void runOn(Connection c, boolean shared, boolean savepoint) throws SQLException {
             failure = null;
             Savepoint before = savepoint ? c.setSavepoint() : null;
             try {
                 result = apply(c);
             } catch (SQLException e) {
-                if (before == null) {
+                if (!shared) {
                     throw e;
                 }
                 // undo only this write; the group's transaction goes on (PostgreSQL would refuse any further statement)
-                c.rollback(before);
+                if (before != null) {
+                    c.rollback(before);
+                }
                 failure = e;
             }
         }

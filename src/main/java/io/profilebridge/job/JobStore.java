@@ -27,10 +27,12 @@ import javax.sql.DataSource;
  */
 public class JobStore {
 
+    /** Every column of a job, in the order {@link #read} takes them. */
     private static final String COLUMNS =
             "id, api, idempotency_key, state, request_body, body_hash, remote_id, attempts, "
                     + "polls, key_generation, next_attempt_at, last_status, last_error, result, outcome, source, created_at, updated_at, "
                     + "finished_at, version, previous_attempts, work_queue, accepted_at, trace_parent, trace_state";
+
     private static final String INSERT = "INSERT INTO bridge_job (" + COLUMNS + ") VALUES ("
             + String.join(",", java.util.Collections.nCopies(COLUMNS.split(",").length, "?")) + ")";
 
@@ -190,9 +192,9 @@ public class JobStore {
                     }
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next() && due.size() < max) {
-                            Job job = read(rs);
-                            if (!inHand.test(job.id())) {
-                                due.add(job);
+                            // a job in hand is skipped before its row is parsed (request, source, trace context)
+                            if (!inHand.test(rs.getString(1))) {
+                                due.add(read(rs));
                             }
                         }
                     }
@@ -425,35 +427,50 @@ public class JobStore {
         }
     }
 
+    /**
+     * The job of a row selected as {@link #COLUMNS}, read by position in that order: by name, H2 upper-cases and
+     * looks up every column label of every row.
+     */
     private static Job read(ResultSet rs) throws SQLException {
-        Job job = new Job(
-                rs.getString("id"),
-                Api.of(rs.getString("api")).orElse(null),
-                rs.getString("idempotency_key"),
-                JobState.valueOf(rs.getString("state")),
-                rs.getString("request_body"),
-                rs.getString("body_hash"),
-                RequestSource.fromJson(rs.getString("source")),
-                rs.getLong("created_at"));
-        job.remoteId(rs.getString("remote_id"));
-        job.attempts(rs.getInt("attempts"));
-        job.polls(rs.getInt("polls"));
-        job.keyGeneration(rs.getInt("key_generation"));
-        job.previousAttempts(rs.getString("previous_attempts"));
-        job.nextAttemptAt(getLong(rs, "next_attempt_at"));
-        job.lastStatus(rs.getString("last_status"));
-        job.lastError(rs.getString("last_error"));
-        job.result(rs.getString("result"));
-        job.outcome(rs.getString("outcome"));
-        job.updatedAt(rs.getLong("updated_at"));
-        job.finishedAt(getLong(rs, "finished_at"));
-        job.version(rs.getInt("version"));
-        job.acceptedAt(getLong(rs, "accepted_at"));
-        job.traceContext(TraceContext.stored(rs.getString("trace_parent"), rs.getString("trace_state")));
+        int i = 0;
+        String id = rs.getString(++i);
+        Api api = Api.of(rs.getString(++i)).orElse(null);
+        String idempotencyKey = rs.getString(++i);
+        JobState state = JobState.valueOf(rs.getString(++i));
+        String requestBody = rs.getString(++i);
+        String bodyHash = rs.getString(++i);
+        String remoteId = rs.getString(++i);
+        int attempts = rs.getInt(++i);
+        int polls = rs.getInt(++i);
+        int keyGeneration = rs.getInt(++i);
+        Long nextAttemptAt = getLong(rs, ++i);
+        String lastStatus = rs.getString(++i);
+        String lastError = rs.getString(++i);
+        String result = rs.getString(++i);
+        String outcome = rs.getString(++i);
+        RequestSource source = RequestSource.fromJson(rs.getString(++i));
+        long createdAt = rs.getLong(++i);
+        Job job = new Job(id, api, idempotencyKey, state, requestBody, bodyHash, source, createdAt);
+        job.remoteId(remoteId);
+        job.attempts(attempts);
+        job.polls(polls);
+        job.keyGeneration(keyGeneration);
+        job.nextAttemptAt(nextAttemptAt);
+        job.lastStatus(lastStatus);
+        job.lastError(lastError);
+        job.result(result);
+        job.outcome(outcome);
+        job.updatedAt(rs.getLong(++i));
+        job.finishedAt(getLong(rs, ++i));
+        job.version(rs.getInt(++i));
+        job.previousAttempts(rs.getString(++i));
+        ++i; // work_queue: derived from the state, written for the claim query's index
+        job.acceptedAt(getLong(rs, ++i));
+        job.traceContext(TraceContext.stored(rs.getString(++i), rs.getString(++i)));
         return job;
     }
 
-    private static Long getLong(ResultSet rs, String column) throws SQLException {
+    private static Long getLong(ResultSet rs, int column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : value;
     }

@@ -65,6 +65,11 @@ public enum StoreEngine {
         }
     }
 
+    /** A failed statement aborts the whole transaction (PostgreSQL); H2 undoes only the statement. */
+    boolean abortsTransactionOnError() {
+        return this == POSTGRES;
+    }
+
     /** The write failed because the row's key (or its API and idempotency key) exists already. */
     static boolean isUniqueViolation(SQLException e) {
         return UNIQUE_VIOLATION.equals(e.getSQLState());
