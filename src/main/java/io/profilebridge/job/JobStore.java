@@ -253,8 +253,7 @@ public class JobStore {
         String claimedBy = keepClaim && liveness.isShared() && !job.state().isFinal() ? liveness.owner() : null;
         try {
             // durable where losing the write would show: a final state (the result is out); any other step lost to a
-            // crash is
-            // taken again from the last durable state, under the same idempotency key
+            // crash is taken again from the last durable state, under the same idempotency key
             boolean saved = writes.run(
                     c -> update(c, sql, job, now, claimedBy), job.state().isFinal());
             if (saved) {

@@ -6,41 +6,28 @@ import java.sql.Statement;
 
 /**
  * The databases a job store can live in, and what each needs to make a committed write survive a power loss.
- * H2 writes commits in the background, so a durable
- * group ends with {@code CHECKPOINT SYNC} (H2 is the embedded default). A PostgreSQL commit is durable by itself (fsync, synchronous_commit).
+ * H2 (the embedded default) writes commits in the background, so a durable group ends with {@code CHECKPOINT SYNC}.
+ * A PostgreSQL commit is durable by itself (fsync, synchronous_commit).
  */
 public enum StoreEngine {
-    H2("jdbc:h2:", "org.h2.Driver", "H2"),
-    POSTGRES("jdbc:postgresql:", "org.postgresql.Driver", "PostgreSQL");
+    H2("jdbc:h2:", "org.h2.Driver"),
+    POSTGRES("jdbc:postgresql:", "org.postgresql.Driver");
 
     /** SQLSTATE of a unique-constraint violation, on H2 and PostgreSQL alike. */
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final String urlPrefix;
     private final String driverClass;
-    private final String productName;
 
-    StoreEngine(String urlPrefix, String driverClass, String productName) {
+    StoreEngine(String urlPrefix, String driverClass) {
         this.urlPrefix = urlPrefix;
         this.driverClass = driverClass;
-        this.productName = productName;
     }
 
     /** The engine of a JDBC URL; anything not H2 is taken for PostgreSQL, the one shared store. */
     public static StoreEngine of(String url) {
         for (StoreEngine engine : values()) {
             if (url.startsWith(engine.urlPrefix)) {
-                return engine;
-            }
-        }
-        return POSTGRES;
-    }
-
-    /** The engine behind an open connection. */
-    public static StoreEngine of(Connection connection) throws SQLException {
-        String product = connection.getMetaData().getDatabaseProductName();
-        for (StoreEngine engine : values()) {
-            if (engine.productName.equalsIgnoreCase(product)) {
                 return engine;
             }
         }

@@ -380,7 +380,7 @@ class JobStoreTest {
 
     private StoreEngine engine() throws Exception {
         try (var c = dataSource.getConnection()) {
-            return StoreEngine.of(c);
+            return StoreEngine.of(c.getMetaData().getURL());
         }
     }
 }
