@@ -14,6 +14,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
@@ -22,6 +25,8 @@ import org.apache.camel.main.Main;
  * temporary root and both APIs pointed at a simulator. Several runs can share a root to model a restart.
  */
 public final class BridgeRun implements AutoCloseable {
+
+    private static final Set<Integer> HANDED_OUT_PORTS = ConcurrentHashMap.newKeySet();
 
     public static final String OPENPROSPECT_KEY = "lnc_live_testkey_0001";
     public static final String ORBIT_KEY = "sk_orb_testkey_0001";
@@ -161,11 +166,23 @@ public final class BridgeRun implements AutoCloseable {
         return results;
     }
 
+    /**
+     * A free port for a server the test starts later, below the kernel's ephemeral range (32768 and up): a port from
+     * that range can be taken by an outgoing connection of a test running alongside before the server binds it.
+     * Never the same port twice in this JVM.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+            if (!HANDED_OUT_PORTS.add(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket(port)) {
+                return port;
+            } catch (IOException taken) {
+                // held by another process: try another
+            }
         }
+        throw new IllegalStateException("no free port between 20000 and 32000");
     }
 }
