@@ -74,6 +74,13 @@ wait_healthy() { # until the bridge answers UP; fails when it dies first or take
 }
 
 cpu_seconds() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }
+thread_cpu() { # PID: the process's CPU seconds so far by thread name (digits folded), largest first
+  local stat
+  for stat in /proc/"$1"/task/*/stat; do
+    sed -E 's/^[0-9]+ \((.*)\) . (.*)$/\1|\2/' "$stat" 2>/dev/null
+  done | awk -F'|' '{ split($2, f, " "); name = $1; gsub(/[0-9]+/, "#", name); cpu[name] += (f[11] + f[12]) / 100 }
+    END { for (n in cpu) if (cpu[n] >= 0.05) printf "%8.2f  %s\n", cpu[n], n }' | sort -rn
+}
 
 # stage N request files per API, note their names in $work/expected, and move them into the inbox at once
 drop_requests() {

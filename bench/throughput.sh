@@ -55,6 +55,7 @@ bridge_run() { # ROUND JAR LABEL [VAR=value ...]: one fresh bridge process; sets
   measured_results() { [ "$(find "$base/outbox" -name 'op-*.json' 2>/dev/null | wc -l)" -ge "$n" ]; }
   wait_until "$n results" 600 measured_results
   t1=$(date +%s.%N); cpu1=$(cpu_seconds "$bridge_pid"); sim1=$(cpu_seconds "$sim_pid")
+  if [ -n "${THREAD_CPU:-}" ]; then echo "bridge CPU s by thread, start-up included:"; thread_cpu "$bridge_pid"; fi
   kill "$bridge_pid"; wait "$bridge_pid" 2>/dev/null || true
   bridge_pid=
   bridge_rate=$(echo "$n / ($t1 - $t0)" | bc -l)

@@ -43,6 +43,9 @@ public class JobRoutes extends RouteBuilder {
     /** Exchange property: the job's first call was paid from its API budget when it was claimed. */
     private static final String CALL_PAID = "bridgeCallPaid";
 
+    /** The start of the property names of Camel's metrics route policy (its timers, one per route and exchange). */
+    private static final String ROUTE_TIMER = "camel.route.policy-";
+
     private static final String STEPS_TAKEN = "bridgeStepsTaken";
     private static final String FAILED = "bridgeStepFailed";
 
@@ -188,17 +191,23 @@ public class JobRoutes extends RouteBuilder {
     }
 
     /**
-     * Drops every header and the job's properties. Plain map operations: removeHeaders("*") and
-     * removeProperties("bridge*") match each name as a wildcard and then as a regular expression, compiled anew.
+     * Drops every header, the job's properties and the route timers of other exchanges. Camel's metrics route policy
+     * keeps each route's timer in a property named after the exchange ({@value #ROUTE_TIMER}route-exchange) and
+     * removes only its own; a copy (the wire taps and the split here) carries its ancestors' along, so without this
+     * every job handed out from a worker would inherit all the timers of the chain of jobs before it, and each copy
+     * would copy them all again. Plain map operations: removeHeaders("*") and removeProperties("bridge*") match each
+     * name as a wildcard and then as a regular expression, compiled anew.
      */
     private static void forgetPreviousJob(Exchange exchange) {
         exchange.getMessage().getHeaders().clear();
+        String exchangeId = exchange.getExchangeId();
         exchange.getProperties()
                 .keySet()
                 .removeIf(name -> name.startsWith("bridge")
                         || name.equals(JOB_ID)
                         || name.equals(IDEMPOTENCY_KEY)
-                        || name.equals(TRACE_ID));
+                        || name.equals(TRACE_ID)
+                        || (name.startsWith(ROUTE_TIMER) && !name.endsWith(exchangeId)));
     }
 
     /**
