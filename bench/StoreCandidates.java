@@ -65,13 +65,24 @@ public class StoreCandidates {
     }
 
     static class H2 implements Candidate {
+        /** More of H2's URL settings, e.g. ";RETENTION_TIME=0" (candidate "h2;RETENTION_TIME=0"). */
+        private final String settings;
+
+        H2() {
+            this("");
+        }
+
+        H2(String settings) {
+            this.settings = settings;
+        }
+
         public String name() {
-            return "h2 (CHECKPOINT SYNC)";
+            return "h2 (CHECKPOINT SYNC)" + settings;
         }
 
         public Connection open(Path folder) throws SQLException {
             return DriverManager.getConnection("jdbc:h2:file:" + folder.toAbsolutePath().resolve("jobstore")
-                    + ";DB_CLOSE_ON_EXIT=FALSE");
+                    + ";DB_CLOSE_ON_EXIT=FALSE" + settings);
         }
 
         public String createTable() {
@@ -210,11 +221,17 @@ public class StoreCandidates {
                 case "h2" -> new H2();
                 case "h2-fewest-writes" -> new H2FewestWrites();
                 case "sqlite" -> new Sqlite();
-                default -> throw new IllegalArgumentException("unknown candidate " + name);
+                default -> {
+                    if (!name.startsWith("h2;")) {
+                        throw new IllegalArgumentException("unknown candidate " + name);
+                    }
+                    yield new H2(name.substring(2));
+                }
             };
-            Path folder = Files.createDirectories(root.resolve(name));
+            String folderName = name.replaceAll("[^A-Za-z0-9-]", "_");
+            Path folder = Files.createDirectories(root.resolve(folderName));
             run(candidate, folder, 500, threads, false);
-            run(candidate, Files.createDirectories(root.resolve(name + "-measured")), requests, threads, true);
+            run(candidate, Files.createDirectories(root.resolve(folderName + "-measured")), requests, threads, true);
         }
     }
 

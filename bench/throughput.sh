@@ -91,6 +91,9 @@ other() {
 }
 other_name=raw
 if [ -n "${VS_JAR:-}${VS_ENV:-}" ]; then other_name="bridge${VS_JAR:+ $VS_JAR}${VS_ENV:+ $VS_ENV}"; fi
+# the simulator's own JIT warm-up would otherwise fall on the first run (it took 2-5 times the simulator CPU per
+# request of later runs, on the same two cores): warm it with an unmeasured raw run first
+java bench/RawClient.java "http://127.0.0.1:$sim_port" "$n" 16 0 "warm-up-" > /dev/null
 median_of() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
 ratios=() mine_cpus=() other_cpus=()
 for round in $(seq 1 "$rounds"); do
