@@ -10,6 +10,8 @@
 # the other of each pair can be the bridge of another build (VS_JAR=path) or this one with other settings
 # (VS_ENV="VAR=value ...", where {data} stands for the run's data folder): before/after figures of a change, with
 # no target. E.g. VS_ENV="BRIDGE_STORE_URL=jdbc:postgresql://..." compares the stores.
+# THREAD_CPU=1 prints each bridge's CPU seconds by thread at the end of its run (the JIT compilers against Camel's
+# threads, H2's, the GC's).
 # Usage: mvn -B package -DskipTests && bench/throughput.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
