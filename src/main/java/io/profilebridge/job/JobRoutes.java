@@ -133,11 +133,13 @@ public class JobRoutes extends RouteBuilder {
                 .to("direct:deliver-job")
                 .end();
 
-        // the step's calls are answered: its place in the call gate goes to the next job of the bucket at once
+        // the step's calls are answered: its place in the call gate goes to the next job of the bucket at once. The
+        // claim starts from a new, empty exchange: it needs nothing of this job's, and a copy would carry it all along
         from("direct:give-back-place")
                 .routeId("give-back-place")
                 .filter(exchange -> dispatcher.callsDone(job(exchange)))
-                .wireTap("direct:dispatch-due-jobs");
+                .wireTap("direct:dispatch-due-jobs")
+                .copy(false);
 
         from("direct:save-job")
                 .routeId("save-job")
@@ -193,9 +195,9 @@ public class JobRoutes extends RouteBuilder {
     /**
      * Drops every header, the job's properties and the route timers of other exchanges. Camel's metrics route policy
      * keeps each route's timer in a property named after the exchange ({@value #ROUTE_TIMER}route-exchange) and
-     * removes only its own; a copy (the wire taps and the split here) carries its ancestors' along, so without this
-     * every job handed out from a worker would inherit all the timers of the chain of jobs before it, and each copy
-     * would copy them all again. Plain map operations: removeHeaders("*") and removeProperties("bridge*") match each
+     * removes only its own; a copy (the split here, the wire tap to a worker) carries its ancestors' along, so without
+     * this every job handed out by a finishing worker (which dispatches on its own exchange) would inherit all the
+     * timers of the chain of jobs before it, and each copy would copy them all again. Plain map operations: removeHeaders("*") and removeProperties("bridge*") match each
      * name as a wildcard and then as a regular expression, compiled anew.
      */
     private static void forgetPreviousJob(Exchange exchange) {
