@@ -4,6 +4,7 @@ import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.api.ApiCallRoutes;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -48,6 +49,12 @@ public class JobRoutes extends RouteBuilder {
 
     private static final String STEPS_TAKEN = "bridgeStepsTaken";
     private static final String FAILED = "bridgeStepFailed";
+
+    /**
+     * Steps that only read a run whose remote id is saved already (a status, the profiles of a finished run): taken
+     * again after a crash, they start nothing remote.
+     */
+    private static final Set<String> READS = Set.of("poll-openprospect", "poll-orbit", "read-outputs-orbit");
 
     /** Steps one job may take in one go (poll, read outputs, deliver); the rest waits for the next claim. */
     private static final int MAX_STEPS_IN_A_ROW = 4;
@@ -272,7 +279,11 @@ public class JobRoutes extends RouteBuilder {
                 && nextStepDueNow(job)
                 && !exchange.getContext().isStopping()
                 && dispatcher.placeForNextStep(job);
-        if (!store.save(job, goOn)) {
+        // the next step follows at once on this worker: on the embedded store (one process owns every row, no other
+        // instance to fence off) a read step needs no row write of its own. A crash before the next save takes the
+        // job again from its saved state: the same reads again, never a second remote run
+        boolean unsaved = goOn && store.ownsEveryRow() && READS.contains(exchange.getProperty(NEXT_STEP, String.class));
+        if (!unsaved && !store.save(job, goOn)) {
             log.warn("{} was taken over by another instance meanwhile; dropping this copy", job);
             goOn = false;
         }
