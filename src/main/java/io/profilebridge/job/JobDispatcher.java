@@ -146,15 +146,17 @@ public final class JobDispatcher {
                 break;
             }
             ApiBucket bucket = queue.bucket();
-            if (bucket != null && gate.free(bucket) == 0) {
+            int open = bucket == null ? free : Math.min(free, gate.free(bucket));
+            if (open == 0) {
                 // a job of this bucket has a call out: the next is claimed when that one gives its place back
                 workLeft = true;
                 continue;
             }
             AtomicInteger places = new AtomicInteger();
+            // no more rows than the gate has places: each row read is parsed (request, source, trace context)
             List<Job> jobs = store.claimDue(
                     queue,
-                    free,
+                    open,
                     wanted -> bucket == null ? wanted : enter(bucket, wanted, places),
                     taken,
                     inHand.size());

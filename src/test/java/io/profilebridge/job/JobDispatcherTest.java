@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntUnaryOperator;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,11 +39,11 @@ class JobDispatcherTest {
     JobStore store;
     ApiBudgets budgets;
     JobDispatcher dispatcher;
+    final InstanceLiveness liveness = InstanceLiveness.single("test");
 
     @BeforeEach
     void open() {
         dataSource = JobStoreDataSource.open(JobStoreDataSource.defaultUrl(data), "", "", 4);
-        InstanceLiveness liveness = InstanceLiveness.single("test");
         store = new JobStore(dataSource, false, liveness, clock);
         Map<ApiBucket, ApiBudgets.Limit> limits = new EnumMap<>(ApiBucket.class);
         for (ApiBucket bucket : ApiBucket.values()) {
@@ -83,6 +85,31 @@ class JobDispatcherTest {
         List<Job> next = dispatcher.claimDueJobs(false);
         assertThat(next).hasSize(1).doesNotContainAnyElementsOf(first);
         assertThat(dispatcher.claimDueJobs(true)).as("while stopping").isEmpty();
+    }
+
+    @Test
+    void aClaimReadsNoMoreRowsOfABucketThanItsPlacesInTheCallGate() {
+        // every row a claim reads is parsed (request, source, trace context): with one call in flight per bucket,
+        // reading a row per free worker parsed rows only to drop all but one
+        Map<WorkQueue, Integer> rowsAskedFor = new EnumMap<>(WorkQueue.class);
+        JobStore counting = new JobStore(dataSource, false, liveness, clock) {
+            @Override
+            public List<Job> claimDue(
+                    WorkQueue queue, int max, IntUnaryOperator permits, Predicate<String> inHand, int inHandCount) {
+                rowsAskedFor.put(queue, max);
+                return super.claimDue(queue, max, permits, inHand, inHandCount);
+            }
+        };
+        Map<ApiBucket, Integer> onePlace = new EnumMap<>(ApiBucket.class);
+        for (ApiBucket bucket : ApiBucket.values()) {
+            onePlace.put(bucket, 1);
+        }
+        JobDispatcher gated = new JobDispatcher(
+                counting, budgets, new CallGate(onePlace, Map.of()), liveness, WORKERS, STUCK_STEP_MS, 30_000);
+        register(Api.OPENPROSPECT, 6);
+        assertThat(gated.claimDueJobs(false)).hasSize(1);
+        assertThat(rowsAskedFor).containsEntry(WorkQueue.DELIVERIES, WORKERS);
+        assertThat(rowsAskedFor).containsEntry(WorkQueue.OPENPROSPECT_CALLS, 1);
     }
 
     @Test
