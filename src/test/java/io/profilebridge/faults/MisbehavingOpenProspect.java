@@ -28,6 +28,14 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
 
     private static final long MB = 1024 * 1024;
 
+    /**
+     * The 5 MB error answer, made once before any call: written for each call, its serialisation (interpreted code in a
+     * cold JVM, on a busy CI machine) took longer than the bridge's deadline, which then saw a transport error and sent
+     * the start again.
+     */
+    private static final byte[] HUGE_ERROR =
+            validationError("x".repeat(5 * (int) MB)).getBytes(StandardCharsets.UTF_8);
+
     private final HttpServer server;
     private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "misbehaving-openprospect");
@@ -92,7 +100,7 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
                 starts.computeIfAbsent(name, n -> new AtomicLong()).incrementAndGet();
                 switch (name) {
                     case "long-error" -> json(exchange, 422, validationError("x".repeat(20_000)));
-                    case "huge-error" -> json(exchange, 422, validationError("x".repeat(5 * (int) MB)));
+                    case "huge-error" -> json(exchange, 422, HUGE_ERROR);
                     default ->
                         json(
                                 exchange,
@@ -194,7 +202,10 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
     }
 
     private static void json(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        json(exchange, status, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void json(HttpExchange exchange, int status, byte[] bytes) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);
         try {
