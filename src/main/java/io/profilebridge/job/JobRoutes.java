@@ -204,8 +204,9 @@ public class JobRoutes extends RouteBuilder {
      * keeps each route's timer in a property named after the exchange ({@value #ROUTE_TIMER}route-exchange) and
      * removes only its own; a copy (the split here, the wire tap to a worker) carries its ancestors' along, so without
      * this every job handed out by a finishing worker (which dispatches on its own exchange) would inherit all the
-     * timers of the chain of jobs before it, and each copy would copy them all again. Plain map operations: removeHeaders("*") and removeProperties("bridge*") match each
-     * name as a wildcard and then as a regular expression, compiled anew.
+     * timers of the chain of jobs before it, and each copy would copy them all again. Plain map operations:
+     * removeHeaders("*") and removeProperties("bridge*") match each name as a wildcard and then as a regular
+     * expression, compiled anew.
      */
     private static void forgetPreviousJob(Exchange exchange) {
         exchange.getMessage().getHeaders().clear();
@@ -282,7 +283,7 @@ public class JobRoutes extends RouteBuilder {
         // the next step follows at once on this worker: on the embedded store (one process owns every row, no other
         // instance to fence off) a read step needs no row write of its own. A crash before the next save takes the
         // job again from its saved state: the same reads again, never a second remote run
-        boolean unsaved = goOn && store.ownsEveryRow() && READS.contains(exchange.getProperty(NEXT_STEP, String.class));
+        boolean unsaved = goOn && !liveness.isShared() && READS.contains(exchange.getProperty(NEXT_STEP, String.class));
         if (!unsaved && !store.save(job, goOn)) {
             log.warn("{} was taken over by another instance meanwhile; dropping this copy", job);
             goOn = false;

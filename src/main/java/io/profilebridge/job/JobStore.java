@@ -58,11 +58,6 @@ public class JobStore {
         this.clock = clock;
     }
 
-    /** True on the embedded store: one process owns every row, so no claim or save must fence off another instance. */
-    public boolean ownsEveryRow() {
-        return !liveness.isShared();
-    }
-
     public long now() {
         return clock.millis();
     }
