@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Which inbox files are taken at all (the inbox routes' {@code filter}): regular files whose names the bridge can
  * carry through its lock, result and temporary names. Anything else stays where it is and is named in one log
  * line, once per file: a symbolic link (never followed), a special file, a name longer than {@value #MAX_NAME_BYTES}
- * bytes, a name with a control character (a line break), a name the system's file-name encoding cannot hold.
+ * bytes, a name with a control character (a line break) or a backslash, a name the system's file-name encoding
+ * cannot hold.
  */
 public class InboxFileFilter implements GenericFileFilter<File> {
 
@@ -47,7 +48,9 @@ public class InboxFileFilter implements GenericFileFilter<File> {
             // the inbox routes do not descend into folders (.done, .failed, the API folders); nothing to say
             return true;
         }
-        String refusal = refusal(file.getFile().toPath(), file.getFileNameOnly());
+        // the name as listed: Camel's own (getFileNameOnly) has a backslash turned into a folder separator already
+        String name = file.getFile().getName();
+        String refusal = refusal(file.getFile().toPath(), name);
         if (refusal == null) {
             return true;
         }
@@ -56,7 +59,7 @@ public class InboxFileFilter implements GenericFileFilter<File> {
             firstTime = reported.add(file.getAbsoluteFilePath() + "\n" + refusal);
         }
         if (firstTime) {
-            LOG.warn("Inbox file {} is not taken and stays where it is: {}", file.getFileNameOnly(), refusal);
+            LOG.warn("Inbox file {} is not taken and stays where it is: {}", name, refusal);
         }
         return false;
     }
@@ -69,6 +72,9 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         }
         if (name.codePoints().anyMatch(InboxFileFilter::isControl)) {
             return "its name has a control character (a line break, a tab); rename it";
+        }
+        if (name.indexOf('\\') >= 0) {
+            return "its name has a backslash, which Camel's file component reads as a folder separator; rename it";
         }
         int bytes = name.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_NAME_BYTES) {

@@ -22,6 +22,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -133,7 +134,8 @@ public class RequestReader {
                     "the request is JSON but not an object (found "
                             + (parsed == null ? "nothing" : parsed.getNodeType()) + ")");
         }
-        String notUnicode = firstUnpairedSurrogate(parsed, "");
+        String notUnicode =
+                firstPathWhere(parsed, "", node -> node.isTextual() && Json.hasUnpairedSurrogate(node.asText()), true);
         if (notUnicode != null) {
             return reject(
                     api,
@@ -143,10 +145,32 @@ public class RequestReader {
                     notUnicode + ": holds a JSON escape of half a "
                             + "surrogate pair (D800-DFFF), not a character; it can be neither sent nor written as UTF-8");
         }
+        // Jackson reads 1e400 as Infinity, which no JSON can carry: the bridge would send another value than was asked
+        String beyondRange = firstPathWhere(
+                parsed, "", node -> node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue()), false);
+        if (beyondRange != null) {
+            return reject(
+                    api,
+                    null,
+                    source,
+                    "request_number_out_of_range",
+                    beyondRange + ": the number is beyond what the bridge can send as written (a double, at most "
+                            + "about 1.8e308 either side of 0)");
+        }
         ObjectNode body = (ObjectNode) parsed;
         String key = explicitKey;
-        if (isEnvelope(body)) {
-            String envelopeApi = Json.text(body, "api");
+        if (isEnvelope(body, api)) {
+            JsonNode envelopeApiField = body.get("api");
+            if (envelopeApiField == null || !envelopeApiField.isTextual()) {
+                return reject(
+                        api,
+                        body,
+                        source,
+                        "envelope_api_invalid",
+                        "api: " + (envelopeApiField == null ? "field required" : "must be a string")
+                                + " in an envelope, \"openprospect\" or \"orbit\"");
+            }
+            String envelopeApi = envelopeApiField.asText();
             if (api != null && !api.equals(envelopeApi)) {
                 return reject(
                         api,
@@ -169,8 +193,13 @@ public class RequestReader {
                 key = envelopeKey.asText();
             }
             JsonNode request = body.get("request");
-            if (!request.isObject()) {
-                return reject(api, body, source, "envelope_request_invalid", "request: must be a JSON object");
+            if (request == null || !request.isObject()) {
+                return reject(
+                        api,
+                        body,
+                        source,
+                        "envelope_request_invalid",
+                        "request: " + (request == null ? "field required in an envelope" : "must be a JSON object"));
             }
             body = (ObjectNode) request;
         }
@@ -185,7 +214,19 @@ public class RequestReader {
                             ? "no api given: drop the file into inbox/openprospect or inbox/orbit, or use an envelope with \"api\""
                             : "api: \"" + api + "\" is not one of openprospect, orbit");
         }
-        List<ApiError> violations = rules.violations(known.get(), body);
+        List<ApiError> violations;
+        try {
+            violations = rules.violations(known.get(), body);
+        } catch (RuntimeException e) {
+            // a rule that cannot judge this body is a bridge defect; the file must still get its answer, not loop
+            return reject(
+                    api,
+                    body,
+                    source,
+                    "request_uncheckable",
+                    "the bridge could not apply the " + known.get().id() + " rules to this request (" + e
+                            + "); please report it");
+        }
         if (!violations.isEmpty()) {
             return reject(
                     api,
@@ -243,23 +284,26 @@ public class RequestReader {
         return location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 
-    /** The path of the first name or text in the tree that is not valid Unicode, or null when there is none. */
-    private static String firstUnpairedSurrogate(JsonNode node, String path) {
-        if (node.isTextual()) {
-            return Json.hasUnpairedSurrogate(node.asText()) ? (path.isEmpty() ? "the request" : path) : null;
+    /**
+     * The path of the first value in the tree that {@code bad} matches (or, when {@code names}, the first field name
+     * that is not valid Unicode), or null when there is none.
+     */
+    private static String firstPathWhere(JsonNode node, String path, Predicate<JsonNode> bad, boolean names) {
+        if (node.isValueNode()) {
+            return bad.test(node) ? (path.isEmpty() ? "the request" : path) : null;
         }
         for (var fields = node.fields(); fields.hasNext(); ) {
             var field = fields.next();
             String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
-            String found = Json.hasUnpairedSurrogate(field.getKey())
+            String found = names && Json.hasUnpairedSurrogate(field.getKey())
                     ? fieldPath
-                    : firstUnpairedSurrogate(field.getValue(), fieldPath);
+                    : firstPathWhere(field.getValue(), fieldPath, bad, names);
             if (found != null) {
                 return found;
             }
         }
         for (int i = 0; node.isArray() && i < node.size(); i++) {
-            String found = firstUnpairedSurrogate(node.get(i), path + "[" + i + "]");
+            String found = firstPathWhere(node.get(i), path + "[" + i + "]", bad, names);
             if (found != null) {
                 return found;
             }
@@ -267,9 +311,14 @@ public class RequestReader {
         return null;
     }
 
-    /** The envelope has an {@code api} string and a {@code request}; neither API's body has both fields. */
-    static boolean isEnvelope(ObjectNode body) {
-        return body.has("request") && body.has("api") && body.get("api").isTextual();
+    /**
+     * The envelope has an {@code api} string and a {@code request}; neither API's body has both fields. Where no API
+     * is known yet (the inbox itself, a JMS message without an {@code api} property) only an envelope can name one,
+     * so an object with either field is read as one, and told what it lacks.
+     */
+    static boolean isEnvelope(ObjectNode body, String apiHint) {
+        return (body.has("request") && body.has("api") && body.get("api").isTextual())
+                || (apiHint == null && (body.has("request") || body.has("api")));
     }
 
     /** A request refused before its body was read (its type, size or JMS headers); {@code apiHint} may be null. */

@@ -156,6 +156,7 @@ class HostileInboxTest {
         String longName = "x".repeat(245) + ".json";
         Files.writeString(folder.resolve(longName), buyers("Long name"));
         Files.writeString(folder.resolve("two\nlines.json"), buyers("Line break"));
+        Files.writeString(folder.resolve("back\\slash.json"), buyers("Backslash"));
 
         List<String> lines;
         try (LogCapture logs = LogCapture.start();
@@ -174,7 +175,14 @@ class HostileInboxTest {
                 .asString()
                 .contains("two\\nlines.json")
                 .contains("control character");
+        assertThat(lines)
+                .filteredOn(line -> line.contains("slash.json"))
+                .singleElement()
+                .asString()
+                .contains("back\\slash.json is not taken")
+                .contains("backslash");
         assertThat(folder.resolve(longName)).exists();
+        assertThat(folder.resolve("back\\slash.json")).exists();
         assertThat(folder.resolve("two\nlines.json")).exists();
         assertThat(results(root)).containsOnlyKeys("openprospect/plain.json");
     }

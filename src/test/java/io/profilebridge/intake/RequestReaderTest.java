@@ -41,7 +41,11 @@ class RequestReaderTest {
                 "{\"api\": \"nope\", \"request\": {}}|api_unknown",
                 "{\"bad\": true}|some_rule",
                 "{\"api\": \"orbit\", \"request\": 5}|envelope_request_invalid",
-                "{\"api\": \"orbit\", \"idempotencyKey\": 5, \"request\": {}}|envelope_key_invalid"
+                "{\"api\": \"orbit\", \"idempotencyKey\": 5, \"request\": {}}|envelope_key_invalid",
+                "{\"api\": \"orbit\"}|envelope_request_invalid",
+                "{\"api\": 1, \"request\": {}}|envelope_api_invalid",
+                "{\"size\": 1e400}|request_number_out_of_range",
+                "{\"sizes\": [1, -1E999]}|request_number_out_of_range"
             })
     void badInputIsRejectedWithACodeNamingTheProblem(String text, String code) {
         assertThat(rejection(read(text, text.contains("\"api\"") ? null : "openprospect", null))
@@ -68,6 +72,36 @@ class RequestReaderTest {
     @Test
     void aBodyWithNoApiIsRejected() {
         assertThat(rejection(read("{\"email\": \"a@b.c\"}", null, null)).code()).isEqualTo("api_unknown");
+    }
+
+    @Test
+    void anEnvelopeIsToldWhichOfItsFieldsIsMissing() {
+        ApiError noRequest = rejection(read("{\"api\": \"openprospect\"}", null, null));
+        assertThat(noRequest.message()).isEqualTo("request: field required in an envelope");
+        assertThat(((ReadRequest.Rejected) read("{\"api\": \"openprospect\"}", null, null)).api())
+                .isEqualTo("openprospect");
+        ApiError noApi = rejection(read("{\"request\": {\"email\": \"a@b.c\"}}", null, null));
+        assertThat(noApi.code()).isEqualTo("envelope_api_invalid");
+        assertThat(noApi.message()).startsWith("api: field required");
+    }
+
+    @Test
+    void aNumberBeyondADoubleIsRejectedNamingItsFieldNotSentAsAnotherValue() {
+        ApiError error = rejection(read("{\"a\": {\"company_size_min\": 1e400}}", "openprospect", null));
+        assertThat(error.message()).startsWith("a.company_size_min: the number is beyond");
+        assertThat(read("{\"company_size_min\": 1e300, \"n\": 1" + "0".repeat(400) + "}", "openprospect", null))
+                .isInstanceOf(ReadRequest.Valid.class);
+    }
+
+    @Test
+    void aRuleThatFailsGivesTheRequestAFailedAnswerInsteadOfTakingItAgainForever() {
+        RequestReader broken = new RequestReader(1000, (api, body) -> {
+            throw new NumberFormatException("Character I is neither a decimal digit");
+        });
+        byte[] bytes = "{\"a\": 1}".getBytes(StandardCharsets.UTF_8);
+        ApiError error = rejection(broken.read(bytes, bytes.length, "openprospect", null, source));
+        assertThat(error.code()).isEqualTo("request_uncheckable");
+        assertThat(error.message()).contains("openprospect rules").contains("NumberFormatException");
     }
 
     @Test
