@@ -15,6 +15,7 @@ import io.profilebridge.api.ApiCredentials;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiHolds;
 import io.profilebridge.api.CallGate;
+import io.profilebridge.api.KeyMask;
 import io.profilebridge.delivery.DeliverJobRoute;
 import io.profilebridge.delivery.ResultFiles;
 import io.profilebridge.intake.AcceptRequestRoute;
@@ -218,7 +219,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("jobDispatcher", dispatcher);
         context.getRegistry().bind("apiBudgets", budgets);
         context.getRegistry().bind("jobRoutes", new JobRoutes(store, lifecycle, dispatcher, budgets, liveness));
-        context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes(holds));
+        context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes(holds, new KeyMask(credentials)));
         metrics.watch(budgets);
         metrics.watch(gate);
         HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);

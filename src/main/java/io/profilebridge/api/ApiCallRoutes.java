@@ -13,8 +13,9 @@ import org.apache.camel.component.http.HttpMethods;
  * Failures come back as data (status code, or the caught IOException) for the API route to classify; nothing
  * here retries, and the Authorization header is dropped as soon as the call returns. The call names the budget
  * bucket it spends, so the answer's head can pause that bucket for every job ({@link AnswerHeads}); every call has
- * an overall deadline and a cap on what it reads ({@link ApiCallLimits}; both live in the HTTP client). Each answer
- * is published as an {@link ApiAnswerEvent} (the metrics listen).
+ * an overall deadline and a cap on what it reads ({@link ApiCallLimits}; both live in the HTTP client). An answer
+ * has the configured keys masked before anything reads it ({@link KeyMask}). Each answer is published as an
+ * {@link ApiAnswerEvent} (the metrics listen).
  */
 public class ApiCallRoutes extends RouteBuilder {
 
@@ -34,9 +35,11 @@ public class ApiCallRoutes extends RouteBuilder {
     }
 
     private final ApiHolds holds;
+    private final KeyMask keyMask;
 
-    public ApiCallRoutes(ApiHolds holds) {
+    public ApiCallRoutes(ApiHolds holds, KeyMask keyMask) {
         this.holds = holds;
+        this.keyMask = keyMask;
     }
 
     private void observe(Exchange exchange, Api api) {
@@ -72,6 +75,7 @@ public class ApiCallRoutes extends RouteBuilder {
                     .end()
                     .end()
                     .removeHeader("Authorization")
+                    .process(exchange -> keyMask.applyToBody(exchange.getMessage()))
                     .process(exchange -> observe(exchange, api));
         }
     }

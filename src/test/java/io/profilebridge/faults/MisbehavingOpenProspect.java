@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * minute, {@code huge} 64 MB as fast as it is read (chunked), {@code huge-declared} the same with a Content-Length,
  * {@code html} a 200 that is no JSON, {@code redirect} a 302 elsewhere, {@code gone} a 404 ({@code gone-once} the first
  * time only), a name starting with {@code forged-failure} FAILED with the name as its error
- * code and message (line breaks and all); any other name has SUCCEEDED.
+ * code and message (line breaks and all), {@code echo-key} SUCCEEDED with the bearer key it was sent in a field of
+ * its own; any other name has SUCCEEDED. A creation named {@code echo-key-error} gets a 401 naming the key it was
+ * sent, as some APIs do.
  */
 public final class MisbehavingOpenProspect implements AutoCloseable {
 
@@ -98,7 +100,15 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
                         Json.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
                 String name = body.get("profile_name").asText();
                 starts.computeIfAbsent(name, n -> new AtomicLong()).incrementAndGet();
+                String bearer = exchange.getRequestHeaders().getFirst("Authorization");
                 switch (name) {
+                    case "echo-key-error" ->
+                        json(
+                                exchange,
+                                401,
+                                Json.write(Json.object()
+                                        .put("detail", "Invalid API key: " + bearer.substring("Bearer ".length()))
+                                        .put("sent", bearer)));
                     case "long-error" -> json(exchange, 422, validationError("x".repeat(20_000)));
                     case "huge-error" -> json(exchange, 422, HUGE_ERROR);
                     default ->
@@ -133,6 +143,14 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
     }
 
     private void answer(HttpExchange exchange, String name) throws IOException {
+        if (name.equals("echo-key")) {
+            json(
+                    exchange,
+                    200,
+                    Json.write(((com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(succeeded(name)))
+                            .put("served_for", exchange.getRequestHeaders().getFirst("Authorization"))));
+            return;
+        }
         if (name.startsWith("forged-failure")) {
             json(
                     exchange,

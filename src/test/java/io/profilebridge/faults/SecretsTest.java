@@ -59,6 +59,32 @@ class SecretsTest {
         }
     }
 
+    @Test
+    void aKeyTheApiEchoesIsMaskedInTheResultTheStoreAndTheHealthCheck() throws Exception {
+        try (MisbehavingOpenProspect api = new MisbehavingOpenProspect()) {
+            var properties = BridgeRun.testProperties(root, api.baseUrl());
+            drop(root, "openprospect/echo.json", BridgeRun.openProspectRequest("echo-key"));
+            try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+                String base = "http://127.0.0.1:" + properties.get("camel.management.port");
+                await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/echo.json"));
+                // a 401 holds the whole API, so this one comes second
+                drop(root, "openprospect/refused.json", BridgeRun.openProspectRequest("echo-key-error"));
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> get(base + "/observe/health").contains("http_401"));
+                String everything = get(base + "/observe/health")
+                        + get(base + "/jobs")
+                        + results(root)
+                        + bridge.store().list(Api.OPENPROSPECT, null, 0, 10).stream()
+                                .map(j -> j.lastError() + j.result() + j.lastStatus())
+                                .toList();
+                assertThat(everything)
+                        .contains("Invalid API key: [API key]")
+                        .contains("\"served_for\":\"Bearer [API key]\"")
+                        .doesNotContain(BridgeRun.OPENPROSPECT_KEY);
+            }
+        }
+    }
+
     private static String get(String url) throws Exception {
         return HttpClient.newHttpClient()
                 .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
