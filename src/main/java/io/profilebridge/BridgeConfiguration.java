@@ -213,7 +213,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                         .build());
         long tickMs = settings.number("bridge.poll.tick-ms");
         // a step outlasting every deadline its calls could have lost its worker
-        CallGate gate = callGate(settings);
+        CallGate gate = callGate(settings, deadlineMs);
         JobDispatcher dispatcher = new JobDispatcher(
                 store, budgets, gate, liveness, workers, 5 * deadlineMs, Math.max(30_000, 20 * tickMs));
         context.getRegistry().bind("jobDispatcher", dispatcher);
@@ -292,12 +292,19 @@ public class BridgeConfiguration implements CamelConfiguration {
      * Calls out at once per bucket and per API of this instance: 1 lets no call leave before the answer of the one
      * before has been read, so none is on its way when a 429 or 503 opens a Retry-After window.
      */
-    private static CallGate callGate(BridgeSettings settings) {
+    private static CallGate callGate(BridgeSettings settings, long deadlineMs) {
         Map<ApiBucket, Integer> buckets = new EnumMap<>(ApiBucket.class);
         buckets.put(ApiBucket.OPENPROSPECT, atLeastOne(settings, "bridge.openprospect.max-in-flight"));
         buckets.put(ApiBucket.ORBIT_STARTS, atLeastOne(settings, "bridge.orbit.start-max-in-flight"));
         buckets.put(ApiBucket.ORBIT_READS, atLeastOne(settings, "bridge.orbit.read-max-in-flight"));
-        return new CallGate(buckets, Map.of(Api.ORBIT, atLeastOne(settings, "bridge.orbit.max-in-flight")));
+        long slowCallMs = settings.number("bridge.http.slow-call-ms");
+        if (slowCallMs < 1) {
+            throw new StartupFailure("property bridge.http.slow-call-ms must be at least 1, not " + slowCallMs);
+        }
+        return new CallGate(
+                buckets,
+                Map.of(Api.ORBIT, atLeastOne(settings, "bridge.orbit.max-in-flight")),
+                Math.min(slowCallMs, deadlineMs));
     }
 
     private static int atLeastOne(BridgeSettings settings, String key) {

@@ -10,6 +10,10 @@ import java.util.Map;
  * read: nothing is already on its way when the API opens a window. A 503 with {@code Retry-After} pauses every bucket
  * of its API, so the API has a limit of its own as well. Jobs that find no place stay due in the store and are
  * claimed when one is given back; no thread waits here.
+ * <p>
+ * A call still unanswered after {@link #slowCallMs} gives its place back early (the dispatcher's tick does it), so a
+ * slow or broken answer holds the other jobs of its bucket up for that long, not for its whole deadline. The price:
+ * should that late answer be a 429, a call sent meanwhile is already on its way into the window.
  */
 public final class CallGate {
 
@@ -21,7 +25,16 @@ public final class CallGate {
     private final Map<ApiBucket, Integer> inBucket = new EnumMap<>(ApiBucket.class);
     private final Map<Api, Integer> inApi = new EnumMap<>(Api.class);
 
+    private final long slowCallMs;
+
+    /** A gate whose places are held until the call is answered, however long that takes. */
     public CallGate(Map<ApiBucket, Integer> bucketLimits, Map<Api, Integer> apiLimits) {
+        this(bucketLimits, apiLimits, Long.MAX_VALUE);
+    }
+
+    /** @param slowCallMs a call unanswered for this long gives its place back (bridge.http.slow-call-ms) */
+    public CallGate(Map<ApiBucket, Integer> bucketLimits, Map<Api, Integer> apiLimits, long slowCallMs) {
+        this.slowCallMs = slowCallMs;
         this.bucketLimits = new EnumMap<>(ApiBucket.class);
         this.apiLimits = new EnumMap<>(Api.class);
         for (ApiBucket bucket : ApiBucket.values()) {
@@ -69,6 +82,11 @@ public final class CallGate {
     /** Jobs of the bucket allowed a call out now (each has at most one out at a time). */
     public synchronized int inFlight(ApiBucket bucket) {
         return inBucket.get(bucket);
+    }
+
+    /** How long a call may hold its place unanswered before it gives it back to the next job. */
+    public long slowCallMs() {
+        return slowCallMs;
     }
 
     /** The bucket's own limit; {@link #UNLIMITED} when it has none. */

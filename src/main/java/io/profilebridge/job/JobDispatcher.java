@@ -130,6 +130,7 @@ public final class JobDispatcher {
 
     private List<Job> claim() {
         handBackStuckSteps();
+        freePlacesOfSlowCalls();
         workLeft = false;
         if (!liveness.isLive()) {
             return List.of();
@@ -298,6 +299,25 @@ public final class JobDispatcher {
             problems.add(stuck + " job steps running for more than " + stuckStepMs / 1000 + " s");
         }
         return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
+    }
+
+    /**
+     * A step holding its bucket's place for longer than the gate's {@link CallGate#slowCallMs} is waiting for a slow
+     * or broken answer: the place goes to the next job of the bucket now, not when the call's deadline ends it.
+     */
+    private void freePlacesOfSlowCalls() {
+        long now = store.now();
+        for (InHand slow : inHand.values()) {
+            if (slow.place() != null && now - slow.since() > gate.slowCallMs()) {
+                inHand.computeIfPresent(slow.job().id(), (id, held) -> {
+                    if (held.place() == null || now - held.since() <= gate.slowCallMs()) {
+                        return held;
+                    }
+                    gate.leave(held.place(), 1);
+                    return new InHand(held.job(), held.since(), held.epoch(), null);
+                });
+            }
+        }
     }
 
     /**

@@ -106,6 +106,26 @@ class BrokenAnswersTest {
     }
 
     @Test
+    void aSlowAnswerHoldsItsBucketOnlyUntilTheSlowCallTimeNotUntilItsDeadline() {
+        // one call in flight per bucket (the default), a deadline far away: the slow call gives its place back
+        properties.put("bridge.http.deadline-ms", "10000");
+        properties.put("bridge.http.slow-call-ms", "1000");
+        drop(root, "openprospect/slow.json", BridgeRun.openProspectRequest("slow"));
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> broken.inProgress("slow") == 1);
+            long slowCallSeen = System.nanoTime();
+            drop(root, "openprospect/next.json", BridgeRun.openProspectRequest("next"));
+            await().atMost(Duration.ofSeconds(15)).until(() -> results(root).containsKey("openprospect/next.json"));
+            assertThat(broken.inProgress("slow"))
+                    .as("the slow answer is still on its way")
+                    .isEqualTo(1);
+            assertThat((System.nanoTime() - slowCallSeen) / 1_000_000)
+                    .as("before the slow call's deadline")
+                    .isLessThan(8_000);
+        }
+    }
+
+    @Test
     void aHugeAnswerIsCutOffAtTheCapRetriedAndThenGivenUp() throws Exception {
         drop(root, "openprospect/huge.json", BridgeRun.openProspectRequest("huge"));
         drop(root, "openprospect/huge-declared.json", BridgeRun.openProspectRequest("huge-declared"));

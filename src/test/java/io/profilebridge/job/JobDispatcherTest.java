@@ -113,6 +113,34 @@ class JobDispatcherTest {
     }
 
     @Test
+    void aCallUnansweredPastTheSlowCallTimeGivesItsPlaceToTheNextJobOfItsBucket() {
+        long slowCallMs = 2000;
+        JobDispatcher gated = new JobDispatcher(
+                store,
+                budgets,
+                new CallGate(Map.of(ApiBucket.OPENPROSPECT, 1), Map.of(), slowCallMs),
+                liveness,
+                WORKERS,
+                STUCK_STEP_MS,
+                30_000);
+        register(Api.OPENPROSPECT, 3);
+        Job slow = gated.claimDueJobs(false).get(0);
+        clock.move(slowCallMs);
+        assertThat(gated.claimDueJobs(false))
+                .as("the first call is not slow yet")
+                .isEmpty();
+        clock.move(1);
+        List<Job> next = gated.claimDueJobs(false);
+        assertThat(next).hasSize(1).extracting(Job::id).doesNotContain(slow.id());
+        // the slow call's answer comes at last: its place was given back already, the next job's is still held
+        gated.callsDone(slow);
+        gated.finished(slow, true);
+        assertThat(gated.claimDueJobs(false))
+                .as("one place, held by the next job")
+                .isEmpty();
+    }
+
+    @Test
     void aPausedBucketGivesNoWorkWhileTheOthersDo() {
         register(Api.OPENPROSPECT, 2);
         register(Api.ORBIT, 2);
