@@ -23,6 +23,7 @@ import io.profilebridge.intake.DocumentedRules;
 import io.profilebridge.intake.RequestAcceptance;
 import io.profilebridge.intake.RequestReader;
 import io.profilebridge.jms.DeadLetters;
+import io.profilebridge.jms.EmbeddedBroker;
 import io.profilebridge.jms.JmsConfiguration;
 import io.profilebridge.job.AwaitedDataSource;
 import io.profilebridge.job.InstanceLiveness;
@@ -49,6 +50,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -180,7 +182,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         RequestReader reader = new RequestReader(settings.number("bridge.request.max-bytes"), DocumentedRules.INSTANCE);
         // camel.opentelemetry2.enabled: Camel Main has added its tracer before this runs
         boolean tracing = context.hasService(CamelTracingService.class) != null;
-        RequestAcceptance acceptance = new RequestAcceptance(reader, store, tracing);
+        RequestAcceptance acceptance = new RequestAcceptance(
+                reader, store, tracing, Set.of(settings.text("bridge.jms.requests"), EmbeddedBroker.DEAD_LETTER_QUEUE));
 
         ApiBudgets budgets = budgets(settings, credentials, postgres ? dataSource : null, schedule.retryAfterCapMs());
         long deadlineMs = settings.number("bridge.http.deadline-ms");

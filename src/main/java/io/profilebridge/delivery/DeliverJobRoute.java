@@ -42,6 +42,7 @@ public class DeliverJobRoute extends RouteBuilder {
                 job.idempotencyKey(),
                 job.source(),
                 job.id(),
+                null,
                 job.result());
     }
 

@@ -41,7 +41,11 @@ public final class ResultHeaders {
 
     private ResultHeaders() {}
 
-    /** @param jobId the job the result belongs to, or null for a request rejected at intake */
+    /**
+     * @param jobId       the job the result belongs to, or null for a request rejected at intake
+     * @param rejectionId for a request rejected at intake, the rejection's own id (derived from its source, request
+     *                    and cause): requests that share a correlation id are still different rejections
+     */
     public static void apply(
             Message message,
             String api,
@@ -49,6 +53,7 @@ public final class ResultHeaders {
             String idempotencyKey,
             RequestSource source,
             String jobId,
+            String rejectionId,
             String resultJson) {
         message.removeHeaders("*");
         message.setHeader(CHANNEL, source.channel());
@@ -61,7 +66,7 @@ public final class ResultHeaders {
             message.setHeader(RESULT_FILE, resultFile(api, outcome, source));
         } else {
             message.setHeader(CORRELATION_ID, source.resultCorrelationId());
-            message.setHeader(DUPLICATE_ID, jobId != null ? jobId : "rejected-" + source.identity());
+            message.setHeader(DUPLICATE_ID, jobId != null ? jobId : "rejected-" + rejectionId);
             if (source.replyTo() != null) {
                 // checked at intake; a value stored before that check goes to the results/failed queue instead
                 Optional<String> problem = ReplyDestination.problem(source.replyTo());

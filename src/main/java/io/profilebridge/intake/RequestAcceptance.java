@@ -17,6 +17,7 @@ import io.profilebridge.job.ResultDocument;
 import io.profilebridge.job.TraceContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -54,12 +55,17 @@ public class RequestAcceptance {
     private final RequestReader reader;
     private final JobStore store;
     private final boolean tracing;
+    private final Set<String> reservedQueues;
 
-    /** @param tracing Camel traces (camel-opentelemetry2): each request's trace context is kept with its job */
-    public RequestAcceptance(RequestReader reader, JobStore store, boolean tracing) {
+    /**
+     * @param tracing        Camel traces (camel-opentelemetry2): each request's trace context is kept with its job
+     * @param reservedQueues the bridge's own queues, which no JMSReplyTo may name (its requests queue, the DLQ)
+     */
+    public RequestAcceptance(RequestReader reader, JobStore store, boolean tracing, Set<String> reservedQueues) {
         this.reader = reader;
         this.store = store;
         this.tracing = tracing;
+        this.reservedQueues = reservedQueues;
     }
 
     /**
@@ -108,7 +114,8 @@ public class RequestAcceptance {
             String messageId = message.getJMSMessageID();
             String correlationId = message.getJMSCorrelationID();
             String replyTo = ReplyDestination.describe(message.getJMSReplyTo());
-            Optional<String> replyProblem = replyTo == null ? Optional.empty() : ReplyDestination.problem(replyTo);
+            Optional<String> replyProblem =
+                    replyTo == null ? Optional.empty() : ReplyDestination.problem(replyTo, reservedQueues);
             if (replyProblem.isPresent()) {
                 return RequestReader.refuse(
                         apiHint,
@@ -176,6 +183,7 @@ public class RequestAcceptance {
                             recorded.idempotencyKey(),
                             valid.source(),
                             recorded.id(),
+                            null,
                             recorded.result()));
         } else {
             LOG.info(
@@ -238,13 +246,23 @@ public class RequestAcceptance {
         }
         exchange.setProperty(JobRoutes.JOB_ID, jobId);
         // delivered as a result with no job of its own: its file is owned by its content (delivery.ResultFiles)
-        exchange.setProperty(INTAKE_RESULT, new IntakeResult(api, ResultDocument.FAILED, key, source, null, result));
+        exchange.setProperty(
+                INTAKE_RESULT, new IntakeResult(api, ResultDocument.FAILED, key, source, null, jobId, result));
         exchange.getMessage().setHeader(VERDICT, "failed");
     }
 
-    /** A result decided at intake, waiting to be delivered; {@code jobId} is null for a rejected request. */
+    /**
+     * A result decided at intake, waiting to be delivered: a done job's ({@code jobId}), or a rejected request's
+     * ({@code rejectionId}).
+     */
     public record IntakeResult(
-            String api, String outcome, String idempotencyKey, RequestSource source, String jobId, String resultJson) {}
+            String api,
+            String outcome,
+            String idempotencyKey,
+            RequestSource source,
+            String jobId,
+            String rejectionId,
+            String resultJson) {}
 
     /** Turns the exchange copy that delivers an intake result into a message for {@code direct:deliver-result}. */
     public void describeIntakeResult(Exchange exchange) {
@@ -256,6 +274,7 @@ public class RequestAcceptance {
                 result.idempotencyKey(),
                 result.source(),
                 result.jobId(),
+                result.rejectionId(),
                 result.resultJson());
     }
 

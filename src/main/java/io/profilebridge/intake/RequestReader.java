@@ -158,6 +158,14 @@ public class RequestReader {
                             + "about 1.8e308 either side of 0)");
         }
         ObjectNode body = (ObjectNode) parsed;
+        if (explicitKey != null && explicitKey.isBlank()) {
+            return reject(
+                    api,
+                    body,
+                    source,
+                    "idempotency_key_invalid",
+                    "idempotencyKey (JMS property): must be a non-empty string when present");
+        }
         String key = explicitKey;
         if (isEnvelope(body, api)) {
             JsonNode envelopeApiField = body.get("api");
@@ -189,6 +197,15 @@ public class RequestReader {
                             source,
                             "envelope_key_invalid",
                             "idempotencyKey: must be a non-empty string when present");
+                }
+                if (key != null && !key.equals(envelopeKey.asText())) {
+                    return reject(
+                            api,
+                            body,
+                            source,
+                            "idempotency_key_mismatch",
+                            "the envelope's idempotencyKey \"" + envelopeKey.asText() + "\" and the JMS property \""
+                                    + key + "\" differ; send one key");
                 }
                 key = envelopeKey.asText();
             }

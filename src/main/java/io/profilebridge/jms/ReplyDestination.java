@@ -5,6 +5,7 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Queue;
 import jakarta.jms.Topic;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.activemq.artemis.jms.client.ActiveMQDestination;
 
@@ -41,7 +42,20 @@ public final class ReplyDestination {
 
     /** Why a stored reply destination cannot be used, naming the rule; empty when it can. */
     public static Optional<String> problem(String stored) {
+        return problem(stored, Set.of());
+    }
+
+    /**
+     * The same, and {@code reserved} queues of the bridge's own may not take a result either: its requests queue (the
+     * result would come back as a request) and the dead-letter queue.
+     */
+    public static Optional<String> problem(String stored, Set<String> reserved) {
         String name = name(stored);
+        if (reserved.contains(name)) {
+            return Optional.of(
+                    "JMSReplyTo " + quoted(stored) + " is not accepted: it is one of the bridge's own queues "
+                            + reserved.stream().sorted().toList() + ", where a result cannot go");
+        }
         if (!NAME.matcher(name).matches()) {
             return Optional.of("JMSReplyTo " + quoted(stored) + " is not accepted: a reply destination name has"
                     + " 1 to 255 letters, digits and . _ - : / (no wildcards, spaces or braces)");

@@ -162,6 +162,19 @@ class RequestReaderTest {
     }
 
     @Test
+    void anEmptyKeyPropertyOrOneTheEnvelopeContradictsIsRejected() {
+        assertThat(rejection(read("{\"a\": 1}", "openprospect", "")).code()).isEqualTo("idempotency_key_invalid");
+        assertThat(rejection(read("{\"email\": \"a@b.c\"}", "orbit", " ")).code())
+                .isEqualTo("idempotency_key_invalid");
+        assertThat(rejection(read("{\"api\": \"orbit\", \"idempotencyKey\": \"a\", \"request\": {}}", null, "b"))
+                        .code())
+                .isEqualTo("idempotency_key_mismatch");
+        var same = (ReadRequest.Valid)
+                read("{\"api\": \"openprospect\", \"idempotencyKey\": \"a\", \"request\": {}}", null, "a");
+        assertThat(same.idempotencyKey()).isEqualTo("a");
+    }
+
+    @Test
     void conflictingOrbitKeysAreRejected() {
         assertThat(rejection(read("{\"email\": \"a@b.c\", \"requestId\": \"a\"}", "orbit", "b"))
                         .code())

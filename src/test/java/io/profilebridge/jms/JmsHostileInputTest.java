@@ -177,6 +177,39 @@ class JmsHostileInputTest {
     }
 
     @Test
+    void differentRejectedRequestsSharingACorrelationIdEachGetTheirFailedResult() throws Exception {
+        // before: the second result carried the first one's duplicate id ("rejected-" + the correlation id), the broker
+        // dropped it, and the request went round to the DLQ with no answer
+        // one after the other: the broker's duplicate check is made at send time, so sends in flight together both pass
+        List<String> codes = new java.util.ArrayList<>();
+        for (String body : List.of("{\"email\": \"x", "[1, 2]")) {
+            jms.send(body, Map.of("api", "orbit"), null, "business-transaction-7");
+            Message failed = jms.receive("profile-bridge.failed");
+            assertThat(failed).as("the failed result of %s", body).isNotNull();
+            assertThat(failed.getJMSCorrelationID()).isEqualTo("business-transaction-7");
+            codes.add(Json.parse(failed.getBody(String.class))
+                    .get("error")
+                    .get("code")
+                    .asText());
+        }
+        assertThat(codes).containsExactlyInAnyOrder("request_not_json", "request_not_object");
+    }
+
+    @Test
+    void aReplyToNamingTheBridgesOwnRequestsQueueOrTheDlqIsRefusedBeforeAnythingStarts() throws Exception {
+        // before: the run was started, and its result could never be sent (the bridge may not send requests)
+        for (String own : List.of("profile-bridge.requests", "DLQ")) {
+            jms.send(DACH, Map.of("api", "openprospect"), jms.session.createQueue(own), "own-" + own);
+            Message failed = jms.receive("profile-bridge.failed");
+            assertThat(failed).as("a failed result for reply-to %s", own).isNotNull();
+            JsonNode error = Json.parse(failed.getBody(String.class)).get("error");
+            assertThat(error.get("code").asText()).isEqualTo("reply_to_invalid");
+            assertThat(error.get("message").asText()).contains("one of the bridge's own queues");
+        }
+        assertThat(jms.simulator.ledger().runsStarted("openprospect")).isZero();
+    }
+
+    @Test
     void aTextMessageOverTheRequestLimitGetsAFailedResultNamingTheLimit() throws Exception {
         String body = "{\"email\": \"big@example.com\", \"note\": \"" + "x".repeat(1_500_000) + "\"}";
         jms.send(body, Map.of("api", "orbit"), null, "big-1");
