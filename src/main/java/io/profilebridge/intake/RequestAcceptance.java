@@ -16,6 +16,9 @@ import io.profilebridge.job.RequestSource;
 import io.profilebridge.job.ResultDocument;
 import io.profilebridge.job.TraceContext;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -38,6 +41,8 @@ public class RequestAcceptance {
 
     /** Header: where the inbox file goes after intake, {@code .done} or {@code .failed}. */
     public static final String VERDICT = "bridgeVerdict";
+    /** Header: the name the inbox file is kept under in {@code .done} or {@code .failed}. */
+    public static final String KEPT_NAME = "bridgeKeptName";
     /** Header set by the intake routes: the API of the inbox folder, or the JMS {@code api} property. */
     public static final String API_HINT = "bridgeApi";
     /** Header set by the inbox routes: the folder below the inbox they take files from ({@code ""} for the inbox). */
@@ -197,7 +202,7 @@ public class RequestAcceptance {
         // the later log lines of this exchange (the intake's own) name the job
         exchange.setProperty(JobRoutes.JOB_ID, recorded.id());
         exchange.setProperty(JobRoutes.IDEMPOTENCY_KEY, recorded.requestKey());
-        exchange.getMessage().setHeader(VERDICT, "done");
+        setVerdict(exchange, "done", recorded.id());
     }
 
     /**
@@ -248,7 +253,27 @@ public class RequestAcceptance {
         // delivered as a result with no job of its own: its file is owned by its content (delivery.ResultFiles)
         exchange.setProperty(
                 INTAKE_RESULT, new IntakeResult(api, ResultDocument.FAILED, key, source, null, jobId, result));
-        exchange.getMessage().setHeader(VERDICT, "failed");
+        setVerdict(exchange, "failed", jobId);
+    }
+
+    /**
+     * Where an inbox file goes: {@code .done/} or {@code .failed/} beside it, under its own name ({@link #KEPT_NAME}),
+     * or {@code NAME.<id>.json} when that name holds an earlier request's original already, which is kept too.
+     */
+    private static void setVerdict(Exchange exchange, String verdict, String id) {
+        Message in = exchange.getMessage();
+        in.setHeader(VERDICT, verdict);
+        String path = in.getHeader(Exchange.FILE_PATH, String.class);
+        String name = in.getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        if (path == null || name == null) {
+            return;
+        }
+        boolean taken =
+                Files.exists(Path.of(path).resolveSibling("." + verdict).resolve(name), LinkOption.NOFOLLOW_LINKS);
+        int dot = name.lastIndexOf('.');
+        in.setHeader(
+                KEPT_NAME,
+                !taken ? name : dot > 0 ? name.substring(0, dot) + "." + id + name.substring(dot) : name + "." + id);
     }
 
     /**

@@ -133,6 +133,12 @@ class HostileInboxTest {
         assertThat(second.at("/request/profile_name").asText()).isEqualTo("Second buyers");
         assertThat(results)
                 .containsKey("openprospect/twice." + second.get("jobId").asText() + ".json");
+        // both originals are kept, the second beside the first (before: it replaced the first in .done/)
+        Path done = BridgeRun.inbox(root).resolve("openprospect/.done");
+        assertThat(done.resolve("twice.json")).content().contains("First buyers");
+        assertThat(done.resolve("twice." + second.get("jobId").asText() + ".json"))
+                .content()
+                .contains("Second buyers");
     }
 
     @Test
