@@ -43,8 +43,9 @@ public final class ResultHeaders {
 
     /**
      * @param jobId       the job the result belongs to, or null for a request rejected at intake
-     * @param rejectionId for a request rejected at intake, the rejection's own id (derived from its source, request
-     *                    and cause): requests that share a correlation id are still different rejections
+     * @param duplicateId the broker's duplicate-detection id of a JMS result when it is not the job id: a rejection's
+     *                    (derived from its source, request and cause, as requests that share a correlation id are
+     *                    still different rejections), or a done job's result sent again to a later request
      */
     public static void apply(
             Message message,
@@ -53,7 +54,7 @@ public final class ResultHeaders {
             String idempotencyKey,
             RequestSource source,
             String jobId,
-            String rejectionId,
+            String duplicateId,
             String resultJson) {
         message.removeHeaders("*");
         message.setHeader(CHANNEL, source.channel());
@@ -66,7 +67,7 @@ public final class ResultHeaders {
             message.setHeader(RESULT_FILE, resultFile(api, outcome, source));
         } else {
             message.setHeader(CORRELATION_ID, source.resultCorrelationId());
-            message.setHeader(DUPLICATE_ID, jobId != null ? jobId : "rejected-" + rejectionId);
+            message.setHeader(DUPLICATE_ID, duplicateId != null ? duplicateId : jobId);
             if (source.replyTo() != null) {
                 // checked at intake; a value stored before that check goes to the results/failed queue instead
                 Optional<String> problem = ReplyDestination.problem(source.replyTo());

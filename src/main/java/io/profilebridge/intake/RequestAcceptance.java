@@ -174,8 +174,8 @@ public class RequestAcceptance {
                             "idempotencyKey \"" + valid.idempotencyKey()
                                     + "\" already belongs to a request with another body"));
             return;
-        } else if (valid.source().isFile() && recorded.state().isFinal()) {
-            // the user asked again (its result was taken away, or is wanted where this copy was dropped)
+        } else if (recorded.state().isFinal() && asksAgain(valid.source(), recorded.source())) {
+            // the caller asked again (its result was taken away or lost, or is wanted where this copy came from)
             LOG.info(
                     "{} repeats job {}, which is done; its result is delivered again, with no remote call",
                     valid.source().displayName(),
@@ -188,7 +188,9 @@ public class RequestAcceptance {
                             recorded.idempotencyKey(),
                             valid.source(),
                             recorded.id(),
-                            null,
+                            valid.source().isFile()
+                                    ? null
+                                    : recorded.id() + "/" + valid.source().messageId(),
                             recorded.result()));
         } else {
             LOG.info(
@@ -203,6 +205,14 @@ public class RequestAcceptance {
         exchange.setProperty(JobRoutes.JOB_ID, recorded.id());
         exchange.setProperty(JobRoutes.IDEMPOTENCY_KEY, recorded.requestKey());
         setVerdict(exchange, "done", recorded.id());
+    }
+
+    /**
+     * A file dropped again, or another JMS message (a caller's retry with the same correlation id and body, often to a
+     * new reply destination); not the broker redelivering the message the job came from, whose result is on its way.
+     */
+    private static boolean asksAgain(RequestSource now, RequestSource recorded) {
+        return now.isFile() || (now.messageId() != null && !now.messageId().equals(recorded.messageId()));
     }
 
     /**
@@ -252,7 +262,8 @@ public class RequestAcceptance {
         exchange.setProperty(JobRoutes.JOB_ID, jobId);
         // delivered as a result with no job of its own: its file is owned by its content (delivery.ResultFiles)
         exchange.setProperty(
-                INTAKE_RESULT, new IntakeResult(api, ResultDocument.FAILED, key, source, null, jobId, result));
+                INTAKE_RESULT,
+                new IntakeResult(api, ResultDocument.FAILED, key, source, null, "rejected-" + jobId, result));
         setVerdict(exchange, "failed", jobId);
     }
 
@@ -277,8 +288,8 @@ public class RequestAcceptance {
     }
 
     /**
-     * A result decided at intake, waiting to be delivered: a done job's ({@code jobId}), or a rejected request's
-     * ({@code rejectionId}).
+     * A result decided at intake, waiting to be delivered: a done job's ({@code jobId}), or a rejected request's;
+     * {@code duplicateId} as {@link ResultHeaders#apply} takes it.
      */
     public record IntakeResult(
             String api,
@@ -286,7 +297,7 @@ public class RequestAcceptance {
             String idempotencyKey,
             RequestSource source,
             String jobId,
-            String rejectionId,
+            String duplicateId,
             String resultJson) {}
 
     /** Turns the exchange copy that delivers an intake result into a message for {@code direct:deliver-result}. */
@@ -299,7 +310,7 @@ public class RequestAcceptance {
                 result.idempotencyKey(),
                 result.source(),
                 result.jobId(),
-                result.rejectionId(),
+                result.duplicateId(),
                 result.resultJson());
     }
 

@@ -196,6 +196,21 @@ class JmsHostileInputTest {
     }
 
     @Test
+    void aCallerAskingAgainForADoneRequestGetsTheStoredResultAtItsNewReplyToWithNoSecondRun() throws Exception {
+        // an ESB's retry after its own timeout: the same correlation id and body, a new message and reply queue.
+        // Before, it got nothing (the result had gone to the first, abandoned reply queue)
+        jms.send(DACH, Map.of("api", "openprospect"), jms.session.createQueue("esb.first-try"), "order-42");
+        Message first = jms.receive("esb.first-try");
+        assertThat(first.getStringProperty("outcome")).isEqualTo("succeeded");
+        jms.send(DACH, Map.of("api", "openprospect"), jms.session.createQueue("esb.second-try"), "order-42");
+        Message again = jms.receive("esb.second-try");
+        assertThat(again).as("the stored result, sent to the new reply queue").isNotNull();
+        assertThat(again.getJMSCorrelationID()).isEqualTo("order-42");
+        assertThat(again.getBody(String.class)).isEqualTo(first.getBody(String.class));
+        assertThat(jms.simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
+    }
+
+    @Test
     void aReplyToNamingTheBridgesOwnRequestsQueueOrTheDlqIsRefusedBeforeAnythingStarts() throws Exception {
         // before: the run was started, and its result could never be sent (the bridge may not send requests)
         for (String own : List.of("profile-bridge.requests", "DLQ")) {
