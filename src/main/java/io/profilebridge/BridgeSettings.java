@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.camel.CamelContext;
 
@@ -18,13 +19,24 @@ public final class BridgeSettings {
     /** The packaged properties file: every key with its default. */
     static final String DEFAULTS = "application.properties";
 
+    /** The numeric keys whose 0 means something: never, at once, no pause, no rise. */
+    private static final Set<String> MAY_BE_ZERO = Set.of(
+            "bridge.retry.openprospect-failed-runs",
+            "bridge.retry.orbit-failed-runs",
+            "bridge.retry.base-delay-ms",
+            "bridge.poll.first-delay-ms",
+            "bridge.inbox.stable-ms",
+            "bridge.jms.redelivery-delay-ms",
+            "bridge.budget.default-pause-ms",
+            "bridge.budget.increase-step");
+
     private final Function<String, Optional<String>> source;
 
     public BridgeSettings(CamelContext context) {
         this(context.getPropertiesComponent()::resolveProperty);
     }
 
-    private BridgeSettings(Function<String, Optional<String>> source) {
+    BridgeSettings(Function<String, Optional<String>> source) {
         this.source = source;
     }
 
@@ -87,12 +99,23 @@ public final class BridgeSettings {
                         + "camel.main.property-placeholder-location that leaves that file out must set it"));
     }
 
-    private <T> T parse(String key, Function<String, T> parser) {
+    private <T extends Number> T parse(String key, Function<String, T> parser) {
         String value = text(key);
+        T number;
         try {
-            return parser.apply(value);
+            number = parser.apply(value);
         } catch (NumberFormatException e) {
             throw new StartupFailure("property " + key + " must be a number, not \"" + value + "\"");
         }
+        // no count, size, rate or time of the bridge's is negative; most are meaningless at 0 too (a deadline of 0,
+        // no workers): such a value would start a bridge that stalls or fails every call, so it stops the start here
+        double amount = number.doubleValue();
+        if (amount < 0 || Double.isNaN(amount)) {
+            throw new StartupFailure("property " + key + " must not be negative, not \"" + value + "\"");
+        }
+        if (amount == 0 && !MAY_BE_ZERO.contains(key)) {
+            throw new StartupFailure("property " + key + " must be more than 0, not \"" + value + "\"");
+        }
+        return number;
     }
 }

@@ -9,7 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs first. Before anything else opens, the data folder must be this process's alone and the management port free;
+ * Runs first. Before anything else opens, the properties the routes and components read must make sense
+ * ({@link PropertyChecks}), the data folder must be this process's alone and the management port free;
  * before any route consumer starts, the management server must really be bound (Vert.x logs a failed bind and
  * Camel would start on without health and metrics); once all is up, the start-up banner says where everything is.
  */
@@ -21,7 +22,9 @@ public class StartupChecks implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        Path data = Path.of(new BridgeSettings(context).text("bridge.data"));
+        BridgeSettings settings = new BridgeSettings(context);
+        PropertyChecks.check(settings);
+        Path data = Path.of(settings.text("bridge.data"));
         context.addService(new ClosingService(DataFolderLock.acquire(data)));
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         if (management != null) {

@@ -1,0 +1,62 @@
+package io.profilebridge;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The values that the routes and Camel's components read for themselves (placeholders in the YAML routes, the API
+ * roots, the store URL), checked before anything opens, so that a bad one stops the start with one line naming its
+ * key, as the values the bridge reads through {@link BridgeSettings} already do, instead of a component's own
+ * message (or a bridge that starts and never takes a file).
+ */
+final class PropertyChecks {
+
+    private static final Pattern FILE_MODE = Pattern.compile("[0-7]{3}");
+
+    private PropertyChecks() {}
+
+    static void check(BridgeSettings settings) {
+        for (String key : List.of(
+                "bridge.inbox.poll-ms",
+                "bridge.inbox.stable-ms",
+                "bridge.poll.tick-ms",
+                "bridge.progress.interval-ms")) {
+            settings.number(key);
+        }
+        settings.integer("bridge.jms.concurrent-consumers");
+        for (String key : List.of("bridge.outbox.file-mode", "bridge.outbox.folder-mode")) {
+            String mode = settings.text(key);
+            if (!FILE_MODE.matcher(mode).matches()) {
+                throw new StartupFailure(
+                        "property " + key + " must be three octal digits such as 640, not \"" + mode + "\"");
+            }
+        }
+        for (String key : List.of("openprospect.base-url", "orbit.base-url")) {
+            apiRoot(key, settings.text(key));
+        }
+        settings.optional("bridge.store.url").ifPresent(url -> {
+            if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+                throw new StartupFailure(
+                        "property bridge.store.url must be a jdbc:postgresql: URL (or jdbc:h2:), not \""
+                                + url.replaceAll("password=[^&;]*", "password=****") + "\"");
+            }
+        });
+    }
+
+    private static void apiRoot(String key, String value) {
+        String rule = "property " + key + " must be an http:// or https:// URL with a host, such as"
+                + " https://api.example.com, not \"" + value + "\"";
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new StartupFailure(rule + ": " + e.getReason());
+        }
+        boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+        if (!http || uri.getHost() == null || uri.getPort() > 65535) {
+            throw new StartupFailure(rule);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.profilebridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A value that would start a bridge that stalls, fails every call or never takes a file stops the start with one line
+ * naming its key (before: silently accepted, or a component's own message such as "Repeat interval must be >= 0").
+ */
+class PropertyChecksTest {
+
+    private static BridgeSettings settings(Map<String, String> overrides) throws IOException {
+        Properties defaults = new Properties();
+        try (InputStream in = PropertyChecksTest.class.getClassLoader().getResourceAsStream("application.properties")) {
+            defaults.load(in);
+        }
+        return new BridgeSettings(key -> Optional.ofNullable(overrides.getOrDefault(key, defaults.getProperty(key))));
+    }
+
+    @Test
+    void thePackagedDefaultsPass() throws IOException {
+        PropertyChecks.check(settings(Map.of()));
+        assertThat(settings(Map.of()).integer("bridge.retry.orbit-failed-runs")).isZero();
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "bridge.poll.tick-ms|-5|bridge.poll.tick-ms must not be negative",
+                "bridge.inbox.poll-ms|0|bridge.inbox.poll-ms must be more than 0",
+                "bridge.outbox.file-mode|999|bridge.outbox.file-mode must be three octal digits",
+                "openprospect.base-url|not-a-url|openprospect.base-url must be an http:// or https:// URL",
+                "orbit.base-url|https://|orbit.base-url must be an http:// or https:// URL",
+                "orbit.base-url|http://127.0.0.1:99999|orbit.base-url must be an http:// or https:// URL",
+                "bridge.store.url|jdbc:mysql://localhost/x|bridge.store.url must be a jdbc:postgresql: URL"
+            })
+    void aValueThatCannotWorkStopsTheStartNamingItsKey(String key, String value, String message) {
+        assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of(key, value))))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining(message)
+                .hasMessageContaining("\"" + value + "\"");
+    }
+
+    @Test
+    void everyNumberTheBridgeReadsIsCheckedTheSameWay() throws IOException {
+        assertThatThrownBy(
+                        () -> settings(Map.of("bridge.retry.max-age-ms", "-1")).number("bridge.retry.max-age-ms"))
+                .hasMessage("property bridge.retry.max-age-ms must not be negative, not \"-1\"");
+        assertThatThrownBy(
+                        () -> settings(Map.of("bridge.orbit.start-rate", "0")).decimal("bridge.orbit.start-rate"))
+                .hasMessage("property bridge.orbit.start-rate must be more than 0, not \"0\"");
+        assertThatThrownBy(
+                        () -> settings(Map.of("bridge.poll.concurrency", "0")).integer("bridge.poll.concurrency"))
+                .hasMessage("property bridge.poll.concurrency must be more than 0, not \"0\"");
+    }
+
+    @Test
+    void zeroStaysAllowedWhereItMeansSomething() throws IOException {
+        BridgeSettings zeros = settings(Map.of(
+                "bridge.retry.openprospect-failed-runs", "0",
+                "bridge.poll.first-delay-ms", "0",
+                "bridge.inbox.stable-ms", "0"));
+        PropertyChecks.check(zeros);
+        assertThat(zeros.integer("bridge.retry.openprospect-failed-runs")).isZero();
+        assertThat(zeros.number("bridge.poll.first-delay-ms")).isZero();
+    }
+}
