@@ -7,6 +7,7 @@ import io.profilebridge.sandbox.SandboxConfiguration;
 import io.profilebridge.sandbox.SimulateCommand;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
@@ -40,10 +41,42 @@ public final class ProfileBridge {
                     System.err.println("unknown command \"" + command + "\"; see --help");
                     System.exit(2);
                 }
+                // Camel's runner prints its own help for an option it does not know, and exits 0: a script would not
+                // notice the mistake
+                Arrays.stream(args)
+                        .filter(arg ->
+                                arg.startsWith("-") && !CAMEL_MAIN_OPTIONS.contains(arg.replaceFirst("^--?", "")))
+                        .findFirst()
+                        .ifPresent(unknown -> {
+                            System.err.println("unknown option \"" + unknown + "\"; see --help (a property is set as "
+                                    + "-Dkey=value before -jar, or by its environment variable)");
+                            System.exit(2);
+                        });
                 runBridge(args);
             }
         }
     }
+
+    /** The options of Camel's own runner (MainCommandLineSupport), which the bridge passes on to it. */
+    private static final Set<String> CAMEL_MAIN_OPTIONS = Set.of(
+            "r",
+            "routers",
+            "d",
+            "duration",
+            "dm",
+            "durationMaxMessages",
+            "di",
+            "durationIdle",
+            "t",
+            "trace",
+            "ts",
+            "traceStandby",
+            "e",
+            "exitcode",
+            "pl",
+            "propertiesLocation",
+            "pro",
+            "profile");
 
     /** Runs until stopped; a failed start ends the JVM with exit code 1, so no half-started process lingers. */
     private static void runBridge(String[] args) {

@@ -256,6 +256,13 @@ class JarIT {
                     .contains("openprospect.api-key")
                     .contains("camel.management.host, .port");
         }
+        // before: Camel's runner printed its own help for an option it does not know, and exited 0
+        try (Bridge unknown = Bridge.start(
+                Files.createDirectories(folder.resolve("unknown-option")), "unknown-option.log", Map.of(), "--bogus")) {
+            assertThat(unknown.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(unknown.process.exitValue()).isEqualTo(2);
+            assertThat(unknown.output()).contains("unknown option \"--bogus\"; see --help");
+        }
     }
 
     // --- the process -----------------------------------------------------------------------------------------

@@ -31,7 +31,15 @@ public final class SimulateCommand {
                                     .toList()));
             System.exit(2);
         }
-        Simulator simulator = Simulator.start(settings);
+        Simulator simulator;
+        try {
+            simulator = Simulator.start(settings);
+        } catch (RuntimeException e) {
+            // a busy or impossible port: one line, as the bridge's own start says it
+            System.err.println("simulate: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
