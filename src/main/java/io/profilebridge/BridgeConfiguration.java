@@ -20,8 +20,10 @@ import io.profilebridge.delivery.DeliverJobRoute;
 import io.profilebridge.delivery.ResultFiles;
 import io.profilebridge.intake.AcceptRequestRoute;
 import io.profilebridge.intake.DocumentedRules;
+import io.profilebridge.intake.InboxFileFilter;
 import io.profilebridge.intake.RequestAcceptance;
 import io.profilebridge.intake.RequestReader;
+import io.profilebridge.intake.WaitingFiles;
 import io.profilebridge.jms.DeadLetters;
 import io.profilebridge.jms.EmbeddedBroker;
 import io.profilebridge.jms.JmsConfiguration;
@@ -182,8 +184,15 @@ public class BridgeConfiguration implements CamelConfiguration {
         RequestReader reader = new RequestReader(settings.number("bridge.request.max-bytes"), DocumentedRules.INSTANCE);
         // camel.opentelemetry2.enabled: Camel Main has added its tracer before this runs
         boolean tracing = context.hasService(CamelTracingService.class) != null;
+        WaitingFiles waitingFiles = new WaitingFiles(store);
+        // the inbox routes' filter (routes/inbox-folder.camel.yaml)
+        context.getRegistry().bind("inboxFileFilter", new InboxFileFilter(waitingFiles));
         RequestAcceptance acceptance = new RequestAcceptance(
-                reader, store, tracing, Set.of(settings.text("bridge.jms.requests"), EmbeddedBroker.DEAD_LETTER_QUEUE));
+                reader,
+                store,
+                tracing,
+                Set.of(settings.text("bridge.jms.requests"), EmbeddedBroker.DEAD_LETTER_QUEUE),
+                waitingFiles);
 
         ApiBudgets budgets = budgets(settings, credentials, postgres ? dataSource : null, schedule.retryAfterCapMs());
         long deadlineMs = settings.number("bridge.http.deadline-ms");

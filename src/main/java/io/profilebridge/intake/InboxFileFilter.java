@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Which inbox files are taken at all (the inbox routes' {@code filter}): regular files whose names the bridge can
  * carry through its lock, result and temporary names. Anything else stays where it is and is named in one log
- * line, once per file: a symbolic link (never followed), a special file, a name longer than {@value #MAX_NAME_BYTES}
+ * line, once per file (and a file waiting for a job another file started, {@link WaitingFiles}, is left alone
+ * quietly): a symbolic link (never followed), a special file, a name longer than {@value #MAX_NAME_BYTES}
  * bytes, a name with a control character (a line break) or a backslash, a name the system's file-name encoding
  * cannot hold.
  */
@@ -42,6 +43,12 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         }
     });
 
+    private final WaitingFiles waitingFiles;
+
+    public InboxFileFilter(WaitingFiles waitingFiles) {
+        this.waitingFiles = waitingFiles;
+    }
+
     @Override
     public boolean accept(GenericFile<File> file) {
         if (file.isDirectory()) {
@@ -52,7 +59,8 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         String name = file.getFile().getName();
         String refusal = refusal(file.getFile().toPath(), name);
         if (refusal == null) {
-            return true;
+            // a file waiting for a job another file started is left alone until that job is done
+            return !waitingFiles.stillWaiting(file.getAbsoluteFilePath());
         }
         boolean firstTime;
         synchronized (reported) {

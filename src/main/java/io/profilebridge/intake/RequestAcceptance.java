@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -61,16 +62,24 @@ public class RequestAcceptance {
     private final JobStore store;
     private final boolean tracing;
     private final Set<String> reservedQueues;
+    private final WaitingFiles waitingFiles;
 
     /**
      * @param tracing        Camel traces (camel-opentelemetry2): each request's trace context is kept with its job
      * @param reservedQueues the bridge's own queues, which no JMSReplyTo may name (its requests queue, the DLQ)
+     * @param waitingFiles   inbox files that wait in the inbox for a job another file started
      */
-    public RequestAcceptance(RequestReader reader, JobStore store, boolean tracing, Set<String> reservedQueues) {
+    public RequestAcceptance(
+            RequestReader reader,
+            JobStore store,
+            boolean tracing,
+            Set<String> reservedQueues,
+            WaitingFiles waitingFiles) {
         this.reader = reader;
         this.store = store;
         this.tracing = tracing;
         this.reservedQueues = reservedQueues;
+        this.waitingFiles = waitingFiles;
     }
 
     /**
@@ -88,7 +97,8 @@ public class RequestAcceptance {
         }
     }
 
-    public void accept(Exchange exchange) throws UnreadableRequestException, RequestFileGoneException {
+    public void accept(Exchange exchange)
+            throws UnreadableRequestException, RequestFileGoneException, RequestWaitsException {
         Message in = exchange.getMessage();
         String apiHint = blankToNull(in.getHeader(API_HINT, String.class));
         ReadRequest read =
@@ -140,7 +150,7 @@ public class RequestAcceptance {
         }
     }
 
-    private void record(Exchange exchange, ReadRequest.Valid valid) {
+    private void record(Exchange exchange, ReadRequest.Valid valid) throws RequestWaitsException {
         String body = valid.body().toString();
         Job job = new Job(
                 UUID.randomUUID().toString(),
@@ -192,6 +202,22 @@ public class RequestAcceptance {
                                     ? null
                                     : recorded.id() + "/" + valid.source().messageId(),
                             recorded.result()));
+        } else if (valid.source().isFile()
+                && !Objects.equals(valid.source().inboxPath(), recorded.source().inboxPath())) {
+            // dropped elsewhere than the running job's own file: it needs a result of its own where it was dropped,
+            // and the job's is not known yet
+            String path = exchange.getMessage().getBody(GenericFile.class).getAbsoluteFilePath();
+            if (waitingFiles.waitFor(path, recorded.id())) {
+                LOG.info(
+                        "{} repeats {} job {} (idempotency key {}), which {} started and is still running: it stays"
+                                + " in the inbox and gets that job's result once it is done, with no second run",
+                        valid.source().displayName(),
+                        recorded.api(),
+                        recorded.id(),
+                        recorded.requestKey(),
+                        recorded.source().displayName());
+            }
+            throw new RequestWaitsException(valid.source().displayName() + " waits for job " + recorded.id());
         } else {
             LOG.info(
                     "{} repeats {} job {} (idempotency key {}, {}); nothing new is started",

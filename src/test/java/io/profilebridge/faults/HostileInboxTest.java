@@ -114,6 +114,29 @@ class HostileInboxTest {
     }
 
     @Test
+    void aSecondFileForARunningJobWaitsInTheInboxAndGetsThatJobsResultWhereItWasDropped() {
+        // before: the second file moved to .done/ and never got a result ("nothing new is started")
+        simulator.settings().jobDurationMs(3000);
+        String envelope = "{\"api\": \"openprospect\", \"idempotencyKey\": \"shared-1\", \"request\": "
+                + buyers("Shared buyers") + "}";
+        try (BridgeRun bridge = startBridge()) {
+            drop(root, "first.json", envelope);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> simulator.ledger().runsStarted("openprospect") == 1);
+            drop(root, "second.json", envelope);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> results(root).keySet().containsAll(List.of("first.json", "second.json")));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Files.exists(BridgeRun.inbox(root).resolve(".done/second.json")));
+        }
+        Map<String, JsonNode> results = results(root);
+        assertThat(results.get("second.json").get("outcome").asText()).isEqualTo("succeeded");
+        assertThat(results.get("second.json").get("remoteId"))
+                .isEqualTo(results.get("first.json").get("remoteId"));
+        assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
+    }
+
+    @Test
     void theSameNameWithAnotherBodyNeverReplacesTheFirstResult() {
         try (BridgeRun bridge = startBridge()) {
             dropAndAwait("openprospect/twice.json", buyers("First buyers"));
