@@ -2,9 +2,11 @@ package io.profilebridge;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The one JSON mapper of the bridge, plus the canonical form that idempotency keys are derived from. */
@@ -25,6 +27,14 @@ public final class Json {
     private static final ObjectMapper CANONICAL =
             MAPPER.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
+    /**
+     * For what an API answered and what the bridge stored of it: a number is kept as written (1.10 stays 1.10, 1e-400
+     * does not become 0.0 nor 1e400 the string "Infinity"), as a result's {@code status} is the payload verbatim.
+     */
+    private static final ObjectMapper EXACT = MAPPER.copy()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+
     private Json() {}
 
     public static ObjectNode object() {
@@ -41,7 +51,7 @@ public final class Json {
             return null;
         }
         try {
-            return MAPPER.readTree(text);
+            return EXACT.readTree(text);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored JSON is unreadable: " + e.getOriginalMessage(), e);
         }
@@ -53,7 +63,7 @@ public final class Json {
             return null;
         }
         try {
-            return MAPPER.readTree(text);
+            return EXACT.readTree(text);
         } catch (JsonProcessingException e) {
             return MAPPER.getNodeFactory().textNode(text);
         }

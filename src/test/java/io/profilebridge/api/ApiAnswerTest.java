@@ -50,6 +50,15 @@ class ApiAnswerTest {
     }
 
     @Test
+    void aStatusKeepsItsNumbersAsTheApiWroteThemThroughTheStore() {
+        // before: 1.10 came back as 1.1, 1e-400 as 0.0 and 1e400 as the string "Infinity"
+        String answered = "{\"score\":1.10,\"tiny\":1e-400,\"huge\":1e400,\"big\":123456789012345678901234567890}";
+        String stored = Json.write(Json.parseLenient(answered));
+        assertThat(Json.write(Json.parseStored(stored)))
+                .isEqualTo("{\"score\":1.10,\"tiny\":1E-400,\"huge\":1E+400,\"big\":123456789012345678901234567890}");
+    }
+
+    @Test
     void theApisErrorKeepsItsOtherMembers() throws Exception {
         JsonNode orbit =
                 Json.parse("{\"error\": {\"code\": \"developer_api_credits_insufficient\", \"message\": \"low\", "
