@@ -63,6 +63,13 @@ public final class ResultDocument {
         doc.set("source", source);
         // every earlier attempt under another key (key, remote id, error); empty when there was none
         doc.putArray("attempts");
+        // the API's own field is always there, so a reader need not ask whether it is: null / empty until the API's
+        // answer fills it (the job's extras)
+        if ("openprospect".equals(api)) {
+            doc.putNull("profileId");
+        } else if ("orbit".equals(api)) {
+            doc.putArray("profiles");
+        }
         return doc;
     }
 }

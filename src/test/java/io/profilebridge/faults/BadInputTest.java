@@ -145,6 +145,16 @@ class BadInputTest {
                     .as(entry.getKey())
                     .isEqualTo(entry.getValue()[1]);
             assertThat(result.get("error").get("message").asText()).isNotBlank();
+            // the API's own field is there even when nothing filled it
+            switch (result.get("api").asText()) {
+                case "openprospect" ->
+                    assertThat(result.get("profileId")).as(entry.getKey()).isNotNull();
+                case "orbit" ->
+                    assertThat(result.get("profiles")).as(entry.getKey()).isEmpty();
+                default ->
+                    assertThat(result.has("profileId") || result.has("profiles"))
+                            .isFalse();
+            }
             Path original = root.resolve("inbox").resolve(entry.getKey());
             assertThat(original.resolveSibling(".failed").resolve(original.getFileName()))
                     .as(entry.getKey())

@@ -191,7 +191,7 @@ class DocumentedAnswersTest {
         runUntilResults(1);
         JsonNode result = results(root).get("failed/orbit/final.json");
         assertThat(result.get("error").get("code").asText()).isEqualTo("developer_deep_search_generation_failed");
-        assertThat(result.get("profiles")).isNull();
+        assertThat(result.get("profiles")).as("no profile was saved").isEmpty();
         assertThat(simulator.ledger().runsStarted("orbit")).isEqualTo(1);
 
         properties.put("bridge.retry.orbit-failed-runs", "1");
