@@ -23,8 +23,9 @@ public class StartupChecks implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         BridgeSettings settings = new BridgeSettings(context);
-        PropertyChecks.check(settings);
+        // the data folder first: a placeholder location that leaves the packaged defaults out is named by its key
         Path data = Path.of(settings.text("bridge.data"));
+        PropertyChecks.check(settings);
         context.addService(new ClosingService(DataFolderLock.acquire(data)));
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         if (management != null) {

@@ -3,6 +3,8 @@ package io.profilebridge.api;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether an API currently refuses us for our key, scope or credits (401/403/402, no key configured, or Orbit's
@@ -11,13 +13,25 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ApiHolds {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHolds.class);
+
     private final Map<Api, ApiError> holds = new ConcurrentHashMap<>();
 
+    /** Also says in the log when an API starts or stops refusing us: one line each, not one per held call. */
     public void observe(Api api, ApiAnswer answer) {
         if (FaultClass.of(answer) == FaultClass.HOLD) {
-            holds.put(api, answer.error());
-        } else if (answer.isSuccess()) {
-            holds.remove(api);
+            ApiError reason = answer.error();
+            ApiError before = holds.put(api, reason);
+            if (before == null || !before.code().equals(reason.code())) {
+                LOG.warn(
+                        "{} refuses the bridge's calls ({}: {}): its requests are held, not failed, and tried again"
+                                + " every bridge.retry.hold-interval-ms; the health check shows it",
+                        api.id(),
+                        reason.code(),
+                        reason.message());
+            }
+        } else if (answer.isSuccess() && holds.remove(api) != null) {
+            LOG.info("{} accepts the bridge's calls again: its held requests go on", api.id());
         }
     }
 
