@@ -14,6 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class WaitingFiles {
 
+    /** Knows of no waiting file (an inbox filter made by a route file of its own, {@link InboxFileFilter#InboxFileFilter()}). */
+    static final WaitingFiles NONE = new WaitingFiles(null);
+
     private final JobStore store;
     /** The file's absolute path, and the job it waits for. */
     private final Map<String, String> waiting = new ConcurrentHashMap<>();
