@@ -37,13 +37,14 @@ public class DeliverJobRoute extends RouteBuilder {
         Job job = JobRoutes.job(exchange);
         ResultHeaders.apply(
                 exchange.getMessage(),
-                job.api().id(),
-                job.outcome(),
-                job.idempotencyKey(),
-                job.source(),
-                job.id(),
-                null,
-                job.result());
+                new ResultHeaders.Result(
+                        job.api().id(),
+                        job.outcome(),
+                        job.idempotencyKey(),
+                        job.source(),
+                        job.id(),
+                        null,
+                        job.result()));
     }
 
     private void deliveryFailed(Exchange exchange) {

@@ -42,32 +42,37 @@ public final class ResultHeaders {
     private ResultHeaders() {}
 
     /**
+     * A result to send, with what its headers are made of.
+     *
      * @param jobId       the job the result belongs to, or null for a request rejected at intake
      * @param duplicateId the broker's duplicate-detection id of a JMS result when it is not the job id: a rejection's
      *                    (derived from its source, request and cause, as requests that share a correlation id are
      *                    still different rejections), or a done job's result sent again to a later request
      */
-    public static void apply(
-            Message message,
+    public record Result(
             String api,
             String outcome,
             String idempotencyKey,
             RequestSource source,
             String jobId,
             String duplicateId,
-            String resultJson) {
+            String resultJson) {}
+
+    /** Sets the headers {@code direct:deliver-result} reads, and the document as the body. */
+    public static void apply(Message message, Result result) {
+        RequestSource source = result.source();
         message.removeHeaders("*");
         message.setHeader(CHANNEL, source.channel());
-        message.setHeader(API, api);
-        message.setHeader(OUTCOME, outcome);
-        message.setHeader(IDEMPOTENCY_KEY, idempotencyKey);
-        message.setHeader(JOB_ID, jobId);
+        message.setHeader(API, result.api());
+        message.setHeader(OUTCOME, result.outcome());
+        message.setHeader(IDEMPOTENCY_KEY, result.idempotencyKey());
+        message.setHeader(JOB_ID, result.jobId());
         message.setHeader(SOURCE, source.displayName());
         if (source.isFile()) {
-            message.setHeader(RESULT_FILE, resultFile(api, outcome, source));
+            message.setHeader(RESULT_FILE, resultFile(result.api(), result.outcome(), source));
         } else {
             message.setHeader(CORRELATION_ID, source.resultCorrelationId());
-            message.setHeader(DUPLICATE_ID, duplicateId != null ? duplicateId : jobId);
+            message.setHeader(DUPLICATE_ID, result.duplicateId() != null ? result.duplicateId() : result.jobId());
             if (source.replyTo() != null) {
                 // checked at intake; a value stored before that check goes to the results/failed queue instead
                 Optional<String> problem = ReplyDestination.problem(source.replyTo());
@@ -81,7 +86,7 @@ public final class ResultHeaders {
                 }
             }
         }
-        message.setBody(resultJson);
+        message.setBody(result.resultJson());
     }
 
     /** Where the request was dropped, below the outbox; jobs recorded before the folder was kept use the API's. */

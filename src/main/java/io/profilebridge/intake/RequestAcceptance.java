@@ -192,7 +192,7 @@ public class RequestAcceptance {
                     recorded.idempotencyKey());
             exchange.setProperty(
                     INTAKE_RESULT,
-                    new IntakeResult(
+                    new ResultHeaders.Result(
                             recorded.api().id(),
                             recorded.outcome(),
                             recorded.idempotencyKey(),
@@ -289,7 +289,7 @@ public class RequestAcceptance {
         // delivered as a result with no job of its own: its file is owned by its content (delivery.ResultFiles)
         exchange.setProperty(
                 INTAKE_RESULT,
-                new IntakeResult(api, ResultDocument.FAILED, key, source, null, "rejected-" + jobId, result));
+                new ResultHeaders.Result(api, ResultDocument.FAILED, key, source, null, "rejected-" + jobId, result));
         setVerdict(exchange, "failed", jobId);
     }
 
@@ -313,31 +313,9 @@ public class RequestAcceptance {
                 !taken ? name : dot > 0 ? name.substring(0, dot) + "." + id + name.substring(dot) : name + "." + id);
     }
 
-    /**
-     * A result decided at intake, waiting to be delivered: a done job's ({@code jobId}), or a rejected request's;
-     * {@code duplicateId} as {@link ResultHeaders#apply} takes it.
-     */
-    public record IntakeResult(
-            String api,
-            String outcome,
-            String idempotencyKey,
-            RequestSource source,
-            String jobId,
-            String duplicateId,
-            String resultJson) {}
-
     /** Turns the exchange copy that delivers an intake result into a message for {@code direct:deliver-result}. */
     public void describeIntakeResult(Exchange exchange) {
-        IntakeResult result = exchange.getProperty(INTAKE_RESULT, IntakeResult.class);
-        ResultHeaders.apply(
-                exchange.getMessage(),
-                result.api(),
-                result.outcome(),
-                result.idempotencyKey(),
-                result.source(),
-                result.jobId(),
-                result.duplicateId(),
-                result.resultJson());
+        ResultHeaders.apply(exchange.getMessage(), exchange.getProperty(INTAKE_RESULT, ResultHeaders.Result.class));
     }
 
     private static String blankToNull(String value) {
