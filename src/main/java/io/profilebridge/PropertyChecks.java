@@ -1,5 +1,6 @@
 package io.profilebridge;
 
+import io.profilebridge.job.StoreEngine;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -37,10 +38,11 @@ final class PropertyChecks {
             apiRoot(key, settings.text(key));
         }
         settings.optional("bridge.store.url").ifPresent(url -> {
-            if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+            if (StoreEngine.find(url).isEmpty()) {
+                // shown up to its parameters, as the start-up banner shows it: they may carry a password
                 throw new StartupFailure(
                         "property bridge.store.url must be a jdbc:postgresql: URL (or jdbc:h2:), not \""
-                                + url.replaceAll("password=[^&;]*", "password=****") + "\"");
+                                + StartupBanner.withoutParameters(url) + "\"");
             }
         });
     }

@@ -70,7 +70,7 @@ final class StartupBanner {
     }
 
     /** A URL up to its parameters, which may carry a user or password. */
-    private static String withoutParameters(String url) {
+    static String withoutParameters(String url) {
         int end = url.length();
         for (char separator : new char[] {'?', ';'}) {
             int at = url.indexOf(separator);

@@ -3,6 +3,7 @@ package io.profilebridge.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
+import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
 
 /** The result document of the contract (section 4): one per accepted or rejected request. */
@@ -65,11 +66,12 @@ public final class ResultDocument {
         doc.putArray("attempts");
         // the API's own field is always there, so a reader need not ask whether it is: null / empty until the API's
         // answer fills it (the job's extras)
-        if ("openprospect".equals(api)) {
-            doc.putNull("profileId");
-        } else if ("orbit".equals(api)) {
-            doc.putArray("profiles");
-        }
+        Api.of(api).ifPresent(known -> {
+            switch (known) {
+                case OPENPROSPECT -> doc.putNull("profileId");
+                case ORBIT -> doc.putArray("profiles");
+            }
+        });
         return doc;
     }
 }

@@ -3,6 +3,8 @@ package io.profilebridge.job;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * The databases a job store can live in, and what each needs to make a committed write survive a power loss.
@@ -26,12 +28,14 @@ public enum StoreEngine {
 
     /** The engine of a JDBC URL; anything not H2 is taken for PostgreSQL, the one shared store. */
     public static StoreEngine of(String url) {
-        for (StoreEngine engine : values()) {
-            if (url.startsWith(engine.urlPrefix)) {
-                return engine;
-            }
-        }
-        return POSTGRES;
+        return find(url).orElse(POSTGRES);
+    }
+
+    /** The engine whose URLs start like this one; empty for a URL of no engine the bridge has. */
+    public static Optional<StoreEngine> find(String url) {
+        return Arrays.stream(values())
+                .filter(engine -> url.startsWith(engine.urlPrefix))
+                .findFirst();
     }
 
     public String driverClass() {
