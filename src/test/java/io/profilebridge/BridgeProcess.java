@@ -1,9 +1,18 @@
 package io.profilebridge;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /** The bridge as a separate JVM (this test JVM's classpath), configured by environment variables as in production. */
 public final class BridgeProcess {
@@ -32,5 +41,28 @@ public final class BridgeProcess {
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         return builder.start();
+    }
+
+    /**
+     * Waits for the condition while the bridge runs. A bridge that exits, or a condition that never comes, fails with
+     * the end of the bridge's log, which says why (a refused start-up, a stuck call): a CI run keeps nothing else.
+     */
+    public static void awaitWhileRunning(Process bridge, Path log, Duration atMost, Callable<Boolean> condition) {
+        try {
+            await().atMost(atMost)
+                    .failFast("the bridge exited", () -> !bridge.isAlive())
+                    .until(condition);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new AssertionError(e.getMessage() + "; the bridge's log ends:\n" + tail(log), e);
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

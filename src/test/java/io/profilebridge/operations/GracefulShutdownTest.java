@@ -3,7 +3,6 @@ package io.profilebridge.operations;
 import static io.profilebridge.BridgeRun.drop;
 import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.profilebridge.BridgeProcess;
 import io.profilebridge.BridgeRun;
@@ -35,19 +34,27 @@ class GracefulShutdownTest {
                 drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"person" + i + "@example.com\"}");
             }
             var properties = BridgeRun.testProperties(root, simulator.baseUrl());
-            Process bridge = BridgeProcess.start(properties, root.resolve("bridge.log"));
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> simulator.ledger().runsStarted("orbit") >= 5);
+            Path log = root.resolve("bridge.log");
+            Process bridge = BridgeProcess.start(properties, log);
+            BridgeProcess.awaitWhileRunning(
+                    bridge,
+                    log,
+                    Duration.ofSeconds(60),
+                    () -> simulator.ledger().runsStarted("orbit") >= 5);
             bridge.destroy(); // SIGTERM
             assertThat(bridge.waitFor(40, TimeUnit.SECONDS))
                     .as("stopped within the shutdown timeout")
                     .isTrue();
-            assertThat(Files.readString(root.resolve("bridge.log"))).contains("is shutdown");
+            assertThat(Files.readString(log)).contains("is shutdown");
             assertThat(results(root).size()).isLessThan(40);
 
-            Process restarted = BridgeProcess.start(properties, root.resolve("bridge.log"));
+            Process restarted = BridgeProcess.start(properties, log);
             try {
-                await().atMost(Duration.ofSeconds(60)).until(() -> results(root).size() == 40);
+                BridgeProcess.awaitWhileRunning(
+                        restarted,
+                        log,
+                        Duration.ofSeconds(60),
+                        () -> results(root).size() == 40);
             } finally {
                 restarted.destroy();
                 restarted.waitFor(40, TimeUnit.SECONDS);
