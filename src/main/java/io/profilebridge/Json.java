@@ -45,6 +45,11 @@ public final class Json {
         return MAPPER.readTree(text);
     }
 
+    /** Parses JSON text keeping every number as written (see {@code EXACT}). */
+    public static JsonNode parseExact(String text) throws JsonProcessingException {
+        return EXACT.readTree(text);
+    }
+
     /** Parses text that the bridge wrote itself (job store columns); null stays null. */
     public static JsonNode parseStored(String text) {
         if (text == null) {

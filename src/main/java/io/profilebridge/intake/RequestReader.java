@@ -16,6 +16,7 @@ import io.profilebridge.job.IdempotencyKeys;
 import io.profilebridge.job.RequestSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -145,17 +146,15 @@ public class RequestReader {
                     notUnicode + ": holds a JSON escape of half a "
                             + "surrogate pair (D800-DFFF), not a character; it can be neither sent nor written as UTF-8");
         }
-        // Jackson reads 1e400 as Infinity, which no JSON can carry: the bridge would send another value than was asked
-        String beyondRange = firstPathWhere(
-                parsed, "", node -> node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue()), false);
+        String beyondRange = numberBeyondDoubleRange(parsed, text);
         if (beyondRange != null) {
             return reject(
                     api,
                     null,
                     source,
                     "request_number_out_of_range",
-                    beyondRange + ": the number is beyond what the bridge can send as written (a double, at most "
-                            + "about 1.8e308 either side of 0)");
+                    beyondRange + ": the number is beyond what the bridge can send as written (a double: 0, or "
+                            + "between about 4.9e-324 and 1.8e308 either side of 0)");
         }
         ObjectNode body = (ObjectNode) parsed;
         if (explicitKey != null && explicitKey.isBlank()) {
@@ -295,6 +294,30 @@ public class RequestReader {
         } catch (IOException garbage) {
             return true;
         }
+    }
+
+    /**
+     * The path of the first number that Jackson's double cannot hold: it reads 1e400 as Infinity, which no JSON can
+     * carry, and 1e-400 as 0.0, so the bridge would send another value than was asked. Only a request holding such a
+     * double (or a real 0.0) is read again, exactly, to tell the two apart.
+     */
+    private static String numberBeyondDoubleRange(JsonNode parsed, String text) {
+        Predicate<JsonNode> zeroOrInfinite = node ->
+                node.isFloatingPointNumber() && (node.doubleValue() == 0 || !Double.isFinite(node.doubleValue()));
+        if (firstPathWhere(parsed, "", zeroOrInfinite, false) == null) {
+            return null;
+        }
+        try {
+            return firstPathWhere(
+                    Json.parseExact(text), "", node -> node.isBigDecimal() && !fitsDouble(node.decimalValue()), false);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a request read once is unreadable the second time", e);
+        }
+    }
+
+    private static boolean fitsDouble(BigDecimal number) {
+        double asDouble = number.doubleValue();
+        return Double.isFinite(asDouble) && (asDouble != 0 || number.signum() == 0);
     }
 
     private static String at(JsonLocation location) {

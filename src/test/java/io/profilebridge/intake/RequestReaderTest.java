@@ -45,12 +45,26 @@ class RequestReaderTest {
                 "{\"api\": \"orbit\"}|envelope_request_invalid",
                 "{\"api\": 1, \"request\": {}}|envelope_api_invalid",
                 "{\"size\": 1e400}|request_number_out_of_range",
-                "{\"sizes\": [1, -1E999]}|request_number_out_of_range"
+                "{\"sizes\": [1, -1E999]}|request_number_out_of_range",
+                "{\"size\": 1e-400}|request_number_out_of_range",
+                "{\"size\": {\"min\": 0.0, \"max\": -2.5e-999}}|request_number_out_of_range"
             })
     void badInputIsRejectedWithACodeNamingTheProblem(String text, String code) {
         assertThat(rejection(read(text, text.contains("\"api\"") ? null : "openprospect", null))
                         .code())
                 .isEqualTo(code);
+    }
+
+    @Test
+    void aNumberTooSmallForADoubleIsNamedWhileZeroAndTinyNumbersPass() {
+        assertThat(rejection(read("{\"size\": {\"min\": 0.0, \"max\": -2.5e-999}}", "openprospect", null))
+                        .message())
+                .startsWith("size.max: the number is beyond what the bridge can send as written");
+        assertThat(read(
+                        "{\"a\": 0.0, \"b\": -0.0, \"c\": 0e-999, \"d\": 4.9e-324, \"e\": 1e-300}",
+                        "openprospect",
+                        null))
+                .isInstanceOf(ReadRequest.Valid.class);
     }
 
     @Test
