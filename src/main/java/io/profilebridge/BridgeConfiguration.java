@@ -17,6 +17,7 @@ import io.profilebridge.api.ApiHolds;
 import io.profilebridge.api.CallGate;
 import io.profilebridge.api.KeyMask;
 import io.profilebridge.delivery.DeliverJobRoute;
+import io.profilebridge.delivery.LaterCallersRoute;
 import io.profilebridge.delivery.ResultFiles;
 import io.profilebridge.intake.AcceptRequestRoute;
 import io.profilebridge.intake.DocumentedRules;
@@ -29,6 +30,7 @@ import io.profilebridge.jms.EmbeddedBroker;
 import io.profilebridge.jms.JmsConfiguration;
 import io.profilebridge.job.AwaitedDataSource;
 import io.profilebridge.job.InstanceLiveness;
+import io.profilebridge.job.JobCallers;
 import io.profilebridge.job.JobDispatcher;
 import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobRoutes;
@@ -185,6 +187,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         // camel.opentelemetry2.enabled: Camel Main has added its tracer before this runs
         boolean tracing = context.hasService(CamelTracingService.class) != null;
         WaitingFiles waitingFiles = new WaitingFiles(store);
+        JobCallers callers = new JobCallers(store);
         // the inbox routes' filter (routes/inbox-folder.camel.yaml)
         context.getRegistry().bind("inboxFileFilter", new InboxFileFilter(waitingFiles));
         RequestAcceptance acceptance = new RequestAcceptance(
@@ -192,7 +195,8 @@ public class BridgeConfiguration implements CamelConfiguration {
                 store,
                 tracing,
                 Set.of(settings.text("bridge.jms.requests"), EmbeddedBroker.DEAD_LETTER_QUEUE),
-                waitingFiles);
+                waitingFiles,
+                callers);
 
         ApiBudgets budgets = budgets(settings, credentials, postgres ? dataSource : null, schedule.retryAfterCapMs());
         long deadlineMs = settings.number("bridge.http.deadline-ms");
@@ -245,6 +249,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("openProspectRoutes", new OpenProspectRoutes(credentials, lifecycle));
         context.getRegistry().bind("orbitRoutes", new OrbitRoutes(credentials, lifecycle, budgets));
         context.getRegistry().bind("deliverJobRoute", new DeliverJobRoute(lifecycle));
+        context.getRegistry().bind("laterCallersRoute", new LaterCallersRoute(store, callers, schedule));
         // routes/deliver-result.camel.yaml: the name a result file is written under, and its sync to disk
         context.getRegistry().bind("resultFiles", new ResultFiles(Path.of(settings.text("bridge.outbox"))));
         context.getRegistry().bind("progressRoute", new ProgressRoute(store));

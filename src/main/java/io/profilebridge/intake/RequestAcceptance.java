@@ -9,6 +9,7 @@ import io.profilebridge.delivery.ResultHeaders;
 import io.profilebridge.jms.ReplyDestination;
 import io.profilebridge.job.IdempotencyKeys;
 import io.profilebridge.job.Job;
+import io.profilebridge.job.JobCallers;
 import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
@@ -63,6 +64,7 @@ public class RequestAcceptance {
     private final boolean tracing;
     private final Set<String> reservedQueues;
     private final WaitingFiles waitingFiles;
+    private final JobCallers callers;
 
     /**
      * @param tracing        Camel traces (camel-opentelemetry2): each request's trace context is kept with its job
@@ -74,12 +76,14 @@ public class RequestAcceptance {
             JobStore store,
             boolean tracing,
             Set<String> reservedQueues,
-            WaitingFiles waitingFiles) {
+            WaitingFiles waitingFiles,
+            JobCallers callers) {
         this.reader = reader;
         this.store = store;
         this.tracing = tracing;
         this.reservedQueues = reservedQueues;
         this.waitingFiles = waitingFiles;
+        this.callers = callers;
     }
 
     /**
@@ -198,10 +202,8 @@ public class RequestAcceptance {
                             recorded.idempotencyKey(),
                             valid.source(),
                             recorded.id(),
-                            valid.source().isFile()
-                                    ? null
-                                    : recorded.id() + "/" + valid.source().messageId(),
-                            recorded.result()));
+                            valid.source().isFile() ? null : JobCallers.duplicateId(recorded.id(), valid.source()),
+                            ResultDocument.forSource(recorded.result(), valid.source())));
         } else if (valid.source().isFile()
                 && !Objects.equals(valid.source().inboxPath(), recorded.source().inboxPath())) {
             // dropped elsewhere than the running job's own file: it needs a result of its own where it was dropped,
@@ -218,6 +220,18 @@ public class RequestAcceptance {
                         recorded.source().displayName());
             }
             throw new RequestWaitsException(valid.source().displayName() + " waits for job " + recorded.id());
+        } else if (!valid.source().isFile() && asksAgain(valid.source(), recorded.source())) {
+            // another JMS message (a caller's retry, often to a new reply queue): it is answered too once the job is
+            // done (delivery.LaterCallersRoute); false when the broker redelivered it and it was recorded already
+            if (callers.add(recorded.id(), valid.source())) {
+                LOG.info(
+                        "{} repeats {} job {} (idempotency key {}), which is still running: it gets that job's result"
+                                + " once it is done, with no second run",
+                        valid.source().displayName(),
+                        recorded.api(),
+                        recorded.id(),
+                        recorded.requestKey());
+            }
         } else {
             LOG.info(
                     "{} repeats {} job {} (idempotency key {}, {}); nothing new is started",
@@ -234,11 +248,16 @@ public class RequestAcceptance {
     }
 
     /**
-     * A file dropped again, or another JMS message (a caller's retry with the same correlation id and body, often to a
-     * new reply destination); not the broker redelivering the message the job came from, whose result is on its way.
+     * A file dropped again, or another JMS message that wants the result where the job's own result does not go (a
+     * caller's retry to a new reply queue, or under another correlation id with the same explicit key). Not the
+     * broker redelivering the message the job came from, nor a repeat to the same reply queue and correlation id:
+     * the job's one result answers those.
      */
     private static boolean asksAgain(RequestSource now, RequestSource recorded) {
-        return now.isFile() || (now.messageId() != null && !now.messageId().equals(recorded.messageId()));
+        return now.isFile()
+                || (now.messageId() != null
+                        && !now.messageId().equals(recorded.messageId())
+                        && !now.sameReplyAs(recorded));
     }
 
     /**

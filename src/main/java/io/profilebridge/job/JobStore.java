@@ -62,6 +62,15 @@ public class JobStore {
         return clock.millis();
     }
 
+    /** For the store's other tables (JobCallers): their writes share this store's commits. */
+    GroupCommit writes() {
+        return writes;
+    }
+
+    DataSource dataSource() {
+        return dataSource;
+    }
+
     /** What registering a request found: the new job, or the one already recorded under the same key. */
     public record Registration(Job job, boolean created) {}
 

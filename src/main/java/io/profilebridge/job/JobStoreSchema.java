@@ -37,7 +37,8 @@ public final class JobStoreSchema {
             "V3__previous_attempts.sql",
             "V4__rejected_requests.sql",
             "V5__claims_by_live_instances.sql",
-            "V6__trace_context.sql");
+            "V6__trace_context.sql",
+            "V7__later_callers.sql");
 
     static final String FOLDER = "db/migration";
     /** Where the bridge's own migrations of earlier releases kept the versions they had applied. */

@@ -3,6 +3,7 @@ package io.profilebridge.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
+import java.util.Objects;
 
 /**
  * Where a request came from, and so where its result goes: a file in the inbox, or a JMS message.
@@ -37,6 +38,14 @@ public record RequestSource(
     /** The JMS correlation id a result carries: the request's correlation id, else its message id. */
     public String resultCorrelationId() {
         return correlationId != null ? correlationId : messageId;
+    }
+
+    /** Whether a JMS result for either would reach the same reply destination under the same correlation id. */
+    public boolean sameReplyAs(RequestSource other) {
+        return !isFile()
+                && !other.isFile()
+                && Objects.equals(replyTo, other.replyTo)
+                && Objects.equals(resultCorrelationId(), other.resultCorrelationId());
     }
 
     /** The file name only, not its folder, so keys derived before the folder was kept stay the same. */

@@ -38,6 +38,16 @@ public final class ResultDocument {
         return doc;
     }
 
+    /**
+     * A done job's stored result as sent to another request for it (the same request dropped elsewhere or again, a
+     * later JMS message): its {@code source} names that request, so the reader knows which one it answers.
+     */
+    public static String forSource(String resultJson, RequestSource source) {
+        ObjectNode doc = (ObjectNode) Json.parseStored(resultJson);
+        doc.set("source", source.toJson());
+        return Json.write(doc);
+    }
+
     /** A result for a request rejected before it became a job (unreadable, invalid, conflicting key). */
     public static ObjectNode rejected(
             String api, String idempotencyKey, JsonNode request, RequestSource source, ApiError error) {

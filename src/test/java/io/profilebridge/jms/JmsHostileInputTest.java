@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.BridgeRun;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
+import io.profilebridge.job.Job;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.MapMessage;
@@ -202,12 +203,65 @@ class JmsHostileInputTest {
         jms.send(DACH, Map.of("api", "openprospect"), jms.session.createQueue("esb.first-try"), "order-42");
         Message first = jms.receive("esb.first-try");
         assertThat(first.getStringProperty("outcome")).isEqualTo("succeeded");
-        jms.send(DACH, Map.of("api", "openprospect"), jms.session.createQueue("esb.second-try"), "order-42");
+        TextMessage retried =
+                jms.send(DACH, Map.of("api", "openprospect"), jms.session.createQueue("esb.second-try"), "order-42");
         Message again = jms.receive("esb.second-try");
         assertThat(again).as("the stored result, sent to the new reply queue").isNotNull();
         assertThat(again.getJMSCorrelationID()).isEqualTo("order-42");
-        assertThat(again.getBody(String.class)).isEqualTo(first.getBody(String.class));
+        JsonNode againResult = Json.parse(again.getBody(String.class));
+        assertThat(againResult.get("remoteId"))
+                .isEqualTo(Json.parse(first.getBody(String.class)).get("remoteId"));
+        assertThat(againResult.at("/source/messageId").asText())
+                .as("its source names the message it answers")
+                .isEqualTo(retried.getJMSMessageID());
         assertThat(jms.simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
+    }
+
+    @Test
+    void aCallerAskingAgainWhileTheRequestRunsGetsTheResultAtItsNewReplyToEvenAfterARestart() throws Exception {
+        // before: the second message joined the running job and got nothing; the only result went to the first,
+        // abandoned reply queue
+        jms.simulator.settings().jobDurationMs(3000);
+        TextMessage first =
+                jms.send(DACH, Map.of("api", "openprospect"), jms.session.createQueue("esb.slow-1"), "o-77");
+        TextMessage retry =
+                jms.send(DACH, Map.of("api", "openprospect"), jms.session.createQueue("esb.slow-2"), "o-77");
+        await().atMost(Duration.ofSeconds(10)).until(() -> callersWaiting() == 1);
+        assertThat(jobOf("o-77").state().isFinal()).isFalse();
+
+        jms.stopBridge(); // the caller was recorded on disk before its message was acknowledged
+        jms = JmsBridgeRun.start(root, jms.simulator, Map.of("bridge.jms.embedded-url", jms.url));
+        Message own = jms.receive("esb.slow-1");
+        Message later = jms.receive("esb.slow-2");
+        assertThat(later)
+                .as("the later caller's result, at its own reply queue")
+                .isNotNull();
+        assertThat(later.getJMSCorrelationID()).isEqualTo("o-77");
+        assertThat(later.getStringProperty("outcome")).isEqualTo("succeeded");
+        JsonNode ownResult = Json.parse(own.getBody(String.class));
+        JsonNode laterResult = Json.parse(later.getBody(String.class));
+        assertThat(laterResult.get("remoteId")).isEqualTo(ownResult.get("remoteId"));
+        assertThat(ownResult.at("/source/messageId").asText()).isEqualTo(first.getJMSMessageID());
+        assertThat(laterResult.at("/source/messageId").asText()).isEqualTo(retry.getJMSMessageID());
+        assertThat(jms.simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> callersWaiting() == 0);
+    }
+
+    private Job jobOf(String correlationId) {
+        return jms.bridge.store().list(Api.OPENPROSPECT, null, 0, 10).stream()
+                .filter(job -> correlationId.equals(job.source().correlationId()))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private long callersWaiting() throws Exception {
+        DataSource store =
+                jms.bridge.context().getRegistry().lookupByNameAndType("jobStoreDataSource", DataSource.class);
+        try (var connection = store.getConnection();
+                var count = connection.createStatement().executeQuery("SELECT COUNT(*) FROM bridge_job_caller")) {
+            count.next();
+            return count.getLong(1);
+        }
     }
 
     @Test

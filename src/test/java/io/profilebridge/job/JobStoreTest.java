@@ -98,6 +98,36 @@ class JobStoreTest {
     }
 
     @Test
+    void aLaterCallerIsRecordedOnceAndIsDueOnlyOnceItsJobIsDone() {
+        JobCallers callers = new JobCallers(store);
+        Job job = newJob("k-callers", "{}");
+        store.register(job);
+        RequestSource retry = RequestSource.jms("ID:retry-1", "c-1", "queue:esb.second");
+        assertThat(callers.add(job.id(), retry)).isTrue();
+        assertThat(callers.add(job.id(), retry))
+                .as("the same message redelivered")
+                .isFalse();
+        assertThat(callers.dueOfDoneJobs(10)).as("while its job runs").isEmpty();
+
+        job.state(JobState.DELIVERED);
+        assertThat(store.save(job, false)).isTrue();
+        List<JobCallers.Caller> due = callers.dueOfDoneJobs(10);
+        assertThat(due).singleElement().satisfies(caller -> {
+            assertThat(caller.jobId()).isEqualTo(job.id());
+            assertThat(caller.source()).isEqualTo(retry);
+            assertThat(caller.attempts()).isZero();
+        });
+        callers.retryAt(due.get(0), store.now() + 60_000);
+        assertThat(callers.dueOfDoneJobs(10)).as("until its next attempt").isEmpty();
+        callers.remove(due.get(0));
+        assertThat(callers.add(job.id(), RequestSource.jms("ID:retry-2", "c-1", null)))
+                .isTrue();
+        assertThat(callers.dueOfDoneJobs(10))
+                .singleElement()
+                .satisfies(caller -> assertThat(caller.source().messageId()).isEqualTo("ID:retry-2"));
+    }
+
+    @Test
     void aSecondRegistrationUnderTheSameKeyFindsTheFirstJob() {
         Job first = newJob("k1", "{}");
         assertThat(store.register(first).created()).isTrue();
@@ -246,7 +276,7 @@ class JobStoreTest {
     void migratingAnUpToDateStoreChangesNothing() throws Exception {
         assertThat(JobStoreSchema.migrate(dataSource.getJdbcUrl(), login(), login()))
                 .isZero();
-        assertThat(flywayHistory(dataSource)).containsExactlyElementsOf(List.of("1", "2", "3", "4", "5", "6"));
+        assertThat(flywayHistory(dataSource)).containsExactlyElementsOf(List.of("1", "2", "3", "4", "5", "6", "7"));
     }
 
     /** The releases before the bridge's own migrations ran Flyway with V1 and V2. */
@@ -254,7 +284,7 @@ class JobStoreTest {
     void aStoreOfTheEarlierFlywaySetupGetsTheLaterScripts() throws Exception {
         String url = earlierStore(2, false, true);
         try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
-            assertThat(flywayHistory(migrated)).containsExactly("1", "2", "3", "4", "5", "6");
+            assertThat(flywayHistory(migrated)).containsExactly("1", "2", "3", "4", "5", "6", "7");
             assertThat(workQueueOfTheKeptJob(migrated))
                     .as("its pending job, in the queue of its next step")
                     .isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
@@ -268,7 +298,7 @@ class JobStoreTest {
         try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
             assertThat(flywayHistory(migrated))
                     .as("the baseline it had reached, then the later scripts")
-                    .containsExactly("4", "5", "6");
+                    .containsExactly("4", "5", "6", "7");
             assertThat(tableExists(migrated, JobStoreSchema.OWN_HISTORY)).isFalse();
             assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
         }
@@ -279,14 +309,14 @@ class JobStoreTest {
     void aStoreWithBothHistoriesIsTakenOverAtTheOwnOnesVersion() throws Exception {
         String url = earlierStore(4, true, true);
         try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
-            assertThat(flywayHistory(migrated)).containsExactly("4", "5", "6");
+            assertThat(flywayHistory(migrated)).containsExactly("4", "5", "6", "7");
             assertThat(tableExists(migrated, JobStoreSchema.OWN_HISTORY)).isFalse();
             assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
         }
         try (HikariDataSource again = JobStoreDataSource.open(url, login(), login(), 4)) {
             assertThat(flywayHistory(again))
                     .as("a later start finds nothing to do")
-                    .containsExactly("4", "5", "6");
+                    .containsExactly("4", "5", "6", "7");
         }
     }
 

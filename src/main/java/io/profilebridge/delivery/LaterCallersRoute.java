@@ -1,0 +1,93 @@
+package io.profilebridge.delivery;
+
+import io.profilebridge.job.Job;
+import io.profilebridge.job.JobCallers;
+import io.profilebridge.job.JobCallers.Caller;
+import io.profilebridge.job.JobSchedule;
+import io.profilebridge.job.JobStore;
+import io.profilebridge.job.ResultDocument;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the JMS messages that asked for a job while it ran ({@link JobCallers}) once the job is done: each gets the
+ * job's stored result at its own reply destination, under a duplicate id of its own. A sweep of the store rather than
+ * a step of the job's delivery, so a caller recorded at any moment (even as the job finishes, or on another instance,
+ * or before a crash) is answered; a result sent twice after a crash carries the same duplicate id, which the broker
+ * drops. A destination that refuses is tried again with backoff, as a job's own delivery is, then given up.
+ */
+public class LaterCallersRoute extends RouteBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LaterCallersRoute.class);
+    private static final String CALLER = "bridgeLaterCaller";
+    /** Callers answered per sweep: there are seldom any, and the next sweep takes the rest. */
+    private static final int BATCH = 100;
+
+    private final JobStore store;
+    private final JobCallers callers;
+    private final JobSchedule schedule;
+
+    public LaterCallersRoute(JobStore store, JobCallers callers, JobSchedule schedule) {
+        this.store = store;
+        this.callers = callers;
+        this.schedule = schedule;
+    }
+
+    @Override
+    public void configure() {
+        // once a second: a caller has waited for a whole remote run already; an empty sweep is one indexed query
+        from("timer:answer-later-callers?period=1000&delay=1000")
+                .routeId("answer-later-callers")
+                .process(exchange -> exchange.getMessage().setBody(callers.dueOfDoneJobs(BATCH)))
+                .split(body())
+                .process(this::describeResult)
+                .doTry()
+                .to("direct:deliver-result")
+                .process(exchange -> callers.remove(caller(exchange)))
+                .doCatch(Exception.class)
+                .process(this::deliveryFailed)
+                .end()
+                .end();
+    }
+
+    private void describeResult(Exchange exchange) {
+        Caller caller = exchange.getMessage().getBody(Caller.class);
+        exchange.setProperty(CALLER, caller);
+        Job job = store.findById(caller.jobId()).orElseThrow();
+        ResultHeaders.apply(
+                exchange.getMessage(),
+                new ResultHeaders.Result(
+                        job.api().id(),
+                        job.outcome(),
+                        job.idempotencyKey(),
+                        caller.source(),
+                        job.id(),
+                        JobCallers.duplicateId(job.id(), caller.source()),
+                        ResultDocument.forSource(job.result(), caller.source())));
+    }
+
+    private void deliveryFailed(Exchange exchange) {
+        Caller caller = caller(exchange);
+        int attempts = caller.attempts() + 1;
+        if (schedule.deliveryAttemptsExhausted(attempts)) {
+            LOG.error(
+                    "{} asked for job {} while it ran; the result could not be delivered to it in {} attempts (last:"
+                            + " {}); no further attempt, the result stays in the job store (GET /jobs/{})",
+                    caller.source().displayName(),
+                    caller.jobId(),
+                    attempts,
+                    exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)
+                            .getMessage(),
+                    caller.jobId());
+            callers.remove(caller);
+        } else {
+            callers.retryAt(caller, store.now() + schedule.retryDelay(attempts, null));
+        }
+    }
+
+    private static Caller caller(Exchange exchange) {
+        return exchange.getProperty(CALLER, Caller.class);
+    }
+}
