@@ -133,6 +133,10 @@ class HostileInboxTest {
         assertThat(results.get("second.json").get("outcome").asText()).isEqualTo("succeeded");
         assertThat(results.get("second.json").get("remoteId"))
                 .isEqualTo(results.get("first.json").get("remoteId"));
+        assertThat(results.get("second.json").at("/source/file").asText())
+                .as("each result names the file it answers")
+                .isEqualTo("second.json");
+        assertThat(results.get("first.json").at("/source/file").asText()).isEqualTo("first.json");
         assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
     }
 
