@@ -125,33 +125,39 @@ public class RequestAcceptance {
     }
 
     /**
-     * A JMS request: its reply destination must pass the rule (else the failed result goes to the failed queue),
-     * and its body is read only when its type and size allow.
+     * A JMS request: its reply destination must pass the rule (else the failed result goes to the failed queue and
+     * names the API and the request as far as they could be read), and its body is read only when its type and size
+     * allow.
      */
     private ReadRequest readJms(Message in, jakarta.jms.Message message, String apiHint) {
         try {
-            String messageId = message.getJMSMessageID();
-            String correlationId = message.getJMSCorrelationID();
             String replyTo = ReplyDestination.describe(message.getJMSReplyTo());
             Optional<String> replyProblem =
                     replyTo == null ? Optional.empty() : ReplyDestination.problem(replyTo, reservedQueues);
-            if (replyProblem.isPresent()) {
-                return RequestReader.refuse(
-                        apiHint,
-                        RequestSource.jms(messageId, correlationId, null),
-                        ApiError.of("reply_to_invalid", replyProblem.get()));
-            }
-            RequestSource source = RequestSource.jms(messageId, correlationId, replyTo);
+            RequestSource source = RequestSource.jms(
+                    message.getJMSMessageID(),
+                    message.getJMSCorrelationID(),
+                    replyProblem.isPresent() ? null : replyTo);
             JmsRequestBody.Read body = JmsRequestBody.read(message, reader.maxBytes());
-            if (body instanceof JmsRequestBody.Refused refused) {
-                return RequestReader.refuse(apiHint, source, refused.error());
-            }
-            JmsRequestBody.Content content = (JmsRequestBody.Content) body;
-            return reader.read(
-                    content.bytes(), content.size(), apiHint, in.getHeader(KEY_PROPERTY, String.class), source);
+            ReadRequest read = body instanceof JmsRequestBody.Content content
+                    ? reader.read(
+                            content.bytes(), content.size(), apiHint, in.getHeader(KEY_PROPERTY, String.class), source)
+                    : RequestReader.refuse(apiHint, source, ((JmsRequestBody.Refused) body).error());
+            return replyProblem.isPresent()
+                    ? refusedForItsReplyTo(read, ApiError.of("reply_to_invalid", replyProblem.get()))
+                    : read;
         } catch (jakarta.jms.JMSException e) {
             throw new IllegalStateException("cannot read the JMS request: " + e.getMessage(), e);
         }
+    }
+
+    /** The reply-to's refusal wins, as nothing may start for such a request; what was read of it stays in the result. */
+    private static ReadRequest refusedForItsReplyTo(ReadRequest read, ApiError error) {
+        if (read instanceof ReadRequest.Valid valid) {
+            return new ReadRequest.Rejected(valid.api().id(), valid.body(), null, valid.source(), error);
+        }
+        ReadRequest.Rejected rejected = (ReadRequest.Rejected) read;
+        return new ReadRequest.Rejected(rejected.api(), rejected.body(), null, rejected.source(), error);
     }
 
     private void record(Exchange exchange, ReadRequest.Valid valid) throws RequestWaitsException {

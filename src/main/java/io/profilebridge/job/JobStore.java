@@ -395,11 +395,22 @@ public class JobStore {
 
     /** Every job of one API, newest first, at most {@code limit}; for tests and the status API. */
     public List<Job> list(Api api, JobState state, int offset, int limit) {
+        return list(api == null ? null : "api = ?", api == null ? null : api.id(), state, offset, limit);
+    }
+
+    /** Requests rejected at intake that named no API we know (shown as api "unknown"), newest first. */
+    public List<Job> listWithoutApi(JobState state, int offset, int limit) {
+        return list("api IS NULL", null, state, offset, limit);
+    }
+
+    private List<Job> list(String apiCondition, String apiId, JobState state, int offset, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM bridge_job WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
-        if (api != null) {
-            sql.append(" AND api = ?");
-            args.add(api.id());
+        if (apiCondition != null) {
+            sql.append(" AND ").append(apiCondition);
+        }
+        if (apiId != null) {
+            args.add(apiId);
         }
         if (state != null) {
             sql.append(" AND state = ?");

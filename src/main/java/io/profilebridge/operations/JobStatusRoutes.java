@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
@@ -29,8 +30,10 @@ public class JobStatusRoutes extends RouteBuilder {
     private static final String[] STATES = Arrays.stream(JobState.values())
             .map(state -> state.name().toLowerCase(Locale.ROOT))
             .toArray(String[]::new);
-    private static final String[] APIS =
-            Arrays.stream(Api.values()).map(Api::id).toArray(String[]::new);
+    /** Each API, and "unknown": the requests rejected at intake that named none of them. */
+    private static final String[] APIS = Stream.concat(
+                    Arrays.stream(Api.values()).map(Api::id), Stream.of(StatusPage.UNKNOWN_API))
+            .toArray(String[]::new);
 
     private final JobStore store;
     private final StatusPage page;
@@ -70,7 +73,7 @@ public class JobStatusRoutes extends RouteBuilder {
                 .name("api")
                 .type(RestParamType.query)
                 .required(false)
-                .description("Only jobs of this API")
+                .description("Only jobs of this API; unknown: requests rejected at intake that named no API")
                 .allowableValues(APIS)
                 .endParam()
                 .param()
@@ -147,15 +150,17 @@ public class JobStatusRoutes extends RouteBuilder {
     }
 
     private void list(Exchange exchange) {
+        Optional<String> apiName = optional(exchange, "api");
+        boolean withoutApi = apiName.filter(StatusPage.UNKNOWN_API::equals).isPresent();
         Api api;
         JobState state;
         int pageNumber;
         int size;
         try {
-            api = optional(exchange, "api")
+            api = apiName.filter(value -> !withoutApi)
                     .map(value -> Api.of(value)
                             .orElseThrow(() -> new IllegalArgumentException(
-                                    "api: must be openprospect or orbit, not \"" + value + "\"")))
+                                    "api: must be openprospect, orbit or unknown, not \"" + value + "\"")))
                     .orElse(null);
             state = optional(exchange, "state").map(JobStatusRoutes::state).orElse(null);
             pageNumber = number(exchange, "page", 0, Integer.MAX_VALUE, 0);
@@ -164,16 +169,17 @@ public class JobStatusRoutes extends RouteBuilder {
             json(exchange, 400, new JobsError(e.getMessage()));
             return;
         }
-        List<JobView> jobs = store.list(api, state, pageNumber * size, size).stream()
-                .map(JobView::of)
-                .toList();
+        List<Job> found = withoutApi
+                ? store.listWithoutApi(state, pageNumber * size, size)
+                : store.list(api, state, pageNumber * size, size);
+        List<JobView> jobs = found.stream().map(JobView::of).toList();
         json(
                 exchange,
                 200,
                 new JobPage(
                         pageNumber,
                         size,
-                        api == null ? null : api.id(),
+                        withoutApi ? StatusPage.UNKNOWN_API : api == null ? null : api.id(),
                         state == null ? null : state.name().toLowerCase(Locale.ROOT),
                         jobs));
     }

@@ -271,9 +271,15 @@ class JmsHostileInputTest {
             jms.send(DACH, Map.of("api", "openprospect"), jms.session.createQueue(own), "own-" + own);
             Message failed = jms.receive("profile-bridge.failed");
             assertThat(failed).as("a failed result for reply-to %s", own).isNotNull();
-            JsonNode error = Json.parse(failed.getBody(String.class)).get("error");
+            JsonNode result = Json.parse(failed.getBody(String.class));
+            JsonNode error = result.get("error");
             assertThat(error.get("code").asText()).isEqualTo("reply_to_invalid");
             assertThat(error.get("message").asText()).contains("one of the bridge's own queues");
+            assertThat(result.get("api").asText())
+                    .as("what was read of the request")
+                    .isEqualTo("openprospect");
+            assertThat(result.at("/request/profile_name").asText()).isEqualTo("DACH SaaS buyers");
+            assertThat(failed.getStringProperty("api")).isEqualTo("openprospect");
         }
         assertThat(jms.simulator.ledger().runsStarted("openprospect")).isZero();
     }

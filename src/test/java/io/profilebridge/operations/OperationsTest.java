@@ -89,6 +89,13 @@ class OperationsTest {
         assertThat(orbit.get("jobs"))
                 .hasSize(3)
                 .allSatisfy(j -> assertThat(j.get("api").asText()).isEqualTo("orbit"));
+        JsonNode unknown = getJson("/jobs?api=unknown");
+        assertThat(unknown.get("api").asText()).isEqualTo("unknown");
+        assertThat(unknown.get("jobs"))
+                .as("the envelope naming no API we know, listed as it is shown")
+                .singleElement()
+                .satisfies(j -> assertThat(j.get("api").asText()).isEqualTo("unknown"));
+        assertThat(get("/jobs?api=elsewhere").body()).contains("api: must be openprospect, orbit or unknown");
         JsonNode delivered = getJson("/jobs?state=delivered&api=openprospect");
         assertThat(delivered.get("jobs")).hasSize(5);
         JsonNode one = getJson("/jobs/taken");
