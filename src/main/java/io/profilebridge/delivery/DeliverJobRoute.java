@@ -35,16 +35,7 @@ public class DeliverJobRoute extends RouteBuilder {
 
     private void describeResult(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
-        ResultHeaders.apply(
-                exchange.getMessage(),
-                new ResultHeaders.Result(
-                        job.api().id(),
-                        job.outcome(),
-                        job.idempotencyKey(),
-                        job.source(),
-                        job.id(),
-                        null,
-                        job.result()));
+        ResultHeaders.apply(exchange.getMessage(), ResultHeaders.Result.of(job));
     }
 
     private void deliveryFailed(Exchange exchange) {

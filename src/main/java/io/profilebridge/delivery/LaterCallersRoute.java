@@ -5,7 +5,6 @@ import io.profilebridge.job.JobCallers;
 import io.profilebridge.job.JobCallers.Caller;
 import io.profilebridge.job.JobSchedule;
 import io.profilebridge.job.JobStore;
-import io.profilebridge.job.ResultDocument;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.slf4j.Logger;
@@ -56,16 +55,7 @@ public class LaterCallersRoute extends RouteBuilder {
         Caller caller = exchange.getMessage().getBody(Caller.class);
         exchange.setProperty(CALLER, caller);
         Job job = store.findById(caller.jobId()).orElseThrow();
-        ResultHeaders.apply(
-                exchange.getMessage(),
-                new ResultHeaders.Result(
-                        job.api().id(),
-                        job.outcome(),
-                        job.idempotencyKey(),
-                        caller.source(),
-                        job.id(),
-                        JobCallers.duplicateId(job.id(), caller.source()),
-                        ResultDocument.forSource(job.result(), caller.source())));
+        ResultHeaders.apply(exchange.getMessage(), ResultHeaders.Result.of(job, caller.source()));
     }
 
     private void deliveryFailed(Exchange exchange) {

@@ -1,6 +1,7 @@
 package io.profilebridge.delivery;
 
 import io.profilebridge.jms.ReplyDestination;
+import io.profilebridge.job.Job;
 import io.profilebridge.job.RequestSource;
 import io.profilebridge.job.ResultDocument;
 import java.util.Optional;
@@ -56,7 +57,30 @@ public final class ResultHeaders {
             RequestSource source,
             String jobId,
             String duplicateId,
-            String resultJson) {}
+            String resultJson) {
+
+        /** A job's own result, to the request it came from. */
+        public static Result of(Job job) {
+            return new Result(
+                    job.api().id(), job.outcome(), job.idempotencyKey(), job.source(), job.id(), null, job.result());
+        }
+
+        /**
+         * A done job's result, to another request for it (a file dropped again or elsewhere, a later JMS message): its
+         * document names that request as its source, and a JMS one has a duplicate id of its own, so the broker does
+         * not drop it as a re-send of the job's own result.
+         */
+        public static Result of(Job job, RequestSource other) {
+            return new Result(
+                    job.api().id(),
+                    job.outcome(),
+                    job.idempotencyKey(),
+                    other,
+                    job.id(),
+                    other.isFile() ? null : job.id() + "/" + other.messageId(),
+                    ResultDocument.forSource(job.result(), other));
+        }
+    }
 
     /** Sets the headers {@code direct:deliver-result} reads, and the document as the body. */
     public static void apply(Message message, Result result) {

@@ -200,16 +200,7 @@ public class RequestAcceptance {
                     "{} repeats job {}, which is done; its result is delivered again, with no remote call",
                     valid.source().displayName(),
                     recorded.idempotencyKey());
-            exchange.setProperty(
-                    INTAKE_RESULT,
-                    new ResultHeaders.Result(
-                            recorded.api().id(),
-                            recorded.outcome(),
-                            recorded.idempotencyKey(),
-                            valid.source(),
-                            recorded.id(),
-                            valid.source().isFile() ? null : JobCallers.duplicateId(recorded.id(), valid.source()),
-                            ResultDocument.forSource(recorded.result(), valid.source())));
+            exchange.setProperty(INTAKE_RESULT, ResultHeaders.Result.of(recorded, valid.source()));
         } else if (valid.source().isFile()
                 && !Objects.equals(valid.source().inboxPath(), recorded.source().inboxPath())) {
             // dropped elsewhere than the running job's own file: it needs a result of its own where it was dropped,

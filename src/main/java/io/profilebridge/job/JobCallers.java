@@ -95,11 +95,6 @@ public class JobCallers {
                 caller.callerId());
     }
 
-    /** The duplicate id of the result sent to a caller: another than the job's own result's. */
-    public static String duplicateId(String jobId, RequestSource caller) {
-        return jobId + "/" + caller.messageId();
-    }
-
     private void write(Caller caller, String sql, Object... args) {
         try {
             store.writes().run(c -> update(c, sql, args), false);
