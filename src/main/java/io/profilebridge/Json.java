@@ -1,13 +1,17 @@
 package io.profilebridge;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 
 /** The one JSON mapper of the bridge, plus the canonical form that idempotency keys are derived from. */
 public final class Json {
@@ -48,6 +52,11 @@ public final class Json {
     /** Parses JSON text keeping every number as written (see {@code EXACT}). */
     public static JsonNode parseExact(String text) throws JsonProcessingException {
         return EXACT.readTree(text);
+    }
+
+    /** Reads one JSON value from the parser, keeping every number as written: a request is sent as it was given. */
+    public static JsonNode readExact(JsonParser parser) throws IOException {
+        return EXACT.readTree(parser);
     }
 
     /** Parses text that the bridge wrote itself (job store columns); null stays null. */
@@ -124,10 +133,31 @@ public final class Json {
     /** Sorted keys, no whitespace: two bodies that mean the same give the same text. */
     public static String canonical(JsonNode node) {
         try {
-            return CANONICAL.writeValueAsString(MAPPER.treeToValue(node, Object.class));
+            return CANONICAL.writeValueAsString(MAPPER.treeToValue(asDoubles(node), Object.class));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write canonical JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * The tree with its decimals as doubles, as requests were read before they were kept exact, so the keys and hashes
+     * of requests recorded then stay the same (only -0.0, which a decimal cannot hold, now derives 0.0's).
+     */
+    private static JsonNode asDoubles(JsonNode node) {
+        if (node.isBigDecimal()) {
+            return DoubleNode.valueOf(node.doubleValue());
+        }
+        if (node.isObject()) {
+            ObjectNode copy = object();
+            node.fields().forEachRemaining(field -> copy.set(field.getKey(), asDoubles(field.getValue())));
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = MAPPER.createArrayNode();
+            node.forEach(element -> copy.add(asDoubles(element)));
+            return copy;
+        }
+        return node;
     }
 
     public static String text(JsonNode node, String field) {

@@ -87,7 +87,7 @@ public class RequestReader {
         JsonNode parsed;
         try (JsonParser parser = STRICT_JSON.createParser(text)) {
             try {
-                parsed = Json.MAPPER.readTree(parser);
+                parsed = Json.readExact(parser);
             } catch (StreamConstraintsException e) {
                 return reject(
                         api,
@@ -146,7 +146,7 @@ public class RequestReader {
                     notUnicode + ": holds a JSON escape of half a "
                             + "surrogate pair (D800-DFFF), not a character; it can be neither sent nor written as UTF-8");
         }
-        String beyondRange = numberBeyondDoubleRange(parsed, text);
+        String beyondRange = numberBeyondDoubleRange(parsed);
         if (beyondRange != null) {
             return reject(
                     api,
@@ -266,6 +266,11 @@ public class RequestReader {
                         "requestId \"" + requestId + "\" and idempotencyKey \"" + explicitKey
                                 + "\" differ; send one key");
             }
+            Optional<String> tooLong = tooLong(
+                    requestId != null ? "requestId" : "idempotencyKey", requestId != null ? requestId : explicitKey);
+            if (tooLong.isPresent()) {
+                return reject(api.id(), body, source, "idempotency_key_too_long", tooLong.get());
+            }
             String key = requestId != null
                     ? requestId
                     : explicitKey != null ? explicitKey : IdempotencyKeys.derive(api, source, body);
@@ -283,8 +288,39 @@ public class RequestReader {
             sent.put("requestId", key);
             return new ReadRequest.Valid(api, sent, key, source);
         }
+        Optional<String> tooLong = tooLong("idempotencyKey", explicitKey);
+        if (tooLong.isPresent()) {
+            return reject(api.id(), body, source, "idempotency_key_too_long", tooLong.get());
+        }
+        if (explicitKey != null && !fitsAHeader(explicitKey)) {
+            // HttpClient would send a line break as a space and the server drop edge spaces: another key than recorded
+            return reject(
+                    api.id(),
+                    body,
+                    source,
+                    "idempotency_key_invalid",
+                    "idempotencyKey: OpenProspect takes the key as the Idempotency-Key HTTP header, which carries it"
+                            + " as written only when it holds visible ASCII characters and inner spaces (no line break,"
+                            + " tab or other control character, no character beyond ASCII, no leading or trailing"
+                            + " space)");
+        }
         String key = explicitKey != null ? explicitKey : IdempotencyKeys.derive(api, source, body);
         return new ReadRequest.Valid(api, body, key, source);
+    }
+
+    /** A caller's key longer than the job store keeps whole. */
+    private static Optional<String> tooLong(String field, String key) {
+        if (key == null || key.length() <= IdempotencyKeys.MAX_LENGTH) {
+            return Optional.empty();
+        }
+        return Optional.of(field + ": at most " + IdempotencyKeys.MAX_LENGTH
+                + " characters (what the bridge's job store" + " keeps of a key); this one has " + key.length());
+    }
+
+    private static boolean fitsAHeader(String key) {
+        return key.chars().allMatch(c -> c >= 0x20 && c <= 0x7E)
+                && key.charAt(0) != ' '
+                && key.charAt(key.length() - 1) != ' ';
     }
 
     /** Anything but whitespace after the value: another value, or text that is no JSON at all. */
@@ -297,22 +333,12 @@ public class RequestReader {
     }
 
     /**
-     * The path of the first number that Jackson's double cannot hold: it reads 1e400 as Infinity, which no JSON can
-     * carry, and 1e-400 as 0.0, so the bridge would send another value than was asked. Only a request holding such a
-     * double (or a real 0.0) is read again, exactly, to tell the two apart.
+     * The path of the first number that a double cannot hold (1e400, 1e-400): the request is read with exact
+     * decimals and sent as written, but its rules and its idempotency key see numbers as doubles, where such a number
+     * becomes Infinity or 0.
      */
-    private static String numberBeyondDoubleRange(JsonNode parsed, String text) {
-        Predicate<JsonNode> zeroOrInfinite = node ->
-                node.isFloatingPointNumber() && (node.doubleValue() == 0 || !Double.isFinite(node.doubleValue()));
-        if (firstPathWhere(parsed, "", zeroOrInfinite, false) == null) {
-            return null;
-        }
-        try {
-            return firstPathWhere(
-                    Json.parseExact(text), "", node -> node.isBigDecimal() && !fitsDouble(node.decimalValue()), false);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a request read once is unreadable the second time", e);
-        }
+    private static String numberBeyondDoubleRange(JsonNode parsed) {
+        return firstPathWhere(parsed, "", node -> node.isBigDecimal() && !fitsDouble(node.decimalValue()), false);
     }
 
     private static boolean fitsDouble(BigDecimal number) {

@@ -19,6 +19,9 @@ public final class IdempotencyKeys {
 
     private IdempotencyKeys() {}
 
+    /** The longest caller's key the job store keeps whole (V8__longer_keys.sql); derived keys are 36-character UUIDs. */
+    public static final int MAX_LENGTH = 500;
+
     public static String derive(Api api, RequestSource source, JsonNode body) {
         return uuidOf(api.id() + "\n" + source.identity() + "\n" + Json.canonical(body));
     }

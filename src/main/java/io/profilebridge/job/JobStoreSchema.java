@@ -38,7 +38,8 @@ public final class JobStoreSchema {
             "V4__rejected_requests.sql",
             "V5__claims_by_live_instances.sql",
             "V6__trace_context.sql",
-            "V7__later_callers.sql");
+            "V7__later_callers.sql",
+            "V8__longer_keys.sql");
 
     static final String FOLDER = "db/migration";
     /** Where the bridge's own migrations of earlier releases kept the versions they had applied. */

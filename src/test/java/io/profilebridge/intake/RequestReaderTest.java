@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
+import io.profilebridge.job.IdempotencyKeys;
 import io.profilebridge.job.RequestSource;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -64,6 +65,48 @@ class RequestReaderTest {
                         "{\"a\": 0.0, \"b\": -0.0, \"c\": 0e-999, \"d\": 4.9e-324, \"e\": 1e-300}",
                         "openprospect",
                         null))
+                .isInstanceOf(ReadRequest.Valid.class);
+    }
+
+    @Test
+    void numbersAreSentAsWrittenNotRoundedToADouble() {
+        // before: 1.10 went out as 1.1, and the digits of pi beyond a double's were dropped (black-box audit)
+        ReadRequest read = read(
+                "{\"a\": 1.10, \"pi\": 3.14159265358979323846264338327950288, \"big\": 9007199254740993}",
+                "openprospect",
+                null);
+        assertThat(((ReadRequest.Valid) read).body().toString())
+                .isEqualTo("{\"a\":1.10,\"pi\":3.14159265358979323846264338327950288,\"big\":9007199254740993}");
+    }
+
+    @Test
+    void aCallersKeyIsKeptWholeUpToTheStoresLimitAndRefusedNamingItBeyond() {
+        // before: a key over 200 characters failed the store's insert, and the file was taken again for ever
+        String longest = "k".repeat(IdempotencyKeys.MAX_LENGTH);
+        assertThat(read("{\"requestId\": \"" + longest + "\", \"email\": \"a@example.com\"}", "orbit", null))
+                .isInstanceOf(ReadRequest.Valid.class);
+        ApiError orbit =
+                rejection(read("{\"requestId\": \"" + longest + "k\", \"email\": \"a@example.com\"}", "orbit", null));
+        assertThat(orbit.code()).isEqualTo("idempotency_key_too_long");
+        assertThat(orbit.message())
+                .isEqualTo(
+                        "requestId: at most 500 characters (what the bridge's job store keeps of a key); this one has 501");
+        ApiError envelope = rejection(read(
+                "{\"api\": \"openprospect\", \"idempotencyKey\": \"" + longest + "k\", \"request\": {}}", null, null));
+        assertThat(envelope.code()).isEqualTo("idempotency_key_too_long");
+        assertThat(envelope.message()).startsWith("idempotencyKey: at most 500 characters");
+    }
+
+    @Test
+    void anOpenProspectKeyThatAHeaderCannotCarryAsWrittenIsRefusedWhileOrbitTakesAnyString() {
+        // before: "pair\nkey" went out as "pair key", another request's key (black-box audit)
+        for (String key : new String[] {"pair\nkey", " lead", "trail ", "tab\tkey", "ключ"}) {
+            ApiError refused = rejection(read("{}", "openprospect", key));
+            assertThat(refused.code()).as(key).isEqualTo("idempotency_key_invalid");
+            assertThat(refused.message()).contains("Idempotency-Key HTTP header");
+        }
+        assertThat(read("{}", "openprospect", "inner space ~!")).isInstanceOf(ReadRequest.Valid.class);
+        assertThat(read("{\"email\": \"a@example.com\"}", "orbit", "pair\nkey ключ"))
                 .isInstanceOf(ReadRequest.Valid.class);
     }
 

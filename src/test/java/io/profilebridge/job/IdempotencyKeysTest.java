@@ -32,6 +32,21 @@ class IdempotencyKeysTest {
     }
 
     @Test
+    void numbersKeptAsWrittenDeriveTheKeysAndHashesTheirDoublesDidBefore() throws Exception {
+        // requests are read with exact decimals now, so 1.10 is sent as 1.10; a request recorded before under the
+        // double's key must still find its job
+        String text = "{\"a\": 1.10, \"b\": 1e2, \"c\": 3.14159265358979323846264338327950288, "
+                + "\"d\": [0.1000000000000000055511151231257827, 9007199254740993, 2.50e2, 1.5e-7, -1.25, 1E0]}";
+        var exact = Json.parseExact(text);
+        var doubles = Json.parse(text);
+        assertThat(exact.get("a").toString()).as("really exact").isEqualTo("1.10");
+        RequestSource file = RequestSource.file("x.json");
+        assertThat(IdempotencyKeys.derive(Api.ORBIT, file, exact))
+                .isEqualTo(IdempotencyKeys.derive(Api.ORBIT, file, doubles));
+        assertThat(IdempotencyKeys.bodyHash(exact)).isEqualTo(IdempotencyKeys.bodyHash(doubles));
+    }
+
+    @Test
     void keysAreUuidsAndRetryKeysAreNewButStable() {
         String key = IdempotencyKeys.uuidOf("anything");
         assertThat(UUID.fromString(key).toString()).isEqualTo(key);

@@ -128,6 +128,19 @@ class JobStoreTest {
     }
 
     @Test
+    void aKeyOfTheLongestAcceptedLengthAndAnyRemoteIdAreKeptWhole() {
+        // before: a key over 200 characters failed the insert, and its file was taken again for ever
+        String key = "ключ-".repeat(IdempotencyKeys.MAX_LENGTH / 5);
+        Job job = newJob(key, "{}");
+        assertThat(store.register(job).created()).isTrue();
+        job.remoteId("r".repeat(5_000));
+        assertThat(store.save(job, false)).isTrue();
+        Job found = store.find(Api.OPENPROSPECT, key).orElseThrow();
+        assertThat(found.requestKey()).isEqualTo(key);
+        assertThat(found.remoteId()).hasSize(5_000);
+    }
+
+    @Test
     void aSecondRegistrationUnderTheSameKeyFindsTheFirstJob() {
         Job first = newJob("k1", "{}");
         assertThat(store.register(first).created()).isTrue();
@@ -276,7 +289,8 @@ class JobStoreTest {
     void migratingAnUpToDateStoreChangesNothing() throws Exception {
         assertThat(JobStoreSchema.migrate(dataSource.getJdbcUrl(), login(), login()))
                 .isZero();
-        assertThat(flywayHistory(dataSource)).containsExactlyElementsOf(List.of("1", "2", "3", "4", "5", "6", "7"));
+        assertThat(flywayHistory(dataSource))
+                .containsExactlyElementsOf(List.of("1", "2", "3", "4", "5", "6", "7", "8"));
     }
 
     /** The releases before the bridge's own migrations ran Flyway with V1 and V2. */
@@ -284,7 +298,7 @@ class JobStoreTest {
     void aStoreOfTheEarlierFlywaySetupGetsTheLaterScripts() throws Exception {
         String url = earlierStore(2, false, true);
         try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
-            assertThat(flywayHistory(migrated)).containsExactly("1", "2", "3", "4", "5", "6", "7");
+            assertThat(flywayHistory(migrated)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
             assertThat(workQueueOfTheKeptJob(migrated))
                     .as("its pending job, in the queue of its next step")
                     .isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
@@ -298,7 +312,7 @@ class JobStoreTest {
         try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
             assertThat(flywayHistory(migrated))
                     .as("the baseline it had reached, then the later scripts")
-                    .containsExactly("4", "5", "6", "7");
+                    .containsExactly("4", "5", "6", "7", "8");
             assertThat(tableExists(migrated, JobStoreSchema.OWN_HISTORY)).isFalse();
             assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
         }
@@ -309,14 +323,14 @@ class JobStoreTest {
     void aStoreWithBothHistoriesIsTakenOverAtTheOwnOnesVersion() throws Exception {
         String url = earlierStore(4, true, true);
         try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
-            assertThat(flywayHistory(migrated)).containsExactly("4", "5", "6", "7");
+            assertThat(flywayHistory(migrated)).containsExactly("4", "5", "6", "7", "8");
             assertThat(tableExists(migrated, JobStoreSchema.OWN_HISTORY)).isFalse();
             assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
         }
         try (HikariDataSource again = JobStoreDataSource.open(url, login(), login(), 4)) {
             assertThat(flywayHistory(again))
                     .as("a later start finds nothing to do")
-                    .containsExactly("4", "5", "6", "7");
+                    .containsExactly("4", "5", "6", "7", "8");
         }
     }
 
