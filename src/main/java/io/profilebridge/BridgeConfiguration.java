@@ -189,7 +189,10 @@ public class BridgeConfiguration implements CamelConfiguration {
         WaitingFiles waitingFiles = new WaitingFiles(store);
         JobCallers callers = new JobCallers(store);
         // the inbox routes' filter (routes/inbox-folder.camel.yaml)
-        context.getRegistry().bind("inboxFileFilter", new InboxFileFilter(waitingFiles));
+        context.getRegistry()
+                .bind(
+                        "inboxFileFilter",
+                        new InboxFileFilter(waitingFiles, settings.number("bridge.inbox.orphaned-lock-ms")));
         RequestAcceptance acceptance = new RequestAcceptance(
                 reader,
                 store,

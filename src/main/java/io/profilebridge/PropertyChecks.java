@@ -22,6 +22,7 @@ final class PropertyChecks {
         for (String key : List.of(
                 "bridge.inbox.poll-ms",
                 "bridge.inbox.stable-ms",
+                "bridge.inbox.orphaned-lock-ms",
                 "bridge.poll.tick-ms",
                 "bridge.progress.interval-ms")) {
             settings.number(key);

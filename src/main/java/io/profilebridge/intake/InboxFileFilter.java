@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.apache.camel.component.file.FileComponent;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.component.file.GenericFileFilter;
 import org.slf4j.Logger;
@@ -43,10 +44,16 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         }
     });
 
-    private final WaitingFiles waitingFiles;
+    /** The packaged default of bridge.inbox.orphaned-lock-ms, for a filter made without the settings. */
+    static final long DEFAULT_ORPHANED_LOCK_MS = 60_000;
 
-    public InboxFileFilter(WaitingFiles waitingFiles) {
+    private final WaitingFiles waitingFiles;
+    private final long orphanedLockMs;
+
+    /** @param orphanedLockMs how old a read-lock marker must be to count as left by a dead instance */
+    public InboxFileFilter(WaitingFiles waitingFiles, long orphanedLockMs) {
         this.waitingFiles = waitingFiles;
+        this.orphanedLockMs = orphanedLockMs;
     }
 
     /**
@@ -54,7 +61,7 @@ public class InboxFileFilter implements GenericFileFilter<File> {
      * file that waits for another file's job again at each poll instead of leaving it alone; it still gets its result.
      */
     public InboxFileFilter() {
-        this(WaitingFiles.NONE);
+        this(WaitingFiles.NONE, DEFAULT_ORPHANED_LOCK_MS);
     }
 
     @Override
@@ -67,6 +74,7 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         String name = file.getFile().getName();
         String refusal = refusal(file.getFile().toPath(), name);
         if (refusal == null) {
+            releaseOrphanedLock(file.getFile().toPath());
             // a file waiting for a job another file started is left alone until that job is done
             return !waitingFiles.stillWaiting(file.getAbsoluteFilePath());
         }
@@ -78,6 +86,32 @@ public class InboxFileFilter implements GenericFileFilter<File> {
             LOG.warn("Inbox file {} is not taken and stays where it is: {}", name, refusal);
         }
         return false;
+    }
+
+    /**
+     * Removes the file's read-lock marker when it is older than {@code orphanedLockMs}: on a shared inbox, an instance
+     * that died while taking files in leaves their markers, and the other instances' read lock skips a marked file;
+     * Camel removes orphaned markers only when an inbox route starts, so the files would wait for a restart. The read
+     * lock then marks the file anew for whoever takes it.
+     */
+    void releaseOrphanedLock(Path file) {
+        Path marker = file.resolveSibling(file.getFileName() + FileComponent.DEFAULT_LOCK_FILE_POSTFIX);
+        try {
+            long age = System.currentTimeMillis()
+                    - Files.getLastModifiedTime(marker, LinkOption.NOFOLLOW_LINKS)
+                            .toMillis();
+            if (age > orphanedLockMs && Files.deleteIfExists(marker)) {
+                LOG.warn(
+                        "Inbox file {} had a read-lock marker {} s old, left by an instance that stopped while taking"
+                                + " it in (bridge.inbox.orphaned-lock-ms): the marker is removed and the file taken",
+                        file.getFileName(),
+                        age / 1000);
+            }
+        } catch (NoSuchFileException noMarker) {
+            // the usual case: nobody is taking the file
+        } catch (IOException e) {
+            LOG.debug("cannot read the read-lock marker of {}: {}", file, e.toString());
+        }
     }
 
     /** Why the file is not taken, or null when it is. */

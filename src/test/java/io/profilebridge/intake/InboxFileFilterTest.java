@@ -1,0 +1,40 @@
+package io.profilebridge.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A read-lock marker left on a shared inbox by an instance that died (second black-box audit: with three instances,
+ * kill -9 of one left 31 files and their markers in the inbox until some instance restarted) is removed once it is
+ * older than bridge.inbox.orphaned-lock-ms, so a live instance takes the file; a fresh marker is left alone.
+ */
+class InboxFileFilterTest {
+
+    @TempDir
+    Path inbox;
+
+    @Test
+    void aMarkerOlderThanTheLimitIsRemovedAndAFreshOneKept() throws Exception {
+        InboxFileFilter filter = new InboxFileFilter(WaitingFiles.NONE, 60_000);
+        Path orphaned = Files.writeString(inbox.resolve("a.json"), "{}");
+        Path orphanedMarker = Files.createFile(inbox.resolve("a.json.camelLock"));
+        Files.setLastModifiedTime(orphanedMarker, FileTime.from(Instant.now().minusSeconds(61)));
+        Path taken = Files.writeString(inbox.resolve("b.json"), "{}");
+        Path liveMarker = Files.createFile(inbox.resolve("b.json.camelLock"));
+        Files.setLastModifiedTime(liveMarker, FileTime.from(Instant.now().minusSeconds(30)));
+
+        filter.releaseOrphanedLock(orphaned);
+        filter.releaseOrphanedLock(taken);
+        filter.releaseOrphanedLock(Files.writeString(inbox.resolve("c.json"), "{}"));
+
+        assertThat(orphanedMarker).doesNotExist();
+        assertThat(orphaned).exists();
+        assertThat(liveMarker).as("held by a live instance").exists();
+    }
+}
