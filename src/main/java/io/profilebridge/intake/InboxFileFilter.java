@@ -95,22 +95,16 @@ public class InboxFileFilter implements GenericFileFilter<File> {
      * lock then marks the file anew for whoever takes it.
      */
     void releaseOrphanedLock(Path file) {
-        Path marker = file.resolveSibling(file.getFileName() + FileComponent.DEFAULT_LOCK_FILE_POSTFIX);
-        try {
-            long age = System.currentTimeMillis()
-                    - Files.getLastModifiedTime(marker, LinkOption.NOFOLLOW_LINKS)
-                            .toMillis();
-            if (age > orphanedLockMs && Files.deleteIfExists(marker)) {
-                LOG.warn(
-                        "Inbox file {} had a read-lock marker {} s old, left by an instance that stopped while taking"
-                                + " it in (bridge.inbox.orphaned-lock-ms): the marker is removed and the file taken",
-                        file.getFileName(),
-                        age / 1000);
-            }
-        } catch (NoSuchFileException noMarker) {
-            // the usual case: nobody is taking the file
-        } catch (IOException e) {
-            LOG.debug("cannot read the read-lock marker of {}: {}", file, e.toString());
+        // java.io's File: 0 when there is no marker, the usual case, where java.nio would throw for each listed file
+        File marker = new File(file + FileComponent.DEFAULT_LOCK_FILE_POSTFIX);
+        long modified = marker.lastModified();
+        long age = System.currentTimeMillis() - modified;
+        if (modified > 0 && age > orphanedLockMs && marker.delete()) {
+            LOG.warn(
+                    "Inbox file {} had a read-lock marker {} s old, left by an instance that stopped while taking it"
+                            + " in (bridge.inbox.orphaned-lock-ms): the marker is removed and the file taken",
+                    file.getFileName(),
+                    age / 1000);
         }
     }
 
