@@ -266,8 +266,8 @@ public class RequestReader {
                         "requestId \"" + requestId + "\" and idempotencyKey \"" + explicitKey
                                 + "\" differ; send one key");
             }
-            Optional<String> tooLong = tooLong(
-                    requestId != null ? "requestId" : "idempotencyKey", requestId != null ? requestId : explicitKey);
+            Optional<String> tooLong =
+                    requestId != null ? tooLong("requestId", requestId) : tooLong("idempotencyKey", explicitKey);
             if (tooLong.isPresent()) {
                 return reject(api.id(), body, source, "idempotency_key_too_long", tooLong.get());
             }
@@ -314,7 +314,7 @@ public class RequestReader {
             return Optional.empty();
         }
         return Optional.of(field + ": at most " + IdempotencyKeys.MAX_LENGTH
-                + " characters (what the bridge's job store" + " keeps of a key); this one has " + key.length());
+                + " characters (what the bridge's job store keeps of a key); this one has " + key.length());
     }
 
     private static boolean fitsAHeader(String key) {
