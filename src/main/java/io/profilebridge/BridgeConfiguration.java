@@ -172,7 +172,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                         Api.OPENPROSPECT,
                         settings.optional("openprospect.api-key").orElse(null))
                 .with(Api.ORBIT, settings.optional("orbit.api-key").orElse(null));
-        ApiHolds holds = new ApiHolds();
+        ApiHolds holds = new ApiHolds(settings.number("bridge.retry.hold-interval-ms"));
         for (Api api : Api.values()) {
             if (!credentials.has(api)) {
                 LOG.warn(
@@ -234,7 +234,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         // a step outlasting every deadline its calls could have lost its worker
         CallGate gate = callGate(settings, deadlineMs);
         JobDispatcher dispatcher = new JobDispatcher(
-                store, budgets, gate, liveness, workers, 5 * deadlineMs, Math.max(30_000, 20 * tickMs));
+                store, budgets, gate, liveness, holds, workers, 5 * deadlineMs, Math.max(30_000, 20 * tickMs));
         context.getRegistry().bind("jobDispatcher", dispatcher);
         context.getRegistry().bind("apiBudgets", budgets);
         context.getRegistry().bind("jobRoutes", new JobRoutes(store, lifecycle, dispatcher, budgets, liveness));

@@ -2,6 +2,7 @@ package io.profilebridge.job;
 
 import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
+import io.profilebridge.api.ApiHolds;
 import io.profilebridge.api.CallGate;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +59,7 @@ public final class JobDispatcher {
      */
     private final Map<String, Long> givenBackAt = new ConcurrentHashMap<>();
 
+    private final ApiHolds holds;
     private final ReentrantLock claiming = new ReentrantLock();
     private int turn;
     private volatile boolean workLeft;
@@ -81,9 +83,11 @@ public final class JobDispatcher {
             ApiBudgets budgets,
             CallGate gate,
             InstanceLiveness liveness,
+            ApiHolds holds,
             int workers,
             long stuckStepMs,
             long tickStallMs) {
+        this.holds = holds;
         this.store = store;
         this.budgets = budgets;
         this.gate = gate;
@@ -152,6 +156,13 @@ public final class JobDispatcher {
                 // a job of this bucket has a call out: the next is claimed when that one gives its place back
                 workLeft = true;
                 continue;
+            }
+            if (bucket != null) {
+                // an API refusing our key gets one job now and then, not every due one (ApiHolds.claimable)
+                open = holds.claimable(bucket.api(), open, store.now());
+                if (open == 0) {
+                    continue;
+                }
             }
             AtomicInteger places = new AtomicInteger();
             // no more rows than the gate has places: each row read is parsed (request, source, trace context)

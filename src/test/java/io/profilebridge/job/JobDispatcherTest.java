@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
+import io.profilebridge.api.ApiError;
+import io.profilebridge.api.ApiHolds;
 import io.profilebridge.api.CallGate;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,6 +43,7 @@ class JobDispatcherTest {
     ApiBudgets budgets;
     JobDispatcher dispatcher;
     final InstanceLiveness liveness = InstanceLiveness.single("test");
+    final ApiHolds holds = new ApiHolds(60_000);
 
     @BeforeEach
     void open() {
@@ -50,7 +54,8 @@ class JobDispatcherTest {
             limits.put(bucket, ApiBudgets.Limit.fixed(1000, 1000));
         }
         budgets = ApiBudgets.local(limits, new ApiBudgets.Policy(1000, 60_000, 0.5, 0.1, 10_000), clock::millis);
-        dispatcher = new JobDispatcher(store, budgets, CallGate.unlimited(), liveness, WORKERS, STUCK_STEP_MS, 30_000);
+        dispatcher = new JobDispatcher(
+                store, budgets, CallGate.unlimited(), liveness, holds, WORKERS, STUCK_STEP_MS, 30_000);
     }
 
     @AfterEach
@@ -72,6 +77,24 @@ class JobDispatcherTest {
             job.nextAttemptAt(clock.millis());
             store.register(job);
         }
+    }
+
+    @Test
+    void anApiRefusingOurKeyGetsOneJobPerProbeIntervalUntilItAcceptsUsAgain() {
+        // before: every due job of a held API was claimed, refused and held again; on a shared store an instance
+        // with a refused key so held other instances' jobs for a minute each (cluster audit)
+        register(Api.ORBIT, 3);
+        holds.hold(Api.ORBIT, ApiError.of("developer_api_key_invalid", "Missing or invalid API key"));
+        List<Job> probe = dispatcher.claimDueJobs(false);
+        assertThat(probe).as("one job finds out whether the hold has lifted").hasSize(1);
+        dispatcher.finished(probe.get(0), true);
+        assertThat(dispatcher.claimDueJobs(false))
+                .as("within the probe interval")
+                .isEmpty();
+        clock.move(60_000);
+        assertThat(dispatcher.claimDueJobs(false)).hasSize(1);
+        holds.observe(Api.ORBIT, new ApiAnswer(200, null, null, null, null));
+        assertThat(dispatcher.claimDueJobs(false)).as("the hold lifted").hasSize(2);
     }
 
     @Test
@@ -105,7 +128,7 @@ class JobDispatcherTest {
             onePlace.put(bucket, 1);
         }
         JobDispatcher gated = new JobDispatcher(
-                counting, budgets, new CallGate(onePlace, Map.of()), liveness, WORKERS, STUCK_STEP_MS, 30_000);
+                counting, budgets, new CallGate(onePlace, Map.of()), liveness, holds, WORKERS, STUCK_STEP_MS, 30_000);
         register(Api.OPENPROSPECT, 6);
         assertThat(gated.claimDueJobs(false)).hasSize(1);
         assertThat(rowsAskedFor).containsEntry(WorkQueue.DELIVERIES, WORKERS);
@@ -120,6 +143,7 @@ class JobDispatcherTest {
                 budgets,
                 new CallGate(Map.of(ApiBucket.OPENPROSPECT, 1), Map.of(), slowCallMs),
                 liveness,
+                holds,
                 WORKERS,
                 STUCK_STEP_MS,
                 30_000);
