@@ -53,6 +53,7 @@ import io.profilebridge.orbit.OrbitRoutes;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -172,6 +173,14 @@ public class BridgeConfiguration implements CamelConfiguration {
                         Api.OPENPROSPECT,
                         settings.optional("openprospect.api-key").orElse(null))
                 .with(Api.ORBIT, settings.optional("orbit.api-key").orElse(null));
+        List<String> otherKeys = liveness.instancesWithOtherKeys(credentials.fingerprint());
+        if (!otherKeys.isEmpty()) {
+            LOG.warn(
+                    "Instances {} on this job store run with other API keys than this one: rate limits, pauses and"
+                            + " budgets belong to the key, so they are not shared with them; give every instance the"
+                            + " same keys",
+                    otherKeys);
+        }
         ApiHolds holds = new ApiHolds(settings.number("bridge.retry.hold-interval-ms"));
         for (Api api : Api.values()) {
             if (!credentials.has(api)) {

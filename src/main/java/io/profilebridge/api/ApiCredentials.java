@@ -1,8 +1,13 @@
 package io.profilebridge.api;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
 
 /**
  * The configured bearer keys, held in one place so that nothing else ever has to touch them.
@@ -25,6 +30,28 @@ public final class ApiCredentials {
 
     public boolean has(Api api) {
         return keys.containsKey(api);
+    }
+
+    /**
+     * Which keys these are, without them: per API the first 16 hex digits of the key's SHA-256 ({@code none} when
+     * unset). Instances on one store compare it (InstanceLiveness.instancesWithOtherKeys).
+     */
+    public String fingerprint() {
+        StringJoiner fingerprint = new StringJoiner(";");
+        for (Api api : Api.values()) {
+            fingerprint.add(
+                    api.id() + "=" + key(api).map(ApiCredentials::digest).orElse("none"));
+        }
+        return fingerprint.toString();
+    }
+
+    private static String digest(String key) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
     }
 
     @Override

@@ -2,7 +2,10 @@ package io.profilebridge.job;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -124,6 +127,34 @@ public final class InstanceLiveness {
             return released;
         } catch (SQLException e) {
             throw new JobStoreException("cannot register instance " + instanceId + " in the job store", e);
+        }
+    }
+
+    /**
+     * Publishes the fingerprint of this session's API keys and names the other live instances whose fingerprint
+     * differs: the budgets belong to the key, so the instances on one store are meant to share their keys.
+     */
+    public List<String> instancesWithOtherKeys(String keyFingerprint) {
+        if (!isShared()) {
+            return List.of();
+        }
+        try (Connection c = dataSource.getConnection()) {
+            update(c, "UPDATE bridge_instance SET key_fingerprint = ? WHERE session_id = ?", keyFingerprint, session);
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT instance_id FROM bridge_instance "
+                    + "WHERE session_id <> ? AND key_fingerprint <> ? AND heartbeat_at >= " + DB_NOW_MS + " - "
+                    + takeoverMs + " ORDER BY instance_id")) {
+                ps.setString(1, session);
+                ps.setString(2, keyFingerprint);
+                List<String> others = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        others.add(rs.getString(1));
+                    }
+                }
+                return others;
+            }
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot compare the API keys of the instances on the job store", e);
         }
     }
 

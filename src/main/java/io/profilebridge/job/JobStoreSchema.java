@@ -39,7 +39,8 @@ public final class JobStoreSchema {
             "V5__claims_by_live_instances.sql",
             "V6__trace_context.sql",
             "V7__later_callers.sql",
-            "V8__longer_keys.sql");
+            "V8__longer_keys.sql",
+            "V9__instance_key_fingerprints.sql");
 
     static final String FOLDER = "db/migration";
     /** Where the bridge's own migrations of earlier releases kept the versions they had applied. */

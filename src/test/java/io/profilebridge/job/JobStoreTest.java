@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiCredentials;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,6 +140,20 @@ class JobStoreTest {
         Job found = store.find(Api.OPENPROSPECT, key).orElseThrow();
         assertThat(found.requestKey()).isEqualTo(key);
         assertThat(found.remoteId()).hasSize(5_000);
+    }
+
+    @Test
+    void aStartingInstanceNamesTheLiveInstancesThatRunWithOtherApiKeys() throws Exception {
+        // cluster audit: an instance given another Orbit key started silently, though the budgets belong to the key
+        Assumptions.assumeTrue(isPostgres(), "only a shared store has other instances");
+        String keysA = new ApiCredentials().with(Api.ORBIT, "sk_orb_first").fingerprint();
+        String keysB = new ApiCredentials().with(Api.ORBIT, "sk_orb_second").fingerprint();
+        assertThat(keysA).doesNotContain("sk_orb_first").startsWith("openprospect=none;orbit=");
+        assertThat(session("node-a").instancesWithOtherKeys(keysA)).isEmpty();
+        assertThat(session("node-b").instancesWithOtherKeys(keysA))
+                .as("the same keys")
+                .isEmpty();
+        assertThat(session("node-c").instancesWithOtherKeys(keysB)).containsExactly("node-a", "node-b");
     }
 
     @Test
@@ -290,7 +306,7 @@ class JobStoreTest {
         assertThat(JobStoreSchema.migrate(dataSource.getJdbcUrl(), login(), login()))
                 .isZero();
         assertThat(flywayHistory(dataSource))
-                .containsExactlyElementsOf(List.of("1", "2", "3", "4", "5", "6", "7", "8"));
+                .containsExactlyElementsOf(List.of("1", "2", "3", "4", "5", "6", "7", "8", "9"));
     }
 
     /** The releases before the bridge's own migrations ran Flyway with V1 and V2. */
@@ -298,7 +314,7 @@ class JobStoreTest {
     void aStoreOfTheEarlierFlywaySetupGetsTheLaterScripts() throws Exception {
         String url = earlierStore(2, false, true);
         try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
-            assertThat(flywayHistory(migrated)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
+            assertThat(flywayHistory(migrated)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9");
             assertThat(workQueueOfTheKeptJob(migrated))
                     .as("its pending job, in the queue of its next step")
                     .isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
@@ -312,7 +328,7 @@ class JobStoreTest {
         try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
             assertThat(flywayHistory(migrated))
                     .as("the baseline it had reached, then the later scripts")
-                    .containsExactly("4", "5", "6", "7", "8");
+                    .containsExactly("4", "5", "6", "7", "8", "9");
             assertThat(tableExists(migrated, JobStoreSchema.OWN_HISTORY)).isFalse();
             assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
         }
@@ -323,14 +339,14 @@ class JobStoreTest {
     void aStoreWithBothHistoriesIsTakenOverAtTheOwnOnesVersion() throws Exception {
         String url = earlierStore(4, true, true);
         try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
-            assertThat(flywayHistory(migrated)).containsExactly("4", "5", "6", "7", "8");
+            assertThat(flywayHistory(migrated)).containsExactly("4", "5", "6", "7", "8", "9");
             assertThat(tableExists(migrated, JobStoreSchema.OWN_HISTORY)).isFalse();
             assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
         }
         try (HikariDataSource again = JobStoreDataSource.open(url, login(), login(), 4)) {
             assertThat(flywayHistory(again))
                     .as("a later start finds nothing to do")
-                    .containsExactly("4", "5", "6", "7", "8");
+                    .containsExactly("4", "5", "6", "7", "8", "9");
         }
     }
 
