@@ -49,6 +49,9 @@ public final class OrbitRequestRules {
             "profile_id", "profileId",
             "orbit_id", "profileId");
 
+    /** Fields the docs name a replacement for besides the legacy ones: "Send the field as phoneNumber, not phone." */
+    static final Map<String, String> RENAMED = Map.of("phone", "phoneNumber");
+
     /** An http or https URL (schemes are case-insensitive, RFC 3986) with a non-empty authority; group 1 is it. */
     private static final Pattern HTTP_URL = Pattern.compile("(?i)^https?://([^/?#]+)");
 
@@ -81,7 +84,9 @@ public final class OrbitRequestRules {
                 violations.add(violation(
                         name,
                         "developer_deep_search_field_unsupported",
-                        name + ": not an allowed field (allowed: "
+                        name + ": not an allowed field"
+                                + (RENAMED.containsKey(name) ? "; send it as " + RENAMED.get(name) : "")
+                                + " (allowed: "
                                 + String.join(", ", ALLOWED.stream().sorted().toList()) + ")"));
             }
         }

@@ -150,7 +150,7 @@ class OrbitSimulatorTest extends SimulatorTestSupport {
                 "options|{\"options\": {}, \"email\": \"a@example.com\"}|developer_deep_search_field_unsupported|removed",
                 "profile_id|{\"profile_id\": \"p\"}|developer_deep_search_field_unsupported|profileId",
                 "orbit_id|{\"orbit_id\": \"p\"}|developer_deep_search_field_unsupported|profileId",
-                "phone|{\"phone\": \"+4930123456\"}|developer_deep_search_field_unsupported|phone",
+                "phone|{\"phone\": \"+4930123456\"}|developer_deep_search_field_unsupported|send it as phoneNumber",
                 "urls|{\"urls\": \"https://example.com\"}|developer_deep_search_field_invalid|urls",
                 "urls|{\"urls\": [\"ftp://example.com\"]}|developer_deep_search_url_invalid|urls",
                 "usernames|{\"usernames\": [1, 2]}|developer_deep_search_field_invalid|usernames",
