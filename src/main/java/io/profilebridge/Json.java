@@ -49,11 +49,6 @@ public final class Json {
         return MAPPER.readTree(text);
     }
 
-    /** Parses JSON text keeping every number as written (see {@code EXACT}). */
-    public static JsonNode parseExact(String text) throws JsonProcessingException {
-        return EXACT.readTree(text);
-    }
-
     /** Reads one JSON value from the parser, keeping every number as written: a request is sent as it was given. */
     public static JsonNode readExact(JsonParser parser) throws IOException {
         return EXACT.readTree(parser);

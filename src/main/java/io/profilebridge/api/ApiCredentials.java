@@ -1,8 +1,6 @@
 package io.profilebridge.api;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.profilebridge.Sha256;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -39,19 +37,11 @@ public final class ApiCredentials {
     public String fingerprint() {
         StringJoiner fingerprint = new StringJoiner(";");
         for (Api api : Api.values()) {
-            fingerprint.add(
-                    api.id() + "=" + key(api).map(ApiCredentials::digest).orElse("none"));
+            fingerprint.add(api.id() + "="
+                    + key(api).map(key -> HexFormat.of().formatHex(Sha256.of(key), 0, 8))
+                            .orElse("none"));
         }
         return fingerprint.toString();
-    }
-
-    private static String digest(String key) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java has SHA-256", e);
-        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
+import io.profilebridge.Sha256;
 import io.profilebridge.job.ResultDocument;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +15,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
@@ -178,12 +177,6 @@ public class ResultFiles {
 
     /** Names a rejected request's result by its content: the same rejection twice is the same result. */
     private static String contentId(String body) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256")
-                    .digest(Json.write(rejection(body)).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
+        return HexFormat.of().formatHex(Sha256.of(Json.write(rejection(body))), 0, 8);
     }
 }

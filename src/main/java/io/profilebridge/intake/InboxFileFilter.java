@@ -1,5 +1,6 @@
 package io.profilebridge.intake;
 
+import io.profilebridge.BridgeSettings;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,9 +45,6 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         }
     });
 
-    /** The packaged default of bridge.inbox.orphaned-lock-ms, for a filter made without the settings. */
-    static final long DEFAULT_ORPHANED_LOCK_MS = 60_000;
-
     private final WaitingFiles waitingFiles;
     private final long orphanedLockMs;
 
@@ -61,7 +59,7 @@ public class InboxFileFilter implements GenericFileFilter<File> {
      * file that waits for another file's job again at each poll instead of leaving it alone; it still gets its result.
      */
     public InboxFileFilter() {
-        this(WaitingFiles.NONE, DEFAULT_ORPHANED_LOCK_MS);
+        this(WaitingFiles.NONE, BridgeSettings.packagedDefaults().number("bridge.inbox.orphaned-lock-ms"));
     }
 
     @Override

@@ -2,11 +2,9 @@ package io.profilebridge.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.Json;
+import io.profilebridge.Sha256;
 import io.profilebridge.api.Api;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.UUID;
 
@@ -32,22 +30,14 @@ public final class IdempotencyKeys {
     }
 
     public static String bodyHash(JsonNode body) {
-        return HexFormat.of().formatHex(sha256(Json.canonical(body)));
+        return HexFormat.of().formatHex(Sha256.of(Json.canonical(body)));
     }
 
     /** A name-based UUID (version 8 layout) from SHA-256, so Orbit gets the UUID its docs ask for. */
     static String uuidOf(String text) {
-        ByteBuffer hash = ByteBuffer.wrap(sha256(text));
+        ByteBuffer hash = ByteBuffer.wrap(Sha256.of(text));
         long high = (hash.getLong() & ~0xF000L) | 0x8000L;
         long low = (hash.getLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(high, low).toString();
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
     }
 }
