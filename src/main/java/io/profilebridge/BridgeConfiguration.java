@@ -243,7 +243,15 @@ public class BridgeConfiguration implements CamelConfiguration {
         // a step outlasting every deadline its calls could have lost its worker
         CallGate gate = callGate(settings, deadlineMs);
         JobDispatcher dispatcher = new JobDispatcher(
-                store, budgets, gate, liveness, holds, workers, 5 * deadlineMs, Math.max(30_000, 20 * tickMs));
+                store,
+                budgets,
+                gate,
+                liveness,
+                holds,
+                workers,
+                5 * deadlineMs,
+                Math.max(30_000, 20 * tickMs),
+                schedule.maxAgeMs());
         context.getRegistry().bind("jobDispatcher", dispatcher);
         context.getRegistry().bind("apiBudgets", budgets);
         context.getRegistry().bind("jobRoutes", new JobRoutes(store, lifecycle, dispatcher, budgets, liveness));

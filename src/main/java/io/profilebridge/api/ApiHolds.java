@@ -52,6 +52,10 @@ public final class ApiHolds {
         return Optional.ofNullable(holds.get(api));
     }
 
+    public long probeIntervalMs() {
+        return probeIntervalMs;
+    }
+
     /**
      * How many of {@code wanted} jobs of the API may be claimed now: all while it accepts us; while it refuses us, one
      * per probe interval, whose call tells when the hold lifts. Each claimed job would only be refused and held again,

@@ -5,6 +5,7 @@ import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.api.ApiHolds;
 import io.profilebridge.api.CallGate;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,6 +61,10 @@ public final class JobDispatcher {
     private final Map<String, Long> givenBackAt = new ConcurrentHashMap<>();
 
     private final ApiHolds holds;
+    private final long maxAgeMs;
+    /** When each queue of a held API was last searched for jobs past their age; only the claiming thread uses it. */
+    private final Map<WorkQueue, Long> pastAgeSearchedAt = new EnumMap<>(WorkQueue.class);
+
     private final ReentrantLock claiming = new ReentrantLock();
     private int turn;
     private volatile boolean workLeft;
@@ -77,6 +82,7 @@ public final class JobDispatcher {
      * @param stuckStepMs a step running longer than this cannot be waiting for a call any more: its worker is
      *                    presumed dead and the job handed out again
      * @param tickStallMs no claim for this long means the poll trigger stopped
+     * @param maxAgeMs    {@code bridge.retry.max-age-ms}: jobs older than this are given up
      */
     public JobDispatcher(
             JobStore store,
@@ -86,8 +92,10 @@ public final class JobDispatcher {
             ApiHolds holds,
             int workers,
             long stuckStepMs,
-            long tickStallMs) {
+            long tickStallMs,
+            long maxAgeMs) {
         this.holds = holds;
+        this.maxAgeMs = maxAgeMs;
         this.store = store;
         this.budgets = budgets;
         this.gate = gate;
@@ -161,6 +169,7 @@ public final class JobDispatcher {
                 // an API refusing our key gets one job now and then, not every due one (ApiHolds.claimable)
                 open = holds.claimable(bucket.api(), open, store.now());
                 if (open == 0) {
+                    claimed.addAll(claimPastAge(queue, free, taken, epoch));
                     continue;
                 }
             }
@@ -185,6 +194,29 @@ public final class JobDispatcher {
         // a later claim's query begins after these were saved
         givenBackAt.values().removeIf(at -> at - began <= 0);
         return claimed;
+    }
+
+    /**
+     * While its API refuses us, a queue's jobs past {@code bridge.retry.max-age-ms} are claimed without a place in
+     * the gate: their next step gives them up and calls nothing (JobRoutes.nextStep). Else they would wait for their
+     * turn as the hold's probe, one per interval. Looked for once per probe interval, and at once again after a full
+     * batch.
+     */
+    private List<Job> claimPastAge(WorkQueue queue, int free, Predicate<String> taken, int epoch) {
+        long now = store.now();
+        Long searched = pastAgeSearchedAt.get(queue);
+        if (searched != null && now - searched < holds.probeIntervalMs()) {
+            return List.of();
+        }
+        List<Job> jobs = store.claimCreatedBefore(queue, free, now - maxAgeMs, taken, inHand.size());
+        jobs.forEach(job -> inHand.put(job.id(), new InHand(job, now, epoch, null)));
+        if (jobs.size() == free) {
+            pastAgeSearchedAt.remove(queue);
+            workLeft = true;
+        } else {
+            pastAgeSearchedAt.put(queue, now);
+        }
+        return jobs;
     }
 
     /** Places in the gate, then calls of the budget, for up to {@code wanted} jobs; unspent places are given back. */

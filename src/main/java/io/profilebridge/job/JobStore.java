@@ -176,10 +176,31 @@ public class JobStore {
      */
     public List<Job> claimDue(
             WorkQueue queue, int max, IntUnaryOperator permits, Predicate<String> inHand, int inHandCount) {
+        return claimDue(queue, max, null, permits, inHand, inHandCount);
+    }
+
+    /**
+     * Claims due jobs of one queue created before {@code createdBefore}, as {@link #claimDue} does: the jobs past
+     * their age, given up without a call while their API refuses us. Not indexed: it reads the queue's due rows in
+     * order until it has {@code max}, so it is asked now and then, not on every tick.
+     */
+    public List<Job> claimCreatedBefore(
+            WorkQueue queue, int max, long createdBefore, Predicate<String> inHand, int inHandCount) {
+        return claimDue(queue, max, createdBefore, IntUnaryOperator.identity(), inHand, inHandCount);
+    }
+
+    private List<Job> claimDue(
+            WorkQueue queue,
+            int max,
+            Long createdBefore,
+            IntUnaryOperator permits,
+            Predicate<String> inHand,
+            int inHandCount) {
         if (max <= 0) {
             return List.of();
         }
         String select = "SELECT " + COLUMNS + " FROM bridge_job j WHERE j.work_queue = ? AND j.next_attempt_at <= ?"
+                + (createdBefore != null ? " AND j.created_at < ?" : "")
                 + (liveness.isShared()
                         ? " AND (j.claimed_by IS NULL OR NOT EXISTS (SELECT 1 FROM bridge_instance i "
                                 + "WHERE i.session_id = j.claimed_by AND i.heartbeat_at >= "
@@ -194,10 +215,14 @@ public class JobStore {
             try {
                 List<Job> due = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement(select)) {
-                    ps.setString(1, queue.id());
-                    ps.setLong(2, now());
+                    int parameter = 1;
+                    ps.setString(parameter++, queue.id());
+                    ps.setLong(parameter++, now());
+                    if (createdBefore != null) {
+                        ps.setLong(parameter++, createdBefore);
+                    }
                     if (liveness.isShared()) {
-                        ps.setLong(3, liveness.takeoverMs());
+                        ps.setLong(parameter, liveness.takeoverMs());
                     }
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next() && due.size() < max) {

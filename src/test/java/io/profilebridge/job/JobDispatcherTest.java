@@ -33,6 +33,7 @@ class JobDispatcherTest {
 
     private static final int WORKERS = 4;
     private static final long STUCK_STEP_MS = 10_000;
+    private static final long MAX_AGE_MS = 30_000;
 
     @TempDir
     Path data;
@@ -55,7 +56,7 @@ class JobDispatcherTest {
         }
         budgets = ApiBudgets.local(limits, new ApiBudgets.Policy(1000, 60_000, 0.5, 0.1, 10_000), clock::millis);
         dispatcher = new JobDispatcher(
-                store, budgets, CallGate.unlimited(), liveness, holds, WORKERS, STUCK_STEP_MS, 30_000);
+                store, budgets, CallGate.unlimited(), liveness, holds, WORKERS, STUCK_STEP_MS, 30_000, MAX_AGE_MS);
     }
 
     @AfterEach
@@ -98,6 +99,29 @@ class JobDispatcherTest {
     }
 
     @Test
+    void whileAnApiRefusesOurKeyItsJobsPastTheirAgeAreStillClaimedToBeGivenUp() {
+        // before: only the hold's probe was claimed, one job per interval, so a held API's jobs outlived
+        // bridge.retry.max-age-ms by as many intervals as there were jobs before them
+        register(Api.ORBIT, 3);
+        holds.hold(Api.ORBIT, ApiError.of("insufficient_credits", "No credits left"));
+        Job probe = dispatcher.claimDueJobs(false).get(0);
+        dispatcher.finished(probe, true);
+        clock.move(1000);
+        register(Api.ORBIT, 1);
+        clock.move(MAX_AGE_MS - 999);
+        List<Job> pastAge = dispatcher.claimDueJobs(false);
+        assertThat(pastAge)
+                .as("the three past their age, within the probe interval; not the younger one")
+                .hasSize(3)
+                .allSatisfy(job -> assertThat(job.createdAt()).isLessThan(clock.millis() - MAX_AGE_MS));
+        pastAge.forEach(job -> dispatcher.finished(job, true));
+        clock.move(1001);
+        assertThat(dispatcher.claimDueJobs(false))
+                .as("the younger one is past its age now too, but they are looked for once per probe interval")
+                .isEmpty();
+    }
+
+    @Test
     void itClaimsNoMoreThanTheFreeWorkersAndSaysWhenWorkWasLeft() {
         register(Api.OPENPROSPECT, 6);
         List<Job> first = dispatcher.claimDueJobs(false);
@@ -128,7 +152,15 @@ class JobDispatcherTest {
             onePlace.put(bucket, 1);
         }
         JobDispatcher gated = new JobDispatcher(
-                counting, budgets, new CallGate(onePlace, Map.of()), liveness, holds, WORKERS, STUCK_STEP_MS, 30_000);
+                counting,
+                budgets,
+                new CallGate(onePlace, Map.of()),
+                liveness,
+                holds,
+                WORKERS,
+                STUCK_STEP_MS,
+                30_000,
+                MAX_AGE_MS);
         register(Api.OPENPROSPECT, 6);
         assertThat(gated.claimDueJobs(false)).hasSize(1);
         assertThat(rowsAskedFor).containsEntry(WorkQueue.DELIVERIES, WORKERS);
@@ -146,7 +178,8 @@ class JobDispatcherTest {
                 holds,
                 WORKERS,
                 STUCK_STEP_MS,
-                30_000);
+                30_000,
+                MAX_AGE_MS);
         register(Api.OPENPROSPECT, 3);
         Job slow = gated.claimDueJobs(false).get(0);
         clock.move(slowCallMs);

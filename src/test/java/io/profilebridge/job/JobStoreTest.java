@@ -238,6 +238,31 @@ class JobStoreTest {
     }
 
     @Test
+    void onlyDueJobsCreatedBeforeTheGivenTimeAreClaimedAsPastTheirAge() throws Exception {
+        Job old = newJob("old", "{}");
+        Job older = new Job(
+                UUID.randomUUID().toString(),
+                Api.OPENPROSPECT,
+                "older",
+                JobState.RECEIVED,
+                "{}",
+                "h",
+                RequestSource.file("older.json"),
+                store.now() - 60_000);
+        older.nextAttemptAt(store.now());
+        store.register(old);
+        store.register(older);
+        List<Job> pastAge =
+                store.claimCreatedBefore(WorkQueue.OPENPROSPECT_CALLS, 10, store.now() - 30_000, inHand::contains, 0);
+        assertThat(pastAge).extracting(Job::idempotencyKey).containsExactly("older");
+        pastAge.forEach(job -> inHand.add(job.id()));
+        assertThat(claim(storeOf(session("other")), 10))
+                .as("the older one is claimed already")
+                .extracting(Job::idempotencyKey)
+                .containsExactly("old");
+    }
+
+    @Test
     void aSavedJobIsDueInTheQueueOfItsNextStep() {
         Job job = newJob("k", "{}");
         store.register(job);
