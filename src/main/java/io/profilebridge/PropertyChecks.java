@@ -43,7 +43,7 @@ final class PropertyChecks {
                 // shown up to its parameters, as the start-up banner shows it: they may carry a password
                 throw new StartupFailure(
                         "property bridge.store.url must be a jdbc:postgresql: URL (or jdbc:h2:), not \""
-                                + StartupBanner.withoutParameters(url) + "\"");
+                                + Urls.withoutParameters(url) + "\"");
             }
         });
     }

@@ -51,9 +51,9 @@ final class StartupBanner {
             return "H2 in memory (its jobs are forgotten when the process stops)";
         }
         if (url.startsWith("jdbc:h2:file:")) {
-            return "H2 file " + withoutParameters(url.substring("jdbc:h2:file:".length())) + ".mv.db";
+            return "H2 file " + Urls.withoutParameters(url.substring("jdbc:h2:file:".length())) + ".mv.db";
         }
-        return withoutParameters(url);
+        return Urls.withoutParameters(url);
     }
 
     private static String broker(CamelContext context, BridgeSettings settings) throws Exception {
@@ -66,19 +66,7 @@ final class StartupBanner {
             return "embedded Artemis on " + broker.acceptors() + "; ESB clients log in as \"" + broker.clientUser()
                     + "\"";
         }
-        return withoutParameters(settings.optional("bridge.jms.broker-url").orElse(""));
-    }
-
-    /** A URL up to its parameters, which may carry a user or password. */
-    static String withoutParameters(String url) {
-        int end = url.length();
-        for (char separator : new char[] {'?', ';'}) {
-            int at = url.indexOf(separator);
-            if (at >= 0) {
-                end = Math.min(end, at);
-            }
-        }
-        return url.substring(0, end);
+        return Urls.withoutParameters(settings.optional("bridge.jms.broker-url").orElse(""));
     }
 
     private static String absolute(String folder) {

@@ -18,12 +18,14 @@ public final class EsbBroker implements AutoCloseable {
     public static final String RESULTS = "profile-bridge.results";
     public static final String FAILED = "profile-bridge.failed";
 
-    private final EmbeddedBroker broker;
+    private final EmbeddedBroker.Settings settings;
     private final ActiveMQConnectionFactory client;
+    private EmbeddedBroker broker;
 
-    private EsbBroker(EmbeddedBroker broker, ActiveMQConnectionFactory client) {
-        this.broker = broker;
+    private EsbBroker(EmbeddedBroker.Settings settings, ActiveMQConnectionFactory client) throws Exception {
+        this.settings = settings;
         this.client = client;
+        this.broker = EmbeddedBroker.start(settings);
     }
 
     public static EsbBroker start(Path folder, Map<String, String> properties) throws Exception {
@@ -32,18 +34,27 @@ public final class EsbBroker implements AutoCloseable {
         properties.put("bridge.jms.broker-url", url);
         properties.put("bridge.jms.user", ACCOUNTS.bridge().user());
         properties.put("bridge.jms.password", ACCOUNTS.bridge().password());
-        EmbeddedBroker broker = EmbeddedBroker.start(new EmbeddedBroker.Settings(
-                folder,
-                url,
-                new EmbeddedBroker.Queues(REQUESTS, RESULTS, FAILED),
-                ACCOUNTS,
-                Integer.parseInt(properties.get("bridge.jms.max-delivery-attempts")),
-                Long.parseLong(properties.get("bridge.jms.redelivery-delay-ms")),
-                10 * 1024 * 1024));
         return new EsbBroker(
-                broker,
+                new EmbeddedBroker.Settings(
+                        folder,
+                        url,
+                        new EmbeddedBroker.Queues(REQUESTS, RESULTS, FAILED),
+                        ACCOUNTS,
+                        Integer.parseInt(properties.get("bridge.jms.max-delivery-attempts")),
+                        Long.parseLong(properties.get("bridge.jms.redelivery-delay-ms")),
+                        10 * 1024 * 1024),
                 new ActiveMQConnectionFactory(
                         url, ACCOUNTS.client().user(), ACCOUNTS.client().password()));
+    }
+
+    /** The broker goes away, as an ESB's does for maintenance; its journal stays. */
+    public void stop() throws Exception {
+        broker.close();
+    }
+
+    /** The broker is back on the same address, with the messages it kept. */
+    public void restart() throws Exception {
+        broker = EmbeddedBroker.start(settings);
     }
 
     public EmbeddedBroker broker() {

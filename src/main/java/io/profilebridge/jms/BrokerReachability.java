@@ -1,0 +1,55 @@
+package io.profilebridge.jms;
+
+import io.profilebridge.Urls;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether the bridge reaches its JMS broker, as its connections report it: a connection that could not be made, or
+ * one whose broker went away (Artemis reconnects for ever, so neither the listener containers nor the pool ever see a
+ * failed connection; only its failover events tell). Read by the readiness check; one log line per change.
+ */
+public final class BrokerReachability {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerReachability.class);
+
+    /** Why the broker cannot be reached, since when. */
+    public record Problem(String reason, Instant since) {}
+
+    private final String address;
+    private volatile Problem problem;
+
+    /** @param brokerUrl the configured URL; only its hosts and ports are ever shown (a query may carry a password) */
+    public BrokerReachability(String brokerUrl) {
+        // no scheme: Camel's health JSON escapes a slash twice ("tcp:\\\/\\\/host")
+        this.address = Urls.withoutParameters(brokerUrl).replaceAll("[a-zA-Z]+://", "");
+    }
+
+    public String address() {
+        return address;
+    }
+
+    public void reached() {
+        if (problem != null) {
+            problem = null;
+            LOG.info("The JMS broker at {} is reachable again", address);
+        }
+    }
+
+    public void lost(String reason) {
+        if (problem == null) {
+            problem = new Problem(reason, Instant.now());
+            LOG.warn(
+                    "The JMS broker at {} cannot be reached ({}): JMS requests and results wait, nothing is lost;"
+                            + " the bridge keeps reconnecting",
+                    address,
+                    reason);
+        }
+    }
+
+    public Optional<Problem> problem() {
+        return Optional.ofNullable(problem);
+    }
+}

@@ -1,0 +1,121 @@
+package io.profilebridge.jms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.Json;
+import io.profilebridge.ResultTally;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ESB's broker goes away and comes back. Before: readiness stayed UP throughout (Artemis reconnects for ever, so
+ * no listener container or pool ever saw a failed connection), and stopping the bridge while the broker was away hung
+ * in a listener's rollback, which waited for the broker without a limit.
+ */
+class BrokerOutageTest {
+
+    @TempDir
+    Path root;
+
+    Simulator simulator;
+    EsbBroker esb;
+    BridgeRun bridge;
+    Map<String, String> properties;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (bridge != null) {
+            bridge.close();
+        }
+        if (esb != null) {
+            esb.close();
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+    }
+
+    @Test
+    void readinessIsDownWhileTheBrokerIsAwayRequestsFlowWhenItIsBackAndAStopDoesNotWaitForIt() throws Exception {
+        simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100));
+        properties = BridgeRun.testProperties(root, simulator.baseUrl());
+        properties.put("bridge.jms.max-delivery-attempts", "3");
+        properties.put("bridge.jms.redelivery-delay-ms", "200");
+        properties.put("bridge.jms.call-failover-timeout-ms", "2000");
+        esb = EsbBroker.start(root.resolve("broker"), properties);
+        bridge = BridgeRun.start(root, properties);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> "UP".equals(brokerCheck().path("status").asText()));
+
+        esb.stop();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> "DOWN".equals(brokerCheck().path("status").asText()));
+        assertThat(brokerCheck().path("message").asText())
+                .contains("JMS broker 127.0.0.1:")
+                .contains("unreachable since")
+                .doesNotContain("bridge-secret");
+        assertThat(health().path("status").asText())
+                .as("the whole of readiness")
+                .isEqualTo("DOWN");
+
+        esb.restart();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> "UP".equals(brokerCheck().path("status").asText()));
+        try (ResultTally tally = ResultTally.listen(esb.client(), EsbBroker.RESULTS, EsbBroker.FAILED);
+                Connection connection = esb.client().createConnection()) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            try (MessageProducer producer = session.createProducer(session.createQueue(EsbBroker.REQUESTS))) {
+                TextMessage request = session.createTextMessage("{\"email\": \"back@example.com\"}");
+                request.setStringProperty("api", "orbit");
+                request.setJMSCorrelationID("after-outage");
+                producer.send(request);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> tally.jmsResults("after-outage") == 1);
+            assertThat(Json.parse(tally.body("after-outage")).path("outcome").asText())
+                    .isEqualTo("succeeded");
+        }
+
+        esb.stop();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> "DOWN".equals(brokerCheck().path("status").asText()));
+        long began = System.nanoTime();
+        bridge.close();
+        bridge = null;
+        assertThat(Duration.ofNanos(System.nanoTime() - began))
+                .as("a stop with the broker away")
+                .isLessThan(Duration.ofSeconds(25));
+    }
+
+    private JsonNode brokerCheck() throws Exception {
+        for (JsonNode check : health().path("checks")) {
+            if (check.path("name").asText().equals("jms-broker")) {
+                return check;
+            }
+        }
+        return Json.object();
+    }
+
+    private JsonNode health() throws Exception {
+        String url = "http://127.0.0.1:" + properties.get("camel.management.port") + "/observe/health/ready";
+        return Json.parse(HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                .body());
+    }
+}
