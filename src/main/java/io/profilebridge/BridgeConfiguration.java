@@ -29,6 +29,7 @@ import io.profilebridge.jms.DeadLetters;
 import io.profilebridge.jms.EmbeddedBroker;
 import io.profilebridge.jms.JmsConfiguration;
 import io.profilebridge.job.AwaitedDataSource;
+import io.profilebridge.job.FinishedJobsRetention;
 import io.profilebridge.job.InstanceLiveness;
 import io.profilebridge.job.JobCallers;
 import io.profilebridge.job.JobDispatcher;
@@ -270,6 +271,10 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("orbitRoutes", new OrbitRoutes(credentials, lifecycle, budgets));
         context.getRegistry().bind("deliverJobRoute", new DeliverJobRoute(lifecycle));
         context.getRegistry().bind("laterCallersRoute", new LaterCallersRoute(store, callers, schedule));
+        context.getRegistry()
+                .bind(
+                        "finishedJobsRetention",
+                        new FinishedJobsRetention(store, settings.number("bridge.store.keep-finished-days")));
         // routes/deliver-result.camel.yaml: the name a result file is written under, and its sync to disk
         context.getRegistry().bind("resultFiles", new ResultFiles(Path.of(settings.text("bridge.outbox"))));
         context.getRegistry().bind("progressRoute", new ProgressRoute(store));

@@ -288,6 +288,37 @@ class JobStoreTest {
     }
 
     @Test
+    void jobsFinishedLongerAgoThanKeptAreRemovedWithTheirCallersAndNoOthers() {
+        JobCallers callers = new JobCallers(store);
+        Job old = finished("finished-long-ago", store.now() - 10_000);
+        finished("finished-lately", store.now());
+        Job pending = newJob("still-pending", "{}");
+        store.register(pending);
+        callers.add(old.id(), RequestSource.jms("ID:waiting", "c", null));
+
+        FinishedJobsRetention retention = new FinishedJobsRetention(store, 1);
+        assertThat(retention.removeFinishedBefore(store.now() - 5_000)).isEqualTo(1);
+        assertThat(store.findById(old.id())).isEmpty();
+        assertThat(store.findByKey("finished-lately")).isPresent();
+        assertThat(store.findById(pending.id())).isPresent();
+        assertThat(callers.dueOfDoneJobs(10)).isEmpty();
+        assertThat(retention.removeFinishedBefore(store.now() + 1))
+                .as("every finished one, never a pending one")
+                .isEqualTo(1);
+        assertThat(store.findById(pending.id())).isPresent();
+    }
+
+    private Job finished(String key, long finishedAt) {
+        Job job = newJob(key, "{}");
+        store.register(job);
+        job.state(JobState.DELIVERED);
+        job.nextAttemptAt(null);
+        job.finishedAt(finishedAt);
+        assertThat(store.save(job, false)).isTrue();
+        return job;
+    }
+
+    @Test
     void finalJobsAreNeverDue() {
         Job job = newJob("k", "{}");
         store.register(job);

@@ -1,0 +1,106 @@
+package io.profilebridge.job;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Removes the jobs that finished longer ago than {@code bridge.store.keep-finished-days}, with the callers that
+ * waited for them, so a store that runs for years does not grow for ever. Off by default (0): the contract promises
+ * a file dropped again its stored result with no remote call, and once its job is removed such a file is a new
+ * request under the same key, which the API's own idempotency judges. Every instance of a shared store sweeps; a
+ * row is removed once, whoever does it.
+ */
+public class FinishedJobsRetention extends RouteBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FinishedJobsRetention.class);
+    /** Rows removed per transaction: no long lock, no large undo log; the sweep goes on until none is left. */
+    static final int BATCH = 1000;
+
+    private final JobStore store;
+    private final long keepMs;
+
+    /** @param keepDays how long a finished job stays; 0 or less keeps every job */
+    public FinishedJobsRetention(JobStore store, long keepDays) {
+        this.store = store;
+        this.keepMs = keepDays * 24 * 3600 * 1000;
+    }
+
+    @Override
+    public void configure() {
+        if (keepMs <= 0) {
+            return;
+        }
+        // hourly, and a minute after start-up: days are kept, so an hour late is nothing
+        from("timer:remove-finished-jobs?delay=60000&period=3600000")
+                .routeId("remove-finished-jobs")
+                .process(exchange -> removeFinishedBefore(store.now() - keepMs));
+    }
+
+    /** Removes the jobs finished before {@code before} (epoch ms); answers how many. */
+    public int removeFinishedBefore(long before) {
+        int removed = 0;
+        int batch;
+        do {
+            batch = removeBatch(before);
+            removed += batch;
+        } while (batch == BATCH);
+        if (removed > 0) {
+            LOG.info(
+                    "Removed {} jobs finished more than {} days ago (bridge.store.keep-finished-days)",
+                    removed,
+                    keepMs / (24 * 3600 * 1000));
+        }
+        return removed;
+    }
+
+    private int removeBatch(long before) {
+        try (Connection c = store.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<String> ids = finishedBefore(c, before);
+                delete(c, "DELETE FROM bridge_job_caller WHERE job_id = ?", ids);
+                delete(c, "DELETE FROM bridge_job WHERE id = ? AND next_attempt_at IS NULL", ids);
+                c.commit();
+                return ids.size();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot remove the jobs finished before " + before, e);
+        }
+    }
+
+    private static List<String> finishedBefore(Connection c, long before) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM bridge_job WHERE state IN (?, ?) AND "
+                + "next_attempt_at IS NULL AND finished_at < ? LIMIT " + BATCH)) {
+            ps.setString(1, JobState.DELIVERED.name());
+            ps.setString(2, JobState.FAILED.name());
+            ps.setLong(3, before);
+            List<String> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        }
+    }
+
+    private static void delete(Connection c, String sql, List<String> ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (String id : ids) {
+                ps.setString(1, id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+}
