@@ -55,8 +55,11 @@ class JobDispatcherTest {
             limits.put(bucket, ApiBudgets.Limit.fixed(1000, 1000));
         }
         budgets = ApiBudgets.local(limits, new ApiBudgets.Policy(1000, 60_000, 0.5, 0.1, 10_000), clock::millis);
-        dispatcher = new JobDispatcher(
-                store, budgets, CallGate.unlimited(), liveness, holds, WORKERS, STUCK_STEP_MS, 30_000, MAX_AGE_MS);
+        dispatcher = dispatcher(store, CallGate.unlimited());
+    }
+
+    private JobDispatcher dispatcher(JobStore from, CallGate gate) {
+        return new JobDispatcher(from, budgets, gate, liveness, holds, WORKERS, STUCK_STEP_MS, 30_000, MAX_AGE_MS);
     }
 
     @AfterEach
@@ -151,16 +154,7 @@ class JobDispatcherTest {
         for (ApiBucket bucket : ApiBucket.values()) {
             onePlace.put(bucket, 1);
         }
-        JobDispatcher gated = new JobDispatcher(
-                counting,
-                budgets,
-                new CallGate(onePlace, Map.of()),
-                liveness,
-                holds,
-                WORKERS,
-                STUCK_STEP_MS,
-                30_000,
-                MAX_AGE_MS);
+        JobDispatcher gated = dispatcher(counting, new CallGate(onePlace, Map.of()));
         register(Api.OPENPROSPECT, 6);
         assertThat(gated.claimDueJobs(false)).hasSize(1);
         assertThat(rowsAskedFor).containsEntry(WorkQueue.DELIVERIES, WORKERS);
@@ -170,16 +164,7 @@ class JobDispatcherTest {
     @Test
     void aCallUnansweredPastTheSlowCallTimeGivesItsPlaceToTheNextJobOfItsBucket() {
         long slowCallMs = 2000;
-        JobDispatcher gated = new JobDispatcher(
-                store,
-                budgets,
-                new CallGate(Map.of(ApiBucket.OPENPROSPECT, 1), Map.of(), slowCallMs),
-                liveness,
-                holds,
-                WORKERS,
-                STUCK_STEP_MS,
-                30_000,
-                MAX_AGE_MS);
+        JobDispatcher gated = dispatcher(store, new CallGate(Map.of(ApiBucket.OPENPROSPECT, 1), Map.of(), slowCallMs));
         register(Api.OPENPROSPECT, 3);
         Job slow = gated.claimDueJobs(false).get(0);
         clock.move(slowCallMs);
