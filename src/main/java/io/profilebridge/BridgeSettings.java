@@ -28,7 +28,8 @@ public final class BridgeSettings {
             "bridge.inbox.stable-ms",
             "bridge.jms.redelivery-delay-ms",
             "bridge.budget.default-pause-ms",
-            "bridge.budget.increase-step");
+            "bridge.budget.increase-step",
+            "bridge.store.keep-finished-days");
 
     private final Function<String, Optional<String>> source;
 

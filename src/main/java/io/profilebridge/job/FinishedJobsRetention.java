@@ -26,7 +26,7 @@ public class FinishedJobsRetention extends RouteBuilder {
     private final JobStore store;
     private final long keepMs;
 
-    /** @param keepDays how long a finished job stays; 0 or less keeps every job */
+    /** @param keepDays how long a finished job stays; 0 keeps every job */
     public FinishedJobsRetention(JobStore store, long keepDays) {
         this.store = store;
         this.keepMs = keepDays * 24 * 3600 * 1000;
