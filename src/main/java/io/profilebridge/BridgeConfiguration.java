@@ -104,7 +104,9 @@ public class BridgeConfiguration implements CamelConfiguration {
         // the store opens and migrates its schema beside the broker and the route loading; no route starts before
         // it is open, and it closes after them
         BackgroundStart<HikariDataSource> opening = BackgroundStart.begin("job-store-open", () -> {
-            HikariDataSource opened = JobStoreDataSource.open(url, user, password, poolSize);
+            HikariDataSource opened = settings.optional("bridge.store.url").isEmpty()
+                    ? JobStoreDataSource.openInDataFolder(data, poolSize)
+                    : JobStoreDataSource.open(url, user, password, poolSize);
             DataFolder.restrictStoreFiles(data);
             return opened;
         });

@@ -21,9 +21,18 @@ public final class DataFolderLock implements AutoCloseable {
     }
 
     public static DataFolderLock acquire(Path folder) throws IOException {
-        DataFolder.prepare(folder);
         Path file = folder.resolve(".lock");
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel channel;
+        try {
+            DataFolder.prepare(folder);
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new StartupFailure(
+                    "the data folder " + folder.toAbsolutePath().normalize() + " cannot be used ("
+                            + StartupFailure.describe(e) + "): give the bridge's user write access to it, or name"
+                            + " another in bridge.data (BRIDGE_DATA)",
+                    e);
+        }
         FileLock lock;
         try {
             lock = channel.tryLock();

@@ -2,6 +2,9 @@ package io.profilebridge.job;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.profilebridge.StartupFailure;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 
@@ -24,6 +27,49 @@ public final class JobStoreDataSource {
 
     /** The connection pool, with the schema brought up to date; closed again when that fails, as nothing can use it. */
     public static HikariDataSource open(String url, String user, String password, int poolSize) {
+        return open(url, user, password, poolSize, false);
+    }
+
+    /**
+     * The default store in the data folder. The folder keeps a note once its store was created ({@value #CREATED}):
+     * a store file that went missing or was emptied since (a truncated copy, a restore gone wrong) is refused, naming
+     * the file, instead of started empty while the taken inbox files and acknowledged JMS requests wait for results
+     * that would never come. A store that cannot be opened names its file and what to do.
+     */
+    public static HikariDataSource openInDataFolder(Path data, int poolSize) throws IOException {
+        Path file = data.toAbsolutePath().resolve("jobstore.mv.db");
+        Path created = data.resolve(CREATED);
+        HikariDataSource dataSource;
+        try {
+            dataSource = open(defaultUrl(data), "", "", poolSize, Files.exists(created));
+        } catch (StartupFailure e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new StartupFailure(
+                    e.getCause() instanceof JobStoreSchema.StoreMissingException
+                            ? "the job store " + file + " is empty or missing, although this folder had one ("
+                                    + CREATED + "): it was emptied, replaced or removed. Restore it from a backup; to"
+                                    + " start with an empty store instead (its pending jobs are lost), move the data"
+                                    + " folder away"
+                            : "the job store " + file + " cannot be opened (" + StartupFailure.describe(e)
+                                    + "). If it is damaged, restore it from a backup (H2's Recover tool may save part"
+                                    + " of it); if it is not writable, give the bridge's user write access to"
+                                    + " bridge.data",
+                    e);
+        }
+        if (!Files.exists(created)) {
+            Files.writeString(
+                    created,
+                    "profile-bridge created its job store jobstore.mv.db here. While this note exists, a missing or"
+                            + " empty store stops the start instead of starting empty.\n");
+        }
+        return dataSource;
+    }
+
+    /** The note a data folder keeps once its store was created. */
+    static final String CREATED = "jobstore.created";
+
+    private static HikariDataSource open(String url, String user, String password, int poolSize, boolean mustExist) {
         StoreEngine engine = StoreEngine.of(url);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
@@ -34,7 +80,10 @@ public final class JobStoreDataSource {
         config.setDriverClassName(engine.driverClass());
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
-            JobStoreSchema.migrate(url, user, password);
+            JobStoreSchema.migrate(url, user, password, mustExist);
+        } catch (StartupFailure e) {
+            dataSource.close();
+            throw e;
         } catch (SQLException | RuntimeException e) {
             dataSource.close();
             throw new JobStoreException("cannot bring the job store schema up to date", e);

@@ -1,5 +1,6 @@
 package io.profilebridge.job;
 
+import io.profilebridge.StartupFailure;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -14,6 +15,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.ResourceProvider;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -42,6 +44,8 @@ public final class JobStoreSchema {
             "V8__longer_keys.sql",
             "V9__instance_key_fingerprints.sql");
 
+    private static final String LATEST = SCRIPTS.get(SCRIPTS.size() - 1);
+
     static final String FOLDER = "db/migration";
     /** Where the bridge's own migrations of earlier releases kept the versions they had applied. */
     static final String OWN_HISTORY = "bridge_schema_version";
@@ -59,11 +63,24 @@ public final class JobStoreSchema {
      * Flyway holds two connections while it works, the PostgreSQL lock a third.
      */
     public static int migrate(String url, String user, String password) throws SQLException {
+        return migrate(url, user, password, false);
+    }
+
+    /**
+     * As {@link #migrate(String, String, String)}; with {@code mustExist}, a store without any schema is refused
+     * instead of created (it was created before, so it has been emptied or replaced). A store a newer release
+     * migrated is always refused: this release would leave what that one keeps unused.
+     */
+    public static int migrate(String url, String user, String password, boolean mustExist) throws SQLException {
         boolean postgres = StoreEngine.of(url) == StoreEngine.POSTGRES;
         try (Connection lock = DriverManager.getConnection(url, user, password)) {
             if (postgres) {
                 execute(lock, "SELECT pg_advisory_lock(" + LOCK_ID + ")");
             }
+            if (mustExist && !tableExists(lock, FLYWAY_HISTORY) && !tableExists(lock, OWN_HISTORY)) {
+                throw new StoreMissingException();
+            }
+            refuseNewerSchema(lock);
             takeOverOwnHistory(lock, url, user, password);
             MigrateResult result = flyway(url, user, password).load().migrate();
             if (result.migrationsExecuted > 0) {
@@ -74,6 +91,40 @@ public final class JobStoreSchema {
                         result.migrationsExecuted);
             }
             return result.migrationsExecuted;
+        }
+    }
+
+    /** The store holds no schema although one was created before. */
+    public static final class StoreMissingException extends SQLException {
+        StoreMissingException() {
+            super("it holds no job store");
+        }
+    }
+
+    /**
+     * A store migrated by a newer release (Flyway itself would ignore its "future" versions): a downgrade on it left
+     * the JMS callers that release had recorded unanswered, with nothing in the log but Flyway's warning.
+     */
+    private static void refuseNewerSchema(Connection c) throws SQLException {
+        if (!tableExists(c, FLYWAY_HISTORY)) {
+            return;
+        }
+        MigrationVersion known = MigrationVersion.fromVersion(
+                LATEST.substring(1, LATEST.indexOf("__")).replace('_', '.'));
+        MigrationVersion newest = known;
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT \"version\" FROM \"" + FLYWAY_HISTORY + "\" WHERE \"version\" IS NOT NULL")) {
+            while (rs.next()) {
+                MigrationVersion applied = MigrationVersion.fromVersion(rs.getString(1));
+                newest = applied.compareTo(newest) > 0 ? applied : newest;
+            }
+        }
+        if (newest != known) {
+            throw new StartupFailure("the job store was brought to schema version " + newest
+                    + " by a newer profile-bridge; this release knows versions up to " + known
+                    + ". Run that release or a newer one on it: an older one would leave what the newer one keeps "
+                    + "(JMS requests waiting for results, for one) unanswered");
         }
     }
 

@@ -1,11 +1,15 @@
 package io.profilebridge.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.profilebridge.StartupFailure;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiCredentials;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -363,6 +367,22 @@ class JobStoreTest {
                 .isZero();
         assertThat(flywayHistory(dataSource))
                 .containsExactlyElementsOf(List.of("1", "2", "3", "4", "5", "6", "7", "8", "9"));
+    }
+
+    @Test
+    void aStoreANewerReleaseMigratedIsRefusedNamingBothVersions() throws Exception {
+        // before: Flyway only warned of the "future" version, and an older release then left the newer one's JMS
+        // callers unanswered (upgrade audit)
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("INSERT INTO \"flyway_schema_history\" (\"installed_rank\", \"version\","
+                    + " \"description\", \"type\", \"script\", \"installed_by\", \"execution_time\", \"success\") VALUES (100, '10', 'later', 'SQL', 'V10__later.sql',"
+                    + " 'test', 1, TRUE)");
+        }
+        assertThatThrownBy(() -> JobStoreSchema.migrate(dataSource.getJdbcUrl(), login(), login()))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining("schema version 10 by a newer profile-bridge")
+                .hasMessageContaining("knows versions up to 9");
     }
 
     /** The releases before the bridge's own migrations ran Flyway with V1 and V2. */
