@@ -197,9 +197,12 @@ public class RequestAcceptance {
         } else if (recorded.state().isFinal() && asksAgain(valid.source(), recorded.source())) {
             // the caller asked again (its result was taken away or lost, or is wanted where this copy came from)
             LOG.info(
-                    "{} repeats job {}, which is done; its result is delivered again, with no remote call",
+                    "{} repeats {} job {} (idempotency key {}), which is done; its result is delivered again, with"
+                            + " no remote call",
                     valid.source().displayName(),
-                    recorded.idempotencyKey());
+                    recorded.api(),
+                    recorded.id(),
+                    recorded.requestKey());
             exchange.setProperty(INTAKE_RESULT, ResultHeaders.Result.of(recorded, valid.source()));
         } else if (valid.source().isFile()
                 && !Objects.equals(valid.source().inboxPath(), recorded.source().inboxPath())) {
