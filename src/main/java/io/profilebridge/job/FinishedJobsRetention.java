@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.builder.RouteBuilder;
@@ -23,17 +24,20 @@ public class FinishedJobsRetention extends RouteBuilder {
     /** Rows removed per transaction: no long lock, no large undo log; the sweep goes on until none is left. */
     static final int BATCH = 1000;
 
+    private static final long DAY_MS = Duration.ofDays(1).toMillis();
+
     private final JobStore store;
-    private final long keepMs;
+    private final long keepDays;
 
     /** @param keepDays how long a finished job stays; 0 keeps every job */
     public FinishedJobsRetention(JobStore store, long keepDays) {
         this.store = store;
-        this.keepMs = keepDays * 24 * 3600 * 1000;
+        this.keepDays = keepDays;
     }
 
     @Override
     public void configure() {
+        long keepMs = keepDays * DAY_MS;
         if (keepMs <= 0) {
             return;
         }
@@ -55,7 +59,7 @@ public class FinishedJobsRetention extends RouteBuilder {
             LOG.info(
                     "Removed {} jobs finished more than {} days ago (bridge.store.keep-finished-days)",
                     removed,
-                    keepMs / (24 * 3600 * 1000));
+                    keepDays);
         }
         return removed;
     }

@@ -39,9 +39,10 @@ public final class JobStoreDataSource {
     public static HikariDataSource openInDataFolder(Path data, int poolSize) throws IOException {
         Path file = data.toAbsolutePath().resolve("jobstore.mv.db");
         Path created = data.resolve(CREATED);
+        boolean hadStore = Files.exists(created);
         HikariDataSource dataSource;
         try {
-            dataSource = open(defaultUrl(data), "", "", poolSize, Files.exists(created));
+            dataSource = open(defaultUrl(data), "", "", poolSize, hadStore);
         } catch (StartupFailure e) {
             throw e;
         } catch (RuntimeException e) {
@@ -57,7 +58,7 @@ public final class JobStoreDataSource {
                                     + " bridge.data",
                     e);
         }
-        if (!Files.exists(created)) {
+        if (!hadStore) {
             Files.writeString(
                     created,
                     "profile-bridge created its job store jobstore.mv.db here. While this note exists, a missing or"

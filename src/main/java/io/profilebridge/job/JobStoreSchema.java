@@ -77,10 +77,13 @@ public final class JobStoreSchema {
             if (postgres) {
                 execute(lock, "SELECT pg_advisory_lock(" + LOCK_ID + ")");
             }
-            if (mustExist && !tableExists(lock, FLYWAY_HISTORY) && !tableExists(lock, OWN_HISTORY)) {
+            boolean flywayHistory = tableExists(lock, FLYWAY_HISTORY);
+            if (mustExist && !flywayHistory && !tableExists(lock, OWN_HISTORY)) {
                 throw new StoreMissingException();
             }
-            refuseNewerSchema(lock);
+            if (flywayHistory) {
+                refuseNewerSchema(lock);
+            }
             takeOverOwnHistory(lock, url, user, password);
             MigrateResult result = flyway(url, user, password).load().migrate();
             if (result.migrationsExecuted > 0) {
@@ -106,9 +109,6 @@ public final class JobStoreSchema {
      * the JMS callers that release had recorded unanswered, with nothing in the log but Flyway's warning.
      */
     private static void refuseNewerSchema(Connection c) throws SQLException {
-        if (!tableExists(c, FLYWAY_HISTORY)) {
-            return;
-        }
         MigrationVersion known = MigrationVersion.fromVersion(
                 LATEST.substring(1, LATEST.indexOf("__")).replace('_', '.'));
         MigrationVersion newest = known;
@@ -120,7 +120,7 @@ public final class JobStoreSchema {
                 newest = applied.compareTo(newest) > 0 ? applied : newest;
             }
         }
-        if (newest != known) {
+        if (newest.compareTo(known) > 0) {
             throw new StartupFailure("the job store was brought to schema version " + newest
                     + " by a newer profile-bridge; this release knows versions up to " + known
                     + ". Run that release or a newer one on it: an older one would leave what the newer one keeps "
