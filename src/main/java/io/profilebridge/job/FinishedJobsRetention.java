@@ -37,14 +37,21 @@ public class FinishedJobsRetention extends RouteBuilder {
 
     @Override
     public void configure() {
-        long keepMs = keepDays * DAY_MS;
-        if (keepMs <= 0) {
+        if (keepDays <= 0) {
             return;
         }
         // hourly, and a minute after start-up: days are kept, so an hour late is nothing
         from("timer:remove-finished-jobs?delay=60000&period=3600000")
                 .routeId("remove-finished-jobs")
-                .process(exchange -> removeFinishedBefore(store.now() - keepMs));
+                .process(exchange -> removeFinishedBefore(keptSince(store.now())));
+    }
+
+    /**
+     * Jobs finished before this are removed. Days beyond what a long holds in ms keep every job: multiplied as they
+     * were, such a count wrapped round (to 0 days, removing every finished job at once, or to a negative).
+     */
+    long keptSince(long now) {
+        return keepDays >= Long.MAX_VALUE / DAY_MS ? Long.MIN_VALUE : now - keepDays * DAY_MS;
     }
 
     /** Removes the jobs finished before {@code before} (epoch ms); answers how many. */

@@ -312,6 +312,17 @@ class JobStoreTest {
         assertThat(store.findById(pending.id())).isPresent();
     }
 
+    @Test
+    void anAbsurdlyLongKeepRemovesNothing() {
+        // before: 8825400613783079 days wrapped round to 0 ms, and the first sweep removed every finished job
+        finished("finished-lately", store.now() - 40_000);
+        FinishedJobsRetention retention = new FinishedJobsRetention(store, 8_825_400_613_783_079L);
+        assertThat(retention.removeFinishedBefore(retention.keptSince(store.now())))
+                .isZero();
+        assertThat(new FinishedJobsRetention(store, 7).keptSince(1_000_000_000_000L))
+                .isEqualTo(1_000_000_000_000L - 7 * 24 * 3600 * 1000L);
+    }
+
     private Job finished(String key, long finishedAt) {
         Job job = newJob(key, "{}");
         store.register(job);
