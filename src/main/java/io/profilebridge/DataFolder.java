@@ -1,14 +1,18 @@
 package io.profilebridge;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +47,33 @@ final class DataFolder {
         return data;
     }
 
+    /**
+     * Everything in the folder the bridge will write to (the store, the broker's journal) must be writable by this
+     * process's user. Before, a file copied in by another user stopped the start deep inside H2 or Artemis, with
+     * "Operation not permitted" or "Permission denied" and no file or remedy named.
+     */
+    static void refuseUnwritable(Path data) {
+        Optional<Path> unwritable;
+        try (Stream<Path> paths = Files.walk(data)) {
+            unwritable = paths.filter(path -> !Files.isSymbolicLink(path) && !Files.isWritable(path))
+                    .findFirst();
+        } catch (IOException | UncheckedIOException e) {
+            throw new StartupFailure(
+                    "the data folder " + data.toAbsolutePath().normalize() + " cannot be read through ("
+                            + StartupFailure.describe(e) + "): " + remedy(data),
+                    e);
+        }
+        unwritable.ifPresent(path -> {
+            throw new StartupFailure(path.toAbsolutePath() + " in the data folder cannot be written by this"
+                    + " process's user (" + System.getProperty("user.name") + "): " + remedy(data));
+        });
+    }
+
+    private static String remedy(Path data) {
+        return "the bridge writes everything under " + data.toAbsolutePath().normalize() + ", so give its user"
+                + " access to all of it (chown -R, chmod -R u+rwX), or run the bridge as the folder's owner";
+    }
+
     /** The embedded job store's files ({@code jobstore.*}), once the store has created them. */
     static void restrictStoreFiles(Path data) throws IOException {
         if (!posix()) {
@@ -51,9 +82,21 @@ final class DataFolder {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(data, "jobstore.*")) {
             for (Path file : files) {
                 if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.setPosixFilePermissions(file, OWNER_FILE);
+                    restrict(file);
                 }
             }
+        }
+    }
+
+    /** A file of another user (writable by this one) keeps its permissions: only its owner may change them. */
+    private static void restrict(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, OWNER_FILE);
+        } catch (FileSystemException notOwner) {
+            LOG.warn(
+                    "{} belongs to another user; its permissions ({}) were left as they are",
+                    file,
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         }
     }
 

@@ -48,6 +48,12 @@ public final class DataFolderLock implements AutoCloseable {
                     + folder.toAbsolutePath().normalize() + " is in use by another " + "process (it holds "
                     + file.getFileName() + "); give each instance its own bridge.data (BRIDGE_DATA)");
         }
+        try {
+            DataFolder.refuseUnwritable(folder);
+        } catch (RuntimeException e) {
+            channel.close();
+            throw e;
+        }
         return new DataFolderLock(channel);
     }
 
