@@ -29,6 +29,7 @@ import io.profilebridge.jms.DeadLetters;
 import io.profilebridge.jms.EmbeddedBroker;
 import io.profilebridge.jms.JmsConfiguration;
 import io.profilebridge.job.AwaitedDataSource;
+import io.profilebridge.job.EmbeddedStore;
 import io.profilebridge.job.FinishedJobsRetention;
 import io.profilebridge.job.InstanceLiveness;
 import io.profilebridge.job.JobCallers;
@@ -39,6 +40,7 @@ import io.profilebridge.job.JobSchedule;
 import io.profilebridge.job.JobStore;
 import io.profilebridge.job.JobStoreDataSource;
 import io.profilebridge.job.RunTimes;
+import io.profilebridge.job.StoreNote;
 import io.profilebridge.openprospect.OpenProspectRoutes;
 import io.profilebridge.operations.ApiHealthCheck;
 import io.profilebridge.operations.BacklogHistory;
@@ -103,9 +105,11 @@ public class BridgeConfiguration implements CamelConfiguration {
         int poolSize = settings.integer("bridge.store.pool-size");
         // the store opens and migrates its schema beside the broker and the route loading; no route starts before
         // it is open, and it closes after them
+        boolean embedded = settings.optional("bridge.store.url").isEmpty();
+        StoreNote note = new StoreNote(data);
         BackgroundStart<HikariDataSource> opening = BackgroundStart.begin("job-store-open", () -> {
-            HikariDataSource opened = settings.optional("bridge.store.url").isEmpty()
-                    ? JobStoreDataSource.openInDataFolder(data, poolSize)
+            HikariDataSource opened = embedded
+                    ? new EmbeddedStore(data, note).open(poolSize)
                     : JobStoreDataSource.open(url, user, password, poolSize);
             DataFolder.restrictStoreFiles(data);
             return opened;
@@ -123,7 +127,11 @@ public class BridgeConfiguration implements CamelConfiguration {
                         settings.number("bridge.cluster.heartbeat-ms"),
                         settings.number("bridge.cluster.takeover-ms"))
                 : InstanceLiveness.single(instanceId);
-        JobStore store = new JobStore(dataSource, postgres, liveness, Clock.systemUTC());
+        JobStore store =
+                new JobStore(dataSource, postgres, liveness, Clock.systemUTC(), embedded ? note::saw : createdAt -> {});
+        if (embedded) {
+            context.addService(note.keptBy(context));
+        }
         // a shared store waits here until it is open: this instance registers before anything of it runs
         int released = liveness.start();
         if (released > 0) {

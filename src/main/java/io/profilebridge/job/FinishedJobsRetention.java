@@ -90,8 +90,11 @@ public class FinishedJobsRetention extends RouteBuilder {
     }
 
     private static List<String> finishedBefore(Connection c, long before) throws SQLException {
+        // the newest job stays, whatever its age: the data folder's note records its creation, and a store without
+        // it would look like a short copy at the next start (StoreNote)
         try (PreparedStatement ps = c.prepareStatement("SELECT id FROM bridge_job WHERE state IN (?, ?) AND "
-                + "next_attempt_at IS NULL AND finished_at < ? LIMIT " + BATCH)) {
+                + "next_attempt_at IS NULL AND finished_at < ? "
+                + "AND created_at < (SELECT MAX(created_at) FROM bridge_job) LIMIT " + BATCH)) {
             ps.setString(1, JobState.DELIVERED.name());
             ps.setString(2, JobState.FAILED.name());
             ps.setLong(3, before);

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.IntUnaryOperator;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
 
@@ -40,13 +41,20 @@ public class JobStore {
     private final GroupCommit writes;
     private final InstanceLiveness liveness;
     private final Clock clock;
+    private final LongConsumer newJobs;
+
+    public JobStore(DataSource dataSource, boolean postgres, InstanceLiveness liveness, Clock clock) {
+        this(dataSource, postgres, liveness, clock, createdAt -> {});
+    }
 
     /**
      * @param postgres PostgreSQL, where several instances may share the table; else the embedded H2 store, which one
      *                 process owns
      * @param liveness whose claims this store's claims are; shared exactly when {@code postgres}
+     * @param newJobs   told each new job's creation time once its row is on disk (the embedded store's {@link StoreNote})
      */
-    public JobStore(DataSource dataSource, boolean postgres, InstanceLiveness liveness, Clock clock) {
+    public JobStore(
+            DataSource dataSource, boolean postgres, InstanceLiveness liveness, Clock clock, LongConsumer newJobs) {
         if (postgres != liveness.isShared()) {
             throw new IllegalArgumentException(
                     "a PostgreSQL store needs a shared liveness, an embedded one a single one");
@@ -56,6 +64,7 @@ public class JobStore {
         this.writes = new GroupCommit(dataSource, postgres ? StoreEngine.POSTGRES : StoreEngine.H2);
         this.liveness = liveness;
         this.clock = clock;
+        this.newJobs = newJobs;
     }
 
     public long now() {
@@ -81,6 +90,7 @@ public class JobStore {
     public Registration register(Job job) {
         try {
             writes.run(c -> insert(c, INSERT, job), true);
+            newJobs.accept(job.createdAt());
             return new Registration(job, true);
         } catch (SQLException e) {
             if (StoreEngine.isUniqueViolation(e)) {

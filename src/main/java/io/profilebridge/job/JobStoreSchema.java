@@ -1,6 +1,7 @@
 package io.profilebridge.job;
 
 import io.profilebridge.StartupFailure;
+import io.profilebridge.Urls;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -82,7 +83,7 @@ public final class JobStoreSchema {
                 throw new StoreMissingException();
             }
             if (flywayHistory) {
-                refuseNewerSchema(lock);
+                refuseNewerSchema(lock, url);
             }
             takeOverOwnHistory(lock, url, user, password);
             MigrateResult result = flyway(url, user, password).load().migrate();
@@ -105,12 +106,39 @@ public final class JobStoreSchema {
     }
 
     /**
+     * Whether the store needs no migration: Flyway's history has every listed script (or a newer release's, which
+     * {@link #migrate} refuses) and no failed one, and no earlier release's own history waits to be taken over.
+     */
+    static boolean isUpToDate(Connection c) throws SQLException {
+        if (!tableExists(c, FLYWAY_HISTORY) || tableExists(c, OWN_HISTORY)) {
+            return false;
+        }
+        MigrationVersion newest = MigrationVersion.EMPTY;
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT \"version\", \"success\" FROM \"" + FLYWAY_HISTORY
+                        + "\" WHERE \"version\" IS NOT NULL")) {
+            while (rs.next()) {
+                if (!rs.getBoolean(2)) {
+                    return false;
+                }
+                MigrationVersion applied = MigrationVersion.fromVersion(rs.getString(1));
+                newest = applied.compareTo(newest) > 0 ? applied : newest;
+            }
+        }
+        return newest.compareTo(latestKnown()) >= 0;
+    }
+
+    private static MigrationVersion latestKnown() {
+        return MigrationVersion.fromVersion(
+                LATEST.substring(1, LATEST.indexOf("__")).replace('_', '.'));
+    }
+
+    /**
      * A store migrated by a newer release (Flyway itself would ignore its "future" versions): a downgrade on it left
      * the JMS callers that release had recorded unanswered, with nothing in the log but Flyway's warning.
      */
-    private static void refuseNewerSchema(Connection c) throws SQLException {
-        MigrationVersion known = MigrationVersion.fromVersion(
-                LATEST.substring(1, LATEST.indexOf("__")).replace('_', '.'));
+    private static void refuseNewerSchema(Connection c, String url) throws SQLException {
+        MigrationVersion known = latestKnown();
         MigrationVersion newest = known;
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(
@@ -121,7 +149,8 @@ public final class JobStoreSchema {
             }
         }
         if (newest.compareTo(known) > 0) {
-            throw new StartupFailure("the job store was brought to schema version " + newest
+            throw new StartupFailure("the job store " + Urls.withoutParameters(url) + " was brought to schema version "
+                    + newest
                     + " by a newer profile-bridge; this release knows versions up to " + known
                     + ". Run that release or a newer one on it: an older one would leave what the newer one keeps "
                     + "(JMS requests waiting for results, for one) unanswered");

@@ -5,9 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.StartupFailure;
+import io.profilebridge.api.Api;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,37 +29,149 @@ class EmbeddedStoreFileTest {
 
     @Test
     void aStoreThatWasEmptiedOrRemovedIsRefusedNamingTheFileAndTheWayOut() throws Exception {
-        JobStoreDataSource.openInDataFolder(data, 2).close();
+        new EmbeddedStore(data, new StoreNote(data)).open(2).close();
         Path file = data.resolve("jobstore.mv.db");
         Files.write(file, new byte[0], StandardOpenOption.TRUNCATE_EXISTING);
-        assertThatThrownBy(() -> JobStoreDataSource.openInDataFolder(data, 2))
+        assertThatThrownBy(() -> new EmbeddedStore(data, new StoreNote(data)).open(2))
                 .isInstanceOf(StartupFailure.class)
                 .hasMessageContaining(file.toAbsolutePath().toString())
                 .hasMessageContaining("is empty or missing")
                 .hasMessageContaining("Restore it from a backup");
         Files.delete(file);
-        assertThatThrownBy(() -> JobStoreDataSource.openInDataFolder(data, 2))
+        assertThatThrownBy(() -> new EmbeddedStore(data, new StoreNote(data)).open(2))
                 .as("removed")
                 .hasMessageContaining("is empty or missing");
     }
 
     @Test
     void aNewFolderGetsItsStoreAndAKeptOneOpensAgain() throws Exception {
-        JobStoreDataSource.openInDataFolder(data, 2).close();
-        try (HikariDataSource again = JobStoreDataSource.openInDataFolder(data, 2)) {
+        new EmbeddedStore(data, new StoreNote(data)).open(2).close();
+        try (HikariDataSource again = new EmbeddedStore(data, new StoreNote(data)).open(2)) {
             assertThat(again.getConnection().isValid(1)).isTrue();
         }
-        assertThat(data.resolve(JobStoreDataSource.CREATED)).exists();
+        assertThat(data.resolve(StoreNote.FILE)).exists();
     }
 
     @Test
     void aDamagedStoreNamesItsFileAndWhatToDo() throws Exception {
-        JobStoreDataSource.openInDataFolder(data, 2).close();
+        new EmbeddedStore(data, new StoreNote(data)).open(2).close();
         Path file = data.resolve("jobstore.mv.db");
         Files.write(file, new byte[4096], StandardOpenOption.TRUNCATE_EXISTING);
-        assertThatThrownBy(() -> JobStoreDataSource.openInDataFolder(data, 2))
+        assertThatThrownBy(() -> new EmbeddedStore(data, new StoreNote(data)).open(2))
                 .isInstanceOf(StartupFailure.class)
                 .hasMessageContaining(file.toAbsolutePath().toString())
                 .hasMessageContaining("If it is damaged, restore it from a backup");
+    }
+
+    @Test
+    void anOlderCopyOfTheStoreIsRefusedUntilItsNoteIsRemoved() throws Exception {
+        // before: a store cut short opened at an older consistent version, with its schema and none of its jobs,
+        // and the bridge started as if nothing was pending (verify audit A)
+        Path file = data.resolve(EmbeddedStore.FILE);
+        Path older = data.resolveSibling(data.getFileName() + "-older.mv.db");
+        new EmbeddedStore(data, new StoreNote(data)).open(2).close();
+        Files.copy(file, older);
+        StoreNote note = new StoreNote(data);
+        try (HikariDataSource dataSource = new EmbeddedStore(data, note).open(2)) {
+            JobStore store =
+                    new JobStore(dataSource, false, InstanceLiveness.single("test"), Clock.systemUTC(), note::saw);
+            store.register(job("pending-1"));
+            note.write();
+        }
+        Files.copy(older, file, StandardCopyOption.REPLACE_EXISTING);
+
+        assertThatThrownBy(() -> new EmbeddedStore(data, new StoreNote(data)).open(2))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining(file.toAbsolutePath().toString())
+                .hasMessageContaining("holds no jobs, but it held one created at")
+                .hasMessageContaining("remove " + data.resolve(StoreNote.FILE).toAbsolutePath());
+        Files.delete(data.resolve(StoreNote.FILE));
+        new EmbeddedStore(data, new StoreNote(data)).open(2).close();
+    }
+
+    @Test
+    void aStoreWithItsJobsOpensAgainAndTheNoteKeepsTheNewest() throws Exception {
+        StoreNote note = new StoreNote(data);
+        Job job = job("pending-1");
+        try (HikariDataSource dataSource = new EmbeddedStore(data, note).open(2)) {
+            new JobStore(dataSource, false, InstanceLiveness.single("test"), Clock.systemUTC(), note::saw)
+                    .register(job);
+            note.write();
+        }
+        assertThat(new StoreNote(data).recordedNewest()).hasValue(job.createdAt());
+        try (HikariDataSource again = new EmbeddedStore(data, new StoreNote(data)).open(2)) {
+            assertThat(new JobStore(again, false, InstanceLiveness.single("test"), Clock.systemUTC())
+                            .findById(job.id()))
+                    .isPresent();
+        }
+    }
+
+    @Test
+    void aGarbledNoteGuardsNothingButRefusesNothing() throws Exception {
+        new EmbeddedStore(data, new StoreNote(data)).open(2).close();
+        Files.write(data.resolve(StoreNote.FILE), new byte[] {'n', 'e', 'w', (byte) 0xff, '\n'});
+        new EmbeddedStore(data, new StoreNote(data)).open(2).close();
+        assertThat(data.resolve(StoreNote.FILE)).content().startsWith("profile-bridge created its job store");
+    }
+
+    @Test
+    void aMigrationThatAStopCutShortIsUndoneAndDoneAgain() throws Exception {
+        // before: Flyway runs each H2 script without a transaction, so a kill during the first start's migration
+        // left tables without their history line, and every later start failed on them (verify audit B)
+        Path file = data.resolve(EmbeddedStore.FILE);
+        String url = JobStoreDataSource.defaultUrl(data);
+        Files.write(data.resolve(EmbeddedStore.BEFORE_MIGRATION), new byte[0]); // what a first start keeps
+        JobStoreSchema.flyway(url, "", "").target("4").load().migrate();
+        try (Connection c = DriverManager.getConnection(url, "", "");
+                Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE bridge_job DROP COLUMN leased"); // V5 half done, no history line
+        }
+        assertThatThrownBy(() -> JobStoreSchema.migrate(url, "", ""))
+                .as("the store as such a stop left it")
+                .hasMessageContaining("LEASED");
+
+        try (HikariDataSource dataSource = new EmbeddedStore(data, new StoreNote(data)).open(2);
+                Connection c = dataSource.getConnection()) {
+            assertThat(JobStoreSchema.isUpToDate(c)).isTrue();
+        }
+        assertThat(data.resolve(EmbeddedStore.BEFORE_MIGRATION)).doesNotExist();
+    }
+
+    @Test
+    void anUpgradeThatAStopCutShortGetsTheStoreBackWithItsJobs() throws Exception {
+        Path file = data.resolve(EmbeddedStore.FILE);
+        String url = JobStoreDataSource.defaultUrl(data);
+        JobStoreSchema.flyway(url, "", "").target("8").load().migrate();
+        try (Connection c = DriverManager.getConnection(url, "", "");
+                Statement s = c.createStatement()) {
+            s.execute("INSERT INTO bridge_job (id, api, idempotency_key, state, request_body, body_hash, source,"
+                    + " created_at, updated_at) VALUES ('j-1', 'openprospect', 'k-1', 'RECEIVED', '{}', 'h', '{}', 1,"
+                    + " 1)");
+        }
+        Files.copy(file, data.resolve(EmbeddedStore.BEFORE_MIGRATION)); // the copy an upgrade keeps first
+        try (Connection c = DriverManager.getConnection(url, "", "");
+                Statement s = c.createStatement()) {
+            s.execute("DELETE FROM bridge_job"); // whatever the cut-short migration did to the store
+            s.execute("ALTER TABLE bridge_instance ADD COLUMN key_fingerprint VARCHAR(200)"); // V9 without history
+        }
+
+        try (HikariDataSource dataSource = new EmbeddedStore(data, new StoreNote(data)).open(2)) {
+            assertThat(new JobStore(dataSource, false, InstanceLiveness.single("test"), Clock.systemUTC())
+                            .findById("j-1"))
+                    .isPresent();
+        }
+    }
+
+    private static Job job(String key) {
+        long now = System.currentTimeMillis();
+        return new Job(
+                UUID.randomUUID().toString(),
+                Api.OPENPROSPECT,
+                key,
+                JobState.RECEIVED,
+                "{}",
+                "hash",
+                RequestSource.file(key + ".json"),
+                now);
     }
 }

@@ -1,0 +1,176 @@
+package io.profilebridge.job;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.profilebridge.StartupFailure;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default store: an H2 file in the data folder, guarded against what copies, restores and crashes leave there.
+ * <ul>
+ *   <li>A store that is missing, empty or older than the newest job the folder's {@link StoreNote} records is
+ *       refused, naming the file and the way out, instead of started without its jobs.
+ *   <li>A schema migration is all or nothing. Flyway runs each H2 script without a transaction, so a crash half-way
+ *       left a store no later start could migrate. The store is copied first ({@value #BEFORE_MIGRATION}) and the
+ *       copy put back when the migration fails, or at the next start when the process died during it.
+ * </ul>
+ */
+public final class EmbeddedStore {
+
+    static final String FILE = "jobstore.mv.db";
+    /** The store as it was before a migration under way; empty when there was no store yet. */
+    static final String BEFORE_MIGRATION = "jobstore.before-migration";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStore.class);
+
+    private final Path data;
+    private final Path file;
+    private final Path beforeMigration;
+    private final StoreNote note;
+
+    public EmbeddedStore(Path data, StoreNote note) {
+        this.data = data.toAbsolutePath();
+        this.file = this.data.resolve(FILE);
+        this.beforeMigration = this.data.resolve(BEFORE_MIGRATION);
+        this.note = note;
+    }
+
+    /** The connection pool on the store, its schema up to date and its jobs checked against the note. */
+    public HikariDataSource open(int poolSize) throws IOException {
+        undoInterruptedMigration();
+        boolean noted = note.exists();
+        String url = JobStoreDataSource.defaultUrl(data);
+        HikariDataSource dataSource = null;
+        try {
+            if (Files.exists(file)) {
+                dataSource = JobStoreDataSource.pool(url, "", "", poolSize);
+                if (!upToDate(dataSource)) {
+                    dataSource.close(); // H2 closes the file with its last connection, so the copy is consistent
+                    dataSource = null;
+                }
+            }
+            if (dataSource == null) {
+                dataSource = migrated(url, poolSize, noted);
+            }
+            refuseIfShort(dataSource);
+        } catch (StartupFailure e) {
+            closeQuietly(dataSource);
+            throw e;
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(dataSource);
+            throw new StartupFailure(
+                    e instanceof JobStoreSchema.StoreMissingException
+                                    || e.getCause() instanceof JobStoreSchema.StoreMissingException
+                            ? "the job store " + file + " is empty or missing, although this folder had one ("
+                                    + StoreNote.FILE + "): it was emptied, replaced or removed. Restore it from a"
+                                    + " backup; to start with an empty store instead (its pending jobs are lost), move"
+                                    + " the data folder away"
+                            : "the job store " + file + " cannot be opened (" + StartupFailure.describe(e)
+                                    + "). If it is damaged, restore it from a backup (H2's Recover tool may save part"
+                                    + " of it); if it is not writable, give the bridge's user write access to"
+                                    + " bridge.data",
+                    e);
+        }
+        note.write();
+        return dataSource;
+    }
+
+    /** Copies the store, migrates it, and puts the copy back if that fails. */
+    private HikariDataSource migrated(String url, int poolSize, boolean mustExist) throws IOException, SQLException {
+        keepBeforeMigration();
+        HikariDataSource dataSource = JobStoreDataSource.pool(url, "", "", poolSize);
+        try {
+            JobStoreSchema.migrate(url, "", "", mustExist);
+        } catch (SQLException | RuntimeException e) {
+            dataSource.close();
+            putBackBeforeMigration();
+            throw e;
+        }
+        Files.delete(beforeMigration);
+        return dataSource;
+    }
+
+    private static boolean upToDate(HikariDataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return JobStoreSchema.isUpToDate(c);
+        }
+    }
+
+    /** The copy is complete and on disk before its name says it is there: a crash while copying leaves no copy. */
+    private void keepBeforeMigration() throws IOException {
+        Path partial = data.resolve(BEFORE_MIGRATION + ".partial");
+        if (Files.exists(file)) {
+            Files.copy(file, partial, StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            Files.write(partial, new byte[0]);
+        }
+        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        Files.move(partial, beforeMigration, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private void undoInterruptedMigration() throws IOException {
+        Files.deleteIfExists(data.resolve(BEFORE_MIGRATION + ".partial"));
+        if (Files.exists(beforeMigration)) {
+            LOG.warn(
+                    "An earlier start stopped while it brought the job store {} to a new schema; the store is put back"
+                            + " as it was before, and brought up to date again",
+                    file);
+            putBackBeforeMigration();
+        }
+    }
+
+    private void putBackBeforeMigration() throws IOException {
+        if (Files.size(beforeMigration) == 0) {
+            // there was no store before: what the migration made goes, and the next one starts afresh
+            Files.deleteIfExists(file);
+            Files.delete(beforeMigration);
+        } else {
+            Files.move(beforeMigration, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    /** A store H2 opened at an older version than the folder's note saw (a truncated copy) is refused. */
+    private void refuseIfShort(HikariDataSource dataSource) throws SQLException {
+        OptionalLong recorded = note.recordedNewest();
+        OptionalLong stored = newestJob(dataSource);
+        if (recorded.isPresent() && (stored.isEmpty() || stored.getAsLong() < recorded.getAsLong())) {
+            throw new StartupFailure("the job store " + file + " holds "
+                    + (stored.isEmpty() ? "no jobs" : "jobs created up to " + Instant.ofEpochMilli(stored.getAsLong()))
+                    + ", but it held one created at " + Instant.ofEpochMilli(recorded.getAsLong()) + " ("
+                    + note.file() + "): it was cut short or replaced by an older copy, and the requests since would"
+                    + " never be answered. Restore the newest copy from a backup; to run on this one on purpose,"
+                    + " remove " + note.file() + " and start again");
+        }
+        stored.ifPresent(note::saw);
+    }
+
+    private static OptionalLong newestJob(HikariDataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT MAX(created_at) FROM bridge_job")) {
+            rs.next();
+            long newest = rs.getLong(1);
+            return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(newest);
+        }
+    }
+
+    private static void closeQuietly(HikariDataSource dataSource) {
+        if (dataSource != null) {
+            dataSource.close();
+        }
+    }
+}
