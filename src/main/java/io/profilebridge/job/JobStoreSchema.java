@@ -106,8 +106,9 @@ public final class JobStoreSchema {
     }
 
     /**
-     * Whether the store needs no migration: Flyway's history has every listed script (or a newer release's, which
-     * {@link #migrate} refuses) and no failed one, and no earlier release's own history waits to be taken over.
+     * Whether the store is at this release's schema: Flyway's history ends at the last listed script, with no failed
+     * one, and no earlier release's own history waits to be taken over. A newer release's store is not: {@link
+     * #migrate} refuses it.
      */
     static boolean isUpToDate(Connection c) throws SQLException {
         if (!tableExists(c, FLYWAY_HISTORY) || tableExists(c, OWN_HISTORY)) {
@@ -125,7 +126,7 @@ public final class JobStoreSchema {
                 newest = applied.compareTo(newest) > 0 ? applied : newest;
             }
         }
-        return newest.compareTo(latestKnown()) >= 0;
+        return newest.equals(latestKnown());
     }
 
     private static MigrationVersion latestKnown() {

@@ -107,6 +107,28 @@ class EmbeddedStoreFileTest {
     }
 
     @Test
+    void aStoreOfANewerReleaseIsRefusedNamingItAndLeftAsItWas() throws Exception {
+        new EmbeddedStore(data, new StoreNote(data)).open(2).close();
+        try (Connection c = DriverManager.getConnection(JobStoreDataSource.defaultUrl(data), "", "");
+                Statement s = c.createStatement()) {
+            s.execute("INSERT INTO \"flyway_schema_history\" (\"installed_rank\", \"version\", \"description\","
+                    + " \"type\", \"script\", \"installed_by\", \"execution_time\", \"success\") VALUES (100, '10',"
+                    + " 'later', 'SQL', 'V10__later.sql', 'test', 1, TRUE)");
+        }
+        assertThatThrownBy(() -> new EmbeddedStore(data, new StoreNote(data)).open(2))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining(
+                        "the job store jdbc:h2:file:" + data.toAbsolutePath().resolve("jobstore"))
+                .hasMessageContaining("schema version 10 by a newer profile-bridge");
+        assertThat(data.resolve(EmbeddedStore.BEFORE_MIGRATION)).doesNotExist();
+        try (Connection c = DriverManager.getConnection(JobStoreDataSource.defaultUrl(data), "", "")) {
+            assertThat(JobStoreSchema.isUpToDate(c))
+                    .as("still the newer release's")
+                    .isFalse();
+        }
+    }
+
+    @Test
     void aGarbledNoteGuardsNothingButRefusesNothing() throws Exception {
         new EmbeddedStore(data, new StoreNote(data)).open(2).close();
         Files.write(data.resolve(StoreNote.FILE), new byte[] {'n', 'e', 'w', (byte) 0xff, '\n'});
