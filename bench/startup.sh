@@ -3,6 +3,8 @@
 # `java -jar` with the default configuration, embedded Artemis broker included (JMS=false: without it).
 # CDS=1 first makes a class-data-sharing archive of the bridge (one training start, stopped once healthy) and
 # measures with it (-XX:SharedArchiveFile, as an operator would pass it in JDK_JAVA_OPTIONS).
+# KEEP_DATA=1 measures restarts instead: one untimed start creates the data folder, every timed start reuses it
+# (the store up to date, the broker's journal there), as an upgrade-free restart or a rescheduled pod does.
 # Checks: median <= TARGET_MS (default 2000).
 # Usage: mvn -B package -DskipTests && bench/startup.sh [RUNS]
 set -euo pipefail
@@ -23,9 +25,15 @@ if [ "${CDS:-0}" = 1 ]; then
   how="java -XX:SharedArchiveFile -jar"
 fi
 [ "${JMS:-true}" = true ] || how="$how, JMS off"
+if [ "${KEEP_DATA:-0}" = 1 ]; then
+  rm -rf "$work/data"
+  start_bridge; wait_healthy
+  kill "$bridge_pid"; wait "$bridge_pid" 2>/dev/null || true
+  how="$how, restarts on a kept data folder"
+fi
 times=()
 for r in $(seq 1 "$runs"); do
-  rm -rf "$work/data"
+  [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$work/data"
   t0=$(date +%s%N)
   start_bridge
   wait_healthy
