@@ -103,8 +103,10 @@ public final class OrbitRequestRules {
                             "runShape: must be one of partial_only, partial_plus_full, full_generation_only, candidate_discovery"));
         }
         // "email string", "email is malformed": the docs define no format, so only what no reading calls an address
-        // (not a string; no @ between a local part and a domain) is refused here; the API judges the rest
-        JsonNode email = body.get("email");
+        // (not a string; no @ between a local part and a domain) is refused here; the API judges the rest. A null
+        // in an optional field may mean "not sent" to the API: it judges that too (for email, phoneNumber,
+        // linkedinUrl, whose rule is "malformed"; a null is plainly not "a non-empty string" or "an array")
+        JsonNode email = present(body, "email");
         if (email != null && !isAddress(email)) {
             violations.add(violation(
                     "email",
@@ -112,14 +114,14 @@ public final class OrbitRequestRules {
                     "email: must be a string holding an address with an @ between a local part and a domain"));
         }
         // "phoneNumber string", "phoneNumber is malformed": no format is documented, so only the type is checked
-        JsonNode phone = body.get("phoneNumber");
+        JsonNode phone = present(body, "phoneNumber");
         if (phone != null && !phone.isTextual()) {
             violations.add(
                     violation("phoneNumber", "developer_deep_search_phone_invalid", "phoneNumber: must be a string"));
         }
         // "linkedinUrl is malformed or is not a LinkedIn profile URL": refused here only when it is not a string, or an
         // http(s) URL on a host other than LinkedIn's; the API judges paths and anything that is not a URL
-        JsonNode linkedin = body.get("linkedinUrl");
+        JsonNode linkedin = present(body, "linkedinUrl");
         if (linkedin != null && (!linkedin.isTextual() || isUrlOffLinkedIn(linkedin.asText()))) {
             violations.add(violation(
                     "linkedinUrl",
@@ -232,9 +234,19 @@ public final class OrbitRequestRules {
         return host.isEmpty() ? Optional.empty() : Optional.of(host.toLowerCase(Locale.ROOT));
     }
 
-    /** Whether the host is LinkedIn's: linkedin.com or one of its subdomains (www., de., ...). */
+    /**
+     * Whether the host is LinkedIn's: linkedin.com or one of its subdomains (www., de., ...), also written fully
+     * qualified with its trailing dot (the same host to DNS).
+     */
     public static boolean isLinkedInHost(String host) {
-        return host.equals("linkedin.com") || host.endsWith(".linkedin.com");
+        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        return name.equals("linkedin.com") || name.endsWith(".linkedin.com");
+    }
+
+    /** The field's value, or null when it is absent or JSON null. */
+    private static JsonNode present(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        return value == null || value.isNull() ? null : value;
     }
 
     private static boolean isUrlOffLinkedIn(String text) {

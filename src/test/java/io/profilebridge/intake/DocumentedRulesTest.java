@@ -26,7 +26,10 @@ class DocumentedRulesTest {
                 "{\"requestId\": \"   \", \"email\": \"a@example.com\"}",
                 "{\"requestId\": \"batch 7/item#1\", \"email\": \"a@example.com\"}",
                 "{\"structuredIntent\": {\"names\": \"Jane\"}}",
-                "{\"structuredIntent\": {\"version\": \"v1\", \"id\": \"mine\"}}"
+                "{\"structuredIntent\": {\"version\": \"v1\", \"id\": \"mine\"}}",
+                "{\"email\": null}",
+                "{\"linkedinUrl\": null, \"phoneNumber\": null}",
+                "{\"linkedinUrl\": \"https://www.linkedin.com./in/jane\"}"
             })
     void orbitInputTheDocsDoNotClearlyRejectPasses(String body) throws Exception {
         assertThat(DocumentedRules.INSTANCE.violations(Api.ORBIT, Json.parse(body)))
