@@ -56,6 +56,8 @@ public final class EmbeddedStore {
         try {
             if (Files.exists(file)) {
                 dataSource = JobStoreDataSource.pool(url, "", "", poolSize);
+                // the store as found, before a migration changes it (a copy cut short may open at an old schema)
+                refuseIfShort(dataSource);
                 if (!upToDate(dataSource)) {
                     dataSource.close(); // H2 closes the file with its last connection, so the copy is consistent
                     dataSource = null;
@@ -64,7 +66,6 @@ public final class EmbeddedStore {
             if (dataSource == null) {
                 dataSource = migrated(url, poolSize, noted);
             }
-            refuseIfShort(dataSource);
         } catch (StartupFailure e) {
             closeQuietly(dataSource);
             throw e;
@@ -93,6 +94,11 @@ public final class EmbeddedStore {
         HikariDataSource dataSource = JobStoreDataSource.pool(url, "", "", poolSize);
         try {
             JobStoreSchema.migrate(url, "", "", mustExist);
+            // H2 writes commits to the file in the background: the migration is on disk before its copy goes (a kill
+            // right after Flyway finished left a table of the last script without its history line)
+            try (Connection c = dataSource.getConnection()) {
+                StoreEngine.H2.afterCommit(c, true);
+            }
         } catch (SQLException | RuntimeException e) {
             dataSource.close();
             putBackBeforeMigration();
@@ -159,12 +165,16 @@ public final class EmbeddedStore {
     }
 
     private static OptionalLong newestJob(HikariDataSource dataSource) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT MAX(created_at) FROM bridge_job")) {
-            rs.next();
-            long newest = rs.getLong(1);
-            return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(newest);
+        try (Connection c = dataSource.getConnection()) {
+            if (!JobStoreSchema.tableExists(c, "bridge_job")) {
+                return OptionalLong.empty();
+            }
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT MAX(created_at) FROM bridge_job")) {
+                rs.next();
+                long newest = rs.getLong(1);
+                return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(newest);
+            }
         }
     }
 

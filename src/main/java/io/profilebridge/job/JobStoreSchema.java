@@ -195,7 +195,7 @@ public final class JobStoreSchema {
                         });
     }
 
-    private static boolean tableExists(Connection c, String name) throws SQLException {
+    static boolean tableExists(Connection c, String name) throws SQLException {
         DatabaseMetaData meta = c.getMetaData();
         for (String candidate : List.of(name, name.toUpperCase())) {
             try (ResultSet rs = meta.getTables(null, null, candidate, null)) {

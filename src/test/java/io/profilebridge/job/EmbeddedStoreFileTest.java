@@ -90,6 +90,31 @@ class EmbeddedStoreFileTest {
     }
 
     @Test
+    void aCopyCutShortToAnOlderSchemaIsRefusedBeforeAnythingMigratesIt() throws Exception {
+        // the verify audit's truncated copies opened at schema 4, were migrated to 9, and only then refused
+        StoreNote note = new StoreNote(data);
+        try (HikariDataSource dataSource = new EmbeddedStore(data, note).open(2)) {
+            new JobStore(dataSource, false, InstanceLiveness.single("test"), Clock.systemUTC(), note::saw)
+                    .register(job("pending-1"));
+            note.write();
+        }
+        Files.delete(data.resolve(EmbeddedStore.FILE));
+        String url = JobStoreDataSource.defaultUrl(data);
+        JobStoreSchema.flyway(url, "", "").target("4").load().migrate();
+
+        assertThatThrownBy(() -> new EmbeddedStore(data, new StoreNote(data)).open(2))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining("holds no jobs");
+        try (Connection c = DriverManager.getConnection(url, "", "");
+                Statement s = c.createStatement();
+                java.sql.ResultSet rs =
+                        s.executeQuery("SELECT MAX(\"installed_rank\") FROM \"flyway_schema_history\"")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("left at schema 4").isEqualTo(4);
+        }
+    }
+
+    @Test
     void aStoreWithItsJobsOpensAgainAndTheNoteKeepsTheNewest() throws Exception {
         StoreNote note = new StoreNote(data);
         Job job = job("pending-1");
