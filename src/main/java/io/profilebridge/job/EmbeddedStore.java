@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -55,9 +56,10 @@ public final class EmbeddedStore {
         HikariDataSource dataSource = null;
         try {
             if (Files.exists(file)) {
+                if (Files.size(file) > 0) { // H2 cannot even read an empty file; migrate() names that case
+                    refuseIfShort(url);
+                }
                 dataSource = JobStoreDataSource.pool(url, "", "", poolSize);
-                // the store as found, before a migration changes it (a copy cut short may open at an old schema)
-                refuseIfShort(dataSource);
                 if (!upToDate(dataSource)) {
                     dataSource.close(); // H2 closes the file with its last connection, so the copy is consistent
                     dataSource = null;
@@ -149,10 +151,17 @@ public final class EmbeddedStore {
         }
     }
 
-    /** A store H2 opened at an older version than the folder's note saw (a truncated copy) is refused. */
-    private void refuseIfShort(HikariDataSource dataSource) throws SQLException {
+    /**
+     * A store H2 opens at an older version than the folder's note saw (a truncated copy) is refused. It is read
+     * read-only, so a refused store is left byte for byte as it was found: H2 opening it for writing would drop the
+     * unreadable tail that its Recover tool might still use, and a migration would change an older copy.
+     */
+    private void refuseIfShort(String url) throws SQLException {
         OptionalLong recorded = note.recordedNewest();
-        OptionalLong stored = newestJob(dataSource);
+        OptionalLong stored;
+        try (Connection readOnly = DriverManager.getConnection(url + ";ACCESS_MODE_DATA=r", "", "")) {
+            stored = newestJob(readOnly);
+        }
         if (recorded.isPresent() && (stored.isEmpty() || stored.getAsLong() < recorded.getAsLong())) {
             throw new StartupFailure("the job store " + file + " holds "
                     + (stored.isEmpty() ? "no jobs" : "jobs created up to " + Instant.ofEpochMilli(stored.getAsLong()))
@@ -164,17 +173,15 @@ public final class EmbeddedStore {
         stored.ifPresent(note::saw);
     }
 
-    private static OptionalLong newestJob(HikariDataSource dataSource) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            if (!JobStoreSchema.tableExists(c, "bridge_job")) {
-                return OptionalLong.empty();
-            }
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT MAX(created_at) FROM bridge_job")) {
-                rs.next();
-                long newest = rs.getLong(1);
-                return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(newest);
-            }
+    private static OptionalLong newestJob(Connection c) throws SQLException {
+        if (!JobStoreSchema.tableExists(c, "bridge_job")) {
+            return OptionalLong.empty();
+        }
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT MAX(created_at) FROM bridge_job")) {
+            rs.next();
+            long newest = rs.getLong(1);
+            return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(newest);
         }
     }
 

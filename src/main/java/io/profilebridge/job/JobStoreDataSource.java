@@ -16,7 +16,9 @@ public final class JobStoreDataSource {
      * and dropped: on the whole bridge it was no faster, docs/benchmarks.md.)
      */
     public static String defaultUrl(Path dataFolder) {
-        return "jdbc:h2:file:" + dataFolder.toAbsolutePath().resolve("jobstore") + ";DB_CLOSE_ON_EXIT=FALSE";
+        // no jobstore.trace.db: H2's errors reach the bridge's log as exceptions, and that file outlived failed starts
+        return "jdbc:h2:file:" + dataFolder.toAbsolutePath().resolve("jobstore")
+                + ";DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=0";
     }
 
     public static boolean isPostgres(String url) {

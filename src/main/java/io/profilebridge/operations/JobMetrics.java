@@ -14,12 +14,14 @@ import io.profilebridge.api.CallGate;
 import io.profilebridge.job.JobEvent;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
+import io.profilebridge.job.JobStoreException;
 import io.profilebridge.job.ResultDocument;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
@@ -60,7 +62,7 @@ public class JobMetrics extends EventNotifierSupport {
             }
         }
         // requests rejected at intake count as failed jobs of their API; these named none we know
-        Gauge.builder("profile_bridge_jobs", store::countRejectedWithoutApi)
+        Gauge.builder("profile_bridge_jobs", () -> unknownWhenUnreadable(store::countRejectedWithoutApi))
                 .description("jobs in the store per API and state")
                 .tag("api", StatusPage.UNKNOWN_API)
                 .tag("state", JobState.FAILED.name().toLowerCase())
@@ -193,12 +195,28 @@ public class JobMetrics extends EventNotifierSupport {
         return Counter.builder("profile_bridge_" + event).tag("api", api.id()).register(registry);
     }
 
+    /**
+     * NaN, Prometheus' "unknown", while the store cannot be read (still opening, or refused at start-up): a scrape
+     * then logged a stack trace beside the start-up's one refusal line; the store's health check says why.
+     */
     private double count(Api api, JobState state) {
         long now = System.currentTimeMillis();
         if (counts == null || now - countsReadAt > COUNT_CACHE_MS) {
-            counts = store.countByApiAndState();
+            try {
+                counts = store.countByApiAndState();
+            } catch (JobStoreException unreadable) {
+                return Double.NaN;
+            }
             countsReadAt = now;
         }
         return counts.get(api).get(state);
+    }
+
+    private static double unknownWhenUnreadable(LongSupplier read) {
+        try {
+            return read.getAsLong();
+        } catch (JobStoreException unreadable) {
+            return Double.NaN;
+        }
     }
 }
