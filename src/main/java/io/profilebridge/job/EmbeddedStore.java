@@ -78,8 +78,8 @@ public final class EmbeddedStore {
                                     || e.getCause() instanceof JobStoreSchema.StoreMissingException
                             ? "the job store " + file + " is empty or missing, although this folder had one ("
                                     + StoreNote.FILE + "): it was emptied, replaced or removed. Restore it from a"
-                                    + " backup; to start with an empty store instead (its pending jobs are lost), move"
-                                    + " the data folder away"
+                                    + " backup; to start with an empty store instead (its pending jobs are lost),"
+                                    + " remove " + note.file() + " and start again"
                             : "the job store " + file + " cannot be opened (" + StartupFailure.describe(e)
                                     + "). If it is damaged, restore it from a backup (H2's Recover tool may save part"
                                     + " of it); if it is not writable, give the bridge's user write access to"
@@ -93,8 +93,9 @@ public final class EmbeddedStore {
     /** Copies the store, migrates it, and puts the copy back if that fails. */
     private HikariDataSource migrated(String url, int poolSize, boolean mustExist) throws IOException, SQLException {
         keepBeforeMigration();
-        HikariDataSource dataSource = JobStoreDataSource.pool(url, "", "", poolSize);
+        HikariDataSource dataSource = null;
         try {
+            dataSource = JobStoreDataSource.pool(url, "", "", poolSize);
             JobStoreSchema.migrate(url, "", "", mustExist);
             // H2 writes commits to the file in the background: the migration is on disk before its copy goes (a kill
             // right after Flyway finished left a table of the last script without its history line)
@@ -102,7 +103,7 @@ public final class EmbeddedStore {
                 StoreEngine.H2.afterCommit(c, true);
             }
         } catch (SQLException | RuntimeException e) {
-            dataSource.close();
+            closeQuietly(dataSource);
             putBackBeforeMigration();
             throw e;
         }

@@ -36,7 +36,8 @@ class EmbeddedStoreFileTest {
                 .isInstanceOf(StartupFailure.class)
                 .hasMessageContaining(file.toAbsolutePath().toString())
                 .hasMessageContaining("is empty or missing")
-                .hasMessageContaining("Restore it from a backup");
+                .hasMessageContaining("Restore it from a backup")
+                .hasMessageContaining("remove " + data.resolve(StoreNote.FILE).toAbsolutePath() + " and start again");
         Files.delete(file);
         assertThatThrownBy(() -> new EmbeddedStore(data, new StoreNote(data)).open(2))
                 .as("removed")
