@@ -52,6 +52,9 @@ public final class EmbeddedStore {
     public HikariDataSource open(int poolSize) throws IOException {
         undoInterruptedMigration();
         boolean noted = note.exists();
+        if (noted && (Files.notExists(file) || Files.size(file) == 0)) {
+            throw storeMissing(null); // before H2 would create a new, empty store in its place
+        }
         String url = JobStoreDataSource.defaultUrl(data);
         HikariDataSource dataSource = null;
         try {
@@ -73,21 +76,26 @@ public final class EmbeddedStore {
             throw e;
         } catch (SQLException | RuntimeException e) {
             closeQuietly(dataSource);
+            if (e instanceof JobStoreSchema.StoreMissingException
+                    || e.getCause() instanceof JobStoreSchema.StoreMissingException) {
+                throw storeMissing(e);
+            }
             throw new StartupFailure(
-                    e instanceof JobStoreSchema.StoreMissingException
-                                    || e.getCause() instanceof JobStoreSchema.StoreMissingException
-                            ? "the job store " + file + " is empty or missing, although this folder had one ("
-                                    + StoreNote.FILE + "): it was emptied, replaced or removed. Restore it from a"
-                                    + " backup; to start with an empty store instead (its pending jobs are lost),"
-                                    + " remove " + note.file() + " and start again"
-                            : "the job store " + file + " cannot be opened (" + StartupFailure.describe(e)
-                                    + "). If it is damaged, restore it from a backup (H2's Recover tool may save part"
-                                    + " of it); if it is not writable, give the bridge's user write access to"
-                                    + " bridge.data",
+                    "the job store " + file + " cannot be opened (" + StartupFailure.describe(e)
+                            + "). If it is damaged, restore it from a backup (H2's Recover tool may save part of it);"
+                            + " if it is not writable, give the bridge's user write access to bridge.data",
                     e);
         }
         note.write();
         return dataSource;
+    }
+
+    private StartupFailure storeMissing(Exception cause) {
+        return new StartupFailure(
+                "the job store " + file + " is empty or missing, although this folder had one (" + StoreNote.FILE
+                        + "): it was emptied, replaced or removed. Restore it from a backup; to start with an empty"
+                        + " store instead (its pending jobs are lost), remove " + note.file() + " and start again",
+                cause);
     }
 
     /** Copies the store, migrates it, and puts the copy back if that fails. */

@@ -38,10 +38,12 @@ class EmbeddedStoreFileTest {
                 .hasMessageContaining("is empty or missing")
                 .hasMessageContaining("Restore it from a backup")
                 .hasMessageContaining("remove " + data.resolve(StoreNote.FILE).toAbsolutePath() + " and start again");
+        assertThat(file).as("left empty, not replaced by a new store").isEmptyFile();
         Files.delete(file);
         assertThatThrownBy(() -> new EmbeddedStore(data, new StoreNote(data)).open(2))
                 .as("removed")
                 .hasMessageContaining("is empty or missing");
+        assertThat(file).as("not created").doesNotExist();
     }
 
     @Test
