@@ -52,16 +52,15 @@ public final class EmbeddedStore {
     public HikariDataSource open(int poolSize) throws IOException {
         undoInterruptedMigration();
         boolean noted = note.exists();
-        if (noted && (Files.notExists(file) || Files.size(file) == 0)) {
+        boolean stored = Files.exists(file) && Files.size(file) > 0;
+        if (noted && !stored) {
             throw storeMissing(null); // before H2 would create a new, empty store in its place
         }
         String url = JobStoreDataSource.defaultUrl(data);
         HikariDataSource dataSource = null;
         try {
-            if (Files.exists(file)) {
-                if (Files.size(file) > 0) { // H2 cannot even read an empty file; migrate() names that case
-                    refuseIfShort(url);
-                }
+            if (stored) {
+                refuseIfShort(url);
                 dataSource = JobStoreDataSource.pool(url, "", "", poolSize);
                 if (!upToDate(dataSource)) {
                     dataSource.close(); // H2 closes the file with its last connection, so the copy is consistent

@@ -114,19 +114,27 @@ public final class JobStoreSchema {
         if (!tableExists(c, FLYWAY_HISTORY) || tableExists(c, OWN_HISTORY)) {
             return false;
         }
-        MigrationVersion newest = MigrationVersion.EMPTY;
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT \"version\", \"success\" FROM \"" + FLYWAY_HISTORY
-                        + "\" WHERE \"version\" IS NOT NULL")) {
-            while (rs.next()) {
-                if (!rs.getBoolean(2)) {
-                    return false;
+        History history = History.of(c);
+        return !history.anyFailed() && history.newest().equals(latestKnown());
+    }
+
+    /** What Flyway's history table says: the newest version applied, and whether any script failed. */
+    private record History(MigrationVersion newest, boolean anyFailed) {
+
+        static History of(Connection c) throws SQLException {
+            MigrationVersion newest = MigrationVersion.EMPTY;
+            boolean anyFailed = false;
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT \"version\", \"success\" FROM \"" + FLYWAY_HISTORY
+                            + "\" WHERE \"version\" IS NOT NULL")) {
+                while (rs.next()) {
+                    MigrationVersion applied = MigrationVersion.fromVersion(rs.getString(1));
+                    newest = applied.compareTo(newest) > 0 ? applied : newest;
+                    anyFailed |= !rs.getBoolean(2);
                 }
-                MigrationVersion applied = MigrationVersion.fromVersion(rs.getString(1));
-                newest = applied.compareTo(newest) > 0 ? applied : newest;
             }
+            return new History(newest, anyFailed);
         }
-        return newest.equals(latestKnown());
     }
 
     private static MigrationVersion latestKnown() {
@@ -140,15 +148,7 @@ public final class JobStoreSchema {
      */
     private static void refuseNewerSchema(Connection c, String url) throws SQLException {
         MigrationVersion known = latestKnown();
-        MigrationVersion newest = known;
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(
-                        "SELECT \"version\" FROM \"" + FLYWAY_HISTORY + "\" WHERE \"version\" IS NOT NULL")) {
-            while (rs.next()) {
-                MigrationVersion applied = MigrationVersion.fromVersion(rs.getString(1));
-                newest = applied.compareTo(newest) > 0 ? applied : newest;
-            }
-        }
+        MigrationVersion newest = History.of(c).newest();
         if (newest.compareTo(known) > 0) {
             throw new StartupFailure("the job store " + Urls.withoutParameters(url) + " was brought to schema version "
                     + newest

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
+import java.util.function.DoubleSupplier;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
@@ -54,7 +54,7 @@ public class JobMetrics extends EventNotifierSupport {
         setIgnoreServiceEvents(true);
         for (Api api : Api.values()) {
             for (JobState state : JobState.values()) {
-                Gauge.builder("profile_bridge_jobs", () -> count(api, state))
+                Gauge.builder("profile_bridge_jobs", () -> unknownWhenUnreadable(() -> count(api, state)))
                         .description("jobs in the store per API and state")
                         .tag("api", api.id())
                         .tag("state", state.name().toLowerCase())
@@ -195,26 +195,22 @@ public class JobMetrics extends EventNotifierSupport {
         return Counter.builder("profile_bridge_" + event).tag("api", api.id()).register(registry);
     }
 
-    /**
-     * NaN, Prometheus' "unknown", while the store cannot be read (still opening, or refused at start-up): a scrape
-     * then logged a stack trace beside the start-up's one refusal line; the store's health check says why.
-     */
     private double count(Api api, JobState state) {
         long now = System.currentTimeMillis();
         if (counts == null || now - countsReadAt > COUNT_CACHE_MS) {
-            try {
-                counts = store.countByApiAndState();
-            } catch (JobStoreException unreadable) {
-                return Double.NaN;
-            }
+            counts = store.countByApiAndState();
             countsReadAt = now;
         }
         return counts.get(api).get(state);
     }
 
-    private static double unknownWhenUnreadable(LongSupplier read) {
+    /**
+     * NaN, Prometheus' "unknown", while the store cannot be read (still opening, or refused at start-up): a scrape
+     * then logged a stack trace beside the start-up's one refusal line; the store's health check says why.
+     */
+    private static double unknownWhenUnreadable(DoubleSupplier read) {
         try {
-            return read.getAsLong();
+            return read.getAsDouble();
         } catch (JobStoreException unreadable) {
             return Double.NaN;
         }
