@@ -82,6 +82,7 @@ public final class ProfileBridge {
     private static void runBridge(String[] args) {
         Main main = null;
         try {
+            JitMode.applyAtLaunch(); // first: the start-up itself is most of what C2 would compile
             main = createMain();
             main.run(args);
         } catch (Throwable e) {

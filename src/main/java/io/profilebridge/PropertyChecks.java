@@ -28,6 +28,7 @@ final class PropertyChecks {
             settings.number(key);
         }
         settings.integer("bridge.jms.concurrent-consumers");
+        JitMode.checkConfigured(settings.text(JitMode.KEY));
         for (String key : List.of("bridge.outbox.file-mode", "bridge.outbox.folder-mode")) {
             String mode = settings.text(key);
             if (!FILE_MODE.matcher(mode).matches()) {

@@ -47,6 +47,7 @@ public class StartupChecks implements CamelConfiguration {
             @Override
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) throws Exception {
                 LOG.info(StartupBanner.text(started));
+                JitMode.started();
             }
         });
     }

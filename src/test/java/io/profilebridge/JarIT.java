@@ -64,6 +64,12 @@ class JarIT {
                     "OTEL_BSP_SCHEDULE_DELAY",
                     "200"));
             for (int run = 1; run <= 2; run++) {
+                // the first with C1 alone for good (bridge.jit=c1), the second with the default, quick-start
+                if (run == 1) {
+                    environment.put("BRIDGE_JIT", "c1");
+                } else {
+                    environment.remove("BRIDGE_JIT");
+                }
                 try (Bridge demo = Bridge.start(empty, "demo-" + run + ".log", environment)) {
                     runTheDemo(demo, empty, run, collector);
                 }
@@ -73,6 +79,15 @@ class JarIT {
 
     private static void runTheDemo(Bridge demo, Path empty, int run, OtlpCollector collector) throws Exception {
         demo.awaitRunning();
+        if (run == 1) {
+            assertThat(demo.compilerDirectives())
+                    .as("bridge.jit=c1: C2 excluded for good")
+                    .contains("c2 directives:\n  inline: -\n  Enable:true Exclude:true");
+        } else {
+            // bridge.jit=quick-start: C2 back once started, right after the banner
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !demo.compilerDirectives().contains("Exclude:true"));
+        }
         await().atMost(Duration.ofSeconds(60)).until(() -> demo.lines("Result ").size() == 9);
         assertThat(demo.lines("Result succeeded")).hasSize(7);
         assertThat(demo.lines("Result failed")).hasSize(2);
@@ -168,7 +183,7 @@ class JarIT {
                             && !bridge.lines("progress-log replaced from routes/")
                                     .isEmpty());
 
-            // seven at once: each stops by itself, independently of the others
+            // eight at once: each stops by itself, independently of the others
             try (Bridge sameFolder = Bridge.start(
                             first,
                             "same-folder.log",
@@ -216,6 +231,13 @@ class JarIT {
                                     "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
                                     "BRIDGE_JMS_ENABLED", "false",
                                     "OTEL_TRACES_EXPORTER", "zipkin"));
+                    Bridge badJit = Bridge.start(
+                            Files.createDirectories(folder.resolve("eighth")),
+                            "bad-jit.log",
+                            Map.of(
+                                    "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
+                                    "BRIDGE_JMS_ENABLED", "false",
+                                    "BRIDGE_JIT", "fast"));
                     // a job store that cannot be reached ends the start-up in one line too
                     Bridge noStore = Bridge.start(
                             Files.createDirectories(folder.resolve("seventh")),
@@ -238,6 +260,7 @@ class JarIT {
                         "the packaged application.properties declares every key with its default");
                 badTracing.assertStopsWith("OpenTelemetry cannot be configured from the OTEL_* variables", "zipkin");
                 noStore.assertStopsWith("Connection refused");
+                badJit.assertStopsWith("property bridge.jit must be quick-start, c1 or tiered, not \"fast\"");
             }
             bridge.stop();
         }
@@ -308,6 +331,20 @@ class JarIT {
             assertThat(process.exitValue()).isEqualTo(1);
             assertThat(lines("did not start: ")).singleElement().asString().contains(parts);
             assertThat(output()).doesNotContain("\tat ");
+        }
+
+        /** The compiler directives in force in the process, as {@code jcmd} prints them. */
+        String compilerDirectives() throws IOException, InterruptedException {
+            Process jcmd = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                                    .toString(),
+                            Long.toString(process.pid()),
+                            "Compiler.directives_print")
+                    .redirectErrorStream(true)
+                    .start();
+            String printed = new String(jcmd.getInputStream().readAllBytes());
+            assertThat(jcmd.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            return printed;
         }
 
         List<String> lines(String containing) {

@@ -42,7 +42,8 @@ class PropertyChecksTest {
                 "openprospect.base-url|not-a-url|openprospect.base-url must be an http:// or https:// URL",
                 "orbit.base-url|https://|orbit.base-url must be an http:// or https:// URL",
                 "orbit.base-url|http://127.0.0.1:99999|orbit.base-url must be an http:// or https:// URL",
-                "bridge.store.url|jdbc:mysql://localhost/x|bridge.store.url must be a jdbc:postgresql: URL"
+                "bridge.store.url|jdbc:mysql://localhost/x|bridge.store.url must be a jdbc:postgresql: URL",
+                "bridge.jit|tiered|bridge.jit is read at launch, from BRIDGE_JIT or -Dbridge.jit only"
             })
     void aValueThatCannotWorkStopsTheStartNamingItsKey(String key, String value, String message) {
         assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of(key, value))))

@@ -1,0 +1,152 @@
+package io.profilebridge;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import javax.management.ObjectName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which of HotSpot's compilers the bridge process uses ({@code bridge.jit}). By default ({@code quick-start}) the
+ * quick one, C1, alone until the bridge is up, then the JVM's own C1-then-C2: start-up code runs once, and C2's
+ * threads spent about 40% of the start-up's CPU compiling it on two cores (docs/benchmarks.md, "Fifth round": health
+ * UP about 15% sooner, nothing slower after). {@code c1} keeps C1 alone for good (a burst right after a start is
+ * cheaper, a warm one dearer), {@code tiered} leaves the JVM as it is.
+ * <p>
+ * {@code -XX:TieredStopAtLevel=1} would be the JVM option, but {@code java -jar} reads none from the jar: the process
+ * gives itself the equivalent compiler directive through the JVM's diagnostic command (what {@code jcmd <pid>
+ * Compiler.directives_add} does), first thing, and takes it back once started. Being read at launch, the key comes
+ * from {@code BRIDGE_JIT} or {@code -Dbridge.jit} only; a JVM given compiler options of its own keeps them.
+ */
+final class JitMode {
+
+    static final String KEY = "bridge.jit";
+    static final String QUICK_START = "quick-start";
+    static final String C1 = "c1";
+    static final String TIERED = "tiered";
+    private static final List<String> MODES = List.of(QUICK_START, C1, TIERED);
+
+    /** Excludes every method from C2: HotSpot then compiles what is hot with C1 alone, as at TieredStopAtLevel=1. */
+    private static final String C1_ONLY = "[{ match: \"*.*\", c2: { Exclude: true } }]";
+
+    private static final List<String> COMPILER_OPTIONS = List.of(
+            "-XX:TieredStopAtLevel",
+            "-XX:+TieredCompilation",
+            "-XX:-TieredCompilation",
+            "-XX:CompilerDirectivesFile",
+            "-XX:CompileCommand",
+            "-XX:CompileCommandFile",
+            "-Xint",
+            "-Xcomp");
+
+    private static volatile String asked = QUICK_START;
+    private static volatile boolean liftOnceStarted;
+
+    private JitMode() {}
+
+    /** The mode asked for at launch: -D, else the environment, else quick-start. */
+    static String asked(Optional<String> property, Map<String, String> environment) {
+        String value = property.or(() -> Optional.ofNullable(environment.get("BRIDGE_JIT")))
+                .map(JitMode::normalised)
+                .orElse(QUICK_START);
+        if (!MODES.contains(value)) {
+            throw new StartupFailure("property " + KEY + " must be " + QUICK_START + ", " + C1 + " or " + TIERED
+                    + ", not \"" + value + "\"");
+        }
+        return value;
+    }
+
+    /** Whether the JVM was given compiler options: an operator who tunes the JIT by hand keeps the JVM as told. */
+    static boolean tunedByHand(List<String> jvmArguments) {
+        return jvmArguments.stream()
+                .anyMatch(arg -> COMPILER_OPTIONS.stream()
+                        .anyMatch(option -> arg.equals(option) || arg.startsWith(option + "=")));
+    }
+
+    /** Applies the mode asked for at launch. Logs once the directive is in, so that logging's own start is C1's. */
+    static void applyAtLaunch() {
+        asked = asked(Optional.ofNullable(System.getProperty(KEY)), System.getenv());
+        if (asked.equals(TIERED)) {
+            log().debug("JIT: the JVM's own ({}={})", KEY, TIERED);
+        } else if (tunedByHand(ManagementFactory.getRuntimeMXBean().getInputArguments())) {
+            log().debug("JIT: as the JVM's own compiler options say");
+        } else {
+            try {
+                addC1OnlyDirective();
+                liftOnceStarted = asked.equals(QUICK_START);
+                log().debug("JIT: C1 only{} ({}={})", liftOnceStarted ? " until started" : "", KEY, asked);
+            } catch (Exception e) {
+                // another JVM than HotSpot, a temporary folder that cannot be written: the bridge runs all the same
+                log().info(
+                                "JIT: the JVM's own; {}={} could not be applied: {}",
+                                KEY,
+                                asked,
+                                StartupFailure.describe(e));
+            }
+        }
+    }
+
+    /** Called once the bridge is up: quick-start gives the JVM its C2 back for the code that runs from now on. */
+    static void started() {
+        if (liftOnceStarted) {
+            liftOnceStarted = false;
+            try {
+                // removes the newest directive, which is ours unless an operator added one meanwhile with jcmd
+                diagnosticCommand("compilerDirectivesRemove");
+                log().debug("JIT: started, C2 back on");
+            } catch (Exception e) {
+                log().info("JIT: stays C1 only, its directive could not be removed: {}", StartupFailure.describe(e));
+            }
+        }
+    }
+
+    /**
+     * Refuses a bridge.jit that only a properties file sets: those are read after launch, too late to apply it, and
+     * a setting that silently does nothing is worse than a start that says so.
+     */
+    static void checkConfigured(String configured) {
+        if (!normalised(configured).equals(asked)) {
+            throw new StartupFailure("property " + KEY + " is read at launch, from BRIDGE_JIT or -D" + KEY
+                    + " only: the configuration says \"" + configured.strip() + "\" but the process runs with \""
+                    + asked + "\"; set BRIDGE_JIT instead");
+        }
+    }
+
+    private static String normalised(String value) {
+        return value.strip().toLowerCase(Locale.ROOT);
+    }
+
+    private static void addC1OnlyDirective() throws Exception {
+        // the diagnostic command reads directives from a file only
+        Path file = Files.createTempFile("profile-bridge-jit", ".json");
+        try {
+            Files.writeString(file, C1_ONLY);
+            diagnosticCommand("compilerDirectivesAdd", file.toString());
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** Asked for when needed, not at class loading: logging's own start comes after the directive. */
+    private static Logger log() {
+        return LoggerFactory.getLogger(JitMode.class);
+    }
+
+    private static void diagnosticCommand(String operation, String... arguments) throws Exception {
+        Object answer = ManagementFactory.getPlatformMBeanServer()
+                .invoke(
+                        new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                        operation,
+                        new Object[] {arguments},
+                        new String[] {String[].class.getName()});
+        String printed = String.valueOf(answer).strip();
+        if (operation.equals("compilerDirectivesAdd") && !printed.startsWith("1 compiler directives added")) {
+            throw new IllegalStateException(printed);
+        }
+    }
+}
