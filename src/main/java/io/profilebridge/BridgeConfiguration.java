@@ -212,7 +212,10 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry()
                 .bind(
                         "inboxFileFilter",
-                        new InboxFileFilter(waitingFiles, settings.number("bridge.inbox.orphaned-lock-ms")));
+                        new InboxFileFilter(
+                                waitingFiles,
+                                settings.number("bridge.inbox.orphaned-lock-ms"),
+                                InboxFileFilter.fileFoldersOf(context)));
         RequestAcceptance acceptance = new RequestAcceptance(
                 reader,
                 store,

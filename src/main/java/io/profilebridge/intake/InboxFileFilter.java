@@ -13,7 +13,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.camel.CamelContext;
 import org.apache.camel.component.file.FileComponent;
+import org.apache.camel.component.file.FileEndpoint;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.component.file.GenericFileFilter;
 import org.slf4j.Logger;
@@ -47,11 +51,24 @@ public class InboxFileFilter implements GenericFileFilter<File> {
 
     private final WaitingFiles waitingFiles;
     private final long orphanedLockMs;
+    private final Supplier<Set<Path>> readFolders;
 
-    /** @param orphanedLockMs how old a read-lock marker must be to count as left by a dead instance */
-    public InboxFileFilter(WaitingFiles waitingFiles, long orphanedLockMs) {
+    /**
+     * @param orphanedLockMs how old a read-lock marker must be to count as left by a dead instance
+     * @param readFolders the folders some route reads, absolute; empty when not known
+     */
+    public InboxFileFilter(WaitingFiles waitingFiles, long orphanedLockMs, Supplier<Set<Path>> readFolders) {
         this.waitingFiles = waitingFiles;
         this.orphanedLockMs = orphanedLockMs;
+        this.readFolders = readFolders;
+    }
+
+    /** The folders of the context's file endpoints: those its inbox routes read (and the outbox, written). */
+    public static Supplier<Set<Path>> fileFoldersOf(CamelContext context) {
+        return () -> context.getEndpoints().stream()
+                .filter(FileEndpoint.class::isInstance)
+                .map(endpoint -> absolute(((FileEndpoint) endpoint).getFile().toPath()))
+                .collect(Collectors.toSet());
     }
 
     /**
@@ -59,13 +76,15 @@ public class InboxFileFilter implements GenericFileFilter<File> {
      * file that waits for another file's job again at each poll instead of leaving it alone; it still gets its result.
      */
     public InboxFileFilter() {
-        this(WaitingFiles.NONE, BridgeSettings.packagedDefaults().number("bridge.inbox.orphaned-lock-ms"));
+        this(WaitingFiles.NONE, BridgeSettings.packagedDefaults().number("bridge.inbox.orphaned-lock-ms"), Set::of);
     }
 
     @Override
     public boolean accept(GenericFile<File> file) {
         if (file.isDirectory()) {
-            // the inbox routes do not descend into folders (.done, .failed, the API folders); nothing to say
+            // the inbox routes do not descend into folders (.done, .failed, the API folders); one that no route reads
+            // would hold its files for ever without a word (a misspelt API folder)
+            reportUnread(file.getFile().toPath());
             return true;
         }
         // the name as listed: Camel's own (getFileNameOnly) has a backslash turned into a folder separator already
@@ -84,6 +103,32 @@ public class InboxFileFilter implements GenericFileFilter<File> {
             LOG.warn("Inbox file {} is not taken and stays where it is: {}", name, refusal);
         }
         return false;
+    }
+
+    private void reportUnread(Path folder) {
+        Set<Path> read = readFolders.get();
+        Path absolute = absolute(folder);
+        if (read.isEmpty() || read.contains(absolute)) {
+            return;
+        }
+        boolean firstTime;
+        synchronized (reported) {
+            firstTime = reported.add(absolute + "\nunread folder");
+        }
+        if (firstTime) {
+            LOG.warn(
+                    "Inbox folder {} is read by no route: files dropped there stay where they are (the inbox reads"
+                            + " {}; a new folder is one templatedRoute, see routes/inbox-openprospect.camel.yaml)",
+                    folder,
+                    read.stream()
+                            .filter(path -> path.startsWith(absolute.getParent()))
+                            .sorted()
+                            .toList());
+        }
+    }
+
+    private static Path absolute(Path path) {
+        return path.toAbsolutePath().normalize();
     }
 
     /**

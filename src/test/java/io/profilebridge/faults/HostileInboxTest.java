@@ -184,6 +184,43 @@ class HostileInboxTest {
     }
 
     @Test
+    void aFolderNoRouteReadsIsNamedOnceInTheLogAndItsFilesLeftAlone() throws IOException {
+        Path misspelt = Files.createDirectories(BridgeRun.inbox(root).resolve("openprospekt"));
+        Files.writeString(misspelt.resolve("typo.json"), buyers("Typo"));
+        Path nested = Files.createDirectories(BridgeRun.inbox(root).resolve("orbit/archive"));
+        Files.writeString(nested.resolve("old.json"), buyers("Old"));
+
+        try (LogCapture logs = LogCapture.start();
+                BridgeRun bridge = startBridge()) {
+            dropAndAwait("openprospect/plain.json", buyers("Plain"));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> logs.lines().stream()
+                                    .filter(line -> line.contains("is read by no route"))
+                                    .count()
+                            == 2);
+            // a few more polls of the inbox: still one line per folder
+            dropAndAwait("openprospect/later.json", buyers("Later"));
+            List<String> lines = logs.lines();
+            assertThat(lines)
+                    .filteredOn(line -> line.contains("openprospekt"))
+                    .singleElement()
+                    .asString()
+                    .contains("WARN")
+                    .contains("Inbox folder " + misspelt + " is read by no route")
+                    .contains(BridgeRun.inbox(root)
+                            .toAbsolutePath()
+                            .resolve("openprospect")
+                            .toString());
+            assertThat(lines)
+                    .filteredOn(line -> line.contains("Inbox folder " + nested + " "))
+                    .hasSize(1);
+        }
+        assertThat(misspelt.resolve("typo.json")).exists();
+        assertThat(nested.resolve("old.json")).exists();
+        assertThat(results(root)).containsOnlyKeys("openprospect/plain.json", "openprospect/later.json");
+    }
+
+    @Test
     void namesTheBridgeCannotCarryAreNamedOnceInTheLogAndLeftAlone() throws IOException {
         Path folder = Files.createDirectories(BridgeRun.inbox(root).resolve("openprospect"));
         String longName = "x".repeat(245) + ".json";

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +22,7 @@ class InboxFileFilterTest {
 
     @Test
     void aMarkerOlderThanTheLimitIsRemovedAndAFreshOneKept() throws Exception {
-        InboxFileFilter filter = new InboxFileFilter(WaitingFiles.NONE, 60_000);
+        InboxFileFilter filter = new InboxFileFilter(WaitingFiles.NONE, 60_000, Set::of);
         Path orphaned = Files.writeString(inbox.resolve("a.json"), "{}");
         Path orphanedMarker = Files.createFile(inbox.resolve("a.json.camelLock"));
         Files.setLastModifiedTime(orphanedMarker, FileTime.from(Instant.now().minusSeconds(61)));
