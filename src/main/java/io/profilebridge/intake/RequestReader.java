@@ -194,8 +194,9 @@ public class RequestReader {
                             api,
                             body,
                             source,
-                            "envelope_key_invalid",
-                            "idempotencyKey: must be a non-empty string when present");
+                            // the code of the same rule for the JMS property, whichever way the key came
+                            "idempotency_key_invalid",
+                            "idempotencyKey (envelope): must be a non-empty string when present");
                 }
                 if (key != null && !key.equals(envelopeKey.asText())) {
                     return reject(
