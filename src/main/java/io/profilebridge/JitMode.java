@@ -12,24 +12,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which of HotSpot's compilers the bridge process uses ({@code bridge.jit}). By default ({@code quick-start}) the
- * quick one, C1, alone until the bridge is up, then the JVM's own C1-then-C2: start-up code runs once, and C2's
- * threads spent about 40% of the start-up's CPU compiling it on two cores (docs/benchmarks.md, "Fifth round": health
- * UP about 15% sooner, nothing slower after). {@code c1} keeps C1 alone for good (a burst right after a start is
- * cheaper, a warm one dearer), {@code tiered} leaves the JVM as it is.
+ * Which of HotSpot's compilers the bridge process uses ({@code bridge.jit}). By default ({@code c1}) the quick one, C1,
+ * alone: the bridge waits on files, its store and the APIs, and on two cores C2's threads spent about 40% of the
+ * start-up's CPU and half of a burst's right after it (docs/benchmarks.md, "Fifth round": health UP 15% sooner, a
+ * burst after a start 1.26 times as fast, a warm burst of thousands 0.67-0.78 as fast, which the APIs' own limits
+ * keep far off). {@code tiered} leaves the JVM's own C1-then-C2, for long bursts above those limits.
  * <p>
  * {@code -XX:TieredStopAtLevel=1} would be the JVM option, but {@code java -jar} reads none from the jar: the process
  * gives itself the equivalent compiler directive through the JVM's diagnostic command (what {@code jcmd <pid>
- * Compiler.directives_add} does), first thing, and takes it back once started. Being read at launch, the key comes
- * from {@code BRIDGE_JIT} or {@code -Dbridge.jit} only; a JVM given compiler options of its own keeps them.
+ * Compiler.directives_add} does), first thing. Being read at launch, the key comes from {@code BRIDGE_JIT} or
+ * {@code -Dbridge.jit} only; a JVM given compiler options of its own keeps them.
  */
 final class JitMode {
 
     static final String KEY = "bridge.jit";
-    static final String QUICK_START = "quick-start";
     static final String C1 = "c1";
     static final String TIERED = "tiered";
-    private static final List<String> MODES = List.of(QUICK_START, C1, TIERED);
 
     /** Excludes every method from C2: HotSpot then compiles what is hot with C1 alone, as at TieredStopAtLevel=1. */
     private static final String C1_ONLY = "[{ match: \"*.*\", c2: { Exclude: true } }]";
@@ -44,19 +42,18 @@ final class JitMode {
             "-Xint",
             "-Xcomp");
 
-    private static volatile String asked = QUICK_START;
-    private static volatile boolean liftOnceStarted;
+    private static volatile String asked = C1;
 
     private JitMode() {}
 
-    /** The mode asked for at launch: -D, else the environment, else quick-start. */
+    /** The mode asked for at launch: -D, else the environment, else c1. */
     static String asked(Optional<String> property, Map<String, String> environment) {
         String value = property.or(() -> Optional.ofNullable(environment.get("BRIDGE_JIT")))
                 .map(JitMode::normalised)
-                .orElse(QUICK_START);
-        if (!MODES.contains(value)) {
-            throw new StartupFailure("property " + KEY + " must be " + QUICK_START + ", " + C1 + " or " + TIERED
-                    + ", not \"" + value + "\"");
+                .orElse(C1);
+        if (!value.equals(C1) && !value.equals(TIERED)) {
+            throw new StartupFailure(
+                    "property " + KEY + " must be " + C1 + " or " + TIERED + ", not \"" + value + "\"");
         }
         return value;
     }
@@ -78,8 +75,7 @@ final class JitMode {
         } else {
             try {
                 addC1OnlyDirective();
-                liftOnceStarted = asked.equals(QUICK_START);
-                log().debug("JIT: C1 only{} ({}={})", liftOnceStarted ? " until started" : "", KEY, asked);
+                log().debug("JIT: C1 only ({}={})", KEY, C1);
             } catch (Exception e) {
                 // another JVM than HotSpot, a temporary folder that cannot be written: the bridge runs all the same
                 log().info(
@@ -87,20 +83,6 @@ final class JitMode {
                                 KEY,
                                 asked,
                                 StartupFailure.describe(e));
-            }
-        }
-    }
-
-    /** Called once the bridge is up: quick-start gives the JVM its C2 back for the code that runs from now on. */
-    static void started() {
-        if (liftOnceStarted) {
-            liftOnceStarted = false;
-            try {
-                // removes the newest directive, which is ours unless an operator added one meanwhile with jcmd
-                diagnosticCommand("compilerDirectivesRemove");
-                log().debug("JIT: started, C2 back on");
-            } catch (Exception e) {
-                log().info("JIT: stays C1 only, its directive could not be removed: {}", StartupFailure.describe(e));
             }
         }
     }

@@ -82,7 +82,7 @@ public final class ProfileBridge {
     private static void runBridge(String[] args) {
         Main main = null;
         try {
-            JitMode.applyAtLaunch(); // first: the start-up itself is most of what C2 would compile
+            JitMode.applyAtLaunch(); // first: C2 would compile the start-up's own code otherwise
             main = createMain();
             main.run(args);
         } catch (Throwable e) {

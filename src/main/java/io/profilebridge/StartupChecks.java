@@ -47,7 +47,6 @@ public class StartupChecks implements CamelConfiguration {
             @Override
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) throws Exception {
                 LOG.info(StartupBanner.text(started));
-                JitMode.started();
             }
         });
     }

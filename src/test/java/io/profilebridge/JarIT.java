@@ -64,11 +64,9 @@ class JarIT {
                     "OTEL_BSP_SCHEDULE_DELAY",
                     "200"));
             for (int run = 1; run <= 2; run++) {
-                // the first with C1 alone for good (bridge.jit=c1), the second with the default, quick-start
-                if (run == 1) {
-                    environment.put("BRIDGE_JIT", "c1");
-                } else {
-                    environment.remove("BRIDGE_JIT");
+                // the first with the default JIT, C1 alone; the second with the JVM's own
+                if (run == 2) {
+                    environment.put("BRIDGE_JIT", "tiered");
                 }
                 try (Bridge demo = Bridge.start(empty, "demo-" + run + ".log", environment)) {
                     runTheDemo(demo, empty, run, collector);
@@ -81,12 +79,10 @@ class JarIT {
         demo.awaitRunning();
         if (run == 1) {
             assertThat(demo.compilerDirectives())
-                    .as("bridge.jit=c1: C2 excluded for good")
+                    .as("bridge.jit=c1 by default: C2 excluded")
                     .contains("c2 directives:\n  inline: -\n  Enable:true Exclude:true");
         } else {
-            // bridge.jit=quick-start: C2 back once started, right after the banner
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> !demo.compilerDirectives().contains("Exclude:true"));
+            assertThat(demo.compilerDirectives()).as("bridge.jit=tiered").doesNotContain("Exclude:true");
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> demo.lines("Result ").size() == 9);
         assertThat(demo.lines("Result succeeded")).hasSize(7);
@@ -260,7 +256,7 @@ class JarIT {
                         "the packaged application.properties declares every key with its default");
                 badTracing.assertStopsWith("OpenTelemetry cannot be configured from the OTEL_* variables", "zipkin");
                 noStore.assertStopsWith("Connection refused");
-                badJit.assertStopsWith("property bridge.jit must be quick-start, c1 or tiered, not \"fast\"");
+                badJit.assertStopsWith("property bridge.jit must be c1 or tiered, not \"fast\"");
             }
             bridge.stop();
         }
