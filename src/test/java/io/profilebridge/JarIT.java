@@ -204,13 +204,7 @@ class JarIT {
                                     Integer.toString(freePort()),
                                     "BRIDGE_JMS_EMBEDDED_URL",
                                     "tcp://127.0.0.1:" + brokerPort));
-                    Bridge badValue = Bridge.start(
-                            Files.createDirectories(folder.resolve("fourth")),
-                            "bad-value.log",
-                            Map.of(
-                                    "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
-                                    "BRIDGE_JMS_ENABLED", "false",
-                                    "BRIDGE_INBOX_CONCURRENCY", "eight"));
+                    Bridge badValue = startRefusing("bad-value", "BRIDGE_INBOX_CONCURRENCY", "eight");
                     // a properties list that leaves out the packaged file, so the keys it does not set have no default
                     Bridge missingKey = Bridge.start(
                             Files.createDirectories(folder.resolve("fifth")),
@@ -220,20 +214,8 @@ class JarIT {
                                     Integer.toString(freePort()),
                                     "CAMEL_MAIN_PROPERTY_PLACEHOLDER_LOCATION",
                                     "classpath:application-cluster.properties"));
-                    Bridge badTracing = Bridge.start(
-                            Files.createDirectories(folder.resolve("sixth")),
-                            "bad-tracing.log",
-                            Map.of(
-                                    "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
-                                    "BRIDGE_JMS_ENABLED", "false",
-                                    "OTEL_TRACES_EXPORTER", "zipkin"));
-                    Bridge badJit = Bridge.start(
-                            Files.createDirectories(folder.resolve("eighth")),
-                            "bad-jit.log",
-                            Map.of(
-                                    "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()),
-                                    "BRIDGE_JMS_ENABLED", "false",
-                                    "BRIDGE_JIT", "fast"));
+                    Bridge badTracing = startRefusing("bad-tracing", "OTEL_TRACES_EXPORTER", "zipkin");
+                    Bridge badJit = startRefusing("bad-jit", "BRIDGE_JIT", "fast");
                     // a job store that cannot be reached ends the start-up in one line too
                     Bridge noStore = Bridge.start(
                             Files.createDirectories(folder.resolve("seventh")),
@@ -260,6 +242,20 @@ class JarIT {
             }
             bridge.stop();
         }
+    }
+
+    /** A bridge in a folder of its own, JMS off, with one variable set to a value it must refuse. */
+    private Bridge startRefusing(String name, String variable, String value) throws IOException {
+        return Bridge.start(
+                Files.createDirectories(folder.resolve(name)),
+                name + ".log",
+                Map.of(
+                        "CAMEL_MANAGEMENT_PORT",
+                        Integer.toString(freePort()),
+                        "BRIDGE_JMS_ENABLED",
+                        "false",
+                        variable,
+                        value));
     }
 
     @Test
