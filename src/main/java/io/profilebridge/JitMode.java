@@ -103,12 +103,21 @@ final class JitMode {
         return value.strip().toLowerCase(Locale.ROOT);
     }
 
+    /** What {@code jcmd <pid> Compiler.directives_add FILE} does, which reads its directives from a file only. */
     private static void addC1OnlyDirective() throws Exception {
-        // the diagnostic command reads directives from a file only
         Path file = Files.createTempFile("profile-bridge-jit", ".json");
         try {
             Files.writeString(file, C1_ONLY);
-            diagnosticCommand("compilerDirectivesAdd", file.toString());
+            Object answer = ManagementFactory.getPlatformMBeanServer()
+                    .invoke(
+                            new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                            "compilerDirectivesAdd",
+                            new Object[] {new String[] {file.toString()}},
+                            new String[] {String[].class.getName()});
+            String printed = String.valueOf(answer).strip();
+            if (!printed.startsWith("1 compiler directives added")) {
+                throw new IllegalStateException(printed);
+            }
         } finally {
             Files.deleteIfExists(file);
         }
@@ -117,18 +126,5 @@ final class JitMode {
     /** Asked for when needed, not at class loading: logging's own start comes after the directive. */
     private static Logger log() {
         return LoggerFactory.getLogger(JitMode.class);
-    }
-
-    private static void diagnosticCommand(String operation, String... arguments) throws Exception {
-        Object answer = ManagementFactory.getPlatformMBeanServer()
-                .invoke(
-                        new ObjectName("com.sun.management:type=DiagnosticCommand"),
-                        operation,
-                        new Object[] {arguments},
-                        new String[] {String[].class.getName()});
-        String printed = String.valueOf(answer).strip();
-        if (operation.equals("compilerDirectivesAdd") && !printed.startsWith("1 compiler directives added")) {
-            throw new IllegalStateException(printed);
-        }
     }
 }
