@@ -42,8 +42,6 @@ final class JitMode {
             "-Xint",
             "-Xcomp");
 
-    private static volatile String asked = C1;
-
     private JitMode() {}
 
     /** The mode asked for at launch: -D, else the environment, else c1. */
@@ -65,9 +63,14 @@ final class JitMode {
                         .anyMatch(option -> arg.equals(option) || arg.startsWith(option + "=")));
     }
 
+    /** The mode this process was launched with: what -D or the environment asked for. */
+    static String atLaunch() {
+        return asked(Optional.ofNullable(System.getProperty(KEY)), System.getenv());
+    }
+
     /** Applies the mode asked for at launch. Logs once the directive is in, so that logging's own start is C1's. */
     static void applyAtLaunch() {
-        asked = asked(Optional.ofNullable(System.getProperty(KEY)), System.getenv());
+        String asked = atLaunch();
         if (asked.equals(TIERED)) {
             log().debug("JIT: the JVM's own ({}={})", KEY, TIERED);
         } else if (tunedByHand(ManagementFactory.getRuntimeMXBean().getInputArguments())) {
@@ -92,6 +95,7 @@ final class JitMode {
      * a setting that silently does nothing is worse than a start that says so.
      */
     static void checkConfigured(String configured) {
+        String asked = atLaunch();
         if (!normalised(configured).equals(asked)) {
             throw new StartupFailure("property " + KEY + " is read at launch, from BRIDGE_JIT or -D" + KEY
                     + " only: the configuration says \"" + configured.strip() + "\" but the process runs with \""

@@ -52,6 +52,8 @@ public class InboxFileFilter implements GenericFileFilter<File> {
     private final WaitingFiles waitingFiles;
     private final long orphanedLockMs;
     private final Supplier<Set<Path>> readFolders;
+    /** The folders read when last asked; asked again only for a folder not among them (a route added since). */
+    private volatile Set<Path> knownRead = Set.of();
 
     /**
      * @param orphanedLockMs how old a read-lock marker must be to count as left by a dead instance
@@ -106,8 +108,12 @@ public class InboxFileFilter implements GenericFileFilter<File> {
     }
 
     private void reportUnread(Path folder) {
-        Set<Path> read = readFolders.get();
         Path absolute = absolute(folder);
+        if (knownRead.contains(absolute)) {
+            return; // each poll lists the API folders: no walk over the context's endpoints for them
+        }
+        Set<Path> read = readFolders.get();
+        knownRead = read;
         if (read.isEmpty() || read.contains(absolute)) {
             return;
         }
