@@ -6,13 +6,16 @@ import io.profilebridge.api.ApiHolds;
 import io.profilebridge.api.CallGate;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +68,12 @@ public final class JobDispatcher {
     /** When each queue of a held API was last searched for jobs past their age; only the claiming thread uses it. */
     private final Map<WorkQueue, Long> pastAgeSearchedAt = new EnumMap<>(WorkQueue.class);
 
+    /**
+     * Buckets whose place a step gave back while work was left: the claim that follows looks at their queues only
+     * ({@link #claimForPlacesGivenBack}).
+     */
+    private final Set<ApiBucket> givenBack = ConcurrentHashMap.newKeySet();
+
     private final ReentrantLock claiming = new ReentrantLock();
     private int turn;
     private volatile boolean workLeft;
@@ -112,6 +121,19 @@ public final class JobDispatcher {
      * running one claim again (a worker that just gave back a place in the gate must not wait for the next tick).
      */
     public List<Job> claimDueJobs(boolean stopping) {
+        return claimAlone(stopping, this::claim);
+    }
+
+    /**
+     * Claims for the places steps gave back since the last claim: the queues of those buckets only, one query each,
+     * where a tick's claim queries every queue and reads the budgets other instances changed. With one call in
+     * flight per bucket this runs after every answered call.
+     */
+    public List<Job> claimForPlacesGivenBack(boolean stopping) {
+        return claimAlone(stopping, this::claimGivenBackPlaces);
+    }
+
+    private List<Job> claimAlone(boolean stopping, Supplier<List<Job>> claim) {
         if (stopping) {
             return List.of();
         }
@@ -121,7 +143,7 @@ public final class JobDispatcher {
         }
         try {
             claimAgain = false;
-            List<Job> claimed = claim();
+            List<Job> claimed = claim.get();
             if (claimAgain) {
                 claimAgain = false;
                 claimed.addAll(claim());
@@ -135,24 +157,46 @@ public final class JobDispatcher {
             claimFailure = e.getMessage();
             return List.of();
         } finally {
-            lastClaimAt = store.now();
             claiming.unlock();
         }
     }
 
+    /** Everything a tick claims: every queue in turn, after the housekeeping of the jobs in hand. */
     private List<Job> claim() {
+        lastClaimAt = store.now();
         handBackStuckSteps();
         freePlacesOfSlowCalls();
         workLeft = false;
+        givenBack.clear();
         if (!liveness.isLive()) {
-            return List.of();
+            return new ArrayList<>();
         }
         budgets.refresh();
+        return claimFrom(order());
+    }
+
+    private List<Job> claimGivenBackPlaces() {
+        Set<ApiBucket> buckets = EnumSet.noneOf(ApiBucket.class);
+        for (ApiBucket bucket : givenBack) {
+            givenBack.remove(bucket);
+            buckets.add(bucket);
+        }
+        if (buckets.isEmpty() || !liveness.isLive()) {
+            return new ArrayList<>();
+        }
+        return claimFrom(IN_TURN.stream()
+                .flatMap(List::stream)
+                .filter(queue -> buckets.contains(queue.bucket()))
+                .toList());
+    }
+
+    /** Claims from the queues in turn what the free workers, the gate and the budgets allow. */
+    private List<Job> claimFrom(List<WorkQueue> queues) {
         int epoch = liveness.epoch();
         long began = System.nanoTime();
         Predicate<String> taken = id -> inHand.containsKey(id) || givenBackAt.getOrDefault(id, began) - began > 0;
         List<Job> claimed = new ArrayList<>();
-        for (WorkQueue queue : order()) {
+        for (WorkQueue queue : queues) {
             int free = workers - inHand.size();
             if (free <= 0) {
                 workLeft = true;
@@ -283,16 +327,20 @@ public final class JobDispatcher {
      * at once takes one again, {@link #placeForNextStep}). True when a job of that bucket may be waiting for it.
      */
     public boolean callsDone(Job job) {
-        boolean[] freed = {false};
+        ApiBucket[] freed = {null};
         inHand.computeIfPresent(job.id(), (id, held) -> {
             if (held.place() == null) {
                 return held;
             }
             gate.leave(held.place(), 1);
-            freed[0] = true;
+            freed[0] = held.place();
             return new InHand(held.job(), held.since(), held.epoch(), null);
         });
-        return freed[0] && workLeft;
+        if (freed[0] == null || !workLeft) {
+            return false;
+        }
+        givenBack.add(freed[0]);
+        return true;
     }
 
     /** The worker is done with the job (saved, or dropped); it may be claimed again. */

@@ -85,14 +85,24 @@ public class JobRoutes extends RouteBuilder {
                 // called by a worker too, when it finishes: the jobs it hands out must not inherit its job's state
                 .process(JobRoutes::forgetPreviousJob)
                 .to("direct:claim-due-jobs")
+                .to("direct:hand-out-jobs");
+
+        from("direct:claim-due-jobs").routeId("claim-due-jobs").process(this::claimDueJobs);
+
+        // a step gave its place in the call gate back: the next job of that bucket is claimed at once
+        from("direct:hand-on-places")
+                .routeId("hand-on-places")
+                .process(this::claimForPlacesGivenBack)
+                .to("direct:hand-out-jobs");
+
+        from("direct:hand-out-jobs")
+                .routeId("hand-out-jobs")
                 .split(body())
                 .process(JobRoutes::continueJobTrace)
                 // each job goes to a worker of the bounded pool; the tick does not wait for it
                 .wireTap("direct:advance-job")
                 .executorService(JOB_WORKERS)
                 .end();
-
-        from("direct:claim-due-jobs").routeId("claim-due-jobs").process(this::claimDueJobs);
 
         from("direct:advance-job")
                 .routeId("advance-job")
@@ -145,7 +155,7 @@ public class JobRoutes extends RouteBuilder {
         from("direct:give-back-place")
                 .routeId("give-back-place")
                 .filter(exchange -> dispatcher.callsDone(job(exchange)))
-                .wireTap("direct:dispatch-due-jobs")
+                .wireTap("direct:hand-on-places")
                 .copy(false);
 
         from("direct:save-job")
@@ -232,6 +242,12 @@ public class JobRoutes extends RouteBuilder {
     private void claimDueJobs(Exchange exchange) {
         exchange.getMessage()
                 .setBody(dispatcher.claimDueJobs(exchange.getContext().isStopping()));
+    }
+
+    private void claimForPlacesGivenBack(Exchange exchange) {
+        exchange.getMessage()
+                .setBody(
+                        dispatcher.claimForPlacesGivenBack(exchange.getContext().isStopping()));
     }
 
     private void takeJob(Exchange exchange) {

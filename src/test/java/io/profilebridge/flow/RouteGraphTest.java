@@ -81,7 +81,10 @@ class RouteGraphTest {
                 .contains(
                         "poll-due-jobs -> dispatch-due-jobs",
                         "dispatch-due-jobs -> claim-due-jobs",
-                        "dispatch-due-jobs -> advance-job",
+                        "dispatch-due-jobs -> hand-out-jobs",
+                        "hand-out-jobs -> advance-job",
+                        "give-back-place -> hand-on-places",
+                        "hand-on-places -> hand-out-jobs",
                         "advance-job -> take-step",
                         "advance-job -> save-job",
                         "advance-job -> dispatch-due-jobs",

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -159,6 +160,46 @@ class JobDispatcherTest {
         assertThat(gated.claimDueJobs(false)).hasSize(1);
         assertThat(rowsAskedFor).containsEntry(WorkQueue.DELIVERIES, WORKERS);
         assertThat(rowsAskedFor).containsEntry(WorkQueue.OPENPROSPECT_CALLS, 1);
+    }
+
+    @Test
+    void aPlaceGivenBackIsHandedOnWithOneQueryOfItsBucketsQueues() {
+        // with one call in flight per bucket every answered call hands its place on; that claim queried all five
+        // queues (and read the shared budgets) as a tick does, for the one bucket whose place was free
+        List<WorkQueue> queried = new ArrayList<>();
+        JobStore counting = new JobStore(dataSource, false, liveness, clock) {
+            @Override
+            public List<Job> claimDue(
+                    WorkQueue queue, int max, IntUnaryOperator permits, Predicate<String> inHand, int inHandCount) {
+                queried.add(queue);
+                return super.claimDue(queue, max, permits, inHand, inHandCount);
+            }
+        };
+        Map<ApiBucket, Integer> onePlace = new EnumMap<>(ApiBucket.class);
+        for (ApiBucket bucket : ApiBucket.values()) {
+            onePlace.put(bucket, 1);
+        }
+        JobDispatcher gated = dispatcher(counting, new CallGate(onePlace, Map.of()));
+        register(Api.OPENPROSPECT, 3);
+        register(Api.ORBIT, 2);
+        List<Job> first = gated.claimDueJobs(false);
+        assertThat(first).extracting(Job::api).containsExactlyInAnyOrder(Api.OPENPROSPECT, Api.ORBIT);
+        Job call = first.stream()
+                .filter(job -> job.api() == Api.OPENPROSPECT)
+                .findFirst()
+                .orElseThrow();
+
+        queried.clear();
+        assertThat(gated.claimForPlacesGivenBack(false))
+                .as("no place given back")
+                .isEmpty();
+        assertThat(queried).isEmpty();
+        assertThat(gated.callsDone(call)).as("a job of the bucket waits").isTrue();
+        List<Job> next = gated.claimForPlacesGivenBack(false);
+        assertThat(next).hasSize(1).allSatisfy(job -> assertThat(job.api()).isEqualTo(Api.OPENPROSPECT));
+        assertThat(next.get(0).id()).isNotEqualTo(call.id());
+        assertThat(queried).containsExactly(WorkQueue.OPENPROSPECT_CALLS);
+        assertThat(gated.claimForPlacesGivenBack(true)).as("while stopping").isEmpty();
     }
 
     @Test
