@@ -82,6 +82,7 @@ public final class ProfileBridge {
     private static void runBridge(String[] args) {
         Main main = null;
         try {
+            ClassPreloader.startBeside();
             JitMode.applyAtLaunch(); // first: C2 would compile the start-up's own code otherwise
             main = createMain();
             main.run(args);
