@@ -5,13 +5,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
+import javax.net.ssl.SSLContext;
 
 /**
  * Loads the classes a start needs (start-up-classes.txt, written by bench/start-up-classes.sh) on a thread of its
  * own, ahead of the main thread, which then finds most of them loaded: the start loads some 8,000 classes from the jar
  * and the JDK, one after the other on the main thread, while the second core idles for much of the first seconds.
- * Loaded, not initialised: no static initialiser runs early or on this thread. (A class-data-sharing archive does
- * more, but needs a JVM option that {@code java -jar} cannot take from the jar; Spring Boot's background
+ * Loaded, not initialised: no static initialiser of the list runs early or on this thread. (A class-data-sharing
+ * archive does more, but needs a JVM option that {@code java -jar} cannot take from the jar; Spring Boot's background
  * pre-initialiser is the same idea.) {@code -Dbridge.preload-classes=false} turns it off.
  */
 final class ClassPreloader {
@@ -30,6 +32,13 @@ final class ClassPreloader {
     }
 
     private static void loadAll() {
+        try {
+            // the one thing set up ahead: the JDK's trust store, which the HTTP component's TLS context reads while
+            // the routes are built (0.2 s on the main thread); the JDK keeps it for every later TLS context
+            SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            // then the HTTP component meets the same failure, and reports it
+        }
         InputStream list = ClassPreloader.class.getResourceAsStream(LIST);
         if (list != null) {
             load(list, ClassPreloader.class.getClassLoader());
