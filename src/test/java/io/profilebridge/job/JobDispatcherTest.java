@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.IntUnaryOperator;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -138,24 +139,32 @@ class JobDispatcherTest {
         assertThat(dispatcher.claimDueJobs(true)).as("while stopping").isEmpty();
     }
 
+    /** The real store, telling each claim's queue and row limit to {@code seen} first. */
+    private JobStore claimsSeenBy(BiConsumer<WorkQueue, Integer> seen) {
+        return new JobStore(dataSource, false, liveness, clock) {
+            @Override
+            public List<Job> claimDue(
+                    WorkQueue queue, int max, IntUnaryOperator permits, Predicate<String> inHand, int inHandCount) {
+                seen.accept(queue, max);
+                return super.claimDue(queue, max, permits, inHand, inHandCount);
+            }
+        };
+    }
+
+    private static CallGate onePlacePerBucket() {
+        Map<ApiBucket, Integer> onePlace = new EnumMap<>(ApiBucket.class);
+        for (ApiBucket bucket : ApiBucket.values()) {
+            onePlace.put(bucket, 1);
+        }
+        return new CallGate(onePlace, Map.of());
+    }
+
     @Test
     void aClaimReadsNoMoreRowsOfABucketThanItsPlacesInTheCallGate() {
         // every row a claim reads is parsed (request, source, trace context): with one call in flight per bucket,
         // reading a row per free worker parsed rows only to drop all but one
         Map<WorkQueue, Integer> rowsAskedFor = new EnumMap<>(WorkQueue.class);
-        JobStore counting = new JobStore(dataSource, false, liveness, clock) {
-            @Override
-            public List<Job> claimDue(
-                    WorkQueue queue, int max, IntUnaryOperator permits, Predicate<String> inHand, int inHandCount) {
-                rowsAskedFor.put(queue, max);
-                return super.claimDue(queue, max, permits, inHand, inHandCount);
-            }
-        };
-        Map<ApiBucket, Integer> onePlace = new EnumMap<>(ApiBucket.class);
-        for (ApiBucket bucket : ApiBucket.values()) {
-            onePlace.put(bucket, 1);
-        }
-        JobDispatcher gated = dispatcher(counting, new CallGate(onePlace, Map.of()));
+        JobDispatcher gated = dispatcher(claimsSeenBy(rowsAskedFor::put), onePlacePerBucket());
         register(Api.OPENPROSPECT, 6);
         assertThat(gated.claimDueJobs(false)).hasSize(1);
         assertThat(rowsAskedFor).containsEntry(WorkQueue.DELIVERIES, WORKERS);
@@ -167,19 +176,7 @@ class JobDispatcherTest {
         // with one call in flight per bucket every answered call hands its place on; that claim queried all five
         // queues (and read the shared budgets) as a tick does, for the one bucket whose place was free
         List<WorkQueue> queried = new ArrayList<>();
-        JobStore counting = new JobStore(dataSource, false, liveness, clock) {
-            @Override
-            public List<Job> claimDue(
-                    WorkQueue queue, int max, IntUnaryOperator permits, Predicate<String> inHand, int inHandCount) {
-                queried.add(queue);
-                return super.claimDue(queue, max, permits, inHand, inHandCount);
-            }
-        };
-        Map<ApiBucket, Integer> onePlace = new EnumMap<>(ApiBucket.class);
-        for (ApiBucket bucket : ApiBucket.values()) {
-            onePlace.put(bucket, 1);
-        }
-        JobDispatcher gated = dispatcher(counting, new CallGate(onePlace, Map.of()));
+        JobDispatcher gated = dispatcher(claimsSeenBy((queue, max) -> queried.add(queue)), onePlacePerBucket());
         register(Api.OPENPROSPECT, 3);
         register(Api.ORBIT, 2);
         List<Job> first = gated.claimDueJobs(false);
