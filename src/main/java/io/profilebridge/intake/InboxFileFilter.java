@@ -97,11 +97,7 @@ public class InboxFileFilter implements GenericFileFilter<File> {
             // a file waiting for a job another file started is left alone until that job is done
             return !waitingFiles.stillWaiting(file.getAbsoluteFilePath());
         }
-        boolean firstTime;
-        synchronized (reported) {
-            firstTime = reported.add(file.getAbsoluteFilePath() + "\n" + refusal);
-        }
-        if (firstTime) {
+        if (firstReport(file.getAbsoluteFilePath() + "\n" + refusal)) {
             LOG.warn("Inbox file {} is not taken and stays where it is: {}", name, refusal);
         }
         return false;
@@ -117,11 +113,7 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         if (read.isEmpty() || read.contains(absolute)) {
             return;
         }
-        boolean firstTime;
-        synchronized (reported) {
-            firstTime = reported.add(absolute + "\nunread folder");
-        }
-        if (firstTime) {
+        if (firstReport(absolute + "\nunread folder")) {
             LOG.warn(
                     "Inbox folder {} is read by no route: files dropped there stay where they are (the inbox reads"
                             + " {}; a new folder is one templatedRoute, see routes/inbox-openprospect.camel.yaml)",
@@ -130,6 +122,13 @@ public class InboxFileFilter implements GenericFileFilter<File> {
                             .filter(path -> path.startsWith(absolute.getParent()))
                             .sorted()
                             .toList());
+        }
+    }
+
+    /** True the first time {@code what} (a path and why it is reported) is reported. */
+    private boolean firstReport(String what) {
+        synchronized (reported) {
+            return reported.add(what);
         }
     }
 
