@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -14,16 +15,19 @@ import javax.net.ssl.SSLContext;
  * and the JDK, one after the other on the main thread, while the second core idles for much of the first seconds.
  * Loaded, not initialised: no static initialiser of the list runs early or on this thread. (A class-data-sharing
  * archive does more, but needs a JVM option that {@code java -jar} cannot take from the jar; Spring Boot's background
- * pre-initialiser is the same idea.) {@code -Dbridge.preload-classes=false} turns it off.
+ * pre-initialiser is the same idea.) {@code BRIDGE_PRELOAD_CLASSES=false} or
+ * {@code -Dbridge.preload-classes=false} turns it off.
  */
 final class ClassPreloader {
 
     static final String LIST = "start-up-classes.txt";
+    static final LaunchSetting SETTING =
+            new LaunchSetting("bridge.preload-classes", "BRIDGE_PRELOAD_CLASSES", List.of("true", "false"));
 
     private ClassPreloader() {}
 
     static void startBeside() {
-        if (!Boolean.parseBoolean(System.getProperty("bridge.preload-classes", "true"))) {
+        if (!Boolean.parseBoolean(SETTING.atLaunch())) {
             return;
         }
         Thread thread = new Thread(ClassPreloader::loadAll, "class-preloader");

@@ -4,7 +4,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import javax.management.ObjectName;
@@ -28,6 +27,7 @@ final class JitMode {
     static final String KEY = "bridge.jit";
     static final String C1 = "c1";
     static final String TIERED = "tiered";
+    static final LaunchSetting SETTING = new LaunchSetting(KEY, "BRIDGE_JIT", List.of(C1, TIERED));
 
     /** Excludes every method from C2: HotSpot then compiles what is hot with C1 alone, as at TieredStopAtLevel=1. */
     private static final String C1_ONLY = "[{ match: \"*.*\", c2: { Exclude: true } }]";
@@ -46,14 +46,7 @@ final class JitMode {
 
     /** The mode asked for at launch: -D, else the environment, else c1. */
     static String asked(Optional<String> property, Map<String, String> environment) {
-        String value = property.or(() -> Optional.ofNullable(environment.get("BRIDGE_JIT")))
-                .map(JitMode::normalised)
-                .orElse(C1);
-        if (!value.equals(C1) && !value.equals(TIERED)) {
-            throw new StartupFailure(
-                    "property " + KEY + " must be " + C1 + " or " + TIERED + ", not \"" + value + "\"");
-        }
-        return value;
+        return SETTING.asked(property, environment);
     }
 
     /** Whether the JVM was given compiler options: an operator who tunes the JIT by hand keeps the JVM as told. */
@@ -65,7 +58,7 @@ final class JitMode {
 
     /** The mode this process was launched with: what -D or the environment asked for. */
     static String atLaunch() {
-        return asked(Optional.ofNullable(System.getProperty(KEY)), System.getenv());
+        return SETTING.atLaunch();
     }
 
     /** Applies the mode asked for at launch. Logs once the directive is in, so that logging's own start is C1's. */
@@ -88,23 +81,6 @@ final class JitMode {
                                 StartupFailure.describe(e));
             }
         }
-    }
-
-    /**
-     * Refuses a bridge.jit that only a properties file sets: those are read after launch, too late to apply it, and
-     * a setting that silently does nothing is worse than a start that says so.
-     */
-    static void checkConfigured(String configured) {
-        String asked = atLaunch();
-        if (!normalised(configured).equals(asked)) {
-            throw new StartupFailure("property " + KEY + " is read at launch, from BRIDGE_JIT or -D" + KEY
-                    + " only: the configuration says \"" + configured.strip() + "\" but the process runs with \""
-                    + asked + "\"; set BRIDGE_JIT instead");
-        }
-    }
-
-    private static String normalised(String value) {
-        return value.strip().toLowerCase(Locale.ROOT);
     }
 
     /** What {@code jcmd <pid> Compiler.directives_add FILE} does, which reads its directives from a file only. */

@@ -28,7 +28,8 @@ final class PropertyChecks {
             settings.number(key);
         }
         settings.integer("bridge.jms.concurrent-consumers");
-        JitMode.checkConfigured(settings.text(JitMode.KEY));
+        JitMode.SETTING.checkConfigured(settings.text(JitMode.KEY));
+        ClassPreloader.SETTING.checkConfigured(settings.text(ClassPreloader.SETTING.key()));
         for (String key : List.of("bridge.outbox.file-mode", "bridge.outbox.folder-mode")) {
             String mode = settings.text(key);
             if (!FILE_MODE.matcher(mode).matches()) {

@@ -1,6 +1,7 @@
 package io.profilebridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -8,6 +9,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -66,5 +69,15 @@ class ClassPreloaderTest {
         assertThat(missing)
                 .as("classes in the list that this build no longer has: run bench/start-up-classes.sh")
                 .isEmpty();
+    }
+
+    @Test
+    void onUnlessToldOtherwiseAndABadValueStopsTheStartNamingTheKey() {
+        assertThat(ClassPreloader.SETTING.asked(Optional.empty(), Map.of())).isEqualTo("true");
+        assertThat(ClassPreloader.SETTING.asked(Optional.empty(), Map.of("BRIDGE_PRELOAD_CLASSES", " FALSE ")))
+                .isEqualTo("false");
+        assertThatThrownBy(() -> ClassPreloader.SETTING.asked(Optional.of("no"), Map.of()))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessage("property bridge.preload-classes must be true or false, not \"no\"");
     }
 }

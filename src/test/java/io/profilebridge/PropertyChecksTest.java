@@ -43,7 +43,8 @@ class PropertyChecksTest {
                 "orbit.base-url|https://|orbit.base-url must be an http:// or https:// URL",
                 "orbit.base-url|http://127.0.0.1:99999|orbit.base-url must be an http:// or https:// URL",
                 "bridge.store.url|jdbc:mysql://localhost/x|bridge.store.url must be a jdbc:postgresql: URL",
-                "bridge.jit|tiered|bridge.jit is read at launch, from BRIDGE_JIT or -Dbridge.jit only"
+                "bridge.jit|tiered|bridge.jit is read at launch, from BRIDGE_JIT or -Dbridge.jit only",
+                "bridge.preload-classes|false|bridge.preload-classes is read at launch, from BRIDGE_PRELOAD_CLASSES"
             })
     void aValueThatCannotWorkStopsTheStartNamingItsKey(String key, String value, String message) {
         assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of(key, value))))
