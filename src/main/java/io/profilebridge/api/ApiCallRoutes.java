@@ -44,7 +44,7 @@ public class ApiCallRoutes extends RouteBuilder {
 
     private void observe(Exchange exchange, Api api) {
         ApiAnswer answer = ApiAnswer.peek(exchange);
-        holds.observe(api, answer);
+        holds.observe(exchange.getProperty(BUCKET, ApiBucket.class), answer);
         BridgeEvent.publish(exchange.getContext(), new ApiAnswerEvent(api, answer));
     }
 

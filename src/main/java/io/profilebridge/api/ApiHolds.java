@@ -1,6 +1,8 @@
 package io.profilebridge.api;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -8,48 +10,78 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether an API currently refuses us for our key, scope or credits (401/403/402, no key configured, or Orbit's
- * {@code developer_deep_search_not_configured}). Set and cleared by every answer of {@code direct:call-<api>}, read by
- * the health check.
+ * {@code developer_deep_search_not_configured}), bucket by bucket. Set and cleared by every answer of
+ * {@code direct:call-<api>}, read by the dispatcher's claim and the health check. A refused key holds every bucket of
+ * its API; a 402 holds only the bucket whose call asked for credits: Orbit's docs charge a run's start and say
+ * "Status polling (GET) is free", so the runs already started are still read, and their results delivered, while the
+ * balance is short (black-box audit: a 402 on a start had held the reads of runs already paid for).
  */
 public final class ApiHolds {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHolds.class);
 
-    private final Map<Api, ApiError> holds = new ConcurrentHashMap<>();
-    /** When a job of a held API was last let through to find out whether the hold has lifted. */
-    private final Map<Api, Long> lastProbeAt = new ConcurrentHashMap<>();
+    /** Why a bucket is held, and whether the refusal was about that bucket's calls only (credits). */
+    private record Hold(ApiError reason, boolean bucketOnly) {}
+
+    private final Map<ApiBucket, Hold> holds = new ConcurrentHashMap<>();
+    /** When a job of a held bucket was last let through to find out whether the hold has lifted. */
+    private final Map<ApiBucket, Long> lastProbeAt = new ConcurrentHashMap<>();
 
     private final long probeIntervalMs;
 
-    /** @param probeIntervalMs how often a held API gets one call to tell whether it accepts us again */
+    /** @param probeIntervalMs how often a held bucket gets one call to tell whether it accepts us again */
     public ApiHolds(long probeIntervalMs) {
         this.probeIntervalMs = probeIntervalMs;
     }
 
-    /** Also says in the log when an API starts or stops refusing us: one line each, not one per held call. */
-    public void observe(Api api, ApiAnswer answer) {
+    /**
+     * Holds, or lifts, what the answer to a call of {@code bucket} says. A success lifts that bucket's hold and the
+     * key's holds of the API's other buckets (the key is accepted again), not another bucket's want of credits. Also
+     * says in the log when an API starts or stops refusing us: one line each, not one per held call.
+     */
+    public void observe(ApiBucket bucket, ApiAnswer answer) {
         if (FaultClass.of(answer) == FaultClass.HOLD) {
-            ApiError reason = answer.error();
-            ApiError before = holds.put(api, reason);
-            if (before == null || !before.code().equals(reason.code())) {
-                LOG.warn(
-                        "{} refuses the bridge's calls ({}: {}): its requests are held, not failed, and tried again"
-                                + " every bridge.retry.hold-interval-ms; the health check shows it",
-                        api.id(),
-                        reason.code(),
-                        reason.message());
+            Hold hold = new Hold(answer.error(), answer.httpStatus() == 402);
+            boolean news = false;
+            for (ApiBucket held : hold.bucketOnly() ? List.of(bucket) : ApiBucket.of(bucket.api())) {
+                Hold before = holds.put(held, hold);
+                news |= before == null
+                        || !before.reason().code().equals(hold.reason().code());
             }
-        } else if (answer.isSuccess() && holds.remove(api) != null) {
-            LOG.info("{} accepts the bridge's calls again: its held requests go on", api.id());
+            if (news) {
+                LOG.warn(
+                        "{} refuses the bridge's calls{} ({}: {}): those requests are held, not failed, and tried again"
+                                + " every bridge.retry.hold-interval-ms; the health check shows it",
+                        bucket.api().id(),
+                        hold.bucketOnly() ? " of " + bucket.id() : "",
+                        hold.reason().code(),
+                        hold.reason().message());
+            }
+        } else if (answer.isSuccess()) {
+            boolean lifted = holds.entrySet()
+                    .removeIf(entry -> entry.getKey().api() == bucket.api()
+                            && (entry.getKey() == bucket || !entry.getValue().bucketOnly()));
+            if (lifted) {
+                LOG.info(
+                        "{} accepts the bridge's calls of {} again: those held requests go on",
+                        bucket.api().id(),
+                        bucket.id());
+            }
         }
     }
 
+    /** Holds every bucket of the API (no key configured). */
     public void hold(Api api, ApiError reason) {
-        holds.put(api, reason);
+        ApiBucket.of(api).forEach(bucket -> holds.put(bucket, new Hold(reason, false)));
     }
 
+    /** Why some of the API's calls are held, if any are: what its health check reports. */
     public Optional<ApiError> hold(Api api) {
-        return Optional.ofNullable(holds.get(api));
+        return ApiBucket.of(api).stream()
+                .map(holds::get)
+                .filter(Objects::nonNull)
+                .map(Hold::reason)
+                .findFirst();
     }
 
     public long probeIntervalMs() {
@@ -57,20 +89,20 @@ public final class ApiHolds {
     }
 
     /**
-     * How many of {@code wanted} jobs of the API may be claimed now: all while it accepts us; while it refuses us, one
-     * per probe interval, whose call tells when the hold lifts. Each claimed job would only be refused and held again,
-     * and on a shared store an instance whose key is refused would so take other instances' jobs away from them
-     * (cluster audit: 25 of 30 jobs held a minute each). Called by the one claiming thread.
+     * How many of {@code wanted} jobs of the bucket may be claimed now: all while it accepts us; while it refuses us,
+     * one per probe interval, whose call tells when the hold lifts. Each claimed job would only be refused and held
+     * again, and on a shared store an instance whose key is refused would so take other instances' jobs away from
+     * them (cluster audit: 25 of 30 jobs held a minute each). Called by the one claiming thread.
      */
-    public int claimable(Api api, int wanted, long now) {
-        if (wanted == 0 || !holds.containsKey(api)) {
+    public int claimable(ApiBucket bucket, int wanted, long now) {
+        if (wanted == 0 || !holds.containsKey(bucket)) {
             return wanted;
         }
-        Long last = lastProbeAt.get(api);
+        Long last = lastProbeAt.get(bucket);
         if (last != null && now - last < probeIntervalMs) {
             return 0;
         }
-        lastProbeAt.put(api, now);
+        lastProbeAt.put(bucket, now);
         return 1;
     }
 }

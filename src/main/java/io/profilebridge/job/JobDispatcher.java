@@ -210,8 +210,9 @@ public final class JobDispatcher {
                 continue;
             }
             if (bucket != null) {
-                // an API refusing our key gets one job now and then, not every due one (ApiHolds.claimable)
-                open = holds.claimable(bucket.api(), open, store.now());
+                // a bucket refusing our key or credits gets one job now and then, not every due one
+                // (ApiHolds.claimable)
+                open = holds.claimable(bucket, open, store.now());
                 if (open == 0) {
                     claimed.addAll(claimPastAge(queue, free, taken, epoch));
                     continue;

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,6 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * attempt is counted, nothing fails and the health check says why, for longer than the retry budget would last (a
  * request retried like a 5xx would have given up after {@value #MAX_ATTEMPTS} refusals, within
  * {@link #retryBudgetMs()}); once the cause is fixed (live, through the simulator's knobs) it finishes, with one run.
+ * A want of credits holds the starts only: the runs already started are read and delivered meanwhile.
  */
 class HoldTest {
 
@@ -153,6 +155,31 @@ class HoldTest {
         assertThat(results(root).get(hold.request()).get("outcome").asText()).isEqualTo("succeeded");
         assertThat(simulator.ledger().runsPerKey(hold.api))
                 .hasSize(1)
+                .allSatisfy((key, runs) -> assertThat(runs).isEqualTo(1));
+    }
+
+    @Test
+    void whileCreditsAreShortTheRunsAlreadyStartedAreStillReadAndDelivered() throws Exception {
+        // black-box audit: a 402 on a start held every Orbit call, so a run started (and paid for) before the balance
+        // ran short was never read; Orbit's docs: "Status polling (GET) is free"
+        simulator.orbitCredits(10); // one run's worth
+        drop(root, "orbit/first.json", "{\"email\": \"first@example.com\"}");
+        drop(root, "orbit/second.json", "{\"email\": \"second@example.com\"}");
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
+            assertThat(results(root).values())
+                    .as("the run that got the credits, read and delivered while the other start is refused")
+                    .allSatisfy(
+                            result -> assertThat(result.get("outcome").asText()).isEqualTo("succeeded"));
+            assertThat(refusals(Hold.NO_CREDITS)).isNotEmpty();
+            assertThat(health()).contains("developer_api_credits_insufficient");
+
+            simulator.orbitCredits(100);
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 2);
+        }
+        assertThat(results(root)).containsOnlyKeys("orbit/first.json", "orbit/second.json");
+        assertThat(simulator.ledger().runsPerKey("orbit"))
+                .hasSize(2)
                 .allSatisfy((key, runs) -> assertThat(runs).isEqualTo(1));
     }
 

@@ -3,6 +3,7 @@ package io.profilebridge.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiBucket;
@@ -70,12 +71,16 @@ class JobDispatcherTest {
     }
 
     private void register(Api api, int count) {
+        register(api, JobState.RECEIVED, count);
+    }
+
+    private void register(Api api, JobState state, int count) {
         for (int i = 0; i < count; i++) {
             Job job = new Job(
                     UUID.randomUUID().toString(),
                     api,
                     api + "-" + UUID.randomUUID(),
-                    JobState.RECEIVED,
+                    state,
                     "{}",
                     "h",
                     RequestSource.file("f" + i + ".json"),
@@ -99,8 +104,42 @@ class JobDispatcherTest {
                 .isEmpty();
         clock.move(60_000);
         assertThat(dispatcher.claimDueJobs(false)).hasSize(1);
-        holds.observe(Api.ORBIT, new ApiAnswer(200, null, null, null, null));
-        assertThat(dispatcher.claimDueJobs(false)).as("the hold lifted").hasSize(2);
+        holds.observe(ApiBucket.ORBIT_READS, new ApiAnswer(200, null, null, null, null));
+        assertThat(dispatcher.claimDueJobs(false))
+                .as("the key's hold lifted by any of the API's calls")
+                .hasSize(2);
+    }
+
+    @Test
+    void aWantOfCreditsHoldsTheStartsOnlyAndTheRunsAlreadyPaidForAreStillRead() throws Exception {
+        // black-box audit: a 402 on an Orbit start held every Orbit call, so the runs already started (and paid for)
+        // were not read while the balance was short; Orbit's docs: "Status polling (GET) is free"
+        register(Api.ORBIT, JobState.RECEIVED, 2);
+        register(Api.ORBIT, JobState.POLLING, 2);
+        ApiAnswer creditsShort = new ApiAnswer(
+                402,
+                Json.parse("{\"error\": {\"code\": \"developer_api_credits_insufficient\", \"message\": \"low\","
+                        + " \"requiredCredits\": 10, \"remainingCredits\": 3}}"),
+                null,
+                null,
+                null);
+        holds.observe(ApiBucket.ORBIT_STARTS, creditsShort);
+        assertThat(holds.hold(Api.ORBIT))
+                .hasValueSatisfying(error -> assertThat(error.code()).isEqualTo("developer_api_credits_insufficient"));
+        List<Job> claimed = dispatcher.claimDueJobs(false);
+        assertThat(claimed)
+                .as("both reads, and one start as the hold's probe")
+                .extracting(Job::state)
+                .containsExactlyInAnyOrder(JobState.POLLING, JobState.POLLING, JobState.RECEIVED);
+        claimed.stream().filter(job -> job.state() == JobState.RECEIVED).forEach(job -> dispatcher.finished(job, true));
+        holds.observe(ApiBucket.ORBIT_READS, new ApiAnswer(200, null, null, null, null));
+        clock.move(1000);
+        assertThat(dispatcher.claimDueJobs(false))
+                .as("a free read says nothing of the credits: the starts wait for the next probe")
+                .isEmpty();
+        holds.observe(ApiBucket.ORBIT_STARTS, new ApiAnswer(202, null, null, null, null));
+        assertThat(dispatcher.claimDueJobs(false)).as("a start went through").hasSize(2);
+        assertThat(holds.hold(Api.ORBIT)).isEmpty();
     }
 
     @Test
