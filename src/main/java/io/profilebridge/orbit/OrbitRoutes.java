@@ -20,6 +20,7 @@ import io.profilebridge.job.JobRoutes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.http.HttpMethods;
@@ -41,6 +42,10 @@ public class OrbitRoutes extends RouteBuilder {
         node.put("requestId", key);
         return node.toString();
     };
+
+    /** Orbit's 5xx codes for a start it did not take (and whose reserved charge it refunds). */
+    private static final Set<String> NOT_TAKEN =
+            Set.of("developer_deep_search_request_failed", "developer_deep_search_unavailable");
 
     private static final String PROFILE_IDS = "bridgeOrbitProfileIds";
     private static final String PROFILES_READ = "bridgeOrbitProfiles";
@@ -95,13 +100,14 @@ public class OrbitRoutes extends RouteBuilder {
      * 202 started and 200 already_running: poll. 200 completed (profileId regeneration): read the profile now.
      * 409 refunded for a profileId request: no run and no charge stand for the key because the regeneration
      * completed at once and that answer was lost, so the profile is read now; any other refund is retried under
-     * a derived key (the lifecycle's remote-failure rule).
+     * a derived key (the lifecycle's remote-failure rule). So is a profileId request's refund after the API itself
+     * said it did not take the request under this key: its charge was refunded for that, and nothing regenerated.
      */
     private void onStartAnswer(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
         ApiAnswer answer = ApiAnswer.from(exchange);
         String profileId = Json.text(Json.parseStored(job.requestBody()), "profileId");
-        if (FaultClass.of(answer) == FaultClass.KEY_REFUNDED && profileId != null) {
+        if (FaultClass.of(answer) == FaultClass.KEY_REFUNDED && profileId != null && !turnedDownUnderThisKey(job)) {
             job.remoteId(job.idempotencyKey());
             lifecycle.readyToFetch(job, null);
             return;
@@ -122,6 +128,16 @@ public class OrbitRoutes extends RouteBuilder {
         if ("completed".equals(Json.text(answer.body(), "status"))) {
             lifecycle.readyToFetch(job, answer.body());
         }
+    }
+
+    /**
+     * Whether the last answer under the job's key was one of the 5xx by which Orbit says it did not take the request
+     * ("Deep Search did not accept the request or could not be reached", "is currently unavailable"; "Charges are also
+     * refunded automatically when the run is rejected or cannot be accepted"). An answer that was lost says nothing.
+     */
+    static boolean turnedDownUnderThisKey(Job job) {
+        JsonNode last = Json.parseStored(job.lastError());
+        return last != null && NOT_TAKEN.contains(Json.text(last, "code"));
     }
 
     private void prepareStatusRead(Exchange exchange) {

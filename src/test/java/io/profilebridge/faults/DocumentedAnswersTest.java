@@ -126,6 +126,26 @@ class DocumentedAnswersTest {
     }
 
     @Test
+    void aProfileIdRequestTheApiTurnedDownIsRetriedUnderADerivedKeyNotTakenForDone() {
+        // API-docs audit: a 502 "did not accept the request" refunds the key's charge, so the retry's 409 refunded
+        // said nothing about a regeneration that completed at once; the bridge read the old profile and succeeded
+        drop(
+                root,
+                "orbit/regen-refused.json",
+                "{\"profileId\": \"" + Simulator.SEEDED_PROFILE_ID + "\", \"email\": \""
+                        + SimulatorTriggers.ORBIT_REQUEST_FAILED_ONCE + "\"}");
+        runUntilResults(1);
+
+        JsonNode result = results(root).get("orbit/regen-refused.json");
+        assertThat(result.get("outcome").asText()).isEqualTo("succeeded");
+        assertThat(starts()).extracting(Ledger.Request::status).containsExactly(502, 409, 202);
+        assertThat(result.get("attempts")).hasSize(1);
+        assertThat(simulator.ledger().runsStarted("orbit"))
+                .as("the regeneration ran, under the derived key")
+                .isEqualTo(1);
+    }
+
+    @Test
     void aKeyRefundedAgainAfterItsRetryFailsNamingTheCode() {
         drop(root, "orbit/always-refunded.json", orbitEmail(SimulatorTriggers.ORBIT_REFUNDED));
         runUntilResults(1);
