@@ -1,5 +1,9 @@
 package io.profilebridge.api;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+
 /** The one error model: what the bridge does with an answer that is not a success. */
 public enum FaultClass {
     /**
@@ -25,6 +29,24 @@ public enum FaultClass {
     public static final String ORBIT_UNAVAILABLE_FOR_REQUEST = "developer_deep_search_unavailable_for_request";
     /** Orbit's 5xx for an environment without Deep Search: the whole API is held, like a missing key. */
     public static final String ORBIT_NOT_CONFIGURED = "developer_deep_search_not_configured";
+
+    /**
+     * The API says "Retry later" (any 5xx) or cannot be reached at all (no connection): an outage, which says nothing
+     * about the call itself. A deadline passed or an answer over the cap may be this call's own, so neither is one.
+     */
+    public static boolean isOutage(ApiAnswer answer) {
+        if (!answer.isTransportFailure()) {
+            return answer.httpStatus() >= 500;
+        }
+        for (Throwable cause = answer.transportFailure(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException
+                    || cause instanceof NoRouteToHostException
+                    || cause instanceof UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     public static FaultClass of(ApiAnswer answer) {
         return of(answer, false);

@@ -175,7 +175,11 @@ public class JobLifecycle {
             }
             case RETRY -> {
                 events.accept(JobEvent.of(JobEvent.Kind.RETRIED, job));
-                job.attempts(job.attempts() + 1);
+                // a read of a run the API accepted waits out an outage until max-age: the run is paid for and its
+                // result waits there (audit: ten 5xx in a row, a few minutes, had given up such runs for good)
+                boolean readThroughOutage = job.remoteId() != null && FaultClass.isOutage(answer);
+                job.attempts(
+                        readThroughOutage ? schedule.attemptsShortOfGivingUp(job.attempts() + 1) : job.attempts() + 1);
                 if (schedule.attemptsExhausted(job.attempts()) || schedule.tooOld(job.createdAt(), now)) {
                     giveUp(job, error);
                 } else {

@@ -47,6 +47,11 @@ public record JobSchedule(
         return attempts >= maxAttempts;
     }
 
+    /** At most one short of {@link #attemptsExhausted}: the backoff grows to its longest, the attempts never run out. */
+    public int attemptsShortOfGivingUp(int attempts) {
+        return Math.max(0, Math.min(attempts, maxAttempts - 1));
+    }
+
     public boolean deliveryAttemptsExhausted(int attempts) {
         return attempts >= maxDeliveryAttempts;
     }

@@ -100,6 +100,39 @@ class FaultModelTest {
     }
 
     @Test
+    void anOutageWhileAnAcceptedRunIsReadIsWaitedOutNotGivenUpAfterTheMaximumAttempts() {
+        // API-docs audit: ten 5xx in a row on the status reads (a few minutes of outage) gave up a run the API had
+        // accepted, and the result with it; the run is paid for and waits there, so only max-age ends its reads
+        simulator.settings().retryAfterSeconds(0);
+        properties.put("bridge.retry.max-attempts", "2");
+        properties.put("bridge.retry.max-delay-ms", "200");
+        properties.put("bridge.poll.first-delay-ms", "3000"); // time to begin the outage after the start
+        drop(root, "openprospect/patient.json", openProspect(1));
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> simulator.ledger().runsStarted("openprospect") == 1);
+            simulator.settings().serverErrorShare(1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> failedReads() >= 6);
+            assertThat(results(root))
+                    .as("still read, three times the attempts allowed")
+                    .isEmpty();
+            simulator.settings().serverErrorShare(0);
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/patient.json"));
+        }
+        assertThat(results(root).get("openprospect/patient.json").get("outcome").asText())
+                .isEqualTo("succeeded");
+        assertThat(simulator.ledger().runsPerKey("openprospect"))
+                .hasSize(1)
+                .allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+    }
+
+    private long failedReads() {
+        return simulator.ledger().requests().stream()
+                .filter(r -> r.method().equals("GET") && r.status() >= 500)
+                .count();
+    }
+
+    @Test
     void aConflictingRequestIdIsAPermanentFailureNamingOrbitsCode() throws Exception {
         post(
                 simulator.baseUrl() + "/v2/developer/deep-search",
