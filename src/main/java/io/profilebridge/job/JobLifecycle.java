@@ -173,21 +173,41 @@ public class JobLifecycle {
                     job.nextAttemptAt(now + schedule.holdDelay(answer.retryAfter()));
                 }
             }
-            case RETRY -> {
-                events.accept(JobEvent.of(JobEvent.Kind.RETRIED, job));
-                // a read of a run the API accepted waits out an outage until max-age: the run is paid for and its
-                // result waits there (audit: ten 5xx in a row, a few minutes, had given up such runs for good)
-                boolean readThroughOutage = job.remoteId() != null && FaultClass.isOutage(answer);
-                job.attempts(
-                        readThroughOutage ? schedule.attemptsShortOfGivingUp(job.attempts() + 1) : job.attempts() + 1);
-                if (schedule.attemptsExhausted(job.attempts()) || schedule.tooOld(job.createdAt(), now)) {
-                    giveUp(job, error);
-                } else {
-                    job.nextAttemptAt(now + schedule.retryDelay(job.attempts(), answer.retryAfter()));
-                }
-            }
+            // a read of a run the API accepted waits out an outage until max-age: the run is paid for and its
+            // result waits there (audit: ten 5xx in a row, a few minutes, had given up such runs for good)
+            case RETRY -> retry(job, error, job.remoteId() != null && FaultClass.isOutage(answer), answer.retryAfter());
             case KEY_REFUNDED -> remoteRunFailed(job, error, renewal);
             case PERMANENT -> failed(job, error);
+        }
+    }
+
+    /**
+     * A success answer without what the docs promise (no creation id, no status body): asked again with the same key,
+     * which finds the same run, and given up like a 5xx after {@code bridge.retry.max-attempts}.
+     */
+    public void unexpectedAnswer(Job job, ApiError error) {
+        job.lastError(error.toJson().toString());
+        retry(job, error, false, null);
+    }
+
+    /** Whether a success answer carries the JSON object the docs describe (a status). */
+    public static boolean isJsonObject(JsonNode body) {
+        return body != null && body.isObject();
+    }
+
+    /** The error of a success answer to a status read that carries no status. */
+    public static ApiError noStatusBody(ApiAnswer answer) {
+        return new ApiError("unexpected_answer", "the status answer has no JSON object", answer.httpStatus());
+    }
+
+    private void retry(Job job, ApiError error, boolean throughOutage, Duration retryAfter) {
+        events.accept(JobEvent.of(JobEvent.Kind.RETRIED, job));
+        job.attempts(throughOutage ? schedule.attemptsShortOfGivingUp(job.attempts() + 1) : job.attempts() + 1);
+        long now = store.now();
+        if (schedule.attemptsExhausted(job.attempts()) || schedule.tooOld(job.createdAt(), now)) {
+            giveUp(job, error);
+        } else {
+            job.nextAttemptAt(now + schedule.retryDelay(job.attempts(), retryAfter));
         }
     }
 

@@ -73,7 +73,8 @@ public class OpenProspectRoutes extends RouteBuilder {
             lifecycle.accepted(job, creationId, answer.body(), answer.retryAfter());
             onStatus(job, answer);
         } else if (answer.isSuccess()) {
-            lifecycle.failed(
+            // the creation may stand all the same: the same Idempotency-Key finds it again
+            lifecycle.unexpectedAnswer(
                     job,
                     new ApiError(
                             "unexpected_answer", "the create answer has no profile_creation_id", answer.httpStatus()));
@@ -99,6 +100,10 @@ public class OpenProspectRoutes extends RouteBuilder {
         ApiAnswer answer = ApiAnswer.from(exchange);
         if (!answer.isSuccess()) {
             lifecycle.fault(job, answer, KeyRenewal.HEADER_ONLY);
+            return;
+        }
+        if (!JobLifecycle.isJsonObject(answer.body())) {
+            lifecycle.unexpectedAnswer(job, JobLifecycle.noStatusBody(answer));
             return;
         }
         onStatus(job, answer);

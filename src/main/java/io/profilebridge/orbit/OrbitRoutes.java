@@ -164,6 +164,10 @@ public class OrbitRoutes extends RouteBuilder {
             lifecycle.fault(job, answer, REQUEST_ID_IN_BODY);
             return;
         }
+        if (!JobLifecycle.isJsonObject(answer.body())) {
+            lifecycle.unexpectedAnswer(job, JobLifecycle.noStatusBody(answer));
+            return;
+        }
         JsonNode status = answer.body();
         switch (String.valueOf(Json.text(status, "status"))) {
             case "completed" -> lifecycle.readyToFetch(job, status);

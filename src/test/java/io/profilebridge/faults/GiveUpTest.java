@@ -92,6 +92,39 @@ class GiveUpTest {
     }
 
     @Test
+    void aStatusAnswerWithNoBodyIsAskedAgainThenGivenUpNamingIt() throws Exception {
+        // API-docs audit: a 200 with no body on a status read met a NullPointerException in the step
+        try (MisbehavingOpenProspect broken = new MisbehavingOpenProspect()) {
+            properties.put("openprospect.base-url", broken.baseUrl());
+            drop(root, "openprospect/empty.json", BridgeRun.openProspectRequest("empty"));
+            assertThat(givenUp("failed/openprospect/empty.json").get("message").asText())
+                    .contains("unexpected_answer")
+                    .contains("the status answer has no JSON object");
+            assertThat(broken.reads("empty")).isGreaterThan(1);
+        }
+    }
+
+    @Test
+    void aCreateAnswerWithoutItsIdIsAskedAgainWithTheSameKey() throws Exception {
+        // API-docs audit: a 202 without profile_creation_id failed the request for good, though the creation may
+        // stand; the same Idempotency-Key finds it again
+        try (MisbehavingOpenProspect broken = new MisbehavingOpenProspect()) {
+            properties.put("openprospect.base-url", broken.baseUrl());
+            drop(root, "openprospect/no-id.json", BridgeRun.openProspectRequest("no-id-once"));
+            try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> results(root).containsKey("openprospect/no-id.json"));
+            }
+            assertThat(results(root)
+                            .get("openprospect/no-id.json")
+                            .get("outcome")
+                            .asText())
+                    .isEqualTo("succeeded");
+            assertThat(broken.starts("no-id-once")).isEqualTo(2);
+        }
+    }
+
+    @Test
     void aResultThatCannotBeDeliveredStopsBeingRetried() throws Exception {
         properties.put("bridge.delivery.max-attempts", "3");
         Files.createDirectories(root.resolve("outbox"));

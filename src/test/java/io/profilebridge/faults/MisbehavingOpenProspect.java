@@ -111,6 +111,16 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
                                         .put("sent", bearer)));
                     case "long-error" -> json(exchange, 422, validationError("x".repeat(20_000)));
                     case "huge-error" -> json(exchange, 422, HUGE_ERROR);
+                    case "no-id-once" ->
+                        json(
+                                exchange,
+                                202,
+                                Json.write(
+                                        starts(name) == 1
+                                                ? Json.object().put("status", "PENDING")
+                                                : Json.object()
+                                                        .put("profile_creation_id", name)
+                                                        .put("status", "PENDING")));
                     default ->
                         json(
                                 exchange,
@@ -174,6 +184,7 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
                 exchange.getResponseHeaders().set("Location", baseUrl() + "/elsewhere");
                 exchange.sendResponseHeaders(302, -1);
             }
+            case "empty" -> exchange.sendResponseHeaders(200, -1);
             case "html" -> {
                 byte[] page = "<html><body>Service temporarily moved</body></html>".getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "text/html");
