@@ -41,7 +41,7 @@ final class SimulatedServerRules {
                 "phoneNumber: is malformed",
                 violations);
         JsonNode linkedin = body.get("linkedinUrl");
-        if (linkedin != null && !isLinkedInProfileUrl(linkedin.asText())) {
+        if (linkedin != null && !linkedin.isNull() && !isLinkedInProfileUrl(linkedin.asText())) {
             violations.add(orbitViolation(
                     "linkedinUrl",
                     "developer_deep_search_linkedin_invalid",
@@ -145,7 +145,8 @@ final class SimulatedServerRules {
     private static void textMatches(
             JsonNode body, String field, Pattern pattern, String code, String message, List<RuleViolation> violations) {
         JsonNode value = body.get(field);
-        if (value != null && !pattern.matcher(value.asText()).matches()) {
+        // null is a signal not given (the bridge passes it on for the API to judge), not a malformed one
+        if (value != null && !value.isNull() && !pattern.matcher(value.asText()).matches()) {
             violations.add(orbitViolation(field, code, message));
         }
     }

@@ -180,6 +180,14 @@ class OrbitSimulatorTest extends SimulatorTestSupport {
     }
 
     @Test
+    void aNullSignalBesideAGivenOneIsNotMalformed() throws Exception {
+        // API-docs audit: "email": null met email_invalid here (its text is "null"), though the bridge passes a null on
+        // for the API to judge and the docs call only a malformed email invalid
+        Answer answer = client.deepSearch("{\"email\": null, \"linkedinUrl\": null, \"phoneNumber\": \"+4930123456\"}");
+        assertThat(answer.status()).isEqualTo(202);
+    }
+
+    @Test
     void withoutEnoughCreditsTheStartIs402WithTheAmounts() throws Exception {
         simulator.orbitCredits(5);
         Answer answer = client.deepSearch("{\"email\": \"a@example.com\"}");
