@@ -206,7 +206,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         RequestReader reader = new RequestReader(settings.number("bridge.request.max-bytes"), DocumentedRules.INSTANCE);
         // camel.opentelemetry2.enabled: Camel Main has added its tracer before this runs
         boolean tracing = context.hasService(CamelTracingService.class) != null;
-        WaitingFiles waitingFiles = new WaitingFiles(store);
+        WaitingFiles waitingFiles = new WaitingFiles(store, settings.number("bridge.inbox.incomplete-ms"));
         JobCallers callers = new JobCallers(store);
         // the inbox routes' filter (routes/inbox-folder.camel.yaml)
         context.getRegistry()

@@ -56,6 +56,8 @@ public final class BridgeRun implements AutoCloseable {
         properties.put("bridge.retry.max-delay-ms", "1000");
         properties.put("bridge.inbox.stable-ms", "100");
         properties.put("bridge.inbox.poll-ms", "100");
+        // an empty or cut-off file waits this long for the rest before it is rejected
+        properties.put("bridge.inbox.incomplete-ms", "500");
         properties.put("bridge.jms.enabled", "false");
         properties.put("sandbox.enabled", "false");
         properties.put("camel.management.port", Integer.toString(freePort()));

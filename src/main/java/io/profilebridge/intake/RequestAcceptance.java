@@ -117,11 +117,31 @@ public class RequestAcceptance {
         }
     }
 
-    /** An inbox file, read without following links and only up to the size limit. */
+    /**
+     * An inbox file, read without following links and only up to the size limit. One that ends before its JSON does
+     * and changed only moments ago waits in the inbox for the rest ({@link WaitingFiles}).
+     */
     private ReadRequest readFile(Message in, String apiHint)
-            throws UnreadableRequestException, RequestFileGoneException {
-        InboxFile.Content file = InboxFile.read(in.getBody(GenericFile.class), reader.maxBytes());
-        return reader.read(file.bytes(), file.size(), apiHint, null, fileSource(in));
+            throws UnreadableRequestException, RequestFileGoneException, RequestWaitsException {
+        GenericFile<?> listed = in.getBody(GenericFile.class);
+        InboxFile.Content file = InboxFile.read(listed, reader.maxBytes());
+        RequestSource source = fileSource(in);
+        ReadRequest read = reader.read(file.bytes(), file.size(), apiHint, null, source);
+        if (read instanceof ReadRequest.Rejected
+                && file.bytes() != null
+                && RequestReader.endsEarly(file.bytes())
+                && waitingFiles.mayStillBeWritten(
+                        listed.getAbsoluteFilePath(),
+                        listed.getLastModified(),
+                        file.size(),
+                        System.currentTimeMillis())) {
+            LOG.info(
+                    "{} ends before its JSON does and changed moments ago: it stays in the inbox for the rest, taken"
+                            + " again once it changes (rejected as it stands if unchanged for bridge.inbox.incomplete-ms)",
+                    source.displayName());
+            throw new RequestWaitsException(source.displayName() + " waits to be completed");
+        }
+        return read;
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
@@ -53,6 +54,26 @@ public class RequestReader {
      */
     public long maxBytes() {
         return maxBytes;
+    }
+
+    /** Whether the content ends before its JSON does, or is empty: what a file still being written looks like. */
+    public static boolean endsEarly(byte[] content) {
+        if (content.length == 0) {
+            return true;
+        }
+        try (JsonParser parser = STRICT_JSON.createParser(content)) {
+            while (parser.nextToken() != null) {
+                // to the end: only where the text stops matters
+            }
+            return false;
+        } catch (JsonEOFException e) {
+            return true;
+        } catch (JsonProcessingException e) {
+            // Jackson reports some ends (between an object's entries) as a plain parse error, with the same words
+            return String.valueOf(e.getOriginalMessage()).startsWith("Unexpected end-of-input");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public ReadRequest read(byte[] content, long size, String apiHint, String explicitKey, RequestSource source) {

@@ -2,7 +2,7 @@ package io.profilebridge.intake;
 
 /**
  * An inbox file that repeats a job still running from another file: it stays in the inbox until that job is done
- * ({@link WaitingFiles}); routes/inbox-errors.camel.yaml leaves it there without a retry or a log line of Camel's.
+ * ({@link WaitingFiles}), as does one that ends before its JSON does while it may still be written; routes/inbox-errors.camel.yaml leaves it there without a retry or a log line of Camel's.
  */
 public class RequestWaitsException extends Exception {
 

@@ -2,47 +2,87 @@ package io.profilebridge.intake;
 
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobStore;
+import java.io.File;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Inbox files that repeat a job still running from another file (the same explicit key, or the same name and body in
- * another folder). Such a file must get its own result where it was dropped, and the job's result is not known yet:
- * it stays in the inbox, not taken again while the job runs ({@link InboxFileFilter}), and once the job is done it is
- * taken like any file dropped again after its job, which gets the stored result. In memory only: after a restart the
- * file is simply taken again and waits again.
+ * Inbox files left in the inbox, and not taken again until what they wait for has happened:
+ * <ul>
+ *   <li>a file that repeats a job still running from another file (the same explicit key, or the same name and body
+ *       in another folder): it must get its own result where it was dropped, and the job's result is not known yet.
+ *       Once the job is done it is taken like any file dropped again after its job, and gets the stored result;
+ *   <li>a file that ends before its JSON does (or is empty) and changed less than {@code bridge.inbox.incomplete-ms}
+ *       ago: a writer may still be at it, pausing longer than {@code bridge.inbox.stable-ms} (audit: a writer that
+ *       flushed half a file, paused 3 s and wrote the rest had the half rejected and the whole never run). It is
+ *       taken again once it changes, or once that time has passed (then rejected as it stands).
+ * </ul>
+ * In memory only: after a restart the file is simply taken again and waits again.
  */
 public final class WaitingFiles {
 
     /** Knows of no waiting file (an inbox filter made by a route file of its own, {@link InboxFileFilter#InboxFileFilter()}). */
-    static final WaitingFiles NONE = new WaitingFiles(null);
+    static final WaitingFiles NONE = new WaitingFiles(null, 0);
+
+    private sealed interface Wait {}
+
+    private record ForJob(String jobId) implements Wait {}
+
+    /** The file as it was when found incomplete; taken again once it differs, or from {@code until} on. */
+    private record ForRest(long modified, long length, long until) implements Wait {}
 
     private final JobStore store;
-    /** The file's absolute path, and the job it waits for. */
-    private final Map<String, String> waiting = new ConcurrentHashMap<>();
+    private final long incompleteMs;
+    /** The file's absolute path, and what it waits for. */
+    private final Map<String, Wait> waiting = new ConcurrentHashMap<>();
 
-    public WaitingFiles(JobStore store) {
+    /** @param incompleteMs how long a file that ends early may still be being written; 0 rejects it at once */
+    public WaitingFiles(JobStore store, long incompleteMs) {
         this.store = store;
+        this.incompleteMs = incompleteMs;
     }
 
     /** The file waits for the job; false when it was waiting already (its log line was written). */
     boolean waitFor(String path, String jobId) {
-        return waiting.put(path, jobId) == null;
+        return !(waiting.put(path, new ForJob(jobId)) instanceof ForJob);
     }
 
-    /** True while the file's job runs; once it is done (or gone), the file is taken again. */
-    boolean stillWaiting(String path) {
-        String jobId = waiting.get(path);
-        if (jobId == null) {
+    /**
+     * Whether an incomplete file may still be being written: it changed less than {@code incompleteMs} ago. If so it
+     * waits until it changes or that time has passed.
+     */
+    boolean mayStillBeWritten(String path, long modified, long length, long now) {
+        if (now - modified >= incompleteMs) {
             return false;
         }
-        boolean running = store.findById(jobId)
+        waiting.put(path, new ForRest(modified, length, modified + incompleteMs));
+        return true;
+    }
+
+    /** True while the file's wait lasts; once it is over, the file is taken again. */
+    boolean stillWaiting(String path) {
+        Wait wait = waiting.get(path);
+        if (wait == null) {
+            return false;
+        }
+        boolean still = wait instanceof ForJob forJob ? jobRuns(forJob.jobId()) : unchanged(path, (ForRest) wait);
+        if (!still) {
+            waiting.remove(path, wait);
+        }
+        return still;
+    }
+
+    private boolean jobRuns(String jobId) {
+        return store.findById(jobId)
                 .map(Job::state)
                 .filter(state -> !state.isFinal())
                 .isPresent();
-        if (!running) {
-            waiting.remove(path);
-        }
-        return running;
+    }
+
+    private static boolean unchanged(String path, ForRest wait) {
+        File file = new File(path);
+        return file.lastModified() == wait.modified()
+                && file.length() == wait.length()
+                && System.currentTimeMillis() < wait.until();
     }
 }

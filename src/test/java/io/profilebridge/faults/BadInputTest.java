@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeRun;
+import io.profilebridge.CapturedLog;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -181,5 +183,31 @@ class BadInputTest {
         }
         assertThat(results(root).get("openprospect/slow.json").get("outcome").asText())
                 .isEqualTo("succeeded");
+    }
+
+    @Test
+    void aFileWhoseWriterPausesLongerThanTheStableTimeWaitsForTheRest() throws Exception {
+        // black-box audit: a writer that flushed half a file and paused 3 s had the half rejected (request_not_json)
+        // and the whole, kept under .failed/, never ran; one that appended the rest later got a second, broken request
+        var properties = BridgeRun.testProperties(root, simulator.baseUrl());
+        properties.put("bridge.inbox.incomplete-ms", "30000");
+        Path file = root.resolve("inbox/openprospect/paused.json");
+        try (CapturedLog log = CapturedLog.start();
+                BridgeRun bridge = BridgeRun.start(root, properties)) {
+            Files.createDirectories(file.getParent());
+            Files.write(file, bytes("{\"profile_name\": \"Paused writer\", "));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> log.lines().stream().anyMatch(line -> line.contains("ends before its JSON does")));
+            assertThat(results(root)).as("not rejected while it may still grow").isEmpty();
+            assertThat(file).exists();
+            Files.write(
+                    file,
+                    bytes("\"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}"),
+                    StandardOpenOption.APPEND);
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
+        }
+        assertThat(results(root).get("openprospect/paused.json").get("outcome").asText())
+                .isEqualTo("succeeded");
+        assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
     }
 }

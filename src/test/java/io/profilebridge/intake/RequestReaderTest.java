@@ -238,4 +238,19 @@ class RequestReaderTest {
                         .code())
                 .isEqualTo("idempotency_key_mismatch");
     }
+
+    @Test
+    void aTextThatStopsBeforeItsJsonEndsIsToldFromOneThatIsWrong() {
+        assertThat(RequestReader.endsEarly(new byte[0])).isTrue();
+        assertThat(RequestReader.endsEarly("{\"profile_name\": \"Paused writer\", ".getBytes(StandardCharsets.UTF_8)))
+                .isTrue();
+        assertThat(RequestReader.endsEarly("{\"email\": \"slow2@exa".getBytes(StandardCharsets.UTF_8)))
+                .isTrue();
+        assertThat(RequestReader.endsEarly("{\"email\": \"a@example.com\"}".getBytes(StandardCharsets.UTF_8)))
+                .isFalse();
+        assertThat(RequestReader.endsEarly("profile_name=x".getBytes(StandardCharsets.UTF_8)))
+                .isFalse();
+        assertThat(RequestReader.endsEarly("{\"a\": 1,, ".getBytes(StandardCharsets.UTF_8)))
+                .isFalse();
+    }
 }
