@@ -108,9 +108,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         boolean embedded = settings.optional("bridge.store.url").isEmpty();
         StoreNote note = new StoreNote(data);
         BackgroundStart<HikariDataSource> opening = BackgroundStart.begin("job-store-open", () -> {
-            HikariDataSource opened = embedded
-                    ? new EmbeddedStore(data, note).open(poolSize)
-                    : JobStoreDataSource.open(url, user, password, poolSize);
+            HikariDataSource opened =
+                    embedded ? new EmbeddedStore(data, note).open(poolSize) : openShared(url, user, password, poolSize);
             DataFolder.restrictStoreFiles(data);
             return opened;
         });
@@ -303,6 +302,23 @@ public class BridgeConfiguration implements CamelConfiguration {
                                 new StatusPage(store, backlog, deadLetters, budgets),
                                 backlog,
                                 settings.number("bridge.status.backlog-sample-ms")));
+    }
+
+    /**
+     * The shared store, named by its key and address when it cannot be opened: the driver's own words ("Connection
+     * refused") name neither (black-box audit).
+     */
+    private static HikariDataSource openShared(String url, String user, String password, int poolSize) {
+        try {
+            return JobStoreDataSource.open(url, user, password, poolSize);
+        } catch (StartupFailure e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new StartupFailure(
+                    "the job store of bridge.store.url (" + Urls.withoutParameters(url) + ") cannot be opened: "
+                            + StartupFailure.describe(e),
+                    e);
+        }
     }
 
     /**

@@ -26,6 +26,7 @@ public final class BridgeSettings {
             "bridge.retry.base-delay-ms",
             "bridge.poll.first-delay-ms",
             "bridge.inbox.stable-ms",
+            "bridge.inbox.incomplete-ms",
             "bridge.jms.redelivery-delay-ms",
             "bridge.budget.default-pause-ms",
             "bridge.budget.increase-step",

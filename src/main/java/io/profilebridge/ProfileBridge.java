@@ -9,7 +9,9 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,6 +107,14 @@ public final class ProfileBridge {
         main.setDefaultPropertyPlaceholderLocation(propertyLocations(profile()));
         main.setRoutesCollector(new RouteFiles());
         PortVariables.fromEnvironment(System.getenv()).forEach(main::addOverrideProperty);
+        // the values checked before Camel Main configures anything: it resolves some of them itself first (a metrics
+        // switch through its placeholder), and would name the type it could not convert to, not the key
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport configuring) {
+                PropertyChecks.check(new BridgeSettings(configuring.getCamelContext()));
+            }
+        });
         main.configure().addConfiguration(StartupChecks.class);
         main.configure().addConfiguration(SandboxConfiguration.class);
         main.configure().addConfiguration(JmsConfiguration.class);

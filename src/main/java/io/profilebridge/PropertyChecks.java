@@ -23,11 +23,26 @@ final class PropertyChecks {
                 "bridge.inbox.poll-ms",
                 "bridge.inbox.stable-ms",
                 "bridge.inbox.orphaned-lock-ms",
+                "bridge.inbox.incomplete-ms",
                 "bridge.poll.tick-ms",
                 "bridge.progress.interval-ms")) {
             settings.number(key);
         }
         settings.integer("bridge.jms.concurrent-consumers");
+        for (String key : List.of(
+                "bridge.jms.enabled",
+                "bridge.metrics.camel-and-jvm",
+                "bridge.poll.learn-run-times",
+                "bridge.cli-connector.enabled",
+                "sandbox.enabled")) {
+            settings.flag(key);
+        }
+        double cut = settings.decimal("bridge.budget.decrease-factor");
+        if (cut >= 1) {
+            throw new StartupFailure("property bridge.budget.decrease-factor must be less than 1 (a 429 cuts the rate"
+                    + " by it, 0.5 halves it), not \"" + settings.text("bridge.budget.decrease-factor") + "\"");
+        }
+        settings.optional(StartupChecks.MANAGEMENT_PORT_KEY).ifPresent(PropertyChecks::port);
         JitMode.SETTING.checkConfigured(settings.text(JitMode.KEY));
         ClassPreloader.SETTING.checkConfigured(settings.text(ClassPreloader.SETTING.key()));
         for (String key : List.of("bridge.outbox.file-mode", "bridge.outbox.folder-mode")) {
@@ -48,6 +63,20 @@ final class PropertyChecks {
                                 + Urls.withoutParameters(url) + "\"");
             }
         });
+    }
+
+    /** Camel reads a port that is no number as none at all and listens on any free one, where no probe finds it. */
+    private static void port(String value) {
+        int port;
+        try {
+            port = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new StartupFailure("property " + StartupChecks.MANAGEMENT_PORT_KEY
+                    + " must be a port number from 0 to 65535 (0: any free port), not \"" + value + "\"");
+        }
     }
 
     private static void apiRoot(String key, String value) {

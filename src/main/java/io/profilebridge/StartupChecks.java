@@ -1,6 +1,9 @@
 package io.profilebridge;
 
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -9,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs first. Before anything else opens, the properties the routes and components read must make sense
- * ({@link PropertyChecks}), the data folder must be this process's alone and the management port free;
+ * Runs first. Before anything else opens (the properties the routes and components read were checked before, by
+ * {@link PropertyChecks}), the inbox and outbox must be folders, the data folder this process's alone and the
+ * management port free;
  * before any route consumer starts, the management server must really be bound (Vert.x logs a failed bind and
  * Camel would start on without health and metrics); once all is up, the start-up banner says where everything is.
  */
@@ -22,10 +26,12 @@ public class StartupChecks implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        // the values themselves were checked before Camel Main configured anything (ProfileBridge, PropertyChecks)
         BridgeSettings settings = new BridgeSettings(context);
-        // the data folder first: a placeholder location that leaves the packaged defaults out is named by its key
         Path data = Path.of(settings.text("bridge.data"));
-        PropertyChecks.check(settings);
+        for (String key : List.of("bridge.inbox", "bridge.outbox")) {
+            requireFolder(key, Path.of(settings.text(key)));
+        }
         context.addService(new ClosingService(DataFolderLock.acquire(data)));
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         if (management != null) {
@@ -49,5 +55,23 @@ public class StartupChecks implements CamelConfiguration {
                 LOG.info(StartupBanner.text(started));
             }
         });
+    }
+
+    /**
+     * The inbox and the outbox must be folders, or not exist yet below a folder (they are made when first used): Camel's
+     * file consumer only warns about an inbox it cannot make, and the bridge would run, healthy, and never take a file
+     * (black-box audit: bridge.inbox naming a regular file).
+     */
+    static void requireFolder(String key, Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path existing = absolute;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        if (existing != null && !Files.isDirectory(existing)) {
+            throw new StartupFailure("property " + key + " must name a folder, but "
+                    + (existing.equals(absolute) ? absolute + " is" : existing + ", above " + absolute + ", is")
+                    + " not one");
+        }
     }
 }

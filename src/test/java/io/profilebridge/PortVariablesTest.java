@@ -16,11 +16,15 @@ class PortVariablesTest {
                 "CAMEL_MAIN_NAME", "left-to-camel",
                 "CAMEL_COMPONENT_NETTY_PORT", "7000",
                 "PROFILE_BRIDGE_PORT", "tcp://10.0.0.7:9876",
-                "CAMEL_TRACE_PORT", "tcp://10.0.0.8:9876"));
+                "CAMEL_TRACE_PORT", "tcp://10.0.0.8:9876",
+                "CAMEL_HEALTH_PORT", "abc",
+                "CAMEL_TRACE_PORT_9876_TCP_PROTO", "tcp"));
 
         assertThat(properties)
+                .as("a value that is no port number is passed on, to be refused naming its key, not dropped")
                 .containsExactlyInAnyOrderEntriesOf(Map.of(
                         "camel.management.port", "9877",
-                        "camel.server.port", "8080"));
+                        "camel.server.port", "8080",
+                        "camel.health.port", "abc"));
     }
 }

@@ -44,7 +44,12 @@ class PropertyChecksTest {
                 "orbit.base-url|http://127.0.0.1:99999|orbit.base-url must be an http:// or https:// URL",
                 "bridge.store.url|jdbc:mysql://localhost/x|bridge.store.url must be a jdbc:postgresql: URL",
                 "bridge.jit|tiered|bridge.jit is read at launch, from BRIDGE_JIT or -Dbridge.jit only",
-                "bridge.preload-classes|false|bridge.preload-classes is read at launch, from BRIDGE_PRELOAD_CLASSES"
+                "bridge.preload-classes|false|bridge.preload-classes is read at launch, from BRIDGE_PRELOAD_CLASSES",
+                "camel.management.port|abc|camel.management.port must be a port number from 0 to 65535",
+                "camel.management.port|99999|camel.management.port must be a port number from 0 to 65535",
+                "bridge.metrics.camel-and-jvm|yes|bridge.metrics.camel-and-jvm must be true or false",
+                "bridge.budget.decrease-factor|2|bridge.budget.decrease-factor must be less than 1",
+                "bridge.inbox.incomplete-ms|-1|bridge.inbox.incomplete-ms must not be negative"
             })
     void aValueThatCannotWorkStopsTheStartNamingItsKey(String key, String value, String message) {
         assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of(key, value))))

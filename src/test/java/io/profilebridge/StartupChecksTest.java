@@ -1,0 +1,36 @@
+package io.profilebridge;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The inbox and outbox must be folders, or be makeable as folders; anything else stops the start naming the key. */
+class StartupChecksTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aFolderOrOneNotMadeYetBelowAFolderIsFine() {
+        assertThatCode(() -> StartupChecks.requireFolder("bridge.inbox", root)).doesNotThrowAnyException();
+        assertThatCode(() -> StartupChecks.requireFolder("bridge.outbox", root.resolve("not/yet")))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void aFileWhereTheFolderShouldBeStopsTheStartNamingTheKey() throws Exception {
+        // black-box audit: bridge.inbox naming a regular file gave one WARN of Camel's and a healthy bridge that never
+        // took a file
+        Path file = Files.writeString(root.resolve("afile"), "x");
+        assertThatThrownBy(() -> StartupChecks.requireFolder("bridge.inbox", file))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessage("property bridge.inbox must name a folder, but " + file + " is not one");
+        assertThatThrownBy(() -> StartupChecks.requireFolder("bridge.outbox", file.resolve("results")))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining("property bridge.outbox must name a folder, but " + file + ", above");
+    }
+}
