@@ -19,11 +19,14 @@ final class PropertyChecks {
     private PropertyChecks() {}
 
     static void check(BridgeSettings settings) {
+        // the data folder first: a placeholder location that leaves the packaged defaults out is named by this key
+        settings.text("bridge.data");
         for (String key : List.of(
                 "bridge.inbox.poll-ms",
                 "bridge.inbox.stable-ms",
                 "bridge.inbox.orphaned-lock-ms",
                 "bridge.inbox.incomplete-ms",
+                "bridge.inbox.folder-check-ms",
                 "bridge.poll.tick-ms",
                 "bridge.progress.interval-ms")) {
             settings.number(key);
