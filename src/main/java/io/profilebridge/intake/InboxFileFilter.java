@@ -4,6 +4,8 @@ import io.profilebridge.BridgeSettings;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -16,6 +18,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.apache.camel.component.file.FileComponent;
 import org.apache.camel.component.file.FileEndpoint;
 import org.apache.camel.component.file.GenericFile;
@@ -101,6 +104,30 @@ public class InboxFileFilter implements GenericFileFilter<File> {
             LOG.warn("Inbox file {} is not taken and stays where it is: {}", name, refusal);
         }
         return false;
+    }
+
+    /**
+     * Names, once each, the folders below an inbox folder that no route reads, including those made while the bridge
+     * runs (route inbox-unread-folders, every {@code bridge.inbox.folder-check-ms}): the inbox routes never descend into
+     * folders, and Camel shows folders to this filter only at start-up, when its read lock clears orphaned markers
+     * (black-box audit: a misspelt folder made later was never named).
+     */
+    public void reportUnreadFolders(CamelContext context) {
+        for (Route route : context.getRoutes()) {
+            if (route.getEndpoint() instanceof FileEndpoint inbox) {
+                try (DirectoryStream<Path> entries =
+                        Files.newDirectoryStream(inbox.getFile().toPath())) {
+                    for (Path entry : entries) {
+                        if (!entry.getFileName().toString().startsWith(".")
+                                && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                            reportUnread(entry);
+                        }
+                    }
+                } catch (IOException | DirectoryIteratorException e) {
+                    // not there (yet): its route makes it
+                }
+            }
+        }
     }
 
     private void reportUnread(Path folder) {
