@@ -90,8 +90,13 @@ final class CrashHooks extends EventNotifierSupport implements HttpClientConfigu
             }
         } else if (event instanceof ExchangeCompletedEvent completed) {
             // the file consumer moves its file when the exchange is done, before this event
+            // (an inbox file's exchange: not the inbox-unread-folders timer's)
             String route = completed.getExchange().getFromRouteId();
-            if (route != null && route.startsWith("inbox-")) {
+            Endpoint from = completed.getExchange().getFromEndpoint();
+            if (route != null
+                    && route.startsWith("inbox-")
+                    && from != null
+                    && uri(from).startsWith("file:")) {
                 reach(CrashPoint.AFTER_FILE_MOVE);
             }
         }
