@@ -44,6 +44,9 @@ public class InboxFileFilter implements GenericFileFilter<File> {
      */
     public static final int MAX_NAME_BYTES = 200;
 
+    /** How far ahead of this clock a file's date may be and still count as now (a file server's clock drifts). */
+    static final long MAX_CLOCK_SKEW_MS = 2_000;
+
     /** Files already reported, so a refused file costs one log line, not one per poll. */
     private final Set<String> reported = Collections.newSetFromMap(new LinkedHashMap<>() {
         @Override
@@ -96,6 +99,9 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         String name = file.getFile().getName();
         String refusal = refusal(file.getFile().toPath(), name);
         if (refusal == null) {
+            if (datedAhead(file, name)) {
+                return false;
+            }
             releaseOrphanedLock(file.getFile().toPath());
             // a file waiting for a job another file started is left alone until that job is done
             return !waitingFiles.stillWaiting(file.getAbsoluteFilePath());
@@ -119,7 +125,7 @@ public class InboxFileFilter implements GenericFileFilter<File> {
                         Files.newDirectoryStream(inbox.getFile().toPath())) {
                     for (Path entry : entries) {
                         if (!entry.getFileName().toString().startsWith(".")
-                                && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                                && Files.isDirectory(entry)) { // a link to a folder too: no route follows it
                             reportUnread(entry);
                         }
                     }
@@ -150,6 +156,27 @@ public class InboxFileFilter implements GenericFileFilter<File> {
                             .sorted()
                             .toList());
         }
+    }
+
+    /**
+     * A file dated ahead of this machine's clock (a skewed file server, a copy that kept its date) is left until that
+     * time has passed: the read lock would wait for it to be {@code bridge.inbox.stable-ms} old, holding up the whole
+     * folder's listing for its timeout at every poll (third black-box audit: a file dated 10 minutes ahead made the
+     * other files of its folder wait up to 27 s).
+     */
+    private boolean datedAhead(GenericFile<File> file, String name) {
+        long ahead = file.getLastModified() - System.currentTimeMillis();
+        if (ahead <= MAX_CLOCK_SKEW_MS) {
+            return false;
+        }
+        if (firstReport(file.getAbsoluteFilePath() + "\ndated ahead " + file.getLastModified())) {
+            LOG.warn(
+                    "Inbox file {} is dated {} s ahead of this machine's clock (a skewed file server, or a copy that"
+                            + " kept its date): it stays where it is and is taken once that time has passed",
+                    name,
+                    ahead / 1000);
+        }
+        return true;
     }
 
     /** True the first time {@code what} (a path and why it is reported) is reported. */

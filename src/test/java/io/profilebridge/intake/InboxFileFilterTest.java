@@ -2,11 +2,14 @@ package io.profilebridge.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Set;
+import org.apache.camel.component.file.FileConsumer;
+import org.apache.camel.component.file.GenericFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,5 +40,24 @@ class InboxFileFilterTest {
         assertThat(orphanedMarker).doesNotExist();
         assertThat(orphaned).exists();
         assertThat(liveMarker).as("held by a live instance").exists();
+    }
+
+    @Test
+    void aFileDatedAheadOfTheClockIsLeftUntilThatTimeHasPassed() throws Exception {
+        // third black-box audit: the read lock waited its timeout for such a file at every poll, and the other files
+        // of its folder waited with it
+        InboxFileFilter filter = new InboxFileFilter(WaitingFiles.NONE, 60_000, Set::of);
+        Path ahead = Files.writeString(inbox.resolve("ahead.json"), "{}");
+        Files.setLastModifiedTime(ahead, FileTime.from(Instant.now().plusSeconds(600)));
+        Path now = Files.writeString(inbox.resolve("now.json"), "{}");
+
+        assertThat(filter.accept(listed(ahead))).isFalse();
+        assertThat(filter.accept(listed(now))).isTrue();
+        Files.setLastModifiedTime(ahead, FileTime.from(Instant.now().minusSeconds(1)));
+        assertThat(filter.accept(listed(ahead))).as("its time has passed").isTrue();
+    }
+
+    private GenericFile<File> listed(Path file) {
+        return FileConsumer.asGenericFile(inbox.toString(), file.toFile(), null, false);
     }
 }
