@@ -56,12 +56,18 @@ public class RequestReader {
         return maxBytes;
     }
 
-    /** Whether the content ends before its JSON does, or is empty: what a file still being written looks like. */
+    /**
+     * Whether the content ends before its JSON does: nothing or only white space yet, a value cut short, or a last
+     * character cut inside its UTF-8 bytes (half a byte-order mark). What a file still being written looks like.
+     */
     public static boolean endsEarly(byte[] content) {
-        if (content.length == 0) {
+        if (endsInsideACharacter(content)) {
             return true;
         }
         try (JsonParser parser = STRICT_JSON.createParser(content)) {
+            if (parser.nextToken() == null) {
+                return true;
+            }
             while (parser.nextToken() != null) {
                 // to the end: only where the text stops matters
             }
@@ -74,6 +80,22 @@ public class RequestReader {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Whether the last bytes begin a UTF-8 sequence that the content ends before. */
+    static boolean endsInsideACharacter(byte[] content) {
+        int lead = content.length - 1;
+        int continuations = 0;
+        while (lead >= 0 && continuations < 3 && (content[lead] & 0xC0) == 0x80) {
+            continuations++;
+            lead--;
+        }
+        if (lead < 0) {
+            return false;
+        }
+        int first = content[lead] & 0xFF;
+        int needed = first >= 0xF0 ? 3 : first >= 0xE0 ? 2 : first >= 0xC0 ? 1 : 0;
+        return needed > continuations;
     }
 
     public ReadRequest read(byte[] content, long size, String apiHint, String explicitKey, RequestSource source) {

@@ -252,5 +252,19 @@ class RequestReaderTest {
                 .isFalse();
         assertThat(RequestReader.endsEarly("{\"a\": 1,, ".getBytes(StandardCharsets.UTF_8)))
                 .isFalse();
+        // third black-box audit: white space alone, and half a byte-order mark, were rejected at once
+        assertThat(RequestReader.endsEarly(" \n ".getBytes(StandardCharsets.UTF_8)))
+                .isTrue();
+        assertThat(RequestReader.endsEarly(new byte[] {(byte) 0xEF, (byte) 0xBB}))
+                .isTrue();
+        assertThat(RequestReader.endsEarly("{\"email\": \"j\u00e9".getBytes(StandardCharsets.UTF_8)))
+                .isTrue();
+        byte[] cutInsideACharacter = "{\"email\": \"\u00e9".getBytes(StandardCharsets.UTF_8);
+        assertThat(RequestReader.endsEarly(
+                        java.util.Arrays.copyOf(cutInsideACharacter, cutInsideACharacter.length - 1)))
+                .isTrue();
+        assertThat(RequestReader.endsEarly(new byte[] {(byte) 0xFF, '{'}))
+                .as("not UTF-8 at all")
+                .isFalse();
     }
 }
