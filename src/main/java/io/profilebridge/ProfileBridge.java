@@ -106,7 +106,14 @@ public final class ProfileBridge {
         // Camel's own default, extended; camel.main.property-placeholder-location still replaces it as a whole
         main.setDefaultPropertyPlaceholderLocation(propertyLocations(profile()));
         main.setRoutesCollector(new RouteFiles());
-        PortVariables.fromEnvironment(System.getenv()).forEach(main::addOverrideProperty);
+        // a system property still wins, as for every camel.* key: else the checks read the variable's value while Camel
+        // bound the property's (third black-box audit: -Dcamel.management.port=abc beside CAMEL_MANAGEMENT_PORT=25621
+        // listened on a random port)
+        PortVariables.fromEnvironment(System.getenv()).forEach((key, value) -> {
+            if (System.getProperty(key) == null) {
+                main.addOverrideProperty(key, value);
+            }
+        });
         // the values checked before Camel Main configures anything: it resolves some of them itself first (a metrics
         // switch through its placeholder), and would name the type it could not convert to, not the key
         main.addMainListener(new MainListenerSupport() {

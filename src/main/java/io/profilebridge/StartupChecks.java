@@ -32,6 +32,7 @@ public class StartupChecks implements CamelConfiguration {
         for (String key : List.of("bridge.inbox", "bridge.outbox")) {
             requireFolder(key, Path.of(settings.text(key)));
         }
+        requireApart(Path.of(settings.text("bridge.inbox")), Path.of(settings.text("bridge.outbox")));
         context.addService(new ClosingService(DataFolderLock.acquire(data)));
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         if (management != null) {
@@ -72,6 +73,21 @@ public class StartupChecks implements CamelConfiguration {
             throw new StartupFailure("property " + key + " must name a folder, but "
                     + (existing.equals(absolute) ? absolute + " is" : existing + ", above " + absolute + ", is")
                     + " not one");
+        }
+    }
+
+    /**
+     * The outbox must lie outside the inbox: results written into an inbox folder are taken as requests again (third
+     * black-box audit: with both the same folder, each result was taken in as a repeat and moved to .done/, and no
+     * result stayed where it was looked for).
+     */
+    static void requireApart(Path inbox, Path outbox) {
+        Path in = inbox.toAbsolutePath().normalize();
+        Path out = outbox.toAbsolutePath().normalize();
+        if (out.startsWith(in)) {
+            throw new StartupFailure("property bridge.outbox must be a folder outside bridge.inbox, but " + out
+                    + (out.equals(in) ? " is the inbox" : " is inside the inbox " + in)
+                    + ": results written there would be taken as requests");
         }
     }
 }

@@ -33,4 +33,21 @@ class StartupChecksTest {
                 .isInstanceOf(StartupFailure.class)
                 .hasMessageContaining("property bridge.outbox must name a folder, but " + file + ", above");
     }
+
+    @Test
+    void anOutboxInsideTheInboxStopsTheStart() {
+        // third black-box audit: with both the same folder every result was taken in again as a request
+        Path inbox = root.resolve("box");
+        assertThatThrownBy(() -> StartupChecks.requireApart(inbox, root.resolve("box/.")))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining("property bridge.outbox must be a folder outside bridge.inbox")
+                .hasMessageContaining("is the inbox");
+        assertThatThrownBy(() -> StartupChecks.requireApart(inbox, inbox.resolve("results")))
+                .hasMessageContaining("is inside the inbox");
+        assertThatCode(() -> StartupChecks.requireApart(inbox, root.resolve("boxes")))
+                .as("a sibling whose name begins the same")
+                .doesNotThrowAnyException();
+        assertThatCode(() -> StartupChecks.requireApart(root.resolve("data/inbox"), root.resolve("data")))
+                .doesNotThrowAnyException();
+    }
 }
