@@ -159,10 +159,19 @@ public class RequestAcceptance {
                     message.getJMSCorrelationID(),
                     replyProblem.isPresent() ? null : replyTo);
             JmsRequestBody.Read body = JmsRequestBody.read(message, reader.maxBytes());
-            ReadRequest read = body instanceof JmsRequestBody.Content content
-                    ? reader.read(
-                            content.bytes(), content.size(), apiHint, in.getHeader(KEY_PROPERTY, String.class), source)
-                    : RequestReader.refuse(apiHint, source, ((JmsRequestBody.Refused) body).error());
+            // a key set as a number is refused, not turned into its text (third black-box audit: an int 5 became "5")
+            Object key = in.getHeader(KEY_PROPERTY);
+            ReadRequest read = key != null && !(key instanceof String)
+                    ? RequestReader.refuse(
+                            apiHint,
+                            source,
+                            ApiError.of(
+                                    "idempotency_key_invalid",
+                                    "idempotencyKey (JMS property): must be a string property, not a "
+                                            + key.getClass().getSimpleName()))
+                    : body instanceof JmsRequestBody.Content content
+                            ? reader.read(content.bytes(), content.size(), apiHint, (String) key, source)
+                            : RequestReader.refuse(apiHint, source, ((JmsRequestBody.Refused) body).error());
             return replyProblem.isPresent()
                     ? refusedForItsReplyTo(read, ApiError.of("reply_to_invalid", replyProblem.get()))
                     : read;

@@ -147,6 +147,21 @@ class JmsHostileInputTest {
     }
 
     @Test
+    void aKeySetAsANumberIsRefusedNotTurnedIntoText() throws Exception {
+        // third black-box audit: an int property 5 was sent as the key "5"
+        TextMessage message = jms.session.createTextMessage(DACH);
+        message.setStringProperty("api", "openprospect");
+        message.setIntProperty("idempotencyKey", 5);
+        message.setJMSCorrelationID("int-key-1");
+        jms.send(message);
+        Message failed = jms.receive("profile-bridge.failed");
+        assertThat(failed.getJMSCorrelationID()).isEqualTo("int-key-1");
+        JsonNode error = Json.parse(failed.getBody(String.class)).get("error");
+        assertThat(error.get("code").asText()).isEqualTo("idempotency_key_invalid");
+        assertThat(error.get("message").asText()).contains("must be a string property, not a Integer");
+    }
+
+    @Test
     void aMapMessageOrAnEmptyMessageGetsAClearErrorAndBytesAreRead() throws Exception {
         // before: both were "request_too_large: the request has 0 bytes"
         MapMessage map = jms.session.createMapMessage();
