@@ -52,10 +52,12 @@ class OrbitSimulatorTest extends SimulatorTestSupport {
 
     @Test
     void aSingleProfileRunGoesThroughGeneratingSectionsToCompletedAndItsProfileCanBeRead() throws Exception {
+        // long enough for the first read to meet "running" on a loaded machine (CI: at 400 ms it came too late)
+        simulator.settings().jobDurationMs(2000);
         String requestId = client.deepSearch(EXAMPLE).body().get("request_id").asText();
         Set<String> seen = new LinkedHashSet<>();
         JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(5))
+        await().atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(20))
                 .until(() -> {
                     last[0] = client.get("/v2/developer/deep-search/" + requestId, SimulatorClient.ORBIT_KEY)
