@@ -37,7 +37,15 @@ final class PropertyChecks {
                 "bridge.metrics.camel-and-jvm",
                 "bridge.poll.learn-run-times",
                 "bridge.cli-connector.enabled",
-                "sandbox.enabled")) {
+                "sandbox.enabled",
+                // Camel's own switches the packaged file sets: Camel names only the type it could not convert to
+                "camel.main.jmx-enabled",
+                "camel.management.enabled",
+                "camel.management.health-check-enabled",
+                "camel.management.metrics-enabled",
+                "camel.metrics.enabled",
+                "camel.mdc.enabled",
+                "camel.opentelemetry2.enabled")) {
             settings.flag(key);
         }
         double cut = settings.decimal("bridge.budget.decrease-factor");

@@ -48,6 +48,7 @@ class PropertyChecksTest {
                 "camel.management.port|abc|camel.management.port must be a port number from 0 to 65535",
                 "camel.management.port|99999|camel.management.port must be a port number from 0 to 65535",
                 "bridge.metrics.camel-and-jvm|yes|bridge.metrics.camel-and-jvm must be true or false",
+                "camel.opentelemetry2.enabled|nah|camel.opentelemetry2.enabled must be true or false",
                 "bridge.budget.decrease-factor|2|bridge.budget.decrease-factor must be less than 1",
                 "bridge.inbox.incomplete-ms|-1|bridge.inbox.incomplete-ms must not be negative"
             })
