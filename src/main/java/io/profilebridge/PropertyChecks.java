@@ -4,6 +4,7 @@ import io.profilebridge.job.StoreEngine;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -54,6 +55,10 @@ final class PropertyChecks {
                     + " by it, 0.5 halves it), not \"" + settings.text("bridge.budget.decrease-factor") + "\"");
         }
         settings.optional(StartupChecks.MANAGEMENT_PORT_KEY).ifPresent(PropertyChecks::port);
+        // Camel Main binds a -D value, where placeholders see CAMEL_MANAGEMENT_PORT first: both are checked (third
+        // black-box audit: -Dcamel.management.port=abc beside the variable listened on a random port)
+        Optional.ofNullable(System.getProperty(StartupChecks.MANAGEMENT_PORT_KEY))
+                .ifPresent(PropertyChecks::port);
         JitMode.SETTING.checkConfigured(settings.text(JitMode.KEY));
         ClassPreloader.SETTING.checkConfigured(settings.text(ClassPreloader.SETTING.key()));
         for (String key : List.of("bridge.outbox.file-mode", "bridge.outbox.folder-mode")) {

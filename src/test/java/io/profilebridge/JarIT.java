@@ -216,6 +216,9 @@ class JarIT {
                                     "classpath:application-cluster.properties"));
                     Bridge badTracing = startRefusing("bad-tracing", "OTEL_TRACES_EXPORTER", "zipkin");
                     Bridge badJit = startRefusing("bad-jit", "BRIDGE_JIT", "fast");
+                    // third black-box audit: beside CAMEL_MANAGEMENT_PORT it listened on a random port
+                    Bridge badPortProperty =
+                            startRefusing("bad-port-property", "JDK_JAVA_OPTIONS", "-Dcamel.management.port=abc");
                     // a job store that cannot be reached ends the start-up in one line too
                     Bridge noStore = Bridge.start(
                             Files.createDirectories(folder.resolve("seventh")),
@@ -237,7 +240,9 @@ class JarIT {
                         "bridge.data is not set",
                         "the packaged application.properties declares every key with its default");
                 badTracing.assertStopsWith("OpenTelemetry cannot be configured from the OTEL_* variables", "zipkin");
-                noStore.assertStopsWith("Connection refused");
+                noStore.assertStopsWith("the job store of bridge.store.url", "Connection refused");
+                badPortProperty.assertStopsWith(
+                        "property camel.management.port must be a port number from 0 to 65535", "\"abc\"");
                 badJit.assertStopsWith("property bridge.jit must be c1 or tiered, not \"fast\"");
             }
             bridge.stop();
