@@ -8,6 +8,7 @@ import io.profilebridge.api.ApiError;
 import io.profilebridge.job.IdempotencyKeys;
 import io.profilebridge.job.RequestSource;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -241,30 +242,24 @@ class RequestReaderTest {
 
     @Test
     void aTextThatStopsBeforeItsJsonEndsIsToldFromOneThatIsWrong() {
-        assertThat(RequestReader.endsEarly(new byte[0])).isTrue();
-        assertThat(RequestReader.endsEarly("{\"profile_name\": \"Paused writer\", ".getBytes(StandardCharsets.UTF_8)))
-                .isTrue();
-        assertThat(RequestReader.endsEarly("{\"email\": \"slow2@exa".getBytes(StandardCharsets.UTF_8)))
-                .isTrue();
-        assertThat(RequestReader.endsEarly("{\"email\": \"a@example.com\"}".getBytes(StandardCharsets.UTF_8)))
-                .isFalse();
-        assertThat(RequestReader.endsEarly("profile_name=x".getBytes(StandardCharsets.UTF_8)))
-                .isFalse();
-        assertThat(RequestReader.endsEarly("{\"a\": 1,, ".getBytes(StandardCharsets.UTF_8)))
-                .isFalse();
-        // third black-box audit: white space alone, and half a byte-order mark, were rejected at once
-        assertThat(RequestReader.endsEarly(" \n ".getBytes(StandardCharsets.UTF_8)))
-                .isTrue();
-        assertThat(RequestReader.endsEarly(new byte[] {(byte) 0xEF, (byte) 0xBB}))
-                .isTrue();
-        assertThat(RequestReader.endsEarly("{\"email\": \"j\u00e9".getBytes(StandardCharsets.UTF_8)))
-                .isTrue();
-        byte[] cutInsideACharacter = "{\"email\": \"\u00e9".getBytes(StandardCharsets.UTF_8);
-        assertThat(RequestReader.endsEarly(
-                        java.util.Arrays.copyOf(cutInsideACharacter, cutInsideACharacter.length - 1)))
-                .isTrue();
-        assertThat(RequestReader.endsEarly(new byte[] {(byte) 0xFF, '{'}))
-                .as("not UTF-8 at all")
-                .isFalse();
+        byte[] cutInsideACharacter = utf8("{\"email\": \"\u00e9");
+        // third black-box audit added white space alone and half a byte-order mark: both were rejected at once
+        List<byte[]> unfinished = List.of(
+                new byte[0],
+                utf8("{\"profile_name\": \"Paused writer\", "),
+                utf8("{\"email\": \"slow2@exa"),
+                utf8(" \n "),
+                new byte[] {(byte) 0xEF, (byte) 0xBB},
+                Arrays.copyOf(cutInsideACharacter, cutInsideACharacter.length - 1));
+        List<byte[]> complete = List.of(
+                utf8("{\"email\": \"a@example.com\"}"), utf8("profile_name=x"), utf8("{\"a\": 1,, "), new byte[] {
+                    (byte) 0xFF, '{'
+                });
+        assertThat(unfinished).allMatch(RequestReader::endsEarly);
+        assertThat(complete).noneMatch(RequestReader::endsEarly);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }
