@@ -4,7 +4,9 @@ import io.profilebridge.job.StoreEngine;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -71,6 +73,10 @@ final class PropertyChecks {
         for (String key : List.of("openprospect.base-url", "orbit.base-url")) {
             apiRoot(key, settings.text(key));
         }
+        if (settings.flag("bridge.jms.enabled")
+                && settings.optional("bridge.jms.broker-url").isEmpty()) {
+            embeddedBrokerAddress(settings.text("bridge.jms.embedded-url"));
+        }
         settings.optional("bridge.store.url").ifPresent(url -> {
             if (StoreEngine.find(url).isEmpty()) {
                 // shown up to its parameters, as the start-up banner shows it: they may carry a password
@@ -96,17 +102,39 @@ final class PropertyChecks {
     }
 
     private static void apiRoot(String key, String value) {
-        String rule = "property " + key + " must be an http:// or https:// URL with a host, such as"
-                + " https://api.example.com, not \"" + value + "\"";
+        url(
+                value,
+                Set.of("http", "https"),
+                false,
+                "property " + key + " must be an http:// or https:// URL with a host, such as https://api.example.com,"
+                        + " not \"" + value + "\"");
+    }
+
+    /** The embedded broker's address, tcp://host:port: anything else is named by its key here, not by Netty later. */
+    static URI embeddedBrokerAddress(String value) {
+        return url(
+                value,
+                Set.of("tcp"),
+                true,
+                "property bridge.jms.embedded-url must be tcp://host:port, such as tcp://127.0.0.1:61616, not \""
+                        + value + "\"");
+    }
+
+    /** A URL with one of the schemes and a host (and a port where one is required), or a start that stops on rule. */
+    private static URI url(String value, Set<String> schemes, boolean portRequired, String rule) {
         URI uri;
         try {
             uri = new URI(value);
         } catch (URISyntaxException e) {
             throw new StartupFailure(rule + ": " + e.getReason());
         }
-        boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
-        if (!http || uri.getHost() == null || uri.getPort() > 65535) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!schemes.contains(scheme)
+                || uri.getHost() == null
+                || uri.getPort() > 65535
+                || (portRequired && uri.getPort() < 1)) {
             throw new StartupFailure(rule);
         }
+        return uri;
     }
 }

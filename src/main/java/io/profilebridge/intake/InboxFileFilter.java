@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * line, once per file (and a file waiting for a job another file started, {@link WaitingFiles}, is left alone
  * quietly): a symbolic link (never followed), a special file, a name longer than {@value #MAX_NAME_BYTES}
  * bytes, a name with a control character (a line break) or a backslash, a name the system's file-name encoding
- * cannot hold.
+ * cannot hold, and (until that time has passed) a file dated ahead of this machine's clock.
  */
 public class InboxFileFilter implements GenericFileFilter<File> {
 
@@ -99,9 +99,6 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         String name = file.getFile().getName();
         String refusal = refusal(file.getFile().toPath(), name);
         if (refusal == null) {
-            if (datedAhead(file, name)) {
-                return false;
-            }
             releaseOrphanedLock(file.getFile().toPath());
             // a file waiting for a job another file started is left alone until that job is done
             return !waitingFiles.stillWaiting(file.getAbsoluteFilePath());
@@ -156,27 +153,6 @@ public class InboxFileFilter implements GenericFileFilter<File> {
                             .sorted()
                             .toList());
         }
-    }
-
-    /**
-     * A file dated ahead of this machine's clock (a skewed file server, a copy that kept its date) is left until that
-     * time has passed: the read lock would wait for it to be {@code bridge.inbox.stable-ms} old, holding up the whole
-     * folder's listing for its timeout at every poll (third black-box audit: a file dated 10 minutes ahead made the
-     * other files of its folder wait up to 27 s).
-     */
-    private boolean datedAhead(GenericFile<File> file, String name) {
-        long ahead = file.getLastModified() - System.currentTimeMillis();
-        if (ahead <= MAX_CLOCK_SKEW_MS) {
-            return false;
-        }
-        if (firstReport(file.getAbsoluteFilePath() + "\ndated ahead " + file.getLastModified())) {
-            LOG.warn(
-                    "Inbox file {} is dated {} s ahead of this machine's clock (a skewed file server, or a copy that"
-                            + " kept its date): it stays where it is and is taken once that time has passed",
-                    name,
-                    ahead / 1000);
-        }
-        return true;
     }
 
     /** True the first time {@code what} (a path and why it is reported) is reported. */
@@ -239,6 +215,12 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         }
         if (!attributes.isRegularFile()) {
             return "it is not a regular file; the inbox takes regular files only";
+        }
+        // the read lock would wait for it to be bridge.inbox.stable-ms old, holding up the whole folder's listing for
+        // its timeout at every poll (third black-box audit: a file dated 10 minutes ahead held the others up to 27 s)
+        if (attributes.lastModifiedTime().toMillis() - System.currentTimeMillis() > MAX_CLOCK_SKEW_MS) {
+            return "it is dated ahead of this machine's clock (a skewed file server, or a copy that kept its date);"
+                    + " it is taken once that time has passed";
         }
         return null;
     }

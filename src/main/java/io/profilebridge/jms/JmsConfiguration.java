@@ -8,7 +8,6 @@ import io.profilebridge.StartupFailure;
 import io.profilebridge.Urls;
 import io.profilebridge.operations.JmsBrokerHealthCheck;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
@@ -93,25 +92,6 @@ public class JmsConfiguration implements CamelConfiguration {
         context.getComponent("jms", JmsComponent.class).setConnectionFactory(pool);
     }
 
-    /** The embedded broker's address, tcp://host:port: anything else is named by its key here, not by Netty later. */
-    static URI acceptorAddress(String url) {
-        String rule = "property bridge.jms.embedded-url must be tcp://host:port, such as tcp://127.0.0.1:61616, not \""
-                + url + "\"";
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw new StartupFailure(rule);
-        }
-        if (!"tcp".equalsIgnoreCase(uri.getScheme())
-                || uri.getHost() == null
-                || uri.getPort() < 1
-                || uri.getPort() > 65535) {
-            throw new StartupFailure(rule);
-        }
-        return uri;
-    }
-
     /** Starts the embedded broker in the background and answers the bridge's own login to it. */
     private static BrokerAccounts.Login startEmbeddedBroker(
             CamelContext context, BridgeSettings settings, String acceptorUrl) throws Exception {
@@ -133,7 +113,7 @@ public class JmsConfiguration implements CamelConfiguration {
                 settings.integer("bridge.jms.max-delivery-attempts"),
                 settings.number("bridge.jms.redelivery-delay-ms"),
                 settings.number("bridge.jms.max-message-bytes"));
-        URI address = acceptorAddress(acceptorUrl);
+        URI address = URI.create(acceptorUrl); // checked by PropertyChecks
         FreePort.require("embedded broker", address.getHost(), address.getPort(), "bridge.jms.embedded-url");
         // the broker starts beside the job store and the routes; no JMS route starts before it is up, and it
         // stops after them, so in-flight sends can finish

@@ -190,19 +190,27 @@ public class JobLifecycle {
         retry(job, error, false, null);
     }
 
-    /** Whether a success answer carries the JSON object the docs describe (a status). */
-    public static boolean isJsonObject(JsonNode body) {
-        return body != null && body.isObject();
-    }
-
-    /** The error of a success answer to a status read that carries no status. */
-    public static ApiError noStatusBody(ApiAnswer answer) {
-        return new ApiError("unexpected_answer", "the status answer has no JSON object", answer.httpStatus());
+    /**
+     * A success answer to a status read that carries no JSON object, asked again like {@link #unexpectedAnswer}; true
+     * when it was so (the step is done with the answer), false when the status is there to read.
+     */
+    public boolean noStatusIn(Job job, ApiAnswer answer) {
+        if (answer.body() != null && answer.body().isObject()) {
+            return false;
+        }
+        unexpectedAnswer(
+                job, new ApiError("unexpected_answer", "the status answer has no JSON object", answer.httpStatus()));
+        return true;
     }
 
     private void retry(Job job, ApiError error, boolean throughOutage, Duration retryAfter) {
         events.accept(JobEvent.of(JobEvent.Kind.RETRIED, job));
         job.attempts(throughOutage ? schedule.attemptsShortOfGivingUp(job.attempts() + 1) : job.attempts() + 1);
+        backOffOrGiveUp(job, error, retryAfter);
+    }
+
+    /** After a failed attempt (counted already): the next one after the backoff, or the end past max attempts or age. */
+    private void backOffOrGiveUp(Job job, ApiError error, Duration retryAfter) {
         long now = store.now();
         if (schedule.attemptsExhausted(job.attempts()) || schedule.tooOld(job.createdAt(), now)) {
             giveUp(job, error);
@@ -226,12 +234,7 @@ public class JobLifecycle {
         ApiError error = ApiError.of("internal_error", String.valueOf(cause));
         job.lastError(error.toJson().toString());
         job.attempts(job.attempts() + 1);
-        long now = store.now();
-        if (schedule.attemptsExhausted(job.attempts()) || schedule.tooOld(job.createdAt(), now)) {
-            giveUp(job, error);
-        } else {
-            job.nextAttemptAt(now + schedule.retryDelay(job.attempts(), null));
-        }
+        backOffOrGiveUp(job, error, null);
     }
 
     /** Nothing was sent (a client-side rate limit): the same step is due again once the wait is over. */

@@ -102,8 +102,7 @@ public class OpenProspectRoutes extends RouteBuilder {
             lifecycle.fault(job, answer, KeyRenewal.HEADER_ONLY);
             return;
         }
-        if (!JobLifecycle.isJsonObject(answer.body())) {
-            lifecycle.unexpectedAnswer(job, JobLifecycle.noStatusBody(answer));
+        if (lifecycle.noStatusIn(job, answer)) {
             return;
         }
         onStatus(job, answer);

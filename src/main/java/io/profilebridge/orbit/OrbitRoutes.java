@@ -164,8 +164,7 @@ public class OrbitRoutes extends RouteBuilder {
             lifecycle.fault(job, answer, REQUEST_ID_IN_BODY);
             return;
         }
-        if (!JobLifecycle.isJsonObject(answer.body())) {
-            lifecycle.unexpectedAnswer(job, JobLifecycle.noStatusBody(answer));
+        if (lifecycle.noStatusIn(job, answer)) {
             return;
         }
         JsonNode status = answer.body();
