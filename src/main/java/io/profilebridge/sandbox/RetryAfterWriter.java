@@ -8,7 +8,8 @@ import java.util.Locale;
 
 /**
  * Puts a Retry-After on a simulated answer in the form the {@code retry-after-format} knob asks for (delta-seconds or
- * an HTTP-date), and tells the ledger when the caller may come back, so an early request is counted.
+ * an HTTP-date), and tells the ledger when the caller may come back, so an early request is counted; with the form
+ * {@code none} the answer goes without one, and nothing is counted as early.
  */
 final class RetryAfterWriter {
 
@@ -29,9 +30,13 @@ final class RetryAfterWriter {
     }
 
     Reply add(Reply reply, long seconds, String subject, long now) {
+        RetryAfterFormat format = settings.retryAfterFormat();
+        if (format == RetryAfterFormat.NONE) {
+            return reply;
+        }
         long until = saturatedAdd(now, seconds);
         String value;
-        if (settings.retryAfterHttpDate()) {
+        if (format == RetryAfterFormat.HTTP_DATE) {
             // whole seconds only: the caller may come back from the named second on
             until = Math.min(LATEST_DATE_MS, until) / 1000 * 1000;
             value = IMF_FIXDATE.format(Instant.ofEpochMilli(until));

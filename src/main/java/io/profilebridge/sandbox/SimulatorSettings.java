@@ -25,8 +25,8 @@ public final class SimulatorSettings {
     private volatile double lostAnswerShare;
     private volatile long addedLatencyMs;
     private volatile long retryAfterSeconds = 1;
-    /** Retry-After as delta-seconds, or as an HTTP-date (both forms are RFC 9110's). */
-    private volatile boolean retryAfterHttpDate;
+    /** How Retry-After is written on 429, 502 and 503 answers. */
+    private volatile RetryAfterFormat retryAfterFormat = RetryAfterFormat.SECONDS;
     /** Retry-After on status answers of unfinished runs, in seconds; 0 = none. */
     private volatile long statusRetryAfterSeconds;
 
@@ -110,7 +110,7 @@ public final class SimulatorSettings {
                 case "lost-answer-share" -> lostAnswerShare = share(value);
                 case "added-latency-ms" -> addedLatencyMs = Long.parseLong(value);
                 case "retry-after-seconds" -> retryAfterSeconds = Long.parseLong(value);
-                case "retry-after-format" -> retryAfterHttpDate = retryAfterFormat(value);
+                case "retry-after-format" -> retryAfterFormat = RetryAfterFormat.of(value);
                 case "status-retry-after-seconds" -> statusRetryAfterSeconds = Long.parseLong(value);
                 case "orbit.start-rate" -> orbitStartRate = Double.parseDouble(value);
                 case "orbit.start-burst" -> orbitStartBurst = Integer.parseInt(value);
@@ -143,15 +143,6 @@ public final class SimulatorSettings {
         return share;
     }
 
-    private static boolean retryAfterFormat(String value) {
-        return switch (value.trim()) {
-            case "seconds" -> false;
-            case "http-date" -> true;
-            default ->
-                throw new IllegalArgumentException("retry-after-format is seconds or http-date, not \"" + value + "\"");
-        };
-    }
-
     private static boolean flag(String knob, String value) {
         if (!value.trim().equalsIgnoreCase("true") && !value.trim().equalsIgnoreCase("false")) {
             throw new IllegalArgumentException("simulator knob " + knob + " is true or false, not \"" + value + "\"");
@@ -178,7 +169,7 @@ public final class SimulatorSettings {
                 .put("lost-answer-share", lostAnswerShare)
                 .put("added-latency-ms", addedLatencyMs)
                 .put("retry-after-seconds", retryAfterSeconds)
-                .put("retry-after-format", retryAfterHttpDate ? "http-date" : "seconds")
+                .put("retry-after-format", retryAfterFormat.knobValue())
                 .put("status-retry-after-seconds", statusRetryAfterSeconds)
                 .put("orbit.start-rate", orbitStartRate)
                 .put("orbit.start-burst", orbitStartBurst)
@@ -233,8 +224,8 @@ public final class SimulatorSettings {
         return retryAfterSeconds;
     }
 
-    public boolean retryAfterHttpDate() {
-        return retryAfterHttpDate;
+    public RetryAfterFormat retryAfterFormat() {
+        return retryAfterFormat;
     }
 
     public long statusRetryAfterSeconds() {
@@ -352,8 +343,8 @@ public final class SimulatorSettings {
         return this;
     }
 
-    public SimulatorSettings retryAfterHttpDate(boolean value) {
-        retryAfterHttpDate = value;
+    public SimulatorSettings retryAfterFormat(RetryAfterFormat value) {
+        retryAfterFormat = value;
         return this;
     }
 

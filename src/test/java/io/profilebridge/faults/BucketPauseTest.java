@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.profilebridge.BridgeRun;
 import io.profilebridge.sandbox.Ledger;
+import io.profilebridge.sandbox.RetryAfterFormat;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
 import java.net.URI;
@@ -123,16 +124,28 @@ class BucketPauseTest {
 
     @Test
     void anUndocumentedLimitIsFoundByAdaptingToItsRateLimits() throws Exception {
-        simulator.settings().openProspectRate(2).openProspectBurst(2).retryAfterSeconds(1);
+        simulator.settings().retryAfterSeconds(1);
+        adaptsToTheSimulatorsOpenProspectLimit(16);
+    }
+
+    @Test
+    void anUndocumentedLimitWhose429sCarryNoRetryAfterIsFoundTheSameWay() throws Exception {
+        // neither API document promises a Retry-After; the bridge's default pause and its adaptive rate pace it then
+        simulator.settings().retryAfterFormat(RetryAfterFormat.NONE);
+        adaptsToTheSimulatorsOpenProspectLimit(8);
+    }
+
+    private void adaptsToTheSimulatorsOpenProspectLimit(int requests) throws Exception {
+        simulator.settings().openProspectRate(2).openProspectBurst(2);
         properties.put("bridge.openprospect.rate", "20");
         properties.put("bridge.openprospect.burst", "5");
         properties.put("bridge.orbit.read-rate", "20");
         properties.put("bridge.budget.increase-interval-ms", "2000");
-        for (int i = 0; i < 16; i++) {
+        for (int i = 0; i < requests; i++) {
             drop(root, "openprospect/op-" + i + ".json", BridgeRun.openProspectRequest("op-" + i));
         }
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> results(root).size() == 16);
+            await().atMost(Duration.ofSeconds(60)).until(() -> results(root).size() == requests);
             String metrics = get("/observe/metrics");
             assertThat(simulator.ledger().rateLimitExceeded("openprospect"))
                     .as("the limit was met")
@@ -149,7 +162,7 @@ class BucketPauseTest {
         assertThat(results(root).values())
                 .allSatisfy(r -> assertThat(r.get("outcome").asText()).isEqualTo("succeeded"));
         assertThat(simulator.ledger().runsPerKey("openprospect"))
-                .hasSize(16)
+                .hasSize(requests)
                 .allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
     }
 

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeRun;
 import io.profilebridge.sandbox.Ledger;
+import io.profilebridge.sandbox.RetryAfterFormat;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
 import io.profilebridge.sandbox.SimulatorTriggers;
@@ -380,7 +381,7 @@ class DocumentedAnswersTest {
     void aRetryAfterHttpDateIsHonouredOn429sAndOnStatusAnswers() {
         simulator
                 .settings()
-                .retryAfterHttpDate(true)
+                .retryAfterFormat(RetryAfterFormat.HTTP_DATE)
                 .retryAfterSeconds(2)
                 .rateLimitedShare(1)
                 .statusRetryAfterSeconds(1)

@@ -176,8 +176,24 @@ class SimulatorTriggersTest extends SimulatorTestSupport {
     }
 
     @Test
+    void retryAfterCanBeLeftOutAsNeitherApiDocumentPromisesIt() throws Exception {
+        simulator.settings().apply(Json.parse("{\"retry-after-format\": \"none\", \"server-error-share\": \"1\"}"));
+        Answer unavailable = start("r-0", "a@example.com");
+        assertThat(unavailable.status()).isEqualTo(503);
+        assertThat(unavailable.header("Retry-After")).isNull();
+        assertThat(simulator.settings().toJson().get("retry-after-format").asText())
+                .isEqualTo("none");
+        assertThatThrownBy(() -> simulator.settings().apply(Json.parse("{\"retry-after-format\": \"soon\"}")))
+                .hasMessage("retry-after-format is seconds, http-date or none, not \"soon\"");
+    }
+
+    @Test
     void retryAfterCanBeAnHttpDateAndStatusAnswersCanCarryOne() throws Exception {
-        simulator.settings().retryAfterHttpDate(true).retryAfterSeconds(30).serverErrorShare(1);
+        simulator
+                .settings()
+                .retryAfterFormat(RetryAfterFormat.HTTP_DATE)
+                .retryAfterSeconds(30)
+                .serverErrorShare(1);
         String header = start("r-1", "a@example.com").header("Retry-After");
         assertThat(ZonedDateTime.parse(header, DateTimeFormatter.RFC_1123_DATE_TIME))
                 .isAfter(ZonedDateTime.now().plusSeconds(25));
@@ -185,7 +201,7 @@ class SimulatorTriggersTest extends SimulatorTestSupport {
 
         simulator
                 .settings()
-                .retryAfterHttpDate(false)
+                .retryAfterFormat(RetryAfterFormat.SECONDS)
                 .serverErrorShare(0)
                 .statusRetryAfterSeconds(5)
                 .jobDurationMs(60_000);
