@@ -37,7 +37,7 @@ public final class OrbitRequestRules {
             "urls",
             "usernames");
 
-    static final Set<String> IDENTITY_SIGNALS =
+    public static final Set<String> IDENTITY_SIGNALS =
             Set.of("profileId", "structuredIntent", "email", "phoneNumber", "linkedinUrl", "urls", "usernames");
 
     /** The migration table of the docs: legacy field and what replaces it. */

@@ -267,11 +267,11 @@ final class OrbitSimulation {
 
     private static boolean onlySignalIsProfileId(JsonNode body) {
         for (String signal : List.of("structuredIntent", "email", "phoneNumber", "linkedinUrl", "urls", "usernames")) {
-            if (body.has(signal)) {
+            if (SimulatedServerRules.gives(body, signal)) {
                 return false;
             }
         }
-        return body.has("profileId");
+        return SimulatedServerRules.gives(body, "profileId");
     }
 
     private Reply alreadyRunning(Run run) {

@@ -59,7 +59,57 @@ final class SimulatedServerRules {
         if (intent != null) {
             structuredIntent(intent, violations);
         }
+        identitySignals(body, violations);
         return violations;
+    }
+
+    /**
+     * "At least one identity signal ... is required": to this server a signal sent as null or as an empty list is
+     * none (the bridge, which only asks that one be present, lets the API judge such values), and signals that hold
+     * nothing to search by (blank names, an intent with only its version) "could not start a Deep Search run".
+     */
+    private static void identitySignals(JsonNode body, List<RuleViolation> violations) {
+        List<JsonNode> given = OrbitRequestRules.IDENTITY_SIGNALS.stream()
+                .filter(signal -> gives(body, signal))
+                .map(body::get)
+                .toList();
+        if (given.isEmpty()) {
+            violations.add(orbitViolation(
+                    "body",
+                    "developer_deep_search_input_required",
+                    "no identity signal was provided (a null or an empty list is none)"));
+        } else if (given.stream().noneMatch(SimulatedServerRules::holdsSomethingToSearchBy)) {
+            violations.add(orbitViolation(
+                    "body",
+                    "developer_deep_search_unprocessable_seed",
+                    "The provided identity signals could not start a Deep Search run (nothing to search by)"));
+        }
+    }
+
+    /** Whether the body sends this identity signal: present, not null, and not an empty list. */
+    static boolean gives(JsonNode body, String signal) {
+        JsonNode value = body.get(signal);
+        return value != null && !value.isNull() && !(value.isArray() && value.isEmpty());
+    }
+
+    private static boolean holdsSomethingToSearchBy(JsonNode signal) {
+        if (signal.isArray()) {
+            for (JsonNode value : signal) {
+                if (!value.asText().isBlank()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (signal.isObject()) {
+            for (var names = signal.fieldNames(); names.hasNext(); ) {
+                if (!names.next().equals("version")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return !signal.asText().isBlank();
     }
 
     static List<RuleViolation> openProspect(JsonNode body) {

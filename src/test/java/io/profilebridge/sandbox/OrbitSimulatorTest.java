@@ -137,6 +137,12 @@ class OrbitSimulatorTest extends SimulatorTestSupport {
         assertThat(reused.status()).isEqualTo(409);
         assertThat(reused.errorCode()).isEqualTo("developer_api_idempotency_key_refunded");
 
+        Answer withANullBeside = client.deepSearch("{\"requestId\": \"regen-2\", \"profileId\": \""
+                + Simulator.SEEDED_PROFILE_ID + "\", \"email\": null}");
+        assertThat(withANullBeside.body().get("status").asText())
+                .as("a null beside the profileId is no second signal")
+                .isEqualTo("completed");
+
         Answer unknown = client.deepSearch("{\"profileId\": \"prof_nobody\"}");
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.errorCode()).isEqualTo("developer_deep_search_unprocessable_seed");
@@ -163,6 +169,9 @@ class OrbitSimulatorTest extends SimulatorTestSupport {
                 "requestId|{\"requestId\": \"\", \"email\": \"a@example.com\"}|developer_deep_search_request_id_invalid|requestId",
                 "profileId|{\"profileId\": 42}|developer_deep_search_profile_id_invalid|profileId",
                 "none|{\"runShape\": \"partial_only\"}|developer_deep_search_input_required|identity signal",
+                "nulls|{\"email\": null, \"urls\": [], \"phoneNumber\": null}|developer_deep_search_input_required|identity signal",
+                "blank|{\"usernames\": [\"\", \" \"]}|developer_deep_search_unprocessable_seed|could not start",
+                "bareIntent|{\"structuredIntent\": {\"version\": \"v1\"}}|developer_deep_search_unprocessable_seed|could not start",
                 "personalization|{\"structuredIntent\": {\"version\": \"v1\", \"personalization\": {}}}|developer_deep_search_personalization_unsupported|personalization",
                 "structuredIntent|{\"structuredIntent\": \"Jane\"}|structured_intent_required|structuredIntent",
                 "structuredIntent|{\"structuredIntent\": {\"version\": \"v1\", \"names\": \"Jane\"}}|structured_intent_invalid|names",
