@@ -40,13 +40,7 @@ final class OpenProspectSimulation {
     }
 
     private record Creation(
-            String id,
-            String key,
-            String canonicalBody,
-            long createdAt,
-            long durationMs,
-            boolean fails,
-            String profileId) {
+            String id, String key, String body, long createdAt, long durationMs, boolean fails, String profileId) {
 
         /** The resource as it stands at {@code now}; a creation answered by its own POST is always PENDING. */
         ObjectNode view(long now, boolean justCreated, boolean postAnswer) {
@@ -119,7 +113,7 @@ final class OpenProspectSimulation {
             Creation fresh = new Creation(
                     id,
                     k,
-                    canonical,
+                    request.body(),
                     now,
                     chance.runDuration(settings),
                     fails,
@@ -128,7 +122,9 @@ final class OpenProspectSimulation {
             ledger.run(new Ledger.Run(now, "openprospect", k, fresh.id(), request.body(), 0, fresh.durationMs()));
             return fresh;
         });
-        if (!creation.canonicalBody().equals(canonical)) {
+        // "Reuse a key only with the same request body": the body as sent, byte for byte (the strictest reading; the
+        // bridge sends the text it stored, so its retries match even after a restart)
+        if (!creation.body().equals(request.body())) {
             return error(
                     409, "idempotency_key_conflict", "Idempotency-Key was already used with a different request body");
         }
