@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -162,14 +163,20 @@ class TakeoverTest {
         long killedAt = System.currentTimeMillis();
 
         await().atMost(Duration.ofSeconds(60)).until(() -> results(root).size() == 8);
-        for (String key : held) {
-            long next = simulator.ledger().requests().stream()
-                    .filter(r -> key.equals(r.key()) && r.at() >= killedAt)
-                    .mapToLong(Ledger.Request::at)
-                    .min()
-                    .orElseThrow();
-            assertThat(next - killedAt).as("%s taken over after the kill", key).isLessThanOrEqualTo(10_000);
-        }
+        // a held job whose last call came back before the kill has no call after it (on a loaded machine its run may
+        // have ended meanwhile); every other one is taken over, and all eight have their result
+        List<Long> takenOverAfterMs = held.stream()
+                .map(key -> simulator.ledger().requests().stream()
+                        .filter(r -> key.equals(r.key()) && r.at() >= killedAt)
+                        .mapToLong(r -> r.at() - killedAt)
+                        .min())
+                .filter(OptionalLong::isPresent)
+                .map(OptionalLong::getAsLong)
+                .toList();
+        assertThat(takenOverAfterMs)
+                .as("delay from the kill to the first call of each held job still working")
+                .isNotEmpty()
+                .allSatisfy(ms -> assertThat(ms).isLessThanOrEqualTo(10_000));
         assertThat(simulator.ledger().runsPerKey("orbit"))
                 .hasSize(8)
                 .allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
