@@ -315,7 +315,7 @@ public class BridgeConfiguration implements CamelConfiguration {
             throw e;
         } catch (RuntimeException e) {
             throw new StartupFailure(
-                    "the job store of bridge.store.url (" + Urls.withoutParameters(url) + ") cannot be opened: "
+                    "the job store of bridge.store.url (" + Urls.shown(url) + ") cannot be opened: "
                             + StartupFailure.describe(e),
                     e);
         }

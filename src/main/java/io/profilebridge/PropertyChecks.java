@@ -82,7 +82,7 @@ final class PropertyChecks {
                 // shown up to its parameters, as the start-up banner shows it: they may carry a password
                 throw new StartupFailure(
                         "property bridge.store.url must be a jdbc:postgresql: URL (or jdbc:h2:), not \""
-                                + Urls.withoutParameters(url) + "\"");
+                                + Urls.shown(url) + "\"");
             }
         });
     }
@@ -102,12 +102,18 @@ final class PropertyChecks {
     }
 
     private static void apiRoot(String key, String value) {
-        url(
+        URI root = url(
                 value,
                 Set.of("http", "https"),
                 false,
                 "property " + key + " must be an http:// or https:// URL with a host, such as https://api.example.com,"
-                        + " not \"" + value + "\"");
+                        + " not \"" + Urls.shown(value) + "\"");
+        // HttpClient refuses such a URL at every call ("deprecated userinfo component"), and the key has its own
+        // property (operations audit: it started, and every job was given up)
+        if (root.getRawUserInfo() != null) {
+            throw new StartupFailure("property " + key + " must not hold a user or password before its host (\""
+                    + Urls.shown(value) + "\"): the API key goes in " + key.replace("base-url", "api-key"));
+        }
     }
 
     /** The embedded broker's address, tcp://host:port: anything else is named by its key here, not by Netty later. */
@@ -117,7 +123,7 @@ final class PropertyChecks {
                 Set.of("tcp"),
                 true,
                 "property bridge.jms.embedded-url must be tcp://host:port, such as tcp://127.0.0.1:61616, not \""
-                        + value + "\"");
+                        + Urls.shown(value) + "\"");
     }
 
     /** A URL with one of the schemes and a host (and a port where one is required), or a start that stops on rule. */

@@ -51,9 +51,9 @@ final class StartupBanner {
             return "H2 in memory (its jobs are forgotten when the process stops)";
         }
         if (url.startsWith("jdbc:h2:file:")) {
-            return "H2 file " + Urls.withoutParameters(url.substring("jdbc:h2:file:".length())) + ".mv.db";
+            return "H2 file " + Urls.shown(url.substring("jdbc:h2:file:".length())) + ".mv.db";
         }
-        return Urls.withoutParameters(url);
+        return Urls.shown(url);
     }
 
     private static String broker(CamelContext context, BridgeSettings settings) throws Exception {
@@ -66,7 +66,7 @@ final class StartupBanner {
             return "embedded Artemis on " + broker.acceptors() + "; ESB clients log in as \"" + broker.clientUser()
                     + "\"";
         }
-        return Urls.withoutParameters(settings.optional("bridge.jms.broker-url").orElse(""));
+        return Urls.shown(settings.optional("bridge.jms.broker-url").orElse(""));
     }
 
     private static String absolute(String folder) {

@@ -60,6 +60,22 @@ class PropertyChecksTest {
     }
 
     @Test
+    void aUrlHoldingAUserOrPasswordIsRefusedWithoutShowingThem() {
+        // operations audit: the refusal quoted the URL, and with it the key an operator had put before the host
+        assertThatThrownBy(() -> PropertyChecks.check(
+                        settings(Map.of("orbit.base-url", "https://plainKeyValue123456@api.orbitsearch.com"))))
+                .hasMessage("property orbit.base-url must not hold a user or password before its host"
+                        + " (\"https://****@api.orbitsearch.com\"): the API key goes in orbit.api-key");
+        assertThatThrownBy(() -> PropertyChecks.check(
+                        settings(Map.of("openprospect.base-url", "https://ops:plainPw77@api.example.com x"))))
+                .hasMessageContaining("openprospect.base-url must be an http:// or https:// URL")
+                .hasMessageNotContaining("plainPw77");
+        assertThatThrownBy(() -> PropertyChecks.check(
+                        settings(Map.of("bridge.store.url", "jdbc:mysql://db:s3cret@localhost/x"))))
+                .hasMessageContaining("\"jdbc:mysql://****@localhost/x\"");
+    }
+
+    @Test
     void everyNumberTheBridgeReadsIsCheckedTheSameWay() throws IOException {
         assertThatThrownBy(
                         () -> settings(Map.of("bridge.retry.max-age-ms", "-1")).number("bridge.retry.max-age-ms"))

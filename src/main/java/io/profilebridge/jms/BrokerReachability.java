@@ -24,7 +24,7 @@ public final class BrokerReachability {
     /** @param brokerUrl the configured URL; only its hosts and ports are ever shown (a query may carry a password) */
     public BrokerReachability(String brokerUrl) {
         // no scheme: Camel's health JSON escapes a slash twice ("tcp:\\\/\\\/host")
-        this.address = Urls.withoutParameters(brokerUrl).replaceAll("[a-zA-Z]+://", "");
+        this.address = Urls.shown(brokerUrl).replaceAll("[a-zA-Z]+://", "");
     }
 
     public String address() {

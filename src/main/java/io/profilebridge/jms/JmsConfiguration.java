@@ -51,7 +51,7 @@ public class JmsConfiguration implements CamelConfiguration {
             brokerUrl = settings.text("bridge.jms.embedded-url");
             login = startEmbeddedBroker(context, settings, brokerUrl);
         } else {
-            LOG.info("Using the JMS broker at {}", Urls.withoutParameters(brokerUrl));
+            LOG.info("Using the JMS broker at {}", Urls.shown(brokerUrl));
             context.getRegistry().bind(DEAD_LETTERS, DeadLetters.external());
             login = new BrokerAccounts.Login(
                     settings.optional("bridge.jms.user").orElse(null),

@@ -150,7 +150,7 @@ public final class JobStoreSchema {
         MigrationVersion known = latestKnown();
         MigrationVersion newest = History.of(c).newest();
         if (newest.compareTo(known) > 0) {
-            throw new StartupFailure("the job store " + Urls.withoutParameters(url) + " was brought to schema version "
+            throw new StartupFailure("the job store " + Urls.shown(url) + " was brought to schema version "
                     + newest
                     + " by a newer profile-bridge; this release knows versions up to " + known
                     + ". Run that release or a newer one on it: an older one would leave what the newer one keeps "

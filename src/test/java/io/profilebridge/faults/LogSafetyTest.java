@@ -116,13 +116,15 @@ class LogSafetyTest {
 
     @Test
     void bothLayoutsEscapeMessagesAndStackTracesAndMaskKeys() {
-        Throwable cause = new IllegalStateException("answer\n" + FORGED + "FORGED-IN-TRACE with Bearer "
-                + BridgeRun.ORBIT_KEY + " and " + BridgeRun.OPENPROSPECT_KEY);
+        Throwable cause =
+                new IllegalStateException("answer\n" + FORGED + "FORGED-IN-TRACE with Bearer " + BridgeRun.ORBIT_KEY
+                        + " and " + BridgeRun.OPENPROSPECT_KEY + " at ht!tp://user:OtelSecret99@bad host");
         LogEvent event = Log4jLogEvent.newBuilder()
                 .setLoggerName("io.profilebridge.Test")
                 .setLevel(Level.WARN)
                 .setMessage(new SimpleMessage("file x\r\n" + FORGED + "FORGED-IN-MESSAGE \u001b[31m "
-                        + BridgeRun.OPENPROSPECT_KEY + " bridge.jms.client-password = " + CLIENT_PASSWORD))
+                        + BridgeRun.OPENPROSPECT_KEY + " bridge.jms.client-password = " + CLIENT_PASSWORD
+                        + " broker tcp://bridge:BrkSecretXYZ@127.0.0.1:61616"))
                 .setThrown(cause)
                 .build();
 
@@ -134,9 +136,13 @@ class LogSafetyTest {
                         "FORGED-IN-TRACE",
                         "\\r\\n" + FORGED,
                         "Bearer ****",
-                        "client-password = ****")
+                        "client-password = ****",
+                        "tcp://****@127.0.0.1:61616",
+                        "tp://****@bad host")
                 .doesNotContain("testkey_0001")
                 .doesNotContain(CLIENT_PASSWORD)
+                .doesNotContain("BrkSecretXYZ")
+                .doesNotContain("OtelSecret99")
                 .doesNotContain("\u001b");
 
         // a configuration of its own, so the test's own logging stays as it is
@@ -154,8 +160,11 @@ class LogSafetyTest {
             assertThat(line.lines()).hasSize(1);
             assertThat(line)
                     .contains("FORGED-IN-MESSAGE", "FORGED-IN-TRACE", "Bearer ****", "client-password = ****")
+                    .contains("tcp://****@127.0.0.1:61616", "tp://****@bad host")
                     .doesNotContain("testkey_0001")
-                    .doesNotContain(CLIENT_PASSWORD);
+                    .doesNotContain(CLIENT_PASSWORD)
+                    .doesNotContain("BrkSecretXYZ")
+                    .doesNotContain("OtelSecret99");
         } finally {
             json.stop();
         }

@@ -1,0 +1,28 @@
+package io.profilebridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.profilebridge.jms.BrokerReachability;
+import org.junit.jupiter.api.Test;
+
+class UrlsTest {
+
+    @Test
+    void aUrlIsShownWithoutItsUserPasswordOrParameters() {
+        assertThat(Urls.shown("tcp://bridge:BrkSecretXYZ@127.0.0.1:61616?user=u&password=p"))
+                .isEqualTo("tcp://****@127.0.0.1:61616");
+        assertThat(Urls.shown("jdbc:postgresql://db:5432/bridge;password=p"))
+                .isEqualTo("jdbc:postgresql://db:5432/bridge");
+        assertThat(Urls.shown("(tcp://a:pw1@one:61616,tcp://b:pw2@two:61616)?ha=true"))
+                .as("every URL of an Artemis list")
+                .isEqualTo("(tcp://****@one:61616,tcp://****@two:61616)");
+        assertThat(Urls.shown("https://api.example.com/v2/x@y")).isEqualTo("https://api.example.com/v2/x@y");
+    }
+
+    @Test
+    void theBrokerAHealthCheckNamesIsShownSo() {
+        // operations audit: /observe/health said "JMS broker bridge:BrkSecretXYZ@127.0.0.1:27998 unreachable"
+        assertThat(new BrokerReachability("tcp://bridge:BrkSecretXYZ@127.0.0.1:27998").address())
+                .isEqualTo("****@127.0.0.1:27998");
+    }
+}
