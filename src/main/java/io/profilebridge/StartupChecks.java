@@ -1,9 +1,11 @@
 package io.profilebridge;
 
+import io.profilebridge.api.Api;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Predicate;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -13,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs first. Before anything else opens (the properties the routes and components read were checked before, by
- * {@link PropertyChecks}), the inbox and outbox must be folders, the data folder this process's alone and the
+ * {@link PropertyChecks}), the inbox and outbox must be writable folders, the data folder this process's alone and the
  * management port free;
  * before any route consumer starts, the management server must really be bound (Vert.x logs a failed bind and
  * Camel would start on without health and metrics); once all is up, the start-up banner says where everything is.
@@ -30,8 +32,15 @@ public class StartupChecks implements CamelConfiguration {
         BridgeSettings settings = new BridgeSettings(context);
         Path data = Path.of(settings.text("bridge.data"));
         for (String key : List.of("bridge.inbox", "bridge.outbox")) {
-            requireFolder(key, Path.of(settings.text(key)));
+            Path folder = Path.of(settings.text(key));
+            requireFolder(key, folder);
+            // the folders the bridge itself reads from and writes to, where they exist already
+            for (Api api : Api.values()) {
+                requireFolder(key, folder.resolve(api.id()));
+            }
         }
+        // failed results go under failed/ (ResultHeaders)
+        requireFolder("bridge.outbox", Path.of(settings.text("bridge.outbox"), "failed"));
         requireApart(Path.of(settings.text("bridge.inbox")), Path.of(settings.text("bridge.outbox")));
         context.addService(new ClosingService(DataFolderLock.acquire(data)));
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
@@ -64,15 +73,33 @@ public class StartupChecks implements CamelConfiguration {
      * (black-box audit: bridge.inbox naming a regular file).
      */
     static void requireFolder(String key, Path path) {
+        requireFolder(key, path, Files::isWritable);
+    }
+
+    /**
+     * As {@link #requireFolder(String, Path)}, and the folder (or the one it will be made in) must be writable: files
+     * are moved out of the inbox into {@code .done/} and results written into the outbox. Camel's file consumer only
+     * warns at each poll, and health stayed UP (operations audit: a read-only inbox, and one owned by another user).
+     */
+    static void requireFolder(String key, Path path, Predicate<Path> writable) {
         Path absolute = path.toAbsolutePath().normalize();
         Path existing = absolute;
         while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
             existing = existing.getParent();
         }
-        if (existing != null && !Files.isDirectory(existing)) {
+        if (existing == null) {
+            return;
+        }
+        if (!Files.isDirectory(existing)) {
             throw new StartupFailure("property " + key + " must name a folder, but "
                     + (existing.equals(absolute) ? absolute + " is" : existing + ", above " + absolute + ", is")
                     + " not one");
+        }
+        if (!writable.test(existing)) {
+            throw new StartupFailure("property " + key + ": "
+                    + (existing.equals(absolute) ? absolute : existing + ", where " + absolute + " is to be made,")
+                    + " cannot be written by this process's user (" + System.getProperty("user.name")
+                    + "), or lies on a read-only file system: give the user write access to it");
         }
     }
 

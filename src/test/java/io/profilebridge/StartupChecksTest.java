@@ -35,6 +35,23 @@ class StartupChecksTest {
     }
 
     @Test
+    void aFolderThisUserCannotWriteStopsTheStartNamingTheKey() throws Exception {
+        // the test runs as root in CI, which writes anywhere: what is writable is the test's to say
+        Path inbox = Files.createDirectories(root.resolve("inbox"));
+        assertThatThrownBy(() -> StartupChecks.requireFolder("bridge.inbox", inbox, folder -> false))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessage("property bridge.inbox: " + inbox + " cannot be written by this process's user ("
+                        + System.getProperty("user.name")
+                        + "), or lies on a read-only file system: give the user write access to it");
+        assertThatThrownBy(() -> StartupChecks.requireFolder(
+                        "bridge.outbox", root.resolve("outbox/failed"), folder -> !folder.equals(root)))
+                .hasMessageStartingWith("property bridge.outbox: " + root + ", where " + root.resolve("outbox/failed")
+                        + " is to be made, cannot be written");
+        assertThatCode(() -> StartupChecks.requireFolder("bridge.inbox", inbox.resolve("orbit"), folder -> true))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
     void anOutboxInsideTheInboxStopsTheStart() {
         // third black-box audit: with both the same folder every result was taken in again as a request
         Path inbox = root.resolve("box");
