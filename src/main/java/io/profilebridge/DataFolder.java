@@ -55,7 +55,11 @@ final class DataFolder {
     static void refuseUnwritable(Path data) {
         Optional<Path> unwritable;
         try (Stream<Path> paths = Files.walk(data)) {
-            unwritable = paths.filter(path -> !Files.isSymbolicLink(path) && !Files.isWritable(path))
+            // a class-data-sharing archive is read-only by the JVM's making, and only ever read (operations audit:
+            // README's archive under data/ stopped the next start of any user but root)
+            unwritable = paths.filter(path -> !Files.isSymbolicLink(path)
+                            && !path.getFileName().toString().endsWith(".jsa")
+                            && !Files.isWritable(path))
                     .findFirst();
         } catch (IOException | UncheckedIOException e) {
             throw new StartupFailure(
