@@ -29,6 +29,7 @@ import io.profilebridge.jms.DeadLetters;
 import io.profilebridge.jms.EmbeddedBroker;
 import io.profilebridge.jms.JmsConfiguration;
 import io.profilebridge.job.AwaitedDataSource;
+import io.profilebridge.job.ClosedStoreExit;
 import io.profilebridge.job.EmbeddedStore;
 import io.profilebridge.job.FinishedJobsRetention;
 import io.profilebridge.job.InstanceLiveness;
@@ -108,8 +109,9 @@ public class BridgeConfiguration implements CamelConfiguration {
         boolean embedded = settings.optional("bridge.store.url").isEmpty();
         StoreNote note = new StoreNote(data);
         BackgroundStart<HikariDataSource> opening = BackgroundStart.begin("job-store-open", () -> {
-            HikariDataSource opened =
-                    embedded ? new EmbeddedStore(data, note).open(poolSize) : openShared(url, user, password, poolSize);
+            HikariDataSource opened = embedded
+                    ? new EmbeddedStore(data, note, ClosedStoreExit.of(context)).open(poolSize)
+                    : openShared(url, user, password, poolSize);
             DataFolder.restrictStoreFiles(data);
             return opened;
         });

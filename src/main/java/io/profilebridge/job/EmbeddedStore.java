@@ -1,6 +1,7 @@
 package io.profilebridge.job;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
 import io.profilebridge.StartupFailure;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -40,8 +41,15 @@ public final class EmbeddedStore {
     private final Path file;
     private final Path beforeMigration;
     private final StoreNote note;
+    private final SQLExceptionOverride exceptions;
 
     public EmbeddedStore(Path data, StoreNote note) {
+        this(data, note, null);
+    }
+
+    /** @param exceptions sees every SQLException of the store's pool (null: none) */
+    public EmbeddedStore(Path data, StoreNote note, SQLExceptionOverride exceptions) {
+        this.exceptions = exceptions;
         this.data = data.toAbsolutePath();
         this.file = this.data.resolve(FILE);
         this.beforeMigration = this.data.resolve(BEFORE_MIGRATION);
@@ -61,7 +69,7 @@ public final class EmbeddedStore {
         try {
             if (stored) {
                 refuseIfShort(url);
-                dataSource = JobStoreDataSource.pool(url, "", "", poolSize);
+                dataSource = JobStoreDataSource.pool(url, "", "", poolSize, exceptions);
                 if (!upToDate(dataSource)) {
                     dataSource.close(); // H2 closes the file with its last connection, so the copy is consistent
                     dataSource = null;
@@ -102,7 +110,7 @@ public final class EmbeddedStore {
         keepBeforeMigration();
         HikariDataSource dataSource = null;
         try {
-            dataSource = JobStoreDataSource.pool(url, "", "", poolSize);
+            dataSource = JobStoreDataSource.pool(url, "", "", poolSize, exceptions);
             JobStoreSchema.migrate(url, "", "", mustExist);
             // H2 writes commits to the file in the background: the migration is on disk before its copy goes (a kill
             // right after Flyway finished left a table of the last script without its history line)

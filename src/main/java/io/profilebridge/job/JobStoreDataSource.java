@@ -2,6 +2,7 @@ package io.profilebridge.job;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
 import io.profilebridge.StartupFailure;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -42,6 +43,12 @@ public final class JobStoreDataSource {
 
     /** The connection pool alone; it connects at once, so a store that cannot be opened fails here. */
     static HikariDataSource pool(String url, String user, String password, int poolSize) {
+        return pool(url, user, password, poolSize, null);
+    }
+
+    /** As {@link #pool(String, String, String, int)}, with an override that sees every SQLException of the pool. */
+    static HikariDataSource pool(
+            String url, String user, String password, int poolSize, SQLExceptionOverride exceptions) {
         StoreEngine engine = StoreEngine.of(url);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
@@ -50,6 +57,9 @@ public final class JobStoreDataSource {
         config.setMaximumPoolSize(poolSize);
         config.setPoolName("job-store");
         config.setDriverClassName(engine.driverClass());
+        if (exceptions != null) {
+            config.setExceptionOverride(exceptions);
+        }
         return new HikariDataSource(config);
     }
 }
