@@ -56,6 +56,8 @@ public class RequestAcceptance {
     public static final String INTAKE_RESULT = "bridgeIntakeResult";
     /** JMS string property carrying an explicit key (JMS names cannot carry a dash). */
     public static final String KEY_PROPERTY = "idempotencyKey";
+    /** The longest JMSCorrelationID taken: it goes back in the result's header and body. */
+    public static final int MAX_CORRELATION_ID = 4096;
     /** Exchange property: the {@link TraceContext} the request's work continues, when it is traced. */
     static final String TRACE = "bridgeTrace";
 
@@ -154,9 +156,11 @@ public class RequestAcceptance {
             String replyTo = ReplyDestination.describe(message.getJMSReplyTo());
             Optional<String> replyProblem =
                     replyTo == null ? Optional.empty() : ReplyDestination.problem(replyTo, reservedQueues);
+            String correlationId = message.getJMSCorrelationID();
+            boolean correlationTooLong = correlationId != null && correlationId.length() > MAX_CORRELATION_ID;
             RequestSource source = RequestSource.jms(
                     message.getJMSMessageID(),
-                    message.getJMSCorrelationID(),
+                    correlationTooLong ? null : correlationId,
                     replyProblem.isPresent() ? null : replyTo);
             JmsRequestBody.Read body = JmsRequestBody.read(message, reader.maxBytes());
             // a key set as a number is refused, not turned into its text (third black-box audit: an int 5 became "5")
@@ -172,16 +176,30 @@ public class RequestAcceptance {
                     : body instanceof JmsRequestBody.Content content
                             ? reader.read(content.bytes(), content.size(), apiHint, (String) key, source)
                             : RequestReader.refuse(apiHint, source, ((JmsRequestBody.Refused) body).error());
-            return replyProblem.isPresent()
-                    ? refusedForItsReplyTo(read, ApiError.of("reply_to_invalid", replyProblem.get()))
+            if (replyProblem.isPresent()) {
+                return refusedFor(read, ApiError.of("reply_to_invalid", replyProblem.get()));
+            }
+            // the result carries the id back in its header and body, and no broker takes a header of any size
+            // (cluster and JMS audit: a 60,000-character id was run and paid for, and its result never went out)
+            return correlationTooLong
+                    ? refusedFor(
+                            read,
+                            ApiError.of(
+                                    "correlation_id_too_long",
+                                    "JMSCorrelationID: " + correlationId.length() + " characters, at most "
+                                            + MAX_CORRELATION_ID
+                                            + "; this result carries the request's JMSMessageID instead"))
                     : read;
         } catch (jakarta.jms.JMSException e) {
             throw new IllegalStateException("cannot read the JMS request: " + e.getMessage(), e);
         }
     }
 
-    /** The reply-to's refusal wins, as nothing may start for such a request; what was read of it stays in the result. */
-    private static ReadRequest refusedForItsReplyTo(ReadRequest read, ApiError error) {
+    /**
+     * A refusal of the message itself (its reply-to, its correlation id) wins, as nothing may start for such a request;
+     * what was read of it stays in the result.
+     */
+    private static ReadRequest refusedFor(ReadRequest read, ApiError error) {
         if (read instanceof ReadRequest.Valid valid) {
             return new ReadRequest.Rejected(valid.api().id(), valid.body(), null, valid.source(), error);
         }

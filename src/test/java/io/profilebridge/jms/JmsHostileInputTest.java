@@ -162,6 +162,19 @@ class JmsHostileInputTest {
     }
 
     @Test
+    void aCorrelationIdTooLongToSendBackIsRefusedBeforeAnyRunAndAnsweredUnderTheMessageId() throws Exception {
+        // cluster and JMS audit: a 60,000-character id was run and paid for, and no broker took its result's header
+        TextMessage sent =
+                jms.send("{\"email\": \"long-id@example.com\"}", Map.of("api", "orbit"), null, "c".repeat(60_000));
+        Message failed = jms.receive("profile-bridge.failed");
+        assertThat(failed.getJMSCorrelationID()).isEqualTo(sent.getJMSMessageID());
+        JsonNode error = Json.parse(failed.getBody(String.class)).get("error");
+        assertThat(error.get("code").asText()).isEqualTo("correlation_id_too_long");
+        assertThat(error.get("message").asText()).contains("60000 characters, at most 4096");
+        assertThat(jms.simulator.ledger().runsStarted("orbit")).isZero();
+    }
+
+    @Test
     void aMapMessageOrAnEmptyMessageGetsAClearErrorAndBytesAreRead() throws Exception {
         // before: both were "request_too_large: the request has 0 bytes"
         MapMessage map = jms.session.createMapMessage();
