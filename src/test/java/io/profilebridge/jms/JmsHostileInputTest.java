@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.jms.client.ActiveMQQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -172,6 +174,25 @@ class JmsHostileInputTest {
         assertThat(error.get("code").asText()).isEqualTo("correlation_id_too_long");
         assertThat(error.get("message").asText()).contains("60000 characters, at most 4096");
         assertThat(jms.simulator.ledger().runsStarted("orbit")).isZero();
+    }
+
+    @Test
+    void aReplyToTheBrokerDoesNotHaveGetsTheResultOnTheDefaultQueue() throws Exception {
+        // cluster and JMS audit: on a broker that creates no queues, the result was retried for the whole delivery
+        // budget and then given up, with nothing on any queue
+        // (a session of this test's client names its queues with the 1.x prefix jms.queue., and checks they exist)
+        for (String match : List.of("noauto.#", "jms.queue.noauto.#")) {
+            jms.broker()
+                    .activeServer()
+                    .getAddressSettingsRepository()
+                    .addMatch(
+                            match,
+                            new AddressSettings().setAutoCreateAddresses(false).setAutoCreateQueues(false));
+        }
+        jms.send(DACH, Map.of("api", "openprospect"), new ActiveMQQueue("noauto.replies"), "noauto-1");
+        Message result = jms.receive("profile-bridge.results");
+        assertThat(result.getJMSCorrelationID()).isEqualTo("noauto-1");
+        assertThat(result.getStringProperty("outcome")).isEqualTo("succeeded");
     }
 
     @Test
