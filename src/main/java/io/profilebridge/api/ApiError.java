@@ -12,6 +12,12 @@ import java.util.Map;
  */
 public record ApiError(String code, String message, Integer httpStatus, ObjectNode details) {
 
+    public ApiError {
+        // README "Fields": a message over 4,096 characters is cut there and says so, whatever it echoes (cluster and
+        // JMS audit: a 200,000-character api property came back whole in the result, on /jobs and in a log line)
+        message = ErrorBody.bounded(message);
+    }
+
     public ApiError(String code, String message, Integer httpStatus) {
         this(code, message, httpStatus, null);
     }

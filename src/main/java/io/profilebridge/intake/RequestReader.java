@@ -271,7 +271,11 @@ public class RequestReader {
                     source,
                     "api_unknown",
                     api == null
-                            ? "no api given: drop the file into inbox/openprospect or inbox/orbit, or use an envelope with \"api\""
+                            ? source.isFile()
+                                    ? "no api given: drop the file into inbox/openprospect or inbox/orbit, or use an"
+                                            + " envelope with \"api\""
+                                    : "no api given: set the string property api to openprospect or orbit, or send an"
+                                            + " envelope with \"api\""
                             : "api: \"" + api + "\" is not one of openprospect, orbit");
         }
         List<ApiError> violations;

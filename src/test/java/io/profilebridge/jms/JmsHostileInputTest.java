@@ -196,6 +196,23 @@ class JmsHostileInputTest {
     }
 
     @Test
+    void aMissingOrHugeApiPropertyIsNamedAsAJmsPropertyAndEchoedNoLongerThanAnyMessage() throws Exception {
+        // cluster and JMS audit: a message with no api was told to drop a file into a folder, and a 200,000-character
+        // api came back whole in the failed result
+        jms.send(DACH, Map.of(), null, "no-api-1");
+        JsonNode missing = Json.parse(jms.receive("profile-bridge.failed").getBody(String.class))
+                .get("error");
+        assertThat(missing.get("code").asText()).isEqualTo("api_unknown");
+        assertThat(missing.get("message").asText()).contains("set the string property api");
+        jms.send(DACH, Map.of("api", "x".repeat(200_000)), null, "huge-api-1");
+        String message = Json.parse(jms.receive("profile-bridge.failed").getBody(String.class))
+                .get("error")
+                .get("message")
+                .asText();
+        assertThat(message).hasSizeLessThan(4200).endsWith("[cut: 200041 characters in all]");
+    }
+
+    @Test
     void aMapMessageOrAnEmptyMessageGetsAClearErrorAndBytesAreRead() throws Exception {
         // before: both were "request_too_large: the request has 0 bytes"
         MapMessage map = jms.session.createMapMessage();
