@@ -39,6 +39,7 @@ public class LaterCallersRoute extends RouteBuilder {
         // once a second: a caller has waited for a whole remote run already; an empty sweep is one indexed query
         from("timer:answer-later-callers?period=1000&delay=1000")
                 .routeId("answer-later-callers")
+                .routeConfigurationId("sampling-errors")
                 .process(exchange -> exchange.getMessage().setBody(callers.dueOfDoneJobs(BATCH)))
                 .split(body())
                 .process(this::describeResult)

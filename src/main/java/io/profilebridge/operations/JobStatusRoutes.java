@@ -146,6 +146,7 @@ public class JobStatusRoutes extends RouteBuilder {
                 .process(exchange -> respond(exchange, 200, "text/html; charset=utf-8", page.render()));
         from("timer:backlog-sample?period=" + backlogSampleMs)
                 .routeId("backlog-sample")
+                .routeConfigurationId("sampling-errors")
                 .process(exchange -> backlog.sample());
     }
 

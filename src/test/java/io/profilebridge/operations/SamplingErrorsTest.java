@@ -1,0 +1,62 @@
+package io.profilebridge.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.profilebridge.job.JobStoreException;
+import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.Test;
+
+/** A timer that only reads the job store skips a period while the store is away, instead of failing it loudly. */
+class SamplingErrorsTest {
+
+    @Test
+    void aStoreOutageEndsATimersExchangeHandledAndAnyOtherFailureStillFails() throws Exception {
+        AtomicInteger failed = new AtomicInteger();
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+                @Override
+                public void notify(CamelEvent event) {
+                    if (event instanceof CamelEvent.ExchangeFailedEvent) {
+                        failed.incrementAndGet();
+                    }
+                }
+            });
+            PluginHelper.getRoutesLoader(context)
+                    .loadRoutes(ResourceHelper.resolveResource(context, "file:routes/sampling-errors.camel.yaml"));
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("timer:store-away?period=10")
+                            .routeId("store-away")
+                            .routeConfigurationId("sampling-errors")
+                            .throwException(new JobStoreException("cannot count jobs", new SQLException("gone")));
+                    from("timer:bug?period=10&repeatCount=1")
+                            .routeId("bug")
+                            .routeConfigurationId("sampling-errors")
+                            .throwException(new IllegalStateException("a defect"));
+                }
+            });
+            NotifyBuilder storeAway = new NotifyBuilder(context)
+                    .fromRoute("store-away")
+                    .whenCompleted(3)
+                    .create();
+            NotifyBuilder bug =
+                    new NotifyBuilder(context).fromRoute("bug").whenFailed(1).create();
+            context.start();
+            assertThat(storeAway.matches(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(bug.matches(10, TimeUnit.SECONDS))
+                    .as("anything else is not hidden")
+                    .isTrue();
+        }
+        assertThat(failed).as("only the defect failed").hasValue(1);
+    }
+}
