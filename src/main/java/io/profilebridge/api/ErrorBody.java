@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
 import java.io.IOException;
+import java.util.regex.Pattern;
 
 /**
  * What an API's error answer may put into a job, a result and the status page: its code whole, its text bounded.
@@ -19,12 +20,19 @@ public final class ErrorBody {
     public static final int MAX_TEXT_CHARS = 4096;
     /** The member a cut answer gets, saying so. */
     static final String CUT = "cut";
+    /** What {@link #bounded(String)} puts after the first {@link #MAX_TEXT_CHARS} characters. */
+    private static final Pattern CUT_NOTE = Pattern.compile("\\.\\.\\. \\[cut: \\d+ characters in all]");
 
     private ErrorBody() {}
 
-    /** {@code text} if short enough, else its start and a note saying how long it was. */
+    /**
+     * {@code text} if short enough, else its start and a note saying how long it was. A text this cut already is kept
+     * as it is, so an error read back from the store (and bounded again) still names its first length.
+     */
     public static String bounded(String text) {
-        if (text == null || text.length() <= MAX_TEXT_CHARS) {
+        if (text == null
+                || text.length() <= MAX_TEXT_CHARS
+                || CUT_NOTE.matcher(text).region(MAX_TEXT_CHARS, text.length()).matches()) {
             return text;
         }
         return text.substring(0, MAX_TEXT_CHARS) + "... [cut: " + text.length() + " characters in all]";

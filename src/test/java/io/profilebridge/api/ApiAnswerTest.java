@@ -142,6 +142,9 @@ class ApiAnswerTest {
                 .hasSize(ErrorBody.MAX_TEXT_CHARS + "... [cut: 12288 characters in all]".length())
                 .endsWith("... [cut: 12288 characters in all]");
         assertThat(error.scalarDetails().get("hint")).endsWith("... [cut: 12288 characters in all]");
+        assertThat(ApiError.of(error.code(), error.message()).message())
+                .as("read back from the store, it still names its first length")
+                .isEqualTo(error.message());
     }
 
     private static ApiAnswer orbitError(int status, String code) throws Exception {
