@@ -34,13 +34,14 @@ public class StartupChecks implements CamelConfiguration {
         for (String key : List.of("bridge.inbox", "bridge.outbox")) {
             Path folder = Path.of(settings.text(key));
             requireFolder(key, folder);
-            // the folders the bridge itself reads from and writes to, where they exist already
+            // the folders the bridge itself reads from and writes to, where they exist already (a file in such a
+            // place is a delivery failure the jobs retry, and say so)
             for (Api api : Api.values()) {
-                requireFolder(key, folder.resolve(api.id()));
+                requireWritable(key, folder.resolve(api.id()), Files::isWritable);
             }
         }
         // failed results go under failed/ (ResultHeaders)
-        requireFolder("bridge.outbox", Path.of(settings.text("bridge.outbox"), "failed"));
+        requireWritable("bridge.outbox", Path.of(settings.text("bridge.outbox"), "failed"), Files::isWritable);
         requireApart(Path.of(settings.text("bridge.inbox")), Path.of(settings.text("bridge.outbox")));
         context.addService(new ClosingService(DataFolderLock.acquire(data)));
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
@@ -83,10 +84,7 @@ public class StartupChecks implements CamelConfiguration {
      */
     static void requireFolder(String key, Path path, Predicate<Path> writable) {
         Path absolute = path.toAbsolutePath().normalize();
-        Path existing = absolute;
-        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-            existing = existing.getParent();
-        }
+        Path existing = nearestExisting(absolute);
         if (existing == null) {
             return;
         }
@@ -95,12 +93,31 @@ public class StartupChecks implements CamelConfiguration {
                     + (existing.equals(absolute) ? absolute + " is" : existing + ", above " + absolute + ", is")
                     + " not one");
         }
+        requireWritable(key, path, writable);
+    }
+
+    /** A folder that exists, or the one it will be made in, must be writable by this process's user. */
+    static void requireWritable(String key, Path path, Predicate<Path> writable) {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path existing = nearestExisting(absolute);
+        if (existing == null || !Files.isDirectory(existing)) {
+            return;
+        }
         if (!writable.test(existing)) {
             throw new StartupFailure("property " + key + ": "
                     + (existing.equals(absolute) ? absolute : existing + ", where " + absolute + " is to be made,")
                     + " cannot be written by this process's user (" + System.getProperty("user.name")
                     + "), or lies on a read-only file system: give the user write access to it");
         }
+    }
+
+    /** The path itself if it exists, else the nearest folder above it that does (null: none). */
+    private static Path nearestExisting(Path absolute) {
+        Path existing = absolute;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        return existing;
     }
 
     /**

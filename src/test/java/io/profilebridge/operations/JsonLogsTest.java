@@ -86,10 +86,11 @@ class JsonLogsTest {
                     assertThat(line.get("message").asText()).contains(jobId, key);
                     assertThat(line.path("trace.id").asText()).isEqualTo(traceId);
                 });
-        // every line about the job names its trace, as ECS's trace.id
+        // every line about the job names its trace, as ECS's trace.id (HttpClient's lines inside the job no longer
+        // follow BRIDGE_LOG_LEVEL down to DEBUG, so the job's own lines are fewer)
         assertThat(lines)
                 .filteredOn(line -> jobId.equals(line.path("jobId").asText()))
-                .hasSizeGreaterThan(1)
+                .isNotEmpty()
                 .allSatisfy(line -> assertThat(line.path("trace.id").asText()).isEqualTo(traceId));
         // the job's later lines, written by its routes, carry both names and Camel's exchange from Camel's MDC
         assertThat(lines)
