@@ -1,0 +1,24 @@
+package io.profilebridge;
+
+/** How an exception is named where an operator reads it: a log line, a job's last error. */
+public final class ErrorText {
+
+    private ErrorText() {}
+
+    /**
+     * Its message, and its root cause's where that says more: "Cannot store file: ..." says nothing of the full disk
+     * behind it, "Uncategorized exception occurred during JMS processing" nothing of the broker (both audits).
+     */
+    public static String withRootCause(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(error.getMessage());
+        String rootMessage = root.getMessage();
+        if (root == error || rootMessage == null || message.contains(rootMessage)) {
+            return message;
+        }
+        return message + " (" + root.getClass().getSimpleName() + ": " + rootMessage + ")";
+    }
+}
