@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -18,6 +19,10 @@ import java.util.regex.Pattern;
 final class PropertyChecks {
 
     private static final Pattern FILE_MODE = Pattern.compile("[0-7]{3}");
+
+    /** scheme://[user@]host[:port] in an Artemis URL; group 1 is the port, if one is given (an IPv6 host is bracketed). */
+    private static final Pattern BROKER_ADDRESS = Pattern.compile(
+            "[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/?,()\\s]*@)?(?:\\[[^\\]]*]|[^:/?,()\\s]*)(?::([^/?,()\\s]*))?");
 
     private PropertyChecks() {}
 
@@ -73,9 +78,13 @@ final class PropertyChecks {
         for (String key : List.of("openprospect.base-url", "orbit.base-url")) {
             apiRoot(key, settings.text(key));
         }
-        if (settings.flag("bridge.jms.enabled")
-                && settings.optional("bridge.jms.broker-url").isEmpty()) {
-            embeddedBrokerAddress(settings.text("bridge.jms.embedded-url"));
+        if (settings.flag("bridge.jms.enabled")) {
+            Optional<String> brokerUrl = settings.optional("bridge.jms.broker-url");
+            if (brokerUrl.isEmpty()) {
+                embeddedBrokerAddress(settings.text("bridge.jms.embedded-url"));
+            } else {
+                brokerPorts(brokerUrl.get());
+            }
         }
         settings.optional("bridge.store.url").ifPresent(url -> {
             if (StoreEngine.find(url).isEmpty()) {
@@ -124,6 +133,28 @@ final class PropertyChecks {
                 true,
                 "property bridge.jms.embedded-url must be tcp://host:port, such as tcp://127.0.0.1:61616, not \""
                         + Urls.shown(value) + "\"");
+    }
+
+    /**
+     * An external broker's URL is Artemis's to read (lists, failover, parameters); only what it reads wrongly is
+     * refused here: an address whose port is no port number (operations audit: tcp://host:notaport started, and the
+     * client failed later with "port out of range:-1" and a stack trace).
+     */
+    static void brokerPorts(String value) {
+        Matcher address = BROKER_ADDRESS.matcher(value);
+        boolean any = false;
+        while (address.find()) {
+            any = true;
+            String port = address.group(1);
+            if (port != null && !(port.matches("[0-9]{1,5}") && Integer.parseInt(port) <= 65535)) {
+                throw new StartupFailure("property bridge.jms.broker-url must name its broker as tcp://host:port,"
+                        + " such as tcp://broker:61616, not \"" + Urls.shown(value) + "\"");
+            }
+        }
+        if (!any) {
+            throw new StartupFailure("property bridge.jms.broker-url must name its broker as tcp://host:port,"
+                    + " such as tcp://broker:61616, not \"" + Urls.shown(value) + "\"");
+        }
     }
 
     /** A URL with one of the schemes and a host (and a port where one is required), or a start that stops on rule. */

@@ -1,10 +1,12 @@
 package io.profilebridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -50,7 +52,9 @@ class PropertyChecksTest {
                 "bridge.metrics.camel-and-jvm|yes|bridge.metrics.camel-and-jvm must be true or false",
                 "camel.opentelemetry2.enabled|nah|camel.opentelemetry2.enabled must be true or false",
                 "bridge.budget.decrease-factor|2|bridge.budget.decrease-factor must be less than 1",
-                "bridge.inbox.incomplete-ms|-1|bridge.inbox.incomplete-ms must not be negative"
+                "bridge.inbox.incomplete-ms|-1|bridge.inbox.incomplete-ms must not be negative",
+                "bridge.jms.broker-url|tcp://127.0.0.1:notaport|bridge.jms.broker-url must name its broker",
+                "bridge.jms.broker-url|broker:61616|bridge.jms.broker-url must name its broker"
             })
     void aValueThatCannotWorkStopsTheStartNamingItsKey(String key, String value, String message) {
         assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of(key, value))))
@@ -73,6 +77,19 @@ class PropertyChecksTest {
         assertThatThrownBy(() -> PropertyChecks.check(
                         settings(Map.of("bridge.store.url", "jdbc:mysql://db:s3cret@localhost/x"))))
                 .hasMessageContaining("\"jdbc:mysql://****@localhost/x\"");
+    }
+
+    @Test
+    void theBrokerUrlsArtemisReadsPass() {
+        for (String url : List.of(
+                "tcp://broker:61616",
+                "tcp://broker:61616?sslEnabled=true&trustStorePath=/x",
+                "(tcp://a:61616,tcp://b:61617)?ha=true&reconnectAttempts=-1",
+                "tcp://[::1]:61616",
+                "tcp://bridge:s3cret@broker:61616",
+                "vm://0")) {
+            assertThatCode(() -> PropertyChecks.brokerPorts(url)).as(url).doesNotThrowAnyException();
+        }
     }
 
     @Test
