@@ -207,7 +207,10 @@ public class BridgeConfiguration implements CamelConfiguration {
         RequestReader reader = new RequestReader(settings.number("bridge.request.max-bytes"), DocumentedRules.INSTANCE);
         // camel.opentelemetry2.enabled: Camel Main has added its tracer before this runs
         boolean tracing = context.hasService(CamelTracingService.class) != null;
-        WaitingFiles waitingFiles = new WaitingFiles(store, settings.number("bridge.inbox.incomplete-ms"));
+        WaitingFiles waitingFiles = new WaitingFiles(
+                store,
+                settings.number("bridge.inbox.incomplete-ms"),
+                settings.number("bridge.inbox.undelivered-wait-ms"));
         JobCallers callers = new JobCallers(store);
         // the inbox routes' filter (routes/inbox-folder.camel.yaml)
         context.getRegistry()

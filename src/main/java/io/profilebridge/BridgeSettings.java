@@ -27,6 +27,7 @@ public final class BridgeSettings {
             "bridge.poll.first-delay-ms",
             "bridge.inbox.stable-ms",
             "bridge.inbox.incomplete-ms",
+            "bridge.inbox.undelivered-wait-ms",
             "bridge.jms.redelivery-delay-ms",
             "bridge.budget.default-pause-ms",
             "bridge.budget.increase-step",

@@ -34,6 +34,7 @@ final class PropertyChecks {
                 "bridge.inbox.stable-ms",
                 "bridge.inbox.orphaned-lock-ms",
                 "bridge.inbox.incomplete-ms",
+                "bridge.inbox.undelivered-wait-ms",
                 "bridge.inbox.folder-check-ms",
                 "bridge.poll.tick-ms",
                 "bridge.progress.interval-ms")) {

@@ -58,6 +58,7 @@ public final class BridgeRun implements AutoCloseable {
         properties.put("bridge.inbox.poll-ms", "100");
         // an empty or cut-off file waits this long for the rest before it is rejected
         properties.put("bridge.inbox.incomplete-ms", "500");
+        properties.put("bridge.inbox.undelivered-wait-ms", "1000");
         properties.put("bridge.inbox.folder-check-ms", "200");
         properties.put("bridge.jms.enabled", "false");
         properties.put("sandbox.enabled", "false");

@@ -1,7 +1,9 @@
 package io.profilebridge.intake;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.file.FileConstants;
 
 /**
  * {@code direct:accept-request}: the one entry of every intake route (inbox folders, JMS). A valid request is
@@ -27,15 +29,29 @@ public class AcceptRequestRoute extends RouteBuilder {
                 .process(acceptance::traceRequest)
                 .process(acceptance::accept)
                 .filter(exchangeProperty(RequestAcceptance.INTAKE_RESULT).isNotNull())
-                // delivered on a copy: the intake's own headers (file name, JMS ids) must stay for its commit
+                .to("direct:deliver-intake-result-or-wait")
+                .end();
+
+        // delivered on a copy: the intake's own headers (file name, JMS ids) must stay for its commit. Refused, the
+        // failure still goes back to the intake route, and an inbox file waits before it is taken again
+        from("direct:deliver-intake-result-or-wait")
+                .routeId("deliver-intake-result-or-wait")
+                .errorHandler(noErrorHandler())
+                .setProperty(RequestAcceptance.INBOX_FILE, header(FileConstants.FILE_ABSOLUTE_PATH))
+                .doTry()
                 .enrich("direct:deliver-intake-result", AggregationStrategies.useOriginal(true))
+                .doCatch(Exception.class)
+                .process(acceptance::resultNotDelivered)
+                .process(exchange -> {
+                    throw exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+                })
                 .end();
 
         from("direct:reject-unreadable-request")
                 .routeId("reject-unreadable-request")
                 .errorHandler(noErrorHandler())
                 .process(acceptance::rejectUnreadable)
-                .enrich("direct:deliver-intake-result", AggregationStrategies.useOriginal(true));
+                .to("direct:deliver-intake-result-or-wait");
 
         // the outbox or the broker refusing the result: a few quick tries here (routes/delivery-errors.camel.yaml logs
         // each), then the failure goes back to the intake route and the request is taken again later

@@ -100,7 +100,7 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         String refusal = refusal(file.getFile().toPath(), name);
         if (refusal == null) {
             releaseOrphanedLock(file.getFile().toPath());
-            // a file waiting for a job another file started is left alone until that job is done
+            // a file waiting for a job another file started (or after its result was refused) is left alone
             return !waitingFiles.stillWaiting(file.getAbsoluteFilePath());
         }
         if (firstReport(file.getAbsoluteFilePath() + "\n" + refusal)) {

@@ -56,6 +56,8 @@ public class RequestAcceptance {
     public static final String INTAKE_RESULT = "bridgeIntakeResult";
     /** JMS string property carrying an explicit key (JMS names cannot carry a dash). */
     public static final String KEY_PROPERTY = "idempotencyKey";
+    /** Exchange property: the absolute path of the inbox file whose intake result is being delivered. */
+    public static final String INBOX_FILE = "bridgeInboxFile";
     /** The longest JMSCorrelationID taken: it goes back in the result's header and body. */
     public static final int MAX_CORRELATION_ID = 4096;
     /** Exchange property: the {@link TraceContext} the request's work continues, when it is traced. */
@@ -357,6 +359,20 @@ public class RequestAcceptance {
                 INTAKE_RESULT,
                 new ResultHeaders.Result(api, ResultDocument.FAILED, key, source, null, "rejected-" + jobId, result));
         setVerdict(exchange, "failed", jobId);
+    }
+
+    /**
+     * The intake result of an inbox file could not be delivered (after deliver-intake-result's quick tries): the file
+     * stays in the inbox and waits before it is taken again. A JMS request's transaction rolls back instead, and the
+     * broker's redelivery delay paces it.
+     */
+    public void resultNotDelivered(Exchange exchange) {
+        // the inbox filter's key, GenericFile.getAbsoluteFilePath(), as noted before the delivery (its headers are
+        // the delivery's by now)
+        String path = exchange.getProperty(INBOX_FILE, String.class);
+        if (path != null) {
+            waitingFiles.waitAfterUndeliveredResult(path, System.currentTimeMillis());
+        }
     }
 
     /**

@@ -15,14 +15,17 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>a file that ends before its JSON does (or is empty) and changed less than {@code bridge.inbox.incomplete-ms}
  *       ago: a writer may still be at it, pausing longer than {@code bridge.inbox.stable-ms} (audit: a writer that
  *       flushed half a file, paused 3 s and wrote the rest had the half rejected and the whole never run). It is
- *       taken again once it changes, or once that time has passed (then rejected as it stands).
+ *       taken again once it changes, or once that time has passed (then rejected as it stands);
+ *   <li>a file whose failed or stored result the outbox (or broker) refused: taken again after
+ *       {@code bridge.inbox.undelivered-wait-ms}, not at every poll (operations audit: on a full outbox each such
+ *       file was read, rejected and refused again every 500 ms, with two warnings each time).
  * </ul>
  * In memory only: after a restart the file is simply taken again and waits again.
  */
 public final class WaitingFiles {
 
     /** Knows of no waiting file (an inbox filter made by a route file of its own, {@link InboxFileFilter#InboxFileFilter()}). */
-    static final WaitingFiles NONE = new WaitingFiles(null, 0);
+    static final WaitingFiles NONE = new WaitingFiles(null, 0, 0);
 
     private sealed interface Wait {}
 
@@ -31,15 +34,28 @@ public final class WaitingFiles {
     /** The file as it was when found incomplete; taken again once it differs, or from {@code until} on. */
     private record ForRest(long modified, long length, long until) implements Wait {}
 
+    /** Taken again from {@code until} on. */
+    private record ForDelivery(long until) implements Wait {}
+
     private final JobStore store;
     private final long incompleteMs;
+    private final long undeliveredWaitMs;
     /** The file's absolute path, and what it waits for. */
     private final Map<String, Wait> waiting = new ConcurrentHashMap<>();
 
-    /** @param incompleteMs how long a file that ends early may still be being written; 0 rejects it at once */
-    public WaitingFiles(JobStore store, long incompleteMs) {
+    /**
+     * @param incompleteMs how long a file that ends early may still be being written; 0 rejects it at once
+     * @param undeliveredWaitMs how long a file whose result was refused waits before it is taken again
+     */
+    public WaitingFiles(JobStore store, long incompleteMs, long undeliveredWaitMs) {
         this.store = store;
         this.incompleteMs = incompleteMs;
+        this.undeliveredWaitMs = undeliveredWaitMs;
+    }
+
+    /** The file's result could not be delivered: it is taken again once {@code undeliveredWaitMs} have passed. */
+    void waitAfterUndeliveredResult(String path, long now) {
+        waiting.put(path, new ForDelivery(now + undeliveredWaitMs));
     }
 
     /** The file waits for the job; false when it was waiting already (its log line was written). */
@@ -65,7 +81,14 @@ public final class WaitingFiles {
         if (wait == null) {
             return false;
         }
-        boolean still = wait instanceof ForJob forJob ? jobRuns(forJob.jobId()) : unchanged(path, (ForRest) wait);
+        boolean still;
+        if (wait instanceof ForJob forJob) {
+            still = jobRuns(forJob.jobId());
+        } else if (wait instanceof ForRest rest) {
+            still = unchanged(path, rest);
+        } else {
+            still = System.currentTimeMillis() < ((ForDelivery) wait).until();
+        }
         if (!still) {
             waiting.remove(path, wait);
         }

@@ -91,6 +91,17 @@ class IntakeErrorsTest {
                                     "for openprospect/invalid.json cannot be delivered now; its file stays")));
             assertThat(root.resolve("inbox/openprospect/invalid.json")).exists();
             assertThat(root.resolve("inbox/openprospect/.failed/invalid.json")).doesNotExist();
+            // refused, the file waits bridge.inbox.undelivered-wait-ms (1 s here) before it is taken again, not the
+            // next poll's 200 ms (operations audit: read, rejected and refused every 500 ms on a full outbox)
+            long refusedOnce = System.currentTimeMillis();
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> logs.lines().stream()
+                                    .filter(line -> line.contains("invalid.json cannot be delivered now"))
+                                    .count()
+                            >= 3);
+            assertThat(System.currentTimeMillis() - refusedOnce)
+                    .as("two more refusals, with a wait before each")
+                    .isGreaterThanOrEqualTo(1000);
 
             Files.delete(brokenFailed);
             Files.delete(brokenOpenProspect);

@@ -103,9 +103,10 @@ class RouteGraphTest {
                         "deliver-result -> deliver-result-jms",
                         "inbox-orbit -> accept-request",
                         "jms-requests -> accept-request",
-                        "accept-request -> deliver-intake-result",
+                        "accept-request -> deliver-intake-result-or-wait",
                         "inbox-errors -> reject-unreadable-request",
-                        "reject-unreadable-request -> deliver-intake-result",
+                        "reject-unreadable-request -> deliver-intake-result-or-wait",
+                        "deliver-intake-result-or-wait -> deliver-intake-result",
                         "deliver-intake-result -> deliver-result");
 
         Set<String> named = namedInTheReadmeFlow();
