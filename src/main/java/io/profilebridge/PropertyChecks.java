@@ -99,15 +99,19 @@ final class PropertyChecks {
 
     /** Camel reads a port that is no number as none at all and listens on any free one, where no probe finds it. */
     private static void port(String value) {
-        int port;
-        try {
-            port = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            port = -1;
-        }
-        if (port < 0 || port > 65535) {
+        if (!isPort(value)) {
             throw new StartupFailure("property " + StartupChecks.MANAGEMENT_PORT_KEY
                     + " must be a port number from 0 to 65535 (0: any free port), not \"" + value + "\"");
+        }
+    }
+
+    /** A port number, 0 to 65535. */
+    private static boolean isPort(String value) {
+        try {
+            int port = Integer.parseInt(value);
+            return port >= 0 && port <= 65535;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 
@@ -144,15 +148,12 @@ final class PropertyChecks {
     static void brokerPorts(String value) {
         Matcher address = BROKER_ADDRESS.matcher(value);
         boolean any = false;
+        boolean ports = true;
         while (address.find()) {
             any = true;
-            String port = address.group(1);
-            if (port != null && !(port.matches("[0-9]{1,5}") && Integer.parseInt(port) <= 65535)) {
-                throw new StartupFailure("property bridge.jms.broker-url must name its broker as tcp://host:port,"
-                        + " such as tcp://broker:61616, not \"" + Urls.shown(value) + "\"");
-            }
+            ports &= address.group(1) == null || isPort(address.group(1));
         }
-        if (!any) {
+        if (!any || !ports) {
             throw new StartupFailure("property bridge.jms.broker-url must name its broker as tcp://host:port,"
                     + " such as tcp://broker:61616, not \"" + Urls.shown(value) + "\"");
         }

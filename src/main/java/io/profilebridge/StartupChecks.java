@@ -37,11 +37,11 @@ public class StartupChecks implements CamelConfiguration {
             // the folders the bridge itself reads from and writes to, where they exist already (a file in such a
             // place is a delivery failure the jobs retry, and say so)
             for (Api api : Api.values()) {
-                requireWritable(key, folder.resolve(api.id()), Files::isWritable);
+                requireWritable(key, folder.resolve(api.id()));
             }
         }
         // failed results go under failed/ (ResultHeaders)
-        requireWritable("bridge.outbox", Path.of(settings.text("bridge.outbox"), "failed"), Files::isWritable);
+        requireWritable("bridge.outbox", Path.of(settings.text("bridge.outbox"), "failed"));
         requireApart(Path.of(settings.text("bridge.inbox")), Path.of(settings.text("bridge.outbox")));
         context.addService(new ClosingService(DataFolderLock.acquire(data)));
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
@@ -85,25 +85,22 @@ public class StartupChecks implements CamelConfiguration {
     static void requireFolder(String key, Path path, Predicate<Path> writable) {
         Path absolute = path.toAbsolutePath().normalize();
         Path existing = nearestExisting(absolute);
-        if (existing == null) {
-            return;
-        }
-        if (!Files.isDirectory(existing)) {
+        if (existing != null && !Files.isDirectory(existing)) {
             throw new StartupFailure("property " + key + " must name a folder, but "
                     + (existing.equals(absolute) ? absolute + " is" : existing + ", above " + absolute + ", is")
                     + " not one");
         }
-        requireWritable(key, path, writable);
+        requireWritable(key, absolute, existing, writable);
     }
 
     /** A folder that exists, or the one it will be made in, must be writable by this process's user. */
-    static void requireWritable(String key, Path path, Predicate<Path> writable) {
+    static void requireWritable(String key, Path path) {
         Path absolute = path.toAbsolutePath().normalize();
-        Path existing = nearestExisting(absolute);
-        if (existing == null || !Files.isDirectory(existing)) {
-            return;
-        }
-        if (!writable.test(existing)) {
+        requireWritable(key, absolute, nearestExisting(absolute), Files::isWritable);
+    }
+
+    private static void requireWritable(String key, Path absolute, Path existing, Predicate<Path> writable) {
+        if (existing != null && Files.isDirectory(existing) && !writable.test(existing)) {
             throw new StartupFailure("property " + key + ": "
                     + (existing.equals(absolute) ? absolute : existing + ", where " + absolute + " is to be made,")
                     + " cannot be written by this process's user (" + System.getProperty("user.name")

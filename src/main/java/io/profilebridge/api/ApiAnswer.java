@@ -116,7 +116,7 @@ public record ApiAnswer(
         }
         return new ApiError(
                 ErrorBody.bounded(code),
-                ErrorBody.bounded(message),
+                message, // bounded by ApiError itself
                 httpStatus == 0 ? null : httpStatus,
                 details(source));
     }

@@ -101,7 +101,7 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         if (refusal == null) {
             releaseOrphanedLock(file.getFile().toPath());
             // a file waiting for a job another file started (or after its result was refused) is left alone
-            return !waitingFiles.stillWaiting(file.getAbsoluteFilePath());
+            return !waitingFiles.stillWaiting(file.getAbsoluteFilePath(), file.getLastModified(), file.getFileLength());
         }
         if (firstReport(file.getAbsoluteFilePath() + "\n" + refusal)) {
             LOG.warn("Inbox file {} is not taken and stays where it is: {}", name, refusal);

@@ -2,7 +2,6 @@ package io.profilebridge.intake;
 
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobStore;
-import java.io.File;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,15 +26,37 @@ public final class WaitingFiles {
     /** Knows of no waiting file (an inbox filter made by a route file of its own, {@link InboxFileFilter#InboxFileFilter()}). */
     static final WaitingFiles NONE = new WaitingFiles(null, 0, 0);
 
-    private sealed interface Wait {}
+    /** What a file waits for. */
+    private sealed interface Wait {
+        /** Whether it still waits, the file now as listed ({@code modified}, {@code length}). */
+        boolean lasts(JobStore store, long modified, long length, long now);
+    }
 
-    private record ForJob(String jobId) implements Wait {}
+    private record ForJob(String jobId) implements Wait {
+        @Override
+        public boolean lasts(JobStore store, long modified, long length, long now) {
+            return store.findById(jobId)
+                    .map(Job::state)
+                    .filter(state -> !state.isFinal())
+                    .isPresent();
+        }
+    }
 
     /** The file as it was when found incomplete; taken again once it differs, or from {@code until} on. */
-    private record ForRest(long modified, long length, long until) implements Wait {}
+    private record ForRest(long modified, long length, long until) implements Wait {
+        @Override
+        public boolean lasts(JobStore store, long modifiedNow, long lengthNow, long now) {
+            return modifiedNow == modified && lengthNow == length && now < until;
+        }
+    }
 
     /** Taken again from {@code until} on. */
-    private record ForDelivery(long until) implements Wait {}
+    private record ForDelivery(long until) implements Wait {
+        @Override
+        public boolean lasts(JobStore store, long modified, long length, long now) {
+            return now < until;
+        }
+    }
 
     private final JobStore store;
     private final long incompleteMs;
@@ -75,37 +96,19 @@ public final class WaitingFiles {
         return true;
     }
 
-    /** True while the file's wait lasts; once it is over, the file is taken again. */
-    boolean stillWaiting(String path) {
+    /**
+     * True while the file's wait lasts; once it is over, the file is taken again. {@code modified} and {@code length}
+     * are the file's as just listed (no second look at the disk).
+     */
+    boolean stillWaiting(String path, long modified, long length) {
         Wait wait = waiting.get(path);
         if (wait == null) {
             return false;
         }
-        boolean still;
-        if (wait instanceof ForJob forJob) {
-            still = jobRuns(forJob.jobId());
-        } else if (wait instanceof ForRest rest) {
-            still = unchanged(path, rest);
-        } else {
-            still = System.currentTimeMillis() < ((ForDelivery) wait).until();
-        }
+        boolean still = wait.lasts(store, modified, length, System.currentTimeMillis());
         if (!still) {
             waiting.remove(path, wait);
         }
         return still;
-    }
-
-    private boolean jobRuns(String jobId) {
-        return store.findById(jobId)
-                .map(Job::state)
-                .filter(state -> !state.isFinal())
-                .isPresent();
-    }
-
-    private static boolean unchanged(String path, ForRest wait) {
-        File file = new File(path);
-        return file.lastModified() == wait.modified()
-                && file.length() == wait.length()
-                && System.currentTimeMillis() < wait.until();
     }
 }

@@ -40,8 +40,8 @@ final class SimulatedServerRules {
                 "developer_deep_search_phone_invalid",
                 "phoneNumber: is malformed",
                 violations);
-        JsonNode linkedin = body.get("linkedinUrl");
-        if (linkedin != null && !linkedin.isNull() && !isLinkedInProfileUrl(linkedin.asText())) {
+        if (gives(body, "linkedinUrl")
+                && !isLinkedInProfileUrl(body.get("linkedinUrl").asText())) {
             violations.add(orbitViolation(
                     "linkedinUrl",
                     "developer_deep_search_linkedin_invalid",
@@ -194,9 +194,8 @@ final class SimulatedServerRules {
 
     private static void textMatches(
             JsonNode body, String field, Pattern pattern, String code, String message, List<RuleViolation> violations) {
-        JsonNode value = body.get(field);
         // null is a signal not given (the bridge passes it on for the API to judge), not a malformed one
-        if (value != null && !value.isNull() && !pattern.matcher(value.asText()).matches()) {
+        if (gives(body, field) && !pattern.matcher(body.get(field).asText()).matches()) {
             violations.add(orbitViolation(field, code, message));
         }
     }
