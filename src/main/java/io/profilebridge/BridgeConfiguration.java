@@ -16,6 +16,7 @@ import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiHolds;
 import io.profilebridge.api.CallGate;
 import io.profilebridge.api.KeyMask;
+import io.profilebridge.api.SharedCallPlaces;
 import io.profilebridge.delivery.DeliverJobRoute;
 import io.profilebridge.delivery.LaterCallersRoute;
 import io.profilebridge.delivery.ResultFiles;
@@ -259,7 +260,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                         .build());
         long tickMs = settings.number("bridge.poll.tick-ms");
         // a step outlasting every deadline its calls could have lost its worker
-        CallGate gate = callGate(settings, deadlineMs);
+        CallGate gate = callGate(settings, deadlineMs, postgres ? dataSource : null, credentials);
         JobDispatcher dispatcher = new JobDispatcher(
                 store,
                 budgets,
@@ -365,10 +366,12 @@ public class BridgeConfiguration implements CamelConfiguration {
     }
 
     /**
-     * Calls out at once per bucket and per API of this instance: 1 lets no call leave before the answer of the one
-     * before has been read, so none is on its way when a 429 or 503 opens a Retry-After window.
+     * Calls out at once per bucket and per API of a key: 1 lets no call leave before the answer of the one before has
+     * been read, so none is on its way when a 429 or 503 opens a Retry-After window. With a shared store the places
+     * are kept there, for every instance using the key.
      */
-    private static CallGate callGate(BridgeSettings settings, long deadlineMs) {
+    private static CallGate callGate(
+            BridgeSettings settings, long deadlineMs, DataSource shared, ApiCredentials credentials) {
         Map<ApiBucket, Integer> buckets = new EnumMap<>(ApiBucket.class);
         buckets.put(ApiBucket.OPENPROSPECT, atLeastOne(settings, "bridge.openprospect.max-in-flight"));
         buckets.put(ApiBucket.ORBIT_STARTS, atLeastOne(settings, "bridge.orbit.start-max-in-flight"));
@@ -377,10 +380,13 @@ public class BridgeConfiguration implements CamelConfiguration {
         if (slowCallMs < 1) {
             throw new StartupFailure("property bridge.http.slow-call-ms must be at least 1, not " + slowCallMs);
         }
+        long placeHeldMs = Math.min(slowCallMs, deadlineMs);
         return new CallGate(
                 buckets,
                 Map.of(Api.ORBIT, atLeastOne(settings, "bridge.orbit.max-in-flight")),
-                Math.min(slowCallMs, deadlineMs));
+                placeHeldMs,
+                // the limits belong to the key: with a shared store every instance using it takes its places there
+                shared == null ? null : new SharedCallPlaces(shared, credentials, placeHeldMs));
     }
 
     private static int atLeastOne(BridgeSettings settings, String key) {

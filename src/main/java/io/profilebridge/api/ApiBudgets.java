@@ -343,7 +343,8 @@ public final class ApiBudgets {
                 .build();
     }
 
-    private static long rowId(String name) {
+    /** A shared row's id: a hash of its name, which holds the key, so the key itself is never stored. */
+    static long rowId(String name) {
         return ByteBuffer.wrap(Sha256.of(name)).getLong();
     }
 

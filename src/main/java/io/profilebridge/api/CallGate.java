@@ -1,5 +1,7 @@
 package io.profilebridge.api;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -14,6 +16,9 @@ import java.util.Map;
  * A call still unanswered after {@link #slowCallMs} gives its place back early (the dispatcher's tick does it), so a
  * slow or broken answer holds the other jobs of its bucket up for that long, not for its whole deadline. The price:
  * should that late answer be a 429, a call sent meanwhile is already on its way into the window.
+ * <p>
+ * With a PostgreSQL store the places of an API that has a key are also taken in the store ({@link SharedCallPlaces}),
+ * so the limits hold for every instance using that key together; a place another instance holds is not free here.
  */
 public final class CallGate {
 
@@ -26,6 +31,12 @@ public final class CallGate {
     private final Map<Api, Integer> inApi = new EnumMap<>(Api.class);
 
     private final long slowCallMs;
+    /** Null: the places belong to this process alone (the embedded store). */
+    private final SharedCallPlaces shared;
+    /** The shared slots this process holds, per bucket and per API. */
+    private final Map<ApiBucket, Deque<Integer>> bucketSlots = new EnumMap<>(ApiBucket.class);
+
+    private final Map<Api, Deque<Integer>> apiSlots = new EnumMap<>(Api.class);
 
     /** A gate whose places are held until the call is answered, however long that takes. */
     public CallGate(Map<ApiBucket, Integer> bucketLimits, Map<Api, Integer> apiLimits) {
@@ -34,16 +45,28 @@ public final class CallGate {
 
     /** @param slowCallMs a call unanswered for this long gives its place back (bridge.http.slow-call-ms) */
     public CallGate(Map<ApiBucket, Integer> bucketLimits, Map<Api, Integer> apiLimits, long slowCallMs) {
+        this(bucketLimits, apiLimits, slowCallMs, null);
+    }
+
+    /** @param shared the places kept in the shared store, or null when they belong to this process */
+    public CallGate(
+            Map<ApiBucket, Integer> bucketLimits,
+            Map<Api, Integer> apiLimits,
+            long slowCallMs,
+            SharedCallPlaces shared) {
         this.slowCallMs = slowCallMs;
+        this.shared = shared;
         this.bucketLimits = new EnumMap<>(ApiBucket.class);
         this.apiLimits = new EnumMap<>(Api.class);
         for (ApiBucket bucket : ApiBucket.values()) {
             this.bucketLimits.put(bucket, bucketLimits.getOrDefault(bucket, UNLIMITED));
             inBucket.put(bucket, 0);
+            bucketSlots.put(bucket, new ArrayDeque<>());
         }
         for (Api api : Api.values()) {
             this.apiLimits.put(api, apiLimits.getOrDefault(api, UNLIMITED));
             inApi.put(api, 0);
+            apiSlots.put(api, new ArrayDeque<>());
         }
     }
 
@@ -55,6 +78,9 @@ public final class CallGate {
     /** Takes up to {@code wanted} places of the bucket (and its API) and returns how many it took. */
     public synchronized int enter(ApiBucket bucket, int wanted) {
         int taken = Math.max(0, Math.min(wanted, free(bucket)));
+        if (sharesPlaces(bucket)) {
+            taken = takeShared(bucket, taken);
+        }
         inBucket.merge(bucket, taken, Integer::sum);
         inApi.merge(bucket.api(), taken, Integer::sum);
         return taken;
@@ -70,6 +96,82 @@ public final class CallGate {
         }
         inBucket.merge(bucket, -count, Integer::sum);
         inApi.merge(bucket.api(), -count, Integer::sum);
+        if (sharesPlaces(bucket)) {
+            giveShared(bucket, count);
+        }
+    }
+
+    /**
+     * True when the bucket's places are kept in the shared store as well: a place held across steps is taken anew
+     * for each, since the store frees a place its holder took longer than {@link #slowCallMs} ago.
+     */
+    public boolean sharesPlaces(ApiBucket bucket) {
+        return shared != null && shared.shares(bucket.api());
+    }
+
+    private int takeShared(ApiBucket bucket, int wanted) {
+        int taken = 0;
+        try {
+            while (taken < wanted && takeSharedPlace(bucket)) {
+                taken++;
+            }
+            return taken;
+        } catch (RuntimeException e) {
+            giveShared(bucket, taken);
+            throw e;
+        }
+    }
+
+    /** One shared place of the bucket and, where the API has a limit of its own, of the API; both or neither. */
+    private boolean takeSharedPlace(ApiBucket bucket) {
+        Api api = bucket.api();
+        int bucketSlot = -1;
+        if (bucketLimits.get(bucket) != UNLIMITED) {
+            bucketSlot = shared.take(api, bucketPlaces(bucket), bucketLimits.get(bucket), bucketSlots.get(bucket));
+            if (bucketSlot < 0) {
+                return false;
+            }
+        }
+        if (apiLimits.get(api) != UNLIMITED) {
+            int apiSlot = -1;
+            try {
+                apiSlot = shared.take(api, apiPlaces(api), apiLimits.get(api), apiSlots.get(api));
+            } finally {
+                if (apiSlot < 0 && bucketSlot >= 0) {
+                    shared.give(api, bucketPlaces(bucket), bucketSlot);
+                }
+            }
+            if (apiSlot < 0) {
+                return false;
+            }
+            apiSlots.get(api).push(apiSlot);
+        }
+        if (bucketSlot >= 0) {
+            bucketSlots.get(bucket).push(bucketSlot);
+        }
+        return true;
+    }
+
+    private void giveShared(ApiBucket bucket, int count) {
+        Api api = bucket.api();
+        for (int i = 0; i < count; i++) {
+            Integer bucketSlot = bucketSlots.get(bucket).poll();
+            if (bucketSlot != null) {
+                shared.give(api, bucketPlaces(bucket), bucketSlot);
+            }
+            Integer apiSlot = apiSlots.get(api).poll();
+            if (apiSlot != null) {
+                shared.give(api, apiPlaces(api), apiSlot);
+            }
+        }
+    }
+
+    private static String bucketPlaces(ApiBucket bucket) {
+        return "bucket:" + bucket.id();
+    }
+
+    private static String apiPlaces(Api api) {
+        return "api:" + api.id();
     }
 
     /** Places of the bucket free now: what its own limit and its API's leave. */

@@ -310,17 +310,36 @@ public final class JobDispatcher {
         boolean[] placed = {false};
         inHand.computeIfPresent(job.id(), (id, held) -> {
             if (held.place() != next) {
-                if (next != null && gate.enter(next, 1) == 0) {
+                if (next != null && !enterOne(next)) {
                     return held;
                 }
                 if (held.place() != null) {
                     gate.leave(held.place(), 1);
+                }
+            } else if (next != null && gate.sharesPlaces(next)) {
+                // the shared store frees a place held longer than the slow-call time: each step takes it anew
+                gate.leave(next, 1);
+                if (!enterOne(next)) {
+                    return new InHand(held.job(), held.since(), held.epoch(), null);
                 }
             }
             placed[0] = true;
             return new InHand(held.job(), held.since(), held.epoch(), next);
         });
         return placed[0];
+    }
+
+    /**
+     * One place of the bucket for a step that would follow at once; none when the shared store cannot be asked (the
+     * step then waits in the store for a claim, which reports the store's failure).
+     */
+    private boolean enterOne(ApiBucket bucket) {
+        try {
+            return gate.enter(bucket, 1) == 1;
+        } catch (RuntimeException e) {
+            LOG.debug("No place of {} for a step to follow at once: {}", bucket, e.toString());
+            return false;
+        }
     }
 
     /**

@@ -43,7 +43,8 @@ public final class JobStoreSchema {
             "V6__trace_context.sql",
             "V7__later_callers.sql",
             "V8__longer_keys.sql",
-            "V9__instance_key_fingerprints.sql");
+            "V9__instance_key_fingerprints.sql",
+            "V10__shared_call_places.sql");
 
     private static final String LATEST = SCRIPTS.get(SCRIPTS.size() - 1);
 

@@ -1,0 +1,115 @@
+package io.profilebridge.cluster;
+
+import static io.profilebridge.BridgeRun.drop;
+import static io.profilebridge.BridgeRun.results;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.profilebridge.BridgeProcess;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.sandbox.Ledger;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two bridge JVMs on one PostgreSQL store, with the same keys, against an API that answers slowly: one call in flight
+ * per bucket holds for the key, so a call of one instance leaves only after the other's has been answered (with a
+ * gate per process, two calls were out at once and a 429 found the other already on its way).
+ */
+class SharedCallPlacesClusterTest {
+
+    private static final long ANSWER_MS = 300;
+    private static final int REQUESTS = 10;
+
+    @TempDir
+    Path root;
+
+    EmbeddedPostgres postgres;
+    Simulator simulator;
+    final List<Process> instances = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        simulator = Simulator.start(new SimulatorSettings().jobDurationMs(300).addedLatencyMs(ANSWER_MS));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        instances.forEach(Process::destroyForcibly);
+        simulator.close();
+        postgres.close();
+    }
+
+    @Test
+    void theInstancesOfOneKeyHaveOneCallOfABucketOutAtATime() throws Exception {
+        Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
+        properties.put("bridge.store.url", postgres.getJdbcUrl("postgres", "postgres"));
+        properties.put("bridge.store.user", "postgres");
+        properties.put("bridge.store.password", "postgres");
+        List<String> managementPorts = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Map<String, String> instance = new HashMap<>(properties);
+            instance.put("bridge.data", root.resolve("data-" + i).toString());
+            instance.put("bridge.instance-id", "node-" + i);
+            String port = Integer.toString(BridgeRun.freePort());
+            instance.put("camel.management.port", port);
+            managementPorts.add(port);
+            instances.add(BridgeProcess.start(instance, root.resolve("node-" + i + ".log")));
+        }
+        // both working before the first request comes, so that both claim
+        for (int i = 0; i < 2; i++) {
+            String health = "http://127.0.0.1:" + managementPorts.get(i) + "/observe/health";
+            BridgeProcess.awaitWhileRunning(
+                    instances.get(i), root.resolve("node-" + i + ".log"), Duration.ofSeconds(60), () -> isUp(health));
+        }
+        for (int i = 0; i < REQUESTS; i++) {
+            drop(root, "openprospect/op-" + i + ".json", BridgeRun.openProspectRequest("op-" + i));
+        }
+        BridgeProcess.awaitWhileRunning(
+                instances.get(0),
+                root.resolve("node-0.log"),
+                Duration.ofSeconds(90),
+                () -> results(root).size() == REQUESTS);
+
+        assertThat(results(root).values())
+                .allSatisfy(r -> assertThat(r.get("outcome").asText()).isEqualTo("succeeded"));
+        assertThat(simulator.ledger().runsPerKey("openprospect"))
+                .hasSize(REQUESTS)
+                .allSatisfy((key, runs) -> assertThat(runs).isEqualTo(1));
+        List<Ledger.Request> calls = simulator.ledger().requests().stream()
+                .filter(r -> r.api().equals("openprospect"))
+                .sorted(Comparator.comparingLong(Ledger.Request::at))
+                .toList();
+        for (int i = 1; i < calls.size(); i++) {
+            assertThat(calls.get(i).at() - calls.get(i - 1).at())
+                    .as("call %d arrived after call %d had been answered, whichever instance sent it", i, i - 1)
+                    .isGreaterThanOrEqualTo(ANSWER_MS);
+        }
+    }
+
+    private static boolean isUp(String health) {
+        try {
+            HttpResponse<String> answer = HttpClient.newHttpClient()
+                    .send(HttpRequest.newBuilder(URI.create(health)).build(), HttpResponse.BodyHandlers.ofString());
+            return answer.statusCode() == 200 && answer.body().contains("UP");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
