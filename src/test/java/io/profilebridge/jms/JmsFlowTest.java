@@ -153,8 +153,13 @@ class JmsFlowTest {
      */
     @Test
     void anIdleBridgeOpensNoConnectionAndLogsNothingAndResultsReuseThePool() throws Exception {
-        send("{\"email\": \"first@example.com\"}", Map.of("api", "orbit"), null, "first");
-        assertThat(receive("profile-bridge.results")).isNotNull();
+        try (CapturedLog delivery = CapturedLog.start()) {
+            send("{\"email\": \"first@example.com\"}", Map.of("api", "orbit"), null, "first");
+            assertThat(receive("profile-bridge.results")).isNotNull();
+            // the delivery logs its line after the send: the idle window below begins after it (CI run 60)
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> delivery.lines().stream().anyMatch(line -> line.contains("(correlation first)")));
+        }
         ActiveMQServer server = jms.broker().activeServer();
         long opened = server.getTotalConnectionCount();
 
