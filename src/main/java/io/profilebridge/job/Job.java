@@ -106,6 +106,14 @@ public final class Job {
         return remoteId;
     }
 
+    /**
+     * True for a job whose start went unanswered at its last attempt and that now reads the status under the id it
+     * was sent with ({@link JobLifecycle#startUnanswered}): no answer of the API has confirmed a run yet.
+     */
+    public boolean startUnconfirmed() {
+        return state == JobState.SUBMITTED && remoteId != null && acceptedAt == null && lastStatus == null;
+    }
+
     public int attempts() {
         return attempts;
     }

@@ -68,6 +68,50 @@ public class JobLifecycle {
         events.accept(JobEvent.of(JobEvent.Kind.SUBMITTED, job));
     }
 
+    /** True when a failed attempt of the job now would be its last: its attempts or its age are spent. */
+    public boolean isLastAttempt(Job job) {
+        return schedule.attemptsExhausted(job.attempts() + 1) || schedule.tooOld(job.createdAt(), store.now());
+    }
+
+    /**
+     * A start whose answer never came at its last attempt (a deadline, a lost connection, a 5xx that does not say
+     * the run was not taken) may have started a run and charged for it. An API that names a run by the id it was
+     * sent with (Orbit's requestId) is asked under that id before the job is given up: the status is read at once,
+     * and a run found goes on as accepted; none found ends the job ({@link #startNotFound}).
+     */
+    public void startUnanswered(Job job, String sentId, ApiError cause) {
+        LOG.info(
+                "{}: its start was not answered at the last attempt ({}); reading the status under the id it was sent "
+                        + "with before giving up",
+                job,
+                cause.code());
+        job.lastError(cause.toJson().toString());
+        job.remoteId(sentId);
+        job.lastStatus(null);
+        job.acceptedAt(null);
+        job.state(JobState.SUBMITTED);
+        job.attempts(0);
+        job.nextAttemptAt(store.now());
+    }
+
+    /** The API knows no run under the id an unanswered start was sent with: the job ends with the start's cause. */
+    public void startNotFound(Job job, ApiError read) {
+        JsonNode start = Json.parseStored(job.lastError());
+        ObjectNode details = Json.object();
+        details.set("lastCause", start);
+        details.set("statusRead", read.toJson());
+        job.remoteId(null);
+        failed(
+                job,
+                new ApiError(
+                        "gave_up",
+                        "gave up: the start was not answered (last cause " + Json.text(start, "code") + ": "
+                                + Json.text(start, "message") + "), and the API has no run under the id it was sent "
+                                + "with (" + read.code() + ")",
+                        read.httpStatus(),
+                        details));
+    }
+
     /** Still running: read it again after the docs' interval (the API budget may make it later). */
     public void stillRunning(Job job, JsonNode status, Duration retryAfter) {
         job.lastStatus(status.toString());

@@ -113,6 +113,11 @@ public class OrbitRoutes extends RouteBuilder {
             return;
         }
         if (!answer.isSuccess()) {
+            if (mayHaveStarted(answer) && lifecycle.isLastAttempt(job)) {
+                // Orbit names a run by the requestId it was started with: ask under it before giving up
+                lifecycle.startUnanswered(job, sentRequestId(job), answer.error());
+                return;
+            }
             lifecycle.fault(job, answer, REQUEST_ID_IN_BODY);
             return;
         }
@@ -128,6 +133,23 @@ public class OrbitRoutes extends RouteBuilder {
         if ("completed".equals(Json.text(answer.body(), "status"))) {
             lifecycle.readyToFetch(job, answer.body());
         }
+    }
+
+    /**
+     * A start that failed in a way that may still have started a run: no answer (a deadline, a lost connection) or a
+     * 5xx other than those by which Orbit says it did not take the request. Retried, and at the last attempt asked
+     * for by its requestId.
+     */
+    private static boolean mayHaveStarted(ApiAnswer answer) {
+        return FaultClass.of(answer) == FaultClass.RETRY
+                && (answer.isTransportFailure() || answer.httpStatus() >= 500)
+                && !NOT_TAKEN.contains(answer.error().code());
+    }
+
+    /** The requestId the start was sent with: the stored body's, which carries the job's key. */
+    private static String sentRequestId(Job job) {
+        String sent = Json.text(Json.parseStored(job.requestBody()), "requestId");
+        return sent != null ? sent : job.idempotencyKey();
     }
 
     /**
@@ -161,6 +183,10 @@ public class OrbitRoutes extends RouteBuilder {
         Job job = JobRoutes.job(exchange);
         ApiAnswer answer = ApiAnswer.from(exchange);
         if (!answer.isSuccess()) {
+            if (job.startUnconfirmed() && !answer.isTransportFailure() && answer.httpStatus() == 404) {
+                lifecycle.startNotFound(job, answer.error());
+                return;
+            }
             lifecycle.fault(job, answer, REQUEST_ID_IN_BODY);
             return;
         }

@@ -8,6 +8,8 @@ import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_ODD_PROFILE_ID;
 import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_READINESS_TIMEOUT;
 import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_REFUNDED;
 import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_REQUEST_FAILED_ONCE;
+import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_START_ANSWERS_LOST;
+import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_START_NOT_RECEIVED;
 import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_UNAVAILABLE_FOR_REQUEST;
 import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_UNAVAILABLE_ONCE;
 
@@ -106,7 +108,18 @@ final class OrbitSimulation {
         return error(404, "developer_api_not_found", "No such endpoint: " + request.method() + " " + request.path());
     }
 
+    /** A start, and what becomes of its answer on the way back (the lost-answer triggers). */
     private Reply start(SimRequest request, long now) {
+        JsonNode body = request.json();
+        String email = body != null && body.isObject() ? Json.text(body, "email") : null;
+        if (ORBIT_START_NOT_RECEIVED.equals(email)) {
+            return error(500, "lost", "never sent: the connection closes first").lose();
+        }
+        Reply answer = decideStart(request, now);
+        return ORBIT_START_ANSWERS_LOST.equals(email) ? answer.lose() : answer;
+    }
+
+    private Reply decideStart(SimRequest request, long now) {
         JsonNode body = request.json();
         if (body == null || !body.isObject()) {
             return error(400, "developer_deep_search_invalid_request", "The request body must be a JSON object");

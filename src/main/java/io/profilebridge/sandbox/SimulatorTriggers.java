@@ -32,6 +32,14 @@ public final class SimulatorTriggers {
      * the first answer per requestId is lost (the connection closes); the same requestId then meets 409 refunded.
      */
     public static final String ORBIT_ANSWER_LOST_PROFILE_ID = "prof_demo_answer_lost";
+    /**
+     * Orbit: the answer of every start of this email is lost (the connection closes after the work is done): the
+     * first starts the run and charges it, the repeats find it already running, and none is heard of; status reads
+     * answer as usual.
+     */
+    public static final String ORBIT_START_ANSWERS_LOST = "start-answers-lost@orbit.sim";
+    /** Orbit: every start of this email is lost on its way in (the connection closes before any work): no run. */
+    public static final String ORBIT_START_NOT_RECEIVED = "start-not-received@orbit.sim";
     /** Invented: the failure code of {@link #ORBIT_FAILED_WITH_PROFILE} (the docs name none for the timeout). */
     public static final String ORBIT_READINESS_TIMEOUT = "developer_deep_search_readiness_timeout";
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeRun;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
+import io.profilebridge.sandbox.SimulatorTriggers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -124,6 +125,36 @@ class FaultModelTest {
         assertThat(simulator.ledger().runsPerKey("openprospect"))
                 .hasSize(1)
                 .allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+    }
+
+    @Test
+    void anOrbitStartNeverAnsweredIsLookedUpByItsRequestIdBeforeItIsGivenUp() {
+        // cluster audit: a start whose every attempt went unanswered was given up as failed with no remoteId, though
+        // Orbit had run it and charged for it; "poll GET /v2/developer/deep-search/{requestId}" finds it
+        properties.put("bridge.retry.max-attempts", "2");
+        properties.put("bridge.retry.max-delay-ms", "200");
+        drop(root, "orbit/unheard.json", "{\"email\": \"" + SimulatorTriggers.ORBIT_START_ANSWERS_LOST + "\"}");
+        drop(root, "orbit/unsent.json", "{\"email\": \"" + SimulatorTriggers.ORBIT_START_NOT_RECEIVED + "\"}");
+        runUntilResults(2, 30);
+
+        var runs = simulator.ledger().runsPerKey("orbit");
+        assertThat(runs).hasSize(1).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+        JsonNode heard = results(root).get("orbit/unheard.json");
+        assertThat(heard.get("outcome").asText()).isEqualTo("succeeded");
+        assertThat(heard.get("remoteId").asText())
+                .isEqualTo(runs.keySet().iterator().next());
+        assertThat(simulator.ledger().requests().stream()
+                        .filter(r -> r.method().equals("POST") && r.body().contains("start-answers-lost")))
+                .as("both attempts went unanswered")
+                .hasSize(2)
+                .allSatisfy(r -> assertThat(r.status()).isEqualTo(-1));
+
+        JsonNode unsent = results(root).get("failed/orbit/unsent.json");
+        assertThat(unsent.get("error").get("code").asText()).isEqualTo("gave_up");
+        assertThat(unsent.get("error").get("message").asText())
+                .contains("the start was not answered")
+                .contains("developer_deep_search_not_found");
+        assertThat(unsent.get("remoteId").isNull()).as("no run").isTrue();
     }
 
     private long failedReads() {
