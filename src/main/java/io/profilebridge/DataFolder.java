@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,13 +54,18 @@ final class DataFolder {
      * "Operation not permitted" or "Permission denied" and no file or remedy named.
      */
     static void refuseUnwritable(Path data) {
+        refuseUnwritable(data, Files::isWritable);
+    }
+
+    /** As {@link #refuseUnwritable(Path)}, with the writability rule given: tests run as root, who may write anywhere. */
+    static void refuseUnwritable(Path data, Predicate<Path> writable) {
         Optional<Path> unwritable;
         try (Stream<Path> paths = Files.walk(data)) {
             // a class-data-sharing archive is read-only by the JVM's making, and only ever read (operations audit:
             // README's archive under data/ stopped the next start of any user but root)
             unwritable = paths.filter(path -> !Files.isSymbolicLink(path)
                             && !path.getFileName().toString().endsWith(".jsa")
-                            && !Files.isWritable(path))
+                            && !writable.test(path))
                     .findFirst();
         } catch (IOException | UncheckedIOException e) {
             throw new StartupFailure(
