@@ -20,7 +20,6 @@ import jakarta.jms.TextMessage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -66,9 +65,7 @@ class ClusterTest {
     @Test
     void threeInstancesShareTheWorkAndSurviveTheLossOfOne() throws Exception {
         Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
-        properties.put("bridge.store.url", postgres.getJdbcUrl("postgres", "postgres"));
-        properties.put("bridge.store.user", "postgres");
-        properties.put("bridge.store.password", "postgres");
+        ClusterNodes.onStore(properties, postgres);
         properties.put("bridge.cluster.heartbeat-ms", "500");
         properties.put("bridge.cluster.takeover-ms", "2000");
         // the broker's redelivery, as the bridge's own keys name it, so the window below covers it
@@ -76,11 +73,8 @@ class ClusterTest {
         properties.put("bridge.jms.redelivery-delay-ms", "200");
         broker = EsbBroker.start(root.resolve("broker"), properties);
         for (int i = 0; i < 3; i++) {
-            Map<String, String> instance = new HashMap<>(properties);
-            instance.put("bridge.data", root.resolve("data-" + i).toString());
-            instance.put("bridge.instance-id", "node-" + i);
-            instance.put("camel.management.port", Integer.toString(BridgeRun.freePort()));
-            instances.add(BridgeProcess.start(instance, root.resolve("node-" + i + ".log")));
+            instances.add(BridgeProcess.start(
+                    ClusterNodes.node(properties, root, "node-" + i), root.resolve("node-" + i + ".log")));
         }
 
         List<String> correlationIds = new ArrayList<>();

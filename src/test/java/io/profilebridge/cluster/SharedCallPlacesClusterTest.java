@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -59,17 +58,11 @@ class SharedCallPlacesClusterTest {
     @Test
     void theInstancesOfOneKeyHaveOneCallOfABucketOutAtATime() throws Exception {
         Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
-        properties.put("bridge.store.url", postgres.getJdbcUrl("postgres", "postgres"));
-        properties.put("bridge.store.user", "postgres");
-        properties.put("bridge.store.password", "postgres");
+        ClusterNodes.onStore(properties, postgres);
         List<String> managementPorts = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            Map<String, String> instance = new HashMap<>(properties);
-            instance.put("bridge.data", root.resolve("data-" + i).toString());
-            instance.put("bridge.instance-id", "node-" + i);
-            String port = Integer.toString(BridgeRun.freePort());
-            instance.put("camel.management.port", port);
-            managementPorts.add(port);
+            Map<String, String> instance = ClusterNodes.node(properties, root, "node-" + i);
+            managementPorts.add(instance.get("camel.management.port"));
             instances.add(BridgeProcess.start(instance, root.resolve("node-" + i + ".log")));
         }
         // both working before the first request comes, so that both claim

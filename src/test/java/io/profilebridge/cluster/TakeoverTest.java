@@ -85,13 +85,10 @@ class TakeoverTest {
     }
 
     private Process launch(String name, Map<String, String> overrides) throws IOException {
-        Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
-        properties.putAll(overrides);
-        properties.put("bridge.data", root.resolve("data-" + name).toString());
-        properties.put("bridge.instance-id", name);
-        properties.put("bridge.store.url", postgres.getJdbcUrl("postgres", "postgres"));
-        properties.put("bridge.store.user", "postgres");
-        properties.put("bridge.store.password", "postgres");
+        Map<String, String> shared =
+                ClusterNodes.onStore(BridgeRun.testProperties(root, simulator.baseUrl()), postgres);
+        shared.putAll(overrides);
+        Map<String, String> properties = ClusterNodes.node(shared, root, name);
         Process process = BridgeProcess.start(properties, root.resolve(name + ".log"));
         instances.put(name, process);
         managementPorts.put(name, properties.get("camel.management.port"));
