@@ -63,6 +63,12 @@ public final class JobDispatcher {
      */
     private final Map<String, Long> givenBackAt = new ConcurrentHashMap<>();
 
+    /**
+     * Jobs whose step failed and whose save failed too (the store was away): their rows still name this instance's
+     * session, which no claim of a live session takes, so each tick hands those claims back until it can.
+     */
+    private final Map<String, Job> claimsToHandBack = new ConcurrentHashMap<>();
+
     private final ApiHolds holds;
     private final long maxAgeMs;
     /** When each queue of a held API was last searched for jobs past their age; only the claiming thread uses it. */
@@ -164,6 +170,7 @@ public final class JobDispatcher {
     /** Everything a tick claims: every queue in turn, after the housekeeping of the jobs in hand. */
     private List<Job> claim() {
         lastClaimAt = store.now();
+        handBackUnsavedClaims();
         handBackStuckSteps();
         freePlacesOfSlowCalls();
         workLeft = false;
@@ -219,13 +226,23 @@ public final class JobDispatcher {
                 }
             }
             AtomicInteger places = new AtomicInteger();
-            // no more rows than the gate has places: each row read is parsed (request, source, trace context)
-            List<Job> jobs = store.claimDue(
-                    queue,
-                    open,
-                    wanted -> bucket == null ? wanted : enter(bucket, wanted, places),
-                    taken,
-                    inHand.size());
+            List<Job> jobs;
+            try {
+                // no more rows than the gate has places: each row read is parsed (request, source, trace context)
+                jobs = store.claimDue(
+                        queue,
+                        open,
+                        wanted -> bucket == null ? wanted : enter(bucket, wanted, places),
+                        taken,
+                        inHand.size());
+            } catch (RuntimeException e) {
+                // the places taken for a claim that failed after them (the store lost its connection) go back, or
+                // the bucket would stay full for good, with nothing in flight (cluster audit)
+                if (bucket != null) {
+                    gate.leave(bucket, places.getAndSet(0));
+                }
+                throw e;
+            }
             long now = store.now();
             jobs.forEach(job -> inHand.put(job.id(), new InHand(job, now, epoch, bucket)));
             if (bucket != null) {
@@ -267,7 +284,13 @@ public final class JobDispatcher {
     /** Places in the gate, then calls of the budget, for up to {@code wanted} jobs; unspent places are given back. */
     private int enter(ApiBucket bucket, int wanted, AtomicInteger places) {
         int entered = gate.enter(bucket, wanted);
-        int granted = budgets.grant(bucket, entered);
+        int granted;
+        try {
+            granted = budgets.grant(bucket, entered);
+        } catch (RuntimeException e) {
+            gate.leave(bucket, entered);
+            throw e;
+        }
         gate.leave(bucket, entered - granted);
         places.set(granted);
         return granted;
@@ -372,6 +395,25 @@ public final class JobDispatcher {
         }
         if (ok) {
             lastStepDoneAt = store.now();
+        }
+    }
+
+    /**
+     * The job's step failed and so did its save: its row still names this instance as its claimant, and no claim
+     * takes it until that claim is handed back, which the ticks try until the store takes it (cluster audit: after
+     * a four-minute store outage two jobs stayed claimed by their live instance, idle, with health UP).
+     */
+    public void handBackLater(Job job) {
+        claimsToHandBack.put(job.id(), job);
+    }
+
+    private void handBackUnsavedClaims() {
+        for (Job job : claimsToHandBack.values()) {
+            if (inHand.containsKey(job.id())) {
+                continue;
+            }
+            store.releaseClaim(job);
+            claimsToHandBack.remove(job.id());
         }
     }
 

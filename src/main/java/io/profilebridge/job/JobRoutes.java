@@ -327,7 +327,12 @@ public class JobRoutes extends RouteBuilder {
         try {
             store.save(job, false);
         } catch (RuntimeException e) {
-            log.warn("{} could not be saved after its step failed ({}); it is due again as stored", job, e.toString());
+            log.warn(
+                    "{} could not be saved after its step failed ({}); it is due again as stored once its claim is "
+                            + "handed back",
+                    job,
+                    e.toString());
+            dispatcher.handBackLater(job);
         }
     }
 

@@ -211,6 +211,34 @@ class JobDispatcherTest {
     }
 
     @Test
+    void aClaimThatFailsAfterTakingItsPlacesGivesThemBack() {
+        // cluster audit: a connection dropped between the places taken and the claim's commit left the bucket full
+        // for good, nothing in flight, and the bridge idle with health UP
+        boolean[] failing = {true};
+        JobStore flaky = new JobStore(dataSource, false, liveness, clock) {
+            @Override
+            public List<Job> claimDue(
+                    WorkQueue queue, int max, IntUnaryOperator permits, Predicate<String> inHand, int inHandCount) {
+                if (failing[0] && queue == WorkQueue.OPENPROSPECT_CALLS) {
+                    permits.applyAsInt(max);
+                    throw new JobStoreException("cannot claim due jobs of openprospect", null);
+                }
+                return super.claimDue(queue, max, permits, inHand, inHandCount);
+            }
+        };
+        CallGate gate = onePlacePerBucket();
+        JobDispatcher gated = dispatcher(flaky, gate);
+        register(Api.OPENPROSPECT, 2);
+
+        assertThat(gated.claimDueJobs(false)).isEmpty();
+        assertThat(gated.problem())
+                .hasValueSatisfying(problem -> assertThat(problem).contains("claiming"));
+        assertThat(gate.inFlight(ApiBucket.OPENPROSPECT)).isZero();
+        failing[0] = false;
+        assertThat(gated.claimDueJobs(false)).hasSize(1);
+    }
+
+    @Test
     void aPlaceGivenBackIsHandedOnWithOneQueryOfItsBucketsQueues() {
         // with one call in flight per bucket every answered call hands its place on; that claim queried all five
         // queues (and read the shared budgets) as a tick does, for the one bucket whose place was free

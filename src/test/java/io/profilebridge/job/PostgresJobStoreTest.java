@@ -5,12 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiBucket;
+import io.profilebridge.api.ApiBudgets;
+import io.profilebridge.api.ApiHolds;
+import io.profilebridge.api.CallGate;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -156,6 +162,39 @@ class PostgresJobStoreTest extends JobStoreTest {
         assertThat(dying.isLive())
                 .as("the silent instance knows its claims may be gone")
                 .isFalse();
+    }
+
+    @Test
+    void aJobWhoseStepAndSaveFailedIsHandedBackByTheNextTickNotKeptByItsLiveInstance() throws Exception {
+        // cluster audit: after a long store outage two jobs stayed claimed by their own, live instance, not in hand:
+        // no claim of a live session takes such a row, so they sat idle with health UP
+        register(1);
+        InstanceLiveness node = session("node-a");
+        JobStore store = storeOf(node);
+        Map<ApiBucket, ApiBudgets.Limit> limits = new EnumMap<>(ApiBucket.class);
+        for (ApiBucket bucket : ApiBucket.values()) {
+            limits.put(bucket, ApiBudgets.Limit.fixed(1000, 1000));
+        }
+        JobDispatcher dispatcher = new JobDispatcher(
+                store,
+                ApiBudgets.local(
+                        limits, new ApiBudgets.Policy(1000, 60_000, 0.5, 0.1, 10_000), System::currentTimeMillis),
+                CallGate.unlimited(),
+                node,
+                new ApiHolds(60_000),
+                4,
+                60_000,
+                60_000,
+                86_400_000);
+        List<Job> claimed = dispatcher.claimDueJobs(false);
+        assertThat(claimed).hasSize(1);
+        // its step failed, and its save with it: the row still names node-a
+        dispatcher.handBackLater(claimed.get(0));
+        dispatcher.finished(claimed.get(0), false);
+
+        assertThat(dispatcher.claimDueJobs(false))
+                .extracting(Job::id)
+                .containsExactly(claimed.get(0).id());
     }
 
     @Test
