@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 public class JobLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobLifecycle.class);
+    /** In the last error of a job whose start went unanswered: that start's cause, kept while its status is read. */
+    private static final String START_CAUSE = "startCause";
 
     private final JobSchedule schedule;
     private final RemoteFailureRetries remoteFailureRetries;
@@ -68,9 +70,15 @@ public class JobLifecycle {
         events.accept(JobEvent.of(JobEvent.Kind.SUBMITTED, job));
     }
 
-    /** True when a failed attempt of the job now would be its last: its attempts or its age are spent. */
-    public boolean isLastAttempt(Job job) {
-        return schedule.attemptsExhausted(job.attempts() + 1) || schedule.tooOld(job.createdAt(), store.now());
+    /**
+     * True when a failed attempt of the job now would be its last: its attempts are spent, or it would be past its
+     * age before the next attempt could come (audit: a job that passed max-age while it waited for its retry was
+     * given up without a last look).
+     */
+    public boolean isLastAttempt(Job job, Duration retryAfter) {
+        int attempt = job.attempts() + 1;
+        long nextAttemptIn = Math.max(schedule.longestRetryDelay(attempt), schedule.retryAfterMs(retryAfter));
+        return schedule.attemptsExhausted(attempt) || schedule.tooOld(job.createdAt(), store.now() + nextAttemptIn);
     }
 
     /**
@@ -85,7 +93,9 @@ public class JobLifecycle {
                         + "with before giving up",
                 job,
                 cause.code());
-        job.lastError(cause.toJson().toString());
+        ObjectNode lastError = cause.toJson();
+        lastError.set(START_CAUSE, cause.toJson());
+        job.lastError(lastError.toString());
         job.remoteId(sentId);
         job.lastStatus(null);
         job.acceptedAt(null);
@@ -94,9 +104,30 @@ public class JobLifecycle {
         job.nextAttemptAt(store.now());
     }
 
+    /**
+     * A status read of an {@link Job#startUnconfirmed() unconfirmed} start failed otherwise than with a 404: handled
+     * as any read's fault, the start's cause kept beside the read's in the job's last error, for
+     * {@link #startNotFound} to name (audit: a 429 on the read was named as the start's cause).
+     */
+    public void unconfirmedReadFailed(Job job, ApiAnswer answer, KeyRenewal renewal) {
+        JsonNode start = startCause(job);
+        fault(job, answer, renewal);
+        JsonNode last = Json.parseStored(job.lastError());
+        if (job.startUnconfirmed() && start != null && last instanceof ObjectNode read) {
+            read.set(START_CAUSE, start);
+            job.lastError(read.toString());
+        }
+    }
+
+    /** The cause an unanswered start was given up for, as {@link #startUnanswered} kept it. */
+    private static JsonNode startCause(Job job) {
+        JsonNode last = Json.parseStored(job.lastError());
+        return last == null ? null : last.get(START_CAUSE);
+    }
+
     /** The API knows no run under the id an unanswered start was sent with: the job ends with the start's cause. */
     public void startNotFound(Job job, ApiError read) {
-        JsonNode start = Json.parseStored(job.lastError());
+        JsonNode start = startCause(job) != null ? startCause(job) : Json.parseStored(job.lastError());
         ObjectNode details = Json.object();
         details.set("lastCause", start);
         details.set("statusRead", read.toJson());
@@ -108,7 +139,9 @@ public class JobLifecycle {
                         "gave up: the start was not answered (last cause " + Json.text(start, "code") + ": "
                                 + Json.text(start, "message") + "), and the API has no run under the id it was sent "
                                 + "with (" + read.code() + ")",
-                        read.httpStatus(),
+                        start != null && start.hasNonNull("httpStatus")
+                                ? start.get("httpStatus").asInt()
+                                : null,
                         details));
     }
 
@@ -343,8 +376,10 @@ public class JobLifecycle {
      * holds it up (rate limits, a run that never ends, answers that make no sense).
      */
     public boolean pastMaxAge(Job job) {
+        // an unanswered start's status is read once whatever its age: the run it may have started is paid for
         return JobState.PENDING.contains(job.state())
                 && job.state() != JobState.DELIVERING
+                && !job.startUnconfirmed()
                 && schedule.tooOld(job.createdAt(), store.now());
     }
 

@@ -25,9 +25,14 @@ public record JobSchedule(
 
     /** Exponential backoff with full jitter; never earlier than the API's Retry-After. */
     public long retryDelay(int attempt, Duration retryAfter) {
-        long ceiling = (long) Math.min(retryMaxDelayMs, retryBaseDelayMs * Math.pow(2, Math.max(0, attempt - 1)));
+        long ceiling = longestRetryDelay(attempt);
         long jittered = ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
         return Math.max(jittered, retryAfterMs(retryAfter));
+    }
+
+    /** The longest backoff after the given attempt, before jitter: the base doubled per attempt, up to the maximum. */
+    public long longestRetryDelay(int attempt) {
+        return (long) Math.min(retryMaxDelayMs, retryBaseDelayMs * Math.pow(2, Math.max(0, attempt - 1)));
     }
 
     public long rateLimitDelay(Duration retryAfter) {

@@ -113,7 +113,7 @@ public class OrbitRoutes extends RouteBuilder {
             return;
         }
         if (!answer.isSuccess()) {
-            if (mayHaveStarted(answer) && lifecycle.isLastAttempt(job)) {
+            if (mayHaveStarted(answer) && lifecycle.isLastAttempt(job, answer.retryAfter())) {
                 // Orbit names a run by the requestId it was started with: ask under it before giving up
                 lifecycle.startUnanswered(job, sentRequestId(job), answer.error());
                 return;
@@ -183,11 +183,13 @@ public class OrbitRoutes extends RouteBuilder {
         Job job = JobRoutes.job(exchange);
         ApiAnswer answer = ApiAnswer.from(exchange);
         if (!answer.isSuccess()) {
-            if (job.startUnconfirmed() && !answer.isTransportFailure() && answer.httpStatus() == 404) {
+            if (!job.startUnconfirmed()) {
+                lifecycle.fault(job, answer, REQUEST_ID_IN_BODY);
+            } else if (!answer.isTransportFailure() && answer.httpStatus() == 404) {
                 lifecycle.startNotFound(job, answer.error());
-                return;
+            } else {
+                lifecycle.unconfirmedReadFailed(job, answer, REQUEST_ID_IN_BODY);
             }
-            lifecycle.fault(job, answer, REQUEST_ID_IN_BODY);
             return;
         }
         if (lifecycle.noStatusIn(job, answer)) {

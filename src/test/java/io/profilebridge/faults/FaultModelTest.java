@@ -157,6 +157,24 @@ class FaultModelTest {
         assertThat(unsent.get("remoteId").isNull()).as("no run").isTrue();
     }
 
+    @Test
+    void anOrbitStartUnansweredUntilItsMaxAgeIsLookedUpBeforeItIsGivenUp() {
+        // audit: a start retried until bridge.retry.max-age-ms passed during its backoff was given up without the
+        // look under its requestId, its run charged and never read (the attempts were not spent, the age was)
+        properties.put("bridge.retry.max-age-ms", "5000");
+        properties.put("bridge.retry.max-delay-ms", "1000");
+        drop(root, "orbit/aged.json", "{\"email\": \"" + SimulatorTriggers.ORBIT_START_ANSWERS_LOST + "\"}");
+        runUntilResults(1, 30);
+
+        var runs = simulator.ledger().runsPerKey("orbit");
+        assertThat(runs).hasSize(1);
+        JsonNode result = results(root).values().iterator().next();
+        // found at its age: delivered, or given up for its age naming the run, never a run nobody hears of
+        assertThat(result.get("remoteId").asText())
+                .isEqualTo(runs.keySet().iterator().next());
+        assertThat(simulator.ledger().statusReads("orbit")).isPositive();
+    }
+
     private long failedReads() {
         return simulator.ledger().requests().stream()
                 .filter(r -> r.method().equals("GET") && r.status() >= 500)
