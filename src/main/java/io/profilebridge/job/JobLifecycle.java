@@ -376,11 +376,12 @@ public class JobLifecycle {
      * holds it up (rate limits, a run that never ends, answers that make no sense).
      */
     public boolean pastMaxAge(Job job) {
-        // an unanswered start's status is read once whatever its age: the run it may have started is paid for
+        // an unanswered start's status read gets the longest backoff beyond the age: the run it may have started is
+        // paid for, and the look is due at once (bounded all the same: a read answered 429 for ever must end)
+        long grace = job.startUnconfirmed() ? schedule.retryMaxDelayMs() : 0;
         return JobState.PENDING.contains(job.state())
                 && job.state() != JobState.DELIVERING
-                && !job.startUnconfirmed()
-                && schedule.tooOld(job.createdAt(), store.now());
+                && schedule.tooOld(job.createdAt(), store.now() - grace);
     }
 
     /** Ends a job that is {@link #pastMaxAge(Job) past its age} with a gave_up result naming where it stood. */
