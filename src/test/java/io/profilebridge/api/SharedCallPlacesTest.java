@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.profilebridge.BridgeRun;
 import io.profilebridge.job.JobStoreDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
@@ -28,8 +29,8 @@ class SharedCallPlacesTest {
 
     private HikariDataSource dataSource;
     private final ApiCredentials keys = new ApiCredentials()
-            .with(Api.OPENPROSPECT, "lnc_live_0123456789abcdef0123")
-            .with(Api.ORBIT, "sk_orb_0123456789abcdef0123");
+            .with(Api.OPENPROSPECT, BridgeRun.OPENPROSPECT_KEY)
+            .with(Api.ORBIT, BridgeRun.ORBIT_KEY);
 
     @BeforeAll
     static void startPostgres() throws Exception {
@@ -108,8 +109,8 @@ class SharedCallPlacesTest {
         CallGate ours = instance(keys, SLOW_CALL_MS);
         CallGate theirs = instance(
                 new ApiCredentials()
-                        .with(Api.OPENPROSPECT, "lnc_live_ffffffffffffffffffff")
-                        .with(Api.ORBIT, "sk_orb_ffffffffffffffffffff"),
+                        .with(Api.OPENPROSPECT, "lnc_live_testkey_0002")
+                        .with(Api.ORBIT, "sk_orb_testkey_0002"),
                 SLOW_CALL_MS);
 
         assertThat(ours.enter(ApiBucket.OPENPROSPECT, 1)).isEqualTo(1);
