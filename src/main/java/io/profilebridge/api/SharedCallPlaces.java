@@ -1,5 +1,6 @@
 package io.profilebridge.api;
 
+import io.profilebridge.StoreClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -25,11 +26,10 @@ public final class SharedCallPlaces {
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedCallPlaces.class);
 
-    private static final String DB_NOW_MS = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
-
     private static final String TAKE = "INSERT INTO bridge_call_place (id, holder, taken_at) VALUES (?, ?, "
-            + DB_NOW_MS + ") ON CONFLICT (id) DO UPDATE SET holder = EXCLUDED.holder, taken_at = EXCLUDED.taken_at "
-            + "WHERE bridge_call_place.holder IS NULL OR bridge_call_place.taken_at < " + DB_NOW_MS + " - ?";
+            + StoreClock.NOW_MS
+            + ") ON CONFLICT (id) DO UPDATE SET holder = EXCLUDED.holder, taken_at = EXCLUDED.taken_at "
+            + "WHERE bridge_call_place.holder IS NULL OR bridge_call_place.taken_at < " + StoreClock.NOW_MS + " - ?";
 
     private static final String GIVE = "UPDATE bridge_call_place SET holder = NULL WHERE id = ? AND holder = ?";
 

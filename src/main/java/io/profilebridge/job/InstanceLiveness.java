@@ -1,5 +1,6 @@
 package io.profilebridge.job;
 
+import io.profilebridge.StoreClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,8 +24,6 @@ public final class InstanceLiveness {
 
     private static final Logger LOG = LoggerFactory.getLogger(InstanceLiveness.class);
 
-    /** The store's own clock, so instances on different hosts compare heartbeats on one clock. */
-    static final String DB_NOW_MS = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
     /** Sessions silent for this long are forgotten (their claims were taken over long ago). */
     private static final long FORGET_AFTER_MS = 86_400_000;
 
@@ -113,13 +112,13 @@ public final class InstanceLiveness {
             update(
                     c,
                     "DELETE FROM bridge_instance WHERE (instance_id = ? AND session_id <> ?) OR heartbeat_at < "
-                            + DB_NOW_MS + " - " + FORGET_AFTER_MS,
+                            + StoreClock.NOW_MS + " - " + FORGET_AFTER_MS,
                     instanceId,
                     session);
             update(
                     c,
                     "INSERT INTO bridge_instance (session_id, instance_id, started_at, heartbeat_at) VALUES (?, ?, "
-                            + DB_NOW_MS + ", " + DB_NOW_MS + ")",
+                            + StoreClock.NOW_MS + ", " + StoreClock.NOW_MS + ")",
                     session,
                     instanceId);
             c.commit();
@@ -141,7 +140,7 @@ public final class InstanceLiveness {
         try (Connection c = dataSource.getConnection()) {
             update(c, "UPDATE bridge_instance SET key_fingerprint = ? WHERE session_id = ?", keyFingerprint, session);
             try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT instance_id FROM bridge_instance "
-                    + "WHERE session_id <> ? AND key_fingerprint <> ? AND heartbeat_at >= " + DB_NOW_MS + " - "
+                    + "WHERE session_id <> ? AND key_fingerprint <> ? AND heartbeat_at >= " + StoreClock.NOW_MS + " - "
                     + takeoverMs + " ORDER BY instance_id")) {
                 ps.setString(1, session);
                 ps.setString(2, keyFingerprint);
@@ -166,12 +165,15 @@ public final class InstanceLiveness {
         long sent = System.nanoTime();
         boolean wasLive = isLive();
         try (Connection c = dataSource.getConnection()) {
-            if (update(c, "UPDATE bridge_instance SET heartbeat_at = " + DB_NOW_MS + " WHERE session_id = ?", session)
+            if (update(
+                            c,
+                            "UPDATE bridge_instance SET heartbeat_at = " + StoreClock.NOW_MS + " WHERE session_id = ?",
+                            session)
                     == 0) {
                 update(
                         c,
                         "INSERT INTO bridge_instance (session_id, instance_id, started_at, heartbeat_at) VALUES (?, ?, "
-                                + DB_NOW_MS + ", " + DB_NOW_MS + ")",
+                                + StoreClock.NOW_MS + ", " + StoreClock.NOW_MS + ")",
                         session,
                         instanceId);
             }

@@ -119,15 +119,15 @@ public class JobLifecycle {
         }
     }
 
-    /** The cause an unanswered start was given up for, as {@link #startUnanswered} kept it. */
+    /** The cause an unanswered start was given up for, as {@link #startUnanswered} kept it (else the last error). */
     private static JsonNode startCause(Job job) {
         JsonNode last = Json.parseStored(job.lastError());
-        return last == null ? null : last.get(START_CAUSE);
+        return last == null || !last.has(START_CAUSE) ? last : last.get(START_CAUSE);
     }
 
     /** The API knows no run under the id an unanswered start was sent with: the job ends with the start's cause. */
     public void startNotFound(Job job, ApiError read) {
-        JsonNode start = startCause(job) != null ? startCause(job) : Json.parseStored(job.lastError());
+        JsonNode start = startCause(job);
         ObjectNode details = Json.object();
         details.set("lastCause", start);
         details.set("statusRead", read.toJson());

@@ -1,5 +1,6 @@
 package io.profilebridge.job;
 
+import io.profilebridge.StoreClock;
 import io.profilebridge.api.Api;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -214,7 +215,7 @@ public class JobStore {
                 + (liveness.isShared()
                         ? " AND (j.claimed_by IS NULL OR NOT EXISTS (SELECT 1 FROM bridge_instance i "
                                 + "WHERE i.session_id = j.claimed_by AND i.heartbeat_at >= "
-                                + InstanceLiveness.DB_NOW_MS + " - ?))"
+                                + StoreClock.NOW_MS + " - ?))"
                         : "")
                 // work_queue is fixed here, but naming it lets H2 read the index in order and stop at the limit
                 // instead of reading and sorting every due row

@@ -114,8 +114,9 @@ public class OrbitRoutes extends RouteBuilder {
         }
         if (!answer.isSuccess()) {
             if (mayHaveStarted(answer) && lifecycle.isLastAttempt(job, answer.retryAfter())) {
-                // Orbit names a run by the requestId it was started with: ask under it before giving up
-                lifecycle.startUnanswered(job, sentRequestId(job), answer.error());
+                // Orbit names a run by the requestId it was started with, the job's key (REQUEST_ID_IN_BODY): ask under
+                // it before giving up
+                lifecycle.startUnanswered(job, job.idempotencyKey(), answer.error());
                 return;
             }
             lifecycle.fault(job, answer, REQUEST_ID_IN_BODY);
@@ -144,12 +145,6 @@ public class OrbitRoutes extends RouteBuilder {
         return FaultClass.of(answer) == FaultClass.RETRY
                 && (answer.isTransportFailure() || answer.httpStatus() >= 500)
                 && !NOT_TAKEN.contains(answer.error().code());
-    }
-
-    /** The requestId the start was sent with: the stored body's, which carries the job's key. */
-    private static String sentRequestId(Job job) {
-        String sent = Json.text(Json.parseStored(job.requestBody()), "requestId");
-        return sent != null ? sent : job.idempotencyKey();
     }
 
     /**
