@@ -296,6 +296,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         // routes/deliver-result.camel.yaml: the name a result file is written under, and its sync to disk
         context.getRegistry().bind("resultFiles", new ResultFiles(Path.of(settings.text("bridge.outbox"))));
         context.getRegistry().bind("progressRoute", new ProgressRoute(store));
+        // the YAML error handlers' log lines name the root cause: "Cannot store file" alone hides the full disk
+        context.getRegistry().bind("errorText", new ErrorText());
         BacklogHistory backlog = new BacklogHistory(store);
         // null when JMS is off (JmsConfiguration binds it otherwise)
         DeadLetters deadLetters =
@@ -307,7 +309,8 @@ public class BridgeConfiguration implements CamelConfiguration {
                                 store,
                                 new StatusPage(store, backlog, deadLetters, budgets),
                                 backlog,
-                                settings.number("bridge.status.backlog-sample-ms")));
+                                settings.number("bridge.status.backlog-sample-ms"),
+                                holds));
     }
 
     /**

@@ -3,7 +3,8 @@ package io.profilebridge;
 /** How an exception is named where an operator reads it: a log line, a job's last error. */
 public final class ErrorText {
 
-    private ErrorText() {}
+    /** Bound as {@code errorText} for the YAML routes' log lines: {@code ${bean:errorText?method=withRootCause(${exception})}}. */
+    public ErrorText() {}
 
     /**
      * Its message, and its root cause's where that says more: "Cannot store file: ..." says nothing of the full disk

@@ -84,6 +84,11 @@ public final class ApiHolds {
                 .findFirst();
     }
 
+    /** Why the calls of {@code bucket} are held, if they are: what {@code /jobs} shows beside a waiting job. */
+    public Optional<ApiError> hold(ApiBucket bucket) {
+        return Optional.ofNullable(holds.get(bucket)).map(Hold::reason);
+    }
+
     public long probeIntervalMs() {
         return probeIntervalMs;
     }

@@ -2,6 +2,7 @@ package io.profilebridge.operations;
 
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiHolds;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
@@ -39,9 +40,12 @@ public class JobStatusRoutes extends RouteBuilder {
     private final StatusPage page;
     private final BacklogHistory backlog;
     private final long backlogSampleMs;
+    private final ApiHolds holds;
 
-    public JobStatusRoutes(JobStore store, StatusPage page, BacklogHistory backlog, long backlogSampleMs) {
+    public JobStatusRoutes(
+            JobStore store, StatusPage page, BacklogHistory backlog, long backlogSampleMs, ApiHolds holds) {
         this.store = store;
+        this.holds = holds;
         this.page = page;
         this.backlog = backlog;
         this.backlogSampleMs = backlogSampleMs;
@@ -173,7 +177,7 @@ public class JobStatusRoutes extends RouteBuilder {
         List<Job> found = withoutApi
                 ? store.listWithoutApi(state, pageNumber * size, size)
                 : store.list(api, state, pageNumber * size, size);
-        List<JobView> jobs = found.stream().map(JobView::of).toList();
+        List<JobView> jobs = found.stream().map(job -> JobView.of(job, holds)).toList();
         json(
                 exchange,
                 200,
@@ -189,7 +193,7 @@ public class JobStatusRoutes extends RouteBuilder {
         String id = exchange.getMessage().getHeader("id", String.class);
         Optional<Job> job = store.findByIdOrKey(id);
         if (job.isPresent()) {
-            json(exchange, 200, JobView.of(job.get()));
+            json(exchange, 200, JobView.of(job.get(), holds));
         } else {
             json(exchange, 404, new JobsError("no job has the id or idempotency key " + id));
         }

@@ -2,7 +2,10 @@ package io.profilebridge.operations;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.Json;
+import io.profilebridge.api.ApiError;
+import io.profilebridge.api.ApiHolds;
 import io.profilebridge.job.Job;
+import io.profilebridge.job.WorkQueue;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.Locale;
@@ -53,6 +56,13 @@ record JobView(
                 implementation = Object.class)
         JsonNode lastError,
 
+        @Schema(
+                description = "Why the job's next call waits, when its API holds it: no key configured, or the key,"
+                        + " its scope or its credits refused (401/403/402; what the health check reports). Nothing has"
+                        + " failed; the job goes on once the hold lifts. Null otherwise",
+                implementation = Object.class)
+        JsonNode heldBecause,
+
         @Schema(description = "The API's id of the run (profile_creation_id / request_id)")
         String remoteId,
 
@@ -70,7 +80,8 @@ record JobView(
         String updatedAt,
         String finishedAt) {
 
-    static JobView of(Job job) {
+    /** @param holds what the APIs refuse now, or null where that is not known */
+    static JobView of(Job job, ApiHolds holds) {
         return new JobView(
                 job.id(),
                 StatusPage.apiOf(job),
@@ -83,12 +94,21 @@ record JobView(
                 job.polls(),
                 time(job.nextAttemptAt()),
                 Json.parseStored(job.lastError()),
+                heldBecause(job, holds),
                 job.remoteId(),
                 job.source().toJson(),
                 job.traceId(),
                 time(job.createdAt()),
                 time(job.updatedAt()),
                 time(job.finishedAt()));
+    }
+
+    private static JsonNode heldBecause(Job job, ApiHolds holds) {
+        WorkQueue queue = job.api() == null ? null : WorkQueue.of(job);
+        if (holds == null || queue == null || queue.bucket() == null) {
+            return null;
+        }
+        return holds.hold(queue.bucket()).<JsonNode>map(ApiError::toJson).orElse(null);
     }
 
     static String time(Long millis) {

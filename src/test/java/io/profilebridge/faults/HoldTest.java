@@ -5,6 +5,7 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeRun;
 import io.profilebridge.Json;
 import io.profilebridge.job.Job;
@@ -18,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -135,6 +137,7 @@ class HoldTest {
             assertThat(Json.parseStored(job.lastError()).get("code").asText()).isEqualTo(hold.code);
             String health = health();
             assertThat(health).contains("\"status\":\"DOWN\"").contains(hold.code);
+            assertThat(heldBecause()).as("/jobs says why the job waits").isEqualTo(hold.code);
             if (hold == Hold.NO_CREDITS) {
                 assertThat(health).contains("requiredCredits 10").contains("remainingCredits 3");
                 assertThat(Json.parseStored(job.lastError())
@@ -183,6 +186,34 @@ class HoldTest {
                 .allSatisfy((key, runs) -> assertThat(runs).isEqualTo(1));
     }
 
+    @Test
+    void aRequestForAnApiWithNoKeyWaitsSaysWhyOnJobsAndGoesOnOnceAKeyIsGiven() throws Exception {
+        // a job held for a missing key is never claimed, so it had no lastError, and /jobs showed nothing amiss
+        Map<String, String> keyless = new HashMap<>(properties);
+        keyless.put("openprospect.api-key", "");
+        drop(root, "openprospect/keyless.json", BridgeRun.openProspectRequest("Keyless"));
+        try (BridgeRun bridge = BridgeRun.start(root, keyless)) {
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> bridge.store().list(null, null, 0, 10).size() == 1);
+            assertThat(heldBecause()).isEqualTo("api_key_missing");
+            assertThat(health()).contains("api_key_missing");
+        }
+        assertThat(results(root)).isEmpty();
+        assertThat(simulator.ledger().requests()).isEmpty();
+
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/keyless.json"));
+        }
+        assertThat(results(root).get("openprospect/keyless.json").get("outcome").asText())
+                .isEqualTo("succeeded");
+    }
+
+    /** The code /jobs shows as the one job's {@code heldBecause}, or null. */
+    private String heldBecause() throws Exception {
+        JsonNode held = Json.MAPPER.readTree(get("/jobs")).at("/jobs/0/heldBecause/code");
+        return held.isMissingNode() || held.isNull() ? null : held.asText();
+    }
+
     /** How long a request retried like a 5xx lasts before it gives up: every backoff at its longest. */
     private static long retryBudgetMs() {
         long total = 0;
@@ -199,7 +230,11 @@ class HoldTest {
     }
 
     private String health() throws Exception {
-        String url = "http://127.0.0.1:" + properties.get("camel.management.port") + "/observe/health";
+        return get("/observe/health");
+    }
+
+    private String get(String path) throws Exception {
+        String url = "http://127.0.0.1:" + properties.get("camel.management.port") + path;
         return HttpClient.newHttpClient()
                 .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
                 .body();
