@@ -5,7 +5,9 @@ import static io.profilebridge.BridgeRun.results;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeRun;
+import io.profilebridge.Json;
 import io.profilebridge.LogCapture;
 import io.profilebridge.intake.RequestAcceptance;
 import io.profilebridge.sandbox.Simulator;
@@ -115,7 +117,7 @@ class LogSafetyTest {
     }
 
     @Test
-    void bothLayoutsEscapeMessagesAndStackTracesAndMaskKeys() {
+    void bothLayoutsEscapeMessagesAndStackTracesAndMaskKeys() throws Exception {
         Throwable cause =
                 new IllegalStateException("answer\n" + FORGED + "FORGED-IN-TRACE with Bearer " + BridgeRun.ORBIT_KEY
                         + " and " + BridgeRun.OPENPROSPECT_KEY + " at ht!tp://user:OtelSecret99@bad host");
@@ -165,6 +167,18 @@ class LogSafetyTest {
                     .doesNotContain(CLIENT_PASSWORD)
                     .doesNotContain("BrkSecretXYZ")
                     .doesNotContain("OtelSecret99");
+            assertThat(Json.parse(line).get("error.stack_trace").asText()).contains("FORGED-IN-TRACE", "Bearer ****");
+            // a line with no exception has no error fields, not an empty "error.stack_trace" (operations audit)
+            LogEvent plainEvent = Log4jLogEvent.newBuilder()
+                    .setLoggerName("io.profilebridge.Test")
+                    .setLevel(Level.INFO)
+                    .setMessage(new SimpleMessage("nothing went wrong"))
+                    .build();
+            JsonNode quiet = Json.parse(json.getAppender("console")
+                    .getLayout()
+                    .toSerializable(plainEvent)
+                    .toString());
+            assertThat(quiet.fieldNames()).toIterable().doesNotContain("error.stack_trace", "error.type");
         } finally {
             json.stop();
         }
