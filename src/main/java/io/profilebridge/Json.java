@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.Optional;
 
 /** The one JSON mapper of the bridge, plus the canonical form that idempotency keys are derived from. */
 public final class Json {
@@ -71,10 +72,15 @@ public final class Json {
         if (text == null || text.isBlank()) {
             return null;
         }
+        return parseAnswer(text).orElseGet(() -> MAPPER.getNodeFactory().textNode(text));
+    }
+
+    /** A remote answer parsed with every number as written; empty when it is not JSON. */
+    public static Optional<JsonNode> parseAnswer(String text) {
         try {
-            return EXACT.readTree(text);
+            return Optional.ofNullable(EXACT.readTree(text)).filter(node -> !node.isMissingNode());
         } catch (JsonProcessingException e) {
-            return MAPPER.getNodeFactory().textNode(text);
+            return Optional.empty();
         }
     }
 

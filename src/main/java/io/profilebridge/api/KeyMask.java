@@ -1,6 +1,13 @@
 package io.profilebridge.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.profilebridge.Json;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.camel.Message;
 
 /**
@@ -13,6 +20,9 @@ public final class KeyMask {
     /** What stands where a key was. */
     public static final String MASK = "[API key]";
 
+    /** A JSON text can spell any character as a Unicode escape, so a key it holds need not appear in it as is. */
+    private static final String UNICODE_ESCAPE = "\\u";
+
     private final List<String> keys;
 
     public KeyMask(ApiCredentials credentials) {
@@ -21,8 +31,33 @@ public final class KeyMask {
                 .toList();
     }
 
-    /** The text with every configured key replaced by {@link #MASK}; the same instance when it holds none. */
+    /**
+     * The text with every configured key replaced by {@link #MASK}; the same instance when it holds none. A JSON
+     * answer that spells a key with escapes (its underscores as Unicode escapes, say, which parsing turns back into
+     * the key: black-box audit) is masked value by value and written again; any other answer is masked as text.
+     */
     public String apply(String text) {
+        String masked = replaced(text);
+        if (masked == null || !masked.contains(UNICODE_ESCAPE) || keys.isEmpty()) {
+            return masked;
+        }
+        // not JSON: nothing reads its escapes
+        return Json.parseAnswer(masked)
+                .map(parsed -> {
+                    JsonNode clean = masked(parsed);
+                    return clean == parsed ? masked : Json.write(clean);
+                })
+                .orElse(masked);
+    }
+
+    /** Reads the answer's body as text (every reader of an answer reads it so, {@link ApiAnswer}) and masks it. */
+    public void applyToBody(Message answer) {
+        if (answer.getBody() != null) {
+            answer.setBody(apply(answer.getBody(String.class)));
+        }
+    }
+
+    private String replaced(String text) {
         String masked = text;
         for (String key : keys) {
             if (masked != null && masked.contains(key)) {
@@ -32,10 +67,39 @@ public final class KeyMask {
         return masked;
     }
 
-    /** Reads the answer's body as text (every reader of an answer reads it so, {@link ApiAnswer}) and masks it. */
-    public void applyToBody(Message answer) {
-        if (answer.getBody() != null) {
-            answer.setBody(apply(answer.getBody(String.class)));
+    /** The node with the keys masked in every string and field name; the same instance when it holds none. */
+    private JsonNode masked(JsonNode node) {
+        if (node.isTextual()) {
+            String text = replaced(node.textValue());
+            return text == node.textValue() ? node : TextNode.valueOf(text);
         }
+        if (node instanceof ArrayNode array) {
+            ArrayNode copy = null;
+            for (int i = 0; i < array.size(); i++) {
+                JsonNode item = masked(array.get(i));
+                if (item != array.get(i)) {
+                    copy = copy == null ? array.deepCopy() : copy;
+                    copy.set(i, item);
+                }
+            }
+            return copy == null ? node : copy;
+        }
+        if (node instanceof ObjectNode object) {
+            boolean changed = false;
+            List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
+            for (var field : object.properties()) {
+                String name = replaced(field.getKey());
+                JsonNode value = masked(field.getValue());
+                changed |= name != field.getKey() || value != field.getValue();
+                fields.add(Map.entry(name, value));
+            }
+            if (!changed) {
+                return node;
+            }
+            ObjectNode copy = object.objectNode();
+            fields.forEach(field -> copy.set(field.getKey(), field.getValue()));
+            return copy;
+        }
+        return node;
     }
 }

@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code html} a 200 that is no JSON, {@code redirect} a 302 elsewhere, {@code gone} a 404 ({@code gone-once} the first
  * time only), a name starting with {@code forged-failure} FAILED with the name as its error
  * code and message (line breaks and all), {@code echo-key} SUCCEEDED with the bearer key it was sent in a field of
- * its own; any other name has SUCCEEDED. A creation named {@code echo-key-error} gets a 401 naming the key it was
- * sent, as some APIs do.
+ * its own (and again spelled with JSON escapes); any other name has SUCCEEDED. A creation named {@code echo-key-error}
+ * gets a 401 naming the key it was sent, as some APIs do, once as is and once with escapes.
  */
 public final class MisbehavingOpenProspect implements AutoCloseable {
 
@@ -107,8 +107,13 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
                                 exchange,
                                 401,
                                 Json.write(Json.object()
-                                        .put("detail", "Invalid API key: " + bearer.substring("Bearer ".length()))
-                                        .put("sent", bearer)));
+                                                .put(
+                                                        "detail",
+                                                        "Invalid API key: " + bearer.substring("Bearer ".length()))
+                                                .put("sent", bearer)
+                                                .put("escaped", "ESCAPEDKEY"))
+                                        // the key once more, as JSON may spell it: decoded by any parser (audit)
+                                        .replace("ESCAPEDKEY", bearer.replace("_", "\\u005f")));
                     case "long-error" -> json(exchange, 422, validationError("x".repeat(20_000)));
                     case "huge-error" -> json(exchange, 422, HUGE_ERROR);
                     case "no-id-once" ->
@@ -158,7 +163,15 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
                     exchange,
                     200,
                     Json.write(((com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(succeeded(name)))
-                            .put("served_for", exchange.getRequestHeaders().getFirst("Authorization"))));
+                                    .put(
+                                            "served_for",
+                                            exchange.getRequestHeaders().getFirst("Authorization"))
+                                    .put("served_for_escaped", "ESCAPEDKEY"))
+                            .replace(
+                                    "ESCAPEDKEY",
+                                    exchange.getRequestHeaders()
+                                            .getFirst("Authorization")
+                                            .replace("_", "\\u005f")));
             return;
         }
         if (name.startsWith("forged-failure")) {

@@ -1,0 +1,54 @@
+package io.profilebridge.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.profilebridge.BridgeRun;
+import io.profilebridge.Json;
+import org.junit.jupiter.api.Test;
+
+/** A key an API echoes is masked however its answer spells it; an answer without one is left as it came. */
+class KeyMaskTest {
+
+    private final KeyMask mask = new KeyMask(new ApiCredentials()
+            .with(Api.OPENPROSPECT, BridgeRun.OPENPROSPECT_KEY)
+            .with(Api.ORBIT, BridgeRun.ORBIT_KEY));
+
+    @Test
+    void aKeyWrittenAsIsIsMaskedInAnyText() {
+        assertThat(mask.apply("Invalid API key: " + BridgeRun.OPENPROSPECT_KEY + " <html>"))
+                .isEqualTo("Invalid API key: [API key] <html>");
+    }
+
+    @Test
+    void aKeySpelledWithJsonEscapesIsMaskedInValuesAndNamesAtAnyDepth() throws Exception {
+        // black-box audit: "lnc\u005flive..." passed the text mask, and parsing then turned it back into the key
+        String escaped = escapeUnderscores(BridgeRun.OPENPROSPECT_KEY);
+        String answer = "{\"detail\": \"Invalid key: Bearer " + escaped + "\", \"error\": {\"list\": [1.10, \""
+                + escapeUnderscores(BridgeRun.ORBIT_KEY) + "\"]}, \"" + escaped + "\": 1E+2}";
+
+        String masked = mask.apply(answer);
+
+        assertThat(masked).doesNotContain("testkey");
+        assertThat(Json.parse(masked).toString())
+                .doesNotContain(BridgeRun.OPENPROSPECT_KEY)
+                .doesNotContain(BridgeRun.ORBIT_KEY);
+        assertThat(Json.parseAnswer(masked).orElseThrow())
+                .isEqualTo(Json.parseAnswer("{\"detail\": \"Invalid key: Bearer [API key]\", \"error\": {\"list\": "
+                                + "[1.10, \"[API key]\"]}, \"[API key]\": 1E+2}")
+                        .orElseThrow());
+    }
+
+    @Test
+    void anAnswerWithoutAKeyIsLeftAsItCameEscapesAndAll() {
+        String answer = "{\"status\": \"caf\\u00e9\", \"n\": 1.10}";
+        assertThat(mask.apply(answer)).isSameAs(answer);
+        String notJson = "caf\\u00e9 " + escapeUnderscores(BridgeRun.OPENPROSPECT_KEY) + " <not json";
+        assertThat(mask.apply(notJson))
+                .as("nothing decodes the escapes of a text")
+                .isSameAs(notJson);
+    }
+
+    private static String escapeUnderscores(String key) {
+        return key.replace("_", "\\u005f");
+    }
+}
