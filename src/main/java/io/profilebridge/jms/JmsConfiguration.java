@@ -90,6 +90,7 @@ public class JmsConfiguration implements CamelConfiguration {
             }
         });
         context.getComponent("jms", JmsComponent.class).setConnectionFactory(pool);
+        context.getRegistry().bind("temporaryReplies", new TemporaryReplies(pool));
     }
 
     /** Starts the embedded broker in the background and answers the bridge's own login to it. */

@@ -3,14 +3,18 @@ package io.profilebridge.jms;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.Queue;
+import jakarta.jms.TemporaryQueue;
+import jakarta.jms.TemporaryTopic;
 import jakarta.jms.Topic;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.activemq.artemis.jms.client.ActiveMQDestination;
 
 /**
- * A request's JMSReplyTo as the job store keeps it ({@code queue:NAME} or {@code topic:NAME}), and back. It is a
+ * A request's JMSReplyTo as the job store keeps it ({@code queue:NAME}, {@code topic:NAME}, {@code temp-queue:NAME}
+ * or {@code temp-topic:NAME}), and back. It is a
  * caller's data: it becomes a {@link Destination} object for camel-jms's {@code CamelJmsDestination} header, never
  * part of an endpoint URI or an expression, and its name must pass {@link #problem}.
  */
@@ -18,6 +22,10 @@ public final class ReplyDestination {
 
     private static final String QUEUE = "queue:";
     private static final String TOPIC = "topic:";
+    /** A temporary destination lives only as long as its client's connection (TemporaryReplies). */
+    private static final String TEMPORARY_QUEUE = "temp-queue:";
+
+    private static final String TEMPORARY_TOPIC = "temp-topic:";
 
     /**
      * Broker names as ESBs make them (temporary queues included: UUIDs, {@code ID:host-1234-1:1:1}); no wildcards,
@@ -31,6 +39,12 @@ public final class ReplyDestination {
 
     /** The stored form of a JMSReplyTo; null when there is none. */
     public static String describe(Object replyTo) throws JMSException {
+        if (replyTo instanceof TemporaryQueue queue) {
+            return TEMPORARY_QUEUE + queue.getQueueName();
+        }
+        if (replyTo instanceof TemporaryTopic topic) {
+            return TEMPORARY_TOPIC + topic.getTopicName();
+        }
         if (replyTo instanceof Queue queue) {
             return QUEUE + queue.getQueueName();
         }
@@ -70,14 +84,22 @@ public final class ReplyDestination {
     /** The destination to send a result to; call only for a value {@link #problem} accepts. */
     public static Destination toDestination(String stored) {
         String name = name(stored);
+        if (stored.startsWith(TEMPORARY_QUEUE)) {
+            return ActiveMQDestination.createTemporaryQueue(name);
+        }
+        if (stored.startsWith(TEMPORARY_TOPIC)) {
+            return ActiveMQDestination.createTemporaryTopic(name);
+        }
         return stored.startsWith(TOPIC) ? ActiveMQDestination.createTopic(name) : ActiveMQDestination.createQueue(name);
     }
 
     private static String name(String stored) {
-        if (stored.startsWith(QUEUE)) {
-            return stored.substring(QUEUE.length());
+        for (String kind : List.of(QUEUE, TOPIC, TEMPORARY_QUEUE, TEMPORARY_TOPIC)) {
+            if (stored.startsWith(kind)) {
+                return stored.substring(kind.length());
+            }
         }
-        return stored.startsWith(TOPIC) ? stored.substring(TOPIC.length()) : stored;
+        return stored;
     }
 
     /** The caller's value in an error message: quoted, control characters escaped, shortened. */

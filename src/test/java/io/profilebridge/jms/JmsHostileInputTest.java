@@ -10,9 +10,11 @@ import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.job.Job;
 import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
+import jakarta.jms.Session;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
@@ -122,6 +124,30 @@ class JmsHostileInputTest {
         Message afterRestart = jms.receive("esb.after-restart");
         assertThat(afterRestart.getJMSCorrelationID()).isEqualTo("restart-1");
         assertThat(afterRestart.getStringProperty("outcome")).isEqualTo("succeeded");
+    }
+
+    @Test
+    void theResultForATemporaryQueueWhoseClientHasLeftGoesToTheResultsQueueAndLeavesNoQueueBehind() throws Exception {
+        // before: the bridge's send made a durable queue under the temporary queue's name, where the result stayed
+        jms.simulator.settings().jobDurationMs(1000);
+        String temporaryName;
+        try (Connection leaving = jms.esb.createConnection()) {
+            TemporaryQueue temporary =
+                    leaving.createSession(false, Session.AUTO_ACKNOWLEDGE).createTemporaryQueue();
+            temporaryName = temporary.getQueueName();
+            jms.send(DACH, Map.of("api", "openprospect"), temporary, "left-1");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> jms.bridge.store().list(Api.OPENPROSPECT, null, 0, 10).stream()
+                            .anyMatch(job -> "left-1".equals(job.source().correlationId())));
+        }
+
+        Message result = jms.receive("profile-bridge.results");
+        assertThat(result).as("the result, on the results queue").isNotNull();
+        assertThat(result.getJMSCorrelationID()).isEqualTo("left-1");
+        assertThat(result.getStringProperty("outcome")).isEqualTo("succeeded");
+        assertThat(jms.broker().activeServer().getPostOffice().getAddresses())
+                .map(SimpleString::toString)
+                .doesNotContain(temporaryName);
     }
 
     @Test
