@@ -14,17 +14,16 @@ import org.apache.activemq.artemis.jms.client.ActiveMQDestination;
 
 /**
  * A request's JMSReplyTo as the job store keeps it ({@code queue:NAME}, {@code topic:NAME}, {@code temp-queue:NAME}
- * or {@code temp-topic:NAME}), and back. It is a
- * caller's data: it becomes a {@link Destination} object for camel-jms's {@code CamelJmsDestination} header, never
- * part of an endpoint URI or an expression, and its name must pass {@link #problem}.
+ * or {@code temp-topic:NAME}), and back. It is a caller's data: it becomes a {@link Destination} object for
+ * camel-jms's {@code CamelJmsDestination} header, never part of an endpoint URI or an expression, and its name must
+ * pass {@link #problem}.
  */
 public final class ReplyDestination {
 
     private static final String QUEUE = "queue:";
     private static final String TOPIC = "topic:";
-    /** A temporary destination lives only as long as its client's connection (TemporaryReplies). */
+    // a temporary destination lives only as long as its client's connection (TemporaryReplies)
     private static final String TEMPORARY_QUEUE = "temp-queue:";
-
     private static final String TEMPORARY_TOPIC = "temp-topic:";
 
     /**

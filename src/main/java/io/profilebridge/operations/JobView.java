@@ -80,7 +80,7 @@ record JobView(
         String updatedAt,
         String finishedAt) {
 
-    /** @param holds what the APIs refuse now, or null where that is not known */
+    /** @param holds what the APIs refuse now */
     static JobView of(Job job, ApiHolds holds) {
         return new JobView(
                 job.id(),
@@ -105,7 +105,7 @@ record JobView(
 
     private static JsonNode heldBecause(Job job, ApiHolds holds) {
         WorkQueue queue = job.api() == null ? null : WorkQueue.of(job);
-        if (holds == null || queue == null || queue.bucket() == null) {
+        if (queue == null || queue.bucket() == null) {
             return null;
         }
         return holds.hold(queue.bucket()).<JsonNode>map(ApiError::toJson).orElse(null);
