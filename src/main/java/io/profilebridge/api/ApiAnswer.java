@@ -13,7 +13,9 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 
 /**
@@ -32,6 +34,8 @@ public record ApiAnswer(
 
     /** The most scalar members of an API's error kept besides its code and message. */
     private static final int MAX_DETAILS = 20;
+    /** How the APIs write their error codes: developer_api_idempotency_key_refunded, not_found. */
+    private static final Pattern CODE = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)+");
 
     /** The longest Retry-After read from an answer: a day, longer than any API means; see {@link #parseRetryAfter}. */
     public static final Duration RETRY_AFTER_CEILING = Duration.ofDays(1);
@@ -104,7 +108,7 @@ public record ApiAnswer(
         String code = firstText(source, "error_code", "code");
         String message = firstText(source, "error_message", "message", "detail");
         if (code == null) {
-            code = "http_" + httpStatus;
+            code = errorAsCode(body).orElse("http_" + httpStatus);
         }
         if (message == null) {
             message = body != null && body.isTextual()
@@ -119,6 +123,20 @@ public record ApiAnswer(
                 message, // bounded by ApiError itself
                 httpStatus == 0 ? null : httpStatus,
                 details(source));
+    }
+
+    /**
+     * Orbit's documents list its error codes but not the body they come in: {@code {"error": "<code>"}} is read as
+     * that code too (documented-answers audit: a refunded 409 so written was a permanent {@code http_409}). Only a
+     * value written like a code counts, never a sentence.
+     */
+    private static Optional<String> errorAsCode(JsonNode body) {
+        JsonNode error = body != null && body.isObject() ? body.get("error") : null;
+        return error != null
+                        && error.isTextual()
+                        && CODE.matcher(error.textValue()).matches()
+                ? Optional.of(error.textValue())
+                : Optional.empty();
     }
 
     /** An error answer read only in part: what its start shows, or its start as text when that is no JSON object. */

@@ -234,12 +234,26 @@ public class OrbitRoutes extends RouteBuilder {
     static List<String> profileIds(JsonNode status) {
         JsonNode result = status == null ? null : status.path("result");
         List<String> ids = new ArrayList<>();
-        if (result != null && result.has("candidate_profile_ids")) {
-            result.get("candidate_profile_ids").forEach(id -> ids.add(id.asText()));
+        if (isCandidateList(result)) {
+            result.get("candidate_profile_ids").forEach(id -> {
+                if (!id.isNull()) {
+                    ids.add(id.asText());
+                }
+            });
         } else if (result != null && result.hasNonNull("id")) {
             ids.add(result.get("id").asText());
         }
         return ids;
+    }
+
+    /**
+     * Whether the status lists candidates to read: a non-empty {@code candidate_profile_ids}. A null or empty one
+     * beside a {@code result.id} is a single-profile answer (the status payload is undocumented: read leniently;
+     * documented-answers audit: {@code "candidate_profile_ids": null} had hidden the saved profile).
+     */
+    private static boolean isCandidateList(JsonNode result) {
+        JsonNode candidates = result == null ? null : result.get("candidate_profile_ids");
+        return candidates != null && candidates.isArray() && !candidates.isEmpty();
     }
 
     /** True while profiles are left to read and no read has stopped the reading. */
@@ -294,7 +308,7 @@ public class OrbitRoutes extends RouteBuilder {
         ObjectNode extras = Json.object();
         extras.set("profiles", exchange.getProperty(PROFILES_READ, ArrayNode.class));
         JsonNode result = status == null ? null : status.path("result");
-        if (result == null || !result.has("candidate_profile_ids")) {
+        if (!isCandidateList(result)) {
             JsonNode sections = result == null ? null : result.get("section_generation");
             extras.set("sectionGeneration", sections == null ? null : sections.deepCopy());
         }

@@ -59,6 +59,24 @@ class ApiAnswerTest {
     }
 
     @Test
+    void anErrorWrittenAsAPlainCodeIsThatCodeAndASentenceIsNot() throws Exception {
+        // documented-answers audit: {"error": "<code>"} was a permanent http_409, not the refunded 409 it is
+        ApiAnswer refunded = new ApiAnswer(
+                409,
+                Json.parse("{\"error\": \"developer_api_idempotency_key_refunded\", \"message\": \"use a new one\"}"),
+                null,
+                null,
+                null);
+        assertThat(refunded.error().code()).isEqualTo("developer_api_idempotency_key_refunded");
+        assertThat(refunded.error().message()).isEqualTo("use a new one");
+        assertThat(FaultClass.of(refunded)).isEqualTo(FaultClass.KEY_REFUNDED);
+        assertThat(new ApiAnswer(500, Json.parse("{\"error\": \"Something went wrong\"}"), null, null, null)
+                        .error()
+                        .code())
+                .isEqualTo("http_500");
+    }
+
+    @Test
     void theApisErrorKeepsItsOtherMembers() throws Exception {
         JsonNode orbit =
                 Json.parse("{\"error\": {\"code\": \"developer_api_credits_insufficient\", \"message\": \"low\", "
