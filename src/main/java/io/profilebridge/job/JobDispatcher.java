@@ -330,6 +330,9 @@ public final class JobDispatcher {
     public boolean placeForNextStep(Job job) {
         WorkQueue queue = WorkQueue.of(job);
         ApiBucket next = queue == null ? null : queue.bucket();
+        // the next step's time starts with its place: the slow-call release and the stuck-step check count per step,
+        // and a tick between this and the step's start (after the save) must not count the steps before it
+        long stepStart = store.now();
         boolean[] placed = {false};
         inHand.computeIfPresent(job.id(), (id, held) -> {
             if (held.place() != next) {
@@ -347,7 +350,7 @@ public final class JobDispatcher {
                 }
             }
             placed[0] = true;
-            return new InHand(held.job(), held.since(), held.epoch(), next);
+            return new InHand(held.job(), stepStart, held.epoch(), next);
         });
         return placed[0];
     }

@@ -288,6 +288,25 @@ class JobDispatcherTest {
     }
 
     @Test
+    void aStepThatFollowsAtOnceCountsTheSlowCallTimeFromItsOwnStart() {
+        long slowCallMs = 2000;
+        JobDispatcher gated = dispatcher(store, new CallGate(Map.of(ApiBucket.OPENPROSPECT, 1), Map.of(), slowCallMs));
+        register(Api.OPENPROSPECT, 2);
+        Job started = gated.claimDueJobs(false).get(0);
+        clock.move(slowCallMs - 500); // the start, answered
+        started.state(JobState.SUBMITTED);
+        assertThat(gated.placeForNextStep(started))
+                .as("the status read follows at once")
+                .isTrue();
+        clock.move(slowCallMs - 500); // the status read's call is out: 1.5 s of its own, 3 s since the claim
+        assertThat(gated.claimDueJobs(false))
+                .as("the status read's call is not slow: its place is still its own")
+                .isEmpty();
+        clock.move(501);
+        assertThat(gated.claimDueJobs(false)).as("slow now").hasSize(1);
+    }
+
+    @Test
     void aPausedBucketGivesNoWorkWhileTheOthersDo() {
         register(Api.OPENPROSPECT, 2);
         register(Api.ORBIT, 2);
