@@ -266,13 +266,19 @@ class JobDispatcherTest {
         assertThat(gated.claimForPlacesGivenBack(true)).as("while stopping").isEmpty();
     }
 
+    private static final long SLOW_CALL_MS = 2000;
+
+    /** A dispatcher whose gate lets one OpenProspect call out at a time, slow after {@link #SLOW_CALL_MS}. */
+    private JobDispatcher oneCallOfOpenProspectAtATime() {
+        return dispatcher(store, new CallGate(Map.of(ApiBucket.OPENPROSPECT, 1), Map.of(), SLOW_CALL_MS));
+    }
+
     @Test
     void aCallUnansweredPastTheSlowCallTimeGivesItsPlaceToTheNextJobOfItsBucket() {
-        long slowCallMs = 2000;
-        JobDispatcher gated = dispatcher(store, new CallGate(Map.of(ApiBucket.OPENPROSPECT, 1), Map.of(), slowCallMs));
+        JobDispatcher gated = oneCallOfOpenProspectAtATime();
         register(Api.OPENPROSPECT, 3);
         Job slow = gated.claimDueJobs(false).get(0);
-        clock.move(slowCallMs);
+        clock.move(SLOW_CALL_MS);
         assertThat(gated.claimDueJobs(false))
                 .as("the first call is not slow yet")
                 .isEmpty();
@@ -289,16 +295,15 @@ class JobDispatcherTest {
 
     @Test
     void aStepThatFollowsAtOnceCountsTheSlowCallTimeFromItsOwnStart() {
-        long slowCallMs = 2000;
-        JobDispatcher gated = dispatcher(store, new CallGate(Map.of(ApiBucket.OPENPROSPECT, 1), Map.of(), slowCallMs));
+        JobDispatcher gated = oneCallOfOpenProspectAtATime();
         register(Api.OPENPROSPECT, 2);
         Job started = gated.claimDueJobs(false).get(0);
-        clock.move(slowCallMs - 500); // the start, answered
+        clock.move(SLOW_CALL_MS - 500); // the start, answered
         started.state(JobState.SUBMITTED);
         assertThat(gated.placeForNextStep(started))
                 .as("the status read follows at once")
                 .isTrue();
-        clock.move(slowCallMs - 500); // the status read's call is out: 1.5 s of its own, 3 s since the claim
+        clock.move(SLOW_CALL_MS - 500); // the status read's call is out: 1.5 s of its own, 3 s since the claim
         assertThat(gated.claimDueJobs(false))
                 .as("the status read's call is not slow: its place is still its own")
                 .isEmpty();
