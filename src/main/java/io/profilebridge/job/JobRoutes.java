@@ -304,10 +304,8 @@ public class JobRoutes extends RouteBuilder {
             log.warn("{} was taken over by another instance meanwhile; dropping this copy", job);
             goOn = false;
         }
+        // a step that goes on had its time started with its place (JobDispatcher.placeForNextStep)
         exchange.setProperty(GO_ON, goOn);
-        if (goOn) {
-            dispatcher.stepStarts(job);
-        }
     }
 
     /** The next step is due now and spends no budget claimed for it: outputs ready, or a result to deliver. */

@@ -104,7 +104,7 @@ record JobView(
     }
 
     private static JsonNode heldBecause(Job job, ApiHolds holds) {
-        WorkQueue queue = job.api() == null ? null : WorkQueue.of(job);
+        WorkQueue queue = WorkQueue.of(job); // null for a final job, a request rejected at intake among them
         if (queue == null || queue.bucket() == null) {
             return null;
         }
