@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.profilebridge.job.JobStoreException;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -20,13 +21,13 @@ class SamplingErrorsTest {
 
     @Test
     void aStoreOutageEndsATimersExchangeHandledAndAnyOtherFailureStillFails() throws Exception {
-        AtomicInteger failed = new AtomicInteger();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
                 @Override
                 public void notify(CamelEvent event) {
-                    if (event instanceof CamelEvent.ExchangeFailedEvent) {
-                        failed.incrementAndGet();
+                    if (event instanceof CamelEvent.ExchangeFailedEvent failedEvent) {
+                        failures.add(failedEvent.getExchange().getException());
                     }
                 }
             });
@@ -57,6 +58,11 @@ class SamplingErrorsTest {
                     .as("anything else is not hidden")
                     .isTrue();
         }
-        assertThat(failed).as("only the defect failed").hasValue(1);
+        // Judged by cause: a timer exchange caught by the context's own shutdown may fail for that reason alone.
+        assertThat(failures)
+                .as("only the defect failed")
+                .noneMatch(failure -> failure instanceof JobStoreException)
+                .filteredOn(failure -> failure instanceof IllegalStateException)
+                .hasSize(1);
     }
 }
