@@ -159,9 +159,12 @@ class TakeoverTest {
         dying.destroyForcibly().waitFor();
         long killedAt = System.currentTimeMillis();
 
+        // taken over: no job is claimed by the dead instance any more, each claimed anew by the live one. Measured
+        // in the store, which says it whatever the jobs' runs did meanwhile (CI run 72, on a loaded host: none of the
+        // held jobs had a call after the kill, so a check by the simulator's ledger alone had nothing to measure)
+        await().atMost(Duration.ofSeconds(10)).until(() -> keysClaimedBy("node-a"), List::isEmpty);
         await().atMost(Duration.ofSeconds(60)).until(() -> results(root).size() == 8);
-        // a held job whose last call came back before the kill has no call after it (on a loaded machine its run may
-        // have ended meanwhile); every other one is taken over, and all eight have their result
+        // and a held job still working had its next call within the same time
         List<Long> takenOverAfterMs = held.stream()
                 .map(key -> simulator.ledger().requests().stream()
                         .filter(r -> key.equals(r.key()) && r.at() >= killedAt)
@@ -172,7 +175,6 @@ class TakeoverTest {
                 .toList();
         assertThat(takenOverAfterMs)
                 .as("delay from the kill to the first call of each held job still working")
-                .isNotEmpty()
                 .allSatisfy(ms -> assertThat(ms).isLessThanOrEqualTo(10_000));
         assertThat(simulator.ledger().runsPerKey("orbit"))
                 .hasSize(8)
