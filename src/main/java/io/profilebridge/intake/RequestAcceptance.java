@@ -230,7 +230,7 @@ public class RequestAcceptance {
                     valid.source().displayName(),
                     valid.api(),
                     job.id(),
-                    valid.idempotencyKey());
+                    IdempotencyKeys.shown(valid.idempotencyKey()));
         } else if (!recorded.bodyHash().equals(job.bodyHash())) {
             rejectWith(
                     exchange,
@@ -240,7 +240,7 @@ public class RequestAcceptance {
                     valid.source(),
                     ApiError.of(
                             "idempotency_key_reused",
-                            "idempotencyKey \"" + valid.idempotencyKey()
+                            "idempotencyKey \"" + IdempotencyKeys.shown(valid.idempotencyKey())
                                     + "\" already belongs to a request with another body"));
             return;
         } else if (recorded.state().isFinal() && asksAgain(valid.source(), recorded.source())) {
@@ -251,7 +251,7 @@ public class RequestAcceptance {
                     valid.source().displayName(),
                     recorded.api(),
                     recorded.id(),
-                    recorded.requestKey());
+                    IdempotencyKeys.shown(recorded.requestKey()));
             exchange.setProperty(INTAKE_RESULT, ResultHeaders.Result.of(recorded, valid.source()));
         } else if (valid.source().isFile()
                 && !Objects.equals(valid.source().inboxPath(), recorded.source().inboxPath())) {
@@ -265,7 +265,7 @@ public class RequestAcceptance {
                         valid.source().displayName(),
                         recorded.api(),
                         recorded.id(),
-                        recorded.requestKey(),
+                        IdempotencyKeys.shown(recorded.requestKey()),
                         recorded.source().displayName());
             }
             throw new RequestWaitsException(valid.source().displayName() + " waits for job " + recorded.id());
@@ -279,7 +279,7 @@ public class RequestAcceptance {
                         valid.source().displayName(),
                         recorded.api(),
                         recorded.id(),
-                        recorded.requestKey());
+                        IdempotencyKeys.shown(recorded.requestKey()));
             }
         } else {
             LOG.info(
@@ -287,12 +287,12 @@ public class RequestAcceptance {
                     valid.source().displayName(),
                     recorded.api(),
                     recorded.id(),
-                    recorded.requestKey(),
+                    IdempotencyKeys.shown(recorded.requestKey()),
                     recorded.state());
         }
         // the later log lines of this exchange (the intake's own) name the job
         exchange.setProperty(JobRoutes.JOB_ID, recorded.id());
-        exchange.setProperty(JobRoutes.IDEMPOTENCY_KEY, recorded.requestKey());
+        exchange.setProperty(JobRoutes.IDEMPOTENCY_KEY, IdempotencyKeys.shown(recorded.requestKey()));
         setVerdict(exchange, "done", recorded.id());
     }
 

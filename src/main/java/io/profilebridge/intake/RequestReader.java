@@ -314,11 +314,6 @@ public class RequestReader {
                         "requestId \"" + requestId + "\" and idempotencyKey \"" + explicitKey
                                 + "\" differ; send one key");
             }
-            Optional<String> tooLong =
-                    requestId != null ? tooLong("requestId", requestId) : tooLong("idempotencyKey", explicitKey);
-            if (tooLong.isPresent()) {
-                return reject(api.id(), body, source, "idempotency_key_too_long", tooLong.get());
-            }
             String key = requestId != null
                     ? requestId
                     : explicitKey != null ? explicitKey : IdempotencyKeys.derive(api, source, body);
@@ -336,10 +331,6 @@ public class RequestReader {
             sent.put("requestId", key);
             return new ReadRequest.Valid(api, sent, key, source);
         }
-        Optional<String> tooLong = tooLong("idempotencyKey", explicitKey);
-        if (tooLong.isPresent()) {
-            return reject(api.id(), body, source, "idempotency_key_too_long", tooLong.get());
-        }
         if (explicitKey != null && !fitsAHeader(explicitKey)) {
             // HttpClient would send a line break as a space and the server drop edge spaces: another key than recorded
             return reject(
@@ -354,15 +345,6 @@ public class RequestReader {
         }
         String key = explicitKey != null ? explicitKey : IdempotencyKeys.derive(api, source, body);
         return new ReadRequest.Valid(api, body, key, source);
-    }
-
-    /** A caller's key longer than the job store keeps whole. */
-    private static Optional<String> tooLong(String field, String key) {
-        if (key == null || key.length() <= IdempotencyKeys.MAX_LENGTH) {
-            return Optional.empty();
-        }
-        return Optional.of(field + ": at most " + IdempotencyKeys.MAX_LENGTH
-                + " characters (what the bridge's job store keeps of a key); this one has " + key.length());
     }
 
     private static boolean fitsAHeader(String key) {

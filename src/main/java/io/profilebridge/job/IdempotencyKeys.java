@@ -17,8 +17,16 @@ public final class IdempotencyKeys {
 
     private IdempotencyKeys() {}
 
-    /** The longest caller's key the job store keeps whole (V8__longer_keys.sql); derived keys are 36-character UUIDs. */
-    public static final int MAX_LENGTH = 500;
+    /** The longest key a log line shows whole: a caller's key may be of any length (V11__unbounded_keys.sql). */
+    static final int SHOWN_LENGTH = 200;
+
+    /** A key as log lines and error texts show it: whole up to {@link #SHOWN_LENGTH} characters, else cut, with its length. */
+    public static String shown(String key) {
+        if (key == null || key.length() <= SHOWN_LENGTH) {
+            return key;
+        }
+        return key.substring(0, SHOWN_LENGTH) + "... (" + key.length() + " characters)";
+    }
 
     public static String derive(Api api, RequestSource source, JsonNode body) {
         return uuidOf(api.id() + "\n" + source.identity() + "\n" + Json.canonical(body));

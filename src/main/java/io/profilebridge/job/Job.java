@@ -252,7 +252,7 @@ public final class Job {
 
     @Override
     public String toString() {
-        return "Job[" + id + " " + api + " key " + idempotencyKey() + " " + state + " from " + source.displayName()
-                + "]";
+        return "Job[" + id + " " + api + " key " + IdempotencyKeys.shown(idempotencyKey()) + " " + state + " from "
+                + source.displayName() + "]";
     }
 }

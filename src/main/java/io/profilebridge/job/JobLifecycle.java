@@ -358,7 +358,7 @@ public class JobLifecycle {
                 job,
                 job.attempts(),
                 cause.getMessage(),
-                job.idempotencyKey());
+                job.id());
         job.lastError(ApiError.of(
                         "delivery_gave_up",
                         "not delivered after " + job.attempts()

@@ -261,7 +261,8 @@ public class JobRoutes extends RouteBuilder {
         exchange.setProperty(ApiCallRoutes.MAY_CALL, (BooleanSupplier) () -> dispatcher.holds(job));
         exchange.getMessage().setHeader(API, job.api().id());
         exchange.setProperty(JOB_ID, job.id());
-        exchange.setProperty(IDEMPOTENCY_KEY, job.idempotencyKey());
+        // what log lines carry (camel.mdc.custom-properties): a caller's key may be of any length
+        exchange.setProperty(IDEMPOTENCY_KEY, IdempotencyKeys.shown(job.idempotencyKey()));
         exchange.setProperty(TRACE_ID, job.traceId());
         dispatcher.stepStarts(job);
     }

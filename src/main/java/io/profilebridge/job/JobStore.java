@@ -1,5 +1,6 @@
 package io.profilebridge.job;
 
+import io.profilebridge.Sha256;
 import io.profilebridge.StoreClock;
 import io.profilebridge.api.Api;
 import java.sql.Connection;
@@ -10,6 +11,7 @@ import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,8 +37,8 @@ public class JobStore {
                     + "polls, key_generation, next_attempt_at, last_status, last_error, result, outcome, source, created_at, updated_at, "
                     + "finished_at, version, previous_attempts, work_queue, accepted_at, trace_parent, trace_state";
 
-    private static final String INSERT = "INSERT INTO bridge_job (" + COLUMNS + ") VALUES ("
-            + String.join(",", java.util.Collections.nCopies(COLUMNS.split(",").length, "?")) + ")";
+    private static final String INSERT = "INSERT INTO bridge_job (" + COLUMNS + ", key_hash) VALUES ("
+            + String.join(",", java.util.Collections.nCopies(COLUMNS.split(",").length + 1, "?")) + ")";
 
     private final DataSource dataSource;
     private final GroupCommit writes;
@@ -134,6 +136,7 @@ public class JobStore {
             TraceContext trace = job.traceContext();
             ps.setString(++i, trace == null ? null : trace.traceParent());
             ps.setString(++i, trace == null ? null : trace.traceState());
+            ps.setString(++i, keyHash(job.requestKey()));
             return ps.executeUpdate() == 1;
         }
     }
@@ -156,7 +159,8 @@ public class JobStore {
 
     public Optional<Job> find(Api api, String idempotencyKey) {
         return queryOne(
-                "SELECT " + COLUMNS + " FROM bridge_job WHERE api = ? AND idempotency_key = ?",
+                "SELECT " + COLUMNS + " FROM bridge_job WHERE key_hash = ? AND api = ? AND idempotency_key = ?",
+                keyHash(idempotencyKey),
                 api.id(),
                 idempotencyKey);
     }
@@ -164,7 +168,9 @@ public class JobStore {
     /** The newest job with this key, whatever its API (keys are UUIDs or the caller's own, so a clash is unlikely). */
     public Optional<Job> findByKey(String idempotencyKey) {
         return queryOne(
-                "SELECT " + COLUMNS + " FROM bridge_job WHERE idempotency_key = ? ORDER BY created_at DESC LIMIT 1",
+                "SELECT " + COLUMNS
+                        + " FROM bridge_job WHERE key_hash = ? AND idempotency_key = ? ORDER BY created_at DESC LIMIT 1",
+                keyHash(idempotencyKey),
                 idempotencyKey);
     }
 
@@ -291,7 +297,7 @@ public class JobStore {
     public boolean save(Job job, boolean keepClaim) {
         long now = now();
         String sql =
-                "UPDATE bridge_job SET idempotency_key = ?, state = ?, request_body = ?, remote_id = ?, attempts = ?, "
+                "UPDATE bridge_job SET idempotency_key = ?, key_hash = ?, state = ?, request_body = ?, remote_id = ?, attempts = ?, "
                         + "polls = ?, key_generation = ?, next_attempt_at = ?, last_status = ?, last_error = ?, result = ?, outcome = ?, "
                         + "updated_at = ?, finished_at = ?, claimed_by = ?, work_queue = ?, accepted_at = ?, previous_attempts = ?, "
                         + "version = version + 1 WHERE id = ? AND version = ?";
@@ -311,10 +317,19 @@ public class JobStore {
         }
     }
 
+    /**
+     * What makes a key unique in the store (V11__unbounded_keys.sql): a key may be longer than an index can hold.
+     * Null for a request rejected before it had a key.
+     */
+    static String keyHash(String key) {
+        return key == null ? null : HexFormat.of().formatHex(Sha256.of(key));
+    }
+
     private static boolean update(Connection c, String sql, Job job, long now, String claimedBy) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 0;
             ps.setString(++i, job.requestKey());
+            ps.setString(++i, keyHash(job.requestKey()));
             ps.setString(++i, job.state().name());
             ps.setString(++i, job.requestBody());
             ps.setString(++i, job.remoteId());

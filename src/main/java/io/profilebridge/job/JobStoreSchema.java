@@ -44,7 +44,8 @@ public final class JobStoreSchema {
             "V7__later_callers.sql",
             "V8__longer_keys.sql",
             "V9__instance_key_fingerprints.sql",
-            "V10__shared_call_places.sql");
+            "V10__shared_call_places.sql",
+            "V11__unbounded_keys.sql");
 
     private static final String LATEST = SCRIPTS.get(SCRIPTS.size() - 1);
 
@@ -191,8 +192,22 @@ public final class JobStoreSchema {
                 .javaMigrationClassProvider(List::of)
                 .placeholders(
                         switch (engine) {
-                            case H2 -> Map.of("text", "CHARACTER VARYING", "binary", "VARBINARY(65536)");
-                            case POSTGRES -> Map.of("text", "TEXT", "binary", "BYTEA");
+                            case H2 ->
+                                Map.of(
+                                        "text",
+                                        "CHARACTER VARYING",
+                                        "binary",
+                                        "VARBINARY(65536)",
+                                        "keyHashOfIdempotencyKey",
+                                        "LOWER(RAWTOHEX(HASH('SHA-256', idempotency_key)))");
+                            case POSTGRES ->
+                                Map.of(
+                                        "text",
+                                        "TEXT",
+                                        "binary",
+                                        "BYTEA",
+                                        "keyHashOfIdempotencyKey",
+                                        "encode(sha256(convert_to(idempotency_key, 'UTF8')), 'hex')");
                         });
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
-import io.profilebridge.job.IdempotencyKeys;
 import io.profilebridge.job.RequestSource;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -82,21 +81,22 @@ class RequestReaderTest {
     }
 
     @Test
-    void aCallersKeyIsKeptWholeUpToTheStoresLimitAndRefusedNamingItBeyond() {
-        // before: a key over 200 characters failed the store's insert, and the file was taken again for ever
-        String longest = "k".repeat(IdempotencyKeys.MAX_LENGTH);
-        assertThat(read("{\"requestId\": \"" + longest + "\", \"email\": \"a@example.com\"}", "orbit", null))
-                .isInstanceOf(ReadRequest.Valid.class);
-        ApiError orbit =
-                rejection(read("{\"requestId\": \"" + longest + "k\", \"email\": \"a@example.com\"}", "orbit", null));
-        assertThat(orbit.code()).isEqualTo("idempotency_key_too_long");
-        assertThat(orbit.message())
-                .isEqualTo(
-                        "requestId: at most 500 characters (what the bridge's job store keeps of a key); this one has 501");
-        ApiError envelope = rejection(read(
-                "{\"api\": \"openprospect\", \"idempotencyKey\": \"" + longest + "k\", \"request\": {}}", null, null));
-        assertThat(envelope.code()).isEqualTo("idempotency_key_too_long");
-        assertThat(envelope.message()).startsWith("idempotencyKey: at most 500 characters");
+    void aCallersKeyOfAnyLengthIsTakenAsSent() {
+        // before: a key over 500 characters (this one has 900) was refused (idempotency_key_too_long); the contract
+        // takes any
+        // non-empty string, and the store now makes a key unique by its hash
+        String longKey = "k".repeat(900);
+        ReadRequest orbit = read("{\"requestId\": \"" + longKey + "\", \"email\": \"a@example.com\"}", "orbit", null);
+        assertThat(orbit)
+                .isInstanceOfSatisfying(
+                        ReadRequest.Valid.class,
+                        valid -> assertThat(valid.idempotencyKey()).isEqualTo(longKey));
+        ReadRequest envelope = read(
+                "{\"api\": \"openprospect\", \"idempotencyKey\": \"" + longKey + "\", \"request\": {}}", null, null);
+        assertThat(envelope)
+                .isInstanceOfSatisfying(
+                        ReadRequest.Valid.class,
+                        valid -> assertThat(valid.idempotencyKey()).isEqualTo(longKey));
     }
 
     @Test

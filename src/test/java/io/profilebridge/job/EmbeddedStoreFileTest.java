@@ -137,14 +137,14 @@ class EmbeddedStoreFileTest {
         try (Connection c = DriverManager.getConnection(JobStoreDataSource.defaultUrl(data), "", "");
                 Statement s = c.createStatement()) {
             s.execute("INSERT INTO \"flyway_schema_history\" (\"installed_rank\", \"version\", \"description\","
-                    + " \"type\", \"script\", \"installed_by\", \"execution_time\", \"success\") VALUES (100, '11',"
-                    + " 'later', 'SQL', 'V11__later.sql', 'test', 1, TRUE)");
+                    + " \"type\", \"script\", \"installed_by\", \"execution_time\", \"success\") VALUES (100, '99',"
+                    + " 'later', 'SQL', 'V99__later.sql', 'test', 1, TRUE)");
         }
         assertThatThrownBy(() -> new EmbeddedStore(data, new StoreNote(data)).open(2))
                 .isInstanceOf(StartupFailure.class)
                 .hasMessageContaining(
                         "the job store jdbc:h2:file:" + data.toAbsolutePath().resolve("jobstore"))
-                .hasMessageContaining("schema version 11 by a newer profile-bridge");
+                .hasMessageContaining("schema version 99 by a newer profile-bridge");
         assertThat(data.resolve(EmbeddedStore.BEFORE_MIGRATION)).doesNotExist();
         try (Connection c = DriverManager.getConnection(JobStoreDataSource.defaultUrl(data), "", "")) {
             assertThat(JobStoreSchema.isUpToDate(c))

@@ -10,6 +10,16 @@ import org.junit.jupiter.api.Test;
 class IdempotencyKeysTest {
 
     @Test
+    void aLongKeyIsShownCutWithItsLengthAndAShortOneWhole() {
+        // a caller's key may be of any length; log lines (and their MDC) show at most 200 characters of it
+        assertThat(IdempotencyKeys.shown("short-key")).isEqualTo("short-key");
+        assertThat(IdempotencyKeys.shown(null)).isNull();
+        String longKey = "a".repeat(IdempotencyKeys.SHOWN_LENGTH) + "b".repeat(100_000);
+        assertThat(IdempotencyKeys.shown(longKey))
+                .isEqualTo("a".repeat(IdempotencyKeys.SHOWN_LENGTH) + "... (100200 characters)");
+    }
+
+    @Test
     void theSameRequestAlwaysGetsTheSameKeyWhateverTheFieldOrder() throws Exception {
         var a = Json.parse("{\"b\": 1, \"a\": {\"y\": [1, 2], \"x\": true}}");
         var b = Json.parse("{\"a\": {\"x\": true, \"y\": [1, 2]}, \"b\": 1}");
