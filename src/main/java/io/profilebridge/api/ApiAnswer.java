@@ -95,6 +95,11 @@ public record ApiAnswer(
         return httpStatus == 0 && transportFailure == null;
     }
 
+    /** The call never went out ({@link ApiCallRoutes.CallWithdrawn}). */
+    public boolean isWithdrawn() {
+        return transportFailure instanceof ApiCallRoutes.CallWithdrawn;
+    }
+
     public boolean isTransportFailure() {
         return transportFailure != null;
     }

@@ -27,10 +27,13 @@ public class ApiCallRoutes extends RouteBuilder {
     /** Exchange property: the budget bucket the call spends from. */
     static final String BUCKET = "bridgeApiBucket";
 
-    /** The call was not made: the job may belong to another instance now. */
+    /**
+     * The call was not made: the job may belong to another instance now, or its place in the call gate went to
+     * another call while it waited.
+     */
     public static final class CallWithdrawn extends IOException {
-        CallWithdrawn() {
-            super("not sent: this instance missed its heartbeats, so the job may belong to another instance now");
+        public CallWithdrawn() {
+            super("not sent: the job may be another instance's now, or its place went to another call");
         }
     }
 
@@ -44,6 +47,9 @@ public class ApiCallRoutes extends RouteBuilder {
 
     private void observe(Exchange exchange, Api api) {
         ApiAnswer answer = ApiAnswer.peek(exchange);
+        if (answer.isWithdrawn()) {
+            return; // nothing was sent, so nothing was answered
+        }
         holds.observe(exchange.getProperty(BUCKET, ApiBucket.class), answer);
         BridgeEvent.publish(exchange.getContext(), new ApiAnswerEvent(api, answer));
     }

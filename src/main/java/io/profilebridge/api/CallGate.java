@@ -109,6 +109,20 @@ public final class CallGate {
         return shared != null && shared.shares(bucket.api());
     }
 
+    /**
+     * Before a call of the bucket goes out: the places this process holds of the bucket (and of its API) are taken
+     * anew in the shared store, so that their time counts from the send. False when one of them expired meanwhile
+     * and another instance took it: its call may be out now. Always true when the places are this process's alone.
+     */
+    public synchronized boolean renew(ApiBucket bucket) {
+        if (!sharesPlaces(bucket)) {
+            return true;
+        }
+        Api api = bucket.api();
+        return shared.renew(api, bucketPlaces(bucket), bucketSlots.get(bucket))
+                & shared.renew(api, apiPlaces(api), apiSlots.get(api));
+    }
+
     private int takeShared(ApiBucket bucket, int wanted) {
         int taken = 0;
         try {

@@ -21,7 +21,12 @@ public enum FaultClass {
     /** Validation errors, idempotency conflicts, an Orbit request Deep Search refuses: a failed result naming the code. */
     PERMANENT,
     /** Orbit refunded the key's charge: no run and no charge stand for it (the API route decides what follows). */
-    KEY_REFUNDED;
+    KEY_REFUNDED,
+    /**
+     * The call was withdrawn before it went out (its place in the call gate went to another call, or the job may be
+     * another instance's now): nothing was sent, so nothing counts; the step is due again at once.
+     */
+    NOT_SENT;
 
     /** Orbit's 409 for a requestId whose charge was refunded. */
     public static final String ORBIT_KEY_REFUNDED = "developer_api_idempotency_key_refunded";
@@ -58,6 +63,9 @@ public enum FaultClass {
      *                          request being wrong, so it is retried like a 5xx and given up naming it
      */
     public static FaultClass of(ApiAnswer answer, boolean readOfAcceptedRun) {
+        if (answer.isWithdrawn()) {
+            return NOT_SENT;
+        }
         if (answer.isTransportFailure()) {
             return RETRY;
         }

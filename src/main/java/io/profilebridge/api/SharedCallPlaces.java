@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * the API key and not to one process: with several instances on one store, a bucket limited to one call in flight
  * has one call out for all of them, and none is on its way when the API opens a window. A limit of N has N rows
  * (slots), named by a hash of limit, key and slot like the budgets' rows; the key itself is never stored. A slot is
- * free when no one holds it or its holder took it longer than {@code bridge.http.slow-call-ms} ago (a slow call
+ * free when no one holds it or its holder took it (or renewed it, right before its call went out) longer than
+ * {@code bridge.http.slow-call-ms} ago (a slow call
  * gives its place back after that long in this process too; a dead process's place is free again at the latest
  * then). Times are the database's clock, so the instances' own clocks need not agree.
  * <p>
@@ -30,6 +31,9 @@ public final class SharedCallPlaces {
             + StoreClock.NOW_MS
             + ") ON CONFLICT (id) DO UPDATE SET holder = EXCLUDED.holder, taken_at = EXCLUDED.taken_at "
             + "WHERE bridge_call_place.holder IS NULL OR bridge_call_place.taken_at < " + StoreClock.NOW_MS + " - ?";
+
+    private static final String RENEW =
+            "UPDATE bridge_call_place SET taken_at = " + StoreClock.NOW_MS + " WHERE id = ? AND holder = ?";
 
     private static final String GIVE = "UPDATE bridge_call_place SET holder = NULL WHERE id = ? AND holder = ?";
 
@@ -74,6 +78,28 @@ public final class SharedCallPlaces {
             return -1;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot take a shared place of " + limitName + " in the job store", e);
+        }
+    }
+
+    /**
+     * Takes the slots this process holds anew, as of now; false when one of them is no longer its own (it expired
+     * and another instance took it).
+     */
+    boolean renew(Api api, String limitName, Collection<Integer> slots) {
+        if (slots.isEmpty()) {
+            return true;
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(RENEW)) {
+            boolean all = true;
+            for (int slot : slots) {
+                ps.setLong(1, slotId(api, limitName, slot));
+                ps.setString(2, holder);
+                all &= ps.executeUpdate() == 1;
+            }
+            return all;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot renew a shared place of " + limitName + " in the job store", e);
         }
     }
 

@@ -44,10 +44,24 @@ public final class JobDispatcher {
             List.of(WorkQueue.ORBIT_STARTS, WorkQueue.ORBIT_OUTPUTS, WorkQueue.ORBIT_READS));
 
     /**
-     * A job being worked on: since when its current step runs, the liveness epoch it was claimed in, and the bucket
-     * whose place in the gate it holds (null for a delivery).
+     * A job being worked on: since when its current step runs (or its last call went out), the liveness epoch it was
+     * claimed in, the bucket whose place in the gate it holds (null for a delivery), and the bucket whose place the
+     * slow-call release took from its step (null while none was).
      */
-    private record InHand(Job job, long since, int epoch, ApiBucket place) {}
+    private record InHand(Job job, long since, int epoch, ApiBucket place, ApiBucket lapsed) {
+
+        InHand(Job job, long since, int epoch, ApiBucket place) {
+            this(job, since, epoch, place, null);
+        }
+
+        InHand at(long since, ApiBucket place) {
+            return new InHand(job, since, epoch, place, null);
+        }
+
+        InHand withoutPlace() {
+            return new InHand(job, since, epoch, null, lapsed);
+        }
+    }
 
     private final JobStore store;
     private final ApiBudgets budgets;
@@ -316,10 +330,61 @@ public final class JobDispatcher {
         return held != null && liveness.holds(held.epoch());
     }
 
+    /**
+     * Asked right before a call of the job goes out: true while the job is this instance's and its step holds the
+     * place of its bucket, whose time then starts again, in the shared store too (a call's slow-call time counts from
+     * its send, not from the claim). False when the place was given to the next job meanwhile (the process was held
+     * up for longer than the slow-call time: that job's call may be out) and no free one can be taken: the call is
+     * withdrawn, and the step is due again at once, counting no attempt (CI run 68: claim to send took over 2 s on a
+     * starved JVM, and two calls of one bucket went out 114 ms apart).
+     */
+    public boolean mayCall(Job job) {
+        long now = store.now();
+        boolean[] may = {false};
+        inHand.computeIfPresent(job.id(), (id, held) -> {
+            if (!liveness.holds(held.epoch())) {
+                return held;
+            }
+            if (held.place() != null) {
+                if (renewed(held.place())) {
+                    may[0] = true;
+                    return held.at(now, held.place());
+                }
+                // another instance took the place in the store after it expired: this one's count goes too
+                gate.leave(held.place(), 1);
+                held = new InHand(held.job(), held.since(), held.epoch(), null, held.place());
+            }
+            if (held.lapsed() == null) {
+                may[0] = true;
+                return held;
+            }
+            if (enterOne(held.lapsed())) {
+                may[0] = true;
+                return held.at(now, held.lapsed());
+            }
+            LOG.info(
+                    "A call of {} was not sent: the place of {} it held went to another call while it waited; the"
+                            + " step is due again",
+                    held.job(),
+                    held.lapsed());
+            return held;
+        });
+        return may[0];
+    }
+
+    private boolean renewed(ApiBucket bucket) {
+        try {
+            return gate.renew(bucket);
+        } catch (RuntimeException e) {
+            LOG.debug("Cannot renew the shared place of {}: {}", bucket, e.toString());
+            return false;
+        }
+    }
+
     /** A step of the job is about to run. */
     public void stepStarts(Job job) {
         inHand.computeIfPresent(
-                job.id(), (id, held) -> new InHand(held.job(), store.now(), held.epoch(), held.place()));
+                job.id(), (id, held) -> new InHand(held.job(), store.now(), held.epoch(), held.place(), held.lapsed()));
     }
 
     /**
@@ -346,11 +411,11 @@ public final class JobDispatcher {
                 // the shared store frees a place held longer than the slow-call time: each step takes it anew
                 gate.leave(next, 1);
                 if (!enterOne(next)) {
-                    return new InHand(held.job(), held.since(), held.epoch(), null);
+                    return held.withoutPlace();
                 }
             }
             placed[0] = true;
-            return new InHand(held.job(), stepStart, held.epoch(), next);
+            return held.at(stepStart, next);
         });
         return placed[0];
     }
@@ -380,7 +445,7 @@ public final class JobDispatcher {
             }
             gate.leave(held.place(), 1);
             freed[0] = held.place();
-            return new InHand(held.job(), held.since(), held.epoch(), null);
+            return held.withoutPlace();
         });
         if (freed[0] == null || !workLeft) {
             return false;
@@ -470,7 +535,7 @@ public final class JobDispatcher {
                         return held;
                     }
                     gate.leave(held.place(), 1);
-                    return new InHand(held.job(), held.since(), held.epoch(), null);
+                    return new InHand(held.job(), held.since(), held.epoch(), null, held.place());
                 });
             }
         }

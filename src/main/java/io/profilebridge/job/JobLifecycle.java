@@ -237,11 +237,17 @@ public class JobLifecycle {
 
     /** Any answer that is not a success: classify it once and act on the class. */
     public void fault(Job job, ApiAnswer answer, KeyRenewal renewal) {
-        ApiError error = answer.error();
-        job.lastError(error.toJson().toString());
         long now = store.now();
         // a job with a remote id is past its start: what it calls now are reads of the run the API accepted
-        switch (FaultClass.of(answer, job.remoteId() != null)) {
+        FaultClass fault = FaultClass.of(answer, job.remoteId() != null);
+        if (fault == FaultClass.NOT_SENT) {
+            // nothing went out: no attempt, no error, the same step again as soon as it has a place
+            job.nextAttemptAt(now);
+            return;
+        }
+        ApiError error = answer.error();
+        job.lastError(error.toJson().toString());
+        switch (fault) {
             case RATE_LIMITED -> job.nextAttemptAt(now + schedule.rateLimitDelay(answer.retryAfter()));
             case HOLD -> {
                 events.accept(JobEvent.of(JobEvent.Kind.HELD, job));

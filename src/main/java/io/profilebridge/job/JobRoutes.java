@@ -258,7 +258,7 @@ public class JobRoutes extends RouteBuilder {
         exchange.setProperty(DROPPED, false);
         exchange.setProperty(FAILED, false);
         exchange.setProperty(CALL_PAID, WorkQueue.of(job).bucket() != null);
-        exchange.setProperty(ApiCallRoutes.MAY_CALL, (BooleanSupplier) () -> dispatcher.holds(job));
+        exchange.setProperty(ApiCallRoutes.MAY_CALL, (BooleanSupplier) () -> dispatcher.mayCall(job));
         exchange.getMessage().setHeader(API, job.api().id());
         exchange.setProperty(JOB_ID, job.id());
         // what log lines carry (camel.mdc.custom-properties): a caller's key may be of any length

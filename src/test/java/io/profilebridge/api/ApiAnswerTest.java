@@ -50,6 +50,15 @@ class ApiAnswerTest {
     }
 
     @Test
+    void aWithdrawnCallIsNoFaultOfTheApi() {
+        ApiAnswer withdrawn = new ApiAnswer(0, null, null, null, new ApiCallRoutes.CallWithdrawn());
+        assertThat(FaultClass.of(withdrawn)).isEqualTo(FaultClass.NOT_SENT);
+        assertThat(FaultClass.of(withdrawn, true)).isEqualTo(FaultClass.NOT_SENT);
+        assertThat(FaultClass.of(new ApiAnswer(0, null, null, null, new java.io.IOException("reset"))))
+                .isEqualTo(FaultClass.RETRY);
+    }
+
+    @Test
     void aStatusKeepsItsNumbersAsTheApiWroteThemThroughTheStore() {
         // before: 1.10 came back as 1.1, 1e-400 as 0.0 and 1e400 as the string "Infinity"
         String answered = "{\"score\":1.10,\"tiny\":1e-400,\"huge\":1e400,\"big\":123456789012345678901234567890}";

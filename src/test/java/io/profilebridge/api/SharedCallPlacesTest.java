@@ -105,6 +105,30 @@ class SharedCallPlacesTest {
     }
 
     @Test
+    void aPlaceRenewedAsItsCallsGoOutStaysItsHoldersAndOneTakenByAnotherIsNotRenewed() {
+        // before: a place's time counted from its claim, so a holder held up past the slow-call time before its send
+        // lost it to another instance's call just before its own went out (CI run 68)
+        long slowCallMs = 2000;
+        CallGate holder = instance(keys, slowCallMs);
+        CallGate other = instance(keys, slowCallMs);
+        assertThat(holder.enter(ApiBucket.ORBIT_STARTS, 1)).isEqualTo(1);
+
+        await().pollInterval(Duration.ofMillis(200))
+                .during(Duration.ofMillis(slowCallMs + 1000))
+                .atMost(Duration.ofMillis(slowCallMs + 3000))
+                .until(() -> holder.renew(ApiBucket.ORBIT_STARTS) && other.enter(ApiBucket.ORBIT_STARTS, 1) == 0);
+
+        await().atMost(Duration.ofMillis(slowCallMs + 3000)).until(() -> other.enter(ApiBucket.ORBIT_STARTS, 1) == 1);
+        assertThat(holder.renew(ApiBucket.ORBIT_STARTS))
+                .as("its place is the other's now")
+                .isFalse();
+        assertThat(other.renew(ApiBucket.ORBIT_STARTS)).isTrue();
+        assertThat(other.renew(ApiBucket.OPENPROSPECT))
+                .as("no place held: nothing to lose")
+                .isTrue();
+    }
+
+    @Test
     void anotherKeyHasPlacesOfItsOwn() {
         CallGate ours = instance(keys, SLOW_CALL_MS);
         CallGate theirs = instance(

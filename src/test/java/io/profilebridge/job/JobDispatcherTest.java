@@ -8,6 +8,7 @@ import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
+import io.profilebridge.api.ApiCallRoutes;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiHolds;
 import io.profilebridge.api.CallGate;
@@ -307,6 +308,63 @@ class JobDispatcherTest {
         assertThat(gated.claimDueJobs(false))
                 .as("the status read's call is not slow: its place is still its own")
                 .isEmpty();
+        clock.move(501);
+        assertThat(gated.claimDueJobs(false)).as("slow now").hasSize(1);
+    }
+
+    @Test
+    void aCallHeldUpPastTheSlowCallTimeBeforeItsSendIsWithdrawnWhenItsPlaceWentToAnotherCall() {
+        // before: the call went out anyway, beside the next job's (CI run 68, on the shared store's places)
+        JobDispatcher gated = oneCallOfOpenProspectAtATime();
+        register(Api.OPENPROSPECT, 2);
+        Job late = gated.claimDueJobs(false).get(0);
+        clock.move(SLOW_CALL_MS + 1); // its worker was held up: the place goes to the next job
+        Job next = gated.claimDueJobs(false).get(0);
+        assertThat(gated.mayCall(next)).isTrue();
+        assertThat(gated.mayCall(late)).as("its place is the next job's").isFalse();
+        gated.callsDone(next);
+        gated.finished(next, true);
+        assertThat(gated.mayCall(late)).as("a free place is taken again").isTrue();
+        assertThat(gated.claimDueJobs(false)).as("and held").isEmpty();
+    }
+
+    @Test
+    void aWithdrawnCallCountsNoAttemptAndItsStepIsDueAgainAtOnce() {
+        JobLifecycle lifecycle = new JobLifecycle(
+                new JobSchedule(2000, 2000, 1000, 60000, 10, 60000, 86_400_000, 60, 3_600_000),
+                new JobLifecycle.RemoteFailureRetries(1, 1),
+                store,
+                event -> {},
+                new RunTimes(false));
+        register(Api.OPENPROSPECT, 2);
+        List<Job> jobs = dispatcher.claimDueJobs(false);
+        Job withdrawn = jobs.get(0);
+        Job unanswered = jobs.get(1);
+        lifecycle.fault(
+                withdrawn,
+                new ApiAnswer(0, null, null, null, new ApiCallRoutes.CallWithdrawn()),
+                JobLifecycle.KeyRenewal.HEADER_ONLY);
+        lifecycle.fault(
+                unanswered,
+                new ApiAnswer(0, null, null, null, new java.net.SocketTimeoutException("read timed out")),
+                JobLifecycle.KeyRenewal.HEADER_ONLY);
+
+        assertThat(withdrawn.attempts()).isZero();
+        assertThat(withdrawn.lastError()).isNull();
+        assertThat(withdrawn.nextAttemptAt()).isEqualTo(clock.millis());
+        assertThat(unanswered.attempts()).as("a call that went out counts").isEqualTo(1);
+        assertThat(unanswered.nextAttemptAt()).isGreaterThan(clock.millis());
+    }
+
+    @Test
+    void aCallsSlowCallTimeCountsFromItsSend() {
+        JobDispatcher gated = oneCallOfOpenProspectAtATime();
+        register(Api.OPENPROSPECT, 2);
+        Job job = gated.claimDueJobs(false).get(0);
+        clock.move(SLOW_CALL_MS - 500); // claim to send
+        assertThat(gated.mayCall(job)).isTrue();
+        clock.move(SLOW_CALL_MS - 500); // the call is out: 1.5 s of its own, 3 s since the claim
+        assertThat(gated.claimDueJobs(false)).as("the call is not slow yet").isEmpty();
         clock.move(501);
         assertThat(gated.claimDueJobs(false)).as("slow now").hasSize(1);
     }
