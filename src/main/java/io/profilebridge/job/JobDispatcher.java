@@ -61,6 +61,11 @@ public final class JobDispatcher {
         InHand withoutPlace() {
             return new InHand(job, since, epoch, null, lapsed);
         }
+
+        /** Its place went to another call while its step still held it. */
+        InHand lapse() {
+            return new InHand(job, since, epoch, null, place);
+        }
     }
 
     private final JobStore store;
@@ -352,7 +357,7 @@ public final class JobDispatcher {
                 }
                 // another instance took the place in the store after it expired: this one's count goes too
                 gate.leave(held.place(), 1);
-                held = new InHand(held.job(), held.since(), held.epoch(), null, held.place());
+                held = held.lapse();
             }
             if (held.lapsed() == null) {
                 may[0] = true;
@@ -535,7 +540,7 @@ public final class JobDispatcher {
                         return held;
                     }
                     gate.leave(held.place(), 1);
-                    return new InHand(held.job(), held.since(), held.epoch(), null, held.place());
+                    return held.lapse();
                 });
             }
         }
