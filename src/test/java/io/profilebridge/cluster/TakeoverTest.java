@@ -145,8 +145,9 @@ class TakeoverTest {
     @Test
     void theJobsOfAKilledInstanceAreTakenOverWithinTenSeconds() throws Exception {
         // slow answers and long runs: the instance works the jobs alone first, and dies with calls in flight, so it
-        // holds claims when it dies
-        simulator.settings().addedLatencyMs(2000).jobDurationMs(20_000);
+        // holds claims when it dies. The runs outlast the second instance's start on a loaded host (up to its 60 s
+        // health wait): with 20 s runs, CI runs 72 and 74 saw every run end, and so every claim, before the kill
+        simulator.settings().addedLatencyMs(2000).jobDurationMs(45_000);
         // many calls out at once (the call gate lifted), so it holds several claims when it dies
         Process dying = startInstance("node-a", BridgeRun.MANY_CALLS_IN_FLIGHT);
         for (int i = 0; i < 8; i++) {
@@ -163,7 +164,7 @@ class TakeoverTest {
         // in the store, which says it whatever the jobs' runs did meanwhile (CI run 72, on a loaded host: none of the
         // held jobs had a call after the kill, so a check by the simulator's ledger alone had nothing to measure)
         await().atMost(Duration.ofSeconds(10)).until(() -> keysClaimedBy("node-a"), List::isEmpty);
-        await().atMost(Duration.ofSeconds(60)).until(() -> results(root).size() == 8);
+        await().atMost(Duration.ofSeconds(90)).until(() -> results(root).size() == 8);
         // and a held job still working had its next call within the same time
         List<Long> takenOverAfterMs = held.stream()
                 .map(key -> simulator.ledger().requests().stream()
