@@ -247,8 +247,9 @@ public class RequestReader {
                             body,
                             source,
                             "idempotency_key_mismatch",
-                            "the envelope's idempotencyKey \"" + envelopeKey.asText() + "\" and the JMS property \""
-                                    + key + "\" differ; send one key");
+                            "the envelope's idempotencyKey \"" + IdempotencyKeys.shown(envelopeKey.asText())
+                                    + "\" and the JMS property \"" + IdempotencyKeys.shown(key)
+                                    + "\" differ; send one key");
                 }
                 key = envelopeKey.asText();
             }
@@ -311,8 +312,8 @@ public class RequestReader {
                         body,
                         source,
                         "idempotency_key_mismatch",
-                        "requestId \"" + requestId + "\" and idempotencyKey \"" + explicitKey
-                                + "\" differ; send one key");
+                        "requestId \"" + IdempotencyKeys.shown(requestId) + "\" and idempotencyKey \""
+                                + IdempotencyKeys.shown(explicitKey) + "\" differ; send one key");
             }
             String key = requestId != null
                     ? requestId
@@ -326,6 +327,10 @@ public class RequestReader {
                         "request_id_unusable",
                         "requestId: is not valid Unicode (it holds "
                                 + "an unpaired surrogate), so no URL can name the run; send another key");
+            }
+            Optional<String> tooLong = tooLong(requestId != null ? "requestId" : "idempotencyKey", key);
+            if (tooLong.isPresent()) {
+                return reject(api.id(), body, source, "idempotency_key_too_long", tooLong.get());
             }
             ObjectNode sent = body.deepCopy();
             sent.put("requestId", key);
@@ -343,8 +348,31 @@ public class RequestReader {
                             + " tab or other control character, no character beyond ASCII, no leading or trailing"
                             + " space)");
         }
+        Optional<String> tooLong = tooLong("idempotencyKey", explicitKey);
+        if (tooLong.isPresent()) {
+            return reject(api.id(), body, source, "idempotency_key_too_long", tooLong.get());
+        }
         String key = explicitKey != null ? explicitKey : IdempotencyKeys.derive(api, source, body);
         return new ReadRequest.Valid(api, body, key, source);
+    }
+
+    /**
+     * A key longer than every place that carries it can take: a URL (Orbit reads a run at
+     * /v2/developer/deep-search/{requestId}; /jobs/{key}), a header (Idempotency-Key) and the JMS result's
+     * idempotencyKey property. A run the bridge could start but never poll must not be started (black-box audit: a
+     * 500,000-character requestId started a paid run whose status URL no server took).
+     */
+    private static Optional<String> tooLong(String field, String key) {
+        if (key == null) {
+            return Optional.empty();
+        }
+        int encoded = PathSegment.encode(key).length();
+        if (encoded <= IdempotencyKeys.MAX_ENCODED_LENGTH) {
+            return Optional.empty();
+        }
+        return Optional.of(field + ": at most " + IdempotencyKeys.MAX_ENCODED_LENGTH
+                + " characters once percent-encoded for a URL (what a status URL, an HTTP header and a JMS property"
+                + " can carry of a key); this one has " + encoded);
     }
 
     private static boolean fitsAHeader(String key) {

@@ -17,6 +17,13 @@ public final class IdempotencyKeys {
 
     private IdempotencyKeys() {}
 
+    /**
+     * The longest caller's key, percent-encoded as a URL carries it: HTTP servers commonly take request lines and
+     * headers of up to 8 KB, Camel's management server (/jobs/{key}) 4 KB, and a JMS property costs two bytes a
+     * character of the broker's 100 KiB message head. The store itself keeps a key of any length (V11).
+     */
+    public static final int MAX_ENCODED_LENGTH = 4000;
+
     /** The longest key a log line shows whole: a caller's key may be of any length (V11__unbounded_keys.sql). */
     static final int SHOWN_LENGTH = 200;
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
+import io.profilebridge.job.IdempotencyKeys;
 import io.profilebridge.job.RequestSource;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -16,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RequestReaderTest {
 
     private final RequestReader reader = new RequestReader(
-            1000,
+            10_000,
             (api, body) -> body.has("bad") ? List.of(ApiError.of("some_rule", "bad: is not allowed")) : List.of());
     private final RequestSource source = RequestSource.file("r.json");
 
@@ -81,22 +82,32 @@ class RequestReaderTest {
     }
 
     @Test
-    void aCallersKeyOfAnyLengthIsTakenAsSent() {
-        // before: a key over 500 characters (this one has 900) was refused (idempotency_key_too_long); the contract
-        // takes any
-        // non-empty string, and the store now makes a key unique by its hash
-        String longKey = "k".repeat(900);
-        ReadRequest orbit = read("{\"requestId\": \"" + longKey + "\", \"email\": \"a@example.com\"}", "orbit", null);
+    void aCallersKeyIsTakenAsSentUpToWhatAUrlCarriesAndRefusedNamingTheLimitBeyond() {
+        // before: a key over 500 characters was refused (the store's index, since made unbounded); then a
+        // 500,000-character requestId started a paid run whose status URL no server took (black-box audit)
+        String longest = "k".repeat(IdempotencyKeys.MAX_ENCODED_LENGTH);
+        ReadRequest orbit = read("{\"requestId\": \"" + longest + "\", \"email\": \"a@example.com\"}", "orbit", null);
         assertThat(orbit)
                 .isInstanceOfSatisfying(
                         ReadRequest.Valid.class,
-                        valid -> assertThat(valid.idempotencyKey()).isEqualTo(longKey));
-        ReadRequest envelope = read(
-                "{\"api\": \"openprospect\", \"idempotencyKey\": \"" + longKey + "\", \"request\": {}}", null, null);
-        assertThat(envelope)
-                .isInstanceOfSatisfying(
-                        ReadRequest.Valid.class,
-                        valid -> assertThat(valid.idempotencyKey()).isEqualTo(longKey));
+                        valid -> assertThat(valid.idempotencyKey()).isEqualTo(longest));
+        assertThat(read("{\"email\": \"a@example.com\"}", "orbit", longest)).isInstanceOf(ReadRequest.Valid.class);
+        assertThat(read("{}", "openprospect", longest)).isInstanceOf(ReadRequest.Valid.class);
+
+        ApiError orbitTooLong = rejection(read("{\"email\": \"a@example.com\"}", "orbit", longest + "k"));
+        assertThat(orbitTooLong.code()).isEqualTo("idempotency_key_too_long");
+        assertThat(orbitTooLong.message())
+                .startsWith("idempotencyKey: at most 4000 characters once percent-encoded for a URL")
+                .endsWith("this one has 4001");
+        // percent-encoded, a character beyond ASCII takes 6 to 12
+        ApiError encodedTooLong = rejection(
+                read("{\"requestId\": \"" + "ключ".repeat(200) + "\", \"email\": \"a@example.com\"}", "orbit", null));
+        assertThat(encodedTooLong.message())
+                .startsWith("requestId: at most 4000")
+                .endsWith("this one has 4800");
+        assertThat(rejection(read("{}", "openprospect", longest + "/")).message())
+                .startsWith("idempotencyKey: at most 4000")
+                .endsWith("this one has 4003");
     }
 
     @Test
@@ -169,7 +180,7 @@ class RequestReaderTest {
         assertThat(rejection(reader.read(latin1, latin1.length, "orbit", null, source))
                         .code())
                 .isEqualTo("request_not_utf8");
-        assertThat(rejection(reader.read(null, 5000, "orbit", null, source)).code())
+        assertThat(rejection(reader.read(null, 50_000, "orbit", null, source)).code())
                 .isEqualTo("request_too_large");
         String deep = "{\"a\":".repeat(100) + "1" + "}".repeat(100);
         RequestReader roomy = new RequestReader(100_000, (api, body) -> List.of());
