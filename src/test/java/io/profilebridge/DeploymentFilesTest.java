@@ -170,6 +170,10 @@ class DeploymentFilesTest {
 
         Map<String, Object> image = map(list(kustomization.get("images")).get(0));
         assertThat(image.get("name") + ":" + image.get("newTag")).isEqualTo(DeploymentFilesTest.image.name());
+        assertThat(map(map(resources.get("Deployment/profile-bridge").get("spec"))
+                        .get("strategy")))
+                .as("the old release's pods stop before the new release migrates the store (upgrade audit)")
+                .containsEntry("type", "Recreate");
 
         Map<String, Object> pod = map(
                 map(map(resources.get("Deployment/profile-bridge").get("spec")).get("template"))
