@@ -3,11 +3,17 @@ package io.profilebridge;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /** SHA-256 of text in UTF-8: the one digest behind keys, row ids, result names and key fingerprints. */
 public final class Sha256 {
 
     private Sha256() {}
+
+    /** The digest as 64 lower-case hex digits, as the job store keeps key and body hashes. */
+    public static String hex(String text) {
+        return HexFormat.of().formatHex(of(text));
+    }
 
     public static byte[] of(String text) {
         try {

@@ -5,7 +5,6 @@ import io.profilebridge.Json;
 import io.profilebridge.Sha256;
 import io.profilebridge.api.Api;
 import java.nio.ByteBuffer;
-import java.util.HexFormat;
 import java.util.UUID;
 
 /**
@@ -45,7 +44,7 @@ public final class IdempotencyKeys {
     }
 
     public static String bodyHash(JsonNode body) {
-        return HexFormat.of().formatHex(Sha256.of(Json.canonical(body)));
+        return Sha256.hex(Json.canonical(body));
     }
 
     /** A name-based UUID (version 8 layout) from SHA-256, so Orbit gets the UUID its docs ask for. */

@@ -11,7 +11,6 @@ import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -322,7 +321,7 @@ public class JobStore {
      * Null for a request rejected before it had a key.
      */
     static String keyHash(String key) {
-        return key == null ? null : HexFormat.of().formatHex(Sha256.of(key));
+        return key == null ? null : Sha256.hex(key);
     }
 
     private static boolean update(Connection c, String sql, Job job, long now, String claimedBy) throws SQLException {
