@@ -1,8 +1,10 @@
 package io.profilebridge.api;
 
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.UnknownHostException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.NoHttpResponseException;
 
 /** The one error model: what the bridge does with an answer that is not a success. */
 public enum FaultClass {
@@ -36,17 +38,27 @@ public enum FaultClass {
     public static final String ORBIT_NOT_CONFIGURED = "developer_deep_search_not_configured";
 
     /**
-     * The API says "Retry later" (any 5xx) or cannot be reached at all (no connection): an outage, which says nothing
-     * about the call itself. A deadline passed or an answer over the cap may be this call's own, so neither is one.
+     * The API says "Retry later" (any 5xx), cannot be reached (no connection, none within the connect timeout), or
+     * dropped the connection without an answer (a reset, a close): an outage, which says nothing about the call
+     * itself. A deadline passed or an answer over the cap may be this call's own, so neither is one.
      */
     public static boolean isOutage(ApiAnswer answer) {
         if (!answer.isTransportFailure()) {
             return answer.httpStatus() >= 500;
         }
         for (Throwable cause = answer.transportFailure(); cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException
-                    || cause instanceof NoRouteToHostException
-                    || cause instanceof UnknownHostException) {
+            // the bridge's own aborts close the connection too: the closed socket below them is not the API's doing
+            if (cause instanceof ApiCallLimits.DeadlineExceeded || cause instanceof ApiCallLimits.AnswerTooLarge) {
+                return false;
+            }
+        }
+        for (Throwable cause = answer.transportFailure(); cause != null; cause = cause.getCause()) {
+            // SocketException: refused, no route, reset, broken pipe
+            if (cause instanceof SocketException
+                    || cause instanceof UnknownHostException
+                    || cause instanceof ConnectTimeoutException
+                    || cause instanceof NoHttpResponseException
+                    || cause instanceof ConnectionClosedException) {
                 return true;
             }
         }

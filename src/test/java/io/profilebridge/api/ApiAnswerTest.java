@@ -50,6 +50,45 @@ class ApiAnswerTest {
     }
 
     @Test
+    void anOutageIsAnApiThatCannotBeReachedOrDropsTheConnectionNotACallThatOutlivedItsDeadlineOrCap() {
+        // a read of a paid run waits out an outage until max-age, and a reset or an unanswered close is one as much
+        // as a refused connection (a proxy restarting); the bridge's own aborts close the connection too
+        assertThat(FaultClass.isOutage(failure(new java.net.ConnectException("Connection refused"))))
+                .isTrue();
+        assertThat(FaultClass.isOutage(failure(new java.net.SocketException("Connection reset"))))
+                .isTrue();
+        assertThat(FaultClass.isOutage(failure(new org.apache.hc.core5.http.NoHttpResponseException("no answer"))))
+                .isTrue();
+        assertThat(FaultClass.isOutage(failure(new org.apache.hc.core5.http.ConnectionClosedException("closed"))))
+                .isTrue();
+        assertThat(FaultClass.isOutage(failure(new org.apache.hc.client5.http.ConnectTimeoutException("connect"))))
+                .isTrue();
+        assertThat(FaultClass.isOutage(
+                        failure(new RuntimeException("camel", new java.net.SocketException("Connection reset")))))
+                .as("found below Camel's wrapping")
+                .isTrue();
+
+        ApiCallLimits.DeadlineExceeded deadline = new ApiCallLimits.DeadlineExceeded(30_000);
+        deadline.initCause(new java.net.SocketException("Socket closed"));
+        assertThat(FaultClass.isOutage(failure(new RuntimeException("camel", deadline))))
+                .as("the deadline's own close")
+                .isFalse();
+        assertThat(FaultClass.isOutage(failure(new ApiCallLimits.AnswerTooLarge(1024))))
+                .isFalse();
+        assertThat(FaultClass.isOutage(failure(new java.net.SocketTimeoutException("Read timed out"))))
+                .as("an answer slower than the read timeout may be this call's own")
+                .isFalse();
+        assertThat(FaultClass.isOutage(new ApiAnswer(503, null, null, null, null)))
+                .isTrue();
+        assertThat(FaultClass.isOutage(new ApiAnswer(404, null, null, null, null)))
+                .isFalse();
+    }
+
+    private static ApiAnswer failure(Exception cause) {
+        return new ApiAnswer(0, null, null, null, cause);
+    }
+
+    @Test
     void aWithdrawnCallIsNoFaultOfTheApi() {
         ApiAnswer withdrawn = new ApiAnswer(0, null, null, null, new ApiCallRoutes.CallWithdrawn());
         assertThat(FaultClass.of(withdrawn)).isEqualTo(FaultClass.NOT_SENT);

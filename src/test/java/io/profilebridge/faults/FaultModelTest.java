@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.DoubleConsumer;
+import java.util.function.IntPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -104,6 +106,17 @@ class FaultModelTest {
     void anOutageWhileAnAcceptedRunIsReadIsWaitedOutNotGivenUpAfterTheMaximumAttempts() {
         // API-docs audit: ten 5xx in a row on the status reads (a few minutes of outage) gave up a run the API had
         // accepted, and the result with it; the run is paid for and waits there, so only max-age ends its reads
+        readsOfAnAcceptedRunWaitOut(share -> simulator.settings().serverErrorShare(share), status -> status >= 500);
+    }
+
+    @Test
+    void connectionsDroppedWhileAnAcceptedRunIsReadAreAnOutageToo() {
+        // the same for answers that never come because the connection closes (a proxy restarting, a reset): they
+        // had counted as attempts, and the paid run was given up after max-attempts
+        readsOfAnAcceptedRunWaitOut(share -> simulator.settings().lostAnswerShare(share), status -> status == -1);
+    }
+
+    private void readsOfAnAcceptedRunWaitOut(DoubleConsumer faultShare, IntPredicate failedRead) {
         simulator.settings().retryAfterSeconds(0);
         properties.put("bridge.retry.max-attempts", "2");
         properties.put("bridge.retry.max-delay-ms", "200");
@@ -112,12 +125,12 @@ class FaultModelTest {
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> simulator.ledger().runsStarted("openprospect") == 1);
-            simulator.settings().serverErrorShare(1);
-            await().atMost(Duration.ofSeconds(20)).until(() -> failedReads() >= 6);
+            faultShare.accept(1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> failedReads(failedRead) >= 6);
             assertThat(results(root))
                     .as("still read, three times the attempts allowed")
                     .isEmpty();
-            simulator.settings().serverErrorShare(0);
+            faultShare.accept(0);
             await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/patient.json"));
         }
         assertThat(results(root).get("openprospect/patient.json").get("outcome").asText())
@@ -175,9 +188,9 @@ class FaultModelTest {
         assertThat(simulator.ledger().statusReads("orbit")).isPositive();
     }
 
-    private long failedReads() {
+    private long failedReads(IntPredicate failed) {
         return simulator.ledger().requests().stream()
-                .filter(r -> r.method().equals("GET") && r.status() >= 500)
+                .filter(r -> r.method().equals("GET") && failed.test(r.status()))
                 .count();
     }
 
