@@ -232,10 +232,11 @@ public class RequestAcceptance {
                     job.id(),
                     IdempotencyKeys.shown(valid.idempotencyKey()));
         } else if (!recorded.bodyHash().equals(job.bodyHash())) {
+            // the result names the key it is about (the document and the JMS property), so the caller can match it
             rejectWith(
                     exchange,
                     valid.api().id(),
-                    null,
+                    valid.idempotencyKey(),
                     valid.body(),
                     valid.source(),
                     ApiError.of(

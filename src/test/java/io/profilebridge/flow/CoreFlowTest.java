@@ -133,6 +133,31 @@ class CoreFlowTest {
     }
 
     @Test
+    void aKeyReusedWithAnotherBodyGetsAFailedResultNamingTheKeyAndStartsNothing() {
+        // the APIs refuse it (OpenProspect's 409, Orbit's developer_api_idempotency_key_conflict); the first
+        // request's run and result stay as they are
+        String first = "{\"api\": \"openprospect\", \"idempotencyKey\": \"crm-4711\", \"request\": " + DACH + "}";
+        try (BridgeRun bridge = startBridge()) {
+            drop(root, "first.json", first);
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("first.json"));
+            drop(root, "second.json", first.replace("DACH SaaS buyers", "Nordic buyers"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("failed/second.json"));
+        }
+        JsonNode reused = results(root).get("failed/second.json");
+        assertThat(reused.get("outcome").asText()).isEqualTo("failed");
+        assertThat(reused.at("/error/code").asText()).isEqualTo("idempotency_key_reused");
+        assertThat(reused.at("/error/message").asText()).contains("crm-4711");
+        assertThat(reused.get("idempotencyKey").asText()).isEqualTo("crm-4711");
+        assertThat(reused.at("/request/profile_name").asText()).isEqualTo("Nordic buyers");
+        assertThat(results(root).get("first.json").get("outcome").asText()).isEqualTo("succeeded");
+        assertThat(simulator.ledger().runsPerKey("openprospect")).containsOnlyKeys("crm-4711");
+        assertThat(simulator.ledger().requests().stream()
+                        .filter(r -> r.method().equals("POST"))
+                        .count())
+                .isEqualTo(1);
+    }
+
+    @Test
     void aRestartAfterSubmissionFinishesEveryJobWithOneRunEach() {
         simulator.settings().jobDurationMs(3000);
         for (int i = 0; i < 5; i++) {
