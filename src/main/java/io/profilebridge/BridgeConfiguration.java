@@ -16,6 +16,7 @@ import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiHolds;
 import io.profilebridge.api.CallGate;
 import io.profilebridge.api.KeyMask;
+import io.profilebridge.api.SendPermission;
 import io.profilebridge.api.SharedCallPlaces;
 import io.profilebridge.delivery.DeliverJobRoute;
 import io.profilebridge.delivery.LaterCallersRoute;
@@ -66,6 +67,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
+import org.apache.camel.component.http.CompositeHttpConfigurer;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -236,7 +238,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         AnswerHeads answerHeads = new AnswerHeads(budgets);
         for (String scheme : new String[] {"http", "https"}) {
             HttpComponent http = context.getComponent(scheme, HttpComponent.class);
-            http.setHttpClientConfigurer(callLimits);
+            http.setHttpClientConfigurer(CompositeHttpConfigurer.combineConfigurers(callLimits, new SendPermission()));
             http.setHttpActivityListener(answerHeads);
         }
 

@@ -20,8 +20,8 @@ import org.apache.camel.component.http.HttpMethods;
 public class ApiCallRoutes extends RouteBuilder {
 
     /**
-     * Exchange property: a {@link BooleanSupplier} saying whether the call may still go out, asked right before it
-     * does (the job is still this instance's; it may not be after the process was paused).
+     * Exchange property: a {@link BooleanSupplier} saying whether the call may still go out, asked right before its
+     * request is written ({@link SendPermission}; the job is still this instance's, its place in the gate its own).
      */
     public static final String MAY_CALL = "bridgeMayCall";
     /** Exchange property: the budget bucket the call spends from. */
@@ -54,12 +54,6 @@ public class ApiCallRoutes extends RouteBuilder {
         BridgeEvent.publish(exchange.getContext(), new ApiAnswerEvent(api, answer));
     }
 
-    /** True when the call must not go out after all. */
-    public static boolean withdrawn(Exchange exchange) {
-        BooleanSupplier mayCall = exchange.getProperty(MAY_CALL, BooleanSupplier.class);
-        return mayCall != null && !mayCall.getAsBoolean();
-    }
-
     @Override
     public void configure() {
         for (Api api : Api.values()) {
@@ -72,12 +66,14 @@ public class ApiCallRoutes extends RouteBuilder {
                     .choice()
                     .when(exchangeProperty(ApiRequest.KEY_MISSING))
                     .log(LoggingLevel.DEBUG, "No " + api.id() + " API key configured; call skipped")
-                    .when(ApiCallRoutes::withdrawn)
-                    .process(exchange -> exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new CallWithdrawn()))
                     .otherwise()
+                    // asked inside HttpClient, right before the request is written (SendPermission)
+                    .process(exchange -> SendPermission.ask(exchange.getProperty(MAY_CALL, BooleanSupplier.class)))
                     .doTry()
                     .to("{{" + api.id() + ".base-url}}?throwExceptionOnFailure=false")
                     .doCatch(IOException.class)
+                    .doFinally()
+                    .process(exchange -> SendPermission.ask(null))
                     .end()
                     .end()
                     .removeHeader("Authorization")
