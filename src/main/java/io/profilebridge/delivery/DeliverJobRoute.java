@@ -1,8 +1,10 @@
 package io.profilebridge.delivery;
 
+import io.profilebridge.jms.BrokerReachability;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobRoutes;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -13,6 +15,9 @@ import org.apache.camel.builder.RouteBuilder;
  * logged where delivery fails (routes/delivery-errors.camel.yaml).
  */
 public class DeliverJobRoute extends RouteBuilder {
+
+    /** How soon a result waiting for the broker is looked at again (half of it to all of it, jittered). */
+    static final long BROKER_RECHECK_MS = 5_000;
 
     private final JobLifecycle lifecycle;
 
@@ -25,12 +30,39 @@ public class DeliverJobRoute extends RouteBuilder {
         from("direct:deliver-job")
                 .routeId("deliver-job")
                 .process(this::describeResult)
+                .choice()
+                .when(DeliverJobRoute::brokerAway)
+                .process(this::waitForBroker)
+                .otherwise()
                 .doTry()
                 .to("direct:deliver-result")
                 .process(exchange -> lifecycle.delivered(JobRoutes.job(exchange)))
                 .doCatch(Exception.class)
                 .process(this::deliveryFailed)
+                .end()
                 .end();
+    }
+
+    /** A JMS result while the broker is known to be away. */
+    static boolean brokerAway(Exchange exchange) {
+        return !JobRoutes.job(exchange).source().isFile()
+                && BrokerReachability.problemIn(exchange.getContext()).isPresent();
+    }
+
+    /**
+     * A send to a broker that is away would hold a job worker until it timed out, and count an attempt towards giving
+     * the result up: with 16 results waiting every worker sat in such sends and no file result went out, and an
+     * outage longer than the attempts gave every waiting result up (JMS audit). The result waits instead, looked at
+     * again every few seconds, counting nothing.
+     */
+    private void waitForBroker(Exchange exchange) {
+        BrokerReachability.Problem problem =
+                BrokerReachability.problemIn(exchange.getContext()).orElseThrow();
+        lifecycle.deliveryWaits(
+                JobRoutes.job(exchange),
+                "the JMS broker cannot be reached (" + problem.reason() + ") since " + problem.since()
+                        + "; the result waits for it, counting no attempt",
+                ThreadLocalRandom.current().nextLong(BROKER_RECHECK_MS / 2, BROKER_RECHECK_MS + 1));
     }
 
     private void describeResult(Exchange exchange) {

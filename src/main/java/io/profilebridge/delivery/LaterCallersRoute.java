@@ -1,5 +1,6 @@
 package io.profilebridge.delivery;
 
+import io.profilebridge.jms.BrokerReachability;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobCallers;
 import io.profilebridge.job.JobCallers.Caller;
@@ -40,6 +41,9 @@ public class LaterCallersRoute extends RouteBuilder {
         from("timer:answer-later-callers?period=1000&delay=1000")
                 .routeId("answer-later-callers")
                 .routeConfigurationId("sampling-errors")
+                // every later caller is a JMS message: with the broker away they wait, counting no attempt
+                .filter(exchange ->
+                        BrokerReachability.problemIn(exchange.getContext()).isEmpty())
                 .process(exchange -> exchange.getMessage().setBody(callers.dueOfDoneJobs(BATCH)))
                 .split(body())
                 .process(this::describeResult)

@@ -3,6 +3,7 @@ package io.profilebridge.jms;
 import io.profilebridge.Urls;
 import java.time.Instant;
 import java.util.Optional;
+import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +15,9 @@ import org.slf4j.LoggerFactory;
 public final class BrokerReachability {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerReachability.class);
+
+    /** Its name in the registry, where the JMS configuration binds it. */
+    public static final String NAME = "jmsBrokerReachability";
 
     /** Why the broker cannot be reached, since when. */
     public record Problem(String reason, Instant since) {}
@@ -51,5 +55,14 @@ public final class BrokerReachability {
 
     public Optional<Problem> problem() {
         return Optional.ofNullable(problem);
+    }
+
+    /**
+     * Why the context's JMS broker cannot be reached now, if it cannot; never anything with JMS off (a result bound
+     * for a broker then fails its attempts as before).
+     */
+    public static Optional<Problem> problemIn(CamelContext context) {
+        BrokerReachability reachability = context.getRegistry().lookupByNameAndType(NAME, BrokerReachability.class);
+        return reachability == null ? Optional.empty() : reachability.problem();
     }
 }

@@ -346,6 +346,12 @@ public class JobLifecycle {
         events.accept(JobEvent.of(JobEvent.Kind.FINISHED, job));
     }
 
+    /** The result's destination is known to be away: nothing was tried, nothing counts; looked at again later. */
+    public void deliveryWaits(Job job, String reason, long waitMs) {
+        job.lastError(ApiError.of("delivery_waiting", reason).toJson().toString());
+        job.nextAttemptAt(store.now() + waitMs);
+    }
+
     /**
      * The destination refused the result (outbox unwritable, broker down): keep it and try again later, up to
      * {@code bridge.delivery.max-attempts}; then the job ends undelivered, its result kept in the store.

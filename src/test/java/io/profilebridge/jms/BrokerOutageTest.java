@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeRun;
 import io.profilebridge.Json;
 import io.profilebridge.ResultTally;
+import io.profilebridge.api.Api;
+import io.profilebridge.job.JobState;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
 import jakarta.jms.Connection;
@@ -19,6 +21,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -101,6 +105,67 @@ class BrokerOutageTest {
         assertThat(Duration.ofNanos(System.nanoTime() - began))
                 .as("a stop with the broker away")
                 .isLessThan(Duration.ofSeconds(25));
+    }
+
+    @Test
+    void resultsWaitForTheBrokerWithoutHoldingWorkersOrSpendingTheirAttempts() throws Exception {
+        // JMS audit: with the broker away, each send of a waiting result held a job worker for up to 54 s and counted
+        // an attempt: 16 waiting results stopped every file result for the whole outage, and an outage longer than
+        // the attempts gave every waiting result up (delivery_gave_up), never sent once the broker was back
+        simulator = Simulator.start(new SimulatorSettings().jobDurationMs(2500));
+        properties = BridgeRun.testProperties(root, simulator.baseUrl());
+        properties.put("bridge.poll.concurrency", "3");
+        properties.put("bridge.delivery.max-attempts", "2");
+        properties.put("bridge.retry.base-delay-ms", "100");
+        properties.put("bridge.retry.max-delay-ms", "200");
+        properties.put("bridge.jms.call-failover-timeout-ms", "2000");
+        properties.put("bridge.jms.max-delivery-attempts", "3");
+        properties.put("bridge.jms.redelivery-delay-ms", "200");
+        esb = EsbBroker.start(root.resolve("broker"), properties);
+        bridge = BridgeRun.start(root, properties);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> "UP".equals(brokerCheck().path("status").asText()));
+        List<String> ids = new ArrayList<>();
+        try (Connection connection = esb.client().createConnection()) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            try (MessageProducer producer = session.createProducer(session.createQueue(EsbBroker.REQUESTS))) {
+                for (int i = 0; i < 6; i++) {
+                    TextMessage request = session.createTextMessage("{\"email\": \"wait-" + i + "@example.com\"}");
+                    request.setStringProperty("api", "orbit");
+                    request.setJMSCorrelationID("waits-" + i);
+                    producer.send(request);
+                    ids.add("waits-" + i);
+                }
+            }
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> simulator.ledger().runsStarted("orbit") == 6);
+        esb.stop();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> "DOWN".equals(brokerCheck().path("status").asText()));
+
+        // twice the job workers' worth of results wait for the broker, and files still get theirs
+        BridgeRun.drop(root, "openprospect/meanwhile.json", BridgeRun.openProspectRequest("meanwhile"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> BridgeRun.results(root).containsKey("openprospect/meanwhile.json"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> waitingForTheBroker() == 6);
+        assertThat(bridge.store().list(Api.ORBIT, null, 0, 10))
+                .as("no attempt spent on the broker's absence")
+                .allSatisfy(job -> assertThat(job.attempts()).isZero());
+
+        esb.restart();
+        try (ResultTally tally = ResultTally.listen(esb.client(), EsbBroker.RESULTS, EsbBroker.FAILED)) {
+            tally.assertExactlyOneEach(ids, Duration.ofSeconds(60), Duration.ofSeconds(2));
+            assertThat(ids)
+                    .allSatisfy(id -> assertThat(
+                                    Json.parse(tally.body(id)).path("outcome").asText())
+                            .isEqualTo("succeeded"));
+        }
+    }
+
+    private long waitingForTheBroker() {
+        return bridge.store().list(Api.ORBIT, JobState.DELIVERING, 0, 10).stream()
+                .filter(job -> job.lastError() != null && job.lastError().contains("delivery_waiting"))
+                .count();
     }
 
     private JsonNode brokerCheck() throws Exception {
