@@ -58,15 +58,7 @@ class BrokerOutageTest {
 
     @Test
     void readinessIsDownWhileTheBrokerIsAwayRequestsFlowWhenItIsBackAndAStopDoesNotWaitForIt() throws Exception {
-        simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100));
-        properties = BridgeRun.testProperties(root, simulator.baseUrl());
-        properties.put("bridge.jms.max-delivery-attempts", "3");
-        properties.put("bridge.jms.redelivery-delay-ms", "200");
-        properties.put("bridge.jms.call-failover-timeout-ms", "2000");
-        esb = EsbBroker.start(root.resolve("broker"), properties);
-        bridge = BridgeRun.start(root, properties);
-        await().atMost(Duration.ofSeconds(60))
-                .until(() -> "UP".equals(brokerCheck().path("status").asText()));
+        startWithBroker(100, Map.of());
 
         esb.stop();
         await().atMost(Duration.ofSeconds(30))
@@ -112,19 +104,13 @@ class BrokerOutageTest {
         // JMS audit: with the broker away, each send of a waiting result held a job worker for up to 54 s and counted
         // an attempt: 16 waiting results stopped every file result for the whole outage, and an outage longer than
         // the attempts gave every waiting result up (delivery_gave_up), never sent once the broker was back
-        simulator = Simulator.start(new SimulatorSettings().jobDurationMs(2500));
-        properties = BridgeRun.testProperties(root, simulator.baseUrl());
-        properties.put("bridge.poll.concurrency", "3");
-        properties.put("bridge.delivery.max-attempts", "2");
-        properties.put("bridge.retry.base-delay-ms", "100");
-        properties.put("bridge.retry.max-delay-ms", "200");
-        properties.put("bridge.jms.call-failover-timeout-ms", "2000");
-        properties.put("bridge.jms.max-delivery-attempts", "3");
-        properties.put("bridge.jms.redelivery-delay-ms", "200");
-        esb = EsbBroker.start(root.resolve("broker"), properties);
-        bridge = BridgeRun.start(root, properties);
-        await().atMost(Duration.ofSeconds(60))
-                .until(() -> "UP".equals(brokerCheck().path("status").asText()));
+        startWithBroker(
+                2500,
+                Map.of(
+                        "bridge.poll.concurrency", "3",
+                        "bridge.delivery.max-attempts", "2",
+                        "bridge.retry.base-delay-ms", "100",
+                        "bridge.retry.max-delay-ms", "200"));
         List<String> ids = new ArrayList<>();
         try (Connection connection = esb.client().createConnection()) {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -160,6 +146,20 @@ class BrokerOutageTest {
                                     Json.parse(tally.body(id)).path("outcome").asText())
                             .isEqualTo("succeeded"));
         }
+    }
+
+    /** The simulator, the ESB's broker and the bridge, with the broker reached. */
+    private void startWithBroker(long jobDurationMs, Map<String, String> settings) throws Exception {
+        simulator = Simulator.start(new SimulatorSettings().jobDurationMs(jobDurationMs));
+        properties = BridgeRun.testProperties(root, simulator.baseUrl());
+        properties.put("bridge.jms.max-delivery-attempts", "3");
+        properties.put("bridge.jms.redelivery-delay-ms", "200");
+        properties.put("bridge.jms.call-failover-timeout-ms", "2000");
+        properties.putAll(settings);
+        esb = EsbBroker.start(root.resolve("broker"), properties);
+        bridge = BridgeRun.start(root, properties);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> "UP".equals(brokerCheck().path("status").asText()));
     }
 
     private long waitingForTheBroker() {
