@@ -109,7 +109,7 @@ public final class ProfileBridge {
         // a system property still wins, as for every camel.* key: else the checks read the variable's value while Camel
         // bound the property's (third black-box audit: -Dcamel.management.port=abc beside CAMEL_MANAGEMENT_PORT=25621
         // listened on a random port)
-        PortVariables.fromEnvironment(System.getenv()).forEach((key, value) -> {
+        CamelVariables.fromEnvironment(System.getenv()).forEach((key, value) -> {
             if (System.getProperty(key) == null) {
                 main.addOverrideProperty(key, value);
             }
