@@ -5,9 +5,11 @@ import io.profilebridge.jms.JmsConfiguration;
 import io.profilebridge.operations.Tracing;
 import io.profilebridge.sandbox.SandboxConfiguration;
 import io.profilebridge.sandbox.SimulateCommand;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.camel.CamelContext;
 import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -100,7 +102,17 @@ public final class ProfileBridge {
     }
 
     public static Main createMain() {
-        Main main = new Main();
+        Main main = new Main() {
+            @Override
+            protected CamelContext createCamelContext() {
+                CamelContext context = super.createCamelContext();
+                // the properties files are read as UTF-8, as they are written (a ConfigMap is UTF-8), where Camel
+                // reads ISO-8859-1 by default: "dätä" became "dÃ¤tÃ¤", a data folder of another name, with no word
+                // (configuration audit)
+                context.getPropertiesComponent().setEncoding(StandardCharsets.UTF_8.name());
+                return context;
+            }
+        };
         main.bind(CLI_CONNECTOR_FACTORY, new DefaultCliConnectorFactory());
         Tracing.install(main);
         // Camel's own default, extended; camel.main.property-placeholder-location still replaces it as a whole

@@ -28,7 +28,11 @@ final class PropertyChecks {
 
     static void check(BridgeSettings settings) {
         // the data folder first: a placeholder location that leaves the packaged defaults out is named by this key
-        settings.text("bridge.data");
+        folderWithout(settings, "bridge.data", ";", "the embedded store's JDBC URL would read its settings from there");
+        for (String key : List.of("bridge.inbox", "bridge.outbox")) {
+            folderWithout(settings, key, "%", "Camel's file endpoint reads it as an escape (in%41 would be inA)");
+            folderWithout(settings, key, "?", "Camel's file endpoint reads its options from there");
+        }
         for (String key : List.of(
                 "bridge.inbox.poll-ms",
                 "bridge.inbox.stable-ms",
@@ -95,6 +99,18 @@ final class PropertyChecks {
                                 + Urls.shown(url) + "\"");
             }
         });
+    }
+
+    /**
+     * A folder becomes part of a URI (a file endpoint's, the H2 store's): a character that means something there
+     * would make it another folder, silently (configuration audit: an inbox "in%41" was read as "inA").
+     */
+    private static void folderWithout(BridgeSettings settings, String key, String character, String why) {
+        String folder = settings.text(key);
+        if (folder.contains(character)) {
+            throw new StartupFailure("property " + key + " cannot hold \"" + character + "\" (\"" + folder + "\"): "
+                    + why + "; name another folder");
+        }
     }
 
     /** Camel reads a port that is no number as none at all and listens on any free one, where no probe finds it. */

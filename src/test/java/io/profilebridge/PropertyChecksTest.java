@@ -54,7 +54,10 @@ class PropertyChecksTest {
                 "bridge.budget.decrease-factor|2|bridge.budget.decrease-factor must be less than 1",
                 "bridge.inbox.incomplete-ms|-1|bridge.inbox.incomplete-ms must not be negative",
                 "bridge.jms.broker-url|tcp://127.0.0.1:notaport|bridge.jms.broker-url must name its broker",
-                "bridge.jms.broker-url|broker:61616|bridge.jms.broker-url must name its broker"
+                "bridge.jms.broker-url|broker:61616|bridge.jms.broker-url must name its broker",
+                "bridge.inbox|/srv/in%41 #1|bridge.inbox cannot hold \"%\"",
+                "bridge.outbox|/srv/out?x=1|bridge.outbox cannot hold \"?\"",
+                "bridge.data|data;INIT=x|bridge.data cannot hold \";\""
             })
     void aValueThatCannotWorkStopsTheStartNamingItsKey(String key, String value, String message) {
         assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of(key, value))))
