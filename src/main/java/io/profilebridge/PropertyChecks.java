@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 final class PropertyChecks {
 
     private static final Pattern FILE_MODE = Pattern.compile("[0-7]{3}");
+    private static final Pattern BEARER_TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
 
     /** scheme://[user@]host[:port] in an Artemis URL; group 1 is the port, if one is given (an IPv6 host is bracketed). */
     private static final Pattern BROKER_ADDRESS = Pattern.compile(
@@ -83,6 +84,9 @@ final class PropertyChecks {
         for (String key : List.of("openprospect.base-url", "orbit.base-url")) {
             apiRoot(key, settings.text(key));
         }
+        for (String key : List.of("openprospect.api-key", "orbit.api-key")) {
+            settings.optional(key).map(String::trim).ifPresent(apiKey -> bearerToken(key, apiKey));
+        }
         if (settings.flag("bridge.jms.enabled")) {
             Optional<String> brokerUrl = settings.optional("bridge.jms.broker-url");
             if (brokerUrl.isEmpty()) {
@@ -110,6 +114,19 @@ final class PropertyChecks {
         if (folder.contains(character)) {
             throw new StartupFailure("property " + key + " cannot hold \"" + character + "\" (\"" + folder + "\"): "
                     + why + "; name another folder");
+        }
+    }
+
+    /**
+     * A key goes out as {@code Authorization: Bearer <key>}, whose token has letters, digits, {@code -._~+/} and a
+     * trailing {@code =} only (RFC 6750). Another character cannot be sent as written, and the log layouts' mask ends at
+     * it (configuration audit: a key "..., TAIL" was logged as "Bearer ****, TAIL" by HttpClient's DEBUG loggers). The
+     * key itself is never shown.
+     */
+    private static void bearerToken(String key, String apiKey) {
+        if (!apiKey.isEmpty() && !BEARER_TOKEN.matcher(apiKey).matches()) {
+            throw new StartupFailure("property " + key + " holds a character a bearer token cannot carry (RFC 6750:"
+                    + " letters, digits, - . _ ~ + / and a trailing =); the key is not shown");
         }
     }
 

@@ -66,6 +66,28 @@ class PropertyChecksTest {
                 .hasMessageContaining("\"" + value + "\"");
     }
 
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "openprospect.api-key|lnc_live_Abcd1234,TAILSECRET9",
+                "openprospect.api-key|lnc_live_Abcd1234 TAILSECRET9",
+                "orbit.api-key|sk_orb_x;y\"z"
+            })
+    void aKeyNoBearerTokenCanCarryIsRefusedWithoutShowingIt(String key, String value) {
+        assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of(key, value))))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining("property " + key + " holds a character a bearer token cannot carry")
+                .hasMessageNotContaining("TAIL")
+                .hasMessageNotContaining("sk_orb");
+    }
+
+    @Test
+    void keysOfTheDocumentedShapesPass() throws IOException {
+        PropertyChecks.check(settings(
+                Map.of("openprospect.api-key", " lnc_live_Abc-12.3~x+y/z== ", "orbit.api-key", "sk_orb_testkey_0001")));
+    }
+
     @Test
     void aUrlHoldingAUserOrPasswordIsRefusedWithoutShowingThem() {
         // operations audit: the refusal quoted the URL, and with it the key an operator had put before the host
