@@ -206,7 +206,8 @@ public class RequestAcceptance {
             return new ReadRequest.Rejected(valid.api().id(), valid.body(), null, valid.source(), error);
         }
         ReadRequest.Rejected rejected = (ReadRequest.Rejected) read;
-        return new ReadRequest.Rejected(rejected.api(), rejected.body(), null, rejected.source(), error);
+        return new ReadRequest.Rejected(
+                rejected.api(), rejected.body(), rejected.idempotencyKey(), rejected.source(), error);
     }
 
     private void record(Exchange exchange, ReadRequest.Valid valid) throws RequestWaitsException {

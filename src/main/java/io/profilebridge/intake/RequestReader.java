@@ -280,6 +280,8 @@ public class RequestReader {
                             : "api: \"" + api + "\" is not one of openprospect, orbit");
         }
         List<ApiError> violations;
+        // a rejection names the caller's own key, so that a caller matching results by it finds this one too
+        String callersKey = callersKey(known.get(), body, key);
         try {
             violations = rules.violations(known.get(), body);
         } catch (RuntimeException e) {
@@ -287,6 +289,7 @@ public class RequestReader {
             return reject(
                     api,
                     body,
+                    callersKey,
                     source,
                     "request_uncheckable",
                     "the bridge could not apply the " + known.get().id() + " rules to this request (" + e
@@ -296,6 +299,7 @@ public class RequestReader {
             return reject(
                     api,
                     body,
+                    callersKey,
                     source,
                     violations.get(0).code(),
                     violations.stream().map(ApiError::message).collect(Collectors.joining("; ")));
@@ -452,7 +456,30 @@ public class RequestReader {
 
     /** A rejection; an api that is not one of ours is reported as "unknown" (it also names the result folder). */
     private static ReadRequest reject(String api, JsonNode body, RequestSource source, String code, String message) {
+        return reject(api, body, null, source, code, message);
+    }
+
+    private static ReadRequest reject(
+            String api, JsonNode body, String key, RequestSource source, String code, String message) {
         return new ReadRequest.Rejected(
-                Api.of(api).map(Api::id).orElse("unknown"), body, null, source, ApiError.of(code, message));
+                Api.of(api).map(Api::id).orElse("unknown"), body, key, source, ApiError.of(code, message));
+    }
+
+    /**
+     * The key the caller gave (Orbit's requestId, else the envelope's or the JMS property's), when a result can carry
+     * it: a key no URL, header or JMS property could take is not repeated ({@link #tooLong}, an unpaired surrogate).
+     */
+    private static String callersKey(Api api, ObjectNode body, String explicitKey) {
+        JsonNode requestId = api == Api.ORBIT ? body.get("requestId") : null;
+        String key = requestId != null
+                        && requestId.isTextual()
+                        && !requestId.asText().isEmpty()
+                ? requestId.asText()
+                : explicitKey;
+        return key != null
+                        && PathSegment.isEncodable(key)
+                        && tooLong("idempotencyKey", key).isEmpty()
+                ? key
+                : null;
     }
 }

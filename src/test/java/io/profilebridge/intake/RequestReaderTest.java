@@ -111,6 +111,34 @@ class RequestReaderTest {
     }
 
     @Test
+    void aRequestRefusedByARuleNamesTheCallersKeyWhenAResultCanCarryIt() {
+        // result-documents audit: the envelope's, the JMS property's and Orbit's requestId were all dropped, so a
+        // caller matching results by its own key found none for a refused request
+        assertThat(keyOf(read(
+                        "{\"api\": \"openprospect\", \"idempotencyKey\": \"crm-1\", \"request\": {\"bad\": 1}}",
+                        null,
+                        null)))
+                .isEqualTo("crm-1");
+        assertThat(keyOf(read("{\"bad\": 1}", "openprospect", "jms-2"))).isEqualTo("jms-2");
+        assertThat(keyOf(read("{\"requestId\": \"run-3\", \"bad\": 1}", "orbit", null)))
+                .isEqualTo("run-3");
+        assertThat(keyOf(read("{\"requestId\": 5, \"bad\": 1}", "orbit", null)))
+                .as("no string, no key")
+                .isNull();
+        assertThat(keyOf(read("{\"bad\": 1}", "openprospect", null)))
+                .as("no key of the caller's: none is made up for a request that starts nothing")
+                .isNull();
+        assertThat(keyOf(read("{\"bad\": 1}", "openprospect", "k".repeat(IdempotencyKeys.MAX_ENCODED_LENGTH + 1))))
+                .as("longer than a JMS property or a URL may carry")
+                .isNull();
+    }
+
+    private static String keyOf(ReadRequest read) {
+        assertThat(read).isInstanceOf(ReadRequest.Rejected.class);
+        return ((ReadRequest.Rejected) read).idempotencyKey();
+    }
+
+    @Test
     void anOpenProspectKeyThatAHeaderCannotCarryAsWrittenIsRefusedWhileOrbitTakesAnyString() {
         // before: "pair\nkey" went out as "pair key", another request's key (black-box audit)
         for (String key : new String[] {"pair\nkey", " lead", "trail ", "tab\tkey", "ключ"}) {
