@@ -125,8 +125,9 @@ final class PropertyChecks {
      */
     private static void bearerToken(String key, String apiKey) {
         if (!apiKey.isEmpty() && !BEARER_TOKEN.matcher(apiKey).matches()) {
-            throw new StartupFailure("property " + key + " holds a character a bearer token cannot carry (RFC 6750:"
-                    + " letters, digits, - . _ ~ + / and a trailing =); the key is not shown");
+            // worded so that the log layouts' mask (a word after "bearer") leaves the line readable
+            throw new StartupFailure("property " + key + " holds a character no Authorization header can carry as"
+                    + " written (RFC 6750 allows letters, digits, - . _ ~ + / and a trailing =); the key is not shown");
         }
     }
 

@@ -77,7 +77,7 @@ class PropertyChecksTest {
     void aKeyNoBearerTokenCanCarryIsRefusedWithoutShowingIt(String key, String value) {
         assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of(key, value))))
                 .isInstanceOf(StartupFailure.class)
-                .hasMessageContaining("property " + key + " holds a character a bearer token cannot carry")
+                .hasMessageContaining("property " + key + " holds a character no Authorization header can carry")
                 .hasMessageNotContaining("TAIL")
                 .hasMessageNotContaining("sk_orb");
     }
