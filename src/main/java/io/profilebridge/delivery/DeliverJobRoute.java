@@ -56,12 +56,13 @@ public class DeliverJobRoute extends RouteBuilder {
      * again every few seconds, counting nothing.
      */
     private void waitForBroker(Exchange exchange) {
-        BrokerReachability.Problem problem =
-                BrokerReachability.problemIn(exchange.getContext()).orElseThrow();
+        // read again: the broker may have come back since the choice (the result then goes at the next look)
+        String why = BrokerReachability.problemIn(exchange.getContext())
+                .map(problem -> " (" + problem.reason() + ") since " + problem.since())
+                .orElse("");
         lifecycle.deliveryWaits(
                 JobRoutes.job(exchange),
-                "the JMS broker cannot be reached (" + problem.reason() + ") since " + problem.since()
-                        + "; the result waits for it, counting no attempt",
+                "the JMS broker cannot be reached" + why + "; the result waits for it, counting no attempt",
                 ThreadLocalRandom.current().nextLong(BROKER_RECHECK_MS / 2, BROKER_RECHECK_MS + 1));
     }
 
