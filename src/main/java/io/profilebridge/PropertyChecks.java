@@ -42,7 +42,10 @@ final class PropertyChecks {
                 "bridge.inbox.undelivered-wait-ms",
                 "bridge.inbox.folder-check-ms",
                 "bridge.poll.tick-ms",
-                "bridge.progress.interval-ms")) {
+                "bridge.progress.interval-ms",
+                // Camel's own: it took "abc" or -5 without a word and stopped at once on SIGTERM, where in-flight
+                // work has this long to finish (configuration audit)
+                "camel.main.shutdown-timeout")) {
             settings.number(key);
         }
         settings.integer("bridge.jms.concurrent-consumers");

@@ -55,6 +55,8 @@ class PropertyChecksTest {
                 "bridge.inbox.incomplete-ms|-1|bridge.inbox.incomplete-ms must not be negative",
                 "bridge.jms.broker-url|tcp://127.0.0.1:notaport|bridge.jms.broker-url must name its broker",
                 "bridge.jms.broker-url|broker:61616|bridge.jms.broker-url must name its broker",
+                "camel.main.shutdown-timeout|abc|camel.main.shutdown-timeout must be a number",
+                "camel.main.shutdown-timeout|-5|camel.main.shutdown-timeout must not be negative",
                 "bridge.inbox|/srv/in%41 #1|bridge.inbox cannot hold \"%\"",
                 "bridge.outbox|/srv/out?x=1|bridge.outbox cannot hold \"?\"",
                 "bridge.data|data;INIT=x|bridge.data cannot hold \";\""
