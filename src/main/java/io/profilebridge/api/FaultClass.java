@@ -47,12 +47,11 @@ public enum FaultClass {
             return answer.httpStatus() >= 500;
         }
         for (Throwable cause = answer.transportFailure(); cause != null; cause = cause.getCause()) {
-            // the bridge's own aborts close the connection too: the closed socket below them is not the API's doing
+            // the bridge's own aborts close the connection too, and wrap what that closing threw: the closed socket
+            // below them is not the API's doing
             if (cause instanceof ApiCallLimits.DeadlineExceeded || cause instanceof ApiCallLimits.AnswerTooLarge) {
                 return false;
             }
-        }
-        for (Throwable cause = answer.transportFailure(); cause != null; cause = cause.getCause()) {
             // SocketException: refused, no route, reset, broken pipe
             if (cause instanceof SocketException
                     || cause instanceof UnknownHostException

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * (slots), named by a hash of limit, key and slot like the budgets' rows; the key itself is never stored. A slot is
  * free when no one holds it or its holder took it (or renewed it, right before its call went out) longer than
  * {@code bridge.http.slow-call-ms} ago (a slow call gives its place back after that long in this process too; a dead
- * process's place is free again at the latest then). Times are the database's clock, so the instances' own clocks need not agree.
+ * process's place is free again at the latest then). Times are the database's clock, so the instances' own clocks
+ * need not agree.
  * <p>
  * Hand-written: a lease with a timeout is one conditional upsert here, and the store is already there; a lock
  * service (advisory locks, a coordinator) would tie the place to a connection or add a part to run.

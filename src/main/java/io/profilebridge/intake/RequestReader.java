@@ -280,8 +280,6 @@ public class RequestReader {
                             : "api: \"" + api + "\" is not one of openprospect, orbit");
         }
         List<ApiError> violations;
-        // a rejection names the caller's own key, so that a caller matching results by it finds this one too
-        String callersKey = callersKey(known.get(), body, key);
         try {
             violations = rules.violations(known.get(), body);
         } catch (RuntimeException e) {
@@ -289,7 +287,7 @@ public class RequestReader {
             return reject(
                     api,
                     body,
-                    callersKey,
+                    callersKey(known.get(), body, key),
                     source,
                     "request_uncheckable",
                     "the bridge could not apply the " + known.get().id() + " rules to this request (" + e
@@ -299,7 +297,7 @@ public class RequestReader {
             return reject(
                     api,
                     body,
-                    callersKey,
+                    callersKey(known.get(), body, key),
                     source,
                     violations.get(0).code(),
                     violations.stream().map(ApiError::message).collect(Collectors.joining("; ")));
@@ -466,8 +464,10 @@ public class RequestReader {
     }
 
     /**
-     * The key the caller gave (Orbit's requestId, else the envelope's or the JMS property's), when a result can carry
-     * it: a key no URL, header or JMS property could take is not repeated ({@link #tooLong}, an unpaired surrogate).
+     * The key the caller gave (Orbit's requestId, else the envelope's or the JMS property's), which a rule's rejection
+     * names so that a caller matching results by it finds this one too; asked only when a request is refused. Null
+     * when a result cannot carry it: a key no URL, header or JMS property could take ({@link #tooLong}, an unpaired
+     * surrogate) is not repeated.
      */
     private static String callersKey(Api api, ObjectNode body, String explicitKey) {
         JsonNode requestId = api == Api.ORBIT ? body.get("requestId") : null;

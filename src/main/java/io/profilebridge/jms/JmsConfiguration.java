@@ -65,10 +65,11 @@ public class JmsConfiguration implements CamelConfiguration {
         broker.setDeserializationDenyList("*");
         // a blocking call (a send, a commit, a rollback) waits this long for a lost broker, not for ever: a stop
         // with the broker gone hung in a listener's rollback; the failed call is retried (transacted, nothing lost)
-        broker.setCallFailoverTimeout(settings.number("bridge.jms.call-failover-timeout-ms"));
+        long callTimeoutMs = settings.number("bridge.jms.call-failover-timeout-ms");
+        broker.setCallFailoverTimeout(callTimeoutMs);
         // and a call the broker stops answering before its loss is noticed (the destination lookup of a send) waits
         // as long, not Artemis's 30 s (JMS audit: every job worker sat 30-54 s in such sends)
-        broker.setCallTimeout(settings.number("bridge.jms.call-failover-timeout-ms"));
+        broker.setCallTimeout(callTimeoutMs);
         BrokerReachability reachability = new BrokerReachability(brokerUrl);
         context.getRegistry().bind(BrokerReachability.NAME, reachability);
         HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);
