@@ -18,6 +18,11 @@ public class JobCallers {
     /** A message waiting for a job's result; {@code callerId} names it within the job. */
     public record Caller(String jobId, String callerId, RequestSource source, int attempts) {}
 
+    /** Completed by the limit; parameters: now, and the two final states. */
+    static final String DUE_OF_DONE_JOBS = "SELECT c.job_id, c.caller_id, c.caller_source, c.attempts "
+            + "FROM bridge_job_caller c WHERE c.due_at <= ? AND EXISTS (SELECT 1 FROM bridge_job j "
+            + "WHERE j.id = c.job_id AND j.state IN (?, ?)) ORDER BY c.due_at LIMIT ";
+
     private final JobStore store;
 
     public JobCallers(JobStore store) {
@@ -50,16 +55,17 @@ public class JobCallers {
         }
     }
 
-    /** The callers whose job is done and whose next attempt is due, oldest first, at most {@code limit}. */
+    /**
+     * The callers whose next attempt is due and whose job is done, oldest first, at most {@code limit}. The callers
+     * lead: a join let H2 start from the jobs' state index and read every finished job once a second, for a table of
+     * callers that is nearly always empty (5,000 finished jobs: 1.7-18 ms a sweep, against 0.06 ms).
+     */
     public List<Caller> dueOfDoneJobs(int limit) {
-        String sql = "SELECT c.job_id, c.caller_id, c.caller_source, c.attempts FROM bridge_job_caller c "
-                + "JOIN bridge_job j ON j.id = c.job_id WHERE j.state IN (?, ?) AND c.due_at <= ? "
-                + "ORDER BY c.due_at LIMIT " + limit;
         try (Connection c = store.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, JobState.DELIVERED.name());
-            ps.setString(2, JobState.FAILED.name());
-            ps.setLong(3, store.now());
+                PreparedStatement ps = c.prepareStatement(DUE_OF_DONE_JOBS + limit)) {
+            ps.setLong(1, store.now());
+            ps.setString(2, JobState.DELIVERED.name());
+            ps.setString(3, JobState.FAILED.name());
             List<Caller> callers = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
