@@ -45,7 +45,8 @@ public final class JobStoreSchema {
             "V8__longer_keys.sql",
             "V9__instance_key_fingerprints.sql",
             "V10__shared_call_places.sql",
-            "V11__unbounded_keys.sql");
+            "V11__unbounded_keys.sql",
+            "V12__jobs_by_creation.sql");
 
     private static final String LATEST = SCRIPTS.get(SCRIPTS.size() - 1);
 

@@ -168,6 +168,23 @@ class JobStoreTest {
         assertThat(rowsRead).as(plan).isLessThan(10);
     }
 
+    /** The newest job (checked at each start) and the newest-first listing are read from an index, not every row. */
+    @Test
+    void theNewestJobsAreFoundByIndex() throws Exception {
+        Assumptions.assumeFalse(isPostgres(), "the plans checked are H2's");
+        assertThat(plan("SELECT MAX(created_at) FROM bridge_job")).contains("direct lookup");
+        assertThat(plan("SELECT id FROM bridge_job WHERE 1 = 1 ORDER BY created_at DESC, id LIMIT 10 OFFSET 0"))
+                .contains("index sorted");
+    }
+
+    private String plan(String query) throws Exception {
+        try (Connection c = dataSource.getConnection();
+                var rs = c.createStatement().executeQuery("EXPLAIN " + query)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     @Test
     void aKeyOfAnyLengthAndAnyRemoteIdAreKeptWholeAndTheKeyStaysUnique() {
         // before: a key over 500 characters was refused at intake, as PostgreSQL cannot index ~2,700 bytes of text;
@@ -427,7 +444,7 @@ class JobStoreTest {
         assertThat(JobStoreSchema.migrate(dataSource.getJdbcUrl(), login(), login()))
                 .isZero();
         assertThat(flywayHistory(dataSource))
-                .containsExactlyElementsOf(List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"));
+                .containsExactlyElementsOf(List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"));
     }
 
     @Test
@@ -443,7 +460,7 @@ class JobStoreTest {
         assertThatThrownBy(() -> JobStoreSchema.migrate(dataSource.getJdbcUrl(), login(), login()))
                 .isInstanceOf(StartupFailure.class)
                 .hasMessageContaining("schema version 99 by a newer profile-bridge")
-                .hasMessageContaining("knows versions up to 11");
+                .hasMessageContaining("knows versions up to 12");
     }
 
     /** The releases before the bridge's own migrations ran Flyway with V1 and V2. */
@@ -452,7 +469,7 @@ class JobStoreTest {
         String url = earlierStore(2, false, true);
         try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
             assertThat(flywayHistory(migrated))
-                    .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
+                    .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
             assertThat(workQueueOfTheKeptJob(migrated))
                     .as("its pending job, in the queue of its next step")
                     .isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
@@ -466,7 +483,7 @@ class JobStoreTest {
         try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
             assertThat(flywayHistory(migrated))
                     .as("the baseline it had reached, then the later scripts")
-                    .containsExactly("4", "5", "6", "7", "8", "9", "10", "11");
+                    .containsExactly("4", "5", "6", "7", "8", "9", "10", "11", "12");
             assertThat(tableExists(migrated, JobStoreSchema.OWN_HISTORY)).isFalse();
             assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
         }
@@ -477,14 +494,14 @@ class JobStoreTest {
     void aStoreWithBothHistoriesIsTakenOverAtTheOwnOnesVersion() throws Exception {
         String url = earlierStore(4, true, true);
         try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
-            assertThat(flywayHistory(migrated)).containsExactly("4", "5", "6", "7", "8", "9", "10", "11");
+            assertThat(flywayHistory(migrated)).containsExactly("4", "5", "6", "7", "8", "9", "10", "11", "12");
             assertThat(tableExists(migrated, JobStoreSchema.OWN_HISTORY)).isFalse();
             assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
         }
         try (HikariDataSource again = JobStoreDataSource.open(url, login(), login(), 4)) {
             assertThat(flywayHistory(again))
                     .as("a later start finds nothing to do")
-                    .containsExactly("4", "5", "6", "7", "8", "9", "10", "11");
+                    .containsExactly("4", "5", "6", "7", "8", "9", "10", "11", "12");
         }
     }
 
