@@ -23,6 +23,7 @@ import io.profilebridge.delivery.LaterCallersRoute;
 import io.profilebridge.delivery.ResultFiles;
 import io.profilebridge.intake.AcceptRequestRoute;
 import io.profilebridge.intake.DocumentedRules;
+import io.profilebridge.intake.InboxFileErrors;
 import io.profilebridge.intake.InboxFileFilter;
 import io.profilebridge.intake.RequestAcceptance;
 import io.profilebridge.intake.RequestReader;
@@ -215,6 +216,9 @@ public class BridgeConfiguration implements CamelConfiguration {
                 settings.number("bridge.inbox.incomplete-ms"),
                 settings.number("bridge.inbox.undelivered-wait-ms"));
         JobCallers callers = new JobCallers(store);
+        // the inbox routes' file consumers' trouble outside a route: a marker or a move that fails
+        // (routes/inbox-folder.camel.yaml)
+        context.getRegistry().bind("inboxFileErrors", new InboxFileErrors(waitingFiles));
         // the inbox routes' filter (routes/inbox-folder.camel.yaml)
         context.getRegistry()
                 .bind(

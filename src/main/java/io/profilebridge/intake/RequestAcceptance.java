@@ -108,6 +108,16 @@ public class RequestAcceptance {
     public void accept(Exchange exchange)
             throws UnreadableRequestException, RequestFileGoneException, RequestWaitsException {
         Message in = exchange.getMessage();
+        if (in.getBody() instanceof GenericFile<?> listed) {
+            Optional<WaitingFiles.Unmoved> unmoved = waitingFiles.takenAgainToMove(
+                    listed.getAbsoluteFilePath(), listed.getLastModified(), listed.getFileLength());
+            if (unmoved.isPresent()) {
+                // answered already: the file consumer only tries the move again (InboxFileErrors)
+                in.setHeader(VERDICT, unmoved.get().verdict());
+                in.setHeader(KEPT_NAME, unmoved.get().keptName());
+                return;
+            }
+        }
         String apiHint = blankToNull(in.getHeader(API_HINT, String.class));
         ReadRequest read =
                 in.getBody() instanceof jakarta.jms.Message jms ? readJms(in, jms, apiHint) : readFile(in, apiHint);

@@ -3,6 +3,7 @@ package io.profilebridge.intake;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobStore;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -17,7 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       taken again once it changes, or once that time has passed (then rejected as it stands);
  *   <li>a file whose failed or stored result the outbox (or broker) refused: taken again after
  *       {@code bridge.inbox.undelivered-wait-ms}, not at every poll (operations audit: on a full outbox each such
- *       file was read, rejected and refused again every 500 ms, with two warnings each time).
+ *       file was read, rejected and refused again every 500 ms, with two warnings each time);
+ *   <li>a file that has its answer but could not be moved to {@code .done/} or {@code .failed/} (a full inbox):
+ *       taken again after {@code bridge.inbox.undelivered-wait-ms}, only to be moved ({@link InboxFileErrors}).
  * </ul>
  * In memory only: after a restart the file is simply taken again and waits again.
  */
@@ -63,6 +66,11 @@ public final class WaitingFiles {
     private final long undeliveredWaitMs;
     /** The file's absolute path, and what it waits for. */
     private final Map<String, Wait> waiting = new ConcurrentHashMap<>();
+    /** The file's absolute path, and where it was to be moved when that failed. */
+    private final Map<String, Unmoved> unmoved = new ConcurrentHashMap<>();
+
+    /** An answered file that could not be moved: the file as it was then, and where it was to go. */
+    record Unmoved(long modified, long length, String verdict, String keptName) {}
 
     /**
      * @param incompleteMs how long a file that ends early may still be being written; 0 rejects it at once
@@ -77,6 +85,26 @@ public final class WaitingFiles {
     /** The file's result could not be delivered: it is taken again once {@code undeliveredWaitMs} have passed. */
     void waitAfterUndeliveredResult(String path, long now) {
         waiting.put(path, new ForDelivery(now + undeliveredWaitMs));
+    }
+
+    /**
+     * The file has its answer, but the move to {@code .VERDICT/KEPT_NAME} failed: it is taken again once
+     * {@code undeliveredWaitMs} have passed, and then only moved ({@link #takenAgainToMove}).
+     */
+    void moveFailed(String path, long modified, long length, String verdict, String keptName, long now) {
+        unmoved.put(path, new Unmoved(modified, length, verdict, keptName));
+        waiting.put(path, new ForDelivery(now + undeliveredWaitMs));
+    }
+
+    /**
+     * Where the file is to be moved, when it is an answered file whose move failed and it has not changed since (one
+     * changed is a new request under that name). Asked once per take: a move that fails again records it again.
+     */
+    Optional<Unmoved> takenAgainToMove(String path, long modified, long length) {
+        Unmoved file = unmoved.remove(path);
+        return file != null && file.modified() == modified && file.length() == length
+                ? Optional.of(file)
+                : Optional.empty();
     }
 
     /** The file waits for the job; false when it was waiting already (its log line was written). */

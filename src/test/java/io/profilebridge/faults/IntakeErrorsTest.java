@@ -76,6 +76,48 @@ class IntakeErrorsTest {
         return properties;
     }
 
+    /**
+     * An answered file that cannot be moved to .done/ (a full inbox; here a file where that folder should be) is taken
+     * again only to be moved: its result, taken out of the outbox by its consumer, does not come back, and the file
+     * moves once it can. Resources audit: on a full inbox 99 results were written about 100 times each, a removed
+     * result back within 3 s, with a stack trace per file and poll.
+     */
+    @Test
+    void anAnsweredFileThatCannotBeMovedIsNotAnsweredAgain() throws IOException {
+        Path folder = Files.createDirectories(BridgeRun.inbox(root).resolve("openprospect"));
+        Path blocked = Files.writeString(folder.resolve(".done"), "a file where a folder should be");
+        Path result = BridgeRun.outbox(root).resolve("openprospect/stuck.json");
+
+        List<String> lines;
+        try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100));
+                LogCapture logs = LogCapture.start();
+                BridgeRun bridge = BridgeRun.start(root, BridgeRun.testProperties(root, simulator.baseUrl()))) {
+            drop(root, "openprospect/stuck.json", BUYERS.formatted("Stuck buyers"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(result));
+            assertThat(results(root)
+                            .get("openprospect/stuck.json")
+                            .get("outcome")
+                            .asText())
+                    .isEqualTo("succeeded");
+            Files.delete(result);
+
+            // taken again every bridge.inbox.undelivered-wait-ms (1 s here), each time only to be moved
+            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> !Files.exists(result));
+            assertThat(folder.resolve("stuck.json")).exists();
+
+            Files.delete(blocked);
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(folder.resolve(".done/stuck.json")));
+            assertThat(folder.resolve("stuck.json")).doesNotExist();
+            lines = logs.lines();
+        }
+        assertThat(result).as("not answered again by the take that moved it").doesNotExist();
+        assertThat(lines)
+                .filteredOn(line -> line.contains("stuck.json has its answer but cannot be moved to .done/stuck.json"))
+                .as("one line within a minute")
+                .hasSize(1);
+        assertThat(lines).noneMatch(line -> line.contains("repeats") || line.startsWith("\tat "));
+    }
+
     @Test
     void anOutboxThatRefusesResultsLosesNothingAndSaysSoInOneLinePerAttempt() throws IOException {
         Path outbox = Files.createDirectories(BridgeRun.outbox(root));

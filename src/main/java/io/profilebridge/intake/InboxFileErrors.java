@@ -1,0 +1,99 @@
+package io.profilebridge.intake;
+
+import io.profilebridge.ErrorText;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.spi.ExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What goes wrong with an inbox file outside its route: its read-lock marker cannot be made, or it cannot be moved to
+ * {@code .done/} or {@code .failed/} once answered (the inbox routes' {@code exceptionHandler} and {@code
+ * onCompletionExceptionHandler}, routes/inbox-folder.camel.yaml). Camel's own handler logs a stack trace per file and
+ * poll, and a file it could not move is answered again at every poll (resources audit: a full inbox had 99 results
+ * written about 100 times each, a removed result back within 3 s, and 68 MB of log in 2.5 minutes). Here each file's
+ * trouble is one line, again at most once a minute, and an answered file that cannot be moved waits in {@link
+ * WaitingFiles}: taken again only to be moved, never answered twice.
+ */
+public final class InboxFileErrors implements ExceptionHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboxFileErrors.class);
+
+    /** A file's trouble is logged again after this long, if it lasts. */
+    static final long REPEAT_MS = 60_000;
+
+    private final WaitingFiles waitingFiles;
+    /** When each file's (or message's) trouble was last logged; bounded like InboxFileFilter's reports. */
+    private final Map<String, Long> loggedAt = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > 10_000;
+        }
+    });
+
+    public InboxFileErrors(WaitingFiles waitingFiles) {
+        this.waitingFiles = waitingFiles;
+    }
+
+    @Override
+    public void handleException(Throwable exception) {
+        handleException(null, null, exception);
+    }
+
+    @Override
+    public void handleException(String message, Throwable exception) {
+        handleException(message, null, exception);
+    }
+
+    @Override
+    public void handleException(String message, Exchange exchange, Throwable exception) {
+        long now = System.currentTimeMillis();
+        Message in = exchange == null ? null : exchange.getMessage();
+        GenericFile<?> file = in == null ? null : in.getBody(GenericFile.class);
+        String verdict = in == null ? null : in.getHeader(RequestAcceptance.VERDICT, String.class);
+        String cause = ErrorText.withRootCause(exception);
+        if (file != null && verdict != null && exchange.getException() == null) {
+            // answered (a job recorded, or a result written) and its commit failed: the move
+            String keptName = in.getHeader(RequestAcceptance.KEPT_NAME, String.class);
+            String path = file.getAbsoluteFilePath();
+            waitingFiles.moveFailed(path, file.getLastModified(), file.getFileLength(), verdict, keptName, now);
+            if (due(path, now)) {
+                LOG.warn(
+                        "{} has its answer but cannot be moved to .{}/{} ({}): it stays in the inbox, is not answered"
+                                + " again, and is moved at a later poll",
+                        shown(in, file),
+                        verdict,
+                        keptName,
+                        cause);
+            }
+            return;
+        }
+        String key = file != null ? file.getAbsoluteFilePath() : String.valueOf(message);
+        if (due(key, now)) {
+            LOG.warn(
+                    "{}: {}; it stays in the inbox and is tried again at a later poll",
+                    file != null ? shown(in, file) + " cannot be taken" : message,
+                    cause);
+        }
+    }
+
+    private boolean due(String key, long now) {
+        Long last = loggedAt.get(key);
+        if (last != null && now - last < REPEAT_MS) {
+            return false;
+        }
+        loggedAt.put(key, now);
+        return true;
+    }
+
+    /** The file as the log names inbox files: its folder below the inbox and its name. */
+    private static String shown(Message in, GenericFile<?> file) {
+        String folder = in.getHeader(RequestAcceptance.INBOX_FOLDER, String.class);
+        return (folder == null || folder.isEmpty() ? "" : folder + "/") + file.getFileNameOnly();
+    }
+}
