@@ -1,0 +1,74 @@
+package io.profilebridge.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.profilebridge.api.Api;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.UUID;
+import org.apache.camel.component.file.GenericFileOperationFailedException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A result the outbox refuses for want of room is not given up after bridge.delivery.max-attempts: the disk refuses
+ * every result alike until it has room (resources audit: an outbox full for longer than the attempts left every
+ * result unwritten once it had room). Any other refusal still is.
+ */
+class OutOfRoomDeliveryTest {
+
+    @TempDir
+    Path data;
+
+    @Test
+    void aResultRefusedForWantOfRoomWaitsForRoomAndAnyOtherRefusalIsGivenUp() {
+        try (HikariDataSource dataSource = JobStoreDataSource.open(JobStoreDataSource.defaultUrl(data), "", "", 2)) {
+            JobStore store = new JobStore(dataSource, false, InstanceLiveness.single("test"), Clock.systemUTC());
+            JobLifecycle lifecycle = new JobLifecycle(
+                    new JobSchedule(2000, 2000, 1000, 60000, 10, 60000, 86_400_000, 3, 3_600_000),
+                    new JobLifecycle.RemoteFailureRetries(1, 1),
+                    store,
+                    event -> {},
+                    new RunTimes(false));
+            // as camel-file reports it: "Cannot store file" around the system's own words
+            Exception full = new GenericFileOperationFailedException(
+                    "Cannot store file: outbox/.a.json.part",
+                    new FileSystemException("outbox/.a.json.part", null, "No space left on device"));
+            Exception readOnly = new GenericFileOperationFailedException(
+                    "Cannot store file: outbox/.b.json.part", new IOException("Read-only file system"));
+            Exception notAFolder = new GenericFileOperationFailedException(
+                    "Cannot store file: outbox/.c.json.part", new IOException("Not a directory"));
+
+            Job waitsForRoom = delivering(store);
+            Job waitsForWritable = delivering(store);
+            Job givenUp = delivering(store);
+            for (int attempt = 0; attempt < 5; attempt++) {
+                lifecycle.deliveryFailed(waitsForRoom, full);
+                lifecycle.deliveryFailed(waitsForWritable, readOnly);
+            }
+            for (int attempt = 0; attempt < 3; attempt++) {
+                lifecycle.deliveryFailed(givenUp, notAFolder);
+            }
+            assertThat(waitsForRoom.state()).isEqualTo(JobState.DELIVERING);
+            assertThat(waitsForRoom.nextAttemptAt()).isNotNull();
+            assertThat(waitsForWritable.state()).isEqualTo(JobState.DELIVERING);
+            assertThat(givenUp.state()).isEqualTo(JobState.FAILED);
+        }
+    }
+
+    private static Job delivering(JobStore store) {
+        Job job = new Job(
+                UUID.randomUUID().toString(),
+                Api.OPENPROSPECT,
+                UUID.randomUUID().toString(),
+                JobState.DELIVERING,
+                "{}",
+                "hash",
+                RequestSource.file("openprospect", "a.json"),
+                store.now());
+        return job;
+    }
+}
