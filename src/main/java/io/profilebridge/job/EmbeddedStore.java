@@ -93,7 +93,16 @@ public final class EmbeddedStore {
                             + " if it is not writable, give the bridge's user write access to bridge.data",
                     e);
         }
-        note.write();
+        try {
+            note.write();
+        } catch (IOException e) {
+            // the system's "No space left on device" names no file (resources audit: the start ended with that alone)
+            dataSource.close();
+            throw new StartupFailure(
+                    "the job store's note " + note.file() + " cannot be written (" + StartupFailure.describe(e)
+                            + "): give bridge.data room, and its user write access",
+                    e);
+        }
         return dataSource;
     }
 

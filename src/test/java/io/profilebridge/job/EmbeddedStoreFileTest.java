@@ -27,6 +27,17 @@ class EmbeddedStoreFileTest {
     @TempDir
     Path data;
 
+    /** A note that cannot be written (a full disk) stops the start naming the note, not with the system's words alone. */
+    @Test
+    void aNoteThatCannotBeWrittenStopsTheStartNamingIt() throws Exception {
+        Files.createDirectories(data.resolve(StoreNote.FILE + ".next"));
+        assertThatThrownBy(() -> new EmbeddedStore(data, new StoreNote(data)).open(2))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining(
+                        data.resolve(StoreNote.FILE).toAbsolutePath().toString())
+                .hasMessageContaining("give bridge.data room");
+    }
+
     @Test
     void aStoreThatWasEmptiedOrRemovedIsRefusedNamingTheFileAndTheWayOut() throws Exception {
         new EmbeddedStore(data, new StoreNote(data)).open(2).close();
