@@ -26,6 +26,10 @@ public class JobLifecycle {
     /** In the last error of a job whose start went unanswered: that start's cause, kept while its status is read. */
     private static final String START_CAUSE = "startCause";
 
+    /** The system's words (strerror) for a disk that takes no more: ENOSPC, EDQUOT, EROFS. */
+    private static final List<String> OUT_OF_ROOM =
+            List.of("No space left on device", "Disk quota exceeded", "Read-only file system");
+
     private final JobSchedule schedule;
     private final RemoteFailureRetries remoteFailureRetries;
     private final JobStore store;
@@ -400,10 +404,6 @@ public class JobLifecycle {
         }
         return false;
     }
-
-    /** The system's words (strerror) for a disk that takes no more: ENOSPC, EDQUOT, EROFS. */
-    private static final List<String> OUT_OF_ROOM =
-            List.of("No space left on device", "Disk quota exceeded", "Read-only file system");
 
     /**
      * True when the job is older than {@code bridge.retry.max-age-ms} and its result is not decided yet, whatever
