@@ -1,13 +1,13 @@
 package io.profilebridge.intake;
 
 import io.profilebridge.ErrorText;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import io.profilebridge.job.RequestSource;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.spi.ExceptionHandler;
+import org.apache.camel.support.LRUCacheFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,13 +28,8 @@ public final class InboxFileErrors implements ExceptionHandler {
     static final long REPEAT_MS = 60_000;
 
     private final WaitingFiles waitingFiles;
-    /** When each file's (or message's) trouble was last logged; bounded like InboxFileFilter's reports. */
-    private final Map<String, Long> loggedAt = Collections.synchronizedMap(new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-            return size() > 10_000;
-        }
-    });
+    /** When each file's (or message's) trouble was last logged; the most recent 10,000. */
+    private final Map<String, Long> loggedAt = LRUCacheFactory.newLRUCache(10_000);
 
     public InboxFileErrors(WaitingFiles waitingFiles) {
         this.waitingFiles = waitingFiles;
@@ -93,7 +88,7 @@ public final class InboxFileErrors implements ExceptionHandler {
 
     /** The file as the log names inbox files: its folder below the inbox and its name. */
     private static String shown(Message in, GenericFile<?> file) {
-        String folder = in.getHeader(RequestAcceptance.INBOX_FOLDER, String.class);
-        return (folder == null || folder.isEmpty() ? "" : folder + "/") + file.getFileNameOnly();
+        return RequestSource.file(in.getHeader(RequestAcceptance.INBOX_FOLDER, String.class), file.getFileNameOnly())
+                .displayName();
     }
 }

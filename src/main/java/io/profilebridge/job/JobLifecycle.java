@@ -9,6 +9,7 @@ import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.FaultClass;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -397,7 +398,7 @@ public class JobLifecycle {
      */
     static boolean isOutOfRoom(Throwable cause) {
         for (Throwable e = cause; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            String message = e instanceof java.io.IOException ? e.getMessage() : null;
+            String message = e instanceof IOException ? e.getMessage() : null;
             if (message != null && OUT_OF_ROOM.stream().anyMatch(message::contains)) {
                 return true;
             }
