@@ -20,6 +20,7 @@ import io.profilebridge.api.SendPermission;
 import io.profilebridge.api.SharedCallPlaces;
 import io.profilebridge.delivery.DeliverJobRoute;
 import io.profilebridge.delivery.LaterCallersRoute;
+import io.profilebridge.delivery.OutboxRefusals;
 import io.profilebridge.delivery.ResultFiles;
 import io.profilebridge.intake.AcceptRequestRoute;
 import io.profilebridge.intake.DocumentedRules;
@@ -54,6 +55,7 @@ import io.profilebridge.operations.JobStatusRoutes;
 import io.profilebridge.operations.JobStoreHealthCheck;
 import io.profilebridge.operations.JobWorkersHealthCheck;
 import io.profilebridge.operations.JvmMetrics;
+import io.profilebridge.operations.OutboxHealthCheck;
 import io.profilebridge.operations.ProgressRoute;
 import io.profilebridge.operations.StatusPage;
 import io.profilebridge.orbit.OrbitRoutes;
@@ -300,7 +302,12 @@ public class BridgeConfiguration implements CamelConfiguration {
                         "finishedJobsRetention",
                         new FinishedJobsRetention(store, settings.number("bridge.store.keep-finished-days")));
         // routes/deliver-result.camel.yaml: the name a result file is written under, and its sync to disk
-        context.getRegistry().bind("resultFiles", new ResultFiles(Path.of(settings.text("bridge.outbox"))));
+        Path outbox = Path.of(settings.text("bridge.outbox"));
+        OutboxRefusals outboxRefusals = new OutboxRefusals(Clock.systemUTC());
+        context.getRegistry().bind("resultFiles", new ResultFiles(outbox, outboxRefusals));
+        if (health != null) {
+            health.register(new OutboxHealthCheck(outbox, outboxRefusals));
+        }
         context.getRegistry().bind("progressRoute", new ProgressRoute(store));
         // the YAML error handlers' log lines name the root cause: "Cannot store file" alone hides the full disk
         context.getRegistry().bind("errorText", new ErrorText());

@@ -41,12 +41,14 @@ public class ResultFiles {
     private static final String CLAIMED = "bridgeClaimedResultFile";
 
     private final Path outbox;
+    private final OutboxRefusals refusals;
     private final DiskSync disk = new DiskSync();
     /** Result files being written now, by owner (API and key, or content hash), so two writers never pick one name. */
     private final ConcurrentHashMap<Path, String> writing = new ConcurrentHashMap<>();
 
-    public ResultFiles(Path outbox) {
+    public ResultFiles(Path outbox, OutboxRefusals refusals) {
         this.outbox = outbox;
+        this.refusals = refusals;
     }
 
     /** Sets {@link ResultHeaders#RESULT_FILE} to the name this result may be written under. */
@@ -87,6 +89,18 @@ public class ResultFiles {
             disk.sync(file);
         } catch (IOException e) {
             throw new GenericFileOperationFailedException("cannot sync " + file + " to disk: " + e.getMessage(), e);
+        }
+        refusals.written();
+    }
+
+    /**
+     * The delivery failed (routes/delivery-errors.camel.yaml): when it was a result file, the outbox refused it. A JMS
+     * result has its own signal, the broker's health check.
+     */
+    public void refused(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (exchange.getProperty(CLAIMED) != null && cause != null) {
+            refusals.refused(cause);
         }
     }
 

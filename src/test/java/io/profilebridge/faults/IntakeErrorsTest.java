@@ -19,8 +19,11 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -155,9 +158,22 @@ class IntakeErrorsTest {
                     .as("two more refusals, with a wait before each")
                     .isGreaterThanOrEqualTo(2000);
 
+            // readiness says so, naming the outbox and the disk's reason; liveness does not (a restart gives no room)
+            HealthCheck.Result refusing = outboxCheck(HealthCheckHelper.invokeReadiness(bridge.context()));
+            assertThat(refusing.getState()).isEqualTo(HealthCheck.State.DOWN);
+            assertThat(refusing.getMessage())
+                    .hasValueSatisfying(message -> assertThat(message)
+                            .contains("results cannot be written to " + outbox)
+                            .contains("Not a directory"));
+            assertThat(HealthCheckHelper.invokeLiveness(bridge.context()))
+                    .noneMatch(result -> result.getCheck().getId().equals("outbox"));
+
             Files.delete(brokenFailed);
             Files.delete(brokenOpenProspect);
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 2);
+            assertThat(outboxCheck(HealthCheckHelper.invokeReadiness(bridge.context()))
+                            .getState())
+                    .isEqualTo(HealthCheck.State.UP);
             lines = logs.lines();
         }
         assertThat(results(root)
@@ -179,5 +195,13 @@ class IntakeErrorsTest {
         assertThat(lines)
                 .noneMatch(line ->
                         line.contains("ERROR") || line.startsWith("\tat ") || line.contains("Failed delivery for"));
+    }
+
+    /** The outbox check's result among those of a health check run. */
+    private static HealthCheck.Result outboxCheck(Collection<HealthCheck.Result> results) {
+        return results.stream()
+                .filter(result -> result.getCheck().getId().equals("outbox"))
+                .findFirst()
+                .orElseThrow();
     }
 }

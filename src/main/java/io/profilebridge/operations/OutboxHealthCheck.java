@@ -1,0 +1,41 @@
+package io.profilebridge.operations;
+
+import io.profilebridge.delivery.OutboxRefusals;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * DOWN while the outbox refuses results (full, read-only, not a folder), until a result is written again. Readiness
+ * only: a restart gives the outbox no room, and the results wait in the job store meanwhile.
+ */
+public class OutboxHealthCheck extends AbstractHealthCheck {
+
+    private final Path outbox;
+    private final OutboxRefusals refusals;
+
+    public OutboxHealthCheck(Path outbox, OutboxRefusals refusals) {
+        super("profile-bridge", "outbox");
+        this.outbox = outbox;
+        this.refusals = refusals;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        refusals.refusal()
+                .ifPresentOrElse(
+                        refusal -> builder.down()
+                                .message("results cannot be written to " + outbox + " since " + refusal.since() + " ("
+                                        + refusal.count() + " refused; they wait in the job store): "
+                                        + refusal.reason())
+                                .detail("refusedSince", refusal.since().toString())
+                                .detail("refused", refusal.count()),
+                        builder::up);
+    }
+}
