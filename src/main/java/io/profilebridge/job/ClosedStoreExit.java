@@ -29,6 +29,8 @@ public final class ClosedStoreExit implements SQLExceptionOverride {
     private final CamelContext context;
     private final Runnable exit;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    /** A statement failed for want of heap: H2 closes the store then too, and the disk is not to blame. */
+    private volatile boolean outOfMemory;
 
     ClosedStoreExit(CamelContext context, Runnable exit) {
         this.context = context;
@@ -48,19 +50,47 @@ public final class ClosedStoreExit implements SQLExceptionOverride {
 
     @java.lang.Override
     public Override adjudicate(SQLException e) {
+        if (isOutOfMemory(e)) {
+            outOfMemory = true;
+        }
         // while the bridge itself stops, a closed store is its own doing
         if (e.getErrorCode() == ErrorCode.DATABASE_IS_CLOSED
                 && context.isStarted()
                 && !context.isStopping()
                 && stopping.compareAndSet(false, true)) {
-            LOG.error(
-                    "The job store closed itself after a write failed ({}); the bridge stops with exit code {}. Give"
-                            + " bridge.data room (or fix its disk) and start it again: it continues from the store's"
-                            + " last commit, with nothing lost",
-                    e.getMessage().lines().findFirst().orElse(""),
-                    EXIT_CODE);
+            String closed = e.getMessage().lines().findFirst().orElse("");
+            if (outOfMemory) {
+                LOG.error(
+                        "The job store closed itself after the JVM ran out of memory ({}); the bridge stops with exit"
+                                + " code {}. Give it more heap (at most {} MB now: -Xmx, or -XX:MaxRAMPercentage in a"
+                                + " container) or fewer requests at once (bridge.inbox.concurrency,"
+                                + " bridge.poll.concurrency), and start it again: it continues from the store's last"
+                                + " commit, with nothing lost",
+                        closed,
+                        EXIT_CODE,
+                        Runtime.getRuntime().maxMemory() / (1024 * 1024));
+            } else {
+                LOG.error(
+                        "The job store closed itself after a write failed ({}); the bridge stops with exit code {}."
+                                + " Give bridge.data room (or fix its disk) and start it again: it continues from the"
+                                + " store's last commit, with nothing lost",
+                        closed,
+                        EXIT_CODE);
+            }
             exit.run();
         }
         return Override.CONTINUE_EVICT;
+    }
+
+    /** H2 reports a want of heap as its own error code, or as a general error around the OutOfMemoryError. */
+    static boolean isOutOfMemory(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof OutOfMemoryError
+                    || (cause instanceof SQLException sql && sql.getErrorCode() == ErrorCode.OUT_OF_MEMORY)
+                    || String.valueOf(cause.getMessage()).contains(OutOfMemoryError.class.getName())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

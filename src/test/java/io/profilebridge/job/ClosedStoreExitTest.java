@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
+import io.profilebridge.LogCapture;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,40 @@ class ClosedStoreExitTest {
             watch.adjudicate(closed);
         }
         assertThat(exits).hasValue(1);
+    }
+
+    @Test
+    void aStoreClosedForWantOfHeapSaysSoAndDoesNotBlameTheDisk() throws Exception {
+        AtomicInteger exits = new AtomicInteger();
+        List<String> lines;
+        try (DefaultCamelContext context = new DefaultCamelContext();
+                LogCapture logs = LogCapture.start()) {
+            context.start();
+            ClosedStoreExit watch = new ClosedStoreExit(context, exits::incrementAndGet);
+            // as H2 2.4 reported it with 128 MB of heap and requests of 900 KB (JdbcSQLNonTransientException, 50000)
+            SQLException outOfMemory = new SQLException(
+                    "General error: \"org.h2.mvstore.MVStoreException: java.lang.OutOfMemoryError: Capacity: 13672140"
+                            + " [2.4.240/3]\"",
+                    "HY000",
+                    50000,
+                    new IllegalStateException(new OutOfMemoryError("Capacity: 13672140")));
+            watch.adjudicate(outOfMemory);
+            watch.adjudicate(new SQLException("The database has been closed [90098-240]", "90098", 90098));
+            lines = logs.lines();
+        }
+        assertThat(exits).hasValue(1);
+        assertThat(lines)
+                .filteredOn(line -> line.contains("The job store closed itself"))
+                .singleElement()
+                .satisfies(line -> assertThat(line)
+                        .contains("ran out of memory")
+                        .contains("-Xmx")
+                        .contains("bridge.inbox.concurrency")
+                        .doesNotContain("Give bridge.data room"));
+        assertThat(ClosedStoreExit.isOutOfMemory(new SQLException("Out of memory.", "90108", 90108)))
+                .isTrue();
+        assertThat(ClosedStoreExit.isOutOfMemory(new SQLException("No space left on device", "HY000", 50000)))
+                .isFalse();
     }
 
     @Test
