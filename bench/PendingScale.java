@@ -26,29 +26,37 @@ public class PendingScale {
     }
 
     private static void insert(HikariDataSource dataSource, int count, long nextAttemptAt, String state) throws Exception {
-        String sql = "INSERT INTO bridge_job (id, api, idempotency_key, state, request_body, body_hash, attempts, polls, "
+        String sql = "INSERT INTO bridge_job (id, api, idempotency_key, state, body_hash, attempts, polls, "
                 + "key_generation, next_attempt_at, source, created_at, updated_at, version, remote_id, work_queue) "
-                + "VALUES (?, 'openprospect', ?, ?, ?, 'bench', 0, 0, 0, ?, ?, ?, ?, 0, ?, 'openprospect')";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                + "VALUES (?, 'openprospect', ?, ?, 'bench', 0, 0, 0, ?, ?, ?, ?, 0, ?, 'openprospect')";
+        String bodies = "INSERT INTO bridge_job_request (job_id, request_body) VALUES (?, ?)";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql);
+                PreparedStatement body = c.prepareStatement(bodies)) {
             c.setAutoCommit(false);
             for (int i = 0; i < count; i++) {
+                String id = UUID.randomUUID().toString();
                 String key = UUID.randomUUID().toString();
-                ps.setString(1, UUID.randomUUID().toString());
+                ps.setString(1, id);
                 ps.setString(2, key);
                 ps.setString(3, state);
-                ps.setString(4, "{\"profile_name\":\"Bench " + i + "\",\"ideal_customer_profile\":\"x\",\"target_countries\":[\"DE\"]}");
-                ps.setLong(5, nextAttemptAt);
-                ps.setString(6, "{\"channel\":\"file\",\"file\":\"bench-" + key + ".json\"}");
+                ps.setLong(4, nextAttemptAt);
+                ps.setString(5, "{\"channel\":\"file\",\"file\":\"bench-" + key + ".json\"}");
+                ps.setLong(6, System.currentTimeMillis());
                 ps.setLong(7, System.currentTimeMillis());
-                ps.setLong(8, System.currentTimeMillis());
-                ps.setString(9, state.equals("POLLING") ? "remote-" + key : null);
+                ps.setString(8, state.equals("POLLING") ? "remote-" + key : null);
                 ps.addBatch();
+                body.setString(1, id);
+                body.setString(2, "{\"profile_name\":\"Bench " + i + "\",\"ideal_customer_profile\":\"x\",\"target_countries\":[\"DE\"]}");
+                body.addBatch();
                 if (i % 5_000 == 4_999) {
                     ps.executeBatch();
+                    body.executeBatch();
                     c.commit();
                 }
             }
             ps.executeBatch();
+            body.executeBatch();
             c.commit();
         }
     }

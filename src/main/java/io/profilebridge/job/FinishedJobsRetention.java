@@ -78,6 +78,12 @@ public class FinishedJobsRetention extends RouteBuilder {
                 List<String> ids = finishedBefore(c, before);
                 delete(c, "DELETE FROM bridge_job_caller WHERE job_id = ?", ids);
                 delete(c, "DELETE FROM bridge_job WHERE id = ? AND next_attempt_at IS NULL", ids);
+                // the body goes with its job, and stays with one that became due again meanwhile
+                delete(
+                        c,
+                        "DELETE FROM bridge_job_request r WHERE r.job_id = ? AND NOT EXISTS "
+                                + "(SELECT 1 FROM bridge_job j WHERE j.id = r.job_id)",
+                        ids);
                 c.commit();
                 return ids.size();
             } catch (SQLException | RuntimeException e) {

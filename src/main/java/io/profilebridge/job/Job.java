@@ -12,6 +12,7 @@ public final class Job {
     private final String requestKey;
     private JobState state;
     private String requestBody;
+    private boolean requestBodyChanged;
     private final String bodyHash;
     private String remoteId;
     private int attempts;
@@ -186,8 +187,19 @@ public final class Job {
         this.state = value;
     }
 
+    /** A new body (a retry under a derived key): the store writes it with the job's next save. */
     public void requestBody(String value) {
         this.requestBody = value;
+        this.requestBodyChanged = true;
+    }
+
+    /** True when the body changed since the job was read or last saved. */
+    boolean requestBodyChanged() {
+        return requestBodyChanged;
+    }
+
+    void requestBodySaved() {
+        this.requestBodyChanged = false;
     }
 
     public void remoteId(String value) {

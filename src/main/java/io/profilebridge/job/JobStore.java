@@ -30,14 +30,23 @@ import javax.sql.DataSource;
  */
 public class JobStore {
 
-    /** Every column of a job, in the order {@link #read} takes them. */
-    private static final String COLUMNS =
-            "id, api, idempotency_key, state, request_body, body_hash, remote_id, attempts, "
-                    + "polls, key_generation, next_attempt_at, last_status, last_error, result, outcome, source, created_at, updated_at, "
-                    + "finished_at, version, previous_attempts, work_queue, accepted_at, trace_parent, trace_state";
+    /** Every column of a job's own row, in the order {@link #insert} writes them. */
+    private static final String JOB_COLUMNS = "id, api, idempotency_key, state, body_hash, remote_id, attempts, "
+            + "polls, key_generation, next_attempt_at, last_status, last_error, result, outcome, source, created_at, updated_at, "
+            + "finished_at, version, previous_attempts, work_queue, accepted_at, trace_parent, trace_state";
 
-    private static final String INSERT = "INSERT INTO bridge_job (" + COLUMNS + ", key_hash) VALUES ("
-            + String.join(",", java.util.Collections.nCopies(COLUMNS.split(",").length + 1, "?")) + ")";
+    /** What {@link #read} takes, in its order: the job's row, then its request body (V13: a row of its own). */
+    private static final String COLUMNS = JOB_COLUMNS + ", request_body";
+
+    private static final int BODY_COLUMN = COLUMNS.split(",").length;
+
+    /** Jobs with their request bodies; every column name is the same in both tables' rows, unqualified. */
+    private static final String JOBS = "bridge_job j LEFT JOIN bridge_job_request r ON r.job_id = j.id";
+
+    private static final String INSERT = "INSERT INTO bridge_job (" + JOB_COLUMNS + ", key_hash) VALUES ("
+            + String.join(",", java.util.Collections.nCopies(JOB_COLUMNS.split(",").length + 1, "?")) + ")";
+
+    private static final String INSERT_BODY = "INSERT INTO bridge_job_request (job_id, request_body) VALUES (?, ?)";
 
     private final DataSource dataSource;
     private final GroupCommit writes;
@@ -113,7 +122,6 @@ public class JobStore {
             ps.setString(++i, job.api() == null ? null : job.api().id());
             ps.setString(++i, job.requestKey());
             ps.setString(++i, job.state().name());
-            ps.setString(++i, job.requestBody());
             ps.setString(++i, job.bodyHash());
             ps.setString(++i, job.remoteId());
             ps.setInt(++i, job.attempts());
@@ -136,8 +144,19 @@ public class JobStore {
             ps.setString(++i, trace == null ? null : trace.traceParent());
             ps.setString(++i, trace == null ? null : trace.traceState());
             ps.setString(++i, keyHash(job.requestKey()));
-            return ps.executeUpdate() == 1;
+            if (ps.executeUpdate() != 1) {
+                return false;
+            }
         }
+        if (job.requestBody() != null) {
+            try (PreparedStatement ps = c.prepareStatement(INSERT_BODY)) {
+                ps.setString(1, job.id());
+                ps.setString(2, job.requestBody());
+                ps.executeUpdate();
+            }
+        }
+        job.requestBodySaved();
+        return true;
     }
 
     /**
@@ -158,7 +177,7 @@ public class JobStore {
 
     public Optional<Job> find(Api api, String idempotencyKey) {
         return queryOne(
-                "SELECT " + COLUMNS + " FROM bridge_job WHERE key_hash = ? AND api = ? AND idempotency_key = ?",
+                "SELECT " + COLUMNS + " FROM " + JOBS + " WHERE key_hash = ? AND api = ? AND idempotency_key = ?",
                 keyHash(idempotencyKey),
                 api.id(),
                 idempotencyKey);
@@ -167,14 +186,14 @@ public class JobStore {
     /** The newest job with this key, whatever its API (keys are UUIDs or the caller's own, so a clash is unlikely). */
     public Optional<Job> findByKey(String idempotencyKey) {
         return queryOne(
-                "SELECT " + COLUMNS
-                        + " FROM bridge_job WHERE key_hash = ? AND idempotency_key = ? ORDER BY created_at DESC LIMIT 1",
+                "SELECT " + COLUMNS + " FROM " + JOBS
+                        + " WHERE key_hash = ? AND idempotency_key = ? ORDER BY created_at DESC LIMIT 1",
                 keyHash(idempotencyKey),
                 idempotencyKey);
     }
 
     public Optional<Job> findById(String id) {
-        return queryOne("SELECT " + COLUMNS + " FROM bridge_job WHERE id = ?", id);
+        return queryOne("SELECT " + COLUMNS + " FROM " + JOBS + " WHERE id = ?", id);
     }
 
     /** A job by its job id, else by the key it was accepted under: an operator may hold either. */
@@ -215,7 +234,7 @@ public class JobStore {
         if (max <= 0) {
             return List.of();
         }
-        String select = "SELECT " + COLUMNS + " FROM bridge_job j WHERE j.work_queue = ? AND j.next_attempt_at <= ?"
+        String select = "SELECT " + COLUMNS + " FROM " + JOBS + " WHERE j.work_queue = ? AND j.next_attempt_at <= ?"
                 + (createdBefore != null ? " AND j.created_at < ?" : "")
                 + (liveness.isShared()
                         ? " AND (j.claimed_by IS NULL OR NOT EXISTS (SELECT 1 FROM bridge_instance i "
@@ -295,11 +314,10 @@ public class JobStore {
      */
     public boolean save(Job job, boolean keepClaim) {
         long now = now();
-        String sql =
-                "UPDATE bridge_job SET idempotency_key = ?, key_hash = ?, state = ?, request_body = ?, remote_id = ?, attempts = ?, "
-                        + "polls = ?, key_generation = ?, next_attempt_at = ?, last_status = ?, last_error = ?, result = ?, outcome = ?, "
-                        + "updated_at = ?, finished_at = ?, claimed_by = ?, work_queue = ?, accepted_at = ?, previous_attempts = ?, "
-                        + "version = version + 1 WHERE id = ? AND version = ?";
+        String sql = "UPDATE bridge_job SET idempotency_key = ?, key_hash = ?, state = ?, remote_id = ?, attempts = ?, "
+                + "polls = ?, key_generation = ?, next_attempt_at = ?, last_status = ?, last_error = ?, result = ?, outcome = ?, "
+                + "updated_at = ?, finished_at = ?, claimed_by = ?, work_queue = ?, accepted_at = ?, previous_attempts = ?, "
+                + "version = version + 1 WHERE id = ? AND version = ?";
         String claimedBy = keepClaim && liveness.isShared() && !job.state().isFinal() ? liveness.owner() : null;
         try {
             // durable where losing the write would show: a final state (the result is out); any other step lost to a
@@ -309,6 +327,7 @@ public class JobStore {
             if (saved) {
                 job.version(job.version() + 1);
                 job.updatedAt(now);
+                job.requestBodySaved();
             }
             return saved;
         } catch (SQLException e) {
@@ -330,7 +349,6 @@ public class JobStore {
             ps.setString(++i, job.requestKey());
             ps.setString(++i, keyHash(job.requestKey()));
             ps.setString(++i, job.state().name());
-            ps.setString(++i, job.requestBody());
             ps.setString(++i, job.remoteId());
             ps.setInt(++i, job.attempts());
             ps.setInt(++i, job.polls());
@@ -348,8 +366,20 @@ public class JobStore {
             ps.setString(++i, job.previousAttempts());
             ps.setString(++i, job.id());
             ps.setInt(++i, job.version());
-            return ps.executeUpdate() == 1;
+            if (ps.executeUpdate() != 1) {
+                return false;
+            }
         }
+        // the body changes only when the request is retried under a derived key; each step rewrote it otherwise
+        if (job.requestBodyChanged()) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE bridge_job_request SET request_body = ? WHERE job_id = ?")) {
+                ps.setString(1, job.requestBody());
+                ps.setString(2, job.id());
+                ps.executeUpdate();
+            }
+        }
+        return true;
     }
 
     /**
@@ -438,7 +468,7 @@ public class JobStore {
     /** The newest requests rejected at intake, at most {@code limit}. */
     public List<Job> listRejected(int limit) {
         return query(
-                "SELECT " + COLUMNS + " FROM bridge_job WHERE state = ? AND idempotency_key IS NULL "
+                "SELECT " + COLUMNS + " FROM " + JOBS + " WHERE state = ? AND idempotency_key IS NULL "
                         + "ORDER BY created_at DESC, id LIMIT " + limit,
                 JobState.FAILED.name());
     }
@@ -454,7 +484,7 @@ public class JobStore {
     }
 
     private List<Job> list(String apiCondition, String apiId, JobState state, int offset, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM bridge_job WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM " + JOBS + " WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (apiCondition != null) {
             sql.append(" AND ").append(apiCondition);
@@ -506,7 +536,6 @@ public class JobStore {
         Api api = Api.of(rs.getString(++i)).orElse(null);
         String idempotencyKey = rs.getString(++i);
         JobState state = JobState.valueOf(rs.getString(++i));
-        String requestBody = rs.getString(++i);
         String bodyHash = rs.getString(++i);
         String remoteId = rs.getString(++i);
         int attempts = rs.getInt(++i);
@@ -519,6 +548,8 @@ public class JobStore {
         String outcome = rs.getString(++i);
         RequestSource source = RequestSource.fromJson(rs.getString(++i));
         long createdAt = rs.getLong(++i);
+        // the body comes last (COLUMNS); JDBC reads a row's columns in any order
+        String requestBody = rs.getString(BODY_COLUMN);
         Job job = new Job(id, api, idempotencyKey, state, requestBody, bodyHash, source, createdAt);
         job.remoteId(remoteId);
         job.attempts(attempts);

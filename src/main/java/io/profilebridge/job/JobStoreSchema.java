@@ -46,7 +46,8 @@ public final class JobStoreSchema {
             "V9__instance_key_fingerprints.sql",
             "V10__shared_call_places.sql",
             "V11__unbounded_keys.sql",
-            "V12__jobs_by_creation.sql");
+            "V12__jobs_by_creation.sql",
+            "V13__request_bodies.sql");
 
     private static final String LATEST = SCRIPTS.get(SCRIPTS.size() - 1);
 

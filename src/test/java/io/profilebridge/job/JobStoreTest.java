@@ -338,6 +338,33 @@ class JobStoreTest {
     }
 
     @Test
+    void aBodyIsKeptAcrossSavesAndWrittenAgainOnlyWhenItChanges() throws Exception {
+        store.register(newJob("k", "{\"profile_name\": \"first\"}"));
+        Job job = claim(store, 1).get(0);
+        job.state(JobState.SUBMITTED);
+        assertThat(store.save(job, false)).isTrue();
+        assertThat(store.findById(job.id()).orElseThrow().requestBody()).isEqualTo("{\"profile_name\": \"first\"}");
+
+        // a retry under a derived key carries the new key in its body (Orbit's requestId)
+        job.requestBody("{\"profile_name\": \"renewed\"}");
+        assertThat(store.save(job, false)).isTrue();
+        Job read = store.findById(job.id()).orElseThrow();
+        assertThat(read.requestBody()).isEqualTo("{\"profile_name\": \"renewed\"}");
+        assertThat(store.findByKey("k").orElseThrow().requestBody()).isEqualTo(read.requestBody());
+        assertThat(bodies()).isEqualTo(1);
+    }
+
+    /** The bodies in the store (V13: a row of their own). */
+    private long bodies() throws Exception {
+        try (var c = dataSource.getConnection();
+                var s = c.createStatement();
+                var rs = s.executeQuery("SELECT COUNT(*) FROM bridge_job_request")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
     void aStaleCopyCannotOverwriteAJobAnotherClaimerTookOver() {
         store.register(newJob("k", "{}"));
         Job stale = store.find(Api.OPENPROSPECT, "k").orElseThrow();
@@ -350,7 +377,7 @@ class JobStoreTest {
     }
 
     @Test
-    void jobsFinishedLongerAgoThanKeptAreRemovedWithTheirCallersAndNoOthers() {
+    void jobsFinishedLongerAgoThanKeptAreRemovedWithTheirCallersAndNoOthers() throws Exception {
         JobCallers callers = new JobCallers(store);
         Job old = finished("finished-long-ago", store.now() - 10_000);
         finished("finished-lately", store.now());
@@ -363,6 +390,10 @@ class JobStoreTest {
         assertThat(store.findById(old.id())).isEmpty();
         assertThat(store.findByKey("finished-lately")).isPresent();
         assertThat(store.findById(pending.id())).isPresent();
+        assertThat(store.findById(pending.id()).orElseThrow().requestBody())
+                .as("its body stays")
+                .isEqualTo("{}");
+        assertThat(bodies()).as("the removed job's body went with it").isEqualTo(2);
         assertThat(callers.dueOfDoneJobs(10)).isEmpty();
         assertThat(retention.removeFinishedBefore(store.now() + 1))
                 .as("every finished one, never a pending one")
@@ -444,7 +475,8 @@ class JobStoreTest {
         assertThat(JobStoreSchema.migrate(dataSource.getJdbcUrl(), login(), login()))
                 .isZero();
         assertThat(flywayHistory(dataSource))
-                .containsExactlyElementsOf(List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"));
+                .containsExactlyElementsOf(
+                        List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13"));
     }
 
     @Test
@@ -460,7 +492,7 @@ class JobStoreTest {
         assertThatThrownBy(() -> JobStoreSchema.migrate(dataSource.getJdbcUrl(), login(), login()))
                 .isInstanceOf(StartupFailure.class)
                 .hasMessageContaining("schema version 99 by a newer profile-bridge")
-                .hasMessageContaining("knows versions up to 12");
+                .hasMessageContaining("knows versions up to 13");
     }
 
     /** The releases before the bridge's own migrations ran Flyway with V1 and V2. */
@@ -469,7 +501,7 @@ class JobStoreTest {
         String url = earlierStore(2, false, true);
         try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
             assertThat(flywayHistory(migrated))
-                    .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
+                    .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13");
             assertThat(workQueueOfTheKeptJob(migrated))
                     .as("its pending job, in the queue of its next step")
                     .isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
@@ -483,7 +515,7 @@ class JobStoreTest {
         try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
             assertThat(flywayHistory(migrated))
                     .as("the baseline it had reached, then the later scripts")
-                    .containsExactly("4", "5", "6", "7", "8", "9", "10", "11", "12");
+                    .containsExactly("4", "5", "6", "7", "8", "9", "10", "11", "12", "13");
             assertThat(tableExists(migrated, JobStoreSchema.OWN_HISTORY)).isFalse();
             assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
         }
@@ -494,14 +526,14 @@ class JobStoreTest {
     void aStoreWithBothHistoriesIsTakenOverAtTheOwnOnesVersion() throws Exception {
         String url = earlierStore(4, true, true);
         try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
-            assertThat(flywayHistory(migrated)).containsExactly("4", "5", "6", "7", "8", "9", "10", "11", "12");
+            assertThat(flywayHistory(migrated)).containsExactly("4", "5", "6", "7", "8", "9", "10", "11", "12", "13");
             assertThat(tableExists(migrated, JobStoreSchema.OWN_HISTORY)).isFalse();
             assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
         }
         try (HikariDataSource again = JobStoreDataSource.open(url, login(), login(), 4)) {
             assertThat(flywayHistory(again))
                     .as("a later start finds nothing to do")
-                    .containsExactly("4", "5", "6", "7", "8", "9", "10", "11", "12");
+                    .containsExactly("4", "5", "6", "7", "8", "9", "10", "11", "12", "13");
         }
     }
 
@@ -579,7 +611,14 @@ class JobStoreTest {
                 var rs = s.executeQuery("SELECT work_queue, key_hash FROM bridge_job WHERE id = 'kept'")) {
             assertThat(rs.next()).as("the job is kept").isTrue();
             assertThat(rs.getString(2)).as("its key's hash").isEqualTo(JobStore.keyHash(KEPT_KEY));
-            return rs.getString(1);
+            String queue = rs.getString(1);
+            try (var body = s.executeQuery("SELECT request_body FROM bridge_job_request WHERE job_id = 'kept'")) {
+                assertThat(body.next())
+                        .as("its body moved to a row of its own (V13)")
+                        .isTrue();
+                assertThat(body.getString(1)).isEqualTo("{}");
+            }
+            return queue;
         }
     }
 
