@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -38,6 +39,11 @@ public class RequestReader {
     /** A request is one JSON value with each field once: "{} {}" or {"a":1,"a":2} mean nothing clear to send. */
     private static final JsonFactory STRICT_JSON =
             Json.MAPPER.getFactory().copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    /** What a text cut inside a literal ends with: a start of one of these ({@link #endsInsideAValue}). */
+    private static final List<String> LITERALS = List.of("true", "false", "null");
+    /** A number that its next character must complete: a sign, a decimal point or an exponent without digits. */
+    private static final Pattern NUMBER_CUT_SHORT = Pattern.compile("-|-?[0-9]+(\\.|\\.[0-9]+[eE][+-]?|[eE][+-]?)");
 
     private final long maxBytes;
     private final RequestRules rules;
@@ -57,11 +63,13 @@ public class RequestReader {
     }
 
     /**
-     * Whether the content ends before its JSON does: nothing or only white space yet, a value cut short, or a last
-     * character cut inside its UTF-8 bytes (half a byte-order mark). What a file still being written looks like.
+     * Whether the content ends before its JSON does: nothing or only white space yet, a value cut short (a string, a
+     * {@code nu} of {@code null}, a {@code -1.} of a number), a last character cut inside its UTF-8 bytes (half a
+     * byte-order mark), or NUL bytes where a writer that sets the size first has not written yet (JSON has none).
+     * What a file still being written looks like.
      */
     public static boolean endsEarly(byte[] content) {
-        if (endsInsideACharacter(content)) {
+        if (endsInsideACharacter(content) || hasNul(content)) {
             return true;
         }
         try (JsonParser parser = STRICT_JSON.createParser(content)) {
@@ -75,11 +83,39 @@ public class RequestReader {
         } catch (JsonEOFException e) {
             return true;
         } catch (JsonProcessingException e) {
-            // Jackson reports some ends (between an object's entries) as a plain parse error, with the same words
-            return String.valueOf(e.getOriginalMessage()).startsWith("Unexpected end-of-input");
+            // Jackson reports some ends (between an object's entries) as a plain parse error, with the same words, and
+            // a literal or a number cut short as a wrong token found where the text stops (inbox audit: a writer
+            // pausing after "nu" or "-1." had its request rejected as not JSON)
+            return String.valueOf(e.getOriginalMessage()).startsWith("Unexpected end-of-input")
+                    || endsInsideAValue(content);
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Whether the text stops inside a literal ({@code t}, {@code fal}, {@code nu}) or a number ({@code -1.}). */
+    static boolean endsInsideAValue(byte[] content) {
+        int start = content.length;
+        while (start > 0 && isValueByte(content[start - 1])) {
+            start--;
+        }
+        String tail = new String(content, start, content.length - start, StandardCharsets.US_ASCII);
+        return !tail.isEmpty()
+                && (LITERALS.stream().anyMatch(literal -> literal.startsWith(tail) && !literal.equals(tail))
+                        || NUMBER_CUT_SHORT.matcher(tail).matches());
+    }
+
+    private static boolean isValueByte(byte b) {
+        return (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '.' || b == '+' || b == '-' || b == 'E';
+    }
+
+    private static boolean hasNul(byte[] content) {
+        for (byte b : content) {
+            if (b == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the last bytes begin a UTF-8 sequence that the content ends before. */

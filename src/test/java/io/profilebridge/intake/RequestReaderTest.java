@@ -289,11 +289,22 @@ class RequestReaderTest {
                 utf8("{\"email\": \"slow2@exa"),
                 utf8(" \n "),
                 new byte[] {(byte) 0xEF, (byte) 0xBB},
-                Arrays.copyOf(cutInsideACharacter, cutInsideACharacter.length - 1));
+                Arrays.copyOf(cutInsideACharacter, cutInsideACharacter.length - 1),
+                // inbox audit: a pause inside a literal or after a decimal point, and a writer that sets the size
+                // first (NUL bytes where the rest goes) were rejected as not JSON at once
+                utf8("{\"profile_name\": \"p\", \"flag\": t"),
+                utf8("{\"x\": fal"),
+                utf8("{\"y\": nu"),
+                utf8("{\"z\": -1."),
+                new byte[64],
+                Arrays.copyOf(utf8("{\"email\": \"a@b"), 40));
         List<byte[]> complete = List.of(
-                utf8("{\"email\": \"a@example.com\"}"), utf8("profile_name=x"), utf8("{\"a\": 1,, "), new byte[] {
-                    (byte) 0xFF, '{'
-                });
+                utf8("{\"email\": \"a@example.com\"}"),
+                utf8("profile_name=x"),
+                utf8("{\"a\": 1,, "),
+                utf8("{\"a\": tru}"),
+                utf8("{\"a\": nul, \"b\": 1}"),
+                new byte[] {(byte) 0xFF, '{'});
         assertThat(unfinished).allMatch(RequestReader::endsEarly);
         assertThat(complete).noneMatch(RequestReader::endsEarly);
     }
