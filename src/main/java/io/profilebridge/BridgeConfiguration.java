@@ -215,6 +215,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         boolean tracing = context.hasService(CamelTracingService.class) != null;
         WaitingFiles waitingFiles = new WaitingFiles(
                 store,
+                settings.number("bridge.inbox.stable-ms"),
                 settings.number("bridge.inbox.incomplete-ms"),
                 settings.number("bridge.inbox.undelivered-wait-ms"));
         JobCallers callers = new JobCallers(store);

@@ -100,8 +100,11 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         String refusal = refusal(file.getFile().toPath(), name);
         if (refusal == null) {
             releaseOrphanedLock(file.getFile().toPath());
-            // a file waiting for a job another file started (or after its result was refused) is left alone
-            return !waitingFiles.stillWaiting(file.getAbsoluteFilePath(), file.getLastModified(), file.getFileLength());
+            // a file waiting for a job another file started (or after its result was refused) is left alone, and so
+            // is one not yet seen unchanged for bridge.inbox.stable-ms
+            String path = file.getAbsoluteFilePath();
+            return !waitingFiles.stillWaiting(path, file.getLastModified(), file.getFileLength())
+                    && waitingFiles.steady(path, file.getLastModified(), file.getFileLength());
         }
         if (firstReport(file.getAbsoluteFilePath() + "\n" + refusal)) {
             LOG.warn("Inbox file {} is not taken and stays where it is: {}", name, refusal);

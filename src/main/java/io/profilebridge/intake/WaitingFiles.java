@@ -26,8 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class WaitingFiles {
 
-    /** Knows of no waiting file (an inbox filter made by a route file of its own, {@link InboxFileFilter#InboxFileFilter()}). */
-    static final WaitingFiles NONE = new WaitingFiles(null, 0, 0);
+    /**
+     * Knows of no waiting file and takes a file when first seen (an inbox filter made by a route file of its own,
+     * {@link InboxFileFilter#InboxFileFilter()}).
+     */
+    static final WaitingFiles NONE = new WaitingFiles(null, 0, 0, 0);
 
     /** What a file waits for. */
     private sealed interface Wait {
@@ -62,6 +65,7 @@ public final class WaitingFiles {
     }
 
     private final JobStore store;
+    private final FileSightings sightings;
     private final long incompleteMs;
     private final long undeliveredWaitMs;
     /** The file's absolute path, and what it waits for. */
@@ -73,11 +77,13 @@ public final class WaitingFiles {
     record Unmoved(long modified, long length, String verdict, String keptName) {}
 
     /**
+     * @param stableMs how long a file must be seen unchanged, by this clock, before it is taken
      * @param incompleteMs how long a file that ends early may still be being written; 0 rejects it at once
      * @param undeliveredWaitMs how long a file whose result was refused waits before it is taken again
      */
-    public WaitingFiles(JobStore store, long incompleteMs, long undeliveredWaitMs) {
+    public WaitingFiles(JobStore store, long stableMs, long incompleteMs, long undeliveredWaitMs) {
         this.store = store;
+        this.sightings = new FileSightings(stableMs);
         this.incompleteMs = incompleteMs;
         this.undeliveredWaitMs = undeliveredWaitMs;
     }
@@ -117,11 +123,21 @@ public final class WaitingFiles {
      * waits until it changes or that time has passed.
      */
     boolean mayStillBeWritten(String path, long modified, long length, long now) {
-        if (now - modified >= incompleteMs) {
+        // the later of its own time and when this process first saw it so: a clock behind dates it in the past
+        long changed = Math.max(modified, sightings.unchangedSince(path, modified, length, now));
+        if (now - changed >= incompleteMs) {
             return false;
         }
-        waiting.put(path, new ForRest(modified, length, modified + incompleteMs));
+        waiting.put(path, new ForRest(modified, length, changed + incompleteMs));
         return true;
+    }
+
+    /**
+     * Whether the file, as just listed, has been seen unchanged for {@code bridge.inbox.stable-ms} by this clock;
+     * the read lock goes by the file's own time alone, which a file server whose clock is behind puts in the past.
+     */
+    boolean steady(String path, long modified, long length) {
+        return sightings.steady(path, modified, length, System.currentTimeMillis());
     }
 
     /**

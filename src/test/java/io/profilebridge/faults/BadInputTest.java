@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -209,5 +210,35 @@ class BadInputTest {
         assertThat(results(root).get("openprospect/paused.json").get("outcome").asText())
                 .isEqualTo("succeeded");
         assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
+    }
+
+    @Test
+    void aFileDatedInThePastByItsWritersClockIsStillWaitedFor() throws Exception {
+        // inbox audit: a file server whose clock is 120 s behind dates each write in the past, so the file's own time
+        // said "unchanged for long": the half was taken at once and rejected (request_not_json)
+        var properties = BridgeRun.testProperties(root, simulator.baseUrl());
+        properties.put("bridge.inbox.incomplete-ms", "30000");
+        Path file = root.resolve("inbox/openprospect/behind.json");
+        try (CapturedLog log = CapturedLog.start();
+                BridgeRun bridge = BridgeRun.start(root, properties)) {
+            Files.createDirectories(file.getParent());
+            Files.write(file, bytes("{\"profile_name\": \"Clock behind\", "));
+            datedBehind(file);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> log.lines().stream().anyMatch(line -> line.contains("ends before its JSON does")));
+            assertThat(results(root)).as("not rejected while it may still grow").isEmpty();
+            Files.write(
+                    file,
+                    bytes("\"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}"),
+                    StandardOpenOption.APPEND);
+            datedBehind(file);
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
+        }
+        assertThat(results(root).get("openprospect/behind.json").get("outcome").asText())
+                .isEqualTo("succeeded");
+    }
+
+    private static void datedBehind(Path file) throws IOException {
+        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - 120_000));
     }
 }
