@@ -26,6 +26,9 @@ public final class Json {
         MAPPER.getFactory()
                 .setStreamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_NESTING_DEPTH)
+                        // a field name is bounded by the text's own limit (a request's or an answer's bytes), not by
+                        // Jackson's 50,000 characters: a longer one was refused as nested too deep (inbox audit)
+                        .maxNameLength(Integer.MAX_VALUE)
                         .build());
     }
 

@@ -168,6 +168,18 @@ public class RequestReader {
             try {
                 parsed = Json.readExact(parser);
             } catch (StreamConstraintsException e) {
+                // Jackson bounds a number's digits too (1,000): named as such, not as nesting
+                if (String.valueOf(e.getOriginalMessage()).startsWith("Number value length")) {
+                    return reject(
+                            api,
+                            null,
+                            source,
+                            "request_number_out_of_range",
+                            (parser.currentName() == null ? "the request" : parser.currentName())
+                                    + ": the number has more than "
+                                    + parser.streamReadConstraints().getMaxNumberLength()
+                                    + " digits, more than the bridge reads");
+                }
                 return reject(
                         api,
                         null,

@@ -59,6 +59,22 @@ class RequestReaderTest {
     }
 
     @Test
+    void aLongNumberOrFieldNameIsJudgedByItsRuleNotAsNesting() {
+        // inbox audit: a 1,001-digit number or a 60,000-character field name in a flat object was refused as "nests
+        // deeper than 64 levels"
+        RequestReader roomy = new RequestReader(100_000, (api, body) -> List.of());
+        byte[] longNumber = ("{\"n\": " + "9".repeat(1001) + "}").getBytes(StandardCharsets.UTF_8);
+        assertThat(rejection(roomy.read(longNumber, longNumber.length, "openprospect", null, source)))
+                .satisfies(error -> assertThat(error.code()).isEqualTo("request_number_out_of_range"))
+                .satisfies(error -> assertThat(error.message())
+                        .isEqualTo("n: the number has more than 1000 digits, more than the bridge reads"));
+        byte[] longName = ("{\"" + "k".repeat(60_000) + "\": 1}").getBytes(StandardCharsets.UTF_8);
+        assertThat(roomy.read(longName, longName.length, "openprospect", null, source))
+                .as("a long name is the API's to judge")
+                .isInstanceOf(ReadRequest.Valid.class);
+    }
+
+    @Test
     void aNumberTooSmallForADoubleIsNamedWhileZeroAndTinyNumbersPass() {
         assertThat(rejection(read("{\"size\": {\"min\": 0.0, \"max\": -2.5e-999}}", "openprospect", null))
                         .message())
