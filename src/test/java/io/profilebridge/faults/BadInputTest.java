@@ -190,13 +190,33 @@ class BadInputTest {
     void aFileWhoseWriterPausesLongerThanTheStableTimeWaitsForTheRest() throws Exception {
         // black-box audit: a writer that flushed half a file and paused 3 s had the half rejected (request_not_json)
         // and the whole, kept under .failed/, never ran; one that appended the rest later got a second, broken request
+        aPausedWriterGetsItsWholeRequestRun("paused.json", file -> {});
+    }
+
+    @Test
+    void aFileDatedInThePastByItsWritersClockIsStillWaitedFor() throws Exception {
+        // inbox audit: a file server whose clock is 120 s behind dates each write in the past, so the file's own time
+        // said "unchanged for long": the half was taken at once and rejected (request_not_json)
+        aPausedWriterGetsItsWholeRequestRun(
+                "behind.json",
+                file -> Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - 120_000)));
+    }
+
+    /** What the writer's file system does after each write (stamps a time on the file). */
+    private interface AfterWrite {
+        void to(Path file) throws IOException;
+    }
+
+    /** Half a request, a pause until the bridge has looked at it, then the rest: one run, one succeeded result. */
+    private void aPausedWriterGetsItsWholeRequestRun(String name, AfterWrite afterWrite) throws Exception {
         var properties = BridgeRun.testProperties(root, simulator.baseUrl());
         properties.put("bridge.inbox.incomplete-ms", "30000");
-        Path file = root.resolve("inbox/openprospect/paused.json");
+        Path file = root.resolve("inbox/openprospect/" + name);
         try (CapturedLog log = CapturedLog.start();
                 BridgeRun bridge = BridgeRun.start(root, properties)) {
             Files.createDirectories(file.getParent());
             Files.write(file, bytes("{\"profile_name\": \"Paused writer\", "));
+            afterWrite.to(file);
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> log.lines().stream().anyMatch(line -> line.contains("ends before its JSON does")));
             assertThat(results(root)).as("not rejected while it may still grow").isEmpty();
@@ -205,40 +225,11 @@ class BadInputTest {
                     file,
                     bytes("\"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}"),
                     StandardOpenOption.APPEND);
+            afterWrite.to(file);
             await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
         }
-        assertThat(results(root).get("openprospect/paused.json").get("outcome").asText())
+        assertThat(results(root).get("openprospect/" + name).get("outcome").asText())
                 .isEqualTo("succeeded");
         assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
-    }
-
-    @Test
-    void aFileDatedInThePastByItsWritersClockIsStillWaitedFor() throws Exception {
-        // inbox audit: a file server whose clock is 120 s behind dates each write in the past, so the file's own time
-        // said "unchanged for long": the half was taken at once and rejected (request_not_json)
-        var properties = BridgeRun.testProperties(root, simulator.baseUrl());
-        properties.put("bridge.inbox.incomplete-ms", "30000");
-        Path file = root.resolve("inbox/openprospect/behind.json");
-        try (CapturedLog log = CapturedLog.start();
-                BridgeRun bridge = BridgeRun.start(root, properties)) {
-            Files.createDirectories(file.getParent());
-            Files.write(file, bytes("{\"profile_name\": \"Clock behind\", "));
-            datedBehind(file);
-            await().atMost(Duration.ofSeconds(20))
-                    .until(() -> log.lines().stream().anyMatch(line -> line.contains("ends before its JSON does")));
-            assertThat(results(root)).as("not rejected while it may still grow").isEmpty();
-            Files.write(
-                    file,
-                    bytes("\"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}"),
-                    StandardOpenOption.APPEND);
-            datedBehind(file);
-            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
-        }
-        assertThat(results(root).get("openprospect/behind.json").get("outcome").asText())
-                .isEqualTo("succeeded");
-    }
-
-    private static void datedBehind(Path file) throws IOException {
-        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - 120_000));
     }
 }
