@@ -40,7 +40,7 @@ public class JobStore {
 
     private static final int BODY_COLUMN = COLUMNS.split(",").length;
 
-    /** Jobs with their request bodies; every column name is the same in both tables' rows, unqualified. */
+    /** Jobs with their request bodies; no column name is in both tables, so the queries name them unqualified. */
     private static final String JOBS = "bridge_job j LEFT JOIN bridge_job_request r ON r.job_id = j.id";
 
     private static final String INSERT = "INSERT INTO bridge_job (" + JOB_COLUMNS + ", key_hash) VALUES ("
@@ -155,7 +155,6 @@ public class JobStore {
                 ps.executeUpdate();
             }
         }
-        job.requestBodySaved();
         return true;
     }
 
