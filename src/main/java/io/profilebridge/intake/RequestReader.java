@@ -163,6 +163,10 @@ public class RequestReader {
         if (text.startsWith(BYTE_ORDER_MARK)) {
             text = text.substring(1);
         }
+        // white space alone is as empty as no bytes (inbox audit: it was "JSON but not an object (found nothing)")
+        if (text.isBlank()) {
+            return reject(api, null, source, "request_empty", "the request is empty; a JSON object is expected");
+        }
         JsonNode parsed;
         try (JsonParser parser = STRICT_JSON.createParser(text)) {
             try {

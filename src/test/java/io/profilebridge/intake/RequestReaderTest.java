@@ -36,6 +36,7 @@ class RequestReaderTest {
             delimiter = '|',
             value = {
                 "''|request_empty",
+                "'  \t '|request_empty",
                 "not json|request_not_json",
                 "[1, 2]|request_not_object",
                 "\"text\"|request_not_object",
