@@ -124,7 +124,7 @@ class LogSafetyTest {
         LogEvent event = Log4jLogEvent.newBuilder()
                 .setLoggerName("io.profilebridge.Test")
                 .setLevel(Level.WARN)
-                .setMessage(new SimpleMessage("file x\r\n" + FORGED + "FORGED-IN-MESSAGE \u001b[31m "
+                .setMessage(new SimpleMessage("file x\r\n" + FORGED + "FORGED-IN-MESSAGE \u001b[31m \u202egnp.json "
                         + BridgeRun.OPENPROSPECT_KEY + " bridge.jms.client-password = " + CLIENT_PASSWORD
                         + " broker tcp://bridge:BrkSecretXYZ@127.0.0.1:61616"))
                 .setThrown(cause)
@@ -145,7 +145,9 @@ class LogSafetyTest {
                 .doesNotContain(CLIENT_PASSWORD)
                 .doesNotContain("BrkSecretXYZ")
                 .doesNotContain("OtelSecret99")
-                .doesNotContain("\u001b");
+                .doesNotContain("\u001b")
+                // inbox audit: a right-to-left override in a file name showed the rest of the line reversed
+                .doesNotContain("\u202e");
 
         // a configuration of its own, so the test's own logging stays as it is
         Configuration json = ConfigurationFactory.getInstance()
