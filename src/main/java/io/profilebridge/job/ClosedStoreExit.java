@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
+import org.apache.camel.util.ObjectHelper;
 import org.h2.api.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +55,7 @@ public final class ClosedStoreExit implements SQLExceptionOverride {
             Thread halt = new Thread(
                     () -> {
                         try {
-                            Thread.sleep(TimeUnit.SECONDS.toMillis(HALT_AFTER_SECONDS));
+                            TimeUnit.SECONDS.sleep(HALT_AFTER_SECONDS);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
@@ -79,7 +80,7 @@ public final class ClosedStoreExit implements SQLExceptionOverride {
                 && context.isStarted()
                 && !context.isStopping()
                 && stopping.compareAndSet(false, true)) {
-            String closed = e.getMessage().lines().findFirst().orElse("");
+            String firstLine = e.getMessage().lines().findFirst().orElse("");
             if (outOfMemory) {
                 LOG.error(
                         "The job store failed after the JVM ran out of memory ({}); the bridge stops with exit"
@@ -87,7 +88,7 @@ public final class ClosedStoreExit implements SQLExceptionOverride {
                                 + " container) or fewer requests at once (bridge.inbox.concurrency,"
                                 + " bridge.poll.concurrency), and start it again: it continues from the store's last"
                                 + " commit, with nothing lost",
-                        closed,
+                        firstLine,
                         EXIT_CODE,
                         Runtime.getRuntime().maxMemory() / (1024 * 1024));
             } else {
@@ -95,7 +96,7 @@ public final class ClosedStoreExit implements SQLExceptionOverride {
                         "The job store closed itself after a write failed ({}); the bridge stops with exit code {}."
                                 + " Give bridge.data room (or fix its disk) and start it again: it continues from the"
                                 + " store's last commit, with nothing lost",
-                        closed,
+                        firstLine,
                         EXIT_CODE);
             }
             exit.run();
@@ -105,7 +106,7 @@ public final class ClosedStoreExit implements SQLExceptionOverride {
 
     /** H2 reports a want of heap as its own error code, or as a general error around the OutOfMemoryError. */
     static boolean isOutOfMemory(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+        for (Throwable cause : ObjectHelper.createExceptionIterable(e)) {
             if (cause instanceof OutOfMemoryError
                     || (cause instanceof SQLException sql && sql.getErrorCode() == ErrorCode.OUT_OF_MEMORY)
                     || String.valueOf(cause.getMessage()).contains(OutOfMemoryError.class.getName())) {

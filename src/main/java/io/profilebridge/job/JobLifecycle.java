@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -397,7 +398,7 @@ public class JobLifecycle {
      * the system does.
      */
     static boolean isOutOfRoom(Throwable cause) {
-        for (Throwable e = cause; e != null; e = e.getCause() == e ? null : e.getCause()) {
+        for (Throwable e : ObjectHelper.createExceptionIterable(cause)) {
             String message = e instanceof IOException ? e.getMessage() : null;
             if (message != null && OUT_OF_ROOM.stream().anyMatch(message::contains)) {
                 return true;
