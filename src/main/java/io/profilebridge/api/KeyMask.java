@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.profilebridge.Json;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.camel.Message;
 
 /**
@@ -20,15 +23,26 @@ public final class KeyMask {
     /** What stands where a key was. */
     public static final String MASK = "[API key]";
 
+    /** The shortest part of a key that is masked wherever it stands. */
+    static final int FRAGMENT = 8;
+
     /** A JSON text can spell any character as a Unicode escape, so a key it holds need not appear in it as is. */
     private static final String UNICODE_ESCAPE = "\\u";
 
     private final List<String> keys;
+    /** Every part of {@link #FRAGMENT} characters of every key (a key shorter than that: the key). */
+    private final Set<String> windows = new LinkedHashSet<>();
 
     public KeyMask(ApiCredentials credentials) {
         this.keys = List.of(Api.values()).stream()
                 .flatMap(api -> credentials.key(api).stream())
                 .toList();
+        for (String key : keys) {
+            int length = Math.min(FRAGMENT, key.length());
+            for (int start = 0; start + length <= key.length(); start++) {
+                windows.add(key.substring(start, start + length));
+            }
+        }
     }
 
     /**
@@ -57,14 +71,34 @@ public final class KeyMask {
         }
     }
 
+    /**
+     * The text with every run of at least {@link #FRAGMENT} characters that also stands in a key replaced by
+     * {@link #MASK}: the whole key, and a part of it an API echoes ("key ending in ..."; API-answers audit: the last
+     * 12 characters of a key reached a result and {@code /jobs}). Shorter parts, such as the last four characters
+     * by which a key is commonly named, stay. The same instance when nothing is masked.
+     */
     private String replaced(String text) {
-        String masked = text;
-        for (String key : keys) {
-            if (masked != null && masked.contains(key)) {
-                masked = masked.replace(key, MASK);
+        if (text == null) {
+            return null;
+        }
+        BitSet covered = null;
+        // each window of a key found in the text marks its characters; overlapping windows join into one run
+        for (String window : windows) {
+            for (int at = text.indexOf(window); at >= 0; at = text.indexOf(window, at + 1)) {
+                covered = covered == null ? new BitSet(text.length()) : covered;
+                covered.set(at, at + window.length());
             }
         }
-        return masked;
+        if (covered == null) {
+            return text;
+        }
+        StringBuilder masked = new StringBuilder(text.length());
+        int from = 0;
+        for (int run = covered.nextSetBit(0); run >= 0; run = covered.nextSetBit(from)) {
+            masked.append(text, from, run).append(MASK);
+            from = covered.nextClearBit(run);
+        }
+        return masked.append(text, from, text.length()).toString();
     }
 
     /** The node with the keys masked in every string and field name; the same instance when it holds none. */

@@ -20,6 +20,21 @@ class KeyMaskTest {
     }
 
     @Test
+    void aPartOfAKeyOfEightCharactersOrMoreIsMaskedAShorterOneStays() {
+        // API-answers audit: "tail <the key's last 12 characters>" reached a result and /jobs
+        String key = BridgeRun.OPENPROSPECT_KEY;
+        String tail = key.substring(key.length() - 12);
+        assertThat(mask.apply("bad body for key tail " + tail + ", head " + key.substring(0, 8) + "."))
+                .isEqualTo("bad body for key tail [API key], head [API key].");
+        String lastFour = key.substring(key.length() - 4);
+        String named = "the key ending in " + lastFour + " has no search:read scope";
+        assertThat(mask.apply(named)).isSameAs(named);
+        assertThat(mask.apply("keys " + key + key.substring(3, 11) + " and " + BridgeRun.ORBIT_KEY))
+                .as("runs that touch join into one mask")
+                .isEqualTo("keys [API key] and [API key]");
+    }
+
+    @Test
     void aKeySpelledWithJsonEscapesIsMaskedInValuesAndNamesAtAnyDepth() throws Exception {
         // black-box audit: "lnc\u005flive..." passed the text mask, and parsing then turned it back into the key
         String escaped = escapeUnderscores(BridgeRun.OPENPROSPECT_KEY);
