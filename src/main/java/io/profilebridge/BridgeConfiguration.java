@@ -243,10 +243,13 @@ public class BridgeConfiguration implements CamelConfiguration {
         ApiCallLimits callLimits = new ApiCallLimits(deadlineMs, settings.number("bridge.http.max-answer-bytes"));
         context.addService(new ClosingService(callLimits));
         AnswerHeads answerHeads = new AnswerHeads(budgets);
+        String userAgent = "profile-bridge/" + StartupBanner.version().replace("(development build)", "dev");
         for (String scheme : new String[] {"http", "https"}) {
             HttpComponent http = context.getComponent(scheme, HttpComponent.class);
             http.setHttpClientConfigurer(CompositeHttpConfigurer.combineConfigurers(callLimits, new SendPermission()));
             http.setHttpActivityListener(answerHeads);
+            // the API's operators see who calls, not the HTTP library's name (API-answers audit)
+            http.setUserAgent(userAgent);
         }
 
         // the inbox routes' `threads` step (executorService: inbox-workers) accepts files in parallel, so the job

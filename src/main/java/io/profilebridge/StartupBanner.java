@@ -80,7 +80,7 @@ final class StartupBanner {
                 .append(value);
     }
 
-    private static String version() throws IOException {
+    static String version() throws IOException {
         Properties build = new Properties();
         try (InputStream in = StartupBanner.class.getResourceAsStream("build.properties")) {
             if (in != null) {

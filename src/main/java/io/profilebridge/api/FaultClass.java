@@ -9,8 +9,8 @@ import org.apache.hc.core5.http.NoHttpResponseException;
 /** The one error model: what the bridge does with an answer that is not a success. */
 public enum FaultClass {
     /**
-     * 5xx, timeouts, connection errors, and a redirect or 404 on a read of an accepted run: same key, same body,
-     * exponential backoff with jitter.
+     * 5xx, timeouts, connection errors, and a redirect or a 4xx the docs do not give a read on a read of an accepted
+     * run: same key, same body, exponential backoff with jitter.
      */
     RETRY,
     /** 429: wait for Retry-After; never counted as a failed attempt. */
@@ -70,8 +70,11 @@ public enum FaultClass {
 
     /**
      * @param readOfAcceptedRun the answer is to a status or profile read of a run the API accepted: a redirect (never
-     *                          followed: it would carry the bearer key) or a 404 there is the API misbehaving, not the
-     *                          request being wrong, so it is retried like a 5xx and given up naming it
+     *                          followed: it would carry the bearer key) or any 4xx but those the docs give a read
+     *                          (401, 403, 429; 402 and Orbit's refund too) is the API misbehaving, not the request
+     *                          being wrong (a GET of an accepted run has no body to be invalid), so it is retried like
+     *                          a 5xx and given up naming it (API-answers audit: a 418 or 422 on a status read failed an
+     *                          accepted creation at once, where a 404 was retried)
      */
     public static FaultClass of(ApiAnswer answer, boolean readOfAcceptedRun) {
         if (answer.isWithdrawn()) {
@@ -102,9 +105,7 @@ public enum FaultClass {
                 return HOLD;
             }
         }
-        if (status >= 500
-                || status == 408
-                || (readOfAcceptedRun && (status == 404 || (status >= 300 && status < 400)))) {
+        if (status >= 500 || status == 408 || (readOfAcceptedRun && status >= 300 && status < 500)) {
             return RETRY;
         }
         return PERMANENT;

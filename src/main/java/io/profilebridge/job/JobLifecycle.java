@@ -282,15 +282,44 @@ public class JobLifecycle {
     }
 
     /**
-     * A success answer to a status read that carries no JSON object, asked again like {@link #unexpectedAnswer}; true
-     * when it was so (the step is done with the answer), false when the status is there to read.
+     * A success answer to a status read that carries no status: no JSON object, or none with a {@code status} text
+     * (both docs give every status answer one; an unknown text is still running, a missing, null or numeric one is
+     * no status at all). Asked again like {@link #unexpectedAnswer}; true when it was so (the step is done with the
+     * answer), false when the status is there to read. API-answers audit: an answer without it was read as "still
+     * running" and polled every 2 s until bridge.retry.max-age-ms, a day, and then given up as "not done".
      */
     public boolean noStatusIn(Job job, ApiAnswer answer) {
-        if (answer.body() != null && answer.body().isObject()) {
+        JsonNode body = answer.body();
+        String missing = body == null || !body.isObject()
+                ? "the status answer has no JSON object"
+                : !body.hasNonNull("status")
+                        ? "the status answer has no status"
+                        : !body.get("status").isTextual() ? "the status answer's status is not a text" : null;
+        if (missing == null) {
+            return false;
+        }
+        unexpectedAnswer(job, new ApiError("unexpected_answer", missing, answer.httpStatus()));
+        return true;
+    }
+
+    /**
+     * A success answer about another run than the job's: the id it names the run by (its {@code field}; an answer
+     * that names none is not judged) is not the one the job was accepted under or sent. Asked again like
+     * {@link #unexpectedAnswer}, never taken as the job's (API-answers audit: a status answer for another creation had
+     * its {@code profile_id} delivered as this request's); true when it was so.
+     */
+    public boolean aboutAnotherRun(Job job, ApiAnswer answer, String field, String expected) {
+        String answered = Json.text(answer.body(), field);
+        if (answered == null || answered.equals(expected)) {
             return false;
         }
         unexpectedAnswer(
-                job, new ApiError("unexpected_answer", "the status answer has no JSON object", answer.httpStatus()));
+                job,
+                new ApiError(
+                        "unexpected_answer",
+                        "the answer is about " + field + " \"" + answered + "\", not this request's \"" + expected
+                                + "\"",
+                        answer.httpStatus()));
         return true;
     }
 

@@ -102,7 +102,8 @@ public class OpenProspectRoutes extends RouteBuilder {
             lifecycle.fault(job, answer, KeyRenewal.HEADER_ONLY);
             return;
         }
-        if (lifecycle.noStatusIn(job, answer)) {
+        if (lifecycle.noStatusIn(job, answer)
+                || lifecycle.aboutAnotherRun(job, answer, "profile_creation_id", job.remoteId())) {
             return;
         }
         onStatus(job, answer);

@@ -122,10 +122,11 @@ public class OrbitRoutes extends RouteBuilder {
             lifecycle.fault(job, answer, REQUEST_ID_IN_BODY);
             return;
         }
-        String requestId = Json.text(answer.body(), "request_id");
-        if (requestId == null) {
-            requestId = job.idempotencyKey();
+        // the requestId sent is the job's key (REQUEST_ID_IN_BODY), and "request_id: your requestId if you sent one"
+        if (lifecycle.aboutAnotherRun(job, answer, "request_id", job.idempotencyKey())) {
+            return;
         }
+        String requestId = job.idempotencyKey();
         if (!PathSegment.isEncodable(requestId)) {
             lifecycle.failed(job, PathSegment.unusableId("request_id"));
             return;
@@ -284,12 +285,24 @@ public class OrbitRoutes extends RouteBuilder {
                 exchange, credentials, Api.ORBIT, HttpMethods.GET, PROFILES + PathSegment.encode(id), null, Map.of());
     }
 
+    /**
+     * A profile read's answer: the profile, a JSON object ("Profile Read payloads" carry the profile's {@code id}). A
+     * success without one is asked again like any unexpected answer, never delivered as a profile (API-answers audit:
+     * a 200 with invalid JSON or {@code "just a string"} ended a paid run as succeeded with that in {@code profiles}).
+     */
     private void onProfileAnswer(Exchange exchange) {
         ApiAnswer answer = ApiAnswer.from(exchange);
-        if (answer.isSuccess()) {
+        if (answer.isSuccess() && answer.body() != null && answer.body().isObject()) {
             exchange.getProperty(PROFILES_READ, ArrayNode.class).add(answer.body());
+            return;
+        }
+        exchange.setProperty(READS_STOPPED, true);
+        if (answer.isSuccess()) {
+            lifecycle.unexpectedAnswer(
+                    JobRoutes.job(exchange),
+                    new ApiError(
+                            "unexpected_answer", "the profile read answer has no JSON object", answer.httpStatus()));
         } else {
-            exchange.setProperty(READS_STOPPED, true);
             lifecycle.fault(JobRoutes.job(exchange), answer, REQUEST_ID_IN_BODY);
         }
     }

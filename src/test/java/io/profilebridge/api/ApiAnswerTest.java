@@ -160,16 +160,20 @@ class ApiAnswerTest {
     }
 
     @Test
-    void aRedirectOrA404IsRetriedOnlyOnAReadOfAnAcceptedRun() throws Exception {
-        for (int status : new int[] {301, 302, 307, 404}) {
+    void aRedirectOrAnUndocumented4xxIsRetriedOnlyOnAReadOfAnAcceptedRun() throws Exception {
+        // a GET of an accepted run has no body to be invalid: the docs give a read 401, 403 and 429 only
+        for (int status : new int[] {301, 302, 307, 400, 404, 410, 418, 422}) {
             ApiAnswer answer = orbitError(status, "whatever");
             assertThat(FaultClass.of(answer, true))
                     .as("a read of an accepted run: %d", status)
                     .isEqualTo(FaultClass.RETRY);
             assertThat(FaultClass.of(answer, false)).as("a start: %d", status).isEqualTo(FaultClass.PERMANENT);
         }
-        assertThat(FaultClass.of(orbitError(400, "developer_deep_search_field_unsupported"), true))
-                .isEqualTo(FaultClass.PERMANENT);
+        assertThat(FaultClass.of(orbitError(403, "forbidden"), true)).isEqualTo(FaultClass.HOLD);
+        assertThat(FaultClass.of(orbitError(429, "developer_api_key_rate_limited"), true))
+                .isEqualTo(FaultClass.RATE_LIMITED);
+        assertThat(FaultClass.of(orbitError(409, "developer_api_idempotency_key_refunded"), true))
+                .isEqualTo(FaultClass.KEY_REFUNDED);
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -164,45 +165,106 @@ class BrokenAnswersTest {
     }
 
     /**
-     * A redirect or a 404 on a status read of a run the API accepted is the API misbehaving, not the request being
-     * wrong: retried like a 5xx (the redirect never followed, it would carry the key), then given up naming it.
+     * A redirect, a 404 or another 4xx the docs do not give a read, on a status read of a run the API accepted, is
+     * the API misbehaving, not the request being wrong: retried like a 5xx (the redirect never followed, it would
+     * carry the key), then given up naming it. So is a 200 without a status, or one about another creation: neither
+     * is ever taken for this run's status (API-answers audit: the first was polled for a day, the second's
+     * profile_id delivered as this request's).
      */
     @Test
-    void aRedirectOrA404OnAStatusReadIsRetriedAndThenGivenUpNamingIt() {
-        drop(root, "openprospect/redirect.json", BridgeRun.openProspectRequest("redirect"));
-        drop(root, "openprospect/gone.json", BridgeRun.openProspectRequest("gone"));
+    void aRedirectA4xxOrAStatusThatIsNotThisRunsOnAStatusReadIsRetriedAndThenGivenUpNamingIt() {
+        List<String> names = List.of("redirect", "gone", "teapot", "no-status", "other-run");
+        for (String name : names) {
+            drop(root, "openprospect/" + name + ".json", BridgeRun.openProspectRequest(name));
+        }
         drop(root, "openprospect/gone-once.json", BridgeRun.openProspectRequest("gone-once"));
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 3);
+            await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == names.size() + 1);
         }
         assertThat(results(root)
                         .get("openprospect/gone-once.json")
                         .get("outcome")
                         .asText())
                 .isEqualTo("succeeded");
-        for (String name : new String[] {"redirect", "gone"}) {
+        for (String name : names) {
             JsonNode error =
                     results(root).get("failed/openprospect/" + name + ".json").get("error");
-            assertThat(error.get("code").asText()).isEqualTo("gave_up");
-            assertThat(error.get("message").asText()).contains("gave up after 2 attempts");
+            assertThat(error.get("code").asText()).as(name).isEqualTo("gave_up");
+            assertThat(error.get("message").asText()).as(name).contains("gave up after 2 attempts");
             assertThat(broken.reads(name))
                     .as(name + ": read as often as bridge.retry.max-attempts allows")
                     .isEqualTo(2);
             assertThat(broken.starts(name)).isEqualTo(1);
         }
-        JsonNode redirect = results(root)
-                .get("failed/openprospect/redirect.json")
-                .get("error")
-                .get("lastCause");
-        assertThat(redirect.get("httpStatus").asInt()).isEqualTo(302);
-        assertThat(redirect.get("message").asText()).contains("a redirect: not followed");
-        JsonNode gone =
-                results(root).get("failed/openprospect/gone.json").get("error").get("lastCause");
-        assertThat(gone.get("httpStatus").asInt()).isEqualTo(404);
-        assertThat(gone.get("code").asText()).isEqualTo("not_found");
+        assertThat(lastCause("redirect").get("httpStatus").asInt()).isEqualTo(302);
+        assertThat(lastCause("redirect").get("message").asText()).contains("a redirect: not followed");
+        assertThat(lastCause("gone").get("httpStatus").asInt()).isEqualTo(404);
+        assertThat(lastCause("gone").get("code").asText()).isEqualTo("not_found");
+        assertThat(lastCause("teapot").get("httpStatus").asInt()).isEqualTo(418);
+        assertThat(lastCause("no-status").get("message").asText()).isEqualTo("the status answer has no status");
+        assertThat(lastCause("other-run").get("message").asText())
+                .isEqualTo("the answer is about profile_creation_id \"someone-else\", not this request's "
+                        + "\"other-run\"");
+        assertThat(results(root)
+                        .get("failed/openprospect/other-run.json")
+                        .path("profileId")
+                        .asText(null))
+                .as("the other creation's profile is not this request's")
+                .isNull();
         assertThat(broken.inProgress("elsewhere"))
                 .as("requests that followed the redirect, key and all")
                 .isZero();
+        assertThat(broken.userAgents())
+                .as("the API's operators see who calls")
+                .allMatch(agent -> agent.startsWith("profile-bridge/"));
+    }
+
+    /**
+     * An Orbit start answered under another run's request_id, and a profile read answered with a 200 that is no JSON
+     * object: neither is taken as this request's (API-answers audit: the other run was polled and delivered, the
+     * junk delivered as a succeeded result's profile); each is asked again, then given up naming it.
+     */
+    @Test
+    void anOrbitAnswerAboutAnotherRunOrAProfileThatIsNoObjectIsNeverDelivered() throws Exception {
+        try (MisbehavingOrbit orbit = new MisbehavingOrbit()) {
+            properties.put("orbit.base-url", orbit.baseUrl());
+            for (String name : List.of("other-run", "junk-profile", "fine")) {
+                drop(root, "orbit/" + name + ".json", "{\"email\": \"" + name + "@example.com\"}");
+            }
+            try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 3);
+            }
+            assertThat(results(root)
+                            .get("orbit/fine.json")
+                            .get("profiles")
+                            .get(0)
+                            .get("id")
+                            .asText())
+                    .isEqualTo("p-fine");
+
+            JsonNode otherRun = results(root).get("failed/orbit/other-run.json");
+            assertThat(otherRun.get("error").get("code").asText()).isEqualTo("gave_up");
+            assertThat(otherRun.get("error").get("lastCause").get("message").asText())
+                    .startsWith("the answer is about request_id \"someone-else\", not this request's");
+            assertThat(orbit.starts("other-run"))
+                    .as("asked again under the same requestId")
+                    .isEqualTo(2);
+            assertThat(orbit.statusReads("someone-else")).as("the other run").isZero();
+
+            JsonNode junk = results(root).get("failed/orbit/junk-profile.json");
+            assertThat(junk.get("error").get("code").asText()).isEqualTo("gave_up");
+            assertThat(junk.get("error").get("lastCause").get("message").asText())
+                    .isEqualTo("the profile read answer has no JSON object");
+            assertThat(orbit.profileReads("junk-profile")).isEqualTo(2);
+            assertThat(orbit.starts("junk-profile")).isEqualTo(1);
+        }
+    }
+
+    private JsonNode lastCause(String name) {
+        return results(root)
+                .get("failed/openprospect/" + name + ".json")
+                .get("error")
+                .get("lastCause");
     }
 
     /**

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * according to its {@code profile_name}: {@code slow} after a minute, {@code trickle} one byte every 200 ms for a
  * minute, {@code huge} 64 MB as fast as it is read (chunked), {@code huge-declared} the same with a Content-Length,
  * {@code html} a 200 that is no JSON, {@code redirect} a 302 elsewhere, {@code gone} a 404 ({@code gone-once} the first
- * time only), a name starting with {@code forged-failure} FAILED with the name as its error
+ * time only), {@code teapot} a 418, {@code no-status} a 200 without a status, {@code other-run} SUCCEEDED for another
+ * creation's id, a name starting with {@code forged-failure} FAILED with the name as its error
  * code and message (line breaks and all), {@code echo-key} SUCCEEDED with the bearer key it was sent in a field of
  * its own (and again spelled with JSON escapes); any other name has SUCCEEDED. A creation named {@code echo-key-error}
  * gets a 401 naming the key it was sent, as some APIs do, once as is and once with escapes.
@@ -50,6 +52,9 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
     private final Map<String, AtomicLong> starts = new ConcurrentHashMap<>();
 
     private final Map<String, AtomicLong> reads = new ConcurrentHashMap<>();
+    /** The User-Agent headers the requests came with. */
+    private final Set<String> userAgents = ConcurrentHashMap.newKeySet();
+
     /** Bytes of an answer the server managed to write before the client went away, the most per name. */
     private final Map<String, AtomicLong> mostBytesWritten = new ConcurrentHashMap<>();
 
@@ -77,6 +82,10 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
         return reads.computeIfAbsent(name, n -> new AtomicLong()).get();
     }
 
+    public Set<String> userAgents() {
+        return userAgents;
+    }
+
     public long mostBytesWritten(String name) {
         return mostBytesWritten.computeIfAbsent(name, n -> new AtomicLong()).get();
     }
@@ -90,6 +99,7 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
+            userAgents.add(String.valueOf(exchange.getRequestHeaders().getFirst("User-Agent")));
             if (path.equals("/elsewhere")) {
                 inProgress.computeIfAbsent("elsewhere", n -> new AtomicLong()).incrementAndGet();
                 json(exchange, 200, succeeded("elsewhere"));
@@ -198,6 +208,9 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
                 exchange.sendResponseHeaders(302, -1);
             }
             case "empty" -> exchange.sendResponseHeaders(200, -1);
+            case "teapot" -> json(exchange, 418, "{\"detail\": \"I'm a teapot\"}");
+            case "no-status" -> json(exchange, 200, Json.write(Json.object().put("profile_creation_id", name)));
+            case "other-run" -> json(exchange, 200, succeeded("someone-else"));
             case "html" -> {
                 byte[] page = "<html><body>Service temporarily moved</body></html>".getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "text/html");

@@ -1,0 +1,109 @@
+package io.profilebridge.faults;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.profilebridge.Json;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Orbit Deep Search as a broken server would play it, by the request's {@code email}: {@code other-run@...} is
+ * answered with another run's {@code request_id}, {@code junk-profile@...} completes with a profile whose read
+ * answers a 200 that is no JSON object; any other run completes at once with a profile that reads as one.
+ */
+final class MisbehavingOrbit implements AutoCloseable {
+
+    private final HttpServer server;
+    /** The email each requestId was started with. */
+    private final Map<String, String> emails = new ConcurrentHashMap<>();
+
+    private final Map<String, AtomicLong> starts = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> statusReads = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> profileReads = new ConcurrentHashMap<>();
+
+    MisbehavingOrbit() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Starts, status reads (by the id read) and profile reads of the run whose email begins with {@code name}. */
+    long starts(String name) {
+        return count(starts, name);
+    }
+
+    long statusReads(String requestId) {
+        return count(statusReads, requestId);
+    }
+
+    long profileReads(String name) {
+        return count(profileReads, name);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getRawPath();
+            String id = URLDecoder.decode(path.substring(path.lastIndexOf('/') + 1), StandardCharsets.UTF_8);
+            if (exchange.getRequestMethod().equals("POST")) {
+                JsonNode body =
+                        Json.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                String requestId = body.get("requestId").asText();
+                String name = nameOf(body.get("email").asText());
+                emails.put(requestId, name);
+                starts.computeIfAbsent(name, n -> new AtomicLong()).incrementAndGet();
+                json(
+                        exchange,
+                        202,
+                        Json.write(Json.object()
+                                .put("request_id", name.equals("other-run") ? "someone-else" : requestId)
+                                .put("run_id", "run-" + name)
+                                .put("status", "started")));
+            } else if (path.startsWith("/v2/developer/deep-search/")) {
+                statusReads.computeIfAbsent(id, n -> new AtomicLong()).incrementAndGet();
+                var status = Json.object().put("request_id", id).put("status", "completed");
+                status.putObject("result").put("id", "p-" + emails.getOrDefault(id, "unknown"));
+                json(exchange, 200, Json.write(status));
+            } else {
+                String name = id.substring("p-".length());
+                profileReads.computeIfAbsent(name, n -> new AtomicLong()).incrementAndGet();
+                json(
+                        exchange,
+                        200,
+                        name.equals("junk-profile")
+                                ? "\"just a string\""
+                                : Json.write(Json.object().put("id", id)));
+            }
+        }
+    }
+
+    private static String nameOf(String email) {
+        return email.substring(0, email.indexOf('@'));
+    }
+
+    private static long count(Map<String, AtomicLong> counts, String key) {
+        return counts.computeIfAbsent(key, n -> new AtomicLong()).get();
+    }
+
+    private static void json(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+}
