@@ -223,13 +223,14 @@ public class BridgeConfiguration implements CamelConfiguration {
         // (routes/inbox-folder.camel.yaml)
         context.getRegistry().bind("inboxFileErrors", new InboxFileErrors(waitingFiles));
         // the inbox routes' filter (routes/inbox-folder.camel.yaml)
-        context.getRegistry()
-                .bind(
-                        "inboxFileFilter",
-                        new InboxFileFilter(
-                                waitingFiles,
-                                settings.number("bridge.inbox.orphaned-lock-ms"),
-                                InboxFileFilter.fileFoldersOf(context)));
+        InboxFileFilter inboxFilter = new InboxFileFilter(
+                waitingFiles, settings.number("bridge.inbox.orphaned-lock-ms"), InboxFileFilter.fileFoldersOf(context));
+        context.getRegistry().bind("inboxFileFilter", inboxFilter);
+        if (!postgres) {
+            // the embedded store's inbox is this instance's alone (a shared one needs the shared store): every marker
+            // in it was left by its previous run, and goes before the inbox routes take any file
+            context.addStartupListener((started, alreadyStarted) -> inboxFilter.removeMarkersLeftByAStop(started));
+        }
         RequestAcceptance acceptance = new RequestAcceptance(
                 reader,
                 store,

@@ -15,6 +15,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
@@ -55,8 +57,15 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         }
     });
 
+    /** How often, at most, the release of orphaned markers is named in a warning. */
+    private static final long RELEASE_REPORT_MS = 60_000;
+
     private final WaitingFiles waitingFiles;
     private final long orphanedLockMs;
+    /** Markers released since the last warning about them, and when that was. */
+    private final AtomicInteger releasedUnreported = new AtomicInteger();
+
+    private final AtomicLong lastReleaseReported = new AtomicLong(Long.MIN_VALUE / 2);
     private final Supplier<Set<Path>> readFolders;
     /** The folders read when last asked; asked again only for a folder not among them (a route added since). */
     private volatile Set<Path> knownRead = Set.of();
@@ -181,11 +190,57 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         long modified = marker.lastModified();
         long age = System.currentTimeMillis() - modified;
         if (modified > 0 && age > orphanedLockMs && marker.delete()) {
+            waitingFiles.leftBehindByAStop(file);
+            // a stop during a burst leaves a marker on every file of its listing: one warning a minute says so
+            int since = releasedUnreported.incrementAndGet();
+            long now = System.currentTimeMillis();
+            long last = lastReleaseReported.get();
+            if (now - last >= RELEASE_REPORT_MS && lastReleaseReported.compareAndSet(last, now)) {
+                releasedUnreported.addAndGet(-since);
+                LOG.warn(
+                        "Inbox file {} had a read-lock marker {} s old, left by an instance that stopped while taking"
+                                + " it in (bridge.inbox.orphaned-lock-ms): the marker is removed and the file taken{}",
+                        file.getFileName(),
+                        age / 1000,
+                        since > 1 ? "; so were " + (since - 1) + " more files since the last such line" : "");
+            }
+        }
+    }
+
+    /**
+     * Removes the read-lock markers in the inbox routes' folders, before they take any file: called at start-up when
+     * the inbox is this instance's alone (the embedded store), so every marker there was left by its previous run,
+     * stopped while taking those files in. Camel's own clean-up at a route's start passes over them (it keeps to the
+     * route's {@code include}, which a marker's name does not match), and the files would wait
+     * {@code bridge.inbox.orphaned-lock-ms} (lifecycle audit: a burst cut short by a SIGKILL waited 60 s, then logged a
+     * warning per file). Each file is remembered as left behind, so one whose job was committed gets no second result.
+     */
+    public void removeMarkersLeftByAStop(CamelContext context) {
+        int removed = 0;
+        for (Route route : context.getRoutes()) {
+            if (route.getEndpoint() instanceof FileEndpoint inbox) {
+                try (DirectoryStream<Path> markers = Files.newDirectoryStream(
+                        inbox.getFile().toPath(), "*" + FileComponent.DEFAULT_LOCK_FILE_POSTFIX)) {
+                    for (Path marker : markers) {
+                        String name = marker.toString();
+                        Path file = Path.of(
+                                name.substring(0, name.length() - FileComponent.DEFAULT_LOCK_FILE_POSTFIX.length()));
+                        if (Files.deleteIfExists(marker)) {
+                            waitingFiles.leftBehindByAStop(file);
+                            removed++;
+                        }
+                    }
+                } catch (IOException | DirectoryIteratorException e) {
+                    LOG.debug("Cannot look for read-lock markers in {}: {}", inbox.getFile(), e.toString());
+                }
+            }
+        }
+        if (removed > 0) {
             LOG.warn(
-                    "Inbox file {} had a read-lock marker {} s old, left by an instance that stopped while taking it"
-                            + " in (bridge.inbox.orphaned-lock-ms): the marker is removed and the file taken",
-                    file.getFileName(),
-                    age / 1000);
+                    "Removed {} read-lock markers (NAME.json.camelLock) from the inbox: the previous run stopped while"
+                            + " taking those files in; they are taken now, and one whose job it had accepted gets no"
+                            + " second result",
+                    removed);
         }
     }
 

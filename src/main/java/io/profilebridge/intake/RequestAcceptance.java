@@ -235,6 +235,9 @@ public class RequestAcceptance {
         job.traceContext(exchange.getProperty(TRACE, TraceContext.class));
         JobStore.Registration registration = store.register(job);
         Job recorded = registration.job();
+        boolean leftBehind = valid.source().isFile()
+                && waitingFiles.wasLeftBehind(
+                        Path.of(exchange.getMessage().getBody(GenericFile.class).getAbsoluteFilePath()));
         if (registration.created()) {
             LOG.debug(
                     "Accepted {} as {} job {} (idempotency key {})",
@@ -255,6 +258,19 @@ public class RequestAcceptance {
                             "idempotencyKey \"" + IdempotencyKeys.shown(valid.idempotencyKey())
                                     + "\" already belongs to a request with another body"));
             return;
+        } else if (recorded.state().isFinal()
+                && leftBehind
+                && Objects.equals(valid.source().inboxPath(), recorded.source().inboxPath())) {
+            // the same drop, whose taking in a stopped instance cut short after the commit: the job has delivered its
+            // result (lifecycle audit: after a SIGKILL during intake such files got a second result 60 s later)
+            LOG.info(
+                    "{} is the request of {} job {} (idempotency key {}), whose taking in was cut short by a stop after"
+                            + " its job was accepted; the job is done and its result delivered: the file is moved,"
+                            + " with no second result",
+                    valid.source().displayName(),
+                    recorded.api(),
+                    recorded.id(),
+                    IdempotencyKeys.shown(recorded.requestKey()));
         } else if (recorded.state().isFinal() && asksAgain(valid.source(), recorded.source())) {
             // the caller asked again (its result was taken away or lost, or is wanted where this copy came from)
             LOG.info(

@@ -2,8 +2,10 @@ package io.profilebridge.intake;
 
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobStore;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -73,6 +75,12 @@ public final class WaitingFiles {
     /** The file's absolute path, and where it was to be moved when that failed. */
     private final Map<String, Unmoved> unmoved = new ConcurrentHashMap<>();
 
+    /**
+     * Files whose read-lock marker an instance that stopped while taking them in had left: their job may have been
+     * committed before that stop, and the file never moved. Kept until each is taken ({@link #wasLeftBehind}).
+     */
+    private final Set<String> leftBehind = ConcurrentHashMap.newKeySet();
+
     /** An answered file that could not be moved: the file as it was then, and where it was to go. */
     record Unmoved(long modified, long length, String verdict, String keptName) {}
 
@@ -111,6 +119,23 @@ public final class WaitingFiles {
         return file != null && file.modified() == modified && file.length() == length
                 ? Optional.of(file)
                 : Optional.empty();
+    }
+
+    /** The file's read-lock marker, left by an instance that stopped while taking it in, was removed. */
+    void leftBehindByAStop(Path file) {
+        leftBehind.add(key(file));
+    }
+
+    /**
+     * Whether the file, now taken, is one an instance stopped while taking in (asked once per take): if its job is
+     * done, that job delivered its result already, and the file is the same drop, not the caller asking again.
+     */
+    boolean wasLeftBehind(Path file) {
+        return leftBehind.remove(key(file));
+    }
+
+    private static String key(Path file) {
+        return file.toAbsolutePath().normalize().toString();
     }
 
     /** The file waits for the job; false when it was waiting already (its log line was written). */

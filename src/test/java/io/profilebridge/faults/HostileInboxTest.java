@@ -183,6 +183,41 @@ class HostileInboxTest {
         assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
     }
 
+    /**
+     * A stop after a file's job was committed but before the file was moved (a SIGKILL during intake) leaves the file
+     * in the inbox under its read-lock marker. The restarted bridge (its inbox its own: the embedded store) removes
+     * the marker at once and takes the file, which is the same drop: the job delivered its result, and no second one
+     * comes (lifecycle audit: such files waited 60 s, then each got its result again; a consumer that had taken the
+     * first had two).
+     */
+    @Test
+    void aFileLeftInTheInboxByAStopAfterItsJobWasAcceptedGetsNoSecondResult() throws IOException {
+        try (BridgeRun bridge = startBridge()) {
+            dropAndAwait("openprospect/cut.json", buyers("Cut short"));
+        }
+        // what a SIGKILL right after the job's commit leaves: the file in place, Camel's marker beside it; the result
+        // the job then delivered has been taken by its consumer
+        Path folder = BridgeRun.inbox(root).resolve("openprospect");
+        Files.move(folder.resolve(".done/cut.json"), folder.resolve("cut.json"));
+        Files.createFile(folder.resolve("cut.json.camelLock"));
+        Files.delete(BridgeRun.outbox(root).resolve("openprospect/cut.json"));
+
+        try (LogCapture logs = LogCapture.start();
+                BridgeRun bridge = startBridge()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> !Files.exists(folder.resolve("cut.json")));
+            // a later file's result shows the restarted bridge has delivered everything it was going to before it
+            dropAndAwait("openprospect/later.json", buyers("Later"));
+            assertThat(String.join("\n", logs.lines()))
+                    .contains("Removed 1 read-lock markers")
+                    .contains("whose taking in was cut short by a stop after its job was accepted");
+        }
+        assertThat(folder.resolve("cut.json.camelLock")).doesNotExist();
+        assertThat(results(root)).as("no second result").doesNotContainKey("openprospect/cut.json");
+        assertThat(simulator.ledger().runsStarted("openprospect"))
+                .as("cut.json's and later.json's")
+                .isEqualTo(2);
+    }
+
     @Test
     void aFolderNoRouteReadsIsNamedOnceInTheLogAndItsFilesLeftAlone() throws IOException {
         Path misspelt = Files.createDirectories(BridgeRun.inbox(root).resolve("openprospekt"));

@@ -25,7 +25,8 @@ class InboxFileFilterTest {
 
     @Test
     void aMarkerOlderThanTheLimitIsRemovedAndAFreshOneKept() throws Exception {
-        InboxFileFilter filter = new InboxFileFilter(WaitingFiles.NONE, 60_000, Set::of);
+        WaitingFiles files = new WaitingFiles(null, 0, 0, 0);
+        InboxFileFilter filter = new InboxFileFilter(files, 60_000, Set::of);
         Path orphaned = Files.writeString(inbox.resolve("a.json"), "{}");
         Path orphanedMarker = Files.createFile(inbox.resolve("a.json.camelLock"));
         Files.setLastModifiedTime(orphanedMarker, FileTime.from(Instant.now().minusSeconds(61)));
@@ -40,6 +41,10 @@ class InboxFileFilterTest {
         assertThat(orphanedMarker).doesNotExist();
         assertThat(orphaned).exists();
         assertThat(liveMarker).as("held by a live instance").exists();
+        // its job may have been committed before the stop: taken now, it is the same drop, not a caller asking again
+        assertThat(files.wasLeftBehind(orphaned)).isTrue();
+        assertThat(files.wasLeftBehind(orphaned)).as("asked once per take").isFalse();
+        assertThat(files.wasLeftBehind(taken)).isFalse();
     }
 
     @Test
