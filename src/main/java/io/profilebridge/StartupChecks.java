@@ -43,6 +43,8 @@ public class StartupChecks implements CamelConfiguration {
         // failed results go under failed/ (ResultHeaders)
         requireWritable("bridge.outbox", Path.of(settings.text("bridge.outbox"), "failed"));
         requireApart(Path.of(settings.text("bridge.inbox")), Path.of(settings.text("bridge.outbox")));
+        // lifecycle audit: a regular file there was told to "chmod 700 it" and to give the user write access
+        requireFolder("bridge.data", data);
         context.addService(new ClosingService(DataFolderLock.acquire(data)));
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         if (management != null) {

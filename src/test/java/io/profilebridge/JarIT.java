@@ -179,7 +179,7 @@ class JarIT {
                             && !bridge.lines("progress-log replaced from routes/")
                                     .isEmpty());
 
-            // eight at once: each stops by itself, independently of the others
+            // ten at once: each stops by itself, independently of the others
             try (Bridge sameFolder = Bridge.start(
                             first,
                             "same-folder.log",
@@ -216,6 +216,11 @@ class JarIT {
                                     "classpath:application-cluster.properties"));
                     Bridge badTracing = startRefusing("bad-tracing", "OTEL_TRACES_EXPORTER", "zipkin");
                     Bridge badJit = startRefusing("bad-jit", "BRIDGE_JIT", "fast");
+                    Bridge dataFile = startRefusing(
+                            "data-file",
+                            "BRIDGE_DATA",
+                            Files.writeString(folder.resolve("not-a-folder"), "")
+                                    .toString());
                     // third black-box audit: beside CAMEL_MANAGEMENT_PORT it listened on a random port
                     Bridge badPortProperty =
                             startRefusing("bad-port-property", "JDK_JAVA_OPTIONS", "-Dcamel.management.port=abc");
@@ -244,6 +249,8 @@ class JarIT {
                 badPortProperty.assertStopsWith(
                         "property camel.management.port must be a port number from 0 to 65535", "\"abc\"");
                 badJit.assertStopsWith("property bridge.jit must be c1 or tiered, not \"fast\"");
+                dataFile.assertStopsWith("property bridge.data must name a folder, but "
+                        + folder.resolve("not-a-folder") + " is not one");
             }
             bridge.stop();
         }
@@ -327,7 +334,7 @@ class JarIT {
                     .isTrue();
             assertThat(process.exitValue()).isEqualTo(1);
             assertThat(lines("did not start: ")).singleElement().asString().contains(parts);
-            assertThat(output()).doesNotContain("\tat ");
+            assertThat(output()).doesNotContain("\tat ").as("told once").doesNotContain("vetoed to not start");
         }
 
         /** The compiler directives in force in the process, as {@code jcmd} prints them. */
