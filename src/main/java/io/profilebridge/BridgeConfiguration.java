@@ -239,7 +239,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                 waitingFiles,
                 callers);
 
-        ApiBudgets budgets = budgets(settings, credentials, postgres ? dataSource : null, schedule.retryAfterCapMs());
+        ApiBudgets budgets = budgets(settings, credentials, dataSource, postgres, schedule.retryAfterCapMs());
         long deadlineMs = settings.number("bridge.http.deadline-ms");
         ApiCallLimits callLimits = new ApiCallLimits(deadlineMs, settings.number("bridge.http.max-answer-bytes"));
         context.addService(new ClosingService(callLimits));
@@ -353,7 +353,11 @@ public class BridgeConfiguration implements CamelConfiguration {
      * document. Shared in the store when it is PostgreSQL: the limit belongs to the key, not the process.
      */
     private static ApiBudgets budgets(
-            BridgeSettings settings, ApiCredentials credentials, DataSource shared, long retryAfterCapMs) {
+            BridgeSettings settings,
+            ApiCredentials credentials,
+            DataSource store,
+            boolean shared,
+            long retryAfterCapMs) {
         double openProspectRate = settings.decimal("bridge.openprospect.rate");
         double orbitReadRate = settings.decimal("bridge.orbit.read-rate");
         Map<ApiBucket, ApiBudgets.Limit> limits = new EnumMap<>(ApiBucket.class);
@@ -381,9 +385,9 @@ public class BridgeConfiguration implements CamelConfiguration {
                 settings.decimal("bridge.budget.decrease-factor"),
                 settings.decimal("bridge.budget.increase-step"),
                 settings.number("bridge.budget.increase-interval-ms"));
-        return shared != null
-                ? ApiBudgets.shared(shared, credentials, limits, policy, System::currentTimeMillis)
-                : ApiBudgets.local(limits, policy, System::currentTimeMillis);
+        return shared
+                ? ApiBudgets.shared(store, credentials, limits, policy, System::currentTimeMillis)
+                : ApiBudgets.local(limits, policy, System::currentTimeMillis, store, credentials);
     }
 
     /**

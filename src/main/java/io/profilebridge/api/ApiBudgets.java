@@ -6,6 +6,7 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
+import io.profilebridge.ErrorText;
 import io.profilebridge.Sha256;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -76,20 +77,73 @@ public final class ApiBudgets {
 
     private final Map<ApiBucket, Budget> budgets = new EnumMap<>(ApiBucket.class);
     private final SharedBudgetRows rows;
+    /** Where this process keeps its pauses across a restart (the embedded store); null: in memory only. */
+    private final StoredPauses storedPauses;
+    /** The stored pauses' row of each bucket whose API has a key. */
+    private final Map<ApiBucket, Long> storedIds = new EnumMap<>(ApiBucket.class);
+    /** Set once the first tick has taken up the stored pauses (ticks run one at a time). */
+    private volatile boolean pausesRestored;
+
     private final Policy policy;
     private final LongSupplier clock;
 
-    private ApiBudgets(SharedBudgetRows rows, Policy policy, LongSupplier clock) {
+    private ApiBudgets(SharedBudgetRows rows, StoredPauses storedPauses, Policy policy, LongSupplier clock) {
         this.rows = rows;
+        this.storedPauses = storedPauses;
         this.policy = policy;
         this.clock = clock;
     }
 
-    /** Budgets of this process alone: right when it is the only client of its keys (the embedded store). */
+    /** Budgets of this process alone, its pauses in memory only: for tests of other parts. */
     public static ApiBudgets local(Map<ApiBucket, Limit> limits, Policy policy, LongSupplier clock) {
-        ApiBudgets budgets = new ApiBudgets(null, policy, clock);
+        ApiBudgets budgets = new ApiBudgets(null, null, policy, clock);
         limits.forEach((bucket, limit) -> budgets.budgets.put(bucket, budgets.localBudget(bucket, limit)));
         return budgets;
+    }
+
+    /**
+     * Budgets of this process alone: right when it is the only client of its keys (the embedded store). Its pauses
+     * are kept in {@code store} as well, so a restart honours a {@code Retry-After} window still running (politeness
+     * audit: after a restart within a 60 s window every job but the one told called at once, 700 calls inside it).
+     */
+    public static ApiBudgets local(
+            Map<ApiBucket, Limit> limits,
+            Policy policy,
+            LongSupplier clock,
+            DataSource store,
+            ApiCredentials credentials) {
+        ApiBudgets budgets = new ApiBudgets(null, new StoredPauses(store), policy, clock);
+        limits.forEach((bucket, limit) -> {
+            budgets.budgets.put(bucket, budgets.localBudget(bucket, limit));
+            credentials
+                    .key(bucket.api())
+                    .ifPresent(key -> budgets.storedIds.put(bucket, rowId(bucket.id() + ":" + key)));
+        });
+        return budgets;
+    }
+
+    /**
+     * The pauses the run before was given and that still last, taken up at the first tick (before any claim): the
+     * store opens beside the start-up, which must not wait for it.
+     */
+    private void restoreStoredPauses(long now) {
+        if (storedPauses == null || pausesRestored) {
+            return;
+        }
+        Map<Long, StoredPauses.Pause> stored = storedPauses.read();
+        storedIds.forEach((bucket, id) -> {
+            Budget budget = budgets.get(bucket);
+            StoredPauses.Pause pause = stored.get(id);
+            if (pause != null && budget.seePause(pause.until(), pause.cause(), now)) {
+                drain(budget, pause.until() - now);
+                LOG.info(
+                        "API bucket {} stays paused until {} ({}), as the API told the run before",
+                        bucket,
+                        Instant.ofEpochMilli(pause.until()),
+                        pause.cause());
+            }
+        });
+        pausesRestored = true;
     }
 
     /**
@@ -103,7 +157,7 @@ public final class ApiBudgets {
             Policy policy,
             LongSupplier clock) {
         SharedBudgetRows rows = new SharedBudgetRows(dataSource);
-        ApiBudgets budgets = new ApiBudgets(rows, policy, clock);
+        ApiBudgets budgets = new ApiBudgets(rows, null, policy, clock);
         var tokenRows = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                 .table("bridge_rate_bucket")
                 .build();
@@ -198,6 +252,7 @@ public final class ApiBudgets {
      */
     public void refresh() {
         long now = now();
+        restoreStoredPauses(now);
         if (rows != null) {
             Map<Long, SharedBudgetRows.Row> shared = rows.readAll();
             for (Budget budget : budgets.values()) {
@@ -255,6 +310,24 @@ public final class ApiBudgets {
             if (budget.sharedId != null) {
                 rows.pause(budget.sharedId, until, cause);
             }
+            store(bucket, budget, until, cause);
+        }
+    }
+
+    /** Keeps the pause for the next run of this process, where it has a store of its own. */
+    private void store(ApiBucket bucket, Budget budget, long until, String cause) {
+        Long id = storedIds.get(bucket);
+        if (storedPauses == null || id == null || budget.pausedUntil != until) {
+            return;
+        }
+        try {
+            storedPauses.pause(id, bucket, new StoredPauses.Pause(until, cause), budget.rate);
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "The pause of API bucket {} is not stored, so a restart before {} would not keep it: {}",
+                    bucket,
+                    Instant.ofEpochMilli(until),
+                    ErrorText.withRootCause(e));
         }
     }
 

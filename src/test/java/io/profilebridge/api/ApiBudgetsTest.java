@@ -3,10 +3,14 @@ package io.profilebridge.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.profilebridge.job.JobStoreSchema;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
 /** Pauses, adaptive rates and the restart-safe start of one process's budgets. */
@@ -49,6 +53,56 @@ class ApiBudgetsTest {
         assertThat(budgets.pausedFor(ApiBucket.ORBIT_READS)).isZero();
         assertThat(view(budgets, ApiBucket.ORBIT_READS).pausedUntil()).isZero();
         assertThat(view(budgets, ApiBucket.ORBIT_READS).pauses()).isEqualTo(1);
+    }
+
+    /**
+     * A pause outlives the process: the next run on the same embedded store takes it up at its first tick, before any
+     * claim, for the same key only (politeness audit: a restart within a 60 s window sent 700 calls into it).
+     */
+    @Test
+    void aPauseStillRunningIsKeptByTheNextRunOnTheSameStore() throws Exception {
+        String url = "jdbc:h2:mem:pauses-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        JobStoreSchema.migrate(url, "", "");
+        JdbcDataSource store = new JdbcDataSource();
+        store.setURL(url);
+        ApiCredentials keys = new ApiCredentials().with(Api.ORBIT, "sk_orb_one").with(Api.OPENPROSPECT, "lnc_live_one");
+
+        ApiBudgets before = stored(store, keys);
+        before.refresh();
+        before.answered(ApiBucket.ORBIT_STARTS, 429, Duration.ofSeconds(60), "429, Retry-After 60 s");
+        before.answered(ApiBucket.OPENPROSPECT, 503, Duration.ofSeconds(5), "503, Retry-After 5 s");
+        now.addAndGet(10_000);
+
+        ApiBudgets restarted = stored(store, keys);
+        restarted.refresh();
+        assertThat(restarted.pausedFor(ApiBucket.ORBIT_STARTS)).isEqualTo(50_050);
+        assertThat(restarted.grant(ApiBucket.ORBIT_STARTS, 1)).isZero();
+        assertThat(view(restarted, ApiBucket.ORBIT_STARTS).pauseCause()).isEqualTo("429, Retry-After 60 s");
+        assertThat(restarted.pausedFor(ApiBucket.OPENPROSPECT))
+                .as("its window has passed")
+                .isZero();
+        assertThat(restarted.pausedFor(ApiBucket.ORBIT_READS))
+                .as("never paused")
+                .isZero();
+
+        ApiBudgets otherKey = stored(store, new ApiCredentials().with(Api.ORBIT, "sk_orb_two"));
+        otherKey.refresh();
+        assertThat(otherKey.pausedFor(ApiBucket.ORBIT_STARTS))
+                .as("another key's bucket")
+                .isZero();
+
+        now.addAndGet(50_050);
+        ApiBudgets later = stored(store, keys);
+        later.refresh();
+        assertThat(later.pausedFor(ApiBucket.ORBIT_STARTS)).as("over").isZero();
+    }
+
+    private ApiBudgets stored(DataSource store, ApiCredentials keys) {
+        Map<ApiBucket, ApiBudgets.Limit> limits = new EnumMap<>(ApiBucket.class);
+        limits.put(ApiBucket.OPENPROSPECT, ApiBudgets.Limit.adaptive(20, 40, 1, 100));
+        limits.put(ApiBucket.ORBIT_STARTS, ApiBudgets.Limit.fixed(5, 20));
+        limits.put(ApiBucket.ORBIT_READS, ApiBudgets.Limit.adaptive(20, 40, 1, 100));
+        return ApiBudgets.local(limits, policy, now::get, store, keys);
     }
 
     @Test
