@@ -473,16 +473,16 @@ public class JobStore {
     }
 
     /** Every job of one API, newest first, at most {@code limit}; for tests and the status API. */
-    public List<Job> list(Api api, JobState state, int offset, int limit) {
+    public List<Job> list(Api api, JobState state, long offset, int limit) {
         return list(api == null ? null : "api = ?", api == null ? null : api.id(), state, offset, limit);
     }
 
     /** Requests rejected at intake that named no API we know (shown as api "unknown"), newest first. */
-    public List<Job> listWithoutApi(JobState state, int offset, int limit) {
+    public List<Job> listWithoutApi(JobState state, long offset, int limit) {
         return list("api IS NULL", null, state, offset, limit);
     }
 
-    private List<Job> list(String apiCondition, String apiId, JobState state, int offset, int limit) {
+    private List<Job> list(String apiCondition, String apiId, JobState state, long offset, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM " + JOBS + " WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (apiCondition != null) {

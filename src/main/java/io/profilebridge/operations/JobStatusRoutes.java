@@ -1,5 +1,6 @@
 package io.profilebridge.operations;
 
+import io.profilebridge.ErrorText;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiHolds;
@@ -15,6 +16,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
 import org.apache.camel.model.rest.RestParamType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The read-only operator view, served by Camel's management server next to /observe/health and /observe/metrics
@@ -22,6 +25,8 @@ import org.apache.camel.model.rest.RestParamType;
  * document at {@code /openapi.json}, and the status page {@code GET /}.
  */
 public class JobStatusRoutes extends RouteBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobStatusRoutes.class);
 
     /** Where the OpenAPI document of /jobs is served. */
     public static final String OPENAPI_PATH = "/openapi.json";
@@ -143,10 +148,26 @@ public class JobStatusRoutes extends RouteBuilder {
                 .apiDocs(false)
                 .to("direct:render-status-page");
 
-        from("direct:list-jobs").routeId("list-jobs").process(this::list);
-        from("direct:find-job").routeId("find-job").process(this::one);
+        from("direct:list-jobs")
+                .routeId("list-jobs")
+                .onException(Exception.class)
+                .handled(true)
+                .process(JobStatusRoutes::unavailable)
+                .end()
+                .process(this::list);
+        from("direct:find-job")
+                .routeId("find-job")
+                .onException(Exception.class)
+                .handled(true)
+                .process(JobStatusRoutes::unavailable)
+                .end()
+                .process(this::one);
         from("direct:render-status-page")
                 .routeId("render-status-page")
+                .onException(Exception.class)
+                .handled(true)
+                .process(JobStatusRoutes::unavailable)
+                .end()
                 .process(exchange -> respond(exchange, 200, "text/html; charset=utf-8", page.render()));
         from("timer:backlog-sample?period=" + backlogSampleMs)
                 .routeId("backlog-sample")
@@ -174,9 +195,9 @@ public class JobStatusRoutes extends RouteBuilder {
             json(exchange, 400, new JobsError(e.getMessage()));
             return;
         }
-        List<Job> found = withoutApi
-                ? store.listWithoutApi(state, pageNumber * size, size)
-                : store.list(api, state, pageNumber * size, size);
+        // in 64 bits: page 1073741824 of 4 was page 0 again, and page 2147483647 a 500 (operations audit)
+        long offset = (long) pageNumber * size;
+        List<Job> found = withoutApi ? store.listWithoutApi(state, offset, size) : store.list(api, state, offset, size);
         List<JobView> jobs = found.stream().map(job -> JobView.of(job, holds)).toList();
         json(
                 exchange,
@@ -227,6 +248,17 @@ public class JobStatusRoutes extends RouteBuilder {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + ": must be a whole number from " + min + " to " + max);
         }
+    }
+
+    /**
+     * A failure while answering (the store away, a bug) is a 503 in the API's error shape, its reason in the log only:
+     * Camel's own 500 answered with the request's headers and query parameters copied into its own (operations audit:
+     * {@code ?Set-Cookie=a%3Db} came back as a Set-Cookie header) and logged the SQL with a stack trace.
+     */
+    private static void unavailable(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.warn("{} could not be answered: {}", exchange.getFromRouteId(), ErrorText.withRootCause(cause));
+        json(exchange, 503, new JobsError("the jobs cannot be read now; see the job-store check on /observe/health"));
     }
 
     private static void json(Exchange exchange, int status, Object body) {

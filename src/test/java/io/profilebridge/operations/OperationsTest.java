@@ -106,6 +106,12 @@ class OperationsTest {
         assertThat(get("/jobs?state=lost").statusCode()).isEqualTo(400);
         assertThat(get("/jobs/nope").statusCode()).isEqualTo(404);
         assertThat(get("/jobs?size=501").body()).contains("size: must be a whole number from 1 to 500");
+        // operations audit: page x size in 32 bits gave page 0 again, or a 500 echoing the query as headers
+        HttpResponse<String> far = get("/jobs?page=1073741824&size=4&Set-Cookie=a%3Db");
+        assertThat(far.statusCode()).isEqualTo(200);
+        assertThat(Json.parse(far.body()).get("jobs")).isEmpty();
+        assertThat(far.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(get("/jobs?page=2147483647&size=500").statusCode()).isEqualTo(200);
         assertThat(get("/jobs").body())
                 .doesNotContain(BridgeRun.OPENPROSPECT_KEY)
                 .doesNotContain(BridgeRun.ORBIT_KEY);
