@@ -58,6 +58,7 @@ import io.profilebridge.operations.JvmMetrics;
 import io.profilebridge.operations.OutboxHealthCheck;
 import io.profilebridge.operations.ProgressRoute;
 import io.profilebridge.operations.StatusPage;
+import io.profilebridge.operations.StoreReadDeadline;
 import io.profilebridge.orbit.OrbitRoutes;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -167,7 +168,10 @@ public class BridgeConfiguration implements CamelConfiguration {
             meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             context.getRegistry().bind("metricsRegistry", meters);
         }
-        JobMetrics metrics = new JobMetrics(meters, store);
+        // health, metrics, /jobs and the status page wait at most a second for the store, whatever state it is in
+        StoreReadDeadline managementReads = new StoreReadDeadline(1000, 2);
+        context.addService(new ClosingService(managementReads));
+        JobMetrics metrics = new JobMetrics(meters, store, managementReads);
         // the metrics listen to the events of the jobs and the API calls
         context.getManagementStrategy().addEventNotifier(metrics);
         // --- operations: the JVM's meters next to ours, switched with Camel's route metrics by one flag
@@ -292,7 +296,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         metrics.watch(gate);
         HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);
         if (health != null) {
-            health.register(new JobStoreHealthCheck(store));
+            health.register(new JobStoreHealthCheck(store, managementReads));
             health.register(new JobWorkersHealthCheck(dispatcher));
             for (Api api : Api.values()) {
                 health.register(new ApiHealthCheck(api, holds));
@@ -325,6 +329,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                         "jobStatusRoutes",
                         new JobStatusRoutes(
                                 store,
+                                managementReads,
                                 new StatusPage(store, backlog, deadLetters, budgets),
                                 backlog,
                                 settings.number("bridge.status.backlog-sample-ms"),

@@ -40,13 +40,15 @@ public class JobMetrics extends EventNotifierSupport {
 
     private final MeterRegistry registry;
     private final JobStore store;
+    private final StoreReadDeadline deadline;
     private final AtomicLong orbitCredits = new AtomicLong(-1);
     private volatile Map<Api, Map<JobState, Long>> counts;
     private volatile long countsReadAt;
 
-    public JobMetrics(MeterRegistry registry, JobStore store) {
+    public JobMetrics(MeterRegistry registry, JobStore store, StoreReadDeadline deadline) {
         this.registry = registry;
         this.store = store;
+        this.deadline = deadline;
         // only the bridge's own events: Camel's would make every exchange notify
         setIgnoreCamelContextEvents(true);
         setIgnoreCamelContextInitEvents(true);
@@ -62,7 +64,9 @@ public class JobMetrics extends EventNotifierSupport {
             }
         }
         // requests rejected at intake count as failed jobs of their API; these named none we know
-        Gauge.builder("profile_bridge_jobs", () -> unknownWhenUnreadable(store::countRejectedWithoutApi))
+        Gauge.builder(
+                        "profile_bridge_jobs",
+                        () -> unknownWhenUnreadable(() -> deadline.read(store::countRejectedWithoutApi)))
                 .description("jobs in the store per API and state")
                 .tag("api", StatusPage.UNKNOWN_API)
                 .tag("state", JobState.FAILED.name().toLowerCase())
@@ -198,7 +202,7 @@ public class JobMetrics extends EventNotifierSupport {
     private double count(Api api, JobState state) {
         long now = System.currentTimeMillis();
         if (counts == null || now - countsReadAt > COUNT_CACHE_MS) {
-            counts = store.countByApiAndState();
+            counts = deadline.read(store::countByApiAndState);
             countsReadAt = now;
         }
         return counts.get(api).get(state);

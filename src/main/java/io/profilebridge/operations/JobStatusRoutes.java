@@ -42,14 +42,21 @@ public class JobStatusRoutes extends RouteBuilder {
             .toArray(String[]::new);
 
     private final JobStore store;
+    private final StoreReadDeadline deadline;
     private final StatusPage page;
     private final BacklogHistory backlog;
     private final long backlogSampleMs;
     private final ApiHolds holds;
 
     public JobStatusRoutes(
-            JobStore store, StatusPage page, BacklogHistory backlog, long backlogSampleMs, ApiHolds holds) {
+            JobStore store,
+            StoreReadDeadline deadline,
+            StatusPage page,
+            BacklogHistory backlog,
+            long backlogSampleMs,
+            ApiHolds holds) {
         this.store = store;
+        this.deadline = deadline;
         this.holds = holds;
         this.page = page;
         this.backlog = backlog;
@@ -168,7 +175,7 @@ public class JobStatusRoutes extends RouteBuilder {
                 .handled(true)
                 .process(JobStatusRoutes::unavailable)
                 .end()
-                .process(exchange -> respond(exchange, 200, "text/html; charset=utf-8", page.render()));
+                .process(exchange -> respond(exchange, 200, "text/html; charset=utf-8", deadline.read(page::render)));
         from("timer:backlog-sample?period=" + backlogSampleMs)
                 .routeId("backlog-sample")
                 .routeConfigurationId("sampling-errors")
@@ -197,7 +204,8 @@ public class JobStatusRoutes extends RouteBuilder {
         }
         // in 64 bits: page 1073741824 of 4 was page 0 again, and page 2147483647 a 500 (operations audit)
         long offset = (long) pageNumber * size;
-        List<Job> found = withoutApi ? store.listWithoutApi(state, offset, size) : store.list(api, state, offset, size);
+        List<Job> found = deadline.read(
+                () -> withoutApi ? store.listWithoutApi(state, offset, size) : store.list(api, state, offset, size));
         List<JobView> jobs = found.stream().map(job -> JobView.of(job, holds)).toList();
         json(
                 exchange,
@@ -212,7 +220,7 @@ public class JobStatusRoutes extends RouteBuilder {
 
     private void one(Exchange exchange) {
         String id = exchange.getMessage().getHeader("id", String.class);
-        Optional<Job> job = store.findByIdOrKey(id);
+        Optional<Job> job = deadline.read(() -> store.findByIdOrKey(id));
         if (job.isPresent()) {
             json(exchange, 200, JobView.of(job.get(), holds));
         } else {

@@ -21,7 +21,10 @@ class JobMetricsTest {
                     throw new SQLException("the job store did not open: refused");
                 });
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        new JobMetrics(registry, new JobStore(refusing, false, InstanceLiveness.single("test"), Clock.systemUTC()));
+        new JobMetrics(
+                registry,
+                new JobStore(refusing, false, InstanceLiveness.single("test"), Clock.systemUTC()),
+                new StoreReadDeadline(1000, 2));
         assertThat(registry.get("profile_bridge_jobs").gauges())
                 .isNotEmpty()
                 .allSatisfy(gauge -> assertThat(gauge.value()).isNaN());
