@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
 import org.apache.camel.model.rest.RestParamType;
@@ -155,27 +156,12 @@ public class JobStatusRoutes extends RouteBuilder {
                 .apiDocs(false)
                 .to("direct:render-status-page");
 
-        from("direct:list-jobs")
-                .routeId("list-jobs")
-                .onException(Exception.class)
-                .handled(true)
-                .process(JobStatusRoutes::unavailable)
-                .end()
-                .process(this::list);
-        from("direct:find-job")
-                .routeId("find-job")
-                .onException(Exception.class)
-                .handled(true)
-                .process(JobStatusRoutes::unavailable)
-                .end()
-                .process(this::one);
-        from("direct:render-status-page")
-                .routeId("render-status-page")
-                .onException(Exception.class)
-                .handled(true)
-                .process(JobStatusRoutes::unavailable)
-                .end()
-                .process(exchange -> respond(exchange, 200, "text/html; charset=utf-8", deadline.read(page::render)));
+        answering("direct:list-jobs", "list-jobs", this::list);
+        answering("direct:find-job", "find-job", this::one);
+        answering(
+                "direct:render-status-page",
+                "render-status-page",
+                exchange -> respond(exchange, 200, "text/html; charset=utf-8", deadline.read(page::render)));
         from("timer:backlog-sample?period=" + backlogSampleMs)
                 .routeId("backlog-sample")
                 .routeConfigurationId("sampling-errors")
@@ -256,6 +242,17 @@ public class JobStatusRoutes extends RouteBuilder {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + ": must be a whole number from " + min + " to " + max);
         }
+    }
+
+    /** A route that answers a management request, and a failure while it does with {@link #unavailable}. */
+    private void answering(String uri, String routeId, Processor answer) {
+        from(uri)
+                .routeId(routeId)
+                .onException(Exception.class)
+                .handled(true)
+                .process(JobStatusRoutes::unavailable)
+                .end()
+                .process(answer);
     }
 
     /**
