@@ -294,6 +294,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes(holds, new KeyMask(credentials)));
         metrics.watch(budgets);
         metrics.watch(gate);
+        metrics.watch(holds);
         HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);
         if (health != null) {
             health.register(new JobStoreHealthCheck(store, managementReads));

@@ -10,6 +10,7 @@ import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiAnswerEvent;
 import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
+import io.profilebridge.api.ApiHolds;
 import io.profilebridge.api.CallGate;
 import io.profilebridge.job.JobEvent;
 import io.profilebridge.job.JobState;
@@ -124,6 +125,21 @@ public class JobMetrics extends EventNotifierSupport {
      * Gauges of the call gate per API bucket: jobs allowed a call out now (each has at most one out at a time) and
      * the bucket's limit (its API's limit caps it too).
      */
+    /**
+     * 1 while the bucket's calls are held (no key configured, the key, scope or credits refused, Orbit not configured
+     * for Deep Search), else 0: an alert on it fires for a missing key too, where {@code profile_bridge_held_total}
+     * counts only answers and a missing key makes none (operations audit).
+     */
+    public void watch(ApiHolds holds) {
+        for (ApiBucket bucket : ApiBucket.values()) {
+            Gauge.builder("profile_bridge_api_held", () -> holds.hold(bucket).isPresent() ? 1 : 0)
+                    .description("1 while the calls of this API bucket are held (health says why), else 0")
+                    .tag("api", bucket.api().id())
+                    .tag("bucket", bucket.id())
+                    .register(registry);
+        }
+    }
+
     public void watch(CallGate gate) {
         for (ApiBucket bucket : ApiBucket.values()) {
             Gauge.builder("profile_bridge_api_calls_in_flight", () -> gate.inFlight(bucket))

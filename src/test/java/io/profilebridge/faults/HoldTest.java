@@ -197,6 +197,10 @@ class HoldTest {
                     .until(() -> bridge.store().list(null, null, 0, 10).size() == 1);
             assertThat(heldBecause()).isEqualTo("api_key_missing");
             assertThat(health()).contains("api_key_missing");
+            // operations audit: no metric said so, and held_total counts answers, of which a missing key makes none
+            assertThat(get("/observe/metrics"))
+                    .contains("profile_bridge_api_held{api=\"openprospect\",bucket=\"openprospect\"} 1.0")
+                    .contains("profile_bridge_api_held{api=\"orbit\",bucket=\"orbit-starts\"} 0.0");
         }
         assertThat(results(root)).isEmpty();
         assertThat(simulator.ledger().requests()).isEmpty();
