@@ -306,18 +306,18 @@ public final class ApiBudgets {
                         cause,
                         Instant.ofEpochMilli(until));
                 drain(budget, waitMs);
+                store(bucket, budget, until, cause);
             }
             if (budget.sharedId != null) {
                 rows.pause(budget.sharedId, until, cause);
             }
-            store(bucket, budget, until, cause);
         }
     }
 
-    /** Keeps the pause for the next run of this process, where it has a store of its own. */
+    /** Keeps a pause the bucket took for the next run of this process, where it has a store of its own. */
     private void store(ApiBucket bucket, Budget budget, long until, String cause) {
         Long id = storedIds.get(bucket);
-        if (storedPauses == null || id == null || budget.pausedUntil != until) {
+        if (storedPauses == null || id == null) {
             return;
         }
         try {

@@ -29,12 +29,11 @@ public final class KeyMask {
     /** A JSON text can spell any character as a Unicode escape, so a key it holds need not appear in it as is. */
     private static final String UNICODE_ESCAPE = "\\u";
 
-    private final List<String> keys;
     /** Every part of {@link #FRAGMENT} characters of every key (a key shorter than that: the key). */
     private final Set<String> windows = new LinkedHashSet<>();
 
     public KeyMask(ApiCredentials credentials) {
-        this.keys = List.of(Api.values()).stream()
+        List<String> keys = List.of(Api.values()).stream()
                 .flatMap(api -> credentials.key(api).stream())
                 .toList();
         for (String key : keys) {
@@ -52,7 +51,7 @@ public final class KeyMask {
      */
     public String apply(String text) {
         String masked = replaced(text);
-        if (masked == null || !masked.contains(UNICODE_ESCAPE) || keys.isEmpty()) {
+        if (masked == null || !masked.contains(UNICODE_ESCAPE) || windows.isEmpty()) {
             return masked;
         }
         // not JSON: nothing reads its escapes

@@ -65,9 +65,9 @@ final class SharedBudgetRows {
         }
     }
 
-    /** Pauses the bucket until {@code until}; a longer pause already set stays. */
-    void pause(long id, long until, String cause) {
-        update(
+    /** Pauses the bucket until {@code until}; a longer pause already set stays. 0 when no row took it. */
+    int pause(long id, long until, String cause) {
+        return update(
                 "cannot share a pause",
                 "UPDATE bridge_api_budget SET paused_until = ?, pause_cause = ? " + "WHERE id = ? AND paused_until < ?",
                 until,

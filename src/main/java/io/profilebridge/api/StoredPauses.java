@@ -2,17 +2,17 @@ package io.profilebridge.api;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /**
  * The pauses of a process's own buckets, kept in its embedded store (table {@code bridge_api_budget}, one row per
- * bucket and key, named as {@link SharedBudgetRows} names them), so that a restart honours a {@code Retry-After}
+ * bucket and key, read and paused as {@link SharedBudgetRows} does), so that a restart honours a {@code Retry-After}
  * window that is still running. Read once at start and written at each pause: the process is the store's only user,
- * where {@link SharedBudgetRows} reads the rows before every call for the instances it shares them with.
+ * where the shared rows are read before every call for the instances that share them. Only a row's first insert
+ * differs: the embedded store has no {@code ON CONFLICT}.
  */
 final class StoredPauses {
 
@@ -23,25 +23,20 @@ final class StoredPauses {
     private static final int MAX_CAUSE_CHARS = 500;
 
     private final DataSource dataSource;
+    private final SharedBudgetRows rows;
 
     StoredPauses(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.rows = new SharedBudgetRows(dataSource);
     }
 
     /** Every row's pause, by row id; one that ended long ago is there too. */
     Map<Long, Pause> read() {
-        Map<Long, Pause> pauses = new HashMap<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("SELECT id, paused_until, pause_cause FROM bridge_api_budget");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                pauses.put(rs.getLong(1), new Pause(rs.getLong(2), rs.getString(3)));
-            }
-            return pauses;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the stored pauses", e);
-        }
+        return rows.readAll().entrySet().stream()
+                .collect(Collectors.toMap(
+                        Map.Entry::getKey,
+                        row -> new Pause(
+                                row.getValue().pausedUntil(), row.getValue().pauseCause())));
     }
 
     /** Keeps the bucket's pause until {@code until}; a longer one stored already stays. */
@@ -49,41 +44,24 @@ final class StoredPauses {
         String cause = pause.cause() == null || pause.cause().length() <= MAX_CAUSE_CHARS
                 ? pause.cause()
                 : pause.cause().substring(0, MAX_CAUSE_CHARS);
-        try (Connection c = dataSource.getConnection()) {
-            if (update(
-                            c,
-                            "UPDATE bridge_api_budget SET paused_until = ?, pause_cause = ? WHERE id = ?"
-                                    + " AND paused_until < ?",
-                            pause.until(),
-                            cause,
-                            id,
-                            pause.until())
-                    == 0) {
-                // no row yet (or a longer pause in it): one process alone writes these rows, so no insert can race
-                update(
-                        c,
-                        "INSERT INTO bridge_api_budget (id, bucket, paused_until, pause_cause, rate, rate_changed_at)"
-                                + " SELECT ?, ?, ?, ?, ?, ? FROM (VALUES (0)) AS one (n)"
-                                + " WHERE NOT EXISTS (SELECT 1 FROM bridge_api_budget WHERE id = ?)",
-                        id,
-                        bucket.id(),
-                        pause.until(),
-                        cause,
-                        rate,
-                        0L,
-                        id);
-            }
+        if (rows.pause(id, pause.until(), cause) > 0) {
+            return;
+        }
+        // no row yet (or a longer pause in it): one process alone writes these rows, so no insert can race
+        String insert = "INSERT INTO bridge_api_budget (id, bucket, paused_until, pause_cause, rate, rate_changed_at)"
+                + " SELECT ?, ?, ?, ?, ?, 0 FROM (VALUES (0)) AS one (n)"
+                + " WHERE NOT EXISTS (SELECT 1 FROM bridge_api_budget WHERE id = ?)";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(insert)) {
+            ps.setLong(1, id);
+            ps.setString(2, bucket.id());
+            ps.setLong(3, pause.until());
+            ps.setString(4, cause);
+            ps.setDouble(5, rate);
+            ps.setLong(6, id);
+            ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot store the pause of " + bucket, e);
-        }
-    }
-
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            return ps.executeUpdate();
         }
     }
 }

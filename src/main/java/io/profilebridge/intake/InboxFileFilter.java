@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -128,21 +129,27 @@ public class InboxFileFilter implements GenericFileFilter<File> {
      * (black-box audit: a misspelt folder made later was never named).
      */
     public void reportUnreadFolders(CamelContext context) {
-        for (Route route : context.getRoutes()) {
-            if (route.getEndpoint() instanceof FileEndpoint inbox) {
-                try (DirectoryStream<Path> entries =
-                        Files.newDirectoryStream(inbox.getFile().toPath())) {
-                    for (Path entry : entries) {
-                        if (!entry.getFileName().toString().startsWith(".")
-                                && Files.isDirectory(entry)) { // a link to a folder too: no route follows it
-                            reportUnread(entry);
-                        }
+        for (Path inbox : inboxFolders(context)) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(inbox)) {
+                for (Path entry : entries) {
+                    if (!entry.getFileName().toString().startsWith(".")
+                            && Files.isDirectory(entry)) { // a link to a folder too: no route follows it
+                        reportUnread(entry);
                     }
-                } catch (IOException | DirectoryIteratorException e) {
-                    // not there (yet): its route makes it
                 }
+            } catch (IOException | DirectoryIteratorException e) {
+                // not there (yet): its route makes it
             }
         }
+    }
+
+    /** The folders the context's routes take files from. */
+    private static List<Path> inboxFolders(CamelContext context) {
+        return context.getRoutes().stream()
+                .map(Route::getEndpoint)
+                .filter(FileEndpoint.class::isInstance)
+                .map(endpoint -> ((FileEndpoint) endpoint).getFile().toPath())
+                .toList();
     }
 
     private void reportUnread(Path folder) {
@@ -217,22 +224,20 @@ public class InboxFileFilter implements GenericFileFilter<File> {
      */
     public void removeMarkersLeftByAStop(CamelContext context) {
         int removed = 0;
-        for (Route route : context.getRoutes()) {
-            if (route.getEndpoint() instanceof FileEndpoint inbox) {
-                try (DirectoryStream<Path> markers = Files.newDirectoryStream(
-                        inbox.getFile().toPath(), "*" + FileComponent.DEFAULT_LOCK_FILE_POSTFIX)) {
-                    for (Path marker : markers) {
-                        String name = marker.toString();
-                        Path file = Path.of(
-                                name.substring(0, name.length() - FileComponent.DEFAULT_LOCK_FILE_POSTFIX.length()));
-                        if (Files.deleteIfExists(marker)) {
-                            waitingFiles.leftBehindByAStop(file);
-                            removed++;
-                        }
+        for (Path inbox : inboxFolders(context)) {
+            try (DirectoryStream<Path> markers =
+                    Files.newDirectoryStream(inbox, "*" + FileComponent.DEFAULT_LOCK_FILE_POSTFIX)) {
+                for (Path marker : markers) {
+                    String name = marker.toString();
+                    Path file = Path.of(
+                            name.substring(0, name.length() - FileComponent.DEFAULT_LOCK_FILE_POSTFIX.length()));
+                    if (Files.deleteIfExists(marker)) {
+                        waitingFiles.leftBehindByAStop(file);
+                        removed++;
                     }
-                } catch (IOException | DirectoryIteratorException e) {
-                    LOG.debug("Cannot look for read-lock markers in {}: {}", inbox.getFile(), e.toString());
                 }
+            } catch (IOException | DirectoryIteratorException e) {
+                LOG.debug("Cannot look for read-lock markers in {}: {}", inbox, e.toString());
             }
         }
         if (removed > 0) {

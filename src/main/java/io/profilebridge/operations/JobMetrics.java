@@ -122,10 +122,6 @@ public class JobMetrics extends EventNotifierSupport {
     }
 
     /**
-     * Gauges of the call gate per API bucket: jobs allowed a call out now (each has at most one out at a time) and
-     * the bucket's limit (its API's limit caps it too).
-     */
-    /**
      * 1 while the bucket's calls are held (no key configured, the key, scope or credits refused, Orbit not configured
      * for Deep Search), else 0: an alert on it fires for a missing key too, where {@code profile_bridge_held_total}
      * counts only answers and a missing key makes none (operations audit).
@@ -140,6 +136,10 @@ public class JobMetrics extends EventNotifierSupport {
         }
     }
 
+    /**
+     * Gauges of the call gate per API bucket: jobs allowed a call out now (each has at most one out at a time) and
+     * the bucket's limit (its API's limit caps it too).
+     */
     public void watch(CallGate gate) {
         for (ApiBucket bucket : ApiBucket.values()) {
             Gauge.builder("profile_bridge_api_calls_in_flight", () -> gate.inFlight(bucket))
