@@ -331,7 +331,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                         new JobStatusRoutes(
                                 store,
                                 managementReads,
-                                new StatusPage(store, backlog, deadLetters, budgets),
+                                new StatusPage(store, backlog, deadLetters, budgets, holds),
                                 backlog,
                                 settings.number("bridge.status.backlog-sample-ms"),
                                 holds));

@@ -6,6 +6,8 @@ import com.github.mustachejava.Mustache;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiBudgets;
+import io.profilebridge.api.ApiError;
+import io.profilebridge.api.ApiHolds;
 import io.profilebridge.jms.DeadLetters;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobState;
@@ -18,8 +20,8 @@ import java.util.Locale;
 import java.util.OptionalLong;
 
 /**
- * The page an operator opens at {@code /}: jobs per API and state, each API key's budgets (rate, use, and a pause
- * with its end and cause), the last failures with their causes, the requests rejected at intake, the JMS dead
+ * The page an operator opens at {@code /}: jobs per API and state, each API key's budgets (rate, use, a pause
+ * with its end and cause, and a hold with its cause: the key, scope or credits refused, or no key), the last failures with their causes, the requests rejected at intake, the JMS dead
  * letters, and the pending backlog over the last hour as an inline SVG chart. One self-contained HTML
  * document, no external assets, from {@code operations/status-page.mustache}: mustache.java escapes every value by
  * default (Camel's own simple templating does not), and the page's layout stays out of Java.
@@ -46,7 +48,10 @@ public class StatusPage {
             DeadLetterRow deadLetters,
             Backlog backlog) {}
 
-    /** One bucket of an API key: its rate (and whether it adapts), the calls spent lately, and a pause if any. */
+    /**
+     * One bucket of an API key: its rate (and whether it adapts), the calls spent lately, a pause if any, and why its
+     * calls are held if they are (operations audit: a bucket held for a refused key showed as "not paused" alone).
+     */
     record BudgetRow(
             String api,
             String bucket,
@@ -56,7 +61,14 @@ public class StatusPage {
             String inUse,
             boolean paused,
             String pausedUntil,
-            String cause) {}
+            String cause,
+            String heldBecause) {
+
+        /** Paused or held: the row is marked. */
+        public boolean waiting() {
+            return paused || heldBecause != null;
+        }
+    }
 
     record CountRow(String api, List<Cell> cells) {}
 
@@ -73,13 +85,16 @@ public class StatusPage {
     private final BacklogHistory backlog;
     private final DeadLetters deadLetters;
     private final ApiBudgets budgets;
+    private final ApiHolds holds;
 
     /** @param deadLetters where JMS dead letters are; null when JMS is off */
-    public StatusPage(JobStore store, BacklogHistory backlog, DeadLetters deadLetters, ApiBudgets budgets) {
+    public StatusPage(
+            JobStore store, BacklogHistory backlog, DeadLetters deadLetters, ApiBudgets budgets, ApiHolds holds) {
         this.store = store;
         this.backlog = backlog;
         this.deadLetters = deadLetters;
         this.budgets = budgets;
+        this.holds = holds;
     }
 
     public String render() {
@@ -112,8 +127,13 @@ public class StatusPage {
                         String.format(Locale.ROOT, "%.2f", view.usedPerSecond()),
                         view.pausedUntil() > 0,
                         view.pausedUntil() > 0 ? JobView.time(view.pausedUntil()) : null,
-                        view.pauseCause()))
+                        view.pauseCause(),
+                        holds.hold(view.bucket()).map(StatusPage::heldBecause).orElse(null)))
                 .toList();
+    }
+
+    private static String heldBecause(ApiError reason) {
+        return reason.code() + ": " + reason.message();
     }
 
     private DeadLetterRow deadLetters() {

@@ -201,6 +201,11 @@ class HoldTest {
             assertThat(get("/observe/metrics"))
                     .contains("profile_bridge_api_held{api=\"openprospect\",bucket=\"openprospect\"} 1.0")
                     .contains("profile_bridge_api_held{api=\"orbit\",bucket=\"orbit-starts\"} 0.0");
+            // and the status page showed the bucket as "not paused", nothing more (operations audit)
+            assertThat(get("/"))
+                    .containsPattern("<tr data-bucket=\"openprospect\" class=\"failed\">.*<td class=\"text held\">"
+                            + "api_key_missing: [^<]+</td>")
+                    .containsPattern("<tr data-bucket=\"orbit-starts\"><.*<td class=\"text held\">not held</td>");
         }
         assertThat(results(root)).isEmpty();
         assertThat(simulator.ledger().requests()).isEmpty();
