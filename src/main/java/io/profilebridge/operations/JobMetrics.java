@@ -39,6 +39,17 @@ public class JobMetrics extends EventNotifierSupport {
     private static final List<String> EVENTS =
             List.of("submitted", "polled", "retried", "held", "failed", "delivered", "rate_limited_answers");
 
+    /** Each counter's HELP line, as docs/operations.md describes it (a scrape showed them empty). */
+    private static final Map<String, String> EVENT_HELP = Map.of(
+            "submitted", "runs the API accepted (202/200)",
+            "polled", "status reads answered \"still running\"",
+            "retried", "5xx, timeouts and connection errors, retried with backoff",
+            "held", "answers that hold a request (401/403/402, not configured)",
+            "failed",
+                    "results delivered as failed by the job lifecycle (rejections at intake are in profile_bridge_jobs)",
+            "delivered", "results delivered as succeeded",
+            "rate_limited_answers", "429 answers");
+
     private final MeterRegistry registry;
     private final JobStore store;
     private final StoreReadDeadline deadline;
@@ -212,7 +223,10 @@ public class JobMetrics extends EventNotifierSupport {
     }
 
     private Counter counter(Api api, String event) {
-        return Counter.builder("profile_bridge_" + event).tag("api", api.id()).register(registry);
+        return Counter.builder("profile_bridge_" + event)
+                .description(EVENT_HELP.get(event))
+                .tag("api", api.id())
+                .register(registry);
     }
 
     private double count(Api api, JobState state) {
