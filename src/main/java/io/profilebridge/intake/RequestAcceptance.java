@@ -271,7 +271,7 @@ public class RequestAcceptance {
                     recorded.api(),
                     recorded.id(),
                     IdempotencyKeys.shown(recorded.requestKey()));
-        } else if (recorded.state().isFinal() && asksAgain(valid.source(), recorded.source())) {
+        } else if (recorded.state().isFinal() && asksAgainAfterResult(valid.source(), recorded.source())) {
             // the caller asked again (its result was taken away or lost, or is wanted where this copy came from)
             LOG.info(
                     "{} repeats {} job {} (idempotency key {}), which is done; its result is delivered again, with"
@@ -325,10 +325,21 @@ public class RequestAcceptance {
     }
 
     /**
-     * A file dropped again, or another JMS message that wants the result where the job's own result does not go (a
+     * Of a job whose result is out: a file dropped again, or any JMS message but the one the job came from (which the
+     * broker may redeliver). A caller that sends again to the same reply queue under the same correlation id after its
+     * own timeout may well have let the first result go (idempotency audit: it waited for ever); a second copy under
+     * the same correlation id costs it nothing.
+     */
+    private static boolean asksAgainAfterResult(RequestSource now, RequestSource recorded) {
+        return now.isFile() || (now.messageId() != null && !now.messageId().equals(recorded.messageId()));
+    }
+
+    /**
+     * Of a job still running: a file dropped again, or another JMS message that wants the result where the job's own
+     * result does not go (a
      * caller's retry to a new reply queue, or under another correlation id with the same explicit key). Not the
      * broker redelivering the message the job came from, nor a repeat to the same reply queue and correlation id:
-     * the job's one result answers those.
+     * the job's one result, still to come, answers those.
      */
     private static boolean asksAgain(RequestSource now, RequestSource recorded) {
         return now.isFile()

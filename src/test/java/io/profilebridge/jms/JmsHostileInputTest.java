@@ -310,6 +310,25 @@ class JmsHostileInputTest {
     }
 
     @Test
+    void aCallerAskingAgainForADoneRequestAtTheSameQueueGetsTheStoredResultAgain() throws Exception {
+        // idempotency audit: a new message with the same correlation id, body and (no) reply queue got no result at
+        // all, where a file dropped again gets its result again; the ESB that let the first one go waited for ever
+        jms.send(DACH, Map.of("api", "openprospect"), null, "order-43");
+        Message first = jms.receive("profile-bridge.results");
+        assertThat(first.getJMSCorrelationID()).isEqualTo("order-43");
+        TextMessage retried = jms.send(DACH, Map.of("api", "openprospect"), null, "order-43");
+        Message again = jms.receive("profile-bridge.results");
+        assertThat(again).as("the stored result, sent again").isNotNull();
+        assertThat(again.getJMSCorrelationID()).isEqualTo("order-43");
+        assertThat(again.getStringProperty("outcome")).isEqualTo("succeeded");
+        JsonNode againResult = Json.parse(again.getBody(String.class));
+        assertThat(againResult.get("remoteId"))
+                .isEqualTo(Json.parse(first.getBody(String.class)).get("remoteId"));
+        assertThat(againResult.at("/source/messageId").asText()).isEqualTo(retried.getJMSMessageID());
+        assertThat(jms.simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
+    }
+
+    @Test
     void aCallerAskingAgainWhileTheRequestRunsGetsTheResultAtItsNewReplyToEvenAfterARestart() throws Exception {
         // before: the second message joined the running job and got nothing; the only result went to the first,
         // abandoned reply queue
