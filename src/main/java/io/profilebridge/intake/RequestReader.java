@@ -268,7 +268,10 @@ public class RequestReader {
                             + "between about 4.9e-324 and 1.8e308 either side of 0)");
         }
         ObjectNode body = (ObjectNode) parsed;
-        if (explicitKey != null && explicitKey.isBlank()) {
+        // any non-empty text, spaces alone included, as the contract takes a caller's requestId in an Orbit body: the
+        // same key must not be refused one way and taken another (idempotency audit); OpenProspect's header rule
+        // below still refuses edge spaces
+        if (explicitKey != null && explicitKey.isEmpty()) {
             return reject(
                     api,
                     body,
@@ -300,7 +303,7 @@ public class RequestReader {
             api = envelopeApi;
             JsonNode envelopeKey = body.get("idempotencyKey");
             if (envelopeKey != null && !envelopeKey.isNull()) {
-                if (!envelopeKey.isTextual() || envelopeKey.asText().isBlank()) {
+                if (!envelopeKey.isTextual() || envelopeKey.asText().isEmpty()) {
                     return reject(
                             api,
                             body,

@@ -45,7 +45,8 @@ class RequestReaderTest {
                 "{\"bad\": true}|some_rule",
                 "{\"api\": \"orbit\", \"request\": 5}|envelope_request_invalid",
                 "{\"api\": \"orbit\", \"idempotencyKey\": 5, \"request\": {}}|idempotency_key_invalid",
-                "{\"api\": \"orbit\", \"idempotencyKey\": \" \", \"request\": {}}|idempotency_key_invalid",
+                "{\"api\": \"orbit\", \"idempotencyKey\": \"\", \"request\": {}}|idempotency_key_invalid",
+                "{\"api\": \"openprospect\", \"idempotencyKey\": \" \", \"request\": {}}|idempotency_key_invalid",
                 "{\"api\": \"orbit\"}|envelope_request_invalid",
                 "{\"api\": 1, \"request\": {}}|envelope_api_invalid",
                 "{\"size\": 1e400}|request_number_out_of_range",
@@ -277,9 +278,28 @@ class RequestReaderTest {
     }
 
     @Test
+    void spacesAloneAreAnOrbitKeyHoweverTheyCome() {
+        // idempotency audit: "   " was taken as an Orbit body's requestId but refused as the envelope's key or the
+        // JMS property, as "not a non-empty string"
+        String body = "{\"email\": \"a@b.c\"}";
+        assertThat(((ReadRequest.Valid) read(body, "orbit", "   ")).idempotencyKey())
+                .isEqualTo("   ");
+        assertThat(((ReadRequest.Valid) read(
+                                "{\"api\": \"orbit\", \"idempotencyKey\": \"   \", \"request\": " + body + "}",
+                                null,
+                                null))
+                        .idempotencyKey())
+                .isEqualTo("   ");
+        assertThat(((ReadRequest.Valid) read("{\"requestId\": \"   \", \"email\": \"a@b.c\"}", "orbit", null))
+                        .idempotencyKey())
+                .isEqualTo("   ");
+        assertThat(rejection(read("{}", "openprospect", "   ")).message()).contains("Idempotency-Key HTTP header");
+    }
+
+    @Test
     void anEmptyKeyPropertyOrOneTheEnvelopeContradictsIsRejected() {
         assertThat(rejection(read("{\"a\": 1}", "openprospect", "")).code()).isEqualTo("idempotency_key_invalid");
-        assertThat(rejection(read("{\"email\": \"a@b.c\"}", "orbit", " ")).code())
+        assertThat(rejection(read("{\"email\": \"a@b.c\"}", "orbit", "")).code())
                 .isEqualTo("idempotency_key_invalid");
         assertThat(rejection(read("{\"api\": \"orbit\", \"idempotencyKey\": \"a\", \"request\": {}}", null, "b"))
                         .code())
