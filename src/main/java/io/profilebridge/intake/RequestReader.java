@@ -410,10 +410,12 @@ public class RequestReader {
             return new ReadRequest.Valid(api, sent, key, source);
         }
         if (explicitKey != null && !fitsAHeader(explicitKey)) {
-            // HttpClient would send a line break as a space and the server drop edge spaces: another key than recorded
+            // HttpClient would send a line break as a space and the server drop edge spaces: another key than recorded.
+            // The refusal still names it (a result and a JMS property carry it as written), so the caller can match it
             return reject(
                     api.id(),
                     body,
+                    callersKey(api, body, explicitKey),
                     source,
                     "idempotency_key_invalid",
                     "idempotencyKey: OpenProspect takes the key as the Idempotency-Key HTTP header, which carries it"

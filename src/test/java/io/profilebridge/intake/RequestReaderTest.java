@@ -163,6 +163,8 @@ class RequestReaderTest {
             ApiError refused = rejection(read("{}", "openprospect", key));
             assertThat(refused.code()).as(key).isEqualTo("idempotency_key_invalid");
             assertThat(refused.message()).contains("Idempotency-Key HTTP header");
+            // idempotency audit: the refusal named no key, so the caller could not match it
+            assertThat(keyOf(read("{}", "openprospect", key))).as(key).isEqualTo(key);
         }
         assertThat(read("{}", "openprospect", "inner space ~!")).isInstanceOf(ReadRequest.Valid.class);
         assertThat(read("{\"email\": \"a@example.com\"}", "orbit", "pair\nkey ключ"))
