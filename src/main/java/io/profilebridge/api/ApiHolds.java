@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,12 @@ public final class ApiHolds {
     private final Map<ApiBucket, Hold> holds = new ConcurrentHashMap<>();
     /** When a job of a held bucket was last let through to find out whether the hold has lifted. */
     private final Map<ApiBucket, Long> lastProbeAt = new ConcurrentHashMap<>();
+    /**
+     * Buckets refused since their last claim: the refusal was the latest probe, so the next one waits a whole
+     * interval from the claim that follows it (politeness audit: a second Orbit start went out 10 ms after a 402, the
+     * first claim after a hold began having been let through as a probe). Timed at the claim, on the claim's clock.
+     */
+    private final Set<ApiBucket> refusedSinceClaim = ConcurrentHashMap.newKeySet();
 
     private final long probeIntervalMs;
 
@@ -44,6 +51,7 @@ public final class ApiHolds {
             Hold hold = new Hold(answer.error(), answer.httpStatus() == 402);
             boolean news = false;
             for (ApiBucket held : hold.bucketOnly() ? List.of(bucket) : ApiBucket.of(bucket.api())) {
+                refusedSinceClaim.add(held);
                 Hold before = holds.put(held, hold);
                 news |= before == null
                         || !before.reason().code().equals(hold.reason().code());
@@ -100,8 +108,16 @@ public final class ApiHolds {
      * them (cluster audit: 25 of 30 jobs held a minute each). Called by the one claiming thread.
      */
     public int claimable(ApiBucket bucket, int wanted, long now) {
-        if (wanted == 0 || !holds.containsKey(bucket)) {
+        if (!holds.containsKey(bucket)) {
+            refusedSinceClaim.remove(bucket);
             return wanted;
+        }
+        if (refusedSinceClaim.remove(bucket)) {
+            lastProbeAt.put(bucket, now);
+            return 0;
+        }
+        if (wanted == 0) {
+            return 0;
         }
         Long last = lastProbeAt.get(bucket);
         if (last != null && now - last < probeIntervalMs) {
