@@ -235,8 +235,11 @@ public class JobStore {
         }
         String select = "SELECT " + COLUMNS + " FROM " + JOBS + " WHERE j.work_queue = ? AND j.next_attempt_at <= ?"
                 + (createdBefore != null ? " AND j.created_at < ?" : "")
+                // a row of this session that is not in hand (the inHand test below) is this process's to take again:
+                // its worker dropped it after a lapse, or its hand-back met a save that had committed unseen (cluster
+                // audit: after a store outage such rows sat claimed by their own live instance for good)
                 + (liveness.isShared()
-                        ? " AND (j.claimed_by IS NULL OR NOT EXISTS (SELECT 1 FROM bridge_instance i "
+                        ? " AND (j.claimed_by IS NULL OR j.claimed_by = ? OR NOT EXISTS (SELECT 1 FROM bridge_instance i "
                                 + "WHERE i.session_id = j.claimed_by AND i.heartbeat_at >= "
                                 + StoreClock.NOW_MS + " - ?))"
                         : "")
@@ -256,6 +259,7 @@ public class JobStore {
                         ps.setLong(parameter++, createdBefore);
                     }
                     if (liveness.isShared()) {
+                        ps.setString(parameter++, liveness.owner());
                         ps.setLong(parameter, liveness.takeoverMs());
                     }
                     try (ResultSet rs = ps.executeQuery()) {
