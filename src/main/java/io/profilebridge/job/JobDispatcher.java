@@ -198,7 +198,26 @@ public final class JobDispatcher {
             return new ArrayList<>();
         }
         budgets.refresh();
-        return claimFrom(order());
+        List<Job> claimed = claimFrom(order());
+        forgetWorkerFailureWhenIdle(claimed);
+        return claimed;
+    }
+
+    /**
+     * A worker failure shows until a later step succeeds; with no job left to step (none claimed, none in hand, none
+     * pending) none will, and none can be failing. Cluster audit: after a store outage an idle instance said DOWN on
+     * job-workers for more than a minute, the store fine and nothing pending. Asks the store only while a failure
+     * shows.
+     */
+    private void forgetWorkerFailureWhenIdle(List<Job> claimed) {
+        if (workerFailure != null
+                && workerFailureAt >= lastStepDoneAt
+                && claimed.isEmpty()
+                && inHand.isEmpty()
+                && claimsToHandBack.isEmpty()
+                && JobStore.pending(store.countByApiAndState()) == 0) {
+            workerFailure = null;
+        }
     }
 
     private List<Job> claimGivenBackPlaces() {

@@ -92,6 +92,27 @@ class JobDispatcherTest {
     }
 
     @Test
+    void aWorkerFailureShowsWhileWorkIsLeftAndNoLongerOnceNoneIs() {
+        // cluster audit: after a store outage an idle instance said DOWN on job-workers for more than a minute, with
+        // the store fine and nothing pending: only a later step cleared it, and none came
+        register(Api.OPENPROSPECT, 1);
+        Job job = dispatcher.claimDueJobs(false).get(0);
+        dispatcher.workerFailed(job, new IllegalStateException("Connection is not available"));
+        job.nextAttemptAt(clock.millis() + 60_000);
+        store.save(job, false);
+        dispatcher.finished(job, false);
+        assertThat(dispatcher.claimDueJobs(false)).isEmpty();
+        assertThat(dispatcher.problem())
+                .as("its job is still pending")
+                .hasValueSatisfying(problem -> assertThat(problem).contains("a job worker failed"));
+
+        job.state(JobState.DELIVERED);
+        store.save(job, false);
+        assertThat(dispatcher.claimDueJobs(false)).isEmpty();
+        assertThat(dispatcher.problem()).as("nothing left that could fail").isEmpty();
+    }
+
+    @Test
     void anApiRefusingOurKeyGetsOneJobPerProbeIntervalUntilItAcceptsUsAgain() {
         // before: every due job of a held API was claimed, refused and held again; on a shared store an instance
         // with a refused key so held other instances' jobs for a minute each (cluster audit)
@@ -115,6 +136,10 @@ class JobDispatcherTest {
     void aWantOfCreditsHoldsTheStartsOnlyAndTheRunsAlreadyPaidForAreStillRead() throws Exception {
         // black-box audit: a 402 on an Orbit start held every Orbit call, so the runs already started (and paid for)
         // were not read while the balance was short; Orbit's docs: "Status polling (GET) is free"
+        // a probe interval shorter than the jobs' maximum age, so that no start is claimed to be given up meanwhile
+        ApiHolds holds = new ApiHolds(10_000);
+        JobDispatcher dispatcher = new JobDispatcher(
+                store, budgets, CallGate.unlimited(), liveness, holds, WORKERS, 60_000, 30_000, MAX_AGE_MS);
         register(Api.ORBIT, JobState.RECEIVED, 2);
         register(Api.ORBIT, JobState.POLLING, 2);
         ApiAnswer creditsShort = new ApiAnswer(
@@ -129,10 +154,16 @@ class JobDispatcherTest {
                 .hasValueSatisfying(error -> assertThat(error.code()).isEqualTo("developer_api_credits_insufficient"));
         List<Job> claimed = dispatcher.claimDueJobs(false);
         assertThat(claimed)
-                .as("both reads, and one start as the hold's probe")
+                .as("both reads; no start, the 402 being the hold's latest probe")
                 .extracting(Job::state)
-                .containsExactlyInAnyOrder(JobState.POLLING, JobState.POLLING, JobState.RECEIVED);
-        claimed.stream().filter(job -> job.state() == JobState.RECEIVED).forEach(job -> dispatcher.finished(job, true));
+                .containsExactlyInAnyOrder(JobState.POLLING, JobState.POLLING);
+        clock.move(10_000);
+        List<Job> probe = dispatcher.claimDueJobs(false);
+        assertThat(probe)
+                .as("one start as the hold's probe, a probe interval later")
+                .extracting(Job::state)
+                .containsExactly(JobState.RECEIVED);
+        probe.forEach(job -> dispatcher.finished(job, true));
         holds.observe(ApiBucket.ORBIT_READS, new ApiAnswer(200, null, null, null, null));
         clock.move(1000);
         assertThat(dispatcher.claimDueJobs(false))
