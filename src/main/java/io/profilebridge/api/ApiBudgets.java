@@ -156,7 +156,7 @@ public final class ApiBudgets {
             Map<ApiBucket, Limit> limits,
             Policy policy,
             LongSupplier clock) {
-        SharedBudgetRows rows = new SharedBudgetRows(dataSource);
+        SharedBudgetRows rows = SharedBudgetRows.shared(dataSource);
         ApiBudgets budgets = new ApiBudgets(rows, null, policy, clock);
         var tokenRows = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                 .table("bridge_rate_bucket")
@@ -227,7 +227,7 @@ public final class ApiBudgets {
     public long pausedFor(ApiBucket bucket) {
         Budget budget = budgets.get(bucket);
         if (budget.sharedId != null) {
-            budget.seePause(rows.pausedUntil(budget.sharedId), null, now());
+            budget.seePause(rows.pausedUntil(budget.sharedId, now()), null, now());
         }
         return Math.max(0, budget.pausedUntil - now());
     }
@@ -254,7 +254,7 @@ public final class ApiBudgets {
         long now = now();
         restoreStoredPauses(now);
         if (rows != null) {
-            Map<Long, SharedBudgetRows.Row> shared = rows.readAll();
+            Map<Long, SharedBudgetRows.Row> shared = rows.readAll(now);
             for (Budget budget : budgets.values()) {
                 SharedBudgetRows.Row row = budget.sharedId == null ? null : shared.get(budget.sharedId);
                 if (row != null) {
@@ -309,7 +309,7 @@ public final class ApiBudgets {
                 store(bucket, budget, until, cause);
             }
             if (budget.sharedId != null) {
-                rows.pause(budget.sharedId, until, cause);
+                rows.pause(budget.sharedId, until, cause, now());
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.profilebridge.api;
 
+import io.profilebridge.StoreClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,16 +13,54 @@ import javax.sql.DataSource;
  * The pause and the adaptive rate of each bucket of a key, in PostgreSQL (table {@code bridge_api_budget}), so
  * every instance on one store pauses together and spends one rate. Rows are named by a hash of bucket and key,
  * like the token buckets beside them; the key itself is never stored.
+ * <p>
+ * On a shared store a pause's end is kept on the store's clock ({@link StoreClock}) and read back as this process's
+ * time, by what is left of it: instances whose own clocks differ still pause together (cluster audit: an instance 8 s
+ * ahead called inside windows its peers' 429s had opened, and its own pauses held the others 8 s too long). The
+ * embedded store, one process's own, keeps this process's times.
  */
 final class SharedBudgetRows {
 
-    /** One bucket's shared state; times are epoch millis. */
+    /** One bucket's shared state; times are epoch millis of this process's clock. */
     record Row(long pausedUntil, String pauseCause, double rate, long rateChangedAt) {}
 
     private final DataSource dataSource;
+    /** The store's time in SQL where pauses are kept on it, else null (this process's own times are kept). */
+    private final String storeNow;
 
-    SharedBudgetRows(DataSource dataSource) {
+    private SharedBudgetRows(DataSource dataSource, String storeNow) {
         this.dataSource = dataSource;
+        this.storeNow = storeNow;
+    }
+
+    /** Rows every instance on a shared PostgreSQL store reads: pauses on the store's clock. */
+    static SharedBudgetRows shared(DataSource dataSource) {
+        return new SharedBudgetRows(dataSource, StoreClock.NOW_MS);
+    }
+
+    /** Rows of a process's own embedded store: pauses on its own clock. */
+    static SharedBudgetRows own(DataSource dataSource) {
+        return new SharedBudgetRows(dataSource, null);
+    }
+
+    /** The pause's end as kept, from its end on this process's clock. */
+    private String keptEnd() {
+        return storeNow == null ? "?" : storeNow + " + ?";
+    }
+
+    /** A kept pause's end as this process's time, from what {@link #endRead} read. */
+    private long localEnd(long read, long now) {
+        return storeNow == null ? read : now + read;
+    }
+
+    /** The SELECT expression of a pause's end: itself, or what is left of it on the store's clock. */
+    private String endRead() {
+        return storeNow == null ? "paused_until" : "paused_until - " + storeNow;
+    }
+
+    /** The value {@link #keptEnd} takes for a pause until {@code until} (this process's time). */
+    private long keptValue(long until, long now) {
+        return storeNow == null ? until : until - now;
     }
 
     /** The bucket's row, created with the configured rate if no instance made it yet. */
@@ -34,17 +73,20 @@ final class SharedBudgetRows {
                 bucket.id(),
                 rate,
                 now);
-        return readAll().get(id);
+        return readAll(now).get(id);
     }
 
-    Map<Long, Row> readAll() {
-        String sql = "SELECT id, paused_until, pause_cause, rate, rate_changed_at FROM bridge_api_budget";
+    /** Every row, its pause's end as this process's time ({@code now} is this process's time now). */
+    Map<Long, Row> readAll(long now) {
+        String sql = "SELECT id, " + endRead() + ", pause_cause, rate, rate_changed_at FROM bridge_api_budget";
         Map<Long, Row> rows = new HashMap<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql);
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.put(rs.getLong(1), new Row(rs.getLong(2), rs.getString(3), rs.getDouble(4), rs.getLong(5)));
+                rows.put(
+                        rs.getLong(1),
+                        new Row(localEnd(rs.getLong(2), now), rs.getString(3), rs.getDouble(4), rs.getLong(5)));
             }
             return rows;
         } catch (SQLException e) {
@@ -52,28 +94,33 @@ final class SharedBudgetRows {
         }
     }
 
-    /** Until when the bucket is paused, as another instance may just have decided. */
-    long pausedUntil(long id) {
+    /** Until when the bucket is paused (this process's time), as another instance may just have decided. */
+    long pausedUntil(long id, long now) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT paused_until FROM bridge_api_budget WHERE id = ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT " + endRead() + " FROM bridge_api_budget WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
+                return rs.next() ? localEnd(rs.getLong(1), now) : 0;
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read a shared pause", e);
         }
     }
 
-    /** Pauses the bucket until {@code until}; a longer pause already set stays. 0 when no row took it. */
-    int pause(long id, long until, String cause) {
+    /**
+     * Pauses the bucket until {@code until} (this process's time, {@code now} its time now); a longer pause already
+     * set stays. 0 when no row took it.
+     */
+    int pause(long id, long until, String cause, long now) {
         return update(
                 "cannot share a pause",
-                "UPDATE bridge_api_budget SET paused_until = ?, pause_cause = ? " + "WHERE id = ? AND paused_until < ?",
-                until,
+                "UPDATE bridge_api_budget SET paused_until = " + keptEnd() + ", pause_cause = ? WHERE id = ? AND "
+                        + "paused_until < " + keptEnd(),
+                keptValue(until, now),
                 cause,
                 id,
-                until);
+                keptValue(until, now));
     }
 
     /** Sets a new rate unless another instance changed it since {@code seenChangedAt}; true when this one did. */

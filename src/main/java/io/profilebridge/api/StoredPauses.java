@@ -27,12 +27,13 @@ final class StoredPauses {
 
     StoredPauses(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.rows = new SharedBudgetRows(dataSource);
+        this.rows = SharedBudgetRows.own(dataSource);
     }
 
     /** Every row's pause, by row id; one that ended long ago is there too. */
     Map<Long, Pause> read() {
-        return rows.readAll().entrySet().stream()
+        // (the embedded store keeps this process's own times: no time now is needed to read them)
+        return rows.readAll(0).entrySet().stream()
                 .collect(Collectors.toMap(
                         Map.Entry::getKey,
                         row -> new Pause(
@@ -44,7 +45,7 @@ final class StoredPauses {
         String cause = pause.cause() == null || pause.cause().length() <= MAX_CAUSE_CHARS
                 ? pause.cause()
                 : pause.cause().substring(0, MAX_CAUSE_CHARS);
-        if (rows.pause(id, pause.until(), cause) > 0) {
+        if (rows.pause(id, pause.until(), cause, 0) > 0) {
             return;
         }
         // no row yet (or a longer pause in it): one process alone writes these rows, so no insert can race

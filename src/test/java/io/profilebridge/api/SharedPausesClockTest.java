@@ -1,0 +1,72 @@
+package io.profilebridge.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.profilebridge.job.JobStoreDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Instances on one PostgreSQL store whose own clocks disagree pause together, on the store's clock. */
+class SharedPausesClockTest {
+
+    private static final long SKEW_MS = 8_000;
+
+    private static EmbeddedPostgres postgres;
+    private static HikariDataSource store;
+
+    @BeforeAll
+    static void start() throws IOException {
+        postgres = EmbeddedPostgres.builder().start();
+        store = JobStoreDataSource.open(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", 2);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        store.close();
+        postgres.close();
+    }
+
+    private static ApiBudgets instance(LongSupplier clock) {
+        Map<ApiBucket, ApiBudgets.Limit> limits = new EnumMap<>(ApiBucket.class);
+        for (ApiBucket bucket : ApiBucket.values()) {
+            limits.put(bucket, ApiBudgets.Limit.fixed(5, 25));
+        }
+        return ApiBudgets.shared(
+                store,
+                new ApiCredentials().with(Api.ORBIT, "orbit-test-key").with(Api.OPENPROSPECT, "op-test-key"),
+                limits,
+                new ApiBudgets.Policy(1000, 60_000, 0.5, 0.1, 10_000),
+                clock);
+    }
+
+    @Test
+    void aPauseDrawnByOneInstanceHoldsTheOthersForItsRetryAfterWhateverTheirClocksSay() {
+        // cluster audit: an instance whose clock ran 8 s ahead called inside windows its peers' 429s had opened (its
+        // own clock said they had ended), and a pause it drew held the others 8 s longer than asked
+        ApiBudgets onTime = instance(System::currentTimeMillis);
+        ApiBudgets ahead = instance(() -> System.currentTimeMillis() + SKEW_MS);
+        ApiBudgets behind = instance(() -> System.currentTimeMillis() - SKEW_MS);
+
+        // (the store's clock is read in whole milliseconds, rounded: a bound a little over the pause)
+        onTime.answered(ApiBucket.ORBIT_STARTS, 429, Duration.ofSeconds(3), "a 429");
+        assertThat(ahead.pausedFor(ApiBucket.ORBIT_STARTS)).isBetween(2_000L, 3_100L);
+        assertThat(behind.pausedFor(ApiBucket.ORBIT_STARTS)).isBetween(2_000L, 3_100L);
+
+        ahead.answered(ApiBucket.OPENPROSPECT, 429, Duration.ofSeconds(2), "a 429");
+        behind.refresh();
+        assertThat(onTime.pausedFor(ApiBucket.OPENPROSPECT)).isBetween(1_000L, 2_100L);
+        assertThat(behind.view())
+                .filteredOn(view -> view.bucket() == ApiBucket.OPENPROSPECT)
+                .singleElement()
+                .satisfies(view -> assertThat(view.pausedUntil() - (System.currentTimeMillis() - SKEW_MS))
+                        .isBetween(1_000L, 2_100L));
+    }
+}
