@@ -298,6 +298,24 @@ class JobDispatcherTest {
         assertThat(gated.claimForPlacesGivenBack(true)).as("while stopping").isEmpty();
     }
 
+    @Test
+    void orbitsOnePlaceGivenBackByAReadGoesToADueStartFirst() {
+        // cluster audit: handed on from read to read, Orbit's one place (bridge.orbit.max-in-flight) never reached a
+        // start while reads were due; a dead instance's start, taken over, waited 9.6 s behind a chain of reads
+        JobDispatcher gated = dispatcher(store, new CallGate(Map.of(), Map.of(Api.ORBIT, 1)));
+        register(Api.ORBIT, JobState.POLLING, 2);
+        List<Job> first = gated.claimDueJobs(false);
+        assertThat(first).extracting(Job::state).containsExactly(JobState.POLLING);
+        register(Api.ORBIT, JobState.RECEIVED, 1);
+        assertThat(gated.claimDueJobs(false)).as("Orbit's place is taken").isEmpty();
+
+        assertThat(gated.callsDone(first.get(0))).as("Orbit jobs wait").isTrue();
+        assertThat(gated.claimForPlacesGivenBack(false))
+                .as("the start, before the other read")
+                .extracting(Job::state)
+                .containsExactly(JobState.RECEIVED);
+    }
+
     private static final long SLOW_CALL_MS = 2000;
 
     /** A dispatcher whose gate lets one OpenProspect call out at a time, slow after {@link #SLOW_CALL_MS}. */
