@@ -24,12 +24,14 @@ record JobView(
 
         @Schema(
                 description = "The idempotency key of the current attempt, as the API sees it (the result's "
-                        + "idempotencyKey); null for a request rejected at intake")
+                        + "idempotencyKey); null for a request rejected at intake",
+                nullable = true)
         String idempotencyKey,
 
         @Schema(
                 description = "The key the request was accepted under; the same as idempotencyKey unless a failed run "
-                        + "was started again under a derived key")
+                        + "was started again under a derived key; null for a request rejected at intake",
+                nullable = true)
         String requestKey,
 
         @Schema(
@@ -40,7 +42,7 @@ record JobView(
         @Schema(description = "received, submitted, polling, fetching, delivering, delivered or failed")
         String state,
 
-        @Schema(description = "succeeded or failed once decided, else null")
+        @Schema(description = "succeeded or failed once decided, else null", nullable = true)
         String outcome,
 
         @Schema(description = "Attempts of the current step")
@@ -48,22 +50,27 @@ record JobView(
 
         @Schema(description = "Status polls so far") int polls,
 
-        @Schema(description = "When the next step is due (ISO-8601), null when final")
+        @Schema(description = "When the next step is due (ISO-8601), null when final", nullable = true)
         String nextAttemptAt,
 
         @Schema(
-                description = "The last error: code, message, httpStatus and the API's scalar details",
-                implementation = Object.class)
+                description = "The last error: code, message, httpStatus and the API's scalar details; null when none",
+                implementation = Object.class,
+                nullable = true)
         JsonNode lastError,
 
         @Schema(
                 description = "Why the job's next call waits, when its API holds it: no key configured, or the key,"
                         + " its scope or its credits refused (401/403/402; what the health check reports). Nothing has"
                         + " failed; the job goes on once the hold lifts. Null otherwise",
-                implementation = Object.class)
+                implementation = Object.class,
+                nullable = true)
         JsonNode heldBecause,
 
-        @Schema(description = "The API's id of the run (profile_creation_id / request_id)")
+        @Schema(
+                description =
+                        "The API's id of the run (profile_creation_id / request_id); null until the API accepted it",
+                nullable = true)
         String remoteId,
 
         @Schema(
@@ -73,11 +80,17 @@ record JobView(
 
         @Schema(
                 description = "The W3C trace id every step of this request continues (the result's traceId, the "
-                        + "trace.id of its log lines); null when it was not traced")
+                        + "trace.id of its log lines); null when it was not traced",
+                nullable = true)
         String traceId,
 
+        @Schema(description = "When the request was taken in (ISO-8601)")
         String createdAt,
+
+        @Schema(description = "When the job last changed (ISO-8601)")
         String updatedAt,
+
+        @Schema(description = "When the job ended (ISO-8601); null while it runs", nullable = true)
         String finishedAt) {
 
     /** @param holds what the APIs refuse now */

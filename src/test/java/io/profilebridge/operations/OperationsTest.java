@@ -209,6 +209,16 @@ class OperationsTest {
                 .toIterable()
                 .contains("jobId", "idempotencyKey", "requestKey", "rejectedAtIntake", "state", "lastError");
         assertThat(job.get("jobId").get("description").asText()).contains("job id");
+        // operations audit: fields that are null at times were not marked so, and a generated client refused them
+        assertThat(job.get("remoteId").path("nullable").asBoolean())
+                .as("remoteId nullable")
+                .isTrue();
+        assertThat(job.get("lastError").path("nullable").asBoolean())
+                .as("lastError nullable")
+                .isTrue();
+        assertThat(job.get("jobId").path("nullable").asBoolean())
+                .as("jobId always set")
+                .isFalse();
         assertThat(doc.get("paths").has("/"))
                 .as("the HTML status page is not part of the API")
                 .isFalse();
