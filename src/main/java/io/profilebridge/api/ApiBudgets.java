@@ -130,7 +130,7 @@ public final class ApiBudgets {
         if (storedPauses == null || pausesRestored) {
             return;
         }
-        Map<Long, StoredPauses.Pause> stored = storedPauses.read();
+        Map<Long, StoredPauses.Pause> stored = storedPauses.read(now);
         storedIds.forEach((bucket, id) -> {
             Budget budget = budgets.get(bucket);
             StoredPauses.Pause pause = stored.get(id);
@@ -321,7 +321,7 @@ public final class ApiBudgets {
             return;
         }
         try {
-            storedPauses.pause(id, bucket, new StoredPauses.Pause(until, cause), budget.rate);
+            storedPauses.pause(id, bucket, new StoredPauses.Pause(until, cause), budget.rate, now());
         } catch (RuntimeException e) {
             LOG.warn(
                     "The pause of API bucket {} is not stored, so a restart before {} would not keep it: {}",

@@ -25,42 +25,31 @@ final class SharedBudgetRows {
     record Row(long pausedUntil, String pauseCause, double rate, long rateChangedAt) {}
 
     private final DataSource dataSource;
-    /** The store's time in SQL where pauses are kept on it, else null (this process's own times are kept). */
-    private final String storeNow;
+    /** True where pauses are kept on the store's clock (a shared store), false on a process's own store. */
+    private final boolean storeClock;
 
-    private SharedBudgetRows(DataSource dataSource, String storeNow) {
+    private SharedBudgetRows(DataSource dataSource, boolean storeClock) {
         this.dataSource = dataSource;
-        this.storeNow = storeNow;
+        this.storeClock = storeClock;
     }
 
     /** Rows every instance on a shared PostgreSQL store reads: pauses on the store's clock. */
     static SharedBudgetRows shared(DataSource dataSource) {
-        return new SharedBudgetRows(dataSource, StoreClock.NOW_MS);
+        return new SharedBudgetRows(dataSource, true);
     }
 
     /** Rows of a process's own embedded store: pauses on its own clock. */
     static SharedBudgetRows own(DataSource dataSource) {
-        return new SharedBudgetRows(dataSource, null);
+        return new SharedBudgetRows(dataSource, false);
     }
 
-    /** The pause's end as kept, from its end on this process's clock. */
-    private String keptEnd() {
-        return storeNow == null ? "?" : storeNow + " + ?";
-    }
-
-    /** A kept pause's end as this process's time, from what {@link #endRead} read. */
-    private long localEnd(long read, long now) {
-        return storeNow == null ? read : now + read;
-    }
-
-    /** The SELECT expression of a pause's end: itself, or what is left of it on the store's clock. */
-    private String endRead() {
-        return storeNow == null ? "paused_until" : "paused_until - " + storeNow;
-    }
-
-    /** The value {@link #keptEnd} takes for a pause until {@code until} (this process's time). */
-    private long keptValue(long until, long now) {
-        return storeNow == null ? until : until - now;
+    /**
+     * The time now that a pause is kept and read against, in SQL: the shared store's own clock, or this process's
+     * {@code now} on its own store. Every statement keeps and reads what is left of a pause relative to it, so on
+     * the own store that is the pause's end as this process wrote it.
+     */
+    private String storeNow(long now) {
+        return storeClock ? StoreClock.NOW_MS : Long.toString(now);
     }
 
     /** The bucket's row, created with the configured rate if no instance made it yet. */
@@ -78,15 +67,14 @@ final class SharedBudgetRows {
 
     /** Every row, its pause's end as this process's time ({@code now} is this process's time now). */
     Map<Long, Row> readAll(long now) {
-        String sql = "SELECT id, " + endRead() + ", pause_cause, rate, rate_changed_at FROM bridge_api_budget";
+        String sql = "SELECT id, paused_until - " + storeNow(now)
+                + ", pause_cause, rate, rate_changed_at FROM bridge_api_budget";
         Map<Long, Row> rows = new HashMap<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql);
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.put(
-                        rs.getLong(1),
-                        new Row(localEnd(rs.getLong(2), now), rs.getString(3), rs.getDouble(4), rs.getLong(5)));
+                rows.put(rs.getLong(1), new Row(now + rs.getLong(2), rs.getString(3), rs.getDouble(4), rs.getLong(5)));
             }
             return rows;
         } catch (SQLException e) {
@@ -97,11 +85,11 @@ final class SharedBudgetRows {
     /** Until when the bucket is paused (this process's time), as another instance may just have decided. */
     long pausedUntil(long id, long now) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("SELECT " + endRead() + " FROM bridge_api_budget WHERE id = ?")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT paused_until - " + storeNow(now) + " FROM bridge_api_budget WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? localEnd(rs.getLong(1), now) : 0;
+                return rs.next() ? now + rs.getLong(1) : 0;
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read a shared pause", e);
@@ -115,12 +103,12 @@ final class SharedBudgetRows {
     int pause(long id, long until, String cause, long now) {
         return update(
                 "cannot share a pause",
-                "UPDATE bridge_api_budget SET paused_until = " + keptEnd() + ", pause_cause = ? WHERE id = ? AND "
-                        + "paused_until < " + keptEnd(),
-                keptValue(until, now),
+                "UPDATE bridge_api_budget SET paused_until = " + storeNow(now) + " + ?, pause_cause = ? WHERE id = ? "
+                        + "AND paused_until < " + storeNow(now) + " + ?",
+                until - now,
                 cause,
                 id,
-                keptValue(until, now));
+                until - now);
     }
 
     /** Sets a new rate unless another instance changed it since {@code seenChangedAt}; true when this one did. */

@@ -30,22 +30,21 @@ final class StoredPauses {
         this.rows = SharedBudgetRows.own(dataSource);
     }
 
-    /** Every row's pause, by row id; one that ended long ago is there too. */
-    Map<Long, Pause> read() {
-        // (the embedded store keeps this process's own times: no time now is needed to read them)
-        return rows.readAll(0).entrySet().stream()
+    /** Every row's pause, by row id; one that ended long ago is there too. {@code now}: this process's time. */
+    Map<Long, Pause> read(long now) {
+        return rows.readAll(now).entrySet().stream()
                 .collect(Collectors.toMap(
                         Map.Entry::getKey,
                         row -> new Pause(
                                 row.getValue().pausedUntil(), row.getValue().pauseCause())));
     }
 
-    /** Keeps the bucket's pause until {@code until}; a longer one stored already stays. */
-    void pause(long id, ApiBucket bucket, Pause pause, double rate) {
+    /** Keeps the bucket's pause until {@code until}; a longer one stored already stays. {@code now}: as for read. */
+    void pause(long id, ApiBucket bucket, Pause pause, double rate, long now) {
         String cause = pause.cause() == null || pause.cause().length() <= MAX_CAUSE_CHARS
                 ? pause.cause()
                 : pause.cause().substring(0, MAX_CAUSE_CHARS);
-        if (rows.pause(id, pause.until(), cause, 0) > 0) {
+        if (rows.pause(id, pause.until(), cause, now) > 0) {
             return;
         }
         // no row yet (or a longer pause in it): one process alone writes these rows, so no insert can race

@@ -342,10 +342,7 @@ public class RequestAcceptance {
      * the job's one result, still to come, answers those.
      */
     private static boolean asksAgain(RequestSource now, RequestSource recorded) {
-        return now.isFile()
-                || (now.messageId() != null
-                        && !now.messageId().equals(recorded.messageId())
-                        && !now.sameReplyAs(recorded));
+        return asksAgainAfterResult(now, recorded) && (now.isFile() || !now.sameReplyAs(recorded));
     }
 
     /**

@@ -18,7 +18,6 @@ import io.profilebridge.job.JobStore;
 import io.profilebridge.job.JobStoreException;
 import io.profilebridge.job.ResultDocument;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,12 +34,11 @@ import org.apache.camel.support.EventNotifierSupport;
 public class JobMetrics extends EventNotifierSupport {
 
     private static final long COUNT_CACHE_MS = 1000;
-    /** The counters, registered at zero from the start so that rates and dashboards see them before the first event. */
-    private static final List<String> EVENTS =
-            List.of("submitted", "polled", "retried", "held", "failed", "delivered", "rate_limited_answers");
-
-    /** Each counter's HELP line, as docs/operations.md describes it (a scrape showed them empty). */
-    private static final Map<String, String> EVENT_HELP = Map.of(
+    /**
+     * The counters with their HELP lines, as docs/operations.md describes them (a scrape showed them empty);
+     * registered at zero from the start so that rates and dashboards see them before the first event.
+     */
+    private static final Map<String, String> EVENTS = Map.of(
             "submitted", "runs the API accepted (202/200)",
             "polled", "status reads answered \"still running\"",
             "retried", "5xx, timeouts and connection errors, retried with backoff",
@@ -84,7 +82,7 @@ public class JobMetrics extends EventNotifierSupport {
                 .tag("state", JobState.FAILED.name().toLowerCase())
                 .register(registry);
         for (Api api : Api.values()) {
-            EVENTS.forEach(event -> counter(api, event));
+            EVENTS.keySet().forEach(event -> counter(api, event));
         }
         Gauge.builder("profile_bridge_orbit_credits_remaining", orbitCredits::get)
                 .description(
@@ -224,7 +222,7 @@ public class JobMetrics extends EventNotifierSupport {
 
     private Counter counter(Api api, String event) {
         return Counter.builder("profile_bridge_" + event)
-                .description(EVENT_HELP.get(event))
+                .description(EVENTS.get(event))
                 .tag("api", api.id())
                 .register(registry);
     }
