@@ -210,8 +210,7 @@ public final class JobDispatcher {
      * shows.
      */
     private void forgetWorkerFailureWhenIdle(List<Job> claimed) {
-        if (workerFailure != null
-                && workerFailureAt >= lastStepDoneAt
+        if (workerFailureShows()
                 && claimed.isEmpty()
                 && inHand.isEmpty()
                 && claimsToHandBack.isEmpty()
@@ -512,6 +511,11 @@ public final class JobDispatcher {
         }
     }
 
+    /** A worker failed and no step succeeded since. */
+    private boolean workerFailureShows() {
+        return workerFailure != null && workerFailureAt >= lastStepDoneAt;
+    }
+
     /** A step failed in a way no API answer explains (the store, a bug): shows until a later step succeeds. */
     public void workerFailed(Job job, Exception cause) {
         LOG.error("A job worker failed on {}; the job is tried again later: {}", job, cause.toString(), cause);
@@ -537,7 +541,7 @@ public final class JobDispatcher {
         if (!liveness.isLive()) {
             problems.add("this instance has no recent heartbeat in the job store; it claims nothing until it has");
         }
-        if (workerFailure != null && workerFailureAt >= lastStepDoneAt) {
+        if (workerFailureShows()) {
             problems.add("a job worker failed: " + workerFailure);
         }
         long stuck = inHand.values().stream()
