@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -172,6 +173,7 @@ public final class ApiBudgets {
             // the shared bucket outlives any one process, so a restart cannot spend its tokens twice
             Bucket tokens = tokenRows.builder().build(id, () -> configuration(rate, limit.burst(), limit.burst()));
             Budget budget = new Budget(bucket, limit, tokens, id, rate, row.rateChangedAt());
+            budget.rateStamp = row.rateStamp();
             budget.pausedUntil = row.pausedUntil();
             budget.pauseCause = row.pauseCause();
             budgets.budgets.put(bucket, budget);
@@ -259,7 +261,7 @@ public final class ApiBudgets {
                 SharedBudgetRows.Row row = budget.sharedId == null ? null : shared.get(budget.sharedId);
                 if (row != null) {
                     budget.seePause(row.pausedUntil(), row.pauseCause(), now);
-                    budget.seeRate(row.rate(), row.rateChangedAt());
+                    budget.seeRate(row);
                 }
             }
         }
@@ -365,8 +367,12 @@ public final class ApiBudgets {
         if (rate == budget.rate) {
             return;
         }
-        if (budget.sharedId != null && !rows.changeRate(budget.sharedId, budget.rateChangedAt, rate, now)) {
-            return; // another instance changed it first; the next refresh brings its rate here
+        if (budget.sharedId != null) {
+            OptionalLong stamp = rows.changeRate(budget.sharedId, budget.rateStamp, rate, now);
+            if (stamp.isEmpty()) {
+                return; // another instance changed it first; the next refresh brings its rate here
+            }
+            budget.rateStamp = stamp.getAsLong();
         }
         LOG.info(
                 "API bucket {}: {} calls/s instead of {} after {}",
@@ -432,6 +438,9 @@ public final class ApiBudgets {
         final Usage usage = new Usage();
         volatile double rate;
         volatile long rateChangedAt;
+        /** The shared row's stamp of the rate's last change (its stored time), on a shared budget. */
+        volatile long rateStamp;
+
         volatile long lastCutAt;
         volatile long pausedUntil;
         volatile String pauseCause;
@@ -463,10 +472,12 @@ public final class ApiBudgets {
             return true;
         }
 
-        void seeRate(double sharedRate, long changedAt) {
-            if (changedAt != rateChangedAt) {
-                rate = sharedRate;
-                rateChangedAt = changedAt;
+        /** Takes the rate another instance set, if it changed since this one last saw it. */
+        void seeRate(SharedBudgetRows.Row row) {
+            if (row.rateStamp() != rateStamp) {
+                rate = row.rate();
+                rateChangedAt = row.rateChangedAt();
+                rateStamp = row.rateStamp();
                 budgetWasTheLimit = false;
             }
         }

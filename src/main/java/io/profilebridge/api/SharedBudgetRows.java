@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import javax.sql.DataSource;
 
 /**
@@ -17,12 +18,16 @@ import javax.sql.DataSource;
  * On a shared store a pause's end is kept on the store's clock ({@link StoreClock}) and read back as this process's
  * time, by what is left of it: instances whose own clocks differ still pause together (cluster audit: an instance 8 s
  * ahead called inside windows its peers' 429s had opened, and its own pauses held the others 8 s too long). The
- * embedded store, one process's own, keeps this process's times.
+ * embedded store, one process's own, keeps this process's times. The time of a rate's last change is kept the same way,
+ * so an instance whose clock runs ahead does not raise a rate its peer cut a moment ago.
  */
 final class SharedBudgetRows {
 
-    /** One bucket's shared state; times are epoch millis of this process's clock. */
-    record Row(long pausedUntil, String pauseCause, double rate, long rateChangedAt) {}
+    /**
+     * One bucket's shared state; times are epoch millis of this process's clock. {@code rateStamp} is the stored time
+     * of the rate's last change, as the store keeps it: what a later change checks it still replaces.
+     */
+    record Row(long pausedUntil, String pauseCause, double rate, long rateChangedAt, long rateStamp) {}
 
     private final DataSource dataSource;
     /** True where pauses are kept on the store's clock (a shared store), false on a process's own store. */
@@ -56,25 +61,31 @@ final class SharedBudgetRows {
     Row ensure(long id, ApiBucket bucket, double rate, long now) {
         update(
                 "cannot create the shared budget of " + bucket,
-                "INSERT INTO bridge_api_budget (id, bucket, paused_until, "
-                        + "rate, rate_changed_at) VALUES (?, ?, 0, ?, ?) ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO bridge_api_budget (id, bucket, paused_until, rate, rate_changed_at) VALUES (?, ?, 0, ?, "
+                        + storeNow(now) + ") ON CONFLICT (id) DO NOTHING",
                 id,
                 bucket.id(),
-                rate,
-                now);
+                rate);
         return readAll(now).get(id);
     }
 
     /** Every row, its pause's end as this process's time ({@code now} is this process's time now). */
     Map<Long, Row> readAll(long now) {
-        String sql = "SELECT id, paused_until - " + storeNow(now)
-                + ", pause_cause, rate, rate_changed_at FROM bridge_api_budget";
+        String sql = "SELECT id, paused_until - " + storeNow(now) + ", pause_cause, rate, " + storeNow(now)
+                + " - rate_changed_at, rate_changed_at FROM bridge_api_budget";
         Map<Long, Row> rows = new HashMap<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql);
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.put(rs.getLong(1), new Row(now + rs.getLong(2), rs.getString(3), rs.getDouble(4), rs.getLong(5)));
+                rows.put(
+                        rs.getLong(1),
+                        new Row(
+                                now + rs.getLong(2),
+                                rs.getString(3),
+                                rs.getDouble(4),
+                                now - rs.getLong(5),
+                                rs.getLong(6)));
             }
             return rows;
         } catch (SQLException e) {
@@ -111,17 +122,24 @@ final class SharedBudgetRows {
                 until - now);
     }
 
-    /** Sets a new rate unless another instance changed it since {@code seenChangedAt}; true when this one did. */
-    boolean changeRate(long id, long seenChangedAt, double rate, long now) {
-        return update(
-                        "cannot share a rate change",
-                        "UPDATE bridge_api_budget SET rate = ?, rate_changed_at = ? "
-                                + "WHERE id = ? AND rate_changed_at = ?",
-                        rate,
-                        now,
-                        id,
-                        seenChangedAt)
-                == 1;
+    /**
+     * Sets a new rate unless another instance changed it since the change stamped {@code seenStamp}; the new stamp
+     * when this one did, empty when another was first. Rates adapt on the shared store only (PostgreSQL's
+     * {@code RETURNING}).
+     */
+    OptionalLong changeRate(long id, long seenStamp, double rate, long now) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE bridge_api_budget SET rate = ?, rate_changed_at = "
+                        + storeNow(now) + " WHERE id = ? AND rate_changed_at = ? RETURNING rate_changed_at")) {
+            ps.setDouble(1, rate);
+            ps.setLong(2, id);
+            ps.setLong(3, seenStamp);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot share a rate change", e);
+        }
     }
 
     private int update(String failure, String sql, Object... args) {

@@ -1,6 +1,7 @@
 package io.profilebridge.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.job.JobStoreDataSource;
@@ -35,15 +36,21 @@ class SharedPausesClockTest {
     }
 
     private static ApiBudgets instance(LongSupplier clock) {
+        return instance(clock, "op-test-key");
+    }
+
+    /** An instance whose OpenProspect rate adapts (20 calls/s, raised after 5 quiet seconds) under {@code key}. */
+    private static ApiBudgets instance(LongSupplier clock, String openProspectKey) {
         Map<ApiBucket, ApiBudgets.Limit> limits = new EnumMap<>(ApiBucket.class);
         for (ApiBucket bucket : ApiBucket.values()) {
             limits.put(bucket, ApiBudgets.Limit.fixed(5, 25));
         }
+        limits.put(ApiBucket.OPENPROSPECT, ApiBudgets.Limit.adaptive(20, 20, 1, 100));
         return ApiBudgets.shared(
                 store,
-                new ApiCredentials().with(Api.ORBIT, "orbit-test-key").with(Api.OPENPROSPECT, "op-test-key"),
+                new ApiCredentials().with(Api.ORBIT, "orbit-test-key").with(Api.OPENPROSPECT, openProspectKey),
                 limits,
-                new ApiBudgets.Policy(1000, 60_000, 0.5, 0.1, 10_000),
+                new ApiBudgets.Policy(1000, 60_000, 0.5, 0.1, 5_000),
                 clock);
     }
 
@@ -68,5 +75,32 @@ class SharedPausesClockTest {
                 .singleElement()
                 .satisfies(view -> assertThat(view.pausedUntil() - (System.currentTimeMillis() - SKEW_MS))
                         .isBetween(1_000L, 2_100L));
+    }
+
+    @Test
+    void aRateCutByOneInstanceIsNotRaisedByAnotherWhoseClockRunsAheadBeforeAQuietIntervalOnTheStoresClock() {
+        // the time of a rate's last change was each instance's own: one 8 s ahead found a cut made a moment ago
+        // already past the 5 s quiet interval and raised the rate again at once
+        ApiBudgets onTime = instance(System::currentTimeMillis, "op-rate-key");
+        ApiBudgets ahead = instance(() -> System.currentTimeMillis() + SKEW_MS, "op-rate-key");
+
+        onTime.answered(ApiBucket.OPENPROSPECT, 429, Duration.ofMillis(1), "a 429");
+        ahead.refresh();
+        assertThat(rate(ahead)).as("the cut, seen by the other instance").isEqualTo(10);
+        await().atMost(Duration.ofSeconds(2)).until(() -> ahead.pausedFor(ApiBucket.OPENPROSPECT) == 0);
+        ahead.grant(ApiBucket.OPENPROSPECT, 1_000);
+        ahead.refresh();
+
+        assertThat(rate(ahead))
+                .as("no quiet interval has passed on the store's clock")
+                .isEqualTo(10);
+    }
+
+    private static double rate(ApiBudgets budgets) {
+        return budgets.view().stream()
+                .filter(view -> view.bucket() == ApiBucket.OPENPROSPECT)
+                .findFirst()
+                .orElseThrow()
+                .rate();
     }
 }
