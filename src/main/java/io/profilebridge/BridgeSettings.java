@@ -31,7 +31,14 @@ public final class BridgeSettings {
             "bridge.jms.redelivery-delay-ms",
             "bridge.budget.default-pause-ms",
             "bridge.budget.increase-step",
-            "bridge.store.keep-finished-days");
+            "bridge.store.keep-finished-days",
+            // HttpClient: no time limit of its own (every call still has bridge.http.deadline-ms)
+            "camel.component.http.connect-timeout",
+            "camel.component.https.connect-timeout",
+            "camel.component.http.response-timeout",
+            "camel.component.https.response-timeout",
+            "camel.component.http.so-timeout",
+            "camel.component.https.so-timeout");
 
     private final Function<String, Optional<String>> source;
 

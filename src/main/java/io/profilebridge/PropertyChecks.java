@@ -49,6 +49,17 @@ final class PropertyChecks {
             settings.number(key);
         }
         settings.integer("bridge.jms.concurrent-consumers");
+        // Camel's own HTTP options the packaged file sets: Camel 4.18 passed over connect-timeout=abc without a word
+        // and the calls went on with the component's default (README audit)
+        for (String scheme : List.of("http", "https")) {
+            String component = "camel.component." + scheme + ".";
+            for (String option : List.of("connect-timeout", "response-timeout", "so-timeout")) {
+                settings.number(component + option);
+            }
+            settings.integer(component + "connections-per-route");
+            settings.flag(component + "automatic-retries-disabled");
+            settings.flag(component + "redirect-handling-disabled");
+        }
         for (String key : List.of(
                 "bridge.jms.enabled",
                 "bridge.metrics.camel-and-jvm",
@@ -91,6 +102,7 @@ final class PropertyChecks {
             settings.optional(key).map(String::trim).ifPresent(apiKey -> bearerToken(key, apiKey));
         }
         if (settings.flag("bridge.jms.enabled")) {
+            resultQueuesApartFromRequests(settings);
             Optional<String> brokerUrl = settings.optional("bridge.jms.broker-url");
             if (brokerUrl.isEmpty()) {
                 embeddedBrokerAddress(settings.text("bridge.jms.embedded-url"));
@@ -106,6 +118,20 @@ final class PropertyChecks {
                                 + Urls.shown(url) + "\"");
             }
         });
+    }
+
+    /**
+     * A result sent to the requests queue would come back as a request (the broker refuses the bridge that send, so
+     * every result waited and was given up: README audit); a caller's JMSReplyTo naming it is refused the same way.
+     */
+    private static void resultQueuesApartFromRequests(BridgeSettings settings) {
+        String requests = settings.text("bridge.jms.requests");
+        for (String key : List.of("bridge.jms.results", "bridge.jms.failed")) {
+            if (settings.text(key).equals(requests)) {
+                throw new StartupFailure("property " + key + " must name another queue than bridge.jms.requests (\""
+                        + requests + "\"): a result sent there would come back as a request");
+            }
+        }
     }
 
     /**

@@ -290,6 +290,19 @@ class JarIT {
             assertThat(unknown.process.exitValue()).isEqualTo(2);
             assertThat(unknown.output()).contains("unknown option \"--bogus\"; see --help");
         }
+        // README audit: "simulate --help" was refused as a knob without a value, exit 2
+        try (Bridge simulateHelp = Bridge.start(
+                Files.createDirectories(folder.resolve("simulate-help")),
+                "simulate-help.log",
+                Map.of(),
+                "simulate",
+                "--help")) {
+            assertThat(simulateHelp.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(simulateHelp.process.exitValue()).isZero();
+            assertThat(simulateHelp.output())
+                    .contains("usage: simulate [--port 8099]")
+                    .contains("--job-duration-ms");
+        }
     }
 
     // --- the process -----------------------------------------------------------------------------------------

@@ -59,13 +59,28 @@ class PropertyChecksTest {
                 "camel.main.shutdown-timeout|-5|camel.main.shutdown-timeout must not be negative",
                 "bridge.inbox|/srv/in%41 #1|bridge.inbox cannot hold \"%\"",
                 "bridge.outbox|/srv/out?x=1|bridge.outbox cannot hold \"?\"",
-                "bridge.data|data;INIT=x|bridge.data cannot hold \";\""
+                "bridge.data|data;INIT=x|bridge.data cannot hold \";\"",
+                "camel.component.http.connect-timeout|abc|camel.component.http.connect-timeout must be a number",
+                "camel.component.https.response-timeout|30s|camel.component.https.response-timeout must be a number",
+                "camel.component.http.redirect-handling-disabled|yes|redirect-handling-disabled must be true or false",
+                "camel.component.https.connections-per-route|many|connections-per-route must be a number",
+                "bridge.jms.results|profile-bridge.requests|bridge.jms.results must name another queue than",
+                "bridge.jms.failed|profile-bridge.requests|bridge.jms.failed must name another queue than"
             })
     void aValueThatCannotWorkStopsTheStartNamingItsKey(String key, String value, String message) {
         assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of(key, value))))
                 .isInstanceOf(StartupFailure.class)
                 .hasMessageContaining(message)
                 .hasMessageContaining("\"" + value + "\"");
+    }
+
+    @Test
+    void httpTimeoutsMayBeZeroAndResultsMayShareOneQueue() throws IOException {
+        // 0: HttpClient sets no limit of its own; every call still has bridge.http.deadline-ms
+        PropertyChecks.check(settings(Map.of(
+                "camel.component.http.connect-timeout", "0",
+                "bridge.jms.results", "esb.replies",
+                "bridge.jms.failed", "esb.replies")));
     }
 
     @ParameterizedTest

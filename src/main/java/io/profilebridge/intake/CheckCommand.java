@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -18,6 +19,8 @@ import java.util.stream.Stream;
  * its dry run; this is the way to know before spending credits.
  */
 public final class CheckCommand {
+
+    private static final Set<String> HELP = Set.of("--help", "-h", "help");
 
     private final RequestReader reader;
     private final int orbitRunCost;
@@ -44,9 +47,9 @@ public final class CheckCommand {
 
     /** Returns the process exit code: 0 when every file is valid, 1 when one is not, 2 on a usage error. */
     public int run(List<String> arguments) throws IOException {
-        if (arguments.isEmpty()) {
+        if (arguments.isEmpty() || HELP.contains(arguments.get(0))) {
             out.println("usage: check FILE|DIR...   (validates request files offline; exits 1 if any is invalid)");
-            return 2;
+            return arguments.isEmpty() ? 2 : 0;
         }
         List<Path> files = new ArrayList<>();
         for (String argument : arguments) {

@@ -13,6 +13,11 @@ public final class SimulateCommand {
 
     public static void run(String[] args) throws InterruptedException {
         SimulatorSettings settings = new SimulatorSettings().port(8099);
+        if (args.length > 0 && List.of("--help", "-h", "help").contains(args[0])) {
+            System.out.println(usage());
+            System.out.println("Each knob is described in the README, \"The sandbox: simulated APIs\".");
+            return;
+        }
         try {
             for (int i = 0; i < args.length; i++) {
                 if (!args[i].startsWith("--") || i + 1 >= args.length) {
@@ -22,13 +27,7 @@ public final class SimulateCommand {
             }
         } catch (IllegalArgumentException e) {
             System.err.println("simulate: " + e.getMessage());
-            System.err.println("usage: simulate [--port 8099] "
-                    + String.join(
-                            " ",
-                            List.of(SimulatorSettings.KNOBS).stream()
-                                    .skip(1)
-                                    .map(k -> "[--" + k + " V]")
-                                    .toList()));
+            System.err.println(usage());
             System.exit(2);
         }
         Simulator simulator;
@@ -53,5 +52,15 @@ public final class SimulateCommand {
                         + "/v2/developer/profiles) on " + simulator.baseUrl() + "; ledger at " + simulator.baseUrl()
                         + "/_sandbox/ledger. Stop with Ctrl-C.");
         stopped.await();
+    }
+
+    private static String usage() {
+        return "usage: simulate [--port 8099] "
+                + String.join(
+                        " ",
+                        List.of(SimulatorSettings.KNOBS).stream()
+                                .skip(1)
+                                .map(k -> "[--" + k + " V]")
+                                .toList());
     }
 }

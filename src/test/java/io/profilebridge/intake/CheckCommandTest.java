@@ -48,4 +48,11 @@ class CheckCommandTest {
         assertThat(command().run(List.of(dir.resolve("nope.json").toString()))).isEqualTo(2);
         assertThat(command().run(List.of())).isEqualTo(2);
     }
+
+    @Test
+    void helpPrintsTheUsageAndExitsZero() throws Exception {
+        // README audit: "check --help" looked for a file named --help and exited 2
+        assertThat(command().run(List.of("--help"))).isZero();
+        assertThat(output.toString(StandardCharsets.UTF_8)).startsWith("usage: check FILE|DIR...");
+    }
 }
