@@ -14,6 +14,7 @@ import io.profilebridge.api.ApiCallRoutes;
 import io.profilebridge.api.ApiCredentials;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiHolds;
+import io.profilebridge.api.BoundedHeadHttpComponent;
 import io.profilebridge.api.CallGate;
 import io.profilebridge.api.KeyMask;
 import io.profilebridge.api.SendPermission;
@@ -250,6 +251,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         AnswerHeads answerHeads = new AnswerHeads(budgets);
         String userAgent = "profile-bridge/" + StartupBanner.version().replace("(development build)", "dev");
         for (String scheme : new String[] {"http", "https"}) {
+            context.addComponent(scheme, new BoundedHeadHttpComponent());
             HttpComponent http = context.getComponent(scheme, HttpComponent.class);
             http.setHttpClientConfigurer(CompositeHttpConfigurer.combineConfigurers(callLimits, new SendPermission()));
             http.setHttpActivityListener(answerHeads);

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeRun;
+import io.profilebridge.api.BoundedHeadHttpComponent;
 import io.profilebridge.api.ErrorBody;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
@@ -123,6 +124,47 @@ class BrokenAnswersTest {
             assertThat((System.nanoTime() - slowCallSeen) / 1_000_000)
                     .as("before the slow call's deadline")
                     .isLessThan(8_000);
+        }
+    }
+
+    @Test
+    void anAnswerHeadOfTooManyOrTooLongHeaderLinesIsNotReadRetriedAndThenGivenUp() {
+        // security audit: header lines without end filled the heap within one call's deadline (HttpClient 5 reads any
+        // number of any length); both answers below were taken as successes before
+        drop(root, "openprospect/many-headers.json", BridgeRun.openProspectRequest("many-headers"));
+        drop(root, "openprospect/long-header.json", BridgeRun.openProspectRequest("long-header"));
+        drop(root, "openprospect/fine.json", BridgeRun.openProspectRequest("fine"));
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            for (String scheme : List.of("http", "https")) {
+                // the component with the bounded head, and Camel's own options of the packaged file bound on it
+                assertThat(bridge.context().getComponent(scheme))
+                        .isInstanceOfSatisfying(BoundedHeadHttpComponent.class, http -> {
+                            assertThat(http.isRedirectHandlingDisabled()).isTrue();
+                            assertThat(http.isAutomaticRetriesDisabled()).isTrue();
+                            assertThat(http.getConnectTimeout()).isEqualTo(5000);
+                            assertThat(http.getConnectionsPerRoute()).isEqualTo(32);
+                        });
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 3);
+            assertThat(results(root)
+                            .get("openprospect/fine.json")
+                            .get("outcome")
+                            .asText())
+                    .isEqualTo("succeeded");
+            assertThat(results(root)
+                            .get("failed/openprospect/many-headers.json")
+                            .get("error")
+                            .get("message")
+                            .asText())
+                    .contains("gave up after 2 attempts")
+                    .contains("Maximum header count exceeded");
+            assertThat(results(root)
+                            .get("failed/openprospect/long-header.json")
+                            .get("error")
+                            .get("message")
+                            .asText())
+                    .contains("gave up after 2 attempts")
+                    .contains("Maximum line length limit exceeded");
         }
     }
 

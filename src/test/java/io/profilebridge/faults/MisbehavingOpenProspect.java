@@ -208,6 +208,16 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
                 exchange.sendResponseHeaders(302, -1);
             }
             case "empty" -> exchange.sendResponseHeaders(200, -1);
+            case "many-headers" -> {
+                for (int i = 0; i < 1_000; i++) {
+                    exchange.getResponseHeaders().set("X-Filler-" + i, "x".repeat(100));
+                }
+                json(exchange, 200, succeeded(name));
+            }
+            case "long-header" -> {
+                exchange.getResponseHeaders().set("X-Filler", "x".repeat(64 * 1024));
+                json(exchange, 200, succeeded(name));
+            }
             case "teapot" -> json(exchange, 418, "{\"detail\": \"I'm a teapot\"}");
             case "no-status" -> json(exchange, 200, Json.write(Json.object().put("profile_creation_id", name)));
             case "other-run" -> json(exchange, 200, succeeded("someone-else"));
