@@ -86,6 +86,7 @@ public final class ProfileBridge {
     private static void runBridge(String[] args) {
         Main main = null;
         try {
+            OutOfMemoryExit.install();
             ClassPreloader.startBeside();
             JitMode.applyAtLaunch(); // first: C2 would compile the start-up's own code otherwise
             main = createMain();

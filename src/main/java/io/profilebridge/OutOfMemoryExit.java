@@ -1,0 +1,55 @@
+package io.profilebridge;
+
+import io.profilebridge.job.ClosedStoreExit;
+import java.util.function.IntConsumer;
+
+/**
+ * Ends the process when an {@link OutOfMemoryError} reaches the top of any thread. The JVM only prints it, and what
+ * is left of the process runs on with threads missing (security audit: after one, the bridge stayed alive at a full
+ * core, took no file, answered no health check and ignored SIGTERM, so it looked like a running service). Ended at
+ * once, like a SIGKILL, which loses nothing (the crash tests), it can be started again by whatever runs it, with the
+ * exit code of a store that ran out of heap. {@code -XX:+ExitOnOutOfMemoryError} would do the same, but
+ * {@code java -jar} takes no JVM option from the jar.
+ */
+final class OutOfMemoryExit implements Thread.UncaughtExceptionHandler {
+
+    /** Made before it is needed: there may be no heap left to build it then. */
+    private static final String MESSAGE = "profile-bridge ran out of heap and stops with exit code "
+            + ClosedStoreExit.EXIT_CODE + ": give it more (-Xmx, or -XX:MaxRAMPercentage in a container) or fewer "
+            + "requests at once (bridge.inbox.concurrency, bridge.poll.concurrency), and start it again; it continues "
+            + "from the store's last commit";
+
+    private final Thread.UncaughtExceptionHandler others;
+    private final IntConsumer halt;
+
+    OutOfMemoryExit(Thread.UncaughtExceptionHandler others, IntConsumer halt) {
+        this.others = others;
+        this.halt = halt;
+    }
+
+    /** Installs it for every thread without a handler of its own; anything else is printed as before. */
+    static void install() {
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler(new OutOfMemoryExit(
+                previous != null ? previous : OutOfMemoryExit::printAsTheJvmDoes,
+                code -> Runtime.getRuntime().halt(code)));
+    }
+
+    @Override
+    public void uncaughtException(Thread thread, Throwable error) {
+        if (error instanceof OutOfMemoryError) {
+            try {
+                System.err.println(MESSAGE);
+            } finally {
+                halt.accept(ClosedStoreExit.EXIT_CODE);
+            }
+            return;
+        }
+        others.uncaughtException(thread, error);
+    }
+
+    private static void printAsTheJvmDoes(Thread thread, Throwable error) {
+        System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+        error.printStackTrace(System.err);
+    }
+}

@@ -1,0 +1,31 @@
+package io.profilebridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.profilebridge.job.ClosedStoreExit;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** An OutOfMemoryError at the top of a thread ends the process; any other error is left to the handler before it. */
+class OutOfMemoryExitTest {
+
+    private final List<Integer> halts = new ArrayList<>();
+    private final List<Throwable> passedOn = new ArrayList<>();
+    private final OutOfMemoryExit handler = new OutOfMemoryExit((thread, error) -> passedOn.add(error), halts::add);
+
+    @Test
+    void anOutOfMemoryErrorHaltsWithTheHeapsExitCode() {
+        handler.uncaughtException(Thread.currentThread(), new OutOfMemoryError("Java heap space"));
+        assertThat(halts).containsExactly(ClosedStoreExit.EXIT_CODE);
+        assertThat(passedOn).isEmpty();
+    }
+
+    @Test
+    void anyOtherErrorIsPassedOnAndTheProcessGoesOn() {
+        IllegalStateException other = new IllegalStateException("a bug");
+        handler.uncaughtException(Thread.currentThread(), other);
+        assertThat(halts).isEmpty();
+        assertThat(passedOn).containsExactly(other);
+    }
+}
