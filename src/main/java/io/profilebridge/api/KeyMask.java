@@ -26,8 +26,11 @@ public final class KeyMask {
     /** The shortest part of a key that is masked wherever it stands. */
     static final int FRAGMENT = 8;
 
-    /** A JSON text can spell any character as a Unicode escape, so a key it holds need not appear in it as is. */
-    private static final String UNICODE_ESCAPE = "\\u";
+    /**
+     * The JSON escapes that can spell a character of a key (a bearer token's are letters, digits and {@code -._~+/=}):
+     * a Unicode escape, and {@code \/}, which PHP's json_encode writes for every slash.
+     */
+    private static final List<String> ESCAPES_IN_KEYS = List.of("\\u", "\\/");
 
     /** Every part of {@link #FRAGMENT} characters of every key (a key shorter than that: the key). */
     private final Set<String> windows = new LinkedHashSet<>();
@@ -46,19 +49,24 @@ public final class KeyMask {
 
     /**
      * The text with every configured key replaced by {@link #MASK}; the same instance when it holds none. A JSON
-     * answer that spells a key with escapes (its underscores as Unicode escapes, say, which parsing turns back into
-     * the key: black-box audit) is masked value by value and written again; any other answer is masked as text.
+     * answer with escapes is masked value by value and written again where it may spell a key with them (its
+     * underscores as Unicode escapes, its slashes as {@code \/}, which parsing turns back into the key: black-box and
+     * security audits) or where a key stands beside one (masking the text could cut an escape in two and leave JSON
+     * that no longer parses: security audit); any other answer is masked as text.
      */
     public String apply(String text) {
         String masked = replaced(text);
-        if (masked == null || !masked.contains(UNICODE_ESCAPE) || windows.isEmpty()) {
+        if (masked == null || windows.isEmpty() || text.indexOf('\\') < 0) {
             return masked;
         }
+        if (masked == text && ESCAPES_IN_KEYS.stream().noneMatch(text::contains)) {
+            return text;
+        }
         // not JSON: nothing reads its escapes
-        return Json.parseAnswer(masked)
+        return Json.parseAnswer(text)
                 .map(parsed -> {
                     JsonNode clean = masked(parsed);
-                    return clean == parsed ? masked : Json.write(clean);
+                    return clean == parsed ? text : Json.write(clean);
                 })
                 .orElse(masked);
     }
@@ -100,11 +108,15 @@ public final class KeyMask {
         return masked.append(text, from, text.length()).toString();
     }
 
-    /** The node with the keys masked in every string and field name; the same instance when it holds none. */
+    /**
+     * The node with the keys masked in every string, field name and number (a key of digits, as the text mask masks
+     * it); the same instance when it holds none.
+     */
     private JsonNode masked(JsonNode node) {
-        if (node.isTextual()) {
-            String text = replaced(node.textValue());
-            return text == node.textValue() ? node : TextNode.valueOf(text);
+        if (node.isTextual() || node.isNumber()) {
+            String value = node.asText();
+            String text = replaced(value);
+            return text == value ? node : TextNode.valueOf(text);
         }
         if (node instanceof ArrayNode array) {
             ArrayNode copy = null;

@@ -63,6 +63,35 @@ class KeyMaskTest {
                 .isSameAs(notJson);
     }
 
+    @Test
+    void aKeyWithSlashesWrittenWithEscapedSlashesIsMaskedAndTheAnswerStaysJson() {
+        // security audit: PHP's json_encode writes "/" as "\/"; a key whose slashes cut it into pieces shorter than
+        // eight characters passed the text mask whole, and one with longer pieces left "\[API key]", no longer JSON
+        KeyMask slashes = new KeyMask(new ApiCredentials()
+                .with(Api.OPENPROSPECT, "lnc_live_/tst001/tst002/tst003/tst004")
+                .with(Api.ORBIT, "sk_orb_test0001/test0002/test0003"));
+        for (String key : new String[] {"lnc_live_/tst001/tst002/tst003/tst004", "sk_orb_test0001/test0002/test0003"}) {
+            String answer = "{\"message\": \"Invalid API key: " + key.replace("/", "\\/") + "\", \"n\": 1}";
+
+            String masked = slashes.apply(answer);
+
+            assertThat(Json.parseAnswer(masked))
+                    .as("still JSON: %s", masked)
+                    .hasValueSatisfying(parsed ->
+                            assertThat(parsed.get("message").asText()).isEqualTo("Invalid API key: [API key]"));
+        }
+    }
+
+    @Test
+    void aKeyBesideAnotherEscapeIsMaskedAndTheEscapeKept() {
+        String answer = "{\"message\": \"line\\n" + BridgeRun.OPENPROSPECT_KEY + " \\\"quoted\\\"\"}";
+
+        String masked = mask.apply(answer);
+
+        assertThat(Json.parseAnswer(masked).orElseThrow().get("message").asText())
+                .isEqualTo("line\n[API key] \"quoted\"");
+    }
+
     private static String escapeUnderscores(String key) {
         return key.replace("_", "\\u005f");
     }
