@@ -126,7 +126,11 @@ class LogSafetyTest {
                 .setLevel(Level.WARN)
                 .setMessage(new SimpleMessage("file x\r\n" + FORGED + "FORGED-IN-MESSAGE \u001b[31m \u202egnp.json "
                         + BridgeRun.OPENPROSPECT_KEY + " bridge.jms.client-password = " + CLIENT_PASSWORD
-                        + " broker tcp://bridge:BrkSecretXYZ@127.0.0.1:61616"))
+                        + " broker tcp://bridge:BrkSecretXYZ@127.0.0.1:61616"
+                        // security audit: Camel's lines at DEBUG and TRACE, with a key of a shape the masks did not
+                        // know
+                        + " property openprospect.api-key with value: lnc_live_K9;TailSecret1,More to be used"
+                        + " Parsed uri bridge.store.password -> StorePw_Secr3tValue"))
                 .setThrown(cause)
                 .build();
 
@@ -144,6 +148,8 @@ class LogSafetyTest {
                 .doesNotContain("testkey_0001")
                 .doesNotContain(CLIENT_PASSWORD)
                 .doesNotContain("BrkSecretXYZ")
+                .doesNotContain("TailSecret1")
+                .doesNotContain("Secr3tValue")
                 .doesNotContain("OtelSecret99")
                 .doesNotContain("\u001b")
                 // inbox audit: a right-to-left override in a file name showed the rest of the line reversed
@@ -168,6 +174,8 @@ class LogSafetyTest {
                     .doesNotContain("testkey_0001")
                     .doesNotContain(CLIENT_PASSWORD)
                     .doesNotContain("BrkSecretXYZ")
+                    .doesNotContain("TailSecret1")
+                    .doesNotContain("Secr3tValue")
                     .doesNotContain("OtelSecret99");
             assertThat(Json.parse(line).get("error.stack_trace").asText()).contains("FORGED-IN-TRACE", "Bearer ****");
             // a line with no exception has no error fields, not an empty "error.stack_trace" (operations audit)
