@@ -146,25 +146,15 @@ class BrokenAnswersTest {
                         });
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 3);
-            assertThat(results(root)
-                            .get("openprospect/fine.json")
-                            .get("outcome")
-                            .asText())
-                    .isEqualTo("succeeded");
-            assertThat(results(root)
-                            .get("failed/openprospect/many-headers.json")
-                            .get("error")
-                            .get("message")
-                            .asText())
-                    .contains("gave up after 2 attempts")
-                    .contains("Maximum header count exceeded");
-            assertThat(results(root)
-                            .get("failed/openprospect/long-header.json")
-                            .get("error")
-                            .get("message")
-                            .asText())
-                    .contains("gave up after 2 attempts")
-                    .contains("Maximum line length limit exceeded");
+            assertThat(outcome("openprospect/fine.json")).isEqualTo("succeeded");
+            Map.of("many-headers", "Maximum header count exceeded", "long-header", "Maximum line length limit exceeded")
+                    .forEach((name, limit) -> assertThat(results(root)
+                                    .get("failed/openprospect/" + name + ".json")
+                                    .get("error")
+                                    .get("message")
+                                    .asText())
+                            .contains("gave up after 2 attempts")
+                            .contains(limit));
         }
     }
 
@@ -175,11 +165,7 @@ class BrokenAnswersTest {
         drop(root, "openprospect/fine.json", BridgeRun.openProspectRequest("fine"));
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 3);
-            assertThat(results(root)
-                            .get("openprospect/fine.json")
-                            .get("outcome")
-                            .asText())
-                    .isEqualTo("succeeded");
+            assertThat(outcome("openprospect/fine.json")).isEqualTo("succeeded");
             for (String name : new String[] {"huge", "huge-declared"}) {
                 JsonNode error = results(root)
                         .get("failed/openprospect/" + name + ".json")
@@ -347,5 +333,9 @@ class BrokenAnswersTest {
                         .asText())
                 .isEqualTo(
                         "the answer was longer than " + ErrorBody.MAX_READ_BYTES + " bytes; only its start was read");
+    }
+
+    private String outcome(String result) {
+        return results(root).get(result).get("outcome").asText();
     }
 }
