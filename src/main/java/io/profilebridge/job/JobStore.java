@@ -40,6 +40,15 @@ public class JobStore {
 
     private static final int BODY_COLUMN = COLUMNS.split(",").length;
 
+    /**
+     * A job's row without its bulky texts (its last status, its result document, its request body): what a listing
+     * shows. With requests near bridge.request.max-bytes, 500 whole jobs were more than the heap (/jobs?size=500 ended
+     * a bridge of 512 MB).
+     */
+    private static final String SUMMARY_COLUMNS =
+            JOB_COLUMNS.replace("last_status,", "NULL AS last_status,").replace(" result,", " NULL AS result,")
+                    + ", NULL AS request_body";
+
     /** Jobs with their request bodies; no column name is in both tables, so the queries name them unqualified. */
     private static final String JOBS = "bridge_job j LEFT JOIN bridge_job_request r ON r.job_id = j.id";
 
@@ -468,15 +477,18 @@ public class JobStore {
         }
     }
 
-    /** The newest requests rejected at intake, at most {@code limit}. */
+    /** The newest requests rejected at intake, at most {@code limit}, without their bulky texts. */
     public List<Job> listRejected(int limit) {
         return query(
-                "SELECT " + COLUMNS + " FROM " + JOBS + " WHERE state = ? AND idempotency_key IS NULL "
+                "SELECT " + SUMMARY_COLUMNS + " FROM bridge_job WHERE state = ? AND idempotency_key IS NULL "
                         + "ORDER BY created_at DESC, id LIMIT " + limit,
                 JobState.FAILED.name());
     }
 
-    /** Every job of one API, newest first, at most {@code limit}; for tests and the status API. */
+    /**
+     * Every job of one API, newest first, at most {@code limit}, without their bulky texts (no last status, result or
+     * request body: {@link #findById} reads a whole job); for the status API and page.
+     */
     public List<Job> list(Api api, JobState state, long offset, int limit) {
         return list(api == null ? null : "api = ?", api == null ? null : api.id(), state, offset, limit);
     }
@@ -487,7 +499,7 @@ public class JobStore {
     }
 
     private List<Job> list(String apiCondition, String apiId, JobState state, long offset, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM " + JOBS + " WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder("SELECT " + SUMMARY_COLUMNS + " FROM bridge_job WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (apiCondition != null) {
             sql.append(" AND ").append(apiCondition);

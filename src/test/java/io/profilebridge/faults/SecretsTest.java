@@ -45,9 +45,11 @@ class SecretsTest {
                         + get(base + "/observe/metrics")
                         + results(root)
                         + bridge.store().list(Api.OPENPROSPECT, null, 0, 10).stream()
+                                .map(j -> bridge.store().findById(j.id()).orElseThrow())
                                 .map(j -> j.lastError() + j.result() + j.lastStatus() + j.requestBody() + j.source())
                                 .toList()
                         + bridge.store().list(Api.ORBIT, null, 0, 10).stream()
+                                .map(j -> bridge.store().findById(j.id()).orElseThrow())
                                 .map(j -> j.lastError() + j.result() + j.lastStatus() + j.requestBody() + j.source())
                                 .toList();
                 assertThat(everything)
@@ -75,6 +77,7 @@ class SecretsTest {
                         + get(base + "/jobs")
                         + results(root)
                         + bridge.store().list(Api.OPENPROSPECT, null, 0, 10).stream()
+                                .map(j -> bridge.store().findById(j.id()).orElseThrow())
                                 .map(j -> j.lastError() + j.result() + j.lastStatus())
                                 .toList();
                 assertThat(everything)

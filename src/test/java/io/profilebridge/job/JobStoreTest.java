@@ -229,6 +229,31 @@ class JobStoreTest {
     }
 
     @Test
+    void aListingLeavesOutTheBulkyTextsThatFindingTheJobReads() {
+        // /jobs?size=500 of requests near bridge.request.max-bytes read 500 bodies and results: more than a 512 MB heap
+        String body = "{\"profile_name\": \"" + "x".repeat(100_000) + "\"}";
+        Job job = newJob("k-bulky", "{}");
+        job.requestBody(body);
+        store.register(job);
+        job.lastStatus("{\"status\": \"SUCCEEDED\"}");
+        job.result("{\"request\": " + body + "}");
+        job.state(JobState.DELIVERED);
+        assertThat(store.save(job, false)).isTrue();
+
+        assertThat(store.list(Api.OPENPROSPECT, null, 0, 10)).singleElement().satisfies(listed -> {
+            assertThat(listed.id()).isEqualTo(job.id());
+            assertThat(listed.state()).isEqualTo(JobState.DELIVERED);
+            assertThat(listed.requestBody()).isNull();
+            assertThat(listed.result()).isNull();
+            assertThat(listed.lastStatus()).isNull();
+        });
+        assertThat(store.findById(job.id())).hasValueSatisfying(found -> {
+            assertThat(found.requestBody()).isEqualTo(body);
+            assertThat(found.result()).contains("xxxx");
+        });
+    }
+
+    @Test
     void aRequestRejectedAtIntakeIsAFailedJobThatNoPollClaims() {
         Job accepted = newJob("k1", "{}");
         store.register(accepted);
