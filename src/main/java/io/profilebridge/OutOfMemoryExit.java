@@ -11,7 +11,7 @@ import java.util.function.IntConsumer;
  * exit code of a store that ran out of heap. {@code -XX:+ExitOnOutOfMemoryError} would do the same, but
  * {@code java -jar} takes no JVM option from the jar.
  */
-final class OutOfMemoryExit implements Thread.UncaughtExceptionHandler {
+public final class OutOfMemoryExit implements Thread.UncaughtExceptionHandler {
 
     /** Made before it is needed: there may be no heap left to build it then. */
     private static final String MESSAGE = "profile-bridge ran out of heap and stops with exit code "
@@ -37,15 +37,39 @@ final class OutOfMemoryExit implements Thread.UncaughtExceptionHandler {
 
     @Override
     public void uncaughtException(Thread thread, Throwable error) {
-        if (error instanceof OutOfMemoryError) {
-            try {
-                System.err.println(MESSAGE);
-            } finally {
-                halt.accept(ClosedStoreExit.EXIT_CODE);
-            }
+        if (causedBy(error)) {
+            haltWith(halt);
             return;
         }
         others.uncaughtException(thread, error);
+    }
+
+    /**
+     * Ends the process at once when {@code error} came from a want of heap: for the places that catch everything and
+     * would only log it (Spring's JMS listener: security audit, a listener that ran out of heap five times while health
+     * said UP and the jobs crawled).
+     */
+    public static void haltIfCausedBy(Throwable error) {
+        if (causedBy(error)) {
+            haltWith(code -> Runtime.getRuntime().halt(code));
+        }
+    }
+
+    static boolean causedBy(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void haltWith(IntConsumer halt) {
+        try {
+            System.err.println(MESSAGE);
+        } finally {
+            halt.accept(ClosedStoreExit.EXIT_CODE);
+        }
     }
 
     private static void printAsTheJvmDoes(Thread thread, Throwable error) {

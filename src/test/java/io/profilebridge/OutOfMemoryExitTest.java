@@ -22,6 +22,16 @@ class OutOfMemoryExitTest {
     }
 
     @Test
+    void aWantOfHeapIsFoundBelowTheExceptionsThatWrapIt() {
+        // as Spring's JMS listener hands it on: Camel's exception around the error
+        assertThat(OutOfMemoryExit.causedBy(
+                        new RuntimeException("listener failed", new IllegalStateException(new OutOfMemoryError()))))
+                .isTrue();
+        assertThat(OutOfMemoryExit.causedBy(new RuntimeException("listener failed", new IllegalStateException())))
+                .isFalse();
+    }
+
+    @Test
     void anyOtherErrorIsPassedOnAndTheProcessGoesOn() {
         IllegalStateException other = new IllegalStateException("a bug");
         handler.uncaughtException(Thread.currentThread(), other);

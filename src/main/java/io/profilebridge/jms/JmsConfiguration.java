@@ -4,6 +4,7 @@ import io.profilebridge.BackgroundStart;
 import io.profilebridge.BridgeSettings;
 import io.profilebridge.ClosingService;
 import io.profilebridge.FreePort;
+import io.profilebridge.OutOfMemoryExit;
 import io.profilebridge.StartupFailure;
 import io.profilebridge.Urls;
 import io.profilebridge.operations.JmsBrokerHealthCheck;
@@ -12,6 +13,8 @@ import java.nio.file.Path;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.DefaultSpringErrorHandler;
+import org.apache.camel.component.jms.EndpointMessageListener;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -20,6 +23,7 @@ import org.apache.camel.support.LifecycleStrategySupport;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.ErrorHandler;
 
 /**
  * Connects the {@code jms} component to the ESB broker ({@code bridge.jms.broker-url}), or starts the embedded
@@ -94,7 +98,18 @@ public class JmsConfiguration implements CamelConfiguration {
                 }
             }
         });
-        context.getComponent("jms", JmsComponent.class).setConnectionFactory(pool);
+        JmsComponent jms = context.getComponent("jms", JmsComponent.class);
+        jms.setConnectionFactory(pool);
+        // Spring's listener catches every Throwable and Camel's handler only logs it: a want of heap ends the process
+        ErrorHandler logged = new DefaultSpringErrorHandler(
+                context,
+                EndpointMessageListener.class,
+                jms.getErrorHandlerLoggingLevel(),
+                jms.isErrorHandlerLogStackTrace());
+        jms.setErrorHandler(error -> {
+            OutOfMemoryExit.haltIfCausedBy(error);
+            logged.handleError(error);
+        });
         context.getRegistry().bind("temporaryReplies", new TemporaryReplies(pool));
     }
 
