@@ -11,6 +11,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.camel.Message;
 
 /**
@@ -31,6 +33,12 @@ public final class KeyMask {
      * a Unicode escape, and {@code \/}, which PHP's json_encode writes for every slash.
      */
     private static final List<String> ESCAPES_IN_KEYS = List.of("\\u", "\\/");
+
+    /** A Unicode escape (its four hex digits captured) or an escaped slash. */
+    private static final Pattern KEY_CHARACTER_ESCAPE = Pattern.compile("\\\\u([0-9a-fA-F]{4})|\\\\/");
+
+    /** The characters of a bearer token besides letters and digits (RFC 6750). */
+    private static final String KEY_ALPHABET = "-._~+/=";
 
     /** Every part of {@link #FRAGMENT} characters of every key (a key shorter than that: the key). */
     private final Set<String> windows = new LinkedHashSet<>();
@@ -62,13 +70,36 @@ public final class KeyMask {
         if (masked == text && ESCAPES_IN_KEYS.stream().noneMatch(text::contains)) {
             return text;
         }
-        // not JSON: nothing reads its escapes
         return Json.parseAnswer(text)
                 .map(parsed -> {
                     JsonNode clean = masked(parsed);
                     return clean == parsed ? text : Json.write(clean);
                 })
-                .orElse(masked);
+                .orElseGet(() -> maskedWithKeyCharactersDecoded(text, masked));
+    }
+
+    /**
+     * A text that is not JSON as a whole may still be read as JSON later: the start of an error answer the bridge cut
+     * at its cap is kept as it came, and its escapes decoded when shown (security re-audit: a key written wholly in
+     * Unicode escapes before 70,000 characters of padding reached a result, /jobs and the status page). The escapes
+     * that can spell a key's characters are decoded and the text masked again; the text as it came when that finds
+     * nothing more.
+     */
+    private String maskedWithKeyCharactersDecoded(String text, String masked) {
+        Matcher escape = KEY_CHARACTER_ESCAPE.matcher(text);
+        StringBuilder decoded = new StringBuilder(text.length());
+        while (escape.find()) {
+            char character = escape.group(1) == null ? '/' : (char) Integer.parseInt(escape.group(1), 16);
+            String replacement =
+                    character < 128 && (KEY_ALPHABET.indexOf(character) >= 0 || Character.isLetterOrDigit(character))
+                            ? String.valueOf(character)
+                            : escape.group();
+            escape.appendReplacement(decoded, Matcher.quoteReplacement(replacement));
+        }
+        escape.appendTail(decoded);
+        String plain = decoded.toString();
+        String maskedPlain = replaced(plain);
+        return maskedPlain == plain ? masked : maskedPlain;
     }
 
     /** Reads the answer's body as text (every reader of an answer reads it so, {@link ApiAnswer}) and masks it. */

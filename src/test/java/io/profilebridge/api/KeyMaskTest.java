@@ -59,8 +59,8 @@ class KeyMaskTest {
         assertThat(mask.apply(answer)).isSameAs(answer);
         String notJson = "caf\\u00e9 " + escapeUnderscores(BridgeRun.OPENPROSPECT_KEY) + " <not json";
         assertThat(mask.apply(notJson))
-                .as("nothing decodes the escapes of a text")
-                .isSameAs(notJson);
+                .as("a text may be the cut start of JSON, decoded when shown: the escapes of a key's characters count")
+                .isEqualTo("caf\\u00e9 [API key] <not json");
     }
 
     @Test
@@ -90,6 +90,23 @@ class KeyMaskTest {
 
         assertThat(Json.parseAnswer(masked).orElseThrow().get("message").asText())
                 .isEqualTo("line\n[API key] \"quoted\"");
+    }
+
+    @Test
+    void aKeyInEscapesAtTheStartOfACutAnswerIsMaskedThoughTheTextIsNotJson() {
+        // security re-audit: an error answer cut at its cap is no JSON, so its escapes were left as they came, and
+        // decoded when the cut answer was shown
+        String cut = "{\"message\": \"key " + escapeAll(BridgeRun.OPENPROSPECT_KEY) + " not valid" + " ".repeat(200);
+
+        assertThat(mask.apply(cut)).isEqualTo("{\"message\": \"key [API key] not valid" + " ".repeat(200));
+        String withoutKey = "{\"message\": \"caf\\u00e9 \\/ " + " ".repeat(200);
+        assertThat(mask.apply(withoutKey)).isSameAs(withoutKey);
+    }
+
+    private static String escapeAll(String key) {
+        StringBuilder escaped = new StringBuilder();
+        key.chars().forEach(c -> escaped.append(String.format("\\u%04x", c)));
+        return escaped.toString();
     }
 
     private static String escapeUnderscores(String key) {
