@@ -135,7 +135,7 @@ public final class ApiBudgets {
         storedIds.forEach((bucket, id) -> {
             Budget budget = budgets.get(bucket);
             StoredPauses.Pause pause = stored.get(id);
-            if (pause != null && budget.seePause(pause.until(), pause.cause(), now)) {
+            if (pause != null && pause.until() > now && budget.seePause(pause.until(), pause.cause(), now)) {
                 drain(budget, pause.until() - now);
                 LOG.info(
                         "API bucket {} stays paused until {} ({}), as the API told the run before",

@@ -81,6 +81,10 @@ class ApiBudgetsTest {
         assertThat(restarted.pausedFor(ApiBucket.OPENPROSPECT))
                 .as("its window has passed")
                 .isZero();
+        assertThat(view(restarted, ApiBucket.OPENPROSPECT).pauses())
+                .as("a pause that ended before the start is not taken up (soak audit: logged as 'stays paused until' a"
+                        + " time past)")
+                .isZero();
         assertThat(restarted.pausedFor(ApiBucket.ORBIT_READS))
                 .as("never paused")
                 .isZero();
