@@ -56,6 +56,7 @@ public final class ProfileBridge {
                                     + "-Dkey=value before -jar, or by its environment variable)");
                             System.exit(2);
                         });
+                Relaunch.runInChildIfPlain(args);
                 runBridge(args);
             }
         }
@@ -86,6 +87,7 @@ public final class ProfileBridge {
     private static void runBridge(String[] args) {
         Main main = null;
         try {
+            RelaunchedChild.watchLauncher(System.getenv());
             OutOfMemoryExit.install();
             ClassPreloader.startBeside();
             JitMode.applyAtLaunch(); // first: C2 would compile the start-up's own code otherwise
@@ -98,7 +100,7 @@ public final class ProfileBridge {
             if (main != null) {
                 main.completed(); // nothing left for Camel's shutdown hook to stop, nor to report as a SIGTERM
             }
-            System.exit(1);
+            RelaunchedChild.exit(1);
         }
     }
 

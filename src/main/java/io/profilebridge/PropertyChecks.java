@@ -88,6 +88,7 @@ final class PropertyChecks {
                 .ifPresent(PropertyChecks::port);
         JitMode.SETTING.checkConfigured(settings.text(JitMode.KEY));
         ClassPreloader.SETTING.checkConfigured(settings.text(ClassPreloader.SETTING.key()));
+        Relaunch.SETTING.checkConfigured(settings.text(Relaunch.SETTING.key()));
         for (String key : List.of("bridge.outbox.file-mode", "bridge.outbox.folder-mode")) {
             String mode = settings.text(key);
             if (!FILE_MODE.matcher(mode).matches()) {

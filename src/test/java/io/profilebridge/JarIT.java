@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,6 +39,13 @@ class JarIT {
     private static final Path JAR = Path.of(System.getProperty("bridge.jar", "target/profile-bridge.jar"))
             .toAbsolutePath();
     private static final Duration START = Duration.ofSeconds(90);
+
+    /**
+     * The class-data-sharing archives of the relaunched bridges (Relaunch): one for the whole class, so that only the
+     * first plain start makes one, and none in the user's own cache.
+     */
+    @TempDir
+    static Path cache;
 
     @TempDir
     Path folder;
@@ -75,14 +83,63 @@ class JarIT {
         }
     }
 
+    @Test
+    void aPlainStartRunsTheBridgeInAChildJvmThatMakesThenMapsItsClassArchiveAndDiesWithItsLauncher(
+            @TempDir Path ownCache) throws Exception {
+        Path archives = ownCache.resolve("profile-bridge/cds");
+        Map<String, String> environment = Map.of(
+                "XDG_CACHE_HOME", ownCache.toString(),
+                "BRIDGE_JMS_ENABLED", "false",
+                "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()));
+        Path work = Files.createDirectories(folder.resolve("relaunched"));
+        try (Bridge first = Bridge.start(work, "first.log", environment)) {
+            first.awaitRunning();
+            assertThat(first.bridge().pid()).as("a child JVM").isNotEqualTo(first.process.pid());
+            assertThat(first.bridgeCommand()).contains("-XX:ArchiveClassesAtExit=" + archives);
+            first.stop();
+            assertThat(first.process.exitValue())
+                    .as("the bridge's own code on SIGTERM")
+                    .isEqualTo(143);
+        }
+        assertThat(Files.getPosixFilePermissions(archives)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        List<Path> kept;
+        try (Stream<Path> files = Files.list(archives)) {
+            kept = files.toList();
+        }
+        assertThat(kept)
+                .as("the archive written on the way out, and nothing else")
+                .singleElement();
+        assertThat(kept.get(0).getFileName().toString()).endsWith(".jsa");
+
+        try (Bridge second = Bridge.start(work, "second.log", environment)) {
+            second.awaitRunning();
+            assertThat(second.bridgeCommand()).contains("-XX:SharedArchiveFile=" + kept.get(0));
+            ProcessHandle child = second.bridge();
+            second.process.destroyForcibly(); // SIGKILL to the process started: the bridge goes with it
+            await().atMost(Duration.ofSeconds(20)).until(() -> !child.isAlive());
+            assertThat(second.output()).contains("its launching process ended; stopping at once");
+        }
+
+        try (Bridge inProcess =
+                Bridge.start(work, "in-process.log", with(environment, "BRIDGE_LAUNCHER", "in-process"))) {
+            inProcess.awaitRunning();
+            assertThat(inProcess.process.children()).as("no child JVM").isEmpty();
+            inProcess.stop();
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> environment, String name, String value) {
+        Map<String, String> more = new HashMap<>(environment);
+        more.put(name, value);
+        return more;
+    }
+
     private static void runTheDemo(Bridge demo, Path empty, int run, OtlpCollector collector) throws Exception {
         demo.awaitRunning();
         if (run == 1) {
-            assertThat(demo.compilerDirectives())
-                    .as("bridge.jit=c1 by default: C2 excluded")
-                    .contains("c2 directives:\n  inline: -\n  Enable:true Exclude:true");
+            assertThat(demo.c1Only()).as("bridge.jit=c1 by default").isTrue();
         } else {
-            assertThat(demo.compilerDirectives()).as("bridge.jit=tiered").doesNotContain("Exclude:true");
+            assertThat(demo.c1Only()).as("bridge.jit=tiered").isFalse();
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> demo.lines("Result ").size() == 9);
         assertThat(demo.lines("Result succeeded")).hasSize(7);
@@ -179,7 +236,7 @@ class JarIT {
                             && !bridge.lines("progress-log replaced from routes/")
                                     .isEmpty());
 
-            // ten at once: each stops by itself, independently of the others
+            // eleven at once: each stops by itself, independently of the others
             try (Bridge sameFolder = Bridge.start(
                             first,
                             "same-folder.log",
@@ -216,6 +273,7 @@ class JarIT {
                                     "classpath:application-cluster.properties"));
                     Bridge badTracing = startRefusing("bad-tracing", "OTEL_TRACES_EXPORTER", "zipkin");
                     Bridge badJit = startRefusing("bad-jit", "BRIDGE_JIT", "fast");
+                    Bridge badLauncher = startRefusing("bad-launcher", "BRIDGE_LAUNCHER", "child");
                     Bridge dataFile = startRefusing(
                             "data-file",
                             "BRIDGE_DATA",
@@ -249,6 +307,7 @@ class JarIT {
                 badPortProperty.assertStopsWith(
                         "property camel.management.port must be a port number from 0 to 65535", "\"abc\"");
                 badJit.assertStopsWith("property bridge.jit must be c1 or tiered, not \"fast\"");
+                badLauncher.assertStopsWith("property bridge.launcher must be relaunch or in-process, not \"child\"");
                 dataFile.assertStopsWith("property bridge.data must name a folder, but "
                         + folder.resolve("not-a-folder") + " is not one");
             }
@@ -331,6 +390,7 @@ class JarIT {
                     .keySet()
                     .removeIf(name ->
                             name.startsWith("CAMEL_") || name.startsWith("BRIDGE_") || name.startsWith("OTEL_"));
+            builder.environment().put("XDG_CACHE_HOME", cache.toString());
             builder.environment().putAll(environment);
             return new Bridge(builder.start(), log);
         }
@@ -350,18 +410,37 @@ class JarIT {
             assertThat(output()).doesNotContain("\tat ").as("told once").doesNotContain("vetoed to not start");
         }
 
-        /** The compiler directives in force in the process, as {@code jcmd} prints them. */
-        String compilerDirectives() throws IOException, InterruptedException {
+        /**
+         * Whether the bridge's JVM compiles with C1 alone: by the option its launcher gave it, or by the compiler
+         * directive it gave itself when it runs in the process started.
+         */
+        boolean c1Only() throws IOException, InterruptedException {
+            return jcmd("VM.flags").contains("-XX:TieredStopAtLevel=1")
+                    || jcmd("Compiler.directives_print")
+                            .contains("c2 directives:\n  inline: -\n  Enable:true Exclude:true");
+        }
+
+        private String jcmd(String command) throws IOException, InterruptedException {
             Process jcmd = new ProcessBuilder(
                             Path.of(System.getProperty("java.home"), "bin", "jcmd")
                                     .toString(),
-                            Long.toString(process.pid()),
-                            "Compiler.directives_print")
+                            Long.toString(bridge().pid()),
+                            command)
                     .redirectErrorStream(true)
                     .start();
             String printed = new String(jcmd.getInputStream().readAllBytes());
             assertThat(jcmd.waitFor(30, TimeUnit.SECONDS)).isTrue();
             return printed;
+        }
+
+        /** The bridge's JVM: the child a plain start relaunched it in, else the process started. */
+        ProcessHandle bridge() {
+            return process.children().findFirst().orElse(process.toHandle());
+        }
+
+        /** The command line of the bridge's JVM. */
+        String bridgeCommand() {
+            return bridge().info().commandLine().orElse("");
         }
 
         List<String> lines(String containing) {

@@ -1,0 +1,126 @@
+package io.profilebridge;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The class-data-sharing archive of one jar on one JDK, in the user's cache folder
+ * ({@code $XDG_CACHE_HOME/profile-bridge/cds}, else {@code ~/.cache/profile-bridge/cds}). Its name is a digest of the
+ * jar's place, size and time and of the JDK, so a new jar or JDK makes a new one (the JVM would refuse a stale one
+ * anyway). The JVM maps an archive into the process as code: the folder must be the user's own and shut to everyone
+ * else, or none is used.
+ */
+final class ClassArchive {
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    private static final Duration TRAINING_LEFT_OVER = Duration.ofHours(1);
+
+    private final Path folder;
+    private final String jarPart;
+    private final String buildPart;
+
+    private ClassArchive(Path folder, String jarPart, String buildPart) {
+        this.folder = folder;
+        this.jarPart = jarPart;
+        this.buildPart = buildPart;
+    }
+
+    /** The archive of this jar on this JDK; empty when there is no cache folder that is safe to use. */
+    static Optional<ClassArchive> of(Path jar, Map<String, String> environment) {
+        try {
+            Path folder = cacheFolder(environment).resolve("profile-bridge").resolve("cds");
+            if (!Files.isDirectory(folder)) {
+                Files.createDirectories(folder.getParent());
+                Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            }
+            if (!ownedAndShut(folder)) {
+                return Optional.empty();
+            }
+            Path real = jar.toRealPath();
+            String jarPart = Sha256.hex(real.toString()).substring(0, 12);
+            String buildPart = Sha256.hex(Files.size(real) + "|"
+                            + Files.getLastModifiedTime(real).toMillis() + "|" + System.getProperty("java.home") + "|"
+                            + System.getProperty("java.vm.version"))
+                    .substring(0, 12);
+            return Optional.of(new ClassArchive(folder, jarPart, buildPart));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // no home, a read-only one, no POSIX permissions: the bridge starts as it is
+        }
+    }
+
+    private static Path cacheFolder(Map<String, String> environment) {
+        String xdg = environment.get("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+            return Path.of(xdg);
+        }
+        return Path.of(System.getProperty("user.home"), ".cache");
+    }
+
+    private static boolean ownedAndShut(Path folder) throws IOException {
+        String user = System.getProperty("user.name");
+        return Files.getOwner(folder, LinkOption.NOFOLLOW_LINKS).getName().equals(user)
+                && Files.getPosixFilePermissions(folder, LinkOption.NOFOLLOW_LINKS)
+                        .equals(OWNER_ONLY);
+    }
+
+    /** The archive to map, once one was made. */
+    Optional<Path> ready() {
+        Path file = file();
+        return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Optional.of(file) : Optional.empty();
+    }
+
+    /** Where a run that makes the archive has the JVM write it: a name of its own, so two runs never mix. */
+    Path training(long pid) {
+        return folder.resolve(jarPart + "-" + buildPart + ".jsa." + pid + ".part");
+    }
+
+    /**
+     * Keeps what a run wrote, when it ended as asked (its JVM writes the archive on the way out): the archive of
+     * this jar from now on, in place of those of the jar's earlier builds. Anything else is removed.
+     */
+    void keep(Path written, boolean endedAsAsked) throws IOException {
+        if (endedAsAsked && Files.isRegularFile(written) && Files.size(written) > 0) {
+            Files.move(written, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            removeEarlierBuilds();
+        } else {
+            Files.deleteIfExists(written);
+        }
+    }
+
+    /** Removes what runs that never ended as asked left, an hour on (one may still be writing its own). */
+    void removeLeftOvers() throws IOException {
+        Instant before = Instant.now().minus(TRAINING_LEFT_OVER);
+        try (DirectoryStream<Path> parts = Files.newDirectoryStream(folder, "*.part")) {
+            for (Path part : parts) {
+                if (Files.getLastModifiedTime(part).toInstant().isBefore(before)) {
+                    Files.deleteIfExists(part);
+                }
+            }
+        }
+    }
+
+    private void removeEarlierBuilds() throws IOException {
+        try (DirectoryStream<Path> archives = Files.newDirectoryStream(folder, jarPart + "-*.jsa")) {
+            for (Path archive : archives) {
+                if (!archive.equals(file())) {
+                    Files.deleteIfExists(archive);
+                }
+            }
+        }
+    }
+
+    private Path file() {
+        return folder.resolve(jarPart + "-" + buildPart + ".jsa");
+    }
+}

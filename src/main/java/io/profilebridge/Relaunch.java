@@ -1,0 +1,123 @@
+package io.profilebridge;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Plain {@code java -jar} runs the bridge in a second JVM, given the options a jar cannot give itself (its manifest
+ * carries none): a class-data-sharing archive of the bridge's classes ({@link ClassArchive}) and C1 alone. The start
+ * is class loading and compiling on a busy core (docs/benchmarks.md): health UP in about 1.5 s instead of 2.7 s. The
+ * archive is the JVM's own dynamic one: the first run of a jar on a JDK writes it on its way out (its stop takes some
+ * seconds longer), later runs map it. JDK 19's {@code -XX:+AutoCreateSharedArchive} does the same, as an option.
+ * <p>
+ * This JVM stays as the parent, small and idle: it hands a SIGTERM or Ctrl-C on, waits, and ends with the bridge's
+ * exit code. Should it die, even by SIGKILL, the bridge sees its stdin close and halts ({@link RelaunchedChild}), so a
+ * kill of the process started is still a kill of the bridge. No relaunch when the JVM was given options other than
+ * {@code -D} (an operator who tunes the JVM keeps it as told; {@code -D} options are passed on), when it was not
+ * started with {@code -jar} (the container image, the tests), on a JVM other than HotSpot, without a safe cache
+ * folder, or with {@code BRIDGE_LAUNCHER=in-process}.
+ */
+final class Relaunch {
+
+    static final String RELAUNCH = "relaunch";
+    static final LaunchSetting SETTING =
+            new LaunchSetting("bridge.launcher", "BRIDGE_LAUNCHER", List.of(RELAUNCH, "in-process"));
+
+    /** How the child knows its parent launched it: the parent's process id, which it checks. */
+    static final String PARENT_VARIABLE = "PROFILE_BRIDGE_LAUNCHER_PID";
+
+    /** The JVM's messages about the archive (a stale one, classes it cannot hold) are no concern of the bridge's log. */
+    private static final String QUIET_ARCHIVE = "-Xlog:cds*=off";
+
+    private Relaunch() {}
+
+    /**
+     * Runs the bridge in a child JVM when this one was started plainly, and ends this JVM with its exit code; returns
+     * when the bridge should run here.
+     */
+    static void runInChildIfPlain(String[] args) {
+        Optional<Path> jar = plainJar(
+                ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                System.getProperty("java.class.path", ""),
+                System.getProperty("sun.java.command", ""),
+                System.getProperty("java.vm.name", ""),
+                System.getenv());
+        if (jar.isEmpty() || !relaunchAsked()) {
+            return;
+        }
+        Optional<ClassArchive> archive = ClassArchive.of(jar.get(), System.getenv());
+        if (archive.isEmpty()) {
+            return; // the archive is what the relaunch is for
+        }
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        if (!Files.isExecutable(java)) {
+            return;
+        }
+        OptionalInt code = new ChildJvm(archive.get()).run(java, jar.get(), args);
+        if (code.isPresent()) {
+            System.exit(code.getAsInt());
+        }
+    }
+
+    /** Whether both launch settings are valid and a relaunch is asked: a wrong value is reported by the bridge. */
+    private static boolean relaunchAsked() {
+        try {
+            JitMode.atLaunch();
+            return SETTING.atLaunch().equals(RELAUNCH);
+        } catch (StartupFailure e) {
+            return false; // the bridge, started here, says which value is wrong, as it does for any other key
+        }
+    }
+
+    /**
+     * The jar this JVM runs, when it was started as {@code java [-D...] -jar <jar>} on HotSpot, and is not itself a
+     * relaunched one.
+     */
+    static Optional<Path> plainJar(
+            List<String> jvmArguments,
+            String classPath,
+            String command,
+            String vmName,
+            Map<String, String> environment) {
+        boolean plain = jvmArguments.stream().allMatch(argument -> argument.startsWith("-D"));
+        boolean fromJar = classPath.endsWith(".jar")
+                && !classPath.contains(java.io.File.pathSeparator)
+                && (command.equals(classPath) || command.startsWith(classPath + " "));
+        boolean hotSpot = vmName.contains("HotSpot") || vmName.startsWith("OpenJDK");
+        if (!plain || !fromJar || !hotSpot || environment.containsKey(PARENT_VARIABLE)) {
+            return Optional.empty();
+        }
+        Path jar = Path.of(classPath);
+        return Files.isRegularFile(jar) ? Optional.of(jar) : Optional.empty();
+    }
+
+    /** The child's command: the archive mapped, or written at its end; C1 alone unless bridge.jit says otherwise. */
+    static List<String> command(
+            Path java,
+            Path jar,
+            List<String> properties,
+            Optional<Path> archive,
+            Path training,
+            String jit,
+            String[] args) {
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        command.addAll(properties);
+        command.add(
+                archive.map(file -> "-XX:SharedArchiveFile=" + file).orElse("-XX:ArchiveClassesAtExit=" + training));
+        command.add(QUIET_ARCHIVE);
+        if (jit.equals(JitMode.C1)) {
+            command.add("-XX:TieredStopAtLevel=1");
+        }
+        command.add("-jar");
+        command.add(jar.toString());
+        command.addAll(List.of(args));
+        return command;
+    }
+}

@@ -1,0 +1,85 @@
+package io.profilebridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The archive's folder and files: made shut to others, refused when others can write it, one archive per jar (a new
+ * build replaces the old one's), and nothing kept from a run that did not end as asked.
+ */
+class ClassArchiveTest {
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void theFolderIsMadeForTheUserAloneAndRefusedWhenOthersCouldWriteIt() throws IOException {
+        Path jar = Files.writeString(folder.resolve("bridge.jar"), "v1");
+        Map<String, String> environment =
+                Map.of("XDG_CACHE_HOME", folder.resolve("cache").toString());
+        assertThat(ClassArchive.of(jar, environment)).isPresent();
+        Path archives = folder.resolve("cache/profile-bridge/cds");
+        assertThat(Files.getPosixFilePermissions(archives)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+
+        Files.setPosixFilePermissions(archives, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(ClassArchive.of(jar, environment))
+                .as("code others could have written")
+                .isEmpty();
+    }
+
+    @Test
+    void aRunThatEndedAsAskedLeavesTheArchiveOfItsBuildAlone() throws IOException {
+        Map<String, String> environment =
+                Map.of("XDG_CACHE_HOME", folder.resolve("cache").toString());
+        Path jar = Files.writeString(folder.resolve("bridge.jar"), "v1");
+        ClassArchive first = ClassArchive.of(jar, environment).orElseThrow();
+        assertThat(first.ready()).isEmpty();
+        first.keep(Files.writeString(first.training(7), "archive 1"), true);
+        assertThat(first.ready()).isPresent();
+        Path firstArchive = first.ready().orElseThrow();
+
+        Files.writeString(jar, "v2, a new build");
+        ClassArchive second = ClassArchive.of(jar, environment).orElseThrow();
+        assertThat(second.ready()).as("a new build has none yet").isEmpty();
+        Path failed = Files.writeString(second.training(8), "half an archive");
+        second.keep(failed, false);
+        assertThat(failed).doesNotExist();
+        assertThat(files()).containsExactly(firstArchive);
+
+        second.keep(Files.writeString(second.training(9), "archive 2"), true);
+        assertThat(files())
+                .as("the earlier build's archive removed")
+                .containsExactly(second.ready().orElseThrow());
+    }
+
+    @Test
+    void leftOversOfRunsThatNeverEndedGoAfterAnHour() throws IOException {
+        Path jar = Files.writeString(folder.resolve("bridge.jar"), "v1");
+        ClassArchive archive = ClassArchive.of(
+                        jar, Map.of("XDG_CACHE_HOME", folder.resolve("cache").toString()))
+                .orElseThrow();
+        Path old = Files.writeString(archive.training(1), "killed long ago");
+        Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        Path writing = Files.writeString(archive.training(2), "another run writing now");
+        archive.removeLeftOvers();
+        assertThat(files()).containsExactly(writing);
+    }
+
+    private List<Path> files() throws IOException {
+        try (Stream<Path> files = Files.list(folder.resolve("cache/profile-bridge/cds"))) {
+            return files.toList();
+        }
+    }
+}

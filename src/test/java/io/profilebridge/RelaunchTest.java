@@ -1,0 +1,75 @@
+package io.profilebridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * When a start is relaunched in a child JVM and with what command (JarIT runs the real two processes): only a plain
+ * {@code java -jar} on HotSpot, never twice, and the archive mapped once it exists.
+ */
+class RelaunchTest {
+
+    private static final String VM = "OpenJDK 64-Bit Server VM";
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void onlyAPlainJavaJarIsRelaunched() throws IOException {
+        Path jar = Files.writeString(folder.resolve("profile-bridge.jar"), "");
+        String path = jar.toString();
+        assertThat(Relaunch.plainJar(List.of(), path, path, VM, Map.of())).contains(jar);
+        assertThat(Relaunch.plainJar(List.of("-Dbridge.inbox=in"), path, path + " --verbose", VM, Map.of()))
+                .as("-D options and arguments are passed on")
+                .contains(jar);
+        assertThat(Relaunch.plainJar(List.of("-Xmx512m"), path, path, VM, Map.of()))
+                .as("a JVM tuned by hand is kept as told")
+                .isEmpty();
+        assertThat(Relaunch.plainJar(List.of(), path + ":other.jar", "io.profilebridge.ProfileBridge", VM, Map.of()))
+                .as("started from a class path, as the container image and the tests are")
+                .isEmpty();
+        assertThat(Relaunch.plainJar(List.of(), path, path, "Eclipse OpenJ9 VM", Map.of()))
+                .as("the archive options are HotSpot's")
+                .isEmpty();
+        assertThat(Relaunch.plainJar(List.of(), path, path, VM, Map.of(Relaunch.PARENT_VARIABLE, "1")))
+                .as("the child itself")
+                .isEmpty();
+        assertThat(Relaunch.plainJar(List.of(), folder.resolve("gone.jar").toString(), "gone.jar", VM, Map.of()))
+                .isEmpty();
+    }
+
+    @Test
+    void theChildWritesTheArchiveOnItsFirstRunAndMapsItAfter() {
+        Path java = Path.of("/jdk/bin/java");
+        Path jar = Path.of("/opt/bridge.jar");
+        Path training = Path.of("/cache/a-b.jsa.7.part");
+        String[] args = {"--verbose"};
+        assertThat(Relaunch.command(java, jar, List.of("-Dx=1"), Optional.empty(), training, "c1", args))
+                .containsExactly(
+                        "/jdk/bin/java",
+                        "-Dx=1",
+                        "-XX:ArchiveClassesAtExit=/cache/a-b.jsa.7.part",
+                        "-Xlog:cds*=off",
+                        "-XX:TieredStopAtLevel=1",
+                        "-jar",
+                        "/opt/bridge.jar",
+                        "--verbose");
+        assertThat(Relaunch.command(
+                        java, jar, List.of(), Optional.of(Path.of("/cache/a-b.jsa")), training, "tiered", args))
+                .containsExactly(
+                        "/jdk/bin/java",
+                        "-XX:SharedArchiveFile=/cache/a-b.jsa",
+                        "-Xlog:cds*=off",
+                        "-jar",
+                        "/opt/bridge.jar",
+                        "--verbose");
+    }
+}
