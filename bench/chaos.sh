@@ -20,7 +20,7 @@ for kill in 1 2 3 4 5 6; do
   # killed while it works: a random 1.5-4 s after it answers its health check (start-up time varies with the host)
   wait_until "a health answer" 60 responding
   sleep "$(python3 -c 'import random; print(round(random.uniform(1.5, 4), 1))')"
-  kill -9 "$bridge_pid" 2>/dev/null || { echo "FAIL: the bridge had died before kill $kill"; failures=$((failures + 1)); }
+  kill -9 "$(bridge_jvm_pid)" 2>/dev/null || { echo "FAIL: the bridge had died before kill $kill"; failures=$((failures + 1)); }
   wait "$bridge_pid" 2>/dev/null || true
   echo "kill $kill: $(result_count) results so far"
 done

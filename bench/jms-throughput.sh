@@ -17,17 +17,17 @@ source bench/lib.sh
 start_simulator --job-duration-ms 0
 start_bridge
 wait_healthy
-cpu0=$(cpu_seconds "$bridge_pid")
+cpu0=$(cpu_seconds "$(bridge_jvm_pid)")
 out=$(java -cp "$jar" bench/JmsLoad.java "tcp://127.0.0.1:$jms_port" esb "$client_password" "$n") \
   || { echo "$out"; echo "FAIL: a result was missing, failed or came twice"; failures=$((failures + 1)); }
 echo "$out"
-cpu1=$(cpu_seconds "$bridge_pid")
+cpu1=$(cpu_seconds "$(bridge_jvm_pid)")
 rate=$(echo "$out" | sed -nE 's/.* = ([0-9.]+) requests\/s.*/\1/p')
 printf 'bridge CPU: %.2f s per 1,000 requests\n' "$(echo "($cpu1 - $cpu0) * 1000 / $n" | bc -l)"
 sleep 5 # let the last results' work settle before measuring idle
-cpu2=$(cpu_seconds "$bridge_pid"); lines0=$(wc -l < "$work/bridge.log")
+cpu2=$(cpu_seconds "$(bridge_jvm_pid)"); lines0=$(wc -l < "$work/bridge.log")
 sleep "$idle"
-cpu3=$(cpu_seconds "$bridge_pid"); lines1=$(wc -l < "$work/bridge.log")
+cpu3=$(cpu_seconds "$(bridge_jvm_pid)"); lines1=$(wc -l < "$work/bridge.log")
 idle_cpu=$(printf '%.1f' "$(echo "($cpu3 - $cpu2) * 100 / $idle" | bc -l)")
 echo "bridge while idle for $idle s: $idle_cpu% of a core, $((lines1 - lines0)) log lines"
 require "no log line while idle" [ "$((lines1 - lines0))" = 0 ]

@@ -73,6 +73,11 @@ wait_healthy() { # until the bridge answers UP; fails when it dies first or take
   done
 }
 
+# The bridge's own JVM: a plain `java -jar` runs it in a child of the process started (Relaunch, README "Faster
+# start-up"), which CPU figures, jcmd and kill -9 must reach; else the process started itself.
+bridge_jvm() { pgrep -P "$bridge_pid" -x java 2>/dev/null | head -1 || true; }
+bridge_jvm_pid() { local child; child=$(bridge_jvm); echo "${child:-$bridge_pid}"; }
+
 cpu_seconds() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }
 thread_cpu() { # PID: the process's CPU seconds so far by thread name (digits folded), largest first
   local stat

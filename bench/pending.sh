@@ -47,8 +47,8 @@ if [ "$ticks" -gt 0 ]; then
 else
   tick_ms=?; echo "FAIL: no poll-due-jobs timer on /observe/metrics"; failures=$((failures + 1))
 fi
-jcmd "$bridge_pid" GC.run > /dev/null
-heap_kb=$(jcmd "$bridge_pid" GC.heap_info | grep -oE 'used [0-9]+K' | head -1 | grep -oE '[0-9]+')
+jcmd "$(bridge_jvm_pid)" GC.run > /dev/null
+heap_kb=$(jcmd "$(bridge_jvm_pid)" GC.heap_info | grep -oE 'used [0-9]+K' | head -1 | grep -oE '[0-9]+')
 echo "heap after GC: $((heap_kb / 1024)) MB"
 require "heap $((heap_kb / 1024)) MB <= 256 MB" [ "$heap_kb" -le $((256 * 1024)) ]
 summary "$pending pending + $due due jobs, on the bridge" "due sent <= $(printf '%.0f' "$bound") s; idle tick <= 5 ms; heap <= 256 MB" \

@@ -54,12 +54,12 @@ bridge_run() { # ROUND JAR LABEL [VAR=value ...]: one fresh bridge process; sets
     find "$base/outbox" -name 'wu-*.json' -delete
   fi
   local cpu0 sim0 t0 t1 cpu1 sim1
-  cpu0=$(cpu_seconds "$bridge_pid"); sim0=$(cpu_seconds "$sim_pid"); t0=$(date +%s.%N)
+  cpu0=$(cpu_seconds "$(bridge_jvm_pid)"); sim0=$(cpu_seconds "$sim_pid"); t0=$(date +%s.%N)
   find "$base/stage" -name '*.json' -exec mv -t "$base/inbox/openprospect/" {} +
   measured_results() { [ "$(find "$base/outbox" -name 'op-*.json' 2>/dev/null | wc -l)" -ge "$n" ]; }
   wait_until "$n results" 600 measured_results
-  t1=$(date +%s.%N); cpu1=$(cpu_seconds "$bridge_pid"); sim1=$(cpu_seconds "$sim_pid")
-  if [ -n "${THREAD_CPU:-}" ]; then echo "bridge CPU s by thread, start-up included:"; thread_cpu "$bridge_pid"; fi
+  t1=$(date +%s.%N); cpu1=$(cpu_seconds "$(bridge_jvm_pid)"); sim1=$(cpu_seconds "$sim_pid")
+  if [ -n "${THREAD_CPU:-}" ]; then echo "bridge CPU s by thread, start-up included:"; thread_cpu "$(bridge_jvm_pid)"; fi
   kill "$bridge_pid"; wait "$bridge_pid" 2>/dev/null || true
   bridge_pid=
   bridge_rate=$(echo "$n / ($t1 - $t0)" | bc -l)
