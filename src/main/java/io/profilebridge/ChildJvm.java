@@ -28,6 +28,8 @@ final class ChildJvm {
         Path training = archive.training(pid);
         if (ready.isEmpty()) {
             removeLeftOvers();
+        } else {
+            archive.used();
         }
         List<String> properties = ManagementFactory.getRuntimeMXBean().getInputArguments(); // -D only (Relaunch)
         ProcessBuilder builder = new ProcessBuilder(

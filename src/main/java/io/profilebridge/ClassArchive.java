@@ -6,25 +6,31 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The class-data-sharing archive of one jar on one JDK, in the user's cache folder
  * ({@code $XDG_CACHE_HOME/profile-bridge/cds}, else {@code ~/.cache/profile-bridge/cds}). Its name is a digest of the
  * jar's place, size and time and of the JDK, so a new jar or JDK makes a new one (the JVM would refuse a stale one
- * anyway). The JVM maps an archive into the process as code: the folder must be the user's own and shut to everyone
+ * anyway). At most {@link #KEPT} are kept, those used last. The JVM maps an archive into the process as code: the folder must be the user's own and shut to everyone
  * else, or none is used.
  */
 final class ClassArchive {
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     private static final Duration TRAINING_LEFT_OVER = Duration.ofHours(1);
+    /** Archives of different jars kept at most (clones and versions side by side), about 75 MB each. */
+    static final int KEPT = 4;
 
     private final Path folder;
     private final String jarPart;
@@ -80,6 +86,15 @@ final class ClassArchive {
         return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Optional.of(file) : Optional.empty();
     }
 
+    /** Marks the archive as just used: the folder's cap removes those used least recently first. */
+    void used() {
+        try {
+            Files.setLastModifiedTime(file(), FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            // it may then be removed sooner: the next run makes it again
+        }
+    }
+
     /** Where a run that makes the archive has the JVM write it: a name of its own, so two runs never mix. */
     Path training(long pid) {
         return folder.resolve(jarPart + "-" + buildPart + ".jsa." + pid + ".part");
@@ -93,6 +108,7 @@ final class ClassArchive {
         if (endedAsAsked && Files.isRegularFile(written) && Files.size(written) > 0) {
             Files.move(written, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             removeEarlierBuilds();
+            removeLeastRecentlyUsed();
         } else {
             Files.deleteIfExists(written);
         }
@@ -117,6 +133,26 @@ final class ClassArchive {
                     Files.deleteIfExists(archive);
                 }
             }
+        }
+    }
+
+    private void removeLeastRecentlyUsed() throws IOException {
+        List<Path> archives;
+        try (Stream<Path> files = Files.list(folder)) {
+            archives = files.filter(file -> file.getFileName().toString().endsWith(".jsa"))
+                    .sorted(Comparator.comparing(ClassArchive::lastModified).reversed())
+                    .toList();
+        }
+        for (Path archive : archives.subList(Math.min(KEPT, archives.size()), archives.size())) {
+            Files.deleteIfExists(archive);
+        }
+    }
+
+    private static FileTime lastModified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0); // gone already: first in line
         }
     }
 

@@ -65,6 +65,32 @@ class ClassArchiveTest {
     }
 
     @Test
+    void theArchivesOfOtherJarsAreCappedTheLeastRecentlyUsedGoingFirst() throws IOException {
+        Map<String, String> environment =
+                Map.of("XDG_CACHE_HOME", folder.resolve("cache").toString());
+        List<ClassArchive> jars = new java.util.ArrayList<>();
+        for (int i = 0; i <= ClassArchive.KEPT; i++) {
+            Path jar = Files.writeString(
+                    Files.createDirectories(folder.resolve("clone-" + i)).resolve("bridge.jar"), "");
+            ClassArchive archive = ClassArchive.of(jar, environment).orElseThrow();
+            archive.keep(Files.writeString(archive.training(i), "archive " + i), true);
+            Files.setLastModifiedTime(
+                    archive.ready().orElseThrow(), FileTime.from(Instant.now().minus(Duration.ofDays(10 - i))));
+            jars.add(archive);
+        }
+        assertThat(files()).as("the oldest of five removed by the fifth's keep").hasSize(ClassArchive.KEPT);
+        assertThat(jars.get(0).ready()).isEmpty();
+
+        jars.get(1).used(); // mapped by a run now: the newest
+        ClassArchive another = ClassArchive.of(Files.writeString(folder.resolve("another.jar"), ""), environment)
+                .orElseThrow();
+        another.keep(Files.writeString(another.training(99), "archive"), true);
+        assertThat(jars.get(1).ready()).as("used last").isPresent();
+        assertThat(jars.get(2).ready()).as("used least recently").isEmpty();
+        assertThat(files()).hasSize(ClassArchive.KEPT);
+    }
+
+    @Test
     void leftOversOfRunsThatNeverEndedGoAfterAnHour() throws IOException {
         Path jar = Files.writeString(folder.resolve("bridge.jar"), "v1");
         ClassArchive archive = ClassArchive.of(
