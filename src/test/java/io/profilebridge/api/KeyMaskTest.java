@@ -35,6 +35,31 @@ class KeyMaskTest {
     }
 
     @Test
+    void aKeyEchoedPercentEncodedOrInBase64IsMasked() {
+        String key = "ab+cd/ef=gh~ij_kl.mn-op12";
+        KeyMask mask = new KeyMask(new ApiCredentials().with(Api.ORBIT, key));
+        String query = java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(mask.apply("no such search: /v2/search?key=" + query + "&page=2"))
+                .isEqualTo("no such search: /v2/search?key=[API key]&page=2");
+        assertThat(mask.apply("GET /v2/search?key=" + query.toLowerCase() + " refused"))
+                .as("lower-case hex digits")
+                .doesNotContain(query.substring(4, 16).toLowerCase());
+        for (String prefix : java.util.List.of("", "u:", "user:", "developer:")) {
+            String header = java.util.Base64.getEncoder()
+                    .encodeToString((prefix + key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String masked = mask.apply("{\"echo\":\"Authorization: Basic " + header + "\"}");
+            assertThat(masked).as(prefix).contains("[API key]").doesNotContain(header.substring(8, 24));
+            String urlSafe = header.replace('+', '-').replace('/', '_');
+            assertThat(mask.apply("token " + urlSafe))
+                    .as("URL-safe alphabet, " + prefix)
+                    .contains("[API key]");
+        }
+        String unrelated =
+                "Authorization: Basic " + java.util.Base64.getEncoder().encodeToString("someone:else".getBytes());
+        assertThat(mask.apply(unrelated)).isSameAs(unrelated);
+    }
+
+    @Test
     void aKeySpelledWithJsonEscapesIsMaskedInValuesAndNamesAtAnyDepth() throws Exception {
         // black-box audit: "lnc\u005flive..." passed the text mask, and parsing then turned it back into the key
         String escaped = escapeUnderscores(BridgeRun.OPENPROSPECT_KEY);
