@@ -175,6 +175,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         JobMetrics metrics = new JobMetrics(meters, store, managementReads);
         // the metrics listen to the events of the jobs and the API calls
         context.getManagementStrategy().addEventNotifier(metrics);
+        // a want of heap inside a route ends the process, as one at the top of a thread does (OutOfMemoryExit)
+        context.getManagementStrategy().addEventNotifier(OutOfMemoryInRoutes.halting());
         // --- operations: the JVM's meters next to ours, switched with Camel's route metrics by one flag
         if (settings.flag("bridge.metrics.camel-and-jvm")) {
             context.addService(new ClosingService(JvmMetrics.bindTo(meters)));

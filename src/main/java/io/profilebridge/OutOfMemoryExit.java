@@ -64,7 +64,7 @@ public final class OutOfMemoryExit implements Thread.UncaughtExceptionHandler {
         return false;
     }
 
-    private static void haltWith(IntConsumer halt) {
+    static void haltWith(IntConsumer halt) {
         try {
             System.err.println(MESSAGE);
         } finally {
