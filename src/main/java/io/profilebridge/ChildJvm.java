@@ -1,7 +1,6 @@
 package io.profilebridge;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +21,7 @@ final class ChildJvm {
     }
 
     /** The bridge's exit code once it ended; empty when it could not be started (the bridge then runs here). */
-    OptionalInt run(Path java, Path jar, String[] args) {
+    OptionalInt run(Path java, Path jar, List<String> properties, String jit, String[] args) {
         long pid = ProcessHandle.current().pid();
         Optional<Path> ready = archive.ready();
         Path training = archive.training(pid);
@@ -31,9 +30,7 @@ final class ChildJvm {
         } else {
             archive.used();
         }
-        List<String> properties = ManagementFactory.getRuntimeMXBean().getInputArguments(); // -D only (Relaunch)
-        ProcessBuilder builder = new ProcessBuilder(
-                        Relaunch.command(java, jar, properties, ready, training, JitMode.atLaunch(), args))
+        ProcessBuilder builder = new ProcessBuilder(Relaunch.command(java, jar, properties, ready, training, jit, args))
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().put(Relaunch.PARENT_VARIABLE, Long.toString(pid));

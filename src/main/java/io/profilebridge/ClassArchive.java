@@ -107,8 +107,7 @@ final class ClassArchive {
     void keep(Path written, boolean endedAsAsked) throws IOException {
         if (endedAsAsked && Files.isRegularFile(written) && Files.size(written) > 0) {
             Files.move(written, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            removeEarlierBuilds();
-            removeLeastRecentlyUsed();
+            removeEarlierBuildsAndLeastUsed();
         } else {
             Files.deleteIfExists(written);
         }
@@ -126,25 +125,22 @@ final class ClassArchive {
         }
     }
 
-    private void removeEarlierBuilds() throws IOException {
-        try (DirectoryStream<Path> archives = Files.newDirectoryStream(folder, jarPart + "-*.jsa")) {
-            for (Path archive : archives) {
-                if (!archive.equals(file())) {
-                    Files.deleteIfExists(archive);
-                }
-            }
-        }
-    }
-
-    private void removeLeastRecentlyUsed() throws IOException {
-        List<Path> archives;
+    /** One listing: the archives of this jar's earlier builds go, then those used least recently beyond the cap. */
+    private void removeEarlierBuildsAndLeastUsed() throws IOException {
+        List<Path> others;
         try (Stream<Path> files = Files.list(folder)) {
-            archives = files.filter(file -> file.getFileName().toString().endsWith(".jsa"))
+            others = files.filter(file -> file.getFileName().toString().endsWith(".jsa"))
+                    .filter(file -> !file.equals(file()))
                     .sorted(Comparator.comparing(ClassArchive::lastModified).reversed())
                     .toList();
         }
-        for (Path archive : archives.subList(Math.min(KEPT, archives.size()), archives.size())) {
-            Files.deleteIfExists(archive);
+        int kept = 1; // this one
+        for (Path archive : others) {
+            if (archive.getFileName().toString().startsWith(jarPart + "-") || kept >= KEPT) {
+                Files.deleteIfExists(archive);
+            } else {
+                kept++;
+            }
         }
     }
 

@@ -19,6 +19,9 @@ public final class OutOfMemoryExit implements Thread.UncaughtExceptionHandler {
             + "requests at once (bridge.inbox.concurrency, bridge.poll.concurrency), and start it again; it continues "
             + "from the store's last commit";
 
+    /** What ends the process: a halt, no shutdown hooks (they would need heap, and may write the store again). */
+    static final IntConsumer HALT = code -> Runtime.getRuntime().halt(code);
+
     private final Thread.UncaughtExceptionHandler others;
     private final IntConsumer halt;
 
@@ -30,9 +33,8 @@ public final class OutOfMemoryExit implements Thread.UncaughtExceptionHandler {
     /** Installs it for every thread without a handler of its own; anything else is printed as before. */
     static void install() {
         Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
-        Thread.setDefaultUncaughtExceptionHandler(new OutOfMemoryExit(
-                previous != null ? previous : OutOfMemoryExit::printAsTheJvmDoes,
-                code -> Runtime.getRuntime().halt(code)));
+        Thread.setDefaultUncaughtExceptionHandler(
+                new OutOfMemoryExit(previous != null ? previous : OutOfMemoryExit::printAsTheJvmDoes, HALT));
     }
 
     @Override
@@ -51,7 +53,7 @@ public final class OutOfMemoryExit implements Thread.UncaughtExceptionHandler {
      */
     public static void haltIfCausedBy(Throwable error) {
         if (causedBy(error)) {
-            haltWith(code -> Runtime.getRuntime().halt(code));
+            haltWith(HALT);
         }
     }
 

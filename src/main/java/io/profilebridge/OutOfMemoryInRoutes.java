@@ -38,7 +38,7 @@ public final class OutOfMemoryInRoutes extends EventNotifierSupport {
 
     /** The one the bridge runs with: a halt of the JVM. */
     public static OutOfMemoryInRoutes halting() {
-        return new OutOfMemoryInRoutes(code -> Runtime.getRuntime().halt(code));
+        return new OutOfMemoryInRoutes(OutOfMemoryExit.HALT);
     }
 
     @Override

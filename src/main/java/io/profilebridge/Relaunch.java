@@ -42,13 +42,15 @@ final class Relaunch {
      * when the bridge should run here.
      */
     static void runInChildIfPlain(String[] args) {
+        List<String> jvmArguments = ManagementFactory.getRuntimeMXBean().getInputArguments();
         Optional<Path> jar = plainJar(
-                ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                jvmArguments,
                 System.getProperty("java.class.path", ""),
                 System.getProperty("sun.java.command", ""),
                 System.getProperty("java.vm.name", ""),
                 System.getenv());
-        if (jar.isEmpty() || !relaunchAsked()) {
+        Optional<String> jit = jar.isPresent() ? relaunchAskedWithJit() : Optional.empty();
+        if (jit.isEmpty()) {
             return;
         }
         Optional<ClassArchive> archive = ClassArchive.of(jar.get(), System.getenv());
@@ -59,19 +61,23 @@ final class Relaunch {
         if (!Files.isExecutable(java)) {
             return;
         }
-        OptionalInt code = new ChildJvm(archive.get()).run(java, jar.get(), args);
+        // the JVM's arguments are -D options only (plainJar): the child gets them as they are
+        OptionalInt code = new ChildJvm(archive.get()).run(java, jar.get(), jvmArguments, jit.get(), args);
         if (code.isPresent()) {
             System.exit(code.getAsInt());
         }
     }
 
-    /** Whether both launch settings are valid and a relaunch is asked: a wrong value is reported by the bridge. */
-    private static boolean relaunchAsked() {
+    /**
+     * The JIT mode to give the child, when a relaunch is asked and both launch settings are valid; empty otherwise (a
+     * wrong value is then reported by the bridge, started here, as it does for any other key).
+     */
+    private static Optional<String> relaunchAskedWithJit() {
         try {
-            JitMode.atLaunch();
-            return SETTING.atLaunch().equals(RELAUNCH);
+            String jit = JitMode.atLaunch();
+            return SETTING.atLaunch().equals(RELAUNCH) ? Optional.of(jit) : Optional.empty();
         } catch (StartupFailure e) {
-            return false; // the bridge, started here, says which value is wrong, as it does for any other key
+            return Optional.empty();
         }
     }
 
