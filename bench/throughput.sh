@@ -10,6 +10,9 @@
 # the other of each pair can be the bridge of another build (VS_JAR=path) or this one with other settings
 # (VS_ENV="VAR=value ...", where {data} stands for the run's data folder): before/after figures of a change, with
 # no target. E.g. VS_ENV="BRIDGE_STORE_URL=jdbc:postgresql://..." compares the stores.
+# On a shared host one pair says little (the same jar moved between 112 and 218 requests/s within an hour, and by a
+# third from one minute to the next): compare with ROUNDS=6 and N=3000 and read every pair (docs/benchmarks.md, eighth
+# round on issue 18).
 # THREAD_CPU=1 prints each bridge's CPU seconds by thread at the end of its run (the JIT compilers against Camel's
 # threads, H2's, the GC's).
 # Usage: mvn -B package -DskipTests && bench/throughput.sh [N]
