@@ -22,8 +22,8 @@ import java.util.stream.Stream;
  * The class-data-sharing archive of one jar on one JDK, in the user's cache folder
  * ({@code $XDG_CACHE_HOME/profile-bridge/cds}, else {@code ~/.cache/profile-bridge/cds}). Its name is a digest of the
  * jar's place, size and time and of the JDK, so a new jar or JDK makes a new one (the JVM would refuse a stale one
- * anyway). At most {@link #KEPT} are kept, those used last. The JVM maps an archive into the process as code: the folder must be the user's own and shut to everyone
- * else, or none is used.
+ * anyway). At most {@link #KEPT} are kept, those used last. The JVM maps an archive into the process as code: the
+ * folder must be the user's own and shut to everyone else, or none is used.
  */
 final class ClassArchive {
 
@@ -127,10 +127,11 @@ final class ClassArchive {
 
     /** One listing: the archives of this jar's earlier builds go, then those used least recently beyond the cap. */
     private void removeEarlierBuildsAndLeastUsed() throws IOException {
+        Path current = file();
         List<Path> others;
         try (Stream<Path> files = Files.list(folder)) {
             others = files.filter(file -> file.getFileName().toString().endsWith(".jsa"))
-                    .filter(file -> !file.equals(file()))
+                    .filter(file -> !file.equals(current))
                     .sorted(Comparator.comparing(ClassArchive::lastModified).reversed())
                     .toList();
         }

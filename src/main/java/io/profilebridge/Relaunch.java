@@ -32,7 +32,7 @@ final class Relaunch {
     /** How the child knows its parent launched it: the parent's process id, which it checks. */
     static final String PARENT_VARIABLE = "PROFILE_BRIDGE_LAUNCHER_PID";
 
-    /** The JVM's messages about the archive (a stale one, classes it cannot hold) are no concern of the bridge's log. */
+    /** The JVM's messages about the archive (a stale one, classes it cannot hold) are not the bridge's log's. */
     private static final String QUIET_ARCHIVE = "-Xlog:cds*=off";
 
     private Relaunch() {}
@@ -115,8 +115,8 @@ final class Relaunch {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(properties);
-        command.add(
-                archive.map(file -> "-XX:SharedArchiveFile=" + file).orElse("-XX:ArchiveClassesAtExit=" + training));
+        command.add(archive.map(file -> "-XX:SharedArchiveFile=" + file)
+                .orElse(RelaunchedChild.TRAINING_OPTION + training));
         command.add(QUIET_ARCHIVE);
         if (jit.equals(JitMode.C1)) {
             command.add("-XX:TieredStopAtLevel=1");

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class RelaunchedChild {
 
-    private static final String TRAINING_OPTION = "-XX:ArchiveClassesAtExit=";
+    /** Has the JVM write the archive on its way out: {@link Relaunch#command} gives it, {@link #training} reads it. */
+    static final String TRAINING_OPTION = "-XX:ArchiveClassesAtExit=";
 
     private RelaunchedChild() {}
 

@@ -84,7 +84,8 @@ public final class KeyMask {
             String window = form.substring(start, start + length);
             windowsByLength.computeIfAbsent(length, any -> new HashSet<>()).add(window);
             if (length == 1) {
-                starts.set(startIndex(window.charAt(0), 0), startIndex(window.charAt(0), 0) + 256);
+                int first = startIndex(window.charAt(0), 0);
+                starts.set(first, first + 256); // a one-character key: any character may follow
             } else {
                 starts.set(startIndex(window.charAt(0), window.charAt(1)));
             }
