@@ -15,6 +15,7 @@ import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
 import io.profilebridge.job.RequestSource;
 import io.profilebridge.job.ResultDocument;
+import io.profilebridge.job.TimeOrderedIds;
 import io.profilebridge.job.TraceContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -223,7 +224,7 @@ public class RequestAcceptance {
     private void record(Exchange exchange, ReadRequest.Valid valid) throws RequestWaitsException {
         String body = valid.body().toString();
         Job job = new Job(
-                UUID.randomUUID().toString(),
+                TimeOrderedIds.next(store.now()),
                 valid.api(),
                 valid.idempotencyKey(),
                 JobState.RECEIVED,
