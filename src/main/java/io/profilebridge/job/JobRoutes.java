@@ -5,6 +5,7 @@ import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.api.ApiCallRoutes;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -34,6 +35,9 @@ public class JobRoutes extends RouteBuilder {
     public static final String API = "bridgeApi";
     /** Thread pool profile of the job workers. */
     public static final String JOB_WORKERS = "job-workers";
+
+    /** The step of {@code hand-out-jobs} that gives a job to the pool. */
+    static final String HAND_TO_WORKER = "hand-to-worker";
 
     /** Exchange property: the route {@code direct:take-step} sends the job to next. */
     private static final String NEXT_STEP = "bridgeNextStep";
@@ -97,11 +101,18 @@ public class JobRoutes extends RouteBuilder {
 
         from("direct:hand-out-jobs")
                 .routeId("hand-out-jobs")
+                // the pool refuses a job once it has shut down: a tick that claimed just before the bridge began to
+                // stop ended in an ERROR of Quartz's job (about one SIGTERM in 70 right after the start)
+                .onException(RejectedExecutionException.class)
+                .handled(true)
+                .process(this::notHandedOut)
+                .end()
                 .split(body())
                 .process(JobRoutes::continueJobTrace)
                 // each job goes to a worker of the bounded pool; the tick does not wait for it
                 .wireTap("direct:advance-job")
                 .executorService(JOB_WORKERS)
+                .id(HAND_TO_WORKER)
                 .end();
 
         from("direct:advance-job")
@@ -333,6 +344,25 @@ public class JobRoutes extends RouteBuilder {
                     e.toString());
             dispatcher.handBackLater(job);
         }
+    }
+
+    /** The job reached no worker: it is no longer in hand, and stays due in the store as it was claimed. */
+    private void notHandedOut(Exchange exchange) {
+        Job job = exchange.getMessage().getBody(Job.class);
+        dispatcher.finished(job, false);
+        try {
+            store.releaseClaim(job);
+        } catch (RuntimeException e) {
+            dispatcher.handBackLater(job);
+        }
+        boolean stopping = exchange.getContext().isStopping();
+        log.info(
+                "{} was handed to no worker ({}); it stays due and is taken up {}",
+                job,
+                stopping
+                        ? "the job workers have stopped"
+                        : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class),
+                stopping ? "at the next start" : "by a later tick");
     }
 
     private void releaseJob(Exchange exchange) {
