@@ -59,11 +59,14 @@ public class JobMetrics extends EventNotifierSupport {
         this.registry = registry;
         this.store = store;
         this.deadline = deadline;
-        // only the bridge's own events: Camel's would make every exchange notify
+        // only the bridge's own events (handed to isEnabled whatever these say): Camel's would make every exchange
+        // and step notify
         setIgnoreCamelContextEvents(true);
         setIgnoreCamelContextInitEvents(true);
         setIgnoreRouteEvents(true);
         setIgnoreServiceEvents(true);
+        setIgnoreExchangeEvents(true);
+        setIgnoreStepEvents(true);
         for (Api api : Api.values()) {
             for (JobState state : JobState.values()) {
                 Gauge.builder("profile_bridge_jobs", () -> unknownWhenUnreadable(() -> count(api, state)))
