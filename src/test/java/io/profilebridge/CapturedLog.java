@@ -15,13 +15,18 @@ import org.apache.logging.log4j.core.config.Property;
 public final class CapturedLog implements AutoCloseable {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<String> errors = new CopyOnWriteArrayList<>();
     private final AbstractAppender appender;
 
     private CapturedLog() {
         appender = new AbstractAppender("captured-" + System.nanoTime(), null, null, true, Property.EMPTY_ARRAY) {
             @Override
             public void append(LogEvent event) {
-                lines.add(event.getLoggerName() + " - " + event.getMessage().getFormattedMessage());
+                String line = event.getLoggerName() + " - " + event.getMessage().getFormattedMessage();
+                lines.add(line);
+                if (event.getLevel().isMoreSpecificThan(Level.ERROR)) {
+                    errors.add(line);
+                }
             }
         };
     }
@@ -43,6 +48,11 @@ public final class CapturedLog implements AutoCloseable {
 
     public List<String> lines() {
         return List.copyOf(lines);
+    }
+
+    /** The lines at ERROR and above. */
+    public List<String> errors() {
+        return List.copyOf(errors);
     }
 
     @Override

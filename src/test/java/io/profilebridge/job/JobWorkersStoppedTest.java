@@ -6,19 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.profilebridge.BridgeRun;
+import io.profilebridge.CapturedLog;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
-import java.io.StringWriter;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import org.apache.camel.processor.WireTapProcessor;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.WriterAppender;
-import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,29 +28,16 @@ class JobWorkersStoppedTest {
     @TempDir
     Path root;
 
-    final StringWriter log = new StringWriter();
-    WriterAppender appender;
+    CapturedLog log;
 
     @BeforeEach
     void listen() {
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        appender = WriterAppender.newBuilder()
-                .setName("job-workers-stopped-test")
-                .setTarget(log)
-                .setLayout(PatternLayout.newBuilder()
-                        .withPattern("%level %c{1} - %msg%n")
-                        .build())
-                .build();
-        appender.start();
-        context.getConfiguration().getRootLogger().addAppender(appender, Level.INFO, null);
-        context.updateLoggers();
+        log = CapturedLog.start();
     }
 
     @AfterEach
     void stopListening() {
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        context.getConfiguration().getRootLogger().removeAppender(appender.getName());
-        context.updateLoggers();
+        log.close();
     }
 
     @Test
@@ -65,10 +47,10 @@ class JobWorkersStoppedTest {
                 jobWorkers(bridge).shutdown();
                 drop(root, "openprospect/late.json", BridgeRun.openProspectRequest("late"));
                 await().atMost(Duration.ofSeconds(20))
-                        .until(() -> log.toString().contains("was handed to no worker"));
+                        .until(() -> log.lines().stream().anyMatch(line -> line.contains("was handed to no worker")));
                 assertThat(results(root)).isEmpty();
             }
-            assertThat(log.toString()).doesNotContain("ERROR");
+            assertThat(log.errors()).isEmpty();
             try (BridgeRun again = BridgeRun.start(root, BridgeRun.testProperties(root, simulator.baseUrl()))) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/late.json"));
                 assertThat(results(root)

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.profilebridge.BridgeRun;
+import io.profilebridge.CapturedLog;
 import io.profilebridge.faults.MisbehavingOpenProspect;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,11 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.WriterAppender;
-import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,30 +31,17 @@ class JobWorkersHealthTest {
     Path root;
 
     MisbehavingOpenProspect api;
-    final StringWriter log = new StringWriter();
-    WriterAppender appender;
+    CapturedLog log;
 
     @BeforeEach
     void start() throws Exception {
         api = new MisbehavingOpenProspect();
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        appender = WriterAppender.newBuilder()
-                .setName("job-workers-test")
-                .setTarget(log)
-                .setLayout(PatternLayout.newBuilder()
-                        .withPattern("%level %c{1} - %msg%n")
-                        .build())
-                .build();
-        appender.start();
-        context.getConfiguration().getRootLogger().addAppender(appender, Level.ERROR, null);
-        context.updateLoggers();
+        log = CapturedLog.start();
     }
 
     @AfterEach
     void stop() {
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        context.getConfiguration().getRootLogger().removeAppender(appender.getName());
-        context.updateLoggers();
+        log.close();
         api.close();
     }
 
@@ -82,8 +64,9 @@ class JobWorkersHealthTest {
 
             await().atMost(Duration.ofSeconds(10)).until(() -> get(health).contains("claiming due jobs fails"));
             assertThat(get(health)).contains("\"name\":\"job-workers\",\"status\":\"DOWN\"");
-            await().atMost(Duration.ofSeconds(10)).until(() -> log.toString().contains("A job worker failed on"));
-            assertThat(log.toString()).contains("ERROR JobDispatcher - Claiming due jobs failed");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> log.errors().stream().anyMatch(line -> line.contains("A job worker failed on")));
+            assertThat(log.errors()).anyMatch(line -> line.contains("JobDispatcher - Claiming due jobs failed"));
 
             execute(store, "ALTER TABLE bridge_job_away RENAME TO bridge_job");
             drop(root, "openprospect/after.json", BridgeRun.openProspectRequest("after"));
