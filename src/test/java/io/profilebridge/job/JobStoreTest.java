@@ -505,8 +505,23 @@ class JobStoreTest {
         assertThat(JobStoreSchema.migrate(dataSource.getJdbcUrl(), login(), login()))
                 .isZero();
         assertThat(flywayHistory(dataSource))
-                .containsExactlyElementsOf(
-                        List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13"));
+                .as("an empty store is made by the baseline")
+                .containsExactly("13");
+    }
+
+    /** The baseline an empty store is made with gives what the versioned scripts give an older store. */
+    @Test
+    void theBaselineGivesTheSchemaOfTheVersionedScripts() throws Exception {
+        String byBaseline = newStoreUrl(java.nio.file.Files.createTempDirectory(data, "baseline"));
+        String byScripts = newStoreUrl(java.nio.file.Files.createTempDirectory(data, "scripts"));
+        JobStoreSchema.flyway(byBaseline, login(), login()).load().migrate();
+        JobStoreSchema.flywayWithoutBaseline(byScripts, login(), login()).load().migrate();
+        StoreSchema baseline = StoreSchema.of(byBaseline, login());
+        StoreSchema scripts = StoreSchema.of(byScripts, login());
+        assertThat(baseline.history()).containsExactly("13");
+        assertThat(scripts.history()).hasSize(JobStoreSchema.SCRIPTS.size());
+        assertThat(baseline.columns()).isNotEmpty().containsExactlyElementsOf(scripts.columns());
+        assertThat(baseline.indexes()).isNotEmpty().containsExactlyInAnyOrderElementsOf(scripts.indexes());
     }
 
     @Test
@@ -570,8 +585,9 @@ class JobStoreTest {
     @Test
     void everyScriptInTheMigrationFolderIsListed() throws Exception {
         try (var files = java.nio.file.Files.list(Path.of("src/main/resources/db/migration"))) {
-            assertThat(files.map(f -> f.getFileName().toString()))
-                    .containsExactlyInAnyOrderElementsOf(JobStoreSchema.SCRIPTS);
+            List<String> listed = new ArrayList<>(JobStoreSchema.SCRIPTS);
+            listed.add(JobStoreSchema.BASELINE);
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrderElementsOf(listed);
         }
     }
 
@@ -581,7 +597,8 @@ class JobStoreTest {
      */
     protected String earlierStore(int version, boolean ownHistory, boolean flywayHistoryToV2) throws Exception {
         String url = newStoreUrl(java.nio.file.Files.createTempDirectory(data, "earlier"));
-        JobStoreSchema.flyway(url, login(), login())
+        // the earlier releases had no baseline script
+        JobStoreSchema.flywayWithoutBaseline(url, login(), login())
                 .target(String.valueOf(version))
                 .load()
                 .migrate();
