@@ -101,10 +101,12 @@ public final class JobStoreSchema {
             MigrateResult result = flyway(url, user, password).load().migrate();
             if (result.migrationsExecuted > 0) {
                 LOG.info(
-                        "Job store schema brought from version {} to {} ({} scripts applied)",
+                        "Job store schema brought from version {} to {} ({})",
                         result.initialSchemaVersion == null ? "none" : result.initialSchemaVersion,
                         result.targetSchemaVersion,
-                        result.migrationsExecuted);
+                        result.migrationsExecuted == 1
+                                ? "1 script applied"
+                                : result.migrationsExecuted + " scripts applied");
             }
             return result.migrationsExecuted;
         }
