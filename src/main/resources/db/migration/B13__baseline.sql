@@ -1,6 +1,6 @@
 -- The schema of V1 to V13 in one script, for an empty store: Flyway runs this instead of the thirteen, and an older
--- store still takes its V scripts one by one. Written from them; JobStoreSchemaBaselineTest checks that both roads
--- give the same tables, columns, keys and indexes on H2 and on PostgreSQL. A new V14 is written as before, and this
+-- store still takes its V scripts one by one. Written from them; JobStoreTest (and PostgresJobStoreTest) checks that
+-- both roads give the same tables, columns, keys and indexes on H2 and on PostgreSQL. A new V14 is written as before, and this
 -- script stays as it is (or a B14 replaces it, made and checked the same way).
 -- One row per logical request (its body in bridge_job_request); times are epoch millis.
 CREATE TABLE bridge_job (

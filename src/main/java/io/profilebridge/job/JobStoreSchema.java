@@ -12,10 +12,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.ResourceProvider;
@@ -55,9 +55,14 @@ public final class JobStoreSchema {
     /**
      * The schema of every script above in one, which Flyway runs on an empty store instead of them (a baseline
      * migration): an empty store took about 0.4 s more to open than a migrated one, beside the start's own work on
-     * two cores. {@code JobStoreSchemaBaselineTest} checks that it gives the schema the scripts give.
+     * two cores. {@code JobStoreTest.theBaselineGivesTheSchemaOfTheVersionedScripts} checks that it gives the schema
+     * the scripts give.
      */
     public static final String BASELINE = "B13__baseline.sql";
+
+    /** What Flyway is given: the versioned scripts and the baseline. */
+    static final List<String> LISTED =
+            Stream.concat(SCRIPTS.stream(), Stream.of(BASELINE)).toList();
 
     static final String FOLDER = "db/migration";
     /** Where the bridge's own migrations of earlier releases kept the versions they had applied. */
@@ -197,10 +202,19 @@ public final class JobStoreSchema {
 
     /** Flyway on the listed scripts, with the store's own types for the placeholders; nothing is scanned. */
     static FluentConfiguration flyway(String url, String user, String password) {
+        return flyway(url, user, password, LISTED);
+    }
+
+    /** Flyway on the versioned scripts alone, without the baseline: what an older store goes through. */
+    static FluentConfiguration flywayWithoutBaseline(String url, String user, String password) {
+        return flyway(url, user, password, SCRIPTS);
+    }
+
+    private static FluentConfiguration flyway(String url, String user, String password, List<String> scripts) {
         StoreEngine engine = StoreEngine.of(url);
         return Flyway.configure(JobStoreSchema.class.getClassLoader())
                 .dataSource(url, user, password)
-                .resourceProvider(new ListedScripts(FOLDER, withBaseline()))
+                .resourceProvider(new ListedScripts(FOLDER, scripts))
                 .javaMigrationClassProvider(List::of)
                 .placeholders(
                         switch (engine) {
@@ -221,17 +235,6 @@ public final class JobStoreSchema {
                                         "keyHashOfIdempotencyKey",
                                         "encode(sha256(convert_to(idempotency_key, 'UTF8')), 'hex')");
                         });
-    }
-
-    private static List<String> withBaseline() {
-        List<String> scripts = new ArrayList<>(SCRIPTS);
-        scripts.add(BASELINE);
-        return scripts;
-    }
-
-    /** Flyway on the versioned scripts alone, without the baseline: what an older store goes through. */
-    static FluentConfiguration flywayWithoutBaseline(String url, String user, String password) {
-        return flyway(url, user, password).resourceProvider(new ListedScripts(FOLDER, SCRIPTS));
     }
 
     static boolean tableExists(Connection c, String name) throws SQLException {

@@ -71,11 +71,15 @@ record StoreSchema(List<String> columns, List<String> indexes, List<String> hist
         return tables;
     }
 
-    private static List<String> history(Connection c) throws SQLException {
+    /**
+     * The versions in Flyway's history, in the order they were applied: a baseline counts as its version, the row
+     * that says Flyway created the schema has none.
+     */
+    static List<String> history(Connection c) throws SQLException {
         List<String> versions = new ArrayList<>();
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT \"version\" FROM \"" + JobStoreSchema.FLYWAY_HISTORY
-                        + "\" WHERE \"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
+                        + "\" WHERE \"success\" AND \"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
             while (rs.next()) {
                 versions.add(rs.getString(1));
             }
