@@ -1,24 +1,15 @@
 package io.profilebridge.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import io.profilebridge.Json;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.camel.Message;
 
 /**
@@ -34,24 +25,12 @@ public final class KeyMask {
     /** The shortest part of a key that is masked wherever it stands. */
     static final int FRAGMENT = 8;
 
-    /**
-     * The JSON escapes that can spell a character of a key (a bearer token's are letters, digits and {@code -._~+/=}):
-     * a Unicode escape, and {@code \/}, which PHP's json_encode writes for every slash.
-     */
-    private static final List<String> ESCAPES_IN_KEYS = List.of("\\u", "\\/");
-
-    /** A Unicode escape (its four hex digits captured) or an escaped slash. */
-    private static final Pattern KEY_CHARACTER_ESCAPE = Pattern.compile("\\\\u([0-9a-fA-F]{4})|\\\\/");
-
-    /** A percent escape, such as {@code %2F}. */
-    private static final Pattern PERCENT_ESCAPE = Pattern.compile("%[0-9A-F]{2}");
-
-    /** The characters of a bearer token besides letters and digits (RFC 6750). */
-    private static final String KEY_ALPHABET = "-._~+/=";
+    /** How many escapes of escapes are decoded ("%255F", "&amp;#95;"): more than anyone writes by accident. */
+    private static final int MOST_ESCAPE_LAYERS = 3;
 
     /**
-     * Every part of {@link #FRAGMENT} characters of every key (a key shorter than that: the key), and of its
-     * percent-encoded and base64 forms, by length.
+     * Every part of {@link #FRAGMENT} characters of every key (a key shorter than that: the key), and of its base64
+     * forms, by length. Its escaped forms (JSON, percent, HTML) are found in the text decoded ({@link EscapedText}).
      */
     private final Map<Integer, Set<String>> windowsByLength = new TreeMap<>();
 
@@ -68,11 +47,8 @@ public final class KeyMask {
                 .toList();
         for (String key : keys) {
             addWindows(key, Math.min(FRAGMENT, key.length()));
-            // the forms an API may echo it in besides JSON's: in a URL (a query it repeats), in base64 (an
-            // Authorization header it repeats, after "user:" or any other prefix)
-            for (String encoded : percentEncoded(key)) {
-                addWindows(encoded, FRAGMENT);
-            }
+            // the form an API may echo it in that is not an escape of its characters: base64 (an Authorization header
+            // it repeats, after "user:" or any other prefix)
             for (String encoded : base64Runs(key)) {
                 addWindows(encoded, FRAGMENT);
             }
@@ -94,18 +70,6 @@ public final class KeyMask {
 
     private static int startIndex(int first, int second) {
         return (first & 0xFF) << 8 | (second & 0xFF);
-    }
-
-    /** The key percent-encoded, with upper- and lower-case hex digits; none when encoding changes nothing. */
-    static Set<String> percentEncoded(String key) {
-        Set<String> forms = new LinkedHashSet<>();
-        String upper = URLEncoder.encode(key, StandardCharsets.UTF_8);
-        if (!upper.equals(key)) {
-            forms.add(upper);
-            Matcher escape = PERCENT_ESCAPE.matcher(upper);
-            forms.add(escape.replaceAll(match -> match.group().toLowerCase(Locale.ROOT)));
-        }
-        return forms;
     }
 
     /**
@@ -131,50 +95,30 @@ public final class KeyMask {
     }
 
     /**
-     * The text with every configured key replaced by {@link #MASK}; the same instance when it holds none. A JSON
-     * answer with escapes is masked value by value and written again where it may spell a key with them (its
-     * underscores as Unicode escapes, its slashes as {@code \/}, which parsing turns back into the key: black-box and
-     * security audits) or where a key stands beside one (masking the text could cut an escape in two and leave JSON
-     * that no longer parses: security audit); any other answer is masked as text.
+     * The text with every configured key replaced by {@link #MASK}; the same instance when it holds none. The key is
+     * looked for as written and in the text with its escapes decoded, layer by layer ({@link EscapedText}: JSON's
+     * {@code \u005f} and {@code \/}, percent and HTML escapes, in full or for a few characters; black-box and security
+     * audits: each passed a mask of the plain text and was decoded by the reader later); each escape that spells a
+     * part of a key is masked whole, so an answer that was JSON stays JSON, and one cut at its cap stays as it came.
      */
     public String apply(String text) {
-        String masked = replaced(text);
-        if (masked == null || windowsByLength.isEmpty() || text.indexOf('\\') < 0) {
-            return masked;
-        }
-        if (masked == text && ESCAPES_IN_KEYS.stream().noneMatch(text::contains)) {
+        if (text == null || windowsByLength.isEmpty()) {
             return text;
         }
-        return Json.parseAnswer(text)
-                .map(parsed -> {
-                    JsonNode clean = masked(parsed);
-                    return clean == parsed ? text : Json.write(clean);
-                })
-                .orElseGet(() -> maskedWithKeyCharactersDecoded(text, masked));
-    }
-
-    /**
-     * A text that is not JSON as a whole may still be read as JSON later: the start of an error answer the bridge cut
-     * at its cap is kept as it came, and its escapes decoded when shown (security re-audit: a key written wholly in
-     * Unicode escapes before 70,000 characters of padding reached a result, /jobs and the status page). The escapes
-     * that can spell a key's characters are decoded and the text masked again; the text as it came when that finds
-     * nothing more.
-     */
-    private String maskedWithKeyCharactersDecoded(String text, String masked) {
-        Matcher escape = KEY_CHARACTER_ESCAPE.matcher(text);
-        StringBuilder decoded = new StringBuilder(text.length());
-        while (escape.find()) {
-            char character = escape.group(1) == null ? '/' : (char) Integer.parseInt(escape.group(1), 16);
-            String replacement =
-                    character < 128 && (KEY_ALPHABET.indexOf(character) >= 0 || Character.isLetterOrDigit(character))
-                            ? String.valueOf(character)
-                            : escape.group();
-            escape.appendReplacement(decoded, Matcher.quoteReplacement(replacement));
+        BitSet covered = new BitSet();
+        EscapedText view = EscapedText.of(text);
+        for (int layer = 0; layer <= MOST_ESCAPE_LAYERS; layer++) {
+            BitSet found = covered(view.text());
+            for (int i = found.nextSetBit(0); i >= 0; i = found.nextSetBit(i + 1)) {
+                covered.set(view.from(i), view.to(i));
+            }
+            Optional<EscapedText> decoded = view.decoded();
+            if (decoded.isEmpty()) {
+                break;
+            }
+            view = decoded.get();
         }
-        escape.appendTail(decoded);
-        String plain = decoded.toString();
-        String maskedPlain = replaced(plain);
-        return maskedPlain == plain ? masked : maskedPlain;
+        return covered.isEmpty() ? text : masked(text, covered);
     }
 
     /** Reads the answer's body as text (every reader of an answer reads it so, {@link ApiAnswer}) and masks it. */
@@ -185,16 +129,13 @@ public final class KeyMask {
     }
 
     /**
-     * The text with every run of at least {@link #FRAGMENT} characters that also stands in a key replaced by
-     * {@link #MASK}: the whole key, and a part of it an API echoes ("key ending in ..."; API-answers audit: the last
-     * 12 characters of a key reached a result and {@code /jobs}). Shorter parts, such as the last four characters
-     * by which a key is commonly named, stay. The same instance when nothing is masked.
+     * Where the text holds a run of at least {@link #FRAGMENT} characters that also stands in a key: the whole key,
+     * and a part of it an API echoes ("key ending in ..."; API-answers audit: the last 12 characters of a key reached
+     * a result and {@code /jobs}). Shorter parts, such as the last four characters by which a key is commonly named,
+     * are not.
      */
-    private String replaced(String text) {
-        if (text == null) {
-            return null;
-        }
-        BitSet covered = null;
+    private BitSet covered(String text) {
+        BitSet covered = new BitSet();
         // each window of a key found in the text marks its characters; overlapping windows join into one run
         int length = text.length();
         for (int at = 0; at < length; at++) {
@@ -204,14 +145,15 @@ public final class KeyMask {
             for (Map.Entry<Integer, Set<String>> sized : windowsByLength.entrySet()) {
                 int end = at + sized.getKey();
                 if (end <= length && sized.getValue().contains(text.substring(at, end))) {
-                    covered = covered == null ? new BitSet(length) : covered;
                     covered.set(at, end);
                 }
             }
         }
-        if (covered == null) {
-            return text;
-        }
+        return covered;
+    }
+
+    /** The text with each run of covered characters replaced by one {@link #MASK}. */
+    private static String masked(String text, BitSet covered) {
         StringBuilder masked = new StringBuilder(text.length());
         int from = 0;
         for (int run = covered.nextSetBit(0); run >= 0; run = covered.nextSetBit(from)) {
@@ -219,45 +161,5 @@ public final class KeyMask {
             from = covered.nextClearBit(run);
         }
         return masked.append(text, from, text.length()).toString();
-    }
-
-    /**
-     * The node with the keys masked in every string, field name and number (a key of digits, as the text mask masks
-     * it); the same instance when it holds none.
-     */
-    private JsonNode masked(JsonNode node) {
-        if (node.isTextual() || node.isNumber()) {
-            String value = node.asText();
-            String text = replaced(value);
-            return text == value ? node : TextNode.valueOf(text);
-        }
-        if (node instanceof ArrayNode array) {
-            ArrayNode copy = null;
-            for (int i = 0; i < array.size(); i++) {
-                JsonNode item = masked(array.get(i));
-                if (item != array.get(i)) {
-                    copy = copy == null ? array.deepCopy() : copy;
-                    copy.set(i, item);
-                }
-            }
-            return copy == null ? node : copy;
-        }
-        if (node instanceof ObjectNode object) {
-            boolean changed = false;
-            List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
-            for (var field : object.properties()) {
-                String name = replaced(field.getKey());
-                JsonNode value = masked(field.getValue());
-                changed |= name != field.getKey() || value != field.getValue();
-                fields.add(Map.entry(name, value));
-            }
-            if (!changed) {
-                return node;
-            }
-            ObjectNode copy = object.objectNode();
-            fields.forEach(field -> copy.set(field.getKey(), field.getValue()));
-            return copy;
-        }
-        return node;
     }
 }

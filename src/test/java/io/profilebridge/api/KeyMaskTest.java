@@ -128,6 +128,42 @@ class KeyMaskTest {
         assertThat(mask.apply(withoutKey)).isSameAs(withoutKey);
     }
 
+    @Test
+    void aKeyWithSomeOfItsCharactersEscapedInAnyFormIsMaskedWholeEscapesAndAll() {
+        // an API may echo a key percent-encoded for a few characters only, or as HTML character references, and a
+        // browser or a URL decoder shows it whole; each form passed a mask that looked for the key as written
+        String key = BridgeRun.OPENPROSPECT_KEY;
+        for (String echoed : java.util.List.of(
+                key.replace("_", "%5F"),
+                key.replace("_", "%5f"),
+                key.replace("_", "&#95;"),
+                key.replace("_", "&#x5F;"),
+                key.replace("_", "&lowbar;"),
+                escapeAll(key).replace("\\u", "%u").replace("%u00", "%"),
+                key.replace("_", "&amp;#95;"),
+                key.replace("_", "%255F"),
+                key.substring(0, 3) + "\\u005f" + key.substring(4).replace("_", "%5F"))) {
+            String answer = "{\"message\": \"Invalid API key <b>" + echoed + "</b> &amp; 100% wrong\"}";
+
+            String masked = mask.apply(answer);
+
+            assertThat(masked)
+                    .as(echoed)
+                    .isEqualTo("{\"message\": \"Invalid API key <b>[API key]</b> &amp; 100% wrong\"}");
+        }
+    }
+
+    @Test
+    void escapesThatSpellNoKeyAreLeftAsTheyCame() {
+        String answer = "{\"next\": \"/v2/search?q=caf%C3%A9&amp;page=2&#x1F600;&#99999999999;%zz&#;\\u12\", \"n\": 1}";
+        assertThat(mask.apply(answer)).isSameAs(answer);
+        String key = "k\u00e9y-\u00fc-" + "x".repeat(8);
+        KeyMask unicode = new KeyMask(new ApiCredentials().with(Api.ORBIT, key));
+        assertThat(unicode.apply("bad key " + java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8)))
+                .as("a key's characters beyond ASCII, percent-encoded as UTF-8")
+                .isEqualTo("bad key [API key]");
+    }
+
     private static String escapeAll(String key) {
         StringBuilder escaped = new StringBuilder();
         key.chars().forEach(c -> escaped.append(String.format("\\u%04x", c)));
