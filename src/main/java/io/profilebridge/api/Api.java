@@ -18,6 +18,14 @@ public enum Api {
         return id;
     }
 
+    /**
+     * A run is named by the key it was started with (Orbit's requestId; OpenProspect names it by an id only its
+     * answer gives), so a start whose answer was lost can be looked for under its key.
+     */
+    public boolean namesRunsByKey() {
+        return this == ORBIT;
+    }
+
     public static Optional<Api> of(String name) {
         if (name == null) {
             return Optional.empty();

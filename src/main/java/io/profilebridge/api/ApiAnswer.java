@@ -127,7 +127,7 @@ public record ApiAnswer(
                 ErrorBody.bounded(code),
                 message, // bounded by ApiError itself
                 httpStatus == 0 ? null : httpStatus,
-                details(source));
+                details(source, body));
     }
 
     /**
@@ -160,21 +160,32 @@ public record ApiAnswer(
      * remainingCredits; nested ones (OpenProspect's 422 detail list) stay in the API's answer, not in every error.
      * Bounded like the message: the first {@link #MAX_DETAILS}, each text cut at {@link ErrorBody#MAX_TEXT_CHARS}.
      */
-    private static ObjectNode details(JsonNode source) {
-        if (source == null || !source.isObject()) {
-            return null;
-        }
+    private static ObjectNode details(JsonNode source, JsonNode body) {
         ObjectNode details = Json.object();
+        addDetails(details, source);
+        // Orbit's docs do not say where its 402 puts requiredCredits and remainingCredits: beside the error object
+        // counts too (API-doc audit: amounts at the top were missing from the health check), the error's own first
+        if (body != source) {
+            addDetails(details, body);
+        }
+        return details.isEmpty() ? null : details;
+    }
+
+    private static void addDetails(ObjectNode details, JsonNode source) {
+        if (source == null || !source.isObject()) {
+            return;
+        }
         for (var members = source.fields(); members.hasNext() && details.size() < MAX_DETAILS; ) {
             var member = members.next();
             JsonNode value = member.getValue();
-            if (value.isValueNode() && !value.isNull() && !MESSAGE_MEMBERS.contains(member.getKey())) {
-                details.set(
-                        ErrorBody.bounded(member.getKey()),
-                        value.isTextual() ? details.textNode(ErrorBody.bounded(value.asText())) : value);
+            String name = ErrorBody.bounded(member.getKey());
+            if (value.isValueNode()
+                    && !value.isNull()
+                    && !MESSAGE_MEMBERS.contains(member.getKey())
+                    && !details.has(name)) {
+                details.set(name, value.isTextual() ? details.textNode(ErrorBody.bounded(value.asText())) : value);
             }
         }
-        return details.isEmpty() ? null : details;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.profilebridge.api;
 
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.util.Set;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.NoHttpResponseException;
@@ -32,10 +33,18 @@ public enum FaultClass {
 
     /** Orbit's 409 for a requestId whose charge was refunded. */
     public static final String ORBIT_KEY_REFUNDED = "developer_api_idempotency_key_refunded";
-    /** Orbit's 5xx for a request Deep Search will not serve: final for that request, retrying cannot help. */
+    /** Orbit's code for a request Deep Search will not serve: final for that request, retrying cannot help. */
     public static final String ORBIT_UNAVAILABLE_FOR_REQUEST = "developer_deep_search_unavailable_for_request";
-    /** Orbit's 5xx for an environment without Deep Search: the whole API is held, like a missing key. */
+    /** Orbit's code for an environment without Deep Search: the whole API is held, like a missing key. */
     public static final String ORBIT_NOT_CONFIGURED = "developer_deep_search_not_configured";
+
+    /**
+     * Orbit's "Retry later" codes, by which it says it did not take the request ("did not accept the request or could
+     * not be reached", "is currently unavailable"): no run started, and "charges are also refunded automatically when
+     * the run is rejected or cannot be accepted", so the same requestId is refunded from then on.
+     */
+    public static final Set<String> ORBIT_NOT_TAKEN =
+            Set.of("developer_deep_search_request_failed", "developer_deep_search_unavailable");
 
     /**
      * The API says "Retry later" (any 5xx), cannot be reached (no connection, none within the connect timeout), or
@@ -96,14 +105,14 @@ public enum FaultClass {
         if (status == 409 && ORBIT_KEY_REFUNDED.equals(answer.error().code())) {
             return KEY_REFUNDED;
         }
-        if (status >= 500) {
-            String code = answer.error().code();
-            if (ORBIT_UNAVAILABLE_FOR_REQUEST.equals(code)) {
-                return PERMANENT;
-            }
-            if (ORBIT_NOT_CONFIGURED.equals(code)) {
-                return HOLD;
-            }
+        // the docs give these two codes without a status: they are read by the code, whatever status carries them
+        // (API-doc audit: not_configured with a 400 failed the request where the API should have been held)
+        String code = status >= 400 ? answer.error().code() : null;
+        if (ORBIT_UNAVAILABLE_FOR_REQUEST.equals(code)) {
+            return PERMANENT;
+        }
+        if (ORBIT_NOT_CONFIGURED.equals(code)) {
+            return HOLD;
         }
         if (status >= 500 || status == 408 || (readOfAcceptedRun && status >= 300 && status < 500)) {
             return RETRY;

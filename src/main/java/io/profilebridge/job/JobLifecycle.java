@@ -196,9 +196,9 @@ public class JobLifecycle {
         ArrayNode earlier = previousAttempts(job);
         long retriedForThisCause = 0;
         for (JsonNode attempt : earlier) {
-            if (refunded
-                    == FaultClass.ORBIT_KEY_REFUNDED.equals(
-                            attempt.path("error").path("code").asText())) {
+            String code = attempt.path("error").path("code").asText();
+            // a key given up after an outage's refund (turnedDownAndRefunded) counts as neither
+            if (!FaultClass.ORBIT_NOT_TAKEN.contains(code) && refunded == FaultClass.ORBIT_KEY_REFUNDED.equals(code)) {
                 retriedForThisCause++;
             }
         }
@@ -212,6 +212,31 @@ public class JobLifecycle {
             return;
         }
         noteRunEnded(job);
+        startOverUnderDerivedKey(job, error, renewal);
+        job.attempts(0);
+        job.nextAttemptAt(store.now() + schedule.retryDelay(job.keyGeneration(), null));
+    }
+
+    /**
+     * The API said it did not take the request under the job's key ("Retry later": {@link FaultClass#ORBIT_NOT_TAKEN},
+     * the job's last error), and then answered that key refunded: nothing ran for it, and it can never run. The
+     * request goes on at once under a key derived from it, as that outage's retry: the attempts go on counting (an
+     * API that keeps turning it down is given up past {@code bridge.retry.max-attempts}, naming its 5xx), and the
+     * one retry a refund gets is not spent (API-doc audit: two short outages in a row failed the request as
+     * "refunded", its 5xx named nowhere).
+     */
+    public void turnedDownAndRefunded(Job job, KeyRenewal renewal) {
+        JsonNode turnedDown = Json.parseStored(job.lastError());
+        ApiError cause = turnedDown == null
+                ? ApiError.of(FaultClass.ORBIT_KEY_REFUNDED, "refunded after the API did not take the request")
+                : storedError(turnedDown);
+        startOverUnderDerivedKey(job, cause, renewal);
+        job.nextAttemptAt(store.now());
+    }
+
+    /** The spent key goes into the job's previous attempts with its error; the request goes on under a derived key. */
+    private void startOverUnderDerivedKey(Job job, ApiError error, KeyRenewal renewal) {
+        ArrayNode earlier = previousAttempts(job);
         ObjectNode attempt = earlier.addObject();
         attempt.put("idempotencyKey", job.idempotencyKey());
         attempt.put("remoteId", job.remoteId());
@@ -223,10 +248,8 @@ public class JobLifecycle {
         job.remoteId(null);
         job.lastStatus(null);
         job.polls(0);
-        job.attempts(0);
         job.lastError(error.toJson().toString());
         job.state(JobState.RECEIVED);
-        job.nextAttemptAt(store.now() + schedule.retryDelay(job.keyGeneration(), null));
     }
 
     private static ArrayNode previousAttempts(Job job) {
@@ -441,9 +464,10 @@ public class JobLifecycle {
      * holds it up (rate limits, a run that never ends, answers that make no sense).
      */
     public boolean pastMaxAge(Job job) {
-        // an unanswered start's status read gets the longest backoff beyond the age: the run it may have started is
-        // paid for, and the look is due at once (bounded all the same: a read answered 429 for ever must end)
-        long grace = job.startUnconfirmed() ? schedule.retryMaxDelayMs() : 0;
+        // an unanswered start's status read, and the output reads of a run that ended, get the longest backoff beyond
+        // the age: the run is paid for, and the read is due at once (bounded all the same: a read answered 429 for
+        // ever must end). A run found by the look before a give-up had ended at the age (API-doc audit).
+        long grace = job.startUnconfirmed() || job.state() == JobState.FETCHING ? schedule.retryMaxDelayMs() : 0;
         return JobState.PENDING.contains(job.state())
                 && job.state() != JobState.DELIVERING
                 && schedule.tooOld(job.createdAt(), store.now() - grace);
@@ -452,6 +476,9 @@ public class JobLifecycle {
     /** Ends a job that is {@link #pastMaxAge(Job) past its age} with a gave_up result naming where it stood. */
     public void giveUpTooOld(Job job) {
         JsonNode last = Json.parseStored(job.lastError());
+        if (lookedForUnseenStart(job, last == null ? ApiError.of("gave_up", "past its age") : storedError(last))) {
+            return;
+        }
         String lastCause = last != null && last.hasNonNull("code")
                 ? "; last cause " + Json.text(last, "code") + ": " + Json.text(last, "message")
                 : "";
@@ -476,6 +503,9 @@ public class JobLifecycle {
 
     /** The API's own code survives: in the message, and whole (with its details) as {@code lastCause}. */
     private void giveUp(Job job, ApiError lastCause) {
+        if (lookedForUnseenStart(job, lastCause)) {
+            return;
+        }
         ObjectNode details = Json.object();
         details.set("lastCause", lastCause.toJson());
         failed(
@@ -486,6 +516,36 @@ public class JobLifecycle {
                                 + lastCause.message(),
                         lastCause.httpStatus(),
                         details));
+    }
+
+    /**
+     * A start that may have started a run unseen is looked for before its job is given up, whatever gives it up (the
+     * attempts, a hold past max-age, the age itself): the API names runs by the key they were started with, and an
+     * earlier start under this key failed in a way that may hide a run (a lost answer, a 5xx: the job's attempts;
+     * holds and rate limits leave them), and the last answer does not say the API took nothing ("Retry later":
+     * {@link FaultClass#ORBIT_NOT_TAKEN}). The status is read under the key at once ({@link #startUnanswered}); true
+     * when so. API-doc audit: a lost answer, then 402s until max-age, gave up a started, paid run without one look.
+     */
+    private boolean lookedForUnseenStart(Job job, ApiError cause) {
+        if (job.api() == null
+                || !job.api().namesRunsByKey()
+                || job.state() != JobState.RECEIVED
+                || job.remoteId() != null
+                || job.attempts() == 0
+                || FaultClass.ORBIT_NOT_TAKEN.contains(cause.code())
+                || job.idempotencyKey() == null) {
+            return false;
+        }
+        startUnanswered(job, job.idempotencyKey(), cause);
+        return true;
+    }
+
+    /** An error as a job's last error keeps it. */
+    private static ApiError storedError(JsonNode stored) {
+        return new ApiError(
+                Json.text(stored, "code"),
+                Json.text(stored, "message"),
+                stored.hasNonNull("httpStatus") ? stored.get("httpStatus").asInt() : null);
     }
 
     /** A status read saw the run end (or fail for good): what that says about how long runs take. */

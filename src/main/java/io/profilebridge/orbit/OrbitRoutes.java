@@ -20,7 +20,6 @@ import io.profilebridge.job.JobRoutes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.http.HttpMethods;
@@ -44,10 +43,8 @@ public class OrbitRoutes extends RouteBuilder {
     };
 
     /** Orbit's 5xx codes for a start it did not take (and whose reserved charge it refunds). */
-    private static final Set<String> NOT_TAKEN =
-            Set.of("developer_deep_search_request_failed", "developer_deep_search_unavailable");
-
     private static final String PROFILE_IDS = "bridgeOrbitProfileIds";
+
     private static final String PROFILES_READ = "bridgeOrbitProfiles";
     /** Exchange property: no further profile is read in this step (a read failed, or the read budget is spent). */
     private static final String READS_STOPPED = "bridgeOrbitProfileReadsStopped";
@@ -98,19 +95,26 @@ public class OrbitRoutes extends RouteBuilder {
 
     /**
      * 202 started and 200 already_running: poll. 200 completed (profileId regeneration): read the profile now.
-     * 409 refunded for a profileId request: no run and no charge stand for the key because the regeneration
-     * completed at once and that answer was lost, so the profile is read now; any other refund is retried under
-     * a derived key (the lifecycle's remote-failure rule). So is a profileId request's refund after the API itself
-     * said it did not take the request under this key: its charge was refunded for that, and nothing regenerated.
+     * 409 refunded after the API itself said it did not take the request under this key ("Retry later"): the refund
+     * is that outage's, so the request goes on under a derived key as the outage's retry. Any other 409 refunded, for
+     * a profileId request: no run and no charge stand for the key because the regeneration completed at once and that
+     * answer was lost, so the profile is read now; for any other request, retried under a derived key (the
+     * lifecycle's remote-failure rule).
      */
     private void onStartAnswer(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
         ApiAnswer answer = ApiAnswer.from(exchange);
         String profileId = Json.text(Json.parseStored(job.requestBody()), "profileId");
-        if (FaultClass.of(answer) == FaultClass.KEY_REFUNDED && profileId != null && !turnedDownUnderThisKey(job)) {
-            job.remoteId(job.idempotencyKey());
-            lifecycle.readyToFetch(job, null);
-            return;
+        if (FaultClass.of(answer) == FaultClass.KEY_REFUNDED) {
+            if (turnedDownUnderThisKey(job)) {
+                lifecycle.turnedDownAndRefunded(job, REQUEST_ID_IN_BODY);
+                return;
+            }
+            if (profileId != null) {
+                job.remoteId(job.idempotencyKey());
+                lifecycle.readyToFetch(job, null);
+                return;
+            }
         }
         if (!answer.isSuccess()) {
             if (mayHaveStarted(answer) && lifecycle.isLastAttempt(job, answer.retryAfter())) {
@@ -145,7 +149,7 @@ public class OrbitRoutes extends RouteBuilder {
     private static boolean mayHaveStarted(ApiAnswer answer) {
         return FaultClass.of(answer) == FaultClass.RETRY
                 && (answer.isTransportFailure() || answer.httpStatus() >= 500)
-                && !NOT_TAKEN.contains(answer.error().code());
+                && !FaultClass.ORBIT_NOT_TAKEN.contains(answer.error().code());
     }
 
     /**
@@ -155,7 +159,7 @@ public class OrbitRoutes extends RouteBuilder {
      */
     static boolean turnedDownUnderThisKey(Job job) {
         JsonNode last = Json.parseStored(job.lastError());
-        return last != null && NOT_TAKEN.contains(Json.text(last, "code"));
+        return last != null && FaultClass.ORBIT_NOT_TAKEN.contains(Json.text(last, "code"));
     }
 
     private void prepareStatusRead(Exchange exchange) {

@@ -8,6 +8,7 @@ import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_ODD_PROFILE_ID;
 import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_READINESS_TIMEOUT;
 import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_REFUNDED;
 import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_REQUEST_FAILED_ONCE;
+import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_REQUEST_FAILED_TWICE;
 import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_START_ANSWERS_LOST;
 import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_START_NOT_RECEIVED;
 import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_UNAVAILABLE_FOR_REQUEST;
@@ -48,6 +49,9 @@ final class OrbitSimulation {
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private final Set<String> refundedKeys = ConcurrentHashMap.newKeySet();
     private final Set<String> answeredOnce = ConcurrentHashMap.newKeySet();
+    /** How often each body (its parameters without the requestId) was turned down with request_failed. */
+    private final Map<String, Integer> requestsFailed = new ConcurrentHashMap<>();
+
     private final Map<String, Boolean> profilesFullyGenerated = new ConcurrentHashMap<>();
     /** Profiles whose run materialized no generated section: a read returns basic data only. */
     private final Set<String> profilesWithoutSections = ConcurrentHashMap.newKeySet();
@@ -189,7 +193,9 @@ final class OrbitSimulation {
                 ((ObjectNode) error.get("error")).put("requiredCredits", cost).put("remainingCredits", credits.get());
                 return Reply.of(402, error).with(CREDITS_HEADER, balance());
             }
-            if (ORBIT_REQUEST_FAILED_ONCE.equals(email) && answeredOnce.add("request-failed:" + canonical)) {
+            int turnDowns =
+                    ORBIT_REQUEST_FAILED_ONCE.equals(email) ? 1 : ORBIT_REQUEST_FAILED_TWICE.equals(email) ? 2 : 0;
+            if (turnDowns > 0 && requestsFailed.merge(canonical, 1, Integer::sum) <= turnDowns) {
                 // reserved, not accepted, refunded: this requestId's charge is spent
                 refundedKeys.add(requestId);
                 return retryAfter

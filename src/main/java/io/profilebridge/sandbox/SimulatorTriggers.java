@@ -23,6 +23,8 @@ public final class SimulatorTriggers {
      * rejected or cannot be accepted"); a new requestId runs.
      */
     public static final String ORBIT_REQUEST_FAILED_ONCE = "request-failed-once@orbit.sim";
+    /** Orbit: as {@link #ORBIT_REQUEST_FAILED_ONCE}, for the first two starts of this body (two requestIds). */
+    public static final String ORBIT_REQUEST_FAILED_TWICE = "request-failed-twice@orbit.sim";
     /** Orbit: every start answers 409 developer_api_idempotency_key_refunded, whatever the requestId. */
     public static final String ORBIT_REFUNDED = "refunded@orbit.sim";
     /** Orbit: the run's profile id holds a space, slashes, a dot-segment, # and ?, so reading it needs encoding. */

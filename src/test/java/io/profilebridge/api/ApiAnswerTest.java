@@ -141,6 +141,14 @@ class ApiAnswerTest {
         assertThat(json.get("code").asText()).isEqualTo("validation_error");
         assertThat(json.has("detail")).as("nested members stay in the answer").isFalse();
         assertThat(json.has("error_code")).isFalse();
+
+        // the docs do not say where the 402's amounts stand: beside the error object counts too (API-doc audit)
+        JsonNode beside = Json.parse("{\"error\": {\"code\": \"developer_api_credits_insufficient\", \"message\": "
+                + "\"low\", \"requiredCredits\": 10}, \"requiredCredits\": 99, \"remainingCredits\": 3}");
+        assertThat(new ApiAnswer(402, beside, null, null, null).error().scalarDetails())
+                .as("the error's own member first")
+                .containsEntry("requiredCredits", "10")
+                .containsEntry("remainingCredits", "3");
     }
 
     @Test
@@ -157,6 +165,15 @@ class ApiAnswerTest {
                 .isEqualTo(FaultClass.KEY_REFUNDED);
         assertThat(FaultClass.of(orbitError(409, "developer_api_idempotency_key_conflict")))
                 .isEqualTo(FaultClass.PERMANENT);
+        // the docs give these two codes without a status: the code decides (API-doc audit: a 400 failed the request)
+        for (int status : new int[] {400, 404, 422}) {
+            assertThat(FaultClass.of(orbitError(status, "developer_deep_search_not_configured")))
+                    .as("not configured, %d", status)
+                    .isEqualTo(FaultClass.HOLD);
+            assertThat(FaultClass.of(orbitError(status, "developer_deep_search_unavailable_for_request"), true))
+                    .as("unavailable for the request, %d", status)
+                    .isEqualTo(FaultClass.PERMANENT);
+        }
     }
 
     @Test

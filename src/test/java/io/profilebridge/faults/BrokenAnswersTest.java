@@ -250,7 +250,8 @@ class BrokenAnswersTest {
     /**
      * An Orbit start answered under another run's request_id, and a profile read answered with a 200 that is no JSON
      * object: neither is taken as this request's (API-answers audit: the other run was polled and delivered, the
-     * junk delivered as a succeeded result's profile); each is asked again, then given up naming it.
+     * junk delivered as a succeeded result's profile); each is asked again. The junk is given up naming it; the start
+     * is looked for under its own requestId before it is given up, and its own run is delivered.
      */
     @Test
     void anOrbitAnswerAboutAnotherRunOrAProfileThatIsNoObjectIsNeverDelivered() throws Exception {
@@ -270,10 +271,10 @@ class BrokenAnswersTest {
                             .asText())
                     .isEqualTo("p-fine");
 
-            JsonNode otherRun = results(root).get("failed/orbit/other-run.json");
-            assertThat(otherRun.get("error").get("code").asText()).isEqualTo("gave_up");
-            assertThat(otherRun.get("error").get("lastCause").get("message").asText())
-                    .startsWith("the answer is about request_id \"someone-else\", not this request's");
+            JsonNode otherRun = results(root).get("orbit/other-run.json");
+            assertThat(otherRun.get("profiles").get(0).get("id").asText())
+                    .as("its own run, looked for under its own requestId before it was given up")
+                    .isEqualTo("p-other-run");
             assertThat(orbit.starts("other-run"))
                     .as("asked again under the same requestId")
                     .isEqualTo(2);
@@ -285,6 +286,34 @@ class BrokenAnswersTest {
                     .isEqualTo("the profile read answer has no JSON object");
             assertThat(orbit.profileReads("junk-profile")).isEqualTo(2);
             assertThat(orbit.starts("junk-profile")).isEqualTo(1);
+        }
+    }
+
+    /**
+     * A start whose answer was lost, then 402s until the request is too old: the run it may have started is looked
+     * for under its requestId before the request is given up (API-doc audit: ten starts, no status read, a paid run
+     * given up as gave_up with no remote id).
+     */
+    @Test
+    void anOrbitStartWhoseAnswerWasLostIsLookedForBeforeAHoldGivesItUp() throws Exception {
+        try (MisbehavingOrbit orbit = new MisbehavingOrbit()) {
+            properties.put("orbit.base-url", orbit.baseUrl());
+            properties.put("bridge.retry.hold-interval-ms", "200");
+            properties.put("bridge.retry.max-age-ms", "3000");
+            drop(root, "orbit/paid.json", "{\"email\": \"lost-then-poor@example.com\"}");
+            try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 1);
+            }
+
+            JsonNode result = results(root).get("orbit/paid.json");
+            assertThat(result).as("succeeded: %s", results(root)).isNotNull();
+            assertThat(result.get("remoteId").asText())
+                    .isEqualTo(result.get("idempotencyKey").asText());
+            assertThat(result.get("profiles").get(0).get("id").asText()).isEqualTo("p-lost-then-poor");
+            assertThat(orbit.starts("lost-then-poor"))
+                    .as("held by 402s after the lost answer")
+                    .isGreaterThan(2);
+            assertThat(orbit.statusReads(result.get("idempotencyKey").asText())).isEqualTo(1);
         }
     }
 

@@ -104,7 +104,7 @@ class DocumentedAnswersTest {
     }
 
     @Test
-    void anyOtherRefundedKeyIsRetriedOnceUnderADerivedKey() {
+    void aKeyRefundedBecauseTheApiTurnedTheRequestDownIsRetriedUnderADerivedKey() {
         drop(root, "orbit/refused-once.json", orbitEmail(SimulatorTriggers.ORBIT_REQUEST_FAILED_ONCE));
         runUntilResults(1);
 
@@ -122,7 +122,8 @@ class DocumentedAnswersTest {
         assertThat(result.get("attempts")).hasSize(1);
         assertThat(result.get("attempts").get(0).get("idempotencyKey").asText()).isEqualTo(firstKey);
         assertThat(result.get("attempts").get(0).get("error").get("code").asText())
-                .isEqualTo("developer_api_idempotency_key_refunded");
+                .as("the attempt names why its key was refunded")
+                .isEqualTo("developer_deep_search_request_failed");
         assertThat(simulator.ledger().runsStarted("orbit")).isEqualTo(1);
     }
 
@@ -144,6 +145,32 @@ class DocumentedAnswersTest {
         assertThat(simulator.ledger().runsStarted("orbit"))
                 .as("the regeneration ran, under the derived key")
                 .isEqualTo(1);
+    }
+
+    @Test
+    void keysRefundedBecauseTheApiTurnedTheRequestDownAreOutagesNotTheRefundsOneRetry() {
+        // API-doc audit: two 502 "did not accept the request" in a row (each refunding its key) spent the one retry a
+        // refund gets, and the request failed as "refunded", its 502 named nowhere
+        drop(root, "orbit/refused-twice.json", orbitEmail(SimulatorTriggers.ORBIT_REQUEST_FAILED_TWICE));
+        runUntilResults(1);
+
+        JsonNode result = results(root).get("orbit/refused-twice.json");
+        assertThat(result.get("outcome").asText()).isEqualTo("succeeded");
+        List<Ledger.Request> starts = starts();
+        assertThat(starts).extracting(Ledger.Request::status).containsExactly(502, 409, 502, 409, 202);
+        assertThat(starts.get(1).key())
+                .as("a 502 is retried with the same key")
+                .isEqualTo(starts.get(0).key());
+        assertThat(List.of(
+                        starts.get(0).key(), starts.get(2).key(), starts.get(4).key()))
+                .as("each refund, a key derived anew")
+                .doesNotHaveDuplicates();
+        assertThat(result.get("attempts")).hasSize(2);
+        for (JsonNode attempt : result.get("attempts")) {
+            assertThat(attempt.get("error").get("code").asText()).isEqualTo("developer_deep_search_request_failed");
+            assertThat(attempt.get("error").get("httpStatus").asInt()).isEqualTo(502);
+        }
+        assertThat(simulator.ledger().runsStarted("orbit")).isEqualTo(1);
     }
 
     @Test

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Orbit Deep Search as a broken server would play it, by the request's {@code email}: {@code other-run@...} is
  * answered with another run's {@code request_id}, {@code junk-profile@...} completes with a profile whose read
- * answers a 200 that is no JSON object; any other run completes at once with a profile that reads as one.
+ * answers a 200 that is no JSON object, {@code lost-then-poor@...} starts its run but its answer is lost, and every
+ * start after it is answered 402; any other run completes at once with a profile that reads as one.
  */
 final class MisbehavingOrbit implements AutoCloseable {
 
@@ -65,8 +66,19 @@ final class MisbehavingOrbit implements AutoCloseable {
                         Json.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
                 String requestId = body.get("requestId").asText();
                 String name = nameOf(body.get("email").asText());
+                long start = starts.computeIfAbsent(name, n -> new AtomicLong()).incrementAndGet();
+                if (name.equals("lost-then-poor") && start > 1) {
+                    json(
+                            exchange,
+                            402,
+                            "{\"error\": {\"code\": \"developer_api_credits_insufficient\", \"message\": \"low\", "
+                                    + "\"requiredCredits\": 10, \"remainingCredits\": 0}}");
+                    return;
+                }
                 emails.put(requestId, name);
-                starts.computeIfAbsent(name, n -> new AtomicLong()).incrementAndGet();
+                if (name.equals("lost-then-poor")) {
+                    return; // the run started and was charged; the connection closes unanswered
+                }
                 json(
                         exchange,
                         202,
