@@ -235,13 +235,17 @@ public final class OrbitRequestRules {
     }
 
     /**
-     * Whether the host is LinkedIn's: linkedin.com or one of its subdomains (www., de., ...), also written fully
-     * qualified with its trailing dot (the same host to DNS).
+     * Whether the host is LinkedIn's: linkedin.com, its China domain linkedin.cn or its link shortener lnkd.in, or one
+     * of their subdomains (www., de., ...), also written fully qualified with its trailing dot (the same host to DNS).
+     * The docs do not say which of LinkedIn's hosts a profile URL may have: any of them is the API's to judge
+     * (API-doc audit).
      */
     public static boolean isLinkedInHost(String host) {
         String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
-        return name.equals("linkedin.com") || name.endsWith(".linkedin.com");
+        return LINKEDIN_DOMAINS.stream().anyMatch(domain -> name.equals(domain) || name.endsWith("." + domain));
     }
+
+    private static final List<String> LINKEDIN_DOMAINS = List.of("linkedin.com", "linkedin.cn", "lnkd.in");
 
     /** The field's value, or null when it is absent or JSON null. */
     private static JsonNode present(JsonNode body, String field) {

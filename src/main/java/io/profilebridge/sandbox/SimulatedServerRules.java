@@ -20,7 +20,9 @@ final class SimulatedServerRules {
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     private static final Pattern PHONE = Pattern.compile("^\\+?[0-9 ().-]{7,20}$");
     private static final Pattern NO_WHITESPACE = Pattern.compile("^\\S+$");
-    private static final Pattern PROFILE_PATH = Pattern.compile("(?i)^https?://[^/?#]+/(in|pub)/[^/?#]+/?([?#].*)?$");
+    /** A profile's path, /in/NAME or /pub/NAME, and what LinkedIn puts after it (a locale: /in/NAME/de). */
+    private static final Pattern PROFILE_PATH =
+            Pattern.compile("(?i)^https?://[^/?#]+/(in|pub)/[^/?#]+(/[^?#]*)?([?#].*)?$");
     /** Structured-intent fields this server says it owns (the docs name no such field). */
     private static final Set<String> SERVER_OWNED_INTENT_FIELDS =
             Set.of("id", "ownerId", "createdAt", "updatedAt", "userId");

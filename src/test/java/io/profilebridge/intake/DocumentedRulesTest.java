@@ -29,7 +29,9 @@ class DocumentedRulesTest {
                 "{\"structuredIntent\": {\"version\": \"v1\", \"id\": \"mine\"}}",
                 "{\"email\": null}",
                 "{\"linkedinUrl\": null, \"phoneNumber\": null}",
-                "{\"linkedinUrl\": \"https://www.linkedin.com./in/jane\"}"
+                "{\"linkedinUrl\": \"https://www.linkedin.com./in/jane\"}",
+                "{\"linkedinUrl\": \"https://www.linkedin.cn/in/jane\"}",
+                "{\"linkedinUrl\": \"https://lnkd.in/abc123\"}"
             })
     void orbitInputTheDocsDoNotClearlyRejectPasses(String body) throws Exception {
         assertThat(DocumentedRules.INSTANCE.violations(Api.ORBIT, Json.parse(body)))

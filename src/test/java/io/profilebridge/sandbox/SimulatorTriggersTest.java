@@ -252,6 +252,9 @@ class SimulatorTriggersTest extends SimulatorTestSupport {
 
         for (String valid : new String[] {
             "{\"linkedinUrl\": \"HTTPS://WWW.LINKEDIN.COM/in/JaneDoe\"}",
+            // a profile URL with LinkedIn's locale after it, and the older public form (API-doc audit: both refused)
+            "{\"linkedinUrl\": \"https://www.linkedin.com/in/janedoe/de\"}",
+            "{\"linkedinUrl\": \"https://de.linkedin.com/pub/jane-doe/12/345/678\"}",
             "{\"urls\": [\"https://jane_doe.github.io/\"]}"
         }) {
             assertThat(client.deepSearch(valid).status()).as(valid).isEqualTo(202);
