@@ -34,6 +34,7 @@ final class ChildJvm {
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().put(Relaunch.PARENT_VARIABLE, Long.toString(pid));
+        Relaunch.spellFileNamesInUtf8(builder.environment(), System.getProperty("sun.jnu.encoding", ""));
         Process child;
         try {
             child = builder.start();

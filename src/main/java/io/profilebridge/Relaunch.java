@@ -103,6 +103,22 @@ final class Relaunch {
         return Files.isRegularFile(jar) ? Optional.of(jar) : Optional.empty();
     }
 
+    /**
+     * A JVM reads file names in the encoding of the locale's character type: under LANG=C (cron, {@code env -i}, a
+     * systemd unit without a locale) that is ASCII, and an inbox file named in any other script cannot be read at
+     * all (hostile-input audit). The child is given the C.UTF-8 character type then (glibc's built-in UTF-8 locale;
+     * where a system lacks it, the JVM falls back to what it had). Messages, dates and numbers keep the locale's.
+     */
+    static void spellFileNamesInUtf8(Map<String, String> environment, String fileNameEncoding) {
+        if (fileNameEncoding.equalsIgnoreCase("UTF-8")) {
+            return;
+        }
+        // LC_ALL overrides every category, LC_CTYPE among them
+        environment.put(environment.containsKey("LC_ALL") ? "LC_ALL" : "LC_CTYPE", UTF8_CHARACTER_TYPE);
+    }
+
+    private static final String UTF8_CHARACTER_TYPE = "C.UTF-8";
+
     /** The child's command: the archive mapped, or written at its end; C1 alone unless bridge.jit says otherwise. */
     static List<String> command(
             Path java,

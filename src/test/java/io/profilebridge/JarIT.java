@@ -128,6 +128,52 @@ class JarIT {
         }
     }
 
+    /**
+     * Under LANG=C (cron, {@code env -i}, a systemd unit without a locale) the JVM reads file names as ASCII: the
+     * relaunched bridge is given UTF-8 file names and takes a file named in any script; one started in-process
+     * leaves such a file with a line saying why, and takes the others (hostile-input audit: one such name failed every
+     * poll of its folder, and nothing in it was taken).
+     */
+    @Test
+    void underLangCAFileNamedInAnyScriptIsTakenAndNeverHoldsUpItsFolder() throws Exception {
+        String body = "{\"profile_name\": \"%s\", \"ideal_customer_profile\": \"B2B\", \"target_countries\": [\"DE\"]}";
+        for (String launcher : List.of("relaunch", "in-process")) {
+            Path work = Files.createDirectories(folder.resolve("lang-c-" + launcher));
+            Map<String, String> environment = Map.of(
+                    "LANG", "C",
+                    "LC_ALL", "",
+                    "BRIDGE_LAUNCHER", launcher,
+                    "CAMEL_MAIN_PROFILE", "sandbox",
+                    "SANDBOX_PORT", Integer.toString(freePort()),
+                    "SANDBOX_JOB_DURATION_MS", "200",
+                    "BRIDGE_JMS_ENABLED", "false",
+                    "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()));
+            // the sandbox profile's folders
+            Path inbox = work.resolve("sandbox/inbox/openprospect");
+            Path outbox = work.resolve("sandbox/outbox/openprospect");
+            try (Bridge bridge = Bridge.start(work, "lang-c-" + launcher + ".log", environment)) {
+                bridge.awaitRunning();
+                Files.createDirectories(inbox);
+                Files.writeString(inbox.resolve("plain.json"), body.formatted("plain " + launcher));
+                Files.writeString(
+                        inbox.resolve("gr\u00fc\u00df-\u65e5\u672c.json"), body.formatted("other " + launcher));
+                if (launcher.equals("relaunch")) {
+                    await().atMost(Duration.ofSeconds(60))
+                            .until(() -> Files.exists(outbox.resolve("gr\u00fc\u00df-\u65e5\u672c.json"))
+                                    && Files.exists(outbox.resolve("plain.json")));
+                } else {
+                    await().atMost(Duration.ofSeconds(60))
+                            .until(() -> Files.exists(outbox.resolve("plain.json"))
+                                    && bridge.output().contains("start the bridge with a UTF-8 locale"));
+                    assertThat(inbox.resolve("gr\u00fc\u00df-\u65e5\u672c.json"))
+                            .as("left where it was")
+                            .exists();
+                }
+                bridge.stop();
+            }
+        }
+    }
+
     private static Map<String, String> with(Map<String, String> environment, String name, String value) {
         Map<String, String> more = new HashMap<>(environment);
         more.put(name, value);

@@ -23,6 +23,21 @@ class RelaunchTest {
     Path folder;
 
     @Test
+    void aChildOfALocaleWithoutUtf8FileNamesGetsUtf8CharacterTypeOnly() {
+        Map<String, String> plainC = new java.util.HashMap<>(Map.of("LANG", "C"));
+        Relaunch.spellFileNamesInUtf8(plainC, "ANSI_X3.4-1968");
+        assertThat(plainC).containsEntry("LC_CTYPE", "C.UTF-8").containsEntry("LANG", "C");
+
+        Map<String, String> allC = new java.util.HashMap<>(Map.of("LC_ALL", "C"));
+        Relaunch.spellFileNamesInUtf8(allC, "ANSI_X3.4-1968");
+        assertThat(allC).as("LC_ALL overrides LC_CTYPE").containsEntry("LC_ALL", "C.UTF-8");
+
+        Map<String, String> utf8 = new java.util.HashMap<>(Map.of("LANG", "de_DE.UTF-8"));
+        Relaunch.spellFileNamesInUtf8(utf8, "UTF-8");
+        assertThat(utf8).as("left as it is").isEqualTo(Map.of("LANG", "de_DE.UTF-8"));
+    }
+
+    @Test
     void onlyAPlainJavaJarIsRelaunched() throws IOException {
         Path jar = Files.writeString(folder.resolve("profile-bridge.jar"), "");
         String path = jar.toString();

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -99,22 +101,23 @@ public class InboxFileFilter implements GenericFileFilter<File> {
 
     @Override
     public boolean accept(GenericFile<File> file) {
+        // the name as listed: Camel's own (getFileNameOnly) has a backslash turned into a folder separator already
+        String name = file.getFile().getName();
+        Optional<Path> path = pathOf(file.getFile());
         if (file.isDirectory()) {
             // the inbox routes do not descend into folders (.done, .failed, the API folders); one that no route reads
             // would hold its files for ever without a word (a misspelt API folder)
-            reportUnread(file.getFile().toPath());
+            path.ifPresent(this::reportUnread);
             return true;
         }
-        // the name as listed: Camel's own (getFileNameOnly) has a backslash turned into a folder separator already
-        String name = file.getFile().getName();
-        String refusal = refusal(file.getFile().toPath(), name);
+        String refusal = path.isEmpty() ? unencodable(name) : refusal(path.get(), name);
         if (refusal == null) {
-            releaseOrphanedLock(file.getFile().toPath());
+            releaseOrphanedLock(path.get());
             // a file waiting for a job another file started (or after its result was refused) is left alone, and so
             // is one not yet seen unchanged for bridge.inbox.stable-ms
-            String path = file.getAbsoluteFilePath();
-            return !waitingFiles.stillWaiting(path, file.getLastModified(), file.getFileLength())
-                    && waitingFiles.steady(path, file.getLastModified(), file.getFileLength());
+            String listed = file.getAbsoluteFilePath();
+            return !waitingFiles.stillWaiting(listed, file.getLastModified(), file.getFileLength())
+                    && waitingFiles.steady(listed, file.getLastModified(), file.getFileLength());
         }
         if (firstReport(file.getAbsoluteFilePath() + "\n" + refusal)) {
             LOG.warn("Inbox file {} is not taken and stays where it is: {}", name, refusal);
@@ -249,11 +252,32 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         }
     }
 
+    /**
+     * The file's path; empty when its name cannot be one: a name the system's file-name encoding cannot spell (a
+     * non-ASCII name under LANG=C) is listed with replacement characters that no path may hold (hostile-input audit:
+     * the InvalidPathException failed every poll of the folder, so one such file held up all the others).
+     */
+    private static Optional<Path> pathOf(File file) {
+        try {
+            return Optional.of(file.toPath());
+        } catch (InvalidPathException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String unencodable(String name) {
+        return "its name is not valid in this system's file-name encoding (sun.jnu.encoding="
+                + System.getProperty("sun.jnu.encoding")
+                + (StandardCharsets.UTF_8.name().equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))
+                        ? ""
+                        : "; start the bridge with a UTF-8 locale, LANG=C.UTF-8 say")
+                + "); rename it";
+    }
+
     /** Why the file is not taken, or null when it is. */
     static String refusal(Path path, String name) {
         if (name.indexOf('\uFFFD') >= 0) {
-            return "its name is not valid in this system's file-name encoding (sun.jnu.encoding="
-                    + System.getProperty("sun.jnu.encoding") + "); rename it";
+            return unencodable(name);
         }
         if (name.codePoints().anyMatch(InboxFileFilter::isControl)) {
             return "its name has a control character (a line break, a tab); rename it";

@@ -414,7 +414,9 @@ public class RequestAcceptance {
 
     /**
      * Where an inbox file goes: {@code .done/} or {@code .failed/} beside it, under its own name ({@link #KEPT_NAME}),
-     * or {@code NAME.<id>.json} when that name holds an earlier request's original already, which is kept too.
+     * or {@code NAME.<id>.json} when that name holds an earlier drop's original already, which is kept too; and
+     * {@code NAME.<id>.2.json}, {@code .3}, ... when that one is taken as well (hostile-input audit: the same file
+     * dropped a third time, for the same job, overwrote the second drop's original).
      */
     private static void setVerdict(Exchange exchange, String verdict, String id) {
         Message in = exchange.getMessage();
@@ -424,12 +426,15 @@ public class RequestAcceptance {
         if (path == null || name == null) {
             return;
         }
-        boolean taken =
-                Files.exists(Path.of(path).resolveSibling("." + verdict).resolve(name), LinkOption.NOFOLLOW_LINKS);
+        Path kept = Path.of(path).resolveSibling("." + verdict);
         int dot = name.lastIndexOf('.');
-        in.setHeader(
-                KEPT_NAME,
-                !taken ? name : dot > 0 ? name.substring(0, dot) + "." + id + name.substring(dot) : name + "." + id);
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String extension = dot > 0 ? name.substring(dot) : "";
+        String candidate = name;
+        for (int copy = 1; Files.exists(kept.resolve(candidate), LinkOption.NOFOLLOW_LINKS); copy++) {
+            candidate = stem + "." + id + (copy == 1 ? "" : "." + copy) + extension;
+        }
+        in.setHeader(KEPT_NAME, candidate);
     }
 
     /** Turns the exchange copy that delivers an intake result into a message for {@code direct:deliver-result}. */

@@ -179,6 +179,19 @@ class HostileInboxTest {
             dropAndAwait("openprospect/again.json", buyers("Asked twice"));
             assertThat(results(root).get("openprospect/again.json")).isEqualTo(first);
             assertThat(simulator.ledger().requests()).hasSize(calls);
+
+            // a third time, spelt otherwise: the same request, and its original kept beside the other two
+            // (hostile-input audit: the third drop overwrote the second's original)
+            Files.delete(BridgeRun.outbox(root).resolve("openprospect/again.json"));
+            dropAndAwait("openprospect/again.json", buyers("Asked twice").replace(",", " ,  "));
+            assertThat(results(root).get("openprospect/again.json")).isEqualTo(first);
+            String jobId = first.get("jobId").asText();
+            Path done = BridgeRun.inbox(root).resolve("openprospect/.done");
+            assertThat(done.resolve("again.json")).content().isEqualTo(buyers("Asked twice"));
+            assertThat(done.resolve("again." + jobId + ".json")).content().isEqualTo(buyers("Asked twice"));
+            assertThat(done.resolve("again." + jobId + ".2.json"))
+                    .content()
+                    .isEqualTo(buyers("Asked twice").replace(",", " ,  "));
         }
         assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
     }
