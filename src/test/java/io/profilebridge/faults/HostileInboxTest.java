@@ -187,6 +187,9 @@ class HostileInboxTest {
             assertThat(results(root).get("openprospect/again.json")).isEqualTo(first);
             String jobId = first.get("jobId").asText();
             Path done = BridgeRun.inbox(root).resolve("openprospect/.done");
+            // the file moves once its intake ends, just after the result it got
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Files.exists(done.resolve("again." + jobId + ".2.json")));
             assertThat(done.resolve("again.json")).content().isEqualTo(buyers("Asked twice"));
             assertThat(done.resolve("again." + jobId + ".json")).content().isEqualTo(buyers("Asked twice"));
             assertThat(done.resolve("again." + jobId + ".2.json"))
