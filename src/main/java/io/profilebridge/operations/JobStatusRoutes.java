@@ -136,10 +136,22 @@ public class JobStatusRoutes extends RouteBuilder {
                 .type(RestParamType.path)
                 .description("The jobId, or the idempotency key the request was accepted under")
                 .endParam()
+                .param()
+                .name("api")
+                .type(RestParamType.query)
+                .required(false)
+                .description("Only a job of this API: one key may have been used with both (else the newest)")
+                .allowableValues(List.of("openprospect", "orbit"))
+                .endParam()
                 .responseMessage()
                 .code(200)
                 .message("The job")
                 .responseModel(JobView.class)
+                .endResponseMessage()
+                .responseMessage()
+                .code(400)
+                .message("An api other than openprospect or orbit")
+                .responseModel(JobsError.class)
                 .endResponseMessage()
                 .responseMessage()
                 .code(404)
@@ -206,7 +218,16 @@ public class JobStatusRoutes extends RouteBuilder {
 
     private void one(Exchange exchange) {
         String id = exchange.getMessage().getHeader("id", String.class);
-        Optional<Job> job = deadline.read(() -> store.findByIdOrKey(id));
+        Optional<String> apiName = optional(exchange, "api");
+        Optional<Api> api = apiName.flatMap(Api::of);
+        if (apiName.isPresent() && api.isEmpty()) {
+            json(exchange, 400, new JobsError("api: must be openprospect or orbit, not \"" + apiName.get() + "\""));
+            return;
+        }
+        // hostile-input audit: a key used with both APIs showed one job only, and ?api= was ignored
+        Optional<Job> job = deadline.read(() -> api.isEmpty()
+                ? store.findByIdOrKey(id)
+                : store.findById(id).filter(found -> found.api() == api.get()).or(() -> store.find(api.get(), id)));
         if (job.isPresent()) {
             json(exchange, 200, JobView.of(job.get(), holds));
         } else {

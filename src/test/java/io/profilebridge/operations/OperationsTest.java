@@ -138,6 +138,31 @@ class OperationsTest {
     }
 
     @Test
+    void oneKeyUsedWithBothApisNamesEitherJobByItsApi() throws Exception {
+        // hostile-input audit: /jobs/{key} showed the one job only, and ?api= was ignored
+        drop(
+                root,
+                "shared-op.json",
+                "{\"api\": \"openprospect\", \"idempotencyKey\": \"shared-1\", \"request\": "
+                        + "{\"profile_name\": \"s\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}}");
+        drop(
+                root,
+                "shared-orbit.json",
+                "{\"api\": \"orbit\", \"idempotencyKey\": \"shared-1\", \"request\": "
+                        + "{\"email\": \"s@example.com\"}}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 11);
+
+        assertThat(getJson("/jobs/shared-1?api=orbit").get("api").asText()).isEqualTo("orbit");
+        assertThat(getJson("/jobs/shared-1?api=openprospect").get("api").asText())
+                .isEqualTo("openprospect");
+        String orbitJob = results(root).get("shared-orbit.json").get("jobId").asText();
+        assertThat(get("/jobs/" + orbitJob + "?api=openprospect").statusCode())
+                .as("that job is Orbit's")
+                .isEqualTo(404);
+        assertThat(get("/jobs/shared-1?api=elsewhere").statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void requestsRejectedAtIntakeCountAsFailedEverywhereAnOperatorLooks() throws Exception {
         await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 9);
         JsonNode rejected = results(root).get("failed/orbit/invalid.json");
@@ -203,7 +228,10 @@ class OperationsTest {
         assertThat(list.get("responses").fieldNames()).toIterable().containsExactlyInAnyOrder("200", "400");
         JsonNode one = doc.get("paths").get("/jobs/{id}").get("get");
         assertThat(one.get("parameters").get(0).get("in").asText()).isEqualTo("path");
-        assertThat(one.get("responses").fieldNames()).toIterable().containsExactlyInAnyOrder("200", "404");
+        assertThat(one.get("parameters"))
+                .extracting(p -> p.get("name").asText())
+                .containsExactly("id", "api");
+        assertThat(one.get("responses").fieldNames()).toIterable().containsExactlyInAnyOrder("200", "400", "404");
         JsonNode job = doc.get("components").get("schemas").get("Job").get("properties");
         assertThat(job.fieldNames())
                 .toIterable()
