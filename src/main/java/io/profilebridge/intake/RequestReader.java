@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -132,6 +133,20 @@ public class RequestReader {
         }
     }
 
+    /**
+     * Where the first byte that starts no UTF-8 character stands, for the refusal to point at it as a JSON error
+     * names its line and column (hostile-input audit); the bytes are known not to be UTF-8.
+     */
+    private static int firstMalformedByte(byte[] content) {
+        ByteBuffer bytes = ByteBuffer.wrap(content);
+        StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(bytes, CharBuffer.allocate(content.length), true);
+        return Math.min(bytes.position(), content.length - 1);
+    }
+
     private static boolean hasNul(byte[] content) {
         for (byte b : content) {
             if (b == 0) {
@@ -173,7 +188,14 @@ public class RequestReader {
         }
         String text = utf8(content);
         if (text == null) {
-            return reject(api, null, source, "request_not_utf8", "the request is not UTF-8 text");
+            int at = firstMalformedByte(content);
+            return reject(
+                    api,
+                    null,
+                    source,
+                    "request_not_utf8",
+                    "the request is not UTF-8 text: byte " + at + " (counted from 0), 0x"
+                            + String.format("%02X", content[at] & 0xFF) + ", starts no UTF-8 character");
         }
         // a byte-order mark is allowed (RFC 8259 lets a parser ignore it), and some editors write one
         if (text.startsWith(BYTE_ORDER_MARK)) {

@@ -225,9 +225,9 @@ class RequestReaderTest {
     @Test
     void invalidUtf8AndHugeAndDeepInputAreRejected() {
         byte[] latin1 = "{\"n\": \"Müller\"}".getBytes(StandardCharsets.ISO_8859_1);
-        assertThat(rejection(reader.read(latin1, latin1.length, "orbit", null, source))
-                        .code())
-                .isEqualTo("request_not_utf8");
+        ApiError notUtf8 = rejection(reader.read(latin1, latin1.length, "orbit", null, source));
+        assertThat(notUtf8.code()).isEqualTo("request_not_utf8");
+        assertThat(notUtf8.message()).as("where").contains("byte 8 (counted from 0), 0xFC");
         assertThat(rejection(reader.read(null, 50_000, "orbit", null, source)).code())
                 .isEqualTo("request_too_large");
         String deep = "{\"a\":".repeat(100) + "1" + "}".repeat(100);
