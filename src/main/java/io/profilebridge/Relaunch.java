@@ -113,8 +113,14 @@ final class Relaunch {
         if (fileNameEncoding.equalsIgnoreCase("UTF-8")) {
             return;
         }
-        // LC_ALL overrides every category, LC_CTYPE among them
-        environment.put(environment.containsKey("LC_ALL") ? "LC_ALL" : "LC_CTYPE", UTF8_CHARACTER_TYPE);
+        // LC_ALL overrides every category, LC_CTYPE among them: its value goes to LANG (and over the categories it
+        // overrode), so every category but the character type keeps it (review: all of them became C)
+        String all = environment.remove("LC_ALL");
+        if (all != null && !all.isEmpty()) {
+            environment.keySet().removeIf(name -> name.startsWith("LC_"));
+            environment.put("LANG", all);
+        }
+        environment.put("LC_CTYPE", UTF8_CHARACTER_TYPE);
     }
 
     private static final String UTF8_CHARACTER_TYPE = "C.UTF-8";

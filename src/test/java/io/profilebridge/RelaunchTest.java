@@ -28,9 +28,12 @@ class RelaunchTest {
         Relaunch.spellFileNamesInUtf8(plainC, "ANSI_X3.4-1968");
         assertThat(plainC).containsEntry("LC_CTYPE", "C.UTF-8").containsEntry("LANG", "C");
 
-        Map<String, String> allC = new java.util.HashMap<>(Map.of("LC_ALL", "C"));
-        Relaunch.spellFileNamesInUtf8(allC, "ANSI_X3.4-1968");
-        assertThat(allC).as("LC_ALL overrides LC_CTYPE").containsEntry("LC_ALL", "C.UTF-8");
+        Map<String, String> allC =
+                new java.util.HashMap<>(Map.of("LC_ALL", "de_DE.ISO-8859-1", "LC_MESSAGES", "fr_FR"));
+        Relaunch.spellFileNamesInUtf8(allC, "ISO-8859-1");
+        assertThat(allC)
+                .as("LC_ALL overrides LC_CTYPE: its value is every other category's")
+                .isEqualTo(Map.of("LANG", "de_DE.ISO-8859-1", "LC_CTYPE", "C.UTF-8"));
 
         Map<String, String> utf8 = new java.util.HashMap<>(Map.of("LANG", "de_DE.UTF-8"));
         Relaunch.spellFileNamesInUtf8(utf8, "UTF-8");

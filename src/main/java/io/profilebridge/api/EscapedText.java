@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * A text with its escapes decoded, knowing for each decoded character the part of the original text it came from:
- * JSON's ({@code \u005f}, {@code \/}), percent escapes ({@code %5F}, {@code %5f}, UTF-8 runs such as {@code %C3%A9})
+ * JSON's ({@code \u005f}, {@code \/}, {@code \\}, ...), percent escapes ({@code %5F}, {@code %5f}, UTF-8 runs such as {@code %C3%A9})
  * and HTML's character references ({@code &#95;}, {@code &#x5F;}, {@code &lowbar;}). An API may echo a key in any of
  * them, whole or for a few of its characters, and a reader may decode it later; {@link KeyMask} finds the key in the
  * decoded text and masks the original parts it came from, whole escapes and all.
@@ -119,16 +119,27 @@ final class EscapedText {
         };
     }
 
+    /**
+     * Every JSON escape is one, {@code \\} and {@code \"} too: read from the left, an escaped backslash before
+     * {@code u005f} is a backslash and text, which the next layer decodes (a JSON text inside a JSON string), never
+     * a backslash and an escape (review: the mask began on the second backslash, and the answer was no JSON).
+     */
     private Escape jsonEscape(int at) {
-        if (at + 1 < text.length() && text.charAt(at + 1) == '/') {
-            return new Escape("/", at + 2);
+        if (at + 1 >= text.length()) {
+            return null;
         }
-        if (at + 6 <= text.length() && text.charAt(at + 1) == 'u') {
-            int unit = hex(at + 2, at + 6);
+        char escaped = text.charAt(at + 1);
+        if (escaped == 'u') {
+            int unit = at + 6 <= text.length() ? hex(at + 2, at + 6) : -1;
             return unit < 0 ? null : new Escape(String.valueOf((char) unit), at + 6);
         }
-        return null;
+        String value = JSON_ESCAPES.get(escaped);
+        return value == null ? null : new Escape(value, at + 2);
     }
+
+    /** The two-character escapes of JSON (RFC 8259, section 7), by the character after the backslash. */
+    private static final Map<Character, String> JSON_ESCAPES =
+            Map.of('"', "\"", '\\', "\\", '/', "/", 'b', "\b", 'f', "\f", 'n', "\n", 'r', "\r", 't', "\t");
 
     /** A percent escape; a byte above 127 with the ones that follow it in its UTF-8 sequence. */
     private Escape percentEscape(int at) {

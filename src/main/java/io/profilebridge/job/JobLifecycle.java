@@ -28,6 +28,12 @@ public class JobLifecycle {
     /** In the last error of a job whose start went unanswered: that start's cause, kept while its status is read. */
     private static final String START_CAUSE = "startCause";
 
+    /** When the status of an unanswered start was first looked for (its last error keeps it). */
+    private static final String LOOKED_AT = "lookedAt";
+
+    /** Marks a previous attempt whose key was given up after the API turned the request down and refunded it. */
+    private static final String TURNED_DOWN = "turnedDown";
+
     /** The system's words (strerror) for a disk that takes no more: ENOSPC, EDQUOT, EROFS. */
     private static final List<String> OUT_OF_ROOM =
             List.of("No space left on device", "Disk quota exceeded", "Read-only file system");
@@ -102,6 +108,7 @@ public class JobLifecycle {
                 cause.code());
         ObjectNode lastError = cause.toJson();
         lastError.set(START_CAUSE, cause.toJson());
+        lastError.put(LOOKED_AT, store.now());
         job.lastError(lastError.toString());
         job.remoteId(sentId);
         job.lastStatus(null);
@@ -118,12 +125,19 @@ public class JobLifecycle {
      */
     public void unconfirmedReadFailed(Job job, ApiAnswer answer, KeyRenewal renewal) {
         JsonNode start = startCause(job);
+        JsonNode before = Json.parseStored(job.lastError());
         fault(job, answer, renewal);
         JsonNode last = Json.parseStored(job.lastError());
         if (job.startUnconfirmed() && start != null && last instanceof ObjectNode read) {
             read.set(START_CAUSE, start);
+            read.put(LOOKED_AT, lookedAt(job, before));
             job.lastError(read.toString());
         }
+    }
+
+    /** When the look for an unanswered start began, as its last error keeps it; 0 when it says nothing. */
+    private static long lookedAt(Job job, JsonNode lastError) {
+        return lastError == null ? 0 : lastError.path(LOOKED_AT).asLong(0);
     }
 
     /** The cause an unanswered start was given up for, as {@link #startUnanswered} kept it (else the last error). */
@@ -196,9 +210,12 @@ public class JobLifecycle {
         ArrayNode earlier = previousAttempts(job);
         long retriedForThisCause = 0;
         for (JsonNode attempt : earlier) {
-            String code = attempt.path("error").path("code").asText();
-            // a key given up after an outage's refund (turnedDownAndRefunded) counts as neither
-            if (!FaultClass.ORBIT_NOT_TAKEN.contains(code) && refunded == FaultClass.ORBIT_KEY_REFUNDED.equals(code)) {
+            // a key given up after an outage's refund (turnedDownAndRefunded) counts as neither; marked as such, as a
+            // failed run's own code may be a "Retry later" one too (review: each was then started again, and charged)
+            if (!attempt.path(TURNED_DOWN).asBoolean()
+                    && refunded
+                            == FaultClass.ORBIT_KEY_REFUNDED.equals(
+                                    attempt.path("error").path("code").asText())) {
                 retriedForThisCause++;
             }
         }
@@ -212,7 +229,8 @@ public class JobLifecycle {
             return;
         }
         noteRunEnded(job);
-        startOverUnderDerivedKey(job, error, renewal);
+        startOverUnderDerivedKey(job, error, renewal, false);
+        job.lastError(error.toJson().toString());
         job.attempts(0);
         job.nextAttemptAt(store.now() + schedule.retryDelay(job.keyGeneration(), null));
     }
@@ -223,24 +241,31 @@ public class JobLifecycle {
      * request goes on at once under a key derived from it, as that outage's retry: the attempts go on counting (an
      * API that keeps turning it down is given up past {@code bridge.retry.max-attempts}, naming its 5xx), and the
      * one retry a refund gets is not spent (API-doc audit: two short outages in a row failed the request as
-     * "refunded", its 5xx named nowhere).
+     * "refunded", its 5xx named nowhere). The new key's last error is the refund, not the 5xx: a refund of the new
+     * key with no outage of its own is an ordinary refund (review: the 5xx carried over, and every key after it was
+     * renewed at once, for ever).
      */
-    public void turnedDownAndRefunded(Job job, KeyRenewal renewal) {
+    public void turnedDownAndRefunded(Job job, ApiError refund, KeyRenewal renewal) {
         JsonNode turnedDown = Json.parseStored(job.lastError());
-        ApiError cause = turnedDown == null
-                ? ApiError.of(FaultClass.ORBIT_KEY_REFUNDED, "refunded after the API did not take the request")
-                : storedError(turnedDown);
-        startOverUnderDerivedKey(job, cause, renewal);
+        ApiError cause = turnedDown == null ? refund : storedError(turnedDown);
+        startOverUnderDerivedKey(job, cause, renewal, true);
+        job.lastError(refund.toJson().toString());
         job.nextAttemptAt(store.now());
     }
 
-    /** The spent key goes into the job's previous attempts with its error; the request goes on under a derived key. */
-    private void startOverUnderDerivedKey(Job job, ApiError error, KeyRenewal renewal) {
+    /**
+     * The spent key goes into the job's previous attempts with its error (marked {@code turnedDown} when the API
+     * turned the request down under it); the request goes on under a derived key.
+     */
+    private void startOverUnderDerivedKey(Job job, ApiError error, KeyRenewal renewal, boolean turnedDown) {
         ArrayNode earlier = previousAttempts(job);
         ObjectNode attempt = earlier.addObject();
         attempt.put("idempotencyKey", job.idempotencyKey());
         attempt.put("remoteId", job.remoteId());
         attempt.set("error", error.toJson());
+        if (turnedDown) {
+            attempt.put(TURNED_DOWN, true);
+        }
         job.previousAttempts(earlier.toString());
         job.keyGeneration(job.keyGeneration() + 1);
         LOG.info("{}: {}; retrying under a new key derived from the request's", job, error.code());
@@ -248,7 +273,6 @@ public class JobLifecycle {
         job.remoteId(null);
         job.lastStatus(null);
         job.polls(0);
-        job.lastError(error.toJson().toString());
         job.state(JobState.RECEIVED);
     }
 
@@ -466,8 +490,16 @@ public class JobLifecycle {
     public boolean pastMaxAge(Job job) {
         // an unanswered start's status read, and the output reads of a run that ended, get the longest backoff beyond
         // the age: the run is paid for, and the read is due at once (bounded all the same: a read answered 429 for
-        // ever must end). A run found by the look before a give-up had ended at the age (API-doc audit).
-        long grace = job.startUnconfirmed() || job.state() == JobState.FETCHING ? schedule.retryMaxDelayMs() : 0;
+        // ever must end). A run found by the look before a give-up had ended at the age (API-doc audit). The look's
+        // grace counts from when it began, should that be past the age (a long Retry-After before it, a stop; review:
+        // it was given up before its one read)
+        long grace = 0;
+        if (job.startUnconfirmed()) {
+            long lookedAt = lookedAt(job, Json.parseStored(job.lastError()));
+            grace = schedule.retryMaxDelayMs() + Math.max(0, lookedAt - (job.createdAt() + schedule.maxAgeMs()));
+        } else if (job.state() == JobState.FETCHING) {
+            grace = schedule.retryMaxDelayMs();
+        }
         return JobState.PENDING.contains(job.state())
                 && job.state() != JobState.DELIVERING
                 && schedule.tooOld(job.createdAt(), store.now() - grace);

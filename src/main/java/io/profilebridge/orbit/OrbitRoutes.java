@@ -107,7 +107,7 @@ public class OrbitRoutes extends RouteBuilder {
         String profileId = Json.text(Json.parseStored(job.requestBody()), "profileId");
         if (FaultClass.of(answer) == FaultClass.KEY_REFUNDED) {
             if (turnedDownUnderThisKey(job)) {
-                lifecycle.turnedDownAndRefunded(job, REQUEST_ID_IN_BODY);
+                lifecycle.turnedDownAndRefunded(job, answer.error(), REQUEST_ID_IN_BODY);
                 return;
             }
             if (profileId != null) {

@@ -164,6 +164,25 @@ class KeyMaskTest {
                 .isEqualTo("bad key [API key]");
     }
 
+    @Test
+    void aKeyInAJsonTextInsideAJsonStringIsMaskedAndTheAnswerStaysJson() {
+        // review: an escaped backslash before "u006c" was read as a backslash and an escape; the mask began on the
+        // second backslash ("\\[API key]") and the answer no longer parsed
+        String key = BridgeRun.OPENPROSPECT_KEY;
+        for (String answer : new String[] {
+            "{\"message\": \"bad key \\\\u006c" + key.substring(1) + "\"}",
+            "{\"detail\": \"{\\\"key\\\": \\\"" + key.replace("_", "\\\\u005f") + "\\\"}\"}",
+            "{\"detail\": \"" + escapeAll(key).replace("\\", "\\\\") + "\"}"
+        }) {
+            String masked = mask.apply(answer);
+
+            assertThat(Json.parseAnswer(masked)).as("still JSON: %s", masked).isPresent();
+            assertThat(masked).as(answer).contains("[API key]").doesNotContain("testkey");
+            String decodedTwice = Json.parseAnswer(masked).orElseThrow().toString();
+            assertThat(decodedTwice).doesNotContain("testkey");
+        }
+    }
+
     private static String escapeAll(String key) {
         StringBuilder escaped = new StringBuilder();
         key.chars().forEach(c -> escaped.append(String.format("\\u%04x", c)));

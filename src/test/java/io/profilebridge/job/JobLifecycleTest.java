@@ -1,0 +1,128 @@
+package io.profilebridge.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.profilebridge.Json;
+import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiError;
+import io.profilebridge.api.FaultClass;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lifecycle's rules on key renewals and the look before a give-up, step by step on a real store (review of the
+ * API-doc audit's fixes: each case below ran for ever, or gave a paid run up unseen).
+ */
+class JobLifecycleTest {
+
+    private static final long MAX_AGE_MS = 86_400_000;
+    private static final long RETRY_MAX_DELAY_MS = 60_000;
+    private static final JobLifecycle.KeyRenewal RENEWAL = (body, key) -> "{\"requestId\":\"" + key + "\"}";
+
+    @TempDir
+    Path data;
+
+    HikariDataSource dataSource;
+    JobStore store;
+
+    @BeforeEach
+    void open() {
+        dataSource = JobStoreDataSource.open(JobStoreDataSource.defaultUrl(data), "", "", 2);
+        store = new JobStore(dataSource, false, InstanceLiveness.single("test"), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void close() {
+        dataSource.close();
+    }
+
+    private JobLifecycle lifecycle(int orbitFailedRuns) {
+        return new JobLifecycle(
+                new JobSchedule(2000, 2000, 1000, RETRY_MAX_DELAY_MS, 10, 60000, MAX_AGE_MS, 3, 3_600_000),
+                new JobLifecycle.RemoteFailureRetries(1, orbitFailedRuns),
+                store,
+                event -> {},
+                new RunTimes(false));
+    }
+
+    private Job orbitJob(JobState state, long createdAt) {
+        return new Job(
+                UUID.randomUUID().toString(),
+                Api.ORBIT,
+                UUID.randomUUID().toString(),
+                state,
+                "{\"email\":\"a@example.com\"}",
+                "hash",
+                RequestSource.file("orbit", "a.json"),
+                createdAt);
+    }
+
+    private static ApiError refund() {
+        return new ApiError(FaultClass.ORBIT_KEY_REFUNDED, "refunded", 409);
+    }
+
+    @Test
+    void aNewKeyRefundedWithoutAnOutageOfItsOwnIsAnOrdinaryRefund() {
+        JobLifecycle lifecycle = lifecycle(0);
+        Job job = orbitJob(JobState.RECEIVED, store.now());
+        job.attempts(1); // the 503 under the first key
+        job.lastError(new ApiError("developer_deep_search_unavailable", "Retry later", 503)
+                .toJson()
+                .toString());
+
+        lifecycle.turnedDownAndRefunded(job, refund(), RENEWAL);
+
+        assertThat(job.keyGeneration()).isEqualTo(1);
+        assertThat(Json.text(Json.parseStored(job.lastError()), "code"))
+                .as("the new key's last error is the refund, not the 5xx")
+                .isEqualTo(FaultClass.ORBIT_KEY_REFUNDED);
+        // the new key is refunded too, with no outage of its own: the refund's one retry, then a failed result
+        lifecycle.remoteRunFailed(job, refund(), RENEWAL);
+        assertThat(job.keyGeneration()).isEqualTo(2);
+        lifecycle.remoteRunFailed(job, refund(), RENEWAL);
+        assertThat(job.keyGeneration()).isEqualTo(2);
+        assertThat(job.outcome()).isEqualTo("failed");
+        assertThat(Json.parseStored(job.previousAttempts()))
+                .extracting(attempt -> attempt.path("turnedDown").asBoolean())
+                .containsExactly(true, false);
+    }
+
+    @Test
+    void aFailedRunWhoseCodeIsARetryLaterOneCountsAgainstTheFailedRunRetries() {
+        JobLifecycle lifecycle = lifecycle(1);
+        Job job = orbitJob(JobState.POLLING, store.now());
+        for (int run = 0; run < 4; run++) {
+            job.state(JobState.POLLING);
+            job.remoteId(job.idempotencyKey());
+            lifecycle.remoteRunFailed(job, new ApiError("developer_deep_search_unavailable", "failed", null), RENEWAL);
+        }
+        assertThat(job.keyGeneration()).as("bridge.retry.orbit-failed-runs = 1").isEqualTo(1);
+        assertThat(job.outcome()).isEqualTo("failed");
+    }
+
+    @Test
+    void theLookBeforeAGiveUpHasItsGraceFromWhenItBegan() {
+        JobLifecycle lifecycle = lifecycle(0);
+        // a lost start answer (attempts 1), then 402s with a long Retry-After: due again well past the age
+        Job job = orbitJob(JobState.RECEIVED, store.now() - MAX_AGE_MS - 5 * RETRY_MAX_DELAY_MS);
+        job.attempts(1);
+        job.lastError(new ApiError("developer_api_credits_insufficient", "no credits", 402)
+                .toJson()
+                .toString());
+        assertThat(lifecycle.pastMaxAge(job)).isTrue();
+
+        lifecycle.giveUpTooOld(job);
+
+        assertThat(job.startUnconfirmed()).as("looked for under its requestId").isTrue();
+        assertThat(job.remoteId()).isEqualTo(job.idempotencyKey());
+        assertThat(lifecycle.pastMaxAge(job))
+                .as("its one status read is still to come")
+                .isFalse();
+    }
+}
