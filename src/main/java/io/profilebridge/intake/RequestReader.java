@@ -195,7 +195,7 @@ public class RequestReader {
                     source,
                     "request_not_utf8",
                     "the request is not UTF-8 text: byte " + at + " (counted from 0), 0x"
-                            + String.format("%02X", content[at] & 0xFF) + ", starts no UTF-8 character");
+                            + String.format("%02X", content[at] & 0xFF) + ", begins no valid UTF-8 character");
         }
         // a byte-order mark is allowed (RFC 8259 lets a parser ignore it), and some editors write one
         if (text.startsWith(BYTE_ORDER_MARK)) {
