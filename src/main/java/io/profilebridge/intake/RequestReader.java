@@ -134,7 +134,7 @@ public class RequestReader {
     }
 
     /**
-     * Where the first byte that starts no UTF-8 character stands, for the refusal to point at it as a JSON error
+     * Where the first byte that begins no valid UTF-8 character stands, for the refusal to point at it as a JSON error
      * names its line and column (hostile-input audit); the bytes are known not to be UTF-8.
      */
     private static int firstMalformedByte(byte[] content) {
