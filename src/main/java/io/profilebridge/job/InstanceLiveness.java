@@ -37,7 +37,11 @@ public final class InstanceLiveness {
     private final long takeoverMs;
     private volatile long lastBeatNanos = System.nanoTime();
     private volatile int epoch;
-    /** A heartbeat went out since start-up (before it, the process only starts: a gap there is no lapse to report). */
+    /**
+     * A heartbeat went out since start-up, or a claim was made (before either, the process only starts: a gap there
+     * is no lapse to report). TakeoverTest: an instance paused after its first claims but before its first timer
+     * beat lost them, as it should, without the line that says why.
+     */
     private volatile boolean beating;
 
     private InstanceLiveness(DataSource dataSource, String instanceId, long heartbeatMs, long takeoverMs) {
@@ -91,6 +95,12 @@ public final class InstanceLiveness {
 
     /** The current epoch: jobs claimed in it stay ours while {@link #holds(int)} says so. */
     public int epoch() {
+        return epoch;
+    }
+
+    /** The epoch of claims about to be made: from now on a lapse is one to report. */
+    public int claimEpoch() {
+        beating = true;
         return epoch;
     }
 

@@ -239,7 +239,7 @@ public final class JobDispatcher {
 
     /** Claims from the queues in turn what the free workers, the gate and the budgets allow. */
     private List<Job> claimFrom(List<WorkQueue> queues) {
-        int epoch = liveness.epoch();
+        int epoch = liveness.claimEpoch();
         long began = System.nanoTime();
         Predicate<String> taken = id -> inHand.containsKey(id) || givenBackAt.getOrDefault(id, began) - began > 0;
         List<Job> claimed = new ArrayList<>();
