@@ -12,6 +12,7 @@ import io.profilebridge.api.FaultClass;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
@@ -30,6 +31,9 @@ public class JobLifecycle {
 
     /** When the status of an unanswered start was first looked for (its last error keeps it). */
     private static final String LOOKED_AT = "lookedAt";
+
+    /** The "Retry later" a fault's error carries from before it under the same key ({@link #turnedDown}). */
+    private static final String TURNED_DOWN_BY = "turnedDownBy";
 
     /** Marks a previous attempt whose key was given up after the API turned the request down and refunded it. */
     private static final String TURNED_DOWN = "turnedDown";
@@ -246,11 +250,40 @@ public class JobLifecycle {
      * renewed at once, for ever).
      */
     public void turnedDownAndRefunded(Job job, ApiError refund, KeyRenewal renewal) {
-        JsonNode turnedDown = Json.parseStored(job.lastError());
-        ApiError cause = turnedDown == null ? refund : storedError(turnedDown);
+        ApiError cause = turnedDown(job).map(JobLifecycle::storedError).orElse(refund);
         startOverUnderDerivedKey(job, cause, renewal, true);
         job.lastError(refund.toJson().toString());
         job.nextAttemptAt(store.now());
+    }
+
+    /**
+     * The API's "Retry later" under the job's key ({@link FaultClass#ORBIT_NOT_TAKEN}), when it is the job's last error
+     * or was carried past the faults that followed it under the same key; empty otherwise. A refund of that key is the
+     * outage's ({@link #turnedDownAndRefunded}).
+     */
+    public static Optional<JsonNode> turnedDown(Job job) {
+        JsonNode last = Json.parseStored(job.lastError());
+        if (last == null) {
+            return Optional.empty();
+        }
+        return FaultClass.ORBIT_NOT_TAKEN.contains(Json.text(last, "code"))
+                ? Optional.of(last)
+                : Optional.ofNullable(last.get(TURNED_DOWN_BY));
+    }
+
+    /**
+     * A fault's error, carrying the "Retry later" before it under the same key: a 429 or a lost answer between the 5xx
+     * and the refund it brings hid the outage (review), and the refund then spent the one retry a refund gets, or a
+     * {@code profileId} request was answered with its existing profile though nothing ran.
+     */
+    private static ObjectNode keepingTurnDown(Job job, ObjectNode error) {
+        Optional<JsonNode> turnedDown = turnedDown(job);
+        if (turnedDown.isPresent() && !FaultClass.ORBIT_NOT_TAKEN.contains(Json.text(error, "code"))) {
+            ObjectNode outage = turnedDown.get().deepCopy();
+            outage.remove(TURNED_DOWN_BY);
+            error.set(TURNED_DOWN_BY, outage);
+        }
+        return error;
     }
 
     /**
@@ -300,7 +333,7 @@ public class JobLifecycle {
             return;
         }
         ApiError error = answer.error();
-        job.lastError(error.toJson().toString());
+        job.lastError(keepingTurnDown(job, error.toJson()).toString());
         switch (fault) {
             case RATE_LIMITED -> job.nextAttemptAt(now + schedule.rateLimitDelay(answer.retryAfter()));
             case HOLD -> {

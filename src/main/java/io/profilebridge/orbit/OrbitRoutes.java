@@ -153,13 +153,13 @@ public class OrbitRoutes extends RouteBuilder {
     }
 
     /**
-     * Whether the last answer under the job's key was one of the 5xx by which Orbit says it did not take the request
-     * ("Deep Search did not accept the request or could not be reached", "is currently unavailable"; "Charges are also
-     * refunded automatically when the run is rejected or cannot be accepted"). An answer that was lost says nothing.
+     * Whether an answer under the job's key was one of the 5xx by which Orbit says it did not take the request ("Deep
+     * Search did not accept the request or could not be reached", "is currently unavailable"; "Charges are also
+     * refunded automatically when the run is rejected or cannot be accepted"), with only other faults after it (a
+     * 429, a lost answer: {@link JobLifecycle#turnedDown}).
      */
     static boolean turnedDownUnderThisKey(Job job) {
-        JsonNode last = Json.parseStored(job.lastError());
-        return last != null && FaultClass.ORBIT_NOT_TAKEN.contains(Json.text(last, "code"));
+        return JobLifecycle.turnedDown(job).isPresent();
     }
 
     private void prepareStatusRead(Exchange exchange) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.FaultClass;
 import java.nio.file.Path;
@@ -91,6 +92,41 @@ class JobLifecycleTest {
         assertThat(Json.parseStored(job.previousAttempts()))
                 .extracting(attempt -> attempt.path("turnedDown").asBoolean())
                 .containsExactly(true, false);
+    }
+
+    @Test
+    void aRetryLaterIsRememberedPastA429AndALostAnswerUnderTheSameKey() throws Exception {
+        JobLifecycle lifecycle = lifecycle(0);
+        Job job = orbitJob(JobState.RECEIVED, store.now());
+        job.attempts(1);
+        job.lastError(new ApiError("developer_deep_search_request_failed", "Retry later", 502)
+                .toJson()
+                .toString());
+
+        lifecycle.fault(
+                job,
+                new ApiAnswer(
+                        429,
+                        Json.parse("{\"error\": {\"code\": \"developer_api_key_rate_limited\"}}"),
+                        java.time.Duration.ofSeconds(1),
+                        null,
+                        null),
+                RENEWAL);
+        lifecycle.fault(job, new ApiAnswer(0, null, null, null, new java.net.SocketException("reset")), RENEWAL);
+
+        assertThat(JobLifecycle.turnedDown(job))
+                .as("the 502 is still known under this key")
+                .hasValueSatisfying(outage ->
+                        assertThat(outage.get("code").asText()).isEqualTo("developer_deep_search_request_failed"));
+        lifecycle.turnedDownAndRefunded(job, refund(), RENEWAL);
+        assertThat(Json.parseStored(job.previousAttempts())
+                        .get(0)
+                        .at("/error/code")
+                        .asText())
+                .isEqualTo("developer_deep_search_request_failed");
+        assertThat(JobLifecycle.turnedDown(job))
+                .as("the new key has no outage of its own")
+                .isEmpty();
     }
 
     @Test
