@@ -1,5 +1,6 @@
 package io.profilebridge.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
 import java.util.LinkedHashMap;
@@ -24,6 +25,14 @@ public record ApiError(String code, String message, Integer httpStatus, ObjectNo
 
     public static ApiError of(String code, String message) {
         return new ApiError(code, message, null);
+    }
+
+    /** The code, message and status of an error as {@link #toJson()} wrote it (a job's last error, a start's cause). */
+    public static ApiError fromJson(JsonNode stored) {
+        return new ApiError(
+                Json.text(stored, "code"),
+                Json.text(stored, "message"),
+                stored.hasNonNull("httpStatus") ? stored.get("httpStatus").asInt() : null);
     }
 
     public ObjectNode toJson() {

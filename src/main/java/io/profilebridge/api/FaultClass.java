@@ -102,12 +102,12 @@ public enum FaultClass {
         if (status == 401 || status == 403 || status == 402) {
             return HOLD;
         }
-        if (status == 409 && ORBIT_KEY_REFUNDED.equals(answer.error().code())) {
+        String code = status >= 400 ? answer.error().code() : null;
+        if (status == 409 && ORBIT_KEY_REFUNDED.equals(code)) {
             return KEY_REFUNDED;
         }
         // the docs give these two codes without a status: they are read by the code, whatever status carries them
         // (API-doc audit: not_configured with a 400 failed the request where the API should have been held)
-        String code = status >= 400 ? answer.error().code() : null;
         if (ORBIT_UNAVAILABLE_FOR_REQUEST.equals(code)) {
             return PERMANENT;
         }

@@ -112,7 +112,8 @@ public final class KeyMask {
             for (int i = found.nextSetBit(0); i >= 0; i = found.nextSetBit(i + 1)) {
                 covered.set(view.from(i), view.to(i));
             }
-            Optional<EscapedText> decoded = view.decoded();
+            // no layer is decoded that will not be looked at
+            Optional<EscapedText> decoded = layer < MOST_ESCAPE_LAYERS ? view.decoded() : Optional.empty();
             if (decoded.isEmpty()) {
                 break;
             }

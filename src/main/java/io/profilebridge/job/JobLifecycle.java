@@ -128,31 +128,30 @@ public class JobLifecycle {
      * {@link #startNotFound} to name (audit: a 429 on the read was named as the start's cause).
      */
     public void unconfirmedReadFailed(Job job, ApiAnswer answer, KeyRenewal renewal) {
-        JsonNode start = startCause(job);
         JsonNode before = Json.parseStored(job.lastError());
+        JsonNode start = startCause(before);
         fault(job, answer, renewal);
         JsonNode last = Json.parseStored(job.lastError());
         if (job.startUnconfirmed() && start != null && last instanceof ObjectNode read) {
             read.set(START_CAUSE, start);
-            read.put(LOOKED_AT, lookedAt(job, before));
+            read.put(LOOKED_AT, lookedAt(before));
             job.lastError(read.toString());
         }
     }
 
     /** When the look for an unanswered start began, as its last error keeps it; 0 when it says nothing. */
-    private static long lookedAt(Job job, JsonNode lastError) {
+    private static long lookedAt(JsonNode lastError) {
         return lastError == null ? 0 : lastError.path(LOOKED_AT).asLong(0);
     }
 
     /** The cause an unanswered start was given up for, as {@link #startUnanswered} kept it (else the last error). */
-    private static JsonNode startCause(Job job) {
-        JsonNode last = Json.parseStored(job.lastError());
-        return last == null || !last.has(START_CAUSE) ? last : last.get(START_CAUSE);
+    private static JsonNode startCause(JsonNode lastError) {
+        return lastError == null || !lastError.has(START_CAUSE) ? lastError : lastError.get(START_CAUSE);
     }
 
     /** The API knows no run under the id an unanswered start was sent with: the job ends with the start's cause. */
     public void startNotFound(Job job, ApiError read) {
-        JsonNode start = startCause(job);
+        JsonNode start = startCause(Json.parseStored(job.lastError()));
         ObjectNode details = Json.object();
         details.set("lastCause", start);
         details.set("statusRead", read.toJson());
@@ -164,9 +163,7 @@ public class JobLifecycle {
                         "gave up: the start was not answered (last cause " + Json.text(start, "code") + ": "
                                 + Json.text(start, "message") + "), and the API has no run under the id it was sent "
                                 + "with (" + read.code() + ")",
-                        start != null && start.hasNonNull("httpStatus")
-                                ? start.get("httpStatus").asInt()
-                                : null,
+                        start == null ? null : ApiError.fromJson(start).httpStatus(),
                         details));
     }
 
@@ -250,7 +247,7 @@ public class JobLifecycle {
      * renewed at once, for ever).
      */
     public void turnedDownAndRefunded(Job job, ApiError refund, KeyRenewal renewal) {
-        ApiError cause = turnedDown(job).map(JobLifecycle::storedError).orElse(refund);
+        ApiError cause = turnedDown(job).map(ApiError::fromJson).orElse(refund);
         startOverUnderDerivedKey(job, cause, renewal, true);
         job.lastError(refund.toJson().toString());
         job.nextAttemptAt(store.now());
@@ -528,7 +525,7 @@ public class JobLifecycle {
         // it was given up before its one read)
         long grace = 0;
         if (job.startUnconfirmed()) {
-            long lookedAt = lookedAt(job, Json.parseStored(job.lastError()));
+            long lookedAt = lookedAt(Json.parseStored(job.lastError()));
             grace = schedule.retryMaxDelayMs() + Math.max(0, lookedAt - (job.createdAt() + schedule.maxAgeMs()));
         } else if (job.state() == JobState.FETCHING) {
             grace = schedule.retryMaxDelayMs();
@@ -541,15 +538,14 @@ public class JobLifecycle {
     /** Ends a job that is {@link #pastMaxAge(Job) past its age} with a gave_up result naming where it stood. */
     public void giveUpTooOld(Job job) {
         JsonNode last = Json.parseStored(job.lastError());
-        if (lookedForUnseenStart(job, last == null ? ApiError.of("gave_up", "past its age") : storedError(last))) {
+        ApiError stored = last == null ? ApiError.of("gave_up", "past its age") : ApiError.fromJson(last);
+        if (lookedForUnseenStart(job, stored)) {
             return;
         }
         String lastCause = last != null && last.hasNonNull("code")
                 ? "; last cause " + Json.text(last, "code") + ": " + Json.text(last, "message")
                 : "";
-        Integer httpStatus = last != null && last.hasNonNull("httpStatus")
-                ? last.get("httpStatus").asInt()
-                : null;
+        Integer httpStatus = last == null ? null : stored.httpStatus();
         ObjectNode details = null;
         if (last != null && last.isObject()) {
             details = Json.object();
@@ -603,14 +599,6 @@ public class JobLifecycle {
         }
         startUnanswered(job, job.idempotencyKey(), cause);
         return true;
-    }
-
-    /** An error as a job's last error keeps it. */
-    private static ApiError storedError(JsonNode stored) {
-        return new ApiError(
-                Json.text(stored, "code"),
-                Json.text(stored, "message"),
-                stored.hasNonNull("httpStatus") ? stored.get("httpStatus").asInt() : null);
     }
 
     /** A status read saw the run end (or fail for good): what that says about how long runs take. */

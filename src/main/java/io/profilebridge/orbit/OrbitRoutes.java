@@ -42,9 +42,7 @@ public class OrbitRoutes extends RouteBuilder {
         return node.toString();
     };
 
-    /** Orbit's 5xx codes for a start it did not take (and whose reserved charge it refunds). */
     private static final String PROFILE_IDS = "bridgeOrbitProfileIds";
-
     private static final String PROFILES_READ = "bridgeOrbitProfiles";
     /** Exchange property: no further profile is read in this step (a read failed, or the read budget is spent). */
     private static final String READS_STOPPED = "bridgeOrbitProfileReadsStopped";
@@ -106,7 +104,8 @@ public class OrbitRoutes extends RouteBuilder {
         ApiAnswer answer = ApiAnswer.from(exchange);
         String profileId = Json.text(Json.parseStored(job.requestBody()), "profileId");
         if (FaultClass.of(answer) == FaultClass.KEY_REFUNDED) {
-            if (turnedDownUnderThisKey(job)) {
+            // the API said "Retry later" under this key before: the refund is that outage's
+            if (JobLifecycle.turnedDown(job).isPresent()) {
                 lifecycle.turnedDownAndRefunded(job, answer.error(), REQUEST_ID_IN_BODY);
                 return;
             }
@@ -150,16 +149,6 @@ public class OrbitRoutes extends RouteBuilder {
         return FaultClass.of(answer) == FaultClass.RETRY
                 && (answer.isTransportFailure() || answer.httpStatus() >= 500)
                 && !FaultClass.ORBIT_NOT_TAKEN.contains(answer.error().code());
-    }
-
-    /**
-     * Whether an answer under the job's key was one of the 5xx by which Orbit says it did not take the request ("Deep
-     * Search did not accept the request or could not be reached", "is currently unavailable"; "Charges are also
-     * refunded automatically when the run is rejected or cannot be accepted"), with only other faults after it (a
-     * 429, a lost answer: {@link JobLifecycle#turnedDown}).
-     */
-    static boolean turnedDownUnderThisKey(Job job) {
-        return JobLifecycle.turnedDown(job).isPresent();
     }
 
     private void prepareStatusRead(Exchange exchange) {
