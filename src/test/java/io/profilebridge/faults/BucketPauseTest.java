@@ -66,10 +66,12 @@ class BucketPauseTest {
                 drop(root, "openprospect/op-" + i + ".json", BridgeRun.openProspectRequest("op-" + i));
                 drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"orb" + i + "@example.com\"}");
             }
-            assertThat(get("/"))
-                    .as("the status page names the paused key and its cause")
-                    .contains("data-bucket=\"openprospect\" class=\"failed\"")
-                    .contains("429, Retry-After 4 s");
+            // the simulator logs its 429 as it answers; the bridge records the pause once it has read that answer
+            await().atMost(Duration.ofSeconds(RETRY_AFTER_SECONDS - 1))
+                    .untilAsserted(() -> assertThat(get("/"))
+                            .as("the status page names the paused key and its cause")
+                            .contains("data-bucket=\"openprospect\" class=\"failed\"")
+                            .contains("429, Retry-After 4 s"));
             assertThat(metric(
                             get("/observe/metrics"),
                             "profile_bridge_api_paused_seconds",
@@ -110,10 +112,11 @@ class BucketPauseTest {
             simulator.settings().serverErrorShare(0);
             assertThat(unavailable.method()).as("a status read got the 503").isEqualTo("GET");
             drop(root, "orbit/started-later.json", "{\"email\": \"later@example.com\"}");
-            assertThat(get("/"))
-                    .contains("data-bucket=\"orbit-starts\" class=\"failed\"")
-                    .contains("data-bucket=\"orbit-reads\" class=\"failed\"")
-                    .contains("503, Retry-After 4 s");
+            await().atMost(Duration.ofSeconds(RETRY_AFTER_SECONDS - 1))
+                    .untilAsserted(() -> assertThat(get("/"))
+                            .contains("data-bucket=\"orbit-starts\" class=\"failed\"")
+                            .contains("data-bucket=\"orbit-reads\" class=\"failed\"")
+                            .contains("503, Retry-After 4 s"));
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 2);
 
             long from = unavailable.at();
