@@ -96,17 +96,22 @@ public final class Json {
         }
     }
 
-    /** Whether the text holds half a surrogate pair: only a JSON escape of one (D800-DFFF) in the input can make one. */
+    /** Whether the text holds half a surrogate pair (D800-DFFF): a JSON escape of one can make one, so can JMS text. */
     public static boolean hasUnpairedSurrogate(String text) {
+        return firstUnpairedSurrogate(text) >= 0;
+    }
+
+    /** Where the text's first half of a surrogate pair without its other half stands, or -1. */
+    public static int firstUnpairedSurrogate(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                return true;
+                return i;
             }
         }
-        return false;
+        return -1;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.profilebridge.intake;
 
+import io.profilebridge.Json;
 import io.profilebridge.api.ApiError;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
@@ -34,6 +35,16 @@ final class JmsRequestBody {
             String body = text.getText();
             if (body == null) {
                 return empty();
+            }
+            // UTF-8 would send half a surrogate pair as "?": another request than the caller's (files-and-JMS audit: a
+            // paid Orbit run started with "sur?@example.com"); a file holding the same is refused as well
+            int half = Json.firstUnpairedSurrogate(body);
+            if (half >= 0) {
+                return new Refused(ApiError.of(
+                        "request_not_unicode",
+                        "the text of the JMS message holds half a surrogate pair (U+"
+                                + String.format("%04X", (int) body.charAt(half)) + " at character " + half
+                                + ", counted from 0), not a character; it can be neither sent nor written as UTF-8"));
             }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             return new Content(bytes, bytes.length);

@@ -11,10 +11,21 @@ public sealed interface ReadRequest {
 
     RequestSource source();
 
-    /** A valid request body for {@code api}, with the one idempotency key it will always be sent with. */
-    record Valid(Api api, ObjectNode body, String idempotencyKey, RequestSource source) implements ReadRequest {}
+    /**
+     * A valid request body for {@code api}, with the one idempotency key it will always be sent with; {@code keyGiven}
+     * when the caller gave that key (a JMS property, an envelope's, Orbit's requestId), not when it was derived.
+     */
+    record Valid(Api api, ObjectNode body, String idempotencyKey, boolean keyGiven, RequestSource source)
+            implements ReadRequest {}
 
     /** A request that will not be sent: the error names the field and the rule. {@code api} may be unknown. */
     record Rejected(String api, JsonNode body, String idempotencyKey, RequestSource source, ApiError error)
-            implements ReadRequest {}
+            implements ReadRequest {
+
+        /** The same refusal naming the caller's key, when it names none and a result can carry that key. */
+        Rejected withCallersKey(String callersKey) {
+            String key = idempotencyKey != null ? idempotencyKey : RequestReader.carriable(callersKey);
+            return new Rejected(api, body, key, source, error);
+        }
+    }
 }

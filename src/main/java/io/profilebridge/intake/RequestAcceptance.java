@@ -189,6 +189,12 @@ public class RequestAcceptance {
                     : body instanceof JmsRequestBody.Content content
                             ? reader.read(content.bytes(), content.size(), apiHint, (String) key, source)
                             : RequestReader.refuse(apiHint, source, ((JmsRequestBody.Refused) body).error());
+            // a refusal names the caller's own key, however early it came (files-and-JMS audit: a body that was no
+            // JSON, or a refused reply-to, lost the JMS property's key from the document and the result's property)
+            String callersKey = key instanceof String given ? given : null;
+            if (read instanceof ReadRequest.Rejected rejected) {
+                read = rejected.withCallersKey(callersKey);
+            }
             if (replyProblem.isPresent()) {
                 return refusedFor(read, ApiError.of("reply_to_invalid", replyProblem.get()));
             }
@@ -214,7 +220,12 @@ public class RequestAcceptance {
      */
     private static ReadRequest refusedFor(ReadRequest read, ApiError error) {
         if (read instanceof ReadRequest.Valid valid) {
-            return new ReadRequest.Rejected(valid.api().id(), valid.body(), null, valid.source(), error);
+            return new ReadRequest.Rejected(
+                    valid.api().id(),
+                    valid.body(),
+                    valid.keyGiven() ? valid.idempotencyKey() : null,
+                    valid.source(),
+                    error);
         }
         ReadRequest.Rejected rejected = (ReadRequest.Rejected) read;
         return new ReadRequest.Rejected(

@@ -314,7 +314,9 @@ public class RequestReader {
                                 + " in an envelope, \"openprospect\" or \"orbit\"");
             }
             String envelopeApi = envelopeApiField.asText();
-            if (api != null && !api.equals(envelopeApi)) {
+            // both are read ignoring case and edge spaces, as each is alone (files-and-JMS audit: "Orbit" in the
+            // orbit folder was refused as a mismatch)
+            if (api != null && !sameApi(api, envelopeApi)) {
                 return reject(
                         api,
                         body,
@@ -351,6 +353,7 @@ public class RequestReader {
                 return reject(
                         api,
                         body,
+                        carriable(key),
                         source,
                         "envelope_request_invalid",
                         "request: " + (request == null ? "field required in an envelope" : "must be a JSON object"));
@@ -362,6 +365,7 @@ public class RequestReader {
             return reject(
                     api,
                     body,
+                    carriable(key),
                     source,
                     "api_unknown",
                     api == null
@@ -429,7 +433,7 @@ public class RequestReader {
             }
             ObjectNode sent = body.deepCopy();
             sent.put("requestId", key);
-            return new ReadRequest.Valid(api, sent, key, source);
+            return new ReadRequest.Valid(api, sent, key, requestId != null || explicitKey != null, source);
         }
         if (explicitKey != null && !fitsAHeader(explicitKey)) {
             // HttpClient would send a line break as a space and the server drop edge spaces: another key than recorded.
@@ -450,7 +454,7 @@ public class RequestReader {
             return reject(api.id(), body, source, "idempotency_key_too_long", tooLong.get());
         }
         String key = explicitKey != null ? explicitKey : IdempotencyKeys.derive(api, source, body);
-        return new ReadRequest.Valid(api, body, key, source);
+        return new ReadRequest.Valid(api, body, key, explicitKey != null, source);
     }
 
     /**
@@ -566,15 +570,25 @@ public class RequestReader {
      */
     private static String callersKey(Api api, ObjectNode body, String explicitKey) {
         JsonNode requestId = api == Api.ORBIT ? body.get("requestId") : null;
-        String key = requestId != null
-                        && requestId.isTextual()
-                        && !requestId.asText().isEmpty()
-                ? requestId.asText()
-                : explicitKey;
+        return carriable(
+                requestId != null
+                                && requestId.isTextual()
+                                && !requestId.asText().isEmpty()
+                        ? requestId.asText()
+                        : explicitKey);
+    }
+
+    /** The key when a result can carry it (a URL, a header, a JMS property), else null. */
+    static String carriable(String key) {
         return key != null
+                        && !key.isEmpty()
                         && PathSegment.isEncodable(key)
                         && tooLong("idempotencyKey", key).isEmpty()
                 ? key
                 : null;
+    }
+
+    private static boolean sameApi(String one, String other) {
+        return one.trim().equalsIgnoreCase(other.trim());
     }
 }

@@ -263,6 +263,43 @@ class RequestReaderTest {
     }
 
     @Test
+    void anEnvelopeNamingItsFoldersApiInAnotherCaseIsTakenAsEachAloneIs() {
+        // before: "Orbit" in the orbit folder (or with the JMS property orbit) was refused as a mismatch
+        for (String named : List.of("Orbit", " ORBIT ", "orbit")) {
+            ReadRequest read = read("{\"api\": \"" + named + "\", \"request\": {\"x\": 1}}", "orbit", null);
+            assertThat(read).as("envelope api %s", named).isInstanceOf(ReadRequest.Valid.class);
+            assertThat(((ReadRequest.Valid) read).api()).isEqualTo(Api.ORBIT);
+        }
+        assertThat(rejection(read("{\"api\": \"Orbit\", \"request\": {}}", " OpenProspect", null))
+                        .code())
+                .isEqualTo("envelope_api_mismatch");
+    }
+
+    @Test
+    void aRefusalAfterTheEnvelopesKeyWasReadNamesThatKey() {
+        ReadRequest.Rejected noRequest = (ReadRequest.Rejected)
+                read("{\"api\": \"orbit\", \"idempotencyKey\": \"env-1\", \"request\": 5}", null, null);
+        assertThat(noRequest.error().code()).isEqualTo("envelope_request_invalid");
+        assertThat(noRequest.idempotencyKey()).isEqualTo("env-1");
+        ReadRequest.Rejected noApi = (ReadRequest.Rejected)
+                read("{\"api\": \"nope\", \"idempotencyKey\": \"env-2\", \"request\": {}}", null, null);
+        assertThat(noApi.error().code()).isEqualTo("api_unknown");
+        assertThat(noApi.idempotencyKey()).isEqualTo("env-2");
+    }
+
+    @Test
+    void aValidRequestSaysWhetherItsKeyWasTheCallersOrDerived() {
+        assertThat(((ReadRequest.Valid) read("{\"x\": 1}", "openprospect", null)).keyGiven())
+                .isFalse();
+        assertThat(((ReadRequest.Valid) read("{\"x\": 1}", "openprospect", "k-1")).keyGiven())
+                .isTrue();
+        assertThat(((ReadRequest.Valid) read("{\"requestId\": \"r-1\"}", "orbit", null)).keyGiven())
+                .isTrue();
+        assertThat(((ReadRequest.Valid) read("{\"email\": \"a@b.c\"}", "orbit", null)).keyGiven())
+                .isFalse();
+    }
+
+    @Test
     void halfASurrogatePairIsRejectedNamingTheFieldAndItsResultCanStillBeWritten() {
         ApiError error =
                 rejection(read("{\"email\": \"a@b.c\", \"usernames\": [\"ok\", \"x\\ud800\"]}", "orbit", null));

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -187,6 +188,49 @@ class JmsHostileInputTest {
         JsonNode error = Json.parse(failed.getBody(String.class)).get("error");
         assertThat(error.get("code").asText()).isEqualTo("idempotency_key_invalid");
         assertThat(error.get("message").asText()).contains("must be a string property, not a Integer");
+    }
+
+    @Test
+    void halfASurrogatePairInATextMessageIsRefusedNotSentAsAQuestionMark() throws Exception {
+        // files-and-JMS audit: UTF-8 turned it into "?", and a paid Orbit run started for "sur?@example.com"
+        jms.send("{\"email\": \"sur\ud800@example.com\"}", Map.of("api", "orbit"), null, "surrogate-1");
+        Message failed = jms.receive("profile-bridge.failed");
+        assertThat(failed.getJMSCorrelationID()).isEqualTo("surrogate-1");
+        JsonNode error = Json.parse(failed.getBody(String.class)).get("error");
+        assertThat(error.get("code").asText()).isEqualTo("request_not_unicode");
+        assertThat(error.get("message").asText()).contains("U+D800 at character 14");
+        assertThat(jms.simulator.ledger().runsStarted("orbit")).isZero();
+    }
+
+    @Test
+    void aRefusalNamesTheCallersKeyFromTheJmsPropertyHoweverEarlyItCame() throws Exception {
+        // files-and-JMS audit: a body that was no JSON, or a refused reply-to, lost the key from the document and the
+        // result's property, so an ESB matching results by its own key found nothing
+        jms.send("{bad", Map.of("api", "orbit", "idempotencyKey", "key-not-json"), null, "early-1");
+        jms.send(
+                "{\"email\": \"z1@example.com\"}",
+                Map.of("api", "orbit", "idempotencyKey", "key-reply-to"),
+                jms.session.createQueue("profile-bridge.requests"),
+                "early-2");
+        jms.send(DACH, Map.of("api", "openprospect"), jms.session.createQueue("DLQ"), "early-3");
+        Map<String, Message> failed = new HashMap<>();
+        for (int i = 0; i < 3; i++) {
+            Message message = jms.receive("profile-bridge.failed");
+            failed.put(message.getJMSCorrelationID(), message);
+        }
+        assertThat(failed.get("early-1").getStringProperty("idempotencyKey")).isEqualTo("key-not-json");
+        assertThat(Json.parse(failed.get("early-1").getBody(String.class))
+                        .get("idempotencyKey")
+                        .asText())
+                .isEqualTo("key-not-json");
+        assertThat(failed.get("early-2").getStringProperty("idempotencyKey")).isEqualTo("key-reply-to");
+        JsonNode refusedReplyTo = Json.parse(failed.get("early-2").getBody(String.class));
+        assertThat(refusedReplyTo.at("/error/code").asText()).isEqualTo("reply_to_invalid");
+        assertThat(refusedReplyTo.get("idempotencyKey").asText()).isEqualTo("key-reply-to");
+        assertThat(failed.get("early-3").getStringProperty("idempotencyKey"))
+                .as("a key the bridge derived was never used, so a refusal does not name it")
+                .isNull();
+        assertThat(jms.simulator.ledger().runsStarted("orbit")).isZero();
     }
 
     @Test
