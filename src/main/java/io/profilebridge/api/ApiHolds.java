@@ -105,7 +105,10 @@ public final class ApiHolds {
      * How many of {@code wanted} jobs of the bucket may be claimed now: all while it accepts us; while it refuses us,
      * one per probe interval, whose call tells when the hold lifts. Each claimed job would only be refused and held
      * again, and on a shared store an instance whose key is refused would so take other instances' jobs away from
-     * them (cluster audit: 25 of 30 jobs held a minute each). Called by the one claiming thread.
+     * them (cluster audit: 25 of 30 jobs held a minute each). The interval counts from a probe actually claimed
+     * ({@link #probed}): a bucket serves several queues, and an empty one asked first must not spend it (config-and-APIs
+     * audit: Orbit's profile reads, mostly none, took every probe of the reads' bucket, and a run whose status reads
+     * were refused was never read again). Called by the one claiming thread.
      */
     public int claimable(ApiBucket bucket, int wanted, long now) {
         if (!holds.containsKey(bucket)) {
@@ -123,7 +126,13 @@ public final class ApiHolds {
         if (last != null && now - last < probeIntervalMs) {
             return 0;
         }
-        lastProbeAt.put(bucket, now);
         return 1;
+    }
+
+    /** A job of the bucket was claimed as its probe: the next waits a whole interval. */
+    public void probed(ApiBucket bucket, long now) {
+        if (holds.containsKey(bucket)) {
+            lastProbeAt.put(bucket, now);
+        }
     }
 }

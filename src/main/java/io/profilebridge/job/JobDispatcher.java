@@ -285,6 +285,9 @@ public final class JobDispatcher {
             }
             long now = store.now();
             jobs.forEach(job -> inHand.put(job.id(), new InHand(job, now, epoch, bucket)));
+            if (bucket != null && !jobs.isEmpty()) {
+                holds.probed(bucket, now);
+            }
             if (bucket != null) {
                 // places taken for jobs another instance claimed first
                 gate.leave(bucket, places.get() - jobs.size());

@@ -27,11 +27,34 @@ class ApiHoldsTest {
         assertThat(holds.claimable(ApiBucket.ORBIT_STARTS, 5, now + INTERVAL_MS))
                 .as("the probe")
                 .isEqualTo(1);
+        holds.probed(ApiBucket.ORBIT_STARTS, now + INTERVAL_MS);
         assertThat(holds.claimable(ApiBucket.ORBIT_STARTS, 5, now + INTERVAL_MS + 1))
                 .isZero();
         assertThat(holds.claimable(ApiBucket.ORBIT_READS, 5, now))
                 .as("a 402 holds only the bucket that asked for credits")
                 .isEqualTo(5);
+    }
+
+    @Test
+    void aProbeOfferedToAQueueWithNothingDueIsStillThereForTheBucketsNextQueue() {
+        // config-and-APIs audit: Orbit's profile reads (mostly none due) and status reads share a bucket; the empty
+        // queue, asked first, spent every probe, and a run whose status reads were refused was never read again
+        ApiHolds holds = new ApiHolds(INTERVAL_MS);
+        holds.observe(
+                ApiBucket.ORBIT_READS, answer(401, "{\"error\": {\"code\": \"unauthorized\", \"message\": \"no\"}}"));
+        long now = 1_000_000;
+        assertThat(holds.claimable(ApiBucket.ORBIT_READS, 3, now)).isZero();
+        long later = now + INTERVAL_MS;
+        assertThat(holds.claimable(ApiBucket.ORBIT_READS, 3, later))
+                .as("offered to the profile reads, which claim nothing")
+                .isEqualTo(1);
+        assertThat(holds.claimable(ApiBucket.ORBIT_READS, 3, later))
+                .as("so the status reads get it")
+                .isEqualTo(1);
+        holds.probed(ApiBucket.ORBIT_READS, later);
+        assertThat(holds.claimable(ApiBucket.ORBIT_READS, 3, later + 1)).isZero();
+        assertThat(holds.claimable(ApiBucket.ORBIT_READS, 3, later + INTERVAL_MS))
+                .isEqualTo(1);
     }
 
     @Test

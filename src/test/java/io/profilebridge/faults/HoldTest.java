@@ -161,6 +161,35 @@ class HoldTest {
                 .allSatisfy((key, runs) -> assertThat(runs).isEqualTo(1));
     }
 
+    @ParameterizedTest
+    @EnumSource(
+            value = Hold.class,
+            names = {"REVOKED_KEY", "NOT_CONFIGURED"})
+    void aRunWhoseStatusReadsAreRefusedIsProbedEveryIntervalAndReadOnceTheCauseIsFixed(Hold hold) throws Exception {
+        // config-and-APIs audit: a refused status read held the run for good; the probe of the reads' bucket went to
+        // the profile reads' queue, empty, ahead of the status reads' one every interval, and nothing was read again
+        // until another Orbit request's start lifted the hold
+        simulator.settings().jobDurationMs(4000); // still running at its first status read
+        drop(root, hold.request(), hold.body());
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> simulator.ledger().statusReads("orbit") >= 1);
+            hold.begin.accept(simulator);
+            await().atMost(Duration.ofSeconds(20)).until(() -> refusals(hold).size() >= REFUSALS);
+            assertThat(refusals(hold))
+                    .as("the refused calls are the run's status reads")
+                    .allSatisfy(request -> assertThat(request.method()).isEqualTo("GET"));
+            assertThat(results(root)).as("nothing failed while held").isEmpty();
+
+            hold.end.accept(simulator);
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey(hold.request()));
+        }
+        assertThat(results(root).get(hold.request()).get("outcome").asText()).isEqualTo("succeeded");
+        assertThat(simulator.ledger().runsPerKey("orbit"))
+                .hasSize(1)
+                .allSatisfy((key, runs) -> assertThat(runs).isEqualTo(1));
+    }
+
     @Test
     void whileCreditsAreShortTheRunsAlreadyStartedAreStillReadAndDelivered() throws Exception {
         // black-box audit: a 402 on a start held every Orbit call, so a run started (and paid for) before the balance
