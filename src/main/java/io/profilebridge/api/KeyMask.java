@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.apache.camel.Message;
 
 /**
@@ -24,6 +25,8 @@ public final class KeyMask {
 
     /** The shortest part of a key that is masked wherever it stands. */
     static final int FRAGMENT = 8;
+
+    private static final Pattern JSON_NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
     /** How many escapes of escapes are decoded ("%255F", "&amp;#95;"): more than anyone writes by accident. */
     private static final int MOST_ESCAPE_LAYERS = 3;
@@ -153,14 +156,62 @@ public final class KeyMask {
         return covered;
     }
 
-    /** The text with each run of covered characters replaced by one {@link #MASK}. */
+    /**
+     * The text with each run of covered characters replaced by one {@link #MASK}; a run inside a JSON number makes
+     * the whole number the string {@code "[API key]"}, so an answer that was JSON stays JSON (config-and-APIs audit: a
+     * key holding digits masked part of a long number in a status answer, which then read as no JSON, and the
+     * finished run was given up).
+     */
     private static String masked(String text, BitSet covered) {
         StringBuilder masked = new StringBuilder(text.length());
         int from = 0;
         for (int run = covered.nextSetBit(0); run >= 0; run = covered.nextSetBit(from)) {
-            masked.append(text, from, run).append(MASK);
-            from = covered.nextClearBit(run);
+            int end = covered.nextClearBit(run);
+            int numberStart = numberStart(text, run);
+            int numberEnd = numberEnd(text, end);
+            if (numberStart >= from && isJsonNumber(text, numberStart, numberEnd)) {
+                masked.append(text, from, numberStart).append('"').append(MASK).append('"');
+                from = numberEnd;
+            } else {
+                masked.append(text, from, run).append(MASK);
+                from = end;
+            }
         }
         return masked.append(text, from, text.length()).toString();
+    }
+
+    private static int numberStart(String text, int at) {
+        while (at > 0 && isNumberChar(text.charAt(at - 1))) {
+            at--;
+        }
+        return at;
+    }
+
+    private static int numberEnd(String text, int at) {
+        while (at < text.length() && isNumberChar(text.charAt(at))) {
+            at++;
+        }
+        return at;
+    }
+
+    private static boolean isNumberChar(char c) {
+        return (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E';
+    }
+
+    /** Whether text[start, end) is a JSON number standing as a value: after {@code : [ ,}, before {@code , ] }}. */
+    private static boolean isJsonNumber(String text, int start, int end) {
+        if (!JSON_NUMBER.matcher(text).region(start, end).matches()) {
+            return false;
+        }
+        int before = start - 1;
+        while (before >= 0 && Character.isWhitespace(text.charAt(before))) {
+            before--;
+        }
+        int after = end;
+        while (after < text.length() && Character.isWhitespace(text.charAt(after))) {
+            after++;
+        }
+        return (before < 0 || ":[,".indexOf(text.charAt(before)) >= 0)
+                && (after == text.length() || ",]}".indexOf(text.charAt(after)) >= 0);
     }
 }

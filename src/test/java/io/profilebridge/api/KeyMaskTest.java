@@ -35,6 +35,22 @@ class KeyMaskTest {
     }
 
     @Test
+    void digitsOfAKeyInsideANumberMaskTheWholeNumberAsAStringSoTheAnswerStaysJson() throws Exception {
+        // config-and-APIs audit: with a key ending in 1234567890, a status answer's "score": 0.12345678901234567890
+        // became "score": 0.[API key]..., no JSON, and the finished run was given up
+        KeyMask mask = new KeyMask(new ApiCredentials().with(Api.ORBIT, "sk_orb_SECRETorbkey1234567890"));
+        String answer = "{\"status\": \"completed\", \"score\": 0.12345678901234567890, \"n\": [1, -123456789e5 ],"
+                + " \"note\": \"id 1234567890\", \"big\":91234567890}";
+        String masked = mask.apply(answer);
+        assertThat(masked)
+                .isEqualTo("{\"status\": \"completed\", \"score\": \"[API key]\", \"n\": [1, \"[API key]\" ],"
+                        + " \"note\": \"id [API key]\", \"big\":\"[API key]\"}");
+        assertThat(Json.parse(masked).get("status").asText()).isEqualTo("completed");
+        String text = "limit 12345678901 reached";
+        assertThat(mask.apply(text)).as("not JSON: masked where it stands").isEqualTo("limit [API key]1 reached");
+    }
+
+    @Test
     void aKeyEchoedPercentEncodedOrInBase64IsMasked() {
         String key = "ab+cd/ef=gh~ij_kl.mn-op12";
         KeyMask mask = new KeyMask(new ApiCredentials().with(Api.ORBIT, key));
