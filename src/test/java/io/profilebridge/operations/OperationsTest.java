@@ -225,6 +225,20 @@ class OperationsTest {
                 .satisfies(p -> assertThat(p.get("schema").get("enum"))
                         .extracting(JsonNode::asText)
                         .contains("failed", "delivered"));
+        // config-and-APIs audit: "default": "0" for an integer made the document invalid OpenAPI
+        assertThat(list.get("parameters"))
+                .filteredOn(p -> p.get("name").asText().matches("page|size"))
+                .hasSize(2)
+                .allSatisfy(p -> {
+                    assertThat(p.get("schema").get("type").asText()).isEqualTo("integer");
+                    assertThat(
+                                    p.get("schema").has("default")
+                                            ? p.get("schema").get("default").isInt()
+                                            : true)
+                            .as("a default, if any, is an integer")
+                            .isTrue();
+                    assertThat(p.get("description").asText()).contains("(default ");
+                });
         assertThat(list.get("responses").fieldNames()).toIterable().containsExactlyInAnyOrder("200", "400");
         JsonNode one = doc.get("paths").get("/jobs/{id}").get("get");
         assertThat(one.get("parameters").get(0).get("in").asText()).isEqualTo("path");
