@@ -302,6 +302,12 @@ public class RequestReader {
                     "idempotencyKey (JMS property): must be a non-empty string when present");
         }
         String key = explicitKey;
+        // an envelope that lost its "api" reads as a bare body of the folder's or property's API, whose rules then name
+        // "request" as a field they do not take: the refusal says what it looks like (files-and-JMS audit)
+        boolean envelopeWithoutApi = api != null
+                && !body.has("api")
+                && body.has("request")
+                && body.get("request").isObject();
         if (isEnvelope(body, api)) {
             JsonNode envelopeApiField = body.get("api");
             if (envelopeApiField == null || !envelopeApiField.isTextual()) {
@@ -397,7 +403,11 @@ public class RequestReader {
                     callersKey(known.get(), body, key),
                     source,
                     violations.get(0).code(),
-                    violations.stream().map(ApiError::message).collect(Collectors.joining("; ")));
+                    violations.stream().map(ApiError::message).collect(Collectors.joining("; "))
+                            + (envelopeWithoutApi
+                                    ? " (it looks like an envelope without its \"api\": an envelope names its API,"
+                                            + " {\"api\": \"" + known.get().id() + "\", \"request\": {...}})"
+                                    : ""));
         }
         return settleKey(known.get(), body, key, source);
     }

@@ -276,6 +276,17 @@ class RequestReaderTest {
     }
 
     @Test
+    void anEnvelopeWithoutItsApiIsRefusedSayingWhatItLooksLike() {
+        ApiError error = rejection(read("{\"request\": {\"bad\": 1}, \"bad\": true}", "orbit", null));
+        assertThat(error.code()).isEqualTo("some_rule");
+        assertThat(error.message())
+                .startsWith("bad: is not allowed")
+                .endsWith("(it looks like an envelope without its \"api\": an envelope names its API, {\"api\":"
+                        + " \"orbit\", \"request\": {...}})");
+        assertThat(rejection(read("{\"bad\": true}", "orbit", null)).message()).isEqualTo("bad: is not allowed");
+    }
+
+    @Test
     void aRefusalAfterTheEnvelopesKeyWasReadNamesThatKey() {
         ReadRequest.Rejected noRequest = (ReadRequest.Rejected)
                 read("{\"api\": \"orbit\", \"idempotencyKey\": \"env-1\", \"request\": 5}", null, null);
