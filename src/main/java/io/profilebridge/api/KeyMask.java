@@ -169,7 +169,7 @@ public final class KeyMask {
             int end = covered.nextClearBit(run);
             int numberStart = numberStart(text, run);
             int numberEnd = numberEnd(text, end);
-            if (numberStart >= from && isJsonNumber(text, numberStart, numberEnd)) {
+            if (numberStart >= from && isJsonNumber(text, numberStart, numberEnd) && !insideString(text, numberStart)) {
                 masked.append(text, from, numberStart).append('"').append(MASK).append('"');
                 from = numberEnd;
             } else {
@@ -178,6 +178,23 @@ public final class KeyMask {
             }
         }
         return masked.append(text, from, text.length()).toString();
+    }
+
+    /**
+     * Whether the place stands inside a JSON string (an odd number of unescaped quotes before it): digits there are
+     * text, which a mask replaces where they stand (review: "key ending: 1234567890, check" had quotes put inside it).
+     */
+    private static boolean insideString(String text, int at) {
+        boolean inside = false;
+        for (int i = 0; i < at; i++) {
+            char c = text.charAt(i);
+            if (inside && c == '\\') {
+                i++;
+            } else if (c == '"') {
+                inside = !inside;
+            }
+        }
+        return inside;
     }
 
     private static int numberStart(String text, int at) {

@@ -24,10 +24,12 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Turns the raw bytes of a file or JMS message into a {@link ReadRequest}: checks size, encoding and JSON,
@@ -268,12 +270,16 @@ public class RequestReader {
                     "the request is JSON but not an object (found "
                             + (parsed == null ? "nothing" : parsed.getNodeType()) + ")");
         }
+        // the key the caller gave, which every refusal from here names, so a caller matching results by it finds this
+        // one
+        String callers = callersKey(parsed, api, explicitKey);
         String notUnicode =
                 firstPathWhere(parsed, "", node -> node.isTextual() && Json.hasUnpairedSurrogate(node.asText()), true);
         if (notUnicode != null) {
             return reject(
                     api,
                     parsed,
+                    callers,
                     source,
                     "request_not_unicode",
                     notUnicode + ": holds a JSON escape of half a "
@@ -284,6 +290,7 @@ public class RequestReader {
             return reject(
                     api,
                     null,
+                    callers,
                     source,
                     "request_number_out_of_range",
                     beyondRange + ": the number is beyond what the bridge can send as written (a double: 0, or "
@@ -297,6 +304,7 @@ public class RequestReader {
             return reject(
                     api,
                     body,
+                    callers,
                     source,
                     "idempotency_key_invalid",
                     "idempotencyKey (JMS property): must be a non-empty string when present");
@@ -314,6 +322,7 @@ public class RequestReader {
                 return reject(
                         api,
                         body,
+                        callers,
                         source,
                         "envelope_api_invalid",
                         "api: " + (envelopeApiField == null ? "field required" : "must be a string")
@@ -326,6 +335,7 @@ public class RequestReader {
                 return reject(
                         api,
                         body,
+                        callers,
                         source,
                         "envelope_api_mismatch",
                         "the envelope says api \"" + envelopeApi + "\" but it arrived for \"" + api + "\"");
@@ -337,6 +347,7 @@ public class RequestReader {
                     return reject(
                             api,
                             body,
+                            callers,
                             source,
                             // the code of the same rule for the JMS property, whichever way the key came
                             "idempotency_key_invalid",
@@ -346,6 +357,7 @@ public class RequestReader {
                     return reject(
                             api,
                             body,
+                            callers,
                             source,
                             "idempotency_key_mismatch",
                             "the envelope's idempotencyKey \"" + IdempotencyKeys.shown(envelopeKey.asText())
@@ -359,7 +371,7 @@ public class RequestReader {
                 return reject(
                         api,
                         body,
-                        carriable(key),
+                        callers,
                         source,
                         "envelope_request_invalid",
                         "request: " + (request == null ? "field required in an envelope" : "must be a JSON object"));
@@ -371,7 +383,7 @@ public class RequestReader {
             return reject(
                     api,
                     body,
-                    carriable(key),
+                    callers,
                     source,
                     "api_unknown",
                     api == null
@@ -390,7 +402,7 @@ public class RequestReader {
             return reject(
                     api,
                     body,
-                    callersKey(known.get(), body, key),
+                    callers,
                     source,
                     "request_uncheckable",
                     "the bridge could not apply the " + known.get().id() + " rules to this request (" + e
@@ -400,7 +412,7 @@ public class RequestReader {
             return reject(
                     api,
                     body,
-                    callersKey(known.get(), body, key),
+                    callers,
                     source,
                     violations.get(0).code(),
                     violations.stream().map(ApiError::message).collect(Collectors.joining("; "))
@@ -409,16 +421,17 @@ public class RequestReader {
                                             + " {\"api\": \"" + known.get().id() + "\", \"request\": {...}})"
                                     : ""));
         }
-        return settleKey(known.get(), body, key, source);
+        return settleKey(known.get(), body, key, callers, source);
     }
 
-    private ReadRequest settleKey(Api api, ObjectNode body, String explicitKey, RequestSource source) {
+    private ReadRequest settleKey(Api api, ObjectNode body, String explicitKey, String callers, RequestSource source) {
         if (api == Api.ORBIT) {
             String requestId = Json.text(body, "requestId");
             if (requestId != null && explicitKey != null && !requestId.equals(explicitKey)) {
                 return reject(
                         api.id(),
                         body,
+                        callers,
                         source,
                         "idempotency_key_mismatch",
                         "requestId \"" + IdempotencyKeys.shown(requestId) + "\" and idempotencyKey \""
@@ -432,6 +445,7 @@ public class RequestReader {
                 return reject(
                         api.id(),
                         body,
+                        callers,
                         source,
                         "request_id_unusable",
                         "requestId: is not valid Unicode (it holds "
@@ -439,7 +453,7 @@ public class RequestReader {
             }
             Optional<String> tooLong = tooLong(requestId != null ? "requestId" : "idempotencyKey", key);
             if (tooLong.isPresent()) {
-                return reject(api.id(), body, source, "idempotency_key_too_long", tooLong.get());
+                return reject(api.id(), body, callers, source, "idempotency_key_too_long", tooLong.get());
             }
             ObjectNode sent = body.deepCopy();
             sent.put("requestId", key);
@@ -451,7 +465,7 @@ public class RequestReader {
             return reject(
                     api.id(),
                     body,
-                    callersKey(api, body, explicitKey),
+                    callers,
                     source,
                     "idempotency_key_invalid",
                     "idempotencyKey: OpenProspect takes the key as the Idempotency-Key HTTP header, which carries it"
@@ -461,7 +475,7 @@ public class RequestReader {
         }
         Optional<String> tooLong = tooLong("idempotencyKey", explicitKey);
         if (tooLong.isPresent()) {
-            return reject(api.id(), body, source, "idempotency_key_too_long", tooLong.get());
+            return reject(api.id(), body, callers, source, "idempotency_key_too_long", tooLong.get());
         }
         String key = explicitKey != null ? explicitKey : IdempotencyKeys.derive(api, source, body);
         return new ReadRequest.Valid(api, body, key, explicitKey != null, source);
@@ -573,19 +587,31 @@ public class RequestReader {
     }
 
     /**
-     * The key the caller gave (Orbit's requestId, else the envelope's or the JMS property's), which a rule's rejection
-     * names so that a caller matching results by it finds this one too; asked only when a request is refused. Null
-     * when a result cannot carry it: a key no URL, header or JMS property could take ({@link #tooLong}, an unpaired
-     * surrogate) is not repeated.
+     * The key the caller gave, as a refusal names it: the JMS property's, else the envelope's, else Orbit's
+     * {@code requestId}; the first a result can carry ({@link #carriable}: a key no URL, header or JMS property could
+     * take, too long or with an unpaired surrogate, is not repeated). Null when the caller gave none: a key the bridge
+     * would have derived was never used. Review: a refusal named Orbit's requestId before the JMS property, and an
+     * envelope's key only for some refusals.
      */
-    private static String callersKey(Api api, ObjectNode body, String explicitKey) {
-        JsonNode requestId = api == Api.ORBIT ? body.get("requestId") : null;
-        return carriable(
-                requestId != null
-                                && requestId.isTextual()
-                                && !requestId.asText().isEmpty()
-                        ? requestId.asText()
-                        : explicitKey);
+    private static String callersKey(JsonNode parsed, String apiHint, String explicitKey) {
+        boolean envelope = parsed instanceof ObjectNode object && isEnvelope(object, apiHint);
+        JsonNode request = envelope ? parsed.get("request") : parsed;
+        String api =
+                envelope && parsed.path("api").isTextual() ? parsed.get("api").asText() : apiHint;
+        return Stream.of(
+                        explicitKey,
+                        envelope ? textOf(parsed.get("idempotencyKey")) : null,
+                        Api.of(api).filter(Api.ORBIT::equals).isPresent() && request != null
+                                ? textOf(request.get("requestId"))
+                                : null)
+                .map(RequestReader::carriable)
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static String textOf(JsonNode node) {
+        return node != null && node.isTextual() ? node.asText() : null;
     }
 
     /** The key when a result can carry it (a URL, a header, a JMS property), else null. */
@@ -598,7 +624,9 @@ public class RequestReader {
                 : null;
     }
 
+    /** Both name the same API as {@link Api#of} reads a name; two names of no API compare as written, trimmed. */
     private static boolean sameApi(String one, String other) {
-        return one.trim().equalsIgnoreCase(other.trim());
+        Optional<Api> first = Api.of(one);
+        return first.isPresent() ? first.equals(Api.of(other)) : one.trim().equals(other.trim());
     }
 }

@@ -295,6 +295,11 @@ public final class JobDispatcher {
             }
             claimed.addAll(jobs);
             workLeft |= jobs.size() == free;
+            if (bucket != null && jobs.isEmpty() && holds.hold(bucket).isPresent()) {
+                // the probe found nothing it could take (a pause, no budget, rows taken): the jobs past their age are
+                // still looked for, as when no probe is due (review: they were skipped while the probe was offered)
+                claimed.addAll(claimPastAge(queue, workers - inHand.size(), taken, epoch));
+            }
         }
         // a later claim's query begins after these were saved
         givenBackAt.values().removeIf(at -> at - began <= 0);

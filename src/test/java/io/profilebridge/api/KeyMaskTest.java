@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.profilebridge.BridgeRun;
 import io.profilebridge.Json;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A key an API echoes is masked however its answer spells it; an answer without one is left as it came. */
@@ -46,6 +47,17 @@ class KeyMaskTest {
                 .isEqualTo("{\"status\": \"completed\", \"score\": \"[API key]\", \"n\": [1, \"[API key]\" ],"
                         + " \"note\": \"id [API key]\", \"big\":\"[API key]\"}");
         assertThat(Json.parse(masked).get("status").asText()).isEqualTo("completed");
+        // digits inside a string stay text, masked where they stand, whatever stands around them (review)
+        for (String inString : List.of(
+                "{\"error\": {\"message\": \"key ending: 1234567890, check your dashboard\"}}",
+                "{\"note\": \"ids [1234567890]\"}",
+                "{\"raw\": \"{\\\"score\\\": 1234567890}\", \"n\": 1234567890}")) {
+            String maskedText = mask.apply(inString);
+            assertThat(Json.parseAnswer(maskedText)).as(maskedText).isPresent();
+            assertThat(maskedText).doesNotContain("12345678");
+        }
+        assertThat(mask.apply("{\"raw\": \"{\\\"score\\\": 1234567890}\", \"n\": 1234567890}"))
+                .isEqualTo("{\"raw\": \"{\\\"score\\\": [API key]}\", \"n\": \"[API key]\"}");
         String text = "limit 12345678901 reached";
         assertThat(mask.apply(text)).as("not JSON: masked where it stands").isEqualTo("limit [API key]1 reached");
     }

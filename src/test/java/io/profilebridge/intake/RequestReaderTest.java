@@ -299,6 +299,30 @@ class RequestReaderTest {
     }
 
     @Test
+    void everyRefusalOfAParsedRequestNamesTheCallersKeyThePropertyFirst() {
+        // review: an envelope's key was named by some refusals only, and Orbit's requestId before the JMS property
+        for (String envelope : List.of(
+                "{\"api\": \"openprospect\", \"idempotencyKey\": \"k-7\", \"request\": {}}",
+                "{\"api\": 5, \"idempotencyKey\": \"k-7\", \"request\": {}}",
+                "{\"api\": \"orbit\", \"idempotencyKey\": \"k-7\", \"request\": {\"x\": \"\\ud800\"}}",
+                "{\"api\": \"orbit\", \"idempotencyKey\": \"k-7\", \"request\": {\"x\": 1e999}}")) {
+            ReadRequest.Rejected refused =
+                    (ReadRequest.Rejected) read(envelope, envelope.contains("5,") ? null : "orbit", null);
+            assertThat(refused.idempotencyKey()).as(envelope).isEqualTo("k-7");
+        }
+        ReadRequest.Rejected both = (ReadRequest.Rejected) read("{\"requestId\": \"r-1\", \"bad\": 1}", "orbit", "k-1");
+        assertThat(both.error().code()).isEqualTo("some_rule");
+        assertThat(both.idempotencyKey()).isEqualTo("k-1");
+        ReadRequest.Rejected requestIdOnly =
+                (ReadRequest.Rejected) read("{\"requestId\": \"r-1\", \"bad\": 1}", "orbit", null);
+        assertThat(requestIdOnly.idempotencyKey()).isEqualTo("r-1");
+        ReadRequest.Rejected derivedOnly = (ReadRequest.Rejected) read("{\"bad\": 1}", "orbit", null);
+        assertThat(derivedOnly.idempotencyKey())
+                .as("a derived key was never used")
+                .isNull();
+    }
+
+    @Test
     void aValidRequestSaysWhetherItsKeyWasTheCallersOrDerived() {
         assertThat(((ReadRequest.Valid) read("{\"x\": 1}", "openprospect", null)).keyGiven())
                 .isFalse();
