@@ -9,7 +9,10 @@
 # WARMUP=M (default 0) first sends M other requests through each process, unmeasured. Instead of the raw client,
 # the other of each pair can be the bridge of another build (VS_JAR=path) or this one with other settings
 # (VS_ENV="VAR=value ...", where {data} stands for the run's data folder): before/after figures of a change, with
-# no target. E.g. VS_ENV="BRIDGE_STORE_URL=jdbc:postgresql://..." compares the stores.
+# no target. VS=floor runs the Camel floor (bench/CamelFloor.java: the thinnest Camel route doing the same file-to-file
+# calls, with no store, no durability and none of the contract's duties) and the raw client beside each bridge run,
+# and prints both ratios: what any Camel design could reach on this host in the same minute.
+# E.g. VS_ENV="BRIDGE_STORE_URL=jdbc:postgresql://..." compares the stores.
 # On a shared host one pair says little (the same jar moved between 112 and 218 requests/s within an hour, and by a
 # third from one minute to the next): compare with ROUNDS=6 and N=3000 and read every pair (docs/benchmarks.md, eighth
 # round on issue 18).
@@ -87,9 +90,25 @@ raw_run() { # sets raw_rate
     "$(echo "($(cpu_seconds "$sim_pid") - $sim0) * 1000 / ($n + $warmup)" | bc -l)"
 }
 
+floor_run() { # VS=floor: the thinnest Camel route doing the same file-to-file work (bench/CamelFloor.java); sets floor_rate
+  local round=$1 base=$work/round-$1-floor out
+  mkdir -p "$base/stage"
+  cp "$work"/requests/*.json "$base/stage/"
+  sed -i "s/Buyers /Buyers r$round-floor /" "$base"/stage/*.json
+  out=$(java -cp "$jar" bench/CamelFloor.java "http://127.0.0.1:$sim_port" "$base/stage" "$base" 16 "floor-r$round-" 2>&1 | grep '^camel floor\|^FAIL' || true)
+  echo "round $round, $out"
+  case "$out" in "camel floor"*) ;; *) echo "FAIL: the Camel floor did not finish"; failures=$((failures + 1)); return ;; esac
+  floor_rate=$(echo "$out" | sed -E 's/.* = ([0-9.]+) requests\/s.*/\1/')
+  floor_cpus+=("$(echo "$out" | sed -E 's/.*, ([0-9.]+) CPU s per 1,000.*/\1/')")
+  rm -rf "$base"
+}
+
 mine() { bridge_run "$round" "$jar" bridge; mine_rate=$bridge_rate; mine_cpus+=("$bridge_cpu"); }
 other() {
-  if [ -n "${VS_JAR:-}${VS_ENV:-}" ]; then
+  if [ "${VS:-}" = floor ]; then
+    floor_run "$round"; other_rate=$floor_rate
+    raw_run "$round"; floor_ratios+=("$(echo "$floor_rate / $raw_rate" | bc -l)")
+  elif [ -n "${VS_JAR:-}${VS_ENV:-}" ]; then
     # shellcheck disable=SC2086 # VS_ENV is a list of VAR=value words
     bridge_run "$round" "${VS_JAR:-$jar}" other ${VS_ENV:-}; other_rate=$bridge_rate; other_cpus+=("$bridge_cpu")
   else
@@ -98,16 +117,21 @@ other() {
 }
 other_name=raw
 if [ -n "${VS_JAR:-}${VS_ENV:-}" ]; then other_name="bridge${VS_JAR:+ $VS_JAR}${VS_ENV:+ $VS_ENV}"; fi
+if [ "${VS:-}" = floor ]; then other_name="camel floor"; fi
 # the simulator's own JIT warm-up would otherwise fall on the first run (it took 2-5 times the simulator CPU per
 # request of later runs, on the same two cores): warm it with an unmeasured raw run first
 java bench/RawClient.java "http://127.0.0.1:$sim_port" "$n" 16 0 "warm-up-" > /dev/null
 median_of() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
-ratios=() mine_cpus=() other_cpus=()
+ratios=() mine_cpus=() other_cpus=() floor_cpus=() floor_ratios=()
 for round in $(seq 1 "$rounds"); do
   if [ $((round % 2)) = 1 ]; then mine; other; else other; mine; fi
   ratios+=("$(echo "$mine_rate / $other_rate" | bc -l)")
   printf 'round %d: ratio bridge / %s %.2f (load average %s)\n' "$round" "$other_name" "${ratios[-1]}" \
     "$(cut -d' ' -f1-3 /proc/loadavg)"
+  if [ "${VS:-}" = floor ]; then
+    printf 'round %d: ratio camel floor / raw %.2f, bridge / raw %.2f\n' "$round" "${floor_ratios[-1]}" \
+      "$(echo "$mine_rate / $raw_rate" | bc -l)"
+  fi
 done
 median=$(median_of "${ratios[@]}")
 printf 'ratio bridge / %s, median of %d pairs: %.2f\n' "$other_name" "$rounds" "$median"
@@ -115,6 +139,10 @@ if [ "$other_name" = raw ]; then
   require "median ratio >= $target" [ "$(echo "$median >= $target" | bc -l)" = 1 ]
   summary "throughput, $n files, bridge / raw client" ">= $target" \
     "$(printf '%.2f; bridge %.2f CPU s per 1,000' "$median" "$(median_of "${mine_cpus[@]}")")"
+elif [ "$other_name" = "camel floor" ]; then
+  summary "throughput, $n files, bridge / camel floor" "none (the floor of any Camel design)" \
+    "$(printf '%.2f; camel floor / raw %.2f; CPU s per 1,000 %.2f against %.2f' "$median" \
+      "$(median_of "${floor_ratios[@]}")" "$(median_of "${mine_cpus[@]}")" "$(median_of "${floor_cpus[@]}")")"
 else
   summary "throughput, $n files, bridge / $other_name" "none (before/after)" \
     "$(printf '%.2f; CPU s per 1,000 %.2f against %.2f' "$median" "$(median_of "${mine_cpus[@]}")" \
