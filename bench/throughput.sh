@@ -140,7 +140,7 @@ if [ "$other_name" = raw ]; then
   summary "throughput, $n files, bridge / raw client" ">= $target" \
     "$(printf '%.2f; bridge %.2f CPU s per 1,000' "$median" "$(median_of "${mine_cpus[@]}")")"
 elif [ "$other_name" = "camel floor" ]; then
-  summary "throughput, $n files, bridge / camel floor" "none (the floor of any Camel design)" \
+  summary "throughput, $n files, bridge / camel floor" "none (the floor of a Camel route on these components)" \
     "$(printf '%.2f; camel floor / raw %.2f; CPU s per 1,000 %.2f against %.2f' "$median" \
       "$(median_of "${floor_ratios[@]}")" "$(median_of "${mine_cpus[@]}")" "$(median_of "${floor_cpus[@]}")")"
 else
