@@ -6,6 +6,7 @@ import io.profilebridge.operations.Tracing;
 import io.profilebridge.sandbox.SandboxConfiguration;
 import io.profilebridge.sandbox.SimulateCommand;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
@@ -119,7 +120,8 @@ public final class ProfileBridge {
         main.bind(CLI_CONNECTOR_FACTORY, new DefaultCliConnectorFactory());
         Tracing.install(main);
         // Camel's own default, extended; camel.main.property-placeholder-location still replaces it as a whole
-        main.setDefaultPropertyPlaceholderLocation(propertyLocations(profile()));
+        main.setDefaultPropertyPlaceholderLocation(
+                propertyLocations(profile(), JarFolder.otherThanTheWorkingDirectory()));
         main.setRoutesCollector(new RouteFiles());
         // a system property still wins, as for every camel.* key: else the checks read the variable's value while Camel
         // bound the property's (third black-box audit: -Dcamel.management.port=abc beside CAMEL_MANAGEMENT_PORT=25621
@@ -145,15 +147,23 @@ public final class ProfileBridge {
     }
 
     /**
-     * Where the properties come from, strongest first: the profile's file beside the process, the profile's file in
-     * the jar, {@code config/application.properties} beside the process, the one in the jar. A file beside the
-     * process needs only the keys it changes.
+     * Where the properties come from, strongest first: the profile's file in the working directory, then in the jar's
+     * folder (when that is another), the profile's file in the jar, then {@code config/application.properties} the
+     * same three ways. A file outside the jar needs only the keys it changes.
      */
-    static String propertyLocations(Optional<String> profile) {
-        String base = "file:config/application.properties;optional=true,classpath:application.properties";
-        return profile.map(p -> "file:config/application-" + p + ".properties;optional=true,classpath:application-" + p
+    static String propertyLocations(Optional<String> profile, Optional<Path> jarFolder) {
+        String base = outside("application.properties", jarFolder) + "classpath:application.properties";
+        return profile.map(p -> outside("application-" + p + ".properties", jarFolder) + "classpath:application-" + p
                         + ".properties;optional=true," + base)
                 .orElse(base);
+    }
+
+    /** {@code config/NAME} in the working directory, then in the jar's folder, each optional. */
+    private static String outside(String name, Optional<Path> jarFolder) {
+        return "file:config/" + name + ";optional=true,"
+                + jarFolder
+                        .map(folder -> "file:" + folder.resolve("config").resolve(name) + ";optional=true,")
+                        .orElse("");
     }
 
     private static Optional<String> profile() {

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
@@ -142,14 +143,36 @@ public class RouteFiles extends DefaultRoutesCollector {
         return List.of();
     }
 
-    /** The patterns without those of a {@code file:} folder that does not exist: no routes/ folder, no routes. */
+    /**
+     * The patterns without those of a {@code file:} folder that does not exist (no routes/ folder, no routes); a
+     * relative {@code file:} pattern is also looked for in the jar's folder, just before the working directory's, so
+     * the working directory's file of a name wins ({@link JarFolder}).
+     */
     private static String existing(String includePattern) {
         if (includePattern == null) {
             return null;
         }
+        Optional<Path> jarFolder = JarFolder.otherThanTheWorkingDirectory();
         return Arrays.stream(includePattern.split(","))
+                .flatMap(pattern -> besideTheJarToo(pattern, jarFolder))
                 .filter(pattern -> !pattern.startsWith("file:") || Files.isDirectory(folderOf(pattern.substring(5))))
                 .collect(Collectors.joining(","));
+    }
+
+    private static Stream<String> besideTheJarToo(String pattern, Optional<Path> jarFolder) {
+        if (jarFolder.isEmpty()
+                || !pattern.startsWith("file:")
+                || Path.of(pattern.substring(5)).isAbsolute()) {
+            return Stream.of(pattern);
+        }
+        return Stream.of(
+                "file:"
+                        + jarFolder
+                                .get()
+                                .resolve(pattern.substring(5))
+                                .toString()
+                                .replace('\\', '/'),
+                pattern);
     }
 
     private static Path folderOf(String pattern) {

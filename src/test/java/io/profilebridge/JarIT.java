@@ -376,6 +376,61 @@ class JarIT {
     }
 
     @Test
+    void configAndRoutesBesideTheJarAreReadFromAnotherFolderAndTheWorkingDirectorysWin() throws Exception {
+        // config-and-APIs audit: `cd elsewhere && java -jar /opt/pb/profile-bridge.jar` ignored /opt/pb/config
+        Path home = Files.createDirectories(folder.resolve("jar-home"));
+        Path jar = Files.copy(JAR, home.resolve("profile-bridge.jar"));
+        Files.createDirectories(home.resolve("config"));
+        Files.writeString(
+                home.resolve("config/application.properties"),
+                "bridge.inbox = jar-home-inbox\nbridge.outbox = jar-home-outbox\n");
+        Files.createDirectories(home.resolve("routes"));
+        Files.writeString(home.resolve("routes/hello.camel.yaml"), helloRoute("hello beside the jar"));
+        Files.writeString(
+                home.resolve("routes/other.camel.yaml"),
+                helloRoute("other beside the jar").replace("hello", "other"));
+        Path elsewhere = Files.createDirectories(folder.resolve("elsewhere"));
+        Files.createDirectories(elsewhere.resolve("config"));
+        Files.writeString(elsewhere.resolve("config/application.properties"), "bridge.outbox = own-outbox\n");
+        Files.createDirectories(elsewhere.resolve("routes"));
+        Files.writeString(elsewhere.resolve("routes/hello.camel.yaml"), helloRoute("hello of the working directory"));
+        Map<String, String> environment =
+                Map.of("CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()), "BRIDGE_JMS_ENABLED", "false");
+        try (Bridge bridge = Bridge.start(elsewhere, "elsewhere.log", environment, jar)) {
+            bridge.awaitRunning();
+            assertThat(bridge.lines("  inbox "))
+                    .as("the jar folder's file, its relative folder in the working directory")
+                    .singleElement()
+                    .asString()
+                    .endsWith(elsewhere.resolve("jar-home-inbox").toString());
+            assertThat(bridge.lines("  outbox "))
+                    .as("the working directory's file wins")
+                    .singleElement()
+                    .asString()
+                    .endsWith(elsewhere.resolve("own-outbox").toString());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !bridge.lines("hello of the working directory").isEmpty()
+                            && !bridge.lines("other beside the jar").isEmpty());
+            assertThat(bridge.lines("hello beside the jar"))
+                    .as("replaced by the working directory's")
+                    .isEmpty();
+        }
+    }
+
+    private static String helloRoute(String says) {
+        return """
+                - route:
+                    id: hello
+                    from:
+                      uri: timer:hello
+                      parameters:
+                        repeatCount: 1
+                      steps:
+                        - log: "%s"
+                """.formatted(says);
+    }
+
+    @Test
     void helpListsTheCommandsAndTheMainProperties() throws Exception {
         try (Bridge help =
                 Bridge.start(Files.createDirectories(folder.resolve("empty")), "help.log", Map.of(), "--help")) {
@@ -425,8 +480,13 @@ class JarIT {
 
         static Bridge start(Path folder, String logName, Map<String, String> environment, String... arguments)
                 throws IOException {
+            return start(folder, logName, environment, JAR, arguments);
+        }
+
+        static Bridge start(Path folder, String logName, Map<String, String> environment, Path jar, String... arguments)
+                throws IOException {
             List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
             command.addAll(List.of(arguments));
             ProcessBuilder builder =
                     new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true);
