@@ -39,7 +39,7 @@ class KeyMaskTest {
     void digitsOfAKeyInsideANumberMaskTheWholeNumberAsAStringSoTheAnswerStaysJson() throws Exception {
         // config-and-APIs audit: with a key ending in 1234567890, a status answer's "score": 0.12345678901234567890
         // became "score": 0.[API key]..., no JSON, and the finished run was given up
-        KeyMask mask = new KeyMask(new ApiCredentials().with(Api.ORBIT, "sk_orb_SECRETorbkey1234567890"));
+        KeyMask mask = new KeyMask(new ApiCredentials().with(Api.ORBIT, "sk_orb_testkey_1234567890"));
         String answer = "{\"status\": \"completed\", \"score\": 0.12345678901234567890, \"n\": [1, -123456789e5 ],"
                 + " \"note\": \"id 1234567890\", \"big\":91234567890}";
         String masked = mask.apply(answer);
