@@ -11,10 +11,17 @@ import java.util.Optional;
  */
 final class JarFolder {
 
+    /** Found once: the property locations and the route collector (asked twice by Camel Main) all read it. */
+    private static final Optional<Path> FOLDER = find();
+
     private JarFolder() {}
 
     /** Empty when running from classes (tests, {@code mvn camel:run}) or from the working directory itself. */
     static Optional<Path> otherThanTheWorkingDirectory() {
+        return FOLDER;
+    }
+
+    private static Optional<Path> find() {
         try {
             Path code = Path.of(JarFolder.class
                     .getProtectionDomain()

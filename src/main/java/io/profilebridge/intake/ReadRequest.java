@@ -20,12 +20,5 @@ public sealed interface ReadRequest {
 
     /** A request that will not be sent: the error names the field and the rule. {@code api} may be unknown. */
     record Rejected(String api, JsonNode body, String idempotencyKey, RequestSource source, ApiError error)
-            implements ReadRequest {
-
-        /** The same refusal naming the caller's key, when it names none and a result can carry that key. */
-        Rejected withCallersKey(String callersKey) {
-            String key = idempotencyKey != null ? idempotencyKey : RequestReader.carriable(callersKey);
-            return new Rejected(api, body, key, source, error);
-        }
-    }
+            implements ReadRequest {}
 }

@@ -181,6 +181,7 @@ public class RequestAcceptance {
             ReadRequest read = key != null && !(key instanceof String)
                     ? RequestReader.refuse(
                             apiHint,
+                            null,
                             source,
                             ApiError.of(
                                     "idempotency_key_invalid",
@@ -188,13 +189,8 @@ public class RequestAcceptance {
                                             + key.getClass().getSimpleName()))
                     : body instanceof JmsRequestBody.Content content
                             ? reader.read(content.bytes(), content.size(), apiHint, (String) key, source)
-                            : RequestReader.refuse(apiHint, source, ((JmsRequestBody.Refused) body).error());
-            // a refusal names the caller's own key, however early it came (files-and-JMS audit: a body that was no
-            // JSON, or a refused reply-to, lost the JMS property's key from the document and the result's property)
-            String callersKey = key instanceof String given ? given : null;
-            if (read instanceof ReadRequest.Rejected rejected) {
-                read = rejected.withCallersKey(callersKey);
-            }
+                            : RequestReader.refuse(
+                                    apiHint, (String) key, source, ((JmsRequestBody.Refused) body).error());
             if (replyProblem.isPresent()) {
                 return refusedFor(read, ApiError.of("reply_to_invalid", replyProblem.get()));
             }

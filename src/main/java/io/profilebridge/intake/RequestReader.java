@@ -176,17 +176,22 @@ public class RequestReader {
 
     public ReadRequest read(byte[] content, long size, String apiHint, String explicitKey, RequestSource source) {
         String api = apiHint;
+        // a refusal names the caller's own key, however early it comes (files-and-JMS audit: a body that was no JSON
+        // lost the JMS property's key from the document and the result's property); from the parse on, callersKey
+        String givenKey = carriable(explicitKey);
         if (size > maxBytes || content == null) {
             return reject(
                     api,
                     null,
+                    givenKey,
                     source,
                     "request_too_large",
                     "the request has " + size + " bytes; at most " + maxBytes
                             + " are accepted (bridge.request.max-bytes)");
         }
         if (content.length == 0) {
-            return reject(api, null, source, "request_empty", "the request is empty; a JSON object is expected");
+            return reject(
+                    api, null, givenKey, source, "request_empty", "the request is empty; a JSON object is expected");
         }
         String text = utf8(content);
         if (text == null) {
@@ -194,6 +199,7 @@ public class RequestReader {
             return reject(
                     api,
                     null,
+                    givenKey,
                     source,
                     "request_not_utf8",
                     "the request is not UTF-8 text: byte " + at + " (counted from 0), 0x"
@@ -205,7 +211,8 @@ public class RequestReader {
         }
         // white space alone is as empty as no bytes (inbox audit: it was "JSON but not an object (found nothing)")
         if (text.isBlank()) {
-            return reject(api, null, source, "request_empty", "the request is empty; a JSON object is expected");
+            return reject(
+                    api, null, givenKey, source, "request_empty", "the request is empty; a JSON object is expected");
         }
         JsonNode parsed;
         try (JsonParser parser = STRICT_JSON.createParser(text)) {
@@ -217,6 +224,7 @@ public class RequestReader {
                     return reject(
                             api,
                             null,
+                            givenKey,
                             source,
                             "request_number_out_of_range",
                             (parser.currentName() == null ? "the request" : parser.currentName())
@@ -227,6 +235,7 @@ public class RequestReader {
                 return reject(
                         api,
                         null,
+                        givenKey,
                         source,
                         "request_too_deep",
                         "the request nests deeper than " + Json.MAX_NESTING_DEPTH + " levels");
@@ -235,6 +244,7 @@ public class RequestReader {
                     return reject(
                             api,
                             null,
+                            givenKey,
                             source,
                             "request_duplicate_field",
                             "field \"" + parser.currentName() + "\" appears twice in one object" + at(e.getLocation())
@@ -246,6 +256,7 @@ public class RequestReader {
                 return reject(
                         api,
                         null,
+                        givenKey,
                         source,
                         "request_trailing_data",
                         "the request goes on after its JSON value" + at(parser.currentTokenLocation())
@@ -255,6 +266,7 @@ public class RequestReader {
             return reject(
                     api,
                     null,
+                    givenKey,
                     source,
                     "request_not_json",
                     "the request is not JSON: " + e.getOriginalMessage() + at(e.getLocation()));
@@ -265,6 +277,7 @@ public class RequestReader {
             return reject(
                     api,
                     null,
+                    givenKey,
                     source,
                     "request_not_object",
                     "the request is JSON but not an object (found "
@@ -570,14 +583,12 @@ public class RequestReader {
                 || (apiHint == null && (body.has("request") || body.has("api")));
     }
 
-    /** A request refused before its body was read (its type, size or JMS headers); {@code apiHint} may be null. */
-    public static ReadRequest refuse(String apiHint, RequestSource source, ApiError error) {
-        return reject(apiHint, null, source, error.code(), error.message());
-    }
-
-    /** A rejection; an api that is not one of ours is reported as "unknown" (it also names the result folder). */
-    private static ReadRequest reject(String api, JsonNode body, RequestSource source, String code, String message) {
-        return reject(api, body, null, source, code, message);
+    /**
+     * A request refused before its body was read (its type, size or JMS headers), naming the caller's key when a
+     * result can carry it; {@code apiHint} and {@code callersKey} may be null.
+     */
+    public static ReadRequest refuse(String apiHint, String callersKey, RequestSource source, ApiError error) {
+        return reject(apiHint, null, carriable(callersKey), source, error.code(), error.message());
     }
 
     private static ReadRequest reject(
@@ -615,7 +626,7 @@ public class RequestReader {
     }
 
     /** The key when a result can carry it (a URL, a header, a JMS property), else null. */
-    static String carriable(String key) {
+    private static String carriable(String key) {
         return key != null
                         && !key.isEmpty()
                         && PathSegment.isEncodable(key)

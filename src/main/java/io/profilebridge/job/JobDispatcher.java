@@ -285,10 +285,10 @@ public final class JobDispatcher {
             }
             long now = store.now();
             jobs.forEach(job -> inHand.put(job.id(), new InHand(job, now, epoch, bucket)));
-            if (bucket != null && !jobs.isEmpty()) {
-                holds.probed(bucket, now);
-            }
             if (bucket != null) {
+                if (!jobs.isEmpty()) {
+                    holds.probed(bucket, now);
+                }
                 // places taken for jobs another instance claimed first
                 gate.leave(bucket, places.get() - jobs.size());
                 workLeft |= gate.free(bucket) == 0;
