@@ -99,7 +99,7 @@ public class BridgeConfiguration implements CamelConfiguration {
 
         // camel-cli-connector is opt-in: its once-a-second status dump costs CPU all the time (docs/benchmarks.md),
         // so `camel get` tooling is enabled only where someone uses it
-        // (the factory is bound in ProfileBridge.createMain, before Camel looks for one; it starts the connector later)
+        // (the factory is bound in BridgeMain.createMain, before Camel looks for one; it starts the connector later)
         DefaultCliConnectorFactory cliConnector = context.getRegistry()
                 .lookupByNameAndType(ProfileBridge.CLI_CONNECTOR_FACTORY, DefaultCliConnectorFactory.class);
         if (cliConnector != null) {

@@ -1,6 +1,7 @@
 package io.profilebridge;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
 /**
  * The class-data-sharing archive of one jar on one JDK, in the user's cache folder
@@ -54,15 +56,30 @@ final class ClassArchive {
                 return Optional.empty();
             }
             Path real = jar.toRealPath();
-            String jarPart = Sha256.hex(real.toString()).substring(0, 12);
-            String buildPart = Sha256.hex(Files.size(real) + "|"
-                            + Files.getLastModifiedTime(real).toMillis() + "|" + System.getProperty("java.home") + "|"
-                            + System.getProperty("java.vm.version"))
-                    .substring(0, 12);
+            String jarPart = checksum(real.toString());
+            // joined, not concatenated: a launcher's first `+` of many parts links a method handle tree (60 ms here)
+            String buildPart = checksum(String.join(
+                    "|",
+                    Long.toString(Files.size(real)),
+                    Long.toString(Files.getLastModifiedTime(real).toMillis()),
+                    System.getProperty("java.home"),
+                    System.getProperty("java.vm.version")));
             return Optional.of(new ClassArchive(folder, jarPart, buildPart));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // no home, a read-only one, no POSIX permissions: the bridge starts as it is
         }
+    }
+
+    /**
+     * A name part, not a secret: a CRC, because a digest would start the JVM's security providers in the launcher
+     * (tens of milliseconds of every plain start). Two jars that met on one would only share a name: the JVM checks
+     * the jar's size and time against the archive, and runs without it when they differ.
+     */
+    static String checksum(String text) {
+        CRC32C crc = new CRC32C();
+        crc.update(text.getBytes(StandardCharsets.UTF_8));
+        String hex = Long.toHexString(crc.getValue());
+        return "0".repeat(8 - hex.length()).concat(hex);
     }
 
     private static Path cacheFolder(Map<String, String> environment) {
@@ -97,7 +114,7 @@ final class ClassArchive {
 
     /** Where a run that makes the archive has the JVM write it: a name of its own, so two runs never mix. */
     Path training(long pid) {
-        return folder.resolve(jarPart + "-" + buildPart + ".jsa." + pid + ".part");
+        return folder.resolve(String.join(".", name(), "jsa", Long.toString(pid), "part"));
     }
 
     /**
@@ -154,6 +171,10 @@ final class ClassArchive {
     }
 
     private Path file() {
-        return folder.resolve(jarPart + "-" + buildPart + ".jsa");
+        return folder.resolve(name().concat(".jsa"));
+    }
+
+    private String name() {
+        return String.join("-", jarPart, buildPart);
     }
 }

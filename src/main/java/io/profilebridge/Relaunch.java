@@ -1,5 +1,6 @@
 package io.profilebridge;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,11 @@ final class Relaunch {
      * when the bridge should run here.
      */
     static void runInChildIfPlain(String[] args) {
-        List<String> jvmArguments = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        Optional<List<String>> launchedWithJar = jvmArgumentsOfAJarLaunch(System.getenv());
+        if (launchedWithJar.isEmpty()) {
+            return;
+        }
+        List<String> jvmArguments = launchedWithJar.get();
         Optional<Path> jar = plainJar(
                 jvmArguments,
                 System.getProperty("java.class.path", ""),
@@ -66,6 +71,36 @@ final class Relaunch {
         if (code.isPresent()) {
             System.exit(code.getAsInt());
         }
+    }
+
+    /** The variables through which the launcher adds JVM options that its command line does not show. */
+    private static final List<String> OPTIONS_VARIABLES =
+            List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS");
+
+    /**
+     * The JVM's arguments when it was started with {@code -jar}; empty when it was not (then nothing is relaunched).
+     * Read from the command line the kernel keeps ({@code /proc/self/cmdline}) when no variable added options: the
+     * management bean that also lists them starts JMX in this JVM first, tens of milliseconds of every plain start
+     * spent before the child exists. Where there is no such file, or a variable added options, the bean says.
+     */
+    static Optional<List<String>> jvmArgumentsOfAJarLaunch(Map<String, String> environment) {
+        boolean optionsFromVariables =
+                OPTIONS_VARIABLES.stream().map(environment::get).anyMatch(value -> value != null && !value.isBlank());
+        if (!optionsFromVariables) {
+            try {
+                return beforeJar(
+                        List.of(Files.readString(Path.of("/proc/self/cmdline")).split("\0")));
+            } catch (IOException | RuntimeException e) {
+                // not Linux, or no /proc: ask the bean
+            }
+        }
+        return Optional.of(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    }
+
+    /** What stands between the java command and {@code -jar} on a command line; empty without a {@code -jar}. */
+    static Optional<List<String>> beforeJar(List<String> commandLine) {
+        int jar = commandLine.indexOf("-jar");
+        return jar < 1 ? Optional.empty() : Optional.of(commandLine.subList(1, jar));
     }
 
     /**
@@ -94,7 +129,7 @@ final class Relaunch {
         boolean plain = jvmArguments.stream().allMatch(argument -> argument.startsWith("-D"));
         boolean fromJar = classPath.endsWith(".jar")
                 && !classPath.contains(java.io.File.pathSeparator)
-                && (command.equals(classPath) || command.startsWith(classPath + " "));
+                && (command.equals(classPath) || command.startsWith(classPath.concat(" ")));
         boolean hotSpot = vmName.contains("HotSpot") || vmName.startsWith("OpenJDK");
         if (!plain || !fromJar || !hotSpot || environment.containsKey(PARENT_VARIABLE)) {
             return Optional.empty();
@@ -137,8 +172,12 @@ final class Relaunch {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(properties);
-        command.add(archive.map(file -> "-XX:SharedArchiveFile=" + file)
-                .orElse(RelaunchedChild.TRAINING_OPTION + training));
+        // String.concat, not `+`: every `+` is linked at its first run, a cost the launcher pays before the child
+        // starts
+        command.add(
+                archive.isPresent()
+                        ? "-XX:SharedArchiveFile=".concat(archive.get().toString())
+                        : RelaunchedChild.TRAINING_OPTION.concat(training.toString()));
         command.add(QUIET_ARCHIVE);
         if (jit.equals(JitMode.C1)) {
             command.add("-XX:TieredStopAtLevel=1");

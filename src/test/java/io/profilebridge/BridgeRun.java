@@ -67,7 +67,7 @@ public final class BridgeRun implements AutoCloseable {
     }
 
     public static BridgeRun start(Path root, Map<String, String> properties) {
-        Main main = ProfileBridge.createMain();
+        Main main = BridgeMain.createMain();
         properties.forEach(main::addOverrideProperty);
         try {
             main.start();

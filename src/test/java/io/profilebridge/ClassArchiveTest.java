@@ -91,6 +91,17 @@ class ClassArchiveTest {
     }
 
     @Test
+    void theNamePartsAreEightHexDigits() {
+        assertThat(ClassArchive.checksum("")).isEqualTo("00000000");
+        assertThat(ClassArchive.checksum("123456789"))
+                .as("CRC-32C's check value")
+                .isEqualTo("e3069283");
+        assertThat(ClassArchive.checksum("/opt/a.jar"))
+                .matches("[0-9a-f]{8}")
+                .isNotEqualTo(ClassArchive.checksum("/opt/b.jar"));
+    }
+
+    @Test
     void leftOversOfRunsThatNeverEndedGoAfterAnHour() throws IOException {
         Path jar = Files.writeString(folder.resolve("bridge.jar"), "v1");
         ClassArchive archive = ClassArchive.of(

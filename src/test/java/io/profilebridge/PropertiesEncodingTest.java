@@ -26,7 +26,7 @@ class PropertiesEncodingTest {
         Files.writeString(file, "bridge.data = dätä ß\n", StandardCharsets.UTF_8);
         Method create = Main.class.getDeclaredMethod("createCamelContext");
         create.setAccessible(true);
-        try (CamelContext context = (CamelContext) create.invoke(ProfileBridge.createMain())) {
+        try (CamelContext context = (CamelContext) create.invoke(BridgeMain.createMain())) {
             context.getPropertiesComponent().setLocation("file:" + file);
             assertThat(context.resolvePropertyPlaceholders("{{bridge.data}}")).isEqualTo("dätä ß");
         }

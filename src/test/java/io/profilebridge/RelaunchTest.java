@@ -3,6 +3,7 @@ package io.profilebridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,6 +63,27 @@ class RelaunchTest {
                 .isEmpty();
         assertThat(Relaunch.plainJar(List.of(), folder.resolve("gone.jar").toString(), "gone.jar", VM, Map.of()))
                 .isEmpty();
+    }
+
+    @Test
+    void theJvmArgumentsAreWhatStandsBeforeTheJarOption() {
+        assertThat(Relaunch.beforeJar(List.of("java", "-jar", "bridge.jar"))).contains(List.of());
+        assertThat(Relaunch.beforeJar(List.of("/jdk/bin/java", "-Dx=1", "-Dy=-jar", "-jar", "bridge.jar", "-jar")))
+                .contains(List.of("-Dx=1", "-Dy=-jar"));
+        assertThat(Relaunch.beforeJar(List.of("java", "-cp", "bridge.jar", "io.profilebridge.ProfileBridge")))
+                .as("started from a class path: nothing to relaunch")
+                .isEmpty();
+    }
+
+    @Test
+    void theCommandLineSaysWhatTheJvmSays() {
+        List<String> fromTheJvm = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        assertThat(Relaunch.jvmArgumentsOfAJarLaunch(System.getenv()))
+                .as("surefire starts this JVM with -jar (its booter jar), options before it")
+                .contains(fromTheJvm);
+        assertThat(Relaunch.jvmArgumentsOfAJarLaunch(Map.of("JDK_JAVA_OPTIONS", "-Xmx64m")))
+                .as("options a variable added are not on the command line: the JVM is asked")
+                .contains(fromTheJvm);
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.profilebridge.crash;
 
-import io.profilebridge.ProfileBridge;
+import io.profilebridge.BridgeMain;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -17,7 +17,7 @@ public final class CrashingBridge {
     private CrashingBridge() {}
 
     public static void main(String[] args) throws Exception {
-        Main main = ProfileBridge.createMain();
+        Main main = BridgeMain.createMain();
         String point = System.getenv("CRASH_POINT");
         if (point != null && !point.isBlank()) {
             String arrivals = System.getenv("CRASH_ARRIVALS");

@@ -1,0 +1,113 @@
+package io.profilebridge;
+
+import io.profilebridge.jms.JmsConfiguration;
+import io.profilebridge.operations.Tracing;
+import io.profilebridge.sandbox.SandboxConfiguration;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.apache.camel.CamelContext;
+import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bridge as a Camel Main process: its properties' places, its configuration classes, and a start that fails with
+ * one line. Apart from {@link ProfileBridge} so that the launcher, which decides first whether the bridge runs in a
+ * child JVM, loads none of Camel's classes (a verifier loads a method's types with its class: tens of milliseconds
+ * of every plain start, spent before the child even exists).
+ */
+public final class BridgeMain {
+
+    private BridgeMain() {}
+
+    /** Runs until stopped; a failed start ends the JVM with exit code 1, so no half-started process lingers. */
+    static void run(String[] args) {
+        Main main = null;
+        try {
+            RelaunchedChild.watchLauncher(System.getenv());
+            OutOfMemoryExit.install();
+            ClassPreloader.startBeside();
+            JitMode.applyAtLaunch(); // first: C2 would compile the start-up's own code otherwise
+            main = createMain();
+            main.run(args);
+        } catch (Throwable e) {
+            Logger log = LoggerFactory.getLogger(BridgeMain.class);
+            log.error("profile-bridge did not start: {}", StartupFailure.describe(e));
+            log.debug("Start-up failure", e);
+            if (main != null) {
+                main.completed(); // nothing left for Camel's shutdown hook to stop, nor to report as a SIGTERM
+            }
+            RelaunchedChild.exit(1);
+        }
+    }
+
+    public static Main createMain() {
+        Main main = new Main() {
+            @Override
+            protected CamelContext createCamelContext() {
+                CamelContext context = super.createCamelContext();
+                // the properties files are read as UTF-8, as they are written (a ConfigMap is UTF-8), where Camel
+                // reads ISO-8859-1 by default: "dätä" became "dÃ¤tÃ¤", a data folder of another name, with no word
+                // (configuration audit)
+                context.getPropertiesComponent().setEncoding(StandardCharsets.UTF_8.name());
+                return context;
+            }
+        };
+        main.bind(ProfileBridge.CLI_CONNECTOR_FACTORY, new DefaultCliConnectorFactory());
+        Tracing.install(main);
+        // Camel's own default, extended; camel.main.property-placeholder-location still replaces it as a whole
+        main.setDefaultPropertyPlaceholderLocation(
+                propertyLocations(profile(), JarFolder.otherThanTheWorkingDirectory()));
+        main.setRoutesCollector(new RouteFiles());
+        // a system property still wins, as for every camel.* key: else the checks read the variable's value while Camel
+        // bound the property's (third black-box audit: -Dcamel.management.port=abc beside CAMEL_MANAGEMENT_PORT=25621
+        // listened on a random port)
+        CamelVariables.fromEnvironment(System.getenv()).forEach((key, value) -> {
+            if (System.getProperty(key) == null) {
+                main.addOverrideProperty(key, value);
+            }
+        });
+        // the values checked before Camel Main configures anything: it resolves some of them itself first (a metrics
+        // switch through its placeholder), and would name the type it could not convert to, not the key
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport configuring) {
+                PropertyChecks.check(new BridgeSettings(configuring.getCamelContext()));
+            }
+        });
+        main.configure().addConfiguration(StartupChecks.class);
+        main.configure().addConfiguration(SandboxConfiguration.class);
+        main.configure().addConfiguration(JmsConfiguration.class);
+        main.configure().addConfiguration(BridgeConfiguration.class);
+        return main;
+    }
+
+    /**
+     * Where the properties come from, strongest first: the profile's file in the working directory, then in the jar's
+     * folder (when that is another), the profile's file in the jar, then {@code config/application.properties} the
+     * same three ways. A file outside the jar needs only the keys it changes.
+     */
+    static String propertyLocations(Optional<String> profile, Optional<Path> jarFolder) {
+        String base = outside("application.properties", jarFolder) + "classpath:application.properties";
+        return profile.map(p -> outside("application-" + p + ".properties", jarFolder) + "classpath:application-" + p
+                        + ".properties;optional=true," + base)
+                .orElse(base);
+    }
+
+    /** {@code config/NAME} in the working directory, then in the jar's folder, each optional. */
+    private static String outside(String name, Optional<Path> jarFolder) {
+        return "file:config/" + name + ";optional=true,"
+                + jarFolder
+                        .map(folder -> "file:" + folder.resolve("config").resolve(name) + ";optional=true,")
+                        .orElse("");
+    }
+
+    private static Optional<String> profile() {
+        String value = System.getProperty("camel.main.profile", System.getenv("CAMEL_MAIN_PROFILE"));
+        return Optional.ofNullable(value).map(String::trim).filter(p -> !p.isEmpty());
+    }
+}
