@@ -39,18 +39,23 @@ for i in $(seq 1 "$warmup"); do
   printf '{"profile_name":"Warm-up %s","ideal_customer_profile":"B2B SaaS","target_countries":["AT"]}' "$i" > "$work/warmup/wu-$i.json"
 done
 
+stage_requests() { # BASE ROUND LABEL: the requests into BASE/stage, with a profile name of this run's own
+  mkdir -p "$1/stage"
+  cp "$work"/requests/*.json "$1/stage/"
+  # the files carry a new profile name per run, so their keys (derived from name and body) are new to the simulator:
+  # the second bridge of a pair would otherwise send the first one's keys again and get the simulator's replays of
+  # runs that had already ended (it was 20-50% faster than the first, whichever jar it was)
+  sed -i "s/Buyers /Buyers r$2-$3 /" "$1"/stage/*.json
+}
+
 bridge_run() { # ROUND JAR LABEL [VAR=value ...]: one fresh bridge process; sets bridge_rate
   local round=$1 label=$3 base=$work/round-$1-$3 jar=$2 saved_env=("${BRIDGE_ENV[@]}")
   shift 3
   BRIDGE_ENV+=("$@")
-  mkdir -p "$base/inbox/openprospect" "$base/stage"
-  cp "$work"/requests/*.json "$base/stage/"
+  mkdir -p "$base/inbox/openprospect"
+  stage_requests "$base" "$round" "$label"
   if [ "$warmup" -gt 0 ]; then cp "$work"/warmup/*.json "$base/inbox/openprospect/"; fi
   (cd "$base/stage" && ls) | sed 's|^|openprospect/|' > "$base/expected"
-  # the files carry a new profile name per run, so their keys (derived from name and body) are new to the simulator:
-  # the second bridge of a pair would otherwise send the first one's keys again and get the simulator's replays of
-  # runs that had already ended (it was 20-50% faster than the first, whichever jar it was)
-  sed -i "s/Buyers /Buyers r$round-$label /" "$base"/stage/*.json
   local saved_work=$work; work=$base
   local i
   for i in "${!BRIDGE_ENV[@]}"; do BRIDGE_ENV[$i]=${BRIDGE_ENV[$i]//\{data\}/$base/data}; done
@@ -92,9 +97,7 @@ raw_run() { # sets raw_rate
 
 floor_run() { # VS=floor: the thinnest Camel route doing the same file-to-file work (bench/CamelFloor.java); sets floor_rate
   local round=$1 base=$work/round-$1-floor out
-  mkdir -p "$base/stage"
-  cp "$work"/requests/*.json "$base/stage/"
-  sed -i "s/Buyers /Buyers r$round-floor /" "$base"/stage/*.json
+  stage_requests "$base" "$round" floor
   out=$(java -cp "$jar" bench/CamelFloor.java "http://127.0.0.1:$sim_port" "$base/stage" "$base" 16 "floor-r$round-" 2>&1 | grep '^camel floor\|^FAIL' || true)
   echo "round $round, $out"
   case "$out" in "camel floor"*) ;; *) echo "FAIL: the Camel floor did not finish"; failures=$((failures + 1)); return ;; esac

@@ -101,7 +101,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         // so `camel get` tooling is enabled only where someone uses it
         // (the factory is bound in BridgeMain.createMain, before Camel looks for one; it starts the connector later)
         DefaultCliConnectorFactory cliConnector = context.getRegistry()
-                .lookupByNameAndType(ProfileBridge.CLI_CONNECTOR_FACTORY, DefaultCliConnectorFactory.class);
+                .lookupByNameAndType(BridgeMain.CLI_CONNECTOR_FACTORY, DefaultCliConnectorFactory.class);
         if (cliConnector != null) {
             cliConnector.setEnabled(settings.flag("bridge.cli-connector.enabled"));
         }

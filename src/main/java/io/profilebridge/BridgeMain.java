@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class BridgeMain {
 
+    /** Registry name of the camel-cli-connector factory that bridge.cli-connector.enabled switches. */
+    public static final String CLI_CONNECTOR_FACTORY = "cliConnectorFactory";
+
     private BridgeMain() {}
 
     /** Runs until stopped; a failed start ends the JVM with exit code 1, so no half-started process lingers. */
@@ -57,7 +60,7 @@ public final class BridgeMain {
                 return context;
             }
         };
-        main.bind(ProfileBridge.CLI_CONNECTOR_FACTORY, new DefaultCliConnectorFactory());
+        main.bind(CLI_CONNECTOR_FACTORY, new DefaultCliConnectorFactory());
         Tracing.install(main);
         // Camel's own default, extended; camel.main.property-placeholder-location still replaces it as a whole
         main.setDefaultPropertyPlaceholderLocation(

@@ -15,9 +15,6 @@ import java.util.Set;
  */
 public final class ProfileBridge {
 
-    /** Registry name of the camel-cli-connector factory that bridge.cli-connector.enabled switches. */
-    public static final String CLI_CONNECTOR_FACTORY = "cliConnectorFactory";
-
     private ProfileBridge() {}
 
     public static void main(String[] args) throws Exception {

@@ -43,7 +43,8 @@ final class Relaunch {
      * when the bridge should run here.
      */
     static void runInChildIfPlain(String[] args) {
-        Optional<List<String>> launchedWithJar = jvmArgumentsOfAJarLaunch(System.getenv());
+        Map<String, String> environment = System.getenv();
+        Optional<List<String>> launchedWithJar = jvmArgumentsOfAJarLaunch(environment);
         if (launchedWithJar.isEmpty()) {
             return;
         }
@@ -53,12 +54,12 @@ final class Relaunch {
                 System.getProperty("java.class.path", ""),
                 System.getProperty("sun.java.command", ""),
                 System.getProperty("java.vm.name", ""),
-                System.getenv());
+                environment);
         Optional<String> jit = jar.isPresent() ? relaunchAskedWithJit() : Optional.empty();
         if (jit.isEmpty()) {
             return;
         }
-        Optional<ClassArchive> archive = ClassArchive.of(jar.get(), System.getenv());
+        Optional<ClassArchive> archive = ClassArchive.of(jar.get(), environment);
         if (archive.isEmpty()) {
             return; // the archive is what the relaunch is for
         }
