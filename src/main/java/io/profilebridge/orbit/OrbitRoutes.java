@@ -75,7 +75,9 @@ public class OrbitRoutes extends RouteBuilder {
         from("direct:read-outputs-orbit")
                 .routeId("read-outputs-orbit")
                 .process(this::listProfilesToRead)
-                .loopDoWhile(method(OrbitRoutes.class, "moreProfilesToRead"))
+                // a Java predicate, not the bean language: that introspects the whole RouteBuilder at start (0.1 s of
+                // CPU)
+                .loopDoWhile(OrbitRoutes::moreProfilesToRead)
                 .process(this::prepareProfileRead)
                 .filter(exchangeProperty(READS_STOPPED).isNotEqualTo(true))
                 .to("direct:call-orbit")
@@ -251,7 +253,7 @@ public class OrbitRoutes extends RouteBuilder {
     }
 
     /** True while profiles are left to read and no read has stopped the reading. */
-    public static boolean moreProfilesToRead(Exchange exchange) {
+    private static boolean moreProfilesToRead(Exchange exchange) {
         return !exchange.getProperty(READS_STOPPED, false, Boolean.class)
                 && exchange.getProperty(PROFILES_READ, ArrayNode.class).size()
                         < profilesToRead(exchange).size();
