@@ -35,14 +35,16 @@ final class JarFolder {
             return Optional.empty();
         }
         Optional<Path> folder = besides(code, Path.of(""));
-        folder.filter(JarFolder::unlisted)
-                .ifPresent(f -> LoggerFactory.getLogger(JarFolder.class)
-                        .warn(
-                                "config/ and routes/ beside the jar are not read: its folder's path holds a comma, "
-                                        + "which Camel's lists of locations cannot carry ({}); run the bridge from "
-                                        + "that folder, or move the jar",
-                                f));
-        return folder.filter(f -> !unlisted(f));
+        if (folder.isPresent() && unlisted(folder.get())) {
+            LoggerFactory.getLogger(JarFolder.class)
+                    .warn(
+                            "config/ and routes/ beside the jar are not read: its folder's path holds a comma, which "
+                                    + "Camel's lists of locations cannot carry ({}); run the bridge from that folder, "
+                                    + "or move the jar",
+                            folder.get());
+            return Optional.empty();
+        }
+        return folder;
     }
 
     /** The jar's folder when {@code code} is a jar outside {@code working}; empty for classes or on a failure. */

@@ -75,8 +75,7 @@ public class OrbitRoutes extends RouteBuilder {
         from("direct:read-outputs-orbit")
                 .routeId("read-outputs-orbit")
                 .process(this::listProfilesToRead)
-                // a Java predicate, not the bean language: that introspects the whole RouteBuilder at start (0.1 s of
-                // CPU)
+                // a Java predicate: the bean language would introspect this whole RouteBuilder at start (0.1 s CPU)
                 .loopDoWhile(OrbitRoutes::moreProfilesToRead)
                 .process(this::prepareProfileRead)
                 .filter(exchangeProperty(READS_STOPPED).isNotEqualTo(true))
