@@ -41,7 +41,7 @@ for i in $(seq 1 "$instances"); do
   node_pids+=($!)
 done
 for port in "${ports[@]}"; do
-  node_up() { curl -s "localhost:$port/observe/health" 2>/dev/null | grep -q '"status":"UP"'; }
+  node_up() { [ "$(curl -s -o /dev/null -w '%{http_code}' "localhost:$port/observe/health" 2>/dev/null)" = 200 ]; }
   wait_until "instance on $port healthy" 120 node_up
 done
 
