@@ -53,13 +53,17 @@ start_simulator() { # knobs as simulate options
   wait_until "the simulator" 60 simulator_up
 }
 
+bridge_start_env() { # sets BRIDGE_START_ENV: the bridge's VAR=value words; BRIDGE_ENV comes last, so a script can
+  # override any of these
+  BRIDGE_START_ENV=(OPENPROSPECT_BASE_URL=http://127.0.0.1:$sim_port ORBIT_BASE_URL=http://127.0.0.1:$sim_port
+    OPENPROSPECT_API_KEY=lnc_live_bench_key_0001 ORBIT_API_KEY=sk_orb_bench_key_0001
+    BRIDGE_INBOX=$work/inbox BRIDGE_OUTBOX=$work/outbox BRIDGE_DATA=$work/data BRIDGE_JMS_ENABLED=false
+    BRIDGE_JMS_EMBEDDED_URL=tcp://127.0.0.1:$jms_port CAMEL_MANAGEMENT_PORT=$mgmt_port ${BRIDGE_ENV[@]+"${BRIDGE_ENV[@]}"})
+}
+
 start_bridge() {
-  # BRIDGE_ENV (VAR=value ...) comes last, so a script can override any of these
-  env OPENPROSPECT_BASE_URL=http://127.0.0.1:$sim_port ORBIT_BASE_URL=http://127.0.0.1:$sim_port \
-    OPENPROSPECT_API_KEY=lnc_live_bench_key_0001 ORBIT_API_KEY=sk_orb_bench_key_0001 \
-    BRIDGE_INBOX=$work/inbox BRIDGE_OUTBOX=$work/outbox BRIDGE_DATA=$work/data BRIDGE_JMS_ENABLED=false \
-    BRIDGE_JMS_EMBEDDED_URL=tcp://127.0.0.1:$jms_port CAMEL_MANAGEMENT_PORT=$mgmt_port ${BRIDGE_ENV[@]+"${BRIDGE_ENV[@]}"} \
-    java ${BRIDGE_JAVA_OPTS:-} -jar "$jar" >> "$work/bridge.log" 2>&1 &
+  bridge_start_env
+  env "${BRIDGE_START_ENV[@]}" java ${BRIDGE_JAVA_OPTS:-} -jar "$jar" >> "$work/bridge.log" 2>&1 &
   bridge_pid=$!
 }
 

@@ -9,6 +9,11 @@
 # VAR=value words for the bridge).
 # KEEP_DATA=1 measures restarts instead: one untimed start creates the data folder, every timed start reuses it
 # (the store up to date, the broker's journal there), as an upgrade-free restart or a rescheduled pod does.
+# FLOOR=1 also measures, alternated with each timed start, the floor of any Camel Main design on this host:
+# bench/StartFloor.java (the thinnest Camel Main process starting the parts a default bridge starts, with the bridge's
+# libraries and none of its own parts) and the bridge's own JVM started the way the launcher starts it, each with
+# its own class archive and C1 alone, as the relaunched child runs; it prints the three medians. The bridge's plain
+# start less its child's is the launcher's share; the child less the floor is what the bridge's own parts cost.
 # Checks: median <= TARGET_MS (default 2000).
 # Usage: mvn -B package -DskipTests && bench/startup.sh [RUNS]
 set -euo pipefail
@@ -38,6 +43,29 @@ if [ "${KEEP_DATA:-0}" = 1 ]; then
   kill "$bridge_pid"; wait "$bridge_pid" 2>/dev/null || true
   how="$how, restarts on a kept data folder"
 fi
+median_of() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+timed_start() { # COMMAND...: runs it in the background as the bridge, prints the ms until health is UP, stops it
+  local t0 t1
+  t0=$(date +%s%N)
+  "$@" >> "$work/bridge.log" 2>&1 &
+  bridge_pid=$!
+  wait_healthy
+  t1=$(date +%s%N)
+  kill "$bridge_pid"; wait "$bridge_pid" 2>/dev/null || true
+  bridge_pid=
+  echo $(( (t1 - t0) / 1000000 ))
+}
+if [ "${FLOOR:-0}" = 1 ]; then
+  mkdir -p "$work/floor/classes"
+  javac -d "$work/floor/classes" -cp "$jar" bench/StartFloor.java
+  jar cf "$work/floor/floor.jar" -C "$work/floor/classes" .
+  floor_command=(java -XX:SharedArchiveFile="$work/floor/floor.jsa" -Xlog:cds*=off -XX:TieredStopAtLevel=1
+    -cp "$work/floor/floor.jar:$jar" StartFloor "$work/floor/run" "$mgmt_port" "$jms_port")
+  # one training start makes the floor's archive, as the launcher's first start makes the bridge's
+  timed_start java -XX:ArchiveClassesAtExit="$work/floor/floor.jsa" -cp "$work/floor/floor.jar:$jar" StartFloor \
+    "$work/floor/run" "$mgmt_port" "$jms_port" > /dev/null
+  floor_times=() child_times=()
+fi
 times=()
 for r in $(seq 1 "$runs"); do
   [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$work/data"
@@ -47,10 +75,23 @@ for r in $(seq 1 "$runs"); do
   t1=$(date +%s%N)
   times+=($(( (t1 - t0) / 1000000 )))
   kill "$bridge_pid"; wait "$bridge_pid" 2>/dev/null || true
+  if [ "${FLOOR:-0}" = 1 ]; then
+    rm -rf "$work/floor/run"
+    floor_times+=($(timed_start "${floor_command[@]}"))
+    [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$work/data"
+    archive=$(ls "$work"/cache/profile-bridge/cds/*.jsa)
+    bridge_start_env
+    child_times+=($(timed_start env "${BRIDGE_START_ENV[@]}" java -XX:SharedArchiveFile="$archive" -Xlog:cds*=off \
+      -XX:TieredStopAtLevel=1 -jar "$jar"))
+  fi
 done
 bridge_pid=
 sorted=$(printf '%s\n' "${times[@]}" | sort -n)
-median=$(echo "$sorted" | sed -n "$(( (runs + 1) / 2 ))p")
+median=$(median_of "${times[@]}")
+if [ "${FLOOR:-0}" = 1 ]; then
+  echo "the floor (bench/StartFloor.java, its archive, C1), in order: ${floor_times[*]}; median $(median_of "${floor_times[@]}")"
+  echo "the bridge's own JVM as relaunched (its archive, C1), in order: ${child_times[*]}; median $(median_of "${child_times[@]}")"
+fi
 echo "start-up to health UP (ms), in order: ${times[*]}; sorted: $(echo $sorted | tr '\n' ' ') median $median"
 ls "$work"/cache/profile-bridge/cds/*.jsa > /dev/null 2>&1 && echo "relaunched: the first start made the archive, the others mapped it"
 require "median $median ms <= $target_ms ms" [ "$median" -le "$target_ms" ]
