@@ -1,7 +1,11 @@
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -25,11 +29,16 @@ import org.apache.camel.main.MainListenerSupport;
  * (the endpoint made, never called) and one YAML DSL route. None of the bridge's parts: no launcher, no class
  * preloader, no job store schema, no API routes, no status page, no tracing, no checks of its own.
  * Compiled into a jar of its own and run beside the bridge's (the class archive needs jars on the class path):
- * java -cp floor.jar:target/profile-bridge.jar StartFloor WORK_DIR MANAGEMENT_PORT JMS_PORT
+ * java -cp floor.jar:target/profile-bridge.jar StartFloor WORK_DIR MANAGEMENT_PORT JMS_PORT; with {@code relaunch ARCHIVE}
+ * first, through a launcher JVM as a plain java -jar start of the bridge goes.
  */
 public class StartFloor {
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("relaunch")) {
+            relaunch(args);
+            return;
+        }
         Path work = Path.of(args[0]);
         String managementPort = args[1];
         String jmsPort = args[2];
@@ -85,6 +94,46 @@ public class StartFloor {
             }
         });
         main.run();
+    }
+
+    /**
+     * {@code relaunch ARCHIVE WORK_DIR MANAGEMENT_PORT JMS_PORT}: what the bridge's launcher does for a plain
+     * {@code java -jar}, at its least: this JVM starts the floor in a second one given its archive and C1, and waits
+     * for it (the only way a JVM started without options can use an archive).
+     */
+    private static void relaunch(String[] args) throws Exception {
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:SharedArchiveFile=" + args[1],
+                        "-Xlog:cds*=off",
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        childClassPath(),
+                        "StartFloor",
+                        args[2],
+                        args[3],
+                        args[4])
+                .inheritIO()
+                .start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            child.destroy();
+            try {
+                child.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        System.exit(child.waitFor());
+    }
+
+    /**
+     * This JVM's class path with the floor's jar first, as its archive was made: the launcher finds its class in the
+     * bridge's jar first, so that it opens that jar as the bridge's launcher does.
+     */
+    private static String childClassPath() {
+        List<String> entries = new ArrayList<>(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
+        entries.sort(Comparator.comparing(entry -> !entry.endsWith("floor.jar")));
+        return String.join(File.pathSeparator, entries);
     }
 
     private static EmbeddedActiveMQ startBroker(Path folder, String port) {
