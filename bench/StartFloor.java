@@ -159,8 +159,9 @@ public class StartFloor {
     private static Connection openDatabase(Path folder) {
         try {
             Connection connection = DriverManager.getConnection("jdbc:h2:file:" + folder.resolve("floor"));
-            connection.createStatement()
-                    .execute("CREATE TABLE IF NOT EXISTS job (id VARCHAR(64) PRIMARY KEY, state VARCHAR(16))");
+            try (var statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE IF NOT EXISTS job (id VARCHAR(64) PRIMARY KEY, state VARCHAR(16))");
+            }
             return connection;
         } catch (Exception e) {
             throw new IllegalStateException(e);

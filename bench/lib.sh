@@ -61,10 +61,11 @@ bridge_start_env() { # sets BRIDGE_START_ENV: the bridge's VAR=value words; BRID
     BRIDGE_JMS_EMBEDDED_URL=tcp://127.0.0.1:$jms_port CAMEL_MANAGEMENT_PORT=$mgmt_port ${BRIDGE_ENV[@]+"${BRIDGE_ENV[@]}"})
 }
 
+start_command() { "$@" >> "$work/bridge.log" 2>&1 & bridge_pid=$!; } # COMMAND...: started as the bridge is
+
 start_bridge() {
   bridge_start_env
-  env "${BRIDGE_START_ENV[@]}" java ${BRIDGE_JAVA_OPTS:-} -jar "$jar" >> "$work/bridge.log" 2>&1 &
-  bridge_pid=$!
+  start_command env "${BRIDGE_START_ENV[@]}" java ${BRIDGE_JAVA_OPTS:-} -jar "$jar"
 }
 
 # health answers 200 only when every check is UP (503 while any is DOWN); its body lists each check's own status, so

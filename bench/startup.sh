@@ -26,13 +26,25 @@ BRIDGE_ENV=(BRIDGE_JMS_ENABLED=${JMS:-true})
 [ "${CACHE:-new}" = user ] || BRIDGE_ENV+=(XDG_CACHE_HOME=$work/cache)
 BRIDGE_ENV+=(${EXTRA_ENV:-})
 source bench/lib.sh
+# Every start below runs in this shell, so that the exit trap stops it when a wait fails.
+timed_start() { # START [ARGS...]: runs START (it starts something in the background and sets bridge_pid), waits for
+  # health UP, stops it; sets elapsed_ms
+  local t0 t1
+  t0=$(date +%s%N)
+  "$@"
+  wait_healthy
+  t1=$(date +%s%N)
+  kill "$bridge_pid"; wait "$bridge_pid" 2>/dev/null || true
+  bridge_pid=
+  elapsed_ms=$(( (t1 - t0) / 1000000 ))
+}
+median_of() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 how="plain java -jar"
 [[ " ${EXTRA_ENV:-} " == *" BRIDGE_LAUNCHER=in-process "* ]] && how="$how, in-process"
 if [ "${CDS:-0}" = 1 ]; then
   saved_opts=${BRIDGE_JAVA_OPTS:-}
   BRIDGE_JAVA_OPTS="$saved_opts -XX:ArchiveClassesAtExit=$work/bridge.jsa"
-  start_bridge; wait_healthy
-  kill "$bridge_pid"; wait "$bridge_pid" 2>/dev/null || true
+  timed_start start_bridge
   BRIDGE_JAVA_OPTS="$saved_opts -XX:SharedArchiveFile=$work/bridge.jsa"
   echo "class-data-sharing archive: $(du -h "$work/bridge.jsa" | cut -f1)"
   how="java -XX:SharedArchiveFile -jar"
@@ -40,22 +52,9 @@ fi
 [ "${JMS:-true}" = true ] || how="$how, JMS off"
 if [ "${KEEP_DATA:-0}" = 1 ]; then
   rm -rf "$work/data"
-  start_bridge; wait_healthy
-  kill "$bridge_pid"; wait "$bridge_pid" 2>/dev/null || true
+  timed_start start_bridge
   how="$how, restarts on a kept data folder"
 fi
-median_of() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
-timed_start() { # COMMAND...: runs it in the background as the bridge, prints the ms until health is UP, stops it
-  local t0 t1
-  t0=$(date +%s%N)
-  "$@" >> "$work/bridge.log" 2>&1 &
-  bridge_pid=$!
-  wait_healthy >&2 # its FAIL line is seen, not taken for a time (the script then stops: set -e)
-  t1=$(date +%s%N)
-  kill "$bridge_pid"; wait "$bridge_pid" 2>/dev/null || true
-  bridge_pid=
-  echo $(( (t1 - t0) / 1000000 ))
-}
 if [ "${FLOOR:-0}" = 1 ]; then
   mkdir -p "$work/floor/classes"
   javac -d "$work/floor/classes" -cp "$jar" bench/StartFloor.java
@@ -63,33 +62,31 @@ if [ "${FLOOR:-0}" = 1 ]; then
   floor_command=(java -XX:SharedArchiveFile="$work/floor/floor.jsa" -Xlog:cds*=off -XX:TieredStopAtLevel=1
     -cp "$work/floor/floor.jar:$jar" StartFloor "$work/floor/run" "$mgmt_port" "$jms_port")
   # one training start makes the floor's archive, as the launcher's first start makes the bridge's
-  timed_start java -XX:ArchiveClassesAtExit="$work/floor/floor.jsa" -cp "$work/floor/floor.jar:$jar" StartFloor \
-    "$work/floor/run" "$mgmt_port" "$jms_port" > /dev/null
+  timed_start start_command java -XX:ArchiveClassesAtExit="$work/floor/floor.jsa" -cp "$work/floor/floor.jar:$jar" \
+    StartFloor "$work/floor/run" "$mgmt_port" "$jms_port"
   floor_times=() floor_launched_times=() child_times=()
 fi
 times=()
 for r in $(seq 1 "$runs"); do
   [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$work/data"
-  t0=$(date +%s%N)
-  start_bridge
-  wait_healthy
-  t1=$(date +%s%N)
-  times+=($(( (t1 - t0) / 1000000 )))
-  kill "$bridge_pid"; wait "$bridge_pid" 2>/dev/null || true
+  timed_start start_bridge
+  times+=("$elapsed_ms")
   if [ "${FLOOR:-0}" = 1 ]; then
     rm -rf "$work/floor/run"
-    floor_times+=($(timed_start "${floor_command[@]}"))
+    timed_start start_command "${floor_command[@]}"
+    floor_times+=("$elapsed_ms")
     rm -rf "$work/floor/run"
-    floor_launched_times+=($(timed_start java -cp "$jar:$work/floor/floor.jar" StartFloor relaunch \
-      "$work/floor/floor.jsa" "$work/floor/run" "$mgmt_port" "$jms_port"))
+    timed_start start_command java -cp "$jar:$work/floor/floor.jar" StartFloor relaunch \
+      "$work/floor/floor.jsa" "$work/floor/run" "$mgmt_port" "$jms_port"
+    floor_launched_times+=("$elapsed_ms")
     [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$work/data"
     archive=$(ls "$work"/cache/profile-bridge/cds/*.jsa)
     bridge_start_env
-    child_times+=($(timed_start env "${BRIDGE_START_ENV[@]}" java -XX:SharedArchiveFile="$archive" -Xlog:cds*=off \
-      -XX:TieredStopAtLevel=1 -jar "$jar"))
+    timed_start start_command env "${BRIDGE_START_ENV[@]}" java -XX:SharedArchiveFile="$archive" -Xlog:cds*=off \
+      -XX:TieredStopAtLevel=1 -jar "$jar"
+    child_times+=("$elapsed_ms")
   fi
 done
-bridge_pid=
 sorted=$(printf '%s\n' "${times[@]}" | sort -n)
 median=$(median_of "${times[@]}")
 if [ "${FLOOR:-0}" = 1 ]; then
