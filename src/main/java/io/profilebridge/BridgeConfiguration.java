@@ -182,6 +182,13 @@ public class BridgeConfiguration implements CamelConfiguration {
             context.addService(new ClosingService(JvmMetrics.bindTo(meters)));
             CamelExchangeMetrics.keepOnlyInflightGauges(context);
         }
+        ApiCredentials credentials = new ApiCredentials()
+                .with(
+                        Api.OPENPROSPECT,
+                        settings.optional("openprospect.api-key").orElse(null))
+                .with(Api.ORBIT, settings.optional("orbit.api-key").orElse(null));
+        // results and intake refusals hold what callers and APIs wrote: a key in it is masked before it is kept
+        KeyMask keyMask = new KeyMask(credentials);
         JobLifecycle lifecycle = new JobLifecycle(
                 schedule,
                 new JobLifecycle.RemoteFailureRetries(
@@ -189,15 +196,11 @@ public class BridgeConfiguration implements CamelConfiguration {
                         settings.integer("bridge.retry.orbit-failed-runs")),
                 store,
                 event -> BridgeEvent.publish(context, event),
-                new RunTimes(settings.flag("bridge.poll.learn-run-times")));
+                new RunTimes(settings.flag("bridge.poll.learn-run-times")),
+                keyMask);
         context.getRegistry().bind("jobStore", store);
         context.getRegistry().bind("jobLifecycle", lifecycle);
 
-        ApiCredentials credentials = new ApiCredentials()
-                .with(
-                        Api.OPENPROSPECT,
-                        settings.optional("openprospect.api-key").orElse(null))
-                .with(Api.ORBIT, settings.optional("orbit.api-key").orElse(null));
         List<String> otherKeys = liveness.instancesWithOtherKeys(credentials.fingerprint());
         if (!otherKeys.isEmpty()) {
             LOG.warn(
@@ -244,7 +247,8 @@ public class BridgeConfiguration implements CamelConfiguration {
                 tracing,
                 Set.of(settings.text("bridge.jms.requests"), EmbeddedBroker.DEAD_LETTER_QUEUE),
                 waitingFiles,
-                callers);
+                callers,
+                keyMask);
 
         ApiBudgets budgets = budgets(settings, credentials, dataSource, postgres, schedule.retryAfterCapMs());
         long deadlineMs = settings.number("bridge.http.deadline-ms");
@@ -295,7 +299,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("jobDispatcher", dispatcher);
         context.getRegistry().bind("apiBudgets", budgets);
         context.getRegistry().bind("jobRoutes", new JobRoutes(store, lifecycle, dispatcher, budgets, liveness));
-        context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes(holds, new KeyMask(credentials)));
+        context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes(holds, keyMask));
         metrics.watch(budgets);
         metrics.watch(gate);
         metrics.watch(holds);

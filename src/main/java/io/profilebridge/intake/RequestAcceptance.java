@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
+import io.profilebridge.api.KeyMask;
 import io.profilebridge.delivery.ResultHeaders;
 import io.profilebridge.jms.ReplyDestination;
 import io.profilebridge.job.IdempotencyKeys;
@@ -70,6 +71,7 @@ public class RequestAcceptance {
     private final Set<String> reservedQueues;
     private final WaitingFiles waitingFiles;
     private final JobCallers callers;
+    private final KeyMask keyMask;
 
     /**
      * @param tracing        Camel traces (camel-opentelemetry2): each request's trace context is kept with its job
@@ -82,13 +84,15 @@ public class RequestAcceptance {
             boolean tracing,
             Set<String> reservedQueues,
             WaitingFiles waitingFiles,
-            JobCallers callers) {
+            JobCallers callers,
+            KeyMask keyMask) {
         this.reader = reader;
         this.store = store;
         this.tracing = tracing;
         this.reservedQueues = reservedQueues;
         this.waitingFiles = waitingFiles;
         this.callers = callers;
+        this.keyMask = keyMask;
     }
 
     /**
@@ -373,7 +377,11 @@ public class RequestAcceptance {
     }
 
     private void rejectWith(
-            Exchange exchange, String api, String key, JsonNode body, RequestSource source, ApiError error) {
+            Exchange exchange, String api, String key, JsonNode body, RequestSource source, ApiError cause) {
+        // a refusal's message may quote the request (the parser names the token it could not read): a key in a file
+        // dropped by mistake reached the result and /jobs (black-box audit; the log's lines are masked by Log4j)
+        ApiError error =
+                new ApiError(cause.code(), keyMask.apply(cause.message()), cause.httpStatus(), cause.details());
         ObjectNode document = ResultDocument.rejected(api, key, body, source, error);
         // the same rejection (same source, request and cause) is the same failed job, however often it arrives
         String jobId = UUID.nameUUIDFromBytes(Json.write(document).getBytes(StandardCharsets.UTF_8))
@@ -381,11 +389,12 @@ public class RequestAcceptance {
         document.put("jobId", jobId);
         TraceContext trace = exchange.getProperty(TRACE, TraceContext.class);
         document.put(ResultDocument.TRACE_ID, trace == null ? null : trace.traceId());
-        String result = Json.write(document);
+        // the request and the caller's key are echoed as given, but for a configured API key in them
+        String result = keyMask.apply(Json.write(document));
         Job rejected = Job.rejectedAtIntake(
                 jobId,
                 Api.of(api).orElse(null),
-                body == null ? null : body.toString(),
+                body == null ? null : keyMask.apply(body.toString()),
                 source,
                 error.toJson().toString(),
                 result,

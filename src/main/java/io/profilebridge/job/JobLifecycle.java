@@ -9,6 +9,7 @@ import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.FaultClass;
+import io.profilebridge.api.KeyMask;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +48,8 @@ public class JobLifecycle {
     private final JobStore store;
     private final Consumer<JobEvent> events;
     private final RunTimes runTimes;
+    /** The configured keys, masked in every result: a request's body, or an error quoting it, may hold one. */
+    private final KeyMask keyMask;
 
     /**
      * How many runs that ended FAILED / failed are started again under a new key derived from the request's key:
@@ -62,12 +65,14 @@ public class JobLifecycle {
             RemoteFailureRetries remoteFailureRetries,
             JobStore store,
             Consumer<JobEvent> events,
-            RunTimes runTimes) {
+            RunTimes runTimes,
+            KeyMask keyMask) {
         this.schedule = schedule;
         this.remoteFailureRetries = remoteFailureRetries;
         this.store = store;
         this.events = events;
         this.runTimes = runTimes;
+        this.keyMask = keyMask;
     }
 
     /**
@@ -612,7 +617,8 @@ public class JobLifecycle {
         noteRunEnded(job);
         job.outcome(outcome);
         job.lastError(error == null ? null : error.toJson().toString());
-        job.result(Json.write(ResultDocument.of(job, outcome, error, extras)));
+        // the API's answers are masked as they come (ApiCallRoutes); the request echoed is the caller's text
+        job.result(keyMask.apply(Json.write(ResultDocument.of(job, outcome, error, extras))));
         job.state(JobState.DELIVERING);
         job.attempts(0);
         job.nextAttemptAt(store.now());

@@ -88,6 +88,40 @@ class SecretsTest {
         }
     }
 
+    @Test
+    void aKeyInTheCallersOwnTextIsMaskedInTheResultTheStoreAndJobs() throws Exception {
+        try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100))) {
+            var properties = BridgeRun.testProperties(root, simulator.baseUrl());
+            // a file that is no JSON, whose first token the parser's message quotes (black-box audit: the key reached
+            // the result's error and /jobs), and a valid request that carries the other key in a field
+            drop(root, "orbit/env-file.json", BridgeRun.ORBIT_KEY + " is the key");
+            drop(
+                    root,
+                    "openprospect/key-in-body.json",
+                    "{\"profile_name\": \"" + BridgeRun.OPENPROSPECT_KEY
+                            + "\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}");
+            try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+                String base = "http://127.0.0.1:" + properties.get("camel.management.port");
+                await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 2);
+                String everything = get(base + "/jobs")
+                        + results(root)
+                        + java.util.stream.Stream.of(Api.values())
+                                .flatMap(api -> bridge.store().list(api, null, 0, 10).stream())
+                                .map(j -> bridge.store().findById(j.id()).orElseThrow())
+                                .map(j -> j.lastError() + j.result())
+                                .toList();
+                assertThat(results(root).toString())
+                        .contains("request_not_json")
+                        .contains("\"outcome\":\"succeeded\"")
+                        .contains("Unrecognized token '[API key]'")
+                        .contains("\"profile_name\":\"[API key]\"");
+                assertThat(everything)
+                        .doesNotContain(BridgeRun.OPENPROSPECT_KEY)
+                        .doesNotContain(BridgeRun.ORBIT_KEY);
+            }
+        }
+    }
+
     private static String get(String url) throws Exception {
         return HttpClient.newHttpClient()
                 .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())

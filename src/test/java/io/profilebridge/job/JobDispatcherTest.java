@@ -9,9 +9,11 @@ import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.api.ApiCallRoutes;
+import io.profilebridge.api.ApiCredentials;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiHolds;
 import io.profilebridge.api.CallGate;
+import io.profilebridge.api.KeyMask;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -384,7 +386,8 @@ class JobDispatcherTest {
                 new JobLifecycle.RemoteFailureRetries(1, 1),
                 store,
                 event -> {},
-                new RunTimes(false));
+                new RunTimes(false),
+                new KeyMask(new ApiCredentials()));
         register(Api.OPENPROSPECT, 2);
         List<Job> jobs = dispatcher.claimDueJobs(false);
         Job withdrawn = jobs.get(0);

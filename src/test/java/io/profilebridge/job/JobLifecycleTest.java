@@ -6,8 +6,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiAnswer;
+import io.profilebridge.api.ApiCredentials;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.FaultClass;
+import io.profilebridge.api.KeyMask;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.UUID;
@@ -49,7 +51,8 @@ class JobLifecycleTest {
                 new JobLifecycle.RemoteFailureRetries(1, orbitFailedRuns),
                 store,
                 event -> {},
-                new RunTimes(false));
+                new RunTimes(false),
+                new KeyMask(new ApiCredentials()));
     }
 
     private Job orbitJob(JobState state, long createdAt) {

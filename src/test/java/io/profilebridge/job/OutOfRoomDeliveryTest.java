@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiCredentials;
+import io.profilebridge.api.KeyMask;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
@@ -32,7 +34,8 @@ class OutOfRoomDeliveryTest {
                     new JobLifecycle.RemoteFailureRetries(1, 1),
                     store,
                     event -> {},
-                    new RunTimes(false));
+                    new RunTimes(false),
+                    new KeyMask(new ApiCredentials()));
             // as camel-file reports it: "Cannot store file" around the system's own words
             Exception full = new GenericFileOperationFailedException(
                     "Cannot store file: outbox/.a.json.part",
