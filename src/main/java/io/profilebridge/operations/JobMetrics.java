@@ -1,5 +1,6 @@
 package io.profilebridge.operations;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -214,8 +215,31 @@ public class JobMetrics extends EventNotifierSupport {
         // only answers that charged (202) or refused for credits (402) move the balance; taking every answer made
         // the gauge depend on which of two concurrent answers was read last
         boolean balanceChanged = answer.httpStatus() == 202 || answer.httpStatus() == 402;
-        if (api == Api.ORBIT && balanceChanged && answer.creditsRemaining() != null) {
-            orbitCredits.set(answer.creditsRemaining());
+        if (api == Api.ORBIT && balanceChanged) {
+            Long balance =
+                    answer.creditsRemaining() != null ? answer.creditsRemaining() : remainingCreditsOfA402(answer);
+            if (balance != null) {
+                orbitCredits.set(balance);
+            }
+        }
+    }
+
+    /**
+     * The balance a 402 names in its error (Orbit's docs: "includes requiredCredits and remainingCredits"), for a 402
+     * without the header (API audit: the gauge kept the last 202's balance while the health check showed the 402's).
+     */
+    private static Long remainingCreditsOfA402(ApiAnswer answer) {
+        if (answer.httpStatus() != 402 || answer.error().details() == null) {
+            return null;
+        }
+        JsonNode remaining = answer.error().details().get("remainingCredits");
+        if (remaining == null || !(remaining.isIntegralNumber() || remaining.isTextual())) {
+            return null;
+        }
+        try {
+            return Long.valueOf(remaining.asText().trim());
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 
