@@ -326,6 +326,16 @@ public class JobLifecycle {
 
     /** Any answer that is not a success: classify it once and act on the class. */
     public void fault(Job job, ApiAnswer answer, KeyRenewal renewal) {
+        fault(job, answer, renewal, null);
+    }
+
+    /**
+     * As {@link #fault(Job, ApiAnswer, KeyRenewal)}, for a step that has read some of a run's outputs already
+     * ({@code outputsSoFar}, the result's extras): should the fault end the job, its failed result carries them. API
+     * audit: one candidate profile that could not be read gave a paid candidate_discovery run up with no profile at
+     * all, the ones read fine dropped.
+     */
+    public void fault(Job job, ApiAnswer answer, KeyRenewal renewal, ObjectNode outputsSoFar) {
         long now = store.now();
         // a job with a remote id is past its start: what it calls now are reads of the run the API accepted
         FaultClass fault = FaultClass.of(answer, job.remoteId() != null);
@@ -341,16 +351,22 @@ public class JobLifecycle {
             case HOLD -> {
                 events.accept(JobEvent.of(JobEvent.Kind.HELD, job));
                 if (schedule.tooOld(job.createdAt(), now)) {
-                    giveUp(job, error);
+                    giveUp(job, error, outputsSoFar);
                 } else {
                     job.nextAttemptAt(now + schedule.holdDelay(answer.retryAfter()));
                 }
             }
             // a read of a run the API accepted waits out an outage until max-age: the run is paid for and its
             // result waits there (audit: ten 5xx in a row, a few minutes, had given up such runs for good)
-            case RETRY -> retry(job, error, job.remoteId() != null && FaultClass.isOutage(answer), answer.retryAfter());
+            case RETRY ->
+                retry(
+                        job,
+                        error,
+                        job.remoteId() != null && FaultClass.isOutage(answer),
+                        answer.retryAfter(),
+                        outputsSoFar);
             case KEY_REFUNDED -> remoteRunFailed(job, error, renewal);
-            case PERMANENT -> failed(job, error);
+            case PERMANENT -> failed(job, error, outputsSoFar);
         }
     }
 
@@ -359,8 +375,13 @@ public class JobLifecycle {
      * which finds the same run, and given up like a 5xx after {@code bridge.retry.max-attempts}.
      */
     public void unexpectedAnswer(Job job, ApiError error) {
+        unexpectedAnswer(job, error, null);
+    }
+
+    /** As {@link #unexpectedAnswer(Job, ApiError)}, keeping the outputs read so far should it end the job. */
+    public void unexpectedAnswer(Job job, ApiError error, ObjectNode outputsSoFar) {
         job.lastError(error.toJson().toString());
-        retry(job, error, false, null);
+        retry(job, error, false, null, outputsSoFar);
     }
 
     /**
@@ -405,17 +426,17 @@ public class JobLifecycle {
         return true;
     }
 
-    private void retry(Job job, ApiError error, boolean throughOutage, Duration retryAfter) {
+    private void retry(Job job, ApiError error, boolean throughOutage, Duration retryAfter, ObjectNode outputsSoFar) {
         events.accept(JobEvent.of(JobEvent.Kind.RETRIED, job));
         job.attempts(throughOutage ? schedule.attemptsShortOfGivingUp(job.attempts() + 1) : job.attempts() + 1);
-        backOffOrGiveUp(job, error, retryAfter);
+        backOffOrGiveUp(job, error, retryAfter, outputsSoFar);
     }
 
     /** After a failed attempt (counted already): the next one after the backoff, or the end past max attempts or age. */
-    private void backOffOrGiveUp(Job job, ApiError error, Duration retryAfter) {
+    private void backOffOrGiveUp(Job job, ApiError error, Duration retryAfter, ObjectNode outputsSoFar) {
         long now = store.now();
         if (schedule.attemptsExhausted(job.attempts()) || schedule.tooOld(job.createdAt(), now)) {
-            giveUp(job, error);
+            giveUp(job, error, outputsSoFar);
         } else {
             job.nextAttemptAt(now + schedule.retryDelay(job.attempts(), retryAfter));
         }
@@ -436,7 +457,7 @@ public class JobLifecycle {
         ApiError error = ApiError.of("internal_error", String.valueOf(cause));
         job.lastError(error.toJson().toString());
         job.attempts(job.attempts() + 1);
-        backOffOrGiveUp(job, error, null);
+        backOffOrGiveUp(job, error, null, null);
     }
 
     /** Nothing was sent (a client-side rate limit): the same step is due again once the wait is over. */
@@ -449,7 +470,7 @@ public class JobLifecycle {
         job.lastError(reason.toJson().toString());
         long now = store.now();
         if (schedule.tooOld(job.createdAt(), now)) {
-            giveUp(job, reason);
+            giveUp(job, reason, null);
         } else {
             job.nextAttemptAt(now + schedule.holdDelay(null));
         }
@@ -568,7 +589,7 @@ public class JobLifecycle {
     }
 
     /** The API's own code survives: in the message, and whole (with its details) as {@code lastCause}. */
-    private void giveUp(Job job, ApiError lastCause) {
+    private void giveUp(Job job, ApiError lastCause, ObjectNode outputsSoFar) {
         if (lookedForUnseenStart(job, lastCause)) {
             return;
         }
@@ -581,7 +602,8 @@ public class JobLifecycle {
                         "gave up after " + job.attempts() + " attempts; last cause " + lastCause.code() + ": "
                                 + lastCause.message(),
                         lastCause.httpStatus(),
-                        details));
+                        details),
+                outputsSoFar);
     }
 
     /**

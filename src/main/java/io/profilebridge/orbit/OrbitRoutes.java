@@ -291,20 +291,24 @@ public class OrbitRoutes extends RouteBuilder {
             return;
         }
         exchange.setProperty(READS_STOPPED, true);
+        // should this answer end the job, its failed result keeps the profiles read fine (API audit: one candidate
+        // that could not be read gave a paid run up with none)
+        Job job = JobRoutes.job(exchange);
+        ObjectNode readSoFar = outputs(exchange, job);
         if (answer.isSuccess()) {
             lifecycle.unexpectedAnswer(
-                    JobRoutes.job(exchange),
+                    job,
                     new ApiError(
-                            "unexpected_answer", "the profile read answer has no JSON object", answer.httpStatus()));
+                            "unexpected_answer", "the profile read answer has no JSON object", answer.httpStatus()),
+                    readSoFar);
         } else {
-            lifecycle.fault(JobRoutes.job(exchange), answer, REQUEST_ID_IN_BODY);
+            lifecycle.fault(job, answer, REQUEST_ID_IN_BODY, readSoFar);
         }
     }
 
     /**
      * The profiles read decide the result: failed (with the run's failure code) when the run failed after saving its
-     * profile, else succeeded. A single-profile run also gets {@code sectionGeneration}, the status's
-     * {@code result.section_generation}, so a reader sees at once whether sections were produced.
+     * profile, else succeeded ({@link #outputs}).
      */
     private void finishProfileReads(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
@@ -312,18 +316,29 @@ public class OrbitRoutes extends RouteBuilder {
             return;
         }
         JsonNode status = Json.parseStored(job.lastStatus());
-        ObjectNode extras = Json.object();
-        extras.set("profiles", exchange.getProperty(PROFILES_READ, ArrayNode.class));
-        JsonNode result = status == null ? null : status.path("result");
-        if (!isCandidateList(result)) {
-            JsonNode sections = result == null ? null : result.get("section_generation");
-            extras.set("sectionGeneration", sections == null ? null : sections.deepCopy());
-        }
+        ObjectNode extras = outputs(exchange, job);
         if (status != null && "failed".equals(Json.text(status, "status"))) {
             lifecycle.failed(job, failureOf(status), extras);
         } else {
             lifecycle.succeeded(job, extras);
         }
+    }
+
+    /**
+     * The result's outputs: the profiles read, and for a single-profile run {@code sectionGeneration}, the status's
+     * {@code result.section_generation}, so a reader sees at once whether sections were produced.
+     */
+    private static ObjectNode outputs(Exchange exchange, Job job) {
+        JsonNode status = Json.parseStored(job.lastStatus());
+        ObjectNode extras = Json.object();
+        extras.set(
+                "profiles", exchange.getProperty(PROFILES_READ, ArrayNode.class).deepCopy());
+        JsonNode result = status == null ? null : status.path("result");
+        if (!isCandidateList(result)) {
+            JsonNode sections = result == null ? null : result.get("section_generation");
+            extras.set("sectionGeneration", sections == null ? null : sections.deepCopy());
+        }
+        return extras;
     }
 
     /** True when the budget gave a call; otherwise the job waits (a pause, or an empty bucket) and nothing is sent. */

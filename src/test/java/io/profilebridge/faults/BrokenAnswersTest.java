@@ -290,6 +290,30 @@ class BrokenAnswersTest {
     }
 
     /**
+     * A completed candidate run whose second candidate cannot be read (404 every time) is given up after the attempts,
+     * and its failed result keeps the candidate that was read (API audit: the paid run's readable profile was dropped,
+     * {@code profiles} empty).
+     */
+    @Test
+    void aCandidateRunGivenUpOverOneUnreadableProfileKeepsTheProfilesRead() throws Exception {
+        try (MisbehavingOrbit orbit = new MisbehavingOrbit()) {
+            properties.put("orbit.base-url", orbit.baseUrl());
+            drop(root, "orbit/one-gone.json", "{\"email\": \"one-gone@example.com\"}");
+            try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 1);
+            }
+            JsonNode result = results(root).get("failed/orbit/one-gone.json");
+            assertThat(result.get("error").get("code").asText()).isEqualTo("gave_up");
+            assertThat(result.get("error").get("lastCause").get("code").asText())
+                    .isEqualTo("developer_profile_not_found");
+            assertThat(result.get("profiles")).hasSize(1);
+            assertThat(result.get("profiles").get(0).get("id").asText()).isEqualTo("p-one-gone");
+            assertThat(orbit.starts("one-gone")).isEqualTo(1);
+            assertThat(orbit.profileReads("gone")).isGreaterThan(1);
+        }
+    }
+
+    /**
      * A start whose answer was lost, then 402s until the request is too old: the run it may have started is looked
      * for under its requestId before the request is given up (API-doc audit: ten starts, no status read, a paid run
      * given up as gave_up with no remote id).

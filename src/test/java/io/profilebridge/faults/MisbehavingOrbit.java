@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Orbit Deep Search as a broken server would play it, by the request's {@code email}: {@code other-run@...} is
  * answered with another run's {@code request_id}, {@code junk-profile@...} completes with a profile whose read
  * answers a 200 that is no JSON object, {@code lost-then-poor@...} starts its run but its answer is lost, and every
- * start after it is answered 402; any other run completes at once with a profile that reads as one.
+ * start after it is answered 402, {@code one-gone@...} completes with two candidates of which the second reads as 404
+ * {@code developer_profile_not_found} for ever; any other run completes at once with a profile that reads as one.
  */
 final class MisbehavingOrbit implements AutoCloseable {
 
@@ -89,11 +90,26 @@ final class MisbehavingOrbit implements AutoCloseable {
             } else if (path.startsWith("/v2/developer/deep-search/")) {
                 statusReads.computeIfAbsent(id, n -> new AtomicLong()).incrementAndGet();
                 var status = Json.object().put("request_id", id).put("status", "completed");
-                status.putObject("result").put("id", "p-" + emails.getOrDefault(id, "unknown"));
+                String name = emails.getOrDefault(id, "unknown");
+                if (name.equals("one-gone")) {
+                    status.putObject("result")
+                            .putArray("candidate_profile_ids")
+                            .add("p-one-gone")
+                            .add("p-gone");
+                } else {
+                    status.putObject("result").put("id", "p-" + name);
+                }
                 json(exchange, 200, Json.write(status));
             } else {
                 String name = id.substring("p-".length());
                 profileReads.computeIfAbsent(name, n -> new AtomicLong()).incrementAndGet();
+                if (name.equals("gone")) {
+                    json(
+                            exchange,
+                            404,
+                            "{\"error\": {\"code\": \"developer_profile_not_found\", \"message\": \"no such profile\"}}");
+                    return;
+                }
                 json(
                         exchange,
                         200,
