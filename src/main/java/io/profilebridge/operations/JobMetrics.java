@@ -1,6 +1,5 @@
 package io.profilebridge.operations;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -229,15 +228,12 @@ public class JobMetrics extends EventNotifierSupport {
      * without the header (API audit: the gauge kept the last 202's balance while the health check showed the 402's).
      */
     private static Long remainingCreditsOfA402(ApiAnswer answer) {
-        if (answer.httpStatus() != 402 || answer.error().details() == null) {
+        if (answer.httpStatus() != 402) {
             return null;
         }
-        JsonNode remaining = answer.error().details().get("remainingCredits");
-        if (remaining == null || !(remaining.isIntegralNumber() || remaining.isTextual())) {
-            return null;
-        }
+        String remaining = answer.error().scalarDetails().get("remainingCredits");
         try {
-            return Long.valueOf(remaining.asText().trim());
+            return remaining == null ? null : Long.valueOf(remaining.trim());
         } catch (NumberFormatException e) {
             return null;
         }

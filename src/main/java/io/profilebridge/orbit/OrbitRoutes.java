@@ -294,7 +294,7 @@ public class OrbitRoutes extends RouteBuilder {
         // should this answer end the job, its failed result keeps the profiles read fine (API audit: one candidate
         // that could not be read gave a paid run up with none)
         Job job = JobRoutes.job(exchange);
-        ObjectNode readSoFar = outputs(exchange, job);
+        ObjectNode readSoFar = outputs(exchange, Json.parseStored(job.lastStatus()));
         if (answer.isSuccess()) {
             lifecycle.unexpectedAnswer(
                     job,
@@ -316,7 +316,7 @@ public class OrbitRoutes extends RouteBuilder {
             return;
         }
         JsonNode status = Json.parseStored(job.lastStatus());
-        ObjectNode extras = outputs(exchange, job);
+        ObjectNode extras = outputs(exchange, status);
         if (status != null && "failed".equals(Json.text(status, "status"))) {
             lifecycle.failed(job, failureOf(status), extras);
         } else {
@@ -328,11 +328,9 @@ public class OrbitRoutes extends RouteBuilder {
      * The result's outputs: the profiles read, and for a single-profile run {@code sectionGeneration}, the status's
      * {@code result.section_generation}, so a reader sees at once whether sections were produced.
      */
-    private static ObjectNode outputs(Exchange exchange, Job job) {
-        JsonNode status = Json.parseStored(job.lastStatus());
+    private static ObjectNode outputs(Exchange exchange, JsonNode status) {
         ObjectNode extras = Json.object();
-        extras.set(
-                "profiles", exchange.getProperty(PROFILES_READ, ArrayNode.class).deepCopy());
+        extras.set("profiles", exchange.getProperty(PROFILES_READ, ArrayNode.class));
         JsonNode result = status == null ? null : status.path("result");
         if (!isCandidateList(result)) {
             JsonNode sections = result == null ? null : result.get("section_generation");
