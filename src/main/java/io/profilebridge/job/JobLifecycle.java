@@ -10,12 +10,9 @@ import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.FaultClass;
 import io.profilebridge.api.KeyMask;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +37,8 @@ public class JobLifecycle {
     private static final String TURNED_DOWN = "turnedDown";
 
     /** The system's words (strerror) for a disk that takes no more: ENOSPC, EDQUOT, EROFS. */
-    private static final List<String> OUT_OF_ROOM =
-            List.of("No space left on device", "Disk quota exceeded", "Read-only file system");
-
     private final JobSchedule schedule;
+
     private final RemoteFailureRetries remoteFailureRetries;
     private final JobStore store;
     private final Consumer<JobEvent> events;
@@ -494,12 +489,12 @@ public class JobLifecycle {
     /**
      * The destination refused the result (outbox unwritable, broker down): keep it and try again later, up to
      * {@code bridge.delivery.max-attempts}; then the job ends undelivered, its result kept in the store. A destination
-     * out of room is tried again at the backoff's cap for as long as it lasts ({@link #isOutOfRoom}).
+     * out of room is tried again at the backoff's cap for as long as it lasts ({@link OutOfRoom}).
      */
     public void deliveryFailed(Job job, Exception cause) {
         job.attempts(job.attempts() + 1);
         ApiError error = ApiError.of("delivery_failed", ErrorText.withRootCause(cause));
-        if (!schedule.deliveryAttemptsExhausted(job.attempts()) || isOutOfRoom(cause)) {
+        if (!schedule.deliveryAttemptsExhausted(job.attempts()) || OutOfRoom.of(cause)) {
             job.lastError(error.toJson().toString());
             job.nextAttemptAt(store.now() + schedule.retryDelay(job.attempts(), null));
             return;
@@ -521,22 +516,6 @@ public class JobLifecycle {
         job.nextAttemptAt(null);
         job.finishedAt(store.now());
         events.accept(JobEvent.of(JobEvent.Kind.UNDELIVERABLE, job));
-    }
-
-    /**
-     * A destination out of room (a full or read-only disk, a quota) refuses every result alike until it has room again:
-     * a paid run's result is not given up for it, however long that takes (resources audit: an outbox full for longer
-     * than the attempts left every result unwritten once it had room). Java names the cause only in the message, as
-     * the system does.
-     */
-    static boolean isOutOfRoom(Throwable cause) {
-        for (Throwable e : ObjectHelper.createExceptionIterable(cause)) {
-            String message = e instanceof IOException ? e.getMessage() : null;
-            if (message != null && OUT_OF_ROOM.stream().anyMatch(message::contains)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -8,8 +8,11 @@ import io.profilebridge.api.ApiCredentials;
 import io.profilebridge.api.KeyMask;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.apache.camel.component.file.GenericFileOperationFailedException;
 import org.junit.jupiter.api.Test;
@@ -60,6 +63,25 @@ class OutOfRoomDeliveryTest {
             assertThat(waitsForWritable.state()).isEqualTo(JobState.DELIVERING);
             assertThat(givenUp.state()).isEqualTo(JobState.FAILED);
         }
+    }
+
+    /**
+     * A folder the write needs and cannot make reaches camel-file only as "no such file" (mkdirs says just false):
+     * the disk the nearest existing folder lies on decides (audit: a read-only outbox without its orbit/ folder gave
+     * results up after the attempts).
+     */
+    @Test
+    void aFolderThatCannotBeMadeOnARefusingDiskIsOutOfRoom() {
+        Path missingFolderFile = data.resolve("outbox/orbit/.x.json.part");
+        Exception noFolder = new GenericFileOperationFailedException(
+                "Cannot store file: " + missingFolderFile, new NoSuchFileException(missingFolderFile.toString()));
+        List<Path> asked = new ArrayList<>();
+
+        assertThat(OutOfRoom.of(noFolder, existing -> asked.add(existing))).isTrue();
+        assertThat(asked).containsExactly(data.toAbsolutePath());
+        assertThat(OutOfRoom.of(noFolder, existing -> false)).isFalse();
+        // on this machine's own writable disk, a missing folder is no want of room
+        assertThat(OutOfRoom.of(noFolder)).isFalse();
     }
 
     private static Job delivering(JobStore store) {
