@@ -311,16 +311,18 @@ public class RequestAcceptance {
             throw new RequestWaitsException(valid.source().displayName() + " waits for job " + recorded.id());
         } else if (!valid.source().isFile() && asksAgain(valid.source(), recorded.source())) {
             // another JMS message (a caller's retry, often to a new reply queue): it is answered too once the job is
-            // done (delivery.LaterCallersRoute); false when the broker redelivered it and it was recorded already
-            if (callers.add(recorded.id(), valid.source())) {
-                LOG.info(
-                        "{} repeats {} job {} (idempotency key {}), which is still running: it gets that job's result"
-                                + " once it is done, with no second run",
-                        valid.source().displayName(),
-                        recorded.api(),
-                        recorded.id(),
-                        IdempotencyKeys.shown(recorded.requestKey()));
-            }
+            // done (delivery.LaterCallersRoute); false when a message to the same reply destination and correlation
+            // id waits already (a redelivery, or one more retry there): the one result to come answers both
+            boolean added = callers.add(recorded.id(), valid.source());
+            LOG.info(
+                    "{} repeats {} job {} (idempotency key {}), which is still running: {}, with no second run",
+                    valid.source().displayName(),
+                    recorded.api(),
+                    recorded.id(),
+                    IdempotencyKeys.shown(recorded.requestKey()),
+                    added
+                            ? "it gets that job's result once it is done"
+                            : "the result already waited for at its reply destination answers it");
         } else {
             LOG.info(
                     "{} repeats {} job {} (idempotency key {}, {}); nothing new is started",

@@ -30,8 +30,10 @@ public class JobCallers {
     }
 
     /**
-     * Records that the message waits for the job, on disk before the message is acknowledged; false when it was
-     * recorded already (the broker redelivered that message).
+     * Records that the message waits for the job, on disk before the message is acknowledged; false when a message to
+     * the same reply destination under the same correlation id waits already (the broker redelivered it, or the caller
+     * retried once more to the same place): one result, still to come, answers them all, as for the job's own
+     * destination (JMS audit: every retry to a second reply queue got a result of its own).
      */
     public boolean add(String jobId, RequestSource message) {
         try {
@@ -110,9 +112,12 @@ public class JobCallers {
         }
     }
 
-    /** A message id may be long and is another party's data: the row is keyed by a UUID derived from it. */
+    /**
+     * Where the result goes and under which correlation id names the caller; both may be long and are another party's
+     * data: the row is keyed by a UUID derived from them.
+     */
     private static String callerId(RequestSource message) {
-        return IdempotencyKeys.uuidOf("caller:" + message.messageId());
+        return IdempotencyKeys.uuidOf("caller:" + message.replyTo() + "\u0000" + message.resultCorrelationId());
     }
 
     private static int update(Connection c, String sql, Object... args) throws SQLException {

@@ -117,6 +117,9 @@ class JobStoreTest {
         assertThat(callers.add(job.id(), retry))
                 .as("the same message redelivered")
                 .isFalse();
+        assertThat(callers.add(job.id(), RequestSource.jms("ID:retry-1b", "c-1", "queue:esb.second")))
+                .as("another retry to the same reply destination: the one result to come answers it")
+                .isFalse();
         assertThat(callers.dueOfDoneJobs(10)).as("while its job runs").isEmpty();
 
         job.state(JobState.DELIVERED);
