@@ -81,6 +81,17 @@ final class PropertyChecks {
             throw new StartupFailure("property bridge.budget.decrease-factor must be less than 1 (a 429 cuts the rate"
                     + " by it, 0.5 halves it), not \"" + settings.text("bridge.budget.decrease-factor") + "\"");
         }
+        for (String prefix : List.of("bridge.openprospect.", "bridge.orbit.read-")) {
+            double min = settings.decimal(prefix + "min-rate");
+            double max = settings.decimal(prefix + "max-rate");
+            if (min > max) {
+                // an adaptive rate between them could never settle (audit: accepted, and the rate went past max)
+                throw new StartupFailure("property " + prefix + "min-rate must not be more than " + prefix
+                        + "max-rate (" + settings.text(prefix + "max-rate") + "), not \""
+                        + settings.text(prefix + "min-rate")
+                        + "\"");
+            }
+        }
         settings.optional(StartupChecks.MANAGEMENT_PORT_KEY).ifPresent(PropertyChecks::port);
         // Camel Main binds a -D value, where placeholders see CAMEL_MANAGEMENT_PORT first: both are checked (third
         // black-box audit: -Dcamel.management.port=abc beside the variable listened on a random port)

@@ -39,6 +39,11 @@ class PropertyChecksTest {
             delimiter = '|',
             value = {
                 "bridge.poll.tick-ms|-5|bridge.poll.tick-ms must not be negative",
+                "bridge.poll.tick-ms|9223372036854775807|bridge.poll.tick-ms must be at most 31536000000 (a year)",
+                "bridge.orbit.read-min-rate|Infinity|bridge.orbit.read-min-rate must be a finite number",
+                "bridge.orbit.read-min-rate|300|bridge.orbit.read-min-rate must not be more than"
+                        + " bridge.orbit.read-max-rate (200)",
+                "bridge.openprospect.max-rate|NaN|bridge.openprospect.max-rate must not be negative",
                 "bridge.inbox.poll-ms|0|bridge.inbox.poll-ms must be more than 0",
                 "bridge.outbox.file-mode|999|bridge.outbox.file-mode must be three octal digits",
                 "openprospect.base-url|not-a-url|openprospect.base-url must be an http:// or https:// URL",
