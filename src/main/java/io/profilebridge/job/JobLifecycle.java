@@ -344,7 +344,10 @@ public class JobLifecycle {
         switch (fault) {
             case RATE_LIMITED -> job.nextAttemptAt(now + schedule.rateLimitDelay(answer.retryAfter()));
             case HOLD -> {
-                events.accept(JobEvent.of(JobEvent.Kind.HELD, job));
+                // held_total counts the API's refusing answers; a missing key is no answer (docs/operations.md)
+                if (!answer.isKeyMissing()) {
+                    events.accept(JobEvent.of(JobEvent.Kind.HELD, job));
+                }
                 if (schedule.tooOld(job.createdAt(), now)) {
                     giveUp(job, error, outputsSoFar);
                 } else {

@@ -226,6 +226,11 @@ class HoldTest {
                     .until(() -> bridge.store().list(null, null, 0, 10).size() == 1);
             assertThat(heldBecause()).isEqualTo("api_key_missing");
             assertThat(health()).contains("api_key_missing");
+            // the job's one probe was held for the missing key, and counted nowhere as a refusing answer
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> bridge.store().list(null, null, 0, 10).get(0).lastError() != null);
+            assertThat(get("/observe/metrics"))
+                    .containsPattern("profile_bridge_held_total\\{[^}]*api=\"openprospect\"[^}]*} 0\\.0");
             // operations audit: no metric said so, and held_total counts answers, of which a missing key makes none
             assertThat(get("/observe/metrics"))
                     .contains("profile_bridge_api_held{api=\"openprospect\",bucket=\"openprospect\"} 1.0")
