@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
 import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -107,6 +108,18 @@ public final class BridgeMain {
                 + jarFolder
                         .map(folder -> "file:" + folder.resolve("config").resolve(name) + ";optional=true,")
                         .orElse("");
+    }
+
+    /**
+     * The settings as a start reads them (the profile's and the plain config files, in the working directory and the
+     * jar's folder, then the packaged ones; variables and -D over them), for a command that runs no routes: a check
+     * with the packaged size limit passed files the running bridge refuses (configuration audit).
+     */
+    public static BridgeSettings configuredSettings() {
+        CamelContext context = new DefaultCamelContext(false);
+        context.getPropertiesComponent()
+                .setLocation(propertyLocations(profile(), JarFolder.otherThanTheWorkingDirectory()));
+        return new BridgeSettings(context);
     }
 
     private static Optional<String> profile() {

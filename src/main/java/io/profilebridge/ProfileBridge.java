@@ -2,7 +2,9 @@ package io.profilebridge;
 
 import io.profilebridge.intake.CheckCommand;
 import io.profilebridge.sandbox.SimulateCommand;
+import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -24,8 +26,7 @@ public final class ProfileBridge {
         String command = args.length > 0 ? args[0] : "";
         switch (command) {
             case "simulate" -> SimulateCommand.run(Arrays.copyOfRange(args, 1, args.length));
-            case "check" ->
-                System.exit(CheckCommand.standalone().run(Arrays.asList(args).subList(1, args.length)));
+            case "check" -> System.exit(check(Arrays.asList(args).subList(1, args.length)));
             case "help", "-h", "-help", "--help" -> System.out.print(Usage.TEXT);
             default -> {
                 if (!command.isEmpty() && !command.startsWith("-")) {
@@ -69,4 +70,16 @@ public final class ProfileBridge {
             "propertiesLocation",
             "pro",
             "profile");
+
+    /** The check with the configuration a start would read; a bad value in it is named, as at a start (exit 2). */
+    private static int check(List<String> arguments) throws IOException {
+        CheckCommand command;
+        try {
+            command = CheckCommand.standalone(BridgeMain.configuredSettings());
+        } catch (StartupFailure e) {
+            System.err.println("check: " + e.getMessage());
+            return 2;
+        }
+        return command.run(arguments);
+    }
 }

@@ -32,17 +32,15 @@ public final class CheckCommand {
         this.out = out;
     }
 
-    /** The check as the command line runs it: the bridge's own rules, the default size limit and run cost. */
-    public static CheckCommand standalone() {
+    /**
+     * The check as the command line runs it: the bridge's own rules, the size limit the bridge would apply with the
+     * same configuration ({@code bridge.request.max-bytes}), Orbit's default run cost.
+     */
+    public static CheckCommand standalone(BridgeSettings settings) {
         return new CheckCommand(
-                new RequestReader(defaultMaxBytes(), DocumentedRules.INSTANCE),
+                new RequestReader(settings.number("bridge.request.max-bytes"), DocumentedRules.INSTANCE),
                 OrbitRequestRules.DEFAULT_RUN_COST,
                 System.out);
-    }
-
-    /** The packaged default of bridge.request.max-bytes. */
-    public static long defaultMaxBytes() {
-        return BridgeSettings.packagedDefaults().number("bridge.request.max-bytes");
     }
 
     /** Returns the process exit code: 0 when every file is valid, 1 when one is not, 2 on a usage error. */

@@ -2,6 +2,8 @@ package io.profilebridge.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.profilebridge.BridgeMain;
+import io.profilebridge.BridgeSettings;
 import io.profilebridge.orbit.OrbitRequestRules;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -21,7 +23,8 @@ class CheckCommandTest {
 
     private CheckCommand command() {
         return new CheckCommand(
-                new RequestReader(CheckCommand.defaultMaxBytes(), DocumentedRules.INSTANCE),
+                new RequestReader(
+                        BridgeSettings.packagedDefaults().number("bridge.request.max-bytes"), DocumentedRules.INSTANCE),
                 OrbitRequestRules.DEFAULT_RUN_COST,
                 new PrintStream(output, true, StandardCharsets.UTF_8));
     }
@@ -54,5 +57,25 @@ class CheckCommandTest {
         // README audit: "check --help" looked for a file named --help and exited 2
         assertThat(command().run(List.of("--help"))).isZero();
         assertThat(output.toString(StandardCharsets.UTF_8)).startsWith("usage: check FILE|DIR...");
+    }
+
+    /**
+     * The command line's check reads bridge.request.max-bytes as a start would (configuration audit: it used the
+     * packaged 1 MiB, so a file the configured bridge refuses passed the check).
+     */
+    @Test
+    void theCommandLinesCheckUsesTheConfiguredSizeLimit() throws Exception {
+        Files.createDirectories(dir.resolve("orbit"));
+        Files.writeString(dir.resolve("orbit/ok.json"), "{\"email\": \"a@example.com\"}");
+        assertThat(CheckCommand.standalone(BridgeMain.configuredSettings()).run(List.of(dir.toString())))
+                .isZero();
+        System.setProperty("bridge.request.max-bytes", "10");
+        try {
+            assertThat(CheckCommand.standalone(BridgeMain.configuredSettings()).run(List.of(dir.toString())))
+                    .as("the 29-byte file over the configured 10 bytes")
+                    .isEqualTo(1);
+        } finally {
+            System.clearProperty("bridge.request.max-bytes");
+        }
     }
 }
