@@ -12,7 +12,6 @@ import io.profilebridge.job.Job;
 import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobLifecycle.KeyRenewal;
 import io.profilebridge.job.JobRoutes;
-import io.profilebridge.job.JobState;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -106,19 +105,27 @@ public class OpenProspectRoutes extends RouteBuilder {
                 || lifecycle.aboutAnotherRun(job, answer, "profile_creation_id", job.remoteId())) {
             return;
         }
-        onStatus(job, answer);
-        if (job.state() == JobState.SUBMITTED || job.state() == JobState.POLLING) {
+        if (!onStatus(job, answer)) {
             lifecycle.stillRunning(job, answer.body(), answer.retryAfter());
         }
     }
 
-    /** SUCCEEDED and FAILED end the run; PENDING, RUNNING and anything unknown mean "poll again". */
-    private void onStatus(Job job, ApiAnswer answer) {
+    /**
+     * SUCCEEDED and FAILED end the run; PENDING, RUNNING and anything unknown mean "poll again" (false). A SUCCEEDED
+     * without the {@code profile_id} the docs give it is asked again like any answer short of what they promise, never
+     * delivered as a success naming no profile (API-answers audit).
+     */
+    private boolean onStatus(Job job, ApiAnswer answer) {
         JsonNode status = answer.body();
         String state = Json.text(status, "status");
-        if ("SUCCEEDED".equals(state)) {
+        String profileId = Json.text(status, "profile_id");
+        if ("SUCCEEDED".equals(state) && profileId == null) {
+            lifecycle.unexpectedAnswer(
+                    job,
+                    new ApiError("unexpected_answer", "the SUCCEEDED answer has no profile_id", answer.httpStatus()));
+        } else if ("SUCCEEDED".equals(state)) {
             job.lastStatus(status.toString());
-            lifecycle.succeeded(job, Json.object().put("profileId", Json.text(status, "profile_id")));
+            lifecycle.succeeded(job, Json.object().put("profileId", profileId));
         } else if ("FAILED".equals(state)) {
             job.lastStatus(status.toString());
             String code = Json.text(status, "error_code");
@@ -130,6 +137,9 @@ public class OpenProspectRoutes extends RouteBuilder {
                             message == null ? "profile creation FAILED" : message,
                             null),
                     KeyRenewal.HEADER_ONLY);
+        } else {
+            return false;
         }
+        return true;
     }
 }

@@ -197,11 +197,12 @@ class BrokenAnswersTest {
      * the API misbehaving, not the request being wrong: retried like a 5xx (the redirect never followed, it would
      * carry the key), then given up naming it. So is a 200 without a status, or one about another creation: neither
      * is ever taken for this run's status (API-answers audit: the first was polled for a day, the second's
-     * profile_id delivered as this request's).
+     * profile_id delivered as this request's). Nor is a SUCCEEDED without the profile_id the docs give it (it was
+     * delivered as a success naming no profile).
      */
     @Test
     void aRedirectA4xxOrAStatusThatIsNotThisRunsOnAStatusReadIsRetriedAndThenGivenUpNamingIt() {
-        List<String> names = List.of("redirect", "gone", "teapot", "no-status", "other-run");
+        List<String> names = List.of("redirect", "gone", "teapot", "no-status", "other-run", "no-profile-id");
         for (String name : names) {
             drop(root, "openprospect/" + name + ".json", BridgeRun.openProspectRequest(name));
         }
@@ -230,6 +231,8 @@ class BrokenAnswersTest {
         assertThat(lastCause("gone").get("code").asText()).isEqualTo("not_found");
         assertThat(lastCause("teapot").get("httpStatus").asInt()).isEqualTo(418);
         assertThat(lastCause("no-status").get("message").asText()).isEqualTo("the status answer has no status");
+        assertThat(lastCause("no-profile-id").get("message").asText())
+                .isEqualTo("the SUCCEEDED answer has no profile_id");
         assertThat(lastCause("other-run").get("message").asText())
                 .isEqualTo("the answer is about profile_creation_id \"someone-else\", not this request's "
                         + "\"other-run\"");
