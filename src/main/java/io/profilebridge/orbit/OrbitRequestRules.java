@@ -94,7 +94,8 @@ public final class OrbitRequestRules {
         nonEmptyText(body, "requestId", "developer_deep_search_request_id_invalid", violations);
         nonEmptyText(body, "profileId", "developer_deep_search_profile_id_invalid", violations);
         // "runShape is not one of partial_only, partial_plus_full, full_generation_only, candidate_discovery"
-        JsonNode runShape = body.get("runShape");
+        // (a null one the API judges, as a null email: it may read it as "not sent"; local checks are never stricter)
+        JsonNode runShape = present(body, "runShape");
         if (runShape != null && (!runShape.isTextual() || !RUN_SHAPES.contains(runShape.asText()))) {
             violations.add(
                     violation(
@@ -191,22 +192,23 @@ public final class OrbitRequestRules {
                     violation("structuredIntent", "structured_intent_required", "structuredIntent: must be an object"));
             return;
         }
-        // "structuredIntent.personalization was provided; Deep Search cannot honor user-context filters"
-        if (intent.has("personalization")) {
+        // "structuredIntent.personalization was provided; Deep Search cannot honor user-context filters" (a null one
+        // may not count as provided: the API judges it, as every null of an optional field here)
+        if (present(intent, "personalization") != null) {
             violations.add(violation(
                     "structuredIntent.personalization",
                     "developer_deep_search_personalization_unsupported",
                     "structuredIntent.personalization: not supported by Deep Search; use POST /v2/developer/search"));
         }
         // "entityClauses are not part of the public structured DSL"
-        if (intent.has("entityClauses")) {
+        if (present(intent, "entityClauses") != null) {
             violations.add(violation(
                     "structuredIntent.entityClauses",
                     "structured_intent_entity_clauses_unsupported",
                     "structuredIntent.entityClauses: not part of the public structured DSL"));
         }
         // "structuredIntent.version must be "v1"" (when it is sent; whether it may be left out is the API's call)
-        JsonNode version = intent.get("version");
+        JsonNode version = present(intent, "version");
         if (version != null && !(version.isTextual() && "v1".equals(version.asText()))) {
             violations.add(violation(
                     "structuredIntent.version",

@@ -29,6 +29,10 @@ class DocumentedRulesTest {
                 "{\"structuredIntent\": {\"version\": \"v1\", \"id\": \"mine\"}}",
                 "{\"email\": null}",
                 "{\"linkedinUrl\": null, \"phoneNumber\": null}",
+                // a null is "not provided" alike in every optional field (audit: these two were refused, a null
+                // email sent)
+                "{\"email\": \"a@example.com\", \"runShape\": null}",
+                "{\"structuredIntent\": {\"version\": \"v1\", \"names\": \"Jane\", \"personalization\": null}}",
                 "{\"linkedinUrl\": \"https://www.linkedin.com./in/jane\"}",
                 "{\"linkedinUrl\": \"https://www.linkedin.cn/in/jane\"}",
                 "{\"linkedinUrl\": \"https://lnkd.in/abc123\"}"
