@@ -4,6 +4,7 @@ import io.profilebridge.jms.JmsConfiguration;
 import io.profilebridge.operations.Tracing;
 import io.profilebridge.sandbox.SandboxConfiguration;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
@@ -66,6 +67,15 @@ public final class BridgeMain {
         // Camel's own default, extended; camel.main.property-placeholder-location still replaces it as a whole
         main.setDefaultPropertyPlaceholderLocation(
                 propertyLocations(profile(), JarFolder.otherThanTheWorkingDirectory()));
+        profile()
+                .filter(p -> !profileFileExists(p, JarFolder.otherThanTheWorkingDirectory()))
+                .ifPresent(p -> LoggerFactory.getLogger(BridgeMain.class)
+                        .warn(
+                                "Profile \"{}\" (camel.main.profile) has no application-{}.properties in config/, next"
+                                        + " to the jar or packaged: only the plain configuration applies. Is its name"
+                                        + " misspelt?",
+                                p,
+                                p));
         main.setRoutesCollector(new RouteFiles());
         // a system property still wins, as for every camel.* key: else the checks read the variable's value while Camel
         // bound the property's (third black-box audit: -Dcamel.management.port=abc beside CAMEL_MANAGEMENT_PORT=25621
@@ -108,6 +118,18 @@ public final class BridgeMain {
                 + jarFolder
                         .map(folder -> "file:" + folder.resolve("config").resolve(name) + ";optional=true,")
                         .orElse("");
+    }
+
+    /** Whether any of the places {@link #propertyLocations} reads holds the profile's file (config audit: a typo
+     * in CAMEL_MAIN_PROFILE started silently with the plain configuration). */
+    static boolean profileFileExists(String profile, Optional<Path> jarFolder) {
+        String name = "application-" + profile + ".properties";
+        return Files.isRegularFile(Path.of("config", name))
+                || jarFolder
+                        .map(folder ->
+                                Files.isRegularFile(folder.resolve("config").resolve(name)))
+                        .orElse(false)
+                || BridgeMain.class.getClassLoader().getResource(name) != null;
     }
 
     /**
