@@ -8,7 +8,8 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * DOWN while the outbox refuses results (full, read-only, not a folder), until a result is written again. Readiness
- * only: a restart gives the outbox no room, and the results wait in the job store meanwhile.
+ * only: a restart gives the outbox no room, and the results wait meanwhile (a job's in the job store, a request refused
+ * at intake as its file in the inbox).
  */
 public class OutboxHealthCheck extends AbstractHealthCheck {
 
@@ -32,7 +33,9 @@ public class OutboxHealthCheck extends AbstractHealthCheck {
                 .ifPresentOrElse(
                         refusal -> builder.down()
                                 .message("results cannot be written to " + outbox + " since " + refusal.since() + " ("
-                                        + refusal.count() + " refused; they wait in the job store): "
+                                        + refusal.count()
+                                        + " refused; a job's result waits in the job store, a request refused at intake"
+                                        + " in the inbox): "
                                         + refusal.reason())
                                 .detail("refusedSince", refusal.since().toString())
                                 .detail("refused", refusal.count()),
