@@ -187,7 +187,22 @@ public class OrbitRoutes extends RouteBuilder {
         }
         JsonNode status = answer.body();
         switch (String.valueOf(Json.text(status, "status"))) {
-            case "completed" -> lifecycle.readyToFetch(job, status);
+            case "completed" -> {
+                if (profilesOf(job, status).isEmpty()
+                        && !OrbitRequestRules.isCandidateDiscovery(Json.parseStored(job.requestBody()))) {
+                    // "Single-profile status responses return the durable profile resource id": one without it
+                    // names nothing to read, and is asked again, never delivered as a success with no profile
+                    // (API-answers audit)
+                    lifecycle.unexpectedAnswer(
+                            job,
+                            new ApiError(
+                                    "unexpected_answer",
+                                    "the completed answer of a single-profile run has no result.id",
+                                    answer.httpStatus()));
+                } else {
+                    lifecycle.readyToFetch(job, status);
+                }
+            }
             case "failed" -> {
                 if (profileIds(status).isEmpty()) {
                     job.lastStatus(status.toString());
@@ -209,13 +224,10 @@ public class OrbitRoutes extends RouteBuilder {
                 code == null ? "remote_failed" : code, message == null ? "the Deep Search run failed" : message, null);
     }
 
-    /** The ids the status names; with no status (a refunded profileId request) the profile the request named. */
+    /** The profiles to read once the run is done ({@link #profilesOf}). */
     private void listProfilesToRead(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
-        JsonNode status = Json.parseStored(job.lastStatus());
-        List<String> ids = status != null
-                ? profileIds(status)
-                : List.of(Json.text(Json.parseStored(job.requestBody()), "profileId"));
+        List<String> ids = profilesOf(job, Json.parseStored(job.lastStatus()));
         exchange.setProperty(PROFILE_IDS, ids);
         exchange.setProperty(PROFILES_READ, Json.MAPPER.createArrayNode());
         exchange.setProperty(READS_STOPPED, false);
@@ -223,6 +235,16 @@ public class OrbitRoutes extends RouteBuilder {
             exchange.setProperty(READS_STOPPED, true);
             lifecycle.failed(job, PathSegment.unusableId("profile id"));
         }
+    }
+
+    /**
+     * The ids the status names; when it names none (a refunded profileId request has no status, a regeneration that
+     * completed at once may give none) the profile a profileId request named, whose regeneration it was.
+     */
+    private static List<String> profilesOf(Job job, JsonNode status) {
+        List<String> ids = status == null ? List.of() : profileIds(status);
+        String profileId = Json.text(Json.parseStored(job.requestBody()), "profileId");
+        return ids.isEmpty() && profileId != null ? List.of(profileId) : ids;
     }
 
     /** {@code result.id} for single-profile runs, {@code result.candidate_profile_ids} for candidate discovery. */

@@ -253,18 +253,19 @@ class BrokenAnswersTest {
     /**
      * An Orbit start answered under another run's request_id, and a profile read answered with a 200 that is no JSON
      * object: neither is taken as this request's (API-answers audit: the other run was polled and delivered, the
-     * junk delivered as a succeeded result's profile); each is asked again. The junk is given up naming it; the start
+     * junk delivered as a succeeded result's profile); each is asked again, as is a single-profile run completed with no
+     * result.id (delivered as a success with no profile). The junk is given up naming it; the start
      * is looked for under its own requestId before it is given up, and its own run is delivered.
      */
     @Test
     void anOrbitAnswerAboutAnotherRunOrAProfileThatIsNoObjectIsNeverDelivered() throws Exception {
         try (MisbehavingOrbit orbit = new MisbehavingOrbit()) {
             properties.put("orbit.base-url", orbit.baseUrl());
-            for (String name : List.of("other-run", "junk-profile", "fine")) {
+            for (String name : List.of("other-run", "junk-profile", "fine", "no-id")) {
                 drop(root, "orbit/" + name + ".json", "{\"email\": \"" + name + "@example.com\"}");
             }
             try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 3);
+                await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 4);
             }
             assertThat(results(root)
                             .get("orbit/fine.json")
@@ -289,6 +290,14 @@ class BrokenAnswersTest {
                     .isEqualTo("the profile read answer has no JSON object");
             assertThat(orbit.profileReads("junk-profile")).isEqualTo(2);
             assertThat(orbit.starts("junk-profile")).isEqualTo(1);
+
+            JsonNode noId = results(root).get("failed/orbit/no-id.json");
+            assertThat(noId.get("error").get("code").asText())
+                    .as("a single-profile run completed naming no profile is not a success")
+                    .isEqualTo("gave_up");
+            assertThat(noId.get("error").get("lastCause").get("message").asText())
+                    .isEqualTo("the completed answer of a single-profile run has no result.id");
+            assertThat(orbit.starts("no-id")).isEqualTo(1);
         }
     }
 

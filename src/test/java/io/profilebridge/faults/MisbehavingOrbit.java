@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * answered with another run's {@code request_id}, {@code junk-profile@...} completes with a profile whose read
  * answers a 200 that is no JSON object, {@code lost-then-poor@...} starts its run but its answer is lost, and every
  * start after it is answered 402, {@code one-gone@...} completes with two candidates of which the second reads as 404
- * {@code developer_profile_not_found} for ever; any other run completes at once with a profile that reads as one.
+ * {@code developer_profile_not_found} for ever, {@code no-id@...} completes with a result that names no profile; any
+ * other run completes at once with a profile that reads as one.
  */
 final class MisbehavingOrbit implements AutoCloseable {
 
@@ -96,6 +97,8 @@ final class MisbehavingOrbit implements AutoCloseable {
                             .putArray("candidate_profile_ids")
                             .add("p-one-gone")
                             .add("p-gone");
+                } else if (name.equals("no-id")) {
+                    status.putObject("result").putObject("section_generation").put("sections_ready", true);
                 } else {
                     status.putObject("result").put("id", "p-" + name);
                 }
