@@ -26,6 +26,8 @@ public class ApiCallRoutes extends RouteBuilder {
     public static final String MAY_CALL = "bridgeMayCall";
     /** Exchange property: the budget bucket the call spends from. */
     static final String BUCKET = "bridgeApiBucket";
+    /** The HTTP method of the call, by which a hold of one scope is told ({@link ApiHolds#observe}). */
+    static final String CALL_METHOD = "bridgeApiCallMethod";
 
     /**
      * The call was not made: the job may belong to another instance now, or its place in the call gate went to
@@ -50,7 +52,10 @@ public class ApiCallRoutes extends RouteBuilder {
         if (answer.isWithdrawn()) {
             return; // nothing was sent, so nothing was answered
         }
-        holds.observe(exchange.getProperty(BUCKET, ApiBucket.class), answer);
+        holds.observe(
+                exchange.getProperty(BUCKET, ApiBucket.class),
+                exchange.getProperty(CALL_METHOD, HttpMethods.class),
+                answer);
         BridgeEvent.publish(exchange.getContext(), new ApiAnswerEvent(api, answer));
     }
 
@@ -59,10 +64,12 @@ public class ApiCallRoutes extends RouteBuilder {
         for (Api api : Api.values()) {
             from("direct:call-" + api.id())
                     .routeId("call-" + api.id())
-                    .process(exchange -> exchange.setProperty(
-                            BUCKET,
-                            ApiBucket.forCall(
-                                    api, exchange.getMessage().getHeader(Exchange.HTTP_METHOD, HttpMethods.class))))
+                    .process(exchange -> {
+                        // kept beside the bucket: the answer's message need not carry the request's headers
+                        HttpMethods method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, HttpMethods.class);
+                        exchange.setProperty(CALL_METHOD, method);
+                        exchange.setProperty(BUCKET, ApiBucket.forCall(api, method));
+                    })
                     .choice()
                     .when(exchangeProperty(ApiRequest.KEY_MISSING))
                     .log(LoggingLevel.DEBUG, "No " + api.id() + " API key configured; call skipped")

@@ -2,10 +2,10 @@ package io.profilebridge.api;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.component.http.HttpMethods;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,52 +15,76 @@ import org.slf4j.LoggerFactory;
  * {@code direct:call-<api>}, read by the dispatcher's claim and the health check. A refused key holds every bucket of
  * its API; a 402 holds only the bucket whose call asked for credits: Orbit's docs charge a run's start and say
  * "Status polling (GET) is free", so the runs already started are still read, and their results delivered, while the
- * balance is short (black-box audit: a 402 on a start had held the reads of runs already paid for).
+ * balance is short (black-box audit: a 402 on a start had held the reads of runs already paid for). An OpenProspect
+ * 403 holds only the calls of its method: the docs give creations {@code orders:write} and reads {@code orders:read}
+ * (audit: a key without orders:write held the status reads of the runs already created).
  */
 public final class ApiHolds {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHolds.class);
 
-    /** Why a bucket is held, and whether the refusal was about that bucket's calls only (credits). */
-    private record Hold(ApiError reason, boolean bucketOnly) {}
+    /** The calls of a bucket one kind of work makes: POST starts or creates, GET reads. */
+    private record Calls(ApiBucket bucket, HttpMethods method) {}
+
+    /**
+     * Why a bucket's calls are held: all of them ({@code method} null) or those of one method (a scope), and whether
+     * the refusal was about that bucket's calls only (credits).
+     */
+    private record Hold(ApiError reason, boolean bucketOnly, HttpMethods method) {
+
+        boolean covers(HttpMethods call) {
+            return method == null || method == call;
+        }
+    }
 
     private final Map<ApiBucket, Hold> holds = new ConcurrentHashMap<>();
-    /** When a job of a held bucket was last let through to find out whether the hold has lifted. */
-    private final Map<ApiBucket, Long> lastProbeAt = new ConcurrentHashMap<>();
+    /** When a job of held calls was last let through to find out whether the hold has lifted. */
+    private final Map<Calls, Long> lastProbeAt = new ConcurrentHashMap<>();
     /**
-     * Buckets refused since their last claim: the refusal was the latest probe, so the next one waits a whole
-     * interval from the claim that follows it (politeness audit: a second Orbit start went out 10 ms after a 402, the
-     * first claim after a hold began having been let through as a probe). Timed at the claim, on the claim's clock.
+     * Calls refused since their last claim: the refusal was the latest probe, so the next one waits a whole interval
+     * from the claim that follows it (politeness audit: a second Orbit start went out 10 ms after a 402, the first
+     * claim after a hold began having been let through as a probe). Timed at the claim, on the claim's clock.
      */
-    private final Set<ApiBucket> refusedSinceClaim = ConcurrentHashMap.newKeySet();
+    private final Set<Calls> refusedSinceClaim = ConcurrentHashMap.newKeySet();
 
     private final long probeIntervalMs;
 
-    /** @param probeIntervalMs how often a held bucket gets one call to tell whether it accepts us again */
+    /** @param probeIntervalMs how often held calls get one call to tell whether they are accepted again */
     public ApiHolds(long probeIntervalMs) {
         this.probeIntervalMs = probeIntervalMs;
     }
 
     /**
-     * Holds, or lifts, what the answer to a call of {@code bucket} says. A success lifts that bucket's hold and the
-     * key's holds of the API's other buckets (the key is accepted again), not another bucket's want of credits. Also
-     * says in the log when an API starts or stops refusing us: one line each, not one per held call.
+     * Holds, or lifts, what the answer to a {@code method} call of {@code bucket} says. A success lifts the holds it
+     * answers: that bucket's, and the key's holds of the API's other buckets (the key is accepted again), not another
+     * bucket's want of credits nor another method's want of scope. Also says in the log when an API starts or stops
+     * refusing us: one line each, not one per held call.
      */
-    public void observe(ApiBucket bucket, ApiAnswer answer) {
+    public void observe(ApiBucket bucket, HttpMethods method, ApiAnswer answer) {
         if (FaultClass.of(answer) == FaultClass.HOLD) {
-            Hold hold = new Hold(answer.error(), answer.httpStatus() == 402);
+            boolean scopeOnly = bucket.api() == Api.OPENPROSPECT && answer.httpStatus() == 403;
+            Hold hold = new Hold(answer.error(), answer.httpStatus() == 402, scopeOnly ? method : null);
             boolean news = false;
             for (ApiBucket held : hold.bucketOnly() ? List.of(bucket) : ApiBucket.of(bucket.api())) {
-                refusedSinceClaim.add(held);
-                Hold before = holds.put(held, hold);
+                for (HttpMethods refused :
+                        hold.method() == null ? List.of(HttpMethods.GET, HttpMethods.POST) : List.of(method)) {
+                    refusedSinceClaim.add(new Calls(held, refused));
+                }
+                Hold before = holds.get(held);
+                if (before != null && before.method() != hold.method()) {
+                    // both scopes refused: every call of the bucket is held
+                    hold = new Hold(hold.reason(), hold.bucketOnly(), null);
+                }
+                holds.put(held, hold);
                 news |= before == null
                         || !before.reason().code().equals(hold.reason().code());
             }
             if (news) {
                 LOG.warn(
-                        "{} refuses the bridge's calls{} ({}: {}): those requests are held, not failed, and tried again"
-                                + " every bridge.retry.hold-interval-ms; the health check shows it",
+                        "{} refuses the bridge's {}calls{} ({}: {}): those requests are held, not failed, and tried"
+                                + " again every bridge.retry.hold-interval-ms; the health check shows it",
                         bucket.api().id(),
+                        hold.method() == null ? "" : hold.method() + " ",
                         hold.bucketOnly() ? " of " + bucket.id() : "",
                         hold.reason().code(),
                         hold.reason().message());
@@ -68,7 +92,8 @@ public final class ApiHolds {
         } else if (answer.isSuccess()) {
             boolean lifted = holds.entrySet()
                     .removeIf(entry -> entry.getKey().api() == bucket.api()
-                            && (entry.getKey() == bucket || !entry.getValue().bucketOnly()));
+                            && (entry.getKey() == bucket || !entry.getValue().bucketOnly())
+                            && entry.getValue().covers(method));
             if (lifted) {
                 LOG.info(
                         "{} accepts the bridge's calls of {} again: those held requests go on",
@@ -80,21 +105,27 @@ public final class ApiHolds {
 
     /** Holds every bucket of the API (no key configured). */
     public void hold(Api api, ApiError reason) {
-        ApiBucket.of(api).forEach(bucket -> holds.put(bucket, new Hold(reason, false)));
+        ApiBucket.of(api).forEach(bucket -> holds.put(bucket, new Hold(reason, false, null)));
     }
 
     /** Why some of the API's calls are held, if any are: what its health check reports. */
     public Optional<ApiError> hold(Api api) {
         return ApiBucket.of(api).stream()
-                .map(holds::get)
-                .filter(Objects::nonNull)
-                .map(Hold::reason)
+                .map(this::hold)
+                .flatMap(Optional::stream)
                 .findFirst();
     }
 
-    /** Why the calls of {@code bucket} are held, if they are: what {@code /jobs} shows beside a waiting job. */
+    /** Why some calls of {@code bucket} are held, if any are: its gauge and the status page's row. */
     public Optional<ApiError> hold(ApiBucket bucket) {
         return Optional.ofNullable(holds.get(bucket)).map(Hold::reason);
+    }
+
+    /** Why the {@code method} calls of {@code bucket} are held, if they are: what {@code /jobs} shows beside a job. */
+    public Optional<ApiError> hold(ApiBucket bucket, HttpMethods method) {
+        return Optional.ofNullable(holds.get(bucket))
+                .filter(hold -> hold.covers(method))
+                .map(Hold::reason);
     }
 
     public long probeIntervalMs() {
@@ -102,37 +133,39 @@ public final class ApiHolds {
     }
 
     /**
-     * How many of {@code wanted} jobs of the bucket may be claimed now: all while it accepts us; while it refuses us,
-     * one per probe interval, whose call tells when the hold lifts. Each claimed job would only be refused and held
-     * again, and on a shared store an instance whose key is refused would so take other instances' jobs away from
-     * them (cluster audit: 25 of 30 jobs held a minute each). The interval counts from a probe actually claimed
-     * ({@link #probed}): a bucket serves several queues, and an empty one asked first must not spend it (config-and-APIs
-     * audit: Orbit's profile reads, mostly none, took every probe of the reads' bucket, and a run whose status reads
-     * were refused was never read again). Called by the one claiming thread.
+     * How many of {@code wanted} jobs whose next calls are {@code method} calls of the bucket may be claimed now: all
+     * while they are accepted; while they are refused, one per probe interval, whose call tells when the hold lifts.
+     * Each claimed job would only be refused and held again, and on a shared store an instance whose key is refused
+     * would so take other instances' jobs away from them (cluster audit: 25 of 30 jobs held a minute each). The
+     * interval counts from a probe actually claimed ({@link #probed}): a bucket serves several queues, and an empty
+     * one asked first must not spend it (config-and-APIs audit: Orbit's profile reads, mostly none, took every probe
+     * of the reads' bucket, and a run whose status reads were refused was never read again). Called by the one
+     * claiming thread.
      */
-    public int claimable(ApiBucket bucket, int wanted, long now) {
-        if (!holds.containsKey(bucket)) {
-            refusedSinceClaim.remove(bucket);
+    public int claimable(ApiBucket bucket, HttpMethods method, int wanted, long now) {
+        Calls calls = new Calls(bucket, method);
+        if (hold(bucket, method).isEmpty()) {
+            refusedSinceClaim.remove(calls);
             return wanted;
         }
-        if (refusedSinceClaim.remove(bucket)) {
-            lastProbeAt.put(bucket, now);
+        if (refusedSinceClaim.remove(calls)) {
+            lastProbeAt.put(calls, now);
             return 0;
         }
         if (wanted == 0) {
             return 0;
         }
-        Long last = lastProbeAt.get(bucket);
+        Long last = lastProbeAt.get(calls);
         if (last != null && now - last < probeIntervalMs) {
             return 0;
         }
         return 1;
     }
 
-    /** A job of the bucket was claimed as its probe: the next waits a whole interval. */
-    public void probed(ApiBucket bucket, long now) {
-        if (holds.containsKey(bucket)) {
-            lastProbeAt.put(bucket, now);
+    /** A job of the held calls was claimed as their probe: the next waits a whole interval. */
+    public void probed(ApiBucket bucket, HttpMethods method, long now) {
+        if (hold(bucket, method).isPresent()) {
+            lastProbeAt.put(new Calls(bucket, method), now);
         }
     }
 }

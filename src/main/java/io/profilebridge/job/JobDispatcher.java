@@ -37,10 +37,11 @@ public final class JobDispatcher {
     /**
      * Then the APIs take turns. Within Orbit a start goes first, then the profiles of a finished run, then status
      * reads: the three share Orbit's one place in the call gate, a start is what the documented limit counts, and a
-     * read can wait a step.
+     * read can wait a step. OpenProspect documents no limit: the reads of runs already created go first, as they
+     * bring results nearer.
      */
     private static final List<List<WorkQueue>> IN_TURN = List.of(
-            List.of(WorkQueue.OPENPROSPECT_CALLS),
+            List.of(WorkQueue.OPENPROSPECT_READS, WorkQueue.OPENPROSPECT_CREATES),
             List.of(WorkQueue.ORBIT_STARTS, WorkQueue.ORBIT_OUTPUTS, WorkQueue.ORBIT_READS));
 
     /**
@@ -259,7 +260,7 @@ public final class JobDispatcher {
             if (bucket != null) {
                 // a bucket refusing our key or credits gets one job now and then, not every due one
                 // (ApiHolds.claimable)
-                open = holds.claimable(bucket, open, store.now());
+                open = holds.claimable(bucket, queue.method(), open, store.now());
                 if (open == 0) {
                     claimed.addAll(claimPastAge(queue, free, taken, epoch));
                     continue;
@@ -287,7 +288,7 @@ public final class JobDispatcher {
             jobs.forEach(job -> inHand.put(job.id(), new InHand(job, now, epoch, bucket)));
             if (bucket != null) {
                 if (!jobs.isEmpty()) {
-                    holds.probed(bucket, now);
+                    holds.probed(bucket, queue.method(), now);
                 }
                 // places taken for jobs another instance claimed first
                 gate.leave(bucket, places.get() - jobs.size());
@@ -295,7 +296,9 @@ public final class JobDispatcher {
             }
             claimed.addAll(jobs);
             workLeft |= jobs.size() == free;
-            if (bucket != null && jobs.isEmpty() && holds.hold(bucket).isPresent()) {
+            if (bucket != null
+                    && jobs.isEmpty()
+                    && holds.hold(bucket, queue.method()).isPresent()) {
                 // the probe found nothing it could take (a pause, no budget, rows taken): the jobs past their age are
                 // still looked for, as when no probe is due (review: they were skipped while the probe was offered)
                 claimed.addAll(claimPastAge(queue, workers - inHand.size(), taken, epoch));

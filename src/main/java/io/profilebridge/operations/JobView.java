@@ -121,7 +121,9 @@ record JobView(
         if (queue == null || queue.bucket() == null) {
             return null;
         }
-        return holds.hold(queue.bucket()).<JsonNode>map(ApiError::toJson).orElse(null);
+        return holds.hold(queue.bucket(), queue.method())
+                .<JsonNode>map(ApiError::toJson)
+                .orElse(null);
     }
 
     static String time(Long millis) {

@@ -160,7 +160,7 @@ public final class Simulator implements AutoCloseable {
         String bucket = bucketOf(api, request.method());
         ledger.arrivedInBucket(bucket, now);
 
-        Reply reply = authorize(api, request.apiKey());
+        Reply reply = authorize(api, request.apiKey(), request.method());
         String fault = null;
         if (reply == null) {
             reply = rateLimit(api, request, subject, now);
@@ -239,7 +239,7 @@ public final class Simulator implements AutoCloseable {
         ledger.bucketWindow(buckets, System.currentTimeMillis(), until);
     }
 
-    private Reply authorize(String api, String key) {
+    private Reply authorize(String api, String key, String method) {
         boolean orbitApi = api.equals("orbit");
         Pattern shape = orbitApi ? ORBIT_KEY : OPENPROSPECT_KEY;
         var allowed = orbitApi ? settings.orbitKeys() : settings.openProspectKeys();
@@ -247,7 +247,13 @@ public final class Simulator implements AutoCloseable {
                 && shape.matcher(key).matches()
                 && (allowed.isEmpty() || allowed.contains(key))
                 && !settings.revokedKeys().contains(key);
-        if (valid && settings.scopelessKeys().contains(key)) {
+        // (a concurrent set refuses to be asked about null: only a valid key is looked up)
+        boolean scopeMissing = valid
+                && (settings.scopelessKeys().contains(key)
+                        || !orbitApi
+                                && "POST".equals(method)
+                                && settings.writeScopelessKeys().contains(key));
+        if (scopeMissing) {
             // OpenProspect documents the 403 (missing orders:write or orders:read); Orbit asks for search:read, and its
             // code for a key without it is invented
             return orbitApi

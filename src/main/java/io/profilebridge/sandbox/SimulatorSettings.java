@@ -48,6 +48,8 @@ public final class SimulatorSettings {
     private final Set<String> revokedKeys = ConcurrentHashMap.newKeySet();
     /** Keys that authenticate but lack the scope the endpoint needs (orders:write / orders:read, search:read): 403. */
     private final Set<String> scopelessKeys = ConcurrentHashMap.newKeySet();
+    /** OpenProspect keys with orders:read but not orders:write: 403 on a creation, status reads answered. */
+    private final Set<String> writeScopelessKeys = ConcurrentHashMap.newKeySet();
 
     public static SimulatorSettings fromProperties(Function<String, String> lookup) {
         SimulatorSettings s = new SimulatorSettings();
@@ -88,7 +90,8 @@ public final class SimulatorSettings {
         "openprospect.api-keys",
         "orbit.api-keys",
         "revoked-keys",
-        "scopeless-keys"
+        "scopeless-keys",
+        "write-scopeless-keys"
     };
 
     /** Applies knobs given by name; unknown names and malformed values are refused with a clear message. */
@@ -126,6 +129,7 @@ public final class SimulatorSettings {
                 case "orbit.api-keys" -> replace(orbitKeys, value);
                 case "revoked-keys" -> replace(revokedKeys, value);
                 case "scopeless-keys" -> replace(scopelessKeys, value);
+                case "write-scopeless-keys" -> replace(writeScopelessKeys, value);
                 default ->
                     throw new IllegalArgumentException(
                             "unknown simulator knob \"" + knob + "\"; known: " + String.join(", ", KNOBS));
@@ -184,7 +188,8 @@ public final class SimulatorSettings {
                 .put("openprospect.api-keys", openProspectKeys.size() + " configured")
                 .put("orbit.api-keys", orbitKeys.size() + " configured")
                 .put("revoked-keys", revokedKeys.size() + " revoked")
-                .put("scopeless-keys", scopelessKeys.size() + " without scope");
+                .put("scopeless-keys", scopelessKeys.size() + " without scope")
+                .put("write-scopeless-keys", writeScopelessKeys.size() + " without orders:write");
         return node;
     }
 
@@ -286,6 +291,10 @@ public final class SimulatorSettings {
 
     public Set<String> scopelessKeys() {
         return scopelessKeys;
+    }
+
+    public Set<String> writeScopelessKeys() {
+        return writeScopelessKeys;
     }
 
     public SimulatorSettings port(int value) {

@@ -191,6 +191,32 @@ class HoldTest {
     }
 
     @Test
+    void anOpenProspectKeyWithoutTheWriteScopeStillReadsAndDeliversTheRunsAlreadyCreated() throws Exception {
+        // audit: a 403 on a creation (orders:write missing) held the status reads (orders:read) of the runs already
+        // created until the next probe, a whole hold interval (60 s by default) for each
+        properties.put("bridge.retry.hold-interval-ms", "60000");
+        simulator.settings().jobDurationMs(1500);
+        drop(root, "openprospect/first.json", BridgeRun.openProspectRequest("First"));
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> simulator.ledger().runsStarted("openprospect") == 1);
+            simulator.settings().writeScopelessKeys().add(BridgeRun.OPENPROSPECT_KEY);
+            drop(root, "openprospect/second.json", BridgeRun.openProspectRequest("Second"));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> simulator.ledger().requests().stream().anyMatch(request -> request.status() == 403));
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/first.json"));
+            assertThat(results(root)).as("the second waits for its creation").hasSize(1);
+            assertThat(health()).contains("\"status\":\"DOWN\"").contains("forbidden");
+            assertThat(simulator.ledger().requests().stream().filter(request -> request.status() == 403))
+                    .as("only creations were refused, once: the hold's latest probe")
+                    .singleElement()
+                    .satisfies(request -> assertThat(request.method()).isEqualTo("POST"));
+        }
+        assertThat(results(root).get("openprospect/first.json").get("outcome").asText())
+                .isEqualTo("succeeded");
+    }
+
+    @Test
     void whileCreditsAreShortTheRunsAlreadyStartedAreStillReadAndDelivered() throws Exception {
         // black-box audit: a 402 on a start held every Orbit call, so a run started (and paid for) before the balance
         // ran short was never read; Orbit's docs: "Status polling (GET) is free"

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.IntUnaryOperator;
 import java.util.function.Predicate;
+import org.apache.camel.component.http.HttpMethods;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,7 +129,7 @@ class JobDispatcherTest {
                 .isEmpty();
         clock.move(60_000);
         assertThat(dispatcher.claimDueJobs(false)).hasSize(1);
-        holds.observe(ApiBucket.ORBIT_READS, new ApiAnswer(200, null, null, null, null));
+        holds.observe(ApiBucket.ORBIT_READS, HttpMethods.GET, new ApiAnswer(200, null, null, null, null));
         assertThat(dispatcher.claimDueJobs(false))
                 .as("the key's hold lifted by any of the API's calls")
                 .hasSize(2);
@@ -151,7 +152,7 @@ class JobDispatcherTest {
                 null,
                 null,
                 null);
-        holds.observe(ApiBucket.ORBIT_STARTS, creditsShort);
+        holds.observe(ApiBucket.ORBIT_STARTS, HttpMethods.POST, creditsShort);
         assertThat(holds.hold(Api.ORBIT))
                 .hasValueSatisfying(error -> assertThat(error.code()).isEqualTo("developer_api_credits_insufficient"));
         List<Job> claimed = dispatcher.claimDueJobs(false);
@@ -166,14 +167,37 @@ class JobDispatcherTest {
                 .extracting(Job::state)
                 .containsExactly(JobState.RECEIVED);
         probe.forEach(job -> dispatcher.finished(job, true));
-        holds.observe(ApiBucket.ORBIT_READS, new ApiAnswer(200, null, null, null, null));
+        holds.observe(ApiBucket.ORBIT_READS, HttpMethods.GET, new ApiAnswer(200, null, null, null, null));
         clock.move(1000);
         assertThat(dispatcher.claimDueJobs(false))
                 .as("a free read says nothing of the credits: the starts wait for the next probe")
                 .isEmpty();
-        holds.observe(ApiBucket.ORBIT_STARTS, new ApiAnswer(202, null, null, null, null));
+        holds.observe(ApiBucket.ORBIT_STARTS, HttpMethods.POST, new ApiAnswer(202, null, null, null, null));
         assertThat(dispatcher.claimDueJobs(false)).as("a start went through").hasSize(2);
         assertThat(holds.hold(Api.ORBIT)).isEmpty();
+    }
+
+    @Test
+    void anOpenProspectKeyWithoutTheWriteScopeHoldsItsCreationsAndItsRunsAreStillRead() throws Exception {
+        // audit: a 403 on a creation (orders:write missing) held the status reads (orders:read) too
+        ApiHolds holds = new ApiHolds(10_000);
+        JobDispatcher dispatcher = new JobDispatcher(
+                store, budgets, CallGate.unlimited(), liveness, holds, WORKERS, 60_000, 30_000, MAX_AGE_MS);
+        register(Api.OPENPROSPECT, JobState.RECEIVED, 2);
+        register(Api.OPENPROSPECT, JobState.POLLING, 2);
+        holds.observe(
+                ApiBucket.OPENPROSPECT,
+                HttpMethods.POST,
+                new ApiAnswer(403, Json.parse("{\"detail\": \"Missing orders:write\"}"), null, null, null));
+        assertThat(dispatcher.claimDueJobs(false))
+                .as("both reads; no creation, the 403 being the hold's latest probe")
+                .extracting(Job::state)
+                .containsExactlyInAnyOrder(JobState.POLLING, JobState.POLLING);
+        clock.move(10_000);
+        assertThat(dispatcher.claimDueJobs(false))
+                .as("one creation as the hold's probe")
+                .extracting(Job::state)
+                .containsExactly(JobState.RECEIVED);
     }
 
     @Test
@@ -241,7 +265,7 @@ class JobDispatcherTest {
         register(Api.OPENPROSPECT, 6);
         assertThat(gated.claimDueJobs(false)).hasSize(1);
         assertThat(rowsAskedFor).containsEntry(WorkQueue.DELIVERIES, WORKERS);
-        assertThat(rowsAskedFor).containsEntry(WorkQueue.OPENPROSPECT_CALLS, 1);
+        assertThat(rowsAskedFor).containsEntry(WorkQueue.OPENPROSPECT_CREATES, 1);
     }
 
     @Test
@@ -253,7 +277,7 @@ class JobDispatcherTest {
             @Override
             public List<Job> claimDue(
                     WorkQueue queue, int max, IntUnaryOperator permits, Predicate<String> inHand, int inHandCount) {
-                if (failing[0] && queue == WorkQueue.OPENPROSPECT_CALLS) {
+                if (failing[0] && queue == WorkQueue.OPENPROSPECT_CREATES) {
                     permits.applyAsInt(max);
                     throw new JobStoreException("cannot claim due jobs of openprospect", null);
                 }
@@ -296,7 +320,9 @@ class JobDispatcherTest {
         List<Job> next = gated.claimForPlacesGivenBack(false);
         assertThat(next).hasSize(1).allSatisfy(job -> assertThat(job.api()).isEqualTo(Api.OPENPROSPECT));
         assertThat(next.get(0).id()).isNotEqualTo(call.id());
-        assertThat(queried).containsExactly(WorkQueue.OPENPROSPECT_CALLS);
+        assertThat(queried)
+                .as("its bucket's queues only: the reads, none due, then the creations")
+                .containsExactly(WorkQueue.OPENPROSPECT_READS, WorkQueue.OPENPROSPECT_CREATES);
         assertThat(gated.claimForPlacesGivenBack(true)).as("while stopping").isEmpty();
     }
 
