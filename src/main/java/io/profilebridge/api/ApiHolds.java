@@ -1,5 +1,6 @@
 package io.profilebridge.api;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +24,10 @@ public final class ApiHolds {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHolds.class);
 
-    /** The calls of a bucket one kind of work makes: POST starts or creates, GET reads. */
+    /**
+     * The calls of a bucket one kind of work makes: POST starts or creates, GET reads, or (null) either, for a queue
+     * whose jobs make both (OpenProspect's, while no scope of it is held).
+     */
     private record Calls(ApiBucket bucket, HttpMethods method) {}
 
     /**
@@ -32,10 +36,14 @@ public final class ApiHolds {
      */
     private record Hold(ApiError reason, boolean bucketOnly, HttpMethods method) {
 
+        /** Whether calls of that method (null: of either) are held. */
         boolean covers(HttpMethods call) {
-            return method == null || method == call;
+            return method == null || call == null || method == call;
         }
     }
+
+    /** Every key a claim may ask about: each method, and either. */
+    private static final List<HttpMethods> ALL_CALLS = Arrays.asList(HttpMethods.GET, HttpMethods.POST, null);
 
     private final Map<ApiBucket, Hold> holds = new ConcurrentHashMap<>();
     /** When a job of held calls was last let through to find out whether the hold has lifted. */
@@ -66,8 +74,7 @@ public final class ApiHolds {
             Hold hold = new Hold(answer.error(), answer.httpStatus() == 402, scopeOnly ? method : null);
             boolean news = false;
             for (ApiBucket held : hold.bucketOnly() ? List.of(bucket) : ApiBucket.of(bucket.api())) {
-                for (HttpMethods refused :
-                        hold.method() == null ? List.of(HttpMethods.GET, HttpMethods.POST) : List.of(method)) {
+                for (HttpMethods refused : hold.method() == null ? ALL_CALLS : List.of(method)) {
                     refusedSinceClaim.add(new Calls(held, refused));
                 }
                 Hold before = holds.get(held);
@@ -126,6 +133,11 @@ public final class ApiHolds {
         return Optional.ofNullable(holds.get(bucket))
                 .filter(hold -> hold.covers(method))
                 .map(Hold::reason);
+    }
+
+    /** The method whose calls alone are held in the bucket (an OpenProspect 403's scope), if that is the hold. */
+    public Optional<HttpMethods> scopeHeld(ApiBucket bucket) {
+        return Optional.ofNullable(holds.get(bucket)).map(Hold::method);
     }
 
     public long probeIntervalMs() {

@@ -14,8 +14,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntUnaryOperator;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.apache.camel.component.http.HttpMethods;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +39,10 @@ public final class JobDispatcher {
     /**
      * Then the APIs take turns. Within Orbit a start goes first, then the profiles of a finished run, then status
      * reads: the three share Orbit's one place in the call gate, a start is what the documented limit counts, and a
-     * read can wait a step. OpenProspect documents no limit: the reads of runs already created go first, as they
-     * bring results nearer.
+     * read can wait a step.
      */
     private static final List<List<WorkQueue>> IN_TURN = List.of(
-            List.of(WorkQueue.OPENPROSPECT_READS, WorkQueue.OPENPROSPECT_CREATES),
+            List.of(WorkQueue.OPENPROSPECT_CALLS),
             List.of(WorkQueue.ORBIT_STARTS, WorkQueue.ORBIT_OUTPUTS, WorkQueue.ORBIT_READS));
 
     /**
@@ -257,55 +258,76 @@ public final class JobDispatcher {
                 workLeft = true;
                 continue;
             }
-            if (bucket != null) {
-                // a bucket refusing our key or credits gets one job now and then, not every due one
-                // (ApiHolds.claimable)
-                open = holds.claimable(bucket, queue.method(), open, store.now());
-                if (open == 0) {
-                    claimed.addAll(claimPastAge(queue, free, taken, epoch));
+            if (bucket != null && queue.method() == null) {
+                Optional<HttpMethods> scope = holds.scopeHeld(bucket);
+                if (scope.isPresent()) {
+                    // one scope refused (an OpenProspect 403): the calls of the other go on, the refused ones get
+                    // their probe
+                    HttpMethods other = scope.get() == HttpMethods.POST ? HttpMethods.GET : HttpMethods.POST;
+                    claimed.addAll(claimCalls(queue, other, open, free, taken, epoch));
+                    int left = Math.min(workers - inHand.size(), gate.free(bucket));
+                    if (left > 0) {
+                        claimed.addAll(claimCalls(queue, scope.get(), left, workers - inHand.size(), taken, epoch));
+                    }
                     continue;
                 }
             }
-            AtomicInteger places = new AtomicInteger();
-            List<Job> jobs;
-            try {
-                // no more rows than the gate has places: each row read is parsed (request, source, trace context)
-                jobs = store.claimDue(
-                        queue,
-                        open,
-                        wanted -> bucket == null ? wanted : enter(bucket, wanted, places),
-                        taken,
-                        inHand.size());
-            } catch (RuntimeException e) {
-                // the places taken for a claim that failed after them (the store lost its connection) go back, or
-                // the bucket would stay full for good, with nothing in flight (cluster audit)
-                if (bucket != null) {
-                    gate.leave(bucket, places.getAndSet(0));
-                }
-                throw e;
-            }
-            long now = store.now();
-            jobs.forEach(job -> inHand.put(job.id(), new InHand(job, now, epoch, bucket)));
-            if (bucket != null) {
-                if (!jobs.isEmpty()) {
-                    holds.probed(bucket, queue.method(), now);
-                }
-                // places taken for jobs another instance claimed first
-                gate.leave(bucket, places.get() - jobs.size());
-                workLeft |= gate.free(bucket) == 0;
-            }
-            claimed.addAll(jobs);
-            workLeft |= jobs.size() == free;
-            if (bucket != null
-                    && jobs.isEmpty()
-                    && holds.hold(bucket, queue.method()).isPresent()) {
-                // the probe found nothing it could take (a pause, no budget, rows taken): the jobs past their age are
-                // still looked for, as when no probe is due (review: they were skipped while the probe was offered)
-                claimed.addAll(claimPastAge(queue, workers - inHand.size(), taken, epoch));
-            }
+            claimed.addAll(claimCalls(queue, queue.method(), open, free, taken, epoch));
         }
         // a later claim's query begins after these were saved
         givenBackAt.values().removeIf(at -> at - began <= 0);
+        return claimed;
+    }
+
+    /**
+     * Claims up to {@code open} due jobs of the queue whose next calls are {@code method} calls (null: any the queue
+     * holds), as far as the bucket's holds, the gate and the budget allow.
+     */
+    private List<Job> claimCalls(
+            WorkQueue queue, HttpMethods method, int open, int free, Predicate<String> taken, int epoch) {
+        ApiBucket bucket = queue.bucket();
+        Set<JobState> states = queue.method() == null && method != null ? WorkQueue.statesCalling(method) : null;
+        if (bucket != null) {
+            // a bucket refusing our key or credits gets one job now and then, not every due one
+            // (ApiHolds.claimable)
+            open = holds.claimable(bucket, method, open, store.now());
+            if (open == 0) {
+                return claimPastAge(queue, free, taken, epoch);
+            }
+        }
+        AtomicInteger places = new AtomicInteger();
+        List<Job> jobs;
+        try {
+            // no more rows than the gate has places: each row read is parsed (request, source, trace context)
+            IntUnaryOperator permits = wanted -> bucket == null ? wanted : enter(bucket, wanted, places);
+            jobs = states == null
+                    ? store.claimDue(queue, open, permits, taken, inHand.size())
+                    : store.claimDue(queue, open, states, permits, taken, inHand.size());
+        } catch (RuntimeException e) {
+            // the places taken for a claim that failed after them (the store lost its connection) go back, or
+            // the bucket would stay full for good, with nothing in flight (cluster audit)
+            if (bucket != null) {
+                gate.leave(bucket, places.getAndSet(0));
+            }
+            throw e;
+        }
+        long now = store.now();
+        jobs.forEach(job -> inHand.put(job.id(), new InHand(job, now, epoch, bucket)));
+        List<Job> claimed = new ArrayList<>(jobs);
+        if (bucket != null) {
+            if (!jobs.isEmpty()) {
+                holds.probed(bucket, method, now);
+            }
+            // places taken for jobs another instance claimed first
+            gate.leave(bucket, places.get() - jobs.size());
+            workLeft |= gate.free(bucket) == 0;
+        }
+        workLeft |= jobs.size() == free;
+        if (bucket != null && jobs.isEmpty() && holds.hold(bucket, method).isPresent()) {
+            // the probe found nothing it could take (a pause, no budget, rows taken): the jobs past their age are
+            // still looked for, as when no probe is due (review: they were skipped while the probe was offered)
+            claimed.addAll(claimPastAge(queue, workers - inHand.size(), taken, epoch));
+        }
         return claimed;
     }
 

@@ -10,10 +10,12 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.IntUnaryOperator;
 import java.util.function.LongConsumer;
@@ -219,7 +221,22 @@ public class JobStore {
      */
     public List<Job> claimDue(
             WorkQueue queue, int max, IntUnaryOperator permits, Predicate<String> inHand, int inHandCount) {
-        return claimDue(queue, max, null, permits, inHand, inHandCount);
+        return claimDue(queue, max, null, null, permits, inHand, inHandCount);
+    }
+
+    /**
+     * As {@link #claimDue(WorkQueue, int, IntUnaryOperator, Predicate, int)}, of the jobs in {@code states} only (all
+     * when null): the calls of one scope while the other's are held (JobDispatcher). Such a claim reads past the
+     * queue's due rows of other states, and is asked only while a hold lasts.
+     */
+    public List<Job> claimDue(
+            WorkQueue queue,
+            int max,
+            Set<JobState> states,
+            IntUnaryOperator permits,
+            Predicate<String> inHand,
+            int inHandCount) {
+        return claimDue(queue, max, null, states, permits, inHand, inHandCount);
     }
 
     /**
@@ -229,13 +246,14 @@ public class JobStore {
      */
     public List<Job> claimCreatedBefore(
             WorkQueue queue, int max, long createdBefore, Predicate<String> inHand, int inHandCount) {
-        return claimDue(queue, max, createdBefore, IntUnaryOperator.identity(), inHand, inHandCount);
+        return claimDue(queue, max, createdBefore, null, IntUnaryOperator.identity(), inHand, inHandCount);
     }
 
     private List<Job> claimDue(
             WorkQueue queue,
             int max,
             Long createdBefore,
+            Set<JobState> states,
             IntUnaryOperator permits,
             Predicate<String> inHand,
             int inHandCount) {
@@ -244,6 +262,9 @@ public class JobStore {
         }
         String select = "SELECT " + COLUMNS + " FROM " + JOBS + " WHERE j.work_queue = ? AND j.next_attempt_at <= ?"
                 + (createdBefore != null ? " AND j.created_at < ?" : "")
+                + (states != null
+                        ? " AND j.state IN (" + String.join(", ", Collections.nCopies(states.size(), "?")) + ")"
+                        : "")
                 // a row of this session that is not in hand (the inHand test below) is this process's to take again:
                 // its worker dropped it after a lapse, or its hand-back met a save that had committed unseen (cluster
                 // audit: after a store outage such rows sat claimed by their own live instance for good)
@@ -266,6 +287,11 @@ public class JobStore {
                     ps.setLong(parameter++, now());
                     if (createdBefore != null) {
                         ps.setLong(parameter++, createdBefore);
+                    }
+                    if (states != null) {
+                        for (JobState state : states) {
+                            ps.setString(parameter++, state.name());
+                        }
                     }
                     if (liveness.isShared()) {
                         ps.setString(parameter++, liveness.owner());

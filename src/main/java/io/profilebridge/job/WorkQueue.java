@@ -2,6 +2,8 @@ package io.profilebridge.job;
 
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiBucket;
+import java.util.EnumSet;
+import java.util.Set;
 import org.apache.camel.component.http.HttpMethods;
 
 /**
@@ -10,13 +12,11 @@ import org.apache.camel.component.http.HttpMethods;
  */
 public enum WorkQueue {
     /**
-     * OpenProspect creations. Its reads are a queue of their own on the same bucket: the docs give the two endpoints
-     * scopes of their own ({@code orders:write}, {@code orders:read}), so a 403 on one holds that one only (audit: a
-     * key without orders:write held the status reads of the runs already created). The id is the one both shared
-     * before: a read saved by an earlier release is still claimed here, and moves to the reads' queue at its next step.
+     * OpenProspect's creations and status reads, in the order they are due: the docs give them one key and no limit.
+     * Their scopes differ ({@code orders:write}, {@code orders:read}): while a 403 holds one of them, the claim takes
+     * the jobs of each apart ({@link #callsOf}).
      */
-    OPENPROSPECT_CREATES("openprospect", ApiBucket.OPENPROSPECT, HttpMethods.POST),
-    OPENPROSPECT_READS("openprospect-reads", ApiBucket.OPENPROSPECT, HttpMethods.GET),
+    OPENPROSPECT_CALLS("openprospect", ApiBucket.OPENPROSPECT, null),
     ORBIT_STARTS("orbit-starts", ApiBucket.ORBIT_STARTS, HttpMethods.POST),
     ORBIT_READS("orbit-reads", ApiBucket.ORBIT_READS, HttpMethods.GET),
     /** Orbit profile reads after a run completed: one call is paid when claimed, any further one when made. */
@@ -42,17 +42,32 @@ public enum WorkQueue {
         return bucket;
     }
 
-    /** The method of the step's calls, what an API's hold of one scope is about; null for deliveries. */
+    /**
+     * The method of the steps' calls, what an API's hold of one scope is about; null for deliveries and for a queue
+     * whose jobs make calls of either ({@link #OPENPROSPECT_CALLS}).
+     */
     public HttpMethods method() {
         return method;
+    }
+
+    /** The method of the call a job in {@code state} makes next: a start or creation POSTs, any later step reads. */
+    public static HttpMethods callsOf(JobState state) {
+        return state == JobState.RECEIVED ? HttpMethods.POST : HttpMethods.GET;
+    }
+
+    /** The states whose next call is a {@code method} call. */
+    public static Set<JobState> statesCalling(HttpMethods method) {
+        return method == HttpMethods.POST
+                ? EnumSet.of(JobState.RECEIVED)
+                : EnumSet.of(JobState.SUBMITTED, JobState.POLLING, JobState.FETCHING);
     }
 
     /** The queue of a job in {@code state}, or null for a final one. */
     public static WorkQueue of(Api api, JobState state) {
         return switch (state) {
-            case RECEIVED -> api == Api.ORBIT ? ORBIT_STARTS : OPENPROSPECT_CREATES;
-            case SUBMITTED, POLLING -> api == Api.ORBIT ? ORBIT_READS : OPENPROSPECT_READS;
-            case FETCHING -> api == Api.ORBIT ? ORBIT_OUTPUTS : OPENPROSPECT_READS;
+            case RECEIVED -> api == Api.ORBIT ? ORBIT_STARTS : OPENPROSPECT_CALLS;
+            case SUBMITTED, POLLING -> api == Api.ORBIT ? ORBIT_READS : OPENPROSPECT_CALLS;
+            case FETCHING -> api == Api.ORBIT ? ORBIT_OUTPUTS : OPENPROSPECT_CALLS;
             case DELIVERING -> DELIVERIES;
             case DELIVERED, FAILED -> null;
         };

@@ -121,7 +121,7 @@ record JobView(
         if (queue == null || queue.bucket() == null) {
             return null;
         }
-        return holds.hold(queue.bucket(), queue.method())
+        return holds.hold(queue.bucket(), WorkQueue.callsOf(job.state()))
                 .<JsonNode>map(ApiError::toJson)
                 .orElse(null);
     }

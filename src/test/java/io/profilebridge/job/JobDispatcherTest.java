@@ -265,7 +265,7 @@ class JobDispatcherTest {
         register(Api.OPENPROSPECT, 6);
         assertThat(gated.claimDueJobs(false)).hasSize(1);
         assertThat(rowsAskedFor).containsEntry(WorkQueue.DELIVERIES, WORKERS);
-        assertThat(rowsAskedFor).containsEntry(WorkQueue.OPENPROSPECT_CREATES, 1);
+        assertThat(rowsAskedFor).containsEntry(WorkQueue.OPENPROSPECT_CALLS, 1);
     }
 
     @Test
@@ -277,7 +277,7 @@ class JobDispatcherTest {
             @Override
             public List<Job> claimDue(
                     WorkQueue queue, int max, IntUnaryOperator permits, Predicate<String> inHand, int inHandCount) {
-                if (failing[0] && queue == WorkQueue.OPENPROSPECT_CREATES) {
+                if (failing[0] && queue == WorkQueue.OPENPROSPECT_CALLS) {
                     permits.applyAsInt(max);
                     throw new JobStoreException("cannot claim due jobs of openprospect", null);
                 }
@@ -320,9 +320,7 @@ class JobDispatcherTest {
         List<Job> next = gated.claimForPlacesGivenBack(false);
         assertThat(next).hasSize(1).allSatisfy(job -> assertThat(job.api()).isEqualTo(Api.OPENPROSPECT));
         assertThat(next.get(0).id()).isNotEqualTo(call.id());
-        assertThat(queried)
-                .as("its bucket's queues only: the reads, none due, then the creations")
-                .containsExactly(WorkQueue.OPENPROSPECT_READS, WorkQueue.OPENPROSPECT_CREATES);
+        assertThat(queried).containsExactly(WorkQueue.OPENPROSPECT_CALLS);
         assertThat(gated.claimForPlacesGivenBack(true)).as("while stopping").isEmpty();
     }
 

@@ -75,7 +75,7 @@ class JobStoreTest {
 
     /** Claims like the dispatcher: skips what is in hand, and holds what it claimed. */
     protected List<Job> claim(JobStore from, int max) {
-        return claim(from, WorkQueue.OPENPROSPECT_CREATES, max);
+        return claim(from, WorkQueue.OPENPROSPECT_CALLS, max);
     }
 
     protected List<Job> claim(JobStore from, WorkQueue queue, int max) {
@@ -284,7 +284,7 @@ class JobStoreTest {
         assertThat(store.recordRejection(noApi)).isTrue();
         // the same rejection seen again (the same file dropped twice, a redelivery) stays one row
         assertThat(store.recordRejection(rejected)).isFalse();
-        assertThat(claim(store, WorkQueue.OPENPROSPECT_CREATES, 10))
+        assertThat(claim(store, WorkQueue.OPENPROSPECT_CALLS, 10))
                 .extracting(Job::id)
                 .containsExactly(accepted.id());
         for (WorkQueue queue : WorkQueue.values()) {
@@ -321,7 +321,7 @@ class JobStoreTest {
         for (int i = 0; i < 5; i++) {
             store.register(newJob("k" + i, "{}"));
         }
-        List<Job> permitted = store.claimDue(WorkQueue.OPENPROSPECT_CREATES, 5, wanted -> 2, inHand::contains, 0);
+        List<Job> permitted = store.claimDue(WorkQueue.OPENPROSPECT_CALLS, 5, wanted -> 2, inHand::contains, 0);
         assertThat(permitted).hasSize(2);
         permitted.forEach(job -> inHand.add(job.id()));
         assertThat(claim(store, 2)).hasSize(2);
@@ -347,7 +347,7 @@ class JobStoreTest {
         store.register(old);
         store.register(older);
         List<Job> pastAge =
-                store.claimCreatedBefore(WorkQueue.OPENPROSPECT_CREATES, 10, store.now() - 30_000, inHand::contains, 0);
+                store.claimCreatedBefore(WorkQueue.OPENPROSPECT_CALLS, 10, store.now() - 30_000, inHand::contains, 0);
         assertThat(pastAge).extracting(Job::idempotencyKey).containsExactly("older");
         pastAge.forEach(job -> inHand.add(job.id()));
         assertThat(claim(storeOf(session("other")), 10))
@@ -552,7 +552,7 @@ class JobStoreTest {
                     .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13");
             assertThat(workQueueOfTheKeptJob(migrated))
                     .as("its pending job, in the queue of its next step")
-                    .isEqualTo(WorkQueue.OPENPROSPECT_CREATES.id());
+                    .isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
         }
     }
 
@@ -565,7 +565,7 @@ class JobStoreTest {
                     .as("the baseline it had reached, then the later scripts")
                     .containsExactly("4", "5", "6", "7", "8", "9", "10", "11", "12", "13");
             assertThat(tableExists(migrated, JobStoreSchema.OWN_HISTORY)).isFalse();
-            assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CREATES.id());
+            assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
         }
     }
 
@@ -576,7 +576,7 @@ class JobStoreTest {
         try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
             assertThat(flywayHistory(migrated)).containsExactly("4", "5", "6", "7", "8", "9", "10", "11", "12", "13");
             assertThat(tableExists(migrated, JobStoreSchema.OWN_HISTORY)).isFalse();
-            assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CREATES.id());
+            assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
         }
         try (HikariDataSource again = JobStoreDataSource.open(url, login(), login(), 4)) {
             assertThat(flywayHistory(again))

@@ -83,7 +83,7 @@ class PostgresJobStoreTest extends JobStoreTest {
     }
 
     private static List<Job> claimAll(JobStore from, int max) {
-        return from.claimDue(WorkQueue.OPENPROSPECT_CREATES, max, wanted -> wanted, id -> false, 0);
+        return from.claimDue(WorkQueue.OPENPROSPECT_CALLS, max, wanted -> wanted, id -> false, 0);
     }
 
     @Test
@@ -123,7 +123,7 @@ class PostgresJobStoreTest extends JobStoreTest {
                 Set<String> inHand = new HashSet<>();
                 List<Job> batch;
                 while (!(batch = instance.claimDue(
-                                WorkQueue.OPENPROSPECT_CREATES, 7, wanted -> wanted, inHand::contains, inHand.size()))
+                                WorkQueue.OPENPROSPECT_CALLS, 7, wanted -> wanted, inHand::contains, inHand.size()))
                         .isEmpty()) {
                     for (Job job : batch) {
                         inHand.add(job.id());
@@ -214,7 +214,7 @@ class PostgresJobStoreTest extends JobStoreTest {
         List<Job> claimed = claimAll(store, 10);
         assertThat(claimed).hasSize(2);
         String held = claimed.get(0).id();
-        assertThat(store.claimDue(WorkQueue.OPENPROSPECT_CREATES, 10, wanted -> wanted, held::equals, 1))
+        assertThat(store.claimDue(WorkQueue.OPENPROSPECT_CALLS, 10, wanted -> wanted, held::equals, 1))
                 .extracting(Job::id)
                 .containsExactly(claimed.get(1).id());
         node.beat();
