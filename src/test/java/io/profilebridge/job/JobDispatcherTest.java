@@ -69,6 +69,15 @@ class JobDispatcherTest {
         return new JobDispatcher(from, budgets, gate, liveness, holds, WORKERS, STUCK_STEP_MS, 30_000, MAX_AGE_MS);
     }
 
+    /**
+     * A dispatcher whose holds probe every 10 s: shorter than the jobs' maximum age, so that no job is claimed to be
+     * given up meanwhile.
+     */
+    private JobDispatcher probingEvery10s(ApiHolds holds) {
+        return new JobDispatcher(
+                store, budgets, CallGate.unlimited(), liveness, holds, WORKERS, 60_000, 30_000, MAX_AGE_MS);
+    }
+
     @AfterEach
     void close() {
         dataSource.close();
@@ -139,10 +148,8 @@ class JobDispatcherTest {
     void aWantOfCreditsHoldsTheStartsOnlyAndTheRunsAlreadyPaidForAreStillRead() throws Exception {
         // black-box audit: a 402 on an Orbit start held every Orbit call, so the runs already started (and paid for)
         // were not read while the balance was short; Orbit's docs: "Status polling (GET) is free"
-        // a probe interval shorter than the jobs' maximum age, so that no start is claimed to be given up meanwhile
         ApiHolds holds = new ApiHolds(10_000);
-        JobDispatcher dispatcher = new JobDispatcher(
-                store, budgets, CallGate.unlimited(), liveness, holds, WORKERS, 60_000, 30_000, MAX_AGE_MS);
+        JobDispatcher dispatcher = probingEvery10s(holds);
         register(Api.ORBIT, JobState.RECEIVED, 2);
         register(Api.ORBIT, JobState.POLLING, 2);
         ApiAnswer creditsShort = new ApiAnswer(
@@ -181,8 +188,7 @@ class JobDispatcherTest {
     void anOpenProspectKeyWithoutTheWriteScopeHoldsItsCreationsAndItsRunsAreStillRead() throws Exception {
         // audit: a 403 on a creation (orders:write missing) held the status reads (orders:read) too
         ApiHolds holds = new ApiHolds(10_000);
-        JobDispatcher dispatcher = new JobDispatcher(
-                store, budgets, CallGate.unlimited(), liveness, holds, WORKERS, 60_000, 30_000, MAX_AGE_MS);
+        JobDispatcher dispatcher = probingEvery10s(holds);
         register(Api.OPENPROSPECT, JobState.RECEIVED, 2);
         register(Api.OPENPROSPECT, JobState.POLLING, 2);
         holds.observe(
