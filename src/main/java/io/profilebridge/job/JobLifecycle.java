@@ -3,7 +3,6 @@ package io.profilebridge.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.profilebridge.ErrorText;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiAnswer;
@@ -496,7 +495,7 @@ public class JobLifecycle {
      */
     public void deliveryFailed(Job job, Exception cause) {
         job.attempts(job.attempts() + 1);
-        ApiError error = ApiError.of("delivery_failed", ErrorText.withRootCause(cause));
+        ApiError error = ApiError.of("delivery_failed", OutOfRoom.describe(cause));
         if (!schedule.deliveryAttemptsExhausted(job.attempts()) || OutOfRoom.of(cause)) {
             job.lastError(error.toJson().toString());
             job.nextAttemptAt(store.now() + schedule.retryDelay(job.attempts(), null));

@@ -1,12 +1,14 @@
 package io.profilebridge.job;
 
+import io.profilebridge.ErrorText;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Predicate;
+import java.util.Optional;
+import java.util.function.Function;
 import org.apache.camel.util.ObjectHelper;
 
 /**
@@ -14,7 +16,7 @@ import org.apache.camel.util.ObjectHelper;
  * destination refuses every result alike until it has room again, so a paid run's result is not given up for it
  * (resources audit: an outbox full for longer than the attempts left every result unwritten once it had room).
  */
-final class OutOfRoom {
+public final class OutOfRoom {
 
     /** Java names the cause only in the message, as the system does. */
     private static final List<String> SYSTEM_WORDS =
@@ -23,28 +25,49 @@ final class OutOfRoom {
     private OutOfRoom() {}
 
     static boolean of(Throwable cause) {
-        return of(cause, OutOfRoom::storeRefuses);
+        return why(cause, OutOfRoom::storeRefusal).isPresent();
     }
 
     /**
-     * A folder the write needs and cannot make on a read-only or full disk reaches us only as "no such file" (camel-file
-     * makes folders with {@code File.mkdirs()}, which says only false; audit: a read-only outbox without its
-     * {@code orbit/} folder gave results up): then the disk the nearest existing folder lies on is asked.
+     * The refusal's text, with why the destination has no room when that is the cause and the text does not say it
+     * (camel-file's "Cannot store file" names the file only): what the job's last error and the outbox health check
+     * show.
      */
-    static boolean of(Throwable cause, Predicate<Path> storeRefuses) {
+    public static String describe(Throwable cause) {
+        String text = ErrorText.withRootCause(cause);
+        return why(cause, OutOfRoom::storeRefusal)
+                .filter(reason -> !text.contains(reason))
+                .map(reason -> text + " (" + reason + ")")
+                .orElse(text);
+    }
+
+    /**
+     * Why the destination had no room, if that is why it refused: the system's words, or what the disk under the
+     * nearest existing folder says. A folder the write needs and cannot make on a read-only or full disk reaches us
+     * only as "no such file" (camel-file makes folders with {@code File.mkdirs()}, which says only false; audit: a
+     * read-only outbox without its {@code orbit/} folder gave results up).
+     */
+    static Optional<String> why(Throwable cause, Function<Path, Optional<String>> storeRefusal) {
         for (Throwable e : ObjectHelper.createExceptionIterable(cause)) {
             String message = e instanceof IOException ? e.getMessage() : null;
-            if (message != null && SYSTEM_WORDS.stream().anyMatch(message::contains)) {
-                return true;
+            if (message != null) {
+                Optional<String> words =
+                        SYSTEM_WORDS.stream().filter(message::contains).findFirst();
+                if (words.isPresent()) {
+                    return words;
+                }
             }
             if (e instanceof NoSuchFileException missing && missing.getFile() != null) {
                 Path existing = nearestExisting(Path.of(missing.getFile()).toAbsolutePath());
-                if (existing != null && storeRefuses.test(existing)) {
-                    return true;
+                if (existing != null) {
+                    Optional<String> refusal = storeRefusal.apply(existing);
+                    if (refusal.isPresent()) {
+                        return Optional.of("the disk under " + existing + " is " + refusal.get());
+                    }
                 }
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     static Path nearestExisting(Path path) {
@@ -55,12 +78,14 @@ final class OutOfRoom {
         return at;
     }
 
-    private static boolean storeRefuses(Path existing) {
+    private static Optional<String> storeRefusal(Path existing) {
         try {
             FileStore store = Files.getFileStore(existing);
-            return store.isReadOnly() || store.getUsableSpace() == 0;
+            return store.isReadOnly()
+                    ? Optional.of("read-only")
+                    : store.getUsableSpace() == 0 ? Optional.of("full") : Optional.empty();
         } catch (IOException | RuntimeException e) {
-            return false;
+            return Optional.empty();
         }
     }
 }

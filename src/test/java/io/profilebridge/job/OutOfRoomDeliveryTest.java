@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.camel.component.file.GenericFileOperationFailedException;
 import org.junit.jupiter.api.Test;
@@ -77,11 +78,16 @@ class OutOfRoomDeliveryTest {
                 "Cannot store file: " + missingFolderFile, new NoSuchFileException(missingFolderFile.toString()));
         List<Path> asked = new ArrayList<>();
 
-        assertThat(OutOfRoom.of(noFolder, existing -> asked.add(existing))).isTrue();
+        assertThat(OutOfRoom.why(noFolder, existing -> {
+                    asked.add(existing);
+                    return Optional.of("read-only");
+                }))
+                .hasValue("the disk under " + data.toAbsolutePath() + " is read-only");
         assertThat(asked).containsExactly(data.toAbsolutePath());
-        assertThat(OutOfRoom.of(noFolder, existing -> false)).isFalse();
+        assertThat(OutOfRoom.why(noFolder, existing -> Optional.empty())).isEmpty();
         // on this machine's own writable disk, a missing folder is no want of room
         assertThat(OutOfRoom.of(noFolder)).isFalse();
+        assertThat(OutOfRoom.describe(noFolder)).isEqualTo("Cannot store file: " + missingFolderFile);
     }
 
     private static Job delivering(JobStore store) {
