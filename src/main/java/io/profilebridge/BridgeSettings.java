@@ -123,11 +123,11 @@ public final class BridgeSettings {
         // no count, size, rate or time of the bridge's is negative; most are meaningless at 0 too (a deadline of 0,
         // no workers): such a value would start a bridge that stalls or fails every call, so it stops the start here
         double amount = number.doubleValue();
-        if (amount < 0 || Double.isNaN(amount)) {
-            throw new StartupFailure("property " + key + " must not be negative, not \"" + value + "\"");
-        }
-        if (Double.isInfinite(amount)) {
+        if (Double.isNaN(amount) || Double.isInfinite(amount)) {
             throw new StartupFailure("property " + key + " must be a finite number, not \"" + value + "\"");
+        }
+        if (amount < 0) {
+            throw new StartupFailure("property " + key + " must not be negative, not \"" + value + "\"");
         }
         // a time past a year means nothing here, and one near Long.MAX_VALUE overflows where it is added to a clock or
         // multiplied (audit: a tick-ms of Long.MAX_VALUE made Quartz fire without pause, 90% of a core, no word)

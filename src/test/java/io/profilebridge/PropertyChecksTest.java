@@ -43,7 +43,8 @@ class PropertyChecksTest {
                 "bridge.orbit.read-min-rate|Infinity|bridge.orbit.read-min-rate must be a finite number",
                 "bridge.orbit.read-min-rate|300|bridge.orbit.read-min-rate must not be more than"
                         + " bridge.orbit.read-max-rate (200)",
-                "bridge.openprospect.max-rate|NaN|bridge.openprospect.max-rate must not be negative",
+                "bridge.openprospect.max-rate|NaN|bridge.openprospect.max-rate must be a finite number",
+                "bridge.openprospect.min-rate|-Infinity|bridge.openprospect.min-rate must be a finite number",
                 "bridge.inbox.poll-ms|0|bridge.inbox.poll-ms must be more than 0",
                 "bridge.outbox.file-mode|999|bridge.outbox.file-mode must be three octal digits",
                 "openprospect.base-url|not-a-url|openprospect.base-url must be an http:// or https:// URL",
