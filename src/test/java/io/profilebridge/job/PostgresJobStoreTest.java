@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.camel.component.http.HttpMethods;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -221,6 +222,32 @@ class PostgresJobStoreTest extends JobStoreTest {
         assertThat(claimAll(storeOf(session("node-b")), 10))
                 .as("another live instance still leaves them alone")
                 .isEmpty();
+    }
+
+    @Test
+    void aClaimOfOneScopesCallsTakesTheJobsInThoseStatesOnly() throws Exception {
+        // while an OpenProspect 403 holds one scope, the claim reads its queue by the states that make each method's
+        // calls (JobDispatcher): the query runs with FOR UPDATE SKIP LOCKED here
+        register(2);
+        JobStore store = storeOf(session("node-a"));
+        assertThat(store.claimDue(
+                        WorkQueue.OPENPROSPECT_CALLS,
+                        10,
+                        WorkQueue.statesCalling(HttpMethods.GET),
+                        wanted -> wanted,
+                        id -> false,
+                        0))
+                .as("no read is due")
+                .isEmpty();
+        assertThat(store.claimDue(
+                        WorkQueue.OPENPROSPECT_CALLS,
+                        10,
+                        WorkQueue.statesCalling(HttpMethods.POST),
+                        wanted -> wanted,
+                        id -> false,
+                        0))
+                .extracting(Job::state)
+                .containsExactly(JobState.RECEIVED, JobState.RECEIVED);
     }
 
     @Test
