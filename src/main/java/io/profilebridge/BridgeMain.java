@@ -65,10 +65,10 @@ public final class BridgeMain {
         main.bind(CLI_CONNECTOR_FACTORY, new DefaultCliConnectorFactory());
         Tracing.install(main);
         // Camel's own default, extended; camel.main.property-placeholder-location still replaces it as a whole
-        main.setDefaultPropertyPlaceholderLocation(
-                propertyLocations(profile(), JarFolder.otherThanTheWorkingDirectory()));
-        profile()
-                .filter(p -> !profileFileExists(p, JarFolder.otherThanTheWorkingDirectory()))
+        Optional<String> profile = profile();
+        Optional<Path> jarFolder = JarFolder.otherThanTheWorkingDirectory();
+        main.setDefaultPropertyPlaceholderLocation(propertyLocations(profile, jarFolder));
+        profile.filter(p -> !profileFileExists(p, jarFolder))
                 .ifPresent(p -> LoggerFactory.getLogger(BridgeMain.class)
                         .warn(
                                 "Profile \"{}\" (camel.main.profile) has no application-{}.properties in config/, next"

@@ -286,7 +286,7 @@ public final class JobDispatcher {
     private List<Job> claimCalls(
             WorkQueue queue, HttpMethods method, int open, int free, Predicate<String> taken, int epoch) {
         ApiBucket bucket = queue.bucket();
-        Set<JobState> states = queue.method() == null && method != null ? WorkQueue.statesCalling(method) : null;
+        Set<JobState> states = queue.method() == null && method != null ? queue.statesCalling(method) : null;
         if (bucket != null) {
             // a bucket refusing our key or credits gets one job now and then, not every due one
             // (ApiHolds.claimable)

@@ -35,9 +35,7 @@ public class JobLifecycle {
     /** Marks a previous attempt whose key was given up after the API turned the request down and refunded it. */
     private static final String TURNED_DOWN = "turnedDown";
 
-    /** The system's words (strerror) for a disk that takes no more: ENOSPC, EDQUOT, EROFS. */
     private final JobSchedule schedule;
-
     private final RemoteFailureRetries remoteFailureRetries;
     private final JobStore store;
     private final Consumer<JobEvent> events;
@@ -495,8 +493,10 @@ public class JobLifecycle {
      */
     public void deliveryFailed(Job job, Exception cause) {
         job.attempts(job.attempts() + 1);
-        ApiError error = ApiError.of("delivery_failed", OutOfRoom.describe(cause));
-        if (!schedule.deliveryAttemptsExhausted(job.attempts()) || OutOfRoom.of(cause)) {
+        // the disk is asked once: its answer both names the cause and decides whether the result is ever given up
+        Optional<String> noRoom = OutOfRoom.why(cause);
+        ApiError error = ApiError.of("delivery_failed", OutOfRoom.describe(cause, noRoom));
+        if (!schedule.deliveryAttemptsExhausted(job.attempts()) || noRoom.isPresent()) {
             job.lastError(error.toJson().toString());
             job.nextAttemptAt(store.now() + schedule.retryDelay(job.attempts(), null));
             return;

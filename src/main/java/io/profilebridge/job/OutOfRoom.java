@@ -25,7 +25,12 @@ public final class OutOfRoom {
     private OutOfRoom() {}
 
     static boolean of(Throwable cause) {
-        return why(cause, OutOfRoom::storeRefusal).isPresent();
+        return why(cause).isPresent();
+    }
+
+    /** Why the destination had no room, if that is why it refused ({@link #why(Throwable, Function)}). */
+    public static Optional<String> why(Throwable cause) {
+        return why(cause, OutOfRoom::storeRefusal);
     }
 
     /**
@@ -34,9 +39,13 @@ public final class OutOfRoom {
      * show.
      */
     public static String describe(Throwable cause) {
+        return describe(cause, why(cause));
+    }
+
+    /** As {@link #describe(Throwable)}, with {@link #why(Throwable)} already asked. */
+    public static String describe(Throwable cause, Optional<String> noRoom) {
         String text = ErrorText.withRootCause(cause);
-        return why(cause, OutOfRoom::storeRefusal)
-                .filter(reason -> !text.contains(reason))
+        return noRoom.filter(reason -> !text.contains(reason))
                 .map(reason -> text + " (" + reason + ")")
                 .orElse(text);
     }

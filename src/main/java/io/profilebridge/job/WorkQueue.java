@@ -55,11 +55,15 @@ public enum WorkQueue {
         return state == JobState.RECEIVED ? HttpMethods.POST : HttpMethods.GET;
     }
 
-    /** The states whose next call is a {@code method} call. */
-    public static Set<JobState> statesCalling(HttpMethods method) {
-        return method == HttpMethods.POST
-                ? EnumSet.of(JobState.RECEIVED)
-                : EnumSet.of(JobState.SUBMITTED, JobState.POLLING, JobState.FETCHING);
+    /** This queue's states whose next call is a {@code method} call ({@link #of}, {@link #callsOf}). */
+    public Set<JobState> statesCalling(HttpMethods method) {
+        Set<JobState> states = EnumSet.noneOf(JobState.class);
+        for (JobState state : JobState.values()) {
+            if (bucket != null && of(bucket.api(), state) == this && callsOf(state) == method) {
+                states.add(state);
+            }
+        }
+        return states;
     }
 
     /** The queue of a job in {@code state}, or null for a final one. */

@@ -188,8 +188,7 @@ public class OrbitRoutes extends RouteBuilder {
         JsonNode status = answer.body();
         switch (String.valueOf(Json.text(status, "status"))) {
             case "completed" -> {
-                if (profilesOf(job, status).isEmpty()
-                        && !OrbitRequestRules.isCandidateDiscovery(Json.parseStored(job.requestBody()))) {
+                if (profileIds(status).isEmpty() && namesNoProfile(job)) {
                     // "Single-profile status responses return the durable profile resource id": one without it
                     // names nothing to read, and is asked again, never delivered as a success with no profile
                     // (API-answers audit)
@@ -243,8 +242,20 @@ public class OrbitRoutes extends RouteBuilder {
      */
     private static List<String> profilesOf(Job job, JsonNode status) {
         List<String> ids = status == null ? List.of() : profileIds(status);
+        if (!ids.isEmpty()) {
+            return ids;
+        }
         String profileId = Json.text(Json.parseStored(job.requestBody()), "profileId");
-        return ids.isEmpty() && profileId != null ? List.of(profileId) : ids;
+        return profileId == null ? ids : List.of(profileId);
+    }
+
+    /**
+     * A single-profile request naming no profile of its own: its completed run must name the one it made. The request
+     * is read only for a status naming none.
+     */
+    private static boolean namesNoProfile(Job job) {
+        JsonNode request = Json.parseStored(job.requestBody());
+        return Json.text(request, "profileId") == null && !OrbitRequestRules.isCandidateDiscovery(request);
     }
 
     /** {@code result.id} for single-profile runs, {@code result.candidate_profile_ids} for candidate discovery. */

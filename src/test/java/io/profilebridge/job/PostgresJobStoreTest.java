@@ -233,7 +233,7 @@ class PostgresJobStoreTest extends JobStoreTest {
         assertThat(store.claimDue(
                         WorkQueue.OPENPROSPECT_CALLS,
                         10,
-                        WorkQueue.statesCalling(HttpMethods.GET),
+                        WorkQueue.OPENPROSPECT_CALLS.statesCalling(HttpMethods.GET),
                         wanted -> wanted,
                         id -> false,
                         0))
@@ -242,7 +242,7 @@ class PostgresJobStoreTest extends JobStoreTest {
         assertThat(store.claimDue(
                         WorkQueue.OPENPROSPECT_CALLS,
                         10,
-                        WorkQueue.statesCalling(HttpMethods.POST),
+                        WorkQueue.OPENPROSPECT_CALLS.statesCalling(HttpMethods.POST),
                         wanted -> wanted,
                         id -> false,
                         0))
