@@ -200,7 +200,7 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         long modified = marker.lastModified();
         long age = System.currentTimeMillis() - modified;
         if (modified > 0 && age > orphanedLockMs && marker.delete()) {
-            waitingFiles.leftBehindByAStop(file);
+            waitingFiles.leftBehindByAStop(file, modified);
             // a stop during a burst leaves a marker on every file of its listing: one warning a minute says so
             int since = releasedUnreported.incrementAndGet();
             long now = System.currentTimeMillis();
@@ -234,8 +234,9 @@ public class InboxFileFilter implements GenericFileFilter<File> {
                     String name = marker.toString();
                     Path file = Path.of(
                             name.substring(0, name.length() - FileComponent.DEFAULT_LOCK_FILE_POSTFIX.length()));
+                    long markedAt = markedAt(marker);
                     if (Files.deleteIfExists(marker)) {
-                        waitingFiles.leftBehindByAStop(file);
+                        waitingFiles.leftBehindByAStop(file, markedAt);
                         removed++;
                     }
                 }
@@ -249,6 +250,15 @@ public class InboxFileFilter implements GenericFileFilter<File> {
                             + " taking those files in; they are taken now, and one whose job it had accepted gets no"
                             + " second result",
                     removed);
+        }
+    }
+
+    /** When the marker was made; the earliest time when its date cannot be read (the file is then taken as the same drop). */
+    private static long markedAt(Path marker) {
+        try {
+            return Files.getLastModifiedTime(marker).toMillis();
+        } catch (IOException e) {
+            return Long.MIN_VALUE;
         }
     }
 

@@ -247,9 +247,10 @@ public class RequestAcceptance {
         job.traceContext(exchange.getProperty(TRACE, TraceContext.class));
         JobStore.Registration registration = store.register(job);
         Job recorded = registration.job();
-        boolean leftBehind = valid.source().isFile()
-                && waitingFiles.wasLeftBehind(
-                        Path.of(exchange.getMessage().getBody(GenericFile.class).getAbsoluteFilePath()));
+        Optional<Long> leftBehindSince = valid.source().isFile()
+                ? waitingFiles.leftBehindSince(
+                        Path.of(exchange.getMessage().getBody(GenericFile.class).getAbsoluteFilePath()))
+                : Optional.empty();
         if (registration.created()) {
             LOG.debug(
                     "Accepted {} as {} job {} (idempotency key {})",
@@ -271,7 +272,9 @@ public class RequestAcceptance {
                                     + "\" already belongs to a request with another body"));
             return;
         } else if (recorded.state().isFinal()
-                && leftBehind
+                && leftBehindSince
+                        .filter(markedAt -> sameTake(markedAt, recorded))
+                        .isPresent()
                 && Objects.equals(valid.source().inboxPath(), recorded.source().inboxPath())) {
             // the same drop, whose taking in a stopped instance cut short after the commit: the job has delivered its
             // result (lifecycle audit: after a SIGKILL during intake such files got a second result 60 s later)
@@ -336,6 +339,18 @@ public class RequestAcceptance {
         exchange.setProperty(JobRoutes.JOB_ID, recorded.id());
         exchange.setProperty(JobRoutes.IDEMPOTENCY_KEY, IdempotencyKeys.shown(recorded.requestKey()));
         setVerdict(exchange, "done", recorded.id());
+    }
+
+    /**
+     * Whether a take that a stop cut short, begun at {@code markedAt} (its marker's date), is the take that recorded
+     * the job: it began before the job was recorded, give or take a file server's clock skew, and before the job
+     * ended. A later one is the same file dropped again after the result, which gets that result again (contract
+     * audit: a stop during such a take moved the file to .done with no result).
+     */
+    private static boolean sameTake(long markedAt, Job recorded) {
+        long madeJobBy = recorded.createdAt() + InboxFileFilter.MAX_CLOCK_SKEW_MS;
+        Long finished = recorded.finishedAt();
+        return markedAt <= (finished == null ? madeJobBy : Math.min(madeJobBy, finished));
     }
 
     /**

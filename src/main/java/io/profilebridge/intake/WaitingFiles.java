@@ -5,7 +5,6 @@ import io.profilebridge.job.JobStore;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -79,7 +78,7 @@ public final class WaitingFiles {
      * Files whose read-lock marker an instance that stopped while taking them in had left: their job may have been
      * committed before that stop, and the file never moved. Kept until each is taken ({@link #wasLeftBehind}).
      */
-    private final Set<String> leftBehind = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> leftBehind = new ConcurrentHashMap<>();
 
     /** An answered file that could not be moved: the file as it was then, and where it was to go. */
     record Unmoved(long modified, long length, String verdict, String keptName) {}
@@ -121,17 +120,22 @@ public final class WaitingFiles {
                 : Optional.empty();
     }
 
-    /** The file's read-lock marker, left by an instance that stopped while taking it in, was removed. */
-    void leftBehindByAStop(Path file) {
-        leftBehind.add(key(file));
+    /**
+     * The file's read-lock marker, left by an instance that stopped while taking it in, was removed.
+     *
+     * @param markedAt when the marker was made (its file's date): when that take began
+     */
+    void leftBehindByAStop(Path file, long markedAt) {
+        leftBehind.put(key(file), markedAt);
     }
 
     /**
-     * Whether the file, now taken, is one an instance stopped while taking in (asked once per take): if its job is
-     * done, that job delivered its result already, and the file is the same drop, not the caller asking again.
+     * When the take that an instance stopped in began, if the file, now taken, is one it left behind (asked once per
+     * take): a take that began before its job was recorded is the drop that made the job, whose result that job
+     * delivered; one that began later is the caller dropping the file again.
      */
-    boolean wasLeftBehind(Path file) {
-        return leftBehind.remove(key(file));
+    Optional<Long> leftBehindSince(Path file) {
+        return Optional.ofNullable(leftBehind.remove(key(file)));
     }
 
     private static String key(Path file) {

@@ -13,6 +13,7 @@ import io.profilebridge.sandbox.SimulatorSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
@@ -217,14 +218,16 @@ class HostileInboxTest {
      */
     @Test
     void aFileLeftInTheInboxByAStopAfterItsJobWasAcceptedGetsNoSecondResult() throws IOException {
+        long dropped = System.currentTimeMillis();
         try (BridgeRun bridge = startBridge()) {
             dropAndAwait("openprospect/cut.json", buyers("Cut short"));
         }
-        // what a SIGKILL right after the job's commit leaves: the file in place, Camel's marker beside it; the result
-        // the job then delivered has been taken by its consumer
+        // what a SIGKILL right after the job's commit leaves: the file in place, Camel's marker beside it, made when
+        // that take began; the result the job then delivered has been taken by its consumer
         Path folder = BridgeRun.inbox(root).resolve("openprospect");
         Files.move(folder.resolve(".done/cut.json"), folder.resolve("cut.json"));
-        Files.createFile(folder.resolve("cut.json.camelLock"));
+        Path marker = Files.createFile(folder.resolve("cut.json.camelLock"));
+        Files.setLastModifiedTime(marker, FileTime.fromMillis(dropped));
         Files.delete(BridgeRun.outbox(root).resolve("openprospect/cut.json"));
 
         try (LogCapture logs = LogCapture.start();
@@ -241,6 +244,36 @@ class HostileInboxTest {
         assertThat(simulator.ledger().runsStarted("openprospect"))
                 .as("cut.json's and later.json's")
                 .isEqualTo(2);
+    }
+
+    /**
+     * The same file dropped again after its result was taken, with a stop while that drop was being taken in: the
+     * restarted bridge finds the marker of a take that began after the job had ended, so the file is the caller asking
+     * again and gets the result again, with no remote call (contract audit: it was taken for the first drop and moved
+     * to .done with no result).
+     */
+    @Test
+    void aFileDroppedAgainAfterItsResultGetsItEvenWhenAStopCutItsTakingShort() throws IOException {
+        try (BridgeRun bridge = startBridge()) {
+            dropAndAwait("openprospect/redrop.json", buyers("Dropped again"));
+        }
+        Path result = BridgeRun.outbox(root).resolve("openprospect/redrop.json");
+        Files.delete(result);
+        // the caller drops it again; a SIGKILL while it is being taken in leaves it under a marker made just now
+        Path folder = BridgeRun.inbox(root).resolve("openprospect");
+        Files.writeString(folder.resolve("redrop.json"), buyers("Dropped again"));
+        Files.createFile(folder.resolve("redrop.json.camelLock"));
+
+        try (LogCapture logs = LogCapture.start();
+                BridgeRun bridge = startBridge()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(result));
+            assertThat(String.join("\n", logs.lines()))
+                    .contains("Removed 1 read-lock markers")
+                    .contains("its result is delivered again, with no remote call");
+        }
+        assertThat(results(root).get("openprospect/redrop.json").get("outcome").asText())
+                .isEqualTo("succeeded");
+        assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
     }
 
     @Test

@@ -29,7 +29,8 @@ class InboxFileFilterTest {
         InboxFileFilter filter = new InboxFileFilter(files, 60_000, Set::of);
         Path orphaned = Files.writeString(inbox.resolve("a.json"), "{}");
         Path orphanedMarker = Files.createFile(inbox.resolve("a.json.camelLock"));
-        Files.setLastModifiedTime(orphanedMarker, FileTime.from(Instant.now().minusSeconds(61)));
+        FileTime marked = FileTime.from(Instant.now().minusSeconds(61));
+        Files.setLastModifiedTime(orphanedMarker, marked);
         Path taken = Files.writeString(inbox.resolve("b.json"), "{}");
         Path liveMarker = Files.createFile(inbox.resolve("b.json.camelLock"));
         Files.setLastModifiedTime(liveMarker, FileTime.from(Instant.now().minusSeconds(30)));
@@ -41,10 +42,11 @@ class InboxFileFilterTest {
         assertThat(orphanedMarker).doesNotExist();
         assertThat(orphaned).exists();
         assertThat(liveMarker).as("held by a live instance").exists();
-        // its job may have been committed before the stop: taken now, it is the same drop, not a caller asking again
-        assertThat(files.wasLeftBehind(orphaned)).isTrue();
-        assertThat(files.wasLeftBehind(orphaned)).as("asked once per take").isFalse();
-        assertThat(files.wasLeftBehind(taken)).isFalse();
+        // its job may have been committed before the stop: the take's start (the marker's date) tells whether it is
+        // the drop that made the job or the caller dropping it again
+        assertThat(files.leftBehindSince(orphaned)).contains(marked.toMillis());
+        assertThat(files.leftBehindSince(orphaned)).as("asked once per take").isEmpty();
+        assertThat(files.leftBehindSince(taken)).isEmpty();
     }
 
     @Test
