@@ -609,15 +609,24 @@ public class JobLifecycle {
         return true;
     }
 
-    /** A status read saw the run end (or fail for good): what that says about how long runs take. */
+    /**
+     * A status read saw the run end (or fail for good): what that says about how long runs take. Only when the read
+     * before it was answered and saw the run going (no last error): the job's last save is then that read. A hold, a
+     * fault, a retry or a give-up saves the job too, and would count the time it waited as running (OpenProspect audit:
+     * after an hour's 403 on reads, every new run's first read came an hour late).
+     */
     private void noteRunEnded(Job job) {
-        if ((job.state() == JobState.SUBMITTED || job.state() == JobState.POLLING) && job.acceptedAt() != null) {
+        if ((job.state() == JobState.SUBMITTED || job.state() == JobState.POLLING)
+                && job.acceptedAt() != null
+                && job.lastError() == null) {
             runTimes.ended(job.api(), job.updatedAt() - job.acceptedAt());
         }
     }
 
     private void decide(Job job, String outcome, ApiError error, ObjectNode extras) {
-        noteRunEnded(job);
+        if (error == null || !error.code().equals("gave_up")) {
+            noteRunEnded(job); // a run given up did not end
+        }
         job.outcome(outcome);
         job.lastError(error == null ? null : error.toJson().toString());
         // the API's answers are masked as they come (ApiCallRoutes); the request echoed is the caller's text

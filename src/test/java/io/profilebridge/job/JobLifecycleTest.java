@@ -46,13 +46,54 @@ class JobLifecycleTest {
     }
 
     private JobLifecycle lifecycle(int orbitFailedRuns) {
+        return lifecycle(orbitFailedRuns, new RunTimes(false));
+    }
+
+    private JobLifecycle lifecycle(int orbitFailedRuns, RunTimes runTimes) {
         return new JobLifecycle(
                 new JobSchedule(2000, 2000, 1000, RETRY_MAX_DELAY_MS, 10, 60000, MAX_AGE_MS, 3, 3_600_000),
                 new JobLifecycle.RemoteFailureRetries(1, orbitFailedRuns),
                 store,
                 event -> {},
-                new RunTimes(false),
+                runTimes,
                 new KeyMask(new ApiCredentials()));
+    }
+
+    /** A job accepted {@code runningForMs} before its last save, which was a clean read or, when so, a hold. */
+    private Job runSeenUntil(long runningForMs, boolean lastSaveAHold) {
+        Job job = orbitJob(JobState.POLLING, store.now() - runningForMs);
+        job.acceptedAt(store.now() - runningForMs);
+        job.updatedAt(store.now());
+        if (lastSaveAHold) {
+            job.lastError(
+                    new ApiError("forbidden", "missing scope", 403).toJson().toString());
+        }
+        return job;
+    }
+
+    /**
+     * The first read of a new run comes no sooner than the shortest run seen lately, measured to the last read that saw
+     * it going: a hold's or a fault's save is no such read (OpenProspect audit: after an hour's 403 on reads, every new
+     * run's first read came an hour late).
+     */
+    @Test
+    void onlyReadsThatSawTheRunGoingTeachHowLongRunsTake() {
+        RunTimes runTimes = new RunTimes(true);
+        JobLifecycle lifecycle = lifecycle(0, runTimes);
+        for (int i = 0; i < 5; i++) {
+            lifecycle.succeeded(runSeenUntil(3_600_000, true), Json.object());
+            lifecycle.giveUpTooOld(runSeenUntil(MAX_AGE_MS, false));
+        }
+        assertThat(runTimes.shortest(Api.ORBIT))
+                .as("nothing learnt from holds and give-ups")
+                .isZero();
+
+        for (int i = 0; i < 5; i++) {
+            lifecycle.succeeded(runSeenUntil(10_000, false), Json.object());
+        }
+        Job next = orbitJob(JobState.RECEIVED, store.now());
+        lifecycle.accepted(next, "run-1", null, null);
+        assertThat(next.nextAttemptAt() - store.now()).isBetween(9_000L, 10_000L);
     }
 
     private Job orbitJob(JobState state, long createdAt) {
