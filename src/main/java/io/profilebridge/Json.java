@@ -169,6 +169,15 @@ public final class Json {
         return node;
     }
 
+    /**
+     * The field's text when it is an id: null when it is missing, null or empty, as an empty id names nothing (an
+     * answer that gives one is short of what the docs promise, not a run or profile called "").
+     */
+    public static String id(JsonNode node, String field) {
+        String text = text(node, field);
+        return text == null || text.isEmpty() ? null : text;
+    }
+
     public static String text(JsonNode node, String field) {
         if (node == null) {
             return null;

@@ -65,7 +65,7 @@ public class OpenProspectRoutes extends RouteBuilder {
     private void onCreateAnswer(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
         ApiAnswer answer = ApiAnswer.from(exchange);
-        String creationId = answer.isSuccess() ? Json.text(answer.body(), "profile_creation_id") : null;
+        String creationId = answer.isSuccess() ? Json.id(answer.body(), "profile_creation_id") : null;
         if (creationId != null && !PathSegment.isEncodable(creationId)) {
             lifecycle.failed(job, PathSegment.unusableId("profile_creation_id"));
         } else if (creationId != null) {
@@ -118,7 +118,7 @@ public class OpenProspectRoutes extends RouteBuilder {
     private boolean onStatus(Job job, ApiAnswer answer) {
         JsonNode status = answer.body();
         String state = Json.text(status, "status");
-        String profileId = Json.text(status, "profile_id");
+        String profileId = Json.id(status, "profile_id");
         if ("SUCCEEDED".equals(state) && profileId == null) {
             lifecycle.unexpectedAnswer(
                     job,

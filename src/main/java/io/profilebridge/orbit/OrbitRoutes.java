@@ -264,11 +264,11 @@ public class OrbitRoutes extends RouteBuilder {
         List<String> ids = new ArrayList<>();
         if (isCandidateList(result)) {
             result.get("candidate_profile_ids").forEach(id -> {
-                if (!id.isNull()) {
+                if (!id.isNull() && !id.asText().isEmpty()) {
                     ids.add(id.asText());
                 }
             });
-        } else if (result != null && result.hasNonNull("id")) {
+        } else if (Json.id(result, "id") != null) {
             ids.add(result.get("id").asText());
         }
         return ids;

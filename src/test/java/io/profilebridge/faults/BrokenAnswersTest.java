@@ -198,11 +198,12 @@ class BrokenAnswersTest {
      * carry the key), then given up naming it. So is a 200 without a status, or one about another creation: neither
      * is ever taken for this run's status (API-answers audit: the first was polled for a day, the second's
      * profile_id delivered as this request's). Nor is a SUCCEEDED without the profile_id the docs give it (it was
-     * delivered as a success naming no profile).
+     * delivered as a success naming no profile), nor one whose profile_id is empty.
      */
     @Test
     void aRedirectA4xxOrAStatusThatIsNotThisRunsOnAStatusReadIsRetriedAndThenGivenUpNamingIt() {
-        List<String> names = List.of("redirect", "gone", "teapot", "no-status", "other-run", "no-profile-id");
+        List<String> names =
+                List.of("redirect", "gone", "teapot", "no-status", "other-run", "no-profile-id", "empty-profile-id");
         for (String name : names) {
             drop(root, "openprospect/" + name + ".json", BridgeRun.openProspectRequest(name));
         }
@@ -232,6 +233,9 @@ class BrokenAnswersTest {
         assertThat(lastCause("teapot").get("httpStatus").asInt()).isEqualTo(418);
         assertThat(lastCause("no-status").get("message").asText()).isEqualTo("the status answer has no status");
         assertThat(lastCause("no-profile-id").get("message").asText())
+                .isEqualTo("the SUCCEEDED answer has no profile_id");
+        assertThat(lastCause("empty-profile-id").get("message").asText())
+                .as("an empty id names no profile either (OpenProspect audit: delivered as a success)")
                 .isEqualTo("the SUCCEEDED answer has no profile_id");
         assertThat(lastCause("other-run").get("message").asText())
                 .isEqualTo("the answer is about profile_creation_id \"someone-else\", not this request's "

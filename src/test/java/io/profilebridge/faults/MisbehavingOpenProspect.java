@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * minute, {@code huge} 64 MB as fast as it is read (chunked), {@code huge-declared} the same with a Content-Length,
  * {@code html} a 200 that is no JSON, {@code redirect} a 302 elsewhere, {@code gone} a 404 ({@code gone-once} the first
  * time only), {@code teapot} a 418, {@code no-status} a 200 without a status, {@code other-run} SUCCEEDED for another
- * creation's id, {@code no-profile-id} SUCCEEDED with a null profile_id, a name starting with {@code forged-failure} FAILED with the name as its error
+ * creation's id, {@code no-profile-id} SUCCEEDED with a null profile_id ({@code empty-profile-id} an empty one), a name starting with {@code forged-failure} FAILED with the name as its error
  * code and message (line breaks and all), {@code echo-key} SUCCEEDED with the bearer key it was sent in a field of
  * its own (and again spelled with JSON escapes); any other name has SUCCEEDED. A creation named {@code echo-key-error}
  * gets a 401 naming the key it was sent, as some APIs do, once as is and once with escapes.
@@ -229,6 +229,14 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
                                 .put("profile_creation_id", name)
                                 .put("status", "SUCCEEDED")
                                 .putNull("profile_id")));
+            case "empty-profile-id" ->
+                json(
+                        exchange,
+                        200,
+                        Json.write(Json.object()
+                                .put("profile_creation_id", name)
+                                .put("status", "SUCCEEDED")
+                                .put("profile_id", "")));
             case "html" -> {
                 byte[] page = "<html><body>Service temporarily moved</body></html>".getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "text/html");
