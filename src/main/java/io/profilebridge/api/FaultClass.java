@@ -99,19 +99,24 @@ public enum FaultClass {
         if (status == 429) {
             return RATE_LIMITED;
         }
-        if (status == 401 || status == 403 || status == 402) {
-            return HOLD;
-        }
         String code = status >= 400 ? answer.error().code() : null;
         if (status == 409 && ORBIT_KEY_REFUNDED.equals(code)) {
             return KEY_REFUNDED;
         }
-        // the docs give these two codes without a status: they are read by the code, whatever status carries them
-        // (API-doc audit: not_configured with a 400 failed the request where the API should have been held)
+        // the docs give these codes without a status: they are read by the code, whatever status carries them, a 401,
+        // 402 or 403 too (API-doc audit: not_configured with a 400 failed the request where the API should have been
+        // held; Orbit audit: unavailable_for_request with a 403 held every Orbit bucket, a "Retry later" with a 4xx
+        // failed the request)
         if (ORBIT_UNAVAILABLE_FOR_REQUEST.equals(code)) {
             return PERMANENT;
         }
         if (ORBIT_NOT_CONFIGURED.equals(code)) {
+            return HOLD;
+        }
+        if (code != null && ORBIT_NOT_TAKEN.contains(code)) {
+            return RETRY;
+        }
+        if (status == 401 || status == 403 || status == 402) {
             return HOLD;
         }
         if (status >= 500 || status == 408 || (readOfAcceptedRun && status >= 300 && status < 500)) {

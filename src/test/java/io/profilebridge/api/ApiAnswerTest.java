@@ -165,8 +165,16 @@ class ApiAnswerTest {
                 .isEqualTo(FaultClass.KEY_REFUNDED);
         assertThat(FaultClass.of(orbitError(409, "developer_api_idempotency_key_conflict")))
                 .isEqualTo(FaultClass.PERMANENT);
-        // the docs give these two codes without a status: the code decides (API-doc audit: a 400 failed the request)
-        for (int status : new int[] {400, 404, 422}) {
+        // the docs give these codes without a status: the code decides (API-doc audit: a 400 failed the request;
+        // Orbit audit: a 403 held every Orbit bucket for a request Deep Search will not serve, and a 4xx "Retry later"
+        // failed the request)
+        for (int status : new int[] {400, 401, 402, 403, 404, 422}) {
+            assertThat(FaultClass.of(orbitError(status, "developer_deep_search_request_failed")))
+                    .as("request failed, retry later, %d", status)
+                    .isEqualTo(FaultClass.RETRY);
+            assertThat(FaultClass.of(orbitError(status, "developer_deep_search_unavailable")))
+                    .as("unavailable, retry later, %d", status)
+                    .isEqualTo(FaultClass.RETRY);
             assertThat(FaultClass.of(orbitError(status, "developer_deep_search_not_configured")))
                     .as("not configured, %d", status)
                     .isEqualTo(FaultClass.HOLD);
