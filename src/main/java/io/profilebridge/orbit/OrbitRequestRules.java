@@ -105,8 +105,8 @@ public final class OrbitRequestRules {
         }
         // "email string", "email is malformed": the docs define no format, so only what no reading calls an address
         // (not a string; no @ between a local part and a domain) is refused here; the API judges the rest. A null
-        // in an optional field may mean "not sent" to the API: it judges that too (for email, phoneNumber,
-        // linkedinUrl, whose rule is "malformed"; a null is plainly not "a non-empty string" or "an array")
+        // in an optional field may mean "not sent" to the API: it judges that, in every field (Orbit audit: a null
+        // requestId, profileId, urls, usernames or structuredIntent was refused here, a null email sent)
         JsonNode email = present(body, "email");
         if (email != null && !isAddress(email)) {
             violations.add(violation(
@@ -131,7 +131,7 @@ public final class OrbitRequestRules {
         }
         // "urls or usernames is not an array of strings"; "urls contains a value that is not a valid http(s) URL":
         // refused here when a value lacks an http:// or https:// scheme (any case) with a host; the API judges the rest
-        JsonNode urls = body.get("urls");
+        JsonNode urls = present(body, "urls");
         if (urls != null) {
             if (!isArrayOfStrings(urls)) {
                 violations.add(
@@ -148,12 +148,13 @@ public final class OrbitRequestRules {
                 }
             }
         }
-        JsonNode usernames = body.get("usernames");
+        JsonNode usernames = present(body, "usernames");
         if (usernames != null && !isArrayOfStrings(usernames)) {
             violations.add(violation(
                     "usernames", "developer_deep_search_field_invalid", "usernames: must be an array of strings"));
         }
-        JsonNode intent = body.get("structuredIntent");
+        // a null one may be "not provided", as a null personalization: the API judges it
+        JsonNode intent = present(body, "structuredIntent");
         if (intent != null) {
             structuredIntent(intent, violations);
         }
@@ -168,7 +169,7 @@ public final class OrbitRequestRules {
         }
         // "candidate_discovery requires structuredIntent and does not accept profileId."
         if (isCandidateDiscovery(body)) {
-            if (body.has("profileId")) {
+            if (present(body, "profileId") != null) {
                 violations.add(violation(
                         "runShape",
                         "developer_deep_search_run_shape_invalid",
@@ -269,7 +270,7 @@ public final class OrbitRequestRules {
     }
 
     private static void nonEmptyText(JsonNode body, String field, String code, List<RuleViolation> violations) {
-        JsonNode value = body.get(field);
+        JsonNode value = present(body, field);
         if (value != null && (!value.isTextual() || value.asText().isEmpty())) {
             violations.add(violation(field, code, field + ": must be a non-empty string"));
         }

@@ -33,6 +33,11 @@ class DocumentedRulesTest {
                 // email sent)
                 "{\"email\": \"a@example.com\", \"runShape\": null}",
                 "{\"structuredIntent\": {\"version\": \"v1\", \"names\": \"Jane\", \"personalization\": null}}",
+                // "structuredIntent was provided but its value is not a valid object": a null one may be "not
+                // provided", as a null personalization (Orbit audit: refused)
+                "{\"email\": \"a@example.com\", \"structuredIntent\": null}",
+                "{\"email\": \"a@example.com\", \"requestId\": null, \"profileId\": null}",
+                "{\"email\": \"a@example.com\", \"urls\": null, \"usernames\": null}",
                 "{\"linkedinUrl\": \"https://www.linkedin.com./in/jane\"}",
                 "{\"linkedinUrl\": \"https://www.linkedin.cn/in/jane\"}",
                 "{\"linkedinUrl\": \"https://lnkd.in/abc123\"}"

@@ -99,6 +99,17 @@ class RequestReaderTest {
                 .isEqualTo("{\"a\":1.10,\"pi\":3.14159265358979323846264338327950288,\"big\":9007199254740993}");
     }
 
+    /** A null requestId is no key of the caller's: the request gets a derived one, sent in its place (Orbit audit). */
+    @Test
+    void aNullRequestIdIsGivenADerivedKey() {
+        ReadRequest orbit = read("{\"requestId\": null, \"email\": \"a@example.com\"}", "orbit", null);
+        assertThat(orbit).isInstanceOfSatisfying(ReadRequest.Valid.class, valid -> {
+            assertThat(valid.keyGiven()).isFalse();
+            assertThat(valid.idempotencyKey()).isNotBlank();
+            assertThat(valid.body().get("requestId").asText()).isEqualTo(valid.idempotencyKey());
+        });
+    }
+
     @Test
     void aCallersKeyIsTakenAsSentUpToWhatAUrlCarriesAndRefusedNamingTheLimitBeyond() {
         // before: a key over 500 characters was refused (the store's index, since made unbounded); then a
