@@ -209,8 +209,10 @@ final class OrbitSimulation {
                                 now)
                         .with(CREDITS_HEADER, balance());
             }
-            if (profileId != null && onlySignalIsProfileId(body) && profilesFullyGenerated.get(profileId)) {
-                // reserved and refunded at once: no workflow starts, and this requestId's charge is spent
+            if (profileId != null && profilesFullyGenerated.get(profileId)) {
+                // "If the profile is already fully generated, the request returns 200 with status: "completed" and
+                // result.id; no new workflow starts", whatever other signals came with it (Orbit audit: only a
+                // profileId-only request did). Reserved and refunded at once: this requestId's charge is spent
                 refundedKeys.add(requestId);
                 ObjectNode answer = Json.object();
                 answer.put("request_id", requestId);

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  */
 public final class Simulator implements AutoCloseable {
 
-    /** An Orbit profile the simulator knows as fully generated: a profileId-only request for it completes at once. */
+    /** An Orbit profile the simulator knows as fully generated: a request naming it completes at once. */
     public static final String SEEDED_PROFILE_ID = "prof_demo_fully_generated";
 
     static {

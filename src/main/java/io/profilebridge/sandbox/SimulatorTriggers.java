@@ -30,7 +30,7 @@ public final class SimulatorTriggers {
     /** Orbit: the run's profile id holds a space, slashes, a dot-segment, # and ?, so reading it needs encoding. */
     public static final String ORBIT_ODD_PROFILE_ID = "odd-profile-id@orbit.sim";
     /**
-     * Orbit profileId: fully generated, so a profileId-only request completes at once (200, charge refunded), but
+     * Orbit profileId: fully generated, so a request naming it completes at once (200, charge refunded), but
      * the first answer per requestId is lost (the connection closes); the same requestId then meets 409 refunded.
      */
     public static final String ORBIT_ANSWER_LOST_PROFILE_ID = "prof_demo_answer_lost";

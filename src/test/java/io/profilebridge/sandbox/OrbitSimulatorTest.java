@@ -142,6 +142,13 @@ class OrbitSimulatorTest extends SimulatorTestSupport {
         assertThat(withANullBeside.body().get("status").asText())
                 .as("a null beside the profileId is no second signal")
                 .isEqualTo("completed");
+        Answer withAnEmailBeside = client.deepSearch("{\"requestId\": \"regen-3\", \"profileId\": \""
+                + Simulator.SEEDED_PROFILE_ID + "\", \"email\": \"jane@example.com\"}");
+        assertThat(withAnEmailBeside.status())
+                .as("the docs: a fully generated profile starts no workflow, whatever else is sent")
+                .isEqualTo(200);
+        assertThat(withAnEmailBeside.body().get("status").asText()).isEqualTo("completed");
+        assertThat(simulator.ledger().runsStarted("orbit")).isZero();
 
         Answer unknown = client.deepSearch("{\"profileId\": \"prof_nobody\"}");
         assertThat(unknown.status()).isEqualTo(400);
