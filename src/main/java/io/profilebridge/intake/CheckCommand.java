@@ -5,6 +5,7 @@ import io.profilebridge.api.Api;
 import io.profilebridge.job.RequestSource;
 import io.profilebridge.orbit.OrbitRequestRules;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,12 +62,20 @@ public final class CheckCommand {
         int valid = 0;
         int orbitRuns = 0;
         for (Path file : files) {
-            ReadRequest read = reader.read(
-                    Files.readAllBytes(file),
-                    Files.size(file),
-                    apiOfFolder(file),
-                    null,
-                    RequestSource.file(file.getFileName().toString()));
+            ReadRequest read;
+            try {
+                long size = Files.size(file);
+                read = reader.read(
+                        size > reader.maxBytes() ? null : readAtMost(file, reader.maxBytes()),
+                        size,
+                        apiOfFolder(file),
+                        null,
+                        RequestSource.file(file.getFileName().toString()));
+            } catch (IOException e) {
+                // one verdict per file: an unreadable one is named, and the others are still checked
+                out.println("INVALID  " + file + ": unreadable: " + e);
+                continue;
+            }
             if (read instanceof ReadRequest.Valid ok) {
                 valid++;
                 if (ok.api() == Api.ORBIT) {
@@ -84,6 +93,13 @@ public final class CheckCommand {
                 + "would cost up to " + (orbitRuns * orbitRunCost) + " credits (" + orbitRuns + " runs x "
                 + orbitRunCost + ")");
         return invalid == 0 ? 0 : 1;
+    }
+
+    /** The file's bytes, no more than {@code max} of them: a file that grows meanwhile is not read whole. */
+    private static byte[] readAtMost(Path file, long max) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes((int) Math.min(max, Integer.MAX_VALUE - 8));
+        }
     }
 
     /** A folder is checked like an inbox: its JSON files, and those of its openprospect/ and orbit/ folders. */

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +51,25 @@ class CheckCommandTest {
         assertThat(command().run(List.of(dir.toString()))).isZero();
         assertThat(command().run(List.of(dir.resolve("nope.json").toString()))).isEqualTo(2);
         assertThat(command().run(List.of())).isEqualTo(2);
+    }
+
+    /**
+     * A file that cannot be read gets its verdict like any other, and the rest are still checked (contract audit: an
+     * unreadable file ended the check with a stack trace). /proc/self/mem is a regular file whose first page no read
+     * reaches, even as root.
+     */
+    @Test
+    void anUnreadableFileIsNamedAndTheOthersStillChecked() throws Exception {
+        Path unreadable = Path.of("/proc/self/mem");
+        Assumptions.assumeTrue(Files.isRegularFile(unreadable), "a Linux /proc");
+        Path ok = Files.writeString(
+                Files.createDirectories(dir.resolve("orbit")).resolve("ok.json"), "{\"email\": \"a@example.com\"}");
+        int exit = command().run(List.of(unreadable.toString(), ok.toString()));
+        assertThat(exit).isEqualTo(1);
+        assertThat(output.toString(StandardCharsets.UTF_8))
+                .contains("INVALID  /proc/self/mem: unreadable: java.io.IOException")
+                .contains("OK       " + ok)
+                .contains("2 files: 1 valid, 1 invalid");
     }
 
     @Test
