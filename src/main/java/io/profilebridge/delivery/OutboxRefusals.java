@@ -1,6 +1,6 @@
 package io.profilebridge.delivery;
 
-import io.profilebridge.job.OutOfRoom;
+import io.profilebridge.job.OutboxBlocked;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -25,7 +25,7 @@ public final class OutboxRefusals {
 
     /** A result file could not be written or synced. */
     public void refused(Throwable cause) {
-        String reason = OutOfRoom.describe(cause);
+        String reason = OutboxBlocked.describe(cause);
         Instant now = clock.instant();
         latest.updateAndGet(earlier -> earlier == null
                 ? new Refusal(now, reason, 1)

@@ -489,14 +489,15 @@ public class JobLifecycle {
     /**
      * The destination refused the result (outbox unwritable, broker down): keep it and try again later, up to
      * {@code bridge.delivery.max-attempts}; then the job ends undelivered, its result kept in the store. A destination
-     * out of room is tried again at the backoff's cap for as long as it lasts ({@link OutOfRoom}).
+     * out of room or of permission is tried again at the backoff's cap for as long as that lasts
+     * ({@link OutboxBlocked}).
      */
     public void deliveryFailed(Job job, Exception cause) {
         job.attempts(job.attempts() + 1);
         // the disk is asked once: its answer both names the cause and decides whether the result is ever given up
-        Optional<String> noRoom = OutOfRoom.why(cause);
-        ApiError error = ApiError.of("delivery_failed", OutOfRoom.describe(cause, noRoom));
-        if (!schedule.deliveryAttemptsExhausted(job.attempts()) || noRoom.isPresent()) {
+        Optional<String> blocked = OutboxBlocked.why(cause);
+        ApiError error = ApiError.of("delivery_failed", OutboxBlocked.describe(cause, blocked));
+        if (!schedule.deliveryAttemptsExhausted(job.attempts()) || blocked.isPresent()) {
             job.lastError(error.toJson().toString());
             job.nextAttemptAt(store.now() + schedule.retryDelay(job.attempts(), null));
             return;

@@ -12,29 +12,34 @@ import java.util.function.Function;
 import org.apache.camel.util.ObjectHelper;
 
 /**
- * Tells whether a destination refused a result for want of room (a full or read-only disk, a quota): such a
- * destination refuses every result alike until it has room again, so a paid run's result is not given up for it
- * (resources audit: an outbox full for longer than the attempts left every result unwritten once it had room).
+ * Tells whether the outbox refused a result for want of room (a full or read-only disk, a quota) or of permission (a
+ * folder this user may not write to): such an outbox refuses every result alike until an operator gives it room or
+ * rights, so a paid run's result is not given up for it (resources audit: an outbox full for longer than the attempts
+ * left every result unwritten once it had room; contract audit: so did one whose folder was not writable meanwhile).
  */
-public final class OutOfRoom {
+public final class OutboxBlocked {
 
     /** Java names the cause only in the message, as the system does. */
-    private static final List<String> SYSTEM_WORDS =
-            List.of("No space left on device", "Disk quota exceeded", "Read-only file system");
+    private static final List<String> SYSTEM_WORDS = List.of(
+            "No space left on device",
+            "Disk quota exceeded",
+            "Read-only file system",
+            "Permission denied",
+            "Operation not permitted");
 
-    private OutOfRoom() {}
+    private OutboxBlocked() {}
 
     static boolean of(Throwable cause) {
         return why(cause).isPresent();
     }
 
-    /** Why the destination had no room, if that is why it refused ({@link #why(Throwable, Function)}). */
+    /** Why the outbox is blocked, if that is why it refused ({@link #why(Throwable, Function)}). */
     public static Optional<String> why(Throwable cause) {
-        return why(cause, OutOfRoom::storeRefusal);
+        return why(cause, OutboxBlocked::storeRefusal);
     }
 
     /**
-     * The refusal's text, with why the destination has no room when that is the cause and the text does not say it
+     * The refusal's text, with why the outbox is blocked when that is the cause and the text does not say it
      * (camel-file's "Cannot store file" names the file only): what the job's last error and the outbox health check
      * show.
      */
@@ -43,16 +48,16 @@ public final class OutOfRoom {
     }
 
     /** As {@link #describe(Throwable)}, with {@link #why(Throwable)} already asked. */
-    public static String describe(Throwable cause, Optional<String> noRoom) {
+    public static String describe(Throwable cause, Optional<String> blocked) {
         String text = ErrorText.withRootCause(cause);
-        return noRoom.filter(reason -> !text.contains(reason))
+        return blocked.filter(reason -> !text.contains(reason))
                 .map(reason -> text + " (" + reason + ")")
                 .orElse(text);
     }
 
     /**
-     * Why the destination had no room, if that is why it refused: the system's words, or what the disk under the
-     * nearest existing folder says. A folder the write needs and cannot make on a read-only or full disk reaches us
+     * Why the outbox is blocked, if that is why it refused: the system's words, or what the nearest existing folder
+     * and its disk say. A folder the write needs and cannot make on a read-only or full disk reaches us
      * only as "no such file" (camel-file makes folders with {@code File.mkdirs()}, which says only false; audit: a
      * read-only outbox without its {@code orbit/} folder gave results up).
      */
@@ -71,7 +76,7 @@ public final class OutOfRoom {
                 if (existing != null) {
                     Optional<String> refusal = storeRefusal.apply(existing);
                     if (refusal.isPresent()) {
-                        return Optional.of("the disk under " + existing + " is " + refusal.get());
+                        return refusal;
                     }
                 }
             }
@@ -87,12 +92,16 @@ public final class OutOfRoom {
         return at;
     }
 
+    /** Why no folder can be made in {@code existing}: its disk is read-only or full, or this user may not write there. */
     private static Optional<String> storeRefusal(Path existing) {
         try {
             FileStore store = Files.getFileStore(existing);
-            return store.isReadOnly()
-                    ? Optional.of("read-only")
-                    : store.getUsableSpace() == 0 ? Optional.of("full") : Optional.empty();
+            if (store.isReadOnly() || store.getUsableSpace() == 0) {
+                return Optional.of("the disk under " + existing + " is " + (store.isReadOnly() ? "read-only" : "full"));
+            }
+            return Files.isWritable(existing)
+                    ? Optional.empty()
+                    : Optional.of(existing + " is not writable by this user");
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

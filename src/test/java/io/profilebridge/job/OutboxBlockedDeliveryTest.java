@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiCredentials;
 import io.profilebridge.api.KeyMask;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every result alike until it has room (resources audit: an outbox full for longer than the attempts left every
  * result unwritten once it had room). Any other refusal still is.
  */
-class OutOfRoomDeliveryTest {
+class OutboxBlockedDeliveryTest {
 
     @TempDir
     Path data;
@@ -48,13 +49,24 @@ class OutOfRoomDeliveryTest {
                     "Cannot store file: outbox/.b.json.part", new IOException("Read-only file system"));
             Exception notAFolder = new GenericFileOperationFailedException(
                     "Cannot store file: outbox/.c.json.part", new IOException("Not a directory"));
+            // java.io's words for EACCES and EPERM: the folder's rights changed after the start
+            Exception forbidden = new GenericFileOperationFailedException(
+                    "Cannot store file: outbox/.d.json.part",
+                    new FileNotFoundException("outbox/.d.json.part (Permission denied)"));
+            Exception immutable = new GenericFileOperationFailedException(
+                    "Cannot store file: outbox/.e.json.part",
+                    new FileSystemException("outbox/.e.json.part", null, "Operation not permitted"));
 
             Job waitsForRoom = delivering(store);
             Job waitsForWritable = delivering(store);
+            Job waitsForRights = delivering(store);
+            Job waitsForUnlock = delivering(store);
             Job givenUp = delivering(store);
             for (int attempt = 0; attempt < 5; attempt++) {
                 lifecycle.deliveryFailed(waitsForRoom, full);
                 lifecycle.deliveryFailed(waitsForWritable, readOnly);
+                lifecycle.deliveryFailed(waitsForRights, forbidden);
+                lifecycle.deliveryFailed(waitsForUnlock, immutable);
             }
             for (int attempt = 0; attempt < 3; attempt++) {
                 lifecycle.deliveryFailed(givenUp, notAFolder);
@@ -62,6 +74,8 @@ class OutOfRoomDeliveryTest {
             assertThat(waitsForRoom.state()).isEqualTo(JobState.DELIVERING);
             assertThat(waitsForRoom.nextAttemptAt()).isNotNull();
             assertThat(waitsForWritable.state()).isEqualTo(JobState.DELIVERING);
+            assertThat(waitsForRights.state()).isEqualTo(JobState.DELIVERING);
+            assertThat(waitsForUnlock.state()).isEqualTo(JobState.DELIVERING);
             assertThat(givenUp.state()).isEqualTo(JobState.FAILED);
         }
     }
@@ -72,22 +86,22 @@ class OutOfRoomDeliveryTest {
      * results up after the attempts).
      */
     @Test
-    void aFolderThatCannotBeMadeOnARefusingDiskIsOutOfRoom() {
+    void aFolderThatCannotBeMadeOnARefusingDiskIsOutboxBlocked() {
         Path missingFolderFile = data.resolve("outbox/orbit/.x.json.part");
         Exception noFolder = new GenericFileOperationFailedException(
                 "Cannot store file: " + missingFolderFile, new NoSuchFileException(missingFolderFile.toString()));
         List<Path> asked = new ArrayList<>();
 
-        assertThat(OutOfRoom.why(noFolder, existing -> {
+        assertThat(OutboxBlocked.why(noFolder, existing -> {
                     asked.add(existing);
-                    return Optional.of("read-only");
+                    return Optional.of("the disk under " + existing + " is read-only");
                 }))
                 .hasValue("the disk under " + data.toAbsolutePath() + " is read-only");
         assertThat(asked).containsExactly(data.toAbsolutePath());
-        assertThat(OutOfRoom.why(noFolder, existing -> Optional.empty())).isEmpty();
+        assertThat(OutboxBlocked.why(noFolder, existing -> Optional.empty())).isEmpty();
         // on this machine's own writable disk, a missing folder is no want of room
-        assertThat(OutOfRoom.of(noFolder)).isFalse();
-        assertThat(OutOfRoom.describe(noFolder)).isEqualTo("Cannot store file: " + missingFolderFile);
+        assertThat(OutboxBlocked.of(noFolder)).isFalse();
+        assertThat(OutboxBlocked.describe(noFolder)).isEqualTo("Cannot store file: " + missingFolderFile);
     }
 
     private static Job delivering(JobStore store) {
