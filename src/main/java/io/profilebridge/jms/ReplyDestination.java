@@ -33,6 +33,8 @@ public final class ReplyDestination {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._:/\\-]{0,254}");
     /** Artemis's own addresses (management, notifications): never a place for a result. */
     private static final String BROKER_INTERNAL = "activemq.";
+    /** Artemis's separator of an address and one of its queues. */
+    private static final String QUALIFIED = "::";
 
     private ReplyDestination() {}
 
@@ -72,6 +74,12 @@ public final class ReplyDestination {
         if (!NAME.matcher(name).matches()) {
             return Optional.of("JMSReplyTo " + quoted(stored) + " is not accepted: a reply destination name has"
                     + " 1 to 255 letters, digits and . _ - : / (no wildcards, spaces or braces)");
+        }
+        // Artemis reads address::queue as that queue of that address (a fully qualified queue name): DLQ::DLQ or
+        // profile-bridge.requests::profile-bridge.requests would reach the queues refused above (JMS audit)
+        if (name.contains(QUALIFIED)) {
+            return Optional.of("JMSReplyTo " + quoted(stored) + " is not accepted: \"" + QUALIFIED
+                    + "\" names a queue of another address, which the broker reads as syntax");
         }
         if (name.startsWith(BROKER_INTERNAL)) {
             return Optional.of("JMSReplyTo " + quoted(stored) + " is not accepted: names starting with \""

@@ -422,14 +422,20 @@ class JmsHostileInputTest {
     @Test
     void aReplyToNamingTheBridgesOwnRequestsQueueOrTheDlqIsRefusedBeforeAnythingStarts() throws Exception {
         // before: the run was started, and its result could never be sent (the bridge may not send requests)
-        for (String own : List.of("profile-bridge.requests", "DLQ")) {
+        // the same queues fully qualified (address::queue), as Artemis reads them (JMS audit: they passed)
+        Map<String, String> refusals = Map.of(
+                "profile-bridge.requests", "one of the bridge's own queues",
+                "DLQ", "one of the bridge's own queues",
+                "DLQ::DLQ", "names a queue of another address",
+                "profile-bridge.requests::profile-bridge.requests", "names a queue of another address");
+        for (String own : refusals.keySet()) {
             jms.send(DACH, Map.of("api", "openprospect"), jms.session.createQueue(own), "own-" + own);
             Message failed = jms.receive("profile-bridge.failed");
             assertThat(failed).as("a failed result for reply-to %s", own).isNotNull();
             JsonNode result = Json.parse(failed.getBody(String.class));
             JsonNode error = result.get("error");
             assertThat(error.get("code").asText()).isEqualTo("reply_to_invalid");
-            assertThat(error.get("message").asText()).contains("one of the bridge's own queues");
+            assertThat(error.get("message").asText()).contains(refusals.get(own));
             assertThat(result.get("api").asText())
                     .as("what was read of the request")
                     .isEqualTo("openprospect");
