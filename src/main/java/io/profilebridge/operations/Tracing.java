@@ -18,6 +18,7 @@ import io.profilebridge.StartupFailure;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -40,6 +41,10 @@ public final class Tracing {
             "otel.propagators", "tracecontext",
             // the OTLP exporter is packaged with the JDK's HTTP client only (no gRPC, no OkHttp)
             "otel.exporter.otlp.protocol", "http/protobuf");
+
+    /** The SDK's "Invalid map property: NAME=VALUE" of an OTLP headers variable: its values may be credentials. */
+    private static final Pattern HEADERS_VALUE =
+            Pattern.compile("(otel\\.exporter\\.otlp\\.(?:traces\\.|metrics\\.|logs\\.)?headers)=.*", Pattern.DOTALL);
 
     private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
 
@@ -113,8 +118,20 @@ public final class Tracing {
         } catch (ConfigurationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new StartupFailure(
-                    "OpenTelemetry cannot be configured from the OTEL_* variables: " + cause.getMessage(), e);
+                    "OpenTelemetry cannot be configured from the OTEL_* variables: "
+                            + withoutHeaderValues(cause.getMessage()),
+                    e);
         }
+    }
+
+    /**
+     * The message without the value of an OTLP headers property, which the SDK repeats whole when it cannot read it
+     * (operations audit: {@code Authorization=Basic ...} reached the start's failure line, which no mask catches).
+     */
+    static String withoutHeaderValues(String message) {
+        return message == null
+                ? null
+                : HEADERS_VALUE.matcher(message).replaceAll("$1=... (not shown: header values may hold credentials)");
     }
 
     /** OTLP is packaged over HTTP only: gRPC would otherwise fail deep inside the exporter's set-up. */
