@@ -46,6 +46,8 @@ public class JobMetrics extends EventNotifierSupport {
             "failed",
                     "results delivered as failed by the job lifecycle (rejections at intake are in profile_bridge_jobs)",
             "delivered", "results delivered as succeeded",
+            "undeliverable",
+                    "results given up undelivered after bridge.delivery.max-attempts (kept in the store, GET /jobs/{id})",
             "rate_limited_answers", "429 answers");
 
     private final MeterRegistry registry;

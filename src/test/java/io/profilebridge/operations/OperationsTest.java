@@ -284,6 +284,9 @@ class OperationsTest {
                 .contains("profile_bridge_request_duration_seconds_count{api=\"openprospect\",outcome=\"succeeded\"} 5")
                 // counters exist at zero before their first event
                 .contains("profile_bridge_retried_total{api=\"orbit\"} 0.0")
+                // with its HELP line (operations audit: made at its first event, with none)
+                .contains("profile_bridge_undeliverable_total{api=\"orbit\"} 0.0")
+                .contains("# HELP profile_bridge_undeliverable_total results given up undelivered")
                 // Camel's route and exchange metrics and the JVM's, next to ours
                 .containsPattern("camel_exchanges_total\\{.*routeId=\"accept-request\".*\\} 9")
                 .containsPattern("camel_route_policy_seconds_count\\{.*routeId=\"submit-orbit\".*\\} 2")
