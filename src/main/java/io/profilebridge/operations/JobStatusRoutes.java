@@ -34,6 +34,9 @@ public class JobStatusRoutes extends RouteBuilder {
 
     private static final int MAX_PAGE_SIZE = 500;
     private static final int DEFAULT_PAGE_SIZE = 50;
+    /** The 503 every read may answer (the store away); the OpenAPI document names it (operations audit: it did not). */
+    private static final String UNAVAILABLE = "The jobs cannot be read now (the job store is away)";
+
     private static final String[] STATES = Arrays.stream(JobState.values())
             .map(state -> state.name().toLowerCase(Locale.ROOT))
             .toArray(String[]::new);
@@ -126,6 +129,11 @@ public class JobStatusRoutes extends RouteBuilder {
                 .message("A parameter out of its range, named with its rule")
                 .responseModel(JobsError.class)
                 .endResponseMessage()
+                .responseMessage()
+                .code(503)
+                .message(UNAVAILABLE)
+                .responseModel(JobsError.class)
+                .endResponseMessage()
                 .to("direct:list-jobs")
                 .get("/{id}")
                 .id("jobs-one")
@@ -156,6 +164,11 @@ public class JobStatusRoutes extends RouteBuilder {
                 .responseMessage()
                 .code(404)
                 .message("No job has this id or key")
+                .responseModel(JobsError.class)
+                .endResponseMessage()
+                .responseMessage()
+                .code(503)
+                .message(UNAVAILABLE)
                 .responseModel(JobsError.class)
                 .endResponseMessage()
                 .to("direct:find-job");

@@ -239,13 +239,15 @@ class OperationsTest {
                             .isTrue();
                     assertThat(p.get("description").asText()).contains("(default ");
                 });
-        assertThat(list.get("responses").fieldNames()).toIterable().containsExactlyInAnyOrder("200", "400");
+        assertThat(list.get("responses").fieldNames()).toIterable().containsExactlyInAnyOrder("200", "400", "503");
         JsonNode one = doc.get("paths").get("/jobs/{id}").get("get");
         assertThat(one.get("parameters").get(0).get("in").asText()).isEqualTo("path");
         assertThat(one.get("parameters"))
                 .extracting(p -> p.get("name").asText())
                 .containsExactly("id", "api");
-        assertThat(one.get("responses").fieldNames()).toIterable().containsExactlyInAnyOrder("200", "400", "404");
+        assertThat(one.get("responses").fieldNames())
+                .toIterable()
+                .containsExactlyInAnyOrder("200", "400", "404", "503");
         JsonNode job = doc.get("components").get("schemas").get("Job").get("properties");
         assertThat(job.fieldNames())
                 .toIterable()
