@@ -185,7 +185,6 @@ public final class InstanceLiveness {
             return;
         }
         long sent = System.nanoTime();
-        boolean wasLive = isLive();
         try (Connection c = dataSource.getConnection()) {
             if (update(
                             c,
@@ -207,6 +206,10 @@ public final class InstanceLiveness {
                     takeoverMs - heartbeatMs);
             return;
         }
+        // judged once the beat is stored, not when it was sent: a round trip that outlasted the lapse (a pool
+        // exhausted, a stall) may have let another instance take the claims over meanwhile (cluster audit: they
+        // were kept, and deliveries worked twice)
+        boolean wasLive = isLive();
         if (!wasLive) {
             epoch++;
         }

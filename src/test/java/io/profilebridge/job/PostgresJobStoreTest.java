@@ -11,6 +11,8 @@ import io.profilebridge.api.ApiHolds;
 import io.profilebridge.api.CallGate;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +27,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
 import org.apache.camel.component.http.HttpMethods;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,6 +90,43 @@ class PostgresJobStoreTest extends JobStoreTest {
 
     private static List<Job> claimAll(JobStore from, int max) {
         return from.claimDue(WorkQueue.OPENPROSPECT_CALLS, max, wanted -> wanted, id -> false, 0);
+    }
+
+    /**
+     * A heartbeat whose round trip outlasts the lapse (the pool exhausted, a stall) may have let another instance take
+     * this one's claims over before it was stored: the claims of before are dropped, as after a missed beat (cluster
+     * audit: the lapse was judged before the round trip, and the claims kept).
+     */
+    @Test
+    void aHeartbeatStoredOnlyAfterTheLapseDropsTheClaimsOfBefore() throws Exception {
+        AtomicReference<InstanceLiveness> self = new AtomicReference<>();
+        AtomicBoolean slow = new AtomicBoolean();
+        DataSource stalling = (DataSource) Proxy.newProxyInstance(
+                DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection") && slow.get()) {
+                        await().atMost(Duration.ofSeconds(5))
+                                .until(() -> !self.get().isLive());
+                    }
+                    try {
+                        return method.invoke(dataSource, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        InstanceLiveness liveness = InstanceLiveness.shared(stalling, "stalled", 100, 400);
+        self.set(liveness);
+        liveness.start();
+        int claimedIn = liveness.claimEpoch();
+        assertThat(liveness.holds(claimedIn)).isTrue();
+
+        slow.set(true);
+        liveness.beat();
+
+        assertThat(liveness.isLive()).as("beating again").isTrue();
+        assertThat(liveness.holds(claimedIn))
+                .as("the claims made before the lapse")
+                .isFalse();
+        liveness.stop();
     }
 
     @Test
