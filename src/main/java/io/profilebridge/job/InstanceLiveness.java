@@ -218,7 +218,7 @@ public final class InstanceLiveness {
                     "{} had no heartbeat for {} ms (paused, stalled or cut off from the store): other instances may "
                             + "have taken over its jobs, so it drops the ones in hand and claims afresh",
                     session,
-                    (sent - lastBeatNanos) / 1_000_000);
+                    (System.nanoTime() - lastBeatNanos) / 1_000_000);
         }
         lastBeatNanos = sent;
         beating = true;

@@ -122,10 +122,16 @@ class PostgresJobStoreTest extends JobStoreTest {
         slow.set(true);
         liveness.beat();
 
-        assertThat(liveness.isLive()).as("beating again").isTrue();
         assertThat(liveness.holds(claimedIn))
                 .as("the claims made before the lapse")
                 .isFalse();
+        slow.set(false);
+        liveness.beat();
+        assertThat(liveness.isLive()).as("beating again").isTrue();
+        assertThat(liveness.holds(liveness.claimEpoch()))
+                .as("claims made from now on")
+                .isTrue();
+        assertThat(liveness.holds(claimedIn)).isFalse();
         liveness.stop();
     }
 
