@@ -57,8 +57,10 @@ final class SimulatedServerRules {
                         "urls: \"" + url.asText() + "\" is not a valid http(s) URL"));
             }
         }
+        // a null one is none to this server, as a null signal is (identitySignals); one that is no object the
+        // documented rules refuse already (structured_intent_required)
         JsonNode intent = body.get("structuredIntent");
-        if (intent != null) {
+        if (intent != null && intent.isObject()) {
             structuredIntent(intent, violations);
         }
         identitySignals(body, violations);

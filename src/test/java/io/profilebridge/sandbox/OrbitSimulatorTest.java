@@ -203,6 +203,10 @@ class OrbitSimulatorTest extends SimulatorTestSupport {
         // for the API to judge and the docs call only a malformed email invalid
         Answer answer = client.deepSearch("{\"email\": null, \"linkedinUrl\": null, \"phoneNumber\": \"+4930123456\"}");
         assertThat(answer.status()).isEqualTo(202);
+        // nor a null structuredIntent, which the bridge now passes on too (it met "structuredIntent.version: is
+        // required")
+        Answer nullIntent = client.deepSearch("{\"email\": \"a@example.com\", \"structuredIntent\": null}");
+        assertThat(nullIntent.status()).isEqualTo(202);
     }
 
     @Test
