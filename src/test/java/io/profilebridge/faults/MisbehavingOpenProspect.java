@@ -221,22 +221,8 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
             case "teapot" -> json(exchange, 418, "{\"detail\": \"I'm a teapot\"}");
             case "no-status" -> json(exchange, 200, Json.write(Json.object().put("profile_creation_id", name)));
             case "other-run" -> json(exchange, 200, succeeded("someone-else"));
-            case "no-profile-id" ->
-                json(
-                        exchange,
-                        200,
-                        Json.write(Json.object()
-                                .put("profile_creation_id", name)
-                                .put("status", "SUCCEEDED")
-                                .putNull("profile_id")));
-            case "empty-profile-id" ->
-                json(
-                        exchange,
-                        200,
-                        Json.write(Json.object()
-                                .put("profile_creation_id", name)
-                                .put("status", "SUCCEEDED")
-                                .put("profile_id", "")));
+            case "no-profile-id" -> json(exchange, 200, succeeded(name, null));
+            case "empty-profile-id" -> json(exchange, 200, succeeded(name, ""));
             case "html" -> {
                 byte[] page = "<html><body>Service temporarily moved</body></html>".getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "text/html");
@@ -272,10 +258,14 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
     }
 
     private static String succeeded(String name) {
+        return succeeded(name, "p-" + name);
+    }
+
+    private static String succeeded(String name, String profileId) {
         return Json.write(Json.object()
                 .put("profile_creation_id", name)
                 .put("status", "SUCCEEDED")
-                .put("profile_id", "p-" + name));
+                .put("profile_id", profileId));
     }
 
     private static String validationError(String message) {
