@@ -110,6 +110,24 @@ public final class ApiHolds {
         }
     }
 
+    /**
+     * No request waits for the bucket's held calls any more (the last were given up past their age, or ended
+     * otherwise): nothing is held, so the hold is lifted and the API's health check is UP again (operations audit: it
+     * stayed DOWN, and readiness with it, until a new request's call was accepted). Should the API still refuse, the
+     * next request's first call holds it again. A missing key's hold stays: it is the configuration's, not an answer's.
+     */
+    public void noneWaiting(ApiBucket bucket) {
+        Hold hold = holds.get(bucket);
+        if (hold != null && !ApiAnswer.API_KEY_MISSING.equals(hold.reason().code()) && holds.remove(bucket, hold)) {
+            LOG.info(
+                    "No request waits for the held calls of {} any more: the hold is lifted, and the next request's"
+                            + " call tells whether {} still refuses ({})",
+                    bucket.id(),
+                    bucket.api().id(),
+                    hold.reason().code());
+        }
+    }
+
     /** Holds every bucket of the API (no key configured). */
     public void hold(Api api, ApiError reason) {
         ApiBucket.of(api).forEach(bucket -> holds.put(bucket, new Hold(reason, false, null)));

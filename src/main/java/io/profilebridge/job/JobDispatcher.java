@@ -324,11 +324,33 @@ public final class JobDispatcher {
         }
         workLeft |= jobs.size() == free;
         if (bucket != null && jobs.isEmpty() && holds.hold(bucket, method).isPresent()) {
-            // the probe found nothing it could take (a pause, no budget, rows taken): the jobs past their age are
-            // still looked for, as when no probe is due (review: they were skipped while the probe was offered)
-            claimed.addAll(claimPastAge(queue, workers - inHand.size(), taken, epoch));
+            if (nothingWaitsFor(bucket)) {
+                holds.noneWaiting(bucket);
+            } else {
+                // the probe found nothing it could take (a pause, no budget, rows taken): the jobs past their age are
+                // still looked for, as when no probe is due (review: they were skipped while the probe was offered)
+                claimed.addAll(claimPastAge(queue, workers - inHand.size(), taken, epoch));
+            }
         }
         return claimed;
+    }
+
+    /**
+     * Whether no job waits for the bucket's held calls in any of its queues (of the held scope's states, when a scope
+     * is held), nor is in hand: asked once per probe interval, when the probe found nothing due.
+     */
+    private boolean nothingWaitsFor(ApiBucket bucket) {
+        Optional<HttpMethods> scope = holds.scopeHeld(bucket);
+        for (WorkQueue queue : WorkQueue.values()) {
+            if (queue.bucket() == bucket) {
+                Set<JobState> states =
+                        scope.isPresent() && queue.method() == null ? queue.statesCalling(scope.get()) : null;
+                if (store.anyWaiting(queue, states)) {
+                    return false;
+                }
+            }
+        }
+        return inHand.values().stream().noneMatch(held -> held.place() == bucket);
     }
 
     /**

@@ -240,6 +240,33 @@ public class JobStore {
     }
 
     /**
+     * Whether any job waits in the queue, due or not, claimed or not ({@code states} only, when given): the queue's
+     * index answers it from its first row.
+     */
+    public boolean anyWaiting(WorkQueue queue, Set<JobState> states) {
+        String sql = "SELECT 1 FROM bridge_job WHERE work_queue = ?"
+                + (states == null
+                        ? ""
+                        : " AND state IN (" + String.join(", ", Collections.nCopies(states.size(), "?")) + ")")
+                + " LIMIT 1";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            int parameter = 1;
+            ps.setString(parameter++, queue.id());
+            if (states != null) {
+                for (JobState state : states) {
+                    ps.setString(parameter++, state.name());
+                }
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot look for jobs waiting in " + queue.id(), e);
+        }
+    }
+
+    /**
      * Claims due jobs of one queue created before {@code createdBefore}, as {@link #claimDue} does: the jobs past
      * their age, given up without a call while their API refuses us. Not indexed: it reads the queue's due rows in
      * order until it has {@code max}, so it is asked now and then, not on every tick.

@@ -144,6 +144,38 @@ class JobDispatcherTest {
                 .hasSize(2);
     }
 
+    /**
+     * Once no request waits for a held bucket (its last were given up past their age, or ended otherwise), its probe
+     * finds nothing and the hold lifts: the API's health check is UP again (operations audit: it stayed DOWN, and
+     * readiness with it, until a new request's call was accepted). A missing key's hold stays.
+     */
+    @Test
+    void aHoldNoRequestWaitsForAnyMoreIsLiftedButAMissingKeysStays() {
+        register(Api.ORBIT, 1);
+        holds.hold(Api.ORBIT, ApiError.of("developer_api_key_invalid", "Missing or invalid API key"));
+        holds.hold(Api.OPENPROSPECT, ApiError.of(ApiAnswer.API_KEY_MISSING, "no openprospect.api-key is configured"));
+        List<Job> probe = dispatcher.claimDueJobs(false);
+        assertThat(probe).hasSize(1);
+        assertThat(holds.hold(ApiBucket.ORBIT_READS))
+                .as("nothing waits for Orbit's reads")
+                .isEmpty();
+        assertThat(holds.hold(ApiBucket.ORBIT_STARTS))
+                .as("the start it holds is in hand")
+                .isPresent();
+
+        // the job ends (given up past its age, say): its row leaves the queues
+        Job given = probe.get(0);
+        given.state(JobState.FAILED);
+        store.save(given, false);
+        dispatcher.finished(given, true);
+        clock.move(60_000);
+        assertThat(dispatcher.claimDueJobs(false)).isEmpty();
+        assertThat(holds.hold(Api.ORBIT)).as("no request is held").isEmpty();
+        assertThat(holds.hold(Api.OPENPROSPECT))
+                .as("a missing key is the configuration's")
+                .isPresent();
+    }
+
     @Test
     void aWantOfCreditsHoldsTheStartsOnlyAndTheRunsAlreadyPaidForAreStillRead() throws Exception {
         // black-box audit: a 402 on an Orbit start held every Orbit call, so the runs already started (and paid for)
