@@ -76,7 +76,7 @@ public final class WaitingFiles {
 
     /**
      * Files whose read-lock marker an instance that stopped while taking them in had left: their job may have been
-     * committed before that stop, and the file never moved. Kept until each is taken ({@link #wasLeftBehind}).
+     * committed before that stop, and the file never moved. Kept, with when that take began, until each is taken ({@link #leftBehindSince}).
      */
     private final Map<String, Long> leftBehind = new ConcurrentHashMap<>();
 

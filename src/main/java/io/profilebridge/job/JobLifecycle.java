@@ -32,6 +32,9 @@ public class JobLifecycle {
     /** The "Retry later" a fault's error carries from before it under the same key ({@link #turnedDown}). */
     private static final String TURNED_DOWN_BY = "turnedDownBy";
 
+    /** The code of a job given up: its attempts, its age or an unanswered start ended it, not its run. */
+    private static final String GAVE_UP = "gave_up";
+
     /** Marks a previous attempt whose key was given up after the API turned the request down and refunded it. */
     private static final String TURNED_DOWN = "turnedDown";
 
@@ -156,7 +159,7 @@ public class JobLifecycle {
         failed(
                 job,
                 new ApiError(
-                        "gave_up",
+                        GAVE_UP,
                         "gave up: the start was not answered (last cause " + Json.text(start, "code") + ": "
                                 + Json.text(start, "message") + "), and the API has no run under the id it was sent "
                                 + "with (" + read.code() + ")",
@@ -546,7 +549,7 @@ public class JobLifecycle {
     /** Ends a job that is {@link #pastMaxAge(Job) past its age} with a gave_up result naming where it stood. */
     public void giveUpTooOld(Job job) {
         JsonNode last = Json.parseStored(job.lastError());
-        ApiError stored = last == null ? ApiError.of("gave_up", "past its age") : ApiError.fromJson(last);
+        ApiError stored = last == null ? ApiError.of(GAVE_UP, "past its age") : ApiError.fromJson(last);
         if (lookedForUnseenStart(job, stored)) {
             return;
         }
@@ -563,7 +566,7 @@ public class JobLifecycle {
         failed(
                 job,
                 new ApiError(
-                        "gave_up",
+                        GAVE_UP,
                         "gave up: not done after " + schedule.maxAgeMs() / 1000 + " s (bridge.retry.max-age-ms) while "
                                 + job.state().name().toLowerCase() + lastCause,
                         httpStatus,
@@ -580,7 +583,7 @@ public class JobLifecycle {
         failed(
                 job,
                 new ApiError(
-                        "gave_up",
+                        GAVE_UP,
                         "gave up after " + job.attempts() + " attempts; last cause " + lastCause.code() + ": "
                                 + lastCause.message(),
                         lastCause.httpStatus(),
@@ -625,7 +628,7 @@ public class JobLifecycle {
     }
 
     private void decide(Job job, String outcome, ApiError error, ObjectNode extras) {
-        if (error == null || !error.code().equals("gave_up")) {
+        if (error == null || !error.code().equals(GAVE_UP)) {
             noteRunEnded(job); // a run given up did not end
         }
         job.outcome(outcome);

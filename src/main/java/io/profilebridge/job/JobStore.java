@@ -244,26 +244,35 @@ public class JobStore {
      * index answers it from its first row.
      */
     public boolean anyWaiting(WorkQueue queue, Set<JobState> states) {
-        String sql = "SELECT 1 FROM bridge_job WHERE work_queue = ?"
-                + (states == null
-                        ? ""
-                        : " AND state IN (" + String.join(", ", Collections.nCopies(states.size(), "?")) + ")")
-                + " LIMIT 1";
+        String sql = "SELECT 1 FROM bridge_job WHERE work_queue = ?" + inStates("state", states) + " LIMIT 1";
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
-            int parameter = 1;
-            ps.setString(parameter++, queue.id());
-            if (states != null) {
-                for (JobState state : states) {
-                    ps.setString(parameter++, state.name());
-                }
-            }
+            ps.setString(1, queue.id());
+            setStates(ps, 2, states);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
         } catch (SQLException e) {
             throw new JobStoreException("cannot look for jobs waiting in " + queue.id(), e);
         }
+    }
+
+    /** The condition that {@code column} is one of {@code states}, one parameter each; none when null. */
+    private static String inStates(String column, Set<JobState> states) {
+        return states == null
+                ? ""
+                : " AND " + column + " IN (" + String.join(", ", Collections.nCopies(states.size(), "?")) + ")";
+    }
+
+    /** Binds {@code states} ({@link #inStates}) from {@code parameter} on; returns the next parameter's index. */
+    private static int setStates(PreparedStatement ps, int parameter, Set<JobState> states) throws SQLException {
+        int next = parameter;
+        if (states != null) {
+            for (JobState state : states) {
+                ps.setString(next++, state.name());
+            }
+        }
+        return next;
     }
 
     /**
@@ -289,9 +298,7 @@ public class JobStore {
         }
         String select = "SELECT " + COLUMNS + " FROM " + JOBS + " WHERE j.work_queue = ? AND j.next_attempt_at <= ?"
                 + (createdBefore != null ? " AND j.created_at < ?" : "")
-                + (states != null
-                        ? " AND j.state IN (" + String.join(", ", Collections.nCopies(states.size(), "?")) + ")"
-                        : "")
+                + inStates("j.state", states)
                 // a row of this session that is not in hand (the inHand test below) is this process's to take again:
                 // its worker dropped it after a lapse, or its hand-back met a save that had committed unseen (cluster
                 // audit: after a store outage such rows sat claimed by their own live instance for good)
@@ -315,11 +322,7 @@ public class JobStore {
                     if (createdBefore != null) {
                         ps.setLong(parameter++, createdBefore);
                     }
-                    if (states != null) {
-                        for (JobState state : states) {
-                            ps.setString(parameter++, state.name());
-                        }
-                    }
+                    parameter = setStates(ps, parameter, states);
                     if (liveness.isShared()) {
                         ps.setString(parameter++, liveness.owner());
                         ps.setLong(parameter, liveness.takeoverMs());

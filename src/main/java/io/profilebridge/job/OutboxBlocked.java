@@ -29,10 +29,6 @@ public final class OutboxBlocked {
 
     private OutboxBlocked() {}
 
-    static boolean of(Throwable cause) {
-        return why(cause).isPresent();
-    }
-
     /** Why the outbox is blocked, if that is why it refused ({@link #why(Throwable, Function)}). */
     public static Optional<String> why(Throwable cause) {
         return why(cause, OutboxBlocked::storeRefusal);
@@ -96,8 +92,11 @@ public final class OutboxBlocked {
     private static Optional<String> storeRefusal(Path existing) {
         try {
             FileStore store = Files.getFileStore(existing);
-            if (store.isReadOnly() || store.getUsableSpace() == 0) {
-                return Optional.of("the disk under " + existing + " is " + (store.isReadOnly() ? "read-only" : "full"));
+            if (store.isReadOnly()) {
+                return Optional.of("the disk under " + existing + " is read-only");
+            }
+            if (store.getUsableSpace() == 0) {
+                return Optional.of("the disk under " + existing + " is full");
             }
             return Files.isWritable(existing)
                     ? Optional.empty()

@@ -268,8 +268,11 @@ public class OrbitRoutes extends RouteBuilder {
                     ids.add(id.asText());
                 }
             });
-        } else if (Json.id(result, "id") != null) {
-            ids.add(result.get("id").asText());
+        } else {
+            String id = Json.id(result, "id");
+            if (id != null) {
+                ids.add(id);
+            }
         }
         return ids;
     }

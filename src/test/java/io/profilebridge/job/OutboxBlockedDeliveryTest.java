@@ -100,7 +100,7 @@ class OutboxBlockedDeliveryTest {
         assertThat(asked).containsExactly(data.toAbsolutePath());
         assertThat(OutboxBlocked.why(noFolder, existing -> Optional.empty())).isEmpty();
         // on this machine's own writable disk, a missing folder is no want of room
-        assertThat(OutboxBlocked.of(noFolder)).isFalse();
+        assertThat(OutboxBlocked.why(noFolder)).isEmpty();
         assertThat(OutboxBlocked.describe(noFolder)).isEqualTo("Cannot store file: " + missingFolderFile);
     }
 
