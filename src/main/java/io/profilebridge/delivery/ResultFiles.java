@@ -90,7 +90,7 @@ public class ResultFiles {
         } catch (IOException e) {
             throw new GenericFileOperationFailedException("cannot sync " + file + " to disk: " + e.getMessage(), e);
         }
-        refusals.written();
+        refusals.written(folderOf(file));
     }
 
     /**
@@ -99,9 +99,16 @@ public class ResultFiles {
      */
     public void refused(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (exchange.getProperty(CLAIMED) != null && cause != null) {
-            refusals.refused(cause);
+        Path file = exchange.getProperty(CLAIMED, Path.class);
+        if (file != null && cause != null) {
+            refusals.refused(folderOf(file), cause);
         }
+    }
+
+    /** The outbox folder a result file goes to, as the health check names it ({@code orbit}, {@code failed/orbit}). */
+    private Path folderOf(Path file) {
+        Path folder = outbox.relativize(file).getParent();
+        return folder != null ? folder : Path.of(".");
     }
 
     /** Which request a job's result belongs to: one API, one idempotency key, whatever job or store carried it. */

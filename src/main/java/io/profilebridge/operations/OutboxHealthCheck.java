@@ -7,7 +7,8 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * DOWN while the outbox refuses results (full, read-only, not a folder), until a result is written again. Readiness
+ * DOWN while the outbox refuses results (full, read-only, not a folder), until a result is written again to each folder
+ * that refused one. Readiness
  * only: a restart gives the outbox no room, and the results wait meanwhile (a job's in the job store, a request refused
  * at intake as its file in the inbox).
  */
@@ -32,13 +33,15 @@ public class OutboxHealthCheck extends AbstractHealthCheck {
         refusals.refusal()
                 .ifPresentOrElse(
                         refusal -> builder.down()
-                                .message("results cannot be written to " + outbox + " since " + refusal.since() + " ("
+                                .message("results cannot be written to " + outbox + " (" + refusal.folders()
+                                        + ") since " + refusal.since() + " ("
                                         + refusal.count()
                                         + " refused; a job's result waits in the job store, a request refused at intake"
                                         + " in the inbox): "
                                         + refusal.reason())
                                 .detail("refusedSince", refusal.since().toString())
-                                .detail("refused", refusal.count()),
+                                .detail("refused", refusal.count())
+                                .detail("folders", refusal.folders()),
                         builder::up);
     }
 }

@@ -201,6 +201,40 @@ class IntakeErrorsTest {
                         line.contains("ERROR") || line.startsWith("\tat ") || line.contains("Failed delivery for"));
     }
 
+    @Test
+    void aResultWrittenToOneFolderLeavesTheOutboxDownWhileAnotherStillRefuses() throws IOException {
+        Path outbox = Files.createDirectories(BridgeRun.outbox(root));
+        Files.writeString(outbox.resolve("failed"), "a file where a folder should be");
+
+        try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(0));
+                LogCapture logs = LogCapture.start()) {
+            Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
+            // the refused request is not taken again within the test: its refusal is the only one
+            properties.put("bridge.inbox.undelivered-wait-ms", "600000");
+            try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+                drop(root, "openprospect/invalid.json", "{\"profile_name\": \"no countries\"}");
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> logs.lines().stream()
+                                .anyMatch(line ->
+                                        line.contains("for openprospect/invalid.json cannot be delivered now")));
+
+                drop(root, "openprospect/valid.json", BUYERS.formatted("Valid buyers"));
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> Files.exists(outbox.resolve("openprospect/valid.json")));
+
+                // openprospect/ takes results; failed/openprospect/ still refuses them (operations audit: the
+                // valid result had turned the check UP)
+                HealthCheck.Result check = outboxCheck(HealthCheckHelper.invokeReadiness(bridge.context()));
+                assertThat(check.getState()).isEqualTo(HealthCheck.State.DOWN);
+                assertThat(check.getMessage())
+                        .hasValueSatisfying(message -> assertThat(message)
+                                .contains(Path.of("failed", "openprospect").toString())
+                                .doesNotContain(", openprospect")
+                                .contains("Not a directory"));
+            }
+        }
+    }
+
     /** The outbox check's result among those of a health check run. */
     private static HealthCheck.Result outboxCheck(Collection<HealthCheck.Result> results) {
         return results.stream()
