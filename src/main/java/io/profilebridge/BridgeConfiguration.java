@@ -39,6 +39,7 @@ import io.profilebridge.job.EmbeddedStore;
 import io.profilebridge.job.FinishedJobsRetention;
 import io.profilebridge.job.InstanceLiveness;
 import io.profilebridge.job.JobCallers;
+import io.profilebridge.job.JobCounts;
 import io.profilebridge.job.JobDispatcher;
 import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobRoutes;
@@ -172,7 +173,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         // health, metrics, /jobs and the status page wait at most a second for the store, whatever state it is in
         StoreReadDeadline managementReads = new StoreReadDeadline(1000, 2);
         context.addService(new ClosingService(managementReads));
-        JobMetrics metrics = new JobMetrics(meters, store, managementReads);
+        JobCounts jobCounts = new JobCounts(store, System::currentTimeMillis);
+        JobMetrics metrics = new JobMetrics(meters, jobCounts, managementReads);
         // the metrics listen to the events of the jobs and the API calls
         context.getManagementStrategy().addEventNotifier(metrics);
         // a want of heap inside a route ends the process, as one at the top of a thread does (OutOfMemoryExit)
@@ -326,7 +328,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         if (health != null) {
             health.register(new OutboxHealthCheck(outbox, outboxRefusals));
         }
-        context.getRegistry().bind("progressRoute", new ProgressRoute(store));
+        context.getRegistry().bind("progressRoute", new ProgressRoute(jobCounts));
         // the YAML error handlers' log lines name the root cause: "Cannot store file" alone hides the full disk
         context.getRegistry().bind("errorText", new ErrorText());
         BacklogHistory backlog = new BacklogHistory(store);
@@ -339,7 +341,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                         new JobStatusRoutes(
                                 store,
                                 managementReads,
-                                new StatusPage(store, backlog, deadLetters, budgets, holds),
+                                new StatusPage(store, jobCounts, backlog, deadLetters, budgets, holds),
                                 backlog,
                                 settings.number("bridge.status.backlog-sample-ms"),
                                 holds));

@@ -216,7 +216,7 @@ public final class JobDispatcher {
                 && claimed.isEmpty()
                 && inHand.isEmpty()
                 && claimsToHandBack.isEmpty()
-                && JobStore.pending(store.countByApiAndState()) == 0) {
+                && store.countPending() == 0) {
             workerFailure = null;
         }
     }

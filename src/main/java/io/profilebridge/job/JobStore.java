@@ -495,8 +495,21 @@ public class JobStore {
                 .sum();
     }
 
+    /** Jobs not yet final, over all APIs, read through the state index. */
+    public long countPending() {
+        return pending(countByApiAndState(JobState.PENDING));
+    }
+
     /** Jobs per API and state, for metrics, progress lines and the status page. */
     public Map<Api, Map<JobState, Long>> countByApiAndState() {
+        return countByApiAndState(null);
+    }
+
+    /**
+     * Jobs per API in {@code states} (null: every state); the others' counts are 0. The pending states are read
+     * through the state index, whatever the store's history: {@link JobCounts} counts the final ones seldom.
+     */
+    public Map<Api, Map<JobState, Long>> countByApiAndState(Set<JobState> states) {
         Map<Api, Map<JobState, Long>> counts = new TreeMap<>();
         for (Api api : Api.values()) {
             Map<JobState, Long> perState = new EnumMap<>(JobState.class);
@@ -505,14 +518,15 @@ public class JobStore {
             }
             counts.put(api, perState);
         }
-        String sql = "SELECT api, state, COUNT(*) FROM bridge_job GROUP BY api, state";
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql);
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                Optional<Api> api = Api.of(rs.getString(1));
-                if (api.isPresent()) {
-                    counts.get(api.get()).put(JobState.valueOf(rs.getString(2)), rs.getLong(3));
+                PreparedStatement ps = c.prepareStatement(countSql(states))) {
+            setStates(ps, 1, states);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Optional<Api> api = Api.of(rs.getString(1));
+                    if (api.isPresent()) {
+                        counts.get(api.get()).put(JobState.valueOf(rs.getString(2)), rs.getLong(3));
+                    }
                 }
             }
             return counts;
@@ -521,10 +535,20 @@ public class JobStore {
         }
     }
 
+    /** The count of {@link #countByApiAndState(Set)}, its states bound from the first parameter on. */
+    static String countSql(Set<JobState> states) {
+        return "SELECT api, state, COUNT(*) FROM bridge_job WHERE api IS NOT NULL" + inStates("state", states)
+                + " GROUP BY api, state";
+    }
+
+    /** Requests rejected at intake that named no API: they are failed, so the state index finds them. */
+    static final String COUNT_REJECTED_WITHOUT_API =
+            "SELECT COUNT(*) FROM bridge_job WHERE state = 'FAILED' AND api IS NULL";
+
     /** Requests rejected at intake that named no API we know (they count as failed, outside any API). */
     public long countRejectedWithoutApi() {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM bridge_job WHERE api IS NULL");
+                PreparedStatement ps = c.prepareStatement(COUNT_REJECTED_WITHOUT_API);
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);

@@ -23,7 +23,7 @@ public class BacklogHistory {
 
     public synchronized void sample() {
         long now = store.now();
-        long pending = JobStore.pending(store.countByApiAndState());
+        long pending = store.countPending();
         samples.addLast(new Sample(now, pending));
         while (!samples.isEmpty() && samples.peekFirst().at() < now - HOUR_MS) {
             samples.removeFirst();

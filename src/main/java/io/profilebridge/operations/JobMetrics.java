@@ -12,9 +12,9 @@ import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.api.ApiHolds;
 import io.profilebridge.api.CallGate;
+import io.profilebridge.job.JobCounts;
 import io.profilebridge.job.JobEvent;
 import io.profilebridge.job.JobState;
-import io.profilebridge.job.JobStore;
 import io.profilebridge.job.JobStoreException;
 import io.profilebridge.job.ResultDocument;
 import java.time.Duration;
@@ -26,7 +26,7 @@ import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
 /**
- * The bridge's own Prometheus metrics: jobs per API and state (gauges read from the job store, cached for a
+ * The bridge's own Prometheus metrics: jobs per API and state (gauges read through {@link JobCounts}, cached for a
  * second so a scrape costs one query), counters of what happened per API, Orbit's remaining credits, and the time
  * from receipt to result. No label ever carries a key or a body. The counters listen to the events the job lifecycle
  * and the API calls publish ({@link JobEvent}, {@link ApiAnswerEvent}).
@@ -51,15 +51,15 @@ public class JobMetrics extends EventNotifierSupport {
             "rate_limited_answers", "429 answers");
 
     private final MeterRegistry registry;
-    private final JobStore store;
+    private final JobCounts jobCounts;
     private final StoreReadDeadline deadline;
     private final AtomicLong orbitCredits = new AtomicLong(-1);
     private volatile Map<Api, Map<JobState, Long>> counts;
     private volatile long countsReadAt;
 
-    public JobMetrics(MeterRegistry registry, JobStore store, StoreReadDeadline deadline) {
+    public JobMetrics(MeterRegistry registry, JobCounts jobCounts, StoreReadDeadline deadline) {
         this.registry = registry;
-        this.store = store;
+        this.jobCounts = jobCounts;
         this.deadline = deadline;
         // only the bridge's own events (handed to isEnabled whatever these say): Camel's would make every exchange
         // and step notify
@@ -81,7 +81,7 @@ public class JobMetrics extends EventNotifierSupport {
         // requests rejected at intake count as failed jobs of their API; these named none we know
         Gauge.builder(
                         "profile_bridge_jobs",
-                        () -> unknownWhenUnreadable(() -> deadline.read(store::countRejectedWithoutApi)))
+                        () -> unknownWhenUnreadable(() -> deadline.read(jobCounts::rejectedWithoutApi)))
                 .description("jobs in the store per API and state")
                 .tag("api", StatusPage.UNKNOWN_API)
                 .tag("state", JobState.FAILED.name().toLowerCase())
@@ -255,7 +255,7 @@ public class JobMetrics extends EventNotifierSupport {
     private double count(Api api, JobState state) {
         long now = System.currentTimeMillis();
         if (counts == null || now - countsReadAt > COUNT_CACHE_MS) {
-            counts = deadline.read(store::countByApiAndState);
+            counts = deadline.read(jobCounts::byApiAndState);
             countsReadAt = now;
         }
         return counts.get(api).get(state);

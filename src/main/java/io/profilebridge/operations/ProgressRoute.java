@@ -1,8 +1,8 @@
 package io.profilebridge.operations;
 
 import io.profilebridge.api.Api;
+import io.profilebridge.job.JobCounts;
 import io.profilebridge.job.JobState;
-import io.profilebridge.job.JobStore;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,11 +16,11 @@ import org.apache.camel.builder.RouteBuilder;
  */
 public class ProgressRoute extends RouteBuilder {
 
-    private final JobStore store;
+    private final JobCounts counts;
     private final AtomicReference<String> lastLine = new AtomicReference<>();
 
-    public ProgressRoute(JobStore store) {
-        this.store = store;
+    public ProgressRoute(JobCounts counts) {
+        this.counts = counts;
     }
 
     @Override
@@ -29,12 +29,12 @@ public class ProgressRoute extends RouteBuilder {
     }
 
     private void describe(Exchange exchange) {
-        Map<Api, Map<JobState, Long>> counts = store.countByApiAndState();
-        if (JobStore.pending(counts) == 0) {
+        if (counts.pending() == 0) {
             lastLine.set(null);
             exchange.getMessage().setBody(null);
             return;
         }
+        Map<Api, Map<JobState, Long>> counts = this.counts.byApiAndState();
         StringJoiner line = new StringJoiner(" | ", "Progress: ", "");
         counts.forEach((api, perState) -> line.add(api + " received " + perState.get(JobState.RECEIVED)
                 + ", polling "

@@ -10,6 +10,7 @@ import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiHolds;
 import io.profilebridge.jms.DeadLetters;
 import io.profilebridge.job.Job;
+import io.profilebridge.job.JobCounts;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
 import java.io.StringWriter;
@@ -82,6 +83,7 @@ public class StatusPage {
     record Backlog(long max, String points, int samples, int width, int height) {}
 
     private final JobStore store;
+    private final JobCounts counts;
     private final BacklogHistory backlog;
     private final DeadLetters deadLetters;
     private final ApiBudgets budgets;
@@ -89,8 +91,14 @@ public class StatusPage {
 
     /** @param deadLetters where JMS dead letters are; null when JMS is off */
     public StatusPage(
-            JobStore store, BacklogHistory backlog, DeadLetters deadLetters, ApiBudgets budgets, ApiHolds holds) {
+            JobStore store,
+            JobCounts counts,
+            BacklogHistory backlog,
+            DeadLetters deadLetters,
+            ApiBudgets budgets,
+            ApiHolds holds) {
         this.store = store;
+        this.counts = counts;
         this.backlog = backlog;
         this.deadLetters = deadLetters;
         this.budgets = budgets;
@@ -153,13 +161,13 @@ public class StatusPage {
 
     private List<CountRow> counts() {
         List<CountRow> rows = new ArrayList<>();
-        store.countByApiAndState()
+        counts.byApiAndState()
                 .forEach((api, perState) -> rows.add(new CountRow(
                         api.id(),
                         Arrays.stream(JobState.values())
                                 .map(state -> new Cell(name(state), perState.get(state)))
                                 .toList())));
-        long withoutApi = store.countRejectedWithoutApi();
+        long withoutApi = counts.rejectedWithoutApi();
         if (withoutApi > 0) {
             rows.add(new CountRow(
                     UNKNOWN_API,

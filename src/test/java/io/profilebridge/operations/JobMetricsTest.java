@@ -8,6 +8,7 @@ import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiAnswerEvent;
 import io.profilebridge.job.InstanceLiveness;
+import io.profilebridge.job.JobCounts;
 import io.profilebridge.job.JobStore;
 import java.lang.reflect.Proxy;
 import java.sql.SQLException;
@@ -21,7 +22,8 @@ class JobMetricsTest {
     void aStoreThatCannotBeReadIsUnknownNotAStackTrace() {
         // before: a scrape while a refused store vetoed the start logged a JobStoreException's stack trace
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        new JobMetrics(registry, refusingStore(), new StoreReadDeadline(1000, 2));
+        new JobMetrics(
+                registry, new JobCounts(refusingStore(), System::currentTimeMillis), new StoreReadDeadline(1000, 2));
         assertThat(registry.get("profile_bridge_jobs").gauges())
                 .isNotEmpty()
                 .allSatisfy(gauge -> assertThat(gauge.value()).isNaN());
@@ -31,7 +33,8 @@ class JobMetricsTest {
     void everyMeterSaysWhatItCounts() {
         // operations audit: the event counters' HELP lines were empty in a scrape
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        new JobMetrics(registry, refusingStore(), new StoreReadDeadline(1000, 2));
+        new JobMetrics(
+                registry, new JobCounts(refusingStore(), System::currentTimeMillis), new StoreReadDeadline(1000, 2));
         assertThat(registry.getMeters())
                 .isNotEmpty()
                 .allSatisfy(meter -> assertThat(meter.getId().getDescription())
@@ -43,7 +46,8 @@ class JobMetricsTest {
     void orbitsCreditsAreThoseOfItsLastChargeOrRefusal() throws Exception {
         // API audit: a 402 naming remainingCredits only in its body left the gauge at the last 202's header
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        JobMetrics metrics = new JobMetrics(registry, refusingStore(), new StoreReadDeadline(1000, 2));
+        JobMetrics metrics = new JobMetrics(
+                registry, new JobCounts(refusingStore(), System::currentTimeMillis), new StoreReadDeadline(1000, 2));
         assertThat(credits(registry)).isEqualTo(-1.0);
         metrics.notify(new ApiAnswerEvent(Api.ORBIT, new ApiAnswer(202, Json.object(), null, 990L, null)));
         assertThat(credits(registry)).isEqualTo(990.0);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.profilebridge.job.InstanceLiveness;
+import io.profilebridge.job.JobCounts;
 import io.profilebridge.job.JobStore;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
@@ -43,7 +44,7 @@ class StoreReadDeadlineTest {
         assertThat(health.getMessage()).hasValue("job store unreachable: the job store did not answer within 1000 ms");
 
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        new JobMetrics(registry, store, deadline);
+        new JobMetrics(registry, new JobCounts(store, System::currentTimeMillis), deadline);
         assertThat(registry.get("profile_bridge_jobs").gauges())
                 .isNotEmpty()
                 .allSatisfy(gauge -> assertThat(gauge.value()).isNaN());
