@@ -82,7 +82,8 @@ public final class Json {
     public static Optional<JsonNode> parseAnswer(String text) {
         try {
             return Optional.ofNullable(EXACT.readTree(text)).filter(node -> !node.isMissingNode());
-        } catch (JsonProcessingException e) {
+        } catch (JsonProcessingException | NumberFormatException e) {
+            // a number whose exponent is beyond an int's is refused unchecked: such an answer is not JSON we can read
             return Optional.empty();
         }
     }

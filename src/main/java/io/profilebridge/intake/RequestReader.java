@@ -239,6 +239,17 @@ public class RequestReader {
                         source,
                         "request_too_deep",
                         "the request nests deeper than " + Json.MAX_NESTING_DEPTH + " levels");
+            } catch (NumberFormatException e) {
+                // an exponent beyond an int's (1e9999999999): Jackson's BigDecimal refuses it unchecked, and the
+                // file was taken again every poll, with a stack trace each time and no result (hostile-input audit)
+                return reject(
+                        api,
+                        null,
+                        givenKey,
+                        source,
+                        "request_number_out_of_range",
+                        (parser.currentName() == null ? "the request" : parser.currentName())
+                                + ": the number's exponent is beyond what the bridge reads");
             } catch (JsonParseException e) {
                 if (e.getOriginalMessage().startsWith("Duplicate field")) {
                     return reject(

@@ -52,7 +52,10 @@ class RequestReaderTest {
                 "{\"size\": 1e400}|request_number_out_of_range",
                 "{\"sizes\": [1, -1E999]}|request_number_out_of_range",
                 "{\"size\": 1e-400}|request_number_out_of_range",
-                "{\"size\": {\"min\": 0.0, \"max\": -2.5e-999}}|request_number_out_of_range"
+                "{\"size\": {\"min\": 0.0, \"max\": -2.5e-999}}|request_number_out_of_range",
+                // an exponent beyond an int's: before, an unchecked exception and the file taken again for ever
+                "{\"intent\": {\"x\": 1e9999999999}}|request_number_out_of_range",
+                "{\"x\": 1e-2147483649}|request_number_out_of_range"
             })
     void badInputIsRejectedWithACodeNamingTheProblem(String text, String code) {
         assertThat(rejection(read(text, text.contains("\"api\"") ? null : "openprospect", null))
