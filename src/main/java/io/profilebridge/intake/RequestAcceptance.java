@@ -173,11 +173,12 @@ public class RequestAcceptance {
             String replyTo = ReplyDestination.describe(message.getJMSReplyTo());
             Optional<String> replyProblem =
                     replyTo == null ? Optional.empty() : ReplyDestination.problem(replyTo, reservedQueues);
-            String correlationId = message.getJMSCorrelationID();
-            boolean correlationTooLong = correlationId != null && correlationId.length() > MAX_CORRELATION_ID;
+            // an empty correlation id is none: results went out with "" and such requests shared one derived key
+            String correlationId = emptyAsNull(message.getJMSCorrelationID());
+            Optional<ApiError> correlationProblem = correlationProblem(correlationId);
             RequestSource source = RequestSource.jms(
                     message.getJMSMessageID(),
-                    correlationTooLong ? null : correlationId,
+                    correlationProblem.isPresent() ? null : correlationId,
                     replyProblem.isPresent() ? null : replyTo);
             JmsRequestBody.Read body = JmsRequestBody.read(message, reader.maxBytes());
             // a key set as a number is refused, not turned into its text (third black-box audit: an int 5 became "5")
@@ -198,20 +199,50 @@ public class RequestAcceptance {
             if (replyProblem.isPresent()) {
                 return refusedFor(read, ApiError.of("reply_to_invalid", replyProblem.get()));
             }
-            // the result carries the id back in its header and body, and no broker takes a header of any size
-            // (cluster and JMS audit: a 60,000-character id was run and paid for, and its result never went out)
-            return correlationTooLong
-                    ? refusedFor(
-                            read,
-                            ApiError.of(
-                                    "correlation_id_too_long",
-                                    "JMSCorrelationID: " + correlationId.length() + " characters, at most "
-                                            + MAX_CORRELATION_ID
-                                            + "; this result carries the request's JMSMessageID instead"))
-                    : read;
+            if (correlationProblem.isPresent()) {
+                return refusedFor(read, correlationProblem.get());
+            }
+            if (source.resultCorrelationId() == null && read instanceof ReadRequest.Valid valid && !valid.keyGiven()) {
+                // sent with message ids disabled and no correlation id: its derived key told it from no other such
+                // request with the same body (the second got no result), and its result could name neither
+                // (hostile-input audit); with a key of its own the caller matches the result by that key
+                return refusedFor(
+                        read,
+                        ApiError.of(
+                                "correlation_id_missing",
+                                "the message has neither a JMSMessageID nor a JMSCorrelationID, so its result could"
+                                        + " not be matched to it: set a JMSCorrelationID, or an idempotencyKey"));
+            }
+            return read;
         } catch (jakarta.jms.JMSException e) {
             throw new IllegalStateException("cannot read the JMS request: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Why a correlation id cannot be carried back, if it cannot: the result carries the id back in its header and body,
+     * and no broker takes a header of any size (cluster and JMS audit: a 60,000-character id was run and paid for, and
+     * its result never went out); the job store cannot keep U+0000 (hostile-input audit: such a request went to the
+     * DLQ without a result). Such a result carries the request's JMSMessageID instead.
+     */
+    private static Optional<ApiError> correlationProblem(String correlationId) {
+        if (correlationId != null && correlationId.length() > MAX_CORRELATION_ID) {
+            return Optional.of(ApiError.of(
+                    "correlation_id_too_long",
+                    "JMSCorrelationID: " + correlationId.length() + " characters, at most " + MAX_CORRELATION_ID
+                            + "; this result carries the request's JMSMessageID instead"));
+        }
+        if (correlationId != null && correlationId.indexOf('\0') >= 0) {
+            return Optional.of(ApiError.of(
+                    "correlation_id_invalid",
+                    "JMSCorrelationID: holds the character U+0000 (NUL), which the job store cannot keep; this result"
+                            + " carries the request's JMSMessageID instead"));
+        }
+        return Optional.empty();
+    }
+
+    private static String emptyAsNull(String text) {
+        return text == null || text.isEmpty() ? null : text;
     }
 
     /**

@@ -475,6 +475,19 @@ public class RequestReader {
                         "requestId: is not valid Unicode (it holds "
                                 + "an unpaired surrogate), so no URL can name the run; send another key");
             }
+            if (key.indexOf('\0') >= 0) {
+                // PostgreSQL's text refuses U+0000: the job could not be recorded, and the file was taken again for
+                // ever (hostile-input audit). Refused on every store, so a flow tried on H2 behaves the same there
+                return reject(
+                        api.id(),
+                        body,
+                        callers,
+                        source,
+                        "idempotency_key_invalid",
+                        (requestId != null ? "requestId" : "idempotencyKey")
+                                + ": holds the character U+0000 (NUL), which the job store cannot keep; send another"
+                                + " key");
+            }
             Optional<String> tooLong = tooLong(requestId != null ? "requestId" : "idempotencyKey", key);
             if (tooLong.isPresent()) {
                 return reject(api.id(), body, callers, source, "idempotency_key_too_long", tooLong.get());

@@ -366,6 +366,21 @@ class RequestReaderTest {
     }
 
     @Test
+    void anOrbitKeyHoldingNulIsRejectedNamingItsFieldHoweverItComes() {
+        // PostgreSQL's text cannot keep U+0000: before, the job could not be recorded and the file was taken again
+        // for ever, a JMS message went to the DLQ without a result (hostile-input audit)
+        ApiError inBody = rejection(read("{\"email\": \"a@b.c\", \"requestId\": \"nul\\u0000key\"}", "orbit", null));
+        assertThat(inBody.code()).isEqualTo("idempotency_key_invalid");
+        assertThat(inBody.message()).startsWith("requestId: holds the character U+0000 (NUL)");
+        ApiError given = rejection(read("{\"email\": \"a@b.c\"}", "orbit", "jms\0key"));
+        assertThat(given.code()).isEqualTo("idempotency_key_invalid");
+        assertThat(given.message()).startsWith("idempotencyKey: holds the character U+0000 (NUL)");
+        assertThat(rejection(read("{\"profile_name\": \"x\"}", "openprospect", "op\0key"))
+                        .code())
+                .isEqualTo("idempotency_key_invalid");
+    }
+
+    @Test
     void spacesAloneAreAnOrbitKeyHoweverTheyCome() {
         // idempotency audit: "   " was taken as an Orbit body's requestId but refused as the envelope's key or the
         // JMS property, as "not a non-empty string"

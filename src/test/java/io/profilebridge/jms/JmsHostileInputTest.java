@@ -14,6 +14,7 @@ import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
@@ -210,7 +211,7 @@ class JmsHostileInputTest {
         jms.send(
                 "{\"email\": \"z1@example.com\"}",
                 Map.of("api", "orbit", "idempotencyKey", "key-reply-to"),
-                jms.session.createQueue("profile-bridge.requests"),
+                jms.session.createQueue(JmsBridgeRun.REQUESTS),
                 "early-2");
         jms.send(DACH, Map.of("api", "openprospect"), jms.session.createQueue("DLQ"), "early-3");
         Map<String, Message> failed = new HashMap<>();
@@ -243,6 +244,33 @@ class JmsHostileInputTest {
         JsonNode error = Json.parse(failed.getBody(String.class)).get("error");
         assertThat(error.get("code").asText()).isEqualTo("correlation_id_too_long");
         assertThat(error.get("message").asText()).contains("60000 characters, at most 4096");
+        assertThat(jms.simulator.ledger().runsStarted("orbit")).isZero();
+    }
+
+    @Test
+    void aCorrelationIdNoResultCouldCarryIsRefusedAndAMessageWithNoIdAtAllIsToldSo() throws Exception {
+        // hostile-input audit: with message ids disabled and no correlation id, a second message of the same body got
+        // no result; a NUL in the correlation id sent the request to the DLQ on PostgreSQL; "" was taken as an id
+        TextMessage nul = jms.send("{\"email\": \"nul-id@example.com\"}", Map.of("api", "orbit"), null, "a\0b");
+        Message failed = jms.receive("profile-bridge.failed");
+        assertThat(failed.getJMSCorrelationID()).isEqualTo(nul.getJMSMessageID());
+        assertThat(Json.parse(failed.getBody(String.class)).at("/error/code").asText())
+                .isEqualTo("correlation_id_invalid");
+
+        TextMessage empty = jms.send(DACH, Map.of("api", "openprospect"), null, "");
+        Message result = jms.receive("profile-bridge.results");
+        assertThat(result.getJMSCorrelationID()).isEqualTo(empty.getJMSMessageID());
+
+        try (MessageProducer producer = jms.session.createProducer(jms.session.createQueue(JmsBridgeRun.REQUESTS))) {
+            producer.setDisableMessageID(true);
+            TextMessage anonymous = jms.session.createTextMessage("{\"email\": \"anonymous@example.com\"}");
+            anonymous.setStringProperty("api", "orbit");
+            producer.send(anonymous);
+        }
+        JsonNode error = Json.parse(jms.receive("profile-bridge.failed").getBody(String.class))
+                .get("error");
+        assertThat(error.get("code").asText()).isEqualTo("correlation_id_missing");
+        assertThat(error.get("message").asText()).contains("set a JMSCorrelationID, or an idempotencyKey");
         assertThat(jms.simulator.ledger().runsStarted("orbit")).isZero();
     }
 
