@@ -236,7 +236,10 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("inboxFileErrors", new InboxFileErrors(waitingFiles));
         // the inbox routes' filter (routes/inbox-folder.camel.yaml)
         InboxFileFilter inboxFilter = new InboxFileFilter(
-                waitingFiles, settings.number("bridge.inbox.orphaned-lock-ms"), InboxFileFilter.fileFoldersOf(context));
+                waitingFiles,
+                settings.number("bridge.inbox.orphaned-lock-ms"),
+                InboxFileFilter.fileFoldersOf(context),
+                Path.of(settings.text("bridge.inbox")));
         context.getRegistry().bind("inboxFileFilter", inboxFilter);
         if (!postgres) {
             // the embedded store's inbox is this instance's alone (a shared one needs the shared store): every marker

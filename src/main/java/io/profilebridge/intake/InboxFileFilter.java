@@ -37,7 +37,10 @@ import org.slf4j.LoggerFactory;
  * line, once per file (and a file waiting for a job another file started, {@link WaitingFiles}, is left alone
  * quietly): a symbolic link (never followed), a special file, a name longer than {@value #MAX_NAME_BYTES}
  * bytes, a name with a control character (a line break) or a backslash, a name the system's file-name encoding
- * cannot hold, and (until that time has passed) a file dated ahead of this machine's clock.
+ * cannot hold, and (until that time has passed) a file dated ahead of this machine's clock. A folder below the inbox
+ * that is a symbolic link, or whose {@code .done}/{@code .failed} is one, gives none of its files: they would be read
+ * from, or moved to, wherever the link points (hostile-input audit: an inbox writer swapped {@code openprospect} for a
+ * link and had a file outside the inbox taken, moved and echoed in a result).
  */
 public class InboxFileFilter implements GenericFileFilter<File> {
 
@@ -70,17 +73,32 @@ public class InboxFileFilter implements GenericFileFilter<File> {
 
     private final AtomicLong lastReleaseReported = new AtomicLong(Long.MIN_VALUE / 2);
     private final Supplier<Set<Path>> readFolders;
+    /** {@code bridge.inbox}, absolute: the one folder that may be a link (the operator's choice); null when unknown. */
+    private final Path inboxRoot;
+    /**
+     * Read-lock markers dated ahead of this clock, and when this process first saw each: their age counts from then
+     * (hostile-input audit: a marker dated 2030 held its file for good, without a word).
+     */
+    private final Map<Path, Long> markersFromTheFuture = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, Long> eldest) {
+            return size() > 10_000;
+        }
+    });
     /** The folders read when last asked; asked again only for a folder not among them (a route added since). */
     private volatile Set<Path> knownRead = Set.of();
 
     /**
      * @param orphanedLockMs how old a read-lock marker must be to count as left by a dead instance
      * @param readFolders the folders some route reads, absolute; empty when not known
+     * @param inboxRoot {@code bridge.inbox}; null when not known (no folder is then checked for links)
      */
-    public InboxFileFilter(WaitingFiles waitingFiles, long orphanedLockMs, Supplier<Set<Path>> readFolders) {
+    public InboxFileFilter(
+            WaitingFiles waitingFiles, long orphanedLockMs, Supplier<Set<Path>> readFolders, Path inboxRoot) {
         this.waitingFiles = waitingFiles;
         this.orphanedLockMs = orphanedLockMs;
         this.readFolders = readFolders;
+        this.inboxRoot = inboxRoot == null ? null : absolute(inboxRoot);
     }
 
     /** The folders of the context's file endpoints: those its inbox routes read (and the outbox, written). */
@@ -96,7 +114,11 @@ public class InboxFileFilter implements GenericFileFilter<File> {
      * file that waits for another file's job again at each poll instead of leaving it alone; it still gets its result.
      */
     public InboxFileFilter() {
-        this(WaitingFiles.NONE, BridgeSettings.packagedDefaults().number("bridge.inbox.orphaned-lock-ms"), Set::of);
+        this(
+                WaitingFiles.NONE,
+                BridgeSettings.packagedDefaults().number("bridge.inbox.orphaned-lock-ms"),
+                Set::of,
+                null);
     }
 
     @Override
@@ -109,6 +131,15 @@ public class InboxFileFilter implements GenericFileFilter<File> {
             // would hold its files for ever without a word (a misspelt API folder)
             path.ifPresent(this::reportUnread);
             return true;
+        }
+        String folderRefusal =
+                path.map(Path::getParent).map(this::folderRefusal).orElse(null);
+        if (folderRefusal != null) {
+            Path folder = path.get().getParent();
+            if (firstReport(folder + "\n" + folderRefusal)) {
+                LOG.warn("Inbox folder {} gives no file: {}", folder, folderRefusal);
+            }
+            return false;
         }
         String refusal = path.isEmpty() ? unencodable(name) : refusal(path.get(), name);
         if (refusal == null) {
@@ -189,6 +220,32 @@ public class InboxFileFilter implements GenericFileFilter<File> {
     }
 
     /**
+     * Why the files of this folder are not taken, or null: a folder below the inbox that is a symbolic link, or whose
+     * {@code .done} or {@code .failed} (where the originals are moved) is a link or not a folder. The inbox itself may
+     * be a link. Checked at each listing, so a link made while the bridge runs stops the folder at its next poll; one
+     * swapped in the instant between this check and the read or the move is not caught.
+     */
+    private String folderRefusal(Path folder) {
+        if (inboxRoot == null) {
+            return null;
+        }
+        if (!absolute(folder).equals(inboxRoot) && Files.isSymbolicLink(folder)) {
+            return "it is a symbolic link; files are taken only from the inbox's own folders, never through a link"
+                    + " (make it a folder)";
+        }
+        for (String kept : List.of(".done", ".failed")) {
+            Path keptIn = folder.resolve(kept);
+            if (Files.isSymbolicLink(keptIn)
+                    || (Files.exists(keptIn, LinkOption.NOFOLLOW_LINKS)
+                            && !Files.isDirectory(keptIn, LinkOption.NOFOLLOW_LINKS))) {
+                return "its " + kept + " is a symbolic link or not a folder; the originals are moved there, never"
+                        + " through a link (make it a folder)";
+            }
+        }
+        return null;
+    }
+
+    /**
      * Removes the file's read-lock marker when it is older than {@code orphanedLockMs}: on a shared inbox, an instance
      * that died while taking files in leaves their markers, and the other instances' read lock skips a marked file;
      * Camel removes orphaned markers only when an inbox route starts, so the files would wait for a restart. The read
@@ -198,12 +255,16 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         // java.io's File: 0 when there is no marker, the usual case, where java.nio would throw for each listed file
         File marker = new File(file + FileComponent.DEFAULT_LOCK_FILE_POSTFIX);
         long modified = marker.lastModified();
-        long age = System.currentTimeMillis() - modified;
+        long now = System.currentTimeMillis();
+        long age = now - modified;
+        if (modified > 0 && age < -MAX_CLOCK_SKEW_MS) {
+            age = now - markersFromTheFuture.computeIfAbsent(absolute(file), seen -> now);
+        }
         if (modified > 0 && age > orphanedLockMs && marker.delete()) {
+            markersFromTheFuture.remove(absolute(file));
             waitingFiles.leftBehindByAStop(file, modified);
             // a stop during a burst leaves a marker on every file of its listing: one warning a minute says so
             int since = releasedUnreported.incrementAndGet();
-            long now = System.currentTimeMillis();
             long last = lastReleaseReported.get();
             if (now - last >= RELEASE_REPORT_MS && lastReleaseReported.compareAndSet(last, now)) {
                 releasedUnreported.addAndGet(-since);

@@ -1,11 +1,13 @@
 package io.profilebridge.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import org.apache.camel.component.file.FileConsumer;
@@ -26,7 +28,7 @@ class InboxFileFilterTest {
     @Test
     void aMarkerOlderThanTheLimitIsRemovedAndAFreshOneKept() throws Exception {
         WaitingFiles files = new WaitingFiles(null, 0, 0, 0);
-        InboxFileFilter filter = new InboxFileFilter(files, 60_000, Set::of);
+        InboxFileFilter filter = new InboxFileFilter(files, 60_000, Set::of, inbox);
         Path orphaned = Files.writeString(inbox.resolve("a.json"), "{}");
         Path orphanedMarker = Files.createFile(inbox.resolve("a.json.camelLock"));
         FileTime marked = FileTime.from(Instant.now().minusSeconds(61));
@@ -53,7 +55,7 @@ class InboxFileFilterTest {
     void aFileDatedAheadOfTheClockIsLeftUntilThatTimeHasPassed() throws Exception {
         // third black-box audit: the read lock waited its timeout for such a file at every poll, and the other files
         // of its folder waited with it
-        InboxFileFilter filter = new InboxFileFilter(WaitingFiles.NONE, 60_000, Set::of);
+        InboxFileFilter filter = new InboxFileFilter(WaitingFiles.NONE, 60_000, Set::of, inbox);
         Path ahead = Files.writeString(inbox.resolve("ahead.json"), "{}");
         Files.setLastModifiedTime(ahead, FileTime.from(Instant.now().plusSeconds(600)));
         Path now = Files.writeString(inbox.resolve("now.json"), "{}");
@@ -62,6 +64,49 @@ class InboxFileFilterTest {
         assertThat(filter.accept(listed(now))).isTrue();
         Files.setLastModifiedTime(ahead, FileTime.from(Instant.now().minusSeconds(1)));
         assertThat(filter.accept(listed(ahead))).as("its time has passed").isTrue();
+    }
+
+    @Test
+    void aMarkerDatedAheadOfTheClockCountsItsAgeFromWhenItWasFirstSeen() throws Exception {
+        // hostile-input audit: a marker dated 2030 held its file for good, without a word
+        InboxFileFilter filter = new InboxFileFilter(WaitingFiles.NONE, 0, Set::of, inbox);
+        Path file = Files.writeString(inbox.resolve("blocked.json"), "{}");
+        Path marker = Files.createFile(inbox.resolve("blocked.json.camelLock"));
+        Files.setLastModifiedTime(marker, FileTime.from(Instant.parse("2030-01-01T00:00:00Z")));
+
+        filter.releaseOrphanedLock(file);
+        assertThat(marker).as("first seen now: not yet older than the limit").exists();
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            filter.releaseOrphanedLock(file);
+            return Files.notExists(marker);
+        });
+        assertThat(file).exists();
+    }
+
+    @Test
+    void aFolderSwappedForALinkOrKeepingOriginalsThroughALinkGivesNoFile() throws Exception {
+        // hostile-input audit: an inbox writer replaced openprospect by a link to a folder outside the inbox, and a
+        // file
+        // there was taken, moved and echoed in a failed result; a .failed link moved originals out of the inbox
+        InboxFileFilter filter = new InboxFileFilter(WaitingFiles.NONE, 60_000, Set::of, inbox);
+        Path outside = Files.createDirectories(inbox.resolveSibling(inbox.getFileName() + "-outside"));
+        Path secret = Files.writeString(outside.resolve("creds.json"), "{}");
+        Path linked = Files.createSymbolicLink(inbox.resolve("openprospect"), outside);
+        assertThat(filter.accept(listed(linked.resolve("creds.json")))).isFalse();
+
+        Path orbit = Files.createDirectories(inbox.resolve("orbit"));
+        Path dropped = Files.writeString(orbit.resolve("planted.json"), "{}");
+        Files.setLastModifiedTime(dropped, FileTime.from(Instant.now().minusSeconds(5)));
+        assertThat(filter.accept(listed(dropped))).as("a plain folder").isTrue();
+        Files.createSymbolicLink(orbit.resolve(".failed"), outside);
+        assertThat(filter.accept(listed(dropped))).isFalse();
+
+        Path envelope = Files.writeString(inbox.resolve("envelope.json"), "{}");
+        Files.setLastModifiedTime(envelope, FileTime.from(Instant.now().minusSeconds(5)));
+        assertThat(filter.accept(listed(envelope)))
+                .as("the inbox itself is the operator's to place")
+                .isTrue();
+        assertThat(secret).exists();
     }
 
     private GenericFile<File> listed(Path file) {
