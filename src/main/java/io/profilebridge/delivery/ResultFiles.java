@@ -190,9 +190,12 @@ public class ResultFiles {
         return node;
     }
 
-    /** {@code dir/NAME.json} with {@code id} becomes {@code dir/NAME.<id>.json}. */
+    /** {@code dir/NAME.json} (or {@code .JSON}) with {@code id} becomes {@code dir/NAME.<id>.json}. */
     static String withSuffix(String relative, String id) {
-        int dot = relative.endsWith(".json") ? relative.length() - ".json".length() : relative.length();
+        // the inbox takes NAME.JSON too (its include ignores case), and keeps such an original as NAME.<id>.JSON
+        int ending = relative.length() - ".json".length();
+        boolean json = ending >= 0 && relative.regionMatches(true, ending, ".json", 0, ".json".length());
+        int dot = json ? ending : relative.length();
         return relative.substring(0, dot) + "." + id + relative.substring(dot);
     }
 
