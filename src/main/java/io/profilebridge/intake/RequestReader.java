@@ -24,8 +24,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -365,6 +367,23 @@ public class RequestReader {
                         "the envelope says api \"" + envelopeApi + "\" but it arrived for \"" + api + "\"");
             }
             api = envelopeApi;
+            Optional<String> unknownField = body.properties().stream()
+                    .map(Map.Entry::getKey)
+                    .filter(field -> !ENVELOPE_FIELDS.contains(field))
+                    .findFirst();
+            if (unknownField.isPresent()) {
+                // a misspelt "idempotency_key" was passed over, and a paid run started under a derived key the caller
+                // never knew (hostile-input audit): the envelope is the contract's own form, exactly these fields
+                return reject(
+                        api,
+                        body,
+                        callers,
+                        source,
+                        "envelope_field_unknown",
+                        "\"" + IdempotencyKeys.shown(unknownField.get())
+                                + "\": not a field of an envelope, which holds api, idempotencyKey (optional) and"
+                                + " request; the request's own fields go inside request");
+            }
             JsonNode envelopeKey = body.get("idempotencyKey");
             if (envelopeKey != null && !envelopeKey.isNull()) {
                 if (!envelopeKey.isTextual() || envelopeKey.asText().isEmpty()) {
@@ -602,6 +621,9 @@ public class RequestReader {
      * is known yet (the inbox itself, a JMS message without an {@code api} property) only an envelope can name one,
      * so an object with either field is read as one, and told what it lacks.
      */
+    /** An envelope's fields (CONTRACT.md): any other is refused. */
+    private static final Set<String> ENVELOPE_FIELDS = Set.of("api", "idempotencyKey", "request");
+
     static boolean isEnvelope(ObjectNode body, String apiHint) {
         return (body.has("request") && body.has("api") && body.get("api").isTextual())
                 || (apiHint == null && (body.has("request") || body.has("api")));

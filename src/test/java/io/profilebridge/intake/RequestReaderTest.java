@@ -49,6 +49,9 @@ class RequestReaderTest {
                 "{\"api\": \"openprospect\", \"idempotencyKey\": \" \", \"request\": {}}|idempotency_key_invalid",
                 "{\"api\": \"orbit\"}|envelope_request_invalid",
                 "{\"api\": 1, \"request\": {}}|envelope_api_invalid",
+                // a misspelt key was passed over and a run started under a derived key (hostile-input audit)
+                "{\"api\": \"orbit\", \"idempotency_key\": \"k\", \"request\": {}}|envelope_field_unknown",
+                "{\"api\": \"orbit\", \"requestId\": \"k\", \"request\": {\"email\": \"a@b.c\"}}|envelope_field_unknown",
                 "{\"size\": 1e400}|request_number_out_of_range",
                 "{\"sizes\": [1, -1E999]}|request_number_out_of_range",
                 "{\"size\": 1e-400}|request_number_out_of_range",
