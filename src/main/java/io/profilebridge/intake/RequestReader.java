@@ -205,7 +205,10 @@ public class RequestReader {
                     source,
                     "request_not_utf8",
                     "the request is not UTF-8 text: byte " + at + " (counted from 0), 0x"
-                            + String.format("%02X", content[at] & 0xFF) + ", begins no valid UTF-8 character");
+                            + String.format("%02X", content[at] & 0xFF) + ", begins no valid UTF-8 character"
+                            + (startsLikeUtf16(content)
+                                    ? " (it begins with UTF-16's byte-order mark: save it as UTF-8)"
+                                    : ""));
         }
         // a byte-order mark is allowed (RFC 8259 lets a parser ignore it), and some editors write one
         if (text.startsWith(BYTE_ORDER_MARK)) {
@@ -621,6 +624,13 @@ public class RequestReader {
      * is known yet (the inbox itself, a JMS message without an {@code api} property) only an envelope can name one,
      * so an object with either field is read as one, and told what it lacks.
      */
+    /** UTF-16's byte-order mark, either way round: an editor's "Unicode" is UTF-16 (hostile-input audit). */
+    private static boolean startsLikeUtf16(byte[] content) {
+        return content.length >= 2
+                && (((content[0] & 0xFF) == 0xFF && (content[1] & 0xFF) == 0xFE)
+                        || ((content[0] & 0xFF) == 0xFE && (content[1] & 0xFF) == 0xFF));
+    }
+
     /** An envelope's fields (CONTRACT.md): any other is refused. */
     private static final Set<String> ENVELOPE_FIELDS = Set.of("api", "idempotencyKey", "request");
 

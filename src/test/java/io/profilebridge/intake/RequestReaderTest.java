@@ -369,6 +369,18 @@ class RequestReaderTest {
     }
 
     @Test
+    void aUtf16RequestIsNamedAsSuch() {
+        byte[] utf16 = "{\"profile_name\": \"x\"}".getBytes(StandardCharsets.UTF_16LE);
+        byte[] withMark = new byte[utf16.length + 2];
+        withMark[0] = (byte) 0xFF;
+        withMark[1] = (byte) 0xFE;
+        System.arraycopy(utf16, 0, withMark, 2, utf16.length);
+        ApiError error = rejection(reader.read(withMark, withMark.length, "openprospect", null, source));
+        assertThat(error.code()).isEqualTo("request_not_utf8");
+        assertThat(error.message()).endsWith("(it begins with UTF-16's byte-order mark: save it as UTF-8)");
+    }
+
+    @Test
     void anOrbitKeyHoldingNulIsRejectedNamingItsFieldHoweverItComes() {
         // PostgreSQL's text cannot keep U+0000: before, the job could not be recorded and the file was taken again
         // for ever, a JMS message went to the DLQ without a result (hostile-input audit)
