@@ -151,11 +151,17 @@ public final class Json {
 
     /**
      * The tree with its decimals as doubles, as requests were read before they were kept exact, so the keys and hashes
-     * of requests recorded then stay the same (only -0.0, which a decimal cannot hold, now derives 0.0's).
+     * of requests recorded then stay the same (only -0.0, which a decimal cannot hold, now derives 0.0's). A decimal no
+     * double can hold (1e400, 1e-400) stays exact: as a double it would be Infinity or 0, and 1e400 and 2e400 one key.
+     * No key was derived from such a number before (they were refused, though the API may take them: hostile-input
+     * audit, as a 400-digit integer, kept exact, was taken).
      */
     private static JsonNode asDoubles(JsonNode node) {
         if (node.isBigDecimal()) {
-            return DoubleNode.valueOf(node.doubleValue());
+            double asDouble = node.doubleValue();
+            boolean fits = Double.isFinite(asDouble)
+                    && (asDouble != 0 || node.decimalValue().signum() == 0);
+            return fits ? DoubleNode.valueOf(asDouble) : node;
         }
         if (node.isObject()) {
             ObjectNode copy = object();

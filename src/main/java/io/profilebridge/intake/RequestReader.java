@@ -17,7 +17,6 @@ import io.profilebridge.job.IdempotencyKeys;
 import io.profilebridge.job.RequestSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -314,17 +313,6 @@ public class RequestReader {
                     notUnicode + ": holds a JSON escape of half a "
                             + "surrogate pair (D800-DFFF), not a character; it can be neither sent nor written as UTF-8");
         }
-        String beyondRange = numberBeyondDoubleRange(parsed);
-        if (beyondRange != null) {
-            return reject(
-                    api,
-                    null,
-                    callers,
-                    source,
-                    "request_number_out_of_range",
-                    beyondRange + ": the number is beyond what the bridge can send as written (a double: 0, or "
-                            + "between about 4.9e-324 and 1.8e308 either side of 0)");
-        }
         ObjectNode body = (ObjectNode) parsed;
         // any non-empty text, spaces alone included, as the contract takes a caller's requestId in an Orbit body: the
         // same key must not be refused one way and taken another (idempotency audit); OpenProspect's header rule
@@ -572,20 +560,6 @@ public class RequestReader {
         } catch (IOException garbage) {
             return true;
         }
-    }
-
-    /**
-     * The path of the first number that a double cannot hold (1e400, 1e-400): the request is read with exact
-     * decimals and sent as written, but its rules and its idempotency key see numbers as doubles, where such a number
-     * becomes Infinity or 0.
-     */
-    private static String numberBeyondDoubleRange(JsonNode parsed) {
-        return firstPathWhere(parsed, "", node -> node.isBigDecimal() && !fitsDouble(node.decimalValue()), false);
-    }
-
-    private static boolean fitsDouble(BigDecimal number) {
-        double asDouble = number.doubleValue();
-        return Double.isFinite(asDouble) && (asDouble != 0 || number.signum() == 0);
     }
 
     private static String at(JsonLocation location) {
