@@ -143,6 +143,10 @@ class DeploymentFilesTest {
                         map(map(services.get("artemis")).get("environment")).get("ARTEMIS_PASSWORD")))
                 .startsWith("${BRIDGE_JMS_PASSWORD:?");
         assertThat(envFile).contains("BRIDGE_STORE_PASSWORD", "BRIDGE_JMS_PASSWORD");
+        // deployment audit: the broker's one user is its admin; the host publishes it on loopback only
+        assertThat(strings(map(services.get("artemis")).get("ports")))
+                .isNotEmpty()
+                .allMatch(port -> port.startsWith("127.0.0.1:"));
     }
 
     @Test
