@@ -189,6 +189,16 @@ class DeploymentFilesTest {
         assertThat(((Number) pod.get("terminationGracePeriodSeconds")).intValue())
                 .isGreaterThan(shutdownTimeout());
 
+        // deployment audit: Kubernetes' default timeout (1 s) is what the job store's check alone may take
+        for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+            Map<String, Object> settings = map(container.get(probe));
+            int timeout = ((Number) settings.get("timeoutSeconds")).intValue();
+            assertThat(timeout)
+                    .as(probe + " waits longer than the job store's check may take")
+                    .isGreaterThan(1);
+            assertThat(timeout).as(probe).isLessThanOrEqualTo(((Number) settings.get("periodSeconds")).intValue());
+        }
+
         Map<String, Object> port = map(list(container.get("ports")).get(0));
         assertThat(String.valueOf(port.get("containerPort"))).isEqualTo(managementPort());
         assertThat(probe(container, "livenessProbe")).isEqualTo(LIVE + " on " + port.get("name"));
