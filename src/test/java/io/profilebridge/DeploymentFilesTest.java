@@ -189,6 +189,11 @@ class DeploymentFilesTest {
         assertThat(((Number) pod.get("terminationGracePeriodSeconds")).intValue())
                 .isGreaterThan(shutdownTimeout());
 
+        if (String.valueOf(image.get("newTag")).endsWith("-SNAPSHOT")) {
+            assertThat(container.get("imagePullPolicy"))
+                    .as("a snapshot pushed again under its tag is pulled again (deployment audit)")
+                    .isEqualTo("Always");
+        }
         // deployment audit: Kubernetes' default timeout (1 s) is what the job store's check alone may take
         for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
             Map<String, Object> settings = map(container.get(probe));
