@@ -129,6 +129,18 @@ class DeploymentFilesTest {
                     .contains("/dev/tcp/127.0.0.1/" + managementPort())
                     .contains(READY);
             assertThat(seconds(bridge.get("stop_grace_period"))).isGreaterThan(shutdownTimeout());
+
+            // deployment audit: a read-only root with a writable /tmp (the JVM's and Vert.x's files, Netty's native
+            // library, so exec), no capabilities, no privileges to gain
+            assertThat(bridge.get("read_only")).isEqualTo(true);
+            assertThat(strings(bridge.get("tmpfs")))
+                    .anyMatch(tmpfs -> tmpfs.startsWith("/tmp:")
+                            && List.of(tmpfs.split("[:,]")).contains("exec"));
+            assertThat(strings(bridge.get("cap_drop"))).containsExactly("ALL");
+            assertThat(strings(bridge.get("security_opt"))).contains("no-new-privileges:true");
+            assertThat(inImage(String.valueOf(environment.get("BRIDGE_DATA"))))
+                    .as("a folder the bridge makes owner-only inside the data volume")
+                    .startsWith(image.dataVolume() + "/");
         }
         assertThat(exchangeVolumes).as("one inbox and outbox for both").hasSize(1);
         assertThat(dataVolumes).as("a data folder each").hasSize(2);
@@ -189,6 +201,16 @@ class DeploymentFilesTest {
         assertThat(((Number) pod.get("terminationGracePeriodSeconds")).intValue())
                 .isGreaterThan(shutdownTimeout());
 
+        // deployment audit: the "restricted" Pod Security Standard, with a read-only root file system
+        Map<String, Object> podSecurity = map(pod.get("securityContext"));
+        assertThat(podSecurity.get("runAsNonRoot")).isEqualTo(true);
+        assertThat(map(podSecurity.get("seccompProfile"))).containsEntry("type", "RuntimeDefault");
+        Map<String, Object> containerSecurity = map(container.get("securityContext"));
+        assertThat(containerSecurity)
+                .containsEntry("readOnlyRootFilesystem", true)
+                .containsEntry("allowPrivilegeEscalation", false);
+        assertThat(strings(map(containerSecurity.get("capabilities")).get("drop")))
+                .containsExactly("ALL");
         if (String.valueOf(image.get("newTag")).endsWith("-SNAPSHOT")) {
             assertThat(container.get("imagePullPolicy"))
                     .as("a snapshot pushed again under its tag is pulled again (deployment audit)")
@@ -240,6 +262,12 @@ class DeploymentFilesTest {
             Map<String, Object> mount = map(entry);
             mounts.put(String.valueOf(mount.get("mountPath")), String.valueOf(mount.get("name")));
         }
+        Map<String, Map<String, Object>> volumes = new LinkedHashMap<>();
+        for (Object entry : list(pod.get("volumes"))) {
+            volumes.put(String.valueOf(map(entry).get("name")), map(entry));
+        }
+        assertThat(mounts).as("a writable /tmp under the read-only root").containsKey("/tmp");
+        assertThat(volumes.get(mounts.get("/tmp"))).containsKey("emptyDir");
         assertThat(mounts)
                 .containsEntry(inImage("config"), "config")
                 .containsKey(DeploymentFilesTest.image.dataVolume())
@@ -250,6 +278,11 @@ class DeploymentFilesTest {
         Properties overrides = new Properties();
         overrides.load(new java.io.StringReader(String.valueOf(configMap.get("application.properties"))));
         assertThat(overrides.stringPropertyNames()).isNotEmpty().isSubsetOf(knownKeys);
+        // an emptyDir is rwxrwxrwx: the bridge's own folder inside it is made owner-only, so no warning at each start
+        assertThat(volumes.get(mounts.get(DeploymentFilesTest.image.dataVolume())))
+                .containsKey("emptyDir");
+        assertThat(inImage(overrides.getProperty("bridge.data")))
+                .startsWith(DeploymentFilesTest.image.dataVolume() + "/");
         assertThat(resources).containsKey("PersistentVolumeClaim/profile-bridge-exchange");
     }
 
