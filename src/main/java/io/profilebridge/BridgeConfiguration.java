@@ -327,7 +327,10 @@ public class BridgeConfiguration implements CamelConfiguration {
         // routes/deliver-result.camel.yaml: the name a result file is written under, and its sync to disk
         Path outbox = Path.of(settings.text("bridge.outbox"));
         OutboxRefusals outboxRefusals = new OutboxRefusals(Clock.systemUTC());
-        context.getRegistry().bind("resultFiles", new ResultFiles(outbox, outboxRefusals));
+        context.getRegistry()
+                .bind(
+                        "resultFiles",
+                        new ResultFiles(outbox, outboxRefusals, settings.text("bridge.outbox.folder-mode")));
         if (health != null) {
             health.register(new OutboxHealthCheck(outbox, outboxRefusals));
         }

@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPath;
@@ -41,8 +43,15 @@ class DeploymentFilesTest {
     private static Set<String> knownVariables;
     private static Image image;
 
+    /**
+     * What is not heap, measured: ~200 MB with a 96 MB heap (metaspace 61, GC 41, code 21, threads 13). A container's
+     * memory limit must leave that and a margin beside a full heap, or the OOM killer acts before the bridge's own
+     * out-of-heap exit (deployment audit: 75% of 1 GiB did not).
+     */
+    private static final long NON_HEAP_ROOM = 384L << 20;
+
     /** What pom.xml tells Jib to build. */
-    record Image(String name, String workingDirectory, String dataVolume, String port, String user) {}
+    record Image(String name, String workingDirectory, String dataVolume, String port, String user, String jvmFlags) {}
 
     @BeforeAll
     static void readTheCode() throws Exception {
@@ -72,7 +81,8 @@ class DeploymentFilesTest {
                 xpath.evaluate(jib + "//*[local-name()='workingDirectory']", pom),
                 xpath.evaluate(jib + "//*[local-name()='volumes']/*[local-name()='volume']", pom),
                 xpath.evaluate(jib + "//*[local-name()='ports']/*[local-name()='port']", pom),
-                xpath.evaluate(jib + "//*[local-name()='user']", pom));
+                xpath.evaluate(jib + "//*[local-name()='user']", pom),
+                xpath.evaluate(jib + "//*[local-name()='jvmFlags']", pom));
     }
 
     @Test
@@ -129,6 +139,18 @@ class DeploymentFilesTest {
                     .contains("/dev/tcp/127.0.0.1/" + managementPort())
                     .contains(READY);
             assertThat(seconds(bridge.get("stop_grace_period"))).isGreaterThan(shutdownTimeout());
+
+            // deployment audit: a read-only root with a writable /tmp (the JVM's and Vert.x's files, Netty's native
+            // library, so exec), no capabilities, no privileges to gain
+            assertThat(bridge.get("read_only")).isEqualTo(true);
+            assertThat(strings(bridge.get("tmpfs")))
+                    .anyMatch(tmpfs -> tmpfs.startsWith("/tmp:")
+                            && List.of(tmpfs.split("[:,]")).contains("exec"));
+            assertThat(strings(bridge.get("cap_drop"))).containsExactly("ALL");
+            assertThat(strings(bridge.get("security_opt"))).contains("no-new-privileges:true");
+            assertThat(inImage(String.valueOf(environment.get("BRIDGE_DATA"))))
+                    .as("a folder the bridge makes owner-only inside the data volume")
+                    .startsWith(image.dataVolume() + "/");
         }
         assertThat(exchangeVolumes).as("one inbox and outbox for both").hasSize(1);
         assertThat(dataVolumes).as("a data folder each").hasSize(2);
@@ -143,6 +165,10 @@ class DeploymentFilesTest {
                         map(map(services.get("artemis")).get("environment")).get("ARTEMIS_PASSWORD")))
                 .startsWith("${BRIDGE_JMS_PASSWORD:?");
         assertThat(envFile).contains("BRIDGE_STORE_PASSWORD", "BRIDGE_JMS_PASSWORD");
+        // deployment audit: the broker's one user is its admin; the host publishes it on loopback only
+        assertThat(strings(map(services.get("artemis")).get("ports")))
+                .isNotEmpty()
+                .allMatch(port -> port.startsWith("127.0.0.1:"));
     }
 
     @Test
@@ -185,6 +211,37 @@ class DeploymentFilesTest {
         assertThat(((Number) pod.get("terminationGracePeriodSeconds")).intValue())
                 .isGreaterThan(shutdownTimeout());
 
+        // deployment audit: the "restricted" Pod Security Standard, with a read-only root file system
+        Map<String, Object> podSecurity = map(pod.get("securityContext"));
+        assertThat(podSecurity.get("runAsNonRoot")).isEqualTo(true);
+        assertThat(map(podSecurity.get("seccompProfile"))).containsEntry("type", "RuntimeDefault");
+        Map<String, Object> containerSecurity = map(container.get("securityContext"));
+        assertThat(containerSecurity)
+                .containsEntry("readOnlyRootFilesystem", true)
+                .containsEntry("allowPrivilegeEscalation", false);
+        assertThat(strings(map(containerSecurity.get("capabilities")).get("drop")))
+                .containsExactly("ALL");
+        if (String.valueOf(image.get("newTag")).endsWith("-SNAPSHOT")) {
+            assertThat(container.get("imagePullPolicy"))
+                    .as("a snapshot pushed again under its tag is pulled again (deployment audit)")
+                    .isEqualTo("Always");
+        }
+        // deployment audit: Kubernetes' default timeout (1 s) is what the job store's check alone may take
+        for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+            Map<String, Object> settings = map(container.get(probe));
+            int timeout = ((Number) settings.get("timeoutSeconds")).intValue();
+            assertThat(timeout)
+                    .as(probe + " waits longer than the job store's check may take")
+                    .isGreaterThan(1);
+            assertThat(timeout).as(probe).isLessThanOrEqualTo(((Number) settings.get("periodSeconds")).intValue());
+        }
+        long memoryLimit = mebibytes(String.valueOf(
+                        map(map(container.get("resources")).get("limits")).get("memory")))
+                << 20;
+        assertThat(memoryLimit - memoryLimit * maxRamPercentage() / 100)
+                .as("room beside a full heap in the pod's memory limit")
+                .isGreaterThanOrEqualTo(NON_HEAP_ROOM);
+
         Map<String, Object> port = map(list(container.get("ports")).get(0));
         assertThat(String.valueOf(port.get("containerPort"))).isEqualTo(managementPort());
         assertThat(probe(container, "livenessProbe")).isEqualTo(LIVE + " on " + port.get("name"));
@@ -221,6 +278,12 @@ class DeploymentFilesTest {
             Map<String, Object> mount = map(entry);
             mounts.put(String.valueOf(mount.get("mountPath")), String.valueOf(mount.get("name")));
         }
+        Map<String, Map<String, Object>> volumes = new LinkedHashMap<>();
+        for (Object entry : list(pod.get("volumes"))) {
+            volumes.put(String.valueOf(map(entry).get("name")), map(entry));
+        }
+        assertThat(mounts).as("a writable /tmp under the read-only root").containsKey("/tmp");
+        assertThat(volumes.get(mounts.get("/tmp"))).containsKey("emptyDir");
         assertThat(mounts)
                 .containsEntry(inImage("config"), "config")
                 .containsKey(DeploymentFilesTest.image.dataVolume())
@@ -231,6 +294,11 @@ class DeploymentFilesTest {
         Properties overrides = new Properties();
         overrides.load(new java.io.StringReader(String.valueOf(configMap.get("application.properties"))));
         assertThat(overrides.stringPropertyNames()).isNotEmpty().isSubsetOf(knownKeys);
+        // an emptyDir is rwxrwxrwx: the bridge's own folder inside it is made owner-only, so no warning at each start
+        assertThat(volumes.get(mounts.get(DeploymentFilesTest.image.dataVolume())))
+                .containsKey("emptyDir");
+        assertThat(inImage(overrides.getProperty("bridge.data")))
+                .startsWith(DeploymentFilesTest.image.dataVolume() + "/");
         assertThat(resources).containsKey("PersistentVolumeClaim/profile-bridge-exchange");
     }
 
@@ -238,6 +306,22 @@ class DeploymentFilesTest {
 
     private static String managementPort() {
         return defaults.getProperty("camel.management.port");
+    }
+
+    /** The image's -XX:MaxRAMPercentage (pom.xml, jib jvmFlags). */
+    private static long maxRamPercentage() {
+        Matcher flag = Pattern.compile("-XX:MaxRAMPercentage=(\\d+)").matcher(image.jvmFlags());
+        assertThat(flag.find()).as("the image sets -XX:MaxRAMPercentage").isTrue();
+        return Long.parseLong(flag.group(1));
+    }
+
+    /** A Kubernetes memory quantity in Mi or Gi. */
+    private static long mebibytes(String quantity) {
+        if (quantity.endsWith("Gi")) {
+            return Long.parseLong(quantity.substring(0, quantity.length() - 2)) * 1024;
+        }
+        assertThat(quantity).endsWith("Mi");
+        return Long.parseLong(quantity.substring(0, quantity.length() - 2));
     }
 
     private static int shutdownTimeout() {

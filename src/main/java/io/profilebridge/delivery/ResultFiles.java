@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * another request's result. {@code NAME.json} held by another request (same name dropped again with another body
  * while the first result is still there) makes this one {@code NAME.<jobId>.json} ({@code NAME.<hash>.json} for
  * a request rejected at intake, which has no job). A result of the same request (same API and idempotency key: sent
- * again after a crash, or asked for again) replaces its own file. After: the file and its folder entry are synced
+ * again after a crash, or asked for again) replaces its own file; its folders are made, keeping a setgid bit
+ * ({@link OutboxFolders}). After: the file and its folder entry are synced
  * to disk, so a job is marked done only once its result is durable.
  */
 public class ResultFiles {
@@ -42,13 +43,16 @@ public class ResultFiles {
 
     private final Path outbox;
     private final OutboxRefusals refusals;
+    private final OutboxFolders folders;
     private final DiskSync disk = new DiskSync();
     /** Result files being written now, by owner (API and key, or content hash), so two writers never pick one name. */
     private final ConcurrentHashMap<Path, String> writing = new ConcurrentHashMap<>();
 
-    public ResultFiles(Path outbox, OutboxRefusals refusals) {
+    /** {@code folderMode}: {@code bridge.outbox.folder-mode}, the mode of the outbox folders a result needs made. */
+    public ResultFiles(Path outbox, OutboxRefusals refusals, String folderMode) {
         this.outbox = outbox;
         this.refusals = refusals;
+        this.folders = new OutboxFolders(folderMode);
     }
 
     /** Sets {@link ResultHeaders#RESULT_FILE} to the name this result may be written under. */
@@ -73,6 +77,8 @@ public class ResultFiles {
         }
         message.setHeader(ResultHeaders.RESULT_FILE, relative);
         exchange.setProperty(CLAIMED, target);
+        // before Camel's file producer would make the folder, and clear its setgid bit (OutboxFolders)
+        folders.make(target.getParent());
         Path claimed = target;
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override

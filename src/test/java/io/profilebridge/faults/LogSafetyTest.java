@@ -195,6 +195,52 @@ class LogSafetyTest {
     }
 
     /**
+     * Deployment audit: with BRIDGE_LOG_LEVEL=DEBUG the PostgreSQL driver logged "Connecting with URL:
+     * jdbc:postgresql://host/app?password=SECRET&user=****": the mask of "password=" ended at the last "=" of the line,
+     * so it hid the user and showed the password. A store or broker URL's password, pass or secret parameter is
+     * masked, whatever its case and wherever it stands, in both layouts, message and stack trace.
+     */
+    @Test
+    void aPasswordInAUrlsParametersIsMaskedInBothLayouts() throws Exception {
+        String urls = "Connecting with URL: jdbc:postgresql://host/app?password=PgSecret1&user=app"
+                + " broker tcp://broker:61616?user=bridge&password=ArtSecret2&sslEnabled=true"
+                + " amqp://broker:5672?jms.username=esb&PASS=PassSecret3"
+                + " https://exporter/v1?Secret=OtelSecret4 jdbc:postgresql://db/app?user=app&Password=PgSecret5";
+        LogEvent event = Log4jLogEvent.newBuilder()
+                .setLoggerName("org.postgresql.Driver")
+                .setLevel(Level.DEBUG)
+                .setMessage(new SimpleMessage(urls))
+                .setThrown(new IllegalStateException("could not connect to " + urls))
+                .build();
+        List<String> secrets = List.of("PgSecret1", "ArtSecret2", "PassSecret3", "OtelSecret4", "PgSecret5");
+
+        String plain = LogCapture.consoleLayout().toSerializable(event).toString();
+        assertThat(plain)
+                .contains("app?password=****", "&password=****", "&PASS=****", "?Secret=****", "&Password=****")
+                .contains("could not connect to");
+        secrets.forEach(secret -> assertThat(plain).doesNotContain(secret));
+
+        Configuration json = ConfigurationFactory.getInstance()
+                .getConfiguration(
+                        new LoggerContext("json-layout"),
+                        ConfigurationSource.fromUri(
+                                Path.of("config/log4j2-json.properties").toUri()));
+        json.initialize();
+        try {
+            String line = json.getAppender("console")
+                    .getLayout()
+                    .toSerializable(event)
+                    .toString();
+            assertThat(Json.parse(line).get("message").asText())
+                    .contains("app?password=****", "&password=****", "&PASS=****", "?Secret=****", "&Password=****");
+            assertThat(Json.parse(line).get("error.stack_trace").asText()).contains("could not connect to");
+            secrets.forEach(secret -> assertThat(line).doesNotContain(secret));
+        } finally {
+            json.stop();
+        }
+    }
+
+    /**
      * A line break in every outside value that reaches a log line: a file name, an envelope's key (in the rejection
      * that names it and as a job's key), an Orbit body's requestId, the JMS correlation id, the api and idempotencyKey
      * properties, a JMSReplyTo name, and the error code and message of an API's answer.
