@@ -221,7 +221,7 @@ public class InboxFileFilter implements GenericFileFilter<File> {
 
     /**
      * Why the files of this folder are not taken, or null: a folder below the inbox that is a symbolic link, or whose
-     * {@code .done} or {@code .failed} (where the originals are moved) is a link or not a folder. The inbox itself may
+     * {@code .done} or {@code .failed} (where the originals are moved) is one. The inbox itself may
      * be a link. Checked at each listing, so a link made while the bridge runs stops the folder at its next poll; one
      * swapped in the instant between this check and the read or the move is not caught.
      */
@@ -235,11 +235,11 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         }
         for (String kept : List.of(".done", ".failed")) {
             Path keptIn = folder.resolve(kept);
-            if (Files.isSymbolicLink(keptIn)
-                    || (Files.exists(keptIn, LinkOption.NOFOLLOW_LINKS)
-                            && !Files.isDirectory(keptIn, LinkOption.NOFOLLOW_LINKS))) {
-                return "its " + kept + " is a symbolic link or not a folder; the originals are moved there, never"
-                        + " through a link (make it a folder)";
+            // (a file in its place only fails the move, as a full disk does: the file is answered and left,
+            // InboxFileErrors)
+            if (Files.isSymbolicLink(keptIn)) {
+                return "its " + kept + " is a symbolic link; the originals are moved there, never through a link (make"
+                        + " it a folder)";
             }
         }
         return null;
