@@ -225,14 +225,12 @@ public class RequestReader {
             } catch (StreamConstraintsException e) {
                 // Jackson bounds a number's digits too (1,000): named as such, not as nesting
                 if (String.valueOf(e.getOriginalMessage()).startsWith("Number value length")) {
-                    return reject(
+                    return numberOutOfRange(
                             api,
-                            null,
                             givenKey,
                             source,
-                            "request_number_out_of_range",
-                            (parser.currentName() == null ? "the request" : parser.currentName())
-                                    + ": the number has more than "
+                            parser,
+                            "the number has more than "
                                     + parser.streamReadConstraints().getMaxNumberLength()
                                     + " digits, more than the bridge reads");
                 }
@@ -246,14 +244,8 @@ public class RequestReader {
             } catch (NumberFormatException e) {
                 // an exponent beyond an int's (1e9999999999): Jackson's BigDecimal refuses it unchecked, and the
                 // file was taken again every poll, with a stack trace each time and no result (hostile-input audit)
-                return reject(
-                        api,
-                        null,
-                        givenKey,
-                        source,
-                        "request_number_out_of_range",
-                        (parser.currentName() == null ? "the request" : parser.currentName())
-                                + ": the number's exponent is beyond what the bridge reads");
+                return numberOutOfRange(
+                        api, givenKey, source, parser, "the number's exponent is beyond what the bridge reads");
             } catch (JsonParseException e) {
                 if (e.getOriginalMessage().startsWith("Duplicate field")) {
                     return reject(
@@ -598,6 +590,13 @@ public class RequestReader {
      * is known yet (the inbox itself, a JMS message without an {@code api} property) only an envelope can name one,
      * so an object with either field is read as one, and told what it lacks.
      */
+    /** A number the bridge cannot read, named by the field the parser stood at. */
+    private static ReadRequest numberOutOfRange(
+            String api, String givenKey, RequestSource source, JsonParser parser, String rule) throws IOException {
+        String field = parser.currentName() == null ? "the request" : parser.currentName();
+        return reject(api, null, givenKey, source, "request_number_out_of_range", field + ": " + rule);
+    }
+
     /** UTF-16's byte-order mark, either way round: an editor's "Unicode" is UTF-16 (hostile-input audit). */
     private static boolean startsLikeUtf16(byte[] content) {
         return content.length >= 2

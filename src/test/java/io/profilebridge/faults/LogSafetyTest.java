@@ -155,43 +155,26 @@ class LogSafetyTest {
                 // inbox audit: a right-to-left override in a file name showed the rest of the line reversed
                 .doesNotContain("\u202e");
 
-        // a configuration of its own, so the test's own logging stays as it is
-        Configuration json = ConfigurationFactory.getInstance()
-                .getConfiguration(
-                        new LoggerContext("json-layout"),
-                        ConfigurationSource.fromUri(
-                                Path.of("config/log4j2-json.properties").toUri()));
-        json.initialize();
-        try {
-            String line = json.getAppender("console")
-                    .getLayout()
-                    .toSerializable(event)
-                    .toString();
-            assertThat(line.lines()).hasSize(1);
-            assertThat(line)
-                    .contains("FORGED-IN-MESSAGE", "FORGED-IN-TRACE", "Bearer ****", "client-password = ****")
-                    .contains("tcp://****@127.0.0.1:61616", "tp://****@bad host")
-                    .doesNotContain("testkey_0001")
-                    .doesNotContain(CLIENT_PASSWORD)
-                    .doesNotContain("BrkSecretXYZ")
-                    .doesNotContain("TailSecret1")
-                    .doesNotContain("Secr3tValue")
-                    .doesNotContain("OtelSecret99");
-            assertThat(Json.parse(line).get("error.stack_trace").asText()).contains("FORGED-IN-TRACE", "Bearer ****");
-            // a line with no exception has no error fields, not an empty "error.stack_trace" (operations audit)
-            LogEvent plainEvent = Log4jLogEvent.newBuilder()
-                    .setLoggerName("io.profilebridge.Test")
-                    .setLevel(Level.INFO)
-                    .setMessage(new SimpleMessage("nothing went wrong"))
-                    .build();
-            JsonNode quiet = Json.parse(json.getAppender("console")
-                    .getLayout()
-                    .toSerializable(plainEvent)
-                    .toString());
-            assertThat(quiet.fieldNames()).toIterable().doesNotContain("error.stack_trace", "error.type");
-        } finally {
-            json.stop();
-        }
+        String line = inJsonLayout(event);
+        assertThat(line.lines()).hasSize(1);
+        assertThat(line)
+                .contains("FORGED-IN-MESSAGE", "FORGED-IN-TRACE", "Bearer ****", "client-password = ****")
+                .contains("tcp://****@127.0.0.1:61616", "tp://****@bad host")
+                .doesNotContain("testkey_0001")
+                .doesNotContain(CLIENT_PASSWORD)
+                .doesNotContain("BrkSecretXYZ")
+                .doesNotContain("TailSecret1")
+                .doesNotContain("Secr3tValue")
+                .doesNotContain("OtelSecret99");
+        assertThat(Json.parse(line).get("error.stack_trace").asText()).contains("FORGED-IN-TRACE", "Bearer ****");
+        // a line with no exception has no error fields, not an empty "error.stack_trace" (operations audit)
+        LogEvent plainEvent = Log4jLogEvent.newBuilder()
+                .setLoggerName("io.profilebridge.Test")
+                .setLevel(Level.INFO)
+                .setMessage(new SimpleMessage("nothing went wrong"))
+                .build();
+        JsonNode quiet = Json.parse(inJsonLayout(plainEvent));
+        assertThat(quiet.fieldNames()).toIterable().doesNotContain("error.stack_trace", "error.type");
     }
 
     /**
@@ -220,24 +203,11 @@ class LogSafetyTest {
                 .contains("could not connect to");
         secrets.forEach(secret -> assertThat(plain).doesNotContain(secret));
 
-        Configuration json = ConfigurationFactory.getInstance()
-                .getConfiguration(
-                        new LoggerContext("json-layout"),
-                        ConfigurationSource.fromUri(
-                                Path.of("config/log4j2-json.properties").toUri()));
-        json.initialize();
-        try {
-            String line = json.getAppender("console")
-                    .getLayout()
-                    .toSerializable(event)
-                    .toString();
-            assertThat(Json.parse(line).get("message").asText())
-                    .contains("app?password=****", "&password=****", "&PASS=****", "?Secret=****", "&Password=****");
-            assertThat(Json.parse(line).get("error.stack_trace").asText()).contains("could not connect to");
-            secrets.forEach(secret -> assertThat(line).doesNotContain(secret));
-        } finally {
-            json.stop();
-        }
+        String line = inJsonLayout(event);
+        assertThat(Json.parse(line).get("message").asText())
+                .contains("app?password=****", "&password=****", "&PASS=****", "?Secret=****", "&Password=****");
+        assertThat(Json.parse(line).get("error.stack_trace").asText()).contains("could not connect to");
+        secrets.forEach(secret -> assertThat(line).doesNotContain(secret));
     }
 
     /**
@@ -331,5 +301,20 @@ class LogSafetyTest {
         }
         // a log reader splits on \r and \n alike: no line may begin with what an outsider wrote
         assertThat(lines).noneMatch(line -> line.startsWith(FORGED));
+    }
+
+    /** The event as the JSON layout (config/log4j2-json.properties) writes it, in a configuration of its own. */
+    private static String inJsonLayout(LogEvent event) {
+        Configuration json = ConfigurationFactory.getInstance()
+                .getConfiguration(
+                        new LoggerContext("json-layout"),
+                        ConfigurationSource.fromUri(
+                                Path.of("config/log4j2-json.properties").toUri()));
+        json.initialize();
+        try {
+            return json.getAppender("console").getLayout().toSerializable(event).toString();
+        } finally {
+            json.stop();
+        }
     }
 }
