@@ -240,6 +240,9 @@ public record ApiAnswer(
     }
 
     private static String describe(Throwable failure) {
+        if (failure instanceof ApiCallRoutes.MaskedFailure) {
+            return failure.getMessage(); // names the failure's own type already
+        }
         String message = failure.getMessage();
         return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }

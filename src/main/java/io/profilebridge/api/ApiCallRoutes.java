@@ -39,6 +39,17 @@ public class ApiCallRoutes extends RouteBuilder {
         }
     }
 
+    /**
+     * A transport failure whose text quoted a configured key (HttpClient names a malformed header line as the server
+     * sent it, and a server may echo the request's): the text masked, the failure itself kept as the cause, whose
+     * type still decides the fault. HTTP-edges audit: such a key reached /jobs' lastError and the job store.
+     */
+    public static final class MaskedFailure extends IOException {
+        MaskedFailure(Exception failure, String maskedMessage) {
+            super(failure.getClass().getSimpleName() + ": " + maskedMessage, failure);
+        }
+    }
+
     private final ApiHolds holds;
     private final KeyMask keyMask;
 
@@ -57,6 +68,16 @@ public class ApiCallRoutes extends RouteBuilder {
                 exchange.getProperty(CALL_METHOD, HttpMethods.class),
                 answer);
         BridgeEvent.publish(exchange.getContext(), new ApiAnswerEvent(api, answer));
+    }
+
+    /** Masks the keys a transport failure's text quotes, before any answer, job or log line is made of it. */
+    private void maskFailure(Exchange exchange) {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String message = failure == null ? null : failure.getMessage();
+        String masked = keyMask.apply(message);
+        if (masked != message) {
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new MaskedFailure(failure, masked));
+        }
     }
 
     @Override
@@ -85,6 +106,7 @@ public class ApiCallRoutes extends RouteBuilder {
                     .end()
                     .removeHeader("Authorization")
                     .process(exchange -> keyMask.applyToBody(exchange.getMessage()))
+                    .process(this::maskFailure)
                     .process(exchange -> observe(exchange, api));
         }
     }
