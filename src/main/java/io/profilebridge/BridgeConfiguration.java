@@ -317,7 +317,11 @@ public class BridgeConfiguration implements CamelConfiguration {
             }
         }
         context.getRegistry().bind("openProspectRoutes", new OpenProspectRoutes(credentials, lifecycle));
-        context.getRegistry().bind("orbitRoutes", new OrbitRoutes(credentials, lifecycle, budgets));
+        context.getRegistry()
+                .bind(
+                        "orbitRoutes",
+                        new OrbitRoutes(
+                                credentials, lifecycle, budgets, settings.number("bridge.orbit.max-profile-bytes")));
         context.getRegistry().bind("deliverJobRoute", new DeliverJobRoute(lifecycle));
         context.getRegistry().bind("laterCallersRoute", new LaterCallersRoute(store, callers, schedule));
         context.getRegistry()

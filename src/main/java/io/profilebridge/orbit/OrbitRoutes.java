@@ -1,7 +1,6 @@
 package io.profilebridge.orbit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
@@ -42,19 +41,27 @@ public class OrbitRoutes extends RouteBuilder {
         return node.toString();
     };
 
-    private static final String PROFILE_IDS = "bridgeOrbitProfileIds";
-    private static final String PROFILES_READ = "bridgeOrbitProfiles";
+    /** Exchange property: the step's {@link ProfileReads.Progress}, the profiles to read and those read. */
+    private static final String READING = "bridgeOrbitProfiles";
     /** Exchange property: no further profile is read in this step (a read failed, or the read budget is spent). */
     private static final String READS_STOPPED = "bridgeOrbitProfileReadsStopped";
 
     private final ApiCredentials credentials;
     private final JobLifecycle lifecycle;
     private final ApiBudgets budgets;
+    private final long maxProfileBytes;
+    private final ProfileReads reads;
 
-    public OrbitRoutes(ApiCredentials credentials, JobLifecycle lifecycle, ApiBudgets budgets) {
+    /**
+     * @param maxProfileBytes {@code bridge.orbit.max-profile-bytes}: what one run's profiles may weigh in all, as
+     *     JSON text; also what is kept, in all, of readings that wait ({@link ProfileReads})
+     */
+    public OrbitRoutes(ApiCredentials credentials, JobLifecycle lifecycle, ApiBudgets budgets, long maxProfileBytes) {
         this.credentials = credentials;
         this.lifecycle = lifecycle;
         this.budgets = budgets;
+        this.maxProfileBytes = maxProfileBytes;
+        this.reads = new ProfileReads(maxProfileBytes);
     }
 
     @Override
@@ -227,8 +234,7 @@ public class OrbitRoutes extends RouteBuilder {
     private void listProfilesToRead(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
         List<String> ids = profilesOf(job, Json.parseStored(job.lastStatus()));
-        exchange.setProperty(PROFILE_IDS, ids);
-        exchange.setProperty(PROFILES_READ, Json.MAPPER.createArrayNode());
+        exchange.setProperty(READING, reads.take(job.id(), ids));
         exchange.setProperty(READS_STOPPED, false);
         if (!ids.stream().allMatch(PathSegment::isEncodable)) {
             exchange.setProperty(READS_STOPPED, true);
@@ -290,13 +296,17 @@ public class OrbitRoutes extends RouteBuilder {
     /** True while profiles are left to read and no read has stopped the reading. */
     private static boolean moreProfilesToRead(Exchange exchange) {
         return !exchange.getProperty(READS_STOPPED, false, Boolean.class)
-                && exchange.getProperty(PROFILES_READ, ArrayNode.class).size()
-                        < profilesToRead(exchange).size();
+                && !progress(exchange).done();
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<String> profilesToRead(Exchange exchange) {
-        return exchange.getProperty(PROFILE_IDS, List.class);
+    private static ProfileReads.Progress progress(Exchange exchange) {
+        return exchange.getProperty(READING, ProfileReads.Progress.class);
+    }
+
+    /** No further profile is read in this step; those read are kept for the job's next one. */
+    private void stopReads(Exchange exchange) {
+        exchange.setProperty(READS_STOPPED, true);
+        reads.keep(JobRoutes.job(exchange).id(), progress(exchange));
     }
 
     /**
@@ -305,12 +315,11 @@ public class OrbitRoutes extends RouteBuilder {
      */
     private void prepareProfileRead(Exchange exchange) {
         if (!JobRoutes.usePaidCall(exchange) && !tokenOrWait(exchange, budgets.takeForCall(ApiBucket.ORBIT_READS))) {
-            // the reads so far are dropped and done again later; they are free and idempotent
-            exchange.setProperty(READS_STOPPED, true);
+            // the job waits for the budget, and its next step goes on from the profiles read so far
+            stopReads(exchange);
             return;
         }
-        String id = profilesToRead(exchange)
-                .get(exchange.getProperty(PROFILES_READ, ArrayNode.class).size());
+        String id = progress(exchange).next();
         ApiRequest.prepare(
                 exchange, credentials, Api.ORBIT, HttpMethods.GET, PROFILES + PathSegment.encode(id), null, Map.of());
     }
@@ -322,11 +331,25 @@ public class OrbitRoutes extends RouteBuilder {
      */
     private void onProfileAnswer(Exchange exchange) {
         ApiAnswer answer = ApiAnswer.from(exchange);
+        ProfileReads.Progress progress = progress(exchange);
         if (answer.isSuccess() && answer.body() != null && answer.body().isObject()) {
-            exchange.getProperty(PROFILES_READ, ArrayNode.class).add(answer.body());
+            progress.add(answer.body());
+            if (progress.bytes() > maxProfileBytes) {
+                // no cap on a run's profiles had a 900 MB result fail the job store and the process, at each restart
+                // again (HTTP-edges audit): the run stays the API's to read, by its id
+                exchange.setProperty(READS_STOPPED, true);
+                lifecycle.failed(
+                        JobRoutes.job(exchange),
+                        ApiError.of(
+                                "result_too_large",
+                                "the run's profiles weigh more than bridge.orbit.max-profile-bytes (" + maxProfileBytes
+                                        + " bytes of JSON) after "
+                                        + progress.profiles().size() + " of "
+                                        + progress.ids().size() + "; read them from Orbit by the run's id"));
+            }
             return;
         }
-        exchange.setProperty(READS_STOPPED, true);
+        stopReads(exchange);
         // should this answer end the job, its failed result keeps the profiles read fine (API audit: one candidate
         // that could not be read gave a paid run up with none)
         Job job = JobRoutes.job(exchange);
@@ -366,7 +389,7 @@ public class OrbitRoutes extends RouteBuilder {
      */
     private static ObjectNode outputs(Exchange exchange, JsonNode status) {
         ObjectNode extras = Json.object();
-        extras.set("profiles", exchange.getProperty(PROFILES_READ, ArrayNode.class));
+        extras.set("profiles", progress(exchange).profiles());
         JsonNode result = status == null ? null : status.path("result");
         if (!isCandidateList(result)) {
             JsonNode sections = result == null ? null : result.get("section_generation");

@@ -330,6 +330,48 @@ class BrokenAnswersTest {
     }
 
     /**
+     * A run naming more candidates than the read budget's burst: each step goes on from the profiles read before it
+     * (HTTP-edges audit: every stop at an empty budget dropped them and started over, 12,515 reads of 300 candidates
+     * in 5 minutes, never done).
+     */
+    @Test
+    void aCandidateRunLongerThanTheReadBudgetReadsEachProfileOnce() throws Exception {
+        try (MisbehavingOrbit orbit = new MisbehavingOrbit()) {
+            properties.put("orbit.base-url", orbit.baseUrl());
+            properties.put("bridge.orbit.read-rate", "20");
+            properties.put("bridge.orbit.read-min-rate", "20");
+            properties.put("bridge.orbit.read-max-rate", "20");
+            properties.put("bridge.orbit.read-burst", "4");
+            drop(root, "orbit/many.json", "{\"email\": \"many@example.com\"}");
+            try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 1);
+            }
+            JsonNode result = results(root).get("orbit/many.json");
+            assertThat(result.get("outcome").asText()).isEqualTo("succeeded");
+            assertThat(result.get("profiles")).hasSize(MisbehavingOrbit.MANY);
+            assertThat(orbit.profileReads("many")).isEqualTo(MisbehavingOrbit.MANY);
+        }
+    }
+
+    /** A run whose profiles weigh more than the cap gets a failed result naming it, not a result of any size. */
+    @Test
+    void aRunWhoseProfilesWeighMoreThanTheCapFailsNamingIt() throws Exception {
+        try (MisbehavingOrbit orbit = new MisbehavingOrbit()) {
+            properties.put("orbit.base-url", orbit.baseUrl());
+            properties.put("bridge.orbit.max-profile-bytes", "5000");
+            drop(root, "orbit/heavy.json", "{\"email\": \"heavy@example.com\"}");
+            try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 1);
+            }
+            JsonNode error = results(root).get("failed/orbit/heavy.json").get("error");
+            assertThat(error.get("code").asText()).isEqualTo("result_too_large");
+            assertThat(error.get("message").asText())
+                    .contains("bridge.orbit.max-profile-bytes (5000 bytes of JSON) after 3 of 5");
+            assertThat(orbit.profileReads("heavy")).isEqualTo(3);
+        }
+    }
+
+    /**
      * A start whose answer was lost, then 402s until the request is too old: the run it may have started is looked
      * for under its requestId before the request is given up (API-doc audit: ten starts, no status read, a paid run
      * given up as gave_up with no remote id).

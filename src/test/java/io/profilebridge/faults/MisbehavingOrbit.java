@@ -18,10 +18,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * answered with another run's {@code request_id}, {@code junk-profile@...} completes with a profile whose read
  * answers a 200 that is no JSON object, {@code lost-then-poor@...} starts its run but its answer is lost, and every
  * start after it is answered 402, {@code one-gone@...} completes with two candidates of which the second reads as 404
- * {@code developer_profile_not_found} for ever, {@code no-id@...} completes with a result that names no profile; any
- * other run completes at once with a profile that reads as one.
+ * {@code developer_profile_not_found} for ever, {@code no-id@...} completes with a result that names no profile,
+ * {@code many@...} completes with {@value #MANY} candidates, {@code heavy@...} with {@value #HEAVY} of about 2 KB each;
+ * any other run completes at once with a profile that reads as one.
  */
 final class MisbehavingOrbit implements AutoCloseable {
+
+    static final int MANY = 30;
+    static final int HEAVY = 5;
 
     private final HttpServer server;
     /** The email each requestId was started with. */
@@ -97,6 +101,11 @@ final class MisbehavingOrbit implements AutoCloseable {
                             .putArray("candidate_profile_ids")
                             .add("p-one-gone")
                             .add("p-gone");
+                } else if (name.equals("many") || name.equals("heavy")) {
+                    var candidates = status.putObject("result").putArray("candidate_profile_ids");
+                    for (int i = 0; i < (name.equals("many") ? MANY : HEAVY); i++) {
+                        candidates.add("p-" + name + "-" + i);
+                    }
                 } else if (name.equals("no-id")) {
                     status.putObject("result").putObject("section_generation").put("sections_ready", true);
                 } else {
@@ -105,7 +114,9 @@ final class MisbehavingOrbit implements AutoCloseable {
                 json(exchange, 200, Json.write(status));
             } else {
                 String name = id.substring("p-".length());
-                profileReads.computeIfAbsent(name, n -> new AtomicLong()).incrementAndGet();
+                // the candidates of one run count together, under the run's name
+                String counted = name.replaceFirst("^(many|heavy)-\\d+$", "$1");
+                profileReads.computeIfAbsent(counted, n -> new AtomicLong()).incrementAndGet();
                 if (name.equals("gone")) {
                     json(
                             exchange,
@@ -118,7 +129,9 @@ final class MisbehavingOrbit implements AutoCloseable {
                         200,
                         name.equals("junk-profile")
                                 ? "\"just a string\""
-                                : Json.write(Json.object().put("id", id)));
+                                : Json.write(Json.object()
+                                        .put("id", id)
+                                        .put("summary", counted.equals("heavy") ? "x".repeat(2000) : "")));
             }
         }
     }
