@@ -2,6 +2,7 @@ package io.profilebridge.api;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.http.HttpActivityListener;
 import org.apache.hc.core5.http.Header;
@@ -38,8 +39,11 @@ public final class AnswerHeads implements HttpActivityListener {
         if (bucket == null || (status != 429 && status != 503)) {
             return;
         }
-        Header retryAfter = response.getFirstHeader("Retry-After");
-        Duration wait = ApiAnswer.parseRetryAfter(retryAfter == null ? null : retryAfter.getValue(), Instant.now());
+        Duration wait = ApiAnswer.longestRetryAfter(
+                Arrays.stream(response.getHeaders("Retry-After"))
+                        .map(Header::getValue)
+                        .toList(),
+                Instant.now());
         budgets.answered(
                 bucket,
                 status,

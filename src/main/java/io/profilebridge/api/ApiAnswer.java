@@ -11,8 +11,11 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -82,7 +85,7 @@ public record ApiAnswer(
         return new ApiAnswer(
                 status,
                 body,
-                parseRetryAfter(exchange.getMessage().getHeader("Retry-After", String.class), Instant.now()),
+                longestRetryAfter(retryAfterValues(exchange.getMessage().getHeader("Retry-After")), Instant.now()),
                 parseLong(exchange.getMessage().getHeader("X-Developer-API-Credits-Remaining", String.class)),
                 null);
     }
@@ -194,6 +197,26 @@ public record ApiAnswer(
      * (up to {@code 9223372036854775807} seconds, or a date centuries ahead) is read as the ceiling, so no sum with
      * it can overflow; the job schedule applies the configured, smaller cap.
      */
+    /**
+     * The longest wait of the answer's Retry-After headers: two of them (a proxy's and the API's) waited only the
+     * first's (HTTP-edges audit: 30 s of "30" and "45"); the longer one is the one no caller may cut short.
+     */
+    static Duration longestRetryAfter(List<String> values, Instant now) {
+        return values.stream()
+                .map(value -> parseRetryAfter(value, now))
+                .filter(Objects::nonNull)
+                .max(Comparator.naturalOrder())
+                .orElse(null);
+    }
+
+    /** The header's values as camel-http hands them: one text, or a list when the header came more than once. */
+    private static List<String> retryAfterValues(Object header) {
+        if (header instanceof Collection<?> values) {
+            return values.stream().map(String::valueOf).toList();
+        }
+        return header == null ? List.of() : List.of(String.valueOf(header));
+    }
+
     static Duration parseRetryAfter(String value, Instant now) {
         if (value == null || value.isBlank()) {
             return null;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.Json;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -47,6 +48,15 @@ class ApiAnswerTest {
             value = {"-5", "soon", "1.5", "''"})
     void anythingElseIsIgnored(String header) {
         assertThat(ApiAnswer.parseRetryAfter(header, NOW)).isNull();
+    }
+
+    @Test
+    void ofTwoRetryAfterHeadersTheLongerWaitCounts() {
+        // HTTP-edges audit: "30" and "45" waited 30 s
+        assertThat(ApiAnswer.longestRetryAfter(List.of("30", "45", "soon"), NOW))
+                .isEqualTo(Duration.ofSeconds(45));
+        assertThat(ApiAnswer.longestRetryAfter(List.of("soon"), NOW)).isNull();
+        assertThat(ApiAnswer.longestRetryAfter(List.of(), NOW)).isNull();
     }
 
     @Test
