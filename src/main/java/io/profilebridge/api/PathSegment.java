@@ -18,6 +18,12 @@ public final class PathSegment {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
+    /**
+     * The longest id, once encoded, that the bridge writes into a URL, a caller's key as an API's id: HTTP servers
+     * commonly take request lines and headers of up to 8 KB, Camel's management server (/jobs/{key}) 4 KB.
+     */
+    public static final int MAX_ENCODED_LENGTH = 4000;
+
     private PathSegment() {}
 
     /**
@@ -64,12 +70,26 @@ public final class PathSegment {
         }
     }
 
-    /** The failed result's error for an id {@link #encode} cannot write: final, since no retry can change the id. */
+    /**
+     * Whether an id the API answered can name its resource in a URL: {@link #encode} writes it, within
+     * {@link #MAX_ENCODED_LENGTH} (HTTP-edges audit: a 100 KB profile_creation_id made 200,033-character status
+     * URLs, each of which a real front end answers 414, retried and then given up).
+     */
+    public static boolean isUsable(String id) {
+        try {
+            return encode(id).length() <= MAX_ENCODED_LENGTH;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The failed result's error for an id no URL can carry ({@link #isUsable}): final, no retry changes the id. */
     public static ApiError unusableId(String field) {
         return ApiError.of(
                 "remote_id_unusable",
-                "the API answered with a " + field + " that is not valid Unicode (an "
-                        + "unpaired surrogate), so no URL can name it; the request cannot be followed up");
+                "the API answered with a " + field + " that is not valid Unicode (an unpaired surrogate) or is longer"
+                        + " than " + MAX_ENCODED_LENGTH + " characters once encoded, so no URL can name it; the"
+                        + " request cannot be followed up");
     }
 
     private static boolean isUnreserved(int b) {

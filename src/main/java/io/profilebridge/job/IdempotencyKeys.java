@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.Json;
 import io.profilebridge.Sha256;
 import io.profilebridge.api.Api;
+import io.profilebridge.api.PathSegment;
 import java.nio.ByteBuffer;
 import java.util.UUID;
 
@@ -21,7 +22,7 @@ public final class IdempotencyKeys {
      * headers of up to 8 KB, Camel's management server (/jobs/{key}) 4 KB, and a JMS property costs two bytes a
      * character of the broker's 100 KiB message head. The store itself keeps a key of any length (V11).
      */
-    public static final int MAX_ENCODED_LENGTH = 4000;
+    public static final int MAX_ENCODED_LENGTH = PathSegment.MAX_ENCODED_LENGTH;
 
     /** The longest key a log line shows whole: a caller's key may be of any length (V11__unbounded_keys.sql). */
     static final int SHOWN_LENGTH = 200;

@@ -138,7 +138,7 @@ public class OrbitRoutes extends RouteBuilder {
             return;
         }
         String requestId = job.idempotencyKey();
-        if (!PathSegment.isEncodable(requestId)) {
+        if (!PathSegment.isUsable(requestId)) {
             lifecycle.failed(job, PathSegment.unusableId("request_id"));
             return;
         }
@@ -236,7 +236,7 @@ public class OrbitRoutes extends RouteBuilder {
         List<String> ids = profilesOf(job, Json.parseStored(job.lastStatus()));
         exchange.setProperty(READING, reads.take(job.id(), ids));
         exchange.setProperty(READS_STOPPED, false);
-        if (!ids.stream().allMatch(PathSegment::isEncodable)) {
+        if (!ids.stream().allMatch(PathSegment::isUsable)) {
             exchange.setProperty(READS_STOPPED, true);
             lifecycle.failed(job, PathSegment.unusableId("profile id"));
         }

@@ -36,4 +36,17 @@ class PathSegmentTest {
         assertThat(PathSegment.isEncodable("x\udc00y")).isFalse();
         assertThat(PathSegment.isEncodable("batch 7/item#1")).isTrue();
     }
+
+    @Test
+    void anIdLongerThanAUrlCarriesOnceEncodedIsNotUsable() {
+        // HTTP-edges audit: a 100 KB profile_creation_id made 200,033-character status URLs
+        assertThat(PathSegment.isUsable("a".repeat(PathSegment.MAX_ENCODED_LENGTH)))
+                .isTrue();
+        assertThat(PathSegment.isUsable("a".repeat(PathSegment.MAX_ENCODED_LENGTH + 1)))
+                .isFalse();
+        assertThat(PathSegment.isUsable("/".repeat(PathSegment.MAX_ENCODED_LENGTH / 3 + 1)))
+                .as("counted once encoded, %2F each")
+                .isFalse();
+        assertThat(PathSegment.isUsable("\ud800")).isFalse();
+    }
 }

@@ -353,6 +353,22 @@ class BrokenAnswersTest {
         }
     }
 
+    /** A profile id longer than a URL carries is named as unusable, not read with a URL no server takes. */
+    @Test
+    void aProfileIdTooLongForAUrlFailsTheRequestWithoutAnyRead() throws Exception {
+        try (MisbehavingOrbit orbit = new MisbehavingOrbit()) {
+            properties.put("orbit.base-url", orbit.baseUrl());
+            drop(root, "orbit/long-id.json", "{\"email\": \"long-id@example.com\"}");
+            try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 1);
+            }
+            JsonNode error = results(root).get("failed/orbit/long-id.json").get("error");
+            assertThat(error.get("code").asText()).isEqualTo("remote_id_unusable");
+            assertThat(error.get("message").asText()).contains("longer than 4000 characters once encoded");
+            assertThat(orbit.profileReads("long-id")).isZero();
+        }
+    }
+
     /** A run whose profiles weigh more than the cap gets a failed result naming it, not a result of any size. */
     @Test
     void aRunWhoseProfilesWeighMoreThanTheCapFailsNamingIt() throws Exception {

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * answers a 200 that is no JSON object, {@code lost-then-poor@...} starts its run but its answer is lost, and every
  * start after it is answered 402, {@code one-gone@...} completes with two candidates of which the second reads as 404
  * {@code developer_profile_not_found} for ever, {@code no-id@...} completes with a result that names no profile,
- * {@code many@...} completes with {@value #MANY} candidates, {@code heavy@...} with {@value #HEAVY} of about 2 KB each;
+ * {@code long-id@...} completes naming a profile id of 5,000 characters, {@code many@...} completes with {@value #MANY}
+ * candidates, {@code heavy@...} with {@value #HEAVY} of about 2 KB each;
  * any other run completes at once with a profile that reads as one.
  */
 final class MisbehavingOrbit implements AutoCloseable {
@@ -106,6 +107,8 @@ final class MisbehavingOrbit implements AutoCloseable {
                     for (int i = 0; i < (name.equals("many") ? MANY : HEAVY); i++) {
                         candidates.add("p-" + name + "-" + i);
                     }
+                } else if (name.equals("long-id")) {
+                    status.putObject("result").put("id", "p-long-id-" + "x".repeat(5000));
                 } else if (name.equals("no-id")) {
                     status.putObject("result").putObject("section_generation").put("sections_ready", true);
                 } else {
@@ -115,7 +118,7 @@ final class MisbehavingOrbit implements AutoCloseable {
             } else {
                 String name = id.substring("p-".length());
                 // the candidates of one run count together, under the run's name
-                String counted = name.replaceFirst("^(many|heavy)-\\d+$", "$1");
+                String counted = name.replaceFirst("^(many|heavy)-\\d+$", "$1").replaceFirst("^long-id-x+$", "long-id");
                 profileReads.computeIfAbsent(counted, n -> new AtomicLong()).incrementAndGet();
                 if (name.equals("gone")) {
                     json(
