@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -75,6 +76,13 @@ public class InboxFileFilter implements GenericFileFilter<File> {
     private final Supplier<Set<Path>> readFolders;
     /** {@code bridge.inbox}, absolute: the one folder that may be a link (the operator's choice); null when unknown. */
     private final Path inboxRoot;
+    /** How often, at most, a folder is looked at again for links: a listing asks for every file it holds. */
+    private static final long FOLDER_CHECK_NANOS = 1_000_000_000L;
+
+    /** A folder's verdict ({@link #folderRefusal}, null when it gives files), and when it was reached. */
+    private record FolderVerdict(String refusal, long checkedAt) {}
+
+    private final Map<Path, FolderVerdict> folderVerdicts = new ConcurrentHashMap<>();
     /**
      * Read-lock markers dated ahead of this clock, and when this process first saw each: their age counts from then
      * (hostile-input audit: a marker dated 2030 held its file for good, without a word).
@@ -133,7 +141,7 @@ public class InboxFileFilter implements GenericFileFilter<File> {
             return true;
         }
         String folderRefusal =
-                path.map(Path::getParent).map(this::folderRefusal).orElse(null);
+                path.map(Path::getParent).map(this::folderVerdict).orElse(null);
         if (folderRefusal != null) {
             Path folder = path.get().getParent();
             if (firstReport(folder + "\n" + folderRefusal)) {
@@ -219,11 +227,23 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         return path.toAbsolutePath().normalize();
     }
 
+    /** {@link #folderRefusal}, looked at again at most once a second per folder. */
+    private String folderVerdict(Path folder) {
+        long now = System.nanoTime();
+        FolderVerdict verdict = folderVerdicts.get(folder);
+        if (verdict == null || now - verdict.checkedAt() > FOLDER_CHECK_NANOS) {
+            verdict = new FolderVerdict(folderRefusal(folder), now);
+            folderVerdicts.put(folder, verdict);
+        }
+        return verdict.refusal();
+    }
+
     /**
      * Why the files of this folder are not taken, or null: a folder below the inbox that is a symbolic link, or whose
      * {@code .done} or {@code .failed} (where the originals are moved) is one. The inbox itself may
-     * be a link. Checked at each listing, so a link made while the bridge runs stops the folder at its next poll; one
-     * swapped in the instant between this check and the read or the move is not caught.
+     * be a link. Looked at once a second at most (a listing asks for each file it holds), so a link made while the
+     * bridge runs stops its folder within a second; a link swapped in meanwhile, or between this check and the read or
+     * the move, is not caught.
      */
     private String folderRefusal(Path folder) {
         if (inboxRoot == null) {
