@@ -20,7 +20,9 @@ public final class PathSegment {
 
     /**
      * The longest id, once encoded, that the bridge writes into a URL, a caller's key as an API's id: HTTP servers
-     * commonly take request lines and headers of up to 8 KB, Camel's management server (/jobs/{key}) 4 KB.
+     * commonly take request lines and headers of up to 8 KB, Camel's management server (/jobs/{key}) 4 KB, and a JMS
+     * property (a key's) costs two bytes a character of the broker's 100 KiB message head. The store itself keeps a
+     * key of any length (V11).
      */
     public static final int MAX_ENCODED_LENGTH = 4000;
 

@@ -5,7 +5,6 @@ import io.profilebridge.api.Api;
 import io.profilebridge.job.RequestSource;
 import io.profilebridge.orbit.OrbitRequestRules;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +65,7 @@ public final class CheckCommand {
             try {
                 long size = Files.size(file);
                 read = reader.read(
-                        size > reader.maxBytes() ? null : readAtMost(file, reader.maxBytes()),
+                        size > reader.maxBytes() ? null : InboxFile.readUpTo(file, reader.maxBytes()),
                         size,
                         apiOfFolder(file),
                         null,
@@ -93,13 +92,6 @@ public final class CheckCommand {
                 + "would cost up to " + (orbitRuns * orbitRunCost) + " credits (" + orbitRuns + " runs x "
                 + orbitRunCost + ")");
         return invalid == 0 ? 0 : 1;
-    }
-
-    /** The file's bytes, no more than {@code max} of them: a file that grows meanwhile is not read whole. */
-    private static byte[] readAtMost(Path file, long max) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return in.readNBytes((int) Math.min(max, Integer.MAX_VALUE - 8));
-        }
     }
 
     /** A folder is checked like an inbox: its JSON files, and those of its openprospect/ and orbit/ folders. */

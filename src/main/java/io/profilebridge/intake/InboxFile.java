@@ -6,6 +6,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -37,13 +38,11 @@ final class InboxFile {
             if (attributes.size() > maxBytes) {
                 return new Content(null, attributes.size());
             }
-            try (InputStream in = Files.newInputStream(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-                // one byte more than allowed tells a file that grew past the limit since it was listed
-                byte[] bytes = in.readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8));
-                return bytes.length > maxBytes
-                        ? new Content(null, Math.max(bytes.length, attributes.size()))
-                        : new Content(bytes, bytes.length);
-            }
+            // one byte more than allowed tells a file that grew past the limit since it was listed
+            byte[] bytes = readUpTo(path, maxBytes + 1, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            return bytes.length > maxBytes
+                    ? new Content(null, Math.max(bytes.length, attributes.size()))
+                    : new Content(bytes, bytes.length);
         } catch (NoSuchFileException e) {
             throw new RequestFileGoneException(file.getFileNameOnly() + " was gone when its turn came", e);
         } catch (FileSystemException e) {
@@ -55,6 +54,13 @@ final class InboxFile {
                     e);
         } catch (IOException e) {
             throw new UnreadableRequestException("the file cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The file's first bytes, at most {@code limit} (and what an array holds): a file that grows is not read whole. */
+    static byte[] readUpTo(Path path, long limit, OpenOption... options) throws IOException {
+        try (InputStream in = Files.newInputStream(path, options)) {
+            return in.readNBytes((int) Math.min(limit, Integer.MAX_VALUE - 8));
         }
     }
 }

@@ -531,10 +531,10 @@ public class RequestReader {
             return Optional.empty();
         }
         int encoded = PathSegment.encode(key).length();
-        if (encoded <= IdempotencyKeys.MAX_ENCODED_LENGTH) {
+        if (encoded <= PathSegment.MAX_ENCODED_LENGTH) {
             return Optional.empty();
         }
-        return Optional.of(field + ": at most " + IdempotencyKeys.MAX_ENCODED_LENGTH
+        return Optional.of(field + ": at most " + PathSegment.MAX_ENCODED_LENGTH
                 + " characters once percent-encoded for a URL (what a status URL, an HTTP header and a JMS property"
                 + " can carry of a key); this one has " + encoded);
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.Json;
 import io.profilebridge.Sha256;
 import io.profilebridge.api.Api;
-import io.profilebridge.api.PathSegment;
 import java.nio.ByteBuffer;
 import java.util.UUID;
 
@@ -16,13 +15,6 @@ import java.util.UUID;
 public final class IdempotencyKeys {
 
     private IdempotencyKeys() {}
-
-    /**
-     * The longest caller's key, percent-encoded as a URL carries it: HTTP servers commonly take request lines and
-     * headers of up to 8 KB, Camel's management server (/jobs/{key}) 4 KB, and a JMS property costs two bytes a
-     * character of the broker's 100 KiB message head. The store itself keeps a key of any length (V11).
-     */
-    public static final int MAX_ENCODED_LENGTH = PathSegment.MAX_ENCODED_LENGTH;
 
     /** The longest key a log line shows whole: a caller's key may be of any length (V11__unbounded_keys.sql). */
     static final int SHOWN_LENGTH = 200;

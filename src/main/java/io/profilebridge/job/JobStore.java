@@ -487,17 +487,12 @@ public class JobStore {
         }
     }
 
-    /** Jobs not yet final, over all APIs, from a {@link #countByApiAndState()} result. */
-    public static long pending(Map<Api, Map<JobState, Long>> counts) {
-        return counts.values().stream()
-                .mapToLong(perState ->
-                        JobState.PENDING.stream().mapToLong(perState::get).sum())
-                .sum();
-    }
-
     /** Jobs not yet final, over all APIs, read through the state index. */
     public long countPending() {
-        return pending(countByApiAndState(JobState.PENDING));
+        return countByApiAndState(JobState.PENDING).values().stream()
+                .flatMap(perState -> perState.values().stream())
+                .mapToLong(Long::longValue)
+                .sum();
     }
 
     /** Jobs per API and state, for metrics, progress lines and the status page. */

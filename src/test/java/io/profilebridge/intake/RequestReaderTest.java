@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
-import io.profilebridge.job.IdempotencyKeys;
+import io.profilebridge.api.PathSegment;
 import io.profilebridge.job.RequestSource;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -104,7 +104,7 @@ class RequestReaderTest {
     void aCallersKeyIsTakenAsSentUpToWhatAUrlCarriesAndRefusedNamingTheLimitBeyond() {
         // before: a key over 500 characters was refused (the store's index, since made unbounded); then a
         // 500,000-character requestId started a paid run whose status URL no server took (black-box audit)
-        String longest = "k".repeat(IdempotencyKeys.MAX_ENCODED_LENGTH);
+        String longest = "k".repeat(PathSegment.MAX_ENCODED_LENGTH);
         ReadRequest orbit = read("{\"requestId\": \"" + longest + "\", \"email\": \"a@example.com\"}", "orbit", null);
         assertThat(orbit)
                 .isInstanceOfSatisfying(
@@ -147,7 +147,7 @@ class RequestReaderTest {
         assertThat(keyOf(read("{\"bad\": 1}", "openprospect", null)))
                 .as("no key of the caller's: none is made up for a request that starts nothing")
                 .isNull();
-        assertThat(keyOf(read("{\"bad\": 1}", "openprospect", "k".repeat(IdempotencyKeys.MAX_ENCODED_LENGTH + 1))))
+        assertThat(keyOf(read("{\"bad\": 1}", "openprospect", "k".repeat(PathSegment.MAX_ENCODED_LENGTH + 1))))
                 .as("longer than a JMS property or a URL may carry")
                 .isNull();
     }
