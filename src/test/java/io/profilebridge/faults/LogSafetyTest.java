@@ -118,9 +118,9 @@ class LogSafetyTest {
 
     @Test
     void bothLayoutsEscapeMessagesAndStackTracesAndMaskKeys() throws Exception {
-        Throwable cause =
-                new IllegalStateException("answer\n" + FORGED + "FORGED-IN-TRACE with Bearer " + BridgeRun.ORBIT_KEY
-                        + " and " + BridgeRun.OPENPROSPECT_KEY + " at ht!tp://user:OtelSecret99@bad host");
+        Throwable cause = new IllegalStateException("answer\n" + FORGED
+                + "FORGED-IN-TRACE \u001b[31m\u0007\u0000\u007f\u202e with Bearer " + BridgeRun.ORBIT_KEY + " and "
+                + BridgeRun.OPENPROSPECT_KEY + " at ht!tp://user:OtelSecret99@bad host");
         LogEvent event = Log4jLogEvent.newBuilder()
                 .setLoggerName("io.profilebridge.Test")
                 .setLevel(Level.WARN)
@@ -151,7 +151,8 @@ class LogSafetyTest {
                 .doesNotContain("TailSecret1")
                 .doesNotContain("Secr3tValue")
                 .doesNotContain("OtelSecret99")
-                .doesNotContain("\u001b")
+                // REST audit: a stack trace's control characters reached the console as they came
+                .doesNotContain("\u001b", "\u0007", "\u0000", "\u007f")
                 // inbox audit: a right-to-left override in a file name showed the rest of the line reversed
                 .doesNotContain("\u202e");
 
