@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.model.rest.RestBindingMode;
 import org.apache.camel.model.rest.RestParamType;
 import org.slf4j.Logger;
@@ -68,14 +69,20 @@ public class JobStatusRoutes extends RouteBuilder {
     }
 
     @Override
-    public void configure() {
+    public void configure() throws Exception {
+        getContext()
+                .getComponent("platform-http", PlatformHttpComponent.class)
+                .setHeaderFilterStrategy(new FixedResponseHeaders());
+        getContext().addStartupListener(new MalformedRequests());
         restConfiguration()
                 .component("platform-http")
                 .bindingMode(RestBindingMode.off)
                 .apiContextPath(OPENAPI_PATH)
                 .apiContextRouteId("openapi-document")
-                // rendered per request (from the request's Host), so start-up does not build it
-                .useXForwardHeaders(true)
+                // rendered per request (from the request's Host), so start-up does not build it; X-Forwarded-* are
+                // not believed: no proxy is in front by default, and any caller could name the document's server
+                // (REST audit: X-Forwarded-Proto: javascript)
+                .useXForwardHeaders(false)
                 .apiProperty("api.title", "profile-bridge jobs")
                 .apiProperty("api.version", "1")
                 .apiProperty(

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeRun;
 import io.profilebridge.Json;
+import io.profilebridge.LogCapture;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
 import java.net.URI;
@@ -205,6 +206,51 @@ class OperationsTest {
             assertThat(bridge.store().claimDue(queue, 100, wanted -> wanted, id -> false, 0))
                     .as("nothing due in " + queue)
                     .isEmpty();
+        }
+    }
+
+    /**
+     * REST audit: Camel's OpenAPI route answered with any header a caller named in the query or sent ({@code
+     * ?Set-Cookie=a%3Db} set a cookie, a proxy's token came back, a CR in a value made a 500), believed X-Forwarded-*
+     * for the document's server, and each malformed URL cost an ERROR with a 60-frame stack trace in the log.
+     */
+    @Test
+    void theManagementPortAnswersWithItsOwnHeadersAndLogsNoMalformedRequest() throws Exception {
+        HttpResponse<String> echoed = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(base + "/openapi.json?Set-Cookie=a%3Db"
+                                        + "&Access-Control-Allow-Origin=*&X-A=b%0d%0aX-B:%20c"))
+                                .header("X-Api-Key", "echo-me")
+                                .header("X-Forwarded-Host", "evil.example")
+                                .header("X-Forwarded-Proto", "javascript")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(echoed.statusCode()).isEqualTo(200);
+        assertThat(echoed.headers().map().keySet())
+                .map(name -> name.toLowerCase(java.util.Locale.ROOT))
+                .doesNotContain("set-cookie", "access-control-allow-origin", "x-api-key", "x-a", "x-b")
+                .contains("content-type");
+        assertThat(echoed.body()).doesNotContain("evil.example", "javascript:");
+        HttpResponse<String> jobs = get("/jobs?Set-Cookie=a%3Db");
+        assertThat(jobs.headers().firstValue("Content-Type")).hasValue("application/json");
+        try (LogCapture logs = LogCapture.start()) {
+            for (String target : List.of("/jobs/%", "/jobs?api=%")) {
+                assertThat(rawGet(target)).as(target).startsWith("HTTP/1.1 400").contains("the request is malformed");
+            }
+            assertThat(get("/jobs?size=1").statusCode()).isEqualTo(200);
+            assertThat(logs.lines()).noneMatch(line -> line.contains("Unhandled exception"));
+        }
+    }
+
+    /** A request written as it comes, which java.net.http would refuse to send. */
+    private String rawGet(String target) throws Exception {
+        URI uri = URI.create(base);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream()
+                    .write(("GET " + target + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 
