@@ -354,7 +354,8 @@ public class BridgeConfiguration implements CamelConfiguration {
                                 new StatusPage(store, jobCounts, backlog, deadLetters, budgets, holds),
                                 backlog,
                                 settings.number("bridge.status.backlog-sample-ms"),
-                                holds));
+                                holds,
+                                keyMask));
     }
 
     /**

@@ -411,7 +411,9 @@ public class JobLifecycle {
      */
     public boolean aboutAnotherRun(Job job, ApiAnswer answer, String field, String expected) {
         String answered = Json.text(answer.body(), field);
-        if (answered == null || answered.equals(expected)) {
+        // the answer was masked before it came here (ApiCallRoutes): a request sent under a key holding the API key
+        // is answered about the masked key (REST audit: it was asked again until given up)
+        if (answered == null || answered.equals(expected) || answered.equals(keyMask.apply(expected))) {
             return false;
         }
         unexpectedAnswer(

@@ -4,6 +4,7 @@ import io.profilebridge.ErrorText;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiHolds;
+import io.profilebridge.api.KeyMask;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
@@ -52,6 +53,7 @@ public class JobStatusRoutes extends RouteBuilder {
     private final BacklogHistory backlog;
     private final long backlogSampleMs;
     private final ApiHolds holds;
+    private final KeyMask keyMask;
 
     public JobStatusRoutes(
             JobStore store,
@@ -59,8 +61,10 @@ public class JobStatusRoutes extends RouteBuilder {
             StatusPage page,
             BacklogHistory backlog,
             long backlogSampleMs,
-            ApiHolds holds) {
+            ApiHolds holds,
+            KeyMask keyMask) {
         this.store = store;
+        this.keyMask = keyMask;
         this.deadline = deadline;
         this.holds = holds;
         this.page = page;
@@ -193,7 +197,8 @@ public class JobStatusRoutes extends RouteBuilder {
         answering(
                 "direct:render-status-page",
                 "render-status-page",
-                exchange -> respond(exchange, 200, "text/html; charset=utf-8", deadline.read(page::render)));
+                exchange ->
+                        respond(exchange, 200, "text/html; charset=utf-8", keyMask.apply(deadline.read(page::render))));
         from("timer:backlog-sample?period=" + backlogSampleMs)
                 .routeId("backlog-sample")
                 .routeConfigurationId("sampling-errors")
@@ -291,7 +296,7 @@ public class JobStatusRoutes extends RouteBuilder {
                 .routeId(routeId)
                 .onException(Exception.class)
                 .handled(true)
-                .process(JobStatusRoutes::unavailable)
+                .process(this::unavailable)
                 .end()
                 .process(answer);
     }
@@ -301,14 +306,18 @@ public class JobStatusRoutes extends RouteBuilder {
      * Camel's own 500 answered with the request's headers and query parameters copied into its own (operations audit:
      * {@code ?Set-Cookie=a%3Db} came back as a Set-Cookie header) and logged the SQL with a stack trace.
      */
-    private static void unavailable(Exchange exchange) {
+    private void unavailable(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         LOG.warn("{} could not be answered: {}", exchange.getFromRouteId(), ErrorText.withRootCause(cause));
         json(exchange, 503, new JobsError("the jobs cannot be read now; see the job-store check on /observe/health"));
     }
 
-    private static void json(Exchange exchange, int status, Object body) {
-        respond(exchange, status, "application/json", Json.write(body));
+    /**
+     * The answer with the API keys masked, as in results: a file named after a key, or a key sent as a request's
+     * idempotency key, showed the key here while results and logs masked it (REST audit).
+     */
+    private void json(Exchange exchange, int status, Object body) {
+        respond(exchange, status, "application/json", keyMask.apply(Json.write(body)));
     }
 
     private static void respond(Exchange exchange, int status, String contentType, String body) {

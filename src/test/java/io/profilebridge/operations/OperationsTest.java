@@ -210,6 +210,35 @@ class OperationsTest {
     }
 
     /**
+     * REST audit: a file named after an API key, and a request sent under the key as its idempotency key, showed the
+     * key in /jobs and on the status page while results and logs masked it; and as the answer about that request was
+     * masked before it was compared with the key it was sent under, the request was asked again until given up.
+     */
+    @Test
+    void noApiKeyShowsInTheJobsApiNorOnTheStatusPage() throws Exception {
+        drop(root, "orbit/" + BridgeRun.ORBIT_KEY + "-copy.json", "{\"email\": \"k@example.com\"}");
+        drop(
+                root,
+                "under-the-key.json",
+                "{\"api\": \"orbit\", \"idempotencyKey\": \"" + BridgeRun.ORBIT_KEY + "\", \"request\": "
+                        + "{\"email\": \"u@example.com\"}}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 11);
+
+        assertThat(results(root).get("under-the-key.json").get("outcome").asText())
+                .isEqualTo("succeeded");
+        assertThat(simulator.ledger().requests())
+                .filteredOn(call -> call.method().equals("POST") && BridgeRun.ORBIT_KEY.equals(call.key()))
+                .as("accepted at its first start, not sent again as if the answer were about another run")
+                .hasSize(1);
+        String everyJob = get("/jobs?size=500").body();
+        assertThat(everyJob).contains("[API key]-copy.json").doesNotContain(BridgeRun.ORBIT_KEY);
+        assertThat(get("/").body()).doesNotContain(BridgeRun.ORBIT_KEY);
+        assertThat(get("/jobs/" + BridgeRun.ORBIT_KEY).body())
+                .contains("\"idempotencyKey\":\"[API key]\"")
+                .doesNotContain(BridgeRun.ORBIT_KEY);
+    }
+
+    /**
      * REST audit: Camel's OpenAPI route answered with any header a caller named in the query or sent ({@code
      * ?Set-Cookie=a%3Db} set a cookie, a proxy's token came back, a CR in a value made a 500), believed X-Forwarded-*
      * for the document's server, and each malformed URL cost an ERROR with a 60-frame stack trace in the log.
