@@ -1,9 +1,11 @@
 package io.profilebridge;
 
 import io.profilebridge.api.Api;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.apache.camel.CamelConfiguration;
@@ -120,17 +122,48 @@ public class StartupChecks implements CamelConfiguration {
     }
 
     /**
-     * The outbox must lie outside the inbox: results written into an inbox folder are taken as requests again (third
-     * black-box audit: with both the same folder, each result was taken in as a repeat and moved to .done/, and no
-     * result stayed where it was looked for).
+     * The outbox must lie outside the inbox, and the inbox outside the folders results are written to: a result written
+     * where the inbox reads is taken as a request (third black-box audit: with both the same folder each result was
+     * taken in as a repeat and moved to .done/; configuration audit: an inbox of out/failed took each failed result in
+     * and failed it again, 12 files in 30 s, and an inbox of out/openprospect moved a succeeded result to .failed/).
+     * Folders are compared as the file system resolves them, links followed: an inbox that is a link to the outbox is
+     * the outbox.
      */
     static void requireApart(Path inbox, Path outbox) {
-        Path in = inbox.toAbsolutePath().normalize();
-        Path out = outbox.toAbsolutePath().normalize();
+        Path in = resolved(inbox);
+        Path out = resolved(outbox);
         if (out.startsWith(in)) {
             throw new StartupFailure("property bridge.outbox must be a folder outside bridge.inbox, but " + out
                     + (out.equals(in) ? " is the inbox" : " is inside the inbox " + in)
                     + ": results written there would be taken as requests");
+        }
+        List<Path> resultFolders = new ArrayList<>();
+        for (Path folder : List.of(out, out.resolve("failed"))) {
+            resultFolders.add(folder);
+            for (Api api : Api.values()) {
+                resultFolders.add(folder.resolve(api.id()));
+            }
+        }
+        for (Path results : resultFolders.subList(1, resultFolders.size())) {
+            if (in.startsWith(results)) {
+                throw new StartupFailure("property bridge.inbox must lie outside the folders results are written to,"
+                        + " but " + in + " is " + (in.equals(results) ? "" : "inside ") + results
+                        + ": results written there would be taken as requests");
+            }
+        }
+    }
+
+    /** The path as the file system resolves it: its nearest existing folder's real path, links followed. */
+    static Path resolved(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path existing = nearestExisting(absolute);
+        if (existing == null) {
+            return absolute;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(absolute));
+        } catch (IOException e) {
+            return absolute;
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,5 +67,29 @@ class StartupChecksTest {
                 .doesNotThrowAnyException();
         assertThatCode(() -> StartupChecks.requireApart(root.resolve("data/inbox"), root.resolve("data")))
                 .doesNotThrowAnyException();
+    }
+
+    /**
+     * Configuration audit: an inbox of out/failed took every failed result in as a request and failed it again (12
+     * files in 30 s), an inbox of out/openprospect moved a succeeded result to .failed/, and an inbox that is a link to
+     * the outbox started.
+     */
+    @Test
+    void anInboxWhereResultsAreWrittenStopsTheStart() throws Exception {
+        Path outbox = root.resolve("out");
+        for (String inbox : List.of("out/failed", "out/openprospect", "out/failed/orbit", "out/orbit/more")) {
+            assertThatThrownBy(() -> StartupChecks.requireApart(root.resolve(inbox), outbox))
+                    .as(inbox)
+                    .isInstanceOf(StartupFailure.class)
+                    .hasMessageContaining("property bridge.inbox must lie outside the folders results are written to");
+        }
+        assertThatCode(() -> StartupChecks.requireApart(root.resolve("out/requests"), outbox))
+                .as("no result is written there")
+                .doesNotThrowAnyException();
+        Files.createDirectories(outbox);
+        Path link = Files.createSymbolicLink(root.resolve("in"), outbox);
+        assertThatThrownBy(() -> StartupChecks.requireApart(link, outbox))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining("is the inbox");
     }
 }
