@@ -1,5 +1,6 @@
 package io.profilebridge;
 
+import io.profilebridge.jms.EmbeddedBroker;
 import io.profilebridge.job.StoreEngine;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -19,6 +20,14 @@ import java.util.regex.Pattern;
 final class PropertyChecks {
 
     private static final Pattern FILE_MODE = Pattern.compile("[0-7]{3}");
+
+    /** The most calls a second a budget may give one API key. */
+    private static final double MAX_RATE = 1000;
+    /** The most threads (or store connections) one setting may ask for. */
+    private static final int MAX_THREADS = 1000;
+
+    private static final String ORBIT_START_LIMIT =
+            "Orbit's documented limit of Deep Search starts: 5 a second per API key, bursts up to 25";
     private static final Pattern BEARER_TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
 
     /** scheme://[user@]host[:port] in an Artemis URL; group 1 is the port, if one is given (an IPv6 host is bracketed). */
@@ -91,6 +100,41 @@ final class PropertyChecks {
                         + settings.text(prefix + "min-rate")
                         + "\"");
             }
+            // configuration audit: a rate of 500 with a max-rate of 200 started at 500
+            String rate = prefix + "rate";
+            double value = settings.decimal(rate);
+            if (value < min || value > max) {
+                throw new StartupFailure("property " + rate + " must lie between " + prefix + "min-rate ("
+                        + settings.text(prefix + "min-rate") + ") and " + prefix + "max-rate ("
+                        + settings.text(prefix + "max-rate") + "), not \"" + settings.text(rate) + "\"");
+            }
+        }
+        for (String rate : List.of(
+                "bridge.openprospect.rate",
+                "bridge.openprospect.max-rate",
+                "bridge.orbit.read-rate",
+                "bridge.orbit.read-max-rate",
+                "bridge.orbit.start-rate")) {
+            // a budget's refill period is a whole number of nanoseconds (audit: 1e10 made it 0, and the start failed
+            // with Bucket4j's "0 is wrong value for period of bandwidth")
+            atMost(settings, rate, settings.decimal(rate), MAX_RATE, "calls a second to one API key");
+        }
+        // the Orbit docs: "5 requests per second per API key, with bursts up to 25"; more is answered 429, which the
+        // contract promises never to provoke (configuration audit: 50 and 1000 were accepted)
+        atMost(settings, "bridge.orbit.start-rate", settings.decimal("bridge.orbit.start-rate"), 5, ORBIT_START_LIMIT);
+        atMost(
+                settings,
+                "bridge.orbit.start-burst",
+                settings.integer("bridge.orbit.start-burst"),
+                25,
+                ORBIT_START_LIMIT);
+        // threads and connections: a pool of 2,000,000,000 took 2 GB in 13 s and would not stop on SIGTERM
+        for (String key : List.of(
+                "bridge.store.pool-size",
+                "bridge.inbox.concurrency",
+                "bridge.poll.concurrency",
+                "bridge.jms.concurrent-consumers")) {
+            atMost(settings, key, settings.integer(key), MAX_THREADS, "threads or connections");
         }
         settings.optional(StartupChecks.MANAGEMENT_PORT_KEY).ifPresent(PropertyChecks::port);
         // Camel Main binds a -D value, where placeholders see CAMEL_MANAGEMENT_PORT first: both are checked (third
@@ -107,6 +151,10 @@ final class PropertyChecks {
                         "property " + key + " must be three octal digits such as 640, not \"" + mode + "\"");
             }
         }
+        // the bridge's own user writes its results into those folders (configuration audit: with 000 the outbox was
+        // made d---------, and every result waited for ever)
+        ownerMay(settings, "bridge.outbox.folder-mode", 7, "read, write and enter (7xx)", "make its results there");
+        ownerMay(settings, "bridge.outbox.file-mode", 6, "read and write (6xx)", "write and rename its results");
         for (String key : List.of("openprospect.base-url", "orbit.base-url")) {
             apiRoot(key, settings.text(key));
         }
@@ -143,6 +191,28 @@ final class PropertyChecks {
                 throw new StartupFailure("property " + key + " must name another queue than bridge.jms.requests (\""
                         + requests + "\"): a result sent there would come back as a request");
             }
+            // as a caller's JMSReplyTo naming it is refused (configuration audit: failed results went there, and
+            // the status page counted them as requests whose every delivery failed)
+            if (settings.text(key).equals(EmbeddedBroker.DEAD_LETTER_QUEUE)) {
+                throw new StartupFailure("property " + key + " must name another queue than the dead-letter queue \""
+                        + EmbeddedBroker.DEAD_LETTER_QUEUE + "\", which holds requests that could not be taken");
+            }
+        }
+    }
+
+    private static void atMost(BridgeSettings settings, String key, double value, double most, String what) {
+        if (value > most) {
+            throw new StartupFailure("property " + key + " must be at most " + new java.math.BigDecimal(most) + " ("
+                    + what + "), not \"" + settings.text(key) + "\"");
+        }
+    }
+
+    /** The owner's digit of a mode must hold the {@code needed} bits. */
+    private static void ownerMay(BridgeSettings settings, String key, int needed, String rights, String why) {
+        String mode = settings.text(key);
+        if (((mode.charAt(0) - '0') & needed) != needed) {
+            throw new StartupFailure("property " + key + " must let the owner (the bridge's own user) " + rights
+                    + ", which it needs to " + why + ", not \"" + mode + "\"");
         }
     }
 

@@ -71,7 +71,23 @@ class PropertyChecksTest {
                 "camel.component.http.redirect-handling-disabled|yes|redirect-handling-disabled must be true or false",
                 "camel.component.https.connections-per-route|many|connections-per-route must be a number",
                 "bridge.jms.results|profile-bridge.requests|bridge.jms.results must name another queue than",
-                "bridge.jms.failed|profile-bridge.requests|bridge.jms.failed must name another queue than"
+                "bridge.jms.failed|profile-bridge.requests|bridge.jms.failed must name another queue than",
+                // configuration audit
+                "bridge.jms.failed|DLQ|bridge.jms.failed must name another queue than the dead-letter queue",
+                "bridge.openprospect.rate|500|bridge.openprospect.rate must lie between bridge.openprospect.min-rate"
+                        + " (1) and bridge.openprospect.max-rate (200)",
+                "bridge.orbit.read-rate|0.5|bridge.orbit.read-rate must lie between bridge.orbit.read-min-rate (1)",
+                "bridge.openprospect.max-rate|1e10|bridge.openprospect.max-rate must be at most 1000 (calls a second",
+                "bridge.orbit.start-rate|1e10|bridge.orbit.start-rate must be at most 1000",
+                "bridge.orbit.start-rate|50|bridge.orbit.start-rate must be at most 5 (Orbit's documented limit",
+                "bridge.orbit.start-burst|1000|bridge.orbit.start-burst must be at most 25 (Orbit's documented limit",
+                "bridge.store.pool-size|2000000000|bridge.store.pool-size must be at most 1000",
+                "bridge.jms.concurrent-consumers|1001|bridge.jms.concurrent-consumers must be at most 1000",
+                "bridge.outbox.folder-mode|000|bridge.outbox.folder-mode must let the owner (the bridge's own user)"
+                        + " read, write and enter",
+                "bridge.outbox.folder-mode|600|bridge.outbox.folder-mode must let the owner",
+                "bridge.outbox.file-mode|400|bridge.outbox.file-mode must let the owner (the bridge's own user) read"
+                        + " and write"
             })
     void aValueThatCannotWorkStopsTheStartNamingItsKey(String key, String value, String message) {
         assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of(key, value))))
