@@ -242,8 +242,9 @@ public class BridgeConfiguration implements CamelConfiguration {
                 Path.of(settings.text("bridge.inbox")));
         context.getRegistry().bind("inboxFileFilter", inboxFilter);
         if (!postgres) {
-            // the embedded store's inbox is this instance's alone (a shared one needs the shared store): every marker
-            // in it was left by its previous run, and goes before the inbox routes take any file
+            // the embedded store's inbox is this instance's alone (a shared one needs the shared store), and held so:
+            // every marker in it was left by its previous run, and goes before the inbox routes take any file
+            context.addService(new ClosingService(InboxLock.acquire(Path.of(settings.text("bridge.inbox")))));
             context.addStartupListener((started, alreadyStarted) -> inboxFilter.removeMarkersLeftByAStop(started));
         }
         RequestAcceptance acceptance = new RequestAcceptance(

@@ -1,0 +1,49 @@
+package io.profilebridge;
+
+import static io.profilebridge.BridgeRun.drop;
+import static io.profilebridge.BridgeRun.results;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Lifecycle audit: a second bridge with a job store of its own on a running bridge's inbox started without a word,
+ * and removed the first one's read-lock markers as if a stopped run had left them.
+ */
+class InboxLockTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aSecondBridgeWithAStoreOfItsOwnOnTheSameInboxStopsTheStartAndTouchesNothing() throws Exception {
+        try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100))) {
+            Map<String, String> first = BridgeRun.testProperties(root, simulator.baseUrl());
+            try (BridgeRun running = BridgeRun.start(root, first)) {
+                drop(root, "orbit/a.json", "{\"email\": \"a@example.com\"}");
+                await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("orbit/a.json"));
+                assertThat(results(root)).as("the lock file is no request").containsOnlyKeys("orbit/a.json");
+
+                Path marker = Files.writeString(BridgeRun.inbox(root).resolve("orbit/b.json.camelLock"), "");
+                Map<String, String> second = new HashMap<>(first);
+                second.put("bridge.data", root.resolve("data2").toString());
+                second.put("camel.management.port", Integer.toString(BridgeRun.freePort()));
+                assertThatThrownBy(() -> BridgeRun.start(root, second))
+                        .rootCause()
+                        .isInstanceOf(StartupFailure.class)
+                        .hasMessageContaining("is taken by another bridge with a job store of its own");
+                assertThat(marker).as("the running bridge's marker").exists();
+            }
+        }
+    }
+}
