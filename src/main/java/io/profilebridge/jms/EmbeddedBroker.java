@@ -1,7 +1,9 @@
 package io.profilebridge.jms;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -52,6 +54,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.server = server;
         this.clientUser = clientUser;
     }
+
+    /** Artemis's two journal files of 10 MiB, made whole at its start, and its bindings journal. */
+    static final long JOURNAL_ROOM_BYTES = 24L * 1024 * 1024;
 
     public static EmbeddedBroker start(Settings settings) throws Exception {
         Path folder = settings.folder();
@@ -111,8 +116,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         // Artemis logs a journal it cannot lock or an acceptor it cannot bind, and returns as if started
         if (!server.getActiveMQServer().isActive()) {
             server.stop();
-            throw new IllegalStateException("the embedded broker did not start: another process holds its journal in "
-                    + folder.toAbsolutePath().normalize() + " or listens on " + settings.acceptorUrl());
+            throw new IllegalStateException("the embedded broker did not start: "
+                    + whyNotStarted(folder, settings.acceptorUrl(), usableSpace(folder)));
         }
         return new EmbeddedBroker(server, settings.accounts().client().user());
     }
@@ -149,6 +154,28 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Messages waiting in the dead-letter queue. */
     public long deadLetterCount() {
         return messageCount(DEAD_LETTER_QUEUE);
+    }
+
+    /**
+     * Why Artemis returned unstarted: a disk too full for its journal files (lifecycle audit: a full disk was told as
+     * "another process holds its journal"), else a journal lock or a port another process holds.
+     */
+    static String whyNotStarted(Path folder, String acceptorUrl, long usableBytes) {
+        Path shown = folder.toAbsolutePath().normalize();
+        if (usableBytes < JOURNAL_ROOM_BYTES) {
+            return "the disk of " + shown + " has " + usableBytes / 1024 + " KiB free, less than the "
+                    + JOURNAL_ROOM_BYTES / (1024 * 1024) + " MiB its journal files take; free some room there";
+        }
+        return "another process holds its journal in " + shown + " or listens on " + acceptorUrl;
+    }
+
+    /** The room left on the folder's disk; as much as can be when it cannot be told. */
+    private static long usableSpace(Path folder) {
+        try {
+            return Files.getFileStore(folder).getUsableSpace();
+        } catch (IOException | RuntimeException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** Messages in a queue, those being delivered or waiting for a redelivery included; 0 for no such queue. */

@@ -1,0 +1,26 @@
+package io.profilebridge.jms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Lifecycle audit: a start on a full disk was told as "another process holds its journal". */
+class BrokerStartFailureTest {
+
+    private static final Path FOLDER = Path.of("/srv/bridge/data/artemis");
+
+    @Test
+    void aDiskTooFullForTheJournalIsToldAsSuch() {
+        assertThat(EmbeddedBroker.whyNotStarted(FOLDER, "tcp://127.0.0.1:61616", 3 * 1024 * 1024))
+                .isEqualTo("the disk of /srv/bridge/data/artemis has 3072 KiB free, less than the 24 MiB its journal"
+                        + " files take; free some room there");
+    }
+
+    @Test
+    void otherwiseALockOrAPortAnotherProcessHolds() {
+        assertThat(EmbeddedBroker.whyNotStarted(FOLDER, "tcp://127.0.0.1:61616", EmbeddedBroker.JOURNAL_ROOM_BYTES))
+                .isEqualTo("another process holds its journal in /srv/bridge/data/artemis or listens on"
+                        + " tcp://127.0.0.1:61616");
+    }
+}
