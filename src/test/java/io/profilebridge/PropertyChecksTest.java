@@ -77,8 +77,8 @@ class PropertyChecksTest {
                 "bridge.openprospect.rate|500|bridge.openprospect.rate must lie between bridge.openprospect.min-rate"
                         + " (1) and bridge.openprospect.max-rate (200)",
                 "bridge.orbit.read-rate|0.5|bridge.orbit.read-rate must lie between bridge.orbit.read-min-rate (1)",
-                "bridge.openprospect.max-rate|1e10|bridge.openprospect.max-rate must be at most 1000 (calls a second",
-                "bridge.orbit.start-rate|1e10|bridge.orbit.start-rate must be at most 1000",
+                "bridge.openprospect.max-rate|1e10|bridge.openprospect.max-rate must be at most 1000000 (calls a second",
+                "bridge.orbit.start-rate|1e10|bridge.orbit.start-rate must be at most 1000000",
                 "bridge.orbit.start-rate|50|bridge.orbit.start-rate must be at most 5 (Orbit's documented limit",
                 "bridge.orbit.start-burst|1000|bridge.orbit.start-burst must be at most 25 (Orbit's documented limit",
                 "bridge.store.pool-size|2000000000|bridge.store.pool-size must be at most 1000",
