@@ -55,6 +55,16 @@ public final class BridgeSettings {
 
     /** The packaged defaults alone, for the commands that run without Camel ({@code check}). */
     public static BridgeSettings packagedDefaults() {
+        Properties defaults = packagedProperties();
+        return new BridgeSettings(key -> Optional.ofNullable(defaults.getProperty(key)));
+    }
+
+    /** Every key the packaged file declares: the bridge's settings. */
+    static Set<String> packagedKeys() {
+        return packagedProperties().stringPropertyNames();
+    }
+
+    private static Properties packagedProperties() {
         Properties defaults = new Properties();
         try (InputStream in = BridgeSettings.class.getClassLoader().getResourceAsStream(DEFAULTS)) {
             if (in == null) {
@@ -64,7 +74,7 @@ public final class BridgeSettings {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the packaged " + DEFAULTS, e);
         }
-        return new BridgeSettings(key -> Optional.ofNullable(defaults.getProperty(key)));
+        return defaults;
     }
 
     /** The key's value, empty when it is set empty (the keys whose empty value means "none" or "derived"). */

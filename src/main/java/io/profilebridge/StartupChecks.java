@@ -48,6 +48,7 @@ public class StartupChecks implements CamelConfiguration {
         // lifecycle audit: a regular file there was told to "chmod 700 it" and to give the user write access
         requireFolder("bridge.data", data);
         context.addService(new ClosingService(DataFolderLock.acquire(data)));
+        UnknownSettings.warn(context);
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         if (management != null) {
             FreePort.require("management server", management.getHost(), management.getPort(), MANAGEMENT_PORT_KEY);

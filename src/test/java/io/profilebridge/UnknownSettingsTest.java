@@ -1,0 +1,44 @@
+package io.profilebridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Configuration audit: a misspelt bridge.* property or BRIDGE_ variable was passed over without a word. */
+class UnknownSettingsTest {
+
+    private static final Set<String> KNOWN = BridgeSettings.packagedKeys();
+
+    @Test
+    void aMisspeltPropertyOrVariableIsNamedWithTheKeyItWasNearest() {
+        assertThat(UnknownSettings.warnings(
+                        KNOWN,
+                        List.of("bridge.poll.concurency", "bridge.store-url", "camel.main.name", "bridge.poll.tick-ms"),
+                        List.of(
+                                "BRIDGE_INBOX_POL_MS",
+                                "BRIDGE_DATA",
+                                "PATH",
+                                "BRIDGE_LOG_LEVEL",
+                                "BRIDGE_TOTALLY_ELSE")))
+                .containsExactly(
+                        "property bridge.poll.concurency names no setting of the bridge and is passed over (did you mean"
+                                + " bridge.poll.concurrency?); README \"Configuration\" lists them",
+                        "property bridge.store-url names no setting of the bridge and is passed over (did you mean"
+                                + " bridge.store.url?); README \"Configuration\" lists them",
+                        "variable BRIDGE_INBOX_POL_MS names no setting of the bridge and is passed over (did you mean"
+                                + " BRIDGE_INBOX_POLL_MS?); README \"Configuration\" lists them",
+                        "variable BRIDGE_TOTALLY_ELSE names no setting of the bridge and is passed over; README"
+                                + " \"Configuration\" lists them");
+    }
+
+    @Test
+    void everyKeyOfThePackagedFilesAndItsVariablePass() {
+        assertThat(UnknownSettings.warnings(
+                        KNOWN,
+                        KNOWN,
+                        KNOWN.stream().map(UnknownSettings::variable).toList()))
+                .isEmpty();
+    }
+}
