@@ -88,15 +88,15 @@ public final class BridgeSettings {
     }
 
     public long number(String key) {
-        return parse(key, Long::parseLong);
+        return parse(key, Long::parseLong, Long.MAX_VALUE);
     }
 
     public int integer(String key) {
-        return parse(key, Integer::parseInt);
+        return parse(key, Integer::parseInt, Integer.MAX_VALUE);
     }
 
     public double decimal(String key) {
-        return parse(key, Double::parseDouble);
+        return parse(key, Double::parseDouble, null);
     }
 
     public boolean flag(String key) {
@@ -122,13 +122,17 @@ public final class BridgeSettings {
                         + "camel.main.property-placeholder-location that leaves that file out must set it"));
     }
 
-    private <T extends Number> T parse(String key, Function<String, T> parser) {
+    /** The value read by {@code parser}; {@code largest}, when given, is named when a whole number is too large. */
+    private <T extends Number> T parse(String key, Function<String, T> parser, Number largest) {
         String value = text(key);
         T number;
         try {
             number = parser.apply(value);
         } catch (NumberFormatException e) {
-            throw new StartupFailure("property " + key + " must be a number, not \"" + value + "\"");
+            // configuration audit: 3000000000 for an int was told "must be a number"
+            throw new StartupFailure("property " + key + " must be a number"
+                    + (largest != null && value.matches("\\d+") ? " of at most " + largest : "") + ", not \"" + value
+                    + "\"");
         }
         // no count, size, rate or time of the bridge's is negative; most are meaningless at 0 too (a deadline of 0,
         // no workers): such a value would start a bridge that stalls or fails every call, so it stops the start here

@@ -51,12 +51,12 @@ final class PropertyChecks {
                 "bridge.inbox.undelivered-wait-ms",
                 "bridge.inbox.folder-check-ms",
                 "bridge.poll.tick-ms",
-                "bridge.progress.interval-ms",
-                // Camel's own: it took "abc" or -5 without a word and stopped at once on SIGTERM, where in-flight
-                // work has this long to finish (configuration audit)
-                "camel.main.shutdown-timeout")) {
+                "bridge.progress.interval-ms")) {
             settings.number(key);
         }
+        // Camel's own, in whole seconds: it took "abc" or -5 without a word and stopped at once on SIGTERM, where
+        // in-flight work has this long to finish, and 3000000000 for its default of 45 (configuration audits)
+        settings.integer("camel.main.shutdown-timeout");
         settings.integer("bridge.jms.concurrent-consumers");
         // Camel's own HTTP options the packaged file sets: Camel 4.18 passed over connect-timeout=abc without a word
         // and the calls went on with the component's default (README audit)
@@ -267,6 +267,12 @@ final class PropertyChecks {
                 false,
                 "property " + key + " must be an http:// or https:// URL with a host, such as https://api.example.com,"
                         + " not \"" + Urls.shown(value) + "\"");
+        // Camel finds no component for HTTP://, and a #fragment is no part of a URL sent (configuration audit: each
+        // started, and failed at the first call with an exception naming no key)
+        if (!root.getScheme().equals(root.getScheme().toLowerCase(Locale.ROOT)) || root.getRawFragment() != null) {
+            throw new StartupFailure("property " + key + " must be an http:// or https:// URL with its scheme in lower"
+                    + " case and no #fragment, not \"" + Urls.shown(value) + "\"");
+        }
         // HttpClient refuses such a URL at every call ("deprecated userinfo component"), and the key has its own
         // property (operations audit: it started, and every job was given up)
         if (root.getRawUserInfo() != null) {

@@ -87,7 +87,14 @@ class PropertyChecksTest {
                         + " read, write and enter",
                 "bridge.outbox.folder-mode|600|bridge.outbox.folder-mode must let the owner",
                 "bridge.outbox.file-mode|400|bridge.outbox.file-mode must let the owner (the bridge's own user) read"
-                        + " and write"
+                        + " and write",
+                "bridge.poll.concurrency|3000000000|bridge.poll.concurrency must be a number of at most 2147483647",
+                "camel.main.shutdown-timeout|3000000000|camel.main.shutdown-timeout must be a number of at most"
+                        + " 2147483647",
+                "orbit.base-url|HTTP://127.0.0.1:8099|orbit.base-url must be an http:// or https:// URL with its scheme"
+                        + " in lower case and no #fragment",
+                "openprospect.base-url|http://127.0.0.1:8099#frag|openprospect.base-url must be an http:// or https://"
+                        + " URL with its scheme in lower case and no #fragment"
             })
     void aValueThatCannotWorkStopsTheStartNamingItsKey(String key, String value, String message) {
         assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of(key, value))))
