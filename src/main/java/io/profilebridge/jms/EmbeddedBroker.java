@@ -166,7 +166,9 @@ public final class EmbeddedBroker implements AutoCloseable {
             return "the disk of " + shown + " has " + usableBytes / 1024 + " KiB free, less than the "
                     + JOURNAL_ROOM_BYTES / (1024 * 1024) + " MiB its journal files take; free some room there";
         }
-        return "another process holds its journal in " + shown + " or listens on " + acceptorUrl;
+        return "another process holds its journal in " + shown + " or listens on " + acceptorUrl
+                + "; give each instance its own bridge.data and bridge.jms.embedded-url (BRIDGE_DATA,"
+                + " BRIDGE_JMS_EMBEDDED_URL)";
     }
 
     /** The room left on the folder's disk; as much as can be when it cannot be told. */

@@ -142,10 +142,7 @@ public class JmsConfiguration implements CamelConfiguration {
             try {
                 return EmbeddedBroker.start(broker);
             } catch (IllegalStateException e) {
-                throw new StartupFailure(
-                        e.getMessage() + "; give each instance its own bridge.data and "
-                                + "bridge.jms.embedded-url (BRIDGE_DATA, BRIDGE_JMS_EMBEDDED_URL)",
-                        e);
+                throw new StartupFailure(e.getMessage(), e);
             }
         });
         context.addService(start);

@@ -21,6 +21,7 @@ class BrokerStartFailureTest {
     void otherwiseALockOrAPortAnotherProcessHolds() {
         assertThat(EmbeddedBroker.whyNotStarted(FOLDER, "tcp://127.0.0.1:61616", EmbeddedBroker.JOURNAL_ROOM_BYTES))
                 .isEqualTo("another process holds its journal in /srv/bridge/data/artemis or listens on"
-                        + " tcp://127.0.0.1:61616");
+                        + " tcp://127.0.0.1:61616; give each instance its own bridge.data and bridge.jms.embedded-url"
+                        + " (BRIDGE_DATA, BRIDGE_JMS_EMBEDDED_URL)");
     }
 }
