@@ -2,6 +2,8 @@ package io.profilebridge;
 
 import io.profilebridge.jms.EmbeddedBroker;
 import io.profilebridge.job.StoreEngine;
+import io.profilebridge.openprospect.OpenProspectRoutes;
+import io.profilebridge.orbit.OrbitRoutes;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -155,9 +157,8 @@ final class PropertyChecks {
         // made d---------, and every result waited for ever)
         ownerMay(settings, "bridge.outbox.folder-mode", 7, "read, write and enter (7xx)", "make its results there");
         ownerMay(settings, "bridge.outbox.file-mode", 6, "read and write (6xx)", "write and rename its results");
-        for (String key : List.of("openprospect.base-url", "orbit.base-url")) {
-            apiRoot(key, settings.text(key));
-        }
+        apiRoot("openprospect.base-url", settings.text("openprospect.base-url"), OpenProspectRoutes.PATH);
+        apiRoot("orbit.base-url", settings.text("orbit.base-url"), OrbitRoutes.PATH);
         for (String key : List.of("openprospect.api-key", "orbit.api-key")) {
             settings.optional(key).map(String::trim).ifPresent(apiKey -> bearerToken(key, apiKey));
         }
@@ -260,7 +261,7 @@ final class PropertyChecks {
         }
     }
 
-    private static void apiRoot(String key, String value) {
+    private static void apiRoot(String key, String value, String apiPath) {
         URI root = url(
                 value,
                 Set.of("http", "https"),
@@ -272,6 +273,13 @@ final class PropertyChecks {
         if (!root.getScheme().equals(root.getScheme().toLowerCase(Locale.ROOT)) || root.getRawFragment() != null) {
             throw new StartupFailure("property " + key + " must be an http:// or https:// URL with its scheme in lower"
                     + " case and no #fragment, not \"" + Urls.shown(value) + "\"");
+        }
+        // the root the docs' curl lines begin with, copied with the API's own path: every call went to
+        // /api/v1/api/v1/..., and every request failed 404 (configuration audit)
+        String path = root.getRawPath() == null ? "" : root.getRawPath().replaceAll("/+$", "");
+        if (path.endsWith(apiPath)) {
+            throw new StartupFailure("property " + key + " must be the API's root, without " + apiPath
+                    + ", which the bridge adds to every call, not \"" + Urls.shown(value) + "\"");
         }
         // HttpClient refuses such a URL at every call ("deprecated userinfo component"), and the key has its own
         // property (operations audit: it started, and every job was given up)

@@ -94,7 +94,11 @@ class PropertyChecksTest {
                 "orbit.base-url|HTTP://127.0.0.1:8099|orbit.base-url must be an http:// or https:// URL with its scheme"
                         + " in lower case and no #fragment",
                 "openprospect.base-url|http://127.0.0.1:8099#frag|openprospect.base-url must be an http:// or https://"
-                        + " URL with its scheme in lower case and no #fragment"
+                        + " URL with its scheme in lower case and no #fragment",
+                "openprospect.base-url|https://api.example.com/api/v1/|openprospect.base-url must be the API's root,"
+                        + " without /api/v1, which the bridge adds",
+                "orbit.base-url|http://127.0.0.1:8099/gw/v2/developer|orbit.base-url must be the API's root, without"
+                        + " /v2/developer"
             })
     void aValueThatCannotWorkStopsTheStartNamingItsKey(String key, String value, String message) {
         assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of(key, value))))

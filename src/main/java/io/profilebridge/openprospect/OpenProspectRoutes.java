@@ -25,7 +25,10 @@ import org.apache.camel.component.http.HttpMethods;
  */
 public class OpenProspectRoutes extends RouteBuilder {
 
-    static final String CREATIONS = "/api/v1/search-profile-creations";
+    /** The path every call's URL begins with after the configured API root. */
+    public static final String PATH = "/api/v1";
+
+    static final String CREATIONS = PATH + "/search-profile-creations";
 
     private final ApiCredentials credentials;
     private final JobLifecycle lifecycle;

@@ -31,8 +31,11 @@ import org.apache.camel.component.http.HttpMethods;
  */
 public class OrbitRoutes extends RouteBuilder {
 
-    static final String DEEP_SEARCH = "/v2/developer/deep-search";
-    static final String PROFILES = "/v2/developer/profiles/";
+    /** The path every call's URL begins with after the configured API root. */
+    public static final String PATH = "/v2/developer";
+
+    static final String DEEP_SEARCH = PATH + "/deep-search";
+    static final String PROFILES = PATH + "/profiles/";
 
     /** Orbit carries its idempotency key in the body, so a new key means a new body. */
     public static final KeyRenewal REQUEST_ID_IN_BODY = (body, key) -> {
