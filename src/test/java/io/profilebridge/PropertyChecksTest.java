@@ -98,7 +98,9 @@ class PropertyChecksTest {
                 "openprospect.base-url|https://api.example.com/api/v1/|openprospect.base-url must be the API's root,"
                         + " without /api/v1, which the bridge adds",
                 "orbit.base-url|http://127.0.0.1:8099/gw/v2/developer|orbit.base-url must be the API's root, without"
-                        + " /v2/developer"
+                        + " /v2/developer",
+                "bridge.poll.tick-ms|1|bridge.poll.tick-ms must be at least 10 (milliseconds",
+                "bridge.status.backlog-sample-ms|5|bridge.status.backlog-sample-ms must be at least 10"
             })
     void aValueThatCannotWorkStopsTheStartNamingItsKey(String key, String value, String message) {
         assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of(key, value))))
