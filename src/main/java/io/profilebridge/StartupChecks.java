@@ -1,12 +1,14 @@
 package io.profilebridge;
 
 import io.profilebridge.api.Api;
+import io.profilebridge.jms.JmsConfiguration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -49,6 +51,10 @@ public class StartupChecks implements CamelConfiguration {
         requireFolder("bridge.data", data);
         context.addService(new ClosingService(DataFolderLock.acquire(data)));
         UnknownSettings.warn(context);
+        boolean jms = settings.flag("bridge.jms.enabled");
+        context.addStartupListener(new RouteWiring(
+                jms ? Set.of() : Set.of(JmsConfiguration.DELIVERY_ENDPOINT),
+                jms ? settings.text("bridge.jms.requests") : null));
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         if (management != null) {
             FreePort.require("management server", management.getHost(), management.getPort(), MANAGEMENT_PORT_KEY);

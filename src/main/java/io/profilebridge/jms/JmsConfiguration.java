@@ -34,6 +34,8 @@ public class JmsConfiguration implements CamelConfiguration {
 
     /** The YAML routes that need a broker; left out entirely when JMS is off. */
     static final String JMS_ROUTES = "jms-requests,deliver-result-jms";
+    /** Where routes/deliver-result.camel.yaml sends a JMS request's result; read by no route when JMS is off. */
+    public static final String DELIVERY_ENDPOINT = "direct:deliver-result-jms";
     /** Registry name of the {@link DeadLetters} the status page shows. */
     public static final String DEAD_LETTERS = "jmsDeadLetters";
     /** Registry name of the embedded broker's {@link BackgroundStart}, when there is one. */

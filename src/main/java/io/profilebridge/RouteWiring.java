@@ -1,0 +1,135 @@
+package io.profilebridge;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.ProcessorDefinitionHelper;
+import org.apache.camel.model.RouteConfigurationDefinition;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.SendDefinition;
+import org.apache.camel.model.ToDynamicDefinition;
+
+/**
+ * The YAML routes integrators edit and the Java routes meet at {@code direct:} endpoints and named route
+ * configurations, which Camel checks only when a message is sent (integrator-edits audit: a delivery route whose
+ * {@code from} was misspelt, or whose file was left out, gave a bridge that was healthy, took every file and delivered
+ * nothing, without a log line; a missing poll trigger left every job received; a misspelt {@code routeConfigurationId}
+ * dropped the outbox's error handling and health check; a misspelt JMS queue left the requests queue unread). The
+ * start stops, naming what is missing, when:
+ * <ul>
+ *   <li>a route sends to a {@code direct:} endpoint no route reads (save one the configuration leaves out on purpose:
+ *       the JMS delivery when JMS is off);
+ *   <li>no route started from outside (a trigger, a folder, a queue) sends to an endpoint the bridge needs fed: the
+ *       poll trigger's and the intake's;
+ *   <li>a route names a route configuration that no file defines;
+ *   <li>with JMS on, no route reads the requests queue.
+ * </ul>
+ * Checked on the routes as defined, once they are all added and before any consumer starts.
+ */
+final class RouteWiring implements StartupListener {
+
+    /** What must be sent to, and what sends there when the packaged routes are used. */
+    static final Map<String, String> MUST_BE_FED = Map.of(
+            "direct:dispatch-due-jobs", "the poll trigger (routes/poll-due-jobs.camel.yaml): no job would advance",
+            "direct:accept-request", "the inbox and JMS routes (routes/inbox-*.camel.yaml): no request would be taken");
+
+    private final Set<String> mayGoUnread;
+    private final String requestsQueue;
+
+    /**
+     * @param mayGoUnread {@code direct:} endpoints a route may send to with no route reading them
+     * @param requestsQueue the JMS queue a route must read; null when JMS is off
+     */
+    RouteWiring(Set<String> mayGoUnread, String requestsQueue) {
+        this.mayGoUnread = mayGoUnread;
+        this.requestsQueue = requestsQueue;
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        List<String> problems = problems(
+                model.getRouteDefinitions(),
+                model.getRouteConfigurationDefinitions().stream()
+                        .map(RouteConfigurationDefinition::getId)
+                        .toList(),
+                context::resolvePropertyPlaceholders);
+        if (!problems.isEmpty()) {
+            throw new StartupFailure("the routes do not fit together: " + String.join("; ", problems));
+        }
+    }
+
+    List<String> problems(
+            List<RouteDefinition> routes,
+            Collection<String> configurations,
+            java.util.function.UnaryOperator<String> placeholders) {
+        Set<String> inputs = new TreeSet<>();
+        Map<String, Set<String>> sendersByTarget = new TreeMap<>();
+        // sent to by a route that a trigger, a folder, a queue or an HTTP request starts, not by another direct: route
+        Set<String> fedFromOutside = new TreeSet<>();
+        List<String> problems = new ArrayList<>();
+        for (RouteDefinition route : routes) {
+            String input = route.getInput().getEndpointUri();
+            // a JMS queue is named by a property; a templated route's placeholders are its template's, not these
+            inputs.add(endpoint(input.startsWith("jms:") ? placeholders.apply(input) : input));
+            for (String target : targets(route)) {
+                sendersByTarget
+                        .computeIfAbsent(endpoint(target), any -> new TreeSet<>())
+                        .add(route.getRouteId());
+                if (!input.startsWith("direct:")) {
+                    fedFromOutside.add(endpoint(target));
+                }
+            }
+            String named = route.getRouteConfigurationId();
+            if (named != null) {
+                Arrays.stream(named.split(","))
+                        .map(String::trim)
+                        .filter(id -> !id.isEmpty() && !id.contains("*") && !configurations.contains(id))
+                        .forEach(id -> problems.add("route " + route.getRouteId() + " names routeConfigurationId " + id
+                                + ", which no routeConfiguration defines"));
+            }
+        }
+        sendersByTarget.forEach((target, senders) -> {
+            if (target.startsWith("direct:") && !inputs.contains(target) && !mayGoUnread.contains(target)) {
+                problems.add("route " + String.join(", ", senders) + " sends to " + target
+                        + ", which no route reads (a route file left out, or its from: uri misspelt)");
+            }
+        });
+        MUST_BE_FED.forEach((target, feeder) -> {
+            if (inputs.contains(target) && !fedFromOutside.contains(target)) {
+                problems.add("no route started by a trigger, a folder or a queue sends to " + target + ": " + feeder);
+            }
+        });
+        if (requestsQueue != null && !inputs.contains("jms:queue:" + requestsQueue)) {
+            problems.add("no route reads the JMS requests queue jms:queue:" + requestsQueue
+                    + " (bridge.jms.requests; routes/jms-requests.camel.yaml left out, or its uri misspelt)");
+        }
+        return problems;
+    }
+
+    /** The endpoints a route sends to by a fixed URI (to, wireTap and the like). */
+    private static List<String> targets(RouteDefinition route) {
+        List<String> targets = new ArrayList<>();
+        ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(), SendDefinition.class)
+                .forEach(send -> targets.add(send.getEndpointUri()));
+        ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(), ToDynamicDefinition.class)
+                .forEach(send -> targets.add(send.getUri()));
+        return targets.stream()
+                .filter(uri -> uri != null && !uri.contains("${"))
+                .toList();
+    }
+
+    /** {@code direct://x?a=b} as {@code direct:x}: the same endpoint however written. */
+    static String endpoint(String uri) {
+        String plain = uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri;
+        return plain.replaceFirst("^([a-z0-9+.-]+):/+", "$1:");
+    }
+}

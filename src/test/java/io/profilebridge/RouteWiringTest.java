@@ -1,0 +1,107 @@
+package io.profilebridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.camel.model.RouteDefinition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Integrator-edits audit: a route file left out, or a misspelt endpoint or route configuration in one, gave a bridge
+ * that started healthy and took every file, and delivered nothing (or polled nothing, or lost its outbox error
+ * handling) without a log line. The start now stops, naming what does not fit.
+ */
+class RouteWiringTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aDeliveryRouteWhoseFromIsMisspeltStopsTheStart() throws IOException {
+        assertStopsWith(
+                routes -> edit(
+                        routes.resolve("deliver-result.camel.yaml"),
+                        "uri: direct:deliver-result\n",
+                        "uri: direct:deliver-results\n"),
+                "sends to direct:deliver-result, which no route reads");
+    }
+
+    @Test
+    void aMissingPollTriggerStopsTheStart() throws IOException {
+        assertStopsWith(
+                routes -> delete(routes.resolve("poll-due-jobs.camel.yaml")),
+                "sends to direct:dispatch-due-jobs: the poll trigger");
+    }
+
+    @Test
+    void aMisspeltRouteConfigurationStopsTheStart() throws IOException {
+        assertStopsWith(
+                routes -> edit(
+                        routes.resolve("deliver-result.camel.yaml"),
+                        "routeConfigurationId: delivery-errors",
+                        "routeConfigurationId: delivery-error"),
+                "route deliver-result names routeConfigurationId delivery-error, which no routeConfiguration defines");
+    }
+
+    @Test
+    void aMisspeltRequestsQueueIsNamed() {
+        RouteDefinition misspelt = new RouteDefinition("jms:queue:profile-bridge.request");
+        misspelt.routeId("jms-requests").to("direct:accept-request");
+        RouteDefinition accept = new RouteDefinition("direct:accept-request");
+        accept.routeId("accept-request").log("taken");
+        assertThat(new RouteWiring(Set.of(), "profile-bridge.requests")
+                        .problems(List.of(misspelt, accept), List.of(), uri -> uri))
+                .containsExactly("no route reads the JMS requests queue jms:queue:profile-bridge.requests"
+                        + " (bridge.jms.requests; routes/jms-requests.camel.yaml left out, or its uri misspelt)");
+        assertThat(new RouteWiring(Set.of(), "profile-bridge.request")
+                        .problems(List.of(misspelt, accept), List.of(), uri -> uri))
+                .isEmpty();
+    }
+
+    private void assertStopsWith(Consumer<Path> change, String message) throws IOException {
+        Path routes = Files.createDirectories(root.resolve("routes"));
+        try (Stream<Path> packaged = Files.list(Path.of("routes"))) {
+            for (Path file :
+                    packaged.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {
+                Files.copy(file, routes.resolve(file.getFileName()));
+            }
+        }
+        change.accept(routes);
+        Map<String, String> properties = BridgeRun.testProperties(root, "http://127.0.0.1:9");
+        properties.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml");
+        assertThatThrownBy(() -> BridgeRun.start(root, properties).close())
+                .rootCause()
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageStartingWith("the routes do not fit together: ")
+                .hasMessageContaining(message);
+    }
+
+    private static void edit(Path file, String from, String to) {
+        try {
+            String text = Files.readString(file);
+            if (!text.contains(from)) {
+                throw new IllegalStateException(file + " holds no " + from);
+            }
+            Files.writeString(file, text.replace(from, to));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.delete(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
