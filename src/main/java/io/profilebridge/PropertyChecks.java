@@ -4,6 +4,7 @@ import io.profilebridge.jms.EmbeddedBroker;
 import io.profilebridge.job.StoreEngine;
 import io.profilebridge.openprospect.OpenProspectRoutes;
 import io.profilebridge.orbit.OrbitRoutes;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -218,8 +219,8 @@ final class PropertyChecks {
 
     private static void atMost(BridgeSettings settings, String key, double value, double most, String what) {
         if (value > most) {
-            throw new StartupFailure("property " + key + " must be at most " + new java.math.BigDecimal(most) + " ("
-                    + what + "), not \"" + settings.text(key) + "\"");
+            throw new StartupFailure("property " + key + " must be at most " + new BigDecimal(most) + " (" + what
+                    + "), not \"" + settings.text(key) + "\"");
         }
     }
 

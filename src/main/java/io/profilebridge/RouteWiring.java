@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.model.Model;
@@ -68,9 +69,7 @@ final class RouteWiring implements StartupListener {
     }
 
     List<String> problems(
-            List<RouteDefinition> routes,
-            Collection<String> configurations,
-            java.util.function.UnaryOperator<String> placeholders) {
+            List<RouteDefinition> routes, Collection<String> configurations, UnaryOperator<String> placeholders) {
         Set<String> inputs = new TreeSet<>();
         Map<String, Set<String>> sendersByTarget = new TreeMap<>();
         // sent to by a route that a trigger, a folder, a queue or an HTTP request starts, not by another direct: route

@@ -11,15 +11,18 @@ import io.profilebridge.Json;
 import io.profilebridge.LogCapture;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -256,7 +259,7 @@ class OperationsTest {
                         HttpResponse.BodyHandlers.ofString());
         assertThat(echoed.statusCode()).isEqualTo(200);
         assertThat(echoed.headers().map().keySet())
-                .map(name -> name.toLowerCase(java.util.Locale.ROOT))
+                .map(name -> name.toLowerCase(Locale.ROOT))
                 .doesNotContain("set-cookie", "access-control-allow-origin", "x-api-key", "x-a", "x-b")
                 .contains("content-type");
         assertThat(echoed.body()).doesNotContain("evil.example", "javascript:");
@@ -274,12 +277,12 @@ class OperationsTest {
     /** A request written as it comes, which java.net.http would refuse to send. */
     private String rawGet(String target) throws Exception {
         URI uri = URI.create(base);
-        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+        try (java.net.Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream()
                     .write(("GET " + target + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nConnection: close\r\n\r\n")
-                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                            .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
