@@ -12,14 +12,20 @@ public final class ManagementAddress {
 
     /** The port the management server is bound to; empty when it is off or its bind failed. */
     public static Optional<Integer> boundPort(CamelContext context) {
+        return server(context)
+                .filter(server -> server.getServer() != null)
+                .map(server -> server.getServer().actualPort())
+                .filter(port -> port > 0);
+    }
+
+    /** The Vert.x server the management server runs on; empty when it is off. */
+    public static Optional<VertxPlatformHttpServer> server(CamelContext context) {
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         if (management == null) {
             return Optional.empty();
         }
         return context.hasServices(VertxPlatformHttpServer.class).stream()
-                .filter(server -> server.getConfigurationPort() == management.getPort() && server.getServer() != null)
-                .map(server -> server.getServer().actualPort())
-                .filter(port -> port > 0)
+                .filter(server -> server.getConfigurationPort() == management.getPort())
                 .findFirst();
     }
 

@@ -49,14 +49,10 @@ final class PropertyChecks {
             folderWithout(settings, key, "?", "Camel's file endpoint reads its options from there");
         }
         for (String key : List.of(
-                "bridge.inbox.poll-ms",
                 "bridge.inbox.stable-ms",
                 "bridge.inbox.orphaned-lock-ms",
                 "bridge.inbox.incomplete-ms",
-                "bridge.inbox.undelivered-wait-ms",
-                "bridge.inbox.folder-check-ms",
-                "bridge.poll.tick-ms",
-                "bridge.progress.interval-ms")) {
+                "bridge.inbox.undelivered-wait-ms")) {
             settings.number(key);
         }
         // timers that wake the process: at 1 ms (seconds meant, ms read) an idle bridge spent 42% of a core on the

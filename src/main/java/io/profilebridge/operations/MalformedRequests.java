@@ -1,13 +1,13 @@
 package io.profilebridge.operations;
 
 import io.profilebridge.Json;
+import io.profilebridge.ManagementAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.lang.reflect.Field;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
-import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,14 +28,9 @@ final class MalformedRequests implements StartupListener {
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
         // the management server has started before the routes' consumers start
-        ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
-        if (management == null) {
-            return;
-        }
-        context.hasServices(VertxPlatformHttpServer.class).stream()
-                .filter(server -> server.getConfigurationPort() == management.getPort())
-                .forEach(server ->
-                        topRouter(server).ifPresent(router -> router.errorHandler(400, MalformedRequests::answer)));
+        ManagementAddress.server(context)
+                .flatMap(MalformedRequests::topRouter)
+                .ifPresent(router -> router.errorHandler(400, MalformedRequests::answer));
     }
 
     /**
