@@ -31,7 +31,8 @@ import org.apache.camel.model.ToDynamicDefinition;
  *   <li>no route started from outside (a trigger, a folder, a queue) sends to an endpoint the bridge needs fed: the
  *       poll trigger's and the intake's;
  *   <li>a route names a route configuration that no file defines;
- *   <li>with JMS on, no route reads the requests queue.
+ *   <li>with JMS on, no route reads the requests queue;
+ *   <li>two routes have the same id, so that the second replaced the first ({@link ReplacedRoutes}).
  * </ul>
  * Checked on the routes as defined, once they are all added and before any consumer starts.
  */
@@ -44,25 +45,29 @@ final class RouteWiring implements StartupListener {
 
     private final Set<String> mayGoUnread;
     private final String requestsQueue;
+    private final ReplacedRoutes replaced;
 
     /**
      * @param mayGoUnread {@code direct:} endpoints a route may send to with no route reading them
      * @param requestsQueue the JMS queue a route must read; null when JMS is off
+     * @param replaced the routes another route of the same id replaced while they were added
      */
-    RouteWiring(Set<String> mayGoUnread, String requestsQueue) {
+    RouteWiring(Set<String> mayGoUnread, String requestsQueue, ReplacedRoutes replaced) {
         this.mayGoUnread = mayGoUnread;
         this.requestsQueue = requestsQueue;
+        this.replaced = replaced;
     }
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
-        List<String> problems = problems(
+        List<String> problems = new ArrayList<>(replaced.problems());
+        problems.addAll(problems(
                 model.getRouteDefinitions(),
                 model.getRouteConfigurationDefinitions().stream()
                         .map(RouteConfigurationDefinition::getId)
                         .toList(),
-                context::resolvePropertyPlaceholders);
+                context::resolvePropertyPlaceholders));
         if (!problems.isEmpty()) {
             throw new StartupFailure("the routes do not fit together: " + String.join("; ", problems));
         }

@@ -54,7 +54,8 @@ public class StartupChecks implements CamelConfiguration {
         boolean jms = settings.flag("bridge.jms.enabled");
         context.addStartupListener(new RouteWiring(
                 jms ? Set.of() : Set.of(JmsConfiguration.DELIVERY_ENDPOINT),
-                jms ? settings.text("bridge.jms.requests") : null));
+                jms ? settings.text("bridge.jms.requests") : null,
+                ReplacedRoutes.watch(context)));
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         if (management != null) {
             FreePort.require("management server", management.getHost(), management.getPort(), MANAGEMENT_PORT_KEY);

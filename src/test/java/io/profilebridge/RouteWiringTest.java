@@ -54,16 +54,27 @@ class RouteWiringTest {
     }
 
     @Test
+    void anInboxRouteCopiedWithItsIdStopsTheStart() throws IOException {
+        assertStopsWith(
+                routes -> copy(
+                        routes.resolve("inbox-orbit.camel.yaml"),
+                        routes.resolve("inbox-orbit-eu.camel.yaml"),
+                        "value: orbit\n      - name: api",
+                        "value: orbit-eu\n      - name: api"),
+                "two routes have the id inbox-orbit (");
+    }
+
+    @Test
     void aMisspeltRequestsQueueIsNamed() {
         RouteDefinition misspelt = new RouteDefinition("jms:queue:profile-bridge.request");
         misspelt.routeId("jms-requests").to("direct:accept-request");
         RouteDefinition accept = new RouteDefinition("direct:accept-request");
         accept.routeId("accept-request").log("taken");
-        assertThat(new RouteWiring(Set.of(), "profile-bridge.requests")
+        assertThat(new RouteWiring(Set.of(), "profile-bridge.requests", null)
                         .problems(List.of(misspelt, accept), List.of(), uri -> uri))
                 .containsExactly("no route reads the JMS requests queue jms:queue:profile-bridge.requests"
                         + " (bridge.jms.requests; routes/jms-requests.camel.yaml left out, or its uri misspelt)");
-        assertThat(new RouteWiring(Set.of(), "profile-bridge.request")
+        assertThat(new RouteWiring(Set.of(), "profile-bridge.request", null)
                         .problems(List.of(misspelt, accept), List.of(), uri -> uri))
                 .isEmpty();
     }
@@ -96,6 +107,15 @@ class RouteWiringTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void copy(Path file, Path copy, String from, String to) {
+        try {
+            Files.copy(file, copy);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        edit(copy, from, to);
     }
 
     private static void delete(Path file) {
