@@ -47,7 +47,7 @@ public final class BackgroundStart<T extends AutoCloseable> extends ServiceSuppo
         try {
             opened();
         } catch (Exception e) {
-            // a veto stops the start-up with the reason alone (ProfileBridge's one line), where any other exception
+            // a veto stops the start-up with the reason alone (BridgeMain's one line), where any other exception
             // would have Camel log its stack trace first
             throw new VetoCamelContextStartException(e.getMessage(), e, camelContext, true);
         }

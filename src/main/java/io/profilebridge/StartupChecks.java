@@ -32,7 +32,7 @@ public class StartupChecks implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        // the values themselves were checked before Camel Main configured anything (ProfileBridge, PropertyChecks)
+        // the values themselves were checked before Camel Main configured anything (BridgeMain, PropertyChecks)
         BridgeSettings settings = new BridgeSettings(context);
         Path data = Path.of(settings.text("bridge.data"));
         for (String key : List.of("bridge.inbox", "bridge.outbox")) {

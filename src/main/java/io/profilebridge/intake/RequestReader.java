@@ -57,11 +57,6 @@ public class RequestReader {
         this.rules = rules;
     }
 
-    /**
-     * @param content     the raw request, or null when {@code size} already exceeds the limit (it is not read)
-     * @param apiHint     the API named by the inbox folder or the JMS {@code api} property, may be null
-     * @param explicitKey a key from the JMS {@code idempotencyKey} property, may be null
-     */
     public long maxBytes() {
         return maxBytes;
     }
@@ -175,6 +170,13 @@ public class RequestReader {
         return needed > continuations;
     }
 
+    /**
+     * Reads one request: its JSON, its envelope if any, its key, and the documented rules.
+     *
+     * @param content     the raw request, or null when {@code size} already exceeds the limit (it is not read)
+     * @param apiHint     the API named by the inbox folder or the JMS {@code api} property, may be null
+     * @param explicitKey a key from the JMS {@code idempotencyKey} property, may be null
+     */
     public ReadRequest read(byte[] content, long size, String apiHint, String explicitKey, RequestSource source) {
         String api = apiHint;
         // a refusal names the caller's own key, however early it comes (files-and-JMS audit: a body that was no JSON
@@ -585,11 +587,6 @@ public class RequestReader {
         return null;
     }
 
-    /**
-     * The envelope has an {@code api} string and a {@code request}; neither API's body has both fields. Where no API
-     * is known yet (the inbox itself, a JMS message without an {@code api} property) only an envelope can name one,
-     * so an object with either field is read as one, and told what it lacks.
-     */
     /** A number the bridge cannot read, named by the field the parser stood at. */
     private static ReadRequest numberOutOfRange(
             String api, String givenKey, RequestSource source, JsonParser parser, String rule) throws IOException {
@@ -607,6 +604,11 @@ public class RequestReader {
     /** An envelope's fields (CONTRACT.md): any other is refused. */
     private static final Set<String> ENVELOPE_FIELDS = Set.of("api", "idempotencyKey", "request");
 
+    /**
+     * The envelope has an {@code api} string and a {@code request}; neither API's body has both fields. Where no API
+     * is known yet (the inbox itself, a JMS message without an {@code api} property) only an envelope can name one,
+     * so an object with either field is read as one, and told what it lacks.
+     */
     static boolean isEnvelope(ObjectNode body, String apiHint) {
         return (body.has("request") && body.has("api") && body.get("api").isTextual())
                 || (apiHint == null && (body.has("request") || body.has("api")));

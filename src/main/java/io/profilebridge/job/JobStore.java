@@ -55,7 +55,7 @@ public class JobStore {
     private static final String JOBS = "bridge_job j LEFT JOIN bridge_job_request r ON r.job_id = j.id";
 
     private static final String INSERT = "INSERT INTO bridge_job (" + JOB_COLUMNS + ", key_hash) VALUES ("
-            + String.join(",", java.util.Collections.nCopies(JOB_COLUMNS.split(",").length + 1, "?")) + ")";
+            + String.join(",", Collections.nCopies(JOB_COLUMNS.split(",").length + 1, "?")) + ")";
 
     private static final String INSERT_BODY = "INSERT INTO bridge_job_request (job_id, request_body) VALUES (?, ?)";
 

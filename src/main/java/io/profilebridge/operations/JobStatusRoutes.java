@@ -160,7 +160,7 @@ public class JobStatusRoutes extends RouteBuilder {
                 .type(RestParamType.query)
                 .required(false)
                 .description("Only a job of this API: one key may have been used with both (else the newest)")
-                .allowableValues(List.of("openprospect", "orbit"))
+                .allowableValues(Arrays.stream(Api.values()).map(Api::id).toList())
                 .endParam()
                 .responseMessage()
                 .code(200)

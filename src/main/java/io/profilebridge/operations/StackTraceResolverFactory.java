@@ -15,7 +15,7 @@ import org.apache.logging.log4j.layout.template.json.util.JsonWriter;
  * The JSON log's {@code error.stack_trace}: the {@code pattern} resolver's masked stack trace, left out of a line
  * that has no exception, as the {@code exception} resolver leaves out {@code error.type}. The pattern resolver
  * wrote {@code "error.stack_trace": ""} on every line; the exception resolver cannot mask secrets in a trace.
- * Used as {@code {"$resolver": "stackTraceIfThrown", "pattern": "..."}} (config/log4j2-json-event.json).
+ * Used as {@code {"$resolver": "stackTraceIfThrown", "pattern": "..."}} (src/main/resources/log4j2-json-event.json).
  */
 @Plugin(name = "StackTraceResolverFactory", category = TemplateResolverFactory.CATEGORY)
 public final class StackTraceResolverFactory implements EventResolverFactory {
