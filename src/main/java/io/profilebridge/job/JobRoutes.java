@@ -45,6 +45,8 @@ public class JobRoutes extends RouteBuilder {
     private static final String GO_ON = "bridgeGoOn";
     /** Exchange property: the job was dropped (no longer this instance's); nothing of it is saved. */
     private static final String DROPPED = "bridgeDropped";
+    /** Exchange property: the step gave back its place in the call gate, and a job of that bucket may wait for it. */
+    private static final String PLACE_FREED = "bridgePlaceFreed";
     /** Exchange property: the job's first call was paid from its API budget when it was claimed. */
     private static final String CALL_PAID = "bridgeCallPaid";
 
@@ -165,7 +167,8 @@ public class JobRoutes extends RouteBuilder {
         // claim starts from a new, empty exchange: it needs nothing of this job's, and a copy would carry it all along
         from("direct:give-back-place")
                 .routeId("give-back-place")
-                .filter(exchange -> dispatcher.callsDone(job(exchange)))
+                .process(exchange -> exchange.setProperty(PLACE_FREED, dispatcher.callsDone(job(exchange))))
+                .filter(exchangeProperty(PLACE_FREED))
                 .wireTap("direct:hand-on-places")
                 .copy(false);
 
