@@ -27,8 +27,10 @@ import io.profilebridge.intake.AcceptRequestRoute;
 import io.profilebridge.intake.DocumentedRules;
 import io.profilebridge.intake.InboxFileErrors;
 import io.profilebridge.intake.InboxFileFilter;
+import io.profilebridge.intake.InboxMarkers;
 import io.profilebridge.intake.RequestAcceptance;
 import io.profilebridge.intake.RequestReader;
+import io.profilebridge.intake.UnreadFolders;
 import io.profilebridge.intake.WaitingFiles;
 import io.profilebridge.jms.DeadLetters;
 import io.profilebridge.jms.EmbeddedBroker;
@@ -234,18 +236,21 @@ public class BridgeConfiguration implements CamelConfiguration {
         // the inbox routes' file consumers' trouble outside a route: a marker or a move that fails
         // (routes/inbox-folder.camel.yaml)
         context.getRegistry().bind("inboxFileErrors", new InboxFileErrors(waitingFiles));
+        InboxMarkers markers = new InboxMarkers(waitingFiles, settings.number("bridge.inbox.orphaned-lock-ms"));
+        // named by the inbox routes' listing and by routes/inbox-unread-folders.camel.yaml
+        UnreadFolders unreadFolders = new UnreadFolders(UnreadFolders.fileFoldersOf(context));
+        context.getRegistry().bind("unreadFolders", unreadFolders);
         // the inbox routes' filter (routes/inbox-folder.camel.yaml)
-        InboxFileFilter inboxFilter = new InboxFileFilter(
-                waitingFiles,
-                settings.number("bridge.inbox.orphaned-lock-ms"),
-                InboxFileFilter.fileFoldersOf(context),
-                Path.of(settings.text("bridge.inbox")));
-        context.getRegistry().bind("inboxFileFilter", inboxFilter);
+        context.getRegistry()
+                .bind(
+                        "inboxFileFilter",
+                        new InboxFileFilter(
+                                waitingFiles, markers, unreadFolders, Path.of(settings.text("bridge.inbox"))));
         if (!postgres) {
             // the embedded store's inbox is this instance's alone (a shared one needs the shared store), and held so:
             // every marker in it was left by its previous run, and goes before the inbox routes take any file
             context.addService(new ClosingService(InboxLock.acquire(Path.of(settings.text("bridge.inbox")))));
-            context.addStartupListener((started, alreadyStarted) -> inboxFilter.removeMarkersLeftByAStop(started));
+            context.addStartupListener((started, alreadyStarted) -> markers.removeLeftByAStop(started));
         }
         RequestAcceptance acceptance = new RequestAcceptance(
                 reader,

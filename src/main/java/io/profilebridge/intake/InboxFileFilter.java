@@ -4,8 +4,6 @@ import io.profilebridge.BridgeSettings;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryIteratorException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -19,14 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
-import org.apache.camel.component.file.FileComponent;
-import org.apache.camel.component.file.FileEndpoint;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.component.file.GenericFileFilter;
 import org.slf4j.Logger;
@@ -64,16 +55,9 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         }
     });
 
-    /** How often, at most, the release of orphaned markers is named in a warning. */
-    private static final long RELEASE_REPORT_MS = 60_000;
-
     private final WaitingFiles waitingFiles;
-    private final long orphanedLockMs;
-    /** Markers released since the last warning about them, and when that was. */
-    private final AtomicInteger releasedUnreported = new AtomicInteger();
-
-    private final AtomicLong lastReleaseReported = new AtomicLong(Long.MIN_VALUE / 2);
-    private final Supplier<Set<Path>> readFolders;
+    private final InboxMarkers markers;
+    private final UnreadFolders unreadFolders;
     /** {@code bridge.inbox}, absolute: the one folder that may be a link (the operator's choice); null when unknown. */
     private final Path inboxRoot;
     /** How often, at most, a folder is looked at again for links: a listing asks for every file it holds. */
@@ -83,38 +67,18 @@ public class InboxFileFilter implements GenericFileFilter<File> {
     private record FolderVerdict(String refusal, long checkedAt) {}
 
     private final Map<Path, FolderVerdict> folderVerdicts = new ConcurrentHashMap<>();
-    /**
-     * Read-lock markers dated ahead of this clock, and when this process first saw each: their age counts from then
-     * (hostile-input audit: a marker dated 2030 held its file for good, without a word).
-     */
-    private final Map<Path, Long> markersFromTheFuture = Collections.synchronizedMap(new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Path, Long> eldest) {
-            return size() > 10_000;
-        }
-    });
-    /** The folders read when last asked; asked again only for a folder not among them (a route added since). */
-    private volatile Set<Path> knownRead = Set.of();
 
     /**
-     * @param orphanedLockMs how old a read-lock marker must be to count as left by a dead instance
-     * @param readFolders the folders some route reads, absolute; empty when not known
+     * @param markers the read-lock markers of the files it takes
+     * @param unreadFolders told of each folder the listing shows, which the filter does not take files from
      * @param inboxRoot {@code bridge.inbox}; null when not known (no folder is then checked for links)
      */
     public InboxFileFilter(
-            WaitingFiles waitingFiles, long orphanedLockMs, Supplier<Set<Path>> readFolders, Path inboxRoot) {
+            WaitingFiles waitingFiles, InboxMarkers markers, UnreadFolders unreadFolders, Path inboxRoot) {
         this.waitingFiles = waitingFiles;
-        this.orphanedLockMs = orphanedLockMs;
-        this.readFolders = readFolders;
-        this.inboxRoot = inboxRoot == null ? null : absolute(inboxRoot);
-    }
-
-    /** The folders of the context's file endpoints: those its inbox routes read (and the outbox, written). */
-    public static Supplier<Set<Path>> fileFoldersOf(CamelContext context) {
-        return () -> context.getEndpoints().stream()
-                .filter(FileEndpoint.class::isInstance)
-                .map(endpoint -> absolute(((FileEndpoint) endpoint).getFile().toPath()))
-                .collect(Collectors.toSet());
+        this.markers = markers;
+        this.unreadFolders = unreadFolders;
+        this.inboxRoot = inboxRoot == null ? null : inboxRoot.toAbsolutePath().normalize();
     }
 
     /**
@@ -124,8 +88,9 @@ public class InboxFileFilter implements GenericFileFilter<File> {
     public InboxFileFilter() {
         this(
                 WaitingFiles.NONE,
-                BridgeSettings.packagedDefaults().number("bridge.inbox.orphaned-lock-ms"),
-                Set::of,
+                new InboxMarkers(
+                        WaitingFiles.NONE, BridgeSettings.packagedDefaults().number("bridge.inbox.orphaned-lock-ms")),
+                new UnreadFolders(Set::of),
                 null);
     }
 
@@ -137,7 +102,7 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         if (file.isDirectory()) {
             // the inbox routes do not descend into folders (.done, .failed, the API folders); one that no route reads
             // would hold its files for ever without a word (a misspelt API folder)
-            path.ifPresent(this::reportUnread);
+            path.ifPresent(unreadFolders::reportIfUnread);
             return true;
         }
         String folderRefusal =
@@ -151,7 +116,7 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         }
         String refusal = path.isEmpty() ? unencodable(name) : refusal(path.get(), name);
         if (refusal == null) {
-            releaseOrphanedLock(path.get());
+            markers.releaseIfOrphaned(path.get());
             // a file waiting for a job another file started (or after its result was refused) is left alone, and so
             // is one not yet seen unchanged for bridge.inbox.stable-ms
             String listed = file.getAbsoluteFilePath();
@@ -165,55 +130,11 @@ public class InboxFileFilter implements GenericFileFilter<File> {
     }
 
     /**
-     * Names, once each, the folders below an inbox folder that no route reads, including those made while the bridge
-     * runs (route inbox-unread-folders, every {@code bridge.inbox.folder-check-ms}): the inbox routes never descend into
-     * folders, and Camel shows folders to this filter only at start-up, when its read lock clears orphaned markers
-     * (black-box audit: a misspelt folder made later was never named).
+     * Kept for {@code routes/inbox-unread-folders.camel.yaml} files written before {@link UnreadFolders} was a bean of
+     * its own (bean {@code unreadFolders}).
      */
     public void reportUnreadFolders(CamelContext context) {
-        for (Path inbox : inboxFolders(context)) {
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(inbox)) {
-                for (Path entry : entries) {
-                    if (!entry.getFileName().toString().startsWith(".")
-                            && Files.isDirectory(entry)) { // a link to a folder too: no route follows it
-                        reportUnread(entry);
-                    }
-                }
-            } catch (IOException | DirectoryIteratorException e) {
-                // not there (yet): its route makes it
-            }
-        }
-    }
-
-    /** The folders the context's routes take files from. */
-    private static List<Path> inboxFolders(CamelContext context) {
-        return context.getRoutes().stream()
-                .map(Route::getEndpoint)
-                .filter(FileEndpoint.class::isInstance)
-                .map(endpoint -> ((FileEndpoint) endpoint).getFile().toPath())
-                .toList();
-    }
-
-    private void reportUnread(Path folder) {
-        Path absolute = absolute(folder);
-        if (knownRead.contains(absolute)) {
-            return; // each poll lists the API folders: no walk over the context's endpoints for them
-        }
-        Set<Path> read = readFolders.get();
-        knownRead = read;
-        if (read.isEmpty() || read.contains(absolute)) {
-            return;
-        }
-        if (firstReport(absolute + "\nunread folder")) {
-            LOG.warn(
-                    "Inbox folder {} is read by no route: files dropped there stay where they are (the inbox reads"
-                            + " {}; a new folder is one templatedRoute, see routes/inbox-openprospect.camel.yaml)",
-                    folder,
-                    read.stream()
-                            .filter(path -> path.startsWith(absolute.getParent()))
-                            .sorted()
-                            .toList());
-        }
+        unreadFolders.report(context);
     }
 
     /** True the first time {@code what} (a path and why it is reported) is reported. */
@@ -221,10 +142,6 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         synchronized (reported) {
             return reported.add(what);
         }
-    }
-
-    private static Path absolute(Path path) {
-        return path.toAbsolutePath().normalize();
     }
 
     /** {@link #folderRefusal}, looked at again at most once a second per folder. */
@@ -249,7 +166,7 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         if (inboxRoot == null) {
             return null;
         }
-        if (!absolute(folder).equals(inboxRoot) && Files.isSymbolicLink(folder)) {
+        if (!folder.toAbsolutePath().normalize().equals(inboxRoot) && Files.isSymbolicLink(folder)) {
             return "it is a symbolic link; files are taken only from the inbox's own folders, never through a link"
                     + " (make it a folder)";
         }
@@ -263,84 +180,6 @@ public class InboxFileFilter implements GenericFileFilter<File> {
             }
         }
         return null;
-    }
-
-    /**
-     * Removes the file's read-lock marker when it is older than {@code orphanedLockMs}: on a shared inbox, an instance
-     * that died while taking files in leaves their markers, and the other instances' read lock skips a marked file;
-     * Camel removes orphaned markers only when an inbox route starts, so the files would wait for a restart. The read
-     * lock then marks the file anew for whoever takes it.
-     */
-    void releaseOrphanedLock(Path file) {
-        // java.io's File: 0 when there is no marker, the usual case, where java.nio would throw for each listed file
-        File marker = new File(file + FileComponent.DEFAULT_LOCK_FILE_POSTFIX);
-        long modified = marker.lastModified();
-        long now = System.currentTimeMillis();
-        long age = now - modified;
-        if (modified > 0 && age < -MAX_CLOCK_SKEW_MS) {
-            age = now - markersFromTheFuture.computeIfAbsent(absolute(file), seen -> now);
-        }
-        if (modified > 0 && age > orphanedLockMs && marker.delete()) {
-            markersFromTheFuture.remove(absolute(file));
-            waitingFiles.leftBehindByAStop(file, modified);
-            // a stop during a burst leaves a marker on every file of its listing: one warning a minute says so
-            int since = releasedUnreported.incrementAndGet();
-            long last = lastReleaseReported.get();
-            if (now - last >= RELEASE_REPORT_MS && lastReleaseReported.compareAndSet(last, now)) {
-                releasedUnreported.addAndGet(-since);
-                LOG.warn(
-                        "Inbox file {} had a read-lock marker {} s old, left by an instance that stopped while taking"
-                                + " it in (bridge.inbox.orphaned-lock-ms): the marker is removed and the file taken{}",
-                        file.getFileName(),
-                        age / 1000,
-                        since > 1 ? "; so were " + (since - 1) + " more files since the last such line" : "");
-            }
-        }
-    }
-
-    /**
-     * Removes the read-lock markers in the inbox routes' folders, before they take any file: called at start-up when
-     * the inbox is this instance's alone (the embedded store), so every marker there was left by its previous run,
-     * stopped while taking those files in. Camel's own clean-up at a route's start passes over them (it keeps to the
-     * route's {@code include}, which a marker's name does not match), and the files would wait
-     * {@code bridge.inbox.orphaned-lock-ms} (lifecycle audit: a burst cut short by a SIGKILL waited 60 s, then logged a
-     * warning per file). Each file is remembered as left behind, so one whose job was committed gets no second result.
-     */
-    public void removeMarkersLeftByAStop(CamelContext context) {
-        int removed = 0;
-        for (Path inbox : inboxFolders(context)) {
-            try (DirectoryStream<Path> markers =
-                    Files.newDirectoryStream(inbox, "*" + FileComponent.DEFAULT_LOCK_FILE_POSTFIX)) {
-                for (Path marker : markers) {
-                    String name = marker.toString();
-                    Path file = Path.of(
-                            name.substring(0, name.length() - FileComponent.DEFAULT_LOCK_FILE_POSTFIX.length()));
-                    long markedAt = markedAt(marker);
-                    if (Files.deleteIfExists(marker)) {
-                        waitingFiles.leftBehindByAStop(file, markedAt);
-                        removed++;
-                    }
-                }
-            } catch (IOException | DirectoryIteratorException e) {
-                LOG.debug("Cannot look for read-lock markers in {}: {}", inbox, e.toString());
-            }
-        }
-        if (removed > 0) {
-            LOG.warn(
-                    "Removed {} read-lock markers (NAME.json.camelLock) from the inbox: the previous run stopped while"
-                            + " taking those files in; they are taken now, and one whose job it had accepted gets no"
-                            + " second result",
-                    removed);
-        }
-    }
-
-    /** When the marker was made; the earliest time when its date cannot be read (the file is then taken as the same drop). */
-    private static long markedAt(Path marker) {
-        try {
-            return Files.getLastModifiedTime(marker).toMillis();
-        } catch (IOException e) {
-            return Long.MIN_VALUE;
-        }
     }
 
     /**

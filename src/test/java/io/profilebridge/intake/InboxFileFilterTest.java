@@ -28,7 +28,7 @@ class InboxFileFilterTest {
     @Test
     void aMarkerOlderThanTheLimitIsRemovedAndAFreshOneKept() throws Exception {
         WaitingFiles files = new WaitingFiles(null, 0, 0, 0);
-        InboxFileFilter filter = new InboxFileFilter(files, 60_000, Set::of, inbox);
+        InboxMarkers markers = new InboxMarkers(files, 60_000);
         Path orphaned = Files.writeString(inbox.resolve("a.json"), "{}");
         Path orphanedMarker = Files.createFile(inbox.resolve("a.json.camelLock"));
         FileTime marked = FileTime.from(Instant.now().minusSeconds(61));
@@ -37,9 +37,9 @@ class InboxFileFilterTest {
         Path liveMarker = Files.createFile(inbox.resolve("b.json.camelLock"));
         Files.setLastModifiedTime(liveMarker, FileTime.from(Instant.now().minusSeconds(30)));
 
-        filter.releaseOrphanedLock(orphaned);
-        filter.releaseOrphanedLock(taken);
-        filter.releaseOrphanedLock(Files.writeString(inbox.resolve("c.json"), "{}"));
+        markers.releaseIfOrphaned(orphaned);
+        markers.releaseIfOrphaned(taken);
+        markers.releaseIfOrphaned(Files.writeString(inbox.resolve("c.json"), "{}"));
 
         assertThat(orphanedMarker).doesNotExist();
         assertThat(orphaned).exists();
@@ -55,7 +55,8 @@ class InboxFileFilterTest {
     void aFileDatedAheadOfTheClockIsLeftUntilThatTimeHasPassed() throws Exception {
         // third black-box audit: the read lock waited its timeout for such a file at every poll, and the other files
         // of its folder waited with it
-        InboxFileFilter filter = new InboxFileFilter(WaitingFiles.NONE, 60_000, Set::of, inbox);
+        InboxFileFilter filter = new InboxFileFilter(
+                WaitingFiles.NONE, new InboxMarkers(WaitingFiles.NONE, 60_000), new UnreadFolders(Set::of), inbox);
         Path ahead = Files.writeString(inbox.resolve("ahead.json"), "{}");
         Files.setLastModifiedTime(ahead, FileTime.from(Instant.now().plusSeconds(600)));
         Path now = Files.writeString(inbox.resolve("now.json"), "{}");
@@ -69,15 +70,15 @@ class InboxFileFilterTest {
     @Test
     void aMarkerDatedAheadOfTheClockCountsItsAgeFromWhenItWasFirstSeen() throws Exception {
         // hostile-input audit: a marker dated 2030 held its file for good, without a word
-        InboxFileFilter filter = new InboxFileFilter(WaitingFiles.NONE, 0, Set::of, inbox);
+        InboxMarkers markers = new InboxMarkers(WaitingFiles.NONE, 0);
         Path file = Files.writeString(inbox.resolve("blocked.json"), "{}");
         Path marker = Files.createFile(inbox.resolve("blocked.json.camelLock"));
         Files.setLastModifiedTime(marker, FileTime.from(Instant.parse("2030-01-01T00:00:00Z")));
 
-        filter.releaseOrphanedLock(file);
+        markers.releaseIfOrphaned(file);
         assertThat(marker).as("first seen now: not yet older than the limit").exists();
         await().atMost(Duration.ofSeconds(5)).until(() -> {
-            filter.releaseOrphanedLock(file);
+            markers.releaseIfOrphaned(file);
             return Files.notExists(marker);
         });
         assertThat(file).exists();
@@ -88,7 +89,8 @@ class InboxFileFilterTest {
         // hostile-input audit: an inbox writer replaced openprospect by a link to a folder outside the inbox, and a
         // file
         // there was taken, moved and echoed in a failed result; a .failed link moved originals out of the inbox
-        InboxFileFilter filter = new InboxFileFilter(WaitingFiles.NONE, 60_000, Set::of, inbox);
+        InboxFileFilter filter = new InboxFileFilter(
+                WaitingFiles.NONE, new InboxMarkers(WaitingFiles.NONE, 60_000), new UnreadFolders(Set::of), inbox);
         Path outside = Files.createDirectories(inbox.resolveSibling(inbox.getFileName() + "-outside"));
         Path secret = Files.writeString(outside.resolve("creds.json"), "{}");
         Path linked = Files.createSymbolicLink(inbox.resolve("openprospect"), outside);

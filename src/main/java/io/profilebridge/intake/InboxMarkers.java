@@ -1,0 +1,138 @@
+package io.profilebridge.intake;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.file.FileComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The read-lock markers ({@code NAME.json.camelLock}) the inbox routes' read lock leaves beside a file while it is
+ * taken in: those left by an instance that stopped mid-take are removed, so the file is taken after all.
+ */
+public class InboxMarkers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboxMarkers.class);
+
+    /** How often, at most, the release of orphaned markers is named in a warning. */
+    private static final long RELEASE_REPORT_MS = 60_000;
+
+    private final WaitingFiles waitingFiles;
+    private final long orphanedLockMs;
+    /** Markers released since the last warning about them, and when that was. */
+    private final AtomicInteger releasedUnreported = new AtomicInteger();
+
+    private final AtomicLong lastReleaseReported = new AtomicLong(Long.MIN_VALUE / 2);
+    /**
+     * Read-lock markers dated ahead of this clock, and when this process first saw each: their age counts from then
+     * (hostile-input audit: a marker dated 2030 held its file for good, without a word).
+     */
+    private final Map<Path, Long> markersFromTheFuture = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, Long> eldest) {
+            return size() > 10_000;
+        }
+    });
+
+    /**
+     * @param waitingFiles told of each file whose marker a stop left, so one whose job was committed gets no second
+     *     result
+     * @param orphanedLockMs how old a read-lock marker must be to count as left by a dead instance
+     */
+    public InboxMarkers(WaitingFiles waitingFiles, long orphanedLockMs) {
+        this.waitingFiles = waitingFiles;
+        this.orphanedLockMs = orphanedLockMs;
+    }
+
+    /**
+     * Removes the file's read-lock marker when it is older than {@code orphanedLockMs}: on a shared inbox, an instance
+     * that died while taking files in leaves their markers, and the other instances' read lock skips a marked file;
+     * Camel removes orphaned markers only when an inbox route starts, so the files would wait for a restart. The read
+     * lock then marks the file anew for whoever takes it.
+     */
+    void releaseIfOrphaned(Path file) {
+        // java.io's File: 0 when there is no marker, the usual case, where java.nio would throw for each listed file
+        File marker = new File(file + FileComponent.DEFAULT_LOCK_FILE_POSTFIX);
+        long modified = marker.lastModified();
+        long now = System.currentTimeMillis();
+        long age = now - modified;
+        if (modified > 0 && age < -InboxFileFilter.MAX_CLOCK_SKEW_MS) {
+            age = now - markersFromTheFuture.computeIfAbsent(absolute(file), seen -> now);
+        }
+        if (modified > 0 && age > orphanedLockMs && marker.delete()) {
+            markersFromTheFuture.remove(absolute(file));
+            waitingFiles.leftBehindByAStop(file, modified);
+            // a stop during a burst leaves a marker on every file of its listing: one warning a minute says so
+            int since = releasedUnreported.incrementAndGet();
+            long last = lastReleaseReported.get();
+            if (now - last >= RELEASE_REPORT_MS && lastReleaseReported.compareAndSet(last, now)) {
+                releasedUnreported.addAndGet(-since);
+                LOG.warn(
+                        "Inbox file {} had a read-lock marker {} s old, left by an instance that stopped while taking"
+                                + " it in (bridge.inbox.orphaned-lock-ms): the marker is removed and the file taken{}",
+                        file.getFileName(),
+                        age / 1000,
+                        since > 1 ? "; so were " + (since - 1) + " more files since the last such line" : "");
+            }
+        }
+    }
+
+    /**
+     * Removes the read-lock markers in the inbox routes' folders, before they take any file: called at start-up when
+     * the inbox is this instance's alone (the embedded store), so every marker there was left by its previous run,
+     * stopped while taking those files in. Camel's own clean-up at a route's start passes over them (it keeps to the
+     * route's {@code include}, which a marker's name does not match), and the files would wait
+     * {@code bridge.inbox.orphaned-lock-ms} (lifecycle audit: a burst cut short by a SIGKILL waited 60 s, then logged a
+     * warning per file). Each file is remembered as left behind, so one whose job was committed gets no second result.
+     */
+    public void removeLeftByAStop(CamelContext context) {
+        int removed = 0;
+        for (Path inbox : UnreadFolders.takenFrom(context)) {
+            try (DirectoryStream<Path> markers =
+                    Files.newDirectoryStream(inbox, "*" + FileComponent.DEFAULT_LOCK_FILE_POSTFIX)) {
+                for (Path marker : markers) {
+                    String name = marker.toString();
+                    Path file = Path.of(
+                            name.substring(0, name.length() - FileComponent.DEFAULT_LOCK_FILE_POSTFIX.length()));
+                    long markedAt = markedAt(marker);
+                    if (Files.deleteIfExists(marker)) {
+                        waitingFiles.leftBehindByAStop(file, markedAt);
+                        removed++;
+                    }
+                }
+            } catch (IOException | DirectoryIteratorException e) {
+                LOG.debug("Cannot look for read-lock markers in {}: {}", inbox, e.toString());
+            }
+        }
+        if (removed > 0) {
+            LOG.warn(
+                    "Removed {} read-lock markers (NAME.json.camelLock) from the inbox: the previous run stopped while"
+                            + " taking those files in; they are taken now, and one whose job it had accepted gets no"
+                            + " second result",
+                    removed);
+        }
+    }
+
+    /** When the marker was made; the earliest time when its date cannot be read (the file is then taken as the same drop). */
+    private static long markedAt(Path marker) {
+        try {
+            return Files.getLastModifiedTime(marker).toMillis();
+        } catch (IOException e) {
+            return Long.MIN_VALUE;
+        }
+    }
+
+    private static Path absolute(Path path) {
+        return path.toAbsolutePath().normalize();
+    }
+}
