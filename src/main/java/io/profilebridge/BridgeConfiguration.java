@@ -431,28 +431,16 @@ public class BridgeConfiguration implements CamelConfiguration {
     private static CallGate callGate(
             BridgeSettings settings, long deadlineMs, DataSource shared, ApiCredentials credentials) {
         Map<ApiBucket, Integer> buckets = new EnumMap<>(ApiBucket.class);
-        buckets.put(ApiBucket.OPENPROSPECT, atLeastOne(settings, "bridge.openprospect.max-in-flight"));
-        buckets.put(ApiBucket.ORBIT_STARTS, atLeastOne(settings, "bridge.orbit.start-max-in-flight"));
-        buckets.put(ApiBucket.ORBIT_READS, atLeastOne(settings, "bridge.orbit.read-max-in-flight"));
-        long slowCallMs = settings.number("bridge.http.slow-call-ms");
-        if (slowCallMs < 1) {
-            throw new StartupFailure("property bridge.http.slow-call-ms must be at least 1, not " + slowCallMs);
-        }
-        long placeHeldMs = Math.min(slowCallMs, deadlineMs);
+        buckets.put(ApiBucket.OPENPROSPECT, settings.integer("bridge.openprospect.max-in-flight"));
+        buckets.put(ApiBucket.ORBIT_STARTS, settings.integer("bridge.orbit.start-max-in-flight"));
+        buckets.put(ApiBucket.ORBIT_READS, settings.integer("bridge.orbit.read-max-in-flight"));
+        long placeHeldMs = Math.min(settings.number("bridge.http.slow-call-ms"), deadlineMs);
         return new CallGate(
                 buckets,
-                Map.of(Api.ORBIT, atLeastOne(settings, "bridge.orbit.max-in-flight")),
+                Map.of(Api.ORBIT, settings.integer("bridge.orbit.max-in-flight")),
                 placeHeldMs,
                 // the limits belong to the key: with a shared store every instance using it takes its places there
                 shared == null ? null : new SharedCallPlaces(shared, credentials, placeHeldMs));
-    }
-
-    private static int atLeastOne(BridgeSettings settings, String key) {
-        int value = settings.integer(key);
-        if (value < 1) {
-            throw new StartupFailure("property " + key + " must be at least 1, not " + value);
-        }
-        return value;
     }
 
     /** Stable across restarts of the same installation, distinct for instances with their own data folders. */

@@ -15,10 +15,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The values that the routes and Camel's components read for themselves (placeholders in the YAML routes, the API
- * roots, the store URL), checked before anything opens, so that a bad one stops the start with one line naming its
- * key, as the values the bridge reads through {@link BridgeSettings} already do, instead of a component's own
- * message (or a bridge that starts and never takes a file).
+ * The values of the configuration checked together before anything opens, so that a bad one stops the start with one
+ * line naming its key instead of a component's own message (or a bridge that starts and never takes a file): the
+ * values the routes and Camel's components read for themselves (placeholders in the YAML routes, the API roots, the
+ * store URL), and the bounds of the bridge's own (rates, bursts, threads, timers, modes) beyond what
+ * {@link BridgeSettings} checks of every number as it reads it.
  */
 final class PropertyChecks {
 
@@ -149,6 +150,16 @@ final class PropertyChecks {
                 "bridge.poll.concurrency",
                 "bridge.jms.concurrent-consumers")) {
             atMost(settings, key, settings.integer(key), MAX_THREADS, "threads or connections");
+        }
+        // calls out at once, and how long a place is held: read here so that a 0 (no call would ever leave) is named
+        // before anything opens
+        for (String key : List.of(
+                "bridge.openprospect.max-in-flight",
+                "bridge.orbit.start-max-in-flight",
+                "bridge.orbit.read-max-in-flight",
+                "bridge.orbit.max-in-flight",
+                "bridge.http.slow-call-ms")) {
+            settings.number(key);
         }
         settings.optional(StartupChecks.MANAGEMENT_PORT_KEY).ifPresent(PropertyChecks::port);
         // Camel Main binds a -D value, where placeholders see CAMEL_MANAGEMENT_PORT first: both are checked (third

@@ -100,7 +100,9 @@ class PropertyChecksTest {
                 "orbit.base-url|http://127.0.0.1:8099/gw/v2/developer|orbit.base-url must be the API's root, without"
                         + " /v2/developer",
                 "bridge.poll.tick-ms|1|bridge.poll.tick-ms must be at least 10 (milliseconds",
-                "bridge.status.backlog-sample-ms|5|bridge.status.backlog-sample-ms must be at least 10"
+                "bridge.status.backlog-sample-ms|5|bridge.status.backlog-sample-ms must be at least 10",
+                "bridge.orbit.max-in-flight|0|bridge.orbit.max-in-flight must be more than 0",
+                "bridge.http.slow-call-ms|0|bridge.http.slow-call-ms must be more than 0"
             })
     void aValueThatCannotWorkStopsTheStartNamingItsKey(String key, String value, String message) {
         assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of(key, value))))
