@@ -99,63 +99,12 @@ public class BridgeConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         BridgeSettings settings = new BridgeSettings(context);
-
-        // camel-cli-connector is opt-in: its once-a-second status dump costs CPU all the time (docs/benchmarks.md),
-        // so `camel get` tooling is enabled only where someone uses it
-        // (the factory is bound in BridgeMain.createMain, before Camel looks for one; it starts the connector later)
-        DefaultCliConnectorFactory cliConnector = context.getRegistry()
-                .lookupByNameAndType(BridgeMain.CLI_CONNECTOR_FACTORY, DefaultCliConnectorFactory.class);
-        if (cliConnector != null) {
-            cliConnector.setEnabled(settings.flag("bridge.cli-connector.enabled"));
-        }
-
-        // created owner-only and locked by StartupChecks, which runs first
-        Path data = Path.of(settings.text("bridge.data"));
-        String url = settings.optional("bridge.store.url").orElse(JobStoreDataSource.defaultUrl(data));
-        String user = settings.optional("bridge.store.user").orElse("");
-        String password = settings.optional("bridge.store.password").orElse("");
-        int poolSize = settings.integer("bridge.store.pool-size");
-        // the store opens and migrates its schema beside the broker and the route loading; no route starts before
-        // it is open, and it closes after them
-        boolean embedded = settings.optional("bridge.store.url").isEmpty();
-        StoreNote note = new StoreNote(data);
-        BackgroundStart<HikariDataSource> opening = BackgroundStart.begin("job-store-open", () -> {
-            HikariDataSource opened = embedded
-                    ? new EmbeddedStore(data, note, ClosedStoreExit.of(context)).open(poolSize)
-                    : openShared(url, user, password, poolSize);
-            DataFolder.restrictStoreFiles(data);
-            return opened;
-        });
-        context.addService(opening);
-        DataSource dataSource = new AwaitedDataSource(opening::resource);
-        context.getRegistry().bind("jobStoreDataSource", dataSource);
-
-        String instanceId = settings.optional("bridge.instance-id").orElseGet(() -> defaultInstanceId(data));
-        boolean postgres = JobStoreDataSource.isPostgres(url);
-        InstanceLiveness liveness = postgres
-                ? InstanceLiveness.shared(
-                        dataSource,
-                        instanceId,
-                        settings.number("bridge.cluster.heartbeat-ms"),
-                        settings.number("bridge.cluster.takeover-ms"))
-                : InstanceLiveness.single(instanceId);
-        JobStore store =
-                new JobStore(dataSource, postgres, liveness, Clock.systemUTC(), embedded ? note::saw : createdAt -> {});
-        if (embedded) {
-            context.addService(note.keptBy(context));
-        }
-        // a shared store waits here until it is open: this instance registers before anything of it runs
-        int released = liveness.start();
-        if (released > 0) {
-            LOG.info("{} jobs were in flight when {} last stopped; they are due again now", released, instanceId);
-        }
-        // after the routes stop: this instance's claims go back to the others at once
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() {
-                liveness.stop();
-            }
-        });
+        enableCliConnectorIfAsked(context, settings);
+        Store opened = openStore(context, settings);
+        DataSource dataSource = opened.dataSource();
+        JobStore store = opened.jobs();
+        InstanceLiveness liveness = opened.liveness();
+        boolean postgres = opened.postgres();
         JobSchedule schedule = new JobSchedule(
                 settings.number("bridge.poll.first-delay-ms"),
                 settings.number("bridge.poll.interval-ms"),
@@ -205,24 +154,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("jobStore", store);
         context.getRegistry().bind("jobLifecycle", lifecycle);
 
-        List<String> otherKeys = liveness.instancesWithOtherKeys(credentials.fingerprint());
-        if (!otherKeys.isEmpty()) {
-            LOG.warn(
-                    "Instances {} on this job store run with other API keys than this one: rate limits, pauses and"
-                            + " budgets belong to the key, so they are not shared with them; give every instance the"
-                            + " same keys",
-                    otherKeys);
-        }
-        ApiHolds holds = new ApiHolds(settings.number("bridge.retry.hold-interval-ms"));
-        for (Api api : Api.values()) {
-            if (!credentials.has(api)) {
-                LOG.warn(
-                        "No {} API key is configured ({}.api-key): its requests are held, not sent, until one is",
-                        api,
-                        api);
-                holds.hold(api, ApiError.of(ApiAnswer.API_KEY_MISSING, "no " + api + ".api-key is configured"));
-            }
-        }
+        ApiHolds holds = holdsForMissingKeys(settings, credentials, liveness);
 
         RequestReader reader = new RequestReader(settings.number("bridge.request.max-bytes"), DocumentedRules.INSTANCE);
         // camel.opentelemetry2.enabled: Camel Main has added its tracer before this runs
@@ -233,25 +165,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                 settings.number("bridge.inbox.incomplete-ms"),
                 settings.number("bridge.inbox.undelivered-wait-ms"));
         JobCallers callers = new JobCallers(store);
-        // the inbox routes' file consumers' trouble outside a route: a marker or a move that fails
-        // (routes/inbox-folder.camel.yaml)
-        context.getRegistry().bind("inboxFileErrors", new InboxFileErrors(waitingFiles));
-        InboxMarkers markers = new InboxMarkers(waitingFiles, settings.number("bridge.inbox.orphaned-lock-ms"));
-        // named by the inbox routes' listing and by routes/inbox-unread-folders.camel.yaml
-        UnreadFolders unreadFolders = new UnreadFolders(UnreadFolders.fileFoldersOf(context));
-        context.getRegistry().bind("unreadFolders", unreadFolders);
-        // the inbox routes' filter (routes/inbox-folder.camel.yaml)
-        context.getRegistry()
-                .bind(
-                        "inboxFileFilter",
-                        new InboxFileFilter(
-                                waitingFiles, markers, unreadFolders, Path.of(settings.text("bridge.inbox"))));
-        if (!postgres) {
-            // the embedded store's inbox is this instance's alone (a shared one needs the shared store), and held so:
-            // every marker in it was left by its previous run, and goes before the inbox routes take any file
-            context.addService(new ClosingService(InboxLock.acquire(Path.of(settings.text("bridge.inbox")))));
-            context.addStartupListener((started, alreadyStarted) -> markers.removeLeftByAStop(started));
-        }
+        bindInboxFiles(context, settings, waitingFiles, postgres);
         RequestAcceptance acceptance = new RequestAcceptance(
                 reader,
                 store,
@@ -266,34 +180,11 @@ public class BridgeConfiguration implements CamelConfiguration {
         ApiCallLimits callLimits = new ApiCallLimits(deadlineMs, settings.number("bridge.http.max-answer-bytes"));
         context.addService(new ClosingService(callLimits));
         AnswerHeads answerHeads = new AnswerHeads(budgets);
-        String userAgent = "profile-bridge/" + StartupBanner.version().replace("(development build)", "dev");
-        for (String scheme : new String[] {"http", "https"}) {
-            context.addComponent(scheme, new BoundedHeadHttpComponent());
-            HttpComponent http = context.getComponent(scheme, HttpComponent.class);
-            http.setHttpClientConfigurer(CompositeHttpConfigurer.combineConfigurers(callLimits, new SendPermission()));
-            http.setHttpActivityListener(answerHeads);
-            // the API's operators see who calls, not the HTTP library's name (API-answers audit)
-            http.setUserAgent(userAgent);
-        }
+        configureHttp(context, callLimits, answerHeads);
 
-        // the inbox routes' `threads` step (executorService: inbox-workers) accepts files in parallel, so the job
-        // commits of a burst of files are grouped instead of queued one by one behind a single consumer thread
-        int inboxConcurrency = settings.integer("bridge.inbox.concurrency");
-        context.getExecutorServiceManager()
-                .registerThreadPoolProfile(new ThreadPoolProfileBuilder(INBOX_WORKERS)
-                        .poolSize(inboxConcurrency)
-                        .maxPoolSize(inboxConcurrency)
-                        .build());
-        context.getRegistry().bind("acceptRequestRoute", new AcceptRequestRoute(acceptance));
-        // the job workers: a bounded pool the poll tick hands claimed jobs to; it claims no more than are free
         int workers = settings.integer("bridge.poll.concurrency");
-        context.getExecutorServiceManager()
-                .registerThreadPoolProfile(new ThreadPoolProfileBuilder(JobRoutes.JOB_WORKERS)
-                        .poolSize(workers)
-                        .maxPoolSize(workers)
-                        .maxQueueSize(workers)
-                        .rejectedPolicy(ThreadPoolRejectedPolicy.Abort)
-                        .build());
+        registerThreadPools(context, settings.integer("bridge.inbox.concurrency"), workers);
+        context.getRegistry().bind("acceptRequestRoute", new AcceptRequestRoute(acceptance));
         long tickMs = settings.number("bridge.poll.tick-ms");
         // a step outlasting every deadline its calls could have lost its worker
         CallGate gate = callGate(settings, deadlineMs, postgres ? dataSource : null, credentials);
@@ -362,6 +253,161 @@ public class BridgeConfiguration implements CamelConfiguration {
                                 settings.number("bridge.status.backlog-sample-ms"),
                                 holds,
                                 keyMask));
+    }
+
+    /**
+     * camel-cli-connector is opt-in: its once-a-second status dump costs CPU all the time (docs/benchmarks.md), so
+     * {@code camel get} tooling is enabled only where someone uses it (the factory is bound in BridgeMain.createMain,
+     * before Camel looks for one; it starts the connector later).
+     */
+    private static void enableCliConnectorIfAsked(CamelContext context, BridgeSettings settings) {
+        DefaultCliConnectorFactory cliConnector = context.getRegistry()
+                .lookupByNameAndType(BridgeMain.CLI_CONNECTOR_FACTORY, DefaultCliConnectorFactory.class);
+        if (cliConnector != null) {
+            cliConnector.setEnabled(settings.flag("bridge.cli-connector.enabled"));
+        }
+    }
+
+    /** The job store, its instance's liveness, and whether it is PostgreSQL (shared by several instances). */
+    private record Store(DataSource dataSource, JobStore jobs, InstanceLiveness liveness, boolean postgres) {}
+
+    /**
+     * Opens the job store in the background (bound as {@code jobStoreDataSource}) and registers this instance on it.
+     */
+    private static Store openStore(CamelContext context, BridgeSettings settings) throws Exception {
+        // created owner-only and locked by StartupChecks, which runs first
+        Path data = Path.of(settings.text("bridge.data"));
+        String url = settings.optional("bridge.store.url").orElse(JobStoreDataSource.defaultUrl(data));
+        String user = settings.optional("bridge.store.user").orElse("");
+        String password = settings.optional("bridge.store.password").orElse("");
+        int poolSize = settings.integer("bridge.store.pool-size");
+        // the store opens and migrates its schema beside the broker and the route loading; no route starts before
+        // it is open, and it closes after them
+        boolean embedded = settings.optional("bridge.store.url").isEmpty();
+        StoreNote note = new StoreNote(data);
+        BackgroundStart<HikariDataSource> opening = BackgroundStart.begin("job-store-open", () -> {
+            HikariDataSource opened = embedded
+                    ? new EmbeddedStore(data, note, ClosedStoreExit.of(context)).open(poolSize)
+                    : openShared(url, user, password, poolSize);
+            DataFolder.restrictStoreFiles(data);
+            return opened;
+        });
+        context.addService(opening);
+        DataSource dataSource = new AwaitedDataSource(opening::resource);
+        context.getRegistry().bind("jobStoreDataSource", dataSource);
+
+        String instanceId = settings.optional("bridge.instance-id").orElseGet(() -> defaultInstanceId(data));
+        boolean postgres = JobStoreDataSource.isPostgres(url);
+        InstanceLiveness liveness = postgres
+                ? InstanceLiveness.shared(
+                        dataSource,
+                        instanceId,
+                        settings.number("bridge.cluster.heartbeat-ms"),
+                        settings.number("bridge.cluster.takeover-ms"))
+                : InstanceLiveness.single(instanceId);
+        JobStore store =
+                new JobStore(dataSource, postgres, liveness, Clock.systemUTC(), embedded ? note::saw : createdAt -> {});
+        if (embedded) {
+            context.addService(note.keptBy(context));
+        }
+        // a shared store waits here until it is open: this instance registers before anything of it runs
+        int released = liveness.start();
+        if (released > 0) {
+            LOG.info("{} jobs were in flight when {} last stopped; they are due again now", released, instanceId);
+        }
+        // after the routes stop: this instance's claims go back to the others at once
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                liveness.stop();
+            }
+        });
+        return new Store(dataSource, store, liveness, postgres);
+    }
+
+    /**
+     * The APIs held from the start: those without a key (their requests wait, not sent, until one is configured). Warns
+     * when other instances on the store use other keys, whose limits this instance cannot share.
+     */
+    private static ApiHolds holdsForMissingKeys(
+            BridgeSettings settings, ApiCredentials credentials, InstanceLiveness liveness) {
+        List<String> otherKeys = liveness.instancesWithOtherKeys(credentials.fingerprint());
+        if (!otherKeys.isEmpty()) {
+            LOG.warn(
+                    "Instances {} on this job store run with other API keys than this one: rate limits, pauses and"
+                            + " budgets belong to the key, so they are not shared with them; give every instance the"
+                            + " same keys",
+                    otherKeys);
+        }
+        ApiHolds holds = new ApiHolds(settings.number("bridge.retry.hold-interval-ms"));
+        for (Api api : Api.values()) {
+            if (!credentials.has(api)) {
+                LOG.warn(
+                        "No {} API key is configured ({}.api-key): its requests are held, not sent, until one is",
+                        api,
+                        api);
+                holds.hold(api, ApiError.of(ApiAnswer.API_KEY_MISSING, "no " + api + ".api-key is configured"));
+            }
+        }
+        return holds;
+    }
+
+    /** The beans the inbox routes' file consumers use (routes/inbox-folder.camel.yaml), and the inbox's own lock. */
+    private static void bindInboxFiles(
+            CamelContext context, BridgeSettings settings, WaitingFiles waitingFiles, boolean postgres)
+            throws Exception {
+        // the inbox routes' file consumers' trouble outside a route: a marker or a move that fails
+        // (routes/inbox-folder.camel.yaml)
+        context.getRegistry().bind("inboxFileErrors", new InboxFileErrors(waitingFiles));
+        InboxMarkers markers = new InboxMarkers(waitingFiles, settings.number("bridge.inbox.orphaned-lock-ms"));
+        // named by the inbox routes' listing and by routes/inbox-unread-folders.camel.yaml
+        UnreadFolders unreadFolders = new UnreadFolders(UnreadFolders.fileFoldersOf(context));
+        context.getRegistry().bind("unreadFolders", unreadFolders);
+        // the inbox routes' filter (routes/inbox-folder.camel.yaml)
+        context.getRegistry()
+                .bind(
+                        "inboxFileFilter",
+                        new InboxFileFilter(
+                                waitingFiles, markers, unreadFolders, Path.of(settings.text("bridge.inbox"))));
+        if (!postgres) {
+            // the embedded store's inbox is this instance's alone (a shared one needs the shared store), and held so:
+            // every marker in it was left by its previous run, and goes before the inbox routes take any file
+            context.addService(new ClosingService(InboxLock.acquire(Path.of(settings.text("bridge.inbox")))));
+            context.addStartupListener((started, alreadyStarted) -> markers.removeLeftByAStop(started));
+        }
+    }
+
+    /** Camel's HTTP components, bounded (deadline, answer size), gated and named for the APIs' operators. */
+    private static void configureHttp(CamelContext context, ApiCallLimits callLimits, AnswerHeads answerHeads)
+            throws Exception {
+        String userAgent = "profile-bridge/" + StartupBanner.version().replace("(development build)", "dev");
+        for (String scheme : new String[] {"http", "https"}) {
+            context.addComponent(scheme, new BoundedHeadHttpComponent());
+            HttpComponent http = context.getComponent(scheme, HttpComponent.class);
+            http.setHttpClientConfigurer(CompositeHttpConfigurer.combineConfigurers(callLimits, new SendPermission()));
+            http.setHttpActivityListener(answerHeads);
+            // the API's operators see who calls, not the HTTP library's name (API-answers audit)
+            http.setUserAgent(userAgent);
+        }
+    }
+
+    /** The pools of the inbox routes' {@code threads} step and of the job workers. */
+    private static void registerThreadPools(CamelContext context, int inboxConcurrency, int workers) {
+        // the inbox routes' `threads` step (executorService: inbox-workers) accepts files in parallel, so the job
+        // commits of a burst of files are grouped instead of queued one by one behind a single consumer thread
+        context.getExecutorServiceManager()
+                .registerThreadPoolProfile(new ThreadPoolProfileBuilder(INBOX_WORKERS)
+                        .poolSize(inboxConcurrency)
+                        .maxPoolSize(inboxConcurrency)
+                        .build());
+        // the job workers: a bounded pool the poll tick hands claimed jobs to; it claims no more than are free
+        context.getExecutorServiceManager()
+                .registerThreadPoolProfile(new ThreadPoolProfileBuilder(JobRoutes.JOB_WORKERS)
+                        .poolSize(workers)
+                        .maxPoolSize(workers)
+                        .maxQueueSize(workers)
+                        .rejectedPolicy(ThreadPoolRejectedPolicy.Abort)
+                        .build());
     }
 
     /**
