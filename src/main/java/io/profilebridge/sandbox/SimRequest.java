@@ -13,12 +13,9 @@ import java.util.Map;
  */
 record SimRequest(String method, String path, String idempotencyHeader, String apiKey, String body, JsonNode json) {
 
+    /** The body as JSON with every number as sent (1e-400 is no 0.0, 1e400 no infinity); null when it is not JSON. */
     static JsonNode parse(String body) {
-        try {
-            return body == null || body.isBlank() ? null : Json.parse(body);
-        } catch (Exception e) {
-            return null;
-        }
+        return body == null || body.isBlank() ? null : Json.parseAnswer(body).orElse(null);
     }
 
     /** The path's last segment, decoded, e.g. the id in {@code /api/v1/search-profile-creations/{id}}. */

@@ -116,6 +116,12 @@ final class SimulatedServerRules {
         return !signal.asText().isBlank();
     }
 
+    private static boolean isWholeNumber(JsonNode value) {
+        return value.isIntegralNumber()
+                || (value.isNumber()
+                        && value.decimalValue().stripTrailingZeros().scale() <= 0);
+    }
+
     static List<RuleViolation> openProspect(JsonNode body) {
         List<RuleViolation> violations = new ArrayList<>(OpenProspectRequestRules.validate(body));
         if (!violations.isEmpty()) {
@@ -138,10 +144,11 @@ final class SimulatedServerRules {
                 }
             }
         }
+        // a count of employees: a whole number, however written (50.0 and 1e3 are whole; the docs say only "positive")
         for (String field : List.of("company_size_min", "company_size_max")) {
             JsonNode value = body.get(field);
-            if (value != null && !value.isNull() && !value.isIntegralNumber()) {
-                violations.add(openProspectViolation(field, field + ": must be an integer"));
+            if (value != null && !value.isNull() && !isWholeNumber(value)) {
+                violations.add(openProspectViolation(field, field + ": must be a whole number"));
             }
         }
         JsonNode language = body.get("output_language");

@@ -123,20 +123,28 @@ public final class Simulator implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            // the raw path, exactly as the client sent it: ids in it are decoded per segment, never as a whole
-            String path = exchange.getRequestURI().getRawPath();
-            String body = read(exchange.getRequestBody());
-            if (path.startsWith("/_sandbox/")) {
-                send(exchange, admin(exchange.getRequestMethod(), path, body));
-            } else if (path.startsWith("/api/v1/")) {
-                serve(exchange, "openprospect", path, body);
-            } else if (path.startsWith("/v2/developer/")) {
-                serve(exchange, "orbit", path, body);
-            } else {
-                send(exchange, Reply.of(404, Json.object().put("error", "no such API: " + path)));
+            try {
+                route(exchange);
+            } catch (RuntimeException e) {
+                // answered while the exchange is open: a catch outside the try-with-resources sent nothing, and a
+                // simulator fault looked like a lost answer to the bridge (API-docs audit)
+                send(exchange, Reply.of(500, Json.object().put("error", "simulator failure: " + e.getMessage())));
             }
-        } catch (RuntimeException e) {
-            send(exchange, Reply.of(500, Json.object().put("error", "simulator failure: " + e.getMessage())));
+        }
+    }
+
+    private void route(HttpExchange exchange) throws IOException {
+        // the raw path, exactly as the client sent it: ids in it are decoded per segment, never as a whole
+        String path = exchange.getRequestURI().getRawPath();
+        String body = read(exchange.getRequestBody());
+        if (path.startsWith("/_sandbox/")) {
+            send(exchange, admin(exchange.getRequestMethod(), path, body));
+        } else if (path.startsWith("/api/v1/")) {
+            serve(exchange, "openprospect", path, body);
+        } else if (path.startsWith("/v2/developer/")) {
+            serve(exchange, "orbit", path, body);
+        } else {
+            send(exchange, Reply.of(404, Json.object().put("error", "no such API: " + path)));
         }
     }
 

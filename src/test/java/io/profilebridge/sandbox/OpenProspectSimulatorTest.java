@@ -99,6 +99,22 @@ class OpenProspectSimulatorTest extends SimulatorTestSupport {
         assertThat(simulator.ledger().runsStarted("openprospect")).isZero();
     }
 
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {"1e400|202", "50.0|202", "1e3|202", "1e-400|422", "0.5|422"})
+    void companySizesAreReadAsWrittenAndTakenWhenWhole(String size, int status) throws Exception {
+        // API-docs audit: 1e400 closed the connection without an answer (the simulator read it as infinity and failed
+        // inside its handler), 1e-400 was read as 0 and 50.0 refused; the docs ask only "positive when provided"
+        String body = "{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"],"
+                + " \"company_size_max\": " + size + "}";
+        Answer answer = client.createProfile("size-" + size, body);
+        assertThat(answer.status()).isEqualTo(status);
+        if (status == 422) {
+            assertThat(answer.body().get("error_message").asText()).contains("company_size_max");
+        }
+    }
+
     @Test
     void theSameKeyGivesTheSameResourceAndAnotherBodyA409() throws Exception {
         String body = "{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}";
