@@ -40,7 +40,11 @@ class DocumentedRulesTest {
                 "{\"email\": \"a@example.com\", \"urls\": null, \"usernames\": null}",
                 "{\"linkedinUrl\": \"https://www.linkedin.com./in/jane\"}",
                 "{\"linkedinUrl\": \"https://www.linkedin.cn/in/jane\"}",
-                "{\"linkedinUrl\": \"https://lnkd.in/abc123\"}"
+                "{\"linkedinUrl\": \"https://lnkd.in/abc123\"}",
+                // a URL parser (WHATWG) reads each of these as https://example.com/a (API-docs audit)
+                "{\"urls\": [\" https://example.com/a\"]}",
+                "{\"urls\": [\"https:example.com/a\"]}",
+                "{\"urls\": [\"https:\\\\\\\\example.com\\\\a\"]}"
             })
     void orbitInputTheDocsDoNotClearlyRejectPasses(String body) throws Exception {
         assertThat(DocumentedRules.INSTANCE.violations(Api.ORBIT, Json.parse(body)))
