@@ -2,8 +2,12 @@ package io.profilebridge.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.profilebridge.job.InstanceLiveness;
+import io.profilebridge.job.JobCounts;
+import io.profilebridge.job.JobStore;
 import io.profilebridge.job.JobStoreException;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +18,7 @@ import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
 /** A timer that only reads the job store skips a period while the store is away, instead of failing it loudly. */
@@ -64,5 +69,40 @@ class SamplingErrorsTest {
                 .noneMatch(failure -> failure instanceof JobStoreException)
                 .filteredOn(failure -> failure instanceof IllegalStateException)
                 .hasSize(1);
+    }
+
+    @Test
+    void theProgressLineSkipsAPeriodWhileTheStoreIsAway() throws Exception {
+        // observability audit: describe-progress failed on its own error handler before progress-log's sampling-errors
+        // saw the failure, so a store outage logged an ERROR and a WARN with their stack traces every period
+        JdbcDataSource away = new JdbcDataSource();
+        away.setURL("jdbc:h2:tcp://127.0.0.1:9/away");
+        JobCounts counts = new JobCounts(
+                new JobStore(away, false, InstanceLiveness.single("test"), Clock.systemUTC()),
+                System::currentTimeMillis);
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            context.getPropertiesComponent().addInitialProperty("bridge.progress.interval-ms", "10");
+            context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+                @Override
+                public void notify(CamelEvent event) {
+                    if (event instanceof CamelEvent.ExchangeFailedEvent failedEvent) {
+                        failures.add(failedEvent.getExchange().getException());
+                    }
+                }
+            });
+            for (String file : List.of("sampling-errors", "progress-log")) {
+                PluginHelper.getRoutesLoader(context)
+                        .loadRoutes(ResourceHelper.resolveResource(context, "file:routes/" + file + ".camel.yaml"));
+            }
+            context.addRoutes(new ProgressRoute(counts));
+            NotifyBuilder periods = new NotifyBuilder(context)
+                    .fromRoute("progress-log")
+                    .whenCompleted(3)
+                    .create();
+            context.start();
+            assertThat(periods.matches(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(failures).as("no period failed").isEmpty();
     }
 }
