@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
+import java.util.stream.Stream;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
@@ -56,6 +57,17 @@ public class JobMetrics extends EventNotifierSupport {
     private final AtomicLong orbitCredits = new AtomicLong(-1);
     private volatile Map<Api, Map<JobState, Long>> counts;
     private volatile long countsReadAt;
+
+    /**
+     * The buckets of {@code profile_bridge_request_duration}: from a result at once to one held two days (a key's hold,
+     * credits to top up). Micrometer's own histogram ends at 30 s, below most Orbit runs (observability audit: every
+     * request of a 40 s run landed in +Inf, and a p95 panel read 30 s).
+     */
+    private static final Duration[] DURATION_BUCKETS = Stream.of(
+                    "PT0.5S", "PT1S", "PT2S", "PT5S", "PT10S", "PT20S", "PT30S", "PT1M", "PT2M", "PT5M", "PT10M",
+                    "PT20M", "PT30M", "PT1H", "PT2H", "PT4H", "PT8H", "PT12H", "PT24H", "PT48H")
+            .map(Duration::parse)
+            .toArray(Duration[]::new);
 
     public JobMetrics(MeterRegistry registry, JobCounts jobCounts, StoreReadDeadline deadline) {
         this.registry = registry;
@@ -203,7 +215,7 @@ public class JobMetrics extends EventNotifierSupport {
                 .description("time from receipt of a request to its result")
                 .tag("api", event.api().id())
                 .tag("outcome", event.outcome())
-                .publishPercentileHistogram()
+                .serviceLevelObjectives(DURATION_BUCKETS)
                 .register(registry)
                 .record(Duration.ofMillis(Math.max(0, event.finishedAt() - event.receivedAt())));
     }

@@ -362,6 +362,10 @@ class OperationsTest {
                 .contains("profile_bridge_jobs{api=\"orbit\",state=\"failed\"} 2.0")
                 .contains("profile_bridge_orbit_credits_remaining 999980.0")
                 .contains("profile_bridge_request_duration_seconds_count{api=\"openprospect\",outcome=\"succeeded\"} 5")
+                // buckets up to two days: an Orbit run outlasts Micrometer's default 30 s (observability audit)
+                .contains("profile_bridge_request_duration_seconds_bucket{api=\"openprospect\",outcome=\"succeeded\","
+                        + "le=\"3600.0\"} 5")
+                .contains("le=\"172800.0\"} 5")
                 // counters exist at zero before their first event
                 .contains("profile_bridge_retried_total{api=\"orbit\"} 0.0")
                 // with its HELP line (operations audit: made at its first event, with none)
