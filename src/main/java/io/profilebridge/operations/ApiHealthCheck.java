@@ -9,8 +9,8 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * DOWN while the API refuses our key, scope or credits, or Orbit says Deep Search is not configured: requests are held
- * (not failed) until this is fixed.
+ * DOWN while the API refuses our key, scope or credits, no key is configured, or Orbit says Deep Search is not
+ * configured: requests are held (not failed) until this is fixed.
  */
 public class ApiHealthCheck extends AbstractHealthCheck {
 
@@ -25,6 +25,16 @@ public class ApiHealthCheck extends AbstractHealthCheck {
 
     @Override
     public boolean isLiveness() {
+        return false;
+    }
+
+    /**
+     * Shown on {@code /observe/health} only: a held API is no reason to take a replica out of readiness, which says
+     * whether the bridge itself can work (observability audit: a bridge run for one API, or one out of Orbit credits,
+     * never became ready, and a rollout waiting for it never completed).
+     */
+    @Override
+    public boolean isReadiness() {
         return false;
     }
 

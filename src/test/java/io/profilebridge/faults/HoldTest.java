@@ -137,6 +137,9 @@ class HoldTest {
             assertThat(Json.parseStored(job.lastError()).get("code").asText()).isEqualTo(hold.code);
             String health = health();
             assertThat(health).contains("\"status\":\"DOWN\"").contains(hold.code);
+            // observability audit: a held API kept every replica unready, so a rollout never completed; the hold is
+            // reported on /observe/health, and readiness is the bridge's own ability to work
+            assertThat(readiness()).isEqualTo("UP");
             assertThat(heldBecause()).as("/jobs says why the job waits").isEqualTo(hold.code);
             if (hold == Hold.NO_CREDITS) {
                 assertThat(health).contains("requiredCredits 10").contains("remainingCredits 3");
@@ -252,6 +255,7 @@ class HoldTest {
                     .until(() -> bridge.store().list(null, null, 0, 10).size() == 1);
             assertThat(heldBecause()).isEqualTo("api_key_missing");
             assertThat(health()).contains("api_key_missing");
+            assertThat(readiness()).as("a bridge for one API only").isEqualTo("UP");
             // the job's one probe was held for the missing key, and counted nowhere as a refusing answer
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> bridge.store().list(null, null, 0, 10).get(0).lastError() != null);
@@ -300,6 +304,11 @@ class HoldTest {
 
     private String health() throws Exception {
         return get("/observe/health");
+    }
+
+    /** The overall status of {@code /observe/health/ready}. */
+    private String readiness() throws Exception {
+        return Json.parse(get("/observe/health/ready")).get("status").asText();
     }
 
     private String get(String path) throws Exception {
