@@ -278,93 +278,99 @@ public class RequestAcceptance {
         job.traceContext(exchange.getProperty(TRACE, TraceContext.class));
         JobStore.Registration registration = store.register(job);
         Job recorded = registration.job();
-        Optional<Long> leftBehindSince = valid.source().isFile()
-                ? waitingFiles.leftBehindSince(
-                        Path.of(exchange.getMessage().getBody(GenericFile.class).getAbsoluteFilePath()))
-                : Optional.empty();
-        if (registration.created()) {
-            LOG.debug(
-                    "Accepted {} as {} job {} (idempotency key {})",
-                    valid.source().displayName(),
-                    valid.api(),
-                    job.id(),
-                    IdempotencyKeys.shown(valid.idempotencyKey()));
-        } else if (!recorded.bodyHash().equals(job.bodyHash())) {
-            // the result names the key it is about (the document and the JMS property), so the caller can match it
-            rejectWith(
-                    exchange,
-                    valid.api().id(),
-                    valid.idempotencyKey(),
-                    valid.body(),
-                    valid.source(),
-                    ApiError.of(
-                            "idempotency_key_reused",
-                            "idempotencyKey \"" + IdempotencyKeys.shown(valid.idempotencyKey())
-                                    + "\" already belongs to a request with another body"));
-            return;
-        } else if (recorded.state().isFinal()
-                && leftBehindSince
-                        .filter(markedAt -> sameTake(markedAt, recorded))
-                        .isPresent()
-                && Objects.equals(valid.source().inboxPath(), recorded.source().inboxPath())) {
-            // the same drop, whose taking in a stopped instance cut short after the commit: the job has delivered its
-            // result (lifecycle audit: after a SIGKILL during intake such files got a second result 60 s later)
-            LOG.info(
-                    "{} is the request of {} job {} (idempotency key {}), whose taking in was cut short by a stop after"
-                            + " its job was accepted; the job is done and its result delivered: the file is moved,"
-                            + " with no second result",
-                    valid.source().displayName(),
-                    recorded.api(),
-                    recorded.id(),
-                    IdempotencyKeys.shown(recorded.requestKey()));
-        } else if (recorded.state().isFinal() && asksAgainAfterResult(valid.source(), recorded.source())) {
-            // the caller asked again (its result was taken away or lost, or is wanted where this copy came from)
-            LOG.info(
-                    "{} repeats {} job {} (idempotency key {}), which is done; its result is delivered again, with"
-                            + " no remote call",
-                    valid.source().displayName(),
-                    recorded.api(),
-                    recorded.id(),
-                    IdempotencyKeys.shown(recorded.requestKey()));
-            exchange.setProperty(INTAKE_RESULT, ResultHeaders.Result.of(recorded, valid.source()));
-        } else if (valid.source().isFile()
-                && !Objects.equals(valid.source().inboxPath(), recorded.source().inboxPath())) {
-            // dropped elsewhere than the running job's own file: it needs a result of its own where it was dropped,
-            // and the job's is not known yet
-            String path = exchange.getMessage().getBody(GenericFile.class).getAbsoluteFilePath();
-            if (waitingFiles.waitFor(path, recorded.id())) {
+        try (JobLogContext named = JobLogContext.of(recorded.id(), IdempotencyKeys.shown(recorded.requestKey()))) {
+            Optional<Long> leftBehindSince = valid.source().isFile()
+                    ? waitingFiles.leftBehindSince(Path.of(
+                            exchange.getMessage().getBody(GenericFile.class).getAbsoluteFilePath()))
+                    : Optional.empty();
+            if (registration.created()) {
+                LOG.debug(
+                        "Accepted {} as {} job {} (idempotency key {})",
+                        valid.source().displayName(),
+                        valid.api(),
+                        job.id(),
+                        IdempotencyKeys.shown(valid.idempotencyKey()));
+            } else if (!recorded.bodyHash().equals(job.bodyHash())) {
+                // the result names the key it is about (the document and the JMS property), so the caller can match it
+                rejectWith(
+                        exchange,
+                        valid.api().id(),
+                        valid.idempotencyKey(),
+                        valid.body(),
+                        valid.source(),
+                        ApiError.of(
+                                "idempotency_key_reused",
+                                "idempotencyKey \"" + IdempotencyKeys.shown(valid.idempotencyKey())
+                                        + "\" already belongs to a request with another body"));
+                return;
+            } else if (recorded.state().isFinal()
+                    && leftBehindSince
+                            .filter(markedAt -> sameTake(markedAt, recorded))
+                            .isPresent()
+                    && Objects.equals(
+                            valid.source().inboxPath(), recorded.source().inboxPath())) {
+                // the same drop, whose taking in a stopped instance cut short after the commit: the job has delivered
+                // its
+                // result (lifecycle audit: after a SIGKILL during intake such files got a second result 60 s later)
                 LOG.info(
-                        "{} repeats {} job {} (idempotency key {}), which {} started and is still running: it stays"
-                                + " in the inbox and gets that job's result once it is done, with no second run",
+                        "{} is the request of {} job {} (idempotency key {}), whose taking in was cut short by a stop after"
+                                + " its job was accepted; the job is done and its result delivered: the file is moved,"
+                                + " with no second result",
+                        valid.source().displayName(),
+                        recorded.api(),
+                        recorded.id(),
+                        IdempotencyKeys.shown(recorded.requestKey()));
+            } else if (recorded.state().isFinal() && asksAgainAfterResult(valid.source(), recorded.source())) {
+                // the caller asked again (its result was taken away or lost, or is wanted where this copy came from)
+                LOG.info(
+                        "{} repeats {} job {} (idempotency key {}), which is done; its result is delivered again, with"
+                                + " no remote call",
+                        valid.source().displayName(),
+                        recorded.api(),
+                        recorded.id(),
+                        IdempotencyKeys.shown(recorded.requestKey()));
+                exchange.setProperty(INTAKE_RESULT, ResultHeaders.Result.of(recorded, valid.source()));
+            } else if (valid.source().isFile()
+                    && !Objects.equals(
+                            valid.source().inboxPath(), recorded.source().inboxPath())) {
+                // dropped elsewhere than the running job's own file: it needs a result of its own where it was dropped,
+                // and the job's is not known yet
+                String path = exchange.getMessage().getBody(GenericFile.class).getAbsoluteFilePath();
+                if (waitingFiles.waitFor(path, recorded.id())) {
+                    LOG.info(
+                            "{} repeats {} job {} (idempotency key {}), which {} started and is still running: it stays"
+                                    + " in the inbox and gets that job's result once it is done, with no second run",
+                            valid.source().displayName(),
+                            recorded.api(),
+                            recorded.id(),
+                            IdempotencyKeys.shown(recorded.requestKey()),
+                            recorded.source().displayName());
+                }
+                throw new RequestWaitsException(valid.source().displayName() + " waits for job " + recorded.id());
+            } else if (!valid.source().isFile() && asksAgain(valid.source(), recorded.source())) {
+                // another JMS message (a caller's retry, often to a new reply queue): it is answered too once the job
+                // is
+                // done (delivery.LaterCallersRoute); false when a message to the same reply destination and correlation
+                // id waits already (a redelivery, or one more retry there): the one result to come answers both
+                boolean added = callers.add(recorded.id(), valid.source());
+                LOG.info(
+                        "{} repeats {} job {} (idempotency key {}), which is still running: {}, with no second run",
                         valid.source().displayName(),
                         recorded.api(),
                         recorded.id(),
                         IdempotencyKeys.shown(recorded.requestKey()),
-                        recorded.source().displayName());
+                        added
+                                ? "it gets that job's result once it is done"
+                                : "the result already waited for at its reply destination answers it");
+            } else {
+                LOG.info(
+                        "{} repeats {} job {} (idempotency key {}, {}); nothing new is started",
+                        valid.source().displayName(),
+                        recorded.api(),
+                        recorded.id(),
+                        IdempotencyKeys.shown(recorded.requestKey()),
+                        recorded.state());
             }
-            throw new RequestWaitsException(valid.source().displayName() + " waits for job " + recorded.id());
-        } else if (!valid.source().isFile() && asksAgain(valid.source(), recorded.source())) {
-            // another JMS message (a caller's retry, often to a new reply queue): it is answered too once the job is
-            // done (delivery.LaterCallersRoute); false when a message to the same reply destination and correlation
-            // id waits already (a redelivery, or one more retry there): the one result to come answers both
-            boolean added = callers.add(recorded.id(), valid.source());
-            LOG.info(
-                    "{} repeats {} job {} (idempotency key {}), which is still running: {}, with no second run",
-                    valid.source().displayName(),
-                    recorded.api(),
-                    recorded.id(),
-                    IdempotencyKeys.shown(recorded.requestKey()),
-                    added
-                            ? "it gets that job's result once it is done"
-                            : "the result already waited for at its reply destination answers it");
-        } else {
-            LOG.info(
-                    "{} repeats {} job {} (idempotency key {}, {}); nothing new is started",
-                    valid.source().displayName(),
-                    recorded.api(),
-                    recorded.id(),
-                    IdempotencyKeys.shown(recorded.requestKey()),
-                    recorded.state());
         }
         // the later log lines of this exchange (the intake's own) name the job
         exchange.setProperty(JobRoutes.JOB_ID, recorded.id());
@@ -448,11 +454,22 @@ public class RequestAcceptance {
                 result,
                 store.now());
         rejected.traceContext(trace);
-        if (store.recordRejection(rejected)) {
-            LOG.warn(
-                    "Rejected {} as failed job {}: {}: {}", source.displayName(), jobId, error.code(), error.message());
-        } else {
-            LOG.warn("{} repeats rejected job {}: {}: {}", source.displayName(), jobId, error.code(), error.message());
+        try (JobLogContext named = JobLogContext.of(jobId, key == null ? null : IdempotencyKeys.shown(key))) {
+            if (store.recordRejection(rejected)) {
+                LOG.warn(
+                        "Rejected {} as failed job {}: {}: {}",
+                        source.displayName(),
+                        jobId,
+                        error.code(),
+                        error.message());
+            } else {
+                LOG.warn(
+                        "{} repeats rejected job {}: {}: {}",
+                        source.displayName(),
+                        jobId,
+                        error.code(),
+                        error.message());
+            }
         }
         exchange.setProperty(JobRoutes.JOB_ID, jobId);
         // delivered as a result with no job of its own: its file is owned by its content (delivery.ResultFiles)

@@ -4,6 +4,7 @@ import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.api.ApiCallRoutes;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
@@ -321,6 +322,18 @@ public class JobRoutes extends RouteBuilder {
         }
         // a step that goes on had its time started with its place (JobDispatcher.placeForNextStep)
         exchange.setProperty(GO_ON, goOn);
+        if (log.isDebugEnabled()) {
+            // one line per step at DEBUG, so one request can be followed from its intake to its result
+            log.debug(
+                    "{} after its {} step: remote id {}, attempts {}, next {}",
+                    job,
+                    exchange.getProperty(NEXT_STEP, String.class),
+                    job.remoteId(),
+                    job.attempts(),
+                    goOn
+                            ? "at once"
+                            : job.nextAttemptAt() == null ? "none" : Instant.ofEpochMilli(job.nextAttemptAt()));
+        }
     }
 
     /** The next step is due now and spends no budget claimed for it: outputs ready, or a result to deliver. */

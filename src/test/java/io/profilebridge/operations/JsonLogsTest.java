@@ -85,7 +85,17 @@ class JsonLogsTest {
                 .satisfies(line -> {
                     assertThat(line.get("message").asText()).contains(jobId, key);
                     assertThat(line.path("trace.id").asText()).isEqualTo(traceId);
+                    // observability audit: the intake's own line had the job only in its text
+                    assertThat(line.path("jobId").asText()).isEqualTo(jobId);
+                    assertThat(line.path("idempotencyKey").asText()).isEqualTo(key);
                 });
+        // at DEBUG, a line per step of the job, from its start to its delivery
+        assertThat(lines)
+                .filteredOn(line -> jobId.equals(line.path("jobId").asText()))
+                .extracting(line -> line.get("message").asText())
+                .anySatisfy(message -> assertThat(message).contains("after its submit-orbit step"))
+                .anySatisfy(message -> assertThat(message).contains("after its poll-orbit step"))
+                .anySatisfy(message -> assertThat(message).contains("after its deliver-job step"));
         // every line about the job names its trace, as ECS's trace.id (HttpClient's lines inside the job no longer
         // follow BRIDGE_LOG_LEVEL down to DEBUG, so the job's own lines are fewer)
         assertThat(lines)
@@ -107,6 +117,11 @@ class JsonLogsTest {
                 .satisfies(line -> {
                     assertThat(line.get("log.level").asText()).isEqualTo("WARN");
                     assertThat(line.get("message").asText()).contains("\"two\nlines\"");
+                    assertThat(results(root)
+                                    .get("failed/line-break.json")
+                                    .get("jobId")
+                                    .asText())
+                            .isEqualTo(line.path("jobId").asText());
                 });
     }
 }
