@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
@@ -142,7 +143,14 @@ final class ClassArchive {
         }
     }
 
-    /** One listing: the archives of this jar's earlier builds go, then those used least recently beyond the cap. */
+    /** This release's archive names: two {@link #checksum} parts. */
+    private static final Pattern ARCHIVE_NAME = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{8}\\.jsa");
+
+    /**
+     * One listing: the archives of this jar's earlier builds go, and those named as an earlier release named them
+     * (which no release of this naming maps again: upgrade audit, an 80 MB archive left behind by an upgrade in
+     * place), then those used least recently beyond the cap.
+     */
     private void removeEarlierBuildsAndLeastUsed() throws IOException {
         Path current = file();
         List<Path> others;
@@ -154,7 +162,8 @@ final class ClassArchive {
         }
         int kept = 1; // this one
         for (Path archive : others) {
-            if (archive.getFileName().toString().startsWith(jarPart + "-") || kept >= KEPT) {
+            String name = archive.getFileName().toString();
+            if (name.startsWith(jarPart + "-") || !ARCHIVE_NAME.matcher(name).matches() || kept >= KEPT) {
                 Files.deleteIfExists(archive);
             } else {
                 kept++;

@@ -91,6 +91,20 @@ class ClassArchiveTest {
     }
 
     @Test
+    void anArchiveNamedAsAnEarlierReleaseNamedThemGoes() throws IOException {
+        // upgrade audit: an upgrade in place left the earlier release's 80 MB archive, named with 12-digit parts
+        Map<String, String> environment =
+                Map.of("XDG_CACHE_HOME", folder.resolve("cache").toString());
+        ClassArchive archive = ClassArchive.of(Files.writeString(folder.resolve("bridge.jar"), ""), environment)
+                .orElseThrow();
+        Path cds = folder.resolve("cache/profile-bridge/cds");
+        Path earlier = Files.writeString(cds.resolve("dacbbb9635aa-2b52beae9b1f.jsa"), "earlier release");
+        archive.keep(Files.writeString(archive.training(1), "archive"), true);
+        assertThat(earlier).doesNotExist();
+        assertThat(files()).containsExactly(archive.ready().orElseThrow());
+    }
+
+    @Test
     void theNamePartsAreEightHexDigits() {
         assertThat(ClassArchive.checksum("")).isEqualTo("00000000");
         assertThat(ClassArchive.checksum("123456789"))
