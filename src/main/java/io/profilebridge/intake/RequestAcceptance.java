@@ -148,7 +148,7 @@ public class RequestAcceptance {
         ReadRequest read = reader.read(file.bytes(), file.size(), apiHint, null, source);
         if (read instanceof ReadRequest.Rejected
                 && file.bytes() != null
-                && RequestReader.endsEarly(file.bytes())
+                && UnfinishedWrite.endsEarly(file.bytes())
                 && waitingFiles.mayStillBeWritten(
                         listed.getAbsoluteFilePath(),
                         listed.getLastModified(),

@@ -453,8 +453,8 @@ class RequestReaderTest {
                 new byte[] {'{', '"', 'e', (byte) 0xC3, '"', ':', ' ', '1'},
                 utf8("{\"a\": nul, \"b\": 1}"),
                 new byte[] {(byte) 0xFF, '{'});
-        assertThat(unfinished).allMatch(RequestReader::endsEarly);
-        assertThat(complete).noneMatch(RequestReader::endsEarly);
+        assertThat(unfinished).allMatch(UnfinishedWrite::endsEarly);
+        assertThat(complete).noneMatch(UnfinishedWrite::endsEarly);
     }
 
     private static byte[] utf8(String text) {
