@@ -78,6 +78,9 @@ public class JobStatusRoutes extends RouteBuilder {
                 .getComponent("platform-http", PlatformHttpComponent.class)
                 .setHeaderFilterStrategy(new FixedResponseHeaders());
         getContext().addStartupListener(new MalformedRequests());
+        getContext()
+                .addStartupListener(new MetricsScrape(
+                        getContext().resolvePropertyPlaceholders("{{camel.metrics.path:/observe/metrics}}")));
         restConfiguration()
                 .component("platform-http")
                 .bindingMode(RestBindingMode.off)

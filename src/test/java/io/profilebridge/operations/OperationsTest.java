@@ -31,6 +31,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The operator's view over HTTP: the jobs API, the metrics and the status page, after real work. */
 class OperationsTest {
@@ -382,6 +384,33 @@ class OperationsTest {
                 .contains("jvm_classes_loaded_classes")
                 .contains("process_cpu_usage")
                 .contains("jvm_gc_memory_allocated_bytes_total");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // curl -H 'Accept: text/plain', Telegraf's scrape, Prometheus' own, none, OpenMetrics alone
+                "text/plain|text/plain; version=0.0.4",
+                "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.7,"
+                        + "text/plain;version=0.0.4;q=0.3|text/plain; version=0.0.4",
+                "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
+                        + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1|application/openmetrics-text; version=1.0.0",
+                "|text/plain; version=0.0.4",
+                "application/openmetrics-text|application/openmetrics-text; version=1.0.0"
+            })
+    void theMetricsAnswerEveryScrapersAccept(String accept, String type) throws Exception {
+        // Camel's own route answered 406 to every Accept without */* (text/plain, Telegraf's)
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/observe/metrics"));
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        HttpResponse<String> answer =
+                HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith(type));
+        assertThat(answer.body()).contains("profile_bridge_submitted");
     }
 
     @Test

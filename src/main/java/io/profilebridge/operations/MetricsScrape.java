@@ -1,0 +1,49 @@
+package io.profilebridge.operations;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+
+/**
+ * {@code /observe/metrics} answers any {@code Accept}: in OpenMetrics when it names {@code application/openmetrics-text},
+ * else in Prometheus' text format 0.0.4. Camel's own route there declares {@code text/plain; version=0.0.4;
+ * charset=utf-8} as what it produces, which Vert.x matches parameter by parameter: every {@code Accept} without
+ * {@code *}{@code /*} was answered 406, {@code text/plain} and Telegraf's {@code text/plain;version=0.0.4;q=0.3} too;
+ * Prometheus' own scrapes passed only by their trailing {@code *}{@code /*}. Written here because Camel's handler
+ * cannot be configured; it serves the same registry, with the same formats, ahead of Camel's route.
+ */
+final class MetricsScrape implements StartupListener {
+
+    static final String TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+    private final String path;
+
+    /** @param path {@code camel.metrics.path} */
+    MetricsScrape(String path) {
+        this.path = path;
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
+        PrometheusMeterRegistry registry =
+                context.getRegistry().lookupByNameAndType("metricsRegistry", PrometheusMeterRegistry.class);
+        if (management == null || !management.isMetricsEnabled() || registry == null) {
+            return;
+        }
+        management.getRouter().route(path).order(-1).blockingHandler(routing -> scrape(routing, registry));
+    }
+
+    private static void scrape(RoutingContext routing, PrometheusMeterRegistry registry) {
+        if (!"GET".equals(routing.request().method().name())) {
+            routing.next(); // Vert.x answers 405, as for every other path of the port
+            return;
+        }
+        String accept = routing.request().getHeader("Accept");
+        String type = accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS : TEXT;
+        routing.response().putHeader("Content-Type", type).end(registry.scrape(type));
+    }
+}
