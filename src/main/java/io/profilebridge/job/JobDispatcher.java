@@ -76,7 +76,6 @@ public final class JobDispatcher {
     private final InstanceLiveness liveness;
     private final int workers;
     private final long stuckStepMs;
-    private final long tickStallMs;
     private final Map<String, InHand> inHand = new ConcurrentHashMap<>();
     /**
      * When each job was last given back (System.nanoTime): a claim whose query began before that may have read the job
@@ -107,11 +106,7 @@ public final class JobDispatcher {
     /** A claim was asked for while another ran: the running one claims once more before it returns. */
     private volatile boolean claimAgain;
 
-    private volatile long lastClaimAt;
-    private volatile String claimFailure;
-    private volatile String workerFailure;
-    private volatile long workerFailureAt;
-    private volatile long lastStepDoneAt;
+    private final WorkerHealth health;
 
     /**
      * @param workers     jobs worked on at once (the pool's size)
@@ -138,8 +133,7 @@ public final class JobDispatcher {
         this.liveness = liveness;
         this.workers = workers;
         this.stuckStepMs = stuckStepMs;
-        this.tickStallMs = tickStallMs;
-        this.lastClaimAt = store.now();
+        this.health = new WorkerHealth(store::now, tickStallMs);
     }
 
     /**
@@ -175,13 +169,12 @@ public final class JobDispatcher {
                 claimAgain = false;
                 claimed.addAll(claim());
             }
-            claimFailure = null;
+            health.claimSucceeded();
             return claimed;
         } catch (RuntimeException e) {
-            if (claimFailure == null) {
+            if (health.claimFailed(e.getMessage())) {
                 LOG.error("Claiming due jobs failed; no job advances until a claim succeeds again: {}", e.toString());
             }
-            claimFailure = e.getMessage();
             return List.of();
         } finally {
             claiming.unlock();
@@ -190,7 +183,7 @@ public final class JobDispatcher {
 
     /** Everything a tick claims: every queue in turn, after the housekeeping of the jobs in hand. */
     private List<Job> claim() {
-        lastClaimAt = store.now();
+        health.claimStarted();
         handBackUnsavedClaims();
         handBackStuckSteps();
         freePlacesOfSlowCalls();
@@ -212,12 +205,12 @@ public final class JobDispatcher {
      * shows.
      */
     private void forgetWorkerFailureWhenIdle(List<Job> claimed) {
-        if (workerFailureShows()
+        if (health.workerFailureShows()
                 && claimed.isEmpty()
                 && inHand.isEmpty()
                 && claimsToHandBack.isEmpty()
                 && store.countPending() == 0) {
-            workerFailure = null;
+            health.forgetWorkerFailure();
         }
     }
 
@@ -544,7 +537,7 @@ public final class JobDispatcher {
             gate.leave(held.place(), 1);
         }
         if (ok) {
-            lastStepDoneAt = store.now();
+            health.stepDone();
         }
     }
 
@@ -567,16 +560,10 @@ public final class JobDispatcher {
         }
     }
 
-    /** A worker failed and no step succeeded since. */
-    private boolean workerFailureShows() {
-        return workerFailure != null && workerFailureAt >= lastStepDoneAt;
-    }
-
     /** A step failed in a way no API answer explains (the store, a bug): shows until a later step succeeds. */
     public void workerFailed(Job job, Exception cause) {
         LOG.error("A job worker failed on {}; the job is tried again later: {}", job, cause.toString(), cause);
-        workerFailure = job + ": " + cause;
-        workerFailureAt = store.now();
+        health.workerFailed(job + ": " + cause);
     }
 
     /** Jobs being worked on now. */
@@ -587,18 +574,9 @@ public final class JobDispatcher {
     /** What is wrong with the dispatching and the workers, if anything: every problem, in one line. */
     public Optional<String> problem() {
         long now = store.now();
-        List<String> problems = new ArrayList<>();
-        if (claimFailure != null) {
-            problems.add("claiming due jobs fails: " + claimFailure);
-        }
-        if (now - lastClaimAt > tickStallMs) {
-            problems.add("no poll tick for " + (now - lastClaimAt) / 1000 + " s: the poll trigger stopped");
-        }
+        List<String> problems = health.problems();
         if (!liveness.isLive()) {
             problems.add("this instance has no recent heartbeat in the job store; it claims nothing until it has");
-        }
-        if (workerFailureShows()) {
-            problems.add("a job worker failed: " + workerFailure);
         }
         long stuck = inHand.values().stream()
                 .filter(held -> now - held.since() > stuckStepMs)
@@ -643,8 +621,7 @@ public final class JobDispatcher {
                             + "the job is handed out again",
                     held.job(),
                     (now - held.since()) / 1000);
-            workerFailure = held.job() + ": its step ran for more than " + stuckStepMs / 1000 + " s";
-            workerFailureAt = now;
+            health.workerFailed(held.job() + ": its step ran for more than " + stuckStepMs / 1000 + " s");
             store.releaseClaim(held.job());
             if (held.place() != null) {
                 gate.leave(held.place(), 1);
