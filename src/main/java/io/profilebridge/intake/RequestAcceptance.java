@@ -7,7 +7,6 @@ import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.KeyMask;
 import io.profilebridge.delivery.ResultHeaders;
-import io.profilebridge.jms.ReplyDestination;
 import io.profilebridge.job.IdempotencyKeys;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobCallers;
@@ -56,19 +55,15 @@ public class RequestAcceptance {
      * result for a file dropped again), delivered on a copy of the exchange.
      */
     public static final String INTAKE_RESULT = "bridgeIntakeResult";
-    /** JMS string property carrying an explicit key (JMS names cannot carry a dash). */
-    public static final String KEY_PROPERTY = "idempotencyKey";
     /** Exchange property: the absolute path of the inbox file whose intake result is being delivered. */
     public static final String INBOX_FILE = "bridgeInboxFile";
-    /** The longest JMSCorrelationID taken: it goes back in the result's header and body. */
-    public static final int MAX_CORRELATION_ID = 4096;
     /** Exchange property: the {@link TraceContext} the request's work continues, when it is traced. */
     static final String TRACE = "bridgeTrace";
 
     private final RequestReader reader;
     private final JobStore store;
     private final boolean tracing;
-    private final Set<String> reservedQueues;
+    private final JmsRequests jmsRequests;
     private final WaitingFiles waitingFiles;
     private final JobCallers callers;
     private final KeyMask keyMask;
@@ -89,7 +84,7 @@ public class RequestAcceptance {
         this.reader = reader;
         this.store = store;
         this.tracing = tracing;
-        this.reservedQueues = reservedQueues;
+        this.jmsRequests = new JmsRequests(reader, reservedQueues);
         this.waitingFiles = waitingFiles;
         this.callers = callers;
         this.keyMask = keyMask;
@@ -124,8 +119,9 @@ public class RequestAcceptance {
             }
         }
         String apiHint = blankToNull(in.getHeader(API_HINT, String.class));
-        ReadRequest read =
-                in.getBody() instanceof jakarta.jms.Message jms ? readJms(in, jms, apiHint) : readFile(in, apiHint);
+        ReadRequest read = in.getBody() instanceof jakarta.jms.Message jms
+                ? jmsRequests.read(in, jms, apiHint)
+                : readFile(in, apiHint);
 
         if (read instanceof ReadRequest.Valid valid) {
             record(exchange, valid);
@@ -161,106 +157,6 @@ public class RequestAcceptance {
             throw new RequestWaitsException(source.displayName() + " waits to be completed");
         }
         return read;
-    }
-
-    /**
-     * A JMS request: its reply destination must pass the rule (else the failed result goes to the failed queue and
-     * names the API and the request as far as they could be read), and its body is read only when its type and size
-     * allow.
-     */
-    private ReadRequest readJms(Message in, jakarta.jms.Message message, String apiHint) {
-        try {
-            String replyTo = ReplyDestination.describe(message.getJMSReplyTo());
-            Optional<String> replyProblem =
-                    replyTo == null ? Optional.empty() : ReplyDestination.problem(replyTo, reservedQueues);
-            // an empty correlation id is none: results went out with "" and such requests shared one derived key
-            String correlationId = emptyAsNull(message.getJMSCorrelationID());
-            Optional<ApiError> correlationProblem = correlationProblem(correlationId);
-            RequestSource source = RequestSource.jms(
-                    message.getJMSMessageID(),
-                    correlationProblem.isPresent() ? null : correlationId,
-                    replyProblem.isPresent() ? null : replyTo);
-            JmsRequestBody.Read body = JmsRequestBody.read(message, reader.maxBytes());
-            // a key set as a number is refused, not turned into its text (third black-box audit: an int 5 became "5")
-            Object key = in.getHeader(KEY_PROPERTY);
-            ReadRequest read = key != null && !(key instanceof String)
-                    ? RequestReader.refuse(
-                            apiHint,
-                            null,
-                            source,
-                            ApiError.of(
-                                    "idempotency_key_invalid",
-                                    "idempotencyKey (JMS property): must be a string property, not a "
-                                            + key.getClass().getSimpleName()))
-                    : body instanceof JmsRequestBody.Content content
-                            ? reader.read(content.bytes(), content.size(), apiHint, (String) key, source)
-                            : RequestReader.refuse(
-                                    apiHint, (String) key, source, ((JmsRequestBody.Refused) body).error());
-            if (replyProblem.isPresent()) {
-                return refusedFor(read, ApiError.of("reply_to_invalid", replyProblem.get()));
-            }
-            if (correlationProblem.isPresent()) {
-                return refusedFor(read, correlationProblem.get());
-            }
-            if (source.resultCorrelationId() == null && read instanceof ReadRequest.Valid valid && !valid.keyGiven()) {
-                // sent with message ids disabled and no correlation id: its derived key told it from no other such
-                // request with the same body (the second got no result), and its result could name neither
-                // (hostile-input audit); with a key of its own the caller matches the result by that key
-                return refusedFor(
-                        read,
-                        ApiError.of(
-                                "correlation_id_missing",
-                                "the message has neither a JMSMessageID nor a JMSCorrelationID, so its result could"
-                                        + " not be matched to it: set a JMSCorrelationID, or an idempotencyKey"));
-            }
-            return read;
-        } catch (jakarta.jms.JMSException e) {
-            throw new IllegalStateException("cannot read the JMS request: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Why a correlation id cannot be carried back, if it cannot: the result carries the id back in its header and body,
-     * and no broker takes a header of any size (cluster and JMS audit: a 60,000-character id was run and paid for, and
-     * its result never went out); the job store cannot keep U+0000 (hostile-input audit: such a request went to the
-     * DLQ without a result). Such a result carries the request's JMSMessageID instead.
-     */
-    private static Optional<ApiError> correlationProblem(String correlationId) {
-        if (correlationId != null && correlationId.length() > MAX_CORRELATION_ID) {
-            return Optional.of(ApiError.of(
-                    "correlation_id_too_long",
-                    "JMSCorrelationID: " + correlationId.length() + " characters, at most " + MAX_CORRELATION_ID
-                            + "; this result carries the request's JMSMessageID instead"));
-        }
-        if (correlationId != null && correlationId.indexOf('\0') >= 0) {
-            return Optional.of(ApiError.of(
-                    "correlation_id_invalid",
-                    "JMSCorrelationID: holds the character U+0000 (NUL), which the job store cannot keep; this result"
-                            + " carries the request's JMSMessageID instead"));
-        }
-        return Optional.empty();
-    }
-
-    private static String emptyAsNull(String text) {
-        return text == null || text.isEmpty() ? null : text;
-    }
-
-    /**
-     * A refusal of the message itself (its reply-to, its correlation id) wins, as nothing may start for such a request;
-     * what was read of it stays in the result.
-     */
-    private static ReadRequest refusedFor(ReadRequest read, ApiError error) {
-        if (read instanceof ReadRequest.Valid valid) {
-            return new ReadRequest.Rejected(
-                    valid.api().id(),
-                    valid.body(),
-                    valid.keyGiven() ? valid.idempotencyKey() : null,
-                    valid.source(),
-                    error);
-        }
-        ReadRequest.Rejected rejected = (ReadRequest.Rejected) read;
-        return new ReadRequest.Rejected(
-                rejected.api(), rejected.body(), rejected.idempotencyKey(), rejected.source(), error);
     }
 
     private void record(Exchange exchange, ReadRequest.Valid valid) throws RequestWaitsException {
