@@ -53,6 +53,7 @@ import io.profilebridge.job.StoreNote;
 import io.profilebridge.openprospect.OpenProspectRoutes;
 import io.profilebridge.operations.ApiHealthCheck;
 import io.profilebridge.operations.BacklogHistory;
+import io.profilebridge.operations.BacklogSampleRoute;
 import io.profilebridge.operations.CamelExchangeMetrics;
 import io.profilebridge.operations.JobMetrics;
 import io.profilebridge.operations.JobStatusRoutes;
@@ -239,6 +240,10 @@ public class BridgeConfiguration implements CamelConfiguration {
         // the YAML error handlers' log lines name the root cause: "Cannot store file" alone hides the full disk
         context.getRegistry().bind("errorText", new ErrorText());
         BacklogHistory backlog = new BacklogHistory(store);
+        context.getRegistry()
+                .bind(
+                        "backlogSampleRoute",
+                        new BacklogSampleRoute(backlog, settings.number("bridge.status.backlog-sample-ms")));
         // null when JMS is off (JmsConfiguration binds it otherwise)
         DeadLetters deadLetters =
                 context.getRegistry().lookupByNameAndType(JmsConfiguration.DEAD_LETTERS, DeadLetters.class);
@@ -249,8 +254,6 @@ public class BridgeConfiguration implements CamelConfiguration {
                                 store,
                                 managementReads,
                                 new StatusPage(store, jobCounts, backlog, deadLetters, budgets, holds),
-                                backlog,
-                                settings.number("bridge.status.backlog-sample-ms"),
                                 holds,
                                 keyMask));
     }

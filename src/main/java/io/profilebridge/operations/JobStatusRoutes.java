@@ -50,26 +50,16 @@ public class JobStatusRoutes extends RouteBuilder {
     private final JobStore store;
     private final StoreReadDeadline deadline;
     private final StatusPage page;
-    private final BacklogHistory backlog;
-    private final long backlogSampleMs;
     private final ApiHolds holds;
     private final KeyMask keyMask;
 
     public JobStatusRoutes(
-            JobStore store,
-            StoreReadDeadline deadline,
-            StatusPage page,
-            BacklogHistory backlog,
-            long backlogSampleMs,
-            ApiHolds holds,
-            KeyMask keyMask) {
+            JobStore store, StoreReadDeadline deadline, StatusPage page, ApiHolds holds, KeyMask keyMask) {
         this.store = store;
         this.keyMask = keyMask;
         this.deadline = deadline;
         this.holds = holds;
         this.page = page;
-        this.backlog = backlog;
-        this.backlogSampleMs = backlogSampleMs;
     }
 
     @Override
@@ -202,10 +192,6 @@ public class JobStatusRoutes extends RouteBuilder {
                 "render-status-page",
                 exchange ->
                         respond(exchange, 200, "text/html; charset=utf-8", keyMask.apply(deadline.read(page::render))));
-        from("timer:backlog-sample?period=" + backlogSampleMs)
-                .routeId("backlog-sample")
-                .routeConfigurationId("sampling-errors")
-                .process(exchange -> backlog.sample());
     }
 
     private void list(Exchange exchange) {
