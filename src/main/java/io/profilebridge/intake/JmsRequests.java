@@ -5,6 +5,7 @@ import io.profilebridge.jms.ReplyDestination;
 import io.profilebridge.job.RequestSource;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.activemq.artemis.api.core.FilterConstants;
 import org.apache.camel.Message;
 
 /**
@@ -41,7 +42,7 @@ final class JmsRequests {
             String correlationId = emptyAsNull(message.getJMSCorrelationID());
             Optional<ApiError> correlationProblem = correlationProblem(correlationId);
             RequestSource source = RequestSource.jms(
-                    message.getJMSMessageID(),
+                    sendersMessageId(message),
                     correlationProblem.isPresent() ? null : correlationId,
                     replyProblem.isPresent() ? null : replyTo);
             JmsRequestBody.Read body = JmsRequestBody.read(message, reader.maxBytes());
@@ -103,6 +104,23 @@ final class JmsRequests {
                             + " carries the request's JMSMessageID instead"));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The message id its sender knows. Artemis gives a message sent over AMQP 1.0 a CORE id of its own, which the bridge
+     * reads as its JMSMessageID, and keeps the sender's as {@code NATIVE_MESSAGE_ID}: a result correlated by the CORE
+     * id matched nothing an AMQP client had seen (JMS audit). An OpenWire sender's id is kept only in OpenWire's binary
+     * form, so an OpenWire client sets a JMSCorrelationID (README).
+     */
+    private static String sendersMessageId(jakarta.jms.Message message) throws jakarta.jms.JMSException {
+        Object nativeId = message.getObjectProperty(FilterConstants.NATIVE_MESSAGE_ID);
+        if (nativeId instanceof String id
+                && !id.isEmpty()
+                && id.length() <= MAX_CORRELATION_ID
+                && id.indexOf('\0') < 0) {
+            return id;
+        }
+        return message.getJMSMessageID();
     }
 
     private static String emptyAsNull(String text) {

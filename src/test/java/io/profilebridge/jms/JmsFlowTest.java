@@ -93,6 +93,24 @@ class JmsFlowTest {
     }
 
     @Test
+    void aMessageSentOverAmqpIsAnsweredUnderItsSendersMessageId() throws Exception {
+        // JMS audit: Artemis gives an AMQP message a CORE id of its own and keeps the sender's as NATIVE_MESSAGE_ID; a
+        // result correlated by the CORE id matched nothing a Qpid JMS client had seen
+        send(
+                "{\"email\": \"amqp@example.com\"}",
+                Map.of("api", "orbit", "NATIVE_MESSAGE_ID", "ID:b534f9f6-9cd2-48dc-8b48-ab506cbbdba6:1:1:1-1"),
+                null,
+                null);
+        Message result = receive("profile-bridge.results");
+        assertThat(result.getJMSCorrelationID()).isEqualTo("ID:b534f9f6-9cd2-48dc-8b48-ab506cbbdba6:1:1:1-1");
+        assertThat(Json.parse(result.getBody(String.class))
+                        .get("source")
+                        .get("messageId")
+                        .asText())
+                .isEqualTo("ID:b534f9f6-9cd2-48dc-8b48-ab506cbbdba6:1:1:1-1");
+    }
+
+    @Test
     void anInvalidMessageEndsOnTheFailedQueueWithItsCause() throws Exception {
         send("this is not json", Map.of("api", "orbit"), null, "bad-1");
         Message failed = receive("profile-bridge.failed");
