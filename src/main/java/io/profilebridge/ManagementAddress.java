@@ -1,5 +1,7 @@
 package io.profilebridge;
 
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.impl.TCPServerBase;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
@@ -13,9 +15,18 @@ public final class ManagementAddress {
     /** The port the management server is bound to; empty when it is off or its bind failed. */
     public static Optional<Integer> boundPort(CamelContext context) {
         return server(context)
-                .filter(server -> server.getServer() != null)
+                .filter(server -> server.getServer() != null && listening(server.getServer()))
                 .map(server -> server.getServer().actualPort())
                 .filter(port -> port > 0);
+    }
+
+    /**
+     * Vert.x sets a server's actual port to the port asked for before it binds, and keeps it when the bind fails; its
+     * listening flag tells (contract audit: a management port taken meanwhile passed for bound, and the bridge ran on
+     * without health or metrics).
+     */
+    static boolean listening(HttpServer server) {
+        return !(server instanceof TCPServerBase base) || base.isListening();
     }
 
     /** The Vert.x server the management server runs on; empty when it is off. */

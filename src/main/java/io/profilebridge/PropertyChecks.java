@@ -189,10 +189,16 @@ final class PropertyChecks {
             resultQueuesApartFromRequests(settings);
             Optional<String> brokerUrl = settings.optional("bridge.jms.broker-url");
             if (brokerUrl.isEmpty()) {
-                embeddedBrokerAddress(settings.text("bridge.jms.embedded-url"));
+                URI broker = embeddedBrokerAddress(settings.text("bridge.jms.embedded-url"));
+                notTheManagementPort(settings, "bridge.jms.embedded-url", broker.getPort());
             } else {
                 brokerPorts(brokerUrl.get());
             }
+        }
+        if (settings.flag("sandbox.enabled")) {
+            settings.optional("sandbox.port")
+                    .filter(PropertyChecks::isPort)
+                    .ifPresent(port -> notTheManagementPort(settings, "sandbox.port", Integer.parseInt(port)));
         }
         settings.optional("bridge.store.url").ifPresent(url -> {
             if (StoreEngine.find(url).isEmpty()) {
@@ -309,6 +315,19 @@ final class PropertyChecks {
         if (root.getRawUserInfo() != null) {
             throw new StartupFailure("property " + key + " must not hold a user or password before its host (\""
                     + Urls.shown(value) + "\"): the API key goes in " + key.replace("base-url", "api-key"));
+        }
+    }
+
+    /**
+     * Two of the bridge's own listeners on one port: the one that binds second fails (contract audit: the management
+     * server lost to the embedded broker, logged a warning, and the bridge ran on without health or metrics while
+     * its banner named the broker's port as the status page's).
+     */
+    private static void notTheManagementPort(BridgeSettings settings, String key, int port) {
+        Optional<String> management = settings.optional(StartupChecks.MANAGEMENT_PORT_KEY);
+        if (management.isPresent() && isPort(management.get()) && Integer.parseInt(management.get()) == port) {
+            throw new StartupFailure("property " + key + " names port " + port + ", which "
+                    + StartupChecks.MANAGEMENT_PORT_KEY + " names too: give each its own port");
         }
     }
 

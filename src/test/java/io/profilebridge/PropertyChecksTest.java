@@ -29,6 +29,21 @@ class PropertyChecksTest {
     }
 
     @Test
+    void theManagementServerAndAnotherListenerOnOnePortStopTheStart() {
+        // contract audit: the management server lost the port to the embedded broker, and the bridge ran on without
+        // health or metrics
+        assertThatThrownBy(() -> PropertyChecks.check(settings(
+                        Map.of("camel.management.port", "42427", "bridge.jms.embedded-url", "tcp://127.0.0.1:42427"))))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessage("property bridge.jms.embedded-url names port 42427, which camel.management.port names too:"
+                        + " give each its own port");
+        assertThatThrownBy(() -> PropertyChecks.check(settings(
+                        Map.of("camel.management.port", "8099", "sandbox.enabled", "true", "sandbox.port", "8099"))))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageStartingWith("property sandbox.port names port 8099");
+    }
+
+    @Test
     void thePackagedDefaultsPass() throws IOException {
         PropertyChecks.check(settings(Map.of()));
         assertThat(settings(Map.of()).integer("bridge.retry.orbit-failed-runs")).isZero();
