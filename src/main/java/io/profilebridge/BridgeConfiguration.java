@@ -48,6 +48,7 @@ import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.JobSchedule;
 import io.profilebridge.job.JobStore;
 import io.profilebridge.job.JobStoreDataSource;
+import io.profilebridge.job.JobStoreException;
 import io.profilebridge.job.RunTimes;
 import io.profilebridge.job.StoreNote;
 import io.profilebridge.openprospect.OpenProspectRoutes;
@@ -156,6 +157,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("jobLifecycle", lifecycle);
 
         ApiHolds holds = holdsForMissingKeys(settings, credentials, liveness);
+        context.addStartupListener((started, alreadyStarted) -> dueNowOnceKeyed(store, credentials));
 
         RequestReader reader = new RequestReader(settings.number("bridge.request.max-bytes"), DocumentedRules.INSTANCE);
         // camel.opentelemetry2.enabled: Camel Main has added its tracer before this runs
@@ -353,6 +355,23 @@ public class BridgeConfiguration implements CamelConfiguration {
             }
         }
         return holds;
+    }
+
+    /** Jobs held for a key this start has go at once, not a hold interval later; a store away leaves them to it. */
+    private static void dueNowOnceKeyed(JobStore store, ApiCredentials credentials) {
+        for (Api api : Api.values()) {
+            if (!credentials.has(api)) {
+                continue;
+            }
+            try {
+                int due = store.dueNowOnceKeyed(api);
+                if (due > 0) {
+                    LOG.info("{} {} jobs held for want of a key go now: {}.api-key is configured", due, api, api);
+                }
+            } catch (JobStoreException e) {
+                LOG.debug("The jobs held for want of a {} key wait their hold interval: {}", api, e.toString());
+            }
+        }
     }
 
     /** The beans the inbox routes' file consumers use (routes/inbox-folder.camel.yaml), and the inbox's own lock. */

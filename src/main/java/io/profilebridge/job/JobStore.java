@@ -3,6 +3,7 @@ package io.profilebridge.job;
 import io.profilebridge.Sha256;
 import io.profilebridge.StoreClock;
 import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiAnswer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -448,6 +449,27 @@ public class JobStore {
             }
         }
         return true;
+    }
+
+    /**
+     * Makes the pending jobs of {@code api} whose last call was held for want of a key due now: a start that has the
+     * key need not wait out {@code bridge.retry.hold-interval-ms} for them (contract audit: a minute after the key was
+     * given). Jobs claimed by an instance are left to it. Returns how many.
+     */
+    public int dueNowOnceKeyed(Api api) {
+        String sql = "UPDATE bridge_job SET next_attempt_at = ?, version = version + 1 WHERE api = ?"
+                + " AND finished_at IS NULL AND claimed_by IS NULL AND next_attempt_at > ? AND last_error LIKE ?";
+        long now = now();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, now);
+            ps.setString(2, api.id());
+            ps.setLong(3, now);
+            ps.setString(4, "%\"code\":\"" + ApiAnswer.API_KEY_MISSING + "\"%");
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot make the held " + api + " jobs due", e);
+        }
     }
 
     /**

@@ -249,6 +249,7 @@ class HoldTest {
         // a job held for a missing key is never claimed, so it had no lastError, and /jobs showed nothing amiss
         Map<String, String> keyless = new HashMap<>(properties);
         keyless.put("openprospect.api-key", "");
+        keyless.put("bridge.retry.hold-interval-ms", "60000");
         drop(root, "openprospect/keyless.json", BridgeRun.openProspectRequest("Keyless"));
         try (BridgeRun bridge = BridgeRun.start(root, keyless)) {
             await().atMost(Duration.ofSeconds(20))
@@ -274,7 +275,10 @@ class HoldTest {
         assertThat(results(root)).isEmpty();
         assertThat(simulator.ledger().requests()).isEmpty();
 
-        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+        // contract audit: the held job waited out its hold interval (a minute by default) after a start with the key
+        Map<String, String> keyed = new HashMap<>(properties);
+        keyed.put("bridge.retry.hold-interval-ms", "60000");
+        try (BridgeRun bridge = BridgeRun.start(root, keyed)) {
             await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/keyless.json"));
         }
         assertThat(results(root).get("openprospect/keyless.json").get("outcome").asText())

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.StartupFailure;
 import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiCredentials;
+import io.profilebridge.api.ApiError;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -106,6 +108,27 @@ class JobStoreTest {
                 createdAt);
         job.nextAttemptAt(store.now());
         return job;
+    }
+
+    @Test
+    void jobsHeldForWantOfAKeyAreDueAtOnceOnceItIsGiven() {
+        // contract audit: a start with the key waited out the hold interval (a minute by default) for them
+        Job held = newJob("k-held", "{\"a\": 1}");
+        store.register(held);
+        held.lastError(ApiError.of(ApiAnswer.API_KEY_MISSING, "no openprospect.api-key is configured")
+                .toJson()
+                .toString());
+        held.nextAttemptAt(store.now() + 60_000);
+        assertThat(store.save(held, false)).isTrue();
+        Job refused = newJob("k-refused", "{\"a\": 2}");
+        store.register(refused);
+        refused.lastError(ApiError.of("invalid_api_key", "refused").toJson().toString());
+        refused.nextAttemptAt(store.now() + 60_000);
+        assertThat(store.save(refused, false)).isTrue();
+
+        assertThat(store.dueNowOnceKeyed(Api.ORBIT)).as("another API's").isZero();
+        assertThat(store.dueNowOnceKeyed(Api.OPENPROSPECT)).isEqualTo(1);
+        assertThat(claim(store, 10)).extracting(Job::id).containsExactly(held.id());
     }
 
     @Test
