@@ -457,15 +457,21 @@ public class JobStore {
      * given). Jobs claimed by an instance are left to it. Returns how many.
      */
     public int dueNowOnceKeyed(Api api) {
-        String sql = "UPDATE bridge_job SET next_attempt_at = ?, version = version + 1 WHERE api = ?"
-                + " AND finished_at IS NULL AND claimed_by IS NULL AND next_attempt_at > ? AND last_error LIKE ?";
+        // through the state index: a start reads the pending jobs, never the store's history
+        String sql = "UPDATE bridge_job SET next_attempt_at = ?, version = version + 1 WHERE state IN ("
+                + String.join(", ", Collections.nCopies(JobState.PENDING.size(), "?"))
+                + ") AND api = ? AND claimed_by IS NULL AND next_attempt_at > ? AND last_error LIKE ?";
         long now = now();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, now);
-            ps.setString(2, api.id());
-            ps.setLong(3, now);
-            ps.setString(4, "%\"code\":\"" + ApiAnswer.API_KEY_MISSING + "\"%");
+            int i = 0;
+            ps.setLong(++i, now);
+            for (JobState state : JobState.PENDING) {
+                ps.setString(++i, state.name());
+            }
+            ps.setString(++i, api.id());
+            ps.setLong(++i, now);
+            ps.setString(++i, "%\"code\":\"" + ApiAnswer.API_KEY_MISSING + "\"%");
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw new JobStoreException("cannot make the held " + api + " jobs due", e);
