@@ -10,8 +10,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,13 +45,8 @@ public class InboxFileFilter implements GenericFileFilter<File> {
     /** How far ahead of this clock a file's date may be and still count as now (a file server's clock drifts). */
     static final long MAX_CLOCK_SKEW_MS = 2_000;
 
-    /** Files already reported, so a refused file costs one log line, not one per poll. */
-    private final Set<String> reported = Collections.newSetFromMap(new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > 10_000;
-        }
-    });
+    /** Files and folders already named, so a refused file costs one log line, not one per poll. */
+    private final ReportedOnce reported = new ReportedOnce();
 
     private final WaitingFiles waitingFiles;
     private final InboxMarkers markers;
@@ -109,7 +102,7 @@ public class InboxFileFilter implements GenericFileFilter<File> {
                 path.map(Path::getParent).map(this::folderVerdict).orElse(null);
         if (folderRefusal != null) {
             Path folder = path.get().getParent();
-            if (firstReport(folder + "\n" + folderRefusal)) {
+            if (reported.first(folder + "\n" + folderRefusal)) {
                 LOG.warn("Inbox folder {} gives no file: {}", folder, folderRefusal);
             }
             return false;
@@ -123,7 +116,7 @@ public class InboxFileFilter implements GenericFileFilter<File> {
             return !waitingFiles.stillWaiting(listed, file.getLastModified(), file.getFileLength())
                     && waitingFiles.steady(listed, file.getLastModified(), file.getFileLength());
         }
-        if (firstReport(file.getAbsoluteFilePath() + "\n" + refusal)) {
+        if (reported.first(file.getAbsoluteFilePath() + "\n" + refusal)) {
             LOG.warn("Inbox file {} is not taken and stays where it is: {}", name, refusal);
         }
         return false;
@@ -135,13 +128,6 @@ public class InboxFileFilter implements GenericFileFilter<File> {
      */
     public void reportUnreadFolders(CamelContext context) {
         unreadFolders.report(context);
-    }
-
-    /** True the first time {@code what} (a path and why it is reported) is reported. */
-    private boolean firstReport(String what) {
-        synchronized (reported) {
-            return reported.add(what);
-        }
     }
 
     /** {@link #folderRefusal}, looked at again at most once a second per folder. */

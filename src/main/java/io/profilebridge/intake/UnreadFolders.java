@@ -5,10 +5,7 @@ import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -32,12 +29,7 @@ public class UnreadFolders {
     /** The folders read when last asked; asked again only for a folder not among them (a route added since). */
     private volatile Set<Path> knownRead = Set.of();
     /** Folders already named, so each costs one log line, not one per look. */
-    private final Set<Path> reported = Collections.newSetFromMap(new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Path, Boolean> eldest) {
-            return size() > 10_000;
-        }
-    });
+    private final ReportedOnce reported = new ReportedOnce();
 
     /** @param readFolders the folders some route reads, absolute; empty when not known (nothing is then named) */
     public UnreadFolders(Supplier<Set<Path>> readFolders) {
@@ -93,7 +85,7 @@ public class UnreadFolders {
         if (read.isEmpty() || read.contains(absolute)) {
             return;
         }
-        if (firstReport(absolute)) {
+        if (reported.first(absolute.toString())) {
             LOG.warn(
                     "Inbox folder {} is read by no route: files dropped there stay where they are (the inbox reads"
                             + " {}; a new folder is one templatedRoute, see routes/inbox-openprospect.camel.yaml)",
@@ -102,12 +94,6 @@ public class UnreadFolders {
                             .filter(path -> path.startsWith(absolute.getParent()))
                             .sorted()
                             .toList());
-        }
-    }
-
-    private boolean firstReport(Path folder) {
-        synchronized (reported) {
-            return reported.add(folder);
         }
     }
 

@@ -16,8 +16,8 @@ import org.apache.camel.component.platform.http.main.ManagementHttpServer;
  */
 final class MetricsScrape implements StartupListener {
 
-    static final String TEXT = "text/plain; version=0.0.4; charset=utf-8";
-    static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+    private static final String TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
     private final String path;
 

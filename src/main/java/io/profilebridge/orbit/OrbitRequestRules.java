@@ -227,7 +227,8 @@ public final class OrbitRequestRules {
      * (API-docs audit: those three were refused here, where the docs leave "valid" to the API).
      */
     public static Optional<String> httpUrlHost(String text) {
-        Matcher url = HTTP_URL.matcher(trimControlsAndSpaces(text));
+        // trim: every character up to U+0020 at either end, the C0 controls and space a URL parser drops
+        Matcher url = HTTP_URL.matcher(text.trim());
         if (!url.find()) {
             return Optional.empty();
         }
@@ -239,19 +240,6 @@ public final class OrbitRequestRules {
             host = host.substring(0, host.indexOf(':'));
         }
         return host.isEmpty() ? Optional.empty() : Optional.of(host.toLowerCase(Locale.ROOT));
-    }
-
-    /** Without the C0 control characters and spaces at either end, which a URL parser drops. */
-    private static String trimControlsAndSpaces(String text) {
-        int start = 0;
-        int end = text.length();
-        while (start < end && text.charAt(start) <= ' ') {
-            start++;
-        }
-        while (end > start && text.charAt(end - 1) <= ' ') {
-            end--;
-        }
-        return text.substring(start, end);
     }
 
     /**

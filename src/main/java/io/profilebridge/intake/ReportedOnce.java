@@ -1,0 +1,29 @@
+package io.profilebridge.intake;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the inbox has already named in a warning (a refused file, a folder no route reads), so each costs one log line,
+ * not one per poll; the oldest are forgotten past 10,000.
+ */
+final class ReportedOnce {
+
+    private static final int KEPT = 10_000;
+
+    private final Set<String> reported = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > KEPT;
+        }
+    });
+
+    /** True the first time {@code what} (a path and why it is named) is asked about. */
+    boolean first(String what) {
+        synchronized (reported) {
+            return reported.add(what);
+        }
+    }
+}
