@@ -257,6 +257,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                                 managementReads,
                                 new StatusPage(store, jobCounts, backlog, deadLetters, budgets, holds),
                                 holds,
+                                budgets,
                                 keyMask));
     }
 

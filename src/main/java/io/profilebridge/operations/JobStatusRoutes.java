@@ -3,6 +3,7 @@ package io.profilebridge.operations;
 import io.profilebridge.ErrorText;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.api.ApiHolds;
 import io.profilebridge.api.KeyMask;
 import io.profilebridge.job.Job;
@@ -50,15 +51,20 @@ public class JobStatusRoutes extends RouteBuilder {
     private final JobStore store;
     private final StoreReadDeadline deadline;
     private final StatusPage page;
-    private final ApiHolds holds;
+    private final JobWaits waits;
     private final KeyMask keyMask;
 
     public JobStatusRoutes(
-            JobStore store, StoreReadDeadline deadline, StatusPage page, ApiHolds holds, KeyMask keyMask) {
+            JobStore store,
+            StoreReadDeadline deadline,
+            StatusPage page,
+            ApiHolds holds,
+            ApiBudgets budgets,
+            KeyMask keyMask) {
         this.store = store;
         this.keyMask = keyMask;
         this.deadline = deadline;
-        this.holds = holds;
+        this.waits = new JobWaits(holds, budgets);
         this.page = page;
     }
 
@@ -218,7 +224,7 @@ public class JobStatusRoutes extends RouteBuilder {
         long offset = (long) pageNumber * size;
         List<Job> found = deadline.read(
                 () -> withoutApi ? store.listWithoutApi(state, offset, size) : store.list(api, state, offset, size));
-        List<JobView> jobs = found.stream().map(job -> JobView.of(job, holds)).toList();
+        List<JobView> jobs = found.stream().map(job -> JobView.of(job, waits)).toList();
         json(
                 exchange,
                 200,
@@ -243,7 +249,7 @@ public class JobStatusRoutes extends RouteBuilder {
                 ? store.findByIdOrKey(id)
                 : store.findById(id).filter(found -> found.api() == api.get()).or(() -> store.find(api.get(), id)));
         if (job.isPresent()) {
-            json(exchange, 200, JobView.of(job.get(), holds));
+            json(exchange, 200, JobView.of(job.get(), waits));
         } else {
             json(exchange, 404, new JobsError("no job has the id or idempotency key " + id));
         }

@@ -2,13 +2,13 @@ package io.profilebridge.operations;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.Json;
+import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.api.ApiError;
-import io.profilebridge.api.ApiHolds;
 import io.profilebridge.job.Job;
-import io.profilebridge.job.WorkQueue;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * How a job looks to an operator on {@code /jobs}: its two names, state, attempts, next attempt, last error, remote
@@ -68,6 +68,18 @@ record JobView(
         JsonNode heldBecause,
 
         @Schema(
+                description = "Until when (ISO-8601) the job's next call waits out a pause of its API key's bucket: a"
+                        + " 429's Retry-After (every job of the bucket waits, not only the one that got it) or a 503's"
+                        + " (every bucket of the API). Null when not paused",
+                nullable = true)
+        String pausedUntil,
+
+        @Schema(
+                description = "What began that pause, e.g. \"429, Retry-After 4 s\"; null when not paused",
+                nullable = true)
+        String pauseCause,
+
+        @Schema(
                 description =
                         "The API's id of the run (profile_creation_id / request_id); null until the API accepted it",
                 nullable = true)
@@ -93,8 +105,9 @@ record JobView(
         @Schema(description = "When the job ended (ISO-8601); null while it runs", nullable = true)
         String finishedAt) {
 
-    /** @param holds what the APIs refuse now */
-    static JobView of(Job job, ApiHolds holds) {
+    /** @param waits what the APIs refuse and which buckets are paused now */
+    static JobView of(Job job, JobWaits waits) {
+        Optional<ApiBudgets.View> pause = waits.pause(job);
         return new JobView(
                 job.id(),
                 StatusPage.apiOf(job),
@@ -107,23 +120,15 @@ record JobView(
                 job.polls(),
                 time(job.nextAttemptAt()),
                 Json.parseStored(job.lastError()),
-                heldBecause(job, holds),
+                waits.heldBecause(job).<JsonNode>map(ApiError::toJson).orElse(null),
+                pause.map(view -> time(view.pausedUntil())).orElse(null),
+                pause.map(ApiBudgets.View::pauseCause).orElse(null),
                 job.remoteId(),
                 job.source().toJson(),
                 job.traceId(),
                 time(job.createdAt()),
                 time(job.updatedAt()),
                 time(job.finishedAt()));
-    }
-
-    private static JsonNode heldBecause(Job job, ApiHolds holds) {
-        WorkQueue queue = WorkQueue.of(job); // null for a final job, a request rejected at intake among them
-        if (queue == null || queue.bucket() == null) {
-            return null;
-        }
-        return holds.hold(queue.bucket(), WorkQueue.callsOf(job.state()))
-                .<JsonNode>map(ApiError::toJson)
-                .orElse(null);
     }
 
     static String time(Long millis) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.profilebridge.BridgeRun;
+import io.profilebridge.Json;
 import io.profilebridge.sandbox.Ledger;
 import io.profilebridge.sandbox.RetryAfterFormat;
 import io.profilebridge.sandbox.Simulator;
@@ -72,6 +73,9 @@ class BucketPauseTest {
                             .as("the status page names the paused key and its cause")
                             .contains("data-bucket=\"openprospect\" class=\"failed\"")
                             .contains("429, Retry-After 4 s"));
+            assertThat(Json.MAPPER.readTree(get("/jobs?api=openprospect")).findValuesAsText("pauseCause"))
+                    .as("/jobs says why the jobs of the paused bucket wait")
+                    .contains("429, Retry-After 4 s");
             assertThat(metric(
                             get("/observe/metrics"),
                             "profile_bridge_api_paused_seconds",
