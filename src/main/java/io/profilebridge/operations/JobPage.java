@@ -9,10 +9,10 @@ record JobPage(
         int page,
         int size,
 
-        @Schema(description = "The api filter, null for all")
+        @Schema(description = "The api filter, null for all", nullable = true)
         String api,
 
-        @Schema(description = "The state filter, null for all")
+        @Schema(description = "The state filter, null for all", nullable = true)
         String state,
 
         List<JobView> jobs) {}

@@ -343,6 +343,14 @@ class OperationsTest {
         assertThat(job.get("jobId").path("nullable").asBoolean())
                 .as("jobId always set")
                 .isFalse();
+        assertThat(job.get("pausedUntil").path("nullable").asBoolean())
+                .as("pausedUntil nullable")
+                .isTrue();
+        JsonNode page = doc.get("components").get("schemas").get("JobPage").get("properties");
+        assertThat(List.of(page.get("api"), page.get("state")))
+                .as("a page's filters are null when not given")
+                .allSatisfy(filter ->
+                        assertThat(filter.path("nullable").asBoolean()).isTrue());
         assertThat(doc.get("paths").has("/"))
                 .as("the HTML status page is not part of the API")
                 .isFalse();
