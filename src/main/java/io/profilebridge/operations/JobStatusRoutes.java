@@ -74,6 +74,7 @@ public class JobStatusRoutes extends RouteBuilder {
                 .getComponent("platform-http", PlatformHttpComponent.class)
                 .setHeaderFilterStrategy(new FixedResponseHeaders());
         getContext().addStartupListener(new MalformedRequests());
+        getContext().addStartupListener(new HeadRequests());
         getContext()
                 .addStartupListener(new MetricsScrape(
                         getContext().resolvePropertyPlaceholders("{{camel.metrics.path:/observe/metrics}}")));

@@ -36,9 +36,9 @@ final class MalformedRequests implements StartupListener {
     /**
      * The server's own router, the one a request's URL is first matched on: the routers Camel exposes are mounted below
      * it, where a URL that cannot be decoded never arrives, and the server has no getter for it (hence reflection,
-     * checked by OperationsTest).
+     * checked by OperationsTest). Also where {@link HeadRequests} routes a HEAD as a GET.
      */
-    private static Optional<Router> topRouter(VertxPlatformHttpServer server) {
+    static Optional<Router> topRouter(VertxPlatformHttpServer server) {
         try {
             Field router = VertxPlatformHttpServer.class.getDeclaredField("router");
             router.setAccessible(true);

@@ -276,13 +276,36 @@ class OperationsTest {
         }
     }
 
+    /** Contract audit: every HEAD was a 405; HTTP wants it wherever GET is answered, and probes use it. */
+    @Test
+    void aHeadRequestIsAnsweredAsItsGetWithoutTheBody() throws Exception {
+        for (String path : List.of("/", "/jobs", "/openapi.json", "/observe/health", "/observe/metrics")) {
+            HttpResponse<String> get = get(path);
+            String head = raw("HEAD", path);
+            assertThat(head)
+                    .as(path)
+                    .startsWith("HTTP/1.1 " + get.statusCode() + " ")
+                    .containsIgnoringCase("content-type: "
+                            + get.headers().firstValue("Content-Type").orElseThrow());
+            assertThat(head.substring(head.indexOf("\r\n\r\n") + 4))
+                    .as(path + " has no body")
+                    .isEmpty();
+        }
+        assertThat(raw("HEAD", "/jobs/no-such-job")).startsWith("HTTP/1.1 404 ");
+    }
+
     /** A request written as it comes, which java.net.http would refuse to send. */
     private String rawGet(String target) throws Exception {
+        return raw("GET", target);
+    }
+
+    private String raw(String method, String target) throws Exception {
         URI uri = URI.create(base);
         try (java.net.Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream()
-                    .write(("GET " + target + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nConnection: close\r\n\r\n")
+                    .write((method + " " + target + " HTTP/1.1\r\nHost: " + uri.getHost()
+                                    + "\r\nConnection: close\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
