@@ -15,6 +15,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.profilebridge.ClosingService;
 import io.profilebridge.StartupFailure;
+import io.profilebridge.Urls;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -111,6 +112,8 @@ public final class Tracing {
                     .addPropertiesCustomizer(Tracing::requireHttp)
                     .addResourceCustomizer(Tracing::nameService)
                     .addTracerProviderCustomizer((tracers, config) -> tracers.addSpanProcessor(KEEP_IDS))
+                    .addSpanExporterCustomizer(
+                            (exporter, config) -> new SpanExportFailures(exporter, Urls.shown(tracesEndpoint(config))))
                     // closed with the Camel context, after the routes (and their last spans) have stopped
                     .disableShutdownHook()
                     .build()
@@ -132,6 +135,16 @@ public final class Tracing {
         return message == null
                 ? null
                 : HEADERS_VALUE.matcher(message).replaceAll("$1=... (not shown: header values may hold credentials)");
+    }
+
+    /** Where the OTLP exporter sends spans: its own endpoint property, or the common one's {@code /v1/traces}. */
+    static String tracesEndpoint(ConfigProperties config) {
+        String own = config.getString("otel.exporter.otlp.traces.endpoint");
+        if (own != null && !own.isBlank()) {
+            return own;
+        }
+        String common = config.getString("otel.exporter.otlp.endpoint", "http://localhost:4318");
+        return common.endsWith("/") ? common + "v1/traces" : common + "/v1/traces";
     }
 
     /** OTLP is packaged over HTTP only: gRPC would otherwise fail deep inside the exporter's set-up. */
