@@ -5,6 +5,7 @@ import io.profilebridge.sandbox.SimulateCommand;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -20,6 +21,10 @@ public final class ProfileBridge {
     private ProfileBridge() {}
 
     public static void main(String[] args) throws Exception {
+        // case conversions that name no locale use the default one: under a Turkish locale Camel's own lookup of a
+        // property's environment variable made BRIDGE_INBOX "BRİDGE_İNBOX" and found none (anywhere audit). The bridge
+        // speaks to machines, not to a reader of that language: the same text everywhere
+        Locale.setDefault(Locale.ROOT);
         // the OpenTelemetry SDK logs through java.util.logging: its lines, too, are log4j's (masked, JSON when asked);
         // set before anything uses java.util.logging
         System.setProperty("java.util.logging.manager", "org.apache.logging.log4j.jul.LogManager");

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.awaitility.core.ConditionTimeoutException;
@@ -35,8 +36,8 @@ public final class BridgeProcess {
                 System.getProperty("java.class.path"),
                 ProfileBridge.class.getName());
         builder.directory(new File(System.getProperty("user.dir")));
-        properties.forEach((key, value) ->
-                builder.environment().put(key.toUpperCase().replace('.', '_').replace('-', '_'), value));
+        properties.forEach((key, value) -> builder.environment()
+                .put(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value));
         builder.environment().putAll(environment);
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

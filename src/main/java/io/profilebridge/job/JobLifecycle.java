@@ -10,6 +10,7 @@ import io.profilebridge.api.ApiError;
 import io.profilebridge.api.FaultClass;
 import io.profilebridge.api.KeyMask;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -570,7 +571,7 @@ public class JobLifecycle {
                 new ApiError(
                         GAVE_UP,
                         "gave up: not done after " + schedule.maxAgeMs() / 1000 + " s (bridge.retry.max-age-ms) while "
-                                + job.state().name().toLowerCase() + lastCause,
+                                + job.state().name().toLowerCase(Locale.ROOT) + lastCause,
                         httpStatus,
                         details));
     }

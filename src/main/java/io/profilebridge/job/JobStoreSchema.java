@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
@@ -239,7 +240,7 @@ public final class JobStoreSchema {
 
     static boolean tableExists(Connection c, String name) throws SQLException {
         DatabaseMetaData meta = c.getMetaData();
-        for (String candidate : List.of(name, name.toUpperCase())) {
+        for (String candidate : List.of(name, name.toUpperCase(Locale.ROOT))) {
             try (ResultSet rs = meta.getTables(null, null, candidate, null)) {
                 if (rs.next()) {
                     return true;

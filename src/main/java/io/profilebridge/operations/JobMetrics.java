@@ -86,7 +86,7 @@ public class JobMetrics extends EventNotifierSupport {
                 Gauge.builder("profile_bridge_jobs", () -> unknownWhenUnreadable(() -> count(api, state)))
                         .description("jobs in the store per API and state")
                         .tag("api", api.id())
-                        .tag("state", state.name().toLowerCase())
+                        .tag("state", state.name().toLowerCase(Locale.ROOT))
                         .register(registry);
             }
         }
@@ -96,7 +96,7 @@ public class JobMetrics extends EventNotifierSupport {
                         () -> unknownWhenUnreadable(() -> deadline.read(jobCounts::rejectedWithoutApi)))
                 .description("jobs in the store per API and state")
                 .tag("api", StatusPage.UNKNOWN_API)
-                .tag("state", JobState.FAILED.name().toLowerCase())
+                .tag("state", JobState.FAILED.name().toLowerCase(Locale.ROOT))
                 .register(registry);
         for (Api api : Api.values()) {
             EVENTS.keySet().forEach(event -> counter(api, event));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.profilebridge.BridgeRun;
 import io.profilebridge.Json;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** A key an API echoes is masked however its answer spells it; an answer without one is left as it came. */
@@ -69,9 +70,9 @@ class KeyMaskTest {
         String query = java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8);
         assertThat(mask.apply("no such search: /v2/search?key=" + query + "&page=2"))
                 .isEqualTo("no such search: /v2/search?key=[API key]&page=2");
-        assertThat(mask.apply("GET /v2/search?key=" + query.toLowerCase() + " refused"))
+        assertThat(mask.apply("GET /v2/search?key=" + query.toLowerCase(Locale.ROOT) + " refused"))
                 .as("lower-case hex digits")
-                .doesNotContain(query.substring(4, 16).toLowerCase());
+                .doesNotContain(query.substring(4, 16).toLowerCase(Locale.ROOT));
         for (String prefix : java.util.List.of("", "u:", "user:", "developer:")) {
             String header = java.util.Base64.getEncoder()
                     .encodeToString((prefix + key).getBytes(java.nio.charset.StandardCharsets.UTF_8));

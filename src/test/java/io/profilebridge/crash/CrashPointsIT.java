@@ -28,6 +28,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -106,7 +107,8 @@ class CrashPointsIT {
     @EnumSource(CrashPoint.class)
     void afterAHaltAtEachPointEveryRequestHasOneResultAndOneRemoteRun(CrashPoint point) throws Exception {
         drop(root, FILE_REQUEST, BridgeRun.openProspectRequest("Crash at " + point));
-        sendJmsRequest("{\"email\": \"crash-" + point.name().toLowerCase().replace('_', '-') + "@example.com\"}");
+        sendJmsRequest(
+                "{\"email\": \"crash-" + point.name().toLowerCase(Locale.ROOT).replace('_', '-') + "@example.com\"}");
         try (ResultTally tally = ResultTally.listen(esb, "profile-bridge.results", "profile-bridge.failed")) {
             Process crashing = startBridge(point, point == CrashPoint.AFTER_FILE_MOVE ? 1 : 2, "crashing.log");
             assertThat(crashing.waitFor(120, TimeUnit.SECONDS))
@@ -241,8 +243,8 @@ class CrashPointsIT {
                 CrashingBridge.class.getName());
         builder.directory(folder.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("CAMEL_") || name.startsWith("BRIDGE_"));
-        properties.forEach((key, value) ->
-                builder.environment().put(key.toUpperCase().replace('.', '_').replace('-', '_'), value));
+        properties.forEach((key, value) -> builder.environment()
+                .put(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value));
         if (point != null) {
             builder.environment().put("CRASH_POINT", point.name());
             builder.environment().put("CRASH_ARRIVALS", Integer.toString(arrivals));
