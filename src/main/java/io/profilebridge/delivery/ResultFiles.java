@@ -88,15 +88,23 @@ public class ResultFiles {
         });
     }
 
-    /** After the write: the result is on disk (content and name) before anyone is told it was delivered. */
+    /**
+     * After the write: the result is on disk (content and name) before anyone is told it was delivered. The file synced
+     * is the one Camel's producer wrote, which is the claimed one unless an integrator gave the route's {@code file:}
+     * endpoint another folder or file name (routes audit: the claimed path, never written, could not be synced, and
+     * every result was written again until delivery gave up). The outbox's health follows the claimed folder, as its
+     * refusals do.
+     */
     public void written(Exchange exchange) {
-        Path file = exchange.getProperty(CLAIMED, Path.class);
+        Path claimed = exchange.getProperty(CLAIMED, Path.class);
+        String produced = exchange.getMessage().getHeader(Exchange.FILE_NAME_PRODUCED, String.class);
+        Path file = produced != null ? Path.of(produced) : claimed;
         try {
             disk.sync(file);
         } catch (IOException e) {
             throw new GenericFileOperationFailedException("cannot sync " + file + " to disk: " + e.getMessage(), e);
         }
-        refusals.written(folderOf(file));
+        refusals.written(folderOf(claimed));
     }
 
     /**

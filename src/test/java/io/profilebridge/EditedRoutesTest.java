@@ -1,0 +1,88 @@
+package io.profilebridge;
+
+import static io.profilebridge.BridgeRun.drop;
+import static io.profilebridge.BridgeRun.results;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.profilebridge.api.Api;
+import io.profilebridge.job.JobState;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Edits an integrator makes to a copy of the route files (routes audit), which the bridge must carry out as written
+ * while it keeps one result per request.
+ */
+class EditedRoutesTest {
+
+    @TempDir
+    Path root;
+
+    Simulator simulator;
+    Path routes;
+    Map<String, String> properties;
+
+    @BeforeEach
+    void copyTheRoutes() throws IOException {
+        simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100));
+        routes = Files.createDirectories(root.resolve("routes"));
+        try (Stream<Path> packaged = Files.list(Path.of("routes"))) {
+            for (Path file :
+                    packaged.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {
+                Files.copy(file, routes.resolve(file.getFileName()));
+            }
+        }
+        properties = BridgeRun.testProperties(root, simulator.baseUrl());
+        properties.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml");
+    }
+
+    @AfterEach
+    void stop() {
+        simulator.close();
+    }
+
+    /** The audit's case: each result was written again and again (the bridge synced a file it had not written). */
+    @Test
+    void resultsWrittenUnderAnotherFileNameAreDeliveredOnce() throws Exception {
+        edit(
+                routes.resolve("deliver-result.camel.yaml"),
+                "fileName: \"${header.bridgeResultFile}\"",
+                "fileName: \"dated/${header.bridgeResultFile}\"");
+        drop(root, "orbit/ok.json", "{\"email\": \"ok@example.com\"}");
+        drop(root, "orbit/invalid.json", "{\"mode\": \"legacy\"}");
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () -> bridge.store().countByApiAndState().getOrDefault(Api.ORBIT, Map.of()),
+                            counts -> counts.getOrDefault(JobState.DELIVERED, 0L) == 1
+                                    && counts.getOrDefault(JobState.FAILED, 0L) == 1);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !Files.exists(BridgeRun.inbox(root).resolve("orbit/invalid.json")));
+        }
+        assertThat(results(root)).containsOnlyKeys("dated/orbit/ok.json", "dated/failed/orbit/invalid.json");
+    }
+
+    static void edit(Path file, String from, String to) {
+        try {
+            String text = Files.readString(file);
+            if (!text.contains(from)) {
+                throw new IllegalStateException(file + " holds no " + from);
+            }
+            Files.writeString(file, text.replace(from, to));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
