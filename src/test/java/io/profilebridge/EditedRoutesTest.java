@@ -10,7 +10,6 @@ import io.profilebridge.job.JobState;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +55,7 @@ class EditedRoutesTest {
     /** The audit's case: each result was written again and again (the bridge synced a file it had not written). */
     @Test
     void resultsWrittenUnderAnotherFileNameAreDeliveredOnce() throws Exception {
-        edit(
+        RouteCopies.edit(
                 routes.resolve("deliver-result.camel.yaml"),
                 "fileName: \"${header.bridgeResultFile}\"",
                 "fileName: \"dated/${header.bridgeResultFile}\"");
@@ -74,15 +73,24 @@ class EditedRoutesTest {
         assertThat(results(root)).containsOnlyKeys("dated/orbit/ok.json", "dated/failed/orbit/invalid.json");
     }
 
-    static void edit(Path file, String from, String to) {
-        try {
-            String text = Files.readString(file);
-            if (!text.contains(from)) {
-                throw new IllegalStateException(file + " holds no " + from);
-            }
-            Files.writeString(file, text.replace(from, to));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** The audit's case: a file whose body a step had converted was taken for no file, and failed at every poll. */
+    @Test
+    void anIntakeStepThatConvertsTheBodyIsReadAsTheRequest() throws Exception {
+        RouteCopies.edit(
+                routes.resolve("inbox-folder.camel.yaml"),
+                "- to: direct:accept-request",
+                "- convertBodyTo:\n              type: String\n          - to: direct:accept-request");
+        drop(root, "orbit/ok.json", "{\"email\": \"ok@example.com\"}");
+        drop(root, "orbit/invalid.json", "{\"mode\": \"legacy\"}");
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 2);
         }
+        assertThat(results(root).get("orbit/ok.json").get("outcome").asText()).isEqualTo("succeeded");
+        assertThat(results(root)
+                        .get("failed/orbit/invalid.json")
+                        .at("/error/code")
+                        .asText())
+                .isEqualTo("developer_deep_search_field_unsupported");
+        assertThat(BridgeRun.inbox(root).resolve("orbit/.done/ok.json")).exists();
     }
 }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.apache.camel.model.RouteDefinition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +28,7 @@ class RouteWiringTest {
     @Test
     void aDeliveryRouteWhoseFromIsMisspeltStopsTheStart() throws IOException {
         assertStopsWith(
-                routes -> edit(
+                routes -> RouteCopies.edit(
                         routes.resolve("deliver-result.camel.yaml"),
                         "uri: direct:deliver-result\n",
                         "uri: direct:deliver-results\n"),
@@ -46,7 +45,7 @@ class RouteWiringTest {
     @Test
     void aMisspeltRouteConfigurationStopsTheStart() throws IOException {
         assertStopsWith(
-                routes -> edit(
+                routes -> RouteCopies.edit(
                         routes.resolve("deliver-result.camel.yaml"),
                         "routeConfigurationId: delivery-errors",
                         "routeConfigurationId: delivery-error"),
@@ -80,33 +79,15 @@ class RouteWiringTest {
     }
 
     private void assertStopsWith(Consumer<Path> change, String message) throws IOException {
-        Path routes = Files.createDirectories(root.resolve("routes"));
-        try (Stream<Path> packaged = Files.list(Path.of("routes"))) {
-            for (Path file :
-                    packaged.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {
-                Files.copy(file, routes.resolve(file.getFileName()));
-            }
-        }
+        Path routes = RouteCopies.copy(root);
         change.accept(routes);
         Map<String, String> properties = BridgeRun.testProperties(root, "http://127.0.0.1:9");
-        properties.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml");
+        properties.put("camel.main.routes-include-pattern", RouteCopies.includePattern(routes));
         assertThatThrownBy(() -> BridgeRun.start(root, properties).close())
                 .rootCause()
                 .isInstanceOf(StartupFailure.class)
                 .hasMessageStartingWith("the routes do not fit together: ")
                 .hasMessageContaining(message);
-    }
-
-    private static void edit(Path file, String from, String to) {
-        try {
-            String text = Files.readString(file);
-            if (!text.contains(from)) {
-                throw new IllegalStateException(file + " holds no " + from);
-            }
-            Files.writeString(file, text.replace(from, to));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void copy(Path file, Path copy, String from, String to) {
@@ -115,7 +96,7 @@ class RouteWiringTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        edit(copy, from, to);
+        RouteCopies.edit(copy, from, to);
     }
 
     private static void delete(Path file) {

@@ -49,7 +49,7 @@ public final class InboxFileErrors implements ExceptionHandler {
     public void handleException(String message, Exchange exchange, Throwable exception) {
         long now = System.currentTimeMillis();
         Message in = exchange == null ? null : exchange.getMessage();
-        GenericFile<?> file = in == null ? null : in.getBody(GenericFile.class);
+        GenericFile<?> file = in == null ? null : RequestAcceptance.inboxFile(exchange);
         String verdict = in == null ? null : in.getHeader(RequestAcceptance.VERDICT, String.class);
         String cause = ErrorText.withRootCause(exception);
         if (file != null && verdict != null && exchange.getException() == null) {

@@ -31,9 +31,9 @@ final class JmsRequests {
     /**
      * A JMS request: its reply destination must pass the rule (else the failed result goes to the failed queue and
      * names the API and the request as far as they could be read), and its body is read only when its type and size
-     * allow.
+     * allow; {@code ownBody}, when an intake step gave the exchange a body of its own, is read instead of the message's.
      */
-    ReadRequest read(Message in, jakarta.jms.Message message, String apiHint) {
+    ReadRequest read(Message in, jakarta.jms.Message message, String apiHint, JmsRequestBody.Content ownBody) {
         try {
             String replyTo = ReplyDestination.describe(message.getJMSReplyTo());
             Optional<String> replyProblem =
@@ -45,7 +45,7 @@ final class JmsRequests {
                     sendersMessageId(message),
                     correlationProblem.isPresent() ? null : correlationId,
                     replyProblem.isPresent() ? null : replyTo);
-            JmsRequestBody.Read body = JmsRequestBody.read(message, reader.maxBytes());
+            JmsRequestBody.Read body = ownBody != null ? ownBody : JmsRequestBody.read(message, reader.maxBytes());
             // a key set as a number is refused, not turned into its text (third black-box audit: an int 5 became "5")
             Object key = in.getHeader(KEY_PROPERTY);
             ReadRequest read = key != null && !(key instanceof String)

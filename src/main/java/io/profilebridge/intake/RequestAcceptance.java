@@ -57,6 +57,11 @@ public class RequestAcceptance {
     public static final String INTAKE_RESULT = "bridgeIntakeResult";
     /** Exchange property: the absolute path of the inbox file whose intake result is being delivered. */
     public static final String INBOX_FILE = "bridgeInboxFile";
+    /**
+     * Exchange property set by the JMS intake route's first step: the JMS message, which stays the request's source
+     * when a later step replaces the body (Camel's convertBodyTo also replaces the message that held it).
+     */
+    public static final String JMS_MESSAGE = "bridgeJmsMessage";
     /** Exchange property: the {@link TraceContext} the request's work continues, when it is traced. */
     static final String TRACE = "bridgeTrace";
 
@@ -108,7 +113,8 @@ public class RequestAcceptance {
     public void accept(Exchange exchange)
             throws UnreadableRequestException, RequestFileGoneException, RequestWaitsException {
         Message in = exchange.getMessage();
-        if (in.getBody() instanceof GenericFile<?> listed) {
+        GenericFile<?> listed = inboxFile(exchange);
+        if (listed != null) {
             Optional<WaitingFiles.Unmoved> unmoved = waitingFiles.takenAgainToMove(
                     listed.getAbsoluteFilePath(), listed.getLastModified(), listed.getFileLength());
             if (unmoved.isPresent()) {
@@ -119,9 +125,17 @@ public class RequestAcceptance {
             }
         }
         String apiHint = blankToNull(in.getHeader(API_HINT, String.class));
-        ReadRequest read = in.getBody() instanceof jakarta.jms.Message jms
-                ? jmsRequests.read(in, jms, apiHint)
-                : readFile(in, apiHint);
+        ReadRequest read;
+        if (in.getBody() instanceof jakarta.jms.Message jms) {
+            read = jmsRequests.read(in, jms, apiHint, null);
+        } else if (exchange.getProperty(JMS_MESSAGE) instanceof jakarta.jms.Message jms) {
+            // an intake step gave the message a body of its own (convertBodyTo, a transformation): that is the request
+            // (routes audit: such requests went to the DLQ with no result)
+            InboxFile.Content own = ownBody(in);
+            read = jmsRequests.read(in, jms, apiHint, new JmsRequestBody.Content(own.bytes(), own.size()));
+        } else {
+            read = readFile(exchange, apiHint);
+        }
 
         if (read instanceof ReadRequest.Valid valid) {
             record(exchange, valid);
@@ -136,10 +150,20 @@ public class RequestAcceptance {
      * An inbox file, read without following links and only up to the size limit. One that ends before its JSON does
      * and changed only moments ago waits in the inbox for the rest ({@link WaitingFiles}).
      */
-    private ReadRequest readFile(Message in, String apiHint)
+    private ReadRequest readFile(Exchange exchange, String apiHint)
             throws UnreadableRequestException, RequestFileGoneException, RequestWaitsException {
-        GenericFile<?> listed = in.getBody(GenericFile.class);
-        InboxFile.Content file = InboxFile.read(listed, reader.maxBytes());
+        Message in = exchange.getMessage();
+        GenericFile<?> listed = inboxFile(exchange);
+        if (listed == null) {
+            throw new IllegalArgumentException("direct:accept-request takes an inbox file (from a file: consumer) or a"
+                    + " JMS message (from a jms: consumer, whose route keeps it in the exchange property "
+                    + JMS_MESSAGE + " as its first step, as routes/jms-requests.camel.yaml does); this exchange"
+                    + " brought neither");
+        }
+        // an intake step may have given the file a body of its own (convertBodyTo, a transformation): that is the
+        // request then (routes audit: such a body was taken for the file and failed every time)
+        InboxFile.Content file =
+                in.getBody() instanceof GenericFile<?> ? InboxFile.read(listed, reader.maxBytes()) : ownBody(in);
         RequestSource source = fileSource(in);
         ReadRequest read = reader.read(file.bytes(), file.size(), apiHint, null, source);
         if (read instanceof ReadRequest.Rejected
@@ -159,6 +183,27 @@ public class RequestAcceptance {
         return read;
     }
 
+    /**
+     * The inbox file the exchange was taken from: its body, or, once an intake step gave it another body, the file
+     * consumer's own note of it. Null for a JMS message.
+     */
+    static GenericFile<?> inboxFile(Exchange exchange) {
+        return exchange.getMessage().getBody() instanceof GenericFile<?> file
+                ? file
+                : exchange.getProperty(Exchange.FILE_EXCHANGE_FILE, GenericFile.class);
+    }
+
+    /** A body an intake step set, read as the request's bytes up to the size limit (none read beyond it). */
+    private InboxFile.Content ownBody(Message in) {
+        byte[] bytes = in.getBody(byte[].class);
+        if (bytes == null) {
+            return new InboxFile.Content(new byte[0], 0);
+        }
+        return bytes.length > reader.maxBytes()
+                ? new InboxFile.Content(null, bytes.length)
+                : new InboxFile.Content(bytes, bytes.length);
+    }
+
     private void record(Exchange exchange, ReadRequest.Valid valid) throws RequestWaitsException {
         String body = valid.body().toString();
         Job job = new Job(
@@ -176,8 +221,7 @@ public class RequestAcceptance {
         Job recorded = registration.job();
         try (JobLogContext named = JobLogContext.of(recorded.id(), IdempotencyKeys.shown(recorded.requestKey()))) {
             Optional<Long> leftBehindSince = valid.source().isFile()
-                    ? waitingFiles.leftBehindSince(Path.of(
-                            exchange.getMessage().getBody(GenericFile.class).getAbsoluteFilePath()))
+                    ? waitingFiles.leftBehindSince(Path.of(inboxFile(exchange).getAbsoluteFilePath()))
                     : Optional.empty();
             if (registration.created()) {
                 LOG.debug(
@@ -231,7 +275,7 @@ public class RequestAcceptance {
                             valid.source().inboxPath(), recorded.source().inboxPath())) {
                 // dropped elsewhere than the running job's own file: it needs a result of its own where it was dropped,
                 // and the job's is not known yet
-                String path = exchange.getMessage().getBody(GenericFile.class).getAbsoluteFilePath();
+                String path = inboxFile(exchange).getAbsoluteFilePath();
                 if (waitingFiles.waitFor(path, recorded.id())) {
                     LOG.info(
                             "{} repeats {} job {} (idempotency key {}), which {} started and is still running: it stays"

@@ -51,6 +51,7 @@ public class JmsConfiguration implements CamelConfiguration {
             context.getCamelContextExtension().getContextPlugin(Model.class).setRouteFilterPattern(null, JMS_ROUTES);
             return;
         }
+        JmsBodies.register(context);
         String brokerUrl = settings.optional("bridge.jms.broker-url").orElse("");
         BrokerAccounts.Login login;
         if (brokerUrl.isEmpty()) {
