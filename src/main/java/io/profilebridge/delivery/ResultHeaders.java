@@ -1,5 +1,6 @@
 package io.profilebridge.delivery;
 
+import io.profilebridge.Sha256;
 import io.profilebridge.jms.ReplyDestination;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.RequestSource;
@@ -95,6 +96,7 @@ public final class ResultHeaders {
         if (source.isFile()) {
             message.setHeader(RESULT_FILE, resultFile(result.api(), result.outcome(), source));
         } else {
+            message.setHeader(RESULT_FILE, jmsResultFile(result));
             message.setHeader(CORRELATION_ID, source.resultCorrelationId());
             message.setHeader(DUPLICATE_ID, result.duplicateId() != null ? result.duplicateId() : result.jobId());
             if (source.replyTo() != null) {
@@ -111,6 +113,20 @@ public final class ResultHeaders {
             }
         }
         message.setBody(result.resultJson());
+    }
+
+    /**
+     * Where a JMS request's result goes should an integrator's route write it to the outbox: {@code jms/<job id>.json}
+     * for a job's own result, else named by a digest of its broker duplicate id (a rejection, or another request
+     * answered with a done job's result), which is the request's own (routes audit: without a name such results failed
+     * at every try, and rejected messages went to the DLQ).
+     */
+    static String jmsResultFile(Result result) {
+        String name = result.duplicateId() == null
+                ? result.jobId()
+                : Sha256.hex(result.duplicateId()).substring(0, 32);
+        String path = "jms/" + name + ".json";
+        return ResultDocument.SUCCEEDED.equals(result.outcome()) ? path : "failed/" + path;
     }
 
     /** Where the request was dropped, below the outbox; jobs recorded before the folder was kept use the API's. */

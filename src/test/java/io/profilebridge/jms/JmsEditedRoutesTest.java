@@ -1,7 +1,10 @@
 package io.profilebridge.jms;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.BridgeRun;
 import io.profilebridge.Json;
 import io.profilebridge.RedeliveryWindow;
 import io.profilebridge.ResultTally;
@@ -42,6 +45,34 @@ class JmsEditedRoutesTest {
                     .isEqualTo("succeeded");
             assertThat(Json.parse(tally.body("converted-2")).at("/error/code").asText())
                     .isEqualTo("developer_deep_search_field_unsupported");
+        }
+    }
+
+    /**
+     * Every result to the outbox, JMS requests' too (the delivery route's choice edited): each gets a file named by its
+     * job (a rejection by its own digest). They failed at every try for want of a file name, and rejected messages went to the DLQ.
+     */
+    @Test
+    void resultsOfJmsRequestsWrittenToTheOutboxAreNamedByTheirJobs() throws Exception {
+        Path routes = RouteCopies.copy(root);
+        RouteCopies.edit(
+                routes.resolve("deliver-result.camel.yaml"),
+                "simple: \"${header.bridgeChannel} == 'jms'\"",
+                "simple: \"false\"");
+        try (JmsBridgeRun jms = JmsBridgeRun.start(
+                root, JmsBridgeRun.with("camel.main.routes-include-pattern", RouteCopies.includePattern(routes)))) {
+            jms.send("{\"email\": \"to-file@example.com\"}", Map.of("api", "orbit"), null, "to-file-1");
+            jms.send("{\"mode\": \"legacy\"}", Map.of("api", "orbit"), null, "to-file-2");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> BridgeRun.results(root).size() == 2);
+            Map<String, JsonNode> results = BridgeRun.results(root);
+            assertThat(results.keySet())
+                    .anyMatch(name -> name.matches("jms/[0-9a-f-]+\\.json"))
+                    .anyMatch(name -> name.matches("failed/jms/[0-9a-f]{32}\\.json"));
+            assertThat(results.values())
+                    .extracting(result -> result.at("/source/correlationId").asText())
+                    .containsExactlyInAnyOrder("to-file-1", "to-file-2");
+            assertThat(jms.broker().messageCount("DLQ")).isZero();
         }
     }
 }
