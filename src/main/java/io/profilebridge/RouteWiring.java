@@ -17,6 +17,7 @@ import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.SendDefinition;
 import org.apache.camel.model.ToDynamicDefinition;
+import org.apache.camel.model.WireTapDefinition;
 
 /**
  * The YAML routes integrators edit and the Java routes meet at {@code direct:} endpoints and named route
@@ -32,6 +33,8 @@ import org.apache.camel.model.ToDynamicDefinition;
  *       poll trigger's and the intake's;
  *   <li>a route names a route configuration that no file defines;
  *   <li>with JMS on, no route reads the requests queue;
+ *   <li>a route hands {@code direct:accept-request} to a wireTap (routes audit: the file's move needs the intake's
+ *       answer on the same exchange, so every file was taken, answered and failed to move, again and again);
  *   <li>two routes have the same id, so that the second replaced the first ({@link ReplacedRoutes}).
  * </ul>
  * Checked on the routes as defined, once they are all added and before any consumer starts.
@@ -107,6 +110,14 @@ final class RouteWiring implements StartupListener {
                         + ", which no route reads (a route file left out, or its from: uri misspelt)");
             }
         });
+        for (RouteDefinition route : routes) {
+            ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(), WireTapDefinition.class).stream()
+                    .filter(tap -> "direct:accept-request".equals(endpoint(String.valueOf(tap.getUri()))))
+                    .findFirst()
+                    .ifPresent(tap -> problems.add("route " + route.getRouteId() + " hands direct:accept-request to a"
+                            + " wireTap: the intake must run in the route that took the file or message (use to:),"
+                            + " whose move or commit follows its answer"));
+        }
         MUST_BE_FED.forEach((target, feeder) -> {
             if (inputs.contains(target) && !fedFromOutside.contains(target)) {
                 problems.add("no route started by a trigger, a folder or a queue sends to " + target + ": " + feeder);

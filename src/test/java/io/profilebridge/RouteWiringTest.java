@@ -36,6 +36,16 @@ class RouteWiringTest {
     }
 
     @Test
+    void anIntakeHandedToAWireTapStopsTheStart() throws IOException {
+        assertStopsWith(
+                routes -> RouteCopies.edit(
+                        routes.resolve("inbox-folder.camel.yaml"),
+                        "- to: direct:accept-request",
+                        "- wireTap:\n              uri: direct:accept-request"),
+                "hands direct:accept-request to a wireTap");
+    }
+
+    @Test
     void aMissingPollTriggerStopsTheStart() throws IOException {
         assertStopsWith(
                 routes -> delete(routes.resolve("poll-due-jobs.camel.yaml")),
