@@ -27,6 +27,7 @@ import io.profilebridge.intake.AcceptRequestRoute;
 import io.profilebridge.intake.DocumentedRules;
 import io.profilebridge.intake.InboxFileErrors;
 import io.profilebridge.intake.InboxFileFilter;
+import io.profilebridge.intake.InboxFolders;
 import io.profilebridge.intake.InboxMarkers;
 import io.profilebridge.intake.RequestAcceptance;
 import io.profilebridge.intake.RequestReader;
@@ -392,10 +393,13 @@ public class BridgeConfiguration implements CamelConfiguration {
                         "inboxFileFilter",
                         new InboxFileFilter(
                                 waitingFiles, markers, unreadFolders, Path.of(settings.text("bridge.inbox"))));
+        context.addStartupListener(
+                new InboxFolders(Path.of(settings.text("bridge.inbox")), settings.text("bridge.inbox.folder-mode")));
         if (!postgres) {
             // the embedded store's inbox is this instance's alone (a shared one needs the shared store), and held so:
             // every marker in it was left by its previous run, and goes before the inbox routes take any file
-            context.addService(new ClosingService(InboxLock.acquire(Path.of(settings.text("bridge.inbox")))));
+            context.addService(new ClosingService(InboxLock.acquire(
+                    Path.of(settings.text("bridge.inbox")), settings.text("bridge.inbox.folder-mode"))));
             context.addStartupListener((started, alreadyStarted) -> markers.removeLeftByAStop(started));
         }
     }

@@ -17,9 +17,11 @@ public final class InboxLock {
 
     private InboxLock() {}
 
-    public static HeldFileLock acquire(Path inbox) {
+    /** @param folderMode {@code bridge.inbox.folder-mode}, given to the inbox when it is made here */
+    public static HeldFileLock acquire(Path inbox, String folderMode) {
         Path folder = inbox.toAbsolutePath().normalize();
         try {
+            new FolderMaker(folderMode).make(folder);
             Files.createDirectories(folder);
             return HeldFileLock.tryTake(folder.resolve(FILE))
                     .orElseThrow(() -> new StartupFailure("the inbox " + folder + " is taken by another bridge with a"

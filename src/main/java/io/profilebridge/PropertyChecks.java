@@ -169,7 +169,7 @@ final class PropertyChecks {
         JitMode.SETTING.checkConfigured(settings.text(JitMode.KEY));
         ClassPreloader.SETTING.checkConfigured(settings.text(ClassPreloader.SETTING.key()));
         Relaunch.SETTING.checkConfigured(settings.text(Relaunch.SETTING.key()));
-        for (String key : List.of("bridge.outbox.file-mode", "bridge.outbox.folder-mode")) {
+        for (String key : List.of("bridge.outbox.file-mode", "bridge.outbox.folder-mode", "bridge.inbox.folder-mode")) {
             String mode = settings.text(key);
             if (!FILE_MODE.matcher(mode).matches()) {
                 throw new StartupFailure(
@@ -180,6 +180,7 @@ final class PropertyChecks {
         // made d---------, and every result waited for ever)
         ownerMay(settings, "bridge.outbox.folder-mode", 7, "read, write and enter (7xx)", "make its results there");
         ownerMay(settings, "bridge.outbox.file-mode", 6, "read and write (6xx)", "write and rename its results");
+        ownerMay(settings, "bridge.inbox.folder-mode", 7, "read, write and enter (7xx)", "take and move the requests");
         apiRoot("openprospect.base-url", settings.text("openprospect.base-url"), OpenProspectRoutes.PATH);
         apiRoot("orbit.base-url", settings.text("orbit.base-url"), OrbitRoutes.PATH);
         for (String key : List.of("openprospect.api-key", "orbit.api-key")) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.profilebridge.FolderMaker;
 import io.profilebridge.Json;
 import io.profilebridge.Sha256;
 import io.profilebridge.job.ResultDocument;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * while the first result is still there) makes this one {@code NAME.<jobId>.json} ({@code NAME.<hash>.json} for
  * a request rejected at intake, which has no job). A result of the same request (same API and idempotency key: sent
  * again after a crash, or asked for again) replaces its own file; its folders are made, keeping a setgid bit
- * ({@link OutboxFolders}). After: the file and its folder entry are synced
+ * ({@link FolderMaker}). After: the file and its folder entry are synced
  * to disk, so a job is marked done only once its result is durable.
  */
 public class ResultFiles {
@@ -43,7 +44,7 @@ public class ResultFiles {
 
     private final Path outbox;
     private final OutboxRefusals refusals;
-    private final OutboxFolders folders;
+    private final FolderMaker folders;
     private final DiskSync disk = new DiskSync();
     /** Result files being written now, by owner (API and key, or content hash), so two writers never pick one name. */
     private final ConcurrentHashMap<Path, String> writing = new ConcurrentHashMap<>();
@@ -52,7 +53,7 @@ public class ResultFiles {
     public ResultFiles(Path outbox, OutboxRefusals refusals, String folderMode) {
         this.outbox = outbox;
         this.refusals = refusals;
-        this.folders = new OutboxFolders(folderMode);
+        this.folders = new FolderMaker(folderMode);
     }
 
     /** Sets {@link ResultHeaders#RESULT_FILE} to the name this result may be written under. */
@@ -77,7 +78,7 @@ public class ResultFiles {
         }
         message.setHeader(ResultHeaders.RESULT_FILE, relative);
         exchange.setProperty(CLAIMED, target);
-        // before Camel's file producer would make the folder, and clear its setgid bit (OutboxFolders)
+        // before Camel's file producer would make the folder, and clear its setgid bit (FolderMaker)
         folders.make(target.getParent());
         Path claimed = target;
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {

@@ -3,6 +3,7 @@ package io.profilebridge.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.profilebridge.FolderMaker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ class OutboxFoldersTest {
         Path outbox = root.resolve("outbox");
         Files.createDirectory(outbox);
         Files.setAttribute(outbox, "unix:mode", 0770);
-        OutboxFolders folders = new OutboxFolders("750");
+        FolderMaker folders = new FolderMaker("750");
 
         folders.make(outbox.resolve("orbit"));
         folders.make(outbox.resolve("orbit"));

@@ -1,4 +1,4 @@
-package io.profilebridge.delivery;
+package io.profilebridge;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -9,33 +9,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the outbox folders a result goes into, just before Camel's file producer would
- * (routes/deliver-result.camel.yaml). Camel gives a folder it makes {@code bridge.outbox.folder-mode} with a chmod,
- * which also clears the setgid bit the folder inherited from its parent: on a volume whose folders are setgid to a
- * group (a Kubernetes {@code fsGroup}, a shared folder {@code chmod g+s}), the results in such a folder then belonged
- * to the process's own group (0 in the image) instead, and readers relying on that group could not read them
- * (deployment audit). A folder made here gets the folder mode plus its parent's setgid bit; one that exists keeps its
- * mode. Whatever cannot be made here is left to Camel, whose write then fails or succeeds as before.
+ * Makes folders with a mode, keeping their parent's setgid bit: the outbox folders a result goes into, just before
+ * Camel's file producer would (routes/deliver-result.camel.yaml), and the inbox folders before the file consumers
+ * start (intake.InboxFolders). Camel gives a folder it makes its {@code chmodDirectory} with a chmod, which also clears
+ * the setgid bit the folder inherited from its parent: on a volume whose folders are setgid to a group (a Kubernetes
+ * {@code fsGroup}, a shared folder {@code chmod g+s}), the results in such a folder then belonged to the process's own
+ * group (0 in the image) instead, and readers relying on that group could not read them (deployment audit). A folder
+ * made here gets the folder mode plus its parent's setgid bit; one that exists keeps its mode. Whatever cannot be made
+ * here is left to Camel, whose write then fails or succeeds as before.
  */
-final class OutboxFolders {
+public final class FolderMaker {
 
-    private static final Logger LOG = LoggerFactory.getLogger(OutboxFolders.class);
+    private static final Logger LOG = LoggerFactory.getLogger(FolderMaker.class);
     private static final int SETGID = 02000;
     private static final String MODE = "unix:mode";
 
-    /** {@code bridge.outbox.folder-mode}: three octal digits, checked at start-up. */
+    /** {@code bridge.outbox.folder-mode} or {@code bridge.inbox.folder-mode}: three octal digits, checked at start-up. */
     private final int mode;
 
-    OutboxFolders(String mode) {
+    public FolderMaker(String mode) {
         this.mode = Integer.parseInt(mode.trim(), 8);
     }
 
     /** Makes {@code folder} and its missing parents. */
-    void make(Path folder) {
+    public void make(Path folder) {
         try {
             makeEach(folder.toAbsolutePath().normalize());
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
-            LOG.debug("Outbox folder {} left to the file producer: {}", folder, e.toString());
+            LOG.debug("Folder {} left to be made otherwise: {}", folder, e.toString());
         }
     }
 

@@ -1,0 +1,41 @@
+package io.profilebridge.intake;
+
+import io.profilebridge.FolderMaker;
+import java.nio.file.Path;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.file.FileEndpoint;
+
+/**
+ * Makes the inbox folders the routes read, and their {@code .done} and {@code .failed}, with
+ * {@code bridge.inbox.folder-mode} before the file consumers start: whoever drops requests is the owner or in the
+ * group (deploy audit: Camel made them with the process's umask, 755, so a producer in the shared volume's group could
+ * not drop a file into inbox/orbit). Camel's own {@code chmodDirectory} cannot do it: with it, a consumer's move builds
+ * its target folder below the working directory instead. An existing folder keeps its mode.
+ */
+public final class InboxFolders implements StartupListener {
+
+    private final Path inbox;
+    private final FolderMaker folders;
+
+    /** @param folderMode {@code bridge.inbox.folder-mode} */
+    public InboxFolders(Path inbox, String folderMode) {
+        this.inbox = inbox.toAbsolutePath().normalize();
+        this.folders = new FolderMaker(folderMode);
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        for (Route route : context.getRoutes()) {
+            if (route.getEndpoint() instanceof FileEndpoint file) {
+                Path folder = file.getFile().toPath().toAbsolutePath().normalize();
+                if (folder.startsWith(inbox)) {
+                    folders.make(folder);
+                    folders.make(folder.resolve(".done"));
+                    folders.make(folder.resolve(".failed"));
+                }
+            }
+        }
+    }
+}
