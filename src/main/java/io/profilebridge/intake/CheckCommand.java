@@ -7,6 +7,7 @@ import io.profilebridge.orbit.OrbitRequestRules;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,9 +50,24 @@ public final class CheckCommand {
             out.println("usage: check FILE|DIR...   (validates request files offline; exits 1 if any is invalid)");
             return arguments.isEmpty() ? 2 : 0;
         }
+        String fileNameEncoding = System.getProperty("sun.jnu.encoding", "UTF-8");
+        if (!fileNameEncoding.equalsIgnoreCase("UTF-8")) {
+            // the bridge itself relaunches with the C.UTF-8 character type (Relaunch), a check cannot: the JVM has
+            // read its arguments in this encoding already (anywhere audit: a non-ASCII name ended the check with a
+            // stack trace, and a folder's were shown with ? and given another derived key than the bridge's)
+            out.println("check: file names are read as " + fileNameEncoding + " under this locale: a name with other"
+                    + " characters cannot be checked, or gets another derived key than the bridge gives it; run the"
+                    + " check with LANG=C.UTF-8");
+        }
         List<Path> files = new ArrayList<>();
         for (String argument : arguments) {
-            Path path = Path.of(argument);
+            Path path;
+            try {
+                path = Path.of(argument);
+            } catch (InvalidPathException e) {
+                out.println("check: " + argument + " cannot be named in " + fileNameEncoding + ": " + e.getReason());
+                return 2;
+            }
             if (!Files.exists(path)) {
                 out.println("check: no such file or folder: " + argument);
                 return 2;

@@ -30,6 +30,32 @@ class CheckCommandTest {
                 new PrintStream(output, true, StandardCharsets.UTF_8));
     }
 
+    /**
+     * Anywhere audit: under LANG=C the JVM reads names as ASCII, and a non-ASCII file name ended the check with a stack
+     * trace; it is named, with the remedy, as a usage error.
+     */
+    @Test
+    void aNameTheLocaleCannotSpellIsNamedWithTheRemedy() throws Exception {
+        Path file = Files.writeString(dir.resolve("é-日本.json"), "{\"email\": \"a@example.com\"}");
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.profilebridge.ProfileBridge",
+                "check",
+                file.toString());
+        builder.environment().keySet().removeIf(name -> name.startsWith("LC_") || name.equals("LANG"));
+        builder.environment().put("LANG", "C");
+        builder.redirectErrorStream(true);
+        Process check = builder.start();
+        String printed = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(check.waitFor()).as(printed).isEqualTo(2);
+        assertThat(printed)
+                .contains("run the check with LANG=C.UTF-8")
+                .contains("cannot be named in ANSI_X3.4-1968")
+                .doesNotContain("Exception");
+    }
+
     @Test
     void theSamplesGetOneVerdictEachASummaryAndTheOrbitCost() throws Exception {
         int exit = command().run(List.of("samples"));
