@@ -35,6 +35,9 @@ public class StartupChecks implements CamelConfiguration {
         // the values themselves were checked before Camel Main configured anything (BridgeMain, PropertyChecks)
         BridgeSettings settings = new BridgeSettings(context);
         Path data = Path.of(settings.text("bridge.data"));
+        // the JVM's and Vert.x's (the management server's) temporary files: anywhere audit, an unwritable or missing
+        // one stopped the start with a 45-line stack trace and "AccessDeniedException: /nonexistent"
+        requireFolder("java.io.tmpdir", Path.of(System.getProperty("java.io.tmpdir")));
         for (String key : List.of("bridge.inbox", "bridge.outbox")) {
             Path folder = Path.of(settings.text(key));
             requireFolder(key, folder);

@@ -92,4 +92,21 @@ class StartupChecksTest {
                 .isInstanceOf(StartupFailure.class)
                 .hasMessageContaining("is the inbox");
     }
+
+    /** Anywhere audit: an unusable temporary folder ended the start with a stack trace that named no setting. */
+    @Test
+    void aTemporaryFolderThatIsNoFolderStopsTheStartNamingIt() throws Exception {
+        Path notAFolder = Files.writeString(root.resolve("tmp-file"), "");
+        String before = System.getProperty("java.io.tmpdir");
+        System.setProperty("java.io.tmpdir", notAFolder.toString());
+        try {
+            assertThatThrownBy(() -> BridgeRun.start(root, BridgeRun.testProperties(root, "http://127.0.0.1:9"))
+                            .close())
+                    .rootCause()
+                    .isInstanceOf(StartupFailure.class)
+                    .hasMessage("property java.io.tmpdir must name a folder, but " + notAFolder + " is not one");
+        } finally {
+            System.setProperty("java.io.tmpdir", before);
+        }
+    }
 }
