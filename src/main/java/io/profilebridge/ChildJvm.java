@@ -33,6 +33,7 @@ final class ChildJvm {
         ProcessBuilder builder = new ProcessBuilder(Relaunch.command(java, jar, properties, ready, training, jit, args))
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
+        Relaunch.withoutOptionsVariables(builder.environment());
         builder.environment().put(Relaunch.PARENT_VARIABLE, Long.toString(pid));
         Relaunch.spellFileNamesInUtf8(builder.environment(), System.getProperty("sun.jnu.encoding", ""));
         Process child;

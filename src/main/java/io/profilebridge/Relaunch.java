@@ -79,6 +79,15 @@ final class Relaunch {
             List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS");
 
     /**
+     * The child's environment without the variables that added options to this JVM: its command line carries them
+     * already ({@link #jvmArgumentsOfAJarLaunch}), and the child would apply them twice, each announced twice ("Picked
+     * up JAVA_TOOL_OPTIONS", anywhere audit).
+     */
+    static void withoutOptionsVariables(Map<String, String> environment) {
+        OPTIONS_VARIABLES.forEach(environment::remove);
+    }
+
+    /**
      * The JVM's arguments when it was started with {@code -jar}; empty when it was not (then nothing is relaunched).
      * Read from the command line the kernel keeps ({@code /proc/self/cmdline}) when no variable added options: the
      * management bean that also lists them starts JMX in this JVM first, tens of milliseconds of every plain start

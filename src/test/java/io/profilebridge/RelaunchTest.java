@@ -23,6 +23,18 @@ class RelaunchTest {
     @TempDir
     Path folder;
 
+    /** The options the variables added reach the child once, on its command line (anywhere audit: twice). */
+    @Test
+    void theChildGetsTheOptionsOfTheVariablesOnItsCommandLineOnly() {
+        Map<String, String> environment = new java.util.HashMap<>(Map.of(
+                "JAVA_TOOL_OPTIONS", "-Dfoo=bar",
+                "JDK_JAVA_OPTIONS", "-Dbar=baz",
+                "_JAVA_OPTIONS", "-Dbaz=foo",
+                "BRIDGE_INBOX", "in"));
+        Relaunch.withoutOptionsVariables(environment);
+        assertThat(environment).containsOnlyKeys("BRIDGE_INBOX");
+    }
+
     @Test
     void aChildOfALocaleWithoutUtf8FileNamesGetsUtf8CharacterTypeOnly() {
         Map<String, String> plainC = new java.util.HashMap<>(Map.of("LANG", "C"));
