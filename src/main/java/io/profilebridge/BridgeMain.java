@@ -40,6 +40,9 @@ public final class BridgeMain {
             main = createMain();
             main.run(args);
         } catch (Throwable e) {
+            // a start that ran out of heap ends as a run that does: one line of advice, exit code 3 (anywhere audit:
+            // exit 1 or 3 by where the want struck, the advice printed twice)
+            OutOfMemoryExit.haltIfCausedBy(e);
             Logger log = LoggerFactory.getLogger(BridgeMain.class);
             log.error("profile-bridge did not start: {}", StartupFailure.describe(e));
             log.debug("Start-up failure", e);

@@ -1,6 +1,7 @@
 package io.profilebridge;
 
 import io.profilebridge.job.ClosedStoreExit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 
 /**
@@ -18,6 +19,8 @@ public final class OutOfMemoryExit implements Thread.UncaughtExceptionHandler {
             + ClosedStoreExit.EXIT_CODE + ": give it more (-Xmx, or -XX:MaxRAMPercentage in a container) or fewer "
             + "requests at once (bridge.inbox.concurrency, bridge.poll.concurrency), and start it again; it continues "
             + "from the store's last commit";
+
+    private static final AtomicBoolean ADVISED = new AtomicBoolean();
 
     /** What ends the process: a halt, no shutdown hooks (they would need heap, and may write the store again). */
     static final IntConsumer HALT = code -> Runtime.getRuntime().halt(code);
@@ -68,7 +71,10 @@ public final class OutOfMemoryExit implements Thread.UncaughtExceptionHandler {
 
     static void haltWith(IntConsumer halt) {
         try {
-            System.err.println(MESSAGE);
+            // several threads may run out at once: the advice once
+            if (ADVISED.compareAndSet(false, true)) {
+                System.err.println(MESSAGE);
+            }
         } finally {
             halt.accept(ClosedStoreExit.EXIT_CODE);
         }

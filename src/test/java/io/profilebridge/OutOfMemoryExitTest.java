@@ -3,6 +3,9 @@ package io.profilebridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.profilebridge.job.ClosedStoreExit;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,5 +40,22 @@ class OutOfMemoryExitTest {
         handler.uncaughtException(Thread.currentThread(), other);
         assertThat(halts).isEmpty();
         assertThat(passedOn).containsExactly(other);
+    }
+
+    /** Anywhere audit: two threads that ran out at once printed the advice twice. */
+    @Test
+    void theAdviceIsPrintedOnceHoweverManyThreadsRunOut() {
+        PrintStream before = System.err;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            handler.uncaughtException(Thread.currentThread(), new OutOfMemoryError("Java heap space"));
+            handler.uncaughtException(Thread.currentThread(), new OutOfMemoryError("Java heap space"));
+        } finally {
+            System.setErr(before);
+        }
+        assertThat(halts).containsExactly(ClosedStoreExit.EXIT_CODE, ClosedStoreExit.EXIT_CODE);
+        assertThat(printed.toString(StandardCharsets.UTF_8).split("ran out of heap", -1))
+                .hasSizeLessThanOrEqualTo(2);
     }
 }
