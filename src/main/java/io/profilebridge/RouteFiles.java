@@ -49,9 +49,22 @@ public class RouteFiles extends DefaultRoutesCollector {
         int replaced = 0;
         for (Resource resource : find(context, excludePattern, existing(includePattern))) {
             String name = FileUtil.stripPath(resource.getLocation());
-            if (byName.remove(name) != null) {
+            Resource before = byName.remove(name);
+            // a folder named twice (a relative and an absolute pattern) finds its files twice: nothing is replaced
+            if (before == null || sameFile(before, resource)) {
+                byName.put(name, resource);
+                continue;
+            }
+            if (before.getLocation().startsWith("classpath:")) {
                 replaced++;
                 log.debug("Route file {} replaces the one found before it", resource.getLocation());
+            } else {
+                // routes audit: a backup copy in a folder a later pattern reads replaced the edited file, unsaid
+                log.warn(
+                        "Route file {} replaces {}, of the same name, found before it: only the later one is loaded"
+                                + " (a copy or a backup below a routes folder?)",
+                        resource.getLocation(),
+                        before.getLocation());
             }
             byName.put(name, resource);
         }
@@ -62,6 +75,20 @@ public class RouteFiles extends DefaultRoutesCollector {
         }
         lastSummary = summary;
         return byName.values();
+    }
+
+    /** Whether two route files found are one file, however their patterns named its folder. */
+    private static boolean sameFile(Resource one, Resource other) {
+        return one.getLocation().equals(other.getLocation())
+                || (one.getLocation().startsWith("file:")
+                        && other.getLocation().startsWith("file:")
+                        && filePath(one).equals(filePath(other)));
+    }
+
+    private static Path filePath(Resource resource) {
+        return Path.of(resource.getLocation().substring("file:".length()))
+                .toAbsolutePath()
+                .normalize();
     }
 
     /** Every pattern in turn, in order: classpath patterns listed here, the others by Camel. */

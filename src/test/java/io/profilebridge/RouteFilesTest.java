@@ -1,0 +1,56 @@
+package io.profilebridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.Resource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which route files a start loads when several patterns find files of one name (routes audit). */
+class RouteFilesTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aLaterFileOfTheSameNameReplacingAnEditedOneIsNamedWithIt() throws Exception {
+        Path edited = Files.writeString(
+                Files.createDirectories(root.resolve("routes")).resolve("a.camel.yaml"), "[]");
+        Path backup = Files.writeString(
+                Files.createDirectories(root.resolve("routes/orig")).resolve("a.camel.yaml"), "[]");
+        try (LogCapture logs = LogCapture.start();
+                DefaultCamelContext context = new DefaultCamelContext()) {
+            Collection<Resource> found = new RouteFiles()
+                    .findRouteResourcesFromDirectory(
+                            context,
+                            null,
+                            "file:" + root.resolve("routes") + "/*.camel.yaml,file:" + root.resolve("routes/orig")
+                                    + "/*.camel.yaml");
+            assertThat(found)
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.getLocation()).endsWith("orig/a.camel.yaml"));
+            assertThat(logs.lines())
+                    .anySatisfy(line -> assertThat(line).contains("WARN", backup.toString(), edited.toString()));
+        }
+    }
+
+    @Test
+    void aFolderNamedTwiceLoadsEachFileOnceAndSaysNothing() throws Exception {
+        Files.writeString(Files.createDirectories(root.resolve("routes")).resolve("a.camel.yaml"), "[]");
+        try (LogCapture logs = LogCapture.start();
+                DefaultCamelContext context = new DefaultCamelContext()) {
+            Path relative = Path.of("").toAbsolutePath().relativize(root.resolve("routes"));
+            Collection<Resource> found = new RouteFiles()
+                    .findRouteResourcesFromDirectory(
+                            context,
+                            null,
+                            "file:" + relative + "/*.camel.yaml,file:" + root.resolve("routes") + "/*.camel.yaml");
+            assertThat(found).hasSize(1);
+            assertThat(logs.lines()).noneMatch(line -> line.contains("RouteFiles"));
+        }
+    }
+}
