@@ -93,4 +93,15 @@ class EditedRoutesTest {
                 .isEqualTo("developer_deep_search_field_unsupported");
         assertThat(BridgeRun.inbox(root).resolve("orbit/.done/ok.json")).exists();
     }
+
+    /** The audit's case: with JMS off, a JMS route renamed stopped the start naming neither route nor file. */
+    @Test
+    void aRenamedJmsRouteIsLeftOutWhileJmsIsOff() throws Exception {
+        RouteCopies.edit(routes.resolve("jms-requests.camel.yaml"), "id: jms-requests", "id: esb-requests");
+        drop(root, "orbit/ok.json", "{\"email\": \"ok@example.com\"}");
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 1);
+            assertThat(bridge.context().getRoute("esb-requests")).isNull();
+        }
+    }
 }

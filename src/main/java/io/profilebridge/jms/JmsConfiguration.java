@@ -10,6 +10,7 @@ import io.profilebridge.Urls;
 import io.profilebridge.operations.JmsBrokerHealthCheck;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Set;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -19,6 +20,7 @@ import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.slf4j.Logger;
@@ -33,7 +35,7 @@ import org.springframework.util.ErrorHandler;
 public class JmsConfiguration implements CamelConfiguration {
 
     /** The YAML routes that need a broker; left out entirely when JMS is off. */
-    static final String JMS_ROUTES = "jms-requests,deliver-result-jms";
+    static final Set<String> JMS_ROUTE_IDS = Set.of("jms-requests", "deliver-result-jms");
     /** Where routes/deliver-result.camel.yaml sends a JMS request's result; read by no route when JMS is off. */
     public static final String DELIVERY_ENDPOINT = "direct:deliver-result-jms";
     /** Registry name of the {@link DeadLetters} the status page shows. */
@@ -43,12 +45,27 @@ public class JmsConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(JmsConfiguration.class);
 
+    /**
+     * With JMS off, the routes left out: the packaged ones by id, and any route that reads a queue or the JMS delivery
+     * endpoint whatever its id (routes audit: a JMS route renamed by an integrator stopped the start with only
+     * "connectionFactory must be specified").
+     */
+    static boolean notJms(RouteDefinition route) {
+        String input = route.getInput() == null ? "" : route.getInput().getEndpointUri();
+        String id = route.getRouteId(); // null for a Java route given none
+        return (id == null || !JMS_ROUTE_IDS.contains(id))
+                && !input.startsWith("jms:")
+                && !input.replaceFirst("^direct:/+", "direct:")
+                        .replaceFirst("\\?.*", "")
+                        .equals(DELIVERY_ENDPOINT);
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
         BridgeSettings settings = new BridgeSettings(context);
         if (!settings.flag("bridge.jms.enabled")) {
             LOG.info("JMS is off (bridge.jms.enabled=false): requests come from the inbox only");
-            context.getCamelContextExtension().getContextPlugin(Model.class).setRouteFilterPattern(null, JMS_ROUTES);
+            context.getCamelContextExtension().getContextPlugin(Model.class).setRouteFilter(JmsConfiguration::notJms);
             return;
         }
         JmsBodies.register(context);
