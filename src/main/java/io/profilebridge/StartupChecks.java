@@ -1,8 +1,10 @@
 package io.profilebridge;
 
 import io.profilebridge.api.Api;
+import io.profilebridge.intake.InboxFileFilter;
 import io.profilebridge.jms.JmsConfiguration;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -49,6 +51,7 @@ public class StartupChecks implements CamelConfiguration {
         }
         // failed results go under failed/ (ResultHeaders)
         requireWritable("bridge.outbox", Path.of(settings.text("bridge.outbox"), "failed"));
+        requireRoomForResults(Path.of(settings.text("bridge.outbox")));
         requireApart(Path.of(settings.text("bridge.inbox")), Path.of(settings.text("bridge.outbox")));
         // lifecycle audit: a regular file there was told to "chmod 700 it" and to give the user write access
         requireFolder("bridge.data", data);
@@ -120,6 +123,28 @@ public class StartupChecks implements CamelConfiguration {
                     + (existing.equals(absolute) ? absolute : existing + ", where " + absolute + " is to be made,")
                     + " cannot be written by this process's user (" + System.getProperty("user.name")
                     + "), or lies on a read-only file system: give the user write access to it");
+        }
+    }
+
+    /** The longest path a file may have on Linux (PATH_MAX), in bytes. */
+    static final int MAX_PATH_BYTES = 4096;
+    /**
+     * The most a result adds below the outbox: {@code failed/}, an inbox folder's name, the request's name (at most
+     * {@link InboxFileFilter#MAX_NAME_BYTES}), a job-id suffix and the temporary name's dot and {@code .part}.
+     */
+    static final int RESULT_PATH_BYTES = 8 + 256 + InboxFileFilter.MAX_NAME_BYTES + 37 + 6;
+
+    /**
+     * The outbox must leave room below it for every result's path: a result that cannot be named is written again
+     * until delivery gives up, after its run was paid for (anywhere audit: an outbox 3,893 bytes deep).
+     */
+    static void requireRoomForResults(Path outbox) {
+        int bytes = outbox.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes + RESULT_PATH_BYTES > MAX_PATH_BYTES) {
+            throw new StartupFailure("property bridge.outbox: its path is " + bytes
+                    + " bytes long, and a result may add"
+                    + " " + RESULT_PATH_BYTES + " below it, past the " + MAX_PATH_BYTES + " bytes a path may have:"
+                    + " give a shorter one");
         }
     }
 

@@ -109,4 +109,15 @@ class StartupChecksTest {
             System.setProperty("java.io.tmpdir", before);
         }
     }
+
+    @Test
+    void anOutboxTooDeepForTheLongestResultPathStopsTheStart() {
+        Path deep = root.resolve("d".repeat(StartupChecks.MAX_PATH_BYTES - StartupChecks.RESULT_PATH_BYTES));
+        assertThatThrownBy(() -> StartupChecks.requireRoomForResults(deep))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageStartingWith("property bridge.outbox: its path is ")
+                .hasMessageContaining("give a shorter one");
+        assertThatCode(() -> StartupChecks.requireRoomForResults(root.resolve("outbox")))
+                .doesNotThrowAnyException();
+    }
 }
