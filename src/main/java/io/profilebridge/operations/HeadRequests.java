@@ -2,6 +2,7 @@ package io.profilebridge.operations;
 
 import io.profilebridge.ManagementAddress;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 
@@ -20,7 +21,16 @@ final class HeadRequests implements StartupListener {
                 .ifPresent(router -> router.route()
                         .order(Integer.MIN_VALUE)
                         .method(HttpMethod.HEAD)
-                        .handler(routing -> routing.reroute(
-                                HttpMethod.GET, routing.request().uri())));
+                        .handler(HeadRequests::asGet));
+    }
+
+    /**
+     * Routed again by path and query, not by the request's URI: a request in absolute form ({@code HEAD
+     * http://host/observe/health}, as proxies send) has a URI Vert.x refuses to reroute (review: a 500 and an ERROR
+     * with a stack trace).
+     */
+    private static void asGet(RoutingContext routing) {
+        String query = routing.request().query();
+        routing.reroute(HttpMethod.GET, routing.request().path() + (query == null ? "" : "?" + query));
     }
 }

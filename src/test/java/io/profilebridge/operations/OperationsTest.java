@@ -292,6 +292,8 @@ class OperationsTest {
                     .isEmpty();
         }
         assertThat(raw("HEAD", "/jobs/no-such-job")).startsWith("HTTP/1.1 404 ");
+        // a request in absolute form, as a proxy sends it
+        assertThat(raw("HEAD", base + "/observe/health?x=1")).startsWith("HTTP/1.1 200 ");
     }
 
     /** A request written as it comes, which java.net.http would refuse to send. */
