@@ -13,10 +13,12 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
@@ -39,6 +41,8 @@ import org.apache.camel.util.FileUtil;
 public class RouteFiles extends DefaultRoutesCollector {
 
     private String lastSummary;
+    /** The replacements of files outside the jar already named (Camel Main asks twice: modelines, then routes). */
+    private final Set<String> warned = new HashSet<>();
     /** Camel Main asks twice (modelines, then routes): the jar's directory is walked once per pattern. */
     private final Map<String, List<Resource>> classpathListings = new HashMap<>();
 
@@ -58,8 +62,9 @@ public class RouteFiles extends DefaultRoutesCollector {
             if (before.getLocation().startsWith("classpath:")) {
                 replaced++;
                 log.debug("Route file {} replaces the one found before it", resource.getLocation());
-            } else {
-                // routes audit: a backup copy in a folder a later pattern reads replaced the edited file, unsaid
+            } else if (warned.add(before.getLocation() + "\n" + resource.getLocation())) {
+                // routes audit: a backup copy in a folder a later pattern reads replaced the edited file, unsaid; once,
+                // though Camel Main asks twice
                 log.warn(
                         "Route file {} replaces {}, of the same name, found before it: only the later one is loaded"
                                 + " (a copy or a backup below a routes folder?)",
