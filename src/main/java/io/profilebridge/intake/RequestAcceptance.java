@@ -58,8 +58,8 @@ public class RequestAcceptance {
     /** Exchange property: the absolute path of the inbox file whose intake result is being delivered. */
     public static final String INBOX_FILE = "bridgeInboxFile";
     /**
-     * Exchange property set by the JMS intake route's first step: the JMS message, which stays the request's source
-     * when a later step replaces the body (Camel's convertBodyTo also replaces the message that held it).
+     * Exchange property set as a {@code jms:} consumer starts an exchange (jms.JmsMessageKept): the JMS message, which
+     * stays the request's source when a step replaces the body (Camel's convertBodyTo also replaces the message).
      */
     public static final String JMS_MESSAGE = "bridgeJmsMessage";
     /** Exchange property: the {@link TraceContext} the request's work continues, when it is traced. */
@@ -156,9 +156,7 @@ public class RequestAcceptance {
         GenericFile<?> listed = inboxFile(exchange);
         if (listed == null) {
             throw new IllegalArgumentException("direct:accept-request takes an inbox file (from a file: consumer) or a"
-                    + " JMS message (from a jms: consumer, whose route keeps it in the exchange property "
-                    + JMS_MESSAGE + " as its first step, as routes/jms-requests.camel.yaml does); this exchange"
-                    + " brought neither");
+                    + " JMS message (from a jms: consumer); this exchange came from neither");
         }
         // an intake step may have given the file a body of its own (convertBodyTo, a transformation): that is the
         // request then (routes audit: such a body was taken for the file and failed every time)
@@ -193,7 +191,10 @@ public class RequestAcceptance {
                 : exchange.getProperty(Exchange.FILE_EXCHANGE_FILE, GenericFile.class);
     }
 
-    /** A body an intake step set, read as the request's bytes up to the size limit (none read beyond it). */
+    /**
+     * A body an intake step set, read as the request's bytes: held whole in memory already (a JMS BytesMessage is
+     * converted to at most one byte more than the limit, jms.JmsBodies), so only its size is checked here.
+     */
     private InboxFile.Content ownBody(Message in) {
         byte[] bytes = in.getBody(byte[].class);
         if (bytes == null) {

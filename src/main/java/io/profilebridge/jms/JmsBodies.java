@@ -5,10 +5,8 @@ import jakarta.jms.JMSException;
 import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.TypeConversionException;
 import org.apache.camel.spi.TypeConverterRegistry;
-import org.apache.camel.support.TypeConverterSupport;
+import org.apache.camel.support.SimpleTypeConverter;
 
 /**
  * What a JMS request's body converts to in a route step: its text, or its bytes. The intake keeps the JMS message
@@ -20,44 +18,41 @@ final class JmsBodies {
 
     private JmsBodies() {}
 
-    static void register(CamelContext context) {
+    /**
+     * @param maxBytes the most bytes read of a BytesMessage ({@code bridge.request.max-bytes}): one more is kept of a
+     *     larger one, so the intake refuses it as too large, with a failed result, without its whole body in memory
+     */
+    static void register(CamelContext context, long maxBytes) {
         TypeConverterRegistry registry = context.getTypeConverterRegistry();
         registry.addTypeConverter(
-                String.class, TextMessage.class, converter(message -> ((TextMessage) message).getText()));
-        registry.addTypeConverter(byte[].class, TextMessage.class, converter(message -> {
-            String text = ((TextMessage) message).getText();
-            return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
-        }));
+                String.class,
+                TextMessage.class,
+                new SimpleTypeConverter(true, (type, exchange, message) -> ((TextMessage) message).getText()));
         registry.addTypeConverter(
-                byte[].class, BytesMessage.class, converter(message -> bytes((BytesMessage) message)));
-        registry.addTypeConverter(String.class, BytesMessage.class, converter(message -> {
-            return new String(bytes((BytesMessage) message), StandardCharsets.UTF_8);
-        }));
+                byte[].class, TextMessage.class, new SimpleTypeConverter(true, (type, exchange, message) -> {
+                    String text = ((TextMessage) message).getText();
+                    return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+                }));
+        registry.addTypeConverter(
+                byte[].class,
+                BytesMessage.class,
+                new SimpleTypeConverter(
+                        false, (type, exchange, message) -> bytes((BytesMessage) message, maxBytes + 1)));
+        registry.addTypeConverter(
+                String.class,
+                BytesMessage.class,
+                new SimpleTypeConverter(
+                        false,
+                        (type, exchange, message) ->
+                                new String(bytes((BytesMessage) message, maxBytes + 1), StandardCharsets.UTF_8)));
     }
 
-    /** The whole body, read from its start and left to be read again. */
-    private static byte[] bytes(BytesMessage message) throws JMSException {
+    /** The body's first {@code limit} bytes at most, read from its start and left to be read again. */
+    private static byte[] bytes(BytesMessage message, long limit) throws JMSException {
         message.reset();
-        byte[] content = new byte[(int) message.getBodyLength()];
+        byte[] content = new byte[(int) Math.min(message.getBodyLength(), limit)];
         message.readBytes(content);
         message.reset();
         return content;
-    }
-
-    private interface Reading {
-        Object read(Object message) throws JMSException;
-    }
-
-    private static TypeConverterSupport converter(Reading reading) {
-        return new TypeConverterSupport() {
-            @Override
-            public <T> T convertTo(Class<T> type, Exchange exchange, Object value) {
-                try {
-                    return type.cast(reading.read(value));
-                } catch (JMSException e) {
-                    throw new TypeConversionException(value, type, e);
-                }
-            }
-        };
     }
 }

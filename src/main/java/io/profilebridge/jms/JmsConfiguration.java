@@ -68,7 +68,8 @@ public class JmsConfiguration implements CamelConfiguration {
             context.getCamelContextExtension().getContextPlugin(Model.class).setRouteFilter(JmsConfiguration::notJms);
             return;
         }
-        JmsBodies.register(context);
+        JmsBodies.register(context, settings.number("bridge.request.max-bytes"));
+        context.addRoutePolicyFactory(new JmsMessageKept());
         String brokerUrl = settings.optional("bridge.jms.broker-url").orElse("");
         BrokerAccounts.Login login;
         if (brokerUrl.isEmpty()) {
