@@ -20,7 +20,8 @@ public final class OutOfMemoryExit implements Thread.UncaughtExceptionHandler {
             + "requests at once (bridge.inbox.concurrency, bridge.poll.concurrency), and start it again; it continues "
             + "from the store's last commit";
 
-    private static final AtomicBoolean ADVISED = new AtomicBoolean();
+    /** Whether the advice was printed: several threads may run out at once. */
+    static final AtomicBoolean ADVISED = new AtomicBoolean();
 
     /** What ends the process: a halt, no shutdown hooks (they would need heap, and may write the store again). */
     static final IntConsumer HALT = code -> Runtime.getRuntime().halt(code);

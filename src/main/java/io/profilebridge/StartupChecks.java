@@ -39,7 +39,7 @@ public class StartupChecks implements CamelConfiguration {
         Path data = Path.of(settings.text("bridge.data"));
         // the JVM's and Vert.x's (the management server's) temporary files: anywhere audit, an unwritable or missing
         // one stopped the start with a 45-line stack trace and "AccessDeniedException: /nonexistent"
-        requireFolder("java.io.tmpdir", Path.of(System.getProperty("java.io.tmpdir")));
+        requireTemporaryFolder(Path.of(System.getProperty("java.io.tmpdir")));
         for (String key : List.of("bridge.inbox", "bridge.outbox")) {
             Path folder = Path.of(settings.text(key));
             requireFolder(key, folder);
@@ -123,6 +123,16 @@ public class StartupChecks implements CamelConfiguration {
                     + (existing.equals(absolute) ? absolute : existing + ", where " + absolute + " is to be made,")
                     + " cannot be written by this process's user (" + System.getProperty("user.name")
                     + "), or lies on a read-only file system: give the user write access to it");
+        }
+    }
+
+    /** Unlike the inbox and outbox, nothing makes the temporary folder: it must be a writable folder already. */
+    static void requireTemporaryFolder(Path tmp) {
+        requireFolder("java.io.tmpdir", tmp);
+        if (!Files.isDirectory(tmp)) {
+            throw new StartupFailure("property java.io.tmpdir: " + tmp.toAbsolutePath() + " does not exist; the JVM"
+                    + " and the management server keep temporary files there: make it, or name another with"
+                    + " -Djava.io.tmpdir");
         }
     }
 

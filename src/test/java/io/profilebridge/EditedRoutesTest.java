@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,15 +35,9 @@ class EditedRoutesTest {
     @BeforeEach
     void copyTheRoutes() throws IOException {
         simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100));
-        routes = Files.createDirectories(root.resolve("routes"));
-        try (Stream<Path> packaged = Files.list(Path.of("routes"))) {
-            for (Path file :
-                    packaged.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {
-                Files.copy(file, routes.resolve(file.getFileName()));
-            }
-        }
+        routes = RouteCopies.copy(root);
         properties = BridgeRun.testProperties(root, simulator.baseUrl());
-        properties.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml");
+        properties.put("camel.main.routes-include-pattern", RouteCopies.includePattern(routes));
     }
 
     @AfterEach
@@ -59,8 +52,7 @@ class EditedRoutesTest {
                 routes.resolve("deliver-result.camel.yaml"),
                 "fileName: \"${header.bridgeResultFile}\"",
                 "fileName: \"dated/${header.bridgeResultFile}\"");
-        drop(root, "orbit/ok.json", "{\"email\": \"ok@example.com\"}");
-        drop(root, "orbit/invalid.json", "{\"mode\": \"legacy\"}");
+        dropOneValidAndOneInvalid();
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
             await().atMost(Duration.ofSeconds(30))
                     .until(
@@ -80,8 +72,7 @@ class EditedRoutesTest {
                 routes.resolve("inbox-folder.camel.yaml"),
                 "- to: direct:accept-request",
                 "- convertBodyTo:\n              type: String\n          - to: direct:accept-request");
-        drop(root, "orbit/ok.json", "{\"email\": \"ok@example.com\"}");
-        drop(root, "orbit/invalid.json", "{\"mode\": \"legacy\"}");
+        dropOneValidAndOneInvalid();
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 2);
         }
@@ -103,5 +94,10 @@ class EditedRoutesTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 1);
             assertThat(bridge.context().getRoute("esb-requests")).isNull();
         }
+    }
+
+    private void dropOneValidAndOneInvalid() {
+        drop(root, "orbit/ok.json", "{\"email\": \"ok@example.com\"}");
+        drop(root, "orbit/invalid.json", "{\"mode\": \"legacy\"}");
     }
 }

@@ -120,4 +120,13 @@ class StartupChecksTest {
         assertThatCode(() -> StartupChecks.requireRoomForResults(root.resolve("outbox")))
                 .doesNotThrowAnyException();
     }
+
+    @Test
+    void aTemporaryFolderThatDoesNotExistStopsTheStart() {
+        assertThatThrownBy(() -> StartupChecks.requireTemporaryFolder(root.resolve("none")))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining("property java.io.tmpdir: ")
+                .hasMessageContaining("does not exist");
+        assertThatCode(() -> StartupChecks.requireTemporaryFolder(root)).doesNotThrowAnyException();
+    }
 }

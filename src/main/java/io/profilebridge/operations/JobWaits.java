@@ -1,5 +1,6 @@
 package io.profilebridge.operations;
 
+import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiHolds;
@@ -25,21 +26,20 @@ final class JobWaits {
 
     /** Why the job's API refuses its next call, if it does. */
     Optional<ApiError> heldBecause(Job job) {
-        WorkQueue queue = WorkQueue.of(job); // null for a final job, a request rejected at intake among them
-        if (queue == null || queue.bucket() == null) {
-            return Optional.empty();
-        }
-        return holds.hold(queue.bucket(), WorkQueue.callsOf(job.state()));
+        return bucketOf(job).flatMap(bucket -> holds.hold(bucket, WorkQueue.callsOf(job.state())));
     }
 
     /** The pause the job's bucket sits out now, if any. */
     Optional<ApiBudgets.View> pause(Job job) {
+        return bucketOf(job)
+                .flatMap(bucket -> budgets.view().stream()
+                        .filter(view -> view.bucket() == bucket && view.pausedUntil() > 0)
+                        .findFirst());
+    }
+
+    /** The bucket the job's next call spends from: none for a final job (one rejected at intake too) or a delivery. */
+    private static Optional<ApiBucket> bucketOf(Job job) {
         WorkQueue queue = WorkQueue.of(job);
-        if (queue == null || queue.bucket() == null) {
-            return Optional.empty();
-        }
-        return budgets.view().stream()
-                .filter(view -> view.bucket() == queue.bucket() && view.pausedUntil() > 0)
-                .findFirst();
+        return queue == null ? Optional.empty() : Optional.ofNullable(queue.bucket());
     }
 }

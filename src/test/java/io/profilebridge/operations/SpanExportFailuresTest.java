@@ -57,4 +57,17 @@ class SpanExportFailuresTest {
                 .isEqualTo("ConnectException: Connection refused");
         assertThat(SpanExportFailures.reason(null, 3)).isEqualTo("a batch of 3 spans was not taken");
     }
+
+    /** The exporter's own logger is off (log4j2.properties) by a class name: it must still name the exporter. */
+    @Test
+    void theLoggerTurnedOffIsTheExportersOwn() throws Exception {
+        java.util.Properties config = new java.util.Properties();
+        try (var in = getClass().getResourceAsStream("/log4j2.properties")) {
+            config.load(in);
+        }
+        assertThat(config.getProperty("logger.otel-export.level")).isEqualTo("OFF");
+        assertThat(Class.forName(config.getProperty("logger.otel-export.name")))
+                .as("the OTLP exporter that logs each failed batch")
+                .isNotNull();
+    }
 }
