@@ -108,7 +108,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 Set.of(
                         role(BrokerAccounts.BRIDGE_ROLE, Permission.CONSUME, Permission.BROWSE),
                         role(BrokerAccounts.CLIENT_ROLE, Permission.SEND)));
-        config.registerBrokerPlugin(new MessageGate(settings.maxMessageBytes()));
+        config.registerBrokerPlugin(new MessageGate(settings.maxMessageBytes(), queues.requests()));
         EmbeddedActiveMQ server = new EmbeddedActiveMQ()
                 .setConfiguration(config)
                 .setSecurityManager(settings.accounts().securityManager());

@@ -11,6 +11,7 @@ import jakarta.jms.JMSSecurityException;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -87,6 +88,31 @@ class EmbeddedBrokerSecurityTest {
                         .activeServer()
                         .locateQueue(JmsBridgeRun.REQUESTS)
                         .getMessageCount())
+                .isZero();
+    }
+
+    /**
+     * JMS audit: in a transaction the refused send got no answer, the commit succeeded, the refused message was gone
+     * and the others of the transaction went on. The commit fails now, and none of them is taken.
+     */
+    @Test
+    void aTransactionHoldingARefusedMessageFailsAtItsCommit() throws Exception {
+        jms = JmsBridgeRun.start(root, Map.of());
+        try (Session transacted = jms.connection.createSession(true, Session.SESSION_TRANSACTED);
+                MessageProducer producer = transacted.createProducer(transacted.createQueue(JmsBridgeRun.REQUESTS))) {
+            producer.send(transacted.createObjectMessage(new java.util.ArrayList<String>()));
+            TextMessage valid = transacted.createTextMessage("{\"email\": \"tx@example.com\"}");
+            valid.setStringProperty("api", "orbit");
+            producer.send(valid);
+            assertThatThrownBy(transacted::commit)
+                    .isInstanceOf(JMSException.class)
+                    .hasStackTraceContaining("ObjectMessage is not accepted");
+        }
+        assertThat(jms.broker()
+                        .activeServer()
+                        .locateQueue(JmsBridgeRun.REQUESTS)
+                        .getMessagesAdded())
+                .as("nothing of the transaction reached the requests queue")
                 .isZero();
     }
 
