@@ -222,7 +222,18 @@ public class BridgeConfiguration implements CamelConfiguration {
                 .bind(
                         "orbitRoutes",
                         new OrbitRoutes(
-                                credentials, lifecycle, budgets, settings.number("bridge.orbit.max-profile-bytes")));
+                                credentials,
+                                lifecycle,
+                                budgets,
+                                settings.number("bridge.orbit.max-profile-bytes"),
+                                // the embedded broker's cap is known; an external broker's is its own configuration
+                                settings.flag("bridge.jms.enabled")
+                                                && settings.optional("bridge.jms.broker-url")
+                                                        .isEmpty()
+                                        ? OrbitRoutes.jmsProfileCap(
+                                                settings.number("bridge.jms.max-message-bytes"),
+                                                settings.number("bridge.request.max-bytes"))
+                                        : Long.MAX_VALUE));
         context.getRegistry().bind("deliverJobRoute", new DeliverJobRoute(lifecycle));
         context.getRegistry().bind("laterCallersRoute", new LaterCallersRoute(store, callers, schedule));
         context.getRegistry()

@@ -53,18 +53,36 @@ public class OrbitRoutes extends RouteBuilder {
     private final JobLifecycle lifecycle;
     private final ApiBudgets budgets;
     private final long maxProfileBytes;
+    private final long maxJmsProfileBytes;
     private final ProfileReads reads;
 
     /**
      * @param maxProfileBytes {@code bridge.orbit.max-profile-bytes}: what one run's profiles may weigh in all, as
      *     JSON text; also what is kept, in all, of readings that wait ({@link ProfileReads})
+     * @param maxJmsProfileBytes what the profiles of a JMS request's run may weigh for its result to fit the broker
+     *     ({@link #jmsProfileCap}); {@link Long#MAX_VALUE} where the bridge knows of no cap
      */
-    public OrbitRoutes(ApiCredentials credentials, JobLifecycle lifecycle, ApiBudgets budgets, long maxProfileBytes) {
+    public OrbitRoutes(
+            ApiCredentials credentials,
+            JobLifecycle lifecycle,
+            ApiBudgets budgets,
+            long maxProfileBytes,
+            long maxJmsProfileBytes) {
         this.credentials = credentials;
         this.lifecycle = lifecycle;
         this.budgets = budgets;
         this.maxProfileBytes = maxProfileBytes;
+        this.maxJmsProfileBytes = maxJmsProfileBytes;
         this.reads = new ProfileReads(maxProfileBytes);
+    }
+
+    /**
+     * What a JMS request's run's profiles may weigh for its result to fit a broker that takes messages up to
+     * {@code maxMessageBytes} as it counts them (text at two bytes a character): half of it, less the request the
+     * result repeats and 64 KiB for the rest of the document.
+     */
+    public static long jmsProfileCap(long maxMessageBytes, long maxRequestBytes) {
+        return Math.max(0, maxMessageBytes / 2 - maxRequestBytes - 65_536);
     }
 
     @Override
@@ -337,17 +355,25 @@ public class OrbitRoutes extends RouteBuilder {
         ProfileReads.Progress progress = progress(exchange);
         if (answer.isSuccess() && answer.body() != null && answer.body().isObject()) {
             progress.add(answer.body());
-            if (progress.bytes() > maxProfileBytes) {
+            Job job = JobRoutes.job(exchange);
+            // a JMS result must fit the embedded broker: one over its cap was retried until delivery gave up, after
+            // the run was paid for (JMS audit)
+            boolean byJms = !job.source().isFile() && maxJmsProfileBytes < maxProfileBytes;
+            long cap = byJms ? maxJmsProfileBytes : maxProfileBytes;
+            if (progress.bytes() > cap) {
                 // no cap on a run's profiles had a 900 MB result fail the job store and the process, at each restart
                 // again (HTTP-edges audit): the run stays the API's to read, by its id
                 exchange.setProperty(READS_STOPPED, true);
                 lifecycle.failed(
-                        JobRoutes.job(exchange),
+                        job,
                         ApiError.of(
                                 "result_too_large",
-                                "the run's profiles weigh more than bridge.orbit.max-profile-bytes (" + maxProfileBytes
-                                        + " bytes of JSON) after "
-                                        + progress.profiles().size() + " of "
+                                "the run's profiles weigh more than "
+                                        + (byJms
+                                                ? "a JMS result may carry on the embedded broker (" + cap
+                                                        + " bytes of JSON, from bridge.jms.max-message-bytes)"
+                                                : "bridge.orbit.max-profile-bytes (" + cap + " bytes of JSON)")
+                                        + " after " + progress.profiles().size() + " of "
                                         + progress.ids().size() + "; read them from Orbit by the run's id"));
             }
             return;

@@ -1,0 +1,47 @@
+package io.profilebridge.jms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.Json;
+import io.profilebridge.RedeliveryWindow;
+import io.profilebridge.ResultTally;
+import io.profilebridge.orbit.OrbitRoutes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A JMS request's Orbit run whose profiles would make a result larger than the embedded broker takes ends with a
+ * failed result_too_large, as a run over bridge.orbit.max-profile-bytes does (JMS audit: such a result was retried
+ * until delivery gave up, and the request, whose run was paid for, got none).
+ */
+class JmsResultSizeTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aRunTooLargeForAJmsResultEndsWithAFailedResultThatFits() throws Exception {
+        long requestBytes = 10_000;
+        // room for 100 bytes of profiles: less than the simulator's run makes
+        long messageBytes = 2 * (requestBytes + 65_536 + 100);
+        assertThat(OrbitRoutes.jmsProfileCap(messageBytes, requestBytes)).isEqualTo(100);
+        try (JmsBridgeRun jms = JmsBridgeRun.start(
+                        root,
+                        JmsBridgeRun.with(
+                                "bridge.request.max-bytes", Long.toString(requestBytes),
+                                "bridge.jms.max-message-bytes", Long.toString(messageBytes)));
+                ResultTally tally = jms.tally()) {
+            jms.send("{\"email\": \"big@example.com\"}", Map.of("api", "orbit"), null, "big-1");
+            tally.assertExactlyOneEach(List.of("big-1"), Duration.ofSeconds(30), RedeliveryWindow.of(jms.properties));
+            JsonNode result = Json.parse(tally.body("big-1"));
+            assertThat(result.get("outcome").asText()).isEqualTo("failed");
+            assertThat(result.at("/error/code").asText()).isEqualTo("result_too_large");
+            assertThat(result.at("/error/message").asText()).contains("bridge.jms.max-message-bytes");
+        }
+    }
+}
