@@ -1,7 +1,9 @@
 package io.profilebridge.sandbox;
 
 import io.profilebridge.BridgeSettings;
+import io.profilebridge.FolderMaker;
 import io.profilebridge.FreePort;
+import io.profilebridge.api.Api;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -51,6 +53,12 @@ public class SandboxConfiguration implements CamelConfiguration {
         var samples = settings.optional("sandbox.demo-samples");
         if (samples.isPresent()) {
             Path inbox = Path.of(settings.text("bridge.inbox"));
+            // made before the copy would make them with the umask's mode (intake.InboxFolders comes later, at start)
+            FolderMaker folders = new FolderMaker(settings.text("bridge.inbox.folder-mode"));
+            folders.make(inbox);
+            for (Api api : Api.values()) {
+                folders.make(inbox.resolve(api.id()));
+            }
             int copied = copyRequests(samples.get(), inbox);
             LOG.info(
                     "Sandbox: {} sample requests copied from {} into {}; results will appear under {}",
