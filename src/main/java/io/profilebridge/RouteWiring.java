@@ -39,7 +39,7 @@ import org.apache.camel.model.WireTapDefinition;
  * </ul>
  * Checked on the routes as defined, once they are all added and before any consumer starts.
  */
-final class RouteWiring implements StartupListener {
+public final class RouteWiring implements StartupListener {
 
     /** What must be sent to, and what sends there when the packaged routes are used. */
     static final Map<String, String> MUST_BE_FED = Map.of(
@@ -143,7 +143,7 @@ final class RouteWiring implements StartupListener {
     }
 
     /** {@code direct://x?a=b} as {@code direct:x}: the same endpoint however written. */
-    static String endpoint(String uri) {
+    public static String endpoint(String uri) {
         String plain = uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri;
         return plain.replaceFirst("^([a-z0-9+.-]+):/+", "$1:");
     }

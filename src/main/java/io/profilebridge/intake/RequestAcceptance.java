@@ -134,7 +134,7 @@ public class RequestAcceptance {
             InboxFile.Content own = ownBody(in);
             read = jmsRequests.read(in, jms, apiHint, new JmsRequestBody.Content(own.bytes(), own.size()));
         } else {
-            read = readFile(exchange, apiHint);
+            read = readFile(in, listed, apiHint);
         }
 
         if (read instanceof ReadRequest.Valid valid) {
@@ -150,10 +150,8 @@ public class RequestAcceptance {
      * An inbox file, read without following links and only up to the size limit. One that ends before its JSON does
      * and changed only moments ago waits in the inbox for the rest ({@link WaitingFiles}).
      */
-    private ReadRequest readFile(Exchange exchange, String apiHint)
+    private ReadRequest readFile(Message in, GenericFile<?> listed, String apiHint)
             throws UnreadableRequestException, RequestFileGoneException, RequestWaitsException {
-        Message in = exchange.getMessage();
-        GenericFile<?> listed = inboxFile(exchange);
         if (listed == null) {
             throw new IllegalArgumentException("direct:accept-request takes an inbox file (from a file: consumer) or a"
                     + " JMS message (from a jms: consumer); this exchange came from neither");

@@ -5,6 +5,7 @@ import io.profilebridge.BridgeSettings;
 import io.profilebridge.ClosingService;
 import io.profilebridge.FreePort;
 import io.profilebridge.OutOfMemoryExit;
+import io.profilebridge.RouteWiring;
 import io.profilebridge.StartupFailure;
 import io.profilebridge.Urls;
 import io.profilebridge.operations.JmsBrokerHealthCheck;
@@ -55,9 +56,7 @@ public class JmsConfiguration implements CamelConfiguration {
         String id = route.getRouteId(); // null for a Java route given none
         return (id == null || !JMS_ROUTE_IDS.contains(id))
                 && !input.startsWith("jms:")
-                && !input.replaceFirst("^direct:/+", "direct:")
-                        .replaceFirst("\\?.*", "")
-                        .equals(DELIVERY_ENDPOINT);
+                && !RouteWiring.endpoint(input).equals(DELIVERY_ENDPOINT);
     }
 
     @Override
