@@ -18,12 +18,9 @@ import org.apache.camel.component.file.GenericFile;
  */
 final class InboxFile {
 
-    /** The bytes read, or null when the file is larger than the limit (then not read); {@code size} either way. */
-    record Content(byte[] bytes, long size) {}
-
     private InboxFile() {}
 
-    static Content read(GenericFile<?> file, long maxBytes)
+    static RequestBytes read(GenericFile<?> file, long maxBytes)
             throws UnreadableRequestException, RequestFileGoneException {
         Path path = Path.of(file.getAbsoluteFilePath());
         try {
@@ -36,13 +33,13 @@ final class InboxFile {
                         null);
             }
             if (attributes.size() > maxBytes) {
-                return new Content(null, attributes.size());
+                return RequestBytes.tooLarge(attributes.size());
             }
             // one byte more than allowed tells a file that grew past the limit since it was listed
             byte[] bytes = readUpTo(path, maxBytes + 1, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
             return bytes.length > maxBytes
-                    ? new Content(null, Math.max(bytes.length, attributes.size()))
-                    : new Content(bytes, bytes.length);
+                    ? RequestBytes.tooLarge(Math.max(bytes.length, attributes.size()))
+                    : new RequestBytes(bytes, bytes.length);
         } catch (NoSuchFileException e) {
             throw new RequestFileGoneException(file.getFileNameOnly() + " was gone when its turn came", e);
         } catch (FileSystemException e) {

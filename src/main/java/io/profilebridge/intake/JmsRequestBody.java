@@ -20,11 +20,8 @@ final class JmsRequestBody {
 
     private JmsRequestBody() {}
 
-    /** The request's bytes, or why they are not read. */
-    sealed interface Read {}
-
-    /** The body and its size; {@code bytes} is null when the size alone is over the limit (it was not read). */
-    record Content(byte[] bytes, long size) implements Read {}
+    /** The request's bytes (null when the size alone is over the limit: not read), or why they are not read. */
+    sealed interface Read permits RequestBytes, Refused {}
 
     record Refused(ApiError error) implements Read {}
 
@@ -47,16 +44,16 @@ final class JmsRequestBody {
                                 + ", counted from 0), not a character; it can be neither sent nor written as UTF-8"));
             }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            return new Content(bytes, bytes.length);
+            return new RequestBytes(bytes, bytes.length);
         }
         if (message instanceof BytesMessage bytes) {
             long length = bytes.getBodyLength();
             if (length > maxBytes) {
-                return new Content(null, length);
+                return RequestBytes.tooLarge(length);
             }
             byte[] content = new byte[(int) length];
             bytes.readBytes(content);
-            return new Content(content, length);
+            return new RequestBytes(content, length);
         }
         if (message instanceof ObjectMessage || message instanceof MapMessage || message instanceof StreamMessage) {
             String type = message instanceof ObjectMessage

@@ -33,7 +33,7 @@ final class JmsRequests {
      * names the API and the request as far as they could be read), and its body is read only when its type and size
      * allow; {@code ownBody}, when an intake step gave the exchange a body of its own, is read instead of the message's.
      */
-    ReadRequest read(Message in, jakarta.jms.Message message, String apiHint, JmsRequestBody.Content ownBody) {
+    ReadRequest read(Message in, jakarta.jms.Message message, String apiHint, RequestBytes ownBody) {
         try {
             String replyTo = ReplyDestination.describe(message.getJMSReplyTo());
             Optional<String> replyProblem =
@@ -57,7 +57,7 @@ final class JmsRequests {
                                     "idempotency_key_invalid",
                                     "idempotencyKey (JMS property): must be a string property, not a "
                                             + key.getClass().getSimpleName()))
-                    : body instanceof JmsRequestBody.Content content
+                    : body instanceof RequestBytes content
                             ? reader.read(content.bytes(), content.size(), apiHint, (String) key, source)
                             : RequestReader.refuse(
                                     apiHint, (String) key, source, ((JmsRequestBody.Refused) body).error());

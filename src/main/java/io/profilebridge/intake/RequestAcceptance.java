@@ -131,8 +131,7 @@ public class RequestAcceptance {
         } else if (exchange.getProperty(JMS_MESSAGE) instanceof jakarta.jms.Message jms) {
             // an intake step gave the message a body of its own (convertBodyTo, a transformation): that is the request
             // (routes audit: such requests went to the DLQ with no result)
-            InboxFile.Content own = ownBody(in);
-            read = jmsRequests.read(in, jms, apiHint, new JmsRequestBody.Content(own.bytes(), own.size()));
+            read = jmsRequests.read(in, jms, apiHint, ownBody(in));
         } else {
             read = readFile(in, listed, apiHint);
         }
@@ -158,7 +157,7 @@ public class RequestAcceptance {
         }
         // an intake step may have given the file a body of its own (convertBodyTo, a transformation): that is the
         // request then (routes audit: such a body was taken for the file and failed every time)
-        InboxFile.Content file =
+        RequestBytes file =
                 in.getBody() instanceof GenericFile<?> ? InboxFile.read(listed, reader.maxBytes()) : ownBody(in);
         RequestSource source = fileSource(in);
         ReadRequest read = reader.read(file.bytes(), file.size(), apiHint, null, source);
@@ -193,14 +192,9 @@ public class RequestAcceptance {
      * A body an intake step set, read as the request's bytes: held whole in memory already (a JMS BytesMessage is
      * converted to at most one byte more than the limit, jms.JmsBodies), so only its size is checked here.
      */
-    private InboxFile.Content ownBody(Message in) {
+    private RequestBytes ownBody(Message in) {
         byte[] bytes = in.getBody(byte[].class);
-        if (bytes == null) {
-            return new InboxFile.Content(new byte[0], 0);
-        }
-        return bytes.length > reader.maxBytes()
-                ? new InboxFile.Content(null, bytes.length)
-                : new InboxFile.Content(bytes, bytes.length);
+        return RequestBytes.within(bytes != null ? bytes : new byte[0], reader.maxBytes());
     }
 
     private void record(Exchange exchange, ReadRequest.Valid valid) throws RequestWaitsException {
