@@ -33,8 +33,9 @@ import org.apache.camel.model.WireTapDefinition;
  *       poll trigger's and the intake's;
  *   <li>a route names a route configuration that no file defines;
  *   <li>with JMS on, no route reads the requests queue;
- *   <li>a route hands {@code direct:accept-request} to a wireTap (routes audit: the file's move needs the intake's
- *       answer on the same exchange, so every file was taken, answered and failed to move, again and again);
+ *   <li>a wireTap or a seda:/vm: queue stands between a consumer and {@code direct:accept-request} (routes audit: the
+ *       file's move needs the intake's answer on the same exchange, so every file was taken, answered and failed to
+ *       move, again and again);
  *   <li>two routes have the same id, so that the second replaced the first ({@link ReplacedRoutes}).
  * </ul>
  * Checked on the routes as defined, once they are all added and before any consumer starts.
@@ -45,6 +46,11 @@ public final class RouteWiring implements StartupListener {
     static final Map<String, String> MUST_BE_FED = Map.of(
             "direct:dispatch-due-jobs", "the poll trigger (routes/poll-due-jobs.camel.yaml): no job would advance",
             "direct:accept-request", "the inbox and JMS routes (routes/inbox-*.camel.yaml): no request would be taken");
+
+    private static final String INTAKE = "direct:accept-request";
+    private static final String INTAKE_IN_TURN =
+            "the intake must run in the route that took the file or message (use to:), whose move or commit follows"
+                    + " its answer";
 
     private final Set<String> mayGoUnread;
     private final String requestsQueue;
@@ -80,20 +86,13 @@ public final class RouteWiring implements StartupListener {
             List<RouteDefinition> routes, Collection<String> configurations, UnaryOperator<String> placeholders) {
         Set<String> inputs = new TreeSet<>();
         Map<String, Set<String>> sendersByTarget = new TreeMap<>();
-        // sent to by a route that a trigger, a folder, a queue or an HTTP request starts, not by another direct: route
-        Set<String> fedFromOutside = new TreeSet<>();
         List<String> problems = new ArrayList<>();
         for (RouteDefinition route : routes) {
             String input = route.getInput().getEndpointUri();
             // a JMS queue is named by a property; a templated route's placeholders are its template's, not these
             inputs.add(endpoint(input.startsWith("jms:") ? placeholders.apply(input) : input));
             for (String target : targets(route)) {
-                sendersByTarget
-                        .computeIfAbsent(endpoint(target), any -> new TreeSet<>())
-                        .add(route.getRouteId());
-                if (!input.startsWith("direct:")) {
-                    fedFromOutside.add(endpoint(target));
-                }
+                sendersByTarget.computeIfAbsent(target, any -> new TreeSet<>()).add(route.getRouteId());
             }
             String named = route.getRouteConfigurationId();
             if (named != null) {
@@ -110,14 +109,8 @@ public final class RouteWiring implements StartupListener {
                         + ", which no route reads (a route file left out, or its from: uri misspelt)");
             }
         });
-        for (RouteDefinition route : routes) {
-            ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(), WireTapDefinition.class).stream()
-                    .filter(tap -> "direct:accept-request".equals(endpoint(String.valueOf(tap.getUri()))))
-                    .findFirst()
-                    .ifPresent(tap -> problems.add("route " + route.getRouteId() + " hands direct:accept-request to a"
-                            + " wireTap: the intake must run in the route that took the file or message (use to:),"
-                            + " whose move or commit follows its answer"));
-        }
+        problems.addAll(intakeHandedOn(routes));
+        Set<String> fedFromOutside = fedFromOutside(routes);
         MUST_BE_FED.forEach((target, feeder) -> {
             if (inputs.contains(target) && !fedFromOutside.contains(target)) {
                 problems.add("no route started by a trigger, a folder or a queue sends to " + target + ": " + feeder);
@@ -130,15 +123,79 @@ public final class RouteWiring implements StartupListener {
         return problems;
     }
 
+    /**
+     * The intake must run on the exchange the file or JMS consumer took, whose move or commit follows its answer: a
+     * wireTap on the way there sends a copy, and each file was answered and never moved (routes audit). Found through
+     * any chain of routes sent to with to: (a seda: queue hands the exchange on with its move, and is fine).
+     */
+    private static List<String> intakeHandedOn(List<RouteDefinition> routes) {
+        Set<String> leadToIntake = new TreeSet<>(Set.of(INTAKE));
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (RouteDefinition route : routes) {
+                if (inTurnTargets(route).stream().anyMatch(leadToIntake::contains)) {
+                    grew |= leadToIntake.add(endpoint(route.getInput().getEndpointUri()));
+                }
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        for (RouteDefinition route : routes) {
+            ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(), WireTapDefinition.class).stream()
+                    .map(tap -> endpoint(String.valueOf(tap.getUri())))
+                    .filter(leadToIntake::contains)
+                    .findFirst()
+                    .ifPresent(tapped -> problems.add("route " + route.getRouteId() + " hands " + leadingTo(tapped)
+                            + " to a wireTap: " + INTAKE_IN_TURN));
+        }
+        return problems;
+    }
+
+    /**
+     * The endpoints a route that a trigger, a folder, a queue or an HTTP request starts sends to, directly or through
+     * direct: routes (an integrator's own direct: step before the intake is fine).
+     */
+    private static Set<String> fedFromOutside(List<RouteDefinition> routes) {
+        Set<String> fed = new TreeSet<>();
+        routes.stream()
+                .filter(route -> !endpoint(route.getInput().getEndpointUri()).startsWith("direct:"))
+                .forEach(route -> fed.addAll(targets(route)));
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (RouteDefinition route : routes) {
+                if (fed.contains(endpoint(route.getInput().getEndpointUri()))) {
+                    grew |= fed.addAll(targets(route));
+                }
+            }
+        }
+        return fed;
+    }
+
+    private static String leadingTo(String tapped) {
+        return INTAKE.equals(tapped) ? INTAKE : tapped + " (which leads to " + INTAKE + ")";
+    }
+
     /** The endpoints a route sends to by a fixed URI (to, wireTap and the like). */
     private static List<String> targets(RouteDefinition route) {
+        return targets(route, true);
+    }
+
+    /** The endpoints a route sends to by a fixed URI and waits for (to:, not a wireTap). */
+    private static List<String> inTurnTargets(RouteDefinition route) {
+        return targets(route, false);
+    }
+
+    private static List<String> targets(RouteDefinition route, boolean withWireTaps) {
         List<String> targets = new ArrayList<>();
         ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(), SendDefinition.class)
                 .forEach(send -> targets.add(send.getEndpointUri()));
-        ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(), ToDynamicDefinition.class)
+        ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(), ToDynamicDefinition.class).stream()
+                .filter(send -> withWireTaps || !(send instanceof WireTapDefinition))
                 .forEach(send -> targets.add(send.getUri()));
         return targets.stream()
                 .filter(uri -> uri != null && !uri.contains("${"))
+                .map(RouteWiring::endpoint)
                 .toList();
     }
 

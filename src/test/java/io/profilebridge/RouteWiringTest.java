@@ -46,6 +46,37 @@ class RouteWiringTest {
     }
 
     @Test
+    void anIntakeReachedThroughAWireTapIsNamedThroughOtherRoutes() {
+        RouteDefinition accept = new RouteDefinition("direct:accept-request");
+        accept.routeId("accept-request").log("taken");
+        RouteDefinition stamp = new RouteDefinition("direct:stamp");
+        stamp.routeId("stamp").setHeader("x").constant("y").to("direct:accept-request");
+        RouteDefinition queue = new RouteDefinition("seda://intake?concurrentConsumers=2");
+        queue.routeId("intake-queue").to("direct:stamp");
+        RouteDefinition tapped = new RouteDefinition("file:inbox/orbit");
+        tapped.routeId("inbox-orbit").wireTap("direct:stamp");
+        RouteDefinition tappedQueue = new RouteDefinition("file:inbox/openprospect");
+        tappedQueue.routeId("inbox-openprospect").wireTap("seda:intake");
+        // fine: to: through routes of one's own, a seda: queue among them (it hands the file's move on with the
+        // exchange)
+        RouteDefinition inTurn = new RouteDefinition("file:inbox");
+        inTurn.routeId("inbox-envelope").to("seda:intake");
+
+        assertThat(new RouteWiring(Set.of(), null, null)
+                        .problems(List.of(accept, stamp, queue, tapped, tappedQueue, inTurn), List.of(), uri -> uri))
+                .containsExactlyInAnyOrder(
+                        "route inbox-orbit hands direct:stamp (which leads to direct:accept-request) to a wireTap: the"
+                                + " intake must run in the route that took the file or message (use to:), whose move"
+                                + " or commit follows its answer",
+                        "route inbox-openprospect hands seda:intake (which leads to direct:accept-request) to a"
+                                + " wireTap: the intake must run in the route that took the file or message (use to:),"
+                                + " whose move or commit follows its answer");
+        assertThat(new RouteWiring(Set.of(), null, null)
+                        .problems(List.of(accept, stamp, queue, inTurn), List.of(), uri -> uri))
+                .isEmpty();
+    }
+
+    @Test
     void aMissingPollTriggerStopsTheStart() throws IOException {
         assertStopsWith(
                 routes -> delete(routes.resolve("poll-due-jobs.camel.yaml")),
