@@ -37,13 +37,18 @@ public final class JobDispatcher {
     private static final List<WorkQueue> FIRST = List.of(WorkQueue.DELIVERIES);
 
     /**
-     * Then the APIs take turns. Within Orbit a start goes first, then the profiles of a finished run, then status
-     * reads: the three share Orbit's one place in the call gate, a start is what the documented limit counts, and a
-     * read can wait a step.
+     * Then the APIs take turns. Within Orbit a start goes first (the three share Orbit's one place in the call gate, and
+     * a start is what the documented limit counts), then the profiles of finished runs and status reads take turns
+     * going first: with the profiles always first, two runs naming thousands of candidates kept every status read
+     * waiting for minutes (hostile-API audit).
      */
     private static final List<List<WorkQueue>> IN_TURN = List.of(
             List.of(WorkQueue.OPENPROSPECT_CALLS),
             List.of(WorkQueue.ORBIT_STARTS, WorkQueue.ORBIT_OUTPUTS, WorkQueue.ORBIT_READS));
+
+    private static final List<List<WorkQueue>> IN_TURN_READS_FIRST = List.of(
+            List.of(WorkQueue.OPENPROSPECT_CALLS),
+            List.of(WorkQueue.ORBIT_STARTS, WorkQueue.ORBIT_READS, WorkQueue.ORBIT_OUTPUTS));
 
     /**
      * A job being worked on: since when its current step runs (or its last call went out), the liveness epoch it was
@@ -102,6 +107,7 @@ public final class JobDispatcher {
 
     private final ReentrantLock claiming = new ReentrantLock();
     private int turn;
+    private boolean readsFirst;
     private volatile boolean workLeft;
     /** A claim was asked for while another ran: the running one claims once more before it returns. */
     private volatile boolean claimAgain;
@@ -226,7 +232,7 @@ public final class JobDispatcher {
         if (buckets.isEmpty() || !liveness.isLive()) {
             return new ArrayList<>();
         }
-        return claimFrom(IN_TURN.stream()
+        return claimFrom(inTurn().stream()
                 .flatMap(List::stream)
                 .filter(queue -> buckets.contains(queue.bucket()))
                 .toList());
@@ -386,12 +392,19 @@ public final class JobDispatcher {
     }
 
     private List<WorkQueue> order() {
+        List<List<WorkQueue>> inTurn = inTurn();
         List<WorkQueue> order = new ArrayList<>(FIRST);
-        int first = turn++ % IN_TURN.size();
-        for (int i = 0; i < IN_TURN.size(); i++) {
-            order.addAll(IN_TURN.get((first + i) % IN_TURN.size()));
+        int first = turn++ % inTurn.size();
+        for (int i = 0; i < inTurn.size(); i++) {
+            order.addAll(inTurn.get((first + i) % inTurn.size()));
         }
         return order;
+    }
+
+    /** The queues in turn, Orbit's profile and status reads going first by turns (only the claiming thread asks). */
+    private List<List<WorkQueue>> inTurn() {
+        readsFirst = !readsFirst;
+        return readsFirst ? IN_TURN_READS_FIRST : IN_TURN;
     }
 
     /** True when a finished worker should claim again at once: the last claim stopped for want of workers. */

@@ -353,6 +353,43 @@ class BrokenAnswersTest {
         }
     }
 
+    /**
+     * A run naming hundreds of candidates takes its turn with the other jobs of the read budget (hostile-API audit:
+     * the status reads of other Orbit runs waited minutes behind two runs' profile reads, one read taking each token as
+     * it came).
+     */
+    @Test
+    void aLongCandidateListLetsOtherRunsBeReadMeanwhile() throws Exception {
+        try (MisbehavingOrbit orbit = new MisbehavingOrbit()) {
+            properties.put("orbit.base-url", orbit.baseUrl());
+            drop(root, "orbit/crowd.json", "{\"email\": \"crowd@example.com\"}");
+            drop(root, "orbit/crowdb.json", "{\"email\": \"crowdb@example.com\"}");
+            try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> orbit.profileReads("crowd") >= 20 && orbit.profileReads("crowdb") >= 20);
+                drop(root, "orbit/meanwhile.json", "{\"email\": \"meanwhile@example.com\"}");
+                await().atMost(Duration.ofSeconds(30)).until(() -> results(root).containsKey("orbit/meanwhile.json"));
+                assertThat(orbit.profileReads("crowd") + orbit.profileReads("crowdb"))
+                        .as("the two crowds' reads when the other run was delivered")
+                        .isLessThan(MisbehavingOrbit.CROWD);
+            }
+        }
+    }
+
+    /** A candidate named twice is read once, and is one profile of the result. */
+    @Test
+    void aCandidateNamedTwiceIsReadOnce() throws Exception {
+        try (MisbehavingOrbit orbit = new MisbehavingOrbit()) {
+            properties.put("orbit.base-url", orbit.baseUrl());
+            drop(root, "orbit/twice.json", "{\"email\": \"twice@example.com\"}");
+            try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 1);
+            }
+            assertThat(results(root).get("orbit/twice.json").get("profiles")).hasSize(1);
+            assertThat(orbit.profileReads("twice")).isEqualTo(1);
+        }
+    }
+
     /** A profile id longer than a URL carries is named as unusable, not read with a URL no server takes. */
     @Test
     void aProfileIdTooLongForAUrlFailsTheRequestWithoutAnyRead() throws Exception {

@@ -20,13 +20,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * start after it is answered 402, {@code one-gone@...} completes with two candidates of which the second reads as 404
  * {@code developer_profile_not_found} for ever, {@code no-id@...} completes with a result that names no profile,
  * {@code long-id@...} completes naming a profile id of 5,000 characters, {@code many@...} completes with {@value #MANY}
- * candidates, {@code heavy@...} with {@value #HEAVY} of about 2 KB each;
+ * candidates, {@code heavy@...} with {@value #HEAVY} of about 2 KB each, {@code crowd...@...} with {@value #CROWD},
+ * {@code twice@...} names one candidate {@value #TWICE} times;
  * any other run completes at once with a profile that reads as one.
  */
 final class MisbehavingOrbit implements AutoCloseable {
 
     static final int MANY = 30;
     static final int HEAVY = 5;
+    static final int CROWD = 3000;
+    static final int TWICE = 50;
 
     private final HttpServer server;
     /** The email each requestId was started with. */
@@ -102,10 +105,16 @@ final class MisbehavingOrbit implements AutoCloseable {
                             .putArray("candidate_profile_ids")
                             .add("p-one-gone")
                             .add("p-gone");
-                } else if (name.equals("many") || name.equals("heavy")) {
+                } else if (name.equals("many") || name.equals("heavy") || name.startsWith("crowd")) {
                     var candidates = status.putObject("result").putArray("candidate_profile_ids");
-                    for (int i = 0; i < (name.equals("many") ? MANY : HEAVY); i++) {
+                    int count = name.equals("many") ? MANY : name.equals("heavy") ? HEAVY : CROWD;
+                    for (int i = 0; i < count; i++) {
                         candidates.add("p-" + name + "-" + i);
+                    }
+                } else if (name.equals("twice")) {
+                    var candidates = status.putObject("result").putArray("candidate_profile_ids");
+                    for (int i = 0; i < TWICE; i++) {
+                        candidates.add("p-twice");
                     }
                 } else if (name.equals("long-id")) {
                     status.putObject("result").put("id", "p-long-id-" + "x".repeat(5000));
@@ -118,7 +127,8 @@ final class MisbehavingOrbit implements AutoCloseable {
             } else {
                 String name = id.substring("p-".length());
                 // the candidates of one run count together, under the run's name
-                String counted = name.replaceFirst("^(many|heavy)-\\d+$", "$1").replaceFirst("^long-id-x+$", "long-id");
+                String counted = name.replaceFirst("^(many|heavy|crowd[a-z]*)-\\d+$", "$1")
+                        .replaceFirst("^long-id-x+$", "long-id");
                 profileReads.computeIfAbsent(counted, n -> new AtomicLong()).incrementAndGet();
                 if (name.equals("gone")) {
                     json(
