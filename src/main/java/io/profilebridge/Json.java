@@ -43,6 +43,22 @@ public final class Json {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
+    /**
+     * How deep an API answer (and what the bridge stored of one) may nest. The API docs set no bound, so this is far
+     * beyond any real answer (hostile-API audit: a valid status 70 levels deep was refused as "no JSON object" and a
+     * paid run's profile lost) while a result wrapping it stays within the 1,000 levels Jackson writes. Requests keep
+     * {@link #MAX_NESTING_DEPTH}: their parser is the request reader's own.
+     */
+    public static final int MAX_ANSWER_NESTING_DEPTH = 500;
+
+    static {
+        EXACT.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_ANSWER_NESTING_DEPTH)
+                        .maxNameLength(Integer.MAX_VALUE)
+                        .build());
+    }
+
     private Json() {}
 
     public static ObjectNode object() {

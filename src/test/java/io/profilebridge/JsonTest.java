@@ -2,6 +2,7 @@ package io.profilebridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 class JsonTest {
@@ -13,5 +14,18 @@ class JsonTest {
                 .isEmpty();
         assertThat(Json.parseLenient("{\"x\": 1e-2147483649}").isTextual()).isTrue();
         assertThat(Json.parseAnswer("{\"x\": 1e400}")).isPresent();
+    }
+
+    /** Hostile-API audit: a valid answer nesting 70 levels was taken for no JSON at all (the requests' bound of 64). */
+    @Test
+    void anAnswerNestedDeeperThanARequestMayIsReadStoredAndWritten() {
+        String deep = "{\"a\":".repeat(70) + "1" + "}".repeat(70);
+        String answer = "{\"status\": \"SUCCEEDED\", \"extra\": " + deep + "}";
+        JsonNode read = Json.parseAnswer(answer).orElseThrow();
+        assertThat(read.get("status").asText()).isEqualTo("SUCCEEDED");
+        JsonNode stored = Json.parseStored(Json.write(read));
+        assertThat(Json.write(Json.object().set("status", stored))).contains("\"status\":{\"status\":\"SUCCEEDED\"");
+        String tooDeep = "[".repeat(Json.MAX_ANSWER_NESTING_DEPTH + 1) + "]".repeat(Json.MAX_ANSWER_NESTING_DEPTH + 1);
+        assertThat(Json.parseAnswer(tooDeep)).isEmpty();
     }
 }
