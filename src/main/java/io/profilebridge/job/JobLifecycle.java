@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * what happened as a {@link JobEvent} for whoever listens.
  */
 public class JobLifecycle {
+
+    private static final Pattern UUID_SHAPE =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private static final Logger LOG = LoggerFactory.getLogger(JobLifecycle.class);
     /** In the last error of a job whose start went unanswered: that start's cause, kept while its status is read. */
@@ -414,7 +418,7 @@ public class JobLifecycle {
         String answered = Json.text(answer.body(), field);
         // the answer was masked before it came here (ApiCallRoutes): a request sent under a key holding the API key
         // is answered about the masked key (REST audit: it was asked again until given up)
-        if (answered == null || answered.equals(expected) || answered.equals(keyMask.apply(expected))) {
+        if (answered == null || sameId(answered, expected) || answered.equals(keyMask.apply(expected))) {
             return false;
         }
         unexpectedAnswer(
@@ -425,6 +429,15 @@ public class JobLifecycle {
                                 + "\"",
                         answer.httpStatus()));
         return true;
+    }
+
+    /**
+     * The same id, or the same UUID written in the other case (UUIDs compare regardless of case; hostile-API audit: a
+     * status naming its id in capitals was given up as another run's, the succeeded run's profile lost).
+     */
+    static boolean sameId(String answered, String expected) {
+        return answered.equals(expected)
+                || (UUID_SHAPE.matcher(answered).matches() && answered.equalsIgnoreCase(expected));
     }
 
     private void retry(Job job, ApiError error, boolean throughOutage, Duration retryAfter, ObjectNode outputsSoFar) {

@@ -205,4 +205,13 @@ class JobLifecycleTest {
                 .as("its one status read is still to come")
                 .isFalse();
     }
+
+    @Test
+    void anIdIsTheSameUuidInEitherCaseAndOtherwiseToTheLetter() {
+        assertThat(JobLifecycle.sameId("76BC32F1-0A1B-4C2D-8E3F-123456789ABC", "76bc32f1-0a1b-4c2d-8e3f-123456789abc"))
+                .isTrue();
+        assertThat(JobLifecycle.sameId("Run-A", "run-a")).isFalse();
+        assertThat(JobLifecycle.sameId("76BC32F1-0A1B-4C2D-8E3F-123456789ABC", "76bc32f1-0a1b-4c2d-8e3f-123456789abd"))
+                .isFalse();
+    }
 }
