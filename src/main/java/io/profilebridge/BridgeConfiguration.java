@@ -433,10 +433,16 @@ public class BridgeConfiguration implements CamelConfiguration {
     private static void registerThreadPools(CamelContext context, int inboxConcurrency, int workers) {
         // the inbox routes' `threads` step (executorService: inbox-workers) accepts files in parallel, so the job
         // commits of a burst of files are grouped instead of queued one by one behind a single consumer thread
+        // as many files wait for a worker as are worked on, then the file consumer takes the next in itself: each file
+        // waiting holds its read-lock marker, and a SIGKILL left 128 of a 200-file burst marked in a shared inbox,
+        // those
+        // files untaken for bridge.inbox.orphaned-lock-ms (cluster audit; Camel's default queue holds 1,000)
         context.getExecutorServiceManager()
                 .registerThreadPoolProfile(new ThreadPoolProfileBuilder(INBOX_WORKERS)
                         .poolSize(inboxConcurrency)
                         .maxPoolSize(inboxConcurrency)
+                        .maxQueueSize(inboxConcurrency)
+                        .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns)
                         .build());
         // the job workers: a bounded pool the poll tick hands claimed jobs to; it claims no more than are free
         context.getExecutorServiceManager()

@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,6 +96,40 @@ class EditedRoutesTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 1);
             assertThat(bridge.context().getRoute("esb-requests")).isNull();
         }
+    }
+
+    /**
+     * Cluster audit: a file waiting for an inbox worker holds its read-lock marker, and one listing queued up to 1,000
+     * of them (a SIGKILL left 128 of a 200-file burst marked, untaken by the other instances for a minute). At most as
+     * many wait as are worked on; here each intake is slowed by a step of the integrator's that holds its worker.
+     */
+    @Test
+    void aBurstOfFilesHoldsMarkersOnlyForTheFilesBeingTakenIn() throws Exception {
+        RouteCopies.edit(
+                routes.resolve("inbox-folder.camel.yaml"),
+                "- to: direct:accept-request",
+                "- delay:\n              constant: \"100\"\n              asyncDelayed: false\n"
+                        + "          - to: direct:accept-request");
+        properties.put("bridge.inbox.concurrency", "2");
+        Path folder = BridgeRun.inbox(root).resolve("orbit");
+        AtomicLong mostMarkers = new AtomicLong();
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            for (int i = 0; i < 30; i++) {
+                drop(root, "orbit/burst-" + i + ".json", "{\"email\": \"burst" + i + "@example.com\"}");
+            }
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> {
+                        try (Stream<Path> files = Files.list(folder)) {
+                            long markers = files.filter(file -> file.toString().endsWith(".camelLock"))
+                                    .count();
+                            mostMarkers.accumulateAndGet(markers, Math::max);
+                        }
+                        return results(root).size() == 30;
+                    });
+        }
+        // two worked on, two waiting for them, one taken in by the file consumer's own thread (30 before)
+        assertThat(mostMarkers.get()).isBetween(1L, 5L);
     }
 
     private void dropOneValidAndOneInvalid() {
