@@ -205,7 +205,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("jobDispatcher", dispatcher);
         context.getRegistry().bind("apiBudgets", budgets);
         context.getRegistry().bind("jobRoutes", new JobRoutes(store, lifecycle, dispatcher, budgets, liveness));
-        context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes(holds, keyMask));
+        context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes(holds, budgets, keyMask));
         metrics.watch(budgets);
         metrics.watch(gate);
         metrics.watch(holds);

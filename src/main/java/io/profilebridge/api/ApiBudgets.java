@@ -249,6 +249,21 @@ public final class ApiBudgets {
     }
 
     /**
+     * The API refused the key's calls of these buckets (a 401, a 402 for credits, a 403 of the whole key, the API not
+     * configured for it): with a shared store they pause for {@code holdMs}, the hold's probe interval, so the other
+     * instances of the key make no call of them before this one's next probe (cluster audit: each instance drew its
+     * own 402, then probed on its own clock: three 402s a minute for one key). An instance alone has its holds
+     * ({@link ApiHolds}) and needs no pause.
+     */
+    public void refused(List<ApiBucket> buckets, long holdMs, String cause) {
+        List<ApiBucket> shared =
+                buckets.stream().filter(b -> budgets.get(b).sharedId != null).toList();
+        if (!shared.isEmpty()) {
+            pause(shared, holdMs, cause);
+        }
+    }
+
+    /**
      * Once per poll tick: takes over what other instances decided (pauses, rates) and raises an adaptive rate that
      * held the work back for a whole quiet interval.
      */

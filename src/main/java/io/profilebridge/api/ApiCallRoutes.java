@@ -2,6 +2,7 @@ package io.profilebridge.api;
 
 import io.profilebridge.BridgeEvent;
 import java.io.IOException;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -51,10 +52,12 @@ public class ApiCallRoutes extends RouteBuilder {
     }
 
     private final ApiHolds holds;
+    private final ApiBudgets budgets;
     private final KeyMask keyMask;
 
-    public ApiCallRoutes(ApiHolds holds, KeyMask keyMask) {
+    public ApiCallRoutes(ApiHolds holds, ApiBudgets budgets, KeyMask keyMask) {
         this.holds = holds;
+        this.budgets = budgets;
         this.keyMask = keyMask;
     }
 
@@ -63,10 +66,16 @@ public class ApiCallRoutes extends RouteBuilder {
         if (answer.isWithdrawn()) {
             return; // nothing was sent, so nothing was answered
         }
-        holds.observe(
+        List<ApiBucket> held = holds.observe(
                 exchange.getProperty(BUCKET, ApiBucket.class),
                 exchange.getProperty(CALL_METHOD, HttpMethods.class),
                 answer);
+        if (!held.isEmpty()) {
+            budgets.refused(
+                    held,
+                    holds.probeIntervalMs(),
+                    answer.httpStatus() + " " + answer.error().code() + ", held until the next probe");
+        }
         BridgeEvent.publish(exchange.getContext(), new ApiAnswerEvent(api, answer));
     }
 

@@ -66,14 +66,16 @@ public final class ApiHolds {
      * Holds, or lifts, what the answer to a {@code method} call of {@code bucket} says. A success lifts the holds it
      * answers: that bucket's, and the key's holds of the API's other buckets (the key is accepted again), not another
      * bucket's want of credits nor another method's want of scope. Also says in the log when an API starts or stops
-     * refusing us: one line each, not one per held call.
+     * refusing us: one line each, not one per held call. Returns the buckets the answer holds whole (all their calls;
+     * none for an OpenProspect 403, which holds one scope's).
      */
-    public void observe(ApiBucket bucket, HttpMethods method, ApiAnswer answer) {
+    public List<ApiBucket> observe(ApiBucket bucket, HttpMethods method, ApiAnswer answer) {
         if (FaultClass.of(answer) == FaultClass.HOLD) {
             boolean scopeOnly = bucket.api() == Api.OPENPROSPECT && answer.httpStatus() == 403;
             Hold hold = new Hold(answer.error(), answer.httpStatus() == 402, scopeOnly ? method : null);
+            List<ApiBucket> heldBuckets = hold.bucketOnly() ? List.of(bucket) : ApiBucket.of(bucket.api());
             boolean news = false;
-            for (ApiBucket held : hold.bucketOnly() ? List.of(bucket) : ApiBucket.of(bucket.api())) {
+            for (ApiBucket held : heldBuckets) {
                 for (HttpMethods refused : hold.method() == null ? ALL_CALLS : List.of(method)) {
                     refusedSinceClaim.add(new Calls(held, refused));
                 }
@@ -96,7 +98,9 @@ public final class ApiHolds {
                         hold.reason().code(),
                         hold.reason().message());
             }
-        } else if (answer.isSuccess()) {
+            return scopeOnly ? List.of() : heldBuckets;
+        }
+        if (answer.isSuccess()) {
             boolean lifted = holds.entrySet()
                     .removeIf(entry -> entry.getKey().api() == bucket.api()
                             && (entry.getKey() == bucket || !entry.getValue().bucketOnly())
@@ -108,6 +112,7 @@ public final class ApiHolds {
                         bucket.id());
             }
         }
+        return List.of();
     }
 
     /**

@@ -1,0 +1,101 @@
+package io.profilebridge.cluster;
+
+import static io.profilebridge.BridgeRun.drop;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.profilebridge.BridgeProcess;
+import io.profilebridge.BridgeRun;
+import io.profilebridge.sandbox.Ledger;
+import io.profilebridge.sandbox.Simulator;
+import io.profilebridge.sandbox.SimulatorSettings;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two bridge JVMs of one Orbit key on one PostgreSQL store, with no credits left: the key's hold is the key's, so the
+ * API sees one probe per hold interval, whichever instance sends it (cluster audit: each instance drew its own 402 and
+ * then probed on its own clock).
+ */
+class SharedHoldsClusterTest {
+
+    private static final long HOLD_MS = 2_000;
+
+    @TempDir
+    Path root;
+
+    EmbeddedPostgres postgres;
+    Simulator simulator;
+    final List<Process> instances = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        simulator = Simulator.start(new SimulatorSettings().jobDurationMs(300).orbitCredits(0));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        instances.forEach(Process::destroyForcibly);
+        simulator.close();
+        postgres.close();
+    }
+
+    @Test
+    void theInstancesOfOneKeyProbeARefusedKeyOncePerHoldInterval() throws Exception {
+        Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
+        ClusterNodes.onStore(properties, postgres);
+        properties.put("bridge.retry.hold-interval-ms", Long.toString(HOLD_MS));
+        for (int i = 0; i < 2; i++) {
+            Map<String, String> instance = ClusterNodes.node(properties, root, "node-" + i);
+            instances.add(BridgeProcess.start(instance, root.resolve("node-" + i + ".log")));
+            String health = "http://127.0.0.1:" + instance.get("camel.management.port") + "/observe/health";
+            BridgeProcess.awaitWhileRunning(
+                    instances.get(i), root.resolve("node-" + i + ".log"), Duration.ofSeconds(60), () -> isUp(health));
+        }
+        for (int i = 0; i < 6; i++) {
+            drop(root, "orbit/poor-" + i + ".json", "{\"email\": \"poor" + i + "@example.com\"}");
+        }
+        BridgeProcess.awaitWhileRunning(
+                instances.get(0),
+                root.resolve("node-0.log"),
+                Duration.ofSeconds(60),
+                () -> refusedStarts().size() >= 4);
+
+        List<Ledger.Request> refused = refusedStarts();
+        for (int i = 1; i < refused.size(); i++) {
+            assertThat(refused.get(i).at() - refused.get(i - 1).at())
+                    .as("402 %d came a hold interval after 402 %d, whichever instance sent it", i, i - 1)
+                    .isGreaterThanOrEqualTo(HOLD_MS * 3 / 4);
+        }
+    }
+
+    private List<Ledger.Request> refusedStarts() {
+        return simulator.ledger().requests().stream()
+                .filter(r -> r.api().equals("orbit") && r.method().equals("POST") && r.status() == 402)
+                .sorted(Comparator.comparingLong(Ledger.Request::at))
+                .toList();
+    }
+
+    private static boolean isUp(String health) {
+        try {
+            HttpResponse<String> answer = HttpClient.newHttpClient()
+                    .send(HttpRequest.newBuilder(URI.create(health)).build(), HttpResponse.BodyHandlers.ofString());
+            return answer.statusCode() == 200 && answer.body().contains("UP");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
