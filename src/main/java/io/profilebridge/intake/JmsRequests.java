@@ -1,5 +1,7 @@
 package io.profilebridge.intake;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.jms.ReplyDestination;
 import io.profilebridge.job.RequestSource;
@@ -135,7 +137,7 @@ final class JmsRequests {
         if (read instanceof ReadRequest.Valid valid) {
             return new ReadRequest.Rejected(
                     valid.api().id(),
-                    valid.body(),
+                    valid.keyGiven() ? valid.body() : withoutDerivedKey(valid),
                     valid.keyGiven() ? valid.idempotencyKey() : null,
                     valid.source(),
                     error);
@@ -143,5 +145,19 @@ final class JmsRequests {
         ReadRequest.Rejected rejected = (ReadRequest.Rejected) read;
         return new ReadRequest.Rejected(
                 rejected.api(), rejected.body(), rejected.idempotencyKey(), rejected.source(), error);
+    }
+
+    /**
+     * The body of a refused request whose key the bridge derived: that key was never used, so the result names none,
+     * and an Orbit body leaves out the {@code requestId} that carried it (black-box audit: the request named a key the
+     * result's idempotencyKey did not).
+     */
+    private static ObjectNode withoutDerivedKey(ReadRequest.Valid valid) {
+        if (valid.api() != Api.ORBIT || !valid.body().has("requestId")) {
+            return valid.body();
+        }
+        ObjectNode body = valid.body().deepCopy();
+        body.remove("requestId");
+        return body;
     }
 }

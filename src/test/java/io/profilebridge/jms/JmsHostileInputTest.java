@@ -214,8 +214,9 @@ class JmsHostileInputTest {
                 jms.session.createQueue(JmsBridgeRun.REQUESTS),
                 "early-2");
         jms.send(DACH, Map.of("api", "openprospect"), jms.session.createQueue("DLQ"), "early-3");
+        jms.send("{\"email\": \"z4@example.com\"}", Map.of("api", "orbit"), jms.session.createQueue("DLQ"), "early-4");
         Map<String, Message> failed = new HashMap<>();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) {
             Message message = jms.receive("profile-bridge.failed");
             failed.put(message.getJMSCorrelationID(), message);
         }
@@ -231,6 +232,11 @@ class JmsHostileInputTest {
         assertThat(failed.get("early-3").getStringProperty("idempotencyKey"))
                 .as("a key the bridge derived was never used, so a refusal does not name it")
                 .isNull();
+        // nor does the Orbit body that would have been sent (black-box audit: its requestId named the unused key)
+        JsonNode orbitRefused = Json.parse(failed.get("early-4").getBody(String.class));
+        assertThat(orbitRefused.get("idempotencyKey").isNull()).isTrue();
+        assertThat(orbitRefused.get("request").get("email").asText()).isEqualTo("z4@example.com");
+        assertThat(orbitRefused.get("request").has("requestId")).isFalse();
         assertThat(jms.simulator.ledger().runsStarted("orbit")).isZero();
     }
 
