@@ -53,9 +53,9 @@ public class OrbitRoutes extends RouteBuilder {
     private static final String READS_IN_STEP = "bridgeOrbitProfileReadsInStep";
 
     /**
-     * Profile reads one step sends at most; then the job is due again at once, behind the jobs that waited longer
-     * (hostile-API audit: two runs naming 3,000 candidates each read back to back, each read taking the next token as
-     * it came, and another run's status read waited three minutes for its turn).
+     * Profile reads one step sends at most; then the job is due again at once, and gives Orbit's place back after at
+     * most a few such steps, when status reads take their turn (JobDispatcher; hostile-API audit: two runs naming 3,000
+     * candidates each were read back to back, and another run's status read waited three minutes).
      */
     static final int PROFILE_READS_PER_STEP = 20;
 
