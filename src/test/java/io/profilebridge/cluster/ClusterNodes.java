@@ -1,8 +1,14 @@
 package io.profilebridge.cluster;
 
+import io.profilebridge.BridgeProcess;
 import io.profilebridge.BridgeRun;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -26,5 +32,21 @@ final class ClusterNodes {
         node.put("bridge.instance-id", name);
         node.put("camel.management.port", Integer.toString(BridgeRun.freePort()));
         return node;
+    }
+
+    /** Waits until the instance started with {@code instance} (logging to {@code log}) reports health UP. */
+    static void awaitUp(Process process, Map<String, String> instance, Path log) {
+        String health = "http://127.0.0.1:" + instance.get("camel.management.port") + "/observe/health";
+        BridgeProcess.awaitWhileRunning(process, log, Duration.ofSeconds(60), () -> isUp(health));
+    }
+
+    private static boolean isUp(String health) {
+        try {
+            HttpResponse<String> answer = HttpClient.newHttpClient()
+                    .send(HttpRequest.newBuilder(URI.create(health)).build(), HttpResponse.BodyHandlers.ofString());
+            return answer.statusCode() == 200 && answer.body().contains("UP");
+        } catch (Exception e) {
+            return false;
+        }
     }
 }

@@ -10,10 +10,6 @@ import io.profilebridge.sandbox.Ledger;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,17 +58,14 @@ class SharedCallPlacesClusterTest {
         // the default slow-call time (2 s): a place's time counts from each send, where it is renewed, so an instance
         // held up between claim and send withdraws its call if its place went to the other one meanwhile (in CI run 68,
         // with the time counted from the claim, a cold JVM on a loaded host sent beside the other instance's call)
-        List<String> managementPorts = new ArrayList<>();
+        List<Map<String, String>> nodes = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            Map<String, String> instance = ClusterNodes.node(properties, root, "node-" + i);
-            managementPorts.add(instance.get("camel.management.port"));
-            instances.add(BridgeProcess.start(instance, root.resolve("node-" + i + ".log")));
+            nodes.add(ClusterNodes.node(properties, root, "node-" + i));
+            instances.add(BridgeProcess.start(nodes.get(i), root.resolve("node-" + i + ".log")));
         }
         // both working before the first request comes, so that both claim
         for (int i = 0; i < 2; i++) {
-            String health = "http://127.0.0.1:" + managementPorts.get(i) + "/observe/health";
-            BridgeProcess.awaitWhileRunning(
-                    instances.get(i), root.resolve("node-" + i + ".log"), Duration.ofSeconds(60), () -> isUp(health));
+            ClusterNodes.awaitUp(instances.get(i), nodes.get(i), root.resolve("node-" + i + ".log"));
         }
         for (int i = 0; i < REQUESTS; i++) {
             drop(root, "openprospect/op-" + i + ".json", BridgeRun.openProspectRequest("op-" + i));
@@ -96,16 +89,6 @@ class SharedCallPlacesClusterTest {
             assertThat(calls.get(i).at() - calls.get(i - 1).at())
                     .as("call %d arrived after call %d had been answered, whichever instance sent it", i, i - 1)
                     .isGreaterThanOrEqualTo(ANSWER_MS);
-        }
-    }
-
-    private static boolean isUp(String health) {
-        try {
-            HttpResponse<String> answer = HttpClient.newHttpClient()
-                    .send(HttpRequest.newBuilder(URI.create(health)).build(), HttpResponse.BodyHandlers.ofString());
-            return answer.statusCode() == 200 && answer.body().contains("UP");
-        } catch (Exception e) {
-            return false;
         }
     }
 }

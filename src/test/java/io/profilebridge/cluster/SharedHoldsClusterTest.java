@@ -9,10 +9,6 @@ import io.profilebridge.sandbox.Ledger;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,9 +57,7 @@ class SharedHoldsClusterTest {
         for (int i = 0; i < 2; i++) {
             Map<String, String> instance = ClusterNodes.node(properties, root, "node-" + i);
             instances.add(BridgeProcess.start(instance, root.resolve("node-" + i + ".log")));
-            String health = "http://127.0.0.1:" + instance.get("camel.management.port") + "/observe/health";
-            BridgeProcess.awaitWhileRunning(
-                    instances.get(i), root.resolve("node-" + i + ".log"), Duration.ofSeconds(60), () -> isUp(health));
+            ClusterNodes.awaitUp(instances.get(i), instance, root.resolve("node-" + i + ".log"));
         }
         for (int i = 0; i < 6; i++) {
             drop(root, "orbit/poor-" + i + ".json", "{\"email\": \"poor" + i + "@example.com\"}");
@@ -87,15 +81,5 @@ class SharedHoldsClusterTest {
                 .filter(r -> r.api().equals("orbit") && r.method().equals("POST") && r.status() == 402)
                 .sorted(Comparator.comparingLong(Ledger.Request::at))
                 .toList();
-    }
-
-    private static boolean isUp(String health) {
-        try {
-            HttpResponse<String> answer = HttpClient.newHttpClient()
-                    .send(HttpRequest.newBuilder(URI.create(health)).build(), HttpResponse.BodyHandlers.ofString());
-            return answer.statusCode() == 200 && answer.body().contains("UP");
-        } catch (Exception e) {
-            return false;
-        }
     }
 }
