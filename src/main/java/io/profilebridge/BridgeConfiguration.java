@@ -233,7 +233,8 @@ public class BridgeConfiguration implements CamelConfiguration {
                                         ? OrbitRoutes.jmsProfileCap(
                                                 settings.number("bridge.jms.max-message-bytes"),
                                                 settings.number("bridge.request.max-bytes"))
-                                        : Long.MAX_VALUE));
+                                        : Long.MAX_VALUE,
+                                liveness.isShared() ? Integer.MAX_VALUE : OrbitRoutes.PROFILE_READS_PER_STEP));
         context.getRegistry().bind("deliverJobRoute", new DeliverJobRoute(lifecycle));
         context.getRegistry().bind("laterCallersRoute", new LaterCallersRoute(store, callers, schedule));
         context.getRegistry()

@@ -53,14 +53,18 @@ public class OrbitRoutes extends RouteBuilder {
     private static final String READS_IN_STEP = "bridgeOrbitProfileReadsInStep";
 
     /**
-     * Profile reads one step sends at most; then the job is due again at once, and gives Orbit's place back after at
-     * most a few such steps, when status reads take their turn (JobDispatcher; hostile-API audit: two runs naming 3,000
-     * candidates each were read back to back, and another run's status read waited three minutes).
+     * Profile reads one step sends at most on the embedded store; then the job is due again at once, and gives Orbit's
+     * place back after at most a few such steps, when status reads take their turn (JobDispatcher; hostile-API audit:
+     * two runs naming 3,000 candidates each were read back to back, and another run's status read waited three
+     * minutes). Not on a shared store: the profiles read so far are kept in the process ({@link ProfileReads}), and the
+     * next claim may be another instance's, which would read them all again (review); there a step reads until the
+     * read budget is spent.
      */
-    static final int PROFILE_READS_PER_STEP = 20;
+    public static final int PROFILE_READS_PER_STEP = 20;
 
     private final ApiCredentials credentials;
     private final JobLifecycle lifecycle;
+    private final int profileReadsPerStep;
     private final ApiBudgets budgets;
     private final long maxProfileBytes;
     private final long maxJmsProfileBytes;
@@ -77,12 +81,14 @@ public class OrbitRoutes extends RouteBuilder {
             JobLifecycle lifecycle,
             ApiBudgets budgets,
             long maxProfileBytes,
-            long maxJmsProfileBytes) {
+            long maxJmsProfileBytes,
+            int profileReadsPerStep) {
         this.credentials = credentials;
         this.lifecycle = lifecycle;
         this.budgets = budgets;
         this.maxProfileBytes = maxProfileBytes;
         this.maxJmsProfileBytes = maxJmsProfileBytes;
+        this.profileReadsPerStep = profileReadsPerStep;
         this.reads = new ProfileReads(maxProfileBytes);
     }
 
@@ -349,7 +355,7 @@ public class OrbitRoutes extends RouteBuilder {
      */
     private void prepareProfileRead(Exchange exchange) {
         int readsInStep = exchange.getProperty(READS_IN_STEP, 0, Integer.class);
-        if (readsInStep >= PROFILE_READS_PER_STEP) {
+        if (readsInStep >= profileReadsPerStep) {
             stopReads(exchange);
             lifecycle.waitFor(JobRoutes.job(exchange), 0);
             return;
