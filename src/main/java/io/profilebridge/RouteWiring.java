@@ -33,9 +33,11 @@ import org.apache.camel.model.WireTapDefinition;
  *       poll trigger's and the intake's;
  *   <li>a route names a route configuration that no file defines;
  *   <li>with JMS on, no route reads the requests queue;
- *   <li>a wireTap or a seda:/vm: queue stands between a consumer and {@code direct:accept-request} (routes audit: the
- *       file's move needs the intake's answer on the same exchange, so every file was taken, answered and failed to
- *       move, again and again);
+ *   <li>a wireTap stands between a consumer and {@code direct:accept-request} (routes audit: the file's move needs
+ *       the intake's answer on the same exchange, so every file was taken, answered and failed to move, again and
+ *       again), or a seda:/vm: queue between a JMS consumer and it (the message's transaction commits when the JMS
+ *       route hands the message on, before the intake ran: a crash then loses it; for a file the queue hands the
+ *       file's move on with the exchange, and is fine);
  *   <li>two routes have the same id, so that the second replaced the first ({@link ReplacedRoutes}).
  * </ul>
  * Checked on the routes as defined, once they are all added and before any consumer starts.
@@ -140,6 +142,13 @@ public final class RouteWiring implements StartupListener {
             }
         }
         List<String> problems = new ArrayList<>();
+        for (String queue : queuesAfterJms(routes)) {
+            if (leadToIntake.contains(queue)) {
+                problems.add("JMS requests reach " + INTAKE + " through " + queue + ", a queue between routes: the"
+                        + " message's transaction commits when the JMS route hands it on, before the intake ran (use"
+                        + " to: and direct: routes after a jms: consumer)");
+            }
+        }
         for (RouteDefinition route : routes) {
             ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(), WireTapDefinition.class).stream()
                     .map(tap -> endpoint(String.valueOf(tap.getUri())))
@@ -149,6 +158,25 @@ public final class RouteWiring implements StartupListener {
                             + " to a wireTap: " + INTAKE_IN_TURN));
         }
         return problems;
+    }
+
+    /** The seda:/vm: queues a jms: consumer's route sends to, directly or through routes it sends to with to:. */
+    private static Set<String> queuesAfterJms(List<RouteDefinition> routes) {
+        Set<String> reached = new TreeSet<>();
+        routes.stream()
+                .filter(route -> route.getInput().getEndpointUri().startsWith("jms:"))
+                .forEach(route -> reached.addAll(inTurnTargets(route)));
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (RouteDefinition route : routes) {
+                if (reached.contains(endpoint(route.getInput().getEndpointUri()))) {
+                    grew |= reached.addAll(inTurnTargets(route));
+                }
+            }
+        }
+        reached.removeIf(endpoint -> !(endpoint.startsWith("seda:") || endpoint.startsWith("vm:")));
+        return reached;
     }
 
     /**

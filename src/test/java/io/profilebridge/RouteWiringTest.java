@@ -76,6 +76,25 @@ class RouteWiringTest {
                 .isEmpty();
     }
 
+    /** Review: a JMS route's transaction commits once it hands the message to a seda: queue, before the intake ran. */
+    @Test
+    void jmsRequestsQueuedBetweenRoutesOnTheirWayToTheIntakeAreNamed() {
+        RouteDefinition accept = new RouteDefinition("direct:accept-request");
+        accept.routeId("accept-request").log("taken");
+        RouteDefinition requests = new RouteDefinition("jms:queue:profile-bridge.requests");
+        requests.routeId("jms-requests").to("direct:stamp");
+        RouteDefinition stamp = new RouteDefinition("direct:stamp");
+        stamp.routeId("stamp").to("seda:intake");
+        RouteDefinition queue = new RouteDefinition("seda:intake");
+        queue.routeId("intake-queue").to("direct:accept-request");
+
+        assertThat(new RouteWiring(Set.of(), "profile-bridge.requests", null)
+                        .problems(List.of(accept, requests, stamp, queue), List.of(), uri -> uri))
+                .containsExactly("JMS requests reach direct:accept-request through seda:intake, a queue between routes:"
+                        + " the message's transaction commits when the JMS route hands it on, before the intake ran"
+                        + " (use to: and direct: routes after a jms: consumer)");
+    }
+
     @Test
     void aMissingPollTriggerStopsTheStart() throws IOException {
         assertStopsWith(
