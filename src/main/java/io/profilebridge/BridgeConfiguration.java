@@ -214,7 +214,7 @@ public class BridgeConfiguration implements CamelConfiguration {
             health.register(new JobStoreHealthCheck(store, managementReads));
             health.register(new JobWorkersHealthCheck(dispatcher));
             for (Api api : Api.values()) {
-                health.register(new ApiHealthCheck(api, holds));
+                health.register(new ApiHealthCheck(api, holds, budgets));
             }
         }
         context.getRegistry().bind("openProspectRoutes", new OpenProspectRoutes(credentials, lifecycle));
@@ -434,10 +434,9 @@ public class BridgeConfiguration implements CamelConfiguration {
     private static void registerThreadPools(CamelContext context, int inboxConcurrency, int workers) {
         // the inbox routes' `threads` step (executorService: inbox-workers) accepts files in parallel, so the job
         // commits of a burst of files are grouped instead of queued one by one behind a single consumer thread
-        // as many files wait for a worker as are worked on, then the file consumer takes the next in itself: each file
-        // waiting holds its read-lock marker, and a SIGKILL left 128 of a 200-file burst marked in a shared inbox,
-        // those
-        // files untaken for bridge.inbox.orphaned-lock-ms (cluster audit; Camel's default queue holds 1,000)
+        // as many files wait for a worker as are worked on, then the file consumer takes the next in itself: each
+        // waiting file holds its read-lock marker, and a SIGKILL left 128 of a 200-file burst marked in a shared inbox,
+        // untaken for bridge.inbox.orphaned-lock-ms (cluster audit; Camel's default queue holds 1,000)
         context.getExecutorServiceManager()
                 .registerThreadPoolProfile(new ThreadPoolProfileBuilder(INBOX_WORKERS)
                         .poolSize(inboxConcurrency)

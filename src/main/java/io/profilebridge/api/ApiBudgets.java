@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 import javax.sql.DataSource;
@@ -30,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * every instance using the same key; otherwise it belongs to this process.
  */
 public final class ApiBudgets {
+
+    /** How the cause of a pause that a refusal of the key began starts ({@link #refused}). */
+    private static final String REFUSED = "refused: ";
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiBudgets.class);
 
@@ -195,7 +199,12 @@ public final class ApiBudgets {
      */
     public int grant(ApiBucket bucket, int wanted) {
         Budget budget = budgets.get(bucket);
-        if (wanted <= 0 || budget.pausedUntil > now()) {
+        if (wanted <= 0) {
+            return 0;
+        }
+        // a shared pause is read again here: another instance may have been refused since this one's tick read the
+        // store, and a claim for a place given back reads nothing else first (review: a second probe within ms)
+        if (budget.sharedId != null ? pausedFor(bucket) > 0 : budget.pausedUntil > now()) {
             return 0;
         }
         int granted = (int) budget.tokens.tryConsumeAsMuchAsPossible(wanted);
@@ -259,8 +268,24 @@ public final class ApiBudgets {
         List<ApiBucket> shared =
                 buckets.stream().filter(b -> budgets.get(b).sharedId != null).toList();
         if (!shared.isEmpty()) {
-            pause(shared, holdMs, cause);
+            pause(shared, holdMs, REFUSED + cause);
         }
+    }
+
+    /**
+     * The cause of a pause in force that a refusal of the key began, on any instance: an instance whose own calls
+     * were never refused (another's refusal paused them first) says so on its health check too (review: it stayed UP
+     * while the key had no credits).
+     */
+    public Optional<String> refusal(Api api) {
+        long now = now();
+        return budgets.values().stream()
+                .filter(budget -> budget.bucket.api() == api
+                        && budget.pausedUntil > now
+                        && budget.pauseCause != null
+                        && budget.pauseCause.startsWith(REFUSED))
+                .map(budget -> budget.pauseCause.substring(REFUSED.length()))
+                .findFirst();
     }
 
     /**
@@ -316,12 +341,16 @@ public final class ApiBudgets {
         for (ApiBucket bucket : buckets) {
             Budget budget = budgets.get(bucket);
             if (budget.seePause(until, cause, now())) {
-                LOG.info(
-                        "API bucket {} paused for {} ms ({}): no call before {}",
-                        bucket,
-                        waitMs,
-                        cause,
-                        Instant.ofEpochMilli(until));
+                // a refusal has its one line from ApiHolds, not one per probe and bucket
+                if (cause.startsWith(REFUSED) ? LOG.isDebugEnabled() : LOG.isInfoEnabled()) {
+                    String line = "API bucket {} paused for {} ms ({}): no call before {}";
+                    Object[] values = {bucket, waitMs, cause, Instant.ofEpochMilli(until)};
+                    if (cause.startsWith(REFUSED)) {
+                        LOG.debug(line, values);
+                    } else {
+                        LOG.info(line, values);
+                    }
+                }
                 drain(budget, waitMs);
                 store(bucket, budget, until, cause);
             }

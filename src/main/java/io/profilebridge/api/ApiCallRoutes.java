@@ -74,7 +74,7 @@ public class ApiCallRoutes extends RouteBuilder {
             budgets.refused(
                     held,
                     holds.probeIntervalMs(),
-                    answer.httpStatus() + " " + answer.error().code() + ", held until the next probe");
+                    answer.httpStatus() + " " + answer.error().code());
         }
         BridgeEvent.publish(exchange.getContext(), new ApiAnswerEvent(api, answer));
     }

@@ -1,9 +1,11 @@
 package io.profilebridge.operations;
 
 import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiHolds;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -16,11 +18,13 @@ public class ApiHealthCheck extends AbstractHealthCheck {
 
     private final Api api;
     private final ApiHolds holds;
+    private final ApiBudgets budgets;
 
-    public ApiHealthCheck(Api api, ApiHolds holds) {
+    public ApiHealthCheck(Api api, ApiHolds holds, ApiBudgets budgets) {
         super("profile-bridge", "api-" + api.id());
         this.api = api;
         this.holds = holds;
+        this.budgets = budgets;
     }
 
     @Override
@@ -40,9 +44,19 @@ public class ApiHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        holds.hold(api)
-                .ifPresentOrElse(
-                        error -> held(builder, error), () -> builder.up().detail("api", api.id()));
+        Optional<ApiError> hold = holds.hold(api);
+        Optional<String> refusal = hold.isPresent() ? Optional.empty() : budgets.refusal(api);
+        if (hold.isPresent()) {
+            held(builder, hold.get());
+        } else if (refusal.isPresent()) {
+            // another instance of the key was refused, and paused this one's calls before any was refused here
+            builder.down()
+                    .message(api + " requests are held: the key was refused (" + refusal.get()
+                            + ") by another instance's call; paused until that instance's next probe")
+                    .detail("api", api.id());
+        } else {
+            builder.up().detail("api", api.id());
+        }
     }
 
     /** DOWN, naming the API's code and its scalar details (a 402's requiredCredits and remainingCredits). */

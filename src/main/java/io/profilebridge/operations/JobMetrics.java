@@ -131,7 +131,7 @@ public class JobMetrics extends EventNotifierSupport {
                             () -> Math.max(
                                     0, (view(budgets, bucket).pausedUntil() - System.currentTimeMillis()) / 1000d))
                     .description(
-                            "seconds this API bucket stays paused after a 429 (the bucket) or a 503 (the API) with Retry-After; 0 when not paused")
+                            "seconds this API bucket stays paused after a 429 (the bucket) or a 503 (the API) with Retry-After, or (a shared store) a refusal of the key until its next probe; 0 when not paused")
                     .tag("api", bucket.api().id())
                     .tag("bucket", bucket.id())
                     .register(registry);
@@ -140,7 +140,7 @@ public class JobMetrics extends EventNotifierSupport {
                             budgets,
                             b -> view(b, bucket).pauses())
                     .description(
-                            "pauses of this API bucket begun by a 429 or 503 with Retry-After (here or at another instance)")
+                            "pauses of this API bucket begun by a 429 or 503 with Retry-After, or a refusal of the key on a shared store (here or at another instance)")
                     .tag("api", bucket.api().id())
                     .tag("bucket", bucket.id())
                     .register(registry);

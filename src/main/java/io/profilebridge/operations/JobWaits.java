@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * Why a pending job's next call waits beyond its due time, as {@code /jobs} shows it: its API holds the call (no key,
- * 401/403/402), or the key's bucket is paused by a 429 or a 503's Retry-After. The status page shows both per bucket;
+ * 401/403/402), or the key's bucket is paused by a 429 or a 503's Retry-After (or, on a shared store, by a refusal of
+ * the key at any instance, until its next probe). The status page shows both per bucket;
  * {@code /jobs} showed only the hold, so a job due in the past waited a pause out with no reason given (observability
  * audit).
  */

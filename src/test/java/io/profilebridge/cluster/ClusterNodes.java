@@ -40,6 +40,21 @@ final class ClusterNodes {
         BridgeProcess.awaitWhileRunning(process, log, Duration.ofSeconds(60), () -> isUp(health));
     }
 
+    /** The instance's {@code /observe/health} body, or "" while it does not answer. */
+    static String health(Map<String, String> instance) {
+        try {
+            return HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                            + instance.get("camel.management.port") + "/observe/health"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
     private static boolean isUp(String health) {
         try {
             HttpResponse<String> answer = HttpClient.newHttpClient()

@@ -76,6 +76,37 @@ class SharedHoldsClusterTest {
         }
     }
 
+    /**
+     * Review: an instance whose own calls the other's refusal paused before any was refused here said UP on its API
+     * health check while the key had no credits.
+     */
+    @Test
+    void anInstancePausedByAnothersRefusalSaysItsRequestsAreHeld() throws Exception {
+        Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
+        ClusterNodes.onStore(properties, postgres);
+        // long enough that the second instance makes no call of its own in this test
+        properties.put("bridge.retry.hold-interval-ms", "60000");
+        Map<String, String> first = ClusterNodes.node(properties, root, "node-0");
+        instances.add(BridgeProcess.start(first, root.resolve("node-0.log")));
+        ClusterNodes.awaitUp(instances.get(0), first, root.resolve("node-0.log"));
+        drop(root, "orbit/poor.json", "{\"email\": \"poor@example.com\"}");
+        BridgeProcess.awaitWhileRunning(
+                instances.get(0),
+                root.resolve("node-0.log"),
+                Duration.ofSeconds(60),
+                () -> refusedStarts().size() == 1);
+
+        Map<String, String> second = ClusterNodes.node(properties, root, "node-1");
+        instances.add(BridgeProcess.start(second, root.resolve("node-1.log")));
+        BridgeProcess.awaitWhileRunning(
+                instances.get(1),
+                root.resolve("node-1.log"),
+                Duration.ofSeconds(60),
+                () -> ClusterNodes.health(second)
+                        .contains("the key was refused (402 developer_api_credits_insufficient)"));
+        assertThat(refusedStarts()).hasSize(1);
+    }
+
     private List<Ledger.Request> refusedStarts() {
         return simulator.ledger().requests().stream()
                 .filter(r -> r.api().equals("orbit") && r.method().equals("POST") && r.status() == 402)
