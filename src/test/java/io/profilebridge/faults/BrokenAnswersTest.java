@@ -362,6 +362,12 @@ class BrokenAnswersTest {
     void aLongCandidateListLetsOtherRunsBeReadMeanwhile() throws Exception {
         try (MisbehavingOrbit orbit = new MisbehavingOrbit()) {
             properties.put("orbit.base-url", orbit.baseUrl());
+            // a read budget the reads never spend (each takes 3 ms): a step stopped only where the budget ran out
+            // let the other run in at once, and the test passed without its fix (review)
+            properties.put("bridge.orbit.read-rate", "1000");
+            properties.put("bridge.orbit.read-min-rate", "1000");
+            properties.put("bridge.orbit.read-max-rate", "1000");
+            properties.put("bridge.orbit.read-burst", "1000");
             drop(root, "orbit/crowd.json", "{\"email\": \"crowd@example.com\"}");
             drop(root, "orbit/crowdb.json", "{\"email\": \"crowdb@example.com\"}");
             try (BridgeRun bridge = BridgeRun.start(root, properties)) {

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * start after it is answered 402, {@code one-gone@...} completes with two candidates of which the second reads as 404
  * {@code developer_profile_not_found} for ever, {@code no-id@...} completes with a result that names no profile,
  * {@code long-id@...} completes naming a profile id of 5,000 characters, {@code many@...} completes with {@value #MANY}
- * candidates, {@code heavy@...} with {@value #HEAVY} of about 2 KB each, {@code crowd...@...} with {@value #CROWD},
+ * candidates, {@code heavy@...} with {@value #HEAVY} of about 2 KB each, {@code crowd...@...} with {@value #CROWD} read in 3 ms each,
  * {@code twice@...} names one candidate {@value #TWICE} times;
  * any other run completes at once with a profile that reads as one.
  */
@@ -130,6 +130,10 @@ final class MisbehavingOrbit implements AutoCloseable {
                 String counted = name.replaceFirst("^(many|heavy|crowd[a-z]*)-\\d+$", "$1")
                         .replaceFirst("^long-id-x+$", "long-id");
                 profileReads.computeIfAbsent(counted, n -> new AtomicLong()).incrementAndGet();
+                if (counted.startsWith("crowd")) {
+                    // an API's answer takes a few milliseconds: the reads, one at a time, stay below the read budget
+                    pause(3);
+                }
                 if (name.equals("gone")) {
                     json(
                             exchange,
@@ -162,5 +166,13 @@ final class MisbehavingOrbit implements AutoCloseable {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
