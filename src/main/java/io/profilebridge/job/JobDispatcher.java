@@ -271,7 +271,13 @@ public final class JobDispatcher {
                     continue;
                 }
             }
-            claimed.addAll(claimCalls(queue, queue.method(), open, free, taken, epoch));
+            List<Job> jobs = claimCalls(queue, queue.method(), open, free, taken, epoch);
+            if (!jobs.isEmpty() && (queue == WorkQueue.ORBIT_OUTPUTS || queue == WorkQueue.ORBIT_READS)) {
+                // the other of the two goes first next time (review: flipped per claim, an even count of claims
+                // between two hand-backs of Orbit's place gave the same one the place each time)
+                readsFirst = queue == WorkQueue.ORBIT_OUTPUTS;
+            }
+            claimed.addAll(jobs);
         }
         // a later claim's query begins after these were saved
         givenBackAt.values().removeIf(at -> at - began <= 0);
@@ -401,9 +407,11 @@ public final class JobDispatcher {
         return order;
     }
 
-    /** The queues in turn, Orbit's profile and status reads going first by turns (only the claiming thread asks). */
+    /**
+     * The queues in turn, Orbit's profile and status reads going first by turns: the turn passes each time one of them
+     * took a job ({@link #claimFrom}; only the claiming thread asks).
+     */
     private List<List<WorkQueue>> inTurn() {
-        readsFirst = !readsFirst;
         return readsFirst ? IN_TURN_READS_FIRST : IN_TURN;
     }
 
