@@ -94,6 +94,11 @@ public final class Json {
         return parseAnswer(text).orElseGet(() -> MAPPER.getNodeFactory().textNode(text));
     }
 
+    /** A parser of a remote answer's text, with the answers' nesting bound ({@link #MAX_ANSWER_NESTING_DEPTH}). */
+    public static JsonParser answerParser(String text) throws IOException {
+        return EXACT.getFactory().createParser(text);
+    }
+
     /** A remote answer parsed with every number as written; empty when it is not JSON. */
     public static Optional<JsonNode> parseAnswer(String text) {
         try {

@@ -45,7 +45,7 @@ public final class ErrorBody {
      */
     static ObjectNode salvage(String cutText, long readBytes) {
         ObjectNode top = Json.object();
-        try (JsonParser parser = Json.MAPPER.getFactory().createParser(cutText)) {
+        try (JsonParser parser = Json.answerParser(cutText)) {
             if (!startsAnObject(parser)) {
                 return null;
             }

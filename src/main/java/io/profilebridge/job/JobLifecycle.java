@@ -412,13 +412,16 @@ public class JobLifecycle {
      * A success answer about another run than the job's: the id it names the run by (its {@code field}; an answer
      * that names none is not judged) is not the one the job was accepted under or sent. Asked again like
      * {@link #unexpectedAnswer}, never taken as the job's (API-answers audit: a status answer for another creation had
-     * its {@code profile_id} delivered as this request's); true when it was so.
+     * its {@code profile_id} delivered as this request's); true when it was so. {@code serverMadeId}: the id is one the
+     * API made (a UUID in either case is the same id); else it is the caller's key, compared to the letter.
      */
-    public boolean aboutAnotherRun(Job job, ApiAnswer answer, String field, String expected) {
+    public boolean aboutAnotherRun(Job job, ApiAnswer answer, String field, String expected, boolean serverMadeId) {
         String answered = Json.text(answer.body(), field);
         // the answer was masked before it came here (ApiCallRoutes): a request sent under a key holding the API key
         // is answered about the masked key (REST audit: it was asked again until given up)
-        if (answered == null || sameId(answered, expected) || answered.equals(keyMask.apply(expected))) {
+        if (answered == null
+                || (serverMadeId ? sameId(answered, expected) : answered.equals(expected))
+                || answered.equals(keyMask.apply(expected))) {
             return false;
         }
         unexpectedAnswer(

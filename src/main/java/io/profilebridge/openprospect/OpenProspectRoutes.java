@@ -105,7 +105,7 @@ public class OpenProspectRoutes extends RouteBuilder {
             return;
         }
         if (lifecycle.noStatusIn(job, answer)
-                || lifecycle.aboutAnotherRun(job, answer, "profile_creation_id", job.remoteId())) {
+                || lifecycle.aboutAnotherRun(job, answer, "profile_creation_id", job.remoteId(), true)) {
             return;
         }
         if (!onStatus(job, answer)) {

@@ -171,7 +171,7 @@ public class OrbitRoutes extends RouteBuilder {
             return;
         }
         // the requestId sent is the job's key (REQUEST_ID_IN_BODY), and "request_id: your requestId if you sent one"
-        if (lifecycle.aboutAnotherRun(job, answer, "request_id", job.idempotencyKey())) {
+        if (lifecycle.aboutAnotherRun(job, answer, "request_id", job.idempotencyKey(), false)) {
             return;
         }
         String requestId = job.idempotencyKey();

@@ -228,6 +228,14 @@ class ApiAnswerTest {
         assertThat(ErrorBody.salvage("<html><body>", 12))
                 .as("no JSON object at all")
                 .isNull();
+
+        // an answer nesting deeper than a request may (review: read with the requests' bound, the code after it was
+        // lost)
+        String deep = "{\"trace\": " + "[".repeat(70) + "]".repeat(70) + ", \"error\": {\"code\": \"deep_one\", \"mess";
+        assertThat(new ApiAnswer(500, ErrorBody.salvage(deep, deep.length()), null, null, null)
+                        .error()
+                        .code())
+                .isEqualTo("deep_one");
     }
 
     @Test
