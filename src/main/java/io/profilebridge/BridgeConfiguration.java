@@ -235,7 +235,13 @@ public class BridgeConfiguration implements CamelConfiguration {
                                                 settings.number("bridge.request.max-bytes"))
                                         : Long.MAX_VALUE,
                                 liveness.isShared() ? Integer.MAX_VALUE : OrbitRoutes.PROFILE_READS_PER_STEP));
-        context.getRegistry().bind("deliverJobRoute", new DeliverJobRoute(lifecycle));
+        context.getRegistry()
+                .bind(
+                        "deliverJobRoute",
+                        new DeliverJobRoute(
+                                lifecycle,
+                                settings.flag("bridge.jms.enabled"),
+                                settings.number("bridge.retry.max-delay-ms")));
         context.getRegistry().bind("laterCallersRoute", new LaterCallersRoute(store, callers, schedule));
         context.getRegistry()
                 .bind(

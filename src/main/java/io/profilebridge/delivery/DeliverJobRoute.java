@@ -5,8 +5,11 @@ import io.profilebridge.job.Job;
 import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobRoutes;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code direct:deliver-job}: hands a job's decided result to {@code direct:deliver-result} and marks the job
@@ -19,10 +22,22 @@ public class DeliverJobRoute extends RouteBuilder {
     /** How soon a result waiting for the broker is looked at again (half of it to all of it, jittered). */
     static final long BROKER_RECHECK_MS = 5_000;
 
-    private final JobLifecycle lifecycle;
+    private static final Logger LOG = LoggerFactory.getLogger(DeliverJobRoute.class);
 
-    public DeliverJobRoute(JobLifecycle lifecycle) {
+    private final JobLifecycle lifecycle;
+    private final boolean jmsEnabled;
+    private final long jmsOffRecheckMs;
+    private final AtomicBoolean jmsOffNamed = new AtomicBoolean();
+
+    /**
+     * @param jmsEnabled {@code bridge.jms.enabled}: with JMS off, a JMS request's result has nowhere to go
+     * @param jmsOffRecheckMs how soon such a result is looked at again: the backoff's cap, {@code
+     *     bridge.retry.max-delay-ms}, as for an outbox out of room
+     */
+    public DeliverJobRoute(JobLifecycle lifecycle, boolean jmsEnabled, long jmsOffRecheckMs) {
         this.lifecycle = lifecycle;
+        this.jmsEnabled = jmsEnabled;
+        this.jmsOffRecheckMs = jmsOffRecheckMs;
     }
 
     @Override
@@ -31,6 +46,8 @@ public class DeliverJobRoute extends RouteBuilder {
                 .routeId("deliver-job")
                 .process(this::describeResult)
                 .choice()
+                .when(this::jmsOff)
+                .process(this::waitForJms)
                 .when(DeliverJobRoute::brokerAway)
                 .process(this::waitForBroker)
                 .otherwise()
@@ -41,6 +58,29 @@ public class DeliverJobRoute extends RouteBuilder {
                 .process(this::deliveryFailed)
                 .end()
                 .end();
+    }
+
+    /** A JMS request's result while the bridge runs with JMS off (it was started with JMS on when it took it). */
+    private boolean jmsOff(Exchange exchange) {
+        return !jmsEnabled && !JobRoutes.job(exchange).source().isFile();
+    }
+
+    /**
+     * The result waits for a run with JMS on, counting no attempt, named once in a warning (operations audit: each
+     * attempt failed with "No consumers available on endpoint: direct://deliver-result-jms" for about an hour, health
+     * UP, and the results were then given up).
+     */
+    private void waitForJms(Exchange exchange) {
+        if (jmsOffNamed.compareAndSet(false, true)) {
+            LOG.warn(
+                    "Results of JMS requests taken while JMS was on wait: JMS is off (bridge.jms.enabled=false), so they"
+                            + " have nowhere to go; they are kept, counting no attempt, and sent once the bridge runs"
+                            + " with JMS on (/jobs shows them with lastError delivery_waiting)");
+        }
+        lifecycle.deliveryWaits(
+                JobRoutes.job(exchange),
+                "JMS is off (bridge.jms.enabled=false): the result waits for a run with JMS on, counting no attempt",
+                jmsOffRecheckMs);
     }
 
     /** A JMS result while the broker is known to be away. */
