@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -162,19 +164,8 @@ public final class RouteWiring implements StartupListener {
 
     /** The seda:/vm: queues a jms: consumer's route sends to, directly or through routes it sends to with to:. */
     private static Set<String> queuesAfterJms(List<RouteDefinition> routes) {
-        Set<String> reached = new TreeSet<>();
-        routes.stream()
-                .filter(route -> route.getInput().getEndpointUri().startsWith("jms:"))
-                .forEach(route -> reached.addAll(inTurnTargets(route)));
-        boolean grew = true;
-        while (grew) {
-            grew = false;
-            for (RouteDefinition route : routes) {
-                if (reached.contains(endpoint(route.getInput().getEndpointUri()))) {
-                    grew |= reached.addAll(inTurnTargets(route));
-                }
-            }
-        }
+        Set<String> reached = reached(
+                routes, route -> route.getInput().getEndpointUri().startsWith("jms:"), RouteWiring::inTurnTargets);
         reached.removeIf(endpoint -> !(endpoint.startsWith("seda:") || endpoint.startsWith("vm:")));
         return reached;
     }
@@ -184,20 +175,29 @@ public final class RouteWiring implements StartupListener {
      * direct: routes (an integrator's own direct: step before the intake is fine).
      */
     private static Set<String> fedFromOutside(List<RouteDefinition> routes) {
-        Set<String> fed = new TreeSet<>();
-        routes.stream()
-                .filter(route -> !endpoint(route.getInput().getEndpointUri()).startsWith("direct:"))
-                .forEach(route -> fed.addAll(targets(route)));
+        return reached(
+                routes,
+                route -> !endpoint(route.getInput().getEndpointUri()).startsWith("direct:"),
+                RouteWiring::targets);
+    }
+
+    /** What the routes that {@code start} picks send to by {@code sends}, and what the routes reading that send to. */
+    private static Set<String> reached(
+            List<RouteDefinition> routes,
+            Predicate<RouteDefinition> start,
+            Function<RouteDefinition, List<String>> sends) {
+        Set<String> reached = new TreeSet<>();
+        routes.stream().filter(start).forEach(route -> reached.addAll(sends.apply(route)));
         boolean grew = true;
         while (grew) {
             grew = false;
             for (RouteDefinition route : routes) {
-                if (fed.contains(endpoint(route.getInput().getEndpointUri()))) {
-                    grew |= fed.addAll(targets(route));
+                if (reached.contains(endpoint(route.getInput().getEndpointUri()))) {
+                    grew |= reached.addAll(sends.apply(route));
                 }
             }
         }
-        return fed;
+        return reached;
     }
 
     private static String leadingTo(String tapped) {
