@@ -22,6 +22,7 @@ import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * What each bucket of each API key may spend, so the APIs see one polite client per key: a token bucket per
@@ -342,15 +343,13 @@ public final class ApiBudgets {
             Budget budget = budgets.get(bucket);
             if (budget.seePause(until, cause, now())) {
                 // a refusal has its one line from ApiHolds, not one per probe and bucket
-                if (cause.startsWith(REFUSED) ? LOG.isDebugEnabled() : LOG.isInfoEnabled()) {
-                    String line = "API bucket {} paused for {} ms ({}): no call before {}";
-                    Object[] values = {bucket, waitMs, cause, Instant.ofEpochMilli(until)};
-                    if (cause.startsWith(REFUSED)) {
-                        LOG.debug(line, values);
-                    } else {
-                        LOG.info(line, values);
-                    }
-                }
+                LOG.atLevel(cause.startsWith(REFUSED) ? Level.DEBUG : Level.INFO)
+                        .log(
+                                "API bucket {} paused for {} ms ({}): no call before {}",
+                                bucket,
+                                waitMs,
+                                cause,
+                                Instant.ofEpochMilli(until));
                 drain(budget, waitMs);
                 store(bucket, budget, until, cause);
             }
