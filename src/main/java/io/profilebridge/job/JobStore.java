@@ -12,6 +12,7 @@ import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,9 @@ import javax.sql.DataSource;
  * claimed by a live session and take over those of a session whose heartbeat stopped ({@link InstanceLiveness}).
  */
 public class JobStore {
+
+    /** How many of the newest failed jobs {@link #lastFailed} orders by when they failed. */
+    static final int FAILURE_CANDIDATES = 200;
 
     /** Every column of a job's own row, in the order {@link #insert} writes them. */
     private static final String JOB_COLUMNS = "id, api, idempotency_key, state, body_hash, remote_id, attempts, "
@@ -586,6 +590,18 @@ public class JobStore {
                 "SELECT " + SUMMARY_COLUMNS + " FROM bridge_job WHERE state = ? AND idempotency_key IS NULL "
                         + "ORDER BY created_at DESC, id LIMIT " + limit,
                 JobState.FAILED.name());
+    }
+
+    /**
+     * The jobs that failed last, the latest first, at most {@code limit}: of the newest {@link #FAILURE_CANDIDATES}
+     * failed by creation (read from the creation index), so that the page reads no history, those that finished last
+     * (operations audit: ordered by creation, a run polled for hours that failed just now sat below older failures).
+     */
+    public List<Job> lastFailed(int limit) {
+        return list(null, null, JobState.FAILED, 0, Math.max(limit, FAILURE_CANDIDATES)).stream()
+                .sorted(Comparator.comparing(Job::finishedAt, Comparator.nullsLast(Comparator.reverseOrder())))
+                .limit(limit)
+                .toList();
     }
 
     /**

@@ -118,7 +118,7 @@ public class StatusPage {
                 states,
                 counts(),
                 budgets(),
-                rows(store.list(null, JobState.FAILED, 0, ROWS)),
+                rows(store.lastFailed(ROWS)),
                 rows(store.listRejected(ROWS)),
                 deadLetters(),
                 backlog());

@@ -547,6 +547,25 @@ class JobStoreTest {
                 .isEqualTo(1_000_000_000_000L - 7 * 24 * 3600 * 1000L);
     }
 
+    @Test
+    void theLastFailuresAreThoseThatFailedLastNotThoseCreatedLast() {
+        Job longRun = newJob("long-run", "{}", store.now() - 60_000); // created first, fails last: polled for hours
+        store.register(longRun);
+        Job quick = newJob("quick", "{}");
+        store.register(quick);
+        failed(quick, store.now() - 10_000);
+        failed(longRun, store.now());
+        assertThat(store.lastFailed(10)).extracting(Job::id).containsExactly(longRun.id(), quick.id());
+        assertThat(store.lastFailed(1)).extracting(Job::id).containsExactly(longRun.id());
+    }
+
+    private void failed(Job job, long finishedAt) {
+        job.state(JobState.FAILED);
+        job.nextAttemptAt(null);
+        job.finishedAt(finishedAt);
+        assertThat(store.save(job, false)).isTrue();
+    }
+
     private Job finished(String key, long finishedAt) {
         Job job = newJob(key, "{}");
         store.register(job);
