@@ -1,5 +1,7 @@
 package io.profilebridge.api;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.Set;
@@ -67,6 +69,22 @@ public enum FaultClass {
                     || cause instanceof ConnectTimeoutException
                     || cause instanceof NoHttpResponseException
                     || cause instanceof ConnectionClosedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The call failed before a connection was made (refused, no route, no such host, none within the connect
+     * timeout): nothing of it reached the API.
+     */
+    public static boolean neverConnected(ApiAnswer answer) {
+        for (Throwable cause = answer.transportFailure(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException
+                    || cause instanceof NoRouteToHostException
+                    || cause instanceof UnknownHostException
+                    || cause instanceof ConnectTimeoutException) {
                 return true;
             }
         }

@@ -43,6 +43,12 @@ public class JobLifecycle {
     /** Marks a previous attempt whose key was given up after the API turned the request down and refunded it. */
     private static final String TURNED_DOWN = "turnedDown";
 
+    /**
+     * In the last error of a job not started yet: no start of it can have reached the API, every failed one failed
+     * before a connection was made. Absent, a failed start may have started a run ({@link #lookedForUnseenStart}).
+     */
+    private static final String START_NEVER_SENT = "startNeverSent";
+
     private final JobSchedule schedule;
     private final RemoteFailureRetries remoteFailureRetries;
     private final JobStore store;
@@ -345,7 +351,12 @@ public class JobLifecycle {
             return;
         }
         ApiError error = answer.error();
-        job.lastError(keepingTurnDown(job, error.toJson()).toString());
+        boolean neverSent = startNeverSent(job, answer, fault);
+        ObjectNode stored = keepingTurnDown(job, error.toJson());
+        if (neverSent) {
+            stored.put(START_NEVER_SENT, true);
+        }
+        job.lastError(stored.toString());
         switch (fault) {
             case RATE_LIMITED -> job.nextAttemptAt(now + schedule.rateLimitDelay(answer.retryAfter()));
             case HOLD -> {
@@ -371,6 +382,19 @@ public class JobLifecycle {
             case KEY_REFUNDED -> remoteRunFailed(job, error, renewal);
             case PERMANENT -> failed(job, error, outputsSoFar);
         }
+    }
+
+    /**
+     * True when, with this answer, no start of the job can have reached the API: it is not started, every attempt
+     * counted so far failed before a connection was made, and this answer is no fault that may hide a run (operations
+     * audit: an Orbit start refused at connect throughout an outage was looked for under its requestId, and that
+     * look waited out the outage, up to bridge.retry.max-age-ms, for a run that could not exist).
+     */
+    private static boolean startNeverSent(Job job, ApiAnswer answer, FaultClass fault) {
+        boolean notStarted = job.state() == JobState.RECEIVED && job.remoteId() == null;
+        boolean neverSentBefore = job.attempts() == 0
+                || Json.parseStored(job.lastError()).path(START_NEVER_SENT).asBoolean(false);
+        return notStarted && neverSentBefore && (fault != FaultClass.RETRY || FaultClass.neverConnected(answer));
     }
 
     /**
@@ -624,6 +648,7 @@ public class JobLifecycle {
                 || job.state() != JobState.RECEIVED
                 || job.remoteId() != null
                 || job.attempts() == 0
+                || Json.parseStored(job.lastError()).path(START_NEVER_SENT).asBoolean(false)
                 || FaultClass.ORBIT_NOT_TAKEN.contains(cause.code())
                 || job.idempotencyKey() == null) {
             return false;

@@ -186,13 +186,14 @@ public class OrbitRoutes extends RouteBuilder {
     }
 
     /**
-     * A start that failed in a way that may still have started a run: no answer (a deadline, a lost connection) or a
-     * 5xx other than those by which Orbit says it did not take the request. Retried, and at the last attempt asked
-     * for by its requestId.
+     * A start that failed in a way that may still have started a run: no answer (a deadline, a lost connection, but
+     * not a connection never made) or a 5xx other than those by which Orbit says it did not take the request. Retried,
+     * and at the last attempt asked for by its requestId (as is one whose earlier attempt may have started it, when
+     * the job is given up: {@link JobLifecycle}).
      */
     private static boolean mayHaveStarted(ApiAnswer answer) {
         return FaultClass.of(answer) == FaultClass.RETRY
-                && (answer.isTransportFailure() || answer.httpStatus() >= 500)
+                && ((answer.isTransportFailure() && !FaultClass.neverConnected(answer)) || answer.httpStatus() >= 500)
                 && !FaultClass.ORBIT_NOT_TAKEN.contains(answer.error().code());
     }
 

@@ -206,6 +206,40 @@ class JobLifecycleTest {
                 .isFalse();
     }
 
+    /**
+     * Operations audit: an Orbit start refused at connect throughout an outage was looked for under its requestId, and
+     * that look waited out the outage (up to max-age) for a run that could not exist. It is given up as OpenProspect's
+     * is; a start of which one attempt may have reached Orbit is still looked for.
+     */
+    @Test
+    void aStartNeverConnectedIsGivenUpWithoutALookOneThatMayHaveBeenSentIsLookedFor() {
+        JobLifecycle lifecycle = lifecycle(0);
+        Job refusedThroughout = orbitJob(JobState.RECEIVED, store.now());
+        failStartUntilDecided(lifecycle, refusedThroughout, false);
+        assertThat(refusedThroughout.startUnconfirmed()).isFalse();
+        assertThat(refusedThroughout.outcome()).isEqualTo("failed");
+        assertThat(Json.parseStored(refusedThroughout.lastError()).get("code").asText())
+                .isEqualTo("gave_up");
+
+        Job resetOnce = orbitJob(JobState.RECEIVED, store.now());
+        failStartUntilDecided(lifecycle, resetOnce, true);
+        assertThat(resetOnce.startUnconfirmed())
+                .as("looked for under its requestId")
+                .isTrue();
+        assertThat(resetOnce.remoteId()).isEqualTo(resetOnce.idempotencyKey());
+    }
+
+    /** Fails the job's start at connect until it is decided; the first attempt is a reset instead when so asked. */
+    private static void failStartUntilDecided(JobLifecycle lifecycle, Job job, boolean firstOneReset) {
+        ApiAnswer refused = new ApiAnswer(
+                0, null, null, null, new org.apache.hc.client5.http.HttpHostConnectException("Connection refused"));
+        ApiAnswer reset = new ApiAnswer(0, null, null, null, new java.net.SocketException("Connection reset"));
+        for (int attempt = 0; job.state() == JobState.RECEIVED && !job.startUnconfirmed(); attempt++) {
+            assertThat(attempt).as("decided within the attempts").isLessThan(20);
+            lifecycle.fault(job, firstOneReset && attempt == 0 ? reset : refused, RENEWAL);
+        }
+    }
+
     @Test
     void anIdIsTheSameUuidInEitherCaseAndOtherwiseToTheLetter() {
         assertThat(JobLifecycle.sameId("76BC32F1-0A1B-4C2D-8E3F-123456789ABC", "76bc32f1-0a1b-4c2d-8e3f-123456789abc"))
