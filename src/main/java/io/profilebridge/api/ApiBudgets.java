@@ -40,6 +40,9 @@ public final class ApiBudgets {
 
     /** The API counts its window from when it answered, we from when we read the answer. */
     private static final long RETRY_AFTER_MARGIN_MS = 50;
+
+    /** At most one INFO line per bucket and pause cause in this long ({@link #logPause}). */
+    private static final long PAUSE_LOG_INTERVAL_MS = 60_000;
     /** 429s this close to a rate cut are the same signal (calls that were in flight together): one cut. */
     private static final long ONE_SIGNAL_MS = 1000;
 
@@ -342,14 +345,7 @@ public final class ApiBudgets {
         for (ApiBucket bucket : buckets) {
             Budget budget = budgets.get(bucket);
             if (budget.seePause(until, cause, now())) {
-                // a refusal has its one line from ApiHolds, not one per probe and bucket
-                LOG.atLevel(cause.startsWith(REFUSED) ? Level.DEBUG : Level.INFO)
-                        .log(
-                                "API bucket {} paused for {} ms ({}): no call before {}",
-                                bucket,
-                                waitMs,
-                                cause,
-                                Instant.ofEpochMilli(until));
+                logPause(budget, waitMs, cause, until);
                 drain(budget, waitMs);
                 store(bucket, budget, until, cause);
             }
@@ -357,6 +353,40 @@ public final class ApiBudgets {
                 rows.pause(budget.sharedId, until, cause, now());
             }
         }
+    }
+
+    /**
+     * One line per bucket and cause a minute, the pauses in between counted in the next (operations audit: a 503
+     * outage with Retry-After: 1 logged a line a second for every bucket of the API). A refusal has its one line from
+     * ApiHolds, not one per probe and bucket.
+     */
+    private void logPause(Budget budget, long waitMs, String cause, long until) {
+        long now = now();
+        Level level = Level.INFO;
+        String since = "";
+        synchronized (budget) {
+            if (cause.startsWith(REFUSED)) {
+                level = Level.DEBUG;
+            } else if (cause.equals(budget.pauseLoggedCause) && now - budget.pauseLoggedAt < PAUSE_LOG_INTERVAL_MS) {
+                budget.pausesNotLogged++;
+                level = Level.DEBUG;
+            } else {
+                if (budget.pausesNotLogged > 0 && cause.equals(budget.pauseLoggedCause)) {
+                    since = "; " + budget.pausesNotLogged + " more such pauses since the last line";
+                }
+                budget.pauseLoggedCause = cause;
+                budget.pauseLoggedAt = now;
+                budget.pausesNotLogged = 0;
+            }
+        }
+        LOG.atLevel(level)
+                .log(
+                        "API bucket {} paused for {} ms ({}): no call before {}{}",
+                        budget.bucket,
+                        waitMs,
+                        cause,
+                        Instant.ofEpochMilli(until),
+                        since);
     }
 
     /** Keeps a pause the bucket took for the next run of this process, where it has a store of its own. */
@@ -488,6 +518,11 @@ public final class ApiBudgets {
         volatile long pausedUntil;
         volatile String pauseCause;
         volatile long pauses;
+        /** The cause and time of the last pause logged at INFO, and how many of that cause were not since. */
+        String pauseLoggedCause;
+
+        long pauseLoggedAt;
+        long pausesNotLogged;
         /** The work wanted more calls than the budget gave since the rate last changed. */
         volatile boolean budgetWasTheLimit;
 

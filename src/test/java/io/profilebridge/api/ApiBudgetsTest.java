@@ -3,9 +3,11 @@ package io.profilebridge.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.profilebridge.CapturedLog;
 import io.profilebridge.job.JobStoreSchema;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,6 +55,30 @@ class ApiBudgetsTest {
         assertThat(budgets.pausedFor(ApiBucket.ORBIT_READS)).isZero();
         assertThat(view(budgets, ApiBucket.ORBIT_READS).pausedUntil()).isZero();
         assertThat(view(budgets, ApiBucket.ORBIT_READS).pauses()).isEqualTo(1);
+    }
+
+    /** Operations audit: a 503 outage with Retry-After: 1 logged a pause line a second for every bucket. */
+    @Test
+    void anOutagesPausesAreLoggedOncePerBucketAMinuteWithTheRestCounted() {
+        ApiBudgets budgets = budgets(now::get);
+        try (CapturedLog log = CapturedLog.start()) {
+            for (int second = 0; second < 120; second++) {
+                budgets.answered(ApiBucket.ORBIT_READS, 503, Duration.ofSeconds(1), "503, Retry-After 1 s");
+                now.addAndGet(1000);
+            }
+            List<String> pauses = log.lines().stream()
+                    .filter(line -> line.contains("paused for"))
+                    .toList();
+            assertThat(pauses)
+                    .as("two minutes, both Orbit buckets")
+                    .hasSize(4)
+                    .anySatisfy(line -> assertThat(line).contains("59 more such pauses since the last line"));
+            budgets.answered(ApiBucket.ORBIT_READS, 429, Duration.ofSeconds(1), "429 Too Many Requests");
+            assertThat(log.lines())
+                    .as("another cause has its own line")
+                    .filteredOn(line -> line.contains("paused for"))
+                    .hasSize(5);
+        }
     }
 
     /**
