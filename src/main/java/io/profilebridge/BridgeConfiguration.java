@@ -20,9 +20,10 @@ import io.profilebridge.api.KeyMask;
 import io.profilebridge.api.SendPermission;
 import io.profilebridge.api.SharedCallPlaces;
 import io.profilebridge.delivery.DeliverJobRoute;
+import io.profilebridge.delivery.DeliveryRefusals;
 import io.profilebridge.delivery.LaterCallersRoute;
-import io.profilebridge.delivery.OutboxRefusals;
 import io.profilebridge.delivery.ResultFiles;
+import io.profilebridge.delivery.ResultQueues;
 import io.profilebridge.intake.AcceptRequestRoute;
 import io.profilebridge.intake.DocumentedRules;
 import io.profilebridge.intake.InboxFileErrors;
@@ -57,6 +58,7 @@ import io.profilebridge.operations.ApiHealthCheck;
 import io.profilebridge.operations.BacklogHistory;
 import io.profilebridge.operations.BacklogSampleRoute;
 import io.profilebridge.operations.CamelExchangeMetrics;
+import io.profilebridge.operations.JmsResultsHealthCheck;
 import io.profilebridge.operations.JobMetrics;
 import io.profilebridge.operations.JobStatusRoutes;
 import io.profilebridge.operations.JobStoreHealthCheck;
@@ -249,13 +251,20 @@ public class BridgeConfiguration implements CamelConfiguration {
                         new FinishedJobsRetention(store, settings.number("bridge.store.keep-finished-days")));
         // routes/deliver-result.camel.yaml: the name a result file is written under, and its sync to disk
         Path outbox = Path.of(settings.text("bridge.outbox"));
-        OutboxRefusals outboxRefusals = new OutboxRefusals(Clock.systemUTC());
+        DeliveryRefusals outboxRefusals = new DeliveryRefusals(Clock.systemUTC());
         context.getRegistry()
                 .bind(
                         "resultFiles",
                         new ResultFiles(outbox, outboxRefusals, settings.text("bridge.outbox.folder-mode")));
+        // routes/deliver-result-jms.camel.yaml: which queue a JMS result goes to, and whether the broker takes it
+        DeliveryRefusals queueRefusals = new DeliveryRefusals(Clock.systemUTC());
+        context.getRegistry()
+                .bind("resultQueues", new ResultQueues(settings.text("bridge.jms.results"), queueRefusals));
         if (health != null) {
             health.register(new OutboxHealthCheck(outbox, outboxRefusals));
+            if (settings.flag("bridge.jms.enabled")) {
+                health.register(new JmsResultsHealthCheck(queueRefusals));
+            }
         }
         context.getRegistry().bind("progressRoute", new ProgressRoute(jobCounts));
         // the YAML error handlers' log lines name the root cause: "Cannot store file" alone hides the full disk

@@ -4,6 +4,7 @@ import io.profilebridge.jms.BrokerReachability;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobRoutes;
+import io.profilebridge.job.OutboxBlocked;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.Exchange;
@@ -111,8 +112,11 @@ public class DeliverJobRoute extends RouteBuilder {
         ResultHeaders.apply(exchange.getMessage(), ResultHeaders.Result.of(job));
     }
 
+    /** A result the outbox or the broker refuses waits for it, never given up; anything else has the attempts. */
     private void deliveryFailed(Exchange exchange) {
+        Job job = JobRoutes.job(exchange);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         lifecycle.deliveryFailed(
-                JobRoutes.job(exchange), exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+                job, cause, job.source().isFile() ? OutboxBlocked.why(cause) : ResultQueues.refusal(cause));
     }
 }

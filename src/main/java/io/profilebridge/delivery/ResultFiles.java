@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.FolderMaker;
 import io.profilebridge.Json;
 import io.profilebridge.Sha256;
+import io.profilebridge.job.OutboxBlocked;
 import io.profilebridge.job.ResultDocument;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,14 +44,14 @@ public class ResultFiles {
     private static final String CLAIMED = "bridgeClaimedResultFile";
 
     private final Path outbox;
-    private final OutboxRefusals refusals;
+    private final DeliveryRefusals refusals;
     private final FolderMaker folders;
     private final DiskSync disk = new DiskSync();
     /** Result files being written now, by owner (API and key, or content hash), so two writers never pick one name. */
     private final ConcurrentHashMap<Path, String> writing = new ConcurrentHashMap<>();
 
     /** {@code folderMode}: {@code bridge.outbox.folder-mode}, the mode of the outbox folders a result needs made. */
-    public ResultFiles(Path outbox, OutboxRefusals refusals, String folderMode) {
+    public ResultFiles(Path outbox, DeliveryRefusals refusals, String folderMode) {
         this.outbox = outbox;
         this.refusals = refusals;
         this.folders = new FolderMaker(folderMode);
@@ -105,18 +106,18 @@ public class ResultFiles {
         } catch (IOException e) {
             throw new GenericFileOperationFailedException("cannot sync " + file + " to disk: " + e.getMessage(), e);
         }
-        refusals.written(folderOf(claimed));
+        refusals.delivered(folderOf(claimed).toString());
     }
 
     /**
      * The delivery failed (routes/delivery-errors.camel.yaml): when it was a result file, the outbox refused it. A JMS
-     * result has its own signal, the broker's health check.
+     * result has its own, the jms-results check ({@link ResultQueues}).
      */
     public void refused(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Path file = exchange.getProperty(CLAIMED, Path.class);
         if (file != null && cause != null) {
-            refusals.refused(folderOf(file), cause);
+            refusals.refused(folderOf(file).toString(), OutboxBlocked.describe(cause));
         }
     }
 

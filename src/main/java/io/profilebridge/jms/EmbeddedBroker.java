@@ -122,6 +122,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         return new EmbeddedBroker(server, settings.accounts().client().user());
     }
 
+    /** The running Artemis server: for this package's tests, which change what an account may do as a broker's admin would. */
+    ActiveMQServer server() {
+        return server.getActiveMQServer();
+    }
+
     /**
      * Each acceptor at the address it is bound to (the host resolved), with the protocols it serves, e.g.
      * {@code tcp://127.0.0.1:61616 (AMQP, CORE, OPENWIRE)}.

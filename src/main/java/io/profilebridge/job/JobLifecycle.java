@@ -539,9 +539,16 @@ public class JobLifecycle {
      * ({@link OutboxBlocked}).
      */
     public void deliveryFailed(Job job, Exception cause) {
-        job.attempts(job.attempts() + 1);
         // the disk is asked once: its answer both names the cause and decides whether the result is ever given up
-        Optional<String> blocked = OutboxBlocked.why(cause);
+        deliveryFailed(job, cause, OutboxBlocked.why(cause));
+    }
+
+    /**
+     * As {@link #deliveryFailed(Job, Exception)}, with why the place the result goes to refuses it, if it does (an
+     * outbox out of room, a broker that refuses the queue): such a result is never given up.
+     */
+    public void deliveryFailed(Job job, Exception cause, Optional<String> blocked) {
+        job.attempts(job.attempts() + 1);
         ApiError error = ApiError.of("delivery_failed", OutboxBlocked.describe(cause, blocked));
         if (!schedule.deliveryAttemptsExhausted(job.attempts()) || blocked.isPresent()) {
             job.lastError(error.toJson().toString());

@@ -1,6 +1,6 @@
 package io.profilebridge.operations;
 
-import io.profilebridge.delivery.OutboxRefusals;
+import io.profilebridge.delivery.DeliveryRefusals;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
@@ -15,9 +15,9 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 public class OutboxHealthCheck extends AbstractHealthCheck {
 
     private final Path outbox;
-    private final OutboxRefusals refusals;
+    private final DeliveryRefusals refusals;
 
-    public OutboxHealthCheck(Path outbox, OutboxRefusals refusals) {
+    public OutboxHealthCheck(Path outbox, DeliveryRefusals refusals) {
         super("profile-bridge", "outbox");
         this.outbox = outbox;
         this.refusals = refusals;
@@ -33,7 +33,7 @@ public class OutboxHealthCheck extends AbstractHealthCheck {
         refusals.refusal()
                 .ifPresentOrElse(
                         refusal -> builder.down()
-                                .message("results cannot be written to " + outbox + " (" + refusal.folders()
+                                .message("results cannot be written to " + outbox + " (" + refusal.places()
                                         + ") since " + refusal.since() + " ("
                                         + refusal.count()
                                         + " refused; a job's result waits in the job store, a request refused at intake"
@@ -41,7 +41,7 @@ public class OutboxHealthCheck extends AbstractHealthCheck {
                                         + refusal.reason())
                                 .detail("refusedSince", refusal.since().toString())
                                 .detail("refused", refusal.count())
-                                .detail("folders", refusal.folders()),
+                                .detail("folders", refusal.places()),
                         builder::up);
     }
 }

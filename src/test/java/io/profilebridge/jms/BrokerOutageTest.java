@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.activemq.artemis.core.security.Role;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,6 +150,56 @@ class BrokerOutageTest {
         }
     }
 
+    /**
+     * Operations audit: with the results queue refused to the bridge's account, each result was tried against it (and,
+     * "to the default queue", against it again) until bridge.delivery.max-attempts gave it up, readiness UP. It waits
+     * now, never given up, with the jms-results check DOWN naming the queue, and goes out once the broker takes it.
+     */
+    @Test
+    void resultsTheBrokerRefusesWaitWithReadinessDownAndGoOutOnceItTakesThem() throws Exception {
+        startWithBroker(
+                200,
+                Map.of(
+                        "bridge.delivery.max-attempts", "2",
+                        "bridge.retry.base-delay-ms", "100",
+                        "bridge.retry.max-delay-ms", "200"));
+        var security = esb.broker().server().getSecurityRepository();
+        security.addMatch(EsbBroker.RESULTS, Set.of(role(BrokerAccounts.CLIENT_ROLE, false)));
+        try (Connection connection = esb.client().createConnection()) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            try (MessageProducer producer = session.createProducer(session.createQueue(EsbBroker.REQUESTS))) {
+                TextMessage request = session.createTextMessage("{\"email\": \"refused@example.com\"}");
+                request.setStringProperty("api", "orbit");
+                request.setJMSCorrelationID("refused-0");
+                producer.send(request);
+            }
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> "DOWN".equals(check("jms-results").path("status").asText()));
+        assertThat(check("jms-results").path("message").asText())
+                .contains(EsbBroker.RESULTS)
+                .contains("permission");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> bridge.store().list(Api.ORBIT, null, 0, 10).get(0).attempts() > 3);
+        assertThat(bridge.store().list(Api.ORBIT, null, 0, 10))
+                .singleElement()
+                .satisfies(job -> assertThat(job.state()).isEqualTo(JobState.DELIVERING));
+
+        security.addMatch(
+                EsbBroker.RESULTS,
+                Set.of(role(BrokerAccounts.CLIENT_ROLE, false), role(BrokerAccounts.BRIDGE_ROLE, true)));
+        try (ResultTally tally = ResultTally.listen(esb.client(), EsbBroker.RESULTS, EsbBroker.FAILED)) {
+            tally.assertExactlyOneEach(List.of("refused-0"), Duration.ofSeconds(30), Duration.ofSeconds(1));
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "UP".equals(check("jms-results").path("status").asText()));
+    }
+
+    /** An account's role on a queue: sending when so, always consuming and browsing. */
+    private static Role role(String name, boolean send) {
+        return new Role(name, send, true, false, false, false, false, false, true, false, false, false, false);
+    }
+
     /** The simulator, the ESB's broker and the bridge, with the broker reached. */
     private void startWithBroker(long jobDurationMs, Map<String, String> settings) throws Exception {
         simulator = Simulator.start(new SimulatorSettings().jobDurationMs(jobDurationMs));
@@ -169,8 +221,12 @@ class BrokerOutageTest {
     }
 
     private JsonNode brokerCheck() throws Exception {
+        return check("jms-broker");
+    }
+
+    private JsonNode check(String name) throws Exception {
         for (JsonNode check : health().path("checks")) {
-            if (check.path("name").asText().equals("jms-broker")) {
+            if (check.path("name").asText().equals(name)) {
                 return check;
             }
         }

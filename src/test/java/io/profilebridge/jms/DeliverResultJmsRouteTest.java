@@ -2,7 +2,11 @@ package io.profilebridge.jms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.profilebridge.delivery.DeliveryRefusals;
+import io.profilebridge.delivery.ResultQueues;
+import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.activemq.artemis.jms.client.ActiveMQDestination;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -32,6 +36,10 @@ class DeliverResultJmsRouteTest {
             // every send lands here; one naming the caller's reply-to is refused as the broker refuses it
             context.addComponent("jms", new MockComponent());
             context.getRegistry().bind("temporaryReplies", new TemporaryReplies(null));
+            context.getRegistry()
+                    .bind(
+                            "resultQueues",
+                            new ResultQueues("profile-bridge.results", new DeliveryRefusals(Clock.systemUTC())));
             PluginHelper.getRoutesLoader(context)
                     .loadRoutes(ResourceHelper.resolveResource(context, "file:routes/deliver-result-jms.camel.yaml"));
             context.start();
@@ -68,6 +76,96 @@ class DeliverResultJmsRouteTest {
                     .isEqualTo("profile-bridge.failed");
             assertThat(last.getMessage().getHeader("JMSCorrelationID")).isEqualTo("sec-rejected");
         }
+    }
+
+    /**
+     * Operations audit: with the results queue itself refused, the route logged that the result "goes to the default
+     * queue" and sent it there again; every result was then given up after bridge.delivery.max-attempts, health UP.
+     * The refusal now reaches the delivery (whose result waits, never given up) and the jms-results health check.
+     */
+    @Test
+    void aRefusedResultsQueueIsNoReasonToSendThereAgainAndIsNotedForTheHealthCheck() throws Exception {
+        DeliveryRefusals refusals = new DeliveryRefusals(Clock.systemUTC());
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            context.getPropertiesComponent()
+                    .setInitialProperties(toProperties(Map.of(
+                            "bridge.jms.results", "profile-bridge.results",
+                            "bridge.jms.failed", "profile-bridge.failed")));
+            context.addComponent("jms", new MockComponent());
+            context.getRegistry().bind("temporaryReplies", new TemporaryReplies(null));
+            context.getRegistry().bind("resultQueues", new ResultQueues("profile-bridge.results", refusals));
+            PluginHelper.getRoutesLoader(context)
+                    .loadRoutes(ResourceHelper.resolveResource(context, "file:routes/deliver-result-jms.camel.yaml"));
+            // delivery-errors, as deliver-result has it: the JMS route's failure reaches it
+            context.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:deliver-result")
+                            .onException(Exception.class)
+                            .bean("resultQueues", "refused")
+                            .end()
+                            .to("direct:deliver-result-jms");
+                }
+            });
+            context.start();
+            MockEndpoint broker = context.getEndpoints().stream()
+                    .filter(MockEndpoint.class::isInstance)
+                    .map(MockEndpoint.class::cast)
+                    .findFirst()
+                    .orElseThrow();
+            AtomicBoolean refusing = new AtomicBoolean(true);
+            broker.whenAnyExchangeReceived(exchange -> {
+                if (refusing.get()) {
+                    throw new JmsSecurityException(
+                            new jakarta.jms.JMSSecurityException(
+                                    "AMQ229032: User: bridge does not have permission='SEND' on address profile-bridge.results"));
+                }
+            });
+
+            ProducerTemplate template = context.createProducerTemplate();
+            Exchange sent = template.request("direct:deliver-result", exchange -> {
+                exchange.getMessage().setBody("{\"outcome\": \"succeeded\"}");
+                exchange.getMessage()
+                        .setHeaders(Map.of(
+                                "bridgeCorrelationId", "c-1",
+                                "bridgeApi", "orbit",
+                                "bridgeOutcome", "succeeded",
+                                "bridgeIdempotencyKey", "k-1",
+                                "bridgeDuplicateId", "job-1"));
+            });
+
+            assertThat(sent.getException()).as("handed back to the delivery").isNotNull();
+            assertThat(ResultQueues.refusal(sent.getException())).isPresent();
+            assertThat(broker.getReceivedCounter())
+                    .as("not sent to the same queue again")
+                    .isEqualTo(1);
+            assertThat(refusals.refusal()).hasValueSatisfying(refusal -> {
+                assertThat(refusal.places()).isEqualTo("profile-bridge.results");
+                assertThat(refusal.reason()).contains("permission='SEND'");
+            });
+
+            refusing.set(false);
+            template.request("direct:deliver-result", exchange -> {
+                exchange.getMessage().setBody("{\"outcome\": \"succeeded\"}");
+                exchange.getMessage().setHeaders(Map.of("bridgeOutcome", "succeeded", "bridgeDuplicateId", "job-2"));
+            });
+            assertThat(refusals.refusal()).as("the queue takes results again").isEmpty();
+        }
+    }
+
+    @Test
+    void theBrokersRefusalsAreToldFromItsAbsence() {
+        jakarta.jms.JMSException full = new jakarta.jms.JMSException("AMQ219058: Address full");
+        full.initCause(new org.apache.activemq.artemis.api.core.ActiveMQAddressFullException("full"));
+        assertThat(ResultQueues.refusal(new org.springframework.jms.UncategorizedJmsException(full)))
+                .isPresent();
+        assertThat(ResultQueues.refusal(new org.springframework.jms.InvalidDestinationException(
+                        new jakarta.jms.InvalidDestinationException("no such queue"))))
+                .isPresent();
+        assertThat(ResultQueues.refusal(new org.springframework.jms.UncategorizedJmsException(
+                        new jakarta.jms.JMSException("AMQ219010: Connection is destroyed"))))
+                .as("a broker away")
+                .isEmpty();
     }
 
     private static java.util.Properties toProperties(Map<String, String> values) {

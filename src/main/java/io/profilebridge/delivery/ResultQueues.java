@@ -1,0 +1,90 @@
+package io.profilebridge.delivery;
+
+import io.profilebridge.ErrorText;
+import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.Queue;
+import jakarta.jms.ResourceAllocationException;
+import java.util.Optional;
+import org.apache.activemq.artemis.api.core.ActiveMQAddressFullException;
+import org.apache.activemq.artemis.api.core.ActiveMQNonExistentQueueException;
+import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.jms.JmsConstants;
+import org.apache.camel.util.ObjectHelper;
+
+/**
+ * Which queue a JMS result is sent to, and whether the broker takes results there ({@link DeliveryRefusals}, read by
+ * the jms-results health check): routes/deliver-result-jms.camel.yaml names the queue before each send and reports
+ * the send, routes/delivery-errors.camel.yaml reports a refusal. A result the broker refuses waits, never given up
+ * (operations audit: a results queue the bridge's account could not send to gave every result up after
+ * bridge.delivery.max-attempts, with health UP).
+ */
+public final class ResultQueues {
+
+    /** The queue a result is being sent to: its request's JMSReplyTo, or the results or failed queue. */
+    static final String QUEUE = "bridgeResultQueue";
+
+    private final String resultsQueue;
+    private final DeliveryRefusals refusals;
+
+    /** @param resultsQueue {@code bridge.jms.results}, where a result goes when nothing names another queue */
+    public ResultQueues(String resultsQueue, DeliveryRefusals refusals) {
+        this.resultsQueue = resultsQueue;
+        this.refusals = refusals;
+    }
+
+    /** Notes where the send that follows goes, from the headers the JMS producer reads. */
+    public void target(Exchange exchange) {
+        Object destination = exchange.getMessage().getHeader(JmsConstants.JMS_DESTINATION);
+        String name = exchange.getMessage().getHeader(JmsConstants.JMS_DESTINATION_NAME, String.class);
+        exchange.setProperty(
+                QUEUE, destination != null ? "JMSReplyTo " + nameOf(destination) : name != null ? name : resultsQueue);
+    }
+
+    /** The result went out: its queue takes results again. */
+    public void sent(Exchange exchange) {
+        String queue = exchange.getProperty(QUEUE, String.class);
+        if (queue != null) {
+            refusals.delivered(queue);
+        }
+    }
+
+    /** The delivery failed: when the broker refused the result, its queue is noted as refusing. */
+    public void refused(Exchange exchange) {
+        String queue = exchange.getProperty(QUEUE, String.class);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (queue != null && cause != null) {
+            refusal(cause).ifPresent(reason -> refusals.refused(queue, reason));
+        }
+    }
+
+    /**
+     * What the broker said, when it refused the message itself (no permission to send, no such queue, the address
+     * full; the Artemis client puts its own exception below a plain JMSException as its cause): the broker answers, so
+     * the result waits for it to take results there. Empty for anything else (a broker
+     * away, a bug), which the delivery's own attempts bound.
+     */
+    public static Optional<String> refusal(Throwable cause) {
+        for (Throwable e : ObjectHelper.createExceptionIterable(cause)) {
+            if (e instanceof JMSSecurityException
+                    || e instanceof InvalidDestinationException
+                    || e instanceof ResourceAllocationException
+                    || e instanceof ActiveMQSecurityException
+                    || e instanceof ActiveMQNonExistentQueueException
+                    || e instanceof ActiveMQAddressFullException) {
+                return Optional.of(ErrorText.withRootCause(cause));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String nameOf(Object destination) {
+        try {
+            return destination instanceof Queue queue ? queue.getQueueName() : String.valueOf(destination);
+        } catch (JMSException e) {
+            return String.valueOf(destination);
+        }
+    }
+}
