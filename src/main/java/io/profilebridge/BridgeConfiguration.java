@@ -58,14 +58,13 @@ import io.profilebridge.operations.ApiHealthCheck;
 import io.profilebridge.operations.BacklogHistory;
 import io.profilebridge.operations.BacklogSampleRoute;
 import io.profilebridge.operations.CamelExchangeMetrics;
-import io.profilebridge.operations.JmsResultsHealthCheck;
 import io.profilebridge.operations.JobMetrics;
 import io.profilebridge.operations.JobStatusRoutes;
 import io.profilebridge.operations.JobStoreHealthCheck;
 import io.profilebridge.operations.JobWorkersHealthCheck;
 import io.profilebridge.operations.JvmMetrics;
-import io.profilebridge.operations.OutboxHealthCheck;
 import io.profilebridge.operations.ProgressRoute;
+import io.profilebridge.operations.RefusedResultsHealthCheck;
 import io.profilebridge.operations.StatusPage;
 import io.profilebridge.operations.StoreReadDeadline;
 import io.profilebridge.orbit.OrbitRoutes;
@@ -261,9 +260,9 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry()
                 .bind("resultQueues", new ResultQueues(settings.text("bridge.jms.results"), queueRefusals));
         if (health != null) {
-            health.register(new OutboxHealthCheck(outbox, outboxRefusals));
+            health.register(RefusedResultsHealthCheck.outbox(outbox, outboxRefusals));
             if (settings.flag("bridge.jms.enabled")) {
-                health.register(new JmsResultsHealthCheck(queueRefusals));
+                health.register(RefusedResultsHealthCheck.jmsResults(queueRefusals));
             }
         }
         context.getRegistry().bind("progressRoute", new ProgressRoute(jobCounts));

@@ -29,25 +29,8 @@ class DeliverResultJmsRouteTest {
     @Test
     void aResultTheBridgeMayNotSendToItsReplyToGoesToTheFailedQueue() throws Exception {
         try (DefaultCamelContext context = new DefaultCamelContext()) {
-            context.getPropertiesComponent()
-                    .setInitialProperties(toProperties(Map.of(
-                            "bridge.jms.results", "profile-bridge.results",
-                            "bridge.jms.failed", "profile-bridge.failed")));
             // every send lands here; one naming the caller's reply-to is refused as the broker refuses it
-            context.addComponent("jms", new MockComponent());
-            context.getRegistry().bind("temporaryReplies", new TemporaryReplies(null));
-            context.getRegistry()
-                    .bind(
-                            "resultQueues",
-                            new ResultQueues("profile-bridge.results", new DeliveryRefusals(Clock.systemUTC())));
-            PluginHelper.getRoutesLoader(context)
-                    .loadRoutes(ResourceHelper.resolveResource(context, "file:routes/deliver-result-jms.camel.yaml"));
-            context.start();
-            MockEndpoint broker = context.getEndpoints().stream()
-                    .filter(MockEndpoint.class::isInstance)
-                    .map(MockEndpoint.class::cast)
-                    .findFirst()
-                    .orElseThrow();
+            MockEndpoint broker = startRoute(context, new DeliveryRefusals(Clock.systemUTC()));
             broker.whenAnyExchangeReceived(exchange -> {
                 if (exchange.getMessage().getHeader(JmsConstants.JMS_DESTINATION) != null) {
                     throw new JmsSecurityException(new jakarta.jms.JMSSecurityException(
@@ -87,32 +70,7 @@ class DeliverResultJmsRouteTest {
     void aRefusedResultsQueueIsNoReasonToSendThereAgainAndIsNotedForTheHealthCheck() throws Exception {
         DeliveryRefusals refusals = new DeliveryRefusals(Clock.systemUTC());
         try (DefaultCamelContext context = new DefaultCamelContext()) {
-            context.getPropertiesComponent()
-                    .setInitialProperties(toProperties(Map.of(
-                            "bridge.jms.results", "profile-bridge.results",
-                            "bridge.jms.failed", "profile-bridge.failed")));
-            context.addComponent("jms", new MockComponent());
-            context.getRegistry().bind("temporaryReplies", new TemporaryReplies(null));
-            context.getRegistry().bind("resultQueues", new ResultQueues("profile-bridge.results", refusals));
-            PluginHelper.getRoutesLoader(context)
-                    .loadRoutes(ResourceHelper.resolveResource(context, "file:routes/deliver-result-jms.camel.yaml"));
-            // delivery-errors, as deliver-result has it: the JMS route's failure reaches it
-            context.addRoutes(new org.apache.camel.builder.RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("direct:deliver-result")
-                            .onException(Exception.class)
-                            .bean("resultQueues", "refused")
-                            .end()
-                            .to("direct:deliver-result-jms");
-                }
-            });
-            context.start();
-            MockEndpoint broker = context.getEndpoints().stream()
-                    .filter(MockEndpoint.class::isInstance)
-                    .map(MockEndpoint.class::cast)
-                    .findFirst()
-                    .orElseThrow();
+            MockEndpoint broker = startRoute(context, refusals);
             AtomicBoolean refusing = new AtomicBoolean(true);
             broker.whenAnyExchangeReceived(exchange -> {
                 if (refusing.get()) {
@@ -166,6 +124,38 @@ class DeliverResultJmsRouteTest {
                         new jakarta.jms.JMSException("AMQ219010: Connection is destroyed"))))
                 .as("a broker away")
                 .isEmpty();
+    }
+
+    /**
+     * The packaged route file on a stand-in for the broker, with delivery-errors' refusal note as deliver-result has it
+     * (the JMS route's failure reaches it); returns the stand-in, where every send lands.
+     */
+    private static MockEndpoint startRoute(DefaultCamelContext context, DeliveryRefusals refusals) throws Exception {
+        context.getPropertiesComponent()
+                .setInitialProperties(toProperties(Map.of(
+                        "bridge.jms.results", "profile-bridge.results",
+                        "bridge.jms.failed", "profile-bridge.failed")));
+        context.addComponent("jms", new MockComponent());
+        context.getRegistry().bind("temporaryReplies", new TemporaryReplies(null));
+        context.getRegistry().bind("resultQueues", new ResultQueues("profile-bridge.results", refusals));
+        PluginHelper.getRoutesLoader(context)
+                .loadRoutes(ResourceHelper.resolveResource(context, "file:routes/deliver-result-jms.camel.yaml"));
+        context.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:deliver-result")
+                        .onException(Exception.class)
+                        .bean("resultQueues", "refused")
+                        .end()
+                        .to("direct:deliver-result-jms");
+            }
+        });
+        context.start();
+        return context.getEndpoints().stream()
+                .filter(MockEndpoint.class::isInstance)
+                .map(MockEndpoint.class::cast)
+                .findFirst()
+                .orElseThrow();
     }
 
     private static java.util.Properties toProperties(Map<String, String> values) {

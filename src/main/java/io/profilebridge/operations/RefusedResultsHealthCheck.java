@@ -1,0 +1,73 @@
+package io.profilebridge.operations;
+
+import io.profilebridge.delivery.DeliveryRefusals;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * DOWN while the places results go to refuse them, until a result reaches each place that refused one. Readiness
+ * only: a restart gives the outbox no room and the broker no permission, and the results wait meanwhile (a job's in
+ * the job store, a file request refused at intake in the inbox).
+ */
+public final class RefusedResultsHealthCheck extends AbstractHealthCheck {
+
+    private final DeliveryRefusals refusals;
+    private final String placesDetail;
+    private final Function<DeliveryRefusals.Refusal, String> message;
+
+    private RefusedResultsHealthCheck(
+            String name,
+            DeliveryRefusals refusals,
+            String placesDetail,
+            Function<DeliveryRefusals.Refusal, String> message) {
+        super("profile-bridge", name);
+        this.refusals = refusals;
+        this.placesDetail = placesDetail;
+        this.message = message;
+    }
+
+    /** {@code outbox}: the outbox refuses result files (full, read-only, not a folder), by folder. */
+    public static RefusedResultsHealthCheck outbox(Path outbox, DeliveryRefusals refusals) {
+        return new RefusedResultsHealthCheck(
+                "outbox",
+                refusals,
+                "folders",
+                refusal -> "results cannot be written to " + outbox + " (" + refusal.places() + ") since "
+                        + refusal.since() + " (" + refusal.count()
+                        + " refused; a job's result waits in the job store, a request refused at intake in the inbox): "
+                        + refusal.reason());
+    }
+
+    /**
+     * {@code jms-results}: the broker refuses JMS results (no permission to send, no such queue, the address full), by
+     * queue.
+     */
+    public static RefusedResultsHealthCheck jmsResults(DeliveryRefusals refusals) {
+        return new RefusedResultsHealthCheck(
+                "jms-results",
+                refusals,
+                "queues",
+                refusal -> "the broker refuses results sent to " + refusal.places() + " since " + refusal.since() + " ("
+                        + refusal.count() + " refused; the results wait in the job store): " + refusal.reason());
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        refusals.refusal()
+                .ifPresentOrElse(
+                        refusal -> builder.down()
+                                .message(message.apply(refusal))
+                                .detail("refusedSince", refusal.since().toString())
+                                .detail("refused", refusal.count())
+                                .detail(placesDetail, refusal.places()),
+                        builder::up);
+    }
+}
