@@ -244,11 +244,14 @@ public class RequestReader {
                 && body.has("request")
                 && body.get("request").isObject();
         if (isEnvelope(body, api)) {
+            // what a refused envelope's result shows as its request: the body that would have been sent, where the
+            // envelope has one (contract audit: the whole envelope was shown for some refusals, the body for others)
+            ObjectNode wouldSend = body.get("request") instanceof ObjectNode inner ? inner : body;
             JsonNode envelopeApiField = body.get("api");
             if (envelopeApiField == null || !envelopeApiField.isTextual()) {
                 return reject(
                         api,
-                        body,
+                        wouldSend,
                         callers,
                         source,
                         "envelope_api_invalid",
@@ -261,7 +264,7 @@ public class RequestReader {
             if (api != null && !sameApi(api, envelopeApi)) {
                 return reject(
                         api,
-                        body,
+                        wouldSend,
                         callers,
                         source,
                         "envelope_api_mismatch",
@@ -277,7 +280,7 @@ public class RequestReader {
                 // never knew (hostile-input audit): the envelope is the contract's own form, exactly these fields
                 return reject(
                         api,
-                        body,
+                        wouldSend,
                         callers,
                         source,
                         "envelope_field_unknown",
@@ -290,7 +293,7 @@ public class RequestReader {
                 if (!envelopeKey.isTextual() || envelopeKey.asText().isEmpty()) {
                     return reject(
                             api,
-                            body,
+                            wouldSend,
                             callers,
                             source,
                             // the code of the same rule for the JMS property, whichever way the key came
@@ -300,7 +303,7 @@ public class RequestReader {
                 if (key != null && !key.equals(envelopeKey.asText())) {
                     return reject(
                             api,
-                            body,
+                            wouldSend,
                             callers,
                             source,
                             "idempotency_key_mismatch",
@@ -314,7 +317,7 @@ public class RequestReader {
             if (request == null || !request.isObject()) {
                 return reject(
                         api,
-                        body,
+                        wouldSend,
                         callers,
                         source,
                         "envelope_request_invalid",

@@ -270,6 +270,21 @@ class RequestReaderTest {
                 .isEqualTo("envelope_api_mismatch");
     }
 
+    /** Contract audit: "request: the body that was (or would have been) sent"; some refusals showed the envelope. */
+    @Test
+    void aRefusedEnvelopesResultShowsTheBodyItWouldHaveSent() throws Exception {
+        for (String envelope : List.of(
+                "{\"api\": \"orbit\", \"request\": {\"email\": \"a@b.c\"}}", // for the openprospect folder
+                "{\"api\": \"openprospect\", \"idempotency_key\": \"k\", \"request\": {\"email\": \"a@b.c\"}}",
+                "{\"api\": \"openprospect\", \"idempotencyKey\": 7, \"request\": {\"email\": \"a@b.c\"}}")) {
+            ReadRequest read = read(envelope, "openprospect", null);
+            assertThat(read).isInstanceOf(ReadRequest.Rejected.class);
+            assertThat(((ReadRequest.Rejected) read).body())
+                    .as(envelope)
+                    .isEqualTo(Json.parse("{\"email\": \"a@b.c\"}"));
+        }
+    }
+
     @Test
     void anEnvelopeNamingItsFoldersApiInAnotherCaseIsTakenAsEachAloneIs() {
         // before: "Orbit" in the orbit folder (or with the JMS property orbit) was refused as a mismatch
