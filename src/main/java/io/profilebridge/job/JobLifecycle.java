@@ -308,8 +308,14 @@ public class JobLifecycle {
             attempt.put(TURNED_DOWN, true);
         }
         job.previousAttempts(earlier.toString());
+        String spentKey = job.idempotencyKey();
         job.keyGeneration(job.keyGeneration() + 1);
-        LOG.info("{}: {}; retrying under a new key derived from the request's", job, error.code());
+        // both keys: the line is looked for by the key that failed (contract audit: it named only the new one)
+        LOG.info(
+                "{}: {} under key {}; retrying under a new key derived from the request's",
+                job,
+                error.code(),
+                IdempotencyKeys.shown(spentKey));
         job.requestBody(renewal.bodyWithKey(job.requestBody(), job.idempotencyKey()));
         job.remoteId(null);
         job.lastStatus(null);
