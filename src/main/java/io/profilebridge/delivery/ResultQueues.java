@@ -26,6 +26,12 @@ public final class ResultQueues {
     /** The queue a result is being sent to: its request's JMSReplyTo, or the results or failed queue. */
     static final String QUEUE = "bridgeResultQueue";
 
+    /**
+     * True while the result is sent to its request's JMSReplyTo: what the route's fallback to the default queue asks,
+     * as the JMS producer takes the destination header off the message when it sends.
+     */
+    static final String TO_REPLY_TO = "bridgeResultToReplyTo";
+
     private final String resultsQueue;
     private final DeliveryRefusals refusals;
 
@@ -39,6 +45,7 @@ public final class ResultQueues {
     public void target(Exchange exchange) {
         Object destination = exchange.getMessage().getHeader(JmsConstants.JMS_DESTINATION);
         String name = exchange.getMessage().getHeader(JmsConstants.JMS_DESTINATION_NAME, String.class);
+        exchange.setProperty(TO_REPLY_TO, destination != null);
         exchange.setProperty(
                 QUEUE, destination != null ? "JMSReplyTo " + nameOf(destination) : name != null ? name : resultsQueue);
     }
