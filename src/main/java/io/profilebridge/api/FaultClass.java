@@ -91,6 +91,16 @@ public enum FaultClass {
         return false;
     }
 
+    /**
+     * A start that failed in a way that may still have started a run: no answer (a deadline, a lost connection, but
+     * not a connection never made) or a 5xx other than those by which Orbit says it did not take the request.
+     */
+    public static boolean mayHaveStarted(ApiAnswer answer) {
+        return of(answer) == RETRY
+                && ((answer.isTransportFailure() && !neverConnected(answer)) || answer.httpStatus() >= 500)
+                && !ORBIT_NOT_TAKEN.contains(answer.error().code());
+    }
+
     public static FaultClass of(ApiAnswer answer) {
         return of(answer, false);
     }

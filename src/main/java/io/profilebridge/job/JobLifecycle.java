@@ -44,10 +44,11 @@ public class JobLifecycle {
     private static final String TURNED_DOWN = "turnedDown";
 
     /**
-     * In the last error of a job not started yet: no start of it can have reached the API, every failed one failed
-     * before a connection was made. Absent, a failed start may have started a run ({@link #lookedForUnseenStart}).
+     * In the last error of a job whose API names runs by key, not started yet: the key its starts went under, and
+     * whether one of them may have started a run (a lost answer, a 5xx other than "Retry later"), so that the look
+     * before a give-up follows every attempt under that key, not the last one's answer ({@link #lookedForUnseenStart}).
      */
-    private static final String START_NEVER_SENT = "startNeverSent";
+    private static final String START_SENT = "startMaybeSent";
 
     private final JobSchedule schedule;
     private final RemoteFailureRetries remoteFailureRetries;
@@ -357,10 +358,11 @@ public class JobLifecycle {
             return;
         }
         ApiError error = answer.error();
-        boolean neverSent = startNeverSent(job, answer, fault);
         ObjectNode stored = keepingTurnDown(job, error.toJson());
-        if (neverSent) {
-            stored.put(START_NEVER_SENT, true);
+        if (job.api() != null && job.api().namesRunsByKey() && isUnstarted(job)) {
+            ObjectNode sent = stored.putObject(START_SENT);
+            sent.put("key", job.idempotencyKey());
+            sent.put("maybe", startMaybeSent(job).orElse(job.attempts() > 0) || FaultClass.mayHaveStarted(answer));
         }
         job.lastError(stored.toString());
         switch (fault) {
@@ -390,17 +392,20 @@ public class JobLifecycle {
         }
     }
 
+    private static boolean isUnstarted(Job job) {
+        return job.state() == JobState.RECEIVED && job.remoteId() == null;
+    }
+
     /**
-     * True when, with this answer, no start of the job can have reached the API: it is not started, every attempt
-     * counted so far failed before a connection was made, and this answer is no fault that may hide a run (operations
-     * audit: an Orbit start refused at connect throughout an outage was looked for under its requestId, and that
-     * look waited out the outage, up to bridge.retry.max-age-ms, for a run that could not exist).
+     * Whether a start of the job under its present key may have started a run, as its faults recorded it; empty when
+     * they did not (a job saved by an earlier release, or whose last error another step wrote).
      */
-    private static boolean startNeverSent(Job job, ApiAnswer answer, FaultClass fault) {
-        boolean notStarted = job.state() == JobState.RECEIVED && job.remoteId() == null;
-        boolean neverSentBefore = job.attempts() == 0
-                || Json.parseStored(job.lastError()).path(START_NEVER_SENT).asBoolean(false);
-        return notStarted && neverSentBefore && (fault != FaultClass.RETRY || FaultClass.neverConnected(answer));
+    private static Optional<Boolean> startMaybeSent(Job job) {
+        JsonNode lastError = Json.parseStored(job.lastError());
+        JsonNode sent = lastError == null ? Json.object() : lastError.path(START_SENT);
+        return sent.path("key").isTextual() && sent.path("key").asText().equals(job.idempotencyKey())
+                ? Optional.of(sent.path("maybe").asBoolean(true))
+                : Optional.empty();
     }
 
     /**
@@ -614,9 +619,11 @@ public class JobLifecycle {
                 : "";
         Integer httpStatus = last == null ? null : stored.httpStatus();
         ObjectNode details = null;
-        if (last != null && last.isObject()) {
+        if (last instanceof ObjectNode lastObject) {
             details = Json.object();
-            details.set("lastCause", last);
+            ObjectNode shown = lastObject.deepCopy();
+            shown.remove(START_SENT); // the bridge's own note, no cause
+            details.set("lastCause", shown);
         }
         LOG.warn("{}: not done after {} ms (bridge.retry.max-age-ms); giving up", job, schedule.maxAgeMs());
         failed(
@@ -649,21 +656,22 @@ public class JobLifecycle {
 
     /**
      * A start that may have started a run unseen is looked for before its job is given up, whatever gives it up (the
-     * attempts, a hold past max-age, the age itself): the API names runs by the key they were started with, and an
-     * earlier start under this key failed in a way that may hide a run (a lost answer, a 5xx: the job's attempts;
-     * holds and rate limits leave them), and the last answer does not say the API took nothing ("Retry later":
-     * {@link FaultClass#ORBIT_NOT_TAKEN}). The status is read under the key at once ({@link #startUnanswered}); true
-     * when so. API-doc audit: a lost answer, then 402s until max-age, gave up a started, paid run without one look.
+     * attempts, a hold past max-age, the age itself): the API names runs by the key they were started with, and a
+     * start under this key failed in a way that may hide a run (a lost answer, a 5xx other than "Retry later": {@link
+     * FaultClass#mayHaveStarted}), whatever the later ones answered. The status is read under the key at once ({@link
+     * #startUnanswered}); true when so. API-doc audit: a lost answer, then 402s until max-age, gave up a started, paid
+     * run without one look; crash audit: so did a lost answer, then 503 "Retry later" to the last attempt. A job whose
+     * faults did not record it (saved by an earlier release) is looked for when it has attempts and the last answer
+     * is no "Retry later".
      */
     private boolean lookedForUnseenStart(Job job, ApiError cause) {
         if (job.api() == null
                 || !job.api().namesRunsByKey()
                 || job.state() != JobState.RECEIVED
                 || job.remoteId() != null
-                || job.attempts() == 0
-                || Json.parseStored(job.lastError()).path(START_NEVER_SENT).asBoolean(false)
-                || FaultClass.ORBIT_NOT_TAKEN.contains(cause.code())
-                || job.idempotencyKey() == null) {
+                || job.idempotencyKey() == null
+                || !startMaybeSent(job)
+                        .orElse(job.attempts() > 0 && !FaultClass.ORBIT_NOT_TAKEN.contains(cause.code()))) {
             return false;
         }
         startUnanswered(job, job.idempotencyKey(), cause);

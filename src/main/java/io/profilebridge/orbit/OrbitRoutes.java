@@ -161,7 +161,7 @@ public class OrbitRoutes extends RouteBuilder {
             }
         }
         if (!answer.isSuccess()) {
-            if (mayHaveStarted(answer) && lifecycle.isLastAttempt(job, answer.retryAfter())) {
+            if (FaultClass.mayHaveStarted(answer) && lifecycle.isLastAttempt(job, answer.retryAfter())) {
                 // Orbit names a run by the requestId it was started with, the job's key (REQUEST_ID_IN_BODY): ask under
                 // it before giving up
                 lifecycle.startUnanswered(job, job.idempotencyKey(), answer.error());
@@ -183,18 +183,6 @@ public class OrbitRoutes extends RouteBuilder {
         if ("completed".equals(Json.text(answer.body(), "status"))) {
             lifecycle.readyToFetch(job, answer.body());
         }
-    }
-
-    /**
-     * A start that failed in a way that may still have started a run: no answer (a deadline, a lost connection, but
-     * not a connection never made) or a 5xx other than those by which Orbit says it did not take the request. Retried,
-     * and at the last attempt asked for by its requestId (as is one whose earlier attempt may have started it, when
-     * the job is given up: {@link JobLifecycle}).
-     */
-    private static boolean mayHaveStarted(ApiAnswer answer) {
-        return FaultClass.of(answer) == FaultClass.RETRY
-                && ((answer.isTransportFailure() && !FaultClass.neverConnected(answer)) || answer.httpStatus() >= 500)
-                && !FaultClass.ORBIT_NOT_TAKEN.contains(answer.error().code());
     }
 
     private void prepareStatusRead(Exchange exchange) {

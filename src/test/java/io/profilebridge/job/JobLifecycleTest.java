@@ -12,6 +12,7 @@ import io.profilebridge.api.FaultClass;
 import io.profilebridge.api.KeyMask;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -209,35 +210,46 @@ class JobLifecycleTest {
     /**
      * Operations audit: an Orbit start refused at connect throughout an outage was looked for under its requestId, and
      * that look waited out the outage (up to max-age) for a run that could not exist. It is given up as OpenProspect's
-     * is; a start of which one attempt may have reached Orbit is still looked for.
+     * is; a start of which one attempt may have reached Orbit is still looked for, whatever the later ones answered
+     * (crash audit: a lost answer, then 503 "Retry later" to the last attempt, gave a started, paid run up unseen).
      */
     @Test
-    void aStartNeverConnectedIsGivenUpWithoutALookOneThatMayHaveBeenSentIsLookedFor() {
+    void aStartIsLookedForWhenAnyAttemptUnderItsKeyMayHaveStartedARun() throws Exception {
         JobLifecycle lifecycle = lifecycle(0);
-        Job refusedThroughout = orbitJob(JobState.RECEIVED, store.now());
-        failStartUntilDecided(lifecycle, refusedThroughout, false);
+        ApiAnswer refused = new ApiAnswer(
+                0, null, null, null, new org.apache.hc.client5.http.HttpHostConnectException("Connection refused"));
+        ApiAnswer lost = new ApiAnswer(0, null, null, null, new java.net.SocketException("Connection reset"));
+        ApiAnswer retryLater = new ApiAnswer(
+                503, Json.parse("{\"error\": {\"code\": \"developer_deep_search_unavailable\"}}"), null, null, null);
+
+        Job refusedThroughout = failStartUntilDecided(lifecycle, refused, refused);
         assertThat(refusedThroughout.startUnconfirmed()).isFalse();
         assertThat(refusedThroughout.outcome()).isEqualTo("failed");
         assertThat(Json.parseStored(refusedThroughout.lastError()).get("code").asText())
                 .isEqualTo("gave_up");
 
-        Job resetOnce = orbitJob(JobState.RECEIVED, store.now());
-        failStartUntilDecided(lifecycle, resetOnce, true);
-        assertThat(resetOnce.startUnconfirmed())
-                .as("looked for under its requestId")
-                .isTrue();
-        assertThat(resetOnce.remoteId()).isEqualTo(resetOnce.idempotencyKey());
+        for (ApiAnswer after : List.of(refused, retryLater)) {
+            Job lostOnce = failStartUntilDecided(lifecycle, lost, after);
+            assertThat(lostOnce.startUnconfirmed())
+                    .as(
+                            "looked for under its requestId, the last answer %s",
+                            after.error().code())
+                    .isTrue();
+            assertThat(lostOnce.remoteId()).isEqualTo(lostOnce.idempotencyKey());
+        }
+
+        Job retriedLater = failStartUntilDecided(lifecycle, retryLater, retryLater);
+        assertThat(retriedLater.startUnconfirmed()).as("Orbit took none").isFalse();
     }
 
-    /** Fails the job's start at connect until it is decided; the first attempt is a reset instead when so asked. */
-    private static void failStartUntilDecided(JobLifecycle lifecycle, Job job, boolean firstOneReset) {
-        ApiAnswer refused = new ApiAnswer(
-                0, null, null, null, new org.apache.hc.client5.http.HttpHostConnectException("Connection refused"));
-        ApiAnswer reset = new ApiAnswer(0, null, null, null, new java.net.SocketException("Connection reset"));
+    /** A new Orbit job whose start fails with {@code first}, then with {@code then} until the job is decided. */
+    private Job failStartUntilDecided(JobLifecycle lifecycle, ApiAnswer first, ApiAnswer then) {
+        Job job = orbitJob(JobState.RECEIVED, store.now());
         for (int attempt = 0; job.state() == JobState.RECEIVED && !job.startUnconfirmed(); attempt++) {
             assertThat(attempt).as("decided within the attempts").isLessThan(20);
-            lifecycle.fault(job, firstOneReset && attempt == 0 ? reset : refused, RENEWAL);
+            lifecycle.fault(job, attempt == 0 ? first : then, RENEWAL);
         }
+        return job;
     }
 
     @Test
