@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.camel.CamelConfiguration;
@@ -40,18 +41,26 @@ public class StartupChecks implements CamelConfiguration {
         // the JVM's and Vert.x's (the management server's) temporary files: anywhere audit, an unwritable or missing
         // one stopped the start with a 45-line stack trace and "AccessDeniedException: /nonexistent"
         requireTemporaryFolder(Path.of(System.getProperty("java.io.tmpdir")));
-        for (String key : List.of("bridge.inbox", "bridge.outbox")) {
-            Path folder = Path.of(settings.text(key));
-            requireFolder(key, folder);
-            // the folders the bridge itself reads from and writes to, where they exist already (a file in such a
-            // place is a delivery failure the jobs retry, and say so)
-            for (Api api : Api.values()) {
-                requireWritable(key, folder.resolve(api.id()));
-            }
+        Path inbox = Path.of(settings.text("bridge.inbox"));
+        requireFolder("bridge.inbox", inbox);
+        // the folders the bridge itself reads from, where they exist already
+        for (Api api : Api.values()) {
+            requireWritable("bridge.inbox", inbox.resolve(api.id()));
         }
-        // failed results go under failed/ (ResultHeaders)
-        requireWritable("bridge.outbox", Path.of(settings.text("bridge.outbox"), "failed"));
-        requireRoomForResults(Path.of(settings.text("bridge.outbox")));
+        Path outbox = Path.of(settings.text("bridge.outbox"));
+        requireFolder("bridge.outbox", outbox, folder -> true);
+        // an outbox that cannot be written is no reason to stop: results wait in the job store, as they do when it
+        // turns read-only or full under a running bridge (crash audit: a restart on a read-only outbox stopped the
+        // start, and with it the broker, the JMS results and every poll of the runs already paid for)
+        resultFolders(outbox).stream()
+                .map(folder -> unwritable("bridge.outbox", folder, Files::isWritable))
+                .flatMap(Optional::stream)
+                .findFirst()
+                .ifPresent(problem -> LOG.warn(
+                        "{}; results wait in the job store until it can be (readiness check outbox is DOWN once one is"
+                                + " refused)",
+                        problem));
+        requireRoomForResults(outbox);
         requireApart(Path.of(settings.text("bridge.inbox")), Path.of(settings.text("bridge.outbox")));
         // lifecycle audit: a regular file there was told to "chmod 700 it" and to give the user write access
         requireFolder("bridge.data", data);
@@ -118,12 +127,35 @@ public class StartupChecks implements CamelConfiguration {
     }
 
     private static void requireWritable(String key, Path absolute, Path existing, Predicate<Path> writable) {
-        if (existing != null && Files.isDirectory(existing) && !writable.test(existing)) {
-            throw new StartupFailure("property " + key + ": "
-                    + (existing.equals(absolute) ? absolute : existing + ", where " + absolute + " is to be made,")
-                    + " cannot be written by this process's user (" + System.getProperty("user.name")
-                    + "), or lies on a read-only file system: give the user write access to it");
+        Optional<String> problem = unwritable(key, absolute, existing, writable);
+        if (problem.isPresent()) {
+            throw new StartupFailure(problem.get());
         }
+    }
+
+    /** What stands in the way of writing to a folder, or the one it will be made in, if anything does. */
+    static Optional<String> unwritable(String key, Path path, Predicate<Path> writable) {
+        Path absolute = path.toAbsolutePath().normalize();
+        return unwritable(key, absolute, nearestExisting(absolute), writable);
+    }
+
+    private static Optional<String> unwritable(String key, Path absolute, Path existing, Predicate<Path> writable) {
+        if (existing == null || !Files.isDirectory(existing) || writable.test(existing)) {
+            return Optional.empty();
+        }
+        return Optional.of("property " + key + ": "
+                + (existing.equals(absolute) ? absolute : existing + ", where " + absolute + " is to be made,")
+                + " cannot be written by this process's user (" + System.getProperty("user.name")
+                + "), or lies on a read-only file system: give the user write access to it");
+    }
+
+    /** The folders results are written to: the outbox, each API's, and failed/ (ResultHeaders). */
+    static List<Path> resultFolders(Path outbox) {
+        List<Path> folders = new ArrayList<>(List.of(outbox, outbox.resolve("failed")));
+        for (Api api : Api.values()) {
+            folders.add(outbox.resolve(api.id()));
+        }
+        return folders;
     }
 
     /** Unlike the inbox and outbox, nothing makes the temporary folder: it must be a writable folder already. */

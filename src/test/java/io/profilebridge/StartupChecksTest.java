@@ -1,5 +1,6 @@
 package io.profilebridge;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,6 +51,23 @@ class StartupChecksTest {
                         + " is to be made, cannot be written");
         assertThatCode(() -> StartupChecks.requireFolder("bridge.inbox", inbox.resolve("orbit"), folder -> true))
                 .doesNotThrowAnyException();
+    }
+
+    /**
+     * Crash audit: a restart on a read-only outbox stopped the start (and with it the broker and every poll): the
+     * outbox's folders are named in a warning instead, and the results wait.
+     */
+    @Test
+    void anOutboxThatCannotBeWrittenIsNamedNotRefused() throws Exception {
+        Path outbox = Files.createDirectories(root.resolve("outbox"));
+        assertThat(StartupChecks.resultFolders(outbox))
+                .contains(outbox, outbox.resolve("failed"), outbox.resolve("orbit"), outbox.resolve("openprospect"));
+        assertThat(StartupChecks.unwritable("bridge.outbox", outbox.resolve("orbit"), folder -> false))
+                .hasValueSatisfying(problem -> assertThat(problem)
+                        .startsWith("property bridge.outbox: " + outbox + ", where " + outbox.resolve("orbit")
+                                + " is to be made, cannot be written"));
+        assertThat(StartupChecks.unwritable("bridge.outbox", outbox, folder -> true))
+                .isEmpty();
     }
 
     @Test
