@@ -3,10 +3,12 @@ package io.profilebridge.orbit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.profilebridge.Json;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The profiles of a finished run read so far, per job, while its reading waits (the read budget is spent, a read was
@@ -14,7 +16,10 @@ import java.util.Map;
  * audit: a candidate discovery naming 300 profiles, read 50 a second, stopped at each empty budget, dropped what it
  * had read and started over: 12,515 reads in 5 minutes, never done. Kept in this process only, as a cache: a restart,
  * or another instance taking the job, reads them again (reads are free and idempotent). At most {@code maxBytes} in
- * all are kept, the oldest dropped first.
+ * all are kept: a reading that does not fit waits its turn (its steps read on from the start) rather than drop one
+ * kept before it, unless that one has not been back for {@link #STALE_MS} (a job given up, or waiting long). Dropping
+ * the oldest first, two runs each over half the bound dropped each other's reading at every step, and neither ever
+ * finished.
  */
 final class ProfileReads {
 
@@ -57,17 +62,30 @@ final class ProfileReads {
         }
     }
 
+    /** A reading not taken up again for this long may be dropped for another's. */
+    static final long STALE_MS = 10 * 60_000;
+
     private final long maxBytes;
+    private final LongSupplier clock;
+    /** In the order they were kept, the earliest first. */
     private final Map<String, Progress> byJob = new LinkedHashMap<>();
+
+    private final Map<String, Long> keptAt = new HashMap<>();
     private long bytesKept;
 
     ProfileReads(long maxBytes) {
+        this(maxBytes, System::currentTimeMillis);
+    }
+
+    ProfileReads(long maxBytes, LongSupplier clock) {
         this.maxBytes = maxBytes;
+        this.clock = clock;
     }
 
     /** The job's reading of {@code ids} as an earlier step left it, taken out of here; or a new one. */
     synchronized Progress take(String jobId, List<String> ids) {
         Progress kept = byJob.remove(jobId);
+        keptAt.remove(jobId);
         if (kept == null) {
             return new Progress(ids);
         }
@@ -80,12 +98,24 @@ final class ProfileReads {
         if (progress.profiles().isEmpty() || progress.bytes() > maxBytes) {
             return;
         }
-        Progress replaced = byJob.put(jobId, progress);
-        bytesKept += progress.bytes() - (replaced == null ? 0 : replaced.bytes());
-        Iterator<Progress> oldest = byJob.values().iterator();
-        while (bytesKept > maxBytes && oldest.hasNext()) {
-            bytesKept -= oldest.next().bytes();
+        Progress replaced = byJob.remove(jobId);
+        if (replaced != null) {
+            bytesKept -= replaced.bytes();
+            keptAt.remove(jobId);
+        }
+        long now = clock.getAsLong();
+        Iterator<Map.Entry<String, Progress>> oldest = byJob.entrySet().iterator();
+        while (bytesKept + progress.bytes() > maxBytes && oldest.hasNext()) {
+            Map.Entry<String, Progress> entry = oldest.next();
+            if (now - keptAt.get(entry.getKey()) < STALE_MS) {
+                return; // the readings kept before it go on; this one waits its turn
+            }
+            bytesKept -= entry.getValue().bytes();
+            keptAt.remove(entry.getKey());
             oldest.remove();
         }
+        byJob.put(jobId, progress);
+        keptAt.put(jobId, now);
+        bytesKept += progress.bytes();
     }
 }
