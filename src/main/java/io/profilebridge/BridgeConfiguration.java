@@ -250,13 +250,13 @@ public class BridgeConfiguration implements CamelConfiguration {
                         new FinishedJobsRetention(store, settings.number("bridge.store.keep-finished-days")));
         // routes/deliver-result.camel.yaml: the name a result file is written under, and its sync to disk
         Path outbox = Path.of(settings.text("bridge.outbox"));
-        DeliveryRefusals outboxRefusals = new DeliveryRefusals(Clock.systemUTC());
+        DeliveryRefusals outboxRefusals = new DeliveryRefusals(Clock.systemUTC(), store::wakeWaitingDeliveries);
         context.getRegistry()
                 .bind(
                         "resultFiles",
                         new ResultFiles(outbox, outboxRefusals, settings.text("bridge.outbox.folder-mode")));
         // routes/deliver-result-jms.camel.yaml: which queue a JMS result goes to, and whether the broker takes it
-        DeliveryRefusals queueRefusals = new DeliveryRefusals(Clock.systemUTC());
+        DeliveryRefusals queueRefusals = new DeliveryRefusals(Clock.systemUTC(), store::wakeWaitingDeliveries);
         context.getRegistry()
                 .bind("resultQueues", new ResultQueues(settings.text("bridge.jms.results"), queueRefusals));
         if (health != null) {

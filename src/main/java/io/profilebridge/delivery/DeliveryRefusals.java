@@ -1,5 +1,6 @@
 package io.profilebridge.delivery;
 
+import io.profilebridge.ErrorText;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
@@ -7,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether the places results go to take them now: the latest refusal of each place (an outbox folder that is full,
@@ -27,11 +30,20 @@ public final class DeliveryRefusals {
     /** One place's refusals since its last result delivered. */
     private record PlaceRefusal(Instant since, Instant last, String reason, long count) {}
 
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryRefusals.class);
+
     private final Clock clock;
+    private final Runnable reopened;
     private final Map<String, PlaceRefusal> byPlace = new ConcurrentHashMap<>();
 
     public DeliveryRefusals(Clock clock) {
+        this(clock, () -> {});
+    }
+
+    /** @param reopened run when a place that refused results takes one: the results waiting for it go out now */
+    public DeliveryRefusals(Clock clock, Runnable reopened) {
         this.clock = clock;
+        this.reopened = reopened;
     }
 
     /** A result could not be delivered to {@code place}, for {@code reason}. */
@@ -45,7 +57,15 @@ public final class DeliveryRefusals {
 
     /** A result was delivered to {@code place}: that place takes results again. */
     public void delivered(String place) {
-        byPlace.remove(place);
+        if (byPlace.remove(place) == null) {
+            return;
+        }
+        try {
+            reopened.run();
+        } catch (RuntimeException e) {
+            // the result is delivered; the others go out at their own next attempt
+            LOG.warn("The results waiting for {} could not be made due now: {}", place, ErrorText.withRootCause(e));
+        }
     }
 
     /** The refusals of every place whose last delivery was refused, if any: since the first, the latest reason. */

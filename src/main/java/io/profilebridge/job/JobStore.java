@@ -456,6 +456,25 @@ public class JobStore {
     }
 
     /**
+     * Makes the results waiting to be delivered again due now: a place that refused them took one (crash audit: after
+     * a read-only outbox was fixed, its waiting results went out over the next minute, each at its backoff's cap).
+     * The version stays, so a job in hand saves over it; one another instance claimed is left to it. Returns how many.
+     */
+    public int wakeWaitingDeliveries() {
+        long now = now();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE bridge_job SET next_attempt_at = ? WHERE state = ?"
+                        + " AND claimed_by IS NULL AND next_attempt_at > ?")) {
+            ps.setLong(1, now);
+            ps.setString(2, JobState.DELIVERING.name());
+            ps.setLong(3, now);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot make the waiting deliveries due", e);
+        }
+    }
+
+    /**
      * Makes the pending jobs of {@code api} whose last call was held for want of a key due now: a start that has the
      * key need not wait out {@code bridge.retry.hold-interval-ms} for them (contract audit: a minute after the key was
      * given). Jobs claimed by an instance are left to it. Returns how many.

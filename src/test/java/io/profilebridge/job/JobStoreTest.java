@@ -559,6 +559,29 @@ class JobStoreTest {
         assertThat(store.lastFailed(1)).extracting(Job::id).containsExactly(longRun.id());
     }
 
+    /** Crash audit: after a read-only outbox was fixed, its waiting results went out over the next minute. */
+    @Test
+    void waitingDeliveriesAreMadeDueAndNothingElse() {
+        Job delivering = newJob("delivering", "{}");
+        store.register(delivering);
+        delivering.state(JobState.DELIVERING);
+        delivering.nextAttemptAt(store.now() + 60_000);
+        assertThat(store.save(delivering, false)).isTrue();
+        Job polling = newJob("polling", "{}");
+        store.register(polling);
+        polling.state(JobState.POLLING);
+        polling.nextAttemptAt(store.now() + 60_000);
+        assertThat(store.save(polling, false)).isTrue();
+
+        assertThat(store.wakeWaitingDeliveries()).isEqualTo(1);
+        assertThat(store.findById(delivering.id()).orElseThrow().nextAttemptAt())
+                .isLessThanOrEqualTo(store.now());
+        assertThat(store.findById(polling.id()).orElseThrow().nextAttemptAt()).isGreaterThan(store.now());
+        assertThat(store.save(delivering, false))
+                .as("a job in hand still saves")
+                .isTrue();
+    }
+
     private void failed(Job job, long finishedAt) {
         job.state(JobState.FAILED);
         job.nextAttemptAt(null);
