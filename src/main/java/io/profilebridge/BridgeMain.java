@@ -44,6 +44,12 @@ public final class BridgeMain {
             // exit 1 or 3 by where the want struck, the advice printed twice)
             OutOfMemoryExit.haltIfCausedBy(e);
             Logger log = LoggerFactory.getLogger(BridgeMain.class);
+            if (JvmShutdown.underWay()) {
+                // a SIGTERM during the start, before Camel's own hook was in place: what failed was asked to stop, and
+                // the JVM ends as a SIGTERM ends it (System.exit would wait for the hooks for ever)
+                log.info("profile-bridge stopped during its start: the JVM is shutting down ({})", e.toString());
+                return;
+            }
             log.error("profile-bridge did not start: {}", StartupFailure.describe(e));
             log.debug("Start-up failure", e);
             if (main != null) {

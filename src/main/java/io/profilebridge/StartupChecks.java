@@ -90,7 +90,11 @@ public class StartupChecks implements CamelConfiguration {
 
             @Override
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) throws Exception {
-                LOG.info(StartupBanner.text(started));
+                // a SIGTERM during the start stops the process once it has started: no "is running" then (operations
+                // audit: the banner came after Camel's "Shutting down" line)
+                if (!JvmShutdown.underWay()) {
+                    LOG.info(StartupBanner.text(started));
+                }
             }
         });
     }
