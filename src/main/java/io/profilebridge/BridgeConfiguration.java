@@ -154,7 +154,8 @@ public class BridgeConfiguration implements CamelConfiguration {
                 store,
                 event -> BridgeEvent.publish(context, event),
                 new RunTimes(settings.flag("bridge.poll.learn-run-times")),
-                keyMask);
+                keyMask,
+                settings.number("bridge.http.deadline-ms"));
         context.getRegistry().bind("jobStore", store);
         context.getRegistry().bind("jobLifecycle", lifecycle);
 

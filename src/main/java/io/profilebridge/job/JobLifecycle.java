@@ -51,6 +51,7 @@ public class JobLifecycle {
     private static final String START_SENT = "startMaybeSent";
 
     private final JobSchedule schedule;
+    private final long startLookDelayMs;
     private final RemoteFailureRetries remoteFailureRetries;
     private final JobStore store;
     private final Consumer<JobEvent> events;
@@ -74,6 +75,25 @@ public class JobLifecycle {
             Consumer<JobEvent> events,
             RunTimes runTimes,
             KeyMask keyMask) {
+        this(schedule, remoteFailureRetries, store, events, runTimes, keyMask, 0);
+    }
+
+    /**
+     * @param startLookDelayMs how long after an unanswered start its status is first read under the id it was sent
+     *     with: a start cut off by the bridge's deadline may still reach the API, so {@code bridge.http.deadline-ms}
+     *     (fault-sequence audit: a start answered 202 after the deadline was read at once, found 404, and its paid
+     *     run was given up)
+     */
+    public JobLifecycle(
+            JobSchedule schedule,
+            RemoteFailureRetries remoteFailureRetries,
+            JobStore store,
+            Consumer<JobEvent> events,
+            RunTimes runTimes,
+            KeyMask keyMask,
+            long startLookDelayMs) {
+        // no later than a retry would come: a test's short backoff, or a deadline longer than the backoff's cap
+        this.startLookDelayMs = Math.min(startLookDelayMs, schedule.retryMaxDelayMs());
         this.schedule = schedule;
         this.remoteFailureRetries = remoteFailureRetries;
         this.store = store;
@@ -131,7 +151,7 @@ public class JobLifecycle {
         job.acceptedAt(null);
         job.state(JobState.SUBMITTED);
         job.attempts(0);
-        job.nextAttemptAt(store.now());
+        job.nextAttemptAt(store.now() + startLookDelayMs);
     }
 
     /**
@@ -243,7 +263,11 @@ public class JobLifecycle {
         }
         noteRunEnded(job);
         startOverUnderDerivedKey(job, error, renewal, false);
-        job.lastError(error.toJson().toString());
+        ObjectNode renewed = error.toJson();
+        if (recordsStarts(job)) {
+            withStartSent(job, renewed, false); // the new key has started nothing
+        }
+        job.lastError(renewed.toString());
         job.attempts(0);
         job.nextAttemptAt(store.now() + schedule.retryDelay(job.keyGeneration(), null));
     }
@@ -261,7 +285,9 @@ public class JobLifecycle {
     public void turnedDownAndRefunded(Job job, ApiError refund, KeyRenewal renewal) {
         ApiError cause = turnedDown(job).map(ApiError::fromJson).orElse(refund);
         startOverUnderDerivedKey(job, cause, renewal, true);
-        job.lastError(refund.toJson().toString());
+        // the new key has started nothing, though the attempts go on counting (review: a refused connection under it
+        // was then looked for)
+        job.lastError(withStartSent(job, refund.toJson(), false).toString()); // an Orbit refund: Orbit's key
         job.nextAttemptAt(store.now());
     }
 
@@ -359,10 +385,8 @@ public class JobLifecycle {
         }
         ApiError error = answer.error();
         ObjectNode stored = keepingTurnDown(job, error.toJson());
-        if (job.api() != null && job.api().namesRunsByKey() && isUnstarted(job)) {
-            ObjectNode sent = stored.putObject(START_SENT);
-            sent.put("key", job.idempotencyKey());
-            sent.put("maybe", startMaybeSent(job).orElse(job.attempts() > 0) || FaultClass.mayHaveStarted(answer));
+        if (recordsStarts(job)) {
+            withStartSent(job, stored, startMaybeSentSoFar(job) || FaultClass.mayHaveStarted(answer));
         }
         job.lastError(stored.toString());
         switch (fault) {
@@ -388,12 +412,43 @@ public class JobLifecycle {
                         answer.retryAfter(),
                         outputsSoFar);
             case KEY_REFUNDED -> remoteRunFailed(job, error, renewal);
-            case PERMANENT -> failed(job, error, outputsSoFar);
+            // fault-sequence audit: a lost answer, then a permanent refusal, failed a started run without a look
+            case PERMANENT -> {
+                if (!lookedForUnseenStart(job, error)) {
+                    failed(job, error, outputsSoFar);
+                }
+            }
         }
     }
 
     private static boolean isUnstarted(Job job) {
         return job.state() == JobState.RECEIVED && job.remoteId() == null;
+    }
+
+    /** A job not started yet of an API that names runs by key: its faults note whether a start may have started one. */
+    private static boolean recordsStarts(Job job) {
+        return isUnstarted(job) && job.api() != null && job.api().namesRunsByKey();
+    }
+
+    /** The error, noting whether a start under the job's present key may have started a run ({@link #START_SENT}). */
+    private static ObjectNode withStartSent(Job job, ObjectNode error, boolean maybe) {
+        ObjectNode sent = error.putObject(START_SENT);
+        sent.put("key", job.idempotencyKey());
+        sent.put("maybe", maybe);
+        return error;
+    }
+
+    /**
+     * Whether a start under the job's present key may have started a run, as its faults recorded it; for a job whose
+     * last error does not say (saved by an earlier release), the earlier rule: it has attempts and its last error is
+     * no "Retry later".
+     */
+    private static boolean startMaybeSentSoFar(Job job) {
+        return startMaybeSent(job).orElseGet(() -> {
+            JsonNode last = Json.parseStored(job.lastError());
+            return job.attempts() > 0
+                    && (last == null || !FaultClass.ORBIT_NOT_TAKEN.contains(Json.text(last, "code")));
+        });
     }
 
     /**
@@ -418,7 +473,11 @@ public class JobLifecycle {
 
     /** As {@link #unexpectedAnswer(Job, ApiError)}, keeping the outputs read so far should it end the job. */
     public void unexpectedAnswer(Job job, ApiError error, ObjectNode outputsSoFar) {
-        job.lastError(error.toJson().toString());
+        ObjectNode stored = error.toJson();
+        if (recordsStarts(job)) {
+            withStartSent(job, stored, true); // a success answer to a start: the API took it
+        }
+        job.lastError(stored.toString());
         retry(job, error, false, null, outputsSoFar);
     }
 
@@ -507,7 +566,11 @@ public class JobLifecycle {
             return;
         }
         ApiError error = ApiError.of("internal_error", String.valueOf(cause));
-        job.lastError(error.toJson().toString());
+        ObjectNode stored = error.toJson();
+        if (recordsStarts(job)) {
+            withStartSent(job, stored, startMaybeSentSoFar(job));
+        }
+        job.lastError(stored.toString());
         job.attempts(job.attempts() + 1);
         backOffOrGiveUp(job, error, null, null);
     }
@@ -519,7 +582,11 @@ public class JobLifecycle {
 
     /** Hold a request whose API has no key configured: nothing fails, it is tried again slowly. */
     public void hold(Job job, ApiError reason) {
-        job.lastError(reason.toJson().toString());
+        ObjectNode stored = reason.toJson();
+        if (recordsStarts(job)) {
+            withStartSent(job, stored, startMaybeSentSoFar(job));
+        }
+        job.lastError(stored.toString());
         long now = store.now();
         if (schedule.tooOld(job.createdAt(), now)) {
             giveUp(job, reason, null);
@@ -598,9 +665,12 @@ public class JobLifecycle {
         long grace = 0;
         if (job.startUnconfirmed()) {
             long lookedAt = lookedAt(Json.parseStored(job.lastError()));
-            grace = schedule.retryMaxDelayMs() + Math.max(0, lookedAt - (job.createdAt() + schedule.maxAgeMs()));
+            grace = schedule.retryMaxDelayMs()
+                    + startLookDelayMs
+                    + Math.max(0, lookedAt - (job.createdAt() + schedule.maxAgeMs()));
         } else if (job.state() == JobState.FETCHING) {
-            grace = schedule.retryMaxDelayMs();
+            // as long again as a look may have waited to read the run's status (the run it found)
+            grace = schedule.retryMaxDelayMs() + startLookDelayMs;
         }
         return JobState.PENDING.contains(job.state())
                 && job.state() != JobState.DELIVERING
@@ -670,8 +740,7 @@ public class JobLifecycle {
                 || job.state() != JobState.RECEIVED
                 || job.remoteId() != null
                 || job.idempotencyKey() == null
-                || !startMaybeSent(job)
-                        .orElse(job.attempts() > 0 && !FaultClass.ORBIT_NOT_TAKEN.contains(cause.code()))) {
+                || !startMaybeSentSoFar(job)) {
             return false;
         }
         startUnanswered(job, job.idempotencyKey(), cause);

@@ -242,6 +242,62 @@ class JobLifecycleTest {
         assertThat(retriedLater.startUnconfirmed()).as("Orbit took none").isFalse();
     }
 
+    /**
+     * Review: a key renewed after a "Retry later" and its refund keeps counting attempts, and its first fault was taken
+     * for a start that may have started a run, so a "Retry later" to the last attempt was looked for; and
+     * fault-sequence audit: a permanent refusal after a lost answer failed a started run without a look.
+     */
+    @Test
+    void aRenewedKeyHasStartedNothingAndAPermanentRefusalAfterALostAnswerIsLookedFor() throws Exception {
+        JobLifecycle lifecycle = lifecycle(0);
+        ApiAnswer retryLater = new ApiAnswer(
+                503, Json.parse("{\"error\": {\"code\": \"developer_deep_search_unavailable\"}}"), null, null, null);
+        Job renewed = orbitJob(JobState.RECEIVED, store.now());
+        lifecycle.fault(renewed, retryLater, RENEWAL);
+        lifecycle.turnedDownAndRefunded(renewed, refund(), RENEWAL);
+        for (int attempt = 0; renewed.state() == JobState.RECEIVED && !renewed.startUnconfirmed(); attempt++) {
+            assertThat(attempt).isLessThan(20);
+            lifecycle.fault(renewed, retryLater, RENEWAL);
+        }
+        assertThat(renewed.startUnconfirmed())
+                .as("Orbit took nothing under either key")
+                .isFalse();
+
+        Job refusedAfterALoss = orbitJob(JobState.RECEIVED, store.now());
+        lifecycle.fault(
+                refusedAfterALoss, new ApiAnswer(0, null, null, null, new java.net.SocketException("reset")), RENEWAL);
+        lifecycle.fault(
+                refusedAfterALoss,
+                new ApiAnswer(
+                        503,
+                        Json.parse("{\"error\": {\"code\": \"developer_deep_search_unavailable_for_request\"}}"),
+                        null,
+                        null,
+                        null),
+                RENEWAL);
+        assertThat(refusedAfterALoss.startUnconfirmed()).as("looked for").isTrue();
+    }
+
+    /**
+     * Fault-sequence audit: a start cut off by the bridge's deadline reached Orbit after the look had read a 404 at once,
+     * and the paid run was given up. The look reads after the deadline (no later than the backoff's cap).
+     */
+    @Test
+    void anUnansweredStartIsReadAfterTheDeadlineItWasCutOffBy() {
+        JobLifecycle lifecycle = new JobLifecycle(
+                new JobSchedule(2000, 2000, 1000, RETRY_MAX_DELAY_MS, 10, 60000, MAX_AGE_MS, 3, 3_600_000),
+                new JobLifecycle.RemoteFailureRetries(1, 0),
+                store,
+                event -> {},
+                new RunTimes(false),
+                new KeyMask(new ApiCredentials()),
+                30_000);
+        Job job = orbitJob(JobState.RECEIVED, store.now());
+        long before = store.now();
+        lifecycle.startUnanswered(job, job.idempotencyKey(), ApiError.of("transport_error", "DeadlineExceeded"));
+        assertThat(job.nextAttemptAt()).isGreaterThanOrEqualTo(before + 30_000);
+    }
+
     /** A new Orbit job whose start fails with {@code first}, then with {@code then} until the job is decided. */
     private Job failStartUntilDecided(JobLifecycle lifecycle, ApiAnswer first, ApiAnswer then) {
         Job job = orbitJob(JobState.RECEIVED, store.now());
