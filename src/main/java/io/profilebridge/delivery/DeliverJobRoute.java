@@ -117,6 +117,6 @@ public class DeliverJobRoute extends RouteBuilder {
         Job job = JobRoutes.job(exchange);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         lifecycle.deliveryFailed(
-                job, cause, job.source().isFile() ? OutboxBlocked.why(cause) : ResultQueues.refusal(cause));
+                job, cause, job.source().isFile() ? OutboxBlocked.why(cause) : ResultQueues.blockedBy(exchange, cause));
     }
 }

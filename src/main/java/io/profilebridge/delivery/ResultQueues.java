@@ -58,13 +58,27 @@ public final class ResultQueues {
         }
     }
 
-    /** The delivery failed: when the broker refused the result, its queue is noted as refusing. */
+    /**
+     * The delivery failed: when the broker refused the result at the results or failed queue, that queue is noted as
+     * refusing. A caller's JMSReplyTo is not: each names its own, which no later result may clear (review: the check
+     * would stay DOWN for good), and its result falls back to those queues instead.
+     */
     public void refused(Exchange exchange) {
         String queue = exchange.getProperty(QUEUE, String.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (queue != null && cause != null) {
-            refusal(cause).ifPresent(reason -> refusals.refused(queue, reason));
+            blockedBy(exchange, cause).ifPresent(reason -> refusals.refused(queue, reason));
         }
+    }
+
+    /**
+     * Why the broker refuses the results or failed queue, when that is why the delivery failed: such a result waits for
+     * it, never given up. Empty for a refused JMSReplyTo or anything else, which the delivery's attempts bound.
+     */
+    public static Optional<String> blockedBy(Exchange exchange, Throwable cause) {
+        return Boolean.TRUE.equals(exchange.getProperty(TO_REPLY_TO, Boolean.class))
+                ? Optional.empty()
+                : refusal(cause);
     }
 
     /**

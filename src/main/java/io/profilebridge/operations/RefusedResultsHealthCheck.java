@@ -51,7 +51,9 @@ public final class RefusedResultsHealthCheck extends AbstractHealthCheck {
                 refusals,
                 "queues",
                 refusal -> "the broker refuses results sent to " + refusal.places() + " since " + refusal.since() + " ("
-                        + refusal.count() + " refused; the results wait in the job store): " + refusal.reason());
+                        + refusal.count()
+                        + " refused; a job's result waits in the job store, a request refused at intake is redelivered"
+                        + " by the broker): " + refusal.reason());
     }
 
     @Override

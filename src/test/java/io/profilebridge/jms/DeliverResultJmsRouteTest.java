@@ -112,6 +112,40 @@ class DeliverResultJmsRouteTest {
         }
     }
 
+    /** Review: a full JMSReplyTo address was neither caught nor given up: its result waited for the caller's queue. */
+    @Test
+    void aResultWhoseReplyToAddressIsFullGoesToTheResultsQueue() throws Exception {
+        DeliveryRefusals refusals = new DeliveryRefusals(Clock.systemUTC());
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            MockEndpoint broker = startRoute(context, refusals);
+            broker.whenAnyExchangeReceived(exchange -> {
+                if (exchange.getMessage().removeHeader(JmsConstants.JMS_DESTINATION) != null) {
+                    jakarta.jms.JMSException full = new jakarta.jms.JMSException("AMQ219058: Address full");
+                    full.initCause(new org.apache.activemq.artemis.api.core.ActiveMQAddressFullException("full"));
+                    throw new org.springframework.jms.UncategorizedJmsException(full);
+                }
+            });
+            Exchange sent = context.createProducerTemplate().request("direct:deliver-result", exchange -> {
+                exchange.getMessage().setBody("{\"outcome\": \"succeeded\"}");
+                exchange.getMessage()
+                        .setHeaders(Map.of(
+                                "bridgeOutcome",
+                                "succeeded",
+                                "bridgeDuplicateId",
+                                "job-3",
+                                "bridgeReplyTo",
+                                ActiveMQDestination.createQueue("full.replies")));
+            });
+            assertThat(sent.getException()).isNull();
+            Exchange last = broker.getReceivedExchanges().get(broker.getReceivedCounter() - 1);
+            assertThat(last.getMessage().getHeader(JmsConstants.JMS_DESTINATION))
+                    .isNull();
+            assertThat(refusals.refusal())
+                    .as("a caller's queue is not the bridge's to report")
+                    .isEmpty();
+        }
+    }
+
     @Test
     void theBrokersRefusalsAreToldFromItsAbsence() {
         jakarta.jms.JMSException full = new jakarta.jms.JMSException("AMQ219058: Address full");
