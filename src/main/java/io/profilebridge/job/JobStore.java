@@ -34,6 +34,9 @@ import javax.sql.DataSource;
  */
 public class JobStore {
 
+    /** The most waiting deliveries one {@link #wakeWaitingDeliveries} makes due; the rest keep their backoff. */
+    static final int WAKE_LIMIT = 1000;
+
     /** How many of the newest failed jobs {@link #lastFailed} orders by when they failed. */
     static final int FAILURE_CANDIDATES = 200;
 
@@ -462,13 +465,34 @@ public class JobStore {
      */
     public int wakeWaitingDeliveries() {
         long now = now();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("UPDATE bridge_job SET next_attempt_at = ? WHERE state = ?"
-                        + " AND claimed_by IS NULL AND next_attempt_at > ?")) {
-            ps.setLong(1, now);
-            ps.setString(2, JobState.DELIVERING.name());
-            ps.setLong(3, now);
-            return ps.executeUpdate();
+        // one row per statement, each its own transaction: a statement over many rows would lock them in its own order,
+        // against group commits holding several (review: a deadlock on PostgreSQL)
+        String due = "SELECT id FROM bridge_job WHERE state = ? AND claimed_by IS NULL AND next_attempt_at > ? LIMIT "
+                + WAKE_LIMIT;
+        String wake = "UPDATE bridge_job SET next_attempt_at = ? WHERE id = ? AND state = ? AND claimed_by IS NULL"
+                + " AND next_attempt_at > ?";
+        try (Connection c = dataSource.getConnection()) {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(due)) {
+                ps.setString(1, JobState.DELIVERING.name());
+                ps.setLong(2, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            int woken = 0;
+            try (PreparedStatement ps = c.prepareStatement(wake)) {
+                for (String id : ids) {
+                    ps.setLong(1, now);
+                    ps.setString(2, id);
+                    ps.setString(3, JobState.DELIVERING.name());
+                    ps.setLong(4, now);
+                    woken += ps.executeUpdate();
+                }
+            }
+            return woken;
         } catch (SQLException e) {
             throw new JobStoreException("cannot make the waiting deliveries due", e);
         }
