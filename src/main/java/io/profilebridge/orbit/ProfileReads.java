@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.profilebridge.Json;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +16,9 @@ import java.util.function.LongSupplier;
  * had read and started over: 12,515 reads in 5 minutes, never done. Kept in this process only, as a cache: a restart,
  * or another instance taking the job, reads them again (reads are free and idempotent). At most {@code maxBytes} in
  * all are kept: a reading that does not fit waits its turn (its steps read on from the start) rather than drop one
- * kept before it, unless that one has not been back for {@link #STALE_MS} (a job given up, or waiting long). Dropping
- * the oldest first, two runs each over half the bound dropped each other's reading at every step, and neither ever
- * finished.
+ * first kept before it, unless that one has not been back for {@link #STALE_MS} (a job given up, or waiting long).
+ * Dropping the oldest first, two runs each over half the bound dropped each other's reading at every step, and neither
+ * ever finished.
  */
 final class ProfileReads {
 
@@ -65,13 +64,18 @@ final class ProfileReads {
     /** A reading not taken up again for this long may be dropped for another's. */
     static final long STALE_MS = 10 * 60_000;
 
+    /** The order in which a job's reading was first kept, and when it was last taken or kept: its place for room. */
+    private record Turn(long first, long touched) {}
+
     private final long maxBytes;
     private final LongSupplier clock;
     /** In the order they were kept, the earliest first. */
     private final Map<String, Progress> byJob = new LinkedHashMap<>();
+    /** Kept beyond the readings themselves: a reading taken out for a step keeps its turn meanwhile. */
+    private final Map<String, Turn> turns = new HashMap<>();
 
-    private final Map<String, Long> keptAt = new HashMap<>();
     private long bytesKept;
+    private long turnsGiven;
 
     ProfileReads(long maxBytes) {
         this(maxBytes, System::currentTimeMillis);
@@ -84,8 +88,8 @@ final class ProfileReads {
 
     /** The job's reading of {@code ids} as an earlier step left it, taken out of here; or a new one. */
     synchronized Progress take(String jobId, List<String> ids) {
+        turns.computeIfPresent(jobId, (job, turn) -> new Turn(turn.first(), clock.getAsLong()));
         Progress kept = byJob.remove(jobId);
-        keptAt.remove(jobId);
         if (kept == null) {
             return new Progress(ids);
         }
@@ -93,29 +97,42 @@ final class ProfileReads {
         return kept.ids().equals(ids) ? kept : new Progress(ids);
     }
 
-    /** The reading stopped short: kept for the job's next step, within the bound. */
+    /**
+     * The reading stopped short: kept for the job's next step, within the bound. Room is made by dropping readings
+     * that came after this one's first keep, or were not taken up for {@link #STALE_MS}; a reading kept earlier, even
+     * one taken out for a step right now, keeps its turn (review: with the steps of two jobs overlapping, each dropped
+     * the other's).
+     */
     synchronized void keep(String jobId, Progress progress) {
-        if (progress.profiles().isEmpty() || progress.bytes() > maxBytes) {
-            return;
-        }
+        long now = clock.getAsLong();
+        turns.values().removeIf(turn -> now - turn.touched() >= STALE_MS);
         Progress replaced = byJob.remove(jobId);
         if (replaced != null) {
             bytesKept -= replaced.bytes();
-            keptAt.remove(jobId);
         }
-        long now = clock.getAsLong();
-        Iterator<Map.Entry<String, Progress>> oldest = byJob.entrySet().iterator();
-        while (bytesKept + progress.bytes() > maxBytes && oldest.hasNext()) {
-            Map.Entry<String, Progress> entry = oldest.next();
-            if (now - keptAt.get(entry.getKey()) < STALE_MS) {
-                return; // the readings kept before it go on; this one waits its turn
+        if (progress.profiles().isEmpty() || progress.bytes() > maxBytes) {
+            turns.remove(jobId);
+            return;
+        }
+        Turn mine =
+                turns.merge(jobId, new Turn(++turnsGiven, now), (earlier, latest) -> new Turn(earlier.first(), now));
+        long needed = bytesKept + progress.bytes() - maxBytes;
+        List<String> droppable = byJob.keySet().stream()
+                .filter(other -> !turns.containsKey(other) || turns.get(other).first() > mine.first())
+                .toList();
+        long room =
+                droppable.stream().mapToLong(other -> byJob.get(other).bytes()).sum();
+        if (needed > 0 && room < needed) {
+            return; // the readings kept before it go on; this one waits its turn, and keeps it
+        }
+        for (String other : droppable) {
+            if (bytesKept + progress.bytes() <= maxBytes) {
+                break;
             }
-            bytesKept -= entry.getValue().bytes();
-            keptAt.remove(entry.getKey());
-            oldest.remove();
+            bytesKept -= byJob.remove(other).bytes();
+            turns.remove(other);
         }
         byJob.put(jobId, progress);
-        keptAt.put(jobId, now);
         bytesKept += progress.bytes();
     }
 }

@@ -31,6 +31,19 @@ class ProfileReadsTest {
         assertThat(step("b")).isEqualTo(3);
     }
 
+    /** Review: with two jobs' steps overlapping, the one whose reading was out for its step lost it to the other. */
+    @Test
+    void aReadingOutForItsStepKeepsItsTurn() {
+        step("a");
+        step("b");
+        ProfileReads.Progress a = reads.take("a", IDS); // a's step begins
+        assertThat(step("b")).as("b's step, meanwhile").isEqualTo(2);
+        a.add(Json.object().put("id", a.next()).put("text", "x".repeat(280)));
+        reads.keep("a", a);
+        assertThat(reads.take("a", IDS).profiles()).as("a's reading stays").hasSize(2);
+        assertThat(reads.take("b", IDS).profiles()).as("b's made room").isEmpty();
+    }
+
     @Test
     void aReadingNotTakenUpAgainForLongMakesRoom() {
         step("a");
