@@ -362,19 +362,22 @@ public final class ApiBudgets {
      */
     private void logPause(Budget budget, long waitMs, String cause, long until) {
         long now = now();
+        // the answer's status: a Retry-After that varies (an HTTP date, a countdown) is the same pause again (review)
+        String kind = cause.split(",", 2)[0];
         Level level = Level.INFO;
         String since = "";
         synchronized (budget) {
             if (cause.startsWith(REFUSED)) {
                 level = Level.DEBUG;
-            } else if (cause.equals(budget.pauseLoggedCause) && now - budget.pauseLoggedAt < PAUSE_LOG_INTERVAL_MS) {
+            } else if (kind.equals(budget.pauseLoggedCause) && now - budget.pauseLoggedAt < PAUSE_LOG_INTERVAL_MS) {
                 budget.pausesNotLogged++;
                 level = Level.DEBUG;
             } else {
-                if (budget.pausesNotLogged > 0 && cause.equals(budget.pauseLoggedCause)) {
-                    since = "; " + budget.pausesNotLogged + " more such pauses since the last line";
+                if (budget.pausesNotLogged > 0) {
+                    since = "; " + budget.pausesNotLogged + " more pauses (" + budget.pauseLoggedCause
+                            + ") since the last line";
                 }
-                budget.pauseLoggedCause = cause;
+                budget.pauseLoggedCause = kind;
                 budget.pauseLoggedAt = now;
                 budget.pausesNotLogged = 0;
             }
@@ -518,7 +521,7 @@ public final class ApiBudgets {
         volatile long pausedUntil;
         volatile String pauseCause;
         volatile long pauses;
-        /** The cause and time of the last pause logged at INFO, and how many of that cause were not since. */
+        /** The kind (status) and time of the last pause logged at INFO, and how many were not logged since. */
         String pauseLoggedCause;
 
         long pauseLoggedAt;
