@@ -109,9 +109,10 @@ public class StartupChecks implements CamelConfiguration {
     }
 
     /**
-     * As {@link #requireFolder(String, Path)}, and the folder (or the one it will be made in) must be writable: files
-     * are moved out of the inbox into {@code .done/} and results written into the outbox. Camel's file consumer only
-     * warns at each poll, and health stayed UP (operations audit: a read-only inbox, and one owned by another user).
+     * As {@link #requireFolder(String, Path)}, and the folder (or the one it will be made in) must pass {@code
+     * writable}: files are moved out of the inbox into {@code .done/}, and Camel's file consumer only warns at each
+     * poll, with health UP (operations audit: a read-only inbox, and one owned by another user). The outbox is
+     * checked with a test that always passes: its results wait while it cannot be written.
      */
     static void requireFolder(String key, Path path, Predicate<Path> writable) {
         Path absolute = path.toAbsolutePath().normalize();
@@ -153,11 +154,12 @@ public class StartupChecks implements CamelConfiguration {
                 + "), or lies on a read-only file system: give the user write access to it");
     }
 
-    /** The folders results are written to: the outbox, each API's, and failed/ (ResultHeaders). */
+    /** The folders results are written to: the outbox, each API's, and failed/ with each API's (ResultHeaders). */
     static List<Path> resultFolders(Path outbox) {
         List<Path> folders = new ArrayList<>(List.of(outbox, outbox.resolve("failed")));
         for (Api api : Api.values()) {
             folders.add(outbox.resolve(api.id()));
+            folders.add(outbox.resolve("failed").resolve(api.id()));
         }
         return folders;
     }

@@ -61,7 +61,11 @@ class StartupChecksTest {
     void anOutboxThatCannotBeWrittenIsNamedNotRefused() throws Exception {
         Path outbox = Files.createDirectories(root.resolve("outbox"));
         assertThat(StartupChecks.resultFolders(outbox))
-                .contains(outbox, outbox.resolve("failed"), outbox.resolve("orbit"), outbox.resolve("openprospect"));
+                .contains(
+                        outbox,
+                        outbox.resolve("failed"),
+                        outbox.resolve("orbit"),
+                        outbox.resolve("failed/openprospect"));
         assertThat(StartupChecks.unwritable("bridge.outbox", outbox.resolve("orbit"), folder -> false))
                 .hasValueSatisfying(problem -> assertThat(problem)
                         .startsWith("property bridge.outbox: " + outbox + ", where " + outbox.resolve("orbit")

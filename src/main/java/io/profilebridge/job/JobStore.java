@@ -38,7 +38,7 @@ public class JobStore {
     static final int WAKE_LIMIT = 1000;
 
     /** How many of the newest failed jobs {@link #lastFailed} orders by when they failed. */
-    static final int FAILURE_CANDIDATES = 200;
+    static final int FAILURE_CANDIDATES = 50;
 
     /** Every column of a job's own row, in the order {@link #insert} writes them. */
     private static final String JOB_COLUMNS = "id, api, idempotency_key, state, body_hash, remote_id, attempts, "
@@ -637,11 +637,13 @@ public class JobStore {
 
     /**
      * The jobs that failed last, the latest first, at most {@code limit}: of the newest {@link #FAILURE_CANDIDATES}
-     * failed by creation (read from the creation index), so that the page reads no history, those that finished last
+     * failed by creation (read from the creation index, so the page reads little history), those that finished last
      * (operations audit: ordered by creation, a run polled for hours that failed just now sat below older failures).
      */
     public List<Job> lastFailed(int limit) {
-        return list(null, null, JobState.FAILED, 0, Math.max(limit, FAILURE_CANDIDATES)).stream()
+        // the requests rejected at intake have their own list (listRejected): a burst of them would push out the rest
+        return list("idempotency_key IS NOT NULL", null, JobState.FAILED, 0, Math.max(limit, FAILURE_CANDIDATES))
+                .stream()
                 .sorted(Comparator.comparing(Job::finishedAt, Comparator.nullsLast(Comparator.reverseOrder())))
                 .limit(limit)
                 .toList();
