@@ -221,7 +221,8 @@ final class OrbitSimulation {
                 answer.putObject("result").put("id", profileId);
                 answer.putObject("links").put("profile", PROFILES + "/" + profileId);
                 Reply completed = Reply.of(200, answer).with(CREDITS_HEADER, balance());
-                return ORBIT_ANSWER_LOST_PROFILE_ID.equals(profileId) && answeredOnce.add("lost:" + requestId)
+                // the first answer of the profile's regeneration is lost; a later requestId has its answer
+                return ORBIT_ANSWER_LOST_PROFILE_ID.equals(profileId) && answeredOnce.add("lost:" + profileId)
                         ? completed.lose()
                         : completed;
             }
