@@ -4,6 +4,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionClosedException;
@@ -57,22 +58,20 @@ public enum FaultClass {
         if (!answer.isTransportFailure()) {
             return answer.httpStatus() >= 500;
         }
-        for (Throwable cause = answer.transportFailure(); cause != null; cause = cause.getCause()) {
-            // the bridge's own aborts close the connection too, and wrap what that closing threw: the closed socket
-            // below them is not the API's doing
-            if (cause instanceof ApiCallLimits.DeadlineExceeded || cause instanceof ApiCallLimits.AnswerTooLarge) {
-                return false;
-            }
-            // SocketException: refused, no route, reset, broken pipe
-            if (cause instanceof SocketException
-                    || cause instanceof UnknownHostException
-                    || cause instanceof ConnectTimeoutException
-                    || cause instanceof NoHttpResponseException
-                    || cause instanceof ConnectionClosedException) {
-                return true;
-            }
-        }
-        return false;
+        // the bridge's own aborts close the connection too, and wrap what that closing threw: the closed socket below
+        // them is not the API's doing. SocketException: refused, no route, reset, broken pipe
+        return firstCause(
+                        answer,
+                        ApiCallLimits.DeadlineExceeded.class,
+                        ApiCallLimits.AnswerTooLarge.class,
+                        SocketException.class,
+                        UnknownHostException.class,
+                        ConnectTimeoutException.class,
+                        NoHttpResponseException.class,
+                        ConnectionClosedException.class)
+                .filter(cause -> !(cause instanceof ApiCallLimits.DeadlineExceeded)
+                        && !(cause instanceof ApiCallLimits.AnswerTooLarge))
+                .isPresent();
     }
 
     /**
@@ -80,15 +79,25 @@ public enum FaultClass {
      * timeout): nothing of it reached the API.
      */
     public static boolean neverConnected(ApiAnswer answer) {
+        return firstCause(
+                        answer,
+                        ConnectException.class,
+                        NoRouteToHostException.class,
+                        UnknownHostException.class,
+                        ConnectTimeoutException.class)
+                .isPresent();
+    }
+
+    /** The outermost cause of the answer's transport failure that is one of {@code types}. */
+    private static Optional<Throwable> firstCause(ApiAnswer answer, Class<?>... types) {
         for (Throwable cause = answer.transportFailure(); cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectException
-                    || cause instanceof NoRouteToHostException
-                    || cause instanceof UnknownHostException
-                    || cause instanceof ConnectTimeoutException) {
-                return true;
+            for (Class<?> type : types) {
+                if (type.isInstance(cause)) {
+                    return Optional.of(cause);
+                }
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     /**
