@@ -88,6 +88,11 @@ public enum FaultClass {
                 .isPresent();
     }
 
+    /** The call went out and no answer came back (a deadline, a reset, a close): it may have been acted on. */
+    public static boolean answerLost(ApiAnswer answer) {
+        return answer.isTransportFailure() && !answer.isWithdrawn() && !neverConnected(answer);
+    }
+
     /** The outermost cause of the answer's transport failure that is one of {@code types}. */
     private static Optional<Throwable> firstCause(ApiAnswer answer, Class<?>... types) {
         for (Throwable cause = answer.transportFailure(); cause != null; cause = cause.getCause()) {
@@ -106,7 +111,7 @@ public enum FaultClass {
      */
     public static boolean mayHaveStarted(ApiAnswer answer) {
         return of(answer) == RETRY
-                && ((answer.isTransportFailure() && !neverConnected(answer)) || answer.httpStatus() >= 500)
+                && (answerLost(answer) || answer.httpStatus() >= 500)
                 && !ORBIT_NOT_TAKEN.contains(answer.error().code());
     }
 

@@ -386,7 +386,10 @@ public class JobLifecycle {
         ApiError error = answer.error();
         ObjectNode stored = keepingTurnDown(job, error.toJson());
         if (recordsStarts(job)) {
-            withStartSent(job, stored, startMaybeSentSoFar(job) || FaultClass.mayHaveStarted(answer));
+            // Orbit may have started a run for a 5xx too; OpenProspect is trusted to have created none for one
+            boolean thisMay =
+                    job.api().namesRunsByKey() ? FaultClass.mayHaveStarted(answer) : FaultClass.answerLost(answer);
+            withStartSent(job, stored, startMaybeSentSoFar(job) || thisMay);
         }
         job.lastError(stored.toString());
         switch (fault) {
@@ -403,12 +406,15 @@ public class JobLifecycle {
                 }
             }
             // a read of a run the API accepted waits out an outage until max-age: the run is paid for and its
-            // result waits there (audit: ten 5xx in a row, a few minutes, had given up such runs for good)
+            // result waits there (audit: ten 5xx in a row, a few minutes, had given up such runs for good). So does an
+            // OpenProspect start whose earlier answer was lost: the creation may exist, and the same Idempotency-Key
+            // finds it once the API is back (fault-sequence audit: a lost answer, then a few 503s, gave up a creation
+            // OpenProspect had started; Orbit's such starts are looked for before a give-up instead)
             case RETRY ->
                 retry(
                         job,
                         error,
-                        job.remoteId() != null && FaultClass.isOutage(answer),
+                        FaultClass.isOutage(answer) && (job.remoteId() != null || creationMayExist(job)),
                         answer.retryAfter(),
                         outputsSoFar);
             case KEY_REFUNDED -> remoteRunFailed(job, error, renewal);
@@ -425,9 +431,14 @@ public class JobLifecycle {
         return job.state() == JobState.RECEIVED && job.remoteId() == null;
     }
 
-    /** A job not started yet of an API that names runs by key: its faults note whether a start may have started one. */
+    /** A job not started yet: its faults note whether a start under its key may have started a run. */
     private static boolean recordsStarts(Job job) {
-        return isUnstarted(job) && job.api() != null && job.api().namesRunsByKey();
+        return isUnstarted(job) && job.api() != null;
+    }
+
+    /** An OpenProspect job not started yet whose earlier start under its key had its answer lost. */
+    private static boolean creationMayExist(Job job) {
+        return recordsStarts(job) && !job.api().namesRunsByKey() && startMaybeSentSoFar(job);
     }
 
     /** The error, noting whether a start under the job's present key may have started a run ({@link #START_SENT}). */

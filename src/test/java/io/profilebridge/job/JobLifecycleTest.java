@@ -298,6 +298,41 @@ class JobLifecycleTest {
         assertThat(job.nextAttemptAt()).isGreaterThanOrEqualTo(before + 30_000);
     }
 
+    /**
+     * Fault-sequence audit: an OpenProspect start whose answer was lost, then a few 503s, was given up, though the API
+     * had created it; persistent 503s from the first attempt are still given up after the attempts.
+     */
+    @Test
+    void anOpenProspectStartWhoseAnswerWasLostWaitsOutAnOutage() throws Exception {
+        JobLifecycle lifecycle = lifecycle(0);
+        ApiAnswer unavailable =
+                new ApiAnswer(503, Json.parse("{\"error_code\": \"service_unavailable\"}"), null, null, null);
+        Job lostFirst = openProspectJob();
+        lifecycle.fault(lostFirst, new ApiAnswer(0, null, null, null, new java.net.SocketException("reset")), RENEWAL);
+        for (int attempt = 0; attempt < 20; attempt++) {
+            lifecycle.fault(lostFirst, unavailable, RENEWAL);
+        }
+        assertThat(lostFirst.state()).as("still waiting for the API").isEqualTo(JobState.RECEIVED);
+
+        Job unavailableThroughout = openProspectJob();
+        for (int attempt = 0; attempt < 20 && unavailableThroughout.state() == JobState.RECEIVED; attempt++) {
+            lifecycle.fault(unavailableThroughout, unavailable, RENEWAL);
+        }
+        assertThat(unavailableThroughout.state()).as("given up").isEqualTo(JobState.DELIVERING);
+    }
+
+    private Job openProspectJob() {
+        return new Job(
+                UUID.randomUUID().toString(),
+                Api.OPENPROSPECT,
+                UUID.randomUUID().toString(),
+                JobState.RECEIVED,
+                "{\"profile_name\":\"x\"}",
+                "hash",
+                RequestSource.file("openprospect", "a.json"),
+                store.now());
+    }
+
     /** A new Orbit job whose start fails with {@code first}, then with {@code then} until the job is decided. */
     private Job failStartUntilDecided(JobLifecycle lifecycle, ApiAnswer first, ApiAnswer then) {
         Job job = orbitJob(JobState.RECEIVED, store.now());
