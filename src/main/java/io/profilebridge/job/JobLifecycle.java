@@ -331,6 +331,10 @@ public class JobLifecycle {
         attempt.put("idempotencyKey", job.idempotencyKey());
         attempt.put("remoteId", job.remoteId());
         attempt.set("error", error.toJson());
+        JsonNode status = Json.parseStored(job.lastStatus());
+        if (status != null) {
+            attempt.set("status", status); // the result's status while the new key has none (ResultDocument)
+        }
         if (turnedDown) {
             attempt.put(TURNED_DOWN, true);
         }

@@ -23,7 +23,7 @@ public final class ResultDocument {
                 outcome,
                 job.idempotencyKey(),
                 job.remoteId(),
-                Json.parseStored(job.lastStatus()),
+                lastStatus(job),
                 error,
                 Json.parseStored(job.requestBody()),
                 job.source().toJson());
@@ -36,6 +36,25 @@ public final class ResultDocument {
             doc.setAll(extras);
         }
         return doc;
+    }
+
+    /**
+     * The last status payload the API returned, as the contract has it: the present key's, else the latest earlier
+     * key's (fault-sequence audit: after a FAILED run retried under a derived key that then failed to start, the
+     * result's status was null).
+     */
+    private static JsonNode lastStatus(Job job) {
+        JsonNode status = Json.parseStored(job.lastStatus());
+        JsonNode earlier = Json.parseStored(job.previousAttempts());
+        if (status != null || earlier == null) {
+            return status;
+        }
+        for (int i = earlier.size() - 1; i >= 0; i--) {
+            if (earlier.get(i).hasNonNull("status")) {
+                return earlier.get(i).get("status");
+            }
+        }
+        return null;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.profilebridge.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
@@ -172,6 +173,22 @@ class JobLifecycleTest {
         assertThat(JobLifecycle.turnedDown(job))
                 .as("the new key has no outage of its own")
                 .isEmpty();
+    }
+
+    /** Fault-sequence audit: after a failed run retried under a derived key that never started, status was null. */
+    @Test
+    void theResultsStatusIsTheLastTheApiReturnedUnderAnyKey() throws Exception {
+        JobLifecycle lifecycle = lifecycle(1);
+        Job job = orbitJob(JobState.POLLING, store.now());
+        job.remoteId(job.idempotencyKey());
+        String failedRun = "{\"status\":\"failed\",\"error\":{\"code\":\"x\"}}";
+        job.lastStatus(failedRun);
+        lifecycle.remoteRunFailed(job, new ApiError("x", "the run failed", null), RENEWAL);
+        assertThat(job.state()).as("retried under a derived key").isEqualTo(JobState.RECEIVED);
+        lifecycle.failed(job, new ApiError("bad_request", "refused", 400));
+        JsonNode result = Json.parse(job.result());
+        assertThat(result.get("status")).isEqualTo(Json.parse(failedRun));
+        assertThat(result.get("attempts").get(0).get("status")).isEqualTo(Json.parse(failedRun));
     }
 
     @Test
