@@ -263,11 +263,7 @@ public class JobLifecycle {
         }
         noteRunEnded(job);
         startOverUnderDerivedKey(job, error, renewal, false);
-        ObjectNode renewed = error.toJson();
-        if (recordsStarts(job)) {
-            withStartSent(job, renewed, false); // the new key has started nothing
-        }
-        job.lastError(renewed.toString());
+        storeError(job, error.toJson(), false); // the new key has started nothing
         job.attempts(0);
         job.nextAttemptAt(store.now() + schedule.retryDelay(job.keyGeneration(), null));
     }
@@ -287,7 +283,7 @@ public class JobLifecycle {
         startOverUnderDerivedKey(job, cause, renewal, true);
         // the new key has started nothing, though the attempts go on counting (review: a refused connection under it
         // was then looked for)
-        job.lastError(withStartSent(job, refund.toJson(), false).toString()); // an Orbit refund: Orbit's key
+        storeError(job, refund.toJson(), false);
         job.nextAttemptAt(store.now());
     }
 
@@ -388,14 +384,11 @@ public class JobLifecycle {
             return;
         }
         ApiError error = answer.error();
-        ObjectNode stored = keepingTurnDown(job, error.toJson());
-        if (recordsStarts(job)) {
-            // Orbit may have started a run for a 5xx too; OpenProspect is trusted to have created none for one
-            boolean thisMay =
-                    job.api().namesRunsByKey() ? FaultClass.mayHaveStarted(answer) : FaultClass.answerLost(answer);
-            withStartSent(job, stored, startMaybeSentSoFar(job) || thisMay);
-        }
-        job.lastError(stored.toString());
+        // Orbit may have started a run for a 5xx too; OpenProspect is trusted to have created none for one
+        boolean thisMayHaveStarted = job.api() != null && job.api().namesRunsByKey()
+                ? FaultClass.mayHaveStarted(answer)
+                : FaultClass.answerLost(answer);
+        storeError(job, keepingTurnDown(job, error.toJson()), startMaybeSentSoFar(job) || thisMayHaveStarted);
         switch (fault) {
             case RATE_LIMITED -> job.nextAttemptAt(now + schedule.rateLimitDelay(answer.retryAfter()));
             case HOLD -> {
@@ -445,12 +438,17 @@ public class JobLifecycle {
         return recordsStarts(job) && !job.api().namesRunsByKey() && startMaybeSentSoFar(job);
     }
 
-    /** The error, noting whether a start under the job's present key may have started a run ({@link #START_SENT}). */
-    private static ObjectNode withStartSent(Job job, ObjectNode error, boolean maybe) {
-        ObjectNode sent = error.putObject(START_SENT);
-        sent.put("key", job.idempotencyKey());
-        sent.put("maybe", maybe);
-        return error;
+    /**
+     * Stores the job's last error; for a job not started yet, noting whether a start under its present key may have
+     * started a run ({@link #START_SENT}).
+     */
+    private static void storeError(Job job, ObjectNode error, boolean startMaybeSent) {
+        if (recordsStarts(job)) {
+            ObjectNode sent = error.putObject(START_SENT);
+            sent.put("key", job.idempotencyKey());
+            sent.put("maybe", startMaybeSent);
+        }
+        job.lastError(error.toString());
     }
 
     /**
@@ -488,11 +486,7 @@ public class JobLifecycle {
 
     /** As {@link #unexpectedAnswer(Job, ApiError)}, keeping the outputs read so far should it end the job. */
     public void unexpectedAnswer(Job job, ApiError error, ObjectNode outputsSoFar) {
-        ObjectNode stored = error.toJson();
-        if (recordsStarts(job)) {
-            withStartSent(job, stored, true); // a success answer to a start: the API took it
-        }
-        job.lastError(stored.toString());
+        storeError(job, error.toJson(), true); // a success answer to a start: the API took it
         retry(job, error, false, null, outputsSoFar);
     }
 
@@ -581,11 +575,7 @@ public class JobLifecycle {
             return;
         }
         ApiError error = ApiError.of("internal_error", String.valueOf(cause));
-        ObjectNode stored = error.toJson();
-        if (recordsStarts(job)) {
-            withStartSent(job, stored, startMaybeSentSoFar(job));
-        }
-        job.lastError(stored.toString());
+        storeError(job, error.toJson(), startMaybeSentSoFar(job));
         job.attempts(job.attempts() + 1);
         backOffOrGiveUp(job, error, null, null);
     }
@@ -597,11 +587,7 @@ public class JobLifecycle {
 
     /** Hold a request whose API has no key configured: nothing fails, it is tried again slowly. */
     public void hold(Job job, ApiError reason) {
-        ObjectNode stored = reason.toJson();
-        if (recordsStarts(job)) {
-            withStartSent(job, stored, startMaybeSentSoFar(job));
-        }
-        job.lastError(stored.toString());
+        storeError(job, reason.toJson(), startMaybeSentSoFar(job));
         long now = store.now();
         if (schedule.tooOld(job.createdAt(), now)) {
             giveUp(job, reason, null);
