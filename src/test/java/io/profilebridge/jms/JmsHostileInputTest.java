@@ -25,9 +25,13 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQQueue;
 import org.junit.jupiter.api.AfterEach;
@@ -451,6 +455,47 @@ class JmsHostileInputTest {
             count.next();
             return count.getLong(1);
         }
+    }
+
+    @Test
+    void aRejectedRequestsReplyToTheBridgeMayNotSendToGetsItsResultOnTheFailedQueueNotTheDlq() throws Exception {
+        // external-broker audit: the rejection's result was sent inside the intake's JMS transaction, where Artemis
+        // reports a refused send only at the commit; the message was rolled back until it reached the DLQ, with no
+        // result anywhere
+        var server = jms.broker().activeServer();
+        server.getSecurityRepository()
+                .addMatch(
+                        "secured.#",
+                        Set.of(new Role(
+                                BrokerAccounts.BRIDGE_ROLE,
+                                false,
+                                true,
+                                true,
+                                false,
+                                true,
+                                true,
+                                false,
+                                true,
+                                true,
+                                false,
+                                false,
+                                false)));
+        server.createQueue(QueueConfiguration.of("secured.replies").setRoutingType(RoutingType.ANYCAST));
+        jms.send("{\"email\": \"x", Map.of("api", "orbit"), new ActiveMQQueue("secured.replies"), "secured-1");
+        Message failed = jms.receive("profile-bridge.failed");
+        assertThat(failed).as("the rejection's result, on the failed queue").isNotNull();
+        assertThat(failed.getJMSCorrelationID()).isEqualTo("secured-1");
+        assertThat(Json.parse(failed.getBody(String.class)).at("/error/code").asText())
+                .isEqualTo("request_not_json");
+        // the result goes out before the commit: the acknowledgement follows it
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(
+                                server.locateQueue(JmsBridgeRun.REQUESTS).getMessagesAcknowledged())
+                        .as("the request acknowledged once it was answered")
+                        .isEqualTo(1));
+        assertThat(server.locateQueue("DLQ").getMessagesAdded())
+                .as("nothing dead-lettered")
+                .isZero();
     }
 
     @Test
