@@ -9,6 +9,7 @@ import io.profilebridge.RouteWiring;
 import io.profilebridge.StartupFailure;
 import io.profilebridge.Urls;
 import io.profilebridge.operations.JmsBrokerHealthCheck;
+import io.profilebridge.operations.JmsConsumersHealthCheck;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Set;
@@ -100,6 +101,10 @@ public class JmsConfiguration implements CamelConfiguration {
         if (health != null) {
             health.register(new JmsBrokerHealthCheck(reachability));
         }
+        ListenerFailures listenerFailures = new ListenerFailures();
+        if (health != null) {
+            health.register(new JmsConsumersHealthCheck(listenerFailures));
+        }
         // one pooled connection for the consumers and every result sent, instead of one per send or receive
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
         pool.setConnectionFactory(new WatchedConnectionFactory(broker, reachability));
@@ -120,6 +125,8 @@ public class JmsConfiguration implements CamelConfiguration {
         });
         JmsComponent jms = context.getComponent("jms", JmsComponent.class);
         jms.setConnectionFactory(pool);
+        // the broker's words when it refuses a request consumer, for the jms-requests check
+        jms.setExceptionListener(listenerFailures);
         // Spring's listener catches every Throwable and Camel's handler only logs it: a want of heap ends the process
         ErrorHandler logged = new DefaultSpringErrorHandler(
                 context,

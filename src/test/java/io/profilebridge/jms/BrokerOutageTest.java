@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.core.security.Role;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -193,6 +194,83 @@ class BrokerOutageTest {
         }
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> "UP".equals(check("jms-results").path("status").asText()));
+    }
+
+    /**
+     * External-broker audit: a broker that refuses the bridge's request consumer (its account lost the permission to
+     * consume) left readiness UP while Spring retried quietly, and the requests waited on the queue unseen.
+     */
+    @Test
+    void aBrokerRefusingTheRequestConsumerMakesReadinessDownUntilItTakesItAgain() throws Exception {
+        startWithBroker(100, Map.of());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> "UP".equals(check("jms-requests").path("status").asText()));
+        var server = esb.broker().server();
+        server.getSecurityRepository()
+                .addMatch(
+                        EsbBroker.REQUESTS,
+                        Set.of(
+                                new Role(
+                                        BrokerAccounts.CLIENT_ROLE,
+                                        true,
+                                        false,
+                                        false,
+                                        false,
+                                        false,
+                                        false,
+                                        false,
+                                        false,
+                                        false,
+                                        false,
+                                        false,
+                                        false),
+                                new Role(
+                                        BrokerAccounts.BRIDGE_ROLE,
+                                        false,
+                                        false,
+                                        false,
+                                        false,
+                                        false,
+                                        false,
+                                        false,
+                                        true,
+                                        false,
+                                        false,
+                                        false,
+                                        false)));
+        // the bridge's connections dropped: its consumers are made again, under the new rules
+        server.getRemotingService()
+                .getConnections()
+                .forEach(connection -> connection.fail(new ActiveMQException("dropped by the test")));
+        // first the dropped session, then the broker's refusal of the new consumer
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> assertThat(check("jms-requests").path("message").asText())
+                                .contains("no consumer takes requests from queue " + EsbBroker.REQUESTS)
+                                .contains("permission='CONSUME'"));
+        assertThat(check("jms-requests").path("status").asText()).isEqualTo("DOWN");
+
+        server.getSecurityRepository()
+                .addMatch(
+                        EsbBroker.REQUESTS,
+                        Set.of(
+                                new Role(
+                                        BrokerAccounts.CLIENT_ROLE,
+                                        true,
+                                        false,
+                                        false,
+                                        false,
+                                        false,
+                                        false,
+                                        false,
+                                        false,
+                                        false,
+                                        false,
+                                        false,
+                                        false),
+                                role(BrokerAccounts.BRIDGE_ROLE, false)));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> "UP".equals(check("jms-requests").path("status").asText()));
     }
 
     /** An account's role on a queue: sending when so, always consuming and browsing. */
