@@ -206,38 +206,7 @@ class BrokerOutageTest {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> "UP".equals(check("jms-requests").path("status").asText()));
         var server = esb.broker().server();
-        server.getSecurityRepository()
-                .addMatch(
-                        EsbBroker.REQUESTS,
-                        Set.of(
-                                new Role(
-                                        BrokerAccounts.CLIENT_ROLE,
-                                        true,
-                                        false,
-                                        false,
-                                        false,
-                                        false,
-                                        false,
-                                        false,
-                                        false,
-                                        false,
-                                        false,
-                                        false,
-                                        false),
-                                new Role(
-                                        BrokerAccounts.BRIDGE_ROLE,
-                                        false,
-                                        false,
-                                        false,
-                                        false,
-                                        false,
-                                        false,
-                                        false,
-                                        true,
-                                        false,
-                                        false,
-                                        false,
-                                        false)));
+        server.getSecurityRepository().addMatch(EsbBroker.REQUESTS, requestsQueueRoles(false));
         // the bridge's connections dropped: its consumers are made again, under the new rules
         server.getRemotingService()
                 .getConnections()
@@ -250,27 +219,42 @@ class BrokerOutageTest {
                                 .contains("permission='CONSUME'"));
         assertThat(check("jms-requests").path("status").asText()).isEqualTo("DOWN");
 
-        server.getSecurityRepository()
-                .addMatch(
-                        EsbBroker.REQUESTS,
-                        Set.of(
-                                new Role(
-                                        BrokerAccounts.CLIENT_ROLE,
-                                        true,
-                                        false,
-                                        false,
-                                        false,
-                                        false,
-                                        false,
-                                        false,
-                                        false,
-                                        false,
-                                        false,
-                                        false,
-                                        false),
-                                role(BrokerAccounts.BRIDGE_ROLE, false)));
+        server.getSecurityRepository().addMatch(EsbBroker.REQUESTS, requestsQueueRoles(true));
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> "UP".equals(check("jms-requests").path("status").asText()));
+    }
+
+    /** The requests queue's roles: the ESB sends; the bridge browses, and consumes when so. */
+    private static Set<Role> requestsQueueRoles(boolean bridgeConsumes) {
+        return Set.of(
+                new Role(
+                        BrokerAccounts.CLIENT_ROLE,
+                        true,
+                        false,
+                        false,
+                        false,
+                        false,
+                        false,
+                        false,
+                        false,
+                        false,
+                        false,
+                        false,
+                        false),
+                new Role(
+                        BrokerAccounts.BRIDGE_ROLE,
+                        false,
+                        bridgeConsumes,
+                        false,
+                        false,
+                        false,
+                        false,
+                        false,
+                        true,
+                        false,
+                        false,
+                        false,
+                        false));
     }
 
     /** An account's role on a queue: sending when so, always consuming and browsing. */
