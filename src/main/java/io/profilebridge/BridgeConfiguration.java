@@ -52,6 +52,7 @@ import io.profilebridge.job.JobStore;
 import io.profilebridge.job.JobStoreDataSource;
 import io.profilebridge.job.JobStoreException;
 import io.profilebridge.job.RunTimes;
+import io.profilebridge.job.StoreFileWatch;
 import io.profilebridge.job.StoreNote;
 import io.profilebridge.openprospect.OpenProspectRoutes;
 import io.profilebridge.operations.ApiHealthCheck;
@@ -319,14 +320,22 @@ public class BridgeConfiguration implements CamelConfiguration {
         // it is open, and it closes after them
         boolean embedded = settings.optional("bridge.store.url").isEmpty();
         StoreNote note = new StoreNote(data);
+        StoreFileWatch watch = embedded ? StoreFileWatch.of(context, data) : null;
         BackgroundStart<HikariDataSource> opening = BackgroundStart.begin("job-store-open", () -> {
             HikariDataSource opened = embedded
                     ? new EmbeddedStore(data, note, ClosedStoreExit.of(context)).open(poolSize)
                     : openShared(url, user, password, poolSize);
             DataFolder.restrictStoreFiles(data);
+            if (watch != null) {
+                watch.opened(opened);
+            }
             return opened;
         });
         context.addService(opening);
+        if (watch != null) {
+            // added after the store, so it stops before it: after the routes, with the store still open
+            context.addService(watch);
+        }
         DataSource dataSource = new AwaitedDataSource(opening::resource);
         context.getRegistry().bind("jobStoreDataSource", dataSource);
 

@@ -55,7 +55,7 @@ public final class ClosedStoreExit implements SQLExceptionOverride {
                 context, () -> exitGently(context), () -> Runtime.getRuntime().halt(EXIT_CODE));
     }
 
-    private static void exitGently(CamelContext context) {
+    static void exitGently(CamelContext context) {
         context.getShutdownStrategy().setTimeout(SHUTDOWN_SECONDS);
         new Thread(() -> System.exit(EXIT_CODE), "job-store-closed-exit").start();
         // should the shutdown hooks wait on the store for good, the exit still ends the process

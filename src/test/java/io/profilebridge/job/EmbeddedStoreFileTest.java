@@ -15,6 +15,8 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -217,6 +219,48 @@ class EmbeddedStoreFileTest {
             assertThat(new JobStore(dataSource, false, InstanceLiveness.single("test"), Clock.systemUTC())
                             .findById("j-1"))
                     .isPresent();
+        }
+    }
+
+    /**
+     * Store-failure audit: the store file removed under a running bridge went unnoticed, H2 wrote on into the removed
+     * file, and the next start found every job gone while their inbox files had been taken. The bridge now stops, and
+     * what the store held is written beside it, from which RunScript makes the store again.
+     */
+    @Test
+    void aStoreFileRemovedWhileRunningStopsTheBridgeAndWhatItHeldIsWrittenBesideIt() throws Exception {
+        AtomicInteger exits = new AtomicInteger();
+        Path file = data.resolve("jobstore.mv.db");
+        try (DefaultCamelContext context = new DefaultCamelContext();
+                HikariDataSource dataSource = new EmbeddedStore(data, new StoreNote(data)).open(2)) {
+            context.start();
+            StoreFileWatch watch = new StoreFileWatch(context, file, exits::incrementAndGet);
+            watch.opened(dataSource);
+            JobStore store = new JobStore(dataSource, false, InstanceLiveness.single("test"), Clock.systemUTC());
+            store.register(job("before-removal"));
+            watch.check();
+            assertThat(exits).as("the file is where it was").hasValue(0);
+
+            Files.delete(file);
+            store.register(job("after-removal"));
+            watch.check();
+            watch.check();
+            assertThat(exits).as("stopped once").hasValue(1);
+            watch.stop(); // as the context's stop does, after the routes
+        }
+        Path dump;
+        try (var dumps = Files.list(data)) {
+            dump = dumps.filter(path -> path.getFileName().toString().startsWith(StoreFileWatch.DUMP_PREFIX))
+                    .filter(path -> path.toString().endsWith(".sql"))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        org.h2.tools.RunScript.main(
+                "-url", JobStoreDataSource.defaultUrl(data), "-script", dump.toString(), "-user", "", "-password", "");
+        try (HikariDataSource dataSource = new EmbeddedStore(data, new StoreNote(data)).open(2)) {
+            JobStore store = new JobStore(dataSource, false, InstanceLiveness.single("test"), Clock.systemUTC());
+            assertThat(store.find(Api.OPENPROSPECT, "before-removal")).isPresent();
+            assertThat(store.find(Api.OPENPROSPECT, "after-removal")).isPresent();
         }
     }
 
