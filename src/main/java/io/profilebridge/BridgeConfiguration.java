@@ -323,7 +323,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         StoreFileWatch watch = embedded ? StoreFileWatch.of(context, data) : null;
         BackgroundStart<HikariDataSource> opening = BackgroundStart.begin("job-store-open", () -> {
             HikariDataSource opened = embedded
-                    ? new EmbeddedStore(data, note, ClosedStoreExit.of(context)).open(poolSize)
+                    ? new EmbeddedStore(data, note, ClosedStoreExit.of(context, data)).open(poolSize)
                     : openShared(url, user, password, poolSize);
             DataFolder.restrictStoreFiles(data);
             if (watch != null) {

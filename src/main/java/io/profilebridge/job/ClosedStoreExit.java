@@ -1,6 +1,10 @@
 package io.profilebridge.job;
 
 import com.zaxxer.hikari.SQLExceptionOverride;
+import io.profilebridge.ErrorText;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,8 +41,16 @@ public final class ClosedStoreExit implements SQLExceptionOverride {
     /** A statement failed for want of heap: H2 closes the store then too, and the disk is not to blame. */
     private volatile boolean outOfMemory;
 
+    /** The data folder, looked at when the store closes: what H2 reports then names no cause (store-failure audit). */
+    private final Path data;
+
     ClosedStoreExit(CamelContext context, Runnable exit, Runnable haltForHeap) {
+        this(context, null, exit, haltForHeap);
+    }
+
+    ClosedStoreExit(CamelContext context, Path data, Runnable exit, Runnable haltForHeap) {
         this.context = context;
+        this.data = data;
         this.exit = exit;
         this.haltForHeap = haltForHeap;
     }
@@ -50,9 +62,12 @@ public final class ClosedStoreExit implements SQLExceptionOverride {
      * store once more, from pages the failed write may have left half-placed (security audit: after such an exit, 1
      * restart in 5 found the file "corrupted in chunk 133"); a halt leaves it at its last commit, as a SIGKILL does.
      */
-    public static ClosedStoreExit of(CamelContext context) {
+    public static ClosedStoreExit of(CamelContext context, Path data) {
         return new ClosedStoreExit(
-                context, () -> exitGently(context), () -> Runtime.getRuntime().halt(EXIT_CODE));
+                context,
+                data,
+                () -> exitGently(context),
+                () -> Runtime.getRuntime().halt(EXIT_CODE));
     }
 
     static void exitGently(CamelContext context) {
@@ -99,10 +114,11 @@ public final class ClosedStoreExit implements SQLExceptionOverride {
                         Runtime.getRuntime().maxMemory() / (1024 * 1024));
             } else {
                 LOG.error(
-                        "The job store closed itself after a write failed ({}); the bridge stops with exit code {}."
+                        "The job store closed itself after a write failed ({}){}; the bridge stops with exit code {}."
                                 + " Give bridge.data room (or fix its disk) and start it again: it continues from the"
                                 + " store's last commit, with nothing lost",
                         firstLine,
+                        data == null ? "" : whatTheDiskSays(data),
                         EXIT_CODE);
             }
             if (outOfMemory) {
@@ -112,6 +128,42 @@ public final class ClosedStoreExit implements SQLExceptionOverride {
             }
         }
         return Override.CONTINUE_EVICT;
+    }
+
+    /**
+     * What the data folder's disk says now: its free space, and why a small write there or to the store file fails. H2
+     * reports only "The database has been closed", and the write that failed named no cause in the log either (a full
+     * disk, an immutable store file: store-failure audit).
+     */
+    static String whatTheDiskSays(Path data) {
+        Path folder = data.toAbsolutePath();
+        StringBuilder said = new StringBuilder();
+        try {
+            said.append("; ")
+                    .append(folder)
+                    .append(" has ")
+                    .append(Files.getFileStore(folder).getUsableSpace())
+                    .append(" bytes free");
+        } catch (IOException e) {
+            return "; " + folder + " cannot be looked at: " + ErrorText.withRootCause(e);
+        }
+        Path probe = folder.resolve(".write-probe");
+        try {
+            Files.write(probe, new byte[64 * 1024]);
+        } catch (IOException e) {
+            said.append(", and writing there fails: ").append(ErrorText.withRootCause(e));
+        } finally {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (IOException ignored) {
+                // left for the next start's folder check; it holds nothing
+            }
+        }
+        Path store = folder.resolve(EmbeddedStore.FILE);
+        if (Files.exists(store) && !Files.isWritable(store)) {
+            said.append(", and ").append(store).append(" cannot be written (its permissions or attributes)");
+        }
+        return said.toString();
     }
 
     /** H2 reports a want of heap as its own error code, or as a general error around the OutOfMemoryError. */

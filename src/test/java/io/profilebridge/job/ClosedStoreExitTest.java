@@ -74,10 +74,36 @@ class ClosedStoreExitTest {
                 .isFalse();
     }
 
+    /**
+     * Store-failure audit: the line said only "The database has been closed"; the full disk (or the immutable store
+     * file) behind it was named nowhere in the log. The line now says what the data folder's disk says.
+     */
+    @Test
+    void aStoreThatClosesItselfIsReportedWithWhatItsDiskSays() throws Exception {
+        // a write into the data folder that fails, as on a full disk: a folder where the probe would be a file
+        java.nio.file.Files.createDirectories(data.resolve(".write-probe"));
+        List<String> lines;
+        try (DefaultCamelContext context = new DefaultCamelContext();
+                LogCapture logs = LogCapture.start()) {
+            context.start();
+            new ClosedStoreExit(context, data, () -> {}, () -> {})
+                    .adjudicate(new SQLException("The database has been closed [90098-240]", "90098", 90098));
+            lines = logs.lines();
+        }
+        assertThat(lines)
+                .filteredOn(line -> line.contains("The job store closed itself"))
+                .singleElement()
+                .satisfies(line -> assertThat(line)
+                        .contains(data.toAbsolutePath() + " has ")
+                        .contains(" bytes free")
+                        .contains("writing there fails: ")
+                        .contains("exit code 3"));
+    }
+
     @Test
     void theEmbeddedStoresPoolShowsItEveryException() throws Exception {
         try (DefaultCamelContext context = new DefaultCamelContext()) {
-            ClosedStoreExit watch = ClosedStoreExit.of(context);
+            ClosedStoreExit watch = ClosedStoreExit.of(context, data);
             try (HikariDataSource pool = new EmbeddedStore(data, new StoreNote(data), watch).open(2)) {
                 assertThat(pool.getExceptionOverride()).isSameAs(watch);
             }
