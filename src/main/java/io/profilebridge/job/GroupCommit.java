@@ -71,9 +71,13 @@ final class GroupCommit {
         try {
             commitTogether(group);
         } catch (SQLException e) {
-            if (group.size() == 1) {
-                // a write on its own has had its own transaction already; running it again would do it twice
-                group.get(0).failed(e);
+            if (group.size() == 1 || e instanceof NoConnection) {
+                // a write on its own has had its own transaction already; running it again would do it twice. With no
+                // connection to be had, each on its own would wait for one again (store-failure audit: a group of
+                // four inbox files waited five connection timeouts, unlogged)
+                for (Queued<?> write : group) {
+                    write.failed(NoConnection.unwrapped(e));
+                }
                 return;
             }
             // the shared commit failed (a lost connection, a deadlock with another instance): give every write its
@@ -82,7 +86,7 @@ final class GroupCommit {
                 try {
                     commitTogether(List.of(write));
                 } catch (SQLException alone) {
-                    write.failed(alone);
+                    write.failed(NoConnection.unwrapped(alone));
                 }
             }
         }
@@ -90,7 +94,13 @@ final class GroupCommit {
 
     private void commitTogether(List<Queued<?>> group) throws SQLException {
         boolean durable = group.stream().anyMatch(write -> write.durable);
-        try (Connection c = dataSource.getConnection()) {
+        Connection connection;
+        try {
+            connection = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new NoConnection(e);
+        }
+        try (Connection c = connection) {
             c.setAutoCommit(false);
             try {
                 boolean shared = group.size() > 1;
@@ -176,6 +186,18 @@ final class GroupCommit {
                 throw failure;
             }
             return result;
+        }
+    }
+
+    /** The store gave no connection: nothing of the group ran. */
+    private static final class NoConnection extends SQLException {
+        NoConnection(SQLException cause) {
+            super(cause.getMessage(), cause.getSQLState(), cause.getErrorCode(), cause);
+        }
+
+        /** What the pool said, as its callers always saw it. */
+        static SQLException unwrapped(SQLException e) {
+            return e instanceof NoConnection ? (SQLException) e.getCause() : e;
         }
     }
 }
