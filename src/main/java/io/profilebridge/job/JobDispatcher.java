@@ -1,5 +1,6 @@
 package io.profilebridge.job;
 
+import io.profilebridge.ErrorText;
 import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.api.ApiHolds;
@@ -175,11 +176,15 @@ public final class JobDispatcher {
                 claimAgain = false;
                 claimed.addAll(claim());
             }
-            health.claimSucceeded();
+            if (health.claimSucceeded()) {
+                LOG.info("Claiming due jobs works again; jobs advance");
+            }
             return claimed;
         } catch (RuntimeException e) {
-            if (health.claimFailed(e.getMessage())) {
-                LOG.error("Claiming due jobs failed; no job advances until a claim succeeds again: {}", e.toString());
+            // with its root cause: "cannot read the shared budgets" alone named no refused connection (store audit)
+            String why = ErrorText.withRootCause(e);
+            if (health.claimFailed(why)) {
+                LOG.error("Claiming due jobs failed; no job advances until a claim succeeds again: {}", why);
             }
             return List.of();
         } finally {

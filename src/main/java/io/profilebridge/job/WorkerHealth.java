@@ -32,8 +32,11 @@ final class WorkerHealth {
         lastClaimAt = clock.getAsLong();
     }
 
-    void claimSucceeded() {
+    /** Notes a claim that succeeded; true when the one before had failed (the end of a run of failures). */
+    boolean claimSucceeded() {
+        boolean recovered = claimFailure != null;
         claimFailure = null;
+        return recovered;
     }
 
     /** Notes a failed claim; true when the one before had succeeded (the first of a run of failures). */

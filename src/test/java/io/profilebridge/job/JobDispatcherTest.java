@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.Json;
+import io.profilebridge.LogCapture;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiBucket;
@@ -317,7 +318,9 @@ class JobDispatcherTest {
                     WorkQueue queue, int max, IntUnaryOperator permits, Predicate<String> inHand, int inHandCount) {
                 if (failing[0] && queue == WorkQueue.OPENPROSPECT_CALLS) {
                     permits.applyAsInt(max);
-                    throw new JobStoreException("cannot claim due jobs of openprospect", null);
+                    throw new JobStoreException(
+                            "cannot claim due jobs of openprospect",
+                            new java.sql.SQLException("Connection to 127.0.0.1:5432 refused"));
                 }
                 return super.claimDue(queue, max, permits, inHand, inHandCount);
             }
@@ -326,12 +329,20 @@ class JobDispatcherTest {
         JobDispatcher gated = dispatcher(flaky, gate);
         register(Api.OPENPROSPECT, 2);
 
-        assertThat(gated.claimDueJobs(false)).isEmpty();
-        assertThat(gated.problem())
-                .hasValueSatisfying(problem -> assertThat(problem).contains("claiming"));
-        assertThat(gate.inFlight(ApiBucket.OPENPROSPECT)).isZero();
-        failing[0] = false;
-        assertThat(gated.claimDueJobs(false)).hasSize(1);
+        try (LogCapture logs = LogCapture.start()) {
+            assertThat(gated.claimDueJobs(false)).isEmpty();
+            assertThat(gated.problem())
+                    .hasValueSatisfying(problem -> assertThat(problem).contains("claiming"));
+            assertThat(gate.inFlight(ApiBucket.OPENPROSPECT)).isZero();
+            failing[0] = false;
+            assertThat(gated.claimDueJobs(false)).hasSize(1);
+            // store-failure audit: the line named no refused connection, and nothing said when claims worked again
+            assertThat(logs.lines())
+                    .anySatisfy(line -> assertThat(line)
+                            .contains("Claiming due jobs failed")
+                            .contains("Connection to 127.0.0.1:5432 refused"))
+                    .anySatisfy(line -> assertThat(line).contains("Claiming due jobs works again"));
+        }
     }
 
     @Test
