@@ -259,12 +259,15 @@ public class BridgeConfiguration implements CamelConfiguration {
                         new ResultFiles(outbox, outboxRefusals, settings.text("bridge.outbox.folder-mode")));
         // routes/deliver-result-jms.camel.yaml: which queue a JMS result goes to, and whether the broker takes it
         DeliveryRefusals queueRefusals = new DeliveryRefusals(Clock.systemUTC(), store::wakeWaitingDeliveries);
-        context.getRegistry()
-                .bind("resultQueues", new ResultQueues(settings.text("bridge.jms.results"), queueRefusals));
+        ResultQueues resultQueues = new ResultQueues(settings.text("bridge.jms.results"), queueRefusals);
+        context.getRegistry().bind("resultQueues", resultQueues);
         if (health != null) {
             health.register(RefusedResultsHealthCheck.outbox(outbox, outboxRefusals));
             if (settings.flag("bridge.jms.enabled")) {
-                health.register(RefusedResultsHealthCheck.jmsResults(queueRefusals));
+                // a send the broker holds longer than any call of a broker that went away may wait
+                long heldAfterMs = settings.number("bridge.jms.call-failover-timeout-ms");
+                health.register(
+                        RefusedResultsHealthCheck.jmsResults(queueRefusals, () -> resultQueues.heldSend(heldAfterMs)));
             }
         }
         context.getRegistry().bind("progressRoute", new ProgressRoute(jobCounts));

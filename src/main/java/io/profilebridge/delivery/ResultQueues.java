@@ -6,12 +6,16 @@ import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
 import jakarta.jms.Queue;
 import jakarta.jms.ResourceAllocationException;
+import java.util.Comparator;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.activemq.artemis.api.core.ActiveMQAddressFullException;
 import org.apache.activemq.artemis.api.core.ActiveMQNonExistentQueueException;
 import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.jms.JmsConstants;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.util.ObjectHelper;
 
 /**
@@ -32,8 +36,12 @@ public final class ResultQueues {
      */
     static final String TO_REPLY_TO = "bridgeResultToReplyTo";
 
+    /** A send under way: where to, since when (epoch ms). */
+    private record Sending(String queue, long since) {}
+
     private final String resultsQueue;
     private final DeliveryRefusals refusals;
+    private final Map<String, Sending> sending = new ConcurrentHashMap<>();
 
     /** @param resultsQueue {@code bridge.jms.results}, where a result goes when nothing names another queue */
     public ResultQueues(String resultsQueue, DeliveryRefusals refusals) {
@@ -46,16 +54,43 @@ public final class ResultQueues {
         Object destination = exchange.getMessage().getHeader(JmsConstants.JMS_DESTINATION);
         String name = exchange.getMessage().getHeader(JmsConstants.JMS_DESTINATION_NAME, String.class);
         exchange.setProperty(TO_REPLY_TO, destination != null);
-        exchange.setProperty(
-                QUEUE, destination != null ? "JMSReplyTo " + nameOf(destination) : name != null ? name : resultsQueue);
+        String queue = destination != null ? "JMSReplyTo " + nameOf(destination) : name != null ? name : resultsQueue;
+        exchange.setProperty(QUEUE, queue);
+        String id = exchange.getExchangeId();
+        if (sending.put(id, new Sending(queue, System.currentTimeMillis())) == null) {
+            // however the send ends, even by an exception no route step sees
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    sending.remove(id);
+                }
+            });
+        }
     }
 
     /** The result went out: its queue takes results again. */
     public void sent(Exchange exchange) {
+        sending.remove(exchange.getExchangeId());
         String queue = exchange.getProperty(QUEUE, String.class);
         if (queue != null) {
             refusals.delivered(queue);
         }
+    }
+
+    /**
+     * The oldest send still under way after {@code longerThanMs}: one the broker holds, as Artemis does for an address
+     * full under address-full-policy BLOCK, with no timeout (JMS audit: a full reply address held every JMS intake
+     * thread, readiness UP). A broker away fails a send within bridge.jms.call-failover-timeout-ms instead.
+     */
+    public Optional<String> heldSend(long longerThanMs) {
+        long now = System.currentTimeMillis();
+        return sending.values().stream()
+                .filter(send -> now - send.since() > longerThanMs)
+                .min(Comparator.comparingLong(Sending::since))
+                .map(send -> "a result sent to " + send.queue() + " has waited " + (now - send.since()) / 1000
+                        + " s for the broker, which holds it (an address full under address-full-policy BLOCK?): the"
+                        + " thread sending it waits with it"
+                        + (sending.size() > 1 ? " (" + sending.size() + " sends under way)" : ""));
     }
 
     /**
@@ -64,6 +99,7 @@ public final class ResultQueues {
      * would stay DOWN for good), and its result falls back to those queues instead.
      */
     public void refused(Exchange exchange) {
+        sending.remove(exchange.getExchangeId());
         String queue = exchange.getProperty(QUEUE, String.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (queue != null && cause != null) {

@@ -3,7 +3,9 @@ package io.profilebridge.operations;
 import io.profilebridge.delivery.DeliveryRefusals;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -17,16 +19,19 @@ public final class RefusedResultsHealthCheck extends AbstractHealthCheck {
     private final DeliveryRefusals refusals;
     private final String placesDetail;
     private final Function<DeliveryRefusals.Refusal, String> message;
+    private final Supplier<Optional<String>> held;
 
     private RefusedResultsHealthCheck(
             String name,
             DeliveryRefusals refusals,
             String placesDetail,
-            Function<DeliveryRefusals.Refusal, String> message) {
+            Function<DeliveryRefusals.Refusal, String> message,
+            Supplier<Optional<String>> held) {
         super("profile-bridge", name);
         this.refusals = refusals;
         this.placesDetail = placesDetail;
         this.message = message;
+        this.held = held;
     }
 
     /** {@code outbox}: the outbox refuses result files (full, read-only, not a folder), by folder. */
@@ -38,14 +43,15 @@ public final class RefusedResultsHealthCheck extends AbstractHealthCheck {
                 refusal -> "results cannot be written to " + outbox + " (" + refusal.places() + ") since "
                         + refusal.since() + " (" + refusal.count()
                         + " refused; a job's result waits in the job store, a request refused at intake in the inbox): "
-                        + refusal.reason());
+                        + refusal.reason(),
+                Optional::empty);
     }
 
     /**
      * {@code jms-results}: the broker refuses JMS results (no permission to send, no such queue, the address full), by
      * queue.
      */
-    public static RefusedResultsHealthCheck jmsResults(DeliveryRefusals refusals) {
+    public static RefusedResultsHealthCheck jmsResults(DeliveryRefusals refusals, Supplier<Optional<String>> heldSend) {
         return new RefusedResultsHealthCheck(
                 "jms-results",
                 refusals,
@@ -53,7 +59,8 @@ public final class RefusedResultsHealthCheck extends AbstractHealthCheck {
                 refusal -> "the broker refuses results sent to " + refusal.places() + " since " + refusal.since() + " ("
                         + refusal.count()
                         + " refused; a job's result waits in the job store, a request refused at intake is redelivered"
-                        + " by the broker): " + refusal.reason());
+                        + " by the broker): " + refusal.reason(),
+                heldSend);
     }
 
     @Override
@@ -63,13 +70,18 @@ public final class RefusedResultsHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        refusals.refusal()
-                .ifPresentOrElse(
-                        refusal -> builder.down()
-                                .message(message.apply(refusal))
-                                .detail("refusedSince", refusal.since().toString())
-                                .detail("refused", refusal.count())
-                                .detail(placesDetail, refusal.places()),
-                        builder::up);
+        Optional<DeliveryRefusals.Refusal> refusal = refusals.refusal();
+        Optional<String> heldNow = held.get();
+        if (refusal.isPresent()) {
+            builder.down()
+                    .message(message.apply(refusal.get()))
+                    .detail("refusedSince", refusal.get().since().toString())
+                    .detail("refused", refusal.get().count())
+                    .detail(placesDetail, refusal.get().places());
+        } else if (heldNow.isPresent()) {
+            builder.down().message(heldNow.get());
+        } else {
+            builder.up();
+        }
     }
 }

@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.core.security.Role;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -222,6 +224,88 @@ class BrokerOutageTest {
         server.getSecurityRepository().addMatch(EsbBroker.REQUESTS, requestsQueueRoles(true));
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> "UP".equals(check("jms-requests").path("status").asText()));
+    }
+
+    /**
+     * JMS audit: a JMSReplyTo whose address is full under address-full-policy BLOCK held the intake thread sending a
+     * rejection's result, with no timeout and readiness UP. The jms-results check now says the broker holds a send.
+     */
+    @Test
+    void aSendTheBrokerHoldsMakesReadinessDownUntilItGoesOut() throws Exception {
+        startWithBroker(100, Map.of());
+        var server = esb.broker().server();
+        server.getAddressSettingsRepository()
+                .addMatch(
+                        "blocked.#",
+                        new AddressSettings()
+                                .setMaxSizeBytes(2000)
+                                .setAddressFullMessagePolicy(AddressFullMessagePolicy.BLOCK));
+        server.getSecurityRepository()
+                .addMatch(
+                        "blocked.#",
+                        Set.of(
+                                new Role(
+                                        BrokerAccounts.CLIENT_ROLE,
+                                        true,
+                                        true,
+                                        true,
+                                        false,
+                                        true,
+                                        false,
+                                        false,
+                                        true,
+                                        true,
+                                        false,
+                                        false,
+                                        false),
+                                new Role(
+                                        BrokerAccounts.BRIDGE_ROLE,
+                                        true,
+                                        false,
+                                        true,
+                                        false,
+                                        true,
+                                        false,
+                                        false,
+                                        false,
+                                        true,
+                                        false,
+                                        false,
+                                        false)));
+        try (Connection connection = esb.client().createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            var replies = session.createQueue("blocked.replies");
+            try (MessageProducer filler = session.createProducer(replies);
+                    MessageProducer requests = session.createProducer(session.createQueue(EsbBroker.REQUESTS))) {
+                filler.send(session.createTextMessage("x".repeat(3000))); // the address is full from now on
+                TextMessage rejected = session.createTextMessage("{\"email\": \"x");
+                rejected.setStringProperty("api", "orbit");
+                rejected.setJMSCorrelationID("held-1");
+                rejected.setJMSReplyTo(replies);
+                requests.send(rejected);
+            }
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            "DOWN".equals(check("jms-results").path("status").asText()));
+            assertThat(check("jms-results").path("message").asText())
+                    .contains("a result sent to JMSReplyTo blocked.replies has waited")
+                    .contains("BLOCK");
+
+            // the caller reads its replies: the held result goes out, and the check is UP again
+            List<String> correlations = new ArrayList<>();
+            try (var consumer = session.createConsumer(replies)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    var message = consumer.receive(500);
+                    if (message != null && message.getJMSCorrelationID() != null) {
+                        correlations.add(message.getJMSCorrelationID());
+                    }
+                    return correlations.contains("held-1");
+                });
+            }
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> "UP".equals(check("jms-results").path("status").asText()));
+        }
     }
 
     /** The requests queue's roles: the ESB sends; the bridge browses, and consumes when so. */
