@@ -3,6 +3,8 @@ package io.profilebridge.jms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.profilebridge.LogCapture;
+import io.profilebridge.job.JobStoreException;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import java.net.URI;
@@ -10,7 +12,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.builder.AdviceWith;
@@ -63,6 +67,46 @@ class DeadLetterTest {
         assertThat(dead).as("the message is kept, not dropped").isNotNull();
         assertThat(dead.getJMSCorrelationID()).isEqualTo("poison-1");
         assertThat(attempts.get()).isEqualTo(2);
+    }
+
+    /**
+     * Store-failure audit: a job store away gave every JMS request, at every delivery, an ERROR from Camel's error
+     * handler and a WARN from the listener, each with a full stack trace (477 lines in a 25 s outage), and neither
+     * named the refused connection in its first line. Now one WARN line per delivery names it.
+     */
+    @Test
+    void aJobStoreAwayIsOneLinePerDeliveryNamingItsCause() throws Exception {
+        jms = JmsBridgeRun.start(
+                root, Map.of("bridge.jms.max-delivery-attempts", "2", "bridge.jms.redelivery-delay-ms", "100"));
+        AtomicInteger attempts = new AtomicInteger();
+        AdviceWith.adviceWith(
+                jms.bridge.context(),
+                "jms-requests",
+                route -> route.weaveAddFirst().process(exchange -> {
+                    attempts.incrementAndGet();
+                    throw new JobStoreException(
+                            "cannot record the job", new SQLException("Connection to 127.0.0.1:5432 refused"));
+                }));
+        List<String> lines;
+        try (LogCapture logs = LogCapture.start()) {
+            jms.send("{\"email\": \"away@example.com\"}", Map.of("api", "orbit"), null, "away-1");
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> attempts.get() == 2
+                            && jms.broker()
+                                            .activeServer()
+                                            .locateQueue(JmsBridgeRun.REQUESTS)
+                                            .getMessageCount()
+                                    == 0);
+            lines = logs.lines();
+        }
+        assertThat(lines)
+                .filteredOn(line -> line.contains("goes back to the queue"))
+                .hasSize(2)
+                .allSatisfy(line -> assertThat(line)
+                        .contains("WARN")
+                        .contains("correlation away-1")
+                        .contains("Connection to 127.0.0.1:5432 refused"));
+        assertThat(lines).as("no stack trace").noneMatch(line -> line.startsWith("\tat ") || line.contains("ERROR"));
     }
 
     private static String get(String url) throws Exception {
