@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.util.ObjectHelper;
@@ -71,12 +74,21 @@ public final class ClosedStoreExit implements SQLExceptionOverride {
     }
 
     static void exitGently(CamelContext context) {
+        exitGently(context, () -> {});
+    }
+
+    /**
+     * @param beforeHaltClock waited for before the halt's clock starts: work of the stop that must not be cut short
+     *     (StoreFileWatch's dump of a removed store)
+     */
+    static void exitGently(CamelContext context, InterruptibleWait beforeHaltClock) {
         context.getShutdownStrategy().setTimeout(SHUTDOWN_SECONDS);
         new Thread(() -> System.exit(EXIT_CODE), "job-store-closed-exit").start();
         // should the shutdown hooks wait on the store for good, the exit still ends the process
         Thread halt = new Thread(
                 () -> {
                     try {
+                        beforeHaltClock.await();
                         TimeUnit.SECONDS.sleep(HALT_AFTER_SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
@@ -86,6 +98,12 @@ public final class ClosedStoreExit implements SQLExceptionOverride {
                 "job-store-closed-halt");
         halt.setDaemon(true);
         halt.start();
+    }
+
+    /** A wait that ends by itself, or when the waiting thread is interrupted. */
+    @FunctionalInterface
+    interface InterruptibleWait {
+        void await() throws InterruptedException;
     }
 
     @java.lang.Override
@@ -118,7 +136,7 @@ public final class ClosedStoreExit implements SQLExceptionOverride {
                                 + " Give bridge.data room (or fix its disk) and start it again: it continues from the"
                                 + " store's last commit, with nothing lost",
                         firstLine,
-                        data == null ? "" : whatTheDiskSays(data),
+                        data == null ? "" : whatTheDiskSaysWithin(data, PROBE_SECONDS),
                         EXIT_CODE);
             }
             if (outOfMemory) {
@@ -128,6 +146,23 @@ public final class ClosedStoreExit implements SQLExceptionOverride {
             }
         }
         return Override.CONTINUE_EVICT;
+    }
+
+    /** How long the look at the disk may take: a hung disk must not hold the exit (review). */
+    private static final int PROBE_SECONDS = 2;
+
+    static String whatTheDiskSaysWithin(Path data, int seconds) {
+        CompletableFuture<String> said = CompletableFuture.supplyAsync(() -> whatTheDiskSays(data));
+        try {
+            return said.get(seconds, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            return "; " + data.toAbsolutePath() + " did not answer within " + seconds + " s";
+        } catch (ExecutionException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     /**

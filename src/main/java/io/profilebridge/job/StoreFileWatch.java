@@ -6,10 +6,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -30,6 +33,12 @@ public final class StoreFileWatch extends ServiceSupport {
 
     static final String DUMP_PREFIX = "jobstore.removed-";
 
+    /** The longest the dump may take before the halt's own clock starts (a store of 276 MB took 7 s). */
+    private static final long DUMP_WAIT_MINUTES = 15;
+
+    /** A store file on a filesystem that names no file identity: only its removal is seen. */
+    private static final Object NO_KEY = new Object();
+
     private static final Logger LOG = LoggerFactory.getLogger(StoreFileWatch.class);
 
     private final CamelContext context;
@@ -38,6 +47,7 @@ public final class StoreFileWatch extends ServiceSupport {
     private volatile DataSource store;
     private volatile Object fileKey;
     private volatile boolean gone;
+    private CountDownLatch dumped = new CountDownLatch(1);
     private ScheduledExecutorService checker;
 
     /**
@@ -51,7 +61,14 @@ public final class StoreFileWatch extends ServiceSupport {
     }
 
     public static StoreFileWatch of(CamelContext context, Path data) {
-        return new StoreFileWatch(context, data.resolve(EmbeddedStore.FILE), () -> ClosedStoreExit.exitGently(context));
+        CountDownLatch dumped = new CountDownLatch(1);
+        StoreFileWatch watch = new StoreFileWatch(
+                context,
+                data.resolve(EmbeddedStore.FILE),
+                // the halt that ends a stop hung on the store waits for the dump: cut short, it would lose every job
+                () -> ClosedStoreExit.exitGently(context, () -> dumped.await(DUMP_WAIT_MINUTES, TimeUnit.MINUTES)));
+        watch.dumped = dumped;
+        return watch;
     }
 
     /** The store is open on the file its path names now: the file to watch, and the store to save should it go. */
@@ -102,7 +119,11 @@ public final class StoreFileWatch extends ServiceSupport {
             checker = null;
         }
         if (gone) {
-            dump();
+            try {
+                dump();
+            } finally {
+                dumped.countDown();
+            }
         }
     }
 
@@ -113,6 +134,11 @@ public final class StoreFileWatch extends ServiceSupport {
                 PreparedStatement script = connection.prepareStatement("SCRIPT TO ?")) {
             script.setString(1, partial.toString());
             script.execute();
+            // owner-only, as the store it comes from: it holds the requests' personal data (H2 makes the file anew,
+            // in the data folder, which is owner-only itself)
+            if (Files.getFileStore(partial).supportsFileAttributeView(PosixFileAttributeView.class)) {
+                Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
+            }
             Files.move(partial, dump, StandardCopyOption.ATOMIC_MOVE);
             LOG.error("What the removed job store held is in {}", dump);
         } catch (Exception e) {
@@ -120,10 +146,11 @@ public final class StoreFileWatch extends ServiceSupport {
         }
     }
 
-    /** The file's identity (device and inode on Linux); null when there is none. */
+    /** The file's identity (device and inode on Linux), {@link #NO_KEY} where none is kept; null when there is no file. */
     private static Object keyOf(Path file) throws IOException {
         try {
-            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            return key != null ? key : NO_KEY;
         } catch (NoSuchFileException e) {
             return null;
         }

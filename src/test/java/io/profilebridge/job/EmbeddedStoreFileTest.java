@@ -255,6 +255,9 @@ class EmbeddedStoreFileTest {
                     .findFirst()
                     .orElseThrow();
         }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dump)))
+                .as("owner-only, as the store: it holds the requests' personal data")
+                .isEqualTo("rw-------");
         org.h2.tools.RunScript.main(
                 "-url", JobStoreDataSource.defaultUrl(data), "-script", dump.toString(), "-user", "", "-password", "");
         try (HikariDataSource dataSource = new EmbeddedStore(data, new StoreNote(data)).open(2)) {
