@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.api.core.ActiveMQAddressFullException;
 import org.apache.activemq.artemis.api.core.ActiveMQNonExistentQueueException;
 import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
@@ -36,7 +37,7 @@ public final class ResultQueues {
      */
     static final String TO_REPLY_TO = "bridgeResultToReplyTo";
 
-    /** A send under way: where to, since when (epoch ms). */
+    /** A send under way: where to, since when ({@link System#nanoTime}: a step of the wall clock is no wait). */
     private record Sending(String queue, long since) {}
 
     private final String resultsQueue;
@@ -57,7 +58,7 @@ public final class ResultQueues {
         String queue = destination != null ? "JMSReplyTo " + nameOf(destination) : name != null ? name : resultsQueue;
         exchange.setProperty(QUEUE, queue);
         String id = exchange.getExchangeId();
-        if (sending.put(id, new Sending(queue, System.currentTimeMillis())) == null) {
+        if (sending.put(id, new Sending(queue, System.nanoTime())) == null) {
             // however the send ends, even by an exception no route step sees
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
@@ -83,11 +84,13 @@ public final class ResultQueues {
      * thread, readiness UP). A broker away fails a send within bridge.jms.call-failover-timeout-ms instead.
      */
     public Optional<String> heldSend(long longerThanMs) {
-        long now = System.currentTimeMillis();
+        long now = System.nanoTime();
+        long longerThanNanos = TimeUnit.MILLISECONDS.toNanos(longerThanMs);
         return sending.values().stream()
-                .filter(send -> now - send.since() > longerThanMs)
+                .filter(send -> now - send.since() > longerThanNanos)
                 .min(Comparator.comparingLong(Sending::since))
-                .map(send -> "a result sent to " + send.queue() + " has waited " + (now - send.since()) / 1000
+                .map(send -> "a result sent to " + send.queue() + " has waited "
+                        + TimeUnit.NANOSECONDS.toSeconds(now - send.since())
                         + " s for the broker, which holds it (an address full under address-full-policy BLOCK?): the"
                         + " thread sending it waits with it"
                         + (sending.size() > 1 ? " (" + sending.size() + " sends under way)" : ""));

@@ -10,6 +10,9 @@ import java.sql.SQLException;
 /** Opens the pooled job-store connection and brings its schema up to date (H2 and PostgreSQL). */
 public final class JobStoreDataSource {
 
+    /** How long a statement waits for a connection of the pool (a store that is away). */
+    static final long CONNECTION_TIMEOUT_MS = 5_000;
+
     private JobStoreDataSource() {}
 
     /**
@@ -41,9 +44,6 @@ public final class JobStoreDataSource {
         return dataSource;
     }
 
-    /** How long a statement waits for a connection of the pool (a store that is away). */
-    static final long CONNECTION_TIMEOUT_MS = 5_000;
-
     /** The connection pool alone; it connects at once, so a store that cannot be opened fails here. */
     static HikariDataSource pool(String url, String user, String password, int poolSize) {
         return pool(url, user, password, poolSize, null);
@@ -59,11 +59,11 @@ public final class JobStoreDataSource {
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
         config.setPoolName("job-store");
-        // a store that is away fails a write in seconds, so the intake warns and the request waits in its inbox or on
-        // its queue; HikariCP's 30 s default held an inbox file that long per try, unlogged, past the read-lock
-        // marker's
-        // age (store-failure audit: 81 s of a PostgreSQL outage without a line). Writes go through GroupCommit, so the
-        // pool is rarely waited on otherwise
+        // a store that is away fails a statement in seconds, so the intake warns and the request waits in its inbox or
+        // on its queue (store-failure audit: HikariCP's 30 s default held an inbox file that long per try, unlogged,
+        // past its read-lock marker's age). Every user of the pool waits at most this long: the job workers, the
+        // intake and the timers hold a connection for one statement or one group commit, milliseconds, so a wait
+        // this long means the store is away
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
         config.setDriverClassName(engine.driverClass());
         if (exceptions != null) {

@@ -244,34 +244,8 @@ class BrokerOutageTest {
                 .addMatch(
                         "blocked.#",
                         Set.of(
-                                new Role(
-                                        BrokerAccounts.CLIENT_ROLE,
-                                        true,
-                                        true,
-                                        true,
-                                        false,
-                                        true,
-                                        false,
-                                        false,
-                                        true,
-                                        true,
-                                        false,
-                                        false,
-                                        false),
-                                new Role(
-                                        BrokerAccounts.BRIDGE_ROLE,
-                                        true,
-                                        false,
-                                        true,
-                                        false,
-                                        true,
-                                        false,
-                                        false,
-                                        false,
-                                        true,
-                                        false,
-                                        false,
-                                        false)));
+                                access(BrokerAccounts.CLIENT_ROLE, true, true, true, true),
+                                access(BrokerAccounts.BRIDGE_ROLE, true, false, false, true)));
         try (Connection connection = esb.client().createConnection()) {
             connection.start();
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -311,39 +285,18 @@ class BrokerOutageTest {
     /** The requests queue's roles: the ESB sends; the bridge browses, and consumes when so. */
     private static Set<Role> requestsQueueRoles(boolean bridgeConsumes) {
         return Set.of(
-                new Role(
-                        BrokerAccounts.CLIENT_ROLE,
-                        true,
-                        false,
-                        false,
-                        false,
-                        false,
-                        false,
-                        false,
-                        false,
-                        false,
-                        false,
-                        false,
-                        false),
-                new Role(
-                        BrokerAccounts.BRIDGE_ROLE,
-                        false,
-                        bridgeConsumes,
-                        false,
-                        false,
-                        false,
-                        false,
-                        false,
-                        true,
-                        false,
-                        false,
-                        false,
-                        false));
+                access(BrokerAccounts.CLIENT_ROLE, true, false, false, false),
+                access(BrokerAccounts.BRIDGE_ROLE, false, bridgeConsumes, true, false));
     }
 
     /** An account's role on a queue: sending when so, always consuming and browsing. */
     private static Role role(String name, boolean send) {
-        return new Role(name, send, true, false, false, false, false, false, true, false, false, false, false);
+        return access(name, send, true, true, false);
+    }
+
+    /** An account's role on an address: create stands for making its addresses and queues, durable or not. */
+    private static Role access(String name, boolean send, boolean consume, boolean browse, boolean create) {
+        return new Role(name, send, consume, create, false, create, false, false, browse, create, false, false, false);
     }
 
     /** The simulator, the ESB's broker and the bridge, with the broker reached. */
