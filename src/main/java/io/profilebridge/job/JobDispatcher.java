@@ -588,7 +588,14 @@ public final class JobDispatcher {
 
     /** A step failed in a way no API answer explains (the store, a bug): shows until a later step succeeds. */
     public void workerFailed(Job job, Exception cause) {
-        LOG.error("A job worker failed on {}; the job is tried again later: {}", job, cause.toString(), cause);
+        if (cause instanceof JobStoreException) {
+            // the store away: its root cause says it all, and a stack trace per job per try only repeated it
+            // (store-failure audit: two ERRORs with stack traces per failed save)
+            LOG.error(
+                    "A job worker failed on {}; the job is tried again later: {}", job, ErrorText.withRootCause(cause));
+        } else {
+            LOG.error("A job worker failed on {}; the job is tried again later: {}", job, cause.toString(), cause);
+        }
         health.workerFailed(job + ": " + cause);
     }
 

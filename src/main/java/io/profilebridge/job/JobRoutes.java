@@ -173,8 +173,12 @@ public class JobRoutes extends RouteBuilder {
                 .wireTap("direct:hand-on-places")
                 .copy(false);
 
+        // a failed save goes to advance-job's doCatch, which logs it once (workerFailed): no error handler of its own
+        // to
+        // log it a second time
         from("direct:save-job")
                 .routeId("save-job")
+                .errorHandler(noErrorHandler())
                 .filter(exchangeProperty(DROPPED).isNotEqualTo(true))
                 .process(this::save)
                 .end();

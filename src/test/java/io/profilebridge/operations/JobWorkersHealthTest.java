@@ -67,6 +67,10 @@ class JobWorkersHealthTest {
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> log.errors().stream().anyMatch(line -> line.contains("A job worker failed on")));
             assertThat(log.errors()).anyMatch(line -> line.contains("JobDispatcher - Claiming due jobs failed"));
+            // store-failure audit: each failed save was also logged by save-job's own error handler
+            assertThat(log.errors())
+                    .as("a failed save logged once, by the worker")
+                    .noneMatch(line -> line.contains("DefaultErrorHandler") && line.contains("cannot save"));
 
             execute(store, "ALTER TABLE bridge_job_away RENAME TO bridge_job");
             drop(root, "openprospect/after.json", BridgeRun.openProspectRequest("after"));
