@@ -1,15 +1,9 @@
 package io.profilebridge.job;
 
 import com.zaxxer.hikari.SQLExceptionOverride;
-import io.profilebridge.ErrorText;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.util.ObjectHelper;
@@ -136,7 +130,7 @@ public final class ClosedStoreExit implements SQLExceptionOverride {
                                 + " Give bridge.data room (or fix its disk) and start it again: it continues from the"
                                 + " store's last commit, with nothing lost",
                         firstLine,
-                        data == null ? "" : whatTheDiskSaysWithin(data, PROBE_SECONDS),
+                        data == null ? "" : DataDiskState.within(data),
                         EXIT_CODE);
             }
             if (outOfMemory) {
@@ -146,59 +140,6 @@ public final class ClosedStoreExit implements SQLExceptionOverride {
             }
         }
         return Override.CONTINUE_EVICT;
-    }
-
-    /** How long the look at the disk may take: a hung disk must not hold the exit (review). */
-    private static final int PROBE_SECONDS = 2;
-
-    static String whatTheDiskSaysWithin(Path data, int seconds) {
-        CompletableFuture<String> said = CompletableFuture.supplyAsync(() -> whatTheDiskSays(data));
-        try {
-            return said.get(seconds, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            return "; " + data.toAbsolutePath() + " did not answer within " + seconds + " s";
-        } catch (ExecutionException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
-    }
-
-    /**
-     * What the data folder's disk says now: its free space, and why a small write there or to the store file fails. H2
-     * reports only "The database has been closed", and the write that failed named no cause in the log either (a full
-     * disk, an immutable store file: store-failure audit).
-     */
-    static String whatTheDiskSays(Path data) {
-        Path folder = data.toAbsolutePath();
-        StringBuilder said = new StringBuilder();
-        try {
-            said.append("; ")
-                    .append(folder)
-                    .append(" has ")
-                    .append(Files.getFileStore(folder).getUsableSpace())
-                    .append(" bytes free");
-        } catch (IOException e) {
-            return "; " + folder + " cannot be looked at: " + ErrorText.withRootCause(e);
-        }
-        Path probe = folder.resolve(".write-probe");
-        try {
-            Files.write(probe, new byte[64 * 1024]);
-        } catch (IOException e) {
-            said.append(", and writing there fails: ").append(ErrorText.withRootCause(e));
-        } finally {
-            try {
-                Files.deleteIfExists(probe);
-            } catch (IOException ignored) {
-                // left for the next start's folder check; it holds nothing
-            }
-        }
-        Path store = folder.resolve(EmbeddedStore.FILE);
-        if (Files.exists(store) && !Files.isWritable(store)) {
-            said.append(", and ").append(store).append(" cannot be written (its permissions or attributes)");
-        }
-        return said.toString();
     }
 
     /** H2 reports a want of heap as its own error code, or as a general error around the OutOfMemoryError. */
