@@ -24,6 +24,7 @@ public final class BrokerReachability {
 
     private final String address;
     private volatile Problem problem;
+    private volatile Runnable onLoss = () -> {};
 
     /** @param brokerUrl the configured URL; only its hosts and ports are ever shown (a query may carry a password) */
     public BrokerReachability(String brokerUrl) {
@@ -42,9 +43,15 @@ public final class BrokerReachability {
         }
     }
 
+    /** What to do, besides saying so, when the broker is lost from now on (the stop closes its connections). */
+    public void onLoss(Runnable action) {
+        this.onLoss = action;
+    }
+
     public void lost(String reason) {
         if (problem == null) {
             problem = new Problem(reason, Instant.now());
+            onLoss.run();
             LOG.warn(
                     "The JMS broker at {} cannot be reached ({}): JMS requests and results wait, nothing is lost;"
                             + " the bridge keeps reconnecting",

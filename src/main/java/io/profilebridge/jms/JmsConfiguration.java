@@ -122,6 +122,18 @@ public class JmsConfiguration implements CamelConfiguration {
                 if (reachability.problem().isPresent()) {
                     LOG.info("The JMS broker is away: its connections are closed first, so the stop need not wait");
                     broker.close();
+                } else {
+                    // lost while the stop runs, the same holds (seen by hand: a broker gone a second after SIGTERM
+                    // held the stop for the whole shutdown timeout); closed on a thread of its own, not Artemis's
+                    // failover thread that reports the loss
+                    reachability.onLoss(() -> new Thread(
+                                    () -> {
+                                        LOG.info("The JMS broker went away during the stop: its connections are"
+                                                + " closed, so the stop need not wait");
+                                        broker.close();
+                                    },
+                                    "jms-broker-lost-close")
+                            .start());
                 }
             }
         });
