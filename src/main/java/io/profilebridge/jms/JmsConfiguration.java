@@ -100,11 +100,9 @@ public class JmsConfiguration implements CamelConfiguration {
         BrokerReachability reachability = new BrokerReachability(brokerUrl);
         context.getRegistry().bind(BrokerReachability.NAME, reachability);
         HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);
-        if (health != null) {
-            health.register(new JmsBrokerHealthCheck(reachability));
-        }
         ListenerFailures listenerFailures = new ListenerFailures();
         if (health != null) {
+            health.register(new JmsBrokerHealthCheck(reachability));
             health.register(new JmsConsumersHealthCheck(listenerFailures));
         }
         // one pooled connection for the consumers and every result sent, instead of one per send or receive
@@ -149,7 +147,8 @@ public class JmsConfiguration implements CamelConfiguration {
                 jms.isErrorHandlerLogStackTrace());
         jms.setErrorHandler(error -> {
             OutOfMemoryExit.haltIfCausedBy(error);
-            // a job store away: the route's error handling has said so in one line (routes/jms-requests.camel.yaml);
+            // a job store away: the route's error handling has said so in one line
+            // (routes/jms-intake-errors.camel.yaml);
             // a stack trace per message per redelivery only repeated it (store-failure audit: 477 lines in 25 s)
             if (ObjectHelper.getException(JobStoreException.class, error) == null) {
                 logged.handleError(error);

@@ -588,14 +588,15 @@ public final class JobDispatcher {
 
     /** A step failed in a way no API answer explains (the store, a bug): shows until a later step succeeds. */
     public void workerFailed(Job job, Exception cause) {
-        if (cause instanceof JobStoreException) {
-            // the store away: its root cause says it all, and a stack trace per job per try only repeated it
-            // (store-failure audit: two ERRORs with stack traces per failed save)
-            LOG.error(
-                    "A job worker failed on {}; the job is tried again later: {}", job, ErrorText.withRootCause(cause));
-        } else {
-            LOG.error("A job worker failed on {}; the job is tried again later: {}", job, cause.toString(), cause);
-        }
+        // the store away: its root cause says it all, and a stack trace per job per try only repeated it
+        // (store-failure audit: two ERRORs with stack traces per failed save)
+        boolean storeAway = cause instanceof JobStoreException;
+        LOG.atError()
+                .setCause(storeAway ? null : cause)
+                .log(
+                        "A job worker failed on {}; the job is tried again later: {}",
+                        job,
+                        storeAway ? ErrorText.withRootCause(cause) : cause.toString());
         health.workerFailed(job + ": " + cause);
     }
 

@@ -174,8 +174,7 @@ public class JobRoutes extends RouteBuilder {
                 .copy(false);
 
         // a failed save goes to advance-job's doCatch, which logs it once (workerFailed): no error handler of its own
-        // to
-        // log it a second time
+        // to log it a second time
         from("direct:save-job")
                 .routeId("save-job")
                 .errorHandler(noErrorHandler())

@@ -47,28 +47,29 @@ public final class StoreFileWatch extends ServiceSupport {
     private volatile DataSource store;
     private volatile Object fileKey;
     private volatile boolean gone;
-    private CountDownLatch dumped = new CountDownLatch(1);
+    private final CountDownLatch dumped;
     private ScheduledExecutorService checker;
 
     /**
      * @param file the store's file, as opened
+     * @param dumped counted down once the stop has written the dump (or had none to write)
      * @param exit how the process ends ({@link ClosedStoreExit#exitGently})
      */
-    StoreFileWatch(CamelContext context, Path file, Runnable exit) {
+    StoreFileWatch(CamelContext context, Path file, CountDownLatch dumped, Runnable exit) {
         this.context = context;
         this.file = file.toAbsolutePath();
+        this.dumped = dumped;
         this.exit = exit;
     }
 
     public static StoreFileWatch of(CamelContext context, Path data) {
         CountDownLatch dumped = new CountDownLatch(1);
-        StoreFileWatch watch = new StoreFileWatch(
+        // the halt that ends a stop hung on the store waits for the dump: cut short, it would lose every job
+        return new StoreFileWatch(
                 context,
                 data.resolve(EmbeddedStore.FILE),
-                // the halt that ends a stop hung on the store waits for the dump: cut short, it would lose every job
+                dumped,
                 () -> ClosedStoreExit.exitGently(context, () -> dumped.await(DUMP_WAIT_MINUTES, TimeUnit.MINUTES)));
-        watch.dumped = dumped;
-        return watch;
     }
 
     /** The store is open on the file its path names now: the file to watch, and the store to save should it go. */

@@ -234,7 +234,8 @@ class EmbeddedStoreFileTest {
         try (DefaultCamelContext context = new DefaultCamelContext();
                 HikariDataSource dataSource = new EmbeddedStore(data, new StoreNote(data)).open(2)) {
             context.start();
-            StoreFileWatch watch = new StoreFileWatch(context, file, exits::incrementAndGet);
+            StoreFileWatch watch = new StoreFileWatch(
+                    context, file, new java.util.concurrent.CountDownLatch(1), exits::incrementAndGet);
             watch.opened(dataSource);
             JobStore store = new JobStore(dataSource, false, InstanceLiveness.single("test"), Clock.systemUTC());
             store.register(job("before-removal"));
