@@ -422,7 +422,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         // the inbox routes' file consumers' trouble outside a route: a marker or a move that fails
         // (routes/inbox-folder.camel.yaml)
         context.getRegistry().bind("inboxFileErrors", new InboxFileErrors(waitingFiles));
-        InboxMarkers markers = new InboxMarkers(waitingFiles, settings.number("bridge.inbox.orphaned-lock-ms"));
+        InboxMarkers markers = new InboxMarkers(
+                waitingFiles, settings.number("bridge.inbox.orphaned-lock-ms"), InboxMarkers.takenInBy(context));
         // named by the inbox routes' listing and by routes/inbox-unread-folders.camel.yaml
         UnreadFolders unreadFolders = new UnreadFolders(UnreadFolders.fileFoldersOf(context));
         context.getRegistry().bind("unreadFolders", unreadFolders);

@@ -28,6 +28,23 @@ public final class BridgeRun implements AutoCloseable {
 
     private static final Set<Integer> HANDED_OUT_PORTS = ConcurrentHashMap.newKeySet();
 
+    private static final int FIRST_FREE_PORT = 20_000;
+    private static final int FIRST_PORT_OF_LAST_SLICE = 29_000;
+    private static final int LAST_FREE_PORT = 32_000;
+    /**
+     * Slices 0 to 2 for forks 1 to 3; 3 (29000-32000) for a run outside Maven's forks, such as an IDE's or a bench's.
+     */
+    private static final int FORK_SLICE = forkSlice(System.getProperty("test.fork", ""));
+
+    private static int forkSlice(String forkNumber) {
+        try {
+            int fork = Integer.parseInt(forkNumber);
+            return fork >= 1 && fork <= 3 ? fork - 1 : 3;
+        } catch (NumberFormatException notForked) {
+            return 3;
+        }
+    }
+
     public static final String OPENPROSPECT_KEY = "lnc_live_testkey_0001";
     public static final String ORBIT_KEY = "sk_orb_testkey_0001";
 
@@ -173,11 +190,16 @@ public final class BridgeRun implements AutoCloseable {
     /**
      * A free port for a server the test starts later, below the kernel's ephemeral range (32768 and up): a port from
      * that range can be taken by an outgoing connection of a test running alongside before the server binds it.
-     * Never the same port twice in this JVM.
+     * Never the same port twice in this JVM, and each test fork (Maven's {@code surefire.forkNumber}) takes its own
+     * slice of the range: a port free when one fork picked it was picked by the other fork too, before either bound it
+     * (CI: a bridge of JarIT found its management port taken by one of CrashPointsIT's).
      */
     public static int freePort() {
+        int slice = (FIRST_PORT_OF_LAST_SLICE - FIRST_FREE_PORT) / 3;
+        int from = FIRST_FREE_PORT + FORK_SLICE * slice;
+        int to = FORK_SLICE == 3 ? LAST_FREE_PORT : from + slice;
         for (int attempt = 0; attempt < 1000; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+            int port = ThreadLocalRandom.current().nextInt(from, to);
             if (!HANDED_OUT_PORTS.add(port)) {
                 continue;
             }
@@ -187,6 +209,6 @@ public final class BridgeRun implements AutoCloseable {
                 // held by another process: try another
             }
         }
-        throw new IllegalStateException("no free port between 20000 and 32000");
+        throw new IllegalStateException("no free port between " + from + " and " + to);
     }
 }

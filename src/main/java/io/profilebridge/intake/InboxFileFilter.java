@@ -109,10 +109,10 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         }
         String refusal = path.isEmpty() ? unencodable(name) : refusal(path.get(), name);
         if (refusal == null) {
-            markers.releaseIfOrphaned(path.get());
+            String listed = file.getAbsoluteFilePath();
+            markers.releaseIfOrphaned(path.get(), listed);
             // a file waiting for a job another file started (or after its result was refused) is left alone, and so
             // is one not yet seen unchanged for bridge.inbox.stable-ms
-            String listed = file.getAbsoluteFilePath();
             return !waitingFiles.stillWaiting(listed, file.getLastModified(), file.getFileLength())
                     && waitingFiles.steady(listed, file.getLastModified(), file.getFileLength());
         }

@@ -11,8 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.file.FileComponent;
+import org.apache.camel.component.file.GenericFileEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,8 @@ public class InboxMarkers {
 
     private final WaitingFiles waitingFiles;
     private final long orphanedLockMs;
+    /** Whether one of this process's inbox routes is taking the listed file in (its absolute path) right now. */
+    private final Predicate<String> takenInHere;
     /** Markers released since the last warning about them, and when that was. */
     private final AtomicInteger releasedUnreported = new AtomicInteger();
 
@@ -50,17 +54,43 @@ public class InboxMarkers {
      * @param orphanedLockMs how old a read-lock marker must be to count as left by a dead instance
      */
     public InboxMarkers(WaitingFiles waitingFiles, long orphanedLockMs) {
+        this(waitingFiles, orphanedLockMs, listed -> false);
+    }
+
+    /**
+     * @param takenInHere whether one of this process's inbox routes is taking the listed file in right now: its
+     *     marker is this process's own, however old ({@link #takenInBy})
+     */
+    public InboxMarkers(WaitingFiles waitingFiles, long orphanedLockMs, Predicate<String> takenInHere) {
         this.waitingFiles = waitingFiles;
         this.orphanedLockMs = orphanedLockMs;
+        this.takenInHere = takenInHere;
+    }
+
+    /**
+     * Whether a file consumer of the context holds the file (by its absolute path) in its in-progress repository: from
+     * the listing that took it until its exchange completes (Camel's filter runs for such files too, before the
+     * in-progress check).
+     */
+    public static Predicate<String> takenInBy(CamelContext context) {
+        return listed -> context.getEndpoints().stream()
+                .filter(GenericFileEndpoint.class::isInstance)
+                .map(endpoint -> ((GenericFileEndpoint<?>) endpoint).getInProgressRepository())
+                .anyMatch(inProgress -> inProgress != null && inProgress.contains(listed));
     }
 
     /**
      * Removes the file's read-lock marker when it is older than {@code orphanedLockMs}: on a shared inbox, an instance
      * that died while taking files in leaves their markers, and the other instances' read lock skips a marked file;
      * Camel removes orphaned markers only when an inbox route starts, so the files would wait for a restart. The read
-     * lock then marks the file anew for whoever takes it.
+     * lock then marks the file anew for whoever takes it. A file this process is still taking in (its store away, its
+     * intake retried for minutes) keeps its marker, dated anew once it is half that old, so no instance counts it
+     * orphaned (the marker had been removed under its own take, and another instance of a shared inbox could take
+     * the file a second time).
+     *
+     * @param listed the file's absolute path as the listing gives it
      */
-    void releaseIfOrphaned(Path file) {
+    void releaseIfOrphaned(Path file, String listed) {
         // java.io's File: 0 when there is no marker, the usual case, where java.nio would throw for each listed file
         File marker = new File(file + FileComponent.DEFAULT_LOCK_FILE_POSTFIX);
         long modified = marker.lastModified();
@@ -68,6 +98,11 @@ public class InboxMarkers {
         long age = now - modified;
         if (modified > 0 && age < -InboxFileFilter.MAX_CLOCK_SKEW_MS) {
             age = now - markersFromTheFuture.computeIfAbsent(absolute(file), seen -> now);
+        }
+        if (modified > 0 && age > orphanedLockMs / 2 && takenInHere.test(listed)) {
+            // best effort: a marker whose date cannot be set is still this process's, and is left alone here
+            marker.setLastModified(now);
+            return;
         }
         if (modified > 0 && age > orphanedLockMs && marker.delete()) {
             markersFromTheFuture.remove(absolute(file));

@@ -43,6 +43,11 @@ public final class InstanceLiveness {
      * beat lost them, as it should, without the line that says why.
      */
     private volatile boolean beating;
+    /**
+     * The lapse being recovered from has been reported: a beat stored late leaves this one still lapsed until the next
+     * beat, which would report the same lapse again (store-failure audit: two lines for one stall).
+     */
+    private volatile boolean lapseReported;
 
     private InstanceLiveness(DataSource dataSource, String instanceId, long heartbeatMs, long takeoverMs) {
         this.dataSource = dataSource;
@@ -213,13 +218,14 @@ public final class InstanceLiveness {
         if (!wasLive) {
             epoch++;
         }
-        if (!wasLive && beating) {
+        if (!wasLive && beating && !lapseReported) {
             LOG.warn(
                     "{} had no heartbeat for {} ms (paused, stalled or cut off from the store): other instances may "
                             + "have taken over its jobs, so it drops the ones in hand and claims afresh",
                     session,
                     (System.nanoTime() - lastBeatNanos) / 1_000_000);
         }
+        lapseReported = !wasLive && beating;
         lastBeatNanos = sent;
         beating = true;
     }

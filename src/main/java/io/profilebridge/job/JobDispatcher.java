@@ -53,26 +53,31 @@ public final class JobDispatcher {
 
     /**
      * A job being worked on: since when its current step runs (or its last call went out), the liveness epoch it was
-     * claimed in, the bucket whose place in the gate it holds (null for a delivery), and the bucket whose place the
-     * slow-call release took from its step (null while none was).
+     * claimed in, the bucket whose place in the gate it holds (null for a delivery), the bucket whose place the
+     * slow-call release took from its step (null while none was), and the worker thread running its step (null until
+     * one takes it).
      */
-    private record InHand(Job job, long since, int epoch, ApiBucket place, ApiBucket lapsed) {
+    private record InHand(Job job, long since, int epoch, ApiBucket place, ApiBucket lapsed, Thread worker) {
 
         InHand(Job job, long since, int epoch, ApiBucket place) {
-            this(job, since, epoch, place, null);
+            this(job, since, epoch, place, null, null);
         }
 
         InHand at(long since, ApiBucket place) {
-            return new InHand(job, since, epoch, place, null);
+            return new InHand(job, since, epoch, place, null, worker);
         }
 
         InHand withoutPlace() {
-            return new InHand(job, since, epoch, null, lapsed);
+            return new InHand(job, since, epoch, null, lapsed, worker);
         }
 
         /** Its place went to another call while its step still held it. */
         InHand lapse() {
-            return new InHand(job, since, epoch, null, place);
+            return new InHand(job, since, epoch, null, place, worker);
+        }
+
+        InHand startedBy(long since, Thread worker) {
+            return new InHand(job, since, epoch, place, lapsed, worker);
         }
     }
 
@@ -83,6 +88,10 @@ public final class JobDispatcher {
     private final int workers;
     private final long stuckStepMs;
     private final Map<String, InHand> inHand = new ConcurrentHashMap<>();
+    /** The job whose step each worker thread runs now: a thread that moved on left its old job for good. */
+    private final Map<Thread, String> workingOn = new ConcurrentHashMap<>();
+    /** Jobs whose step outlived {@code stuckStepMs} on a live worker, already named in the log. */
+    private final Set<String> reportedSlowSteps = ConcurrentHashMap.newKeySet();
     /**
      * When each job was last given back (System.nanoTime): a claim whose query began before that may have read the job
      * as it was before its last save, so it must not take it (it would work the job a second time).
@@ -117,8 +126,8 @@ public final class JobDispatcher {
 
     /**
      * @param workers     jobs worked on at once (the pool's size)
-     * @param stuckStepMs a step running longer than this cannot be waiting for a call any more: its worker is
-     *                    presumed dead and the job handed out again
+     * @param stuckStepMs a step running longer than this cannot be waiting for a call any more: the job is handed out
+     *                    again when its worker is gone, and shown while its worker is still at it
      * @param tickStallMs no claim for this long means the poll trigger stopped
      * @param maxAgeMs    {@code bridge.retry.max-age-ms}: jobs older than this are given up
      */
@@ -482,10 +491,11 @@ public final class JobDispatcher {
         }
     }
 
-    /** A step of the job is about to run. */
+    /** A step of the job is about to run, on this thread. */
     public void stepStarts(Job job) {
-        inHand.computeIfPresent(
-                job.id(), (id, held) -> new InHand(held.job(), store.now(), held.epoch(), held.place(), held.lapsed()));
+        Thread worker = Thread.currentThread();
+        workingOn.put(worker, job.id());
+        inHand.computeIfPresent(job.id(), (id, held) -> held.startedBy(store.now(), worker));
     }
 
     /**
@@ -559,6 +569,10 @@ public final class JobDispatcher {
     public void finished(Job job, boolean ok) {
         givenBackAt.put(job.id(), System.nanoTime());
         InHand held = inHand.remove(job.id());
+        reportedSlowSteps.remove(job.id());
+        if (held != null && held.worker() != null) {
+            workingOn.remove(held.worker(), job.id());
+        }
         if (held != null && held.place() != null) {
             gate.leave(held.place(), 1);
         }
@@ -641,8 +655,13 @@ public final class JobDispatcher {
     }
 
     /**
-     * A step can last at most as long as the deadlines of its calls; one running far longer lost its worker (a
-     * thread killed by an Error). Its job is due again, and the log and the health check say so.
+     * A step can last at most as long as the deadlines of its calls; one running far longer either lost its worker (a
+     * thread killed by an Error, one that left it unfinished) or still has it, held up by what no deadline bounds (the
+     * process paused or suspended, the wall clock stepped forward, a JMS send the broker's BLOCK policy holds). A job
+     * whose worker is gone is due again, and the log and the health check say so. One whose worker is still at it stays
+     * with it, named once in the log and shown by the health check: handed out again, its step ran twice (concurrency
+     * audit: after a 155 s SIGSTOP, 13 calls went out again for 7 jobs, and a result came out under a derived key with a
+     * made-up failed attempt, its first worker's answer discarded).
      */
     private void handBackStuckSteps() {
         long now = store.now();
@@ -650,9 +669,25 @@ public final class JobDispatcher {
             if (now - held.since() <= stuckStepMs) {
                 return false;
             }
+            if (stillAtIt(held)) {
+                if (reportedSlowSteps.add(held.job().id())) {
+                    LOG.warn(
+                            "The step of {} has run for {} s, longer than its calls' deadlines allow, and its worker {}"
+                                    + " is still at it (the process paused, the clock stepped, a held JMS send): the"
+                                    + " job stays with it",
+                            held.job(),
+                            (now - held.since()) / 1000,
+                            held.worker().getName());
+                }
+                return false;
+            }
+            reportedSlowSteps.remove(held.job().id());
+            if (held.worker() != null) {
+                workingOn.remove(held.worker(), held.job().id());
+            }
             LOG.error(
-                    "The step of {} has run for {} s, longer than any call may take: its worker is presumed dead; "
-                            + "the job is handed out again",
+                    "The step of {} has run for {} s, longer than any call may take, and its worker is gone: the job is"
+                            + " handed out again",
                     held.job(),
                     (now - held.since()) / 1000);
             health.workerFailed(held.job() + ": its step ran for more than " + stuckStepMs / 1000 + " s");
@@ -662,5 +697,11 @@ public final class JobDispatcher {
             }
             return true;
         });
+    }
+
+    /** The step's worker thread lives and still runs this job's step. */
+    private boolean stillAtIt(InHand held) {
+        Thread worker = held.worker();
+        return worker != null && worker.isAlive() && held.job().id().equals(workingOn.get(worker));
     }
 }

@@ -37,9 +37,9 @@ class InboxFileFilterTest {
         Path liveMarker = Files.createFile(inbox.resolve("b.json.camelLock"));
         Files.setLastModifiedTime(liveMarker, FileTime.from(Instant.now().minusSeconds(30)));
 
-        markers.releaseIfOrphaned(orphaned);
-        markers.releaseIfOrphaned(taken);
-        markers.releaseIfOrphaned(Files.writeString(inbox.resolve("c.json"), "{}"));
+        release(markers, orphaned);
+        release(markers, taken);
+        release(markers, Files.writeString(inbox.resolve("c.json"), "{}"));
 
         assertThat(orphanedMarker).doesNotExist();
         assertThat(orphaned).exists();
@@ -49,6 +49,30 @@ class InboxFileFilterTest {
         assertThat(files.leftBehindSince(orphaned)).contains(marked.toMillis());
         assertThat(files.leftBehindSince(orphaned)).as("asked once per take").isEmpty();
         assertThat(files.leftBehindSince(taken)).isEmpty();
+    }
+
+    @Test
+    void theMarkerOfAFileThisProcessIsStillTakingInIsKeptAndDatedAnew() throws Exception {
+        // left open last session: an intake retried for minutes (its store away) had its own marker removed as
+        // orphaned, and another instance of a shared inbox could take the file a second time
+        WaitingFiles files = new WaitingFiles(null, 0, 0, 0);
+        Path slow = Files.writeString(inbox.resolve("slow.json"), "{}");
+        InboxMarkers markers =
+                new InboxMarkers(files, 60_000, slow.toAbsolutePath().toString()::equals);
+        Path marker = Files.createFile(inbox.resolve("slow.json.camelLock"));
+        Files.setLastModifiedTime(marker, FileTime.from(Instant.now().minusSeconds(90)));
+
+        release(markers, slow);
+
+        assertThat(marker).as("this process's own").exists();
+        assertThat(Files.getLastModifiedTime(marker).toInstant())
+                .as("dated anew, so other instances see a live take")
+                .isAfter(Instant.now().minusSeconds(10));
+        assertThat(files.leftBehindSince(slow)).isEmpty();
+    }
+
+    private static void release(InboxMarkers markers, Path file) {
+        markers.releaseIfOrphaned(file, file.toAbsolutePath().toString());
     }
 
     @Test
@@ -75,10 +99,10 @@ class InboxFileFilterTest {
         Path marker = Files.createFile(inbox.resolve("blocked.json.camelLock"));
         Files.setLastModifiedTime(marker, FileTime.from(Instant.parse("2030-01-01T00:00:00Z")));
 
-        markers.releaseIfOrphaned(file);
+        release(markers, file);
         assertThat(marker).as("first seen now: not yet older than the limit").exists();
         await().atMost(Duration.ofSeconds(5)).until(() -> {
-            markers.releaseIfOrphaned(file);
+            release(markers, file);
             return Files.notExists(marker);
         });
         assertThat(file).exists();

@@ -520,6 +520,43 @@ class JobDispatcherTest {
     }
 
     @Test
+    void aStepWhoseWorkerDiedIsHandedOutAgain() throws Exception {
+        register(Api.OPENPROSPECT, 1);
+        Job claimed = dispatcher.claimDueJobs(false).get(0);
+        Thread worker = new Thread(() -> dispatcher.stepStarts(claimed), "job-worker-that-dies");
+        worker.start();
+        worker.join();
+        clock.move(STUCK_STEP_MS + 1);
+        assertThat(dispatcher.claimDueJobs(false)).extracting(Job::id).containsExactly(claimed.id());
+    }
+
+    @Test
+    void aStepWhoseWorkerIsStillAtItStaysWithItAndShows() {
+        // concurrency audit: after a 155 s SIGSTOP the steps in hand were handed out again while their workers went
+        // on; 13 calls went out again for 7 jobs, and one result came out under a derived key
+        register(Api.OPENPROSPECT, 1);
+        Job claimed = dispatcher.claimDueJobs(false).get(0);
+        dispatcher.stepStarts(claimed);
+        clock.move(STUCK_STEP_MS + 1);
+        try (LogCapture log = LogCapture.start()) {
+            assertThat(dispatcher.claimDueJobs(false))
+                    .as("its worker still has it")
+                    .isEmpty();
+            assertThat(dispatcher.claimDueJobs(false)).isEmpty();
+            assertThat(log.lines().stream().filter(line -> line.contains("is still at it")))
+                    .as("named once")
+                    .singleElement()
+                    .asString()
+                    .contains("WARN")
+                    .contains(Thread.currentThread().getName());
+        }
+        assertThat(dispatcher.problem())
+                .hasValueSatisfying(p -> assertThat(p).isEqualTo("1 job steps running for more than 10 s"));
+        dispatcher.finished(claimed, true);
+        assertThat(dispatcher.problem()).isEmpty();
+    }
+
+    @Test
     void aWorkerFailureShowsUntilALaterStepSucceeds() {
         register(Api.OPENPROSPECT, 2);
         List<Job> jobs = dispatcher.claimDueJobs(false);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.profilebridge.LogCapture;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
@@ -119,14 +120,20 @@ class PostgresJobStoreTest extends JobStoreTest {
         int claimedIn = liveness.claimEpoch();
         assertThat(liveness.holds(claimedIn)).isTrue();
 
-        slow.set(true);
-        liveness.beat();
+        try (LogCapture log = LogCapture.start()) {
+            slow.set(true);
+            liveness.beat();
 
-        assertThat(liveness.holds(claimedIn))
-                .as("the claims made before the lapse")
-                .isFalse();
-        slow.set(false);
-        liveness.beat();
+            assertThat(liveness.holds(claimedIn))
+                    .as("the claims made before the lapse")
+                    .isFalse();
+            slow.set(false);
+            liveness.beat();
+            liveness.beat();
+            assertThat(log.lines().stream().filter(line -> line.contains("had no heartbeat")))
+                    .as("one stall, one line (store-failure audit: the beat after a late one reported it again)")
+                    .hasSize(1);
+        }
         assertThat(liveness.isLive()).as("beating again").isTrue();
         assertThat(liveness.holds(liveness.claimEpoch()))
                 .as("claims made from now on")

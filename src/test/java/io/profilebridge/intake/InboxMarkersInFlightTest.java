@@ -1,0 +1,72 @@
+package io.profilebridge.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A file the inbox route is still taking in keeps its read-lock marker past {@code bridge.inbox.orphaned-lock-ms}:
+ * Camel's filter sees files in progress too, and the filter had removed this process's own marker as orphaned, so
+ * another instance of a shared inbox could take the file a second time.
+ */
+class InboxMarkersInFlightTest {
+
+    private static final long ORPHANED_LOCK_MS = 400;
+
+    @TempDir
+    Path inbox;
+
+    @Test
+    void aFileStillBeingTakenInKeepsItsMarkerDatedAnew() throws Exception {
+        CountDownLatch storeBack = new CountDownLatch(1);
+        try (CamelContext context = new DefaultCamelContext()) {
+            InboxMarkers markers =
+                    new InboxMarkers(WaitingFiles.NONE, ORPHANED_LOCK_MS, InboxMarkers.takenInBy(context));
+            context.getRegistry()
+                    .bind(
+                            "inboxFileFilter",
+                            new InboxFileFilter(WaitingFiles.NONE, markers, new UnreadFolders(Set::of), inbox));
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    // the packaged inbox route's read lock, and an intake that waits as one does for a store away
+                    from("file:" + inbox + "?include=.*\\.json&filter=#bean:inboxFileFilter&readLock=changed"
+                                    + "&readLockMinAge=0&readLockCheckInterval=50&readLockMinLength=0"
+                                    + "&initialDelay=0&delay=50&move=.done/${file:name}")
+                            // as the packaged route: the take goes on on a worker, the listing goes on
+                            .threads(1)
+                            .process(exchange -> storeBack.await(30, TimeUnit.SECONDS));
+                }
+            });
+            Path file = Files.writeString(inbox.resolve("slow.json"), "{}");
+            Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - 5_000));
+            Path marker = inbox.resolve("slow.json.camelLock");
+            context.start();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(marker));
+            long marked = Files.getLastModifiedTime(marker).toMillis();
+            // dated anew once half the limit old, while the take goes on: the marker is there all along
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Files.getLastModifiedTime(marker).toMillis() > marked);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Files.getLastModifiedTime(marker).toMillis() > marked + ORPHANED_LOCK_MS);
+            assertThat(file).exists();
+
+            storeBack.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(inbox.resolve(".done/slow.json")));
+            assertThat(marker).doesNotExist();
+        }
+    }
+}
