@@ -70,6 +70,15 @@ final class GroupCommit {
         }
         try {
             commitTogether(group);
+        } catch (RuntimeException | Error e) {
+            // not a statement's failure (a driver's bug, an Error): the group is rolled back, and every caller is told,
+            // or those the leader's throw left unanswered would find the queue empty and take their rolled-back write
+            // for committed (concurrency audit: a source acknowledged with no job stored)
+            SQLException failure = new SQLException("the job store's commit failed: " + e, e);
+            group.forEach(write -> write.failed(failure));
+            if (e instanceof Error) {
+                throw e;
+            }
         } catch (SQLException e) {
             if (group.size() == 1 || e instanceof NoConnection) {
                 // a write on its own has had its own transaction already; running it again would do it twice. With no
@@ -109,7 +118,8 @@ final class GroupCommit {
                     write.runOn(c, shared, savepoints);
                 }
                 c.commit();
-            } catch (SQLException | RuntimeException e) {
+            } catch (Throwable e) {
+                // an Error too: H2's setAutoCommit(true) below would commit the half-done group
                 c.rollback();
                 throw e;
             } finally {
@@ -184,6 +194,9 @@ final class GroupCommit {
         T outcome() throws SQLException {
             if (failure != null) {
                 throw failure;
+            }
+            if (!done) {
+                throw new SQLException("the write was neither committed nor failed");
             }
             return result;
         }

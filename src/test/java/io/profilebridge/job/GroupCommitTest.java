@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
@@ -15,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
 /** The shared commit, when the store gives no connection at all. */
@@ -61,6 +66,107 @@ class GroupCommitTest {
         assertThat(asked.get())
                 .as("connections asked for: the first write's, then the group's once")
                 .isLessThanOrEqualTo(2);
+    }
+
+    /**
+     * Concurrency audit: a group whose commit threw an unchecked exception (a driver's bug, an Error) failed only its
+     * leader; the others found the queue empty and reported their rolled-back writes as committed, so a request's
+     * source could be acknowledged with no job stored.
+     */
+    @Test
+    void aGroupWhoseCommitThrowsUncheckedFailsEveryWriteOfIt() throws Exception {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:group-commit-unchecked;DB_CLOSE_DELAY=-1");
+        try (Connection setup = h2.getConnection()) {
+            setup.createStatement().execute("CREATE TABLE written (name VARCHAR(10))");
+        }
+        AtomicInteger connections = new AtomicInteger();
+        DataSource commitBlowsUp = (DataSource) Proxy.newProxyInstance(
+                DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    Object real = invoke(h2, method, args);
+                    if (!method.getName().equals("getConnection") || connections.incrementAndGet() != 2) {
+                        return real;
+                    }
+                    return Proxy.newProxyInstance(
+                            Connection.class.getClassLoader(),
+                            new Class<?>[] {Connection.class},
+                            (c, call, callArgs) -> {
+                                if (call.getName().equals("commit")) {
+                                    throw new IllegalStateException("commit blew up");
+                                }
+                                return invoke(real, call, callArgs);
+                            });
+                });
+        GroupCommit commits = new GroupCommit(commitBlowsUp, StoreEngine.of("jdbc:h2:mem:test"));
+        CountDownLatch othersQueued = new CountDownLatch(1);
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> committed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread first = insert(commits, "first", othersQueued, committed, failures);
+        await().atMost(Duration.ofSeconds(10)).until(() -> connections.get() == 1);
+        List<Thread> group = List.of(
+                insert(commits, "second", null, committed, failures),
+                insert(commits, "third", null, committed, failures));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> group.stream().allMatch(thread -> thread.getState() == Thread.State.WAITING));
+        othersQueued.countDown();
+        first.join(10_000);
+        for (Thread writer : group) {
+            writer.join(10_000);
+        }
+
+        assertThat(committed).as("told their write is committed").containsExactly("first");
+        assertThat(failures)
+                .hasSize(2)
+                .allSatisfy(failure ->
+                        assertThat(failure).isInstanceOf(SQLException.class).hasRootCauseMessage("commit blew up"));
+        try (Connection check = h2.getConnection();
+                ResultSet rows = check.createStatement().executeQuery("SELECT name FROM written")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).isEqualTo("first");
+            assertThat(rows.next()).isFalse();
+        }
+    }
+
+    private static Thread insert(
+            GroupCommit commits,
+            String name,
+            CountDownLatch holdUntil,
+            List<String> committed,
+            List<Throwable> failures) {
+        Thread thread = new Thread(() -> {
+            try {
+                commits.run(
+                        connection -> {
+                            if (holdUntil != null) {
+                                awaitQuietly(holdUntil); // the others queue behind this write's group meanwhile
+                            }
+                            connection.createStatement().execute("INSERT INTO written VALUES ('" + name + "')");
+                            return null;
+                        },
+                        false);
+                committed.add(name);
+            } catch (SQLException | RuntimeException e) {
+                failures.add(e);
+            }
+        });
+        thread.start();
+        return thread;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     private static Thread writer(GroupCommit commits, List<Throwable> failures) {
