@@ -106,7 +106,8 @@ public final class CheckCommand {
         int invalid = files.size() - valid;
         out.println(files.size() + " files: " + valid + " valid, " + invalid + " invalid; the valid Orbit requests "
                 + "would cost up to " + (orbitRuns * orbitRunCost) + " credits (" + orbitRuns + " runs x "
-                + orbitRunCost + ")");
+                + orbitRunCost + ", the docs' default cost of a run: an operator may set another; a profileId"
+                + " already fully generated is refunded)");
         return invalid == 0 ? 0 : 1;
     }
 

@@ -1,6 +1,7 @@
 package io.profilebridge.intake;
 
 import io.profilebridge.BridgeSettings;
+import io.profilebridge.ReportedOnce;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.profilebridge.intake;
 
+import io.profilebridge.ReportedOnce;
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;

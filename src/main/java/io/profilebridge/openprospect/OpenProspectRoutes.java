@@ -2,6 +2,7 @@ package io.profilebridge.openprospect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.Json;
+import io.profilebridge.ReportedOnce;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiCredentials;
@@ -13,9 +14,12 @@ import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobLifecycle.KeyRenewal;
 import io.profilebridge.job.JobRoutes;
 import java.util.Map;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.http.HttpMethods;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * OpenProspect search-profile creation: {@code POST /api/v1/search-profile-creations} with the job's key as
@@ -30,8 +34,14 @@ public class OpenProspectRoutes extends RouteBuilder {
 
     static final String CREATIONS = PATH + "/search-profile-creations";
 
+    private static final Logger LOG = LoggerFactory.getLogger(OpenProspectRoutes.class);
+
+    /** The statuses the docs give a creation: "exactly one of". */
+    private static final Set<String> DOCUMENTED_STATUSES = Set.of("PENDING", "RUNNING", "SUCCEEDED", "FAILED");
+
     private final ApiCredentials credentials;
     private final JobLifecycle lifecycle;
+    private final ReportedOnce undocumented = new ReportedOnce();
 
     public OpenProspectRoutes(ApiCredentials credentials, JobLifecycle lifecycle) {
         this.credentials = credentials;
@@ -114,6 +124,23 @@ public class OpenProspectRoutes extends RouteBuilder {
     }
 
     /**
+     * A status besides the four the docs list is polled on as running, the API judging when the run ends (it may be a
+     * status added since), and named once per job and status (API-doc audit: a lower-case "succeeded" was polled every
+     * 2 s for up to a day without a word).
+     */
+    private void reportUndocumented(Job job, String state) {
+        if (state != null && !DOCUMENTED_STATUSES.contains(state) && undocumented.first(job.id() + "\n" + state)) {
+            String shown = state.length() > 64 ? state.substring(0, 64) + "..." : state;
+            LOG.warn(
+                    "OpenProspect answered {} with status \"{}\", which its docs do not list (PENDING, RUNNING,"
+                            + " SUCCEEDED, FAILED): it is polled on as running until it ends or"
+                            + " bridge.retry.max-age-ms",
+                    job,
+                    shown);
+        }
+    }
+
+    /**
      * SUCCEEDED and FAILED end the run; PENDING, RUNNING and anything unknown mean "poll again" (false). A SUCCEEDED
      * without the {@code profile_id} the docs give it is asked again like any answer short of what they promise, never
      * delivered as a success naming no profile (API-answers audit).
@@ -141,6 +168,7 @@ public class OpenProspectRoutes extends RouteBuilder {
                             null),
                     KeyRenewal.HEADER_ONLY);
         } else {
+            reportUndocumented(job, state);
             return false;
         }
         return true;

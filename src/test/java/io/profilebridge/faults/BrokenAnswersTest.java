@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeRun;
+import io.profilebridge.LogCapture;
 import io.profilebridge.api.BoundedHeadHttpComponent;
 import io.profilebridge.api.ErrorBody;
 import io.profilebridge.sandbox.Simulator;
@@ -252,6 +253,28 @@ class BrokenAnswersTest {
         assertThat(broken.userAgents())
                 .as("the API's operators see who calls")
                 .allMatch(agent -> agent.startsWith("profile-bridge/"));
+    }
+
+    /**
+     * A status the docs do not list (they give exactly PENDING, RUNNING, SUCCEEDED and FAILED) is polled on as running,
+     * the API judging when the run ends, and named once in the log (API-doc audit: a lower-case "succeeded" was polled
+     * every 2 s for up to a day without a word).
+     */
+    @Test
+    void aStatusTheDocsDoNotListIsPolledOnAndNamedOnce() {
+        drop(root, "openprospect/odd-status.json", BridgeRun.openProspectRequest("odd-status"));
+        try (LogCapture log = LogCapture.start();
+                BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> results(root).containsKey("openprospect/odd-status.json"));
+            assertThat(log.lines().stream().filter(line -> line.contains("which its docs do not list")))
+                    .singleElement()
+                    .asString()
+                    .contains("WARN")
+                    .contains("\"QUEUED\"");
+        }
+        assertThat(broken.reads("odd-status")).isEqualTo(4);
+        assertThat(broken.starts("odd-status")).isEqualTo(1);
     }
 
     /**

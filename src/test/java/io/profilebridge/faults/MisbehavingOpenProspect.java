@@ -220,6 +220,15 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
             }
             case "teapot" -> json(exchange, 418, "{\"detail\": \"I'm a teapot\"}");
             case "no-status" -> json(exchange, 200, Json.write(Json.object().put("profile_creation_id", name)));
+            case "odd-status" ->
+                json(
+                        exchange,
+                        200,
+                        reads(name) <= 3
+                                ? Json.write(Json.object()
+                                        .put("profile_creation_id", name)
+                                        .put("status", "QUEUED"))
+                                : succeeded(name));
             case "other-run" -> json(exchange, 200, succeeded("someone-else"));
             case "no-profile-id" -> json(exchange, 200, succeeded(name, null));
             case "empty-profile-id" -> json(exchange, 200, succeeded(name, ""));

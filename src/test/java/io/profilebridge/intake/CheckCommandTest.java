@@ -67,7 +67,9 @@ class CheckCommandTest {
                         "INVALID  samples/openprospect/invalid-no-target-countries.json: validation_error: target_countries")
                 .contains("OK       samples/openprospect/dach-saas-buyers.json")
                 .contains(
-                        "9 files: 7 valid, 2 invalid; the valid Orbit requests would cost up to 50 credits (5 runs x 10)");
+                        "9 files: 7 valid, 2 invalid; the valid Orbit requests would cost up to 50 credits (5 runs x 10, the"
+                                + " docs' default cost of a run: an operator may set another; a profileId already"
+                                + " fully generated is refunded)");
     }
 
     @Test

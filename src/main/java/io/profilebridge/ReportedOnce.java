@@ -1,4 +1,4 @@
-package io.profilebridge.intake;
+package io.profilebridge;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -6,10 +6,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the inbox has already named in a warning (a refused file, a folder no route reads), so each costs one log line,
- * not one per poll; the oldest are forgotten past 10,000.
+ * What has already been named in a warning (a refused inbox file, a folder no route reads, a status the API docs do
+ * not list), so each costs one log line, not one per poll; the oldest are forgotten past 10,000.
  */
-final class ReportedOnce {
+public final class ReportedOnce {
 
     private static final int KEPT = 10_000;
 
@@ -20,8 +20,8 @@ final class ReportedOnce {
         }
     });
 
-    /** True the first time {@code what} (a path and why it is named) is asked about. */
-    boolean first(String what) {
+    /** True the first time {@code what} (a path and why it is named, a job and what it was answered) is asked about. */
+    public boolean first(String what) {
         synchronized (reported) {
             return reported.add(what);
         }
