@@ -3,6 +3,7 @@ package io.profilebridge.api;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.http.HttpActivityListener;
 import org.apache.hc.core5.http.Header;
@@ -39,15 +40,25 @@ public final class AnswerHeads implements HttpActivityListener {
         if (bucket == null || (status != 429 && status != 503)) {
             return;
         }
+        List<String> retryAfter = Arrays.stream(response.getHeaders("Retry-After"))
+                .map(Header::getValue)
+                .toList();
+        Header date = response.getFirstHeader("Date");
         Duration wait = ApiAnswer.longestRetryAfter(
-                Arrays.stream(response.getHeaders("Retry-After"))
-                        .map(Header::getValue)
-                        .toList(),
-                Instant.now());
-        budgets.answered(
-                bucket,
-                status,
-                wait,
-                status + (wait == null ? " without Retry-After" : ", Retry-After " + wait.getSeconds() + " s"));
+                retryAfter, ApiAnswer.answeredAt(date == null ? null : date.getValue(), Instant.now()));
+        budgets.answered(bucket, status, wait, cause(status, retryAfter, wait));
+    }
+
+    /**
+     * What the log line and the pause's cause say: the header as sent (at most 64 characters of it), and the wait read
+     * from it. Time audit: an absurd value showed as the internal ceiling, an unreadable one as no header at all.
+     */
+    static String cause(int status, List<String> retryAfter, Duration wait) {
+        if (retryAfter.isEmpty()) {
+            return status + " without Retry-After";
+        }
+        String sent = String.join(", ", retryAfter);
+        String shown = sent.length() > 64 ? sent.substring(0, 64) + "..." : sent;
+        return status + ", Retry-After " + shown + (wait == null ? " (unreadable)" : " (" + wait.getSeconds() + " s)");
     }
 }

@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.camel.Exchange;
 
 /**
@@ -85,7 +87,9 @@ public record ApiAnswer(
         return new ApiAnswer(
                 status,
                 body,
-                longestRetryAfter(retryAfterValues(exchange.getMessage().getHeader("Retry-After")), Instant.now()),
+                longestRetryAfter(
+                        retryAfterValues(exchange.getMessage().getHeader("Retry-After")),
+                        answeredAt(exchange.getMessage().getHeader("Date", String.class), Instant.now())),
                 parseLong(exchange.getMessage().getHeader("X-Developer-API-Credits-Remaining", String.class)),
                 null);
     }
@@ -203,10 +207,34 @@ public record ApiAnswer(
      */
     static Duration longestRetryAfter(List<String> values, Instant now) {
         return values.stream()
+                // "30, 60": a proxy may join repeated headers into one (time audit: ignored, a 1 s pause); an
+                // HTTP-date holds a comma of its own, so the value is read whole first
+                .flatMap(value -> parseRetryAfter(value, now) != null || value == null
+                        ? Stream.of(value)
+                        : Arrays.stream(value.split(",")))
                 .map(value -> parseRetryAfter(value, now))
                 .filter(Objects::nonNull)
                 .max(Comparator.naturalOrder())
                 .orElse(null);
+    }
+
+    /**
+     * The time an HTTP-date Retry-After counts from: the answer's own {@code Date}, when it has a readable one, so the
+     * wait is the one the server meant whatever its clock says (time audit: a server 10 minutes ahead held the key's
+     * starts for 10 minutes, one 10 minutes behind was called again 1.5 s into its 20 s); else this clock's now.
+     */
+    static Instant answeredAt(String dateHeader, Instant now) {
+        if (dateHeader == null) {
+            return now;
+        }
+        for (DateTimeFormatter format : HTTP_DATES) {
+            try {
+                return ZonedDateTime.parse(dateHeader.trim(), format).toInstant();
+            } catch (DateTimeParseException notThisForm) {
+                // try the next form
+            }
+        }
+        return now;
     }
 
     /** The header's values as camel-http hands them: one text, or a list when the header came more than once. */

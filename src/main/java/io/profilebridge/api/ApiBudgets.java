@@ -253,6 +253,9 @@ public final class ApiBudgets {
      * status page shows.
      */
     public void answered(ApiBucket bucket, int status, Duration retryAfter, String cause) {
+        if (retryAfter != null && retryAfter.compareTo(Duration.ofMillis(policy.maxPauseMs())) > 0) {
+            cause += ", capped by bridge.retry.retry-after-cap-ms";
+        }
         if (status == 429) {
             slowDown(budgets.get(bucket));
             pause(List.of(bucket), pauseMs(retryAfter), cause);
@@ -430,7 +433,8 @@ public final class ApiBudgets {
         return Math.min(policy.maxPauseMs(), asked) + RETRY_AFTER_MARGIN_MS;
     }
 
-    private void slowDown(Budget budget) {
+    private synchronized void slowDown(Budget budget) {
+        // under the lock changeRate takes: two 429s answered together cut the rate once, not twice (concurrency audit)
         long now = now();
         if (budget.limit.adaptive() && now - budget.lastCutAt >= ONE_SIGNAL_MS) {
             budget.lastCutAt = now;

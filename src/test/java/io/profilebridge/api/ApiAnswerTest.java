@@ -60,6 +60,39 @@ class ApiAnswerTest {
     }
 
     @Test
+    void retryAfterValuesAProxyJoinedIntoOneHeaderAreEachRead() {
+        // time audit: "30, 60" was ignored, and the bridge's 1 s pause applied
+        assertThat(ApiAnswer.longestRetryAfter(List.of("30, 60"), NOW)).isEqualTo(Duration.ofSeconds(60));
+        assertThat(ApiAnswer.longestRetryAfter(List.of("Sun, 06 Nov 1994 08:49:37 GMT"), NOW))
+                .as("a date's own comma")
+                .isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void anHttpDateRetryAfterCountsFromTheAnswersOwnDate() {
+        // time audit: a server 10 minutes ahead held the key's starts for 10 minutes; one 10 minutes behind was called
+        // again 1.5 s into the 20 s it asked for
+        String retryAt = "Sun, 06 Nov 1994 09:00:20 GMT";
+        Instant ahead = ApiAnswer.answeredAt("Sun, 06 Nov 1994 09:00:00 GMT", NOW);
+        assertThat(ApiAnswer.longestRetryAfter(List.of(retryAt), ahead)).isEqualTo(Duration.ofSeconds(20));
+        Instant behind = ApiAnswer.answeredAt("Sun, 06 Nov 1994 08:40:00 GMT", NOW);
+        assertThat(ApiAnswer.longestRetryAfter(List.of("Sun, 06 Nov 1994 08:40:20 GMT"), behind))
+                .isEqualTo(Duration.ofSeconds(20));
+        assertThat(ApiAnswer.answeredAt(null, NOW)).as("no Date: this clock").isEqualTo(NOW);
+        assertThat(ApiAnswer.answeredAt("yesterday", NOW)).isEqualTo(NOW);
+    }
+
+    @Test
+    void aPausesCauseShowsTheHeaderAsSentAndTheWaitReadFromIt() {
+        assertThat(AnswerHeads.cause(429, List.of(), null)).isEqualTo("429 without Retry-After");
+        assertThat(AnswerHeads.cause(429, List.of("soon"), null)).isEqualTo("429, Retry-After soon (unreadable)");
+        assertThat(AnswerHeads.cause(429, List.of("99999999999999999999999"), ApiAnswer.RETRY_AFTER_CEILING))
+                .isEqualTo("429, Retry-After 99999999999999999999999 (86400 s)");
+        assertThat(AnswerHeads.cause(503, List.of("2", "6"), Duration.ofSeconds(6)))
+                .isEqualTo("503, Retry-After 2, 6 (6 s)");
+    }
+
+    @Test
     void anOutageIsAnApiThatCannotBeReachedOrDropsTheConnectionNotACallThatOutlivedItsDeadlineOrCap() {
         // a read of a paid run waits out an outage until max-age, and a reset or an unanswered close is one as much
         // as a refused connection (a proxy restarting); the bridge's own aborts close the connection too

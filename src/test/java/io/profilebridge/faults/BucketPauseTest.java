@@ -72,10 +72,10 @@ class BucketPauseTest {
                     .untilAsserted(() -> assertThat(get("/"))
                             .as("the status page names the paused key and its cause")
                             .contains("data-bucket=\"openprospect\" class=\"failed\"")
-                            .contains("429, Retry-After 4 s"));
+                            .contains("429, Retry-After 4 (4 s)"));
             assertThat(Json.MAPPER.readTree(get("/jobs?api=openprospect")).findValuesAsText("pauseCause"))
                     .as("/jobs says why the jobs of the paused bucket wait")
-                    .contains("429, Retry-After 4 s");
+                    .contains("429, Retry-After 4 (4 s)");
             assertThat(metric(
                             get("/observe/metrics"),
                             "profile_bridge_api_paused_seconds",
@@ -120,7 +120,7 @@ class BucketPauseTest {
                     .untilAsserted(() -> assertThat(get("/"))
                             .contains("data-bucket=\"orbit-starts\" class=\"failed\"")
                             .contains("data-bucket=\"orbit-reads\" class=\"failed\"")
-                            .contains("503, Retry-After 4 s"));
+                            .contains("503, Retry-After 4 (4 s)"));
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 2);
 
             long from = unavailable.at();
