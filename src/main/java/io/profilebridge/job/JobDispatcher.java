@@ -440,6 +440,12 @@ public final class JobDispatcher {
         return held != null && liveness.holds(held.epoch());
     }
 
+    /** The job holds a place in the gate for its call: claimed as due, not as past its age while its API is held. */
+    public boolean holdsAPlace(Job job) {
+        InHand held = inHand.get(job.id());
+        return held != null && held.place() != null;
+    }
+
     /**
      * Asked right before a call of the job goes out: true while the job is this instance's and its step holds the
      * place of its bucket, whose time then starts again, in the shared store too (a call's slow-call time counts from

@@ -678,6 +678,20 @@ public class JobLifecycle {
                 && schedule.tooOld(job.createdAt(), store.now() - grace);
     }
 
+    /**
+     * A run the API accepted, with no step of the job since its age came (the bridge stopped meanwhile, or a Retry-After
+     * took it past the age): its status is read once more before it is given up, for it may have ended, paid for, in
+     * that time (time audit: a run past its age at a restart was given up within 30 ms, with no read, and its result
+     * could never be had under that key). The read's save dates the job past its age, so it comes only once. Asked of
+     * a job past its age that holds a place for its call (JobRoutes.nextStep): one claimed past its age while its API
+     * refuses the key has none, and calls nothing.
+     */
+    public boolean awaitsItsLastRead(Job job) {
+        return (job.state() == JobState.SUBMITTED || job.state() == JobState.POLLING)
+                && job.remoteId() != null
+                && job.updatedAt() <= job.createdAt() + schedule.maxAgeMs();
+    }
+
     /** Ends a job that is {@link #pastMaxAge(Job) past its age} with a gave_up result naming where it stood. */
     public void giveUpTooOld(Job job) {
         JsonNode last = Json.parseStored(job.lastError());

@@ -213,7 +213,7 @@ public class JobRoutes extends RouteBuilder {
         if (!dispatcher.holds(job)) {
             return "drop";
         }
-        if (lifecycle.pastMaxAge(job)) {
+        if (lifecycle.pastMaxAge(job) && !(lifecycle.awaitsItsLastRead(job) && dispatcher.holdsAPlace(job))) {
             return "give-up";
         }
         WorkQueue queue = WorkQueue.of(job);

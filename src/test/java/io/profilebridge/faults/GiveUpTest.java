@@ -11,6 +11,7 @@ import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobState;
+import io.profilebridge.sandbox.Ledger;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
 import java.nio.file.Files;
@@ -80,6 +81,36 @@ class GiveUpTest {
                         .get("status")
                         .asText())
                 .isEqualTo("running");
+    }
+
+    /**
+     * Time audit: a run past its age when the bridge started again was given up within 30 ms, with no read, and its
+     * result could never be had under that key, though the run had ended meanwhile, paid for. It is read once more.
+     */
+    @Test
+    void aRunThatEndedWhileTheBridgeWasStoppedPastItsAgeIsReadOnceMoreAndDelivered() {
+        simulator.settings().jobDurationMs(MAX_AGE_MS + 1000);
+        drop(root, "orbit/ended-meanwhile.json", "{\"email\": \"ended-meanwhile@example.com\"}");
+        long dropped = System.currentTimeMillis();
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> simulator.ledger().runsStarted("orbit") == 1);
+        }
+        long readsBefore = simulator.ledger().statusReads("orbit");
+        Ledger.Run run = simulator.ledger().runs().get(0);
+        long endedAndPastAge = Math.max(run.at() + run.durationMs(), dropped + MAX_AGE_MS) + 500;
+        // the bridge is stopped while the run ends and the job's age passes
+        await().pollInterval(Duration.ofMillis(100))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> System.currentTimeMillis() > endedAndPastAge);
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> !results(root).isEmpty());
+        }
+        assertThat(results(root)).containsOnlyKeys("orbit/ended-meanwhile.json");
+        assertThat(simulator.ledger().statusReads("orbit") - readsBefore)
+                .as("the one read past its age")
+                .isEqualTo(1);
+        assertThat(simulator.ledger().runsStarted("orbit")).isEqualTo(1);
     }
 
     @Test
