@@ -114,8 +114,8 @@ public class JobLifecycle {
         job.state(JobState.SUBMITTED);
         job.attempts(0);
         job.acceptedAt(now);
-        job.nextAttemptAt(now
-                + Math.max(schedule.firstPollDelay(runTimes.shortest(job.api())), schedule.retryAfterMs(retryAfter)));
+        job.nextAttemptAt(
+                now + Math.max(schedule.firstPollDelay(runTimes.shortest(job)), schedule.retryAfterMs(retryAfter)));
         events.accept(JobEvent.of(JobEvent.Kind.SUBMITTED, job));
     }
 
@@ -772,7 +772,7 @@ public class JobLifecycle {
         if ((job.state() == JobState.SUBMITTED || job.state() == JobState.POLLING)
                 && job.acceptedAt() != null
                 && job.lastError() == null) {
-            runTimes.ended(job.api(), job.updatedAt() - job.acceptedAt());
+            runTimes.ended(job, job.updatedAt() - job.acceptedAt());
         }
     }
 

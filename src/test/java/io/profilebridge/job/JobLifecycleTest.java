@@ -86,7 +86,7 @@ class JobLifecycleTest {
             lifecycle.succeeded(runSeenUntil(3_600_000, true), Json.object());
             lifecycle.giveUpTooOld(runSeenUntil(MAX_AGE_MS, false));
         }
-        assertThat(runTimes.shortest(Api.ORBIT))
+        assertThat(runTimes.shortest(orbitJob(JobState.RECEIVED, store.now())))
                 .as("nothing learnt from holds and give-ups")
                 .isZero();
 
@@ -96,6 +96,37 @@ class JobLifecycleTest {
         Job next = orbitJob(JobState.RECEIVED, store.now());
         lifecycle.accepted(next, "run-1", null, null);
         assertThat(next.nextAttemptAt() - store.now()).isBetween(9_000L, 10_000L);
+    }
+
+    @Test
+    void runTimesAreLearntPerRunShape() {
+        // time audit: after five Orbit runs of about 20 s, a partial_only run already complete was first read 20 s
+        // after its start
+        RunTimes runTimes = new RunTimes(true);
+        Job discovery = orbitJob("{\"runShape\":\"candidate_discovery\",\"structuredIntent\":{}}");
+        Job partial = orbitJob("{\"runShape\":\"partial_only\",\"email\":\"a@example.com\"}");
+        for (int i = 0; i < 5; i++) {
+            runTimes.ended(discovery, 20_000);
+        }
+        assertThat(runTimes.shortest(discovery)).isEqualTo(20_000);
+        assertThat(runTimes.shortest(partial))
+                .as("no run of its shape seen yet")
+                .isZero();
+        assertThat(runTimes.shortest(orbitJob("{\"email\":\"a@example.com\"}")))
+                .as("the default shape is a shape of its own")
+                .isZero();
+    }
+
+    private Job orbitJob(String body) {
+        return new Job(
+                UUID.randomUUID().toString(),
+                Api.ORBIT,
+                UUID.randomUUID().toString(),
+                JobState.RECEIVED,
+                body,
+                "hash",
+                RequestSource.file("orbit", "a.json"),
+                store.now());
     }
 
     private Job orbitJob(JobState state, long createdAt) {
