@@ -223,8 +223,10 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         // the read lock would wait for it to be bridge.inbox.stable-ms old, holding up the whole folder's listing for
         // its timeout at every poll (third black-box audit: a file dated 10 minutes ahead held the others up to 27 s)
         if (attributes.lastModifiedTime().toMillis() - System.currentTimeMillis() > MAX_CLOCK_SKEW_MS) {
-            return "it is dated ahead of this machine's clock (a skewed file server, or a copy that kept its date);"
-                    + " it is taken once that time has passed";
+            // the date and the way out named (time audit: a file dated a year ahead waited with neither)
+            return "it is dated " + attributes.lastModifiedTime().toInstant() + ", ahead of this machine's clock (a"
+                    + " skewed file server, or a copy that kept its date); it is taken once that time has passed, or"
+                    + " at once when its date is set to now (touch)";
         }
         return null;
     }

@@ -3,6 +3,7 @@ package io.profilebridge.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.profilebridge.LogCapture;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +86,15 @@ class InboxFileFilterTest {
         Files.setLastModifiedTime(ahead, FileTime.from(Instant.now().plusSeconds(600)));
         Path now = Files.writeString(inbox.resolve("now.json"), "{}");
 
-        assertThat(filter.accept(listed(ahead))).isFalse();
+        String dated = "it is dated " + Files.getLastModifiedTime(ahead).toInstant();
+        try (LogCapture log = LogCapture.start()) {
+            assertThat(filter.accept(listed(ahead))).isFalse();
+            // time audit: a file dated a year ahead waited with one warning naming neither its date nor the way out
+            assertThat(log.lines())
+                    .anyMatch(line -> line.contains("ahead.json is not taken")
+                            && line.contains(dated)
+                            && line.contains("(touch)"));
+        }
         assertThat(filter.accept(listed(now))).isTrue();
         Files.setLastModifiedTime(ahead, FileTime.from(Instant.now().minusSeconds(1)));
         assertThat(filter.accept(listed(ahead))).as("its time has passed").isTrue();
