@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 
 /**
@@ -50,7 +52,23 @@ public final class BridgeSettings {
     }
 
     BridgeSettings(Function<String, Optional<String>> source) {
-        this.source = source;
+        this.source = key -> referenced(source, source.apply(key), 0);
+    }
+
+    /** A value that is another key's whole ({@code {{bridge.http.deadline-ms}}}), as Camel reads it. */
+    private static final Pattern REFERENCE = Pattern.compile("\\{\\{([^{}]+)}}");
+
+    /**
+     * The value a reference names: Camel's properties resolve it on their own, the packaged defaults read without
+     * Camel ({@code check}) do not.
+     */
+    private static Optional<String> referenced(
+            Function<String, Optional<String>> source, Optional<String> value, int depth) {
+        if (value.isEmpty() || depth > 8) {
+            return value;
+        }
+        Matcher reference = REFERENCE.matcher(value.get().trim());
+        return reference.matches() ? referenced(source, source.apply(reference.group(1)), depth + 1) : value;
     }
 
     /** The packaged defaults alone, for the commands that run without Camel ({@code check}). */
