@@ -436,13 +436,29 @@ public final class JobDispatcher {
 
     /** True while the job is still this instance's to work on: claimed, and no heartbeat lapse since. */
     public boolean holds(Job job) {
-        InHand held = inHand.get(job.id());
+        InHand held = own(job);
         return held != null && liveness.holds(held.epoch());
+    }
+
+    /**
+     * The job's entry in hand when it is this claim's: a step handed back as stuck before its worker took it up (the
+     * process paused in between) may have been claimed again, and its late worker must leave the new claim alone.
+     * The claim's Job object tells them apart: each claim reads its own from the store.
+     */
+    private InHand own(Job job) {
+        InHand held = inHand.get(job.id());
+        return held != null && held.job() == job ? held : null;
+    }
+
+    /** Whether the job is in hand under another claim than this Job object's (its step was handed out again). */
+    public boolean claimedAgain(Job job) {
+        InHand held = inHand.get(job.id());
+        return held != null && held.job() != job;
     }
 
     /** The job holds a place in the gate for its call: claimed as due, not as past its age while its API is held. */
     public boolean holdsAPlace(Job job) {
-        InHand held = inHand.get(job.id());
+        InHand held = own(job);
         return held != null && held.place() != null;
     }
 
@@ -458,7 +474,7 @@ public final class JobDispatcher {
         long now = store.now();
         boolean[] may = {false};
         inHand.computeIfPresent(job.id(), (id, held) -> {
-            if (!liveness.holds(held.epoch())) {
+            if (held.job() != job || !liveness.holds(held.epoch())) {
                 return held;
             }
             if (held.place() != null) {
@@ -501,7 +517,7 @@ public final class JobDispatcher {
     public void stepStarts(Job job) {
         Thread worker = Thread.currentThread();
         workingOn.put(worker, job.id());
-        inHand.computeIfPresent(job.id(), (id, held) -> held.startedBy(store.now(), worker));
+        inHand.computeIfPresent(job.id(), (id, held) -> held.job() == job ? held.startedBy(store.now(), worker) : held);
     }
 
     /**
@@ -517,6 +533,9 @@ public final class JobDispatcher {
         long stepStart = store.now();
         boolean[] placed = {false};
         inHand.computeIfPresent(job.id(), (id, held) -> {
+            if (held.job() != job) {
+                return held;
+            }
             if (held.place() != next) {
                 if (next != null && !enterOne(next)) {
                     return held;
@@ -557,7 +576,7 @@ public final class JobDispatcher {
     public boolean callsDone(Job job) {
         ApiBucket[] freed = {null};
         inHand.computeIfPresent(job.id(), (id, held) -> {
-            if (held.place() == null) {
+            if (held.job() != job || held.place() == null) {
                 return held;
             }
             gate.leave(held.place(), 1);
@@ -573,13 +592,17 @@ public final class JobDispatcher {
 
     /** The worker is done with the job (saved, or dropped); it may be claimed again. */
     public void finished(Job job, boolean ok) {
+        InHand held = own(job);
+        if (held == null || !inHand.remove(job.id(), held)) {
+            // its step was handed out again meanwhile: the new claim's entry stays
+            return;
+        }
         givenBackAt.put(job.id(), System.nanoTime());
-        InHand held = inHand.remove(job.id());
         reportedSlowSteps.remove(job.id());
-        if (held != null && held.worker() != null) {
+        if (held.worker() != null) {
             workingOn.remove(held.worker(), job.id());
         }
-        if (held != null && held.place() != null) {
+        if (held.place() != null) {
             gate.leave(held.place(), 1);
         }
         if (ok) {

@@ -290,9 +290,14 @@ public class JobRoutes extends RouteBuilder {
 
     private void drop(Exchange exchange) {
         Job job = job(exchange);
-        log.warn(
-                "{} may have been taken over by another instance (this one missed its heartbeats); dropping this copy",
-                job);
+        if (dispatcher.claimedAgain(job)) {
+            log.warn("{} was handed out again while this copy waited for a worker; dropping this copy", job);
+        } else {
+            log.warn(
+                    "{} may have been taken over by another instance (this one missed its heartbeats); dropping this"
+                            + " copy",
+                    job);
+        }
         exchange.setProperty(DROPPED, true);
         exchange.setProperty(GO_ON, false);
         store.releaseClaim(job);

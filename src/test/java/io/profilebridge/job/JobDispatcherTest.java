@@ -531,6 +531,28 @@ class JobDispatcherTest {
     }
 
     @Test
+    void aLateCopyOfAStepHandedOutAgainLeavesTheNewClaimAlone() {
+        // review: a step claimed but not yet taken up by a worker when the process paused is handed out again at the
+        // resume, and the same tick may claim it anew; the first copy's worker, coming at last, must not run it too
+        register(Api.OPENPROSPECT, 1);
+        Job first = dispatcher.claimDueJobs(false).get(0);
+        clock.move(STUCK_STEP_MS + 1);
+        Job again = dispatcher.claimDueJobs(false).get(0);
+        assertThat(again.id()).isEqualTo(first.id());
+        dispatcher.stepStarts(again);
+
+        dispatcher.stepStarts(first);
+        assertThat(dispatcher.holds(first)).as("the late copy").isFalse();
+        assertThat(dispatcher.claimedAgain(first)).isTrue();
+        assertThat(dispatcher.mayCall(first)).isFalse();
+        dispatcher.finished(first, false);
+
+        assertThat(dispatcher.inHand()).isEqualTo(1);
+        assertThat(dispatcher.holds(again)).isTrue();
+        assertThat(dispatcher.mayCall(again)).isTrue();
+    }
+
+    @Test
     void aStepWhoseWorkerIsStillAtItStaysWithItAndShows() {
         // concurrency audit: after a 155 s SIGSTOP the steps in hand were handed out again while their workers went
         // on; 13 calls went out again for 7 jobs, and one result came out under a derived key
