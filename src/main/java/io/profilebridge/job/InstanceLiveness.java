@@ -44,10 +44,11 @@ public final class InstanceLiveness {
      */
     private volatile boolean beating;
     /**
-     * The lapse being recovered from has been reported: a beat stored late leaves this one still lapsed until the next
-     * beat, which would report the same lapse again (store-failure audit: two lines for one stall).
+     * The beat whose lapse was reported last ({@code lastBeatNanos} as it stood after it): a beat stored late leaves
+     * the instance still lapsed until the next beat, which would report the same lapse again (store-failure audit: two
+     * lines for one stall), while a later lapse, after beats that failed, has a beat of its own behind it (review).
      */
-    private volatile boolean lapseReported;
+    private volatile long lapseReportedAt = Long.MIN_VALUE;
 
     private InstanceLiveness(DataSource dataSource, String instanceId, long heartbeatMs, long takeoverMs) {
         this.dataSource = dataSource;
@@ -218,14 +219,15 @@ public final class InstanceLiveness {
         if (!wasLive) {
             epoch++;
         }
-        if (!wasLive && beating && !lapseReported) {
+        boolean reported = !wasLive && beating && lastBeatNanos != lapseReportedAt;
+        if (reported) {
             LOG.warn(
                     "{} had no heartbeat for {} ms (paused, stalled or cut off from the store): other instances may "
                             + "have taken over its jobs, so it drops the ones in hand and claims afresh",
                     session,
                     (System.nanoTime() - lastBeatNanos) / 1_000_000);
+            lapseReportedAt = sent;
         }
-        lapseReported = !wasLive && beating;
         lastBeatNanos = sent;
         beating = true;
     }

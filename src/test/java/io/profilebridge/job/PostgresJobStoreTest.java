@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -102,8 +103,12 @@ class PostgresJobStoreTest extends JobStoreTest {
     void aHeartbeatStoredOnlyAfterTheLapseDropsTheClaimsOfBefore() throws Exception {
         AtomicReference<InstanceLiveness> self = new AtomicReference<>();
         AtomicBoolean slow = new AtomicBoolean();
+        AtomicBoolean away = new AtomicBoolean();
         DataSource stalling = (DataSource) Proxy.newProxyInstance(
                 DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection") && away.get()) {
+                        throw new SQLException("the store is away");
+                    }
                     if (method.getName().equals("getConnection") && slow.get()) {
                         await().atMost(Duration.ofSeconds(5))
                                 .until(() -> !self.get().isLive());
@@ -133,6 +138,17 @@ class PostgresJobStoreTest extends JobStoreTest {
             assertThat(log.lines().stream().filter(line -> line.contains("had no heartbeat")))
                     .as("one stall, one line (store-failure audit: the beat after a late one reported it again)")
                     .hasSize(1);
+
+            // review: a later lapse, its beats failing meanwhile, has a line of its own
+            away.set(true);
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                liveness.beat();
+                return !liveness.isLive();
+            });
+            away.set(false);
+            liveness.beat();
+            assertThat(log.lines().stream().filter(line -> line.contains("had no heartbeat")))
+                    .hasSize(2);
         }
         assertThat(liveness.isLive()).as("beating again").isTrue();
         assertThat(liveness.holds(liveness.claimEpoch()))
