@@ -6,6 +6,7 @@ import io.profilebridge.api.Api;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,30 +32,58 @@ public final class RunTimes {
     }
 
     /** A run of the job's kind was still going {@code runningForMs} after it was accepted, and has ended since. */
-    public synchronized void ended(Job job, long runningForMs) {
-        Deque<Long> runs = seen.computeIfAbsent(kind(job), k -> new ArrayDeque<>());
-        runs.addLast(Math.max(0, runningForMs));
-        if (runs.size() > REMEMBERED) {
-            runs.removeFirst();
+    public void ended(Job job, long runningForMs) {
+        if (!enabled) {
+            return;
+        }
+        String kind = kind(job); // the body is read outside the lock
+        synchronized (this) {
+            Deque<Long> runs = seen.computeIfAbsent(kind, k -> new ArrayDeque<>());
+            runs.addLast(Math.max(0, runningForMs));
+            if (runs.size() > REMEMBERED) {
+                runs.removeFirst();
+            }
         }
     }
 
     /** No run of the job's kind seen lately ended sooner than this (0 when too few were seen, or learning is off). */
-    public synchronized long shortest(Job job) {
-        Deque<Long> runs = enabled ? seen.get(kind(job)) : null;
-        if (runs == null || runs.size() < ENOUGH) {
+    public long shortest(Job job) {
+        if (!enabled) {
             return 0;
         }
-        return runs.stream().mapToLong(Long::longValue).min().orElse(0);
+        String kind = kind(job);
+        synchronized (this) {
+            Deque<Long> runs = seen.get(kind);
+            return runs == null || runs.size() < ENOUGH
+                    ? 0
+                    : runs.stream().mapToLong(Long::longValue).min().orElse(0);
+        }
     }
 
-    /** The API, and Orbit's {@code runShape} as the request names it (any text: the API judges it, not this). */
+    /** The identity signals besides profileId the docs list. */
+    private static final List<String> OTHER_SIGNALS =
+            List.of("structuredIntent", "email", "phoneNumber", "linkedinUrl", "urls", "usernames");
+
+    /**
+     * The API, and for Orbit the run shape the API will run: the request's {@code runShape} as written (any text: the
+     * API judges it, not this), else the docs' default, {@code partial_only}, except for a body whose only identity
+     * signal is a profileId: "the regeneration path defaults to full generation" (review: all omitted shapes learnt
+     * as one, slow regenerations delayed quick email runs).
+     */
     static String kind(Job job) {
         if (job.api() != Api.ORBIT) {
             return job.api().id();
         }
         JsonNode body = Json.parseStored(job.requestBody());
-        JsonNode shape = body == null ? null : body.get("runShape");
-        return job.api().id() + "/" + (shape != null && shape.isTextual() ? shape.asText() : "");
+        if (body == null) {
+            return job.api().id();
+        }
+        JsonNode shape = body.get("runShape");
+        if (shape != null && shape.isTextual()) {
+            return job.api().id() + "/" + shape.asText();
+        }
+        boolean regeneration =
+                body.hasNonNull("profileId") && OTHER_SIGNALS.stream().noneMatch(body::hasNonNull);
+        return job.api().id() + (regeneration ? "/full_generation_only" : "/partial_only");
     }
 }

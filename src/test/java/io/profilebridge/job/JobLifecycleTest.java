@@ -113,8 +113,16 @@ class JobLifecycleTest {
                 .as("no run of its shape seen yet")
                 .isZero();
         assertThat(runTimes.shortest(orbitJob("{\"email\":\"a@example.com\"}")))
-                .as("the default shape is a shape of its own")
+                .as("no shape named: the docs' default, partial_only")
                 .isZero();
+        Job regeneration = orbitJob("{\"profileId\":\"prof_1\"}");
+        for (int i = 0; i < 5; i++) {
+            runTimes.ended(regeneration, 30_000);
+        }
+        assertThat(runTimes.shortest(orbitJob("{\"runShape\":\"full_generation_only\",\"email\":\"a@example.com\"}")))
+                .as("a profileId alone: the regeneration path defaults to full generation")
+                .isEqualTo(30_000);
+        assertThat(runTimes.shortest(partial)).isZero();
     }
 
     private Job orbitJob(String body) {
