@@ -75,6 +75,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -424,6 +426,16 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("inboxFileErrors", new InboxFileErrors(waitingFiles));
         InboxMarkers markers = new InboxMarkers(
                 waitingFiles, settings.number("bridge.inbox.orphaned-lock-ms"), InboxMarkers.takenInBy(context));
+        if (postgres) {
+            // a shared inbox: the markers of the files this instance is taking in stay fresh however long that takes
+            ScheduledExecutorService refresh =
+                    context.getExecutorServiceManager().newSingleThreadScheduledExecutor(markers, "inbox-markers");
+            refresh.scheduleWithFixedDelay(
+                    () -> refreshOwnMarkers(markers, context),
+                    markers.refreshEveryMs(),
+                    markers.refreshEveryMs(),
+                    TimeUnit.MILLISECONDS);
+        }
         // named by the inbox routes' listing and by routes/inbox-unread-folders.camel.yaml
         UnreadFolders unreadFolders = new UnreadFolders(UnreadFolders.fileFoldersOf(context));
         context.getRegistry().bind("unreadFolders", unreadFolders);
@@ -441,6 +453,15 @@ public class BridgeConfiguration implements CamelConfiguration {
             context.addService(new ClosingService(InboxLock.acquire(
                     Path.of(settings.text("bridge.inbox")), settings.text("bridge.inbox.folder-mode"))));
             context.addStartupListener((started, alreadyStarted) -> markers.removeLeftByAStop(started));
+        }
+    }
+
+    private static void refreshOwnMarkers(InboxMarkers markers, CamelContext context) {
+        try {
+            markers.refreshOwn(context);
+        } catch (RuntimeException e) {
+            // a scheduled task that throws runs no more
+            LOG.debug("Cannot date the inbox's read-lock markers anew: {}", e.toString());
         }
     }
 

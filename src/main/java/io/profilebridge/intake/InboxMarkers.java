@@ -6,15 +6,19 @@ import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.component.file.FileComponent;
 import org.apache.camel.component.file.GenericFileEndpoint;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,9 +84,42 @@ public class InboxMarkers {
     }
 
     /**
+     * Dates anew the markers of the files this process's inbox routes are taking in, once they are half
+     * {@code orphanedLockMs} old, so no other instance of a shared inbox counts them orphaned. Run on a timer of its
+     * own: the listing that sees a marker may not come while intakes are slow, for the file consumer takes a file in
+     * itself once the inbox workers and their queue are full (review: a burst of slow intakes had its files taken a
+     * second time by another instance).
+     */
+    public void refreshOwn(CamelContext context) {
+        long now = System.currentTimeMillis();
+        for (Endpoint endpoint : context.getEndpoints()) {
+            if (endpoint instanceof GenericFileEndpoint<?> files
+                    && files.getInProgressRepository() instanceof MemoryIdempotentRepository inProgress) {
+                Map<String, Object> cache = inProgress.getCache();
+                List<String> taken;
+                synchronized (cache) {
+                    taken = new ArrayList<>(cache.keySet());
+                }
+                for (String listed : taken) {
+                    File marker = new File(listed + FileComponent.DEFAULT_LOCK_FILE_POSTFIX);
+                    long modified = marker.lastModified();
+                    if (modified > 0 && now - modified > orphanedLockMs / 2) {
+                        marker.setLastModified(now);
+                    }
+                }
+            }
+        }
+    }
+
+    /** How often {@link #refreshOwn} runs: four times per {@code orphanedLockMs}, at most once a second. */
+    public long refreshEveryMs() {
+        return Math.max(1_000, orphanedLockMs / 4);
+    }
+
+    /**
      * Removes the file's read-lock marker when it is older than {@code orphanedLockMs}: on a shared inbox, an instance
      * that died while taking files in leaves their markers, and the other instances' read lock skips a marked file;
-     * Camel removes orphaned markers only when an inbox route starts, so the files would wait for a restart. The read
+     * Camel's own clean-up, which runs only when a route starts, is off (it cannot tell them from live ones). The read
      * lock then marks the file anew for whoever takes it. A file this process is still taking in (its store away, its
      * intake retried for minutes) keeps its marker, dated anew once it is half that old, so no instance counts it
      * orphaned (the marker had been removed under its own take, and another instance of a shared inbox could take
@@ -125,8 +162,9 @@ public class InboxMarkers {
     /**
      * Removes the read-lock markers in the inbox routes' folders, before they take any file: called at start-up when
      * the inbox is this instance's alone (the embedded store), so every marker there was left by its previous run,
-     * stopped while taking those files in. Camel's own clean-up at a route's start passes over them (it keeps to the
-     * route's {@code include}, which a marker's name does not match), and the files would wait
+     * stopped while taking those files in. Camel's own clean-up at a route's start is off
+     * ({@code readLockDeleteOrphanLockFiles: false}: on a shared inbox it would remove other instances' live markers
+     * too), and the files would wait
      * {@code bridge.inbox.orphaned-lock-ms} (lifecycle audit: a burst cut short by a SIGKILL waited 60 s, then logged a
      * warning per file). Each file is remembered as left behind, so one whose job was committed gets no second result.
      */

@@ -69,4 +69,46 @@ class InboxMarkersInFlightTest {
             assertThat(marker).doesNotExist();
         }
     }
+
+    /**
+     * Review: with the inbox workers and their queue full, the file consumer takes a file in itself, and no listing
+     * comes to date the markers anew while that intake is slow: the timer of a shared inbox does (refreshOwn).
+     */
+    @Test
+    void aTakeThatHoldsTheListingKeepsItsMarkerThroughTheTimer() throws Exception {
+        CountDownLatch storeBack = new CountDownLatch(1);
+        try (CamelContext context = new DefaultCamelContext()) {
+            InboxMarkers markers =
+                    new InboxMarkers(WaitingFiles.NONE, ORPHANED_LOCK_MS, InboxMarkers.takenInBy(context));
+            context.getRegistry()
+                    .bind(
+                            "inboxFileFilter",
+                            new InboxFileFilter(WaitingFiles.NONE, markers, new UnreadFolders(Set::of), inbox));
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    // no threads step: the consumer itself waits, as when it runs an intake the full pool refused
+                    from("file:" + inbox + "?include=.*\\.json&filter=#bean:inboxFileFilter&readLock=changed"
+                                    + "&readLockMinAge=0&readLockCheckInterval=50&readLockMinLength=0"
+                                    + "&initialDelay=0&delay=50&move=.done/${file:name}")
+                            .process(exchange -> storeBack.await(30, TimeUnit.SECONDS));
+                }
+            });
+            Path file = Files.writeString(inbox.resolve("held.json"), "{}");
+            Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - 5_000));
+            Path marker = inbox.resolve("held.json.camelLock");
+            context.start();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(marker));
+            long marked = Files.getLastModifiedTime(marker).toMillis();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                markers.refreshOwn(context);
+                return Files.getLastModifiedTime(marker).toMillis() > marked + ORPHANED_LOCK_MS;
+            });
+
+            storeBack.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(inbox.resolve(".done/held.json")));
+            assertThat(marker).doesNotExist();
+        }
+    }
 }
