@@ -694,9 +694,9 @@ public final class JobDispatcher {
      */
     private void handBackStuckSteps() {
         long now = store.now();
-        inHand.values().removeIf(held -> {
+        for (InHand held : inHand.values()) {
             if (now - held.since() <= stuckStepMs) {
-                return false;
+                continue;
             }
             if (stillAtIt(held)) {
                 if (reportedSlowSteps.add(held.job().id())) {
@@ -708,7 +708,12 @@ public final class JobDispatcher {
                             (now - held.since()) / 1000,
                             held.worker().getName());
                 }
-                return false;
+                continue;
+            }
+            // only if the entry is still this one: a worker taking the step up at this moment keeps it (review: the
+            // claim was handed back and the place left while the entry stayed, and left again at its end)
+            if (!inHand.remove(held.job().id(), held)) {
+                continue;
             }
             reportedSlowSteps.remove(held.job().id());
             if (held.worker() != null) {
@@ -724,8 +729,7 @@ public final class JobDispatcher {
             if (held.place() != null) {
                 gate.leave(held.place(), 1);
             }
-            return true;
-        });
+        }
     }
 
     /** The step's worker thread lives and still runs this job's step. */
