@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.RouteDefinition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,41 +33,18 @@ class InboxMarkersInFlightTest {
     void aFileStillBeingTakenInKeepsItsMarkerDatedAnew() throws Exception {
         CountDownLatch storeBack = new CountDownLatch(1);
         try (CamelContext context = new DefaultCamelContext()) {
-            InboxMarkers markers =
-                    new InboxMarkers(WaitingFiles.NONE, ORPHANED_LOCK_MS, InboxMarkers.takenInBy(context));
-            context.getRegistry()
-                    .bind(
-                            "inboxFileFilter",
-                            new InboxFileFilter(WaitingFiles.NONE, markers, new UnreadFolders(Set::of), inbox));
-            context.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    // the packaged inbox route's read lock, and an intake that waits as one does for a store away
-                    from("file:" + inbox + "?include=.*\\.json&filter=#bean:inboxFileFilter&readLock=changed"
-                                    + "&readLockMinAge=0&readLockCheckInterval=50&readLockMinLength=0"
-                                    + "&initialDelay=0&delay=50&move=.done/${file:name}")
-                            // as the packaged route: the take goes on on a worker, the listing goes on
-                            .threads(1)
-                            .process(exchange -> storeBack.await(30, TimeUnit.SECONDS));
-                }
-            });
-            Path file = Files.writeString(inbox.resolve("slow.json"), "{}");
-            Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - 5_000));
-            Path marker = inbox.resolve("slow.json.camelLock");
-            context.start();
-
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(marker));
+            // as the packaged route: the take goes on on a worker, the listing goes on
+            inboxRoute(context, true, storeBack);
+            Path marker = takenIn(context, "slow.json");
             long marked = Files.getLastModifiedTime(marker).toMillis();
             // dated anew once half the limit old, while the take goes on: the marker is there all along
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> Files.getLastModifiedTime(marker).toMillis() > marked);
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> Files.getLastModifiedTime(marker).toMillis() > marked + ORPHANED_LOCK_MS);
-            assertThat(file).exists();
 
             storeBack.countDown();
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(inbox.resolve(".done/slow.json")));
-            assertThat(marker).doesNotExist();
+            assertMovedAndUnmarked("slow.json");
         }
     }
 
@@ -78,28 +56,9 @@ class InboxMarkersInFlightTest {
     void aTakeThatHoldsTheListingKeepsItsMarkerThroughTheTimer() throws Exception {
         CountDownLatch storeBack = new CountDownLatch(1);
         try (CamelContext context = new DefaultCamelContext()) {
-            InboxMarkers markers =
-                    new InboxMarkers(WaitingFiles.NONE, ORPHANED_LOCK_MS, InboxMarkers.takenInBy(context));
-            context.getRegistry()
-                    .bind(
-                            "inboxFileFilter",
-                            new InboxFileFilter(WaitingFiles.NONE, markers, new UnreadFolders(Set::of), inbox));
-            context.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    // no threads step: the consumer itself waits, as when it runs an intake the full pool refused
-                    from("file:" + inbox + "?include=.*\\.json&filter=#bean:inboxFileFilter&readLock=changed"
-                                    + "&readLockMinAge=0&readLockCheckInterval=50&readLockMinLength=0"
-                                    + "&initialDelay=0&delay=50&move=.done/${file:name}")
-                            .process(exchange -> storeBack.await(30, TimeUnit.SECONDS));
-                }
-            });
-            Path file = Files.writeString(inbox.resolve("held.json"), "{}");
-            Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - 5_000));
-            Path marker = inbox.resolve("held.json.camelLock");
-            context.start();
-
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(marker));
+            // no threads step: the consumer itself waits, as when it runs an intake the full pool refused
+            InboxMarkers markers = inboxRoute(context, false, storeBack);
+            Path marker = takenIn(context, "held.json");
             long marked = Files.getLastModifiedTime(marker).toMillis();
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 markers.refreshOwn(context);
@@ -107,8 +66,43 @@ class InboxMarkersInFlightTest {
             });
 
             storeBack.countDown();
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(inbox.resolve(".done/held.json")));
-            assertThat(marker).doesNotExist();
+            assertMovedAndUnmarked("held.json");
         }
+    }
+
+    /** The packaged inbox route's read lock and filter, and an intake that waits as one does for a store away. */
+    private InboxMarkers inboxRoute(CamelContext context, boolean onAWorker, CountDownLatch storeBack)
+            throws Exception {
+        InboxMarkers markers = new InboxMarkers(WaitingFiles.NONE, ORPHANED_LOCK_MS, InboxMarkers.takenInBy(context));
+        context.getRegistry()
+                .bind(
+                        "inboxFileFilter",
+                        new InboxFileFilter(WaitingFiles.NONE, markers, new UnreadFolders(Set::of), inbox));
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                RouteDefinition route = from("file:" + inbox
+                        + "?include=.*\\.json&filter=#bean:inboxFileFilter&readLock=changed"
+                        + "&readLockMinAge=0&readLockCheckInterval=50&readLockMinLength=0"
+                        + "&initialDelay=0&delay=50&move=.done/${file:name}");
+                (onAWorker ? route.threads(1) : route).process(exchange -> storeBack.await(30, TimeUnit.SECONDS));
+            }
+        });
+        return markers;
+    }
+
+    /** Drops the file, starts the route and waits for the file's read-lock marker. */
+    private Path takenIn(CamelContext context, String name) throws Exception {
+        Path file = Files.writeString(inbox.resolve(name), "{}");
+        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - 5_000));
+        Path marker = inbox.resolve(name + ".camelLock");
+        context.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(marker));
+        return marker;
+    }
+
+    private void assertMovedAndUnmarked(String name) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(inbox.resolve(".done/" + name)));
+        assertThat(inbox.resolve(name + ".camelLock")).doesNotExist();
     }
 }
