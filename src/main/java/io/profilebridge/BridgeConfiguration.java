@@ -68,6 +68,7 @@ import io.profilebridge.operations.ProgressRoute;
 import io.profilebridge.operations.RefusedResultsHealthCheck;
 import io.profilebridge.operations.StatusPage;
 import io.profilebridge.operations.StoreReadDeadline;
+import io.profilebridge.orbit.OrbitRequestRules;
 import io.profilebridge.orbit.OrbitRoutes;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -156,7 +157,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                         settings.integer("bridge.retry.orbit-failed-runs")),
                 store,
                 event -> BridgeEvent.publish(context, event),
-                new RunTimes(settings.flag("bridge.poll.learn-run-times")),
+                new RunTimes(settings.flag("bridge.poll.learn-run-times"), OrbitRequestRules::runShape),
                 keyMask,
                 settings.number("bridge.http.deadline-ms"));
         context.getRegistry().bind("jobStore", store);

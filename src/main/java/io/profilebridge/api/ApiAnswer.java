@@ -196,26 +196,27 @@ public record ApiAnswer(
     }
 
     /**
-     * Retry-After in either form RFC 9110 gives it: delta-seconds, or an HTTP-date (IMF-fixdate and the two obsolete
-     * formats a recipient must still accept). Anything else is ignored (null). A wait beyond {@link #RETRY_AFTER_CEILING}
-     * (up to {@code 9223372036854775807} seconds, or a date centuries ahead) is read as the ceiling, so no sum with
-     * it can overflow; the job schedule applies the configured, smaller cap.
-     */
-    /**
      * The longest wait of the answer's Retry-After headers: two of them (a proxy's and the API's) waited only the
      * first's (HTTP-edges audit: 30 s of "30" and "45"); the longer one is the one no caller may cut short.
      */
     static Duration longestRetryAfter(List<String> values, Instant now) {
         return values.stream()
-                // "30, 60": a proxy may join repeated headers into one (time audit: ignored, a 1 s pause); an
-                // HTTP-date holds a comma of its own, so the value is read whole first
-                .flatMap(value -> parseRetryAfter(value, now) != null || value == null
-                        ? Stream.of(value)
-                        : Arrays.stream(value.split(",")))
-                .map(value -> parseRetryAfter(value, now))
+                .flatMap(value -> waits(value, now))
                 .filter(Objects::nonNull)
                 .max(Comparator.naturalOrder())
                 .orElse(null);
+    }
+
+    /**
+     * One header's waits: "30, 60", as a proxy may join repeated headers into one (time audit: ignored, a 1 s pause),
+     * is each of its values. An HTTP-date holds a comma of its own, so the value is read whole first.
+     */
+    private static Stream<Duration> waits(String value, Instant now) {
+        Duration whole = parseRetryAfter(value, now);
+        if (whole != null || value == null) {
+            return Stream.ofNullable(whole);
+        }
+        return Arrays.stream(value.split(",")).map(part -> parseRetryAfter(part, now));
     }
 
     /**
@@ -224,17 +225,8 @@ public record ApiAnswer(
      * starts for 10 minutes, one 10 minutes behind was called again 1.5 s into its 20 s); else this clock's now.
      */
     static Instant answeredAt(String dateHeader, Instant now) {
-        if (dateHeader == null) {
-            return now;
-        }
-        for (DateTimeFormatter format : HTTP_DATES) {
-            try {
-                return ZonedDateTime.parse(dateHeader.trim(), format).toInstant();
-            } catch (DateTimeParseException notThisForm) {
-                // try the next form
-            }
-        }
-        return now;
+        Instant date = dateHeader == null ? null : httpDate(dateHeader.trim());
+        return date == null ? now : date;
     }
 
     /** The header's values as camel-http hands them: one text, or a list when the header came more than once. */
@@ -245,6 +237,12 @@ public record ApiAnswer(
         return header == null ? List.of() : List.of(String.valueOf(header));
     }
 
+    /**
+     * Retry-After in either form RFC 9110 gives it: delta-seconds, or an HTTP-date (IMF-fixdate and the two obsolete
+     * formats a recipient must still accept). Anything else is ignored (null). A wait beyond {@link #RETRY_AFTER_CEILING}
+     * (up to {@code 9223372036854775807} seconds, or a date centuries ahead) is read as the ceiling, so no sum with
+     * it can overflow; the job schedule applies the configured, smaller cap.
+     */
     static Duration parseRetryAfter(String value, Instant now) {
         if (value == null || value.isBlank()) {
             return null;
@@ -255,13 +253,19 @@ public record ApiAnswer(
             boolean beyondCeiling = digits.length() > 18 || Long.parseLong(digits) > RETRY_AFTER_CEILING.toSeconds();
             return beyondCeiling ? RETRY_AFTER_CEILING : Duration.ofSeconds(Long.parseLong(digits));
         }
+        Instant when = httpDate(trimmed);
+        if (when == null) {
+            return null;
+        }
+        Duration wait = Duration.between(now, when);
+        return wait.isNegative() ? Duration.ZERO : wait.compareTo(RETRY_AFTER_CEILING) > 0 ? RETRY_AFTER_CEILING : wait;
+    }
+
+    /** An HTTP-date in any of the three forms RFC 9110 gives; null when the text is none of them. */
+    private static Instant httpDate(String text) {
         for (DateTimeFormatter format : HTTP_DATES) {
             try {
-                Instant when = ZonedDateTime.parse(trimmed, format).toInstant();
-                Duration wait = Duration.between(now, when);
-                return wait.isNegative()
-                        ? Duration.ZERO
-                        : wait.compareTo(RETRY_AFTER_CEILING) > 0 ? RETRY_AFTER_CEILING : wait;
+                return ZonedDateTime.parse(text, format).toInstant();
             } catch (DateTimeParseException notThisForm) {
                 // try the next form
             }

@@ -11,13 +11,15 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Endpoint;
 import org.apache.camel.component.file.FileComponent;
 import org.apache.camel.component.file.GenericFileEndpoint;
+import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,10 +79,15 @@ public class InboxMarkers {
      * in-progress check).
      */
     public static Predicate<String> takenInBy(CamelContext context) {
-        return listed -> context.getEndpoints().stream()
+        return listed -> inProgress(context).anyMatch(files -> files.contains(listed));
+    }
+
+    /** The in-progress repositories of the context's file consumers: the files each is taking in. */
+    private static Stream<IdempotentRepository> inProgress(CamelContext context) {
+        return context.getEndpoints().stream()
                 .filter(GenericFileEndpoint.class::isInstance)
                 .map(endpoint -> ((GenericFileEndpoint<?>) endpoint).getInProgressRepository())
-                .anyMatch(inProgress -> inProgress != null && inProgress.contains(listed));
+                .filter(Objects::nonNull);
     }
 
     /**
@@ -92,22 +99,22 @@ public class InboxMarkers {
      */
     public void refreshOwn(CamelContext context) {
         long now = System.currentTimeMillis();
-        for (Endpoint endpoint : context.getEndpoints()) {
-            if (endpoint instanceof GenericFileEndpoint<?> files
-                    && files.getInProgressRepository() instanceof MemoryIdempotentRepository inProgress) {
-                Map<String, Object> cache = inProgress.getCache();
-                List<String> taken;
-                synchronized (cache) {
-                    taken = new ArrayList<>(cache.keySet());
-                }
-                for (String listed : taken) {
-                    File marker = new File(listed + FileComponent.DEFAULT_LOCK_FILE_POSTFIX);
+        inProgress(context)
+                .filter(MemoryIdempotentRepository.class::isInstance)
+                .flatMap(files -> takenIn((MemoryIdempotentRepository) files).stream())
+                .map(listed -> new File(listed + FileComponent.DEFAULT_LOCK_FILE_POSTFIX))
+                .filter(marker -> {
                     long modified = marker.lastModified();
-                    if (modified > 0 && now - modified > orphanedLockMs / 2) {
-                        marker.setLastModified(now);
-                    }
-                }
-            }
+                    return modified > 0 && now - modified > orphanedLockMs / 2;
+                })
+                .forEach(marker -> marker.setLastModified(now));
+    }
+
+    /** The files a repository holds now (the consumer adds and removes them meanwhile, under the map's lock). */
+    private static List<String> takenIn(MemoryIdempotentRepository files) {
+        Map<String, Object> cache = files.getCache();
+        synchronized (cache) {
+            return new ArrayList<>(cache.keySet());
         }
     }
 

@@ -6,8 +6,8 @@ import io.profilebridge.api.Api;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * How long remote runs of each kind took lately, from below: the time from acceptance to the last status read that
@@ -25,10 +25,19 @@ public final class RunTimes {
     private static final int ENOUGH = 5;
 
     private final boolean enabled;
+    /** The run shape the API runs for an Orbit request body (OrbitRequestRules.runShape). */
+    private final Function<JsonNode, String> orbitRunShape;
+
     private final Map<String, Deque<Long>> seen = new HashMap<>();
 
-    public RunTimes(boolean enabled) {
+    public RunTimes(boolean enabled, Function<JsonNode, String> orbitRunShape) {
         this.enabled = enabled;
+        this.orbitRunShape = orbitRunShape;
+    }
+
+    /** Learning nothing, or every Orbit run of one shape. */
+    public RunTimes(boolean enabled) {
+        this(enabled, body -> "");
     }
 
     /** A run of the job's kind was still going {@code runningForMs} after it was accepted, and has ended since. */
@@ -60,30 +69,9 @@ public final class RunTimes {
         }
     }
 
-    /** The identity signals besides profileId the docs list. */
-    private static final List<String> OTHER_SIGNALS =
-            List.of("structuredIntent", "email", "phoneNumber", "linkedinUrl", "urls", "usernames");
-
-    /**
-     * The API, and for Orbit the run shape the API will run: the request's {@code runShape} as written (any text: the
-     * API judges it, not this), else the docs' default, {@code partial_only}, except for a body whose only identity
-     * signal is a profileId: "the regeneration path defaults to full generation" (review: all omitted shapes learnt
-     * as one, slow regenerations delayed quick email runs).
-     */
-    static String kind(Job job) {
-        if (job.api() != Api.ORBIT) {
-            return job.api().id();
-        }
-        JsonNode body = Json.parseStored(job.requestBody());
-        if (body == null) {
-            return job.api().id();
-        }
-        JsonNode shape = body.get("runShape");
-        if (shape != null && shape.isTextual()) {
-            return job.api().id() + "/" + shape.asText();
-        }
-        boolean regeneration =
-                body.hasNonNull("profileId") && OTHER_SIGNALS.stream().noneMatch(body::hasNonNull);
-        return job.api().id() + (regeneration ? "/full_generation_only" : "/partial_only");
+    /** The API, and for Orbit the run shape the API will run for the request. */
+    private String kind(Job job) {
+        JsonNode body = job.api() == Api.ORBIT ? Json.parseStored(job.requestBody()) : null;
+        return body == null ? job.api().id() : job.api().id() + "/" + orbitRunShape.apply(body);
     }
 }

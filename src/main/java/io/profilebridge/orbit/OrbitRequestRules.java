@@ -40,6 +40,23 @@ public final class OrbitRequestRules {
     public static final Set<String> IDENTITY_SIGNALS =
             Set.of("profileId", "structuredIntent", "email", "phoneNumber", "linkedinUrl", "urls", "usernames");
 
+    /**
+     * The run shape the API runs for a request: its {@code runShape} as written (any text: the API judges it, not
+     * this), else the docs' default, {@code partial_only}, except for a body whose only identity signal is a profileId:
+     * "the regeneration path defaults to full generation".
+     */
+    public static String runShape(JsonNode body) {
+        JsonNode shape = body.get("runShape");
+        if (shape != null && shape.isTextual()) {
+            return shape.asText();
+        }
+        boolean regeneration = body.hasNonNull("profileId")
+                && IDENTITY_SIGNALS.stream()
+                        .filter(signal -> !signal.equals("profileId"))
+                        .noneMatch(body::hasNonNull);
+        return regeneration ? "full_generation_only" : "partial_only";
+    }
+
     /** The migration table of the docs: legacy field and what replaces it. */
     static final Map<String, String> LEGACY = Map.of(
             "mode", "omit it (generation is the default) or send runShape: \"candidate_discovery\"",

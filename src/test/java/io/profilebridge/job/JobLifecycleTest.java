@@ -11,6 +11,7 @@ import io.profilebridge.api.ApiCredentials;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.FaultClass;
 import io.profilebridge.api.KeyMask;
+import io.profilebridge.orbit.OrbitRequestRules;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -102,7 +103,7 @@ class JobLifecycleTest {
     void runTimesAreLearntPerRunShape() {
         // time audit: after five Orbit runs of about 20 s, a partial_only run already complete was first read 20 s
         // after its start
-        RunTimes runTimes = new RunTimes(true);
+        RunTimes runTimes = new RunTimes(true, OrbitRequestRules::runShape);
         Job discovery = orbitJob("{\"runShape\":\"candidate_discovery\",\"structuredIntent\":{}}");
         Job partial = orbitJob("{\"runShape\":\"partial_only\",\"email\":\"a@example.com\"}");
         for (int i = 0; i < 5; i++) {
