@@ -174,17 +174,26 @@ public final class JobDispatcher {
         if (stopping) {
             return List.of();
         }
-        if (!claiming.tryLock()) {
-            claimAgain = true;
-            return List.of();
-        }
-        try {
-            claimAgain = false;
-            List<Job> claimed = claim.get();
-            if (claimAgain) {
+        List<Job> claimed = new ArrayList<>();
+        Supplier<List<Job>> next = claim;
+        // the wish is noted before the lock is tried and looked at again after each unlock: a claim asked for while
+        // the running one was past its last look (and still held the lock) was lost until the next tick (review)
+        claimAgain = true;
+        while (claimAgain && claiming.tryLock()) {
+            try {
                 claimAgain = false;
-                claimed.addAll(claim());
+                claimed.addAll(claimReportingFailures(next));
+                next = this::claim;
+            } finally {
+                claiming.unlock();
             }
+        }
+        return claimed;
+    }
+
+    private List<Job> claimReportingFailures(Supplier<List<Job>> claim) {
+        try {
+            List<Job> claimed = claim.get();
             if (health.claimSucceeded()) {
                 LOG.info("Claiming due jobs works again; jobs advance");
             }
@@ -196,8 +205,6 @@ public final class JobDispatcher {
                 LOG.error("Claiming due jobs failed; no job advances until a claim succeeds again: {}", why);
             }
             return List.of();
-        } finally {
-            claiming.unlock();
         }
     }
 
