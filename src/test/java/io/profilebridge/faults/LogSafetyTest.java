@@ -45,7 +45,7 @@ class LogSafetyTest {
     private static final String CLIENT_PASSWORD = "esb-broker-secret-9182";
     private static final String STORE_PASSWORD = "store-secret-4410";
     /** What a forged line would look like, after the line break an outside value smuggles in. */
-    private static final String FORGED = "10:00:00.000 INFO  [main] Forged - ";
+    private static final String FORGED = "2026-01-01T10:00:00.000Z INFO  [main] Forged - ";
 
     @TempDir
     Path root;
