@@ -50,6 +50,11 @@ final class FileSightings {
         return now - unchangedSince(path, modified, length, now) >= stableMs;
     }
 
+    /** How long a file goes unlisted before it is taken for gone. */
+    long forgetAfterMs() {
+        return forgetAfterMs;
+    }
+
     /** How many files this process remembers; for tests. */
     int size() {
         return seen.size();

@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>a file that has its answer but could not be moved to {@code .done/} or {@code .failed/} (a full inbox):
  *       taken again after {@code bridge.inbox.undelivered-wait-ms}, only to be moved ({@link InboxFileErrors}).
  * </ul>
- * In memory only: after a restart the file is simply taken again and waits again.
+ * In memory only: after a restart the file is simply taken again and waits again. A waiting file that is no longer
+ * listed (removed by its caller) is forgotten, as {@link FileSightings} forgets its sightings.
  */
 public final class WaitingFiles {
 
@@ -73,6 +74,13 @@ public final class WaitingFiles {
     private final Map<String, Wait> waiting = new ConcurrentHashMap<>();
     /** The file's absolute path, and where it was to be moved when that failed. */
     private final Map<String, Unmoved> unmoved = new ConcurrentHashMap<>();
+    /**
+     * The waiting file's absolute path, and when it began to wait or was last listed. Before, a file removed while it
+     * waited was kept for ever, and a new file of its name waited for the old one's job (review).
+     */
+    private final Map<String, Long> lastListed = new ConcurrentHashMap<>();
+
+    private long nextSweep;
 
     /**
      * Files whose read-lock marker an instance that stopped while taking them in had left: their job may have been
@@ -97,7 +105,7 @@ public final class WaitingFiles {
 
     /** The file's result could not be delivered: it is taken again once {@code undeliveredWaitMs} have passed. */
     void waitAfterUndeliveredResult(String path, long now) {
-        waiting.put(path, new ForDelivery(now + undeliveredWaitMs));
+        startWaiting(path, new ForDelivery(now + undeliveredWaitMs), now);
     }
 
     /**
@@ -106,7 +114,7 @@ public final class WaitingFiles {
      */
     void moveFailed(String path, long modified, long length, String verdict, String keptName, long now) {
         unmoved.put(path, new Unmoved(modified, length, verdict, keptName));
-        waiting.put(path, new ForDelivery(now + undeliveredWaitMs));
+        startWaiting(path, new ForDelivery(now + undeliveredWaitMs), now);
     }
 
     /**
@@ -144,7 +152,7 @@ public final class WaitingFiles {
 
     /** The file waits for the job; false when it was waiting already (its log line was written). */
     boolean waitFor(String path, String jobId) {
-        return !(waiting.put(path, new ForJob(jobId)) instanceof ForJob);
+        return !(startWaiting(path, new ForJob(jobId), System.currentTimeMillis()) instanceof ForJob);
     }
 
     /**
@@ -157,7 +165,7 @@ public final class WaitingFiles {
         if (now - changed >= incompleteMs) {
             return false;
         }
-        waiting.put(path, new ForRest(modified, length, changed + incompleteMs));
+        startWaiting(path, new ForRest(modified, length, changed + incompleteMs), now);
         return true;
     }
 
@@ -174,14 +182,46 @@ public final class WaitingFiles {
      * are the file's as just listed (no second look at the disk).
      */
     boolean stillWaiting(String path, long modified, long length) {
+        return stillWaiting(path, modified, length, System.currentTimeMillis());
+    }
+
+    boolean stillWaiting(String path, long modified, long length, long now) {
+        forgetUnlisted(now);
         Wait wait = waiting.get(path);
         if (wait == null) {
             return false;
         }
-        boolean still = wait.lasts(store, modified, length, System.currentTimeMillis());
+        lastListed.put(path, now);
+        boolean still = wait.lasts(store, modified, length, now);
         if (!still) {
             waiting.remove(path, wait);
         }
         return still;
+    }
+
+    /** How many files wait; for tests. */
+    int size() {
+        return waiting.size();
+    }
+
+    private Wait startWaiting(String path, Wait wait, long now) {
+        lastListed.put(path, now);
+        return waiting.put(path, wait);
+    }
+
+    private synchronized void forgetUnlisted(long now) {
+        if (now < nextSweep) {
+            return;
+        }
+        long forgetAfterMs = sightings.forgetAfterMs();
+        nextSweep = now + forgetAfterMs;
+        lastListed.entrySet().removeIf(entry -> {
+            boolean gone = now - entry.getValue() >= forgetAfterMs;
+            if (gone) {
+                waiting.remove(entry.getKey());
+                unmoved.remove(entry.getKey());
+            }
+            return gone;
+        });
     }
 }
