@@ -22,4 +22,16 @@ public final class ErrorText {
         }
         return message + " (" + root.getClass().getSimpleName() + ": " + rootMessage + ")";
     }
+
+    /**
+     * An outside value in a line or a cause: at most {@code max} characters of it, then "..." (a surrogate pair is
+     * never cut in two).
+     */
+    public static String shortened(String text, int max) {
+        if (text.length() <= max) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+        return text.substring(0, end) + "...";
+    }
 }

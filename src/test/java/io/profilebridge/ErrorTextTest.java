@@ -17,4 +17,12 @@ class ErrorTextTest {
         assertThat(ErrorText.withRootCause(said)).isEqualTo("broker down: refused");
         assertThat(ErrorText.withRootCause(new IOException("alone"))).isEqualTo("alone");
     }
+
+    @Test
+    void aLongValueIsShortenedWithoutCuttingACharacterInTwo() {
+        assertThat(ErrorText.shortened("abc", 3)).isEqualTo("abc");
+        assertThat(ErrorText.shortened("abcd", 3)).isEqualTo("abc...");
+        // U+1F600 is two chars: cut before it rather than through it
+        assertThat(ErrorText.shortened("ab\uD83D\uDE00", 3)).isEqualTo("ab...");
+    }
 }

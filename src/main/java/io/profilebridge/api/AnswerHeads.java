@@ -1,5 +1,6 @@
 package io.profilebridge.api;
 
+import io.profilebridge.ErrorText;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -58,7 +59,7 @@ public final class AnswerHeads implements HttpActivityListener {
             return status + " without Retry-After";
         }
         String sent = String.join(", ", retryAfter);
-        String shown = sent.length() > 64 ? sent.substring(0, 64) + "..." : sent;
+        String shown = ErrorText.shortened(sent, 64);
         return status + ", Retry-After " + shown + (wait == null ? " (unreadable)" : " (" + wait.getSeconds() + " s)");
     }
 }

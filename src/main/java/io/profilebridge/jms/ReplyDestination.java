@@ -1,5 +1,6 @@
 package io.profilebridge.jms;
 
+import io.profilebridge.ErrorText;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.Queue;
@@ -111,7 +112,7 @@ public final class ReplyDestination {
 
     /** The caller's value in an error message: quoted, control characters escaped, shortened. */
     private static String quoted(String value) {
-        String shown = value.length() > 120 ? value.substring(0, 120) + "..." : value;
+        String shown = ErrorText.shortened(value, 120);
         StringBuilder out = new StringBuilder("\"");
         shown.codePoints().forEach(c -> {
             if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {

@@ -1,6 +1,7 @@
 package io.profilebridge.openprospect;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.ErrorText;
 import io.profilebridge.Json;
 import io.profilebridge.ReportedOnce;
 import io.profilebridge.api.Api;
@@ -130,7 +131,7 @@ public class OpenProspectRoutes extends RouteBuilder {
      */
     private void reportUndocumented(Job job, String state) {
         if (state != null && !DOCUMENTED_STATUSES.contains(state) && undocumented.first(state)) {
-            String shown = state.length() > 64 ? state.substring(0, 64) + "..." : state;
+            String shown = ErrorText.shortened(state, 64);
             LOG.warn(
                     "OpenProspect answered {} with status \"{}\", which its docs do not list (PENDING, RUNNING,"
                             + " SUCCEEDED, FAILED): it is polled on as running until it ends or"
