@@ -8,6 +8,7 @@ import io.profilebridge.FolderMaker;
 import io.profilebridge.Json;
 import io.profilebridge.Sha256;
 import io.profilebridge.job.OutboxBlocked;
+import io.profilebridge.job.OutboxFolderLink;
 import io.profilebridge.job.ResultDocument;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,8 +80,6 @@ public class ResultFiles {
         }
         message.setHeader(ResultHeaders.RESULT_FILE, relative);
         exchange.setProperty(CLAIMED, target);
-        // before Camel's file producer would make the folder, and clear its setgid bit (FolderMaker)
-        folders.make(target.getParent());
         Path claimed = target;
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
@@ -88,6 +87,46 @@ public class ResultFiles {
                 writing.remove(claimed, owner);
             }
         });
+        refuseLinkedFolders(target.getParent());
+        // before Camel's file producer would make the folder, and clear its setgid bit (FolderMaker)
+        folders.make(target.getParent());
+        removeTemporaryFile(target);
+    }
+
+    /**
+     * Refuses a result whose folder, or a folder between it and the outbox, is a symbolic link (the outbox itself may be
+     * one: the operator's choice, as for the inbox). A link swapped in between this look and the write is not caught.
+     */
+    private void refuseLinkedFolders(Path folder) {
+        Path root = outbox.toAbsolutePath().normalize();
+        Path below = folder.toAbsolutePath().normalize();
+        if (below.equals(root) || !below.startsWith(root)) {
+            return;
+        }
+        Path at = root;
+        for (Path name : root.relativize(below)) {
+            at = at.resolve(name);
+            if (Files.isSymbolicLink(at)) {
+                throw new GenericFileOperationFailedException(
+                        "Cannot write the result into " + at, new OutboxFolderLink(at));
+            }
+        }
+    }
+
+    /**
+     * Removes what holds the result's temporary name ({@code .NAME.part}, the {@code tempFileName} of
+     * routes/deliver-result.camel.yaml) without following it. With {@code fileExist: TryRename} Camel's producer opens
+     * an existing temporary file as it finds it: a link planted under that name had the result written, and the
+     * result's mode set, on the file it pointed to, outside the outbox (hostile-files audit). Left behind by a crash,
+     * it is this process's own unfinished write.
+     */
+    private static void removeTemporaryFile(Path target) {
+        Path temporary = target.resolveSibling("." + target.getFileName() + ".part");
+        try {
+            Files.deleteIfExists(temporary);
+        } catch (IOException e) {
+            throw new GenericFileOperationFailedException("Cannot remove " + temporary + " before the write", e);
+        }
     }
 
     /**

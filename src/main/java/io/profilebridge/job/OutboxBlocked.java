@@ -59,6 +59,9 @@ public final class OutboxBlocked {
      */
     static Optional<String> why(Throwable cause, Function<Path, Optional<String>> storeRefusal) {
         for (Throwable e : ObjectHelper.createExceptionIterable(cause)) {
+            if (e instanceof OutboxFolderLink link) {
+                return Optional.of(link.getFile() + " " + link.getReason());
+            }
             String message = e instanceof IOException ? e.getMessage() : null;
             if (message != null) {
                 Optional<String> words =

@@ -1,0 +1,78 @@
+package io.profilebridge.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.profilebridge.job.OutboxBlocked;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hostile-files audit: a result is never written through a link, whether planted at its temporary name or in place of
+ * one of the outbox's folders, and never outside the outbox.
+ */
+class OutboxLinksTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aLinkAtTheTemporaryNameIsRemovedAndWhatItPointsToIsLeftAlone() throws Exception {
+        Path outbox = root.resolve("outbox");
+        Files.createDirectories(outbox.resolve("orbit"));
+        Path victim = Files.writeString(root.resolve("victim.txt"), "keep me");
+        Files.createSymbolicLink(outbox.resolve("orbit/.a.json.part"), victim);
+
+        deliver(outbox, "orbit/a.json");
+
+        assertThat(victim).hasContent("keep me");
+        assertThat(outbox.resolve("orbit/a.json")).isRegularFile().hasContent("{\"outcome\":\"succeeded\"}");
+        assertThat(Files.isSymbolicLink(outbox.resolve("orbit/a.json"))).isFalse();
+        assertThat(outbox.resolve("orbit/.a.json.part")).doesNotExist();
+    }
+
+    @Test
+    void aFolderOfTheOutboxThatIsALinkRefusesTheResultNamingTheFolder() throws Exception {
+        Path outbox = root.resolve("outbox");
+        Files.createDirectories(outbox.resolve("failed"));
+        Path elsewhere = Files.createDirectory(root.resolve("elsewhere"));
+        Files.createSymbolicLink(outbox.resolve("failed/orbit"), elsewhere);
+
+        assertThatThrownBy(() -> deliver(outbox, "failed/orbit/bad.json"))
+                .isInstanceOf(CamelExecutionException.class)
+                .satisfies(refusal -> assertThat(OutboxBlocked.why(refusal))
+                        .as("blocked, never given up, and said so")
+                        .hasValueSatisfying(why -> assertThat(why)
+                                .contains(outbox.resolve("failed/orbit").toString(), "is a symbolic link")));
+        assertThat(elsewhere).isEmptyDirectory();
+    }
+
+    /** Writes a result with the file endpoint of routes/deliver-result.camel.yaml. */
+    private static void deliver(Path outbox, String relative) throws Exception {
+        ResultFiles results = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750");
+        try (CamelContext camel = new DefaultCamelContext()) {
+            camel.getRegistry().bind("resultFiles", results);
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:deliver")
+                            .bean("resultFiles", "claimName")
+                            .to("file:" + outbox + "?fileName=${header.bridgeResultFile}"
+                                    + "&tempFileName=.${file:onlyname}.part&fileExist=TryRename&chmod=640")
+                            .bean("resultFiles", "written");
+                }
+            });
+            camel.start();
+            camel.createProducerTemplate()
+                    .sendBodyAndHeader(
+                            "direct:deliver", "{\"outcome\":\"succeeded\"}", ResultHeaders.RESULT_FILE, relative);
+        }
+    }
+}
