@@ -189,7 +189,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         long deadlineMs = settings.number("bridge.http.deadline-ms");
         ApiCallLimits callLimits = new ApiCallLimits(deadlineMs, settings.number("bridge.http.max-answer-bytes"));
         context.addService(new ClosingService(callLimits));
-        AnswerHeads answerHeads = new AnswerHeads(budgets);
+        AnswerHeads answerHeads = new AnswerHeads(budgets, keyMask);
         configureHttp(context, callLimits, answerHeads);
 
         int workers = settings.integer("bridge.poll.concurrency");

@@ -22,9 +22,12 @@ import org.apache.hc.core5.http.HttpResponse;
 public final class AnswerHeads implements HttpActivityListener {
 
     private final ApiBudgets budgets;
+    private final KeyMask keyMask;
 
-    public AnswerHeads(ApiBudgets budgets) {
+    /** {@code keyMask}: the header as sent goes to a log line and the store (secrets audit: a key sent back as it leaked). */
+    public AnswerHeads(ApiBudgets budgets, KeyMask keyMask) {
         this.budgets = budgets;
+        this.keyMask = keyMask;
     }
 
     @Override
@@ -47,7 +50,7 @@ public final class AnswerHeads implements HttpActivityListener {
         Header date = response.getFirstHeader("Date");
         Duration wait = ApiAnswer.longestRetryAfter(
                 retryAfter, ApiAnswer.answeredAt(date == null ? null : date.getValue(), Instant.now()));
-        budgets.answered(bucket, status, wait, cause(status, retryAfter, wait));
+        budgets.answered(bucket, status, wait, keyMask.apply(cause(status, retryAfter, wait)));
     }
 
     /**
