@@ -3,7 +3,6 @@ package io.profilebridge;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -21,7 +20,7 @@ final class ChildJvm {
     }
 
     /** The bridge's exit code once it ended; empty when it could not be started (the bridge then runs here). */
-    OptionalInt run(Path java, Path jar, List<String> properties, String jit, String[] args) {
+    OptionalInt run(Path java, Path jar, Relaunch.ChildOptions options, String jit, String[] args) {
         long pid = ProcessHandle.current().pid();
         Optional<Path> ready = archive.ready();
         Path training = archive.training(pid);
@@ -30,10 +29,13 @@ final class ChildJvm {
         } else {
             archive.used();
         }
-        ProcessBuilder builder = new ProcessBuilder(Relaunch.command(java, jar, properties, ready, training, jit, args))
+        ProcessBuilder builder = new ProcessBuilder(
+                        Relaunch.command(java, jar, options.arguments(), ready, training, jit, args))
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
-        Relaunch.withoutOptionsVariables(builder.environment());
+        if (!options.keepsOptionsVariables()) {
+            Relaunch.withoutOptionsVariables(builder.environment());
+        }
         builder.environment().put(Relaunch.PARENT_VARIABLE, Long.toString(pid));
         Relaunch.spellFileNamesInUtf8(builder.environment(), System.getProperty("sun.jnu.encoding", ""));
         Process child;

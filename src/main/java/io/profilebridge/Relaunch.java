@@ -68,7 +68,13 @@ final class Relaunch {
             return;
         }
         // the JVM's arguments are -D options only (plainJar): the child gets them as they are
-        OptionalInt code = new ChildJvm(archive.get()).run(java, jar.get(), jvmArguments, jit.get(), args);
+        OptionalInt code = new ChildJvm(archive.get())
+                .run(
+                        java,
+                        jar.get(),
+                        childOptions(jvmArguments, environment, commandLine().flatMap(Relaunch::beforeJar)),
+                        jit.get(),
+                        args);
         if (code.isPresent()) {
             System.exit(code.getAsInt());
         }
@@ -79,12 +85,42 @@ final class Relaunch {
             List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS");
 
     /**
-     * The child's environment without the variables that added options to this JVM: its command line carries them
-     * already ({@link #jvmArgumentsOfAJarLaunch}), and the child would apply them twice, each announced twice ("Picked
-     * up JAVA_TOOL_OPTIONS", anywhere audit).
+     * The child's environment without the variables that added options to this JVM, when its command line carries
+     * them ({@link ChildOptions}): the child would apply them twice, each announced twice ("Picked up
+     * JAVA_TOOL_OPTIONS", anywhere audit).
      */
     static void withoutOptionsVariables(Map<String, String> environment) {
         OPTIONS_VARIABLES.forEach(environment::remove);
+    }
+
+    /**
+     * The options on the child's command line, and whether the variables that added options to this JVM stay in its
+     * environment. Where this JVM's own command line can be read, the child gets that, and the variables' options
+     * through the variables, as private as they were here. Secrets audit: a key given in {@code JAVA_TOOL_OPTIONS}
+     * stood on the child's command line, which every local user may read ({@code ps}); an environment is its owner's
+     * alone. Elsewhere every option goes on the command line and the variables go.
+     */
+    record ChildOptions(List<String> arguments, boolean keepsOptionsVariables) {}
+
+    static ChildOptions childOptions(
+            List<String> jvmArguments, Map<String, String> environment, Optional<List<String>> ownArguments) {
+        return optionsFromVariables(environment) && ownArguments.isPresent()
+                ? new ChildOptions(ownArguments.get(), true)
+                : new ChildOptions(jvmArguments, false);
+    }
+
+    private static boolean optionsFromVariables(Map<String, String> environment) {
+        return OPTIONS_VARIABLES.stream().map(environment::get).anyMatch(value -> value != null && !value.isBlank());
+    }
+
+    /** This JVM's command line as the kernel keeps it; empty where none is kept (not Linux, no /proc). */
+    private static Optional<List<String>> commandLine() {
+        try {
+            return Optional.of(
+                    List.of(Files.readString(Path.of("/proc/self/cmdline")).split("\0")));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -94,14 +130,10 @@ final class Relaunch {
      * spent before the child exists. Where there is no such file, or a variable added options, the bean says.
      */
     static Optional<List<String>> jvmArgumentsOfAJarLaunch(Map<String, String> environment) {
-        boolean optionsFromVariables =
-                OPTIONS_VARIABLES.stream().map(environment::get).anyMatch(value -> value != null && !value.isBlank());
-        if (!optionsFromVariables) {
-            try {
-                return beforeJar(
-                        List.of(Files.readString(Path.of("/proc/self/cmdline")).split("\0")));
-            } catch (IOException | RuntimeException e) {
-                // not Linux, or no /proc: ask the bean
+        if (!optionsFromVariables(environment)) {
+            Optional<List<String>> line = commandLine();
+            if (line.isPresent()) {
+                return beforeJar(line.get());
             }
         }
         return Optional.of(ManagementFactory.getRuntimeMXBean().getInputArguments());

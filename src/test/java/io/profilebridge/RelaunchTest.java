@@ -23,7 +23,7 @@ class RelaunchTest {
     @TempDir
     Path folder;
 
-    /** The options the variables added reach the child once, on its command line (anywhere audit: twice). */
+    /** Where the options the variables added are on the child's command line, the variables go (anywhere audit: twice). */
     @Test
     void theChildGetsTheOptionsOfTheVariablesOnItsCommandLineOnly() {
         Map<String, String> environment = new java.util.HashMap<>(Map.of(
@@ -33,6 +33,27 @@ class RelaunchTest {
                 "BRIDGE_INBOX", "in"));
         Relaunch.withoutOptionsVariables(environment);
         assertThat(environment).containsOnlyKeys("BRIDGE_INBOX");
+    }
+
+    /**
+     * Secrets audit: a key given in JAVA_TOOL_OPTIONS stood on the child's command line, which every local user may
+     * read. The child gets this JVM's own command line, and the variables stay in its environment.
+     */
+    @Test
+    void theOptionsOfTheVariablesStayInTheChildsEnvironmentWhereTheCommandLineCanBeRead() {
+        List<String> all = List.of("-Dbridge.inbox=in", "-Dopenprospect.api-key=secret");
+        Map<String, String> variables = Map.of("JAVA_TOOL_OPTIONS", "-Dopenprospect.api-key=secret");
+
+        Relaunch.ChildOptions options =
+                Relaunch.childOptions(all, variables, Optional.of(List.of("-Dbridge.inbox=in")));
+        assertThat(options.arguments()).containsExactly("-Dbridge.inbox=in");
+        assertThat(options.keepsOptionsVariables()).isTrue();
+
+        assertThat(Relaunch.childOptions(all, variables, Optional.empty()))
+                .as("no command line to read: every option on the child's, the variables gone")
+                .isEqualTo(new Relaunch.ChildOptions(all, false));
+        assertThat(Relaunch.childOptions(all, Map.of(), Optional.of(all)))
+                .isEqualTo(new Relaunch.ChildOptions(all, false));
     }
 
     @Test
