@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 public final class Urls {
 
     /** A user (and password) before a host, in every URL of a text: an Artemis URL may list several. */
-    private static final Pattern USER_INFO = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s\"']+@");
+    private static final Pattern USER_INFO = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*:/{1,3})[^/@\\r\\n\"']{1,128}@");
 
     private Urls() {}
 

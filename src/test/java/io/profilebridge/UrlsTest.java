@@ -17,6 +17,9 @@ class UrlsTest {
                 .as("every URL of an Artemis list")
                 .isEqualTo("(tcp://****@one:61616,tcp://****@two:61616)");
         assertThat(Urls.shown("https://api.example.com/v2/x@y")).isEqualTo("https://api.example.com/v2/x@y");
+        // secrets audit: a password with a space, a URL missing a slash
+        assertThat(Urls.shown("http://uu:Sec Pw A6@h")).isEqualTo("http://****@h");
+        assertThat(Urls.shown("http:/uu:SecPwA4@h")).isEqualTo("http:/****@h");
     }
 
     @Test
