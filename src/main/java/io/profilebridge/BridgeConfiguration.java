@@ -143,11 +143,7 @@ public class BridgeConfiguration implements CamelConfiguration {
             context.addService(new ClosingService(JvmMetrics.bindTo(meters)));
             CamelExchangeMetrics.keepOnlyInflightGauges(context);
         }
-        ApiCredentials credentials = new ApiCredentials()
-                .with(
-                        Api.OPENPROSPECT,
-                        settings.optional("openprospect.api-key").orElse(null))
-                .with(Api.ORBIT, settings.optional("orbit.api-key").orElse(null));
+        ApiCredentials credentials = ApiCredentials.configured(settings);
         // results and intake refusals hold what callers and APIs wrote: a key in it is masked before it is kept
         KeyMask keyMask = new KeyMask(credentials);
         JobLifecycle lifecycle = new JobLifecycle(

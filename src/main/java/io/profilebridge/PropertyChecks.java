@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  */
 final class PropertyChecks {
 
+    /** A user (and password) before the host of a {@code jdbc:postgresql://} URL. */
+    private static final Pattern STORE_USER_INFO = Pattern.compile("(?i)^jdbc:postgresql://[^/?]*@");
+
     private static final Pattern FILE_MODE = Pattern.compile("[0-7]{3}");
 
     /** The most calls a second a budget may give one API key (benchmarks lift the limit with 100,000). */
@@ -207,6 +210,12 @@ final class PropertyChecks {
                 throw new StartupFailure(
                         "property bridge.store.url must be a jdbc:postgresql: URL (or jdbc:h2:), not \""
                                 + Urls.shown(url) + "\"");
+            }
+            // the PostgreSQL driver reads "user:password@host" as the host, and its failure named it in full (secrets
+            // audit: a libpq URI copied with jdbc: in front)
+            if (STORE_USER_INFO.matcher(url).find()) {
+                throw new StartupFailure("property bridge.store.url must not hold a user or password before its host"
+                        + " (\"" + Urls.shown(url) + "\"): set bridge.store.user and bridge.store.password");
             }
         });
     }

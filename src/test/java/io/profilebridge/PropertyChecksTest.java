@@ -171,6 +171,11 @@ class PropertyChecksTest {
         assertThatThrownBy(() -> PropertyChecks.check(
                         settings(Map.of("bridge.store.url", "jdbc:mysql://db:s3cret@localhost/x"))))
                 .hasMessageContaining("\"jdbc:mysql://****@localhost/x\"");
+        assertThatThrownBy(() -> PropertyChecks.check(
+                        settings(Map.of("bridge.store.url", "jdbc:postgresql://pgu:PgUiPw55@127.0.0.1:5432/db"))))
+                .hasMessage("property bridge.store.url must not hold a user or password before its host"
+                        + " (\"jdbc:postgresql://****@127.0.0.1:5432/db\"): set bridge.store.user and"
+                        + " bridge.store.password");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.profilebridge.api;
 
+import io.profilebridge.BridgeSettings;
 import io.profilebridge.Sha256;
 import java.util.EnumMap;
 import java.util.HexFormat;
@@ -14,6 +15,15 @@ import java.util.StringJoiner;
 public final class ApiCredentials {
 
     private final Map<Api, String> keys = new EnumMap<>(Api.class);
+
+    /** The keys {@code openprospect.api-key} and {@code orbit.api-key} name. */
+    public static ApiCredentials configured(BridgeSettings settings) {
+        return new ApiCredentials()
+                .with(
+                        Api.OPENPROSPECT,
+                        settings.optional("openprospect.api-key").orElse(null))
+                .with(Api.ORBIT, settings.optional("orbit.api-key").orElse(null));
+    }
 
     public ApiCredentials with(Api api, String key) {
         if (key != null && !key.isBlank()) {

@@ -2,6 +2,8 @@ package io.profilebridge.intake;
 
 import io.profilebridge.BridgeSettings;
 import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiCredentials;
+import io.profilebridge.api.KeyMask;
 import io.profilebridge.job.RequestSource;
 import io.profilebridge.orbit.OrbitRequestRules;
 import java.io.IOException;
@@ -25,11 +27,14 @@ public final class CheckCommand {
 
     private final RequestReader reader;
     private final int orbitRunCost;
+    private final KeyMask keyMask;
     private final PrintStream out;
 
-    public CheckCommand(RequestReader reader, int orbitRunCost, PrintStream out) {
+    /** {@code keyMask}: a refusal quotes what a file holds, a configured key too, as the bridge's result would not. */
+    public CheckCommand(RequestReader reader, int orbitRunCost, KeyMask keyMask, PrintStream out) {
         this.reader = reader;
         this.orbitRunCost = orbitRunCost;
+        this.keyMask = keyMask;
         this.out = out;
     }
 
@@ -41,6 +46,7 @@ public final class CheckCommand {
         return new CheckCommand(
                 new RequestReader(settings.number("bridge.request.max-bytes"), DocumentedRules.INSTANCE),
                 OrbitRequestRules.DEFAULT_RUN_COST,
+                new KeyMask(ApiCredentials.configured(settings)),
                 System.out);
     }
 
@@ -100,7 +106,7 @@ public final class CheckCommand {
             } else {
                 ReadRequest.Rejected rejected = (ReadRequest.Rejected) read;
                 out.println("INVALID  " + file + ": " + rejected.error().code() + ": "
-                        + rejected.error().message());
+                        + keyMask.apply(rejected.error().message()));
             }
         }
         int invalid = files.size() - valid;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.profilebridge.BridgeMain;
 import io.profilebridge.BridgeSettings;
+import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiCredentials;
+import io.profilebridge.api.KeyMask;
 import io.profilebridge.orbit.OrbitRequestRules;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -21,12 +24,15 @@ class CheckCommandTest {
     Path dir;
 
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+    /** A configured key of no known shape. */
+    private static final String KEY = "c0ffee11d2a3b4c5d6e7f8091a2b3c4d5e6f7089";
 
     private CheckCommand command() {
         return new CheckCommand(
                 new RequestReader(
                         BridgeSettings.packagedDefaults().number("bridge.request.max-bytes"), DocumentedRules.INSTANCE),
                 OrbitRequestRules.DEFAULT_RUN_COST,
+                new KeyMask(new ApiCredentials().with(Api.ORBIT, KEY)),
                 new PrintStream(output, true, StandardCharsets.UTF_8));
     }
 
@@ -125,5 +131,15 @@ class CheckCommandTest {
         } finally {
             System.clearProperty("bridge.request.max-bytes");
         }
+    }
+
+    /** Secrets audit: a key pasted into a request file was quoted by the check's refusal, as the bridge's is not. */
+    @Test
+    void aRefusalQuotingAConfiguredKeyMasksIt() throws Exception {
+        Path file = Files.writeString(dir.resolve("b.json"), KEY + " oops");
+        assertThat(command().run(List.of(file.toString()))).isEqualTo(1);
+        assertThat(output.toString(StandardCharsets.UTF_8))
+                .contains("request_not_json", KeyMask.MASK)
+                .doesNotContain(KEY.substring(0, 8));
     }
 }
