@@ -3,7 +3,6 @@ package io.profilebridge.sandbox;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
-import io.profilebridge.openprospect.OpenProspectRequestRules;
 import io.profilebridge.sandbox.SimRequest.Reply;
 import io.profilebridge.validation.RuleViolation;
 import java.time.Instant;
@@ -84,7 +83,7 @@ final class OpenProspectSimulation {
             return validation(
                     List.of(new RuleViolation(
                             "Idempotency-Key",
-                            OpenProspectRequestRules.VALIDATION_ERROR,
+                            SimulatedServerRules.OPENPROSPECT_VALIDATION_ERROR,
                             "Idempotency-Key: header required",
                             422)),
                     "header");
@@ -92,7 +91,10 @@ final class OpenProspectSimulation {
         if (request.json() == null) {
             return validation(
                     List.of(new RuleViolation(
-                            "body", OpenProspectRequestRules.VALIDATION_ERROR, "body: must be a JSON object", 422)),
+                            "body",
+                            SimulatedServerRules.OPENPROSPECT_VALIDATION_ERROR,
+                            "body: must be a JSON object",
+                            422)),
                     "body");
         }
         List<RuleViolation> violations = SimulatedServerRules.openProspect(request.json());
@@ -143,7 +145,7 @@ final class OpenProspectSimulation {
 
     private static Reply validation(List<RuleViolation> violations, String location) {
         ObjectNode body = Json.object();
-        body.put("error_code", OpenProspectRequestRules.VALIDATION_ERROR);
+        body.put("error_code", SimulatedServerRules.OPENPROSPECT_VALIDATION_ERROR);
         body.put(
                 "error_message",
                 String.join(

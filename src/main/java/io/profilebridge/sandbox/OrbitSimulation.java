@@ -288,8 +288,8 @@ final class OrbitSimulation {
     }
 
     private static boolean onlySignalIsProfileId(JsonNode body) {
-        for (String signal : List.of("structuredIntent", "email", "phoneNumber", "linkedinUrl", "urls", "usernames")) {
-            if (SimulatedServerRules.gives(body, signal)) {
+        for (String signal : SimulatedServerRules.IDENTITY_SIGNALS) {
+            if (!signal.equals("profileId") && SimulatedServerRules.gives(body, signal)) {
                 return false;
             }
         }

@@ -23,6 +23,9 @@ class DocumentedRulesTest {
                 "{\"email\": \"jane@localhost\"}",
                 "{\"email\": \"\\\"jane doe\\\"@example.com\"}",
                 "{\"phoneNumber\": \"+1-800-FLOWERS\"}",
+                // "phoneNumber string": no format, so no leading + either (test-quality audit: a rule asking for one
+                // passed every test)
+                "{\"phoneNumber\": \"030 1234567\"}",
                 "{\"requestId\": \"   \", \"email\": \"a@example.com\"}",
                 "{\"requestId\": \"batch 7/item#1\", \"email\": \"a@example.com\"}",
                 "{\"structuredIntent\": {\"names\": \"Jane\"}}",
