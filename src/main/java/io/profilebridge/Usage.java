@@ -18,10 +18,11 @@ final class Usage {
             Configuration, strongest first:
               environment variables: the key in upper case, . and - as _ (orbit.api-key = ORBIT_API_KEY),
                 and JVM system properties (-Dorbit.api-key=...)
-              config/application-<profile>.properties, then config/application.properties in the working directory,
-                each before the same file in the jar's folder (when the bridge runs from another folder)
-              the same two files inside the jar: every key with its default and a comment
-                (unzip -p profile-bridge.jar application.properties)
+              config/application-<profile>.properties in the working directory, then in the jar's folder (when the
+                bridge runs from another folder), then the profile's file inside the jar
+              config/application.properties the same three ways; the one inside the jar holds every key with its
+                default and a comment (unzip -p profile-bridge.jar application.properties). A profile's packaged file
+                beats your plain one: change a key the profile sets in config/application-<profile>.properties
               CAMEL_MAIN_PROPERTY_PLACEHOLDER_LOCATION replaces that list of files.
             Routes: routes/*.camel.yaml inside the jar, then in the jar's folder, then in the working directory (a file
               of a name found before replaces that one, others add routes); CAMEL_MAIN_ROUTES_INCLUDE_PATTERN replaces them.
