@@ -514,7 +514,7 @@ public class RequestReader {
     }
 
     /** UTF-16's byte-order mark, either way round: an editor's "Unicode" is UTF-16 (hostile-input audit). */
-    private static boolean startsLikeUtf16(byte[] content) {
+    static boolean startsLikeUtf16(byte[] content) {
         return content.length >= 2
                 && (((content[0] & 0xFF) == 0xFF && (content[1] & 0xFF) == 0xFE)
                         || ((content[0] & 0xFF) == 0xFE && (content[1] & 0xFF) == 0xFF));
