@@ -59,6 +59,7 @@ import io.profilebridge.operations.ApiHealthCheck;
 import io.profilebridge.operations.BacklogHistory;
 import io.profilebridge.operations.BacklogSampleRoute;
 import io.profilebridge.operations.CamelExchangeMetrics;
+import io.profilebridge.operations.InboxFoldersHealthCheck;
 import io.profilebridge.operations.JobMetrics;
 import io.profilebridge.operations.JobStatusRoutes;
 import io.profilebridge.operations.JobStoreHealthCheck;
@@ -171,7 +172,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                 settings.number("bridge.inbox.incomplete-ms"),
                 settings.number("bridge.inbox.undelivered-wait-ms"));
         JobCallers callers = new JobCallers(store);
-        bindInboxFiles(context, settings, waitingFiles, postgres);
+        InboxFileFilter inboxFileFilter = bindInboxFiles(context, settings, waitingFiles, postgres);
         RequestAcceptance acceptance = new RequestAcceptance(
                 reader,
                 store,
@@ -262,6 +263,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("resultQueues", resultQueues);
         if (health != null) {
             health.register(RefusedResultsHealthCheck.outbox(outbox, outboxRefusals));
+            health.register(new InboxFoldersHealthCheck(inboxFileFilter::foldersGivingNoFile));
             if (settings.flag("bridge.jms.enabled")) {
                 // a send the broker holds longer than any call of a broker that went away may wait
                 long heldAfterMs = settings.number("bridge.jms.call-failover-timeout-ms");
@@ -414,8 +416,11 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
     }
 
-    /** The beans the inbox routes' file consumers use (routes/inbox-folder.camel.yaml), and the inbox's own lock. */
-    private static void bindInboxFiles(
+    /**
+     * The beans the inbox routes' file consumers use (routes/inbox-folder.camel.yaml), and the inbox's own lock; returns
+     * their filter.
+     */
+    private static InboxFileFilter bindInboxFiles(
             CamelContext context, BridgeSettings settings, WaitingFiles waitingFiles, boolean postgres)
             throws Exception {
         // the inbox routes' file consumers' trouble outside a route: a marker or a move that fails
@@ -437,11 +442,9 @@ public class BridgeConfiguration implements CamelConfiguration {
         UnreadFolders unreadFolders = new UnreadFolders(UnreadFolders.fileFoldersOf(context));
         context.getRegistry().bind("unreadFolders", unreadFolders);
         // the inbox routes' filter (routes/inbox-folder.camel.yaml)
-        context.getRegistry()
-                .bind(
-                        "inboxFileFilter",
-                        new InboxFileFilter(
-                                waitingFiles, markers, unreadFolders, Path.of(settings.text("bridge.inbox"))));
+        InboxFileFilter filter =
+                new InboxFileFilter(waitingFiles, markers, unreadFolders, Path.of(settings.text("bridge.inbox")));
+        context.getRegistry().bind("inboxFileFilter", filter);
         context.addStartupListener(
                 new InboxFolders(Path.of(settings.text("bridge.inbox")), settings.text("bridge.inbox.folder-mode")));
         if (!postgres) {
@@ -451,6 +454,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                     Path.of(settings.text("bridge.inbox")), settings.text("bridge.inbox.folder-mode"))));
             context.addStartupListener((started, alreadyStarted) -> markers.removeLeftByAStop(started));
         }
+        return filter;
     }
 
     private static void refreshOwnMarkers(InboxMarkers markers, CamelContext context) {

@@ -131,6 +131,22 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         unreadFolders.report(context);
     }
 
+    /**
+     * The folders whose files are not taken, and why, as their last listing with a file found them (within the last
+     * few seconds: a folder emptied since, or not listed, is no longer named). For the {@code inbox} readiness check
+     * (hostile-files audit: a folder stalled by a linked {@code .done} said so in one log line, readiness UP).
+     */
+    public Map<Path, String> foldersGivingNoFile() {
+        long now = System.nanoTime();
+        Map<Path, String> refused = new java.util.TreeMap<>();
+        folderVerdicts.forEach((folder, verdict) -> {
+            if (verdict.refusal() != null && now - verdict.checkedAt() < 5 * FOLDER_CHECK_NANOS) {
+                refused.put(folder, verdict.refusal());
+            }
+        });
+        return refused;
+    }
+
     /** {@link #folderRefusal}, looked at again at most once a second per folder. */
     private String folderVerdict(Path folder) {
         long now = System.nanoTime();

@@ -18,6 +18,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,6 +66,40 @@ class HostileInboxTest {
     private void awaitLeftTheInbox(String relativeName) {
         Path file = BridgeRun.inbox(root).resolve(relativeName);
         await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(file));
+    }
+
+    /**
+     * Hostile-files audit: a folder whose .done is a link gives no file, said once in the log while readiness stayed
+     * UP. The inbox check is DOWN naming it until the link is gone, and the file is then taken.
+     */
+    @Test
+    void aFolderWhoseDoneIsALinkTurnsTheInboxCheckDownUntilItIsAFolderAgain() throws IOException {
+        Path elsewhere = Files.createDirectories(root.resolve("elsewhere"));
+        Path orbit = Files.createDirectories(BridgeRun.inbox(root).resolve("orbit"));
+        Path done = Files.createSymbolicLink(orbit.resolve(".done"), elsewhere);
+        try (BridgeRun bridge = startBridge()) {
+            drop(root, "orbit/waits.json", "{\"email\": \"waits@example.com\"}");
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(inboxCheck(bridge))
+                            .satisfies(check -> assertThat(check.getState()).isEqualTo(HealthCheck.State.DOWN))
+                            .satisfies(check -> assertThat(check.getMessage())
+                                    .hasValueSatisfying(message -> assertThat(message)
+                                            .contains(orbit.toString(), ".done is a symbolic link"))));
+            assertThat(elsewhere).isEmptyDirectory();
+
+            Files.delete(done);
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("orbit/waits.json"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> inboxCheck(bridge).getState() == HealthCheck.State.UP);
+        }
+        assertThat(elsewhere).isEmptyDirectory();
+    }
+
+    private static HealthCheck.Result inboxCheck(BridgeRun bridge) {
+        return HealthCheckHelper.invokeReadiness(bridge.context()).stream()
+                .filter(result -> result.getCheck().getId().equals("inbox"))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
