@@ -442,8 +442,12 @@ public class BridgeConfiguration implements CamelConfiguration {
         UnreadFolders unreadFolders = new UnreadFolders(UnreadFolders.fileFoldersOf(context));
         context.getRegistry().bind("unreadFolders", unreadFolders);
         // the inbox routes' filter (routes/inbox-folder.camel.yaml)
-        InboxFileFilter filter =
-                new InboxFileFilter(waitingFiles, markers, unreadFolders, Path.of(settings.text("bridge.inbox")));
+        InboxFileFilter filter = new InboxFileFilter(
+                waitingFiles,
+                markers,
+                unreadFolders,
+                Path.of(settings.text("bridge.inbox")),
+                new FolderMaker(settings.text("bridge.inbox.folder-mode")));
         context.getRegistry().bind("inboxFileFilter", filter);
         context.addStartupListener(
                 new InboxFolders(Path.of(settings.text("bridge.inbox")), settings.text("bridge.inbox.folder-mode")));

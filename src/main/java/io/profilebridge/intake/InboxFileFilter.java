@@ -1,6 +1,7 @@
 package io.profilebridge.intake;
 
 import io.profilebridge.BridgeSettings;
+import io.profilebridge.FolderMaker;
 import io.profilebridge.ReportedOnce;
 import java.io.File;
 import java.io.IOException;
@@ -54,6 +55,8 @@ public class InboxFileFilter implements GenericFileFilter<File> {
     private final UnreadFolders unreadFolders;
     /** {@code bridge.inbox}, absolute: the one folder that may be a link (the operator's choice); null when unknown. */
     private final Path inboxRoot;
+    /** Null: Camel's move makes a missing .done or .failed, with the process's umask alone. */
+    private final FolderMaker keptFolders;
     /** How often, at most, a folder is looked at again for links: a listing asks for every file it holds. */
     private static final long FOLDER_CHECK_NANOS = 1_000_000_000L;
 
@@ -69,6 +72,20 @@ public class InboxFileFilter implements GenericFileFilter<File> {
      */
     public InboxFileFilter(
             WaitingFiles waitingFiles, InboxMarkers markers, UnreadFolders unreadFolders, Path inboxRoot) {
+        this(waitingFiles, markers, unreadFolders, inboxRoot, null);
+    }
+
+    /**
+     * @param keptFolders makes a folder's missing {@code .done} or {@code .failed} with {@code bridge.inbox.folder-mode}
+     *     before a move needs it; null leaves that to Camel's move
+     */
+    public InboxFileFilter(
+            WaitingFiles waitingFiles,
+            InboxMarkers markers,
+            UnreadFolders unreadFolders,
+            Path inboxRoot,
+            FolderMaker keptFolders) {
+        this.keptFolders = keptFolders;
         this.waitingFiles = waitingFiles;
         this.markers = markers;
         this.unreadFolders = unreadFolders;
@@ -180,6 +197,11 @@ public class InboxFileFilter implements GenericFileFilter<File> {
             if (Files.isSymbolicLink(keptIn)) {
                 return "its " + kept + " is a symbolic link; the originals are moved there, never through a link (make"
                         + " it a folder)";
+            }
+            // one removed while the bridge runs is made again with the inbox's folder mode; Camel's move would make it
+            // with the umask's alone, 755 where the docs say 770 (hostile-files audit)
+            if (keptFolders != null && !Files.exists(keptIn, LinkOption.NOFOLLOW_LINKS)) {
+                keptFolders.make(keptIn);
             }
         }
         return null;

@@ -89,6 +89,8 @@ class HostileInboxTest {
 
             Files.delete(done);
             await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("orbit/waits.json"));
+            // made again with bridge.inbox.folder-mode, not by Camel's move with the umask's 755 (hostile-files audit)
+            assertThat((Integer) Files.getAttribute(done, "unix:mode") & 07777).isEqualTo(0770);
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> inboxCheck(bridge).getState() == HealthCheck.State.UP);
         }
