@@ -46,6 +46,8 @@ public class RequestAcceptance {
     public static final String VERDICT = "bridgeVerdict";
     /** Header: the name the inbox file is kept under in {@code .done} or {@code .failed}. */
     public static final String KEPT_NAME = "bridgeKeptName";
+    /** Exchange property: the inbox file as it was read ({@link FileAsRead}). */
+    static final String READ_AS = "bridgeFileAsRead";
     /** Header set by the intake routes: the API of the inbox folder, or the JMS {@code api} property. */
     public static final String API_HINT = "bridgeApi";
     /** Header set by the inbox routes: the folder below the inbox they take files from ({@code ""} for the inbox). */
@@ -157,6 +159,10 @@ public class RequestAcceptance {
         }
         // an intake step may have given the file a body of its own (convertBodyTo, a transformation): that is the
         // request then (routes audit: such a body was taken for the file and failed every time)
+        if (in.getBody() instanceof GenericFile<?>) {
+            FileAsRead.of(Path.of(listed.getAbsoluteFilePath()))
+                    .ifPresent(file -> in.getExchange().setProperty(READ_AS, file));
+        }
         RequestBytes file =
                 in.getBody() instanceof GenericFile<?> ? InboxFile.read(listed, reader.maxBytes()) : ownBody(in);
         RequestSource source = fileSource(in);
@@ -449,6 +455,31 @@ public class RequestAcceptance {
             candidate = stem + "." + id + (copy == 1 ? "" : "." + copy) + extension;
         }
         in.setHeader(KEPT_NAME, candidate);
+        reportChangedSinceRead(exchange, verdict, candidate);
+    }
+
+    /**
+     * A file written over, or put in the place of, the one read is moved with it, unread: said so, with what to do
+     * (hostile-files audit: its request went unanswered without a word).
+     */
+    static void reportChangedSinceRead(Exchange exchange, String verdict, String keptName) {
+        FileAsRead read = exchange.getProperty(READ_AS, FileAsRead.class);
+        GenericFile<?> listed = inboxFile(exchange);
+        if (read == null || listed == null) {
+            return;
+        }
+        Optional<FileAsRead> now = FileAsRead.of(Path.of(listed.getAbsoluteFilePath()));
+        if (now.isPresent() && !now.get().equals(read)) {
+            LOG.warn(
+                    "{} changed while it was taken in: its result answers the request as read ({} bytes); what the"
+                            + " file holds now ({} bytes) goes to .{}/{} with it, unread. Drop that request again to"
+                            + " send it, and write a name only once the inbox no longer holds it",
+                    listed.getFileNameOnly(),
+                    read.size(),
+                    now.get().size(),
+                    verdict,
+                    keptName);
+        }
     }
 
     /** Turns the exchange copy that delivers an intake result into a message for {@code direct:deliver-result}. */
