@@ -2,6 +2,7 @@ package io.profilebridge.intake;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -42,6 +43,12 @@ final class InboxFile {
                     : new RequestBytes(bytes, bytes.length);
         } catch (NoSuchFileException e) {
             throw new RequestFileGoneException(file.getFileNameOnly() + " was gone when its turn came", e);
+        } catch (AccessDeniedException e) {
+            // Java gives no reason of its own here (hostile-files audit: "cannot be read: AccessDeniedException")
+            throw new UnreadableRequestException(
+                    "the file cannot be read: permission denied (this user may not read it; give the bridge's user or"
+                            + " group read permission)",
+                    e);
         } catch (FileSystemException e) {
             throw new UnreadableRequestException(
                     "the file cannot be read: "
