@@ -87,6 +87,14 @@ public class UnreadFolders {
             return;
         }
         if (reported.first(absolute.toString())) {
+            if (Files.isSymbolicLink(folder)) {
+                // hostile-files audit: a link to a folder was named as a misspelt folder
+                LOG.warn(
+                        "Inbox entry {} is a symbolic link to a folder: the inbox never follows links, and nothing"
+                                + " in it is taken",
+                        folder);
+                return;
+            }
             LOG.warn(
                     "Inbox folder {} is read by no route: files dropped there stay where they are (the inbox reads"
                             + " {}; a new folder is one templatedRoute, see routes/inbox-openprospect.camel.yaml)",

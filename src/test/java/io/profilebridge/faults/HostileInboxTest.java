@@ -352,6 +352,13 @@ class HostileInboxTest {
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> logs.lines().stream()
                             .anyMatch(line -> line.contains("Inbox folder " + later + " is read by no route")));
+            // hostile-files audit: a link to a folder was named as a misspelt folder
+            Path link = Files.createSymbolicLink(BridgeRun.inbox(root).resolve("dirlink.json"), nested);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> logs.lines().stream()
+                            .anyMatch(
+                                    line -> line.contains("Inbox entry " + link + " is a symbolic link to a folder")));
+            assertThat(logs.lines()).noneMatch(line -> line.contains("Inbox folder " + link));
         }
         assertThat(misspelt.resolve("typo.json")).exists();
         assertThat(nested.resolve("old.json")).exists();
