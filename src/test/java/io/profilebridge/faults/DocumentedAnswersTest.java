@@ -56,7 +56,7 @@ class DocumentedAnswersTest {
         drop(root, "orbit/bare.json", orbitEmail(SimulatorTriggers.ORBIT_NO_SECTIONS));
         runUntilResults(3);
 
-        JsonNode saved = results(root).get("failed/orbit/saved.json");
+        JsonNode saved = resultOf("failed/orbit/saved.json");
         assertThat(saved.get("outcome").asText()).isEqualTo("failed");
         assertThat(saved.get("error").get("code").asText()).isEqualTo(SimulatorTriggers.ORBIT_READINESS_TIMEOUT);
         assertThat(saved.get("status").get("status").asText()).isEqualTo("failed");
@@ -70,7 +70,7 @@ class DocumentedAnswersTest {
                         .asInt())
                 .isZero();
 
-        JsonNode complete = results(root).get("orbit/complete.json");
+        JsonNode complete = resultOf("orbit/complete.json");
         assertThat(complete.get("sectionGeneration").get("sections_ready").asBoolean())
                 .isTrue();
         assertThat(complete.get("sectionGeneration")
@@ -78,7 +78,7 @@ class DocumentedAnswersTest {
                         .asInt())
                 .isPositive();
 
-        JsonNode bare = results(root).get("orbit/bare.json");
+        JsonNode bare = resultOf("orbit/bare.json");
         assertThat(bare.get("outcome").asText()).isEqualTo("succeeded");
         assertThat(bare.get("sectionGeneration").get("sections_ready").asBoolean())
                 .isFalse();
@@ -92,7 +92,7 @@ class DocumentedAnswersTest {
         drop(root, "orbit/regen.json", "{\"profileId\": \"" + SimulatorTriggers.ORBIT_ANSWER_LOST_PROFILE_ID + "\"}");
         runUntilResults(1);
 
-        JsonNode result = results(root).get("orbit/regen.json");
+        JsonNode result = resultOf("orbit/regen.json");
         assertThat(result.get("outcome").asText()).isEqualTo("succeeded");
         assertThat(result.get("profiles").get(0).get("id").asText())
                 .isEqualTo(SimulatorTriggers.ORBIT_ANSWER_LOST_PROFILE_ID);
@@ -110,7 +110,7 @@ class DocumentedAnswersTest {
         drop(root, "orbit/refused-once.json", orbitEmail(SimulatorTriggers.ORBIT_REQUEST_FAILED_ONCE));
         runUntilResults(1);
 
-        JsonNode result = results(root).get("orbit/refused-once.json");
+        JsonNode result = resultOf("orbit/refused-once.json");
         assertThat(result.get("outcome").asText()).isEqualTo("succeeded");
         List<Ledger.Request> starts = starts();
         assertThat(starts).extracting(Ledger.Request::status).containsExactly(502, 409, 202);
@@ -140,7 +140,7 @@ class DocumentedAnswersTest {
                         + SimulatorTriggers.ORBIT_REQUEST_FAILED_ONCE + "\"}");
         runUntilResults(1);
 
-        JsonNode result = results(root).get("orbit/regen-refused.json");
+        JsonNode result = resultOf("orbit/regen-refused.json");
         assertThat(result.get("outcome").asText()).isEqualTo("succeeded");
         List<Ledger.Request> starts = starts();
         assertThat(starts).extracting(Ledger.Request::status).containsExactly(502, 409, 200);
@@ -161,7 +161,7 @@ class DocumentedAnswersTest {
         drop(root, "orbit/refused-twice.json", orbitEmail(SimulatorTriggers.ORBIT_REQUEST_FAILED_TWICE));
         runUntilResults(1);
 
-        JsonNode result = results(root).get("orbit/refused-twice.json");
+        JsonNode result = resultOf("orbit/refused-twice.json");
         assertThat(result.get("outcome").asText()).isEqualTo("succeeded");
         List<Ledger.Request> starts = starts();
         assertThat(starts).extracting(Ledger.Request::status).containsExactly(502, 409, 502, 409, 202);
@@ -185,7 +185,7 @@ class DocumentedAnswersTest {
         drop(root, "orbit/always-refunded.json", orbitEmail(SimulatorTriggers.ORBIT_REFUNDED));
         runUntilResults(1);
 
-        JsonNode result = results(root).get("failed/orbit/always-refunded.json");
+        JsonNode result = resultOf("failed/orbit/always-refunded.json");
         assertThat(result.get("error").get("code").asText()).isEqualTo("developer_api_idempotency_key_refunded");
         assertThat(result.get("error").get("httpStatus").asInt()).isEqualTo(409);
         assertThat(result.get("attempts")).hasSize(1);
@@ -199,7 +199,7 @@ class DocumentedAnswersTest {
         drop(root, "openprospect/second-time-lucky.json", openProspect(SimulatorTriggers.OPENPROSPECT_FAILED_ONCE));
         runUntilResults(1);
 
-        JsonNode result = results(root).get("openprospect/second-time-lucky.json");
+        JsonNode result = resultOf("openprospect/second-time-lucky.json");
         assertThat(result.get("outcome").asText()).isEqualTo("succeeded");
         assertThat(result.get("profileId").asText()).isNotBlank();
         JsonNode attempt = result.get("attempts").get(0);
@@ -222,7 +222,7 @@ class DocumentedAnswersTest {
         drop(root, "openprospect/unlucky.json", openProspect(SimulatorTriggers.OPENPROSPECT_FAILED));
         runUntilResults(1);
 
-        JsonNode result = results(root).get("failed/openprospect/unlucky.json");
+        JsonNode result = resultOf("failed/openprospect/unlucky.json");
         assertThat(result.get("error").get("code").asText()).isEqualTo("profile_generation_failed");
         assertThat(result.get("status").get("status").asText()).isEqualTo("FAILED");
         assertThat(result.get("attempts")).hasSize(1);
@@ -235,8 +235,7 @@ class DocumentedAnswersTest {
         drop(root, "openprospect/unlucky.json", openProspect(SimulatorTriggers.OPENPROSPECT_FAILED));
         runUntilResults(1);
 
-        assertThat(results(root).get("failed/openprospect/unlucky.json").get("attempts"))
-                .isEmpty();
+        assertThat(resultOf("failed/openprospect/unlucky.json").get("attempts")).isEmpty();
         assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
     }
 
@@ -244,7 +243,7 @@ class DocumentedAnswersTest {
     void aFailedOrbitRunIsFinalByDefaultAndRetriedOnlyWhenConfigured() {
         drop(root, "orbit/final.json", orbitEmail(SimulatorTriggers.ORBIT_FAILED));
         runUntilResults(1);
-        JsonNode result = results(root).get("failed/orbit/final.json");
+        JsonNode result = resultOf("failed/orbit/final.json");
         assertThat(result.get("error").get("code").asText()).isEqualTo("developer_deep_search_generation_failed");
         assertThat(result.get("profiles")).as("no profile was saved").isEmpty();
         assertThat(simulator.ledger().runsStarted("orbit")).isEqualTo(1);
@@ -255,8 +254,7 @@ class DocumentedAnswersTest {
                 "orbit/paid-twice.json",
                 orbitEmail(SimulatorTriggers.ORBIT_FAILED).replace("{", "{\"runShape\": \"partial_plus_full\", "));
         runUntilResults(2);
-        assertThat(results(root).get("failed/orbit/paid-twice.json").get("attempts"))
-                .hasSize(1);
+        assertThat(resultOf("failed/orbit/paid-twice.json").get("attempts")).hasSize(1);
         assertThat(simulator.ledger().runsStarted("orbit")).isEqualTo(3);
     }
 
@@ -267,7 +265,7 @@ class DocumentedAnswersTest {
         drop(root, "orbit/refused.json", orbitEmail(SimulatorTriggers.ORBIT_UNAVAILABLE_FOR_REQUEST));
         runUntilResults(1);
 
-        JsonNode error = results(root).get("failed/orbit/refused.json").get("error");
+        JsonNode error = resultOf("failed/orbit/refused.json").get("error");
         assertThat(error.get("code").asText()).isEqualTo("developer_deep_search_unavailable_for_request");
         assertThat(error.get("httpStatus").asInt()).isEqualTo(503);
         assertThat(starts()).hasSize(1);
@@ -278,8 +276,7 @@ class DocumentedAnswersTest {
         drop(root, "orbit/later.json", orbitEmail(SimulatorTriggers.ORBIT_UNAVAILABLE_ONCE));
         runUntilResults(1);
 
-        assertThat(results(root).get("orbit/later.json").get("outcome").asText())
-                .isEqualTo("succeeded");
+        assertThat(resultOf("orbit/later.json").get("outcome").asText()).isEqualTo("succeeded");
         List<Ledger.Request> starts = starts();
         assertThat(starts).extracting(Ledger.Request::status).containsExactly(503, 202);
         assertThat(starts.get(1).key()).isEqualTo(starts.get(0).key());
@@ -293,7 +290,7 @@ class DocumentedAnswersTest {
         drop(root, "orbit/doomed.json", orbitEmail("jane.doe@example.com"));
         runUntilResults(1);
 
-        JsonNode error = results(root).get("failed/orbit/doomed.json").get("error");
+        JsonNode error = resultOf("failed/orbit/doomed.json").get("error");
         assertThat(error.get("code").asText()).isEqualTo("gave_up");
         assertThat(error.get("message").asText()).contains("developer_deep_search_unavailable");
         assertThat(error.get("lastCause").get("code").asText()).isEqualTo("developer_deep_search_unavailable");
@@ -310,8 +307,7 @@ class DocumentedAnswersTest {
         drop(root, "orbit/poor.json", orbitEmail("jane.doe@example.com"));
         runUntilResults(1);
 
-        JsonNode cause =
-                results(root).get("failed/orbit/poor.json").get("error").get("lastCause");
+        JsonNode cause = resultOf("failed/orbit/poor.json").get("error").get("lastCause");
         assertThat(cause.get("code").asText()).isEqualTo("developer_api_credits_insufficient");
         assertThat(cause.get("requiredCredits").asInt()).isEqualTo(10);
         assertThat(cause.get("remainingCredits").asInt()).isZero();
@@ -469,5 +465,12 @@ class DocumentedAnswersTest {
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == count);
         }
+    }
+
+    /** The result under that name; a missing one fails naming the results there are (not a NullPointerException). */
+    private JsonNode resultOf(String name) {
+        Map<String, JsonNode> all = results(root);
+        assertThat(all).as("the results written").containsKey(name);
+        return all.get(name);
     }
 }
