@@ -169,6 +169,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         WaitingFiles waitingFiles = new WaitingFiles(
                 store,
                 settings.number("bridge.inbox.stable-ms"),
+                settings.number("bridge.inbox.poll-ms"),
                 settings.number("bridge.inbox.incomplete-ms"),
                 settings.number("bridge.inbox.undelivered-wait-ms"));
         JobCallers callers = new JobCallers(store);

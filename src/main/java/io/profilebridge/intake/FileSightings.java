@@ -30,8 +30,17 @@ final class FileSightings {
 
     /** @param stableMs how long a file must be seen unchanged before it is taken ({@code bridge.inbox.stable-ms}) */
     FileSightings(long stableMs) {
+        this(stableMs, 0);
+    }
+
+    /**
+     * @param pollMs how often each inbox folder is listed ({@code bridge.inbox.poll-ms}): a file is remembered for three
+     *     listings at least (review: with listings 65 s apart every sighting was forgotten before the next, so no file
+     *     was ever seen steady and none was taken)
+     */
+    FileSightings(long stableMs, long pollMs) {
         this.stableMs = stableMs;
-        this.forgetAfterMs = Math.max(MIN_FORGET_AFTER_MS, 10 * stableMs);
+        this.forgetAfterMs = Math.max(MIN_FORGET_AFTER_MS, Math.max(10 * stableMs, 3 * pollMs));
     }
 
     /** Since when the file has been as it is now; now, if this is the first time it is seen so. */

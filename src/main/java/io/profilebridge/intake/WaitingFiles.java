@@ -97,8 +97,13 @@ public final class WaitingFiles {
      * @param undeliveredWaitMs how long a file whose result was refused waits before it is taken again
      */
     public WaitingFiles(JobStore store, long stableMs, long incompleteMs, long undeliveredWaitMs) {
+        this(store, stableMs, 0, incompleteMs, undeliveredWaitMs);
+    }
+
+    /** @param pollMs how often each inbox folder is listed: what is remembered of an unlisted file lasts three listings */
+    public WaitingFiles(JobStore store, long stableMs, long pollMs, long incompleteMs, long undeliveredWaitMs) {
         this.store = store;
-        this.sightings = new FileSightings(stableMs);
+        this.sightings = new FileSightings(stableMs, pollMs);
         this.incompleteMs = incompleteMs;
         this.undeliveredWaitMs = undeliveredWaitMs;
     }
@@ -215,13 +220,12 @@ public final class WaitingFiles {
         }
         long forgetAfterMs = sightings.forgetAfterMs();
         nextSweep = now + forgetAfterMs;
-        lastListed.entrySet().removeIf(entry -> {
-            boolean gone = now - entry.getValue() >= forgetAfterMs;
-            if (gone) {
+        for (Map.Entry<String, Long> entry : lastListed.entrySet()) {
+            // only the entry as read goes: a wait begun meanwhile renewed it (review)
+            if (now - entry.getValue() >= forgetAfterMs && lastListed.remove(entry.getKey(), entry.getValue())) {
                 waiting.remove(entry.getKey());
                 unmoved.remove(entry.getKey());
             }
-            return gone;
-        });
+        }
     }
 }

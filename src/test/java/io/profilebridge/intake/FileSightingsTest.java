@@ -29,4 +29,12 @@ class FileSightingsTest {
                 .as("still seen unchanged since its first sighting")
                 .isEqualTo(100_000);
     }
+
+    /** Review: with listings 65 s apart, a file was forgotten between two and never taken. */
+    @Test
+    void aFileListedLessOftenThanAMinuteIsRememberedForThreeListings() {
+        FileSightings slow = new FileSightings(1_000, 65_000);
+        assertThat(slow.steady("/in/a.json", 5, 10, 100_000)).isFalse();
+        assertThat(slow.steady("/in/a.json", 5, 10, 165_000)).isTrue();
+    }
 }
