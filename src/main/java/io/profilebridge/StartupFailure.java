@@ -14,8 +14,16 @@ public class StartupFailure extends RuntimeException {
         super(message, cause);
     }
 
-    /** The line to print for any start-up error: a StartupFailure's own message, else the deepest cause. */
+    /**
+     * The line to print for any start-up error: a StartupFailure's own message, else the deepest cause; a user or
+     * password before a URL's host is masked, as a refused value may be quoted as it was given (secrets audit: a
+     * password with a space, which the logs' mask stops at, came out whole).
+     */
     public static String describe(Throwable error) {
+        return Urls.withoutUserInfo(line(error));
+    }
+
+    private static String line(Throwable error) {
         Throwable root = error;
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof StartupFailure failure) {

@@ -28,4 +28,14 @@ class UrlsTest {
         assertThat(new BrokerReachability("tcp://bridge:BrkSecretXYZ@127.0.0.1:27998").address())
                 .isEqualTo("****@127.0.0.1:27998");
     }
+
+    /** Secrets audit: a refused start quoted a password with a space, which the logs' own mask stops at. */
+    @Test
+    void aRefusedStartsLineMasksAUserBeforeAHostWhateverThePasswordHolds() {
+        assertThat(StartupFailure.describe(new IllegalArgumentException(
+                        "Invalid endpoint, must be a URL: http://ou:OtEp SpacePw93@h/v1/traces")))
+                .isEqualTo("IllegalArgumentException: Invalid endpoint, must be a URL: http://****@h/v1/traces");
+        assertThat(StartupFailure.describe(new StartupFailure("not \"http:/uu:OneSlashPw4@h\"")))
+                .isEqualTo("not \"http:/****@h\"");
+    }
 }
