@@ -98,7 +98,8 @@ final class Relaunch {
      * environment. Where this JVM's own command line can be read, the child gets that, and the variables' options
      * through the variables, as private as they were here. Secrets audit: a key given in {@code JAVA_TOOL_OPTIONS}
      * stood on the child's command line, which every local user may read ({@code ps}); an environment is its owner's
-     * alone. Elsewhere every option goes on the command line and the variables go.
+     * alone (the JVM's own "Picked up ..." line then comes from both processes). Elsewhere every option goes on the
+     * command line and the variables go.
      */
     record ChildOptions(List<String> arguments, boolean keepsOptionsVariables) {}
 

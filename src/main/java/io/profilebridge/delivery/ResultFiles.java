@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.profilebridge.ErrorText;
 import io.profilebridge.FolderMaker;
 import io.profilebridge.Json;
 import io.profilebridge.Sha256;
@@ -125,7 +126,8 @@ public class ResultFiles {
         try {
             Files.deleteIfExists(temporary);
         } catch (IOException e) {
-            throw new GenericFileOperationFailedException("Cannot remove " + temporary + " before the write", e);
+            throw new GenericFileOperationFailedException(
+                    "Cannot remove " + temporary + " before the write: " + ErrorText.withRootCause(e), e);
         }
     }
 

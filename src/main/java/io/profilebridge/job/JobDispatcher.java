@@ -119,6 +119,9 @@ public final class JobDispatcher {
     private int turn;
     private boolean readsFirst;
     private volatile boolean workLeft;
+    /** How many claims one call makes at most: its own, and those asked for while it ran. */
+    private static final int MOST_CLAIM_PASSES = 3;
+
     /** A claim was asked for while another ran: the running one claims once more before it returns. */
     private volatile boolean claimAgain;
 
@@ -179,7 +182,9 @@ public final class JobDispatcher {
         // the wish is noted before the lock is tried and looked at again after each unlock: a claim asked for while
         // the running one was past its last look (and still held the lock) was lost until the next tick (review)
         claimAgain = true;
-        while (claimAgain && claiming.tryLock()) {
+        // at most a few passes: the jobs of the first wait in this list until it returns (review); a wish left after
+        // the last stays noted for the next claim, a tick's at the latest
+        for (int pass = 0; pass < MOST_CLAIM_PASSES && claimAgain && claiming.tryLock(); pass++) {
             try {
                 claimAgain = false;
                 claimed.addAll(claimReportingFailures(next));

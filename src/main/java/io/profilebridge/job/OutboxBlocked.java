@@ -60,7 +60,8 @@ public final class OutboxBlocked {
     static Optional<String> why(Throwable cause, Function<Path, Optional<String>> storeRefusal) {
         for (Throwable e : ObjectHelper.createExceptionIterable(cause)) {
             if (e instanceof OutboxFolderLink link) {
-                return Optional.of(link.getFile() + " " + link.getReason());
+                // as its message says it, which the refusal's text holds already: named once (review)
+                return Optional.of(link.getMessage());
             }
             String message = e instanceof IOException ? e.getMessage() : null;
             if (message != null) {

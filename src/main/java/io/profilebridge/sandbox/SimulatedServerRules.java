@@ -86,7 +86,7 @@ final class SimulatedServerRules {
         // a null optional field is one not sent, to this server
         nonEmptyString(body, "requestId", "developer_deep_search_request_id_invalid", violations);
         nonEmptyString(body, "profileId", "developer_deep_search_profile_id_invalid", violations);
-        if (gives(body, "runShape")
+        if (body.hasNonNull("runShape")
                 && !(body.get("runShape").isTextual()
                         && RUN_SHAPES.contains(body.get("runShape").asText()))) {
             violations.add(
@@ -103,7 +103,7 @@ final class SimulatedServerRules {
                 "developer_deep_search_phone_invalid",
                 "phoneNumber: is malformed",
                 violations);
-        if (gives(body, "linkedinUrl")
+        if (body.hasNonNull("linkedinUrl")
                 && !(body.get("linkedinUrl").isTextual()
                         && isLinkedInProfileUrl(body.get("linkedinUrl").asText()))) {
             violations.add(orbitViolation(
@@ -132,9 +132,9 @@ final class SimulatedServerRules {
             structuredIntent(intent, violations);
         }
         // "candidate_discovery requires structuredIntent and does not accept profileId"
-        if (gives(body, "runShape")
+        if (body.hasNonNull("runShape")
                 && "candidate_discovery".equals(body.get("runShape").asText())) {
-            if (gives(body, "profileId")) {
+            if (body.hasNonNull("profileId")) {
                 violations.add(orbitViolation(
                         "runShape",
                         "developer_deep_search_run_shape_invalid",
@@ -331,7 +331,7 @@ final class SimulatedServerRules {
     }
 
     private static void nonEmptyString(JsonNode body, String field, String code, List<RuleViolation> violations) {
-        if (gives(body, field)
+        if (body.hasNonNull(field)
                 && !(body.get(field).isTextual() && !body.get(field).asText().isEmpty())) {
             violations.add(orbitViolation(field, code, field + ": is not a non-empty string"));
         }
@@ -402,7 +402,7 @@ final class SimulatedServerRules {
     private static void textMatches(
             JsonNode body, String field, Pattern pattern, String code, String message, List<RuleViolation> violations) {
         // null is a signal not given (the bridge passes it on for the API to judge), not a malformed one
-        if (gives(body, field)
+        if (body.hasNonNull(field)
                 && !(body.get(field).isTextual()
                         && pattern.matcher(body.get(field).asText()).matches())) {
             violations.add(orbitViolation(field, code, message));

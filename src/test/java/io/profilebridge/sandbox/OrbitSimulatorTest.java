@@ -174,6 +174,9 @@ class OrbitSimulatorTest extends SimulatorTestSupport {
                 "linkedinUrl|{\"linkedinUrl\": \"https://example.com/in/jane\"}|developer_deep_search_linkedin_invalid|linkedinUrl",
                 "runShape|{\"runShape\": \"everything\", \"email\": \"a@example.com\"}|developer_deep_search_run_shape_invalid|runShape",
                 "requestId|{\"requestId\": \"\", \"email\": \"a@example.com\"}|developer_deep_search_request_id_invalid|requestId",
+                // review: an empty list is "no signal" only for the list signals, not a string sent as []
+                "requestId-list|{\"requestId\": [], \"email\": \"a@example.com\"}|developer_deep_search_request_id_invalid|requestId",
+                "email-list|{\"email\": [], \"phoneNumber\": \"+4930123456\"}|developer_deep_search_email_invalid|email",
                 "profileId|{\"profileId\": 42}|developer_deep_search_profile_id_invalid|profileId",
                 "none|{\"runShape\": \"partial_only\"}|developer_deep_search_input_required|identity signal",
                 "nulls|{\"email\": null, \"urls\": [], \"phoneNumber\": null}|developer_deep_search_input_required|identity signal",
