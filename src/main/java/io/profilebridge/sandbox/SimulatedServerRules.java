@@ -318,6 +318,7 @@ final class SimulatedServerRules {
         return host.toLowerCase(Locale.ROOT);
     }
 
+    /** Written again here on purpose, as every check of this class: it shares no rule code with the bridge's. */
     private static boolean isArrayOfStrings(JsonNode node) {
         if (!node.isArray()) {
             return false;
