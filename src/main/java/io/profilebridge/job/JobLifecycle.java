@@ -670,8 +670,15 @@ public class JobLifecycle {
                     + startLookDelayMs
                     + Math.max(0, lookedAt - (job.createdAt() + schedule.maxAgeMs()));
         } else if (job.state() == JobState.FETCHING) {
-            // as long again as a look may have waited to read the run's status (the run it found)
-            grace = schedule.retryMaxDelayMs() + startLookDelayMs;
+            // as long again as a look may have waited to read the run's status (the run it found); and, while no read
+            // of its outputs has failed, from the job's last save: a run read once more past its age (at a restart)
+            // and seen ended has its outputs read even when that read waits for a place or the budget (GiveUpTest on a
+            // busy host: given up "while fetching", its status completed). A failed read counts from the age again.
+            grace = schedule.retryMaxDelayMs()
+                    + startLookDelayMs
+                    + (job.lastError() == null
+                            ? Math.max(0, job.updatedAt() - (job.createdAt() + schedule.maxAgeMs()))
+                            : 0);
         }
         return JobState.PENDING.contains(job.state())
                 && job.state() != JobState.DELIVERING
@@ -692,9 +699,21 @@ public class JobLifecycle {
                 && job.updatedAt() <= job.createdAt() + schedule.maxAgeMs();
     }
 
-    /** Ends a job that is {@link #pastMaxAge(Job) past its age} with a gave_up result naming where it stood. */
+    /** As {@link #giveUpTooOld(Job, Optional)}, for a job whose API holds none of its calls. */
     public void giveUpTooOld(Job job) {
-        JsonNode last = Json.parseStored(job.lastError());
+        giveUpTooOld(job, Optional.empty());
+    }
+
+    /**
+     * Ends a job that is {@link #pastMaxAge(Job) past its age} with a gave_up result naming where it stood: its last
+     * error, else why its API holds its calls ({@code heldBecause}). Key-rotation audit: a job that waited behind the
+     * hold's probe, never called, was given up as "not done after 40 s" alone while {@code /jobs} named the 401.
+     */
+    public void giveUpTooOld(Job job, Optional<ApiError> heldBecause) {
+        JsonNode recorded = Json.parseStored(job.lastError());
+        JsonNode last = recorded != null && recorded.hasNonNull("code")
+                ? recorded
+                : heldBecause.<JsonNode>map(ApiError::toJson).orElse(recorded);
         ApiError stored = last == null ? ApiError.of(GAVE_UP, "past its age") : ApiError.fromJson(last);
         if (lookedForUnseenStart(job, stored)) {
             return;

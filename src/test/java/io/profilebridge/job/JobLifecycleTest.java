@@ -15,6 +15,7 @@ import io.profilebridge.orbit.OrbitRequestRules;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -242,6 +243,41 @@ class JobLifecycleTest {
         }
         assertThat(job.keyGeneration()).as("bridge.retry.orbit-failed-runs = 1").isEqualTo(1);
         assertThat(job.outcome()).isEqualTo("failed");
+    }
+
+    /**
+     * Key-rotation audit: a job that waited behind its API's hold, never called, was given up past its age as "not
+     * done after 40 s" alone, while /jobs named the 401 that held it.
+     */
+    @Test
+    void aJobGivenUpPastItsAgeWhileItsApiHoldsItsCallsNamesTheHold() throws Exception {
+        JobLifecycle lifecycle = lifecycle(0);
+        Job job = orbitJob(JobState.RECEIVED, store.now() - MAX_AGE_MS - 1);
+
+        lifecycle.giveUpTooOld(
+                job, Optional.of(new ApiError("developer_api_key_invalid", "Missing or invalid API key", 401)));
+
+        JsonNode error = Json.parse(job.result()).get("error");
+        assertThat(error.get("code").asText()).isEqualTo("gave_up");
+        assertThat(error.get("message").asText())
+                .endsWith("while received; last cause developer_api_key_invalid: Missing or invalid API key");
+        assertThat(error.get("httpStatus").asInt()).isEqualTo(401);
+    }
+
+    /**
+     * A run read once more past its age and seen ended has its outputs read, however long after its age that read
+     * came (GiveUpTest on a busy host: the profile read waited for a place and the run, completed, was given up "while
+     * fetching"); once a read of them has failed, the grace counts from the age again.
+     */
+    @Test
+    void theOutputsOfARunSeenEndedPastItsAgeAreReadUntilAReadOfThemFails() {
+        JobLifecycle lifecycle = lifecycle(0);
+        Job job = orbitJob(JobState.FETCHING, store.now() - MAX_AGE_MS - 10 * RETRY_MAX_DELAY_MS);
+        job.updatedAt(store.now());
+        assertThat(lifecycle.pastMaxAge(job)).isFalse();
+
+        job.lastError(new ApiError("http_503", "unavailable", 503).toJson().toString());
+        assertThat(lifecycle.pastMaxAge(job)).isTrue();
     }
 
     @Test
