@@ -3,6 +3,7 @@ package io.profilebridge.job;
 import io.profilebridge.ErrorText;
 import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
+import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiHolds;
 import io.profilebridge.api.CallGate;
 import java.util.ArrayList;
@@ -447,6 +448,14 @@ public final class JobDispatcher {
     }
 
     /** True while the job is still this instance's to work on: claimed, and no heartbeat lapse since. */
+    /** Why the API holds the job's next call, if it does: what {@code /jobs} shows as {@code heldBecause}. */
+    public Optional<ApiError> heldBecause(Job job) {
+        WorkQueue queue = WorkQueue.of(job);
+        return queue == null || queue.bucket() == null
+                ? Optional.empty()
+                : holds.hold(queue.bucket(), WorkQueue.callsOf(job.state()));
+    }
+
     public boolean holds(Job job) {
         InHand held = own(job);
         return held != null && liveness.holds(held.epoch());

@@ -304,7 +304,8 @@ public class JobRoutes extends RouteBuilder {
     }
 
     private void giveUp(Exchange exchange) {
-        lifecycle.giveUpTooOld(job(exchange));
+        Job job = job(exchange);
+        lifecycle.giveUpTooOld(job, dispatcher.heldBecause(job));
     }
 
     private void waitForBudget(Exchange exchange) {
