@@ -409,7 +409,11 @@ public class BridgeConfiguration implements CamelConfiguration {
             try {
                 int due = store.dueNowOnceKeyed(api);
                 if (due > 0) {
-                    LOG.info("{} {} jobs held for want of a key go now: {}.api-key is configured", due, api, api);
+                    LOG.info(
+                            "{} {} jobs held for want of a key, or by a refusal of it, go now: {}.api-key is configured",
+                            due,
+                            api,
+                            api);
                 }
             } catch (JobStoreException e) {
                 LOG.debug("The jobs held for want of a {} key wait their hold interval: {}", api, e.toString());

@@ -499,15 +499,18 @@ public class JobStore {
     }
 
     /**
-     * Makes the pending jobs of {@code api} whose last call was held for want of a key due now: a start that has the
-     * key need not wait out {@code bridge.retry.hold-interval-ms} for them (contract audit: a minute after the key was
-     * given). Jobs claimed by an instance are left to it. Returns how many.
+     * Makes the pending jobs of {@code api} whose last call was held, for want of a key or by the API's refusal of it
+     * (401, 402, 403), due now: a start that has a key need not wait out {@code bridge.retry.hold-interval-ms} for them
+     * (contract audit: a minute after the key was given; key-rotation audit: after a restart with a new key, the jobs
+     * the old one was refused for waited up to the hold interval). If the API still refuses, the first answer holds
+     * the rest again. Jobs claimed by an instance are left to it. Returns how many.
      */
     public int dueNowOnceKeyed(Api api) {
         // through the state index: a start reads the pending jobs, never the store's history
         String sql = "UPDATE bridge_job SET next_attempt_at = ?, version = version + 1 WHERE state IN ("
                 + String.join(", ", Collections.nCopies(JobState.PENDING.size(), "?"))
-                + ") AND api = ? AND claimed_by IS NULL AND next_attempt_at > ? AND last_error LIKE ?";
+                + ") AND api = ? AND claimed_by IS NULL AND next_attempt_at > ? AND (last_error LIKE ?"
+                + " OR last_error LIKE ? OR last_error LIKE ? OR last_error LIKE ?)";
         long now = now();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
@@ -519,6 +522,9 @@ public class JobStore {
             ps.setString(++i, api.id());
             ps.setLong(++i, now);
             ps.setString(++i, "%\"code\":\"" + ApiAnswer.API_KEY_MISSING + "\"%");
+            for (int refused : new int[] {401, 402, 403}) {
+                ps.setString(++i, "%\"httpStatus\":" + refused + "%");
+            }
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw new JobStoreException("cannot make the held " + api + " jobs due", e);

@@ -120,15 +120,22 @@ class JobStoreTest {
                 .toString());
         held.nextAttemptAt(store.now() + 60_000);
         assertThat(store.save(held, false)).isTrue();
+        // key-rotation audit: a job the old key was refused for waited up to the hold interval after a restart
         Job refused = newJob("k-refused", "{\"a\": 2}");
         store.register(refused);
-        refused.lastError(ApiError.of("invalid_api_key", "refused").toJson().toString());
+        refused.lastError(
+                new ApiError("invalid_api_key", "refused", 401).toJson().toString());
         refused.nextAttemptAt(store.now() + 60_000);
         assertThat(store.save(refused, false)).isTrue();
+        Job failing = newJob("k-failing", "{\"a\": 3}");
+        store.register(failing);
+        failing.lastError(new ApiError("http_503", "unavailable", 503).toJson().toString());
+        failing.nextAttemptAt(store.now() + 60_000);
+        assertThat(store.save(failing, false)).isTrue();
 
         assertThat(store.dueNowOnceKeyed(Api.ORBIT)).as("another API's").isZero();
-        assertThat(store.dueNowOnceKeyed(Api.OPENPROSPECT)).isEqualTo(1);
-        assertThat(claim(store, 10)).extracting(Job::id).containsExactly(held.id());
+        assertThat(store.dueNowOnceKeyed(Api.OPENPROSPECT)).isEqualTo(2);
+        assertThat(claim(store, 10)).extracting(Job::id).containsExactlyInAnyOrder(held.id(), refused.id());
     }
 
     @Test
