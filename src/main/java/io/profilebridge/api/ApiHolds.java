@@ -1,5 +1,6 @@
 package io.profilebridge.api;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -101,15 +102,23 @@ public final class ApiHolds {
             return scopeOnly ? List.of() : heldBuckets;
         }
         if (answer.isSuccess()) {
-            boolean lifted = holds.entrySet()
-                    .removeIf(entry -> entry.getKey().api() == bucket.api()
-                            && (entry.getKey() == bucket || !entry.getValue().bucketOnly())
-                            && entry.getValue().covers(method));
-            if (lifted) {
+            List<String> lifted = new ArrayList<>();
+            holds.entrySet().removeIf(entry -> {
+                boolean lifts = entry.getKey().api() == bucket.api()
+                        && (entry.getKey() == bucket || !entry.getValue().bucketOnly())
+                        && entry.getValue().covers(method);
+                if (lifts) {
+                    lifted.add(entry.getKey().id());
+                }
+                return lifts;
+            });
+            if (!lifted.isEmpty()) {
+                // every bucket the answer lifts (key-rotation audit: a hold that began on a status read ended with a
+                // line naming the starts alone)
                 LOG.info(
                         "{} accepts the bridge's calls of {} again: those held requests go on",
                         bucket.api().id(),
-                        bucket.id());
+                        String.join(", ", lifted));
             }
         }
         return List.of();
