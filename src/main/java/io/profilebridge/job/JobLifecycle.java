@@ -670,15 +670,15 @@ public class JobLifecycle {
                     + startLookDelayMs
                     + Math.max(0, lookedAt - (job.createdAt() + schedule.maxAgeMs()));
         } else if (job.state() == JobState.FETCHING) {
-            // as long again as a look may have waited to read the run's status (the run it found); and, while no read
-            // of its outputs has failed, from the job's last save: a run read once more past its age (at a restart)
-            // and seen ended has its outputs read even when that read waits for a place or the budget (GiveUpTest on a
-            // busy host: given up "while fetching", its status completed). A failed read counts from the age again.
-            grace = schedule.retryMaxDelayMs()
-                    + startLookDelayMs
-                    + (job.lastError() == null
-                            ? Math.max(0, job.updatedAt() - (job.createdAt() + schedule.maxAgeMs()))
-                            : 0);
+            if (job.lastError() == null) {
+                // the outputs of a run seen ended are read until a read of them fails, however long after the age: a
+                // run read once more past its age (at a restart) had its profile read wait for a place, and was given
+                // up "while fetching", its status completed (GiveUpTest on a busy host). A read that fails (an outage,
+                // a 429) counts from the age again, so that an outage still ends it
+                return false;
+            }
+            // as long again as a look may have waited to read the run's status (the run it found)
+            grace = schedule.retryMaxDelayMs() + startLookDelayMs;
         }
         return JobState.PENDING.contains(job.state())
                 && job.state() != JobState.DELIVERING
@@ -747,12 +747,19 @@ public class JobLifecycle {
         }
         ObjectNode details = Json.object();
         details.set("lastCause", lastCause.toJson());
+        // key-rotation audit: a start whose answer was lost, looked for under its key and refused the look (a 401),
+        // read
+        // "gave up after 0 attempts" as though nothing had been sent, though a paid run may exist
+        String unconfirmed = job.startUnconfirmed()
+                ? "its start went unanswered, and a run may exist under " + job.remoteId()
+                        + ", which could not be read; "
+                : "";
         failed(
                 job,
                 new ApiError(
                         GAVE_UP,
-                        "gave up after " + job.attempts() + " attempts; last cause " + lastCause.code() + ": "
-                                + lastCause.message(),
+                        "gave up after " + job.attempts() + " attempts; " + unconfirmed + "last cause "
+                                + lastCause.code() + ": " + lastCause.message(),
                         lastCause.httpStatus(),
                         details),
                 outputsSoFar);
