@@ -447,7 +447,6 @@ public final class JobDispatcher {
         return workLeft;
     }
 
-    /** True while the job is still this instance's to work on: claimed, and no heartbeat lapse since. */
     /** Why the API holds the job's next call, if it does: what {@code /jobs} shows as {@code heldBecause}. */
     public Optional<ApiError> heldBecause(Job job) {
         WorkQueue queue = WorkQueue.of(job);
@@ -456,6 +455,7 @@ public final class JobDispatcher {
                 : holds.hold(queue.bucket(), WorkQueue.callsOf(job.state()));
     }
 
+    /** True while the job is still this instance's to work on: claimed, and no heartbeat lapse since. */
     public boolean holds(Job job) {
         InHand held = own(job);
         return held != null && liveness.holds(held.epoch());

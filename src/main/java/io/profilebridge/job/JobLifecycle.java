@@ -670,14 +670,8 @@ public class JobLifecycle {
                     + startLookDelayMs
                     + Math.max(0, lookedAt - (job.createdAt() + schedule.maxAgeMs()));
         } else if (job.state() == JobState.FETCHING) {
-            if (job.lastError() == null) {
-                // the outputs of a run seen ended are read until a read of them fails, however long after the age: a
-                // run read once more past its age (at a restart) had its profile read wait for a place, and was given
-                // up "while fetching", its status completed (GiveUpTest on a busy host). A read that fails (an outage,
-                // a 429) counts from the age again, so that an outage still ends it
-                return false;
-            }
-            // as long again as a look may have waited to read the run's status (the run it found)
+            // as long again as a look may have waited to read the run's status (the run it found); see
+            // readsItsOutputs for a read that holds its place
             grace = schedule.retryMaxDelayMs() + startLookDelayMs;
         }
         return JobState.PENDING.contains(job.state())
@@ -693,6 +687,22 @@ public class JobLifecycle {
      * a job past its age that holds a place for its call (JobRoutes.nextStep): one claimed past its age while its API
      * refuses the key has none, and calls nothing.
      */
+    /**
+     * A run seen ended whose outputs are still to be read, and no read of them has failed but for a rate limit: read
+     * however long after the age, once it holds a place for its call (JobRoutes.nextStep). A run read once more past
+     * its age (at a restart) had its profile read wait for a place, and was given up "while fetching", its status
+     * completed (GiveUpTest on a busy host); a 429 then gave it up at once (review). A read that fails otherwise (an
+     * outage, a refusal) counts from the age, so an outage still ends it.
+     */
+    public boolean readsItsOutputs(Job job) {
+        if (job.state() != JobState.FETCHING) {
+            return false;
+        }
+        JsonNode last = Json.parseStored(job.lastError());
+        return last == null
+                || (last.hasNonNull("httpStatus") && last.get("httpStatus").asInt() == 429);
+    }
+
     public boolean awaitsItsLastRead(Job job) {
         return (job.state() == JobState.SUBMITTED || job.state() == JobState.POLLING)
                 && job.remoteId() != null

@@ -213,7 +213,11 @@ public class JobRoutes extends RouteBuilder {
         if (!dispatcher.holds(job)) {
             return "drop";
         }
-        if (lifecycle.pastMaxAge(job) && !(lifecycle.awaitsItsLastRead(job) && dispatcher.holdsAPlace(job))) {
+        // a paid run's last status read, or the reads of its outputs, past the age: only with a place for the call (a
+        // job claimed past its age while its API is held has none, and calls nothing: review)
+        if (lifecycle.pastMaxAge(job)
+                && !((lifecycle.awaitsItsLastRead(job) || lifecycle.readsItsOutputs(job))
+                        && dispatcher.holdsAPlace(job))) {
             return "give-up";
         }
         WorkQueue queue = WorkQueue.of(job);

@@ -267,19 +267,25 @@ class JobLifecycleTest {
     /**
      * A run read once more past its age and seen ended has its outputs read, however long after its age that read
      * came (GiveUpTest on a busy host: the profile read waited for a place and the run, completed, was given up "while
-     * fetching"); once a read of them has failed, the grace counts from the age again.
+     * fetching"), a 429 included; once a read of them has failed otherwise, the grace counts from the age again.
      */
     @Test
     void theOutputsOfARunSeenEndedPastItsAgeAreReadUntilAReadOfThemFails() {
         JobLifecycle lifecycle = lifecycle(0);
         Job job = orbitJob(JobState.FETCHING, store.now() - MAX_AGE_MS - 10 * RETRY_MAX_DELAY_MS);
-        job.updatedAt(store.now() - 5 * RETRY_MAX_DELAY_MS);
-        assertThat(lifecycle.pastMaxAge(job))
+        assertThat(lifecycle.pastMaxAge(job)).isTrue();
+        assertThat(lifecycle.readsItsOutputs(job))
                 .as("its read waited long for a place")
-                .isFalse();
+                .isTrue();
+
+        // review: one 429, which counts no failed attempt, gave a paid, finished run up at once
+        job.lastError(new ApiError("developer_api_key_rate_limited", "slow down", 429)
+                .toJson()
+                .toString());
+        assertThat(lifecycle.readsItsOutputs(job)).isTrue();
 
         job.lastError(new ApiError("http_503", "unavailable", 503).toJson().toString());
-        assertThat(lifecycle.pastMaxAge(job)).isTrue();
+        assertThat(lifecycle.readsItsOutputs(job)).isFalse();
     }
 
     @Test
