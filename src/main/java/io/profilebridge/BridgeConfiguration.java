@@ -452,7 +452,8 @@ public class BridgeConfiguration implements CamelConfiguration {
                 markers,
                 unreadFolders,
                 Path.of(settings.text("bridge.inbox")),
-                new FolderMaker(settings.text("bridge.inbox.folder-mode")));
+                new FolderMaker(settings.text("bridge.inbox.folder-mode")),
+                settings.number("bridge.inbox.poll-ms"));
         context.getRegistry().bind("inboxFileFilter", filter);
         context.addStartupListener(
                 new InboxFolders(Path.of(settings.text("bridge.inbox")), settings.text("bridge.inbox.folder-mode")));

@@ -55,6 +55,8 @@ public class InboxFileFilter implements GenericFileFilter<File> {
     private final UnreadFolders unreadFolders;
     /** {@code bridge.inbox}, absolute: the one folder that may be a link (the operator's choice); null when unknown. */
     private final Path inboxRoot;
+    /** How long a folder's verdict is told after the listing that reached it ({@link #foldersGivingNoFile}). */
+    private final long verdictToldNanos;
     /** Null: Camel's move makes a missing .done or .failed, with the process's umask alone. */
     private final FolderMaker keptFolders;
     /** How often, at most, a folder is looked at again for links: a listing asks for every file it holds. */
@@ -72,20 +74,24 @@ public class InboxFileFilter implements GenericFileFilter<File> {
      */
     public InboxFileFilter(
             WaitingFiles waitingFiles, InboxMarkers markers, UnreadFolders unreadFolders, Path inboxRoot) {
-        this(waitingFiles, markers, unreadFolders, inboxRoot, null);
+        this(waitingFiles, markers, unreadFolders, inboxRoot, null, 0);
     }
 
     /**
      * @param keptFolders makes a folder's missing {@code .done} or {@code .failed} with {@code bridge.inbox.folder-mode}
      *     before a move needs it; null leaves that to Camel's move
+     * @param pollMs {@code bridge.inbox.poll-ms}: a folder's verdict is told for three listings
      */
     public InboxFileFilter(
             WaitingFiles waitingFiles,
             InboxMarkers markers,
             UnreadFolders unreadFolders,
             Path inboxRoot,
-            FolderMaker keptFolders) {
+            FolderMaker keptFolders,
+            long pollMs) {
         this.keptFolders = keptFolders;
+        // review: with a verdict told for 5 s only, listings 10 s apart made the inbox check flap
+        this.verdictToldNanos = Math.max(5 * FOLDER_CHECK_NANOS, 3 * pollMs * 1_000_000L);
         this.waitingFiles = waitingFiles;
         this.markers = markers;
         this.unreadFolders = unreadFolders;
@@ -157,7 +163,7 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         long now = System.nanoTime();
         Map<Path, String> refused = new java.util.TreeMap<>();
         folderVerdicts.forEach((folder, verdict) -> {
-            if (verdict.refusal() != null && now - verdict.checkedAt() < 5 * FOLDER_CHECK_NANOS) {
+            if (verdict.refusal() != null && now - verdict.checkedAt() < verdictToldNanos) {
                 refused.put(folder, verdict.refusal());
             }
         });

@@ -221,10 +221,17 @@ public final class WaitingFiles {
         long forgetAfterMs = sightings.forgetAfterMs();
         nextSweep = now + forgetAfterMs;
         for (Map.Entry<String, Long> entry : lastListed.entrySet()) {
-            // only the entry as read goes: a wait begun meanwhile renewed it (review)
-            if (now - entry.getValue() >= forgetAfterMs && lastListed.remove(entry.getKey(), entry.getValue())) {
-                waiting.remove(entry.getKey());
-                unmoved.remove(entry.getKey());
+            String path = entry.getKey();
+            // only the entries as read go: a wait begun meanwhile is another object, and stays (review)
+            Wait wait = waiting.get(path);
+            Unmoved move = unmoved.get(path);
+            if (now - entry.getValue() >= forgetAfterMs && lastListed.remove(path, entry.getValue())) {
+                if (wait != null) {
+                    waiting.remove(path, wait);
+                }
+                if (move != null) {
+                    unmoved.remove(path, move);
+                }
             }
         }
     }
