@@ -365,6 +365,9 @@ public class OrbitRoutes extends RouteBuilder {
         if (answer.isSuccess() && answer.body() != null && answer.body().isObject()) {
             progress.add(answer.body());
             Job job = JobRoutes.job(exchange);
+            // reading again: an earlier read's failure is over, and no longer counts the reads' age from the job's
+            // (review: one 5xx before the age gave a run whose reads went on fine up in the middle of them)
+            job.lastError(null);
             // a JMS result must fit the embedded broker: one over its cap was retried until delivery gave up, after
             // the run was paid for (JMS audit)
             boolean byJms = !job.source().isFile() && maxJmsProfileBytes < maxProfileBytes;
