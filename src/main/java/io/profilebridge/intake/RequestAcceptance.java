@@ -159,12 +159,13 @@ public class RequestAcceptance {
         }
         // an intake step may have given the file a body of its own (convertBodyTo, a transformation): that is the
         // request then (routes audit: such a body was taken for the file and failed every time)
-        if (in.getBody() instanceof GenericFile<?>) {
-            FileAsRead.of(Path.of(listed.getAbsoluteFilePath()))
-                    .ifPresent(file -> in.getExchange().setProperty(READ_AS, file));
-        }
         RequestBytes file =
                 in.getBody() instanceof GenericFile<?> ? InboxFile.read(listed, reader.maxBytes()) : ownBody(in);
+        if (in.getBody() instanceof GenericFile<?>) {
+            // after the read: an append between a look before it and the read was read, and is no change (review)
+            FileAsRead.of(Path.of(listed.getAbsoluteFilePath()))
+                    .ifPresent(read -> in.getExchange().setProperty(READ_AS, read));
+        }
         RequestSource source = fileSource(in);
         ReadRequest read = reader.read(file.bytes(), file.size(), apiHint, null, source);
         if (read instanceof ReadRequest.Rejected
