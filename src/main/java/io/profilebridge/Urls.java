@@ -8,11 +8,12 @@ public final class Urls {
     /**
      * A user (and password) before a host, in every URL of a text: an Artemis URL may list several. A password here may
      * hold a space, and a slash may be missing after the scheme (secrets audit: "http://ou:Pw 93@h" and "http:/u:pw@h"
-     * were shown as given), so this is for a configured value or a refused start's one line, never for any log line:
+     * were shown as given; up to the last {@code @} before the host, so a password holding one goes too: review), so
+     * this is for a configured value or a refused start's one line, never for any log line:
      * "http://host answered 400 for jane@example.com" would lose its host (the logs' own mask stops at a space).
      */
     private static final Pattern USER_INFO =
-            Pattern.compile("(?<![a-zA-Z0-9+.-])([a-zA-Z][a-zA-Z0-9+.-]{0,31}:/{1,3})[^/@\\r\\n\"']{1,128}@");
+            Pattern.compile("(?<![a-zA-Z0-9+.-])([a-zA-Z][a-zA-Z0-9+.-]{0,31}:/{1,3})[^/\\r\\n\"']{1,128}@");
 
     private Urls() {}
 

@@ -20,6 +20,7 @@ class UrlsTest {
         // secrets audit: a password with a space, a URL missing a slash
         assertThat(Urls.shown("http://uu:Sec Pw A6@h")).isEqualTo("http://****@h");
         assertThat(Urls.shown("http:/uu:SecPwA4@h")).isEqualTo("http:/****@h");
+        assertThat(Urls.shown("http://u:p@ss@h/x")).as("an @ in the password").isEqualTo("http://****@h/x");
     }
 
     @Test
