@@ -55,6 +55,9 @@ public class InboxFileFilter implements GenericFileFilter<File> {
     private final UnreadFolders unreadFolders;
     /** {@code bridge.inbox}, absolute: the one folder that may be a link (the operator's choice); null when unknown. */
     private final Path inboxRoot;
+    /** Where the inbox led when first looked at: a link may be the inbox, but not one swapped in later. */
+    private volatile Path inboxAsFound;
+
     /** How long a folder's verdict is told after the listing that reached it ({@link #foldersGivingNoFile}). */
     private final long verdictToldNanos;
     /** Null: Camel's move makes a missing .done or .failed, with the process's umask alone. */
@@ -192,6 +195,10 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         if (inboxRoot == null) {
             return null;
         }
+        String moved = inboxMoved();
+        if (moved != null) {
+            return moved;
+        }
         if (!folder.toAbsolutePath().normalize().equals(inboxRoot) && Files.isSymbolicLink(folder)) {
             return "it is a symbolic link; files are taken only from the inbox's own folders, never through a link"
                     + " (make it a folder)";
@@ -211,6 +218,29 @@ public class InboxFileFilter implements GenericFileFilter<File> {
             }
         }
         return null;
+    }
+
+    /**
+     * Why no file is taken when the inbox now leads elsewhere than when it was first looked at (a link put in its
+     * place, or pointed elsewhere, while the bridge runs: hostile-files audit, files outside the configured folders were
+     * read and moved); null while it leads where it did.
+     */
+    private String inboxMoved() {
+        Path now;
+        try {
+            now = inboxRoot.toRealPath();
+        } catch (IOException e) {
+            return null; // gone: its route makes it again, and the next look finds it
+        }
+        Path found = inboxAsFound;
+        if (found == null) {
+            inboxAsFound = now;
+            return null;
+        }
+        return found.equals(now)
+                ? null
+                : "the inbox " + inboxRoot + " now leads to " + now + ", not to " + found + " as when the bridge"
+                        + " started; no file is taken through it (restart the bridge to take files from there)";
     }
 
     /**

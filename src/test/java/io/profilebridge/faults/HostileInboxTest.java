@@ -97,6 +97,36 @@ class HostileInboxTest {
         assertThat(elsewhere).isEmptyDirectory();
     }
 
+    /**
+     * Hostile-files audit: an inbox swapped for a link while the bridge ran was followed, and a file outside the
+     * configured folders was read, answered and moved. No file is taken through it; the inbox check says why.
+     */
+    @Test
+    void anInboxSwappedForALinkWhileTheBridgeRunsGivesNoFile() throws IOException {
+        Path inbox = BridgeRun.inbox(root);
+        Path elsewhere =
+                Files.createDirectories(root.resolve("elsewhere/orbit")).getParent();
+        // a file is taken once seen unchanged for 3 s: longer than the second a folder's verdict is kept, so the
+        // swap is looked at before the file could be taken (a swap inside that second is not caught: SECURITY.md)
+        Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
+        properties.put("bridge.inbox.stable-ms", "3000");
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            dropAndAwait("orbit/before.json", "{\"email\": \"before@example.com\"}");
+            Files.move(inbox, root.resolve("inbox.real"));
+            Files.createSymbolicLink(inbox, elsewhere);
+            Files.writeString(elsewhere.resolve("orbit/outside.json"), "{\"email\": \"outside@example.com\"}");
+
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(inboxCheck(bridge).getMessage())
+                            .hasValueSatisfying(message -> assertThat(message).contains("now leads to " + elsewhere)));
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> Files.exists(elsewhere.resolve("orbit/outside.json")));
+        }
+        assertThat(results(root)).containsOnlyKeys("orbit/before.json");
+        assertThat(simulator.ledger().runsStarted("orbit")).isEqualTo(1);
+    }
+
     private static HealthCheck.Result inboxCheck(BridgeRun bridge) {
         return HealthCheckHelper.invokeReadiness(bridge.context()).stream()
                 .filter(result -> result.getCheck().getId().equals("inbox"))
