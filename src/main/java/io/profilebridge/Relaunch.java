@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Supplier;
 
 /**
  * Plain {@code java -jar} runs the bridge in a second JVM, given the options a jar cannot give itself (its manifest
@@ -72,7 +73,8 @@ final class Relaunch {
                 .run(
                         java,
                         jar.get(),
-                        childOptions(jvmArguments, environment, commandLine().flatMap(Relaunch::beforeJar)),
+                        childOptions(
+                                jvmArguments, environment, () -> commandLine().flatMap(Relaunch::beforeJar)),
                         jit.get(),
                         args);
         if (code.isPresent()) {
@@ -103,11 +105,12 @@ final class Relaunch {
      */
     record ChildOptions(List<String> arguments, boolean keepsOptionsVariables) {}
 
+    /** @param ownArguments this JVM's command line before {@code -jar}, read only when variables added options */
     static ChildOptions childOptions(
-            List<String> jvmArguments, Map<String, String> environment, Optional<List<String>> ownArguments) {
-        return optionsFromVariables(environment) && ownArguments.isPresent()
-                ? new ChildOptions(ownArguments.get(), true)
-                : new ChildOptions(jvmArguments, false);
+            List<String> jvmArguments, Map<String, String> environment, Supplier<Optional<List<String>>> ownArguments) {
+        Optional<List<String>> own = optionsFromVariables(environment) ? ownArguments.get() : Optional.empty();
+        return own.map(arguments -> new ChildOptions(arguments, true))
+                .orElseGet(() -> new ChildOptions(jvmArguments, false));
     }
 
     private static boolean optionsFromVariables(Map<String, String> environment) {

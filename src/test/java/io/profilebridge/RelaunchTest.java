@@ -45,14 +45,14 @@ class RelaunchTest {
         Map<String, String> variables = Map.of("JAVA_TOOL_OPTIONS", "-Dopenprospect.api-key=secret");
 
         Relaunch.ChildOptions options =
-                Relaunch.childOptions(all, variables, Optional.of(List.of("-Dbridge.inbox=in")));
+                Relaunch.childOptions(all, variables, () -> Optional.of(List.of("-Dbridge.inbox=in")));
         assertThat(options.arguments()).containsExactly("-Dbridge.inbox=in");
         assertThat(options.keepsOptionsVariables()).isTrue();
 
-        assertThat(Relaunch.childOptions(all, variables, Optional.empty()))
+        assertThat(Relaunch.childOptions(all, variables, Optional::empty))
                 .as("no command line to read: every option on the child's, the variables gone")
                 .isEqualTo(new Relaunch.ChildOptions(all, false));
-        assertThat(Relaunch.childOptions(all, Map.of(), Optional.of(all)))
+        assertThat(Relaunch.childOptions(all, Map.of(), () -> Optional.of(all)))
                 .isEqualTo(new Relaunch.ChildOptions(all, false));
     }
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.file.GenericFile;
@@ -164,7 +165,7 @@ public class InboxFileFilter implements GenericFileFilter<File> {
      */
     public Map<Path, String> foldersGivingNoFile() {
         long now = System.nanoTime();
-        Map<Path, String> refused = new java.util.TreeMap<>();
+        Map<Path, String> refused = new TreeMap<>();
         folderVerdicts.forEach((folder, verdict) -> {
             if (verdict.refusal() != null && now - verdict.checkedAt() < verdictToldNanos) {
                 refused.put(folder, verdict.refusal());
@@ -180,8 +181,27 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         if (verdict == null || now - verdict.checkedAt() > FOLDER_CHECK_NANOS) {
             verdict = new FolderVerdict(folderRefusal(folder), now);
             folderVerdicts.put(folder, verdict);
+            if (verdict.refusal() == null) {
+                makeMissingKeptFolders(folder);
+            }
         }
         return verdict.refusal();
+    }
+
+    /**
+     * A {@code .done} or {@code .failed} removed while the bridge runs is made again with the inbox's folder mode;
+     * Camel's move would make it with the umask's alone, 755 where the docs say 770 (hostile-files audit).
+     */
+    private void makeMissingKeptFolders(Path folder) {
+        if (keptFolders == null) {
+            return;
+        }
+        for (String kept : List.of(".done", ".failed")) {
+            Path keptIn = folder.resolve(kept);
+            if (!Files.exists(keptIn, LinkOption.NOFOLLOW_LINKS)) {
+                keptFolders.make(keptIn);
+            }
+        }
     }
 
     /**
@@ -210,11 +230,6 @@ public class InboxFileFilter implements GenericFileFilter<File> {
             if (Files.isSymbolicLink(keptIn)) {
                 return "its " + kept + " is a symbolic link; the originals are moved there, never through a link (make"
                         + " it a folder)";
-            }
-            // one removed while the bridge runs is made again with the inbox's folder mode; Camel's move would make it
-            // with the umask's alone, 755 where the docs say 770 (hostile-files audit)
-            if (keptFolders != null && !Files.exists(keptIn, LinkOption.NOFOLLOW_LINKS)) {
-                keptFolders.make(keptIn);
             }
         }
         return null;

@@ -105,7 +105,7 @@ public class InboxMarkers {
                 .map(listed -> new File(listed + FileComponent.DEFAULT_LOCK_FILE_POSTFIX))
                 .filter(marker -> {
                     long modified = marker.lastModified();
-                    return modified > 0 && now - modified > orphanedLockMs / 2;
+                    return modified > 0 && dueForRenewal(now - modified);
                 })
                 .forEach(marker -> marker.setLastModified(now));
     }
@@ -116,6 +116,11 @@ public class InboxMarkers {
         synchronized (cache) {
             return new ArrayList<>(cache.keySet());
         }
+    }
+
+    /** A live take's marker is dated anew once it is half {@code orphanedLockMs} old: never counted orphaned. */
+    private boolean dueForRenewal(long age) {
+        return age > orphanedLockMs / 2;
     }
 
     /** How often {@link #refreshOwn} runs: four times per {@code orphanedLockMs}, at most once a second. */
@@ -143,7 +148,7 @@ public class InboxMarkers {
         if (modified > 0 && age < -InboxFileFilter.MAX_CLOCK_SKEW_MS) {
             age = now - markersFromTheFuture.computeIfAbsent(absolute(file), seen -> now);
         }
-        if (modified > 0 && age > orphanedLockMs / 2 && takenInHere.test(listed)) {
+        if (modified > 0 && dueForRenewal(age) && takenInHere.test(listed)) {
             // best effort: a marker whose date cannot be set is still this process's, and is left alone here
             marker.setLastModified(now);
             return;

@@ -159,12 +159,14 @@ public class RequestAcceptance {
         }
         // an intake step may have given the file a body of its own (convertBodyTo, a transformation): that is the
         // request then (routes audit: such a body was taken for the file and failed every time)
-        RequestBytes file =
-                in.getBody() instanceof GenericFile<?> ? InboxFile.read(listed, reader.maxBytes()) : ownBody(in);
+        RequestBytes file;
         if (in.getBody() instanceof GenericFile<?>) {
+            file = InboxFile.read(listed, reader.maxBytes());
             // after the read: an append between a look before it and the read was read, and is no change (review)
             FileAsRead.of(Path.of(listed.getAbsoluteFilePath()))
                     .ifPresent(read -> in.getExchange().setProperty(READ_AS, read));
+        } else {
+            file = ownBody(in);
         }
         RequestSource source = fileSource(in);
         ReadRequest read = reader.read(file.bytes(), file.size(), apiHint, null, source);

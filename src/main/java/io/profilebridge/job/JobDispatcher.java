@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobDispatcher {
 
+    /** How many claims one call makes at most: its own, and those asked for while it ran. */
+    private static final int MOST_CLAIM_PASSES = 3;
+
     private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
 
     /** Results waiting first: a delivery calls no API. */
@@ -120,9 +123,6 @@ public final class JobDispatcher {
     private int turn;
     private boolean readsFirst;
     private volatile boolean workLeft;
-    /** How many claims one call makes at most: its own, and those asked for while it ran. */
-    private static final int MOST_CLAIM_PASSES = 3;
-
     /** A claim was asked for while another ran: the running one claims once more before it returns. */
     private volatile boolean claimAgain;
 

@@ -680,14 +680,6 @@ public class JobLifecycle {
     }
 
     /**
-     * A run the API accepted, with no step of the job since its age came (the bridge stopped meanwhile, or a Retry-After
-     * took it past the age): its status is read once more before it is given up, for it may have ended, paid for, in
-     * that time (time audit: a run past its age at a restart was given up within 30 ms, with no read, and its result
-     * could never be had under that key). The read's save dates the job past its age, so it comes only once. Asked of
-     * a job past its age that holds a place for its call (JobRoutes.nextStep): one claimed past its age while its API
-     * refuses the key has none, and calls nothing.
-     */
-    /**
      * A run seen ended whose outputs are still to be read, and no read of them has failed but for a rate limit: read
      * however long after the age, once it holds a place for its call (JobRoutes.nextStep). A run read once more past
      * its age (at a restart) had its profile read wait for a place, and was given up "while fetching", its status
@@ -703,6 +695,14 @@ public class JobLifecycle {
                 || (last.hasNonNull("httpStatus") && last.get("httpStatus").asInt() == 429);
     }
 
+    /**
+     * A run the API accepted, with no step of the job since its age came (the bridge stopped meanwhile, or a Retry-After
+     * took it past the age): its status is read once more before it is given up, for it may have ended, paid for, in
+     * that time (time audit: a run past its age at a restart was given up within 30 ms, with no read, and its result
+     * could never be had under that key). The read's save dates the job past its age, so it comes only once. Asked of
+     * a job past its age that holds a place for its call (JobRoutes.nextStep): one claimed past its age while its API
+     * refuses the key has none, and calls nothing.
+     */
     public boolean awaitsItsLastRead(Job job) {
         return (job.state() == JobState.SUBMITTED || job.state() == JobState.POLLING)
                 && job.remoteId() != null
