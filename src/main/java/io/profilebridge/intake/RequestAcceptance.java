@@ -3,6 +3,7 @@ package io.profilebridge.intake;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
+import io.profilebridge.ReportedOnce;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.KeyMask;
@@ -74,6 +75,8 @@ public class RequestAcceptance {
     private final WaitingFiles waitingFiles;
     private final JobCallers callers;
     private final KeyMask keyMask;
+    /** The rejected jobs a repeat was named of at WARN: once per job and process, the later repeats at DEBUG. */
+    private final ReportedOnce repeatsNamed = new ReportedOnce();
 
     /**
      * @param tracing        Camel traces (camel-opentelemetry2): each request's trace context is kept with its job
@@ -404,13 +407,17 @@ public class RequestAcceptance {
                         jobId,
                         error.code(),
                         error.message());
-            } else {
+            } else if (repeatsNamed.first(jobId)) {
                 LOG.warn(
                         "{} repeats rejected job {}: {}: {}",
                         source.displayName(),
                         jobId,
                         error.code(),
                         error.message());
+            } else {
+                // a file whose result cannot be written is read again every undelivered-wait; the delivery's own
+                // WARN says so each time (hostile-files audit: two WARN lines per file every 10 s)
+                LOG.debug("{} repeats rejected job {} again", source.displayName(), jobId);
             }
         }
         exchange.setProperty(JobRoutes.JOB_ID, jobId);

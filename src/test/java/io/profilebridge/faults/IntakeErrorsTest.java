@@ -193,10 +193,14 @@ class IntakeErrorsTest {
                 .filteredOn(line -> line.contains("cannot be delivered now"))
                 .isNotEmpty()
                 .allMatch(line -> line.contains("Not a directory"));
-        // each attempt is one clear line, not a stack trace
+        // each attempt is one clear line, not a stack trace, nor a second WARN saying the rejection repeats (hostile
+        // files audit: two WARN lines per file and attempt); the first repeat is named once
         assertThat(lines)
                 .noneMatch(line ->
                         line.contains("ERROR") || line.startsWith("\tat ") || line.contains("Failed delivery for"));
+        assertThat(lines)
+                .filteredOn(line -> line.contains("WARN") && line.contains("repeats rejected job"))
+                .hasSize(1);
     }
 
     @Test
