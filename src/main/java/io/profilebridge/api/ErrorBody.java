@@ -3,6 +3,7 @@ package io.profilebridge.api;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.profilebridge.ErrorText;
 import io.profilebridge.Json;
 import java.io.IOException;
 import java.util.regex.Pattern;
@@ -35,7 +36,7 @@ public final class ErrorBody {
                 || CUT_NOTE.matcher(text).region(MAX_TEXT_CHARS, text.length()).matches()) {
             return text;
         }
-        return text.substring(0, MAX_TEXT_CHARS) + "... [cut: " + text.length() + " characters in all]";
+        return ErrorText.shortened(text, MAX_TEXT_CHARS) + " [cut: " + text.length() + " characters in all]";
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.profilebridge.api;
 
+import io.profilebridge.ErrorText;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -41,9 +42,8 @@ final class StoredPauses {
 
     /** Keeps the bucket's pause until {@code until}; a longer one stored already stays. {@code now}: as for read. */
     void pause(long id, ApiBucket bucket, Pause pause, double rate, long now) {
-        String cause = pause.cause() == null || pause.cause().length() <= MAX_CAUSE_CHARS
-                ? pause.cause()
-                : pause.cause().substring(0, MAX_CAUSE_CHARS);
+        // the column holds MAX_CAUSE_CHARS: room for the "..." a shortened cause ends with
+        String cause = pause.cause() == null ? null : ErrorText.shortened(pause.cause(), MAX_CAUSE_CHARS - 3);
         if (rows.pause(id, pause.until(), cause, now) > 0) {
             return;
         }

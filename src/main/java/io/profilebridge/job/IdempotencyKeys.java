@@ -1,6 +1,7 @@
 package io.profilebridge.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.profilebridge.ErrorText;
 import io.profilebridge.Json;
 import io.profilebridge.Sha256;
 import io.profilebridge.api.Api;
@@ -24,7 +25,7 @@ public final class IdempotencyKeys {
         if (key == null || key.length() <= SHOWN_LENGTH) {
             return key;
         }
-        return key.substring(0, SHOWN_LENGTH) + "... (" + key.length() + " characters)";
+        return ErrorText.shortened(key, SHOWN_LENGTH) + " (" + key.length() + " characters)";
     }
 
     public static String derive(Api api, RequestSource source, JsonNode body) {
