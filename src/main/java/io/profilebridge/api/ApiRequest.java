@@ -46,6 +46,11 @@ public final class ApiRequest {
                         () -> exchange.setProperty(KEY_MISSING, true));
     }
 
+    /** A read: a GET of {@code path}, with no body and no headers of its own. */
+    public static void get(Exchange exchange, ApiCredentials credentials, Api api, String path) {
+        prepare(exchange, credentials, api, HttpMethods.GET, path, null, Map.of());
+    }
+
     /** What the answer looks like when the call was not made because no key is configured. */
     public static boolean keyWasMissing(Exchange exchange) {
         return exchange.getProperty(KEY_MISSING, false, Boolean.class);

@@ -98,14 +98,7 @@ public class OpenProspectRoutes extends RouteBuilder {
 
     private void prepareStatusRead(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
-        ApiRequest.prepare(
-                exchange,
-                credentials,
-                Api.OPENPROSPECT,
-                HttpMethods.GET,
-                CREATIONS + "/" + PathSegment.encode(job.remoteId()),
-                null,
-                Map.of());
+        ApiRequest.get(exchange, credentials, Api.OPENPROSPECT, CREATIONS + "/" + PathSegment.encode(job.remoteId()));
     }
 
     private void onStatusAnswer(Exchange exchange) {

@@ -181,14 +181,7 @@ public class OrbitRoutes extends RouteBuilder {
 
     private void prepareStatusRead(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
-        ApiRequest.prepare(
-                exchange,
-                credentials,
-                Api.ORBIT,
-                HttpMethods.GET,
-                DEEP_SEARCH + "/" + PathSegment.encode(job.remoteId()),
-                null,
-                Map.of());
+        ApiRequest.get(exchange, credentials, Api.ORBIT, DEEP_SEARCH + "/" + PathSegment.encode(job.remoteId()));
     }
 
     /**
@@ -350,8 +343,7 @@ public class OrbitRoutes extends RouteBuilder {
             return;
         }
         String id = progress(exchange).next();
-        ApiRequest.prepare(
-                exchange, credentials, Api.ORBIT, HttpMethods.GET, PROFILES + PathSegment.encode(id), null, Map.of());
+        ApiRequest.get(exchange, credentials, Api.ORBIT, PROFILES + PathSegment.encode(id));
     }
 
     /**
