@@ -8,28 +8,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * DOWN while the API refuses our key, scope or credits, no key is configured, or Orbit says Deep Search is not
  * configured: requests are held (not failed) until this is fixed.
  */
-public class ApiHealthCheck extends AbstractHealthCheck {
+public class ApiHealthCheck extends ReadinessCheck {
 
     private final Api api;
     private final ApiHolds holds;
     private final ApiBudgets budgets;
 
     public ApiHealthCheck(Api api, ApiHolds holds, ApiBudgets budgets) {
-        super("profile-bridge", "api-" + api.id());
+        super("api-" + api.id());
         this.api = api;
         this.holds = holds;
         this.budgets = budgets;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     /**

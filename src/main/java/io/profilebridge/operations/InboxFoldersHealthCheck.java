@@ -5,25 +5,19 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * {@code inbox}: DOWN while a folder of the inbox gives no file (it, or its {@code .done} or {@code .failed}, is a
  * symbolic link), naming the folders and why; UP once their files are taken again. Readiness only: the files wait
  * where they are, and a restart changes nothing.
  */
-public final class InboxFoldersHealthCheck extends AbstractHealthCheck {
+public final class InboxFoldersHealthCheck extends ReadinessCheck {
 
     private final Supplier<Map<Path, String>> foldersGivingNoFile;
 
     public InboxFoldersHealthCheck(Supplier<Map<Path, String>> foldersGivingNoFile) {
-        super("profile-bridge", "inbox");
+        super("inbox");
         this.foldersGivingNoFile = foldersGivingNoFile;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

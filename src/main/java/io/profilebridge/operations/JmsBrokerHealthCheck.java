@@ -3,24 +3,18 @@ package io.profilebridge.operations;
 import io.profilebridge.jms.BrokerReachability;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * DOWN while the JMS broker cannot be reached: JMS requests and results wait (transacted, nothing is lost). A
  * readiness check only: restarting the bridge would not bring the broker back.
  */
-public class JmsBrokerHealthCheck extends AbstractHealthCheck {
+public class JmsBrokerHealthCheck extends ReadinessCheck {
 
     private final BrokerReachability reachability;
 
     public JmsBrokerHealthCheck(BrokerReachability reachability) {
-        super("profile-bridge", "jms-broker");
+        super("jms-broker");
         this.reachability = reachability;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

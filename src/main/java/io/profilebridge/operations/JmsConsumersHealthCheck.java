@@ -8,7 +8,6 @@ import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.jms.JmsConsumer;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.springframework.jms.listener.AbstractMessageListenerContainer;
 import org.springframework.jms.listener.DefaultMessageListenerContainer;
 
@@ -20,18 +19,13 @@ import org.springframework.jms.listener.DefaultMessageListenerContainer;
  * its consumer (cache level CACHE_CONSUMER, as routes/jms-requests.camel.yaml sets) is checked, so an intake route an
  * integrator adds is too.
  */
-public final class JmsConsumersHealthCheck extends AbstractHealthCheck {
+public final class JmsConsumersHealthCheck extends ReadinessCheck {
 
     private final ListenerFailures failures;
 
     public JmsConsumersHealthCheck(ListenerFailures failures) {
-        super("profile-bridge", "jms-requests");
+        super("jms-requests");
         this.failures = failures;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

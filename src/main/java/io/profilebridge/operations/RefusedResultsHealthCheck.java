@@ -7,14 +7,13 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * DOWN while the places results go to refuse them, until a result reaches each place that refused one. Readiness
  * only: a restart gives the outbox no room and the broker no permission, and the results wait meanwhile (a job's in
  * the job store, a file request refused at intake in the inbox).
  */
-public final class RefusedResultsHealthCheck extends AbstractHealthCheck {
+public final class RefusedResultsHealthCheck extends ReadinessCheck {
 
     private final DeliveryRefusals refusals;
     private final String placesDetail;
@@ -27,7 +26,7 @@ public final class RefusedResultsHealthCheck extends AbstractHealthCheck {
             String placesDetail,
             Function<DeliveryRefusals.Refusal, String> message,
             Supplier<Optional<String>> held) {
-        super("profile-bridge", name);
+        super(name);
         this.refusals = refusals;
         this.placesDetail = placesDetail;
         this.message = message;
@@ -61,11 +60,6 @@ public final class RefusedResultsHealthCheck extends AbstractHealthCheck {
                         + " refused; a job's result waits in the job store, a request refused at intake is redelivered"
                         + " by the broker): " + refusal.reason(),
                 heldSend);
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override
