@@ -24,6 +24,36 @@ public final class ErrorText {
     }
 
     /**
+     * An outside value printed as part of one line, as the log layout prints it: CR and LF written as {@code \\r} and
+     * {@code \\n}, any other control character, line or paragraph separator and unpaired surrogate as U+FFFD, so no
+     * value can end a line and forge the next one (hostile-content audit: a key holding a newline and "ERROR ..." did
+     * so in {@code check}'s output).
+     */
+    public static String oneLine(String text) {
+        StringBuilder line = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\r') {
+                line.append("\\r");
+            } else if (c == '\n') {
+                line.append("\\n");
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                line.append(c).append(text.charAt(++i));
+            } else if (Character.isSurrogate(c)
+                    || Character.isISOControl(c)
+                    || Character.getType(c) == Character.LINE_SEPARATOR
+                    || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
+                line.append('\uFFFD');
+            } else {
+                line.append(c);
+            }
+        }
+        return line.toString();
+    }
+
+    /**
      * An outside value in a line or a cause: at most {@code max} characters of it, then "..." (a surrogate pair is
      * never cut in two).
      */

@@ -19,6 +19,14 @@ class ErrorTextTest {
     }
 
     @Test
+    void aValuePrintedInOneLineCannotEndItNorCarryControlCharacters() {
+        assertThat(ErrorText.oneLine("k\n2026-12-05 ERROR forged\r")).isEqualTo("k\\n2026-12-05 ERROR forged\\r");
+        assertThat(ErrorText.oneLine("a\u0000b\u2028c\uD800d\u001b[31m")).isEqualTo("a\uFFFDb\uFFFDc\uFFFDd\uFFFD[31m");
+        // a pair stays, whatever it encodes
+        assertThat(ErrorText.oneLine("smile \uD83D\uDE00")).isEqualTo("smile \uD83D\uDE00");
+    }
+
+    @Test
     void aLongValueIsShortenedWithoutCuttingACharacterInTwo() {
         assertThat(ErrorText.shortened("abc", 3)).isEqualTo("abc");
         assertThat(ErrorText.shortened("abcd", 3)).isEqualTo("abc...");

@@ -1,6 +1,7 @@
 package io.profilebridge.intake;
 
 import io.profilebridge.BridgeSettings;
+import io.profilebridge.ErrorText;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiCredentials;
 import io.profilebridge.api.KeyMask;
@@ -12,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -66,6 +69,8 @@ public final class CheckCommand {
                     + " check with LANG=C.UTF-8");
         }
         List<Path> files = new ArrayList<>();
+        // files of a named folder's subfolder that is no API's, spelt as the routes read it: the inbox never takes them
+        Set<Path> unread = new HashSet<>();
         for (String argument : arguments) {
             Path path;
             try {
@@ -78,11 +83,23 @@ public final class CheckCommand {
                 out.println("check: no such file or folder: " + argument);
                 return 2;
             }
-            files.addAll(requestFiles(path));
+            for (Path file : requestFiles(path)) {
+                files.add(file);
+                if (!file.equals(path) && !file.getParent().equals(path) && apiOfFolder(file) == null) {
+                    unread.add(file);
+                }
+            }
         }
         int valid = 0;
         int orbitRuns = 0;
         for (Path file : files) {
+            if (unread.contains(file)) {
+                // the bridge leaves such a file where it is, naming its folder (InboxFileFilter): it is no request
+                out.println("INVALID  " + shown(file) + ": folder_unread: its folder "
+                        + ErrorText.oneLine(file.getParent().getFileName().toString())
+                        + "/ is read by no route; the inbox reads openprospect/ and orbit/, spelt so");
+                continue;
+            }
             ReadRequest read;
             try {
                 long size = Files.size(file);
@@ -94,7 +111,7 @@ public final class CheckCommand {
                         RequestSource.file(file.getFileName().toString()));
             } catch (IOException e) {
                 // one verdict per file: an unreadable one is named, and the others are still checked
-                out.println("INVALID  " + file + ": unreadable: " + e);
+                out.println("INVALID  " + shown(file) + ": unreadable: " + ErrorText.oneLine(String.valueOf(e)));
                 continue;
             }
             if (read instanceof ReadRequest.Valid ok) {
@@ -102,11 +119,12 @@ public final class CheckCommand {
                 if (ok.api() == Api.ORBIT) {
                     orbitRuns++;
                 }
-                out.println("OK       " + file + " (" + ok.api() + ", key " + ok.idempotencyKey() + ")");
+                out.println("OK       " + shown(file) + " (" + ok.api() + ", key "
+                        + ErrorText.oneLine(ok.idempotencyKey()) + ")");
             } else {
                 ReadRequest.Rejected rejected = (ReadRequest.Rejected) read;
-                out.println("INVALID  " + file + ": " + rejected.error().code() + ": "
-                        + keyMask.apply(rejected.error().message()));
+                out.println("INVALID  " + shown(file) + ": " + rejected.error().code() + ": "
+                        + ErrorText.oneLine(keyMask.apply(rejected.error().message())));
             }
         }
         int invalid = files.size() - valid;
@@ -115,6 +133,11 @@ public final class CheckCommand {
                 + orbitRunCost + ", the docs' default cost of a run: an operator may set another; a profileId"
                 + " already fully generated is refunded)");
         return invalid == 0 ? 0 : 1;
+    }
+
+    /** A file's path in a verdict line: one line whatever its name holds ("one verdict per file"). */
+    private static String shown(Path file) {
+        return ErrorText.oneLine(file.toString());
     }
 
     /** A folder is checked like an inbox: its JSON files, and those of its openprospect/ and orbit/ folders. */
@@ -127,17 +150,25 @@ public final class CheckCommand {
                     .filter(p -> p.getFileName().toString().endsWith(".json"))
                     .filter(p -> !p.getFileName().toString().startsWith("."))
                     .filter(p -> p.getParent().equals(path)
-                            || Api.of(p.getParent().getFileName().toString()).isPresent())
+                            || !p.getParent().getFileName().toString().startsWith("."))
                     .sorted()
                     .toList();
         }
     }
 
-    /** The API a file's folder names (inbox/openprospect, samples/orbit), or null for an envelope. */
+    /**
+     * The API a file's folder names (inbox/openprospect, samples/orbit) exactly as the inbox's routes read it, or null
+     * for an envelope (hostile-content audit: {@code Orbit/} passed the check, and the bridge never takes its files).
+     */
     private static String apiOfFolder(Path file) {
         Path parent = file.toAbsolutePath().getParent();
-        return parent == null
-                ? null
-                : Api.of(parent.getFileName().toString()).map(Api::id).orElse(null);
+        String folder = parent == null || parent.getFileName() == null
+                ? ""
+                : parent.getFileName().toString();
+        return Arrays.stream(Api.values())
+                .map(Api::id)
+                .filter(folder::equals)
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -106,6 +106,31 @@ class CheckCommandTest {
                 .contains("2 files: 1 valid, 1 invalid");
     }
 
+    /**
+     * Hostile-content audit: a key holding a newline split a verdict in two, so a key could forge an "OK" line; and a
+     * folder the routes do not read ({@code Orbit/}) passed, while the bridge never takes its files.
+     */
+    @Test
+    void eachFileIsOneLineAndAFolderNoRouteReadsIsNamed() throws Exception {
+        Files.writeString(
+                dir.resolve("forged.json"),
+                "{\"api\": \"orbit\", \"idempotencyKey\": \"x\\nOK       other.json\","
+                        + " \"request\": {\"email\": \"a@example.com\"}}");
+        Files.writeString(
+                Files.createDirectories(dir.resolve("Orbit")).resolve("a.json"), "{\"email\": \"a@example.com\"}");
+        Files.writeString(
+                Files.createDirectories(dir.resolve(".done")).resolve("b.json"), "{\"email\": \"a@example.com\"}");
+        int exit = command().run(List.of(dir.toString()));
+        String printed = output.toString(StandardCharsets.UTF_8);
+        assertThat(exit).isEqualTo(1);
+        assertThat(printed.lines())
+                .hasSize(3)
+                .anySatisfy(line -> assertThat(line).endsWith("forged.json (orbit, key x\\nOK       other.json)"))
+                .anySatisfy(line -> assertThat(line)
+                        .startsWith("INVALID  " + dir.resolve("Orbit/a.json") + ": folder_unread: its folder Orbit/"));
+        assertThat(printed).contains("2 files: 1 valid, 1 invalid");
+    }
+
     @Test
     void helpPrintsTheUsageAndExitsZero() throws Exception {
         // README audit: "check --help" looked for a file named --help and exited 2
