@@ -39,8 +39,18 @@ public class RequestReader {
 
     private static final String BYTE_ORDER_MARK = "\uFEFF";
     /** A request is one JSON value with each field once: "{} {}" or {"a":1,"a":2} mean nothing clear to send. */
-    static final JsonFactory STRICT_JSON =
-            Json.MAPPER.getFactory().copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    static final JsonFactory STRICT_JSON = Json.MAPPER
+            .getFactory()
+            .copy()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            // an envelope is one level around a body of the full depth (hostile-content audit: a body of 64 levels was
+            // taken in orbit/ and refused inside an envelope); a bare body's depth is checked once it is read
+            .setStreamReadConstraints(Json.MAPPER
+                    .getFactory()
+                    .streamReadConstraints()
+                    .rebuild()
+                    .maxNestingDepth(Json.MAX_NESTING_DEPTH + 1)
+                    .build());
 
     private final long maxBytes;
     private final RequestRules rules;
@@ -152,13 +162,7 @@ public class RequestReader {
                                     + parser.streamReadConstraints().getMaxNumberLength()
                                     + " digits, more than the bridge reads");
                 }
-                return reject(
-                        api,
-                        null,
-                        givenKey,
-                        source,
-                        "request_too_deep",
-                        "the request nests deeper than " + Json.MAX_NESTING_DEPTH + " levels");
+                return tooDeep(api, givenKey, source, at(parser.currentLocation()));
             } catch (NumberFormatException e) {
                 // an exponent beyond an int's (1e9999999999): Jackson's BigDecimal refuses it unchecked, and the
                 // file was taken again every poll, with a stack trace each time and no result (hostile-input audit)
@@ -208,15 +212,24 @@ public class RequestReader {
                     "the request is JSON but not an object (found "
                             + (parsed == null ? "nothing" : parsed.getNodeType()) + ")");
         }
+        if (nestsTooDeep((ObjectNode) parsed, api)) {
+            return tooDeep(api, givenKey, source, "");
+        }
         // the key the caller gave, which every refusal from here names, so a caller matching results by it finds this
         // one
         String callers = callersKey(parsed, api, explicitKey);
         String notUnicode =
                 firstPathWhere(parsed, "", node -> node.isTextual() && Json.hasUnpairedSurrogate(node.asText()), true);
         if (notUnicode != null) {
+            // an envelope is refused as its API's, showing its body, like every other envelope refusal (hostile-content
+            // audit: it came back as api "unknown" with the whole envelope)
+            boolean envelope = isEnvelope((ObjectNode) parsed, api);
+            String shownApi = api != null || !envelope
+                    ? api
+                    : Api.of(Json.text(parsed, "api")).map(Api::id).orElse(null);
             return reject(
-                    api,
-                    parsed,
+                    shownApi,
+                    envelope && parsed.get("request") instanceof ObjectNode inner ? inner : parsed,
                     callers,
                     source,
                     "request_not_unicode",
@@ -395,8 +408,9 @@ public class RequestReader {
                         callers,
                         source,
                         "request_id_unusable",
-                        "requestId: is not valid Unicode (it holds "
-                                + "an unpaired surrogate), so no URL can name the run; send another key");
+                        (requestId != null ? "requestId" : "idempotencyKey")
+                                + ": is not valid Unicode (it holds an unpaired surrogate), so no URL can name the run;"
+                                + " send another key");
             }
             if (key.indexOf('\0') >= 0) {
                 // PostgreSQL's text refuses U+0000: the job could not be recorded, and the file was taken again for
@@ -507,6 +521,41 @@ public class RequestReader {
     }
 
     /** A number the bridge cannot read, named by the field the parser stood at. */
+    private static ReadRequest tooDeep(String api, String givenKey, RequestSource source, String where) {
+        return reject(
+                api,
+                null,
+                givenKey,
+                source,
+                "request_too_deep",
+                "the request nests deeper than " + Json.MAX_NESTING_DEPTH + " levels" + where + " (a body may have "
+                        + Json.MAX_NESTING_DEPTH + ", an envelope one more around it)");
+    }
+
+    /** Deeper than a body may be: an envelope's request counts from itself, its other fields from the envelope. */
+    private static boolean nestsTooDeep(ObjectNode parsed, String apiHint) {
+        if (!isEnvelope(parsed, apiHint)) {
+            return depth(parsed) > Json.MAX_NESTING_DEPTH;
+        }
+        for (var fields = parsed.fields(); fields.hasNext(); ) {
+            var field = fields.next();
+            int levels = depth(field.getValue()) + (field.getKey().equals("request") ? 0 : 1);
+            if (levels > Json.MAX_NESTING_DEPTH) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Levels of objects and arrays: a scalar 0, {} 1, {"a": []} 2; the parser has bounded it already. */
+    private static int depth(JsonNode node) {
+        int deepest = 0;
+        for (JsonNode child : node) {
+            deepest = Math.max(deepest, depth(child));
+        }
+        return node.isContainerNode() ? deepest + 1 : 0;
+    }
+
     private static ReadRequest numberOutOfRange(
             String api, String givenKey, RequestSource source, JsonParser parser, String rule) throws IOException {
         String field = parser.currentName() == null ? "the request" : parser.currentName();

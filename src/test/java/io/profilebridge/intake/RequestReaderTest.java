@@ -246,6 +246,38 @@ class RequestReaderTest {
                 .isEqualTo("request_too_deep");
     }
 
+    /**
+     * Hostile-content audit: a body of the full depth was taken in orbit/ and refused inside an envelope, whose own
+     * level counted against it; a refusal said not where.
+     */
+    @Test
+    void anEnvelopeAroundABodyOfTheFullDepthIsTakenAndOneLevelMoreIsRefusedSayingWhere() {
+        RequestReader roomy = new RequestReader(100_000, (api, body) -> List.of());
+        String full = "{\"a\":".repeat(Json.MAX_NESTING_DEPTH) + "1" + "}".repeat(Json.MAX_NESTING_DEPTH);
+        String deeper = "{\"a\":" + full + "}";
+        for (String[] taken :
+                new String[][] {{full, "orbit"}, {"{\"api\": \"orbit\", \"request\": " + full + "}", null}}) {
+            byte[] bytes = taken[0].getBytes(StandardCharsets.UTF_8);
+            assertThat(roomy.read(bytes, bytes.length, taken[1], null, source)).isInstanceOf(ReadRequest.Valid.class);
+        }
+        for (String[] refused : new String[][] {
+            {deeper, "orbit"},
+            {"{\"api\": \"orbit\", \"request\": " + deeper + "}", null},
+            {"{\"api\": \"orbit\", \"request\": {}, \"x\": " + full + "}", null}
+        }) {
+            byte[] bytes = refused[0].getBytes(StandardCharsets.UTF_8);
+            assertThat(rejection(roomy.read(bytes, bytes.length, refused[1], null, source))
+                            .code())
+                    .as(refused[0])
+                    .isEqualTo("request_too_deep");
+        }
+        String far = "[".repeat(200) + "]".repeat(200);
+        byte[] bytes = ("{\n\"urls\": " + far + "}").getBytes(StandardCharsets.UTF_8);
+        assertThat(rejection(roomy.read(bytes, bytes.length, "orbit", null, source))
+                        .message())
+                .startsWith("the request nests deeper than 64 levels at line 2, column ");
+    }
+
     @Test
     void orbitGetsItsKeyAsRequestIdInTheBody() {
         var valid = (ReadRequest.Valid) read("{\"email\": \"a@b.c\"}", "orbit", null);
@@ -369,9 +401,25 @@ class RequestReaderTest {
     }
 
     @Test
-    void anOrbitKeyNoUrlCanNameIsRejectedBeforeAnyRunStarts() {
-        assertThat(rejection(read("{\"email\": \"a@b.c\"}", "orbit", "\udc00")).code())
-                .isEqualTo("request_id_unusable");
+    void anOrbitKeyNoUrlCanNameIsRejectedBeforeAnyRunStartsNamingWhereItCameFrom() {
+        ApiError property = rejection(read("{\"email\": \"a@b.c\"}", "orbit", "\udc00"));
+        assertThat(property.code()).isEqualTo("request_id_unusable");
+        assertThat(property.message()).startsWith("idempotencyKey: is not valid Unicode");
+        assertThat(rejection(read("{\"email\": \"a@b.c\", \"requestId\": \"\\udc00\"}", "orbit", null))
+                        .code())
+                .isEqualTo("request_not_unicode");
+    }
+
+    /** Hostile-content audit: it came back as api "unknown", showing the whole envelope. */
+    @Test
+    void anEnvelopeHoldingHalfASurrogatePairIsRefusedAsItsApisShowingItsBody() {
+        ReadRequest.Rejected refused = (ReadRequest.Rejected) read(
+                "{\"api\": \"orbit\", \"idempotencyKey\": \"a\\ud800b\", \"request\": {\"email\": \"a@b.c\"}}",
+                null,
+                null);
+        assertThat(refused.error().code()).isEqualTo("request_not_unicode");
+        assertThat(refused.api()).isEqualTo("orbit");
+        assertThat(refused.body()).isEqualTo(Json.object().put("email", "a@b.c"));
     }
 
     @Test
