@@ -147,6 +147,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         ApiCredentials credentials = ApiCredentials.configured(settings);
         // results and intake refusals hold what callers and APIs wrote: a key in it is masked before it is kept
         KeyMask keyMask = new KeyMask(credentials);
+        long deadlineMs = settings.number("bridge.http.deadline-ms");
+        boolean jms = settings.flag("bridge.jms.enabled");
         JobLifecycle lifecycle = new JobLifecycle(
                 schedule,
                 new JobLifecycle.RemoteFailureRetries(
@@ -156,7 +158,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                 event -> BridgeEvent.publish(context, event),
                 new RunTimes(settings.flag("bridge.poll.learn-run-times"), OrbitRequestRules::runShape),
                 keyMask,
-                settings.number("bridge.http.deadline-ms"));
+                deadlineMs);
         context.getRegistry().bind("jobStore", store);
         context.getRegistry().bind("jobLifecycle", lifecycle);
 
@@ -184,7 +186,6 @@ public class BridgeConfiguration implements CamelConfiguration {
                 keyMask);
 
         ApiBudgets budgets = budgets(settings, credentials, dataSource, postgres, schedule.retryAfterCapMs());
-        long deadlineMs = settings.number("bridge.http.deadline-ms");
         ApiCallLimits callLimits = new ApiCallLimits(deadlineMs, settings.number("bridge.http.max-answer-bytes"));
         context.addService(new ClosingService(callLimits));
         AnswerHeads answerHeads = new AnswerHeads(budgets, keyMask);
@@ -231,7 +232,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                                 budgets,
                                 settings.number("bridge.orbit.max-profile-bytes"),
                                 // the embedded broker's cap is known; an external broker's is its own configuration
-                                settings.flag("bridge.jms.enabled")
+                                jms
                                                 && settings.optional("bridge.jms.broker-url")
                                                         .isEmpty()
                                         ? OrbitRoutes.jmsProfileCap(
@@ -242,10 +243,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry()
                 .bind(
                         "deliverJobRoute",
-                        new DeliverJobRoute(
-                                lifecycle,
-                                settings.flag("bridge.jms.enabled"),
-                                settings.number("bridge.retry.max-delay-ms")));
+                        new DeliverJobRoute(lifecycle, jms, settings.number("bridge.retry.max-delay-ms")));
         context.getRegistry().bind("laterCallersRoute", new LaterCallersRoute(store, callers, schedule));
         context.getRegistry()
                 .bind(
@@ -265,7 +263,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         if (health != null) {
             health.register(RefusedResultsHealthCheck.outbox(outbox, outboxRefusals));
             health.register(new InboxFoldersHealthCheck(inboxFileFilter::foldersGivingNoFile));
-            if (settings.flag("bridge.jms.enabled")) {
+            if (jms) {
                 // a send the broker holds longer than any call of a broker that went away may wait
                 long heldAfterMs = settings.number("bridge.jms.call-failover-timeout-ms");
                 health.register(

@@ -34,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * that is a symbolic link, or whose {@code .done}/{@code .failed} is one, gives none of its files: they would be read
  * from, or moved to, wherever the link points (hostile-input audit: an inbox writer swapped {@code openprospect} for a
  * link and had a file outside the inbox taken, moved and echoed in a result).
+ *
+ * <p>Asked at every listing, it also tends what that listing finds: it renews or removes the lock markers of files
+ * taken in ({@link InboxMarkers}), makes a missing {@code .done}/{@code .failed} again, and names folders no route
+ * reads; Camel gives a file consumer no other hook run per listed file.
  */
 public class InboxFileFilter implements GenericFileFilter<File> {
 

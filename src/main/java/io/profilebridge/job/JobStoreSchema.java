@@ -206,7 +206,10 @@ public final class JobStoreSchema {
         return flyway(url, user, password, LISTED);
     }
 
-    /** Flyway on the versioned scripts alone, without the baseline: what an older store goes through. */
+    /**
+     * For tests: Flyway on the versioned scripts alone, without the baseline, building a store as the releases before
+     * the baseline did (a start goes through {@link #flyway} with it).
+     */
     static FluentConfiguration flywayWithoutBaseline(String url, String user, String password) {
         return flyway(url, user, password, SCRIPTS);
     }
