@@ -351,8 +351,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                         settings.number("bridge.cluster.heartbeat-ms"),
                         settings.number("bridge.cluster.takeover-ms"))
                 : InstanceLiveness.single(instanceId);
-        JobStore store =
-                new JobStore(dataSource, postgres, liveness, Clock.systemUTC(), embedded ? note::saw : createdAt -> {});
+        JobStore store = new JobStore(dataSource, liveness, Clock.systemUTC(), embedded ? note::saw : createdAt -> {});
         if (embedded) {
             context.addService(note.keptBy(context));
         }

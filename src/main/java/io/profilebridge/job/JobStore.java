@@ -73,25 +73,19 @@ public class JobStore {
     private final Clock clock;
     private final LongConsumer newJobs;
 
-    public JobStore(DataSource dataSource, boolean postgres, InstanceLiveness liveness, Clock clock) {
-        this(dataSource, postgres, liveness, clock, createdAt -> {});
+    public JobStore(DataSource dataSource, InstanceLiveness liveness, Clock clock) {
+        this(dataSource, liveness, clock, createdAt -> {});
     }
 
     /**
-     * @param postgres PostgreSQL, where several instances may share the table; else the embedded H2 store, which one
-     *                 process owns
-     * @param liveness whose claims this store's claims are; shared exactly when {@code postgres}
+     * @param liveness whose claims this store's claims are: shared, PostgreSQL, where several instances may share the
+     *                 table; single, the embedded H2 store, which one process owns
      * @param newJobs   told each new job's creation time once its row is on disk (the embedded store's {@link StoreNote})
      */
-    public JobStore(
-            DataSource dataSource, boolean postgres, InstanceLiveness liveness, Clock clock, LongConsumer newJobs) {
-        if (postgres != liveness.isShared()) {
-            throw new IllegalArgumentException(
-                    "a PostgreSQL store needs a shared liveness, an embedded one a single one");
-        }
+    public JobStore(DataSource dataSource, InstanceLiveness liveness, Clock clock, LongConsumer newJobs) {
         this.dataSource = dataSource;
         // no connection here: the store may still be opening in the background (AwaitedDataSource)
-        this.writes = new GroupCommit(dataSource, postgres ? StoreEngine.POSTGRES : StoreEngine.H2);
+        this.writes = new GroupCommit(dataSource, liveness.isShared() ? StoreEngine.POSTGRES : StoreEngine.H2);
         this.liveness = liveness;
         this.clock = clock;
         this.newJobs = newJobs;

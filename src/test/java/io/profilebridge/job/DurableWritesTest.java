@@ -47,8 +47,7 @@ class DurableWritesTest {
 
     /** A new job, a step in between, a final state; each checks the flushes so far. */
     private void takeThreeSteps() {
-        JobStore store =
-                new JobStore(recordingFlushes(dataSource), false, InstanceLiveness.single("test"), Clock.systemUTC());
+        JobStore store = new JobStore(recordingFlushes(dataSource), InstanceLiveness.single("test"), Clock.systemUTC());
         flushes.clear();
         Job job = new Job(
                 UUID.randomUUID().toString(),

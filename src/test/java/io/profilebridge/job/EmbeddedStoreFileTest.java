@@ -89,8 +89,7 @@ class EmbeddedStoreFileTest {
         Files.copy(file, older);
         StoreNote note = new StoreNote(data);
         try (HikariDataSource dataSource = new EmbeddedStore(data, note).open(2)) {
-            JobStore store =
-                    new JobStore(dataSource, false, InstanceLiveness.single("test"), Clock.systemUTC(), note::saw);
+            JobStore store = new JobStore(dataSource, InstanceLiveness.single("test"), Clock.systemUTC(), note::saw);
             store.register(job("pending-1"));
             note.write();
         }
@@ -110,7 +109,7 @@ class EmbeddedStoreFileTest {
         // the verify audit's truncated copies opened at schema 4, were migrated to 9, and only then refused
         StoreNote note = new StoreNote(data);
         try (HikariDataSource dataSource = new EmbeddedStore(data, note).open(2)) {
-            new JobStore(dataSource, false, InstanceLiveness.single("test"), Clock.systemUTC(), note::saw)
+            new JobStore(dataSource, InstanceLiveness.single("test"), Clock.systemUTC(), note::saw)
                     .register(job("pending-1"));
             note.write();
         }
@@ -132,14 +131,12 @@ class EmbeddedStoreFileTest {
         StoreNote note = new StoreNote(data);
         Job job = job("pending-1");
         try (HikariDataSource dataSource = new EmbeddedStore(data, note).open(2)) {
-            new JobStore(dataSource, false, InstanceLiveness.single("test"), Clock.systemUTC(), note::saw)
-                    .register(job);
+            new JobStore(dataSource, InstanceLiveness.single("test"), Clock.systemUTC(), note::saw).register(job);
             note.write();
         }
         assertThat(new StoreNote(data).recordedNewest()).hasValue(job.createdAt());
         try (HikariDataSource again = new EmbeddedStore(data, new StoreNote(data)).open(2)) {
-            assertThat(new JobStore(again, false, InstanceLiveness.single("test"), Clock.systemUTC())
-                            .findById(job.id()))
+            assertThat(new JobStore(again, InstanceLiveness.single("test"), Clock.systemUTC()).findById(job.id()))
                     .isPresent();
         }
     }
@@ -216,8 +213,7 @@ class EmbeddedStoreFileTest {
         }
 
         try (HikariDataSource dataSource = new EmbeddedStore(data, new StoreNote(data)).open(2)) {
-            assertThat(new JobStore(dataSource, false, InstanceLiveness.single("test"), Clock.systemUTC())
-                            .findById("j-1"))
+            assertThat(new JobStore(dataSource, InstanceLiveness.single("test"), Clock.systemUTC()).findById("j-1"))
                     .isPresent();
         }
     }
@@ -237,7 +233,7 @@ class EmbeddedStoreFileTest {
             StoreFileWatch watch = new StoreFileWatch(
                     context, file, new java.util.concurrent.CountDownLatch(1), exits::incrementAndGet);
             watch.opened(dataSource);
-            JobStore store = new JobStore(dataSource, false, InstanceLiveness.single("test"), Clock.systemUTC());
+            JobStore store = new JobStore(dataSource, InstanceLiveness.single("test"), Clock.systemUTC());
             store.register(job("before-removal"));
             watch.check();
             assertThat(exits).as("the file is where it was").hasValue(0);
@@ -262,7 +258,7 @@ class EmbeddedStoreFileTest {
         org.h2.tools.RunScript.main(
                 "-url", JobStoreDataSource.defaultUrl(data), "-script", dump.toString(), "-user", "", "-password", "");
         try (HikariDataSource dataSource = new EmbeddedStore(data, new StoreNote(data)).open(2)) {
-            JobStore store = new JobStore(dataSource, false, InstanceLiveness.single("test"), Clock.systemUTC());
+            JobStore store = new JobStore(dataSource, InstanceLiveness.single("test"), Clock.systemUTC());
             assertThat(store.find(Api.OPENPROSPECT, "before-removal")).isPresent();
             assertThat(store.find(Api.OPENPROSPECT, "after-removal")).isPresent();
         }

@@ -57,7 +57,7 @@ class JobDispatcherTest {
     @BeforeEach
     void open() {
         dataSource = JobStoreDataSource.open(JobStoreDataSource.defaultUrl(data), "", "", 4);
-        store = new JobStore(dataSource, false, liveness, clock);
+        store = new JobStore(dataSource, liveness, clock);
         Map<ApiBucket, ApiBudgets.Limit> limits = new EnumMap<>(ApiBucket.class);
         for (ApiBucket bucket : ApiBucket.values()) {
             limits.put(bucket, ApiBudgets.Limit.fixed(1000, 1000));
@@ -277,7 +277,7 @@ class JobDispatcherTest {
 
     /** The real store, telling each claim's queue and row limit to {@code seen} first. */
     private JobStore claimsSeenBy(BiConsumer<WorkQueue, Integer> seen) {
-        return new JobStore(dataSource, false, liveness, clock) {
+        return new JobStore(dataSource, liveness, clock) {
             @Override
             public List<Job> claimDue(
                     WorkQueue queue, int max, IntUnaryOperator permits, Predicate<String> inHand, int inHandCount) {
@@ -312,7 +312,7 @@ class JobDispatcherTest {
         // cluster audit: a connection dropped between the places taken and the claim's commit left the bucket full
         // for good, nothing in flight, and the bridge idle with health UP
         boolean[] failing = {true};
-        JobStore flaky = new JobStore(dataSource, false, liveness, clock) {
+        JobStore flaky = new JobStore(dataSource, liveness, clock) {
             @Override
             public List<Job> claimDue(
                     WorkQueue queue, int max, IntUnaryOperator permits, Predicate<String> inHand, int inHandCount) {

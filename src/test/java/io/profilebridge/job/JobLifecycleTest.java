@@ -41,7 +41,7 @@ class JobLifecycleTest {
     @BeforeEach
     void open() {
         dataSource = JobStoreDataSource.open(JobStoreDataSource.defaultUrl(data), "", "", 2);
-        store = new JobStore(dataSource, false, InstanceLiveness.single("test"), Clock.systemUTC());
+        store = new JobStore(dataSource, InstanceLiveness.single("test"), Clock.systemUTC());
     }
 
     @AfterEach

@@ -73,7 +73,7 @@ class JobStoreTest {
     }
 
     protected JobStore storeOf(InstanceLiveness liveness) throws Exception {
-        return new JobStore(dataSource, isPostgres(), liveness, Clock.systemUTC());
+        return new JobStore(dataSource, liveness, Clock.systemUTC());
     }
 
     /** Claims like the dispatcher: skips what is in hand, and holds what it claimed. */

@@ -33,7 +33,7 @@ class OutboxBlockedDeliveryTest {
     @Test
     void aResultRefusedForWantOfRoomWaitsForRoomAndAnyOtherRefusalIsGivenUp() {
         try (HikariDataSource dataSource = JobStoreDataSource.open(JobStoreDataSource.defaultUrl(data), "", "", 2)) {
-            JobStore store = new JobStore(dataSource, false, InstanceLiveness.single("test"), Clock.systemUTC());
+            JobStore store = new JobStore(dataSource, InstanceLiveness.single("test"), Clock.systemUTC());
             JobLifecycle lifecycle = new JobLifecycle(
                     new JobSchedule(2000, 2000, 1000, 60000, 10, 60000, 86_400_000, 3, 3_600_000),
                     new JobLifecycle.RemoteFailureRetries(1, 1),

@@ -70,6 +70,6 @@ class JobMetricsTest {
                 getClass().getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
                     throw new SQLException("the job store did not open: refused");
                 });
-        return new JobStore(refusing, false, InstanceLiveness.single("test"), Clock.systemUTC());
+        return new JobStore(refusing, InstanceLiveness.single("test"), Clock.systemUTC());
     }
 }

@@ -78,8 +78,7 @@ class SamplingErrorsTest {
         JdbcDataSource away = new JdbcDataSource();
         away.setURL("jdbc:h2:tcp://127.0.0.1:9/away");
         JobCounts counts = new JobCounts(
-                new JobStore(away, false, InstanceLiveness.single("test"), Clock.systemUTC()),
-                System::currentTimeMillis);
+                new JobStore(away, InstanceLiveness.single("test"), Clock.systemUTC()), System::currentTimeMillis);
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             context.getPropertiesComponent().addInitialProperty("bridge.progress.interval-ms", "10");

@@ -36,7 +36,7 @@ class StoreReadDeadlineTest {
                     Thread.sleep(30_000);
                     throw new IllegalStateException("not reached");
                 });
-        JobStore store = new JobStore(hanging, false, InstanceLiveness.single("test"), Clock.systemUTC());
+        JobStore store = new JobStore(hanging, InstanceLiveness.single("test"), Clock.systemUTC());
 
         long started = System.nanoTime();
         HealthCheck.Result health = new JobStoreHealthCheck(store, deadline).call(Map.of());
