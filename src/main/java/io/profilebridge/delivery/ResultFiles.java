@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.ErrorText;
 import io.profilebridge.FolderMaker;
 import io.profilebridge.Json;
-import io.profilebridge.Sha256;
 import io.profilebridge.job.OutboxBlocked;
 import io.profilebridge.job.OutboxFolderLink;
 import io.profilebridge.job.ResultDocument;
@@ -19,7 +18,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -49,7 +47,7 @@ public class ResultFiles {
     private final DeliveryRefusals refusals;
     private final FolderMaker folders;
     private final DiskSync disk = new DiskSync();
-    /** Result files being written now, by owner (API and key, or content hash), so two writers never pick one name. */
+    /** Result files being written now, by owner (API and key, or a rejection's job id), so two writers never pick one name. */
     private final ConcurrentHashMap<Path, String> writing = new ConcurrentHashMap<>();
 
     /** {@code folderMode}: {@code bridge.outbox.folder-mode}, the mode of the outbox folders a result needs made. */
@@ -70,7 +68,7 @@ public class ResultFiles {
                 : new Request(
                         message.getHeader(ResultHeaders.API, String.class),
                         message.getHeader(ResultHeaders.IDEMPOTENCY_KEY, String.class));
-        String owner = request != null ? request.api() + "\n" + request.idempotencyKey() : contentId(body);
+        String owner = request != null ? request.api() + "\n" + request.idempotencyKey() : rejectionId(body);
         Path target = outbox.resolve(relative);
         if (!claim(target, owner, request, body)) {
             String own = withSuffix(relative, jobId != null ? jobId : owner);
@@ -195,7 +193,13 @@ public class ResultFiles {
                 return false;
             }
             if (request != null) {
-                return request.idempotencyKey() != null && request.equals(requestOf(existing));
+                // a document of this API and key is the job's own, whichever job or store wrote it, unless it is the
+                // refusal of another request that named the same key (names audit: a failed job's result replaced it)
+                Written written = writtenOf(existing);
+                return request.idempotencyKey() != null
+                        && written != null
+                        && request.equals(written.request())
+                        && !ResultDocument.isRejectionId(written.jobId());
             }
             int ours = body.getBytes(StandardCharsets.UTF_8).length;
             if (attributes.size() > ours + MAX_TRACE_ID_BYTES) {
@@ -211,8 +215,14 @@ public class ResultFiles {
         }
     }
 
-    /** The top-level {@code api} and {@code idempotencyKey} of a result document (its first fields), read as a stream. */
-    private static Request requestOf(Path result) throws IOException {
+    /** What a result document on disk says it answers: its API and key, and the job it is the result of. */
+    private record Written(Request request, String jobId) {}
+
+    /**
+     * The top-level {@code api}, {@code idempotencyKey} and {@code jobId} of a result document, read as a stream (the
+     * job id comes after the request, which is skipped, not built).
+     */
+    private static Written writtenOf(Path result) throws IOException {
         try (InputStream in = Files.newInputStream(result, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
                 JsonParser parser = Json.MAPPER.getFactory().createParser(in)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -220,18 +230,20 @@ public class ResultFiles {
             }
             String api = null;
             String key = null;
-            while ((api == null || key == null) && parser.nextToken() == JsonToken.FIELD_NAME) {
+            String jobId = null;
+            while ((api == null || key == null || jobId == null) && parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
                 String text = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-                if ("api".equals(field)) {
-                    api = text;
-                } else if ("idempotencyKey".equals(field)) {
-                    key = text;
+                switch (field) {
+                    case "api" -> api = text;
+                    case "idempotencyKey" -> key = text;
+                    case "jobId" -> jobId = text;
+                    default -> {}
                 }
                 parser.skipChildren();
             }
-            return new Request(api, key);
+            return new Written(new Request(api, key), jobId);
         }
     }
 
@@ -256,8 +268,11 @@ public class ResultFiles {
         return relative.substring(0, dot) + "." + id + relative.substring(dot);
     }
 
-    /** Names a rejected request's result by its content: the same rejection twice is the same result. */
-    private static String contentId(String body) {
-        return HexFormat.of().formatHex(Sha256.of(Json.write(rejection(body))), 0, 8);
+    /**
+     * A rejected request's result by its job id, which its content names (the same rejection twice is the same
+     * result), as the original kept in {@code .failed/} is (names audit: the result had a hash of its own there).
+     */
+    private static String rejectionId(String body) {
+        return Json.parseStored(body).path("jobId").asText();
     }
 }

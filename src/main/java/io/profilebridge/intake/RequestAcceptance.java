@@ -18,14 +18,12 @@ import io.profilebridge.job.RequestSource;
 import io.profilebridge.job.ResultDocument;
 import io.profilebridge.job.TimeOrderedIds;
 import io.profilebridge.job.TraceContext;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.file.GenericFile;
@@ -382,10 +380,7 @@ public class RequestAcceptance {
         ApiError error =
                 new ApiError(cause.code(), keyMask.apply(cause.message()), cause.httpStatus(), cause.details());
         ObjectNode document = ResultDocument.rejected(api, key, body, source, error);
-        // the same rejection (same source, request and cause) is the same failed job, however often it arrives
-        String jobId = UUID.nameUUIDFromBytes(Json.write(document).getBytes(StandardCharsets.UTF_8))
-                .toString();
-        document.put("jobId", jobId);
+        String jobId = document.get("jobId").asText();
         TraceContext trace = exchange.getProperty(TRACE, TraceContext.class);
         document.put(ResultDocument.TRACE_ID, trace == null ? null : trace.traceId());
         // the request and the caller's key are echoed as given, but for a configured API key in them

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 
 /** The result document of the contract (section 4): one per accepted or rejected request. */
 public final class ResultDocument {
@@ -67,10 +69,32 @@ public final class ResultDocument {
         return Json.write(doc);
     }
 
-    /** A result for a request rejected before it became a job (unreadable, invalid, conflicting key). */
+    /**
+     * A result for a request rejected before it became a job (unreadable, invalid, conflicting key), with its
+     * {@code jobId}: named by the document, as the same rejection (same source, request and cause) is the same failed
+     * job however often it arrives.
+     */
     public static ObjectNode rejected(
             String api, String idempotencyKey, JsonNode request, RequestSource source, ApiError error) {
-        return base(api, FAILED, idempotencyKey, null, null, error, request, source.toJson());
+        ObjectNode doc = base(api, FAILED, idempotencyKey, null, null, error, request, source.toJson());
+        doc.put(
+                "jobId",
+                UUID.nameUUIDFromBytes(Json.write(doc).getBytes(StandardCharsets.UTF_8))
+                        .toString());
+        return doc;
+    }
+
+    /**
+     * True for the {@code jobId} of an intake rejection: a name-based (version 3) UUID, where a job's id is a
+     * time-ordered one ({@link TimeOrderedIds}, version 7; version 4 before). A rejection carries the caller's key, so
+     * its result shares API and key with the job that holds the key, but it is never that job's own result.
+     */
+    public static boolean isRejectionId(String jobId) {
+        try {
+            return jobId != null && UUID.fromString(jobId).version() == 3;
+        } catch (IllegalArgumentException notAUuid) {
+            return false;
+        }
     }
 
     private static ObjectNode base(

@@ -10,6 +10,7 @@ import io.profilebridge.BridgeRun;
 import io.profilebridge.LogCapture;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
+import io.profilebridge.sandbox.SimulatorTriggers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -240,6 +241,57 @@ class HostileInboxTest {
         assertThat(done.resolve("twice." + second.get("jobId").asText() + ".json"))
                 .content()
                 .contains("Second buyers");
+    }
+
+    /**
+     * Names audit: a drop reusing a running job's requestId with another body was refused, its result written; the job
+     * then failed, and its result, of the same API and key, replaced the refusal as if it were its own.
+     */
+    @Test
+    void aJobsResultNeverReplacesTheRefusalOfAnotherRequestUnderItsKey() {
+        simulator.settings().jobDurationMs(6000);
+        String first = "{\"requestId\": \"crm-77\", \"email\": \"" + SimulatorTriggers.ORBIT_FAILED + "\"}";
+        try (BridgeRun bridge = startBridge()) {
+            drop(root, "orbit/x2.json", first);
+            awaitLeftTheInbox("orbit/x2.json");
+            drop(root, "orbit/x2.json", first.replace("failed@", "other@"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("failed/orbit/x2.json"));
+            assertThat(results(root)).as("the refusal came first").hasSize(1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 2);
+        }
+        Map<String, JsonNode> results = results(root);
+        assertThat(results.get("failed/orbit/x2.json").at("/error/code").asText())
+                .isEqualTo("idempotency_key_reused");
+        JsonNode failedRun = results.entrySet().stream()
+                .filter(e -> !e.getKey().equals("failed/orbit/x2.json"))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElseThrow();
+        assertThat(failedRun.at("/request/email").asText()).isEqualTo(SimulatorTriggers.ORBIT_FAILED);
+        assertThat(results)
+                .containsKey("failed/orbit/x2." + failedRun.get("jobId").asText() + ".json");
+    }
+
+    /** Names audit: the second refusal's result had a hash of its own in its name, its original kept the job id. */
+    @Test
+    void aSecondRefusalOfTheSameNameIsNamedByItsJobIdAsItsOriginalIs() {
+        try (BridgeRun bridge = startBridge()) {
+            drop(root, "orbit/bad.json", "not JSON, first");
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("failed/orbit/bad.json"));
+            awaitLeftTheInbox("orbit/bad.json");
+            drop(root, "orbit/bad.json", "[\"an array, no object\"]");
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 2);
+        }
+        JsonNode second = results(root).entrySet().stream()
+                .filter(e -> !e.getKey().equals("failed/orbit/bad.json"))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElseThrow();
+        String jobId = second.get("jobId").asText();
+        assertThat(results(root)).containsKey("failed/orbit/bad." + jobId + ".json");
+        assertThat(BridgeRun.inbox(root).resolve("orbit/.failed/bad." + jobId + ".json"))
+                .content()
+                .isEqualTo("[\"an array, no object\"]");
     }
 
     @Test
