@@ -252,9 +252,9 @@ public class RequestAcceptance {
                             .isPresent()
                     && Objects.equals(
                             valid.source().inboxPath(), recorded.source().inboxPath())) {
-                // the same drop, whose taking in a stopped instance cut short after the commit: the job has delivered
-                // its
-                // result (lifecycle audit: after a SIGKILL during intake such files got a second result 60 s later)
+                // the same drop, whose taking in a stopped instance cut short after the commit: the job has
+                // delivered its result (lifecycle audit: after a SIGKILL during intake such files got a second result
+                // 60 s later)
                 LOG.info(
                         "{} is the request of {} job {} (idempotency key {}), whose taking in was cut short by a stop after"
                                 + " its job was accepted; the job is done and its result delivered: the file is moved,"
@@ -291,10 +291,10 @@ public class RequestAcceptance {
                 }
                 throw new RequestWaitsException(valid.source().displayName() + " waits for job " + recorded.id());
             } else if (!valid.source().isFile() && asksAgain(valid.source(), recorded.source())) {
-                // another JMS message (a caller's retry, often to a new reply queue): it is answered too once the job
-                // is
-                // done (delivery.LaterCallersRoute); false when a message to the same reply destination and correlation
-                // id waits already (a redelivery, or one more retry there): the one result to come answers both
+                // another JMS message (a caller's retry, often to a new reply queue): it is answered too once the
+                // job is done (delivery.LaterCallersRoute); false when a message to the same reply destination and
+                // correlation id waits already (a redelivery, or one more retry there): the one result to come answers
+                // both
                 boolean added = callers.add(recorded.id(), valid.source());
                 LOG.info(
                         "{} repeats {} job {} (idempotency key {}), which is still running: {}, with no second run",

@@ -215,8 +215,8 @@ public class RequestReader {
         if (nestsTooDeep((ObjectNode) parsed, api)) {
             return tooDeep(api, givenKey, source, "");
         }
-        // the key the caller gave, which every refusal from here names, so a caller matching results by it finds this
-        // one
+        // the key the caller gave, which every refusal from here names, so a caller matching results by it finds
+        // this one
         String callers = callersKey(parsed, api, explicitKey);
         String notUnicode =
                 firstPathWhere(parsed, "", node -> node.isTextual() && Json.hasUnpairedSurrogate(node.asText()), true);

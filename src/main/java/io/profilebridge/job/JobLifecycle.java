@@ -757,9 +757,8 @@ public class JobLifecycle {
         }
         ObjectNode details = Json.object();
         details.set("lastCause", lastCause.toJson());
-        // key-rotation audit: a start whose answer was lost, looked for under its key and refused the look (a 401),
-        // read
-        // "gave up after 0 attempts" as though nothing had been sent, though a paid run may exist
+        // key-rotation audit: a start whose answer was lost, looked for under its key and refused the look (a
+        // 401), read "gave up after 0 attempts" as though nothing had been sent, though a paid run may exist
         String unconfirmed = job.startUnconfirmed()
                 ? "its start went unanswered, and a run may exist under " + job.remoteId()
                         + ", which could not be read; "
