@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
 
 /** The one JSON mapper of the bridge, plus the canonical form that idempotency keys are derived from. */
@@ -97,6 +98,11 @@ public final class Json {
     /** A parser of a remote answer's text, with the answers' nesting bound ({@link #MAX_ANSWER_NESTING_DEPTH}). */
     public static JsonParser answerParser(String text) throws IOException {
         return EXACT.getFactory().createParser(text);
+    }
+
+    /** A parser of a document the bridge wrote (a result file), with every number read as written. */
+    public static JsonParser storedParser(InputStream in) throws IOException {
+        return EXACT.getFactory().createParser(in);
     }
 
     /** A remote answer parsed with every number as written; empty when it is not JSON. */

@@ -18,6 +18,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -193,13 +194,15 @@ public class ResultFiles {
                 return false;
             }
             if (request != null) {
-                // a document of this API and key is the job's own, whichever job or store wrote it, unless it is the
-                // refusal of another request that named the same key (names audit: a failed job's result replaced it)
+                // a document of this API, key and request is the job's own, whichever job or store wrote it; not the
+                // refusal of another request that named the same key, nor the result of a body whose key this one took
+                // over (names audit: a failed job's result replaced such a refusal)
                 Written written = writtenOf(existing);
                 return request.idempotencyKey() != null
                         && written != null
                         && request.equals(written.request())
-                        && !ResultDocument.isRejectionId(written.jobId());
+                        && !ResultDocument.isRejectionId(written.jobId())
+                        && Objects.equals(written.body(), Json.parseStored(body).get("request"));
             }
             int ours = body.getBytes(StandardCharsets.UTF_8).length;
             if (attributes.size() > ours + MAX_TRACE_ID_BYTES) {
@@ -216,22 +219,24 @@ public class ResultFiles {
     }
 
     /** What a result document on disk says it answers: its API and key, and the job it is the result of. */
-    private record Written(Request request, String jobId) {}
+    private record Written(Request request, String jobId, JsonNode body) {}
 
     /**
-     * The top-level {@code api}, {@code idempotencyKey} and {@code jobId} of a result document, read as a stream (the
-     * job id comes after the request, which is skipped, not built).
+     * The top-level {@code api}, {@code idempotencyKey}, {@code request} and {@code jobId} of a result document, read
+     * as a stream: what follows the request (an Orbit run's profiles) is skipped, not built.
      */
     private static Written writtenOf(Path result) throws IOException {
         try (InputStream in = Files.newInputStream(result, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-                JsonParser parser = Json.MAPPER.getFactory().createParser(in)) {
+                JsonParser parser = Json.storedParser(in)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
             String api = null;
             String key = null;
             String jobId = null;
-            while ((api == null || key == null || jobId == null) && parser.nextToken() == JsonToken.FIELD_NAME) {
+            JsonNode request = null;
+            while ((api == null || key == null || jobId == null || request == null)
+                    && parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
                 String text = value == JsonToken.VALUE_STRING ? parser.getText() : null;
@@ -239,11 +244,12 @@ public class ResultFiles {
                     case "api" -> api = text;
                     case "idempotencyKey" -> key = text;
                     case "jobId" -> jobId = text;
+                    case "request" -> request = Json.readExact(parser);
                     default -> {}
                 }
                 parser.skipChildren();
             }
-            return new Written(new Request(api, key), jobId);
+            return new Written(new Request(api, key), jobId, request);
         }
     }
 

@@ -208,6 +208,11 @@ public class RequestAcceptance {
     }
 
     private void record(Exchange exchange, ReadRequest.Valid valid) throws RequestWaitsException {
+        record(exchange, valid, true);
+    }
+
+    private void record(Exchange exchange, ReadRequest.Valid valid, boolean mayTakeOverTheKey)
+            throws RequestWaitsException {
         String body = valid.body().toString();
         Job job = new Job(
                 TimeOrderedIds.next(store.now()),
@@ -233,6 +238,21 @@ public class RequestAcceptance {
                         valid.api(),
                         job.id(),
                         IdempotencyKeys.shown(valid.idempotencyKey()));
+            } else if (!recorded.bodyHash().equals(job.bodyHash())
+                    && mayTakeOverTheKey
+                    && recorded.failedWithoutARun()
+                    && store.releaseKey(recorded)) {
+                // no run stands for the key: the API, which keeps it, judges the new body (it may start it, or refuse
+                // it as a key it holds for another body); never refused here on the bridge's own account
+                LOG.info(
+                        "{} takes over idempotency key {} from {} job {}, which failed without a run of the API: it is"
+                                + " sent under that key, for the API to judge",
+                        valid.source().displayName(),
+                        IdempotencyKeys.shown(recorded.requestKey()),
+                        recorded.api(),
+                        recorded.id());
+                record(exchange, valid, false);
+                return;
             } else if (!recorded.bodyHash().equals(job.bodyHash())) {
                 // the result names the key it is about (the document and the JMS property), so the caller can match it
                 rejectWith(

@@ -108,6 +108,21 @@ public final class Job {
     }
 
     /**
+     * True for a job that failed before the API accepted any run of it (its start refused, 400/409/422, or never
+     * answered), under its first key: no run of the API stands for this request. Another body may take its key over,
+     * and the API, which keeps the key, judges it (names audit: a corrected body under the same requestId was
+     * refused locally, though the API took it).
+     */
+    public boolean failedWithoutARun() {
+        return state == JobState.FAILED
+                && requestKey != null
+                && remoteId == null
+                && acceptedAt == null
+                && keyGeneration == 0
+                && previousAttempts == null;
+    }
+
+    /**
      * True for a job whose start went unanswered at its last attempt and that now reads the status under the id it
      * was sent with ({@link JobLifecycle#startUnanswered}): no answer of the API has confirmed a run yet.
      */

@@ -187,6 +187,30 @@ public class JobStore {
         }
     }
 
+    /**
+     * Lets another body take over the key of a job that failed without a run ({@link Job#failedWithoutARun}): the job
+     * keeps its row, found by its id from now on, no longer by its key. False when it changed meanwhile (another
+     * instance released it, or it is not as read).
+     */
+    public boolean releaseKey(Job job) {
+        String sql = "UPDATE bridge_job SET key_hash = NULL, version = version + 1"
+                + " WHERE id = ? AND version = ? AND key_hash IS NOT NULL AND state = ? AND remote_id IS NULL";
+        try {
+            return writes.run(
+                    c -> {
+                        try (PreparedStatement ps = c.prepareStatement(sql)) {
+                            ps.setString(1, job.id());
+                            ps.setInt(2, job.version());
+                            ps.setString(3, JobState.FAILED.name());
+                            return ps.executeUpdate() == 1;
+                        }
+                    },
+                    true);
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot release the key of " + job, e);
+        }
+    }
+
     public Optional<Job> find(Api api, String idempotencyKey) {
         return queryOne(
                 "SELECT " + COLUMNS + " FROM " + JOBS + " WHERE key_hash = ? AND api = ? AND idempotency_key = ?",
@@ -384,7 +408,8 @@ public class JobStore {
      */
     public boolean save(Job job, boolean keepClaim) {
         long now = now();
-        String sql = "UPDATE bridge_job SET idempotency_key = ?, key_hash = ?, state = ?, remote_id = ?, attempts = ?, "
+        // not the key (Job#requestKey never changes): a job whose key another body took over keeps it released
+        String sql = "UPDATE bridge_job SET state = ?, remote_id = ?, attempts = ?, "
                 + "polls = ?, key_generation = ?, next_attempt_at = ?, last_status = ?, last_error = ?, result = ?, outcome = ?, "
                 + "updated_at = ?, finished_at = ?, claimed_by = ?, work_queue = ?, accepted_at = ?, previous_attempts = ?, "
                 + "version = version + 1 WHERE id = ? AND version = ?";
@@ -416,8 +441,6 @@ public class JobStore {
     private static boolean update(Connection c, String sql, Job job, long now, String claimedBy) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 0;
-            ps.setString(++i, job.requestKey());
-            ps.setString(++i, keyHash(job.requestKey()));
             ps.setString(++i, job.state().name());
             ps.setString(++i, job.remoteId());
             ps.setInt(++i, job.attempts());

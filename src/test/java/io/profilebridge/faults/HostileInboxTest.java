@@ -272,6 +272,43 @@ class HostileInboxTest {
                 .containsKey("failed/orbit/x2." + failedRun.get("jobId").asText() + ".json");
     }
 
+    /**
+     * Names audit: a corrected body under the requestId of a request the API had refused (400, no run) was refused
+     * locally as a reused key, though the API took it. It takes the key over and the API judges it; each request keeps
+     * a result of its own, the earlier failed one is never replaced by the later failed one of the same name and key.
+     */
+    @Test
+    void aBodyTakesOverTheKeyOfARequestThatFailedWithoutARunAndEachKeepsItsResult() {
+        String malformed = "{\"requestId\": \"crm-5\", \"email\": \"jane@@example\"}";
+        try (BridgeRun bridge = startBridge()) {
+            drop(root, "orbit/o8.json", malformed);
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("failed/orbit/o8.json"));
+            awaitLeftTheInbox("orbit/o8.json");
+            drop(root, "orbit/o8.json", malformed.replace("jane@@", "joe@@"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 2);
+            awaitLeftTheInbox("orbit/o8.json");
+            drop(root, "orbit/o8.json", malformed.replace("jane@@example", "jane@example.com"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("orbit/o8.json"));
+        }
+        Map<String, JsonNode> results = results(root);
+        assertThat(results).hasSize(3);
+        assertThat(results.get("failed/orbit/o8.json").at("/request/email").asText())
+                .isEqualTo("jane@@example");
+        JsonNode second = results.entrySet().stream()
+                .filter(e ->
+                        e.getKey().startsWith("failed/orbit/o8.") && !e.getKey().equals("failed/orbit/o8.json"))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElseThrow();
+        assertThat(second.at("/request/email").asText()).isEqualTo("joe@@example");
+        assertThat(second.at("/error/code").asText()).isEqualTo("developer_deep_search_email_invalid");
+        assertThat(results).containsKey("failed/orbit/o8." + second.get("jobId").asText() + ".json");
+        JsonNode corrected = results.get("orbit/o8.json");
+        assertThat(corrected.get("outcome").asText()).isEqualTo("succeeded");
+        assertThat(corrected.get("idempotencyKey").asText()).isEqualTo("crm-5");
+        assertThat(simulator.ledger().runsPerKey("orbit")).containsExactly(Map.entry("crm-5", 1L));
+    }
+
     /** Names audit: the second refusal's result had a hash of its own in its name, its original kept the job id. */
     @Test
     void aSecondRefusalOfTheSameNameIsNamedByItsJobIdAsItsOriginalIs() {

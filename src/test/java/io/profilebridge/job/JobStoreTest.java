@@ -407,6 +407,32 @@ class JobStoreTest {
         assertThat(store.register(newJob("k2", "{}")).created()).isTrue();
     }
 
+    /** Names audit: a corrected body under the key of a request the API refused takes the key over. */
+    @Test
+    void theKeyOfAJobThatFailedWithoutARunPassesToAnotherBodyAndStaysWithIt() {
+        Job refused = newJob("k-over", "{\"email\": 1}");
+        store.register(refused);
+        Job running = newJob("k-held", "{}");
+        store.register(running);
+        assertThat(store.releaseKey(running)).as("a pending job keeps its key").isFalse();
+
+        refused.state(JobState.FAILED);
+        refused.outcome(ResultDocument.FAILED);
+        assertThat(store.save(refused, false)).isTrue();
+        assertThat(refused.failedWithoutARun()).isTrue();
+        assertThat(store.releaseKey(refused)).isTrue();
+        assertThat(store.releaseKey(refused)).as("released once").isFalse();
+
+        Job corrected = newJob("k-over", "{\"email\": 2}");
+        assertThat(store.register(corrected).created()).isTrue();
+        assertThat(store.find(Api.OPENPROSPECT, "k-over")).map(Job::id).contains(corrected.id());
+        assertThat(store.findById(refused.id())).isPresent();
+        // a save of the earlier job does not take its key back (it would clash with the new holder)
+        Job earlier = store.findById(refused.id()).orElseThrow();
+        assertThat(store.save(earlier, false)).isTrue();
+        assertThat(store.find(Api.OPENPROSPECT, "k-over")).map(Job::id).contains(corrected.id());
+    }
+
     @Test
     void aJobIsFoundByItsIdOrByTheKeyItWasAcceptedUnder() {
         Job job = newJob("the-key", "{}");
