@@ -10,6 +10,7 @@ import io.profilebridge.api.ApiError;
 import io.profilebridge.api.FaultClass;
 import io.profilebridge.api.KeyMask;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -49,6 +50,19 @@ public class JobLifecycle {
      * before a give-up follows every attempt under that key, not the last one's answer ({@link #lookedForUnseenStart}).
      */
     private static final String START_SENT = "startMaybeSent";
+
+    /**
+     * A job's last error as an operator reads it ({@code /jobs}): without this class's own bookkeeping in it (when a
+     * start was looked for, whether one may have been sent, a "Retry later" carried over), which is no error
+     * (observability audit: {@code startMaybeSent} with a start key showed in {@code lastError}).
+     */
+    public static JsonNode shownError(Job job) {
+        JsonNode error = Json.parseStored(job.lastError());
+        if (error instanceof ObjectNode object) {
+            object.remove(List.of(START_SENT, LOOKED_AT, TURNED_DOWN_BY));
+        }
+        return error;
+    }
 
     private final JobSchedule schedule;
     private final long startLookDelayMs;

@@ -1,10 +1,10 @@
 package io.profilebridge.operations;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.profilebridge.Json;
 import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.job.Job;
+import io.profilebridge.job.JobLifecycle;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.Locale;
@@ -54,7 +54,8 @@ record JobView(
         String nextAttemptAt,
 
         @Schema(
-                description = "The last error: code, message, httpStatus and the API's scalar details; null when none",
+                description = "The last error: code, message, httpStatus and the API's scalar details (and, while an"
+                        + " unanswered start's run is looked for, that start's cause as startCause); null when none",
                 implementation = Object.class,
                 nullable = true)
         JsonNode lastError,
@@ -119,7 +120,7 @@ record JobView(
                 job.attempts(),
                 job.polls(),
                 time(job.nextAttemptAt()),
-                Json.parseStored(job.lastError()),
+                JobLifecycle.shownError(job),
                 waits.heldBecause(job).<JsonNode>map(ApiError::toJson).orElse(null),
                 pause.map(view -> time(view.pausedUntil())).orElse(null),
                 pause.map(ApiBudgets.View::pauseCause).orElse(null),

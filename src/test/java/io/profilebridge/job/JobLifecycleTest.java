@@ -75,6 +75,19 @@ class JobLifecycleTest {
         return job;
     }
 
+    /** Observability audit: /jobs showed {@code startMaybeSent}, with a start key, in a job's last error. */
+    @Test
+    void anOperatorReadsTheLastErrorWithoutTheLifecyclesBookkeeping() {
+        Job job = orbitJob(JobState.RECEIVED, store.now());
+        job.lastError("{\"code\": \"api_unreachable\", \"message\": \"timed out\", \"httpStatus\": 503,"
+                + " \"startCause\": {\"code\": \"c\"}, \"lookedAt\": 1, \"turnedDownBy\": {},"
+                + " \"startMaybeSent\": {\"key\": \"k\", \"maybe\": true}}");
+        JsonNode shown = JobLifecycle.shownError(job);
+        assertThat(shown.fieldNames()).toIterable().containsExactly("code", "message", "httpStatus", "startCause");
+        job.lastError(null);
+        assertThat(JobLifecycle.shownError(job)).isNull();
+    }
+
     /**
      * The first read of a new run comes no sooner than the shortest run seen lately, measured to the last read that saw
      * it going: a hold's or a fault's save is no such read (OpenProspect audit: after an hour's 403 on reads, every new
