@@ -414,8 +414,15 @@ public class RequestAcceptance {
                 result,
                 store.now());
         rejected.traceContext(trace);
+        String delivered = result;
         try (JobLogContext named = JobLogContext.of(jobId, key == null ? null : IdempotencyKeys.shown(key))) {
-            if (store.recordRejection(rejected)) {
+            boolean first = store.recordRejection(rejected);
+            if (!first) {
+                // a repeat gets the document as first written, whose traceId is the trace that rejected it, as a
+                // repeated job's does (observability audit: each repeat's result named its own trace)
+                delivered = store.findById(jobId).map(Job::result).orElse(result);
+            }
+            if (first) {
                 LOG.warn(
                         "Rejected {} as failed job {}: {}: {}",
                         source.displayName(),
@@ -439,7 +446,8 @@ public class RequestAcceptance {
         // delivered as a result with no job of its own: its file is owned by its content (delivery.ResultFiles)
         exchange.setProperty(
                 INTAKE_RESULT,
-                new ResultHeaders.Result(api, ResultDocument.FAILED, key, source, null, "rejected-" + jobId, result));
+                new ResultHeaders.Result(
+                        api, ResultDocument.FAILED, key, source, null, "rejected-" + jobId, delivered));
         setVerdict(exchange, "failed", jobId);
     }
 

@@ -309,6 +309,23 @@ class HostileInboxTest {
         assertThat(simulator.ledger().runsPerKey("orbit")).containsExactly(Map.entry("crm-5", 1L));
     }
 
+    /** Observability audit: a refusal dropped again came back naming the repeat's trace, not the one that refused it. */
+    @Test
+    void aRefusalAskedForAgainIsTheDocumentFirstWrittenTraceIncluded() throws IOException {
+        try (BridgeRun bridge = startBridge()) {
+            String refused = "{\"api\": \"nowhere\", \"request\": {}}";
+            drop(root, "refused.json", refused);
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("failed/refused.json"));
+            JsonNode first = results(root).get("failed/refused.json");
+            assertThat(first.get("traceId").asText()).isNotBlank();
+            Files.delete(BridgeRun.outbox(root).resolve("failed/refused.json"));
+            awaitLeftTheInbox("refused.json");
+            drop(root, "refused.json", refused);
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("failed/refused.json"));
+            assertThat(results(root).get("failed/refused.json")).isEqualTo(first);
+        }
+    }
+
     /** Names audit: the second refusal's result had a hash of its own in its name, its original kept the job id. */
     @Test
     void aSecondRefusalOfTheSameNameIsNamedByItsJobIdAsItsOriginalIs() {
