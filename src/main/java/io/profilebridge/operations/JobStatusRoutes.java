@@ -252,7 +252,13 @@ public class JobStatusRoutes extends RouteBuilder {
         if (job.isPresent()) {
             json(exchange, 200, JobView.of(job.get(), waits));
         } else {
-            json(exchange, 404, new JobsError("no job has the id or idempotency key " + id));
+            // a key a retry derived is no name of the job's (observability audit: the result's key gave a bare 404)
+            json(
+                    exchange,
+                    404,
+                    new JobsError("no job has the id or idempotency key " + id + " (a job started again under a key"
+                            + " derived from its first is found by its jobId, or by the key it was accepted under:"
+                            + " requestKey, the first of a result's attempts)"));
         }
     }
 

@@ -50,7 +50,11 @@ record JobView(
 
         @Schema(description = "Status polls so far") int polls,
 
-        @Schema(description = "When the next step is due (ISO-8601), null when final", nullable = true)
+        @Schema(
+                description = "When the next step is due (ISO-8601); null when final, and when its API holds its"
+                        + " calls (heldBecause) past that time: it goes on once the hold lifts (the job that probes the"
+                        + " hold shows its probe's time)",
+                nullable = true)
         String nextAttemptAt,
 
         @Schema(
@@ -109,6 +113,13 @@ record JobView(
     /** @param waits what the APIs refuse and which buckets are paused now */
     static JobView of(Job job, JobWaits waits) {
         Optional<ApiBudgets.View> pause = waits.pause(job);
+        // a held job's time that has passed means nothing until the hold lifts (observability audit)
+        JsonNode heldBecause =
+                waits.heldBecause(job).<JsonNode>map(ApiError::toJson).orElse(null);
+        Long nextAttemptAt =
+                heldBecause != null && job.nextAttemptAt() != null && job.nextAttemptAt() < System.currentTimeMillis()
+                        ? null
+                        : job.nextAttemptAt();
         return new JobView(
                 job.id(),
                 StatusPage.apiOf(job),
@@ -119,9 +130,9 @@ record JobView(
                 job.outcome(),
                 job.attempts(),
                 job.polls(),
-                time(job.nextAttemptAt()),
+                time(nextAttemptAt),
                 JobLifecycle.shownError(job),
-                waits.heldBecause(job).<JsonNode>map(ApiError::toJson).orElse(null),
+                heldBecause,
                 pause.map(view -> time(view.pausedUntil())).orElse(null),
                 pause.map(ApiBudgets.View::pauseCause).orElse(null),
                 job.remoteId(),
