@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StoreWritesPerRequestTest {
 
-    private static final String UPDATE = "UPDATE bridge_job SET idempotency_key";
+    private static final String UPDATE = "UPDATE bridge_job SET state = ?, remote_id";
 
     @TempDir
     Path root;
