@@ -226,7 +226,14 @@ public class RequestAcceptance {
         job.nextAttemptAt(store.now());
         job.traceContext(exchange.getProperty(TRACE, TraceContext.class));
         JobStore.Registration registration = store.register(job);
-        Job recorded = registration.job();
+        Job holder = registration.job();
+        if (!registration.created() && !holder.bodyHash().equals(job.bodyHash())) {
+            // the request of a job whose key another body took over is still that job's, done (review: dropped
+            // again, it was refused as a reused key, a second result contradicting its first)
+            holder = store.findReleased(valid.api(), job.requestKey(), job.bodyHash())
+                    .orElse(holder);
+        }
+        Job recorded = holder;
         try (JobLogContext named = JobLogContext.of(recorded.id(), IdempotencyKeys.shown(recorded.requestKey()))) {
             Optional<Long> leftBehindSince = valid.source().isFile()
                     ? waitingFiles.leftBehindSince(Path.of(inboxFile(exchange).getAbsoluteFilePath()))
@@ -240,17 +247,20 @@ public class RequestAcceptance {
                         IdempotencyKeys.shown(valid.idempotencyKey()));
             } else if (!recorded.bodyHash().equals(job.bodyHash())
                     && mayTakeOverTheKey
-                    && recorded.failedWithoutARun()
-                    && store.releaseKey(recorded)) {
+                    && recorded.failedWithoutARun()) {
                 // no run stands for the key: the API, which keeps it, judges the new body (it may start it, or refuse
                 // it as a key it holds for another body); never refused here on the bridge's own account
-                LOG.info(
-                        "{} takes over idempotency key {} from {} job {}, which failed without a run of the API: it is"
-                                + " sent under that key, for the API to judge",
-                        valid.source().displayName(),
-                        IdempotencyKeys.shown(recorded.requestKey()),
-                        recorded.api(),
-                        recorded.id());
+                if (store.releaseKey(recorded)) {
+                    LOG.info(
+                            "{} takes over idempotency key {} from {} job {}, which failed without a run of the API: it"
+                                    + " is sent under that key, for the API to judge",
+                            valid.source().displayName(),
+                            IdempotencyKeys.shown(recorded.requestKey()),
+                            recorded.api(),
+                            recorded.id());
+                }
+                // released here or by a request racing this one (the same body, a retry): recorded anew, it finds
+                // whichever job holds the key now
                 record(exchange, valid, false);
                 return;
             } else if (!recorded.bodyHash().equals(job.bodyHash())) {

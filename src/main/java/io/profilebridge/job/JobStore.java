@@ -112,19 +112,24 @@ public class JobStore {
      * returns the existing job and creates nothing.
      */
     public Registration register(Job job) {
-        try {
-            writes.run(c -> insert(c, INSERT, job), true);
-            newJobs.accept(job.createdAt());
-            return new Registration(job, true);
-        } catch (SQLException e) {
-            if (StoreEngine.isUniqueViolation(e)) {
-                return new Registration(
-                        find(job.api(), job.requestKey())
-                                .orElseThrow(
-                                        () -> new JobStoreException("job vanished after a key conflict: " + job, e)),
-                        false);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                writes.run(c -> insert(c, INSERT, job), true);
+                newJobs.accept(job.createdAt());
+                return new Registration(job, true);
+            } catch (SQLException e) {
+                if (!StoreEngine.isUniqueViolation(e)) {
+                    throw new JobStoreException("cannot record " + job, e);
+                }
+                Optional<Job> holder = find(job.api(), job.requestKey());
+                if (holder.isPresent()) {
+                    return new Registration(holder.get(), false);
+                }
+                // the holder's key was released between the insert and the look (releaseKey): insert again, once
+                if (attempt == 2) {
+                    throw new JobStoreException("job vanished after a key conflict: " + job, e);
+                }
             }
-            throw new JobStoreException("cannot record " + job, e);
         }
     }
 
@@ -209,6 +214,20 @@ public class JobStore {
         } catch (SQLException e) {
             throw new JobStoreException("cannot release the key of " + job, e);
         }
+    }
+
+    /**
+     * The newest job of this API, key and body whose key another body took over ({@link #releaseKey}): its request,
+     * dropped again, is still that job's. Read only when a key's holder has another body, so it may scan the rows
+     * without a key (no index serves it).
+     */
+    public Optional<Job> findReleased(Api api, String idempotencyKey, String bodyHash) {
+        return queryOne(
+                "SELECT " + COLUMNS + " FROM " + JOBS + " WHERE key_hash IS NULL AND api = ? AND idempotency_key = ?"
+                        + " AND body_hash = ? ORDER BY created_at DESC LIMIT 1",
+                api.id(),
+                idempotencyKey,
+                bodyHash);
     }
 
     public Optional<Job> find(Api api, String idempotencyKey) {
