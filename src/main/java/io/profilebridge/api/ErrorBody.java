@@ -31,12 +31,23 @@ public final class ErrorBody {
      * as it is, so an error read back from the store (and bounded again) still names its first length.
      */
     public static String bounded(String text) {
-        if (text == null
-                || text.length() <= MAX_TEXT_CHARS
-                || CUT_NOTE.matcher(text).region(MAX_TEXT_CHARS, text.length()).matches()) {
+        if (text == null || text.length() <= MAX_TEXT_CHARS || alreadyCut(text)) {
             return text;
         }
         return ErrorText.shortened(text, MAX_TEXT_CHARS) + " [cut: " + text.length() + " characters in all]";
+    }
+
+    /**
+     * The note ends the text, after the first {@link #MAX_TEXT_CHARS} characters or one fewer (a surrogate pair is not
+     * cut in two: review, a text cut so was cut again and named the wrong length).
+     */
+    private static boolean alreadyCut(String text) {
+        for (int start = MAX_TEXT_CHARS - 1; start <= MAX_TEXT_CHARS; start++) {
+            if (CUT_NOTE.matcher(text).region(start, text.length()).matches()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
