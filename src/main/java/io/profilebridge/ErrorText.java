@@ -41,16 +41,21 @@ public final class ErrorText {
                     && i + 1 < text.length()
                     && Character.isLowSurrogate(text.charAt(i + 1))) {
                 line.append(c).append(text.charAt(++i));
-            } else if (Character.isSurrogate(c)
-                    || Character.isISOControl(c)
-                    || Character.getType(c) == Character.LINE_SEPARATOR
-                    || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
+            } else if (Character.isSurrogate(c) || isControl(c)) {
                 line.append('\uFFFD');
             } else {
                 line.append(c);
             }
         }
         return line.toString();
+    }
+
+    /** A control character, or a line or paragraph separator: what may end a line or hide what follows it. */
+    public static boolean isControl(int codePoint) {
+        int type = Character.getType(codePoint);
+        return Character.isISOControl(codePoint)
+                || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
     }
 
     /**

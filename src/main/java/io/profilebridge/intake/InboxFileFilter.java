@@ -1,6 +1,7 @@
 package io.profilebridge.intake;
 
 import io.profilebridge.BridgeSettings;
+import io.profilebridge.ErrorText;
 import io.profilebridge.FolderMaker;
 import io.profilebridge.ReportedOnce;
 import java.io.File;
@@ -289,7 +290,7 @@ public class InboxFileFilter implements GenericFileFilter<File> {
         if (name.indexOf('\uFFFD') >= 0) {
             return unencodable(name);
         }
-        if (name.codePoints().anyMatch(InboxFileFilter::isControl)) {
+        if (name.codePoints().anyMatch(ErrorText::isControl)) {
             return "its name has a control character (a line break, a tab); rename it";
         }
         if (name.indexOf('\\') >= 0) {
@@ -322,12 +323,5 @@ public class InboxFileFilter implements GenericFileFilter<File> {
                     + " at once when its date is set to now (touch)";
         }
         return null;
-    }
-
-    private static boolean isControl(int codePoint) {
-        int type = Character.getType(codePoint);
-        return Character.isISOControl(codePoint)
-                || type == Character.LINE_SEPARATOR
-                || type == Character.PARAGRAPH_SEPARATOR;
     }
 }

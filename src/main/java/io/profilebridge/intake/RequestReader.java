@@ -520,7 +520,7 @@ public class RequestReader {
         return null;
     }
 
-    /** A number the bridge cannot read, named by the field the parser stood at. */
+    /** Nested deeper than the bridge reads; {@code where}: the parser's line and column, when it stopped there. */
     private static ReadRequest tooDeep(String api, String givenKey, RequestSource source, String where) {
         return reject(
                 api,
@@ -556,6 +556,7 @@ public class RequestReader {
         return node.isContainerNode() ? deepest + 1 : 0;
     }
 
+    /** A number the bridge cannot read, named by the field the parser stood at. */
     private static ReadRequest numberOutOfRange(
             String api, String givenKey, RequestSource source, JsonParser parser, String rule) throws IOException {
         String field = parser.currentName() == null ? "the request" : parser.currentName();

@@ -225,7 +225,9 @@ public class JobStatusRoutes extends RouteBuilder {
         long offset = (long) pageNumber * size;
         List<Job> found = deadline.read(
                 () -> withoutApi ? store.listWithoutApi(state, offset, size) : store.list(api, state, offset, size));
-        List<JobView> jobs = found.stream().map(job -> JobView.of(job, waits)).toList();
+        long now = store.now();
+        List<JobView> jobs =
+                found.stream().map(job -> JobView.of(job, waits, now)).toList();
         json(
                 exchange,
                 200,
@@ -250,7 +252,7 @@ public class JobStatusRoutes extends RouteBuilder {
                 ? store.findByIdOrKey(id)
                 : store.findById(id).filter(found -> found.api() == api.get()).or(() -> store.find(api.get(), id)));
         if (job.isPresent()) {
-            json(exchange, 200, JobView.of(job.get(), waits));
+            json(exchange, 200, JobView.of(job.get(), waits, store.now()));
         } else {
             // a key a retry derived is no name of the job's (observability audit: the result's key gave a bare 404)
             json(

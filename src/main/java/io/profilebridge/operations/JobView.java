@@ -111,15 +111,15 @@ record JobView(
         String finishedAt) {
 
     /** @param waits what the APIs refuse and which buckets are paused now */
-    static JobView of(Job job, JobWaits waits) {
+    /** {@code now}: the store's time, which the job's times are in. */
+    static JobView of(Job job, JobWaits waits, long now) {
         Optional<ApiBudgets.View> pause = waits.pause(job);
         // a held job's time that has passed means nothing until the hold lifts (observability audit)
         JsonNode heldBecause =
                 waits.heldBecause(job).<JsonNode>map(ApiError::toJson).orElse(null);
-        Long nextAttemptAt =
-                heldBecause != null && job.nextAttemptAt() != null && job.nextAttemptAt() < System.currentTimeMillis()
-                        ? null
-                        : job.nextAttemptAt();
+        Long nextAttemptAt = heldBecause != null && job.nextAttemptAt() != null && job.nextAttemptAt() < now
+                ? null
+                : job.nextAttemptAt();
         return new JobView(
                 job.id(),
                 StatusPage.apiOf(job),

@@ -40,12 +40,12 @@ class JobViewTest {
         long now = System.currentTimeMillis();
         Job past = dueAt(now - 30_000);
         Job probe = dueAt(now + 30_000);
-        assertThat(JobView.of(past, waits).nextAttemptAt()).isNotNull();
+        assertThat(JobView.of(past, waits, now).nextAttemptAt()).isNotNull();
 
         holds.hold(Api.ORBIT, ApiError.of("api_key_missing", "no key"));
-        JobView held = JobView.of(past, waits);
+        JobView held = JobView.of(past, waits, now);
         assertThat(held.heldBecause().get("code").asText()).isEqualTo("api_key_missing");
         assertThat(held.nextAttemptAt()).isNull();
-        assertThat(JobView.of(probe, waits).nextAttemptAt()).isEqualTo(JobView.time(now + 30_000));
+        assertThat(JobView.of(probe, waits, now).nextAttemptAt()).isEqualTo(JobView.time(now + 30_000));
     }
 }
