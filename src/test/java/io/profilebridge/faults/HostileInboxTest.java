@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.health.HealthCheck;
@@ -62,6 +63,14 @@ class HostileInboxTest {
     private void dropAndAwait(String relativeName, String content) {
         drop(root, relativeName, content);
         await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey(relativeName));
+    }
+
+    /** The one result of {@code results} but those named: the second request's, written beside the first's. */
+    private static JsonNode besides(Map<String, JsonNode> results, String... named) {
+        List<String> others = new ArrayList<>(results.keySet());
+        others.removeAll(List.of(named));
+        assertThat(others).hasSize(1);
+        return results.get(others.get(0));
     }
 
     private void awaitLeftTheInbox(String relativeName) {
@@ -227,11 +236,7 @@ class HostileInboxTest {
                         .at("/request/profile_name")
                         .asText())
                 .isEqualTo("First buyers");
-        JsonNode second = results.entrySet().stream()
-                .filter(e -> !e.getKey().equals("openprospect/twice.json"))
-                .map(Map.Entry::getValue)
-                .findFirst()
-                .orElseThrow();
+        JsonNode second = besides(results, "openprospect/twice.json");
         assertThat(second.at("/request/profile_name").asText()).isEqualTo("Second buyers");
         assertThat(results)
                 .containsKey("openprospect/twice." + second.get("jobId").asText() + ".json");
@@ -262,11 +267,7 @@ class HostileInboxTest {
         Map<String, JsonNode> results = results(root);
         assertThat(results.get("failed/orbit/x2.json").at("/error/code").asText())
                 .isEqualTo("idempotency_key_reused");
-        JsonNode failedRun = results.entrySet().stream()
-                .filter(e -> !e.getKey().equals("failed/orbit/x2.json"))
-                .map(Map.Entry::getValue)
-                .findFirst()
-                .orElseThrow();
+        JsonNode failedRun = besides(results, "failed/orbit/x2.json");
         assertThat(failedRun.at("/request/email").asText()).isEqualTo(SimulatorTriggers.ORBIT_FAILED);
         assertThat(results)
                 .containsKey("failed/orbit/x2." + failedRun.get("jobId").asText() + ".json");
@@ -305,12 +306,7 @@ class HostileInboxTest {
         assertThat(results).hasSize(3);
         assertThat(results.get("failed/orbit/o8.json").at("/request/email").asText())
                 .isEqualTo("jane@@example");
-        JsonNode second = results.entrySet().stream()
-                .filter(e ->
-                        e.getKey().startsWith("failed/orbit/o8.") && !e.getKey().equals("failed/orbit/o8.json"))
-                .map(Map.Entry::getValue)
-                .findFirst()
-                .orElseThrow();
+        JsonNode second = besides(results, "failed/orbit/o8.json", "orbit/o8.json");
         assertThat(second.at("/request/email").asText()).isEqualTo("joe@@example");
         assertThat(second.at("/error/code").asText()).isEqualTo("developer_deep_search_email_invalid");
         assertThat(results).containsKey("failed/orbit/o8." + second.get("jobId").asText() + ".json");
@@ -347,11 +343,7 @@ class HostileInboxTest {
             drop(root, "orbit/bad.json", "[\"an array, no object\"]");
             await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 2);
         }
-        JsonNode second = results(root).entrySet().stream()
-                .filter(e -> !e.getKey().equals("failed/orbit/bad.json"))
-                .map(Map.Entry::getValue)
-                .findFirst()
-                .orElseThrow();
+        JsonNode second = besides(results(root), "failed/orbit/bad.json");
         String jobId = second.get("jobId").asText();
         assertThat(results(root)).containsKey("failed/orbit/bad." + jobId + ".json");
         assertThat(BridgeRun.inbox(root).resolve("orbit/.failed/bad." + jobId + ".json"))
