@@ -255,7 +255,12 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry()
                 .bind(
                         "resultFiles",
-                        new ResultFiles(outbox, outboxRefusals, settings.text("bridge.outbox.folder-mode")));
+                        // several instances share an outbox only with a shared store
+                        new ResultFiles(
+                                outbox,
+                                outboxRefusals,
+                                settings.text("bridge.outbox.folder-mode"),
+                                liveness.isShared()));
         // routes/deliver-result-jms.camel.yaml: which queue a JMS result goes to, and whether the broker takes it
         DeliveryRefusals queueRefusals = new DeliveryRefusals(Clock.systemUTC(), store::wakeWaitingDeliveries);
         ResultQueues resultQueues = new ResultQueues(settings.text("bridge.jms.results"), queueRefusals);

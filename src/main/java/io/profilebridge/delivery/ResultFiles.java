@@ -18,6 +18,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
@@ -30,9 +31,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The two steps around writing a result file (routes/deliver-result.camel.yaml). Before: a result never replaces
  * another request's result. {@code NAME.json} held by another request (same name dropped again with another body
- * while the first result is still there) makes this one {@code NAME.<jobId>.json} ({@code NAME.<hash>.json} for
- * a request rejected at intake, which has no job). A result of the same request (same API and idempotency key: sent
- * again after a crash, or asked for again) replaces its own file; its folders are made, keeping a setgid bit
+ * while the first result is still there) makes this one {@code NAME.<jobId>.json} (a request rejected at intake
+ * has the job id its refusal names). A result of the same request (same API, idempotency key and request: sent
+ * again after a crash, or asked for again) replaces its own file; instances that share the outbox see each other's
+ * claims ({@link SharedNameClaims}); its folders are made, keeping a setgid bit
  * ({@link FolderMaker}). After: the file and its folder entry are synced
  * to disk, so a job is marked done only once its result is durable.
  */
@@ -51,11 +53,17 @@ public class ResultFiles {
     /** Result files being written now, by owner (API and key, or a rejection's job id), so two writers never pick one name. */
     private final ConcurrentHashMap<Path, String> writing = new ConcurrentHashMap<>();
 
-    /** {@code folderMode}: {@code bridge.outbox.folder-mode}, the mode of the outbox folders a result needs made. */
-    public ResultFiles(Path outbox, DeliveryRefusals refusals, String folderMode) {
+    private final SharedNameClaims sharedClaims;
+
+    /**
+     * {@code folderMode}: {@code bridge.outbox.folder-mode}, the mode of the outbox folders a result needs made;
+     * {@code shared}: other instances write into this outbox too (a PostgreSQL store).
+     */
+    public ResultFiles(Path outbox, DeliveryRefusals refusals, String folderMode, boolean shared) {
         this.outbox = outbox;
         this.refusals = refusals;
         this.folders = new FolderMaker(folderMode);
+        this.sharedClaims = new SharedNameClaims(shared, Clock.systemUTC());
     }
 
     /** Sets {@link ResultHeaders#RESULT_FILE} to the name this result may be written under. */
@@ -71,6 +79,10 @@ public class ResultFiles {
                         message.getHeader(ResultHeaders.IDEMPOTENCY_KEY, String.class));
         String owner = request != null ? request.api() + "\n" + request.idempotencyKey() : rejectionId(body);
         Path target = outbox.resolve(relative);
+        refuseLinkedFolders(target.getParent());
+        // before Camel's file producer would make the folder, and clear its setgid bit (FolderMaker); before a claim
+        // is made in it
+        folders.make(target.getParent());
         if (!claim(target, owner, request, body)) {
             String own = withSuffix(relative, jobId != null ? jobId : owner);
             LOG.info("{} holds another request's result; this result is {}", relative, own);
@@ -84,12 +96,10 @@ public class ResultFiles {
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
+                sharedClaims.release(claimed, owner);
                 writing.remove(claimed, owner);
             }
         });
-        refuseLinkedFolders(target.getParent());
-        // before Camel's file producer would make the folder, and clear its setgid bit (FolderMaker)
-        folders.make(target.getParent());
         removeTemporaryFile(target);
     }
 
@@ -176,13 +186,27 @@ public class ResultFiles {
         if (holder != null && !holder.equals(owner)) {
             return false;
         }
-        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) || belongsTo(target, request, body)) {
+        boolean shared = takeShared(target, owner);
+        if (shared && (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) || belongsTo(target, request, body))) {
             return true;
+        }
+        if (shared) {
+            sharedClaims.release(target, owner);
         }
         if (holder == null) {
             writing.remove(target, owner);
         }
         return false;
+    }
+
+    /** The other instances' claim on the name, when they share the outbox; one that cannot be made is not granted. */
+    private boolean takeShared(Path target, String owner) {
+        try {
+            return sharedClaims.take(target, owner);
+        } catch (IOException e) {
+            throw new GenericFileOperationFailedException(
+                    "Cannot claim " + target + " in the shared outbox: " + ErrorText.withRootCause(e), e);
+        }
     }
 
     /** The existing file is this request's own result: the same API and key, or (no job) the same rejection. */

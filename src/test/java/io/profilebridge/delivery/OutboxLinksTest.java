@@ -56,7 +56,7 @@ class OutboxLinksTest {
 
     /** Writes a result with the file endpoint of routes/deliver-result.camel.yaml. */
     private static void deliver(Path outbox, String relative) throws Exception {
-        ResultFiles results = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750");
+        ResultFiles results = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750", false);
         try (CamelContext camel = new DefaultCamelContext()) {
             camel.getRegistry().bind("resultFiles", results);
             camel.addRoutes(new RouteBuilder() {
