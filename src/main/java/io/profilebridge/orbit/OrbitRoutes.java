@@ -139,18 +139,26 @@ public class OrbitRoutes extends RouteBuilder {
     /**
      * 202 started and 200 already_running: poll. 200 completed (profileId regeneration): read the profile now.
      * 409 refunded after the API itself said it did not take the request under this key ("Retry later"): the refund
-     * is that outage's, so the request goes on under a derived key as the outage's retry. Any other 409 refunded is
-     * retried under a derived key (the lifecycle's remote-failure rule), a profileId request's too: a regeneration
-     * that completed at once answers so again at no charge, and one whose refund was a lost "Retry later" runs
-     * (fault-sequence audit: such a request was read at once and delivered as succeeded, never regenerated).
+     * is that outage's, so the request goes on under a derived key as the outage's retry. Any other 409 refunded, for
+     * a profileId request: no run and no charge stand for the key because the regeneration completed at once and that
+     * answer was lost, so the profile is read now, as the contract (section 3) says; for any other request, retried
+     * under a derived key (the lifecycle's remote-failure rule). A refund whose "Retry later" answer was lost as well
+     * cannot be told from it: the contract takes it for the completed regeneration (docs-truth audit: retried under a
+     * derived key instead, the bridge had left the contract).
      */
     private void onStartAnswer(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
         ApiAnswer answer = ApiAnswer.from(exchange);
+        String profileId = Json.text(Json.parseStored(job.requestBody()), "profileId");
         if (FaultClass.of(answer) == FaultClass.KEY_REFUNDED) {
             // the API said "Retry later" under this key before: the refund is that outage's
             if (JobLifecycle.turnedDown(job).isPresent()) {
                 lifecycle.turnedDownAndRefunded(job, answer.error(), REQUEST_ID_IN_BODY);
+                return;
+            }
+            if (profileId != null) {
+                job.remoteId(job.idempotencyKey());
+                lifecycle.readyToFetch(job, null);
                 return;
             }
         }
