@@ -50,7 +50,7 @@ public class ResultFiles {
     private final DeliveryRefusals refusals;
     private final FolderMaker folders;
     private final DiskSync disk = new DiskSync();
-    /** Result files being written now, by owner (API and key, or a rejection's job id), so two writers never pick one name. */
+    /** Result files being written now, by owner (API, key and job, or a rejection's job id): one name, one writer. */
     private final ConcurrentHashMap<Path, String> writing = new ConcurrentHashMap<>();
 
     private final SharedNameClaims sharedClaims;
@@ -77,7 +77,10 @@ public class ResultFiles {
                 : new Request(
                         message.getHeader(ResultHeaders.API, String.class),
                         message.getHeader(ResultHeaders.IDEMPOTENCY_KEY, String.class));
-        String owner = request != null ? request.api() + "\n" + request.idempotencyKey() : rejectionId(body);
+        // the job, not only its key: after a takeover two jobs share a key (takeover audit: both passed each other's
+        // claim on one name)
+        String owner =
+                request != null ? request.api() + "\n" + request.idempotencyKey() + "\n" + jobId : rejectionId(body);
         Path target = outbox.resolve(relative);
         refuseLinkedFolders(target.getParent());
         // before Camel's file producer would make the folder, and clear its setgid bit (FolderMaker); before a claim

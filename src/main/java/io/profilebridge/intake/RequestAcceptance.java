@@ -208,11 +208,6 @@ public class RequestAcceptance {
     }
 
     private void record(Exchange exchange, ReadRequest.Valid valid) throws RequestWaitsException {
-        record(exchange, valid, true);
-    }
-
-    private void record(Exchange exchange, ReadRequest.Valid valid, boolean mayTakeOverTheKey)
-            throws RequestWaitsException {
         String body = valid.body().toString();
         Job job = new Job(
                 TimeOrderedIds.next(store.now()),
@@ -225,15 +220,8 @@ public class RequestAcceptance {
                 store.now());
         job.nextAttemptAt(store.now());
         job.traceContext(exchange.getProperty(TRACE, TraceContext.class));
-        JobStore.Registration registration = store.register(job);
-        Job holder = registration.job();
-        if (!registration.created() && !holder.bodyHash().equals(job.bodyHash())) {
-            // the request of a job whose key another body took over is still that job's, done (review: dropped
-            // again, it was refused as a reused key, a second result contradicting its first)
-            holder = store.findReleased(valid.api(), job.requestKey(), job.bodyHash())
-                    .orElse(holder);
-        }
-        Job recorded = holder;
+        JobStore.Registration registration = registered(job);
+        Job recorded = registration.job();
         try (JobLogContext named = JobLogContext.of(recorded.id(), IdempotencyKeys.shown(recorded.requestKey()))) {
             Optional<Long> leftBehindSince = valid.source().isFile()
                     ? waitingFiles.leftBehindSince(Path.of(inboxFile(exchange).getAbsoluteFilePath()))
@@ -245,24 +233,6 @@ public class RequestAcceptance {
                         valid.api(),
                         job.id(),
                         IdempotencyKeys.shown(valid.idempotencyKey()));
-            } else if (!recorded.bodyHash().equals(job.bodyHash())
-                    && mayTakeOverTheKey
-                    && recorded.failedWithoutARun()) {
-                // no run stands for the key: the API, which keeps it, judges the new body (it may start it, or refuse
-                // it as a key it holds for another body); never refused here on the bridge's own account
-                if (store.releaseKey(recorded)) {
-                    LOG.info(
-                            "{} takes over idempotency key {} from {} job {}, which failed without a run of the API: it"
-                                    + " is sent under that key, for the API to judge",
-                            valid.source().displayName(),
-                            IdempotencyKeys.shown(recorded.requestKey()),
-                            recorded.api(),
-                            recorded.id());
-                }
-                // released here or by a request racing this one (the same body, a retry): recorded anew, it finds
-                // whichever job holds the key now
-                record(exchange, valid, false);
-                return;
             } else if (!recorded.bodyHash().equals(job.bodyHash())) {
                 // the result names the key it is about (the document and the JMS property), so the caller can match it
                 rejectWith(
@@ -274,7 +244,11 @@ public class RequestAcceptance {
                         ApiError.of(
                                 "idempotency_key_reused",
                                 "idempotencyKey \"" + IdempotencyKeys.shown(valid.idempotencyKey())
-                                        + "\" already belongs to a request with another body"));
+                                        + "\" already belongs to a request with another body"
+                                        + (recorded.state().isFinal() || recorded.remoteId() != null
+                                                ? ""
+                                                : ", not started yet: should it fail before the API accepts a run,"
+                                                        + " another body may take the key over")));
                 return;
             } else if (recorded.state().isFinal()
                     && leftBehindSince
@@ -472,6 +446,42 @@ public class RequestAcceptance {
         String path = exchange.getProperty(INBOX_FILE, String.class);
         if (path != null) {
             waitingFiles.waitAfterUndeliveredResult(path, System.currentTimeMillis());
+        }
+    }
+
+    /**
+     * The job {@code job}'s request is: itself, newly recorded; the job of its key and body; or, when the key's holder
+     * has another body, the job of this body that held the key before (a request whose key another body took over is
+     * still that job's, done: review, dropped again it was refused as a reused key) or, when the holder failed without
+     * a run, {@code job} taking the key over, for the API to judge (names audit: a corrected body under the same
+     * requestId was refused here, though the API took it). Two passes at most: a takeover that lost to a racing one
+     * finds the winner's job.
+     */
+    private JobStore.Registration registered(Job job) {
+        JobStore.Registration registration = store.register(job);
+        for (int pass = 1; ; pass++) {
+            Job holder = registration.job();
+            if (registration.created() || holder.bodyHash().equals(job.bodyHash())) {
+                return registration;
+            }
+            Optional<Job> before = store.findReleased(job.api(), job.requestKey(), job.bodyHash());
+            if (before.isPresent()) {
+                return new JobStore.Registration(before.get(), false);
+            }
+            if (!holder.failedWithoutARun() || pass == 2) {
+                return registration;
+            }
+            if (store.takeOver(holder, job)) {
+                LOG.info(
+                        "{} takes over idempotency key {} from {} job {}, which failed without a run of the API: it is"
+                                + " sent under that key, for the API to judge",
+                        job.source().displayName(),
+                        IdempotencyKeys.shown(holder.requestKey()),
+                        holder.api(),
+                        holder.id());
+                return new JobStore.Registration(job, true);
+            }
+            registration = store.register(job);
         }
     }
 

@@ -109,12 +109,14 @@ public final class Job {
 
     /**
      * True for a job that failed before the API accepted any run of it (its start refused, 400/409/422, or never
-     * answered), under its first key: no run of the API stands for this request. Another body may take its key over,
-     * and the API, which keeps the key, judges it (names audit: a corrected body under the same requestId was
-     * refused locally, though the API took it).
+     * answered), under its first key: no run of the API stands for this request. Its failed result may still be on
+     * its way (takeover audit: a corrected body sent the moment the refusal arrived found it delivering). Another body
+     * may take its key over, and the API, which keeps the key, judges it (names audit: a corrected body under the
+     * same requestId was refused locally, though the API took it).
      */
     public boolean failedWithoutARun() {
-        return state == JobState.FAILED
+        return (state == JobState.FAILED || state == JobState.DELIVERING)
+                && ResultDocument.FAILED.equals(outcome)
                 && requestKey != null
                 && remoteId == null
                 && acceptedAt == null

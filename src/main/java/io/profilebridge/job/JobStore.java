@@ -193,31 +193,43 @@ public class JobStore {
     }
 
     /**
-     * Lets another body take over the key of a job that failed without a run ({@link Job#failedWithoutARun}): the job
-     * keeps its row, found by its id from now on, no longer by its key. False when it changed meanwhile (another
-     * instance released it, or it is not as read).
+     * Gives the key of {@code holder}, a job that failed without a run ({@link Job#failedWithoutARun}), to {@code job},
+     * another body's request, in one transaction: the key is never free in between, so a request of either body racing
+     * this one finds one holder or the other (takeover audit: the first body sent again in that gap became a new job
+     * and was sent again). The holder keeps its row, found by its id, and by {@link #findReleased} for its own body;
+     * its version is left alone, so its worker, delivering its failed result, saves as before (a save never writes
+     * the key). False, and nothing written, when the holder no longer qualifies or another request took its key first.
      */
-    public boolean releaseKey(Job job) {
-        String sql = "UPDATE bridge_job SET key_hash = NULL, version = version + 1"
-                + " WHERE id = ? AND version = ? AND key_hash IS NOT NULL AND state = ? AND remote_id IS NULL";
+    public boolean takeOver(Job holder, Job job) {
+        String release = "UPDATE bridge_job SET key_hash = NULL WHERE id = ? AND key_hash IS NOT NULL"
+                + " AND remote_id IS NULL AND accepted_at IS NULL AND key_generation = 0 AND previous_attempts IS NULL"
+                + " AND outcome = ? AND state IN (?, ?)";
         try {
-            return writes.run(
+            boolean taken = writes.run(
                     c -> {
-                        try (PreparedStatement ps = c.prepareStatement(sql)) {
-                            ps.setString(1, job.id());
-                            ps.setInt(2, job.version());
-                            ps.setString(3, JobState.FAILED.name());
-                            return ps.executeUpdate() == 1;
+                        try (PreparedStatement ps = c.prepareStatement(release)) {
+                            ps.setString(1, holder.id());
+                            ps.setString(2, ResultDocument.FAILED);
+                            ps.setString(3, JobState.DELIVERING.name());
+                            ps.setString(4, JobState.FAILED.name());
+                            if (ps.executeUpdate() != 1) {
+                                return false;
+                            }
                         }
+                        return insert(c, INSERT, job);
                     },
                     true);
+            if (taken) {
+                newJobs.accept(job.createdAt());
+            }
+            return taken;
         } catch (SQLException e) {
-            throw new JobStoreException("cannot release the key of " + job, e);
+            throw new JobStoreException("cannot give the key of " + holder + " to " + job, e);
         }
     }
 
     /**
-     * The newest job of this API, key and body whose key another body took over ({@link #releaseKey}): its request,
+     * The newest job of this API, key and body whose key another body took over ({@link #takeOver}): its request,
      * dropped again, is still that job's. Read only when a key's holder has another body, so it may scan the rows
      * without a key (no index serves it).
      */

@@ -40,6 +40,8 @@ class ResultFilesTest {
             assertThat(claimed(second, camel, "job-b", "key-b")).isEqualTo("orbit/x.job-b.json");
             // the same request's own delivery again (after a crash of the first writer) takes its own claim
             assertThat(claimed(second, camel, "job-a", "key-a")).isEqualTo("orbit/x.json");
+            // takeover audit: after a key takeover two jobs share the key, and each passed the other's claim
+            assertThat(claimed(first, camel, "job-c", "key-a")).isEqualTo("orbit/x.job-c.json");
         }
     }
 

@@ -407,30 +407,40 @@ class JobStoreTest {
         assertThat(store.register(newJob("k2", "{}")).created()).isTrue();
     }
 
-    /** Names audit: a corrected body under the key of a request the API refused takes the key over. */
+    /**
+     * Names audit: a corrected body under the key of a request the API refused takes the key over; takeover audit: in
+     * one transaction, so the key is never free for a racing request, and while the refusal is still being delivered.
+     */
     @Test
     void theKeyOfAJobThatFailedWithoutARunPassesToAnotherBodyAndStaysWithIt() {
         Job refused = newJob("k-over", "{\"email\": 1}");
         store.register(refused);
         Job running = newJob("k-held", "{}");
         store.register(running);
-        assertThat(store.releaseKey(running)).as("a pending job keeps its key").isFalse();
+        assertThat(store.takeOver(running, newJob("k-held", "{\"other\": 1}")))
+                .as("a pending job keeps its key")
+                .isFalse();
 
-        refused.state(JobState.FAILED);
+        refused.state(JobState.DELIVERING);
         refused.outcome(ResultDocument.FAILED);
         assertThat(store.save(refused, false)).isTrue();
         assertThat(refused.failedWithoutARun()).isTrue();
-        assertThat(store.releaseKey(refused)).isTrue();
-        assertThat(store.releaseKey(refused)).as("released once").isFalse();
-
         Job corrected = newJob("k-over", "{\"email\": 2}");
-        assertThat(store.register(corrected).created()).isTrue();
+        assertThat(store.takeOver(refused, corrected)).isTrue();
+        assertThat(store.takeOver(refused, newJob("k-over", "{\"email\": 3}")))
+                .as("given once")
+                .isFalse();
         assertThat(store.find(Api.OPENPROSPECT, "k-over")).map(Job::id).contains(corrected.id());
-        assertThat(store.findById(refused.id())).isPresent();
-        // a save of the earlier job does not take its key back (it would clash with the new holder)
-        Job earlier = store.findById(refused.id()).orElseThrow();
-        assertThat(store.save(earlier, false)).isTrue();
+        assertThat(store.findReleased(Api.OPENPROSPECT, "k-over", refused.bodyHash()))
+                .map(Job::id)
+                .contains(refused.id());
+
+        // the earlier job's worker finishes its delivery as read: its save neither fails nor takes the key back
+        refused.state(JobState.FAILED);
+        assertThat(store.save(refused, false)).isTrue();
         assertThat(store.find(Api.OPENPROSPECT, "k-over")).map(Job::id).contains(corrected.id());
+        assertThat(store.register(newJob("k-over", "{\"email\": 2}")).job().id())
+                .isEqualTo(corrected.id());
     }
 
     @Test
