@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -100,6 +101,15 @@ public final class CheckCommand {
                         + "/ is read by no route; the inbox reads openprospect/ and orbit/, spelt so");
                 continue;
             }
+            // the inbox's own rules on the file itself: a link is never followed, a name it cannot carry is left alone
+            // (docs-truth audit: check read through a link to /etc/passwd and quoted it, and passed names the bridge
+            // leaves where they are)
+            String notTaken = InboxFileFilter.refusal(file, file.getFileName().toString());
+            if (notTaken != null) {
+                out.println("INVALID  " + shown(file) + ": not_taken: the inbox leaves it where it is: "
+                        + ErrorText.oneLine(notTaken));
+                continue;
+            }
             ReadRequest read;
             try {
                 long size = Files.size(file);
@@ -142,11 +152,11 @@ public final class CheckCommand {
 
     /** A folder is checked like an inbox: its JSON files, and those of its openprospect/ and orbit/ folders. */
     private static List<Path> requestFiles(Path path) throws IOException {
-        if (Files.isRegularFile(path)) {
+        if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             return List.of(path);
         }
         try (Stream<Path> walk = Files.walk(path, 2)) {
-            return walk.filter(Files::isRegularFile)
+            return walk.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
                     .filter(p -> p.getFileName().toString().endsWith(".json"))
                     .filter(p -> !p.getFileName().toString().startsWith("."))
                     .filter(p -> p.getParent().equals(path)

@@ -131,6 +131,26 @@ class CheckCommandTest {
         assertThat(printed).contains("2 files: 1 valid, 1 invalid");
     }
 
+    /**
+     * Docs-truth audit: check read through a link (to /etc/passwd, quoting its first token) and passed names the inbox
+     * leaves where they are; it applies the inbox's own rules to the file itself now.
+     */
+    @Test
+    void aFileTheInboxWouldNotTakeIsInvalidAndALinkIsNeverRead() throws Exception {
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "root:x:0:0");
+        Path orbit = Files.createDirectories(dir.resolve("in/orbit"));
+        Files.createSymbolicLink(orbit.resolve("link.json"), secret);
+        Files.writeString(orbit.resolve("tab\there.json"), "{\"email\": \"a@example.com\"}");
+        int exit = command().run(List.of(dir.resolve("in").toString()));
+        String printed = output.toString(StandardCharsets.UTF_8);
+        assertThat(exit).isEqualTo(1);
+        assertThat(printed)
+                .contains("link.json: not_taken: the inbox leaves it where it is: it is a symbolic link")
+                .contains("here.json: not_taken: the inbox leaves it where it is: its name has a control character")
+                .contains("2 files: 0 valid, 2 invalid")
+                .doesNotContain("root");
+    }
+
     @Test
     void helpPrintsTheUsageAndExitsZero() throws Exception {
         // README audit: "check --help" looked for a file named --help and exited 2
