@@ -11,6 +11,7 @@ import io.profilebridge.delivery.ResultHeaders;
 import io.profilebridge.job.IdempotencyKeys;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobCallers;
+import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
@@ -245,10 +246,10 @@ public class RequestAcceptance {
                                 "idempotency_key_reused",
                                 "idempotencyKey \"" + IdempotencyKeys.shown(valid.idempotencyKey())
                                         + "\" already belongs to a request with another body"
-                                        + (recorded.state().isFinal() || recorded.remoteId() != null
-                                                ? ""
-                                                : ", not started yet: should it fail before the API accepts a run,"
-                                                        + " another body may take the key over")));
+                                        + (recorded.mayYetFailWithoutARun()
+                                                ? ", not started yet: should it fail before the API accepts a run,"
+                                                        + " another body may take the key over"
+                                                : "")));
                 return;
             } else if (recorded.state().isFinal()
                     && leftBehindSince
@@ -471,6 +472,7 @@ public class RequestAcceptance {
             if (!holder.failedWithoutARun() || pass == 2) {
                 return registration;
             }
+            JobLifecycle.takesOverKeyOf(job, holder);
             if (store.takeOver(holder, job)) {
                 LOG.info(
                         "{} takes over idempotency key {} from {} job {}, which failed without a run of the API: it is"

@@ -124,6 +124,16 @@ public final class Job {
                 && previousAttempts == null;
     }
 
+    /** True while the job may still come to {@link #failedWithoutARun}: its first start not answered with a run yet. */
+    public boolean mayYetFailWithoutARun() {
+        return state == JobState.RECEIVED
+                && requestKey != null
+                && remoteId == null
+                && acceptedAt == null
+                && keyGeneration == 0
+                && previousAttempts == null;
+    }
+
     /**
      * True for a job whose start went unanswered at its last attempt and that now reads the status under the id it
      * was sent with ({@link JobLifecycle#startUnanswered}): no answer of the API has confirmed a run yet.

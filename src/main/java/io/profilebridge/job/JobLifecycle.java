@@ -317,6 +317,23 @@ public class JobLifecycle {
     }
 
     /**
+     * Marks {@code job}, about to take over the key of {@code holder} (a job that failed without a run), so that a
+     * refund of that key is taken for the holder's, as a "Retry later" before it under the key is ({@link #turnedDown}):
+     * the job goes on under a derived key instead of reading a profileId's profile as regenerated (review: a refund
+     * the holder's rejected start left was read as this request's completed regeneration).
+     */
+    public static void takesOverKeyOf(Job job, Job holder) {
+        JsonNode holdersError = Json.parseStored(holder.lastError());
+        ObjectNode error = ApiError.of(
+                        "key_taken_over",
+                        "took over its idempotency key from job " + holder.id()
+                                + ", which failed without a run; a refund of the key is that job's")
+                .toJson();
+        error.set(TURNED_DOWN_BY, holdersError != null ? holdersError : error.deepCopy());
+        job.lastError(error.toString());
+    }
+
+    /**
      * A fault's error, carrying the "Retry later" before it under the same key: a 429 or a lost answer between the 5xx
      * and the refund it brings hid the outage (review), and the refund then spent the one retry a refund gets, or a
      * {@code profileId} request was answered with its existing profile though nothing ran.

@@ -75,6 +75,26 @@ class JobLifecycleTest {
         return job;
     }
 
+    /**
+     * Review: a job that took over the key of one that failed without a run read a refund of that key (the earlier
+     * job's rejected start) as its own completed regeneration; the refund is the earlier job's "Retry later".
+     */
+    @Test
+    void aJobThatTookOverAKeyTakesARefundOfItForTheEarlierJobs() {
+        Job holder = orbitJob(JobState.FAILED, store.now());
+        holder.lastError(new ApiError("developer_deep_search_request_failed", "Retry later", 502)
+                .toJson()
+                .toString());
+        Job taker = orbitJob(JobState.RECEIVED, store.now());
+        assertThat(JobLifecycle.turnedDown(taker)).isEmpty();
+        JobLifecycle.takesOverKeyOf(taker, holder);
+        assertThat(JobLifecycle.turnedDown(taker))
+                .hasValueSatisfying(cause ->
+                        assertThat(cause.get("code").asText()).isEqualTo("developer_deep_search_request_failed"));
+        assertThat(JobLifecycle.shownError(taker).get("code").asText()).isEqualTo("key_taken_over");
+        assertThat(JobLifecycle.shownError(taker).has("turnedDownBy")).isFalse();
+    }
+
     /** Observability audit: /jobs showed {@code startMaybeSent}, with a start key, in a job's last error. */
     @Test
     void anOperatorReadsTheLastErrorWithoutTheLifecyclesBookkeeping() {
