@@ -401,34 +401,34 @@ public class RequestAcceptance {
         rejected.traceContext(trace);
         String delivered = result;
         try (JobLogContext named = JobLogContext.of(jobId, key == null ? null : IdempotencyKeys.shown(key))) {
-            boolean first = store.recordRejection(rejected);
-            if (!first) {
-                // a repeat gets the document as first written, whose traceId is the trace that rejected it, as a
-                // repeated job's does (observability audit: each repeat's result named its own trace)
-                delivered = store.findById(jobId).map(Job::result).orElse(result);
-            }
-            if (first) {
+            if (store.recordRejection(rejected)) {
                 LOG.warn(
                         "Rejected {} as failed job {}: {}: {}",
                         source.displayName(),
                         jobId,
                         error.code(),
                         error.message());
-            } else if (repeatsNamed.first(jobId)) {
-                LOG.warn(
-                        "{} repeats rejected job {}: {}: {}",
-                        source.displayName(),
-                        jobId,
-                        error.code(),
-                        error.message());
             } else {
-                // a file whose result cannot be written is read again every undelivered-wait; the delivery's own
-                // WARN says so each time (hostile-files audit: two WARN lines per file every 10 s)
-                LOG.debug("{} repeats rejected job {} again", source.displayName(), jobId);
+                // a repeat gets the document as first written, whose traceId is the trace that rejected it, as a
+                // repeated job's does (observability audit: each repeat's result named its own trace)
+                delivered = store.findById(jobId).map(Job::result).orElse(result);
+                if (repeatsNamed.first(jobId)) {
+                    LOG.warn(
+                            "{} repeats rejected job {}: {}: {}",
+                            source.displayName(),
+                            jobId,
+                            error.code(),
+                            error.message());
+                } else {
+                    // a file whose result cannot be written is read again every undelivered-wait; the delivery's
+                    // own WARN says so each time (hostile-files audit: two WARN lines per file every 10 s)
+                    LOG.debug("{} repeats rejected job {} again", source.displayName(), jobId);
+                }
             }
         }
         exchange.setProperty(JobRoutes.JOB_ID, jobId);
-        // delivered as a result with no job of its own: its file is owned by its content (delivery.ResultFiles)
+        // delivered as a result with no job of its own: its file is owned by its job id, which its content names
+        // (delivery.ResultFiles)
         exchange.setProperty(
                 INTAKE_RESULT,
                 new ResultHeaders.Result(

@@ -125,7 +125,7 @@ public class JobStore {
                 if (holder.isPresent()) {
                     return new Registration(holder.get(), false);
                 }
-                // the holder's key was released between the insert and the look (releaseKey): insert again, once
+                // the holder went between the insert and the look (retention removed it): insert again, once
                 if (attempt == 2) {
                     throw new JobStoreException("job vanished after a key conflict: " + job, e);
                 }
@@ -199,6 +199,9 @@ public class JobStore {
      * and was sent again). The holder keeps its row, found by its id, and by {@link #findReleased} for its own body;
      * its version is left alone, so its worker, delivering its failed result, saves as before (a save never writes
      * the key). False, and nothing written, when the holder no longer qualifies or another request took its key first.
+     * On H2 a write in a group gets no savepoint (GroupCommit): should the insert fail after the release (a disk's
+     * error, which fails the group's commit as a rule), the key stays free until this request, told by the throw, is
+     * taken again and registers.
      */
     public boolean takeOver(Job holder, Job job) {
         String release = "UPDATE bridge_job SET key_hash = NULL WHERE id = ? AND key_hash IS NOT NULL"
