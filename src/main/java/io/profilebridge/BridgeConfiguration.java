@@ -113,7 +113,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         DataSource dataSource = opened.dataSource();
         JobStore store = opened.jobs();
         InstanceLiveness liveness = opened.liveness();
-        boolean postgres = opened.postgres();
+        // PostgreSQL, shared by several instances, exactly when the liveness is shared
+        boolean postgres = liveness.isShared();
         JobSchedule schedule = new JobSchedule(
                 settings.number("bridge.poll.first-delay-ms"),
                 settings.number("bridge.poll.interval-ms"),
@@ -239,7 +240,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                                                 settings.number("bridge.jms.max-message-bytes"),
                                                 settings.number("bridge.request.max-bytes"))
                                         : Long.MAX_VALUE,
-                                liveness.isShared() ? Integer.MAX_VALUE : OrbitRoutes.PROFILE_READS_PER_STEP));
+                                postgres ? Integer.MAX_VALUE : OrbitRoutes.PROFILE_READS_PER_STEP));
         context.getRegistry()
                 .bind(
                         "deliverJobRoute",
@@ -256,11 +257,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                 .bind(
                         "resultFiles",
                         // several instances share an outbox only with a shared store
-                        new ResultFiles(
-                                outbox,
-                                outboxRefusals,
-                                settings.text("bridge.outbox.folder-mode"),
-                                liveness.isShared()));
+                        new ResultFiles(outbox, outboxRefusals, settings.text("bridge.outbox.folder-mode"), postgres));
         // routes/deliver-result-jms.camel.yaml: which queue a JMS result goes to, and whether the broker takes it
         DeliveryRefusals queueRefusals = new DeliveryRefusals(Clock.systemUTC(), store::wakeWaitingDeliveries);
         ResultQueues resultQueues = new ResultQueues(settings.text("bridge.jms.results"), queueRefusals);
@@ -311,8 +308,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
     }
 
-    /** The job store, its instance's liveness, and whether it is PostgreSQL (shared by several instances). */
-    private record Store(DataSource dataSource, JobStore jobs, InstanceLiveness liveness, boolean postgres) {}
+    /** The job store and its instance's liveness (shared exactly when the store is PostgreSQL). */
+    private record Store(DataSource dataSource, JobStore jobs, InstanceLiveness liveness) {}
 
     /**
      * Opens the job store in the background (bound as {@code jobStoreDataSource}) and registers this instance on it.
@@ -372,7 +369,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                 liveness.stop();
             }
         });
-        return new Store(dataSource, store, liveness, postgres);
+        return new Store(dataSource, store, liveness);
     }
 
     /**

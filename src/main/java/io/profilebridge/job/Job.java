@@ -117,17 +117,17 @@ public final class Job {
     public boolean failedWithoutARun() {
         return (state == JobState.FAILED || state == JobState.DELIVERING)
                 && ResultDocument.FAILED.equals(outcome)
-                && requestKey != null
-                && remoteId == null
-                && acceptedAt == null
-                && keyGeneration == 0
-                && previousAttempts == null;
+                && noRunUnderItsFirstKey();
     }
 
     /** True while the job may still come to {@link #failedWithoutARun}: its first start not answered with a run yet. */
     public boolean mayYetFailWithoutARun() {
-        return state == JobState.RECEIVED
-                && requestKey != null
+        return state == JobState.RECEIVED && noRunUnderItsFirstKey();
+    }
+
+    /** Under its first key, with no run the API accepted or named, now or in an earlier attempt. */
+    private boolean noRunUnderItsFirstKey() {
+        return requestKey != null
                 && remoteId == null
                 && acceptedAt == null
                 && keyGeneration == 0
