@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
@@ -54,17 +55,28 @@ public final class ApiCallLimits implements HttpClientConfigurer, ExecChainHandl
     private final long deadlineMs;
     private final long maxAnswerBytes;
     private final ScheduledThreadPoolExecutor timer;
+    private final LongSupplier nanoTime;
 
     public ApiCallLimits(long deadlineMs, long maxAnswerBytes) {
+        this(deadlineMs, maxAnswerBytes, deadlineTimer(), System::nanoTime);
+    }
+
+    ApiCallLimits(long deadlineMs, long maxAnswerBytes, ScheduledThreadPoolExecutor timer, LongSupplier nanoTime) {
         this.deadlineMs = deadlineMs;
         this.maxAnswerBytes = maxAnswerBytes;
-        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+        this.timer = timer;
+        this.nanoTime = nanoTime;
+    }
+
+    private static ScheduledThreadPoolExecutor deadlineTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "api-call-deadlines");
             thread.setDaemon(true);
             return thread;
         });
         // a call that ends in time cancels its abort; do not keep thousands of cancelled ones queued
         timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 
     @Override
@@ -132,6 +144,7 @@ public final class ApiCallLimits implements HttpClientConfigurer, ExecChainHandl
     private final class Call {
         private final Cancellable connection;
         private final ScheduledFuture<?> deadline;
+        private final long startedNanos = nanoTime.getAsLong();
         private volatile boolean expired;
         private long bytesRead;
 
@@ -168,9 +181,14 @@ public final class ApiCallLimits implements HttpClientConfigurer, ExecChainHandl
             }
         }
 
-        /** What failed: the deadline (which closed the connection), or the failure itself. */
+        /**
+         * What failed: the deadline (which closed the connection), or the failure itself. A failure once the deadline
+         * has passed is the deadline's too: camel-http's read timeout is the deadline as well, and on a busy host it
+         * can fire before the deadline's timer thread runs.
+         */
         IOException explain(IOException failure) {
-            if (!expired) {
+            boolean pastDeadline = nanoTime.getAsLong() - startedNanos >= TimeUnit.MILLISECONDS.toNanos(deadlineMs);
+            if (!expired && !pastDeadline) {
                 return failure;
             }
             DeadlineExceeded exceeded = new DeadlineExceeded(deadlineMs);

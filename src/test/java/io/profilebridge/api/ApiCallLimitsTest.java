@@ -1,0 +1,90 @@
+package io.profilebridge.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Proxy;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hc.client5.http.HttpRoute;
+import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.client5.http.classic.ExecRuntime;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.HttpHost;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The overall deadline of a call names itself, whichever of the two clocks that end a slow call runs first. */
+class ApiCallLimitsTest {
+
+    private static final long DEADLINE_MS = 2000;
+
+    private final AtomicLong now = new AtomicLong();
+    private final CountDownLatch timerHeld = new CountDownLatch(1);
+    private final ScheduledThreadPoolExecutor busyTimer = new ScheduledThreadPoolExecutor(1);
+
+    {
+        busyTimer.setRemoveOnCancelPolicy(true);
+    }
+
+    @AfterEach
+    void release() {
+        timerHeld.countDown();
+        busyTimer.shutdownNow();
+    }
+
+    @Test
+    void aReadTimeoutAtTheDeadlineIsTheDeadlineEvenBeforeItsTimerRuns() throws Exception {
+        // CI: on a loaded host the socket's read timeout (set to the deadline too) fired before the timer thread ran,
+        // and the job's error said "SocketTimeoutException: Read timed out" instead of the deadline and its property
+        busyTimer.execute(() -> awaitQuietly(timerHeld));
+        ApiCallLimits limits = new ApiCallLimits(DEADLINE_MS, 1024, busyTimer, now::get);
+        ExecChain readTimesOutAtTheDeadline = (request, scope) -> {
+            now.addAndGet(TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS));
+            throw new SocketTimeoutException("Read timed out");
+        };
+
+        assertThatThrownBy(() -> limits.execute(new HttpGet("/x"), scope(), readTimesOutAtTheDeadline))
+                .isInstanceOf(ApiCallLimits.DeadlineExceeded.class)
+                .hasMessageContaining("no complete answer within 2000 ms (bridge.http.deadline-ms)")
+                .hasCauseInstanceOf(SocketTimeoutException.class);
+    }
+
+    @Test
+    void aFailureBeforeTheDeadlineKeepsItsOwnName() {
+        busyTimer.execute(() -> awaitQuietly(timerHeld));
+        ApiCallLimits limits = new ApiCallLimits(DEADLINE_MS, 1024, busyTimer, now::get);
+        ExecChain resetEarly = (request, scope) -> {
+            now.addAndGet(TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS - 1));
+            throw new java.net.SocketException("Connection reset");
+        };
+
+        assertThatThrownBy(() -> limits.execute(new HttpGet("/x"), scope(), resetEarly))
+                .isInstanceOf(java.net.SocketException.class)
+                .hasMessage("Connection reset");
+        assertThat(busyTimer.getQueue()).as("its abort was cancelled").isEmpty();
+    }
+
+    private static ExecChain.Scope scope() {
+        HttpGet request = new HttpGet("http://localhost/x");
+        // never used: the request is cancellable, so the deadline cancels it rather than the runtime's endpoint
+        ExecRuntime unused = (ExecRuntime) Proxy.newProxyInstance(
+                ExecRuntime.class.getClassLoader(), new Class<?>[] {ExecRuntime.class}, (proxy, method, args) -> {
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        return new ExecChain.Scope(
+                "ex-1", new HttpRoute(new HttpHost("localhost", 80)), request, unused, HttpClientContext.create());
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
