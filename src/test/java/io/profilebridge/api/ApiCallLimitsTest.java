@@ -16,6 +16,7 @@ import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.HttpHost;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The overall deadline of a call names itself, whichever of the two clocks that end a slow call runs first. */
@@ -27,8 +28,16 @@ class ApiCallLimitsTest {
     private final CountDownLatch timerHeld = new CountDownLatch(1);
     private final ScheduledThreadPoolExecutor busyTimer = new ScheduledThreadPoolExecutor(1);
 
-    {
+    @BeforeEach
+    void holdTheTimer() throws InterruptedException {
+        // the deadline's timer thread is busy elsewhere, as on a loaded host: no abort runs during the test
         busyTimer.setRemoveOnCancelPolicy(true);
+        CountDownLatch holding = new CountDownLatch(1);
+        busyTimer.execute(() -> {
+            holding.countDown();
+            awaitQuietly(timerHeld);
+        });
+        holding.await();
     }
 
     @AfterEach
@@ -41,7 +50,6 @@ class ApiCallLimitsTest {
     void aReadTimeoutAtTheDeadlineIsTheDeadlineEvenBeforeItsTimerRuns() throws Exception {
         // CI: on a loaded host the socket's read timeout (set to the deadline too) fired before the timer thread ran,
         // and the job's error said "SocketTimeoutException: Read timed out" instead of the deadline and its property
-        busyTimer.execute(() -> awaitQuietly(timerHeld));
         ApiCallLimits limits = new ApiCallLimits(DEADLINE_MS, 1024, busyTimer, now::get);
         ExecChain readTimesOutAtTheDeadline = (request, scope) -> {
             now.addAndGet(TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS));
@@ -56,7 +64,6 @@ class ApiCallLimitsTest {
 
     @Test
     void aFailureBeforeTheDeadlineKeepsItsOwnName() {
-        busyTimer.execute(() -> awaitQuietly(timerHeld));
         ApiCallLimits limits = new ApiCallLimits(DEADLINE_MS, 1024, busyTimer, now::get);
         ExecChain resetEarly = (request, scope) -> {
             now.addAndGet(TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS - 1));
