@@ -86,11 +86,17 @@ public class ResultFiles {
         // before Camel's file producer would make the folder, and clear its setgid bit (FolderMaker); before a claim
         // is made in it
         folders.make(target.getParent());
-        if (!claim(target, owner, request, body)) {
-            String own = withSuffix(relative, jobId != null ? jobId : owner);
+        String own = withSuffix(relative, jobId != null ? jobId : owner);
+        Path ownTarget = outbox.resolve(own);
+        // a result once written under its own name is replaced there: were it written to the free NAME.json (the
+        // other request's result taken away meanwhile), the request would have two documents
+        if (Files.exists(ownTarget, LinkOption.NOFOLLOW_LINKS) && claim(ownTarget, owner, request, body)) {
+            relative = own;
+            target = ownTarget;
+        } else if (!claim(target, owner, request, body)) {
             LOG.info("{} holds another request's result; this result is {}", relative, own);
             relative = own;
-            target = outbox.resolve(own);
+            target = ownTarget;
             writing.putIfAbsent(target, owner);
         }
         message.setHeader(ResultHeaders.RESULT_FILE, relative);

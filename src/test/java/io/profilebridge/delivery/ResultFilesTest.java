@@ -45,6 +45,34 @@ class ResultFilesTest {
         }
     }
 
+    /**
+     * From the names audit's list: a request whose result went to {@code x.<jobId>.json} (another request held
+     * {@code x.json}) and is delivered again after a restart, once the other result was taken away, got a second
+     * document under {@code x.json}. Its own file is replaced instead.
+     */
+    @Test
+    void aResultDeliveredAgainStaysUnderTheNameItWasGivenWhenTheOtherResultIsGone() throws Exception {
+        try (CamelContext camel = new DefaultCamelContext()) {
+            ResultFiles before = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750", false);
+            assertThat(claimed(before, camel, "job-a", "key-a")).isEqualTo("orbit/x.json");
+            Files.writeString(outbox.resolve("orbit/x.json"), document("job-a", "key-a"));
+            assertThat(claimed(before, camel, "job-b", "key-b")).isEqualTo("orbit/x.job-b.json");
+            Files.writeString(outbox.resolve("orbit/x.job-b.json"), document("job-b", "key-b"));
+            Files.delete(outbox.resolve("orbit/x.json"));
+
+            ResultFiles afterARestart = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750", false);
+            assertThat(claimed(afterARestart, camel, "job-b", "key-b")).isEqualTo("orbit/x.job-b.json");
+            assertThat(claimed(afterARestart, camel, "job-c", "key-c"))
+                    .as("the free name is still the next request's")
+                    .isEqualTo("orbit/x.json");
+        }
+    }
+
+    private static String document(String jobId, String key) {
+        return "{\"jobId\":\"" + jobId + "\",\"api\":\"orbit\",\"idempotencyKey\":\"" + key
+                + "\",\"outcome\":\"succeeded\"}";
+    }
+
     @Test
     void aClaimLeftByAStoppedInstanceIsTakenOverOnceAbandoned() throws Exception {
         Path target = Files.createDirectories(outbox.resolve("orbit")).resolve("x.json");
