@@ -22,6 +22,7 @@ import io.profilebridge.api.SharedCallPlaces;
 import io.profilebridge.delivery.DeliverJobRoute;
 import io.profilebridge.delivery.DeliveryRefusals;
 import io.profilebridge.delivery.LaterCallersRoute;
+import io.profilebridge.delivery.OversizedResults;
 import io.profilebridge.delivery.ResultFiles;
 import io.profilebridge.delivery.ResultQueues;
 import io.profilebridge.intake.AcceptRequestRoute;
@@ -262,6 +263,12 @@ public class BridgeConfiguration implements CamelConfiguration {
         DeliveryRefusals queueRefusals = new DeliveryRefusals(Clock.systemUTC(), store::wakeWaitingDeliveries);
         ResultQueues resultQueues = new ResultQueues(settings.text("bridge.jms.results"), queueRefusals);
         context.getRegistry().bind("resultQueues", resultQueues);
+        context.getRegistry()
+                .bind(
+                        "oversizedResults",
+                        settings.optional("bridge.jms.broker-url").isEmpty()
+                                ? OversizedResults.embeddedBroker(settings.number("bridge.jms.max-message-bytes"))
+                                : OversizedResults.unknownCap());
         if (health != null) {
             health.register(RefusedResultsHealthCheck.outbox(outbox, outboxRefusals));
             health.register(new InboxFoldersHealthCheck(inboxFileFilter::foldersGivingNoFile));

@@ -97,6 +97,39 @@ public final class ResultDocument {
         }
     }
 
+    /**
+     * A failed {@code result_too_large} in place of a result too large to send, within {@code maxChars} if it can be:
+     * the API's status, profiles and earlier attempts left out, and the request too when it alone does not fit; its
+     * identity, remote id (to read the rest from the API) and OpenProspect {@code profileId} kept. The error names
+     * what the result was, should it not have failed.
+     */
+    public static String tooLarge(String resultJson, String why, long maxChars) {
+        ObjectNode doc = (ObjectNode) Json.parseStored(resultJson);
+        JsonNode error = doc.path("error");
+        String was = error.hasNonNull("code")
+                ? "it failed with " + error.get("code").asText()
+                : "its outcome was " + doc.path("outcome").asText();
+        doc.put("outcome", FAILED);
+        doc.putNull("status");
+        doc.putArray("attempts");
+        if (doc.has("profiles")) {
+            doc.putArray("profiles");
+        }
+        doc.set(
+                "error",
+                ApiError.of(
+                                "result_too_large",
+                                why + "; " + was + "; the API's status and profiles are left out:"
+                                        + " read them from the API by remoteId")
+                        .toJson());
+        String fitted = Json.write(doc);
+        if (fitted.length() > maxChars) {
+            doc.putNull("request");
+            fitted = Json.write(doc);
+        }
+        return fitted;
+    }
+
     private static ObjectNode base(
             String api,
             String outcome,

@@ -44,4 +44,48 @@ class JmsResultSizeTest {
             assertThat(result.at("/error/message").asText()).contains("bridge.jms.max-message-bytes");
         }
     }
+
+    /**
+     * Permanent-faults audit: any other result larger than the broker takes (here a request that alone makes it so; a
+     * status answer of megabytes does at the defaults) was refused at every attempt until delivery gave up, and the
+     * caller got nothing. A failed result_too_large that fits goes instead, with the run's remote id.
+     */
+    @Test
+    void anyResultTooLargeForTheBrokerGoesOutAsAFailedResultThatFits() throws Exception {
+        long requestBytes = 10_000;
+        // the request below, about 4,300 characters, fits as a request message; its result, about 5,200, does not
+        long messageBytes = 10_000;
+        StringBuilder usernames = new StringBuilder();
+        for (int i = 0; i < 250; i++) {
+            usernames
+                    .append(i == 0 ? "" : ",")
+                    .append("\"someone-")
+                    .append(1000 + i)
+                    .append("-x\"");
+        }
+        String request = "{\"email\": \"wide@example.com\", \"usernames\": [" + usernames + "]}";
+        assertThat(request.length()).isBetween(4_000, (int) requestBytes);
+        try (JmsBridgeRun jms = JmsBridgeRun.start(
+                        root,
+                        JmsBridgeRun.with(
+                                "bridge.request.max-bytes", Long.toString(requestBytes),
+                                "bridge.jms.max-message-bytes", Long.toString(messageBytes)));
+                ResultTally tally = jms.tally()) {
+            jms.send(request, Map.of("api", "orbit"), null, "wide-1");
+            tally.assertExactlyOneEach(List.of("wide-1"), Duration.ofSeconds(30), RedeliveryWindow.of(jms.properties));
+            String body = tally.body("wide-1");
+            assertThat(body.length()).isLessThan(2_000);
+            JsonNode result = Json.parse(body);
+            assertThat(result.get("outcome").asText()).isEqualTo("failed");
+            assertThat(result.at("/error/code").asText()).isEqualTo("result_too_large");
+            assertThat(result.at("/error/message").asText())
+                    .contains("bridge.jms.max-message-bytes = " + messageBytes)
+                    .contains("remoteId");
+            assertThat(result.get("remoteId").asText()).isNotEmpty();
+            assertThat(result.get("request").isNull())
+                    .as("the request alone is too large")
+                    .isTrue();
+            assertThat(result.get("idempotencyKey").asText()).isNotEmpty();
+        }
+    }
 }

@@ -1,0 +1,85 @@
+package io.profilebridge.delivery;
+
+import io.profilebridge.job.ResultDocument;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A JMS result larger than the embedded broker takes ({@code bridge.jms.max-message-bytes}) goes out as a failed
+ * {@code result_too_large} that fits ({@link ResultDocument#tooLarge}): the broker refused it at every attempt until
+ * delivery gave up, and its caller got nothing (permanent-faults audit; a status answer of megabytes does it at the
+ * defaults). An external broker's cap is its own configuration: results go there as they are.
+ */
+public final class OversizedResults {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OversizedResults.class);
+
+    /**
+     * Room for a message's fixed header and the properties Camel and the JMS client add, beside the result's own
+     * properties (measured: a result of 5,204 characters with short properties made a message of 11,120 bytes).
+     */
+    static final long HEADER_ROOM = 4_096;
+    /** The headers that become the result message's properties (routes/deliver-result-jms.camel.yaml). */
+    private static final List<String> PROPERTY_HEADERS = List.of(
+            ResultHeaders.CORRELATION_ID,
+            ResultHeaders.API,
+            ResultHeaders.OUTCOME,
+            ResultHeaders.IDEMPOTENCY_KEY,
+            ResultHeaders.DUPLICATE_ID);
+    /** What routes/deliver-result.camel.yaml notes of the result for the delivery's error lines. */
+    private static final String DELIVERED_OUTCOME = "bridgeResultOutcome";
+
+    private final long maxMessageBytes;
+
+    private OversizedResults(long maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /** The embedded broker's cap, {@code bridge.jms.max-message-bytes}. */
+    public static OversizedResults embeddedBroker(long maxMessageBytes) {
+        return new OversizedResults(maxMessageBytes);
+    }
+
+    /** A broker whose cap the bridge does not know. */
+    public static OversizedResults unknownCap() {
+        return new OversizedResults(Long.MAX_VALUE);
+    }
+
+    /** Replaces a result the broker would refuse for its size by one that fits, naming why. */
+    public void fit(Exchange exchange) {
+        Message message = exchange.getMessage();
+        String result = message.getBody(String.class);
+        long maxChars = maxChars(message);
+        if (result == null || result.length() <= maxChars) {
+            return;
+        }
+        String why = "larger than a JMS message may be on the embedded broker (bridge.jms.max-message-bytes = "
+                + maxMessageBytes + ")";
+        String fitted = ResultDocument.tooLarge(
+                result, "the result, " + result.length() + " characters of JSON, is " + why, maxChars);
+        LOG.warn(
+                "Result of {} is {} characters, {}: a failed result_too_large goes instead",
+                message.getHeader(ResultHeaders.SOURCE, String.class),
+                result.length(),
+                why);
+        message.setBody(fitted);
+        message.setHeader(ResultHeaders.OUTCOME, ResultDocument.FAILED);
+        exchange.setProperty(DELIVERED_OUTCOME, ResultDocument.FAILED);
+    }
+
+    /** The most characters of text the broker takes beside these properties: it counts two bytes per character. */
+    private long maxChars(Message message) {
+        if (maxMessageBytes == Long.MAX_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        long propertyChars = 0;
+        for (String header : PROPERTY_HEADERS) {
+            String value = message.getHeader(header, String.class);
+            propertyChars += header.length() + (value == null ? 0 : value.length());
+        }
+        return Math.max(0, (maxMessageBytes - HEADER_ROOM) / 2 - propertyChars);
+    }
+}
