@@ -3,6 +3,7 @@ package io.profilebridge.jms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.profilebridge.delivery.DeliveryRefusals;
+import io.profilebridge.delivery.OversizedResults;
 import io.profilebridge.delivery.ResultQueues;
 import java.time.Clock;
 import java.util.Map;
@@ -173,6 +174,7 @@ class DeliverResultJmsRouteTest {
         context.addComponent("jms", new MockComponent());
         context.getRegistry().bind("temporaryReplies", new TemporaryReplies(null));
         context.getRegistry().bind("resultQueues", new ResultQueues("profile-bridge.results", refusals));
+        context.getRegistry().bind("oversizedResults", OversizedResults.unknownCap());
         PluginHelper.getRoutesLoader(context)
                 .loadRoutes(ResourceHelper.resolveResource(context, "file:routes/deliver-result-jms.camel.yaml"));
         context.addRoutes(new org.apache.camel.builder.RouteBuilder() {
