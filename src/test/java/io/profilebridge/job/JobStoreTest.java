@@ -62,12 +62,24 @@ class JobStoreTest {
         store = storeOf(session("test"));
     }
 
-    /** A process's view of the store; on PostgreSQL each one is a session of its own. */
+    /**
+     * A process's view of the store; on PostgreSQL each one is a session of its own, live for seconds without a
+     * heartbeat (nothing beats in the background here: a window of 300 ms could end mid-test on a loaded host).
+     */
     protected InstanceLiveness session(String instanceId) throws Exception {
+        return session(instanceId, 5_000);
+    }
+
+    /** A session that lapses 300 ms after its last heartbeat: for the tests of a lapse. */
+    protected InstanceLiveness lapsingSession(String instanceId) throws Exception {
+        return session(instanceId, 400);
+    }
+
+    private InstanceLiveness session(String instanceId, long takeoverMs) throws Exception {
         if (!isPostgres()) {
             return InstanceLiveness.single(instanceId);
         }
-        InstanceLiveness liveness = InstanceLiveness.shared(dataSource, instanceId, 100, 400);
+        InstanceLiveness liveness = InstanceLiveness.shared(dataSource, instanceId, 100, takeoverMs);
         liveness.start();
         return liveness;
     }

@@ -221,9 +221,9 @@ class PostgresJobStoreTest extends JobStoreTest {
     @Test
     void theClaimsOfAnInstanceThatStoppedHeartbeatingAreTakenOverAfterTheTakeoverTime() throws Exception {
         register(3);
-        InstanceLiveness dying = session("dying");
+        InstanceLiveness dying = lapsingSession("dying");
         assertThat(claimAll(storeOf(dying), 10)).hasSize(3);
-        InstanceLiveness alive = session("alive");
+        InstanceLiveness alive = lapsingSession("alive");
         JobStore other = storeOf(alive);
         assertThat(claimAll(other, 10)).as("claimed by a live instance").isEmpty();
         long since = System.nanoTime();
@@ -331,7 +331,7 @@ class PostgresJobStoreTest extends JobStoreTest {
 
     @Test
     void anInstanceThatMissedItsHeartbeatsNoLongerHoldsWhatItClaimedBefore() throws Exception {
-        InstanceLiveness liveness = session("paused");
+        InstanceLiveness liveness = lapsingSession("paused");
         int epoch = liveness.epoch();
         assertThat(liveness.holds(epoch)).isTrue();
         await().atMost(Duration.ofSeconds(2)).until(() -> !liveness.isLive());
