@@ -283,8 +283,9 @@ public class RequestAcceptance {
                             valid.source().inboxPath(), recorded.source().inboxPath())) {
                 // dropped elsewhere than the running job's own file: it needs a result of its own where it was dropped,
                 // and the job's is not known yet
-                String path = inboxFile(exchange).getAbsoluteFilePath();
-                if (waitingFiles.waitFor(path, recorded.id())) {
+                GenericFile<?> file = inboxFile(exchange);
+                if (waitingFiles.waitFor(
+                        file.getAbsoluteFilePath(), file.getLastModified(), file.getFileLength(), recorded.id())) {
                     LOG.info(
                             "{} repeats {} job {} (idempotency key {}), which {} started and is still running: it stays"
                                     + " in the inbox and gets that job's result once it is done, with no second run",

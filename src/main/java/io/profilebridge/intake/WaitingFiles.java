@@ -40,13 +40,20 @@ public final class WaitingFiles {
         boolean lasts(JobStore store, long modified, long length, long now);
     }
 
-    private record ForJob(String jobId) implements Wait {
+    /**
+     * The job, and the file as it was when it began to wait: a file that differs is a new request under that name
+     * (permanent-faults audit: one dropped in place of a waiting file waited, unlogged, for the other's job, up to a
+     * day), taken like any other.
+     */
+    private record ForJob(String jobId, long modified, long length) implements Wait {
         @Override
-        public boolean lasts(JobStore store, long modified, long length, long now) {
-            return store.findById(jobId)
-                    .map(Job::state)
-                    .filter(state -> !state.isFinal())
-                    .isPresent();
+        public boolean lasts(JobStore store, long modifiedNow, long lengthNow, long now) {
+            return modifiedNow == modified
+                    && lengthNow == length
+                    && store.findById(jobId)
+                            .map(Job::state)
+                            .filter(state -> !state.isFinal())
+                            .isPresent();
         }
     }
 
@@ -155,9 +162,13 @@ public final class WaitingFiles {
         return file.toAbsolutePath().normalize().toString();
     }
 
-    /** The file waits for the job; false when it was waiting already (its log line was written). */
-    boolean waitFor(String path, String jobId) {
-        return !(startWaiting(path, new ForJob(jobId), System.currentTimeMillis()) instanceof ForJob);
+    /**
+     * The file ({@code modified}, {@code length} as listed) waits for the job; false when it was waiting for it
+     * already (its log line was written).
+     */
+    boolean waitFor(String path, long modified, long length, String jobId) {
+        ForJob wait = new ForJob(jobId, modified, length);
+        return !wait.equals(startWaiting(path, wait, System.currentTimeMillis()));
     }
 
     /**

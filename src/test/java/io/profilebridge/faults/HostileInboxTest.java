@@ -224,6 +224,34 @@ class HostileInboxTest {
         assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
     }
 
+    /**
+     * Permanent-faults audit: a file dropped in place of one waiting for a running job (removed by its caller) waited,
+     * unlogged, for that job, up to a day; it is a new request and is taken like any other.
+     */
+    @Test
+    void aNewFileInPlaceOfOneWaitingForARunningJobIsTakenAtOnce() throws Exception {
+        simulator.settings().jobDurationMs(600_000);
+        String envelope = "{\"api\": \"openprospect\", \"idempotencyKey\": \"long-1\", \"request\": "
+                + buyers("Long buyers") + "}";
+        try (LogCapture logs = LogCapture.start();
+                BridgeRun bridge = startBridge()) {
+            drop(root, "first.json", envelope);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> simulator.ledger().runsStarted("openprospect") == 1);
+            drop(root, "second.json", envelope);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> logs.lines().stream()
+                            .anyMatch(line -> line.contains("second.json repeats") && line.contains("still running")));
+            Path second = BridgeRun.inbox(root).resolve("second.json");
+            Files.delete(second);
+            drop(root, "second.json", "{\"api\": \"orbit\", \"request\": {\"email\": \"other@example.com\"}}");
+            // taken: its own run started (both runs last ten minutes)
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> simulator.ledger().runsStarted("orbit") == 1);
+        }
+        assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
+    }
+
     @Test
     void theSameNameWithAnotherBodyNeverReplacesTheFirstResult() {
         try (BridgeRun bridge = startBridge()) {
