@@ -771,14 +771,7 @@ public class JobLifecycle {
             details.set("lastCause", shown);
         }
         LOG.warn("{}: not done after {} ms (bridge.retry.max-age-ms); giving up", job, schedule.maxAgeMs());
-        failed(
-                job,
-                new ApiError(
-                        GAVE_UP,
-                        "gave up: not done after " + schedule.maxAgeMs() / 1000 + " s (bridge.retry.max-age-ms) while "
-                                + job.state().name().toLowerCase(Locale.ROOT) + lastCause,
-                        httpStatus,
-                        details));
+        failed(job, new ApiError(GAVE_UP, "gave up: " + notDoneInTime(job) + lastCause, httpStatus, details));
     }
 
     /** The API's own code survives: in the message, and whole (with its details) as {@code lastCause}. */
@@ -794,15 +787,24 @@ public class JobLifecycle {
                 ? "its start went unanswered, and a run may exist under " + job.remoteId()
                         + ", which could not be read; "
                 : "";
+        // attempts left means the age ended it: an outage or a hold counts no attempt past the one before the last
+        // (permanent-faults audit: 240 s of 503s on a run's reads read "gave up after 3 attempts")
+        String ended = schedule.attemptsExhausted(job.attempts())
+                ? "gave up after " + job.attempts() + " attempts; "
+                : "gave up: " + notDoneInTime(job) + "; ";
         failed(
                 job,
                 new ApiError(
                         GAVE_UP,
-                        "gave up after " + job.attempts() + " attempts; " + unconfirmed + "last cause "
-                                + lastCause.code() + ": " + lastCause.message(),
+                        ended + unconfirmed + "last cause " + lastCause.code() + ": " + lastCause.message(),
                         lastCause.httpStatus(),
                         details),
                 outputsSoFar);
+    }
+
+    private String notDoneInTime(Job job) {
+        return "not done after " + schedule.maxAgeMs() / 1000 + " s (bridge.retry.max-age-ms) while "
+                + job.state().name().toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -84,6 +84,29 @@ class GiveUpTest {
     }
 
     /**
+     * Permanent-faults audit: reads of an accepted run answered 503 until max-age gave the job up as "gave up after 3
+     * attempts" (an outage counts no attempt past the one before the last), not naming the age that ended it.
+     */
+    @Test
+    void aRunWhoseReadsFailUntilItsAgeIsGivenUpNamingTheAge() {
+        simulator.settings().jobDurationMs(3_600_000);
+        drop(root, "orbit/outage.json", "{\"email\": \"outage@example.com\"}");
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> simulator.ledger().runsStarted("orbit") == 1);
+            simulator.settings().serverErrorShare(1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("failed/orbit/outage.json"));
+        }
+        JsonNode error = results(root).get("failed/orbit/outage.json").get("error");
+        assertThat(error.get("code").asText()).isEqualTo("gave_up");
+        assertThat(error.get("message").asText())
+                .matches(
+                        "gave up: not done after 3 s \\(bridge.retry.max-age-ms\\) while (submitted|polling); last cause "
+                                + "developer_deep_search_unavailable: .*")
+                .doesNotContain("attempts");
+    }
+
+    /**
      * Time audit: a run past its age when the bridge started again was given up within 30 ms, with no read, and its
      * result could never be had under that key, though the run had ended meanwhile, paid for. It is read once more.
      */
