@@ -23,6 +23,7 @@ import io.profilebridge.delivery.DeliverJobRoute;
 import io.profilebridge.delivery.DeliveryRefusals;
 import io.profilebridge.delivery.LaterCallersRoute;
 import io.profilebridge.delivery.OversizedResults;
+import io.profilebridge.delivery.RefusedResultLines;
 import io.profilebridge.delivery.ResultFiles;
 import io.profilebridge.delivery.ResultQueues;
 import io.profilebridge.intake.AcceptRequestRoute;
@@ -263,6 +264,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         DeliveryRefusals queueRefusals = new DeliveryRefusals(Clock.systemUTC(), store::wakeWaitingDeliveries);
         ResultQueues resultQueues = new ResultQueues(settings.text("bridge.jms.results"), queueRefusals);
         context.getRegistry().bind("resultQueues", resultQueues);
+        context.getRegistry().bind("refusedResultLines", new RefusedResultLines());
         context.getRegistry()
                 .bind(
                         "oversizedResults",

@@ -1,0 +1,71 @@
+package io.profilebridge.delivery;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.apache.camel.Exchange;
+
+/**
+ * One warning a minute per cause for job results a destination refuses, the others counted into the next line
+ * (routes/delivery-errors.camel.yaml). Such a result is never given up when the outbox is out of room or the broker
+ * refuses it, so the lines never ended: one per waiting result and retry, 268 a minute for 22 results (permanent-faults
+ * audit). The outbox and jms-results health checks name the refusal the whole time.
+ */
+public final class RefusedResultLines {
+
+    /** Exchange property the line ends with: how many refusals of that cause went unlogged since the last line. */
+    public static final String NOT_LOGGED = "bridgeRefusedResultsNotLogged";
+
+    static final long INTERVAL_MS = 60_000;
+
+    private final LongSupplier millis;
+    /** By cause (the root exception's class): when its last line was written, and the refusals since. */
+    private final Map<String, Window> windows = new HashMap<>();
+
+    private static final class Window {
+        long loggedAt;
+        long notLogged;
+    }
+
+    public RefusedResultLines() {
+        this(System::currentTimeMillis);
+    }
+
+    RefusedResultLines(LongSupplier millis) {
+        this.millis = millis;
+    }
+
+    /** True when this refusal gets a line; {@link #NOT_LOGGED} is then set to say how many went unlogged before. */
+    public boolean worthALine(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String cause = caught == null ? "" : rootCause(caught).getClass().getName();
+        long now = millis.getAsLong();
+        long notLogged;
+        synchronized (windows) {
+            Window window = windows.get(cause);
+            if (window != null && now - window.loggedAt < INTERVAL_MS) {
+                window.notLogged++;
+                return false;
+            }
+            if (window == null) {
+                window = new Window();
+                windows.put(cause, window);
+            }
+            notLogged = window.notLogged;
+            window.loggedAt = now;
+            window.notLogged = 0;
+        }
+        exchange.setProperty(
+                NOT_LOGGED,
+                notLogged == 0 ? "" : " (" + notLogged + " more refused so since the last such line, not logged)");
+        return true;
+    }
+
+    private static Throwable rootCause(Throwable caught) {
+        Throwable root = caught;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
+}
