@@ -14,6 +14,7 @@ import io.profilebridge.api.ApiCallRoutes;
 import io.profilebridge.api.ApiCredentials;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiHolds;
+import io.profilebridge.api.ApiOutageLog;
 import io.profilebridge.api.BoundedHeadHttpComponent;
 import io.profilebridge.api.CallGate;
 import io.profilebridge.api.KeyMask;
@@ -140,6 +141,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         JobMetrics metrics = new JobMetrics(meters, jobCounts, managementReads);
         // the metrics listen to the events of the jobs and the API calls
         context.getManagementStrategy().addEventNotifier(metrics);
+        // an API that stops answering is named once in the log, and again when it answers
+        context.getManagementStrategy().addEventNotifier(new ApiOutageLog());
         // a want of heap inside a route ends the process, as one at the top of a thread does (OutOfMemoryExit)
         context.getManagementStrategy().addEventNotifier(OutOfMemoryInRoutes.halting());
         // --- operations: the JVM's meters next to ours, switched with Camel's route metrics by one flag

@@ -1,0 +1,100 @@
+package io.profilebridge.api;
+
+import io.profilebridge.ErrorText;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One warning when an API stops answering (5xx, unreachable, connections dropped) and one line when it answers again,
+ * from the answers the calls publish ({@link ApiAnswerEvent}). Jobs retry an outage quietly, and the reads of an
+ * accepted run wait it out until their age: four minutes of 503s had not one log line, health UP, only the metrics
+ * and /jobs saying it (permanent-faults audit). A blip retried once is no outage: the warning comes at the third
+ * failed call in a row.
+ */
+public final class ApiOutageLog extends EventNotifierSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiOutageLog.class);
+
+    /** Calls in a row that must fail so before it is named an outage. */
+    static final int FAILED_CALLS_NAMED = 3;
+
+    private final LongSupplier millis;
+    private final Map<Api, Outage> outages = new EnumMap<>(Api.class);
+
+    /** Failed calls in a row of one API, since its last answer. */
+    private static final class Outage {
+        final long since;
+        int failedCalls;
+        boolean named;
+
+        Outage(long since) {
+            this.since = since;
+        }
+    }
+
+    public ApiOutageLog() {
+        this(System::currentTimeMillis);
+    }
+
+    ApiOutageLog(LongSupplier millis) {
+        this.millis = millis;
+    }
+
+    @Override
+    public boolean isEnabled(CamelEvent event) {
+        return event instanceof ApiAnswerEvent;
+    }
+
+    @Override
+    public void notify(CamelEvent event) {
+        ApiAnswerEvent answered = (ApiAnswerEvent) event;
+        answered(answered.api(), answered.answer());
+    }
+
+    void answered(Api api, ApiAnswer answer) {
+        long now = millis.getAsLong();
+        if (FaultClass.isOutage(answer)) {
+            failed(api, answer, now);
+            return;
+        }
+        Outage ended;
+        synchronized (outages) {
+            ended = outages.remove(api);
+        }
+        if (ended != null && ended.named) {
+            LOG.info(
+                    "The {} API answers again, after {} s in which {} calls in a row got no answer",
+                    api.id(),
+                    (now - ended.since) / 1000,
+                    ended.failedCalls);
+        }
+    }
+
+    private void failed(Api api, ApiAnswer answer, long now) {
+        int failedCalls;
+        synchronized (outages) {
+            Outage outage = outages.computeIfAbsent(api, none -> new Outage(now));
+            outage.failedCalls++;
+            if (outage.named || outage.failedCalls < FAILED_CALLS_NAMED) {
+                return;
+            }
+            outage.named = true;
+            failedCalls = outage.failedCalls;
+        }
+        ApiError error = answer.error();
+        LOG.warn(
+                "The {} API gives no answer: {} calls in a row failed, the last {}{}: {}; its jobs are tried again with"
+                        + " their backoff, and the reads of runs it accepted wait until bridge.retry.max-age-ms (/jobs"
+                        + " shows each job's last error); a line follows when it answers again",
+                api.id(),
+                failedCalls,
+                answer.isTransportFailure() ? "" : "HTTP " + answer.httpStatus() + " ",
+                error.code(),
+                ErrorText.shortened(error.message(), 200));
+    }
+}
