@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One warning when an API stops answering (5xx, unreachable, connections dropped) and one line when it answers again,
+ * One warning when an API stops answering (5xx, unreachable, connections dropped, no answer within the deadline) and
+ * one line when it answers again,
  * from the answers the calls publish ({@link ApiAnswerEvent}). Jobs retry an outage quietly, and the reads of an
  * accepted run wait it out until their age: four minutes of 503s had not one log line, health UP, only the metrics
  * and /jobs saying it (permanent-faults audit). A blip retried once is no outage: the warning comes at the third
@@ -58,7 +59,9 @@ public final class ApiOutageLog extends EventNotifierSupport {
 
     void answered(Api api, ApiAnswer answer) {
         long now = millis.getAsLong();
-        if (FaultClass.isOutage(answer)) {
+        // any call that got no HTTP answer below 500 fails, a timeout too: an API that only hangs is out as well, and a
+        // timeout amid 503s did not end the outage (diff review: a line that it answered again after every third call)
+        if (answer.isTransportFailure() || answer.httpStatus() >= 500) {
             failed(api, answer, now);
             return;
         }
@@ -86,15 +89,20 @@ public final class ApiOutageLog extends EventNotifierSupport {
             outage.named = true;
             failedCalls = outage.failedCalls;
         }
-        ApiError error = answer.error();
         LOG.warn(
-                "The {} API gives no answer: {} calls in a row failed, the last {}{}: {}; its jobs are tried again with"
+                "The {} API gives no answer: {} calls in a row failed, the last with {}; its jobs are tried again with"
                         + " their backoff, and the reads of runs it accepted wait until bridge.retry.max-age-ms (/jobs"
                         + " shows each job's last error); a line follows when it answers again",
                 api.id(),
                 failedCalls,
-                answer.isTransportFailure() ? "" : "HTTP " + answer.httpStatus() + " ",
-                error.code(),
-                ErrorText.shortened(error.message(), 200));
+                lastFailure(answer));
+    }
+
+    /** The bridge's own words for a transport failure; of an API's answer its status and code only, not its text. */
+    private static String lastFailure(ApiAnswer answer) {
+        ApiError error = answer.error();
+        return answer.isTransportFailure()
+                ? ErrorText.shortened(error.message(), 200)
+                : "HTTP " + answer.httpStatus() + " (" + ErrorText.shortened(error.code(), 100) + ")";
     }
 }

@@ -2,8 +2,10 @@ package io.profilebridge.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.profilebridge.Json;
 import io.profilebridge.LogCapture;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -22,18 +24,20 @@ class ApiOutageLogTest {
             outages.answered(Api.ORBIT, answer(503));
             assertThat(lines(logs)).as("a blip retried is no outage").isEmpty();
 
-            outages.answered(Api.ORBIT, failure());
+            outages.answered(Api.ORBIT, failure(new ConnectException("Connection refused")));
             now.addAndGet(240_000);
             for (int i = 0; i < 50; i++) {
                 outages.answered(Api.ORBIT, answer(503));
             }
             outages.answered(Api.OPENPROSPECT, answer(200));
+            // diff review: a timeout amid the 503s ended the outage, with a line that the API answered again
+            outages.answered(Api.ORBIT, failure(new SocketTimeoutException("Read timed out")));
+            outages.answered(Api.ORBIT, failure(new ApiCallLimits.DeadlineExceeded(30_000)));
             assertThat(lines(logs))
                     .singleElement()
                     .satisfies(line -> assertThat(line)
                             .contains("WARN")
-                            .contains(
-                                    "The orbit API gives no answer: 3 calls in a row failed, the last transport_error")
+                            .contains("The orbit API gives no answer: 3 calls in a row failed, the last with")
                             .contains("Connection refused"));
 
             outages.answered(Api.ORBIT, answer(404));
@@ -44,7 +48,27 @@ class ApiOutageLogTest {
                     .satisfies(
                             line -> assertThat(line)
                                     .contains(
-                                            "The orbit API answers again, after 240 s in which 53 calls in a row got no answer"));
+                                            "The orbit API answers again, after 240 s in which 55 calls in a row got no answer"));
+        }
+    }
+
+    @Test
+    void anApisOwnTextIsNotLoggedOnlyItsStatusAndCode() throws Exception {
+        ApiAnswer echoing = new ApiAnswer(
+                503,
+                Json.parse("{\"error\": {\"code\": \"unavailable\", \"message\": \"jane.doe@example.com is busy\"}}"),
+                null,
+                null,
+                null);
+        try (LogCapture logs = LogCapture.start()) {
+            for (int i = 0; i < 3; i++) {
+                outages.answered(Api.OPENPROSPECT, echoing);
+            }
+            assertThat(lines(logs))
+                    .singleElement()
+                    .satisfies(line -> assertThat(line)
+                            .contains("the last with HTTP 503 (unavailable)")
+                            .doesNotContain("jane.doe"));
         }
     }
 
@@ -58,7 +82,7 @@ class ApiOutageLogTest {
         return new ApiAnswer(status, null, null, null, null);
     }
 
-    private static ApiAnswer failure() {
-        return new ApiAnswer(0, null, null, null, new ConnectException("Connection refused"));
+    private static ApiAnswer failure(Exception cause) {
+        return new ApiAnswer(0, null, null, null, cause);
     }
 }
