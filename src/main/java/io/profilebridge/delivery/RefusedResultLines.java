@@ -1,6 +1,8 @@
 package io.profilebridge.delivery;
 
-import java.util.HashMap;
+import io.profilebridge.ErrorText;
+import java.nio.file.FileSystemException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.apache.camel.Exchange;
@@ -19,8 +21,16 @@ public final class RefusedResultLines {
     static final long INTERVAL_MS = 60_000;
 
     private final LongSupplier millis;
-    /** By cause (the root exception's class): when its last line was written, and the refusals since. */
-    private final Map<String, Window> windows = new HashMap<>();
+    /** Causes kept at most; the oldest is forgotten (a cause whose text names something new each time). */
+    private static final int CAUSES_KEPT = 100;
+
+    /** By cause: when its last line was written, and the refusals since. */
+    private final Map<String, Window> windows = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Window> eldest) {
+            return size() > CAUSES_KEPT;
+        }
+    };
 
     private static final class Window {
         long loggedAt;
@@ -38,7 +48,7 @@ public final class RefusedResultLines {
     /** True when this refusal gets a line; {@link #NOT_LOGGED} is then set to say how many went unlogged before. */
     public boolean worthALine(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String cause = caught == null ? "" : rootCause(caught).getClass().getName();
+        String cause = caught == null ? "" : cause(rootCause(caught));
         long now = millis.getAsLong();
         long notLogged;
         synchronized (windows) {
@@ -59,6 +69,16 @@ public final class RefusedResultLines {
                 NOT_LOGGED,
                 notLogged == 0 ? "" : " (" + notLogged + " more refused so since the last such line, not logged)");
         return true;
+    }
+
+    /**
+     * What the refusal says, without the file it names: a file system's reason ("No space left on device", "Read-only
+     * file system", "Not a directory") is the same for every result, the class alone is not (diff review: a read-only
+     * disk went unnamed behind a full one).
+     */
+    private static String cause(Throwable root) {
+        String text = root instanceof FileSystemException refused ? refused.getReason() : root.getMessage();
+        return root.getClass().getName() + ": " + ErrorText.shortened(String.valueOf(text), 200);
     }
 
     private static Throwable rootCause(Throwable caught) {

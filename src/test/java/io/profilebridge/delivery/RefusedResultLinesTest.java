@@ -30,6 +30,18 @@ class RefusedResultLinesTest {
             assertThat(lines.worthALine(refused(camel, new java.nio.file.AccessDeniedException("/outbox/x"))))
                     .as("another cause has its own line")
                     .isTrue();
+            assertThat(lines.worthALine(refused(camel, new IOException("Read-only file system"))))
+                    .as("diff review: another cause of the same class too")
+                    .isTrue();
+            assertThat(lines.worthALine(refused(
+                            camel,
+                            new java.nio.file.FileSystemException("/outbox/orbit/a.json", null, "Not a directory"))))
+                    .isTrue();
+            assertThat(lines.worthALine(refused(
+                            camel,
+                            new java.nio.file.FileSystemException("/outbox/orbit/b.json", null, "Not a directory"))))
+                    .as("the same reason for another file is the same cause")
+                    .isFalse();
 
             now.addAndGet(RefusedResultLines.INTERVAL_MS);
             Exchange later = refused(camel, new IOException("No space left on device"));
