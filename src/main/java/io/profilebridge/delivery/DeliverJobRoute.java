@@ -54,11 +54,22 @@ public class DeliverJobRoute extends RouteBuilder {
                 .otherwise()
                 .doTry()
                 .to("direct:deliver-result")
-                .process(exchange -> lifecycle.delivered(JobRoutes.job(exchange)))
+                .process(this::delivered)
                 .doCatch(Exception.class)
                 .process(this::deliveryFailed)
                 .end()
                 .end();
+    }
+
+    /** The job ends as the result its caller got: its own, or one cut down to fit the broker. */
+    private void delivered(Exchange exchange) {
+        Job job = JobRoutes.job(exchange);
+        String sentInstead = exchange.getProperty(OversizedResults.SENT_INSTEAD, String.class);
+        if (sentInstead == null) {
+            lifecycle.delivered(job);
+        } else {
+            lifecycle.deliveredInstead(job, sentInstead);
+        }
     }
 
     /** A JMS request's result while the bridge runs with JMS off (it was started with JMS on when it took it). */

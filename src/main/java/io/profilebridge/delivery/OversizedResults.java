@@ -1,5 +1,6 @@
 package io.profilebridge.delivery;
 
+import io.profilebridge.ReportedOnce;
 import io.profilebridge.job.ResultDocument;
 import java.util.List;
 import org.apache.camel.Exchange;
@@ -32,7 +33,14 @@ public final class OversizedResults {
     /** What routes/deliver-result.camel.yaml notes of the result for the delivery's error lines. */
     private static final String DELIVERED_OUTCOME = "bridgeResultOutcome";
 
+    /**
+     * Exchange property: the cut-down result that went out instead, which its job ends as (diff review: /jobs, the
+     * metrics and the status page said succeeded while the caller got a failed result).
+     */
+    public static final String SENT_INSTEAD = "bridgeResultSentInstead";
+
     private final long maxMessageBytes;
+    private final ReportedOnce named = new ReportedOnce();
 
     private OversizedResults(long maxMessageBytes) {
         this.maxMessageBytes = maxMessageBytes;
@@ -60,14 +68,19 @@ public final class OversizedResults {
                 + maxMessageBytes + ")";
         String fitted = ResultDocument.tooLarge(
                 result, "the result, " + result.length() + " characters of JSON, is " + why, maxChars);
-        LOG.warn(
-                "Result of {} is {} characters, {}: a failed result_too_large goes instead",
-                message.getHeader(ResultHeaders.SOURCE, String.class),
-                result.length(),
-                why);
+        String source = message.getHeader(ResultHeaders.SOURCE, String.class);
+        // once, not at every attempt of a send the broker keeps refusing (diff review)
+        if (named.first(source + "\n" + result.length())) {
+            LOG.warn(
+                    "Result of {} is {} characters, {}: a failed result_too_large goes instead",
+                    source,
+                    result.length(),
+                    why);
+        }
         message.setBody(fitted);
         message.setHeader(ResultHeaders.OUTCOME, ResultDocument.FAILED);
         exchange.setProperty(DELIVERED_OUTCOME, ResultDocument.FAILED);
+        exchange.setProperty(SENT_INSTEAD, fitted);
     }
 
     /** The most characters of text the broker takes beside these properties: it counts two bytes per character. */

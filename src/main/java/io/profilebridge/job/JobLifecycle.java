@@ -636,6 +636,18 @@ public class JobLifecycle {
         events.accept(JobEvent.of(JobEvent.Kind.FINISHED, job));
     }
 
+    /**
+     * The caller got another result than the job's: a failed one that fits the broker ({@code
+     * delivery.OversizedResults}). The job ends as that result, its error the result's, so that /jobs, the metrics and
+     * a later caller see what the caller got.
+     */
+    public void deliveredInstead(Job job, String sentResult) {
+        job.outcome(ResultDocument.FAILED);
+        job.lastError(Json.write(Json.parseStored(sentResult).path("error")));
+        job.result(sentResult);
+        delivered(job);
+    }
+
     /** The result's destination is known to be away: nothing was tried, nothing counts; looked at again later. */
     public void deliveryWaits(Job job, String reason, long waitMs) {
         job.lastError(ApiError.of("delivery_waiting", reason).toJson().toString());

@@ -99,7 +99,7 @@ public final class ResultDocument {
 
     /**
      * A failed {@code result_too_large} in place of a result too large to send, within {@code maxChars} if it can be:
-     * the API's status, profiles and earlier attempts left out, and the request too when it alone does not fit; its
+     * the API's statuses and profiles left out, and the request too when it alone does not fit; its
      * identity, remote id (to read the rest from the API) and OpenProspect {@code profileId} kept. The error names
      * what the result was, should it not have failed.
      */
@@ -111,7 +111,12 @@ public final class ResultDocument {
                 : "its outcome was " + doc.path("outcome").asText();
         doc.put("outcome", FAILED);
         doc.putNull("status");
-        doc.putArray("attempts");
+        // the earlier attempts stay, their statuses left out as this one's is
+        for (JsonNode attempt : doc.path("attempts")) {
+            if (attempt instanceof ObjectNode earlier && earlier.has("status")) {
+                earlier.putNull("status");
+            }
+        }
         if (doc.has("profiles")) {
             doc.putArray("profiles");
         }

@@ -1,11 +1,15 @@
 package io.profilebridge.jms;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.Json;
 import io.profilebridge.RedeliveryWindow;
 import io.profilebridge.ResultTally;
+import io.profilebridge.api.Api;
+import io.profilebridge.job.Job;
+import io.profilebridge.job.JobState;
 import io.profilebridge.orbit.OrbitRoutes;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,6 +90,18 @@ class JmsResultSizeTest {
                     .as("the request alone is too large")
                     .isTrue();
             assertThat(result.get("idempotencyKey").asText()).isNotEmpty();
+            // diff review: the job had ended as succeeded, while its caller got a failed result
+            await().atMost(Duration.ofSeconds(10))
+                    .until(
+                            () -> jms.bridge.store().list(Api.ORBIT, null, 0, 10),
+                            jobs -> jobs.stream().anyMatch(job -> job.state().isFinal()));
+            String jobId =
+                    jms.bridge.store().list(Api.ORBIT, null, 0, 10).get(0).id();
+            Job job = jms.bridge.store().findById(jobId).orElseThrow();
+            assertThat(job.state()).isEqualTo(JobState.FAILED);
+            assertThat(job.outcome()).isEqualTo("failed");
+            assertThat(job.lastError()).contains("result_too_large");
+            assertThat(Json.parse(job.result())).isEqualTo(result);
         }
     }
 }
