@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.ErrorText;
 import io.profilebridge.FolderMaker;
 import io.profilebridge.Json;
+import io.profilebridge.ReportedOnce;
 import io.profilebridge.job.OutboxBlocked;
 import io.profilebridge.job.OutboxFolderLink;
 import io.profilebridge.job.ResultDocument;
@@ -54,6 +55,8 @@ public class ResultFiles {
     private final ConcurrentHashMap<Path, String> writing = new ConcurrentHashMap<>();
 
     private final SharedNameClaims sharedClaims;
+    /** The results written under their own name because another request's held theirs, named in the log once. */
+    private final ReportedOnce named = new ReportedOnce();
 
     /**
      * {@code folderMode}: {@code bridge.outbox.folder-mode}, the mode of the outbox folders a result needs made;
@@ -94,7 +97,10 @@ public class ResultFiles {
             relative = own;
             target = ownTarget;
         } else if (!claim(target, owner, request, body)) {
-            LOG.info("{} holds another request's result; this result is {}", relative, own);
+            // once, not at every attempt while the outbox refuses the result (diff review)
+            if (named.first(own)) {
+                LOG.info("{} holds another request's result; this result is {}", relative, own);
+            }
             relative = own;
             target = ownTarget;
             writing.putIfAbsent(target, owner);

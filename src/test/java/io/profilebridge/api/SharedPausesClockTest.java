@@ -63,9 +63,8 @@ class SharedPausesClockTest {
         ApiBudgets behind = instance(() -> System.currentTimeMillis() - SKEW_MS);
 
         // (the store's clock is read in whole milliseconds, rounded: a bound a little over the pause; at least 1 ms,
-        // not
-        // a second less than the pause, as store round trips on a loaded host take time: a skewed reading is 8 s off,
-        // no pause at all or 8 s too long)
+        // not a second less than the pause, as store round trips on a loaded host take time: a skewed reading is
+        // 8 s off, no pause at all or 8 s too long)
         onTime.answered(ApiBucket.ORBIT_STARTS, 429, Duration.ofSeconds(3), "a 429");
         assertThat(ahead.pausedFor(ApiBucket.ORBIT_STARTS)).isBetween(1L, 3_100L);
         assertThat(behind.pausedFor(ApiBucket.ORBIT_STARTS)).isBetween(1L, 3_100L);
