@@ -34,11 +34,7 @@ class JmsResultSizeTest {
         // room for 100 bytes of profiles: less than the simulator's run makes
         long messageBytes = 2 * (requestBytes + 65_536 + 100);
         assertThat(OrbitRoutes.jmsProfileCap(messageBytes, requestBytes)).isEqualTo(100);
-        try (JmsBridgeRun jms = JmsBridgeRun.start(
-                        root,
-                        JmsBridgeRun.with(
-                                "bridge.request.max-bytes", Long.toString(requestBytes),
-                                "bridge.jms.max-message-bytes", Long.toString(messageBytes)));
+        try (JmsBridgeRun jms = startWithCaps(requestBytes, messageBytes);
                 ResultTally tally = jms.tally()) {
             jms.send("{\"email\": \"big@example.com\"}", Map.of("api", "orbit"), null, "big-1");
             tally.assertExactlyOneEach(List.of("big-1"), Duration.ofSeconds(30), RedeliveryWindow.of(jms.properties));
@@ -47,6 +43,14 @@ class JmsResultSizeTest {
             assertThat(result.at("/error/code").asText()).isEqualTo("result_too_large");
             assertThat(result.at("/error/message").asText()).contains("bridge.jms.max-message-bytes");
         }
+    }
+
+    private JmsBridgeRun startWithCaps(long requestBytes, long messageBytes) throws Exception {
+        return JmsBridgeRun.start(
+                root,
+                JmsBridgeRun.with(
+                        "bridge.request.max-bytes", Long.toString(requestBytes),
+                        "bridge.jms.max-message-bytes", Long.toString(messageBytes)));
     }
 
     /**
@@ -69,11 +73,7 @@ class JmsResultSizeTest {
         }
         String request = "{\"email\": \"wide@example.com\", \"usernames\": [" + usernames + "]}";
         assertThat(request.length()).isBetween(4_000, (int) requestBytes);
-        try (JmsBridgeRun jms = JmsBridgeRun.start(
-                        root,
-                        JmsBridgeRun.with(
-                                "bridge.request.max-bytes", Long.toString(requestBytes),
-                                "bridge.jms.max-message-bytes", Long.toString(messageBytes)));
+        try (JmsBridgeRun jms = startWithCaps(requestBytes, messageBytes);
                 ResultTally tally = jms.tally()) {
             jms.send(request, Map.of("api", "orbit"), null, "wide-1");
             tally.assertExactlyOneEach(List.of("wide-1"), Duration.ofSeconds(30), RedeliveryWindow.of(jms.properties));
