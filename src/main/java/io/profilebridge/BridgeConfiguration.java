@@ -267,7 +267,9 @@ public class BridgeConfiguration implements CamelConfiguration {
         DeliveryRefusals queueRefusals = new DeliveryRefusals(Clock.systemUTC(), store::wakeWaitingDeliveries);
         ResultQueues resultQueues = new ResultQueues(settings.text("bridge.jms.results"), queueRefusals);
         context.getRegistry().bind("resultQueues", resultQueues);
+        // routes/delivery-errors.camel.yaml: a job's refused result, and one decided at intake, each counted apart
         context.getRegistry().bind("refusedResultLines", new RefusedResultLines());
+        context.getRegistry().bind("refusedIntakeResultLines", new RefusedResultLines());
         context.getRegistry()
                 .bind(
                         "oversizedResults",

@@ -8,10 +8,11 @@ import java.util.function.LongSupplier;
 import org.apache.camel.Exchange;
 
 /**
- * One warning a minute per cause for job results a destination refuses, the others counted into the next line
- * (routes/delivery-errors.camel.yaml). Such a result is never given up when the outbox is out of room or the broker
- * refuses it, so the lines never ended: one per waiting result and retry, 268 a minute for 22 results (permanent-faults
- * audit). The outbox and jms-results health checks name the refusal the whole time.
+ * One warning a minute per cause for results a destination refuses, the others counted into the next line
+ * (routes/delivery-errors.camel.yaml; one for jobs' results, one for results decided at intake, whose files are taken
+ * again every bridge.inbox.undelivered-wait-ms). Such a result is never given up when the outbox is out of room or the
+ * broker refuses it, so the lines never ended: one per waiting result and retry, 268 a minute for 22 results
+ * (permanent-faults audit). The outbox and jms-results health checks name the refusal the whole time.
  */
 public final class RefusedResultLines {
 

@@ -422,7 +422,7 @@ public class RequestAcceptance {
                             error.message());
                 } else {
                     // a file whose result cannot be written is read again every undelivered-wait; the delivery's
-                    // own WARN says so each time (hostile-files audit: two WARN lines per file every 10 s)
+                    // own WARN says so, once a minute (hostile-files audit: two WARN lines per file every 10 s)
                     LOG.debug("{} repeats rejected job {} again", source.displayName(), jobId);
                 }
             }

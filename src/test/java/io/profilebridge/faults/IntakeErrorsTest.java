@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeRun;
 import io.profilebridge.LogCapture;
 import io.profilebridge.api.Api;
+import io.profilebridge.intake.RequestAcceptance;
 import io.profilebridge.job.JobState;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
@@ -24,6 +25,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,10 +72,14 @@ class IntakeErrorsTest {
         assertThat(root.resolve("inbox/openprospect/.failed/swapped.json")).isSymbolicLink();
     }
 
-    /** When each refusal of invalid.json's result was logged, from the lines' own time of day. */
-    private static List<OffsetDateTime> refusalTimes(List<String> lines) {
+    /**
+     * When invalid.json was taken, from the lines' own time of day: its rejection, then each repeat (the later ones at
+     * DEBUG); the refusals of its result are one line a minute.
+     */
+    private static List<OffsetDateTime> takeTimes(List<String> lines) {
         return lines.stream()
-                .filter(line -> line.contains("invalid.json cannot be delivered now"))
+                .filter(line -> line.contains("Rejected openprospect/invalid.json as failed job")
+                        || line.contains("openprospect/invalid.json repeats rejected job"))
                 .map(line -> OffsetDateTime.parse(line.substring(0, line.indexOf(' '))))
                 .toList();
     }
@@ -126,12 +134,15 @@ class IntakeErrorsTest {
     }
 
     @Test
-    void anOutboxThatRefusesResultsLosesNothingAndSaysSoInOneLinePerAttempt() throws IOException {
+    void anOutboxThatRefusesResultsLosesNothingAndSaysSoInOneLineAMinute() throws IOException {
         Path outbox = Files.createDirectories(BridgeRun.outbox(root));
         Path brokenFailed = Files.writeString(outbox.resolve("failed"), "a file where a folder should be");
         Path brokenOpenProspect = Files.writeString(outbox.resolve("openprospect"), "a file where a folder should be");
 
         List<String> lines;
+        // the repeats of a rejected file after the first are DEBUG lines: they say when the file was taken again
+        Level acceptance = LogManager.getLogger(RequestAcceptance.class).getLevel();
+        Configurator.setLevel(RequestAcceptance.class.getName(), Level.DEBUG);
         try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100));
                 LogCapture logs = LogCapture.start();
                 BridgeRun bridge = BridgeRun.start(root, BridgeRun.testProperties(root, simulator.baseUrl()))) {
@@ -152,12 +163,12 @@ class IntakeErrorsTest {
             // refused, the file waits bridge.inbox.undelivered-wait-ms (1 s here) before it is taken again, not the
             // next poll's 200 ms (operations audit: read, rejected and refused every 500 ms on a full outbox)
             await().atMost(Duration.ofSeconds(20))
-                    .until(() -> refusalTimes(logs.lines()).size() >= 3);
-            List<OffsetDateTime> refused = refusalTimes(logs.lines());
+                    .until(() -> takeTimes(logs.lines()).size() >= 3);
+            List<OffsetDateTime> refused = takeTimes(logs.lines());
             // read from the lines' own times: when a loaded host lets the test see the first line late, a measure
             // taken then is short by that much (a busy host measured 775 ms for two waits of 1 s that way)
             assertThat(Duration.between(refused.get(0), refused.get(2)).toMillis())
-                    .as("two more refusals, with a wait before each")
+                    .as("taken twice more, with a wait before each")
                     .isGreaterThanOrEqualTo(2000);
 
             // readiness says so, naming the outbox and the disk's reason; liveness does not (a restart gives no room)
@@ -177,6 +188,8 @@ class IntakeErrorsTest {
                             .getState())
                     .isEqualTo(HealthCheck.State.UP);
             lines = logs.lines();
+        } finally {
+            Configurator.setLevel(RequestAcceptance.class.getName(), acceptance);
         }
         assertThat(results(root)
                         .get("failed/openprospect/invalid.json")
@@ -190,6 +203,11 @@ class IntakeErrorsTest {
         // outbox logged a line per result and retry, for good)
         assertThat(lines)
                 .filteredOn(line -> line.contains("for openprospect/valid.json cannot be delivered now; the job keeps"))
+                .hasSize(1);
+        assertThat(lines)
+                .filteredOn(
+                        line -> line.contains("for openprospect/invalid.json cannot be delivered now; its file stays"))
+                .as("taken again every second, its result refused each time: one line a minute")
                 .hasSize(1);
         // and names the disk's reason, not only Camel's "Cannot store file: <path>" (operations audit)
         assertThat(lines)
