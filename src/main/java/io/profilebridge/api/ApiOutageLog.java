@@ -71,10 +71,11 @@ public final class ApiOutageLog extends EventNotifierSupport {
         }
         if (ended != null && ended.named) {
             LOG.info(
-                    "The {} API answers again, after {} s in which {} calls in a row got no answer",
+                    "The {} API answers again: {} calls in a row got no answer, in the {} s from the first of them to"
+                            + " this answer",
                     api.id(),
-                    (now - ended.since) / 1000,
-                    ended.failedCalls);
+                    ended.failedCalls,
+                    (now - ended.since) / 1000);
         }
     }
 

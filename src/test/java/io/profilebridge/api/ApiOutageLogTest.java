@@ -48,7 +48,7 @@ class ApiOutageLogTest {
                     .satisfies(
                             line -> assertThat(line)
                                     .contains(
-                                            "The orbit API answers again, after 240 s in which 55 calls in a row got no answer"));
+                                            "The orbit API answers again: 55 calls in a row got no answer, in the 240 s from the first of them"));
         }
     }
 
