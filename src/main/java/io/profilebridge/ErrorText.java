@@ -11,16 +11,22 @@ public final class ErrorText {
      * behind it, "Uncategorized exception occurred during JMS processing" nothing of the broker (both audits).
      */
     public static String withRootCause(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = rootCause(error);
         String message = String.valueOf(error.getMessage());
         String rootMessage = root.getMessage();
         if (root == error || rootMessage == null || message.contains(rootMessage)) {
             return message;
         }
         return message + " (" + root.getClass().getSimpleName() + ": " + rootMessage + ")";
+    }
+
+    /** The innermost cause of {@code error}, or the error itself when it has none. */
+    public static Throwable rootCause(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     /**

@@ -49,7 +49,7 @@ public final class RefusedResultLines {
     /** True when this refusal gets a line; {@link #NOT_LOGGED} is then set to say how many went unlogged before. */
     public boolean worthALine(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String cause = caught == null ? "" : cause(rootCause(caught));
+        String cause = caught == null ? "" : cause(ErrorText.rootCause(caught));
         long now = millis.getAsLong();
         long notLogged;
         synchronized (windows) {
@@ -80,13 +80,5 @@ public final class RefusedResultLines {
     private static String cause(Throwable root) {
         String text = root instanceof FileSystemException refused ? refused.getReason() : root.getMessage();
         return root.getClass().getName() + ": " + ErrorText.shortened(String.valueOf(text), 200);
-    }
-
-    private static Throwable rootCause(Throwable caught) {
-        Throwable root = caught;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root;
     }
 }

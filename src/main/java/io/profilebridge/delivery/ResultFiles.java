@@ -51,7 +51,7 @@ public class ResultFiles {
     private final DeliveryRefusals refusals;
     private final FolderMaker folders;
     private final DiskSync disk = new DiskSync();
-    /** Result files being written now, by owner (API, key and job, or a rejection's job id): one name, one writer. */
+    /** Result files being written now, by owner (the job's id, or a rejection's): one name, one writer. */
     private final ConcurrentHashMap<Path, String> writing = new ConcurrentHashMap<>();
 
     private final SharedNameClaims sharedClaims;
@@ -80,16 +80,15 @@ public class ResultFiles {
                 : new Request(
                         message.getHeader(ResultHeaders.API, String.class),
                         message.getHeader(ResultHeaders.IDEMPOTENCY_KEY, String.class));
-        // the job, not only its key: after a takeover two jobs share a key (takeover audit: both passed each other's
-        // claim on one name)
-        String owner =
-                request != null ? request.api() + "\n" + request.idempotencyKey() + "\n" + jobId : rejectionId(body);
+        // the job, not its key: after a takeover two jobs share a key (takeover audit: both passed each other's claim
+        // on one name); a job id is unique, and a rejection's (a name-based UUID) never one of a job
+        String owner = jobId != null ? jobId : rejectionId(body);
         Path target = outbox.resolve(relative);
         refuseLinkedFolders(target.getParent());
         // before Camel's file producer would make the folder, and clear its setgid bit (FolderMaker); before a claim
         // is made in it
         folders.make(target.getParent());
-        String own = withSuffix(relative, jobId != null ? jobId : owner);
+        String own = withSuffix(relative, owner);
         Path ownTarget = outbox.resolve(own);
         // a result once written under its own name is replaced there: were it written to the free NAME.json (the
         // other request's result taken away meanwhile), the request would have two documents

@@ -15,7 +15,7 @@ import java.time.Clock;
 /**
  * Claims on result names that the other instances sharing the outbox see (a PostgreSQL store, several bridges): a file
  * {@code .NAME.json.claim} beside the result, made only where none is ({@code O_EXCL}), holding its owner (the
- * request's API and key), removed once the result is written or has failed. Two instances finishing two requests of
+ * job's id, or a rejection's), removed once the result is written or has failed. Two instances finishing two requests of
  * one name at once otherwise both found the name free, and the later rename replaced the earlier result (names audit,
  * from reading). A claim older than {@link #ABANDONED_MS} is one a stopped instance left, and is taken over; one of
  * the same owner is this request's own (a delivery again after a crash). Hand-written: Camel's file producer has no
@@ -26,7 +26,7 @@ final class SharedNameClaims {
     /** Far longer than any write of a result takes; a claim this old was left by an instance that stopped. */
     static final long ABANDONED_MS = 60_000;
 
-    /** An owner is an API and a key: more than any key a request may carry (RequestReader) holds. */
+    /** An owner is a job id: a claim file is read no further than this. */
     private static final int MAX_OWNER_BYTES = 64 * 1024;
 
     private final boolean shared;

@@ -224,9 +224,8 @@ public class RequestReader {
             // an envelope is refused as its API's, showing its body, like every other envelope refusal (hostile-content
             // audit: it came back as api "unknown" with the whole envelope)
             boolean envelope = isEnvelope((ObjectNode) parsed, api);
-            String shownApi = api != null || !envelope
-                    ? api
-                    : Api.of(Json.text(parsed, "api")).map(Api::id).orElse(null);
+            // reject names a known API by its id, any other "unknown"
+            String shownApi = api != null || !envelope ? api : Json.text(parsed, "api");
             return reject(
                     shownApi,
                     envelope && parsed.get("request") instanceof ObjectNode inner ? inner : parsed,

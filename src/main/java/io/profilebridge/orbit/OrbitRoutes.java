@@ -149,14 +149,14 @@ public class OrbitRoutes extends RouteBuilder {
     private void onStartAnswer(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
         ApiAnswer answer = ApiAnswer.from(exchange);
-        String profileId = Json.text(Json.parseStored(job.requestBody()), "profileId");
         if (FaultClass.of(answer) == FaultClass.KEY_REFUNDED) {
             // the API said "Retry later" under this key before: the refund is that outage's
             if (JobLifecycle.turnedDown(job).isPresent()) {
                 lifecycle.turnedDownAndRefunded(job, answer.error(), REQUEST_ID_IN_BODY);
                 return;
             }
-            if (profileId != null) {
+            // the body is read only here, not at every start answer
+            if (requestedProfileId(job) != null) {
                 job.remoteId(job.idempotencyKey());
                 lifecycle.readyToFetch(job, null);
                 return;
@@ -273,8 +273,13 @@ public class OrbitRoutes extends RouteBuilder {
         if (!ids.isEmpty()) {
             return ids;
         }
-        String profileId = Json.text(Json.parseStored(job.requestBody()), "profileId");
+        String profileId = requestedProfileId(job);
         return profileId == null ? ids : List.of(profileId);
+    }
+
+    /** The profile a profileId request named, or null. */
+    private static String requestedProfileId(Job job) {
+        return Json.text(Json.parseStored(job.requestBody()), "profileId");
     }
 
     /**
