@@ -193,6 +193,7 @@ final class PropertyChecks {
             resultQueuesApartFromRequests(settings);
             Optional<String> brokerUrl = settings.optional("bridge.jms.broker-url");
             if (brokerUrl.isEmpty()) {
+                embeddedBrokerCap(settings);
                 URI broker = embeddedBrokerAddress(settings.text("bridge.jms.embedded-url"));
                 notTheManagementPort(settings, "bridge.jms.embedded-url", broker.getPort());
             } else {
@@ -237,6 +238,19 @@ final class PropertyChecks {
                 throw new StartupFailure("property " + key + " must name another queue than the dead-letter queue \""
                         + EmbeddedBroker.DEAD_LETTER_QUEUE + "\", which holds requests that could not be taken");
             }
+        }
+    }
+
+    /**
+     * Below this the embedded broker refused even a cut-down failed result, at every attempt until delivery gave up,
+     * and its caller got nothing (at 1,000 nothing fitted beside the message's own header room).
+     */
+    private static void embeddedBrokerCap(BridgeSettings settings) {
+        long cap = settings.number("bridge.jms.max-message-bytes");
+        if (cap < EmbeddedBroker.MIN_MESSAGE_BYTES) {
+            throw new StartupFailure("property bridge.jms.max-message-bytes must be at least "
+                    + EmbeddedBroker.MIN_MESSAGE_BYTES + " (bytes: a failed result, cut down to its ids and error,"
+                    + " must fit in a message), not \"" + settings.text("bridge.jms.max-message-bytes") + "\"");
         }
     }
 

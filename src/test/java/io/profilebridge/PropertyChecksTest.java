@@ -117,7 +117,9 @@ class PropertyChecksTest {
                 "bridge.poll.tick-ms|1|bridge.poll.tick-ms must be at least 10 (milliseconds",
                 "bridge.status.backlog-sample-ms|5|bridge.status.backlog-sample-ms must be at least 10",
                 "bridge.orbit.max-in-flight|0|bridge.orbit.max-in-flight must be more than 0",
-                "bridge.http.slow-call-ms|0|bridge.http.slow-call-ms must be more than 0"
+                "bridge.http.slow-call-ms|0|bridge.http.slow-call-ms must be more than 0",
+                // a cut-down failed result must still fit (at 1000 every result was refused until delivery gave up)
+                "bridge.jms.max-message-bytes|1000|bridge.jms.max-message-bytes must be at least 16384"
             })
     void aValueThatCannotWorkStopsTheStartNamingItsKey(String key, String value, String message) {
         assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of(key, value))))

@@ -31,6 +31,11 @@ import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
 public final class EmbeddedBroker implements AutoCloseable {
 
     public static final String DEAD_LETTER_QUEUE = "DLQ";
+    /**
+     * The smallest {@code bridge.jms.max-message-bytes}: room for a failed result cut down to its ids and error (under
+     * 2,000 characters, two bytes each) beside the message's header room (delivery.OversizedResults).
+     */
+    public static final long MIN_MESSAGE_BYTES = 16_384;
 
     private static final long JOURNAL_LOCK_TIMEOUT_MS = 2000;
 

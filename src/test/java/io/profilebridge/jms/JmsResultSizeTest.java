@@ -61,10 +61,10 @@ class JmsResultSizeTest {
     @Test
     void anyResultTooLargeForTheBrokerGoesOutAsAFailedResultThatFits() throws Exception {
         long requestBytes = 10_000;
-        // the request below, about 4,300 characters, fits as a request message; its result, about 5,200, does not
-        long messageBytes = 10_000;
+        // the request below, about 6,900 characters, fits as a request message; its result, about 7,800, does not
+        long messageBytes = EmbeddedBroker.MIN_MESSAGE_BYTES;
         StringBuilder usernames = new StringBuilder();
-        for (int i = 0; i < 250; i++) {
+        for (int i = 0; i < 400; i++) {
             usernames
                     .append(i == 0 ? "" : ",")
                     .append("\"someone-")
@@ -72,7 +72,7 @@ class JmsResultSizeTest {
                     .append("-x\"");
         }
         String request = "{\"email\": \"wide@example.com\", \"usernames\": [" + usernames + "]}";
-        assertThat(request.length()).isBetween(4_000, (int) requestBytes);
+        assertThat(request.length()).isBetween(6_500, (int) requestBytes);
         try (JmsBridgeRun jms = startWithCaps(requestBytes, messageBytes);
                 ResultTally tally = jms.tally()) {
             jms.send(request, Map.of("api", "orbit"), null, "wide-1");
