@@ -241,9 +241,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                                 jms
                                                 && settings.optional("bridge.jms.broker-url")
                                                         .isEmpty()
-                                        ? OrbitRoutes.jmsProfileCap(
-                                                settings.number("bridge.jms.max-message-bytes"),
-                                                settings.number("bridge.request.max-bytes"))
+                                        ? settings.number("bridge.jms.max-message-bytes")
                                         : Long.MAX_VALUE,
                                 postgres ? Integer.MAX_VALUE : OrbitRoutes.PROFILE_READS_PER_STEP));
         context.getRegistry()

@@ -67,27 +67,27 @@ public class OrbitRoutes extends RouteBuilder {
     private final int profileReadsPerStep;
     private final ApiBudgets budgets;
     private final long maxProfileBytes;
-    private final long maxJmsProfileBytes;
+    private final long jmsMessageBytes;
     private final ProfileReads reads;
 
     /**
      * @param maxProfileBytes {@code bridge.orbit.max-profile-bytes}: what one run's profiles may weigh in all, as
      *     JSON text; also what is kept, in all, of readings that wait ({@link ProfileReads})
-     * @param maxJmsProfileBytes what the profiles of a JMS request's run may weigh for its result to fit the broker
-     *     ({@link #jmsProfileCap}); {@link Long#MAX_VALUE} where the bridge knows of no cap
+     * @param jmsMessageBytes the embedded broker's cap on a message ({@code bridge.jms.max-message-bytes}), which a
+     *     JMS request's result must fit ({@link #jmsProfileCap}); {@link Long#MAX_VALUE} where the bridge knows of none
      */
     public OrbitRoutes(
             ApiCredentials credentials,
             JobLifecycle lifecycle,
             ApiBudgets budgets,
             long maxProfileBytes,
-            long maxJmsProfileBytes,
+            long jmsMessageBytes,
             int profileReadsPerStep) {
         this.credentials = credentials;
         this.lifecycle = lifecycle;
         this.budgets = budgets;
         this.maxProfileBytes = maxProfileBytes;
-        this.maxJmsProfileBytes = maxJmsProfileBytes;
+        this.jmsMessageBytes = jmsMessageBytes;
         this.profileReadsPerStep = profileReadsPerStep;
         this.reads = new ProfileReads(maxProfileBytes);
     }
@@ -95,10 +95,15 @@ public class OrbitRoutes extends RouteBuilder {
     /**
      * What a JMS request's run's profiles may weigh for its result to fit a broker that takes messages up to
      * {@code maxMessageBytes} as it counts them (text at two bytes a character): half of it, less the request the
-     * result repeats and 64 KiB for the rest of the document.
+     * result repeats and 64 KiB for the rest of the document. The request is the run's own: reckoned at
+     * {@code bridge.request.max-bytes}, a cap of 1 MiB left no room for any profile, and every JMS Orbit run failed.
      */
-    public static long jmsProfileCap(long maxMessageBytes, long maxRequestBytes) {
-        return Math.max(0, maxMessageBytes / 2 - maxRequestBytes - 65_536);
+    public static long jmsProfileCap(long maxMessageBytes, long requestChars) {
+        return Math.max(0, maxMessageBytes / 2 - requestChars - 65_536);
+    }
+
+    private static long requestChars(Job job) {
+        return job.requestBody() == null ? 0 : job.requestBody().length();
     }
 
     @Override
@@ -375,8 +380,9 @@ public class OrbitRoutes extends RouteBuilder {
             job.lastError(null);
             // a JMS result must fit the embedded broker: one over its cap was retried until delivery gave up, after
             // the run was paid for (JMS audit)
-            boolean byJms = !job.source().isFile() && maxJmsProfileBytes < maxProfileBytes;
-            long cap = byJms ? maxJmsProfileBytes : maxProfileBytes;
+            long jmsCap = job.source().isFile() ? Long.MAX_VALUE : jmsProfileCap(jmsMessageBytes, requestChars(job));
+            boolean byJms = jmsCap < maxProfileBytes;
+            long cap = byJms ? jmsCap : maxProfileBytes;
             if (progress.bytes() > cap) {
                 // no cap on a run's profiles had a 900 MB result fail the job store and the process, at each restart
                 // again (HTTP-edges audit): the run stays the API's to read, by its id

@@ -31,17 +31,38 @@ class JmsResultSizeTest {
     @Test
     void aRunTooLargeForAJmsResultEndsWithAFailedResultThatFits() throws Exception {
         long requestBytes = 10_000;
-        // room for 100 bytes of profiles: less than the simulator's run makes
-        long messageBytes = 2 * (requestBytes + 65_536 + 100);
-        assertThat(OrbitRoutes.jmsProfileCap(messageBytes, requestBytes)).isEqualTo(100);
+        String request = "{\"email\": \"big@example.com\"}";
+        // room for 100 bytes of profiles beside this request: less than the simulator's run makes
+        long messageBytes = 2 * (request.length() + 65_536 + 100);
+        assertThat(OrbitRoutes.jmsProfileCap(messageBytes, request.length())).isEqualTo(100);
         try (JmsBridgeRun jms = startWithCaps(requestBytes, messageBytes);
                 ResultTally tally = jms.tally()) {
-            jms.send("{\"email\": \"big@example.com\"}", Map.of("api", "orbit"), null, "big-1");
+            jms.send(request, Map.of("api", "orbit"), null, "big-1");
             tally.assertExactlyOneEach(List.of("big-1"), Duration.ofSeconds(30), RedeliveryWindow.of(jms.properties));
             JsonNode result = Json.parse(tally.body("big-1"));
             assertThat(result.get("outcome").asText()).isEqualTo("failed");
             assertThat(result.at("/error/code").asText()).isEqualTo("result_too_large");
             assertThat(result.at("/error/message").asText()).contains("bridge.jms.max-message-bytes");
+        }
+    }
+
+    /**
+     * The profiles' room is reckoned from the run's own request: from {@code bridge.request.max-bytes} (1 MiB by
+     * default), a cap of 1 MiB left none, and every JMS Orbit run failed with result_too_large.
+     */
+    @Test
+    void aSmallRequestsRunFitsACapBelowTwiceTheRequestLimit() throws Exception {
+        long requestBytes = 1_048_576;
+        long messageBytes = 1_048_576;
+        try (JmsBridgeRun jms = startWithCaps(requestBytes, messageBytes);
+                ResultTally tally = jms.tally()) {
+            jms.send("{\"email\": \"small@example.com\"}", Map.of("api", "orbit"), null, "small-1");
+            tally.assertExactlyOneEach(List.of("small-1"), Duration.ofSeconds(30), RedeliveryWindow.of(jms.properties));
+            JsonNode result = Json.parse(tally.body("small-1"));
+            assertThat(result.get("outcome").asText())
+                    .as(result.path("error").toString())
+                    .isEqualTo("succeeded");
+            assertThat(result.get("profiles")).isNotEmpty();
         }
     }
 
