@@ -34,6 +34,7 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQQueue;
+import org.apache.camel.component.jms.JmsComponent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -178,6 +179,9 @@ class JmsHostileInputTest {
         assertThat(jms.broker().activeServer().getPostOffice().getAddresses())
                 .map(SimpleString::toString)
                 .doesNotContain("esb.stolen");
+        // every case of a Camel or bridge name is kept out, not only Camel's own spelling
+        assertThat(jms.bridge.context().getComponent("jms", JmsComponent.class).getHeaderFilterStrategy())
+                .isInstanceOf(CallerHeaderFilter.class);
     }
 
     @Test
