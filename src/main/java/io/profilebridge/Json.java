@@ -52,6 +52,10 @@ public final class Json {
      */
     public static final int MAX_ANSWER_NESTING_DEPTH = 500;
 
+    /** Said where an answer has no JSON object: one nested deeper reads as none (outside-data audit). */
+    public static final String NOT_READ_BEYOND =
+            " (or one nested deeper than " + MAX_ANSWER_NESTING_DEPTH + " levels, which is not read)";
+
     static {
         EXACT.getFactory()
                 .setStreamReadConstraints(StreamReadConstraints.builder()

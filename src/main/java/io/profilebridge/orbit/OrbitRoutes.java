@@ -410,7 +410,9 @@ public class OrbitRoutes extends RouteBuilder {
             lifecycle.unexpectedAnswer(
                     job,
                     new ApiError(
-                            "unexpected_answer", "the profile read answer has no JSON object", answer.httpStatus()),
+                            "unexpected_answer",
+                            "the profile read answer has no JSON object" + Json.NOT_READ_BEYOND,
+                            answer.httpStatus()),
                     readSoFar);
         } else {
             lifecycle.fault(job, answer, REQUEST_ID_IN_BODY, readSoFar);

@@ -315,7 +315,7 @@ class BrokenAnswersTest {
             JsonNode junk = results(root).get("failed/orbit/junk-profile.json");
             assertThat(junk.get("error").get("code").asText()).isEqualTo("gave_up");
             assertThat(junk.get("error").get("lastCause").get("message").asText())
-                    .isEqualTo("the profile read answer has no JSON object");
+                    .startsWith("the profile read answer has no JSON object (or one nested deeper than 500 levels");
             assertThat(orbit.profileReads("junk-profile")).isEqualTo(2);
             assertThat(orbit.starts("junk-profile")).isEqualTo(1);
 
