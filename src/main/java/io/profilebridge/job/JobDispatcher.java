@@ -1,6 +1,7 @@
 package io.profilebridge.job;
 
 import io.profilebridge.ErrorText;
+import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.api.ApiError;
@@ -687,17 +688,30 @@ public final class JobDispatcher {
 
     /**
      * A step holding its bucket's place for longer than the gate's {@link CallGate#slowCallMs} is waiting for a slow
-     * or broken answer: the place goes to the next job of the bucket now, not when the call's deadline ends it.
+     * or broken answer: the place goes to the next job of the bucket now, not when the call's deadline ends it, while
+     * the API holds fewer than half the workers. Beyond that its place stays with the slow call until its answer or
+     * deadline: each place handed on this way takes one more worker for up to a deadline, and an API whose answers
+     * hung took 12 of the 16 workers at one call in flight and all 16 at four, so that the other API's jobs waited
+     * for them (isolation audit: Orbit results took 56 s instead of 7 while OpenProspect hung).
      */
     private void freePlacesOfSlowCalls() {
         long now = store.now();
+        // each place handed on here may take one more worker at the next claim
+        Map<Api, Integer> heldOrClaimable = new EnumMap<>(Api.class);
+        for (InHand held : inHand.values()) {
+            heldOrClaimable.merge(held.job().api(), 1, Integer::sum);
+        }
         for (InHand slow : inHand.values()) {
-            if (slow.place() != null && now - slow.since() > gate.slowCallMs()) {
+            Api api = slow.job().api();
+            if (slow.place() != null
+                    && now - slow.since() > gate.slowCallMs()
+                    && heldOrClaimable.getOrDefault(api, 0) < workers / 2) {
                 inHand.computeIfPresent(slow.job().id(), (id, held) -> {
                     if (held.place() == null || now - held.since() <= gate.slowCallMs()) {
                         return held;
                     }
                     gate.leave(held.place(), 1);
+                    heldOrClaimable.merge(api, 1, Integer::sum);
                     return held.lapse();
                 });
             }

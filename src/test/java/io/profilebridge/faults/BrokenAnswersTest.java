@@ -129,6 +129,43 @@ class BrokenAnswersTest {
         }
     }
 
+    /**
+     * Isolation audit: each slow call's place went on to the next job of its bucket, which took a worker of its own
+     * until its deadline, so one API's hanging answers took every worker and the other API's jobs waited for them.
+     */
+    @Test
+    void oneApisHangingAnswersLeaveHalfTheWorkersToTheOtherApi() {
+        properties.put("bridge.http.deadline-ms", "30000");
+        properties.put("bridge.http.slow-call-ms", "300");
+        // the stop need not wait for the hanging calls
+        properties.put("camel.main.shutdown-timeout", "2");
+        for (int i = 0; i < 6; i++) {
+            drop(root, "openprospect/slow-" + i + ".json", BridgeRun.openProspectRequest("slow-" + i));
+        }
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> slowCallsOut() >= 2);
+            // half the 4 workers, for longer than the places of the first slow calls took to go on before
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> slowCallsOut() == 2);
+            long dropped = System.nanoTime();
+            drop(root, "orbit/after-0.json", "{\"email\": \"after0@example.com\"}");
+            drop(root, "orbit/after-1.json", "{\"email\": \"after1@example.com\"}");
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() ->
+                            results(root).keySet().containsAll(List.of("orbit/after-0.json", "orbit/after-1.json")));
+            assertThat((System.nanoTime() - dropped) / 1_000_000)
+                    .as("long before the slow calls' deadline")
+                    .isLessThan(20_000);
+        }
+    }
+
+    private long slowCallsOut() {
+        long out = 0;
+        for (int i = 0; i < 6; i++) {
+            out += broken.inProgress("slow-" + i);
+        }
+        return out;
+    }
+
     @Test
     void anAnswerHeadOfTooManyOrTooLongHeaderLinesIsNotReadRetriedAndThenGivenUp() {
         // security audit: header lines without end filled the heap within one call's deadline (HttpClient 5 reads any

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * OpenProspect as a broken server would play it: a creation is accepted at once (but {@code long-error} and
  * {@code huge-error} get a 422 whose message has 20,000 characters and 5 MB), and its status read answers
- * according to its {@code profile_name}: {@code slow} after a minute, {@code trickle} one byte every 200 ms for a
+ * according to its {@code profile_name}: {@code slow} (and any name starting with {@code slow-}) after a minute, {@code trickle} one byte every 200 ms for a
  * minute, {@code huge} 64 MB as fast as it is read (chunked), {@code huge-declared} the same with a Content-Length,
  * {@code html} a 200 that is no JSON, {@code redirect} a 302 elsewhere, {@code gone} a 404 ({@code gone-once} the first
  * time only), {@code teapot} a 418, {@code no-status} a 200 without a status, {@code other-run} SUCCEEDED for another
@@ -193,6 +193,11 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
                             .put("status", "FAILED")
                             .put("error_code", name)
                             .put("error_message", name)));
+            return;
+        }
+        if (name.startsWith("slow-")) {
+            pause(60_000);
+            json(exchange, 200, succeeded(name));
             return;
         }
         switch (name) {
