@@ -163,9 +163,11 @@ public record ApiAnswer(
     }
 
     /**
-     * The scalar members of the API's error besides code and message, such as Orbit's 402 requiredCredits and
-     * remainingCredits; nested ones (OpenProspect's 422 detail list) stay in the API's answer, not in every error.
-     * Bounded like the message: the first {@link #MAX_DETAILS}, each text cut at {@link ErrorBody#MAX_TEXT_CHARS}.
+     * The members of the API's error besides code and message, such as Orbit's 402 requiredCredits and
+     * remainingCredits, or a 422's {@code detail} list naming the fields (local-checks audit: an error answer to a
+     * start is kept nowhere else, so a 422 whose message named no field gave a failed result naming none). Bounded like
+     * the message: the first {@link #MAX_DETAILS}, each text cut at {@link ErrorBody#MAX_TEXT_CHARS}, and a nested one
+     * longer than that as its JSON text, cut.
      */
     private static ObjectNode details(JsonNode source, JsonNode body) {
         ObjectNode details = Json.object();
@@ -186,10 +188,15 @@ public record ApiAnswer(
             var member = members.next();
             JsonNode value = member.getValue();
             String name = ErrorBody.bounded(member.getKey());
-            if (value.isValueNode()
-                    && !value.isNull()
-                    && !MESSAGE_MEMBERS.contains(member.getKey())
-                    && !details.has(name)) {
+            if (details.has(name) || value.isNull() || member.getKey().equals("error")) {
+                continue;
+            }
+            if (value.isContainerNode()) {
+                String text = Json.write(value);
+                details.set(
+                        name,
+                        text.length() <= ErrorBody.MAX_TEXT_CHARS ? value : details.textNode(ErrorBody.bounded(text)));
+            } else if (!MESSAGE_MEMBERS.contains(member.getKey())) {
                 details.set(name, value.isTextual() ? details.textNode(ErrorBody.bounded(value.asText())) : value);
             }
         }

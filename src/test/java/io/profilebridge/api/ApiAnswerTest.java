@@ -182,8 +182,20 @@ class ApiAnswerTest {
         JsonNode json =
                 new ApiAnswer(422, openProspect, null, null, null).error().toJson();
         assertThat(json.get("code").asText()).isEqualTo("validation_error");
-        assertThat(json.has("detail")).as("nested members stay in the answer").isFalse();
+        // local-checks audit: the answer to a start is kept nowhere else, and its message may name no field
+        assertThat(json.at("/detail/0/loc/1").asText()).isEqualTo("profile_name");
         assertThat(json.has("error_code")).isFalse();
+        JsonNode longDetail = Json.object()
+                .put("error_code", "validation_error")
+                .set("detail", Json.object().put("loc", "x".repeat(ErrorBody.MAX_TEXT_CHARS)));
+        assertThat(new ApiAnswer(422, longDetail, null, null, null)
+                        .error()
+                        .toJson()
+                        .get("detail")
+                        .asText())
+                .as("a long nested member is kept as its cut JSON text")
+                .startsWith("{\"loc\":\"xxx")
+                .contains("[cut: ");
 
         // the docs do not say where the 402's amounts stand: beside the error object counts too (API-doc audit)
         JsonNode beside = Json.parse("{\"error\": {\"code\": \"developer_api_credits_insufficient\", \"message\": "

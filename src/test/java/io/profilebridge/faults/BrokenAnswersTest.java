@@ -535,9 +535,16 @@ class BrokenAnswersTest {
     void aLongErrorAnswerKeepsTheApisCodeAndABoundedMessage() throws Exception {
         drop(root, "openprospect/long-error.json", BridgeRun.openProspectRequest("long-error"));
         drop(root, "openprospect/huge-error.json", BridgeRun.openProspectRequest("huge-error"));
+        drop(root, "openprospect/detail-error.json", BridgeRun.openProspectRequest("detail-error"));
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 2);
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 3);
         }
+        // local-checks audit: the field the API named in its detail list only was in no result
+        assertThat(results(root)
+                        .get("failed/openprospect/detail-error.json")
+                        .at("/error/detail/0/loc/1")
+                        .asText())
+                .isEqualTo("target_countries");
         for (String name : new String[] {"long-error", "huge-error"}) {
             Path file = BridgeRun.outbox(root).resolve("failed/openprospect/" + name + ".json");
             JsonNode error =

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * OpenProspect as a broken server would play it: a creation is accepted at once (but {@code long-error} and
- * {@code huge-error} get a 422 whose message has 20,000 characters and 5 MB), and its status read answers
+ * {@code huge-error} get a 422 whose message has 20,000 characters and 5 MB, {@code detail-error} one naming the field
+ * in its detail list only), and its status read answers
  * according to its {@code profile_name}: {@code slow} (and any name starting with {@code slow-}) after a minute, {@code trickle} one byte every 200 ms for a
  * minute, {@code huge} 64 MB as fast as it is read (chunked), {@code huge-declared} the same with a Content-Length,
  * {@code html} a 200 that is no JSON, {@code redirect} a 302 elsewhere, {@code gone} a 404 ({@code gone-once} the first
@@ -126,6 +127,14 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
                                         .replace("ESCAPEDKEY", bearer.replace("_", "\\u005f")));
                     case "long-error" -> json(exchange, 422, validationError("x".repeat(20_000)));
                     case "huge-error" -> json(exchange, 422, HUGE_ERROR);
+                    // the field named only in the detail list, as FastAPI-style servers answer
+                    case "detail-error" ->
+                        json(
+                                exchange,
+                                422,
+                                "{\"error_code\": \"validation_error\", \"error_message\": \"Request validation"
+                                        + " failed\", \"detail\": [{\"loc\": [\"body\", \"target_countries\"],"
+                                        + " \"msg\": \"Input should be a valid list\"}]}");
                     case "no-id-once" ->
                         json(
                                 exchange,
