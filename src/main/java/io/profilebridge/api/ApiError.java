@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * The {@code error} member of a result document: the API's own code where it gave one, and in {@code details} the
- * other members of the API's error (Orbit's {@code requiredCredits} / {@code remainingCredits}, a 422's {@code detail}) or, for
- * {@code gave_up}, the {@code lastCause}.
+ * other members of the API's error (Orbit's {@code requiredCredits} / {@code remainingCredits}, a 422's
+ * {@code detail}) or, for {@code gave_up}, the {@code lastCause}.
  */
 public record ApiError(String code, String message, Integer httpStatus, ObjectNode details) {
 
