@@ -95,11 +95,14 @@ public class OrbitRoutes extends RouteBuilder {
     /**
      * What a JMS request's run's profiles may weigh for its result to fit a broker that takes messages up to
      * {@code maxMessageBytes} as it counts them (text at two bytes a character): half of it, less the request the
-     * result repeats and 64 KiB for the rest of the document. The request is the run's own: reckoned at
-     * {@code bridge.request.max-bytes}, a cap of 1 MiB left no room for any profile, and every JMS Orbit run failed.
+     * result repeats and room for the rest of the document: 64 KiB, or a quarter of the half under 512 KiB (a fixed
+     * 64 KiB left no profile room under 132 KB, and every JMS Orbit run failed; a rest larger than its room gets the
+     * result cut down by delivery.OversizedResults, not lost). The request is the run's own: reckoned at
+     * {@code bridge.request.max-bytes}, a cap of 1 MiB left no room for any profile either.
      */
     public static long jmsProfileCap(long maxMessageBytes, long requestChars) {
-        return Math.max(0, maxMessageBytes / 2 - requestChars - 65_536);
+        long chars = maxMessageBytes / 2;
+        return Math.max(0, chars - requestChars - Math.min(65_536, chars / 4));
     }
 
     private static long requestChars(Job job) {

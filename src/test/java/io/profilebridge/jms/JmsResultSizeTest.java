@@ -31,10 +31,10 @@ class JmsResultSizeTest {
     @Test
     void aRunTooLargeForAJmsResultEndsWithAFailedResultThatFits() throws Exception {
         long requestBytes = 10_000;
-        String request = "{\"email\": \"big@example.com\"}";
-        // room for 100 bytes of profiles beside this request: less than the simulator's run makes
-        long messageBytes = 2 * (request.length() + 65_536 + 100);
-        assertThat(OrbitRoutes.jmsProfileCap(messageBytes, request.length())).isEqualTo(100);
+        long messageBytes = EmbeddedBroker.MIN_MESSAGE_BYTES;
+        String request = orbitRequestOf(6_000);
+        // room for under 150 bytes of profiles beside this request: less than the simulator's run makes
+        assertThat(OrbitRoutes.jmsProfileCap(messageBytes, request.length())).isBetween(0L, 150L);
         try (JmsBridgeRun jms = startWithCaps(requestBytes, messageBytes);
                 ResultTally tally = jms.tally()) {
             jms.send(request, Map.of("api", "orbit"), null, "big-1");
@@ -51,9 +51,10 @@ class JmsResultSizeTest {
      * default), a cap of 1 MiB left none, and every JMS Orbit run failed with result_too_large.
      */
     @Test
-    void aSmallRequestsRunFitsACapBelowTwiceTheRequestLimit() throws Exception {
+    void aSmallRequestsRunFitsTheSmallestCap() throws Exception {
         long requestBytes = 1_048_576;
-        long messageBytes = 1_048_576;
+        // black-box check: the room for the rest of the document, a fixed 64 KiB, left no room for profiles either
+        long messageBytes = EmbeddedBroker.MIN_MESSAGE_BYTES;
         try (JmsBridgeRun jms = startWithCaps(requestBytes, messageBytes);
                 ResultTally tally = jms.tally()) {
             jms.send("{\"email\": \"small@example.com\"}", Map.of("api", "orbit"), null, "small-1");
@@ -64,6 +65,22 @@ class JmsResultSizeTest {
                     .isEqualTo("succeeded");
             assertThat(result.get("profiles")).isNotEmpty();
         }
+    }
+
+    /** An Orbit request of at least {@code chars} characters: an email and as many usernames as that takes. */
+    private static String orbitRequestOf(int chars) {
+        StringBuilder usernames = new StringBuilder();
+        String request;
+        int i = 0;
+        do {
+            usernames
+                    .append(i == 0 ? "" : ",")
+                    .append("\"someone-")
+                    .append(1000 + i++)
+                    .append("-x\"");
+            request = "{\"email\": \"wide@example.com\", \"usernames\": [" + usernames + "]}";
+        } while (request.length() < chars);
+        return request;
     }
 
     private JmsBridgeRun startWithCaps(long requestBytes, long messageBytes) throws Exception {
@@ -84,15 +101,7 @@ class JmsResultSizeTest {
         long requestBytes = 10_000;
         // the request below, about 6,900 characters, fits as a request message; its result, about 7,800, does not
         long messageBytes = EmbeddedBroker.MIN_MESSAGE_BYTES;
-        StringBuilder usernames = new StringBuilder();
-        for (int i = 0; i < 400; i++) {
-            usernames
-                    .append(i == 0 ? "" : ",")
-                    .append("\"someone-")
-                    .append(1000 + i)
-                    .append("-x\"");
-        }
-        String request = "{\"email\": \"wide@example.com\", \"usernames\": [" + usernames + "]}";
+        String request = orbitRequestOf(6_900);
         assertThat(request.length()).isBetween(6_500, (int) requestBytes);
         try (JmsBridgeRun jms = startWithCaps(requestBytes, messageBytes);
                 ResultTally tally = jms.tally()) {
