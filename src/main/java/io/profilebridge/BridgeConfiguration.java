@@ -596,12 +596,45 @@ public class BridgeConfiguration implements CamelConfiguration {
         buckets.put(ApiBucket.ORBIT_STARTS, settings.integer("bridge.orbit.start-max-in-flight"));
         buckets.put(ApiBucket.ORBIT_READS, settings.integer("bridge.orbit.read-max-in-flight"));
         long placeHeldMs = Math.min(settings.number("bridge.http.slow-call-ms"), deadlineMs);
+        warnOfCallsHoldingMostWorkers(settings);
         return new CallGate(
                 buckets,
                 Map.of(Api.ORBIT, settings.integer("bridge.orbit.max-in-flight")),
                 placeHeldMs,
                 // the limits belong to the key: with a shared store every instance using it takes its places there
                 shared == null ? null : new SharedCallPlaces(shared, credentials, placeHeldMs));
+    }
+
+    /**
+     * Each call in flight holds a job worker until its answer or its deadline, and slow calls hand their places on
+     * only while their API holds fewer than half the workers: an API allowed more calls than that at once holds,
+     * while its answers hang, workers the other API's jobs need (black-box check: Orbit results took 62-102 s instead
+     * of 6 with 16 OpenProspect calls allowed and none answered).
+     */
+    private static void warnOfCallsHoldingMostWorkers(BridgeSettings settings) {
+        int workers = settings.integer("bridge.poll.concurrency");
+        int half = workers / 2;
+        int orbit = Math.min(
+                settings.integer("bridge.orbit.max-in-flight"),
+                settings.integer("bridge.orbit.start-max-in-flight")
+                        + settings.integer("bridge.orbit.read-max-in-flight"));
+        Map<String, Integer> calls = Map.of(
+                "bridge.openprospect.max-in-flight",
+                settings.integer("bridge.openprospect.max-in-flight"),
+                "bridge.orbit.max-in-flight (with its start and read places)",
+                orbit);
+        calls.forEach((key, allowed) -> {
+            if (allowed > half) {
+                LOG.warn(
+                        "{} lets {} calls out at once, more than half of bridge.poll.concurrency ({} workers): should"
+                                + " that API's answers hang, its calls hold workers the other API's jobs need; keep it"
+                                + " at {} or less",
+                        key,
+                        allowed,
+                        workers,
+                        half);
+            }
+        });
     }
 
     /** Stable across restarts of the same installation, distinct for instances with their own data folders. */

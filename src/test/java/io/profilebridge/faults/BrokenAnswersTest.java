@@ -72,7 +72,14 @@ class BrokenAnswersTest {
         properties.put("bridge.retry.max-attempts", "3");
         drop(root, "openprospect/slow.json", BridgeRun.openProspectRequest("slow"));
         drop(root, "openprospect/trickle.json", BridgeRun.openProspectRequest("trickle"));
-        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+        try (LogCapture log = LogCapture.start();
+                BridgeRun bridge = BridgeRun.start(root, properties)) {
+            // 16 calls allowed at once, of 4 workers: hanging answers of one API could hold them all (black-box check)
+            assertThat(log.lines())
+                    .anySatisfy(line -> assertThat(line)
+                            .contains("WARN")
+                            .contains("bridge.openprospect.max-in-flight lets 16 calls out at once, more than half of"
+                                    + " bridge.poll.concurrency (4 workers)"));
             await().atMost(Duration.ofSeconds(15))
                     .until(() -> broken.inProgress("slow") == 1 && broken.inProgress("trickle") == 1);
             for (int i = 0; i < 3; i++) {
