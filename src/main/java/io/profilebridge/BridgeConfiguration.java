@@ -77,6 +77,7 @@ import io.profilebridge.orbit.OrbitRoutes;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -614,15 +615,16 @@ public class BridgeConfiguration implements CamelConfiguration {
     private static void warnOfCallsHoldingMostWorkers(BridgeSettings settings) {
         int workers = settings.integer("bridge.poll.concurrency");
         int half = workers / 2;
+        if (half == 0) {
+            return; // one worker: the APIs share it whatever their limits
+        }
         int orbit = Math.min(
                 settings.integer("bridge.orbit.max-in-flight"),
                 settings.integer("bridge.orbit.start-max-in-flight")
                         + settings.integer("bridge.orbit.read-max-in-flight"));
-        Map<String, Integer> calls = Map.of(
-                "bridge.openprospect.max-in-flight",
-                settings.integer("bridge.openprospect.max-in-flight"),
-                "bridge.orbit.max-in-flight (with its start and read places)",
-                orbit);
+        Map<String, Integer> calls = new LinkedHashMap<>();
+        calls.put("bridge.openprospect.max-in-flight", settings.integer("bridge.openprospect.max-in-flight"));
+        calls.put("bridge.orbit.max-in-flight (with its start and read places)", orbit);
         calls.forEach((key, allowed) -> {
             if (allowed > half) {
                 LOG.warn(

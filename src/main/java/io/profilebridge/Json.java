@@ -53,7 +53,7 @@ public final class Json {
     public static final int MAX_ANSWER_NESTING_DEPTH = 500;
 
     /** Said where an answer has no JSON object: one nested deeper reads as none (outside-data audit). */
-    public static final String NOT_READ_BEYOND =
+    private static final String NOT_READ_BEYOND =
             " (or one nested deeper than " + MAX_ANSWER_NESTING_DEPTH + " levels, which is not read)";
 
     static {
@@ -65,6 +65,15 @@ public final class Json {
     }
 
     private Json() {}
+
+    /**
+     * What to add to "has no JSON object" of an answer read as {@code body}: that one nested too deep reads as none,
+     * where the answer looks like JSON (not for an HTML page or an empty body).
+     */
+    public static String notReadBeyond(JsonNode body) {
+        String text = body != null && body.isTextual() ? body.asText().stripLeading() : "";
+        return text.startsWith("{") || text.startsWith("[") ? NOT_READ_BEYOND : "";
+    }
 
     public static ObjectNode object() {
         return MAPPER.createObjectNode();

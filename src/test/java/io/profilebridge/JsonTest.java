@@ -27,5 +27,9 @@ class JsonTest {
         assertThat(Json.write(Json.object().set("status", stored))).contains("\"status\":{\"status\":\"SUCCEEDED\"");
         String tooDeep = "[".repeat(Json.MAX_ANSWER_NESTING_DEPTH + 1) + "]".repeat(Json.MAX_ANSWER_NESTING_DEPTH + 1);
         assertThat(Json.parseAnswer(tooDeep)).isEmpty();
+        // said of an answer that looks like JSON only, not of a page or a JSON string (review)
+        assertThat(Json.notReadBeyond(Json.parseLenient(tooDeep))).contains("nested deeper than 500 levels");
+        assertThat(Json.notReadBeyond(Json.parseLenient("<html>busy</html>"))).isEmpty();
+        assertThat(Json.notReadBeyond(Json.parseLenient("\"just a string\""))).isEmpty();
     }
 }

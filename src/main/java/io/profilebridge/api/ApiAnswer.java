@@ -37,7 +37,13 @@ public record ApiAnswer(
     private static final Set<String> MESSAGE_MEMBERS =
             Set.of("error_code", "code", "error_message", "message", "detail");
 
-    /** The most scalar members of an API's error kept besides its code and message. */
+    /**
+     * Names the result's error gives its own members (a gave_up's last cause, the answer's status): an API's member of
+     * that name would be lost beside them or pass for the bridge's.
+     */
+    private static final Set<String> BRIDGE_MEMBERS = Set.of("httpStatus", "lastCause");
+
+    /** The most members of an API's error kept besides its code and message. */
     private static final int MAX_DETAILS = 20;
     /** How the APIs write their error codes: developer_api_idempotency_key_refunded, not_found. */
     private static final Pattern CODE = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)+");
@@ -188,10 +194,16 @@ public record ApiAnswer(
             var member = members.next();
             JsonNode value = member.getValue();
             String name = ErrorBody.bounded(member.getKey());
-            if (details.has(name) || value.isNull() || member.getKey().equals("error")) {
+            if (details.has(name) || value.isNull() || BRIDGE_MEMBERS.contains(member.getKey())) {
                 continue;
             }
             if (value.isContainerNode()) {
+                // Orbit's error object is the source itself; a nested code or message is not one to keep apart
+                if (member.getKey().equals("error")
+                        || (MESSAGE_MEMBERS.contains(member.getKey())
+                                && !member.getKey().equals("detail"))) {
+                    continue;
+                }
                 String text = Json.write(value);
                 details.set(
                         name,

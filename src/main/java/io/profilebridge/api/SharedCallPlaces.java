@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * has one call out for all of them, and none is on its way when the API opens a window. A limit of N has N rows
  * (slots), named by a hash of limit, key and slot like the budgets' rows; the key itself is never stored. A slot is
  * free when no one holds it or its holder took it (or renewed it, right before its call went out) longer than
- * {@code bridge.http.slow-call-ms} ago (a slow call gives its place back after that long in this process too; a dead
- * process's place is free again at the latest then). Times are the database's clock, so the instances' own clocks
+ * {@code bridge.http.slow-call-ms} ago (a slow call gives its place back after that long in this process too, while
+ * its API holds at most half this process's workers; a dead process's place is free again at the latest then). Times are the database's clock, so the instances' own clocks
  * need not agree.
  * <p>
  * Hand-written: a lease with a timeout is one conditional upsert here, and the store is already there; a lock

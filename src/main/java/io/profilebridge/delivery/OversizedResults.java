@@ -1,6 +1,7 @@
 package io.profilebridge.delivery;
 
 import io.profilebridge.ReportedOnce;
+import io.profilebridge.jms.EmbeddedBroker;
 import io.profilebridge.job.ResultDocument;
 import java.util.List;
 import org.apache.camel.Exchange;
@@ -18,11 +19,6 @@ public final class OversizedResults {
 
     private static final Logger LOG = LoggerFactory.getLogger(OversizedResults.class);
 
-    /**
-     * Room for a message's fixed header and the properties Camel and the JMS client add, beside the result's own
-     * properties (measured: a result of 5,204 characters with short properties made a message of 11,120 bytes).
-     */
-    static final long HEADER_ROOM = 4_096;
     /** The headers that become the result message's properties (routes/deliver-result-jms.camel.yaml). */
     private static final List<String> PROPERTY_HEADERS = List.of(
             ResultHeaders.CORRELATION_ID,
@@ -95,6 +91,6 @@ public final class OversizedResults {
             String value = message.getHeader(header, String.class);
             propertyChars += header.length() + (value == null ? 0 : value.length());
         }
-        return Math.max(0, (maxMessageBytes - HEADER_ROOM) / 2 - propertyChars);
+        return Math.max(0, EmbeddedBroker.charsWithin(maxMessageBytes) - propertyChars);
     }
 }

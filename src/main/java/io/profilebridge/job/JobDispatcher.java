@@ -689,7 +689,7 @@ public final class JobDispatcher {
     /**
      * A step holding its bucket's place for longer than the gate's {@link CallGate#slowCallMs} is waiting for a slow
      * or broken answer: the place goes to the next job of the bucket now, not when the call's deadline ends it, while
-     * the API holds fewer than half the workers. Beyond that its place stays with the slow call until its answer or
+     * one more worker for the API leaves it at most half the workers, rounded down (never with fewer than 4). Beyond that its place stays with the slow call until its answer or
      * deadline: each place handed on this way takes one more worker for up to a deadline, and an API whose answers
      * hung took 12 of the 16 workers at one call in flight and all 16 at four, so that the other API's jobs waited
      * for them (isolation audit: Orbit results took 56 s instead of 7 while OpenProspect hung).

@@ -531,7 +531,7 @@ public class JobLifecycle {
     public boolean noStatusIn(Job job, ApiAnswer answer) {
         JsonNode body = answer.body();
         String missing = body == null || !body.isObject()
-                ? "the status answer has no JSON object" + Json.NOT_READ_BEYOND
+                ? "the status answer has no JSON object" + Json.notReadBeyond(body)
                 : !body.hasNonNull("status")
                         ? "the status answer has no status"
                         : !body.get("status").isTextual() ? "the status answer's status is not a text" : null;

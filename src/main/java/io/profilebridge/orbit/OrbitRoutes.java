@@ -12,6 +12,7 @@ import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiRequest;
 import io.profilebridge.api.FaultClass;
 import io.profilebridge.api.PathSegment;
+import io.profilebridge.jms.EmbeddedBroker;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobLifecycle.KeyRenewal;
@@ -94,14 +95,14 @@ public class OrbitRoutes extends RouteBuilder {
 
     /**
      * What a JMS request's run's profiles may weigh for its result to fit a broker that takes messages up to
-     * {@code maxMessageBytes} as it counts them (text at two bytes a character): half of it, less the request the
-     * result repeats and room for the rest of the document: 64 KiB, or a quarter of the half under 512 KiB (a fixed
+     * {@code maxMessageBytes} as it counts them ({@link EmbeddedBroker#charsWithin}), less the request the result
+     * repeats and room for the rest of the document: 64 KiB, or a quarter of those characters below that (a fixed
      * 64 KiB left no profile room under 132 KB, and every JMS Orbit run failed; a rest larger than its room gets the
      * result cut down by delivery.OversizedResults, not lost). The request is the run's own: reckoned at
      * {@code bridge.request.max-bytes}, a cap of 1 MiB left no room for any profile either.
      */
     public static long jmsProfileCap(long maxMessageBytes, long requestChars) {
-        long chars = maxMessageBytes / 2;
+        long chars = EmbeddedBroker.charsWithin(maxMessageBytes);
         return Math.max(0, chars - requestChars - Math.min(65_536, chars / 4));
     }
 
@@ -414,7 +415,7 @@ public class OrbitRoutes extends RouteBuilder {
                     job,
                     new ApiError(
                             "unexpected_answer",
-                            "the profile read answer has no JSON object" + Json.NOT_READ_BEYOND,
+                            "the profile read answer has no JSON object" + Json.notReadBeyond(answer.body()),
                             answer.httpStatus()),
                     readSoFar);
         } else {

@@ -185,6 +185,13 @@ class ApiAnswerTest {
         // local-checks audit: the answer to a start is kept nowhere else, and its message may name no field
         assertThat(json.at("/detail/0/loc/1").asText()).isEqualTo("profile_name");
         assertThat(json.has("error_code")).isFalse();
+        // review: a plain-text error stays, a nested message or a name the bridge gives its own members does not
+        JsonNode plain = Json.parse("{\"error\": \"Something went wrong\", \"message\": {\"a\": 1}, "
+                + "\"lastCause\": \"forged\", \"httpStatus\": 200}");
+        JsonNode plainJson = new ApiAnswer(422, plain, null, null, null).error().toJson();
+        assertThat(plainJson.get("error").asText()).isEqualTo("Something went wrong");
+        assertThat(plainJson.get("httpStatus").asInt()).isEqualTo(422);
+        assertThat(plainJson.has("lastCause")).isFalse();
         JsonNode longDetail = Json.object()
                 .put("error_code", "validation_error")
                 .set("detail", Json.object().put("loc", "x".repeat(ErrorBody.MAX_TEXT_CHARS)));

@@ -30,9 +30,9 @@ class JmsResultSizeTest {
 
     @Test
     void aRunTooLargeForAJmsResultEndsWithAFailedResultThatFits() throws Exception {
-        long requestBytes = 10_000;
+        long requestBytes = 40_000;
         long messageBytes = EmbeddedBroker.MIN_MESSAGE_BYTES;
-        String request = orbitRequestOf(6_000);
+        String request = orbitRequestOf(22_900);
         // room for under 150 bytes of profiles beside this request: less than the simulator's run makes
         assertThat(OrbitRoutes.jmsProfileCap(messageBytes, request.length())).isBetween(0L, 150L);
         try (JmsBridgeRun jms = startWithCaps(requestBytes, messageBytes);
@@ -98,11 +98,11 @@ class JmsResultSizeTest {
      */
     @Test
     void anyResultTooLargeForTheBrokerGoesOutAsAFailedResultThatFits() throws Exception {
-        long requestBytes = 10_000;
-        // the request below, about 6,900 characters, fits as a request message; its result, about 7,800, does not
+        long requestBytes = 40_000;
+        // the request below, about 30,500 characters, fits as a request message; its result, about 31,500, does not
         long messageBytes = EmbeddedBroker.MIN_MESSAGE_BYTES;
-        String request = orbitRequestOf(6_900);
-        assertThat(request.length()).isBetween(6_500, (int) requestBytes);
+        String request = orbitRequestOf(30_500);
+        assertThat(request.length()).isBetween(30_500, 30_600);
         try (JmsBridgeRun jms = startWithCaps(requestBytes, messageBytes);
                 ResultTally tally = jms.tally()) {
             jms.send(request, Map.of("api", "orbit"), null, "wide-1");
