@@ -89,6 +89,9 @@ class EmbeddedBrokerSecurityTest {
                         .locateQueue(JmsBridgeRun.REQUESTS)
                         .getMessageCount())
                 .isZero();
+        // flood audit: by Artemis's default, half the heap held messages before any paged to disk
+        assertThat(jms.broker().activeServer().getConfiguration().getGlobalMaxSize())
+                .isEqualTo(Runtime.getRuntime().maxMemory() / 8);
     }
 
     /**
