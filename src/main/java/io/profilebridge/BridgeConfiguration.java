@@ -77,7 +77,6 @@ import io.profilebridge.orbit.OrbitRoutes;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -156,6 +155,10 @@ public class BridgeConfiguration implements CamelConfiguration {
         KeyMask keyMask = new KeyMask(credentials);
         long deadlineMs = settings.number("bridge.http.deadline-ms");
         boolean jms = settings.flag("bridge.jms.enabled");
+        // what a JMS result must fit: the embedded broker's cap is known; an external broker's is its own configuration
+        long jmsMessageCap = jms && settings.optional("bridge.jms.broker-url").isEmpty()
+                ? settings.number("bridge.jms.max-message-bytes")
+                : Long.MAX_VALUE;
         JobLifecycle lifecycle = new JobLifecycle(
                 schedule,
                 new JobLifecycle.RemoteFailureRetries(
@@ -238,12 +241,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                                 lifecycle,
                                 budgets,
                                 settings.number("bridge.orbit.max-profile-bytes"),
-                                // the embedded broker's cap is known; an external broker's is its own configuration
-                                jms
-                                                && settings.optional("bridge.jms.broker-url")
-                                                        .isEmpty()
-                                        ? settings.number("bridge.jms.max-message-bytes")
-                                        : Long.MAX_VALUE,
+                                jmsMessageCap,
                                 postgres ? Integer.MAX_VALUE : OrbitRoutes.PROFILE_READS_PER_STEP));
         context.getRegistry()
                 .bind(
@@ -269,12 +267,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         // routes/delivery-errors.camel.yaml: a job's refused result, and one decided at intake, each counted apart
         context.getRegistry().bind("refusedResultLines", new RefusedResultLines());
         context.getRegistry().bind("refusedIntakeResultLines", new RefusedResultLines());
-        context.getRegistry()
-                .bind(
-                        "oversizedResults",
-                        settings.optional("bridge.jms.broker-url").isEmpty()
-                                ? OversizedResults.embeddedBroker(settings.number("bridge.jms.max-message-bytes"))
-                                : OversizedResults.unknownCap());
+        context.getRegistry().bind("oversizedResults", OversizedResults.ofCap(jmsMessageCap));
         if (health != null) {
             health.register(RefusedResultsHealthCheck.outbox(outbox, outboxRefusals));
             health.register(new InboxFoldersHealthCheck(inboxFileFilter::foldersGivingNoFile));
@@ -618,25 +611,32 @@ public class BridgeConfiguration implements CamelConfiguration {
         if (half == 0) {
             return; // one worker: the APIs share it whatever their limits
         }
-        int orbit = Math.min(
-                settings.integer("bridge.orbit.max-in-flight"),
-                settings.integer("bridge.orbit.start-max-in-flight")
-                        + settings.integer("bridge.orbit.read-max-in-flight"));
-        Map<String, Integer> calls = new LinkedHashMap<>();
-        calls.put("bridge.openprospect.max-in-flight", settings.integer("bridge.openprospect.max-in-flight"));
-        calls.put("bridge.orbit.max-in-flight (with its start and read places)", orbit);
-        calls.forEach((key, allowed) -> {
-            if (allowed > half) {
-                LOG.warn(
-                        "{} lets {} calls out at once, more than half of bridge.poll.concurrency ({} workers): should"
-                                + " that API's answers hang, its calls hold workers the other API's jobs need; keep it"
-                                + " at {} or less",
-                        key,
-                        allowed,
-                        workers,
-                        half);
-            }
-        });
+        warnIfMoreThan(
+                half,
+                workers,
+                "bridge.openprospect.max-in-flight",
+                settings.integer("bridge.openprospect.max-in-flight"));
+        warnIfMoreThan(
+                half,
+                workers,
+                "bridge.orbit.max-in-flight (with its start and read places)",
+                Math.min(
+                        settings.integer("bridge.orbit.max-in-flight"),
+                        settings.integer("bridge.orbit.start-max-in-flight")
+                                + settings.integer("bridge.orbit.read-max-in-flight")));
+    }
+
+    private static void warnIfMoreThan(int half, int workers, String key, int allowed) {
+        if (allowed > half) {
+            LOG.warn(
+                    "{} lets {} calls out at once, more than half of bridge.poll.concurrency ({} workers): should that"
+                            + " API's answers hang, its calls hold workers the other API's jobs need; keep it at {} or"
+                            + " less",
+                    key,
+                    allowed,
+                    workers,
+                    half);
+        }
     }
 
     /** Stable across restarts of the same installation, distinct for instances with their own data folders. */

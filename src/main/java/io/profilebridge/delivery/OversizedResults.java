@@ -42,14 +42,17 @@ public final class OversizedResults {
         this.maxMessageBytes = maxMessageBytes;
     }
 
-    /** The embedded broker's cap, {@code bridge.jms.max-message-bytes}. */
-    public static OversizedResults embeddedBroker(long maxMessageBytes) {
+    /**
+     * The broker's cap: the embedded broker's {@code bridge.jms.max-message-bytes}, or {@link Long#MAX_VALUE} for a
+     * broker whose cap the bridge does not know.
+     */
+    public static OversizedResults ofCap(long maxMessageBytes) {
         return new OversizedResults(maxMessageBytes);
     }
 
     /** A broker whose cap the bridge does not know. */
     public static OversizedResults unknownCap() {
-        return new OversizedResults(Long.MAX_VALUE);
+        return ofCap(Long.MAX_VALUE);
     }
 
     /** Replaces a result the broker would refuse for its size by one that fits, naming why. */
