@@ -50,9 +50,7 @@ public final class WaitingFiles {
         public boolean lasts(JobStore store, long modifiedNow, long lengthNow, long now) {
             return modifiedNow == modified
                     && lengthNow == length
-                    // at every poll, per waiting file: its state only, not its request and result (flood audit:
-                    // 2,581 waiting files cost the poll 155 ms of CPU a second)
-                    && store.findSummaryById(jobId)
+                    && store.findById(jobId)
                             .map(Job::state)
                             .filter(state -> !state.isFinal())
                             .isPresent();

@@ -266,11 +266,6 @@ public class JobStore {
         return queryOne("SELECT " + COLUMNS + " FROM " + JOBS + " WHERE id = ?", id);
     }
 
-    /** The job's row without its bulky texts ({@link #SUMMARY_COLUMNS}): for a look at its state, not its content. */
-    public Optional<Job> findSummaryById(String id) {
-        return queryOne("SELECT " + SUMMARY_COLUMNS + " FROM bridge_job WHERE id = ?", id);
-    }
-
     /** A job by its job id, else by the key it was accepted under: an operator may hold either. */
     public Optional<Job> findByIdOrKey(String idOrKey) {
         return findById(idOrKey).or(() -> findByKey(idOrKey));
