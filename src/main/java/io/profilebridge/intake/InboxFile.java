@@ -11,6 +11,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import org.apache.camel.component.file.GenericFile;
 
 /**
@@ -21,8 +22,20 @@ final class InboxFile {
 
     private InboxFile() {}
 
+    /**
+     * What the system says (strerror) when the process, not the file, is short of something: out of file descriptors
+     * (EMFILE, ENFILE), of memory or buffers, a call to be made again, an NFS handle to look up again.
+     */
+    private static final List<String> PASSING_REASONS = List.of(
+            "Too many open files",
+            "Cannot allocate memory",
+            "No buffer space available",
+            "Resource temporarily unavailable",
+            "Interrupted system call",
+            "Stale file handle");
+
     static RequestBytes read(GenericFile<?> file, long maxBytes)
-            throws UnreadableRequestException, RequestFileGoneException {
+            throws UnreadableRequestException, RequestFileGoneException, RequestReadLaterException {
         Path path = Path.of(file.getAbsoluteFilePath());
         try {
             BasicFileAttributes attributes =
@@ -50,6 +63,12 @@ final class InboxFile {
                             + " group read permission)",
                     e);
         } catch (FileSystemException e) {
+            if (passes(e.getReason())) {
+                throw new RequestReadLaterException(
+                        file.getFileNameOnly() + " cannot be read now: " + e.getReason()
+                                + "; it stays in the inbox and is read again at a later poll",
+                        e);
+            }
             throw new UnreadableRequestException(
                     "the file cannot be read: "
                             + (e.getReason() != null
@@ -57,8 +76,19 @@ final class InboxFile {
                                     : e.getClass().getSimpleName()),
                     e);
         } catch (IOException e) {
+            if (passes(e.getMessage())) {
+                throw new RequestReadLaterException(
+                        file.getFileNameOnly() + " cannot be read now: " + e.getMessage()
+                                + "; it stays in the inbox and is read again at a later poll",
+                        e);
+            }
             throw new UnreadableRequestException("the file cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /** Whether a read refused for {@code reason} may well succeed later, the file unchanged. */
+    static boolean passes(String reason) {
+        return reason != null && PASSING_REASONS.stream().anyMatch(reason::contains);
     }
 
     /** The file's first bytes, at most {@code limit} (and what an array holds): a file that grows is not read whole. */

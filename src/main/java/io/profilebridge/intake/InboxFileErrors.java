@@ -77,6 +77,19 @@ public final class InboxFileErrors implements ExceptionHandler {
         }
     }
 
+    /**
+     * An inbox file the system cannot read now ({@link RequestReadLaterException}, routes/inbox-errors.camel.yaml): it
+     * stays in the inbox and is read again at a later poll; one line per file, again at most once a minute.
+     */
+    public void readLater(Exchange exchange) {
+        GenericFile<?> file = RequestAcceptance.inboxFile(exchange);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String key = file != null ? file.getAbsoluteFilePath() : exchange.getExchangeId();
+        if (cause != null && due(key, System.currentTimeMillis())) {
+            LOG.warn("{}", ErrorText.withRootCause(cause));
+        }
+    }
+
     private boolean due(String key, long now) {
         Long last = loggedAt.get(key);
         if (last != null && now - last < REPEAT_MS) {

@@ -115,7 +115,7 @@ public class RequestAcceptance {
     }
 
     public void accept(Exchange exchange)
-            throws UnreadableRequestException, RequestFileGoneException, RequestWaitsException {
+            throws RequestFileGoneException, RequestWaitsException, RequestReadLaterException {
         Message in = exchange.getMessage();
         GenericFile<?> listed = inboxFile(exchange);
         if (listed != null) {
@@ -154,7 +154,7 @@ public class RequestAcceptance {
      * and changed only moments ago waits in the inbox for the rest ({@link WaitingFiles}).
      */
     private ReadRequest readFile(Message in, GenericFile<?> listed, String apiHint)
-            throws UnreadableRequestException, RequestFileGoneException, RequestWaitsException {
+            throws RequestFileGoneException, RequestWaitsException, RequestReadLaterException {
         if (listed == null) {
             throw new IllegalArgumentException("direct:accept-request takes an inbox file (from a file: consumer) or a"
                     + " JMS message (from a jms: consumer); this exchange came from neither");
@@ -163,7 +163,18 @@ public class RequestAcceptance {
         // request then (routes audit: such a body was taken for the file and failed every time)
         RequestBytes file;
         if (in.getBody() instanceof GenericFile<?>) {
-            file = InboxFile.read(listed, reader.maxBytes());
+            try {
+                file = InboxFile.read(listed, reader.maxBytes());
+            } catch (UnreadableRequestException e) {
+                // answered here, on the intake's path: answered from its error handler, a refused result was an
+                // exception inside the handler, an ERROR with two stack traces per file (constrained-host audit)
+                return new ReadRequest.Rejected(
+                        apiHint == null ? "unknown" : apiHint,
+                        null,
+                        null,
+                        fileSource(in),
+                        ApiError.of("request_unreadable", e.getMessage()));
+            }
             // after the read: an append between a look before it and the read was read, and is no change (review)
             FileAsRead.of(Path.of(listed.getAbsoluteFilePath()))
                     .ifPresent(read -> in.getExchange().setProperty(READ_AS, read));
@@ -361,8 +372,9 @@ public class RequestAcceptance {
     }
 
     /**
-     * An inbox file that could not be read (routes/inbox-errors.camel.yaml): its failed result names the cause,
-     * never the content, and the file moves to {@code .failed/}.
+     * An inbox file that could not be read: its failed result names the cause, never the content, and the file moves to
+     * {@code .failed/}. Kept for route files written before the intake answered such a file itself ({@link #readFile}):
+     * their inbox-errors handles {@link UnreadableRequestException} with {@code direct:reject-unreadable-request}.
      */
     public void rejectUnreadable(Exchange exchange) {
         UnreadableRequestException cause =

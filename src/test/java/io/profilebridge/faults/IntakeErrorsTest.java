@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
@@ -70,6 +71,43 @@ class IntakeErrorsTest {
             assertThat(simulator.ledger().requests()).isEmpty();
         }
         assertThat(root.resolve("inbox/openprospect/.failed/swapped.json")).isSymbolicLink();
+    }
+
+    /**
+     * An unreadable file whose failed result the outbox refuses stays in the inbox like any refused rejection, in one
+     * warning. Answered from inbox-errors' handler, the refusal was an exception inside the handler: Camel's fatal
+     * fallback logged it as an ERROR with two stack traces, per file and take (constrained-host audit).
+     */
+    @Test
+    void anUnreadableFileWhoseResultIsRefusedWaitsInTheInboxWithoutAStackTrace() throws IOException {
+        Path elsewhere = root.resolve("private.json");
+        Files.writeString(elsewhere, BUYERS.formatted("PRIVATE-5678"));
+        Files.setLastModifiedTime(elsewhere, FileTime.from(Instant.now().minusSeconds(3600)));
+        Path outbox = Files.createDirectories(BridgeRun.outbox(root));
+        Path brokenFailed = Files.writeString(outbox.resolve("failed"), "a file where a folder should be");
+        List<String> lines;
+        try (Simulator simulator = Simulator.start(new SimulatorSettings());
+                LogCapture logs = LogCapture.start();
+                BridgeRun bridge = BridgeRun.start(root, swapFriendly(simulator))) {
+            Path file = drop(root, "openprospect/swapped.json", BUYERS.formatted("Listed buyers"));
+            Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 1_900));
+            Path lockMarker = file.resolveSibling("swapped.json.camelLock");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(lockMarker));
+            Files.delete(file);
+            Files.createSymbolicLink(file, elsewhere);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> logs.lines().stream()
+                            .anyMatch(line -> line.contains(
+                                    "for openprospect/swapped.json cannot be delivered now; its file stays")));
+            // (a link is then left where it is by the inbox's filter, named once)
+            assertThat(file).isSymbolicLink();
+            assertThat(brokenFailed).isRegularFile();
+            lines = logs.lines();
+        }
+        try (Stream<Path> outboxFiles = Files.walk(outbox)) {
+            assertThat(outboxFiles).containsExactly(outbox, brokenFailed);
+        }
+        assertThat(lines).noneMatch(line -> line.contains("FatalFallbackErrorHandler") || line.startsWith("\tat "));
     }
 
     /**

@@ -104,8 +104,6 @@ class RouteGraphTest {
                         "inbox-orbit -> accept-request",
                         "jms-requests -> accept-request",
                         "accept-request -> deliver-intake-result-or-wait",
-                        "inbox-errors -> reject-unreadable-request",
-                        "reject-unreadable-request -> deliver-intake-result-or-wait",
                         "deliver-intake-result-or-wait -> deliver-intake-result",
                         "deliver-intake-result -> deliver-result");
 
