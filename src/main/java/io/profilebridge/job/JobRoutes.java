@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -276,6 +277,10 @@ public class JobRoutes extends RouteBuilder {
     }
 
     private void takeJob(Exchange exchange) {
+        // the worker's exchange is a copy of the one that handed the job out, sharing the (unsynchronised) deque in
+        // which Camel notes the error handlers an exchange is in: one job in delivery-errors' handler made the other
+        // jobs' failures skip it as "Circular error-handler detected" (constrained-host audit, a full outbox)
+        exchange.removeProperty(ExchangePropertyKey.FATAL_FALLBACK_ERROR_HANDLER);
         Job job = exchange.getMessage().getBody(Job.class);
         exchange.setProperty(JOB, job);
         exchange.setProperty(GO_ON, true);

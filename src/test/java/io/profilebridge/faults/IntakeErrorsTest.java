@@ -22,8 +22,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.logging.log4j.Level;
@@ -108,6 +108,34 @@ class IntakeErrorsTest {
             assertThat(outboxFiles).containsExactly(outbox, brokenFailed);
         }
         assertThat(lines).noneMatch(line -> line.contains("FatalFallbackErrorHandler") || line.startsWith("\tat "));
+    }
+
+    /**
+     * Jobs whose results the outbox refuses at once each run delivery-errors' handler. A job's worker exchange is a copy
+     * of the one that handed it out, and Camel's note of the error handlers an exchange is in was shared by the copies:
+     * one job in the handler made the others skip it, "Circular error-handler detected" (constrained-host audit: 94
+     * such lines in 28 s on a full outbox).
+     */
+    @Test
+    void resultsRefusedAtOnceEachRunTheErrorHandler() throws IOException {
+        Path outbox = Files.createDirectories(BridgeRun.outbox(root));
+        Files.writeString(outbox.resolve("openprospect"), "a file where a folder should be");
+        int jobs = 24;
+        List<String> lines;
+        try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100));
+                LogCapture logs = LogCapture.start();
+                BridgeRun bridge = BridgeRun.start(root, BridgeRun.testProperties(root, simulator.baseUrl()))) {
+            for (int i = 0; i < jobs; i++) {
+                drop(root, "openprospect/refused-" + i + ".json", BUYERS.formatted("Refused buyers " + i));
+            }
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> bridge.store().list(Api.OPENPROSPECT, null, 0, 100).stream()
+                                    .filter(job -> job.state() == JobState.DELIVERING && job.attempts() >= 3)
+                                    .count()
+                            == jobs);
+            lines = logs.lines();
+        }
+        assertThat(lines).noneMatch(line -> line.contains("Circular error-handler"));
     }
 
     /**
