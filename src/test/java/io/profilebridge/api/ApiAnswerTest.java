@@ -131,6 +131,22 @@ class ApiAnswerTest {
         return new ApiAnswer(0, null, null, null, cause);
     }
 
+    /**
+     * The contract retries 5xx and timeouts with the same key; a start answered so may have begun a paid run, looked for
+     * before it is given up (mutation audit: a plain 500, or a 408, as permanent failed the request with no such look).
+     */
+    @Test
+    void everyServerErrorAndARequestTimeoutAreRetriedAndAStartSoAnsweredMayHaveBegunARun() {
+        for (int status : new int[] {500, 501, 502, 503, 504, 599, 408}) {
+            ApiAnswer answer = new ApiAnswer(status, null, null, null, null);
+            assertThat(FaultClass.of(answer)).as("%d", status).isEqualTo(FaultClass.RETRY);
+            assertThat(FaultClass.of(answer, true)).as("%d to a read", status).isEqualTo(FaultClass.RETRY);
+        }
+        assertThat(FaultClass.mayHaveStarted(new ApiAnswer(500, null, null, null, null)))
+                .isTrue();
+        assertThat(FaultClass.of(new ApiAnswer(400, null, null, null, null))).isEqualTo(FaultClass.PERMANENT);
+    }
+
     @Test
     void aWithdrawnCallIsNoFaultOfTheApi() {
         ApiAnswer withdrawn = new ApiAnswer(0, null, null, null, new ApiCallRoutes.CallWithdrawn());

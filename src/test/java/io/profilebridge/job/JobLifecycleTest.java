@@ -214,6 +214,38 @@ class JobLifecycleTest {
                 .containsExactly(true, false);
     }
 
+    /**
+     * A 429 is the key's budget, not the request's fault: never a failed attempt, however often, and the next call
+     * waits for its Retry-After (mutation audit: a 429 counted as an attempt passed every test, and would give a
+     * request rate-limited for a while up after bridge.retry.max-attempts).
+     */
+    @Test
+    void rateLimitedAnswersAreNeverCountedAsFailedAttempts() throws Exception {
+        JobLifecycle lifecycle = lifecycle(0);
+        Job job = orbitJob(JobState.RECEIVED, store.now());
+        ApiAnswer rateLimited = new ApiAnswer(
+                429,
+                Json.parse("{\"error\": {\"code\": \"developer_api_key_rate_limited\"}}"),
+                java.time.Duration.ofSeconds(30),
+                null,
+                null);
+        for (int answer = 0; answer < 15; answer++) {
+            lifecycle.fault(job, rateLimited, RENEWAL);
+        }
+        assertThat(job.attempts()).isZero();
+        assertThat(job.state()).isEqualTo(JobState.RECEIVED);
+        assertThat(job.nextAttemptAt()).isGreaterThanOrEqualTo(store.now() + 29_000);
+    }
+
+    /** A running job's next read waits for a Retry-After the status answer gave (mutation audit: untested). */
+    @Test
+    void aStatusAnswersRetryAfterPutsTheNextReadOff() throws Exception {
+        JobLifecycle lifecycle = lifecycle(0);
+        Job job = orbitJob(JobState.POLLING, store.now());
+        lifecycle.stillRunning(job, Json.parse("{\"status\": \"running\"}"), java.time.Duration.ofSeconds(30));
+        assertThat(job.nextAttemptAt()).isGreaterThanOrEqualTo(store.now() + 29_000);
+    }
+
     @Test
     void aRetryLaterIsRememberedPastA429AndALostAnswerUnderTheSameKey() throws Exception {
         JobLifecycle lifecycle = lifecycle(0);

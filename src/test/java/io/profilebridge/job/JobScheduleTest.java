@@ -10,6 +10,13 @@ class JobScheduleTest {
 
     private final JobSchedule schedule = new JobSchedule(2000, 2000, 1000, 60000, 10, 60000, 86_400_000, 60, 3_600_000);
 
+    /** bridge.retry.max-attempts (10 here) attempts are made, not one more (mutation audit: the bound was untested). */
+    @Test
+    void theLastAttemptIsTheMaximumsOwn() {
+        assertThat(schedule.attemptsExhausted(9)).isFalse();
+        assertThat(schedule.attemptsExhausted(10)).isTrue();
+    }
+
     @Test
     void retryAfterIsHonouredWithAMarginUpToTheCap() {
         assertThat(schedule.retryAfterMs(null)).isZero();

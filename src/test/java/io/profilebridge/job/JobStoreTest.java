@@ -447,6 +447,28 @@ class JobStoreTest {
                 .map(Job::id)
                 .contains(refused.id());
 
+        // a key's generation is saved and read back: a job sent again after a restart under a spent or refunded key
+        // would be refused or paid twice (mutation audit: only a slow test saw a save that dropped it)
+        Job renewed = newJob("k-renewed", "{}");
+        store.register(renewed);
+        renewed.keyGeneration(2);
+        assertThat(store.save(renewed, false)).isTrue();
+        assertThat(store.findById(renewed.id()).map(Job::keyGeneration)).contains(2);
+
+        // a failed job whose run the API accepted keeps its key, whatever a stale copy of it says (mutation audit:
+        // the store's own check was untested, the caller's alone guarded it)
+        Job paid = newJob("k-paid", "{\"email\": 1}");
+        store.register(paid);
+        paid.state(JobState.FAILED);
+        paid.outcome(ResultDocument.FAILED);
+        paid.remoteId("run-1");
+        assertThat(store.save(paid, false)).isTrue();
+        Job stale = store.findById(paid.id()).orElseThrow();
+        stale.remoteId(null);
+        assertThat(store.takeOver(stale, newJob("k-paid", "{\"email\": 2}")))
+                .as("a key whose run exists")
+                .isFalse();
+
         // the earlier job's worker finishes its delivery as read: its save neither fails nor takes the key back
         refused.state(JobState.FAILED);
         assertThat(store.save(refused, false)).isTrue();
