@@ -12,6 +12,7 @@ import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,10 @@ public final class BridgeMain {
             JitMode.applyAtLaunch(); // first: C2 would compile the start-up's own code otherwise
             main = createMain();
             main.run(args);
+            stoppedWithoutASignal(main.configure(), JvmShutdown.underWay()).ifPresent(why -> {
+                LoggerFactory.getLogger(BridgeMain.class).error(why);
+                RelaunchedChild.exit(1);
+            });
         } catch (Throwable e) {
             // a start that ran out of heap ends as a run that does: one line of advice, exit code 3 (anywhere audit:
             // exit 1 or 3 by where the want struck, the advice printed twice)
@@ -57,6 +62,24 @@ public final class BridgeMain {
             }
             RelaunchedChild.exit(1);
         }
+    }
+
+    /**
+     * Why the run that just ended is a failure, or empty: Camel Main returns when its context stops, for a signal, a
+     * configured duration, or a stop or restart through JMX or Camel's tools. That last one ended the JVM with exit code
+     * 0 and no line (a context restarted over JMX does not start again: the camel.beans.* beans are gone), which
+     * a supervisor that restarts on failure takes for a clean stop (Camel-tools audit).
+     */
+    static Optional<String> stoppedWithoutASignal(MainConfigurationProperties config, boolean shutdownUnderWay) {
+        boolean durationSet = config.getDurationMaxSeconds() > 0
+                || config.getDurationMaxIdleSeconds() > 0
+                || config.getDurationMaxMessages() > 0;
+        if (shutdownUnderWay || durationSet) {
+            return Optional.empty();
+        }
+        return Optional.of("profile-bridge stopped without a signal: its Camel context was stopped (through JMX or"
+                + " Camel's tools?); it exits with code 1 for a supervisor to start it again. Restart the process, not"
+                + " its Camel context");
     }
 
     public static Main createMain() {

@@ -172,7 +172,7 @@ final class Relaunch {
             String command,
             String vmName,
             Map<String, String> environment) {
-        boolean plain = jvmArguments.stream().allMatch(argument -> argument.startsWith("-D"));
+        boolean plain = jvmArguments.stream().allMatch(Relaunch::passedOn);
         boolean fromJar = classPath.endsWith(".jar")
                 && !classPath.contains(java.io.File.pathSeparator)
                 && (command.equals(classPath) || command.startsWith(classPath.concat(" ")));
@@ -182,6 +182,17 @@ final class Relaunch {
         }
         Path jar = Path.of(classPath);
         return Files.isRegularFile(jar) ? Optional.of(jar) : Optional.empty();
+    }
+
+    /**
+     * A {@code -D} the child is given as it is. Not the JVM's own agents' ({@code com.sun.management.*}, the JMX
+     * agent's port; {@code java.rmi.*}): this JVM has started them already, so with them it runs the bridge itself
+     * (Camel-tools audit: the child found the JMX port taken and ended with the JVM's line alone, exit code 1).
+     */
+    private static boolean passedOn(String argument) {
+        return argument.startsWith("-D")
+                && !argument.startsWith("-Dcom.sun.management.")
+                && !argument.startsWith("-Djava.rmi.");
     }
 
     /**

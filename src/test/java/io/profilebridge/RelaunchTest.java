@@ -82,6 +82,14 @@ class RelaunchTest {
         assertThat(Relaunch.plainJar(List.of("-Dbridge.inbox=in"), path, path + " --verbose", VM, Map.of()))
                 .as("-D options and arguments are passed on")
                 .contains(jar);
+        assertThat(Relaunch.plainJar(
+                        List.of("-Dcom.sun.management.jmxremote.port=9010", "-Dbridge.inbox=in"),
+                        path,
+                        path,
+                        VM,
+                        Map.of()))
+                .as("the JMX agent started here, its port taken: the bridge runs in this JVM")
+                .isEmpty();
         assertThat(Relaunch.plainJar(List.of("-Xmx512m"), path, path, VM, Map.of()))
                 .as("a JVM tuned by hand is kept as told")
                 .isEmpty();
