@@ -12,7 +12,11 @@ public final class ErrorText {
      */
     public static String withRootCause(Throwable error) {
         Throwable root = rootCause(error);
-        String message = String.valueOf(error.getMessage());
+        // an exception without a message is named by its class (Camel-tools audit: a stopped delivery route's
+        // DirectConsumerNotAvailableException read "null" in the log and at /jobs)
+        String message = error.getMessage() != null
+                ? error.getMessage()
+                : error.getClass().getSimpleName();
         String rootMessage = root.getMessage();
         if (root == error || rootMessage == null || message.contains(rootMessage)) {
             return message;

@@ -16,6 +16,9 @@ class ErrorTextTest {
         Exception said = new IllegalStateException("broker down: refused", new IOException("refused"));
         assertThat(ErrorText.withRootCause(said)).isEqualTo("broker down: refused");
         assertThat(ErrorText.withRootCause(new IOException("alone"))).isEqualTo("alone");
+        assertThat(ErrorText.withRootCause(new IllegalStateException()))
+                .as("no message: its class")
+                .isEqualTo("IllegalStateException");
     }
 
     @Test

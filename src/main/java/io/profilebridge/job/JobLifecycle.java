@@ -682,12 +682,12 @@ public class JobLifecycle {
                         + "in the job store (GET /jobs/{})",
                 job,
                 job.attempts(),
-                cause.getMessage(),
+                error.message(),
                 job.id());
         job.lastError(ApiError.of(
                         "delivery_gave_up",
                         "not delivered after " + job.attempts()
-                                + " attempts (bridge.delivery.max-attempts); last cause: " + cause.getMessage())
+                                + " attempts (bridge.delivery.max-attempts); last cause: " + error.message())
                 .toJson()
                 .toString());
         job.state(JobState.FAILED);
