@@ -1,9 +1,11 @@
 package io.profilebridge;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.profilebridge.api.Api;
 import io.profilebridge.intake.InboxFileFilter;
 import io.profilebridge.jms.JmsConfiguration;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -41,6 +43,7 @@ public class StartupChecks implements CamelConfiguration {
         // the JVM's and Vert.x's (the management server's) temporary files: anywhere audit, an unwritable or missing
         // one stopped the start with a 45-line stack trace and "AccessDeniedException: /nonexistent"
         requireTemporaryFolder(Path.of(System.getProperty("java.io.tmpdir")));
+        requireFileDescriptors(maxFileDescriptors());
         Path inbox = Path.of(settings.text("bridge.inbox"));
         requireFolder("bridge.inbox", inbox);
         // the folders the bridge itself reads from, where they exist already
@@ -162,6 +165,38 @@ public class StartupChecks implements CamelConfiguration {
             folders.add(outbox.resolve("failed").resolve(api.id()));
         }
         return folders;
+    }
+
+    /**
+     * How many files and sockets the bridge holds open at rest (the jar, the store, the broker, the management server,
+     * pooled connections): about 80 measured, more in a burst (one per inbox file read and call out).
+     */
+    static final long MIN_FILE_DESCRIPTORS = 128;
+
+    static final long ADVISED_FILE_DESCRIPTORS = 1024;
+
+    /**
+     * Below {@value #MIN_FILE_DESCRIPTORS} open files the start stops, below {@value #ADVISED_FILE_DESCRIPTORS} it warns
+     * (constrained-host audit: at {@code ulimit -n 64} the broker's client failed deep in a stack trace and the process
+     * ran half-started, health DOWN; at 72 valid inbox files were refused as unreadable). A negative count is unknown.
+     */
+    static void requireFileDescriptors(long max) {
+        if (max < 0 || max >= ADVISED_FILE_DESCRIPTORS) {
+            return;
+        }
+        String said = "this process may open at most " + max + " files and sockets (ulimit -n); the bridge holds about"
+                + " 80 at rest, and one more for each inbox file it reads and each call out";
+        if (max < MIN_FILE_DESCRIPTORS) {
+            throw new StartupFailure(said + ": start it with ulimit -n " + ADVISED_FILE_DESCRIPTORS + " or more");
+        }
+        LOG.warn(
+                "{}: a burst may run out (Too many open files); {} or more is advised", said, ADVISED_FILE_DESCRIPTORS);
+    }
+
+    private static long maxFileDescriptors() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+                ? unix.getMaxFileDescriptorCount()
+                : -1;
     }
 
     /** Unlike the inbox and outbox, nothing makes the temporary folder: it must be a writable folder already. */

@@ -16,6 +16,19 @@ class StartupChecksTest {
     @TempDir
     Path root;
 
+    /** Constrained-host audit: at ulimit -n 64 the process ran half-started, its broker client failing. */
+    @Test
+    void aStartStopsWithTooFewOpenFilesAllowedAndWarnsWithFew() {
+        assertThatThrownBy(() -> StartupChecks.requireFileDescriptors(64))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining("at most 64 files")
+                .hasMessageContaining("ulimit -n 1024");
+        assertThatCode(() -> StartupChecks.requireFileDescriptors(256)).doesNotThrowAnyException();
+        assertThatCode(() -> StartupChecks.requireFileDescriptors(-1))
+                .as("unknown")
+                .doesNotThrowAnyException();
+    }
+
     @Test
     void aFolderOrOneNotMadeYetBelowAFolderIsFine() {
         assertThatCode(() -> StartupChecks.requireFolder("bridge.inbox", root)).doesNotThrowAnyException();
