@@ -48,20 +48,9 @@ class IntakeErrorsTest {
 
     @Test
     void aFileThatCannotBeReadGetsAFailedResultNamingTheCauseNeverTheContent() throws IOException {
-        Path elsewhere = root.resolve("private.json");
-        Files.writeString(elsewhere, BUYERS.formatted("PRIVATE-5678"));
-        Files.setLastModifiedTime(elsewhere, FileTime.from(Instant.now().minusSeconds(3600)));
         try (Simulator simulator = Simulator.start(new SimulatorSettings());
                 BridgeRun bridge = BridgeRun.start(root, swapFriendly(simulator))) {
-            Path file = drop(root, "openprospect/swapped.json", BUYERS.formatted("Listed buyers"));
-            // the bridge takes a file seen unchanged for bridge.inbox.stable-ms by its own clock; dated a little
-            // ahead (less than the skew it allows), the read lock then still waits on the file's time, holding its
-            // marker: the window in which the file is swapped
-            Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 1_900));
-            Path lockMarker = file.resolveSibling("swapped.json.camelLock");
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(lockMarker));
-            Files.delete(file);
-            Files.createSymbolicLink(file, elsewhere);
+            swapForALinkOnceListed();
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> results(root).containsKey("failed/openprospect/swapped.json"));
             JsonNode result = results(root).get("failed/openprospect/swapped.json");
@@ -80,21 +69,13 @@ class IntakeErrorsTest {
      */
     @Test
     void anUnreadableFileWhoseResultIsRefusedWaitsInTheInboxWithoutAStackTrace() throws IOException {
-        Path elsewhere = root.resolve("private.json");
-        Files.writeString(elsewhere, BUYERS.formatted("PRIVATE-5678"));
-        Files.setLastModifiedTime(elsewhere, FileTime.from(Instant.now().minusSeconds(3600)));
         Path outbox = Files.createDirectories(BridgeRun.outbox(root));
         Path brokenFailed = Files.writeString(outbox.resolve("failed"), "a file where a folder should be");
         List<String> lines;
         try (Simulator simulator = Simulator.start(new SimulatorSettings());
                 LogCapture logs = LogCapture.start();
                 BridgeRun bridge = BridgeRun.start(root, swapFriendly(simulator))) {
-            Path file = drop(root, "openprospect/swapped.json", BUYERS.formatted("Listed buyers"));
-            Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 1_900));
-            Path lockMarker = file.resolveSibling("swapped.json.camelLock");
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(lockMarker));
-            Files.delete(file);
-            Files.createSymbolicLink(file, elsewhere);
+            Path file = swapForALinkOnceListed();
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> logs.lines().stream()
                             .anyMatch(line -> line.contains(
@@ -148,6 +129,25 @@ class IntakeErrorsTest {
                         || line.contains("openprospect/invalid.json repeats rejected job"))
                 .map(line -> OffsetDateTime.parse(line.substring(0, line.indexOf(' '))))
                 .toList();
+    }
+
+    /**
+     * Drops openprospect/swapped.json and, once the bridge has listed it, puts a link to a file outside the inbox in
+     * its place; returns the link.
+     */
+    private Path swapForALinkOnceListed() throws IOException {
+        Path elsewhere = root.resolve("private.json");
+        Files.writeString(elsewhere, BUYERS.formatted("PRIVATE-5678"));
+        Files.setLastModifiedTime(elsewhere, FileTime.from(Instant.now().minusSeconds(3600)));
+        Path file = drop(root, "openprospect/swapped.json", BUYERS.formatted("Listed buyers"));
+        // the bridge takes a file seen unchanged for bridge.inbox.stable-ms by its own clock; dated a little ahead
+        // (less than the skew it allows), the read lock then still waits on the file's time, holding its marker: the
+        // window in which the file is swapped
+        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 1_900));
+        Path lockMarker = file.resolveSibling("swapped.json.camelLock");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(lockMarker));
+        Files.delete(file);
+        return Files.createSymbolicLink(file, elsewhere);
     }
 
     /** The read lock waits this long for a fresh file: time to swap it once the bridge has listed it. */
