@@ -182,6 +182,13 @@ public class ResultFiles {
         Path file = exchange.getProperty(CLAIMED, Path.class);
         if (file != null && cause != null) {
             refusals.refused(folderOf(file).toString(), OutboxBlocked.describe(cause));
+            // a write cut short (a full disk) leaves its temporary file with the umask's mode, not the results' one,
+            // and what was written of the result in it (constrained-host audit: 488 of them, 644, on a full outbox)
+            try {
+                removeTemporaryFile(file);
+            } catch (GenericFileOperationFailedException e) {
+                LOG.debug("{}", e.getMessage());
+            }
         }
     }
 

@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +54,28 @@ class OutboxLinksTest {
                         .hasValueSatisfying(why -> assertThat(why)
                                 .contains(outbox.resolve("failed/orbit").toString(), "is a symbolic link")));
         assertThat(elsewhere).isEmptyDirectory();
+    }
+
+    /**
+     * A write cut short (a full disk) leaves its temporary file, with the umask's mode and part of the result in it: the
+     * refusal removes it (constrained-host audit: 488 of them, 644, on a full outbox).
+     */
+    @Test
+    void aRefusedWritesTemporaryFileIsRemoved() throws Exception {
+        Path outbox = root.resolve("outbox");
+        ResultFiles results = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750", false);
+        try (CamelContext camel = new DefaultCamelContext()) {
+            Exchange exchange = new DefaultExchange(camel);
+            exchange.getMessage().setBody("{\"outcome\":\"succeeded\"}");
+            exchange.getMessage().setHeader(ResultHeaders.RESULT_FILE, "orbit/a.json");
+            results.claimName(exchange);
+            Path temporary = Files.writeString(outbox.resolve("orbit/.a.json.part"), "{\"outco");
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new java.io.IOException("No space left on device"));
+
+            results.refused(exchange);
+
+            assertThat(temporary).doesNotExist();
+        }
     }
 
     /** Writes a result with the file endpoint of routes/deliver-result.camel.yaml. */
