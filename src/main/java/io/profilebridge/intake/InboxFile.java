@@ -64,10 +64,7 @@ final class InboxFile {
                     e);
         } catch (FileSystemException e) {
             if (passes(e.getReason())) {
-                throw new RequestReadLaterException(
-                        file.getFileNameOnly() + " cannot be read now: " + e.getReason()
-                                + "; it stays in the inbox and is read again at a later poll",
-                        e);
+                throw readLater(file, e.getReason(), e);
             }
             throw new UnreadableRequestException(
                     "the file cannot be read: "
@@ -77,13 +74,17 @@ final class InboxFile {
                     e);
         } catch (IOException e) {
             if (passes(e.getMessage())) {
-                throw new RequestReadLaterException(
-                        file.getFileNameOnly() + " cannot be read now: " + e.getMessage()
-                                + "; it stays in the inbox and is read again at a later poll",
-                        e);
+                throw readLater(file, e.getMessage(), e);
             }
             throw new UnreadableRequestException("the file cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    private static RequestReadLaterException readLater(GenericFile<?> file, String reason, IOException cause) {
+        return new RequestReadLaterException(
+                file.getFileNameOnly() + " cannot be read now: " + reason
+                        + "; it stays in the inbox and is read again at a later poll",
+                cause);
     }
 
     /** Whether a read refused for {@code reason} may well succeed later, the file unchanged. */
