@@ -18,6 +18,8 @@ final class JmsRequests {
 
     /** JMS string property carrying an explicit key (JMS names cannot carry a dash). */
     static final String KEY_PROPERTY = "idempotencyKey";
+    /** JMS string property naming the API of a bare body (routes/jms-requests.camel.yaml). */
+    static final String API_PROPERTY = "api";
     /** The longest JMSCorrelationID taken: it goes back in the result's header and body. */
     static final int MAX_CORRELATION_ID = 4096;
 
@@ -48,8 +50,11 @@ final class JmsRequests {
                     correlationProblem.isPresent() ? null : correlationId,
                     replyProblem.isPresent() ? null : replyTo);
             JmsRequestBody.Read body = ownBody != null ? ownBody : JmsRequestBody.read(message, reader.maxBytes());
-            // a key set as a number is refused, not turned into its text (third black-box audit: an int 5 became "5")
+            // a key or an api set as a number (or a boolean) is refused, not turned into its text (third black-box
+            // audit: an int 5 became the key "5"; agreement audit: api=true refused an envelope as a mismatch with
+            // "true")
             Object key = in.getHeader(KEY_PROPERTY);
+            Object api = in.getHeader(API_PROPERTY);
             ReadRequest read = key != null && !(key instanceof String)
                     ? RequestReader.refuse(
                             apiHint,
@@ -59,10 +64,20 @@ final class JmsRequests {
                                     "idempotency_key_invalid",
                                     "idempotencyKey (JMS property): must be a string property, not a "
                                             + key.getClass().getSimpleName()))
-                    : body instanceof RequestBytes content
-                            ? reader.read(content.bytes(), content.size(), apiHint, (String) key, source)
-                            : RequestReader.refuse(
-                                    apiHint, (String) key, source, ((JmsRequestBody.Refused) body).error());
+                    : api != null && !(api instanceof String)
+                            ? RequestReader.refuse(
+                                    null,
+                                    (String) key,
+                                    source,
+                                    ApiError.of(
+                                            "api_unknown",
+                                            "api (JMS property): must be a string property, \"openprospect\" or"
+                                                    + " \"orbit\", not a "
+                                                    + api.getClass().getSimpleName()))
+                            : body instanceof RequestBytes content
+                                    ? reader.read(content.bytes(), content.size(), apiHint, (String) key, source)
+                                    : RequestReader.refuse(
+                                            apiHint, (String) key, source, ((JmsRequestBody.Refused) body).error());
             if (replyProblem.isPresent()) {
                 return refusedFor(read, ApiError.of("reply_to_invalid", replyProblem.get()));
             }

@@ -200,6 +200,20 @@ class JmsHostileInputTest {
     }
 
     @Test
+    void anApiSetAsABooleanIsRefusedNotTurnedIntoText() throws Exception {
+        // agreement audit: api=true refused a valid envelope as a mismatch with the api "true"
+        TextMessage message = jms.session.createTextMessage("{\"api\": \"openprospect\", \"request\": " + DACH + "}");
+        message.setBooleanProperty("api", true);
+        message.setJMSCorrelationID("bool-api-1");
+        jms.send(message);
+        Message failed = jms.receive("profile-bridge.failed");
+        assertThat(failed.getJMSCorrelationID()).isEqualTo("bool-api-1");
+        JsonNode error = Json.parse(failed.getBody(String.class)).get("error");
+        assertThat(error.get("code").asText()).isEqualTo("api_unknown");
+        assertThat(error.get("message").asText()).contains("api (JMS property): must be a string property");
+    }
+
+    @Test
     void halfASurrogatePairInATextMessageIsRefusedNotSentAsAQuestionMark() throws Exception {
         // files-and-JMS audit: UTF-8 turned it into "?", and a paid Orbit run started for "sur?@example.com"
         jms.send("{\"email\": \"sur\ud800@example.com\"}", Map.of("api", "orbit"), null, "surrogate-1");
