@@ -266,12 +266,27 @@ public final class JobDispatcher {
                 .toList());
     }
 
-    /** Claims from the queues in turn what the free workers, the gate and the budgets allow. */
+    /**
+     * Claims from the queues in turn what the free workers, the gate and the budgets allow. A claim that fails part-way
+     * (the store refuses a later queue's query) hands back what the earlier queues gave: those jobs were in hand with no
+     * worker, held back until the stuck-step check gave them up as if their worker were gone (constrained-host audit:
+     * out of file descriptors, such a claim failed).
+     */
     private List<Job> claimFrom(List<WorkQueue> queues) {
+        List<Job> claimed = new ArrayList<>();
+        try {
+            claimFrom(queues, claimed);
+            return claimed;
+        } catch (RuntimeException e) {
+            claimed.forEach(job -> finished(job, false));
+            throw e;
+        }
+    }
+
+    private void claimFrom(List<WorkQueue> queues, List<Job> claimed) {
         int epoch = liveness.claimEpoch();
         long began = System.nanoTime();
         Predicate<String> taken = id -> inHand.containsKey(id) || givenBackAt.getOrDefault(id, began) - began > 0;
-        List<Job> claimed = new ArrayList<>();
         for (WorkQueue queue : queues) {
             int free = workers - inHand.size();
             if (free <= 0) {
@@ -309,7 +324,6 @@ public final class JobDispatcher {
         }
         // a later claim's query begins after these were saved
         givenBackAt.values().removeIf(at -> at - began <= 0);
-        return claimed;
     }
 
     /**

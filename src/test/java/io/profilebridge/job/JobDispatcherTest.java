@@ -26,6 +26,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.IntUnaryOperator;
@@ -102,6 +103,40 @@ class JobDispatcherTest {
             job.nextAttemptAt(clock.millis());
             store.register(job);
         }
+    }
+
+    /**
+     * A claim whose later query fails hands back the jobs its earlier queries took: they were in hand with no worker
+     * until the stuck-step check gave them up (constrained-host audit, out of file descriptors).
+     */
+    @Test
+    void aClaimThatFailsPartWayHandsBackWhatItTook() {
+        register(Api.OPENPROSPECT, 2);
+        register(Api.ORBIT, 2);
+        AtomicInteger queries = new AtomicInteger();
+        JobStore failingSecond = new JobStore(dataSource, liveness, clock) {
+            @Override
+            public List<Job> claimDue(
+                    WorkQueue queue,
+                    int max,
+                    java.util.function.IntUnaryOperator permits,
+                    java.util.function.Predicate<String> inHand,
+                    int inHandCount) {
+                List<Job> due = super.claimDue(queue, max, permits, inHand, inHandCount);
+                if (!due.isEmpty() && queries.incrementAndGet() == 2) {
+                    throw new JobStoreException(
+                            "Too many open files", new java.sql.SQLException("Too many open files"));
+                }
+                return due;
+            }
+        };
+        JobDispatcher failing = dispatcher(failingSecond, CallGate.unlimited());
+
+        assertThat(failing.claimDueJobs(false))
+                .as("the failure reported, nothing handed out")
+                .isEmpty();
+        assertThat(failing.inHand()).as("nothing left in hand without a worker").isZero();
+        assertThat(failing.claimDueJobs(false)).as("all due again").hasSize(4);
     }
 
     @Test
