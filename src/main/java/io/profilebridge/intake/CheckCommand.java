@@ -17,8 +17,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * {@code java -jar profile-bridge.jar check FILE|DIR...}: validates request files offline with the same reader
@@ -104,7 +106,9 @@ public final class CheckCommand {
             // the inbox's own rules on the file itself: a link is never followed, a name it cannot carry is left alone
             // (docs-truth audit: check read through a link to /etc/passwd and quoted it, and passed names the bridge
             // leaves where they are)
-            String notTaken = InboxFileFilter.refusal(file, file.getFileName().toString());
+            String notTaken = file.getFileName().toString().startsWith(".")
+                    ? "its name starts with a dot, and the inbox takes no such file (a writer's temporary name)"
+                    : InboxFileFilter.refusal(file, file.getFileName().toString());
             if (notTaken != null) {
                 out.println("INVALID  " + shown(file) + ": not_taken: the inbox leaves it where it is: "
                         + ErrorText.oneLine(notTaken));
@@ -150,17 +154,24 @@ public final class CheckCommand {
         return ErrorText.oneLine(file.toString());
     }
 
-    /** A folder is checked like an inbox: its JSON files, and those of its openprospect/ and orbit/ folders. */
+    /**
+     * A folder is checked like an inbox: its JSON files (named {@code .json} in any case, as the inbox routes' {@code
+     * include} reads them), and those of the folders below it, at any depth but for dot-named ones ({@code .done/}): a
+     * folder the inbox does not read is then named, not passed over (agreement audit: {@code inbox/orbit/sub/a.json}
+     * and {@code A.JSON} were left out of the listing without a word, and the inbox took the second).
+     */
     private static List<Path> requestFiles(Path path) throws IOException {
         if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             return List.of(path);
         }
-        try (Stream<Path> walk = Files.walk(path, 2)) {
+        try (Stream<Path> walk = Files.walk(path)) {
             return walk.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
-                    .filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .filter(p ->
+                            p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json"))
                     .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(p -> p.getParent().equals(path)
-                            || !p.getParent().getFileName().toString().startsWith("."))
+                    .filter(p -> StreamSupport.stream(
+                                    path.relativize(p.getParent()).spliterator(), false)
+                            .noneMatch(folder -> folder.toString().startsWith(".")))
                     .sorted()
                     .toList();
         }

@@ -151,6 +151,31 @@ class CheckCommandTest {
                 .doesNotContain("root");
     }
 
+    /**
+     * Agreement audit: check passed over a file in a folder below an API folder and one named .JSON (which the inbox
+     * takes), and passed a dot-named file the inbox never takes.
+     */
+    @Test
+    void checkListsTheFilesTheInboxWouldSee() throws Exception {
+        Path orbit = Files.createDirectories(dir.resolve("in/orbit"));
+        Files.writeString(orbit.resolve("UPPER.JSON"), "{\"email\": \"a@example.com\"}");
+        Files.writeString(
+                Files.createDirectories(orbit.resolve("sub")).resolve("deep.json"), "{\"email\": \"b@example.com\"}");
+        Path hidden = Files.writeString(orbit.resolve(".hidden.json"), "{\"email\": \"c@example.com\"}");
+        Files.writeString(
+                Files.createDirectories(orbit.resolve(".done")).resolve("done.json"), "{\"email\": \"d@example.com\"}");
+
+        int exit = command().run(List.of(dir.resolve("in").toString(), hidden.toString()));
+        String printed = output.toString(StandardCharsets.UTF_8);
+        assertThat(exit).isEqualTo(1);
+        assertThat(printed)
+                .contains("OK       " + orbit.resolve("UPPER.JSON"))
+                .contains(orbit.resolve("sub/deep.json") + ": folder_unread: its folder sub/")
+                .contains(".hidden.json: not_taken: the inbox leaves it where it is: its name starts with a dot")
+                .doesNotContain("done.json")
+                .contains("3 files: 1 valid, 2 invalid");
+    }
+
     @Test
     void helpPrintsTheUsageAndExitsZero() throws Exception {
         // README audit: "check --help" looked for a file named --help and exited 2
