@@ -360,6 +360,16 @@ class JmsHostileInputTest {
         assertThat(emptyError.get("code").asText()).isEqualTo("request_empty");
         assertThat(emptyError.get("message").asText()).contains("no body");
 
+        // agreement audit: a BytesMessage nothing was written to was "request_not_json ... CTRL-CHAR, code 0"
+        BytesMessage unwritten = jms.session.createBytesMessage();
+        unwritten.setStringProperty("api", "orbit");
+        unwritten.setJMSCorrelationID("unwritten-1");
+        jms.send(unwritten);
+        assertThat(Json.parse(jms.receive("profile-bridge.failed").getBody(String.class))
+                        .at("/error/code")
+                        .asText())
+                .isEqualTo("request_empty");
+
         BytesMessage bytes = jms.session.createBytesMessage();
         bytes.writeBytes("{\"email\": \"bytes@example.com\"}".getBytes(StandardCharsets.UTF_8));
         bytes.setStringProperty("api", "orbit");
