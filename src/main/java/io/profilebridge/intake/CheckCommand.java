@@ -9,18 +9,19 @@ import io.profilebridge.job.RequestSource;
 import io.profilebridge.orbit.OrbitRequestRules;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * {@code java -jar profile-bridge.jar check FILE|DIR...}: validates request files offline with the same reader
@@ -88,7 +89,7 @@ public final class CheckCommand {
             }
             for (Path file : requestFiles(path)) {
                 files.add(file);
-                if (!file.equals(path) && !file.getParent().equals(path) && apiOfFolder(file) == null) {
+                if (!file.equals(path) && !readByARoute(path.relativize(file))) {
                     unread.add(file);
                 }
             }
@@ -156,25 +157,49 @@ public final class CheckCommand {
 
     /**
      * A folder is checked like an inbox: its JSON files (named {@code .json} in any case, as the inbox routes' {@code
-     * include} reads them), and those of the folders below it, at any depth but for dot-named ones ({@code .done/}): a
-     * folder the inbox does not read is then named, not passed over (agreement audit: {@code inbox/orbit/sub/a.json}
-     * and {@code A.JSON} were left out of the listing without a word, and the inbox took the second).
+     * include} reads them), and those of the folders below it, at any depth but for dot-named ones ({@code .done/}, not
+     * opened): a folder the inbox does not read is then named, not passed over (agreement audit: {@code
+     * inbox/orbit/sub/a.json} and {@code A.JSON} were left out of the listing without a word, and the inbox took the
+     * second).
      */
     private static List<Path> requestFiles(Path path) throws IOException {
         if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             return List.of(path);
         }
-        try (Stream<Path> walk = Files.walk(path)) {
-            return walk.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
-                    .filter(p ->
-                            p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json"))
-                    .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(p -> StreamSupport.stream(
-                                    path.relativize(p.getParent()).spliterator(), false)
-                            .noneMatch(folder -> folder.toString().startsWith(".")))
-                    .sorted()
-                    .toList();
-        }
+        List<Path> found = new ArrayList<>();
+        Files.walkFileTree(path, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path folder, BasicFileAttributes attributes) {
+                return !folder.equals(path) && folder.getFileName().toString().startsWith(".")
+                        ? FileVisitResult.SKIP_SUBTREE
+                        : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                String name = file.getFileName().toString();
+                if (name.toLowerCase(Locale.ROOT).endsWith(".json") && !name.startsWith(".")) {
+                    found.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE; // a folder it may not read holds nothing it could check
+            }
+        });
+        found.sort(null);
+        return found;
+    }
+
+    /**
+     * Whether the inbox routes read a file at this path below the folder checked as an inbox: in the folder itself (an
+     * envelope), or in one of its API folders, spelt so; not in a folder below one (review: {@code orbit/orbit/a.json}
+     * passed).
+     */
+    private static boolean readByARoute(Path relative) {
+        return relative.getNameCount() == 1 || (relative.getNameCount() == 2 && apiOfFolder(relative) != null);
     }
 
     /**

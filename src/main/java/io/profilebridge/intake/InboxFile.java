@@ -1,7 +1,9 @@
 package io.profilebridge.intake;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -87,9 +89,21 @@ final class InboxFile {
                 cause);
     }
 
-    /** Whether a read refused for {@code reason} may well succeed later, the file unchanged. */
+    /**
+     * Whether a read refused for {@code reason} may well succeed later, the file unchanged: the system's words, in
+     * English, or, as a system speaking another language words them otherwise (review: LANG=de_DE), a process at its
+     * open-files limit.
+     */
     static boolean passes(String reason) {
-        return reason != null && PASSING_REASONS.stream().anyMatch(reason::contains);
+        return (reason != null && PASSING_REASONS.stream().anyMatch(reason::contains)) || atOpenFilesLimit();
+    }
+
+    /** How close to its limit the process's open files count as at it: others may have closed some meanwhile. */
+    private static final long OPEN_FILES_MARGIN = 16;
+
+    private static boolean atOpenFilesLimit() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+                && unix.getOpenFileDescriptorCount() >= unix.getMaxFileDescriptorCount() - OPEN_FILES_MARGIN;
     }
 
     /** The file's first bytes, at most {@code limit} (and what an array holds): a file that grows is not read whole. */

@@ -9,4 +9,9 @@ public class RequestWaitsException extends Exception {
     public RequestWaitsException(String message) {
         super(message, null, false, false);
     }
+
+    /** With its cause, and a stack trace: for {@link RequestReadLaterException}. */
+    protected RequestWaitsException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

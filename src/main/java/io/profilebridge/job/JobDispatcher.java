@@ -278,7 +278,13 @@ public final class JobDispatcher {
             claimFrom(queues, claimed);
             return claimed;
         } catch (RuntimeException e) {
-            claimed.forEach(job -> finished(job, false));
+            claimed.forEach(job -> {
+                finished(job, false);
+                if (liveness.isShared()) {
+                    // its row names this instance: released once the store takes it, as a failed save's is (review)
+                    handBackLater(job);
+                }
+            });
             throw e;
         }
     }

@@ -153,7 +153,8 @@ class CheckCommandTest {
 
     /**
      * Agreement audit: check passed over a file in a folder below an API folder and one named .JSON (which the inbox
-     * takes), and passed a dot-named file the inbox never takes.
+     * takes), and passed a dot-named file the inbox never takes; review: a folder below an API folder spelt as one
+     * passed too.
      */
     @Test
     void checkListsTheFilesTheInboxWouldSee() throws Exception {
@@ -161,6 +162,9 @@ class CheckCommandTest {
         Files.writeString(orbit.resolve("UPPER.JSON"), "{\"email\": \"a@example.com\"}");
         Files.writeString(
                 Files.createDirectories(orbit.resolve("sub")).resolve("deep.json"), "{\"email\": \"b@example.com\"}");
+        Files.writeString(
+                Files.createDirectories(orbit.resolve("orbit")).resolve("inner.json"),
+                "{\"email\": \"e@example.com\"}");
         Path hidden = Files.writeString(orbit.resolve(".hidden.json"), "{\"email\": \"c@example.com\"}");
         Files.writeString(
                 Files.createDirectories(orbit.resolve(".done")).resolve("done.json"), "{\"email\": \"d@example.com\"}");
@@ -172,8 +176,9 @@ class CheckCommandTest {
                 .contains("OK       " + orbit.resolve("UPPER.JSON"))
                 .contains(orbit.resolve("sub/deep.json") + ": folder_unread: its folder sub/")
                 .contains(".hidden.json: not_taken: the inbox leaves it where it is: its name starts with a dot")
+                .contains(orbit.resolve("orbit/inner.json") + ": folder_unread: its folder orbit/")
                 .doesNotContain("done.json")
-                .contains("3 files: 1 valid, 2 invalid");
+                .contains("4 files: 1 valid, 3 invalid");
     }
 
     @Test
