@@ -77,9 +77,9 @@ public final class BridgeMain {
         if (shutdownUnderWay || durationSet) {
             return Optional.empty();
         }
-        return Optional.of("profile-bridge stopped without a signal: its Camel context was stopped (through JMX or"
-                + " Camel's tools?); it exits with code 1 for a supervisor to start it again. Restart the process, not"
-                + " its Camel context");
+        return Optional.of("profile-bridge stopped without a signal: its Camel context stopped (through JMX or Camel's"
+                + " tools, or for a failure logged above); it exits with code 1 for a supervisor to start it again."
+                + " Restart the process, not its Camel context");
     }
 
     public static Main createMain() {

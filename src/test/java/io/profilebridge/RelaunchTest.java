@@ -90,6 +90,9 @@ class RelaunchTest {
                         Map.of()))
                 .as("the JMX agent started here, its port taken: the bridge runs in this JVM")
                 .isEmpty();
+        assertThat(Relaunch.plainJar(List.of("-Djava.rmi.server.hostname=10.0.0.1"), path, path, VM, Map.of()))
+                .as("the JMX agent's RMI settings too")
+                .isEmpty();
         assertThat(Relaunch.plainJar(List.of("-Xmx512m"), path, path, VM, Map.of()))
                 .as("a JVM tuned by hand is kept as told")
                 .isEmpty();

@@ -23,7 +23,14 @@ class StartupChecksTest {
                 .isInstanceOf(StartupFailure.class)
                 .hasMessageContaining("at most 64 files")
                 .hasMessageContaining("ulimit -n 1024");
-        assertThatCode(() -> StartupChecks.requireFileDescriptors(256)).doesNotThrowAnyException();
+        try (LogCapture logs = LogCapture.start()) {
+            assertThatCode(() -> StartupChecks.requireFileDescriptors(256)).doesNotThrowAnyException();
+            assertThatCode(() -> StartupChecks.requireFileDescriptors(1024)).doesNotThrowAnyException();
+            assertThat(logs.lines())
+                    .filteredOn(line -> line.contains("may open at most"))
+                    .singleElement()
+                    .satisfies(line -> assertThat(line).contains(" WARN ", "at most 256 files", "1024 or more"));
+        }
         assertThatCode(() -> StartupChecks.requireFileDescriptors(-1))
                 .as("unknown")
                 .doesNotThrowAnyException();

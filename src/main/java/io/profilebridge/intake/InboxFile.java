@@ -84,9 +84,7 @@ final class InboxFile {
 
     private static RequestReadLaterException readLater(GenericFile<?> file, String reason, IOException cause) {
         return new RequestReadLaterException(
-                file.getFileNameOnly() + " cannot be read now: " + reason
-                        + "; it stays in the inbox and is read again at a later poll",
-                cause);
+                "cannot be read now: " + reason + "; it stays in the inbox and is read again at a later poll", cause);
     }
 
     /**

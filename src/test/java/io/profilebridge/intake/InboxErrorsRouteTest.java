@@ -43,8 +43,9 @@ class InboxErrorsRouteTest {
                     from("file:" + inbox + "?initialDelay=0&delay=20")
                             .routeId("inbox-test")
                             .routeConfigurationId("inbox-errors")
+                            .setHeader(RequestAcceptance.INBOX_FOLDER, constant("openprospect"))
                             .throwException(new RequestReadLaterException(
-                                    "a.json cannot be read now: Too many open files; it stays in the inbox",
+                                    "cannot be read now: Too many open files; it stays in the inbox",
                                     new FileSystemException(file.toString(), null, "Too many open files")));
                 }
             });
@@ -58,7 +59,7 @@ class InboxErrorsRouteTest {
         }
         assertThat(file).exists();
         assertThat(lines)
-                .filteredOn(line -> line.contains("a.json cannot be read now: Too many open files"))
+                .filteredOn(line -> line.contains("openprospect/a.json: cannot be read now: Too many open files"))
                 .hasSize(1);
         assertThat(lines).noneMatch(line -> line.contains(" ERROR ") || line.startsWith("\tat "));
     }
