@@ -190,11 +190,7 @@ class JmsHostileInputTest {
         TextMessage message = jms.session.createTextMessage(DACH);
         message.setStringProperty("api", "openprospect");
         message.setIntProperty("idempotencyKey", 5);
-        message.setJMSCorrelationID("int-key-1");
-        jms.send(message);
-        Message failed = jms.receive("profile-bridge.failed");
-        assertThat(failed.getJMSCorrelationID()).isEqualTo("int-key-1");
-        JsonNode error = Json.parse(failed.getBody(String.class)).get("error");
+        JsonNode error = refusal(message, "int-key-1");
         assertThat(error.get("code").asText()).isEqualTo("idempotency_key_invalid");
         assertThat(error.get("message").asText()).contains("must be a string property, not a Integer");
     }
@@ -204,13 +200,18 @@ class JmsHostileInputTest {
         // agreement audit: api=true refused a valid envelope as a mismatch with the api "true"
         TextMessage message = jms.session.createTextMessage("{\"api\": \"openprospect\", \"request\": " + DACH + "}");
         message.setBooleanProperty("api", true);
-        message.setJMSCorrelationID("bool-api-1");
-        jms.send(message);
-        Message failed = jms.receive("profile-bridge.failed");
-        assertThat(failed.getJMSCorrelationID()).isEqualTo("bool-api-1");
-        JsonNode error = Json.parse(failed.getBody(String.class)).get("error");
+        JsonNode error = refusal(message, "bool-api-1");
         assertThat(error.get("code").asText()).isEqualTo("api_unknown");
         assertThat(error.get("message").asText()).contains("api (JMS property): must be a string property");
+    }
+
+    /** Sends the message and returns the error of the failed result that answers it. */
+    private JsonNode refusal(Message message, String correlationId) throws Exception {
+        message.setJMSCorrelationID(correlationId);
+        jms.send(message);
+        Message failed = jms.receive("profile-bridge.failed");
+        assertThat(failed.getJMSCorrelationID()).isEqualTo(correlationId);
+        return Json.parse(failed.getBody(String.class)).get("error");
     }
 
     @Test
