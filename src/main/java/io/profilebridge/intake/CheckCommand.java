@@ -17,11 +17,12 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * {@code java -jar profile-bridge.jar check FILE|DIR...}: validates request files offline with the same reader
@@ -36,13 +37,19 @@ public final class CheckCommand {
     private final int orbitRunCost;
     private final KeyMask keyMask;
     private final PrintStream out;
+    /** The inbox folders the route files make, and the API of each ({@link InboxRouteFolders}). */
+    private final Map<String, String> inboxFolders;
 
-    /** {@code keyMask}: a refusal quotes what a file holds, a configured key too, as the bridge's result would not. */
+    /**
+     * {@code keyMask}: a refusal quotes what a file holds, a configured key too, as the bridge's result would not. The
+     * inbox folders are those the route files in {@code routes/} of the working directory make, as for a start there.
+     */
     public CheckCommand(RequestReader reader, int orbitRunCost, KeyMask keyMask, PrintStream out) {
         this.reader = reader;
         this.orbitRunCost = orbitRunCost;
         this.keyMask = keyMask;
         this.out = out;
+        this.inboxFolders = InboxRouteFolders.read(Path.of("routes"));
     }
 
     /**
@@ -101,7 +108,7 @@ public final class CheckCommand {
                 // the bridge leaves such a file where it is, naming its folder (InboxFileFilter): it is no request
                 out.println("INVALID  " + shown(file) + ": folder_unread: its folder "
                         + ErrorText.oneLine(file.getParent().getFileName().toString())
-                        + "/ is read by no route; the inbox reads openprospect/ and orbit/, spelt so");
+                        + "/ is read by no route; the inbox reads " + readFolders() + ", spelt so");
                 continue;
             }
             // the inbox's own rules on the file itself: a link is never followed, a name it cannot carry is left alone
@@ -195,26 +202,33 @@ public final class CheckCommand {
 
     /**
      * Whether the inbox routes read a file at this path below the folder checked as an inbox: in the folder itself (an
-     * envelope), or in one of its API folders, spelt so; not in a folder below one (review: {@code orbit/orbit/a.json}
-     * passed).
+     * envelope), or in one of the folders the routes read, spelt so; not in a folder below one (review: {@code
+     * orbit/orbit/a.json} passed).
      */
-    private static boolean readByARoute(Path relative) {
-        return relative.getNameCount() == 1 || (relative.getNameCount() == 2 && apiOfFolder(relative) != null);
+    private boolean readByARoute(Path relative) {
+        return relative.getNameCount() == 1
+                || (relative.getNameCount() == 2
+                        && inboxFolders.containsKey(relative.getName(0).toString()));
+    }
+
+    /** The folders the routes read, as the unread-folder verdict names them. */
+    private String readFolders() {
+        return inboxFolders.keySet().stream()
+                .filter(folder -> !folder.isEmpty())
+                .map(folder -> ErrorText.oneLine(folder) + "/")
+                .collect(Collectors.joining(", "));
     }
 
     /**
-     * The API a file's folder names (inbox/openprospect, samples/orbit) exactly as the inbox's routes read it, or null
-     * for an envelope (hostile-content audit: {@code Orbit/} passed the check, and the bridge never takes its files).
+     * The API a file's folder gives its bare bodies, as the inbox's routes read it (exactly so: {@code Orbit/} is no
+     * folder of the inbox, hostile-content audit), or null for an envelope.
      */
-    private static String apiOfFolder(Path file) {
+    private String apiOfFolder(Path file) {
         Path parent = file.toAbsolutePath().getParent();
         String folder = parent == null || parent.getFileName() == null
                 ? ""
                 : parent.getFileName().toString();
-        return Arrays.stream(Api.values())
-                .map(Api::id)
-                .filter(folder::equals)
-                .findFirst()
-                .orElse(null);
+        String api = inboxFolders.get(folder);
+        return api == null || api.isEmpty() ? null : api;
     }
 }

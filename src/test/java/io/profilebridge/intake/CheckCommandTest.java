@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,6 +180,49 @@ class CheckCommandTest {
                 .contains(orbit.resolve("orbit/inner.json") + ": folder_unread: its folder orbit/")
                 .doesNotContain("done.json")
                 .contains("4 files: 1 valid, 3 invalid");
+    }
+
+    /**
+     * Agreement audit: a folder added as the README says (a templatedRoute of inbox-folder in routes/) got
+     * folder_unread from check while the bridge ran its files; check reads the route files of the working directory.
+     */
+    @Test
+    void aFolderARouteFileOfOnesOwnAddsIsReadWithItsApi() throws Exception {
+        Map<String, String> folders = InboxRouteFolders.read(Files.createDirectories(dir.resolve("none")));
+        assertThat(folders)
+                .as("the packaged ones")
+                .containsEntry("openprospect", "openprospect")
+                .containsEntry("orbit", "orbit")
+                .containsEntry("", "");
+
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(routes.resolve("inbox-orbit-eu.camel.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: inbox-folder
+                    routeId: inbox-orbit-eu
+                    parameters:
+                      - name: folder
+                        value: orbit-eu
+                      - name: api
+                        value: orbit
+                """);
+        Files.writeString(routes.resolve("inbox-orbit.camel.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: inbox-folder
+                    routeId: inbox-orbit
+                    parameters:
+                      - name: folder
+                        value: orbit-us
+                      - name: api
+                        value: orbit
+                """);
+        Files.writeString(routes.resolve("broken.camel.yaml"), "- : [ not yaml");
+        assertThat(InboxRouteFolders.read(routes))
+                .containsEntry("orbit-eu", "orbit")
+                .containsEntry("orbit-us", "orbit")
+                .as("replaced by the file of its name")
+                .doesNotContainKey("orbit")
+                .containsEntry("openprospect", "openprospect");
     }
 
     @Test
