@@ -1,11 +1,9 @@
 package io.profilebridge;
 
-import com.sun.management.UnixOperatingSystemMXBean;
 import io.profilebridge.api.Api;
 import io.profilebridge.intake.InboxFileFilter;
 import io.profilebridge.jms.JmsConfiguration;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -43,7 +41,7 @@ public class StartupChecks implements CamelConfiguration {
         // the JVM's and Vert.x's (the management server's) temporary files: anywhere audit, an unwritable or missing
         // one stopped the start with a 45-line stack trace and "AccessDeniedException: /nonexistent"
         requireTemporaryFolder(Path.of(System.getProperty("java.io.tmpdir")));
-        requireFileDescriptors(maxFileDescriptors());
+        requireFileDescriptors(OpenFiles.limit());
         Path inbox = Path.of(settings.text("bridge.inbox"));
         requireFolder("bridge.inbox", inbox);
         // the folders the bridge itself reads from, where they exist already
@@ -191,12 +189,6 @@ public class StartupChecks implements CamelConfiguration {
         }
         LOG.warn(
                 "{}: a burst may run out (Too many open files); {} or more is advised", said, ADVISED_FILE_DESCRIPTORS);
-    }
-
-    private static long maxFileDescriptors() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
-                ? unix.getMaxFileDescriptorCount()
-                : -1;
     }
 
     /** Unlike the inbox and outbox, nothing makes the temporary folder: it must be a writable folder already. */

@@ -1,9 +1,8 @@
 package io.profilebridge.intake;
 
-import com.sun.management.UnixOperatingSystemMXBean;
+import io.profilebridge.OpenFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -93,15 +92,7 @@ final class InboxFile {
      * open-files limit.
      */
     static boolean passes(String reason) {
-        return (reason != null && PASSING_REASONS.stream().anyMatch(reason::contains)) || atOpenFilesLimit();
-    }
-
-    /** How close to its limit the process's open files count as at it: others may have closed some meanwhile. */
-    private static final long OPEN_FILES_MARGIN = 16;
-
-    private static boolean atOpenFilesLimit() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
-                && unix.getOpenFileDescriptorCount() >= unix.getMaxFileDescriptorCount() - OPEN_FILES_MARGIN;
+        return (reason != null && PASSING_REASONS.stream().anyMatch(reason::contains)) || OpenFiles.atLimit();
     }
 
     /** The file's first bytes, at most {@code limit} (and what an array holds): a file that grows is not read whole. */

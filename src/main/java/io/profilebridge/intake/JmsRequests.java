@@ -55,25 +55,14 @@ final class JmsRequests {
             // "true")
             Object key = in.getHeader(KEY_PROPERTY);
             Object api = in.getHeader(API_PROPERTY);
-            ReadRequest read = key != null && !(key instanceof String)
-                    ? RequestReader.refuse(
-                            apiHint,
-                            null,
-                            source,
-                            ApiError.of(
-                                    "idempotency_key_invalid",
-                                    "idempotencyKey (JMS property): must be a string property, not a "
-                                            + key.getClass().getSimpleName()))
-                    : api != null && !(api instanceof String)
-                            ? RequestReader.refuse(
-                                    null,
-                                    (String) key,
-                                    source,
-                                    ApiError.of(
-                                            "api_unknown",
-                                            "api (JMS property): must be a string property, \"openprospect\" or"
-                                                    + " \"orbit\", not a "
-                                                    + api.getClass().getSimpleName()))
+            Optional<ApiError> keyNotText =
+                    notText(key, "idempotency_key_invalid", "idempotencyKey (JMS property): must be a string property");
+            Optional<ApiError> apiNotText = notText(
+                    api, "api_unknown", "api (JMS property): must be a string property, \"openprospect\" or \"orbit\"");
+            ReadRequest read = keyNotText.isPresent()
+                    ? RequestReader.refuse(apiHint, null, source, keyNotText.get())
+                    : apiNotText.isPresent()
+                            ? RequestReader.refuse(null, (String) key, source, apiNotText.get())
                             : body instanceof RequestBytes content
                                     ? reader.read(content.bytes(), content.size(), apiHint, (String) key, source)
                                     : RequestReader.refuse(
@@ -174,5 +163,13 @@ final class JmsRequests {
         ObjectNode body = valid.body().deepCopy();
         body.remove("requestId");
         return body;
+    }
+
+    /** A property set as a number or a boolean, refused under {@code code}: JMS would turn it into its text. */
+    private static Optional<ApiError> notText(Object value, String code, String rule) {
+        return value == null || value instanceof String
+                ? Optional.empty()
+                : Optional.of(
+                        ApiError.of(code, rule + ", not a " + value.getClass().getSimpleName()));
     }
 }

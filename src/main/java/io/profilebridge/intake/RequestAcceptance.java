@@ -143,9 +143,7 @@ public class RequestAcceptance {
         if (read instanceof ReadRequest.Valid valid) {
             record(exchange, valid);
         } else {
-            ReadRequest.Rejected rejected = (ReadRequest.Rejected) read;
-            RequestSource source = rejected.source();
-            rejectWith(exchange, rejected.api(), rejected.idempotencyKey(), rejected.body(), source, rejected.error());
+            rejectWith(exchange, (ReadRequest.Rejected) read);
         }
     }
 
@@ -168,12 +166,7 @@ public class RequestAcceptance {
             } catch (UnreadableRequestException e) {
                 // answered here, on the intake's path: answered from its error handler, a refused result was an
                 // exception inside the handler, an ERROR with two stack traces per file (constrained-host audit)
-                return new ReadRequest.Rejected(
-                        apiHint == null ? "unknown" : apiHint,
-                        null,
-                        null,
-                        fileSource(in),
-                        ApiError.of("request_unreadable", e.getMessage()));
+                return unreadable(in, apiHint, e);
             }
             // after the read: an append between a look before it and the read was read, and is no change (review)
             FileAsRead.of(Path.of(listed.getAbsoluteFilePath()))
@@ -377,18 +370,33 @@ public class RequestAcceptance {
      * their inbox-errors handles {@link UnreadableRequestException} with {@code direct:reject-unreadable-request}.
      */
     public void rejectUnreadable(Exchange exchange) {
-        UnreadableRequestException cause =
-                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, UnreadableRequestException.class);
         Message in = exchange.getMessage();
-        String api = blankToNull(in.getHeader(API_HINT, String.class));
-        RequestSource source = fileSource(in);
         rejectWith(
                 exchange,
-                api == null ? "unknown" : api,
+                unreadable(
+                        in,
+                        blankToNull(in.getHeader(API_HINT, String.class)),
+                        exchange.getProperty(Exchange.EXCEPTION_CAUGHT, UnreadableRequestException.class)));
+    }
+
+    /** The refusal of an inbox file that cannot be read: it names the cause, never the content. */
+    private static ReadRequest.Rejected unreadable(Message in, String apiHint, UnreadableRequestException cause) {
+        return new ReadRequest.Rejected(
+                apiHint == null ? "unknown" : apiHint,
                 null,
                 null,
-                source,
+                fileSource(in),
                 ApiError.of("request_unreadable", cause.getMessage()));
+    }
+
+    private void rejectWith(Exchange exchange, ReadRequest.Rejected rejected) {
+        rejectWith(
+                exchange,
+                rejected.api(),
+                rejected.idempotencyKey(),
+                rejected.body(),
+                rejected.source(),
+                rejected.error());
     }
 
     private void rejectWith(
