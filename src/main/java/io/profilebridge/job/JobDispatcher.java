@@ -635,11 +635,17 @@ public final class JobDispatcher {
     /** The worker is done with the job (saved, or dropped); it may be claimed again. */
     public void finished(Job job, boolean ok) {
         InHand held = own(job);
-        if (held == null || !inHand.remove(job.id(), held)) {
+        if (held == null) {
+            return;
+        }
+        // noted before the entry goes: a claim that read the row before this job's save and looked between the two
+        // found it neither in hand nor given back, and worked it a second time from its old state (a second create
+        // under its key, then "taken over by another instance" on a single-instance store; constrained-host audit)
+        givenBackAt.put(job.id(), System.nanoTime());
+        if (!inHand.remove(job.id(), held)) {
             // its step was handed out again meanwhile: the new claim's entry stays
             return;
         }
-        givenBackAt.put(job.id(), System.nanoTime());
         reportedSlowSteps.remove(job.id());
         if (held.worker() != null) {
             workingOn.remove(held.worker(), job.id());
