@@ -3,6 +3,7 @@ package io.profilebridge.sandbox;
 import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_ANSWER_LOST_PROFILE_ID;
 import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_FAILED;
 import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_FAILED_WITH_PROFILE;
+import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_NO_CANDIDATES;
 import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_NO_SECTIONS;
 import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_ODD_PROFILE_ID;
 import static io.profilebridge.sandbox.SimulatorTriggers.ORBIT_READINESS_TIMEOUT;
@@ -246,7 +247,8 @@ final class OrbitSimulation {
         String email = Json.text(body, "email");
         List<String> ids = new ArrayList<>();
         if ("candidate_discovery".equals(runShape)) {
-            for (int i = 0; i < 3; i++) {
+            int found = ORBIT_NO_CANDIDATES.equals(email) ? 0 : 3;
+            for (int i = 0; i < found; i++) {
                 ids.add(newProfileId());
             }
         } else if (body.hasNonNull("profileId")) {
@@ -281,6 +283,13 @@ final class OrbitSimulation {
             profilesWithoutSections.addAll(ids);
         }
         return run;
+    }
+
+    private static void failure(ObjectNode status) {
+        ObjectNode failure = status.putObject("failure");
+        failure.put("code", "developer_deep_search_generation_failed");
+        failure.put("message", "Deep Search could not generate a profile from the provided signals.");
+        failure.putObject("suggested_retry_inputs").put("runShape", "partial_only");
     }
 
     private static String newProfileId() {
@@ -327,16 +336,16 @@ final class OrbitSimulation {
         node.put("run_shape", run.runShape());
         if (finished && run.ending() == Ending.FAILED) {
             node.put("status", "failed");
-            ObjectNode failure = node.putObject("failure");
-            failure.put("code", "developer_deep_search_generation_failed");
-            failure.put("message", "Deep Search could not generate a profile from the provided signals.");
-            failure.putObject("suggested_retry_inputs").put("runShape", "partial_only");
+            failure(node);
             node.putNull("result");
             return node;
         }
         ObjectNode result = Json.object();
         if (run.candidates()) {
-            int visible = finished ? run.profileIds().size() : secondHalf ? 1 : 0;
+            // a discovery that fails part-way has saved its first candidate
+            boolean failedPartWay = finished && run.ending() == Ending.FAILED_WITH_PROFILE;
+            int visible = Math.min(
+                    run.profileIds().size(), failedPartWay || !finished ? (secondHalf ? 1 : 0) : Integer.MAX_VALUE);
             ArrayNode ids = result.putArray("candidate_profile_ids");
             run.profileIds().subList(0, visible).forEach(ids::add);
             result.put("candidate_count", secondHalf ? run.profileIds().size() + 1 : 0);
@@ -345,7 +354,10 @@ final class OrbitSimulation {
             result.put("persisted_candidate_count", visible);
             result.put("skipped_candidate_count", secondHalf ? 1 : 0);
             result.put("current_phase", finished ? "completed" : secondHalf ? "generating_candidates" : "discovering");
-            node.put("status", finished ? "completed" : "running");
+            node.put("status", failedPartWay ? "failed" : finished ? "completed" : "running");
+            if (failedPartWay) {
+                failure(node);
+            }
             node.set("result", result);
             run.profileIds().subList(0, visible).forEach(id -> profilesFullyGenerated.putIfAbsent(id, false));
             return node;

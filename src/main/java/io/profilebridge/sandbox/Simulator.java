@@ -362,7 +362,8 @@ public final class Simulator implements AutoCloseable {
 
     private static String bearer(HttpExchange exchange) {
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-        return authorization != null && authorization.startsWith("Bearer ")
+        // the scheme's name is case-insensitive (RFC 9110 11.1)
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorization.substring(7).trim()
                 : null;
     }

@@ -7,8 +7,13 @@ package io.profilebridge.sandbox;
  */
 public final class SimulatorTriggers {
 
-    /** Orbit: the run ends failed but saved its profile ({@code result.id}, sections not ready before the timeout). */
+    /**
+     * Orbit: the run ends failed but saved its profile ({@code result.id}, sections not ready before the timeout); a
+     * candidate_discovery run ends failed having saved one candidate.
+     */
     public static final String ORBIT_FAILED_WITH_PROFILE = "failed-with-profile@orbit.sim";
+    /** Orbit: a candidate_discovery run completes having found nobody (no candidate_profile_ids). */
+    public static final String ORBIT_NO_CANDIDATES = "no-candidates@orbit.sim";
     /** Orbit: the run ends failed with no result. */
     public static final String ORBIT_FAILED = "failed@orbit.sim";
     /** Orbit: the run completes, but no generated section was materialized. */

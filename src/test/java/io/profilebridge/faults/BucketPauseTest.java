@@ -150,6 +150,35 @@ class BucketPauseTest {
         adaptsToTheSimulatorsOpenProspectLimit(8);
     }
 
+    /**
+     * Neither API document promises a Retry-After, which the simulator sends by default: Orbit's 429s and 503s without
+     * one, on starts and status reads, pause with the bridge's own default and lose nothing, and no start runs twice
+     * (simulator-fidelity audit: only OpenProspect's 429 was tested without the header).
+     */
+    @Test
+    void orbitsRateLimitsAndServerErrorsWithoutRetryAfterLoseNothingAndRunNothingTwice() {
+        simulator
+                .settings()
+                .retryAfterFormat(RetryAfterFormat.NONE)
+                .rateLimitedShare(0.4)
+                .serverErrorShare(0.4);
+        int requests = 6;
+        for (int i = 0; i < requests; i++) {
+            drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"orb" + i + "@example.com\"}");
+        }
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> firstAnswered(429) != null && firstAnswered(503) != null);
+            simulator.settings().rateLimitedShare(0.2).serverErrorShare(0.2);
+            await().atMost(Duration.ofSeconds(60)).until(() -> results(root).size() == requests);
+        }
+        assertThat(results(root).values())
+                .allSatisfy(r -> assertThat(r.get("outcome").asText()).isEqualTo("succeeded"));
+        assertThat(simulator.ledger().runsPerKey("orbit"))
+                .hasSize(requests)
+                .allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+    }
+
     private void adaptsToTheSimulatorsOpenProspectLimit(int requests) throws Exception {
         simulator.settings().openProspectRate(2).openProspectBurst(2);
         properties.put("bridge.openprospect.rate", "20");

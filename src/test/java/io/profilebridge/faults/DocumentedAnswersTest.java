@@ -85,6 +85,37 @@ class DocumentedAnswersTest {
         assertThat(bare.get("profiles").get(0).get("sections")).isEmpty();
     }
 
+    /**
+     * "Deep Search may discover more candidate clusters than it generates immediately": a discovery that completes
+     * having found nobody is a success with no profile (the API's answer, not a read to wait for), and one that fails
+     * after saving a candidate delivers that candidate in its failed result (simulator-fidelity audit: neither was
+     * ever simulated).
+     */
+    @Test
+    void aCandidateDiscoveryThatFindsNobodySucceedsEmptyAndOneFailingPartWayDeliversWhatItSaved() {
+        drop(root, "orbit/nobody.json", candidateDiscovery(SimulatorTriggers.ORBIT_NO_CANDIDATES));
+        drop(root, "orbit/part-way.json", candidateDiscovery(SimulatorTriggers.ORBIT_FAILED_WITH_PROFILE));
+        runUntilResults(2);
+
+        JsonNode nobody = resultOf("orbit/nobody.json");
+        assertThat(nobody.get("outcome").asText()).isEqualTo("succeeded");
+        assertThat(nobody.get("status").get("result").get("candidate_profile_ids"))
+                .isEmpty();
+        assertThat(nobody.get("profiles")).isEmpty();
+
+        JsonNode partWay = resultOf("failed/orbit/part-way.json");
+        assertThat(partWay.get("outcome").asText()).isEqualTo("failed");
+        JsonNode saved = partWay.get("status").get("result").get("candidate_profile_ids");
+        assertThat(saved).hasSize(1);
+        assertThat(partWay.get("profiles")).hasSize(1);
+        assertThat(partWay.get("profiles").get(0).get("id").asText())
+                .isEqualTo(saved.get(0).asText());
+        assertThat(simulator.ledger().requests())
+                .filteredOn(r -> r.path().startsWith("/v2/developer/profiles/"))
+                .as("one read: the saved candidate's")
+                .hasSize(1);
+    }
+
     // --- 2. Orbit 409 developer_api_idempotency_key_refunded ------------------------------------------------------
 
     @Test
@@ -445,6 +476,11 @@ class DocumentedAnswersTest {
 
     private static String orbitEmail(String email) {
         return "{\"email\": \"" + email + "\"}";
+    }
+
+    private static String candidateDiscovery(String email) {
+        return "{\"runShape\": \"candidate_discovery\", \"email\": \"" + email
+                + "\", \"structuredIntent\": {\"version\": \"v1\", \"names\": [\"Sam Altman\"]}}";
     }
 
     private static String openProspect(String profileName) {

@@ -264,6 +264,16 @@ class OrbitSimulatorTest extends SimulatorTestSupport {
     }
 
     @Test
+    void theAuthorizationSchemeIsReadInAnyCase() throws Exception {
+        Answer answer = client.post(
+                "/v2/developer/deep-search",
+                null,
+                EXAMPLE,
+                java.util.Map.of("Authorization", "bearer " + SimulatorClient.ORBIT_KEY));
+        assertThat(answer.status()).isEqualTo(202);
+    }
+
+    @Test
     void keysOfTheWrongShapeAre401() throws Exception {
         Answer answer = client.post("/v2/developer/deep-search", "lnc_live_simtest_0001", EXAMPLE, java.util.Map.of());
         assertThat(answer.status()).isEqualTo(401);
