@@ -33,7 +33,8 @@ public final class Ledger {
             int status,
             String fault,
             String traceparent,
-            String baggage) {}
+            String baggage,
+            String contentType) {}
 
     /** One remote run (an OpenProspect creation or an Orbit Deep Search run) that the simulator started. */
     public record Run(

@@ -155,6 +155,7 @@ public final class Simulator implements AutoCloseable {
         String header = exchange.getRequestHeaders().getFirst("Idempotency-Key");
         SimRequest request = new SimRequest(exchange.getRequestMethod(), path, header, bearer(exchange), body, json);
         String traceparent = exchange.getRequestHeaders().getFirst("traceparent");
+        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
         String baggage = exchange.getRequestHeaders().getFirst("baggage");
         // the subject a Retry-After is about: the idempotency key of a start, the resource of a read
         String subject = request.method().equals("POST")
@@ -204,12 +205,32 @@ public final class Simulator implements AutoCloseable {
             if (reply.lost() || chance.below(settings.lostAnswerShare())) {
                 // the work is done, but the caller never hears of it: the connection closes without an answer
                 ledger.request(new Ledger.Request(
-                        now, api, request.method(), path, subject, body, -1, "lost_answer", traceparent, baggage));
+                        now,
+                        api,
+                        request.method(),
+                        path,
+                        subject,
+                        body,
+                        -1,
+                        "lost_answer",
+                        traceparent,
+                        baggage,
+                        contentType));
                 return;
             }
         }
         ledger.request(new Ledger.Request(
-                now, api, request.method(), path, subject, body, reply.status(), fault, traceparent, baggage));
+                now,
+                api,
+                request.method(),
+                path,
+                subject,
+                body,
+                reply.status(),
+                fault,
+                traceparent,
+                baggage,
+                contentType));
         send(exchange, reply);
         openWindow(api, bucket, reply, now);
     }

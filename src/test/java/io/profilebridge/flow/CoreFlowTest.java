@@ -113,6 +113,11 @@ class CoreFlowTest {
         assertThat(simulator.ledger().runsPerKey("orbit").values())
                 .allMatch(n -> n == 1)
                 .hasSize(4);
+        // the simulator takes any content type; the APIs' documents send JSON, and so must the bridge
+        assertThat(simulator.ledger().requests())
+                .filteredOn(call -> call.method().equals("POST"))
+                .isNotEmpty()
+                .allSatisfy(call -> assertThat(call.contentType()).startsWith("application/json"));
         // inbox originals kept beside their folders
         assertThat(root.resolve("inbox/orbit/.failed/invalid-legacy-mode.json")).exists();
         assertThat(root.resolve("inbox/openprospect/.done/dach-saas-buyers.json"))
