@@ -1,5 +1,11 @@
 package io.profilebridge;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
 /** How an exception is named where an operator reads it: a log line, a job's last error. */
 public final class ErrorText {
 
@@ -26,11 +32,21 @@ public final class ErrorText {
 
     /** The innermost cause of {@code error}, or the error itself when it has none. */
     public static Throwable rootCause(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        List<Throwable> chain = causes(error);
+        return chain.get(chain.size() - 1);
+    }
+
+    /**
+     * {@code error} and its causes, outermost first, each once: {@code initCause} allows a cycle (A caused by B caused
+     * by A), on which a plain walk spins for ever (static-analysis audit).
+     */
+    public static List<Throwable> causes(Throwable error) {
+        List<Throwable> chain = new ArrayList<>();
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable cause = error; cause != null && seen.add(cause); cause = cause.getCause()) {
+            chain.add(cause);
         }
-        return root;
+        return chain;
     }
 
     /**

@@ -62,12 +62,7 @@ public final class OutOfMemoryExit implements Thread.UncaughtExceptionHandler {
     }
 
     static boolean causedBy(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof OutOfMemoryError) {
-                return true;
-            }
-        }
-        return false;
+        return ErrorText.causes(error).stream().anyMatch(OutOfMemoryError.class::isInstance);
     }
 
     static void haltWith(IntConsumer halt) {

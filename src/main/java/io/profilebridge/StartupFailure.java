@@ -1,5 +1,7 @@
 package io.profilebridge;
 
+import java.util.List;
+
 /**
  * A start-up error the operator can fix, with the one line that says what is wrong and which key changes it
  * (a port in use, a data folder another process holds). The bridge stops with that line instead of a stack trace.
@@ -24,13 +26,13 @@ public class StartupFailure extends RuntimeException {
     }
 
     private static String line(Throwable error) {
-        Throwable root = error;
-        for (Throwable t = error; t != null; t = t.getCause()) {
+        List<Throwable> chain = ErrorText.causes(error);
+        for (Throwable t : chain) {
             if (t instanceof StartupFailure failure) {
                 return failure.getMessage();
             }
-            root = t;
         }
+        Throwable root = chain.get(chain.size() - 1);
         String message = root.getMessage();
         return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }

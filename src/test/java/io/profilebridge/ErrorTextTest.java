@@ -4,8 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class ErrorTextTest {
+
+    @Test
+    @Timeout(5)
+    void aCycleOfCausesEndsTheWalk() {
+        Exception outer = new IllegalStateException("outer");
+        Exception inner = new IOException("inner", outer);
+        outer.initCause(inner);
+        assertThat(ErrorText.causes(outer)).containsExactly(outer, inner);
+        assertThat(ErrorText.rootCause(outer)).isSameAs(inner);
+        assertThat(ErrorText.withRootCause(outer)).isEqualTo("outer (IOException: inner)");
+        assertThat(OutOfMemoryExit.causedBy(outer)).isFalse();
+        assertThat(StartupFailure.describe(outer)).isEqualTo("IOException: inner");
+    }
 
     @Test
     void theRootCauseIsNamedWhereTheMessageDoesNotSayIt() {

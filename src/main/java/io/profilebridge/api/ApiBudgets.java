@@ -287,11 +287,11 @@ public final class ApiBudgets {
     public Optional<String> refusal(Api api) {
         long now = now();
         return budgets.values().stream()
-                .filter(budget -> budget.bucket.api() == api
-                        && budget.pausedUntil > now
-                        && budget.pauseCause != null
-                        && budget.pauseCause.startsWith(REFUSED))
-                .map(budget -> budget.pauseCause.substring(REFUSED.length()))
+                .filter(budget -> budget.bucket.api() == api && budget.pausedUntil > now)
+                // read once: a worker may replace it meanwhile with a cause that is not a refusal
+                .map(budget -> budget.pauseCause)
+                .filter(cause -> cause != null && cause.startsWith(REFUSED))
+                .map(cause -> cause.substring(REFUSED.length()))
                 .findFirst();
     }
 

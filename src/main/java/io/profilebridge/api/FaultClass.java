@@ -1,5 +1,6 @@
 package io.profilebridge.api;
 
+import io.profilebridge.ErrorText;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
@@ -95,7 +96,10 @@ public enum FaultClass {
 
     /** The outermost cause of the answer's transport failure that is one of {@code types}. */
     private static Optional<Throwable> firstCause(ApiAnswer answer, Class<?>... types) {
-        for (Throwable cause = answer.transportFailure(); cause != null; cause = cause.getCause()) {
+        if (answer.transportFailure() == null) {
+            return Optional.empty();
+        }
+        for (Throwable cause : ErrorText.causes(answer.transportFailure())) {
             for (Class<?> type : types) {
                 if (type.isInstance(cause)) {
                     return Optional.of(cause);
