@@ -259,7 +259,11 @@ public class BridgeConfiguration implements CamelConfiguration {
                 .bind(
                         "resultFiles",
                         // several instances share an outbox only with a shared store
-                        new ResultFiles(outbox, outboxRefusals, settings.text("bridge.outbox.folder-mode"), postgres));
+                        new ResultFiles(
+                                outbox,
+                                outboxRefusals,
+                                settings.text("bridge.outbox.folder-mode"),
+                                postgres ? dataSource : null));
         // routes/deliver-result-jms.camel.yaml: which queue a JMS result goes to, and whether the broker takes it
         DeliveryRefusals queueRefusals = new DeliveryRefusals(Clock.systemUTC(), store::wakeWaitingDeliveries);
         ResultQueues resultQueues = new ResultQueues(settings.text("bridge.jms.results"), queueRefusals);

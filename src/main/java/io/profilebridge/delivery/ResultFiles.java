@@ -19,9 +19,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Clock;
+import java.sql.SQLException;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.file.GenericFileOperationFailedException;
@@ -60,13 +61,13 @@ public class ResultFiles {
 
     /**
      * {@code folderMode}: {@code bridge.outbox.folder-mode}, the mode of the outbox folders a result needs made;
-     * {@code shared}: other instances write into this outbox too (a PostgreSQL store).
+     * {@code sharedStore}: the PostgreSQL store of the other instances that write into this outbox too, or null.
      */
-    public ResultFiles(Path outbox, DeliveryRefusals refusals, String folderMode, boolean shared) {
+    public ResultFiles(Path outbox, DeliveryRefusals refusals, String folderMode, DataSource sharedStore) {
         this.outbox = outbox;
         this.refusals = refusals;
         this.folders = new FolderMaker(folderMode);
-        this.sharedClaims = new SharedNameClaims(shared, Clock.systemUTC());
+        this.sharedClaims = new SharedNameClaims(outbox, sharedStore);
     }
 
     /** Sets {@link ResultHeaders#RESULT_FILE} to the name this result may be written under. */
@@ -224,9 +225,11 @@ public class ResultFiles {
     private boolean takeShared(Path target, String owner) {
         try {
             return sharedClaims.take(target, owner);
-        } catch (IOException e) {
+        } catch (SQLException e) {
             throw new GenericFileOperationFailedException(
-                    "Cannot claim " + target + " in the shared outbox: " + ErrorText.withRootCause(e), e);
+                    "Cannot claim " + target + " in the job store the outbox is shared by: "
+                            + ErrorText.withRootCause(e),
+                    e);
         }
     }
 

@@ -49,7 +49,8 @@ public final class JobStoreSchema {
             "V10__shared_call_places.sql",
             "V11__unbounded_keys.sql",
             "V12__jobs_by_creation.sql",
-            "V13__request_bodies.sql");
+            "V13__request_bodies.sql",
+            "V14__result_name_claims.sql");
 
     private static final String LATEST = SCRIPTS.get(SCRIPTS.size() - 1);
 
@@ -59,7 +60,7 @@ public final class JobStoreSchema {
      * two cores. {@code JobStoreTest.theBaselineGivesTheSchemaOfTheVersionedScripts} checks that it gives the schema
      * the scripts give.
      */
-    public static final String BASELINE = "B13__baseline.sql";
+    public static final String BASELINE = "B14__baseline.sql";
 
     /** What Flyway is given: the versioned scripts and the baseline. */
     static final List<String> LISTED =

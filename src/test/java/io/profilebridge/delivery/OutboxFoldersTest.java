@@ -33,7 +33,7 @@ class OutboxFoldersTest {
         Files.setAttribute(shared, "unix:mode", 02770);
         assumeTrue((mode(shared) & SETGID) != 0, "this file system keeps a folder's setgid bit");
         Path outbox = shared.resolve("outbox");
-        ResultFiles results = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750", false);
+        ResultFiles results = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750", null);
 
         try (CamelContext camel = new DefaultCamelContext()) {
             camel.getRegistry().bind("resultFiles", results);

@@ -63,7 +63,7 @@ class OutboxLinksTest {
     @Test
     void aRefusedWritesTemporaryFileIsRemoved() throws Exception {
         Path outbox = root.resolve("outbox");
-        ResultFiles results = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750", false);
+        ResultFiles results = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750", null);
         try (CamelContext camel = new DefaultCamelContext()) {
             Exchange exchange = new DefaultExchange(camel);
             exchange.getMessage().setBody("{\"outcome\":\"succeeded\"}");
@@ -80,7 +80,7 @@ class OutboxLinksTest {
 
     /** Writes a result with the file endpoint of routes/deliver-result.camel.yaml. */
     private static void deliver(Path outbox, String relative) throws Exception {
-        ResultFiles results = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750", false);
+        ResultFiles results = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750", null);
         try (CamelContext camel = new DefaultCamelContext()) {
             camel.getRegistry().bind("resultFiles", results);
             camel.addRoutes(new RouteBuilder() {

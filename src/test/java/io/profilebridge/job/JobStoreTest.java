@@ -721,7 +721,7 @@ class JobStoreTest {
                 .isZero();
         assertThat(flywayHistory(dataSource))
                 .as("an empty store is made by the baseline")
-                .containsExactly("13");
+                .containsExactly("14");
     }
 
     /** The baseline an empty store is made with gives what the versioned scripts give an older store. */
@@ -733,7 +733,7 @@ class JobStoreTest {
         JobStoreSchema.flywayWithoutBaseline(byScripts, login(), login()).load().migrate();
         StoreSchema baseline = StoreSchema.of(byBaseline, login());
         StoreSchema scripts = StoreSchema.of(byScripts, login());
-        assertThat(baseline.history()).containsExactly("13");
+        assertThat(baseline.history()).containsExactly("14");
         assertThat(scripts.history()).hasSize(JobStoreSchema.SCRIPTS.size());
         assertThat(baseline.columns()).isNotEmpty().containsExactlyElementsOf(scripts.columns());
         assertThat(baseline.indexes()).isNotEmpty().containsExactlyInAnyOrderElementsOf(scripts.indexes());
@@ -752,7 +752,7 @@ class JobStoreTest {
         assertThatThrownBy(() -> JobStoreSchema.migrate(dataSource.getJdbcUrl(), login(), login()))
                 .isInstanceOf(StartupFailure.class)
                 .hasMessageContaining("schema version 99 by a newer profile-bridge")
-                .hasMessageContaining("knows versions up to 13");
+                .hasMessageContaining("knows versions up to 14");
     }
 
     /** The releases before the bridge's own migrations ran Flyway with V1 and V2. */
@@ -761,7 +761,7 @@ class JobStoreTest {
         String url = earlierStore(2, false, true);
         try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
             assertThat(flywayHistory(migrated))
-                    .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13");
+                    .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14");
             assertThat(workQueueOfTheKeptJob(migrated))
                     .as("its pending job, in the queue of its next step")
                     .isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
@@ -775,7 +775,7 @@ class JobStoreTest {
         try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
             assertThat(flywayHistory(migrated))
                     .as("the baseline it had reached, then the later scripts")
-                    .containsExactly("4", "5", "6", "7", "8", "9", "10", "11", "12", "13");
+                    .containsExactly("4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14");
             assertThat(tableExists(migrated, JobStoreSchema.OWN_HISTORY)).isFalse();
             assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
         }
@@ -786,14 +786,15 @@ class JobStoreTest {
     void aStoreWithBothHistoriesIsTakenOverAtTheOwnOnesVersion() throws Exception {
         String url = earlierStore(4, true, true);
         try (HikariDataSource migrated = JobStoreDataSource.open(url, login(), login(), 4)) {
-            assertThat(flywayHistory(migrated)).containsExactly("4", "5", "6", "7", "8", "9", "10", "11", "12", "13");
+            assertThat(flywayHistory(migrated))
+                    .containsExactly("4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14");
             assertThat(tableExists(migrated, JobStoreSchema.OWN_HISTORY)).isFalse();
             assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
         }
         try (HikariDataSource again = JobStoreDataSource.open(url, login(), login(), 4)) {
             assertThat(flywayHistory(again))
                     .as("a later start finds nothing to do")
-                    .containsExactly("4", "5", "6", "7", "8", "9", "10", "11", "12", "13");
+                    .containsExactly("4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14");
         }
     }
 

@@ -173,7 +173,8 @@ class PostgresJobStoreTest extends JobStoreTest {
         start.countDown();
         for (Future<HikariDataSource> instance : opened) {
             try (HikariDataSource store = instance.get()) {
-                assertThat(flywayHistory(store)).containsExactly("4", "5", "6", "7", "8", "9", "10", "11", "12", "13");
+                assertThat(flywayHistory(store))
+                        .containsExactly("4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14");
             }
         }
         pool.shutdown();

@@ -1,0 +1,156 @@
+package io.profilebridge.delivery;
+
+import static io.profilebridge.delivery.ResultFilesTest.claimed;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.profilebridge.job.JobStoreDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Result names claimed across instances that share an outbox, in their real PostgreSQL store. */
+class SharedNameClaimsTest {
+
+    private static EmbeddedPostgres postgres;
+    private static int database;
+
+    @TempDir
+    Path outbox;
+
+    private HikariDataSource store;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void openStore() throws Exception {
+        String name = "names_" + (++database);
+        try (Connection c = postgres.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        }
+        store = JobStoreDataSource.open(postgres.getJdbcUrl("postgres", name), "postgres", "postgres", 4);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    /**
+     * Names audit (from reading): two instances sharing an outbox finishing two requests of one name at once both
+     * found the name free, and the later rename replaced the earlier result. The second now sees the first's claim.
+     */
+    @Test
+    void twoInstancesSharingTheOutboxNeverWriteOneNameForTwoRequests() throws Exception {
+        try (CamelContext camel = new DefaultCamelContext()) {
+            ResultFiles first = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750", store);
+            ResultFiles second = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750", store);
+            assertThat(claimed(first, camel, "job-a", "key-a")).isEqualTo("orbit/x.json");
+            assertThat(claimed(second, camel, "job-b", "key-b")).isEqualTo("orbit/x.job-b.json");
+            // the same request's own delivery again (after a crash of the first writer) takes its own claim
+            assertThat(claimed(second, camel, "job-a", "key-a")).isEqualTo("orbit/x.json");
+            // takeover audit: after a key takeover two jobs share the key, and each passed the other's claim
+            assertThat(claimed(first, camel, "job-c", "key-a")).isEqualTo("orbit/x.job-c.json");
+        }
+        assertThat(outbox.resolve("orbit/.x.json.claim"))
+                .as("no file beside the results")
+                .doesNotExist();
+    }
+
+    @Test
+    void aClaimLeftByAStoppedInstanceIsTakenOverOnceAbandonedAndHandedBackByItsOwnerOnly() throws Exception {
+        Path target = Files.createDirectories(outbox.resolve("orbit")).resolve("x.json");
+        SharedNameClaims claims = new SharedNameClaims(outbox, store);
+        assertThat(claims.take(target, "job-a")).isTrue();
+        assertThat(claims.take(target, "job-b")).isFalse();
+        assertThat(claims.take(target, "job-a")).as("its own again").isTrue();
+        abandonAll();
+        assertThat(claims.take(target, "job-b")).isTrue();
+        claims.release(target, "job-a");
+        assertThat(claims.take(target, "job-c"))
+                .as("another owner's claim stays")
+                .isFalse();
+        claims.release(target, "job-b");
+        assertThat(claims.take(target, "job-c")).isTrue();
+        assertThat(new SharedNameClaims(outbox, null).take(target, "any"))
+                .as("one instance alone claims nothing")
+                .isTrue();
+    }
+
+    @Test
+    void theSharedOutboxMayBeMountedAtAnotherPathOnEachInstance() throws Exception {
+        Path elsewhere = Files.createSymbolicLink(outbox.resolveSibling(outbox.getFileName() + "-mount"), outbox);
+        SharedNameClaims here = new SharedNameClaims(outbox, store);
+        SharedNameClaims there = new SharedNameClaims(elsewhere, store);
+        assertThat(here.take(outbox.resolve("orbit/x.json"), "job-a")).isTrue();
+        assertThat(there.take(elsewhere.resolve("orbit/x.json"), "job-b")).isFalse();
+        assertThat(there.take(elsewhere.resolve("orbit/y.json"), "job-b")).isTrue();
+    }
+
+    /**
+     * Static-analysis audit: with claim files, two instances that both found a claim abandoned both took it over
+     * (34 of 20,000 tries by two threads behind a barrier). Each takeover is one statement now: exactly one wins.
+     */
+    @Test
+    void anAbandonedClaimIsTakenOverByOneInstanceOnly() throws Exception {
+        Path target = outbox.resolve("orbit/x.json");
+        SharedNameClaims a = new SharedNameClaims(outbox, store);
+        SharedNameClaims b = new SharedNameClaims(outbox, store);
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 200; round++) {
+                a.take(target, "stopped-" + round);
+                abandonAll();
+                CyclicBarrier together = new CyclicBarrier(2);
+                String ownerA = "a-" + round;
+                String ownerB = "b-" + round;
+                Future<Boolean> tookA = two.submit(() -> {
+                    together.await();
+                    return a.take(target, ownerA);
+                });
+                Future<Boolean> tookB = two.submit(() -> {
+                    together.await();
+                    return b.take(target, ownerB);
+                });
+                assertThat(tookA.get() ^ tookB.get())
+                        .as("round %d: exactly one holds it", round)
+                        .isTrue();
+            }
+        } finally {
+            two.shutdownNow();
+        }
+    }
+
+    /** Every claim made older than abandoned, as a stopped instance's would be. */
+    private void abandonAll() throws Exception {
+        try (Connection c = store.getConnection();
+                Statement s = c.createStatement()) {
+            s.executeUpdate(
+                    "UPDATE bridge_result_name SET taken_at = taken_at - " + (SharedNameClaims.ABANDONED_MS + 1000));
+        }
+    }
+}
