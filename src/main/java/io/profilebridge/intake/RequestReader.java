@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -104,32 +103,53 @@ public class RequestReader {
      * @param explicitKey a key from the JMS {@code idempotencyKey} property, may be null
      */
     public ReadRequest read(byte[] content, long size, String apiHint, String explicitKey, RequestSource source) {
-        String api = apiHint;
         // a refusal names the caller's own key, however early it comes (files-and-JMS audit: a body that was no JSON
         // lost the JMS property's key from the document and the result's property); from the parse on, callersKey
-        String givenKey = carriable(explicitKey);
+        Refusal early = new Refusal(apiHint, null, carriable(explicitKey), source);
+        try {
+            ObjectNode parsed = parsedObject(decoded(content, size, early), apiHint, early);
+            // the key the caller gave, which every refusal from here names, so a caller matching results by it finds
+            // this one
+            String callers = callersKey(parsed, apiHint, explicitKey);
+            refuseNonUnicode(parsed, new Refusal(apiHint, parsed, callers, source));
+            // any non-empty text, spaces alone included, as the contract takes a caller's requestId in an Orbit body:
+            // the same key must not be refused one way and taken another (idempotency audit); OpenProspect's header
+            // rule below still refuses edge spaces
+            if (explicitKey != null && explicitKey.isEmpty()) {
+                throw new Refusal(apiHint, parsed, callers, source)
+                        .of(
+                                "idempotency_key_invalid",
+                                "idempotencyKey (JMS property): must be a non-empty string when present");
+            }
+            Unwrapped request = isEnvelope(parsed, apiHint)
+                    ? unwrapEnvelope(parsed, apiHint, explicitKey, callers, source)
+                    : new Unwrapped(apiHint, parsed, explicitKey);
+            Api api = knownApi(request, callers, source);
+            refuseViolations(api, request.body(), looksLikeAnEnvelopeWithoutApi(parsed, apiHint), callers, source);
+            return settleKey(api, request.body(), request.key(), callers, source);
+        } catch (Refused refused) {
+            return refused.request;
+        }
+    }
+
+    /** A request with its envelope, if any, taken off: the API it names, the body to send, the key it gives. */
+    private record Unwrapped(String api, ObjectNode body, String key) {}
+
+    /** The request's text: within the size limit, not empty, UTF-8 (a byte-order mark dropped). */
+    private String decoded(byte[] content, long size, Refusal as) {
         if (size > maxBytes || content == null) {
-            return reject(
-                    api,
-                    null,
-                    givenKey,
-                    source,
+            throw as.of(
                     "request_too_large",
                     "the request has " + size + " bytes; at most " + maxBytes
                             + " are accepted (bridge.request.max-bytes)");
         }
         if (content.length == 0) {
-            return reject(
-                    api, null, givenKey, source, "request_empty", "the request is empty; a JSON object is expected");
+            throw as.of("request_empty", "the request is empty; a JSON object is expected");
         }
         String text = utf8(content);
         if (text == null) {
             int at = firstMalformedByte(content);
-            return reject(
-                    api,
-                    null,
-                    givenKey,
-                    source,
+            throw as.of(
                     "request_not_utf8",
                     "the request is not UTF-8 text: byte " + at + " (counted from 0), 0x"
                             + String.format("%02X", content[at] & 0xFF) + ", begins no valid UTF-8 character"
@@ -143,9 +163,13 @@ public class RequestReader {
         }
         // white space alone is as empty as no bytes (inbox audit: it was "JSON but not an object (found nothing)")
         if (text.isBlank()) {
-            return reject(
-                    api, null, givenKey, source, "request_empty", "the request is empty; a JSON object is expected");
+            throw as.of("request_empty", "the request is empty; a JSON object is expected");
         }
+        return text;
+    }
+
+    /** Exactly one JSON object, each field once, no deeper than a body may be, its numbers within what is read. */
+    private static ObjectNode parsedObject(String text, String apiHint, Refusal as) {
         JsonNode parsed;
         try (JsonParser parser = STRICT_JSON.createParser(text)) {
             try {
@@ -153,28 +177,21 @@ public class RequestReader {
             } catch (StreamConstraintsException e) {
                 // Jackson bounds a number's digits too (1,000): named as such, not as nesting
                 if (String.valueOf(e.getOriginalMessage()).startsWith("Number value length")) {
-                    return numberOutOfRange(
-                            api,
-                            givenKey,
-                            source,
+                    throw numberOutOfRange(
+                            as,
                             parser,
                             "the number has more than "
                                     + parser.streamReadConstraints().getMaxNumberLength()
                                     + " digits, more than the bridge reads");
                 }
-                return tooDeep(api, givenKey, source, at(parser.currentLocation()));
+                throw tooDeep(as, at(parser.currentLocation()));
             } catch (NumberFormatException e) {
                 // an exponent beyond an int's (1e9999999999): Jackson's BigDecimal refuses it unchecked, and the
                 // file was taken again every poll, with a stack trace each time and no result (hostile-input audit)
-                return numberOutOfRange(
-                        api, givenKey, source, parser, "the number's exponent is beyond what the bridge reads");
+                throw numberOutOfRange(as, parser, "the number's exponent is beyond what the bridge reads");
             } catch (JsonParseException e) {
                 if (e.getOriginalMessage().startsWith("Duplicate field")) {
-                    return reject(
-                            api,
-                            null,
-                            givenKey,
-                            source,
+                    throw as.of(
                             "request_duplicate_field",
                             "field \"" + parser.currentName() + "\" appears twice in one object" + at(e.getLocation())
                                     + "; each field may appear once");
@@ -182,205 +199,183 @@ public class RequestReader {
                 throw e;
             }
             if (hasMore(parser)) {
-                return reject(
-                        api,
-                        null,
-                        givenKey,
-                        source,
+                throw as.of(
                         "request_trailing_data",
                         "the request goes on after its JSON value" + at(parser.currentTokenLocation())
                                 + "; a request is exactly one JSON object");
             }
         } catch (JsonProcessingException e) {
-            return reject(
-                    api,
-                    null,
-                    givenKey,
-                    source,
-                    "request_not_json",
-                    "the request is not JSON: " + e.getOriginalMessage() + at(e.getLocation()));
+            throw as.of("request_not_json", "the request is not JSON: " + e.getOriginalMessage() + at(e.getLocation()));
         } catch (IOException e) {
             throw new UncheckedIOException("reading a request held in memory", e);
         }
         if (parsed == null || !parsed.isObject()) {
-            return reject(
-                    api,
-                    null,
-                    givenKey,
-                    source,
+            throw as.of(
                     "request_not_object",
                     "the request is JSON but not an object (found "
                             + (parsed == null ? "nothing" : parsed.getNodeType()) + ")");
         }
-        if (nestsTooDeep((ObjectNode) parsed, api)) {
-            return tooDeep(api, givenKey, source, "");
+        if (nestsTooDeep((ObjectNode) parsed, apiHint)) {
+            throw tooDeep(as, "");
         }
-        // the key the caller gave, which every refusal from here names, so a caller matching results by it finds
-        // this one
-        String callers = callersKey(parsed, api, explicitKey);
-        String notUnicode =
-                firstPathWhere(parsed, "", node -> node.isTextual() && Json.hasUnpairedSurrogate(node.asText()), true);
-        if (notUnicode != null) {
-            // an envelope is refused as its API's, showing its body, like every other envelope refusal (hostile-content
-            // audit: it came back as api "unknown" with the whole envelope)
-            boolean envelope = isEnvelope((ObjectNode) parsed, api);
-            // reject names a known API by its id, any other "unknown"
-            String shownApi = api != null || !envelope ? api : Json.text(parsed, "api");
-            return reject(
-                    shownApi,
-                    envelope && parsed.get("request") instanceof ObjectNode inner ? inner : parsed,
-                    callers,
-                    source,
-                    "request_not_unicode",
-                    notUnicode + ": holds a JSON escape of half a "
-                            + "surrogate pair (D800-DFFF), not a character; it can be neither sent nor written as UTF-8");
+        return (ObjectNode) parsed;
+    }
+
+    /** A text or field name holding half a surrogate pair can be neither sent nor written as UTF-8. */
+    private static void refuseNonUnicode(ObjectNode parsed, Refusal as) {
+        String notUnicode = firstNonUnicodePath(parsed, "");
+        if (notUnicode == null) {
+            return;
         }
-        ObjectNode body = (ObjectNode) parsed;
-        // any non-empty text, spaces alone included, as the contract takes a caller's requestId in an Orbit body: the
-        // same key must not be refused one way and taken another (idempotency audit); OpenProspect's header rule
-        // below still refuses edge spaces
-        if (explicitKey != null && explicitKey.isEmpty()) {
-            return reject(
-                    api,
-                    body,
-                    callers,
-                    source,
-                    "idempotency_key_invalid",
-                    "idempotencyKey (JMS property): must be a non-empty string when present");
+        // an envelope is refused as its API's, showing its body, like every other envelope refusal (hostile-content
+        // audit: it came back as api "unknown" with the whole envelope)
+        boolean envelope = isEnvelope(parsed, as.api());
+        // reject names a known API by its id, any other "unknown"
+        String shownApi = as.api() != null || !envelope ? as.api() : Json.text(parsed, "api");
+        throw new Refusal(
+                        shownApi,
+                        envelope && parsed.get("request") instanceof ObjectNode inner ? inner : parsed,
+                        as.callers(),
+                        as.source())
+                .of(
+                        "request_not_unicode",
+                        notUnicode + ": holds a JSON escape of half a surrogate pair (D800-DFFF), not a character; it"
+                                + " can be neither sent nor written as UTF-8");
+    }
+
+    /**
+     * The envelope's API (agreeing with the folder's or property's), its key (agreeing with the JMS property's) and
+     * its request; exactly the contract's fields.
+     */
+    private static Unwrapped unwrapEnvelope(
+            ObjectNode envelope, String apiHint, String explicitKey, String callers, RequestSource source) {
+        // what a refused envelope's result shows as its request: the body that would have been sent, where the
+        // envelope has one (contract audit: the whole envelope was shown for some refusals, the body for others)
+        ObjectNode wouldSend = envelope.get("request") instanceof ObjectNode inner ? inner : envelope;
+        JsonNode envelopeApiField = envelope.get("api");
+        if (envelopeApiField == null || !envelopeApiField.isTextual()) {
+            throw new Refusal(apiHint, wouldSend, callers, source)
+                    .of(
+                            "envelope_api_invalid",
+                            "api: " + (envelopeApiField == null ? "field required" : "must be a string")
+                                    + " in an envelope, \"openprospect\" or \"orbit\"");
+        }
+        String api = envelopeApiField.asText();
+        // both are read ignoring case and edge spaces, as each is alone (files-and-JMS audit: "Orbit" in the orbit
+        // folder was refused as a mismatch)
+        if (apiHint != null && !sameApi(apiHint, api)) {
+            throw new Refusal(apiHint, wouldSend, callers, source)
+                    .of(
+                            "envelope_api_mismatch",
+                            "the envelope says api \"" + api + "\" but it arrived for \"" + apiHint + "\"");
+        }
+        Refusal as = new Refusal(api, wouldSend, callers, source);
+        Optional<String> unknownField = envelope.properties().stream()
+                .map(Map.Entry::getKey)
+                .filter(field -> !ENVELOPE_FIELDS.contains(field))
+                .findFirst();
+        if (unknownField.isPresent()) {
+            // a misspelt "idempotency_key" was passed over, and a paid run started under a derived key the caller
+            // never knew (hostile-input audit): the envelope is the contract's own form, exactly these fields
+            throw as.of(
+                    "envelope_field_unknown",
+                    "\"" + IdempotencyKeys.shown(unknownField.get())
+                            + "\": not a field of an envelope, which holds api, idempotencyKey (optional) and"
+                            + " request; the request's own fields go inside request");
         }
         String key = explicitKey;
-        // an envelope that lost its "api" reads as a bare body of the folder's or property's API, whose rules then name
-        // "request" as a field they do not take: the refusal says what it looks like (files-and-JMS audit)
-        boolean envelopeWithoutApi = api != null
-                && !body.has("api")
-                && body.has("request")
-                && body.get("request").isObject();
-        if (isEnvelope(body, api)) {
-            // what a refused envelope's result shows as its request: the body that would have been sent, where the
-            // envelope has one (contract audit: the whole envelope was shown for some refusals, the body for others)
-            ObjectNode wouldSend = body.get("request") instanceof ObjectNode inner ? inner : body;
-            JsonNode envelopeApiField = body.get("api");
-            if (envelopeApiField == null || !envelopeApiField.isTextual()) {
-                return reject(
-                        api,
-                        wouldSend,
-                        callers,
-                        source,
-                        "envelope_api_invalid",
-                        "api: " + (envelopeApiField == null ? "field required" : "must be a string")
-                                + " in an envelope, \"openprospect\" or \"orbit\"");
+        JsonNode envelopeKey = envelope.get("idempotencyKey");
+        if (envelopeKey != null && !envelopeKey.isNull()) {
+            if (!envelopeKey.isTextual() || envelopeKey.asText().isEmpty()) {
+                // the code of the same rule for the JMS property, whichever way the key came
+                throw as.of(
+                        "idempotency_key_invalid",
+                        "idempotencyKey (envelope): must be a non-empty string when present");
             }
-            String envelopeApi = envelopeApiField.asText();
-            // both are read ignoring case and edge spaces, as each is alone (files-and-JMS audit: "Orbit" in the
-            // orbit folder was refused as a mismatch)
-            if (api != null && !sameApi(api, envelopeApi)) {
-                return reject(
-                        api,
-                        wouldSend,
-                        callers,
-                        source,
-                        "envelope_api_mismatch",
-                        "the envelope says api \"" + envelopeApi + "\" but it arrived for \"" + api + "\"");
+            if (key != null && !key.equals(envelopeKey.asText())) {
+                throw as.of(
+                        "idempotency_key_mismatch",
+                        "the envelope's idempotencyKey \"" + IdempotencyKeys.shown(envelopeKey.asText())
+                                + "\" and the JMS property \"" + IdempotencyKeys.shown(key)
+                                + "\" differ; send one key");
             }
-            api = envelopeApi;
-            Optional<String> unknownField = body.properties().stream()
-                    .map(Map.Entry::getKey)
-                    .filter(field -> !ENVELOPE_FIELDS.contains(field))
-                    .findFirst();
-            if (unknownField.isPresent()) {
-                // a misspelt "idempotency_key" was passed over, and a paid run started under a derived key the caller
-                // never knew (hostile-input audit): the envelope is the contract's own form, exactly these fields
-                return reject(
-                        api,
-                        wouldSend,
-                        callers,
-                        source,
-                        "envelope_field_unknown",
-                        "\"" + IdempotencyKeys.shown(unknownField.get())
-                                + "\": not a field of an envelope, which holds api, idempotencyKey (optional) and"
-                                + " request; the request's own fields go inside request");
-            }
-            JsonNode envelopeKey = body.get("idempotencyKey");
-            if (envelopeKey != null && !envelopeKey.isNull()) {
-                if (!envelopeKey.isTextual() || envelopeKey.asText().isEmpty()) {
-                    return reject(
-                            api,
-                            wouldSend,
-                            callers,
-                            source,
-                            // the code of the same rule for the JMS property, whichever way the key came
-                            "idempotency_key_invalid",
-                            "idempotencyKey (envelope): must be a non-empty string when present");
-                }
-                if (key != null && !key.equals(envelopeKey.asText())) {
-                    return reject(
-                            api,
-                            wouldSend,
-                            callers,
-                            source,
-                            "idempotency_key_mismatch",
-                            "the envelope's idempotencyKey \"" + IdempotencyKeys.shown(envelopeKey.asText())
-                                    + "\" and the JMS property \"" + IdempotencyKeys.shown(key)
-                                    + "\" differ; send one key");
-                }
-                key = envelopeKey.asText();
-            }
-            JsonNode request = body.get("request");
-            if (request == null || !request.isObject()) {
-                return reject(
-                        api,
-                        wouldSend,
-                        callers,
-                        source,
-                        "envelope_request_invalid",
-                        "request: " + (request == null ? "field required in an envelope" : "must be a JSON object"));
-            }
-            body = (ObjectNode) request;
+            key = envelopeKey.asText();
         }
-        Optional<Api> known = Api.of(api);
-        if (known.isEmpty()) {
-            return reject(
-                    api,
-                    body,
-                    callers,
-                    source,
-                    "api_unknown",
-                    api == null
-                            ? source.isFile()
-                                    ? "no api given: drop the file into inbox/openprospect or inbox/orbit, or use an"
-                                            + " envelope with \"api\""
-                                    : "no api given: set the string property api to openprospect or orbit, or send an"
-                                            + " envelope with \"api\""
-                            : "api: \"" + api + "\" is not one of openprospect, orbit");
+        JsonNode request = envelope.get("request");
+        if (request == null || !request.isObject()) {
+            throw as.of(
+                    "envelope_request_invalid",
+                    "request: " + (request == null ? "field required in an envelope" : "must be a JSON object"));
         }
+        return new Unwrapped(api, (ObjectNode) request, key);
+    }
+
+    /**
+     * An envelope that lost its "api" reads as a bare body of the folder's or property's API, whose rules then name
+     * "request" as a field they do not take: the refusal says what it looks like (files-and-JMS audit).
+     */
+    private static boolean looksLikeAnEnvelopeWithoutApi(ObjectNode parsed, String apiHint) {
+        return apiHint != null
+                && !parsed.has("api")
+                && parsed.has("request")
+                && parsed.get("request").isObject();
+    }
+
+    private static Api knownApi(Unwrapped request, String callers, RequestSource source) {
+        String api = request.api();
+        return Api.of(api)
+                .orElseThrow(() -> new Refusal(api, request.body(), callers, source)
+                        .of(
+                                "api_unknown",
+                                api == null
+                                        ? source.isFile()
+                                                ? "no api given: drop the file into inbox/openprospect or inbox/orbit, or use"
+                                                        + " an envelope with \"api\""
+                                                : "no api given: set the string property api to openprospect or orbit, or"
+                                                        + " send an envelope with \"api\""
+                                        : "api: \"" + api + "\" is not one of openprospect, orbit"));
+    }
+
+    /** The API's documented rules, every violation named in one refusal with the first one's code. */
+    private void refuseViolations(
+            Api api, ObjectNode body, boolean envelopeWithoutApi, String callers, RequestSource source) {
+        Refusal as = new Refusal(api.id(), body, callers, source);
         List<ApiError> violations;
         try {
-            violations = rules.violations(known.get(), body);
+            violations = rules.violations(api, body);
         } catch (RuntimeException e) {
             // a rule that cannot judge this body is a bridge defect; the file must still get its answer, not loop
-            return reject(
-                    api,
-                    body,
-                    callers,
-                    source,
+            throw as.of(
                     "request_uncheckable",
-                    "the bridge could not apply the " + known.get().id() + " rules to this request (" + e
+                    "the bridge could not apply the " + api.id() + " rules to this request (" + e
                             + "); please report it");
         }
         if (!violations.isEmpty()) {
-            return reject(
-                    api,
-                    body,
-                    callers,
-                    source,
+            throw as.of(
                     violations.get(0).code(),
                     violations.stream().map(ApiError::message).collect(Collectors.joining("; "))
                             + (envelopeWithoutApi
                                     ? " (it looks like an envelope without its \"api\": an envelope names its API,"
-                                            + " {\"api\": \"" + known.get().id() + "\", \"request\": {...}})"
+                                            + " {\"api\": \"" + api.id() + "\", \"request\": {...}})"
                                     : ""));
         }
-        return settleKey(known.get(), body, key, callers, source);
+    }
+
+    /** What a refusal at one stage of the read shows: the API, the request body, the caller's key, the source. */
+    private record Refusal(String api, JsonNode body, String callers, RequestSource source) {
+        Refused of(String code, String message) {
+            return new Refused(reject(api, body, callers, source, code, message));
+        }
+    }
+
+    /** Ends the read with its refusal, from whichever stage found it; no stack trace (it is no failure). */
+    private static final class Refused extends RuntimeException {
+        private final transient ReadRequest request;
+
+        Refused(ReadRequest request) {
+            super(null, null, false, false);
+            this.request = request;
+        }
     }
 
     private ReadRequest settleKey(Api api, ObjectNode body, String explicitKey, String callers, RequestSource source) {
@@ -493,25 +488,27 @@ public class RequestReader {
     }
 
     /**
-     * The path of the first value in the tree that {@code bad} matches (or, when {@code names}, the first field name
-     * that is not valid Unicode), or null when there is none.
+     * The path of the first text value or field name in the tree that holds half a surrogate pair (not valid
+     * Unicode), or null when there is none.
      */
-    private static String firstPathWhere(JsonNode node, String path, Predicate<JsonNode> bad, boolean names) {
+    private static String firstNonUnicodePath(JsonNode node, String path) {
         if (node.isValueNode()) {
-            return bad.test(node) ? (path.isEmpty() ? "the request" : path) : null;
+            return node.isTextual() && Json.hasUnpairedSurrogate(node.asText())
+                    ? (path.isEmpty() ? "the request" : path)
+                    : null;
         }
         for (var fields = node.fields(); fields.hasNext(); ) {
             var field = fields.next();
             String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
-            String found = names && Json.hasUnpairedSurrogate(field.getKey())
+            String found = Json.hasUnpairedSurrogate(field.getKey())
                     ? fieldPath
-                    : firstPathWhere(field.getValue(), fieldPath, bad, names);
+                    : firstNonUnicodePath(field.getValue(), fieldPath);
             if (found != null) {
                 return found;
             }
         }
         for (int i = 0; node.isArray() && i < node.size(); i++) {
-            String found = firstPathWhere(node.get(i), path + "[" + i + "]", bad, names);
+            String found = firstNonUnicodePath(node.get(i), path + "[" + i + "]");
             if (found != null) {
                 return found;
             }
@@ -520,12 +517,8 @@ public class RequestReader {
     }
 
     /** Nested deeper than the bridge reads; {@code where}: the parser's line and column, when it stopped there. */
-    private static ReadRequest tooDeep(String api, String givenKey, RequestSource source, String where) {
-        return reject(
-                api,
-                null,
-                givenKey,
-                source,
+    private static Refused tooDeep(Refusal as, String where) {
+        return as.of(
                 "request_too_deep",
                 "the request nests deeper than " + Json.MAX_NESTING_DEPTH + " levels" + where + " (a body may have "
                         + Json.MAX_NESTING_DEPTH + ", an envelope one more around it)");
@@ -556,10 +549,9 @@ public class RequestReader {
     }
 
     /** A number the bridge cannot read, named by the field the parser stood at. */
-    private static ReadRequest numberOutOfRange(
-            String api, String givenKey, RequestSource source, JsonParser parser, String rule) throws IOException {
+    private static Refused numberOutOfRange(Refusal as, JsonParser parser, String rule) throws IOException {
         String field = parser.currentName() == null ? "the request" : parser.currentName();
-        return reject(api, null, givenKey, source, "request_number_out_of_range", field + ": " + rule);
+        return as.of("request_number_out_of_range", field + ": " + rule);
     }
 
     /** UTF-16's byte-order mark, either way round: an editor's "Unicode" is UTF-16 (hostile-input audit). */

@@ -616,17 +616,6 @@ public class JobLifecycle {
         job.nextAttemptAt(store.now() + waitMs);
     }
 
-    /** Hold a request whose API has no key configured: nothing fails, it is tried again slowly. */
-    public void hold(Job job, ApiError reason) {
-        storeError(job, reason.toJson(), startMaybeSentSoFar(job));
-        long now = store.now();
-        if (schedule.tooOld(job.createdAt(), now)) {
-            giveUp(job, reason, null);
-        } else {
-            job.nextAttemptAt(now + schedule.holdDelay(null));
-        }
-    }
-
     /** The result reached its destination: the job is final. */
     public void delivered(Job job) {
         boolean succeeded = ResultDocument.SUCCEEDED.equals(job.outcome());
