@@ -6,12 +6,14 @@ import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -47,12 +49,19 @@ public class InboxMarkers {
      * Read-lock markers dated ahead of this clock, and when this process first saw each: their age counts from then
      * (hostile-input audit: a marker dated 2030 held its file for good, without a word).
      */
-    private final Map<Path, Long> markersFromTheFuture = Collections.synchronizedMap(new LinkedHashMap<>() {
+    private final Map<FutureMarker, Long> markersFromTheFuture = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Path, Long> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<FutureMarker, Long> eldest) {
             return size() > 10_000;
         }
     });
+
+    /**
+     * A marker dated ahead, by its file and its date: a marker made anew for the file (a later take's, dated ahead by
+     * the same file server) is another, whose age counts from when it was seen (file-coordination audit: keyed by the
+     * file alone, a later take's live marker was at once counted as old as the first one's, and removed).
+     */
+    private record FutureMarker(Path file, long dated) {}
 
     /**
      * @param waitingFiles told of each file whose marker a stop left, so one whose job was committed gets no second
@@ -145,17 +154,17 @@ public class InboxMarkers {
         long modified = marker.lastModified();
         long now = System.currentTimeMillis();
         long age = now - modified;
+        FutureMarker ahead = new FutureMarker(absolute(file), modified);
         if (modified > 0 && age < -InboxFileFilter.MAX_CLOCK_SKEW_MS) {
-            age = now - markersFromTheFuture.computeIfAbsent(absolute(file), seen -> now);
+            age = now - markersFromTheFuture.computeIfAbsent(ahead, seen -> now);
         }
         if (modified > 0 && dueForRenewal(age) && takenInHere.test(listed)) {
             // best effort: a marker whose date cannot be set is still this process's, and is left alone here
             marker.setLastModified(now);
             return;
         }
-        if (modified > 0 && age > orphanedLockMs && marker.delete()) {
-            markersFromTheFuture.remove(absolute(file));
-            waitingFiles.leftBehindByAStop(file, modified);
+        if (modified > 0 && age > orphanedLockMs && takeOver(marker.toPath(), leftBehindNote(file), modified)) {
+            markersFromTheFuture.remove(ahead);
             // a stop during a burst leaves a marker on every file of its listing: one warning a minute says so
             int since = releasedUnreported.incrementAndGet();
             long last = lastReleaseReported.get();
@@ -168,6 +177,59 @@ public class InboxMarkers {
                         age / 1000,
                         since > 1 ? "; so were " + (since - 1) + " more files since the last such line" : "");
             }
+        }
+    }
+
+    /**
+     * Turns an orphaned marker into the file's left-behind note ({@link #leftBehindNote}) by one rename: of the
+     * instances of a shared inbox that judged it orphaned, one renames it and the others find it gone (a look at its
+     * age and a delete let two instances both release it, the second removing the first's new marker, and both took
+     * the file: file-coordination audit, 13 of 20,000). The note keeps the marker's date, when the cut-short take
+     * began, for whichever instance takes the file next. A marker made meanwhile by a live take (another date than
+     * the one judged) is put back.
+     */
+    static boolean takeOver(Path marker, Path note, long judgedDate) {
+        try {
+            Files.move(marker, note, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException gone) {
+            return false;
+        }
+        try {
+            if (Files.getLastModifiedTime(note).toMillis() == judgedDate) {
+                return true;
+            }
+            // a hard link fails where a marker exists again, so no third take's marker is replaced
+            Files.createLink(marker, note);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.debug("Cannot put back the read-lock marker {}: {}", marker, e.toString());
+        }
+        deleteQuietly(note);
+        return false;
+    }
+
+    /**
+     * The note beside an inbox file whose read-lock marker an instance that stopped while taking it in had left,
+     * dated when that take began ({@code .NAME.json.leftBehind}): a file beside it, so every instance of a shared inbox
+     * finds it, not only the one that released the marker (file-coordination audit: another instance took the file
+     * and gave a second result, and the releasing one kept its note and swallowed a real re-drop later).
+     */
+    static Path leftBehindNote(Path file) {
+        return file.resolveSibling("." + file.getFileName() + ".leftBehind");
+    }
+
+    /** When the cut-short take of the file began, if it has a left-behind note; the note is removed (once per take). */
+    static Optional<Long> takeLeftBehindNote(Path file) {
+        // java.io's File: 0 when there is no note, the usual case, with no exception per take
+        File note = leftBehindNote(file).toFile();
+        long markedAt = note.lastModified();
+        return markedAt > 0 && note.delete() ? Optional.of(markedAt) : Optional.empty();
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.debug("Cannot remove {}: {}", file, e.toString());
         }
     }
 

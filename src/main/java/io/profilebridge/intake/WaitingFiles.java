@@ -155,7 +155,9 @@ public final class WaitingFiles {
      * delivered; one that began later is the caller dropping the file again.
      */
     Optional<Long> leftBehindSince(Path file) {
-        return Optional.ofNullable(leftBehind.remove(key(file)));
+        Optional<Long> note = InboxMarkers.takeLeftBehindNote(file);
+        Long here = leftBehind.remove(key(file));
+        return here != null ? Optional.of(here) : note;
     }
 
     private static String key(Path file) {

@@ -52,6 +52,49 @@ class InboxFileFilterTest {
         assertThat(files.leftBehindSince(taken)).isEmpty();
     }
 
+    /**
+     * File-coordination audit: the instance that released an orphaned marker kept the fact in its own memory, so
+     * another instance of a shared inbox took the file as a new drop and gave a second result. The note beside the
+     * file tells whichever instance takes it.
+     */
+    @Test
+    void aReleasedMarkerIsKnownToEveryInstanceThatTakesTheFile() throws Exception {
+        InboxMarkers releasing = new InboxMarkers(new WaitingFiles(null, 0, 0, 0), 60_000);
+        WaitingFiles takingElsewhere = new WaitingFiles(null, 0, 0, 0);
+        Path file = Files.writeString(inbox.resolve("cut-short.json"), "{}");
+        Path marker = Files.createFile(inbox.resolve("cut-short.json.camelLock"));
+        FileTime marked = FileTime.from(Instant.now().minusSeconds(61));
+        Files.setLastModifiedTime(marker, marked);
+
+        release(releasing, file);
+
+        assertThat(marker).doesNotExist();
+        assertThat(takingElsewhere.leftBehindSince(file)).contains(marked.toMillis());
+        assertThat(inbox.resolve(".cut-short.json.leftBehind"))
+                .as("once per take")
+                .doesNotExist();
+    }
+
+    /**
+     * File-coordination audit: an instance that judged a marker orphaned, and removed it after another instance had
+     * released it and its read lock had made a new one, removed that live marker; both took the file (13 of 20,000).
+     * A marker of another date than the one judged is put back.
+     */
+    @Test
+    void aLiveMarkerMadeAfterTheOrphanWasJudgedIsPutBack() throws Exception {
+        Path file = Files.writeString(inbox.resolve("taken.json"), "{}");
+        Path marker = Files.createFile(inbox.resolve("taken.json.camelLock"));
+        long judged = Instant.now().minusSeconds(61).toEpochMilli();
+        FileTime live = Files.getLastModifiedTime(marker);
+
+        assertThat(InboxMarkers.takeOver(marker, InboxMarkers.leftBehindNote(file), judged))
+                .isFalse();
+
+        assertThat(marker).as("the live take keeps its marker").exists();
+        assertThat(Files.getLastModifiedTime(marker)).isEqualTo(live);
+        assertThat(InboxMarkers.leftBehindNote(file)).doesNotExist();
+    }
+
     @Test
     void theMarkerOfAFileThisProcessIsStillTakingInIsKeptAndDatedAnew() throws Exception {
         // left open last session: an intake retried for minutes (its store away) had its own marker removed as
@@ -115,6 +158,26 @@ class InboxFileFilterTest {
             return Files.notExists(marker);
         });
         assertThat(file).exists();
+    }
+
+    @Test
+    void aNewMarkerDatedAheadIsNotAsOldAsAnEarlierOneOfItsFile() throws Exception {
+        // file-coordination audit: keyed by the file alone, a later take's live marker, dated ahead by the same file
+        // server, was counted from when the first one was seen, and removed at once
+        InboxMarkers markers = new InboxMarkers(WaitingFiles.NONE, 0);
+        Path file = Files.writeString(inbox.resolve("recurring.json"), "{}");
+        Path marker = Files.createFile(inbox.resolve("recurring.json.camelLock"));
+        Files.setLastModifiedTime(marker, FileTime.from(Instant.now().plusSeconds(600)));
+        long firstSeen = System.currentTimeMillis();
+        release(markers, file);
+        assertThat(marker).as("first seen now: no older than the limit").exists();
+        // its take ends (its owner removes it); a later take of the file makes a new one, dated ahead too
+        Files.delete(marker);
+        await().until(() -> System.currentTimeMillis() > firstSeen);
+        Files.createFile(marker);
+        Files.setLastModifiedTime(marker, FileTime.from(Instant.now().plusSeconds(601)));
+        release(markers, file);
+        assertThat(marker).as("a new take's marker, first seen now").exists();
     }
 
     @Test
