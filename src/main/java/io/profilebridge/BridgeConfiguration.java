@@ -466,11 +466,11 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("inboxFileFilter", filter);
         context.addStartupListener(
                 new InboxFolders(Path.of(settings.text("bridge.inbox")), settings.text("bridge.inbox.folder-mode")));
+        // the embedded store's inbox is this instance's alone (a shared one needs the shared store), and held so:
+        // every marker in it was left by its previous run, and goes before the inbox routes take any file
+        context.addService(new ClosingService(InboxLock.acquire(
+                Path.of(settings.text("bridge.inbox")), settings.text("bridge.inbox.folder-mode"), postgres)));
         if (!postgres) {
-            // the embedded store's inbox is this instance's alone (a shared one needs the shared store), and held so:
-            // every marker in it was left by its previous run, and goes before the inbox routes take any file
-            context.addService(new ClosingService(InboxLock.acquire(
-                    Path.of(settings.text("bridge.inbox")), settings.text("bridge.inbox.folder-mode"))));
             context.addStartupListener((started, alreadyStarted) -> markers.removeLeftByAStop(started));
         }
         return filter;

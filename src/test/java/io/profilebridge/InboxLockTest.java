@@ -46,4 +46,20 @@ class InboxLockTest {
             }
         }
     }
+
+    /**
+     * File-coordination audit: instances sharing a PostgreSQL store took no lock on their inbox, so a bridge with a
+     * store of its own started on it, removed their live read-lock markers as its stopped run's, and took files into its
+     * own store. They hold it shared now, which a bridge with a store of its own cannot take alone, nor they from it.
+     */
+    @Test
+    void instancesSharingAStoreHoldTheInboxSharedAndABridgeWithAStoreOfItsOwnCannotTakeIt() throws Exception {
+        Path inbox = root.resolve("shared-inbox");
+        try (HeldFileLock first = InboxLock.acquire(inbox, "770", true);
+                HeldFileLock second = InboxLock.acquire(inbox, "770", true)) {
+            assertThatThrownBy(() -> InboxLock.acquire(inbox, "770", false))
+                    .isInstanceOf(StartupFailure.class)
+                    .hasMessageContaining("or by instances sharing a PostgreSQL store");
+        }
+    }
 }
