@@ -125,7 +125,9 @@ public final class WaitingFiles {
      * {@code undeliveredWaitMs} have passed, and then only moved ({@link #takenAgainToMove}).
      */
     void moveFailed(String path, long modified, long length, String verdict, String keptName, long now) {
-        unmoved.put(path, new Unmoved(modified, length, verdict, keptName));
+        Unmoved file = new Unmoved(modified, length, verdict, keptName);
+        unmoved.put(path, file);
+        UnmovedNotes.write(Path.of(path), file);
         startWaiting(path, new ForDelivery(now + undeliveredWaitMs), now);
     }
 
@@ -134,7 +136,11 @@ public final class WaitingFiles {
      * changed is a new request under that name). Asked once per take: a move that fails again records it again.
      */
     Optional<Unmoved> takenAgainToMove(String path, long modified, long length) {
+        Optional<Unmoved> noted = UnmovedNotes.take(Path.of(path));
         Unmoved file = unmoved.remove(path);
+        if (file == null) {
+            file = noted.orElse(null);
+        }
         return file != null && file.modified() == modified && file.length() == length
                 ? Optional.of(file)
                 : Optional.empty();

@@ -2,7 +2,10 @@ package io.profilebridge.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A waiting file is forgotten once it is no longer listed; one still listed keeps waiting. */
 class WaitingFilesTest {
@@ -23,5 +26,27 @@ class WaitingFilesTest {
                 .as("a new file of the removed one's name")
                 .isFalse();
         assertThat(waitingFiles.stillWaiting("/in/listed.json", 5, 10, 170_500)).isTrue();
+    }
+
+    /**
+     * File-coordination audit: an answered file that could not be moved was known as such to the instance that
+     * answered it alone; every other instance of a shared inbox answered it again. The note beside it tells them.
+     */
+    @Test
+    void anAnsweredFileThatCouldNotBeMovedIsOnlyMovedByAnotherInstance(@TempDir Path inbox) throws Exception {
+        Path file = Files.writeString(inbox.resolve("bad-1.json"), "{");
+        String path = file.toAbsolutePath().toString();
+        waitingFiles.moveFailed(path, 5, 10, "failed", "bad-1.json", 100_000);
+
+        WaitingFiles elsewhere = new WaitingFiles(null, 1_000, 0, 600_000);
+        assertThat(elsewhere.takenAgainToMove(path, 5, 10))
+                .hasValueSatisfying(unmoved -> assertThat(unmoved.verdict()).isEqualTo("failed"));
+        assertThat(inbox.resolve(".bad-1.json.answered")).as("once per take").doesNotExist();
+        assertThat(elsewhere.takenAgainToMove(path, 5, 10)).isEmpty();
+
+        waitingFiles.moveFailed(path, 5, 10, "failed", "bad-1.json", 100_000);
+        assertThat(elsewhere.takenAgainToMove(path, 6, 10))
+                .as("changed since: a new request")
+                .isEmpty();
     }
 }
