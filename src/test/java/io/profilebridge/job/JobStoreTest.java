@@ -720,8 +720,27 @@ class JobStoreTest {
         assertThat(JobStoreSchema.migrate(dataSource.getJdbcUrl(), login(), login()))
                 .isZero();
         assertThat(flywayHistory(dataSource))
-                .as("an empty store is made by the baseline")
-                .containsExactly("14");
+                .as("an empty store is made by the baseline, then the later scripts")
+                .containsExactly("13", "14");
+    }
+
+    /**
+     * A store the previous release made (its baseline, then its scripts) opens with this one: a baseline it applied
+     * must stay among the listed scripts (a B14 put in B13's place failed every such store at start, "Detected applied
+     * migration not resolved locally: 13").
+     */
+    @Test
+    void aStoreMadeByThePreviousReleaseOpens() throws Exception {
+        String url = newStoreUrl(java.nio.file.Files.createTempDirectory(data, "previous"));
+        String newest = JobStoreSchema.SCRIPTS.get(JobStoreSchema.SCRIPTS.size() - 1);
+        // the baseline the releases shipped, named here: a start must still find it
+        List<String> previousRelease =
+                new ArrayList<>(JobStoreSchema.SCRIPTS.subList(0, JobStoreSchema.SCRIPTS.size() - 1));
+        previousRelease.add("B13__baseline.sql");
+        JobStoreSchema.flyway(url, login(), login(), previousRelease).load().migrate();
+
+        assertThat(JobStoreSchema.migrate(url, login(), login())).isEqualTo(1);
+        assertThat(StoreSchema.of(url, login()).history()).endsWith(newest.substring(1, newest.indexOf("__")));
     }
 
     /** The baseline an empty store is made with gives what the versioned scripts give an older store. */
@@ -733,7 +752,7 @@ class JobStoreTest {
         JobStoreSchema.flywayWithoutBaseline(byScripts, login(), login()).load().migrate();
         StoreSchema baseline = StoreSchema.of(byBaseline, login());
         StoreSchema scripts = StoreSchema.of(byScripts, login());
-        assertThat(baseline.history()).containsExactly("14");
+        assertThat(baseline.history()).containsExactly("13", "14");
         assertThat(scripts.history()).hasSize(JobStoreSchema.SCRIPTS.size());
         assertThat(baseline.columns()).isNotEmpty().containsExactlyElementsOf(scripts.columns());
         assertThat(baseline.indexes()).isNotEmpty().containsExactlyInAnyOrderElementsOf(scripts.indexes());

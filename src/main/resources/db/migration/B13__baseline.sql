@@ -1,7 +1,7 @@
--- The schema of V1 to V14 in one script, for an empty store: Flyway runs this instead of the fourteen, and an older
+-- The schema of V1 to V13 in one script, for an empty store: Flyway runs this instead of the thirteen, and an older
 -- store still takes its V scripts one by one. Written from them; JobStoreTest (and PostgresJobStoreTest) checks that
--- both roads give the same tables, columns, keys and indexes on H2 and on PostgreSQL. A new V15 is written as before,
--- and this script stays as it is (or a B15 replaces it, made and checked the same way).
+-- both roads give the same tables, columns, keys and indexes on H2 and on PostgreSQL. A new V14 is written as before, and this
+-- script stays as it is (or a B14 replaces it, made and checked the same way).
 -- One row per logical request (its body in bridge_job_request); times are epoch millis.
 CREATE TABLE bridge_job (
     id                VARCHAR(36)  NOT NULL PRIMARY KEY,
@@ -77,10 +77,4 @@ CREATE TABLE bridge_call_place (
     id       BIGINT PRIMARY KEY,
     holder   VARCHAR(100),
     taken_at BIGINT NOT NULL
-);
-
-CREATE TABLE bridge_result_name (
-    id       BIGINT PRIMARY KEY,
-    owner    VARCHAR(64) NOT NULL,
-    taken_at BIGINT      NOT NULL
 );
