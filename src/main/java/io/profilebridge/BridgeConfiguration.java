@@ -37,6 +37,7 @@ import io.profilebridge.intake.RequestAcceptance;
 import io.profilebridge.intake.RequestReader;
 import io.profilebridge.intake.UnreadFolders;
 import io.profilebridge.intake.WaitingFiles;
+import io.profilebridge.jms.BrokerQueueGauges;
 import io.profilebridge.jms.DeadLetters;
 import io.profilebridge.jms.EmbeddedBroker;
 import io.profilebridge.jms.JmsConfiguration;
@@ -290,6 +291,15 @@ public class BridgeConfiguration implements CamelConfiguration {
                 .bind(
                         "backlogSampleRoute",
                         new BacklogSampleRoute(backlog, settings.number("bridge.status.backlog-sample-ms")));
+        if (jms) {
+            BrokerQueueGauges.bindTo(
+                    meters,
+                    context,
+                    List.of(
+                            settings.text("bridge.jms.results"),
+                            settings.text("bridge.jms.failed"),
+                            EmbeddedBroker.DEAD_LETTER_QUEUE));
+        }
         // null when JMS is off (JmsConfiguration binds it otherwise)
         DeadLetters deadLetters =
                 context.getRegistry().lookupByNameAndType(JmsConfiguration.DEAD_LETTERS, DeadLetters.class);

@@ -110,6 +110,36 @@ class JmsFlowTest {
                 .isEqualTo("ID:b534f9f6-9cd2-48dc-8b48-ab506cbbdba6:1:1:1-1");
     }
 
+    /**
+     * Growth audit: 3,000 results nobody read grew the broker's journal and heap with health UP and no figure
+     * anywhere. The queues the bridge sends to are counted at /observe/metrics.
+     */
+    @Test
+    void resultsWaitingUnreadAreCountedPerQueue() throws Exception {
+        send("{\"email\": \"unread-1@example.com\"}", Map.of("api", "orbit"), null, "unread-1");
+        send("{\"email\": \"unread-2@example.com\"}", Map.of("api", "orbit"), null, "unread-2");
+        send("this is not json", Map.of("api", "orbit"), null, "unread-bad");
+        String metrics = "http://127.0.0.1:" + jms.properties.get("camel.management.port") + "/observe/metrics";
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(get(metrics))
+                        .contains("profile_bridge_jms_queue_messages{queue=\"profile-bridge.results\"} 2.0")
+                        .contains("profile_bridge_jms_queue_messages{queue=\"profile-bridge.failed\"} 1.0")
+                        .contains("profile_bridge_jms_queue_messages{queue=\"DLQ\"} 0.0"));
+        receive("profile-bridge.results");
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(get(metrics))
+                        .contains("profile_bridge_jms_queue_messages{queue=\"profile-bridge.results\"} 1.0"));
+    }
+
+    private static String get(String url) throws Exception {
+        return java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
     @Test
     void anInvalidMessageEndsOnTheFailedQueueWithItsCause() throws Exception {
         send("this is not json", Map.of("api", "orbit"), null, "bad-1");
