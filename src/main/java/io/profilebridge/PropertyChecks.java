@@ -46,6 +46,22 @@ final class PropertyChecks {
     private PropertyChecks() {}
 
     static void check(BridgeSettings settings) {
+        checkFolders(settings);
+        checkTimers(settings);
+        checkCamelOptions(settings);
+        checkSwitches(settings);
+        checkBudgets(settings);
+        checkPools(settings);
+        checkManagementAndLaunch(settings);
+        checkModes(settings);
+        checkApis(settings);
+        checkJms(settings);
+        checkSandbox(settings);
+        checkStore(settings);
+    }
+
+    /** Folders: none with a character that a JDBC URL or Camel's file endpoint reads as syntax; the inbox's times. */
+    private static void checkFolders(BridgeSettings settings) {
         // the data folder first: a placeholder location that leaves the packaged defaults out is named by this key
         folderWithout(settings, "bridge.data", ";", "the embedded store's JDBC URL would read its settings from there");
         for (String key : List.of("bridge.inbox", "bridge.outbox")) {
@@ -59,6 +75,10 @@ final class PropertyChecks {
                 "bridge.inbox.undelivered-wait-ms")) {
             settings.number(key);
         }
+    }
+
+    /** Timers that wake the process. */
+    private static void checkTimers(BridgeSettings settings) {
         // timers that wake the process: at 1 ms (seconds meant, ms read) an idle bridge spent 42% of a core on the
         // poll tick alone (configuration audit)
         for (String key : List.of(
@@ -72,6 +92,10 @@ final class PropertyChecks {
                         + " (milliseconds, a timer that wakes the process), not \"" + settings.text(key) + "\"");
             }
         }
+    }
+
+    /** Camel's own options that the packaged file sets. */
+    private static void checkCamelOptions(BridgeSettings settings) {
         // Camel's own, in whole seconds: it took "abc" or -5 without a word and stopped at once on SIGTERM, where
         // in-flight work has this long to finish, and 3000000000 for its default of 45 (configuration audits)
         settings.integer("camel.main.shutdown-timeout");
@@ -87,6 +111,10 @@ final class PropertyChecks {
             settings.flag(component + "automatic-retries-disabled");
             settings.flag(component + "redirect-handling-disabled");
         }
+    }
+
+    /** Every on/off switch, true or false. */
+    private static void checkSwitches(BridgeSettings settings) {
         for (String key : List.of(
                 "bridge.jms.enabled",
                 "bridge.metrics.camel-and-jvm",
@@ -103,6 +131,10 @@ final class PropertyChecks {
                 "camel.opentelemetry2.enabled")) {
             settings.flag(key);
         }
+    }
+
+    /** The API keys' budgets: rates within their bounds and Orbit's documented start limit. */
+    private static void checkBudgets(BridgeSettings settings) {
         double cut = settings.decimal("bridge.budget.decrease-factor");
         if (cut >= 1) {
             throw new StartupFailure("property bridge.budget.decrease-factor must be less than 1 (a 429 cuts the rate"
@@ -146,6 +178,10 @@ final class PropertyChecks {
                 settings.integer("bridge.orbit.start-burst"),
                 25,
                 ORBIT_START_LIMIT);
+    }
+
+    /** Threads, connections and calls out at once. */
+    private static void checkPools(BridgeSettings settings) {
         // threads and connections: a pool of 2,000,000,000 took 2 GB in 13 s and would not stop on SIGTERM
         for (String key : List.of(
                 "bridge.store.pool-size",
@@ -164,6 +200,10 @@ final class PropertyChecks {
                 "bridge.http.slow-call-ms")) {
             settings.number(key);
         }
+    }
+
+    /** The management port and how the JVM is launched. */
+    private static void checkManagementAndLaunch(BridgeSettings settings) {
         settings.optional(StartupChecks.MANAGEMENT_PORT_KEY).ifPresent(PropertyChecks::port);
         // Camel Main binds a -D value, where placeholders see CAMEL_MANAGEMENT_PORT first: both are checked (third
         // black-box audit: -Dcamel.management.port=abc beside the variable listened on a random port)
@@ -172,6 +212,10 @@ final class PropertyChecks {
         JitMode.SETTING.checkConfigured(settings.text(JitMode.KEY));
         ClassPreloader.SETTING.checkConfigured(settings.text(ClassPreloader.SETTING.key()));
         Relaunch.SETTING.checkConfigured(settings.text(Relaunch.SETTING.key()));
+    }
+
+    /** File and folder modes the bridge's own user can work with. */
+    private static void checkModes(BridgeSettings settings) {
         for (String key : List.of("bridge.outbox.file-mode", "bridge.outbox.folder-mode", "bridge.inbox.folder-mode")) {
             String mode = settings.text(key);
             if (!FILE_MODE.matcher(mode).matches()) {
@@ -184,11 +228,19 @@ final class PropertyChecks {
         ownerMay(settings, "bridge.outbox.folder-mode", 7, "read, write and enter (7xx)", "make its results there");
         ownerMay(settings, "bridge.outbox.file-mode", 6, "read and write (6xx)", "write and rename its results");
         ownerMay(settings, "bridge.inbox.folder-mode", 7, "read, write and enter (7xx)", "take and move the requests");
+    }
+
+    /** The APIs' base URLs and keys. */
+    private static void checkApis(BridgeSettings settings) {
         apiRoot("openprospect.base-url", settings.text("openprospect.base-url"), OpenProspectRoutes.PATH);
         apiRoot("orbit.base-url", settings.text("orbit.base-url"), OrbitRoutes.PATH);
         for (String key : List.of("openprospect.api-key", "orbit.api-key")) {
             settings.optional(key).map(String::trim).ifPresent(apiKey -> bearerToken(key, apiKey));
         }
+    }
+
+    /** The JMS queues and broker addresses. */
+    private static void checkJms(BridgeSettings settings) {
         if (settings.flag("bridge.jms.enabled")) {
             resultQueuesApartFromRequests(settings);
             Optional<String> brokerUrl = settings.optional("bridge.jms.broker-url");
@@ -200,11 +252,19 @@ final class PropertyChecks {
                 brokerPorts(brokerUrl.get());
             }
         }
+    }
+
+    /** The sandbox's port. */
+    private static void checkSandbox(BridgeSettings settings) {
         if (settings.flag("sandbox.enabled")) {
             settings.optional("sandbox.port")
                     .filter(PropertyChecks::isPort)
                     .ifPresent(port -> notTheManagementPort(settings, "sandbox.port", Integer.parseInt(port)));
         }
+    }
+
+    /** The shared store's URL. */
+    private static void checkStore(BridgeSettings settings) {
         settings.optional("bridge.store.url").ifPresent(url -> {
             if (StoreEngine.find(url).isEmpty()) {
                 // shown up to its parameters, as the start-up banner shows it: they may carry a password
