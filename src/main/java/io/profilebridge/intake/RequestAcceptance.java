@@ -11,10 +11,10 @@ import io.profilebridge.delivery.ResultHeaders;
 import io.profilebridge.job.IdempotencyKeys;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobCallers;
-import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
+import io.profilebridge.job.LastErrorNotes;
 import io.profilebridge.job.RequestSource;
 import io.profilebridge.job.ResultDocument;
 import io.profilebridge.job.TimeOrderedIds;
@@ -493,7 +493,7 @@ public class RequestAcceptance {
             if (!holder.failedWithoutARun() || pass == 2) {
                 return registration;
             }
-            JobLifecycle.takesOverKeyOf(job, holder);
+            LastErrorNotes.takesOverKeyOf(job, holder);
             if (store.takeOver(holder, job)) {
                 LOG.info(
                         "{} takes over idempotency key {} from {} job {}, which failed without a run of the API: it is"

@@ -10,7 +10,6 @@ import io.profilebridge.api.ApiError;
 import io.profilebridge.api.FaultClass;
 import io.profilebridge.api.KeyMask;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -29,40 +28,11 @@ public class JobLifecycle {
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private static final Logger LOG = LoggerFactory.getLogger(JobLifecycle.class);
-    /** In the last error of a job whose start went unanswered: that start's cause, kept while its status is read. */
-    private static final String START_CAUSE = "startCause";
-
-    /** When the status of an unanswered start was first looked for (its last error keeps it). */
-    private static final String LOOKED_AT = "lookedAt";
-
-    /** The "Retry later" a fault's error carries from before it under the same key ({@link #turnedDown}). */
-    private static final String TURNED_DOWN_BY = "turnedDownBy";
-
     /** The code of a job given up: its attempts, its age or an unanswered start ended it, not its run. */
     private static final String GAVE_UP = "gave_up";
 
     /** Marks a previous attempt whose key was given up after the API turned the request down and refunded it. */
     private static final String TURNED_DOWN = "turnedDown";
-
-    /**
-     * In the last error of a job whose API names runs by key, not started yet: the key its starts went under, and
-     * whether one of them may have started a run (a lost answer, a 5xx other than "Retry later"), so that the look
-     * before a give-up follows every attempt under that key, not the last one's answer ({@link #lookedForUnseenStart}).
-     */
-    private static final String START_SENT = "startMaybeSent";
-
-    /**
-     * A job's last error as an operator reads it ({@code /jobs}): without this class's own bookkeeping in it (when a
-     * start was looked for, whether one may have been sent, a "Retry later" carried over), which is no error
-     * (observability audit: {@code startMaybeSent} with a start key showed in {@code lastError}).
-     */
-    public static JsonNode shownError(Job job) {
-        JsonNode error = Json.parseStored(job.lastError());
-        if (error instanceof ObjectNode object) {
-            object.remove(List.of(START_SENT, LOOKED_AT, TURNED_DOWN_BY));
-        }
-        return error;
-    }
 
     private final JobSchedule schedule;
     private final long startLookDelayMs;
@@ -156,10 +126,7 @@ public class JobLifecycle {
                         + "with before giving up",
                 job,
                 cause.code());
-        ObjectNode lastError = cause.toJson();
-        lastError.set(START_CAUSE, cause.toJson());
-        lastError.put(LOOKED_AT, store.now());
-        job.lastError(lastError.toString());
+        job.lastError(LastErrorNotes.startLookBegins(cause, store.now()).toString());
         job.remoteId(sentId);
         job.lastStatus(null);
         job.acceptedAt(null);
@@ -175,29 +142,18 @@ public class JobLifecycle {
      */
     public void unconfirmedReadFailed(Job job, ApiAnswer answer, KeyRenewal renewal) {
         JsonNode before = Json.parseStored(job.lastError());
-        JsonNode start = startCause(before);
+        JsonNode start = LastErrorNotes.startCause(before);
         fault(job, answer, renewal);
         JsonNode last = Json.parseStored(job.lastError());
         if (job.startUnconfirmed() && start != null && last instanceof ObjectNode read) {
-            read.set(START_CAUSE, start);
-            read.put(LOOKED_AT, lookedAt(before));
+            LastErrorNotes.keepStartLook(read, start, before);
             job.lastError(read.toString());
         }
     }
 
-    /** When the look for an unanswered start began, as its last error keeps it; 0 when it says nothing. */
-    private static long lookedAt(JsonNode lastError) {
-        return lastError == null ? 0 : lastError.path(LOOKED_AT).asLong(0);
-    }
-
-    /** The cause an unanswered start was given up for, as {@link #startUnanswered} kept it (else the last error). */
-    private static JsonNode startCause(JsonNode lastError) {
-        return lastError == null || !lastError.has(START_CAUSE) ? lastError : lastError.get(START_CAUSE);
-    }
-
     /** The API knows no run under the id an unanswered start was sent with: the job ends with the start's cause. */
     public void startNotFound(Job job, ApiError read) {
-        JsonNode start = startCause(Json.parseStored(job.lastError()));
+        JsonNode start = LastErrorNotes.startCause(Json.parseStored(job.lastError()));
         ObjectNode details = Json.object();
         details.set("lastCause", start);
         details.set("statusRead", read.toJson());
@@ -277,7 +233,7 @@ public class JobLifecycle {
         }
         noteRunEnded(job);
         startOverUnderDerivedKey(job, error, renewal, false);
-        storeError(job, error.toJson(), false); // the new key has started nothing
+        LastErrorNotes.storeError(job, error.toJson(), false); // the new key has started nothing
         job.attempts(0);
         job.nextAttemptAt(store.now() + schedule.retryDelay(job.keyGeneration(), null));
     }
@@ -293,59 +249,12 @@ public class JobLifecycle {
      * renewed at once, for ever).
      */
     public void turnedDownAndRefunded(Job job, ApiError refund, KeyRenewal renewal) {
-        ApiError cause = turnedDown(job).map(ApiError::fromJson).orElse(refund);
+        ApiError cause = LastErrorNotes.turnedDown(job).map(ApiError::fromJson).orElse(refund);
         startOverUnderDerivedKey(job, cause, renewal, true);
         // the new key has started nothing, though the attempts go on counting (review: a refused connection under it
         // was then looked for)
-        storeError(job, refund.toJson(), false);
+        LastErrorNotes.storeError(job, refund.toJson(), false);
         job.nextAttemptAt(store.now());
-    }
-
-    /**
-     * The API's "Retry later" under the job's key ({@link FaultClass#ORBIT_NOT_TAKEN}), when it is the job's last error
-     * or was carried past the faults that followed it under the same key; empty otherwise. A refund of that key is the
-     * outage's ({@link #turnedDownAndRefunded}).
-     */
-    public static Optional<JsonNode> turnedDown(Job job) {
-        JsonNode last = Json.parseStored(job.lastError());
-        if (last == null) {
-            return Optional.empty();
-        }
-        return FaultClass.ORBIT_NOT_TAKEN.contains(Json.text(last, "code"))
-                ? Optional.of(last)
-                : Optional.ofNullable(last.get(TURNED_DOWN_BY));
-    }
-
-    /**
-     * Marks {@code job}, about to take over the key of {@code holder} (a job that failed without a run), so that a
-     * refund of that key is taken for the holder's, as a "Retry later" before it under the key is ({@link #turnedDown}):
-     * the job goes on under a derived key instead of reading a profileId's profile as regenerated (review: a refund
-     * the holder's rejected start left was read as this request's completed regeneration).
-     */
-    public static void takesOverKeyOf(Job job, Job holder) {
-        JsonNode holdersError = Json.parseStored(holder.lastError());
-        ObjectNode error = ApiError.of(
-                        "key_taken_over",
-                        "took over its idempotency key from job " + holder.id()
-                                + ", which failed without a run; a refund of the key is that job's")
-                .toJson();
-        error.set(TURNED_DOWN_BY, holdersError != null ? holdersError : error.deepCopy());
-        job.lastError(error.toString());
-    }
-
-    /**
-     * A fault's error, carrying the "Retry later" before it under the same key: a 429 or a lost answer between the 5xx
-     * and the refund it brings hid the outage (review), and the refund then spent the one retry a refund gets, or a
-     * {@code profileId} request was answered with its existing profile though nothing ran.
-     */
-    private static ObjectNode keepingTurnDown(Job job, ObjectNode error) {
-        Optional<JsonNode> turnedDown = turnedDown(job);
-        if (turnedDown.isPresent() && !FaultClass.ORBIT_NOT_TAKEN.contains(Json.text(error, "code"))) {
-            ObjectNode outage = turnedDown.get().deepCopy();
-            outage.remove(TURNED_DOWN_BY);
-            error.set(TURNED_DOWN_BY, outage);
-        }
-        return error;
     }
 
     /**
@@ -419,7 +328,10 @@ public class JobLifecycle {
         boolean thisMayHaveStarted = job.api() != null && job.api().namesRunsByKey()
                 ? FaultClass.mayHaveStarted(answer)
                 : FaultClass.answerLost(answer);
-        storeError(job, keepingTurnDown(job, error.toJson()), startMaybeSentSoFar(job) || thisMayHaveStarted);
+        LastErrorNotes.storeError(
+                job,
+                LastErrorNotes.keepingTurnDown(job, error.toJson()),
+                LastErrorNotes.startMaybeSentSoFar(job) || thisMayHaveStarted);
         switch (fault) {
             case RATE_LIMITED -> job.nextAttemptAt(now + schedule.rateLimitDelay(answer.retryAfter()));
             case HOLD -> {
@@ -455,56 +367,11 @@ public class JobLifecycle {
         }
     }
 
-    private static boolean isUnstarted(Job job) {
-        return job.state() == JobState.RECEIVED && job.remoteId() == null;
-    }
-
-    /** A job not started yet: its faults note whether a start under its key may have started a run. */
-    private static boolean recordsStarts(Job job) {
-        return isUnstarted(job) && job.api() != null;
-    }
-
     /** An OpenProspect job not started yet whose earlier start under its key had its answer lost. */
     private static boolean creationMayExist(Job job) {
-        return recordsStarts(job) && !job.api().namesRunsByKey() && startMaybeSentSoFar(job);
-    }
-
-    /**
-     * Stores the job's last error; for a job not started yet, noting whether a start under its present key may have
-     * started a run ({@link #START_SENT}).
-     */
-    private static void storeError(Job job, ObjectNode error, boolean startMaybeSent) {
-        if (recordsStarts(job)) {
-            ObjectNode sent = error.putObject(START_SENT);
-            sent.put("key", job.idempotencyKey());
-            sent.put("maybe", startMaybeSent);
-        }
-        job.lastError(error.toString());
-    }
-
-    /**
-     * Whether a start under the job's present key may have started a run, as its faults recorded it; for a job whose
-     * last error does not say (saved by an earlier release), the earlier rule: it has attempts and its last error is
-     * no "Retry later".
-     */
-    private static boolean startMaybeSentSoFar(Job job) {
-        return startMaybeSent(job).orElseGet(() -> {
-            JsonNode last = Json.parseStored(job.lastError());
-            return job.attempts() > 0
-                    && (last == null || !FaultClass.ORBIT_NOT_TAKEN.contains(Json.text(last, "code")));
-        });
-    }
-
-    /**
-     * Whether a start of the job under its present key may have started a run, as its faults recorded it; empty when
-     * they did not (a job saved by an earlier release, or whose last error another step wrote).
-     */
-    private static Optional<Boolean> startMaybeSent(Job job) {
-        JsonNode lastError = Json.parseStored(job.lastError());
-        JsonNode sent = lastError == null ? Json.object() : lastError.path(START_SENT);
-        return sent.path("key").isTextual() && sent.path("key").asText().equals(job.idempotencyKey())
-                ? Optional.of(sent.path("maybe").asBoolean(true))
-                : Optional.empty();
+        return LastErrorNotes.recordsStarts(job)
+                && !job.api().namesRunsByKey()
+                && LastErrorNotes.startMaybeSentSoFar(job);
     }
 
     /**
@@ -517,7 +384,7 @@ public class JobLifecycle {
 
     /** As {@link #unexpectedAnswer(Job, ApiError)}, keeping the outputs read so far should it end the job. */
     public void unexpectedAnswer(Job job, ApiError error, ObjectNode outputsSoFar) {
-        storeError(job, error.toJson(), true); // a success answer to a start: the API took it
+        LastErrorNotes.storeError(job, error.toJson(), true); // a success answer to a start: the API took it
         retry(job, error, false, null, outputsSoFar);
     }
 
@@ -606,7 +473,7 @@ public class JobLifecycle {
             return;
         }
         ApiError error = ApiError.of("internal_error", String.valueOf(cause));
-        storeError(job, error.toJson(), startMaybeSentSoFar(job));
+        LastErrorNotes.storeError(job, error.toJson(), LastErrorNotes.startMaybeSentSoFar(job));
         job.attempts(job.attempts() + 1);
         backOffOrGiveUp(job, error, null, null);
     }
@@ -697,7 +564,7 @@ public class JobLifecycle {
         // it was given up before its one read)
         long grace = 0;
         if (job.startUnconfirmed()) {
-            long lookedAt = lookedAt(Json.parseStored(job.lastError()));
+            long lookedAt = LastErrorNotes.lookedAt(Json.parseStored(job.lastError()));
             grace = schedule.retryMaxDelayMs()
                     + startLookDelayMs
                     + Math.max(0, lookedAt - (job.createdAt() + schedule.maxAgeMs()));
@@ -768,7 +635,7 @@ public class JobLifecycle {
         if (last instanceof ObjectNode lastObject) {
             details = Json.object();
             ObjectNode shown = lastObject.deepCopy();
-            shown.remove(START_SENT); // the bridge's own note, no cause
+            LastErrorNotes.removeStartNote(shown);
             details.set("lastCause", shown);
         }
         LOG.warn("{}: not done after {} ms (bridge.retry.max-age-ms); giving up", job, schedule.maxAgeMs());
@@ -824,7 +691,7 @@ public class JobLifecycle {
                 || job.state() != JobState.RECEIVED
                 || job.remoteId() != null
                 || job.idempotencyKey() == null
-                || !startMaybeSentSoFar(job)) {
+                || !LastErrorNotes.startMaybeSentSoFar(job)) {
             return false;
         }
         startUnanswered(job, job.idempotencyKey(), cause);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.job.Job;
-import io.profilebridge.job.JobLifecycle;
+import io.profilebridge.job.LastErrorNotes;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.Locale;
@@ -131,7 +131,7 @@ record JobView(
                 job.attempts(),
                 job.polls(),
                 time(nextAttemptAt),
-                JobLifecycle.shownError(job),
+                LastErrorNotes.shownError(job),
                 heldBecause,
                 pause.map(view -> time(view.pausedUntil())).orElse(null),
                 pause.map(ApiBudgets.View::pauseCause).orElse(null),

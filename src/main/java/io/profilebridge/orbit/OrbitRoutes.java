@@ -17,6 +17,7 @@ import io.profilebridge.job.Job;
 import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobLifecycle.KeyRenewal;
 import io.profilebridge.job.JobRoutes;
+import io.profilebridge.job.LastErrorNotes;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -160,7 +161,7 @@ public class OrbitRoutes extends RouteBuilder {
         ApiAnswer answer = ApiAnswer.from(exchange);
         if (FaultClass.of(answer) == FaultClass.KEY_REFUNDED) {
             // the API said "Retry later" under this key before: the refund is that outage's
-            if (JobLifecycle.turnedDown(job).isPresent()) {
+            if (LastErrorNotes.turnedDown(job).isPresent()) {
                 lifecycle.turnedDownAndRefunded(job, answer.error(), REQUEST_ID_IN_BODY);
                 return;
             }

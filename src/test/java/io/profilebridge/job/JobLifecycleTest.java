@@ -86,13 +86,13 @@ class JobLifecycleTest {
                 .toJson()
                 .toString());
         Job taker = orbitJob(JobState.RECEIVED, store.now());
-        assertThat(JobLifecycle.turnedDown(taker)).isEmpty();
-        JobLifecycle.takesOverKeyOf(taker, holder);
-        assertThat(JobLifecycle.turnedDown(taker))
+        assertThat(LastErrorNotes.turnedDown(taker)).isEmpty();
+        LastErrorNotes.takesOverKeyOf(taker, holder);
+        assertThat(LastErrorNotes.turnedDown(taker))
                 .hasValueSatisfying(cause ->
                         assertThat(cause.get("code").asText()).isEqualTo("developer_deep_search_request_failed"));
-        assertThat(JobLifecycle.shownError(taker).get("code").asText()).isEqualTo("key_taken_over");
-        assertThat(JobLifecycle.shownError(taker).has("turnedDownBy")).isFalse();
+        assertThat(LastErrorNotes.shownError(taker).get("code").asText()).isEqualTo("key_taken_over");
+        assertThat(LastErrorNotes.shownError(taker).has("turnedDownBy")).isFalse();
     }
 
     /** Observability audit: /jobs showed {@code startMaybeSent}, with a start key, in a job's last error. */
@@ -102,10 +102,10 @@ class JobLifecycleTest {
         job.lastError("{\"code\": \"api_unreachable\", \"message\": \"timed out\", \"httpStatus\": 503,"
                 + " \"startCause\": {\"code\": \"c\"}, \"lookedAt\": 1, \"turnedDownBy\": {},"
                 + " \"startMaybeSent\": {\"key\": \"k\", \"maybe\": true}}");
-        JsonNode shown = JobLifecycle.shownError(job);
+        JsonNode shown = LastErrorNotes.shownError(job);
         assertThat(shown.fieldNames()).toIterable().containsExactly("code", "message", "httpStatus", "startCause");
         job.lastError(null);
-        assertThat(JobLifecycle.shownError(job)).isNull();
+        assertThat(LastErrorNotes.shownError(job)).isNull();
     }
 
     /**
@@ -266,7 +266,7 @@ class JobLifecycleTest {
                 RENEWAL);
         lifecycle.fault(job, new ApiAnswer(0, null, null, null, new java.net.SocketException("reset")), RENEWAL);
 
-        assertThat(JobLifecycle.turnedDown(job))
+        assertThat(LastErrorNotes.turnedDown(job))
                 .as("the 502 is still known under this key")
                 .hasValueSatisfying(outage ->
                         assertThat(outage.get("code").asText()).isEqualTo("developer_deep_search_request_failed"));
@@ -276,7 +276,7 @@ class JobLifecycleTest {
                         .at("/error/code")
                         .asText())
                 .isEqualTo("developer_deep_search_request_failed");
-        assertThat(JobLifecycle.turnedDown(job))
+        assertThat(LastErrorNotes.turnedDown(job))
                 .as("the new key has no outage of its own")
                 .isEmpty();
     }
