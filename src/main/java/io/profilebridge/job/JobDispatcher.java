@@ -39,23 +39,6 @@ public final class JobDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
 
-    /** Results waiting first: a delivery calls no API. */
-    private static final List<WorkQueue> FIRST = List.of(WorkQueue.DELIVERIES);
-
-    /**
-     * Then the APIs take turns. Within Orbit a start goes first (the three share Orbit's one place in the call gate, and
-     * a start is what the documented limit counts), then the profiles of finished runs and status reads take turns
-     * going first: with the profiles always first, two runs naming thousands of candidates kept every status read
-     * waiting for minutes (hostile-API audit).
-     */
-    private static final List<List<WorkQueue>> IN_TURN = List.of(
-            List.of(WorkQueue.OPENPROSPECT_CALLS),
-            List.of(WorkQueue.ORBIT_STARTS, WorkQueue.ORBIT_OUTPUTS, WorkQueue.ORBIT_READS));
-
-    private static final List<List<WorkQueue>> IN_TURN_READS_FIRST = List.of(
-            List.of(WorkQueue.OPENPROSPECT_CALLS),
-            List.of(WorkQueue.ORBIT_STARTS, WorkQueue.ORBIT_READS, WorkQueue.ORBIT_OUTPUTS));
-
     /**
      * A job being worked on: since when its current step runs (or its last call went out), the liveness epoch it was
      * claimed in, the bucket whose place in the gate it holds (null for a delivery), the bucket whose place the
@@ -121,8 +104,9 @@ public final class JobDispatcher {
     private final Set<ApiBucket> givenBack = ConcurrentHashMap.newKeySet();
 
     private final ReentrantLock claiming = new ReentrantLock();
-    private int turn;
-    private boolean readsFirst;
+    /** Only the claiming thread uses it. */
+    private final ClaimOrder claimOrder = new ClaimOrder();
+
     private volatile boolean workLeft;
     /** A claim was asked for while another ran: the running one claims once more before it returns. */
     private volatile boolean claimAgain;
@@ -227,7 +211,7 @@ public final class JobDispatcher {
             return new ArrayList<>();
         }
         budgets.refresh();
-        List<Job> claimed = claimFrom(order());
+        List<Job> claimed = claimFrom(claimOrder.next());
         forgetWorkerFailureWhenIdle(claimed);
         return claimed;
     }
@@ -260,7 +244,7 @@ public final class JobDispatcher {
         if (buckets.isEmpty() || !liveness.isLive()) {
             return new ArrayList<>();
         }
-        return claimFrom(inTurn().stream()
+        return claimFrom(claimOrder.inTurn().stream()
                 .flatMap(List::stream)
                 .filter(queue -> buckets.contains(queue.bucket()))
                 .toList());
@@ -321,10 +305,8 @@ public final class JobDispatcher {
                 }
             }
             List<Job> jobs = claimCalls(queue, queue.method(), open, free, taken, epoch);
-            if (!jobs.isEmpty() && (queue == WorkQueue.ORBIT_OUTPUTS || queue == WorkQueue.ORBIT_READS)) {
-                // the other of the two goes first next time (review: flipped per claim, an even count of claims
-                // between two hand-backs of Orbit's place gave the same one the place each time)
-                readsFirst = queue == WorkQueue.ORBIT_OUTPUTS;
+            if (!jobs.isEmpty()) {
+                claimOrder.took(queue);
             }
             claimed.addAll(jobs);
         }
@@ -443,24 +425,6 @@ public final class JobDispatcher {
         gate.leave(bucket, entered - granted);
         places.set(granted);
         return granted;
-    }
-
-    private List<WorkQueue> order() {
-        List<List<WorkQueue>> inTurn = inTurn();
-        List<WorkQueue> order = new ArrayList<>(FIRST);
-        int first = turn++ % inTurn.size();
-        for (int i = 0; i < inTurn.size(); i++) {
-            order.addAll(inTurn.get((first + i) % inTurn.size()));
-        }
-        return order;
-    }
-
-    /**
-     * The queues in turn, Orbit's profile and status reads going first by turns: the turn passes each time one of them
-     * took a job ({@link #claimFrom}; only the claiming thread asks).
-     */
-    private List<List<WorkQueue>> inTurn() {
-        return readsFirst ? IN_TURN_READS_FIRST : IN_TURN;
     }
 
     /** True when a finished worker should claim again at once: the last claim stopped for want of workers. */
