@@ -200,24 +200,10 @@ public final class Simulator implements AutoCloseable {
         if (settings.addedLatencyMs() > 0) {
             sleep(settings.addedLatencyMs());
         }
+        boolean lost = false;
         if (reply == null) {
             reply = orbitApi ? orbit.handle(request, now) : openProspect.handle(request, now);
-            if (reply.lost() || chance.below(settings.lostAnswerShare())) {
-                // the work is done, but the caller never hears of it: the connection closes without an answer
-                ledger.request(new Ledger.Request(
-                        now,
-                        api,
-                        request.method(),
-                        path,
-                        subject,
-                        body,
-                        -1,
-                        "lost_answer",
-                        traceparent,
-                        baggage,
-                        contentType));
-                return;
-            }
+            lost = reply.lost() || chance.below(settings.lostAnswerShare());
         }
         ledger.request(new Ledger.Request(
                 now,
@@ -226,11 +212,15 @@ public final class Simulator implements AutoCloseable {
                 path,
                 subject,
                 body,
-                reply.status(),
-                fault,
+                lost ? -1 : reply.status(),
+                lost ? "lost_answer" : fault,
                 traceparent,
                 baggage,
                 contentType));
+        if (lost) {
+            // the work is done, but the caller never hears of it: the connection closes without an answer
+            return;
+        }
         send(exchange, reply);
         openWindow(api, bucket, reply, now);
     }

@@ -5,10 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.BridgeRun;
-import io.profilebridge.job.JobStoreDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.sql.Connection;
-import java.sql.Statement;
+import io.profilebridge.TestPostgres;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -24,8 +21,7 @@ import org.junit.jupiter.api.Test;
 class SharedCallPlacesTest {
 
     private static final long SLOW_CALL_MS = 60_000;
-    private static EmbeddedPostgres postgres;
-    private static int database;
+    private static TestPostgres postgres;
 
     private HikariDataSource dataSource;
     private final ApiCredentials keys = new ApiCredentials()
@@ -34,7 +30,7 @@ class SharedCallPlacesTest {
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
+        postgres = TestPostgres.start();
     }
 
     @AfterAll
@@ -44,12 +40,7 @@ class SharedCallPlacesTest {
 
     @BeforeEach
     void openStore() throws Exception {
-        String name = "places_" + (++database);
-        try (Connection c = postgres.getPostgresDatabase().getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
-        dataSource = JobStoreDataSource.open(postgres.getJdbcUrl("postgres", name), "postgres", "postgres", 4);
+        dataSource = postgres.newStore("places");
     }
 
     @AfterEach

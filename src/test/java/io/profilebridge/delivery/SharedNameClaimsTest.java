@@ -4,8 +4,7 @@ import static io.profilebridge.delivery.ResultFilesTest.claimed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.profilebridge.job.JobStoreDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.profilebridge.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -27,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Result names claimed across instances that share an outbox, in their real PostgreSQL store. */
 class SharedNameClaimsTest {
 
-    private static EmbeddedPostgres postgres;
-    private static int database;
+    private static TestPostgres postgres;
 
     @TempDir
     Path outbox;
@@ -37,7 +35,7 @@ class SharedNameClaimsTest {
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
+        postgres = TestPostgres.start();
     }
 
     @AfterAll
@@ -47,12 +45,7 @@ class SharedNameClaimsTest {
 
     @BeforeEach
     void openStore() throws Exception {
-        String name = "names_" + (++database);
-        try (Connection c = postgres.getPostgresDatabase().getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
-        store = JobStoreDataSource.open(postgres.getJdbcUrl("postgres", name), "postgres", "postgres", 4);
+        store = postgres.newStore("names");
     }
 
     @AfterEach
