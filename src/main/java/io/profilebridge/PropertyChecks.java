@@ -32,6 +32,8 @@ final class PropertyChecks {
     private static final double MAX_RATE = 1_000_000;
     /** The shortest period of a timer of the bridge's. */
     private static final long MIN_TIMER_MS = 10;
+    /** The shortest age at which a read-lock marker may count as orphaned. */
+    private static final long MIN_ORPHANED_LOCK_MS = 5_000;
     /** The most threads (or store connections) one setting may ask for. */
     private static final int MAX_THREADS = 1000;
 
@@ -74,6 +76,14 @@ final class PropertyChecks {
                 "bridge.inbox.incomplete-ms",
                 "bridge.inbox.undelivered-wait-ms")) {
             settings.number(key);
+        }
+        // a live take's marker is dated anew once half this old, looked at every quarter of it but at most once a
+        // second: below this a live marker could age past the limit, and another instance take its file a second
+        // time (file-coordination audit)
+        if (settings.number("bridge.inbox.orphaned-lock-ms") < MIN_ORPHANED_LOCK_MS) {
+            throw new StartupFailure("property bridge.inbox.orphaned-lock-ms must be at least " + MIN_ORPHANED_LOCK_MS
+                    + " (milliseconds: a live instance dates its markers anew at most once a second), not \""
+                    + settings.text("bridge.inbox.orphaned-lock-ms") + "\"");
         }
     }
 

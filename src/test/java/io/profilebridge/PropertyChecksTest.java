@@ -115,6 +115,7 @@ class PropertyChecksTest {
                 "orbit.base-url|http://127.0.0.1:8099/gw/v2/developer|orbit.base-url must be the API's root, without"
                         + " /v2/developer",
                 "bridge.poll.tick-ms|1|bridge.poll.tick-ms must be at least 10 (milliseconds",
+                "bridge.inbox.orphaned-lock-ms|1000|bridge.inbox.orphaned-lock-ms must be at least 5000",
                 "bridge.status.backlog-sample-ms|5|bridge.status.backlog-sample-ms must be at least 10",
                 "bridge.orbit.max-in-flight|0|bridge.orbit.max-in-flight must be more than 0",
                 "bridge.http.slow-call-ms|0|bridge.http.slow-call-ms must be more than 0",
