@@ -1,6 +1,7 @@
 package io.profilebridge.job;
 
 import io.profilebridge.StartupFailure;
+import io.profilebridge.StoreClock;
 import io.profilebridge.Urls;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -12,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -73,6 +75,15 @@ public final class JobStoreSchema {
     static final String FLYWAY_HISTORY = "flyway_schema_history";
     private static final Logger LOG = LoggerFactory.getLogger(JobStoreSchema.class);
 
+    /**
+     * A session that beat this recently is live: the longest takeover time a heartbeat is taken with
+     * ({@link InstanceLiveness#CONTRACT_TAKEOVER_MS}).
+     */
+    private static final long LIVE_HEARTBEAT_MS = InstanceLiveness.CONTRACT_TAKEOVER_MS;
+
+    /** How long a start waits for the live instances of an earlier release to stop before it migrates the store. */
+    private static final long EARLIER_RELEASE_WAIT_MS = 30_000;
+
     /** Any fixed number: the PostgreSQL advisory lock that lets one instance at a time take over and migrate. */
     private static final long LOCK_ID = 0x70726f66696c65L;
 
@@ -92,6 +103,12 @@ public final class JobStoreSchema {
      * migrated is always refused: this release would leave what that one keeps unused.
      */
     public static int migrate(String url, String user, String password, boolean mustExist) throws SQLException {
+        return migrate(url, user, password, mustExist, EARLIER_RELEASE_WAIT_MS);
+    }
+
+    /** As {@link #migrate(String, String, String, boolean)}, waiting at most {@code earlierReleaseWaitMs}. */
+    static int migrate(String url, String user, String password, boolean mustExist, long earlierReleaseWaitMs)
+            throws SQLException {
         boolean postgres = StoreEngine.of(url) == StoreEngine.POSTGRES;
         try (Connection lock = DriverManager.getConnection(url, user, password)) {
             if (postgres) {
@@ -105,6 +122,9 @@ public final class JobStoreSchema {
                 refuseNewerSchema(lock, url);
             }
             takeOverOwnHistory(lock, url, user, password);
+            if (postgres && flywayHistory && !isUpToDate(lock)) {
+                awaitNoEarlierRelease(lock, url, earlierReleaseWaitMs);
+            }
             MigrateResult result = flyway(url, user, password).load().migrate();
             if (result.migrationsExecuted > 0) {
                 LOG.info(
@@ -116,6 +136,58 @@ public final class JobStoreSchema {
                                 : result.migrationsExecuted + " scripts applied");
             }
             return result.migrationsExecuted;
+        }
+    }
+
+    /**
+     * Waits until no instance of an earlier release beats in the shared store this start is about to migrate, and
+     * refuses the start if one still does after {@code waitMs}: an earlier release beside a later one coordinates
+     * result names, inbox markers and unmoved files differently, and once migrated it could not start again (upgrade
+     * audit: the migration ran while an earlier instance took a third of the requests, without a word). An instance
+     * killed just before beats no more within {@link #LIVE_HEARTBEAT_MS}, so the wait covers a stop by any means.
+     */
+    private static void awaitNoEarlierRelease(Connection c, String url, long waitMs) throws SQLException {
+        if (!tableExists(c, "bridge_instance")) {
+            return;
+        }
+        long until = System.nanoTime() + waitMs * 1_000_000;
+        List<String> live = liveInstances(c);
+        if (!live.isEmpty() && waitMs > 0) {
+            LOG.warn(
+                    "The job store {} is used by {} live instance(s) of an earlier release ({}): waiting up to {} s"
+                            + " for them to stop before bringing its schema up to this release's",
+                    Urls.shown(url),
+                    live.size(),
+                    String.join(", ", live),
+                    waitMs / 1000);
+        }
+        while (!live.isEmpty() && System.nanoTime() - until < 0) {
+            try {
+                Thread.sleep(Math.min(1_000, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            live = liveInstances(c);
+        }
+        if (!live.isEmpty()) {
+            throw new StartupFailure("the job store " + Urls.shown(url) + " is used by " + live.size()
+                    + " live instance(s) of an earlier release (" + String.join(", ", live) + "): stop them all,"
+                    + " then start this release, which brings the store's schema up to its own (an earlier release"
+                    + " beside it would claim result names and inbox files its own way, and could not start again)");
+        }
+    }
+
+    /** The instance ids whose sessions beat in the store within {@link #LIVE_HEARTBEAT_MS}, by its clock. */
+    private static List<String> liveInstances(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT DISTINCT instance_id FROM bridge_instance WHERE heartbeat_at >= "
+                        + StoreClock.NOW_MS + " - " + LIVE_HEARTBEAT_MS + " ORDER BY instance_id")) {
+            List<String> live = new ArrayList<>();
+            while (rs.next()) {
+                live.add(rs.getString(1));
+            }
+            return live;
         }
     }
 

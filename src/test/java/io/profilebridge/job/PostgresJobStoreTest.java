@@ -1,6 +1,7 @@
 package io.profilebridge.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -99,6 +100,30 @@ class PostgresJobStoreTest extends JobStoreTest {
      * this one's claims over before it was stored: the claims of before are dropped, as after a missed beat (cluster
      * audit: the lapse was judged before the round trip, and the claims kept).
      */
+    /**
+     * Upgrade audit: a start of a later release migrated the shared store while an instance of the earlier one went on
+     * beside it, without a word; the two claim result names and inbox files their own ways. A start waits for such
+     * instances to stop, and refuses once its wait is over, naming them; one whose heartbeat has lapsed is no reason.
+     */
+    @Test
+    void aLaterReleaseDoesNotMigrateAStoreAnEarlierOneStillRunsOn() throws Exception {
+        String url = newStoreUrl(java.nio.file.Files.createTempDirectory(data, "rolling"));
+        java.util.List<String> previousRelease =
+                new java.util.ArrayList<>(JobStoreSchema.SCRIPTS.subList(0, JobStoreSchema.SCRIPTS.size() - 1));
+        previousRelease.add("B13__baseline.sql");
+        JobStoreSchema.flyway(url, login(), login(), previousRelease).load().migrate();
+        try (var c = java.sql.DriverManager.getConnection(url, login(), login());
+                var s = c.createStatement()) {
+            s.execute("INSERT INTO bridge_instance (session_id, instance_id, started_at, heartbeat_at) VALUES"
+                    + " ('old-session', 'bridge-old', 0, " + io.profilebridge.StoreClock.NOW_MS + ")");
+            assertThatThrownBy(() -> JobStoreSchema.migrate(url, login(), login(), false, 0))
+                    .isInstanceOf(io.profilebridge.StartupFailure.class)
+                    .hasMessageContaining("is used by 1 live instance(s) of an earlier release (bridge-old)");
+            s.execute("UPDATE bridge_instance SET heartbeat_at = heartbeat_at - 60000");
+        }
+        assertThat(JobStoreSchema.migrate(url, login(), login(), false, 0)).isEqualTo(1);
+    }
+
     @Test
     void aHeartbeatStoredOnlyAfterTheLapseDropsTheClaimsOfBefore() throws Exception {
         AtomicReference<InstanceLiveness> self = new AtomicReference<>();
