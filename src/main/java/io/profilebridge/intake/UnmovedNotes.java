@@ -5,8 +5,10 @@ import io.profilebridge.Json;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,7 @@ final class UnmovedNotes {
                             .put("length", unmoved.length())
                             .put("verdict", unmoved.verdict())
                             .put("keptName", unmoved.keptName())
+                            .put("identity", unmoved.identity())
                             .toString());
         } catch (IOException e) {
             LOG.debug("Cannot note that {} is answered: {}", file, e.toString());
@@ -57,12 +60,28 @@ final class UnmovedNotes {
                     fields.path("modified").asLong(),
                     fields.path("length").asLong(),
                     Json.text(fields, "verdict"),
-                    Json.text(fields, "keptName")));
+                    Json.text(fields, "keptName"),
+                    Json.text(fields, "identity")));
         } catch (NoSuchFileException gone) {
             return Optional.empty();
         } catch (IOException | RuntimeException e) {
             LOG.debug("Cannot read the note {}: {}", note, e.toString());
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The file's identity: its inode (the file key) and status-change time, which a copy that keeps its date and size
+     * ({@code cp -p}) does not keep; null where the file system tells neither, or the file is gone.
+     */
+    static String identityOf(Path file) {
+        try {
+            Object key = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .fileKey();
+            Object changed = Files.getAttribute(file, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+            return key == null ? null : key + "@" + changed;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return null;
         }
     }
 

@@ -4,6 +4,7 @@ import io.profilebridge.job.Job;
 import io.profilebridge.job.JobStore;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -95,8 +96,11 @@ public final class WaitingFiles {
      */
     private final Map<String, Long> leftBehind = new ConcurrentHashMap<>();
 
-    /** An answered file that could not be moved: the file as it was then, and where it was to go. */
-    record Unmoved(long modified, long length, String verdict, String keptName) {}
+    /**
+     * An answered file that could not be moved: the file as it was then (its date, size and identity: inode and
+     * status-change time, null where the file system tells neither), and where it was to go.
+     */
+    record Unmoved(long modified, long length, String verdict, String keptName, String identity) {}
 
     /**
      * @param stableMs how long a file must be seen unchanged, by this clock, before it is taken
@@ -125,7 +129,7 @@ public final class WaitingFiles {
      * {@code undeliveredWaitMs} have passed, and then only moved ({@link #takenAgainToMove}).
      */
     void moveFailed(String path, long modified, long length, String verdict, String keptName, long now) {
-        Unmoved file = new Unmoved(modified, length, verdict, keptName);
+        Unmoved file = new Unmoved(modified, length, verdict, keptName, UnmovedNotes.identityOf(Path.of(path)));
         unmoved.put(path, file);
         UnmovedNotes.write(Path.of(path), file);
         startWaiting(path, new ForDelivery(now + undeliveredWaitMs), now);
@@ -141,7 +145,12 @@ public final class WaitingFiles {
         if (file == null) {
             file = noted.orElse(null);
         }
-        return file != null && file.modified() == modified && file.length() == length
+        // the same file still, not one dropped again under its name with its date and size (cp -p; black-box audit:
+        // a stale note swallowed such a re-drop): its inode and status-change time tell
+        return file != null
+                        && file.modified() == modified
+                        && file.length() == length
+                        && Objects.equals(file.identity(), UnmovedNotes.identityOf(Path.of(path)))
                 ? Optional.of(file)
                 : Optional.empty();
     }

@@ -49,4 +49,29 @@ class WaitingFilesTest {
                 .as("changed since: a new request")
                 .isEmpty();
     }
+
+    /**
+     * Black-box audit: the stuck file removed, and the same file dropped again with its date and size (cp -p), was
+     * taken for the stuck one by the note it had left, and moved to .done/ without a result.
+     */
+    @Test
+    void theSameFileDroppedAgainInPlaceOfAStuckOneIsANewRequest(@TempDir Path inbox) throws Exception {
+        Path file = Files.writeString(inbox.resolve("order.json"), "{}");
+        String path = file.toAbsolutePath().toString();
+        waitingFiles.moveFailed(path, 5, 10, "done", "order.json", 100_000);
+        Files.delete(file);
+        Files.writeString(inbox.resolve("copy.json"), "{}");
+        Files.move(inbox.resolve("copy.json"), file);
+
+        WaitingFiles elsewhere = new WaitingFiles(null, 1_000, 0, 600_000);
+        assertThat(elsewhere.takenAgainToMove(path, 5, 10))
+                .as("another instance, by the note")
+                .isEmpty();
+        waitingFiles.moveFailed(path, 5, 10, "done", "order.json", 100_000);
+        Files.delete(file);
+        Files.writeString(file, "{}");
+        assertThat(waitingFiles.takenAgainToMove(path, 5, 10))
+                .as("this instance, by its memory")
+                .isEmpty();
+    }
 }
