@@ -108,6 +108,7 @@ public class InboxMarkers {
      */
     public void refreshOwn(CamelContext context) {
         long now = System.currentTimeMillis();
+        reportReleasesNotYetNamed(now);
         inProgress(context)
                 .filter(MemoryIdempotentRepository.class::isInstance)
                 .flatMap(files -> takenIn((MemoryIdempotentRepository) files).stream())
@@ -117,6 +118,25 @@ public class InboxMarkers {
                     return modified > 0 && dueForRenewal(now - modified);
                 })
                 .forEach(marker -> marker.setLastModified(now));
+    }
+
+    /**
+     * Names the releases since the last warning once a minute has passed, when no later release did (upgrade audit:
+     * "so were N more" came only with a later release, which may never come).
+     */
+    private void reportReleasesNotYetNamed(long now) {
+        long last = lastReleaseReported.get();
+        if (releasedUnreported.get() > 0
+                && now - last >= RELEASE_REPORT_MS
+                && lastReleaseReported.compareAndSet(last, now)) {
+            int since = releasedUnreported.getAndSet(0);
+            if (since > 0) {
+                LOG.warn(
+                        "{} more inbox files had read-lock markers left by an instance that stopped while taking them"
+                                + " in (bridge.inbox.orphaned-lock-ms): the markers were removed and the files taken",
+                        since);
+            }
+        }
     }
 
     /** The files a repository holds now (the consumer adds and removes them meanwhile, under the map's lock). */
