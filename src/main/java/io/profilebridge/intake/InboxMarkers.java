@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -49,19 +50,20 @@ public class InboxMarkers {
      * Read-lock markers dated ahead of this clock, and when this process first saw each: their age counts from then
      * (hostile-input audit: a marker dated 2030 held its file for good, without a word).
      */
-    private final Map<FutureMarker, Long> markersFromTheFuture = Collections.synchronizedMap(new LinkedHashMap<>() {
+    private final Map<Path, SeenAhead> markersFromTheFuture = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<FutureMarker, Long> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Path, SeenAhead> eldest) {
             return size() > 10_000;
         }
     });
 
     /**
-     * A marker dated ahead, by its file and its date: a marker made anew for the file (a later take's, dated ahead by
-     * the same file server) is another, whose age counts from when it was seen (file-coordination audit: keyed by the
-     * file alone, a later take's live marker was at once counted as old as the first one's, and removed).
+     * A file's marker dated ahead: its date, and when this process first saw a marker of that date. A marker of
+     * another date is another take's, first seen now (file-coordination audit: kept by the file alone, a later take's
+     * live marker was counted as old as the first one's, and removed; diff review: kept by file and date, each renewal
+     * of a live one added an entry, and the cap then evicted a truly orphaned one's).
      */
-    private record FutureMarker(Path file, long dated) {}
+    private record SeenAhead(long dated, long firstSeen) {}
 
     /**
      * @param waitingFiles told of each file whose marker a stop left, so one whose job was committed gets no second
@@ -174,9 +176,12 @@ public class InboxMarkers {
         long modified = marker.lastModified();
         long now = System.currentTimeMillis();
         long age = now - modified;
-        FutureMarker ahead = new FutureMarker(absolute(file), modified);
         if (modified > 0 && age < -InboxFileFilter.MAX_CLOCK_SKEW_MS) {
-            age = now - markersFromTheFuture.computeIfAbsent(ahead, seen -> now);
+            SeenAhead seen = markersFromTheFuture.compute(
+                    absolute(file),
+                    (path, before) ->
+                            before != null && before.dated() == modified ? before : new SeenAhead(modified, now));
+            age = now - seen.firstSeen();
         }
         if (modified > 0 && dueForRenewal(age) && takenInHere.test(listed)) {
             // best effort: a marker whose date cannot be set is still this process's, and is left alone here
@@ -184,7 +189,7 @@ public class InboxMarkers {
             return;
         }
         if (modified > 0 && age > orphanedLockMs && takeOver(marker.toPath(), leftBehindNote(file), modified)) {
-            markersFromTheFuture.remove(ahead);
+            markersFromTheFuture.remove(absolute(file));
             // a stop during a burst leaves a marker on every file of its listing: one warning a minute says so
             int since = releasedUnreported.incrementAndGet();
             long last = lastReleaseReported.get();
@@ -209,22 +214,29 @@ public class InboxMarkers {
      * the one judged) is put back.
      */
     static boolean takeOver(Path marker, Path note, long judgedDate) {
+        // a name of this take's own first: moved straight onto the note, a marker another instance had made after
+        // it judged would have replaced the note of the one that released the orphan (diff review)
+        Path taken = note.resolveSibling(note.getFileName() + "." + UUID.randomUUID() + ".taking");
         try {
-            Files.move(marker, note, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(marker, taken, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException gone) {
             return false;
         }
+        boolean orphaned = false;
         try {
-            if (Files.getLastModifiedTime(note).toMillis() == judgedDate) {
+            orphaned = Files.getLastModifiedTime(taken).toMillis() == judgedDate;
+            if (orphaned) {
+                Files.move(taken, note, StandardCopyOption.ATOMIC_MOVE);
                 return true;
             }
             // a hard link fails where a marker exists again, so no third take's marker is replaced
-            Files.createLink(marker, note);
+            Files.createLink(marker, taken);
         } catch (IOException | UnsupportedOperationException e) {
-            LOG.debug("Cannot put back the read-lock marker {}: {}", marker, e.toString());
+            LOG.debug("Cannot finish taking over the read-lock marker {}: {}", marker, e.toString());
         }
-        deleteQuietly(note);
-        return false;
+        deleteQuietly(taken);
+        // released even where its note could not be made: the file is taken
+        return orphaned;
     }
 
     /**

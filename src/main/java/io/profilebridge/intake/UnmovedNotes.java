@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.Json;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,24 +28,43 @@ final class UnmovedNotes {
 
     private static final Logger LOG = LoggerFactory.getLogger(UnmovedNotes.class);
 
+    /** The folders an answered file goes to (RequestAcceptance's verdicts). */
+    private static final Set<String> VERDICTS = Set.of("done", "failed");
+
     /** A note holds four short fields and a file name: anything larger is no note of ours. */
     private static final int MAX_NOTE_BYTES = 64 * 1024;
 
     private UnmovedNotes() {}
 
+    /**
+     * Written whole under a name of its own, then renamed onto the note: another instance never reads half a note,
+     * and a link planted at the note's name is replaced, not followed (diff review: the target of such a link was
+     * overwritten).
+     */
     static void write(Path file, WaitingFiles.Unmoved unmoved) {
+        Path note = noteOf(file);
+        Path written = note.resolveSibling(note.getFileName() + "." + UUID.randomUUID() + ".part");
         try {
             Files.writeString(
-                    noteOf(file),
+                    written,
                     Json.object()
                             .put("modified", unmoved.modified())
                             .put("length", unmoved.length())
                             .put("verdict", unmoved.verdict())
                             .put("keptName", unmoved.keptName())
                             .put("identity", unmoved.identity())
-                            .toString());
+                            .toString(),
+                    StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+            Files.move(written, note, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             LOG.debug("Cannot note that {} is answered: {}", file, e.toString());
+            try {
+                Files.deleteIfExists(written);
+            } catch (IOException ignored) {
+                // a dot-named leftover the inbox routes pass over
+            }
         }
     }
 
@@ -53,14 +76,20 @@ final class UnmovedNotes {
         if (asFile.length() == 0 || asFile.length() > MAX_NOTE_BYTES) {
             return Optional.empty();
         }
-        try {
-            JsonNode fields = Json.MAPPER.readTree(Files.readString(note));
+        try (InputStream in = Files.newInputStream(note, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            JsonNode fields = Json.MAPPER.readTree(in.readNBytes(MAX_NOTE_BYTES));
             Files.deleteIfExists(note);
+            String verdict = Json.text(fields, "verdict");
+            String keptName = Json.text(fields, "keptName");
+            // the move's own folder and a plain name in it, whoever wrote the note: it names where the file goes
+            if (!VERDICTS.contains(verdict) || !isPlainName(keptName)) {
+                return Optional.empty();
+            }
             return Optional.of(new WaitingFiles.Unmoved(
                     fields.path("modified").asLong(),
                     fields.path("length").asLong(),
-                    Json.text(fields, "verdict"),
-                    Json.text(fields, "keptName"),
+                    verdict,
+                    keptName,
                     Json.text(fields, "identity")));
         } catch (NoSuchFileException gone) {
             return Optional.empty();
@@ -71,18 +100,29 @@ final class UnmovedNotes {
     }
 
     /**
-     * The file's identity: its inode (the file key) and status-change time, which a copy that keeps its date and size
-     * ({@code cp -p}) does not keep; null where the file system tells neither, or the file is gone.
+     * The file's identity: its inode number and status-change time, which a copy that keeps its date and size
+     * ({@code cp -p}) does not keep, and which every host of a shared inbox reads alike (not the device, which each
+     * NFS client numbers its own way: diff review); null where the file system tells neither, or the file is gone.
      */
     static String identityOf(Path file) {
         try {
-            Object key = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-                    .fileKey();
+            Object inode = Files.getAttribute(file, "unix:ino", LinkOption.NOFOLLOW_LINKS);
             Object changed = Files.getAttribute(file, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
-            return key == null ? null : key + "@" + changed;
+            return inode + "@" + changed;
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** A name within its folder: not empty, no separator, not . or .. . */
+    private static boolean isPlainName(String name) {
+        return name != null
+                && !name.isEmpty()
+                && name.indexOf('/') < 0
+                && name.indexOf('\\') < 0
+                && name.indexOf('\0') < 0
+                && !name.equals(".")
+                && !name.equals("..");
     }
 
     private static Path noteOf(Path file) {

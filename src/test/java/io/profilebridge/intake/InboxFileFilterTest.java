@@ -95,6 +95,35 @@ class InboxFileFilterTest {
         assertThat(InboxMarkers.leftBehindNote(file)).doesNotExist();
     }
 
+    /**
+     * Diff review: an instance that released an orphan left its note; another that had judged the same orphan, and
+     * renamed the live marker made meanwhile straight onto the note, replaced that note, put the marker back and
+     * removed the note with it: the file whose job was saved could get a second result.
+     */
+    @Test
+    void aSecondReleaseOfTheSameOrphanKeepsTheFirstOnesNote() throws Exception {
+        Path file = Files.writeString(inbox.resolve("twice.json"), "{}");
+        Path marker = Files.createFile(inbox.resolve("twice.json.camelLock"));
+        long orphaned = Instant.now().minusSeconds(61).toEpochMilli();
+        Files.setLastModifiedTime(marker, FileTime.fromMillis(orphaned));
+        Path note = InboxMarkers.leftBehindNote(file);
+
+        assertThat(InboxMarkers.takeOver(marker, note, orphaned))
+                .as("the first instance")
+                .isTrue();
+        Files.createFile(marker); // the read lock of the instance that takes the file now
+        assertThat(InboxMarkers.takeOver(marker, note, orphaned))
+                .as("the second, on its stale look")
+                .isFalse();
+
+        assertThat(marker).as("the live take keeps its marker").exists();
+        assertThat(Files.getLastModifiedTime(note).toMillis()).isEqualTo(orphaned);
+        try (var left = Files.list(inbox)) {
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("twice.json", "twice.json.camelLock", ".twice.json.leftBehind");
+        }
+    }
+
     @Test
     void theMarkerOfAFileThisProcessIsStillTakingInIsKeptAndDatedAnew() throws Exception {
         // left open last session: an intake retried for minutes (its store away) had its own marker removed as

@@ -74,4 +74,27 @@ class WaitingFilesTest {
                 .as("this instance, by its memory")
                 .isEmpty();
     }
+
+    /**
+     * Diff review: the note was written through a link planted at its name, overwriting the link's target; and what a
+     * note names is where the file is moved, so a note of someone else's must not name another place.
+     */
+    @Test
+    void aNoteIsNeitherWrittenThroughALinkNorReadAsAPlaceOutsideItsFolder(@TempDir Path inbox) throws Exception {
+        Path file = Files.writeString(inbox.resolve("r.json"), "{");
+        String path = file.toAbsolutePath().toString();
+        Path victim = Files.writeString(inbox.resolve("victim.txt"), "precious");
+        Files.createSymbolicLink(inbox.resolve(".r.json.answered"), victim);
+        waitingFiles.moveFailed(path, 5, 10, "failed", "r.json", 100_000);
+        assertThat(victim).hasContent("precious");
+        assertThat(inbox.resolve(".r.json.answered")).isRegularFile();
+
+        String identity = UnmovedNotes.identityOf(file);
+        Files.writeString(
+                inbox.resolve(".r.json.answered"),
+                "{\"modified\":5,\"length\":10,\"verdict\":\"failed\",\"keptName\":\"../../elsewhere.json\","
+                        + "\"identity\":\"" + identity + "\"}");
+        assertThat(new WaitingFiles(null, 1_000, 0, 600_000).takenAgainToMove(path, 5, 10))
+                .isEmpty();
+    }
 }
