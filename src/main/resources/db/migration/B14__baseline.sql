@@ -52,7 +52,8 @@ CREATE TABLE bridge_instance (
     instance_id     VARCHAR(500) NOT NULL,
     started_at      BIGINT       NOT NULL,
     heartbeat_at    BIGINT       NOT NULL,
-    key_fingerprint VARCHAR(200)
+    key_fingerprint VARCHAR(200),
+    schema_version  INTEGER      NOT NULL
 );
 
 CREATE TABLE bridge_api_budget (

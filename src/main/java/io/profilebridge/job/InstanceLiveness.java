@@ -27,6 +27,15 @@ public final class InstanceLiveness {
     /** The contract's bound on taking over a dead instance's jobs; a longer takeover time is allowed, with a word. */
     static final long CONTRACT_TAKEOVER_MS = 10_000;
 
+    /**
+     * A session's row, naming the schema it was made for: a release before that one cannot write it, so an instance
+     * of it paused across the migration cannot come back (V14__result_name_claims.sql).
+     */
+    private static final String REGISTER =
+            "INSERT INTO bridge_instance (session_id, instance_id, started_at, heartbeat_at, schema_version) VALUES (?,"
+                    + " ?, " + StoreClock.NOW_MS + ", " + StoreClock.NOW_MS + ", " + JobStoreSchema.schemaVersion()
+                    + ")";
+
     /** Sessions silent for this long are forgotten (their claims were taken over long ago). */
     private static final long FORGET_AFTER_MS = 86_400_000;
 
@@ -143,12 +152,7 @@ public final class InstanceLiveness {
                             + StoreClock.NOW_MS + " - " + FORGET_AFTER_MS,
                     instanceId,
                     session);
-            update(
-                    c,
-                    "INSERT INTO bridge_instance (session_id, instance_id, started_at, heartbeat_at) VALUES (?, ?, "
-                            + StoreClock.NOW_MS + ", " + StoreClock.NOW_MS + ")",
-                    session,
-                    instanceId);
+            update(c, REGISTER, session, instanceId);
             c.commit();
             lastBeatNanos = System.nanoTime();
             return released;
@@ -197,12 +201,7 @@ public final class InstanceLiveness {
                             "UPDATE bridge_instance SET heartbeat_at = " + StoreClock.NOW_MS + " WHERE session_id = ?",
                             session)
                     == 0) {
-                update(
-                        c,
-                        "INSERT INTO bridge_instance (session_id, instance_id, started_at, heartbeat_at) VALUES (?, ?, "
-                                + StoreClock.NOW_MS + ", " + StoreClock.NOW_MS + ")",
-                        session,
-                        instanceId);
+                update(c, REGISTER, session, instanceId);
             }
         } catch (SQLException e) {
             LOG.warn(

@@ -238,6 +238,11 @@ public final class JobStoreSchema {
         }
     }
 
+    /** The schema version this release brings a store to: the last listed script's. */
+    static int schemaVersion() {
+        return Integer.parseInt(LATEST.substring(1, LATEST.indexOf("__")));
+    }
+
     private static MigrationVersion latestKnown() {
         return MigrationVersion.fromVersion(
                 LATEST.substring(1, LATEST.indexOf("__")).replace('_', '.'));

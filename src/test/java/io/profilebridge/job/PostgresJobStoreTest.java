@@ -120,8 +120,18 @@ class PostgresJobStoreTest extends JobStoreTest {
                     .isInstanceOf(io.profilebridge.StartupFailure.class)
                     .hasMessageContaining("is used by 1 live instance(s) of an earlier release (bridge-old)");
             s.execute("UPDATE bridge_instance SET heartbeat_at = heartbeat_at - 60000");
+            assertThat(JobStoreSchema.migrate(url, login(), login(), false, 0)).isEqualTo(1);
+
+            // black-box audit: an instance of the earlier release that was only paused came back beside this one; its
+            // session went with the migration, and its registering again is refused
+            try (var rs = s.executeQuery("SELECT COUNT(*) FROM bridge_instance")) {
+                assertThat(rs.next() && rs.getInt(1) == 0).isTrue();
+            }
+            assertThatThrownBy(() -> s.execute(
+                            "INSERT INTO bridge_instance (session_id, instance_id, started_at, heartbeat_at) VALUES"
+                                    + " ('old-session', 'bridge-old', 0, 0)"))
+                    .isInstanceOf(java.sql.SQLException.class);
         }
-        assertThat(JobStoreSchema.migrate(url, login(), login(), false, 0)).isEqualTo(1);
     }
 
     @Test
