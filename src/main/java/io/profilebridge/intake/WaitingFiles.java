@@ -58,7 +58,10 @@ public final class WaitingFiles {
         }
     }
 
-    /** The file as it was when found incomplete; taken again once it differs, or from {@code until} on. */
+    /**
+     * The file as it was when found incomplete, or answered but not moved; taken again once it differs, or from
+     * {@code until} on.
+     */
     private record ForRest(long modified, long length, long until) implements Wait {
         @Override
         public boolean lasts(JobStore store, long modifiedNow, long lengthNow, long now) {
@@ -132,7 +135,9 @@ public final class WaitingFiles {
         Unmoved file = new Unmoved(modified, length, verdict, keptName, UnmovedNotes.identityOf(Path.of(path)));
         unmoved.put(path, file);
         UnmovedNotes.write(Path.of(path), file);
-        startWaiting(path, new ForDelivery(now + undeliveredWaitMs), now);
+        // as long as the file is as it was: one dropped again in its place is taken at once (black-box audit: it
+        // waited out the whole time)
+        startWaiting(path, new ForRest(modified, length, now + undeliveredWaitMs), now);
     }
 
     /**

@@ -97,4 +97,19 @@ class WaitingFilesTest {
         assertThat(new WaitingFiles(null, 1_000, 0, 600_000).takenAgainToMove(path, 5, 10))
                 .isEmpty();
     }
+
+    /** Black-box audit: a file dropped again in place of a stuck one waited out the stuck one's whole wait. */
+    @Test
+    void aStuckFilesWaitEndsWhenAnotherFileTakesItsPlace(@TempDir Path inbox) throws Exception {
+        String path = Files.writeString(inbox.resolve("s.json"), "{}")
+                .toAbsolutePath()
+                .toString();
+        waitingFiles.moveFailed(path, 5, 10, "done", "s.json", 100_000);
+        assertThat(waitingFiles.stillWaiting(path, 5, 10, 101_000))
+                .as("the stuck file itself")
+                .isTrue();
+        assertThat(waitingFiles.stillWaiting(path, 7, 12, 101_500))
+                .as("another file in its place")
+                .isFalse();
+    }
 }
