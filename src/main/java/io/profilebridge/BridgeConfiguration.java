@@ -156,10 +156,18 @@ public class BridgeConfiguration implements CamelConfiguration {
         KeyMask keyMask = new KeyMask(credentials);
         long deadlineMs = settings.number("bridge.http.deadline-ms");
         boolean jms = settings.flag("bridge.jms.enabled");
+        boolean embeddedBroker =
+                jms && settings.optional("bridge.jms.broker-url").isEmpty();
+        if (embeddedBroker && postgres) {
+            // black-box audit: with a broker each, the results of the JMS requests another instance took in came out of
+            // this one's broker, where the caller does not read
+            LOG.warn("Several instances on one job store share their work, but JMS requests go to this instance's"
+                    + " own embedded broker: the result of a request another instance took in may be delivered by this"
+                    + " one, into its broker. Give every instance the same broker (bridge.jms.broker-url), or turn JMS"
+                    + " off (bridge.jms.enabled=false) where requests come as files only");
+        }
         // what a JMS result must fit: the embedded broker's cap is known; an external broker's is its own configuration
-        long jmsMessageCap = jms && settings.optional("bridge.jms.broker-url").isEmpty()
-                ? settings.number("bridge.jms.max-message-bytes")
-                : Long.MAX_VALUE;
+        long jmsMessageCap = embeddedBroker ? settings.number("bridge.jms.max-message-bytes") : Long.MAX_VALUE;
         JobLifecycle lifecycle = new JobLifecycle(
                 schedule,
                 new JobLifecycle.RemoteFailureRetries(
