@@ -135,7 +135,7 @@ public class InboxMarkers {
             if (since > 0) {
                 LOG.warn(
                         "{} more inbox files had read-lock markers left by an instance that stopped while taking them"
-                                + " in (bridge.inbox.orphaned-lock-ms): the markers were removed and the files taken",
+                                + " in (bridge.inbox.orphaned-lock-ms): the markers were released and the files taken",
                         since);
             }
         }
@@ -160,7 +160,7 @@ public class InboxMarkers {
     }
 
     /**
-     * Removes the file's read-lock marker when it is older than {@code orphanedLockMs}: on a shared inbox, an instance
+     * Releases the file's read-lock marker (into its left-behind note) when it is older than {@code orphanedLockMs}: on a shared inbox, an instance
      * that died while taking files in leaves their markers, and the other instances' read lock skips a marked file;
      * Camel's own clean-up, which runs only when a route starts, is off (it cannot tell them from live ones). The read
      * lock then marks the file anew for whoever takes it. A file this process is still taking in (its store away, its
@@ -197,7 +197,7 @@ public class InboxMarkers {
                 releasedUnreported.addAndGet(-since);
                 LOG.warn(
                         "Inbox file {} had a read-lock marker {} s old, left by an instance that stopped while taking"
-                                + " it in (bridge.inbox.orphaned-lock-ms): the marker is removed and the file taken{}",
+                                + " it in (bridge.inbox.orphaned-lock-ms): the marker is released and the file taken{}",
                         file.getFileName(),
                         age / 1000,
                         since > 1 ? "; so were " + (since - 1) + " more files since the last such line" : "");
