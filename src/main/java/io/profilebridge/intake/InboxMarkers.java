@@ -160,8 +160,9 @@ public class InboxMarkers {
     }
 
     /**
-     * Releases the file's read-lock marker (into its left-behind note) when it is older than {@code orphanedLockMs}: on a shared inbox, an instance
-     * that died while taking files in leaves their markers, and the other instances' read lock skips a marked file;
+     * Releases the file's read-lock marker (into its left-behind note) when it is older than {@code orphanedLockMs}:
+     * on a shared inbox, an instance that died while taking files in leaves their markers, and the other instances'
+     * read lock skips a marked file;
      * Camel's own clean-up, which runs only when a route starts, is off (it cannot tell them from live ones). The read
      * lock then marks the file anew for whoever takes it. A file this process is still taking in (its store away, its
      * intake retried for minutes) keeps its marker, dated anew once it is half that old, so no instance counts it
