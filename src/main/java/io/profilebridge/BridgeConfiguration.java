@@ -299,18 +299,18 @@ public class BridgeConfiguration implements CamelConfiguration {
                 .bind(
                         "backlogSampleRoute",
                         new BacklogSampleRoute(backlog, settings.number("bridge.status.backlog-sample-ms")));
+        // null when JMS is off (JmsConfiguration binds it otherwise)
+        DeadLetters deadLetters =
+                context.getRegistry().lookupByNameAndType(JmsConfiguration.DEAD_LETTERS, DeadLetters.class);
         if (jms) {
             BrokerQueueGauges.bindTo(
                     meters,
-                    context,
+                    deadLetters,
                     List.of(
                             settings.text("bridge.jms.results"),
                             settings.text("bridge.jms.failed"),
                             EmbeddedBroker.DEAD_LETTER_QUEUE));
         }
-        // null when JMS is off (JmsConfiguration binds it otherwise)
-        DeadLetters deadLetters =
-                context.getRegistry().lookupByNameAndType(JmsConfiguration.DEAD_LETTERS, DeadLetters.class);
         context.getRegistry()
                 .bind(
                         "jobStatusRoutes",

@@ -1,5 +1,6 @@
 package io.profilebridge;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,6 +14,11 @@ public final class Sha256 {
     /** The digest as 64 lower-case hex digits, as the job store keeps key and body hashes. */
     public static String hex(String text) {
         return HexFormat.of().formatHex(of(text));
+    }
+
+    /** The digest's first 8 bytes as a number: the id of a shared store's row named by {@code text}. */
+    public static long rowId(String text) {
+        return ByteBuffer.wrap(of(text)).getLong();
     }
 
     public static byte[] of(String text) {

@@ -9,7 +9,6 @@ import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.profilebridge.ErrorText;
 import io.profilebridge.Sha256;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -126,7 +125,7 @@ public final class ApiBudgets {
             budgets.budgets.put(bucket, budgets.localBudget(bucket, limit));
             credentials
                     .key(bucket.api())
-                    .ifPresent(key -> budgets.storedIds.put(bucket, rowId(bucket.id() + ":" + key)));
+                    .ifPresent(key -> budgets.storedIds.put(bucket, Sha256.rowId(bucket.id() + ":" + key)));
         });
         return budgets;
     }
@@ -175,7 +174,9 @@ public final class ApiBudgets {
                 budgets.budgets.put(bucket, budgets.localBudget(bucket, limit));
                 return;
             }
-            long id = rowId(bucket.id() + ":" + credentials.key(bucket.api()).orElseThrow());
+            // a hash of the name, which holds the key, so the key itself is never stored
+            long id = Sha256.rowId(
+                    bucket.id() + ":" + credentials.key(bucket.api()).orElseThrow());
             SharedBudgetRows.Row row = rows.ensure(id, bucket, limit.rate(), clock.getAsLong());
             double rate = limit.adaptive() ? row.rate() : limit.rate();
             // the shared bucket outlives any one process, so a restart cannot spend its tokens twice
@@ -500,11 +501,6 @@ public final class ApiBudgets {
         return BucketConfiguration.builder()
                 .addLimit(bandwidth(perSecond, burst, initialTokens))
                 .build();
-    }
-
-    /** A shared row's id: a hash of its name, which holds the key, so the key itself is never stored. */
-    static long rowId(String name) {
-        return ByteBuffer.wrap(Sha256.of(name)).getLong();
     }
 
     /** One bucket's budget. */

@@ -1,5 +1,6 @@
 package io.profilebridge.api;
 
+import io.profilebridge.Sha256;
 import io.profilebridge.StoreClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -128,7 +129,7 @@ public final class SharedCallPlaces {
     }
 
     private long slotId(Api api, String limitName, int slot) {
-        return ApiBudgets.rowId(
+        return Sha256.rowId(
                 "place:" + limitName + "#" + slot + ":" + credentials.key(api).orElseThrow());
     }
 }

@@ -2,7 +2,6 @@ package io.profilebridge.delivery;
 
 import io.profilebridge.Sha256;
 import io.profilebridge.StoreClock;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -89,6 +88,6 @@ final class SharedNameClaims {
         String name = outbox.relativize(target.toAbsolutePath().normalize())
                 .toString()
                 .replace('\\', '/');
-        return ByteBuffer.wrap(Sha256.of("result-name:" + name)).getLong();
+        return Sha256.rowId("result-name:" + name);
     }
 }

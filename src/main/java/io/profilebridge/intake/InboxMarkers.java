@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -217,7 +216,7 @@ public class InboxMarkers {
     static boolean takeOver(Path marker, Path note, long judgedDate) {
         // a name of this take's own first: moved straight onto the note, a marker another instance had made after
         // it judged would have replaced the note of the one that released the orphan (diff review)
-        Path taken = note.resolveSibling(note.getFileName() + "." + UUID.randomUUID() + ".taking");
+        Path taken = InboxNotes.ownName(note, "taking");
         try {
             Files.move(marker, taken, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException gone) {
@@ -235,7 +234,7 @@ public class InboxMarkers {
         } catch (IOException | UnsupportedOperationException e) {
             LOG.debug("Cannot finish taking over the read-lock marker {}: {}", marker, e.toString());
         }
-        deleteQuietly(taken);
+        InboxNotes.deleteQuietly(taken);
         // released even where its note could not be made: the file is taken
         return orphaned;
     }
@@ -247,7 +246,7 @@ public class InboxMarkers {
      * and gave a second result, and the releasing one kept its note and swallowed a real re-drop later).
      */
     static Path leftBehindNote(Path file) {
-        return file.resolveSibling("." + file.getFileName() + ".leftBehind");
+        return InboxNotes.beside(file, "leftBehind");
     }
 
     /** When the cut-short take of the file began, if it has a left-behind note; the note is removed (once per take). */
@@ -256,14 +255,6 @@ public class InboxMarkers {
         File note = leftBehindNote(file).toFile();
         long markedAt = note.lastModified();
         return markedAt > 0 && note.delete() ? Optional.of(markedAt) : Optional.empty();
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.debug("Cannot remove {}: {}", file, e.toString());
-        }
     }
 
     /**

@@ -13,7 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,7 @@ final class UnmovedNotes {
      */
     static void write(Path file, WaitingFiles.Unmoved unmoved) {
         Path note = noteOf(file);
-        Path written = note.resolveSibling(note.getFileName() + "." + UUID.randomUUID() + ".part");
+        Path written = InboxNotes.ownName(note, "part");
         try {
             Files.writeString(
                     written,
@@ -60,11 +59,7 @@ final class UnmovedNotes {
             Files.move(written, note, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             LOG.debug("Cannot note that {} is answered: {}", file, e.toString());
-            try {
-                Files.deleteIfExists(written);
-            } catch (IOException ignored) {
-                // a dot-named leftover the inbox routes pass over
-            }
+            InboxNotes.deleteQuietly(written);
         }
     }
 
@@ -126,6 +121,6 @@ final class UnmovedNotes {
     }
 
     private static Path noteOf(Path file) {
-        return file.resolveSibling("." + file.getFileName() + ".answered");
+        return InboxNotes.beside(file, "answered");
     }
 }

@@ -2,10 +2,9 @@ package io.profilebridge.jms;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.profilebridge.BackgroundStart;
 import java.util.Collection;
 import java.util.LinkedHashSet;
-import org.apache.camel.CamelContext;
+import java.util.OptionalLong;
 
 /**
  * {@code profile_bridge_jms_queue_messages{queue}}: the messages waiting in the embedded broker's queues the bridge
@@ -17,12 +16,9 @@ public final class BrokerQueueGauges {
 
     private BrokerQueueGauges() {}
 
-    /** Binds a gauge per queue when the context runs the embedded broker ({@link JmsConfiguration}); else nothing. */
-    public static void bindTo(MeterRegistry registry, CamelContext context, Collection<String> queues) {
-        @SuppressWarnings("unchecked")
-        BackgroundStart<EmbeddedBroker> broker =
-                context.getRegistry().lookupByNameAndType(JmsConfiguration.EMBEDDED_BROKER, BackgroundStart.class);
-        if (broker == null) {
+    /** Binds a gauge per queue when the bridge runs the embedded broker; else nothing. */
+    public static void bindTo(MeterRegistry registry, DeadLetters broker, Collection<String> queues) {
+        if (broker == null || !broker.isEmbedded()) {
             return;
         }
         for (String queue : new LinkedHashSet<>(queues)) {
@@ -33,11 +29,8 @@ public final class BrokerQueueGauges {
         }
     }
 
-    private static double waiting(BackgroundStart<EmbeddedBroker> broker, String queue) {
-        try {
-            return broker.resource().messageCount(queue);
-        } catch (Exception notUp) {
-            return Double.NaN;
-        }
+    private static double waiting(DeadLetters broker, String queue) {
+        OptionalLong waiting = broker.waiting(queue);
+        return waiting.isPresent() ? waiting.getAsLong() : Double.NaN;
     }
 }

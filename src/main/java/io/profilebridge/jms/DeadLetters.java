@@ -35,11 +35,19 @@ public final class DeadLetters {
 
     /** Messages in the embedded broker's dead-letter queue; empty for an external broker or one that is not up. */
     public OptionalLong count() {
+        return waiting(queue());
+    }
+
+    /**
+     * Messages waiting in a queue of the embedded broker (the results queues too, {@link BrokerQueueGauges}); empty
+     * for an external broker or one that is not up.
+     */
+    public OptionalLong waiting(String queueName) {
         if (embedded == null) {
             return OptionalLong.empty();
         }
         try {
-            return OptionalLong.of(embedded.resource().deadLetterCount());
+            return OptionalLong.of(embedded.resource().messageCount(queueName));
         } catch (Exception notUp) {
             return OptionalLong.empty();
         }

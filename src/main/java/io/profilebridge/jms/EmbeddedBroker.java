@@ -180,11 +180,6 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
-    /** Messages waiting in the dead-letter queue. */
-    public long deadLetterCount() {
-        return messageCount(DEAD_LETTER_QUEUE);
-    }
-
     /**
      * Why Artemis returned unstarted: a disk too full for its journal files (lifecycle audit: a full disk was told as
      * "another process holds its journal"), else a journal lock or a port another process holds.
