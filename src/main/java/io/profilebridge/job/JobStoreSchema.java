@@ -246,7 +246,7 @@ public final class JobStoreSchema {
 
     /** The schema version this release brings a store to: the last listed script's. */
     static int schemaVersion() {
-        return Integer.parseInt(LATEST.substring(1, LATEST.indexOf("__")));
+        return Integer.parseInt(latestKnown().getVersion());
     }
 
     private static MigrationVersion latestKnown() {
