@@ -33,6 +33,7 @@ import io.profilebridge.intake.InboxFileErrors;
 import io.profilebridge.intake.InboxFileFilter;
 import io.profilebridge.intake.InboxFolders;
 import io.profilebridge.intake.InboxMarkers;
+import io.profilebridge.intake.InboxReadLock;
 import io.profilebridge.intake.RequestAcceptance;
 import io.profilebridge.intake.RequestReader;
 import io.profilebridge.intake.UnreadFolders;
@@ -458,14 +459,19 @@ public class BridgeConfiguration implements CamelConfiguration {
         // the inbox routes' file consumers' trouble outside a route: a marker or a move that fails
         // (routes/inbox-folder.camel.yaml)
         context.getRegistry().bind("inboxFileErrors", new InboxFileErrors(waitingFiles));
+        // their read lock (routes/inbox-folder.camel.yaml), which knows the markers it made
+        InboxReadLock readLock = new InboxReadLock(waitingFiles, settings.number("bridge.inbox.stable-ms"));
+        context.getRegistry().bind("inboxReadLock", readLock);
         InboxMarkers markers = new InboxMarkers(
-                waitingFiles, settings.number("bridge.inbox.orphaned-lock-ms"), InboxMarkers.takenInBy(context));
+                waitingFiles,
+                settings.number("bridge.inbox.orphaned-lock-ms"),
+                InboxMarkers.takenInBy(context, readLock));
         if (postgres) {
             // a shared inbox: the markers of the files this instance is taking in stay fresh however long that takes
             ScheduledExecutorService refresh =
                     context.getExecutorServiceManager().newSingleThreadScheduledExecutor(markers, "inbox-markers");
             refresh.scheduleWithFixedDelay(
-                    () -> refreshOwnMarkers(markers, context),
+                    () -> refreshOwnMarkers(markers, context, readLock),
                     markers.refreshEveryMs(),
                     markers.refreshEveryMs(),
                     TimeUnit.MILLISECONDS);
@@ -494,9 +500,9 @@ public class BridgeConfiguration implements CamelConfiguration {
         return filter;
     }
 
-    private static void refreshOwnMarkers(InboxMarkers markers, CamelContext context) {
+    private static void refreshOwnMarkers(InboxMarkers markers, CamelContext context, InboxReadLock readLock) {
         try {
-            markers.refreshOwn(context);
+            markers.refreshOwn(InboxMarkers.takenIn(context, readLock));
         } catch (RuntimeException e) {
             // a scheduled task that throws runs no more
             LOG.debug("Cannot date the inbox's read-lock markers anew: {}", e.toString());

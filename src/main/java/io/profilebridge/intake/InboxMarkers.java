@@ -84,35 +84,51 @@ public class InboxMarkers {
     }
 
     /**
-     * Whether a file consumer of the context holds the file (by its absolute path) in its in-progress repository: from
-     * the listing that took it until its exchange completes (Camel's filter runs for such files too, before the
-     * in-progress check).
+     * Whether this process is taking the listed file (its absolute path) in, so its marker is this process's own: the
+     * bridge's read lock holds it ({@link InboxReadLock}), or, for an inbox route with Camel's own read lock (a route
+     * file written before the bridge had one), a file consumer holds it in its in-progress repository (from the listing
+     * that took it until its exchange completes; Camel's filter runs for such files too, before the in-progress check).
      */
-    public static Predicate<String> takenInBy(CamelContext context) {
-        return listed -> inProgress(context).anyMatch(files -> files.contains(listed));
+    public static Predicate<String> takenInBy(CamelContext context, InboxReadLock readLock) {
+        return listed -> readLock.holds(listed)
+                || inProgressWithCamelsReadLock(context, readLock).anyMatch(files -> files.contains(listed));
     }
 
-    /** The in-progress repositories of the context's file consumers: the files each is taking in. */
-    private static Stream<IdempotentRepository> inProgress(CamelContext context) {
+    /** The files this process is taking in, as {@link #takenInBy} tells them. */
+    public static List<String> takenIn(CamelContext context, InboxReadLock readLock) {
+        List<String> files = new ArrayList<>(readLock.held());
+        inProgressWithCamelsReadLock(context, readLock)
+                .filter(MemoryIdempotentRepository.class::isInstance)
+                .forEach(inProgress -> files.addAll(takenIn((MemoryIdempotentRepository) inProgress)));
+        return files;
+    }
+
+    /**
+     * The in-progress repositories of the context's file consumers that do not use the bridge's read lock: the files
+     * each is taking in. The bridge's read lock knows which markers it made; a listed file can wait in a consumer's
+     * list with the marker of an instance that died while taking it, and that one is not this process's to date anew.
+     */
+    private static Stream<IdempotentRepository> inProgressWithCamelsReadLock(
+            CamelContext context, InboxReadLock readLock) {
         return context.getEndpoints().stream()
                 .filter(GenericFileEndpoint.class::isInstance)
-                .map(endpoint -> ((GenericFileEndpoint<?>) endpoint).getInProgressRepository())
+                .map(endpoint -> (GenericFileEndpoint<?>) endpoint)
+                .filter(endpoint -> endpoint.getExclusiveReadLockStrategy() != readLock)
+                .map(GenericFileEndpoint::getInProgressRepository)
                 .filter(Objects::nonNull);
     }
 
     /**
-     * Dates anew the markers of the files this process's inbox routes are taking in, once they are half
-     * {@code orphanedLockMs} old, so no other instance of a shared inbox counts them orphaned. Run on a timer of its
-     * own: the listing that sees a marker may not come while intakes are slow, for the file consumer takes a file in
-     * itself once the inbox workers and their queue are full (review: a burst of slow intakes had its files taken a
+     * Dates anew the markers of the files this process's inbox routes are taking in ({@link #takenIn}), once they are
+     * half {@code orphanedLockMs} old, so no other instance of a shared inbox counts them orphaned. Run on a timer of
+     * its own: the listing that sees a marker may not come while intakes are slow, for the file consumer takes a file
+     * in itself once the inbox workers and their queue are full (review: a burst of slow intakes had its files taken a
      * second time by another instance).
      */
-    public void refreshOwn(CamelContext context) {
+    public void refreshOwn(List<String> takenIn) {
         long now = System.currentTimeMillis();
         reportReleasesNotYetNamed(now);
-        inProgress(context)
-                .filter(MemoryIdempotentRepository.class::isInstance)
-                .flatMap(files -> takenIn((MemoryIdempotentRepository) files).stream())
+        takenIn.stream()
                 .map(listed -> new File(listed + FileComponent.DEFAULT_LOCK_FILE_POSTFIX))
                 .filter(marker -> {
                     long modified = marker.lastModified();

@@ -1,0 +1,120 @@
+package io.profilebridge.intake;
+
+import java.io.File;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.component.file.GenericFileOperations;
+import org.apache.camel.component.file.strategy.FileChangedExclusiveReadLockStrategy;
+
+/**
+ * The inbox routes' read lock ({@code exclusiveReadLockStrategy}, routes/inbox-folder.camel.yaml): Camel's
+ * {@code readLock=changed} with its marker file ({@code NAME.json.camelLock}), which also knows which markers this
+ * process made, and notes an answered file that could not be moved before its marker goes.
+ *
+ * <ul>
+ *   <li>Only this process's own markers are dated anew ({@link InboxMarkers#refreshOwn}): a file waiting in this
+ *       process's listing could carry the marker of an instance that died while taking it, and dating that one anew
+ *       held the file up to one orphan period longer (upgrade audit: 106 s where 60 s were set).
+ *   <li>Camel releases the marker when the commit ends, before its exception handler hears that the move failed:
+ *       another instance of a shared inbox could take the answered file in between and answer it again. The note
+ *       ({@link WaitingFiles#moveFailed}) is written here, while the marker still holds the file.
+ * </ul>
+ *
+ * One instance serves every inbox route: its state is the exchange's, and the set of markers it holds.
+ */
+public final class InboxReadLock extends FileChangedExclusiveReadLockStrategy {
+
+    /** As routes/inbox-folder.camel.yaml had it: how often a file's date and size are looked at while waiting. */
+    private static final long CHECK_INTERVAL_MS = 250;
+    /** Camel's file endpoint's own default {@code readLockTimeout}. */
+    private static final long TIMEOUT_MS = 10_000;
+
+    private final WaitingFiles waitingFiles;
+    /** The files (absolute paths, as listed) whose markers this process made and holds. */
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
+
+    /** @param stableMs how long a file must be unchanged by its date before it is taken ({@code readLockMinAge}) */
+    public InboxReadLock(WaitingFiles waitingFiles, long stableMs) {
+        this.waitingFiles = waitingFiles;
+        setMinAge(stableMs);
+        setMinLength(0);
+        setCheckInterval(CHECK_INTERVAL_MS);
+        setTimeout(TIMEOUT_MS);
+        // markers left by a stop are the bridge's to remove (bridge.inbox.orphaned-lock-ms, InboxMarkers): Camel's
+        // clean-up at a route's start would remove the live markers of the other instances of a shared inbox too
+        setDeleteOrphanLockFiles(false);
+    }
+
+    @Override
+    public boolean acquireExclusiveReadLock(
+            GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange) throws Exception {
+        // held from before the marker's making: the wait for a steady file that follows it may take seconds, and the
+        // marker must be dated anew meanwhile; one not made (another instance's) is let go at once
+        String listed = file.getAbsoluteFilePath();
+        held.add(listed);
+        try {
+            return super.acquireExclusiveReadLock(operations, file, exchange);
+        } finally {
+            // a marker made but given up (the file went, or never came steady) is released by Camel on abort
+            if (!exchange.getProperty(lockKey(file), false, Boolean.class)) {
+                held.remove(listed);
+            }
+        }
+    }
+
+    @Override
+    public void releaseExclusiveReadLockOnCommit(
+            GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange) throws Exception {
+        noteIfAnsweredButNotMoved(file, exchange);
+        super.releaseExclusiveReadLockOnCommit(operations, file, exchange);
+    }
+
+    @Override
+    protected void doReleaseExclusiveReadLock(GenericFile<File> file, Exchange exchange) throws Exception {
+        try {
+            super.doReleaseExclusiveReadLock(file, exchange);
+        } finally {
+            held.remove(file.getAbsoluteFilePath());
+        }
+    }
+
+    /** Whether this process made the marker of the listed file (its absolute path) and holds it. */
+    public boolean holds(String listed) {
+        return held.contains(listed);
+    }
+
+    /** The files whose markers this process holds now. */
+    List<String> held() {
+        return List.copyOf(held);
+    }
+
+    /**
+     * A commit that ends with the answered file still in its place: the move failed (Camel's rename throws, and the
+     * marker is released on the way out). Noted now, so the file is only moved at a later take, by any instance.
+     */
+    private void noteIfAnsweredButNotMoved(GenericFile<File> file, Exchange exchange) {
+        Message in = exchange.getMessage();
+        String verdict = in.getHeader(RequestAcceptance.VERDICT, String.class);
+        if (verdict != null && exchange.getException() == null && new File(file.getAbsoluteFilePath()).exists()) {
+            waitingFiles.moveFailed(
+                    file.getAbsoluteFilePath(),
+                    file.getLastModified(),
+                    file.getFileLength(),
+                    verdict,
+                    in.getHeader(RequestAcceptance.KEPT_NAME, String.class),
+                    System.currentTimeMillis());
+        }
+    }
+
+    /** The exchange property where Camel's marker strategy says whether it made the file's marker. */
+    private static String lockKey(GenericFile<File> file) {
+        String path = file.getCopyFromAbsoluteFilePath() != null
+                ? file.getCopyFromAbsoluteFilePath()
+                : file.getAbsoluteFilePath();
+        return path + "-" + Exchange.FILE_LOCK_FILE_ACQUIRED;
+    }
+}
