@@ -77,6 +77,7 @@ import io.profilebridge.operations.StoreReadDeadline;
 import io.profilebridge.orbit.OrbitRequestRules;
 import io.profilebridge.orbit.OrbitRoutes;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
@@ -551,7 +552,7 @@ public class BridgeConfiguration implements CamelConfiguration {
      * The shared store, named by its key and address when it cannot be opened: the driver's own words ("Connection
      * refused") name neither (black-box audit).
      */
-    private static HikariDataSource openShared(String url, String user, String password, int poolSize) {
+    static HikariDataSource openShared(String url, String user, String password, int poolSize) {
         try {
             return JobStoreDataSource.open(url, user, password, poolSize);
         } catch (StartupFailure e) {
@@ -559,9 +560,24 @@ public class BridgeConfiguration implements CamelConfiguration {
         } catch (RuntimeException e) {
             throw new StartupFailure(
                     "the job store of bridge.store.url (" + Urls.shown(url) + ") cannot be opened: "
-                            + StartupFailure.describe(e),
+                            + StartupFailure.describe(e)
+                            + (refusedCredentials(e)
+                                    ? "; check bridge.store.user and bridge.store.password (BRIDGE_STORE_USER,"
+                                            + " BRIDGE_STORE_PASSWORD)"
+                                    : ""),
                     e);
         }
+    }
+
+    /**
+     * Whether the database refused the user or password (SQL state class 28, "invalid authorization specification"):
+     * the driver's words name neither key (matrix audit).
+     */
+    private static boolean refusedCredentials(Throwable e) {
+        return ErrorText.causes(e).stream()
+                .anyMatch(cause -> cause instanceof SQLException sql
+                        && sql.getSQLState() != null
+                        && sql.getSQLState().startsWith("28"));
     }
 
     /**

@@ -41,9 +41,17 @@ final class PropertyChecks {
             "Orbit's documented limit of Deep Search starts: 5 a second per API key, bursts up to 25";
     private static final Pattern BEARER_TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
 
-    /** scheme://[user@]host[:port] in an Artemis URL; group 1 is the port, if one is given (an IPv6 host is bracketed). */
+    /**
+     * scheme://[user@]host[:port] in an Artemis URL; group 1 is the scheme, group 2 the port, if one is given (an IPv6
+     * host is bracketed).
+     */
     private static final Pattern BROKER_ADDRESS = Pattern.compile(
-            "[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/?,()\\s]*@)?(?:\\[[^\\]]*]|[^:/?,()\\s]*)(?::([^/?,()\\s]*))?");
+            "([a-zA-Z][a-zA-Z0-9+.-]*)://(?:[^@/?,()\\s]*@)?(?:\\[[^\\]]*]|[^:/?,()\\s]*)(?::([^/?,()\\s]*))?");
+    /**
+     * The schemes by which Artemis's core client reaches a broker of another process: a connector, or a discovery
+     * group. vm:// reaches a broker in this process, which the bridge never has beside an external one.
+     */
+    private static final Set<String> BROKER_SCHEMES = Set.of("tcp", "udp", "jgroups");
 
     private PropertyChecks() {}
 
@@ -444,13 +452,18 @@ final class PropertyChecks {
         Matcher address = BROKER_ADDRESS.matcher(value);
         boolean any = false;
         boolean ports = true;
+        boolean schemes = true;
         while (address.find()) {
             any = true;
-            ports &= address.group(1) == null || isPort(address.group(1));
+            schemes &= BROKER_SCHEMES.contains(address.group(1).toLowerCase(Locale.ROOT));
+            ports &= address.group(2) == null || isPort(address.group(2));
         }
-        if (!any || !ports) {
+        if (!any || !ports || !schemes) {
+            // matrix audit: amqp:// (the ESB's protocol in README's table) stopped the start with "Schema amqp not
+            // found", naming no property; vm://0 started and looked for a broker in this process for ever
             throw new StartupFailure("property bridge.jms.broker-url must name its broker as tcp://host:port,"
-                    + " such as tcp://broker:61616, not \"" + Urls.shown(value) + "\"");
+                    + " such as tcp://broker:61616 (the bridge speaks Artemis's core protocol; amqp:// and openwire"
+                    + " are for the ESB's clients), not \"" + Urls.shown(value) + "\"");
         }
     }
 

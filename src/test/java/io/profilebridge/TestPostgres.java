@@ -32,6 +32,11 @@ public final class TestPostgres implements AutoCloseable {
         return JobStoreDataSource.open(postgres.getJdbcUrl("postgres", name), "postgres", "postgres", 4);
     }
 
+    /** The JDBC URL of the server's {@code postgres} database, naming no user. */
+    public String url() {
+        return "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
+    }
+
     @Override
     public void close() throws IOException {
         postgres.close();
