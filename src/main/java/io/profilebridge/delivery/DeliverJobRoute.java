@@ -110,11 +110,11 @@ public class DeliverJobRoute extends RouteBuilder {
     private void waitForBroker(Exchange exchange) {
         // read again: the broker may have come back since the choice (the result then goes at the next look)
         String why = BrokerReachability.problemIn(exchange.getContext())
-                .map(problem -> " (" + problem.reason() + ") since " + problem.since())
-                .orElse("");
+                .map(problem -> problem.shown(BrokerReachability.addressIn(exchange.getContext())))
+                .orElse("the JMS broker cannot be reached");
         lifecycle.deliveryWaits(
                 JobRoutes.job(exchange),
-                "the JMS broker cannot be reached" + why + "; the result waits for it, counting no attempt",
+                why + "; the result waits for it, counting no attempt",
                 ThreadLocalRandom.current().nextLong(BROKER_RECHECK_MS / 2, BROKER_RECHECK_MS + 1));
     }
 

@@ -19,8 +19,17 @@ public final class BrokerReachability {
     /** Its name in the registry, where the JMS configuration binds it. */
     public static final String NAME = "jmsBrokerReachability";
 
-    /** Why the broker cannot be reached, since when. */
-    public record Problem(String reason, Instant since) {}
+    /** Why the broker cannot be reached, since when, and whether it refused the bridge's login. */
+    public record Problem(String reason, Instant since, boolean loginRefused) {
+
+        /** The problem in a few words, for the log and the readiness check. */
+        public String shown(String address) {
+            return loginRefused
+                    ? "JMS broker " + address + " refuses the bridge's login since " + since + " (" + reason
+                            + "): check bridge.jms.user and bridge.jms.password (BRIDGE_JMS_USER, BRIDGE_JMS_PASSWORD)"
+                    : "JMS broker " + address + " unreachable since " + since + " (" + reason + ")";
+        }
+    }
 
     private final String address;
     private volatile Problem problem;
@@ -49,14 +58,30 @@ public final class BrokerReachability {
     }
 
     public void lost(String reason) {
-        if (problem == null) {
-            problem = new Problem(reason, Instant.now());
-            onLoss.run();
+        lost(reason, false);
+    }
+
+    /**
+     * The broker refused the bridge's user or password: said as such, naming the keys (matrix audit: a wrong password
+     * was logged as "cannot be reached", naming neither).
+     */
+    public void loginRefused(String reason) {
+        lost(reason, true);
+    }
+
+    private void lost(String reason, boolean loginRefused) {
+        if (problem == null || problem.loginRefused() != loginRefused) {
+            boolean first = problem == null;
+            problem = new Problem(reason, Instant.now(), loginRefused);
+            if (first) {
+                onLoss.run();
+            }
             LOG.warn(
-                    "The JMS broker at {} cannot be reached ({}): JMS requests and results wait, nothing is lost;"
-                            + " the bridge keeps reconnecting",
-                    address,
-                    reason);
+                    "The {}: JMS requests and results wait, nothing is lost; the bridge keeps {}",
+                    problem.shown(address),
+                    loginRefused
+                            ? "trying, every " + WatchedConnectionFactory.REFUSED_LOGIN_PAUSE.toSeconds() + " s"
+                            : "reconnecting");
         }
     }
 
@@ -69,7 +94,15 @@ public final class BrokerReachability {
      * for a broker then fails its attempts as before).
      */
     public static Optional<Problem> problemIn(CamelContext context) {
-        BrokerReachability reachability = context.getRegistry().lookupByNameAndType(NAME, BrokerReachability.class);
-        return reachability == null ? Optional.empty() : reachability.problem();
+        return in(context).flatMap(BrokerReachability::problem);
+    }
+
+    /** The broker's address as shown, for a context with JMS on; empty with it off. */
+    public static String addressIn(CamelContext context) {
+        return in(context).map(BrokerReachability::address).orElse("");
+    }
+
+    private static Optional<BrokerReachability> in(CamelContext context) {
+        return Optional.ofNullable(context.getRegistry().lookupByNameAndType(NAME, BrokerReachability.class));
     }
 }

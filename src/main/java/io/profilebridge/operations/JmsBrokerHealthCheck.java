@@ -24,9 +24,7 @@ public class JmsBrokerHealthCheck extends ReadinessCheck {
                 .problem()
                 .ifPresentOrElse(
                         problem -> builder.down()
-                                .message("JMS broker " + reachability.address() + " unreachable since "
-                                        + problem.since() + " (" + problem.reason()
-                                        + "): JMS requests and results wait"),
+                                .message(problem.shown(reachability.address()) + ": JMS requests and results wait"),
                         builder::up);
     }
 }

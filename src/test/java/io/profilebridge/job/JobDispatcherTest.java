@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.Json;
 import io.profilebridge.LogCapture;
+import io.profilebridge.MovableClock;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiBucket;
@@ -16,18 +17,13 @@ import io.profilebridge.api.ApiHolds;
 import io.profilebridge.api.CallGate;
 import io.profilebridge.api.KeyMask;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.IntUnaryOperator;
 import java.util.function.Predicate;
@@ -632,34 +628,5 @@ class JobDispatcherTest {
         assertThat(dispatcher.problem()).hasValueSatisfying(p -> assertThat(p).contains("the poll trigger stopped"));
         dispatcher.claimDueJobs(false);
         assertThat(dispatcher.problem()).isEmpty();
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MovableClock extends Clock {
-        private final AtomicLong now = new AtomicLong(System.currentTimeMillis());
-
-        void move(long millis) {
-            now.addAndGet(millis);
-        }
-
-        @Override
-        public long millis() {
-            return now.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
