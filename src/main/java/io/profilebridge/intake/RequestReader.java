@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -35,6 +37,10 @@ import java.util.stream.Stream;
  * the idempotency key (explicit key, else Orbit's own {@code requestId}, else derived).
  */
 public class RequestReader {
+
+    /** Jackson's "Unrecognized token 'WORD': was expecting ..."; group 1 is the word. */
+    private static final Pattern UNRECOGNIZED_TOKEN =
+            Pattern.compile("Unrecognized token '(.*)'(?=: was expecting)", Pattern.DOTALL);
 
     private static final String BYTE_ORDER_MARK = "\uFEFF";
     /** A request is one JSON value with each field once: "{} {}" or {"a":1,"a":2} mean nothing clear to send. */
@@ -205,7 +211,7 @@ public class RequestReader {
                                 + "; a request is exactly one JSON object");
             }
         } catch (JsonProcessingException e) {
-            throw as.of("request_not_json", "the request is not JSON: " + e.getOriginalMessage() + at(e.getLocation()));
+            throw as.of("request_not_json", "the request is not JSON: " + notJsonBecause(e) + at(e.getLocation()));
         } catch (IOException e) {
             throw new UncheckedIOException("reading a request held in memory", e);
         }
@@ -219,6 +225,19 @@ public class RequestReader {
             throw tooDeep(as, "");
         }
         return (ObjectNode) parsed;
+    }
+
+    /**
+     * Jackson's words for what is not JSON, without the request's own words: an unquoted word is echoed whole, and may
+     * be a person's name or address, into the log, the result and the job (personal-data audit); its place says where.
+     */
+    static String notJsonBecause(JsonProcessingException e) {
+        String message = String.valueOf(e.getOriginalMessage());
+        Matcher token = UNRECOGNIZED_TOKEN.matcher(message);
+        return token.lookingAt()
+                ? "Unrecognized token (" + token.group(1).length() + " characters, not shown)"
+                        + message.substring(token.end(1) + 1)
+                : message;
     }
 
     /** A text or field name holding half a surrogate pair can be neither sent nor written as UTF-8. */

@@ -113,7 +113,7 @@ class SecretsTest {
                 assertThat(results(root).toString())
                         .contains("request_not_json")
                         .contains("\"outcome\":\"succeeded\"")
-                        .contains("Unrecognized token '[API key]'")
+                        .contains("Unrecognized token (" + BridgeRun.ORBIT_KEY.length() + " characters, not shown)")
                         .contains("\"profile_name\":\"[API key]\"");
                 assertThat(everything)
                         .doesNotContain(BridgeRun.OPENPROSPECT_KEY)

@@ -62,6 +62,21 @@ class RequestReaderTest {
                 .isEqualTo(code);
     }
 
+    /**
+     * Personal-data audit: an unquoted word was echoed whole by the parser's message, into the log, the result and the
+     * job; its length and place say enough to find it.
+     */
+    @Test
+    void aRequestThatIsNotJsonIsRefusedWithoutItsWords() {
+        assertThat(rejection(read("{\"email\": jane.doe@example.org}", "orbit", null)))
+                .satisfies(error -> assertThat(error.code()).isEqualTo("request_not_json"))
+                .satisfies(error -> assertThat(error.message())
+                        .startsWith("the request is not JSON: Unrecognized token (4 characters, not shown): was"
+                                + " expecting")
+                        .contains("line 1, column")
+                        .doesNotContain("jane"));
+    }
+
     @Test
     void aLongNumberOrFieldNameIsJudgedByItsRuleNotAsNesting() {
         // inbox audit: a 1,001-digit number or a 60,000-character field name in a flat object was refused as "nests
