@@ -15,7 +15,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -138,12 +140,76 @@ class SharedNameClaimsTest {
         }
     }
 
+    /**
+     * Mutation audit: nothing pinned that a delivery hands its claim back when it ends, nor that a claim on a name
+     * holding another request's result is handed back at once: a later request of that name, once the caller took the
+     * earlier result away, would get NAME.<jobId>.json for up to a minute.
+     */
+    @Test
+    void aClaimIsHandedBackWhenItsDeliveryEndsAndAtOnceWhereTheNameHoldsAnotherResult() throws Exception {
+        try (CamelContext camel = new DefaultCamelContext()) {
+            ResultFiles first = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750", store);
+            ResultFiles second = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750", store);
+            Exchange delivery = claimedExchange(first, camel, "job-a", "key-a");
+            assertThat(delivery.getMessage().getHeader(ResultHeaders.RESULT_FILE))
+                    .isEqualTo("orbit/x.json");
+            delivery.getExchangeExtension().handoverCompletions().forEach(done -> done.onComplete(delivery));
+            assertThat(claimed(second, camel, "job-b", "key-b"))
+                    .as("the name free again once the first delivery ended")
+                    .isEqualTo("orbit/x.json");
+
+            Path taken = outbox.resolve("orbit/y.json");
+            Files.writeString(taken, "{\"outcome\":\"failed\",\"jobId\":\"another\"}");
+            Exchange refused = claimedExchange(first, camel, "job-c", "key-c", "orbit/y.json");
+            assertThat(refused.getMessage().getHeader(ResultHeaders.RESULT_FILE))
+                    .isEqualTo("orbit/y.job-c.json");
+            // the caller takes the other result away: the name is free for the next request at once
+            Files.delete(taken);
+            assertThat(claimedExchange(second, camel, "job-d", "key-d", "orbit/y.json")
+                            .getMessage()
+                            .getHeader(ResultHeaders.RESULT_FILE))
+                    .isEqualTo("orbit/y.json");
+        }
+    }
+
+    /** README: a claim is taken over after 60 s, not before (mutation audit: the test aged claims by the constant). */
+    @Test
+    void aClaimLessThanAMinuteOldIsNotTakenOver() throws Exception {
+        Path target = Files.createDirectories(outbox.resolve("orbit")).resolve("x.json");
+        SharedNameClaims claims = new SharedNameClaims(outbox, store);
+        assertThat(claims.take(target, "job-a")).isTrue();
+        age(50_000);
+        assertThat(claims.take(target, "job-b")).isFalse();
+        age(11_000);
+        assertThat(claims.take(target, "job-b")).isTrue();
+    }
+
+    private static Exchange claimedExchange(ResultFiles files, CamelContext camel, String jobId, String key) {
+        return claimedExchange(files, camel, jobId, key, "orbit/x.json");
+    }
+
+    private static Exchange claimedExchange(
+            ResultFiles files, CamelContext camel, String jobId, String key, String name) {
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.getMessage().setBody("{\"outcome\":\"succeeded\"}");
+        exchange.getMessage().setHeader(ResultHeaders.RESULT_FILE, name);
+        exchange.getMessage().setHeader(ResultHeaders.JOB_ID, jobId);
+        exchange.getMessage().setHeader(ResultHeaders.API, "orbit");
+        exchange.getMessage().setHeader(ResultHeaders.IDEMPOTENCY_KEY, key);
+        files.claimName(exchange);
+        return exchange;
+    }
+
     /** Every claim made older than abandoned, as a stopped instance's would be. */
     private void abandonAll() throws Exception {
+        age(SharedNameClaims.ABANDONED_MS + 1000);
+    }
+
+    /** Every claim made older by {@code millis}. */
+    private void age(long millis) throws Exception {
         try (Connection c = store.getConnection();
                 Statement s = c.createStatement()) {
-            s.executeUpdate(
-                    "UPDATE bridge_result_name SET taken_at = taken_at - " + (SharedNameClaims.ABANDONED_MS + 1000));
+            s.executeUpdate("UPDATE bridge_result_name SET taken_at = taken_at - " + millis);
         }
     }
 }

@@ -90,12 +90,26 @@ class WaitingFilesTest {
         assertThat(inbox.resolve(".r.json.answered")).isRegularFile();
 
         String identity = UnmovedNotes.identityOf(file);
+        // the move goes to .VERDICT/KEPT_NAME: each part a plain name, the verdict one of the two (mutation audit: no
+        // test planted a verdict or a name of ".." that leads out of the inbox)
+        for (String[] place : new String[][] {
+            {"failed", "../../elsewhere.json"}, {"failed", ".."}, {"done/../..", "r.json"}, {"..", "r.json"}
+        }) {
+            Files.writeString(
+                    inbox.resolve(".r.json.answered"),
+                    "{\"modified\":5,\"length\":10,\"verdict\":\"" + place[0] + "\",\"keptName\":\"" + place[1]
+                            + "\",\"identity\":\"" + identity + "\"}");
+            assertThat(new WaitingFiles(null, 1_000, 0, 600_000).takenAgainToMove(path, 5, 10))
+                    .as(String.join(" ", place))
+                    .isEmpty();
+        }
         Files.writeString(
                 inbox.resolve(".r.json.answered"),
-                "{\"modified\":5,\"length\":10,\"verdict\":\"failed\",\"keptName\":\"../../elsewhere.json\","
-                        + "\"identity\":\"" + identity + "\"}");
+                "{\"modified\":5,\"length\":10,\"verdict\":\"failed\",\"keptName\":\"r.json\",\"identity\":\""
+                        + identity + "\"}");
         assertThat(new WaitingFiles(null, 1_000, 0, 600_000).takenAgainToMove(path, 5, 10))
-                .isEmpty();
+                .as("a note that names a plain place")
+                .isPresent();
     }
 
     /** Black-box audit: a file dropped again in place of a stuck one waited out the stuck one's whole wait. */
