@@ -54,6 +54,23 @@ class SharedPausesClockTest {
                 clock);
     }
 
+    /**
+     * Mutation audit: nothing pinned that a refusal's pause ends: health would have named the key refused for good
+     * after one 402 on any instance.
+     */
+    @Test
+    void aRefusalIsNamedWhileItsPauseLastsAndNoLonger() {
+        ApiBudgets one = instance(System::currentTimeMillis, "op-refused-key");
+        ApiBudgets other = instance(System::currentTimeMillis, "op-refused-key");
+        one.refused(java.util.List.of(ApiBucket.OPENPROSPECT), 1_000, "402 insufficient_credits");
+        other.refresh();
+        assertThat(other.refusal(Api.OPENPROSPECT)).hasValue("402 insufficient_credits");
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            other.refresh();
+            return other.refusal(Api.OPENPROSPECT).isEmpty();
+        });
+    }
+
     @Test
     void aPauseDrawnByOneInstanceHoldsTheOthersForItsRetryAfterWhateverTheirClocksSay() {
         // cluster audit: an instance whose clock ran 8 s ahead called inside windows its peers' 429s had opened (its

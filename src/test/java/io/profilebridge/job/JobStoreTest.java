@@ -613,6 +613,21 @@ class JobStoreTest {
         assertThat(store.findById(newest.id())).isPresent();
     }
 
+    /** Mutation audit: no test had more finished jobs than one batch of the sweep (1,000) holds. */
+    @Test
+    void jobsBeyondOneBatchAreAllRemovedInOneSweep() {
+        int count = FinishedJobsRetention.BATCH + 1;
+        for (int i = 0; i < count; i++) {
+            finished("finished-" + i, store.now() - 20_000);
+        }
+        // created clearly later: the newest job stays, and so would one created in the same millisecond
+        Job newest = newJob("still-pending", "{}", store.now() + 1_000);
+        store.register(newest);
+        assertThat(new FinishedJobsRetention(store, 1).removeFinishedBefore(store.now() + 1))
+                .isEqualTo(count);
+        assertThat(store.findById(newest.id())).isPresent();
+    }
+
     @Test
     void anAbsurdlyLongKeepRemovesNothing() {
         // before: 8825400613783079 days wrapped round to 0 ms, and the first sweep removed every finished job

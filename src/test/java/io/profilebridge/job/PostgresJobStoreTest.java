@@ -30,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
@@ -131,6 +132,40 @@ class PostgresJobStoreTest extends JobStoreTest {
                             "INSERT INTO bridge_instance (session_id, instance_id, started_at, heartbeat_at) VALUES"
                                     + " ('old-session', 'bridge-old', 0, 0)"))
                     .isInstanceOf(java.sql.SQLException.class);
+        }
+    }
+
+    /**
+     * Mutation audit: only a wait of 0 was tested, so the wait before the migration lock could go unnoticed. An
+     * earlier-release instance that stops within the wait lets the start migrate the store, after it stopped.
+     */
+    @Test
+    void aLaterReleaseMigratesOnceTheEarlierInstancesStopWithinItsWait() throws Exception {
+        String url = newStoreUrl(java.nio.file.Files.createTempDirectory(data, "rolling"));
+        java.util.List<String> previousRelease =
+                new java.util.ArrayList<>(JobStoreSchema.SCRIPTS.subList(0, JobStoreSchema.SCRIPTS.size() - 1));
+        previousRelease.add("B13__baseline.sql");
+        JobStoreSchema.flyway(url, login(), login(), previousRelease).load().migrate();
+        java.util.concurrent.ScheduledExecutorService stopper =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try (var c = java.sql.DriverManager.getConnection(url, login(), login());
+                var s = c.createStatement()) {
+            s.execute("INSERT INTO bridge_instance (session_id, instance_id, started_at, heartbeat_at) VALUES"
+                    + " ('old-session', 'bridge-old', 0, " + io.profilebridge.StoreClock.NOW_MS + ")");
+            // it stops beating 2 s into the wait
+            stopper.schedule(
+                    () -> {
+                        s.execute("UPDATE bridge_instance SET heartbeat_at = heartbeat_at - 60000");
+                        return null;
+                    },
+                    2,
+                    TimeUnit.SECONDS);
+            long started = System.nanoTime();
+            assertThat(JobStoreSchema.migrate(url, login(), login(), false, 20_000))
+                    .isEqualTo(1);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(1_500));
+        } finally {
+            stopper.shutdownNow();
         }
     }
 
@@ -375,5 +410,25 @@ class PostgresJobStoreTest extends JobStoreTest {
         assertThat(liveness.isLive()).isTrue();
         assertThat(liveness.holds(epoch)).as("claims of before the lapse").isFalse();
         assertThat(liveness.holds(liveness.epoch())).isTrue();
+    }
+
+    /**
+     * Mutation audit: a session whose row went (the migration removes an earlier release's, an operator may clear the
+     * table) registers again at its next heartbeat, naming this release's schema, so other instances see it live.
+     */
+    @Test
+    void aSessionWhoseRowWentRegistersAgainAtItsNextHeartbeat() throws Exception {
+        InstanceLiveness liveness = session("cleared");
+        try (var c = dataSource.getConnection();
+                var s = c.createStatement()) {
+            s.execute("DELETE FROM bridge_instance WHERE instance_id = 'cleared'");
+            liveness.beat();
+            try (var rs = s.executeQuery("SELECT schema_version FROM bridge_instance WHERE instance_id = 'cleared'")) {
+                assertThat(rs.next()).as("registered again").isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(JobStoreSchema.schemaVersion());
+            }
+        } finally {
+            liveness.stop();
+        }
     }
 }
