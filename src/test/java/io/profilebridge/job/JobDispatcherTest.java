@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.IntUnaryOperator;
 import java.util.function.Predicate;
@@ -133,6 +134,54 @@ class JobDispatcherTest {
                 .isEmpty();
         assertThat(failing.inHand()).as("nothing left in hand without a worker").isZero();
         assertThat(failing.claimDueJobs(false)).as("all due again").hasSize(4);
+    }
+
+    /**
+     * Constrained-host audit (the fix had no test, mutation audit): a claim that read a job's row before its worker
+     * saved it, and looked it up after the worker gave it back, found it neither in hand nor given back and worked it
+     * a second time from its old state. A job given back during a claim is not handed out by that claim.
+     */
+    @Test
+    void aJobGivenBackWhileAClaimReadsItsOldRowIsNotHandedOutAgain() {
+        register(Api.OPENPROSPECT, 1);
+        AtomicReference<Runnable> betweenReadAndCheck = new AtomicReference<>();
+        JobStore racing = new JobStore(dataSource, liveness, clock) {
+            @Override
+            public List<Job> claimDue(
+                    WorkQueue queue,
+                    int max,
+                    java.util.function.IntUnaryOperator permits,
+                    java.util.function.Predicate<String> inHand,
+                    int inHandCount) {
+                // the rows are read before the check: the worker finishes in between
+                return super.claimDue(
+                        queue,
+                        max,
+                        permits,
+                        id -> {
+                            Runnable worker = betweenReadAndCheck.getAndSet(null);
+                            if (worker != null) {
+                                worker.run();
+                            }
+                            return inHand.test(id);
+                        },
+                        inHandCount);
+            }
+        };
+        JobDispatcher racingDispatcher = dispatcher(racing, CallGate.unlimited());
+        Job job = racingDispatcher.claimDueJobs(false).get(0);
+
+        job.state(JobState.SUBMITTED);
+        job.nextAttemptAt(clock.millis() + 60_000);
+        betweenReadAndCheck.set(() -> {
+            store.save(job, false);
+            racingDispatcher.finished(job, true);
+        });
+        assertThat(racingDispatcher.claimDueJobs(false)).as("the old row's job").isEmpty();
+        assertThat(betweenReadAndCheck.get())
+                .as("the worker finished during the claim")
+                .isNull();
+        assertThat(racingDispatcher.inHand()).isZero();
     }
 
     @Test
