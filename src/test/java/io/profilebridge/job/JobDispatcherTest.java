@@ -64,6 +64,29 @@ class JobDispatcherTest {
         dispatcher = dispatcher(store, CallGate.unlimited());
     }
 
+    /**
+     * The store, its claims going through {@code around}: given the claim (as a function of its in-hand check) and the
+     * dispatcher's in-hand check, it answers the claimed jobs.
+     */
+    private JobStore claimingThrough(
+            java.util.function.BiFunction<
+                            java.util.function.Function<java.util.function.Predicate<String>, List<Job>>,
+                            java.util.function.Predicate<String>,
+                            List<Job>>
+                    around) {
+        return new JobStore(dataSource, liveness, clock) {
+            @Override
+            public List<Job> claimDue(
+                    WorkQueue queue,
+                    int max,
+                    java.util.function.IntUnaryOperator permits,
+                    java.util.function.Predicate<String> inHand,
+                    int inHandCount) {
+                return around.apply(check -> super.claimDue(queue, max, permits, check, inHandCount), inHand);
+            }
+        };
+    }
+
     private JobDispatcher dispatcher(JobStore from, CallGate gate) {
         return new JobDispatcher(from, budgets, gate, liveness, holds, WORKERS, STUCK_STEP_MS, 30_000, MAX_AGE_MS);
     }
@@ -111,22 +134,13 @@ class JobDispatcherTest {
         register(Api.OPENPROSPECT, 2);
         register(Api.ORBIT, 2);
         AtomicInteger queries = new AtomicInteger();
-        JobStore failingSecond = new JobStore(dataSource, liveness, clock) {
-            @Override
-            public List<Job> claimDue(
-                    WorkQueue queue,
-                    int max,
-                    java.util.function.IntUnaryOperator permits,
-                    java.util.function.Predicate<String> inHand,
-                    int inHandCount) {
-                List<Job> due = super.claimDue(queue, max, permits, inHand, inHandCount);
-                if (!due.isEmpty() && queries.incrementAndGet() == 2) {
-                    throw new JobStoreException(
-                            "Too many open files", new java.sql.SQLException("Too many open files"));
-                }
-                return due;
+        JobStore failingSecond = claimingThrough((claim, inHand) -> {
+            List<Job> due = claim.apply(inHand);
+            if (!due.isEmpty() && queries.incrementAndGet() == 2) {
+                throw new JobStoreException("Too many open files", new java.sql.SQLException("Too many open files"));
             }
-        };
+            return due;
+        });
         JobDispatcher failing = dispatcher(failingSecond, CallGate.unlimited());
 
         assertThat(failing.claimDueJobs(false))
@@ -145,29 +159,14 @@ class JobDispatcherTest {
     void aJobGivenBackWhileAClaimReadsItsOldRowIsNotHandedOutAgain() {
         register(Api.OPENPROSPECT, 1);
         AtomicReference<Runnable> betweenReadAndCheck = new AtomicReference<>();
-        JobStore racing = new JobStore(dataSource, liveness, clock) {
-            @Override
-            public List<Job> claimDue(
-                    WorkQueue queue,
-                    int max,
-                    java.util.function.IntUnaryOperator permits,
-                    java.util.function.Predicate<String> inHand,
-                    int inHandCount) {
-                // the rows are read before the check: the worker finishes in between
-                return super.claimDue(
-                        queue,
-                        max,
-                        permits,
-                        id -> {
-                            Runnable worker = betweenReadAndCheck.getAndSet(null);
-                            if (worker != null) {
-                                worker.run();
-                            }
-                            return inHand.test(id);
-                        },
-                        inHandCount);
+        // the rows are read before the in-hand check: the worker finishes in between
+        JobStore racing = claimingThrough((claim, inHand) -> claim.apply(id -> {
+            Runnable worker = betweenReadAndCheck.getAndSet(null);
+            if (worker != null) {
+                worker.run();
             }
-        };
+            return inHand.test(id);
+        }));
         JobDispatcher racingDispatcher = dispatcher(racing, CallGate.unlimited());
         Job job = racingDispatcher.claimDueJobs(false).get(0);
 

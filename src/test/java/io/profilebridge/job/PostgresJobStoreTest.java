@@ -108,15 +108,9 @@ class PostgresJobStoreTest extends JobStoreTest {
      */
     @Test
     void aLaterReleaseDoesNotMigrateAStoreAnEarlierOneStillRunsOn() throws Exception {
-        String url = newStoreUrl(java.nio.file.Files.createTempDirectory(data, "rolling"));
-        java.util.List<String> previousRelease =
-                new java.util.ArrayList<>(JobStoreSchema.SCRIPTS.subList(0, JobStoreSchema.SCRIPTS.size() - 1));
-        previousRelease.add("B13__baseline.sql");
-        JobStoreSchema.flyway(url, login(), login(), previousRelease).load().migrate();
+        String url = previousReleaseStoreWithALiveInstance();
         try (var c = java.sql.DriverManager.getConnection(url, login(), login());
                 var s = c.createStatement()) {
-            s.execute("INSERT INTO bridge_instance (session_id, instance_id, started_at, heartbeat_at) VALUES"
-                    + " ('old-session', 'bridge-old', 0, " + io.profilebridge.StoreClock.NOW_MS + ")");
             assertThatThrownBy(() -> JobStoreSchema.migrate(url, login(), login(), false, 0))
                     .isInstanceOf(io.profilebridge.StartupFailure.class)
                     .hasMessageContaining("is used by 1 live instance(s) of an earlier release (bridge-old)");
@@ -141,17 +135,11 @@ class PostgresJobStoreTest extends JobStoreTest {
      */
     @Test
     void aLaterReleaseMigratesOnceTheEarlierInstancesStopWithinItsWait() throws Exception {
-        String url = newStoreUrl(java.nio.file.Files.createTempDirectory(data, "rolling"));
-        java.util.List<String> previousRelease =
-                new java.util.ArrayList<>(JobStoreSchema.SCRIPTS.subList(0, JobStoreSchema.SCRIPTS.size() - 1));
-        previousRelease.add("B13__baseline.sql");
-        JobStoreSchema.flyway(url, login(), login(), previousRelease).load().migrate();
+        String url = previousReleaseStoreWithALiveInstance();
         java.util.concurrent.ScheduledExecutorService stopper =
                 java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         try (var c = java.sql.DriverManager.getConnection(url, login(), login());
                 var s = c.createStatement()) {
-            s.execute("INSERT INTO bridge_instance (session_id, instance_id, started_at, heartbeat_at) VALUES"
-                    + " ('old-session', 'bridge-old', 0, " + io.profilebridge.StoreClock.NOW_MS + ")");
             // it stops beating 2 s into the wait
             stopper.schedule(
                     () -> {
@@ -167,6 +155,21 @@ class PostgresJobStoreTest extends JobStoreTest {
         } finally {
             stopper.shutdownNow();
         }
+    }
+
+    /** A new store as the previous release made it, with one of its instances beating in it ("bridge-old"). */
+    private String previousReleaseStoreWithALiveInstance() throws Exception {
+        String url = newStoreUrl(java.nio.file.Files.createTempDirectory(data, "rolling"));
+        java.util.List<String> previousRelease =
+                new java.util.ArrayList<>(JobStoreSchema.SCRIPTS.subList(0, JobStoreSchema.SCRIPTS.size() - 1));
+        previousRelease.add("B13__baseline.sql");
+        JobStoreSchema.flyway(url, login(), login(), previousRelease).load().migrate();
+        try (var c = java.sql.DriverManager.getConnection(url, login(), login());
+                var s = c.createStatement()) {
+            s.execute("INSERT INTO bridge_instance (session_id, instance_id, started_at, heartbeat_at) VALUES"
+                    + " ('old-session', 'bridge-old', 0, " + io.profilebridge.StoreClock.NOW_MS + ")");
+        }
+        return url;
     }
 
     @Test
