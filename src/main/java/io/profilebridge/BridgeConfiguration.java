@@ -47,6 +47,7 @@ import io.profilebridge.job.ClosedStoreExit;
 import io.profilebridge.job.EmbeddedStore;
 import io.profilebridge.job.FinishedJobsRetention;
 import io.profilebridge.job.InstanceLiveness;
+import io.profilebridge.job.InstanceSetup;
 import io.profilebridge.job.JobCallers;
 import io.profilebridge.job.JobCounts;
 import io.profilebridge.job.JobDispatcher;
@@ -164,8 +165,8 @@ public class BridgeConfiguration implements CamelConfiguration {
             // black-box audit: with a broker each, the results of the JMS requests another instance took in came out of
             // this one's broker, where the caller does not read
             LOG.warn("Several instances on one job store share their work, but JMS requests go to this instance's"
-                    + " own embedded broker: the result of a request another instance took in may be delivered by this"
-                    + " one, into its broker. Give every instance the same broker (bridge.jms.broker-url), or turn JMS"
+                    + " own embedded broker, which no other instance reaches: another instance is refused on this store"
+                    + " while this one runs. Give every instance the same broker (bridge.jms.broker-url), or turn JMS"
                     + " off (bridge.jms.enabled=false) where requests come as files only");
         }
         // what a JMS result must fit: the embedded broker's cap is known; an external broker's is its own configuration
@@ -183,7 +184,13 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("jobStore", store);
         context.getRegistry().bind("jobLifecycle", lifecycle);
 
-        ApiHolds holds = holdsForMissingKeys(settings, credentials, liveness);
+        refuseAnotherSetup(
+                liveness,
+                InstanceSetup.of(
+                        credentials.fingerprint(),
+                        jms,
+                        settings.optional("bridge.jms.broker-url").orElse(null)));
+        ApiHolds holds = holdsForMissingKeys(settings, credentials);
         context.addStartupListener((started, alreadyStarted) -> dueNowOnceKeyed(store, credentials));
 
         RequestReader reader = new RequestReader(settings.number("bridge.request.max-bytes"), DocumentedRules.INSTANCE);
@@ -403,12 +410,17 @@ public class BridgeConfiguration implements CamelConfiguration {
     }
 
     /**
-     * The APIs held from the start: those without a key (their requests wait, not sent, until one is configured). Warns
-     * when other instances on the store use other keys, whose limits this instance cannot share.
+     * Compares this instance's setup with the live instances' on a shared store: other API keys are named in a warning
+     * (their limits cannot be shared), another JMS broker stops the start, naming them: any instance delivers any job's
+     * result, so the result of a JMS request would go into a broker its caller does not read (matrix audit: 2 of 4
+     * results went to another instance's broker, with only the start's warning).
      */
-    private static ApiHolds holdsForMissingKeys(
-            BridgeSettings settings, ApiCredentials credentials, InstanceLiveness liveness) {
-        List<String> otherKeys = liveness.instancesWithOtherKeys(credentials.fingerprint());
+    private static void refuseAnotherSetup(InstanceLiveness liveness, InstanceSetup own) {
+        Map<String, InstanceSetup> others = liveness.publishSetup(own);
+        List<String> otherKeys = others.entrySet().stream()
+                .filter(other -> !own.keys().equals(other.getValue().keys()))
+                .map(Map.Entry::getKey)
+                .toList();
         if (!otherKeys.isEmpty()) {
             LOG.warn(
                     "Instances {} on this job store run with other API keys than this one: rate limits, pauses and"
@@ -416,6 +428,23 @@ public class BridgeConfiguration implements CamelConfiguration {
                             + " same keys",
                     otherKeys);
         }
+        List<String> otherBrokers = others.entrySet().stream()
+                .filter(other -> other.getValue().broker() != null
+                        && !own.broker().equals(other.getValue().broker()))
+                .map(Map.Entry::getKey)
+                .toList();
+        if (!otherBrokers.isEmpty()) {
+            // its session goes with the refusal: left beating, it would refuse the next instance in its turn
+            liveness.stop();
+            throw new StartupFailure("instances " + otherBrokers + " on this job store take JMS requests from another"
+                    + " broker than this one (or none): any instance delivers any job's result, so a JMS result could"
+                    + " go into a broker its caller does not read. Give every instance the same bridge.jms.broker-url,"
+                    + " or bridge.jms.enabled=false on every one (an embedded broker serves one instance alone)");
+        }
+    }
+
+    /** The APIs held from the start: those without a key (their requests wait, not sent, until one is configured). */
+    private static ApiHolds holdsForMissingKeys(BridgeSettings settings, ApiCredentials credentials) {
         ApiHolds holds = new ApiHolds(settings.number("bridge.retry.hold-interval-ms"));
         for (Api api : Api.values()) {
             if (!credentials.has(api)) {

@@ -5,8 +5,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -162,30 +162,31 @@ public final class InstanceLiveness {
     }
 
     /**
-     * Publishes the fingerprint of this session's API keys and names the other live instances whose fingerprint
-     * differs: the budgets belong to the key, so the instances on one store are meant to share their keys.
+     * Publishes this session's setup (its API keys' and JMS broker's fingerprints) and answers the setups of the other
+     * live instances that published theirs, by instance id: the instances on one store are meant to share their keys
+     * and their broker. (Two instances that register at once may each publish before the other: neither sees the
+     * other then.)
      */
-    public List<String> instancesWithOtherKeys(String keyFingerprint) {
+    public Map<String, InstanceSetup> publishSetup(InstanceSetup setup) {
         if (!isShared()) {
-            return List.of();
+            return Map.of();
         }
         try (Connection c = dataSource.getConnection()) {
-            update(c, "UPDATE bridge_instance SET key_fingerprint = ? WHERE session_id = ?", keyFingerprint, session);
-            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT instance_id FROM bridge_instance "
-                    + "WHERE session_id <> ? AND key_fingerprint <> ? AND heartbeat_at >= " + StoreClock.NOW_MS + " - "
-                    + takeoverMs + " ORDER BY instance_id")) {
+            update(c, "UPDATE bridge_instance SET key_fingerprint = ? WHERE session_id = ?", setup.stored(), session);
+            try (PreparedStatement ps = c.prepareStatement("SELECT instance_id, key_fingerprint FROM bridge_instance "
+                    + "WHERE session_id <> ? AND key_fingerprint IS NOT NULL AND heartbeat_at >= " + StoreClock.NOW_MS
+                    + " - " + takeoverMs + " ORDER BY instance_id")) {
                 ps.setString(1, session);
-                ps.setString(2, keyFingerprint);
-                List<String> others = new ArrayList<>();
+                Map<String, InstanceSetup> others = new TreeMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        others.add(rs.getString(1));
+                        others.put(rs.getString(1), InstanceSetup.parse(rs.getString(2)));
                     }
                 }
                 return others;
             }
         } catch (SQLException e) {
-            throw new JobStoreException("cannot compare the API keys of the instances on the job store", e);
+            throw new JobStoreException("cannot compare the setup of the instances on the job store", e);
         }
     }
 

@@ -330,11 +330,32 @@ class JobStoreTest {
         String keysA = new ApiCredentials().with(Api.ORBIT, "sk_orb_first").fingerprint();
         String keysB = new ApiCredentials().with(Api.ORBIT, "sk_orb_second").fingerprint();
         assertThat(keysA).doesNotContain("sk_orb_first").startsWith("openprospect=none;orbit=");
-        assertThat(session("node-a").instancesWithOtherKeys(keysA)).isEmpty();
-        assertThat(session("node-b").instancesWithOtherKeys(keysA))
-                .as("the same keys")
-                .isEmpty();
-        assertThat(session("node-c").instancesWithOtherKeys(keysB)).containsExactly("node-a", "node-b");
+        InstanceSetup a = InstanceSetup.of(keysA, true, "tcp://broker:61616");
+        assertThat(session("node-a").publishSetup(a)).isEmpty();
+        assertThat(session("node-b").publishSetup(InstanceSetup.of(keysB, false, null)))
+                .containsOnlyKeys("node-a")
+                .containsValue(a);
+        assertThat(session("node-c").publishSetup(InstanceSetup.of(keysB, true, "tcp://broker:61616")))
+                .containsOnlyKeys("node-a", "node-b")
+                .hasValueSatisfying(new org.assertj.core.api.Condition<>(
+                        setup -> setup.keys().equals(keysB) && setup.broker().equals("none"), "node-b's setup"));
+    }
+
+    @Test
+    void anInstancesSetupNamesItsBrokerByADigestAndAnEmbeddedOneAsItsOwnAlone() {
+        InstanceSetup external = InstanceSetup.of("k", true, "tcp://bridge:s3cret@broker:61616");
+        assertThat(external.stored())
+                .startsWith("k;jms=")
+                .doesNotContain("s3cret")
+                .doesNotContain("broker");
+        assertThat(InstanceSetup.parse(external.stored())).isEqualTo(external);
+        assertThat(InstanceSetup.of("k", true, null).broker())
+                .as("two embedded brokers are two brokers")
+                .isNotEqualTo(InstanceSetup.of("k", true, null).broker());
+        assertThat(InstanceSetup.of("k", false, "tcp://broker:61616").broker()).isEqualTo("none");
+        assertThat(InstanceSetup.parse("openprospect=none;orbit=none"))
+                .as("an earlier release's row names no broker")
+                .isEqualTo(new InstanceSetup("openprospect=none;orbit=none", null));
     }
 
     @Test

@@ -1,0 +1,43 @@
+package io.profilebridge.job;
+
+import io.profilebridge.Sha256;
+import java.util.UUID;
+
+/**
+ * What the instances on one shared store must have alike, as each publishes it in its session's row
+ * ({@code bridge_instance.key_fingerprint}): the fingerprint of its API keys (the budgets belong to the key) and of the
+ * JMS broker it takes requests from and delivers their results to (any instance may deliver any job's result).
+ *
+ * @param keys the API keys' fingerprint (ApiCredentials.fingerprint), never a key
+ * @param broker the broker's: "none" with JMS off, a digest of the external broker's URL, a digest of this start
+ *     alone for an embedded broker, which no other instance reaches
+ */
+public record InstanceSetup(String keys, String broker) {
+
+    private static final String BROKER = ";jms=";
+
+    /** The setup of an instance whose JMS is on (with the broker's URL, null for an embedded one) or off. */
+    public static InstanceSetup of(String keysFingerprint, boolean jms, String brokerUrl) {
+        String broker = !jms
+                ? "none"
+                : Sha256.hex(brokerUrl != null ? brokerUrl.strip() : "embedded " + UUID.randomUUID())
+                        .substring(0, 16);
+        return new InstanceSetup(keysFingerprint, broker);
+    }
+
+    /** As the session's row keeps it. */
+    public String stored() {
+        return keys + BROKER + broker;
+    }
+
+    /** A session row's setup; an earlier release's (keys only, or nothing) names no broker. */
+    public static InstanceSetup parse(String stored) {
+        if (stored == null) {
+            return new InstanceSetup(null, null);
+        }
+        int at = stored.lastIndexOf(BROKER);
+        return at < 0
+                ? new InstanceSetup(stored, null)
+                : new InstanceSetup(stored.substring(0, at), stored.substring(at + BROKER.length()));
+    }
+}
