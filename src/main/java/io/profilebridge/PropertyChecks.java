@@ -42,14 +42,16 @@ final class PropertyChecks {
     private static final Pattern BEARER_TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
 
     /**
-     * scheme://[user@]host[:port] in an Artemis URL; group 1 is the scheme, group 2 the port, if one is given (an IPv6
-     * host is bracketed).
+     * scheme://[user@]host[:port] in an Artemis URL, at its start or in a list's parentheses (not a parameter's value,
+     * such as trustStorePath=file:///...); group 1 is the scheme, group 2 the port, if one is given (an IPv6 host is
+     * bracketed).
      */
     private static final Pattern BROKER_ADDRESS = Pattern.compile(
-            "([a-zA-Z][a-zA-Z0-9+.-]*)://(?:[^@/?,()\\s]*@)?(?:\\[[^\\]]*]|[^:/?,()\\s]*)(?::([^/?,()\\s]*))?");
+            "(?:^|(?<=[(,]))\\s*([a-zA-Z][a-zA-Z0-9+.-]*)://(?:[^@/?,()\\s]*@)?(?:\\[[^\\]]*]|[^:/?,()\\s]*)(?::([^/?,()\\s]*))?");
     /**
      * The schemes by which Artemis's core client reaches a broker of another process: a connector, or a discovery
-     * group. vm:// reaches a broker in this process, which the bridge never has beside an external one.
+     * group. vm:// reaches a broker in this process, which the bridge never has beside an external one. Artemis reads
+     * them in lower case only ("Schema TCP not found").
      */
     private static final Set<String> BROKER_SCHEMES = Set.of("tcp", "udp", "jgroups");
 
@@ -267,7 +269,7 @@ final class PropertyChecks {
                 URI broker = embeddedBrokerAddress(settings.text("bridge.jms.embedded-url"));
                 notTheManagementPort(settings, "bridge.jms.embedded-url", broker.getPort());
             } else {
-                brokerPorts(brokerUrl.get());
+                brokerAddresses(brokerUrl.get());
             }
         }
     }
@@ -445,17 +447,17 @@ final class PropertyChecks {
 
     /**
      * An external broker's URL is Artemis's to read (lists, failover, parameters); only what it reads wrongly is
-     * refused here: an address whose port is no port number (operations audit: tcp://host:notaport started, and the
-     * client failed later with "port out of range:-1" and a stack trace).
+     * refused here: an address of a scheme its core client does not take, or whose port is no port number (operations
+     * audit: tcp://host:notaport started, and the client failed later with "port out of range:-1" and a stack trace).
      */
-    static void brokerPorts(String value) {
+    static void brokerAddresses(String value) {
         Matcher address = BROKER_ADDRESS.matcher(value);
         boolean any = false;
         boolean ports = true;
         boolean schemes = true;
         while (address.find()) {
             any = true;
-            schemes &= BROKER_SCHEMES.contains(address.group(1).toLowerCase(Locale.ROOT));
+            schemes &= BROKER_SCHEMES.contains(address.group(1));
             ports &= address.group(2) == null || isPort(address.group(2));
         }
         if (!any || !ports || !schemes) {

@@ -189,18 +189,22 @@ class PropertyChecksTest {
                 "(tcp://a:61616,tcp://b:61617)?ha=true&reconnectAttempts=-1",
                 "tcp://[::1]:61616",
                 "tcp://bridge:s3cret@broker:61616",
-                "TCP://broker:61616",
+                "tcp://a:61616?sslEnabled=true&trustStorePath=file:///etc/pki/ts.p12",
                 "udp://231.7.7.7:9876")) {
-            assertThatCode(() -> PropertyChecks.brokerPorts(url)).as(url).doesNotThrowAnyException();
+            assertThatCode(() -> PropertyChecks.brokerAddresses(url)).as(url).doesNotThrowAnyException();
         }
     }
 
     /** Matrix audit: amqp:// stopped the start with "Schema amqp not found", naming no property. */
     @Test
     void aBrokerUrlOfAnotherProtocolIsRefusedByName() {
-        for (String url :
-                List.of("amqp://127.0.0.1:61616", "vm://0", "(tcp://a:61616,amqp://b:5672)", "ssl://broker:61617")) {
-            assertThatThrownBy(() -> PropertyChecks.brokerPorts(url))
+        for (String url : List.of(
+                "amqp://127.0.0.1:61616",
+                "vm://0",
+                "(tcp://a:61616,amqp://b:5672)",
+                "ssl://broker:61617",
+                "TCP://broker:61616")) {
+            assertThatThrownBy(() -> PropertyChecks.brokerAddresses(url))
                     .as(url)
                     .hasMessageStartingWith("property bridge.jms.broker-url must name its broker as tcp://host:port")
                     .hasMessageContaining("amqp:// and openwire are for the ESB's clients");

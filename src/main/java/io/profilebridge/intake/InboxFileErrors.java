@@ -53,11 +53,15 @@ public final class InboxFileErrors implements ExceptionHandler {
         String verdict = in == null ? null : in.getHeader(RequestAcceptance.VERDICT, String.class);
         String cause = ErrorText.withRootCause(exception);
         if (file != null && verdict != null && exchange.getException() == null) {
-            // answered (a job recorded, or a result written) and its commit failed: the move (noted already by the
-            // bridge's read lock, before the file's marker went; here for route files with Camel's own read lock)
+            // answered (a job recorded, or a result written) and its commit failed: the move. Noted already by the
+            // bridge's read lock, before the file's marker went: noted again here, after, it could name a file another
+            // instance has taken meanwhile, or one dropped again (diff review). Here for route files with Camel's own
+            // read lock
             String keptName = in.getHeader(RequestAcceptance.KEPT_NAME, String.class);
             String path = file.getAbsoluteFilePath();
-            waitingFiles.moveFailed(path, file.getLastModified(), file.getFileLength(), verdict, keptName, now);
+            if (!InboxReadLock.noted(exchange)) {
+                waitingFiles.moveFailed(path, file.getLastModified(), file.getFileLength(), verdict, keptName, now);
+            }
             if (due(path, now)) {
                 LOG.warn(
                         "{} has its answer but cannot be moved to .{}/{} ({}): it stays in the inbox, is not answered"

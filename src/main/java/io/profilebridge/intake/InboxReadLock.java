@@ -33,6 +33,9 @@ public final class InboxReadLock extends FileChangedExclusiveReadLockStrategy {
     /** Camel's file endpoint's own default {@code readLockTimeout}. */
     private static final long TIMEOUT_MS = 10_000;
 
+    /** Exchange property: this read lock noted the answered file as not moved. */
+    private static final String NOTED = "bridgeUnmovedNoted";
+
     private final WaitingFiles waitingFiles;
     /** The files (absolute paths, as listed) whose markers this process made and holds. */
     private final Set<String> held = ConcurrentHashMap.newKeySet();
@@ -53,24 +56,21 @@ public final class InboxReadLock extends FileChangedExclusiveReadLockStrategy {
     public boolean acquireExclusiveReadLock(
             GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange) throws Exception {
         // held from before the marker's making: the wait for a steady file that follows it may take seconds, and the
-        // marker must be dated anew meanwhile; one not made (another instance's) is let go at once
-        String listed = file.getAbsoluteFilePath();
-        held.add(listed);
-        try {
-            return super.acquireExclusiveReadLock(operations, file, exchange);
-        } finally {
-            // a marker made but given up (the file went, or never came steady) is released by Camel on abort
-            if (!exchange.getProperty(lockKey(file), false, Boolean.class)) {
-                held.remove(listed);
-            }
-        }
+        // marker must be dated anew meanwhile. Camel releases a take that fails or gives up (on abort), which lets go
+        // here too; a marker not made (another instance's) is left alone by that release
+        held.add(listed(file));
+        return super.acquireExclusiveReadLock(operations, file, exchange);
     }
 
     @Override
     public void releaseExclusiveReadLockOnCommit(
             GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange) throws Exception {
-        noteIfAnsweredButNotMoved(file, exchange);
-        super.releaseExclusiveReadLockOnCommit(operations, file, exchange);
+        try {
+            noteIfAnsweredButNotMoved(file, exchange);
+        } finally {
+            // a note that could not be written leaves the file to the exception handler, not its marker in place
+            super.releaseExclusiveReadLockOnCommit(operations, file, exchange);
+        }
     }
 
     @Override
@@ -78,7 +78,7 @@ public final class InboxReadLock extends FileChangedExclusiveReadLockStrategy {
         try {
             super.doReleaseExclusiveReadLock(file, exchange);
         } finally {
-            held.remove(file.getAbsoluteFilePath());
+            held.remove(listed(file));
         }
     }
 
@@ -93,28 +93,43 @@ public final class InboxReadLock extends FileChangedExclusiveReadLockStrategy {
     }
 
     /**
-     * A commit that ends with the answered file still in its place: the move failed (Camel's rename throws, and the
-     * marker is released on the way out). Noted now, so the file is only moved at a later take, by any instance.
+     * A commit that ends with the answered file still in its place, and nothing where it was to go: the move failed
+     * (Camel's rename throws, and the marker is released on the way out). Noted now, so the file is only moved at a
+     * later take, by any instance; a file dropped again under its name after a move that worked is not (diff review:
+     * it would have been moved without an answer). The exchange says so to the exception handler that hears of the
+     * failed move next ({@link InboxFileErrors}), after the marker went.
      */
     private void noteIfAnsweredButNotMoved(GenericFile<File> file, Exchange exchange) {
         Message in = exchange.getMessage();
         String verdict = in.getHeader(RequestAcceptance.VERDICT, String.class);
-        if (verdict != null && exchange.getException() == null && new File(file.getAbsoluteFilePath()).exists()) {
-            waitingFiles.moveFailed(
-                    file.getAbsoluteFilePath(),
-                    file.getLastModified(),
-                    file.getFileLength(),
-                    verdict,
-                    in.getHeader(RequestAcceptance.KEPT_NAME, String.class),
-                    System.currentTimeMillis());
+        String keptName = in.getHeader(RequestAcceptance.KEPT_NAME, String.class);
+        File answered = new File(file.getAbsoluteFilePath());
+        if (verdict == null
+                || keptName == null
+                || exchange.getException() != null
+                || !answered.exists()
+                || new File(answered.getParentFile(), "." + verdict + File.separator + keptName).exists()) {
+            return;
         }
+        waitingFiles.moveFailed(
+                file.getAbsoluteFilePath(),
+                file.getLastModified(),
+                file.getFileLength(),
+                verdict,
+                keptName,
+                System.currentTimeMillis());
+        exchange.setProperty(NOTED, true);
     }
 
-    /** The exchange property where Camel's marker strategy says whether it made the file's marker. */
-    private static String lockKey(GenericFile<File> file) {
-        String path = file.getCopyFromAbsoluteFilePath() != null
+    /** Whether this read lock noted the exchange's answered file as not moved. */
+    static boolean noted(Exchange exchange) {
+        return exchange.getProperty(NOTED, false, Boolean.class);
+    }
+
+    /** The file as listed, also once a preMove renamed it. */
+    private static String listed(GenericFile<File> file) {
+        return file.getCopyFromAbsoluteFilePath() != null
                 ? file.getCopyFromAbsoluteFilePath()
                 : file.getAbsoluteFilePath();
-        return path + "-" + Exchange.FILE_LOCK_FILE_ACQUIRED;
     }
 }

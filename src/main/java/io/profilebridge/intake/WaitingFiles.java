@@ -133,11 +133,7 @@ public final class WaitingFiles {
      */
     void moveFailed(String path, long modified, long length, String verdict, String keptName, long now) {
         Unmoved file = new Unmoved(modified, length, verdict, keptName, UnmovedNotes.identityOf(Path.of(path)));
-        if (file.equals(unmoved.put(path, file))) {
-            // noted already: the read lock does so before the file's marker goes, the file consumer's exception
-            // handler after (InboxReadLock, InboxFileErrors)
-            return;
-        }
+        unmoved.put(path, file);
         UnmovedNotes.write(Path.of(path), file);
         // as long as the file is as it was: one dropped again in its place is taken at once (black-box audit: it
         // waited out the whole time)

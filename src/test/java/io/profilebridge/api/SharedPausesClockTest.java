@@ -62,10 +62,11 @@ class SharedPausesClockTest {
     void aRefusalIsNamedWhileItsPauseLastsAndNoLonger() {
         ApiBudgets one = instance(System::currentTimeMillis, "op-refused-key");
         ApiBudgets other = instance(System::currentTimeMillis, "op-refused-key");
-        one.refused(java.util.List.of(ApiBucket.OPENPROSPECT), 1_000, "402 insufficient_credits");
+        // long enough to outlast the store's round trips on a loaded host, short enough to wait out
+        one.refused(java.util.List.of(ApiBucket.OPENPROSPECT), 4_000, "402 insufficient_credits");
         other.refresh();
         assertThat(other.refusal(Api.OPENPROSPECT)).hasValue("402 insufficient_credits");
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
             other.refresh();
             return other.refusal(Api.OPENPROSPECT).isEmpty();
         });
