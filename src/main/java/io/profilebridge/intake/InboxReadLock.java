@@ -1,6 +1,7 @@
 package io.profilebridge.intake;
 
 import java.io.File;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,6 +68,7 @@ public final class InboxReadLock extends FileChangedExclusiveReadLockStrategy {
             GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange) throws Exception {
         try {
             noteIfAnsweredButNotMoved(file, exchange);
+            forgetNoteOnceMoved(file, exchange);
         } finally {
             // a note that could not be written leaves the file to the exception handler, not its marker in place
             super.releaseExclusiveReadLockOnCommit(operations, file, exchange);
@@ -119,6 +121,14 @@ public final class InboxReadLock extends FileChangedExclusiveReadLockStrategy {
                 keptName,
                 System.currentTimeMillis());
         exchange.setProperty(NOTED, true);
+    }
+
+    /** A file taken again only to be moved, and moved now: its note goes (it stayed in case this take was cut short). */
+    private void forgetNoteOnceMoved(GenericFile<File> file, Exchange exchange) {
+        if (exchange.getProperty(RequestAcceptance.MOVE_ONLY, false, Boolean.class)
+                && !new File(file.getAbsoluteFilePath()).exists()) {
+            waitingFiles.moved(Path.of(file.getAbsoluteFilePath()));
+        }
     }
 
     /** Whether this read lock noted the exchange's answered file as not moved. */

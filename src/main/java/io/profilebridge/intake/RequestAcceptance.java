@@ -46,6 +46,9 @@ public class RequestAcceptance {
     public static final String VERDICT = "bridgeVerdict";
     /** Header: the name the inbox file is kept under in {@code .done} or {@code .failed}. */
     public static final String KEPT_NAME = "bridgeKeptName";
+
+    /** Exchange property: the file is answered already and taken again only to be moved. */
+    static final String MOVE_ONLY = "bridgeMoveOnly";
     /** Exchange property: the inbox file as it was read ({@link FileAsRead}). */
     static final String READ_AS = "bridgeFileAsRead";
     /** Header set by the intake routes: the API of the inbox folder, or the JMS {@code api} property. */
@@ -122,9 +125,13 @@ public class RequestAcceptance {
             Optional<WaitingFiles.Unmoved> unmoved = waitingFiles.takenAgainToMove(
                     listed.getAbsoluteFilePath(), listed.getLastModified(), listed.getFileLength());
             if (unmoved.isPresent()) {
-                // answered already: the file consumer only tries the move again (InboxFileErrors)
+                // answered already: the file consumer only tries the move again (InboxFileErrors); the read lock
+                // removes the file's note once it is moved. A note a stopped instance's marker left is of no use to a
+                // move, and would outlive the file (lock audit: 22 such notes beside no file)
                 in.setHeader(VERDICT, unmoved.get().verdict());
                 in.setHeader(KEPT_NAME, unmoved.get().keptName());
+                exchange.setProperty(MOVE_ONLY, true);
+                waitingFiles.leftBehindSince(Path.of(listed.getAbsoluteFilePath()));
                 return;
             }
         }

@@ -63,8 +63,12 @@ final class UnmovedNotes {
         }
     }
 
-    /** The note beside the file, if any; removed (asked once per take: a move that fails again notes it again). */
-    static Optional<WaitingFiles.Unmoved> take(Path file) {
+    /**
+     * The note beside the file, if any. It stays until the file is moved ({@link #remove}): a take that only moves the
+     * file may be cut short (a SIGKILL), and the next take must still know the file is answered (lock audit: 16 of 40
+     * such files got a second result).
+     */
+    static Optional<WaitingFiles.Unmoved> read(Path file) {
         Path note = noteOf(file);
         // java.io's File: no exception per take where there is no note, the usual case
         File asFile = note.toFile();
@@ -73,7 +77,6 @@ final class UnmovedNotes {
         }
         try (InputStream in = Files.newInputStream(note, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             JsonNode fields = Json.MAPPER.readTree(in.readNBytes(MAX_NOTE_BYTES));
-            Files.deleteIfExists(note);
             String verdict = Json.text(fields, "verdict");
             String keptName = Json.text(fields, "keptName");
             // the move's own folder and a plain name in it, whoever wrote the note: it names where the file goes
@@ -92,6 +95,11 @@ final class UnmovedNotes {
             LOG.debug("Cannot read the note {}: {}", note, e.toString());
             return Optional.empty();
         }
+    }
+
+    /** The note beside the file goes: the file was moved, or is another file now. */
+    static void remove(Path file) {
+        InboxNotes.deleteQuietly(noteOf(file));
     }
 
     /**

@@ -142,22 +142,30 @@ public final class WaitingFiles {
 
     /**
      * Where the file is to be moved, when it is an answered file whose move failed and it has not changed since (one
-     * changed is a new request under that name). Asked once per take: a move that fails again records it again.
+     * changed is a new request under that name, and the stale note goes). Asked once per take: a move that fails
+     * again records it again; the note stays until the move is done ({@link #moved}).
      */
     Optional<Unmoved> takenAgainToMove(String path, long modified, long length) {
-        Optional<Unmoved> noted = UnmovedNotes.take(Path.of(path));
+        Optional<Unmoved> noted = UnmovedNotes.read(Path.of(path));
         Unmoved file = unmoved.remove(path);
         if (file == null) {
             file = noted.orElse(null);
         }
         // the same file still, not one dropped again under its name with its date and size (cp -p; black-box audit:
         // a stale note swallowed such a re-drop): its inode and status-change time tell
-        return file != null
-                        && file.modified() == modified
-                        && file.length() == length
-                        && Objects.equals(file.identity(), UnmovedNotes.identityOf(Path.of(path)))
-                ? Optional.of(file)
-                : Optional.empty();
+        boolean same = file != null
+                && file.modified() == modified
+                && file.length() == length
+                && Objects.equals(file.identity(), UnmovedNotes.identityOf(Path.of(path)));
+        if (!same && noted.isPresent()) {
+            UnmovedNotes.remove(Path.of(path));
+        }
+        return same ? Optional.of(file) : Optional.empty();
+    }
+
+    /** An answered file taken again only to be moved is moved: its note goes. */
+    void moved(Path file) {
+        UnmovedNotes.remove(file);
     }
 
     /**

@@ -50,6 +50,28 @@ class InboxReadLockTest {
         assertThat(inbox.resolve(".a.json.answered")).doesNotExist();
     }
 
+    @Test
+    void aFileTakenAgainOnlyToBeMovedLosesItsNoteOnceMovedNotBefore() throws Exception {
+        WaitingFiles waitingFiles = new WaitingFiles(null, 0, 0, 60_000);
+        InboxReadLock reading = new InboxReadLock(waitingFiles, 0);
+        Path file = Files.writeString(inbox.resolve("a.json"), "{}");
+        waitingFiles.moveFailed(file.toString(), 5, 10, "done", "a.json", 100_000);
+        Path note = inbox.resolve(".a.json.answered");
+
+        Exchange stillThere = answered("done", "a.json");
+        stillThere.setProperty(RequestAcceptance.MOVE_ONLY, true);
+        reading.releaseExclusiveReadLockOnCommit(null, listed(file), stillThere);
+        assertThat(note).as("the move failed again").exists();
+
+        GenericFile<File> taken = listed(file);
+        Files.createDirectories(inbox.resolve(".done"));
+        Files.move(file, inbox.resolve(".done/a.json"));
+        Exchange moved = answered("done", "a.json");
+        moved.setProperty(RequestAcceptance.MOVE_ONLY, true);
+        reading.releaseExclusiveReadLockOnCommit(null, taken, moved);
+        assertThat(note).doesNotExist();
+    }
+
     private static Exchange answered(String verdict, String keptName) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.getMessage().setHeader(RequestAcceptance.VERDICT, verdict);
