@@ -21,6 +21,7 @@ runs=(
   "long-runs|bench/long-runs.sh 30"
   "hundred-files|bench/hundred-files.sh"
   "chaos|bench/chaos.sh"
+  "unmoved-kill|bench/unmoved-kill.sh"
   "cluster|bench/cluster.sh 40"
 )
 summaries=()
