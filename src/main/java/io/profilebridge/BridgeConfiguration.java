@@ -436,10 +436,11 @@ public class BridgeConfiguration implements CamelConfiguration {
         if (!otherBrokers.isEmpty()) {
             // its session goes with the refusal: left beating, it would refuse the next instance in its turn
             liveness.stop();
-            throw new StartupFailure("instances " + otherBrokers + " on this job store take JMS requests from another"
-                    + " broker than this one (or none): any instance delivers any job's result, so a JMS result could"
-                    + " go into a broker its caller does not read. Give every instance the same bridge.jms.broker-url,"
-                    + " or bridge.jms.enabled=false on every one (an embedded broker serves one instance alone)");
+            throw new StartupFailure("instances " + otherBrokers + " on this job store name another JMS broker than"
+                    + " this one (its hosts and ports as written in bridge.jms.broker-url), or JMS is on for them and off"
+                    + " here or the other way round: any instance delivers any job's result, so a JMS result could go"
+                    + " into a broker its caller does not read. Give every instance the same bridge.jms.broker-url, or"
+                    + " bridge.jms.enabled=false on every one (an embedded broker serves one instance alone)");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.profilebridge;
 
+import io.profilebridge.jms.BrokerAddresses;
 import io.profilebridge.jms.EmbeddedBroker;
 import io.profilebridge.job.StoreEngine;
 import io.profilebridge.openprospect.OpenProspectRoutes;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -41,13 +41,6 @@ final class PropertyChecks {
             "Orbit's documented limit of Deep Search starts: 5 a second per API key, bursts up to 25";
     private static final Pattern BEARER_TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
 
-    /**
-     * scheme://[user@]host[:port] in an Artemis URL, at its start or in a list's parentheses (not a parameter's value,
-     * such as trustStorePath=file:///...); group 1 is the scheme, group 2 the port, if one is given (an IPv6 host is
-     * bracketed).
-     */
-    private static final Pattern BROKER_ADDRESS = Pattern.compile(
-            "(?:^|(?<=[(,]))\\s*([a-zA-Z][a-zA-Z0-9+.-]*)://(?:[^@/?,()\\s]*@)?(?:\\[[^\\]]*]|[^:/?,()\\s]*)(?::([^/?,()\\s]*))?");
     /**
      * The schemes by which Artemis's core client reaches a broker of another process: a connector, or a discovery
      * group. vm:// reaches a broker in this process, which the bridge never has beside an external one. Artemis reads
@@ -451,18 +444,17 @@ final class PropertyChecks {
      * audit: tcp://host:notaport started, and the client failed later with "port out of range:-1" and a stack trace).
      */
     static void brokerAddresses(String value) {
-        Matcher address = BROKER_ADDRESS.matcher(value);
-        boolean any = false;
-        boolean ports = true;
-        boolean schemes = true;
-        while (address.find()) {
-            any = true;
-            schemes &= BROKER_SCHEMES.contains(address.group(1));
-            ports &= address.group(2) == null || isPort(address.group(2));
-        }
-        if (!any || !ports || !schemes) {
+        List<BrokerAddresses.Address> addresses = BrokerAddresses.of(value);
+        boolean named = !addresses.isEmpty()
+                && !BrokerAddresses.hasPrefixBeforeList(value)
+                && addresses.stream()
+                        .allMatch(address -> BROKER_SCHEMES.contains(address.scheme())
+                                && !address.host().isEmpty()
+                                && (address.port() == null || isPort(address.port())));
+        if (!named) {
             // matrix audit: amqp:// (the ESB's protocol in README's table) stopped the start with "Schema amqp not
-            // found", naming no property; vm://0 started and looked for a broker in this process for ever
+            // found", naming no property; vm://0 started and looked for a broker in this process for ever; black-box
+            // re-check: failover:(tcp://...) and tcp:// alone, the same without the property
             throw new StartupFailure("property bridge.jms.broker-url must name its broker as tcp://host:port,"
                     + " such as tcp://broker:61616 (the bridge speaks Artemis's core protocol; amqp:// and openwire"
                     + " are for the ESB's clients), not \"" + Urls.shown(value) + "\"");

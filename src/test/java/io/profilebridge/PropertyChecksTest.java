@@ -203,7 +203,10 @@ class PropertyChecksTest {
                 "vm://0",
                 "(tcp://a:61616,amqp://b:5672)",
                 "ssl://broker:61617",
-                "TCP://broker:61616")) {
+                "TCP://broker:61616",
+                "failover:(tcp://a:61616)",
+                "tcp://",
+                "tcp://:61616")) {
             assertThatThrownBy(() -> PropertyChecks.brokerAddresses(url))
                     .as(url)
                     .hasMessageStartingWith("property bridge.jms.broker-url must name its broker as tcp://host:port")

@@ -1,6 +1,7 @@
 package io.profilebridge.job;
 
 import io.profilebridge.Sha256;
+import io.profilebridge.jms.BrokerAddresses;
 import java.util.UUID;
 
 /**
@@ -16,11 +17,15 @@ public record InstanceSetup(String keys, String broker) {
 
     private static final String BROKER = ";jms=";
 
-    /** The setup of an instance whose JMS is on (with the broker's URL, null for an embedded one) or off. */
+    /**
+     * The setup of an instance whose JMS is on (with the broker's URL, null for an embedded one) or off. A URL stands
+     * for the brokers it names, whatever its parameters, user, order or case (black-box re-check: a retryInterval
+     * parameter on one instance refused the others).
+     */
     public static InstanceSetup of(String keysFingerprint, boolean jms, String brokerUrl) {
         String broker = !jms
                 ? "none"
-                : Sha256.hex(brokerUrl != null ? brokerUrl.strip() : "embedded " + UUID.randomUUID())
+                : Sha256.hex(brokerUrl != null ? BrokerAddresses.identity(brokerUrl) : "embedded " + UUID.randomUUID())
                         .substring(0, 16);
         return new InstanceSetup(keysFingerprint, broker);
     }

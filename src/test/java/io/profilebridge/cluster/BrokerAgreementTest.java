@@ -43,7 +43,7 @@ class BrokerAgreementTest {
                         .rootCause()
                         .isInstanceOf(StartupFailure.class)
                         .hasMessageStartingWith(
-                                "instances [a] on this job store take JMS requests from another broker");
+                                "instances [a] on this job store name another JMS broker than this one");
 
                 Map<String, String> sameBroker = new HashMap<>(ClusterNodes.node(shared, root, "c"));
                 for (String key : new String[] {

@@ -353,6 +353,9 @@ class JobStoreTest {
                 .as("two embedded brokers are two brokers")
                 .isNotEqualTo(InstanceSetup.of("k", true, null).broker());
         assertThat(InstanceSetup.of("k", false, "tcp://broker:61616").broker()).isEqualTo("none");
+        assertThat(InstanceSetup.of("k", true, "(tcp://b:61617,TCP://Broker:61616)?ha=true&retryInterval=1000"))
+                .as("the same brokers, other parameters, order and case")
+                .isEqualTo(InstanceSetup.of("k", true, "(tcp://broker:61616,tcp://b:61617)?ha=true"));
         assertThat(InstanceSetup.parse("openprospect=none;orbit=none"))
                 .as("an earlier release's row names no broker")
                 .isEqualTo(new InstanceSetup("openprospect=none;orbit=none", null));
