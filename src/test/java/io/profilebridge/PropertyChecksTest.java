@@ -190,6 +190,7 @@ class PropertyChecksTest {
                 "tcp://[::1]:61616",
                 "tcp://bridge:s3cret@broker:61616",
                 "tcp://a:61616?sslEnabled=true&trustStorePath=file:///etc/pki/ts.p12",
+                "tcp://h:61616?sslEnabled=true&trustStorePassword=ENC(-5a2376c61c668aaf)",
                 "udp://231.7.7.7:9876")) {
             assertThatCode(() -> PropertyChecks.brokerAddresses(url)).as(url).doesNotThrowAnyException();
         }

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * Inbox files left in the inbox, and not taken again until what they wait for has happened:
@@ -147,20 +149,22 @@ public final class WaitingFiles {
      */
     Optional<Unmoved> takenAgainToMove(String path, long modified, long length) {
         Optional<Unmoved> noted = UnmovedNotes.read(Path.of(path));
-        Unmoved file = unmoved.remove(path);
-        if (file == null) {
-            file = noted.orElse(null);
+        Unmoved remembered = unmoved.remove(path);
+        if (remembered == null && noted.isEmpty()) {
+            return Optional.empty();
         }
         // the same file still, not one dropped again under its name with its date and size (cp -p; black-box audit:
-        // a stale note swallowed such a re-drop): its inode and status-change time tell
-        boolean same = file != null
-                && file.modified() == modified
-                && file.length() == length
-                && Objects.equals(file.identity(), UnmovedNotes.identityOf(Path.of(path)));
-        if (!same && noted.isPresent()) {
+        // a stale note swallowed such a re-drop): its inode and status-change time tell. This instance's memory or the
+        // note may be the stale one: a file another instance moved, and one of its name answered since (review)
+        String identity = UnmovedNotes.identityOf(Path.of(path));
+        Predicate<Unmoved> same = file ->
+                file.modified() == modified && file.length() == length && Objects.equals(file.identity(), identity);
+        if (noted.isPresent() && !same.test(noted.get())) {
             UnmovedNotes.remove(Path.of(path));
         }
-        return same ? Optional.of(file) : Optional.empty();
+        return Stream.concat(Stream.ofNullable(remembered), noted.stream())
+                .filter(same)
+                .findFirst();
     }
 
     /** An answered file taken again only to be moved is moved: its note goes. */

@@ -18,6 +18,9 @@ public final class BrokerAddresses {
     private static final Pattern ADDRESS = Pattern.compile("(?:^|(?<=[(,]))\\s*([a-zA-Z][a-zA-Z0-9+.-]*)://"
             + "(?:[^@/?,()\\s]*@)?(\\[[^\\]]*]|[^:/?,()\\s]*)(?::([^/?,()\\s]*))?");
 
+    /** The port Artemis's core client takes where a URL names none. */
+    private static final String DEFAULT_PORT = "61616";
+
     /** One broker address. */
     public record Address(String scheme, String host, String port) {}
 
@@ -39,16 +42,19 @@ public final class BrokerAddresses {
      */
     public static boolean hasPrefixBeforeList(String url) {
         int list = url.indexOf('(');
-        return list > 0 && !url.substring(0, list).isBlank();
+        String before = list > 0 ? url.substring(0, list) : "";
+        // a parenthesis in a parameter's value (trustStorePassword=ENC(...)) comes after an address or a '?'
+        return !before.isBlank() && !before.contains("://") && !before.contains("?");
     }
 
     /**
-     * The URL's brokers as one text, whatever its parameters, user, order or case: the scheme, host and port of each,
-     * sorted. Two URLs of one broker written with other host names (localhost and 127.0.0.1) still differ.
+     * The URL's brokers as one text, whatever its parameters, user, order or case: the scheme, host and port of each
+     * (Artemis's 61616 where none is written), sorted. Two URLs of one broker written with other host names
+     * (localhost and 127.0.0.1) still differ.
      */
     public static String identity(String url) {
         return of(url).stream()
-                .map(a -> (a.scheme() + "://" + a.host() + ":" + (a.port() == null ? "" : a.port()))
+                .map(a -> (a.scheme() + "://" + a.host() + ":" + (a.port() == null ? DEFAULT_PORT : a.port()))
                         .toLowerCase(Locale.ROOT))
                 .sorted()
                 .distinct()

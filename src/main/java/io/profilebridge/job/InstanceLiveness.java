@@ -31,10 +31,9 @@ public final class InstanceLiveness {
      * A session's row, naming the schema it was made for: a release before that one cannot write it, so an instance
      * of it paused across the migration cannot come back (V14__result_name_claims.sql).
      */
-    private static final String REGISTER =
-            "INSERT INTO bridge_instance (session_id, instance_id, started_at, heartbeat_at, schema_version) VALUES (?,"
-                    + " ?, " + StoreClock.NOW_MS + ", " + StoreClock.NOW_MS + ", " + JobStoreSchema.schemaVersion()
-                    + ")";
+    private static final String REGISTER = "INSERT INTO bridge_instance (session_id, instance_id, key_fingerprint,"
+            + " started_at, heartbeat_at, schema_version) VALUES (?, ?, ?, " + StoreClock.NOW_MS + ", "
+            + StoreClock.NOW_MS + ", " + JobStoreSchema.schemaVersion() + ")";
 
     /** Sessions silent for this long are forgotten (their claims were taken over long ago). */
     private static final long FORGET_AFTER_MS = 86_400_000;
@@ -45,6 +44,9 @@ public final class InstanceLiveness {
     private final long heartbeatMs;
     private final long takeoverMs;
     private volatile long lastBeatNanos = System.nanoTime();
+    /** The setup this session published ({@link #publishSetup}), as stored; null before. */
+    private volatile String setup;
+
     private volatile int epoch;
     /**
      * A heartbeat went out since start-up, or a claim was made (before either, the process only starts: a gap there
@@ -152,7 +154,7 @@ public final class InstanceLiveness {
                             + StoreClock.NOW_MS + " - " + FORGET_AFTER_MS,
                     instanceId,
                     session);
-            update(c, REGISTER, session, instanceId);
+            update(c, REGISTER, session, instanceId, setup);
             c.commit();
             lastBeatNanos = System.nanoTime();
             return released;
@@ -172,7 +174,8 @@ public final class InstanceLiveness {
             return Map.of();
         }
         try (Connection c = dataSource.getConnection()) {
-            update(c, "UPDATE bridge_instance SET key_fingerprint = ? WHERE session_id = ?", setup.stored(), session);
+            this.setup = setup.stored();
+            update(c, "UPDATE bridge_instance SET key_fingerprint = ? WHERE session_id = ?", this.setup, session);
             try (PreparedStatement ps = c.prepareStatement("SELECT instance_id, key_fingerprint FROM bridge_instance "
                     + "WHERE session_id <> ? AND key_fingerprint IS NOT NULL AND heartbeat_at >= " + StoreClock.NOW_MS
                     + " - " + takeoverMs + " ORDER BY instance_id")) {
@@ -202,7 +205,9 @@ public final class InstanceLiveness {
                             "UPDATE bridge_instance SET heartbeat_at = " + StoreClock.NOW_MS + " WHERE session_id = ?",
                             session)
                     == 0) {
-                update(c, REGISTER, session, instanceId);
+                // with the setup it published: registered again without it, it would escape the others' comparison
+                // (review)
+                update(c, REGISTER, session, instanceId, setup);
             }
         } catch (SQLException e) {
             LOG.warn(

@@ -60,6 +60,26 @@ class WaitingFilesTest {
     }
 
     /**
+     * Review: this instance's memory of a file another instance moved since, and a note written for the file dropped
+     * again under its name: the stale memory removed the right note, and the file was answered a second time.
+     */
+    @Test
+    void aStaleMemoryDoesNotOutweighTheNoteOfTheFileNowThere(@TempDir Path inbox) throws Exception {
+        Path file = Files.writeString(inbox.resolve("r.json"), "{}");
+        String path = file.toAbsolutePath().toString();
+        waitingFiles.moveFailed(path, 5, 10, "done", "r.json", 100_000);
+        // another instance moves it; a new file of the name is answered there and cannot be moved either
+        Files.delete(file);
+        Files.writeString(file, "{\"new\": 1}");
+        WaitingFiles elsewhere = new WaitingFiles(null, 1_000, 0, 600_000);
+        elsewhere.moveFailed(path, 7, 12, "done", "r.json", 100_000);
+        assertThat(waitingFiles.takenAgainToMove(path, 7, 12))
+                .as("the note of the file now there")
+                .isPresent();
+        assertThat(inbox.resolve(".r.json.answered")).exists();
+    }
+
+    /**
      * Black-box audit: the stuck file removed, and the same file dropped again with its date and size (cp -p), was
      * taken for the stuck one by the note it had left, and moved to .done/ without a result.
      */

@@ -353,8 +353,8 @@ class JobStoreTest {
                 .as("two embedded brokers are two brokers")
                 .isNotEqualTo(InstanceSetup.of("k", true, null).broker());
         assertThat(InstanceSetup.of("k", false, "tcp://broker:61616").broker()).isEqualTo("none");
-        assertThat(InstanceSetup.of("k", true, "(tcp://b:61617,TCP://Broker:61616)?ha=true&retryInterval=1000"))
-                .as("the same brokers, other parameters, order and case")
+        assertThat(InstanceSetup.of("k", true, "(tcp://b:61617,tcp://Broker)?ha=true&retryInterval=1000"))
+                .as("the same brokers, other parameters, order, case and the default port")
                 .isEqualTo(InstanceSetup.of("k", true, "(tcp://broker:61616,tcp://b:61617)?ha=true"));
         assertThat(InstanceSetup.parse("openprospect=none;orbit=none"))
                 .as("an earlier release's row names no broker")
