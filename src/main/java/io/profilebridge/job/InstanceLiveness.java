@@ -166,8 +166,8 @@ public final class InstanceLiveness {
     /**
      * Publishes this session's setup (its API keys' and JMS broker's fingerprints) and answers the setups of the other
      * live instances that published theirs, by instance id: the instances on one store are meant to share their keys
-     * and their broker. (Two instances that register at once may each publish before the other: neither sees the
-     * other then.)
+     * and their broker. Each publishes (committed) before it reads, so of two starting at once at least the later
+     * reader sees the other.
      */
     public Map<String, InstanceSetup> publishSetup(InstanceSetup setup) {
         if (!isShared()) {
