@@ -159,8 +159,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         KeyMask keyMask = new KeyMask(credentials);
         long deadlineMs = settings.number("bridge.http.deadline-ms");
         boolean jms = settings.flag("bridge.jms.enabled");
-        boolean embeddedBroker =
-                jms && settings.optional("bridge.jms.broker-url").isEmpty();
+        String brokerUrl = settings.optional("bridge.jms.broker-url").orElse(null);
+        boolean embeddedBroker = jms && brokerUrl == null;
         if (embeddedBroker && postgres) {
             // black-box audit: with a broker each, the results of the JMS requests another instance took in came out of
             // this one's broker, where the caller does not read
@@ -184,12 +184,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("jobStore", store);
         context.getRegistry().bind("jobLifecycle", lifecycle);
 
-        refuseAnotherSetup(
-                liveness,
-                InstanceSetup.of(
-                        credentials.fingerprint(),
-                        jms,
-                        settings.optional("bridge.jms.broker-url").orElse(null)));
+        refuseAnotherSetup(liveness, InstanceSetup.of(credentials.fingerprint(), jms, brokerUrl));
         ApiHolds holds = holdsForMissingKeys(settings, credentials);
         context.addStartupListener((started, alreadyStarted) -> dueNowOnceKeyed(store, credentials));
 

@@ -67,8 +67,10 @@ public final class InboxReadLock extends FileChangedExclusiveReadLockStrategy {
     public void releaseExclusiveReadLockOnCommit(
             GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange) throws Exception {
         try {
-            noteIfAnsweredButNotMoved(file, exchange);
-            forgetNoteOnceMoved(file, exchange);
+            // looked at once: still in its place after the commit, its move failed
+            boolean inPlace = new File(file.getAbsoluteFilePath()).exists();
+            noteIfAnsweredButNotMoved(file, exchange, inPlace);
+            forgetNoteOnceMoved(file, exchange, inPlace);
         } finally {
             // a note that could not be written leaves the file to the exception handler, not its marker in place
             super.releaseExclusiveReadLockOnCommit(operations, file, exchange);
@@ -101,16 +103,18 @@ public final class InboxReadLock extends FileChangedExclusiveReadLockStrategy {
      * it would have been moved without an answer). The exchange says so to the exception handler that hears of the
      * failed move next ({@link InboxFileErrors}), after the marker went.
      */
-    private void noteIfAnsweredButNotMoved(GenericFile<File> file, Exchange exchange) {
+    private void noteIfAnsweredButNotMoved(GenericFile<File> file, Exchange exchange, boolean inPlace) {
         Message in = exchange.getMessage();
         String verdict = in.getHeader(RequestAcceptance.VERDICT, String.class);
         String keptName = in.getHeader(RequestAcceptance.KEPT_NAME, String.class);
-        File answered = new File(file.getAbsoluteFilePath());
         if (verdict == null
                 || keptName == null
                 || exchange.getException() != null
-                || !answered.exists()
-                || new File(answered.getParentFile(), "." + verdict + File.separator + keptName).exists()) {
+                || !inPlace
+                || new File(
+                                new File(file.getAbsoluteFilePath()).getParentFile(),
+                                "." + verdict + File.separator + keptName)
+                        .exists()) {
             return;
         }
         waitingFiles.moveFailed(
@@ -124,9 +128,8 @@ public final class InboxReadLock extends FileChangedExclusiveReadLockStrategy {
     }
 
     /** A file taken again only to be moved, and moved now: its note goes (it stayed in case this take was cut short). */
-    private void forgetNoteOnceMoved(GenericFile<File> file, Exchange exchange) {
-        if (exchange.getProperty(RequestAcceptance.MOVE_ONLY, false, Boolean.class)
-                && !new File(file.getAbsoluteFilePath()).exists()) {
+    private void forgetNoteOnceMoved(GenericFile<File> file, Exchange exchange, boolean inPlace) {
+        if (exchange.getProperty(RequestAcceptance.MOVE_ONLY, false, Boolean.class) && !inPlace) {
             waitingFiles.moved(Path.of(file.getAbsoluteFilePath()));
         }
     }

@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -109,9 +110,9 @@ final class UnmovedNotes {
      */
     static String identityOf(Path file) {
         try {
-            Object inode = Files.getAttribute(file, "unix:ino", LinkOption.NOFOLLOW_LINKS);
-            Object changed = Files.getAttribute(file, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
-            return inode + "@" + changed;
+            // one look at the file for both
+            Map<String, Object> unix = Files.readAttributes(file, "unix:ino,ctime", LinkOption.NOFOLLOW_LINKS);
+            return unix.get("ino") + "@" + unix.get("ctime");
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return null;
         }

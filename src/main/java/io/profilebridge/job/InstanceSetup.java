@@ -35,11 +35,8 @@ public record InstanceSetup(String keys, String broker) {
         return keys + BROKER + broker;
     }
 
-    /** A session row's setup; an earlier release's (keys only, or nothing) names no broker. */
+    /** A session row's setup, as published; the release before this one's (keys only) names no broker. */
     public static InstanceSetup parse(String stored) {
-        if (stored == null) {
-            return new InstanceSetup(null, null);
-        }
         int at = stored.lastIndexOf(BROKER);
         return at < 0
                 ? new InstanceSetup(stored, null)
