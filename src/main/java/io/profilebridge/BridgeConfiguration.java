@@ -184,7 +184,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("jobStore", store);
         context.getRegistry().bind("jobLifecycle", lifecycle);
 
-        refuseAnotherSetup(liveness, InstanceSetup.of(credentials.fingerprint(), jms, brokerUrl));
+        refuseAnotherSetup(liveness, InstanceSetup.of(credentials.fingerprint(), jms, brokerUrl, hostName()));
         ApiHolds holds = holdsForMissingKeys(settings, credentials);
         context.addStartupListener((started, alreadyStarted) -> dueNowOnceKeyed(store, credentials));
 
@@ -432,7 +432,8 @@ public class BridgeConfiguration implements CamelConfiguration {
             // its session goes with the refusal: left beating, it would refuse the next instance in its turn
             liveness.stop();
             throw new StartupFailure("instances " + otherBrokers + " on this job store name another JMS broker than"
-                    + " this one (its hosts and ports as written in bridge.jms.broker-url), or JMS is on for them and off"
+                    + " this one (its hosts and ports as written in bridge.jms.broker-url, a loopback host as this"
+                    + " machine's), or JMS is on for them and off"
                     + " here or the other way round: any instance delivers any job's result, so a JMS result could go"
                     + " into a broker its caller does not read. Give every instance the same bridge.jms.broker-url, or"
                     + " bridge.jms.enabled=false on every one (an embedded broker serves one instance alone)");
@@ -710,12 +711,15 @@ public class BridgeConfiguration implements CamelConfiguration {
 
     /** Stable across restarts of the same installation, distinct for instances with their own data folders. */
     private static String defaultInstanceId(Path data) {
-        String host;
+        return hostName() + ":" + data.toAbsolutePath().normalize();
+    }
+
+    /** This machine's name, as other instances on a shared store see it in an instance id. */
+    private static String hostName() {
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
+            return java.net.InetAddress.getLocalHost().getHostName();
         } catch (java.net.UnknownHostException e) {
-            host = "localhost";
+            return "localhost";
         }
-        return host + ":" + data.toAbsolutePath().normalize();
     }
 }

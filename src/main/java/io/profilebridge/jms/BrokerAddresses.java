@@ -1,5 +1,7 @@
 package io.profilebridge.jms;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +19,9 @@ public final class BrokerAddresses {
     /** Group 1 the scheme, group 2 the host (an IPv6 one bracketed), group 3 the port, if one is given. */
     private static final Pattern ADDRESS = Pattern.compile("(?:^|(?<=[(,]))\\s*([a-zA-Z][a-zA-Z0-9+.-]*)://"
             + "(?:[^@/?,()\\s]*@)?(\\[[^\\]]*]|[^:/?,()\\s]*)(?::([^/?,()\\s]*))?");
+
+    /** An IPv4 literal, or a bracketed IPv6 one. */
+    private static final Pattern IP_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|\\[[0-9a-f:.]+]");
 
     /** The port Artemis's core client takes where a URL names none. */
     private static final String DEFAULT_PORT = "61616";
@@ -49,15 +54,34 @@ public final class BrokerAddresses {
 
     /**
      * The URL's brokers as one text, whatever its parameters, user, order or case: the scheme, host and port of each
-     * (Artemis's 61616 where none is written), sorted. Two URLs of one broker written with other host names
-     * (localhost and 127.0.0.1) still differ.
+     * (Artemis's 61616 where none is written), sorted. A loopback host ({@code localhost}, {@code 127.0.0.1},
+     * {@code [::1]}, {@code 0.0.0.0}) stands for this machine's broker, named by the machine: one broker on one machine
+     * however written, another machine's {@code localhost} another broker. Other names of one broker still differ.
      */
-    public static String identity(String url) {
+    public static String identity(String url, String machine) {
         return of(url).stream()
-                .map(a -> (a.scheme() + "://" + a.host() + ":" + (a.port() == null ? DEFAULT_PORT : a.port()))
+                .map(a -> (a.scheme() + "://" + (isLoopback(a.host()) ? "loopback@" + machine : a.host()) + ":"
+                                + (a.port() == null ? DEFAULT_PORT : a.port()))
                         .toLowerCase(Locale.ROOT))
                 .sorted()
                 .distinct()
                 .collect(Collectors.joining(","));
+    }
+
+    /** Read without asking DNS: a name is loopback by its words, an address literal by its value. */
+    static boolean isLoopback(String host) {
+        String name = host.toLowerCase(Locale.ROOT);
+        if (name.equals("localhost") || name.endsWith(".localhost")) {
+            return true;
+        }
+        if (!IP_LITERAL.matcher(name).matches()) {
+            return false;
+        }
+        try {
+            InetAddress address = InetAddress.getByName(name); // a literal: parsed, never looked up
+            return address.isLoopbackAddress() || address.isAnyLocalAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 }

@@ -20,12 +20,15 @@ public record InstanceSetup(String keys, String broker) {
     /**
      * The setup of an instance whose JMS is on (with the broker's URL, null for an embedded one) or off. A URL stands
      * for the brokers it names, whatever its parameters, user, order or case (black-box re-check: a retryInterval
-     * parameter on one instance refused the others).
+     * parameter on one instance refused the others); its loopback hosts for the broker of the machine named.
      */
-    public static InstanceSetup of(String keysFingerprint, boolean jms, String brokerUrl) {
+    public static InstanceSetup of(String keysFingerprint, boolean jms, String brokerUrl, String machine) {
         String broker = !jms
                 ? "none"
-                : Sha256.hex(brokerUrl != null ? BrokerAddresses.identity(brokerUrl) : "embedded " + UUID.randomUUID())
+                : Sha256.hex(
+                                brokerUrl != null
+                                        ? BrokerAddresses.identity(brokerUrl, machine)
+                                        : "embedded " + UUID.randomUUID())
                         .substring(0, 16);
         return new InstanceSetup(keysFingerprint, broker);
     }
