@@ -184,7 +184,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("jobStore", store);
         context.getRegistry().bind("jobLifecycle", lifecycle);
 
-        refuseAnotherSetup(liveness, InstanceSetup.of(credentials.fingerprint(), jms, brokerUrl, hostName()));
+        refuseAnotherSetup(
+                liveness, InstanceSetup.of(credentials.fingerprint(), jms, brokerUrl, BridgeConfiguration::hostName));
         ApiHolds holds = holdsForMissingKeys(settings, credentials);
         context.addStartupListener((started, alreadyStarted) -> dueNowOnceKeyed(store, credentials));
 

@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -55,12 +56,12 @@ public final class BrokerAddresses {
     /**
      * The URL's brokers as one text, whatever its parameters, user, order or case: the scheme, host and port of each
      * (Artemis's 61616 where none is written), sorted. A loopback host ({@code localhost}, {@code 127.0.0.1},
-     * {@code [::1]}, {@code 0.0.0.0}) stands for this machine's broker, named by the machine: one broker on one machine
+     * {@code [::1]}, {@code 0.0.0.0}) stands for this machine's broker, named by the machine (asked only then): one broker on one machine
      * however written, another machine's {@code localhost} another broker. Other names of one broker still differ.
      */
-    public static String identity(String url, String machine) {
+    public static String identity(String url, Supplier<String> machine) {
         return of(url).stream()
-                .map(a -> (a.scheme() + "://" + (isLoopback(a.host()) ? "loopback@" + machine : a.host()) + ":"
+                .map(a -> (a.scheme() + "://" + (isLoopback(a.host()) ? "loopback@" + machine.get() : a.host()) + ":"
                                 + (a.port() == null ? DEFAULT_PORT : a.port()))
                         .toLowerCase(Locale.ROOT))
                 .sorted()

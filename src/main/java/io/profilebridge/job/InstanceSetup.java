@@ -3,6 +3,7 @@ package io.profilebridge.job;
 import io.profilebridge.Sha256;
 import io.profilebridge.jms.BrokerAddresses;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * What the instances on one shared store must have alike, as each publishes it in its session's row
@@ -22,7 +23,7 @@ public record InstanceSetup(String keys, String broker) {
      * for the brokers it names, whatever its parameters, user, order or case (black-box re-check: a retryInterval
      * parameter on one instance refused the others); its loopback hosts for the broker of the machine named.
      */
-    public static InstanceSetup of(String keysFingerprint, boolean jms, String brokerUrl, String machine) {
+    public static InstanceSetup of(String keysFingerprint, boolean jms, String brokerUrl, Supplier<String> machine) {
         String broker = !jms
                 ? "none"
                 : Sha256.hex(

@@ -330,12 +330,13 @@ class JobStoreTest {
         String keysA = new ApiCredentials().with(Api.ORBIT, "sk_orb_first").fingerprint();
         String keysB = new ApiCredentials().with(Api.ORBIT, "sk_orb_second").fingerprint();
         assertThat(keysA).doesNotContain("sk_orb_first").startsWith("openprospect=none;orbit=");
-        InstanceSetup a = InstanceSetup.of(keysA, true, "tcp://broker:61616", "node-host");
+        InstanceSetup a = InstanceSetup.of(keysA, true, "tcp://broker:61616", () -> "node-host");
         assertThat(session("node-a").publishSetup(a)).isEmpty();
-        assertThat(session("node-b").publishSetup(InstanceSetup.of(keysB, false, null, "node-host")))
+        assertThat(session("node-b").publishSetup(InstanceSetup.of(keysB, false, null, () -> "node-host")))
                 .containsOnlyKeys("node-a")
                 .containsValue(a);
-        assertThat(session("node-c").publishSetup(InstanceSetup.of(keysB, true, "tcp://broker:61616", "node-host")))
+        assertThat(session("node-c")
+                        .publishSetup(InstanceSetup.of(keysB, true, "tcp://broker:61616", () -> "node-host")))
                 .containsOnlyKeys("node-a", "node-b")
                 .hasValueSatisfying(new org.assertj.core.api.Condition<>(
                         setup -> setup.keys().equals(keysB) && setup.broker().equals("none"), "node-b's setup"));
@@ -343,31 +344,34 @@ class JobStoreTest {
 
     @Test
     void anInstancesSetupNamesItsBrokerByADigestAndAnEmbeddedOneAsItsOwnAlone() {
-        InstanceSetup external = InstanceSetup.of("k", true, "tcp://bridge:s3cret@broker:61616", "node-host");
+        InstanceSetup external = InstanceSetup.of("k", true, "tcp://bridge:s3cret@broker:61616", () -> "node-host");
         assertThat(external.stored())
                 .startsWith("k;jms=")
                 .doesNotContain("s3cret")
                 .doesNotContain("broker");
         assertThat(InstanceSetup.parse(external.stored())).isEqualTo(external);
-        assertThat(InstanceSetup.of("k", true, null, "node-host").broker())
+        assertThat(InstanceSetup.of("k", true, null, () -> "node-host").broker())
                 .as("two embedded brokers are two brokers")
-                .isNotEqualTo(InstanceSetup.of("k", true, null, "node-host").broker());
-        assertThat(InstanceSetup.of("k", false, "tcp://broker:61616", "node-host")
+                .isNotEqualTo(
+                        InstanceSetup.of("k", true, null, () -> "node-host").broker());
+        assertThat(InstanceSetup.of("k", false, "tcp://broker:61616", () -> "node-host")
                         .broker())
                 .isEqualTo("none");
-        assertThat(InstanceSetup.of("k", true, "(tcp://b:61617,tcp://Broker)?ha=true&retryInterval=1000", "node-host"))
+        assertThat(InstanceSetup.of(
+                        "k", true, "(tcp://b:61617,tcp://Broker)?ha=true&retryInterval=1000", () -> "node-host"))
                 .as("the same brokers, other parameters, order, case and the default port")
-                .isEqualTo(InstanceSetup.of("k", true, "(tcp://broker:61616,tcp://b:61617)?ha=true", "node-host"));
-        assertThat(InstanceSetup.of("k", true, "tcp://localhost:61616", "node-host"))
+                .isEqualTo(
+                        InstanceSetup.of("k", true, "(tcp://broker:61616,tcp://b:61617)?ha=true", () -> "node-host"));
+        assertThat(InstanceSetup.of("k", true, "tcp://localhost:61616", () -> "node-host"))
                 .as("one machine's broker, however its loopback address is written")
-                .isEqualTo(InstanceSetup.of("k", true, "tcp://127.0.0.1", "node-host"))
-                .isEqualTo(InstanceSetup.of("k", true, "tcp://[::1]:61616?retryInterval=500", "node-host"))
+                .isEqualTo(InstanceSetup.of("k", true, "tcp://127.0.0.1", () -> "node-host"))
+                .isEqualTo(InstanceSetup.of("k", true, "tcp://[::1]:61616?retryInterval=500", () -> "node-host"))
                 .as("another machine's localhost is another broker")
-                .isNotEqualTo(InstanceSetup.of("k", true, "tcp://localhost:61616", "other-host"));
-        assertThat(InstanceSetup.of("k", true, "tcp://broker:61616", "node-host"))
+                .isNotEqualTo(InstanceSetup.of("k", true, "tcp://localhost:61616", () -> "other-host"));
+        assertThat(InstanceSetup.of("k", true, "tcp://broker:61616", () -> "node-host"))
                 .as("a broker named by a name is the same from every machine")
-                .isEqualTo(InstanceSetup.of("k", true, "tcp://broker:61616", "other-host"))
-                .isNotEqualTo(InstanceSetup.of("k", true, "tcp://127.0.0.2:61616", "node-host"));
+                .isEqualTo(InstanceSetup.of("k", true, "tcp://broker:61616", () -> "other-host"))
+                .isNotEqualTo(InstanceSetup.of("k", true, "tcp://127.0.0.2:61616", () -> "node-host"));
         assertThat(InstanceSetup.parse("openprospect=none;orbit=none"))
                 .as("an earlier release's row names no broker")
                 .isEqualTo(new InstanceSetup("openprospect=none;orbit=none", null));
