@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.ShutdownRoute;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -187,8 +188,13 @@ public class JobRoutes extends RouteBuilder {
             // the first beat as the route starts (a timer's default delay is a second): the rest of a cold start after
             // the session was registered counted as a lapse, and a first start on a new store warned of one (deploy
             // audit: "had no heartbeat for 4049 ms" right after the schema's migration)
+            // beating on while a stop waits for the calls in flight: Camel stops the other routes' consumers first,
+            // and a heartbeat stopped with them let another instance take those jobs past the takeover time (deploy
+            // audit: the answers of a graceful stop's calls were dropped and the calls made again); the claims go back
+            // once the routes have stopped
             from("timer:instance-heartbeat?delay=0&period=" + liveness.heartbeatMs())
                     .routeId("instance-heartbeat")
+                    .shutdownRoute(ShutdownRoute.Defer)
                     .process(exchange -> liveness.beat());
         }
     }

@@ -230,6 +230,34 @@ class TakeoverTest {
         assertThat(paused.isAlive()).isTrue();
     }
 
+    @Test
+    void anInstanceStoppingWithCallsInFlightKeepsItsClaimsUntilTheyEnd() throws Exception {
+        // deploy audit: the heartbeat was a route's consumer, which Camel stops first at shutdown while the calls in
+        // flight finish; past the takeover time the other instance took their jobs, and the stopping one threw the
+        // answers away
+        simulator.settings().addedLatencyMs(5000);
+        Map<String, String> quick = new HashMap<>(BridgeRun.MANY_CALLS_IN_FLIGHT);
+        quick.put("bridge.cluster.heartbeat-ms", "500");
+        quick.put("bridge.cluster.takeover-ms", "2000");
+        Process stopping = startInstance("node-a", quick);
+        for (int i = 0; i < 3; i++) {
+            drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"orb" + i + "@example.com\"}");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> keysClaimedBy("node-a"), keys -> keys.size() == 3);
+        startInstance("node-b", quick);
+        await().atMost(Duration.ofSeconds(30)).until(() -> simulator.ledger().arrivals() >= 3);
+        stopping.destroy(); // SIGTERM: a graceful stop, its calls still out for a few seconds
+        assertThat(stopping.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        assertThat(Files.readString(root.resolve("node-a.log")))
+                .as("no job taken from the stopping instance while its calls were out")
+                .doesNotContain("was taken over by another instance meanwhile");
+        await().atMost(Duration.ofSeconds(60)).until(() -> results(root).size() == 3);
+        assertThat(simulator.ledger().runsPerKey("orbit"))
+                .hasSize(3)
+                .allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+    }
+
     private List<String> keysClaimedBy(String instance) throws Exception {
         List<String> keys = new ArrayList<>();
         try (Connection c = postgres.getPostgresDatabase().getConnection();
