@@ -185,7 +185,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("jobLifecycle", lifecycle);
 
         refuseAnotherSetup(
-                liveness, InstanceSetup.of(credentials.fingerprint(), jms, brokerUrl, BridgeConfiguration::hostName));
+                liveness, InstanceSetup.of(credentials.fingerprint(), jms, brokerUrl, HostName::ofThisMachine));
         ApiHolds holds = holdsForMissingKeys(settings, credentials);
         context.addStartupListener((started, alreadyStarted) -> dueNowOnceKeyed(store, credentials));
 
@@ -712,15 +712,6 @@ public class BridgeConfiguration implements CamelConfiguration {
 
     /** Stable across restarts of the same installation, distinct for instances with their own data folders. */
     private static String defaultInstanceId(Path data) {
-        return hostName() + ":" + data.toAbsolutePath().normalize();
-    }
-
-    /** This machine's name, as other instances on a shared store see it in an instance id. */
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            return "localhost";
-        }
+        return HostName.ofThisMachine() + ":" + data.toAbsolutePath().normalize();
     }
 }

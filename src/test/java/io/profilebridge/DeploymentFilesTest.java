@@ -257,7 +257,12 @@ class DeploymentFilesTest {
         for (Object entry : list(container.get("env"))) {
             Map<String, Object> variable = map(entry);
             variables.add(String.valueOf(variable.get("name")));
-            if (variable.get("valueFrom") != null) {
+            if (variable.get("valueFrom") != null
+                    && map(variable.get("valueFrom")).containsKey("fieldRef")) {
+                assertThat(map(map(variable.get("valueFrom")).get("fieldRef")))
+                        .as("the pod's own field")
+                        .containsEntry("fieldPath", "metadata.name");
+            } else if (variable.get("valueFrom") != null) {
                 Map<String, Object> reference =
                         map(map(variable.get("valueFrom")).get("secretKeyRef"));
                 assertThat(secrets)
@@ -269,7 +274,12 @@ class DeploymentFilesTest {
         }
         assertThat(variables)
                 .isSubsetOf(knownVariables)
-                .contains("OPENPROSPECT_API_KEY", "ORBIT_API_KEY", "BRIDGE_STORE_URL", "BRIDGE_JMS_BROKER_URL");
+                .contains(
+                        "OPENPROSPECT_API_KEY",
+                        "ORBIT_API_KEY",
+                        "BRIDGE_STORE_URL",
+                        "BRIDGE_JMS_BROKER_URL",
+                        "BRIDGE_INSTANCE_ID");
         assertThat(Path.of("config/application-" + valueOf(container, "CAMEL_MAIN_PROFILE") + ".properties"))
                 .exists();
 
