@@ -12,20 +12,30 @@ import java.util.function.Function;
 import org.apache.camel.util.ObjectHelper;
 
 /**
- * Tells whether the outbox refused a result for want of room (a full or read-only disk, a quota) or of permission (a
- * folder this user may not write to): such an outbox refuses every result alike until an operator gives it room or
- * rights, so a paid run's result is not given up for it (resources audit: an outbox full for longer than the attempts
+ * Tells whether the outbox refused a result for want of room (a full or read-only disk, a quota), of permission (a
+ * folder this user may not write to) or of a working place (a folder made a file, a mount gone): such an outbox
+ * refuses every result alike until an operator gives it room, rights or its folder back, so a paid run's result is not given up for it (resources audit: an outbox full for longer than the attempts
  * left every result unwritten once it had room; contract audit: so did one whose folder was not writable meanwhile).
  */
 public final class OutboxBlocked {
 
-    /** Java names the cause only in the message, as the system does. */
+    /**
+     * Java names the cause only in the message, as the system does. Besides room and rights: a folder of the outbox
+     * replaced by a file, a network or FUSE mount gone stale or away, the process out of file handles (delivery audit:
+     * an {@code orbit/} made a file gave every result up after the attempts, none written once the folder was back).
+     */
     private static final List<String> SYSTEM_WORDS = List.of(
             "No space left on device",
             "Disk quota exceeded",
             "Read-only file system",
             "Permission denied",
-            "Operation not permitted");
+            "Operation not permitted",
+            "Not a directory",
+            "Stale file handle",
+            "Input/output error",
+            "Transport endpoint is not connected",
+            "No such device",
+            "Too many open files");
 
     private OutboxBlocked() {}
 

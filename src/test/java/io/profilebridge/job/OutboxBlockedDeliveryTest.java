@@ -47,8 +47,14 @@ class OutboxBlockedDeliveryTest {
                     new FileSystemException("outbox/.a.json.part", null, "No space left on device"));
             Exception readOnly = new GenericFileOperationFailedException(
                     "Cannot store file: outbox/.b.json.part", new IOException("Read-only file system"));
+            // delivery audit: outbox/orbit/ replaced by a file gave every result up, none written once it was back
             Exception notAFolder = new GenericFileOperationFailedException(
                     "Cannot store file: outbox/.c.json.part", new IOException("Not a directory"));
+            Exception stale = new GenericFileOperationFailedException(
+                    "Cannot store file: outbox/.f.json.part",
+                    new FileSystemException("outbox/.f.json.part", null, "Stale file handle"));
+            Exception other = new GenericFileOperationFailedException(
+                    "Cannot store file: outbox/.g.json.part", new IllegalStateException("a bug"));
             // java.io's words for EACCES and EPERM: the folder's rights changed after the start
             Exception forbidden = new GenericFileOperationFailedException(
                     "Cannot store file: outbox/.d.json.part",
@@ -61,21 +67,27 @@ class OutboxBlockedDeliveryTest {
             Job waitsForWritable = delivering(store);
             Job waitsForRights = delivering(store);
             Job waitsForUnlock = delivering(store);
+            Job waitsForFolder = delivering(store);
+            Job waitsForMount = delivering(store);
             Job givenUp = delivering(store);
             for (int attempt = 0; attempt < 5; attempt++) {
                 lifecycle.deliveryFailed(waitsForRoom, full);
                 lifecycle.deliveryFailed(waitsForWritable, readOnly);
                 lifecycle.deliveryFailed(waitsForRights, forbidden);
                 lifecycle.deliveryFailed(waitsForUnlock, immutable);
+                lifecycle.deliveryFailed(waitsForFolder, notAFolder);
+                lifecycle.deliveryFailed(waitsForMount, stale);
             }
             for (int attempt = 0; attempt < 3; attempt++) {
-                lifecycle.deliveryFailed(givenUp, notAFolder);
+                lifecycle.deliveryFailed(givenUp, other);
             }
             assertThat(waitsForRoom.state()).isEqualTo(JobState.DELIVERING);
             assertThat(waitsForRoom.nextAttemptAt()).isNotNull();
             assertThat(waitsForWritable.state()).isEqualTo(JobState.DELIVERING);
             assertThat(waitsForRights.state()).isEqualTo(JobState.DELIVERING);
             assertThat(waitsForUnlock.state()).isEqualTo(JobState.DELIVERING);
+            assertThat(waitsForFolder.state()).isEqualTo(JobState.DELIVERING);
+            assertThat(waitsForMount.state()).isEqualTo(JobState.DELIVERING);
             assertThat(givenUp.state()).isEqualTo(JobState.FAILED);
         }
     }
