@@ -15,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Names, once each at start, a {@code bridge.*} property or {@code BRIDGE_*} variable that is no key of the bridge: a
+ * Names, once each at start, a {@code bridge.*}, {@code openprospect.*} or {@code orbit.*} property or its variable
+ * ({@code BRIDGE_*}, {@code OPENPROSPECT_*}, {@code ORBIT_*}) that is no key of the bridge: a
  * misspelt one was passed over without a word and its default used (configuration audit: {@code bridge.store-url}
  * left an instance meant to share PostgreSQL on an embedded store of its own). A warning, not a refusal: a route an
  * integrator adds may read keys of its own. Only names are logged, never values.
@@ -26,6 +27,12 @@ final class UnknownSettings {
 
     /** Variables read by the log configuration and the benchmarks' scripts, which no properties file holds. */
     private static final Set<String> OUTSIDE_PROPERTIES = Set.of("BRIDGE_LOG_LEVEL", "BRIDGE_JAVA_OPTS", "BRIDGE_JAR");
+
+    /**
+     * The bridge's own families of keys: its settings and the two APIs' roots and keys (lifecycle audit: a misspelt
+     * {@code orbit.baseurl} left the packaged production root in use, without a word).
+     */
+    private static final List<String> PROPERTY_PREFIXES = List.of("bridge.", "openprospect.", "orbit.");
 
     /** How many edits apart a name may be from a key to be offered as what was meant. */
     private static final int NEAR = 3;
@@ -46,12 +53,14 @@ final class UnknownSettings {
                 known.stream().collect(Collectors.toMap(UnknownSettings::variable, key -> key, (a, b) -> a));
         List<String> lines = new ArrayList<>();
         for (String name : new TreeSet<>(properties)) {
-            if (name.startsWith("bridge.") && !known.contains(name)) {
+            if (PROPERTY_PREFIXES.stream().anyMatch(name::startsWith) && !known.contains(name)) {
                 lines.add(line("property " + name, nearest(name, known)));
             }
         }
         for (String name : new TreeSet<>(variables)) {
-            if (name.startsWith("BRIDGE_") && !keyOfVariable.containsKey(name) && !OUTSIDE_PROPERTIES.contains(name)) {
+            if (PROPERTY_PREFIXES.stream().map(UnknownSettings::variable).anyMatch(name::startsWith)
+                    && !keyOfVariable.containsKey(name)
+                    && !OUTSIDE_PROPERTIES.contains(name)) {
                 lines.add(line("variable " + name, nearest(name, keyOfVariable.keySet())));
             }
         }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Configuration audit: a misspelt bridge.* property or BRIDGE_ variable was passed over without a word. */
+/** Configuration audit: a misspelt bridge.* (orbit.*, openprospect.*) property or its variable was passed over without a word. */
 class UnknownSettingsTest {
 
     private static final Set<String> KNOWN = BridgeSettings.packagedKeys();
@@ -31,6 +31,20 @@ class UnknownSettingsTest {
                                 + " BRIDGE_INBOX_POLL_MS?); README \"Configuration\" lists them",
                         "variable BRIDGE_TOTALLY_ELSE names no setting of the bridge and is passed over; README"
                                 + " \"Configuration\" lists them");
+    }
+
+    @Test
+    void aMisspeltApiRootOrKeyIsNamedToo() {
+        // lifecycle audit: orbit.baseurl left the packaged production root in use, without a word
+        assertThat(UnknownSettings.warnings(
+                        KNOWN,
+                        List.of("orbit.baseurl", "openprospect.api-key", "orbit.api-key"),
+                        List.of("ORBIT_API_KEY", "OPENPROSPECT_BASE_URI", "ORBITAL")))
+                .containsExactly(
+                        "property orbit.baseurl names no setting of the bridge and is passed over (did you mean"
+                                + " orbit.base-url?); README \"Configuration\" lists them",
+                        "variable OPENPROSPECT_BASE_URI names no setting of the bridge and is passed over (did you"
+                                + " mean OPENPROSPECT_BASE_URL?); README \"Configuration\" lists them");
     }
 
     @Test
