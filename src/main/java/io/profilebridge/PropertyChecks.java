@@ -34,6 +34,8 @@ final class PropertyChecks {
     private static final long MIN_TIMER_MS = 10;
     /** The shortest age at which a read-lock marker may count as orphaned. */
     private static final long MIN_ORPHANED_LOCK_MS = 5_000;
+
+    private static final long MIN_ANSWER_BYTES = 65_536;
     /** The most threads (or store connections) one setting may ask for. */
     private static final int MAX_THREADS = 1000;
 
@@ -243,8 +245,15 @@ final class PropertyChecks {
         ownerMay(settings, "bridge.inbox.folder-mode", 7, "read, write and enter (7xx)", "take and move the requests");
     }
 
-    /** The APIs' base URLs and keys. */
+    /** The APIs' base URLs and keys, and what the bridge reads of their answers. */
     private static void checkApis(BridgeSettings settings) {
+        // lifecycle audit: at 100 bytes every start answer was cut off after the run had been charged, and each
+        // request given up; an answer the API documents fits well below this
+        if (settings.number("bridge.http.max-answer-bytes") < MIN_ANSWER_BYTES) {
+            throw new StartupFailure("property bridge.http.max-answer-bytes must be at least " + MIN_ANSWER_BYTES
+                    + " (bytes: an API answer cut off short is a charged run given up), not \""
+                    + settings.text("bridge.http.max-answer-bytes") + "\"");
+        }
         apiRoot("openprospect.base-url", settings.text("openprospect.base-url"), OpenProspectRoutes.PATH);
         apiRoot("orbit.base-url", settings.text("orbit.base-url"), OrbitRoutes.PATH);
         for (String key : List.of("openprospect.api-key", "orbit.api-key")) {
