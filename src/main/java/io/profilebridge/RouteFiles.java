@@ -1,6 +1,7 @@
 package io.profilebridge;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
@@ -51,6 +52,7 @@ public class RouteFiles extends DefaultRoutesCollector {
             CamelContext context, String excludePattern, String includePattern) {
         Map<String, Resource> byName = new LinkedHashMap<>();
         int replaced = 0;
+        List<String> edited = new ArrayList<>();
         for (Resource resource : find(context, excludePattern, existing(includePattern))) {
             String name = FileUtil.stripPath(resource.getLocation());
             Resource before = byName.remove(name);
@@ -62,6 +64,9 @@ public class RouteFiles extends DefaultRoutesCollector {
             if (before.getLocation().startsWith("classpath:")) {
                 replaced++;
                 log.debug("Route file {} replaces the one found before it", resource.getLocation());
+                if (!sameContent(before, resource)) {
+                    edited.add(name);
+                }
             } else if (warned.add(before.getLocation() + "\n" + resource.getLocation())) {
                 // routes audit: a backup copy in a folder a later pattern reads replaced the edited file, unsaid; once,
                 // though Camel Main asks twice
@@ -73,13 +78,28 @@ public class RouteFiles extends DefaultRoutesCollector {
             }
             byName.put(name, resource);
         }
-        String summary =
-                "Route files: " + byName.size() + ", of which " + replaced + " replace packaged ones of the same name";
+        // named, so that a step an edited copy left out (a release's new one, the results' sync) can be looked for
+        // (lifecycle audit: a copy without the results' sync was loaded, said only as a count)
+        String summary = "Route files: " + byName.size() + ", of which " + replaced
+                + " replace packaged ones of the same name"
+                + (edited.isEmpty()
+                        ? ""
+                        : " (" + edited.size() + " unlike the packaged file: " + String.join(", ", edited) + ")");
         if (replaced > 0 && !summary.equals(lastSummary)) { // Camel Main asks twice: for modelines, then for routes
             log.info(summary);
         }
         lastSummary = summary;
         return byName.values();
+    }
+
+    /** Whether a file of the same name says what the packaged one says; one that cannot be read counts as unlike. */
+    private static boolean sameContent(Resource packaged, Resource replacement) {
+        try (InputStream one = packaged.getInputStream();
+                InputStream other = replacement.getInputStream()) {
+            return Arrays.equals(one.readAllBytes(), other.readAllBytes());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Whether two route files found are one file, however their patterns named its folder. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.Resource;
@@ -52,6 +53,30 @@ class RouteFilesTest {
                             "file:" + relative + "/*.camel.yaml,file:" + root.resolve("routes") + "/*.camel.yaml");
             assertThat(found).hasSize(1);
             assertThat(logs.lines()).noneMatch(line -> line.contains("RouteFiles"));
+        }
+    }
+
+    @Test
+    void packagedFilesReplacedByOnesThatDifferAreNamed() throws Exception {
+        // lifecycle audit: a copy of deliver-result.camel.yaml without the results' sync was loaded, said as a count
+        Path routes = Files.createDirectories(root.resolve("routes"));
+        for (String name : new String[] {"deliver-result.camel.yaml", "poll-due-jobs.camel.yaml"}) {
+            try (var packaged = RouteFilesTest.class.getResourceAsStream("/routes/" + name)) {
+                Files.write(routes.resolve(name), packaged.readAllBytes());
+            }
+        }
+        Files.writeString(routes.resolve("poll-due-jobs.camel.yaml"), "# edited\n", StandardOpenOption.APPEND);
+        try (LogCapture logs = LogCapture.start();
+                DefaultCamelContext context = new DefaultCamelContext()) {
+            new RouteFiles()
+                    .findRouteResourcesFromDirectory(
+                            context, null, "classpath:routes/*.camel.yaml,file:" + routes + "/*.camel.yaml");
+            assertThat(logs.lines())
+                    .filteredOn(line -> line.contains("RouteFiles"))
+                    .singleElement()
+                    .satisfies(line -> assertThat(line)
+                            .contains("of which 2 replace packaged ones")
+                            .contains("(1 unlike the packaged file: poll-due-jobs.camel.yaml)"));
         }
     }
 }
