@@ -260,7 +260,11 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry()
                 .bind(
                         "deliverJobRoute",
-                        new DeliverJobRoute(lifecycle, jms, settings.number("bridge.retry.max-delay-ms")));
+                        new DeliverJobRoute(
+                                lifecycle,
+                                jms,
+                                settings.number("bridge.retry.max-delay-ms"),
+                                settings.integer("bridge.poll.concurrency")));
         context.getRegistry().bind("laterCallersRoute", new LaterCallersRoute(store, callers, schedule));
         context.getRegistry()
                 .bind(

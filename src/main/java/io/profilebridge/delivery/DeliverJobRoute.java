@@ -5,6 +5,7 @@ import io.profilebridge.job.Job;
 import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.OutboxBlocked;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.Exchange;
@@ -25,20 +26,28 @@ public class DeliverJobRoute extends RouteBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliverJobRoute.class);
 
+    /** Set while this delivery holds one of the JMS send places. */
+    private static final String SEND_PLACE = "bridgeJmsSendPlace";
+
     private final JobLifecycle lifecycle;
     private final boolean jmsEnabled;
     private final long jmsOffRecheckMs;
     private final AtomicBoolean jmsOffNamed = new AtomicBoolean();
+    private final int jmsSendPlaces;
+    private final Semaphore jmsSends;
 
     /**
      * @param jmsEnabled {@code bridge.jms.enabled}: with JMS off, a JMS request's result has nowhere to go
      * @param jmsOffRecheckMs how soon such a result is looked at again: the backoff's cap, {@code
      *     bridge.retry.max-delay-ms}, as for an outbox out of room
+     * @param workers {@code bridge.poll.concurrency}: at most half of them send JMS results at once
      */
-    public DeliverJobRoute(JobLifecycle lifecycle, boolean jmsEnabled, long jmsOffRecheckMs) {
+    public DeliverJobRoute(JobLifecycle lifecycle, boolean jmsEnabled, long jmsOffRecheckMs, int workers) {
         this.lifecycle = lifecycle;
         this.jmsEnabled = jmsEnabled;
         this.jmsOffRecheckMs = jmsOffRecheckMs;
+        this.jmsSendPlaces = Math.max(1, workers / 2);
+        this.jmsSends = new Semaphore(jmsSendPlaces);
     }
 
     @Override
@@ -51,14 +60,51 @@ public class DeliverJobRoute extends RouteBuilder {
                 .process(this::waitForJms)
                 .when(DeliverJobRoute::brokerAway)
                 .process(this::waitForBroker)
+                .when(this::noJmsSendPlace)
+                .process(this::waitForSendPlace)
                 .otherwise()
                 .doTry()
                 .to("direct:deliver-result")
                 .process(this::delivered)
                 .doCatch(Exception.class)
                 .process(this::deliveryFailed)
+                .doFinally()
+                .process(this::freeSendPlace)
                 .end()
                 .end();
+    }
+
+    /**
+     * A JMS result goes out only while fewer than half the job workers send one: a broker holding sends (an address
+     * full under address-full-policy BLOCK, which has no timeout) holds their workers until it takes them, and the
+     * other half go on with every other job (delivery audit: all 16 workers sat in held sends, and file requests were
+     * not even started). Takes a place when there is one.
+     */
+    private boolean noJmsSendPlace(Exchange exchange) {
+        if (JobRoutes.job(exchange).source().isFile()) {
+            return false;
+        }
+        if (jmsSends.tryAcquire()) {
+            exchange.setProperty(SEND_PLACE, true);
+            return false;
+        }
+        return true;
+    }
+
+    private void freeSendPlace(Exchange exchange) {
+        if (exchange.removeProperty(SEND_PLACE) != null) {
+            jmsSends.release();
+        }
+    }
+
+    /** The result waits, counting no attempt, looked at again in a few seconds. */
+    private void waitForSendPlace(Exchange exchange) {
+        lifecycle.deliveryWaits(
+                JobRoutes.job(exchange),
+                jmsSendPlaces + " results are being sent to the JMS broker already (half of bridge.poll.concurrency),"
+                        + " which may hold them (an address full under address-full-policy BLOCK: readiness check"
+                        + " jms-results); the result waits, counting no attempt",
+                ThreadLocalRandom.current().nextLong(BROKER_RECHECK_MS / 2, BROKER_RECHECK_MS + 1));
     }
 
     /** The job ends as the result its caller got: its own, or one cut down to fit the broker. */

@@ -304,6 +304,75 @@ class BrokerOutageTest {
         }
     }
 
+    /**
+     * Delivery audit: a results address full under BLOCK held every job worker in a send, and file requests were not
+     * even started until the queue was read. At most half the workers now send JMS results at once.
+     */
+    @Test
+    void aBrokerHoldingResultSendsHoldsAtMostHalfTheJobWorkers() throws Exception {
+        startWithBroker(100, Map.of("bridge.poll.concurrency", "4"));
+        var server = esb.broker().server();
+        server.getAddressSettingsRepository()
+                .addMatch(
+                        "blocked.#",
+                        new AddressSettings()
+                                .setMaxSizeBytes(2000)
+                                .setAddressFullMessagePolicy(AddressFullMessagePolicy.BLOCK));
+        server.getSecurityRepository()
+                .addMatch(
+                        "blocked.#",
+                        Set.of(
+                                access(BrokerAccounts.CLIENT_ROLE, true, true, true, true),
+                                access(BrokerAccounts.BRIDGE_ROLE, true, false, false, true)));
+        try (Connection connection = esb.client().createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            var replies = session.createQueue("blocked.replies");
+            try (MessageProducer filler = session.createProducer(replies);
+                    MessageProducer requests = session.createProducer(session.createQueue(EsbBroker.REQUESTS))) {
+                filler.send(session.createTextMessage("x".repeat(3000))); // the address is full from now on
+                for (int i = 0; i < 6; i++) {
+                    TextMessage request = session.createTextMessage("{\"email\": \"held" + i + "@example.com\"}");
+                    request.setStringProperty("api", "orbit");
+                    request.setJMSCorrelationID("held-" + i);
+                    request.setJMSReplyTo(replies);
+                    requests.send(request);
+                }
+            }
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            "DOWN".equals(check("jms-results").path("status").asText()));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> bridge.store().list(Api.ORBIT, JobState.DELIVERING, 0, 10).stream()
+                                    .filter(job -> job.lastError() != null
+                                            && job.lastError().contains("results are being sent to the JMS broker"))
+                                    .count()
+                            >= 1);
+
+            for (int i = 0; i < 3; i++) {
+                BridgeRun.drop(root, "orbit/meanwhile-" + i + ".json", "{\"email\": \"file" + i + "@example.com\"}");
+            }
+            await("file requests go on while the broker holds JMS results")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> BridgeRun.results(root).size() == 3);
+
+            // the caller reads its replies: every held and waiting result goes out, once each
+            List<String> correlations = new ArrayList<>();
+            try (var consumer = session.createConsumer(replies)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    var message = consumer.receive(500);
+                    if (message != null && message.getJMSCorrelationID() != null) {
+                        correlations.add(message.getJMSCorrelationID());
+                    }
+                    return correlations.size() >= 6;
+                });
+                assertThat(consumer.receive(1000)).as("no result twice").isNull();
+            }
+            assertThat(correlations)
+                    .containsExactlyInAnyOrder("held-0", "held-1", "held-2", "held-3", "held-4", "held-5");
+        }
+    }
+
     /** The requests queue's roles: the ESB sends; the bridge browses, and consumes when so. */
     private static Set<Role> requestsQueueRoles(boolean bridgeConsumes) {
         return Set.of(
