@@ -45,6 +45,7 @@ import io.profilebridge.jms.JmsConfiguration;
 import io.profilebridge.job.AwaitedDataSource;
 import io.profilebridge.job.ClosedStoreExit;
 import io.profilebridge.job.EmbeddedStore;
+import io.profilebridge.job.EmbeddedStoreLeftBehind;
 import io.profilebridge.job.FinishedJobsRetention;
 import io.profilebridge.job.InstanceLiveness;
 import io.profilebridge.job.InstanceSetup;
@@ -361,6 +362,9 @@ public class BridgeConfiguration implements CamelConfiguration {
         // the store opens and migrates its schema beside the broker and the route loading; no route starts before
         // it is open, and it closes after them
         boolean embedded = settings.optional("bridge.store.url").isEmpty();
+        if (JobStoreDataSource.isPostgres(url)) {
+            EmbeddedStoreLeftBehind.refuseWhileUnfinished(data);
+        }
         StoreNote note = new StoreNote(data);
         StoreFileWatch watch = embedded ? StoreFileWatch.of(context, data) : null;
         BackgroundStart<HikariDataSource> opening = BackgroundStart.begin("job-store-open", () -> {

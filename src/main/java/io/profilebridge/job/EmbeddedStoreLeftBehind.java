@@ -1,0 +1,68 @@
+package io.profilebridge.job;
+
+import io.profilebridge.StartupFailure;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A start on a PostgreSQL job store beside the data folder's embedded one, while that one still holds unfinished jobs: they
+ * would never get a result, as nothing reads that file any more (lifecycle audit: 15 jobs waiting for their runs in
+ * the embedded store were left without a word when the bridge was started on PostgreSQL). Read-only, only when the
+ * file is there.
+ */
+public final class EmbeddedStoreLeftBehind {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStoreLeftBehind.class);
+
+    /** H2's SQL state for a table that is not there. */
+    private static final String NO_TABLE = "42S02";
+
+    private EmbeddedStoreLeftBehind() {}
+
+    /** Stops the start while {@code data}'s embedded store holds unfinished jobs. */
+    public static void refuseWhileUnfinished(Path data) {
+        Path file = data.resolve(EmbeddedStore.FILE);
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        long unfinished;
+        try {
+            unfinished = unfinishedIn(data);
+        } catch (SQLException e) {
+            if (NO_TABLE.equals(e.getSQLState())) {
+                return; // a store that never got its schema holds no job
+            }
+            LOG.warn(
+                    "The embedded job store {} left in bridge.data could not be read ({}): any unfinished jobs in it"
+                            + " get no result while the bridge runs on bridge.store.url",
+                    file.toAbsolutePath(),
+                    e.getMessage());
+            return;
+        }
+        if (unfinished > 0) {
+            throw new StartupFailure("the embedded job store " + file.toAbsolutePath() + " in bridge.data holds "
+                    + unfinished + " unfinished jobs, which a start on bridge.store.url would leave without a result:"
+                    + " finish them first with the embedded store (start without bridge.store.url until /jobs shows"
+                    + " none pending), or move the file away to give them up");
+        }
+    }
+
+    static long unfinishedIn(Path data) throws SQLException {
+        String pending =
+                JobState.PENDING.stream().map(state -> "'" + state.name() + "'").collect(Collectors.joining(","));
+        try (Connection c = DriverManager.getConnection(JobStoreDataSource.defaultUrl(data) + ";ACCESS_MODE_DATA=r");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM bridge_job WHERE state IN (" + pending + ")")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

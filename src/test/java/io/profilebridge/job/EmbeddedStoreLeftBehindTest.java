@@ -1,0 +1,76 @@
+package io.profilebridge.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.profilebridge.StartupFailure;
+import io.profilebridge.api.Api;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Clock;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Lifecycle audit: started on PostgreSQL, the bridge left the embedded store's 15 unfinished jobs without a result and
+ * without a word.
+ */
+class EmbeddedStoreLeftBehindTest {
+
+    @TempDir
+    Path data;
+
+    @Test
+    void unfinishedJobsInTheEmbeddedStoreStopAStartOnAnotherStoreNamingTheirCountAndTheWayOut() throws Exception {
+        Job waiting = jobIn(JobState.POLLING);
+        assertThatThrownBy(() -> EmbeddedStoreLeftBehind.refuseWhileUnfinished(data))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining(
+                        data.resolve("jobstore.mv.db").toAbsolutePath() + " in bridge.data holds 1 unfinished jobs")
+                .hasMessageContaining("start without bridge.store.url");
+
+        finish(waiting);
+        assertThatCode(() -> EmbeddedStoreLeftBehind.refuseWhileUnfinished(data))
+                .as("finished jobs are no reason to stop")
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void noEmbeddedStoreOrOneWithoutItsSchemaIsNoReasonToStop() throws Exception {
+        assertThatCode(() -> EmbeddedStoreLeftBehind.refuseWhileUnfinished(data))
+                .doesNotThrowAnyException();
+        DriverManager.getConnection(JobStoreDataSource.defaultUrl(data)).close();
+        assertThat(data.resolve("jobstore.mv.db")).exists();
+        assertThatCode(() -> EmbeddedStoreLeftBehind.refuseWhileUnfinished(data))
+                .doesNotThrowAnyException();
+    }
+
+    private Job jobIn(JobState state) {
+        try (HikariDataSource dataSource = JobStoreDataSource.open(JobStoreDataSource.defaultUrl(data), "", "", 2)) {
+            JobStore store = new JobStore(dataSource, InstanceLiveness.single("test"), Clock.systemUTC());
+            Job job = new Job(
+                    UUID.randomUUID().toString(),
+                    Api.ORBIT,
+                    UUID.randomUUID().toString(),
+                    state,
+                    "{}",
+                    "hash",
+                    RequestSource.file("orbit", "a.json"),
+                    store.now());
+            store.register(job);
+            return job;
+        }
+    }
+
+    private void finish(Job job) {
+        try (HikariDataSource dataSource = JobStoreDataSource.open(JobStoreDataSource.defaultUrl(data), "", "", 2)) {
+            JobStore store = new JobStore(dataSource, InstanceLiveness.single("test"), Clock.systemUTC());
+            Job stored = store.findById(job.id()).orElseThrow();
+            stored.state(JobState.DELIVERED);
+            store.save(stored, false);
+        }
+    }
+}
