@@ -1,5 +1,6 @@
 package io.profilebridge;
 
+import io.profilebridge.api.Api;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -98,6 +99,7 @@ public final class RouteWiring implements StartupListener {
             for (String target : targets(route)) {
                 sendersByTarget.computeIfAbsent(target, any -> new TreeSet<>()).add(route.getRouteId());
             }
+            problems.addAll(unknownApi(route));
             String named = route.getRouteConfigurationId();
             if (named != null) {
                 Arrays.stream(named.split(","))
@@ -125,6 +127,20 @@ public final class RouteWiring implements StartupListener {
                     + " (bridge.jms.requests; routes/jms-requests.camel.yaml left out, or its uri misspelt)");
         }
         return problems;
+    }
+
+    /**
+     * An inbox folder's route whose {@code api} names no API: each of its files would be refused as api_unknown
+     * (lifecycle audit: an edited copy with api deepsearch started, and refused every file dropped there).
+     */
+    private static List<String> unknownApi(RouteDefinition route) {
+        Map<String, Object> parameters = route.getTemplateParameters();
+        Object api = parameters == null ? null : parameters.get("api");
+        if (api == null || api.toString().isEmpty() || Api.of(api.toString()).isPresent()) {
+            return List.of();
+        }
+        return List.of("route " + route.getRouteId() + " sets api " + api + ", which is no API: openprospect, orbit,"
+                + " or empty for a folder of envelopes");
     }
 
     /**

@@ -124,6 +124,18 @@ class RouteWiringTest {
     }
 
     @Test
+    void anInboxFolderWhoseApiIsNoApiStopsTheStart() throws IOException {
+        // lifecycle audit: an edited copy with api deepsearch started, and refused every file dropped there
+        assertStopsWith(
+                routes -> RouteCopies.edit(
+                        routes.resolve("inbox-orbit.camel.yaml"),
+                        "name: api\n        value: orbit",
+                        "name: api\n        value: deepsearch"),
+                "route inbox-orbit sets api deepsearch, which is no API: openprospect, orbit, or empty for a folder of"
+                        + " envelopes");
+    }
+
+    @Test
     void aMisspeltRequestsQueueIsNamed() {
         RouteDefinition misspelt = new RouteDefinition("jms:queue:profile-bridge.request");
         misspelt.routeId("jms-requests").to("direct:accept-request");
