@@ -81,6 +81,7 @@ import io.profilebridge.orbit.OrbitRoutes;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -273,7 +274,14 @@ public class BridgeConfiguration implements CamelConfiguration {
                         new FinishedJobsRetention(store, settings.number("bridge.store.keep-finished-days")));
         // routes/deliver-result.camel.yaml: the name a result file is written under, and its sync to disk
         Path outbox = Path.of(settings.text("bridge.outbox"));
-        DeliveryRefusals outboxRefusals = new DeliveryRefusals(Clock.systemUTC(), store::wakeWaitingDeliveries);
+        // a waiting result is tried again at the backoff's cap at the latest, a waiting inbox file taken again after
+        // undelivered-wait: three of the longer without a refusal, and nothing waits for the place any more
+        Duration refusalsForgottenAfter = Duration.ofMillis(3
+                * Math.max(
+                        settings.number("bridge.retry.max-delay-ms"),
+                        settings.number("bridge.inbox.undelivered-wait-ms")));
+        DeliveryRefusals outboxRefusals =
+                new DeliveryRefusals(Clock.systemUTC(), store::wakeWaitingDeliveries, refusalsForgottenAfter);
         context.getRegistry()
                 .bind(
                         "resultFiles",
@@ -284,7 +292,8 @@ public class BridgeConfiguration implements CamelConfiguration {
                                 settings.text("bridge.outbox.folder-mode"),
                                 postgres ? dataSource : null));
         // routes/deliver-result-jms.camel.yaml: which queue a JMS result goes to, and whether the broker takes it
-        DeliveryRefusals queueRefusals = new DeliveryRefusals(Clock.systemUTC(), store::wakeWaitingDeliveries);
+        DeliveryRefusals queueRefusals =
+                new DeliveryRefusals(Clock.systemUTC(), store::wakeWaitingDeliveries, refusalsForgottenAfter);
         ResultQueues resultQueues = new ResultQueues(settings.text("bridge.jms.results"), queueRefusals);
         context.getRegistry().bind("resultQueues", resultQueues);
         // routes/delivery-errors.camel.yaml: a job's refused result, and one decided at intake, each counted apart

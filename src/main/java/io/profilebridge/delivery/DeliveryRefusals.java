@@ -2,7 +2,9 @@ package io.profilebridge.delivery;
 
 import io.profilebridge.ErrorText;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Whether the places results go to take them now: the latest refusal of each place (an outbox folder that is full,
  * read-only or missing; a JMS queue the broker will not take a result for), until a result reaches that place again.
  * The outbox and JMS results health checks read it: results that could not go out only showed as jobs left in
- * {@code delivering} and a warning per attempt, with health UP (resources audit). A place's own delivery clears only
+ * {@code delivering} and a warning per attempt, with health UP (resources audit); a place nothing was refused at for a
+ * while is forgotten, as nothing waits for it any more. A place's own delivery clears only
  * that place: {@code orbit/} taking results says nothing of {@code failed/orbit/} (operations audit: one result
  * written anywhere had turned the check UP while another folder still refused).
  */
@@ -34,16 +37,23 @@ public final class DeliveryRefusals {
 
     private final Clock clock;
     private final Runnable reopened;
+    private final Duration forgetAfter;
     private final Map<String, PlaceRefusal> byPlace = new ConcurrentHashMap<>();
 
     public DeliveryRefusals(Clock clock) {
-        this(clock, () -> {});
+        this(clock, () -> {}, ChronoUnit.FOREVER.getDuration());
     }
 
-    /** @param reopened run when a place that refused results takes one: the results waiting for it go out now */
-    public DeliveryRefusals(Clock clock, Runnable reopened) {
+    /**
+     * @param reopened run when a place that refused results takes one: the results waiting for it go out now
+     * @param forgetAfter a place refused nothing for this long once nothing is tried there any more: a result waiting
+     *     for it is tried again well within this time, so none waits for it (delivery audit: a readiness check stayed
+     *     DOWN for good after the last result waiting for a queue had gone to the dead-letter queue)
+     */
+    public DeliveryRefusals(Clock clock, Runnable reopened, Duration forgetAfter) {
         this.clock = clock;
         this.reopened = reopened;
+        this.forgetAfter = forgetAfter;
     }
 
     /** A result could not be delivered to {@code place}, for {@code reason}. */
@@ -70,6 +80,12 @@ public final class DeliveryRefusals {
 
     /** The refusals of every place whose last delivery was refused, if any: since the first, the latest reason. */
     public Optional<Refusal> refusal() {
+        Instant forgotten = clock.instant().minus(forgetAfter);
+        byPlace.forEach((place, refusal) -> {
+            if (refusal.last().isBefore(forgotten)) {
+                byPlace.remove(place, refusal);
+            }
+        });
         Map<String, PlaceRefusal> now = Map.copyOf(byPlace);
         if (now.isEmpty()) {
             return Optional.empty();

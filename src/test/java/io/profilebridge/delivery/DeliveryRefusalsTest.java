@@ -2,7 +2,9 @@ package io.profilebridge.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.profilebridge.MovableClock;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +14,8 @@ class DeliveryRefusalsTest {
     @Test
     void aPlaceThatTakesResultsAgainWakesThoseWaiting() {
         AtomicInteger woken = new AtomicInteger();
-        DeliveryRefusals refusals = new DeliveryRefusals(Clock.systemUTC(), woken::incrementAndGet);
+        DeliveryRefusals refusals =
+                new DeliveryRefusals(Clock.systemUTC(), woken::incrementAndGet, Duration.ofMinutes(3));
         refusals.delivered("orbit");
         assertThat(woken).as("no refusal before").hasValue(0);
         refusals.refused("orbit", "Read-only file system");
@@ -22,5 +25,25 @@ class DeliveryRefusalsTest {
         assertThat(woken).hasValue(1);
         assertThat(refusals.refusal())
                 .hasValueSatisfying(refusal -> assertThat(refusal.places()).isEqualTo("failed/orbit"));
+    }
+
+    @Test
+    void aPlaceNothingWasRefusedAtForAWhileIsForgotten() {
+        // delivery audit: the jms-results check stayed DOWN for good once the last result waiting for the failed queue
+        // had gone to the dead-letter queue, as only a result delivered there cleared it
+        MovableClock clock = new MovableClock();
+        AtomicInteger woken = new AtomicInteger();
+        DeliveryRefusals refusals = new DeliveryRefusals(clock, woken::incrementAndGet, Duration.ofMinutes(3));
+        refusals.refused("profile-bridge.failed", "AMQ229102: Address is full");
+        refusals.refused("orbit", "Read-only file system");
+        clock.move(Duration.ofMinutes(2));
+        refusals.refused("orbit", "Read-only file system");
+        clock.move(Duration.ofMinutes(2));
+        assertThat(refusals.refusal())
+                .as("orbit/ still refused within the time, the queue not")
+                .hasValueSatisfying(refusal -> assertThat(refusal.places()).isEqualTo("orbit"));
+        clock.move(Duration.ofMinutes(2));
+        assertThat(refusals.refusal()).isEmpty();
+        assertThat(woken).as("nothing waited to be woken").hasValue(0);
     }
 }
