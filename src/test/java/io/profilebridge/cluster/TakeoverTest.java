@@ -186,9 +186,7 @@ class TakeoverTest {
     void anInstancePausedPastTheTakeoverTimeFindsItsClaimsGoneAndDoesNoDoubleWork() throws Exception {
         // paused with its calls in flight: when it comes back, their answers are about jobs that are no longer its own
         simulator.settings().addedLatencyMs(1500);
-        Map<String, String> quick = new HashMap<>(BridgeRun.MANY_CALLS_IN_FLIGHT);
-        quick.put("bridge.cluster.heartbeat-ms", "500");
-        quick.put("bridge.cluster.takeover-ms", "2000");
+        Map<String, String> quick = quickTakeover();
         Process paused = startInstance("node-a", quick);
         for (int i = 0; i < 6; i++) {
             drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"orb" + i + "@example.com\"}");
@@ -236,9 +234,7 @@ class TakeoverTest {
         // flight finish; past the takeover time the other instance took their jobs, and the stopping one threw the
         // answers away
         simulator.settings().addedLatencyMs(5000);
-        Map<String, String> quick = new HashMap<>(BridgeRun.MANY_CALLS_IN_FLIGHT);
-        quick.put("bridge.cluster.heartbeat-ms", "500");
-        quick.put("bridge.cluster.takeover-ms", "2000");
+        Map<String, String> quick = quickTakeover();
         Process stopping = startInstance("node-a", quick);
         for (int i = 0; i < 3; i++) {
             drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"orb" + i + "@example.com\"}");
@@ -256,6 +252,14 @@ class TakeoverTest {
         assertThat(simulator.ledger().runsPerKey("orbit"))
                 .hasSize(3)
                 .allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+    }
+
+    /** Many calls out at once, and a session dead to the others after 2 s without a heartbeat. */
+    private static Map<String, String> quickTakeover() {
+        Map<String, String> quick = new HashMap<>(BridgeRun.MANY_CALLS_IN_FLIGHT);
+        quick.put("bridge.cluster.heartbeat-ms", "500");
+        quick.put("bridge.cluster.takeover-ms", "2000");
+        return quick;
     }
 
     private List<String> keysClaimedBy(String instance) throws Exception {

@@ -255,19 +255,7 @@ class BrokerOutageTest {
     @Test
     void aSendTheBrokerHoldsMakesReadinessDownUntilItGoesOut() throws Exception {
         startWithBroker(100, Map.of());
-        var server = esb.broker().server();
-        server.getAddressSettingsRepository()
-                .addMatch(
-                        "blocked.#",
-                        new AddressSettings()
-                                .setMaxSizeBytes(2000)
-                                .setAddressFullMessagePolicy(AddressFullMessagePolicy.BLOCK));
-        server.getSecurityRepository()
-                .addMatch(
-                        "blocked.#",
-                        Set.of(
-                                access(BrokerAccounts.CLIENT_ROLE, true, true, true, true),
-                                access(BrokerAccounts.BRIDGE_ROLE, true, false, false, true)));
+        blockWhenFull("blocked.#");
         try (Connection connection = esb.client().createConnection()) {
             connection.start();
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -311,19 +299,7 @@ class BrokerOutageTest {
     @Test
     void aBrokerHoldingResultSendsHoldsAtMostHalfTheJobWorkers() throws Exception {
         startWithBroker(100, Map.of("bridge.poll.concurrency", "4"));
-        var server = esb.broker().server();
-        server.getAddressSettingsRepository()
-                .addMatch(
-                        "blocked.#",
-                        new AddressSettings()
-                                .setMaxSizeBytes(2000)
-                                .setAddressFullMessagePolicy(AddressFullMessagePolicy.BLOCK));
-        server.getSecurityRepository()
-                .addMatch(
-                        "blocked.#",
-                        Set.of(
-                                access(BrokerAccounts.CLIENT_ROLE, true, true, true, true),
-                                access(BrokerAccounts.BRIDGE_ROLE, true, false, false, true)));
+        blockWhenFull("blocked.#");
         try (Connection connection = esb.client().createConnection()) {
             connection.start();
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -371,6 +347,26 @@ class BrokerOutageTest {
             assertThat(correlations)
                     .containsExactlyInAnyOrder("held-0", "held-1", "held-2", "held-3", "held-4", "held-5");
         }
+    }
+
+    /**
+     * The addresses {@code match} names take 2,000 bytes, then hold every send (address-full-policy BLOCK); the ESB
+     * account reads and writes them, the bridge sends there.
+     */
+    private void blockWhenFull(String match) {
+        var server = esb.broker().server();
+        server.getAddressSettingsRepository()
+                .addMatch(
+                        match,
+                        new AddressSettings()
+                                .setMaxSizeBytes(2000)
+                                .setAddressFullMessagePolicy(AddressFullMessagePolicy.BLOCK));
+        server.getSecurityRepository()
+                .addMatch(
+                        match,
+                        Set.of(
+                                access(BrokerAccounts.CLIENT_ROLE, true, true, true, true),
+                                access(BrokerAccounts.BRIDGE_ROLE, true, false, false, true)));
     }
 
     /** The requests queue's roles: the ESB sends; the bridge browses, and consumes when so. */
