@@ -373,6 +373,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         boolean embedded = settings.optional("bridge.store.url").isEmpty();
         if (JobStoreDataSource.isPostgres(url)) {
             EmbeddedStoreLeftBehind.refuseWhileUnfinished(data);
+        } else if (!embedded) {
+            EmbeddedStore.unguarded(url).ifPresent(LOG::warn);
         }
         StoreNote note = new StoreNote(data);
         StoreFileWatch watch = embedded ? StoreFileWatch.of(context, data) : null;

@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,21 @@ public final class EmbeddedStore {
     }
 
     /** The connection pool on the store, its schema up to date and its jobs checked against the note. */
+    /**
+     * What a {@code bridge.store.url} naming an H2 file of its own goes without: this class's guards are the data
+     * folder's store's (lifecycle audit: an older copy of the store, started through such a URL, delivered 15 results
+     * a second time). Empty for any other URL.
+     */
+    public static Optional<String> unguarded(String url) {
+        if (!url.regionMatches(true, 0, "jdbc:h2:file:", 0, "jdbc:h2:file:".length())) {
+            return Optional.empty();
+        }
+        return Optional.of("bridge.store.url names an H2 file of its own: it runs without the embedded store's"
+                + " guards (the note that refuses an older copy of the store, the copy kept while its schema is brought"
+                + " up to date, the watch for the file's removal); leave bridge.store.url empty for the data folder's"
+                + " store, or use PostgreSQL");
+    }
+
     public HikariDataSource open(int poolSize) throws IOException {
         undoInterruptedMigration();
         boolean noted = note.exists();

@@ -276,4 +276,15 @@ class EmbeddedStoreFileTest {
                 RequestSource.file(key + ".json"),
                 now);
     }
+
+    @Test
+    void anH2FileUrlOfItsOwnIsToldItRunsWithoutTheGuards() {
+        // lifecycle audit: an older copy of the store, started through such a URL, delivered 15 results again
+        assertThat(EmbeddedStore.unguarded("jdbc:h2:file:/srv/bridge/data/jobstore"))
+                .hasValueSatisfying(line -> assertThat(line)
+                        .contains("without the embedded store's guards")
+                        .contains("leave bridge.store.url empty"));
+        assertThat(EmbeddedStore.unguarded("jdbc:h2:mem:test")).isEmpty();
+        assertThat(EmbeddedStore.unguarded("jdbc:postgresql://db/bridge")).isEmpty();
+    }
 }
