@@ -4,7 +4,6 @@ import io.profilebridge.ErrorText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
@@ -41,12 +40,12 @@ public final class DeliveryRefusals {
     private final Map<String, PlaceRefusal> byPlace = new ConcurrentHashMap<>();
 
     public DeliveryRefusals(Clock clock) {
-        this(clock, () -> {}, ChronoUnit.FOREVER.getDuration());
+        this(clock, () -> {}, null);
     }
 
     /**
      * @param reopened run when a place that refused results takes one: the results waiting for it go out now
-     * @param forgetAfter a place refused nothing for this long once nothing is tried there any more: a result waiting
+     * @param forgetAfter null to keep every place until a result reaches it; else a place refused nothing for this long once nothing is tried there any more: a result waiting
      *     for it is tried again well within this time, so none waits for it (delivery audit: a readiness check stayed
      *     DOWN for good after the last result waiting for a queue had gone to the dead-letter queue)
      */
@@ -80,12 +79,14 @@ public final class DeliveryRefusals {
 
     /** The refusals of every place whose last delivery was refused, if any: since the first, the latest reason. */
     public Optional<Refusal> refusal() {
-        Instant forgotten = clock.instant().minus(forgetAfter);
-        byPlace.forEach((place, refusal) -> {
-            if (refusal.last().isBefore(forgotten)) {
-                byPlace.remove(place, refusal);
-            }
-        });
+        if (forgetAfter != null) {
+            Instant forgotten = clock.instant().minus(forgetAfter);
+            byPlace.forEach((place, refusal) -> {
+                if (refusal.last().isBefore(forgotten)) {
+                    byPlace.remove(place, refusal);
+                }
+            });
+        }
         Map<String, PlaceRefusal> now = Map.copyOf(byPlace);
         if (now.isEmpty()) {
             return Optional.empty();
