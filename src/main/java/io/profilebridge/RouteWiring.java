@@ -99,7 +99,7 @@ public final class RouteWiring implements StartupListener {
             for (String target : targets(route)) {
                 sendersByTarget.computeIfAbsent(target, any -> new TreeSet<>()).add(route.getRouteId());
             }
-            problems.addAll(unknownApi(route));
+            problems.addAll(unknownApi(route, placeholders));
             String named = route.getRouteConfigurationId();
             if (named != null) {
                 Arrays.stream(named.split(","))
@@ -133,10 +133,14 @@ public final class RouteWiring implements StartupListener {
      * An inbox folder's route whose {@code api} names no API: each of its files would be refused as api_unknown
      * (lifecycle audit: an edited copy with api deepsearch started, and refused every file dropped there).
      */
-    private static List<String> unknownApi(RouteDefinition route) {
+    private static List<String> unknownApi(RouteDefinition route, UnaryOperator<String> placeholders) {
         Map<String, Object> parameters = route.getTemplateParameters();
-        Object api = parameters == null ? null : parameters.get("api");
-        if (api == null || api.toString().isEmpty() || Api.of(api.toString()).isPresent()) {
+        // the inbox-folder template's two parameters; its routes' api may be a placeholder, as the template's own is
+        if (parameters == null || !parameters.containsKey("folder") || parameters.get("api") == null) {
+            return List.of();
+        }
+        String api = placeholders.apply(parameters.get("api").toString());
+        if (api.isBlank() || Api.of(api).isPresent()) {
             return List.of();
         }
         return List.of("route " + route.getRouteId() + " sets api " + api + ", which is no API: openprospect, orbit,"

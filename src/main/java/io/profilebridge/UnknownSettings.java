@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
@@ -29,10 +30,12 @@ final class UnknownSettings {
     private static final Set<String> OUTSIDE_PROPERTIES = Set.of("BRIDGE_LOG_LEVEL", "BRIDGE_JAVA_OPTS", "BRIDGE_JAR");
 
     /**
-     * The bridge's own families of keys: its settings and the two APIs' roots and keys (lifecycle audit: a misspelt
-     * {@code orbit.baseurl} left the packaged production root in use, without a word).
+     * The two APIs' families of keys, their roots and keys (lifecycle audit: a misspelt {@code orbit.baseurl} left the
+     * packaged production root in use, without a word).
      */
-    private static final List<String> PROPERTY_PREFIXES = List.of("bridge.", "openprospect.", "orbit.");
+    private static final List<String> API_PREFIXES = List.of("openprospect.", "orbit.");
+
+    private static final String BRIDGE_PREFIX = "bridge.";
 
     /** How many edits apart a name may be from a key to be offered as what was meant. */
     private static final int NEAR = 3;
@@ -47,24 +50,41 @@ final class UnknownSettings {
                 .forEach(LOG::warn);
     }
 
-    /** One line for each name set in {@code properties} or {@code variables} that names no key of {@code known}. */
+    /**
+     * One line for each name set in {@code properties} or {@code variables} that names no key of {@code known}: any
+     * {@code bridge.*} one, and an {@code openprospect.*} or {@code orbit.*} one only when it is near a key, as other
+     * tools have variables of those names too (review: {@code ORBIT_SERVICE_HOST} of a service link, the API docs'
+     * {@code ORBIT_PROFILE_ID}).
+     */
     static List<String> warnings(Set<String> known, Collection<String> properties, Collection<String> variables) {
         Map<String, String> keyOfVariable =
                 known.stream().collect(Collectors.toMap(UnknownSettings::variable, key -> key, (a, b) -> a));
         List<String> lines = new ArrayList<>();
         for (String name : new TreeSet<>(properties)) {
-            if (PROPERTY_PREFIXES.stream().anyMatch(name::startsWith) && !known.contains(name)) {
-                lines.add(line("property " + name, nearest(name, known)));
+            if (!known.contains(name)) {
+                unknown("property " + name, name, UnaryOperator.identity(), known)
+                        .ifPresent(lines::add);
             }
         }
         for (String name : new TreeSet<>(variables)) {
-            if (PROPERTY_PREFIXES.stream().map(UnknownSettings::variable).anyMatch(name::startsWith)
-                    && !keyOfVariable.containsKey(name)
-                    && !OUTSIDE_PROPERTIES.contains(name)) {
-                lines.add(line("variable " + name, nearest(name, keyOfVariable.keySet())));
+            if (!keyOfVariable.containsKey(name) && !OUTSIDE_PROPERTIES.contains(name)) {
+                unknown("variable " + name, name, UnknownSettings::variable, keyOfVariable.keySet())
+                        .ifPresent(lines::add);
             }
         }
         return lines;
+    }
+
+    /**
+     * The line for a name of the bridge's families that is no key, if one is due; {@code named} turns a key's prefix
+     * into the form of {@code name} (a property's, a variable's).
+     */
+    private static Optional<String> unknown(String what, String name, UnaryOperator<String> named, Set<String> keys) {
+        if (name.startsWith(named.apply(BRIDGE_PREFIX))) {
+            return Optional.of(line(what, nearest(name, keys)));
+        }
+        boolean apiFamily = API_PREFIXES.stream().map(named).anyMatch(name::startsWith);
+        return apiFamily ? nearest(name, keys).map(meant -> line(what, Optional.of(meant))) : Optional.empty();
     }
 
     private static String line(String what, Optional<String> meant) {

@@ -136,6 +136,25 @@ class RouteWiringTest {
     }
 
     @Test
+    void anInboxFolderWhoseApiIsAPlaceholderIsJudgedByItsValue() {
+        // review: a placeholder api, which the template resolves as its own, stopped the start
+        RouteDefinition inbox = new RouteDefinition("file:inbox/orbit");
+        inbox.routeId("inbox-orbit").to("direct:accept-request");
+        inbox.setTemplateParameters(Map.of("folder", "orbit", "api", "{{my.inbox.api}}"));
+        RouteDefinition accept = new RouteDefinition("direct:accept-request");
+        accept.routeId("accept-request").log("taken");
+        RouteWiring wiring = new RouteWiring(Set.of(), null, null);
+        assertThat(wiring.problems(List.of(inbox, accept), List.of(), uri -> uri.replace("{{my.inbox.api}}", "orbit")))
+                .isEmpty();
+        assertThat(wiring.problems(List.of(inbox, accept), List.of(), uri -> uri.replace("{{my.inbox.api}}", " ")))
+                .as("blank: a folder of envelopes")
+                .isEmpty();
+        assertThat(wiring.problems(List.of(inbox, accept), List.of(), uri -> uri.replace("{{my.inbox.api}}", "deep")))
+                .containsExactly("route inbox-orbit sets api deep, which is no API: openprospect, orbit, or empty for a"
+                        + " folder of envelopes");
+    }
+
+    @Test
     void aMisspeltRequestsQueueIsNamed() {
         RouteDefinition misspelt = new RouteDefinition("jms:queue:profile-bridge.request");
         misspelt.routeId("jms-requests").to("direct:accept-request");

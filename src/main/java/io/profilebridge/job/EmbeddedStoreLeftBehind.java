@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +23,8 @@ public final class EmbeddedStoreLeftBehind {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStoreLeftBehind.class);
 
-    /** H2's SQL state for a table that is not there. */
-    private static final String NO_TABLE = "42S02";
+    /** H2's error codes for a table that is not there, in a store with other tables or with none. */
+    private static final Set<Integer> NO_TABLE = Set.of(42102, 42104);
 
     private EmbeddedStoreLeftBehind() {}
 
@@ -37,7 +38,7 @@ public final class EmbeddedStoreLeftBehind {
         try {
             unfinished = unfinishedIn(data);
         } catch (SQLException e) {
-            if (NO_TABLE.equals(e.getSQLState())) {
+            if (NO_TABLE.contains(e.getErrorCode())) {
                 return; // a store that never got its schema holds no job
             }
             LOG.warn(
