@@ -7,9 +7,11 @@ import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.OutboxBlocked;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +28,11 @@ public class DeliverJobRoute extends RouteBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliverJobRoute.class);
 
-    /** Set while this delivery holds one of the JMS send places. */
+    /** While this delivery holds one of the JMS send places: what frees it, once. */
     private static final String SEND_PLACE = "bridgeJmsSendPlace";
+
+    /** How long a delivery waits for a JMS send place before its result waits instead. */
+    private static final long SEND_PLACE_WAIT_MS = 100;
 
     private final JobLifecycle lifecycle;
     private final boolean jmsEnabled;
@@ -60,7 +65,7 @@ public class DeliverJobRoute extends RouteBuilder {
                 .process(this::waitForJms)
                 .when(DeliverJobRoute::brokerAway)
                 .process(this::waitForBroker)
-                .when(this::noJmsSendPlace)
+                .when(this::waitsForASendPlace)
                 .process(this::waitForSendPlace)
                 .otherwise()
                 .doTry()
@@ -75,25 +80,45 @@ public class DeliverJobRoute extends RouteBuilder {
     }
 
     /**
-     * A JMS result goes out only while fewer than half the job workers send one: a broker holding sends (an address
-     * full under address-full-policy BLOCK, which has no timeout) holds their workers until it takes them, and the
-     * other half go on with every other job (delivery audit: all 16 workers sat in held sends, and file requests were
-     * not even started). Takes a place when there is one.
+     * A JMS result goes out only while at most half the job workers send one: a broker holding sends (an address full
+     * under address-full-policy BLOCK, which has no timeout) holds their workers until it takes them, and the other
+     * half go on with every other job (delivery audit: all 16 workers sat in held sends, and file requests were not even
+     * started). Takes a place when there is one, waiting a moment for one, as sends that are not held end in
+     * milliseconds.
      */
-    private boolean noJmsSendPlace(Exchange exchange) {
+    private boolean waitsForASendPlace(Exchange exchange) {
         if (JobRoutes.job(exchange).source().isFile()) {
             return false;
         }
-        if (jmsSends.tryAcquire()) {
-            exchange.setProperty(SEND_PLACE, true);
-            return false;
+        try {
+            if (!jmsSends.tryAcquire(SEND_PLACE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
         }
-        return true;
+        AtomicBoolean held = new AtomicBoolean(true);
+        Runnable free = () -> {
+            if (held.getAndSet(false)) {
+                jmsSends.release();
+            }
+        };
+        exchange.setProperty(SEND_PLACE, free);
+        // however the exchange ends, even past the doFinally (a route of your own that stops it: review)
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                free.run();
+            }
+        });
+        return false;
     }
 
     private void freeSendPlace(Exchange exchange) {
-        if (exchange.removeProperty(SEND_PLACE) != null) {
-            jmsSends.release();
+        Runnable free = exchange.getProperty(SEND_PLACE, Runnable.class);
+        if (free != null) {
+            free.run();
         }
     }
 
@@ -101,10 +126,15 @@ public class DeliverJobRoute extends RouteBuilder {
     private void waitForSendPlace(Exchange exchange) {
         lifecycle.deliveryWaits(
                 JobRoutes.job(exchange),
-                jmsSendPlaces + " results are being sent to the JMS broker already (half of bridge.poll.concurrency),"
-                        + " which may hold them (an address full under address-full-policy BLOCK: readiness check"
+                "the " + jmsSendPlaces + " JMS send places (half of bridge.poll.concurrency) are all taken by sends the"
+                        + " broker holds (an address full under address-full-policy BLOCK: readiness check"
                         + " jms-results); the result waits, counting no attempt",
-                ThreadLocalRandom.current().nextLong(BROKER_RECHECK_MS / 2, BROKER_RECHECK_MS + 1));
+                recheckMs());
+    }
+
+    /** Half of {@link #BROKER_RECHECK_MS} to all of it, jittered. */
+    private static long recheckMs() {
+        return ThreadLocalRandom.current().nextLong(BROKER_RECHECK_MS / 2, BROKER_RECHECK_MS + 1);
     }
 
     /** The job ends as the result its caller got: its own, or one cut down to fit the broker. */
@@ -159,9 +189,7 @@ public class DeliverJobRoute extends RouteBuilder {
                 .map(problem -> problem.shown(BrokerReachability.addressIn(exchange.getContext())))
                 .orElse("the JMS broker cannot be reached");
         lifecycle.deliveryWaits(
-                JobRoutes.job(exchange),
-                why + "; the result waits for it, counting no attempt",
-                ThreadLocalRandom.current().nextLong(BROKER_RECHECK_MS / 2, BROKER_RECHECK_MS + 1));
+                JobRoutes.job(exchange), why + "; the result waits for it, counting no attempt", recheckMs());
     }
 
     private void describeResult(Exchange exchange) {

@@ -54,6 +54,8 @@ public final class InstanceLiveness {
      * beat lost them, as it should, without the line that says why.
      */
     private volatile boolean beating;
+    /** Set by {@link #stop()}, under the same lock as a beat. */
+    private boolean stopped;
     /**
      * The beat whose lapse was reported last ({@code lastBeatNanos} as it stood after it): a beat stored late leaves
      * the instance still lapsed until the next beat, which would report the same lapse again (store-failure audit: two
@@ -193,9 +195,12 @@ public final class InstanceLiveness {
         }
     }
 
-    /** Called every {@link #heartbeatMs()}: tells the others this instance lives. */
-    public void beat() {
-        if (!isShared()) {
+    /**
+     * Called every {@link #heartbeatMs()}: tells the others this instance lives. Not once it has stopped: a beat still
+     * under way as the stop removed the session would register it again (review).
+     */
+    public synchronized void beat() {
+        if (!isShared() || stopped) {
             return;
         }
         long sent = System.nanoTime();
@@ -238,10 +243,11 @@ public final class InstanceLiveness {
     }
 
     /** On a clean stop: hands this session's claims back at once and leaves the store. */
-    public void stop() {
+    public synchronized void stop() {
         if (!isShared()) {
             return;
         }
+        stopped = true;
         try (Connection c = dataSource.getConnection()) {
             update(c, "UPDATE bridge_job SET claimed_by = NULL, version = version + 1 WHERE claimed_by = ?", session);
             update(c, "DELETE FROM bridge_instance WHERE session_id = ?", session);

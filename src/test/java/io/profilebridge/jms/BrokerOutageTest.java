@@ -321,7 +321,7 @@ class BrokerOutageTest {
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> bridge.store().list(Api.ORBIT, JobState.DELIVERING, 0, 10).stream()
                                     .filter(job -> job.lastError() != null
-                                            && job.lastError().contains("results are being sent to the JMS broker"))
+                                            && job.lastError().contains("JMS send places"))
                                     .count()
                             >= 1);
 

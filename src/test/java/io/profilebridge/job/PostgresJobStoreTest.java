@@ -434,4 +434,17 @@ class PostgresJobStoreTest extends JobStoreTest {
             liveness.stop();
         }
     }
+
+    /** Review: a heartbeat that comes after the stop removed the session must not register it again. */
+    @Test
+    void aStoppedSessionIsNotRegisteredAgainByALateHeartbeat() throws Exception {
+        InstanceLiveness liveness = session("stopped");
+        liveness.stop();
+        liveness.beat();
+        try (var c = dataSource.getConnection();
+                var s = c.createStatement();
+                var rs = s.executeQuery("SELECT 1 FROM bridge_instance WHERE instance_id = 'stopped'")) {
+            assertThat(rs.next()).as("no session row after the stop").isFalse();
+        }
+    }
 }
