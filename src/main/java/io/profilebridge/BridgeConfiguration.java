@@ -371,7 +371,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         // the store opens and migrates its schema beside the broker and the route loading; no route starts before
         // it is open, and it closes after them
         boolean embedded = settings.optional("bridge.store.url").isEmpty();
-        if (JobStoreDataSource.isPostgres(url)) {
+        boolean postgres = JobStoreDataSource.isPostgres(url);
+        if (postgres) {
             EmbeddedStoreLeftBehind.refuseWhileUnfinished(data);
         } else if (!embedded) {
             EmbeddedStore.unguarded(url).ifPresent(LOG::warn);
@@ -397,7 +398,6 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("jobStoreDataSource", dataSource);
 
         String instanceId = settings.optional("bridge.instance-id").orElseGet(() -> defaultInstanceId(data));
-        boolean postgres = JobStoreDataSource.isPostgres(url);
         InstanceLiveness liveness = postgres
                 ? InstanceLiveness.shared(
                         dataSource,

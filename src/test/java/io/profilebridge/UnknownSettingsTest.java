@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Configuration audit: a misspelt bridge.* (orbit.*, openprospect.*) property or its variable was passed over without a word. */
+/**
+ * Configuration audit: a misspelt bridge.* (orbit.*, openprospect.*) property or its variable was passed over without a
+ * word.
+ */
 class UnknownSettingsTest {
 
     private static final Set<String> KNOWN = BridgeSettings.packagedKeys();

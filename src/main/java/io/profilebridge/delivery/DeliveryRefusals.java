@@ -45,9 +45,10 @@ public final class DeliveryRefusals {
 
     /**
      * @param reopened run when a place that refused results takes one: the results waiting for it go out now
-     * @param forgetAfter null to keep every place until a result reaches it; else a place refused nothing for this long once nothing is tried there any more: a result waiting
-     *     for it is tried again well within this time, so none waits for it (delivery audit: a readiness check stayed
-     *     DOWN for good after the last result waiting for a queue had gone to the dead-letter queue)
+     * @param forgetAfter how long a place that refused nothing since is remembered: a result waiting for it is tried
+     *     again well within this time, so past it none waits for it (delivery audit: a readiness check stayed DOWN for
+     *     good after the last result waiting for a queue had gone to the dead-letter queue); null: until a result
+     *     reaches it
      */
     public DeliveryRefusals(Clock clock, Runnable reopened, Duration forgetAfter) {
         this.clock = clock;

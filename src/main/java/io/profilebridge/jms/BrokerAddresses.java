@@ -55,9 +55,10 @@ public final class BrokerAddresses {
 
     /**
      * The URL's brokers as one text, whatever its parameters, user, order or case: the scheme, host and port of each
-     * (Artemis's 61616 where none is written), sorted. A loopback host ({@code localhost}, {@code 127.0.0.1},
-     * {@code [::1]}, {@code 0.0.0.0}) stands for this machine's broker, named by the machine (asked only then): one broker on one machine
-     * however written, another machine's {@code localhost} another broker. Other names of one broker still differ.
+     * (Artemis's 61616 where none is written), sorted. A loopback host ({@code localhost}, {@code 127.0.0.1}, {@code
+     * [::1]}, {@code 0.0.0.0}) stands for this machine's broker, named by the machine (asked only then): one broker on
+     * one machine however written, another machine's {@code localhost} another broker. Other names of one broker still
+     * differ.
      */
     public static String identity(String url, Supplier<String> machine) {
         return of(url).stream()

@@ -15,6 +15,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
@@ -35,6 +37,11 @@ public final class EmbeddedStore {
     static final String FILE = "jobstore.mv.db";
     /** The store as it was before a migration under way; empty when there was no store yet. */
     static final String BEFORE_MIGRATION = "jobstore.before-migration";
+
+    private static final String H2 = "jdbc:h2:";
+
+    /** The H2 URLs that name no file of this machine: every other H2 URL names one ({@code jdbc:h2:./x}, nio:...). */
+    private static final List<String> NOT_A_FILE = List.of("mem:", "tcp:", "ssl:");
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStore.class);
 
@@ -57,14 +64,14 @@ public final class EmbeddedStore {
         this.note = note;
     }
 
-    /** The connection pool on the store, its schema up to date and its jobs checked against the note. */
     /**
      * What a {@code bridge.store.url} naming an H2 file of its own goes without: this class's guards are the data
      * folder's store's (lifecycle audit: an older copy of the store, started through such a URL, delivered 15 results
-     * a second time). Empty for any other URL.
+     * a second time). Empty for any other URL: PostgreSQL, and H2 in memory or on a server.
      */
     public static Optional<String> unguarded(String url) {
-        if (!url.regionMatches(true, 0, "jdbc:h2:file:", 0, "jdbc:h2:file:".length())) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (!lower.startsWith(H2) || NOT_A_FILE.stream().anyMatch(kind -> lower.startsWith(H2 + kind))) {
             return Optional.empty();
         }
         return Optional.of("bridge.store.url names an H2 file of its own: it runs without the embedded store's"
@@ -73,6 +80,7 @@ public final class EmbeddedStore {
                 + " store, or use PostgreSQL");
     }
 
+    /** The connection pool on the store, its schema up to date and its jobs checked against the note. */
     public HikariDataSource open(int poolSize) throws IOException {
         undoInterruptedMigration();
         boolean noted = note.exists();

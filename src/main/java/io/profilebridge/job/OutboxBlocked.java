@@ -13,9 +13,10 @@ import org.apache.camel.util.ObjectHelper;
 
 /**
  * Tells whether the outbox refused a result for want of room (a full or read-only disk, a quota), of permission (a
- * folder this user may not write to) or of a working place (a folder made a file, a mount gone): such an outbox
- * refuses every result alike until an operator gives it room, rights or its folder back, so a paid run's result is not given up for it (resources audit: an outbox full for longer than the attempts
- * left every result unwritten once it had room; contract audit: so did one whose folder was not writable meanwhile).
+ * folder this user may not write to) or of a working place (a folder made a file, a mount gone): such an outbox refuses
+ * every result alike until an operator gives it room, rights or its folder back, so a paid run's result is not given up
+ * for it (resources audit: an outbox full for longer than the attempts left every result unwritten once it had room;
+ * contract audit: so did one whose folder was not writable meanwhile).
  */
 public final class OutboxBlocked {
 

@@ -284,7 +284,11 @@ class EmbeddedStoreFileTest {
                 .hasValueSatisfying(line -> assertThat(line)
                         .contains("without the embedded store's guards")
                         .contains("leave bridge.store.url empty"));
+        assertThat(EmbeddedStore.unguarded("jdbc:h2:./data/jobstore"))
+                .as("review: a file without file:")
+                .isPresent();
         assertThat(EmbeddedStore.unguarded("jdbc:h2:mem:test")).isEmpty();
+        assertThat(EmbeddedStore.unguarded("jdbc:h2:tcp://db/bridge")).isEmpty();
         assertThat(EmbeddedStore.unguarded("jdbc:postgresql://db/bridge")).isEmpty();
     }
 }
