@@ -63,18 +63,24 @@ public class LaterCallersRoute extends RouteBuilder {
         ResultHeaders.apply(exchange.getMessage(), ResultHeaders.Result.of(job, caller.source()));
     }
 
+    /**
+     * A refused result is tried again with backoff, and given up after the attempts; but not while the broker refuses
+     * the results or failed queue (full, not writable, missing), which it is tried again for, at the backoff's cap at
+     * the latest, as a job's own result is.
+     */
     private void deliveryFailed(Exchange exchange) {
         Caller caller = caller(exchange);
         int attempts = caller.attempts() + 1;
-        if (schedule.deliveryAttemptsExhausted(attempts)) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (schedule.deliveryAttemptsExhausted(attempts)
+                && ResultQueues.blockedBy(exchange, cause).isEmpty()) {
             LOG.error(
                     "{} asked for job {} while it ran; the result could not be delivered to it in {} attempts (last:"
                             + " {}); no further attempt, the result stays in the job store (GET /jobs/{})",
                     caller.source().displayName(),
                     caller.jobId(),
                     attempts,
-                    exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)
-                            .getMessage(),
+                    cause.getMessage(),
                     caller.jobId());
             callers.remove(caller);
         } else {

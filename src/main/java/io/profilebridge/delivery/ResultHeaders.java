@@ -60,10 +60,15 @@ public final class ResultHeaders {
             String duplicateId,
             String resultJson) {
 
+        /** The job's API, none for a request rejected at intake as naming no API it knows. */
+        private static String apiOf(Job job) {
+            return job.api() == null ? null : job.api().id();
+        }
+
         /** A job's own result, to the request it came from. */
         public static Result of(Job job) {
             return new Result(
-                    job.api().id(), job.outcome(), job.idempotencyKey(), job.source(), job.id(), null, job.result());
+                    apiOf(job), job.outcome(), job.idempotencyKey(), job.source(), job.id(), null, job.result());
         }
 
         /**
@@ -73,7 +78,7 @@ public final class ResultHeaders {
          */
         public static Result of(Job job, RequestSource other) {
             return new Result(
-                    job.api().id(),
+                    apiOf(job),
                     job.outcome(),
                     job.idempotencyKey(),
                     other,

@@ -43,7 +43,9 @@ public class AcceptRequestRoute extends RouteBuilder {
                 .doCatch(Exception.class)
                 .process(acceptance::resultNotDelivered)
                 .process(exchange -> {
-                    throw exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+                    if (!exchange.getProperty(RequestAcceptance.ANSWERED_LATER, false, Boolean.class)) {
+                        throw exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+                    }
                 })
                 .end();
 

@@ -8,6 +8,7 @@ import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.KeyMask;
 import io.profilebridge.delivery.ResultHeaders;
+import io.profilebridge.delivery.ResultQueues;
 import io.profilebridge.job.IdempotencyKeys;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobCallers;
@@ -60,6 +61,9 @@ public class RequestAcceptance {
      * result for a file dropped again), delivered on a copy of the exchange.
      */
     public static final String INTAKE_RESULT = "bridgeIntakeResult";
+
+    /** Set when a JMS request whose result the broker refused waits for it as a caller of its job, acknowledged. */
+    public static final String ANSWERED_LATER = "bridgeAnsweredLater";
     /** Exchange property: the absolute path of the inbox file whose intake result is being delivered. */
     public static final String INBOX_FILE = "bridgeInboxFile";
     /**
@@ -467,7 +471,12 @@ public class RequestAcceptance {
     /**
      * The intake result of an inbox file could not be delivered (after deliver-intake-result's quick tries): the file
      * stays in the inbox and waits before it is taken again. A JMS request's transaction rolls back instead, and the
-     * broker's redelivery delay paces it.
+     * broker's redelivery delay paces it; but for a result the broker itself refused at the results or failed queue
+     * (full under address-full-policy FAIL, not writable, missing), which no redelivery within seconds would change:
+     * the request is recorded as a caller of its job, answered once the broker takes results there
+     * (delivery.LaterCallersRoute), and acknowledged (delivery audit: such requests used up their redeliveries in a
+     * quarter of a second, and went to the dead-letter queue with no result, or were dropped by a broker with none).
+     * Sets {@link #ANSWERED_LATER} then.
      */
     public void resultNotDelivered(Exchange exchange) {
         // the inbox filter's key, GenericFile.getAbsoluteFilePath(), as noted before the delivery (its headers are
@@ -475,7 +484,23 @@ public class RequestAcceptance {
         String path = exchange.getProperty(INBOX_FILE, String.class);
         if (path != null) {
             waitingFiles.waitAfterUndeliveredResult(path, System.currentTimeMillis());
+            return;
         }
+        ResultHeaders.Result result = exchange.getProperty(INTAKE_RESULT, ResultHeaders.Result.class);
+        String jobId = exchange.getProperty(JobRoutes.JOB_ID, String.class);
+        Optional<String> refusal =
+                ResultQueues.refusal(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+        if (result == null || jobId == null || result.source().isFile() || refusal.isEmpty()) {
+            return;
+        }
+        boolean added = callers.add(jobId, result.source());
+        exchange.setProperty(ANSWERED_LATER, true);
+        LOG.warn(
+                "The broker refuses the result of {} ({}): the request is taken, and answered once the broker takes"
+                        + " it{}",
+                result.source().displayName(),
+                refusal.get(),
+                added ? "" : " (a result already waited for there answers it)");
     }
 
     /**

@@ -350,17 +350,65 @@ class BrokerOutageTest {
     }
 
     /**
+     * Delivery audit: a request rejected at intake whose failed result the broker refused (the failed queue full
+     * under FAIL) used up its redeliveries within a quarter of a second and went to the dead-letter queue with no
+     * result. It is now taken, and answered once the failed queue takes results again, once.
+     */
+    @Test
+    void aRejectedRequestWhoseResultTheBrokerRefusesIsAnsweredOnceTheQueueTakesResults() throws Exception {
+        startWithBroker(100, Map.of());
+        fullAt(EsbBroker.FAILED, AddressFullMessagePolicy.FAIL);
+        try (Connection connection = esb.client().createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            var failed = session.createQueue(EsbBroker.FAILED);
+            try (MessageProducer filler = session.createProducer(failed);
+                    MessageProducer requests = session.createProducer(session.createQueue(EsbBroker.REQUESTS))) {
+                filler.send(session.createTextMessage("x".repeat(3000))); // the address is full from now on
+                for (int i = 0; i < 3; i++) {
+                    TextMessage rejected = session.createTextMessage("{\"email\": \"x");
+                    rejected.setStringProperty("api", "orbit");
+                    rejected.setJMSCorrelationID("refused-" + i);
+                    requests.send(rejected);
+                }
+            }
+            var server = esb.broker().server();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> server.locateQueue(EsbBroker.REQUESTS).getMessageCount() == 0
+                            && "DOWN".equals(check("jms-results").path("status").asText()));
+            assertThat(server.locateQueue(EsbBroker.REQUESTS).getMessagesAcknowledged())
+                    .as("taken, not rolled back until they reach the dead-letter queue")
+                    .isEqualTo(3);
+
+            // the ESB reads the failed queue: the filler, then each rejection's result, once
+            List<String> correlations = new ArrayList<>();
+            try (var consumer = session.createConsumer(failed)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    var message = consumer.receive(500);
+                    if (message != null && message.getJMSCorrelationID() != null) {
+                        correlations.add(message.getJMSCorrelationID());
+                    }
+                    return correlations.size() >= 3;
+                });
+                assertThat(consumer.receive(2000)).as("no result twice").isNull();
+            }
+            assertThat(correlations).containsExactlyInAnyOrder("refused-0", "refused-1", "refused-2");
+        }
+    }
+
+    /**
      * The addresses {@code match} names take 2,000 bytes, then hold every send (address-full-policy BLOCK); the ESB
      * account reads and writes them, the bridge sends there.
      */
     private void blockWhenFull(String match) {
+        fullAt(match, AddressFullMessagePolicy.BLOCK);
+    }
+
+    /** As {@link #blockWhenFull}, with the policy given for a full address. */
+    private void fullAt(String match, AddressFullMessagePolicy policy) {
         var server = esb.broker().server();
         server.getAddressSettingsRepository()
-                .addMatch(
-                        match,
-                        new AddressSettings()
-                                .setMaxSizeBytes(2000)
-                                .setAddressFullMessagePolicy(AddressFullMessagePolicy.BLOCK));
+                .addMatch(match, new AddressSettings().setMaxSizeBytes(2000).setAddressFullMessagePolicy(policy));
         server.getSecurityRepository()
                 .addMatch(
                         match,
