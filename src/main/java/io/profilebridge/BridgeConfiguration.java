@@ -372,9 +372,11 @@ public class BridgeConfiguration implements CamelConfiguration {
         // it is open, and it closes after them
         boolean embedded = settings.optional("bridge.store.url").isEmpty();
         boolean postgres = JobStoreDataSource.isPostgres(url);
-        if (postgres) {
-            EmbeddedStoreLeftBehind.refuseWhileUnfinished(data);
-        } else if (!embedded) {
+        if (!embedded) {
+            // re-check audit: a start on an H2 file of its own left the embedded store's jobs as silently
+            if (!EmbeddedStore.isStoreIn(url, data)) {
+                EmbeddedStoreLeftBehind.refuseWhileUnfinished(data);
+            }
             EmbeddedStore.unguarded(url).ifPresent(LOG::warn);
         }
         StoreNote note = new StoreNote(data);

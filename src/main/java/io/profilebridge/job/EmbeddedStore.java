@@ -6,6 +6,7 @@ import io.profilebridge.StartupFailure;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,9 @@ public final class EmbeddedStore {
 
     /** The H2 URLs that name no file of this machine: every other H2 URL names one ({@code jdbc:h2:./x}, nio:...). */
     private static final List<String> NOT_A_FILE = List.of("mem:", "tcp:", "ssl:");
+
+    /** An H2 file system's prefix: a word of two letters or more, then a colon (one letter is a Windows drive). */
+    private static final Pattern FILE_SYSTEM_PREFIX = Pattern.compile("[a-zA-Z]{2,}:");
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStore.class);
 
@@ -78,6 +83,35 @@ public final class EmbeddedStore {
                 + " guards (the note that refuses an older copy of the store, the copy kept while its schema is brought"
                 + " up to date, the watch for the file's removal); leave bridge.store.url empty for the data folder's"
                 + " store, or use PostgreSQL");
+    }
+
+    /**
+     * Whether {@code url} names this data folder's own store file, as H2 reads a file URL: its path up to the
+     * settings, after any file-system prefixes ({@code file:}, {@code nio:}, {@code split:...}), relative to the working
+     * directory.
+     */
+    public static boolean isStoreIn(String url, Path data) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (!lower.startsWith(H2) || NOT_A_FILE.stream().anyMatch(kind -> lower.startsWith(H2 + kind))) {
+            return false;
+        }
+        String path = url.substring(H2.length());
+        int settings = path.indexOf(';');
+        path = settings < 0 ? path : path.substring(0, settings);
+        while (FILE_SYSTEM_PREFIX.matcher(path).lookingAt()) {
+            path = path.substring(path.indexOf(':') + 1);
+        }
+        if (path.startsWith("~")) {
+            path = System.getProperty("user.home") + path.substring(1);
+        }
+        try {
+            return Path.of(path)
+                    .toAbsolutePath()
+                    .normalize()
+                    .equals(data.toAbsolutePath().normalize().resolve("jobstore"));
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     /** The connection pool on the store, its schema up to date and its jobs checked against the note. */

@@ -14,10 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A start on a PostgreSQL job store beside the data folder's embedded one, while that one still holds unfinished jobs:
- * they would never get a result, as nothing reads that file any more (lifecycle audit: 15 jobs waiting for their runs
- * in the embedded store were left without a word when the bridge was started on PostgreSQL). Read-only, only when the
- * file is there.
+ * A start on another job store (PostgreSQL, an H2 file of its own) beside the data folder's embedded one, while that
+ * one still holds unfinished jobs: they would never get a result, as nothing reads that file any more (lifecycle audit:
+ * 15 jobs waiting for their runs in the embedded store were left without a word when the bridge was started on
+ * PostgreSQL). Read-only, only when the file is there.
  */
 public final class EmbeddedStoreLeftBehind {
 

@@ -291,4 +291,20 @@ class EmbeddedStoreFileTest {
         assertThat(EmbeddedStore.unguarded("jdbc:h2:tcp://db/bridge")).isEmpty();
         assertThat(EmbeddedStore.unguarded("jdbc:postgresql://db/bridge")).isEmpty();
     }
+
+    @Test
+    void anH2UrlNamingTheDataFoldersOwnStoreIsToldFromOneNamingAnotherFile() {
+        Path data = Path.of("data");
+        String own = data.toAbsolutePath().resolve("jobstore").toString();
+        assertThat(EmbeddedStore.isStoreIn("jdbc:h2:file:" + own + ";TRACE_LEVEL_FILE=0", data))
+                .isTrue();
+        assertThat(EmbeddedStore.isStoreIn("jdbc:h2:nio:" + own, data)).isTrue();
+        assertThat(EmbeddedStore.isStoreIn("jdbc:h2:./data/jobstore", data)).isTrue();
+        // re-check audit: these left the embedded store's unfinished jobs without a word
+        assertThat(EmbeddedStore.isStoreIn("jdbc:h2:./data/other", data)).isFalse();
+        assertThat(EmbeddedStore.isStoreIn("jdbc:h2:file:/elsewhere/jobstore", data))
+                .isFalse();
+        assertThat(EmbeddedStore.isStoreIn("jdbc:h2:mem:jobstore", data)).isFalse();
+        assertThat(EmbeddedStore.isStoreIn("jdbc:postgresql://db/bridge", data)).isFalse();
+    }
 }
