@@ -358,10 +358,14 @@ public class RequestAcceptance {
      * Of a job whose result is out: a file dropped again, or any JMS message but the one the job came from (which the
      * broker may redeliver). A caller that sends again to the same reply queue under the same correlation id after its
      * own timeout may well have let the first result go (idempotency audit: it waited for ever); a second copy under
-     * the same correlation id costs it nothing.
+     * the same correlation id costs it nothing. A message that wants its result elsewhere (another reply destination or
+     * correlation id) is another ask whatever its message id: one sent without (ids disabled) had been taken for the
+     * broker redelivering the first, and got no result (JMS cluster audit).
      */
     private static boolean asksAgainAfterResult(RequestSource now, RequestSource recorded) {
-        return now.isFile() || (now.messageId() != null && !now.messageId().equals(recorded.messageId()));
+        return now.isFile()
+                || !now.sameReplyAs(recorded)
+                || (now.messageId() != null && !now.messageId().equals(recorded.messageId()));
     }
 
     /**

@@ -15,6 +15,7 @@ import jakarta.jms.JMSException;
 import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
@@ -301,6 +302,32 @@ class JmsHostileInputTest {
         assertThat(error.get("code").asText()).isEqualTo("correlation_id_missing");
         assertThat(error.get("message").asText()).contains("set a JMSCorrelationID, or an idempotencyKey");
         assertThat(jms.simulator.ledger().runsStarted("orbit")).isZero();
+    }
+
+    @Test
+    void aRetryWithoutAMessageIdToAnotherReplyQueueGetsTheResultThere() throws Exception {
+        // JMS cluster audit: with message ids disabled, a retry to another reply queue (or under another correlation
+        // id with the same key) was taken for the broker redelivering the first message, and got no result
+        Queue first = jms.session.createQueue("noid.first");
+        Queue second = jms.session.createQueue("noid.second");
+        try (MessageProducer producer = jms.session.createProducer(jms.session.createQueue(JmsBridgeRun.REQUESTS))) {
+            producer.setDisableMessageID(true);
+            producer.send(anonymousRequest("noid-1", first));
+            assertThat(jms.receive(first)).as("the first message's result").isNotNull();
+            producer.send(anonymousRequest("noid-1", second));
+        }
+        Message again = jms.receive(second);
+        assertThat(again).as("the retry's result, at its own reply queue").isNotNull();
+        assertThat(again.getJMSCorrelationID()).isEqualTo("noid-1");
+        assertThat(jms.simulator.ledger().runsStarted("orbit")).isEqualTo(1);
+    }
+
+    private TextMessage anonymousRequest(String correlationId, Queue replyTo) throws JMSException {
+        TextMessage request = jms.session.createTextMessage("{\"email\": \"noid@example.com\"}");
+        request.setStringProperty("api", "orbit");
+        request.setJMSCorrelationID(correlationId);
+        request.setJMSReplyTo(replyTo);
+        return request;
     }
 
     @Test
