@@ -77,9 +77,11 @@ class IntakeErrorsTest {
                 BridgeRun bridge = BridgeRun.start(root, swapFriendly(simulator))) {
             Path file = swapForALinkOnceListed();
             await().atMost(Duration.ofSeconds(20))
-                    .until(() -> logs.lines().stream()
-                            .anyMatch(line -> line.contains(
-                                    "for openprospect/swapped.json cannot be delivered now; its file stays")));
+                    .until(
+                            () -> logs.lines().stream()
+                                    .anyMatch(
+                                            line -> line.contains(
+                                                    "for openprospect/swapped.json cannot be delivered now; its request is answered later")));
             // (a link is then left where it is by the inbox's filter, named once)
             assertThat(file).isSymbolicLink();
             assertThat(brokenFailed).isRegularFile();
@@ -221,9 +223,11 @@ class IntakeErrorsTest {
                             .anyMatch(job -> job.state() == JobState.DELIVERING && job.attempts() > 0));
             assertThat(root.resolve("inbox/openprospect/.done/valid.json")).exists();
             await().atMost(Duration.ofSeconds(20))
-                    .until(() -> logs.lines().stream()
-                            .anyMatch(line -> line.contains(
-                                    "for openprospect/invalid.json cannot be delivered now; its file stays")));
+                    .until(
+                            () -> logs.lines().stream()
+                                    .anyMatch(
+                                            line -> line.contains(
+                                                    "for openprospect/invalid.json cannot be delivered now; its request is answered later")));
             assertThat(root.resolve("inbox/openprospect/invalid.json")).exists();
             assertThat(root.resolve("inbox/openprospect/.failed/invalid.json")).doesNotExist();
             // refused, the file waits bridge.inbox.undelivered-wait-ms (1 s here) before it is taken again, not the
@@ -271,8 +275,8 @@ class IntakeErrorsTest {
                 .filteredOn(line -> line.contains("for openprospect/valid.json cannot be delivered now; the job keeps"))
                 .hasSize(1);
         assertThat(lines)
-                .filteredOn(
-                        line -> line.contains("for openprospect/invalid.json cannot be delivered now; its file stays"))
+                .filteredOn(line -> line.contains(
+                        "for openprospect/invalid.json cannot be delivered now; its request is answered later"))
                 .as("taken again every second, its result refused each time: one line a minute")
                 .hasSize(1);
         // and names the disk's reason, not only Camel's "Cannot store file: <path>" (operations audit)
