@@ -101,7 +101,9 @@ class SamplingErrorsTest {
                     .create();
             context.start();
             assertThat(periods.matches(10, TimeUnit.SECONDS)).isTrue();
+            // read before the stop: a 10 ms timer's exchange caught by the stop itself may be refused its thread
+            // (RejectedExecutionException, ci286), which says nothing of a period while the store is away
+            assertThat(List.copyOf(failures)).as("no period failed").isEmpty();
         }
-        assertThat(failures).as("no period failed").isEmpty();
     }
 }
