@@ -216,10 +216,16 @@ public final class EmbeddedStore {
     private void undoInterruptedMigration() throws IOException {
         Files.deleteIfExists(data.resolve(BEFORE_MIGRATION + ".partial"));
         if (Files.exists(beforeMigration)) {
-            LOG.warn(
-                    "An earlier start stopped while it brought the job store {} to a new schema; the store is put back"
-                            + " as it was before, and brought up to date again",
-                    file);
+            if (Files.size(beforeMigration) == 0) {
+                // a first start stopped while making the store (a bad setting found meanwhile, a kill): nothing of
+                // any job was in it (lifecycle audit: the warning below read as an upgrade undone)
+                LOG.info("An earlier first start stopped while it made the job store {}; it is made afresh", file);
+            } else {
+                LOG.warn(
+                        "An earlier start stopped while it brought the job store {} to a new schema; the store is put"
+                                + " back as it was before, and brought up to date again",
+                        file);
+            }
             putBackBeforeMigration();
         }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.profilebridge.LogCapture;
 import io.profilebridge.StartupFailure;
 import io.profilebridge.api.Api;
 import java.nio.file.Files;
@@ -187,9 +188,14 @@ class EmbeddedStoreFileTest {
                 .as("the store as such a stop left it")
                 .hasMessageContaining("LEASED");
 
-        try (HikariDataSource dataSource = new EmbeddedStore(data, new StoreNote(data)).open(2);
+        try (LogCapture logs = LogCapture.start();
+                HikariDataSource dataSource = new EmbeddedStore(data, new StoreNote(data)).open(2);
                 Connection c = dataSource.getConnection()) {
             assertThat(JobStoreSchema.isUpToDate(c)).isTrue();
+            assertThat(logs.lines())
+                    .as("lifecycle audit: a first start cut short is no upgrade undone")
+                    .anyMatch(line -> line.contains("INFO") && line.contains("it is made afresh"))
+                    .noneMatch(line -> line.contains("WARN") && line.contains("EmbeddedStore"));
         }
         assertThat(data.resolve(EmbeddedStore.BEFORE_MIGRATION)).doesNotExist();
     }
