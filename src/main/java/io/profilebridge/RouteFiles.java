@@ -44,6 +44,8 @@ public class RouteFiles extends DefaultRoutesCollector {
     private String lastSummary;
     /** The replacements of files outside the jar already named (Camel Main asks twice: modelines, then routes). */
     private final Set<String> warned = new HashSet<>();
+    /** Whether a replacement reads as the packaged file, by the pair's locations: read once, though Camel asks twice. */
+    private final Map<String, Boolean> sameContent = new HashMap<>();
     /** Camel Main asks twice (modelines, then routes): the jar's directory is walked once per pattern. */
     private final Map<String, List<Resource>> classpathListings = new HashMap<>();
 
@@ -64,7 +66,8 @@ public class RouteFiles extends DefaultRoutesCollector {
             if (before.getLocation().startsWith("classpath:")) {
                 replaced++;
                 log.debug("Route file {} replaces the one found before it", resource.getLocation());
-                if (!sameContent(before, resource)) {
+                if (!sameContent.computeIfAbsent(
+                        before.getLocation() + "\n" + resource.getLocation(), any -> sameContent(before, resource))) {
                     edited.add(name);
                 }
             } else if (warned.add(before.getLocation() + "\n" + resource.getLocation())) {

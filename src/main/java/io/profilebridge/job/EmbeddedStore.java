@@ -75,25 +75,38 @@ public final class EmbeddedStore {
      * a second time). Empty for any other URL: PostgreSQL, and H2 in memory or on a server.
      */
     public static Optional<String> unguarded(String url) {
-        String lower = url.toLowerCase(Locale.ROOT);
-        if (!lower.startsWith(H2) || NOT_A_FILE.stream().anyMatch(kind -> lower.startsWith(H2 + kind))) {
-            return Optional.empty();
-        }
-        return Optional.of("bridge.store.url names an H2 file of its own: it runs without the embedded store's"
-                + " guards (the note that refuses an older copy of the store, the copy kept while its schema is brought"
-                + " up to date, the watch for the file's removal); leave bridge.store.url empty for the data folder's"
-                + " store, or use PostgreSQL");
+        return h2File(url)
+                .map(file -> "bridge.store.url names an H2 file of its own: it runs without the embedded store's"
+                        + " guards (the note that refuses an older copy of the store, the copy kept while its schema is"
+                        + " brought up to date, the watch for the file's removal); leave bridge.store.url empty for the"
+                        + " data folder's store, or use PostgreSQL");
+    }
+
+    /** Whether {@code url} names this data folder's own store file, relative to the working directory as H2 reads it. */
+    public static boolean isStoreIn(String url, Path data) {
+        return h2File(url)
+                .map(file -> {
+                    try {
+                        return Path.of(file)
+                                .toAbsolutePath()
+                                .normalize()
+                                .equals(data.toAbsolutePath().normalize().resolve("jobstore"));
+                    } catch (InvalidPathException e) {
+                        return false;
+                    }
+                })
+                .orElse(false);
     }
 
     /**
-     * Whether {@code url} names this data folder's own store file, as H2 reads a file URL: its path up to the
-     * settings, after any file-system prefixes ({@code file:}, {@code nio:}, {@code split:...}), relative to the working
-     * directory.
+     * The file an H2 URL names, as H2 reads it: its path up to the settings, after any file-system prefixes ({@code
+     * file:}, {@code nio:}, {@code split:...}), {@code ~} as the home folder. Empty for PostgreSQL, and H2 in memory or
+     * on a server.
      */
-    public static boolean isStoreIn(String url, Path data) {
+    private static Optional<String> h2File(String url) {
         String lower = url.toLowerCase(Locale.ROOT);
         if (!lower.startsWith(H2) || NOT_A_FILE.stream().anyMatch(kind -> lower.startsWith(H2 + kind))) {
-            return false;
+            return Optional.empty();
         }
         String path = url.substring(H2.length());
         int settings = path.indexOf(';');
@@ -101,17 +114,7 @@ public final class EmbeddedStore {
         while (FILE_SYSTEM_PREFIX.matcher(path).lookingAt()) {
             path = path.substring(path.indexOf(':') + 1);
         }
-        if (path.startsWith("~")) {
-            path = System.getProperty("user.home") + path.substring(1);
-        }
-        try {
-            return Path.of(path)
-                    .toAbsolutePath()
-                    .normalize()
-                    .equals(data.toAbsolutePath().normalize().resolve("jobstore"));
-        } catch (InvalidPathException e) {
-            return false;
-        }
+        return Optional.of(path.startsWith("~") ? System.getProperty("user.home") + path.substring(1) : path);
     }
 
     /** The connection pool on the store, its schema up to date and its jobs checked against the note. */
