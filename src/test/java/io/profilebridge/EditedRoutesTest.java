@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.profilebridge.api.Api;
+import io.profilebridge.job.Job;
 import io.profilebridge.job.JobState;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
@@ -16,6 +17,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,6 +133,53 @@ class EditedRoutesTest {
         }
         // two worked on, two waiting for them, one taken in by the file consumer's own thread (30 before)
         assertThat(mostMarkers.get()).isBetween(1L, 5L);
+    }
+
+    /**
+     * Integrator audit: a delivery-errors that handles what failed (handled: true, a dead letter channel) ended
+     * deliver-result with neither an answer nor an exception; the job was saved as it was and its run's status and
+     * profiles were read again twice a second without end. It counts as a failed delivery now, given up after the
+     * attempts, and the run is read once.
+     */
+    @Test
+    void aDeliveryErrorHandledByTheIntegratorsHandlerCountsAsAFailedDelivery() throws Exception {
+        RouteCopies.edit(routes.resolve("delivery-errors.camel.yaml"), "constant: \"false\"", "constant: \"true\"");
+        properties.put("bridge.delivery.max-attempts", "2");
+        Files.createDirectories(BridgeRun.outbox(root));
+        Files.writeString(BridgeRun.outbox(root).resolve("orbit"), "a file where the folder should be");
+        drop(root, "orbit/ok.json", "{\"email\": \"ok@example.com\"}");
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> bridge.store().list(Api.ORBIT, JobState.FAILED, 0, 1), failed -> !failed.isEmpty());
+            Job job = bridge.store().list(Api.ORBIT, JobState.FAILED, 0, 1).get(0);
+            assertThat(job.attempts()).isEqualTo(2);
+            assertThat(job.lastError()).contains("delivery_gave_up").contains("delivery-errors");
+        }
+        assertThat(simulator.ledger().statusReads("orbit")).isLessThanOrEqualTo(3);
+    }
+
+    /**
+     * Integrator audit, the intake's side: a rejection's result that delivery-errors handled was taken for delivered,
+     * and the inbox file moved to .done with no result. It waits in the inbox instead, and is answered once the outbox
+     * takes it.
+     */
+    @Test
+    void anIntakeResultWhoseErrorTheIntegratorsHandlerHandledIsAnsweredLater() throws Exception {
+        RouteCopies.edit(routes.resolve("delivery-errors.camel.yaml"), "constant: \"false\"", "constant: \"true\"");
+        properties.put("bridge.inbox.undelivered-wait-ms", "500");
+        Path failed = Files.createDirectories(BridgeRun.outbox(root).resolve("failed"));
+        Files.writeString(failed.resolve("orbit"), "a file where the folder should be");
+        drop(root, "orbit/invalid.json", "{\"mode\": \"legacy\"}");
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            // the refusal is seen (readiness names the outbox) before the outbox is mended
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> HealthCheckHelper.invokeReadiness(bridge.context()).stream()
+                            .anyMatch(result -> result.getCheck().getId().equals("outbox")
+                                    && result.getState() == HealthCheck.State.DOWN));
+            Files.delete(failed.resolve("orbit"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
+        }
+        assertThat(results(root)).containsOnlyKeys("failed/orbit/invalid.json");
     }
 
     private void dropOneValidAndOneInvalid() {

@@ -5,6 +5,7 @@ import io.profilebridge.job.Job;
 import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.OutboxBlocked;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,9 @@ public class DeliverJobRoute extends RouteBuilder {
 
     /** How long a delivery waits for a JMS send place before its result waits instead. */
     private static final long SEND_PLACE_WAIT_MS = 100;
+
+    /** Set once the delivery is decided: the result delivered, or its failure handed back. */
+    private static final String DECIDED = "bridgeDeliveryDecided";
 
     private final JobLifecycle lifecycle;
     private final boolean jmsEnabled;
@@ -74,6 +78,7 @@ public class DeliverJobRoute extends RouteBuilder {
                 .doCatch(Exception.class)
                 .process(this::deliveryFailed)
                 .doFinally()
+                .process(this::failUnanswered)
                 .process(this::freeSendPlace)
                 .end()
                 .end();
@@ -115,6 +120,21 @@ public class DeliverJobRoute extends RouteBuilder {
         return false;
     }
 
+    /**
+     * deliver-result came back with neither answer ({@link UnansweredDelivery}): a failed delivery, counted and given up
+     * after the attempts, and the exchange goes on to the job's save, which Camel would otherwise skip.
+     */
+    private void failUnanswered(Exchange exchange) {
+        if (exchange.getProperty(DECIDED) != null) {
+            return;
+        }
+        UnansweredDelivery unanswered = UnansweredDelivery.of(exchange);
+        exchange.getExchangeExtension().setErrorHandlerHandled(null);
+        exchange.setRouteStop(false);
+        exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
+        lifecycle.deliveryFailed(JobRoutes.job(exchange), unanswered, Optional.empty());
+    }
+
     private void freeSendPlace(Exchange exchange) {
         Runnable free = exchange.getProperty(SEND_PLACE, Runnable.class);
         if (free != null) {
@@ -139,6 +159,7 @@ public class DeliverJobRoute extends RouteBuilder {
 
     /** The job ends as the result its caller got: its own, or one cut down to fit the broker. */
     private void delivered(Exchange exchange) {
+        exchange.setProperty(DECIDED, true);
         Job job = JobRoutes.job(exchange);
         String sentInstead = exchange.getProperty(OversizedResults.SENT_INSTEAD, String.class);
         if (sentInstead == null) {
@@ -199,6 +220,7 @@ public class DeliverJobRoute extends RouteBuilder {
 
     /** A result the outbox or the broker refuses waits for it, never given up; anything else has the attempts. */
     private void deliveryFailed(Exchange exchange) {
+        exchange.setProperty(DECIDED, true);
         Job job = JobRoutes.job(exchange);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         lifecycle.deliveryFailed(

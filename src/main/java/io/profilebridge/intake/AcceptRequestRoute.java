@@ -1,7 +1,7 @@
 package io.profilebridge.intake;
 
+import io.profilebridge.delivery.UnansweredDelivery;
 import org.apache.camel.Exchange;
-import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.file.FileConstants;
 
@@ -39,7 +39,7 @@ public class AcceptRequestRoute extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 .setProperty(RequestAcceptance.INBOX_FILE, header(FileConstants.FILE_ABSOLUTE_PATH))
                 .doTry()
-                .enrich("direct:deliver-intake-result", AggregationStrategies.useOriginal(true))
+                .enrich("direct:deliver-intake-result", UnansweredDelivery.failedUnlessAnswered())
                 .doCatch(Exception.class)
                 .process(acceptance::resultNotDelivered)
                 .process(exchange -> {
