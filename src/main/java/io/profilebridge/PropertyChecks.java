@@ -53,6 +53,7 @@ final class PropertyChecks {
     private PropertyChecks() {}
 
     static void check(BridgeSettings settings) {
+        checkProfile(settings, BridgeMain.profile());
         checkFolders(settings);
         checkTimers(settings);
         checkCamelOptions(settings);
@@ -65,6 +66,20 @@ final class PropertyChecks {
         checkJms(settings);
         checkSandbox(settings);
         checkStore(settings);
+    }
+
+    /**
+     * A profile is chosen before any properties file is read (CAMEL_MAIN_PROFILE, -Dcamel.main.profile): one named only
+     * in a file chose nothing, while the start-up banner named it (integrator audit: camel.main.profile = sandbox in
+     * config/application.properties printed "profile sandbox" over the production APIs and no simulator).
+     */
+    static void checkProfile(BridgeSettings settings, Optional<String> chosen) {
+        String named = settings.orNull("camel.main.profile");
+        if (named != null && !Optional.of(named).equals(chosen)) {
+            throw new StartupFailure("property camel.main.profile (\"" + named + "\") is set in a properties file,"
+                    + " which is read once the profile is chosen: set CAMEL_MAIN_PROFILE=" + named
+                    + " (or -Dcamel.main.profile=" + named + ") instead, and remove it from the file");
+        }
     }
 
     /** Folders: none with a character that a JDBC URL or Camel's file endpoint reads as syntax; the inbox's times. */

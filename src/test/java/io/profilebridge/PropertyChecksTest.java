@@ -43,6 +43,23 @@ class PropertyChecksTest {
                 .hasMessageStartingWith("property sandbox.port names port 8099");
     }
 
+    /** Integrator audit: camel.main.profile in a file chose no profile, and the banner named it all the same. */
+    @Test
+    void aProfileNamedOnlyInAPropertiesFileStopsTheStartNamingTheVariable() throws IOException {
+        BridgeSettings named = settings(Map.of("camel.main.profile", "acme"));
+        assertThatThrownBy(() -> PropertyChecks.checkProfile(named, Optional.empty()))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining("camel.main.profile (\"acme\") is set in a properties file")
+                .hasMessageContaining("CAMEL_MAIN_PROFILE=acme");
+        assertThatThrownBy(() -> PropertyChecks.checkProfile(named, Optional.of("sandbox")))
+                .isInstanceOf(StartupFailure.class);
+        // the variable's own value, as Camel Main's settings see it
+        assertThatCode(() -> PropertyChecks.checkProfile(named, Optional.of("acme")))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> PropertyChecks.checkProfile(settings(Map.of()), Optional.empty()))
+                .doesNotThrowAnyException();
+    }
+
     @Test
     void thePackagedDefaultsPass() throws IOException {
         PropertyChecks.check(settings(Map.of()));
