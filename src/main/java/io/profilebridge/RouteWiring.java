@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.model.Model;
@@ -53,6 +54,9 @@ public final class RouteWiring implements StartupListener {
             "direct:accept-request", "the inbox and JMS routes (routes/inbox-*.camel.yaml): no request would be taken");
 
     private static final String INTAKE = "direct:accept-request";
+    /** One folder name below the inbox, as the inbox-folder template says; a dot-named folder is one the inbox skips. */
+    private static final Pattern ONE_FOLDER_NAME = Pattern.compile("[^./\\\\?%#\\p{Cntrl}][^/\\\\?%#\\p{Cntrl}]*");
+
     private static final String INTAKE_IN_TURN =
             "the intake must run in the route that took the file or message (use to:), whose move or commit follows"
                     + " its answer";
@@ -99,7 +103,7 @@ public final class RouteWiring implements StartupListener {
             for (String target : targets(route)) {
                 sendersByTarget.computeIfAbsent(target, any -> new TreeSet<>()).add(route.getRouteId());
             }
-            problems.addAll(unknownApi(route, placeholders));
+            problems.addAll(inboxFolderParameters(route, placeholders));
             String named = route.getRouteConfigurationId();
             if (named != null) {
                 Arrays.stream(named.split(","))
@@ -131,20 +135,33 @@ public final class RouteWiring implements StartupListener {
 
     /**
      * An inbox folder's route whose {@code api} names no API: each of its files would be refused as api_unknown
-     * (lifecycle audit: an edited copy with api deepsearch started, and refused every file dropped there).
+     * (lifecycle audit: an edited copy with api deepsearch started, and refused every file dropped there); or whose
+     * {@code folder} is no one name below the inbox: {@code ../outside} read a folder beside the inbox, took its files
+     * and started paid runs whose results the outbox's file endpoint would not write outside itself, {@code x?recursive=true}
+     * gave the endpoint options, {@code a/b} a folder the unread-folder warning and {@code check} took for unread
+     * (integrator audit).
      */
-    private static List<String> unknownApi(RouteDefinition route, UnaryOperator<String> placeholders) {
+    private static List<String> inboxFolderParameters(RouteDefinition route, UnaryOperator<String> placeholders) {
         Map<String, Object> parameters = route.getTemplateParameters();
         // the inbox-folder template's two parameters; its routes' api may be a placeholder, as the template's own is
         if (parameters == null || !parameters.containsKey("folder") || parameters.get("api") == null) {
             return List.of();
         }
+        List<String> problems = new ArrayList<>();
         String api = placeholders.apply(parameters.get("api").toString());
-        if (api.isBlank() || Api.of(api).isPresent()) {
-            return List.of();
+        if (!api.isBlank() && Api.of(api).isEmpty()) {
+            problems.add("route " + route.getRouteId() + " sets api " + api + ", which is no API: openprospect, orbit,"
+                    + " or empty for a folder of envelopes");
         }
-        return List.of("route " + route.getRouteId() + " sets api " + api + ", which is no API: openprospect, orbit,"
-                + " or empty for a folder of envelopes");
+        Object folder = parameters.get("folder");
+        String name =
+                folder == null ? "" : placeholders.apply(folder.toString()).trim();
+        if (!name.isEmpty() && !ONE_FOLDER_NAME.matcher(name).matches()) {
+            problems.add("route " + route.getRouteId() + " sets folder " + name + ", which is not one folder name below"
+                    + " the inbox: no / or \\, no ? % # or control characters, not starting with a dot (.done and"
+                    + " .failed hold the taken files)");
+        }
+        return problems;
     }
 
     /**

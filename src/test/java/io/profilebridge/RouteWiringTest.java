@@ -155,6 +155,33 @@ class RouteWiringTest {
     }
 
     @Test
+    void anInboxFolderThatIsNotOneNameBelowTheInboxStopsTheStart() {
+        // integrator audit: ../outside read a folder beside the inbox and started paid runs whose results could not be
+        // written; x?recursive=true gave the file endpoint options; a/b was warned of as unread
+        RouteDefinition accept = new RouteDefinition("direct:accept-request");
+        accept.routeId("accept-request").log("taken");
+        RouteWiring wiring = new RouteWiring(Set.of(), null, null);
+        for (String folder : List.of("../outside", "x?recursive=true", "a/b", "/tmp/abs", "a\\b", ".hidden", "in%41")) {
+            RouteDefinition inbox = new RouteDefinition("file:inbox/x");
+            inbox.routeId("inbox-x").to("direct:accept-request");
+            inbox.setTemplateParameters(Map.of("folder", folder, "api", "orbit"));
+            assertThat(wiring.problems(List.of(inbox, accept), List.of(), uri -> uri))
+                    .as(folder)
+                    .containsExactly("route inbox-x sets folder " + folder + ", which is not one folder name below the"
+                            + " inbox: no / or \\, no ? % # or control characters, not starting with a dot (.done and"
+                            + " .failed hold the taken files)");
+        }
+        for (String folder : List.of("orbit", "", "orbit-priority", "Orbit EU", "a..b")) {
+            RouteDefinition inbox = new RouteDefinition("file:inbox/x");
+            inbox.routeId("inbox-x").to("direct:accept-request");
+            inbox.setTemplateParameters(Map.of("folder", folder, "api", "orbit"));
+            assertThat(wiring.problems(List.of(inbox, accept), List.of(), uri -> uri))
+                    .as(folder)
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void aMisspeltRequestsQueueIsNamed() {
         RouteDefinition misspelt = new RouteDefinition("jms:queue:profile-bridge.request");
         misspelt.routeId("jms-requests").to("direct:accept-request");
