@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -179,6 +180,33 @@ class RouteWiringTest {
                     .as(folder)
                     .isEmpty();
         }
+    }
+
+    @Test
+    void aReloadThatDefinesARouteOfAnotherFileIsNamed() {
+        // integrator audit: a route with id deliver-result added by a reload to a file of one's own replaced the
+        // packaged one without a word, and each result was marked delivered with nothing written
+        RouteWiring wiring = new RouteWiring(Set.of(), null, null);
+        RouteDefinition packaged = new RouteDefinition("direct:deliver-result");
+        packaged.routeId("deliver-result").log("written");
+        packaged.setResource(ResourceHelper.fromString("file:routes/deliver-result.camel.yaml", ""));
+        RouteDefinition own = new RouteDefinition("direct:emails");
+        own.routeId("inbox-emails").log("taken");
+        own.setResource(ResourceHelper.fromString("file:routes/inbox-emails.camel.yaml", ""));
+        assertThat(wiring.replacedByAReload(List.of(packaged, own)))
+                .as("the start")
+                .isEmpty();
+        assertThat(wiring.replacedByAReload(List.of(packaged, own)))
+                .as("a reload of either file")
+                .isEmpty();
+
+        RouteDefinition hijack = new RouteDefinition("direct:deliver-result");
+        hijack.routeId("deliver-result").log("HIJACK");
+        hijack.setResource(ResourceHelper.fromString("file:routes/inbox-emails.camel.yaml", ""));
+        assertThat(wiring.replacedByAReload(List.of(hijack, own)))
+                .containsExactly("a reload of file:routes/inbox-emails.camel.yaml replaced route deliver-result of"
+                        + " file:routes/deliver-result.camel.yaml by one of the same id: give each route its own id,"
+                        + " then restart the bridge to have the replaced route back");
     }
 
     @Test
