@@ -336,8 +336,8 @@ public final class JobDispatcher {
             // no more rows than the gate has places: each row read is parsed (request, source, trace context)
             IntUnaryOperator permits = wanted -> bucket == null ? wanted : enter(bucket, wanted, places);
             jobs = states == null
-                    ? store.claimDue(queue, open, permits, taken, inHand.size())
-                    : store.claimDue(queue, open, states, permits, taken, inHand.size());
+                    ? store.claimDue(queue, open, permits, taken, inHand.keySet())
+                    : store.claimDue(queue, open, states, permits, taken, inHand.keySet());
         } catch (RuntimeException e) {
             // the places taken for a claim that failed after them (the store lost its connection) go back, or
             // the bucket would stay full for good, with nothing in flight (cluster audit)
@@ -401,7 +401,7 @@ public final class JobDispatcher {
         if (searched != null && now - searched < holds.probeIntervalMs()) {
             return List.of();
         }
-        List<Job> jobs = store.claimCreatedBefore(queue, free, now - maxAgeMs, taken, inHand.size());
+        List<Job> jobs = store.claimCreatedBefore(queue, free, now - maxAgeMs, taken, inHand.keySet());
         jobs.forEach(job -> inHand.put(job.id(), new InHand(job, now, epoch, null)));
         if (jobs.size() == free) {
             pastAgeSearchedAt.remove(queue);

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -275,13 +276,17 @@ public class JobStore {
      * Claims due jobs of one queue, the longest due first: selects up to {@code max} (skipping what
      * {@code inHand} says this process works on already), asks {@code permits} how many of those may go now (the
      * API budget), and claims that many. On PostgreSQL the rows are locked while this decides ({@code FOR UPDATE
-     * SKIP LOCKED}: another instance claiming at the same moment gets other rows), and rows claimed by a live
-     * session are not due; the embedded store is not asked to lock (H2 would lock every due row, not just the batch),
+     * SKIP LOCKED}: another instance claiming at the same moment gets other rows; {@code inHandIds}, the rows this
+     * process works on, are left out unlocked, for their saves), and rows claimed by a live session are not due; the embedded store is not asked to lock (H2 would lock every due row, not just the batch),
      * as one process owns it anyway.
      */
     public List<Job> claimDue(
-            WorkQueue queue, int max, IntUnaryOperator permits, Predicate<String> inHand, int inHandCount) {
-        return claimDue(queue, max, null, null, permits, inHand, inHandCount);
+            WorkQueue queue,
+            int max,
+            IntUnaryOperator permits,
+            Predicate<String> inHand,
+            Collection<String> inHandIds) {
+        return claimDue(queue, max, null, null, permits, inHand, inHandIds);
     }
 
     /**
@@ -295,8 +300,8 @@ public class JobStore {
             Set<JobState> states,
             IntUnaryOperator permits,
             Predicate<String> inHand,
-            int inHandCount) {
-        return claimDue(queue, max, null, states, permits, inHand, inHandCount);
+            Collection<String> inHandIds) {
+        return claimDue(queue, max, null, states, permits, inHand, inHandIds);
     }
 
     /**
@@ -341,8 +346,8 @@ public class JobStore {
      * order until it has {@code max}, so it is asked now and then, not on every tick.
      */
     public List<Job> claimCreatedBefore(
-            WorkQueue queue, int max, long createdBefore, Predicate<String> inHand, int inHandCount) {
-        return claimDue(queue, max, createdBefore, null, IntUnaryOperator.identity(), inHand, inHandCount);
+            WorkQueue queue, int max, long createdBefore, Predicate<String> inHand, Collection<String> inHandIds) {
+        return claimDue(queue, max, createdBefore, null, IntUnaryOperator.identity(), inHand, inHandIds);
     }
 
     private List<Job> claimDue(
@@ -352,7 +357,7 @@ public class JobStore {
             Set<JobState> states,
             IntUnaryOperator permits,
             Predicate<String> inHand,
-            int inHandCount) {
+            Collection<String> inHandIds) {
         if (max <= 0) {
             return List.of();
         }
@@ -366,10 +371,18 @@ public class JobStore {
                         ? " AND (j.claimed_by IS NULL OR j.claimed_by = ? OR NOT EXISTS (SELECT 1 FROM bridge_instance i "
                                 + "WHERE i.session_id = j.claimed_by AND i.heartbeat_at >= "
                                 + StoreClock.NOW_MS + " - ?))"
+                                // the rows in hand are not locked: their workers' saves would wait for this claim,
+                                // which waits
+                                // for a connection of the pool to take its places, while those saves hold the pool's
+                                // other
+                                // connections (PostgreSQL audit: with a pool of 2, claims and saves stalled each other
+                                // for
+                                // the pool's 5 s, heartbeats lapsed and health said the store was away)
+                                + " AND NOT (j.id = ANY(?))"
                         : "")
                 // work_queue is fixed here, but naming it lets H2 read the index in order and stop at the limit
                 // instead of reading and sorting every due row
-                + " ORDER BY j.work_queue, j.next_attempt_at LIMIT " + (max + inHandCount)
+                + " ORDER BY j.work_queue, j.next_attempt_at LIMIT " + (max + inHandIds.size())
                 + (liveness.isShared() ? " FOR UPDATE OF j SKIP LOCKED" : "");
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -385,7 +398,8 @@ public class JobStore {
                     parameter = setStates(ps, parameter, states);
                     if (liveness.isShared()) {
                         ps.setString(parameter++, liveness.owner());
-                        ps.setLong(parameter, liveness.takeoverMs());
+                        ps.setLong(parameter++, liveness.takeoverMs());
+                        ps.setArray(parameter, c.createArrayOf("VARCHAR", inHandIds.toArray()));
                     }
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next() && due.size() < max) {

@@ -81,8 +81,8 @@ class JobDispatcherTest {
                     int max,
                     java.util.function.IntUnaryOperator permits,
                     java.util.function.Predicate<String> inHand,
-                    int inHandCount) {
-                return around.apply(check -> super.claimDue(queue, max, permits, check, inHandCount), inHand);
+                    java.util.Collection<String> inHandIds) {
+                return around.apply(check -> super.claimDue(queue, max, permits, check, inHandIds), inHand);
             }
         };
     }
@@ -359,9 +359,13 @@ class JobDispatcherTest {
         return new JobStore(dataSource, liveness, clock) {
             @Override
             public List<Job> claimDue(
-                    WorkQueue queue, int max, IntUnaryOperator permits, Predicate<String> inHand, int inHandCount) {
+                    WorkQueue queue,
+                    int max,
+                    IntUnaryOperator permits,
+                    Predicate<String> inHand,
+                    java.util.Collection<String> inHandIds) {
                 seen.accept(queue, max);
-                return super.claimDue(queue, max, permits, inHand, inHandCount);
+                return super.claimDue(queue, max, permits, inHand, inHandIds);
             }
         };
     }
@@ -394,14 +398,18 @@ class JobDispatcherTest {
         JobStore flaky = new JobStore(dataSource, liveness, clock) {
             @Override
             public List<Job> claimDue(
-                    WorkQueue queue, int max, IntUnaryOperator permits, Predicate<String> inHand, int inHandCount) {
+                    WorkQueue queue,
+                    int max,
+                    IntUnaryOperator permits,
+                    Predicate<String> inHand,
+                    java.util.Collection<String> inHandIds) {
                 if (failing[0] && queue == WorkQueue.OPENPROSPECT_CALLS) {
                     permits.applyAsInt(max);
                     throw new JobStoreException(
                             "cannot claim due jobs of openprospect",
                             new java.sql.SQLException("Connection to 127.0.0.1:5432 refused"));
                 }
-                return super.claimDue(queue, max, permits, inHand, inHandCount);
+                return super.claimDue(queue, max, permits, inHand, inHandIds);
             }
         };
         CallGate gate = onePlacePerBucket();

@@ -94,7 +94,7 @@ class JobStoreTest {
     }
 
     protected List<Job> claim(JobStore from, WorkQueue queue, int max) {
-        List<Job> claimed = from.claimDue(queue, max, wanted -> wanted, inHand::contains, inHand.size());
+        List<Job> claimed = from.claimDue(queue, max, wanted -> wanted, inHand::contains, inHand);
         claimed.forEach(job -> inHand.add(job.id()));
         return claimed;
     }
@@ -531,13 +531,13 @@ class JobStoreTest {
         for (int i = 0; i < 5; i++) {
             store.register(newJob("k" + i, "{}"));
         }
-        List<Job> permitted = store.claimDue(WorkQueue.OPENPROSPECT_CALLS, 5, wanted -> 2, inHand::contains, 0);
+        List<Job> permitted = store.claimDue(WorkQueue.OPENPROSPECT_CALLS, 5, wanted -> 2, inHand::contains, List.of());
         assertThat(permitted).hasSize(2);
         permitted.forEach(job -> inHand.add(job.id()));
         assertThat(claim(store, 2)).hasSize(2);
         assertThat(claim(store, 10)).hasSize(1);
         assertThat(claim(store, 10)).isEmpty();
-        assertThat(store.claimDue(WorkQueue.ORBIT_STARTS, 10, wanted -> wanted, id -> false, 0))
+        assertThat(store.claimDue(WorkQueue.ORBIT_STARTS, 10, wanted -> wanted, id -> false, List.of()))
                 .isEmpty();
     }
 
@@ -556,8 +556,8 @@ class JobStoreTest {
         older.nextAttemptAt(store.now());
         store.register(old);
         store.register(older);
-        List<Job> pastAge =
-                store.claimCreatedBefore(WorkQueue.OPENPROSPECT_CALLS, 10, store.now() - 30_000, inHand::contains, 0);
+        List<Job> pastAge = store.claimCreatedBefore(
+                WorkQueue.OPENPROSPECT_CALLS, 10, store.now() - 30_000, inHand::contains, List.of());
         assertThat(pastAge).extracting(Job::idempotencyKey).containsExactly("older");
         pastAge.forEach(job -> inHand.add(job.id()));
         assertThat(claim(storeOf(session("other")), 10))
@@ -575,7 +575,7 @@ class JobStoreTest {
         assertThat(store.save(claimed, false)).isTrue();
         inHand.clear();
         assertThat(claim(store, 10)).isEmpty();
-        assertThat(store.claimDue(WorkQueue.DELIVERIES, 10, wanted -> wanted, id -> false, 0))
+        assertThat(store.claimDue(WorkQueue.DELIVERIES, 10, wanted -> wanted, id -> false, List.of()))
                 .hasSize(1);
     }
 
@@ -740,7 +740,7 @@ class JobStoreTest {
         store.save(claimed, false);
         inHand.clear();
         for (WorkQueue queue : WorkQueue.values()) {
-            assertThat(store.claimDue(queue, 10, wanted -> wanted, id -> false, 0))
+            assertThat(store.claimDue(queue, 10, wanted -> wanted, id -> false, List.of()))
                     .isEmpty();
         }
         assertThat(store.countByApiAndState().get(Api.OPENPROSPECT).get(JobState.DELIVERED))

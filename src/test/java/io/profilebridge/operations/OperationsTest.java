@@ -208,7 +208,7 @@ class OperationsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !java.nio.file.Files.exists(again));
         assertThat(getJson("/jobs?state=failed").get("jobs")).hasSize(3);
         for (io.profilebridge.job.WorkQueue queue : io.profilebridge.job.WorkQueue.values()) {
-            assertThat(bridge.store().claimDue(queue, 100, wanted -> wanted, id -> false, 0))
+            assertThat(bridge.store().claimDue(queue, 100, wanted -> wanted, id -> false, java.util.List.of()))
                     .as("nothing due in " + queue)
                     .isEmpty();
         }
