@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -54,6 +55,9 @@ public final class InstanceLiveness {
      * beat lost them, as it should, without the line that says why.
      */
     private volatile boolean beating;
+
+    /** The last heartbeat's failure while they fail; null once one is stored. */
+    private volatile String lastBeatFailure;
     /** Set by {@link #stop()}, under the same lock as a beat. */
     private boolean stopped;
     /**
@@ -92,6 +96,11 @@ public final class InstanceLiveness {
                     takeoverMs + heartbeatMs);
         }
         return new InstanceLiveness(dataSource, instanceId, heartbeatMs, takeoverMs);
+    }
+
+    /** Why the last heartbeat failed, while the heartbeats fail: the health check's cause of a lapse. */
+    public Optional<String> lastBeatFailure() {
+        return Optional.ofNullable(lastBeatFailure);
     }
 
     public boolean isShared() {
@@ -215,13 +224,20 @@ public final class InstanceLiveness {
                 update(c, REGISTER, session, instanceId, setup);
             }
         } catch (SQLException e) {
-            LOG.warn(
-                    "Heartbeat of {} failed ({}); its claims lapse after {} ms without one",
-                    session,
-                    e.getMessage(),
-                    takeoverMs - heartbeatMs);
+            // once per cause, not once a second while it lasts (PostgreSQL audit: 57 lines a minute for a read-only
+            // database); the job-workers health check names it meanwhile
+            String failure = e.getMessage();
+            if (!failure.equals(lastBeatFailure)) {
+                LOG.warn(
+                        "Heartbeat of {} failed ({}); its claims lapse after {} ms without one",
+                        session,
+                        failure,
+                        takeoverMs - heartbeatMs);
+            }
+            lastBeatFailure = failure;
             return;
         }
+        lastBeatFailure = null;
         // judged once the beat is stored, not when it was sent: a round trip that outlasted the lapse (a pool
         // exhausted, a stall) may have let another instance take the claims over meanwhile (cluster audit: they
         // were kept, and deliveries worked twice)

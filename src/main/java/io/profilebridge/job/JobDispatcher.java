@@ -185,7 +185,9 @@ public final class JobDispatcher {
     private List<Job> claimReportingFailures(Supplier<List<Job>> claim) {
         try {
             List<Job> claimed = claim.get();
-            if (health.claimSucceeded()) {
+            // a claim without a heartbeat reads nothing, and is no sign that the store works again (PostgreSQL audit:
+            // "works again" while the store was down)
+            if (liveness.isLive() && health.claimSucceeded()) {
                 LOG.info("Claiming due jobs works again; jobs advance");
             }
             return claimed;
@@ -665,7 +667,10 @@ public final class JobDispatcher {
         long now = store.now();
         List<String> problems = health.problems();
         if (!liveness.isLive()) {
-            problems.add("this instance has no recent heartbeat in the job store; it claims nothing until it has");
+            problems.add("this instance has no recent heartbeat in the job store; it claims nothing until it has"
+                    + liveness.lastBeatFailure()
+                            .map(failure -> " (the last one failed: " + failure + ")")
+                            .orElse(""));
         }
         long stuck = inHand.values().stream()
                 .filter(held -> now - held.since() > stuckStepMs)

@@ -214,10 +214,17 @@ class PostgresJobStoreTest extends JobStoreTest {
                 liveness.beat();
                 return !liveness.isLive();
             });
+            liveness.beat();
+            // PostgreSQL audit: the cause was in a warning a second, and the health check named none
+            assertThat(liveness.lastBeatFailure()).hasValue("the store is away");
+            assertThat(log.lines().stream().filter(line -> line.contains("Heartbeat of")))
+                    .as("one line per cause, not one per beat")
+                    .hasSize(1);
             away.set(false);
             liveness.beat();
             assertThat(log.lines().stream().filter(line -> line.contains("had no heartbeat")))
                     .hasSize(2);
+            assertThat(liveness.lastBeatFailure()).isEmpty();
         }
         assertThat(liveness.isLive()).as("beating again").isTrue();
         assertThat(liveness.holds(liveness.claimEpoch()))
