@@ -63,6 +63,9 @@ public final class AnswerHeads implements HttpActivityListener {
         }
         String sent = String.join(", ", retryAfter);
         String shown = ErrorText.shortened(sent, 64);
-        return status + ", Retry-After " + shown + (wait == null ? " (unreadable)" : " (" + wait.getSeconds() + " s)");
+        String read = wait == null
+                ? "unreadable"
+                : wait.compareTo(ApiAnswer.RETRY_AFTER_CEILING) >= 0 ? "a day or more" : wait.getSeconds() + " s";
+        return status + ", Retry-After " + shown + " (" + read + ")";
     }
 }

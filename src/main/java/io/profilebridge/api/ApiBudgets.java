@@ -255,7 +255,9 @@ public final class ApiBudgets {
      */
     public void answered(ApiBucket bucket, int status, Duration retryAfter, String cause) {
         if (retryAfter != null && retryAfter.compareTo(Duration.ofMillis(policy.maxPauseMs())) > 0) {
-            cause += ", capped by bridge.retry.retry-after-cap-ms";
+            // the wait applied, not only the one asked for (hostile-server audit: "(86400 s), capped by ..." named
+            // neither the value sent nor the hour waited)
+            cause += ", capped by bridge.retry.retry-after-cap-ms to " + policy.maxPauseMs() / 1000 + " s";
         }
         if (status == 429) {
             slowDown(budgets.get(bucket));

@@ -51,6 +51,13 @@ class ApiBudgetsTest {
                 .as("two 429s of one moment, one cut")
                 .isEqualTo(10);
         assertThat(view(budgets, ApiBucket.ORBIT_READS).pauseCause()).isEqualTo("429 Too Many Requests");
+        // hostile-server audit: the cap was named without the wait it applied
+        budgets.answered(
+                ApiBucket.ORBIT_STARTS, 429, Duration.ofDays(1), "429, Retry-After 1000000000000 (a day or more)");
+        assertThat(view(budgets, ApiBucket.ORBIT_STARTS).pauseCause())
+                .isEqualTo(
+                        "429, Retry-After 1000000000000 (a day or more), capped by bridge.retry.retry-after-cap-ms to"
+                                + " 60 s");
         now.addAndGet(3050);
         assertThat(budgets.pausedFor(ApiBucket.ORBIT_READS)).isZero();
         assertThat(view(budgets, ApiBucket.ORBIT_READS).pausedUntil()).isZero();
