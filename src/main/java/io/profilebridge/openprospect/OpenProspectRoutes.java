@@ -90,7 +90,11 @@ public class OpenProspectRoutes extends RouteBuilder {
             lifecycle.unexpectedAnswer(
                     job,
                     new ApiError(
-                            "unexpected_answer", "the create answer has no profile_creation_id", answer.httpStatus()));
+                            "unexpected_answer",
+                            answer.body() != null && answer.body().isObject()
+                                    ? "the create answer has no profile_creation_id"
+                                    : "the create answer has no JSON object" + Json.notReadBeyond(answer.body()),
+                            answer.httpStatus()));
         } else {
             lifecycle.fault(job, answer, KeyRenewal.HEADER_ONLY);
         }

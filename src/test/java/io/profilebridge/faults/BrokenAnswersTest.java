@@ -300,6 +300,17 @@ class BrokenAnswersTest {
                 .allMatch(agent -> agent.startsWith("profile-bridge/"));
     }
 
+    /** Hostile-server audit: a 202 whose body is a web page was given up as having "no profile_creation_id". */
+    @Test
+    void aCreateAnswerThatIsNoJsonIsNamedSo() {
+        drop(root, "openprospect/html-create.json", BridgeRun.openProspectRequest("html-create"));
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 1);
+        }
+        assertThat(lastCause("html-create").get("message").asText()).isEqualTo("the create answer has no JSON object");
+        assertThat(broken.starts("html-create")).isEqualTo(2);
+    }
+
     /**
      * A status the docs do not list (they give exactly PENDING, RUNNING, SUCCEEDED and FAILED) is polled on as running,
      * the API judging when the run ends, and named once in the log (API-doc audit: a lower-case "succeeded" was polled

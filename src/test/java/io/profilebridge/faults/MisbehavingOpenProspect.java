@@ -135,6 +135,12 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
                                 "{\"error_code\": \"validation_error\", \"error_message\": \"Request validation"
                                         + " failed\", \"detail\": [{\"loc\": [\"body\", \"target_countries\"],"
                                         + " \"msg\": \"Input should be a valid list\"}]}");
+                    case "html-create" -> {
+                        byte[] page = "<html><body>Accepted</body></html>".getBytes(StandardCharsets.UTF_8);
+                        exchange.getResponseHeaders().set("Content-Type", "text/html");
+                        exchange.sendResponseHeaders(202, page.length);
+                        exchange.getResponseBody().write(page);
+                    }
                     case "no-id-once" ->
                         json(
                                 exchange,
