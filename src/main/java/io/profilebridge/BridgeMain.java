@@ -176,7 +176,7 @@ public final class BridgeMain {
         return new BridgeSettings(context);
     }
 
-    /** The profile chosen where Camel Main reads it, before any properties file: -Dcamel.main.profile, CAMEL_MAIN_PROFILE. */
+    /** The profile as Camel Main chooses it, before any properties file: -Dcamel.main.profile, CAMEL_MAIN_PROFILE. */
     static Optional<String> profile() {
         String value = System.getProperty("camel.main.profile", System.getenv("CAMEL_MAIN_PROFILE"));
         return Optional.ofNullable(value).map(String::trim).filter(p -> !p.isEmpty());

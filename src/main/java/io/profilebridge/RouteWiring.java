@@ -172,9 +172,9 @@ public final class RouteWiring implements StartupListener {
      * An inbox folder's route whose {@code api} names no API: each of its files would be refused as api_unknown
      * (lifecycle audit: an edited copy with api deepsearch started, and refused every file dropped there); or whose
      * {@code folder} is no one name below the inbox: {@code ../outside} read a folder beside the inbox, took its files
-     * and started paid runs whose results the outbox's file endpoint would not write outside itself, {@code x?recursive=true}
-     * gave the endpoint options, {@code a/b} a folder the unread-folder warning and {@code check} took for unread
-     * (integrator audit).
+     * and started paid runs whose results the outbox's file endpoint would not write outside itself,
+     * {@code x?recursive=true} gave the endpoint options, {@code a/b} a folder the unread-folder warning and
+     * {@code check} took for unread (integrator audit).
      */
     private static List<String> inboxFolderParameters(RouteDefinition route, UnaryOperator<String> placeholders) {
         Map<String, Object> parameters = route.getTemplateParameters();

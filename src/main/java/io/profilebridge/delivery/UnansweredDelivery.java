@@ -18,7 +18,7 @@ public final class UnansweredDelivery extends Exception {
     }
 
     /** True when the exchange came back from deliver-result handled by an error handler, or stopped. */
-    public static boolean endedWithoutAnswer(Exchange exchange) {
+    private static boolean endedWithoutAnswer(Exchange exchange) {
         ExchangeExtension extension = exchange.getExchangeExtension();
         // isErrorHandlerHandled() unboxes a Boolean that is null until an error handler ran
         return (extension.isErrorHandlerHandledSet() && extension.isErrorHandlerHandled()) || exchange.isRouteStop();
