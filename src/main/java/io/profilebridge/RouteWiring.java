@@ -65,8 +65,8 @@ public final class RouteWiring implements StartupListener {
     private final Set<String> mayGoUnread;
     private final String requestsQueue;
     private final ReplacedRoutes replaced;
-    /** Each route's file as the start loaded it; null until the start's check. */
-    private Map<String, String> filesAtStart;
+    /** Each route's file as the last check saw it. */
+    private final Map<String, String> filesSeen = new HashMap<>();
 
     /**
      * @param mayGoUnread {@code direct:} endpoints a route may send to with no route reading them
@@ -99,25 +99,21 @@ public final class RouteWiring implements StartupListener {
      * Camel's route reload adds a changed file's routes as a start does, and one whose id a route of another file has
      * replaces that route without a word, as {@link ReplacedRoutes} tells of a start (integrator audit: a route with
      * id deliver-result added to a file of one's own took the packaged one's place, and each result was marked
-     * delivered with nothing written). The first call, at the start, notes each route's file; later calls, after a
-     * reload, name a route now defined in another file. The reloaded routes then stay stopped until it is mended, as
-     * after any problem here; the replaced route is back only with a restart.
+     * delivered with nothing written). Each call notes each route's file; a later call, after a reload, names a route
+     * now defined in another file, once. The reloaded routes then stay stopped, as after any problem here; the replaced
+     * route is back only with a restart (until then the routes that send to it name it at every reload).
      */
     List<String> replacedByAReload(List<RouteDefinition> routes) {
-        if (filesAtStart == null) {
-            filesAtStart = new HashMap<>();
-            routes.forEach(route -> filesAtStart.put(route.getRouteId(), fileOf(route)));
-            return List.of();
-        }
         List<String> problems = new ArrayList<>();
         for (RouteDefinition route : routes) {
-            String before = filesAtStart.get(route.getRouteId());
+            String before = filesSeen.get(route.getRouteId());
             String now = fileOf(route);
             if (before != null && now != null && !before.equals(now)) {
                 problems.add("a reload of " + now + " replaced route " + route.getRouteId() + " of " + before
                         + " by one of the same id: give each route its own id, then restart the bridge to have the"
                         + " replaced route back");
             }
+            filesSeen.put(route.getRouteId(), now);
         }
         return problems;
     }

@@ -170,7 +170,8 @@ class EditedRoutesTest {
         Path failed = Files.createDirectories(BridgeRun.outbox(root).resolve("failed"));
         Files.writeString(failed.resolve("orbit"), "a file where the folder should be");
         drop(root, "orbit/invalid.json", "{\"mode\": \"legacy\"}");
-        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+        try (LogCapture logs = LogCapture.start();
+                BridgeRun bridge = BridgeRun.start(root, properties)) {
             // the refusal is seen (readiness names the outbox) before the outbox is mended
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> HealthCheckHelper.invokeReadiness(bridge.context()).stream()
@@ -178,8 +179,36 @@ class EditedRoutesTest {
                                     && result.getState() == HealthCheck.State.DOWN));
             Files.delete(failed.resolve("orbit"));
             await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
+            // re-check audit: each take of the file logged an ERROR with a stack trace
+            assertThat(logs.lines())
+                    .noneMatch(line -> line.contains(" ERROR "))
+                    .anyMatch(line -> line.contains("invalid.json stays in the inbox and is taken again later"));
         }
         assertThat(results(root)).containsOnlyKeys("failed/orbit/invalid.json");
+    }
+
+    /**
+     * Re-check audit: a route reload that replaced deliver-result by a route of another file left no route reading it
+     * until a restart, and each delivery failed, the results given up after the attempts. They wait instead.
+     */
+    @Test
+    void aResultNoRouteReadsWaitsCountingNoAttempt() throws Exception {
+        properties.put("camel.component.direct.timeout", "200");
+        properties.put("bridge.delivery.max-attempts", "2");
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            bridge.context().getRouteController().stopRoute("deliver-result");
+            bridge.context().removeRoute("deliver-result");
+            drop(root, "orbit/ok.json", "{\"email\": \"ok@example.com\"}");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () -> bridge.store().list(Api.ORBIT, JobState.DELIVERING, 0, 1),
+                            jobs -> !jobs.isEmpty()
+                                    && String.valueOf(jobs.get(0).lastError()).contains("delivery_waiting"));
+            Job waiting =
+                    bridge.store().list(Api.ORBIT, JobState.DELIVERING, 0, 1).get(0);
+            assertThat(waiting.attempts()).isZero();
+            assertThat(waiting.lastError()).contains("no route reads direct:deliver-result");
+        }
     }
 
     private void dropOneValidAndOneInvalid() {

@@ -207,6 +207,9 @@ class RouteWiringTest {
                 .containsExactly("a reload of file:routes/inbox-emails.camel.yaml replaced route deliver-result of"
                         + " file:routes/deliver-result.camel.yaml by one of the same id: give each route its own id,"
                         + " then restart the bridge to have the replaced route back");
+        assertThat(wiring.replacedByAReload(List.of(hijack, own)))
+                .as("re-check audit: named again at each reload, the mended file too")
+                .isEmpty();
     }
 
     @Test

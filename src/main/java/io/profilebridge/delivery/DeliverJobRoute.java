@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +48,8 @@ public class DeliverJobRoute extends RouteBuilder {
 
     /**
      * @param jmsEnabled {@code bridge.jms.enabled}: with JMS off, a JMS request's result has nowhere to go
-     * @param jmsOffRecheckMs how soon such a result is looked at again: the backoff's cap, {@code
-     *     bridge.retry.max-delay-ms}, as for an outbox out of room
+     * @param jmsOffRecheckMs how soon such a result, or one no route reads, is looked at again: the backoff's cap,
+     *     {@code bridge.retry.max-delay-ms}, as for an outbox out of room
      * @param workers {@code bridge.poll.concurrency}: at most half of them send JMS results at once
      */
     public DeliverJobRoute(JobLifecycle lifecycle, boolean jmsEnabled, long jmsOffRecheckMs, int workers) {
@@ -223,6 +224,16 @@ public class DeliverJobRoute extends RouteBuilder {
         exchange.setProperty(DECIDED, true);
         Job job = JobRoutes.job(exchange);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (cause instanceof DirectConsumerNotAvailableException) {
+            // a route reload that replaced deliver-result by a route of another file took it away until a restart
+            // (re-check audit: each delivery then failed, and the results were given up after the attempts)
+            lifecycle.deliveryWaits(
+                    job,
+                    "no route reads direct:deliver-result (a route reload replaced or removed it: restart the bridge);"
+                            + " the result waits, counting no attempt",
+                    jmsOffRecheckMs);
+            return;
+        }
         lifecycle.deliveryFailed(
                 job, cause, job.source().isFile() ? OutboxBlocked.why(cause) : ResultQueues.blockedBy(exchange, cause));
     }
