@@ -110,6 +110,11 @@ public final class EmbeddedBroker implements AutoCloseable {
                         .setRedeliveryMultiplier(2)
                         .setAutoCreateQueues(true)
                         .setAutoCreateAddresses(true)
+                        // an address an AMQP client makes by attaching a receiver without capabilities (a reply
+                        // queue it listens on before it sends) is a queue, as a JMS client's is: made MULTICAST, it
+                        // refused the bridge's reply sent there (AMQP audit)
+                        .setDefaultAddressRoutingType(RoutingType.ANYCAST)
+                        .setDefaultQueueRoutingType(RoutingType.ANYCAST)
                         .setAutoCreateDeadLetterResources(false));
         Queues queues = settings.queues();
         for (String queue : List.of(queues.requests(), queues.results(), queues.failed(), DEAD_LETTER_QUEUE)) {
@@ -127,6 +132,22 @@ public final class EmbeddedBroker implements AutoCloseable {
                                 Permission.BROWSE,
                                 Permission.CREATE),
                         role(BrokerAccounts.CLIENT_ROLE, Permission.CONSUME, Permission.BROWSE, Permission.CREATE)));
+        // results, failed results and dead letters are read, not added to: a queue of one's own on their address (an
+        // AMQP "address::queue" receiver) took the results from every other reader, for good (AMQP audit)
+        for (String queue : List.of(queues.results(), queues.failed(), DEAD_LETTER_QUEUE)) {
+            config.putSecurityRoles(
+                    queue,
+                    Set.of(
+                            role(
+                                    BrokerAccounts.BRIDGE_ROLE,
+                                    Permission.SEND,
+                                    Permission.CONSUME,
+                                    Permission.BROWSE,
+                                    Permission.CREATE),
+                            role(BrokerAccounts.CLIENT_ROLE, Permission.CONSUME, Permission.BROWSE)));
+        }
+        // the broker's notifications name every client's user, address and session: nobody's to read (AMQP audit)
+        config.putSecurityRoles("activemq.notifications", Set.of(role(BrokerAccounts.BRIDGE_ROLE)));
         config.putSecurityRoles(
                 queues.requests(),
                 Set.of(

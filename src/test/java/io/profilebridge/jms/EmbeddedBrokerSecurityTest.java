@@ -15,8 +15,10 @@ import jakarta.jms.TextMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +74,35 @@ class EmbeddedBrokerSecurityTest {
             assertThat(results.receiveNoWait()).isNull();
             assertThat(deadLetters.receiveNoWait()).isNull();
         }
+    }
+
+    /**
+     * AMQP audit: the ESB account could make a queue of its own on the results address (an AMQP "address::queue"
+     * receiver), which then took the results from every other reader, and read the broker's notifications of every
+     * client. Both are refused; a reply queue of its own it still makes and reads.
+     */
+    @Test
+    void theEsbMakesNoQueueOnTheResultsAddressesAndReadsNoNotifications() throws Exception {
+        jms = JmsBridgeRun.start(root, Map.of());
+        Session session = jms.session;
+        for (String address :
+                List.of("profile-bridge.results", "profile-bridge.failed", EmbeddedBroker.DEAD_LETTER_QUEUE)) {
+            assertThatThrownBy(() -> session.createConsumer(session.createQueue(address + "::esb-own"))
+                            .close())
+                    .as(address)
+                    .isInstanceOf(JMSSecurityException.class);
+        }
+        assertThatThrownBy(() -> session.createConsumer(session.createTopic("activemq.notifications"))
+                        .close())
+                .isInstanceOf(JMSSecurityException.class);
+        try (MessageConsumer replies = session.createConsumer(session.createQueue("esb.replies.own"))) {
+            assertThat(replies.receiveNoWait()).isNull();
+        }
+        // AMQP audit: an address an AMQP client made by attaching a receiver without capabilities was MULTICAST, and
+        // refused the bridge's reply sent there
+        var made = jms.broker().activeServer().getAddressSettingsRepository().getMatch("esb.replies.amqp");
+        assertThat(made.getDefaultAddressRoutingType()).isEqualTo(RoutingType.ANYCAST);
+        assertThat(made.getDefaultQueueRoutingType()).isEqualTo(RoutingType.ANYCAST);
     }
 
     @Test
