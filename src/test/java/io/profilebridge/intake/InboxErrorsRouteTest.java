@@ -3,6 +3,7 @@ package io.profilebridge.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.profilebridge.LogCapture;
+import io.profilebridge.delivery.RefusedResultLines;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ class InboxErrorsRouteTest {
                 DefaultCamelContext context = new DefaultCamelContext()) {
             context.getRegistry().bind("inboxFileErrors", new InboxFileErrors(WaitingFiles.NONE));
             context.getRegistry().bind("intakeRetries", new RedeliveryPolicy());
+            context.getRegistry().bind("refusedIntakeResultLines", new RefusedResultLines());
             PluginHelper.getRoutesLoader(context)
                     .loadRoutes(ResourceHelper.resolveResource(context, "file:routes/inbox-errors.camel.yaml"));
             context.addRoutes(new RouteBuilder() {
