@@ -75,6 +75,7 @@ public class JobStatusRoutes extends RouteBuilder {
                 .setHeaderFilterStrategy(new FixedResponseHeaders());
         getContext().addStartupListener(new MalformedRequests());
         getContext().addStartupListener(new HeadRequests());
+        getContext().addStartupListener(new TurnedAwayRequests());
         getContext()
                 .addStartupListener(new MetricsScrape(
                         getContext().resolvePropertyPlaceholders("{{camel.metrics.path:/observe/metrics}}")));

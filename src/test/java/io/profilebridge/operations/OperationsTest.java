@@ -276,6 +276,53 @@ class OperationsTest {
         }
     }
 
+    /**
+     * Management audit: the loopback server answered any Host, so a web page rebinding its name to 127.0.0.1 could read
+     * /jobs; and a GET with a form body was a 500 with a 63-line ERROR in the log.
+     */
+    @Test
+    void aForeignHostOrAGetWithAFormBodyIsTurnedAwayWithoutALogLine() throws Exception {
+        URI uri = URI.create(base);
+        try (LogCapture logs = LogCapture.start()) {
+            assertThat(rawWith("GET", "/jobs", "Host: evil.example:" + uri.getPort()))
+                    .startsWith("HTTP/1.1 421 ")
+                    .contains("names no loopback address")
+                    .doesNotContain("jobId");
+            assertThat(rawWith("GET", "/jobs", "Host: localhost:" + uri.getPort()))
+                    .startsWith("HTTP/1.1 200 ");
+            assertThat(rawWith("GET", "/jobs", "Host: [::1]:" + uri.getPort())).startsWith("HTTP/1.1 200 ");
+            assertThat(rawWith(
+                            "GET",
+                            "/jobs",
+                            "Host: " + uri.getHost(),
+                            "Content-Type: application/x-www-form-urlencoded",
+                            "Content-Length: 3",
+                            "",
+                            "abc"))
+                    .startsWith("HTTP/1.1 400 ")
+                    .contains("a GET takes no form body");
+            assertThat(logs.lines()).noneMatch(line -> line.contains("ERROR"));
+        }
+    }
+
+    /** A request with the head lines given (a blank one, then a body, ends it); the connection closes after it. */
+    private String rawWith(String method, String target, String... lines) throws Exception {
+        URI uri = URI.create(base);
+        List<String> all = new java.util.ArrayList<>(List.of(lines));
+        all.add(1, "Connection: close");
+        if (!all.contains("")) {
+            all.add("");
+            all.add("");
+        }
+        try (java.net.Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream()
+                    .write((method + " " + target + " HTTP/1.1\r\n" + String.join("\r\n", all))
+                            .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /** Contract audit: every HEAD was a 405; HTTP wants it wherever GET is answered, and probes use it. */
     @Test
     void aHeadRequestIsAnsweredAsItsGetWithoutTheBody() throws Exception {
