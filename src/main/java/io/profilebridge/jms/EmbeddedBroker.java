@@ -122,29 +122,19 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         // the bridge consumes requests and sends results anywhere (reply queues are created as needed); ESB clients
         // send requests, read results and dead letters, and make their own reply queues; nobody manages the broker
+        Role bridgeEverywhere = role(
+                BrokerAccounts.BRIDGE_ROLE, Permission.SEND, Permission.CONSUME, Permission.BROWSE, Permission.CREATE);
         config.putSecurityRoles(
                 "#",
                 Set.of(
-                        role(
-                                BrokerAccounts.BRIDGE_ROLE,
-                                Permission.SEND,
-                                Permission.CONSUME,
-                                Permission.BROWSE,
-                                Permission.CREATE),
+                        bridgeEverywhere,
                         role(BrokerAccounts.CLIENT_ROLE, Permission.CONSUME, Permission.BROWSE, Permission.CREATE)));
         // results, failed results and dead letters are read, not added to: a queue of one's own on their address (an
         // AMQP "address::queue" receiver) took the results from every other reader, for good (AMQP audit)
         for (String queue : List.of(queues.results(), queues.failed(), DEAD_LETTER_QUEUE)) {
             config.putSecurityRoles(
                     queue,
-                    Set.of(
-                            role(
-                                    BrokerAccounts.BRIDGE_ROLE,
-                                    Permission.SEND,
-                                    Permission.CONSUME,
-                                    Permission.BROWSE,
-                                    Permission.CREATE),
-                            role(BrokerAccounts.CLIENT_ROLE, Permission.CONSUME, Permission.BROWSE)));
+                    Set.of(bridgeEverywhere, role(BrokerAccounts.CLIENT_ROLE, Permission.CONSUME, Permission.BROWSE)));
         }
         // the broker's notifications name every client's user, address and session: nobody's to read (AMQP audit)
         config.putSecurityRoles("activemq.notifications", Set.of(role(BrokerAccounts.BRIDGE_ROLE)));
