@@ -1,7 +1,6 @@
 package io.profilebridge.jms;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.profilebridge.LoopbackHost;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +21,6 @@ public final class BrokerAddresses {
             + "(?:[^@/?,()\\s]*@)?(\\[[^\\]]*]|[^:/?,()\\s]*)(?::([^/?,()\\s]*))?");
 
     /** An IPv4 literal, or a bracketed IPv6 one. */
-    private static final Pattern IP_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|\\[[0-9a-f:.]+]");
 
     /** The port Artemis's core client takes where a URL names none. */
     private static final String DEFAULT_PORT = "61616";
@@ -62,28 +60,12 @@ public final class BrokerAddresses {
      */
     public static String identity(String url, Supplier<String> machine) {
         return of(url).stream()
-                .map(a -> (a.scheme() + "://" + (isLoopback(a.host()) ? "loopback@" + machine.get() : a.host()) + ":"
+                .map(a -> (a.scheme() + "://"
+                                + (LoopbackHost.isOrAnyLocal(a.host()) ? "loopback@" + machine.get() : a.host()) + ":"
                                 + (a.port() == null ? DEFAULT_PORT : a.port()))
                         .toLowerCase(Locale.ROOT))
                 .sorted()
                 .distinct()
                 .collect(Collectors.joining(","));
-    }
-
-    /** Read without asking DNS: a name is loopback by its words, an address literal by its value. */
-    static boolean isLoopback(String host) {
-        String name = host.toLowerCase(Locale.ROOT);
-        if (name.equals("localhost") || name.endsWith(".localhost")) {
-            return true;
-        }
-        if (!IP_LITERAL.matcher(name).matches()) {
-            return false;
-        }
-        try {
-            InetAddress address = InetAddress.getByName(name); // a literal: parsed, never looked up
-            return address.isLoopbackAddress() || address.isAnyLocalAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 }

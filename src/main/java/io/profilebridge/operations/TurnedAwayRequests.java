@@ -1,12 +1,12 @@
 package io.profilebridge.operations;
 
 import io.profilebridge.Json;
+import io.profilebridge.LoopbackHost;
 import io.profilebridge.ManagementAddress;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
-import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
@@ -24,12 +24,11 @@ import org.apache.camel.component.platform.http.main.ManagementHttpServer;
  */
 final class TurnedAwayRequests implements StartupListener {
 
-    private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.[0-9]{1,3}){3}");
-
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
-        boolean onLoopback = management != null && isLoopback(management.getHost());
+        boolean onLoopback =
+                management != null && management.getHost() != null && LoopbackHost.is(management.getHost());
         ManagementAddress.server(context)
                 .flatMap(MalformedRequests::topRouter)
                 .ifPresent(router -> router.route()
@@ -40,7 +39,7 @@ final class TurnedAwayRequests implements StartupListener {
     private static void turnAwayOrPass(RoutingContext routing, boolean onLoopback) {
         HttpServerRequest request = routing.request();
         String host = request.getHeader("Host");
-        if (onLoopback && host != null && !isLoopback(hostName(host))) {
+        if (onLoopback && host != null && !LoopbackHost.is(hostName(host))) {
             answer(
                     routing,
                     421,
@@ -63,19 +62,6 @@ final class TurnedAwayRequests implements StartupListener {
         }
         int colon = trimmed.indexOf(':');
         return colon < 0 ? trimmed : trimmed.substring(0, colon);
-    }
-
-    /** localhost, 127.0.0.0/8 or ::1 as written; a name is not looked up (that is what a rebinding page controls). */
-    static boolean isLoopback(String host) {
-        if (host == null) {
-            return false;
-        }
-        String name = host.toLowerCase(Locale.ROOT);
-        return name.equals("localhost")
-                || name.endsWith(".localhost")
-                || LOOPBACK_V4.matcher(name).matches()
-                || name.equals("::1")
-                || name.equals("0:0:0:0:0:0:0:1");
     }
 
     private static boolean isForm(String contentType) {
