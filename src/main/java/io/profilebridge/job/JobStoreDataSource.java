@@ -13,6 +13,14 @@ public final class JobStoreDataSource {
     /** How long a statement waits for a connection of the pool (a store that is away). */
     static final long CONNECTION_TIMEOUT_MS = 5_000;
 
+    /**
+     * How long a PostgreSQL connection may go unanswered before its statement fails (the driver's {@code socketTimeout},
+     * seconds). Without it a frozen or partitioned server held every connection of the pool until it came back, so
+     * claims, saves and heartbeats waited without end (PostgreSQL audit); the bridge's statements take milliseconds, so
+     * this only ends waits for an answer that is not coming. A {@code socketTimeout} in {@code bridge.store.url} wins.
+     */
+    static final int POSTGRES_READ_TIMEOUT_S = 30;
+
     private JobStoreDataSource() {}
 
     /**
@@ -66,6 +74,10 @@ public final class JobStoreDataSource {
         // this long means the store is away
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
         config.setDriverClassName(engine.driverClass());
+        if (engine == StoreEngine.POSTGRES) {
+            // the driver reads these beneath the URL's own parameters
+            config.addDataSourceProperty("socketTimeout", String.valueOf(POSTGRES_READ_TIMEOUT_S));
+        }
         if (exceptions != null) {
             config.setExceptionOverride(exceptions);
         }

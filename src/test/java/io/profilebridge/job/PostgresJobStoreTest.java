@@ -469,6 +469,24 @@ class PostgresJobStoreTest extends JobStoreTest {
         }
     }
 
+    /**
+     * PostgreSQL audit: a frozen server held every connection of the pool until it thawed, so claims, saves and
+     * heartbeats waited without end. A statement left unanswered fails after the driver's read timeout, 30 s by
+     * default, and a {@code socketTimeout} in the store URL wins (here 1 s, against a statement that takes 20).
+     */
+    @Test
+    void aStatementLeftUnansweredFailsAfterTheReadTimeout() throws Exception {
+        assertThat(dataSource.getDataSourceProperties()).containsEntry("socketTimeout", "30");
+        String url = postgres.getJdbcUrl("postgres", "postgres") + "&socketTimeout=1";
+        long started = System.nanoTime();
+        try (HikariDataSource pool = JobStoreDataSource.pool(url, "postgres", "", 1);
+                var c = pool.getConnection();
+                var s = c.createStatement()) {
+            assertThatThrownBy(() -> s.execute("SELECT pg_sleep(20)")).isInstanceOf(SQLException.class);
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    }
+
     /** Review: a heartbeat that comes after the stop removed the session must not register it again. */
     @Test
     void aStoppedSessionIsNotRegisteredAgainByALateHeartbeat() throws Exception {
