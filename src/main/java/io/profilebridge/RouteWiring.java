@@ -80,7 +80,7 @@ public final class RouteWiring implements StartupListener {
     }
 
     @Override
-    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) throws Exception {
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
         List<String> problems = new ArrayList<>(replaced.problems());
         problems.addAll(replacedByAReload(model.getRouteDefinitions()));
@@ -91,7 +91,8 @@ public final class RouteWiring implements StartupListener {
                         .toList(),
                 context::resolvePropertyPlaceholders));
         if (!problems.isEmpty()) {
-            throw new StartupFailure("the routes do not fit together: " + String.join("; ", problems));
+            throw new StartupFailure("the routes do not fit together: " + String.join("; ", problems))
+                    .during(context, alreadyStarted);
         }
     }
 

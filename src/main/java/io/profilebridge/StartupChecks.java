@@ -78,14 +78,15 @@ public class StartupChecks implements CamelConfiguration {
         }
         context.addStartupListener(new StartupListener() {
             @Override
-            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) throws Exception {
                 // called before the route consumers start; the management server has started by then
                 if (management != null && ManagementAddress.boundPort(started).isEmpty()) {
                     throw new StartupFailure(FreePort.cannotListen(
-                            "management server",
-                            management.getHost() + ":" + management.getPort(),
-                            "bind failed",
-                            MANAGEMENT_PORT_KEY));
+                                    "management server",
+                                    management.getHost() + ":" + management.getPort(),
+                                    "bind failed",
+                                    MANAGEMENT_PORT_KEY))
+                            .during(started, alreadyStarted);
                 }
             }
 

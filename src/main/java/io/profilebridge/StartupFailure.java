@@ -1,6 +1,8 @@
 package io.profilebridge;
 
 import java.util.List;
+import org.apache.camel.CamelContext;
+import org.apache.camel.VetoCamelContextStartException;
 
 /**
  * A start-up error the operator can fix, with the one line that says what is wrong and which key changes it
@@ -14,6 +16,15 @@ public class StartupFailure extends RuntimeException {
 
     public StartupFailure(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    /**
+     * This failure, found while the Camel context starts (a {@link org.apache.camel.StartupListener}), as the veto that
+     * stops the start with this line alone: any other exception there has Camel log an ERROR with its stack trace
+     * before the bridge's own line (integrator audit). After the start (a route reload) it is thrown as it is.
+     */
+    public Exception during(CamelContext context, boolean alreadyStarted) {
+        return alreadyStarted ? this : new VetoCamelContextStartException(getMessage(), this, context, true);
     }
 
     /**
