@@ -1,5 +1,6 @@
 package io.profilebridge.operations;
 
+import io.profilebridge.Json;
 import io.profilebridge.ManagementAddress;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
@@ -16,12 +17,24 @@ final class HeadRequests implements StartupListener {
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-        ManagementAddress.server(context)
-                .flatMap(MalformedRequests::topRouter)
-                .ifPresent(router -> router.route()
-                        .order(Integer.MIN_VALUE)
-                        .method(HttpMethod.HEAD)
-                        .handler(HeadRequests::asGet));
+        ManagementAddress.server(context).flatMap(MalformedRequests::topRouter).ifPresent(router -> {
+            router.route().order(Integer.MIN_VALUE).method(HttpMethod.HEAD).handler(HeadRequests::asGet);
+            router.errorHandler(405, HeadRequests::getAndHeadOnly);
+        });
+    }
+
+    /**
+     * Every endpoint of the management port is read-only. Vert.x's own 405 had an empty body and named the one route it
+     * sees, this HEAD one: {@code Allow: HEAD} for a POST to {@code /observe/health} (management audit).
+     */
+    private static void getAndHeadOnly(RoutingContext routing) {
+        if (!routing.response().ended() && !routing.response().closed()) {
+            routing.response()
+                    .setStatusCode(405)
+                    .putHeader("Allow", "GET, HEAD")
+                    .putHeader("Content-Type", "application/json")
+                    .end(Json.write(new JobsError("the management port answers GET and HEAD only")));
+        }
     }
 
     /**

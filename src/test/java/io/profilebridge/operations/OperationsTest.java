@@ -343,6 +343,19 @@ class OperationsTest {
         assertThat(raw("HEAD", base + "/observe/health?x=1")).startsWith("HTTP/1.1 200 ");
     }
 
+    /** Management audit: a POST got a 405 with an empty body and {@code Allow: HEAD}, the one method it would not take. */
+    @Test
+    void anotherMethodIsToldTheOnesThePortAnswers() throws Exception {
+        for (String method : List.of("POST", "DELETE", "PUT")) {
+            String answer = raw(method, "/observe/health");
+            assertThat(answer)
+                    .as(method)
+                    .startsWith("HTTP/1.1 405 ")
+                    .containsIgnoringCase("allow: GET, HEAD\r\n")
+                    .endsWith("{\"error\":\"the management port answers GET and HEAD only\"}");
+        }
+    }
+
     /** A request written as it comes, which java.net.http would refuse to send. */
     private String rawGet(String target) throws Exception {
         return raw("GET", target);
