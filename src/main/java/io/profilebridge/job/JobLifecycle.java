@@ -122,10 +122,11 @@ public class JobLifecycle {
      */
     public void startUnanswered(Job job, String sentId, ApiError cause) {
         LOG.info(
-                "{}: its start was not answered at the last attempt ({}); reading the status under the id it was sent "
-                        + "with before giving up",
+                "{}: a start under its key may have started a run unseen, and the last answer was {}; reading the status"
+                        + " under the id it was sent with before {}",
                 job,
-                cause.code());
+                cause.code(),
+                FaultClass.ORBIT_KEY_REFUNDED.equals(cause.code()) ? "starting over under a new key" : "giving up");
         job.lastError(LastErrorNotes.startLookBegins(cause, store.now()).toString());
         job.remoteId(sentId);
         job.lastStatus(null);
@@ -151,9 +152,17 @@ public class JobLifecycle {
         }
     }
 
-    /** The API knows no run under the id an unanswered start was sent with: the job ends with the start's cause. */
-    public void startNotFound(Job job, ApiError read) {
+    /**
+     * The API knows no run under the id an unanswered start was sent with: the job ends with the start's cause; a look
+     * a refund of the key began goes on as that refund (under a derived key: nothing ran).
+     */
+    public void startNotFound(Job job, ApiError read, KeyRenewal renewal) {
         JsonNode start = LastErrorNotes.startCause(Json.parseStored(job.lastError()));
+        if (FaultClass.ORBIT_KEY_REFUNDED.equals(Json.text(start, "code"))) {
+            job.remoteId(null);
+            remoteRunFailed(job, ApiError.fromJson(start), renewal);
+            return;
+        }
         ObjectNode details = Json.object();
         details.set("lastCause", start);
         details.set("statusRead", read.toJson());
@@ -357,7 +366,13 @@ public class JobLifecycle {
                         FaultClass.isOutage(answer) && (job.remoteId() != null || creationMayExist(job)),
                         answer.retryAfter(),
                         outputsSoFar);
-            case KEY_REFUNDED -> remoteRunFailed(job, error, renewal);
+            // answers audit: a start whose answer was lost, then a refund of its key, started a second paid run under a
+            // derived key while the first ran on; the key is looked up first ({@link #startNotFound} starts over)
+            case KEY_REFUNDED -> {
+                if (!lookedForUnseenStart(job, error)) {
+                    remoteRunFailed(job, error, renewal);
+                }
+            }
             // fault-sequence audit: a lost answer, then a permanent refusal, failed a started run without a look
             case PERMANENT -> {
                 if (!lookedForUnseenStart(job, error)) {

@@ -152,7 +152,8 @@ public class OrbitRoutes extends RouteBuilder {
      * is that outage's, so the request goes on under a derived key as the outage's retry. Any other 409 refunded, for
      * a profileId request: no run and no charge stand for the key because the regeneration completed at once and that
      * answer was lost, so the profile is read now, as the contract (section 3) says; for any other request, retried
-     * under a derived key (the lifecycle's remote-failure rule). A refund whose "Retry later" answer was lost as well
+     * under a derived key (the lifecycle's remote-failure rule; after a lost answer under the key, once a look under it
+     * found no run). A refund whose "Retry later" answer was lost as well
      * cannot be told from it: the contract takes it for the completed regeneration (docs-truth audit: retried under a
      * derived key instead, the bridge had left the contract).
      */
@@ -214,7 +215,7 @@ public class OrbitRoutes extends RouteBuilder {
             if (!job.startUnconfirmed()) {
                 lifecycle.fault(job, answer, REQUEST_ID_IN_BODY);
             } else if (!answer.isTransportFailure() && answer.httpStatus() == 404) {
-                lifecycle.startNotFound(job, answer.error());
+                lifecycle.startNotFound(job, answer.error(), REQUEST_ID_IN_BODY);
             } else {
                 lifecycle.unconfirmedReadFailed(job, answer, REQUEST_ID_IN_BODY);
             }

@@ -215,6 +215,45 @@ class JobLifecycleTest {
     }
 
     /**
+     * Answers audit: a start whose answer was lost, then a refund of its key, went on under a derived key at once, a
+     * second paid run beside the first, which may still run under the refunded key. The key is looked up first: a run
+     * found is followed; none (404) starts over under the derived key, as any refund.
+     */
+    @Test
+    void aRefundAfterALostStartAnswerLooksUpTheKeyBeforeStartingOver() throws Exception {
+        JobLifecycle lifecycle = lifecycle(0);
+        ApiAnswer lost = new ApiAnswer(0, null, null, null, new java.net.SocketException("Connection reset"));
+        ApiAnswer refunded = new ApiAnswer(
+                409,
+                Json.parse("{\"error\": {\"code\": \"" + FaultClass.ORBIT_KEY_REFUNDED + "\"}}"),
+                null,
+                null,
+                null);
+        Job job = orbitJob(JobState.RECEIVED, store.now());
+        String firstKey = job.idempotencyKey();
+        lifecycle.fault(job, lost, RENEWAL);
+        lifecycle.fault(job, refunded, RENEWAL);
+        assertThat(job.startUnconfirmed()).as("looked up").isTrue();
+        assertThat(job.remoteId()).isEqualTo(firstKey);
+        assertThat(job.keyGeneration()).isZero();
+
+        lifecycle.startNotFound(job, new ApiError("http_404", "not found", 404), RENEWAL);
+        assertThat(job.state()).isEqualTo(JobState.RECEIVED);
+        assertThat(job.keyGeneration()).as("started over").isEqualTo(1);
+        assertThat(job.remoteId()).isNull();
+        JsonNode attempt = Json.parseStored(job.previousAttempts()).get(0);
+        assertThat(attempt.get("idempotencyKey").asText()).isEqualTo(firstKey);
+        assertThat(attempt.get("remoteId").isNull()).isTrue();
+        assertThat(attempt.get("error").get("code").asText()).isEqualTo(FaultClass.ORBIT_KEY_REFUNDED);
+
+        Job refundedOnly = orbitJob(JobState.RECEIVED, store.now());
+        lifecycle.fault(refundedOnly, refunded, RENEWAL);
+        assertThat(refundedOnly.keyGeneration())
+                .as("a refund with no lost answer before it: started over at once")
+                .isEqualTo(1);
+    }
+
+    /**
      * A 429 is the key's budget, not the request's fault: never a failed attempt, however often, and the next call
      * waits for its Retry-After (mutation audit: a 429 counted as an attempt passed every test, and would give a
      * request rate-limited for a while up after bridge.retry.max-attempts).
