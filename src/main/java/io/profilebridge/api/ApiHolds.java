@@ -125,21 +125,48 @@ public final class ApiHolds {
     }
 
     /**
-     * No request waits for the bucket's held calls any more (the last were given up past their age, or ended
+     * No request waits for the buckets' held calls any more (the last were given up past their age, or ended
      * otherwise): nothing is held, so the hold is lifted and the API's health check is UP again (operations audit: it
      * stayed DOWN, and readiness with it, until a new request's call was accepted). Should the API still refuse, the
      * next request's first call holds it again. A missing key's hold stays: it is the configuration's, not an answer's.
      */
-    public void noneWaiting(ApiBucket bucket) {
-        Hold hold = holds.get(bucket);
-        if (hold != null && !ApiAnswer.API_KEY_MISSING.equals(hold.reason().code()) && holds.remove(bucket, hold)) {
+    public void noneWaiting(List<ApiBucket> buckets) {
+        List<String> lifted = new ArrayList<>();
+        ApiError reason = null;
+        for (ApiBucket bucket : buckets) {
+            Hold hold = holds.get(bucket);
+            if (hold != null && !ApiAnswer.API_KEY_MISSING.equals(hold.reason().code()) && holds.remove(bucket, hold)) {
+                lifted.add(bucket.id());
+                reason = hold.reason();
+            }
+        }
+        if (reason != null) {
             LOG.info(
                     "No request waits for the held calls of {} any more: the hold is lifted, and the next request's"
                             + " call tells whether {} still refuses ({})",
-                    bucket.id(),
-                    bucket.api().id(),
-                    hold.reason().code());
+                    String.join(", ", lifted),
+                    buckets.get(0).api().id(),
+                    reason.code());
         }
+    }
+
+    /**
+     * The buckets one hold holds with {@code bucket}: a refused key holds every bucket of its API, and is lifted for
+     * all of them at once, once no request waits for any (operations audit: the starts' hold, lifted while a run's
+     * reads were held, was held again by the next read's refusal, an INFO and a WARN each probe interval); a want of
+     * credits holds its own bucket.
+     */
+    public List<ApiBucket> heldTogetherWith(ApiBucket bucket) {
+        Hold hold = holds.get(bucket);
+        if (hold == null || hold.bucketOnly()) {
+            return List.of(bucket);
+        }
+        return ApiBucket.of(bucket.api()).stream()
+                .filter(other -> {
+                    Hold held = holds.get(other);
+                    return held != null && !held.bucketOnly();
+                })
+                .toList();
     }
 
     /** Holds every bucket of the API (no key configured). */

@@ -361,8 +361,9 @@ public final class JobDispatcher {
         }
         workLeft |= jobs.size() == free;
         if (bucket != null && jobs.isEmpty() && holds.hold(bucket, method).isPresent()) {
-            if (nothingWaitsFor(bucket)) {
-                holds.noneWaiting(bucket);
+            List<ApiBucket> heldTogether = holds.heldTogetherWith(bucket);
+            if (heldTogether.stream().allMatch(this::nothingWaitsFor)) {
+                holds.noneWaiting(heldTogether);
             } else {
                 // the probe found nothing it could take (a pause, no budget, rows taken): the jobs past their age are
                 // still looked for, as when no probe is due (review: they were skipped while the probe was offered)

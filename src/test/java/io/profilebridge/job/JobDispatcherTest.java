@@ -236,9 +236,11 @@ class JobDispatcherTest {
         holds.hold(Api.OPENPROSPECT, ApiError.of(ApiAnswer.API_KEY_MISSING, "no openprospect.api-key is configured"));
         List<Job> probe = dispatcher.claimDueJobs(false);
         assertThat(probe).hasSize(1);
+        // operations audit: the reads' hold lifted while a start was held, and the next refusal held them again, an
+        // INFO and a WARN each probe interval; a refused key is lifted for all its buckets at once
         assertThat(holds.hold(ApiBucket.ORBIT_READS))
-                .as("nothing waits for Orbit's reads")
-                .isEmpty();
+                .as("nothing waits for Orbit's reads, but the key is refused")
+                .isPresent();
         assertThat(holds.hold(ApiBucket.ORBIT_STARTS))
                 .as("the start it holds is in hand")
                 .isPresent();
@@ -254,6 +256,26 @@ class JobDispatcherTest {
         assertThat(holds.hold(Api.OPENPROSPECT))
                 .as("a missing key is the configuration's")
                 .isPresent();
+    }
+
+    /**
+     * Operations audit: a run's reads held by a refused key, with no start waiting, had the starts' hold lifted at each
+     * probe interval ("No request waits ... the hold is lifted") and held again by the next read's refusal (a WARN): two
+     * lines a minute for as long as the run waited, and the held gauge flickering to 0.
+     */
+    @Test
+    void aRefusedKeyStaysHeldForEveryBucketWhileARequestWaitsForAny() {
+        register(Api.ORBIT, JobState.POLLING, 1);
+        holds.hold(Api.ORBIT, ApiError.of("developer_api_key_invalid", "Missing or invalid API key"));
+        for (int interval = 0; interval < 3; interval++) {
+            List<Job> probe = dispatcher.claimDueJobs(false);
+            assertThat(probe).extracting(Job::state).containsExactly(JobState.POLLING);
+            dispatcher.finished(probe.get(0), true);
+            assertThat(holds.hold(ApiBucket.ORBIT_STARTS))
+                    .as("no start waits, but a read does")
+                    .isPresent();
+            clock.move(60_000);
+        }
     }
 
     @Test
