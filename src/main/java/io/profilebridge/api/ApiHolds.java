@@ -89,7 +89,13 @@ public final class ApiHolds {
                 news |= before == null
                         || !before.reason().code().equals(hold.reason().code());
             }
-            if (news) {
+            if (news && answer.isKeyMissing()) {
+                LOG.warn(
+                        "A request for {} waits, and no {}.api-key is configured: it is held, not sent, until one is;"
+                                + " the health check shows it",
+                        bucket.api().id(),
+                        bucket.api().id());
+            } else if (news) {
                 LOG.warn(
                         "{} refuses the bridge's {}calls{} ({}: {}): those requests are held, not failed, and tried"
                                 + " again every bridge.retry.hold-interval-ms; the health check shows it",
@@ -128,19 +134,27 @@ public final class ApiHolds {
      * No request waits for the buckets' held calls any more (the last were given up past their age, or ended
      * otherwise): nothing is held, so the hold is lifted and the API's health check is UP again (operations audit: it
      * stayed DOWN, and readiness with it, until a new request's call was accepted). Should the API still refuse, the
-     * next request's first call holds it again. A missing key's hold stays: it is the configuration's, not an answer's.
+     * next request's first call holds it again. So is a missing key's: a bridge run for one API, the other's key left
+     * out, was DOWN for good (operations audit); a request for that API is held again at its first call, which sends
+     * nothing.
      */
     public void noneWaiting(List<ApiBucket> buckets) {
         List<String> lifted = new ArrayList<>();
         ApiError reason = null;
         for (ApiBucket bucket : buckets) {
             Hold hold = holds.get(bucket);
-            if (hold != null && !ApiAnswer.API_KEY_MISSING.equals(hold.reason().code()) && holds.remove(bucket, hold)) {
+            if (hold != null && holds.remove(bucket, hold)) {
                 lifted.add(bucket.id());
                 reason = hold.reason();
             }
         }
-        if (reason != null) {
+        if (reason != null && ApiAnswer.API_KEY_MISSING.equals(reason.code())) {
+            LOG.info(
+                    "No request waits for {}, which has no key ({}.api-key): its health check is UP while none does,"
+                            + " and the next one is held again",
+                    buckets.get(0).api().id(),
+                    buckets.get(0).api().id());
+        } else if (reason != null) {
             LOG.info(
                     "No request waits for the held calls of {} any more: the hold is lifted, and the next request's"
                             + " call tells whether {} still refuses ({})",
