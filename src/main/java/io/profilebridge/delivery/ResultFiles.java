@@ -1,6 +1,7 @@
 package io.profilebridge.delivery;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +15,7 @@ import io.profilebridge.job.ResultDocument;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -260,10 +262,28 @@ public class ResultFiles {
                 byte[] theirs = in.readNBytes(ours + MAX_TRACE_ID_BYTES + 1);
                 return rejection(new String(theirs, StandardCharsets.UTF_8)).equals(rejection(body));
             }
-        } catch (IOException | RuntimeException unreadable) {
-            // not provably ours: keep it
+        } catch (IOException e) {
+            if (unreadableForGood(e)) {
+                // not provably ours: keep it
+                return false;
+            }
+            // lowres audit: a result whose sync failed (too many open files) was read for its owner at the retry, the
+            // read failed the same way, and the result was written a second time under NAME.<jobId>.json
+            throw new GenericFileOperationFailedException(
+                    "cannot read " + existing + " to tell whether it is this request's result: "
+                            + ErrorText.withRootCause(e),
+                    e);
+        } catch (RuntimeException unreadable) {
             return false;
         }
+    }
+
+    /**
+     * Whether an existing file failed to read for what it is (not a JSON document, not ours to read), not for a
+     * passing want of the process's (file handles, an I/O error): only the first kind is another's to keep.
+     */
+    static boolean unreadableForGood(IOException e) {
+        return e instanceof JsonProcessingException || e instanceof AccessDeniedException;
     }
 
     /** What a result document on disk says it answers: its API and key, and the job it is the result of. */

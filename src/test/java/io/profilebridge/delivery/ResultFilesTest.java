@@ -48,6 +48,31 @@ class ResultFilesTest {
         }
     }
 
+    /**
+     * Lowres audit: a result whose sync failed for want of file handles was read for its owner at the retry, that read
+     * failed the same way, and the result went out a second time under {@code NAME.<jobId>.json}. A passing failure to
+     * read is the outbox refusing the result for now; only a file that is no JSON document, or not ours to read, is
+     * another's.
+     */
+    @Test
+    void aResultThatCannotBeReadForNowIsNoOtherRequestsResult() throws Exception {
+        assertThat(ResultFiles.unreadableForGood(
+                        new java.nio.file.FileSystemException("orbit/x.json", null, "Too many open files")))
+                .isFalse();
+        assertThat(ResultFiles.unreadableForGood(new java.io.IOException("Input/output error")))
+                .isFalse();
+        assertThat(ResultFiles.unreadableForGood(new java.nio.file.AccessDeniedException("orbit/x.json")))
+                .isTrue();
+        assertThat(ResultFiles.unreadableForGood(new com.fasterxml.jackson.core.JsonParseException(null, "not JSON")))
+                .isTrue();
+        try (CamelContext camel = new DefaultCamelContext()) {
+            ResultFiles files = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750", null);
+            Files.createDirectories(outbox.resolve("orbit"));
+            Files.writeString(outbox.resolve("orbit/x.json"), "{\"jobId\": not json");
+            assertThat(claimed(files, camel, "job-a", "key-a")).isEqualTo("orbit/x.job-a.json");
+        }
+    }
+
     private static String document(String jobId, String key) {
         return "{\"jobId\":\"" + jobId + "\",\"api\":\"orbit\",\"idempotencyKey\":\"" + key
                 + "\",\"outcome\":\"succeeded\"}";
