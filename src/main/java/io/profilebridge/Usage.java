@@ -36,7 +36,8 @@ final class Usage {
               bridge.jms.enabled                      consume and produce JMS (true)
               bridge.jms.broker-url                   external broker; empty = embedded on bridge.jms.embedded-url
               camel.management.host, .port            status page, /jobs, /observe/health, /observe/metrics (127.0.0.1:9876)
-              camel.main.profile                      sandbox (the demo) or cluster (shared PostgreSQL and broker)
+              camel.main.profile                      sandbox (the demo) or cluster (shared PostgreSQL and broker);
+                                                      CAMEL_MAIN_PROFILE or -D, never in a file
             """;
 
     private Usage() {}
