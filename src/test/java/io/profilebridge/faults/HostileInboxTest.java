@@ -589,7 +589,12 @@ class HostileInboxTest {
                         .toList();
                 assertThat(store).extracting(f -> f.getFileName().toString()).contains("jobstore.mv.db");
                 for (Path file : store) {
-                    assertThat(mode(file)).as(file.toString()).isEqualTo("rw-------");
+                    try {
+                        assertThat(mode(file)).as(file.toString()).isEqualTo("rw-------");
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        // a file renamed into place meanwhile (jobstore.created.next): its new name is listed too
+                        // (ci298)
+                    }
                 }
             }
         }
