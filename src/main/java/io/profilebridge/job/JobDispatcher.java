@@ -609,10 +609,23 @@ public final class JobDispatcher {
         // found it neither in hand nor given back, and worked it a second time from its old state (a second create
         // under its key, then "taken over by another instance" on a single-instance store; constrained-host audit)
         givenBackAt.put(job.id(), System.nanoTime());
-        if (!inHand.remove(job.id(), held)) {
-            // its step was handed out again meanwhile: the new claim's entry stays
+        // removed whichever record of this claim is there now: a tick that let the step's place lapse meanwhile
+        // replaced it, and on a PostgreSQL store it does so around a store call, seconds long while the store is away;
+        // removed only as read before, the entry stayed after the step's end until the stuck-step check, 150 s later,
+        // which then said its worker was gone (recheck audit, a store frozen for 65 s). A step handed out again
+        // meanwhile is another Job: the new claim's entry stays
+        InHand[] removed = {null};
+        inHand.computeIfPresent(job.id(), (id, current) -> {
+            if (current.job() != job) {
+                return current;
+            }
+            removed[0] = current;
+            return null;
+        });
+        if (removed[0] == null) {
             return;
         }
+        held = removed[0];
         reportedSlowSteps.remove(job.id());
         if (held.worker() != null) {
             workingOn.remove(held.worker(), job.id());

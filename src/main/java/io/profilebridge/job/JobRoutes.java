@@ -168,8 +168,11 @@ public class JobRoutes extends RouteBuilder {
 
         // the step's calls are answered: its place in the call gate goes to the next job of the bucket at once. The
         // claim starts from a new, empty exchange: it needs nothing of this job's, and a copy would carry it all along
+        // a place the shared store cannot take back (the store away) fails the step in advance-job's doCatch, which
+        // logs it once: no error handler of its own to log it with a stack trace first (recheck audit, 50 lines)
         from("direct:give-back-place")
                 .routeId("give-back-place")
+                .errorHandler(noErrorHandler())
                 .process(exchange -> exchange.setProperty(PLACE_FREED, dispatcher.callsDone(job(exchange))))
                 .filter(exchangeProperty(PLACE_FREED))
                 .wireTap("direct:hand-on-places")
