@@ -2,6 +2,7 @@ package io.profilebridge.intake;
 
 import io.profilebridge.ErrorText;
 import io.profilebridge.job.RequestSource;
+import java.io.FileNotFoundException;
 import java.nio.file.FileSystemException;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +116,13 @@ public final class InboxFileErrors implements ExceptionHandler {
         List<Throwable> chain = ErrorText.causes(exception);
         Throwable root = chain.get(chain.size() - 1);
         if (root instanceof FileSystemException fileSystem && fileSystem.getReason() != null) {
-            return root.getClass().getName() + ": " + fileSystem.getReason();
+            return fileSystem.getReason();
+        }
+        // java.io's "<path> (Too many open files)"
+        String message = String.valueOf(root.getMessage());
+        int reason = message.lastIndexOf(" (");
+        if (root instanceof FileNotFoundException && reason >= 0 && message.endsWith(")")) {
+            return message.substring(reason + 2, message.length() - 1);
         }
         return root.getClass().getName() + ": " + root.getMessage();
     }

@@ -26,10 +26,14 @@ class InboxFileErrorsTest {
             assertThat(errors.lineDue("f" + file + ".json", outOfHandles("f" + file + ".json.camelLock"), now + file))
                     .isEmpty();
         }
+        assertThat(errors.lineDue(
+                        "b.json", new java.io.FileNotFoundException("/inbox/b.json (Too many open files)"), now))
+                .as("java.io's form of the same reason")
+                .isEmpty();
         assertThat(errors.lineDue("mine.json", new AccessDeniedException("mine.json"), now))
                 .as("a file's own trouble")
                 .hasValue("");
         assertThat(errors.lineDue("a.json", outOfHandles("a.json.camelLock"), now + InboxFileErrors.REPEAT_MS))
-                .hasValue(" (and 171 other inbox files the same way since the last such line)");
+                .hasValue(" (and 172 other inbox files the same way since the last such line)");
     }
 }
