@@ -1,6 +1,5 @@
 package io.profilebridge.operations;
 
-import io.profilebridge.Json;
 import io.profilebridge.ManagementAddress;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
@@ -28,13 +27,8 @@ final class HeadRequests implements StartupListener {
      * sees, this HEAD one: {@code Allow: HEAD} for a POST to {@code /observe/health} (management audit).
      */
     private static void getAndHeadOnly(RoutingContext routing) {
-        if (!routing.response().ended() && !routing.response().closed()) {
-            routing.response()
-                    .setStatusCode(405)
-                    .putHeader("Allow", "GET, HEAD")
-                    .putHeader("Content-Type", "application/json")
-                    .end(Json.write(new JobsError("the management port answers GET and HEAD only")));
-        }
+        routing.response().putHeader("Allow", "GET, HEAD");
+        JobsError.answer(routing, 405, "the management port answers GET and HEAD only");
     }
 
     /**

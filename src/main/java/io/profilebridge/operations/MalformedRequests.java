@@ -1,6 +1,5 @@
 package io.profilebridge.operations;
 
-import io.profilebridge.Json;
 import io.profilebridge.ManagementAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -50,11 +49,6 @@ final class MalformedRequests implements StartupListener {
     }
 
     private static void answer(RoutingContext routing) {
-        if (!routing.response().ended() && !routing.response().closed()) {
-            routing.response()
-                    .setStatusCode(400)
-                    .putHeader("Content-Type", "application/json")
-                    .end(Json.write(new JobsError(MESSAGE)));
-        }
+        JobsError.answer(routing, 400, MESSAGE);
     }
 }

@@ -1,6 +1,5 @@
 package io.profilebridge.operations;
 
-import io.profilebridge.Json;
 import io.profilebridge.LoopbackHost;
 import io.profilebridge.ManagementAddress;
 import io.vertx.core.http.HttpMethod;
@@ -40,14 +39,14 @@ final class TurnedAwayRequests implements StartupListener {
         HttpServerRequest request = routing.request();
         String host = request.getHeader("Host");
         if (onLoopback && host != null && !LoopbackHost.is(hostName(host))) {
-            answer(
+            JobsError.answer(
                     routing,
                     421,
                     "the request's Host names no loopback address: this management server listens on loopback and"
                             + " answers requests addressed to it only (camel.management.host)");
         } else if ((request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD)
                 && isForm(request.getHeader("Content-Type"))) {
-            answer(routing, 400, "a GET takes no form body");
+            JobsError.answer(routing, 400, "a GET takes no form body");
         } else {
             routing.next();
         }
@@ -67,12 +66,5 @@ final class TurnedAwayRequests implements StartupListener {
     private static boolean isForm(String contentType) {
         String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
         return type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/");
-    }
-
-    private static void answer(RoutingContext routing, int status, String message) {
-        routing.response()
-                .setStatusCode(status)
-                .putHeader("Content-Type", "application/json")
-                .end(Json.write(new JobsError(message)));
     }
 }
