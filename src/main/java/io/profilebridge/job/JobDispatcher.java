@@ -601,14 +601,6 @@ public final class JobDispatcher {
 
     /** The worker is done with the job (saved, or dropped); it may be claimed again. */
     public void finished(Job job, boolean ok) {
-        InHand held = own(job);
-        if (held == null) {
-            return;
-        }
-        // noted before the entry goes: a claim that read the row before this job's save and looked between the two
-        // found it neither in hand nor given back, and worked it a second time from its old state (a second create
-        // under its key, then "taken over by another instance" on a single-instance store; constrained-host audit)
-        givenBackAt.put(job.id(), System.nanoTime());
         // removed whichever record of this claim is there now: a tick that let the step's place lapse meanwhile
         // replaced it, and on a PostgreSQL store it does so around a store call, seconds long while the store is away;
         // removed only as read before, the entry stayed after the step's end until the stuck-step check, 150 s later,
@@ -619,13 +611,18 @@ public final class JobDispatcher {
             if (current.job() != job) {
                 return current;
             }
+            // noted before the entry goes: a claim that read the row before this job's save and looked between the
+            // two found it neither in hand nor given back, and worked it a second time from its old state (a second
+            // create under its key, then "taken over by another instance" on a single-instance store;
+            // constrained-host audit)
+            givenBackAt.put(job.id(), System.nanoTime());
             removed[0] = current;
             return null;
         });
-        if (removed[0] == null) {
+        InHand held = removed[0];
+        if (held == null) {
             return;
         }
-        held = removed[0];
         reportedSlowSteps.remove(job.id());
         if (held.worker() != null) {
             workingOn.remove(held.worker(), job.id());
