@@ -189,7 +189,10 @@ public class BridgeConfiguration implements CamelConfiguration {
         refuseAnotherSetup(
                 liveness, InstanceSetup.of(credentials.fingerprint(), jms, brokerUrl, HostName::ofThisMachine));
         ApiHolds holds = holdsForMissingKeys(settings, credentials);
-        context.addStartupListener((started, alreadyStarted) -> dueNowOnceKeyed(store, credentials));
+        context.addStartupListener((started, alreadyStarted) -> {
+            dueNowOnceKeyed(store, credentials);
+            waitingDeliveriesGoNow(store);
+        });
 
         RequestReader reader = new RequestReader(settings.number("bridge.request.max-bytes"), DocumentedRules.INSTANCE);
         // camel.opentelemetry2.enabled: Camel Main has added its tracer before this runs
@@ -495,6 +498,22 @@ public class BridgeConfiguration implements CamelConfiguration {
             } catch (JobStoreException e) {
                 LOG.debug("The jobs held for want of a {} key wait their hold interval: {}", api, e.toString());
             }
+        }
+    }
+
+    /**
+     * Results waiting for their place (JMS off in the run before, a broker or an outbox that refused them) are tried at
+     * once: a restart is how an operator brings a place back, and they would otherwise wait out their backoff's cap, a
+     * minute (runbook audit: a JMS result after a restart with JMS on again); a place still away makes them wait again.
+     */
+    private static void waitingDeliveriesGoNow(JobStore store) {
+        try {
+            int due = store.wakeWaitingDeliveries();
+            if (due > 0) {
+                LOG.info("{} results waiting to be delivered are tried now", due);
+            }
+        } catch (JobStoreException e) {
+            LOG.debug("The results waiting to be delivered wait their backoff: {}", e.toString());
         }
     }
 

@@ -37,10 +37,11 @@ class JmsTurnedOffTest {
             String port = first.url;
             first.stopBridge();
 
-            // few attempts, soon tried: without the wait the result would be given up within the test
+            // few attempts: without the wait the result would be given up within the test; the waiting result's next
+            // look is two minutes after, so only the start with JMS on below makes it go sooner (runbook audit)
             Map<String, String> off = BridgeRun.testProperties(root, simulator.baseUrl());
             off.put("bridge.delivery.max-attempts", "2");
-            off.put("bridge.retry.max-delay-ms", "200");
+            off.put("bridge.retry.max-delay-ms", "120000");
             try (BridgeRun bridge = BridgeRun.start(root, off)) {
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> job(bridge)
