@@ -204,7 +204,13 @@ class GiveUpTest {
                             .get("outcome")
                             .asText())
                     .isEqualTo("succeeded");
-            assertThat(bridge.store().findById(job.id()).orElseThrow().state()).isEqualTo(JobState.DELIVERED);
+            // the job's end is saved just after its result file is written
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(bridge.store()
+                                    .findById(job.id())
+                                    .orElseThrow()
+                                    .state())
+                            .isEqualTo(JobState.DELIVERED));
         }
     }
 }
