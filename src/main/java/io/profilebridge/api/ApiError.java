@@ -27,6 +27,19 @@ public record ApiError(String code, String message, Integer httpStatus, ObjectNo
         return new ApiError(code, message, null);
     }
 
+    /**
+     * A success answer that is none the docs give: {@code what} (say "the create answer") is no JSON object, or is one
+     * that {@code lacks} what it must name (say "has no profile_creation_id"). Asked again under the same key.
+     */
+    public static ApiError unexpected(ApiAnswer answer, String what, String lacks) {
+        return new ApiError(
+                "unexpected_answer",
+                answer.body() != null && answer.body().isObject()
+                        ? what + " " + lacks
+                        : what + " has no JSON object" + Json.notReadBeyond(answer.body()),
+                answer.httpStatus());
+    }
+
     /** The code, message and status of an error as {@link #toJson()} wrote it (a job's last error, a start's cause). */
     public static ApiError fromJson(JsonNode stored) {
         return new ApiError(

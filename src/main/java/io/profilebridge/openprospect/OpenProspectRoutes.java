@@ -88,13 +88,7 @@ public class OpenProspectRoutes extends RouteBuilder {
         } else if (answer.isSuccess()) {
             // the creation may stand all the same: the same Idempotency-Key finds it again
             lifecycle.unexpectedAnswer(
-                    job,
-                    new ApiError(
-                            "unexpected_answer",
-                            answer.body() != null && answer.body().isObject()
-                                    ? "the create answer has no profile_creation_id"
-                                    : "the create answer has no JSON object" + Json.notReadBeyond(answer.body()),
-                            answer.httpStatus()));
+                    job, ApiError.unexpected(answer, "the create answer", "has no profile_creation_id"));
         } else {
             lifecycle.fault(job, answer, KeyRenewal.HEADER_ONLY);
         }

@@ -183,6 +183,14 @@ public class OrbitRoutes extends RouteBuilder {
             lifecycle.fault(job, answer, REQUEST_ID_IN_BODY);
             return;
         }
+        if (noRunNamedIn(answer)) {
+            // a 2xx with no JSON object, or one naming neither a run nor its status, is no start the docs give (an
+            // empty or HTML 200 from a proxy on the way: network audit, given up after every status read found no run);
+            // the same requestId again is safe, the API keeps one run per requestId and says already_running
+            lifecycle.unexpectedAnswer(
+                    job, ApiError.unexpected(answer, "the start answer", "has neither request_id nor status"));
+            return;
+        }
         // the requestId sent is the job's key (REQUEST_ID_IN_BODY), and "request_id: your requestId if you sent one"
         if (lifecycle.aboutAnotherRun(job, answer, "request_id", job.idempotencyKey(), false)) {
             return;
@@ -196,6 +204,10 @@ public class OrbitRoutes extends RouteBuilder {
         if ("completed".equals(Json.text(answer.body(), "status"))) {
             lifecycle.readyToFetch(job, answer.body());
         }
+    }
+
+    private static boolean noRunNamedIn(ApiAnswer answer) {
+        return Json.text(answer.body(), "request_id") == null && Json.text(answer.body(), "status") == null;
     }
 
     private void prepareStatusRead(Exchange exchange) {

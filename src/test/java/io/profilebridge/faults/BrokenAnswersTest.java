@@ -337,18 +337,19 @@ class BrokenAnswersTest {
      * An Orbit start answered under another run's request_id, and a profile read answered with a 200 that is no JSON
      * object: neither is taken as this request's (API-answers audit: the other run was polled and delivered, the
      * junk delivered as a succeeded result's profile); each is asked again, as is a single-profile run completed with no
-     * result.id (delivered as a success with no profile). The junk is given up naming it; the start
+     * result.id (delivered as a success with no profile), or a start answered with an empty 200. The junk is given
+     * up naming it; the start
      * is looked for under its own requestId before it is given up, and its own run is delivered.
      */
     @Test
     void anOrbitAnswerAboutAnotherRunOrAProfileThatIsNoObjectIsNeverDelivered() throws Exception {
         try (MisbehavingOrbit orbit = new MisbehavingOrbit()) {
             properties.put("orbit.base-url", orbit.baseUrl());
-            for (String name : List.of("other-run", "junk-profile", "fine", "no-id")) {
+            for (String name : List.of("other-run", "junk-profile", "fine", "no-id", "empty-start")) {
                 drop(root, "orbit/" + name + ".json", "{\"email\": \"" + name + "@example.com\"}");
             }
             try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 4);
+                await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 5);
             }
             assertThat(results(root)
                             .get("orbit/fine.json")
@@ -382,6 +383,17 @@ class BrokenAnswersTest {
             assertThat(noId.get("error").get("lastCause").get("message").asText())
                     .isEqualTo("the completed answer of a single-profile run has no result.id");
             assertThat(orbit.starts("no-id")).isEqualTo(1);
+
+            // network audit: an empty 200 to a start, no run behind it, was taken for a start and given up when every
+            // status read found no run
+            assertThat(results(root)
+                            .get("orbit/empty-start.json")
+                            .get("outcome")
+                            .asText())
+                    .isEqualTo("succeeded");
+            assertThat(orbit.starts("empty-start"))
+                    .as("asked again under the same requestId")
+                    .isEqualTo(2);
         }
     }
 

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code developer_profile_not_found} for ever, {@code no-id@...} completes with a result that names no profile,
  * {@code long-id@...} completes naming a profile id of 5,000 characters, {@code many@...} completes with {@value #MANY}
  * candidates, {@code heavy@...} with {@value #HEAVY} of about 2 KB each, {@code crowd...@...} with {@value #CROWD} read in 3 ms each,
- * {@code twice@...} names one candidate {@value #TWICE} times;
+ * {@code twice@...} names one candidate {@value #TWICE} times, {@code empty-start@...} has its first start answered
+ * with an empty 200 and no run started; a status read of a run never started is 404;
  * any other run completes at once with a profile that reads as one.
  */
 final class MisbehavingOrbit implements AutoCloseable {
@@ -85,6 +86,11 @@ final class MisbehavingOrbit implements AutoCloseable {
                                     + "\"requiredCredits\": 10, \"remainingCredits\": 0}}");
                     return;
                 }
+                if (name.equals("empty-start") && start == 1) {
+                    // a proxy on the way answers for the API: no run started
+                    exchange.sendResponseHeaders(200, -1);
+                    return;
+                }
                 emails.put(requestId, name);
                 if (name.equals("lost-then-poor")) {
                     return; // the run started and was charged; the connection closes unanswered
@@ -100,6 +106,13 @@ final class MisbehavingOrbit implements AutoCloseable {
                 statusReads.computeIfAbsent(id, n -> new AtomicLong()).incrementAndGet();
                 var status = Json.object().put("request_id", id).put("status", "completed");
                 String name = emails.getOrDefault(id, "unknown");
+                if (name.equals("unknown")) {
+                    json(
+                            exchange,
+                            404,
+                            "{\"error\": {\"code\": \"developer_deep_search_not_found\", \"message\": \"no run\"}}");
+                    return;
+                }
                 if (name.equals("one-gone")) {
                     status.putObject("result")
                             .putArray("candidate_profile_ids")
