@@ -7,6 +7,7 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.Set;
+import javax.net.ssl.SSLHandshakeException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.NoHttpResponseException;
@@ -77,7 +78,8 @@ public enum FaultClass {
 
     /**
      * The call failed before a connection was made (refused, no route, no such host, none within the connect
-     * timeout): nothing of it reached the API.
+     * timeout), or before its TLS handshake ended (a client sends no request byte before): nothing of it reached the
+     * API (network audit: an https URL at a plain port was given up as "a run may exist", read again in vain).
      */
     public static boolean neverConnected(ApiAnswer answer) {
         return firstCause(
@@ -85,7 +87,8 @@ public enum FaultClass {
                         ConnectException.class,
                         NoRouteToHostException.class,
                         UnknownHostException.class,
-                        ConnectTimeoutException.class)
+                        ConnectTimeoutException.class,
+                        SSLHandshakeException.class)
                 .isPresent();
     }
 

@@ -127,6 +127,20 @@ class ApiAnswerTest {
                 .isFalse();
     }
 
+    @Test
+    void aCallThatNeverConnectedOrEndedItsHandshakeReachedNothing() {
+        assertThat(FaultClass.neverConnected(failure(new java.net.ConnectException("Connection refused"))))
+                .isTrue();
+        assertThat(FaultClass.neverConnected(failure(new RuntimeException(
+                        "camel", new javax.net.ssl.SSLHandshakeException("Remote host terminated the handshake")))))
+                .as("an https URL at a plain port: no request byte went before the handshake")
+                .isTrue();
+        assertThat(FaultClass.answerLost(failure(new javax.net.ssl.SSLHandshakeException("unknown certificate"))))
+                .isFalse();
+        assertThat(FaultClass.answerLost(failure(new java.net.SocketException("Connection reset"))))
+                .isTrue();
+    }
+
     private static ApiAnswer failure(Exception cause) {
         return new ApiAnswer(0, null, null, null, cause);
     }
