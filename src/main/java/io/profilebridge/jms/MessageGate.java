@@ -1,12 +1,17 @@
 package io.profilebridge.jms;
 
+import java.util.Set;
+import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
+import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
 import org.apache.activemq.artemis.core.transaction.Transaction;
+import org.apache.activemq.artemis.reader.MapMessageUtil;
+import org.apache.activemq.artemis.reader.TextMessageUtil;
 
 /**
  * The embedded broker's check on every message sent to it, whatever the protocol: a Java-serialized ObjectMessage
@@ -21,6 +26,15 @@ final class MessageGate implements ActiveMQServerMessagePlugin {
     private static final SimpleString AMQP_JMS_TYPE = SimpleString.of("x-opt-jms-msg-type");
 
     private static final byte AMQP_OBJECT_MESSAGE = 1;
+
+    /** The CORE message types the Artemis JMS client makes a message of (ActiveMQMessage.createMessage). */
+    private static final Set<Byte> JMS_TYPES = Set.of(
+            Message.DEFAULT_TYPE,
+            Message.OBJECT_TYPE,
+            Message.TEXT_TYPE,
+            Message.BYTES_TYPE,
+            Message.MAP_TYPE,
+            Message.STREAM_TYPE);
 
     private final long maxMessageBytes;
     private final SimpleString requests;
@@ -63,6 +77,37 @@ final class MessageGate implements ActiveMQServerMessagePlugin {
             return "a message of " + size + " bytes is larger than this broker accepts (" + maxMessageBytes
                     + ", bridge.jms.max-message-bytes)";
         }
+        if (requests.equals(message.getAddressSimpleString()) && message instanceof ICoreMessage core) {
+            return unreadableByJms(core);
+        }
         return null;
+    }
+
+    /**
+     * Why the bridge's JMS client could not make a message of a CORE request at all, if it could not: a type no JMS
+     * message has, or a text or map body that does not decode. Such a message fails in the client before the bridge
+     * sees it, counting no delivery: it never reached the DLQ, and the requests' consumer was recreated for it every
+     * minute, readiness DOWN, for good (JMS audit). A large message's body is on disk and left to the client.
+     */
+    private static String unreadableByJms(ICoreMessage message) {
+        byte type = message.getType();
+        if (!JMS_TYPES.contains(type)) {
+            return "a CORE message of type " + type + " is no JMS message: send JSON as a TextMessage";
+        }
+        if (message.isLargeMessage() || (type != Message.TEXT_TYPE && type != Message.MAP_TYPE)) {
+            return null;
+        }
+        try {
+            ActiveMQBuffer body = message.getReadOnlyBodyBuffer();
+            if (type == Message.TEXT_TYPE) {
+                TextMessageUtil.readBodyText(body);
+            } else {
+                MapMessageUtil.readBodyMap(body);
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return "the body of this " + (type == Message.TEXT_TYPE ? "TextMessage" : "MapMessage")
+                    + " cannot be decoded (" + e.getClass().getSimpleName() + "): send JSON as a TextMessage";
+        }
     }
 }

@@ -18,7 +18,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientProducer;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +131,44 @@ class EmbeddedBrokerSecurityTest {
         // flood audit: by Artemis's default, half the heap held messages before any paged to disk
         assertThat(jms.broker().activeServer().getConfiguration().getGlobalMaxSize())
                 .isEqualTo(Runtime.getRuntime().maxMemory() / 8);
+    }
+
+    /**
+     * JMS audit: a CORE message the JMS client cannot make a message of (a type no JMS message has, a text body that
+     * does not decode) failed in the bridge's client before it was seen, never reached the DLQ, and kept readiness
+     * DOWN while its consumer was recreated every minute. The broker refuses it at the send now.
+     */
+    @Test
+    void aCoreRequestNoJmsClientCouldReadIsRefusedAtTheBroker() throws Exception {
+        jms = JmsBridgeRun.start(root, Map.of());
+        try (ServerLocator locator = ActiveMQClient.createServerLocator(jms.url);
+                ClientSessionFactory factory = locator.createSessionFactory();
+                ClientSession core = factory.createSession(
+                        JmsBridgeRun.CLIENT_USER, JmsBridgeRun.CLIENT_PASSWORD, false, true, true, false, 0);
+                ClientProducer producer = core.createProducer(JmsBridgeRun.REQUESTS)) {
+            ClientMessage oddType = core.createMessage((byte) 42, true);
+            oddType.getBodyBuffer().writeNullableSimpleString(SimpleString.of("{}"));
+            assertThatThrownBy(() -> producer.send(oddType))
+                    .isInstanceOf(ActiveMQException.class)
+                    .hasMessageContaining("a CORE message of type 42 is no JMS message");
+
+            ClientMessage brokenText = core.createMessage(org.apache.activemq.artemis.api.core.Message.TEXT_TYPE, true);
+            brokenText.getBodyBuffer().writeByte((byte) 1); // not null
+            brokenText.getBodyBuffer().writeInt(1_000_000); // a length the body does not have
+            brokenText.getBodyBuffer().writeByte((byte) 7);
+            assertThatThrownBy(() -> producer.send(brokenText))
+                    .isInstanceOf(ActiveMQException.class)
+                    .hasMessageContaining("the body of this TextMessage cannot be decoded");
+
+            ClientMessage fine = core.createMessage(org.apache.activemq.artemis.api.core.Message.TEXT_TYPE, true);
+            fine.putStringProperty("api", "orbit");
+            fine.setCorrelationID("core-fine");
+            fine.getBodyBuffer().writeNullableSimpleString(SimpleString.of("{\"email\": \"core@example.com\"}"));
+            producer.send(fine);
+        }
+        jakarta.jms.Message result = jms.receive("profile-bridge.results");
+        assertThat(result).as("a well-made CORE text request goes through").isNotNull();
+        assertThat(result.getJMSCorrelationID()).isEqualTo("core-fine");
     }
 
     /**
