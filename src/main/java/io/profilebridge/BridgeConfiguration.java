@@ -118,6 +118,7 @@ public class BridgeConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         BridgeSettings settings = new BridgeSettings(context);
         enableCliConnectorIfAsked(context, settings);
+        OpenFilesWatch.addTo(context);
         Store opened = openStore(context, settings);
         DataSource dataSource = opened.dataSource();
         JobStore store = opened.jobs();
