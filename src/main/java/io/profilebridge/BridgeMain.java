@@ -122,6 +122,7 @@ public final class BridgeMain {
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport configuring) {
+                TrimmingPropertiesParser.installIn(configuring.getCamelContext(), BridgeSettings.packagedKeys());
                 PropertyChecks.check(new BridgeSettings(configuring.getCamelContext()));
             }
         });
