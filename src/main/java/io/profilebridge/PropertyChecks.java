@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  */
 final class PropertyChecks {
 
+    /** The fewest pooled connections a PostgreSQL store works with. */
+    static final int MIN_SHARED_STORE_CONNECTIONS = 2;
+
     /** A user (and password) before the host of a {@code jdbc:postgresql://} URL. */
     private static final Pattern STORE_USER_INFO = Pattern.compile("(?i)^jdbc:postgresql://[^/?]*@");
 
@@ -314,6 +317,15 @@ final class PropertyChecks {
             if (STORE_USER_INFO.matcher(url).find()) {
                 throw new StartupFailure("property bridge.store.url must not hold a user or password before its host"
                         + " (\"" + Urls.shown(url) + "\"): set bridge.store.user and bridge.store.password");
+            }
+            // configuration audit: with one connection a claim waited for ever for the one it held, the heartbeat
+            // lapsed every 5 s and no job left "received"
+            if (StoreEngine.find(url).orElseThrow() == StoreEngine.POSTGRES
+                    && settings.integer("bridge.store.pool-size") < MIN_SHARED_STORE_CONNECTIONS) {
+                throw new StartupFailure("property bridge.store.pool-size must be at least "
+                        + MIN_SHARED_STORE_CONNECTIONS + " with a PostgreSQL store (a claim holds a connection while"
+                        + " it takes a shared call place with another), not \""
+                        + settings.text("bridge.store.pool-size") + "\"");
             }
         });
     }

@@ -201,6 +201,17 @@ class PropertyChecksTest {
     }
 
     @Test
+    void aPostgresqlStoreNeedsTwoPooledConnections() throws Exception {
+        String url = "jdbc:postgresql://127.0.0.1:5432/db";
+        assertThatThrownBy(() ->
+                        PropertyChecks.check(settings(Map.of("bridge.store.url", url, "bridge.store.pool-size", "1"))))
+                .hasMessage("property bridge.store.pool-size must be at least 2 with a PostgreSQL store (a claim holds"
+                        + " a connection while it takes a shared call place with another), not \"1\"");
+        PropertyChecks.check(settings(Map.of("bridge.store.url", url, "bridge.store.pool-size", "2")));
+        PropertyChecks.check(settings(Map.of("bridge.store.url", "jdbc:h2:./own", "bridge.store.pool-size", "1")));
+    }
+
+    @Test
     void theBrokerUrlsArtemisReadsPass() {
         for (String url : List.of(
                 "tcp://broker:61616",
