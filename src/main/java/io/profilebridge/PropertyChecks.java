@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  */
 final class PropertyChecks {
 
+    /** What a queue's name must not hold: it is read into an endpoint URI. */
+    private static final Pattern URI_SYNTAX_IN_QUEUE = Pattern.compile("[?&%#{}\\s]");
+
     /** The fewest pooled connections a PostgreSQL store works with. */
     static final int MIN_SHARED_STORE_CONNECTIONS = 2;
 
@@ -335,7 +338,19 @@ final class PropertyChecks {
      * every result waited and was given up: README audit); a caller's JMSReplyTo naming it is refused the same way.
      */
     private static void resultQueuesApartFromRequests(BridgeSettings settings) {
+        for (String key : List.of("bridge.jms.requests", "bridge.jms.results", "bridge.jms.failed")) {
+            // a queue's name goes into the routes' endpoint URIs: "res?timeToLive=1" set an option, and its results
+            // went nowhere (configuration audit)
+            if (URI_SYNTAX_IN_QUEUE.matcher(settings.text(key)).find()) {
+                throw new StartupFailure("property " + key + " must be a queue's name, without ?, &, %, #, braces or"
+                        + " spaces, not \"" + settings.text(key) + "\"");
+            }
+        }
         String requests = settings.text("bridge.jms.requests");
+        if (requests.equals(EmbeddedBroker.DEAD_LETTER_QUEUE)) {
+            throw new StartupFailure("property bridge.jms.requests must name another queue than the dead-letter queue"
+                    + " \"" + EmbeddedBroker.DEAD_LETTER_QUEUE + "\", where requests that could not be taken go");
+        }
         for (String key : List.of("bridge.jms.results", "bridge.jms.failed")) {
             if (settings.text(key).equals(requests)) {
                 throw new StartupFailure("property " + key + " must name another queue than bridge.jms.requests (\""

@@ -201,6 +201,16 @@ class PropertyChecksTest {
     }
 
     @Test
+    void aQueueNameHoldsNoUriSyntaxAndRequestsAreNotTheDeadLetterQueue() throws Exception {
+        assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of("bridge.jms.results", "res?timeToLive=1"))))
+                .hasMessage("property bridge.jms.results must be a queue's name, without ?, &, %, #, braces or"
+                        + " spaces, not \"res?timeToLive=1\"");
+        assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of("bridge.jms.requests", "DLQ"))))
+                .hasMessageStartingWith("property bridge.jms.requests must name another queue than the dead-letter");
+        PropertyChecks.check(settings(Map.of("bridge.jms.results", "orders.results-v2/eu:1")));
+    }
+
+    @Test
     void aPostgresqlStoreNeedsTwoPooledConnections() throws Exception {
         String url = "jdbc:postgresql://127.0.0.1:5432/db";
         assertThatThrownBy(() ->
