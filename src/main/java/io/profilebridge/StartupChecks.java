@@ -63,6 +63,7 @@ public class StartupChecks implements CamelConfiguration {
                         problem));
         requireRoomForResults(outbox);
         requireApart(Path.of(settings.text("bridge.inbox")), Path.of(settings.text("bridge.outbox")));
+        requireDataApart(data, Path.of(settings.text("bridge.inbox")), Path.of(settings.text("bridge.outbox")));
         // lifecycle audit: a regular file there was told to "chmod 700 it" and to give the user write access
         requireFolder("bridge.data", data);
         context.addService(new ClosingService(DataFolderLock.acquire(data)));
@@ -261,6 +262,21 @@ public class StartupChecks implements CamelConfiguration {
                 throw new StartupFailure("property bridge.inbox must lie outside the folders results are written to,"
                         + " but " + in + " is " + (in.equals(results) ? "" : "inside ") + results
                         + ": results written there would be taken as requests");
+            }
+        }
+    }
+
+    /**
+     * The data folder is made the owner's alone and holds the store and the broker's passwords: inside the inbox or
+     * the outbox, it took their group's rights away and laid those files in an exchange folder (configuration audit).
+     */
+    static void requireDataApart(Path data, Path inbox, Path outbox) {
+        Path folder = resolved(data);
+        for (Path exchange : List.of(resolved(inbox), resolved(outbox))) {
+            if (folder.startsWith(exchange)) {
+                throw new StartupFailure("property bridge.data must be a folder outside bridge.inbox and bridge.outbox,"
+                        + " but " + folder + " is " + (folder.equals(exchange) ? "" : "inside ") + exchange
+                        + ": the job store and the broker's passwords would lie in a folder others share");
             }
         }
     }

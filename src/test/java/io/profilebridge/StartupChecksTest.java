@@ -95,6 +95,20 @@ class StartupChecksTest {
     }
 
     @Test
+    void aDataFolderInsideTheInboxOrOutboxStopsTheStart() {
+        Path inbox = root.resolve("inbox");
+        Path outbox = root.resolve("outbox");
+        assertThatThrownBy(() -> StartupChecks.requireDataApart(inbox.resolve("openprospect"), inbox, outbox))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining("property bridge.data must be a folder outside bridge.inbox and bridge.outbox")
+                .hasMessageContaining("is inside " + inbox);
+        assertThatThrownBy(() -> StartupChecks.requireDataApart(outbox, inbox, outbox))
+                .hasMessageContaining(outbox + " is " + outbox);
+        assertThatCode(() -> StartupChecks.requireDataApart(root.resolve("data"), inbox, outbox))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
     void anOutboxInsideTheInboxStopsTheStart() {
         // third black-box audit: with both the same folder every result was taken in again as a request
         Path inbox = root.resolve("box");
