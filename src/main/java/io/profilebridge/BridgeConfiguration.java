@@ -734,8 +734,11 @@ public class BridgeConfiguration implements CamelConfiguration {
                 "bridge.orbit.max-in-flight (with its start and read places)",
                 Math.min(
                         settings.integer("bridge.orbit.max-in-flight"),
-                        settings.integer("bridge.orbit.start-max-in-flight")
-                                + settings.integer("bridge.orbit.read-max-in-flight")));
+                        // as a long: two keys of 2,147,483,647 each overflowed, and the warning was skipped
+                        (int) Math.min(
+                                Integer.MAX_VALUE,
+                                (long) settings.integer("bridge.orbit.start-max-in-flight")
+                                        + settings.integer("bridge.orbit.read-max-in-flight"))));
     }
 
     private static void warnIfMoreThan(int half, int workers, String key, int allowed) {

@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  */
 final class PropertyChecks {
 
+    private static final Pattern ASCII_DIGITS = Pattern.compile("[0-9]{1,5}");
+
     /** What a queue's name must not hold: it is read into an endpoint URI. */
     private static final Pattern URI_SYNTAX_IN_QUEUE = Pattern.compile("[?&%#{}\\s]");
 
@@ -430,6 +432,11 @@ final class PropertyChecks {
 
     /** A port number, 0 to 65535. */
     private static boolean isPort(String value) {
+        // ASCII digits: Integer.parseInt takes any script's, which the management server did not (locale audit:
+        // CAMEL_MANAGEMENT_PORT in Arabic-Indic digits passed, and the server listened on a random port)
+        if (!ASCII_DIGITS.matcher(value).matches()) {
+            return false;
+        }
         try {
             int port = Integer.parseInt(value);
             return port >= 0 && port <= 65535;

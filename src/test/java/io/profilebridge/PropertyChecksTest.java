@@ -87,6 +87,7 @@ class PropertyChecksTest {
                 "bridge.preload-classes|false|bridge.preload-classes is read at launch, from BRIDGE_PRELOAD_CLASSES",
                 "camel.management.port|abc|camel.management.port must be a port number from 0 to 65535",
                 "camel.management.port|99999|camel.management.port must be a port number from 0 to 65535",
+                "camel.management.port|\u0663\u0663\u0666\u0662\u0660|camel.management.port must be a port number",
                 "bridge.metrics.camel-and-jvm|yes|bridge.metrics.camel-and-jvm must be true or false",
                 "camel.opentelemetry2.enabled|nah|camel.opentelemetry2.enabled must be true or false",
                 "bridge.budget.decrease-factor|2|bridge.budget.decrease-factor must be less than 1",
