@@ -35,6 +35,7 @@ public final class BridgeMain {
         Main main = null;
         try {
             RelaunchedChild.watchLauncher(System.getenv());
+            LogLevelSetting.check(System.getenv());
             OutOfMemoryExit.install();
             ClassPreloader.startBeside();
             JitMode.applyAtLaunch(); // first: C2 would compile the start-up's own code otherwise
