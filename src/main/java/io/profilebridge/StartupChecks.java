@@ -42,6 +42,7 @@ public class StartupChecks implements CamelConfiguration {
         // one stopped the start with a 45-line stack trace and "AccessDeniedException: /nonexistent"
         requireTemporaryFolder(Path.of(System.getProperty("java.io.tmpdir")));
         requireFileDescriptors(OpenFiles.limit());
+        warnOfFileNameEncoding(System.getProperty("sun.jnu.encoding", "UTF-8"));
         Path inbox = Path.of(settings.text("bridge.inbox"));
         requireFolder("bridge.inbox", inbox);
         // the folders the bridge itself reads from, where they exist already
@@ -180,6 +181,20 @@ public class StartupChecks implements CamelConfiguration {
      * (constrained-host audit: at {@code ulimit -n 64} the broker's client failed deep in a stack trace and the process
      * ran half-started, health DOWN; at 72 valid inbox files were refused as unreadable). A negative count is unknown.
      */
+    /**
+     * A process not relaunched (BRIDGE_LAUNCHER=in-process, JVM options of its own) under a locale without UTF-8 reads
+     * file names in another encoding: inbox files with other characters wait, each with a warning of its own, and a
+     * folder setting with them is refused for a "?" its user never typed (locale audit: nothing said so at start).
+     */
+    static void warnOfFileNameEncoding(String encoding) {
+        if (!encoding.equalsIgnoreCase("UTF-8")) {
+            LOG.warn(
+                    "File names are read as {} under this locale (sun.jnu.encoding): inbox files and folders whose"
+                            + " names have other characters cannot be read; start the bridge with LANG=C.UTF-8",
+                    encoding);
+        }
+    }
+
     static void requireFileDescriptors(long max) {
         if (max < 0 || max >= ADVISED_FILE_DESCRIPTORS) {
             return;

@@ -95,6 +95,18 @@ class StartupChecksTest {
     }
 
     @Test
+    void aFileNameEncodingOtherThanUtf8IsWarnedOfAtStart() {
+        try (CapturedLog log = CapturedLog.start()) {
+            StartupChecks.warnOfFileNameEncoding("UTF-8");
+            StartupChecks.warnOfFileNameEncoding("ANSI_X3.4-1968");
+            assertThat(log.lines().stream().filter(line -> line.contains("under this locale (sun.jnu.encoding)")))
+                    .singleElement()
+                    .asString()
+                    .contains("File names are read as ANSI_X3.4-1968", "LANG=C.UTF-8");
+        }
+    }
+
+    @Test
     void aDataFolderInsideTheInboxOrOutboxStopsTheStart() {
         Path inbox = root.resolve("inbox");
         Path outbox = root.resolve("outbox");
