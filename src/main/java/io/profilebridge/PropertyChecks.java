@@ -1,5 +1,6 @@
 package io.profilebridge;
 
+import io.profilebridge.jms.BrokerAccounts;
 import io.profilebridge.jms.BrokerAddresses;
 import io.profilebridge.jms.EmbeddedBroker;
 import io.profilebridge.job.StoreEngine;
@@ -291,6 +292,7 @@ final class PropertyChecks {
             Optional<String> brokerUrl = settings.optional("bridge.jms.broker-url");
             if (brokerUrl.isEmpty()) {
                 embeddedBrokerCap(settings);
+                embeddedBrokerAccountsApart(settings);
                 URI broker = embeddedBrokerAddress(settings.text("bridge.jms.embedded-url"));
                 notTheManagementPort(settings, "bridge.jms.embedded-url", broker.getPort());
             } else {
@@ -364,6 +366,18 @@ final class PropertyChecks {
                 throw new StartupFailure("property " + key + " must name another queue than the dead-letter queue \""
                         + EmbeddedBroker.DEAD_LETTER_QUEUE + "\", which holds requests that could not be taken");
             }
+        }
+    }
+
+    /**
+     * The embedded broker's two accounts have a name each: with one name for both, the broker refused the bridge's own
+     * login and JMS never worked, with only a warning (configuration audit).
+     */
+    private static void embeddedBrokerAccountsApart(BridgeSettings settings) {
+        String bridge = settings.optional("bridge.jms.user").orElse(BrokerAccounts.BRIDGE_USER);
+        if (bridge.equals(settings.text("bridge.jms.client-user"))) {
+            throw new StartupFailure("property bridge.jms.client-user must name another account than the bridge's own"
+                    + " (bridge.jms.user, \"" + bridge + "\") at the embedded broker");
         }
     }
 

@@ -212,6 +212,16 @@ class PropertyChecksTest {
     }
 
     @Test
+    void theEmbeddedBrokersTwoAccountsHaveANameEach() throws Exception {
+        assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of("bridge.jms.client-user", "profile-bridge"))))
+                .hasMessage("property bridge.jms.client-user must name another account than the bridge's own"
+                        + " (bridge.jms.user, \"profile-bridge\") at the embedded broker");
+        assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of("bridge.jms.user", "esb"))))
+                .hasMessageContaining("(bridge.jms.user, \"esb\")");
+        PropertyChecks.check(settings(Map.of("bridge.jms.user", "esb", "bridge.jms.broker-url", "tcp://mq:61616")));
+    }
+
+    @Test
     void aPostgresqlStoreNeedsTwoPooledConnections() throws Exception {
         String url = "jdbc:postgresql://127.0.0.1:5432/db";
         assertThatThrownBy(() ->
