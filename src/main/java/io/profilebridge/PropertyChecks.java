@@ -150,6 +150,14 @@ final class PropertyChecks {
             settings.flag(component + "automatic-retries-disabled");
             settings.flag(component + "redirect-handling-disabled");
         }
+        // the intake's redelivery policies the packaged file sets: "abc" and -5 passed without a word, and "soon"
+        // stopped the start with a StringIndexOutOfBoundsException naming no key (configuration audit)
+        for (String policy : List.of("camel.beans.intakeRetries.", "camel.beans.jmsIntakeRetries.")) {
+            settings.integer(policy + "maximum-redeliveries");
+            settings.number(policy + "redelivery-delay");
+            settings.decimal(policy + "back-off-multiplier");
+        }
+        settings.number("camel.beans.jmsIntakeRetries.maximum-redelivery-delay");
     }
 
     /** Every on/off switch, true or false. */
