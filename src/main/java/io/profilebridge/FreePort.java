@@ -16,6 +16,14 @@ public final class FreePort {
 
     /** Throws a {@link StartupFailure} naming {@code what}, the address and {@code key} when it cannot be bound. */
     public static void require(String what, String host, int port, String key) {
+        require(what, host, port, key, key);
+    }
+
+    /** The same, naming {@code hostKey} when the host is no address (configuration audit: it named the port's key). */
+    public static void require(String what, String host, int port, String key, String hostKey) {
+        if (new InetSocketAddress(host, port).isUnresolved()) {
+            throw new StartupFailure(cannotListen(what, host + ":" + port, "no such host", hostKey));
+        }
         if (port == 0) {
             return; // any free port: nothing can clash
         }

@@ -76,7 +76,12 @@ public class StartupChecks implements CamelConfiguration {
                 ReplacedRoutes.watch(context)));
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         if (management != null) {
-            FreePort.require("management server", management.getHost(), management.getPort(), MANAGEMENT_PORT_KEY);
+            FreePort.require(
+                    "management server",
+                    management.getHost(),
+                    management.getPort(),
+                    MANAGEMENT_PORT_KEY,
+                    "camel.management.host");
         }
         context.addStartupListener(new StartupListener() {
             @Override
