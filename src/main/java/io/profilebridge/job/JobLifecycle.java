@@ -650,7 +650,7 @@ public class JobLifecycle {
         if (last instanceof ObjectNode lastObject) {
             details = Json.object();
             ObjectNode shown = lastObject.deepCopy();
-            LastErrorNotes.removeStartNote(shown);
+            LastErrorNotes.removeNotes(shown);
             details.set("lastCause", shown);
         }
         LOG.warn("{}: not done after {} ms (bridge.retry.max-age-ms); giving up", job, schedule.maxAgeMs());

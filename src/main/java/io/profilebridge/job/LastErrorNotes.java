@@ -40,9 +40,18 @@ public final class LastErrorNotes {
     public static JsonNode shownError(Job job) {
         JsonNode error = Json.parseStored(job.lastError());
         if (error instanceof ObjectNode object) {
-            object.remove(List.of(START_SENT, LOOKED_AT, TURNED_DOWN_BY));
+            removeNotes(object);
         }
         return error;
+    }
+
+    /**
+     * The error without the lifecycle's bookkeeping, as an operator or a caller reads it: whether a start may have been
+     * sent, when its look began, and the "Retry later" of another job's start (error-codes audit: a give-up's
+     * {@code lastCause} showed a caller an earlier request's 400 as {@code turnedDownBy}).
+     */
+    static void removeNotes(ObjectNode error) {
+        error.remove(List.of(START_SENT, LOOKED_AT, TURNED_DOWN_BY));
     }
 
     /** When the look for an unanswered start began, as its last error keeps it; 0 when it says nothing. */
@@ -161,11 +170,6 @@ public final class LastErrorNotes {
     static void keepStartLook(ObjectNode read, JsonNode start, JsonNode before) {
         read.set(START_CAUSE, start);
         read.put(LOOKED_AT, lookedAt(before));
-    }
-
-    /** The error without the note of whether a start may have been sent, which is no cause. */
-    static void removeStartNote(ObjectNode shown) {
-        shown.remove(START_SENT);
     }
 
     private LastErrorNotes() {}

@@ -3,6 +3,7 @@ package io.profilebridge.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
@@ -366,6 +367,30 @@ class JobLifecycleTest {
         assertThat(error.get("message").asText())
                 .endsWith("while received; last cause developer_api_key_invalid: Missing or invalid API key");
         assertThat(error.get("httpStatus").asInt()).isEqualTo(401);
+    }
+
+    /**
+     * Error-codes audit: a job that took over the key of a request refused with a 400 and was then held until its age
+     * ran out gave up with that other request's 400 in its lastCause ({@code turnedDownBy}, the lifecycle's own note).
+     */
+    @Test
+    void aGiveUpPastItsAgeShowsItsLastCauseWithoutTheLifecyclesNotes() throws Exception {
+        JobLifecycle lifecycle = lifecycle(0);
+        Job holder = orbitJob(JobState.FAILED, store.now());
+        holder.lastError(new ApiError("developer_deep_search_email_invalid", "email: is malformed", 400)
+                .toJson()
+                .toString());
+        Job job = orbitJob(JobState.RECEIVED, store.now() - MAX_AGE_MS - 1);
+        LastErrorNotes.takesOverKeyOf(job, holder);
+        ObjectNode held = (ObjectNode) Json.parseStored(job.lastError());
+        held.put("code", "developer_deep_search_not_configured").put("httpStatus", 503);
+        job.lastError(held.toString());
+
+        lifecycle.giveUpTooOld(job, Optional.empty());
+
+        JsonNode lastCause = Json.parse(job.result()).get("error").get("lastCause");
+        assertThat(lastCause.get("code").asText()).isEqualTo("developer_deep_search_not_configured");
+        assertThat(lastCause.has("turnedDownBy")).isFalse();
     }
 
     /**
