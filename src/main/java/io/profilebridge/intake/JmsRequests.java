@@ -169,7 +169,11 @@ final class JmsRequests {
     private static Optional<ApiError> notText(Object value, String code, String rule) {
         return value == null || value instanceof String
                 ? Optional.empty()
-                : Optional.of(
-                        ApiError.of(code, rule + ", not a " + value.getClass().getSimpleName()));
+                : Optional.of(ApiError.of(
+                        code,
+                        rule + ", not "
+                                + (value instanceof Boolean
+                                        ? "a boolean"
+                                        : value instanceof Number ? "a number" : "of another type")));
     }
 }

@@ -218,8 +218,8 @@ public class RequestReader {
         if (parsed == null || !parsed.isObject()) {
             throw as.of(
                     "request_not_object",
-                    "the request is JSON but not an object (found "
-                            + (parsed == null ? "nothing" : parsed.getNodeType()) + ")");
+                    "the request is JSON but not an object (found " + (parsed == null ? "nothing" : kindOf(parsed))
+                            + ")");
         }
         if (nestsTooDeep((ObjectNode) parsed, apiHint)) {
             throw tooDeep(as, "");
@@ -544,6 +544,18 @@ public class RequestReader {
     }
 
     /** Deeper than a body may be: an envelope's request counts from itself, its other fields from the envelope. */
+    /** A JSON value's kind as a reader says it (error-codes audit: Jackson's "ARRAY", "NULL" were shown). */
+    private static String kindOf(JsonNode value) {
+        return switch (value.getNodeType()) {
+            case ARRAY -> "an array";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "true or false";
+            case NULL -> "null";
+            default -> "no object";
+        };
+    }
+
     private static boolean nestsTooDeep(ObjectNode parsed, String apiHint) {
         if (!isEnvelope(parsed, apiHint)) {
             return depth(parsed) > Json.MAX_NESTING_DEPTH;

@@ -62,6 +62,13 @@ class RequestReaderTest {
                 .isEqualTo(code);
     }
 
+    @Test
+    void aRequestThatIsNoObjectSaysWhatItIsInWords() {
+        assertThat(rejection(read("[1, 2]", "orbit", null)).message())
+                .isEqualTo("the request is JSON but not an object (found an array)");
+        assertThat(rejection(read("null", "orbit", null)).message()).endsWith("(found null)");
+    }
+
     /**
      * Personal-data audit: an unquoted word was echoed whole by the parser's message, into the log, the result and the
      * job; its length and place say enough to find it.

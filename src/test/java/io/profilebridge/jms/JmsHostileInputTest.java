@@ -193,7 +193,7 @@ class JmsHostileInputTest {
         message.setIntProperty("idempotencyKey", 5);
         JsonNode error = refusal(message, "int-key-1");
         assertThat(error.get("code").asText()).isEqualTo("idempotency_key_invalid");
-        assertThat(error.get("message").asText()).contains("must be a string property, not a Integer");
+        assertThat(error.get("message").asText()).contains("must be a string property, not a number");
     }
 
     @Test
