@@ -162,6 +162,22 @@ class CoreFlowTest {
                 .isEqualTo(1);
     }
 
+    /** Error-codes audit: an Orbit requestId given twice with other bodies was named as an idempotencyKey. */
+    @Test
+    void anOrbitRequestIdReusedWithAnotherBodyIsNamedAsTheCallerWroteIt() {
+        try (BridgeRun bridge = startBridge()) {
+            drop(root, "orbit/r1.json", "{\"requestId\": \"rq-1\", \"email\": \"first@example.com\"}");
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("orbit/r1.json"));
+            drop(root, "orbit/r2.json", "{\"requestId\": \"rq-1\", \"email\": \"second@example.com\"}");
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("failed/orbit/r2.json"));
+        }
+        assertThat(results(root)
+                        .get("failed/orbit/r2.json")
+                        .at("/error/message")
+                        .asText())
+                .startsWith("requestId \"rq-1\" already belongs to a request with another body");
+    }
+
     @Test
     void aRestartAfterSubmissionFinishesEveryJobWithOneRunEach() {
         simulator.settings().jobDurationMs(3000);
