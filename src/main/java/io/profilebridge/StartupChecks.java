@@ -182,11 +182,6 @@ public class StartupChecks implements CamelConfiguration {
     static final long ADVISED_FILE_DESCRIPTORS = 1024;
 
     /**
-     * Below {@value #MIN_FILE_DESCRIPTORS} open files the start stops, below {@value #ADVISED_FILE_DESCRIPTORS} it warns
-     * (constrained-host audit: at {@code ulimit -n 64} the broker's client failed deep in a stack trace and the process
-     * ran half-started, health DOWN; at 72 valid inbox files were refused as unreadable). A negative count is unknown.
-     */
-    /**
      * A process not relaunched (BRIDGE_LAUNCHER=in-process, JVM options of its own) under a locale without UTF-8 reads
      * file names in another encoding: inbox files with other characters wait, each with a warning of its own, and a
      * folder setting with them is refused for a "?" its user never typed (locale audit: nothing said so at start).
@@ -200,6 +195,11 @@ public class StartupChecks implements CamelConfiguration {
         }
     }
 
+    /**
+     * Below {@value #MIN_FILE_DESCRIPTORS} open files the start stops, below {@value #ADVISED_FILE_DESCRIPTORS} it warns
+     * (constrained-host audit: at {@code ulimit -n 64} the broker's client failed deep in a stack trace and the process
+     * ran half-started, health DOWN; at 72 valid inbox files were refused as unreadable). A negative count is unknown.
+     */
     static void requireFileDescriptors(long max) {
         if (max < 0 || max >= ADVISED_FILE_DESCRIPTORS) {
             return;

@@ -259,7 +259,8 @@ public class RequestAcceptance {
                         valid.source(),
                         ApiError.of(
                                 "idempotency_key_reused",
-                                keyField(valid) + " \"" + IdempotencyKeys.shown(valid.idempotencyKey())
+                                Objects.requireNonNullElse(valid.keyField(), "idempotencyKey") + " \""
+                                        + IdempotencyKeys.shown(valid.idempotencyKey())
                                         + "\" already belongs to a request with another body"
                                         + (recorded.mayYetFailWithoutARun()
                                                 ? ", not started yet: should it fail before the API accepts a run,"
@@ -348,17 +349,6 @@ public class RequestAcceptance {
      * ended. A later one is the same file dropped again after the result, which gets that result again (contract
      * audit: a stop during such a take moved the file to .done with no result).
      */
-    /**
-     * The field the caller gave its key in: Orbit's body {@code requestId} when it holds the key (an envelope's or a JMS
-     * property's must agree with it), else {@code idempotencyKey} (error-codes audit: a clash of {@code requestId}s was
-     * named as one of {@code idempotencyKey}s, a field the caller never wrote).
-     */
-    private static String keyField(ReadRequest.Valid valid) {
-        return valid.api() == Api.ORBIT && valid.idempotencyKey().equals(Json.text(valid.body(), "requestId"))
-                ? "requestId"
-                : "idempotencyKey";
-    }
-
     private static boolean sameTake(long markedAt, Job recorded) {
         long madeJobBy = recorded.createdAt() + InboxFileFilter.MAX_CLOCK_SKEW_MS;
         Long finished = recorded.finishedAt();

@@ -413,6 +413,9 @@ public class RequestReader {
             String key = requestId != null
                     ? requestId
                     : explicitKey != null ? explicitKey : IdempotencyKeys.derive(api, source, body);
+            // the field the caller gave the key in: Orbit's body, else an envelope's or a JMS property's
+            String keyField = requestId != null ? "requestId" : explicitKey != null ? "idempotencyKey" : null;
+            String named = keyField != null ? keyField : "idempotencyKey";
             if (!PathSegment.isEncodable(key)) {
                 // the status is read at /deep-search/{requestId}: a run we could never poll must not be started
                 return reject(
@@ -421,7 +424,7 @@ public class RequestReader {
                         callers,
                         source,
                         "request_id_unusable",
-                        (requestId != null ? "requestId" : "idempotencyKey")
+                        named
                                 + ": is not valid Unicode (it holds an unpaired surrogate), so no URL can name the run;"
                                 + " send another key");
             }
@@ -434,17 +437,17 @@ public class RequestReader {
                         callers,
                         source,
                         "idempotency_key_invalid",
-                        (requestId != null ? "requestId" : "idempotencyKey")
+                        named
                                 + ": holds the character U+0000 (NUL), which the job store cannot keep; send another"
                                 + " key");
             }
-            Optional<String> tooLong = tooLong(requestId != null ? "requestId" : "idempotencyKey", key);
+            Optional<String> tooLong = tooLong(named, key);
             if (tooLong.isPresent()) {
                 return reject(api.id(), body, callers, source, "idempotency_key_too_long", tooLong.get());
             }
             ObjectNode sent = body.deepCopy();
             sent.put("requestId", key);
-            return new ReadRequest.Valid(api, sent, key, requestId != null || explicitKey != null, source);
+            return new ReadRequest.Valid(api, sent, key, keyField, source);
         }
         if (explicitKey != null && !fitsAHeader(explicitKey)) {
             // HttpClient would send a line break as a space and the server drop edge spaces: another key than recorded.
@@ -465,7 +468,7 @@ public class RequestReader {
             return reject(api.id(), body, callers, source, "idempotency_key_too_long", tooLong.get());
         }
         String key = explicitKey != null ? explicitKey : IdempotencyKeys.derive(api, source, body);
-        return new ReadRequest.Valid(api, body, key, explicitKey != null, source);
+        return new ReadRequest.Valid(api, body, key, explicitKey != null ? "idempotencyKey" : null, source);
     }
 
     /**
@@ -543,7 +546,6 @@ public class RequestReader {
                         + Json.MAX_NESTING_DEPTH + ", an envelope one more around it)");
     }
 
-    /** Deeper than a body may be: an envelope's request counts from itself, its other fields from the envelope. */
     /** A JSON value's kind as a reader says it (error-codes audit: Jackson's "ARRAY", "NULL" were shown). */
     private static String kindOf(JsonNode value) {
         return switch (value.getNodeType()) {
@@ -556,6 +558,7 @@ public class RequestReader {
         };
     }
 
+    /** Deeper than a body may be: an envelope's request counts from itself, its other fields from the envelope. */
     private static boolean nestsTooDeep(ObjectNode parsed, String apiHint) {
         if (!isEnvelope(parsed, apiHint)) {
             return depth(parsed) > Json.MAX_NESTING_DEPTH;

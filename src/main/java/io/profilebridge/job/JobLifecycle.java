@@ -634,7 +634,11 @@ public class JobLifecycle {
      * hold's probe, never called, was given up as "not done after 40 s" alone while {@code /jobs} named the 401.
      */
     public void giveUpTooOld(Job job, Optional<ApiError> heldBecause) {
-        JsonNode recorded = Json.parseStored(job.lastError());
+        // a key taken over is no cause: a job that waited behind a hold from then on gave up naming another job
+        // (review), not the hold
+        JsonNode recorded = LastErrorNotes.tookOverKey(Json.parseStored(job.lastError()))
+                ? null
+                : Json.parseStored(job.lastError());
         JsonNode last = recorded != null && recorded.hasNonNull("code")
                 ? recorded
                 : heldBecause.<JsonNode>map(ApiError::toJson).orElse(recorded);

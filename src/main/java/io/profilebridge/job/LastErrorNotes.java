@@ -22,6 +22,9 @@ public final class LastErrorNotes {
     /** When the status of an unanswered start was first looked for (its last error keeps it). */
     private static final String LOOKED_AT = "lookedAt";
 
+    /** The note of a job that took over another's key, before its own first call: no cause of its own. */
+    private static final String KEY_TAKEN_OVER = "key_taken_over";
+
     /** The "Retry later" a fault's error carries from before it under the same key ({@link #turnedDown}). */
     private static final String TURNED_DOWN_BY = "turnedDownBy";
 
@@ -52,6 +55,11 @@ public final class LastErrorNotes {
      */
     static void removeNotes(ObjectNode error) {
         error.remove(List.of(START_SENT, LOOKED_AT, TURNED_DOWN_BY));
+    }
+
+    /** Whether the error is the note of a key taken over, no cause of the job's own ({@link #takesOverKeyOf}). */
+    static boolean tookOverKey(JsonNode error) {
+        return error != null && KEY_TAKEN_OVER.equals(Json.text(error, "code"));
     }
 
     /** When the look for an unanswered start began, as its last error keeps it; 0 when it says nothing. */
@@ -88,7 +96,7 @@ public final class LastErrorNotes {
     public static void takesOverKeyOf(Job job, Job holder) {
         JsonNode holdersError = Json.parseStored(holder.lastError());
         ObjectNode error = ApiError.of(
-                        "key_taken_over",
+                        KEY_TAKEN_OVER,
                         "took over its idempotency key from job " + holder.id()
                                 + ", which failed without a run; a refund of the key is that job's")
                 .toJson();

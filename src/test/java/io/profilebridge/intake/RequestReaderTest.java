@@ -409,6 +409,13 @@ class RequestReaderTest {
                 .isTrue();
         assertThat(((ReadRequest.Valid) read("{\"email\": \"a@b.c\"}", "orbit", null)).keyGiven())
                 .isFalse();
+        // and in which field (review: an Orbit key given as idempotencyKey was named as a requestId)
+        assertThat(((ReadRequest.Valid) read("{\"email\": \"a@b.c\"}", "orbit", "k-2")).keyField())
+                .isEqualTo("idempotencyKey");
+        assertThat(((ReadRequest.Valid) read("{\"requestId\": \"r-1\"}", "orbit", null)).keyField())
+                .isEqualTo("requestId");
+        assertThat(((ReadRequest.Valid) read("{\"x\": 1}", "openprospect", "k-1")).keyField())
+                .isEqualTo("idempotencyKey");
     }
 
     @Test

@@ -393,6 +393,25 @@ class JobLifecycleTest {
         assertThat(lastCause.has("turnedDownBy")).isFalse();
     }
 
+    /** Review: a job that took over a key and then waited behind a hold gave up naming the take-over, not the hold. */
+    @Test
+    void aGiveUpPastItsAgeAfterAKeyTakenOverNamesTheHoldNotTheTakeOver() throws Exception {
+        JobLifecycle lifecycle = lifecycle(0);
+        Job holder = orbitJob(JobState.FAILED, store.now());
+        holder.lastError(new ApiError("developer_deep_search_email_invalid", "email: is malformed", 400)
+                .toJson()
+                .toString());
+        Job job = orbitJob(JobState.RECEIVED, store.now() - MAX_AGE_MS - 1);
+        LastErrorNotes.takesOverKeyOf(job, holder);
+
+        lifecycle.giveUpTooOld(
+                job, Optional.of(new ApiError("developer_api_key_invalid", "Missing or invalid API key", 401)));
+
+        JsonNode error = Json.parse(job.result()).get("error");
+        assertThat(error.get("lastCause").get("code").asText()).isEqualTo("developer_api_key_invalid");
+        assertThat(error.get("message").asText()).doesNotContain(holder.id());
+    }
+
     /**
      * A run read once more past its age and seen ended has its outputs read, however long after its age that read
      * came (GiveUpTest on a busy host: the profile read waited for a place and the run, completed, was given up "while
