@@ -26,6 +26,9 @@ final class PropertyChecks {
 
     private static final Pattern ASCII_DIGITS = Pattern.compile("[0-9]{1,5}");
 
+    private static final Pattern REDELIVERIES = Pattern.compile("-1|[0-9]{1,9}");
+    private static final Pattern DURATION = Pattern.compile("[0-9]{1,18}|([0-9]{1,9}(ms|s|m|h|d))+");
+
     /** What a queue's name must not hold: it is read into an endpoint URI. */
     private static final Pattern URI_SYNTAX_IN_QUEUE = Pattern.compile("[?&%#{}\\s]");
 
@@ -152,12 +155,27 @@ final class PropertyChecks {
         }
         // the intake's redelivery policies the packaged file sets: "abc" and -5 passed without a word, and "soon"
         // stopped the start with a StringIndexOutOfBoundsException naming no key (configuration audit)
+        // by Camel's own rules, which take 0, -1 (for ever) and "5s" (review: the bridge's positive numbers refused
+        // them)
         for (String policy : List.of("camel.beans.intakeRetries.", "camel.beans.jmsIntakeRetries.")) {
-            settings.integer(policy + "maximum-redeliveries");
-            settings.number(policy + "redelivery-delay");
+            String redeliveries = settings.text(policy + "maximum-redeliveries");
+            if (!REDELIVERIES.matcher(redeliveries).matches()) {
+                throw new StartupFailure("property " + policy + "maximum-redeliveries must be a whole number, -1 for"
+                        + " ever, not \"" + redeliveries + "\"");
+            }
+            duration(settings, policy + "redelivery-delay");
             settings.decimal(policy + "back-off-multiplier");
         }
-        settings.number("camel.beans.jmsIntakeRetries.maximum-redelivery-delay");
+        duration(settings, "camel.beans.jmsIntakeRetries.maximum-redelivery-delay");
+    }
+
+    /** A time as Camel reads it: milliseconds, or with units ({@code 5s}, {@code 1m30s}); Camel took "abc" for 0. */
+    private static void duration(BridgeSettings settings, String key) {
+        String value = settings.text(key);
+        if (!DURATION.matcher(value).matches()) {
+            throw new StartupFailure("property " + key
+                    + " must be milliseconds or a time with units (5s, 1m30s), not \"" + value + "\"");
+        }
     }
 
     /** Every on/off switch, true or false. */

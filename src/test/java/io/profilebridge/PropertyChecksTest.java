@@ -90,6 +90,7 @@ class PropertyChecksTest {
                 "camel.beans.intakeRetries.maximum-redeliveries|abc|camel.beans.intakeRetries.maximum-redeliveries must",
                 "camel.beans.intakeRetries.maximum-redeliveries|-5|camel.beans.intakeRetries.maximum-redeliveries must",
                 "camel.beans.jmsIntakeRetries.redelivery-delay|soon|camel.beans.jmsIntakeRetries.redelivery-delay must",
+                "camel.beans.intakeRetries.redelivery-delay|abc|camel.beans.intakeRetries.redelivery-delay must",
                 "camel.beans.jmsIntakeRetries.back-off-multiplier|-7|camel.beans.jmsIntakeRetries.back-off-multiplier",
                 "camel.management.port|\u0663\u0663\u0666\u0662\u0660|camel.management.port must be a port number",
                 "bridge.metrics.camel-and-jvm|yes|bridge.metrics.camel-and-jvm must be true or false",
@@ -223,6 +224,16 @@ class PropertyChecksTest {
         assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of("bridge.jms.user", "esb"))))
                 .hasMessageContaining("(bridge.jms.user, \"esb\")");
         PropertyChecks.check(settings(Map.of("bridge.jms.user", "esb", "bridge.jms.broker-url", "tcp://mq:61616")));
+    }
+
+    @Test
+    void theIntakeRetriesTakeWhatCamelTakes() throws Exception {
+        // review: the bridge's positive-number rule refused Camel's 0, -1 (for ever) and "5s"
+        PropertyChecks.check(settings(Map.of(
+                "camel.beans.intakeRetries.maximum-redeliveries", "0",
+                "camel.beans.jmsIntakeRetries.maximum-redeliveries", "-1",
+                "camel.beans.intakeRetries.redelivery-delay", "5s",
+                "camel.beans.jmsIntakeRetries.maximum-redelivery-delay", "1m30s")));
     }
 
     @Test
