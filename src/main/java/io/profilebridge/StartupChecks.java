@@ -292,12 +292,20 @@ public class StartupChecks implements CamelConfiguration {
      */
     static void requireDataApart(Path data, Path inbox, Path outbox) {
         Path folder = resolved(data);
-        for (Path exchange : List.of(resolved(inbox), resolved(outbox))) {
+        Path out = resolved(outbox);
+        // a folder of its own beside the results (outbox/.state) is no result folder and stays the owner's (review)
+        List<Path> shared = new ArrayList<>(List.of(resolved(inbox)));
+        shared.addAll(resultFolders(out).subList(1, resultFolders(out).size()));
+        for (Path exchange : shared) {
             if (folder.startsWith(exchange)) {
-                throw new StartupFailure("property bridge.data must be a folder outside bridge.inbox and bridge.outbox,"
-                        + " but " + folder + " is " + (folder.equals(exchange) ? "" : "inside ") + exchange
-                        + ": the job store and the broker's passwords would lie in a folder others share");
+                throw new StartupFailure("property bridge.data must be a folder outside bridge.inbox and the folders"
+                        + " results are written to, but " + folder + " is " + (folder.equals(exchange) ? "" : "inside ")
+                        + exchange + ": the job store and the broker's passwords would lie in a folder others share");
             }
+        }
+        if (folder.equals(out)) {
+            throw new StartupFailure("property bridge.data must be another folder than bridge.outbox (" + out + "): the"
+                    + " job store and the broker's passwords would lie among the results");
         }
     }
 

@@ -112,11 +112,16 @@ class StartupChecksTest {
         Path outbox = root.resolve("outbox");
         assertThatThrownBy(() -> StartupChecks.requireDataApart(inbox.resolve("openprospect"), inbox, outbox))
                 .isInstanceOf(StartupFailure.class)
-                .hasMessageContaining("property bridge.data must be a folder outside bridge.inbox and bridge.outbox")
+                .hasMessageContaining("property bridge.data must be a folder outside bridge.inbox and the folders")
                 .hasMessageContaining("is inside " + inbox);
+        assertThatThrownBy(() -> StartupChecks.requireDataApart(outbox.resolve("failed/x"), inbox, outbox))
+                .hasMessageContaining("is inside " + outbox.resolve("failed"));
         assertThatThrownBy(() -> StartupChecks.requireDataApart(outbox, inbox, outbox))
-                .hasMessageContaining(outbox + " is " + outbox);
+                .hasMessageContaining("must be another folder than bridge.outbox");
         assertThatCode(() -> StartupChecks.requireDataApart(root.resolve("data"), inbox, outbox))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> StartupChecks.requireDataApart(outbox.resolve(".bridge-state"), inbox, outbox))
+                .as("a folder of its own beside the results (review)")
                 .doesNotThrowAnyException();
     }
 
