@@ -3,6 +3,7 @@ package io.profilebridge;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.logging.log4j.Level;
 
 /**
  * {@code BRIDGE_LOG_LEVEL}, which log4j2.properties reads for the root logger: log4j takes a name it does not know for
@@ -19,7 +20,8 @@ final class LogLevelSetting {
     /** Stops the start when the variable names no level (log4j reads the name in any case). */
     static void check(Map<String, String> environment) {
         String level = environment.get(VARIABLE);
-        if (level != null && !LEVELS.contains(level.trim().toUpperCase(Locale.ROOT))) {
+        // a level of a LOG4J_CONFIGURATION_FILE of the caller's own is one too (review)
+        if (level != null && Level.getLevel(level.trim().toUpperCase(Locale.ROOT)) == null) {
             throw new StartupFailure(
                     VARIABLE + " must be one of " + String.join(", ", LEVELS) + ", not \"" + level + "\"");
         }
