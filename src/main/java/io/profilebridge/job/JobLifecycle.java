@@ -412,16 +412,17 @@ public class JobLifecycle {
      */
     public boolean noStatusIn(Job job, ApiAnswer answer) {
         JsonNode body = answer.body();
-        String missing = body == null || !body.isObject()
-                ? "the status answer has no JSON object" + Json.notReadBeyond(body)
-                : !body.hasNonNull("status")
-                        ? "the status answer has no status"
-                        : !body.get("status").isTextual() ? "the status answer's status is not a text" : null;
-        if (missing == null) {
-            return false;
+        if (body == null || !body.isObject() || !body.hasNonNull("status")) {
+            unexpectedAnswer(job, ApiError.unexpected(answer, "the status answer", "has no status"));
+            return true;
         }
-        unexpectedAnswer(job, new ApiError("unexpected_answer", missing, answer.httpStatus()));
-        return true;
+        if (!body.get("status").isTextual()) {
+            unexpectedAnswer(
+                    job,
+                    new ApiError("unexpected_answer", "the status answer's status is not a text", answer.httpStatus()));
+            return true;
+        }
+        return false;
     }
 
     /**
