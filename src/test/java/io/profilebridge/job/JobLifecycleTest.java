@@ -376,12 +376,7 @@ class JobLifecycleTest {
     @Test
     void aGiveUpPastItsAgeShowsItsLastCauseWithoutTheLifecyclesNotes() throws Exception {
         JobLifecycle lifecycle = lifecycle(0);
-        Job holder = orbitJob(JobState.FAILED, store.now());
-        holder.lastError(new ApiError("developer_deep_search_email_invalid", "email: is malformed", 400)
-                .toJson()
-                .toString());
-        Job job = orbitJob(JobState.RECEIVED, store.now() - MAX_AGE_MS - 1);
-        LastErrorNotes.takesOverKeyOf(job, holder);
+        Job job = pastItsAgeWithAKeyTakenOver(orbitJob(JobState.FAILED, store.now()));
         ObjectNode held = (ObjectNode) Json.parseStored(job.lastError());
         held.put("code", "developer_deep_search_not_configured").put("httpStatus", 503);
         job.lastError(held.toString());
@@ -398,11 +393,7 @@ class JobLifecycleTest {
     void aGiveUpPastItsAgeAfterAKeyTakenOverNamesTheHoldNotTheTakeOver() throws Exception {
         JobLifecycle lifecycle = lifecycle(0);
         Job holder = orbitJob(JobState.FAILED, store.now());
-        holder.lastError(new ApiError("developer_deep_search_email_invalid", "email: is malformed", 400)
-                .toJson()
-                .toString());
-        Job job = orbitJob(JobState.RECEIVED, store.now() - MAX_AGE_MS - 1);
-        LastErrorNotes.takesOverKeyOf(job, holder);
+        Job job = pastItsAgeWithAKeyTakenOver(holder);
 
         lifecycle.giveUpTooOld(
                 job, Optional.of(new ApiError("developer_api_key_invalid", "Missing or invalid API key", 401)));
@@ -410,6 +401,16 @@ class JobLifecycleTest {
         JsonNode error = Json.parse(job.result()).get("error");
         assertThat(error.get("lastCause").get("code").asText()).isEqualTo("developer_api_key_invalid");
         assertThat(error.get("message").asText()).doesNotContain(holder.id());
+    }
+
+    /** A job past its age that took over the key of {@code holder}, refused with a 400 before the API took a run. */
+    private Job pastItsAgeWithAKeyTakenOver(Job holder) {
+        holder.lastError(new ApiError("developer_deep_search_email_invalid", "email: is malformed", 400)
+                .toJson()
+                .toString());
+        Job job = orbitJob(JobState.RECEIVED, store.now() - MAX_AGE_MS - 1);
+        LastErrorNotes.takesOverKeyOf(job, holder);
+        return job;
     }
 
     /**
