@@ -5,8 +5,10 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionClosedException;
@@ -88,8 +90,20 @@ public enum FaultClass {
                         NoRouteToHostException.class,
                         UnknownHostException.class,
                         ConnectTimeoutException.class,
-                        SSLHandshakeException.class)
+                        SSLException.class)
+                .filter(cause -> !(cause instanceof SSLException tls) || duringHandshake(tls))
                 .isPresent();
+    }
+
+    /**
+     * A TLS failure before the handshake ended: the JDK says an answer in plain HTTP is "Unsupported or unrecognized
+     * SSL message", an SSLException, not an SSLHandshakeException (re-check audit); one raised while the answer was
+     * read, after the request went, is not.
+     */
+    static boolean duringHandshake(SSLException failure) {
+        return failure instanceof SSLHandshakeException
+                || Arrays.stream(failure.getStackTrace())
+                        .anyMatch(frame -> frame.getMethodName().equals("startHandshake"));
     }
 
     /** The call went out and no answer came back (a deadline, a reset, a close): it may have been acted on. */

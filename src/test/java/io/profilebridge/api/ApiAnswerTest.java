@@ -137,6 +137,20 @@ class ApiAnswerTest {
                 .isTrue();
         assertThat(FaultClass.answerLost(failure(new javax.net.ssl.SSLHandshakeException("unknown certificate"))))
                 .isFalse();
+        // what the JDK throws when a plain-HTTP server answers the TLS hello (re-check audit), and the same kind of
+        // failure while an answer is read, after the request went
+        javax.net.ssl.SSLException plainAnswer =
+                new javax.net.ssl.SSLException("Unsupported or unrecognized SSL message");
+        plainAnswer.setStackTrace(new StackTraceElement[] {
+            new StackTraceElement("sun.security.ssl.SSLSocketInputRecord", "handleUnknownRecord", null, 1),
+            new StackTraceElement("sun.security.ssl.SSLSocketImpl", "startHandshake", null, 2)
+        });
+        assertThat(FaultClass.neverConnected(failure(plainAnswer))).isTrue();
+        javax.net.ssl.SSLException midAnswer = new javax.net.ssl.SSLException("Tag mismatch");
+        midAnswer.setStackTrace(new StackTraceElement[] {
+            new StackTraceElement("sun.security.ssl.SSLSocketImpl$AppInputStream", "read", null, 1)
+        });
+        assertThat(FaultClass.answerLost(failure(midAnswer))).isTrue();
         assertThat(FaultClass.answerLost(failure(new java.net.SocketException("Connection reset"))))
                 .isTrue();
     }
