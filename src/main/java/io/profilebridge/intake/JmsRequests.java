@@ -39,9 +39,18 @@ final class JmsRequests {
      */
     ReadRequest read(Message in, jakarta.jms.Message message, String apiHint, RequestBytes ownBody) {
         try {
-            String replyTo = ReplyDestination.describe(message.getJMSReplyTo());
-            Optional<String> replyProblem =
-                    replyTo == null ? Optional.empty() : ReplyDestination.problem(replyTo, reservedQueues);
+            String replyTo;
+            Optional<String> replyProblem;
+            try {
+                replyTo = ReplyDestination.describe(message.getJMSReplyTo());
+                replyProblem = replyTo == null ? Optional.empty() : ReplyDestination.problem(replyTo, reservedQueues);
+            } catch (jakarta.jms.JMSException | RuntimeException e) {
+                // a CORE sender's JMSReplyTo property of another type than text: the client cannot make a destination
+                // of it, and the message went to the DLQ after five failed deliveries, with no result (re-check audit)
+                replyTo = null;
+                replyProblem = Optional.of("JMSReplyTo cannot be read as a destination (a property of another type"
+                        + " than text): set a queue or topic");
+            }
             // an empty correlation id is none: results went out with "" and such requests shared one derived key
             String correlationId = emptyAsNull(message.getJMSCorrelationID());
             Optional<ApiError> correlationProblem = correlationProblem(correlationId);

@@ -165,10 +165,25 @@ class EmbeddedBrokerSecurityTest {
             fine.setCorrelationID("core-fine");
             fine.getBodyBuffer().writeNullableSimpleString(SimpleString.of("{\"email\": \"core@example.com\"}"));
             producer.send(fine);
+
+            // re-check audit: a JMSReplyTo of bytes failed every delivery in the client and went to the DLQ, no result
+            ClientMessage bytesReplyTo =
+                    core.createMessage(org.apache.activemq.artemis.api.core.Message.TEXT_TYPE, true);
+            bytesReplyTo.putStringProperty("api", "orbit");
+            bytesReplyTo.setCorrelationID("core-bytes-reply");
+            bytesReplyTo.putBytesProperty("JMSReplyTo", "replies".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            bytesReplyTo
+                    .getBodyBuffer()
+                    .writeNullableSimpleString(SimpleString.of("{\"email\": \"core2@example.com\"}"));
+            producer.send(bytesReplyTo);
         }
         jakarta.jms.Message result = jms.receive("profile-bridge.results");
         assertThat(result).as("a well-made CORE text request goes through").isNotNull();
         assertThat(result.getJMSCorrelationID()).isEqualTo("core-fine");
+        jakarta.jms.Message refused = jms.receive("profile-bridge.failed");
+        assertThat(refused).isNotNull();
+        assertThat(refused.getJMSCorrelationID()).isEqualTo("core-bytes-reply");
+        assertThat(((jakarta.jms.TextMessage) refused).getText()).contains("reply_to_invalid");
     }
 
     /**
