@@ -31,7 +31,10 @@ public final class FreePort {
             socket.setReuseAddress(true); // as the servers themselves bind: a closed connection's TIME_WAIT is no clash
             socket.bind(new InetSocketAddress(host, port));
         } catch (IOException e) {
-            throw new StartupFailure(cannotListen(what, host + ":" + port, e.getMessage(), key), e);
+            // an address that is no one of this machine's (re-check audit: named the port's key)
+            boolean notHere = e instanceof java.net.BindException
+                    && String.valueOf(e.getMessage()).contains("Cannot assign requested address");
+            throw new StartupFailure(cannotListen(what, host + ":" + port, e.getMessage(), notHere ? hostKey : key), e);
         }
     }
 

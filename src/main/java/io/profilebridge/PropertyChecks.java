@@ -165,6 +165,7 @@ final class PropertyChecks {
             }
             duration(settings, policy + "redelivery-delay");
             settings.decimal(policy + "back-off-multiplier");
+            settings.flag(policy + "use-exponential-back-off");
         }
         duration(settings, "camel.beans.jmsIntakeRetries.maximum-redelivery-delay");
     }
@@ -374,6 +375,12 @@ final class PropertyChecks {
             if (URI_SYNTAX_IN_QUEUE.matcher(settings.text(key)).find()) {
                 throw new StartupFailure("property " + key + " must be a queue's name, without ?, &, %, #, braces or"
                         + " spaces, not \"" + settings.text(key) + "\"");
+            }
+            // the broker's own addresses, as a caller's JMSReplyTo naming one is refused (re-check audit: results
+            // named activemq.notifications waited for ever, refused)
+            if (settings.text(key).toLowerCase(Locale.ROOT).startsWith("activemq.")) {
+                throw new StartupFailure("property " + key + " must not name one of the broker's own addresses"
+                        + " (activemq.*), not \"" + settings.text(key) + "\"");
             }
         }
         String requests = settings.text("bridge.jms.requests");

@@ -307,6 +307,14 @@ public class StartupChecks implements CamelConfiguration {
             throw new StartupFailure("property bridge.data must be another folder than bridge.outbox (" + out + "): the"
                     + " job store and the broker's passwords would lie among the results");
         }
+        // the other way round, the owner-only data folder would shut others out of the exchange folders (re-check
+        // audit)
+        for (Path exchange : List.of(resolved(inbox), out)) {
+            if (exchange.startsWith(folder)) {
+                throw new StartupFailure("property bridge.data (" + folder + ") must not hold " + exchange + ": it is"
+                        + " made the owner's alone, and those who drop requests or read results could not reach it");
+            }
+        }
     }
 
     /** The path as the file system resolves it: its nearest existing folder's real path, links followed. */

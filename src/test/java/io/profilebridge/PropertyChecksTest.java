@@ -91,6 +91,7 @@ class PropertyChecksTest {
                 "camel.beans.intakeRetries.maximum-redeliveries|-5|camel.beans.intakeRetries.maximum-redeliveries must",
                 "camel.beans.jmsIntakeRetries.redelivery-delay|soon|camel.beans.jmsIntakeRetries.redelivery-delay must",
                 "camel.beans.intakeRetries.redelivery-delay|abc|camel.beans.intakeRetries.redelivery-delay must",
+                "camel.beans.intakeRetries.use-exponential-back-off|maybe|use-exponential-back-off must be true or",
                 "camel.beans.jmsIntakeRetries.back-off-multiplier|-7|camel.beans.jmsIntakeRetries.back-off-multiplier",
                 "camel.management.port|\u0663\u0663\u0666\u0662\u0660|camel.management.port must be a port number",
                 "bridge.metrics.camel-and-jvm|yes|bridge.metrics.camel-and-jvm must be true or false",
@@ -214,6 +215,8 @@ class PropertyChecksTest {
         assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of("bridge.jms.requests", "DLQ"))))
                 .hasMessageStartingWith("property bridge.jms.requests must name another queue than the dead-letter");
         PropertyChecks.check(settings(Map.of("bridge.jms.results", "orders.results-v2/eu:1")));
+        assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of("bridge.jms.results", "activemq.notifications"))))
+                .hasMessageContaining("must not name one of the broker's own addresses");
     }
 
     @Test

@@ -123,6 +123,8 @@ class StartupChecksTest {
         assertThatCode(() -> StartupChecks.requireDataApart(outbox.resolve(".bridge-state"), inbox, outbox))
                 .as("a folder of its own beside the results (review)")
                 .doesNotThrowAnyException();
+        assertThatThrownBy(() -> StartupChecks.requireDataApart(root, inbox, outbox))
+                .hasMessageContaining("must not hold " + inbox);
     }
 
     @Test
