@@ -1,6 +1,7 @@
 package io.profilebridge.api;
 
 import io.profilebridge.ErrorText;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
@@ -8,7 +9,6 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionClosedException;
@@ -85,25 +85,27 @@ public enum FaultClass {
      */
     public static boolean neverConnected(ApiAnswer answer) {
         return firstCause(
-                        answer,
-                        ConnectException.class,
-                        NoRouteToHostException.class,
-                        UnknownHostException.class,
-                        ConnectTimeoutException.class,
-                        SSLException.class)
-                .filter(cause -> !(cause instanceof SSLException tls) || duringHandshake(tls))
-                .isPresent();
+                                answer,
+                                ConnectException.class,
+                                NoRouteToHostException.class,
+                                UnknownHostException.class,
+                                ConnectTimeoutException.class)
+                        .isPresent()
+                || (answer.transportFailure() != null
+                        && ErrorText.causes(answer.transportFailure()).stream().anyMatch(FaultClass::duringHandshake));
     }
 
     /**
-     * A TLS failure before the handshake ended: the JDK says an answer in plain HTTP is "Unsupported or unrecognized
-     * SSL message", an SSLException, not an SSLHandshakeException (re-check audit); one raised while the answer was
-     * read, after the request went, is not.
+     * A failure before the TLS handshake ended, when no request byte has gone: the JDK says an answer in plain HTTP is
+     * "Unsupported or unrecognized SSL message", an SSLException, not an SSLHandshakeException, and a server that drops
+     * the connection then gives a SocketException (re-check audit: both were looked for as "a run may exist", the
+     * second until the job's age); one raised while the answer was read, after the request went, is not.
      */
-    static boolean duringHandshake(SSLException failure) {
+    static boolean duringHandshake(Throwable failure) {
         return failure instanceof SSLHandshakeException
-                || Arrays.stream(failure.getStackTrace())
-                        .anyMatch(frame -> frame.getMethodName().equals("startHandshake"));
+                || (failure instanceof IOException
+                        && Arrays.stream(failure.getStackTrace())
+                                .anyMatch(frame -> frame.getMethodName().equals("startHandshake")));
     }
 
     /** The call went out and no answer came back (a deadline, a reset, a close): it may have been acted on. */

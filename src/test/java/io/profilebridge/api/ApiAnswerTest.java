@@ -146,6 +146,14 @@ class ApiAnswerTest {
             new StackTraceElement("sun.security.ssl.SSLSocketImpl", "startHandshake", null, 2)
         });
         assertThat(FaultClass.neverConnected(failure(plainAnswer))).isTrue();
+        java.net.SocketException resetInHandshake = new java.net.SocketException("Connection reset");
+        resetInHandshake.setStackTrace(new StackTraceElement[] {
+            new StackTraceElement("sun.nio.ch.NioSocketImpl", "read", null, 1),
+            new StackTraceElement("sun.security.ssl.SSLSocketImpl", "startHandshake", null, 2)
+        });
+        assertThat(FaultClass.neverConnected(failure(new RuntimeException("camel", resetInHandshake))))
+                .as("a reset during the handshake, below Camel's wrapping")
+                .isTrue();
         javax.net.ssl.SSLException midAnswer = new javax.net.ssl.SSLException("Tag mismatch");
         midAnswer.setStackTrace(new StackTraceElement[] {
             new StackTraceElement("sun.security.ssl.SSLSocketImpl$AppInputStream", "read", null, 1)
