@@ -77,9 +77,16 @@ public final class BridgeSettings {
         return new BridgeSettings(key -> Optional.ofNullable(defaults.getProperty(key)));
     }
 
-    /** Every key the packaged file declares: the bridge's settings. */
+    /**
+     * Every key the packaged file declares: the bridge's settings. Read once: the placeholder parser and the typo check
+     * both ask at start.
+     */
     static Set<String> packagedKeys() {
-        return packagedProperties().stringPropertyNames();
+        return PackagedKeys.KEYS;
+    }
+
+    private static final class PackagedKeys {
+        static final Set<String> KEYS = packagedProperties().stringPropertyNames();
     }
 
     private static Properties packagedProperties() {

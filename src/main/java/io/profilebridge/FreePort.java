@@ -21,7 +21,9 @@ public final class FreePort {
 
     /** The same, naming {@code hostKey} when the host is no address (configuration audit: it named the port's key). */
     public static void require(String what, String host, int port, String key, String hostKey) {
-        if (new InetSocketAddress(host, port).isUnresolved()) {
+        // resolved once: the bind below takes the same address
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
             throw new StartupFailure(cannotListen(what, host + ":" + port, "no such host", hostKey));
         }
         if (port == 0) {
@@ -29,7 +31,7 @@ public final class FreePort {
         }
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true); // as the servers themselves bind: a closed connection's TIME_WAIT is no clash
-            socket.bind(new InetSocketAddress(host, port));
+            socket.bind(address);
         } catch (IOException e) {
             // an address that is no one of this machine's (re-check audit: named the port's key)
             boolean notHere = e instanceof java.net.BindException

@@ -153,10 +153,9 @@ final class PropertyChecks {
             settings.flag(component + "automatic-retries-disabled");
             settings.flag(component + "redirect-handling-disabled");
         }
-        // the intake's redelivery policies the packaged file sets: "abc" and -5 passed without a word, and "soon"
-        // stopped the start with a StringIndexOutOfBoundsException naming no key (configuration audit)
-        // by Camel's own rules, which take 0, -1 (for ever) and "5s" (review: the bridge's positive numbers refused
-        // them)
+        // the intake's redelivery policies the packaged file sets, by Camel's own rules (0, -1 for ever, "5s"): "abc"
+        // and -5 passed without a word, and "soon" stopped the start with a StringIndexOutOfBoundsException naming no
+        // key (configuration audit)
         for (String policy : List.of("camel.beans.intakeRetries.", "camel.beans.jmsIntakeRetries.")) {
             String redeliveries = settings.text(policy + "maximum-redeliveries");
             if (!REDELIVERIES.matcher(redeliveries).matches()) {
@@ -370,17 +369,18 @@ final class PropertyChecks {
      */
     private static void resultQueuesApartFromRequests(BridgeSettings settings) {
         for (String key : List.of("bridge.jms.requests", "bridge.jms.results", "bridge.jms.failed")) {
+            String queue = settings.text(key);
             // a queue's name goes into the routes' endpoint URIs: "res?timeToLive=1" set an option, and its results
             // went nowhere (configuration audit)
-            if (URI_SYNTAX_IN_QUEUE.matcher(settings.text(key)).find()) {
+            if (URI_SYNTAX_IN_QUEUE.matcher(queue).find()) {
                 throw new StartupFailure("property " + key + " must be a queue's name, without ?, &, %, #, braces or"
-                        + " spaces, not \"" + settings.text(key) + "\"");
+                        + " spaces, not \"" + queue + "\"");
             }
             // the broker's own addresses, as a caller's JMSReplyTo naming one is refused (re-check audit: results
             // named activemq.notifications waited for ever, refused)
-            if (settings.text(key).toLowerCase(Locale.ROOT).startsWith("activemq.")) {
+            if (queue.toLowerCase(Locale.ROOT).startsWith("activemq.")) {
                 throw new StartupFailure("property " + key + " must not name one of the broker's own addresses"
-                        + " (activemq.*), not \"" + settings.text(key) + "\"");
+                        + " (activemq.*), not \"" + queue + "\"");
             }
         }
         String requests = settings.text("bridge.jms.requests");

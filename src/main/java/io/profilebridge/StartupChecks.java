@@ -63,8 +63,8 @@ public class StartupChecks implements CamelConfiguration {
                                 + " refused)",
                         problem));
         requireRoomForResults(outbox);
-        requireApart(Path.of(settings.text("bridge.inbox")), Path.of(settings.text("bridge.outbox")));
-        requireDataApart(data, Path.of(settings.text("bridge.inbox")), Path.of(settings.text("bridge.outbox")));
+        requireApart(inbox, outbox);
+        requireDataApart(data, inbox, outbox);
         // lifecycle audit: a regular file there was told to "chmod 700 it" and to give the user write access
         requireFolder("bridge.data", data);
         context.addService(new ClosingService(DataFolderLock.acquire(data)));
@@ -270,14 +270,7 @@ public class StartupChecks implements CamelConfiguration {
                     + (out.equals(in) ? " is the inbox" : " is inside the inbox " + in)
                     + ": results written there would be taken as requests");
         }
-        List<Path> resultFolders = new ArrayList<>();
-        for (Path folder : List.of(out, out.resolve("failed"))) {
-            resultFolders.add(folder);
-            for (Api api : Api.values()) {
-                resultFolders.add(folder.resolve(api.id()));
-            }
-        }
-        for (Path results : resultFolders.subList(1, resultFolders.size())) {
+        for (Path results : foldersBelow(out)) {
             if (in.startsWith(results)) {
                 throw new StartupFailure("property bridge.inbox must lie outside the folders results are written to,"
                         + " but " + in + " is " + (in.equals(results) ? "" : "inside ") + results
@@ -295,7 +288,7 @@ public class StartupChecks implements CamelConfiguration {
         Path out = resolved(outbox);
         // a folder of its own beside the results (outbox/.state) is no result folder and stays the owner's (review)
         List<Path> shared = new ArrayList<>(List.of(resolved(inbox)));
-        shared.addAll(resultFolders(out).subList(1, resultFolders(out).size()));
+        shared.addAll(foldersBelow(out));
         for (Path exchange : shared) {
             if (folder.startsWith(exchange)) {
                 throw new StartupFailure("property bridge.data must be a folder outside bridge.inbox and the folders"
@@ -315,6 +308,12 @@ public class StartupChecks implements CamelConfiguration {
                         + " made the owner's alone, and those who drop requests or read results could not reach it");
             }
         }
+    }
+
+    /** The folders results are written to below the outbox itself: {@code failed/} and each API's. */
+    private static List<Path> foldersBelow(Path outbox) {
+        List<Path> folders = resultFolders(outbox);
+        return folders.subList(1, folders.size());
     }
 
     /** The path as the file system resolves it: its nearest existing folder's real path, links followed. */
