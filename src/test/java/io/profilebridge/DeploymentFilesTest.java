@@ -139,6 +139,9 @@ class DeploymentFilesTest {
                     .contains("/dev/tcp/127.0.0.1/" + managementPort())
                     .contains(READY);
             assertThat(seconds(bridge.get("stop_grace_period"))).isGreaterThan(shutdownTimeout());
+            // deployment audit: -XX:MaxRAMPercentage=60 of no limit is 60% of the host, for each replica
+            assertThat(bridge.get("mem_limit")).as(name + " memory limit").isNotNull();
+            assertRoomBesideFullHeap(String.valueOf(bridge.get("mem_limit")), name);
 
             // deployment audit: a read-only root with a writable /tmp (the JVM's and Vert.x's files, Netty's native
             // library, so exec), no capabilities, no privileges to gain
@@ -235,12 +238,10 @@ class DeploymentFilesTest {
                     .isGreaterThan(1);
             assertThat(timeout).as(probe).isLessThanOrEqualTo(((Number) settings.get("periodSeconds")).intValue());
         }
-        long memoryLimit = mebibytes(String.valueOf(
-                        map(map(container.get("resources")).get("limits")).get("memory")))
-                << 20;
-        assertThat(memoryLimit - memoryLimit * maxRamPercentage() / 100)
-                .as("room beside a full heap in the pod's memory limit")
-                .isGreaterThanOrEqualTo(NON_HEAP_ROOM);
+        assertRoomBesideFullHeap(
+                String.valueOf(
+                        map(map(container.get("resources")).get("limits")).get("memory")),
+                "the pod");
 
         Map<String, Object> port = map(list(container.get("ports")).get(0));
         assertThat(String.valueOf(port.get("containerPort"))).isEqualTo(managementPort());
@@ -252,6 +253,20 @@ class DeploymentFilesTest {
                         .get(0));
         assertThat(String.valueOf(service.get("port"))).isEqualTo(managementPort());
         assertThat(service.get("targetPort")).isEqualTo(port.get("name"));
+        // deployment audit: the management port serves /jobs (file names, correlation ids) with no login
+        Map<String, Object> policy =
+                map(resources.get("NetworkPolicy/profile-bridge-management").get("spec"));
+        assertThat(map(policy.get("podSelector")).get("matchLabels"))
+                .isEqualTo(map(
+                        map(map(map(resources.get("Deployment/profile-bridge").get("spec"))
+                                                .get("template"))
+                                        .get("metadata"))
+                                .get("labels")));
+        for (Object rule : list(policy.get("ingress"))) {
+            assertThat(list(map(rule).get("ports")))
+                    .extracting(allowed -> map(allowed).get("port"))
+                    .containsExactly(port.get("name"));
+        }
 
         List<String> variables = new ArrayList<>();
         for (Object entry : list(container.get("env"))) {
@@ -330,12 +345,20 @@ class DeploymentFilesTest {
     }
 
     /** A Kubernetes memory quantity in Mi or Gi. */
+    /** The heap is a share of the container's memory limit: without a limit it is a share of the host's. */
+    private static void assertRoomBesideFullHeap(String memoryLimit, String container) {
+        long limit = mebibytes(memoryLimit) << 20;
+        assertThat(limit - limit * maxRamPercentage() / 100)
+                .as("room beside a full heap in the memory limit of " + container)
+                .isGreaterThanOrEqualTo(NON_HEAP_ROOM);
+    }
+
+    /** A Kubernetes quantity (1Gi, 768Mi) or a Compose byte value (1g, 768m). */
     private static long mebibytes(String quantity) {
-        if (quantity.endsWith("Gi")) {
-            return Long.parseLong(quantity.substring(0, quantity.length() - 2)) * 1024;
-        }
-        assertThat(quantity).endsWith("Mi");
-        return Long.parseLong(quantity.substring(0, quantity.length() - 2));
+        Matcher amount = Pattern.compile("(\\d+)(Gi|g|Mi|m)").matcher(quantity);
+        assertThat(amount.matches()).as(quantity).isTrue();
+        long number = Long.parseLong(amount.group(1));
+        return amount.group(2).toLowerCase(Locale.ROOT).startsWith("g") ? number * 1024 : number;
     }
 
     private static int shutdownTimeout() {
