@@ -2,6 +2,7 @@ package io.profilebridge.delivery;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
@@ -18,8 +19,17 @@ final class DiskSync {
 
     private final Map<Path, Folder> folders = new ConcurrentHashMap<>();
 
+    /**
+     * A file gone by now was taken by its reader between the rename and this sync: it was renamed whole from its
+     * temporary name, and what the reader took is theirs (fsedges audit: a consumer that moved each result away at once
+     * had every such result written again, up to three times). Its folder is still synced; a folder gone fails.
+     */
     void sync(Path file) throws IOException {
-        force(file);
+        try {
+            force(file);
+        } catch (NoSuchFileException taken) {
+            // nothing of ours left to sync
+        }
         folders.computeIfAbsent(file.getParent(), Folder::new).sync();
     }
 

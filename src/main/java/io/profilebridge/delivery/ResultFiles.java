@@ -49,6 +49,8 @@ public class ResultFiles {
     private static final int MAX_TRACE_ID_BYTES = 64;
     /** Exchange property: the result file this exchange claimed, released once written or failed. */
     private static final String CLAIMED = "bridgeClaimedResultFile";
+    /** Exchange property: the result file this exchange is for, set before any check that may refuse it. */
+    private static final String TARGET = "bridgeResultTarget";
 
     private final Path outbox;
     private final DeliveryRefusals refusals;
@@ -87,6 +89,9 @@ public class ResultFiles {
         // on one name); a job id is unique, and a rejection's (a name-based UUID) never one of a job
         String owner = jobId != null ? jobId : rejectionId(body);
         Path target = outbox.resolve(relative);
+        // its folder's refusal counts in the outbox's health even when it comes before a name is claimed (fsedges
+        // audit: a result folder made a link kept the check UP while the result waited)
+        exchange.setProperty(TARGET, target);
         refuseLinkedFolders(target.getParent());
         // before Camel's file producer would make the folder, and clear its setgid bit (FolderMaker); before a claim
         // is made in it
@@ -182,9 +187,12 @@ public class ResultFiles {
      */
     public void refused(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Path target = exchange.getProperty(TARGET, Path.class);
+        if (target != null && cause != null) {
+            refusals.refused(folderOf(target).toString(), OutboxBlocked.describe(cause));
+        }
         Path file = exchange.getProperty(CLAIMED, Path.class);
         if (file != null && cause != null) {
-            refusals.refused(folderOf(file).toString(), OutboxBlocked.describe(cause));
             // a write cut short (a full disk) leaves its temporary file with the umask's mode, not the results' one,
             // and what was written of the result in it (constrained-host audit: 488 of them, 644, on a full outbox)
             try {

@@ -2,6 +2,7 @@ package io.profilebridge.job;
 
 import io.profilebridge.ErrorText;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -74,6 +75,11 @@ public final class OutboxBlocked {
                 // as its message says it, which the refusal's text holds already: named once (review)
                 return Optional.of(link.getMessage());
             }
+            if (e instanceof AccessDeniedException) {
+                // java.nio's EACCES: its message is only the file's name (fsedges audit: a result folder made
+                // read-only for the bridge's user gave a paid result up after the attempts)
+                return Optional.of("Permission denied");
+            }
             String message = e instanceof IOException ? e.getMessage() : null;
             if (message != null) {
                 Optional<String> words =
@@ -83,13 +89,32 @@ public final class OutboxBlocked {
                 }
             }
             if (e instanceof NoSuchFileException missing && missing.getFile() != null) {
-                Path existing = nearestExisting(Path.of(missing.getFile()).toAbsolutePath());
+                Path file = Path.of(missing.getFile()).toAbsolutePath();
+                Optional<String> dangling = danglingLink(file);
+                if (dangling.isPresent()) {
+                    return dangling;
+                }
+                Path existing = nearestExisting(file);
                 if (existing != null) {
                     Optional<String> refusal = storeRefusal.apply(existing);
                     if (refusal.isPresent()) {
                         return refusal;
                     }
                 }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A folder on the way that is a symbolic link to nothing (an outbox linked to a mount that is gone): the folders
+     * above it exist and may be writable, yet no result gets through until the link leads somewhere again (fsedges
+     * audit: a dangling outbox link gave results up after the attempts).
+     */
+    private static Optional<String> danglingLink(Path path) {
+        for (Path at = path; at != null; at = at.getParent()) {
+            if (Files.isSymbolicLink(at) && !Files.exists(at)) {
+                return Optional.of(at + " is a symbolic link to nothing");
             }
         }
         return Optional.empty();

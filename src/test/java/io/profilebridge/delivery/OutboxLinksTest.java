@@ -56,6 +56,39 @@ class OutboxLinksTest {
         assertThat(elsewhere).isEmptyDirectory();
     }
 
+    /** Fsedges audit: the refusal came before a name was claimed, and the outbox's check stayed UP meanwhile. */
+    @Test
+    void aFolderThatIsALinkMakesTheOutboxCheckNameIt() throws Exception {
+        Path outbox = root.resolve("outbox");
+        Files.createDirectories(outbox);
+        Files.createSymbolicLink(outbox.resolve("orbit"), Files.createDirectory(root.resolve("elsewhere")));
+        DeliveryRefusals refusals = new DeliveryRefusals(Clock.systemUTC());
+        ResultFiles results = new ResultFiles(outbox, refusals, "750", null);
+        try (CamelContext camel = new DefaultCamelContext()) {
+            Exchange exchange = new DefaultExchange(camel);
+            exchange.getMessage().setBody("{\"outcome\":\"succeeded\"}");
+            exchange.getMessage().setHeader(ResultHeaders.RESULT_FILE, "orbit/a.json");
+            assertThatThrownBy(() -> results.claimName(exchange))
+                    .satisfies(refusal -> exchange.setProperty(Exchange.EXCEPTION_CAUGHT, refusal));
+
+            results.refused(exchange);
+        }
+
+        assertThat(refusals.refusal())
+                .hasValueSatisfying(refusal -> assertThat(refusal.places()).isEqualTo("orbit"));
+    }
+
+    /** Fsedges audit: an outbox linked to a mount that is gone gave results up after the attempts. */
+    @Test
+    void anOutboxThatLinksToNothingIsBlockedNotGivenUp() throws Exception {
+        Path outbox = Files.createSymbolicLink(root.resolve("outbox"), root.resolve("gone"));
+
+        assertThatThrownBy(() -> deliver(outbox, "orbit/a.json"))
+                .isInstanceOf(CamelExecutionException.class)
+                .satisfies(refusal -> assertThat(OutboxBlocked.why(refusal))
+                        .hasValue(outbox.toAbsolutePath() + " is a symbolic link to nothing"));
+    }
+
     /**
      * A write cut short (a full disk) leaves its temporary file, with the umask's mode and part of the result in it: the
      * refusal removes it (constrained-host audit: 488 of them, 644, on a full outbox).

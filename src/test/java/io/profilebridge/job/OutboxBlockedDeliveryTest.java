@@ -8,6 +8,7 @@ import io.profilebridge.api.ApiCredentials;
 import io.profilebridge.api.KeyMask;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -59,6 +60,9 @@ class OutboxBlockedDeliveryTest {
             Exception forbidden = new GenericFileOperationFailedException(
                     "Cannot store file: outbox/.d.json.part",
                     new FileNotFoundException("outbox/.d.json.part (Permission denied)"));
+            // java.nio's words for EACCES: the file's name only (fsedges audit: given up after the attempts)
+            Exception denied = new GenericFileOperationFailedException(
+                    "Cannot store file: outbox/.h.json.part", new AccessDeniedException("outbox/.h.json.part"));
             Exception immutable = new GenericFileOperationFailedException(
                     "Cannot store file: outbox/.e.json.part",
                     new FileSystemException("outbox/.e.json.part", null, "Operation not permitted"));
@@ -67,6 +71,7 @@ class OutboxBlockedDeliveryTest {
             Job waitsForWritable = delivering(store);
             Job waitsForRights = delivering(store);
             Job waitsForUnlock = delivering(store);
+            Job waitsForAccess = delivering(store);
             Job waitsForFolder = delivering(store);
             Job waitsForMount = delivering(store);
             Job givenUp = delivering(store);
@@ -75,6 +80,7 @@ class OutboxBlockedDeliveryTest {
                 lifecycle.deliveryFailed(waitsForWritable, readOnly);
                 lifecycle.deliveryFailed(waitsForRights, forbidden);
                 lifecycle.deliveryFailed(waitsForUnlock, immutable);
+                lifecycle.deliveryFailed(waitsForAccess, denied);
                 lifecycle.deliveryFailed(waitsForFolder, notAFolder);
                 lifecycle.deliveryFailed(waitsForMount, stale);
             }
@@ -86,6 +92,8 @@ class OutboxBlockedDeliveryTest {
             assertThat(waitsForWritable.state()).isEqualTo(JobState.DELIVERING);
             assertThat(waitsForRights.state()).isEqualTo(JobState.DELIVERING);
             assertThat(waitsForUnlock.state()).isEqualTo(JobState.DELIVERING);
+            assertThat(waitsForAccess.state()).isEqualTo(JobState.DELIVERING);
+            assertThat(OutboxBlocked.describe(denied)).endsWith("(Permission denied)");
             assertThat(waitsForFolder.state()).isEqualTo(JobState.DELIVERING);
             assertThat(waitsForMount.state()).isEqualTo(JobState.DELIVERING);
             assertThat(givenUp.state()).isEqualTo(JobState.FAILED);
