@@ -16,11 +16,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,8 +124,11 @@ public final class EmbeddedStore {
         undoInterruptedMigration();
         boolean noted = note.exists();
         boolean stored = Files.exists(file) && Files.size(file) > 0;
-        if (noted && !stored) {
-            throw storeMissing(null); // before H2 would create a new, empty store in its place
+        if (!stored) {
+            Optional<Path> dump = removedStoreDump();
+            if (noted || dump.isPresent()) {
+                throw storeMissing(null, dump); // before H2 would create a new, empty store in its place
+            }
         }
         String url = JobStoreDataSource.defaultUrl(data);
         HikariDataSource dataSource = null;
@@ -146,7 +151,7 @@ public final class EmbeddedStore {
             closeQuietly(dataSource);
             if (e instanceof JobStoreSchema.StoreMissingException
                     || e.getCause() instanceof JobStoreSchema.StoreMissingException) {
-                throw storeMissing(e);
+                throw storeMissing(e, Optional.empty());
             }
             throw new StartupFailure(
                     "the job store " + file + " cannot be opened (" + StartupFailure.describe(e)
@@ -167,12 +172,39 @@ public final class EmbeddedStore {
         return dataSource;
     }
 
-    private StartupFailure storeMissing(Exception cause) {
+    private StartupFailure storeMissing(Exception cause, Optional<Path> dump) {
+        if (dump.isPresent()) {
+            return new StartupFailure(
+                    "the job store " + file + " is missing, and " + dump.get() + " holds what it had when it was"
+                            + " removed under the running bridge. Put it back with H2's RunScript tool (README, \"A"
+                            + " store file removed while running\") and start again; to start with an empty store"
+                            + " instead (its pending jobs are lost), move the dump out of " + data
+                            + (note.exists() ? " and remove " + note.file() : "") + " and start again",
+                    cause);
+        }
         return new StartupFailure(
                 "the job store " + file + " is empty or missing, although this folder had one (" + StoreNote.FILE
                         + "): it was emptied, replaced or removed. Restore it from a backup; to start with an empty"
                         + " store instead (its pending jobs are lost), remove " + note.file() + " and start again",
                 cause);
+    }
+
+    /**
+     * The newest dump of a store removed under the running bridge ({@link StoreFileWatch}): with the whole data folder
+     * removed, the note went with it, and the next start, by a supervisor's restart, began on an empty store while the
+     * dump lay beside it (fsedges audit).
+     */
+    private Optional<Path> removedStoreDump() throws IOException {
+        if (!Files.isDirectory(data)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.list(data)) {
+            return files.filter(path -> {
+                        String name = path.getFileName().toString();
+                        return name.startsWith(StoreFileWatch.DUMP_PREFIX) && name.endsWith(".sql");
+                    })
+                    .max(Comparator.comparing(Path::getFileName));
+        }
     }
 
     /** Copies the store, migrates it, and puts the copy back if that fails. */

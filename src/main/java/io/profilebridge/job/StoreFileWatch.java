@@ -1,6 +1,7 @@
 package io.profilebridge.job;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -133,6 +134,14 @@ public final class StoreFileWatch extends ServiceSupport {
         Path partial = dump.resolveSibling(dump.getFileName() + ".partial");
         try (Connection connection = store.getConnection();
                 PreparedStatement script = connection.prepareStatement("SCRIPT TO ?")) {
+            if (Files.notExists(dump.getParent())
+                    && FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                // the whole data folder was removed: made again owner-only, as a start makes it (H2 made it with the
+                // umask's mode, and every later start warned that others could read it: fsedges audit)
+                Files.createDirectories(
+                        dump.getParent(),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
             script.setString(1, partial.toString());
             script.execute();
             // owner-only, as the store it comes from: it holds the requests' personal data (H2 makes the file anew,

@@ -270,6 +270,39 @@ class EmbeddedStoreFileTest {
         }
     }
 
+    /**
+     * Fsedges audit: the whole data folder removed under the running bridge took the note with it; the dump was
+     * written into the folder made again, and the next start (a supervisor's restart) began on an empty store beside it.
+     */
+    @Test
+    void aDataFolderRemovedWhileRunningIsRefusedAtTheNextStartWhileItsDumpIsThere() throws Exception {
+        AtomicInteger exits = new AtomicInteger();
+        try (DefaultCamelContext context = new DefaultCamelContext();
+                HikariDataSource dataSource = new EmbeddedStore(data, new StoreNote(data)).open(2)) {
+            context.start();
+            StoreFileWatch watch = new StoreFileWatch(
+                    context,
+                    data.resolve("jobstore.mv.db"),
+                    new java.util.concurrent.CountDownLatch(1),
+                    exits::incrementAndGet);
+            watch.opened(dataSource);
+            new JobStore(dataSource, InstanceLiveness.single("test"), Clock.systemUTC()).register(job("in-flight"));
+            org.apache.camel.util.FileUtil.removeDir(data.toFile());
+            watch.check();
+            watch.stop();
+        }
+        assertThat(exits).hasValue(1);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(data)))
+                .as("made again owner-only, as a start makes it")
+                .isEqualTo("rwx------");
+
+        assertThatThrownBy(() -> new EmbeddedStore(data, new StoreNote(data)).open(2))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining("is missing, and " + data.toAbsolutePath().resolve(StoreFileWatch.DUMP_PREFIX))
+                .hasMessageContaining("move the dump out of " + data.toAbsolutePath() + " and start again");
+        assertThat(data.resolve("jobstore.mv.db")).as("not created").doesNotExist();
+    }
+
     private static Job job(String key) {
         long now = System.currentTimeMillis();
         return new Job(
