@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.ErrorText;
 import io.profilebridge.FolderMaker;
 import io.profilebridge.Json;
@@ -45,8 +44,11 @@ import org.slf4j.LoggerFactory;
 public class ResultFiles {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResultFiles.class);
-    /** The most a result's trace id can add to a document that has none: {@code "traceId":"<32 hex digits>"}. */
-    private static final int MAX_TRACE_ID_BYTES = 64;
+    /**
+     * The most another release's rejection of the same request may be longer than this one's: its trace id
+     * ({@code "traceId":"<32 hex digits>"}) and the error's wording.
+     */
+    private static final int MAX_REJECTION_SLACK = 64 + 16 * 1024;
     /** Exchange property: the result file this exchange claimed, released once written or failed. */
     private static final String CLAIMED = "bridgeClaimedResultFile";
     /** Exchange property: the result file this exchange is for, set before any check that may refuse it. */
@@ -263,12 +265,13 @@ public class ResultFiles {
                         && Objects.equals(written.body(), Json.parseStored(body).get("request"));
             }
             int ours = body.getBytes(StandardCharsets.UTF_8).length;
-            if (attributes.size() > ours + MAX_TRACE_ID_BYTES) {
+            if (attributes.size() > ours + MAX_REJECTION_SLACK) {
                 return false;
             }
             try (InputStream in = Files.newInputStream(existing, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-                byte[] theirs = in.readNBytes(ours + MAX_TRACE_ID_BYTES + 1);
-                return rejection(new String(theirs, StandardCharsets.UTF_8)).equals(rejection(body));
+                byte[] theirs = in.readNBytes(ours + MAX_REJECTION_SLACK + 1);
+                return ResultDocument.rejectionIdentity(Json.parseStored(new String(theirs, StandardCharsets.UTF_8)))
+                        .equals(ResultDocument.rejectionIdentity(Json.parseStored(body)));
             }
         } catch (IOException e) {
             if (unreadableForGood(e)) {
@@ -327,18 +330,6 @@ public class ResultFiles {
             }
             return new Written(new Request(api, key), jobId, request);
         }
-    }
-
-    /**
-     * What names a rejection in its result: all of the document but its trace id, which differs each time the same
-     * rejection is delivered (each drop of a file is a trace of its own).
-     */
-    private static JsonNode rejection(String document) {
-        JsonNode node = Json.parseStored(document);
-        if (node instanceof ObjectNode object) {
-            object.remove(ResultDocument.TRACE_ID);
-        }
-        return node;
     }
 
     /** {@code dir/NAME.json} (or {@code .JSON}) with {@code id} becomes {@code dir/NAME.<id>.json}. */

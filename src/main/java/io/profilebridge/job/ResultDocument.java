@@ -6,6 +6,7 @@ import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 
 /** The result document of the contract (section 4): one per accepted or rejected request. */
@@ -71,17 +72,31 @@ public final class ResultDocument {
 
     /**
      * A result for a request rejected before it became a job (unreadable, invalid, conflicting key), with its
-     * {@code jobId}: named by the document, as the same rejection (same source, request and cause) is the same failed
-     * job however often it arrives.
+     * {@code jobId}: named by what the rejection is ({@link #rejectionIdentity}), as the same rejection is the same
+     * failed job however often it arrives.
      */
     public static ObjectNode rejected(
             String api, String idempotencyKey, JsonNode request, RequestSource source, ApiError error) {
         ObjectNode doc = base(api, FAILED, idempotencyKey, null, null, error, request, source.toJson());
         doc.put(
                 "jobId",
-                UUID.nameUUIDFromBytes(Json.write(doc).getBytes(StandardCharsets.UTF_8))
+                UUID.nameUUIDFromBytes(Json.write(rejectionIdentity(doc)).getBytes(StandardCharsets.UTF_8))
                         .toString());
         return doc;
+    }
+
+    /**
+     * What makes two rejections one: API, key, request, source and the error's code; not the error's wording, which a
+     * later release may change, nor the job id or trace id (upgrade audit: a refusal reworded by a release gave the
+     * same file dropped again a second result, under a new job id, beside the earlier release's).
+     */
+    public static JsonNode rejectionIdentity(JsonNode doc) {
+        ObjectNode identity = Json.object();
+        for (String field : List.of("api", "idempotencyKey", "request", "source")) {
+            identity.set(field, doc.get(field));
+        }
+        identity.set("errorCode", doc.path("error").get("code"));
+        return identity;
     }
 
     /**

@@ -2,6 +2,11 @@ package io.profilebridge.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.profilebridge.Json;
+import io.profilebridge.api.ApiError;
+import io.profilebridge.job.RequestSource;
+import io.profilebridge.job.ResultDocument;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -70,6 +75,41 @@ class ResultFilesTest {
             Files.createDirectories(outbox.resolve("orbit"));
             Files.writeString(outbox.resolve("orbit/x.json"), "{\"jobId\": not json");
             assertThat(claimed(files, camel, "job-a", "key-a")).isEqualTo("orbit/x.job-a.json");
+        }
+    }
+
+    /**
+     * Upgrade audit: a rejection's id was made from its whole document, so a release that reworded the refusal gave the
+     * same file dropped again a second result under a new job id. The same request, source and error code are one
+     * rejection, and its earlier release's result is replaced in place.
+     */
+    @Test
+    void aRejectionWordedByAnEarlierReleaseIsReplacedInPlace() throws Exception {
+        RequestSource source = RequestSource.file("openprospect", "broken.json");
+        ObjectNode before = ResultDocument.rejected(
+                "openprospect", null, null, source, ApiError.of("request_not_json", "Unrecognized token 'not'"));
+        ObjectNode now = ResultDocument.rejected(
+                "openprospect",
+                null,
+                null,
+                source,
+                ApiError.of("request_not_json", "Unrecognized token (3 characters, not shown)"));
+        ObjectNode another = ResultDocument.rejected(
+                "openprospect", null, null, source, ApiError.of("request_empty", "the file is empty"));
+        assertThat(now.get("jobId")).isEqualTo(before.get("jobId"));
+        assertThat(another.get("jobId")).isNotEqualTo(now.get("jobId"));
+
+        before.put("jobId", "438f76bb-86dc-3a66-8ecc-efe8c0f2409d"); // as the earlier release named it
+        Files.createDirectories(outbox.resolve("failed/openprospect"));
+        Files.writeString(outbox.resolve("failed/openprospect/broken.json"), Json.write(before));
+        try (CamelContext camel = new DefaultCamelContext()) {
+            ResultFiles files = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750", null);
+            Exchange exchange = new DefaultExchange(camel);
+            exchange.getMessage().setBody(Json.write(now));
+            exchange.getMessage().setHeader(ResultHeaders.RESULT_FILE, "failed/openprospect/broken.json");
+            files.claimName(exchange);
+            assertThat(exchange.getMessage().getHeader(ResultHeaders.RESULT_FILE, String.class))
+                    .isEqualTo("failed/openprospect/broken.json");
         }
     }
 
