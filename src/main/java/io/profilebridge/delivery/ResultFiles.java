@@ -205,6 +205,15 @@ public class ResultFiles {
         }
     }
 
+    /**
+     * A refused delivery's text for the log line of routes/delivery-errors.camel.yaml: as the job's last error and the
+     * outbox check give it, with why the outbox is blocked where the system's text does not say it (recheck audit:
+     * java.nio's "Permission denied" names only the file, so the line said "Cannot store file: ..." alone).
+     */
+    public String describeRefusal(Throwable cause) {
+        return OutboxBlocked.describe(cause);
+    }
+
     /** The outbox folder a result file goes to, as the health check names it ({@code orbit}, {@code failed/orbit}). */
     private Path folderOf(Path file) {
         Path folder = outbox.relativize(file).getParent();

@@ -104,7 +104,7 @@ public final class StoreFileWatch extends ServiceSupport {
         LOG.error(
                 "The job store {} was {} while the bridge ran; the bridge stops with exit code {} before it takes in"
                         + " anything more. Once its routes have stopped it writes what the store held beside it ({}"
-                        + "<time>.sql): put it back with H2's RunScript tool (README, \"Operating notes\") before starting"
+                        + "<time>.sql): put it back with H2's RunScript tool (README, \"A store file removed while running\") before starting"
                         + " again",
                 file,
                 now == null ? "removed" : "replaced by another file",

@@ -6,6 +6,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiCredentials;
 import io.profilebridge.api.KeyMask;
+import io.profilebridge.delivery.DeliveryRefusals;
+import io.profilebridge.delivery.ResultFiles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -93,7 +95,10 @@ class OutboxBlockedDeliveryTest {
             assertThat(waitsForRights.state()).isEqualTo(JobState.DELIVERING);
             assertThat(waitsForUnlock.state()).isEqualTo(JobState.DELIVERING);
             assertThat(waitsForAccess.state()).isEqualTo(JobState.DELIVERING);
-            assertThat(OutboxBlocked.describe(denied)).endsWith("(Permission denied)");
+            assertThat(new ResultFiles(data.resolve("outbox"), new DeliveryRefusals(Clock.systemUTC()), "750", null)
+                            .describeRefusal(denied))
+                    .as("the log line's text (recheck audit)")
+                    .isEqualTo("Cannot store file: outbox/.h.json.part (Permission denied)");
             assertThat(waitsForFolder.state()).isEqualTo(JobState.DELIVERING);
             assertThat(waitsForMount.state()).isEqualTo(JobState.DELIVERING);
             assertThat(givenUp.state()).isEqualTo(JobState.FAILED);
