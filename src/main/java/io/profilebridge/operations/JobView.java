@@ -48,7 +48,8 @@ record JobView(
         @Schema(description = "Attempts of the current step")
         int attempts,
 
-        @Schema(description = "Status polls so far") int polls,
+        @Schema(description = "Status polls so far under the current key (a run retried under a new key counts again)")
+        int polls,
 
         @Schema(
                 description = "When the next step is due (ISO-8601); null when final, and when its API holds its"

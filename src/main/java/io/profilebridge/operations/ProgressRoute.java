@@ -11,8 +11,8 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * {@code direct:describe-progress}: a one-line summary of the work per API (received, polling, done, failed), or
- * no body when nothing is pending or nothing changed since the last line, so the progress-log route stays quiet
- * when idle or waiting.
+ * no body when nothing changed since the last line or nothing has been pending since, so the progress-log route
+ * stays quiet when idle or waiting.
  */
 public class ProgressRoute extends RouteBuilder {
 
@@ -33,9 +33,13 @@ public class ProgressRoute extends RouteBuilder {
                 .process(this::describe);
     }
 
+    /**
+     * Once nothing is pending, one last line says how the work ended (numbers audit: the last line written while work
+     * was pending showed jobs still polling that had long been done), then none until work comes again.
+     */
     private void describe(Exchange exchange) {
-        if (counts.pending() == 0) {
-            lastLine.set(null);
+        boolean pending = counts.pending() > 0;
+        if (!pending && lastLine.get() == null) {
             exchange.getMessage().setBody(null);
             return;
         }
@@ -48,6 +52,7 @@ public class ProgressRoute extends RouteBuilder {
                 + ", done " + perState.get(JobState.DELIVERED)
                 + ", failed " + perState.get(JobState.FAILED)));
         String text = line.toString();
-        exchange.getMessage().setBody(text.equals(lastLine.getAndSet(text)) ? null : text);
+        String previous = lastLine.getAndSet(pending ? text : null);
+        exchange.getMessage().setBody(text.equals(previous) ? null : text);
     }
 }
