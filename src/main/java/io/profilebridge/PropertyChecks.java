@@ -62,6 +62,9 @@ final class PropertyChecks {
      */
     private static final Set<String> BROKER_SCHEMES = Set.of("tcp", "udp", "jgroups");
 
+    /** Camel's switch for its developer consoles on the management server ({@code /q/dev}). */
+    private static final String DEV_CONSOLES = "camel.management.dev-console-enabled";
+
     private PropertyChecks() {}
 
     static void check(BridgeSettings settings) {
@@ -277,6 +280,14 @@ final class PropertyChecks {
         JitMode.SETTING.checkConfigured(settings.text(JitMode.KEY));
         ClassPreloader.SETTING.checkConfigured(settings.text(ClassPreloader.SETTING.key()));
         Relaunch.SETTING.checkConfigured(settings.text(Relaunch.SETTING.key()));
+        // secrets audit: Camel's developer consoles on the management port, which answers without a login, read any
+        // property through eval-language (the API keys and passwords in clear) and send to any endpoint
+        if ("true".equalsIgnoreCase(settings.orNull(DEV_CONSOLES))) {
+            throw new StartupFailure("property " + DEV_CONSOLES + " would serve Camel's developer consoles on the"
+                    + " management port, which answers without a login: they read every property, the API keys and"
+                    + " passwords included, and send to any endpoint. Leave it unset; the status page, /jobs, health,"
+                    + " metrics and jcmd show what an operator needs");
+        }
     }
 
     /** File and folder modes the bridge's own user can work with. */

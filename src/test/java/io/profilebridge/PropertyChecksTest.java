@@ -307,4 +307,14 @@ class PropertyChecksTest {
         assertThat(zeros.integer("bridge.retry.openprospect-failed-runs")).isZero();
         assertThat(zeros.number("bridge.poll.first-delay-ms")).isZero();
     }
+
+    /** Secrets audit: /q/dev/eval-language read the API keys in clear, and /q/dev/send sent anywhere. */
+    @Test
+    void camelsDeveloperConsolesOnTheManagementPortStopTheStart() throws IOException {
+        assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of("camel.management.dev-console-enabled", "TRUE"))))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining("property camel.management.dev-console-enabled would serve Camel's developer"
+                        + " consoles on the management port, which answers without a login");
+        PropertyChecks.check(settings(Map.of("camel.management.dev-console-enabled", "false")));
+    }
 }
