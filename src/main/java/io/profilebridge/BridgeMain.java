@@ -126,6 +126,12 @@ public final class BridgeMain {
                 TrimmingPropertiesParser.installIn(configuring.getCamelContext(), BridgeSettings.packagedKeys());
                 PropertyChecks.check(new BridgeSettings(configuring.getCamelContext()));
             }
+
+            @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                PropertyChecks.refuseDeveloperConsoles(
+                        configured.configure().httpManagementServer().isDevConsoleEnabled());
+            }
         });
         main.configure().addConfiguration(StartupChecks.class);
         main.configure().addConfiguration(SandboxConfiguration.class);

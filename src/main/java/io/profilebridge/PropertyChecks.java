@@ -280,9 +280,16 @@ final class PropertyChecks {
         JitMode.SETTING.checkConfigured(settings.text(JitMode.KEY));
         ClassPreloader.SETTING.checkConfigured(settings.text(ClassPreloader.SETTING.key()));
         Relaunch.SETTING.checkConfigured(settings.text(Relaunch.SETTING.key()));
-        // secrets audit: Camel's developer consoles on the management port, which answers without a login, read any
-        // property through eval-language (the API keys and passwords in clear) and send to any endpoint
-        if ("true".equalsIgnoreCase(settings.orNull(DEV_CONSOLES))) {
+    }
+
+    /**
+     * Camel's developer consoles on the management port, which answers without a login, read any property through
+     * eval-language (the API keys and passwords in clear) and send to any endpoint (secrets audit). Asked of Camel's
+     * own reading of its {@code camel.management.*} keys, which takes every spelling ({@code devConsoleEnabled}, the
+     * variable {@code CAMEL_MANAGEMENT_DEVCONSOLEENABLED}).
+     */
+    static void refuseDeveloperConsoles(boolean enabled) {
+        if (enabled) {
             throw new StartupFailure("property " + DEV_CONSOLES + " would serve Camel's developer consoles on the"
                     + " management port, which answers without a login: they read every property, the API keys and"
                     + " passwords included, and send to any endpoint. Leave it unset; the status page, /jobs, health,"
