@@ -131,6 +131,9 @@ public final class BridgeMain {
             public void afterConfigure(BaseMainSupport configured) {
                 PropertyChecks.refuseDeveloperConsoles(
                         configured.configure().httpManagementServer().isDevConsoleEnabled());
+                PropertyChecks.refuseInfoWithoutJmx(
+                        configured.configure().httpManagementServer().isInfoEnabled(),
+                        configured.configure().isJmxEnabled());
             }
         });
         main.configure().addConfiguration(StartupChecks.class);

@@ -283,6 +283,17 @@ final class PropertyChecks {
     }
 
     /**
+     * Camel 4.18's {@code /observe/info} reads the context's JMX bean: without JMX (the default) it answered every
+     * request with a 500 and an ERROR line carrying a NullPointerException's stack trace (secrets audit).
+     */
+    static void refuseInfoWithoutJmx(boolean info, boolean jmx) {
+        if (info && !jmx) {
+            throw new StartupFailure("property camel.management.info-enabled needs camel.main.jmx-enabled=true:"
+                    + " Camel's /observe/info reads the context's JMX bean, and without it fails every request");
+        }
+    }
+
+    /**
      * Camel's developer consoles on the management port, which answers without a login, read any property through
      * eval-language (the API keys and passwords in clear) and send to any endpoint (secrets audit). Asked of Camel's
      * own reading of its {@code camel.management.*} keys, which takes every spelling ({@code devConsoleEnabled}, the

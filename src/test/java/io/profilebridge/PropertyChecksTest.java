@@ -317,4 +317,14 @@ class PropertyChecksTest {
                         + " consoles on the management port, which answers without a login");
         assertThatCode(() -> PropertyChecks.refuseDeveloperConsoles(false)).doesNotThrowAnyException();
     }
+
+    /** Secrets audit: /observe/info answered 500, logging a NullPointerException, when JMX was off (the default). */
+    @Test
+    void camelsInfoPageWithoutJmxStopsTheStart() {
+        assertThatThrownBy(() -> PropertyChecks.refuseInfoWithoutJmx(true, false))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining("camel.management.info-enabled needs camel.main.jmx-enabled=true");
+        assertThatCode(() -> PropertyChecks.refuseInfoWithoutJmx(true, true)).doesNotThrowAnyException();
+        assertThatCode(() -> PropertyChecks.refuseInfoWithoutJmx(false, false)).doesNotThrowAnyException();
+    }
 }
