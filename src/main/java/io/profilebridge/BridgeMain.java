@@ -11,6 +11,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.HttpManagementServerConfigurationProperties;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.main.MainListenerSupport;
@@ -129,11 +130,12 @@ public final class BridgeMain {
 
             @Override
             public void afterConfigure(BaseMainSupport configured) {
-                PropertyChecks.refuseDeveloperConsoles(
-                        configured.configure().httpManagementServer().isDevConsoleEnabled());
+                // Camel's own reading of its keys, whatever their spelling
+                HttpManagementServerConfigurationProperties server =
+                        configured.configure().httpManagementServer();
+                PropertyChecks.refuseDeveloperConsoles(server.isDevConsoleEnabled());
                 PropertyChecks.refuseInfoWithoutJmx(
-                        configured.configure().httpManagementServer().isInfoEnabled(),
-                        configured.configure().isJmxEnabled());
+                        server.isInfoEnabled(), configured.configure().isJmxEnabled());
             }
         });
         main.configure().addConfiguration(StartupChecks.class);

@@ -1,6 +1,7 @@
 package io.profilebridge;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.Locale;
@@ -34,7 +35,7 @@ public final class FreePort {
             socket.bind(address);
         } catch (IOException e) {
             // an address that is no one of this machine's (re-check audit: named the port's key)
-            boolean notHere = e instanceof java.net.BindException
+            boolean notHere = e instanceof BindException
                     && String.valueOf(e.getMessage()).contains("Cannot assign requested address");
             throw new StartupFailure(cannotListen(what, host + ":" + port, e.getMessage(), notHere ? hostKey : key), e);
         }

@@ -637,9 +637,8 @@ public class JobLifecycle {
     public void giveUpTooOld(Job job, Optional<ApiError> heldBecause) {
         // a key taken over is no cause: a job that waited behind a hold from then on gave up naming another job
         // (review), not the hold
-        JsonNode recorded = LastErrorNotes.tookOverKey(Json.parseStored(job.lastError()))
-                ? null
-                : Json.parseStored(job.lastError());
+        JsonNode lastError = Json.parseStored(job.lastError());
+        JsonNode recorded = LastErrorNotes.tookOverKey(lastError) ? null : lastError;
         JsonNode last = recorded != null && recorded.hasNonNull("code")
                 ? recorded
                 : heldBecause.<JsonNode>map(ApiError::toJson).orElse(recorded);
