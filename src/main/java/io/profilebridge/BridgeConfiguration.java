@@ -557,12 +557,18 @@ public class BridgeConfiguration implements CamelConfiguration {
                 new FolderMaker(settings.text("bridge.inbox.folder-mode")),
                 settings.number("bridge.inbox.poll-ms"));
         context.getRegistry().bind("inboxFileFilter", filter);
-        context.addStartupListener(
-                new InboxFolders(Path.of(settings.text("bridge.inbox")), settings.text("bridge.inbox.folder-mode")));
+        InboxFolders folders =
+                new InboxFolders(Path.of(settings.text("bridge.inbox")), settings.text("bridge.inbox.folder-mode"));
+        context.addStartupListener(folders);
         // the embedded store's inbox is this instance's alone (a shared one needs the shared store), and held so:
         // every marker in it was left by its previous run, and goes before the inbox routes take any file
-        context.addService(new ClosingService(InboxLock.acquire(
-                Path.of(settings.text("bridge.inbox")), settings.text("bridge.inbox.folder-mode"), postgres)));
+        context.addService(new InboxWatch(
+                context,
+                Path.of(settings.text("bridge.inbox")),
+                settings.text("bridge.inbox.folder-mode"),
+                postgres,
+                folders,
+                settings.number("bridge.inbox.folder-check-ms")));
         if (!postgres) {
             context.addStartupListener((started, alreadyStarted) -> markers.removeLeftByAStop(started));
         }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.commons.io.FileUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +45,35 @@ class InboxLockTest {
                         .hasMessageContaining("is taken by another bridge with a job store of its own");
                 assertThat(marker).as("the running bridge's marker").exists();
             }
+        }
+    }
+
+    /**
+     * Fsedges audit: an inbox removed and made again under a running bridge lost its lock file (so a second bridge with
+     * a store of its own could start on it and take its files) and its API folders (only a start made them) until a
+     * restart. The bridge makes them again, and holds the lock again, within {@code bridge.inbox.folder-check-ms}.
+     */
+    @Test
+    void anInboxRemovedUnderTheRunningBridgeIsMadeAgainWithItsFoldersAndHeldAgain() throws Exception {
+        try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100))) {
+            Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
+            try (BridgeRun running = BridgeRun.start(root, properties)) {
+                Path inbox = BridgeRun.inbox(root);
+                Path lock = inbox.resolve(InboxLock.FILE);
+                assertThat(lock).exists();
+                FileUtils.deleteDirectory(inbox.toFile());
+
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> Files.exists(lock) && Files.isDirectory(inbox.resolve("openprospect")));
+                assertThatThrownBy(() -> InboxLock.acquire(inbox, "770", false).close())
+                        .as("held again")
+                        .isInstanceOf(StartupFailure.class);
+                Files.writeString(inbox.resolve("openprospect/a.json"), BridgeRun.openProspectRequest("a"));
+                await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/a.json"));
+            }
+            assertThat(InboxLock.acquire(BridgeRun.inbox(root), "770", false))
+                    .as("let go at the stop")
+                    .satisfies(HeldFileLock::close);
         }
     }
 

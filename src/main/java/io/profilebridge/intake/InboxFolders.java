@@ -27,6 +27,11 @@ public final class InboxFolders implements StartupListener {
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        make(context);
+    }
+
+    /** Makes the folders that are missing: at start, and again should the inbox be removed ({@code InboxWatch}). */
+    public void make(CamelContext context) {
         for (Route route : context.getRoutes()) {
             if (route.getEndpoint() instanceof FileEndpoint file) {
                 Path folder = file.getFile().toPath().toAbsolutePath().normalize();
