@@ -249,7 +249,7 @@ public class BridgeConfiguration implements CamelConfiguration {
             health.register(new JobStoreHealthCheck(store, managementReads));
             health.register(new JobWorkersHealthCheck(dispatcher));
             for (Api api : Api.values()) {
-                health.register(new ApiHealthCheck(api, holds, budgets));
+                health.register(new ApiHealthCheck(api, holds, budgets, credentials.has(api)));
             }
         }
         context.getRegistry().bind("openProspectRoutes", new OpenProspectRoutes(credentials, lifecycle));

@@ -1,6 +1,7 @@
 package io.profilebridge.operations;
 
 import io.profilebridge.api.Api;
+import io.profilebridge.api.ApiAnswer;
 import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiHolds;
@@ -11,19 +12,24 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 
 /**
  * DOWN while the API refuses our key, scope or credits, no key is configured, or Orbit says Deep Search is not
- * configured: requests are held (not failed) until this is fixed.
+ * configured: requests are held (not failed) until this is fixed. An API without a key is UP while no request for it
+ * waits (a bridge run for one API), and says so in its message: the contract has it reported on the health check
+ * (contract audit: it was a plain UP until a request came).
  */
 public class ApiHealthCheck extends ReadinessCheck {
 
     private final Api api;
     private final ApiHolds holds;
     private final ApiBudgets budgets;
+    private final boolean keyed;
 
-    public ApiHealthCheck(Api api, ApiHolds holds, ApiBudgets budgets) {
+    /** @param keyed whether a key of the API is configured */
+    public ApiHealthCheck(Api api, ApiHolds holds, ApiBudgets budgets, boolean keyed) {
         super("api-" + api.id());
         this.api = api;
         this.holds = holds;
         this.budgets = budgets;
+        this.keyed = keyed;
     }
 
     /**
@@ -48,6 +54,12 @@ public class ApiHealthCheck extends ReadinessCheck {
                     .message(api + " requests are held: the key was refused (" + refusal.get()
                             + ") by another instance's call; paused until that instance's next probe")
                     .detail("api", api.id());
+        } else if (!keyed) {
+            builder.up()
+                    .message("no " + api + ".api-key is configured: a request for " + api
+                            + " is held, not sent, until one is (none waits now)")
+                    .detail("api", api.id())
+                    .detail("code", ApiAnswer.API_KEY_MISSING);
         } else {
             builder.up().detail("api", api.id());
         }

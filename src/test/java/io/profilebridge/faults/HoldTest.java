@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -244,14 +245,25 @@ class HoldTest {
                 .allSatisfy((key, runs) -> assertThat(runs).isEqualTo(1));
     }
 
-    /** Operations audit: a bridge run for one API, the other's key left out, was DOWN on /observe/health for good. */
+    /**
+     * Operations audit: a bridge run for one API, the other's key left out, was DOWN on /observe/health for good. It is
+     * UP, and its check still reports the missing key, as the contract has it (contract audit: a plain UP until a
+     * request came).
+     */
     @Test
-    void aBridgeForOneApiIsHealthyWhileNoRequestWaitsForTheOther() throws Exception {
+    void aBridgeForOneApiIsHealthyWhileNoRequestWaitsForTheOtherAndReportsItsMissingKey() throws Exception {
         Map<String, String> orbitOnly = new HashMap<>(properties);
         orbitOnly.put("openprospect.api-key", "");
         try (BridgeRun bridge = BridgeRun.start(root, orbitOnly)) {
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> Json.parse(health()).get("status").asText().equals("UP"));
+            JsonNode check = StreamSupport.stream(
+                            Json.parse(health()).get("checks").spliterator(), false)
+                    .filter(node -> node.get("name").asText().equals("api-openprospect"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(check.get("status").asText()).isEqualTo("UP");
+            assertThat(check.path("message").asText()).contains("no openprospect.api-key is configured");
         }
     }
 
