@@ -183,7 +183,7 @@ public final class Simulator implements AutoCloseable {
                                     "developer_deep_search_unavailable",
                                     "Deep Search is currently unavailable. Retry later.")
                             : OpenProspectSimulation.error(
-                                    503, "internal_error", "The service is temporarily unavailable"),
+                                    503, "service_unavailable", "The service is temporarily unavailable"),
                     subject,
                     now);
         }

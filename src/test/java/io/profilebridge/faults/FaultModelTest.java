@@ -93,7 +93,7 @@ class FaultModelTest {
         runUntilResults(1, 20);
         JsonNode result = results(root).get("failed/openprospect/doomed.json");
         assertThat(result.get("error").get("code").asText()).isEqualTo("gave_up");
-        assertThat(result.get("error").get("message").asText()).contains("internal_error");
+        assertThat(result.get("error").get("message").asText()).contains("service_unavailable");
         var posts = simulator.ledger().requests().stream()
                 .filter(r -> r.method().equals("POST"))
                 .toList();

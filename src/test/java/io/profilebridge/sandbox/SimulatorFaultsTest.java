@@ -25,7 +25,7 @@ class SimulatorFaultsTest extends SimulatorTestSupport {
         assertThat(simulator.ledger().runsStarted("orbit")).isZero();
         Answer openProspect = client.createProfile("k", OpenProspectSimulatorTest.DACH);
         assertThat(openProspect.status()).isEqualTo(503);
-        assertThat(openProspect.errorCode()).isEqualTo("internal_error");
+        assertThat(openProspect.errorCode()).isEqualTo("service_unavailable");
     }
 
     @Test
