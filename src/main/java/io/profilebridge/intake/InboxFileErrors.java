@@ -2,6 +2,7 @@ package io.profilebridge.intake;
 
 import io.profilebridge.ErrorText;
 import io.profilebridge.job.RequestSource;
+import java.io.File;
 import java.io.FileNotFoundException;
 import java.nio.file.FileSystemException;
 import java.util.List;
@@ -66,6 +67,17 @@ public final class InboxFileErrors implements ExceptionHandler {
             // read lock
             String keptName = in.getHeader(RequestAcceptance.KEPT_NAME, String.class);
             String path = file.getAbsoluteFilePath();
+            if (!new File(path).exists()) {
+                // moved away meanwhile: by an instance of a shared inbox that took the file over while this one stood
+                // still (its marker aged past bridge.inbox.orphaned-lock-ms), or by hand. Nothing is left to move, and
+                // a note would stay for good (pause audit: 21 notes, each with a warning of a file that "stays")
+                LOG.info(
+                        "{} has its answer, and left the inbox before this instance's move to .{}/{}: nothing to move",
+                        shown(in, file),
+                        verdict,
+                        keptName);
+                return;
+            }
             if (!InboxReadLock.noted(exchange)) {
                 waitingFiles.moveFailed(path, file.getLastModified(), file.getFileLength(), verdict, keptName, now);
             }

@@ -2,14 +2,60 @@ package io.profilebridge.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
+import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class InboxFileErrorsTest {
 
     private static FileSystemException outOfHandles(String file) {
         return new FileSystemException(file, null, "Too many open files");
+    }
+
+    /**
+     * Pause audit: an instance of a shared inbox that stood still (SIGSTOP) past the marker's age found, once woken,
+     * that another instance had taken its file over and moved it; its own failed move noted the file as answered but not
+     * moved, a note that stayed for good beside a file no longer there, with a warning that the file "stays in the inbox".
+     */
+    @Test
+    void anAnsweredFileMovedAwayBeforeItsOwnMoveLeavesNoNote(@TempDir Path inbox) throws Exception {
+        Path gone = inbox.resolve("a.json");
+        Path kept = inbox.resolve("b.json");
+        Files.writeString(kept, "{}");
+        InboxFileErrors errors = new InboxFileErrors(WaitingFiles.NONE);
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            for (Path file : List.of(gone, kept)) {
+                errors.handleException(
+                        "move failed", answered(context, file), new IOException("Cannot rename file " + file));
+            }
+        }
+        assertThat(UnmovedNotes.read(gone)).as("a file moved away meanwhile").isEmpty();
+        assertThat(inbox.resolve(".a.json.answered")).doesNotExist();
+        assertThat(UnmovedNotes.read(kept)).as("a file still in place").isPresent();
+    }
+
+    private static Exchange answered(CamelContext context, Path path) {
+        Exchange exchange = new DefaultExchange(context);
+        GenericFile<File> file = new GenericFile<>();
+        file.setAbsoluteFilePath(path.toString());
+        file.setFileNameOnly(path.getFileName().toString());
+        exchange.getMessage().setBody(file);
+        exchange.getMessage().setHeader(RequestAcceptance.VERDICT, "done");
+        exchange.getMessage()
+                .setHeader(RequestAcceptance.KEPT_NAME, path.getFileName().toString());
+        exchange.getMessage().setHeader(RequestAcceptance.INBOX_FOLDER, "orbit");
+        return exchange;
     }
 
     /**
