@@ -450,6 +450,21 @@ class PostgresJobStoreTest extends JobStoreTest {
     }
 
     /**
+     * Pause audit: an instance that stood still (SIGSTOP) inside a transaction held the locks of its uncommitted insert,
+     * and another instance's intake of the same request waited with its whole group commit for as long as it stood.
+     * PostgreSQL ends such a session after the takeover time.
+     */
+    @Test
+    void aSessionStandingStillInsideATransactionIsEndedByTheServer() throws Exception {
+        try (var c = dataSource.getConnection();
+                var s = c.createStatement();
+                var rs = s.executeQuery("SHOW idle_in_transaction_session_timeout")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo(JobStoreDataSource.POSTGRES_IDLE_IN_TRANSACTION);
+        }
+    }
+
+    /**
      * Mutation audit: a session whose row went (the migration removes an earlier release's, an operator may clear the
      * table) registers again at its next heartbeat, naming this release's schema, so other instances see it live.
      */
