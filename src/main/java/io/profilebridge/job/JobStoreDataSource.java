@@ -26,8 +26,9 @@ public final class JobStoreDataSource {
      * (its {@code idle_in_transaction_session_timeout}). The bridge's transactions take milliseconds, so one idle this
      * long belongs to an instance that stands still (SIGSTOP, a VM paused, a debugger): its locks held another
      * instance's intake of the same request, and the group commit it waited in, for as long as it stood (pause audit:
-     * 18 s, for the whole pause). The takeover time: by then the other instances take its jobs over too. An
-     * {@code options} parameter in {@code bridge.store.url} wins.
+     * 18 s, for the whole pause). The takeover time: by then the other instances take its jobs over too. Set by a
+     * statement once connected, not the driver's {@code options} start-up parameter, which PgBouncer refuses by
+     * default; a URL that names the setting itself ({@code options=-c idle_in_transaction_session_timeout=...}) wins.
      */
     static final String POSTGRES_IDLE_IN_TRANSACTION = "10s";
 
@@ -87,8 +88,10 @@ public final class JobStoreDataSource {
         if (engine == StoreEngine.POSTGRES) {
             // the driver reads these beneath the URL's own parameters
             config.addDataSourceProperty("socketTimeout", String.valueOf(POSTGRES_READ_TIMEOUT_S));
-            config.addDataSourceProperty(
-                    "options", "-c idle_in_transaction_session_timeout=" + POSTGRES_IDLE_IN_TRANSACTION);
+            if (!url.contains("idle_in_transaction_session_timeout")) {
+                config.setConnectionInitSql(
+                        "SET idle_in_transaction_session_timeout = '" + POSTGRES_IDLE_IN_TRANSACTION + "'");
+            }
         }
         if (exceptions != null) {
             config.setExceptionOverride(exceptions);
