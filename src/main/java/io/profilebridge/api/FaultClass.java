@@ -157,14 +157,23 @@ public enum FaultClass {
         if (answer.isTransportFailure()) {
             return RETRY;
         }
-        int status = answer.httpStatus();
         if (answer.isKeyMissing()) {
             return HOLD;
         }
+        int status = answer.httpStatus();
+        return ofAnswer(status, status >= 400 ? answer.error().code() : null, readOfAcceptedRun);
+    }
+
+    /**
+     * What an answer of this HTTP status and error code calls for ({@link #of(ApiAnswer, boolean)}), also for one
+     * stored with a job.
+     *
+     * @param code the answer's error code; null below 400
+     */
+    public static FaultClass ofAnswer(int status, String code, boolean readOfAcceptedRun) {
         if (status == 429) {
             return RATE_LIMITED;
         }
-        String code = status >= 400 ? answer.error().code() : null;
         if (status == 409 && ORBIT_KEY_REFUNDED.equals(code)) {
             return KEY_REFUNDED;
         }

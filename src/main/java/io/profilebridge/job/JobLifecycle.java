@@ -10,6 +10,7 @@ import io.profilebridge.api.ApiError;
 import io.profilebridge.api.FaultClass;
 import io.profilebridge.api.KeyMask;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -154,13 +155,25 @@ public class JobLifecycle {
 
     /**
      * The API knows no run under the id an unanswered start was sent with: the job ends with the start's cause; a look
-     * a refund of the key began goes on as that refund (under a derived key: nothing ran).
+     * a refund of the key began goes on as that refund (under a derived key: nothing ran), and one a refusal for good
+     * began (a validation error, a conflict) fails with that refusal, the API's own code.
      */
     public void startNotFound(Job job, ApiError read, KeyRenewal renewal) {
         JsonNode start = LastErrorNotes.startCause(Json.parseStored(job.lastError()));
         if (FaultClass.ORBIT_KEY_REFUNDED.equals(Json.text(start, "code"))) {
             job.remoteId(null);
             remoteRunFailed(job, ApiError.fromJson(start), renewal);
+            return;
+        }
+        if (refusedForGood(start)) {
+            // a later start under the key was answered after all, and no run hid behind the lost answer before it:
+            // the refusal stands as any other (soak audit: a lost answer, then a 400, ended as gave_up, so a caller
+            // that reads error.code got another code for the same bad request by network luck)
+            ApiError refusal = ApiError.fromJson(start);
+            ObjectNode details = ((ObjectNode) start.deepCopy()).without(List.of("code", "message", "httpStatus"));
+            details.set("statusRead", read.toJson());
+            job.remoteId(null);
+            failed(job, new ApiError(refusal.code(), refusal.message(), refusal.httpStatus(), details));
             return;
         }
         ObjectNode details = Json.object();
@@ -176,6 +189,16 @@ public class JobLifecycle {
                                 + "with (" + read.code() + ")",
                         start == null ? null : ApiError.fromJson(start).httpStatus(),
                         details));
+    }
+
+    /** Whether the stored start answer is one that fails a request for good ({@link FaultClass#PERMANENT}). */
+    private static boolean refusedForGood(JsonNode start) {
+        if (start == null || !start.hasNonNull("httpStatus")) {
+            return false; // no answer came: the look is for a lost one's run
+        }
+        int status = start.get("httpStatus").asInt();
+        return FaultClass.ofAnswer(status, status >= 400 ? Json.text(start, "code") : null, false)
+                == FaultClass.PERMANENT;
     }
 
     /** Still running: read it again after the docs' interval (the API budget may make it later). */

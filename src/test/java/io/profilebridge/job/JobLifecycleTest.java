@@ -255,6 +255,45 @@ class JobLifecycleTest {
     }
 
     /**
+     * Soak audit: a start whose answer was lost, then a 400 for the same body, is looked up under its key (a run may hide
+     * behind the lost answer); none found, the job ended as gave_up, naming the API's code only as its last cause, so a
+     * caller that reads error.code got another code for the same bad request by network luck. It fails with the API's
+     * own code, as a 400 with no lost answer before it does.
+     */
+    @Test
+    void aRefusalAfterALostStartAnswerFailsWithTheApisOwnCodeOnceNoRunIsFound() throws Exception {
+        JobLifecycle lifecycle = lifecycle(0);
+        ApiAnswer lost = new ApiAnswer(0, null, null, null, new java.net.SocketException("Connection reset"));
+        ApiAnswer invalid = new ApiAnswer(
+                400,
+                Json.parse("{\"error\": {\"code\": \"developer_deep_search_linkedin_invalid\","
+                        + " \"message\": \"linkedinUrl is invalid\"}}"),
+                null,
+                null,
+                null);
+        Job job = orbitJob(JobState.RECEIVED, store.now());
+        lifecycle.fault(job, lost, RENEWAL);
+        lifecycle.fault(job, invalid, RENEWAL);
+        assertThat(job.startUnconfirmed()).as("looked up").isTrue();
+
+        lifecycle.startNotFound(job, new ApiError("developer_deep_search_not_found", "not found", 404), RENEWAL);
+        assertThat(job.outcome()).isEqualTo("failed");
+        assertThat(job.remoteId()).isNull();
+        JsonNode error = Json.parseStored(job.lastError());
+        assertThat(error.get("code").asText()).isEqualTo("developer_deep_search_linkedin_invalid");
+        assertThat(error.get("httpStatus").asInt()).isEqualTo(400);
+        assertThat(error.get("statusRead").get("code").asText()).isEqualTo("developer_deep_search_not_found");
+
+        Job timedOut = orbitJob(JobState.RECEIVED, store.now());
+        lifecycle.fault(timedOut, lost, RENEWAL);
+        lifecycle.startUnanswered(timedOut, timedOut.idempotencyKey(), ApiError.of("http_503", "unavailable"));
+        lifecycle.startNotFound(timedOut, new ApiError("developer_deep_search_not_found", "not found", 404), RENEWAL);
+        assertThat(Json.text(Json.parseStored(timedOut.lastError()), "code"))
+                .as("a start never answered is still given up")
+                .isEqualTo("gave_up");
+    }
+
+    /**
      * A 429 is the key's budget, not the request's fault: never a failed attempt, however often, and the next call
      * waits for its Retry-After (mutation audit: a 429 counted as an attempt passed every test, and would give a
      * request rate-limited for a while up after bridge.retry.max-attempts).
