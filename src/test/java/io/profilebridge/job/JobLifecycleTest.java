@@ -223,13 +223,8 @@ class JobLifecycleTest {
     @Test
     void aRefundAfterALostStartAnswerLooksUpTheKeyBeforeStartingOver() throws Exception {
         JobLifecycle lifecycle = lifecycle(0);
-        ApiAnswer lost = new ApiAnswer(0, null, null, null, new java.net.SocketException("Connection reset"));
-        ApiAnswer refunded = new ApiAnswer(
-                409,
-                Json.parse("{\"error\": {\"code\": \"" + FaultClass.ORBIT_KEY_REFUNDED + "\"}}"),
-                null,
-                null,
-                null);
+        ApiAnswer lost = lostAnswer();
+        ApiAnswer refunded = errorAnswer(409, FaultClass.ORBIT_KEY_REFUNDED);
         Job job = orbitJob(JobState.RECEIVED, store.now());
         String firstKey = job.idempotencyKey();
         lifecycle.fault(job, lost, RENEWAL);
@@ -263,14 +258,8 @@ class JobLifecycleTest {
     @Test
     void aRefusalAfterALostStartAnswerFailsWithTheApisOwnCodeOnceNoRunIsFound() throws Exception {
         JobLifecycle lifecycle = lifecycle(0);
-        ApiAnswer lost = new ApiAnswer(0, null, null, null, new java.net.SocketException("Connection reset"));
-        ApiAnswer invalid = new ApiAnswer(
-                400,
-                Json.parse("{\"error\": {\"code\": \"developer_deep_search_linkedin_invalid\","
-                        + " \"message\": \"linkedinUrl is invalid\"}}"),
-                null,
-                null,
-                null);
+        ApiAnswer lost = lostAnswer();
+        ApiAnswer invalid = errorAnswer(400, "developer_deep_search_linkedin_invalid");
         Job job = orbitJob(JobState.RECEIVED, store.now());
         lifecycle.fault(job, lost, RENEWAL);
         lifecycle.fault(job, invalid, RENEWAL);
@@ -507,9 +496,8 @@ class JobLifecycleTest {
         JobLifecycle lifecycle = lifecycle(0);
         ApiAnswer refused = new ApiAnswer(
                 0, null, null, null, new org.apache.hc.client5.http.HttpHostConnectException("Connection refused"));
-        ApiAnswer lost = new ApiAnswer(0, null, null, null, new java.net.SocketException("Connection reset"));
-        ApiAnswer retryLater = new ApiAnswer(
-                503, Json.parse("{\"error\": {\"code\": \"developer_deep_search_unavailable\"}}"), null, null, null);
+        ApiAnswer lost = lostAnswer();
+        ApiAnswer retryLater = errorAnswer(503, "developer_deep_search_unavailable");
 
         Job refusedThroughout = failStartUntilDecided(lifecycle, refused, refused);
         assertThat(refusedThroughout.startUnconfirmed()).isFalse();
@@ -639,5 +627,15 @@ class JobLifecycleTest {
         assertThat(JobLifecycle.sameId("Run-A", "run-a")).isFalse();
         assertThat(JobLifecycle.sameId("76BC32F1-0A1B-4C2D-8E3F-123456789ABC", "76bc32f1-0a1b-4c2d-8e3f-123456789abd"))
                 .isFalse();
+    }
+
+    /** A start whose answer was lost: the connection reset after it went. */
+    private static ApiAnswer lostAnswer() {
+        return new ApiAnswer(0, null, null, null, new java.net.SocketException("Connection reset"));
+    }
+
+    /** An Orbit error answer: {@code status}, with {@code code} in its error object. */
+    private static ApiAnswer errorAnswer(int status, String code) throws Exception {
+        return new ApiAnswer(status, Json.parse("{\"error\": {\"code\": \"" + code + "\"}}"), null, null, null);
     }
 }
