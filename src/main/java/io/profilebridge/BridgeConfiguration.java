@@ -83,6 +83,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -306,7 +307,12 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("oversizedResults", OversizedResults.ofCap(jmsMessageCap));
         if (health != null) {
             health.register(RefusedResultsHealthCheck.outbox(outbox, outboxRefusals));
-            health.register(new InboxFoldersHealthCheck(inboxFileFilter::foldersGivingNoFile));
+            InboxWatch inboxWatch = context.getRegistry().lookupByNameAndType("inboxWatch", InboxWatch.class);
+            health.register(new InboxFoldersHealthCheck(() -> {
+                Map<Path, String> troubles = new LinkedHashMap<>(inboxWatch.lost());
+                troubles.putAll(inboxFileFilter.foldersGivingNoFile());
+                return troubles;
+            }));
             if (jms) {
                 // a send the broker holds longer than any call of a broker that went away may wait
                 long heldAfterMs = settings.number("bridge.jms.call-failover-timeout-ms");
@@ -562,13 +568,15 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.addStartupListener(folders);
         // the embedded store's inbox is this instance's alone (a shared one needs the shared store), and held so:
         // every marker in it was left by its previous run, and goes before the inbox routes take any file
-        context.addService(new InboxWatch(
+        InboxWatch watch = new InboxWatch(
                 context,
                 Path.of(settings.text("bridge.inbox")),
                 settings.text("bridge.inbox.folder-mode"),
                 postgres,
                 folders,
-                settings.number("bridge.inbox.folder-check-ms")));
+                settings.number("bridge.inbox.folder-check-ms"));
+        context.addService(watch);
+        context.getRegistry().bind("inboxWatch", watch);
         if (!postgres) {
             context.addStartupListener((started, alreadyStarted) -> markers.removeLeftByAStop(started));
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -25,6 +26,8 @@ import java.util.Optional;
  * since locks nothing another process sees: a take of the path then locks the new file.
  */
 public final class HeldFileLock implements AutoCloseable {
+
+    private static final String NOT_A_FOLDER = "Not a directory";
 
     /** The files this process holds a lock on, by absolute path. */
     private static final Map<Path, Hold> HELD = new HashMap<>();
@@ -49,6 +52,9 @@ public final class HeldFileLock implements AutoCloseable {
                 return Objects.equals(fileKey, fileKeyOf(file));
             } catch (NoSuchFileException removed) {
                 return false;
+            } catch (FileSystemException e) {
+                // its folder replaced by a file ("Not a directory", which java.nio gives no class of its own)
+                return !NOT_A_FOLDER.equals(e.getReason());
             } catch (IOException e) {
                 return true; // the folder cannot be read just now: nothing says the file is gone
             }

@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheck.State;
+import org.apache.camel.health.HealthCheckHelper;
 import org.apache.commons.io.FileUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,11 +73,64 @@ class InboxLockTest {
                         .isInstanceOf(StartupFailure.class);
                 Files.writeString(inbox.resolve("openprospect/a.json"), BridgeRun.openProspectRequest("a"));
                 await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/a.json"));
+
+                // re-check audit: an API folder removed alone stayed gone
+                FileUtils.deleteDirectory(inbox.resolve("orbit").toFile());
+                await().atMost(Duration.ofSeconds(20)).until(() -> Files.isDirectory(inbox.resolve("orbit")));
             }
             assertThat(InboxLock.acquire(BridgeRun.inbox(root), "770", false))
                     .as("let go at the stop")
                     .satisfies(HeldFileLock::close);
         }
+    }
+
+    /**
+     * Re-check audit: a bridge whose inbox another bridge took while it was made again went on taking its files, each
+     * into its own store, and stayed UP; one whose inbox became a file said nothing. Neither reads the inbox until it
+     * holds it again, and the inbox check is DOWN naming why.
+     */
+    @Test
+    void anInboxThatCannotBeHeldAgainIsReadNoMoreUntilItIs() throws Exception {
+        try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100))) {
+            Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
+            try (BridgeRun running = BridgeRun.start(root, properties)) {
+                Path inbox = BridgeRun.inbox(root);
+                FileUtils.deleteDirectory(inbox.toFile());
+                Files.createDirectories(inbox.resolve("openprospect"));
+                HeldFileLock other =
+                        HeldFileLock.tryTake(inbox.resolve(InboxLock.FILE)).orElseThrow();
+
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> inboxCheck(running).getState() == State.DOWN);
+                assertThat(inboxCheck(running).getMessage())
+                        .hasValueSatisfying(message ->
+                                assertThat(message).contains("not held again").contains("is taken by another bridge"));
+                Files.writeString(inbox.resolve("openprospect/a.json"), BridgeRun.openProspectRequest("a"));
+                await().during(Duration.ofSeconds(2))
+                        .atMost(Duration.ofSeconds(5))
+                        .until(() -> Files.exists(inbox.resolve("openprospect/a.json")));
+
+                other.close();
+                await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/a.json"));
+                assertThat(inboxCheck(running).getState()).isEqualTo(State.UP);
+
+                FileUtils.deleteDirectory(inbox.toFile());
+                Files.writeString(inbox, "a file where the inbox was");
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> inboxCheck(running).getState() == State.DOWN);
+                Files.delete(inbox);
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> inboxCheck(running).getState() == State.UP);
+                assertThat(inbox.resolve("orbit")).isDirectory();
+            }
+        }
+    }
+
+    private static HealthCheck.Result inboxCheck(BridgeRun bridge) {
+        return HealthCheckHelper.invokeReadiness(bridge.context()).stream()
+                .filter(result -> result.getCheck().getId().equals("inbox"))
+                .findFirst()
+                .orElseThrow();
     }
 
     /**

@@ -1,7 +1,10 @@
 package io.profilebridge.intake;
 
 import io.profilebridge.FolderMaker;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.StartupListener;
@@ -30,17 +33,33 @@ public final class InboxFolders implements StartupListener {
         make(context);
     }
 
-    /** Makes the folders that are missing: at start, and again should the inbox be removed ({@code InboxWatch}). */
-    public void make(CamelContext context) {
-        for (Route route : context.getRoutes()) {
-            if (route.getEndpoint() instanceof FileEndpoint file) {
-                Path folder = file.getFile().toPath().toAbsolutePath().normalize();
-                if (folder.startsWith(inbox)) {
-                    folders.make(folder);
-                    folders.make(folder.resolve(".done"));
-                    folders.make(folder.resolve(".failed"));
+    /**
+     * Makes the folders that are missing: at start, and again should one be removed under the running bridge
+     * ({@code InboxWatch}); returns those it found missing.
+     */
+    public List<Path> make(CamelContext context) {
+        List<Path> missing = new ArrayList<>();
+        for (Route route : readers(context)) {
+            Path folder = ((FileEndpoint) route.getEndpoint())
+                    .getFile()
+                    .toPath()
+                    .toAbsolutePath()
+                    .normalize();
+            for (Path each : List.of(folder, folder.resolve(".done"), folder.resolve(".failed"))) {
+                if (!Files.isDirectory(each)) {
+                    missing.add(each);
+                    folders.make(each);
                 }
             }
         }
+        return missing;
+    }
+
+    /** The routes that read a folder of the inbox. */
+    public List<Route> readers(CamelContext context) {
+        return context.getRoutes().stream()
+                .filter(route -> route.getEndpoint() instanceof FileEndpoint file
+                        && file.getFile().toPath().toAbsolutePath().normalize().startsWith(inbox))
+                .toList();
     }
 }

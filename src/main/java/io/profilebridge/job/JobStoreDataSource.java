@@ -6,6 +6,7 @@ import com.zaxxer.hikari.SQLExceptionOverride;
 import io.profilebridge.StartupFailure;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.Locale;
 
 /** Opens the pooled job-store connection and brings its schema up to date (H2 and PostgreSQL). */
 public final class JobStoreDataSource {
@@ -88,7 +89,8 @@ public final class JobStoreDataSource {
         if (engine == StoreEngine.POSTGRES) {
             // the driver reads these beneath the URL's own parameters
             config.addDataSourceProperty("socketTimeout", String.valueOf(POSTGRES_READ_TIMEOUT_S));
-            if (!url.contains("idle_in_transaction_session_timeout")) {
+            // PostgreSQL reads a setting's name in any case, with '-' for '_' (re-check audit)
+            if (!url.toLowerCase(Locale.ROOT).replace('-', '_').contains("idle_in_transaction_session_timeout")) {
                 config.setConnectionInitSql(
                         "SET idle_in_transaction_session_timeout = '" + POSTGRES_IDLE_IN_TRANSACTION + "'");
             }
