@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheck.State;
 import org.apache.camel.health.HealthCheckHelper;
@@ -64,7 +65,7 @@ class InboxLockTest {
                 Path inbox = BridgeRun.inbox(root);
                 Path lock = inbox.resolve(InboxLock.FILE);
                 assertThat(lock).exists();
-                FileUtils.deleteDirectory(inbox.toFile());
+                removeWhileRunning(inbox);
 
                 await().atMost(Duration.ofSeconds(20))
                         .until(() -> Files.exists(lock) && Files.isDirectory(inbox.resolve("openprospect")));
@@ -75,7 +76,7 @@ class InboxLockTest {
                 await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/a.json"));
 
                 // re-check audit: an API folder removed alone stayed gone
-                FileUtils.deleteDirectory(inbox.resolve("orbit").toFile());
+                removeWhileRunning(inbox.resolve("orbit"));
                 await().atMost(Duration.ofSeconds(20)).until(() -> Files.isDirectory(inbox.resolve("orbit")));
             }
             assertThat(InboxLock.acquire(BridgeRun.inbox(root), "770", false))
@@ -95,10 +96,17 @@ class InboxLockTest {
             Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
             try (BridgeRun running = BridgeRun.start(root, properties)) {
                 Path inbox = BridgeRun.inbox(root);
-                FileUtils.deleteDirectory(inbox.toFile());
-                Files.createDirectories(inbox.resolve("openprospect"));
-                HeldFileLock other =
-                        HeldFileLock.tryTake(inbox.resolve(InboxLock.FILE)).orElseThrow();
+                // another bridge takes the inbox made again before this one holds it
+                HeldFileLock other = await().atMost(Duration.ofSeconds(20))
+                        .ignoreExceptions()
+                        .until(
+                                () -> {
+                                    removeWhileRunning(inbox);
+                                    Files.createDirectories(inbox.resolve("openprospect"));
+                                    return HeldFileLock.tryTake(inbox.resolve(InboxLock.FILE))
+                                            .orElse(null);
+                                },
+                                Objects::nonNull);
 
                 await().atMost(Duration.ofSeconds(20))
                         .until(() -> inboxCheck(running).getState() == State.DOWN);
@@ -114,8 +122,11 @@ class InboxLockTest {
                 await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/a.json"));
                 assertThat(inboxCheck(running).getState()).isEqualTo(State.UP);
 
-                FileUtils.deleteDirectory(inbox.toFile());
-                Files.writeString(inbox, "a file where the inbox was");
+                await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+                    removeWhileRunning(inbox);
+                    Files.writeString(inbox, "a file where the inbox was");
+                    return true;
+                });
                 await().atMost(Duration.ofSeconds(20))
                         .until(() -> inboxCheck(running).getState() == State.DOWN);
                 Files.delete(inbox);
@@ -124,6 +135,17 @@ class InboxLockTest {
                 assertThat(inbox.resolve("orbit")).isDirectory();
             }
         }
+    }
+
+    /**
+     * Removes a folder the running bridge may write into meanwhile (its watch makes inbox folders again, a move makes
+     * .done/), trying again until one removal goes through whole.
+     */
+    private static void removeWhileRunning(Path folder) {
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+            FileUtils.deleteDirectory(folder.toFile());
+            return true;
+        });
     }
 
     private static HealthCheck.Result inboxCheck(BridgeRun bridge) {
