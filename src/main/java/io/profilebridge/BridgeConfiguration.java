@@ -89,6 +89,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -206,7 +207,8 @@ public class BridgeConfiguration implements CamelConfiguration {
                 settings.number("bridge.inbox.incomplete-ms"),
                 settings.number("bridge.inbox.undelivered-wait-ms"));
         JobCallers callers = new JobCallers(store);
-        InboxFileFilter inboxFileFilter = bindInboxFiles(context, settings, waitingFiles, postgres);
+        Supplier<Map<Path, String>> inboxFoldersGivingNoFile =
+                bindInboxFiles(context, settings, waitingFiles, postgres);
         RequestAcceptance acceptance = new RequestAcceptance(
                 reader,
                 store,
@@ -307,12 +309,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("oversizedResults", OversizedResults.ofCap(jmsMessageCap));
         if (health != null) {
             health.register(RefusedResultsHealthCheck.outbox(outbox, outboxRefusals));
-            InboxWatch inboxWatch = context.getRegistry().lookupByNameAndType("inboxWatch", InboxWatch.class);
-            health.register(new InboxFoldersHealthCheck(() -> {
-                Map<Path, String> troubles = new LinkedHashMap<>(inboxWatch.lost());
-                troubles.putAll(inboxFileFilter.foldersGivingNoFile());
-                return troubles;
-            }));
+            health.register(new InboxFoldersHealthCheck(inboxFoldersGivingNoFile));
             if (jms) {
                 // a send the broker holds longer than any call of a broker that went away may wait
                 long heldAfterMs = settings.number("bridge.jms.call-failover-timeout-ms");
@@ -526,9 +523,10 @@ public class BridgeConfiguration implements CamelConfiguration {
 
     /**
      * The beans the inbox routes' file consumers use (routes/inbox-folder.camel.yaml), and the inbox's own lock; returns
-     * their filter.
+     * what the inbox check reports: the folders that give no file, the filter's (links) and the watch's (an inbox not
+     * held again).
      */
-    private static InboxFileFilter bindInboxFiles(
+    private static Supplier<Map<Path, String>> bindInboxFiles(
             CamelContext context, BridgeSettings settings, WaitingFiles waitingFiles, boolean postgres)
             throws Exception {
         // the inbox routes' file consumers' trouble outside a route: a marker or a move that fails
@@ -576,11 +574,14 @@ public class BridgeConfiguration implements CamelConfiguration {
                 folders,
                 settings.number("bridge.inbox.folder-check-ms"));
         context.addService(watch);
-        context.getRegistry().bind("inboxWatch", watch);
         if (!postgres) {
             context.addStartupListener((started, alreadyStarted) -> markers.removeLeftByAStop(started));
         }
-        return filter;
+        return () -> {
+            Map<Path, String> givingNoFile = new LinkedHashMap<>(watch.lost());
+            givingNoFile.putAll(filter.foldersGivingNoFile());
+            return givingNoFile;
+        };
     }
 
     private static void refreshOwnMarkers(InboxMarkers markers, CamelContext context, InboxReadLock readLock) {

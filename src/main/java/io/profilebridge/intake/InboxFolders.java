@@ -40,11 +40,7 @@ public final class InboxFolders implements StartupListener {
     public List<Path> make(CamelContext context) {
         List<Path> missing = new ArrayList<>();
         for (Route route : readers(context)) {
-            Path folder = ((FileEndpoint) route.getEndpoint())
-                    .getFile()
-                    .toPath()
-                    .toAbsolutePath()
-                    .normalize();
+            Path folder = folderOf(route);
             for (Path each : List.of(folder, folder.resolve(".done"), folder.resolve(".failed"))) {
                 if (!Files.isDirectory(each)) {
                     missing.add(each);
@@ -58,8 +54,16 @@ public final class InboxFolders implements StartupListener {
     /** The routes that read a folder of the inbox. */
     public List<Route> readers(CamelContext context) {
         return context.getRoutes().stream()
-                .filter(route -> route.getEndpoint() instanceof FileEndpoint file
-                        && file.getFile().toPath().toAbsolutePath().normalize().startsWith(inbox))
+                .filter(route -> route.getEndpoint() instanceof FileEndpoint
+                        && folderOf(route).startsWith(inbox))
                 .toList();
+    }
+
+    private static Path folderOf(Route route) {
+        return ((FileEndpoint) route.getEndpoint())
+                .getFile()
+                .toPath()
+                .toAbsolutePath()
+                .normalize();
     }
 }
