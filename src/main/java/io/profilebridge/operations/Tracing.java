@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -75,7 +76,8 @@ public final class Tracing {
 
     /** Builds the SDK from {@code OTEL_*}, binds its tracer and propagators for Camel, and closes it when Camel stops. */
     public static void install(Main main) {
-        OpenTelemetrySdk sdk = asked(System.getenv(), System.getProperties()) ? autoConfigured() : withoutExport();
+        OpenTelemetrySdk sdk =
+                asked(System.getenv(), System.getProperties()) ? autoConfigured(Map.of()) : withoutExport();
         main.bind("openTelemetryTracer", sdk.getTracer("camel"));
         main.bind("openTelemetryPropagators", sdk.getPropagators());
         main.bind("camelTracer", new CamelTracer());
@@ -89,8 +91,21 @@ public final class Tracing {
 
     /** Whether any {@code OTEL_*} variable or {@code otel.*} system property is set. */
     static boolean asked(Map<String, String> environment, Properties system) {
-        return environment.keySet().stream().anyMatch(name -> name.startsWith("OTEL_"))
-                || system.stringPropertyNames().stream().anyMatch(name -> name.startsWith("otel."));
+        return !named(environment, system, Map.of()).isEmpty();
+    }
+
+    /**
+     * The names (never the values) of what configures the SDK: the SDK's own message names the property for most
+     * bad values but not all ("OTLP endpoint must be a valid URL: not a url").
+     */
+    static List<String> named(Map<String, String> environment, Properties system, Map<String, String> given) {
+        return Stream.of(
+                        environment.keySet().stream().filter(name -> name.startsWith("OTEL_")),
+                        system.stringPropertyNames().stream().filter(name -> name.startsWith("otel.")),
+                        given.keySet().stream())
+                .flatMap(names -> names)
+                .sorted()
+                .toList();
     }
 
     /**
@@ -105,10 +120,12 @@ public final class Tracing {
                 .build();
     }
 
-    private static OpenTelemetrySdk autoConfigured() {
+    /** The SDK as the {@code OTEL_*} variables, then {@code given} (tests), then {@link #DEFAULTS} configure it. */
+    static OpenTelemetrySdk autoConfigured(Map<String, String> given) {
         try {
             return AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesSupplier(() -> DEFAULTS)
+                    .addPropertiesSupplier(() -> given)
                     .addPropertiesCustomizer(Tracing::requireHttp)
                     .addResourceCustomizer(Tracing::nameService)
                     .addTracerProviderCustomizer((tracers, config) -> tracers.addSpanProcessor(KEEP_IDS))
@@ -119,12 +136,27 @@ public final class Tracing {
                     .build()
                     .getOpenTelemetrySdk();
         } catch (ConfigurationException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new StartupFailure(
-                    "OpenTelemetry cannot be configured from the OTEL_* variables: "
-                            + withoutHeaderValues(cause.getMessage()),
+                    "OpenTelemetry cannot be configured from the OTEL_* variables set ("
+                            + String.join(", ", named(System.getenv(), System.getProperties(), given)) + "): "
+                            + withoutHeaderValues(said(e)),
                     e);
         }
+    }
+
+    /**
+     * Every message down the chain: the SDK's names the property, a cause of the JDK's only the value or not even
+     * that ({@code For input string: ""} of a bad timeout; audit: the start's failure line named neither).
+     */
+    private static String said(Throwable e) {
+        StringBuilder said = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && !said.toString().contains(message)) {
+                said.append(said.length() == 0 ? "" : ": ").append(message);
+            }
+        }
+        return said.toString();
     }
 
     /**

@@ -1,9 +1,11 @@
 package io.profilebridge.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.profilebridge.StartupFailure;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,19 @@ class TracingTest {
                 .doesNotContain("dXNlcjpwYXNz");
         assertThat(Tracing.withoutHeaderValues("Unrecognized value for otel.traces.exporter: zipkin"))
                 .isEqualTo("Unrecognized value for otel.traces.exporter: zipkin");
+    }
+
+    @Test
+    void aValueTheSdkCannotReadIsNamedWithItsVariable() {
+        for (Map.Entry<String, String> bad : Map.of(
+                        "otel.exporter.otlp.timeout", "abc",
+                        "otel.exporter.otlp.endpoint", "not a url")
+                .entrySet()) {
+            Map<String, String> given = Map.of("otel.traces.exporter", "otlp", bad.getKey(), bad.getValue());
+            assertThatThrownBy(() -> Tracing.autoConfigured(given))
+                    .isInstanceOf(StartupFailure.class)
+                    .hasMessageContaining(bad.getKey());
+        }
     }
 
     @Test
