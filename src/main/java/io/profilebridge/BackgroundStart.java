@@ -1,5 +1,6 @@
 package io.profilebridge;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.apache.camel.CamelContext;
@@ -66,6 +67,13 @@ public final class BackgroundStart<T extends AutoCloseable> extends ServiceSuppo
     /** The opened resource, once this service has started. */
     public T resource() throws Exception {
         return opened();
+    }
+
+    /** The resource if it is open by now; empty while it opens, or when it could not be opened. */
+    public Optional<T> ifOpened() {
+        return resource.isDone() && !resource.isCompletedExceptionally()
+                ? Optional.of(resource.join())
+                : Optional.empty();
     }
 
     @Override

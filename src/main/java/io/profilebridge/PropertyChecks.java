@@ -448,6 +448,11 @@ final class PropertyChecks {
      * and its caller got nothing (at 1,000 nothing fitted beside the message's own header room).
      */
     private static void embeddedBrokerCap(BridgeSettings settings) {
+        int diskUsage = settings.integer("bridge.jms.max-disk-usage");
+        if (diskUsage > 100) {
+            throw new StartupFailure("property bridge.jms.max-disk-usage must be a percentage of at most 100 (never),"
+                    + " not \"" + settings.text("bridge.jms.max-disk-usage") + "\"");
+        }
         long cap = settings.number("bridge.jms.max-message-bytes");
         if (cap < EmbeddedBroker.MIN_MESSAGE_BYTES) {
             throw new StartupFailure("property bridge.jms.max-message-bytes must be at least "

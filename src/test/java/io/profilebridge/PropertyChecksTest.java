@@ -145,6 +145,7 @@ class PropertyChecksTest {
                 "bridge.http.slow-call-ms|0|bridge.http.slow-call-ms must be more than 0",
                 // a cut-down failed result must still fit (at 1000 every result was refused until delivery gave up)
                 "bridge.jms.max-message-bytes|65535|bridge.jms.max-message-bytes must be at least 65536",
+                "bridge.jms.max-disk-usage|101|bridge.jms.max-disk-usage must be a percentage of at most 100",
                 // lifecycle audit: at 100 every start answer was cut off after the run was charged
                 "bridge.http.max-answer-bytes|100|bridge.http.max-answer-bytes must be at least 65536"
             })

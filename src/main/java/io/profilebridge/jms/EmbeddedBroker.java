@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -14,6 +15,7 @@ import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.paging.PagingManager;
 import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
@@ -54,7 +56,8 @@ public final class EmbeddedBroker implements AutoCloseable {
             BrokerAccounts accounts,
             int maxDeliveryAttempts,
             long redeliveryDelayMs,
-            long maxMessageBytes) {}
+            long maxMessageBytes,
+            int maxDiskUsage) {}
 
     /** The bridge's queues, created at start so that no client needs the right to create them. */
     public record Queues(String requests, String results, String failed) {}
@@ -69,10 +72,12 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private final EmbeddedActiveMQ server;
     private final String clientUser;
+    private final Path folder;
 
-    private EmbeddedBroker(EmbeddedActiveMQ server, String clientUser) {
+    private EmbeddedBroker(EmbeddedActiveMQ server, String clientUser, Path folder) {
         this.server = server;
         this.clientUser = clientUser;
+        this.folder = folder;
     }
 
     /** Artemis's two journal files of 10 MiB, made whole at its start, and its bindings journal. */
@@ -98,6 +103,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setPersistIDCache(true)
                 // a second bridge on the same data folder must fail, not wait for the journal lock for ever
                 .setJournalLockAcquisitionTimeout(JOURNAL_LOCK_TIMEOUT_MS)
+                // over this share of its disk used, Artemis takes no message from anyone (100: never)
+                .setMaxDiskUsage(settings.maxDiskUsage())
                 .addAcceptorConfiguration("tcp", settings.acceptorUrl());
         config.addAddressSetting(
                 "#",
@@ -154,7 +161,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw new IllegalStateException("the embedded broker did not start: "
                     + whyNotStarted(folder, settings.acceptorUrl(), usableSpace(folder)));
         }
-        return new EmbeddedBroker(server, settings.accounts().client().user());
+        return new EmbeddedBroker(server, settings.accounts().client().user(), folder);
     }
 
     /** The running Artemis server: for this package's tests, which change what an account may do as a broker's admin would. */
@@ -213,6 +220,24 @@ public final class EmbeddedBroker implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return Long.MAX_VALUE;
         }
+    }
+
+    /**
+     * Why the broker takes no message now, if its disk is fuller than {@code bridge.jms.max-disk-usage}: Artemis then
+     * blocks every sender, ESB and bridge alike, and says so once in its own log (disk-full audit: an ESB's sends hung
+     * while every check stayed UP).
+     */
+    public Optional<String> diskFull() {
+        PagingManager paging = server.getActiveMQServer().getPagingManager();
+        if (paging == null || !paging.isDiskFull()) {
+            return Optional.empty();
+        }
+        long total = paging.getDiskTotalSpace();
+        long used = total <= 0 ? 0 : 100 - paging.getDiskUsableSpace() * 100 / total;
+        return Optional.of("the embedded broker takes no message: the disk of "
+                + folder.toAbsolutePath().normalize()
+                + " is " + used + "% used, over bridge.jms.max-disk-usage ("
+                + server.getActiveMQServer().getConfiguration().getMaxDiskUsage() + "%); free room there");
     }
 
     /** Messages in a queue, those being delivered or waiting for a redelivery included; 0 for no such queue. */

@@ -13,7 +13,9 @@ import io.profilebridge.operations.JmsBrokerHealthCheck;
 import io.profilebridge.operations.JmsConsumersHealthCheck;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -102,7 +104,7 @@ public class JmsConfiguration implements CamelConfiguration {
         HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);
         ListenerFailures listenerFailures = new ListenerFailures();
         if (health != null) {
-            health.register(new JmsBrokerHealthCheck(reachability));
+            health.register(new JmsBrokerHealthCheck(reachability, embeddedDiskFull(context)));
             health.register(new JmsConsumersHealthCheck(listenerFailures));
         }
         // one pooled connection for the consumers and every result sent, instead of one per send or receive
@@ -158,6 +160,14 @@ public class JmsConfiguration implements CamelConfiguration {
         context.getRegistry().bind("temporaryReplies", new TemporaryReplies(pool));
     }
 
+    /** Why the embedded broker takes no message for want of disk, once it is up; never anything for an external one. */
+    @SuppressWarnings("unchecked")
+    private static Supplier<Optional<String>> embeddedDiskFull(CamelContext context) {
+        BackgroundStart<EmbeddedBroker> embedded =
+                context.getRegistry().lookupByNameAndType(EMBEDDED_BROKER, BackgroundStart.class);
+        return embedded == null ? Optional::empty : () -> embedded.ifOpened().flatMap(EmbeddedBroker::diskFull);
+    }
+
     /** Starts the embedded broker in the background and answers the bridge's own login to it. */
     private static BrokerAccounts.Login startEmbeddedBroker(
             CamelContext context, BridgeSettings settings, String acceptorUrl) throws Exception {
@@ -178,7 +188,8 @@ public class JmsConfiguration implements CamelConfiguration {
                 accounts,
                 settings.integer("bridge.jms.max-delivery-attempts"),
                 settings.number("bridge.jms.redelivery-delay-ms"),
-                settings.number("bridge.jms.max-message-bytes"));
+                settings.number("bridge.jms.max-message-bytes"),
+                settings.integer("bridge.jms.max-disk-usage"));
         URI address = URI.create(acceptorUrl); // checked by PropertyChecks
         FreePort.require("embedded broker", address.getHost(), address.getPort(), "bridge.jms.embedded-url");
         // the broker starts beside the job store and the routes; no JMS route starts before it is up, and it

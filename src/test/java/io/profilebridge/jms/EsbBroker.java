@@ -42,7 +42,8 @@ public final class EsbBroker implements AutoCloseable {
                         ACCOUNTS,
                         Integer.parseInt(properties.get("bridge.jms.max-delivery-attempts")),
                         Long.parseLong(properties.get("bridge.jms.redelivery-delay-ms")),
-                        10 * 1024 * 1024),
+                        10 * 1024 * 1024,
+                        90),
                 new ActiveMQConnectionFactory(
                         url, ACCOUNTS.client().user(), ACCOUNTS.client().password()));
     }
