@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.support.service.ServiceHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -208,6 +209,34 @@ class EditedRoutesTest {
                     bridge.store().list(Api.ORBIT, JobState.DELIVERING, 0, 1).get(0);
             assertThat(waiting.attempts()).isZero();
             assertThat(waiting.lastError()).contains("no route reads direct:deliver-result");
+        }
+    }
+
+    /**
+     * Integrator audit: a route reload the bridge refused left deliver-result there but not running, and each
+     * delivery failed with RejectedExecutionException, counted, until the paid results were given up. They wait.
+     */
+    @Test
+    void aResultTheStoppedDeliveryRouteRefusesWaitsCountingNoAttempt() throws Exception {
+        properties.put("bridge.delivery.max-attempts", "2");
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            ServiceHelper.stopService(
+                    bridge.context().getRoute("deliver-result").getProcessor());
+            drop(root, "orbit/ok.json", "{\"email\": \"ok@example.com\"}");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () -> bridge.store().list(Api.ORBIT, JobState.DELIVERING, 0, 1),
+                            jobs -> !jobs.isEmpty()
+                                    && String.valueOf(jobs.get(0).lastError()).contains("delivery_waiting"));
+            Job waiting =
+                    bridge.store().list(Api.ORBIT, JobState.DELIVERING, 0, 1).get(0);
+            assertThat(waiting.attempts()).isZero();
+            assertThat(waiting.lastError()).contains("its route is stopped");
+
+            ServiceHelper.startService(
+                    bridge.context().getRoute("deliver-result").getProcessor());
+            await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 1);
+            assertThat(results(root)).containsOnlyKeys("orbit/ok.json");
         }
     }
 

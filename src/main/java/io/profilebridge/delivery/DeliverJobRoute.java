@@ -6,6 +6,7 @@ import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.OutboxBlocked;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -231,6 +233,16 @@ public class DeliverJobRoute extends RouteBuilder {
                     job,
                     "no route reads direct:deliver-result (a route reload replaced or removed it: restart the bridge);"
                             + " the result waits, counting no attempt",
+                    jmsOffRecheckMs);
+            return;
+        }
+        if (ObjectHelper.getException(RejectedExecutionException.class, cause) != null) {
+            // a route that is there but does not run: a reload the bridge refused leaves the changed file's routes so
+            // until it is mended (integrator audit: each delivery then failed, and paid results were given up)
+            lifecycle.deliveryWaits(
+                    job,
+                    "direct:deliver-result takes nothing now (its route is stopped: a route reload refused, or the"
+                            + " bridge stopping); the result waits, counting no attempt",
                     jmsOffRecheckMs);
             return;
         }
