@@ -1,6 +1,8 @@
 package io.profilebridge;
 
 import io.profilebridge.api.Api;
+import io.profilebridge.delivery.ResultHeaders;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -152,6 +154,7 @@ public final class RouteWiring implements StartupListener {
             }
         });
         problems.addAll(intakeHandedOn(routes));
+        problems.addAll(resultFilesOutsideTheOutbox(routes, placeholders));
         Set<String> fedFromOutside = fedFromOutside(routes);
         MUST_BE_FED.forEach((target, feeder) -> {
             if (inputs.contains(target) && !fedFromOutside.contains(target)) {
@@ -281,6 +284,37 @@ public final class RouteWiring implements StartupListener {
     /** The endpoints a route sends to by a fixed URI and waits for (to:, not a wireTap). */
     private static List<String> inTurnTargets(RouteDefinition route) {
         return targets(route, false);
+    }
+
+    /**
+     * A result file is written where its name was claimed, the outbox: a result file endpoint ({@code fileName} the
+     * result's header) given another folder wrote there over another request's result, its name claimed in the outbox
+     * it did not write to (integrator audit: {@code file:results} replaced one person's result by another's).
+     */
+    static List<String> resultFilesOutsideTheOutbox(List<RouteDefinition> routes, UnaryOperator<String> placeholders) {
+        Path outbox = Path.of(placeholders.apply("{{bridge.outbox}}"))
+                .toAbsolutePath()
+                .normalize();
+        List<String> problems = new ArrayList<>();
+        for (RouteDefinition route : routes) {
+            for (SendDefinition<?> send :
+                    ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(), SendDefinition.class)) {
+                String uri = send.getEndpointUri();
+                if (uri == null || !uri.startsWith("file:") || !uri.contains(ResultHeaders.RESULT_FILE)) {
+                    continue;
+                }
+                String folder = uri.substring("file:".length());
+                folder = folder.startsWith("//") ? folder.substring(2) : folder;
+                folder = placeholders.apply(folder.contains("?") ? folder.substring(0, folder.indexOf('?')) : folder);
+                if (!Path.of(folder).toAbsolutePath().normalize().equals(outbox)) {
+                    problems.add("route " + route.getRouteId() + " writes result files to file:" + folder
+                            + ", not the outbox " + outbox + " where their names are claimed (a result there could"
+                            + " replace another request's): keep uri file:{{bridge.outbox}} and set bridge.outbox"
+                            + " (BRIDGE_OUTBOX) to " + folder + " instead");
+                }
+            }
+        }
+        return problems;
     }
 
     private static List<String> targets(RouteDefinition route, boolean withWireTaps) {

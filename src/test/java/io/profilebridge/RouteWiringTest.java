@@ -36,6 +36,17 @@ class RouteWiringTest {
                 "sends to direct:deliver-result, which no route reads");
     }
 
+    /** Integrator audit: {@code file:results} wrote over another request's result, its name claimed in the outbox. */
+    @Test
+    void aResultFileEndpointOutsideTheOutboxStopsTheStart() throws IOException {
+        assertStopsWith(
+                routes -> RouteCopies.edit(
+                        routes.resolve("deliver-result.camel.yaml"),
+                        "uri: file:{{bridge.outbox}}\n",
+                        "uri: file:results\n"),
+                "route deliver-result writes result files to file:results, not the outbox");
+    }
+
     @Test
     void anIntakeHandedToAWireTapStopsTheStart() throws IOException {
         assertStopsWith(
