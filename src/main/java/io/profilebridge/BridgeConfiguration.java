@@ -205,7 +205,8 @@ public class BridgeConfiguration implements CamelConfiguration {
                 settings.number("bridge.inbox.stable-ms"),
                 settings.number("bridge.inbox.poll-ms"),
                 settings.number("bridge.inbox.incomplete-ms"),
-                settings.number("bridge.inbox.undelivered-wait-ms"));
+                settings.number("bridge.inbox.undelivered-wait-ms"),
+                Path.of(settings.text("bridge.data"), "unmoved-files"));
         JobCallers callers = new JobCallers(store);
         Supplier<Map<Path, String>> inboxFoldersGivingNoFile =
                 bindInboxFiles(context, settings, waitingFiles, postgres);

@@ -1,7 +1,9 @@
 package io.profilebridge.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
+import io.profilebridge.Sha256;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * A note beside an answered inbox file that could not be moved ({@code .NAME.json.answered}): the file as it was and
  * where it was to go, so whichever instance of a shared inbox takes it next only moves it. Kept in one instance's
  * memory alone, every other instance took the file as a new drop and answered it again: one result per instance
- * (file-coordination audit). Best effort: where the note cannot be written either (a full inbox), the instance that
- * answered still knows.
+ * (file-coordination audit). Where the note cannot be written beside the file either (a full inbox), it goes to the
+ * instance's spare folder in its data folder, named by the file's path: that instance still knows after a restart
+ * (disk-full audit: a restart on a full inbox answered 64 files a second time, their results already taken).
  */
 final class UnmovedNotes {
 
@@ -41,26 +44,44 @@ final class UnmovedNotes {
      * and a link planted at the note's name is replaced, not followed (diff review: the target of such a link was
      * overwritten).
      */
-    static void write(Path file, WaitingFiles.Unmoved unmoved) {
-        Path note = noteOf(file);
+    static void write(Path file, WaitingFiles.Unmoved unmoved, Path spare) {
+        ObjectNode fields = Json.object()
+                .put("modified", unmoved.modified())
+                .put("length", unmoved.length())
+                .put("verdict", unmoved.verdict())
+                .put("keptName", unmoved.keptName())
+                .put("identity", unmoved.identity());
+        if (!written(noteOf(file), fields) && spare != null) {
+            try {
+                Files.createDirectories(spare);
+            } catch (IOException e) {
+                LOG.debug("Cannot make {}: {}", spare, e.toString());
+            }
+            if (!written(spareNoteOf(spare, file), fields.put("file", pathOf(file)))) {
+                LOG.warn(
+                        "{} is answered, and neither a note beside it nor one in {} can say so: a restart before it is"
+                                + " moved answers it again",
+                        file,
+                        spare);
+            }
+        }
+    }
+
+    private static boolean written(Path note, ObjectNode fields) {
         Path written = InboxNotes.ownName(note, "part");
         try {
             Files.writeString(
                     written,
-                    Json.object()
-                            .put("modified", unmoved.modified())
-                            .put("length", unmoved.length())
-                            .put("verdict", unmoved.verdict())
-                            .put("keptName", unmoved.keptName())
-                            .put("identity", unmoved.identity())
-                            .toString(),
+                    fields.toString(),
                     StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
             Files.move(written, note, StandardCopyOption.ATOMIC_MOVE);
+            return true;
         } catch (IOException e) {
-            LOG.debug("Cannot note that {} is answered: {}", file, e.toString());
+            LOG.debug("Cannot write the note {}: {}", note, e.toString());
             InboxNotes.deleteQuietly(written);
+            return false;
         }
     }
 
@@ -69,8 +90,13 @@ final class UnmovedNotes {
      * file may be cut short (a SIGKILL), and the next take must still know the file is answered (lock audit: 16 of 40
      * such files got a second result).
      */
-    static Optional<WaitingFiles.Unmoved> read(Path file) {
-        Path note = noteOf(file);
+    static Optional<WaitingFiles.Unmoved> read(Path file, Path spare) {
+        Optional<WaitingFiles.Unmoved> beside = readNote(noteOf(file), null);
+        return beside.isPresent() || spare == null ? beside : readNote(spareNoteOf(spare, file), pathOf(file));
+    }
+
+    /** @param file the path a spare note must name; null for a note beside its file */
+    private static Optional<WaitingFiles.Unmoved> readNote(Path note, String file) {
         // java.io's File: no exception per take where there is no note, the usual case
         File asFile = note.toFile();
         if (asFile.length() == 0 || asFile.length() > MAX_NOTE_BYTES) {
@@ -81,7 +107,9 @@ final class UnmovedNotes {
             String verdict = Json.text(fields, "verdict");
             String keptName = Json.text(fields, "keptName");
             // the move's own folder and a plain name in it, whoever wrote the note: it names where the file goes
-            if (!VERDICTS.contains(verdict) || !isPlainName(keptName)) {
+            if (!VERDICTS.contains(verdict)
+                    || !isPlainName(keptName)
+                    || (file != null && !file.equals(Json.text(fields, "file")))) {
                 return Optional.empty();
             }
             return Optional.of(new WaitingFiles.Unmoved(
@@ -98,9 +126,12 @@ final class UnmovedNotes {
         }
     }
 
-    /** The note beside the file goes: the file was moved, or is another file now. */
-    static void remove(Path file) {
+    /** The file's notes go: the file was moved, or is another file now. */
+    static void remove(Path file, Path spare) {
         InboxNotes.deleteQuietly(noteOf(file));
+        if (spare != null) {
+            InboxNotes.deleteQuietly(spareNoteOf(spare, file));
+        }
     }
 
     /**
@@ -131,5 +162,14 @@ final class UnmovedNotes {
 
     private static Path noteOf(Path file) {
         return InboxNotes.beside(file, "answered");
+    }
+
+    /** The file's note in the spare folder: named by a hash of its path, which the note names in full. */
+    private static Path spareNoteOf(Path spare, Path file) {
+        return spare.resolve(Sha256.hex(pathOf(file)) + ".answered");
+    }
+
+    private static String pathOf(Path file) {
+        return file.toAbsolutePath().normalize().toString();
     }
 }

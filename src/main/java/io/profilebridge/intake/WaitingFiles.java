@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  *   <li>a file that has its answer but could not be moved to {@code .done/} or {@code .failed/} (a full inbox):
  *       taken again after {@code bridge.inbox.undelivered-wait-ms}, only to be moved ({@link InboxFileErrors}).
  * </ul>
- * In memory only: after a restart the file is simply taken again and waits again. A waiting file that is no longer
+ * In memory only (but for the notes of answered files, UnmovedNotes): after a restart the file is simply taken again
+ * and waits again. A waiting file that is no longer
  * listed (removed by its caller) is forgotten, as {@link FileSightings} forgets its sightings.
  */
 public final class WaitingFiles {
@@ -83,6 +84,7 @@ public final class WaitingFiles {
     private final FileSightings sightings;
     private final long incompleteMs;
     private final long undeliveredWaitMs;
+    private final Path spareNotes;
     /** The file's absolute path, and what it waits for. */
     private final Map<String, Wait> waiting = new ConcurrentHashMap<>();
     /** The file's absolute path, and where it was to be moved when that failed. */
@@ -118,6 +120,16 @@ public final class WaitingFiles {
 
     /** @param pollMs how often each inbox folder is listed: what is remembered of an unlisted file lasts three listings */
     public WaitingFiles(JobStore store, long stableMs, long pollMs, long incompleteMs, long undeliveredWaitMs) {
+        this(store, stableMs, pollMs, incompleteMs, undeliveredWaitMs, null);
+    }
+
+    /**
+     * @param spareNotes where this instance notes an answered file that could not be moved when the note cannot go
+     *                   beside it (its data folder's; UnmovedNotes); null for none
+     */
+    public WaitingFiles(
+            JobStore store, long stableMs, long pollMs, long incompleteMs, long undeliveredWaitMs, Path spareNotes) {
+        this.spareNotes = spareNotes;
         this.store = store;
         this.sightings = new FileSightings(stableMs, pollMs);
         this.incompleteMs = incompleteMs;
@@ -136,7 +148,7 @@ public final class WaitingFiles {
     void moveFailed(String path, long modified, long length, String verdict, String keptName, long now) {
         Unmoved file = new Unmoved(modified, length, verdict, keptName, UnmovedNotes.identityOf(Path.of(path)));
         unmoved.put(path, file);
-        UnmovedNotes.write(Path.of(path), file);
+        UnmovedNotes.write(Path.of(path), file, spareNotes);
         // as long as the file is as it was: one dropped again in its place is taken at once (black-box audit: it
         // waited out the whole time)
         startWaiting(path, new ForRest(modified, length, now + undeliveredWaitMs), now);
@@ -148,7 +160,7 @@ public final class WaitingFiles {
      * again records it again; the note stays until the move is done ({@link #moved}).
      */
     Optional<Unmoved> takenAgainToMove(String path, long modified, long length) {
-        Optional<Unmoved> noted = UnmovedNotes.read(Path.of(path));
+        Optional<Unmoved> noted = UnmovedNotes.read(Path.of(path), spareNotes);
         Unmoved remembered = unmoved.remove(path);
         if (remembered == null && noted.isEmpty()) {
             return Optional.empty();
@@ -160,7 +172,7 @@ public final class WaitingFiles {
         Predicate<Unmoved> same = file ->
                 file.modified() == modified && file.length() == length && Objects.equals(file.identity(), identity);
         if (noted.isPresent() && !same.test(noted.get())) {
-            UnmovedNotes.remove(Path.of(path));
+            UnmovedNotes.remove(Path.of(path), spareNotes);
         }
         return Stream.concat(Stream.ofNullable(remembered), noted.stream())
                 .filter(same)
@@ -169,7 +181,7 @@ public final class WaitingFiles {
 
     /** An answered file taken again only to be moved is moved: its note goes. */
     void moved(Path file) {
-        UnmovedNotes.remove(file);
+        UnmovedNotes.remove(file, spareNotes);
     }
 
     /**

@@ -60,6 +60,36 @@ class WaitingFilesTest {
     }
 
     /**
+     * Disk-full audit: on a full inbox the note beside an answered file could not be written either, and a restart
+     * answered the file again (64 results the reader had already taken came back). The note goes to the instance's
+     * data folder then, and a restart reads it there; it goes with the move.
+     */
+    @Test
+    void anAnsweredFileWhoseNoteCannotGoBesideItIsOnlyMovedAfterARestart(@TempDir Path root) throws Exception {
+        Path inbox = Files.createDirectories(root.resolve("inbox"));
+        Path spare = root.resolve("data/unmoved-files");
+        Path file = Files.writeString(inbox.resolve("r.json"), "{}");
+        String path = file.toAbsolutePath().toString();
+        // what a full disk does to the note beside it (as root, no permission stops a write)
+        Files.writeString(
+                Files.createDirectories(inbox.resolve(".r.json.answered")).resolve("x"), "");
+        new WaitingFiles(null, 1_000, 0, 0, 600_000, spare).moveFailed(path, 5, 10, "done", "r.json", 100_000);
+
+        WaitingFiles restarted = new WaitingFiles(null, 1_000, 0, 0, 600_000, spare);
+        assertThat(restarted.takenAgainToMove(path, 5, 10))
+                .hasValueSatisfying(unmoved -> assertThat(unmoved.verdict()).isEqualTo("done"));
+        assertThat(restarted.takenAgainToMove(inbox.resolve("other.json").toString(), 5, 10))
+                .as("another file's path")
+                .isEmpty();
+        restarted.moved(file);
+        try (var notes = Files.list(spare)) {
+            assertThat(notes).isEmpty();
+        }
+        assertThat(new WaitingFiles(null, 1_000, 0, 0, 600_000, spare).takenAgainToMove(path, 5, 10))
+                .isEmpty();
+    }
+
+    /**
      * Review: this instance's memory of a file another instance moved since, and a note written for the file dropped
      * again under its name: the stale memory removed the right note, and the file was answered a second time.
      */
