@@ -2,6 +2,8 @@ package io.profilebridge;
 
 import java.util.List;
 import org.apache.camel.CamelContext;
+import org.apache.camel.FailedToCreateRouteException;
+import org.apache.camel.FailedToStartRouteException;
 import org.apache.camel.VetoCamelContextStartException;
 
 /**
@@ -45,6 +47,29 @@ public class StartupFailure extends RuntimeException {
         }
         Throwable root = chain.get(chain.size() - 1);
         String message = root.getMessage();
-        return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return routeOf(chain)
+                + root.getClass().getSimpleName()
+                + (message != null
+                        ? ": " + message
+                        : root.getStackTrace().length > 0
+                                ? " at " + root.getStackTrace()[0] + " (BRIDGE_LOG_LEVEL=DEBUG logs its stack trace)"
+                                : "");
+    }
+
+    /**
+     * The route Camel failed to make or start, which the deepest cause does not name (integrator audit: a misspelt
+     * endpoint was told as "No endpoint could be found for: direkt://..." alone, an unsupported YAML step as a bare
+     * "UnsupportedOperationException").
+     */
+    private static String routeOf(List<Throwable> chain) {
+        for (Throwable t : chain) {
+            if (t instanceof FailedToCreateRouteException failed && failed.getRouteId() != null) {
+                return "route " + failed.getRouteId() + ": ";
+            }
+            if (t instanceof FailedToStartRouteException failed && failed.getRouteId() != null) {
+                return "route " + failed.getRouteId() + ": ";
+            }
+        }
+        return "";
     }
 }

@@ -3,6 +3,7 @@ package io.profilebridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import org.apache.camel.FailedToCreateRouteException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,6 +20,24 @@ class ErrorTextTest {
         assertThat(ErrorText.withRootCause(outer)).isEqualTo("outer (IOException: inner)");
         assertThat(OutOfMemoryExit.causedBy(outer)).isFalse();
         assertThat(StartupFailure.describe(outer)).isEqualTo("IOException: inner");
+    }
+
+    /** Integrator audit: the deepest cause alone named neither the route nor, without a message, where it arose. */
+    @Test
+    void aRouteCamelCouldNotMakeIsNamedAndACauseWithoutAMessageSaysWhereItArose() {
+        Exception noEndpoint = new IllegalStateException(
+                "the bridge did not start",
+                new FailedToCreateRouteException(
+                        "deliver-result",
+                        "Route(deliver-result)",
+                        "to[direkt:x]",
+                        new Exception("No endpoint could be found")));
+        assertThat(StartupFailure.describe(noEndpoint))
+                .isEqualTo("route deliver-result: Exception: No endpoint could be found");
+        Exception bare = new UnsupportedOperationException();
+        assertThat(StartupFailure.describe(bare))
+                .startsWith("UnsupportedOperationException at io.profilebridge.ErrorTextTest.")
+                .endsWith("(BRIDGE_LOG_LEVEL=DEBUG logs its stack trace)");
     }
 
     @Test

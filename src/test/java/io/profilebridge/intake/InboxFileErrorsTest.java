@@ -40,7 +40,9 @@ class InboxFileErrorsTest {
                         "move failed", answered(context, file), new IOException("Cannot rename file " + file));
             }
         }
-        assertThat(UnmovedNotes.read(gone, null)).as("a file moved away meanwhile").isEmpty();
+        assertThat(UnmovedNotes.read(gone, null))
+                .as("a file moved away meanwhile")
+                .isEmpty();
         assertThat(inbox.resolve(".a.json.answered")).doesNotExist();
         assertThat(UnmovedNotes.read(kept, null)).as("a file still in place").isPresent();
     }
