@@ -52,6 +52,12 @@ import org.apache.camel.model.WireTapDefinition;
 public final class RouteWiring implements StartupListener {
 
     /** What must be sent to, and what sends there when the packaged routes are used. */
+    /**
+     * What a route reaching the intake may start from: a folder or a queue, whose file or message the intake answers,
+     * or another route (direct:, and seda:/vm:, which {@link #intakeHandedOn} judges on their own).
+     */
+    private static final Set<String> INTAKE_FEEDERS = Set.of("file", "jms", "direct", "seda", "vm");
+
     static final Map<String, String> MUST_BE_FED = Map.of(
             "direct:dispatch-due-jobs", "the poll trigger (routes/poll-due-jobs.camel.yaml): no job would advance",
             "direct:accept-request", "the inbox and JMS routes (routes/inbox-*.camel.yaml): no request would be taken");
@@ -216,6 +222,16 @@ public final class RouteWiring implements StartupListener {
             }
         }
         List<String> problems = new ArrayList<>();
+        for (RouteDefinition route : routes) {
+            String input = endpoint(route.getInput().getEndpointUri());
+            String scheme = input.substring(0, Math.max(0, input.indexOf(':')));
+            if (leadToIntake.contains(input) && !INTAKE_FEEDERS.contains(scheme)) {
+                // integrator audit: a timer's or a webhook's request failed at each exchange, after a clean start
+                problems.add("route " + route.getRouteId() + " reaches " + INTAKE + " from " + input + ", but the"
+                        + " intake takes an inbox file (a file: route) or a JMS message (a jms: route) only: write the"
+                        + " request into the inbox, or send it to the requests queue, instead");
+            }
+        }
         for (String queue : queuesAfterJms(routes)) {
             if (leadToIntake.contains(queue)) {
                 problems.add("JMS requests reach " + INTAKE + " through " + queue + ", a queue between routes: the"

@@ -47,6 +47,24 @@ class RouteWiringTest {
                 "route deliver-result writes result files to file:results, not the outbox");
     }
 
+    /** Integrator audit: a timer's request reached the intake after a clean start, and failed at each exchange. */
+    @Test
+    void anIntakeFedByATimerStopsTheStart() throws IOException {
+        assertStopsWith(
+                routes -> write(routes.resolve("timer-requests.camel.yaml"), """
+                        - route:
+                            id: timer-requests
+                            from:
+                              uri: timer:requests
+                              steps:
+                                - setBody:
+                                    constant: '{"email": "a@example.com"}'
+                                - to: direct:accept-request
+                        """),
+                "route timer-requests reaches direct:accept-request from timer:requests, but the intake takes an inbox"
+                        + " file");
+    }
+
     @Test
     void anIntakeHandedToAWireTapStopsTheStart() throws IOException {
         assertStopsWith(
@@ -261,6 +279,14 @@ class RouteWiringTest {
             throw new UncheckedIOException(e);
         }
         RouteCopies.edit(copy, from, to);
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void delete(Path file) {
