@@ -2,8 +2,10 @@ package io.profilebridge.jms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Lifecycle audit: a start on a full disk was told as "another process holds its journal". */
 class BrokerStartFailureTest {
@@ -15,6 +17,17 @@ class BrokerStartFailureTest {
         assertThat(EmbeddedBroker.whyNotStarted(FOLDER, "tcp://127.0.0.1:61616", 3 * 1024 * 1024))
                 .isEqualTo("the disk of /srv/bridge/data/artemis has 3072 KiB free, less than the 24 MiB its journal"
                         + " files take; free some room there");
+    }
+
+    /** Disk-full audit: Artemis half made its journal files on a disk without room for them, and left them there. */
+    @Test
+    void aFirstStartNeedsRoomForTheJournalARestartFindsItMade(@TempDir Path folder) throws Exception {
+        long tooLittle = EmbeddedBroker.JOURNAL_ROOM_BYTES - 1;
+        assertThat(EmbeddedBroker.roomForJournal(folder, tooLittle)).isFalse();
+        assertThat(EmbeddedBroker.roomForJournal(folder, EmbeddedBroker.JOURNAL_ROOM_BYTES))
+                .isTrue();
+        Files.createFile(Files.createDirectories(folder.resolve("journal")).resolve("activemq-data-1.amq"));
+        assertThat(EmbeddedBroker.roomForJournal(folder, tooLittle)).isTrue();
     }
 
     @Test
