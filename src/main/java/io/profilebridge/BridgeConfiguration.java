@@ -524,15 +524,16 @@ public class BridgeConfiguration implements CamelConfiguration {
 
     /**
      * The beans the inbox routes' file consumers use (routes/inbox-folder.camel.yaml), and the inbox's own lock; returns
-     * what the inbox check reports: the folders that give no file, the filter's (links) and the watch's (an inbox not
-     * held again).
+     * what the inbox check reports: the folders that give no file, the filter's (links), the watch's (an inbox not held
+     * again) and the refused takes' (a full or read-only inbox).
      */
     private static Supplier<Map<Path, String>> bindInboxFiles(
             CamelContext context, BridgeSettings settings, WaitingFiles waitingFiles, boolean postgres)
             throws Exception {
         // the inbox routes' file consumers' trouble outside a route: a marker or a move that fails
         // (routes/inbox-folder.camel.yaml)
-        context.getRegistry().bind("inboxFileErrors", new InboxFileErrors(waitingFiles));
+        InboxFileErrors fileErrors = new InboxFileErrors(waitingFiles);
+        context.getRegistry().bind("inboxFileErrors", fileErrors);
         // their read lock (routes/inbox-folder.camel.yaml), which knows the markers it made
         InboxReadLock readLock = new InboxReadLock(waitingFiles, settings.number("bridge.inbox.stable-ms"));
         context.getRegistry().bind("inboxReadLock", readLock);
@@ -581,6 +582,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         return () -> {
             Map<Path, String> givingNoFile = new LinkedHashMap<>(watch.lost());
             givingNoFile.putAll(filter.foldersGivingNoFile());
+            givingNoFile.putAll(fileErrors.foldersRefusingTakes());
             return givingNoFile;
         };
     }

@@ -5,15 +5,20 @@ import io.profilebridge.job.RequestSource;
 import java.io.File;
 import java.io.FileNotFoundException;
 import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.support.LRUCacheFactory;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +44,44 @@ public final class InboxFileErrors implements ExceptionHandler {
     /** Per common cause, the files whose line the last line of that cause stood for since. */
     private final Map<String, Integer> sameCause = new ConcurrentHashMap<>();
 
+    /** How long after its last refused take a folder is told as giving no file: ten listings at the default poll. */
+    static final long REFUSALS_TOLD_MS = 5_000;
+
+    /** A folder's refused takes: the cause, since when, and the last one. */
+    private record Refusals(String cause, long since, long last) {}
+
+    private final Map<Path, Refusals> refusedTakes = new ConcurrentHashMap<>();
+
     public InboxFileErrors(WaitingFiles waitingFiles) {
         this.waitingFiles = waitingFiles;
+    }
+
+    /**
+     * The folders whose files cannot be taken now (a take refused within {@link #REFUSALS_TOLD_MS}), and why: for the
+     * {@code inbox} readiness check (disk-full audit: 100 files stood untaken on a full or read-only inbox for minutes,
+     * readiness UP). A file that left meanwhile is no folder's trouble.
+     */
+    public Map<Path, String> foldersRefusingTakes() {
+        long now = System.currentTimeMillis();
+        refusedTakes.values().removeIf(refusals -> now - refusals.last() >= REFUSALS_TOLD_MS);
+        Map<Path, String> refusing = new TreeMap<>();
+        refusedTakes.forEach((folder, refusals) -> refusing.put(
+                folder,
+                "its files cannot be taken since " + Instant.ofEpochMilli(refusals.since()) + " (" + refusals.cause()
+                        + "); they stay where they are"));
+        return refusing;
+    }
+
+    private void refusedTake(Path folder, Throwable exception, long now) {
+        if (folder == null || ObjectHelper.getException(NoSuchFileException.class, exception) != null) {
+            return;
+        }
+        String cause = commonCause(exception);
+        refusedTakes.merge(
+                folder,
+                new Refusals(cause, now, now),
+                (before, refused) ->
+                        now - before.last() < REFUSALS_TOLD_MS ? new Refusals(cause, before.since(), now) : refused);
     }
 
     @Override
@@ -91,6 +132,9 @@ public final class InboxFileErrors implements ExceptionHandler {
                             cause,
                             others));
             return;
+        }
+        if (file != null) {
+            refusedTake(Path.of(file.getAbsoluteFilePath()).getParent(), exception, now);
         }
         String key = file != null ? file.getAbsoluteFilePath() : String.valueOf(message);
         lineDue(key, exception, now)

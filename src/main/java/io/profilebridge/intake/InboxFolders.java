@@ -35,7 +35,7 @@ public final class InboxFolders implements StartupListener {
 
     /**
      * Makes the folders that are missing: at start, and again should one be removed under the running bridge
-     * ({@code InboxWatch}); returns those it found missing.
+     * ({@code InboxWatch}); returns those it found missing and made.
      */
     public List<Path> make(CamelContext context) {
         List<Path> missing = new ArrayList<>();
@@ -43,8 +43,12 @@ public final class InboxFolders implements StartupListener {
             Path folder = folderOf(route);
             for (Path each : List.of(folder, folder.resolve(".done"), folder.resolve(".failed"))) {
                 if (!Files.isDirectory(each)) {
-                    missing.add(each);
                     folders.make(each);
+                    // made, not only missing: on a read-only inbox the make fails, and "made again" was untrue
+                    // (disk-full audit); its files' refused takes say what is wrong there
+                    if (Files.isDirectory(each)) {
+                        missing.add(each);
+                    }
                 }
             }
         }

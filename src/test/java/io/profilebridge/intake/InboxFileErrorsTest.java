@@ -1,13 +1,16 @@
 package io.profilebridge.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -45,6 +48,35 @@ class InboxFileErrorsTest {
                 .isEmpty();
         assertThat(inbox.resolve(".a.json.answered")).doesNotExist();
         assertThat(UnmovedNotes.read(kept, null)).as("a file still in place").isPresent();
+    }
+
+    /**
+     * Disk-full audit: on a full or read-only inbox no file could be taken for minutes, each said once a minute in the
+     * log, while readiness was UP. The folder is told as giving no file while its takes are refused, and not after.
+     */
+    @Test
+    void aFolderWhoseFilesCannotBeTakenIsToldUntilTakesAreRefusedNoMore(@TempDir Path inbox) throws Exception {
+        Path orbit = Files.createDirectories(inbox.resolve("orbit"));
+        InboxFileErrors errors = new InboxFileErrors(WaitingFiles.NONE);
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            Exchange taken = answered(context, orbit.resolve("a.json"));
+            taken.getMessage().removeHeader(RequestAcceptance.VERDICT);
+            errors.handleException(
+                    "marker failed",
+                    taken,
+                    new FileSystemException(orbit + "/a.json.camelLock", null, "No space left on device"));
+            Exchange vanished = answered(context, inbox.resolve("gone.json"));
+            vanished.getMessage().removeHeader(RequestAcceptance.VERDICT);
+            errors.handleException("gone", vanished, new NoSuchFileException(inbox + "/gone.json"));
+        }
+        assertThat(errors.foldersRefusingTakes())
+                .as("a file that left meanwhile is no folder's trouble")
+                .containsOnlyKeys(orbit);
+        assertThat(errors.foldersRefusingTakes().get(orbit))
+                .startsWith("its files cannot be taken since ")
+                .contains("(No space left on device)");
+        await().atMost(Duration.ofMillis(InboxFileErrors.REFUSALS_TOLD_MS * 3))
+                .until(() -> errors.foldersRefusingTakes().isEmpty());
     }
 
     private static Exchange answered(CamelContext context, Path path) {
