@@ -110,6 +110,8 @@ public final class BridgeMain {
                                         + " misspelt?",
                                 p,
                                 p));
+        profile.flatMap(p -> profileLeftOut(p, placeholderLocation()))
+                .ifPresent(LoggerFactory.getLogger(BridgeMain.class)::warn);
         main.setRoutesCollector(new RouteFiles());
         // a system property still wins, as for every camel.* key: else the checks read the variable's value while Camel
         // bound the property's (third black-box audit: -Dcamel.management.port=abc beside CAMEL_MANAGEMENT_PORT=25621
@@ -155,6 +157,27 @@ public final class BridgeMain {
         return profile.map(p -> outside("application-" + p + ".properties", jarFolder) + "classpath:application-" + p
                         + ".properties;optional=true," + base)
                 .orElse(base);
+    }
+
+    /** The property file list the operator gave Camel Main, which replaces {@link #propertyLocations}; null for none. */
+    private static String placeholderLocation() {
+        String property = System.getProperty("camel.main.property-placeholder-location");
+        return property != null ? property : System.getenv("CAMEL_MAIN_PROPERTY_PLACEHOLDER_LOCATION");
+    }
+
+    /**
+     * A warning when the operator's own list of property files leaves the chosen profile's file out: it replaces the
+     * bridge's list as a whole, so the profile applies nothing while the banner names it (integrator audit: a sandbox
+     * start with its own list had no simulator and the default ports, without a word).
+     */
+    static Optional<String> profileLeftOut(String profile, String location) {
+        String file = "application-" + profile + ".properties";
+        return location == null || location.isBlank() || location.contains(file)
+                ? Optional.empty()
+                : Optional.of("camel.main.property-placeholder-location (" + location + ") replaces the bridge's list"
+                        + " of property files and names no " + file + ": profile \"" + profile + "\" applies none of"
+                        + " its settings; add classpath:" + file + ";optional=true (the packaged one) or"
+                        + " file:config/" + file + " to it");
     }
 
     /** {@code config/NAME} in the working directory, then in the jar's folder, each optional. */

@@ -25,4 +25,19 @@ class BridgeMainTest {
                 .as("Camel's own --duration")
                 .isEmpty();
     }
+
+    /** Integrator audit: an own list of property files left the profile's out, and the start said nothing of it. */
+    @Test
+    void anOwnListOfPropertyFilesWithoutTheProfilesIsNamed() {
+        assertThat(BridgeMain.profileLeftOut("sandbox", "file:extra.properties,classpath:application.properties"))
+                .hasValueSatisfying(line -> assertThat(line)
+                        .contains("names no application-sandbox.properties")
+                        .contains("add classpath:application-sandbox.properties;optional=true"));
+        assertThat(BridgeMain.profileLeftOut(
+                        "sandbox", "classpath:application-sandbox.properties,classpath:application.properties"))
+                .isEmpty();
+        assertThat(BridgeMain.profileLeftOut("sandbox", null))
+                .as("the bridge's own list")
+                .isEmpty();
+    }
 }
