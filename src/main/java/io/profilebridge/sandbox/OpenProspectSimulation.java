@@ -139,7 +139,7 @@ final class OpenProspectSimulation {
         String status = view.get("status").asText();
         boolean unfinished = !status.equals("SUCCEEDED") && !status.equals("FAILED");
         return unfinished && settings.statusRetryAfterSeconds() > 0
-                ? retryAfter.add(Reply.of(200, view), settings.statusRetryAfterSeconds(), creation.id(), now)
+                ? retryAfter.add(Reply.of(200, view), settings.statusRetryAfterSeconds(), now)
                 : Reply.of(200, view);
     }
 

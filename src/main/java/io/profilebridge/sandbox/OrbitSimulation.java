@@ -165,7 +165,6 @@ final class OrbitSimulation {
                             "developer_deep_search_unavailable",
                             "Deep Search is currently unavailable. Retry later."),
                     settings.retryAfterSeconds(),
-                    requestId,
                     now);
         }
         // one decision at a time: idempotency, credits and the run's creation must not interleave
@@ -206,7 +205,6 @@ final class OrbitSimulation {
                                         "developer_deep_search_request_failed",
                                         "Deep Search did not accept the request or could not be reached. Retry later."),
                                 settings.retryAfterSeconds(),
-                                requestId,
                                 now)
                         .with(CREDITS_HEADER, balance());
             }
@@ -321,7 +319,7 @@ final class OrbitSimulation {
         String state = status.get("status").asText();
         boolean unfinished = !state.equals("completed") && !state.equals("failed");
         return unfinished && settings.statusRetryAfterSeconds() > 0
-                ? retryAfter.add(reply, settings.statusRetryAfterSeconds(), run.requestId(), now)
+                ? retryAfter.add(reply, settings.statusRetryAfterSeconds(), now)
                 : reply;
     }
 

@@ -8,8 +8,8 @@ import java.util.Locale;
 
 /**
  * Puts a Retry-After on a simulated answer in the form the {@code retry-after-format} knob asks for (delta-seconds or
- * an HTTP-date), and tells the ledger when the caller may come back, so an early request is counted; with the form
- * {@code none} the answer goes without one, and nothing is counted as early.
+ * an HTTP-date); with the form {@code none} the answer goes without one. The ledger learns of it once the answer is
+ * sent (Simulator), so that an early request is counted.
  */
 final class RetryAfterWriter {
 
@@ -22,14 +22,12 @@ final class RetryAfterWriter {
             Instant.parse("9999-12-31T23:59:59Z").toEpochMilli();
 
     private final SimulatorSettings settings;
-    private final Ledger ledger;
 
-    RetryAfterWriter(SimulatorSettings settings, Ledger ledger) {
+    RetryAfterWriter(SimulatorSettings settings) {
         this.settings = settings;
-        this.ledger = ledger;
     }
 
-    Reply add(Reply reply, long seconds, String subject, long now) {
+    Reply add(Reply reply, long seconds, long now) {
         RetryAfterFormat format = settings.retryAfterFormat();
         if (format == RetryAfterFormat.NONE) {
             return reply;
@@ -43,7 +41,6 @@ final class RetryAfterWriter {
         } else {
             value = Long.toString(seconds);
         }
-        ledger.retryAfterGiven(subject, until);
         return reply.with("Retry-After", value);
     }
 

@@ -20,6 +20,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,7 +62,7 @@ public final class Simulator implements AutoCloseable {
     private Simulator(SimulatorSettings settings) throws IOException {
         this.settings = settings;
         this.chance = new Chance(settings.seed());
-        this.retryAfter = new RetryAfterWriter(settings, ledger);
+        this.retryAfter = new RetryAfterWriter(settings);
         this.openProspect = new OpenProspectSimulation(settings, ledger, chance, retryAfter);
         this.orbit = new OrbitSimulation(settings, ledger, chance, retryAfter);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 512);
@@ -221,6 +222,9 @@ public final class Simulator implements AutoCloseable {
             // the work is done, but the caller never hears of it: the connection closes without an answer
             return;
         }
+        // told once the answer goes, not when it is decided: an answer lost on the way told the caller nothing, and
+        // its retry was counted as early (retry-after audit: every early request counted was such a retry)
+        retryAfterUntil(reply, now).ifPresent(until -> ledger.retryAfterGiven(subject, until));
         send(exchange, reply);
         openWindow(api, bucket, reply, now);
     }
@@ -235,27 +239,36 @@ public final class Simulator implements AutoCloseable {
 
     /** A 429 tells the bucket's callers to wait, a 503 with Retry-After every caller of the API: from now on. */
     private void openWindow(String api, String bucket, Reply reply, long receivedAt) {
-        String retryAfter = reply.headers().get("Retry-After");
-        if (retryAfter == null || (reply.status() != 429 && reply.status() != 503)) {
+        OptionalLong retryAfter = retryAfterUntil(reply, receivedAt);
+        if (retryAfter.isEmpty() || (reply.status() != 429 && reply.status() != 503)) {
             return;
         }
-        long until;
-        try {
-            long seconds = Long.parseLong(retryAfter.trim());
-            until = seconds >= (Long.MAX_VALUE - receivedAt) / 1000 ? Long.MAX_VALUE : receivedAt + seconds * 1000;
-        } catch (NumberFormatException notSeconds) {
-            try {
-                until = ZonedDateTime.parse(retryAfter.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
-                        .toInstant()
-                        .toEpochMilli();
-            } catch (DateTimeParseException notADate) {
-                return;
-            }
-        }
+        long until = retryAfter.getAsLong();
         List<String> buckets = reply.status() == 429
                 ? List.of(bucket)
                 : api.equals("orbit") ? List.of("orbit-starts", "orbit-reads") : List.of("openprospect");
         ledger.bucketWindow(buckets, System.currentTimeMillis(), until);
+    }
+
+    /** Until when the answer's Retry-After tells its caller to wait (seconds from its arrival, or an HTTP-date). */
+    private static OptionalLong retryAfterUntil(Reply reply, long receivedAt) {
+        String retryAfter = reply.headers().get("Retry-After");
+        if (retryAfter == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            long seconds = Long.parseLong(retryAfter.trim());
+            return OptionalLong.of(
+                    seconds >= (Long.MAX_VALUE - receivedAt) / 1000 ? Long.MAX_VALUE : receivedAt + seconds * 1000);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                return OptionalLong.of(ZonedDateTime.parse(retryAfter.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant()
+                        .toEpochMilli());
+            } catch (DateTimeParseException notADate) {
+                return OptionalLong.empty();
+            }
+        }
     }
 
     private Reply authorize(String api, String key, String method) {
@@ -318,7 +331,7 @@ public final class Simulator implements AutoCloseable {
                 ? OrbitSimulation.error(
                         429, "developer_api_key_rate_limited", "The API key exceeded the search rate limit")
                 : OpenProspectSimulation.error(429, "rate_limited", "Too many requests");
-        return retryAfter.add(limited, seconds, subject, now);
+        return retryAfter.add(limited, seconds, now);
     }
 
     private static Bucket bucket(double perSecond, int burst) {
@@ -332,7 +345,7 @@ public final class Simulator implements AutoCloseable {
     }
 
     private Reply retryLater(Reply reply, String subject, long now) {
-        return retryAfter.add(reply, settings.retryAfterSeconds(), subject, now);
+        return retryAfter.add(reply, settings.retryAfterSeconds(), now);
     }
 
     private Reply admin(String method, String path, String body) {

@@ -58,6 +58,20 @@ class SimulatorFaultsTest extends SimulatorTestSupport {
         assertThat(simulator.ledger().runsStarted("orbit")).isEqualTo(1);
     }
 
+    /**
+     * Retry-after audit: a Retry-After in an answer that was then lost was noted all the same, and the caller's retry,
+     * told nothing, was counted as early (all of a soak's early requests were such retries).
+     */
+    @Test
+    void aRetryAfterInALostAnswerMakesNoRetryEarly() throws Exception {
+        simulator.settings().lostAnswerShare(1).retryAfterSeconds(30);
+        String body = "{\"requestId\": \"u-1\", \"email\": \"unavailable-once@orbit.sim\"}";
+        assertThatThrownBy(() -> client.deepSearch(body)).isInstanceOf(IOException.class);
+        simulator.settings().lostAnswerShare(0);
+        assertThat(client.deepSearch(body).status()).isEqualTo(202);
+        assertThat(simulator.ledger().requestsBeforeRetryAfter()).isZero();
+    }
+
     @Test
     void addedLatencyDelaysEveryAnswer() throws Exception {
         simulator.settings().addedLatencyMs(300);
