@@ -23,7 +23,10 @@ public record JobSchedule(
         return Math.max(firstPollDelayMs, shortestRunMs);
     }
 
-    /** Exponential backoff with full jitter; never earlier than the API's Retry-After. */
+    /**
+     * Exponential backoff with equal jitter (half the ceiling, and up to as much again at random); never earlier than
+     * the API's Retry-After.
+     */
     public long retryDelay(int attempt, Duration retryAfter) {
         long ceiling = longestRetryDelay(attempt);
         long jittered = ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
