@@ -450,8 +450,9 @@ final class PropertyChecks {
     private static void embeddedBrokerCap(BridgeSettings settings) {
         int diskUsage = settings.integer("bridge.jms.max-disk-usage");
         if (diskUsage > 100) {
-            throw new StartupFailure("property bridge.jms.max-disk-usage must be a percentage of at most 100 (never),"
-                    + " not \"" + settings.text("bridge.jms.max-disk-usage") + "\"");
+            throw new StartupFailure(
+                    "property bridge.jms.max-disk-usage must be a percentage of at most 100 (a full disk)," + " not \""
+                            + settings.text("bridge.jms.max-disk-usage") + "\"");
         }
         long cap = settings.number("bridge.jms.max-message-bytes");
         if (cap < EmbeddedBroker.MIN_MESSAGE_BYTES) {

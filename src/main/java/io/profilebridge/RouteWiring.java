@@ -18,7 +18,9 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
+import org.apache.camel.model.BeanDefinition;
 import org.apache.camel.model.Model;
+import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.ProcessorDefinitionHelper;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
@@ -303,9 +305,10 @@ public final class RouteWiring implements StartupListener {
     }
 
     /**
-     * A result file is written where its name was claimed, the outbox: a result file endpoint ({@code fileName} the
-     * result's header) given another folder wrote there over another request's result, its name claimed in the outbox
-     * it did not write to (integrator audit: {@code file:results} replaced one person's result by another's).
+     * A result file is written where its name was claimed: the step after {@code resultFiles.claimName} writes it into
+     * the outbox under the claimed name. Given another folder ({@code file:results}, also by {@code toD}) or another
+     * file name ({@code x-${header.bridgeResultFile}}), it wrote over another request's result, the name claimed in
+     * the outbox it did not write to (integrator audit, and its re-check).
      */
     static List<String> resultFilesOutsideTheOutbox(List<RouteDefinition> routes, UnaryOperator<String> placeholders) {
         Path outbox = Path.of(placeholders.apply("{{bridge.outbox}}"))
@@ -313,24 +316,53 @@ public final class RouteWiring implements StartupListener {
                 .normalize();
         List<String> problems = new ArrayList<>();
         for (RouteDefinition route : routes) {
-            for (SendDefinition<?> send :
-                    ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(), SendDefinition.class)) {
-                String uri = send.getEndpointUri();
-                if (uri == null || !uri.startsWith("file:") || !uri.contains(ResultHeaders.RESULT_FILE)) {
-                    continue;
+            stepsAfterTheClaim(route.getOutputs()).forEach(next -> {
+                String uri = next instanceof SendDefinition<?> send
+                        ? send.getEndpointUri()
+                        : next instanceof ToDynamicDefinition dynamic ? dynamic.getUri() : null;
+                if (uri == null || !uri.startsWith("file:")) {
+                    problems.add("route " + route.getRouteId() + " claims a result file's name (resultFiles"
+                            + " claimName) but does not write it next with a file: endpoint");
+                    return;
                 }
                 String folder = uri.substring("file:".length());
                 folder = folder.startsWith("//") ? folder.substring(2) : folder;
+                String query = folder.contains("?") ? folder.substring(folder.indexOf('?') + 1) : "";
                 folder = placeholders.apply(folder.contains("?") ? folder.substring(0, folder.indexOf('?')) : folder);
                 if (!Path.of(folder).toAbsolutePath().normalize().equals(outbox)) {
                     problems.add("route " + route.getRouteId() + " writes result files to file:" + folder
                             + ", not the outbox " + outbox + " where their names are claimed (a result there could"
                             + " replace another request's): keep uri file:{{bridge.outbox}} and set bridge.outbox"
                             + " (BRIDGE_OUTBOX) to " + folder + " instead");
+                } else if (!Arrays.asList(query.split("&")).contains(RESULT_FILE_NAME)) {
+                    problems.add("route " + route.getRouteId() + " writes result files under another name than the"
+                            + " one claimed for them (" + RESULT_FILE_NAME + "), so a result could replace another"
+                            + " request's: keep that fileName, and copy results under names of your own in a step"
+                            + " after it");
                 }
-            }
+            });
         }
         return problems;
+    }
+
+    /** The result file endpoint's file name: the name claimed, as routes/deliver-result.camel.yaml gives it. */
+    private static final String RESULT_FILE_NAME = "fileName=${header." + ResultHeaders.RESULT_FILE + "}";
+
+    /** The steps, at any depth, that follow a {@code claimName} bean step in its list. */
+    private static List<ProcessorDefinition<?>> stepsAfterTheClaim(List<ProcessorDefinition<?>> steps) {
+        List<ProcessorDefinition<?>> after = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            ProcessorDefinition<?> step = steps.get(i);
+            if (step instanceof BeanDefinition bean && "claimName".equals(bean.getMethod())) {
+                if (i + 1 < steps.size()) {
+                    after.add(steps.get(i + 1));
+                } else {
+                    after.add(bean); // nothing after it: named as no file endpoint
+                }
+            }
+            after.addAll(stepsAfterTheClaim(step.getOutputs()));
+        }
+        return after;
     }
 
     private static List<String> targets(RouteDefinition route, boolean withWireTaps) {

@@ -51,26 +51,6 @@ class EditedRoutesTest {
         simulator.close();
     }
 
-    /** The audit's case: each result was written again and again (the bridge synced a file it had not written). */
-    @Test
-    void resultsWrittenUnderAnotherFileNameAreDeliveredOnce() throws Exception {
-        RouteCopies.edit(
-                routes.resolve("deliver-result.camel.yaml"),
-                "fileName: \"${header.bridgeResultFile}\"",
-                "fileName: \"dated/${header.bridgeResultFile}\"");
-        dropOneValidAndOneInvalid();
-        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-            await().atMost(Duration.ofSeconds(30))
-                    .until(
-                            () -> bridge.store().countByApiAndState().getOrDefault(Api.ORBIT, Map.of()),
-                            counts -> counts.getOrDefault(JobState.DELIVERED, 0L) == 1
-                                    && counts.getOrDefault(JobState.FAILED, 0L) == 1);
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> !Files.exists(BridgeRun.inbox(root).resolve("orbit/invalid.json")));
-        }
-        assertThat(results(root)).containsOnlyKeys("dated/orbit/ok.json", "dated/failed/orbit/invalid.json");
-    }
-
     /** The audit's case: a file whose body a step had converted was taken for no file, and failed at every poll. */
     @Test
     void anIntakeStepThatConvertsTheBodyIsReadAsTheRequest() throws Exception {

@@ -47,6 +47,35 @@ class RouteWiringTest {
                 "route deliver-result writes result files to file:results, not the outbox");
     }
 
+    /** Re-check audit: the outbox's folder given another way, by toD, wrote over another request's result. */
+    @Test
+    void aResultFileEndpointGivenByToDStopsTheStart() throws IOException {
+        assertStopsWith(
+                routes -> {
+                    Path route = routes.resolve("deliver-result.camel.yaml");
+                    RouteCopies.edit(route, "uri: file:{{bridge.outbox}}\n", "uri: file:results\n");
+                    RouteCopies.edit(
+                            route,
+                            "                - to:\n                    uri: file:results",
+                            "                - toD:\n                    uri: file:results");
+                },
+                "route deliver-result writes result files to file:results, not the outbox");
+    }
+
+    /**
+     * Re-check audit: a file name of one's own (x-${header.bridgeResultFile}) wrote over another request's result, its
+     * name claimed under the plain one; a routes audit had made such a name work, overwrites and all.
+     */
+    @Test
+    void aResultFileEndpointUnderAnotherNameStopsTheStart() throws IOException {
+        assertStopsWith(
+                routes -> RouteCopies.edit(
+                        routes.resolve("deliver-result.camel.yaml"),
+                        "fileName: \"${header.bridgeResultFile}\"",
+                        "fileName: \"dated/${header.bridgeResultFile}\""),
+                "route deliver-result writes result files under another name than the one claimed for them");
+    }
+
     /** Integrator audit: a timer's request reached the intake after a clean start, and failed at each exchange. */
     @Test
     void anIntakeFedByATimerStopsTheStart() throws IOException {

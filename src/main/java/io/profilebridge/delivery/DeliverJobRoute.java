@@ -231,7 +231,8 @@ public class DeliverJobRoute extends RouteBuilder {
             // (re-check audit: each delivery then failed, and the results were given up after the attempts)
             lifecycle.deliveryWaits(
                     job,
-                    "no route reads direct:deliver-result (a route reload replaced or removed it: restart the bridge);"
+                    "no route reads direct:deliver-result (a route reload replaced or removed it: mend the route file, or"
+                            + " restart the bridge);"
                             + " the result waits, counting no attempt",
                     jmsOffRecheckMs);
             return;

@@ -166,9 +166,8 @@ public class ResultFiles {
 
     /**
      * After the write: the result is on disk (content and name) before anyone is told it was delivered. The file synced
-     * is the one Camel's producer wrote, which is the claimed one unless an integrator gave the route's {@code file:}
-     * endpoint another file name (another folder stops the start: RouteWiring) (routes audit: the claimed path, never
-     * written, could not be synced, and
+     * is the one Camel's producer wrote, the claimed one (another folder or file name stops the start: RouteWiring;
+     * before, routes audit: the claimed path, never written, could not be synced, and
      * every result was written again until delivery gave up). The outbox's health follows the claimed folder, as its
      * refusals do.
      */

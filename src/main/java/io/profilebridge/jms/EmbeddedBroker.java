@@ -104,7 +104,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setPersistIDCache(true)
                 // a second bridge on the same data folder must fail, not wait for the journal lock for ever
                 .setJournalLockAcquisitionTimeout(JOURNAL_LOCK_TIMEOUT_MS)
-                // over this share of its disk used, Artemis takes no message from anyone (100: never)
+                // over this share of its disk used, Artemis takes no message from anyone (100: only a full disk)
                 .setMaxDiskUsage(settings.maxDiskUsage())
                 .addAcceptorConfiguration("tcp", settings.acceptorUrl());
         config.addAddressSetting(
