@@ -207,6 +207,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                 settings.number("bridge.inbox.incomplete-ms"),
                 settings.number("bridge.inbox.undelivered-wait-ms"),
                 Path.of(settings.text("bridge.data"), "unmoved-files"));
+        waitingFiles.forgetNotesOfGoneFiles();
         JobCallers callers = new JobCallers(store);
         Supplier<Map<Path, String>> inboxFoldersGivingNoFile =
                 bindInboxFiles(context, settings, waitingFiles, postgres);

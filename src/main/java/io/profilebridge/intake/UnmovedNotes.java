@@ -7,7 +7,10 @@ import io.profilebridge.Sha256;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -123,6 +126,31 @@ final class UnmovedNotes {
         } catch (IOException | RuntimeException e) {
             LOG.debug("Cannot read the note {}: {}", note, e.toString());
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The spare folder's notes of files no longer in the inbox go (removed by their callers while unmoved): nothing
+     * else would ever remove them (re-check audit).
+     */
+    static void forgetGone(Path spare) {
+        try (DirectoryStream<Path> notes = Files.newDirectoryStream(spare, "*.answered")) {
+            for (Path note : notes) {
+                String file = fileNamedBy(note);
+                if (file == null || !Files.exists(Path.of(file), LinkOption.NOFOLLOW_LINKS)) {
+                    InboxNotes.deleteQuietly(note);
+                }
+            }
+        } catch (IOException | DirectoryIteratorException | InvalidPathException e) {
+            LOG.debug("Cannot look through {}: {}", spare, e.toString());
+        }
+    }
+
+    private static String fileNamedBy(Path note) {
+        try {
+            return Json.text(Json.MAPPER.readTree(Files.readString(note)), "file");
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

@@ -179,6 +179,13 @@ public final class WaitingFiles {
                 .findFirst();
     }
 
+    /** Forgets, once at start, the spare notes of answered files removed from the inbox before they were moved. */
+    public void forgetNotesOfGoneFiles() {
+        if (spareNotes != null) {
+            UnmovedNotes.forgetGone(spareNotes);
+        }
+    }
+
     /** An answered file taken again only to be moved is moved: its note goes. */
     void moved(Path file) {
         UnmovedNotes.remove(file, spareNotes);

@@ -89,6 +89,32 @@ class WaitingFilesTest {
                 .isEmpty();
     }
 
+    /** Re-check audit: the spare note of a file its caller removed before it was moved stayed for good. */
+    @Test
+    void theSpareNoteOfAFileRemovedBeforeItsMoveIsForgottenAtTheNextStart(@TempDir Path root) throws Exception {
+        Path inbox = Files.createDirectories(root.resolve("inbox"));
+        Path spare = root.resolve("data/unmoved-files");
+        WaitingFiles before = new WaitingFiles(null, 1_000, 0, 0, 600_000, spare);
+        for (String name : new String[] {"kept.json", "removed.json"}) {
+            Path file = Files.writeString(inbox.resolve(name), "{}");
+            Files.writeString(
+                    Files.createDirectories(inbox.resolve("." + name + ".answered"))
+                            .resolve("x"),
+                    "");
+            before.moveFailed(file.toAbsolutePath().toString(), 5, 10, "done", name, 100_000);
+        }
+        Files.delete(inbox.resolve("removed.json"));
+
+        WaitingFiles restarted = new WaitingFiles(null, 1_000, 0, 0, 600_000, spare);
+        restarted.forgetNotesOfGoneFiles();
+        try (var notes = Files.list(spare)) {
+            assertThat(notes).hasSize(1);
+        }
+        assertThat(restarted.takenAgainToMove(
+                        inbox.resolve("kept.json").toAbsolutePath().toString(), 5, 10))
+                .isPresent();
+    }
+
     /**
      * Review: this instance's memory of a file another instance moved since, and a note written for the file dropped
      * again under its name: the stale memory removed the right note, and the file was answered a second time.
