@@ -179,14 +179,7 @@ class EditedRoutesTest {
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
             bridge.context().getRouteController().stopRoute("deliver-result");
             bridge.context().removeRoute("deliver-result");
-            drop(root, "orbit/ok.json", "{\"email\": \"ok@example.com\"}");
-            await().atMost(Duration.ofSeconds(30))
-                    .until(
-                            () -> bridge.store().list(Api.ORBIT, JobState.DELIVERING, 0, 1),
-                            jobs -> !jobs.isEmpty()
-                                    && String.valueOf(jobs.get(0).lastError()).contains("delivery_waiting"));
-            Job waiting =
-                    bridge.store().list(Api.ORBIT, JobState.DELIVERING, 0, 1).get(0);
+            Job waiting = dropOneThatWaitsForDelivery(bridge);
             assertThat(waiting.attempts()).isZero();
             assertThat(waiting.lastError()).contains("no route reads direct:deliver-result");
         }
@@ -202,14 +195,7 @@ class EditedRoutesTest {
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
             ServiceHelper.stopService(
                     bridge.context().getRoute("deliver-result").getProcessor());
-            drop(root, "orbit/ok.json", "{\"email\": \"ok@example.com\"}");
-            await().atMost(Duration.ofSeconds(30))
-                    .until(
-                            () -> bridge.store().list(Api.ORBIT, JobState.DELIVERING, 0, 1),
-                            jobs -> !jobs.isEmpty()
-                                    && String.valueOf(jobs.get(0).lastError()).contains("delivery_waiting"));
-            Job waiting =
-                    bridge.store().list(Api.ORBIT, JobState.DELIVERING, 0, 1).get(0);
+            Job waiting = dropOneThatWaitsForDelivery(bridge);
             assertThat(waiting.attempts()).isZero();
             assertThat(waiting.lastError()).contains("its route is stopped");
 
@@ -218,6 +204,17 @@ class EditedRoutesTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 1);
             assertThat(results(root)).containsOnlyKeys("orbit/ok.json");
         }
+    }
+
+    /** Drops a valid request, and returns its job once its result waits for delivery. */
+    private Job dropOneThatWaitsForDelivery(BridgeRun bridge) {
+        drop(root, "orbit/ok.json", "{\"email\": \"ok@example.com\"}");
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> bridge.store().list(Api.ORBIT, JobState.DELIVERING, 0, 1),
+                        jobs -> !jobs.isEmpty()
+                                && String.valueOf(jobs.get(0).lastError()).contains("delivery_waiting"));
+        return bridge.store().list(Api.ORBIT, JobState.DELIVERING, 0, 1).get(0);
     }
 
     private void dropOneValidAndOneInvalid() {
