@@ -13,6 +13,7 @@ import io.profilebridge.operations.JmsBrokerHealthCheck;
 import io.profilebridge.operations.JmsConsumersHealthCheck;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -153,11 +154,31 @@ public class JmsConfiguration implements CamelConfiguration {
             // a job store away: the route's error handling has said so in one line
             // (routes/jms-intake-errors.camel.yaml);
             // a stack trace per message per redelivery only repeated it (store-failure audit: 477 lines in 25 s)
-            if (ObjectHelper.getException(JobStoreException.class, error) == null) {
-                logged.handleError(error);
+            if (ObjectHelper.getException(JobStoreException.class, error) != null) {
+                return;
             }
+            if (sessionClosed(error)) {
+                // the broker went away between the intake and its commit: the message comes again and starts nothing
+                // twice; one line, not Spring's stack trace for each listener (external-broker audit: 13 of them)
+                LOG.warn(
+                        "A JMS request's session closed under its listener (the broker went away: {}); the message,"
+                                + " not committed, comes again and starts nothing twice",
+                        ObjectHelper.getException(jakarta.jms.IllegalStateException.class, error)
+                                .getMessage());
+                return;
+            }
+            logged.handleError(error);
         });
         context.getRegistry().bind("temporaryReplies", new TemporaryReplies(pool));
+    }
+
+    /** Whether a listener's failure is its session closed under it, as a broker that went away leaves it. */
+    static boolean sessionClosed(Throwable error) {
+        jakarta.jms.IllegalStateException closed =
+                ObjectHelper.getException(jakarta.jms.IllegalStateException.class, error);
+        return closed != null
+                && closed.getMessage() != null
+                && closed.getMessage().toLowerCase(Locale.ROOT).contains("closed");
     }
 
     /** Why the embedded broker takes no message for want of disk, once it is up; never anything for an external one. */
