@@ -553,7 +553,8 @@ public class BridgeConfiguration implements CamelConfiguration {
                     TimeUnit.MILLISECONDS);
         }
         // named by the inbox routes' listing and by routes/inbox-unread-folders.camel.yaml
-        UnreadFolders unreadFolders = new UnreadFolders(UnreadFolders.fileFoldersOf(context));
+        UnreadFolders unreadFolders =
+                new UnreadFolders(UnreadFolders.fileFoldersOf(context), Path.of(settings.text("bridge.inbox")));
         context.getRegistry().bind("unreadFolders", unreadFolders);
         // the inbox routes' filter (routes/inbox-folder.camel.yaml)
         InboxFileFilter filter = new InboxFileFilter(

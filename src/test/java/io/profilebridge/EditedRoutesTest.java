@@ -206,6 +206,28 @@ class EditedRoutesTest {
         }
     }
 
+    /** Integrator audit: with the envelope route left out, an envelope dropped into the inbox waited without a word. */
+    @Test
+    void requestFilesInAnInboxNoRouteReadsAreNamedOnce() throws Exception {
+        Files.delete(routes.resolve("inbox-envelope.camel.yaml"));
+        drop(root, "envelope.json", "{\"api\": \"orbit\", \"request\": {\"email\": \"ok@example.com\"}}");
+        properties.put("bridge.inbox.folder-check-ms", "200");
+        try (LogCapture logs = LogCapture.start();
+                BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> logs.lines().stream()
+                            .anyMatch(line -> line.contains("holds request files, but no route reads it")));
+            // the checks every 200 ms that follow add no line
+            await().during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> logs.lines().stream()
+                                    .filter(line -> line.contains("holds request files"))
+                                    .count()
+                            == 1);
+        }
+        assertThat(BridgeRun.inbox(root).resolve("envelope.json")).exists();
+    }
+
     /** Drops a valid request, and returns its job once its result waits for delivery. */
     private Job dropOneThatWaitsForDelivery(BridgeRun bridge) {
         drop(root, "orbit/ok.json", "{\"email\": \"ok@example.com\"}");

@@ -32,9 +32,18 @@ public class UnreadFolders {
     /** Folders already named, so each costs one log line, not one per look. */
     private final ReportedOnce reported = new ReportedOnce();
 
+    /** {@code bridge.inbox}, absolute; null when not known (its own files are then not looked at). */
+    private final Path inbox;
+
     /** @param readFolders the folders some route reads, absolute; empty when not known (nothing is then named) */
     public UnreadFolders(Supplier<Set<Path>> readFolders) {
+        this(readFolders, null);
+    }
+
+    /** @param inbox {@code bridge.inbox}, whose own request files are named when no route reads it */
+    public UnreadFolders(Supplier<Set<Path>> readFolders, Path inbox) {
         this.readFolders = readFolders;
+        this.inbox = inbox == null ? null : absolute(inbox);
     }
 
     /** The folders of the context's file endpoints: those its inbox routes read (and the outbox, written). */
@@ -52,6 +61,7 @@ public class UnreadFolders {
      * (black-box audit: a misspelt folder made later was never named).
      */
     public void report(CamelContext context) {
+        reportUnreadParents(context);
         for (Path inbox : takenFrom(context)) {
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(inbox)) {
                 for (Path entry : entries) {
@@ -63,6 +73,36 @@ public class UnreadFolders {
             } catch (IOException | DirectoryIteratorException e) {
                 // not there (yet): its route makes it
             }
+        }
+    }
+
+    /**
+     * Names, once, the inbox when no route reads it while request files lie in it: its envelope route left out
+     * (integrator audit: an envelope dropped there waited without a word).
+     */
+    private void reportUnreadParents(CamelContext context) {
+        if (inbox == null
+                || takenFrom(context).stream().map(UnreadFolders::absolute).anyMatch(inbox::equals)
+                || !holdsRequestFiles(inbox)
+                || !reported.first("files\n" + inbox)) {
+            return;
+        }
+        LOG.warn(
+                "Inbox {} holds request files, but no route reads it: they stay where they are (envelopes dropped"
+                        + " there are read by routes/inbox-envelope.camel.yaml, which is left out)",
+                inbox);
+    }
+
+    private static boolean holdsRequestFiles(Path folder) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "[!.]*.json")) {
+            for (Path file : files) {
+                if (Files.isRegularFile(file)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException | DirectoryIteratorException e) {
+            return false;
         }
     }
 
