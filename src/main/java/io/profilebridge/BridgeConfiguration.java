@@ -74,6 +74,7 @@ import io.profilebridge.operations.JobWorkersHealthCheck;
 import io.profilebridge.operations.JvmMetrics;
 import io.profilebridge.operations.ProgressRoute;
 import io.profilebridge.operations.RefusedResultsHealthCheck;
+import io.profilebridge.operations.RoutesGoneHealthCheck;
 import io.profilebridge.operations.StatusPage;
 import io.profilebridge.operations.StoreReadDeadline;
 import io.profilebridge.orbit.OrbitRequestRules;
@@ -312,6 +313,9 @@ public class BridgeConfiguration implements CamelConfiguration {
         if (health != null) {
             health.register(RefusedResultsHealthCheck.outbox(outbox, outboxRefusals));
             health.register(new InboxFoldersHealthCheck(inboxFoldersGivingNoFile));
+            RoutesGoneHealthCheck routesGone = new RoutesGoneHealthCheck();
+            context.addStartupListener(routesGone);
+            health.register(routesGone);
             if (jms) {
                 // a send the broker holds longer than any call of a broker that went away may wait
                 long heldAfterMs = settings.number("bridge.jms.call-failover-timeout-ms");

@@ -182,6 +182,16 @@ class EditedRoutesTest {
             Job waiting = dropOneThatWaitsForDelivery(bridge);
             assertThat(waiting.attempts()).isZero();
             assertThat(waiting.lastError()).contains("no route reads direct:deliver-result");
+            // JMS-edits audit: the route gone, Camel's own check for it went too, and readiness was UP
+            assertThat(HealthCheckHelper.invokeReadiness(bridge.context()).stream()
+                            .filter(result -> result.getCheck().getId().equals("routes"))
+                            .findFirst())
+                    .hasValueSatisfying(result -> {
+                        assertThat(result.getState()).isEqualTo(HealthCheck.State.DOWN);
+                        assertThat(result.getMessage())
+                                .hasValueSatisfying(message ->
+                                        assertThat(message).contains("deliver-result (deliver-result.camel.yaml"));
+                    });
         }
     }
 
