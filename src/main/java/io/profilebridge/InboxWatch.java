@@ -84,6 +84,16 @@ public final class InboxWatch extends ServiceSupport {
                 }
                 return;
             }
+            if (lost != null && lock.stillOnDisk()) {
+                // the inbox put back whole, with the lock this bridge still holds: the lock taken anew would be refused
+                // as held (by this very process), and the inbox stayed unread until a restart (health audit)
+                lost = null;
+                folders.make(context);
+                LOG.warn(
+                        "The inbox {} is back, with the {} this bridge holds: it is read again", inbox, InboxLock.FILE);
+                readers(true);
+                return;
+            }
             holdAgain();
         } catch (RuntimeException e) {
             // a scheduled task that throws runs no more

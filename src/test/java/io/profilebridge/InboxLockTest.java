@@ -138,6 +138,31 @@ class InboxLockTest {
     }
 
     /**
+     * Health audit: an inbox moved aside, a file put in its place, then the inbox moved back whole: the bridge still
+     * held its lock file, took it anew, found it held (by itself), and read the inbox no more until a restart.
+     */
+    @Test
+    void anInboxMovedAsideAndBackWholeIsReadAgain() throws Exception {
+        try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100))) {
+            Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
+            try (BridgeRun running = BridgeRun.start(root, properties)) {
+                Path inbox = BridgeRun.inbox(root);
+                Path aside = root.resolve("inbox.aside");
+                Files.move(inbox, aside);
+                Files.writeString(inbox, "a file where the inbox was");
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> inboxCheck(running).getState() == State.DOWN);
+                Files.delete(inbox);
+                Files.move(aside, inbox);
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> inboxCheck(running).getState() == State.UP);
+                Files.writeString(inbox.resolve("openprospect/b.json"), BridgeRun.openProspectRequest("b"));
+                await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/b.json"));
+            }
+        }
+    }
+
+    /**
      * Removes a folder the running bridge may write into meanwhile (its watch makes inbox folders again, a move makes
      * .done/), trying again until one removal goes through whole.
      */
