@@ -45,9 +45,14 @@ public final class InboxLock {
                                             + " files, each into its own store; give each such instance its own bridge.inbox, or"
                                             + " share one PostgreSQL store (bridge.store.url), with which instances share an inbox"));
         } catch (IOException e) {
+            // health audit: a file standing in the inbox's place was told as a want of write access
+            boolean notAFolder = Files.exists(folder) && !Files.isDirectory(folder);
             throw new StartupFailure(
-                    "the inbox " + folder + " cannot be used (" + StartupFailure.describe(e) + "): give the bridge's"
-                            + " user write access to it, or name another in bridge.inbox (BRIDGE_INBOX)",
+                    "the inbox " + folder + " cannot be used (" + StartupFailure.describe(e) + "): "
+                            + (notAFolder
+                                    ? "a file stands where the inbox folder should be; remove it"
+                                    : "give the bridge's user write access to it")
+                            + ", or name another in bridge.inbox (BRIDGE_INBOX)",
                     e);
         }
     }

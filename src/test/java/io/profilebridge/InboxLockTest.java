@@ -129,6 +129,10 @@ class InboxLockTest {
                 });
                 await().atMost(Duration.ofSeconds(20))
                         .until(() -> inboxCheck(running).getState() == State.DOWN);
+                // health audit: told as a want of write access
+                assertThat(inboxCheck(running).getMessage())
+                        .hasValueSatisfying(message ->
+                                assertThat(message).contains("a file stands where the inbox folder should be"));
                 Files.delete(inbox);
                 await().atMost(Duration.ofSeconds(20))
                         .until(() -> inboxCheck(running).getState() == State.UP);
