@@ -41,6 +41,11 @@ public final class InboxFolders implements StartupListener {
         List<Path> missing = new ArrayList<>();
         for (Route route : readers(context)) {
             Path folder = folderOf(route);
+            if (!folder.equals(inbox) && Files.isSymbolicLink(folder)) {
+                // never through a link (health audit: .done/ and .failed/ were made in the link's target); the inbox
+                // filter tells the folder as giving no file
+                continue;
+            }
             for (Path each : List.of(folder, folder.resolve(".done"), folder.resolve(".failed"))) {
                 if (!Files.isDirectory(each)) {
                     folders.make(each);

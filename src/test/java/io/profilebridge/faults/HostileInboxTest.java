@@ -79,6 +79,29 @@ class HostileInboxTest {
     }
 
     /**
+     * Health audit: an API folder replaced by a link to another folder had .done/ and .failed/ made in the link's target
+     * by the inbox's folder check; nothing is made through a link, and a file dropped there is told, not taken.
+     */
+    @Test
+    void nothingIsMadeThroughAnApiFolderThatIsALink() throws IOException {
+        Path elsewhere = Files.createDirectories(root.resolve("elsewhere_orbit"));
+        Files.createDirectories(BridgeRun.inbox(root));
+        Files.createSymbolicLink(BridgeRun.inbox(root).resolve("orbit"), elsewhere);
+        Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
+        properties.put("bridge.inbox.folder-check-ms", "200");
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            Files.writeString(elsewhere.resolve("waits.json"), "{\"email\": \"waits@example.com\"}");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> inboxCheck(bridge).getState() == HealthCheck.State.DOWN);
+            await().during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() ->
+                            !Files.exists(elsewhere.resolve(".done")) && !Files.exists(elsewhere.resolve(".failed")));
+        }
+        assertThat(elsewhere.resolve("waits.json")).exists();
+    }
+
+    /**
      * Hostile-files audit: a folder whose .done is a link gives no file, said once in the log while readiness stayed
      * UP. The inbox check is DOWN naming it until the link is gone, and the file is then taken.
      */
