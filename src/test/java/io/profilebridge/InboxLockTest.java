@@ -92,53 +92,50 @@ class InboxLockTest {
      */
     @Test
     void anInboxThatCannotBeHeldAgainIsReadNoMoreUntilItIs() throws Exception {
-        try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100))) {
-            Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
-            try (BridgeRun running = BridgeRun.start(root, properties)) {
-                Path inbox = BridgeRun.inbox(root);
-                // another bridge takes the inbox made again before this one holds it
-                HeldFileLock other = await().atMost(Duration.ofSeconds(20))
-                        .ignoreExceptions()
-                        .until(
-                                () -> {
-                                    removeWhileRunning(inbox);
-                                    Files.createDirectories(inbox.resolve("openprospect"));
-                                    return HeldFileLock.tryTake(inbox.resolve(InboxLock.FILE))
-                                            .orElse(null);
-                                },
-                                Objects::nonNull);
+        withRunningBridge(running -> {
+            Path inbox = BridgeRun.inbox(root);
+            // another bridge takes the inbox made again before this one holds it
+            HeldFileLock other = await().atMost(Duration.ofSeconds(20))
+                    .ignoreExceptions()
+                    .until(
+                            () -> {
+                                removeWhileRunning(inbox);
+                                Files.createDirectories(inbox.resolve("openprospect"));
+                                return HeldFileLock.tryTake(inbox.resolve(InboxLock.FILE))
+                                        .orElse(null);
+                            },
+                            Objects::nonNull);
 
-                await().atMost(Duration.ofSeconds(20))
-                        .until(() -> inboxCheck(running).getState() == State.DOWN);
-                assertThat(inboxCheck(running).getMessage())
-                        .hasValueSatisfying(message ->
-                                assertThat(message).contains("not held again").contains("is taken by another bridge"));
-                Files.writeString(inbox.resolve("openprospect/a.json"), BridgeRun.openProspectRequest("a"));
-                await().during(Duration.ofSeconds(2))
-                        .atMost(Duration.ofSeconds(5))
-                        .until(() -> Files.exists(inbox.resolve("openprospect/a.json")));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> inboxCheck(running).getState() == State.DOWN);
+            assertThat(inboxCheck(running).getMessage())
+                    .hasValueSatisfying(message ->
+                            assertThat(message).contains("not held again").contains("is taken by another bridge"));
+            Files.writeString(inbox.resolve("openprospect/a.json"), BridgeRun.openProspectRequest("a"));
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> Files.exists(inbox.resolve("openprospect/a.json")));
 
-                other.close();
-                await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/a.json"));
-                assertThat(inboxCheck(running).getState()).isEqualTo(State.UP);
+            other.close();
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/a.json"));
+            assertThat(inboxCheck(running).getState()).isEqualTo(State.UP);
 
-                await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
-                    removeWhileRunning(inbox);
-                    Files.writeString(inbox, "a file where the inbox was");
-                    return true;
-                });
-                await().atMost(Duration.ofSeconds(20))
-                        .until(() -> inboxCheck(running).getState() == State.DOWN);
-                // health audit: told as a want of write access
-                assertThat(inboxCheck(running).getMessage())
-                        .hasValueSatisfying(message ->
-                                assertThat(message).contains("a file stands where the inbox folder should be"));
-                Files.delete(inbox);
-                await().atMost(Duration.ofSeconds(20))
-                        .until(() -> inboxCheck(running).getState() == State.UP);
-                assertThat(inbox.resolve("orbit")).isDirectory();
-            }
-        }
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+                removeWhileRunning(inbox);
+                Files.writeString(inbox, "a file where the inbox was");
+                return true;
+            });
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> inboxCheck(running).getState() == State.DOWN);
+            // health audit: told as a want of write access
+            assertThat(inboxCheck(running).getMessage())
+                    .hasValueSatisfying(
+                            message -> assertThat(message).contains("a file stands where the inbox folder should be"));
+            Files.delete(inbox);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> inboxCheck(running).getState() == State.UP);
+            assertThat(inbox.resolve("orbit")).isDirectory();
+        });
     }
 
     /**
@@ -147,21 +144,34 @@ class InboxLockTest {
      */
     @Test
     void anInboxMovedAsideAndBackWholeIsReadAgain() throws Exception {
+        withRunningBridge(running -> {
+            Path inbox = BridgeRun.inbox(root);
+            Path aside = root.resolve("inbox.aside");
+            Files.move(inbox, aside);
+            Files.writeString(inbox, "a file where the inbox was");
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> inboxCheck(running).getState() == State.DOWN);
+            Files.delete(inbox);
+            Files.move(aside, inbox);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> inboxCheck(running).getState() == State.UP);
+            Files.writeString(inbox.resolve("openprospect/b.json"), BridgeRun.openProspectRequest("b"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/b.json"));
+        });
+    }
+
+    /** What a test does with a running bridge. */
+    @FunctionalInterface
+    private interface WithBridge {
+        void run(BridgeRun running) throws Exception;
+    }
+
+    /** Runs {@code test} with a bridge on this test's folder, against a simulator of its own. */
+    private void withRunningBridge(WithBridge test) throws Exception {
         try (Simulator simulator = Simulator.start(new SimulatorSettings().jobDurationMs(100))) {
             Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
             try (BridgeRun running = BridgeRun.start(root, properties)) {
-                Path inbox = BridgeRun.inbox(root);
-                Path aside = root.resolve("inbox.aside");
-                Files.move(inbox, aside);
-                Files.writeString(inbox, "a file where the inbox was");
-                await().atMost(Duration.ofSeconds(20))
-                        .until(() -> inboxCheck(running).getState() == State.DOWN);
-                Files.delete(inbox);
-                Files.move(aside, inbox);
-                await().atMost(Duration.ofSeconds(20))
-                        .until(() -> inboxCheck(running).getState() == State.UP);
-                Files.writeString(inbox.resolve("openprospect/b.json"), BridgeRun.openProspectRequest("b"));
-                await().atMost(Duration.ofSeconds(20)).until(() -> results(root).containsKey("openprospect/b.json"));
+                test.run(running);
             }
         }
     }
