@@ -77,24 +77,20 @@ public final class InboxWatch extends ServiceSupport {
             return;
         }
         try {
-            if (lost == null && lock.stillOnDisk()) {
-                List<Path> made = folders.make(context);
-                if (!made.isEmpty()) {
-                    LOG.warn("Inbox folders removed while the bridge ran are made again: {}", made);
-                }
+            if (!lock.stillOnDisk()) {
+                holdAgain();
                 return;
             }
-            if (lost != null && lock.stillOnDisk()) {
+            List<Path> made = folders.make(context);
+            if (lost != null) {
                 // the inbox put back whole, with the lock this bridge still holds: the lock taken anew would be refused
                 // as held (by this very process), and the inbox stayed unread until a restart (health audit)
-                lost = null;
-                folders.make(context);
                 LOG.warn(
                         "The inbox {} is back, with the {} this bridge holds: it is read again", inbox, InboxLock.FILE);
-                readers(true);
-                return;
+                readAgain();
+            } else if (!made.isEmpty()) {
+                LOG.warn("Inbox folders removed while the bridge ran are made again: {}", made);
             }
-            holdAgain();
         } catch (RuntimeException e) {
             // a scheduled task that throws runs no more
             LOG.warn("Cannot make the inbox {} again: {}", inbox, e.toString());
@@ -124,9 +120,13 @@ public final class InboxWatch extends ServiceSupport {
                 InboxLock.FILE,
                 lost == null ? "" : " and reads it again");
         if (lost != null) {
-            lost = null;
-            readers(true);
+            readAgain();
         }
+    }
+
+    private void readAgain() {
+        lost = null;
+        readers(true);
     }
 
     /** Resumes, or suspends, the routes that read the inbox. */

@@ -221,30 +221,31 @@ public class DeliverJobRoute extends RouteBuilder {
         ResultHeaders.apply(exchange.getMessage(), ResultHeaders.Result.of(job));
     }
 
+    /**
+     * Why the delivery route took nothing, when it is gone or stopped, not failing: each delivery then failed, and the
+     * results were given up after the attempts (re-check audit: a reload that replaced deliver-result by a route of
+     * another file; integrator audit: a reload the bridge refused, which leaves the changed file's routes stopped).
+     */
+    private static String deliveryRouteNotRunning(Exception cause) {
+        if (cause instanceof DirectConsumerNotAvailableException) {
+            return "no route reads direct:deliver-result (a route reload replaced or removed it: mend the route file, or"
+                    + " restart the bridge)";
+        }
+        if (ObjectHelper.getException(RejectedExecutionException.class, cause) != null) {
+            return "direct:deliver-result takes nothing now (its route is stopped: a route reload refused, or the"
+                    + " bridge stopping)";
+        }
+        return null;
+    }
+
     /** A result the outbox or the broker refuses waits for it, never given up; anything else has the attempts. */
     private void deliveryFailed(Exchange exchange) {
         exchange.setProperty(DECIDED, true);
         Job job = JobRoutes.job(exchange);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        if (cause instanceof DirectConsumerNotAvailableException) {
-            // a route reload that replaced deliver-result by a route of another file took it away until a restart
-            // (re-check audit: each delivery then failed, and the results were given up after the attempts)
-            lifecycle.deliveryWaits(
-                    job,
-                    "no route reads direct:deliver-result (a route reload replaced or removed it: mend the route file, or"
-                            + " restart the bridge);"
-                            + " the result waits, counting no attempt",
-                    jmsOffRecheckMs);
-            return;
-        }
-        if (ObjectHelper.getException(RejectedExecutionException.class, cause) != null) {
-            // a route that is there but does not run: a reload the bridge refused leaves the changed file's routes so
-            // until it is mended (integrator audit: each delivery then failed, and paid results were given up)
-            lifecycle.deliveryWaits(
-                    job,
-                    "direct:deliver-result takes nothing now (its route is stopped: a route reload refused, or the"
-                            + " bridge stopping); the result waits, counting no attempt",
-                    jmsOffRecheckMs);
+        String notRunning = deliveryRouteNotRunning(cause);
+        if (notRunning != null) {
+            lifecycle.deliveryWaits(job, notRunning + "; the result waits, counting no attempt", jmsOffRecheckMs);
             return;
         }
         lifecycle.deliveryFailed(

@@ -100,13 +100,7 @@ final class UnmovedNotes {
 
     /** @param file the path a spare note must name; null for a note beside its file */
     private static Optional<WaitingFiles.Unmoved> readNote(Path note, String file) {
-        // java.io's File: no exception per take where there is no note, the usual case
-        File asFile = note.toFile();
-        if (asFile.length() == 0 || asFile.length() > MAX_NOTE_BYTES) {
-            return Optional.empty();
-        }
-        try (InputStream in = Files.newInputStream(note, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            JsonNode fields = Json.MAPPER.readTree(in.readNBytes(MAX_NOTE_BYTES));
+        return fieldsOf(note).flatMap(fields -> {
             String verdict = Json.text(fields, "verdict");
             String keptName = Json.text(fields, "keptName");
             // the move's own folder and a plain name in it, whoever wrote the note: it names where the file goes
@@ -121,6 +115,18 @@ final class UnmovedNotes {
                     verdict,
                     keptName,
                     Json.text(fields, "identity")));
+        });
+    }
+
+    /** The note's fields, read up to {@link #MAX_NOTE_BYTES}; empty for no note, or none of ours. */
+    private static Optional<JsonNode> fieldsOf(Path note) {
+        // java.io's File: no exception per take where there is no note, the usual case
+        File asFile = note.toFile();
+        if (asFile.length() == 0 || asFile.length() > MAX_NOTE_BYTES) {
+            return Optional.empty();
+        }
+        try (InputStream in = Files.newInputStream(note, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.of(Json.MAPPER.readTree(in.readNBytes(MAX_NOTE_BYTES)));
         } catch (NoSuchFileException gone) {
             return Optional.empty();
         } catch (IOException | RuntimeException e) {
@@ -136,21 +142,14 @@ final class UnmovedNotes {
     static void forgetGone(Path spare) {
         try (DirectoryStream<Path> notes = Files.newDirectoryStream(spare, "*.answered")) {
             for (Path note : notes) {
-                String file = fileNamedBy(note);
+                String file =
+                        fieldsOf(note).map(fields -> Json.text(fields, "file")).orElse(null);
                 if (file == null || !Files.exists(Path.of(file), LinkOption.NOFOLLOW_LINKS)) {
                     InboxNotes.deleteQuietly(note);
                 }
             }
         } catch (IOException | DirectoryIteratorException | InvalidPathException e) {
             LOG.debug("Cannot look through {}: {}", spare, e.toString());
-        }
-    }
-
-    private static String fileNamedBy(Path note) {
-        try {
-            return Json.text(Json.MAPPER.readTree(Files.readString(note)), "file");
-        } catch (IOException | RuntimeException e) {
-            return null;
         }
     }
 
