@@ -1,5 +1,6 @@
 package io.profilebridge.job;
 
+import io.profilebridge.ErrorText;
 import io.profilebridge.Sha256;
 import io.profilebridge.StoreClock;
 import io.profilebridge.api.Api;
@@ -629,7 +630,12 @@ public class JobStore {
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
         } catch (SQLException e) {
-            throw new JobStoreException("job store unreachable", e);
+            // the driver's words and their cause, once (a pool's "Connection is not available" says nothing of the
+            // refused connection behind it): the job-store check printed "job store unreachable: job store
+            // unreachable: ..." and no cause
+            JobStoreException unreachable = new JobStoreException(ErrorText.withRootCause(e));
+            unreachable.initCause(e);
+            throw unreachable;
         }
     }
 

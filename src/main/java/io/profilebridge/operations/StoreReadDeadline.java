@@ -1,5 +1,6 @@
 package io.profilebridge.operations;
 
+import io.profilebridge.ErrorText;
 import io.profilebridge.job.JobStoreException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +24,8 @@ public final class StoreReadDeadline implements AutoCloseable {
 
     private final long waitMs;
     private final ThreadPoolExecutor readers;
+    /** How the last read that ended failed, null after one that answered: what a read given up can name as cause. */
+    private volatile String lastFailure;
 
     public StoreReadDeadline(long waitMs, int threads) {
         this.waitMs = waitMs;
@@ -40,14 +43,15 @@ public final class StoreReadDeadline implements AutoCloseable {
     public <T> T read(Callable<T> read) {
         Future<T> answer;
         try {
-            answer = readers.submit(read);
+            answer = readers.submit(() -> noted(read));
         } catch (RejectedExecutionException busy) {
-            throw new JobStoreException("the job store has not answered the reads before this one");
+            throw new JobStoreException(
+                    "the job store has not answered the reads before this one" + lastFailureNamed());
         }
         try {
             return answer.get(waitMs, TimeUnit.MILLISECONDS);
         } catch (TimeoutException late) {
-            throw new JobStoreException("the job store did not answer within " + waitMs + " ms");
+            throw new JobStoreException("the job store did not answer within " + waitMs + " ms" + lastFailureNamed());
         } catch (ExecutionException failed) {
             throw failed.getCause() instanceof RuntimeException cause
                     ? cause
@@ -56,6 +60,26 @@ public final class StoreReadDeadline implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new JobStoreException("interrupted while reading the job store", e);
         }
+    }
+
+    /**
+     * The read, its failure kept: a read given up fails later, on its own thread, with the reason (a refused
+     * connection) that the answers given meanwhile could only call "did not answer" (store-outage audits).
+     */
+    private <T> T noted(Callable<T> read) throws Exception {
+        try {
+            T value = read.call();
+            lastFailure = null;
+            return value;
+        } catch (Exception e) {
+            lastFailure = ErrorText.withRootCause(e);
+            throw e;
+        }
+    }
+
+    private String lastFailureNamed() {
+        String failure = lastFailure;
+        return failure == null ? "" : "; the last read that ended failed: " + failure;
     }
 
     @Override

@@ -1,14 +1,21 @@
 package io.profilebridge.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.profilebridge.job.InstanceLiveness;
 import io.profilebridge.job.JobCounts;
 import io.profilebridge.job.JobStore;
 import java.lang.reflect.Proxy;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.camel.health.HealthCheck;
 import org.junit.jupiter.api.AfterEach;
@@ -51,5 +58,47 @@ class StoreReadDeadlineTest {
         assertThat((System.nanoTime() - started) / 1_000_000)
                 .as("the health check and a scrape of every job gauge, in ms")
                 .isLessThan(5_000);
+    }
+
+    /**
+     * A store away names why: the pool's "Connection is not available" carried the refused connection behind it, and
+     * the check said "job store unreachable: job store unreachable"; a read given up that then fails gives its reason
+     * to the answers after it, which could only say "did not answer" (store-outage audits).
+     */
+    @Test
+    void aStoreAwayIsReportedWithTheReasonBehindIt() throws Exception {
+        DataSource refusing = (DataSource) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    throw new SQLTransientConnectionException(
+                            "job-store - Connection is not available, request timed out after 30000ms",
+                            new SQLException("Connection to 127.0.0.1:5432 refused"));
+                });
+        JobStore store = new JobStore(refusing, InstanceLiveness.single("test"), Clock.systemUTC());
+        HealthCheck.Result health = new JobStoreHealthCheck(store, deadline).call(Map.of());
+        assertThat(health.getMessage())
+                .hasValue("job store unreachable: job-store - Connection is not available, request timed out after"
+                        + " 30000ms (SQLException: Connection to 127.0.0.1:5432 refused)");
+
+        StoreReadDeadline quick = new StoreReadDeadline(100, 8);
+        CountDownLatch failNow = new CountDownLatch(1);
+        CountDownLatch storeBack = new CountDownLatch(1);
+        try {
+            assertThatThrownBy(() -> quick.read(() -> {
+                        failNow.await();
+                        store.ping();
+                        return null;
+                    }))
+                    .hasMessage("the job store did not answer within 100 ms");
+            failNow.countDown();
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThatThrownBy(
+                                    () -> quick.read(() -> storeBack.await(1, TimeUnit.MINUTES)))
+                            .hasMessageStartingWith("the job store did not answer within 100 ms; the last read that"
+                                    + " ended failed: job-store - Connection is not available")
+                            .hasMessageEndingWith("(SQLException: Connection to 127.0.0.1:5432 refused)"));
+        } finally {
+            storeBack.countDown();
+            quick.close();
+        }
     }
 }
