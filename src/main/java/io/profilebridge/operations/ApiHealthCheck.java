@@ -65,7 +65,11 @@ public class ApiHealthCheck extends ReadinessCheck {
         }
     }
 
-    /** DOWN, naming the API's code and its scalar details (a 402's requiredCredits and remainingCredits). */
+    /**
+     * DOWN, naming the API's code, the answer's HTTP status (what an operator matches against the API's docs: a
+     * code alone did not say whether the key was refused or lacked a scope) and its scalar details (a 402's
+     * requiredCredits and remainingCredits).
+     */
     private void held(HealthCheckResultBuilder builder, ApiError error) {
         Map<String, String> details = error.scalarDetails();
         String amounts = details.isEmpty()
@@ -76,9 +80,14 @@ public class ApiHealthCheck extends ReadinessCheck {
                                 .collect(Collectors.joining(", "))
                         + ")";
         builder.down()
-                .message(api + " requests are held: " + error.code() + ": " + error.message() + amounts)
+                .message(api + " requests are held: " + error.code() + httpStatus(error) + ": " + error.message()
+                        + amounts)
                 .detail("api", api.id())
                 .detail("code", error.code());
         details.forEach(builder::detail);
+    }
+
+    private static String httpStatus(ApiError error) {
+        return error.httpStatus() == null ? "" : " (HTTP " + error.httpStatus() + ")";
     }
 }

@@ -137,7 +137,10 @@ class HoldTest {
             assertThat(job.attempts()).as("no attempt counted").isZero();
             assertThat(Json.parseStored(job.lastError()).get("code").asText()).isEqualTo(hold.code);
             String health = health();
-            assertThat(health).contains("\"status\":\"DOWN\"").contains(hold.code);
+            assertThat(health)
+                    .contains("\"status\":\"DOWN\"")
+                    .as("the check names the answer's HTTP status beside its code")
+                    .contains(hold.code + " (HTTP " + hold.status + "): ");
             // observability audit: a held API kept every replica unready, so a rollout never completed; the hold is
             // reported on /observe/health, and readiness is the bridge's own ability to work
             assertThat(readiness()).isEqualTo("UP");
