@@ -419,18 +419,18 @@ public class RequestAcceptance {
             Exchange exchange, String api, String key, JsonNode body, RequestSource source, ApiError cause) {
         // a refusal's message may quote the request (the parser names the token it could not read): a key in a file
         // dropped by mistake reached the result and /jobs (black-box audit; the log's lines are masked by Log4j)
-        ApiError error =
-                new ApiError(cause.code(), keyMask.apply(cause.message()), cause.httpStatus(), cause.details());
+        ApiError error = new ApiError(
+                cause.code(), keyMask.applyToCallerText(cause.message()), cause.httpStatus(), cause.details());
         ObjectNode document = ResultDocument.rejected(api, key, body, source, error);
         String jobId = document.get("jobId").asText();
         TraceContext trace = exchange.getProperty(TRACE, TraceContext.class);
         document.put(ResultDocument.TRACE_ID, trace == null ? null : trace.traceId());
         // the request and the caller's key are echoed as given, but for a configured API key in them
-        String result = keyMask.apply(Json.write(document));
+        String result = keyMask.applyToCallerText(Json.write(document));
         Job rejected = Job.rejectedAtIntake(
                 jobId,
                 Api.of(api).orElse(null),
-                body == null ? null : keyMask.apply(body.toString()),
+                body == null ? null : keyMask.applyToCallerText(body.toString()),
                 source,
                 error.toJson().toString(),
                 result,

@@ -761,7 +761,7 @@ public class JobLifecycle {
         job.outcome(outcome);
         job.lastError(error == null ? null : error.toJson().toString());
         // the API's answers are masked as they come (ApiCallRoutes); the request echoed is the caller's text
-        job.result(keyMask.apply(Json.write(ResultDocument.of(job, outcome, error, extras))));
+        job.result(keyMask.applyToCallerText(Json.write(ResultDocument.of(job, outcome, error, extras))));
         job.state(JobState.DELIVERING);
         job.attempts(0);
         job.nextAttemptAt(store.now());

@@ -198,8 +198,11 @@ public class JobStatusRoutes extends RouteBuilder {
         answering(
                 "direct:render-status-page",
                 "render-status-page",
-                exchange ->
-                        respond(exchange, 200, "text/html; charset=utf-8", keyMask.apply(deadline.read(page::render))));
+                exchange -> respond(
+                        exchange,
+                        200,
+                        "text/html; charset=utf-8",
+                        keyMask.applyToCallerText(deadline.read(page::render))));
     }
 
     private void list(Exchange exchange) {
@@ -322,7 +325,7 @@ public class JobStatusRoutes extends RouteBuilder {
      * idempotency key, showed the key here while results and logs masked it (REST audit).
      */
     private void json(Exchange exchange, int status, Object body) {
-        respond(exchange, status, "application/json", keyMask.apply(Json.write(body)));
+        respond(exchange, status, "application/json", keyMask.applyToCallerText(Json.write(body)));
     }
 
     private static void respond(Exchange exchange, int status, String contentType, String body) {

@@ -36,6 +36,21 @@ class KeyMaskTest {
                 .isEqualTo("keys [API key] and [API key]");
     }
 
+    /**
+     * Jobs-API audit: {@code /jobs/<guess>} echoed the guess masked when it was part of a key, and both keys were read
+     * back a character at a time. A caller's own text has whole keys masked only, so no echo confirms a guess.
+     */
+    @Test
+    void aCallersTextHasWholeKeysMaskedButNoPartThatWouldConfirmAGuess() {
+        String key = BridgeRun.OPENPROSPECT_KEY;
+        String guess = "no job has the id " + key.substring(0, 10) + " nor " + key.substring(3);
+        assertThat(mask.apply(guess)).as("an API's answer").isEqualTo("no job has the id [API key] nor [API key]");
+        assertThat(mask.applyToCallerText(guess)).isSameAs(guess);
+        String percentEncoded = key.replace("_", "%5F");
+        assertThat(mask.applyToCallerText("ids " + key + ", " + percentEncoded + " and " + BridgeRun.ORBIT_KEY + "."))
+                .isEqualTo("ids [API key], [API key] and [API key].");
+    }
+
     @Test
     void digitsOfAKeyInsideANumberMaskTheWholeNumberAsAStringSoTheAnswerStaysJson() throws Exception {
         // config-and-APIs audit: with a key ending in 1234567890, a status answer's "score": 0.12345678901234567890
