@@ -2,6 +2,7 @@ package io.profilebridge.operations;
 
 import io.profilebridge.Json;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
@@ -13,12 +14,13 @@ record JobsError(String error) {
      * Answers a request the management port turns away before its routes (a malformed one, a foreign Host, a method it
      * does not take) in this shape, unless an answer went out already.
      */
-    static void answer(RoutingContext routing, int status, String message) {
+    static Future<Void> answer(RoutingContext routing, int status, String message) {
         HttpServerResponse response = routing.response();
-        if (!response.ended() && !response.closed()) {
-            response.setStatusCode(status)
-                    .putHeader("Content-Type", "application/json")
-                    .end(Json.write(new JobsError(message)));
+        if (response.ended() || response.closed()) {
+            return Future.succeededFuture();
         }
+        return response.setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(Json.write(new JobsError(message)));
     }
 }

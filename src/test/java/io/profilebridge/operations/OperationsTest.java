@@ -293,7 +293,8 @@ class OperationsTest {
 
     /**
      * Management audit: the loopback server answered any Host, so a web page rebinding its name to 127.0.0.1 could read
-     * /jobs; and a GET with a form body was a 500 with a 63-line ERROR in the log.
+     * /jobs; and a GET with a form body was a 500 with a 63-line ERROR in the log. Jobs-API audit: the same through an
+     * absolute-form target or a second Host; a GET's body of any type held on the heap.
      */
     @Test
     void aForeignHostOrAGetWithAFormBodyIsTurnedAwayWithoutALogLine() throws Exception {
@@ -316,6 +317,30 @@ class OperationsTest {
                             "abc"))
                     .startsWith("HTTP/1.1 400 ")
                     .contains("a GET takes no form body");
+            // jobs-API audit: a foreign name in an absolute-form target, or in a second Host header, read /jobs; a GET
+            // body of any type was kept on the heap while its client held the connection
+            assertThat(rawWith("GET", "http://evil.example/jobs", "Host: localhost:" + uri.getPort()))
+                    .startsWith("HTTP/1.1 421 ");
+            assertThat(rawWith(
+                            "GET", "http://localhost:" + uri.getPort() + "/jobs", "Host: localhost:" + uri.getPort()))
+                    .startsWith("HTTP/1.1 200 ");
+            assertThat(rawWith("GET", "/jobs", "Host: localhost:" + uri.getPort(), "Host: evil.example"))
+                    .startsWith("HTTP/1.1 400 ")
+                    .contains("a request names one Host");
+            assertThat(rawWith("GET", "/jobs", "Host: " + uri.getHost(), "Content-Length: 5", "", "abcde"))
+                    .startsWith("HTTP/1.1 400 ")
+                    .contains("a GET takes no body");
+            assertThat(rawWith(
+                            "GET",
+                            "/nowhere",
+                            "Host: " + uri.getHost(),
+                            "Transfer-Encoding: chunked",
+                            "",
+                            "5\r\nabcde"))
+                    .startsWith("HTTP/1.1 400 ")
+                    .contains("a GET takes no body");
+            assertThat(rawWith("GET", "/jobs", "Host: " + uri.getHost(), "Content-Length: 0"))
+                    .startsWith("HTTP/1.1 200 ");
             assertThat(logs.lines()).noneMatch(line -> line.contains("ERROR"));
         }
     }
