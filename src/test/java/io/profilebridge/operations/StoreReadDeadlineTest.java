@@ -13,8 +13,13 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.camel.health.HealthCheck;
@@ -58,6 +63,36 @@ class StoreReadDeadlineTest {
         assertThat((System.nanoTime() - started) / 1_000_000)
                 .as("the health check and a scrape of every job gauge, in ms")
                 .isLessThan(5_000);
+    }
+
+    /**
+     * Jobs-API audit: a third read at the same moment was refused at once, so three clients of {@code /jobs} turned
+     * readiness DOWN on a healthy store. Reads of a store that answers wait for a thread within their deadline.
+     */
+    @Test
+    void readsOfAStoreThatAnswersWaitForAThreadInsteadOfBeingRefused() throws Exception {
+        int clients = 12;
+        ExecutorService callers = Executors.newFixedThreadPool(clients);
+        try {
+            CountDownLatch together = new CountDownLatch(1);
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                int client = i;
+                answers.add(callers.submit(() -> {
+                    together.await();
+                    return deadline.read(() -> {
+                        Thread.sleep(20); // a read of a few pages' rows
+                        return client;
+                    });
+                }));
+            }
+            together.countDown();
+            for (int i = 0; i < clients; i++) {
+                assertThat(answers.get(i).get(10, TimeUnit.SECONDS)).isEqualTo(i);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
     }
 
     /**
