@@ -152,7 +152,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         // the metrics listen to the events of the jobs and the API calls
         context.getManagementStrategy().addEventNotifier(metrics);
         // an API that stops answering is named once in the log, and again when it answers
-        context.getManagementStrategy().addEventNotifier(new ApiOutageLog());
+        ApiOutageLog outages = new ApiOutageLog();
+        context.getManagementStrategy().addEventNotifier(outages);
         // a want of heap inside a route ends the process, as one at the top of a thread does (OutOfMemoryExit)
         context.getManagementStrategy().addEventNotifier(OutOfMemoryInRoutes.halting());
         // --- operations: the JVM's meters next to ours, switched with Camel's route metrics by one flag
@@ -186,7 +187,8 @@ public class BridgeConfiguration implements CamelConfiguration {
                 event -> BridgeEvent.publish(context, event),
                 new RunTimes(settings.flag("bridge.poll.learn-run-times"), OrbitRequestRules::runShape),
                 keyMask,
-                deadlineMs);
+                deadlineMs,
+                outages::isOut);
         context.getRegistry().bind("jobStore", store);
         context.getRegistry().bind("jobLifecycle", lifecycle);
 

@@ -91,12 +91,23 @@ public final class ApiOutageLog extends EventNotifierSupport {
             failedCalls = outage.failedCalls;
         }
         LOG.warn(
-                "The {} API gives no answer: {} calls in a row failed, the last with {}; its jobs are tried again with"
-                        + " their backoff, and the reads of runs it accepted wait until bridge.retry.max-age-ms (/jobs"
-                        + " shows each job's last error); a line follows when it answers again",
+                "The {} API gives no answer: {} calls in a row failed, the last with {}; its jobs wait it out, tried"
+                        + " again with their backoff until bridge.retry.max-age-ms (/jobs shows each job's last"
+                        + " error); a line follows when it answers again",
                 api.id(),
                 failedCalls,
                 lastFailure(answer));
+    }
+
+    /**
+     * Whether the API is out now: its last {@link #FAILED_CALLS_NAMED} calls or more, of any jobs, failed so. A start
+     * that failed then rides the outage out ({@code JobLifecycle}).
+     */
+    public boolean isOut(Api api) {
+        synchronized (outages) {
+            Outage outage = outages.get(api);
+            return outage != null && outage.failedCalls >= FAILED_CALLS_NAMED;
+        }
     }
 
     /** The bridge's own words for a transport failure; of an API's answer its status and code only, not its text. */

@@ -12,8 +12,11 @@ import io.profilebridge.api.KeyMask;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +46,10 @@ public class JobLifecycle {
     private final RunTimes runTimes;
     /** The configured keys, masked in every result: a request's body, or an error quoting it, may hold one. */
     private final KeyMask keyMask;
+
+    private final Predicate<Api> apiOut;
+    /** Per API, the job whose call an outage failed last ({@link #apiOutForOtherJobsToo}). */
+    private final Map<Api, String> lastJobFailedByOutage = new ConcurrentHashMap<>();
 
     /**
      * How many runs that ended FAILED / failed are started again under a new key derived from the request's key:
@@ -77,6 +84,22 @@ public class JobLifecycle {
             RunTimes runTimes,
             KeyMask keyMask,
             long startLookDelayMs) {
+        this(schedule, remoteFailureRetries, store, events, runTimes, keyMask, startLookDelayMs, api -> false);
+    }
+
+    /**
+     * @param apiOut whether an API is out now (every call failing: {@code ApiOutageLog}): a start that fails then
+     *     waits the outage out, as a read does, instead of spending its attempts on it
+     */
+    public JobLifecycle(
+            JobSchedule schedule,
+            RemoteFailureRetries remoteFailureRetries,
+            JobStore store,
+            Consumer<JobEvent> events,
+            RunTimes runTimes,
+            KeyMask keyMask,
+            long startLookDelayMs,
+            Predicate<Api> apiOut) {
         // no later than a retry would come: a test's short backoff, or a deadline longer than the backoff's cap
         this.startLookDelayMs = Math.min(startLookDelayMs, schedule.retryMaxDelayMs());
         this.schedule = schedule;
@@ -85,6 +108,7 @@ public class JobLifecycle {
         this.events = events;
         this.runTimes = runTimes;
         this.keyMask = keyMask;
+        this.apiOut = apiOut;
     }
 
     /**
@@ -381,14 +405,20 @@ public class JobLifecycle {
             // result waits there (audit: ten 5xx in a row, a few minutes, had given up such runs for good). So does an
             // OpenProspect start whose earlier answer was lost: the creation may exist, and the same Idempotency-Key
             // finds it once the API is back (fault-sequence audit: a lost answer, then a few 503s, gave up a creation
-            // OpenProspect had started; Orbit's such starts are looked for before a give-up instead)
-            case RETRY ->
+            // OpenProspect had started; Orbit's such starts are looked for before a give-up instead). So does any start
+            // while the API is out for other jobs too: ten failed starts, about four minutes, had given up every
+            // request not yet accepted (outage audit: 180 files and JMS requests failed in a 5-minute outage). A start
+            // failing alone (only its calls fail) still spends its attempts.
+            case RETRY -> {
+                boolean outage = FaultClass.isOutage(answer);
+                boolean sharedOutage = outage && apiOutForOtherJobsToo(job);
                 retry(
                         job,
                         error,
-                        FaultClass.isOutage(answer) && (job.remoteId() != null || creationMayExist(job)),
+                        outage && (job.remoteId() != null || creationMayExist(job) || sharedOutage),
                         answer.retryAfter(),
                         outputsSoFar);
+            }
             // answers audit: a start whose answer was lost, then a refund of its key, started a second paid run under a
             // derived key while the first ran on; the key is looked up first ({@link #startNotFound} starts over)
             case KEY_REFUNDED -> {
@@ -403,6 +433,15 @@ public class JobLifecycle {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the job's API is out (its last calls all failed) and another job's call failed in it as well: one
+     * request whose every call fails (a body the API cannot take, answered 500) is no outage to wait out.
+     */
+    private boolean apiOutForOtherJobsToo(Job job) {
+        String failedBefore = lastJobFailedByOutage.put(job.api(), job.id());
+        return apiOut.test(job.api()) && failedBefore != null && !failedBefore.equals(job.id());
     }
 
     /** An OpenProspect job not started yet whose earlier start under its key had its answer lost. */
