@@ -7,6 +7,7 @@ import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
 import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.LargeServerMessage;
 import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
 import org.apache.activemq.artemis.core.transaction.Transaction;
@@ -17,8 +18,8 @@ import org.apache.activemq.artemis.reader.TextMessageUtil;
  * The embedded broker's check on every message sent to it, whatever the protocol: a Java-serialized ObjectMessage
  * is refused (nothing the bridge reads is ever deserialized), and so is a message larger than
  * {@code bridge.jms.max-message-bytes}. The sender's send fails with the reason, or, in a transaction, its commit
- * does; nothing is stored. Artemis has no setting for either, hence a plugin. Requests are also kept durable, however
- * they were sent.
+ * does; nothing is stored (a large message's file is deleted). Artemis has no setting for either, hence a plugin.
+ * Requests are also kept durable, however they were sent.
  */
 final class MessageGate implements ActiveMQServerMessagePlugin {
 
@@ -52,6 +53,11 @@ final class MessageGate implements ActiveMQServerMessagePlugin {
         String refusal = refusal(message);
         if (refusal != null) {
             ActiveMQException refused = new ActiveMQException(ActiveMQExceptionType.ILLEGAL_STATE, refusal);
+            if (message instanceof LargeServerMessage large) {
+                // the broker made a file of it before asking (an OpenWire message over its journal record size) and
+                // nobody deletes a refused one: one file per refused send, until the next start (big-bodies audit)
+                deleteFile(large, refused);
+            }
             if (tx != null) {
                 // a transacted send gets no answer of its own: the refusal is the commit's (JMS audit: the commit
                 // succeeded and the message was gone, beside the others of the transaction, which went on)
@@ -63,6 +69,14 @@ final class MessageGate implements ActiveMQServerMessagePlugin {
             // a NON_PERSISTENT request lived in memory only: one waiting in the queue was lost at a stop, after the
             // broker had taken it (JMS audit: 505 of 1,763 at a SIGTERM); the contract loses no request
             message.setDurable(true);
+        }
+    }
+
+    private static void deleteFile(LargeServerMessage large, ActiveMQException refused) {
+        try {
+            large.deleteFile();
+        } catch (Exception e) {
+            refused.addSuppressed(e);
         }
     }
 
