@@ -30,6 +30,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientProducer;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -111,6 +120,57 @@ class UnreadableMessageTest {
             assertThat(result.getJMSCorrelationID()).isEqualTo("after-1");
         }
         assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError").doesNotContain("Java heap space");
+    }
+
+    /**
+     * Big-bodies audit: a CORE text body over 100 KiB, which the broker keeps as a large message, went past the gate's
+     * decoding; one that does not decode failed in the bridge's client about once a minute for good, readiness
+     * {@code jms-requests} DOWN, never reaching the DLQ. It is refused at the send now, as a small one is, and
+     * leaves no file.
+     */
+    @Test
+    void aLargeCoreTextMessageThatDoesNotDecodeIsRefusedAtTheSend() throws Exception {
+        JmsBridgeRun jms = JmsBridgeRun.start(root, simulator, Map.of());
+        try (ServerLocator locator = ActiveMQClient.createServerLocator(jms.url);
+                ClientSessionFactory factory = locator.createSessionFactory();
+                ClientSession core = factory.createSession(
+                        JmsBridgeRun.CLIENT_USER, JmsBridgeRun.CLIENT_PASSWORD, false, true, true, false, 0);
+                ClientProducer producer = core.createProducer(JmsBridgeRun.REQUESTS)) {
+            ClientMessage brokenText = core.createMessage(org.apache.activemq.artemis.api.core.Message.TEXT_TYPE, true);
+            brokenText.putStringProperty("api", "orbit");
+            brokenText.getBodyBuffer().writeByte((byte) 1); // not null
+            brokenText.getBodyBuffer().writeInt(400_000); // a length the body does not have
+            brokenText.getBodyBuffer().writeBytes(new byte[200_000]);
+            assertThatThrownBy(() -> producer.send(brokenText))
+                    .isInstanceOf(ActiveMQException.class)
+                    .hasMessageContaining("the body of this TextMessage cannot be decoded");
+
+            Path largeMessages = root.resolve("data/artemis/large-messages");
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(files(largeMessages))
+                            .as("large-messages after the refusal")
+                            .isEmpty());
+
+            // a large text that decodes still goes through, read once by the gate and once by the bridge
+            ClientMessage largeText = core.createMessage(org.apache.activemq.artemis.api.core.Message.TEXT_TYPE, true);
+            largeText.putStringProperty("api", "orbit");
+            largeText.setCorrelationID("large-1");
+            largeText
+                    .getBodyBuffer()
+                    .writeNullableSimpleString(
+                            SimpleString.of("{\"email\": \"large@example.com\"" + " ".repeat(60_000) + "}"));
+            producer.send(largeText);
+            send(jms.session, request(jms.session.createTextMessage("{\"email\": \"after@example.com\"}"), "after-1"));
+            List<String> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                Message result = receive(jms.session, "profile-bridge.results", Duration.ofSeconds(30));
+                assertThat(result).as("a result after " + results).isNotNull();
+                results.add(result.getJMSCorrelationID());
+            }
+            assertThat(results).containsExactlyInAnyOrder("large-1", "after-1");
+        } finally {
+            jms.stopBridge();
+        }
     }
 
     @Test
@@ -196,6 +256,15 @@ class UnreadableMessageTest {
     private static Message receive(Session session, String queue, Duration timeout) throws JMSException {
         try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
             return consumer.receive(timeout.toMillis());
+        }
+    }
+
+    private static List<Path> files(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.toList();
         }
     }
 
