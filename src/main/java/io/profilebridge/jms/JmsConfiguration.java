@@ -141,6 +141,7 @@ public class JmsConfiguration implements CamelConfiguration {
         JmsComponent jms = context.getComponent("jms", JmsComponent.class);
         jms.setConnectionFactory(pool);
         jms.setHeaderFilterStrategy(new CallerHeaderFilter());
+        jms.setDestinationResolver(new ExactQueueNames());
         // the broker's words when it refuses a request consumer, for the jms-requests check
         jms.setExceptionListener(listenerFailures);
         // Spring's listener catches every Throwable and Camel's handler only logs it: a want of heap ends the process
