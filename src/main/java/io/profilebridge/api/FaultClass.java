@@ -78,6 +78,11 @@ public enum FaultClass {
                 .isPresent();
     }
 
+    /** The API answered, with more than the bridge reads ({@code bridge.http.max-answer-bytes}): an answer, no outage. */
+    public static boolean answeredOverCap(ApiAnswer answer) {
+        return firstCause(answer, ApiCallLimits.AnswerTooLarge.class).isPresent();
+    }
+
     /**
      * The call failed before a connection was made (refused, no route, no such host, none within the connect
      * timeout), or before its TLS handshake ended (a client sends no request byte before): nothing of it reached the

@@ -52,6 +52,18 @@ class ApiOutageLogTest {
         }
     }
 
+    /** Big-bodies audit: answers over bridge.http.max-answer-bytes were logged as "The orbit API gives no answer". */
+    @Test
+    void answersOverTheCapAreAnswersNotAnOutage() {
+        try (LogCapture logs = LogCapture.start()) {
+            for (int i = 0; i < 5; i++) {
+                outages.answered(Api.ORBIT, failure(new ApiCallLimits.AnswerTooLarge(4_194_304)));
+            }
+            assertThat(lines(logs)).isEmpty();
+            assertThat(outages.isOut(Api.ORBIT)).isFalse();
+        }
+    }
+
     @Test
     void anApisOwnTextIsNotLoggedOnlyItsStatusAndCode() throws Exception {
         ApiAnswer echoing = new ApiAnswer(
