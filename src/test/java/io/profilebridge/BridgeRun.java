@@ -5,6 +5,10 @@ import io.profilebridge.job.JobStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -194,6 +198,23 @@ public final class BridgeRun implements AutoCloseable {
      * slice of the range: a port free when one fork picked it was picked by the other fork too, before either bound it
      * (CI: a bridge of JarIT found its management port taken by one of CrashPointsIT's).
      */
+    /**
+     * The readiness check of that name on {@code /observe/health/ready} of the management port given, or an empty
+     * object when it is not listed.
+     */
+    public static JsonNode readinessCheck(String managementPort, String name) throws Exception {
+        String url = "http://127.0.0.1:" + managementPort + "/observe/health/ready";
+        JsonNode health = Json.parse(HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                .body());
+        for (JsonNode check : health.path("checks")) {
+            if (check.path("name").asText().equals(name)) {
+                return check;
+            }
+        }
+        return Json.object();
+    }
+
     public static int freePort() {
         int slice = (FIRST_PORT_OF_LAST_SLICE - FIRST_FREE_PORT) / 3;
         int from = FIRST_FREE_PORT + FORK_SLICE * slice;

@@ -67,7 +67,7 @@ public class JobLifecycle {
             Consumer<JobEvent> events,
             RunTimes runTimes,
             KeyMask keyMask) {
-        this(schedule, remoteFailureRetries, store, events, runTimes, keyMask, 0);
+        this(schedule, remoteFailureRetries, store, events, runTimes, keyMask, 0, api -> false);
     }
 
     /**
@@ -75,19 +75,6 @@ public class JobLifecycle {
      *     with: a start cut off by the bridge's deadline may still reach the API, so {@code bridge.http.deadline-ms}
      *     (fault-sequence audit: a start answered 202 after the deadline was read at once, found 404, and its paid
      *     run was given up)
-     */
-    public JobLifecycle(
-            JobSchedule schedule,
-            RemoteFailureRetries remoteFailureRetries,
-            JobStore store,
-            Consumer<JobEvent> events,
-            RunTimes runTimes,
-            KeyMask keyMask,
-            long startLookDelayMs) {
-        this(schedule, remoteFailureRetries, store, events, runTimes, keyMask, startLookDelayMs, api -> false);
-    }
-
-    /**
      * @param apiOut whether an API is out now (every call failing: {@code ApiOutageLog}): a start that fails then
      *     waits the outage out, as a read does, instead of spending its attempts on it
      */

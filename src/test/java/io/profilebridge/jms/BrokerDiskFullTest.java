@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.profilebridge.Json;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.profilebridge.BridgeRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -41,15 +37,6 @@ class BrokerDiskFullTest {
     }
 
     private static JsonNode brokerCheck(String port) throws Exception {
-        String url = "http://127.0.0.1:" + port + "/observe/health/ready";
-        JsonNode health = Json.parse(HttpClient.newHttpClient()
-                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
-                .body());
-        for (JsonNode check : health.path("checks")) {
-            if (check.path("name").asText().equals("jms-broker")) {
-                return check;
-            }
-        }
-        return Json.object();
+        return BridgeRun.readinessCheck(port, "jms-broker");
     }
 }

@@ -5,17 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeRun;
-import io.profilebridge.Json;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -127,15 +122,6 @@ class MissingQueueTest {
     }
 
     private JsonNode check(String name) throws Exception {
-        String url = "http://127.0.0.1:" + properties.get("camel.management.port") + "/observe/health/ready";
-        JsonNode health = Json.parse(HttpClient.newHttpClient()
-                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
-                .body());
-        for (JsonNode check : health.path("checks")) {
-            if (check.path("name").asText().equals(name)) {
-                return check;
-            }
-        }
-        return Json.object();
+        return BridgeRun.readinessCheck(properties.get("camel.management.port"), name);
     }
 }

@@ -568,7 +568,8 @@ class JobLifecycleTest {
                 event -> {},
                 new RunTimes(false),
                 new KeyMask(new ApiCredentials()),
-                30_000);
+                30_000,
+                api -> false);
         Job job = orbitJob(JobState.RECEIVED, store.now());
         long before = store.now();
         lifecycle.startUnanswered(job, job.idempotencyKey(), ApiError.of("transport_error", "DeadlineExceeded"));
