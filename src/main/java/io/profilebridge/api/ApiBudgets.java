@@ -457,17 +457,39 @@ public final class ApiBudgets {
             }
             budget.rateStamp = stamp.getAsLong();
         }
-        LOG.info(
-                "API bucket {}: {} calls/s instead of {} after {}",
-                budget.bucket,
-                round(rate),
-                round(budget.rate),
-                why);
+        logRateChange(budget, rate, why, now);
         budget.tokens.replaceConfiguration(
                 configuration(rate, budget.limit.burst(), budget.limit.burst()), TokensInheritanceStrategy.AS_IS);
         budget.rate = rate;
         budget.rateChangedAt = now;
         budget.budgetWasTheLimit = false;
+    }
+
+    /**
+     * One line per bucket a minute, the changes in between counted in the next (outage audit: a 429 storm made the
+     * rate saw-tooth, 1 to 6 and back every 22 s, 8 to 14 lines a minute for as long as it lasted).
+     */
+    private void logRateChange(Budget budget, double rate, String why, long now) {
+        Level level = Level.INFO;
+        String since = "";
+        if (now - budget.rateLoggedAt < PAUSE_LOG_INTERVAL_MS) {
+            budget.rateChangesNotLogged++;
+            level = Level.DEBUG;
+        } else {
+            if (budget.rateChangesNotLogged > 0) {
+                since = "; " + budget.rateChangesNotLogged + " more changes since the last line";
+            }
+            budget.rateLoggedAt = now;
+            budget.rateChangesNotLogged = 0;
+        }
+        LOG.atLevel(level)
+                .log(
+                        "API bucket {}: {} calls/s instead of {} after {}{}",
+                        budget.bucket,
+                        round(rate),
+                        round(budget.rate),
+                        why,
+                        since);
     }
 
     private long now() {
@@ -528,6 +550,10 @@ public final class ApiBudgets {
 
         long pauseLoggedAt;
         long pausesNotLogged;
+        /** When a rate change was last logged at INFO, and how many were not logged since (under the budgets' lock). */
+        long rateLoggedAt = Long.MIN_VALUE / 2;
+
+        long rateChangesNotLogged;
         /** The work wanted more calls than the budget gave since the rate last changed. */
         volatile boolean budgetWasTheLimit;
 

@@ -93,6 +93,27 @@ class ApiBudgetsTest {
         }
     }
 
+    /** Outage audit: a 429 storm's saw-tooth of the rate logged 8 to 14 lines a minute for as long as it lasted. */
+    @Test
+    void anAdaptiveRatesChangesAreLoggedOncePerBucketAMinuteWithTheRestCounted() {
+        ApiBudgets budgets = budgets(now::get);
+        try (CapturedLog log = CapturedLog.start()) {
+            // every 12 s a 429 cuts the rate, and 11 s of held-back work later it rises again: 20 changes in 120 s
+            for (int i = 0; i < 10; i++) {
+                budgets.answered(ApiBucket.OPENPROSPECT, 429, Duration.ofSeconds(1), "429 Too Many Requests");
+                now.addAndGet(11_000);
+                budgets.grant(ApiBucket.OPENPROSPECT, 1_000);
+                budgets.refresh();
+                now.addAndGet(1_000);
+            }
+            List<String> changes = log.lines().stream()
+                    .filter(line -> line.contains("calls/s instead of"))
+                    .toList();
+            assertThat(changes).as("two minutes, one bucket").hasSize(2);
+            assertThat(changes.get(1)).contains("after a 429; 9 more changes since the last line");
+        }
+    }
+
     /**
      * A pause outlives the process: the next run on the same embedded store takes it up at its first tick, before any
      * claim, for the same key only (politeness audit: a restart within a 60 s window sent 700 calls into it).
