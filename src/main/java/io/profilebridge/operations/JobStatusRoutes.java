@@ -10,9 +10,11 @@ import io.profilebridge.job.Job;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -36,6 +38,7 @@ public class JobStatusRoutes extends RouteBuilder {
     public static final String OPENAPI_PATH = "/openapi.json";
 
     private static final int MAX_PAGE_SIZE = 500;
+    private static final Pattern ASCII_NUMBER = Pattern.compile("[0-9]{1,10}");
     private static final int DEFAULT_PAGE_SIZE = 50;
     /** The 503 every read may answer (the store away); the OpenAPI document names it (operations audit: it did not). */
     private static final String UNAVAILABLE = "The jobs cannot be read now (the job store is away)";
@@ -244,8 +247,15 @@ public class JobStatusRoutes extends RouteBuilder {
     }
 
     private void one(Exchange exchange) {
-        String id = exchange.getMessage().getHeader("id", String.class);
-        Optional<String> apiName = optional(exchange, "api");
+        String id;
+        Optional<String> apiName;
+        try {
+            id = optional(exchange, "id").orElse("");
+            apiName = optional(exchange, "api");
+        } catch (IllegalArgumentException twice) {
+            json(exchange, 400, new JobsError(twice.getMessage()));
+            return;
+        }
         Optional<Api> api = apiName.flatMap(Api::of);
         if (apiName.isPresent() && api.isEmpty()) {
             json(exchange, 400, new JobsError("api: must be openprospect or orbit, not \"" + apiName.get() + "\""));
@@ -277,7 +287,16 @@ public class JobStatusRoutes extends RouteBuilder {
         }
     }
 
+    /**
+     * The parameter's one value, if given. Given twice it is refused by name (jobs-API audit: {@code size=2&size=3}
+     * was refused as out of range, {@code state=a&state=b} quoted as {@code "[a, b]"}, and {@code /jobs/<id>?id=x}
+     * looked up {@code "[x, <id>]"}).
+     */
     private static Optional<String> optional(Exchange exchange, String name) {
+        Object value = exchange.getMessage().getHeader(name);
+        if (value instanceof Collection<?> several) {
+            throw new IllegalArgumentException(name + ": given " + several.size() + " times; give it once");
+        }
         return Optional.ofNullable(exchange.getMessage().getHeader(name, String.class))
                 .filter(v -> !v.isBlank());
     }
@@ -288,7 +307,12 @@ public class JobStatusRoutes extends RouteBuilder {
             return defaultValue;
         }
         try {
-            int number = Integer.parseInt(value.get().trim());
+            // ASCII digits only: Integer.parseInt also reads "+5", full-width and Arabic-Indic digits
+            String digits = value.get().trim();
+            if (!ASCII_NUMBER.matcher(digits).matches()) {
+                throw new NumberFormatException();
+            }
+            int number = Integer.parseInt(digits);
             if (number < min || number > max) {
                 throw new NumberFormatException();
             }

@@ -118,6 +118,12 @@ class OperationsTest {
         assertThat(Json.parse(far.body()).get("jobs")).isEmpty();
         assertThat(far.headers().firstValue("Set-Cookie")).isEmpty();
         assertThat(get("/jobs?page=2147483647&size=500").statusCode()).isEqualTo(200);
+        // jobs-API audit: a parameter given twice was refused as out of range or read as "[a, b]"; digits other than
+        // ASCII ones were read as numbers
+        assertThat(get("/jobs?size=2&size=3").body()).contains("size: given 2 times; give it once");
+        assertThat(get("/jobs?state=failed&state=delivered").statusCode()).isEqualTo(400);
+        assertThat(get("/jobs?size=%EF%BC%95").body()).contains("size: must be a whole number from 1 to 500");
+        assertThat(get("/jobs?page=%2B1").statusCode()).isEqualTo(400);
         assertThat(get("/jobs").body())
                 .doesNotContain(BridgeRun.OPENPROSPECT_KEY)
                 .doesNotContain(BridgeRun.ORBIT_KEY);
@@ -141,6 +147,8 @@ class OperationsTest {
                     .matches("[0-9a-f]{32}")
                     .isEqualTo(result.get("traceId").asText());
         }
+        // jobs-API audit: an id in the query as well looked up "[x, <id>]"
+        assertThat(get("/jobs/" + jobId + "?id=nope").body()).contains("id: given 2 times; give it once");
     }
 
     @Test
