@@ -227,15 +227,27 @@ public class DeliverJobRoute extends RouteBuilder {
      * another file; integrator audit: a reload the bridge refused, which leaves the changed file's routes stopped).
      */
     private static String deliveryRouteNotRunning(Exception cause) {
-        if (cause instanceof DirectConsumerNotAvailableException) {
-            return "no route reads direct:deliver-result (a route reload replaced or removed it: mend the route file, or"
-                    + " restart the bridge)";
+        DirectConsumerNotAvailableException unread =
+                ObjectHelper.getException(DirectConsumerNotAvailableException.class, cause);
+        if (unread != null) {
+            // direct:deliver-result, or an endpoint its route sends to (direct:deliver-result-jms)
+            return "no route reads " + unreadEndpoint(unread) + " (a route reload replaced or removed it: mend the"
+                    + " route file, or restart the bridge)";
         }
         if (ObjectHelper.getException(RejectedExecutionException.class, cause) != null) {
             return "direct:deliver-result takes nothing now (its route is stopped: a route reload refused, or the"
                     + " bridge stopping)";
         }
         return null;
+    }
+
+    /** Camel's "No consumers available on endpoint: direct://deliver-result-jms", as the routes name it. */
+    private static String unreadEndpoint(DirectConsumerNotAvailableException unread) {
+        String message = String.valueOf(unread.getMessage());
+        int endpoint = message.indexOf("direct:");
+        return endpoint < 0
+                ? "direct:deliver-result"
+                : message.substring(endpoint).replace("direct://", "direct:");
     }
 
     /** A result the outbox or the broker refuses waits for it, never given up; anything else has the attempts. */

@@ -9,10 +9,13 @@ import io.profilebridge.Json;
 import io.profilebridge.RedeliveryWindow;
 import io.profilebridge.ResultTally;
 import io.profilebridge.RouteCopies;
+import io.profilebridge.api.Api;
+import io.profilebridge.job.JobState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +24,33 @@ class JmsEditedRoutesTest {
 
     @TempDir
     Path root;
+
+    /**
+     * A reload that left no route reading direct:deliver-result-jms made each JMS result wait Camel's 30 s direct
+     * timeout, holding a worker and a JMS send place, and its job's last error blamed direct:deliver-result. It waits
+     * naming the endpoint, within about a second (camel.component.direct.timeout), counting no attempt.
+     */
+    @Test
+    void aJmsResultNoRouteReadsWaitsNamingTheEndpointCountingNoAttempt() throws Exception {
+        try (JmsBridgeRun jms = JmsBridgeRun.start(root, Map.of("bridge.delivery.max-attempts", "2"))) {
+            CamelContext context = jms.bridge.context();
+            context.getRouteController().stopRoute("deliver-result-jms");
+            context.removeRoute("deliver-result-jms");
+            jms.send("{\"email\": \"gone@example.com\"}", Map.of("api", "orbit"), null, "gone-1");
+            await().atMost(Duration.ofSeconds(20))
+                    .until(
+                            () -> jms.bridge.store().list(Api.ORBIT, JobState.DELIVERING, 0, 1),
+                            jobs -> !jobs.isEmpty()
+                                    && String.valueOf(jobs.get(0).lastError())
+                                            .contains("no route reads direct:deliver-result-jms"));
+            assertThat(jms.bridge
+                            .store()
+                            .list(Api.ORBIT, JobState.DELIVERING, 0, 1)
+                            .get(0)
+                            .attempts())
+                    .isZero();
+        }
+    }
 
     /**
      * A step that converts the message's body: the converted body is the request, the message still names it (its
