@@ -61,8 +61,7 @@ public final class ApiOutageLog extends EventNotifierSupport {
         long now = millis.getAsLong();
         // any call that got no HTTP answer below 500 fails, a timeout too: an API that only hangs is out as well, and a
         // timeout amid 503s did not end the outage (diff review: a line that it answered again after every third call)
-        // an answer over the cap came, however long (big-bodies audit: logged as "gives no answer")
-        if ((answer.isTransportFailure() && !FaultClass.answeredOverCap(answer)) || answer.httpStatus() >= 500) {
+        if (FaultClass.failedCall(answer)) {
             failed(api, answer, now);
             return;
         }

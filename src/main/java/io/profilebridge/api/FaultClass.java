@@ -78,9 +78,16 @@ public enum FaultClass {
                 .isPresent();
     }
 
-    /** The API answered, with more than the bridge reads ({@code bridge.http.max-answer-bytes}): an answer, no outage. */
-    public static boolean answeredOverCap(ApiAnswer answer) {
-        return firstCause(answer, ApiCallLimits.AnswerTooLarge.class).isPresent();
+    /**
+     * The call got no answer the API meant: a 5xx, or no HTTP answer at all, a deadline passed too (an API that only
+     * hangs is out as well). An answer over the cap ({@code bridge.http.max-answer-bytes}) came, however long
+     * (big-bodies audit: it was logged as "gives no answer"). What ApiOutageLog counts towards an outage, and what a
+     * start waits out while the API fails other jobs' calls too (JobLifecycle).
+     */
+    public static boolean failedCall(ApiAnswer answer) {
+        return answer.isTransportFailure()
+                ? firstCause(answer, ApiCallLimits.AnswerTooLarge.class).isEmpty()
+                : answer.httpStatus() >= 500;
     }
 
     /**

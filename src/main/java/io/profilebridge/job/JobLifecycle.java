@@ -393,16 +393,17 @@ public class JobLifecycle {
             // OpenProspect start whose earlier answer was lost: the creation may exist, and the same Idempotency-Key
             // finds it once the API is back (fault-sequence audit: a lost answer, then a few 503s, gave up a creation
             // OpenProspect had started; Orbit's such starts are looked for before a give-up instead). So does any start
-            // while the API is out for other jobs too: ten failed starts, about four minutes, had given up every
-            // request not yet accepted (outage audit: 180 files and JMS requests failed in a 5-minute outage). A start
+            // while the API is out for other jobs too, refusing, failing or hanging (its calls past their deadline):
+            // ten failed starts, about four minutes, had given up every request not yet accepted (outage audit: 180
+            // files and JMS requests failed in a 5-minute outage; re-check: the same for an API that hangs). A start
             // failing alone (only its calls fail) still spends its attempts.
             case RETRY -> {
-                boolean outage = FaultClass.isOutage(answer);
-                boolean sharedOutage = outage && apiOutForOtherJobsToo(job);
+                boolean sharedOutage = FaultClass.failedCall(answer) && apiOutForOtherJobsToo(job);
                 retry(
                         job,
                         error,
-                        outage && (job.remoteId() != null || creationMayExist(job) || sharedOutage),
+                        sharedOutage
+                                || (FaultClass.isOutage(answer) && (job.remoteId() != null || creationMayExist(job))),
                         answer.retryAfter(),
                         outputsSoFar);
             }

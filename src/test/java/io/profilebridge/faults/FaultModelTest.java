@@ -110,7 +110,22 @@ class FaultModelTest {
      */
     @Test
     void startsWaitOutAnOutageThatFailsEveryJobInsteadOfSpendingTheirAttempts() {
-        simulator.settings().serverErrorShare(1).retryAfterSeconds(0);
+        startsWaitOut(
+                () -> simulator.settings().serverErrorShare(1).retryAfterSeconds(0),
+                () -> simulator.settings().serverErrorShare(0));
+    }
+
+    /** Re-check audit: an API that hangs, every call past its deadline, still gave up every start. */
+    @Test
+    void startsWaitOutAnApiThatHangsPastEveryDeadline() {
+        properties.put("bridge.http.deadline-ms", "300");
+        startsWaitOut(
+                () -> simulator.settings().addedLatencyMs(2_000),
+                () -> simulator.settings().addedLatencyMs(0));
+    }
+
+    private void startsWaitOut(Runnable outage, Runnable back) {
+        outage.run();
         properties.put("bridge.retry.max-attempts", "2");
         properties.put("bridge.retry.max-delay-ms", "200");
         for (int i = 0; i < 3; i++) {
@@ -123,7 +138,7 @@ class FaultModelTest {
                                     .count()
                             >= 3 * 6);
             assertThat(results(root)).as("nothing given up during the outage").isEmpty();
-            simulator.settings().serverErrorShare(0);
+            back.run();
             await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 3);
         }
         assertThat(results(root).values())
