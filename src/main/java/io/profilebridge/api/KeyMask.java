@@ -115,13 +115,18 @@ public final class KeyMask {
      * part of a key is masked whole, so an answer that was JSON stays JSON, and one cut at its cap stays as it came.
      */
     public String apply(String text) {
+        return apply(text, Set.of());
+    }
+
+    /** As {@link #apply}, passing over the parts of a key in {@code spared}. */
+    private String apply(String text, Set<String> spared) {
         if (text == null || windowsByLength.isEmpty()) {
             return text;
         }
         BitSet covered = new BitSet();
         EscapedText view = EscapedText.of(text);
         for (int layer = 0; layer <= MOST_ESCAPE_LAYERS; layer++) {
-            BitSet found = covered(view.text());
+            BitSet found = covered(view.text(), spared);
             for (int i = found.nextSetBit(0); i >= 0; i = found.nextSetBit(i + 1)) {
                 covered.set(view.from(i), view.to(i));
             }
@@ -146,10 +151,32 @@ public final class KeyMask {
         return wholeKeys.apply(text);
     }
 
-    /** Reads the answer's body as text (every reader of an answer reads it so, {@link ApiAnswer}) and masks it. */
-    public void applyToBody(Message answer) {
+    /**
+     * The answer's text masked as {@link #apply} does, except the parts of a key that also stand in what was sent
+     * (the path and body of the call): the caller wrote those, and the API repeats them (Orbit's {@code request_id}
+     * is the caller's {@code requestId}). A part masked there answered a caller's guess: re-check audit, a JMS client
+     * sending requestIds of 8 characters, the last a guess, read both keys back from {@code status.request_id} in 494
+     * requests. A whole key is masked wherever it stands.
+     */
+    public String applyToAnswer(String answer, String sent) {
+        Set<String> spared = sent == null ? Set.of() : partsIn(sent);
+        return spared.isEmpty() ? apply(answer) : wholeKeys.apply(apply(answer, spared));
+    }
+
+    /** The parts of a key that stand in the text as written. */
+    private Set<String> partsIn(String text) {
+        Set<String> parts = new HashSet<>();
+        eachPart(text, (start, end, part) -> parts.add(part));
+        return parts;
+    }
+
+    /**
+     * Reads the answer's body as text (every reader of an answer reads it so, {@link ApiAnswer}) and masks it, sparing
+     * what was sent ({@link #applyToAnswer}).
+     */
+    public void applyToBody(Message answer, String sent) {
         if (answer.getBody() != null) {
-            answer.setBody(apply(answer.getBody(String.class)));
+            answer.setBody(applyToAnswer(answer.getBody(String.class), sent));
         }
     }
 
@@ -159,9 +186,19 @@ public final class KeyMask {
      * a result and {@code /jobs}). Shorter parts, such as the last four characters by which a key is commonly named,
      * are not.
      */
-    private BitSet covered(String text) {
+    private BitSet covered(String text, Set<String> spared) {
         BitSet covered = new BitSet();
         // each window of a key found in the text marks its characters; overlapping windows join into one run
+        eachPart(text, (start, end, part) -> {
+            if (!spared.contains(part)) {
+                covered.set(start, end);
+            }
+        });
+        return covered;
+    }
+
+    /** Each window of a key standing in the text, where it stands. */
+    private void eachPart(String text, PartFound found) {
         int length = text.length();
         for (int at = 0; at < length; at++) {
             if (!starts.get(startIndex(text.charAt(at), at + 1 < length ? text.charAt(at + 1) : 0))) {
@@ -169,12 +206,18 @@ public final class KeyMask {
             }
             for (Map.Entry<Integer, Set<String>> sized : windowsByLength.entrySet()) {
                 int end = at + sized.getKey();
-                if (end <= length && sized.getValue().contains(text.substring(at, end))) {
-                    covered.set(at, end);
+                if (end <= length) {
+                    String part = text.substring(at, end);
+                    if (sized.getValue().contains(part)) {
+                        found.at(at, end, part);
+                    }
                 }
             }
         }
-        return covered;
+    }
+
+    private interface PartFound {
+        void at(int start, int end, String part);
     }
 
     /**

@@ -51,6 +51,25 @@ class KeyMaskTest {
                 .isEqualTo("ids [API key], [API key] and [API key].");
     }
 
+    /**
+     * Re-check audit: Orbit repeats the caller's requestId as request_id, and that answer was masked by parts, so a
+     * JMS client read both keys back from its results. What the call sent is spared, a whole key is not, and a part
+     * of a key the API writes of its own is masked as before.
+     */
+    @Test
+    void anAnswerRepeatingWhatWasSentKeepsItButNeverAWholeKey() {
+        String guess = BridgeRun.ORBIT_KEY.substring(0, 8) + "|n1";
+        String sent = "/v2/developer/deep-search\n{\"requestId\": \"" + guess + "\"}";
+        String answer = "{\"request_id\": \"" + guess + "\", \"note\": \"key tail "
+                + BridgeRun.OPENPROSPECT_KEY.substring(4) + "\"}";
+        assertThat(mask.applyToAnswer(answer, sent))
+                .isEqualTo("{\"request_id\": \"" + guess + "\", \"note\": \"key tail [API key]\"}");
+        assertThat(mask.applyToAnswer(answer, null)).doesNotContain(guess);
+        String whole = "{\"request_id\": \"" + BridgeRun.ORBIT_KEY + "\"}";
+        assertThat(mask.applyToAnswer(whole, "{\"requestId\": \"" + BridgeRun.ORBIT_KEY + "\"}"))
+                .isEqualTo("{\"request_id\": \"[API key]\"}");
+    }
+
     @Test
     void digitsOfAKeyInsideANumberMaskTheWholeNumberAsAStringSoTheAnswerStaysJson() throws Exception {
         // config-and-APIs audit: with a key ending in 1234567890, a status answer's "score": 0.12345678901234567890

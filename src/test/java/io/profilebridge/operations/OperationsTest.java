@@ -264,6 +264,17 @@ class OperationsTest {
             assertThat(get("/jobs?api=" + guess).body()).contains(guess).doesNotContain("[API key]");
         }
         assertThat(get("/jobs/" + key).body()).contains("[API key]").doesNotContain(key);
+
+        // re-check audit: Orbit repeats a requestId as request_id, and the answer's mask of parts told a guess apart
+        String requestId = BridgeRun.ORBIT_KEY.substring(0, 8) + "-guess-1";
+        drop(root, "orbit/guess.json", "{\"requestId\": \"" + requestId + "\", \"email\": \"g@example.com\"}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> results(root).containsKey("orbit/guess.json"));
+        assertThat(results(root)
+                        .get("orbit/guess.json")
+                        .get("status")
+                        .get("request_id")
+                        .asText())
+                .isEqualTo(requestId);
     }
 
     /**
