@@ -173,6 +173,75 @@ class UnreadableMessageTest {
         }
     }
 
+    /**
+     * Re-check audit: a CORE client compressing large messages ({@code compressLargeMessages}) sent a text body that
+     * does not decode as a large message carrying {@code _AMQ_LARGE_COMPRESSED}; the gate left it to the bridge's
+     * client, where it failed every minute for good (and one announcing 300,000,000 bytes, stored as a file of
+     * 290 KB, was inflated there: OutOfMemoryError). A compressed message is refused at the send now, and leaves no
+     * file.
+     */
+    @Test
+    void aCompressedLargeTextMessageIsRefusedAtTheSendAndLeavesNoFile() throws Exception {
+        JmsBridgeRun jms = JmsBridgeRun.start(root, simulator, Map.of());
+        try (ServerLocator locator = ActiveMQClient.createServerLocator(jms.url).setCompressLargeMessage(true);
+                ClientSessionFactory factory = locator.createSessionFactory();
+                ClientSession core = factory.createSession(
+                        JmsBridgeRun.CLIENT_USER, JmsBridgeRun.CLIENT_PASSWORD, false, true, true, false, 0);
+                ClientProducer producer = core.createProducer(JmsBridgeRun.REQUESTS)) {
+            byte[] incompressible = new byte[200_000];
+            new java.util.Random(7).nextBytes(incompressible);
+            ClientMessage brokenText = core.createMessage(org.apache.activemq.artemis.api.core.Message.TEXT_TYPE, true);
+            brokenText.putStringProperty("api", "orbit");
+            brokenText.getBodyBuffer().writeByte((byte) 1); // not null
+            brokenText.getBodyBuffer().writeInt(400_000); // a length the body does not have
+            brokenText.getBodyBuffer().writeBytes(incompressible); // still over 100 KiB compressed: a large message
+            assertThatThrownBy(() -> producer.send(brokenText))
+                    .isInstanceOf(ActiveMQException.class)
+                    .hasMessageContaining(MessageGate.COMPRESSED);
+
+            Path largeMessages = root.resolve("data/artemis/large-messages");
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(files(largeMessages))
+                            .as("large-messages after the refusal")
+                            .isEmpty());
+        } finally {
+            jms.stopBridge();
+        }
+    }
+
+    /**
+     * Re-check audit: a valid JSON TextMessage of 150 KB, sent compressed, shrank under 100 KiB and came as a regular
+     * message with a compressed body; it was refused as "cannot be decoded (NegativeArraySizeException)", a reason
+     * that sent its sender looking at the JSON. It is refused for what it is, and the bridge carries on.
+     */
+    @Test
+    void aValidTextMessageSentCompressedIsRefusedForBeingCompressed() throws Exception {
+        JmsBridgeRun jms = JmsBridgeRun.start(root, simulator, Map.of());
+        try (ServerLocator locator = ActiveMQClient.createServerLocator(jms.url).setCompressLargeMessage(true);
+                ClientSessionFactory factory = locator.createSessionFactory();
+                ClientSession core = factory.createSession(
+                        JmsBridgeRun.CLIENT_USER, JmsBridgeRun.CLIENT_PASSWORD, false, true, true, false, 0);
+                ClientProducer producer = core.createProducer(JmsBridgeRun.REQUESTS)) {
+            ClientMessage json = core.createMessage(org.apache.activemq.artemis.api.core.Message.TEXT_TYPE, true);
+            json.putStringProperty("api", "orbit");
+            json.setCorrelationID("compressed-1");
+            json.getBodyBuffer()
+                    .writeNullableSimpleString(
+                            SimpleString.of("{\"email\": \"compressed@example.com\"" + " ".repeat(75_000) + "}"));
+            assertThatThrownBy(() -> producer.send(json))
+                    .isInstanceOf(ActiveMQException.class)
+                    .hasMessageContaining(MessageGate.COMPRESSED)
+                    .hasMessageNotContaining("NegativeArraySizeException");
+
+            send(jms.session, request(jms.session.createTextMessage("{\"email\": \"after@example.com\"}"), "after-1"));
+            Message result = receive(jms.session, "profile-bridge.results", Duration.ofSeconds(30));
+            assertThat(result).as("the plain request's result").isNotNull();
+            assertThat(result.getJMSCorrelationID()).isEqualTo("after-1");
+        } finally {
+            jms.stopBridge();
+        }
+    }
+
     @Test
     void aHugeBytesMessageThroughAnExternalBrokerGetsOneFailedResultWithoutBeingRead() throws Exception {
         String url = startExternalBroker();
