@@ -370,32 +370,18 @@ public final class ApiBudgets {
         long now = now();
         // the answer's status: a Retry-After that varies (an HTTP date, a countdown) is the same pause again (review)
         String kind = cause.split(",", 2)[0];
-        Level level = Level.INFO;
-        String since = "";
+        String ending;
         synchronized (budget) {
-            if (cause.startsWith(REFUSED)) {
-                level = Level.DEBUG;
-            } else if (kind.equals(budget.pauseLoggedCause) && now - budget.pauseLoggedAt < PAUSE_LOG_INTERVAL_MS) {
-                budget.pausesNotLogged++;
-                level = Level.DEBUG;
-            } else {
-                if (budget.pausesNotLogged > 0) {
-                    since = "; " + budget.pausesNotLogged + " more pauses (" + budget.pauseLoggedCause
-                            + ") since the last line";
-                }
-                budget.pauseLoggedCause = kind;
-                budget.pauseLoggedAt = now;
-                budget.pausesNotLogged = 0;
-            }
+            ending = cause.startsWith(REFUSED) ? null : budget.pauseLine.infoEnding(kind, now);
         }
-        LOG.atLevel(level)
+        LOG.atLevel(ending == null ? Level.DEBUG : Level.INFO)
                 .log(
                         "API bucket {} paused for {} ms ({}): no call before {}{}",
                         budget.bucket,
                         waitMs,
                         cause,
                         Instant.ofEpochMilli(until),
-                        since);
+                        ending == null ? "" : ending);
     }
 
     /** Keeps a pause the bucket took for the next run of this process, where it has a store of its own. */
@@ -470,26 +456,15 @@ public final class ApiBudgets {
      * rate saw-tooth, 1 to 6 and back every 22 s, 8 to 14 lines a minute for as long as it lasted).
      */
     private void logRateChange(Budget budget, double rate, String why, long now) {
-        Level level = Level.INFO;
-        String since = "";
-        if (now - budget.rateLoggedAt < PAUSE_LOG_INTERVAL_MS) {
-            budget.rateChangesNotLogged++;
-            level = Level.DEBUG;
-        } else {
-            if (budget.rateChangesNotLogged > 0) {
-                since = "; " + budget.rateChangesNotLogged + " more changes since the last line";
-            }
-            budget.rateLoggedAt = now;
-            budget.rateChangesNotLogged = 0;
-        }
-        LOG.atLevel(level)
+        String ending = budget.rateLine.infoEnding("", now);
+        LOG.atLevel(ending == null ? Level.DEBUG : Level.INFO)
                 .log(
                         "API bucket {}: {} calls/s instead of {} after {}{}",
                         budget.bucket,
                         round(rate),
                         round(budget.rate),
                         why,
-                        since);
+                        ending == null ? "" : ending);
     }
 
     private long now() {
@@ -545,15 +520,10 @@ public final class ApiBudgets {
         volatile long pausedUntil;
         volatile String pauseCause;
         volatile long pauses;
-        /** The kind (status) and time of the last pause logged at INFO, and how many were not logged since. */
-        String pauseLoggedCause;
+        /** Its pauses' and its rate changes' INFO lines, one a minute each (under the budget's and the budgets' lock). */
+        final CountedLine pauseLine = new CountedLine(PAUSE_LOG_INTERVAL_MS, "pauses");
 
-        long pauseLoggedAt;
-        long pausesNotLogged;
-        /** When a rate change was last logged at INFO, and how many were not logged since (under the budgets' lock). */
-        long rateLoggedAt = Long.MIN_VALUE / 2;
-
-        long rateChangesNotLogged;
+        final CountedLine rateLine = new CountedLine(PAUSE_LOG_INTERVAL_MS, "changes");
         /** The work wanted more calls than the budget gave since the rate last changed. */
         volatile boolean budgetWasTheLimit;
 

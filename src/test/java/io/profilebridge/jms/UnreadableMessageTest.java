@@ -131,11 +131,9 @@ class UnreadableMessageTest {
     @Test
     void aLargeCoreTextMessageThatDoesNotDecodeIsRefusedAtTheSend() throws Exception {
         JmsBridgeRun jms = JmsBridgeRun.start(root, simulator, Map.of());
-        try (ServerLocator locator = ActiveMQClient.createServerLocator(jms.url);
-                ClientSessionFactory factory = locator.createSessionFactory();
-                ClientSession core = factory.createSession(
-                        JmsBridgeRun.CLIENT_USER, JmsBridgeRun.CLIENT_PASSWORD, false, true, true, false, 0);
-                ClientProducer producer = core.createProducer(JmsBridgeRun.REQUESTS)) {
+        try (CoreRequests requests = CoreRequests.open(jms.url, false)) {
+            ClientSession core = requests.session();
+            ClientProducer producer = requests.producer();
             ClientMessage brokenText = core.createMessage(org.apache.activemq.artemis.api.core.Message.TEXT_TYPE, true);
             brokenText.putStringProperty("api", "orbit");
             brokenText.getBodyBuffer().writeByte((byte) 1); // not null
@@ -183,11 +181,9 @@ class UnreadableMessageTest {
     @Test
     void aCompressedLargeTextMessageIsRefusedAtTheSendAndLeavesNoFile() throws Exception {
         JmsBridgeRun jms = JmsBridgeRun.start(root, simulator, Map.of());
-        try (ServerLocator locator = ActiveMQClient.createServerLocator(jms.url).setCompressLargeMessage(true);
-                ClientSessionFactory factory = locator.createSessionFactory();
-                ClientSession core = factory.createSession(
-                        JmsBridgeRun.CLIENT_USER, JmsBridgeRun.CLIENT_PASSWORD, false, true, true, false, 0);
-                ClientProducer producer = core.createProducer(JmsBridgeRun.REQUESTS)) {
+        try (CoreRequests requests = CoreRequests.open(jms.url, true)) {
+            ClientSession core = requests.session();
+            ClientProducer producer = requests.producer();
             byte[] incompressible = new byte[200_000];
             new java.util.Random(7).nextBytes(incompressible);
             ClientMessage brokenText = core.createMessage(org.apache.activemq.artemis.api.core.Message.TEXT_TYPE, true);
@@ -217,11 +213,9 @@ class UnreadableMessageTest {
     @Test
     void aValidTextMessageSentCompressedIsRefusedForBeingCompressed() throws Exception {
         JmsBridgeRun jms = JmsBridgeRun.start(root, simulator, Map.of());
-        try (ServerLocator locator = ActiveMQClient.createServerLocator(jms.url).setCompressLargeMessage(true);
-                ClientSessionFactory factory = locator.createSessionFactory();
-                ClientSession core = factory.createSession(
-                        JmsBridgeRun.CLIENT_USER, JmsBridgeRun.CLIENT_PASSWORD, false, true, true, false, 0);
-                ClientProducer producer = core.createProducer(JmsBridgeRun.REQUESTS)) {
+        try (CoreRequests requests = CoreRequests.open(jms.url, true)) {
+            ClientSession core = requests.session();
+            ClientProducer producer = requests.producer();
             ClientMessage json = core.createMessage(org.apache.activemq.artemis.api.core.Message.TEXT_TYPE, true);
             json.putStringProperty("api", "orbit");
             json.setCorrelationID("compressed-1");
@@ -325,6 +319,28 @@ class UnreadableMessageTest {
     private static Message receive(Session session, String queue, Duration timeout) throws JMSException {
         try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
             return consumer.receive(timeout.toMillis());
+        }
+    }
+
+    /** A CORE client's producer on the requests queue, logged in as the ESB: no JMS client writes what it sends. */
+    private record CoreRequests(
+            ServerLocator locator, ClientSessionFactory factory, ClientSession session, ClientProducer producer)
+            implements AutoCloseable {
+
+        static CoreRequests open(String url, boolean compressLarge) throws Exception {
+            ServerLocator locator = ActiveMQClient.createServerLocator(url).setCompressLargeMessage(compressLarge);
+            ClientSessionFactory factory = locator.createSessionFactory();
+            ClientSession session = factory.createSession(
+                    JmsBridgeRun.CLIENT_USER, JmsBridgeRun.CLIENT_PASSWORD, false, true, true, false, 0);
+            return new CoreRequests(locator, factory, session, session.createProducer(JmsBridgeRun.REQUESTS));
+        }
+
+        @Override
+        public void close() throws Exception {
+            producer.close();
+            session.close();
+            factory.close();
+            locator.close();
         }
     }
 
