@@ -83,9 +83,9 @@ public class ApiCallRoutes extends RouteBuilder {
         BridgeEvent.publish(exchange.getContext(), new ApiAnswerEvent(api, answer));
     }
 
-    private static String sent(Message request) {
-        String body = request.getBody(String.class);
-        return request.getHeader(Exchange.HTTP_PATH, "", String.class) + "\n" + (body == null ? "" : body);
+    /** The path and body as sent, kept as they are: they are read only for an answer holding part of a key. */
+    private static String[] sent(Message request) {
+        return new String[] {request.getHeader(Exchange.HTTP_PATH, String.class), request.getBody(String.class)};
     }
 
     /** Masks the keys a transport failure's text quotes, before any answer, job or log line is made of it. */
@@ -125,7 +125,7 @@ public class ApiCallRoutes extends RouteBuilder {
                     .end()
                     .removeHeader("Authorization")
                     .process(exchange ->
-                            keyMask.applyToBody(exchange.getMessage(), exchange.getProperty(SENT, String.class)))
+                            keyMask.applyToBody(exchange.getMessage(), exchange.getProperty(SENT, String[].class)))
                     .process(this::maskFailure)
                     .process(exchange -> observe(exchange, api));
         }

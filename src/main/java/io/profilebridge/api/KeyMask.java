@@ -158,15 +158,23 @@ public final class KeyMask {
      * sending requestIds of 8 characters, the last a guess, read both keys back from {@code status.request_id} in 494
      * requests. A whole key is masked wherever it stands.
      */
-    public String applyToAnswer(String answer, String sent) {
-        Set<String> spared = sent == null ? Set.of() : partsIn(sent);
-        return spared.isEmpty() ? apply(answer) : wholeKeys.apply(apply(answer, spared));
+    public String applyToAnswer(String answer, String... sent) {
+        String masked = apply(answer);
+        if (masked == answer) {
+            return answer; // no part of a key in it, as nearly every answer: what was sent is not read
+        }
+        Set<String> spared = partsIn(sent);
+        return spared.isEmpty() ? masked : wholeKeys.apply(apply(answer, spared));
     }
 
-    /** The parts of a key that stand in the text as written. */
-    private Set<String> partsIn(String text) {
+    /** The parts of a key that stand in the texts as written. */
+    private Set<String> partsIn(String... texts) {
         Set<String> parts = new HashSet<>();
-        eachPart(text, (start, end, part) -> parts.add(part));
+        for (String text : texts == null ? new String[0] : texts) {
+            if (text != null) {
+                eachPart(text, (start, end, part) -> parts.add(part));
+            }
+        }
         return parts;
     }
 
@@ -174,7 +182,7 @@ public final class KeyMask {
      * Reads the answer's body as text (every reader of an answer reads it so, {@link ApiAnswer}) and masks it, sparing
      * what was sent ({@link #applyToAnswer}).
      */
-    public void applyToBody(Message answer, String sent) {
+    public void applyToBody(Message answer, String... sent) {
         if (answer.getBody() != null) {
             answer.setBody(applyToAnswer(answer.getBody(String.class), sent));
         }

@@ -226,13 +226,12 @@ public class DeliverJobRoute extends RouteBuilder {
      * results were given up after the attempts (re-check audit: a reload that replaced deliver-result by a route of
      * another file; integrator audit: a reload the bridge refused, which leaves the changed file's routes stopped).
      */
-    private static String deliveryRouteNotRunning(Exception cause) {
-        DirectConsumerNotAvailableException unread =
-                ObjectHelper.getException(DirectConsumerNotAvailableException.class, cause);
-        if (unread != null) {
-            // direct:deliver-result, or an endpoint its route sends to (direct:deliver-result-jms)
-            return "no route reads " + unreadEndpoint(unread) + " (a route reload replaced or removed it: mend the"
-                    + " route file, or restart the bridge)";
+    private static String deliveryRouteNotRunning(Exchange exchange, Exception cause) {
+        if (ObjectHelper.getException(DirectConsumerNotAvailableException.class, cause) != null) {
+            // direct:deliver-result, or an endpoint its route sends to (direct:deliver-result-jms): where it failed
+            String endpoint = exchange.getProperty(Exchange.FAILURE_ENDPOINT, "direct:deliver-result", String.class);
+            return "no route reads " + endpoint.replace("direct://", "direct:") + " (a route reload replaced or"
+                    + " removed it: mend the route file, or restart the bridge)";
         }
         if (ObjectHelper.getException(RejectedExecutionException.class, cause) != null) {
             return "direct:deliver-result takes nothing now (its route is stopped: a route reload refused, or the"
@@ -241,21 +240,12 @@ public class DeliverJobRoute extends RouteBuilder {
         return null;
     }
 
-    /** Camel's "No consumers available on endpoint: direct://deliver-result-jms", as the routes name it. */
-    private static String unreadEndpoint(DirectConsumerNotAvailableException unread) {
-        String message = String.valueOf(unread.getMessage());
-        int endpoint = message.indexOf("direct:");
-        return endpoint < 0
-                ? "direct:deliver-result"
-                : message.substring(endpoint).replace("direct://", "direct:");
-    }
-
     /** A result the outbox or the broker refuses waits for it, never given up; anything else has the attempts. */
     private void deliveryFailed(Exchange exchange) {
         exchange.setProperty(DECIDED, true);
         Job job = JobRoutes.job(exchange);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String notRunning = deliveryRouteNotRunning(cause);
+        String notRunning = deliveryRouteNotRunning(exchange, cause);
         if (notRunning != null) {
             lifecycle.deliveryWaits(job, notRunning + "; the result waits, counting no attempt", jmsOffRecheckMs);
             return;
