@@ -91,9 +91,10 @@ public final class ApiOutageLog extends EventNotifierSupport {
             failedCalls = outage.failedCalls;
         }
         LOG.warn(
-                "The {} API gives no answer: {} calls in a row failed, the last with {}; its jobs wait it out, tried"
-                        + " again with their backoff until bridge.retry.max-age-ms (/jobs shows each job's last"
-                        + " error); a line follows when it answers again",
+                "The {} API gives no answer: {} calls in a row failed, the last with {}; its jobs are tried again with"
+                        + " their backoff, and those refused or answered 5xx wait it out until"
+                        + " bridge.retry.max-age-ms (/jobs shows each job's last error); a line follows when it"
+                        + " answers again",
                 api.id(),
                 failedCalls,
                 lastFailure(answer));

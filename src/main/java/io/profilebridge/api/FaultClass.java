@@ -81,8 +81,7 @@ public enum FaultClass {
     /**
      * The call got no answer the API meant: a 5xx, or no HTTP answer at all, a deadline passed too (an API that only
      * hangs is out as well). An answer over the cap ({@code bridge.http.max-answer-bytes}) came, however long
-     * (big-bodies audit: it was logged as "gives no answer"). What ApiOutageLog counts towards an outage, and what a
-     * start waits out while the API fails other jobs' calls too (JobLifecycle).
+     * (big-bodies audit: it was logged as "gives no answer"). What ApiOutageLog counts towards an outage.
      */
     public static boolean failedCall(ApiAnswer answer) {
         return answer.isTransportFailure()

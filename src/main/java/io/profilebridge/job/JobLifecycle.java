@@ -393,12 +393,13 @@ public class JobLifecycle {
             // OpenProspect start whose earlier answer was lost: the creation may exist, and the same Idempotency-Key
             // finds it once the API is back (fault-sequence audit: a lost answer, then a few 503s, gave up a creation
             // OpenProspect had started; Orbit's such starts are looked for before a give-up instead). So does any start
-            // while the API is out for other jobs too, refusing, failing or hanging (its calls past their deadline):
-            // ten failed starts, about four minutes, had given up every request not yet accepted (outage audit: 180
-            // files and JMS requests failed in a 5-minute outage; re-check: the same for an API that hangs). A start
-            // failing alone (only its calls fail) still spends its attempts.
+            // while the API is out for other jobs too, refusing or failing: ten failed starts, about four minutes, had
+            // given up every request not yet accepted (outage audit: 180 files and JMS requests failed in a 5-minute
+            // outage). A start failing alone (only its calls fail) still spends its attempts, and so does one past its
+            // deadline: two slow requests alone cannot be told from an API that hangs, and would wait each other out
+            // until max-age (CI: BrokenAnswersTest's slow and trickled answers were never given up).
             case RETRY -> {
-                boolean sharedOutage = FaultClass.failedCall(answer) && apiOutForOtherJobsToo(job);
+                boolean sharedOutage = FaultClass.isOutage(answer) && apiOutForOtherJobsToo(job);
                 retry(
                         job,
                         error,

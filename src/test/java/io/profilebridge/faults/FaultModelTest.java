@@ -115,15 +115,6 @@ class FaultModelTest {
                 () -> simulator.settings().serverErrorShare(0));
     }
 
-    /** Re-check audit: an API that hangs, every call past its deadline, still gave up every start. */
-    @Test
-    void startsWaitOutAnApiThatHangsPastEveryDeadline() {
-        properties.put("bridge.http.deadline-ms", "300");
-        startsWaitOut(
-                () -> simulator.settings().addedLatencyMs(2_000),
-                () -> simulator.settings().addedLatencyMs(0));
-    }
-
     private void startsWaitOut(Runnable outage, Runnable back) {
         outage.run();
         properties.put("bridge.retry.max-attempts", "2");
