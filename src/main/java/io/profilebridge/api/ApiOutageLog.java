@@ -71,7 +71,7 @@ public final class ApiOutageLog extends EventNotifierSupport {
         }
         if (ended != null && ended.named) {
             LOG.info(
-                    "The {} API answers again: {} calls in a row got no answer, in the {} s from the first of them to"
+                    "The {} API answers again: {} calls in a row failed, in the {} s from the first of them to"
                             + " this answer",
                     api.id(),
                     ended.failedCalls,
@@ -91,7 +91,7 @@ public final class ApiOutageLog extends EventNotifierSupport {
             failedCalls = outage.failedCalls;
         }
         LOG.warn(
-                "The {} API gives no answer: {} calls in a row failed, the last with {}; its jobs are tried again with"
+                "The {} API is out: {} calls in a row failed, the last with {}; its jobs are tried again with"
                         + " their backoff, and those refused or answered 5xx wait it out until"
                         + " bridge.retry.max-age-ms (/jobs shows each job's last error); a line follows when it"
                         + " answers again",

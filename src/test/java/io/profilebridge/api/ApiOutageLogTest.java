@@ -37,7 +37,7 @@ class ApiOutageLogTest {
                     .singleElement()
                     .satisfies(line -> assertThat(line)
                             .contains("WARN")
-                            .contains("The orbit API gives no answer: 3 calls in a row failed, the last with")
+                            .contains("The orbit API is out: 3 calls in a row failed, the last with")
                             .contains("Connection refused"));
 
             outages.answered(Api.ORBIT, answer(404));
@@ -48,7 +48,7 @@ class ApiOutageLogTest {
                     .satisfies(
                             line -> assertThat(line)
                                     .contains(
-                                            "The orbit API answers again: 55 calls in a row got no answer, in the 240 s from the first of them"));
+                                            "The orbit API answers again: 55 calls in a row failed, in the 240 s from the first of them"));
         }
     }
 
