@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
-import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.http.HttpMethods;
 
@@ -30,9 +29,6 @@ public class ApiCallRoutes extends RouteBuilder {
     static final String BUCKET = "bridgeApiBucket";
     /** The HTTP method of the call, by which a hold of one scope is told ({@link ApiHolds#observe}). */
     static final String CALL_METHOD = "bridgeApiCallMethod";
-
-    /** The call's path and body as sent: what an answer repeats of them is the caller's (KeyMask.applyToAnswer). */
-    private static final String SENT = "bridgeApiCallSent";
 
     /**
      * The call was not made: the job may belong to another instance now, or its place in the call gate went to
@@ -83,11 +79,6 @@ public class ApiCallRoutes extends RouteBuilder {
         BridgeEvent.publish(exchange.getContext(), new ApiAnswerEvent(api, answer));
     }
 
-    /** The path and body as sent, kept as they are: they are read only for an answer holding part of a key. */
-    private static String[] sent(Message request) {
-        return new String[] {request.getHeader(Exchange.HTTP_PATH, String.class), request.getBody(String.class)};
-    }
-
     /** Masks the keys a transport failure's text quotes, before any answer, job or log line is made of it. */
     private void maskFailure(Exchange exchange) {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
@@ -108,7 +99,6 @@ public class ApiCallRoutes extends RouteBuilder {
                         HttpMethods method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, HttpMethods.class);
                         exchange.setProperty(CALL_METHOD, method);
                         exchange.setProperty(BUCKET, ApiBucket.forCall(api, method));
-                        exchange.setProperty(SENT, sent(exchange.getMessage()));
                     })
                     .choice()
                     .when(exchangeProperty(ApiRequest.KEY_MISSING))
@@ -124,8 +114,7 @@ public class ApiCallRoutes extends RouteBuilder {
                     .end()
                     .end()
                     .removeHeader("Authorization")
-                    .process(exchange ->
-                            keyMask.applyToBody(exchange.getMessage(), exchange.getProperty(SENT, String[].class)))
+                    .process(exchange -> keyMask.applyToBody(exchange.getMessage()))
                     .process(this::maskFailure)
                     .process(exchange -> observe(exchange, api));
         }

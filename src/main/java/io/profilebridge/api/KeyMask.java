@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
@@ -115,18 +116,13 @@ public final class KeyMask {
      * part of a key is masked whole, so an answer that was JSON stays JSON, and one cut at its cap stays as it came.
      */
     public String apply(String text) {
-        return apply(text, Set.of());
-    }
-
-    /** As {@link #apply}, passing over the parts of a key in {@code spared}. */
-    private String apply(String text, Set<String> spared) {
         if (text == null || windowsByLength.isEmpty()) {
             return text;
         }
         BitSet covered = new BitSet();
         EscapedText view = EscapedText.of(text);
         for (int layer = 0; layer <= MOST_ESCAPE_LAYERS; layer++) {
-            BitSet found = covered(view.text(), spared);
+            BitSet found = covered(view.text());
             for (int i = found.nextSetBit(0); i >= 0; i = found.nextSetBit(i + 1)) {
                 covered.set(view.from(i), view.to(i));
             }
@@ -152,39 +148,34 @@ public final class KeyMask {
     }
 
     /**
-     * The answer's text masked as {@link #apply} does, except the parts of a key that also stand in what was sent
-     * (the path and body of the call): the caller wrote those, and the API repeats them (Orbit's {@code request_id}
-     * is the caller's {@code requestId}). A part masked there answered a caller's guess: re-check audit, a JMS client
-     * sending requestIds of 8 characters, the last a guess, read both keys back from {@code status.request_id} in 494
-     * requests. A whole key is masked wherever it stands.
+     * An API's answer masked: a whole key in any answer, a part of one only in an answer about the key ({@link
+     * #isAboutTheKey}). Any other answer may repeat what a caller wrote (Orbit's {@code request_id} is the caller's
+     * {@code requestId}, a 400 quotes the field it refuses), in any spelling the API decodes or the mask decodes, and
+     * a part masked there answers a caller's guess. Re-check audits: {@code status.request_id} of 8-character guesses
+     * gave both keys back in 494 requests; once what the call sent was spared as written, a guess percent-, JSON- or
+     * HTML-escaped in a refused URL gave each key back in 13 requests.
      */
-    public String applyToAnswer(String answer, String... sent) {
-        String masked = apply(answer);
-        if (masked == answer) {
-            return answer; // no part of a key in it, as nearly every answer: what was sent is not read
-        }
-        Set<String> spared = partsIn(sent);
-        return spared.isEmpty() ? masked : wholeKeys.apply(apply(answer, spared));
-    }
-
-    /** The parts of a key that stand in the texts as written. */
-    private Set<String> partsIn(String... texts) {
-        Set<String> parts = new HashSet<>();
-        for (String text : texts == null ? new String[0] : texts) {
-            if (text != null) {
-                eachPart(text, (start, end, part) -> parts.add(part));
-            }
-        }
-        return parts;
+    public String applyToAnswer(int httpStatus, String answer) {
+        return isAboutTheKey(httpStatus) ? apply(answer) : wholeKeys.apply(answer);
     }
 
     /**
-     * Reads the answer's body as text (every reader of an answer reads it so, {@link ApiAnswer}) and masks it, sparing
-     * what was sent ({@link #applyToAnswer}).
+     * An answer about the key it was sent with, which the caller has no say in: 401 (missing or invalid key) and 403
+     * (a scope it lacks), as both APIs document them. Such an answer may name the key by a part ("key ending in ...";
+     * API-answers audit: the last 12 characters of a key reached a result and {@code /jobs}).
      */
-    public void applyToBody(Message answer, String... sent) {
+    static boolean isAboutTheKey(int httpStatus) {
+        return httpStatus == 401 || httpStatus == 403;
+    }
+
+    /**
+     * Reads the answer's body as text (every reader of an answer reads it so, {@link ApiAnswer}) and masks it by its
+     * status ({@link #applyToAnswer}).
+     */
+    public void applyToBody(Message answer) {
         if (answer.getBody() != null) {
-            answer.setBody(applyToAnswer(answer.getBody(String.class), sent));
+            Integer status = answer.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+            answer.setBody(applyToAnswer(status == null ? 0 : status, answer.getBody(String.class)));
         }
     }
 
@@ -194,19 +185,9 @@ public final class KeyMask {
      * a result and {@code /jobs}). Shorter parts, such as the last four characters by which a key is commonly named,
      * are not.
      */
-    private BitSet covered(String text, Set<String> spared) {
+    private BitSet covered(String text) {
         BitSet covered = new BitSet();
         // each window of a key found in the text marks its characters; overlapping windows join into one run
-        eachPart(text, (start, end, part) -> {
-            if (!spared.contains(part)) {
-                covered.set(start, end);
-            }
-        });
-        return covered;
-    }
-
-    /** Each window of a key standing in the text, where it stands. */
-    private void eachPart(String text, PartFound found) {
         int length = text.length();
         for (int at = 0; at < length; at++) {
             if (!starts.get(startIndex(text.charAt(at), at + 1 < length ? text.charAt(at + 1) : 0))) {
@@ -217,15 +198,12 @@ public final class KeyMask {
                 if (end <= length) {
                     String part = text.substring(at, end);
                     if (sized.getValue().contains(part)) {
-                        found.at(at, end, part);
+                        covered.set(at, end);
                     }
                 }
             }
         }
-    }
-
-    private interface PartFound {
-        void at(int start, int end, String part);
+        return covered;
     }
 
     /**

@@ -146,7 +146,8 @@ public final class CheckCommand {
             } else {
                 ReadRequest.Rejected rejected = (ReadRequest.Rejected) read;
                 out.println("INVALID  " + shown(file) + ": " + rejected.error().code() + ": "
-                        + ErrorText.oneLine(keyMask.apply(rejected.error().message())));
+                        + ErrorText.oneLine(
+                                keyMask.applyToCallerText(rejected.error().message())));
             }
         }
         int invalid = files.size() - valid;

@@ -489,7 +489,7 @@ public class JobLifecycle {
         // is answered about the masked key (REST audit: it was asked again until given up)
         if (answered == null
                 || (serverMadeId ? sameId(answered, expected) : answered.equals(expected))
-                || answered.equals(keyMask.apply(expected))) {
+                || answered.equals(keyMask.applyToAnswer(answer.httpStatus(), expected))) {
             return false;
         }
         unexpectedAnswer(

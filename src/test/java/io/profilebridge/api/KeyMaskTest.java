@@ -52,22 +52,43 @@ class KeyMaskTest {
     }
 
     /**
-     * Re-check audit: Orbit repeats the caller's requestId as request_id, and that answer was masked by parts, so a
-     * JMS client read both keys back from its results. What the call sent is spared, a whole key is not, and a part
-     * of a key the API writes of its own is masked as before.
+     * Re-check audits: Orbit repeats the caller's requestId as request_id, and a 400 quotes the URL it refuses; an
+     * answer masked by parts told a guess apart, as written (494 requests for both keys) and, once what the call sent
+     * was spared as written, percent-, JSON- or HTML-escaped (13 requests a key). Only an answer about the key (401,
+     * 403) has parts masked; every answer has whole keys masked, however spelt.
      */
     @Test
-    void anAnswerRepeatingWhatWasSentKeepsItButNeverAWholeKey() {
-        String guess = BridgeRun.ORBIT_KEY.substring(0, 8) + "|n1";
-        String sent = "/v2/developer/deep-search\n{\"requestId\": \"" + guess + "\"}";
-        String answer = "{\"request_id\": \"" + guess + "\", \"note\": \"key tail "
-                + BridgeRun.OPENPROSPECT_KEY.substring(4) + "\"}";
-        assertThat(mask.applyToAnswer(answer, sent))
-                .isEqualTo("{\"request_id\": \"" + guess + "\", \"note\": \"key tail [API key]\"}");
-        assertThat(mask.applyToAnswer(answer, null)).doesNotContain(guess);
-        String whole = "{\"request_id\": \"" + BridgeRun.ORBIT_KEY + "\"}";
-        assertThat(mask.applyToAnswer(whole, "{\"requestId\": \"" + BridgeRun.ORBIT_KEY + "\"}"))
-                .isEqualTo("{\"request_id\": \"[API key]\"}");
+    void onlyAnAnswerAboutTheKeyHasPartsMaskedAnyOtherWholeKeysOnly() {
+        String prefix = BridgeRun.ORBIT_KEY.substring(0, 7);
+        char next = BridgeRun.ORBIT_KEY.charAt(7);
+        List<String> guesses = List.of(
+                prefix + next + "|n1",
+                prefix + "%" + Integer.toHexString(next),
+                prefix + "%25" + Integer.toHexString(next),
+                prefix + "\\u00" + Integer.toHexString(next),
+                prefix + "&#" + (int) next + ";",
+                BridgeRun.OPENPROSPECT_KEY.substring(3));
+        for (int status : List.of(200, 202, 400, 404, 409, 422, 429, 500, 503)) {
+            for (String guess : guesses) {
+                String answer = "{\"request_id\": \"" + guess + "\", \"message\": \"bad url http://x/ " + guess + "\"}";
+                assertThat(mask.applyToAnswer(status, answer))
+                        .as(status + " " + guess)
+                        .isSameAs(answer);
+            }
+            for (String whole : List.of(
+                    BridgeRun.ORBIT_KEY,
+                    BridgeRun.ORBIT_KEY.replace("_", "%5F"),
+                    BridgeRun.ORBIT_KEY.replace("_", "\\u005f"))) {
+                assertThat(mask.applyToAnswer(status, "{\"request_id\": \"" + whole + "\"}"))
+                        .as(status + " " + whole)
+                        .isEqualTo("{\"request_id\": \"[API key]\"}");
+            }
+        }
+        String tail = BridgeRun.OPENPROSPECT_KEY.substring(4);
+        for (int status : List.of(401, 403)) {
+            assertThat(mask.applyToAnswer(status, "{\"message\": \"key tail " + tail + " lacks orders:write\"}"))
+                    .isEqualTo("{\"message\": \"key tail [API key] lacks orders:write\"}");
+        }
     }
 
     @Test

@@ -275,6 +275,28 @@ class OperationsTest {
                         .get("request_id")
                         .asText())
                 .isEqualTo(requestId);
+
+        // re-check audit: once what was sent was spared as written, a guess escaped in a URL the API refuses and
+        // quotes (the mask decodes what the API repeats), or in a requestId, gave each key back in 13 requests
+        String escaped = BridgeRun.ORBIT_KEY.substring(0, 7) + "%" + Integer.toHexString(BridgeRun.ORBIT_KEY.charAt(7));
+        drop(root, "orbit/escaped.json", "{\"urls\": [\"http://x.example/ " + escaped + "\"]}");
+        drop(root, "orbit/escaped-id.json", "{\"requestId\": \"" + escaped + "-1\", \"email\": \"e@example.com\"}");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> results(root).containsKey("failed/orbit/escaped.json")
+                        && results(root).containsKey("orbit/escaped-id.json"));
+        assertThat(results(root)
+                        .get("failed/orbit/escaped.json")
+                        .get("error")
+                        .get("message")
+                        .asText())
+                .contains("http://x.example/ " + escaped)
+                .doesNotContain("[API key]");
+        assertThat(results(root)
+                        .get("orbit/escaped-id.json")
+                        .get("status")
+                        .get("request_id")
+                        .asText())
+                .isEqualTo(escaped + "-1");
     }
 
     /**
