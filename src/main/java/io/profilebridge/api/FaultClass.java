@@ -193,7 +193,9 @@ public enum FaultClass {
         // held; Orbit audit: unavailable_for_request with a 403 held every Orbit bucket, a "Retry later" with a 4xx
         // failed the request)
         if (ORBIT_UNAVAILABLE_FOR_REQUEST.equals(code)) {
-            return PERMANENT;
+            // the docs give it to a start; on a read of a run the API took and charged it is a read the run should not
+            // get, retried like one (simulator-fidelity audit: one 503 with it failed an accepted run after one read)
+            return readOfAcceptedRun ? RETRY : PERMANENT;
         }
         if (ORBIT_NOT_CONFIGURED.equals(code)) {
             return HOLD;

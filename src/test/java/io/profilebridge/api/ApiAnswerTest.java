@@ -292,9 +292,16 @@ class ApiAnswerTest {
             assertThat(FaultClass.of(orbitError(status, "developer_deep_search_not_configured")))
                     .as("not configured, %d", status)
                     .isEqualTo(FaultClass.HOLD);
-            assertThat(FaultClass.of(orbitError(status, "developer_deep_search_unavailable_for_request"), true))
+            assertThat(FaultClass.of(orbitError(status, "developer_deep_search_unavailable_for_request")))
                     .as("unavailable for the request, %d", status)
                     .isEqualTo(FaultClass.PERMANENT);
+        }
+        // simulator-fidelity audit: the docs give it to a start; a read of an accepted, charged run answered so once
+        // failed the run at once
+        for (int status : new int[] {400, 403, 422, 500, 503}) {
+            assertThat(FaultClass.of(orbitError(status, "developer_deep_search_unavailable_for_request"), true))
+                    .as("a read of an accepted run: unavailable for the request, %d", status)
+                    .isEqualTo(FaultClass.RETRY);
         }
     }
 
