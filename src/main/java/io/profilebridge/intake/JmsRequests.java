@@ -1,6 +1,7 @@
 package io.profilebridge.intake;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
 import io.profilebridge.jms.ReplyDestination;
@@ -118,6 +119,15 @@ final class JmsRequests {
                     "JMSCorrelationID: holds the character U+0000 (NUL), which the job store cannot keep; this result"
                             + " carries the request's JMSMessageID instead"));
         }
+        // encodings audit: UTF-8 (the key's digest, PostgreSQL) writes one as '?', so two ids that differ only there
+        // were one job, and a result on PostgreSQL came back under an id its caller never sent
+        if (correlationId != null && Json.hasUnpairedSurrogate(correlationId)) {
+            return Optional.of(ApiError.of(
+                    "correlation_id_invalid",
+                    "JMSCorrelationID: is not valid Unicode (it holds an unpaired surrogate), which the job store and"
+                            + " the request's key cannot keep as sent; this result carries the request's JMSMessageID"
+                            + " instead"));
+        }
         return Optional.empty();
     }
 
@@ -132,7 +142,8 @@ final class JmsRequests {
         if (nativeId instanceof String id
                 && !id.isEmpty()
                 && id.length() <= MAX_CORRELATION_ID
-                && id.indexOf('\0') < 0) {
+                && id.indexOf('\0') < 0
+                && !Json.hasUnpairedSurrogate(id)) {
             return id;
         }
         return message.getJMSMessageID();

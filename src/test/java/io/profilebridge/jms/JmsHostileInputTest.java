@@ -286,6 +286,15 @@ class JmsHostileInputTest {
         assertThat(failed.getJMSCorrelationID()).isEqualTo(nul.getJMSMessageID());
         assertThat(Json.parse(failed.getBody(String.class)).at("/error/code").asText())
                 .isEqualTo("correlation_id_invalid");
+        // encodings audit: an unpaired surrogate was written as '?' in the key's digest (and on PostgreSQL in the
+        // store), so "lone\uD800" and "lone?" were one job, and a result came back under an id never sent
+        TextMessage lone = jms.send("{\"email\": \"lone-id@example.com\"}", Map.of("api", "orbit"), null, "lone\uD800");
+        Message loneFailed = jms.receive("profile-bridge.failed");
+        assertThat(loneFailed.getJMSCorrelationID()).isEqualTo(lone.getJMSMessageID());
+        assertThat(Json.parse(loneFailed.getBody(String.class))
+                        .at("/error/message")
+                        .asText())
+                .contains("JMSCorrelationID: is not valid Unicode");
 
         TextMessage empty = jms.send(DACH, Map.of("api", "openprospect"), null, "");
         Message result = jms.receive("profile-bridge.results");
