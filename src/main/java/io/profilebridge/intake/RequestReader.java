@@ -152,16 +152,21 @@ public class RequestReader {
         if (content.length == 0) {
             throw as.of("request_empty", "the request is empty; a JSON object is expected");
         }
+        String wideEncoding = utf16Or32(content);
+        if (wideEncoding != null) {
+            // NUL bytes are UTF-8 too: without its mark such a file read as JSON with a control character in it
+            throw as.of(
+                    "request_not_utf8",
+                    "the request is not UTF-8 text: it is " + wideEncoding + " (an editor's \"Unicode\"): save it as"
+                            + " UTF-8");
+        }
         String text = utf8(content);
         if (text == null) {
             int at = firstMalformedByte(content);
             throw as.of(
                     "request_not_utf8",
                     "the request is not UTF-8 text: byte " + at + " (counted from 0), 0x"
-                            + String.format("%02X", content[at] & 0xFF) + ", begins no valid UTF-8 character"
-                            + (startsLikeUtf16(content)
-                                    ? " (it begins with UTF-16's byte-order mark: save it as UTF-8)"
-                                    : ""));
+                            + String.format("%02X", content[at] & 0xFF) + ", begins no valid UTF-8 character");
         }
         // a byte-order mark is allowed (RFC 8259 lets a parser ignore it), and some editors write one
         if (text.startsWith(BYTE_ORDER_MARK)) {
@@ -588,11 +593,50 @@ public class RequestReader {
         return as.of("request_number_out_of_range", field + ": " + rule);
     }
 
-    /** UTF-16's byte-order mark, either way round: an editor's "Unicode" is UTF-16 (hostile-input audit). */
-    static boolean startsLikeUtf16(byte[] content) {
-        return content.length >= 2
-                && (((content[0] & 0xFF) == 0xFF && (content[1] & 0xFF) == 0xFE)
-                        || ((content[0] & 0xFF) == 0xFE && (content[1] & 0xFF) == 0xFF));
+    /**
+     * The encoding of a text in UTF-16 or UTF-32 (an editor's "Unicode"; hostile-input audit), named with how it was
+     * told: by its byte-order mark, or, as RFC 4627 reads a JSON text without one, by the NUL bytes of its first two
+     * characters, which are ASCII; null for any other content. Content ending in four NUL bytes or more is none: a
+     * writer that sets the size first has not written it yet (encodings audit: without a mark, such files were held
+     * bridge.inbox.incomplete-ms, then refused as JSON with a control character).
+     */
+    static String utf16Or32(byte[] content) {
+        int[] first = new int[4];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = i < content.length ? content[i] & 0xFF : -1;
+        }
+        if (first[0] == 0xFF && first[1] == 0xFE) {
+            return first[2] == 0 && first[3] == 0
+                    ? "UTF-32LE, by its byte-order mark"
+                    : "UTF-16LE, by its byte-order mark";
+        }
+        if (first[0] == 0xFE && first[1] == 0xFF) {
+            return "UTF-16BE, by its byte-order mark";
+        }
+        if (first[0] == 0 && first[1] == 0 && first[2] == 0xFE && first[3] == 0xFF) {
+            return "UTF-32BE, by its byte-order mark";
+        }
+        if (content.length < 4 || endsInNuls(content, 4)) {
+            return null;
+        }
+        boolean[] nul = {first[0] == 0, first[1] == 0, first[2] == 0, first[3] == 0};
+        String pattern = (nul[0] ? "0" : "x") + (nul[1] ? "0" : "x") + (nul[2] ? "0" : "x") + (nul[3] ? "0" : "x");
+        return switch (pattern) {
+            case "000x" -> "UTF-32BE without a byte-order mark";
+            case "x000" -> "UTF-32LE without a byte-order mark";
+            case "0x0x" -> "UTF-16BE without a byte-order mark";
+            case "x0x0" -> "UTF-16LE without a byte-order mark";
+            default -> null;
+        };
+    }
+
+    private static boolean endsInNuls(byte[] content, int count) {
+        for (int i = content.length - count; i < content.length; i++) {
+            if (content[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** An envelope's fields (CONTRACT.md): any other is refused. */

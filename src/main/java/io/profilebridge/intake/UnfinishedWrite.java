@@ -28,9 +28,9 @@ final class UnfinishedWrite {
      * What a file still being written looks like.
      */
     static boolean endsEarly(byte[] content) {
-        // UTF-16 (an editor's "Unicode") has NUL bytes in every character: wrong as written, not unfinished
-        // (hostile-files audit: such a file waited bridge.inbox.incomplete-ms before its request_not_utf8)
-        if (RequestReader.startsLikeUtf16(content)) {
+        // UTF-16 and UTF-32 (an editor's "Unicode") have NUL bytes in every character: wrong as written, not
+        // unfinished (hostile-files audit: such a file waited bridge.inbox.incomplete-ms before its request_not_utf8)
+        if (RequestReader.utf16Or32(content) != null) {
             return false;
         }
         if (endsInsideACharacter(content) || hasNul(content)) {

@@ -460,7 +460,18 @@ class RequestReaderTest {
         System.arraycopy(utf16, 0, withMark, 2, utf16.length);
         ApiError error = rejection(reader.read(withMark, withMark.length, "openprospect", null, source));
         assertThat(error.code()).isEqualTo("request_not_utf8");
-        assertThat(error.message()).endsWith("(it begins with UTF-16's byte-order mark: save it as UTF-8)");
+        assertThat(error.message())
+                .endsWith("it is UTF-16LE, by its byte-order mark (an editor's \"Unicode\"): save it as UTF-8");
+
+        // encodings audit: without a mark, its NUL bytes read as UTF-8, and it was refused as JSON holding a control
+        // character, nothing said of its encoding
+        String json = "{\"profile_name\": \"x\"}";
+        for (String charset : List.of("UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE")) {
+            byte[] bytes = json.getBytes(java.nio.charset.Charset.forName(charset));
+            ApiError without = rejection(reader.read(bytes, bytes.length, "openprospect", null, source));
+            assertThat(without.code()).as(charset).isEqualTo("request_not_utf8");
+            assertThat(without.message()).as(charset).contains("it is " + charset + " without a byte-order mark");
+        }
     }
 
     @Test

@@ -2,7 +2,9 @@ package io.profilebridge.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What a file still being written looks like, and what is wrong as written. */
@@ -26,6 +28,21 @@ class UnfinishedWriteTest {
         byte[] bigEndian = "\uFEFF{\"email\": \"a@example.com\"}".getBytes(StandardCharsets.UTF_16BE);
         assertThat(UnfinishedWrite.endsEarly(littleEndian)).isFalse();
         assertThat(UnfinishedWrite.endsEarly(bigEndian)).isFalse();
+    }
+
+    /** Encodings audit: without a byte-order mark, UTF-16 and UTF-32 files were held as unfinished. */
+    @Test
+    void aUtf16Or32FileWithoutAMarkIsWrongAsWrittenButATailOfNulsIsStillUnwritten() {
+        String json = "{\"email\": \"a@example.com\"}";
+        for (String charset : List.of("UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE")) {
+            assertThat(UnfinishedWrite.endsEarly(json.getBytes(Charset.forName(charset))))
+                    .as(charset)
+                    .isFalse();
+        }
+        assertThat(UnfinishedWrite.endsEarly(utf8("{\0\0\0\0\0\0\0")))
+                .as("one byte written, size set first")
+                .isTrue();
+        assertThat(UnfinishedWrite.endsEarly(utf8("{\"e\0\0\0\0"))).isTrue();
     }
 
     private static byte[] utf8(String text) {
