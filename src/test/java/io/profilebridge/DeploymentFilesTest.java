@@ -314,8 +314,18 @@ class DeploymentFilesTest {
                 .containsKey(DeploymentFilesTest.image.dataVolume())
                 .containsKeys(
                         inImage(defaults.getProperty("bridge.inbox")), inImage(defaults.getProperty("bridge.outbox")));
-        Map<String, Object> configMap =
-                map(resources.get("ConfigMap/profile-bridge-config").get("data"));
+        // deploy audit: a ConfigMap edited in place reached only the pods that restarted; a generated one is named by
+        // a hash of its file, and the Deployment's reference to it is renamed with it, so an edit rolls the pods
+        Map<String, Object> generated =
+                map(list(kustomization.get("configMapGenerator")).get(0));
+        assertThat(generated.get("name"))
+                .isEqualTo(
+                        volumes.get("config").get("configMap") instanceof Map<?, ?> config ? config.get("name") : null);
+        Map<String, Object> configMap = new LinkedHashMap<>();
+        for (Object file : list(generated.get("files"))) {
+            Path path = DEPLOY.resolve("kubernetes").resolve(String.valueOf(file));
+            configMap.put(path.getFileName().toString(), Files.readString(path));
+        }
         // deploy audit: mounted as config/application.properties, its keys lost to the packaged profile's file, which
         // is read before it (a takeover-ms set there was silently ignored); the profile's own name is read first
         String profileFile = "application-" + valueOf(container, "CAMEL_MAIN_PROFILE") + ".properties";
