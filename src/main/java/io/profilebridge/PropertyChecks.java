@@ -95,6 +95,25 @@ final class PropertyChecks {
                     + " which is read once the profile is chosen: set CAMEL_MAIN_PROFILE=" + named
                     + " (or -Dcamel.main.profile=" + named + ") instead, and remove it from the file");
         }
+        if (chosen.equals(Optional.of(CLUSTER_PROFILE))) {
+            // manifests audit: an empty key of the Secret behind BRIDGE_STORE_URL overrode the profile's URL, and the
+            // pod kept its jobs in an embedded store on its emptyDir, no word said, lost with the pod
+            sharedByTheCluster(settings, "bridge.store.url", "PostgreSQL job store", "an embedded store of its own");
+            sharedByTheCluster(settings, "bridge.jms.broker-url", "broker", "an embedded broker of its own");
+        }
+    }
+
+    /** The profile of several instances sharing one store and one broker (config/application-cluster.properties). */
+    static final String CLUSTER_PROFILE = "cluster";
+
+    private static void sharedByTheCluster(BridgeSettings settings, String key, String shared, String instead) {
+        if (settings.optional(key).isEmpty()) {
+            String variable = key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+            throw new StartupFailure("property " + key + " is empty under the profile " + CLUSTER_PROFILE
+                    + ", whose instances share one " + shared + ": this one would start with " + instead
+                    + ", which no other instance sees. Is " + variable + " set to an empty value (an empty key of a"
+                    + " Secret)?");
+        }
     }
 
     /** Folders: none with a character that a JDBC URL or Camel's file endpoint reads as syntax; the inbox's times. */

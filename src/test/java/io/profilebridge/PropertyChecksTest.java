@@ -56,6 +56,20 @@ class PropertyChecksTest {
         // the variable's own value, as Camel Main's settings see it
         assertThatCode(() -> PropertyChecks.checkProfile(named, Optional.of("acme")))
                 .doesNotThrowAnyException();
+        // manifests audit: an empty BRIDGE_STORE_URL (an empty key of a Secret) gave a cluster pod a store of its own
+        BridgeSettings clustered = settings(Map.of(
+                "bridge.store.url", "jdbc:postgresql://db/bridge", "bridge.jms.broker-url", "tcp://broker:61616"));
+        assertThatCode(() -> PropertyChecks.checkProfile(clustered, Optional.of("cluster")))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> PropertyChecks.checkProfile(
+                        settings(Map.of("bridge.jms.broker-url", "tcp://broker:61616")), Optional.of("cluster")))
+                .hasMessageContaining("property bridge.store.url is empty under the profile cluster")
+                .hasMessageContaining("Is BRIDGE_STORE_URL set to an empty value");
+        assertThatThrownBy(() -> PropertyChecks.checkProfile(
+                        settings(Map.of(
+                                "bridge.store.url", "jdbc:postgresql://db/bridge", "bridge.jms.broker-url", " ")),
+                        Optional.of("cluster")))
+                .hasMessageContaining("property bridge.jms.broker-url is empty under the profile cluster");
         assertThatCode(() -> PropertyChecks.checkProfile(settings(Map.of()), Optional.empty()))
                 .doesNotThrowAnyException();
     }
