@@ -1,6 +1,7 @@
 package io.profilebridge.job;
 
 import io.profilebridge.StartupFailure;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,6 +26,8 @@ public final class EmbeddedStoreLeftBehind {
 
     /** H2's error codes for a table that is not there, in a store with other tables or with none. */
     private static final Set<Integer> NO_TABLE = Set.of(42102, 42104);
+    /** H2's error code for a write asked of a store opened read-only. */
+    private static final int DATABASE_IS_READ_ONLY = 90097;
 
     private EmbeddedStoreLeftBehind() {}
 
@@ -57,9 +60,51 @@ public final class EmbeddedStoreLeftBehind {
     }
 
     static long unfinishedIn(Path data) throws SQLException {
+        try {
+            return unfinishedIn(JobStoreDataSource.defaultUrl(data) + ";ACCESS_MODE_DATA=r");
+        } catch (SQLException e) {
+            if (e.getErrorCode() != DATABASE_IS_READ_ONLY) {
+                throw e;
+            }
+            // a store its bridge did not close (killed, or a start refused after opening it) must be recovered before
+            // it is read, which a read-only opening cannot do, and H2 then keeps the file locked in this process: a
+            // copy is recovered and read, the store itself left as it is (manifests audit: such a file, "could not be
+            // read", was warned of at every start, though it held no job)
+            return unfinishedInACopy(data);
+        }
+    }
+
+    private static long unfinishedInACopy(Path data) throws SQLException {
+        Path copy = null;
+        try {
+            copy = Files.createTempDirectory(data, ".left-behind-check");
+            Files.copy(data.resolve(EmbeddedStore.FILE), copy.resolve(EmbeddedStore.FILE));
+            return unfinishedIn(JobStoreDataSource.defaultUrl(copy));
+        } catch (IOException e) {
+            throw new SQLException("its copy to read it could not be made: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(copy);
+        }
+    }
+
+    private static void deleteQuietly(Path folder) {
+        if (folder == null) {
+            return;
+        }
+        try (var files = Files.list(folder)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(folder);
+        } catch (IOException e) {
+            LOG.debug("Could not remove {}: {}", folder, e.toString());
+        }
+    }
+
+    private static long unfinishedIn(String url) throws SQLException {
         String pending =
                 JobState.PENDING.stream().map(state -> "'" + state.name() + "'").collect(Collectors.joining(","));
-        try (Connection c = DriverManager.getConnection(JobStoreDataSource.defaultUrl(data) + ";ACCESS_MODE_DATA=r");
+        try (Connection c = DriverManager.getConnection(url);
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM bridge_job WHERE state IN (" + pending + ")")) {
             rs.next();

@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.LogCapture;
 import io.profilebridge.StartupFailure;
 import io.profilebridge.api.Api;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Clock;
@@ -37,6 +38,47 @@ class EmbeddedStoreLeftBehindTest {
         assertThatCode(() -> EmbeddedStoreLeftBehind.refuseWhileUnfinished(data))
                 .as("finished jobs are no reason to stop")
                 .doesNotThrowAnyException();
+    }
+
+    /**
+     * Manifests audit: a store its bridge did not close (a start refused after it opened the file, before its schema)
+     * cannot be opened read-only, and every later start on PostgreSQL warned that it "could not be read", though it
+     * held no job. Such a store is recovered and read.
+     */
+    @Test
+    void aStoreLeftUnclosedIsReadAfterItsRecovery() throws Exception {
+        Process killed = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        KilledAfterOpeningTheStore.class.getName(),
+                        data.toString())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(killed.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(killed.waitFor()).as(output).isEqualTo(9);
+        byte[] asLeft = Files.readAllBytes(data.resolve("jobstore.mv.db"));
+        try (LogCapture logs = LogCapture.start()) {
+            assertThatCode(() -> EmbeddedStoreLeftBehind.refuseWhileUnfinished(data))
+                    .doesNotThrowAnyException();
+            assertThat(logs.lines()).noneMatch(line -> line.contains("EmbeddedStoreLeftBehind"));
+        }
+        assertThat(data.resolve("jobstore.mv.db"))
+                .as("the store itself is left as it is")
+                .hasBinaryContent(asLeft);
+        try (var left = Files.list(data)) {
+            assertThat(left.map(file -> file.getFileName().toString()))
+                    .as("the copy read is removed")
+                    .containsExactly("jobstore.mv.db");
+        }
+    }
+
+    /** A start that opened the embedded store, then ended without closing it. */
+    static final class KilledAfterOpeningTheStore {
+        public static void main(String[] args) throws java.sql.SQLException {
+            DriverManager.getConnection(JobStoreDataSource.defaultUrl(Path.of(args[0])));
+            Runtime.getRuntime().halt(9);
+        }
     }
 
     @Test
