@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
 
 /**
  * The values of the configuration checked together before anything opens, so that a bad one stops the start with one
@@ -171,6 +172,9 @@ final class PropertyChecks {
             for (String option : List.of("connect-timeout", "response-timeout", "so-timeout")) {
                 settings.number(component + option);
             }
+            for (String option : List.of("response-timeout", "so-timeout")) {
+                shorterThanTheDeadline(settings, component + option);
+            }
             settings.integer(component + "connections-per-route");
             settings.flag(component + "automatic-retries-disabled");
             settings.flag(component + "redirect-handling-disabled");
@@ -189,6 +193,26 @@ final class PropertyChecks {
             settings.flag(policy + "use-exponential-back-off");
         }
         duration(settings, "camel.beans.jmsIntakeRetries.maximum-redelivery-delay");
+    }
+
+    /**
+     * A read time-out below the calls' deadline cuts every slower answer there, the deadline never reached: a config
+     * file copied from an earlier release sets 30000, where this one follows bridge.http.deadline-ms (upgrade audit: a
+     * deadline raised to 60 s still cut calls at 30 s, no word said). A warning: a shorter wait per read may be meant.
+     */
+    private static void shorterThanTheDeadline(BridgeSettings settings, String key) {
+        long timeout = settings.number(key);
+        long deadline = settings.number("bridge.http.deadline-ms");
+        if (timeout > 0 && timeout < deadline) {
+            LoggerFactory.getLogger(PropertyChecks.class)
+                    .warn(
+                            "{} ({} ms) is shorter than bridge.http.deadline-ms ({} ms): an answer slower than that is"
+                                    + " cut there, the deadline never reached. Remove the key to follow the deadline"
+                                    + " (a config file copied from an earlier release sets 30000)",
+                            key,
+                            timeout,
+                            deadline);
+        }
     }
 
     /** A time as Camel reads it: milliseconds, or with units ({@code 5s}, {@code 1m30s}); Camel took "abc" for 0. */

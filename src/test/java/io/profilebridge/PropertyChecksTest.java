@@ -43,6 +43,25 @@ class PropertyChecksTest {
                 .hasMessageStartingWith("property sandbox.port names port 8099");
     }
 
+    /** Upgrade audit: a config file of an earlier release set 30000, and a deadline raised to 60 s still cut at 30 s. */
+    @Test
+    void aReadTimeOutShorterThanTheDeadlineIsWarnedOf() throws Exception {
+        try (LogCapture logs = LogCapture.start()) {
+            PropertyChecks.check(settings(Map.of()));
+            PropertyChecks.check(settings(Map.of("bridge.http.deadline-ms", "60000")));
+            assertThat(logs.lines()).noneMatch(line -> line.contains("is shorter than bridge.http.deadline-ms"));
+            PropertyChecks.check(settings(
+                    Map.of("bridge.http.deadline-ms", "60000", "camel.component.https.response-timeout", "30000")));
+            assertThat(logs.lines())
+                    .filteredOn(line -> line.contains("is shorter than bridge.http.deadline-ms"))
+                    .singleElement()
+                    .satisfies(line -> assertThat(line)
+                            .contains("WARN")
+                            .contains("camel.component.https.response-timeout (30000 ms) is shorter than"
+                                    + " bridge.http.deadline-ms (60000 ms)"));
+        }
+    }
+
     /** Integrator audit: camel.main.profile in a file chose no profile, and the banner named it all the same. */
     @Test
     void aProfileNamedOnlyInAPropertiesFileStopsTheStartNamingTheVariable() throws IOException {
