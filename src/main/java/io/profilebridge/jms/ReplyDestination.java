@@ -79,7 +79,7 @@ public final class ReplyDestination {
         }
         if (!NAME.matcher(name).matches()) {
             return Optional.of("JMSReplyTo " + quoted(stored) + " is not accepted: a reply destination name has"
-                    + " 1 to 255 letters, digits and . _ - : / (no wildcards, spaces or braces)");
+                    + " 1 to 255 ASCII letters, digits and . _ - : / (no wildcards, spaces or braces)");
         }
         // Artemis reads address::queue as that queue of that address (a fully qualified queue name): DLQ::DLQ or
         // profile-bridge.requests::profile-bridge.requests would reach the queues refused above (JMS audit)
