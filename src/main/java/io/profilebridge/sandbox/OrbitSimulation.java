@@ -27,13 +27,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Orbit Deep Search as documented: the strict allowlist and validation codes (400), {@code requestId} idempotency
- * (202 started, 200 already_running, 409 conflict or refunded), profileId regeneration of an already generated
- * profile (200 completed at once, charge refunded), credits with {@code X-Developer-API-Credits-Remaining} and 402,
- * status running -> generating_sections -> completed or failed, candidate discovery, and profile reads.
+ * (202 started, 200 already_running, 409 conflict or refunded), profileId regeneration of a fully generated
+ * profile (200 completed at once, charge refunded; fully generated once its full generation completed), credits with
+ * {@code X-Developer-API-Credits-Remaining} and 402, status running -> generating_sections -> completed or failed,
+ * candidate discovery, and profile reads.
  * The rarer documented answers are reached with the {@link SimulatorTriggers} emails and profile ids.
  */
 final class OrbitSimulation {
@@ -41,6 +43,12 @@ final class OrbitSimulation {
     static final String DEEP_SEARCH = "/v2/developer/deep-search";
     static final String PROFILES = "/v2/developer/profiles";
     static final String CREDITS_HEADER = "X-Developer-API-Credits-Remaining";
+
+    /** Profiles known as fully generated from the start: a request naming one completes at once. */
+    private static final Set<String> SEEDED_PROFILES =
+            Set.of(Simulator.SEEDED_PROFILE_ID, ORBIT_ANSWER_LOST_PROFILE_ID);
+    /** The generated sections of a profile whose generation completed; a read while it generates shows the first. */
+    private static final int SECTIONS = 2;
 
     private final SimulatorSettings settings;
     private final Ledger ledger;
@@ -53,9 +61,12 @@ final class OrbitSimulation {
     /** How often each body (its parameters without the requestId) was turned down with request_failed. */
     private final Map<String, Integer> requestsFailed = new ConcurrentHashMap<>();
 
-    private final Map<String, Boolean> profilesFullyGenerated = new ConcurrentHashMap<>();
-    /** Profiles whose run materialized no generated section: a read returns basic data only. */
-    private final Set<String> profilesWithoutSections = ConcurrentHashMap.newKeySet();
+    /**
+     * Every profile a run made or regenerated, with those runs in the order they started: what a read shows and
+     * whether the profile is fully generated follow from where its runs stand at the time asked (simulator-fidelity
+     * audit: a profile counted as fully generated from its run's start, while the status said generating_sections).
+     */
+    private final Map<String, List<Run>> profileRuns = new ConcurrentHashMap<>();
 
     OrbitSimulation(SimulatorSettings settings, Ledger ledger, Chance chance, RetryAfterWriter retryAfter) {
         this.settings = settings;
@@ -63,7 +74,6 @@ final class OrbitSimulation {
         this.chance = chance;
         this.retryAfter = retryAfter;
         this.credits = new AtomicLong(settings.orbitCredits());
-        seedProfiles();
     }
 
     /** How a run ends, from its trigger email (or the failed-share knob). */
@@ -87,6 +97,31 @@ final class OrbitSimulation {
         boolean candidates() {
             return "candidate_discovery".equals(runShape);
         }
+
+        /** Whether the run goes on into full generation (candidates and partial_only profiles never do). */
+        boolean fullGeneration() {
+            return runShape.equals("partial_plus_full") || runShape.equals("full_generation_only");
+        }
+
+        boolean finished(long now) {
+            return now - createdAt >= durationMs;
+        }
+
+        /** Past its first half: a single-profile run's status says generating_sections and gives the profile id. */
+        boolean secondHalf(long now) {
+            return (now - createdAt) * 2 >= durationMs;
+        }
+
+        /**
+         * The sections of the run's profile materialized at {@code now}, as its status counts them and a profile read
+         * shows them: all once it completed, the first while it writes them, none for a run that ends without any.
+         */
+        int sectionsMaterialized(long now) {
+            if (ending != Ending.COMPLETED) {
+                return 0;
+            }
+            return finished(now) ? SECTIONS : secondHalf(now) ? 1 : 0;
+        }
     }
 
     Reply handle(SimRequest request, long now) {
@@ -106,8 +141,8 @@ final class OrbitSimulation {
         }
         String profileId = request.idAfter(PROFILES);
         if (request.method().equals("GET") && profileId != null) {
-            return profilesFullyGenerated.containsKey(profileId)
-                    ? Reply.of(200, profile(profileId))
+            return profileExists(profileId)
+                    ? Reply.of(200, profile(profileId, now))
                     : error(404, "developer_profile_not_found", "No profile with this id");
         }
         return error(404, "developer_api_not_found", "No such endpoint: " + request.method() + " " + request.path());
@@ -146,7 +181,7 @@ final class OrbitSimulation {
         String canonical = Json.canonical(params);
         String email = Json.text(body, "email");
         String profileId = body.hasNonNull("profileId") ? body.get("profileId").asText() : null;
-        if (profileId != null && !profilesFullyGenerated.containsKey(profileId)) {
+        if (profileId != null && !profileExists(profileId)) {
             return error(
                     400,
                     "developer_deep_search_unprocessable_seed",
@@ -208,10 +243,12 @@ final class OrbitSimulation {
                                 now)
                         .with(CREDITS_HEADER, balance());
             }
-            if (profileId != null && profilesFullyGenerated.get(profileId)) {
+            if (profileId != null && profileState(profileId, now).fullyGenerated()) {
                 // "If the profile is already fully generated, the request returns 200 with status: "completed" and
                 // result.id; no new workflow starts", whatever other signals came with it (Orbit audit: only a
-                // profileId-only request did). Reserved and refunded at once: this requestId's charge is spent
+                // profileId-only request did). Fully generated once a full generation of it completed: one still
+                // generating its sections is not, and its regeneration starts a run (simulator-fidelity audit).
+                // Reserved and refunded at once: this requestId's charge is spent
                 refundedKeys.add(requestId);
                 ObjectNode answer = Json.object();
                 answer.put("request_id", requestId);
@@ -262,8 +299,6 @@ final class OrbitSimulation {
                 : ORBIT_FAILED.equals(email) || chance.below(settings.failedShare())
                         ? Ending.FAILED
                         : ORBIT_NO_SECTIONS.equals(email) ? Ending.NO_SECTIONS : Ending.COMPLETED;
-        boolean full = runShape.equals("partial_plus_full") || runShape.equals("full_generation_only");
-        ids.forEach(id -> profilesFullyGenerated.merge(id, false, (old, ignored) -> old));
         Run run = new Run(
                 requestId,
                 "run_" + UUID.randomUUID().toString().substring(0, 12),
@@ -273,13 +308,10 @@ final class OrbitSimulation {
                 chance.runDuration(settings),
                 ending,
                 ids);
-        if (full && ending == Ending.COMPLETED) {
-            // known from the start; profile reads only succeed for ids the status has reported, see status()
-            ids.forEach(id -> profilesFullyGenerated.put(id, true));
-        }
-        if (ending == Ending.NO_SECTIONS || ending == Ending.FAILED_WITH_PROFILE) {
-            profilesWithoutSections.addAll(ids);
-        }
+        // what becomes of the profiles is read off the run at the time asked (profileState), never decided here
+        ids.forEach(id -> profileRuns
+                .computeIfAbsent(id, k -> new CopyOnWriteArrayList<>())
+                .add(run));
         return run;
     }
 
@@ -357,7 +389,6 @@ final class OrbitSimulation {
                 failure(node);
             }
             node.set("result", result);
-            run.profileIds().subList(0, visible).forEach(id -> profilesFullyGenerated.putIfAbsent(id, false));
             return node;
         }
         if (!secondHalf && !finished) {
@@ -369,7 +400,8 @@ final class OrbitSimulation {
         boolean sectionsProduced = finished && run.ending() == Ending.COMPLETED;
         ObjectNode sections = result.putObject("section_generation");
         sections.put("sections_ready", sectionsProduced);
-        sections.put("materialized_section_count", sectionsProduced ? 7 : finished ? 0 : 2);
+        // the sections a profile read shows at this time
+        sections.put("materialized_section_count", run.sectionsMaterialized(now));
         if (finished && run.ending() == Ending.FAILED_WITH_PROFILE) {
             node.put("status", "failed");
             ObjectNode failure = node.putObject("failure");
@@ -385,16 +417,50 @@ final class OrbitSimulation {
         return node;
     }
 
-    private ObjectNode profile(String id) {
+    private boolean profileExists(String id) {
+        return SEEDED_PROFILES.contains(id) || profileRuns.containsKey(id);
+    }
+
+    /** Whether the profile is fully generated at {@code now}, and how many of its sections a read shows. */
+    private record ProfileState(boolean fullyGenerated, int sections) {}
+
+    /**
+     * A profile as its runs left it at {@code now}: fully generated once a full generation of it completed ("generating
+     * sections means Deep Search has a profile id, but generated profile sections are still being written"); until
+     * then a read shows the basic data and the sections written so far. A run that ends without sections takes none
+     * away from an earlier one; candidates "are not marked as full generation complete".
+     */
+    private ProfileState profileState(String id, long now) {
+        if (SEEDED_PROFILES.contains(id)) {
+            return new ProfileState(true, SECTIONS);
+        }
+        boolean fullyGenerated = false;
+        int sections = 0;
+        for (Run run : profileRuns.getOrDefault(id, List.of())) {
+            if (run.candidates()) {
+                // a saved candidate carries its bio sections; one a failing discovery saved, none
+                sections = run.ending() == Ending.FAILED_WITH_PROFILE ? sections : SECTIONS;
+            } else {
+                sections = Math.max(sections, run.sectionsMaterialized(now));
+                fullyGenerated |= run.fullGeneration() && run.ending() == Ending.COMPLETED && run.finished(now);
+            }
+        }
+        return new ProfileState(fullyGenerated, sections);
+    }
+
+    private ObjectNode profile(String id, long now) {
+        ProfileState state = profileState(id, now);
         ObjectNode profile = Json.object();
         profile.put("id", id);
         profile.put("name", "Jane Doe");
         profile.put("headline", "Developer tools writer at Example Labs");
         profile.put("location", "Berlin, Germany");
-        profile.put("fully_generated", profilesFullyGenerated.getOrDefault(id, false));
+        profile.put("fully_generated", state.fullyGenerated());
         ArrayNode sections = profile.putArray("sections");
-        if (!profilesWithoutSections.contains(id)) {
+        if (state.sections() >= 1) {
             sections.addObject().put("type", "bio").put("text", "Writes about developer tools and APIs.");
+        }
+        if (state.sections() >= 2) {
             sections.addObject()
                     .put("type", "experience")
                     .put("organization", "Example Labs")
@@ -422,18 +488,11 @@ final class OrbitSimulation {
         return body;
     }
 
-    private void seedProfiles() {
-        profilesFullyGenerated.put(Simulator.SEEDED_PROFILE_ID, true);
-        profilesFullyGenerated.put(ORBIT_ANSWER_LOST_PROFILE_ID, true);
-    }
-
     void reset() {
         runs.clear();
         refundedKeys.clear();
         answeredOnce.clear();
-        profilesFullyGenerated.clear();
-        profilesWithoutSections.clear();
-        seedProfiles();
+        profileRuns.clear();
         credits.set(settings.orbitCredits());
     }
 }

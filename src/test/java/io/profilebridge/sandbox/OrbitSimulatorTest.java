@@ -155,6 +155,112 @@ class OrbitSimulatorTest extends SimulatorTestSupport {
         assertThat(unknown.errorCode()).isEqualTo("developer_deep_search_unprocessable_seed");
     }
 
+    /**
+     * Simulator-fidelity audit: a profile still generating counted as "fully generated" from its run's start (a read
+     * said so with every section, and its regeneration completed at once, unpaid) though "generating_sections means
+     * ... generated profile sections are still being written". Read at chosen times, on the simulation itself, so no
+     * test waits for a run (the audit's own reproduction: an 8 s run, read at 4.5 s).
+     */
+    @Test
+    void aProfileIsFullyGeneratedOnlyOnceItsRunCompletedAndItsRegenerationMeanwhileStartsAPaidRun() {
+        SimulatorSettings settings = new SimulatorSettings().jobDurationMs(8000);
+        Ledger ledger = new Ledger();
+        OrbitSimulation orbit =
+                new OrbitSimulation(settings, ledger, new Chance(settings.seed()), new RetryAfterWriter(settings));
+        long start = 1_000_000;
+        SimRequest.Reply started = orbit.handle(
+                deepSearchPost("{\"requestId\":\"ff1\",\"runShape\":\"partial_plus_full\"," + "\"email\":\"a@b.co\"}"),
+                start);
+        assertThat(started.status()).isEqualTo(202);
+
+        long midway = start + 4500;
+        JsonNode generating =
+                orbit.handle(get("/v2/developer/deep-search/ff1"), midway).body();
+        assertThat(generating.get("status").asText()).isEqualTo("generating_sections");
+        JsonNode sectionGeneration = generating.get("result").get("section_generation");
+        assertThat(sectionGeneration.get("sections_ready").asBoolean()).isFalse();
+        String id = generating.get("result").get("id").asText();
+        JsonNode halfGenerated =
+                orbit.handle(get("/v2/developer/profiles/" + id), midway).body();
+        assertThat(halfGenerated.get("fully_generated").asBoolean()).isFalse();
+        assertThat(halfGenerated.get("sections"))
+                .as("the sections written so far, as the status counts them")
+                .hasSize(sectionGeneration.get("materialized_section_count").asInt());
+
+        SimRequest.Reply regeneration =
+                orbit.handle(deepSearchPost("{\"requestId\":\"ff2\",\"profileId\":\"" + id + "\"}"), midway);
+        assertThat(regeneration.status())
+                .as("a profile still generating is not fully generated: its regeneration starts a run")
+                .isEqualTo(202);
+        assertThat(regeneration.body().get("status").asText()).isEqualTo("started");
+        assertThat(regeneration.headers().get(OrbitSimulation.CREDITS_HEADER)).isEqualTo("999980");
+        assertThat(ledger.runsStarted("orbit")).isEqualTo(2);
+
+        long done = start + 8000;
+        JsonNode completed =
+                orbit.handle(get("/v2/developer/deep-search/ff1"), done).body();
+        assertThat(completed.get("status").asText()).isEqualTo("completed");
+        JsonNode generated =
+                orbit.handle(get("/v2/developer/profiles/" + id), done).body();
+        assertThat(generated.get("fully_generated").asBoolean()).isTrue();
+        assertThat(generated.get("sections"))
+                .hasSize(completed
+                        .get("result")
+                        .get("section_generation")
+                        .get("materialized_section_count")
+                        .asInt())
+                .hasSizeGreaterThan(halfGenerated.get("sections").size());
+        SimRequest.Reply atOnce =
+                orbit.handle(deepSearchPost("{\"requestId\":\"ff3\",\"profileId\":\"" + id + "\"}"), done);
+        assertThat(atOnce.status())
+                .as("fully generated now: no workflow starts")
+                .isEqualTo(200);
+        assertThat(atOnce.body().get("status").asText()).isEqualTo("completed");
+        assertThat(atOnce.body().get("run_id").isNull()).isTrue();
+        assertThat(atOnce.headers().get(OrbitSimulation.CREDITS_HEADER)).isEqualTo("999980");
+        assertThat(ledger.runsStarted("orbit")).isEqualTo(2);
+    }
+
+    @Test
+    void aPartialOnlyProfileIsNeverFullyGeneratedAndItsRegenerationStartsARun() {
+        // "partial_only: ... enriched in place by a retroactive background backfill (no further full generation)"
+        SimulatorSettings settings = new SimulatorSettings().jobDurationMs(1000);
+        OrbitSimulation orbit = new OrbitSimulation(
+                settings, new Ledger(), new Chance(settings.seed()), new RetryAfterWriter(settings));
+        orbit.handle(deepSearchPost("{\"requestId\":\"p1\",\"email\":\"a@b.co\"}"), 0);
+        JsonNode status =
+                orbit.handle(get("/v2/developer/deep-search/p1"), 1000).body();
+        assertThat(status.get("status").asText()).isEqualTo("completed");
+        String id = status.get("result").get("id").asText();
+        JsonNode profile =
+                orbit.handle(get("/v2/developer/profiles/" + id), 1000).body();
+        assertThat(profile.get("fully_generated").asBoolean()).isFalse();
+        assertThat(profile.get("sections")).isNotEmpty();
+        assertThat(orbit.handle(deepSearchPost("{\"requestId\":\"p2\",\"profileId\":\"" + id + "\"}"), 1000)
+                        .status())
+                .isEqualTo(202);
+        assertThat(orbit.handle(get("/v2/developer/profiles/" + id), 1500)
+                        .body()
+                        .get("sections"))
+                .as("a regeneration under way takes no section away")
+                .hasSize(profile.get("sections").size());
+        assertThat(orbit.handle(get("/v2/developer/profiles/" + id), 2000)
+                        .body()
+                        .get("fully_generated")
+                        .asBoolean())
+                .as("the regeneration defaults to full generation")
+                .isTrue();
+    }
+
+    private static SimRequest deepSearchPost(String body) {
+        return new SimRequest(
+                "POST", OrbitSimulation.DEEP_SEARCH, null, SimulatorClient.ORBIT_KEY, body, SimRequest.parse(body));
+    }
+
+    private static SimRequest get(String path) {
+        return new SimRequest("GET", path, null, SimulatorClient.ORBIT_KEY, "", null);
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',
