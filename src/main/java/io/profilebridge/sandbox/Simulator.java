@@ -284,7 +284,10 @@ public final class Simulator implements AutoCloseable {
                 && (settings.scopelessKeys().contains(key)
                         || !orbitApi
                                 && "POST".equals(method)
-                                && settings.writeScopelessKeys().contains(key));
+                                && settings.writeScopelessKeys().contains(key)
+                        || !orbitApi
+                                && "GET".equals(method)
+                                && settings.readScopelessKeys().contains(key));
         if (scopeMissing) {
             // OpenProspect documents the 403 (missing orders:write or orders:read); Orbit asks for search:read, and its
             // code for a key without it is invented

@@ -50,6 +50,8 @@ public final class SimulatorSettings {
     private final Set<String> scopelessKeys = ConcurrentHashMap.newKeySet();
     /** OpenProspect keys with orders:read but not orders:write: 403 on a creation, status reads answered. */
     private final Set<String> writeScopelessKeys = ConcurrentHashMap.newKeySet();
+    /** OpenProspect keys with orders:write but not orders:read: 403 on a status read, creations answered. */
+    private final Set<String> readScopelessKeys = ConcurrentHashMap.newKeySet();
 
     public static SimulatorSettings fromProperties(Function<String, String> lookup) {
         SimulatorSettings s = new SimulatorSettings();
@@ -91,7 +93,8 @@ public final class SimulatorSettings {
         "orbit.api-keys",
         "revoked-keys",
         "scopeless-keys",
-        "write-scopeless-keys"
+        "write-scopeless-keys",
+        "read-scopeless-keys"
     };
 
     /** Applies knobs given by name; unknown names and malformed values are refused with a clear message. */
@@ -130,6 +133,7 @@ public final class SimulatorSettings {
                 case "revoked-keys" -> replace(revokedKeys, value);
                 case "scopeless-keys" -> replace(scopelessKeys, value);
                 case "write-scopeless-keys" -> replace(writeScopelessKeys, value);
+                case "read-scopeless-keys" -> replace(readScopelessKeys, value);
                 default ->
                     throw new IllegalArgumentException(
                             "unknown simulator knob \"" + knob + "\"; known: " + String.join(", ", KNOBS));
@@ -189,7 +193,8 @@ public final class SimulatorSettings {
                 .put("orbit.api-keys", orbitKeys.size() + " configured")
                 .put("revoked-keys", revokedKeys.size() + " revoked")
                 .put("scopeless-keys", scopelessKeys.size() + " without scope")
-                .put("write-scopeless-keys", writeScopelessKeys.size() + " without orders:write");
+                .put("write-scopeless-keys", writeScopelessKeys.size() + " without orders:write")
+                .put("read-scopeless-keys", readScopelessKeys.size() + " without orders:read");
         return node;
     }
 
@@ -295,6 +300,10 @@ public final class SimulatorSettings {
 
     public Set<String> writeScopelessKeys() {
         return writeScopelessKeys;
+    }
+
+    public Set<String> readScopelessKeys() {
+        return readScopelessKeys;
     }
 
     public SimulatorSettings port(int value) {

@@ -224,6 +224,56 @@ class HoldTest {
     }
 
     @Test
+    void anOpenProspectKeyWithoutTheReadScopeHoldsTheReadsCreatesMeanwhileAndDeliversAllOnceItMayReadAgain()
+            throws Exception {
+        // simulator-fidelity audit: the docs' 403 "Missing orders:write or orders:read" had no simulated key that may
+        // create but not read, so a 403 holding only the status reads was never seen end to end
+        simulator.settings().jobDurationMs(500);
+        simulator.settings().readScopelessKeys().add(BridgeRun.OPENPROSPECT_KEY);
+        drop(root, "openprospect/first.json", BridgeRun.openProspectRequest("First"));
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> refusals(Hold.MISSING_SCOPE).size() >= REFUSALS);
+            drop(root, "openprospect/second.json", BridgeRun.openProspectRequest("Second"));
+            await("creations go on while the reads are held")
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> simulator.ledger().runsStarted("openprospect") == 2);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> simulator.ledger().requests().stream()
+                                    .filter(request -> request.status() == 403)
+                                    .map(Ledger.Request::path)
+                                    .distinct()
+                                    .count()
+                            == 2);
+            assertThat(refusals(Hold.MISSING_SCOPE))
+                    .as("only the status reads were refused")
+                    .allSatisfy(request -> assertThat(request.method()).isEqualTo("GET"));
+            assertThat(results(root)).as("nothing failed while held").isEmpty();
+            assertThat(bridge.store().list(null, null, 0, 10))
+                    .hasSize(2)
+                    .allSatisfy(job -> assertThat(Json.parseStored(job.lastError())
+                                    .get("code")
+                                    .asText())
+                            .isEqualTo("forbidden"));
+            JsonNode check = check("api-openprospect");
+            assertThat(check.get("status").asText()).isEqualTo("DOWN");
+            assertThat(check.get("message").asText()).contains("forbidden (HTTP 403): ");
+
+            simulator.settings().readScopelessKeys().clear();
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 2);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() ->
+                            check("api-openprospect").get("status").asText().equals("UP"));
+        }
+        assertThat(results(root)).containsOnlyKeys("openprospect/first.json", "openprospect/second.json");
+        assertThat(results(root).values())
+                .allSatisfy(result -> assertThat(result.get("outcome").asText()).isEqualTo("succeeded"));
+        assertThat(simulator.ledger().runsPerKey("openprospect"))
+                .hasSize(2)
+                .allSatisfy((key, runs) -> assertThat(runs).isEqualTo(1));
+    }
+
+    @Test
     void whileCreditsAreShortTheRunsAlreadyStartedAreStillReadAndDelivered() throws Exception {
         // black-box audit: a 402 on a start held every Orbit call, so a run started (and paid for) before the balance
         // ran short was never read; Orbit's docs: "Status polling (GET) is free"
@@ -310,6 +360,14 @@ class HoldTest {
         }
         assertThat(results(root).get("openprospect/keyless.json").get("outcome").asText())
                 .isEqualTo("succeeded");
+    }
+
+    /** The check of that name on {@code /observe/health}. */
+    private JsonNode check(String name) throws Exception {
+        return StreamSupport.stream(Json.parse(health()).get("checks").spliterator(), false)
+                .filter(node -> node.get("name").asText().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The code /jobs shows as the one job's {@code heldBecause}, or null. */

@@ -158,6 +158,39 @@ class OpenProspectSimulatorTest extends SimulatorTestSupport {
     }
 
     @Test
+    void eachScopeCanBeTakenFromAKeyAlone() throws Exception {
+        // "403 | Missing orders:write or orders:read": creations need orders:write, status reads orders:read
+        String id = client.createProfile("scoped", DACH)
+                .body()
+                .get("profile_creation_id")
+                .asText();
+        String status = "/api/v1/search-profile-creations/" + id;
+
+        simulator.settings().set("read-scopeless-keys", SimulatorClient.OPENPROSPECT_KEY);
+        Answer read = client.get(status, SimulatorClient.OPENPROSPECT_KEY);
+        assertThat(read.status()).isEqualTo(403);
+        assertThat(read.errorCode()).isEqualTo("forbidden");
+        assertThat(client.createProfile("scoped-2", DACH).status())
+                .as("orders:write kept")
+                .isEqualTo(202);
+        simulator.settings().set("read-scopeless-keys", "");
+
+        simulator.settings().set("write-scopeless-keys", SimulatorClient.OPENPROSPECT_KEY);
+        assertThat(client.createProfile("scoped-3", DACH).status()).isEqualTo(403);
+        assertThat(client.get(status, SimulatorClient.OPENPROSPECT_KEY).status())
+                .as("orders:read kept")
+                .isEqualTo(200);
+        simulator.settings().set("write-scopeless-keys", "");
+
+        simulator.settings().set("scopeless-keys", SimulatorClient.OPENPROSPECT_KEY);
+        assertThat(client.createProfile("scoped-4", DACH).status()).isEqualTo(403);
+        assertThat(client.get(status, SimulatorClient.OPENPROSPECT_KEY).status())
+                .isEqualTo(403);
+        assertThat(simulator.settings().toJson().get("read-scopeless-keys").asText())
+                .isEqualTo("0 without orders:read");
+    }
+
+    @Test
     void keysOfTheWrongShapeOrRevokedAre401() throws Exception {
         assertThat(client.post("/api/v1/search-profile-creations", null, DACH, Map.of("Idempotency-Key", "a"))
                         .status())
