@@ -88,6 +88,16 @@ final class OpenProspectSimulation {
                             422)),
                     "header");
         }
+        if (request.malformed() != null) {
+            // "422 | Invalid request body or missing idempotency header"
+            return validation(
+                    List.of(new RuleViolation(
+                            "body",
+                            SimulatedServerRules.OPENPROSPECT_VALIDATION_ERROR,
+                            "body: invalid request body: " + request.malformed(),
+                            422)),
+                    "body");
+        }
         if (request.json() == null) {
             return validation(
                     List.of(new RuleViolation(

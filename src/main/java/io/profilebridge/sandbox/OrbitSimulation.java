@@ -161,6 +161,13 @@ final class OrbitSimulation {
 
     private Reply decideStart(SimRequest request, long now) {
         JsonNode body = request.json();
+        if (request.malformed() != null) {
+            // "developer_deep_search_invalid_request: The request body was rejected; the message describes what to fix"
+            return error(
+                    400,
+                    "developer_deep_search_invalid_request",
+                    "The request body was rejected: " + request.malformed());
+        }
         if (body == null || !body.isObject()) {
             return error(400, "developer_deep_search_invalid_request", "The request body must be a JSON object");
         }

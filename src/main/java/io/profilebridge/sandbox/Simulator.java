@@ -152,9 +152,9 @@ public final class Simulator implements AutoCloseable {
     private void serve(HttpExchange exchange, String api, String path, String body) throws IOException {
         long now = System.currentTimeMillis();
         boolean orbitApi = api.equals("orbit");
-        JsonNode json = SimRequest.parse(body);
         String header = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-        SimRequest request = new SimRequest(exchange.getRequestMethod(), path, header, bearer(exchange), body, json);
+        SimRequest request = SimRequest.of(exchange.getRequestMethod(), path, header, bearer(exchange), body);
+        JsonNode json = request.json();
         String traceparent = exchange.getRequestHeaders().getFirst("traceparent");
         String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
         String baggage = exchange.getRequestHeaders().getFirst("baggage");

@@ -99,6 +99,38 @@ class OpenProspectSimulatorTest extends SimulatorTestSupport {
         assertThat(simulator.ledger().runsStarted("openprospect")).isZero();
     }
 
+    /**
+     * Simulator-fidelity audit: the body was read leniently (what followed the first JSON value was ignored, and a
+     * field given twice kept its last value), so a bridge sending malformed JSON created profiles here. The docs'
+     * 422 "Invalid request body", and nothing is created or kept under the key.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "trailing data|{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]} x|goes on after its JSON value",
+                "two objects|{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}{\"profile_name\": \"q\"}|goes on after its JSON value",
+                "duplicate field|{\"profile_name\": \"p\", \"profile_name\": \"q\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}|\"profile_name\" appears twice",
+                "not JSON|{\"profile_name\": \"p\",}|not JSON: Unexpected character"
+            })
+    void aMalformedBodyIs422InvalidRequestBody(String name, String body, String mentioned) throws Exception {
+        Answer answer = client.createProfile("malformed", body);
+        assertThat(answer.status()).as(name).isEqualTo(422);
+        assertThat(answer.errorCode()).as(name).isEqualTo("validation_error");
+        assertThat(answer.body().get("detail").get(0).get("loc").toString()).contains("body");
+        assertThat(answer.body().get("error_message").asText())
+                .as(name)
+                .startsWith("body: invalid request body: ")
+                .contains(mentioned);
+        assertThat(simulator.ledger().runsStarted("openprospect")).isZero();
+
+        String wellFormed =
+                "{\"profile_name\": \"p\", \"ideal_customer_profile\": \"x\", \"target_countries\": [\"DE\"]}\r\n";
+        assertThat(client.createProfile("malformed", wellFormed).status())
+                .as("the key is not spent, and white space after the object is no data")
+                .isEqualTo(202);
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',

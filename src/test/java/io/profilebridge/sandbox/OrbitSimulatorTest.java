@@ -253,12 +253,11 @@ class OrbitSimulatorTest extends SimulatorTestSupport {
     }
 
     private static SimRequest deepSearchPost(String body) {
-        return new SimRequest(
-                "POST", OrbitSimulation.DEEP_SEARCH, null, SimulatorClient.ORBIT_KEY, body, SimRequest.parse(body));
+        return SimRequest.of("POST", OrbitSimulation.DEEP_SEARCH, null, SimulatorClient.ORBIT_KEY, body);
     }
 
     private static SimRequest get(String path) {
-        return new SimRequest("GET", path, null, SimulatorClient.ORBIT_KEY, "", null);
+        return SimRequest.of("GET", path, null, SimulatorClient.ORBIT_KEY, "");
     }
 
     @ParameterizedTest
@@ -306,6 +305,40 @@ class OrbitSimulatorTest extends SimulatorTestSupport {
         assertThat(answer.errorCode()).as(name).isEqualTo(code);
         assertThat(answer.body().get("error").get("message").asText()).as(name).contains(mentioned);
         assertThat(simulator.ledger().runsStarted("orbit")).isZero();
+    }
+
+    /**
+     * Simulator-fidelity audit: the body was read leniently (what followed the first JSON value was ignored, and a
+     * field given twice kept its last value), so a bridge sending malformed JSON started runs here. Refused with the
+     * docs' code for a rejected body, and nothing is started, charged or kept under the requestId.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "trailing data|{\"requestId\": \"m-1\", \"email\": \"a@example.com\"} x|goes on after its JSON value",
+                "two objects|{\"requestId\": \"m-1\", \"email\": \"a@example.com\"}{\"email\": \"b@example.com\"}|goes on after its JSON value",
+                "a value after|{\"requestId\": \"m-1\", \"email\": \"a@example.com\"} 42|goes on after its JSON value",
+                "duplicate field|{\"requestId\": \"m-1\", \"email\": \"a@example.com\", \"email\": \"b@example.com\"}|\"email\" appears twice",
+                "duplicate requestId|{\"requestId\": \"m-0\", \"requestId\": \"m-1\", \"email\": \"a@example.com\"}|\"requestId\" appears twice",
+                "nested duplicate|{\"requestId\": \"m-1\", \"structuredIntent\": {\"version\": \"v1\", \"names\": [\"A\"], \"names\": [\"B\"]}}|\"names\" appears twice",
+                "not JSON|{\"requestId\": \"m-1\", \"email\": 'a@example.com'}|not JSON: Unexpected character"
+            })
+    void aMalformedBodyIsRefusedAsAnInvalidRequest(String name, String body, String mentioned) throws Exception {
+        Answer answer = client.deepSearch(body);
+        assertThat(answer.status()).as(name).isEqualTo(400);
+        assertThat(answer.errorCode()).as(name).isEqualTo("developer_deep_search_invalid_request");
+        assertThat(answer.body().get("error").get("message").asText())
+                .as(name)
+                .startsWith("The request body was rejected: ")
+                .contains(mentioned);
+        assertThat(simulator.ledger().runsStarted("orbit")).isZero();
+
+        Answer wellFormed = client.deepSearch("{\"requestId\": \"m-1\", \"email\": \"a@example.com\"}\n");
+        assertThat(wellFormed.status())
+                .as("the requestId is not spent, and white space after the object is no data")
+                .isEqualTo(202);
+        assertThat(wellFormed.header("X-Developer-API-Credits-Remaining")).isEqualTo("999990");
     }
 
     @Test
