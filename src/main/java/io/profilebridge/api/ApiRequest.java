@@ -11,6 +11,9 @@ import org.apache.camel.component.http.HttpMethods;
  */
 public final class ApiRequest {
 
+    /** What every body is sent as. */
+    static final String JSON_UTF8 = "application/json; charset=UTF-8";
+
     /** Exchange property: true when the API has no key configured, so the call is not made at all. */
     public static final String KEY_MISSING = "bridgeApiKeyMissing";
 
@@ -32,8 +35,11 @@ public final class ApiRequest {
         message.setHeader(Exchange.HTTP_PATH, path);
         message.setHeader("Accept", "application/json");
         headers.forEach(message::setHeader);
+        // the charset named, and the exchange's own (set by whatever took the request in) dropped: camel-http encodes
+        // the body by that property, and named it in the header on some calls only (encodings audit)
+        exchange.removeProperty(Exchange.CHARSET_NAME);
         if (jsonBody != null) {
-            message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            message.setHeader(Exchange.CONTENT_TYPE, JSON_UTF8);
         }
         message.setBody(jsonBody);
         credentials

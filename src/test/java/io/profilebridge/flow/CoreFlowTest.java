@@ -117,7 +117,7 @@ class CoreFlowTest {
         assertThat(simulator.ledger().requests())
                 .filteredOn(call -> call.method().equals("POST"))
                 .isNotEmpty()
-                .allSatisfy(call -> assertThat(call.contentType()).startsWith("application/json"));
+                .allSatisfy(call -> assertThat(call.contentType()).isEqualTo("application/json; charset=UTF-8"));
         // inbox originals kept beside their folders
         assertThat(root.resolve("inbox/orbit/.failed/invalid-legacy-mode.json")).exists();
         assertThat(root.resolve("inbox/openprospect/.done/dach-saas-buyers.json"))
