@@ -51,7 +51,8 @@ public final class ErrorText {
 
     /**
      * An outside value printed as part of one line, as the log layout prints it: CR and LF written as {@code \\r} and
-     * {@code \\n}, any other control character, line or paragraph separator and unpaired surrogate as U+FFFD, so no
+     * {@code \\n}, any other control character, line or paragraph separator, bidirectional mark and unpaired surrogate
+     * as U+FFFD, so no
      * value can end a line and forge the next one (hostile-content audit: a key holding a newline and "ERROR ..." did
      * so in {@code check}'s output).
      */
@@ -67,13 +68,22 @@ public final class ErrorText {
                     && i + 1 < text.length()
                     && Character.isLowSurrogate(text.charAt(i + 1))) {
                 line.append(c).append(text.charAt(++i));
-            } else if (Character.isSurrogate(c) || isControl(c)) {
+            } else if (Character.isSurrogate(c) || isControl(c) || isBidiControl(c)) {
                 line.append('\uFFFD');
             } else {
                 line.append(c);
             }
         }
         return line.toString();
+    }
+
+    /**
+     * A mark or embedding that turns the text after it around on screen (U+200E/F, U+202A-U+202E, U+2066-U+2069), as
+     * the log layout's {@code control} property lists them: {@code check} printed "n09-rtl-\u202Egnp.json" as
+     * "...nosj.png" (encodings audit).
+     */
+    private static boolean isBidiControl(char c) {
+        return c == '\u200E' || c == '\u200F' || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
     }
 
     /** A control character, or a line or paragraph separator: what may end a line or hide what follows it. */

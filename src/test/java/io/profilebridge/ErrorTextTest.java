@@ -60,6 +60,9 @@ class ErrorTextTest {
         assertThat(ErrorText.oneLine("a\u0000b\u2028c\uD800d\u001b[31m")).isEqualTo("a\uFFFDb\uFFFDc\uFFFDd\uFFFD[31m");
         // a pair stays, whatever it encodes
         assertThat(ErrorText.oneLine("smile \uD83D\uDE00")).isEqualTo("smile \uD83D\uDE00");
+        // encodings audit: check printed "n09-rtl-\u202Egnp.json" as "...nosj.png"
+        assertThat(ErrorText.oneLine("n09-rtl-\u202Egnp.json \u2066x\u2069 \u200F"))
+                .isEqualTo("n09-rtl-\uFFFDgnp.json \uFFFDx\uFFFD \uFFFD");
     }
 
     @Test
