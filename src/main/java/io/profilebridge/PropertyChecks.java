@@ -100,7 +100,9 @@ final class PropertyChecks {
             // manifests audit: an empty key of the Secret behind BRIDGE_STORE_URL overrode the profile's URL, and the
             // pod kept its jobs in an embedded store on its emptyDir, no word said, lost with the pod
             sharedByTheCluster(settings, "bridge.store.url", "PostgreSQL job store", "an embedded store of its own");
-            sharedByTheCluster(settings, "bridge.jms.broker-url", "broker", "an embedded broker of its own");
+            if (settings.flag("bridge.jms.enabled")) {
+                sharedByTheCluster(settings, "bridge.jms.broker-url", "broker", "an embedded broker of its own");
+            }
         }
     }
 
