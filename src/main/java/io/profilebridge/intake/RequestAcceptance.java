@@ -2,6 +2,7 @@ package io.profilebridge.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.profilebridge.BridgeEvent;
 import io.profilebridge.Json;
 import io.profilebridge.ReportedOnce;
 import io.profilebridge.api.Api;
@@ -12,6 +13,7 @@ import io.profilebridge.delivery.ResultQueues;
 import io.profilebridge.job.IdempotencyKeys;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobCallers;
+import io.profilebridge.job.JobEvent;
 import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.JobState;
 import io.profilebridge.job.JobStore;
@@ -439,6 +441,15 @@ public class RequestAcceptance {
         String delivered = result;
         try (JobLogContext named = JobLogContext.of(jobId, key == null ? null : IdempotencyKeys.shown(key))) {
             if (store.recordRejection(rejected)) {
+                // counted once, here: a repeat of the request, or its result delivered again, is no new rejection
+                BridgeEvent.publish(
+                        exchange.getContext(),
+                        new JobEvent(
+                                JobEvent.Kind.REJECTED,
+                                rejected.api(),
+                                ResultDocument.FAILED,
+                                rejected.createdAt(),
+                                rejected.createdAt()));
                 LOG.warn(
                         "Rejected {} as failed job {}: {}: {}",
                         source.displayName(),

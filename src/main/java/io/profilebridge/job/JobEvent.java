@@ -24,7 +24,9 @@ public record JobEvent(Kind kind, Api api, String outcome, long receivedAt, long
         /** The result reached its destination: the job is final. */
         FINISHED,
         /** The result could not be delivered in the attempts allowed; it stays in the store. */
-        UNDELIVERABLE
+        UNDELIVERABLE,
+        /** A request refused at intake, recorded once as a failed job of its own; its API is null when it named none. */
+        REJECTED
     }
 
     static JobEvent of(Kind kind, Job job) {

@@ -49,7 +49,9 @@ public class JobMetrics extends EventNotifierSupport {
             "delivered", "results delivered as succeeded",
             "undeliverable",
                     "results given up undelivered after bridge.delivery.max-attempts (kept in the store, GET /jobs/{id})",
-            "rate_limited_answers", "429 answers");
+            "rate_limited_answers", "429 answers",
+            "rejected",
+                    "requests refused at intake, each once (their failed results are not in profile_bridge_failed)");
 
     private final MeterRegistry registry;
     private final JobCounts jobCounts;
@@ -101,6 +103,7 @@ public class JobMetrics extends EventNotifierSupport {
         for (Api api : Api.values()) {
             EVENTS.keySet().forEach(event -> counter(api, event));
         }
+        counter(null, "rejected");
         Gauge.builder("profile_bridge_orbit_credits_remaining", orbitCredits::get)
                 .description(
                         "X-Developer-API-Credits-Remaining of Orbit's last charging (202) or refusing (402) start answer; -1 before any")
@@ -257,10 +260,11 @@ public class JobMetrics extends EventNotifierSupport {
         counter(api, event).increment();
     }
 
+    /** {@code api} null: a request that named no API we know (a rejection at intake), as the jobs gauge names it. */
     private Counter counter(Api api, String event) {
         return Counter.builder("profile_bridge_" + event)
                 .description(EVENTS.get(event))
-                .tag("api", api.id())
+                .tag("api", api == null ? StatusPage.UNKNOWN_API : api.id())
                 .register(registry);
     }
 

@@ -536,6 +536,9 @@ class OperationsTest {
                 .contains("profile_bridge_delivered_total{api=\"orbit\"} 1.0")
                 .contains("profile_bridge_failed_total{api=\"orbit\"} 1.0")
                 .contains("profile_bridge_jobs{api=\"orbit\",state=\"failed\"} 2.0")
+                // dashboards audit: the rejection at intake (invalid.json) was counted nowhere but the store's gauge
+                .contains("profile_bridge_rejected_total{api=\"orbit\"} 1.0")
+                .contains("profile_bridge_rejected_total{api=\"unknown\"} 1.0")
                 .contains("profile_bridge_orbit_credits_remaining 999980.0")
                 .contains("profile_bridge_request_duration_seconds_count{api=\"openprospect\",outcome=\"succeeded\"} 5")
                 // buckets up to two days: an Orbit run outlasts Micrometer's default 30 s (observability audit)
