@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.util.Locale;
 
 /**
  * Checks that the bridge can listen on an address before the server that needs it starts: a port another process
@@ -44,6 +43,6 @@ public final class FreePort {
     /** The line for an address that could not be bound, e.g. because another process listens there. */
     public static String cannotListen(String what, String address, String reason, String key) {
         return "the " + what + " cannot listen on " + address + " (" + reason + "); set another with " + key + " ("
-                + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_') + ")";
+                + UnknownSettings.variable(key) + ")";
     }
 }

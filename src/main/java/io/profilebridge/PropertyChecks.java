@@ -111,10 +111,10 @@ final class PropertyChecks {
 
     private static void sharedByTheCluster(BridgeSettings settings, String key, String shared, String instead) {
         if (settings.optional(key).isEmpty()) {
-            String variable = key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
             throw new StartupFailure("property " + key + " is empty under the profile " + CLUSTER_PROFILE
                     + ", whose instances share one " + shared + ": this one would start with " + instead
-                    + ", which no other instance sees. Is " + variable + " set to an empty value (an empty key of a"
+                    + ", which no other instance sees. Is " + UnknownSettings.variable(key)
+                    + " set to an empty value (an empty key of a"
                     + " Secret)?");
         }
     }

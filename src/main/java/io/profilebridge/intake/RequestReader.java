@@ -619,15 +619,20 @@ public class RequestReader {
         if (content.length < 4 || endsInNuls(content, 4)) {
             return null;
         }
-        boolean[] nul = {first[0] == 0, first[1] == 0, first[2] == 0, first[3] == 0};
-        String pattern = (nul[0] ? "0" : "x") + (nul[1] ? "0" : "x") + (nul[2] ? "0" : "x") + (nul[3] ? "0" : "x");
-        return switch (pattern) {
-            case "000x" -> "UTF-32BE without a byte-order mark";
-            case "x000" -> "UTF-32LE without a byte-order mark";
-            case "0x0x" -> "UTF-16BE without a byte-order mark";
-            case "x0x0" -> "UTF-16LE without a byte-order mark";
-            default -> null;
-        };
+        boolean nul0 = first[0] == 0, nul1 = first[1] == 0, nul2 = first[2] == 0, nul3 = first[3] == 0;
+        if (nul0 && nul1 && nul2 && !nul3) {
+            return "UTF-32BE without a byte-order mark";
+        }
+        if (!nul0 && nul1 && nul2 && nul3) {
+            return "UTF-32LE without a byte-order mark";
+        }
+        if (nul0 && !nul1 && nul2 && !nul3) {
+            return "UTF-16BE without a byte-order mark";
+        }
+        if (!nul0 && nul1 && !nul2 && nul3) {
+            return "UTF-16LE without a byte-order mark";
+        }
+        return null;
     }
 
     private static boolean endsInNuls(byte[] content, int count) {
