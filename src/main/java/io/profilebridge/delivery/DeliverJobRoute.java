@@ -1,6 +1,7 @@
 package io.profilebridge.delivery;
 
 import io.profilebridge.jms.BrokerReachability;
+import io.profilebridge.job.DeliveryPermission;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobRoutes;
@@ -129,6 +130,15 @@ public class DeliverJobRoute extends RouteBuilder {
      */
     private void failUnanswered(Exchange exchange) {
         if (exchange.getProperty(DECIDED) != null) {
+            return;
+        }
+        if (DeliveryPermission.withdrawn(exchange)) {
+            // not written: the job is left as it is, and its save tells whether another instance took it over
+            exchange.setRouteStop(false);
+            LOG.info(
+                    "{}: its result is not delivered, as the job may be another instance's now (this one missed its"
+                            + " heartbeats)",
+                    JobRoutes.job(exchange));
             return;
         }
         UnansweredDelivery unanswered = UnansweredDelivery.of(exchange);

@@ -2,6 +2,7 @@ package io.profilebridge.delivery;
 
 import io.profilebridge.ReportedOnce;
 import io.profilebridge.jms.EmbeddedBroker;
+import io.profilebridge.job.DeliveryPermission;
 import io.profilebridge.job.ResultDocument;
 import java.util.List;
 import org.apache.camel.Exchange;
@@ -57,6 +58,9 @@ public final class OversizedResults {
 
     /** Replaces a result the broker would refuse for its size by one that fits, naming why. */
     public void fit(Exchange exchange) {
+        if (!DeliveryPermission.granted(exchange)) {
+            return;
+        }
         Message message = exchange.getMessage();
         String result = message.getBody(String.class);
         long maxChars = maxChars(message);

@@ -8,6 +8,7 @@ import io.profilebridge.ErrorText;
 import io.profilebridge.FolderMaker;
 import io.profilebridge.Json;
 import io.profilebridge.ReportedOnce;
+import io.profilebridge.job.DeliveryPermission;
 import io.profilebridge.job.OutboxBlocked;
 import io.profilebridge.job.OutboxFolderLink;
 import io.profilebridge.job.ResultDocument;
@@ -125,6 +126,8 @@ public class ResultFiles {
             }
         });
         removeTemporaryFile(target);
+        // last, right before the write: the shared claim above may have taken a round trip to the store
+        DeliveryPermission.granted(exchange);
     }
 
     /**

@@ -298,6 +298,7 @@ public class JobRoutes extends RouteBuilder {
         exchange.setProperty(FAILED, false);
         exchange.setProperty(CALL_PAID, WorkQueue.of(job).bucket() != null);
         exchange.setProperty(ApiCallRoutes.MAY_CALL, (BooleanSupplier) () -> dispatcher.mayCall(job));
+        exchange.setProperty(DeliveryPermission.MAY_DELIVER, (BooleanSupplier) () -> dispatcher.holds(job));
         exchange.getMessage().setHeader(API, job.api().id());
         exchange.setProperty(JOB_ID, job.id());
         // what log lines carry (camel.mdc.custom-properties): a caller's key may be of any length
