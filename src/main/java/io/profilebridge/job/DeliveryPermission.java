@@ -8,7 +8,8 @@ import org.apache.camel.Exchange;
  * right before the write (ResultFiles.claimName, OversizedResults.fit), as {@code SendPermission} asks before a
  * call: an instance frozen between its step's check and the write (a pause, a stopped VM) woke after another had taken
  * the job over and delivered it, and wrote the result a second time (zombie audit: 4 of 5 freezes gave a request two
- * results). A result withdrawn so is not written; the job is left as it is, to its owner.
+ * results; re-run: 1 of 6, frozen within the write itself, past the question). A result withdrawn so is not
+ * written; the job is left as it is, to its owner.
  */
 public final class DeliveryPermission {
 
