@@ -169,13 +169,12 @@ final class PropertyChecks {
         settings.integer("bridge.jms.concurrent-consumers");
         // Camel's own HTTP options the packaged file sets: Camel 4.18 passed over connect-timeout=abc without a word
         // and the calls went on with the component's default (README audit)
+        long deadline = settings.number("bridge.http.deadline-ms");
         for (String scheme : List.of("http", "https")) {
             String component = "camel.component." + scheme + ".";
-            for (String option : List.of("connect-timeout", "response-timeout", "so-timeout")) {
-                settings.number(component + option);
-            }
+            settings.number(component + "connect-timeout");
             for (String option : List.of("response-timeout", "so-timeout")) {
-                shorterThanTheDeadline(settings, component + option);
+                warnWhenShorterThanTheDeadline(component + option, settings.number(component + option), deadline);
             }
             settings.integer(component + "connections-per-route");
             settings.flag(component + "automatic-retries-disabled");
@@ -202,9 +201,7 @@ final class PropertyChecks {
      * file copied from an earlier release sets 30000, where this one follows bridge.http.deadline-ms (upgrade audit: a
      * deadline raised to 60 s still cut calls at 30 s, no word said). A warning: a shorter wait per read may be meant.
      */
-    private static void shorterThanTheDeadline(BridgeSettings settings, String key) {
-        long timeout = settings.number(key);
-        long deadline = settings.number("bridge.http.deadline-ms");
+    private static void warnWhenShorterThanTheDeadline(String key, long timeout, long deadline) {
         if (timeout > 0 && timeout < deadline) {
             LoggerFactory.getLogger(PropertyChecks.class)
                     .warn(

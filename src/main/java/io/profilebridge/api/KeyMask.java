@@ -195,11 +195,8 @@ public final class KeyMask {
             }
             for (Map.Entry<Integer, Set<String>> sized : windowsByLength.entrySet()) {
                 int end = at + sized.getKey();
-                if (end <= length) {
-                    String part = text.substring(at, end);
-                    if (sized.getValue().contains(part)) {
-                        covered.set(at, end);
-                    }
+                if (end <= length && sized.getValue().contains(text.substring(at, end))) {
+                    covered.set(at, end);
                 }
             }
         }

@@ -83,18 +83,17 @@ public final class EmbeddedStoreLeftBehind {
         } catch (IOException e) {
             throw new SQLException("its copy to read it could not be made: " + e.getMessage(), e);
         } finally {
-            deleteQuietly(copy);
+            removeCopy(copy);
         }
     }
 
-    private static void deleteQuietly(Path folder) {
+    /** The copy and its folder; H2 leaves nothing else there (no trace file, closed with its last connection). */
+    private static void removeCopy(Path folder) {
         if (folder == null) {
             return;
         }
-        try (var files = Files.list(folder)) {
-            for (Path file : files.toList()) {
-                Files.deleteIfExists(file);
-            }
+        try {
+            Files.deleteIfExists(folder.resolve(EmbeddedStore.FILE));
             Files.deleteIfExists(folder);
         } catch (IOException e) {
             LOG.debug("Could not remove {}: {}", folder, e.toString());

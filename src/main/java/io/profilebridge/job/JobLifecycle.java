@@ -399,12 +399,13 @@ public class JobLifecycle {
             // deadline: two slow requests alone cannot be told from an API that hangs, and would wait each other out
             // until max-age (CI: BrokenAnswersTest's slow and trickled answers were never given up).
             case RETRY -> {
-                boolean sharedOutage = FaultClass.isOutage(answer) && apiOutForOtherJobsToo(job);
+                boolean outage = FaultClass.isOutage(answer);
+                // asked at every outage, whatever else holds: it notes this job as the last one the outage failed
+                boolean sharedOutage = outage && apiOutForOtherJobsToo(job);
                 retry(
                         job,
                         error,
-                        sharedOutage
-                                || (FaultClass.isOutage(answer) && (job.remoteId() != null || creationMayExist(job))),
+                        sharedOutage || (outage && (job.remoteId() != null || creationMayExist(job))),
                         answer.retryAfter(),
                         outputsSoFar);
             }
