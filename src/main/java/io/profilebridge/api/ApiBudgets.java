@@ -536,9 +536,12 @@ public final class ApiBudgets {
             this.rateChangedAt = rateChangedAt;
         }
 
-        /** Takes a pause that lasts longer than the one known; true when it did. */
+        /**
+         * Takes a pause that lasts longer than the one known; true when it did. One already over is none (a row never
+         * paused reads as a moment after the epoch, the clocks' gap).
+         */
         synchronized boolean seePause(long until, String cause, long now) {
-            if (until <= pausedUntil) {
+            if (until <= pausedUntil || until <= now) {
                 return false;
             }
             if (pausedUntil < now) {

@@ -98,6 +98,23 @@ class SharedPausesClockTest {
     }
 
     @Test
+    void anInstanceWhoseClockRunsAheadCountsNoPauseOnABucketNeverPaused() {
+        // key-rotation audit: a row never paused keeps paused_until 0, read back as this process's time as the
+        // clocks' gap, a moment after the epoch; each new largest gap was counted as a pause taken over from another
+        // instance (profile_bridge_api_pauses_total 4 with no 429 anywhere)
+        ApiBudgets ahead = instance(() -> System.currentTimeMillis() + SKEW_MS, "op-never-paused-key");
+
+        ahead.refresh();
+        for (ApiBucket bucket : ApiBucket.values()) {
+            ahead.pausedFor(bucket);
+        }
+
+        assertThat(ahead.view())
+                .allSatisfy(view ->
+                        assertThat(view.pauses()).as(view.bucket().toString()).isZero());
+    }
+
+    @Test
     void aRateCutByOneInstanceIsNotRaisedByAnotherWhoseClockRunsAheadBeforeAQuietIntervalOnTheStoresClock() {
         // the time of a rate's last change was each instance's own: one 8 s ahead found a cut made a moment ago
         // already past the 5 s quiet interval and raised the rate again at once
