@@ -128,7 +128,11 @@ public record ApiAnswer(
         if (code == null) {
             code = errorAsCode(body).orElse("http_" + httpStatus);
         }
-        if (message == null) {
+        if (httpStatus == FaultClass.PROXY_AUTHENTICATION_REQUIRED) {
+            // a proxy's page, not the API's word: who refused, and what to set
+            message = "HTTP 407: a proxy between the bridge and the API wants other credentials"
+                    + " (camel.component.https.proxy-auth-*); the calls are held until it lets them through";
+        } else if (message == null) {
             message = body != null && body.isTextual()
                     ? body.asText()
                     : "HTTP " + httpStatus

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.NoHttpResponseException;
@@ -25,7 +26,8 @@ public enum FaultClass {
     RATE_LIMITED,
     /**
      * 401/403/402, or Orbit's {@code developer_deep_search_not_configured}: the key, scope, credits or the API's
-     * environment. Nothing fails; the request waits and is tried again slowly.
+     * environment; or a proxy on the way that asks for credentials (407). Nothing fails; the request waits and is tried
+     * again slowly.
      */
     HOLD,
     /** Validation errors, idempotency conflicts, an Orbit request Deep Search refuses: a failed result naming the code. */
@@ -37,6 +39,9 @@ public enum FaultClass {
      * another instance's now): nothing was sent, so nothing counts; the step is due again at once.
      */
     NOT_SENT;
+
+    /** What a proxy on the way answers when it wants other credentials than those the bridge gave it. */
+    public static final int PROXY_AUTHENTICATION_REQUIRED = 407;
 
     /** Orbit's 409 for a requestId whose charge was refunded. */
     public static final String ORBIT_KEY_REFUNDED = "developer_api_idempotency_key_refunded";
@@ -113,7 +118,9 @@ public enum FaultClass {
      * second until the job's age); one raised while the answer was read, after the request went, is not.
      */
     static boolean duringHandshake(Throwable failure) {
+        // HttpClient's host name check comes after the handshake, before any request byte: SSLPeerUnverifiedException
         return failure instanceof SSLHandshakeException
+                || failure instanceof SSLPeerUnverifiedException
                 || (failure instanceof IOException
                         && Arrays.stream(failure.getStackTrace())
                                 .anyMatch(frame -> frame.getMethodName().equals("startHandshake")));
@@ -203,7 +210,10 @@ public enum FaultClass {
         if (code != null && ORBIT_NOT_TAKEN.contains(code)) {
             return RETRY;
         }
-        if (status == 401 || status == 403 || status == 402) {
+        // 407 is a proxy's, never the API's (HttpClient hands over a refused CONNECT as the call's answer): like a
+        // refused key it says nothing of the request and needs an operator (TLS audit: it failed starts for good and
+        // gave up paid runs on their reads)
+        if (status == 401 || status == 403 || status == 402 || status == PROXY_AUTHENTICATION_REQUIRED) {
             return HOLD;
         }
         if (status >= 500 || status == 408 || (readOfAcceptedRun && status >= 300 && status < 500)) {

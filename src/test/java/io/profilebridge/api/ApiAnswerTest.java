@@ -161,6 +161,29 @@ class ApiAnswerTest {
         assertThat(FaultClass.answerLost(failure(midAnswer))).isTrue();
         assertThat(FaultClass.answerLost(failure(new java.net.SocketException("Connection reset"))))
                 .isTrue();
+        // HttpClient checks the host name once the handshake is done, before the request's first byte (TLS audit:
+        // an Orbit start refused so was looked for as "a run may exist" and given up as one that could not be read)
+        assertThat(FaultClass.neverConnected(failure(new RuntimeException(
+                        "camel",
+                        new javax.net.ssl.SSLPeerUnverifiedException("Certificate for <127.0.0.1> doesn't match any of"
+                                + " the subject alternative names: []")))))
+                .isTrue();
+    }
+
+    /**
+     * TLS audit: a proxy on the way that wants other credentials answers 407, which HttpClient hands over as the call's
+     * answer: it failed a request at its start and gave up accepted (paid) runs on their reads, with no line in the log.
+     * The API never says 407: the calls are held, as for a refused key, and the message names the proxy.
+     */
+    @Test
+    void aProxyAskingForCredentialsHoldsTheCallsAndIsNamed() throws Exception {
+        ApiAnswer answer = new ApiAnswer(
+                407, Json.parseStored("\"<html>Proxy Authentication Required</html>\""), null, null, null);
+
+        assertThat(FaultClass.of(answer, false)).as("a start").isEqualTo(FaultClass.HOLD);
+        assertThat(FaultClass.of(answer, true)).as("a read of an accepted run").isEqualTo(FaultClass.HOLD);
+        assertThat(answer.error().code()).isEqualTo("http_407");
+        assertThat(answer.error().message()).contains("proxy").contains("camel.component.https.proxy-auth");
     }
 
     private static ApiAnswer failure(Exception cause) {
