@@ -72,11 +72,11 @@ import io.profilebridge.operations.JobStatusRoutes;
 import io.profilebridge.operations.JobStoreHealthCheck;
 import io.profilebridge.operations.JobWorkersHealthCheck;
 import io.profilebridge.operations.JvmMetrics;
+import io.profilebridge.operations.ManagementReads;
 import io.profilebridge.operations.ProgressRoute;
 import io.profilebridge.operations.RefusedResultsHealthCheck;
 import io.profilebridge.operations.RoutesGoneHealthCheck;
 import io.profilebridge.operations.StatusPage;
-import io.profilebridge.operations.StoreReadDeadline;
 import io.profilebridge.orbit.OrbitRequestRules;
 import io.profilebridge.orbit.OrbitRoutes;
 import java.nio.file.Path;
@@ -145,10 +145,10 @@ public class BridgeConfiguration implements CamelConfiguration {
             context.getRegistry().bind("metricsRegistry", meters);
         }
         // health, metrics, /jobs and the status page wait at most a second for the store, whatever state it is in
-        StoreReadDeadline managementReads = new StoreReadDeadline(1000, 2);
+        ManagementReads managementReads = ManagementReads.open();
         context.addService(new ClosingService(managementReads));
         JobCounts jobCounts = new JobCounts(store, System::currentTimeMillis);
-        JobMetrics metrics = new JobMetrics(meters, jobCounts, managementReads);
+        JobMetrics metrics = new JobMetrics(meters, jobCounts, managementReads.metrics());
         // the metrics listen to the events of the jobs and the API calls
         context.getManagementStrategy().addEventNotifier(metrics);
         // an API that stops answering is named once in the log, and again when it answers
@@ -254,7 +254,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         metrics.watch(holds);
         HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);
         if (health != null) {
-            health.register(new JobStoreHealthCheck(store, managementReads));
+            health.register(new JobStoreHealthCheck(store, managementReads.health()));
             health.register(new JobWorkersHealthCheck(dispatcher));
             for (Api api : Api.values()) {
                 health.register(new ApiHealthCheck(api, holds, budgets, credentials.has(api)));
@@ -350,7 +350,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                         "jobStatusRoutes",
                         new JobStatusRoutes(
                                 store,
-                                managementReads,
+                                managementReads.operators(),
                                 new StatusPage(store, jobCounts, backlog, deadLetters, budgets, holds),
                                 holds,
                                 budgets,
