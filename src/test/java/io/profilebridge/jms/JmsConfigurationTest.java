@@ -11,6 +11,21 @@ import org.springframework.jms.listener.adapter.ListenerExecutionFailedException
  */
 class JmsConfigurationTest {
 
+    /**
+     * External-broker audit: each consumer fetched up to 1 MiB of requests ahead; after a SIGKILL the broker counted
+     * every one of them delivered, and with max-delivery-attempts 1 dead-lettered (or dropped) requests never read.
+     */
+    @Test
+    void requestsAreFetchedOnlyWhenAConsumerIsFreeUnlessTheUrlSaysOtherwise() throws Exception {
+        BrokerAccounts.Login login = new BrokerAccounts.Login("bridge", "secret");
+        try (var plain = JmsConfiguration.connectionFactory("tcp://127.0.0.1:61616", login, 5_000);
+                var ownWindow = JmsConfiguration.connectionFactory(
+                        "tcp://127.0.0.1:61616?consumerWindowSize=65536", login, 5_000)) {
+            assertThat(plain.getConsumerWindowSize()).isZero();
+            assertThat(ownWindow.getConsumerWindowSize()).isEqualTo(65536);
+        }
+    }
+
     @Test
     void aSessionClosedUnderTheListenerIsToldApartFromOtherFailures() {
         assertThat(JmsConfiguration.sessionClosed(new ListenerExecutionFailedException(
