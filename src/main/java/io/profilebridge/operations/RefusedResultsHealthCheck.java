@@ -57,8 +57,8 @@ public final class RefusedResultsHealthCheck extends ReadinessCheck {
                 "queues",
                 refusal -> "the broker refuses results sent to " + refusal.places() + " since " + refusal.since() + " ("
                         + refusal.count()
-                        + " refused; a job's result waits in the job store, a request refused at intake is redelivered"
-                        + " by the broker): " + refusal.reason(),
+                        + " refused; a job's result, and a request refused at intake, wait in the job store): "
+                        + refusal.reason(),
                 heldSend);
     }
 

@@ -98,12 +98,13 @@ class DeadLetterTest {
             lines = logs.lines();
         }
         assertThat(lines)
-                .filteredOn(line -> line.contains("goes back to the queue"))
+                .filteredOn(line -> line.contains("goes back to the broker"))
                 .as("once per delivery")
                 .hasSize(2)
                 .allSatisfy(line -> assertThat(line)
                         .contains("WARN")
-                        .contains("correlation away-1")
+                        .containsPattern("correlation away-1, delivery [12]\\)")
+                        .contains("moves it to its dead-letter address")
                         .contains("Connection to 127.0.0.1:5432 refused"));
         assertThat(lines)
                 .filteredOn(line -> line.contains("On delivery attempt"))
