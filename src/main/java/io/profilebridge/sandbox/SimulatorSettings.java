@@ -107,7 +107,7 @@ public final class SimulatorSettings {
     void set(String knob, String value) {
         try {
             switch (knob) {
-                case "port" -> port = Integer.parseInt(value);
+                case "port" -> port = port(value);
                 case "job-duration-ms" -> jobDurationMs = Long.parseLong(value);
                 case "job-duration-max-ms" -> jobDurationMaxMs = Long.parseLong(value);
                 case "failed-share" -> failedShare = share(value);
@@ -141,6 +141,15 @@ public final class SimulatorSettings {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("simulator knob " + knob + ": \"" + value + "\" is not a number");
         }
+    }
+
+    /** A TCP port, 0 for any free one: refused here as a usage error, not later as the server's "out of range". */
+    private static int port(String value) {
+        int port = Integer.parseInt(value);
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("simulator knob port is a TCP port, 0 to 65535, not " + value);
+        }
+        return port;
     }
 
     private static double share(String value) {
