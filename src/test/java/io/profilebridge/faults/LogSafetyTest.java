@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -32,6 +33,7 @@ import org.apache.logging.log4j.core.config.ConfigurationSource;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.logging.log4j.core.impl.Log4jLogEvent;
 import org.apache.logging.log4j.message.SimpleMessage;
+import org.apache.logging.log4j.util.SortedArrayStringMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,6 +127,9 @@ class LogSafetyTest {
                 .setLoggerName("io.profilebridge.Test")
                 .setLevel(Level.WARN)
                 .setMessage(new SimpleMessage("file x\r\n" + FORGED + "FORGED-IN-MESSAGE \u001b[31m \u202egnp.json "
+                        // logging audit: NEL and the line separator, which JSON need not escape, split a line in
+                        // tools reading them as line ends
+                        + "nel\u0085ls\u2028 "
                         + BridgeRun.OPENPROSPECT_KEY + " bridge.jms.client-password = " + CLIENT_PASSWORD
                         + " broker tcp://bridge:BrkSecretXYZ@127.0.0.1:61616"
                         // secrets audit: a URL missing a slash; review: a host before an address stays
@@ -173,7 +178,9 @@ class LogSafetyTest {
                 .doesNotContain("Secr3tValue")
                 .doesNotContain("OtelSecret99")
                 .doesNotContain("OneSlashPw4")
-                .contains("http://127.0.0.1:33602 answered 400 for jane.doe@example.com");
+                .contains("http://127.0.0.1:33602 answered 400 for jane.doe@example.com")
+                // logging audit: JSON escapes C0 controls only; the bidirectional marks came raw
+                .doesNotContain("\u202e", "\u0085", "\u2028");
         assertThat(Json.parse(line).get("error.stack_trace").asText()).contains("FORGED-IN-TRACE", "Bearer ****");
         // a line with no exception has no error fields, not an empty "error.stack_trace" (operations audit)
         LogEvent plainEvent = Log4jLogEvent.newBuilder()
@@ -309,6 +316,54 @@ class LogSafetyTest {
         }
         // a log reader splits on \r and \n alike: no line may begin with what an outsider wrote
         assertThat(lines).noneMatch(line -> line.startsWith(FORGED));
+    }
+
+    /**
+     * Logging audit: the JSON layout wrote the MDC as it came, so a caller's idempotency key holding a configured key
+     * came out whole ("idempotencyKey":"key-lnc_live_...", where the result said "key-[API key]"), and raw U+202E.
+     */
+    @Test
+    void aJobsKeyInTheJsonFieldsIsMaskedAndCleanedAsTheMessageIs() throws Exception {
+        SortedArrayStringMap context = new SortedArrayStringMap();
+        context.putValue("jobId", "job-1");
+        context.putValue("idempotencyKey", "key-" + BridgeRun.OPENPROSPECT_KEY + " \u202eyek");
+        context.putValue("trace.id", "4bf92f3577b34da6a3ce929d0e0e4736");
+        LogEvent event = Log4jLogEvent.newBuilder()
+                .setLoggerName("io.profilebridge.Test")
+                .setLevel(Level.INFO)
+                .setMessage(new SimpleMessage("Result succeeded"))
+                .setContextData(context)
+                .build();
+
+        JsonNode line = Json.parse(inJsonLayout(event));
+
+        assertThat(line.get("idempotencyKey").asText())
+                .startsWith("key-lnc_live_****")
+                .doesNotContain(BridgeRun.OPENPROSPECT_KEY.substring("lnc_live_".length()))
+                .doesNotContain("\u202e");
+        assertThat(line.get("jobId").asText()).isEqualTo("job-1");
+        assertThat(line.get("trace.id").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    }
+
+    /**
+     * Logging audit: the JSON configuration lacked a quieting rule of the plain one (the OTLP exporter's ERRORs). Each
+     * logger the plain configuration sets is set alike in the JSON one (the start-up banner's is the plain layout's own).
+     */
+    @Test
+    void theJsonConfigurationQuietsTheLoggersThePlainOneDoes() throws Exception {
+        Properties plain = new Properties();
+        try (var in = LogSafetyTest.class.getResourceAsStream("/log4j2.properties")) {
+            plain.load(in);
+        }
+        Properties json = new Properties();
+        try (var in = Files.newInputStream(Path.of("config/log4j2-json.properties"))) {
+            json.load(in);
+        }
+        for (String name : plain.stringPropertyNames()) {
+            if (name.startsWith("logger.") && !name.startsWith("logger.banner.")) {
+                assertThat(json.getProperty(name)).as(name).isEqualTo(plain.getProperty(name));
+            }
+        }
     }
 
     /** The event as the JSON layout (config/log4j2-json.properties) writes it, in a configuration of its own. */
