@@ -37,6 +37,7 @@ public final class BridgeMain {
         try {
             RelaunchedChild.watchLauncher(System.getenv());
             LogLevelSetting.check(System.getenv());
+            LoggingConfigurationCheck.check(System.getenv());
             OutOfMemoryExit.install();
             ClassPreloader.startBeside();
             JitMode.applyAtLaunch(); // first: C2 would compile the start-up's own code otherwise
