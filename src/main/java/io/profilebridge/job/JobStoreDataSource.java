@@ -33,6 +33,16 @@ public final class JobStoreDataSource {
      */
     static final String POSTGRES_IDLE_IN_TRANSACTION = "10s";
 
+    /**
+     * How long PostgreSQL lets one of the bridge's statements run before it cancels it (its {@code statement_timeout}):
+     * under the driver's read timeout, so a statement the bridge gives up on is ended by the server too. Otherwise one
+     * waiting on a lock (an operator's {@code LOCK TABLE}, a long migration of another release) stayed queued on the
+     * server after the driver closed its connection, and the pool opened another: about five more sessions per instance
+     * every 30 s for as long as the lock lasted, which would use up {@code max_connections} for every client (read-only
+     * store audit: 25 sessions of a pool of 10). Set as the idle timeout is; a URL that names it wins.
+     */
+    static final String POSTGRES_STATEMENT_TIMEOUT = (POSTGRES_READ_TIMEOUT_S - 5) + "s";
+
     private JobStoreDataSource() {}
 
     /**
@@ -47,6 +57,27 @@ public final class JobStoreDataSource {
 
     public static boolean isPostgres(String url) {
         return StoreEngine.of(url) == StoreEngine.POSTGRES;
+    }
+
+    /** The SET statements of each PostgreSQL session, but for the settings the URL names itself. */
+    private static String sessionSettings(String url) {
+        // PostgreSQL reads a setting's name in any case, with '-' for '_' (re-check audit)
+        String named = url.toLowerCase(Locale.ROOT).replace('-', '_');
+        StringBuilder sql = new StringBuilder();
+        for (String[] setting : new String[][] {
+            {"idle_in_transaction_session_timeout", POSTGRES_IDLE_IN_TRANSACTION},
+            {"statement_timeout", POSTGRES_STATEMENT_TIMEOUT}
+        }) {
+            if (!named.contains(setting[0])) {
+                sql.append(sql.isEmpty() ? "" : "; ")
+                        .append("SET ")
+                        .append(setting[0])
+                        .append(" = '")
+                        .append(setting[1])
+                        .append("'");
+            }
+        }
+        return sql.toString();
     }
 
     /** The connection pool, with the schema brought up to date; closed again when that fails, as nothing can use it. */
@@ -89,10 +120,9 @@ public final class JobStoreDataSource {
         if (engine == StoreEngine.POSTGRES) {
             // the driver reads these beneath the URL's own parameters
             config.addDataSourceProperty("socketTimeout", String.valueOf(POSTGRES_READ_TIMEOUT_S));
-            // PostgreSQL reads a setting's name in any case, with '-' for '_' (re-check audit)
-            if (!url.toLowerCase(Locale.ROOT).replace('-', '_').contains("idle_in_transaction_session_timeout")) {
-                config.setConnectionInitSql(
-                        "SET idle_in_transaction_session_timeout = '" + POSTGRES_IDLE_IN_TRANSACTION + "'");
+            String sessionSettings = sessionSettings(url);
+            if (!sessionSettings.isEmpty()) {
+                config.setConnectionInitSql(sessionSettings);
             }
         }
         if (exceptions != null) {

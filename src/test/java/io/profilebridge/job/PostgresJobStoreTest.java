@@ -465,6 +465,36 @@ class PostgresJobStoreTest extends JobStoreTest {
     }
 
     /**
+     * Read-only store audit: a statement queued on an operator's table lock stayed on the server after the driver gave
+     * up on it at its read timeout, and the pool opened a new session: 25 sessions of a pool of 10 within two minutes.
+     * The server cancels a statement before the driver gives up on it; a URL naming the setting wins.
+     */
+    @Test
+    void theServerEndsAStatementBeforeTheDriverGivesUpOnIt() throws Exception {
+        try (var c = dataSource.getConnection();
+                var s = c.createStatement();
+                var rs = s.executeQuery("SHOW statement_timeout")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1))
+                    .isEqualTo(JobStoreDataSource.POSTGRES_STATEMENT_TIMEOUT)
+                    .isEqualTo("25s");
+        }
+        String url = postgres.getJdbcUrl("postgres", "postgres") + "&options=-c%20statement_timeout%3D1s";
+        try (HikariDataSource own = JobStoreDataSource.pool(url, "postgres", "", 1);
+                var c = own.getConnection();
+                var s = c.createStatement()) {
+            try (var rs = s.executeQuery("SHOW statement_timeout")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("1s");
+            }
+            try (var rs = s.executeQuery("SHOW idle_in_transaction_session_timeout")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(JobStoreDataSource.POSTGRES_IDLE_IN_TRANSACTION);
+            }
+        }
+    }
+
+    /**
      * Mutation audit: a session whose row went (the migration removes an earlier release's, an operator may clear the
      * table) registers again at its next heartbeat, naming this release's schema, so other instances see it live.
      */
