@@ -292,21 +292,7 @@ public final class JobDispatcher {
                 workLeft = true;
                 continue;
             }
-            if (bucket != null && queue.method() == null) {
-                Optional<HttpMethods> scope = holds.scopeHeld(bucket);
-                if (scope.isPresent()) {
-                    // one scope refused (an OpenProspect 403): the calls of the other go on, the refused ones get
-                    // their probe
-                    HttpMethods other = scope.get() == HttpMethods.POST ? HttpMethods.GET : HttpMethods.POST;
-                    claimed.addAll(claimCalls(queue, other, open, free, taken, epoch));
-                    int left = Math.min(workers - inHand.size(), gate.free(bucket));
-                    if (left > 0) {
-                        claimed.addAll(claimCalls(queue, scope.get(), left, workers - inHand.size(), taken, epoch));
-                    }
-                    continue;
-                }
-            }
-            List<Job> jobs = claimCalls(queue, queue.method(), open, free, taken, epoch);
+            List<Job> jobs = claimCalls(queue, open, free, taken, epoch);
             if (!jobs.isEmpty()) {
                 claimOrder.took(queue);
             }
@@ -316,14 +302,10 @@ public final class JobDispatcher {
         givenBackAt.values().removeIf(at -> at - began <= 0);
     }
 
-    /**
-     * Claims up to {@code open} due jobs of the queue whose next calls are {@code method} calls (null: any the queue
-     * holds), as far as the bucket's holds, the gate and the budget allow.
-     */
-    private List<Job> claimCalls(
-            WorkQueue queue, HttpMethods method, int open, int free, Predicate<String> taken, int epoch) {
+    /** Claims up to {@code open} due jobs of the queue, as far as the bucket's holds, the gate and the budget allow. */
+    private List<Job> claimCalls(WorkQueue queue, int open, int free, Predicate<String> taken, int epoch) {
         ApiBucket bucket = queue.bucket();
-        Set<JobState> states = queue.method() == null && method != null ? queue.statesCalling(method) : null;
+        HttpMethods method = queue.method();
         if (bucket != null) {
             // a bucket refusing our key or credits gets one job now and then, not every due one
             // (ApiHolds.claimable)
@@ -337,9 +319,7 @@ public final class JobDispatcher {
         try {
             // no more rows than the gate has places: each row read is parsed (request, source, trace context)
             IntUnaryOperator permits = wanted -> bucket == null ? wanted : enter(bucket, wanted, places);
-            jobs = states == null
-                    ? store.claimDue(queue, open, permits, taken, inHand.keySet())
-                    : store.claimDue(queue, open, states, permits, taken, inHand.keySet());
+            jobs = store.claimDue(queue, open, permits, taken, inHand.keySet());
         } catch (RuntimeException e) {
             // the places taken for a claim that failed after them (the store lost its connection) go back, or
             // the bucket would stay full for good, with nothing in flight (cluster audit)
@@ -374,19 +354,17 @@ public final class JobDispatcher {
     }
 
     /**
-     * Whether no job waits for the bucket's held calls in any of its queues (of the held scope's states, when a scope
-     * is held); a job in hand keeps its row in its queue until its step is saved, so it counts too. Asked when the
-     * probe found nothing due.
+     * Whether no job waits for the bucket's held calls in any of its queues (of the held scope's queue, when a scope is
+     * held); a job in hand keeps its row in its queue until its step is saved, so it counts too. Asked when the probe
+     * found nothing due.
      */
     private boolean nothingWaitsFor(ApiBucket bucket) {
         Optional<HttpMethods> scope = holds.scopeHeld(bucket);
         for (WorkQueue queue : WorkQueue.values()) {
-            if (queue.bucket() == bucket) {
-                Set<JobState> states =
-                        scope.isPresent() && queue.method() == null ? queue.statesCalling(scope.get()) : null;
-                if (store.anyWaiting(queue, states)) {
-                    return false;
-                }
+            if (queue.bucket() == bucket
+                    && (scope.isEmpty() || queue.method() == scope.get())
+                    && store.anyWaiting(queue)) {
+                return false;
             }
         }
         return true;

@@ -287,34 +287,14 @@ public class JobStore {
             IntUnaryOperator permits,
             Predicate<String> inHand,
             Collection<String> inHandIds) {
-        return claimDue(queue, max, null, null, permits, inHand, inHandIds);
+        return claimDue(queue, max, null, permits, inHand, inHandIds);
     }
 
-    /**
-     * As {@link #claimDue(WorkQueue, int, IntUnaryOperator, Predicate, int)}, of the jobs in {@code states} only (all
-     * when null): the calls of one scope while the other's are held (JobDispatcher). Such a claim reads past the
-     * queue's due rows of other states, and is asked only while a hold lasts.
-     */
-    public List<Job> claimDue(
-            WorkQueue queue,
-            int max,
-            Set<JobState> states,
-            IntUnaryOperator permits,
-            Predicate<String> inHand,
-            Collection<String> inHandIds) {
-        return claimDue(queue, max, null, states, permits, inHand, inHandIds);
-    }
-
-    /**
-     * Whether any job waits in the queue, due or not, claimed or not ({@code states} only, when given): the queue's
-     * index answers it from its first row.
-     */
-    public boolean anyWaiting(WorkQueue queue, Set<JobState> states) {
-        String sql = "SELECT 1 FROM bridge_job WHERE work_queue = ?" + inStates("state", states) + " LIMIT 1";
+    /** Whether any job waits in the queue, due or not, claimed or not: the queue's index answers it from its first row. */
+    public boolean anyWaiting(WorkQueue queue) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
+                PreparedStatement ps = c.prepareStatement("SELECT 1 FROM bridge_job WHERE work_queue = ? LIMIT 1")) {
             ps.setString(1, queue.id());
-            setStates(ps, 2, states);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
@@ -348,14 +328,13 @@ public class JobStore {
      */
     public List<Job> claimCreatedBefore(
             WorkQueue queue, int max, long createdBefore, Predicate<String> inHand, Collection<String> inHandIds) {
-        return claimDue(queue, max, createdBefore, null, IntUnaryOperator.identity(), inHand, inHandIds);
+        return claimDue(queue, max, createdBefore, IntUnaryOperator.identity(), inHand, inHandIds);
     }
 
     private List<Job> claimDue(
             WorkQueue queue,
             int max,
             Long createdBefore,
-            Set<JobState> states,
             IntUnaryOperator permits,
             Predicate<String> inHand,
             Collection<String> inHandIds) {
@@ -364,7 +343,6 @@ public class JobStore {
         }
         String select = "SELECT " + COLUMNS + " FROM " + JOBS + " WHERE j.work_queue = ? AND j.next_attempt_at <= ?"
                 + (createdBefore != null ? " AND j.created_at < ?" : "")
-                + inStates("j.state", states)
                 // a row of this session that is not in hand (the inHand test below) is this process's to take again:
                 // its worker dropped it after a lapse, or its hand-back met a save that had committed unseen (cluster
                 // audit: after a store outage such rows sat claimed by their own live instance for good)
@@ -396,7 +374,6 @@ public class JobStore {
                     if (createdBefore != null) {
                         ps.setLong(parameter++, createdBefore);
                     }
-                    parameter = setStates(ps, parameter, states);
                     if (liveness.isShared()) {
                         ps.setString(parameter++, liveness.owner());
                         ps.setLong(parameter++, liveness.takeoverMs());

@@ -2,8 +2,6 @@ package io.profilebridge.job;
 
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiBucket;
-import java.util.EnumSet;
-import java.util.Set;
 import org.apache.camel.component.http.HttpMethods;
 
 /**
@@ -12,11 +10,18 @@ import org.apache.camel.component.http.HttpMethods;
  */
 public enum WorkQueue {
     /**
-     * OpenProspect's creations and status reads, in the order they are due: the docs give them one key and no limit.
-     * Their scopes differ ({@code orders:write}, {@code orders:read}): while a 403 holds one of them, the claim takes
-     * the jobs of each apart ({@link #callsOf}).
+     * OpenProspect's creations and its status reads: one key, one budget (the docs give no limit), two queues that
+     * take turns going first ({@link ClaimOrder}), so that a backlog of creations, all due before any run's first read,
+     * does not keep the runs already started unread until the last creation went (inbox-flood audit: 20,000 runs
+     * started and unread, results 5 minutes after their runs ended). Their scopes differ too ({@code orders:write},
+     * {@code orders:read}).
      */
-    OPENPROSPECT_CALLS("openprospect", ApiBucket.OPENPROSPECT, null),
+    OPENPROSPECT_STARTS("openprospect-starts", ApiBucket.OPENPROSPECT, HttpMethods.POST),
+    /**
+     * OpenProspect's status reads. Its id is the one queue of both kinds of an earlier release: a creation stored by
+     * one is claimed here and makes its own step's call.
+     */
+    OPENPROSPECT_READS("openprospect", ApiBucket.OPENPROSPECT, HttpMethods.GET),
     ORBIT_STARTS("orbit-starts", ApiBucket.ORBIT_STARTS, HttpMethods.POST),
     ORBIT_READS("orbit-reads", ApiBucket.ORBIT_READS, HttpMethods.GET),
     /** Orbit profile reads after a run completed: one call is paid when claimed, any further one when made. */
@@ -42,10 +47,7 @@ public enum WorkQueue {
         return bucket;
     }
 
-    /**
-     * The method of the steps' calls, what an API's hold of one scope is about; null for deliveries and for a queue
-     * whose jobs make calls of either ({@link #OPENPROSPECT_CALLS}).
-     */
+    /** The method of the steps' calls, what an API's hold of one scope is about; null for deliveries. */
     public HttpMethods method() {
         return method;
     }
@@ -55,23 +57,12 @@ public enum WorkQueue {
         return state == JobState.RECEIVED ? HttpMethods.POST : HttpMethods.GET;
     }
 
-    /** This queue's states whose next call is a {@code method} call ({@link #of}, {@link #callsOf}). */
-    public Set<JobState> statesCalling(HttpMethods method) {
-        Set<JobState> states = EnumSet.noneOf(JobState.class);
-        for (JobState state : JobState.values()) {
-            if (bucket != null && of(bucket.api(), state) == this && callsOf(state) == method) {
-                states.add(state);
-            }
-        }
-        return states;
-    }
-
     /** The queue of a job in {@code state}, or null for a final one. */
     public static WorkQueue of(Api api, JobState state) {
         return switch (state) {
-            case RECEIVED -> api == Api.ORBIT ? ORBIT_STARTS : OPENPROSPECT_CALLS;
-            case SUBMITTED, POLLING -> api == Api.ORBIT ? ORBIT_READS : OPENPROSPECT_CALLS;
-            case FETCHING -> api == Api.ORBIT ? ORBIT_OUTPUTS : OPENPROSPECT_CALLS;
+            case RECEIVED -> api == Api.ORBIT ? ORBIT_STARTS : OPENPROSPECT_STARTS;
+            case SUBMITTED, POLLING -> api == Api.ORBIT ? ORBIT_READS : OPENPROSPECT_READS;
+            case FETCHING -> api == Api.ORBIT ? ORBIT_OUTPUTS : OPENPROSPECT_READS;
             case DELIVERING -> DELIVERIES;
             case DELIVERED, FAILED -> null;
         };

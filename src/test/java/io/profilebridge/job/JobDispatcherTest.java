@@ -414,7 +414,7 @@ class JobDispatcherTest {
         register(Api.OPENPROSPECT, 6);
         assertThat(gated.claimDueJobs(false)).hasSize(1);
         assertThat(rowsAskedFor).containsEntry(WorkQueue.DELIVERIES, WORKERS);
-        assertThat(rowsAskedFor).containsEntry(WorkQueue.OPENPROSPECT_CALLS, 1);
+        assertThat(rowsAskedFor).containsEntry(WorkQueue.OPENPROSPECT_STARTS, 1);
     }
 
     @Test
@@ -430,7 +430,7 @@ class JobDispatcherTest {
                     IntUnaryOperator permits,
                     Predicate<String> inHand,
                     java.util.Collection<String> inHandIds) {
-                if (failing[0] && queue == WorkQueue.OPENPROSPECT_CALLS) {
+                if (failing[0] && queue == WorkQueue.OPENPROSPECT_STARTS) {
                     permits.applyAsInt(max);
                     throw new JobStoreException(
                             "cannot claim due jobs of openprospect",
@@ -483,7 +483,9 @@ class JobDispatcherTest {
         List<Job> next = gated.claimForPlacesGivenBack(false);
         assertThat(next).hasSize(1).allSatisfy(job -> assertThat(job.api()).isEqualTo(Api.OPENPROSPECT));
         assertThat(next.get(0).id()).isNotEqualTo(call.id());
-        assertThat(queried).containsExactly(WorkQueue.OPENPROSPECT_CALLS);
+        assertThat(queried)
+                .as("the bucket's queues, its reads' (none due) and its creations'")
+                .containsExactlyInAnyOrder(WorkQueue.OPENPROSPECT_READS, WorkQueue.OPENPROSPECT_STARTS);
         assertThat(gated.claimForPlacesGivenBack(true)).as("while stopping").isEmpty();
     }
 
@@ -510,6 +512,30 @@ class JobDispatcherTest {
     /** A dispatcher whose gate lets one OpenProspect call out at a time, slow after {@link #SLOW_CALL_MS}. */
     private JobDispatcher oneCallOfOpenProspectAtATime() {
         return dispatcher(store, new CallGate(Map.of(ApiBucket.OPENPROSPECT, 1), Map.of(), SLOW_CALL_MS));
+    }
+
+    /**
+     * Inbox-flood audit: with 28,000 files waiting, every OpenProspect creation (due from its arrival) went before any
+     * run's first read (due 2 s after its start): 20,000 runs started and unread, results minutes after their runs
+     * ended. Creations and reads share the bucket's one place by turns.
+     */
+    @Test
+    void aBacklogOfCreationsLeavesTheRunsStartedTheirTurnsToBeRead() {
+        JobDispatcher gated = oneCallOfOpenProspectAtATime();
+        register(Api.OPENPROSPECT, JobState.RECEIVED, 10);
+        clock.move(2_000);
+        register(Api.OPENPROSPECT, JobState.POLLING, 1);
+
+        List<JobState> claimed = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Job job = gated.claimDueJobs(false).get(0);
+            claimed.add(job.state());
+            gated.callsDone(job);
+            gated.finished(job, true);
+        }
+
+        assertThat(claimed).as("the read among the first two claims").contains(JobState.POLLING);
+        assertThat(claimed.subList(0, 2)).contains(JobState.POLLING);
     }
 
     @Test

@@ -90,7 +90,7 @@ class JobStoreTest {
 
     /** Claims like the dispatcher: skips what is in hand, and holds what it claimed. */
     protected List<Job> claim(JobStore from, int max) {
-        return claim(from, WorkQueue.OPENPROSPECT_CALLS, max);
+        return claim(from, WorkQueue.OPENPROSPECT_STARTS, max);
     }
 
     protected List<Job> claim(JobStore from, WorkQueue queue, int max) {
@@ -436,7 +436,7 @@ class JobStoreTest {
         assertThat(store.recordRejection(noApi)).isTrue();
         // the same rejection seen again (the same file dropped twice, a redelivery) stays one row
         assertThat(store.recordRejection(rejected)).isFalse();
-        assertThat(claim(store, WorkQueue.OPENPROSPECT_CALLS, 10))
+        assertThat(claim(store, WorkQueue.OPENPROSPECT_STARTS, 10))
                 .extracting(Job::id)
                 .containsExactly(accepted.id());
         for (WorkQueue queue : WorkQueue.values()) {
@@ -531,7 +531,8 @@ class JobStoreTest {
         for (int i = 0; i < 5; i++) {
             store.register(newJob("k" + i, "{}"));
         }
-        List<Job> permitted = store.claimDue(WorkQueue.OPENPROSPECT_CALLS, 5, wanted -> 2, inHand::contains, List.of());
+        List<Job> permitted =
+                store.claimDue(WorkQueue.OPENPROSPECT_STARTS, 5, wanted -> 2, inHand::contains, List.of());
         assertThat(permitted).hasSize(2);
         permitted.forEach(job -> inHand.add(job.id()));
         assertThat(claim(store, 2)).hasSize(2);
@@ -557,7 +558,7 @@ class JobStoreTest {
         store.register(old);
         store.register(older);
         List<Job> pastAge = store.claimCreatedBefore(
-                WorkQueue.OPENPROSPECT_CALLS, 10, store.now() - 30_000, inHand::contains, List.of());
+                WorkQueue.OPENPROSPECT_STARTS, 10, store.now() - 30_000, inHand::contains, List.of());
         assertThat(pastAge).extracting(Job::idempotencyKey).containsExactly("older");
         pastAge.forEach(job -> inHand.add(job.id()));
         assertThat(claim(storeOf(session("other")), 10))
@@ -837,8 +838,8 @@ class JobStoreTest {
             assertThat(flywayHistory(migrated))
                     .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14");
             assertThat(workQueueOfTheKeptJob(migrated))
-                    .as("its pending job, in the queue of its next step")
-                    .isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
+                    .as("its pending job, in the queue an earlier release gave it, where it is still claimed")
+                    .isEqualTo(WorkQueue.OPENPROSPECT_READS.id());
         }
     }
 
@@ -851,7 +852,7 @@ class JobStoreTest {
                     .as("the baseline it had reached, then the later scripts")
                     .containsExactly("4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14");
             assertThat(tableExists(migrated, JobStoreSchema.OWN_HISTORY)).isFalse();
-            assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
+            assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_READS.id());
         }
     }
 
@@ -863,7 +864,7 @@ class JobStoreTest {
             assertThat(flywayHistory(migrated))
                     .containsExactly("4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14");
             assertThat(tableExists(migrated, JobStoreSchema.OWN_HISTORY)).isFalse();
-            assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_CALLS.id());
+            assertThat(workQueueOfTheKeptJob(migrated)).isEqualTo(WorkQueue.OPENPROSPECT_READS.id());
         }
         try (HikariDataSource again = JobStoreDataSource.open(url, login(), login(), 4)) {
             assertThat(flywayHistory(again))

@@ -35,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
-import org.apache.camel.component.http.HttpMethods;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,7 +93,7 @@ class PostgresJobStoreTest extends JobStoreTest {
     }
 
     private static List<Job> claimAll(JobStore from, int max) {
-        return from.claimDue(WorkQueue.OPENPROSPECT_CALLS, max, wanted -> wanted, id -> false, List.of());
+        return from.claimDue(WorkQueue.OPENPROSPECT_STARTS, max, wanted -> wanted, id -> false, List.of());
     }
 
     /**
@@ -272,7 +271,7 @@ class PostgresJobStoreTest extends JobStoreTest {
                 Set<String> inHand = new HashSet<>();
                 List<Job> batch;
                 while (!(batch = instance.claimDue(
-                                WorkQueue.OPENPROSPECT_CALLS, 7, wanted -> wanted, inHand::contains, inHand))
+                                WorkQueue.OPENPROSPECT_STARTS, 7, wanted -> wanted, inHand::contains, inHand))
                         .isEmpty()) {
                     for (Job job : batch) {
                         inHand.add(job.id());
@@ -365,7 +364,7 @@ class PostgresJobStoreTest extends JobStoreTest {
         Job held = claimAll(store, 1).get(0);
         AtomicBoolean savedDuringTheClaim = new AtomicBoolean();
         List<Job> claimed = store.claimDue(
-                WorkQueue.OPENPROSPECT_CALLS,
+                WorkQueue.OPENPROSPECT_STARTS,
                 10,
                 wanted -> {
                     held.attempts(1);
@@ -394,7 +393,7 @@ class PostgresJobStoreTest extends JobStoreTest {
         List<Job> claimed = claimAll(store, 10);
         assertThat(claimed).hasSize(2);
         String held = claimed.get(0).id();
-        assertThat(store.claimDue(WorkQueue.OPENPROSPECT_CALLS, 10, wanted -> wanted, held::equals, List.of(held)))
+        assertThat(store.claimDue(WorkQueue.OPENPROSPECT_STARTS, 10, wanted -> wanted, held::equals, List.of(held)))
                 .extracting(Job::id)
                 .containsExactly(claimed.get(1).id());
         node.beat();
@@ -404,27 +403,15 @@ class PostgresJobStoreTest extends JobStoreTest {
     }
 
     @Test
-    void aClaimOfOneScopesCallsTakesTheJobsInThoseStatesOnly() throws Exception {
-        // while an OpenProspect 403 holds one scope, the claim reads its queue by the states that make each method's
-        // calls (JobDispatcher): the query runs with FOR UPDATE SKIP LOCKED here
+    void aClaimOfOneQueueTakesItsOwnJobsOnly() throws Exception {
+        // OpenProspect's creations and status reads are two queues of one bucket: the query runs with FOR UPDATE SKIP
+        // LOCKED here
         register(2);
         JobStore store = storeOf(session("node-a"));
-        assertThat(store.claimDue(
-                        WorkQueue.OPENPROSPECT_CALLS,
-                        10,
-                        WorkQueue.OPENPROSPECT_CALLS.statesCalling(HttpMethods.GET),
-                        wanted -> wanted,
-                        id -> false,
-                        List.of()))
+        assertThat(store.claimDue(WorkQueue.OPENPROSPECT_READS, 10, wanted -> wanted, id -> false, List.of()))
                 .as("no read is due")
                 .isEmpty();
-        assertThat(store.claimDue(
-                        WorkQueue.OPENPROSPECT_CALLS,
-                        10,
-                        WorkQueue.OPENPROSPECT_CALLS.statesCalling(HttpMethods.POST),
-                        wanted -> wanted,
-                        id -> false,
-                        List.of()))
+        assertThat(store.claimDue(WorkQueue.OPENPROSPECT_STARTS, 10, wanted -> wanted, id -> false, List.of()))
                 .extracting(Job::state)
                 .containsExactly(JobState.RECEIVED, JobState.RECEIVED);
     }
