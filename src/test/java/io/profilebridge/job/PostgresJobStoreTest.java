@@ -443,11 +443,17 @@ class PostgresJobStoreTest extends JobStoreTest {
      */
     @Test
     void aSessionStandingStillInsideATransactionIsEndedByTheServer() throws Exception {
-        try (var c = dataSource.getConnection();
+        assertThat(setting(dataSource, "idle_in_transaction_session_timeout"))
+                .isEqualTo(JobStoreDataSource.POSTGRES_IDLE_IN_TRANSACTION);
+    }
+
+    /** A setting of a session of {@code pool}, as PostgreSQL shows it. */
+    private static String setting(javax.sql.DataSource pool, String name) throws Exception {
+        try (var c = pool.getConnection();
                 var s = c.createStatement();
-                var rs = s.executeQuery("SHOW idle_in_transaction_session_timeout")) {
+                var rs = s.executeQuery("SHOW " + name)) {
             assertThat(rs.next()).isTrue();
-            assertThat(rs.getString(1)).isEqualTo(JobStoreDataSource.POSTGRES_IDLE_IN_TRANSACTION);
+            return rs.getString(1);
         }
     }
 
@@ -458,26 +464,14 @@ class PostgresJobStoreTest extends JobStoreTest {
      */
     @Test
     void theServerEndsAStatementBeforeTheDriverGivesUpOnIt() throws Exception {
-        try (var c = dataSource.getConnection();
-                var s = c.createStatement();
-                var rs = s.executeQuery("SHOW statement_timeout")) {
-            assertThat(rs.next()).isTrue();
-            assertThat(rs.getString(1))
-                    .isEqualTo(JobStoreDataSource.POSTGRES_STATEMENT_TIMEOUT)
-                    .isEqualTo("25s");
-        }
+        assertThat(setting(dataSource, "statement_timeout"))
+                .isEqualTo(JobStoreDataSource.POSTGRES_STATEMENT_TIMEOUT)
+                .isEqualTo("25s");
         String url = postgres.getJdbcUrl("postgres", "postgres") + "&options=-c%20statement_timeout%3D1s";
-        try (HikariDataSource own = JobStoreDataSource.pool(url, "postgres", "", 1);
-                var c = own.getConnection();
-                var s = c.createStatement()) {
-            try (var rs = s.executeQuery("SHOW statement_timeout")) {
-                assertThat(rs.next()).isTrue();
-                assertThat(rs.getString(1)).isEqualTo("1s");
-            }
-            try (var rs = s.executeQuery("SHOW idle_in_transaction_session_timeout")) {
-                assertThat(rs.next()).isTrue();
-                assertThat(rs.getString(1)).isEqualTo(JobStoreDataSource.POSTGRES_IDLE_IN_TRANSACTION);
-            }
+        try (HikariDataSource own = JobStoreDataSource.pool(url, "postgres", "", 1)) {
+            assertThat(setting(own, "statement_timeout")).isEqualTo("1s");
+            assertThat(setting(own, "idle_in_transaction_session_timeout"))
+                    .isEqualTo(JobStoreDataSource.POSTGRES_IDLE_IN_TRANSACTION);
         }
     }
 
