@@ -28,7 +28,7 @@ public class PendingScale {
     private static void insert(HikariDataSource dataSource, int count, long nextAttemptAt, String state) throws Exception {
         String sql = "INSERT INTO bridge_job (id, api, idempotency_key, state, body_hash, attempts, polls, "
                 + "key_generation, next_attempt_at, source, created_at, updated_at, version, remote_id, work_queue) "
-                + "VALUES (?, 'openprospect', ?, ?, 'bench', 0, 0, 0, ?, ?, ?, ?, 0, ?, 'openprospect')";
+                + "VALUES (?, 'openprospect', ?, ?, 'bench', 0, 0, 0, ?, ?, ?, ?, 0, ?, ?)";
         String bodies = "INSERT INTO bridge_job_request (job_id, request_body) VALUES (?, ?)";
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql);
@@ -45,6 +45,8 @@ public class PendingScale {
                 ps.setLong(6, System.currentTimeMillis());
                 ps.setLong(7, System.currentTimeMillis());
                 ps.setString(8, state.equals("POLLING") ? "remote-" + key : null);
+                // the queue the bridge gives a job in that state (WorkQueue: creations and status reads apart)
+                ps.setString(9, state.equals("POLLING") ? "openprospect" : "openprospect-starts");
                 ps.addBatch();
                 body.setString(1, id);
                 body.setString(2, "{\"profile_name\":\"Bench " + i + "\",\"ideal_customer_profile\":\"x\",\"target_countries\":[\"DE\"]}");
