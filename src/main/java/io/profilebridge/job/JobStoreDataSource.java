@@ -7,6 +7,9 @@ import io.profilebridge.StartupFailure;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Opens the pooled job-store connection and brings its schema up to date (H2 and PostgreSQL). */
 public final class JobStoreDataSource {
@@ -63,21 +66,12 @@ public final class JobStoreDataSource {
     private static String sessionSettings(String url) {
         // PostgreSQL reads a setting's name in any case, with '-' for '_' (re-check audit)
         String named = url.toLowerCase(Locale.ROOT).replace('-', '_');
-        StringBuilder sql = new StringBuilder();
-        for (String[] setting : new String[][] {
-            {"idle_in_transaction_session_timeout", POSTGRES_IDLE_IN_TRANSACTION},
-            {"statement_timeout", POSTGRES_STATEMENT_TIMEOUT}
-        }) {
-            if (!named.contains(setting[0])) {
-                sql.append(sql.isEmpty() ? "" : "; ")
-                        .append("SET ")
-                        .append(setting[0])
-                        .append(" = '")
-                        .append(setting[1])
-                        .append("'");
-            }
-        }
-        return sql.toString();
+        return Stream.of(
+                        Map.entry("idle_in_transaction_session_timeout", POSTGRES_IDLE_IN_TRANSACTION),
+                        Map.entry("statement_timeout", POSTGRES_STATEMENT_TIMEOUT))
+                .filter(setting -> !named.contains(setting.getKey()))
+                .map(setting -> "SET " + setting.getKey() + " = '" + setting.getValue() + "'")
+                .collect(Collectors.joining("; "));
     }
 
     /** The connection pool, with the schema brought up to date; closed again when that fails, as nothing can use it. */
