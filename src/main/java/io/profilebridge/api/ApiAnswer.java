@@ -3,6 +3,8 @@ package io.profilebridge.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -28,7 +30,21 @@ import org.apache.camel.Exchange;
  * Read off the exchange right after the camel-http step (which runs with throwExceptionOnFailure=false).
  */
 public record ApiAnswer(
-        int httpStatus, JsonNode body, Duration retryAfter, Long creditsRemaining, Exception transportFailure) {
+        int httpStatus,
+        JsonNode body,
+        Duration retryAfter,
+        Long creditsRemaining,
+        Exception transportFailure,
+        String redirectedTo) {
+
+    /** The longest redirect target kept: enough for a host and an API path, no more of what a server wrote. */
+    static final int MAX_REDIRECT_TARGET = 200;
+
+    /** An answer that is no redirect. */
+    public ApiAnswer(
+            int httpStatus, JsonNode body, Duration retryAfter, Long creditsRemaining, Exception transportFailure) {
+        this(httpStatus, body, retryAfter, creditsRemaining, transportFailure, null);
+    }
 
     /** The code of the answer the bridge gives itself when an API has no key configured. */
     public static final String API_KEY_MISSING = "api_key_missing";
@@ -97,7 +113,44 @@ public record ApiAnswer(
                         retryAfterValues(exchange.getMessage().getHeader("Retry-After")),
                         answeredAt(exchange.getMessage().getHeader("Date", String.class), Instant.now())),
                 parseLong(exchange.getMessage().getHeader("X-Developer-API-Credits-Remaining", String.class)),
-                null);
+                null,
+                isRedirect(status) ? redirectTarget(exchange.getMessage().getHeader("Location", String.class)) : null);
+    }
+
+    /** A 3xx: the docs give none, so the API's address answered for it elsewhere (never followed). */
+    public boolean isRedirect() {
+        return isRedirect(httpStatus);
+    }
+
+    private static boolean isRedirect(int status) {
+        return status >= 300 && status < 400;
+    }
+
+    /**
+     * Where a redirect points, for an operator to set the base URL by: scheme, host, port and path only (a login or a
+     * query's token in it is no one's business), bounded; "no Location" or "an unreadable Location" otherwise.
+     */
+    static String redirectTarget(String location) {
+        if (location == null || location.isBlank()) {
+            return "no Location";
+        }
+        try {
+            URI uri = new URI(location.strip());
+            if (uri.getRawAuthority() != null && uri.getHost() == null) {
+                return "an unreadable Location";
+            }
+            String server = uri.getHost() == null
+                    ? ""
+                    : (uri.getScheme() == null ? "" : uri.getScheme() + ":") + "//" + uri.getHost()
+                            + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+            String target = server + Objects.toString(uri.getRawPath(), "");
+            if (target.isEmpty()) {
+                return "an unreadable Location";
+            }
+            return target.length() > MAX_REDIRECT_TARGET ? target.substring(0, MAX_REDIRECT_TARGET) + "..." : target;
+        } catch (URISyntaxException e) {
+            return "an unreadable Location";
+        }
     }
 
     public boolean isSuccess() {
@@ -132,13 +185,12 @@ public record ApiAnswer(
             // a proxy's page, not the API's word: who refused, and what to set
             message = "HTTP 407: a proxy between the bridge and the API wants other credentials"
                     + " (camel.component.https.proxy-auth-*); the calls are held until it lets them through";
+        } else if (isRedirect()) {
+            // the body is a server's page; where it points is what an operator needs
+            message = "HTTP " + httpStatus + " to " + redirectedTo + " (a redirect: not followed, it would carry the"
+                    + " API key; if the API has moved, set its base-url there); tried again with the same key";
         } else if (message == null) {
-            message = body != null && body.isTextual()
-                    ? body.asText()
-                    : "HTTP " + httpStatus
-                            + (httpStatus >= 300 && httpStatus < 400
-                                    ? " (a redirect: not followed, it would carry the API key)"
-                                    : "");
+            message = body != null && body.isTextual() ? body.asText() : "HTTP " + httpStatus;
         }
         return new ApiError(
                 ErrorBody.bounded(code),

@@ -92,7 +92,7 @@ public final class ApiOutageLog extends EventNotifierSupport {
         }
         LOG.warn(
                 "The {} API is out: {} calls in a row failed, the last with {}; its jobs are tried again with"
-                        + " their backoff, and those refused or answered 5xx wait it out until"
+                        + " their backoff, and those refused, redirected or answered 5xx wait it out until"
                         + " bridge.retry.max-age-ms (/jobs shows each job's last error); a line follows when it"
                         + " answers again",
                 api.id(),
@@ -111,11 +111,15 @@ public final class ApiOutageLog extends EventNotifierSupport {
         }
     }
 
-    /** The bridge's own words for a transport failure; of an API's answer its status and code only, not its text. */
+    /**
+     * The bridge's own words for a transport failure; of an API's answer its status and code only, not its text, and a
+     * redirect's target (scheme, host, path) for the base URL to be set by.
+     */
     private static String lastFailure(ApiAnswer answer) {
         ApiError error = answer.error();
         return answer.isTransportFailure()
                 ? ErrorText.shortened(error.message(), 200)
-                : "HTTP " + answer.httpStatus() + " (" + ErrorText.shortened(error.code(), 100) + ")";
+                : "HTTP " + answer.httpStatus() + " (" + ErrorText.shortened(error.code(), 100) + ")"
+                        + (answer.isRedirect() ? " to " + answer.redirectedTo() : "");
     }
 }

@@ -59,13 +59,15 @@ public enum FaultClass {
             Set.of("developer_deep_search_request_failed", "developer_deep_search_unavailable");
 
     /**
-     * The API says "Retry later" (any 5xx), cannot be reached (no connection, none within the connect timeout), or
-     * dropped the connection without an answer (a reset, a close): an outage, which says nothing about the call
-     * itself. A deadline passed or an answer over the cap may be this call's own, so neither is one.
+     * The API says "Retry later" (any 5xx), cannot be reached (no connection, none within the connect timeout),
+     * dropped the connection without an answer (a reset, a close), or is not at its address (a redirect: the docs give
+     * none, so it is a moved host or a gateway's, never followed as it would carry the key): an outage, which says
+     * nothing about the call itself. A deadline passed or an answer over the cap may be this call's own, so neither is
+     * one.
      */
     public static boolean isOutage(ApiAnswer answer) {
         if (!answer.isTransportFailure()) {
-            return answer.httpStatus() >= 500;
+            return answer.httpStatus() >= 500 || answer.isRedirect();
         }
         // the bridge's own aborts close the connection too, and wrap what that closing threw: the closed socket below
         // them is not the API's doing. SocketException: refused, no route, reset, broken pipe
@@ -84,14 +86,14 @@ public enum FaultClass {
     }
 
     /**
-     * The call got no answer the API meant: a 5xx, or no HTTP answer at all, a deadline passed too (an API that only
-     * hangs is out as well). An answer over the cap ({@code bridge.http.max-answer-bytes}) came, however long
+     * The call got no answer the API meant: a 5xx, a redirect, or no HTTP answer at all, a deadline passed too (an API
+     * that only hangs is out as well). An answer over the cap ({@code bridge.http.max-answer-bytes}) came, however long
      * (big-bodies audit: it was logged as "gives no answer"). What ApiOutageLog counts towards an outage.
      */
     public static boolean failedCall(ApiAnswer answer) {
         return answer.isTransportFailure()
                 ? firstCause(answer, ApiCallLimits.AnswerTooLarge.class).isEmpty()
-                : answer.httpStatus() >= 500;
+                : answer.httpStatus() >= 500 || answer.isRedirect();
     }
 
     /**
@@ -161,8 +163,8 @@ public enum FaultClass {
     }
 
     /**
-     * @param readOfAcceptedRun the answer is to a status or profile read of a run the API accepted: a redirect (never
-     *                          followed: it would carry the bearer key) or any 4xx but those the docs give a read
+     * @param readOfAcceptedRun the answer is to a status or profile read of a run the API accepted: any 4xx but those
+     *                          the docs give a read
      *                          (401, 403, 429; 402 and Orbit's refund too) is the API misbehaving, not the request
      *                          being wrong (a GET of an accepted run has no body to be invalid), so it is retried like
      *                          a 5xx and given up naming it (API-answers audit: a 418 or 422 on a status read failed an
@@ -216,7 +218,13 @@ public enum FaultClass {
         if (status == 401 || status == 403 || status == 402 || status == PROXY_AUTHENTICATION_REQUIRED) {
             return HOLD;
         }
-        if (status >= 500 || status == 408 || (readOfAcceptedRun && status >= 300 && status < 500)) {
+        // a redirect is the API's address answering for it elsewhere (a moved host, http to https, a gateway), never
+        // followed as it would carry the key: retried with the same key like a 5xx, an outage when every call gets one
+        // (redirects audit: a moved host failed every request for good at once, quietly, health UP)
+        if (status >= 500
+                || status == 408
+                || (status >= 300 && status < 400)
+                || (readOfAcceptedRun && status >= 400 && status < 500)) {
             return RETRY;
         }
         return PERMANENT;

@@ -328,10 +328,55 @@ class ApiAnswerTest {
         }
     }
 
+    /**
+     * Redirects audit: a moved host answered every start 301 and every request failed for good at once; the docs give
+     * no redirect, so one is the API's address answering for it elsewhere: retried with the same key, an outage when
+     * every call gets one, named by where it points.
+     */
     @Test
-    void aRedirectOrAnUndocumented4xxIsRetriedOnlyOnAReadOfAnAcceptedRun() throws Exception {
+    void aRedirectIsRetriedAsAnOutageAndNamedByWhereItPoints() {
+        for (int status : new int[] {300, 301, 302, 303, 307, 308, 399}) {
+            ApiAnswer answer = new ApiAnswer(status, null, null, null, null, "https://api.example.com/v2");
+            assertThat(FaultClass.of(answer, false)).as("a start: %d", status).isEqualTo(FaultClass.RETRY);
+            assertThat(FaultClass.of(answer, true)).as("a read: %d", status).isEqualTo(FaultClass.RETRY);
+            assertThat(FaultClass.isOutage(answer)).as("%d", status).isTrue();
+            assertThat(FaultClass.failedCall(answer)).as("%d", status).isTrue();
+            assertThat(FaultClass.mayHaveStarted(answer))
+                    .as("a gateway's answer, not a run's")
+                    .isFalse();
+        }
+        ApiAnswer page = new ApiAnswer(
+                301, Json.MAPPER.getNodeFactory().textNode("<html>Moved</html>"), null, null, null, "https://new/v2");
+        assertThat(page.error().code()).isEqualTo("http_301");
+        assertThat(page.error().message())
+                .startsWith("HTTP 301 to https://new/v2 (a redirect: not followed, it would carry the API key;")
+                .doesNotContain("<html>");
+        assertThat(FaultClass.isOutage(new ApiAnswer(200, null, null, null, null)))
+                .isFalse();
+        assertThat(FaultClass.isOutage(new ApiAnswer(404, null, null, null, null)))
+                .isFalse();
+    }
+
+    @Test
+    void aRedirectsTargetKeepsItsServerAndPathOnly() {
+        assertThat(ApiAnswer.redirectTarget("https://user:secret@api.example.com:8443/v2/x?token=abc#f"))
+                .isEqualTo("https://api.example.com:8443/v2/x");
+        assertThat(ApiAnswer.redirectTarget("https://[::1]/v2")).isEqualTo("https://[::1]/v2");
+        assertThat(ApiAnswer.redirectTarget("//cdn.example.com/a")).isEqualTo("//cdn.example.com/a");
+        assertThat(ApiAnswer.redirectTarget("/login?next=%2Fv2")).isEqualTo("/login");
+        assertThat(ApiAnswer.redirectTarget(null)).isEqualTo("no Location");
+        assertThat(ApiAnswer.redirectTarget(" ")).isEqualTo("no Location");
+        assertThat(ApiAnswer.redirectTarget("https://a b/\n")).isEqualTo("an unreadable Location");
+        assertThat(ApiAnswer.redirectTarget("?only=query")).isEqualTo("an unreadable Location");
+        assertThat(ApiAnswer.redirectTarget("https://api.example.com/" + "p".repeat(1_000)))
+                .hasSize(ApiAnswer.MAX_REDIRECT_TARGET + 3)
+                .endsWith("...");
+    }
+
+    @Test
+    void anUndocumented4xxIsRetriedOnlyOnAReadOfAnAcceptedRun() throws Exception {
         // a GET of an accepted run has no body to be invalid: the docs give a read 401, 403 and 429 only
-        for (int status : new int[] {301, 302, 307, 400, 404, 410, 418, 422}) {
+        for (int status : new int[] {400, 404, 410, 418, 422}) {
             ApiAnswer answer = orbitError(status, "whatever");
             assertThat(FaultClass.of(answer, true))
                     .as("a read of an accepted run: %d", status)

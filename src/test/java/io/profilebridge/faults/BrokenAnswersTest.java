@@ -2,7 +2,9 @@ package io.profilebridge.faults;
 
 import static io.profilebridge.BridgeRun.drop;
 import static io.profilebridge.BridgeRun.results;
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -247,9 +249,8 @@ class BrokenAnswersTest {
      * delivered as a success naming no profile), nor one whose profile_id is empty.
      */
     @Test
-    void aRedirectA4xxOrAStatusThatIsNotThisRunsOnAStatusReadIsRetriedAndThenGivenUpNamingIt() {
-        List<String> names =
-                List.of("redirect", "gone", "teapot", "no-status", "other-run", "no-profile-id", "empty-profile-id");
+    void a4xxOrAStatusThatIsNotThisRunsOnAStatusReadIsRetriedAndThenGivenUpNamingIt() {
+        List<String> names = List.of("gone", "teapot", "no-status", "other-run", "no-profile-id", "empty-profile-id");
         for (String name : names) {
             drop(root, "openprospect/" + name + ".json", BridgeRun.openProspectRequest(name));
         }
@@ -272,8 +273,6 @@ class BrokenAnswersTest {
                     .isEqualTo(2);
             assertThat(broken.starts(name)).isEqualTo(1);
         }
-        assertThat(lastCause("redirect").get("httpStatus").asInt()).isEqualTo(302);
-        assertThat(lastCause("redirect").get("message").asText()).contains("a redirect: not followed");
         assertThat(lastCause("gone").get("httpStatus").asInt()).isEqualTo(404);
         assertThat(lastCause("gone").get("code").asText()).isEqualTo("not_found");
         assertThat(lastCause("teapot").get("httpStatus").asInt()).isEqualTo(418);
@@ -292,12 +291,60 @@ class BrokenAnswersTest {
                         .asText(null))
                 .as("the other creation's profile is not this request's")
                 .isNull();
-        assertThat(broken.inProgress("elsewhere"))
-                .as("requests that followed the redirect, key and all")
-                .isZero();
         assertThat(broken.userAgents())
                 .as("the API's operators see who calls")
                 .allMatch(agent -> agent.startsWith("profile-bridge/"));
+    }
+
+    /**
+     * Redirects audit: with the API's host moved (a 301 on every call) every request failed for good at once, with no
+     * warning and the new address nowhere; a paid run's reads gave it up after max-attempts. A redirect is an outage
+     * now: the starts and reads wait it out with the same keys, a warning names where it points (no login, no query),
+     * and everything goes on once the API answers there again. Nothing followed it, and the cookies every answer set
+     * never came back (they had piled up until every call was refused).
+     */
+    @Test
+    void aMovedHostIsWaitedOutNamingWhereItPointsAndNeverFollowed() {
+        // the server moves once it has accepted this creation: its reads meet the move
+        drop(root, "openprospect/accepted-before.json", BridgeRun.openProspectRequest("moves-after-this"));
+        try (LogCapture log = LogCapture.start();
+                BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> broken.movedCalls() >= 1);
+            drop(root, "openprospect/moved-a.json", BridgeRun.openProspectRequest("moved-a"));
+            drop(root, "openprospect/moved-b.json", BridgeRun.openProspectRequest("moved-b"));
+            // twice max-attempts (2) for each of the three jobs, and more
+            await().atMost(Duration.ofSeconds(30)).until(() -> broken.movedCalls() >= 8);
+            assertThat(results(root))
+                    .as("nothing given up while the host is moved")
+                    .isEmpty();
+            assertThat(log.lines())
+                    .filteredOn(line -> line.contains("The openprospect API is out"))
+                    .singleElement(as(STRING))
+                    .contains("HTTP 301 (http_301) to http://127.0.0.1:")
+                    .contains("/elsewhere/api/v1/search-profile-creations")
+                    .doesNotContain("pw@")
+                    .doesNotContain("t0k3n");
+            broken.moved(false);
+            await().atMost(Duration.ofSeconds(90)).until(() -> results(root).size() == 3);
+        }
+        for (String name : List.of("moved-a", "moved-b", "accepted-before")) {
+            assertThat(results(root)
+                            .get("openprospect/" + name + ".json")
+                            .get("outcome")
+                            .asText())
+                    .as(name)
+                    .isEqualTo("succeeded");
+        }
+        assertThat(broken.starts("moved-a"))
+                .as("one creation got through, after the move")
+                .isEqualTo(1);
+        assertThat(broken.starts("moves-after-this")).isEqualTo(1);
+        assertThat(broken.inProgress("elsewhere"))
+                .as("requests that followed the redirect, key and all")
+                .isZero();
+        assertThat(broken.requestsWithCookies())
+                .as("calls that sent a server's cookies back")
+                .isZero();
     }
 
     /** Hostile-server audit: a 202 whose body is a web page was given up as having "no profile_creation_id". */

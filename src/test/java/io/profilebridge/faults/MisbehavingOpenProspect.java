@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * creation's id, {@code no-profile-id} SUCCEEDED with a null profile_id ({@code empty-profile-id} an empty one), a name starting with {@code forged-failure} FAILED with the name as its error
  * code and message (line breaks and all), {@code echo-key} SUCCEEDED with the bearer key it was sent in a field of
  * its own (and again spelled with JSON escapes); any other name has SUCCEEDED. A creation named {@code echo-key-error}
- * gets a 401 naming the key it was sent, as some APIs do, once as is and once with escapes.
+ * gets a 401 naming the key it was sent, as some APIs do, once as is and once with escapes. While {@link #moved} is
+ * set (or once {@code moves-after-this} is created), every call is answered 301 elsewhere. Every answer sets a
+ * cookie.
  */
 public final class MisbehavingOpenProspect implements AutoCloseable {
 
@@ -55,6 +57,13 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
     private final Map<String, AtomicLong> reads = new ConcurrentHashMap<>();
     /** The User-Agent headers the requests came with. */
     private final Set<String> userAgents = ConcurrentHashMap.newKeySet();
+
+    /** While set, every call but those to /elsewhere is answered 301 there, as a moved host's front does. */
+    private volatile boolean moved;
+    /** Calls answered so while moved. */
+    private final AtomicLong movedCalls = new AtomicLong();
+    /** Requests that came with a Cookie header (every answer sets one, as a load balancer's sticky session does). */
+    private final AtomicLong requestsWithCookies = new AtomicLong();
 
     /** Bytes of an answer the server managed to write before the client went away, the most per name. */
     private final Map<String, AtomicLong> mostBytesWritten = new ConcurrentHashMap<>();
@@ -87,6 +96,18 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
         return userAgents;
     }
 
+    public void moved(boolean moved) {
+        this.moved = moved;
+    }
+
+    public long movedCalls() {
+        return movedCalls.get();
+    }
+
+    public long requestsWithCookies() {
+        return requestsWithCookies.get();
+    }
+
     public long mostBytesWritten(String name) {
         return mostBytesWritten.computeIfAbsent(name, n -> new AtomicLong()).get();
     }
@@ -101,9 +122,27 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             userAgents.add(String.valueOf(exchange.getRequestHeaders().getFirst("User-Agent")));
-            if (path.equals("/elsewhere")) {
+            if (exchange.getRequestHeaders().containsKey("Cookie")) {
+                requestsWithCookies.incrementAndGet();
+            }
+            exchange.getResponseHeaders().add("Set-Cookie", "sticky=" + System.nanoTime() + "; Path=/; Max-Age=86400");
+            if (path.startsWith("/elsewhere")) {
                 inProgress.computeIfAbsent("elsewhere", n -> new AtomicLong()).incrementAndGet();
                 json(exchange, 200, succeeded("elsewhere"));
+                return;
+            }
+            if (moved) {
+                movedCalls.incrementAndGet();
+                byte[] page =
+                        "<html><body><h1>301 Moved Permanently</h1></body></html>".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/html");
+                // a login and a token in the target are no one's business but the new host's
+                exchange.getResponseHeaders()
+                        .set(
+                                "Location",
+                                baseUrl().replace("://", "://user:pw@") + "/elsewhere" + path + "?token=t0k3n");
+                exchange.sendResponseHeaders(301, page.length);
+                exchange.getResponseBody().write(page);
                 return;
             }
             if (exchange.getRequestMethod().equals("POST")) {
@@ -140,6 +179,15 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
                         exchange.getResponseHeaders().set("Content-Type", "text/html");
                         exchange.sendResponseHeaders(202, page.length);
                         exchange.getResponseBody().write(page);
+                    }
+                    case "moves-after-this" -> {
+                        json(
+                                exchange,
+                                202,
+                                Json.write(Json.object()
+                                        .put("profile_creation_id", name)
+                                        .put("status", "PENDING")));
+                        moved = true;
                     }
                     case "no-id-once" ->
                         json(
