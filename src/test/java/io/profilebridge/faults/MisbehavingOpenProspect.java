@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * in its detail list only), and its status read answers
  * according to its {@code profile_name}: {@code slow} (and any name starting with {@code slow-}) after a minute, {@code trickle} one byte every 200 ms for a
  * minute, {@code huge} 64 MB as fast as it is read (chunked), {@code huge-declared} the same with a Content-Length,
- * {@code html} a 200 that is no JSON, {@code redirect} a 302 elsewhere, {@code gone} a 404 ({@code gone-once} the first
+ * {@code html} a 200 that is no JSON, {@code gone} a 404 ({@code gone-once} the first
  * time only), {@code teapot} a 418, {@code no-status} a 200 without a status, {@code other-run} SUCCEEDED for another
  * creation's id, {@code no-profile-id} SUCCEEDED with a null profile_id ({@code empty-profile-id} an empty one), a name starting with {@code forged-failure} FAILED with the name as its error
  * code and message (line breaks and all), {@code echo-key} SUCCEEDED with the bearer key it was sent in a field of
@@ -271,10 +271,6 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
             case "trickle" -> stream(exchange, name, 0, 1, 200, 300);
             case "huge" -> stream(exchange, name, 0, 64 * 1024, 0, 1024);
             case "huge-declared" -> stream(exchange, name, 64 * MB, 64 * 1024, 0, 1024);
-            case "redirect" -> {
-                exchange.getResponseHeaders().set("Location", baseUrl() + "/elsewhere");
-                exchange.sendResponseHeaders(302, -1);
-            }
             case "empty" -> exchange.sendResponseHeaders(200, -1);
             case "many-headers" -> {
                 for (int i = 0; i < 1_000; i++) {
