@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -485,6 +486,20 @@ public class JobLifecycle {
      * API made (a UUID in either case is the same id); else it is the caller's key, compared to the letter.
      */
     public boolean aboutAnotherRun(Job job, ApiAnswer answer, String field, String expected, boolean serverMadeId) {
+        return aboutAnotherRun(job, answer, field, expected, serverMadeId, () -> null);
+    }
+
+    /**
+     * As {@link #aboutAnotherRun(Job, ApiAnswer, String, String, boolean)}, for a read of one of a run's outputs, keeping
+     * those read so far (asked for only then) should it end the job.
+     */
+    public boolean aboutAnotherRun(
+            Job job,
+            ApiAnswer answer,
+            String field,
+            String expected,
+            boolean serverMadeId,
+            Supplier<ObjectNode> outputsSoFar) {
         String answered = Json.text(answer.body(), field);
         // the answer was masked before it came here (ApiCallRoutes): a request sent under a key holding the API key
         // is answered about the masked key (REST audit: it was asked again until given up)
@@ -499,7 +514,8 @@ public class JobLifecycle {
                         "unexpected_answer",
                         "the answer is about " + field + " \"" + answered + "\", not this request's \"" + expected
                                 + "\"",
-                        answer.httpStatus()));
+                        answer.httpStatus()),
+                outputsSoFar.get());
         return true;
     }
 

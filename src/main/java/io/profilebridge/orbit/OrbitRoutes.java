@@ -391,6 +391,9 @@ public class OrbitRoutes extends RouteBuilder {
         ApiAnswer answer = ApiAnswer.from(exchange);
         ProfileReads.Progress progress = progress(exchange);
         if (answer.isSuccess() && answer.body() != null && answer.body().isObject()) {
+            if (aboutAnotherProfile(exchange, answer, progress.next())) {
+                return;
+            }
             progress.add(answer.body());
             Job job = JobRoutes.job(exchange);
             // reading again: an earlier read's failure is over, and no longer counts the reads' age from the job's
@@ -435,6 +438,21 @@ public class OrbitRoutes extends RouteBuilder {
         } else {
             lifecycle.fault(job, answer, REQUEST_ID_IN_BODY, readSoFar);
         }
+    }
+
+    /**
+     * A profile answer whose {@code id} is not the one read ("The profile resource ID is returned as result.id, matching
+     * Search results and Profile Read payloads"): a cache's or a proxy's mix-up, another person's profile, asked again
+     * and never delivered as this run's (redirects audit: one was delivered as it came).
+     */
+    private boolean aboutAnotherProfile(Exchange exchange, ApiAnswer answer, String profileId) {
+        Job job = JobRoutes.job(exchange);
+        if (!lifecycle.aboutAnotherRun(
+                job, answer, "id", profileId, true, () -> outputs(exchange, Json.parseStored(job.lastStatus())))) {
+            return false;
+        }
+        stopReads(exchange);
+        return true;
     }
 
     /**

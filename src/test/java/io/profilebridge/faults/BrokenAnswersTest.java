@@ -384,7 +384,8 @@ class BrokenAnswersTest {
      * An Orbit start answered under another run's request_id, and a profile read answered with a 200 that is no JSON
      * object: neither is taken as this request's (API-answers audit: the other run was polled and delivered, the
      * junk delivered as a succeeded result's profile); each is asked again, as is a single-profile run completed with no
-     * result.id (delivered as a success with no profile), or a start answered with an empty 200. The junk is given
+     * result.id (delivered as a success with no profile), a start answered with an empty 200, or a profile read answered
+     * with another profile (delivered as this run's). The junk and the other profile are given
      * up naming it; the start
      * is looked for under its own requestId before it is given up, and its own run is delivered.
      */
@@ -392,11 +393,11 @@ class BrokenAnswersTest {
     void anOrbitAnswerAboutAnotherRunOrAProfileThatIsNoObjectIsNeverDelivered() throws Exception {
         try (MisbehavingOrbit orbit = new MisbehavingOrbit()) {
             properties.put("orbit.base-url", orbit.baseUrl());
-            for (String name : List.of("other-run", "junk-profile", "fine", "no-id", "empty-start")) {
+            for (String name : List.of("other-run", "junk-profile", "fine", "no-id", "empty-start", "other-profile")) {
                 drop(root, "orbit/" + name + ".json", "{\"email\": \"" + name + "@example.com\"}");
             }
             try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 5);
+                await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 6);
             }
             assertThat(results(root)
                             .get("orbit/fine.json")
@@ -422,6 +423,15 @@ class BrokenAnswersTest {
                     .isEqualTo("the profile read answer has no JSON object");
             assertThat(orbit.profileReads("junk-profile")).isEqualTo(2);
             assertThat(orbit.starts("junk-profile")).isEqualTo(1);
+
+            // redirects audit: a profile read answered with another profile was delivered as this run's
+            JsonNode otherProfile = results(root).get("failed/orbit/other-profile.json");
+            assertThat(otherProfile.get("error").get("lastCause").get("message").asText())
+                    .isEqualTo("the answer is about id \"p-someone-else\", not this request's \"p-other-profile\"");
+            assertThat(otherProfile.path("profiles"))
+                    .as("another person's profile")
+                    .isEmpty();
+            assertThat(orbit.profileReads("other-profile")).isEqualTo(2);
 
             JsonNode noId = results(root).get("failed/orbit/no-id.json");
             assertThat(noId.get("error").get("code").asText())

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Orbit Deep Search as a broken server would play it, by the request's {@code email}: {@code other-run@...} is
  * answered with another run's {@code request_id}, {@code junk-profile@...} completes with a profile whose read
- * answers a 200 that is no JSON object, {@code lost-then-poor@...} starts its run but its answer is lost, and every
+ * answers a 200 that is no JSON object, {@code other-profile@...} one whose read answers another profile's id,
+ * {@code lost-then-poor@...} starts its run but its answer is lost, and every
  * start after it is answered 402, {@code one-gone@...} completes with two candidates of which the second reads as 404
  * {@code developer_profile_not_found} for ever, {@code no-id@...} completes with a result that names no profile,
  * {@code long-id@...} completes naming a profile id of 5,000 characters, {@code many@...} completes with {@value #MANY}
@@ -160,7 +161,8 @@ final class MisbehavingOrbit implements AutoCloseable {
                         name.equals("junk-profile")
                                 ? "\"just a string\""
                                 : Json.write(Json.object()
-                                        .put("id", id)
+                                        // a cache's mix-up: another person's profile under this one's address
+                                        .put("id", name.equals("other-profile") ? "p-someone-else" : id)
                                         .put("summary", counted.equals("heavy") ? "x".repeat(2000) : "")));
             }
         }
