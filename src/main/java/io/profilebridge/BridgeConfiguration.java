@@ -223,7 +223,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                 callers,
                 keyMask);
 
-        ApiBudgets budgets = budgets(settings, credentials, dataSource, postgres, schedule.retryAfterCapMs());
+        ApiBudgets budgets = budgets(settings, credentials, dataSource, liveness, schedule.retryAfterCapMs());
         ApiCallLimits callLimits = new ApiCallLimits(deadlineMs, settings.number("bridge.http.max-answer-bytes"));
         context.addService(new ClosingService(callLimits));
         AnswerHeads answerHeads = new AnswerHeads(budgets, keyMask);
@@ -422,7 +422,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                         settings.number("bridge.cluster.heartbeat-ms"),
                         settings.number("bridge.cluster.takeover-ms"))
                 : InstanceLiveness.single(instanceId);
-        JobStore store = new JobStore(dataSource, liveness, Clock.systemUTC(), embedded ? note::saw : createdAt -> {});
+        JobStore store = new JobStore(dataSource, liveness, liveness.clock(), embedded ? note::saw : createdAt -> {});
         if (embedded) {
             context.addService(note.keptBy(context));
         }
@@ -682,7 +682,7 @@ public class BridgeConfiguration implements CamelConfiguration {
             BridgeSettings settings,
             ApiCredentials credentials,
             DataSource store,
-            boolean shared,
+            InstanceLiveness liveness,
             long retryAfterCapMs) {
         double openProspectRate = settings.decimal("bridge.openprospect.rate");
         double orbitReadRate = settings.decimal("bridge.orbit.read-rate");
@@ -711,8 +711,9 @@ public class BridgeConfiguration implements CamelConfiguration {
                 settings.decimal("bridge.budget.decrease-factor"),
                 settings.decimal("bridge.budget.increase-step"),
                 settings.number("bridge.budget.increase-interval-ms"));
-        return shared
-                ? ApiBudgets.shared(store, credentials, limits, policy, System::currentTimeMillis)
+        return liveness.isShared()
+                ? ApiBudgets.shared(
+                        store, credentials, limits, policy, System::currentTimeMillis, liveness.storeNanos())
                 : ApiBudgets.local(limits, policy, System::currentTimeMillis, store, credentials);
     }
 

@@ -4,6 +4,7 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.profilebridge.ErrorText;
@@ -154,6 +155,21 @@ public final class ApiBudgets {
         pausesRestored = true;
     }
 
+    /** The shared store's clock ({@code job.SharedStoreClock}) as Bucket4j reads time. */
+    private static TimeMeter storeClock(LongSupplier storeNanos) {
+        return new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                return storeNanos.getAsLong();
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return true;
+            }
+        };
+    }
+
     /**
      * Budgets kept in PostgreSQL (tokens in {@code bridge_rate_bucket}, pauses and rates in {@code bridge_api_budget})
      * for the APIs that have a key, shared by every instance using that key; the others stay local.
@@ -163,11 +179,15 @@ public final class ApiBudgets {
             ApiCredentials credentials,
             Map<ApiBucket, Limit> limits,
             Policy policy,
-            LongSupplier clock) {
+            LongSupplier clock,
+            LongSupplier storeNanos) {
         SharedBudgetRows rows = SharedBudgetRows.shared(dataSource);
         ApiBudgets budgets = new ApiBudgets(rows, null, policy, clock);
         var tokenRows = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                 .table("bridge_rate_bucket")
+                // the tokens' refill time is written by every instance: on each one's own clock, one ahead stopped the
+                // others' refills for as long as it was ahead (skew audit)
+                .clientClock(storeClock(storeNanos))
                 .build();
         limits.forEach((bucket, limit) -> {
             if (credentials.key(bucket.api()).isEmpty()) {

@@ -5,10 +5,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,8 +69,13 @@ public final class InstanceLiveness {
      */
     private volatile long lapseReportedAt = Long.MIN_VALUE;
 
-    private InstanceLiveness(DataSource dataSource, String instanceId, long heartbeatMs, long takeoverMs) {
+    /** The store's clock, read at every heartbeat; null on the embedded store. */
+    private final SharedStoreClock storeClock;
+
+    private InstanceLiveness(
+            DataSource dataSource, String instanceId, long heartbeatMs, long takeoverMs, SharedStoreClock storeClock) {
         this.dataSource = dataSource;
+        this.storeClock = storeClock;
         this.instanceId = instanceId;
         this.session = instanceId + "#" + UUID.randomUUID().toString().substring(0, 8);
         this.heartbeatMs = heartbeatMs;
@@ -77,11 +84,17 @@ public final class InstanceLiveness {
 
     /** The embedded store: this process is the only one, its claims need no record and never lapse. */
     public static InstanceLiveness single(String instanceId) {
-        return new InstanceLiveness(null, instanceId, 0, 0);
+        return new InstanceLiveness(null, instanceId, 0, 0, null);
     }
 
     /** A shared store: claims belong to this process's session while it heartbeats. */
     public static InstanceLiveness shared(DataSource dataSource, String instanceId, long heartbeatMs, long takeoverMs) {
+        return shared(dataSource, instanceId, heartbeatMs, takeoverMs, new SharedStoreClock());
+    }
+
+    /** As {@link #shared(DataSource, String, long, long)}, reading the store's clock into {@code storeClock}. */
+    static InstanceLiveness shared(
+            DataSource dataSource, String instanceId, long heartbeatMs, long takeoverMs, SharedStoreClock storeClock) {
         if (heartbeatMs <= 0 || takeoverMs < 3 * heartbeatMs) {
             throw new IllegalArgumentException("bridge.cluster.takeover-ms (" + takeoverMs + ") must be at least three "
                     + "times bridge.cluster.heartbeat-ms (" + heartbeatMs + ")");
@@ -95,7 +108,7 @@ public final class InstanceLiveness {
                     heartbeatMs,
                     takeoverMs + heartbeatMs);
         }
-        return new InstanceLiveness(dataSource, instanceId, heartbeatMs, takeoverMs);
+        return new InstanceLiveness(dataSource, instanceId, heartbeatMs, takeoverMs, storeClock);
     }
 
     /** Why the last heartbeat failed, while the heartbeats fail: the health check's cause of a lapse. */
@@ -105,6 +118,19 @@ public final class InstanceLiveness {
 
     public boolean isShared() {
         return dataSource != null;
+    }
+
+    /**
+     * The clock the jobs' times are kept by: the shared store's, as read at every heartbeat, so that instances whose
+     * own clocks disagree judge the same jobs due; this process's own on the embedded store.
+     */
+    public Clock clock() {
+        return isShared() ? storeClock : Clock.systemUTC();
+    }
+
+    /** The shared store's clock in ns since the epoch, for the shared token buckets; only on a shared store. */
+    public LongSupplier storeNanos() {
+        return storeClock::nanos;
     }
 
     /** What {@code claimed_by} holds for this process's claims. */
@@ -166,6 +192,7 @@ public final class InstanceLiveness {
                     instanceId,
                     session);
             update(c, REGISTER, session, instanceId, setup);
+            readStoreClock(c);
             c.commit();
             lastBeatNanos = System.nanoTime();
             return released;
@@ -223,6 +250,7 @@ public final class InstanceLiveness {
                 // (review)
                 update(c, REGISTER, session, instanceId, setup);
             }
+            readStoreClock(c);
         } catch (SQLException e) {
             // once per cause, not once a second while it lasts (PostgreSQL audit: 57 lines a minute for a read-only
             // database); the job-workers health check names it meanwhile
@@ -273,6 +301,16 @@ public final class InstanceLiveness {
                     session,
                     e.getMessage(),
                     takeoverMs);
+        }
+    }
+
+    /** Reads the store's clock for {@link SharedStoreClock}, taken as its time halfway through the round trip. */
+    private void readStoreClock(Connection c) throws SQLException {
+        long sent = System.nanoTime();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + StoreClock.NOW_MS);
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            storeClock.read(rs.getLong(1), sent, System.nanoTime());
         }
     }
 

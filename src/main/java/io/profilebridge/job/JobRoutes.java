@@ -188,14 +188,18 @@ public class JobRoutes extends RouteBuilder {
                 .end();
 
         if (liveness.isShared()) {
-            // the first beat as the route starts (a timer's default delay is a second): the rest of a cold start after
+            // the first beat as the route starts (a scheduler's default delay is a second): the rest of a cold start
+            // after
             // the session was registered counted as a lapse, and a first start on a new store warned of one (deploy
             // audit: "had no heartbeat for 4049 ms" right after the schema's migration)
             // beating on while a stop waits for the calls in flight: Camel stops the other routes' consumers first,
             // and a heartbeat stopped with them let another instance take those jobs past the takeover time (deploy
             // audit: the answers of a graceful stop's calls were dropped and the calls made again); the claims go back
             // once the routes have stopped
-            from("timer:instance-heartbeat?delay=0&period=" + liveness.heartbeatMs())
+            // scheduler:, not timer:: java.util.Timer fires by the wall clock, and a host clock set back by minutes
+            // stopped the heartbeats for as long, the instance's jobs taken over (skew audit); the scheduler's
+            // executor waits on the monotonic clock
+            from("scheduler:instance-heartbeat?initialDelay=0&delay=" + liveness.heartbeatMs())
                     .routeId("instance-heartbeat")
                     .shutdownRoute(ShutdownRoute.Defer)
                     .process(exchange -> liveness.beat());

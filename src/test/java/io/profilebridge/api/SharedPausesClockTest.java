@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +42,11 @@ class SharedPausesClockTest {
 
     /** An instance whose OpenProspect rate adapts (20 calls/s, raised after 5 quiet seconds) under {@code key}. */
     private static ApiBudgets instance(LongSupplier clock, String openProspectKey) {
+        return instance(clock, openProspectKey, "orbit-test-key", () -> System.currentTimeMillis() * 1_000_000);
+    }
+
+    private static ApiBudgets instance(
+            LongSupplier clock, String openProspectKey, String orbitKey, LongSupplier storeNanos) {
         Map<ApiBucket, ApiBudgets.Limit> limits = new EnumMap<>(ApiBucket.class);
         for (ApiBucket bucket : ApiBucket.values()) {
             limits.put(bucket, ApiBudgets.Limit.fixed(5, 25));
@@ -48,10 +54,35 @@ class SharedPausesClockTest {
         limits.put(ApiBucket.OPENPROSPECT, ApiBudgets.Limit.adaptive(20, 20, 1, 100));
         return ApiBudgets.shared(
                 store,
-                new ApiCredentials().with(Api.ORBIT, "orbit-test-key").with(Api.OPENPROSPECT, openProspectKey),
+                new ApiCredentials().with(Api.ORBIT, orbitKey).with(Api.OPENPROSPECT, openProspectKey),
                 limits,
                 new ApiBudgets.Policy(1000, 60_000, 0.5, 0.1, 5_000),
-                clock);
+                clock,
+                storeNanos);
+    }
+
+    /**
+     * Skew audit: the shared tokens were refilled by each instance's own clock, and Bucket4j refills nothing until the
+     * clock passes the last refill's time: an instance ten minutes ahead stopped every other instance's Orbit starts for
+     * ten minutes. They refill by the store's clock ({@code job.SharedStoreClock}), the same for every instance.
+     */
+    @Test
+    void theSharedTokensRefillByTheStoresClock() {
+        AtomicLong storeNanos = new AtomicLong(System.currentTimeMillis() * 1_000_000);
+        ApiBudgets one = instance(System::currentTimeMillis, "op-key-tokens", "orbit-key-tokens", storeNanos::get);
+        ApiBudgets other = instance(System::currentTimeMillis, "op-key-tokens", "orbit-key-tokens", storeNanos::get);
+        int taken = 0;
+        while (one.takeForCall(ApiBucket.ORBIT_STARTS) == 0) {
+            taken++;
+        }
+        assertThat(taken).as("the burst").isEqualTo(25);
+        assertThat(other.takeForCall(ApiBucket.ORBIT_STARTS)).as("shared").isPositive();
+        storeNanos.addAndGet(1_000_000_000L);
+        for (int call = 0; call < 5; call++) {
+            assertThat(other.takeForCall(ApiBucket.ORBIT_STARTS))
+                    .as("a second of the store's clock refills 5 of 5 per second")
+                    .isZero();
+        }
     }
 
     /**

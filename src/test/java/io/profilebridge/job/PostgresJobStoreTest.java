@@ -294,6 +294,47 @@ class PostgresJobStoreTest extends JobStoreTest {
         assertThat(seen).hasSize(200);
     }
 
+    /**
+     * Skew audit: the jobs' due times were written on each instance's own clock, so an instance ten minutes ahead made
+     * the jobs it touched due ten minutes late for the others (taken over only then after it died), and one behind saw
+     * the others' due jobs as not due. They are kept on the store's clock, read at every heartbeat; each instance's
+     * own clock is left out.
+     */
+    @Test
+    void instancesWhoseClocksDisagreeJudgeTheSameJobsDue() throws Exception {
+        long tenMinutes = 600_000;
+        JobStore ahead = storeWithItsClock(
+                new SharedStoreClock(() -> System.currentTimeMillis() + tenMinutes, System::nanoTime));
+        JobStore behind = storeWithItsClock(
+                new SharedStoreClock(() -> System.currentTimeMillis() - tenMinutes, System::nanoTime));
+        for (JobStore instance : List.of(ahead, behind)) {
+            assertThat(Math.abs(instance.now() - System.currentTimeMillis()))
+                    .as("the store's time, not the host's")
+                    .isLessThan(5_000);
+        }
+        Job job = new Job(
+                UUID.randomUUID().toString(),
+                Api.OPENPROSPECT,
+                "written-ahead",
+                JobState.RECEIVED,
+                "{}",
+                "h",
+                RequestSource.file("written-ahead.json"),
+                ahead.now());
+        job.nextAttemptAt(ahead.now());
+        ahead.register(job);
+        assertThat(claimAll(behind, 10))
+                .as("due now for an instance behind it too")
+                .extracting(Job::id)
+                .containsExactly(job.id());
+    }
+
+    private JobStore storeWithItsClock(SharedStoreClock clock) {
+        InstanceLiveness liveness = InstanceLiveness.shared(dataSource, "skewed", 100, 5_000, clock);
+        liveness.start();
+        return new JobStore(dataSource, liveness, liveness.clock());
+    }
+
     @Test
     void theClaimsOfAnInstanceThatStoppedHeartbeatingAreTakenOverAfterTheTakeoverTime() throws Exception {
         register(3);
