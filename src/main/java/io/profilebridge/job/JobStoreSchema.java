@@ -95,11 +95,17 @@ public final class JobStoreSchema {
     /** Any fixed number: the PostgreSQL advisory lock that lets one instance at a time take over and migrate. */
     private static final long LOCK_ID = 0x70726f66696c65L;
 
+    /** How often a start asks for the migration lock again while another session holds it. */
+    private static final long LOCK_RETRY_MS = 250;
+
+    /** A wait for the migration lock this long is named in the log. */
+    private static final long LOCK_WAIT_TOLD_MS = 10_000;
+
     private JobStoreSchema() {}
 
     /**
      * Applies the scripts the store has not seen yet; returns how many. It connects on its own, outside the pool:
-     * Flyway holds two connections while it works, the PostgreSQL lock a third.
+     * Flyway holds two connections while it works, the checks a third and the PostgreSQL lock a fourth.
      */
     public static int migrate(String url, String user, String password) throws SQLException {
         return migrate(url, user, password, false);
@@ -117,15 +123,23 @@ public final class JobStoreSchema {
     /** As {@link #migrate(String, String, String, boolean)}, waiting at most {@code earlierReleaseWaitMs}. */
     static int migrate(String url, String user, String password, boolean mustExist, long earlierReleaseWaitMs)
             throws SQLException {
+        return migrate(url, user, password, mustExist, earlierReleaseWaitMs, LOCK_WAIT_TOLD_MS);
+    }
+
+    /** As {@link #migrate(String, String, String, boolean, long)}, naming a wait for the lock after {@code lockWaitToldMs}. */
+    static int migrate(
+            String url, String user, String password, boolean mustExist, long earlierReleaseWaitMs, long lockWaitToldMs)
+            throws SQLException {
         boolean postgres = StoreEngine.of(url) == StoreEngine.POSTGRES;
-        try (Connection lock = DriverManager.getConnection(url, user, password)) {
+        try (Connection lock = DriverManager.getConnection(url, user, password);
+                Connection held = postgres ? DriverManager.getConnection(url, user, password) : null) {
             if (postgres) {
                 // the wait before the lock: held through it, the lock kept every other start waiting too, of either
                 // release (black-box audit: an earlier release's restart hung 20 s)
                 if (tableExists(lock, FLYWAY_HISTORY) && !isUpToDate(lock)) {
                     awaitNoEarlierRelease(lock, url, earlierReleaseWaitMs);
                 }
-                execute(lock, "SELECT pg_advisory_lock(" + LOCK_ID + ")");
+                holdMigrationLock(held, lockWaitToldMs);
             }
             boolean flywayHistory = tableExists(lock, FLYWAY_HISTORY);
             if (mustExist && !flywayHistory && !tableExists(lock, OWN_HISTORY)) {
@@ -350,6 +364,58 @@ public final class JobStoreSchema {
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT MAX(version) FROM " + OWN_HISTORY)) {
             return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    /**
+     * Takes the lock that lets one start at a time migrate, for as long as {@code held}'s transaction lasts: it ends
+     * when the connection closes, whatever ends it. A session's lock outlived the start behind a transaction pooler
+     * (PgBouncer keeps the server session when the client leaves), and every later start waited on it until its
+     * statement timeout (PgBouncer audit: 5 of 5 restarts failed). The connection is a session of its own: the checks and
+     * Flyway's baseline run beside it, each in its own transactions. No timeout of the session (a pooler's server
+     * connection may carry another client's) cuts the wait for another start's migration or the hold through this one.
+     */
+    private static void holdMigrationLock(Connection held, long toldAfterMs) throws SQLException {
+        held.setAutoCommit(false);
+        execute(held, "SET LOCAL statement_timeout = 0");
+        execute(held, "SET LOCAL idle_in_transaction_session_timeout = 0");
+        long since = System.nanoTime();
+        boolean told = false;
+        while (!tryLock(held)) {
+            if (!told && System.nanoTime() - since > toldAfterMs * 1_000_000) {
+                told = true;
+                // a start migrates in seconds; longer is a lock left behind (an earlier release's session lock on a
+                // pooler's server connection) or a start that hangs
+                LOG.warn(
+                        "The job store's migration lock has been held for over {} s by the database session {}: another"
+                                + " start migrating, or a lock an earlier release left on a pooler's server connection"
+                                + " (PgBouncer: RECONNECT the database, or SELECT pg_terminate_backend of that pid);"
+                                + " this start waits for it",
+                        toldAfterMs / 1000,
+                        lockHolder(held));
+            }
+            try {
+                Thread.sleep(LOCK_RETRY_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while waiting for the job store's migration lock", e);
+            }
+        }
+    }
+
+    private static boolean tryLock(Connection held) throws SQLException {
+        try (Statement s = held.createStatement();
+                ResultSet rs = s.executeQuery("SELECT pg_try_advisory_xact_lock(" + LOCK_ID + ")")) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    /** The pid of the session holding the migration lock, as pg_locks shows it ("unknown" when it is gone). */
+    private static String lockHolder(Connection held) throws SQLException {
+        try (Statement s = held.createStatement();
+                ResultSet rs = s.executeQuery("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND"
+                        + " ((classid::bigint << 32) | objid::bigint) = " + LOCK_ID)) {
+            return rs.next() ? rs.getString(1) : "unknown";
         }
     }
 

@@ -128,6 +128,44 @@ class PostgresJobStoreTest extends JobStoreTest {
      * Mutation audit: only a wait of 0 was tested, so the wait before the migration lock could go unnoticed. An
      * earlier-release instance that stops within the wait lets the start migrate the store, after it stopped.
      */
+    /**
+     * PgBouncer audit: the migration lock was a session's, and behind a transaction pooler the server session outlived
+     * the start, so every later start waited on it until its statement timeout. It is a transaction's now, held as
+     * long as the start migrates; a wait on it past its bound is named with the session holding it, and the start
+     * goes on once that one lets go.
+     */
+    @Test
+    void aStartWaitingForTheMigrationLockNamesItsHolderAndGoesOnOnceItIsFree() throws Exception {
+        String url = newStoreUrl(data);
+        try (var holder = java.sql.DriverManager.getConnection(url, login(), login());
+                var statement = holder.createStatement();
+                LogCapture log = LogCapture.start()) {
+            statement.execute("SELECT pg_advisory_lock(" + 0x70726f66696c65L + ")");
+            var pid = statement.executeQuery("SELECT pg_backend_pid()");
+            pid.next();
+            String holderPid = pid.getString(1);
+            Future<Integer> start = Executors.newSingleThreadExecutor()
+                    .submit(() -> JobStoreSchema.migrate(url, login(), login(), false, 0, 200));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> log.lines().stream().anyMatch(line -> line.contains("migration lock")));
+            assertThat(start).isNotDone();
+            assertThat(log.lines())
+                    .filteredOn(line -> line.contains("migration lock"))
+                    .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                    .contains("WARN")
+                    .contains("by the database session " + holderPid)
+                    .contains("RECONNECT");
+            statement.execute("SELECT pg_advisory_unlock(" + 0x70726f66696c65L + ")");
+            assertThat(start.get(30, TimeUnit.SECONDS)).as("scripts applied").isPositive();
+        }
+        try (var check = java.sql.DriverManager.getConnection(url, login(), login());
+                var locks = check.createStatement()
+                        .executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")) {
+            locks.next();
+            assertThat(locks.getInt(1)).as("no lock outlives the start").isZero();
+        }
+    }
+
     @Test
     void aLaterReleaseMigratesOnceTheEarlierInstancesStopWithinItsWait() throws Exception {
         String url = previousReleaseStoreWithALiveInstance();
