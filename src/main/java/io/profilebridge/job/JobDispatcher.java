@@ -138,7 +138,7 @@ public final class JobDispatcher {
         this.liveness = liveness;
         this.workers = workers;
         this.stuckStepMs = stuckStepMs;
-        this.health = new WorkerHealth(store::now, tickStallMs);
+        this.health = new WorkerHealth(store::now, System::nanoTime, tickStallMs);
     }
 
     /**

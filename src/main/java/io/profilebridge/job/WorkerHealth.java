@@ -11,8 +11,12 @@ import java.util.function.LongSupplier;
 final class WorkerHealth {
 
     private final LongSupplier clock;
+    private final LongSupplier nanos;
     private final long tickStallMs;
     private volatile long lastClaimAt;
+    /** The same moment on the monotonic clock (ns). */
+    private volatile long lastClaimNanos;
+
     private volatile String claimFailure;
     private volatile String workerFailure;
     private volatile long workerFailureAt;
@@ -20,16 +24,20 @@ final class WorkerHealth {
 
     /**
      * @param clock       the store's time, in ms
+     * @param nanos       the monotonic clock, in ns
      * @param tickStallMs no claim for this long means the poll trigger stopped
      */
-    WorkerHealth(LongSupplier clock, long tickStallMs) {
+    WorkerHealth(LongSupplier clock, LongSupplier nanos, long tickStallMs) {
         this.clock = clock;
+        this.nanos = nanos;
+        this.lastClaimNanos = nanos.getAsLong();
         this.tickStallMs = tickStallMs;
         this.lastClaimAt = clock.getAsLong();
     }
 
     void claimStarted() {
         lastClaimAt = clock.getAsLong();
+        lastClaimNanos = nanos.getAsLong();
     }
 
     /** Notes a claim that succeeded; true when the one before had failed (the end of a run of failures). */
@@ -73,8 +81,12 @@ final class WorkerHealth {
         if (claimFailure != null) {
             problems.add("claiming due jobs fails: " + claimFailure);
         }
-        if (now - lastClaimAt > tickStallMs) {
-            problems.add("no poll tick for " + (now - lastClaimAt) / 1000 + " s: the poll trigger stopped");
+        // by the monotonic clock too: the Quartz trigger fires by the wall clock, and one set back stopped it for as
+        // long as the step while the store's clock, that same wall clock on the embedded store, saw no gap (skew
+        // audit: no call for 3 minutes, readiness UP)
+        long sinceClaim = Math.max(now - lastClaimAt, (nanos.getAsLong() - lastClaimNanos) / 1_000_000);
+        if (sinceClaim > tickStallMs) {
+            problems.add("no poll tick for " + sinceClaim / 1000 + " s: the poll trigger stopped");
         }
         if (workerFailureShows()) {
             problems.add("a job worker failed: " + workerFailure);
