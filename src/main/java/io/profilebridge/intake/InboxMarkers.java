@@ -213,7 +213,9 @@ public class InboxMarkers {
                 releasedUnreported.addAndGet(-since);
                 LOG.warn(
                         "Inbox file {} had a read-lock marker {} s old, left by an instance that stopped while taking"
-                                + " it in (bridge.inbox.orphaned-lock-ms): the marker is released and the file taken{}",
+                                + " it in (bridge.inbox.orphaned-lock-ms), or dated by a host whose clock is behind"
+                                + " this one's (keep the hosts' clocks in step): the marker is released and the file"
+                                + " taken{}",
                         file.getFileName(),
                         age / 1000,
                         since > 1 ? "; so were " + (since - 1) + " more files since the last such line" : "");
