@@ -133,16 +133,12 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
             }
             if (moved) {
                 movedCalls.incrementAndGet();
-                byte[] page =
-                        "<html><body><h1>301 Moved Permanently</h1></body></html>".getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "text/html");
                 // a login and a token in the target are no one's business but the new host's
                 exchange.getResponseHeaders()
                         .set(
                                 "Location",
                                 baseUrl().replace("://", "://user:pw@") + "/elsewhere" + path + "?token=t0k3n");
-                exchange.sendResponseHeaders(301, page.length);
-                exchange.getResponseBody().write(page);
+                page(exchange, 301, "<html><body><h1>301 Moved Permanently</h1></body></html>");
                 return;
             }
             if (exchange.getRequestMethod().equals("POST")) {
@@ -174,19 +170,9 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
                                 "{\"error_code\": \"validation_error\", \"error_message\": \"Request validation"
                                         + " failed\", \"detail\": [{\"loc\": [\"body\", \"target_countries\"],"
                                         + " \"msg\": \"Input should be a valid list\"}]}");
-                    case "html-create" -> {
-                        byte[] page = "<html><body>Accepted</body></html>".getBytes(StandardCharsets.UTF_8);
-                        exchange.getResponseHeaders().set("Content-Type", "text/html");
-                        exchange.sendResponseHeaders(202, page.length);
-                        exchange.getResponseBody().write(page);
-                    }
+                    case "html-create" -> page(exchange, 202, "<html><body>Accepted</body></html>");
                     case "moves-after-this" -> {
-                        json(
-                                exchange,
-                                202,
-                                Json.write(Json.object()
-                                        .put("profile_creation_id", name)
-                                        .put("status", "PENDING")));
+                        accepted(exchange, name);
                         moved = true;
                     }
                     case "no-id-once" ->
@@ -199,13 +185,7 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
                                                 : Json.object()
                                                         .put("profile_creation_id", name)
                                                         .put("status", "PENDING")));
-                    default ->
-                        json(
-                                exchange,
-                                202,
-                                Json.write(Json.object()
-                                        .put("profile_creation_id", name)
-                                        .put("status", "PENDING")));
+                    default -> accepted(exchange, name);
                 }
                 return;
             }
@@ -296,12 +276,7 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
             case "other-run" -> json(exchange, 200, succeeded("someone-else"));
             case "no-profile-id" -> json(exchange, 200, succeeded(name, null));
             case "empty-profile-id" -> json(exchange, 200, succeeded(name, ""));
-            case "html" -> {
-                byte[] page = "<html><body>Service temporarily moved</body></html>".getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "text/html");
-                exchange.sendResponseHeaders(200, page.length);
-                exchange.getResponseBody().write(page);
-            }
+            case "html" -> page(exchange, 200, "<html><body>Service temporarily moved</body></html>");
             default -> json(exchange, 200, succeeded(name));
         }
     }
@@ -343,6 +318,21 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
 
     private static String validationError(String message) {
         return Json.write(Json.object().put("error_code", "validation_error").put("error_message", message));
+    }
+
+    /** A creation accepted as the docs say: 202, PENDING, the creation's id. */
+    private static void accepted(HttpExchange exchange, String name) throws IOException {
+        json(
+                exchange,
+                202,
+                Json.write(Json.object().put("profile_creation_id", name).put("status", "PENDING")));
+    }
+
+    private static void page(HttpExchange exchange, int status, String html) throws IOException {
+        byte[] page = html.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/html");
+        exchange.sendResponseHeaders(status, page.length);
+        exchange.getResponseBody().write(page);
     }
 
     private static void json(HttpExchange exchange, int status, String body) throws IOException {
