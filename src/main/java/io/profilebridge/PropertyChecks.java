@@ -653,6 +653,18 @@ final class PropertyChecks {
             throw new StartupFailure(rule + ": " + e.getReason());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
+        String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
+        if (schemes.contains(scheme)
+                && uri.getHost() == null
+                && !hostAndPort.isEmpty()
+                && !hostAndPort.startsWith(":")) {
+            // a host java.net.URI cannot read, which HttpClient and Artemis cannot either (ipv6 audit: "bücher.example"
+            // and a Compose service "my_sim" were told they had no host)
+            throw new StartupFailure(rule + ": its host is no name or address a URL may hold (a name of ASCII letters,"
+                    + " digits, '-' and '.', an IPv6 address in brackets): write a non-ASCII name in its punycode form"
+                    + " (xn--...), and a name without '_'");
+        }
         if (!schemes.contains(scheme)
                 || uri.getHost() == null
                 || uri.getPort() > 65535

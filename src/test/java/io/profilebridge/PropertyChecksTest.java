@@ -121,6 +121,10 @@ class PropertyChecksTest {
                 "openprospect.base-url|not-a-url|openprospect.base-url must be an http:// or https:// URL",
                 "orbit.base-url|https://|orbit.base-url must be an http:// or https:// URL",
                 "orbit.base-url|http://127.0.0.1:99999|orbit.base-url must be an http:// or https:// URL",
+                // ipv6 audit: told they had no host
+                "openprospect.base-url|http://bücher.example:8099|write a non-ASCII name in its punycode form",
+                "orbit.base-url|http://my_sim:8099|and a name without '_'",
+                "bridge.jms.embedded-url|tcp://my_host:61616|its host is no name or address a URL may hold",
                 "bridge.store.url|jdbc:mysql://localhost/x|bridge.store.url must be a jdbc:postgresql: URL",
                 "bridge.jit|tiered|bridge.jit is read at launch, from BRIDGE_JIT or -Dbridge.jit only",
                 "bridge.preload-classes|false|bridge.preload-classes is read at launch, from BRIDGE_PRELOAD_CLASSES",
