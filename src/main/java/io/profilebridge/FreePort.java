@@ -24,7 +24,7 @@ public final class FreePort {
         // resolved once: the bind below takes the same address
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
-            throw new StartupFailure(cannotListen(what, host + ":" + port, "no such host", hostKey));
+            throw new StartupFailure(cannotListen(what, Urls.hostPort(host, port), "no such host", hostKey));
         }
         if (port == 0) {
             return; // any free port: nothing can clash
@@ -36,7 +36,8 @@ public final class FreePort {
             // an address that is no one of this machine's (re-check audit: named the port's key)
             boolean notHere = e instanceof BindException
                     && String.valueOf(e.getMessage()).contains("Cannot assign requested address");
-            throw new StartupFailure(cannotListen(what, host + ":" + port, e.getMessage(), notHere ? hostKey : key), e);
+            throw new StartupFailure(
+                    cannotListen(what, Urls.hostPort(host, port), e.getMessage(), notHere ? hostKey : key), e);
         }
     }
 

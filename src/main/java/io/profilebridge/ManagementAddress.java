@@ -46,7 +46,7 @@ public final class ManagementAddress {
         return boundPort(context).map(port -> {
             String host = management.getHost();
             String reachable = host == null || host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
-            return "http://" + reachable + ":" + port;
+            return "http://" + Urls.hostPort(reachable, port);
         });
     }
 }

@@ -37,8 +37,11 @@ final class StartupBanner {
             line(
                     text,
                     "status",
-                    base.get() + "/   (listening on " + management.getHost() + ":"
-                            + ManagementAddress.boundPort(context).orElseThrow() + ")");
+                    base.get() + "/   (listening on "
+                            + Urls.hostPort(
+                                    management.getHost(),
+                                    ManagementAddress.boundPort(context).orElseThrow())
+                            + ")");
             line(text, "jobs", base.get() + "/jobs");
             line(text, "health", base.get() + management.getHealthPath());
             line(text, "metrics", base.get() + settings.text("camel.metrics.path"));

@@ -90,7 +90,7 @@ public class StartupChecks implements CamelConfiguration {
                 if (management != null && ManagementAddress.boundPort(started).isEmpty()) {
                     throw new StartupFailure(FreePort.cannotListen(
                                     "management server",
-                                    management.getHost() + ":" + management.getPort(),
+                                    Urls.hostPort(management.getHost(), management.getPort()),
                                     "bind failed",
                                     MANAGEMENT_PORT_KEY))
                             .during(started, alreadyStarted);

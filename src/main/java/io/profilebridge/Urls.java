@@ -33,6 +33,15 @@ public final class Urls {
         return withoutUser.substring(0, end);
     }
 
+    /**
+     * {@code host:port} as a URL writes it: an IPv6 address in brackets (ipv6 audit: the banner's {@code http://::1:9876/}
+     * could not be opened, nor the broker's {@code tcp://0:0:0:0:0:0:0:1:61616} pasted into a client).
+     */
+    public static String hostPort(String host, int port) {
+        boolean bare = host.indexOf(':') >= 0 && !host.startsWith("[");
+        return (bare ? "[" + host + "]" : host) + ":" + port;
+    }
+
     /** The text with a user (and password) before the host of each URL in it as {@code ****}. */
     public static String withoutUserInfo(String text) {
         return USER_INFO.matcher(text).replaceAll("$1****@");

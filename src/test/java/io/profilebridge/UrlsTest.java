@@ -7,6 +7,16 @@ import org.junit.jupiter.api.Test;
 
 class UrlsTest {
 
+    /** IPv6 audit: the banner printed http://::1:9876/ and the broker tcp://0:0:0:0:0:0:0:1:61616, neither usable. */
+    @Test
+    void anIpv6AddressIsBracketedBeforeItsPort() {
+        assertThat(Urls.hostPort("::1", 9876)).isEqualTo("[::1]:9876");
+        assertThat(Urls.hostPort("0:0:0:0:0:0:0:1", 61616)).isEqualTo("[0:0:0:0:0:0:0:1]:61616");
+        assertThat(Urls.hostPort("[::1]", 9876)).isEqualTo("[::1]:9876");
+        assertThat(Urls.hostPort("127.0.0.1", 9876)).isEqualTo("127.0.0.1:9876");
+        assertThat(Urls.hostPort("localhost", 9876)).isEqualTo("localhost:9876");
+    }
+
     @Test
     void aUrlIsShownWithoutItsUserPasswordOrParameters() {
         assertThat(Urls.shown("tcp://bridge:BrkSecretXYZ@127.0.0.1:61616?user=u&password=p"))

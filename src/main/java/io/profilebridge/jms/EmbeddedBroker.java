@@ -1,5 +1,6 @@
 package io.profilebridge.jms;
 
+import io.profilebridge.Urls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -183,7 +184,7 @@ public final class EmbeddedBroker implements AutoCloseable {
      */
     public String acceptors() {
         return server.getActiveMQServer().getRemotingService().getAcceptors().values().stream()
-                .map(acceptor -> "tcp://" + boundHost(acceptor) + ":" + acceptor.getActualPort() + " ("
+                .map(acceptor -> "tcp://" + Urls.hostPort(boundHost(acceptor), acceptor.getActualPort()) + " ("
                         + String.join(
                                 ", ",
                                 new TreeSet<>(acceptor.getProtocolHandler()

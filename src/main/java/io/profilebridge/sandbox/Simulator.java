@@ -65,7 +65,10 @@ public final class Simulator implements AutoCloseable {
         this.retryAfter = new RetryAfterWriter(settings);
         this.openProspect = new OpenProspectSimulation(settings, ledger, chance, retryAfter);
         this.orbit = new OrbitSimulation(settings, ledger, chance, retryAfter);
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 512);
+        // 127.0.0.1 as its URL says, whichever loopback the JVM prefers (ipv6 audit: with
+        // java.net.preferIPv6Addresses it listened on ::1 only and the demo's calls to 127.0.0.1 were refused)
+        this.server = HttpServer.create(
+                new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), settings.port()), 512);
         this.workers = Executors.newFixedThreadPool(64, runnable -> {
             Thread thread = new Thread(runnable, "simulator");
             thread.setDaemon(true);
