@@ -1,11 +1,13 @@
 package io.profilebridge;
 
 import io.profilebridge.jms.JmsConfiguration;
+import io.profilebridge.operations.MetricsScrape;
 import io.profilebridge.operations.Tracing;
 import io.profilebridge.sandbox.SandboxConfiguration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.CamelContext;
 import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
@@ -136,7 +138,16 @@ public final class BridgeMain {
                 // Camel's own reading of its keys, whatever their spelling
                 HttpManagementServerConfigurationProperties server =
                         configured.configure().httpManagementServer();
-                PropertyChecks.refuseDeveloperConsoles(server.isDevConsoleEnabled());
+                PropertyChecks.refuseManagementPowers(Map.of(
+                        "camel.management.dev-console-enabled", server.isDevConsoleEnabled(),
+                        "camel.management.send-enabled", server.isSendEnabled(),
+                        "camel.management.upload-enabled", server.isUploadEnabled(),
+                        "camel.management.download-enabled", server.isDownloadEnabled()));
+                // the metrics' own handler comes before Camel's login: it asks for it then (MetricsScrape)
+                configured
+                        .getCamelContext()
+                        .getRegistry()
+                        .bind(MetricsScrape.LOGIN_REQUIRED, server.isAuthenticationEnabled());
                 PropertyChecks.refuseInfoWithoutJmx(
                         server.isInfoEnabled(), configured.configure().isJmxEnabled());
             }

@@ -9,8 +9,10 @@ import io.profilebridge.orbit.OrbitRoutes;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -337,18 +339,46 @@ final class PropertyChecks {
     }
 
     /**
-     * Camel's developer consoles on the management port, which answers without a login, read any property through
-     * eval-language (the API keys and passwords in clear) and send to any endpoint (secrets audit). Asked of Camel's
-     * own reading of its {@code camel.management.*} keys, which takes every spelling ({@code devConsoleEnabled}, the
-     * variable {@code CAMEL_MANAGEMENT_DEVCONSOLEENABLED}).
+     * Camel's management switches that give whoever reaches the port, which answers without a login, the bridge's
+     * secrets or its files, by key, with what they would do: the developer consoles read any property through
+     * eval-language (secrets audit); send reads the process's environment through a file: endpoint, and upload writes
+     * and deletes files above the routes folder and route files the next start loads (management-security audit).
      */
-    static void refuseDeveloperConsoles(boolean enabled) {
-        if (enabled) {
-            throw new StartupFailure("property " + DEV_CONSOLES + " would serve Camel's developer consoles on the"
-                    + " management port, which answers without a login: they read every property, the API keys and"
-                    + " passwords included, and send to any endpoint. Leave it unset; the status page, /jobs, health,"
-                    + " metrics and jcmd show what an operator needs");
-        }
+    private static final Map<String, String> MANAGEMENT_POWERS = new LinkedHashMap<>();
+
+    static {
+        MANAGEMENT_POWERS.put(
+                DEV_CONSOLES,
+                "serve Camel's developer consoles on the management port, which answers without a login: they read"
+                        + " every property, the API keys and passwords included, and send to any endpoint");
+        MANAGEMENT_POWERS.put(
+                "camel.management.send-enabled",
+                "serve /q/send on the management port, which answers without a login: it sends to any endpoint, and a"
+                        + " file: endpoint reads the process's environment, the API keys and passwords included");
+        MANAGEMENT_POWERS.put(
+                "camel.management.upload-enabled",
+                "serve /q/upload on the management port, which answers without a login: it writes and deletes files,"
+                        + " above the routes folder too, and route files the next start runs");
+        MANAGEMENT_POWERS.put(
+                "camel.management.download-enabled",
+                "serve /q/download on the management port, which answers without a login: it hands out the route"
+                        + " files, and whatever a route of your own writes in them");
+    }
+
+    /**
+     * Refuses each of {@link #MANAGEMENT_POWERS} that is on. Asked of Camel's own reading of its
+     * {@code camel.management.*} keys, which takes every spelling ({@code devConsoleEnabled}, the variable
+     * {@code CAMEL_MANAGEMENT_DEVCONSOLEENABLED}).
+     *
+     * @param enabled whether Camel reads each of those keys as on, by key
+     */
+    static void refuseManagementPowers(Map<String, Boolean> enabled) {
+        MANAGEMENT_POWERS.forEach((key, what) -> {
+            if (enabled.getOrDefault(key, false)) {
+                throw new StartupFailure("property " + key + " would " + what + ". Leave it unset; the status page,"
+                        + " /jobs, health, metrics and jcmd show what an operator needs");
+            }
+        });
     }
 
     /** File and folder modes the bridge's own user can work with. */

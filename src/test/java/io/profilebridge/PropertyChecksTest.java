@@ -353,14 +353,33 @@ class PropertyChecksTest {
         assertThat(zeros.number("bridge.poll.first-delay-ms")).isZero();
     }
 
-    /** Secrets audit: /q/dev/eval-language read the API keys in clear, and /q/dev/send sent anywhere. */
+    /**
+     * Secrets audit: /q/dev/eval-language read the API keys in clear, and /q/dev/send sent anywhere. Management-security
+     * audit: /q/send read the process's environment through a file: endpoint, and /q/upload wrote above the routes
+     * folder and a route file the next start ran.
+     */
     @Test
-    void camelsDeveloperConsolesOnTheManagementPortStopTheStart() {
-        assertThatThrownBy(() -> PropertyChecks.refuseDeveloperConsoles(true))
+    void camelsManagementSwitchesThatReadSecretsOrWriteFilesStopTheStart() {
+        assertThatThrownBy(() ->
+                        PropertyChecks.refuseManagementPowers(Map.of("camel.management.dev-console-enabled", true)))
                 .isInstanceOf(StartupFailure.class)
                 .hasMessageContaining("property camel.management.dev-console-enabled would serve Camel's developer"
                         + " consoles on the management port, which answers without a login");
-        assertThatCode(() -> PropertyChecks.refuseDeveloperConsoles(false)).doesNotThrowAnyException();
+        for (String key : List.of(
+                "camel.management.send-enabled",
+                "camel.management.upload-enabled",
+                "camel.management.download-enabled")) {
+            assertThatThrownBy(() -> PropertyChecks.refuseManagementPowers(Map.of(key, true)))
+                    .isInstanceOf(StartupFailure.class)
+                    .hasMessageStartingWith("property " + key + " would serve /q/")
+                    .hasMessageContaining("which answers without a login");
+        }
+        assertThatCode(() -> PropertyChecks.refuseManagementPowers(Map.of(
+                        "camel.management.dev-console-enabled", false,
+                        "camel.management.send-enabled", false,
+                        "camel.management.upload-enabled", false,
+                        "camel.management.download-enabled", false)))
+                .doesNotThrowAnyException();
     }
 
     /** Secrets audit: /observe/info answered 500, logging a NullPointerException, when JMX was off (the default). */

@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -203,5 +209,55 @@ class StartupChecksTest {
                 .hasMessageContaining("property java.io.tmpdir: ")
                 .hasMessageContaining("does not exist");
         assertThatCode(() -> StartupChecks.requireTemporaryFolder(root)).doesNotThrowAnyException();
+    }
+
+    /**
+     * Management-security audit: camel.management.send-enabled started without a word, and /q/send read the API keys
+     * from the process's environment; Camel's own spelling of the key is read, as for the developer consoles.
+     */
+    @Test
+    void camelsSendSwitchStopsTheStartInAnySpelling() {
+        for (String key : List.of("camel.management.send-enabled", "camel.management.sendEnabled")) {
+            // a folder each: a refused start's process ends, its data folder's lock with it
+            Path folder = root.resolve(key);
+            var properties = BridgeRun.testProperties(folder, "http://127.0.0.1:9");
+            properties.put(key, "true");
+            assertThatThrownBy(() -> BridgeRun.start(folder, properties).close())
+                    .as(key)
+                    .rootCause()
+                    .isInstanceOf(StartupFailure.class)
+                    .hasMessageStartingWith("property camel.management.send-enabled would serve /q/send");
+        }
+    }
+
+    /**
+     * Management-security audit: with Camel's login on, every path of the management port asked for it but
+     * /observe/metrics, which the bridge's own handler answered ahead of the login.
+     */
+    @Test
+    void withCamelsLoginOnTheMetricsAskForItToo() throws Exception {
+        Path users = root.resolve("users.properties");
+        Files.writeString(users, "user.ops = opsPassword,admin\nrole.admin = *\n");
+        var properties = BridgeRun.testProperties(root, "http://127.0.0.1:9");
+        properties.put("camel.management.authentication-enabled", "true");
+        properties.put("camel.management.basic-properties-file", users.toString());
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            HttpClient client = HttpClient.newHttpClient();
+            String metrics = "http://127.0.0.1:" + properties.get("camel.management.port") + "/observe/metrics";
+            assertThat(client.send(HttpRequest.newBuilder(URI.create(metrics)).build(), BodyHandlers.discarding())
+                            .statusCode())
+                    .as("without the login")
+                    .isEqualTo(401);
+            String login = Base64.getEncoder().encodeToString("ops:opsPassword".getBytes(StandardCharsets.UTF_8));
+            assertThat(client.send(
+                                    HttpRequest.newBuilder(URI.create(metrics))
+                                            .header("Authorization", "Basic " + login)
+                                            .header("Accept", "*/*")
+                                            .build(),
+                                    BodyHandlers.ofString())
+                            .body())
+                    .as("with it")
+                    .contains("profile_bridge_");
+        }
     }
 }

@@ -14,7 +14,14 @@ import org.apache.camel.component.platform.http.main.ManagementHttpServer;
  * Prometheus' own scrapes passed only by their trailing {@code *}{@code /*}. Written here because Camel's handler
  * cannot be configured; it serves the same registry, with the same formats, ahead of Camel's route.
  */
-final class MetricsScrape implements StartupListener {
+public final class MetricsScrape implements StartupListener {
+
+    /**
+     * Registry name of whether Camel's management login is on ({@code camel.management.authentication-enabled}): this
+     * handler runs ahead of Camel's routes, and so of the login, and left the metrics open to anyone while every other
+     * path asked for it (management-security audit). With the login on, Camel's own metrics route answers, behind it.
+     */
+    public static final String LOGIN_REQUIRED = "profileBridgeManagementLogin";
 
     private static final String TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -31,7 +38,8 @@ final class MetricsScrape implements StartupListener {
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         PrometheusMeterRegistry registry =
                 context.getRegistry().lookupByNameAndType("metricsRegistry", PrometheusMeterRegistry.class);
-        if (management == null || !management.isMetricsEnabled() || registry == null) {
+        Boolean login = context.getRegistry().lookupByNameAndType(LOGIN_REQUIRED, Boolean.class);
+        if (management == null || !management.isMetricsEnabled() || registry == null || Boolean.TRUE.equals(login)) {
             return;
         }
         management.getRouter().route(path).order(-1).blockingHandler(routing -> scrape(routing, registry));
