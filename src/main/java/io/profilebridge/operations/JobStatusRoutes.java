@@ -79,6 +79,7 @@ public class JobStatusRoutes extends RouteBuilder {
         getContext().addStartupListener(new MalformedRequests());
         getContext().addStartupListener(new HeadRequests());
         getContext().addStartupListener(new TurnedAwayRequests());
+        getContext().addStartupListener(new SafetyHeaders());
         getContext()
                 .addStartupListener(new MetricsScrape(
                         getContext().resolvePropertyPlaceholders("{{camel.metrics.path:/observe/metrics}}")));

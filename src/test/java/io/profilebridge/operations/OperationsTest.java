@@ -323,6 +323,15 @@ class OperationsTest {
         assertThat(echoed.body()).doesNotContain("evil.example", "javascript:");
         HttpResponse<String> jobs = get("/jobs?Set-Cookie=a%3Db");
         assertThat(jobs.headers().firstValue("Content-Type")).hasValue("application/json");
+        // management-security audit: /jobs (file names, keys, error text) could be kept by a cache, the page framed
+        for (String path : List.of("/jobs", "/", "/observe/health", "/observe/metrics", "/no-such-page")) {
+            HttpResponse<String> answer = get(path);
+            assertThat(answer.headers().firstValue("Cache-Control")).as(path).hasValue("no-store");
+            assertThat(answer.headers().firstValue("X-Content-Type-Options"))
+                    .as(path)
+                    .hasValue("nosniff");
+            assertThat(answer.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
+        }
         try (LogCapture logs = LogCapture.start()) {
             for (String target : List.of("/jobs/%", "/jobs?api=%")) {
                 assertThat(rawGet(target)).as(target).startsWith("HTTP/1.1 400").contains("the request is malformed");
