@@ -47,6 +47,11 @@ final class ClassArchive {
 
     /** The archive of this jar on this JDK; empty when there is no cache folder that is safe to use. */
     static Optional<ClassArchive> of(Path jar, Map<String, String> environment) {
+        return of(jar, environment, System.getProperty("java.home"), System.getProperty("java.vm.version"));
+    }
+
+    /** The archive of this jar on the JDK at {@code javaHome}, of version {@code vmVersion}. */
+    static Optional<ClassArchive> of(Path jar, Map<String, String> environment, String javaHome, String vmVersion) {
         try {
             Path folder = cacheFolder(environment).resolve("profile-bridge").resolve("cds");
             if (!Files.isDirectory(folder)) {
@@ -57,14 +62,15 @@ final class ClassArchive {
                 return Optional.empty();
             }
             Path real = jar.toRealPath();
-            String jarPart = checksum(real.toString());
+            // the jar where it lies and the JDK that runs it: one JDK's archive is no earlier build of another's, and
+            // the same jar run on two JDKs by turns removed each other's at every start (jdk25 audit)
             // joined, not concatenated: a launcher's first `+` of many parts links a method handle tree (60 ms here)
+            String jarPart = checksum(String.join("|", real.toString(), javaHome));
             String buildPart = checksum(String.join(
                     "|",
                     Long.toString(Files.size(real)),
                     Long.toString(Files.getLastModifiedTime(real).toMillis()),
-                    System.getProperty("java.home"),
-                    System.getProperty("java.vm.version")));
+                    vmVersion));
             return Optional.of(new ClassArchive(folder, jarPart, buildPart));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // no home, a read-only one, no POSIX permissions: the bridge starts as it is

@@ -64,6 +64,34 @@ class ClassArchiveTest {
                 .containsExactly(second.ready().orElseThrow());
     }
 
+    /**
+     * JDK 25 audit: the same jar run by turns on JDK 17 and on JDK 25 removed the other's archive at every start, as an
+     * earlier build's, so neither started with one. Each JDK keeps its own; an update of one JDK where it lies replaces
+     * that JDK's archive.
+     */
+    @Test
+    void theSameJarOnTwoJdksKeepsAnArchiveForEach() throws IOException {
+        Map<String, String> environment =
+                Map.of("XDG_CACHE_HOME", folder.resolve("cache").toString());
+        Path jar = Files.writeString(folder.resolve("bridge.jar"), "v1");
+        ClassArchive on17 = ClassArchive.of(jar, environment, "/usr/lib/jvm/jdk-17", "17.0.15+6")
+                .orElseThrow();
+        on17.keep(Files.writeString(on17.training(1), "archive of 17"), true);
+        ClassArchive on25 = ClassArchive.of(jar, environment, "/usr/lib/jvm/jdk-25", "25.0.3+9")
+                .orElseThrow();
+        on25.keep(Files.writeString(on25.training(2), "archive of 25"), true);
+        assertThat(files())
+                .containsExactlyInAnyOrder(
+                        on17.ready().orElseThrow(), on25.ready().orElseThrow());
+
+        ClassArchive updated17 = ClassArchive.of(jar, environment, "/usr/lib/jvm/jdk-17", "17.0.16+8")
+                .orElseThrow();
+        updated17.keep(Files.writeString(updated17.training(3), "archive of 17, updated"), true);
+        assertThat(files())
+                .containsExactlyInAnyOrder(
+                        updated17.ready().orElseThrow(), on25.ready().orElseThrow());
+    }
+
     @Test
     void theArchivesOfOtherJarsAreCappedTheLeastRecentlyUsedGoingFirst() throws IOException {
         Map<String, String> environment =
