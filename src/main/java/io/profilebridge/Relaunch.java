@@ -217,6 +217,17 @@ final class Relaunch {
 
     private static final String UTF8_CHARACTER_TYPE = "C.UTF-8";
 
+    /**
+     * What the child's JDK must be told for the libraries to run without a word: from JDK 24 on it writes eight
+     * {@code WARNING:} lines to stderr at every start for Netty's and JCTools' use of {@code sun.misc.Unsafe} and
+     * Netty's native library, which broke the JSON log's one object per line (jdk25 audit). JDK 17 knows neither option.
+     */
+    static List<String> libraryAccess(int jdkFeature) {
+        return jdkFeature >= 24
+                ? List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED")
+                : List.of();
+    }
+
     /** The child's command: the archive mapped, or written at its end; C1 alone unless bridge.jit says otherwise. */
     static List<String> command(
             Path java,
@@ -236,6 +247,7 @@ final class Relaunch {
                         ? "-XX:SharedArchiveFile=".concat(archive.get().toString())
                         : RelaunchedChild.TRAINING_OPTION.concat(training.toString()));
         command.add(QUIET_ARCHIVE);
+        command.addAll(libraryAccess(Runtime.version().feature()));
         if (jit.equals(JitMode.C1)) {
             command.add("-XX:TieredStopAtLevel=1");
         }

@@ -156,4 +156,14 @@ class RelaunchTest {
                         "/opt/bridge.jar",
                         "--verbose");
     }
+
+    /** JDK 25 audit: eight WARNING lines on stderr at every start on JDK 24 and later, none on JDK 17. */
+    @Test
+    void aJdkThatWarnsOfTheLibrariesUnsafeAndNativeAccessIsToldTheyMay() {
+        assertThat(Relaunch.libraryAccess(25))
+                .containsExactly("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED");
+        assertThat(Relaunch.libraryAccess(24)).hasSize(2);
+        assertThat(Relaunch.libraryAccess(21)).isEmpty();
+        assertThat(Relaunch.libraryAccess(17)).as("options JDK 17 would refuse").isEmpty();
+    }
 }
