@@ -147,7 +147,8 @@ public class BridgeConfiguration implements CamelConfiguration {
         // health, metrics, /jobs and the status page wait at most a second for the store, whatever state it is in
         ManagementReads managementReads = ManagementReads.open();
         context.addService(new ClosingService(managementReads));
-        JobCounts jobCounts = new JobCounts(store, System::currentTimeMillis);
+        // intervals on the monotonic clock: on the wall clock, one set back froze the counts for as long (skew audit)
+        JobCounts jobCounts = new JobCounts(store, () -> System.nanoTime() / 1_000_000);
         JobMetrics metrics = new JobMetrics(meters, jobCounts, managementReads.metrics());
         // the metrics listen to the events of the jobs and the API calls
         context.getManagementStrategy().addEventNotifier(metrics);

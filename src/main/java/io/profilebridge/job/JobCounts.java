@@ -29,7 +29,7 @@ public final class JobCounts {
     private Map<Api, Map<JobState, Long>> finals;
     private long nextFinalsCountAt;
 
-    /** @param clock milliseconds, for the final states' next count */
+    /** @param clock milliseconds on a monotonic clock, for the final states' next count */
     public JobCounts(JobStore store, LongSupplier clock) {
         this.store = store;
         this.clock = clock;

@@ -269,7 +269,7 @@ public class JobMetrics extends EventNotifierSupport {
     }
 
     private double count(Api api, JobState state) {
-        long now = System.currentTimeMillis();
+        long now = System.nanoTime() / 1_000_000; // a wall clock set back would keep the counts for as long
         if (counts == null || now - countsReadAt > COUNT_CACHE_MS) {
             counts = deadline.read(jobCounts::byApiAndState);
             countsReadAt = now;
