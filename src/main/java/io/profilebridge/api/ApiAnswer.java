@@ -187,7 +187,8 @@ public record ApiAnswer(
                     + " (camel.component.https.proxy-auth-*); the calls are held until it lets them through";
         } else if (isRedirect()) {
             // the body is a server's page; where it points is what an operator needs
-            message = "HTTP " + httpStatus + " to " + redirectedTo + " (a redirect: not followed, it would carry the"
+            message = "HTTP " + httpStatus + " to " + Objects.requireNonNullElse(redirectedTo, "no Location")
+                    + " (a redirect: not followed, it would carry the"
                     + " API key; if the API has moved, set its base-url there); tried again with the same key";
         } else if (message == null) {
             message = body != null && body.isTextual() ? body.asText() : "HTTP " + httpStatus;

@@ -114,7 +114,7 @@ public class ApiCallRoutes extends RouteBuilder {
                     .end()
                     .end()
                     .removeHeader("Authorization")
-                    .process(exchange -> keyMask.applyToBody(exchange.getMessage()))
+                    .process(exchange -> keyMask.applyToAnswer(exchange.getMessage()))
                     .process(this::maskFailure)
                     .process(exchange -> observe(exchange, api));
         }

@@ -170,12 +170,17 @@ public final class KeyMask {
 
     /**
      * Reads the answer's body as text (every reader of an answer reads it so, {@link ApiAnswer}) and masks it by its
-     * status ({@link #applyToAnswer}).
+     * status ({@link #applyToAnswer}); so is a redirect's {@code Location}, which its error names.
      */
-    public void applyToBody(Message answer) {
+    public void applyToAnswer(Message answer) {
+        Integer status = answer.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        int code = status == null ? 0 : status;
         if (answer.getBody() != null) {
-            Integer status = answer.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-            answer.setBody(applyToAnswer(status == null ? 0 : status, answer.getBody(String.class)));
+            answer.setBody(applyToAnswer(code, answer.getBody(String.class)));
+        }
+        String location = answer.getHeader("Location", String.class);
+        if (location != null) {
+            answer.setHeader("Location", applyToAnswer(code, location));
         }
     }
 

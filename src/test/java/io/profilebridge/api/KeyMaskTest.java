@@ -15,6 +15,21 @@ class KeyMaskTest {
             .with(Api.OPENPROSPECT, BridgeRun.OPENPROSPECT_KEY)
             .with(Api.ORBIT, BridgeRun.ORBIT_KEY));
 
+    /** Review: a redirect's Location is named in its error (redirects audit), so it is masked as the body is. */
+    @Test
+    void anAnswersBodyAndARedirectsLocationAreMasked() {
+        var answer = new org.apache.camel.support.DefaultMessage(new org.apache.camel.impl.DefaultCamelContext());
+        answer.setHeader(org.apache.camel.Exchange.HTTP_RESPONSE_CODE, 302);
+        answer.setHeader("Location", "https://elsewhere.example/" + BridgeRun.ORBIT_KEY + "/v2");
+        answer.setBody("moved for " + BridgeRun.ORBIT_KEY);
+        mask.applyToAnswer(answer);
+        assertThat(answer.getHeader("Location", String.class)).isEqualTo("https://elsewhere.example/[API key]/v2");
+        assertThat(answer.getBody(String.class)).isEqualTo("moved for [API key]");
+        assertThat(ApiAnswer.redirectTarget(answer.getHeader("Location", String.class)))
+                .as("an unreadable path once masked is still named")
+                .isEqualTo("an unreadable Location");
+    }
+
     @Test
     void aKeyWrittenAsIsIsMaskedInAnyText() {
         assertThat(mask.apply("Invalid API key: " + BridgeRun.OPENPROSPECT_KEY + " <html>"))
