@@ -201,9 +201,21 @@ public class OrbitRoutes extends RouteBuilder {
             return;
         }
         lifecycle.accepted(job, requestId, answer.body(), answer.retryAfter());
-        if ("completed".equals(Json.text(answer.body(), "status"))) {
+        if (completedAtOnce(job, answer.body())) {
             lifecycle.readyToFetch(job, answer.body());
         }
+    }
+
+    /**
+     * A start answered "completed" with what to read: the docs give it to a {@code profileId} request whose profile is
+     * generated already ("returns 200 with status: completed and result.id"). Any other request so answered is polled
+     * for its status, which names its profile (run-shapes audit: a 200 completed naming none was delivered as a success
+     * with no profile).
+     */
+    private static boolean completedAtOnce(Job job, JsonNode answer) {
+        return "completed".equals(Json.text(answer, "status"))
+                && (!profileIds(answer).isEmpty()
+                        || Json.text(Json.parseStored(job.requestBody()), "profileId") != null);
     }
 
     private static boolean noRunNamedIn(ApiAnswer answer) {
@@ -242,7 +254,9 @@ public class OrbitRoutes extends RouteBuilder {
                 if (profileIds(status).isEmpty() && namesNoProfile(job)) {
                     // "Single-profile status responses return the durable profile resource id": one without it
                     // names nothing to read, and is asked again, never delivered as a success with no profile
-                    // (API-answers audit)
+                    // (API-answers audit); kept as the last status the API returned, which a result given up
+                    // carries (run-shapes audit: it carried the one before)
+                    job.lastStatus(status.toString());
                     lifecycle.unexpectedAnswer(
                             job,
                             new ApiError(

@@ -393,12 +393,19 @@ class BrokenAnswersTest {
     void anOrbitAnswerAboutAnotherRunOrAProfileThatIsNoObjectIsNeverDelivered() throws Exception {
         try (MisbehavingOrbit orbit = new MisbehavingOrbit()) {
             properties.put("orbit.base-url", orbit.baseUrl());
-            for (String name : List.of("other-run", "junk-profile", "fine", "no-id", "empty-start", "other-profile")) {
+            List<String> names = List.of(
+                    "other-run", "junk-profile", "fine", "no-id", "empty-start", "other-profile", "instant-empty");
+            for (String name : names) {
                 drop(root, "orbit/" + name + ".json", "{\"email\": \"" + name + "@example.com\"}");
             }
             try (BridgeRun bridge = BridgeRun.start(root, properties)) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 6);
+                await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == names.size());
             }
+            // run-shapes audit: a start answered "completed" at once naming no profile was an empty success
+            JsonNode instant = results(root).get("orbit/instant-empty.json");
+            assertThat(instant.get("profiles").get(0).get("id").asText())
+                    .as("the profile its status names, read")
+                    .isEqualTo("p-instant-empty");
             assertThat(results(root)
                             .get("orbit/fine.json")
                             .get("profiles")
@@ -439,6 +446,9 @@ class BrokenAnswersTest {
                     .isEqualTo("gave_up");
             assertThat(noId.get("error").get("lastCause").get("message").asText())
                     .isEqualTo("the completed answer of a single-profile run has no result.id");
+            assertThat(noId.get("status").get("status").asText())
+                    .as("the last status the API returned (run-shapes audit: the start's answer)")
+                    .isEqualTo("completed");
             assertThat(orbit.starts("no-id")).isEqualTo(1);
 
             // network audit: an empty 200 to a start, no run behind it, was taken for a start and given up when every

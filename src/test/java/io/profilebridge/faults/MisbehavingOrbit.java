@@ -96,6 +96,15 @@ final class MisbehavingOrbit implements AutoCloseable {
                 if (name.equals("lost-then-poor")) {
                     return; // the run started and was charged; the connection closes unanswered
                 }
+                if (name.equals("instant-empty")) {
+                    // "completed" at once, as the docs give only a profileId request, naming no profile
+                    json(
+                            exchange,
+                            200,
+                            "{\"request_id\": \"" + requestId + "\", \"run_id\": null, \"status\":"
+                                    + " \"completed\", \"result\": null}");
+                    return;
+                }
                 json(
                         exchange,
                         202,
