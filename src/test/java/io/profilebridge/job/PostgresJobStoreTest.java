@@ -78,18 +78,24 @@ class PostgresJobStoreTest extends JobStoreTest {
 
     private void register(int count) {
         for (int i = 0; i < count; i++) {
-            Job job = new Job(
-                    UUID.randomUUID().toString(),
-                    Api.OPENPROSPECT,
-                    "k" + i,
-                    JobState.RECEIVED,
-                    "{}",
-                    "h",
-                    RequestSource.file("k" + i + ".json"),
-                    store.now());
-            job.nextAttemptAt(store.now());
-            store.register(job);
+            registerDueNow(store, "k" + i);
         }
+    }
+
+    /** An OpenProspect job due now by {@code in}'s clock, registered there. */
+    private static Job registerDueNow(JobStore in, String key) {
+        Job job = new Job(
+                UUID.randomUUID().toString(),
+                Api.OPENPROSPECT,
+                key,
+                JobState.RECEIVED,
+                "{}",
+                "h",
+                RequestSource.file(key + ".json"),
+                in.now());
+        job.nextAttemptAt(in.now());
+        in.register(job);
+        return job;
     }
 
     private static List<Job> claimAll(JobStore from, int max) {
@@ -350,17 +356,7 @@ class PostgresJobStoreTest extends JobStoreTest {
                     .as("the store's time, not the host's")
                     .isLessThan(5_000);
         }
-        Job job = new Job(
-                UUID.randomUUID().toString(),
-                Api.OPENPROSPECT,
-                "written-ahead",
-                JobState.RECEIVED,
-                "{}",
-                "h",
-                RequestSource.file("written-ahead.json"),
-                ahead.now());
-        job.nextAttemptAt(ahead.now());
-        ahead.register(job);
+        Job job = registerDueNow(ahead, "written-ahead");
         assertThat(claimAll(behind, 10))
                 .as("due now for an instance behind it too")
                 .extracting(Job::id)
