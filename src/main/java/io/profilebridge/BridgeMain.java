@@ -148,6 +148,9 @@ public final class BridgeMain {
                         .getCamelContext()
                         .getRegistry()
                         .bind(MetricsScrape.LOGIN_REQUIRED, server.isAuthenticationEnabled());
+                PropertyChecks.refuseLoginWithoutAccounts(
+                        server.isAuthenticationEnabled(),
+                        server.getBasicPropertiesFile() != null || server.getJwtKeystorePath() != null);
                 PropertyChecks.refuseInfoWithoutJmx(
                         server.isInfoEnabled(), configured.configure().isJmxEnabled());
             }

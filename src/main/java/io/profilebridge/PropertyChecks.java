@@ -331,6 +331,18 @@ final class PropertyChecks {
      * Camel 4.18's {@code /observe/info} reads the context's JMX bean: without JMX (the default) it answered every
      * request with a 500 and an ERROR line carrying a NullPointerException's stack trace (secrets audit).
      */
+    /**
+     * Camel's management login without its accounts: Camel then asks no one for a login, and served every path to
+     * anyone without a word (re-check audit).
+     */
+    static void refuseLoginWithoutAccounts(boolean login, boolean accounts) {
+        if (login && !accounts) {
+            throw new StartupFailure("property camel.management.authentication-enabled needs"
+                    + " camel.management.basic-properties-file (or camel.management.jwt-keystore-path): without it"
+                    + " Camel asks for no login and the management port answers anyone");
+        }
+    }
+
     static void refuseInfoWithoutJmx(boolean info, boolean jmx) {
         if (info && !jmx) {
             throw new StartupFailure("property camel.management.info-enabled needs camel.main.jmx-enabled=true:"

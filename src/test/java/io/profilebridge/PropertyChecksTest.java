@@ -382,6 +382,19 @@ class PropertyChecksTest {
                 .doesNotThrowAnyException();
     }
 
+    /** Re-check audit: the management login switched on with no accounts asked no one for one, without a word. */
+    @Test
+    void camelsLoginWithoutItsAccountsStopsTheStart() {
+        assertThatThrownBy(() -> PropertyChecks.refuseLoginWithoutAccounts(true, false))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining(
+                        "camel.management.authentication-enabled needs" + " camel.management.basic-properties-file");
+        assertThatCode(() -> PropertyChecks.refuseLoginWithoutAccounts(true, true))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> PropertyChecks.refuseLoginWithoutAccounts(false, false))
+                .doesNotThrowAnyException();
+    }
+
     /** Secrets audit: /observe/info answered 500, logging a NullPointerException, when JMX was off (the default). */
     @Test
     void camelsInfoPageWithoutJmxStopsTheStart() {

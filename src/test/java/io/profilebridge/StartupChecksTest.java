@@ -230,6 +230,17 @@ class StartupChecksTest {
         }
     }
 
+    /** Re-check audit: the login switched on with no accounts served every path to anyone, without a word. */
+    @Test
+    void camelsLoginWithoutAccountsStopsTheStart() {
+        var properties = BridgeRun.testProperties(root, "http://127.0.0.1:9");
+        properties.put("camel.management.authentication-enabled", "true");
+        assertThatThrownBy(() -> BridgeRun.start(root, properties).close())
+                .rootCause()
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageStartingWith("property camel.management.authentication-enabled needs");
+    }
+
     /**
      * Management-security audit: with Camel's login on, every path of the management port asked for it but
      * /observe/metrics, which the bridge's own handler answered ahead of the login.
@@ -258,6 +269,15 @@ class StartupChecksTest {
                             .body())
                     .as("with it")
                     .contains("profile_bridge_");
+            // re-check audit: with the login on, every Accept but */* was Camel's 406 again
+            assertThat(client.send(
+                                    HttpRequest.newBuilder(URI.create(metrics))
+                                            .header("Authorization", "Basic " + login)
+                                            .header("Accept", "text/plain")
+                                            .build(),
+                                    BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(200);
         }
     }
 }

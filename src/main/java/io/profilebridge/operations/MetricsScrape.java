@@ -1,6 +1,7 @@
 package io.profilebridge.operations;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -18,8 +19,10 @@ public final class MetricsScrape implements StartupListener {
 
     /**
      * Registry name of whether Camel's management login is on ({@code camel.management.authentication-enabled}): this
-     * handler runs ahead of Camel's routes, and so of the login, and left the metrics open to anyone while every other
-     * path asked for it (management-security audit). With the login on, Camel's own metrics route answers, behind it.
+     * handler ran ahead of Camel's routes, and so of the login, and left the metrics open to anyone while every other
+     * path asked for it (management-security audit). With the login on it comes after them all: Camel's own metrics
+     * route answers what it matches, behind the login, and this one the rest (re-check audit: standing aside, every
+     * {@code Accept} but {@code *}{@code /*} was a 406 again).
      */
     public static final String LOGIN_REQUIRED = "profileBridgeManagementLogin";
 
@@ -38,11 +41,14 @@ public final class MetricsScrape implements StartupListener {
         ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         PrometheusMeterRegistry registry =
                 context.getRegistry().lookupByNameAndType("metricsRegistry", PrometheusMeterRegistry.class);
-        Boolean login = context.getRegistry().lookupByNameAndType(LOGIN_REQUIRED, Boolean.class);
-        if (management == null || !management.isMetricsEnabled() || registry == null || Boolean.TRUE.equals(login)) {
+        if (management == null || !management.isMetricsEnabled() || registry == null) {
             return;
         }
-        management.getRouter().route(path).order(-1).blockingHandler(routing -> scrape(routing, registry));
+        Route scrape = management.getRouter().route(path);
+        if (!Boolean.TRUE.equals(context.getRegistry().lookupByNameAndType(LOGIN_REQUIRED, Boolean.class))) {
+            scrape.order(-1);
+        }
+        scrape.blockingHandler(routing -> scrape(routing, registry));
     }
 
     private static void scrape(RoutingContext routing, PrometheusMeterRegistry registry) {
