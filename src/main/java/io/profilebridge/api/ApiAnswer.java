@@ -128,7 +128,8 @@ public record ApiAnswer(
 
     /**
      * Where a redirect points, for an operator to set the base URL by: scheme, host, port and path only (a login or a
-     * query's token in it is no one's business), bounded; "no Location" or "an unreadable Location" otherwise.
+     * query's or a path parameter's token in it is no one's business), bounded; "no Location" or "an unreadable
+     * Location" otherwise.
      */
     static String redirectTarget(String location) {
         if (location == null || location.isBlank()) {
@@ -143,7 +144,9 @@ public record ApiAnswer(
                     ? ""
                     : (uri.getScheme() == null ? "" : uri.getScheme() + ":") + "//" + uri.getHost()
                             + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
-            String target = server + Objects.toString(uri.getRawPath(), "");
+            String path = Objects.toString(uri.getRawPath(), "");
+            // a path parameter may carry a session (;jsessionid=...): no one's business either (re-check audit)
+            String target = server + (path.indexOf(';') < 0 ? path : path.substring(0, path.indexOf(';')));
             if (target.isEmpty()) {
                 return "an unreadable Location";
             }

@@ -364,6 +364,8 @@ class ApiAnswerTest {
         assertThat(ApiAnswer.redirectTarget("https://[::1]/v2")).isEqualTo("https://[::1]/v2");
         assertThat(ApiAnswer.redirectTarget("//cdn.example.com/a")).isEqualTo("//cdn.example.com/a");
         assertThat(ApiAnswer.redirectTarget("/login?next=%2Fv2")).isEqualTo("/login");
+        assertThat(ApiAnswer.redirectTarget("https://gw.example/login;jsessionid=S3SS?x=1"))
+                .isEqualTo("https://gw.example/login");
         assertThat(ApiAnswer.redirectTarget(null)).isEqualTo("no Location");
         assertThat(ApiAnswer.redirectTarget(" ")).isEqualTo("no Location");
         assertThat(ApiAnswer.redirectTarget("https://a b/\n")).isEqualTo("an unreadable Location");
