@@ -181,7 +181,6 @@ final class PropertyChecks {
             settings.integer(component + "connections-per-route");
             settings.flag(component + "automatic-retries-disabled");
             settings.flag(component + "redirect-handling-disabled");
-            settings.flag(component + "cookie-management-disabled");
         }
         // the intake's redelivery policies the packaged file sets, by Camel's own rules (0, -1 for ever, "5s"): "abc"
         // and -5 passed without a word, and "soon" stopped the start with a StringIndexOutOfBoundsException naming no

@@ -151,7 +151,6 @@ class PropertyChecksTest {
                 "camel.component.http.connect-timeout|abc|camel.component.http.connect-timeout must be a number",
                 "camel.component.https.response-timeout|30s|camel.component.https.response-timeout must be a number",
                 "camel.component.http.redirect-handling-disabled|yes|redirect-handling-disabled must be true or false",
-                "camel.component.https.cookie-management-disabled|no|cookie-management-disabled must be true or false",
                 "camel.component.https.connections-per-route|many|connections-per-route must be a number",
                 "bridge.jms.results|profile-bridge.requests|bridge.jms.results must name another queue than",
                 "bridge.jms.failed|profile-bridge.requests|bridge.jms.failed must name another queue than",
