@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -259,25 +260,23 @@ class StartupChecksTest {
                             .statusCode())
                     .as("without the login")
                     .isEqualTo(401);
-            String login = Base64.getEncoder().encodeToString("ops:opsPassword".getBytes(StandardCharsets.UTF_8));
-            assertThat(client.send(
-                                    HttpRequest.newBuilder(URI.create(metrics))
-                                            .header("Authorization", "Basic " + login)
-                                            .header("Accept", "*/*")
-                                            .build(),
-                                    BodyHandlers.ofString())
-                            .body())
+            assertThat(scrapeLoggedIn(client, metrics, "*/*").body())
                     .as("with it")
                     .contains("profile_bridge_");
             // re-check audit: with the login on, every Accept but */* was Camel's 406 again
-            assertThat(client.send(
-                                    HttpRequest.newBuilder(URI.create(metrics))
-                                            .header("Authorization", "Basic " + login)
-                                            .header("Accept", "text/plain")
-                                            .build(),
-                                    BodyHandlers.ofString())
-                            .statusCode())
+            assertThat(scrapeLoggedIn(client, metrics, "text/plain").statusCode())
                     .isEqualTo(200);
         }
+    }
+
+    private static HttpResponse<String> scrapeLoggedIn(HttpClient client, String metrics, String accept)
+            throws Exception {
+        String login = Base64.getEncoder().encodeToString("ops:opsPassword".getBytes(StandardCharsets.UTF_8));
+        return client.send(
+                HttpRequest.newBuilder(URI.create(metrics))
+                        .header("Authorization", "Basic " + login)
+                        .header("Accept", accept)
+                        .build(),
+                BodyHandlers.ofString());
     }
 }
