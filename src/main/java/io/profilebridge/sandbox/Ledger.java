@@ -6,6 +6,7 @@ import io.profilebridge.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -40,17 +41,28 @@ public final class Ledger {
     public record Run(
             long at, String api, String key, String resourceId, String body, int creditsCharged, long durationMs) {}
 
-    /** A window in which the simulator told a bucket's callers to wait: from when that answer was sent. */
-    private record Window(long from, long until) {}
+    /**
+     * A wait the simulator told a caller of: asked at {@code askedAt}, answered at {@code from}, to last until
+     * {@code until}. An answer that went out after its caller died told no one ({@link #callerDied}).
+     */
+    private record Window(long askedAt, long from, long until) {
+        boolean holds(long now) {
+            return now >= from && now < until;
+        }
+    }
+
+    /** How long a window is kept after it ended: far longer than any call takes to arrive. */
+    private static final long ENDED_WINDOWS_KEPT_MS = 600_000;
 
     /** How many of the newest requests {@link #toJson()} lists. */
     private static final int RECENT_REQUESTS = 100;
 
     private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Run> runs = new ConcurrentLinkedQueue<>();
-    private final Map<String, Long> notBefore = new ConcurrentHashMap<>();
+    private final Map<String, Window> notBefore = new ConcurrentHashMap<>();
     private final AtomicLong beforeRetryAfter = new AtomicLong();
-    private final Map<String, Window> bucketWindows = new ConcurrentHashMap<>();
+    private final Map<String, ConcurrentLinkedQueue<Window>> bucketWindows = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Long> callerDeaths = new ConcurrentLinkedQueue<>();
     private final Map<String, ConcurrentLinkedQueue<Long>> insideBucketWindows = new ConcurrentHashMap<>();
     private final AtomicLong arrivals = new AtomicLong();
 
@@ -62,11 +74,28 @@ public final class Ledger {
         runs.add(run);
     }
 
-    /** The simulator told the caller of {@code subject} (a key or resource) to wait until {@code until}. */
-    void retryAfterGiven(String subject, long until) {
+    /**
+     * The simulator told the caller of {@code subject} (a key or resource), who asked at {@code askedAt}, to wait until
+     * {@code until}; the answer goes now.
+     */
+    void retryAfterGiven(String subject, long askedAt, long until) {
         if (subject != null) {
-            notBefore.put(subject, until);
+            notBefore.put(subject, new Window(askedAt, System.currentTimeMillis(), until));
         }
+    }
+
+    /**
+     * The caller was killed at {@code at} (a benchmark's SIGKILL): the answers that went out after it to requests it
+     * had sent before told nobody, so a restarted caller cannot honour them. Chaos benchmark: a window opened 11 ms
+     * after a kill, for the dead process's last call, was counted against the next run.
+     */
+    public void callerDied(long at) {
+        callerDeaths.add(at);
+    }
+
+    /** Whether the window's answer can have reached a live caller. */
+    private boolean told(Window window) {
+        return callerDeaths.stream().noneMatch(death -> window.askedAt() < death && death <= window.from());
     }
 
     /** Counts a request for {@code subject} that arrives before the Retry-After the simulator gave for it. */
@@ -74,40 +103,49 @@ public final class Ledger {
         if (subject == null) {
             return;
         }
-        Long until = notBefore.get(subject);
-        if (until != null) {
-            if (now < until) {
-                beforeRetryAfter.incrementAndGet();
+        Window wait = notBefore.get(subject);
+        if (wait != null) {
+            if (now < wait.until()) {
+                if (told(wait)) {
+                    beforeRetryAfter.incrementAndGet();
+                }
             } else {
-                notBefore.remove(subject, until);
+                notBefore.remove(subject, wait);
             }
         }
     }
 
     /**
-     * The simulator answered a 429 (for its bucket) or a 503 with Retry-After (for every bucket of the API), and the
-     * answer left at {@code sentAt}: until {@code until}, any call to those buckets is one too early.
+     * The simulator answered a 429 (for its bucket) or a 503 with Retry-After (for every bucket of the API) to a call
+     * that arrived at {@code askedAt}, and the answer left at {@code sentAt}: until {@code until}, any call to those
+     * buckets is one too early.
      */
-    void bucketWindow(List<String> buckets, long sentAt, long until) {
+    void bucketWindow(List<String> buckets, long askedAt, long sentAt, long until) {
+        Window window = new Window(askedAt, sentAt, until);
         for (String bucket : buckets) {
-            bucketWindows.merge(
-                    bucket,
-                    new Window(sentAt, until),
-                    (old, fresh) ->
-                            old.until() > sentAt ? new Window(old.from(), Math.max(old.until(), until)) : fresh);
+            Queue<Window> windows = bucketWindows.computeIfAbsent(bucket, b -> new ConcurrentLinkedQueue<>());
+            windows.removeIf(old -> old.until() < sentAt - ENDED_WINDOWS_KEPT_MS);
+            windows.add(window);
         }
     }
 
-    /** Counts a request to {@code bucket} that arrives inside a window the simulator opened for that bucket. */
+    /**
+     * Counts a request to {@code bucket} that arrives inside a window the simulator opened for that bucket, with how
+     * long after the earliest such window opened.
+     */
     void arrivedInBucket(String bucket, long now) {
         arrivals.incrementAndGet();
-        Window window = bucketWindows.get(bucket);
-        if (window != null && now >= window.from() && now < window.until()) {
-            insideBucketWindows
-                    .computeIfAbsent(bucket, b -> new ConcurrentLinkedQueue<>())
-                    .add(now - window.from());
-        }
+        Queue<Window> windows = bucketWindows.getOrDefault(bucket, EMPTY);
+        windows.stream()
+                .filter(window -> window.holds(now) && told(window))
+                .mapToLong(Window::from)
+                .min()
+                .ifPresent(from -> insideBucketWindows
+                        .computeIfAbsent(bucket, b -> new ConcurrentLinkedQueue<>())
+                        .add(now - from));
     }
+
+    private static final ConcurrentLinkedQueue<Window> EMPTY = new ConcurrentLinkedQueue<>();
 
     /** API requests that arrived, answered or not yet (a request is listed in {@link #requests()} once answered). */
     public long arrivals() {
@@ -197,6 +235,7 @@ public final class Ledger {
         beforeRetryAfter.set(0);
         bucketWindows.clear();
         insideBucketWindows.clear();
+        callerDeaths.clear();
         arrivals.set(0);
     }
 

@@ -227,7 +227,7 @@ public final class Simulator implements AutoCloseable {
         }
         // told once the answer goes, not when it is decided: an answer lost on the way told the caller nothing, and
         // its retry was counted as early (retry-after audit: every early request counted was such a retry)
-        retryAfterUntil(reply, now).ifPresent(until -> ledger.retryAfterGiven(subject, until));
+        retryAfterUntil(reply, now).ifPresent(until -> ledger.retryAfterGiven(subject, now, until));
         send(exchange, reply);
         openWindow(api, bucket, reply, now);
     }
@@ -250,7 +250,7 @@ public final class Simulator implements AutoCloseable {
         List<String> buckets = reply.status() == 429
                 ? List.of(bucket)
                 : api.equals("orbit") ? List.of("orbit-starts", "orbit-reads") : List.of("openprospect");
-        ledger.bucketWindow(buckets, System.currentTimeMillis(), until);
+        ledger.bucketWindow(buckets, receivedAt, System.currentTimeMillis(), until);
     }
 
     /** Until when the answer's Retry-After tells its caller to wait (seconds from its arrival, or an HTTP-date). */
@@ -379,6 +379,14 @@ public final class Simulator implements AutoCloseable {
             case "POST /_sandbox/reset":
                 reset();
                 return Reply.of(200, Json.object().put("reset", true));
+            case "POST /_sandbox/caller-died":
+                JsonNode death = SimRequest.parse(body);
+                if (death == null || !death.path("at").canConvertToLong()) {
+                    return Reply.of(400, Json.object().put("error", "send {\"at\": epoch milliseconds of the kill}"));
+                }
+                ledger.callerDied(death.get("at").asLong());
+                return Reply.of(
+                        200, Json.object().put("callerDiedAt", death.get("at").asLong()));
             default:
                 return Reply.of(
                         404,
@@ -386,7 +394,8 @@ public final class Simulator implements AutoCloseable {
                                 .put(
                                         "error",
                                         "admin endpoints: GET /_sandbox/ledger, "
-                                                + "GET|POST /_sandbox/settings, POST /_sandbox/reset"));
+                                                + "GET|POST /_sandbox/settings, POST /_sandbox/reset,"
+                                                + " POST /_sandbox/caller-died"));
         }
     }
 

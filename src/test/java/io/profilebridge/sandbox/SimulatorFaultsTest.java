@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.profilebridge.sandbox.SimulatorClient.Answer;
 import java.io.IOException;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The fault knobs: each one changes what a real HTTP client sees, and the ledger tells the truth about it. */
@@ -56,6 +57,39 @@ class SimulatorFaultsTest extends SimulatorTestSupport {
         Answer retry = client.deepSearch("{\"requestId\": \"lost-1\", \"email\": \"a@example.com\"}");
         assertThat(retry.body().get("status").asText()).isEqualTo("already_running");
         assertThat(simulator.ledger().runsStarted("orbit")).isEqualTo(1);
+    }
+
+    /**
+     * Chaos benchmark: a 429 answered 11 ms after its caller was SIGKILLed opened a window the restarted caller could
+     * not know of, and was counted against it. A death between a call and its answer ({@code POST
+     * /_sandbox/caller-died}) makes that answer tell nobody; an answer given after the death still counts.
+     */
+    @Test
+    void anAnswerSentAfterItsCallerDiedToldNobody() throws Exception {
+        simulator.settings().rateLimitedShare(1).retryAfterSeconds(30).addedLatencyMs(300);
+        long asked = System.currentTimeMillis();
+        assertThat(client.createProfile("k-1", OpenProspectSimulatorTest.DACH).status())
+                .isEqualTo(429);
+        Answer death = client.post("/_sandbox/caller-died", null, "{\"at\": " + (asked + 150) + "}", Map.of());
+        assertThat(death.status()).isEqualTo(200);
+        simulator.settings().rateLimitedShare(0).addedLatencyMs(0);
+        assertThat(client.createProfile("k-1", OpenProspectSimulatorTest.DACH).status())
+                .isEqualTo(202);
+        assertThat(simulator.ledger().requestsBeforeRetryAfter()).isZero();
+        assertThat(simulator.ledger().requestsInsideBucketWindows()).isZero();
+
+        simulator.settings().rateLimitedShare(1);
+        assertThat(client.createProfile("k-2", OpenProspectSimulatorTest.DACH).status())
+                .isEqualTo(429);
+        simulator.settings().rateLimitedShare(0);
+        assertThat(client.createProfile("k-2", OpenProspectSimulatorTest.DACH).status())
+                .isEqualTo(202);
+        assertThat(simulator.ledger().requestsBeforeRetryAfter())
+                .as("asked and answered after the death")
+                .isEqualTo(1);
+        assertThat(simulator.ledger().requestsInsideBucketWindows()).isEqualTo(1);
+        assertThat(client.post("/_sandbox/caller-died", null, "{}", Map.of()).status())
+                .isEqualTo(400);
     }
 
     /**
