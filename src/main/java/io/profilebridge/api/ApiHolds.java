@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * "Status polling (GET) is free", so the runs already started are still read, and their results delivered, while the
  * balance is short (black-box audit: a 402 on a start had held the reads of runs already paid for). An OpenProspect
  * 403 holds only the calls of its method: the docs give creations {@code orders:write} and reads {@code orders:read}
- * (audit: a key without orders:write held the status reads of the runs already created).
+ * (audit: a key without orders:write held the status reads of the runs already created). So does an OpenProspect
+ * 402, which its docs do not give: credits are a creation's.
  */
 public final class ApiHolds {
 
@@ -72,7 +73,10 @@ public final class ApiHolds {
      */
     public List<ApiBucket> observe(ApiBucket bucket, HttpMethods method, ApiAnswer answer) {
         if (FaultClass.of(answer) == FaultClass.HOLD) {
-            boolean scopeOnly = bucket.api() == Api.OPENPROSPECT && answer.httpStatus() == 403;
+            // OpenProspect's one bucket serves creations and reads: a 403 (a scope) or a 402 (credits, which only a
+            // creation spends) holds the calls of the method refused (budget audit: a 402 on creations held the reads)
+            boolean scopeOnly =
+                    bucket.api() == Api.OPENPROSPECT && (answer.httpStatus() == 403 || answer.httpStatus() == 402);
             Hold hold = new Hold(answer.error(), answer.httpStatus() == 402, scopeOnly ? method : null);
             List<ApiBucket> heldBuckets = hold.bucketOnly() ? List.of(bucket) : ApiBucket.of(bucket.api());
             boolean news = false;

@@ -118,4 +118,30 @@ class ApiHoldsTest {
                 .as("a refused key holds every call")
                 .isZero();
     }
+
+    /**
+     * OpenProspect's docs give no 402; one on a creation asks for credits to create, and holds the creations only:
+     * budget audit: it held the bucket's status reads as well, so the 16 runs already created were read one per
+     * interval, each read's success lifting the hold and the next creation's 402 setting it again (an INFO and a WARN
+     * line per interval).
+     */
+    @Test
+    void anOpenProspect402HoldsTheCreationsOnly() {
+        ApiHolds holds = new ApiHolds(INTERVAL_MS);
+        long now = 1_000_000;
+        holds.observe(ApiBucket.OPENPROSPECT, HttpMethods.POST, answer(402, "{\"detail\": \"Insufficient credits\"}"));
+        assertThat(holds.claimable(ApiBucket.OPENPROSPECT, HttpMethods.POST, 3, now))
+                .isZero();
+        assertThat(holds.claimable(ApiBucket.OPENPROSPECT, HttpMethods.GET, 3, now))
+                .as("the status reads go on")
+                .isEqualTo(3);
+
+        holds.observe(ApiBucket.OPENPROSPECT, HttpMethods.GET, answer(200, "{\"status\": \"RUNNING\"}"));
+        assertThat(holds.hold(ApiBucket.OPENPROSPECT, HttpMethods.POST))
+                .as("a read's success says nothing of the credits")
+                .isPresent();
+        assertThat(holds.claimable(ApiBucket.OPENPROSPECT, HttpMethods.POST, 3, now + INTERVAL_MS))
+                .as("one probe an interval")
+                .isEqualTo(1);
+    }
 }
