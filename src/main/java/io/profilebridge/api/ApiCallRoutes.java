@@ -74,7 +74,10 @@ public class ApiCallRoutes extends RouteBuilder {
             budgets.refused(
                     held,
                     holds.probeIntervalMs(),
-                    answer.httpStatus() + " " + answer.error().code());
+                    // with a 402's requiredCredits and remainingCredits, which the other instances' health checks
+                    // show (budget audit: theirs named the code alone)
+                    answer.httpStatus() + " " + answer.error().code()
+                            + answer.error().scalarDetailsShown());
         }
         BridgeEvent.publish(exchange.getContext(), new ApiAnswerEvent(api, answer));
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.profilebridge.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The {@code error} member of a result document: the API's own code where it gave one, and in {@code details} the
@@ -72,5 +73,15 @@ public record ApiError(String code, String message, Integer httpStatus, ObjectNo
             });
         }
         return scalars;
+    }
+
+    /** The scalar details as a log line or health message shows them: " (requiredCredits 10, remainingCredits 0)". */
+    public String scalarDetailsShown() {
+        Map<String, String> scalars = scalarDetails();
+        return scalars.isEmpty()
+                ? ""
+                : scalars.entrySet().stream()
+                        .map(detail -> detail.getKey() + " " + detail.getValue())
+                        .collect(Collectors.joining(", ", " (", ")"));
     }
 }

@@ -7,7 +7,6 @@ import io.profilebridge.api.ApiError;
 import io.profilebridge.api.ApiHolds;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.apache.camel.health.HealthCheckResultBuilder;
 
 /**
@@ -71,20 +70,12 @@ public class ApiHealthCheck extends ReadinessCheck {
      * requiredCredits and remainingCredits).
      */
     private void held(HealthCheckResultBuilder builder, ApiError error) {
-        Map<String, String> details = error.scalarDetails();
-        String amounts = details.isEmpty()
-                ? ""
-                : " ("
-                        + details.entrySet().stream()
-                                .map(detail -> detail.getKey() + " " + detail.getValue())
-                                .collect(Collectors.joining(", "))
-                        + ")";
         builder.down()
                 .message(api + " requests are held: " + error.code() + httpStatus(error) + ": " + error.message()
-                        + amounts)
+                        + error.scalarDetailsShown())
                 .detail("api", api.id())
                 .detail("code", error.code());
-        details.forEach(builder::detail);
+        error.scalarDetails().forEach(builder::detail);
     }
 
     private static String httpStatus(ApiError error) {

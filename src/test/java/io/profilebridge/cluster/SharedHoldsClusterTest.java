@@ -102,8 +102,10 @@ class SharedHoldsClusterTest {
                 instances.get(1),
                 root.resolve("node-1.log"),
                 Duration.ofSeconds(60),
+                // with the credits, as the contract asks of the health check (budget audit: the code alone)
                 () -> ClusterNodes.health(second)
-                        .contains("the key was refused (402 developer_api_credits_insufficient)"));
+                        .contains("the key was refused (402 developer_api_credits_insufficient (requiredCredits 10,"
+                                + " remainingCredits 0))"));
         assertThat(refusedStarts()).hasSize(1);
     }
 
