@@ -140,11 +140,22 @@ public final class ApiCallLimits implements HttpClientConfigurer, ExecChainHandl
         timer.shutdownNow();
     }
 
+    /**
+     * How late the deadline's timer may run before it is taken for a process that stood still (a SIGSTOP, a suspended
+     * VM or container, a long GC pause) rather than a slow API: far more than a loaded host delays a timer.
+     */
+    static final long STALL_MS = 1000;
+
+    /** The time a call's answer gets after such a stall to be read from the socket, where it may be waiting whole. */
+    static final long GRACE_AFTER_STALL_MS = 2000;
+
     /** One call: its scheduled abort, and the bytes read of its answer so far. */
     private final class Call {
         private final Cancellable connection;
-        private final ScheduledFuture<?> deadline;
         private final long startedNanos = nanoTime.getAsLong();
+        private ScheduledFuture<?> deadline;
+        private boolean ended;
+        private boolean graced;
         private volatile boolean expired;
         private long bytesRead;
 
@@ -156,15 +167,33 @@ public final class ApiCallLimits implements HttpClientConfigurer, ExecChainHandl
                         scope.execRuntime.discardEndpoint();
                         return true;
                     };
-            this.deadline = timer.schedule(this::expire, deadlineMs, TimeUnit.MILLISECONDS);
+            synchronized (this) {
+                this.deadline = timer.schedule(this::expire, deadlineMs, TimeUnit.MILLISECONDS);
+            }
         }
 
-        private void expire() {
+        /**
+         * The deadline's timer ran. Should it run a stall late, the time went by while this process stood still, not
+         * while the API was slow: the call gets a short grace to read what arrived meanwhile (misfire audit: a 429
+         * answered during a 40 s SIGSTOP was cut unread at the resume, its Retry-After lost, and the bucket's next
+         * call went out inside its window).
+         */
+        private synchronized void expire() {
+            if (ended) {
+                return;
+            }
+            long lateNanos = nanoTime.getAsLong() - startedNanos - TimeUnit.MILLISECONDS.toNanos(deadlineMs);
+            if (!graced && lateNanos > TimeUnit.MILLISECONDS.toNanos(STALL_MS)) {
+                graced = true;
+                deadline = timer.schedule(this::expire, GRACE_AFTER_STALL_MS, TimeUnit.MILLISECONDS);
+                return;
+            }
             expired = true;
             connection.cancel();
         }
 
-        void end() {
+        synchronized void end() {
+            ended = true;
             deadline.cancel(false);
         }
 

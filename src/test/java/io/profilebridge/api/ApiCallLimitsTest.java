@@ -2,9 +2,11 @@ package io.profilebridge.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.lang.reflect.Proxy;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +17,7 @@ import org.apache.hc.client5.http.classic.ExecRuntime;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.message.BasicClassicHttpResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,6 +77,49 @@ class ApiCallLimitsTest {
                 .isInstanceOf(java.net.SocketException.class)
                 .hasMessage("Connection reset");
         assertThat(busyTimer.getQueue()).as("its abort was cancelled").isEmpty();
+    }
+
+    /**
+     * Misfire audit: a 429 answered while the bridge stood still 40 s (SIGSTOP) was cut unread at the resume, as the
+     * deadline's timer ran then too, and its Retry-After was lost. A timer that runs a stall late gives the answer a
+     * grace; one that runs on time cuts the call.
+     */
+    @Test
+    void aDeadlineRunAfterTheProcessStoodStillGivesTheAnswerAGrace() throws Exception {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
+        timer.setRemoveOnCancelPolicy(true);
+        try {
+            ApiCallLimits limits = new ApiCallLimits(100, 1024, timer, now::get);
+            ExecChain.Scope stalled = scope();
+            ExecChain answeredDuringAStall = (request, scope) -> {
+                now.addAndGet(TimeUnit.MILLISECONDS.toNanos(100 + 40_000));
+                await().atMost(Duration.ofSeconds(10)).until(() -> timer.getCompletedTaskCount() >= 1);
+                return new BasicClassicHttpResponse(429);
+            };
+            assertThat(limits.execute(new HttpGet("/x"), stalled, answeredDuringAStall)
+                            .getCode())
+                    .isEqualTo(429);
+            assertThat(((HttpGet) stalled.originalRequest).isCancelled())
+                    .as("read, not cut")
+                    .isFalse();
+            assertThat(timer.getQueue())
+                    .as("its grace was cancelled with the call")
+                    .isEmpty();
+
+            ExecChain.Scope slow = scope();
+            long completedBefore = timer.getCompletedTaskCount();
+            ExecChain slowApi = (request, scope) -> {
+                now.addAndGet(TimeUnit.MILLISECONDS.toNanos(100));
+                await().atMost(Duration.ofSeconds(10)).until(() -> timer.getCompletedTaskCount() > completedBefore);
+                return new BasicClassicHttpResponse(200);
+            };
+            limits.execute(new HttpGet("/x"), slow, slowApi);
+            assertThat(((HttpGet) slow.originalRequest).isCancelled())
+                    .as("a timer on time cuts the call")
+                    .isTrue();
+        } finally {
+            timer.shutdownNow();
+        }
     }
 
     private static ExecChain.Scope scope() {
