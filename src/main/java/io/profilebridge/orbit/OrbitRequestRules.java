@@ -2,6 +2,9 @@ package io.profilebridge.orbit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.validation.RuleViolation;
+import java.net.IDN;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -72,6 +75,8 @@ public final class OrbitRequestRules {
     /** An http or https URL (schemes are case-insensitive, RFC 3986) with a non-empty authority; group 1 is it. */
     /** http: or https: (any case), any slashes or backslashes, then the authority (WHATWG's reading of them). */
     private static final Pattern HTTP_URL = Pattern.compile("(?i)^https?:[/\\\\]*([^/\\\\?#]*)");
+
+    private static final Pattern TAB_OR_NEWLINE = Pattern.compile("[\t\n\r]");
 
     private OrbitRequestRules() {}
 
@@ -244,8 +249,9 @@ public final class OrbitRequestRules {
      * (API-docs audit: those three were refused here, where the docs leave "valid" to the API).
      */
     public static Optional<String> httpUrlHost(String text) {
-        // trim: every character up to U+0020 at either end, the C0 controls and space a URL parser drops
-        Matcher url = HTTP_URL.matcher(text.trim());
+        // trim: every character up to U+0020 at either end, the C0 controls and space a URL parser drops; a tab or a
+        // line break anywhere is dropped as well
+        Matcher url = HTTP_URL.matcher(TAB_OR_NEWLINE.matcher(text.trim()).replaceAll(""));
         if (!url.find()) {
             return Optional.empty();
         }
@@ -256,7 +262,28 @@ public final class OrbitRequestRules {
         } else if (host.contains(":")) {
             host = host.substring(0, host.indexOf(':'));
         }
-        return host.isEmpty() ? Optional.empty() : Optional.of(host.toLowerCase(Locale.ROOT));
+        return host.isEmpty() ? Optional.empty() : Optional.of(browserHost(host));
+    }
+
+    /**
+     * The host as a browser goes on to read it: percent-decoded, then mapped to ASCII (IDNA: full-width letters, an
+     * ideographic full stop as a dot) and lower-cased. Strictness audit: {@code linkedin%2Ecom} and a full-width
+     * {@code ｌｉｎｋｅｄｉｎ} were refused here as not LinkedIn's, where a browser goes to www.linkedin.com. What
+     * cannot be mapped stays as written, for the API to judge.
+     */
+    private static String browserHost(String host) {
+        String decoded = host;
+        try {
+            decoded = URLDecoder.decode(host.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notPercentEncoded) {
+            // a lone '%': read as written
+        }
+        try {
+            decoded = IDN.toASCII(decoded, IDN.ALLOW_UNASSIGNED);
+        } catch (IllegalArgumentException notAName) {
+            // an IPv6 literal, a label too long: read as written
+        }
+        return decoded.toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -47,7 +47,15 @@ class DocumentedRulesTest {
                 // a URL parser (WHATWG) reads each of these as https://example.com/a (API-docs audit)
                 "{\"urls\": [\" https://example.com/a\"]}",
                 "{\"urls\": [\"https:example.com/a\"]}",
-                "{\"urls\": [\"https:\\\\\\\\example.com\\\\a\"]}"
+                "{\"urls\": [\"https:\\\\\\\\example.com\\\\a\"]}",
+                // and these as https://www.linkedin.com/in/jane: a tab or a line break anywhere is dropped, the host
+                // percent-decoded and mapped (full-width letters, an ideographic full stop) (strictness audit)
+                "{\"linkedinUrl\": \"https://www.linkedin%2Ecom/in/jane\"}",
+                "{\"linkedinUrl\": \"https://www.linked\\tin.com/in/jane\"}",
+                "{\"linkedinUrl\": \"https://www.linked\\nin.com/in/jane\"}",
+                "{\"linkedinUrl\": \"https://www.linkedin\u3002com/in/jane\"}",
+                "{\"linkedinUrl\": \"https://www.\uff4c\uff49\uff4e\uff4b\uff45\uff44\uff49\uff4e.com/in/jane\"}",
+                "{\"urls\": [\"ht\\ttps://example.com/jane\"]}"
             })
     void orbitInputTheDocsDoNotClearlyRejectPasses(String body) throws Exception {
         assertThat(DocumentedRules.INSTANCE.violations(Api.ORBIT, Json.parse(body)))
