@@ -253,7 +253,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("apiCallRoutes", new ApiCallRoutes(holds, budgets, keyMask));
         metrics.watch(budgets);
         metrics.watch(gate);
-        metrics.watch(holds);
+        metrics.watch(holds, budgets);
         HealthCheckRegistry health = HealthCheckHelper.getHealthCheckRegistry(context);
         if (health != null) {
             health.register(new JobStoreHealthCheck(store, managementReads.health()));

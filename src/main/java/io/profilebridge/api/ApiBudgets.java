@@ -310,12 +310,24 @@ public final class ApiBudgets {
     public Optional<String> refusal(Api api) {
         long now = now();
         return budgets.values().stream()
-                .filter(budget -> budget.bucket.api() == api && budget.pausedUntil > now)
-                // read once: a worker may replace it meanwhile with a cause that is not a refusal
-                .map(budget -> budget.pauseCause)
-                .filter(cause -> cause != null && cause.startsWith(REFUSED))
-                .map(cause -> cause.substring(REFUSED.length()))
+                .filter(budget -> budget.bucket.api() == api)
+                .map(budget -> refusalPausing(budget, now))
+                .flatMap(Optional::stream)
                 .findFirst();
+    }
+
+    /** Whether another instance's refused call pauses the bucket now ({@link #refusal}, one bucket's). */
+    public boolean pausedByRefusal(ApiBucket bucket) {
+        Budget budget = budgets.get(bucket);
+        return budget != null && refusalPausing(budget, now()).isPresent();
+    }
+
+    private static Optional<String> refusalPausing(Budget budget, long now) {
+        // read once: a worker may replace it meanwhile with a cause that is not a refusal
+        String cause = budget.pauseCause;
+        return budget.pausedUntil > now && cause != null && cause.startsWith(REFUSED)
+                ? Optional.of(cause.substring(REFUSED.length()))
+                : Optional.empty();
     }
 
     /**

@@ -153,11 +153,14 @@ public class JobMetrics extends EventNotifierSupport {
     /**
      * 1 while the bucket's calls are held (no key configured, the key, scope or credits refused, Orbit not configured
      * for Deep Search), else 0: an alert on it fires for a missing key too, where {@code profile_bridge_held_total}
-     * counts only answers and a missing key makes none (operations audit).
+     * counts only answers and a missing key makes none (operations audit). On a shared store, also while another
+     * instance's refused call pauses the bucket, as the health check says (budget audit: 0 there while it said held).
      */
-    public void watch(ApiHolds holds) {
+    public void watch(ApiHolds holds, ApiBudgets budgets) {
         for (ApiBucket bucket : ApiBucket.values()) {
-            Gauge.builder("profile_bridge_api_held", () -> holds.hold(bucket).isPresent() ? 1 : 0)
+            Gauge.builder(
+                            "profile_bridge_api_held",
+                            () -> holds.hold(bucket).isPresent() || budgets.pausedByRefusal(bucket) ? 1 : 0)
                     .description("1 while the calls of this API bucket are held (health says why), else 0")
                     .tag("api", bucket.api().id())
                     .tag("bucket", bucket.id())

@@ -42,11 +42,20 @@ final class ClusterNodes {
 
     /** The instance's {@code /observe/health} body, or "" while it does not answer. */
     static String health(Map<String, String> instance) {
+        return managementPage(instance, "/observe/health");
+    }
+
+    /** The instance's {@code /observe/metrics} body, or "" while it does not answer. */
+    static String metrics(Map<String, String> instance) {
+        return managementPage(instance, "/observe/metrics");
+    }
+
+    private static String managementPage(Map<String, String> instance, String path) {
         try {
             return HttpClient.newHttpClient()
                     .send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                                            + instance.get("camel.management.port") + "/observe/health"))
+                            HttpRequest.newBuilder(URI.create(
+                                            "http://127.0.0.1:" + instance.get("camel.management.port") + path))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString())
                     .body();

@@ -106,6 +106,9 @@ class SharedHoldsClusterTest {
                 () -> ClusterNodes.health(second)
                         .contains("the key was refused (402 developer_api_credits_insufficient (requiredCredits 10,"
                                 + " remainingCredits 0))"));
+        assertThat(ClusterNodes.metrics(second))
+                .as("its held gauge says so too (budget audit: 0 while its health check said held)")
+                .contains("profile_bridge_api_held{api=\"orbit\",bucket=\"orbit-starts\"} 1.0");
         assertThat(refusedStarts()).hasSize(1);
     }
 
