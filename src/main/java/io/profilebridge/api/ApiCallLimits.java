@@ -144,10 +144,10 @@ public final class ApiCallLimits implements HttpClientConfigurer, ExecChainHandl
      * How late the deadline's timer may run before it is taken for a process that stood still (a SIGSTOP, a suspended
      * VM or container, a long GC pause) rather than a slow API: far more than a loaded host delays a timer.
      */
-    static final long STALL_MS = 1000;
+    public static final long STALL_MS = 1000;
 
     /** The time a call's answer gets after such a stall to be read from the socket, where it may be waiting whole. */
-    static final long GRACE_AFTER_STALL_MS = 2000;
+    public static final long GRACE_AFTER_STALL_MS = 2000;
 
     /** One call: its scheduled abort, and the bytes read of its answer so far. */
     private final class Call {

@@ -112,6 +112,8 @@ public final class JobDispatcher {
     private volatile boolean claimAgain;
 
     private final WorkerHealth health;
+    /** Only the claiming thread uses it. */
+    private final TickStalls tickStalls = new TickStalls(System::nanoTime);
 
     /**
      * @param workers     jobs worked on at once (the pool's size)
@@ -679,6 +681,9 @@ public final class JobDispatcher {
      * for them (isolation audit: Orbit results took 56 s instead of 7 while OpenProspect hung).
      */
     private void freePlacesOfSlowCalls() {
+        if (!tickStalls.tickJudgesSlowCalls()) {
+            return;
+        }
         long now = store.now();
         // each place handed on here may take one more worker at the next claim
         Map<Api, Integer> heldOrClaimable = new EnumMap<>(Api.class);
