@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.profilebridge.CapturedLog;
+import io.profilebridge.TestJvm;
 import io.profilebridge.job.JobStoreDataSource;
 import io.profilebridge.job.JobStoreSchema;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -184,22 +184,16 @@ class ApiBudgetsTest {
      */
     @Test
     void aPauseTakenRightBeforeAKillIsKeptByTheNextRun(@TempDir Path data) throws Exception {
-        Process killed = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        KilledRightAfterAPause.class.getName(),
-                        data.toString())
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(killed.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(killed.waitFor()).as(output).isEqualTo(9);
+        TestJvm.Ended killed = TestJvm.run(KilledRightAfterAPause.class, data.toString());
+        assertThat(killed.exitCode()).as(killed.output()).isEqualTo(9);
 
         JdbcDataSource store = new JdbcDataSource();
         store.setURL(JobStoreDataSource.defaultUrl(data));
         ApiBudgets restarted = stored(store, KilledRightAfterAPause.KEYS, policy, System::currentTimeMillis);
         restarted.refresh();
-        assertThat(restarted.pausedFor(ApiBucket.ORBIT_STARTS)).as(output).isGreaterThan(30_000);
+        assertThat(restarted.pausedFor(ApiBucket.ORBIT_STARTS))
+                .as(killed.output())
+                .isGreaterThan(30_000);
     }
 
     /** A run that is told to wait 60 s by a 429, and dies at once. */

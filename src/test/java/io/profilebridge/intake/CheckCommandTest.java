@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.profilebridge.BridgeMain;
 import io.profilebridge.BridgeSettings;
+import io.profilebridge.ProfileBridge;
+import io.profilebridge.TestJvm;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiCredentials;
 import io.profilebridge.api.KeyMask;
@@ -44,20 +46,12 @@ class CheckCommandTest {
     @Test
     void aNameTheLocaleCannotSpellIsNamedWithTheRemedy() throws Exception {
         Path file = Files.writeString(dir.resolve("é-日本.json"), "{\"email\": \"a@example.com\"}");
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.profilebridge.ProfileBridge",
-                "check",
-                file.toString());
+        ProcessBuilder builder = TestJvm.running(ProfileBridge.class.getName(), "check", file.toString());
         builder.environment().keySet().removeIf(name -> name.startsWith("LC_") || name.equals("LANG"));
         builder.environment().put("LANG", "C");
-        builder.redirectErrorStream(true);
-        Process check = builder.start();
-        String printed = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(check.waitFor()).as(printed).isEqualTo(2);
-        assertThat(printed)
+        TestJvm.Ended check = TestJvm.run(builder);
+        assertThat(check.exitCode()).as(check.output()).isEqualTo(2);
+        assertThat(check.output())
                 .contains("run the check with LANG=C.UTF-8")
                 .contains("cannot be named in ANSI_X3.4-1968")
                 .doesNotContain("Exception");

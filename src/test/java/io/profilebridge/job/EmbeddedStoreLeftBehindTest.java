@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.LogCapture;
 import io.profilebridge.StartupFailure;
+import io.profilebridge.TestJvm;
 import io.profilebridge.api.Api;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,16 +48,8 @@ class EmbeddedStoreLeftBehindTest {
      */
     @Test
     void aStoreLeftUnclosedIsReadAfterItsRecovery() throws Exception {
-        Process killed = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        KilledAfterOpeningTheStore.class.getName(),
-                        data.toString())
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(killed.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(killed.waitFor()).as(output).isEqualTo(9);
+        TestJvm.Ended killed = TestJvm.run(KilledAfterOpeningTheStore.class, data.toString());
+        assertThat(killed.exitCode()).as(killed.output()).isEqualTo(9);
         byte[] asLeft = Files.readAllBytes(data.resolve("jobstore.mv.db"));
         try (LogCapture logs = LogCapture.start()) {
             assertThatCode(() -> EmbeddedStoreLeftBehind.refuseWhileUnfinished(data))
