@@ -52,6 +52,15 @@ public final class ApiCallLimits implements HttpClientConfigurer, ExecChainHandl
     /** Header the bridge puts on an error answer it read only the start of: how many bytes it read. */
     public static final String ANSWER_CUT = "X-Profile-Bridge-Answer-Cut";
 
+    /**
+     * How late the deadline's timer may run before it is taken for a process that stood still (a SIGSTOP, a suspended
+     * VM or container, a long GC pause) rather than a slow API: far more than a loaded host delays a timer.
+     */
+    public static final long STALL_MS = 1000;
+
+    /** The time a call's answer gets after such a stall to be read from the socket, where it may be waiting whole. */
+    public static final long GRACE_AFTER_STALL_MS = 2000;
+
     private final long deadlineMs;
     private final long maxAnswerBytes;
     private final ScheduledThreadPoolExecutor timer;
@@ -139,15 +148,6 @@ public final class ApiCallLimits implements HttpClientConfigurer, ExecChainHandl
     public void close() {
         timer.shutdownNow();
     }
-
-    /**
-     * How late the deadline's timer may run before it is taken for a process that stood still (a SIGSTOP, a suspended
-     * VM or container, a long GC pause) rather than a slow API: far more than a loaded host delays a timer.
-     */
-    public static final long STALL_MS = 1000;
-
-    /** The time a call's answer gets after such a stall to be read from the socket, where it may be waiting whole. */
-    public static final long GRACE_AFTER_STALL_MS = 2000;
 
     /** One call: its scheduled abort, and the bytes read of its answer so far. */
     private final class Call {
