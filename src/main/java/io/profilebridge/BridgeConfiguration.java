@@ -280,8 +280,9 @@ public class BridgeConfiguration implements CamelConfiguration {
                                 lifecycle,
                                 jms,
                                 settings.number("bridge.retry.max-delay-ms"),
-                                settings.integer("bridge.poll.concurrency")));
-        context.getRegistry().bind("laterCallersRoute", new LaterCallersRoute(store, callers, schedule));
+                                settings.integer("bridge.poll.concurrency"),
+                                keyMask));
+        context.getRegistry().bind("laterCallersRoute", new LaterCallersRoute(store, callers, schedule, keyMask));
         context.getRegistry()
                 .bind(
                         "finishedJobsRetention",

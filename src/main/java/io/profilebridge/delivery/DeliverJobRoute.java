@@ -1,5 +1,6 @@
 package io.profilebridge.delivery;
 
+import io.profilebridge.api.KeyMask;
 import io.profilebridge.jms.BrokerReachability;
 import io.profilebridge.job.DeliveryPermission;
 import io.profilebridge.job.Job;
@@ -43,6 +44,7 @@ public class DeliverJobRoute extends RouteBuilder {
     private static final String DECIDED = "bridgeDeliveryDecided";
 
     private final JobLifecycle lifecycle;
+    private final KeyMask keyMask;
     private final boolean jmsEnabled;
     private final long jmsOffRecheckMs;
     private final AtomicBoolean jmsOffNamed = new AtomicBoolean();
@@ -55,8 +57,10 @@ public class DeliverJobRoute extends RouteBuilder {
      *     {@code bridge.retry.max-delay-ms}, as for an outbox out of room
      * @param workers {@code bridge.poll.concurrency}: at most half of them send JMS results at once
      */
-    public DeliverJobRoute(JobLifecycle lifecycle, boolean jmsEnabled, long jmsOffRecheckMs, int workers) {
+    public DeliverJobRoute(
+            JobLifecycle lifecycle, boolean jmsEnabled, long jmsOffRecheckMs, int workers, KeyMask keyMask) {
         this.lifecycle = lifecycle;
+        this.keyMask = keyMask;
         this.jmsEnabled = jmsEnabled;
         this.jmsOffRecheckMs = jmsOffRecheckMs;
         this.jmsSendPlaces = Math.max(1, workers / 2);
@@ -228,7 +232,7 @@ public class DeliverJobRoute extends RouteBuilder {
 
     private void describeResult(Exchange exchange) {
         Job job = JobRoutes.job(exchange);
-        ResultHeaders.apply(exchange.getMessage(), ResultHeaders.Result.of(job));
+        ResultHeaders.apply(exchange.getMessage(), ResultHeaders.Result.of(job), keyMask);
     }
 
     /**

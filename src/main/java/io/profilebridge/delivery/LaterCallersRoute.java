@@ -1,5 +1,6 @@
 package io.profilebridge.delivery;
 
+import io.profilebridge.api.KeyMask;
 import io.profilebridge.jms.BrokerReachability;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobCallers;
@@ -28,8 +29,10 @@ public class LaterCallersRoute extends RouteBuilder {
     private final JobStore store;
     private final JobCallers callers;
     private final JobSchedule schedule;
+    private final KeyMask keyMask;
 
-    public LaterCallersRoute(JobStore store, JobCallers callers, JobSchedule schedule) {
+    public LaterCallersRoute(JobStore store, JobCallers callers, JobSchedule schedule, KeyMask keyMask) {
+        this.keyMask = keyMask;
         this.store = store;
         this.callers = callers;
         this.schedule = schedule;
@@ -60,7 +63,7 @@ public class LaterCallersRoute extends RouteBuilder {
         Caller caller = exchange.getMessage().getBody(Caller.class);
         exchange.setProperty(CALLER, caller);
         Job job = store.findById(caller.jobId()).orElseThrow();
-        ResultHeaders.apply(exchange.getMessage(), ResultHeaders.Result.of(job, caller.source()));
+        ResultHeaders.apply(exchange.getMessage(), ResultHeaders.Result.of(job, caller.source()), keyMask);
     }
 
     /**

@@ -87,7 +87,7 @@ public class ResultFiles {
                 ? null
                 : new Request(
                         message.getHeader(ResultHeaders.API, String.class),
-                        message.getHeader(ResultHeaders.IDEMPOTENCY_KEY, String.class));
+                        message.getHeader(ResultHeaders.REQUEST_KEY, String.class));
         // the job, not its key: after a takeover two jobs share a key (takeover audit: both passed each other's claim
         // on one name); a job id is unique, and a rejection's (a name-based UUID) never one of a job
         String owner = jobId != null ? jobId : rejectionId(body);

@@ -1,6 +1,7 @@
 package io.profilebridge.delivery;
 
 import io.profilebridge.Sha256;
+import io.profilebridge.api.KeyMask;
 import io.profilebridge.jms.ReplyDestination;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.RequestSource;
@@ -29,7 +30,14 @@ public final class ResultHeaders {
 
     public static final String API = "bridgeApi";
     public static final String OUTCOME = "bridgeOutcome";
+    /**
+     * The request's idempotency key as its result document shows it: a configured API key in it masked (reply-to audit:
+     * a caller that sent an API key as its key got it back raw in the result's {@code idempotencyKey} property, the
+     * body saying "[API key]"). What the JMS result's property is made of.
+     */
     public static final String IDEMPOTENCY_KEY = "bridgeIdempotencyKey";
+    /** The request's idempotency key as given, for the store's name claims (never sent). */
+    public static final String REQUEST_KEY = "bridgeRequestKey";
     /** The job the result belongs to; absent for a request rejected before it became a job. */
     public static final String JOB_ID = "bridgeJobId";
     /** The request's own name, for log lines. */
@@ -88,14 +96,18 @@ public final class ResultHeaders {
         }
     }
 
-    /** Sets the headers {@code direct:deliver-result} reads, and the document as the body. */
-    public static void apply(Message message, Result result) {
+    /**
+     * Sets the headers {@code direct:deliver-result} reads, and the document as the body; {@code keyMask} masks the key
+     * the result shows as the document's text is masked.
+     */
+    public static void apply(Message message, Result result, KeyMask keyMask) {
         RequestSource source = result.source();
         message.removeHeaders("*");
         message.setHeader(CHANNEL, source.channel());
         message.setHeader(API, result.api());
         message.setHeader(OUTCOME, result.outcome());
-        message.setHeader(IDEMPOTENCY_KEY, result.idempotencyKey());
+        message.setHeader(IDEMPOTENCY_KEY, keyMask.applyToCallerText(result.idempotencyKey()));
+        message.setHeader(REQUEST_KEY, result.idempotencyKey());
         message.setHeader(JOB_ID, result.jobId());
         message.setHeader(SOURCE, source.displayName());
         if (source.isFile()) {

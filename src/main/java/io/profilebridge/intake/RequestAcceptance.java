@@ -608,7 +608,8 @@ public class RequestAcceptance {
 
     /** Turns the exchange copy that delivers an intake result into a message for {@code direct:deliver-result}. */
     public void describeIntakeResult(Exchange exchange) {
-        ResultHeaders.apply(exchange.getMessage(), exchange.getProperty(INTAKE_RESULT, ResultHeaders.Result.class));
+        ResultHeaders.apply(
+                exchange.getMessage(), exchange.getProperty(INTAKE_RESULT, ResultHeaders.Result.class), keyMask);
     }
 
     private static String blankToNull(String value) {

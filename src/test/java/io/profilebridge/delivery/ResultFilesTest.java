@@ -124,7 +124,7 @@ class ResultFilesTest {
         exchange.getMessage().setHeader(ResultHeaders.RESULT_FILE, "orbit/x.json");
         exchange.getMessage().setHeader(ResultHeaders.JOB_ID, jobId);
         exchange.getMessage().setHeader(ResultHeaders.API, "orbit");
-        exchange.getMessage().setHeader(ResultHeaders.IDEMPOTENCY_KEY, key);
+        exchange.getMessage().setHeader(ResultHeaders.REQUEST_KEY, key);
         files.claimName(exchange);
         return exchange.getMessage().getHeader(ResultHeaders.RESULT_FILE, String.class);
     }

@@ -195,7 +195,7 @@ class SharedNameClaimsTest {
         exchange.getMessage().setHeader(ResultHeaders.RESULT_FILE, name);
         exchange.getMessage().setHeader(ResultHeaders.JOB_ID, jobId);
         exchange.getMessage().setHeader(ResultHeaders.API, "orbit");
-        exchange.getMessage().setHeader(ResultHeaders.IDEMPOTENCY_KEY, key);
+        exchange.getMessage().setHeader(ResultHeaders.REQUEST_KEY, key);
         files.claimName(exchange);
         return exchange;
     }

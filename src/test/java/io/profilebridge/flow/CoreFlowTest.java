@@ -261,6 +261,8 @@ class CoreFlowTest {
                                 "openprospect",
                                 "bridgeIdempotencyKey",
                                 "k-1",
+                                "bridgeRequestKey",
+                                "k-1",
                                 "bridgeOutcome",
                                 "succeeded",
                                 "bridgeSource",

@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.BridgeRun;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
+import io.profilebridge.api.KeyMask;
 import io.profilebridge.job.Job;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
@@ -433,6 +434,23 @@ class JmsHostileInputTest {
                     .asText());
         }
         assertThat(codes).containsExactlyInAnyOrder("request_not_json", "request_not_object");
+    }
+
+    /**
+     * Reply-to audit: a caller that sent a configured API key as its idempotency key got it back raw in the result's
+     * {@code idempotencyKey} property, on a queue every ESB client reads, while the body said "[API key]".
+     */
+    @Test
+    void anApiKeySentAsTheCallersKeyIsMaskedInTheResultsPropertyAsInItsBody() throws Exception {
+        jms.send(DACH, Map.of("api", "openprospect", "idempotencyKey", BridgeRun.OPENPROSPECT_KEY), null, "key-1");
+        jms.send("{bad", Map.of("api", "openprospect", "idempotencyKey", BridgeRun.ORBIT_KEY), null, "key-2");
+        for (Message result : List.of(jms.receive("profile-bridge.results"), jms.receive("profile-bridge.failed"))) {
+            assertThat(result.getStringProperty("idempotencyKey")).isEqualTo(KeyMask.MASK);
+            assertThat(Json.parse(result.getBody(String.class))
+                            .get("idempotencyKey")
+                            .asText())
+                    .isEqualTo(KeyMask.MASK);
+        }
     }
 
     @Test
