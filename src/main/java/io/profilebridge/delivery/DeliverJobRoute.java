@@ -1,5 +1,6 @@
 package io.profilebridge.delivery;
 
+import io.profilebridge.ErrorText;
 import io.profilebridge.api.KeyMask;
 import io.profilebridge.jms.BrokerReachability;
 import io.profilebridge.job.DeliveryPermission;
@@ -7,6 +8,7 @@ import io.profilebridge.job.Job;
 import io.profilebridge.job.JobLifecycle;
 import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.OutboxBlocked;
+import io.profilebridge.job.RequestSource;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -40,6 +42,9 @@ public class DeliverJobRoute extends RouteBuilder {
     /** How long a delivery waits for a JMS send place before its result waits instead. */
     private static final long SEND_PLACE_WAIT_MS = 100;
 
+    /** Set when a delivery waits because its JMSReplyTo has its share of the send places out: that address. */
+    private static final String REPLY_TO_FULL = "bridgeReplyToSendsOut";
+
     /** Set once the delivery is decided: the result delivered, or its failure handed back. */
     private static final String DECIDED = "bridgeDeliveryDecided";
 
@@ -50,6 +55,7 @@ public class DeliverJobRoute extends RouteBuilder {
     private final AtomicBoolean jmsOffNamed = new AtomicBoolean();
     private final int jmsSendPlaces;
     private final Semaphore jmsSends;
+    private final ReplyToSends replyToSends;
 
     /**
      * @param jmsEnabled {@code bridge.jms.enabled}: with JMS off, a JMS request's result has nowhere to go
@@ -65,6 +71,8 @@ public class DeliverJobRoute extends RouteBuilder {
         this.jmsOffRecheckMs = jmsOffRecheckMs;
         this.jmsSendPlaces = Math.max(1, workers / 2);
         this.jmsSends = new Semaphore(jmsSendPlaces);
+        // a quarter of the places for one caller's reply address: the others always have most of them
+        this.replyToSends = new ReplyToSends(Math.max(1, jmsSendPlaces / 4));
     }
 
     @Override
@@ -97,24 +105,39 @@ public class DeliverJobRoute extends RouteBuilder {
      * under address-full-policy BLOCK, which has no timeout) holds their workers until it takes them, and the other
      * half go on with every other job (delivery audit: all 16 workers sat in held sends, and file requests were not even
      * started). Takes a place when there is one, waiting a moment for one, as sends that are not held end in
-     * milliseconds.
+     * milliseconds; a result to a JMSReplyTo only while that address has less than its share out ({@link
+     * ReplyToSends}).
      */
     private boolean waitsForASendPlace(Exchange exchange) {
-        if (JobRoutes.job(exchange).source().isFile()) {
+        RequestSource source = JobRoutes.job(exchange).source();
+        if (source.isFile()) {
             return false;
         }
+        String replyTo = source.replyTo();
+        if (replyTo != null && !replyToSends.take(replyTo)) {
+            exchange.setProperty(REPLY_TO_FULL, replyTo);
+            return true;
+        }
+        Runnable giveReplyTo = () -> {
+            if (replyTo != null) {
+                replyToSends.give(replyTo);
+            }
+        };
         try {
             if (!jmsSends.tryAcquire(SEND_PLACE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                giveReplyTo.run();
                 return true;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            giveReplyTo.run();
             return true;
         }
         AtomicBoolean held = new AtomicBoolean(true);
         Runnable free = () -> {
             if (held.getAndSet(false)) {
                 jmsSends.release();
+                giveReplyTo.run();
             }
         };
         exchange.setProperty(SEND_PLACE, free);
@@ -161,10 +184,14 @@ public class DeliverJobRoute extends RouteBuilder {
 
     /** The result waits, counting no attempt, looked at again in a few seconds. */
     private void waitForSendPlace(Exchange exchange) {
+        String replyTo = exchange.getProperty(REPLY_TO_FULL, String.class);
+        String taken = replyTo == null
+                ? "the " + jmsSendPlaces + " JMS send places (half of bridge.poll.concurrency) are all taken by sends"
+                : "its JMSReplyTo " + ErrorText.shortened(replyTo, 200) + " has its share of the JMS send places ("
+                        + replyToSends.perReplyTo() + ") taken by sends";
         lifecycle.deliveryWaits(
                 JobRoutes.job(exchange),
-                "the " + jmsSendPlaces + " JMS send places (half of bridge.poll.concurrency) are all taken by sends the"
-                        + " broker holds (an address full under address-full-policy BLOCK: readiness check"
+                taken + " the broker holds (an address full under address-full-policy BLOCK: readiness check"
                         + " jms-results); the result waits, counting no attempt",
                 recheckMs());
     }

@@ -332,6 +332,56 @@ class BrokerOutageTest {
     }
 
     /**
+     * Reply-to audit: one caller's reply address full under BLOCK took every JMS send place, and the other callers' results
+     * came 2 min 40 s late, once it was read. One reply address has a quarter of the places at most.
+     */
+    @Test
+    void aReplyAddressTheBrokerHoldsDoesNotHoldUpOtherCallersResults() throws Exception {
+        startWithBroker(100, Map.of("bridge.poll.concurrency", "8"));
+        blockWhenFull("blocked.#");
+        try (Connection connection = esb.client().createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            var blocked = session.createQueue("blocked.replies");
+            var healthy = session.createQueue("esb.replies");
+            try (MessageProducer filler = session.createProducer(blocked);
+                    MessageProducer requests = session.createProducer(session.createQueue(EsbBroker.REQUESTS))) {
+                filler.send(session.createTextMessage("x".repeat(3000))); // the address is full from now on
+                sendOrbitRequests(session, requests, "held", 4, blocked);
+                await("a held send")
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> "DOWN"
+                                .equals(check("jms-results").path("status").asText()));
+                // one send held, the other three wait for their address's share (a job's state is saved as it
+                // waits: the one in the held send still shows the step before)
+                await("the held address's other results wait")
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> waitingForTheirReplyTo() == 3);
+                sendOrbitRequests(session, requests, "other", 3, healthy);
+            }
+            assertThat(resultsRead(session, healthy, 3))
+                    .as("the other caller's results go out while the held address is not read")
+                    .containsExactlyInAnyOrder("other-0", "other-1", "other-2");
+            assertThat(waitingForTheirReplyTo())
+                    .as("the held address's results still wait")
+                    .isEqualTo(3);
+            assertThat(resultsRead(session, blocked, 4))
+                    .containsExactlyInAnyOrder("held-0", "held-1", "held-2", "held-3");
+        }
+    }
+
+    private static void sendOrbitRequests(
+            Session session, MessageProducer requests, String prefix, int count, Queue replyTo) throws JMSException {
+        for (int i = 0; i < count; i++) {
+            TextMessage request = session.createTextMessage("{\"email\": \"" + prefix + i + "@example.com\"}");
+            request.setStringProperty("api", "orbit");
+            request.setJMSCorrelationID(prefix + "-" + i);
+            request.setJMSReplyTo(replyTo);
+            requests.send(request);
+        }
+    }
+
+    /**
      * Delivery audit: a request rejected at intake whose failed result the broker refused (the failed queue full
      * under FAIL) used up its redeliveries within a quarter of a second and went to the dead-letter queue with no
      * result. It is now taken, and answered once the failed queue takes results again, once.
@@ -440,6 +490,12 @@ class BrokerOutageTest {
         bridge = BridgeRun.start(root, properties);
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> "UP".equals(brokerCheck().path("status").asText()));
+    }
+
+    private long waitingForTheirReplyTo() {
+        return bridge.store().list(Api.ORBIT, JobState.DELIVERING, 0, 10).stream()
+                .filter(job -> job.lastError() != null && job.lastError().contains("its JMSReplyTo"))
+                .count();
     }
 
     private long waitingForTheBroker() {
