@@ -2,12 +2,15 @@ package io.profilebridge.jms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.profilebridge.CapturedLog;
+import io.profilebridge.ErrorText;
 import io.profilebridge.delivery.DeliveryRefusals;
 import io.profilebridge.delivery.OversizedResults;
 import io.profilebridge.delivery.ResultQueues;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.activemq.artemis.api.core.ActiveMQAddressFullException;
 import org.apache.activemq.artemis.jms.client.ActiveMQDestination;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -19,6 +22,7 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.Test;
 import org.springframework.jms.JmsSecurityException;
+import org.springframework.jms.UncategorizedJmsException;
 
 /**
  * JMS audit: on a broker where the bridge's account may not send to a caller's JMSReplyTo, the result was retried until
@@ -60,6 +64,46 @@ class DeliverResultJmsRouteTest {
             assertThat(last.getMessage().getHeader(JmsConstants.JMS_DESTINATION_NAME))
                     .isEqualTo("profile-bridge.failed");
             assertThat(last.getMessage().getHeader("JMSCorrelationID")).isEqualTo("sec-rejected");
+        }
+    }
+
+    /**
+     * Reply-to audit: a JMSReplyTo full under address-full-policy FAIL sent its result to the default queue, as it
+     * should, with a line that named neither "full" nor the broker's reason ("Uncategorized exception occurred during JMS
+     * processing").
+     */
+    @Test
+    void aFullReplyToIsNamedWithTheBrokersReasonAsItsResultGoesToTheDefaultQueue() throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext();
+                CapturedLog log = CapturedLog.start()) {
+            MockEndpoint broker = startRoute(context, new DeliveryRefusals(Clock.systemUTC()));
+            broker.whenAnyExchangeReceived(exchange -> {
+                if (exchange.getMessage().removeHeader(JmsConstants.JMS_DESTINATION) != null) {
+                    throw new UncategorizedJmsException(
+                            new ActiveMQAddressFullException("AMQ229102: Address \"full.replies\" is full."));
+                }
+            });
+
+            Exchange sent = context.createProducerTemplate().request("direct:deliver-result-jms", exchange -> {
+                exchange.getMessage().setBody("{\"outcome\": \"succeeded\"}");
+                exchange.getMessage()
+                        .setHeaders(Map.of(
+                                "bridgeCorrelationId", "full-1",
+                                "bridgeApi", "orbit",
+                                "bridgeOutcome", "succeeded",
+                                "bridgeIdempotencyKey", "k-1",
+                                "bridgeDuplicateId", "job-1",
+                                "bridgeReplyTo", ActiveMQDestination.createQueue("full.replies")));
+            });
+
+            assertThat(sent.getException()).isNull();
+            Exchange last = broker.getReceivedExchanges().get(broker.getReceivedCounter() - 1);
+            assertThat(last.getMessage().getHeader(JmsConstants.JMS_DESTINATION_NAME))
+                    .isNull();
+            assertThat(log.lines())
+                    .anyMatch(line -> line.contains("(correlation full-1) goes to the default queue")
+                            && line.contains("is full")
+                            && line.contains("AMQ229102: Address \"full.replies\" is full."));
         }
     }
 
@@ -175,6 +219,7 @@ class DeliverResultJmsRouteTest {
         context.getRegistry().bind("temporaryReplies", new TemporaryReplies(null));
         context.getRegistry().bind("resultQueues", new ResultQueues("profile-bridge.results", refusals));
         context.getRegistry().bind("oversizedResults", OversizedResults.unknownCap());
+        context.getRegistry().bind("errorText", new ErrorText());
         PluginHelper.getRoutesLoader(context)
                 .loadRoutes(ResourceHelper.resolveResource(context, "file:routes/deliver-result-jms.camel.yaml"));
         context.addRoutes(new org.apache.camel.builder.RouteBuilder() {
