@@ -411,8 +411,11 @@ public class OrbitRoutes extends RouteBuilder {
             progress.add(answer.body());
             Job job = JobRoutes.job(exchange);
             // reading again: an earlier read's failure is over, and no longer counts the reads' age from the job's
-            // (review: one 5xx before the age gave a run whose reads went on fine up in the middle of them)
+            // (review: one 5xx before the age gave a run whose reads went on fine up in the middle of them), nor its
+            // attempts, which count failures in a row (candidate audit: ten candidates failing once each, each read
+            // fine the next time, gave a run of fifty up after the tenth)
             job.lastError(null);
+            job.attempts(0);
             // a JMS result must fit the embedded broker: one over its cap was retried until delivery gave up, after
             // the run was paid for (JMS audit)
             long jmsCap = job.source().isFile() ? Long.MAX_VALUE : jmsProfileCap(jmsMessageBytes, requestChars(job));

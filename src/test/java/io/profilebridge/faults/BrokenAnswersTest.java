@@ -492,6 +492,27 @@ class BrokenAnswersTest {
     }
 
     /**
+     * Candidate audit: failed reads counted over the whole candidate list, not in a row: ten candidates that each read
+     * as 404 once and fine the next time gave a run of fifty up after the tenth, its last 21 profiles never read. A
+     * profile read fine ends the failures before it (here: three candidates failing once each, two attempts).
+     */
+    @Test
+    void candidatesThatEachFailOnceAreReadAndTheRunSucceeds() throws Exception {
+        try (MisbehavingOrbit orbit = new MisbehavingOrbit()) {
+            properties.put("orbit.base-url", orbit.baseUrl());
+            drop(root, "orbit/flaky.json", "{\"email\": \"flaky@example.com\"}");
+            try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 1);
+            }
+            JsonNode result = results(root).get("orbit/flaky.json");
+            assertThat(result).as(results(root).toString()).isNotNull();
+            assertThat(result.get("outcome").asText()).isEqualTo("succeeded");
+            assertThat(result.get("profiles")).hasSize(MisbehavingOrbit.FLAKY);
+            assertThat(orbit.profileReads("flaky")).isEqualTo(2L * MisbehavingOrbit.FLAKY);
+        }
+    }
+
+    /**
      * A run naming more candidates than the read budget's burst: each step goes on from the profiles read before it
      * (HTTP-edges audit: every stop at an empty budget dropped them and started over, 12,515 reads of 300 candidates
      * in 5 minutes, never done).

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code developer_profile_not_found} for ever, {@code no-id@...} completes with a result that names no profile,
  * {@code long-id@...} completes naming a profile id of 5,000 characters, {@code many@...} completes with {@value #MANY}
  * candidates, {@code heavy@...} with {@value #HEAVY} of about 2 KB each, {@code crowd...@...} with {@value #CROWD} read in 3 ms each,
- * {@code twice@...} names one candidate {@value #TWICE} times, {@code empty-start@...} has its first start answered
+ * {@code twice@...} names one candidate {@value #TWICE} times, {@code flaky@...} completes with {@value #FLAKY}
+ * candidates each of which reads as 404 the first time and fine after, {@code empty-start@...} has its first start answered
  * with an empty 200 and no run started; a status read of a run never started is 404;
  * any other run completes at once with a profile that reads as one.
  */
@@ -32,6 +34,7 @@ final class MisbehavingOrbit implements AutoCloseable {
     static final int HEAVY = 5;
     static final int CROWD = 3000;
     static final int TWICE = 50;
+    static final int FLAKY = 3;
 
     private final HttpServer server;
     /** The email each requestId was started with. */
@@ -40,6 +43,8 @@ final class MisbehavingOrbit implements AutoCloseable {
     private final Map<String, AtomicLong> starts = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> statusReads = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> profileReads = new ConcurrentHashMap<>();
+    /** The profiles read once already (a flaky one reads fine from then on). */
+    private final Set<String> readOnce = ConcurrentHashMap.newKeySet();
 
     MisbehavingOrbit() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -128,9 +133,14 @@ final class MisbehavingOrbit implements AutoCloseable {
                             .putArray("candidate_profile_ids")
                             .add("p-one-gone")
                             .add("p-gone");
-                } else if (name.equals("many") || name.equals("heavy") || name.startsWith("crowd")) {
+                } else if (name.equals("many")
+                        || name.equals("heavy")
+                        || name.equals("flaky")
+                        || name.startsWith("crowd")) {
                     var candidates = status.putObject("result").putArray("candidate_profile_ids");
-                    int count = name.equals("many") ? MANY : name.equals("heavy") ? HEAVY : CROWD;
+                    int count = name.equals("many")
+                            ? MANY
+                            : name.equals("heavy") ? HEAVY : name.equals("flaky") ? FLAKY : CROWD;
                     for (int i = 0; i < count; i++) {
                         candidates.add("p-" + name + "-" + i);
                     }
@@ -150,14 +160,14 @@ final class MisbehavingOrbit implements AutoCloseable {
             } else {
                 String name = id.substring("p-".length());
                 // the candidates of one run count together, under the run's name
-                String counted = name.replaceFirst("^(many|heavy|crowd[a-z]*)-\\d+$", "$1")
+                String counted = name.replaceFirst("^(many|heavy|flaky|crowd[a-z]*)-\\d+$", "$1")
                         .replaceFirst("^long-id-x+$", "long-id");
                 profileReads.computeIfAbsent(counted, n -> new AtomicLong()).incrementAndGet();
                 if (counted.startsWith("crowd")) {
                     // an API's answer takes a few milliseconds: the reads, one at a time, stay below the read budget
                     pause(3);
                 }
-                if (name.equals("gone")) {
+                if (name.equals("gone") || (counted.equals("flaky") && readOnce.add(name))) {
                     json(
                             exchange,
                             404,
