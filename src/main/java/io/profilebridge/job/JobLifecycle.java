@@ -666,8 +666,10 @@ public class JobLifecycle {
      * A run seen ended whose outputs are still to be read, and no read of them has failed but for a rate limit: read
      * however long after the age, once it holds a place for its call (JobRoutes.nextStep). A run read once more past
      * its age (at a restart) had its profile read wait for a place, and was given up "while fetching", its status
-     * completed (GiveUpTest on a busy host); a 429 then gave it up at once (review). A read that fails otherwise (an
-     * outage, a refusal) counts from the age, so an outage still ends it.
+     * completed (GiveUpTest on a busy host); a 429 then gave it up at once (review). A rate limit keeps it going past
+     * the age by the longest Retry-After honoured at most (candidate audit: a read answered 429 for ever was read every
+     * few seconds for good). A read that fails otherwise (an outage, a refusal) counts from the age, so an outage
+     * still ends it.
      */
     public boolean readsItsOutputs(Job job) {
         if (job.state() != JobState.FETCHING) {
@@ -675,7 +677,9 @@ public class JobLifecycle {
         }
         JsonNode last = Json.parseStored(job.lastError());
         return last == null
-                || (last.hasNonNull("httpStatus") && last.get("httpStatus").asInt() == 429);
+                || (last.hasNonNull("httpStatus")
+                        && last.get("httpStatus").asInt() == 429
+                        && !schedule.tooOld(job.createdAt(), store.now() - schedule.retryAfterCapMs()));
     }
 
     /**

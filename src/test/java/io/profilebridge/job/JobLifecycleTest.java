@@ -465,6 +465,30 @@ class JobLifecycleTest {
         assertThat(lifecycle.readsItsOutputs(job)).isFalse();
     }
 
+    /**
+     * Candidate audit: a profile read answered 429 again and again was read every few seconds for good, its job never
+     * given up past its age, and its 429s kept the other runs' reads slow. A rate limit keeps the reads going past
+     * the age by the longest Retry-After the bridge honours (bridge.retry.retry-after-cap-ms) at most.
+     */
+    @Test
+    void aReadOfTheOutputsAnsweredWithRateLimitsForEverEndsOneLongestRetryAfterPastTheAge() {
+        JobLifecycle lifecycle = lifecycle(0);
+        String rateLimited = new ApiError("developer_api_key_rate_limited", "slow down", 429)
+                .toJson()
+                .toString();
+        Job within = orbitJob(JobState.FETCHING, store.now() - MAX_AGE_MS - 3_600_000 + 1000);
+        within.lastError(rateLimited);
+        assertThat(lifecycle.readsItsOutputs(within)).isTrue();
+
+        Job beyond = orbitJob(JobState.FETCHING, store.now() - MAX_AGE_MS - 3_600_000 - 1000);
+        beyond.lastError(rateLimited);
+        assertThat(lifecycle.readsItsOutputs(beyond)).isFalse();
+        beyond.lastError(null);
+        assertThat(lifecycle.readsItsOutputs(beyond))
+                .as("reads that go on fine end with the list")
+                .isTrue();
+    }
+
     @Test
     void theLookBeforeAGiveUpHasItsGraceFromWhenItBegan() {
         JobLifecycle lifecycle = lifecycle(0);
