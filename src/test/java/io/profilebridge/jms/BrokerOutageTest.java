@@ -300,13 +300,7 @@ class BrokerOutageTest {
             try (MessageProducer filler = session.createProducer(replies);
                     MessageProducer requests = session.createProducer(session.createQueue(EsbBroker.REQUESTS))) {
                 filler.send(session.createTextMessage("x".repeat(3000))); // the address is full from now on
-                for (int i = 0; i < 6; i++) {
-                    TextMessage request = session.createTextMessage("{\"email\": \"held" + i + "@example.com\"}");
-                    request.setStringProperty("api", "orbit");
-                    request.setJMSCorrelationID("held-" + i);
-                    request.setJMSReplyTo(replies);
-                    requests.send(request);
-                }
+                sendOrbitRequests(session, requests, "held", 6, replies);
             }
             await().atMost(Duration.ofSeconds(30))
                     .until(() ->
