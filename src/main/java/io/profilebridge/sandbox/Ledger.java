@@ -76,11 +76,11 @@ public final class Ledger {
 
     /**
      * The simulator told the caller of {@code subject} (a key or resource), who asked at {@code askedAt}, to wait until
-     * {@code until}; the answer goes now.
+     * {@code until}, in an answer that went at {@code sentAt}.
      */
-    void retryAfterGiven(String subject, long askedAt, long until) {
+    void retryAfterGiven(String subject, long askedAt, long sentAt, long until) {
         if (subject != null) {
-            notBefore.put(subject, new Window(askedAt, System.currentTimeMillis(), until));
+            notBefore.put(subject, new Window(askedAt, sentAt, until));
         }
     }
 

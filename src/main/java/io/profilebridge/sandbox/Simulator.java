@@ -225,11 +225,14 @@ public final class Simulator implements AutoCloseable {
             // the work is done, but the caller never hears of it: the connection closes without an answer
             return;
         }
-        // told once the answer goes, not when it is decided: an answer lost on the way told the caller nothing, and
-        // its retry was counted as early (retry-after audit: every early request counted was such a retry)
-        retryAfterUntil(reply, now).ifPresent(until -> ledger.retryAfterGiven(subject, now, until));
         send(exchange, reply);
-        openWindow(api, bucket, reply, now);
+        // told once the answer went, not when it is decided: an answer lost on the way told the caller nothing, and
+        // its retry was counted as early (retry-after audit: every early request counted was such a retry). The
+        // caller's wait and its bucket's window are dated alike, so a caller's death tells both apart the same way
+        // (chaos benchmark: one answer whose send a kill fell into counted an early retry and no window)
+        long sentAt = System.currentTimeMillis();
+        retryAfterUntil(reply, now).ifPresent(until -> ledger.retryAfterGiven(subject, now, sentAt, until));
+        openWindow(api, bucket, reply, now, sentAt);
     }
 
     /** The buckets of each API key: Orbit starts and reads (as Orbit documents), and OpenProspect's one. */
@@ -241,7 +244,7 @@ public final class Simulator implements AutoCloseable {
     }
 
     /** A 429 tells the bucket's callers to wait, a 503 with Retry-After every caller of the API: from now on. */
-    private void openWindow(String api, String bucket, Reply reply, long receivedAt) {
+    private void openWindow(String api, String bucket, Reply reply, long receivedAt, long sentAt) {
         OptionalLong retryAfter = retryAfterUntil(reply, receivedAt);
         if (retryAfter.isEmpty() || (reply.status() != 429 && reply.status() != 503)) {
             return;
@@ -250,7 +253,7 @@ public final class Simulator implements AutoCloseable {
         List<String> buckets = reply.status() == 429
                 ? List.of(bucket)
                 : api.equals("orbit") ? List.of("orbit-starts", "orbit-reads") : List.of("openprospect");
-        ledger.bucketWindow(buckets, receivedAt, System.currentTimeMillis(), until);
+        ledger.bucketWindow(buckets, receivedAt, sentAt, until);
     }
 
     /** Until when the answer's Retry-After tells its caller to wait (seconds from its arrival, or an HTTP-date). */
