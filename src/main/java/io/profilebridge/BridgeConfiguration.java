@@ -18,7 +18,6 @@ import io.profilebridge.api.ApiOutageLog;
 import io.profilebridge.api.BoundedHeadHttpComponent;
 import io.profilebridge.api.CallGate;
 import io.profilebridge.api.KeyMask;
-import io.profilebridge.api.NoCookies;
 import io.profilebridge.api.SendPermission;
 import io.profilebridge.api.SharedCallPlaces;
 import io.profilebridge.delivery.DeliverJobRoute;
@@ -614,8 +613,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         for (String scheme : new String[] {"http", "https"}) {
             context.addComponent(scheme, new BoundedHeadHttpComponent());
             HttpComponent http = context.getComponent(scheme, HttpComponent.class);
-            http.setHttpClientConfigurer(CompositeHttpConfigurer.combineConfigurers(
-                    callLimits, CompositeHttpConfigurer.combineConfigurers(new SendPermission(), new NoCookies())));
+            http.setHttpClientConfigurer(CompositeHttpConfigurer.combineConfigurers(callLimits, new SendPermission()));
             http.setHttpActivityListener(answerHeads);
             // the API's operators see who calls, not the HTTP library's name (API-answers audit)
             http.setUserAgent(userAgent);

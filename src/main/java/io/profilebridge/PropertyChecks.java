@@ -181,6 +181,7 @@ final class PropertyChecks {
             settings.integer(component + "connections-per-route");
             settings.flag(component + "automatic-retries-disabled");
             settings.flag(component + "redirect-handling-disabled");
+            settings.flag(component + "cookie-management-disabled");
         }
         // the intake's redelivery policies the packaged file sets, by Camel's own rules (0, -1 for ever, "5s"): "abc"
         // and -5 passed without a word, and "soon" stopped the start with a StringIndexOutOfBoundsException naming no
@@ -327,10 +328,6 @@ final class PropertyChecks {
     }
 
     /**
-     * Camel 4.18's {@code /observe/info} reads the context's JMX bean: without JMX (the default) it answered every
-     * request with a 500 and an ERROR line carrying a NullPointerException's stack trace (secrets audit).
-     */
-    /**
      * Camel's management login without its accounts: Camel then asks no one for a login, and served every path to
      * anyone without a word (re-check audit).
      */
@@ -342,6 +339,10 @@ final class PropertyChecks {
         }
     }
 
+    /**
+     * Camel 4.18's {@code /observe/info} reads the context's JMX bean: without JMX (the default) it answered every
+     * request with a 500 and an ERROR line carrying a NullPointerException's stack trace (secrets audit).
+     */
     static void refuseInfoWithoutJmx(boolean info, boolean jmx) {
         if (info && !jmx) {
             throw new StartupFailure("property camel.management.info-enabled needs camel.main.jmx-enabled=true:"

@@ -214,8 +214,7 @@ public class OrbitRoutes extends RouteBuilder {
      */
     private static boolean completedAtOnce(Job job, JsonNode answer) {
         return "completed".equals(Json.text(answer, "status"))
-                && (!profileIds(answer).isEmpty()
-                        || Json.text(Json.parseStored(job.requestBody()), "profileId") != null);
+                && (!profileIds(answer).isEmpty() || requestedProfileId(job) != null);
     }
 
     private static boolean noRunNamedIn(ApiAnswer answer) {
