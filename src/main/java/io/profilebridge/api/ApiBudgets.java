@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 import javax.sql.DataSource;
+import org.apache.camel.component.http.HttpMethods;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -86,6 +87,8 @@ public final class ApiBudgets {
 
     private final Map<ApiBucket, Budget> budgets = new EnumMap<>(ApiBucket.class);
     private final SharedBudgetRows rows;
+    /** The refusals of one method's calls, on a shared store; null otherwise. */
+    private final SharedScopeRefusals scopeRefusals;
     /** Where this process keeps its pauses across a restart (the embedded store); null: in memory only. */
     private final StoredPauses storedPauses;
     /** The stored pauses' row of each bucket whose API has a key. */
@@ -97,7 +100,17 @@ public final class ApiBudgets {
     private final LongSupplier clock;
 
     private ApiBudgets(SharedBudgetRows rows, StoredPauses storedPauses, Policy policy, LongSupplier clock) {
+        this(rows, null, storedPauses, policy, clock);
+    }
+
+    private ApiBudgets(
+            SharedBudgetRows rows,
+            SharedScopeRefusals scopeRefusals,
+            StoredPauses storedPauses,
+            Policy policy,
+            LongSupplier clock) {
         this.rows = rows;
+        this.scopeRefusals = scopeRefusals;
         this.storedPauses = storedPauses;
         this.policy = policy;
         this.clock = clock;
@@ -182,7 +195,8 @@ public final class ApiBudgets {
             LongSupplier clock,
             LongSupplier storeNanos) {
         SharedBudgetRows rows = SharedBudgetRows.shared(dataSource);
-        ApiBudgets budgets = new ApiBudgets(rows, null, policy, clock);
+        ApiBudgets budgets =
+                new ApiBudgets(rows, SharedScopeRefusals.of(rows, credentials, clock.getAsLong()), null, policy, clock);
         var tokenRows = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                 .table("bridge_rate_bucket")
                 // the tokens' refill time is written by every instance: on each one's own clock, one ahead stopped the
@@ -197,7 +211,7 @@ public final class ApiBudgets {
             // a hash of the name, which holds the key, so the key itself is never stored
             long id = Sha256.rowId(
                     bucket.id() + ":" + credentials.key(bucket.api()).orElseThrow());
-            SharedBudgetRows.Row row = rows.ensure(id, bucket, limit.rate(), clock.getAsLong());
+            SharedBudgetRows.Row row = rows.ensure(id, bucket.id(), limit.rate(), clock.getAsLong());
             double rate = limit.adaptive() ? row.rate() : limit.rate();
             // the shared bucket outlives any one process, so a restart cannot spend its tokens twice
             Bucket tokens = tokenRows.builder().build(id, () -> configuration(rate, limit.burst(), limit.burst()));
@@ -303,29 +317,48 @@ public final class ApiBudgets {
     }
 
     /**
+     * The API refused this instance's {@code method} calls of a bucket that serves both methods (an OpenProspect 403
+     * for a scope, or its 402): with a shared store the other instances of the key make none of those calls for
+     * {@code holdMs}, the hold's probe interval, as {@link #refused(List, long, String)} does for whole buckets.
+     */
+    public void refused(ApiBucket bucket, HttpMethods method, long holdMs, String cause) {
+        if (scopeRefusals != null) {
+            long now = now();
+            scopeRefusals.refused(bucket, method, now + holdMs, REFUSED + cause, now);
+        }
+    }
+
+    /** Whether an instance's refusal holds the {@code method} calls of the bucket now (a shared store's scope rows). */
+    public boolean heldByRefusal(ApiBucket bucket, HttpMethods method) {
+        return scopeRefusals != null && method != null && scopeRefusals.held(bucket, method, now());
+    }
+
+    /**
      * The cause of a pause in force that a refusal of the key began, on any instance: an instance whose own calls
      * were never refused (another's refusal paused them first) says so on its health check too (review: it stayed UP
      * while the key had no credits).
      */
     public Optional<String> refusal(Api api) {
-        long now = now();
-        return budgets.values().stream()
-                .filter(budget -> budget.bucket.api() == api)
-                .map(budget -> refusalPausing(budget, now))
+        return ApiBucket.of(api).stream()
+                .map(this::refusal)
                 .flatMap(Optional::stream)
                 .findFirst();
     }
 
-    /** Whether another instance's refused call pauses the bucket now ({@link #refusal}, one bucket's). */
+    /** Whether another instance's refused call pauses the bucket, or some of its calls, now ({@link #refusal}). */
     public boolean pausedByRefusal(ApiBucket bucket) {
-        Budget budget = budgets.get(bucket);
-        return budget != null && refusalPausing(budget, now()).isPresent();
+        return refusal(bucket).isPresent();
     }
 
-    private static Optional<String> refusalPausing(Budget budget, long now) {
+    private Optional<String> refusal(ApiBucket bucket) {
+        long now = now();
+        Budget budget = budgets.get(bucket);
         // read once: a worker may replace it meanwhile with a cause that is not a refusal
-        String cause = budget.pauseCause;
-        return budget.pausedUntil > now && cause != null && cause.startsWith(REFUSED)
+        String cause = budget == null || budget.pausedUntil <= now ? null : budget.pauseCause;
+        if ((cause == null || !cause.startsWith(REFUSED)) && scopeRefusals != null) {
+            cause = scopeRefusals.cause(bucket, now).orElse(null);
+        }
+        return cause != null && cause.startsWith(REFUSED)
                 ? Optional.of(cause.substring(REFUSED.length()))
                 : Optional.empty();
     }
@@ -339,6 +372,7 @@ public final class ApiBudgets {
         restoreStoredPauses(now);
         if (rows != null) {
             Map<Long, SharedBudgetRows.Row> shared = rows.readAll(now);
+            scopeRefusals.see(shared);
             for (Budget budget : budgets.values()) {
                 SharedBudgetRows.Row row = budget.sharedId == null ? null : shared.get(budget.sharedId);
                 if (row != null) {

@@ -66,18 +66,19 @@ public class ApiCallRoutes extends RouteBuilder {
         if (answer.isWithdrawn()) {
             return; // nothing was sent, so nothing was answered
         }
-        List<ApiBucket> held = holds.observe(
-                exchange.getProperty(BUCKET, ApiBucket.class),
-                exchange.getProperty(CALL_METHOD, HttpMethods.class),
-                answer);
-        if (!held.isEmpty()) {
-            budgets.refused(
-                    held,
-                    holds.probeIntervalMs(),
-                    // with a 402's requiredCredits and remainingCredits, which the other instances' health checks
-                    // show (budget audit: theirs named the code alone)
-                    answer.httpStatus() + " " + answer.error().code()
-                            + answer.error().scalarDetailsShown());
+        ApiBucket bucket = exchange.getProperty(BUCKET, ApiBucket.class);
+        HttpMethods method = exchange.getProperty(CALL_METHOD, HttpMethods.class);
+        List<ApiBucket> held = holds.observe(bucket, method, answer);
+        if (FaultClass.of(answer) == FaultClass.HOLD) {
+            // with a 402's requiredCredits and remainingCredits, which the other instances' health checks show
+            // (budget audit: theirs named the code alone)
+            String cause = answer.httpStatus() + " " + answer.error().code()
+                    + answer.error().scalarDetailsShown();
+            if (held.isEmpty()) {
+                budgets.refused(bucket, method, holds.probeIntervalMs(), cause); // one method's calls (a scope)
+            } else {
+                budgets.refused(held, holds.probeIntervalMs(), cause);
+            }
         }
         BridgeEvent.publish(exchange.getContext(), new ApiAnswerEvent(api, answer));
     }

@@ -57,14 +57,14 @@ final class SharedBudgetRows {
         return storeClock ? StoreClock.NOW_MS : Long.toString(now);
     }
 
-    /** The bucket's row, created with the configured rate if no instance made it yet. */
-    Row ensure(long id, ApiBucket bucket, double rate, long now) {
+    /** The row named {@code name} (a bucket, or a scope of one), created with the rate if no instance made it yet. */
+    Row ensure(long id, String name, double rate, long now) {
         update(
-                "cannot create the shared budget of " + bucket,
+                "cannot create the shared budget of " + name,
                 "INSERT INTO bridge_api_budget (id, bucket, paused_until, rate, rate_changed_at) VALUES (?, ?, 0, ?, "
                         + storeNow(now) + ") ON CONFLICT (id) DO NOTHING",
                 id,
-                bucket.id(),
+                name,
                 rate);
         return readAll(now).get(id);
     }

@@ -312,6 +312,9 @@ public final class JobDispatcher {
             // a bucket refusing our key or credits gets one job now and then, not every due one
             // (ApiHolds.claimable)
             open = holds.claimable(bucket, method, open, store.now());
+            if (open > 0 && budgets.heldByRefusal(bucket, method)) {
+                open = 0; // another instance's refusal of these calls: its next probe tells when they are accepted
+            }
             if (open == 0) {
                 return claimPastAge(queue, free, taken, epoch);
             }

@@ -77,6 +77,48 @@ class SharedHoldsClusterTest {
     }
 
     /**
+     * An OpenProspect key without {@code orders:write}: the creations' hold is the key's as well, while the status reads
+     * go on (hold audit: each instance held the scope on its own and probed it on its own clock, two 403s an interval).
+     */
+    @Test
+    void theInstancesOfOneKeyProbeARefusedScopeOncePerHoldInterval() throws Exception {
+        simulator.settings().writeScopelessKeys().add(BridgeRun.OPENPROSPECT_KEY);
+        Map<String, String> properties = BridgeRun.testProperties(root, simulator.baseUrl());
+        ClusterNodes.onStore(properties, postgres);
+        properties.put("bridge.retry.hold-interval-ms", Long.toString(HOLD_MS));
+        List<Map<String, String>> nodes = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            nodes.add(ClusterNodes.node(properties, root, "node-" + i));
+            instances.add(BridgeProcess.start(nodes.get(i), root.resolve("node-" + i + ".log")));
+            ClusterNodes.awaitUp(instances.get(i), nodes.get(i), root.resolve("node-" + i + ".log"));
+        }
+        for (int i = 0; i < 6; i++) {
+            drop(
+                    root,
+                    "openprospect/scope-" + i + ".json",
+                    "{\"profile_name\": \"buyers " + i + "\", "
+                            + "\"ideal_customer_profile\": \"B2B SaaS companies\", \"target_countries\": [\"DE\"]}");
+        }
+        BridgeProcess.awaitWhileRunning(
+                instances.get(0),
+                root.resolve("node-0.log"),
+                Duration.ofSeconds(60),
+                () -> refused("openprospect", 403).size() >= 4);
+
+        List<Ledger.Request> refused = refused("openprospect", 403);
+        for (int i = 1; i < refused.size(); i++) {
+            assertThat(refused.get(i).at() - refused.get(i - 1).at())
+                    .as("403 %d came a hold interval after 403 %d, whichever instance sent it", i, i - 1)
+                    .isGreaterThanOrEqualTo(HOLD_MS * 3 / 4);
+        }
+        for (Map<String, String> node : nodes) {
+            assertThat(ClusterNodes.health(node))
+                    .as("each instance's health check names the refusal")
+                    .contains("403");
+        }
+    }
+
+    /**
      * Review: an instance whose own calls the other's refusal paused before any was refused here said UP on its API
      * health check while the key had no credits.
      */
@@ -113,8 +155,12 @@ class SharedHoldsClusterTest {
     }
 
     private List<Ledger.Request> refusedStarts() {
+        return refused("orbit", 402);
+    }
+
+    private List<Ledger.Request> refused(String api, int status) {
         return simulator.ledger().requests().stream()
-                .filter(r -> r.api().equals("orbit") && r.method().equals("POST") && r.status() == 402)
+                .filter(r -> r.api().equals(api) && r.method().equals("POST") && r.status() == status)
                 .sorted(Comparator.comparingLong(Ledger.Request::at))
                 .toList();
     }
