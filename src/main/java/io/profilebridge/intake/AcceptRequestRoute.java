@@ -38,6 +38,9 @@ public class AcceptRequestRoute extends RouteBuilder {
                 .routeId("deliver-intake-result-or-wait")
                 .errorHandler(noErrorHandler())
                 .setProperty(RequestAcceptance.INBOX_FILE, header(FileConstants.FILE_ABSOLUTE_PATH))
+                // a caller's JMSReplyTo is never sent to from the consumer's thread
+                .process(acceptance::leaveReplyToTheSweep)
+                .filter(exchangeProperty(RequestAcceptance.ANSWERED_LATER).isNull())
                 .doTry()
                 .enrich("direct:deliver-intake-result", UnansweredDelivery.failedUnlessAnswered())
                 .doCatch(Exception.class)
@@ -47,6 +50,7 @@ public class AcceptRequestRoute extends RouteBuilder {
                         throw exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
                     }
                 })
+                .end()
                 .end();
 
         from("direct:reject-unreadable-request")

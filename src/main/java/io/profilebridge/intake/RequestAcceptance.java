@@ -64,7 +64,10 @@ public class RequestAcceptance {
      */
     public static final String INTAKE_RESULT = "bridgeIntakeResult";
 
-    /** Set when a JMS request whose result the broker refused waits for it as a caller of its job, acknowledged. */
+    /**
+     * Set when a JMS request waits for its intake result as a caller of its job, acknowledged: its JMSReplyTo is
+     * answered by the later callers' sweep, or the broker refused the result.
+     */
     public static final String ANSWERED_LATER = "bridgeAnsweredLater";
     /** Exchange property: the absolute path of the inbox file whose intake result is being delivered. */
     public static final String INBOX_FILE = "bridgeInboxFile";
@@ -482,6 +485,30 @@ public class RequestAcceptance {
                 new ResultHeaders.Result(
                         api, ResultDocument.FAILED, key, source, null, "rejected-" + jobId, delivered));
         setVerdict(exchange, "failed", jobId);
+    }
+
+    /**
+     * A JMS request with a JMSReplyTo gets its intake result (its rejection, or its done job's result) from the later
+     * callers' sweep (delivery.LaterCallersRoute), within a second, not from the consumer's thread: the reply address is
+     * the caller's, and one the broker holds (full under address-full-policy BLOCK, which has no timeout) held the
+     * consumer in the send. Four such requests stopped the intake of every caller, and a stop waited for them for good
+     * (hold audit). Sets {@link #ANSWERED_LATER} then.
+     */
+    public void leaveReplyToTheSweep(Exchange exchange) {
+        ResultHeaders.Result result = exchange.getProperty(INTAKE_RESULT, ResultHeaders.Result.class);
+        String jobId = exchange.getProperty(JobRoutes.JOB_ID, String.class);
+        if (result == null
+                || jobId == null
+                || result.source().isFile()
+                || result.source().replyTo() == null) {
+            return;
+        }
+        boolean added = callers.add(jobId, result.source());
+        exchange.setProperty(ANSWERED_LATER, true);
+        LOG.debug(
+                "{} is answered at its JMSReplyTo by the later callers' sweep{}",
+                result.source().displayName(),
+                added ? "" : " (a result already waited for there answers it)");
     }
 
     /**

@@ -364,6 +364,52 @@ class BrokerOutageTest {
         }
     }
 
+    /**
+     * Hold audit: requests refused at intake whose JMSReplyTo the broker holds (full under BLOCK) each held a JMS
+     * consumer in the send of its failed result, and four such requests stopped the intake of every caller. Such a
+     * reply address has its share of the send places at the intake too; the others are answered once it takes them.
+     */
+    @Test
+    void rejectionsToAReplyAddressTheBrokerHoldsDoNotStopTheIntake() throws Exception {
+        startWithBroker(100, Map.of("bridge.poll.concurrency", "8"));
+        blockWhenFull("blocked.#");
+        try (Connection connection = esb.client().createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            var blocked = session.createQueue("blocked.replies");
+            var healthy = session.createQueue("esb.replies");
+            try (MessageProducer filler = session.createProducer(blocked);
+                    MessageProducer requests = session.createProducer(session.createQueue(EsbBroker.REQUESTS))) {
+                filler.send(session.createTextMessage("x".repeat(3000))); // the address is full from now on
+                for (int i = 0; i < 6; i++) {
+                    TextMessage invalid = session.createTextMessage("{\"email\": " + i + "}");
+                    invalid.setStringProperty("api", "orbit");
+                    invalid.setJMSCorrelationID("invalid-" + i);
+                    invalid.setJMSReplyTo(blocked);
+                    requests.send(invalid);
+                }
+                await("a held send")
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> "DOWN"
+                                .equals(check("jms-results").path("status").asText()));
+                sendOrbitRequests(session, requests, "other", 3, healthy);
+            }
+            List<String> refused = new ArrayList<>();
+            try {
+                assertThat(resultsRead(session, healthy, 3))
+                        .as("the other caller's requests are taken in and answered while the held address is not read")
+                        .containsExactlyInAnyOrder("other-0", "other-1", "other-2");
+            } finally {
+                // read whatever the test's outcome: sends held there would hold the bridge's stop
+                refused.addAll(resultsRead(session, blocked, 6));
+            }
+            assertThat(refused)
+                    .as("each refused request answered once, when its address takes results again")
+                    .containsExactlyInAnyOrder(
+                            "invalid-0", "invalid-1", "invalid-2", "invalid-3", "invalid-4", "invalid-5");
+        }
+    }
+
     private static void sendOrbitRequests(
             Session session, MessageProducer requests, String prefix, int count, Queue replyTo) throws JMSException {
         for (int i = 0; i < count; i++) {
