@@ -39,6 +39,8 @@ final class GroupCommit {
     private final StoreEngine engine;
     private final ConcurrentLinkedQueue<Queued<?>> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock leader = new ReentrantLock();
+    /** When the group being committed began ({@link System#nanoTime()}), or null while none is. */
+    private volatile Long groupBegan;
 
     GroupCommit(DataSource dataSource, StoreEngine engine) {
         this.dataSource = dataSource;
@@ -63,7 +65,26 @@ final class GroupCommit {
         return mine.outcome();
     }
 
+    /**
+     * How long the group being committed has taken so far, 0 while none is: a data disk or a database that holds a
+     * commit (or the disk sync of a durable one) holds every write behind it (slow-disk audit: a 30 s sync stopped all
+     * work, health UP and the log silent).
+     */
+    long committingMs() {
+        Long began = groupBegan;
+        return began == null ? 0 : (System.nanoTime() - began) / 1_000_000;
+    }
+
     private void commitQueued() {
+        groupBegan = System.nanoTime();
+        try {
+            commitGroup();
+        } finally {
+            groupBegan = null;
+        }
+    }
+
+    private void commitGroup() {
         List<Queued<?>> group = new ArrayList<>();
         for (Queued<?> next; (next = queue.poll()) != null; ) {
             group.add(next);

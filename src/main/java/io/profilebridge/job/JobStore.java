@@ -98,6 +98,11 @@ public class JobStore {
     }
 
     /** For the store's other tables (JobCallers): their writes share this store's commits. */
+    /** How long the store's current commit has taken so far, 0 while none is under way ({@link GroupCommit}). */
+    public long writeHeldMs() {
+        return writes.committingMs();
+    }
+
     GroupCommit writes() {
         return writes;
     }

@@ -26,6 +26,43 @@ import org.junit.jupiter.api.Test;
 class GroupCommitTest {
 
     /**
+     * Slow-disk audit: a commit held for 30 s (a stalled disk under H2's sync) held every write behind it while the
+     * health check said UP. How long the current commit has taken is known, for the job-store check.
+     */
+    @Test
+    void aHeldCommitIsTimedWhileItLasts() throws Exception {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:held-commit;DB_CLOSE_DELAY=-1");
+        GroupCommit commits = new GroupCommit(h2, StoreEngine.of("jdbc:h2:mem:held-commit"));
+        assertThat(commits.committingMs()).isZero();
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread writer = new Thread(() -> {
+            try {
+                commits.run(
+                        c -> {
+                            inside.countDown();
+                            try {
+                                release.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            return null;
+                        },
+                        false);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        inside.await();
+        await().atMost(Duration.ofSeconds(10)).until(() -> commits.committingMs() >= 200);
+        release.countDown();
+        writer.join(10_000);
+        assertThat(commits.committingMs()).as("none under way").isZero();
+    }
+
+    /**
      * Store-failure audit: a group whose connection could not be had retried each of its writes on its own, and each
      * waited the pool's connection timeout again: four inbox files waited five timeouts, unlogged. Now the group fails
      * at once, every write with the pool's own words.
