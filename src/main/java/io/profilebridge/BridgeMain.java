@@ -44,8 +44,6 @@ public final class BridgeMain {
             ClassPreloader.startBeside();
             JitMode.applyAtLaunch(); // first: C2 would compile the start-up's own code otherwise
             main = createMain();
-            MainConfigurationProperties config = main.configure();
-            StopDeadline.install(() -> config.getShutdownTimeout() * 1000L + StopDeadline.MARGIN_MS);
             main.run(args);
             stoppedWithoutASignal(main.configure(), JvmShutdown.underWay()).ifPresent(why -> {
                 LoggerFactory.getLogger(BridgeMain.class).error(why);
