@@ -25,6 +25,7 @@ import io.profilebridge.delivery.DeliveryRefusals;
 import io.profilebridge.delivery.LaterCallersRoute;
 import io.profilebridge.delivery.OversizedResults;
 import io.profilebridge.delivery.RefusedResultLines;
+import io.profilebridge.delivery.ReplyToSends;
 import io.profilebridge.delivery.ResultFiles;
 import io.profilebridge.delivery.ResultQueues;
 import io.profilebridge.intake.AcceptRequestRoute;
@@ -272,6 +273,7 @@ public class BridgeConfiguration implements CamelConfiguration {
                                 settings.number("bridge.orbit.max-profile-bytes"),
                                 jmsMessageCap,
                                 postgres ? Integer.MAX_VALUE : OrbitRoutes.PROFILE_READS_PER_STEP));
+        ReplyToSends replyToSends = ReplyToSends.ofWorkers(settings.integer("bridge.poll.concurrency"));
         context.getRegistry()
                 .bind(
                         "deliverJobRoute",
@@ -280,8 +282,10 @@ public class BridgeConfiguration implements CamelConfiguration {
                                 jms,
                                 settings.number("bridge.retry.max-delay-ms"),
                                 settings.integer("bridge.poll.concurrency"),
+                                replyToSends,
                                 keyMask));
-        context.getRegistry().bind("laterCallersRoute", new LaterCallersRoute(store, callers, schedule, keyMask));
+        context.getRegistry()
+                .bind("laterCallersRoute", new LaterCallersRoute(store, callers, schedule, replyToSends, keyMask));
         context.getRegistry()
                 .bind(
                         "finishedJobsRetention",

@@ -64,15 +64,24 @@ public class DeliverJobRoute extends RouteBuilder {
      * @param workers {@code bridge.poll.concurrency}: at most half of them send JMS results at once
      */
     public DeliverJobRoute(
-            JobLifecycle lifecycle, boolean jmsEnabled, long jmsOffRecheckMs, int workers, KeyMask keyMask) {
+            JobLifecycle lifecycle,
+            boolean jmsEnabled,
+            long jmsOffRecheckMs,
+            int workers,
+            ReplyToSends replyToSends,
+            KeyMask keyMask) {
         this.lifecycle = lifecycle;
         this.keyMask = keyMask;
         this.jmsEnabled = jmsEnabled;
         this.jmsOffRecheckMs = jmsOffRecheckMs;
-        this.jmsSendPlaces = Math.max(1, workers / 2);
+        this.jmsSendPlaces = jmsSendPlaces(workers);
         this.jmsSends = new Semaphore(jmsSendPlaces);
-        // a quarter of the places for one caller's reply address: the others always have most of them
-        this.replyToSends = new ReplyToSends(Math.max(1, jmsSendPlaces / 4));
+        this.replyToSends = replyToSends;
+    }
+
+    /** Half the job workers, at least one. */
+    static int jmsSendPlaces(int workers) {
+        return Math.max(1, workers / 2);
     }
 
     @Override

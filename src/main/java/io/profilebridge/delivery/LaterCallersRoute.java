@@ -7,8 +7,15 @@ import io.profilebridge.job.JobCallers;
 import io.profilebridge.job.JobCallers.Caller;
 import io.profilebridge.job.JobSchedule;
 import io.profilebridge.job.JobStore;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * a step of the job's delivery, so a caller recorded at any moment (even as the job finishes, or on another instance,
  * or before a crash) is answered; a result sent twice after a crash carries the same duplicate id, which the broker
  * drops. A destination that refuses is tried again with backoff, as a job's own delivery is, then given up.
+ * <p>
+ * The sweep hands each send to a few threads of its own and waits for none: a send to a reply address the broker holds
+ * (full under address-full-policy BLOCK, which has no timeout) held the sweep, and every other caller's refusal behind
+ * it. One reply address has its share of the sends at once ({@link ReplyToSends}); a caller whose address has its
+ * share out, or whose send is under way, waits for a later sweep.
  */
 public class LaterCallersRoute extends RouteBuilder {
 
@@ -25,21 +37,43 @@ public class LaterCallersRoute extends RouteBuilder {
     private static final String CALLER = "bridgeLaterCaller";
     /** Callers answered per sweep: there are seldom any, and the next sweep takes the rest. */
     private static final int BATCH = 100;
+    /** Threads sending the sweep's results: more than one reply address's share, so a held one leaves others going. */
+    private static final int SENDERS = 4;
 
     private final JobStore store;
     private final JobCallers callers;
     private final JobSchedule schedule;
     private final KeyMask keyMask;
+    private final ReplyToSends replyToSends;
+    /** The callers whose send is under way: a later sweep, which still finds them due, leaves them alone. */
+    private final Set<String> sending = ConcurrentHashMap.newKeySet();
 
-    public LaterCallersRoute(JobStore store, JobCallers callers, JobSchedule schedule, KeyMask keyMask) {
+    private ExecutorService senders;
+    private ProducerTemplate template;
+
+    public LaterCallersRoute(
+            JobStore store, JobCallers callers, JobSchedule schedule, ReplyToSends replyToSends, KeyMask keyMask) {
         this.keyMask = keyMask;
         this.store = store;
         this.callers = callers;
         this.schedule = schedule;
+        this.replyToSends = replyToSends;
     }
 
     @Override
     public void configure() {
+        senders = getContext()
+                .getExecutorServiceManager()
+                .newThreadPool(
+                        this,
+                        "answer-later-callers",
+                        new ThreadPoolProfileBuilder("answer-later-callers")
+                                .poolSize(SENDERS)
+                                .maxPoolSize(SENDERS)
+                                .maxQueueSize(BATCH)
+                                .rejectedPolicy(ThreadPoolRejectedPolicy.Abort)
+                                .build());
+        template = getContext().createProducerTemplate();
         // once a second: a caller has waited for a whole remote run already; an empty sweep is one indexed query
         from("timer:answer-later-callers?period=1000&delay=1000")
                 .routeId("answer-later-callers")
@@ -47,21 +81,52 @@ public class LaterCallersRoute extends RouteBuilder {
                 // every later caller is a JMS message: with the broker away they wait, counting no attempt
                 .filter(exchange ->
                         BrokerReachability.problemIn(exchange.getContext()).isEmpty())
-                .process(exchange -> exchange.getMessage().setBody(callers.dueOfDoneJobs(BATCH)))
-                .split(body())
+                .process(exchange -> callers.dueOfDoneJobs(BATCH).forEach(this::answerBeside));
+
+        from("direct:answer-later-caller")
+                .routeId("answer-later-caller")
+                .routeConfigurationId("sampling-errors")
                 .process(this::describeResult)
                 .doTry()
                 .to("direct:deliver-result")
                 .process(exchange -> callers.remove(caller(exchange)))
                 .doCatch(Exception.class)
                 .process(this::deliveryFailed)
-                .end()
                 .end();
     }
 
+    /** Sends the caller's result on a thread of the sweep's, unless under way already or its address is busy. */
+    private void answerBeside(Caller caller) {
+        String id = caller.jobId() + "/" + caller.callerId();
+        if (!sending.add(id)) {
+            return;
+        }
+        String replyTo = caller.source().replyTo();
+        if (replyTo != null && !replyToSends.take(replyTo)) {
+            sending.remove(id);
+            return;
+        }
+        Runnable done = () -> {
+            if (replyTo != null) {
+                replyToSends.give(replyTo);
+            }
+            sending.remove(id);
+        };
+        try {
+            senders.execute(() -> {
+                try {
+                    template.send("direct:answer-later-caller", exchange -> exchange.setProperty(CALLER, caller));
+                } finally {
+                    done.run();
+                }
+            });
+        } catch (RejectedExecutionException full) {
+            done.run(); // every sender busy and the queue full: a later sweep
+        }
+    }
+
     private void describeResult(Exchange exchange) {
-        Caller caller = exchange.getMessage().getBody(Caller.class);
-        exchange.setProperty(CALLER, caller);
+        Caller caller = caller(exchange);
         Job job = store.findById(caller.jobId()).orElseThrow();
         ResultHeaders.apply(exchange.getMessage(), ResultHeaders.Result.of(job, caller.source()), keyMask);
     }
