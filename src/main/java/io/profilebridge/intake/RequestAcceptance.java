@@ -504,6 +504,14 @@ public class RequestAcceptance {
             return;
         }
         boolean added = callers.add(jobId, result.source());
+        if (store.findById(jobId).isEmpty()) {
+            // removed by bridge.store.keep-finished-days between its reading and the caller's record: the request is
+            // taken in again (a new job under its key), not acknowledged with no one to answer it (retention audit)
+            callers.remove(jobId, result.source());
+            throw new IllegalStateException(
+                    "job " + jobId + ", which " + result.source().displayName()
+                            + " repeats, was removed as finished long ago while it was taken in; it is taken in again");
+        }
         exchange.setProperty(ANSWERED_LATER, true);
         LOG.debug(
                 "{} is answered at its JMSReplyTo by the later callers' sweep{}",

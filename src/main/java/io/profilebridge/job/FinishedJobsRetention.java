@@ -13,8 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Removes the jobs that finished longer ago than {@code bridge.store.keep-finished-days}, with the callers that
- * waited for them, so a store that runs for years does not grow for ever. Off by default (0): the contract promises
+ * Removes the jobs that finished longer ago than {@code bridge.store.keep-finished-days}, so a store that runs for
+ * years does not grow for ever. A job some JMS caller still waits for (a repeat of it whose result the later callers'
+ * sweep sends, {@link JobCallers}) stays until that caller is answered or given up (retention audit: the sweep removed
+ * such callers, acknowledged repeats that were then never answered). Off by default (0): the contract promises
  * a file dropped again its stored result with no remote call, and once its job is removed such a file is a new
  * request under the same key, which the API's own idempotency judges. Every instance of a shared store sweeps; a
  * row is removed once, whoever does it.
@@ -81,7 +83,6 @@ public class FinishedJobsRetention extends RouteBuilder {
             c.setAutoCommit(false);
             try {
                 List<String> ids = finishedBefore(c, before);
-                delete(c, "DELETE FROM bridge_job_caller WHERE job_id = ?", ids);
                 // counted as deleted, not as selected: the log line said 2,010 where 2,005 went (growth audit)
                 int removed = delete(c, "DELETE FROM bridge_job WHERE id = ? AND next_attempt_at IS NULL", ids);
                 // the body goes with its job, and stays with one that became due again meanwhile
@@ -106,7 +107,8 @@ public class FinishedJobsRetention extends RouteBuilder {
         // it would look like a short copy at the next start (StoreNote)
         try (PreparedStatement ps = c.prepareStatement("SELECT id FROM bridge_job WHERE state IN (?, ?) AND "
                 + "next_attempt_at IS NULL AND finished_at < ? "
-                + "AND created_at < (SELECT MAX(created_at) FROM bridge_job) LIMIT " + BATCH)) {
+                + "AND created_at < (SELECT MAX(created_at) FROM bridge_job) "
+                + "AND NOT EXISTS (SELECT 1 FROM bridge_job_caller c WHERE c.job_id = bridge_job.id) LIMIT " + BATCH)) {
             ps.setString(1, JobState.DELIVERED.name());
             ps.setString(2, JobState.FAILED.name());
             ps.setLong(3, before);

@@ -93,6 +93,11 @@ public class JobCallers {
                 caller.callerId());
     }
 
+    /** The caller {@link #add} recorded for {@code message}, taken back. */
+    public void remove(String jobId, RequestSource message) {
+        remove(new Caller(jobId, callerId(message), message, 0));
+    }
+
     /** Its reply destination refused the result: try again at {@code dueAt}. */
     public void retryAt(Caller caller, long dueAt) {
         write(
