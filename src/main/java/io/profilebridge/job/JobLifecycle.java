@@ -150,6 +150,17 @@ public class JobLifecycle {
     }
 
     /**
+     * A status read of an {@link Job#startUnconfirmed() unconfirmed} start found its run: the API accepted the start
+     * after all, and counts as such (metrics audit: profile_bridge_submitted_total missed such runs, fewer starts than
+     * the credits charged).
+     */
+    public void startFound(Job job) {
+        LOG.info("{}: the status read under the id its start was sent with finds the run", job);
+        job.acceptedAt(store.now());
+        events.accept(JobEvent.of(JobEvent.Kind.SUBMITTED, job));
+    }
+
+    /**
      * A status read of an {@link Job#startUnconfirmed() unconfirmed} start failed otherwise than with a 404: handled
      * as any read's fault, the start's cause kept beside the read's in the job's last error, for
      * {@link #startNotFound} to name (audit: a 429 on the read was named as the start's cause).

@@ -45,7 +45,7 @@ public class JobMetrics extends EventNotifierSupport {
             "retried", "5xx, timeouts and connection errors, retried with backoff",
             "held", "answers that hold a request (401/403/402, not configured)",
             "failed",
-                    "results delivered as failed by the job lifecycle (rejections at intake are in profile_bridge_jobs)",
+                    "results delivered as failed by the job lifecycle (rejections at intake are in profile_bridge_rejected)",
             "delivered", "results delivered as succeeded",
             "undeliverable",
                     "results given up undelivered after bridge.delivery.max-attempts (kept in the store, GET /jobs/{id})",

@@ -247,6 +247,9 @@ public class OrbitRoutes extends RouteBuilder {
         if (lifecycle.noStatusIn(job, answer)) {
             return;
         }
+        if (job.startUnconfirmed()) {
+            lifecycle.startFound(job);
+        }
         JsonNode status = answer.body();
         switch (String.valueOf(Json.text(status, "status"))) {
             case "completed" -> {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.profilebridge.BridgeRun;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
@@ -185,7 +186,18 @@ class FaultModelTest {
         properties.put("bridge.retry.max-delay-ms", "200");
         drop(root, "orbit/unheard.json", "{\"email\": \"" + SimulatorTriggers.ORBIT_START_ANSWERS_LOST + "\"}");
         drop(root, "orbit/unsent.json", "{\"email\": \"" + SimulatorTriggers.ORBIT_START_NOT_RECEIVED + "\"}");
-        runUntilResults(2, 30);
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 2);
+            assertThat(bridge.context()
+                            .getRegistry()
+                            .findSingleByType(MeterRegistry.class)
+                            .get("profile_bridge_submitted")
+                            .tag("api", "orbit")
+                            .counter()
+                            .count())
+                    .as("the run its status read found counts as a start the API accepted (metrics audit)")
+                    .isEqualTo(1);
+        }
 
         var runs = simulator.ledger().runsPerKey("orbit");
         assertThat(runs).hasSize(1).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
