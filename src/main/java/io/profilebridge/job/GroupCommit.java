@@ -41,6 +41,14 @@ final class GroupCommit {
     private final ReentrantLock leader = new ReentrantLock();
     /** When the group being committed began ({@link System#nanoTime()}), or null while none is. */
     private volatile Long groupBegan;
+    /**
+     * Durable groups committed so far (written by the leader alone), and how many of them are synced to disk: a
+     * committed row is seen by other connections before its group's sync ends ({@link #awaitSynced}).
+     */
+    private volatile long durableCommitted;
+
+    private long durableSynced;
+    private final Object syncs = new Object();
 
     GroupCommit(DataSource dataSource, StoreEngine engine) {
         this.dataSource = dataSource;
@@ -146,7 +154,35 @@ final class GroupCommit {
             } finally {
                 c.setAutoCommit(true);
             }
-            flushIfDurable(c, group, durable);
+            long number = durable ? ++durableCommitted : 0;
+            try {
+                flushIfDurable(c, group, durable);
+            } finally {
+                if (durable) {
+                    synced(number);
+                }
+            }
+        }
+    }
+
+    /** The durable group {@code number} is on disk, or its sync failed and the next durable group's will carry it. */
+    private void synced(long number) {
+        synchronized (syncs) {
+            durableSynced = Math.max(durableSynced, number);
+            syncs.notifyAll();
+        }
+    }
+
+    /**
+     * Returns once every durable group committed so far is synced to disk (on H2 the sync follows the commit; on
+     * PostgreSQL the commit is the sync, and this returns at once).
+     */
+    void awaitSynced() throws InterruptedException {
+        long committed = durableCommitted;
+        synchronized (syncs) {
+            while (durableSynced < committed) {
+                syncs.wait();
+            }
         }
     }
 

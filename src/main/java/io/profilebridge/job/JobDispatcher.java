@@ -264,6 +264,7 @@ public final class JobDispatcher {
         List<Job> claimed = new ArrayList<>();
         try {
             claimFrom(queues, claimed);
+            store.awaitRecorded(claimed);
             return claimed;
         } catch (RuntimeException e) {
             claimed.forEach(job -> {

@@ -106,6 +106,77 @@ class GroupCommitTest {
     }
 
     /**
+     * Slow-disk audit: a committed row is seen by other connections (a claim) before its group's sync to disk ends, and
+     * an API call went out for a job whose record was not on disk yet. {@link GroupCommit#awaitSynced} returns only once
+     * the durable groups committed before it are synced.
+     */
+    @Test
+    void awaitingTheSyncReturnsOnlyOnceTheCommittedDurableGroupIsOnDisk() throws Exception {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:group-commit-sync-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        try (Connection setup = h2.getConnection()) {
+            setup.createStatement().execute("CREATE TABLE written (name VARCHAR(10))");
+        }
+        CountDownLatch syncing = new CountDownLatch(1);
+        CountDownLatch diskAnswers = new CountDownLatch(1);
+        DataSource slowDisk = (DataSource) Proxy.newProxyInstance(
+                DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    Object real = invoke(h2, method, args);
+                    if (!method.getName().equals("getConnection")) {
+                        return real;
+                    }
+                    return Proxy.newProxyInstance(
+                            Connection.class.getClassLoader(),
+                            new Class<?>[] {Connection.class},
+                            (c, call, callArgs) -> {
+                                Object made = invoke(real, call, callArgs);
+                                if (!call.getName().equals("createStatement")) {
+                                    return made;
+                                }
+                                return Proxy.newProxyInstance(
+                                        java.sql.Statement.class.getClassLoader(),
+                                        new Class<?>[] {java.sql.Statement.class},
+                                        (st, sql, sqlArgs) -> {
+                                            if (sql.getName().equals("execute")
+                                                    && "CHECKPOINT SYNC".equals(sqlArgs[0])) {
+                                                syncing.countDown();
+                                                awaitQuietly(diskAnswers); // the disk holds the sync
+                                            }
+                                            return invoke(made, sql, sqlArgs);
+                                        });
+                            });
+                });
+        GroupCommit commits = new GroupCommit(slowDisk, StoreEngine.of("jdbc:h2:mem:test"));
+        Thread recorder = new Thread(() -> {
+            try {
+                commits.run(c -> c.createStatement().execute("INSERT INTO written VALUES ('job')"), true);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        recorder.start();
+        syncing.await();
+        try (Connection claim = h2.getConnection();
+                ResultSet rows = claim.createStatement().executeQuery("SELECT name FROM written")) {
+            assertThat(rows.next()).as("the row is seen before its sync ends").isTrue();
+        }
+        Thread claimer = new Thread(() -> {
+            try {
+                commits.awaitSynced();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        claimer.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> claimer.getState() == Thread.State.WAITING);
+        assertThat(claimer.isAlive()).as("waits while the sync is held").isTrue();
+        diskAnswers.countDown();
+        claimer.join(10_000);
+        recorder.join(10_000);
+        assertThat(claimer.isAlive()).as("returned once the sync ended").isFalse();
+    }
+
+    /**
      * Concurrency audit: a group whose commit threw an unchecked exception (a driver's bug, an Error) failed only its
      * leader; the others found the queue empty and reported their rolled-back writes as committed, so a request's
      * source could be acknowledged with no job stored.
