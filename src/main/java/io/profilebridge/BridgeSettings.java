@@ -155,8 +155,10 @@ public final class BridgeSettings {
             number = parser.apply(value);
         } catch (NumberFormatException e) {
             // configuration audit: 3000000000 for an int was told "must be a number"
-            throw new StartupFailure("property " + key + " must be a number"
-                    + (largest != null && value.matches("\\d+") ? " of at most " + largest : "") + ", not \"" + value
+            // retention audit: 0.5 for a count of days was told "must be a number"
+            boolean whole = largest != null;
+            throw new StartupFailure("property " + key + " must be a " + (whole ? "whole " : "") + "number"
+                    + (whole && value.matches("\\d+") ? " of at most " + largest : "") + ", not \"" + value
                     + "\"");
         }
         // no count, size, rate or time of the bridge's is negative; most are meaningless at 0 too (a deadline of 0,

@@ -344,7 +344,7 @@ class JarIT {
                         "the management server cannot listen on 127.0.0.1:" + managementPort, "camel.management.port");
                 sameBroker.assertStopsWith(
                         "the embedded broker cannot listen on 127.0.0.1:" + brokerPort, "bridge.jms.embedded-url");
-                badValue.assertStopsWith("bridge.inbox.concurrency must be a number", "\"eight\"");
+                badValue.assertStopsWith("bridge.inbox.concurrency must be a whole number", "\"eight\"");
                 missingKey.assertStopsWith(
                         "bridge.data is not set",
                         "the packaged application.properties declares every key with its default");

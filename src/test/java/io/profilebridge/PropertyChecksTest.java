@@ -143,15 +143,15 @@ class PropertyChecksTest {
                 "bridge.inbox.incomplete-ms|-1|bridge.inbox.incomplete-ms must not be negative",
                 "bridge.jms.broker-url|tcp://127.0.0.1:notaport|bridge.jms.broker-url must name its broker",
                 "bridge.jms.broker-url|broker:61616|bridge.jms.broker-url must name its broker",
-                "camel.main.shutdown-timeout|abc|camel.main.shutdown-timeout must be a number",
+                "camel.main.shutdown-timeout|abc|camel.main.shutdown-timeout must be a whole number",
                 "camel.main.shutdown-timeout|-5|camel.main.shutdown-timeout must not be negative",
                 "bridge.inbox|/srv/in%41 #1|bridge.inbox cannot hold \"%\"",
                 "bridge.outbox|/srv/out?x=1|bridge.outbox cannot hold \"?\"",
                 "bridge.data|data;INIT=x|bridge.data cannot hold \";\"",
-                "camel.component.http.connect-timeout|abc|camel.component.http.connect-timeout must be a number",
-                "camel.component.https.response-timeout|30s|camel.component.https.response-timeout must be a number",
+                "camel.component.http.connect-timeout|abc|camel.component.http.connect-timeout must be a whole number",
+                "camel.component.https.response-timeout|30s|camel.component.https.response-timeout must be a whole number",
                 "camel.component.http.redirect-handling-disabled|yes|redirect-handling-disabled must be true or false",
-                "camel.component.https.connections-per-route|many|connections-per-route must be a number",
+                "camel.component.https.connections-per-route|many|connections-per-route must be a whole number",
                 "bridge.jms.results|profile-bridge.requests|bridge.jms.results must name another queue than",
                 "bridge.jms.failed|profile-bridge.requests|bridge.jms.failed must name another queue than",
                 // configuration audit
@@ -170,8 +170,10 @@ class PropertyChecksTest {
                 "bridge.outbox.folder-mode|600|bridge.outbox.folder-mode must let the owner",
                 "bridge.outbox.file-mode|400|bridge.outbox.file-mode must let the owner (the bridge's own user) read"
                         + " and write",
-                "bridge.poll.concurrency|3000000000|bridge.poll.concurrency must be a number of at most 2147483647",
-                "camel.main.shutdown-timeout|3000000000|camel.main.shutdown-timeout must be a number of at most"
+                "bridge.poll.concurrency|3000000000|bridge.poll.concurrency must be a whole number of at most 2147483647",
+                // retention audit: 0.5 for a whole number was told "must be a number"
+                "bridge.jms.concurrent-consumers|0.5|bridge.jms.concurrent-consumers must be a whole number, not \"0.5\"",
+                "camel.main.shutdown-timeout|3000000000|camel.main.shutdown-timeout must be a whole number of at most"
                         + " 2147483647",
                 "orbit.base-url|HTTP://127.0.0.1:8099|orbit.base-url must be an http:// or https:// URL with its scheme"
                         + " in lower case and no #fragment",
