@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntUnaryOperator;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
@@ -71,6 +72,9 @@ public class JobStore {
 
     private final DataSource dataSource;
     private final GroupCommit writes;
+    /** The jobs whose insert runs now: seen by a claim once committed, on disk once their recording returns. */
+    private final Set<String> recording = ConcurrentHashMap.newKeySet();
+
     private final InstanceLiveness liveness;
     private final Clock clock;
     private final LongConsumer newJobs;
@@ -99,13 +103,13 @@ public class JobStore {
 
     /** For the store's other tables (JobCallers): their writes share this store's commits. */
     /**
-     * Returns once the jobs recorded so far are on disk, when one of {@code claimed} is yet to make its first call: a
+     * Returns once the jobs recorded so far are on disk, when one of {@code claimed} is still being recorded: a
      * claim sees a job's row once its insert commits, before the sync of that commit ends (slow-disk audit: with a
      * stalled sync an Orbit start went out 0.8 s into it, its key not yet recorded durably as CONTRACT section 3 asks).
      */
     public void awaitRecorded(List<Job> claimed) {
-        if (claimed.stream().noneMatch(job -> job.state() == JobState.RECEIVED)) {
-            return;
+        if (claimed.stream().noneMatch(job -> recording.contains(job.id()))) {
+            return; // none is being recorded now: each was on disk before its recording returned
         }
         try {
             writes.awaitSynced();
@@ -138,7 +142,7 @@ public class JobStore {
     public Registration register(Job job) {
         for (int attempt = 1; ; attempt++) {
             try {
-                writes.run(c -> insert(c, INSERT, job), true);
+                record(job, c -> insert(c, INSERT, job));
                 newJobs.accept(job.createdAt());
                 return new Registration(job, true);
             } catch (SQLException e) {
@@ -154,6 +158,19 @@ public class JobStore {
                     throw new JobStoreException("job vanished after a key conflict: " + job, e);
                 }
             }
+        }
+    }
+
+    /**
+     * A durable write that inserts {@code job}: while it runs the job counts as being recorded ({@link
+     * #awaitRecorded}); it is on disk once this returns.
+     */
+    private <T> T record(Job job, GroupCommit.Write<T> write) throws SQLException {
+        recording.add(job.id());
+        try {
+            return writes.run(write, true);
+        } finally {
+            recording.remove(job.id());
         }
     }
 
@@ -232,20 +249,18 @@ public class JobStore {
                 + " AND remote_id IS NULL AND accepted_at IS NULL AND key_generation = 0 AND previous_attempts IS NULL"
                 + " AND outcome = ? AND state IN (?, ?)";
         try {
-            boolean taken = writes.run(
-                    c -> {
-                        try (PreparedStatement ps = c.prepareStatement(release)) {
-                            ps.setString(1, holder.id());
-                            ps.setString(2, ResultDocument.FAILED);
-                            ps.setString(3, JobState.DELIVERING.name());
-                            ps.setString(4, JobState.FAILED.name());
-                            if (ps.executeUpdate() != 1) {
-                                return false;
-                            }
-                        }
-                        return insert(c, INSERT, job);
-                    },
-                    true);
+            boolean taken = record(job, c -> {
+                try (PreparedStatement ps = c.prepareStatement(release)) {
+                    ps.setString(1, holder.id());
+                    ps.setString(2, ResultDocument.FAILED);
+                    ps.setString(3, JobState.DELIVERING.name());
+                    ps.setString(4, JobState.FAILED.name());
+                    if (ps.executeUpdate() != 1) {
+                        return false;
+                    }
+                }
+                return insert(c, INSERT, job);
+            });
             if (taken) {
                 newJobs.accept(job.createdAt());
             }
