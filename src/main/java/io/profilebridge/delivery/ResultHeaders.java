@@ -1,5 +1,6 @@
 package io.profilebridge.delivery;
 
+import io.profilebridge.Json;
 import io.profilebridge.Sha256;
 import io.profilebridge.api.KeyMask;
 import io.profilebridge.jms.ReplyDestination;
@@ -68,9 +69,12 @@ public final class ResultHeaders {
             String duplicateId,
             String resultJson) {
 
-        /** The job's API, none for a request rejected at intake as naming no API it knows. */
+        /**
+         * The job's API; for a request rejected at intake as naming no API the bridge knows, what its result document
+         * names (what the caller named, or {@code unknown}), as the intake's own answer to it says.
+         */
         private static String apiOf(Job job) {
-            return job.api() == null ? null : job.api().id();
+            return job.api() != null ? job.api().id() : Json.text(Json.parseStored(job.result()), "api");
         }
 
         /** A job's own result, to the request it came from. */

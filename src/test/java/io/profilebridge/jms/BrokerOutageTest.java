@@ -366,42 +366,19 @@ class BrokerOutageTest {
 
     /**
      * Hold audit: requests refused at intake whose JMSReplyTo the broker holds (full under BLOCK) each held a JMS
-     * consumer in the send of its failed result, and four such requests stopped the intake of every caller. Such a
-     * reply address has its share of the send places at the intake too; the others are answered once it takes them.
+     * consumer in the send of its failed result, and four such requests stopped the intake of every caller. The intake
+     * never sends to a JMSReplyTo itself: the later callers' sweep answers such refusals.
      */
     @Test
     void rejectionsToAReplyAddressTheBrokerHoldsDoNotStopTheIntake() throws Exception {
-        startWithBroker(100, Map.of("bridge.poll.concurrency", "8"));
-        blockWhenFull("blocked.#");
-        try (Connection connection = esb.client().createConnection()) {
-            connection.start();
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            var blocked = session.createQueue("blocked.replies");
-            var healthy = session.createQueue("esb.replies");
-            try (MessageProducer filler = session.createProducer(blocked);
-                    MessageProducer requests = session.createProducer(session.createQueue(EsbBroker.REQUESTS))) {
-                filler.send(session.createTextMessage("x".repeat(3000))); // the address is full from now on
-                sendInvalidOrbitRequests(session, requests, "invalid", 6, blocked);
-                await("a held send")
-                        .atMost(Duration.ofSeconds(30))
-                        .until(() -> "DOWN"
-                                .equals(check("jms-results").path("status").asText()));
-                sendOrbitRequests(session, requests, "other", 3, healthy);
-            }
-            List<String> refused = new ArrayList<>();
-            try {
-                assertThat(resultsRead(session, healthy, 3))
-                        .as("the other caller's requests are taken in and answered while the held address is not read")
-                        .containsExactlyInAnyOrder("other-0", "other-1", "other-2");
-            } finally {
-                // read whatever the test's outcome: sends held there would hold the bridge's stop
-                refused.addAll(resultsRead(session, blocked, 6));
-            }
-            assertThat(refused)
-                    .as("each refused request answered once, when its address takes results again")
-                    .containsExactlyInAnyOrder(
-                            "invalid-0", "invalid-1", "invalid-2", "invalid-3", "invalid-4", "invalid-5");
-        }
+        Answers answers = besideAHeldReplyAddress(
+                BrokerOutageTest::sendInvalidOrbitRequests, 6, BrokerOutageTest::sendOrbitRequests, 3);
+        assertThat(answers.other())
+                .as("the other caller's requests are taken in and answered while the held address is not read")
+                .containsExactlyInAnyOrder("other-0", "other-1", "other-2");
+        assertThat(answers.held())
+                .as("each refused request answered once, when its address takes results again")
+                .containsExactlyInAnyOrder("held-0", "held-1", "held-2", "held-3", "held-4", "held-5");
     }
 
     /**
@@ -410,6 +387,31 @@ class BrokerOutageTest {
      */
     @Test
     void aHeldReplyAddressDoesNotHoldOtherCallersRefusals() throws Exception {
+        Answers answers = besideAHeldReplyAddress(
+                BrokerOutageTest::sendInvalidOrbitRequests, 3, BrokerOutageTest::sendInvalidOrbitRequests, 2);
+        assertThat(answers.other())
+                .as("the other caller's refusals are answered while the held address is not read")
+                .containsExactlyInAnyOrder("other-0", "other-1");
+        assertThat(answers.held()).containsExactlyInAnyOrder("held-0", "held-1", "held-2");
+    }
+
+    /** Requests of one kind, answered at {@code replyTo}, correlation ids {@code prefix-0} and on. */
+    @FunctionalInterface
+    private interface Requests {
+        void send(Session session, MessageProducer requests, String prefix, int count, Queue replyTo)
+                throws JMSException;
+    }
+
+    /** The correlation ids the held reply address and the other caller's got. */
+    private record Answers(List<String> held, List<String> other) {}
+
+    /**
+     * {@code held} requests answered at a reply address full under BLOCK, then, once a send there is held, {@code
+     * other} requests of another caller: the other's answers are read while the held address is not; the held
+     * address's are read whatever came of that, as sends held there would hold the bridge's stop.
+     */
+    private Answers besideAHeldReplyAddress(Requests held, int heldCount, Requests other, int otherCount)
+            throws Exception {
         startWithBroker(100, Map.of("bridge.poll.concurrency", "8"));
         blockWhenFull("blocked.#");
         try (Connection connection = esb.client().createConnection()) {
@@ -420,22 +422,19 @@ class BrokerOutageTest {
             try (MessageProducer filler = session.createProducer(blocked);
                     MessageProducer requests = session.createProducer(session.createQueue(EsbBroker.REQUESTS))) {
                 filler.send(session.createTextMessage("x".repeat(3000))); // the address is full from now on
-                sendInvalidOrbitRequests(session, requests, "held", 3, blocked);
+                held.send(session, requests, "held", heldCount, blocked);
                 await("a held send")
                         .atMost(Duration.ofSeconds(30))
                         .until(() -> "DOWN"
                                 .equals(check("jms-results").path("status").asText()));
-                sendInvalidOrbitRequests(session, requests, "other", 2, healthy);
+                other.send(session, requests, "other", otherCount, healthy);
             }
-            List<String> held = new ArrayList<>();
+            List<String> heldAnswers = new ArrayList<>();
             try {
-                assertThat(resultsRead(session, healthy, 2))
-                        .as("the other caller's refusals are answered while the held address is not read")
-                        .containsExactlyInAnyOrder("other-0", "other-1");
+                return new Answers(heldAnswers, resultsRead(session, healthy, otherCount));
             } finally {
-                held.addAll(resultsRead(session, blocked, 3));
+                heldAnswers.addAll(resultsRead(session, blocked, heldCount));
             }
-            assertThat(held).containsExactlyInAnyOrder("held-0", "held-1", "held-2");
         }
     }
 

@@ -376,6 +376,24 @@ class JmsHostileInputTest {
         assertThat(message).hasSizeLessThan(4200).endsWith("[cut: 200041 characters in all]");
     }
 
+    /**
+     * Review: a refusal answered at its JMSReplyTo by the later callers' sweep carries the {@code api} property its
+     * document names, as the intake's own answer did, also for an API the bridge does not know.
+     */
+    @Test
+    void aRefusalAnsweredAtItsReplyToNamesTheApiItsDocumentNames() throws Exception {
+        var replyTo = jms.session.createQueue("esb.replies.unknown-api");
+        jms.send(DACH, Map.of("api", "elsewhere"), replyTo, "unknown-api-1");
+        Message reply = jms.receive(replyTo);
+        assertThat(reply).isNotNull();
+        JsonNode document = Json.parse(reply.getBody(String.class));
+        assertThat(document.get("error").get("code").asText()).isEqualTo("api_unknown");
+        assertThat(reply.getStringProperty("api"))
+                .isNotNull()
+                .isEqualTo(document.get("api").asText());
+        assertThat(reply.getStringProperty("outcome")).isEqualTo("failed");
+    }
+
     @Test
     void aMapMessageOrAnEmptyMessageGetsAClearErrorAndBytesAreRead() throws Exception {
         // before: both were "request_too_large: the request has 0 bytes"
