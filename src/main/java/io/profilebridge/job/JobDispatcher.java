@@ -728,13 +728,18 @@ public final class JobDispatcher {
             }
             if (stillAtIt(held)) {
                 if (reportedSlowSteps.add(held.job().id())) {
+                    long storeHeldMs = store.writeHeldMs();
                     LOG.warn(
                             "The step of {} has run for {} s, longer than its calls' deadlines allow, and its worker {}"
-                                    + " is still at it (the process paused, the clock stepped, a held JMS send): the"
-                                    + " job stays with it",
+                                    + " is still at it ({}): the job stays with it",
                             held.job(),
                             (now - held.since()) / 1000,
-                            held.worker().getName());
+                            held.worker().getName(),
+                            // slow-disk audit: a stalled store sync was the cause, and the line named three others
+                            storeHeldMs >= 1000
+                                    ? "a write to the job store has waited " + storeHeldMs / 1000
+                                            + " s for its commit: the data disk, or the database, holds it"
+                                    : "the process paused, the clock stepped, a held JMS send or a disk write");
                 }
                 continue;
             }

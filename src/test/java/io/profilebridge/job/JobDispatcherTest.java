@@ -1,6 +1,7 @@
 package io.profilebridge.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.Json;
@@ -23,6 +24,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -690,6 +692,46 @@ class JobDispatcherTest {
         assertThat(dispatcher.inHand()).isEqualTo(1);
         assertThat(dispatcher.holds(again)).isTrue();
         assertThat(dispatcher.mayCall(again)).isTrue();
+    }
+
+    /** Slow-disk audit: a stalled store sync held the step, and the warning named three other causes. */
+    @Test
+    void aStepHeldBehindAStalledStoreCommitNamesTheStore() throws Exception {
+        register(Api.OPENPROSPECT, 1);
+        Job claimed = dispatcher.claimDueJobs(false).get(0);
+        dispatcher.stepStarts(claimed);
+        CountDownLatch diskAnswers = new CountDownLatch(1);
+        Thread writer = new Thread(() -> {
+            try {
+                store.writes()
+                        .run(
+                                c -> {
+                                    try {
+                                        diskAnswers.await(); // a commit the disk holds
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                    }
+                                    return null;
+                                },
+                                false);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        try (LogCapture log = LogCapture.start()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.writeHeldMs() >= 1000);
+            clock.move(STUCK_STEP_MS + 1);
+            dispatcher.claimDueJobs(false);
+            assertThat(log.lines().stream().filter(line -> line.contains("is still at it")))
+                    .singleElement()
+                    .asString()
+                    .contains("a write to the job store has waited 1 s for its commit");
+        } finally {
+            diskAnswers.countDown();
+            writer.join(10_000);
+        }
+        dispatcher.finished(claimed, true);
     }
 
     @Test
