@@ -150,6 +150,11 @@ public final class BridgeSettings {
     /** The value read by {@code parser}; {@code largest}, when given, is named when a whole number is too large. */
     private <T extends Number> T parse(String key, Function<String, T> parser, Number largest) {
         String value = text(key);
+        if (largest != null && value != null && value.startsWith("+")) {
+            // re-check audit: +2 passed here, and the JMS route's URI read it as " 2" ("must be at least 1 (one)")
+            throw new StartupFailure(
+                    "property " + key + " must be a whole number written without a sign, not \"" + value + "\"");
+        }
         T number;
         try {
             number = parser.apply(value);

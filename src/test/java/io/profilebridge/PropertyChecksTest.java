@@ -173,6 +173,8 @@ class PropertyChecksTest {
                 "bridge.poll.concurrency|3000000000|bridge.poll.concurrency must be a whole number of at most 2147483647",
                 // retention audit: 0.5 for a whole number was told "must be a number"
                 "bridge.jms.concurrent-consumers|0.5|bridge.jms.concurrent-consumers must be a whole number, not \"0.5\"",
+                "bridge.jms.concurrent-consumers|+2|bridge.jms.concurrent-consumers must be a whole number written"
+                        + " without a sign, not \"+2\"",
                 "camel.main.shutdown-timeout|3000000000|camel.main.shutdown-timeout must be a whole number of at most"
                         + " 2147483647",
                 "orbit.base-url|HTTP://127.0.0.1:8099|orbit.base-url must be an http:// or https:// URL with its scheme"
