@@ -331,37 +331,23 @@ class BrokerOutageTest {
      */
     @Test
     void aReplyAddressTheBrokerHoldsDoesNotHoldUpOtherCallersResults() throws Exception {
-        startWithBroker(100, Map.of("bridge.poll.concurrency", "8"));
-        blockWhenFull("blocked.#");
-        try (Connection connection = esb.client().createConnection()) {
-            connection.start();
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            var blocked = session.createQueue("blocked.replies");
-            var healthy = session.createQueue("esb.replies");
-            try (MessageProducer filler = session.createProducer(blocked);
-                    MessageProducer requests = session.createProducer(session.createQueue(EsbBroker.REQUESTS))) {
-                filler.send(session.createTextMessage("x".repeat(3000))); // the address is full from now on
-                sendOrbitRequests(session, requests, "held", 4, blocked);
-                await("a held send")
-                        .atMost(Duration.ofSeconds(30))
-                        .until(() -> "DOWN"
-                                .equals(check("jms-results").path("status").asText()));
+        Answers answers = besideAHeldReplyAddress(
+                BrokerOutageTest::sendOrbitRequests,
+                4,
                 // one send held, the other three wait for their address's share (a job's state is saved as it
                 // waits: the one in the held send still shows the step before)
-                await("the held address's other results wait")
+                () -> await("the held address's other results wait")
                         .atMost(Duration.ofSeconds(30))
-                        .until(() -> waitingForTheirReplyTo() == 3);
-                sendOrbitRequests(session, requests, "other", 3, healthy);
-            }
-            assertThat(resultsRead(session, healthy, 3))
-                    .as("the other caller's results go out while the held address is not read")
-                    .containsExactlyInAnyOrder("other-0", "other-1", "other-2");
-            assertThat(waitingForTheirReplyTo())
-                    .as("the held address's results still wait")
-                    .isEqualTo(3);
-            assertThat(resultsRead(session, blocked, 4))
-                    .containsExactlyInAnyOrder("held-0", "held-1", "held-2", "held-3");
-        }
+                        .until(() -> waitingForTheirReplyTo() == 3),
+                BrokerOutageTest::sendOrbitRequests,
+                3,
+                () -> assertThat(waitingForTheirReplyTo())
+                        .as("the held address's results still wait")
+                        .isEqualTo(3));
+        assertThat(answers.other())
+                .as("the other caller's results go out while the held address is not read")
+                .containsExactlyInAnyOrder("other-0", "other-1", "other-2");
+        assertThat(answers.held()).containsExactlyInAnyOrder("held-0", "held-1", "held-2", "held-3");
     }
 
     /**
@@ -412,6 +398,22 @@ class BrokerOutageTest {
      */
     private Answers besideAHeldReplyAddress(Requests held, int heldCount, Requests other, int otherCount)
             throws Exception {
+        return besideAHeldReplyAddress(held, heldCount, () -> {}, other, otherCount, () -> {});
+    }
+
+    /** A check a test makes at one point of {@link #besideAHeldReplyAddress}. */
+    @FunctionalInterface
+    private interface Check {
+        void run() throws Exception;
+    }
+
+    /**
+     * As above, with {@code whileHeld} checked once a send is held, before the other caller sends, and {@code
+     * otherAnswered} once the other caller's answers are read.
+     */
+    private Answers besideAHeldReplyAddress(
+            Requests held, int heldCount, Check whileHeld, Requests other, int otherCount, Check otherAnswered)
+            throws Exception {
         startWithBroker(100, Map.of("bridge.poll.concurrency", "8"));
         blockWhenFull("blocked.#");
         try (Connection connection = esb.client().createConnection()) {
@@ -427,11 +429,14 @@ class BrokerOutageTest {
                         .atMost(Duration.ofSeconds(30))
                         .until(() -> "DOWN"
                                 .equals(check("jms-results").path("status").asText()));
+                whileHeld.run();
                 other.send(session, requests, "other", otherCount, healthy);
             }
-            List<String> heldAnswers = new ArrayList<>();
+            List<String> heldAnswers = new ArrayList<>(); // filled below, whatever comes of the other's
             try {
-                return new Answers(heldAnswers, resultsRead(session, healthy, otherCount));
+                Answers answers = new Answers(heldAnswers, resultsRead(session, healthy, otherCount));
+                otherAnswered.run();
+                return answers;
             } finally {
                 heldAnswers.addAll(resultsRead(session, blocked, heldCount));
             }
