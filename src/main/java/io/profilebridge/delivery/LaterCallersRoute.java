@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The sweep hands each send to a few threads of its own and waits for none: a send to a reply address the broker holds
  * (full under address-full-policy BLOCK, which has no timeout) held the sweep, and every other caller's refusal behind
- * it. One reply address has its share of the sends at once ({@link ReplyToSends}); a caller whose address has its
- * share out, or whose send is under way, waits for a later sweep.
+ * it. One reply address has its share of the sends at once ({@link ReplyToSends}); a caller whose send is under way
+ * is left alone, and one whose address has its share out is swept for again as soon as a send ends.
  */
 public class LaterCallersRoute extends RouteBuilder {
 

@@ -101,7 +101,6 @@ public class JobStore {
         return clock.millis();
     }
 
-    /** For the store's other tables (JobCallers): their writes share this store's commits. */
     /**
      * Returns once the jobs recorded so far are on disk, when one of {@code claimed} is still being recorded: a
      * claim sees a job's row once its insert commits, before the sync of that commit ends (slow-disk audit: with a
@@ -124,6 +123,7 @@ public class JobStore {
         return writes.committingMs();
     }
 
+    /** For the store's other tables (JobCallers): their writes share this store's commits. */
     GroupCommit writes() {
         return writes;
     }
