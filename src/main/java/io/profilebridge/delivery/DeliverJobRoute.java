@@ -123,15 +123,11 @@ public class DeliverJobRoute extends RouteBuilder {
             return false;
         }
         String replyTo = source.replyTo();
-        if (replyTo != null && !replyToSends.take(replyTo)) {
+        if (!replyToSends.take(replyTo)) {
             exchange.setProperty(REPLY_TO_FULL, replyTo);
             return true;
         }
-        Runnable giveReplyTo = () -> {
-            if (replyTo != null) {
-                replyToSends.give(replyTo);
-            }
-        };
+        Runnable giveReplyTo = () -> replyToSends.give(replyTo);
         try {
             if (!jmsSends.tryAcquire(SEND_PLACE_WAIT_MS, TimeUnit.MILLISECONDS)) {
                 giveReplyTo.run();

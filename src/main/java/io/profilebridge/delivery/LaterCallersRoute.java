@@ -143,15 +143,13 @@ public class LaterCallersRoute extends RouteBuilder {
             return;
         }
         String replyTo = caller.source().replyTo();
-        if (replyTo != null && !replyToSends.take(replyTo)) {
+        if (!replyToSends.take(replyTo)) {
             sending.remove(id);
             passedOver.set(true);
             return;
         }
         Runnable done = () -> {
-            if (replyTo != null) {
-                replyToSends.give(replyTo);
-            }
+            replyToSends.give(replyTo);
             sending.remove(id);
         };
         try {

@@ -31,8 +31,14 @@ public final class ReplyToSends {
         return perReplyTo;
     }
 
-    /** Takes a place for a send to {@code replyTo}; false when its share is out already. */
+    /**
+     * Takes a place for a send to {@code replyTo}; false when its share is out already. A result with no JMSReplyTo
+     * (null: the results or failed queue) always has one, and gives none back.
+     */
     boolean take(String replyTo) {
+        if (replyTo == null) {
+            return true;
+        }
         boolean[] taken = {false};
         sending.compute(replyTo, (address, out) -> {
             int now = out == null ? 0 : out;
@@ -46,6 +52,9 @@ public final class ReplyToSends {
     }
 
     void give(String replyTo) {
+        if (replyTo == null) {
+            return;
+        }
         sending.computeIfPresent(replyTo, (address, out) -> out <= 1 ? null : out - 1);
     }
 }
