@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.apache.camel.component.http.HttpMethods;
@@ -334,33 +335,64 @@ public final class ApiBudgets {
     }
 
     /**
-     * The cause of a pause in force that a refusal of the key began, on any instance: an instance whose own calls
-     * were never refused (another's refusal paused them first) says so on its health check too (review: it stayed UP
-     * while the key had no credits).
+     * The API accepted a {@code method} call of the bucket: a refusal whose pause has ended is over for it, so the
+     * health check need not wait out its grace ({@link #refusal(Api, long)}).
      */
-    public Optional<String> refusal(Api api) {
+    public void accepted(ApiBucket bucket, HttpMethods method) {
+        Budget budget = budgets.get(bucket);
+        if (budget != null && method != null) {
+            budget.acceptedAt.put(method, now());
+        }
+    }
+
+    /**
+     * The cause of a refusal of the key, on any instance, whose pause is in force or ended less than {@code graceMs}
+     * ago with no call of it accepted here since: an instance whose own calls were never refused (another's refusal
+     * paused them first) says so on its health check too (review: it stayed UP while the key had no credits). The
+     * refused instance renews the pause at its next probe, which comes a moment after the pause ends (a tick, the
+     * call's round trip): the grace of one probe interval keeps the health check from turning UP in between (review:
+     * it did, for about a second each interval).
+     */
+    public Optional<String> refusal(Api api, long graceMs) {
         return ApiBucket.of(api).stream()
-                .map(this::refusal)
+                .map(bucket -> refusal(bucket, graceMs))
                 .flatMap(Optional::stream)
                 .findFirst();
     }
 
-    /** Whether another instance's refused call pauses the bucket, or some of its calls, now ({@link #refusal}). */
-    public boolean pausedByRefusal(ApiBucket bucket) {
-        return refusal(bucket).isPresent();
+    /** Whether a refusal of the key pauses the bucket, or some of its calls, now or within the grace ({@link #refusal}). */
+    public boolean pausedByRefusal(ApiBucket bucket, long graceMs) {
+        return refusal(bucket, graceMs).isPresent();
     }
 
-    private Optional<String> refusal(ApiBucket bucket) {
+    private Optional<String> refusal(ApiBucket bucket, long graceMs) {
         long now = now();
         Budget budget = budgets.get(bucket);
-        // read once: a worker may replace it meanwhile with a cause that is not a refusal
-        String cause = budget == null || budget.pausedUntil <= now ? null : budget.pauseCause;
+        String cause = null;
+        if (budget != null) {
+            // read once: a worker may replace them meanwhile with a pause that is not a refusal
+            long until = budget.pausedUntil;
+            String pauseCause = budget.pauseCause;
+            if (refusalShown(until, budget.acceptedSince(null, until), graceMs, now)) {
+                cause = pauseCause;
+            }
+        }
         if ((cause == null || !cause.startsWith(REFUSED)) && scopeRefusals != null) {
-            cause = scopeRefusals.cause(bucket, now).orElse(null);
+            cause = scopeRefusals
+                    .cause(
+                            bucket,
+                            (method, until) -> refusalShown(
+                                    until, budget != null && budget.acceptedSince(method, until), graceMs, now))
+                    .orElse(null);
         }
         return cause != null && cause.startsWith(REFUSED)
                 ? Optional.of(cause.substring(REFUSED.length()))
                 : Optional.empty();
+    }
+
+    /** A refusal paused until {@code until} is shown while it lasts, then for the grace unless a call was accepted. */
+    private static boolean refusalShown(long until, boolean acceptedSince, long graceMs, long now) {
+        return until > now || (until + graceMs > now && !acceptedSince);
     }
 
     /**
@@ -586,6 +618,8 @@ public final class ApiBudgets {
         volatile long pausedUntil;
         volatile String pauseCause;
         volatile long pauses;
+        /** When the API last accepted a call of the bucket, per method (this process's time). */
+        final Map<HttpMethods, Long> acceptedAt = new ConcurrentHashMap<>();
         /** Its pauses' and its rate changes' INFO lines, one a minute each (under the budget's and the budgets' lock). */
         final CountedLine pauseLine = new CountedLine(PAUSE_LOG_INTERVAL_MS, "pauses");
 
@@ -618,6 +652,13 @@ public final class ApiBudgets {
                 pauseCause = cause;
             }
             return true;
+        }
+
+        /** Whether the API accepted a call of the bucket (of {@code method}; null: of either) after {@code time}. */
+        boolean acceptedSince(HttpMethods method, long time) {
+            return method == null
+                    ? acceptedAt.values().stream().anyMatch(at -> at > time)
+                    : acceptedAt.getOrDefault(method, 0L) > time;
         }
 
         /** Takes the rate another instance set, if it changed since this one last saw it. */

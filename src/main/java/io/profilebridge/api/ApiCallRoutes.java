@@ -80,6 +80,9 @@ public class ApiCallRoutes extends RouteBuilder {
                 budgets.refused(held, holds.probeIntervalMs(), cause);
             }
         }
+        if (answer.isSuccess()) {
+            budgets.accepted(bucket, method);
+        }
         BridgeEvent.publish(exchange.getContext(), new ApiAnswerEvent(api, answer));
     }
 

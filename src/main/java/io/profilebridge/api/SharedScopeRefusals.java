@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 import org.apache.camel.component.http.HttpMethods;
 
 /**
@@ -99,10 +100,11 @@ final class SharedScopeRefusals {
         });
     }
 
-    /** The stored cause of a refusal in force of some calls of the bucket, as last read. */
-    Optional<String> cause(ApiBucket bucket, long now) {
+    /** The stored cause of a refusal of some calls of the bucket that {@code shown} shows, given its method and end. */
+    Optional<String> cause(ApiBucket bucket, BiPredicate<HttpMethods, Long> shown) {
         return byScope.entrySet().stream()
-                .filter(entry -> entry.getKey().bucket() == bucket && entry.getValue().pausedUntil > now)
+                .filter(entry -> entry.getKey().bucket() == bucket
+                        && shown.test(entry.getKey().method(), entry.getValue().pausedUntil))
                 .map(entry -> entry.getValue().cause)
                 .filter(Objects::nonNull)
                 .findFirst();

@@ -44,7 +44,7 @@ public class ApiHealthCheck extends ReadinessCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         Optional<ApiError> hold = holds.hold(api);
-        Optional<String> refusal = hold.isPresent() ? Optional.empty() : budgets.refusal(api);
+        Optional<String> refusal = hold.isPresent() ? Optional.empty() : budgets.refusal(api, holds.probeIntervalMs());
         if (hold.isPresent()) {
             held(builder, hold.get());
         } else if (refusal.isPresent()) {

@@ -160,7 +160,10 @@ public class JobMetrics extends EventNotifierSupport {
         for (ApiBucket bucket : ApiBucket.values()) {
             Gauge.builder(
                             "profile_bridge_api_held",
-                            () -> holds.hold(bucket).isPresent() || budgets.pausedByRefusal(bucket) ? 1 : 0)
+                            () -> holds.hold(bucket).isPresent()
+                                            || budgets.pausedByRefusal(bucket, holds.probeIntervalMs())
+                                    ? 1
+                                    : 0)
                     .description("1 while the calls of this API bucket are held (health says why), else 0")
                     .tag("api", bucket.api().id())
                     .tag("bucket", bucket.id())

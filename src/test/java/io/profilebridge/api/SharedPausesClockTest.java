@@ -9,9 +9,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.apache.camel.component.http.HttpMethods;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,11 +98,54 @@ class SharedPausesClockTest {
         // long enough to outlast the store's round trips on a loaded host, short enough to wait out
         one.refused(java.util.List.of(ApiBucket.OPENPROSPECT), 4_000, "402 insufficient_credits");
         other.refresh();
-        assertThat(other.refusal(Api.OPENPROSPECT)).hasValue("402 insufficient_credits");
+        assertThat(other.refusal(Api.OPENPROSPECT, 0)).hasValue("402 insufficient_credits");
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             other.refresh();
-            return other.refusal(Api.OPENPROSPECT).isEmpty();
+            return other.refusal(Api.OPENPROSPECT, 0).isEmpty();
         });
+    }
+
+    /**
+     * Review: the refused instance renews its refusal's pause at its next probe, a tick and a round trip after the pause
+     * ends; the other instances' health checks said UP in between, about a second each hold interval. They name the
+     * refusal for one more probe interval, unless a call of theirs is accepted meanwhile.
+     */
+    @Test
+    void aRefusalIsNamedUntilTheRefusedInstancesNextProbeUnlessACallIsAcceptedMeanwhile() {
+        AtomicLong later = new AtomicLong();
+        ApiBudgets one = instance(
+                System::currentTimeMillis, "op-probe-key", "orbit-probe-key", SharedPausesClockTest::storeNanos);
+        ApiBudgets other = instance(
+                () -> System.currentTimeMillis() + later.get(),
+                "op-probe-key",
+                "orbit-probe-key",
+                SharedPausesClockTest::storeNanos);
+        one.refused(List.of(ApiBucket.ORBIT_STARTS), 4_000, "402 insufficient_credits");
+        one.refused(ApiBucket.OPENPROSPECT, HttpMethods.POST, 4_000, "403 insufficient_scope");
+        other.refresh();
+
+        later.set(4_500); // the pauses are over, the refused instance's probe not made yet
+        assertThat(other.refusal(Api.ORBIT, 4_000))
+                .as("between the pause and the probe")
+                .hasValue("402 insufficient_credits");
+        assertThat(other.refusal(Api.OPENPROSPECT, 4_000)).hasValue("403 insufficient_scope");
+        assertThat(other.refusal(Api.ORBIT, 0)).as("no grace").isEmpty();
+
+        other.accepted(ApiBucket.ORBIT_STARTS, HttpMethods.POST);
+        other.accepted(ApiBucket.OPENPROSPECT, HttpMethods.GET);
+        assertThat(other.refusal(Api.ORBIT, 4_000)).as("a start accepted since").isEmpty();
+        assertThat(other.refusal(Api.OPENPROSPECT, 4_000))
+                .as("a status read accepted says nothing of the starts' scope")
+                .hasValue("403 insufficient_scope");
+
+        later.set(8_500);
+        assertThat(other.refusal(Api.OPENPROSPECT, 4_000))
+                .as("no probe renewed it")
+                .isEmpty();
+    }
+
+    private static long storeNanos() {
+        return System.currentTimeMillis() * 1_000_000;
     }
 
     @Test
