@@ -49,6 +49,8 @@ public class JobLifecycle {
     private final KeyMask keyMask;
 
     private final Predicate<Api> apiOut;
+    /** When this process began its work on the jobs (the store's {@link JobStore#now()}). */
+    private final long startedAt;
     /** Per API, the job whose call an outage failed last ({@link #apiOutForOtherJobsToo}). */
     private final Map<Api, String> lastJobFailedByOutage = new ConcurrentHashMap<>();
 
@@ -97,6 +99,7 @@ public class JobLifecycle {
         this.runTimes = runTimes;
         this.keyMask = keyMask;
         this.apiOut = apiOut;
+        this.startedAt = store.now();
     }
 
     /**
@@ -699,12 +702,14 @@ public class JobLifecycle {
      * that time (time audit: a run past its age at a restart was given up within 30 ms, with no read, and its result
      * could never be had under that key). The read's save dates the job past its age, so it comes only once. Asked of
      * a job past its age that holds a place for its call (JobRoutes.nextStep): one claimed past its age while its API
-     * refuses the key has none, and calls nothing.
+     * refuses the key has none, and calls nothing. A job last read before this process started is read once more too:
+     * its last step may lie past a shorter age set at the restart, made when the run had not ended (long-run audit:
+     * runs that ended while the bridge was stopped were given up unread after a restart with a shorter max-age).
      */
     public boolean awaitsItsLastRead(Job job) {
         return (job.state() == JobState.SUBMITTED || job.state() == JobState.POLLING)
                 && job.remoteId() != null
-                && job.updatedAt() <= job.createdAt() + schedule.maxAgeMs();
+                && (job.updatedAt() <= job.createdAt() + schedule.maxAgeMs() || job.updatedAt() < startedAt);
     }
 
     /** As {@link #giveUpTooOld(Job, Optional)}, for a job whose API holds none of its calls. */

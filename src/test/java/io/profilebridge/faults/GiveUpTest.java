@@ -136,6 +136,44 @@ class GiveUpTest {
         assertThat(simulator.ledger().runsStarted("orbit")).isEqualTo(1);
     }
 
+    /**
+     * Long-run audit: a run read past the age set at a restart, but under the longer age of the run before, was given
+     * up unread though it had ended while the bridge was stopped: its last step was taken for the read past its age.
+     */
+    @Test
+    void aRunReadLastUnderALongerAgeIsReadOnceMoreAfterARestartWithAShorterOne() {
+        simulator.settings().jobDurationMs(8_000);
+        properties.put("bridge.retry.max-age-ms", "60000");
+        drop(root, "orbit/shorter-age.json", "{\"email\": \"shorter-age@example.com\"}");
+        long dropped = System.currentTimeMillis();
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> simulator.ledger().runsStarted("orbit") == 1);
+            long runStarted = System.currentTimeMillis();
+            long readsThen = simulator.ledger().statusReads("orbit");
+            // a read made more than the shorter age after the drop, while the run still goes on
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> System.currentTimeMillis() > dropped + 4_000
+                            && simulator.ledger().statusReads("orbit") > readsThen);
+            assertThat(System.currentTimeMillis() - runStarted)
+                    .as("read while running")
+                    .isLessThan(8_000);
+        }
+        long readsBefore = simulator.ledger().statusReads("orbit");
+        Ledger.Run run = simulator.ledger().runs().get(0);
+        await().pollInterval(Duration.ofMillis(100))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> System.currentTimeMillis() > run.at() + run.durationMs() + 500);
+        properties.put("bridge.retry.max-age-ms", "1000");
+        try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> !results(root).isEmpty());
+        }
+        assertThat(results(root)).containsOnlyKeys("orbit/shorter-age.json");
+        assertThat(simulator.ledger().statusReads("orbit") - readsBefore)
+                .as("the one read past its age")
+                .isEqualTo(1);
+    }
+
     @Test
     void anApiAnsweringSomethingThatIsNoJsonIsGivenUp() throws Exception {
         try (MisbehavingOpenProspect broken = new MisbehavingOpenProspect()) {
