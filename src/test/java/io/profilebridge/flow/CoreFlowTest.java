@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeRun;
 import io.profilebridge.api.Api;
 import io.profilebridge.job.JobState;
+import io.profilebridge.sandbox.Ledger;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
 import java.io.IOException;
@@ -204,6 +205,37 @@ class CoreFlowTest {
         assertThat(simulator.ledger().runsPerKey("orbit").values())
                 .allMatch(n -> n == 1)
                 .hasSize(5);
+    }
+
+    /**
+     * Long-run audit: with run times learnt by default, a quick run after five slow ones was first read only when the
+     * slowest spell's shortest run had passed (20 s for a 3 s run), where the contract reads every running job about
+     * every 2 s. Learning is an option now, off by default.
+     */
+    @Test
+    void aQuickRunAfterSlowOnesIsFirstReadAtTheDocsTwoSeconds() {
+        simulator.settings().jobDurationMs(5000);
+        for (int i = 0; i < 5; i++) {
+            drop(root, "openprospect/slow-" + i + ".json", DACH.replace("DACH SaaS buyers", "slow " + i));
+        }
+        try (BridgeRun bridge = startBridge()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 5);
+            simulator.settings().jobDurationMs(300);
+            drop(root, "openprospect/quick.json", DACH.replace("DACH SaaS buyers", "quick"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> results(root).size() == 6);
+        }
+        Ledger.Run quick = simulator.ledger().runs().stream()
+                .filter(run -> run.body().contains("quick"))
+                .findFirst()
+                .orElseThrow();
+        long firstRead = simulator.ledger().requests().stream()
+                .filter(r -> r.method().equals("GET") && r.path().contains(quick.resourceId()))
+                .mapToLong(Ledger.Request::at)
+                .min()
+                .orElseThrow();
+        assertThat(firstRead - quick.at())
+                .as("ms from the start to its first read")
+                .isLessThan(4_000);
     }
 
     @Test
