@@ -1,5 +1,6 @@
 package io.profilebridge.job;
 
+import io.profilebridge.StartupFailure;
 import io.profilebridge.StoreClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -170,25 +171,32 @@ public final class InstanceLiveness {
     }
 
     /**
-     * At start-up: registers this session and hands back the claims of this installation's earlier sessions at
-     * once (they died with their process). Returns how many jobs that freed.
+     * At start-up: registers this session and hands back the claims of this installation's earlier sessions whose
+     * heartbeat has lapsed (they died with their process). Returns how many jobs that freed. An earlier session that
+     * beat less than the takeover time ago is left to the takeover, which frees its claims once it has lapsed: it may
+     * be another running instance given the same id (cluster audit: its claims were freed while its call was out, and
+     * the same creation went out twice), or one stalled for a moment. One that beats again while this start watches
+     * it is such an instance, and the start is refused.
      */
     public int start() {
         if (!isShared()) {
             return 0;
         }
+        refuseALiveNamesake();
+        String lapsed = "heartbeat_at < " + StoreClock.NOW_MS + " - " + takeoverMs;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             int released = update(
                     c,
-                    "UPDATE bridge_job SET claimed_by = NULL, version = version + 1 WHERE claimed_by IN "
-                            + "(SELECT session_id FROM bridge_instance WHERE instance_id = ? AND session_id <> ?)",
+                    "UPDATE bridge_job SET claimed_by = NULL, version = version + 1 WHERE claimed_by IN (SELECT"
+                            + " session_id FROM bridge_instance WHERE instance_id = ? AND session_id <> ? AND " + lapsed
+                            + ")",
                     instanceId,
                     session);
             update(
                     c,
-                    "DELETE FROM bridge_instance WHERE (instance_id = ? AND session_id <> ?) OR heartbeat_at < "
-                            + StoreClock.NOW_MS + " - " + FORGET_AFTER_MS,
+                    "DELETE FROM bridge_instance WHERE (instance_id = ? AND session_id <> ? AND " + lapsed + ") OR"
+                            + " heartbeat_at < " + StoreClock.NOW_MS + " - " + FORGET_AFTER_MS,
                     instanceId,
                     session);
             update(c, REGISTER, session, instanceId, setup);
@@ -196,6 +204,61 @@ public final class InstanceLiveness {
             c.commit();
             lastBeatNanos = System.nanoTime();
             return released;
+        } catch (SQLException e) {
+            throw new JobStoreException("cannot register instance " + instanceId + " in the job store", e);
+        }
+    }
+
+    /**
+     * Watches the sessions of this instance id that beat within the takeover time for two heartbeats: one that beats
+     * meanwhile is another running instance under this id, and this start stops, naming it. One that does not is this
+     * id's last run, which died a moment ago.
+     */
+    private void refuseALiveNamesake() {
+        Map<String, Long> seen = namesakes();
+        long until = System.nanoTime() + 2 * heartbeatMs * 1_000_000;
+        while (!seen.isEmpty() && System.nanoTime() - until < 0) {
+            try {
+                Thread.sleep(Math.max(1, heartbeatMs / 4));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            for (Map.Entry<String, Long> now : namesakes().entrySet()) {
+                Long before = seen.get(now.getKey());
+                if (before != null && now.getValue() > before) {
+                    throw new StartupFailure("bridge.instance-id " + instanceId + " is in use by a running instance"
+                            + " (its session " + now.getKey() + " beats in the job store): give each instance an id"
+                            + " of its own (bridge.instance-id, BRIDGE_INSTANCE_ID; by default the host name and"
+                            + " bridge.data)");
+                }
+            }
+        }
+        if (!seen.isEmpty()) {
+            LOG.info(
+                    "{} ran until a moment ago (session {}); its jobs in flight are taken over once its heartbeat is"
+                            + " {} ms old",
+                    instanceId,
+                    String.join(", ", seen.keySet()),
+                    takeoverMs);
+        }
+    }
+
+    /** The sessions of this instance id that beat within the takeover time, with their last heartbeat's time. */
+    private Map<String, Long> namesakes() {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT session_id, heartbeat_at FROM bridge_instance WHERE"
+                        + " instance_id = ? AND session_id <> ? AND heartbeat_at >= " + StoreClock.NOW_MS + " - "
+                        + takeoverMs)) {
+            ps.setString(1, instanceId);
+            ps.setString(2, session);
+            Map<String, Long> sessions = new TreeMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sessions.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return sessions;
         } catch (SQLException e) {
             throw new JobStoreException("cannot register instance " + instanceId + " in the job store", e);
         }

@@ -496,11 +496,43 @@ class PostgresJobStoreTest extends JobStoreTest {
     }
 
     @Test
-    void aRestartedInstanceTakesBackItsOwnClaimsAtOnce() throws Exception {
+    void aRestartedInstanceTakesBackTheClaimsOfItsLastRunOnceThatRunsHeartbeatHasLapsed() throws Exception {
         register(2);
-        assertThat(claimAll(storeOf(session("node-a")), 10)).hasSize(2);
-        InstanceLiveness restarted = session("node-a");
+        assertThat(claimAll(storeOf(lapsingSession("node-a")), 10)).hasSize(2);
+        long lapsed = System.nanoTime() + 500_000_000L;
+        await().pollInterval(Duration.ofMillis(50)).until(() -> System.nanoTime() - lapsed > 0);
+        InstanceLiveness restarted = InstanceLiveness.shared(dataSource, "node-a", 100, 400);
+        assertThat(restarted.start()).as("claims freed at its start").isEqualTo(2);
         assertThat(claimAll(storeOf(restarted), 10)).hasSize(2);
+    }
+
+    /**
+     * Cluster audit: a start under the id of a running instance freed that instance's claims while its call was out,
+     * and the same creation went out twice. The start watches the id's live session for two heartbeats, sees it beat,
+     * and stops naming the id; one that does not beat is the id's last run, whose claims wait for the takeover.
+     */
+    @Test
+    void aStartUnderTheIdOfARunningInstanceIsRefusedAndFreesNothing() throws Exception {
+        register(2);
+        InstanceLiveness running = session("node-a");
+        assertThat(claimAll(storeOf(running), 1)).hasSize(1);
+        var beats = Executors.newSingleThreadScheduledExecutor();
+        beats.scheduleAtFixedRate(running::beat, 0, 100, TimeUnit.MILLISECONDS);
+        try {
+            InstanceLiveness namesake = InstanceLiveness.shared(dataSource, "node-a", 100, 5_000);
+            assertThatThrownBy(namesake::start)
+                    .isInstanceOf(io.profilebridge.StartupFailure.class)
+                    .hasMessageContaining("bridge.instance-id node-a is in use by a running instance");
+        } finally {
+            beats.shutdownNow();
+        }
+        assertThat(claimAll(storeOf(session("node-b")), 10))
+                .as("the running instance's claim stays its own")
+                .hasSize(1);
+        InstanceLiveness restarted = InstanceLiveness.shared(dataSource, "node-b", 100, 5_000);
+        assertThat(restarted.start())
+                .as("a last run that beats no more: its claims wait for the takeover")
+                .isZero();
     }
 
     @Test
