@@ -124,11 +124,14 @@ public final class EmbeddedStore {
         undoInterruptedMigration();
         boolean noted = note.exists();
         boolean stored = Files.exists(file) && Files.size(file) > 0;
+        Optional<Path> dump = removedStoreDump();
         if (!stored) {
-            Optional<Path> dump = removedStoreDump();
             if (noted || dump.isPresent()) {
                 throw storeMissing(null, dump); // before H2 would create a new, empty store in its place
             }
+        } else if (dump.isPresent()
+                && Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(dump.get())) <= 0) {
+            throw storeOlderThanDump(dump.get());
         }
         String url = JobStoreDataSource.defaultUrl(data);
         HikariDataSource dataSource = null;
@@ -153,11 +156,16 @@ public final class EmbeddedStore {
                     || e.getCause() instanceof JobStoreSchema.StoreMissingException) {
                 throw storeMissing(e, Optional.empty());
             }
-            throw new StartupFailure(
-                    "the job store " + file + " cannot be opened (" + StartupFailure.describe(e)
-                            + "). If it is damaged, restore it from a backup (H2's Recover tool may save part of it);"
-                            + " if it is not writable, give the bridge's user write access to bridge.data",
-                    e);
+            String cause = StartupFailure.describe(e);
+            // storecorrupt audit: a store another process held open was told as damaged or not writable
+            String hint = cause.contains("The file is locked")
+                    ? "another process has it open (a bridge whose bridge.store.url names this file, or one started on"
+                            + " this data folder after its .lock was removed): stop that one, or give this one a"
+                            + " bridge.data of its own"
+                    : "If it is damaged, restore it from a backup (H2's Recover tool may save part of it: run it under"
+                            + " umask 077, as its files hold the requests); if it is not writable, give the bridge's user"
+                            + " write access to bridge.data";
+            throw new StartupFailure("the job store " + file + " cannot be opened (" + cause + "). " + hint, e);
         }
         try {
             note.write();
@@ -187,6 +195,22 @@ public final class EmbeddedStore {
                         + "): it was emptied, replaced or removed. Restore it from a backup; to start with an empty"
                         + " store instead (its pending jobs are lost), remove " + note.file() + " and start again",
                 cause);
+    }
+
+    /**
+     * The store file was last written before the dump of a store removed or replaced under the running bridge: it is
+     * the file put in the removed one's place, not the store made again from the dump (RunScript writes it after),
+     * maybe an older copy (storecorrupt audit: a backup moved over the running store's file was taken at the next
+     * start, and four results already delivered were read and delivered again).
+     */
+    private StartupFailure storeOlderThanDump(Path dump) {
+        return new StartupFailure(
+                "the job store " + file + " was last written before " + dump + ", which holds what the store had when"
+                        + " its file was removed or replaced under the running bridge: the file there now may be an"
+                        + " older copy, whose jobs already answered would be worked and delivered again. Move " + file
+                        + " out of " + data + ", put the dump back with H2's RunScript tool (README, \"A store file"
+                        + " removed while running\") and start again; to keep the store that is there, move the dump"
+                        + " out of " + data + " and start again");
     }
 
     /**

@@ -30,6 +30,9 @@ class EmbeddedStoreFileTest {
     @TempDir
     Path data;
 
+    @TempDir
+    Path elsewhere;
+
     /** A note that cannot be written (a full disk) stops the start naming the note, not with the system's words alone. */
     @Test
     void aNoteThatCannotBeWrittenStopsTheStartNamingIt() throws Exception {
@@ -301,6 +304,55 @@ class EmbeddedStoreFileTest {
                 .hasMessageContaining("is missing, and " + data.toAbsolutePath().resolve(StoreFileWatch.DUMP_PREFIX))
                 .hasMessageContaining("move the dump out of " + data.toAbsolutePath() + " and start again");
         assertThat(data.resolve("jobstore.mv.db")).as("not created").doesNotExist();
+    }
+
+    /**
+     * Storecorrupt audit: a backup moved over the running store's file stopped the bridge (replaced), and the next
+     * start took the older copy, though the dump of the newer store lay beside it: four results already delivered were
+     * read and delivered again. A start refuses a store last written before such a dump.
+     */
+    @Test
+    void aStoreFileReplacedWhileRunningIsRefusedAtTheNextStartUntilTheDumpIsPutBack() throws Exception {
+        Path file = data.resolve("jobstore.mv.db");
+        try (HikariDataSource dataSource = new EmbeddedStore(data, new StoreNote(data)).open(2)) {
+            new JobStore(dataSource, InstanceLiveness.single("test"), Clock.systemUTC()).register(job("in-the-copy"));
+        }
+        Path copy = Files.copy(file, elsewhere.resolve("backup.mv.db"));
+        AtomicInteger exits = new AtomicInteger();
+        try (DefaultCamelContext context = new DefaultCamelContext();
+                HikariDataSource dataSource = new EmbeddedStore(data, new StoreNote(data)).open(2)) {
+            context.start();
+            StoreFileWatch watch = new StoreFileWatch(
+                    context, file, new java.util.concurrent.CountDownLatch(1), exits::incrementAndGet);
+            watch.opened(dataSource);
+            new JobStore(dataSource, InstanceLiveness.single("test"), Clock.systemUTC()).register(job("since"));
+            Files.move(copy, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            watch.check();
+            watch.stop();
+        }
+        assertThat(exits).hasValue(1);
+
+        assertThatThrownBy(() -> new EmbeddedStore(data, new StoreNote(data)).open(2))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining(
+                        "was last written before " + data.toAbsolutePath().resolve(StoreFileWatch.DUMP_PREFIX))
+                .hasMessageContaining("put the dump back with H2's RunScript tool");
+
+        Path dump;
+        try (var dumps = Files.list(data)) {
+            dump = dumps.filter(path -> path.getFileName().toString().startsWith(StoreFileWatch.DUMP_PREFIX))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        Files.move(file, elsewhere.resolve("older.mv.db"));
+        org.h2.tools.RunScript.main(
+                "-url", JobStoreDataSource.defaultUrl(data), "-script", dump.toString(), "-user", "", "-password", "");
+        try (HikariDataSource dataSource = new EmbeddedStore(data, new StoreNote(data)).open(2)) {
+            JobStore store = new JobStore(dataSource, InstanceLiveness.single("test"), Clock.systemUTC());
+            assertThat(store.find(Api.OPENPROSPECT, "since"))
+                    .as("the store made again from the dump")
+                    .isPresent();
+        }
     }
 
     private static Job job(String key) {
