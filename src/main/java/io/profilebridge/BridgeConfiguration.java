@@ -59,6 +59,7 @@ import io.profilebridge.job.JobSchedule;
 import io.profilebridge.job.JobStore;
 import io.profilebridge.job.JobStoreDataSource;
 import io.profilebridge.job.JobStoreException;
+import io.profilebridge.job.LostStoreNotice;
 import io.profilebridge.job.RunTimes;
 import io.profilebridge.job.StoreFileWatch;
 import io.profilebridge.job.StoreNote;
@@ -80,6 +81,7 @@ import io.profilebridge.operations.RoutesGoneHealthCheck;
 import io.profilebridge.operations.StatusPage;
 import io.profilebridge.orbit.OrbitRequestRules;
 import io.profilebridge.orbit.OrbitRoutes;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -402,10 +404,15 @@ public class BridgeConfiguration implements CamelConfiguration {
         }
         StoreNote note = new StoreNote(data);
         StoreFileWatch watch = embedded ? StoreFileWatch.of(context, data) : null;
+        boolean newStore = embedded && !note.exists() && Files.notExists(data.resolve(EmbeddedStore.FILE));
+        Path inbox = Path.of(settings.text("bridge.inbox"));
         BackgroundStart<HikariDataSource> opening = BackgroundStart.begin("job-store-open", () -> {
             HikariDataSource opened = embedded
                     ? new EmbeddedStore(data, note, ClosedStoreExit.of(context, data)).open(poolSize)
                     : openShared(url, user, password, poolSize);
+            if (newStore) {
+                LostStoreNotice.of(inbox, data).ifPresent(LOG::warn);
+            }
             DataFolder.restrictStoreFiles(data);
             if (watch != null) {
                 watch.opened(opened);

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedStore {
 
-    static final String FILE = "jobstore.mv.db";
+    public static final String FILE = "jobstore.mv.db";
     /** The store as it was before a migration under way; empty when there was no store yet. */
     static final String BEFORE_MIGRATION = "jobstore.before-migration";
 

@@ -51,7 +51,7 @@ public final class StoreNote extends ServiceSupport {
         return file;
     }
 
-    boolean exists() {
+    public boolean exists() {
         return Files.exists(file);
     }
 

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeRun;
+import io.profilebridge.LogCapture;
 import io.profilebridge.api.Api;
 import io.profilebridge.job.JobState;
 import io.profilebridge.sandbox.Ledger;
@@ -236,6 +237,28 @@ class CoreFlowTest {
         assertThat(firstRead - quick.at())
                 .as("ms from the start to its first read")
                 .isLessThan(4_000);
+    }
+
+    /**
+     * Storecorrupt audit: a data folder removed while the bridge was stopped gave a new, empty store without a word,
+     * the runs of its unfinished jobs followed no more. The inbox's .done folders show requests were taken before.
+     */
+    @Test
+    void aNewStoreBesideAnInboxThatTookRequestsBeforeSaysTheDataFolderMayHaveBeenLost() {
+        drop(root, "orbit/earlier.json", "{\"email\": \"earlier@example.com\"}");
+        try (LogCapture log = LogCapture.start();
+                BridgeRun first = startBridge()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
+            assertThat(log.lines()).as("a first start").noneMatch(line -> line.contains("new, empty job store"));
+        }
+        org.apache.camel.util.FileUtil.removeDir(root.resolve("data").toFile());
+        try (LogCapture log = LogCapture.start();
+                BridgeRun second = startBridge()) {
+            assertThat(log.lines())
+                    .anyMatch(line -> line.contains("WARN")
+                            && line.contains("A new, empty job store was made in " + root.resolve("data"))
+                            && line.contains("hold 1 request(s) taken in before"));
+        }
     }
 
     @Test
