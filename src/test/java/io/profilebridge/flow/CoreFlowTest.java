@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.BridgeRun;
 import io.profilebridge.LogCapture;
 import io.profilebridge.api.Api;
+import io.profilebridge.job.Job;
 import io.profilebridge.job.JobState;
+import io.profilebridge.job.RequestSource;
 import io.profilebridge.sandbox.Ledger;
 import io.profilebridge.sandbox.Simulator;
 import io.profilebridge.sandbox.SimulatorSettings;
@@ -258,6 +260,32 @@ class CoreFlowTest {
                     .anyMatch(line -> line.contains("WARN")
                             && line.contains("A new, empty job store was made in " + root.resolve("data"))
                             && line.contains("hold 1 request(s) taken in before"));
+        }
+    }
+
+    /**
+     * Storecorrupt audit: a stored Orbit body without its requestId (a store made by hand) was answered about a run of
+     * the API's naming, taken for another run's answer and started again at each try: 14 runs for 2 jobs.
+     */
+    @Test
+    void anOrbitJobStoredWithoutItsRequestIdStartsOneRunUnderItsKey() {
+        try (BridgeRun bridge = startBridge()) {
+            String key = java.util.UUID.randomUUID().toString();
+            Job job = new Job(
+                    java.util.UUID.randomUUID().toString(),
+                    Api.ORBIT,
+                    key,
+                    JobState.RECEIVED,
+                    "{\"email\": \"hand-made@example.com\"}",
+                    "hash",
+                    RequestSource.file("orbit", "hand-made.json"),
+                    bridge.store().now());
+            job.nextAttemptAt(bridge.store().now());
+            bridge.store().register(job);
+            await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 1);
+            assertThat(results(root).values())
+                    .allMatch(r -> r.get("outcome").asText().equals("succeeded"));
+            assertThat(simulator.ledger().runsPerKey("orbit")).containsExactly(Map.entry(key, 1L));
         }
     }
 
