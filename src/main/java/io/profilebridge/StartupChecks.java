@@ -129,7 +129,7 @@ public class StartupChecks implements CamelConfiguration {
         if (existing != null && !Files.isDirectory(existing)) {
             throw new StartupFailure("property " + key + " must name a folder, but "
                     + (existing.equals(absolute) ? absolute + " is" : existing + ", above " + absolute + ", is")
-                    + " not one");
+                    + " not one" + danglingLink(existing));
         }
         requireWritable(key, absolute, existing, writable);
     }
@@ -246,6 +246,18 @@ public class StartupChecks implements CamelConfiguration {
     }
 
     /** The path itself if it exists, else the nearest folder above it that does (null: none). */
+    /** What a link that leads nowhere points at (storecorrupt audit: "is not one" left the missing target unsaid). */
+    private static String danglingLink(Path path) {
+        if (!Files.isSymbolicLink(path) || Files.exists(path)) {
+            return "";
+        }
+        try {
+            return ": it is a symbolic link to " + Files.readSymbolicLink(path) + ", which does not exist";
+        } catch (IOException e) {
+            return ": it is a symbolic link whose target does not exist";
+        }
+    }
+
     private static Path nearestExisting(Path absolute) {
         Path existing = absolute;
         while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {

@@ -64,6 +64,16 @@ class StartupChecksTest {
     }
 
     @Test
+    void aLinkToNowhereWhereTheFolderShouldBeIsNamedAsSuch() throws Exception {
+        // storecorrupt audit: "is not one" left unsaid that the link's target does not exist
+        Path link = Files.createSymbolicLink(root.resolve("data"), root.resolve("gone"));
+        assertThatThrownBy(() -> StartupChecks.requireFolder("bridge.data", link))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessage("property bridge.data must name a folder, but " + link + " is not one: it is a symbolic"
+                        + " link to " + root.resolve("gone") + ", which does not exist");
+    }
+
+    @Test
     void aFolderThisUserCannotWriteStopsTheStartNamingTheKey() throws Exception {
         // the test runs as root in CI, which writes anywhere: what is writable is the test's to say
         Path inbox = Files.createDirectories(root.resolve("inbox"));
