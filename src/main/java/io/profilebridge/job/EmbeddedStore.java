@@ -159,7 +159,7 @@ public final class EmbeddedStore {
             String cause = StartupFailure.describe(e);
             // storecorrupt audit: a store another process held open was told as damaged or not writable
             String hint = cause.contains("The file is locked")
-                    ? "another process has it open (a bridge whose bridge.store.url names this file, or one started on"
+                    ? "Another process has it open (a bridge whose bridge.store.url names this file, or one started on"
                             + " this data folder after its .lock was removed): stop that one, or give this one a"
                             + " bridge.data of its own"
                     : "If it is damaged, restore it from a backup (H2's Recover tool may save part of it: run it under"
