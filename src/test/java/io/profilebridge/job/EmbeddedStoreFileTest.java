@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.LogCapture;
 import io.profilebridge.StartupFailure;
 import io.profilebridge.api.Api;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -239,9 +240,7 @@ class EmbeddedStoreFileTest {
         try (DefaultCamelContext context = new DefaultCamelContext();
                 HikariDataSource dataSource = new EmbeddedStore(data, new StoreNote(data)).open(2)) {
             context.start();
-            StoreFileWatch watch = new StoreFileWatch(
-                    context, file, new java.util.concurrent.CountDownLatch(1), exits::incrementAndGet);
-            watch.opened(dataSource);
+            StoreFileWatch watch = watching(context, dataSource, exits);
             JobStore store = new JobStore(dataSource, InstanceLiveness.single("test"), Clock.systemUTC());
             store.register(job("before-removal"));
             watch.check();
@@ -254,18 +253,11 @@ class EmbeddedStoreFileTest {
             assertThat(exits).as("stopped once").hasValue(1);
             watch.stop(); // as the context's stop does, after the routes
         }
-        Path dump;
-        try (var dumps = Files.list(data)) {
-            dump = dumps.filter(path -> path.getFileName().toString().startsWith(StoreFileWatch.DUMP_PREFIX))
-                    .filter(path -> path.toString().endsWith(".sql"))
-                    .findFirst()
-                    .orElseThrow();
-        }
+        Path dump = dump();
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dump)))
                 .as("owner-only, as the store: it holds the requests' personal data")
                 .isEqualTo("rw-------");
-        org.h2.tools.RunScript.main(
-                "-url", JobStoreDataSource.defaultUrl(data), "-script", dump.toString(), "-user", "", "-password", "");
+        putBack(dump);
         try (HikariDataSource dataSource = new EmbeddedStore(data, new StoreNote(data)).open(2)) {
             JobStore store = new JobStore(dataSource, InstanceLiveness.single("test"), Clock.systemUTC());
             assertThat(store.find(Api.OPENPROSPECT, "before-removal")).isPresent();
@@ -283,12 +275,7 @@ class EmbeddedStoreFileTest {
         try (DefaultCamelContext context = new DefaultCamelContext();
                 HikariDataSource dataSource = new EmbeddedStore(data, new StoreNote(data)).open(2)) {
             context.start();
-            StoreFileWatch watch = new StoreFileWatch(
-                    context,
-                    data.resolve("jobstore.mv.db"),
-                    new java.util.concurrent.CountDownLatch(1),
-                    exits::incrementAndGet);
-            watch.opened(dataSource);
+            StoreFileWatch watch = watching(context, dataSource, exits);
             new JobStore(dataSource, InstanceLiveness.single("test"), Clock.systemUTC()).register(job("in-flight"));
             org.apache.camel.util.FileUtil.removeDir(data.toFile());
             watch.check();
@@ -322,9 +309,7 @@ class EmbeddedStoreFileTest {
         try (DefaultCamelContext context = new DefaultCamelContext();
                 HikariDataSource dataSource = new EmbeddedStore(data, new StoreNote(data)).open(2)) {
             context.start();
-            StoreFileWatch watch = new StoreFileWatch(
-                    context, file, new java.util.concurrent.CountDownLatch(1), exits::incrementAndGet);
-            watch.opened(dataSource);
+            StoreFileWatch watch = watching(context, dataSource, exits);
             new JobStore(dataSource, InstanceLiveness.single("test"), Clock.systemUTC()).register(job("since"));
             Files.move(copy, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             watch.check();
@@ -338,21 +323,43 @@ class EmbeddedStoreFileTest {
                         "was last written before " + data.toAbsolutePath().resolve(StoreFileWatch.DUMP_PREFIX))
                 .hasMessageContaining("put the dump back with H2's RunScript tool");
 
-        Path dump;
-        try (var dumps = Files.list(data)) {
-            dump = dumps.filter(path -> path.getFileName().toString().startsWith(StoreFileWatch.DUMP_PREFIX))
-                    .findFirst()
-                    .orElseThrow();
-        }
+        Path dump = dump();
         Files.move(file, elsewhere.resolve("older.mv.db"));
-        org.h2.tools.RunScript.main(
-                "-url", JobStoreDataSource.defaultUrl(data), "-script", dump.toString(), "-user", "", "-password", "");
+        putBack(dump);
         try (HikariDataSource dataSource = new EmbeddedStore(data, new StoreNote(data)).open(2)) {
             JobStore store = new JobStore(dataSource, InstanceLiveness.single("test"), Clock.systemUTC());
             assertThat(store.find(Api.OPENPROSPECT, "since"))
                     .as("the store made again from the dump")
                     .isPresent();
         }
+    }
+
+    /** The store's file watched as the bridge watches it, a stop counted in {@code exits}. */
+    private StoreFileWatch watching(DefaultCamelContext context, HikariDataSource dataSource, AtomicInteger exits)
+            throws IOException {
+        StoreFileWatch watch = new StoreFileWatch(
+                context,
+                data.resolve("jobstore.mv.db"),
+                new java.util.concurrent.CountDownLatch(1),
+                exits::incrementAndGet);
+        watch.opened(dataSource);
+        return watch;
+    }
+
+    /** The dump the watch wrote of a store removed or replaced under it. */
+    private Path dump() throws IOException {
+        try (var dumps = Files.list(data)) {
+            return dumps.filter(path -> path.getFileName().toString().startsWith(StoreFileWatch.DUMP_PREFIX))
+                    .filter(path -> path.toString().endsWith(".sql"))
+                    .findFirst()
+                    .orElseThrow();
+        }
+    }
+
+    /** The store made again from the dump, as the README says: H2's RunScript. */
+    private void putBack(Path dump) throws java.sql.SQLException {
+        org.h2.tools.RunScript.main(
+                "-url", JobStoreDataSource.defaultUrl(data), "-script", dump.toString(), "-user", "", "-password", "");
     }
 
     private static Job job(String key) {
