@@ -142,9 +142,12 @@ public final class BridgeSettings {
 
     private String declared(String key) {
         return source.apply(key)
-                .orElseThrow(() -> new StartupFailure("property " + key + " is not set: "
-                        + "the packaged " + DEFAULTS + " declares every key with its default, so a "
-                        + "camel.main.property-placeholder-location that leaves that file out must set it"));
+                // Camel reads {{ in any value as a placeholder, and one naming nothing set reads as no value
+                // (placeholders audit: a key holding one was told as not set, sending the operator looking for it)
+                .orElseThrow(() -> new StartupFailure("property " + key + " is not set, or its value holds a"
+                        + " placeholder ({{...}}) naming nothing set: the packaged " + DEFAULTS + " declares"
+                        + " every key with its default, so a camel.main.property-placeholder-location that leaves that"
+                        + " file out must set it"));
     }
 
     /** The value read by {@code parser}; {@code largest}, when given, is named when a whole number is too large. */

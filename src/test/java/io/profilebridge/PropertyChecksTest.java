@@ -29,6 +29,23 @@ class PropertyChecksTest {
     }
 
     @Test
+    void aValueHoldingAPlaceholderThatNamesNothingIsToldSoWithoutTheValue() throws Exception {
+        // placeholders audit: ORBIT_API_KEY='sk_orb_SECRETPART_{{nope.key}}' stopped the start as "not set"
+        try (org.apache.camel.impl.DefaultCamelContext context = new org.apache.camel.impl.DefaultCamelContext()) {
+            Properties properties = new Properties();
+            properties.setProperty("orbit.api-key", "sk_orb_SECRETPART_{{nope.key}}");
+            context.getPropertiesComponent().setInitialProperties(properties);
+            assertThatThrownBy(() -> new BridgeSettings(context).text("orbit.api-key"))
+                    .isInstanceOf(StartupFailure.class)
+                    .hasMessageStartingWith(
+                            "property orbit.api-key is not set, or its value holds a placeholder ({{...}})"
+                                    + " naming nothing set")
+                    .message()
+                    .doesNotContain("SECRETPART");
+        }
+    }
+
+    @Test
     void theManagementServerAndAnotherListenerOnOnePortStopTheStart() {
         // contract audit: the management server lost the port to the embedded broker, and the bridge ran on without
         // health or metrics
