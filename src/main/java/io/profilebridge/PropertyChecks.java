@@ -625,6 +625,12 @@ final class PropertyChecks {
             throw new StartupFailure("property " + key + " must be an http:// or https:// URL with its scheme in lower"
                     + " case and no #fragment, not \"" + Urls.shown(value) + "\"");
         }
+        // the query went onto every call's URL after its path, and a name of camel-http's own would set an option of
+        // the endpoint (placeholders audit: ?x=1 was taken)
+        if (root.getRawQuery() != null) {
+            throw new StartupFailure(
+                    "property " + key + " must be the API's root, without a ?query, not \"" + Urls.shown(value) + "\"");
+        }
         // the root the docs' curl lines begin with, copied with the API's own path: every call went to
         // /api/v1/api/v1/..., and every request failed 404 (configuration audit)
         String path = root.getRawPath() == null ? "" : root.getRawPath().replaceAll("/+$", "");

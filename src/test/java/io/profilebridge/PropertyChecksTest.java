@@ -221,6 +221,17 @@ class PropertyChecksTest {
     }
 
     @Test
+    void anApiRootWithAQueryStopsTheStartWithoutShowingTheQuery() {
+        // placeholders audit: ?x=1 was taken, and went onto every call's URL (a query may carry a secret: not shown)
+        assertThatThrownBy(() -> PropertyChecks.check(
+                        settings(Map.of("orbit.base-url", "http://127.0.0.1:8099/?token=QUERYSECRET"))))
+                .isInstanceOf(StartupFailure.class)
+                .hasMessageContaining("property orbit.base-url must be the API's root, without a ?query")
+                .message()
+                .doesNotContain("QUERYSECRET");
+    }
+
+    @Test
     void httpTimeoutsMayBeZeroAndResultsMayShareOneQueue() throws IOException {
         // 0: HttpClient sets no limit of its own; every call still has bridge.http.deadline-ms
         PropertyChecks.check(settings(Map.of(
