@@ -7,6 +7,8 @@ import io.profilebridge.job.JobCallers;
 import io.profilebridge.job.JobCallers.Caller;
 import io.profilebridge.job.JobSchedule;
 import io.profilebridge.job.JobStore;
+import io.profilebridge.job.TraceContext;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +39,8 @@ public class LaterCallersRoute extends RouteBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(LaterCallersRoute.class);
     private static final String CALLER = "bridgeLaterCaller";
+    /** Exchange property: the caller's job, as read before the answer's route began. */
+    private static final String JOB = "bridgeLaterCallersJob";
     /** Callers answered per sweep: there are seldom any, and the next sweep takes the rest. */
     private static final int BATCH = 100;
     /**
@@ -155,7 +159,10 @@ public class LaterCallersRoute extends RouteBuilder {
         try {
             senders.execute(() -> {
                 try {
-                    template.send("direct:answer-later-caller", exchange -> exchange.setProperty(CALLER, caller));
+                    template.send("direct:answer-later-caller", exchange -> {
+                        exchange.setProperty(CALLER, caller);
+                        continueTheJobsTrace(exchange, caller);
+                    });
                 } finally {
                     done.run();
                 }
@@ -167,9 +174,30 @@ public class LaterCallersRoute extends RouteBuilder {
         }
     }
 
+    /**
+     * The answer's spans, and its JMS {@code traceparent}, continue the job's trace, set before the route's first span
+     * (jmsexpiry audit: a request refused at intake and answered here at its JMSReplyTo carried a new trace, neither the
+     * caller's nor the one its result document names). A job that cannot be read here is read again, and its error
+     * handled, by the route.
+     */
+    private void continueTheJobsTrace(Exchange exchange, Caller caller) {
+        Optional<Job> job;
+        try {
+            job = store.findById(caller.jobId());
+        } catch (RuntimeException e) {
+            return;
+        }
+        job.ifPresent(found -> {
+            exchange.setProperty(JOB, found);
+            TraceContext.continueIn(exchange, found.traceContext());
+        });
+    }
+
     private void describeResult(Exchange exchange) {
         Caller caller = caller(exchange);
-        Job job = store.findById(caller.jobId()).orElseThrow();
+        Job job = Optional.ofNullable(exchange.getProperty(JOB, Job.class))
+                .or(() -> store.findById(caller.jobId()))
+                .orElseThrow();
         ResultHeaders.apply(exchange.getMessage(), ResultHeaders.Result.of(job, caller.source()), keyMask);
     }
 

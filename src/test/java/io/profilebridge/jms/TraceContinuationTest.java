@@ -176,6 +176,27 @@ class TraceContinuationTest {
         }
     }
 
+    /**
+     * Jmsexpiry audit: a request refused at intake with a JMSReplyTo is answered there by the later callers' sweep,
+     * whose result message carried a new trace, neither the caller's nor the one its document names.
+     */
+    @Test
+    void aRejectedMessageAnsweredAtItsReplyToContinuesItsTrace() throws Exception {
+        String traceId = randomHex(16);
+        jakarta.jms.Queue replyTo = jms.session.createQueue("esb.traced-replies");
+        jms.send(
+                "not json",
+                Map.of("api", "orbit", "traceparent", "00-" + traceId + "-" + randomHex(8) + "-01"),
+                replyTo,
+                "rejected-to-reply");
+
+        Message failed = jms.receive(replyTo);
+        assertThat(failed.getJMSCorrelationID()).isEqualTo("rejected-to-reply");
+        assertThat(Json.parse(failed.getBody(String.class)).get("traceId").asText())
+                .isEqualTo(traceId);
+        assertThat(traceIdOf(failed.getStringProperty("traceparent"))).isEqualTo(traceId);
+    }
+
     @Test
     void withTracingOffNothingIsTracedAndNoTraceHeaderLeaves() throws Exception {
         jms.stopBridge();
