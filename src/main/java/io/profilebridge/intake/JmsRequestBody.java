@@ -81,6 +81,8 @@ final class JmsRequestBody {
 
     private static Refused empty() {
         return new Refused(ApiError.of(
-                "request_empty", "the JMS message has no body; send the JSON request as the text of a TextMessage"));
+                "request_empty",
+                "the JMS message has no body; send the JSON request as the text of a TextMessage (or the bytes of a"
+                        + " BytesMessage)"));
     }
 }
