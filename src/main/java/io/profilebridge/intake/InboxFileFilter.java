@@ -159,7 +159,8 @@ public class InboxFileFilter implements GenericFileFilter<File> {
                     && waitingFiles.steady(listed, file.getLastModified(), file.getFileLength());
         }
         if (reported.first(file.getAbsoluteFilePath() + "\n" + refusal)) {
-            LOG.warn("Inbox file {} is not taken and stays where it is: {}", name, refusal);
+            // a tab went to the log as it was (placeholders audit); the layout escapes only line breaks
+            LOG.warn("Inbox file {} is not taken and stays where it is: {}", ErrorText.oneLine(name), refusal);
         }
         return false;
     }

@@ -262,6 +262,20 @@ class InboxFileFilterTest {
                 .isTrue();
     }
 
+    @Test
+    void aNameWithATabIsRefusedInALineThatShowsNoTab() throws Exception {
+        // placeholders audit: the tab went to the log as it was
+        InboxFileFilter filter = new InboxFileFilter(
+                WaitingFiles.NONE, new InboxMarkers(WaitingFiles.NONE, 0), new UnreadFolders(Set::of), inbox);
+        Path tabbed = Files.writeString(inbox.resolve("tab\tname.json"), "{}");
+        try (LogCapture log = LogCapture.start()) {
+            assertThat(filter.accept(listed(tabbed))).isFalse();
+            assertThat(log.lines())
+                    .anyMatch(line -> line.contains("Inbox file tab\uFFFDname.json is not taken"))
+                    .noneMatch(line -> line.contains("\t"));
+        }
+    }
+
     private GenericFile<File> listed(Path file) {
         return FileConsumer.asGenericFile(inbox.toString(), file.toFile(), null, false);
     }
