@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Long remote runs (issue 13): two waves of N requests per API (default 50), each remote run taking 10-30 s (a
 # random time per run, seeded); the second wave is dropped once the first has its results, so it runs with what
-# the bridge learned about run times. Reports the result latency after each run ended (result file written minus
+# the bridge learned about run times (bridge.poll.learn-run-times, off by default, on here; LEARN=false: off). Reports the result latency after each run ended (result file written minus
 # the moment the simulator's status turned terminal), p50/p95/max, and per wave the status reads the bridge made
 # against what the API documents' own loop would make (read at once, then every 2 s until terminal:
 # ceil(D / 2 s) + 1 reads per run). Exits non-zero when a result is missing or failed, p95 > 3 s, or the bridge read
@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-50}
 work=$(mktemp -d)
-BRIDGE_ENV=()
+BRIDGE_ENV=(BRIDGE_POLL_LEARN_RUN_TIMES=${LEARN:-true})
 source bench/lib.sh
 start_simulator --job-duration-ms 10000 --job-duration-max-ms 30000 --seed 11
 start_bridge
