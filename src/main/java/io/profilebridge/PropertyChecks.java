@@ -53,6 +53,8 @@ final class PropertyChecks {
     private static final long MIN_ANSWER_BYTES = 65_536;
     /** The most threads (or store connections) one setting may ask for. */
     private static final int MAX_THREADS = 1000;
+    /** New runs of one request after runs that failed: each Orbit run is paid for. */
+    private static final int MAX_FAILED_RUN_RETRIES = 10;
 
     private static final String ORBIT_START_LIMIT =
             "Orbit's documented limit of Deep Search starts: 5 a second per API key, bursts up to 25";
@@ -78,6 +80,10 @@ final class PropertyChecks {
         checkSwitches(settings);
         checkBudgets(settings);
         checkPools(settings);
+        // retrykeys audit: 1000000 was taken, a paid Orbit run after every failure until the request's age
+        for (String key : List.of("bridge.retry.openprospect-failed-runs", "bridge.retry.orbit-failed-runs")) {
+            atMost(settings, key, settings.integer(key), MAX_FAILED_RUN_RETRIES, "new runs after runs that failed");
+        }
         checkManagementAndLaunch(settings);
         checkModes(settings);
         checkApis(settings);

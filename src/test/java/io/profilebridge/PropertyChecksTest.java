@@ -182,6 +182,9 @@ class PropertyChecksTest {
                 "bridge.orbit.start-burst|1000|bridge.orbit.start-burst must be at most 25 (Orbit's documented limit",
                 "bridge.store.pool-size|2000000000|bridge.store.pool-size must be at most 1000",
                 "bridge.jms.concurrent-consumers|1001|bridge.jms.concurrent-consumers must be at most 1000",
+                // retrykeys audit: a paid Orbit run after every failure, until the request's age
+                "bridge.retry.orbit-failed-runs|1000000|bridge.retry.orbit-failed-runs must be at most 10 (new runs",
+                "bridge.retry.openprospect-failed-runs|11|bridge.retry.openprospect-failed-runs must be at most 10",
                 "bridge.outbox.folder-mode|000|bridge.outbox.folder-mode must let the owner (the bridge's own user)"
                         + " read, write and enter",
                 "bridge.outbox.folder-mode|600|bridge.outbox.folder-mode must let the owner",
