@@ -5,6 +5,7 @@ import io.profilebridge.jms.BrokerReachability;
 import io.profilebridge.job.Job;
 import io.profilebridge.job.JobCallers;
 import io.profilebridge.job.JobCallers.Caller;
+import io.profilebridge.job.JobRoutes;
 import io.profilebridge.job.JobSchedule;
 import io.profilebridge.job.JobStore;
 import io.profilebridge.job.TraceContext;
@@ -175,10 +176,10 @@ public class LaterCallersRoute extends RouteBuilder {
     }
 
     /**
-     * The answer's spans, and its JMS {@code traceparent}, continue the job's trace, set before the route's first span
-     * (jmsexpiry audit: a request refused at intake and answered here at its JMSReplyTo carried a new trace, neither the
-     * caller's nor the one its result document names). A job that cannot be read here is read again, and its error
-     * handled, by the route.
+     * The answer's spans, its JMS {@code traceparent} and its log lines continue the job's trace, set before the route's
+     * first span (jmsexpiry audit: a request refused at intake and answered here at its JMSReplyTo carried a new trace,
+     * neither the caller's nor the one its result document names). A job that cannot be read here is read again, and
+     * its error handled, by the route.
      */
     private void continueTheJobsTrace(Exchange exchange, Caller caller) {
         Optional<Job> job;
@@ -190,6 +191,8 @@ public class LaterCallersRoute extends RouteBuilder {
         job.ifPresent(found -> {
             exchange.setProperty(JOB, found);
             TraceContext.continueIn(exchange, found.traceContext());
+            // re-check audit: its "Result ... sent" line named neither, where grep 'trace ID' finds a job's others
+            JobRoutes.namedInLogs(exchange, found);
         });
     }
 

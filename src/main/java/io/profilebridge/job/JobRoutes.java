@@ -304,11 +304,16 @@ public class JobRoutes extends RouteBuilder {
         exchange.setProperty(ApiCallRoutes.MAY_CALL, (BooleanSupplier) () -> dispatcher.mayCall(job));
         exchange.setProperty(DeliveryPermission.MAY_DELIVER, (BooleanSupplier) () -> dispatcher.holds(job));
         exchange.getMessage().setHeader(API, job.api().id());
+        namedInLogs(exchange, job);
+        dispatcher.stepStarts(job);
+    }
+
+    /** What the exchange's log lines carry of the job (camel.mdc.custom-properties): its id, key and trace. */
+    public static void namedInLogs(Exchange exchange, Job job) {
         exchange.setProperty(JOB_ID, job.id());
-        // what log lines carry (camel.mdc.custom-properties): a caller's key may be of any length
+        // a caller's key may be of any length
         exchange.setProperty(IDEMPOTENCY_KEY, IdempotencyKeys.shown(job.idempotencyKey()));
         exchange.setProperty(TRACE_ID, job.traceId());
-        dispatcher.stepStarts(job);
     }
 
     private void drop(Exchange exchange) {

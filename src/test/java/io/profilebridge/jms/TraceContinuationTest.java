@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.profilebridge.Json;
+import io.profilebridge.LogCapture;
 import io.profilebridge.sandbox.Ledger;
 import jakarta.jms.Message;
 import java.nio.file.Path;
@@ -190,11 +191,19 @@ class TraceContinuationTest {
                 replyTo,
                 "rejected-to-reply");
 
-        Message failed = jms.receive(replyTo);
-        assertThat(failed.getJMSCorrelationID()).isEqualTo("rejected-to-reply");
-        assertThat(Json.parse(failed.getBody(String.class)).get("traceId").asText())
-                .isEqualTo(traceId);
-        assertThat(traceIdOf(failed.getStringProperty("traceparent"))).isEqualTo(traceId);
+        try (LogCapture log = LogCapture.start()) {
+            Message failed = jms.receive(replyTo);
+            assertThat(failed.getJMSCorrelationID()).isEqualTo("rejected-to-reply");
+            JsonNode document = Json.parse(failed.getBody(String.class));
+            assertThat(document.get("traceId").asText()).isEqualTo(traceId);
+            assertThat(traceIdOf(failed.getStringProperty("traceparent"))).isEqualTo(traceId);
+            // re-check audit: the line saying it was sent named neither the job nor the trace
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> log.lines().stream()
+                            .anyMatch(line -> line.contains("Result failed sent by JMS (correlation rejected-to-reply)")
+                                    && line.contains("trace " + traceId)
+                                    && line.contains(document.get("jobId").asText())));
+        }
     }
 
     @Test
