@@ -53,6 +53,8 @@ final class PropertyChecks {
     private static final long MIN_ANSWER_BYTES = 65_536;
     /** The most threads (or store connections) one setting may ask for. */
     private static final int MAX_THREADS = 1000;
+    /** A ? or # written %3F or %23. */
+    private static final Pattern ENCODED_QUERY_OR_FRAGMENT = Pattern.compile("%(3[fF]|23)");
     /** New runs of one request after runs that failed: each Orbit run is paid for. */
     private static final int MAX_FAILED_RUN_RETRIES = 10;
 
@@ -633,9 +635,14 @@ final class PropertyChecks {
         }
         // the query went onto every call's URL after its path, and a name of camel-http's own would set an option of
         // the endpoint (placeholders audit: ?x=1 was taken)
-        if (root.getRawQuery() != null) {
-            throw new StartupFailure(
-                    "property " + key + " must be the API's root, without a ?query, not \"" + Urls.shown(value) + "\"");
+        // Camel decodes an encoded ? or # in the path and cuts the path there (re-check audit: /prefix%3Fx=1 called
+        // /prefix/v2/..., the rest of the root dropped without a word)
+        if (root.getRawQuery() != null
+                || ENCODED_QUERY_OR_FRAGMENT
+                        .matcher(String.valueOf(root.getRawPath()))
+                        .find()) {
+            throw new StartupFailure("property " + key + " must be the API's root, without a ?query, not \""
+                    + ENCODED_QUERY_OR_FRAGMENT.split(Urls.shown(value), 2)[0] + "\"");
         }
         // the root the docs' curl lines begin with, copied with the API's own path: every call went to
         // /api/v1/api/v1/..., and every request failed 404 (configuration audit)

@@ -19,12 +19,13 @@ public final class Urls {
 
     /**
      * A URL without what may carry a secret: a user or password before its host becomes {@code ****}, and the text
-     * ends before its parameters ({@code ?} or {@code ;}).
+     * ends before its parameters ({@code ?} or {@code ;}) or its fragment ({@code #}: re-check audit, an API root's
+     * {@code #k=...} was shown whole).
      */
     public static String shown(String url) {
         String withoutUser = withoutUserInfo(url);
         int end = withoutUser.length();
-        for (char separator : new char[] {'?', ';'}) {
+        for (char separator : new char[] {'?', ';', '#'}) {
             int at = withoutUser.indexOf(separator);
             if (at >= 0) {
                 end = Math.min(end, at);
