@@ -45,8 +45,8 @@ public final class LostStoreNotice {
         try (Stream<Path> files = Files.list(folder)) {
             return files.filter(file -> file.getFileName().toString().endsWith(".json"))
                     .count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | UncheckedIOException e) {
+            return 0; // a warning's count: a folder that cannot be listed is no reason to stop the start
         }
     }
 }
