@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -111,9 +112,31 @@ class DeadLetterTest {
                 .as("each of the four tries: two in each delivery")
                 .hasSize(4)
                 .allSatisfy(line -> assertThat(line).contains("WARN").contains("Connection to 127.0.0.1:5432 refused"));
-        assertThat(lines)
+        assertThat(eventsOfCamelThreads(lines))
                 .as("no stack trace, nothing from the JMS listener")
-                .noneMatch(line -> line.startsWith("\tat ") || line.contains("EndpointMessageListener"));
+                .isNotEmpty()
+                .noneMatch(event -> event.contains("\n\tat ") || event.contains("EndpointMessageListener"));
+    }
+
+    /**
+     * The log events (a line and the lines of its stack trace) of Camel's threads, where the intake runs: test classes
+     * run beside this one log too (ci350: another's connection pool, retrying a database it had stopped, logged a
+     * stack trace from its own thread).
+     */
+    private static List<String> eventsOfCamelThreads(List<String> lines) {
+        List<StringBuilder> events = new ArrayList<>();
+        StringBuilder event = null;
+        for (String line : lines) {
+            if (line.matches("\\d{4}-\\d{2}-\\d{2}T.*")) {
+                event = line.contains("[Camel (") ? new StringBuilder(line) : null;
+                if (event != null) {
+                    events.add(event);
+                }
+            } else if (event != null) {
+                event.append('\n').append(line);
+            }
+        }
+        return events.stream().map(StringBuilder::toString).toList();
     }
 
     /**
