@@ -183,7 +183,7 @@ public final class InstanceLiveness {
             return 0;
         }
         refuseALiveNamesake();
-        String lapsed = "heartbeat_at < " + StoreClock.NOW_MS + " - " + takeoverMs;
+        String lapsed = "NOT " + beatWithinTakeover();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             int released = update(
@@ -244,12 +244,16 @@ public final class InstanceLiveness {
         }
     }
 
+    /** SQL: the session's heartbeat is younger than the takeover time, by the store's clock (a live session). */
+    private String beatWithinTakeover() {
+        return "heartbeat_at >= " + StoreClock.NOW_MS + " - " + takeoverMs;
+    }
+
     /** The sessions of this instance id that beat within the takeover time, with their last heartbeat's time. */
     private Map<String, Long> namesakes() {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT session_id, heartbeat_at FROM bridge_instance WHERE"
-                        + " instance_id = ? AND session_id <> ? AND heartbeat_at >= " + StoreClock.NOW_MS + " - "
-                        + takeoverMs)) {
+                        + " instance_id = ? AND session_id <> ? AND " + beatWithinTakeover())) {
             ps.setString(1, instanceId);
             ps.setString(2, session);
             Map<String, Long> sessions = new TreeMap<>();
@@ -278,8 +282,8 @@ public final class InstanceLiveness {
             this.setup = setup.stored();
             update(c, "UPDATE bridge_instance SET key_fingerprint = ? WHERE session_id = ?", this.setup, session);
             try (PreparedStatement ps = c.prepareStatement("SELECT instance_id, key_fingerprint FROM bridge_instance "
-                    + "WHERE session_id <> ? AND key_fingerprint IS NOT NULL AND heartbeat_at >= " + StoreClock.NOW_MS
-                    + " - " + takeoverMs + " ORDER BY instance_id")) {
+                    + "WHERE session_id <> ? AND key_fingerprint IS NOT NULL AND " + beatWithinTakeover()
+                    + " ORDER BY instance_id")) {
                 ps.setString(1, session);
                 Map<String, InstanceSetup> others = new TreeMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
