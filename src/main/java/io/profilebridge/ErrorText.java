@@ -78,12 +78,16 @@ public final class ErrorText {
     }
 
     /**
-     * A mark or embedding that turns the text after it around on screen (U+200E/F, U+202A-U+202E, U+2066-U+2069), as
-     * the log layout's {@code control} property lists them: {@code check} printed "n09-rtl-\u202Egnp.json" as
-     * "...nosj.png" (encodings audit).
+     * A mark or embedding that turns the text after it around on screen (Unicode's bidirectional controls: U+061C,
+     * U+200E/F, U+202A-U+202E, U+2066-U+2069), as the log layout's {@code control} property lists them: {@code check}
+     * printed "n09-rtl-\u202Egnp.json" as "...nosj.png" (encodings audit; U+061C came through, log-injection audit).
      */
     private static boolean isBidiControl(char c) {
-        return c == '\u200E' || c == '\u200F' || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
+        return c == '\u061C'
+                || c == '\u200E'
+                || c == '\u200F'
+                || (c >= '\u202A' && c <= '\u202E')
+                || (c >= '\u2066' && c <= '\u2069');
     }
 
     /** A control character, or a line or paragraph separator: what may end a line or hide what follows it. */

@@ -61,8 +61,8 @@ class ErrorTextTest {
         // a pair stays, whatever it encodes
         assertThat(ErrorText.oneLine("smile \uD83D\uDE00")).isEqualTo("smile \uD83D\uDE00");
         // encodings audit: check printed "n09-rtl-\u202Egnp.json" as "...nosj.png"
-        assertThat(ErrorText.oneLine("n09-rtl-\u202Egnp.json \u2066x\u2069 \u200F"))
-                .isEqualTo("n09-rtl-\uFFFDgnp.json \uFFFDx\uFFFD \uFFFD");
+        assertThat(ErrorText.oneLine("n09-rtl-\u202Egnp.json \u2066x\u2069 \u200F \u061C"))
+                .isEqualTo("n09-rtl-\uFFFDgnp.json \uFFFDx\uFFFD \uFFFD \uFFFD");
     }
 
     @Test

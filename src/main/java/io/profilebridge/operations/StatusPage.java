@@ -3,6 +3,7 @@ package io.profilebridge.operations;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
+import io.profilebridge.ErrorText;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiBudgets;
@@ -135,13 +136,22 @@ public class StatusPage {
                         String.format(Locale.ROOT, "%.2f", view.usedPerSecond()),
                         view.pausedUntil() > 0,
                         view.pausedUntil() > 0 ? JobView.time(view.pausedUntil()) : null,
-                        view.pauseCause(),
+                        shown(view.pauseCause()),
                         holds.hold(view.bucket()).map(StatusPage::heldBecause).orElse(null)))
                 .toList();
     }
 
     private static String heldBecause(ApiError reason) {
-        return reason.code() + ": " + reason.message();
+        return shown(reason.code() + ": " + reason.message());
+    }
+
+    /**
+     * An outside value (a file name, an API's code or message) as the page shows it: mustache escapes markup only, so a
+     * right-to-left override in a file name showed the name, and the bridge's words after it, reversed, and terminal
+     * escapes came through raw (log-injection audit); the log's one-line form, as the log shows it.
+     */
+    private static String shown(String outside) {
+        return outside == null ? null : ErrorText.oneLine(outside);
     }
 
     private DeadLetterRow deadLetters() {
@@ -185,9 +195,9 @@ public class StatusPage {
                     return new FailureRow(
                             JobView.time(job.finishedAt()),
                             apiOf(job),
-                            job.source().displayName(),
-                            Json.text(error, "code"),
-                            Json.text(error, "message"));
+                            shown(job.source().displayName()),
+                            shown(Json.text(error, "code")),
+                            shown(Json.text(error, "message")));
                 })
                 .toList();
     }

@@ -126,7 +126,8 @@ class LogSafetyTest {
         LogEvent event = Log4jLogEvent.newBuilder()
                 .setLoggerName("io.profilebridge.Test")
                 .setLevel(Level.WARN)
-                .setMessage(new SimpleMessage("file x\r\n" + FORGED + "FORGED-IN-MESSAGE \u001b[31m \u202egnp.json "
+                .setMessage(new SimpleMessage("file x\r\n" + FORGED
+                        + "FORGED-IN-MESSAGE \u001b[31m \u202egnp.json \u061cALM "
                         // logging audit: NEL and the line separator, which JSON need not escape, split a line in
                         // tools reading them as line ends
                         + "nel\u0085ls\u2028 "
@@ -163,8 +164,9 @@ class LogSafetyTest {
                 .contains("http://127.0.0.1:33602 answered 400 for jane.doe@example.com")
                 // REST audit: a stack trace's control characters reached the console as they came
                 .doesNotContain("\u001b", "\u0007", "\u0000", "\u007f")
-                // inbox audit: a right-to-left override in a file name showed the rest of the line reversed
-                .doesNotContain("\u202e");
+                // inbox audit: a right-to-left override in a file name showed the rest of the line reversed; the
+                // log-injection audit's Arabic letter mark came through
+                .doesNotContain("\u202e", "\u061c");
 
         String line = inJsonLayout(event);
         assertThat(line.lines()).hasSize(1);
@@ -180,7 +182,7 @@ class LogSafetyTest {
                 .doesNotContain("OneSlashPw4")
                 .contains("http://127.0.0.1:33602 answered 400 for jane.doe@example.com")
                 // logging audit: JSON escapes C0 controls only; the bidirectional marks came raw
-                .doesNotContain("\u202e", "\u0085", "\u2028");
+                .doesNotContain("\u202e", "\u0085", "\u2028", "\u061c");
         assertThat(Json.parse(line).get("error.stack_trace").asText()).contains("FORGED-IN-TRACE", "Bearer ****");
         // a line with no exception has no error fields, not an empty "error.stack_trace" (operations audit)
         LogEvent plainEvent = Log4jLogEvent.newBuilder()
@@ -362,6 +364,34 @@ class LogSafetyTest {
         for (String name : plain.stringPropertyNames()) {
             if (name.startsWith("logger.") && !name.startsWith("logger.banner.")) {
                 assertThat(json.getProperty(name)).as(name).isEqualTo(plain.getProperty(name));
+            }
+        }
+    }
+
+    /**
+     * Log-injection audit: with BRIDGE_LOG_LEVEL=DEBUG the embedded broker's AMQP frame trace logged each incoming
+     * request whole, its body with personal data; it keeps its own level in both layouts, as HttpClient's wire does.
+     */
+    @Test
+    void theAmqpFrameTraceDoesNotFollowTheRootToDebug() throws Exception {
+        for (String file : List.of("src/main/resources/log4j2.properties", "config/log4j2-json.properties")) {
+            Configuration config = ConfigurationFactory.getInstance()
+                    .getConfiguration(
+                            new LoggerContext(file),
+                            ConfigurationSource.fromUri(Path.of(file).toUri()));
+            config.initialize();
+            try {
+                // set by name, not inherited from the root that BRIDGE_LOG_LEVEL sets
+                assertThat(config.getLoggerConfig("proton.trace"))
+                        .as(file)
+                        .satisfies(trace -> assertThat(trace.getName()).isEqualTo("proton.trace"))
+                        .satisfies(trace -> assertThat(trace.getLevel()).isEqualTo(Level.INFO));
+                assertThat(config.getLoggerConfig("org.apache.qpid.proton.engine.impl.SaslImpl"))
+                        .as(file)
+                        .satisfies(qpid -> assertThat(qpid.getName()).isEqualTo("org.apache.qpid"))
+                        .satisfies(qpid -> assertThat(qpid.getLevel()).isEqualTo(Level.WARN));
+            } finally {
+                config.stop();
             }
         }
     }

@@ -644,6 +644,18 @@ class OperationsTest {
                 .hasValueSatisfying(v -> assertThat(v).contains("text/html"));
     }
 
+    /**
+     * Log-injection audit: mustache escapes markup only, so a right-to-left override in a file name showed the name,
+     * and the bridge's words after it, reversed on the page; outside values are shown as the log shows them.
+     */
+    @Test
+    void theStatusPageShowsNoBidirectionalControlOfAFileName() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> results(root).size() == 9);
+        drop(root, "orbit/rtl-\u202Enosj.\u061Cgnp.json", "{\"email\": \"nobody\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/").body().contains("rtl-"));
+        assertThat(get("/").body()).contains("rtl-\uFFFDnosj.\uFFFDgnp.json").doesNotContain("\u202E", "\u061C");
+    }
+
     private JsonNode getJson(String path) throws Exception {
         return Json.parse(get(path).body());
     }
