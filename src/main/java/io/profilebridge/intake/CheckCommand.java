@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -82,6 +83,8 @@ public final class CheckCommand {
         List<Path> files = new ArrayList<>();
         // files of a named folder's subfolder that is no API's, spelt as the routes read it: the inbox never takes them
         Set<Path> unread = new HashSet<>();
+        // CLI audit: a folder it could not read was passed over, "0 files", exit 0: a gate passed what it never read
+        Map<Path, IOException> unreadable = new HashMap<>();
         for (String argument : arguments) {
             Path path;
             try {
@@ -94,7 +97,7 @@ public final class CheckCommand {
                 out.println("check: no such file or folder: " + argument);
                 return 2;
             }
-            for (Path file : requestFiles(path)) {
+            for (Path file : requestFiles(path, unreadable)) {
                 files.add(file);
                 if (!file.equals(path) && !readByARoute(path.relativize(file))) {
                     unread.add(file);
@@ -104,6 +107,12 @@ public final class CheckCommand {
         int valid = 0;
         int orbitRuns = 0;
         for (Path file : files) {
+            if (unreadable.containsKey(file)) {
+                out.println("INVALID  " + shown(file) + ": unreadable: "
+                        + ErrorText.oneLine(String.valueOf(unreadable.get(file)))
+                        + (Files.isDirectory(file) ? " (a folder: the requests in it are not checked)" : ""));
+                continue;
+            }
             if (unread.contains(file)) {
                 // the bridge leaves such a file where it is, naming its folder (InboxFileFilter): it is no request
                 out.println("INVALID  " + shown(file) + ": folder_unread: its folder "
@@ -170,7 +179,7 @@ public final class CheckCommand {
      * inbox/orbit/sub/a.json} and {@code A.JSON} were left out of the listing without a word, and the inbox took the
      * second).
      */
-    private static List<Path> requestFiles(Path path) throws IOException {
+    private static List<Path> requestFiles(Path path, Map<Path, IOException> unreadable) throws IOException {
         if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             return List.of(path);
         }
@@ -194,7 +203,20 @@ public final class CheckCommand {
 
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException e) {
-                return FileVisitResult.CONTINUE; // a folder it may not read holds nothing it could check
+                // a folder it may not open is named: it may hold requests the check cannot see
+                found.add(file);
+                unreadable.put(file, e);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path folder, IOException e) {
+                if (e != null) {
+                    // opened, but its listing failed part way
+                    found.add(folder);
+                    unreadable.put(folder, e);
+                }
+                return FileVisitResult.CONTINUE;
             }
         });
         found.sort(null);

@@ -102,6 +102,39 @@ class CheckCommandTest {
     }
 
     /**
+     * CLI audit: a folder the check could not read was passed over ("0 files", exit 0), so a gate passed requests it
+     * never saw. Root reads any folder it owns; /proc/1/map_files is one that root without CAP_SYS_ADMIN cannot list.
+     */
+    @Test
+    void aFolderItCannotReadIsNamedAndCountsAsInvalid() throws Exception {
+        Path locked = Files.createDirectories(dir.resolve("orbit"));
+        Files.writeString(locked.resolve("a.json"), "{\"email\": \"a@example.com\"}");
+        Files.setPosixFilePermissions(locked, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+        Path unreadable = listable(locked) ? Path.of("/proc/1/map_files") : locked;
+        Assumptions.assumeFalse(listable(unreadable), "a folder this user cannot list");
+        try {
+            int exit = command().run(List.of(unreadable.toString()));
+            assertThat(exit).isEqualTo(1);
+            assertThat(output.toString(StandardCharsets.UTF_8))
+                    .contains("INVALID  " + unreadable + ": unreadable: java.nio.file.AccessDeniedException: "
+                            + unreadable)
+                    .contains("(a folder: the requests in it are not checked)")
+                    .contains("1 files: 0 valid, 1 invalid");
+        } finally {
+            Files.setPosixFilePermissions(locked, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    private static boolean listable(Path folder) {
+        try (var entries = Files.list(folder)) {
+            entries.count();
+            return true;
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    /**
      * Hostile-content audit: a key holding a newline split a verdict in two, so a key could forge an "OK" line; and a
      * folder the routes do not read ({@code Orbit/}) passed, while the bridge never takes its files.
      */
