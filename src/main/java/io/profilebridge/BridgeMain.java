@@ -44,11 +44,15 @@ public final class BridgeMain {
             ClassPreloader.startBeside();
             JitMode.applyAtLaunch(); // first: C2 would compile the start-up's own code otherwise
             main = createMain();
-            main.run(args);
+            int exitCode = main.run(args);
             stoppedWithoutASignal(main.configure(), JvmShutdown.underWay()).ifPresent(why -> {
                 LoggerFactory.getLogger(BridgeMain.class).error(why);
                 RelaunchedChild.exit(1);
             });
+            if (exitCode != 0 && !JvmShutdown.underWay()) {
+                // -exitcode N, for a run a duration ended (CLI audit: the bridge exited 0 all the same)
+                RelaunchedChild.exit(exitCode);
+            }
         } catch (Throwable e) {
             // a start that ran out of heap ends as a run that does: one line of advice, exit code 3 (anywhere audit:
             // exit 1 or 3 by where the want struck, the advice printed twice)

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Entry point. {@code simulate} and {@code check} are commands of their own, {@code --help} lists them; anything
@@ -34,47 +33,27 @@ public final class ProfileBridge {
             case "check" -> System.exit(check(Arrays.asList(args).subList(1, args.length)));
             case "help", "-h", "-help", "--help" -> System.out.print(Usage.TEXT);
             default -> {
-                if (!command.isEmpty() && !command.startsWith("-")) {
+                if (args.length > 0 && !command.startsWith("-")) {
                     System.err.println("unknown command \"" + command + "\"; see --help");
                     System.exit(2);
                 }
-                // Camel's runner prints its own help for an option it does not know, and exits 0: a script would not
-                // notice the mistake
-                Arrays.stream(args)
-                        .filter(arg ->
-                                arg.startsWith("-") && !CAMEL_MAIN_OPTIONS.contains(arg.replaceFirst("^--?", "")))
-                        .findFirst()
-                        .ifPresent(unknown -> {
-                            System.err.println("unknown option \"" + unknown + "\"; see --help (a property is set as "
-                                    + "-Dkey=value before -jar, or by its environment variable)");
-                            System.exit(2);
-                        });
-                Relaunch.runInChildIfPlain(args);
-                BridgeMain.run(args);
+                if (RunnerOptions.asksForHelp(args)) {
+                    System.out.print(Usage.TEXT);
+                    return;
+                }
+                String[] forCamel;
+                try {
+                    forCamel = RunnerOptions.forCamel(args);
+                } catch (RunnerOptions.Mistake mistake) {
+                    System.err.println(mistake.getMessage());
+                    System.exit(2);
+                    return;
+                }
+                Relaunch.runInChildIfPlain(forCamel);
+                BridgeMain.run(forCamel);
             }
         }
     }
-
-    /** The options of Camel's own runner (MainCommandLineSupport), which the bridge passes on to it. */
-    private static final Set<String> CAMEL_MAIN_OPTIONS = Set.of(
-            "r",
-            "routers",
-            "d",
-            "duration",
-            "dm",
-            "durationMaxMessages",
-            "di",
-            "durationIdle",
-            "t",
-            "trace",
-            "ts",
-            "traceStandby",
-            "e",
-            "exitcode",
-            "pl",
-            "propertiesLocation",
-            "pro",
-            "profile");
 
     /** The check with the configuration a start would read; a bad value in it is named, as at a start (exit 2). */
     private static int check(List<String> arguments) throws IOException {

@@ -12,6 +12,8 @@ final class Usage {
                                                               only the two simulated APIs, on loopback, until stopped
               java -jar profile-bridge.jar check FILE|DIR...  validate request files offline; exit 1 if one is invalid
               java -jar profile-bridge.jar --help             this text
+              java -jar profile-bridge.jar -duration SECONDS [-exitcode N]
+                                                              the bridge for that long; Camel's runner options, README
               CAMEL_MAIN_PROFILE=sandbox java -jar profile-bridge.jar
                                                               the demo: both APIs simulated in-process, with samples
 

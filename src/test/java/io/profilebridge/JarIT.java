@@ -128,6 +128,24 @@ class JarIT {
         }
     }
 
+    /** CLI audit: a run a duration ended exited 0 whatever -exitcode said. */
+    @Test
+    void aRunADurationEndsExitsWithTheCodeAskedFor() throws Exception {
+        Map<String, String> environment =
+                Map.of("BRIDGE_JMS_ENABLED", "false", "CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()));
+        try (Bridge timed = Bridge.start(
+                Files.createDirectories(folder.resolve("timed")),
+                "timed.log",
+                environment,
+                "--duration",
+                "2",
+                "-e",
+                "7")) {
+            assertThat(timed.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(timed.process.exitValue()).isEqualTo(7);
+        }
+    }
+
     /**
      * Under LANG=C (cron, {@code env -i}, a systemd unit without a locale) the JVM reads file names as ASCII: the
      * relaunched bridge is given UTF-8 file names and takes a file named in any script; one started in-process
@@ -449,6 +467,13 @@ class JarIT {
             assertThat(unknown.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(unknown.process.exitValue()).isEqualTo(2);
             assertThat(unknown.output()).contains("unknown option \"--bogus\"; see --help");
+        }
+        // CLI audit: a stray word after an option reached Camel's runner, which printed its help and exited 0
+        try (Bridge stray = Bridge.start(
+                Files.createDirectories(folder.resolve("stray-word")), "stray-word.log", Map.of(), "-d", "3", "foo")) {
+            assertThat(stray.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(stray.process.exitValue()).isEqualTo(2);
+            assertThat(stray.output()).contains("unexpected argument \"foo\"; see --help");
         }
         // README audit: "simulate --help" was refused as a knob without a value, exit 2
         try (Bridge simulateHelp = Bridge.start(
