@@ -199,6 +199,15 @@ public class RouteFiles extends DefaultRoutesCollector {
     }
 
     /**
+     * The route file locations a start reads for this {@code camel.main.routes-include-pattern}, in order: what
+     * {@code check} reads its inbox folders from (CLI audit: it read the working directory's routes/ alone).
+     */
+    public static List<String> locations(String includePattern) {
+        String existing = existing(includePattern);
+        return existing == null || existing.isEmpty() ? List.of() : List.of(existing.split(","));
+    }
+
+    /**
      * The patterns without those of a {@code file:} folder that does not exist (no routes/ folder, no routes); a
      * relative {@code file:} pattern is also looked for in the jar's folder, just before the working directory's, so
      * the working directory's file of a name wins ({@link JarFolder}).

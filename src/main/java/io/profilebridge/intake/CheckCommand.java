@@ -2,6 +2,7 @@ package io.profilebridge.intake;
 
 import io.profilebridge.BridgeSettings;
 import io.profilebridge.ErrorText;
+import io.profilebridge.RouteFiles;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiCredentials;
 import io.profilebridge.api.KeyMask;
@@ -43,14 +44,23 @@ public final class CheckCommand {
 
     /**
      * {@code keyMask}: a refusal quotes what a file holds, a configured key too, as the bridge's result would not. The
-     * inbox folders are those the route files in {@code routes/} of the working directory make, as for a start there.
+     * inbox folders are those the packaged route files and those in {@code routes/} of the working directory make.
      */
     public CheckCommand(RequestReader reader, int orbitRunCost, KeyMask keyMask, PrintStream out) {
+        this(reader, orbitRunCost, keyMask, out, InboxRouteFolders.read(Path.of("routes")));
+    }
+
+    private CheckCommand(
+            RequestReader reader,
+            int orbitRunCost,
+            KeyMask keyMask,
+            PrintStream out,
+            Map<String, String> inboxFolders) {
         this.reader = reader;
         this.orbitRunCost = orbitRunCost;
         this.keyMask = keyMask;
         this.out = out;
-        this.inboxFolders = InboxRouteFolders.read(Path.of("routes"));
+        this.inboxFolders = inboxFolders;
     }
 
     /**
@@ -62,7 +72,9 @@ public final class CheckCommand {
                 new RequestReader(settings.number("bridge.request.max-bytes"), DocumentedRules.INSTANCE),
                 OrbitRequestRules.DEFAULT_RUN_COST,
                 new KeyMask(ApiCredentials.configured(settings)),
-                System.out);
+                System.out,
+                // the route files a start would load: the jar's folder's routes/ too, or the configured pattern's
+                InboxRouteFolders.read(RouteFiles.locations(settings.text("camel.main.routes-include-pattern"))));
     }
 
     /** Returns the process exit code: 0 when every file is valid, 1 when one is not, 2 on a usage error. */

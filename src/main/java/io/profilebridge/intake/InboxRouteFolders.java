@@ -6,8 +6,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +26,8 @@ import java.util.Optional;
 final class InboxRouteFolders {
 
     /** The packaged route files that make inbox folders (classpath {@code routes/}). */
+    private static final String PACKAGED_FOLDER = "routes";
+
     private static final List<String> PACKAGED =
             List.of("inbox-openprospect.camel.yaml", "inbox-orbit.camel.yaml", "inbox-envelope.camel.yaml");
 
@@ -30,11 +35,48 @@ final class InboxRouteFolders {
 
     private InboxRouteFolders() {}
 
-    /** Folder name ("" for the inbox itself) to the API of its bare bodies ("" for envelopes). */
+    /**
+     * Folder name ("" for the inbox itself) to the API of its bare bodies ("" for envelopes), for the packaged route
+     * files and those of {@code routes}: as a start with the default {@code camel.main.routes-include-pattern} in the
+     * jar's own folder.
+     */
     static Map<String, String> read(Path routes) {
+        return read(List.of(
+                "classpath:" + PACKAGED_FOLDER + "/*.camel.yaml",
+                "file:" + routes.toString().replace('\\', '/') + "/*.camel.yaml"));
+    }
+
+    /**
+     * As {@link #read(Path)}, for the route files of these locations, in the order a start loads them (a later file of
+     * a name replaces an earlier one): {@code classpath:routes/GLOB} names packaged files, {@code file:FOLDER/GLOB}
+     * the files of a folder; a location of another shape makes no folder.
+     */
+    static Map<String, String> read(List<String> locations) {
         Map<String, Map<String, String>> byFile = new LinkedHashMap<>();
+        for (String location : locations) {
+            if (location.startsWith("classpath:")) {
+                readPackaged(location.substring("classpath:".length()), byFile);
+            } else if (location.startsWith("file:")) {
+                readFolder(location.substring("file:".length()), byFile);
+            }
+        }
+        Map<String, String> folders = new LinkedHashMap<>();
+        byFile.values().forEach(folders::putAll);
+        return folders;
+    }
+
+    private static void readPackaged(String pattern, Map<String, Map<String, String>> byFile) {
+        Path relative = Path.of(pattern);
+        if (relative.getParent() == null || !relative.getParent().toString().equals(PACKAGED_FOLDER)) {
+            return;
+        }
+        PathMatcher glob = FileSystems.getDefault().getPathMatcher("glob:" + relative.getFileName());
         for (String name : PACKAGED) {
-            try (InputStream packaged = InboxRouteFolders.class.getResourceAsStream("/routes/" + name)) {
+            if (!glob.matches(Path.of(name))) {
+                continue;
+            }
+            try (InputStream packaged =
+                    InboxRouteFolders.class.getResourceAsStream("/" + PACKAGED_FOLDER + "/" + name)) {
                 if (packaged != null) {
                     byFile.put(name, foldersOf(YAML.readTree(packaged)));
                 }
@@ -42,20 +84,27 @@ final class InboxRouteFolders {
                 // a packaged file is the jar's own: read as built
             }
         }
-        if (Files.isDirectory(routes)) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(routes, "*.camel.yaml")) {
-                for (Path file : files) {
-                    // a file that is not YAML stops the bridge's start, with Camel's own words; here it makes no folder
-                    readTree(file)
-                            .ifPresent(tree -> byFile.put(file.getFileName().toString(), foldersOf(tree)));
-                }
-            } catch (IOException e) {
-                // a routes/ folder that cannot be listed: the packaged folders alone
-            }
+    }
+
+    private static void readFolder(String pattern, Map<String, Map<String, String>> byFile) {
+        Path path = Path.of(pattern);
+        Path folder = path.getParent() == null ? Path.of(".") : path.getParent();
+        if (!Files.isDirectory(folder)) {
+            return;
         }
-        Map<String, String> folders = new LinkedHashMap<>();
-        byFile.values().forEach(folders::putAll);
-        return folders;
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> listing =
+                Files.newDirectoryStream(folder, path.getFileName().toString())) {
+            listing.forEach(files::add);
+        } catch (IOException | RuntimeException e) {
+            // a folder that cannot be listed, or a pattern that is no glob: no folders of its
+            return;
+        }
+        files.sort(null);
+        for (Path file : files) {
+            // a file that is not YAML stops the bridge's start, with Camel's own words; here it makes no folder
+            readTree(file).ifPresent(tree -> byFile.put(file.getFileName().toString(), foldersOf(tree)));
+        }
     }
 
     private static Optional<JsonNode> readTree(Path file) {

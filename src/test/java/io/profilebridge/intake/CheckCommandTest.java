@@ -252,6 +252,33 @@ class CheckCommandTest {
                 .containsEntry("openprospect", "openprospect");
     }
 
+    /**
+     * CLI audit: check read the working directory's routes/ alone, where a start also reads the jar folder's and any
+     * folder camel.main.routes-include-pattern names: a folder a route file there adds got folder_unread.
+     */
+    @Test
+    void theRouteFilesAreThoseTheIncludePatternNames() throws Exception {
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Files.writeString(elsewhere.resolve("inbox-orbit-eu.camel.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: inbox-folder
+                    parameters:
+                      - name: folder
+                        value: orbit-eu
+                      - name: api
+                        value: orbit
+                """);
+        Files.writeString(elsewhere.resolve("inbox-orbit.yaml.bak"), "- : [ not read");
+        assertThat(InboxRouteFolders.read(io.profilebridge.RouteFiles.locations(
+                        "classpath:routes/*.camel.yaml,file:" + elsewhere + "/*.camel.yaml")))
+                .containsEntry("orbit-eu", "orbit")
+                .containsEntry("orbit", "orbit")
+                .containsEntry("", "");
+        assertThat(InboxRouteFolders.read(io.profilebridge.RouteFiles.locations("file:" + elsewhere + "/*.camel.yaml")))
+                .as("the packaged files left out")
+                .containsOnlyKeys("orbit-eu");
+    }
+
     @Test
     void helpPrintsTheUsageAndExitsZero() throws Exception {
         // README audit: "check --help" looked for a file named --help and exited 2
