@@ -716,6 +716,14 @@ final class PropertyChecks {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
         String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
+        String afterHost =
+                hostAndPort.startsWith("[") ? hostAndPort.substring(hostAndPort.indexOf(']') + 1) : hostAndPort;
+        String port = afterHost.substring(afterHost.lastIndexOf(':') + 1);
+        if (schemes.contains(scheme) && uri.getHost() == null && afterHost.contains(":") && !port.matches("[0-9]*")) {
+            // CLI audit: "tcp://127.0.0.1:abc" was told its host was no name or address
+            throw new StartupFailure(
+                    rule + ": its port \"" + ErrorText.shortened(ErrorText.oneLine(port), 20) + "\" is no number");
+        }
         if (schemes.contains(scheme)
                 && uri.getHost() == null
                 && !hostAndPort.isEmpty()

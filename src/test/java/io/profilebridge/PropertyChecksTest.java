@@ -142,6 +142,8 @@ class PropertyChecksTest {
                 "openprospect.base-url|http://bücher.example:8099|write a non-ASCII name in its punycode form",
                 "orbit.base-url|http://my_sim:8099|and a name without '_'",
                 "bridge.jms.embedded-url|tcp://my_host:61616|its host is no name or address a URL may hold",
+                // CLI audit: told its host was no name or address
+                "bridge.jms.embedded-url|tcp://127.0.0.1:abc|: its port \"abc\" is no number",
                 "bridge.store.url|jdbc:mysql://localhost/x|bridge.store.url must be a jdbc:postgresql: URL",
                 "bridge.jit|tiered|bridge.jit is read at launch, from BRIDGE_JIT or -Dbridge.jit only",
                 "bridge.preload-classes|false|bridge.preload-classes is read at launch, from BRIDGE_PRELOAD_CLASSES",
