@@ -108,25 +108,25 @@ public final class SimulatorSettings {
         try {
             switch (knob) {
                 case "port" -> port = port(value);
-                case "job-duration-ms" -> jobDurationMs = Long.parseLong(value);
-                case "job-duration-max-ms" -> jobDurationMaxMs = Long.parseLong(value);
+                case "job-duration-ms" -> jobDurationMs = atLeast(knob, value, 0);
+                case "job-duration-max-ms" -> jobDurationMaxMs = atLeast(knob, value, 0);
                 case "failed-share" -> failedShare = share(value);
                 case "server-error-share" -> serverErrorShare = share(value);
                 case "rate-limited-share" -> rateLimitedShare = share(value);
                 case "lost-answer-share" -> lostAnswerShare = share(value);
-                case "added-latency-ms" -> addedLatencyMs = Long.parseLong(value);
-                case "retry-after-seconds" -> retryAfterSeconds = Long.parseLong(value);
+                case "added-latency-ms" -> addedLatencyMs = atLeast(knob, value, 0);
+                case "retry-after-seconds" -> retryAfterSeconds = atLeast(knob, value, 0);
                 case "retry-after-format" -> retryAfterFormat = RetryAfterFormat.of(value);
-                case "status-retry-after-seconds" -> statusRetryAfterSeconds = Long.parseLong(value);
-                case "orbit.start-rate" -> orbitStartRate = Double.parseDouble(value);
-                case "orbit.start-burst" -> orbitStartBurst = Integer.parseInt(value);
-                case "orbit.poll-rate" -> orbitPollRate = Double.parseDouble(value);
-                case "orbit.poll-burst" -> orbitPollBurst = Integer.parseInt(value);
-                case "orbit.credits" -> orbitCredits = Long.parseLong(value);
-                case "orbit.run-cost" -> orbitRunCost = Integer.parseInt(value);
+                case "status-retry-after-seconds" -> statusRetryAfterSeconds = atLeast(knob, value, 0);
+                case "orbit.start-rate" -> orbitStartRate = rate(knob, value);
+                case "orbit.start-burst" -> orbitStartBurst = intAtLeast(knob, value, 1);
+                case "orbit.poll-rate" -> orbitPollRate = rate(knob, value);
+                case "orbit.poll-burst" -> orbitPollBurst = intAtLeast(knob, value, 1);
+                case "orbit.credits" -> orbitCredits = atLeast(knob, value, 0);
+                case "orbit.run-cost" -> orbitRunCost = intAtLeast(knob, value, 0);
                 case "orbit.not-configured" -> orbitNotConfigured = flag(knob, value);
-                case "openprospect.rate" -> openProspectRate = Double.parseDouble(value);
-                case "openprospect.burst" -> openProspectBurst = Integer.parseInt(value);
+                case "openprospect.rate" -> openProspectRate = rate(knob, value);
+                case "openprospect.burst" -> openProspectBurst = intAtLeast(knob, value, 1);
                 case "seed" -> seed = Long.parseLong(value);
                 case "openprospect.api-keys" -> replace(openProspectKeys, value);
                 case "orbit.api-keys" -> replace(orbitKeys, value);
@@ -141,6 +141,33 @@ public final class SimulatorSettings {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("simulator knob " + knob + ": \"" + value + "\" is not a number");
         }
+    }
+
+    /**
+     * A whole number no less than {@code min} : a negative duration, latency or credit count, or a
+     * burst under one, was taken and made every call to that API fail with a 500 (CLI audit).
+     */
+    private static long atLeast(String knob, String value, long min) {
+        long number = Long.parseLong(value);
+        if (number < min) {
+            throw new IllegalArgumentException(
+                    "simulator knob " + knob + " must be a whole number of at least " + min + ", not " + value);
+        }
+        return number;
+    }
+
+    private static int intAtLeast(String knob, String value, int min) {
+        return (int) atLeast(knob, String.valueOf(Integer.parseInt(value)), min);
+    }
+
+    /** Calls per second: a finite number above 0 (NaN or -1 made every call a 500, CLI audit). */
+    private static double rate(String knob, String value) {
+        double rate = Double.parseDouble(value);
+        if (!(rate > 0) || Double.isInfinite(rate)) {
+            throw new IllegalArgumentException(
+                    "simulator knob " + knob + " must be a number of calls per second above 0, not " + value);
+        }
+        return rate;
     }
 
     /** A TCP port, 0 for any free one: refused here as a usage error, not later as the server's "out of range". */

@@ -27,4 +27,32 @@ class SimulatorSettingsTest {
         settings.set("port", "65535");
         assertThat(settings.port()).isEqualTo(65535);
     }
+
+    /** CLI audit: these were taken, and every Orbit start then answered 500 ("period should be positive"). */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "orbit.start-rate,NaN,must be a number of calls per second above 0",
+        "orbit.start-rate,-1,must be a number of calls per second above 0",
+        "openprospect.rate,0,must be a number of calls per second above 0",
+        "orbit.poll-rate,Infinity,must be a number of calls per second above 0",
+        "orbit.start-burst,-3,must be a whole number of at least 1",
+        "openprospect.burst,0,must be a whole number of at least 1",
+        "job-duration-ms,-5,must be a whole number of at least 0",
+        "added-latency-ms,-100,must be a whole number of at least 0",
+        "orbit.credits,-10,must be a whole number of at least 0",
+    })
+    void aValueNoSimulatorCanUseIsRefusedNamingTheKnob(String knob, String value, String rule) {
+        assertThatThrownBy(() -> new SimulatorSettings().set(knob, value))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("simulator knob " + knob + " " + rule + ", not " + value);
+    }
+
+    @Test
+    void zeroDurationsAndCreditsAreTaken() {
+        SimulatorSettings settings = new SimulatorSettings();
+        settings.set("job-duration-ms", "0");
+        settings.set("orbit.credits", "0");
+        settings.set("orbit.start-rate", "0.5");
+        settings.set("orbit.start-burst", "1");
+    }
 }
