@@ -396,6 +396,41 @@ class LogSafetyTest {
         }
     }
 
+    /**
+     * JMS-backlog audit: a clean SIGTERM with an ESB consumer connected printed Artemis's "AMQ222230: Failed to send
+     * notification" and a stack trace ("IDGenerator has been stopped"); both layouts leave that line out, and keep the
+     * broker's other warnings.
+     */
+    @Test
+    void theBrokersNotificationFailureAtItsStopIsLeftOut() throws Exception {
+        for (String file : List.of("src/main/resources/log4j2.properties", "config/log4j2-json.properties")) {
+            Configuration config = ConfigurationFactory.getInstance()
+                    .getConfiguration(
+                            new LoggerContext(file),
+                            ConfigurationSource.fromUri(Path.of(file).toUri()));
+            config.initialize();
+            try {
+                var server = config.getLoggerConfig("org.apache.activemq.artemis.core.server");
+                assertThat(server.isFiltered(brokerWarning("AMQ222230: Failed to send notification")))
+                        .as(file)
+                        .isTrue();
+                assertThat(server.isFiltered(brokerWarning("AMQ222010: Critical IO Error, shutting down the server")))
+                        .as(file)
+                        .isFalse();
+            } finally {
+                config.stop();
+            }
+        }
+    }
+
+    private static LogEvent brokerWarning(String message) {
+        return Log4jLogEvent.newBuilder()
+                .setLoggerName("org.apache.activemq.artemis.core.server")
+                .setLevel(Level.WARN)
+                .setMessage(new SimpleMessage(message))
+                .build();
+    }
+
     /** The event as the JSON layout (config/log4j2-json.properties) writes it, in a configuration of its own. */
     private static String inJsonLayout(LogEvent event) {
         Configuration json = ConfigurationFactory.getInstance()
