@@ -110,7 +110,11 @@ public final class ResultHeaders {
         message.setHeader(CHANNEL, source.channel());
         message.setHeader(API, result.api());
         message.setHeader(OUTCOME, result.outcome());
-        message.setHeader(IDEMPOTENCY_KEY, keyMask.applyToCallerText(result.idempotencyKey()));
+        // every JMS result carries the property (CONTRACT 4): empty for a request refused before any key was used
+        // (JMS-backlog audit: the property was missing from those, where the document says null)
+        message.setHeader(
+                IDEMPOTENCY_KEY,
+                result.idempotencyKey() == null ? "" : keyMask.applyToCallerText(result.idempotencyKey()));
         message.setHeader(REQUEST_KEY, result.idempotencyKey());
         message.setHeader(JOB_ID, result.jobId());
         message.setHeader(SOURCE, source.displayName());
