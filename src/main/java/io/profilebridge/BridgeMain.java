@@ -64,7 +64,9 @@ public final class BridgeMain {
                 log.info("profile-bridge stopped during its start: the JVM is shutting down ({})", e.toString());
                 return;
             }
-            log.error("profile-bridge did not start: {}", StartupFailure.describe(e));
+            log.error(
+                    "profile-bridge did not start: {}",
+                    StartupFailure.namingTheVariable(StartupFailure.describe(e), System.getenv()));
             log.debug("Start-up failure", e);
             if (main != null) {
                 main.completed(); // nothing left for Camel's shutdown hook to stop, nor to report as a SIGTERM

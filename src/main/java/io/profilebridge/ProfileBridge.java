@@ -61,7 +61,7 @@ public final class ProfileBridge {
         try {
             command = CheckCommand.standalone(BridgeMain.configuredSettings());
         } catch (StartupFailure e) {
-            System.err.println("check: " + e.getMessage());
+            System.err.println("check: " + StartupFailure.namingTheVariable(e.getMessage(), System.getenv()));
             return 2;
         }
         return command.run(arguments);

@@ -1,6 +1,9 @@
 package io.profilebridge;
 
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.FailedToStartRouteException;
@@ -37,6 +40,23 @@ public class StartupFailure extends RuntimeException {
     public static String describe(Throwable error) {
         return Urls.withoutUserInfo(line(error));
     }
+
+    /**
+     * The line, with the environment variable of the first property it names when that variable is set: an operator
+     * who set {@code BRIDGE_POLL_TICK_MS=5} read "property bridge.poll.tick-ms must be at least 10" (CLI audit).
+     */
+    public static String namingTheVariable(String line, Map<String, String> environment) {
+        Matcher named = NAMED_PROPERTY.matcher(line);
+        if (!named.lookingAt()) {
+            return line;
+        }
+        String variable = UnknownSettings.variable(named.group(1));
+        return environment.containsKey(variable) && !line.contains(variable)
+                ? line.substring(0, named.end(1)) + " (" + variable + ")" + line.substring(named.end(1))
+                : line;
+    }
+
+    private static final Pattern NAMED_PROPERTY = Pattern.compile("property ([a-z][A-Za-z0-9.-]*[A-Za-z0-9])\\b");
 
     private static String line(Throwable error) {
         List<Throwable> chain = ErrorText.causes(error);

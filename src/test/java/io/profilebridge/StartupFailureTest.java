@@ -1,0 +1,29 @@
+package io.profilebridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The one line a refused start prints. */
+class StartupFailureTest {
+
+    /** CLI audit: BRIDGE_POLL_TICK_MS=5 was told as "property bridge.poll.tick-ms must be at least 10" alone. */
+    @Test
+    void aPropertySetByItsVariableIsNamedWithIt() {
+        String line = "property bridge.poll.tick-ms must be at least 10 (ms), not \"5\"";
+        assertThat(StartupFailure.namingTheVariable(line, Map.of("BRIDGE_POLL_TICK_MS", "5")))
+                .isEqualTo("property bridge.poll.tick-ms (BRIDGE_POLL_TICK_MS) must be at least 10 (ms), not \"5\"");
+        assertThat(StartupFailure.namingTheVariable(
+                        "property camel.management.port must be a port number", Map.of("CAMEL_MANAGEMENT_PORT", "x")))
+                .startsWith("property camel.management.port (CAMEL_MANAGEMENT_PORT) must");
+        assertThat(StartupFailure.namingTheVariable(line, Map.of()))
+                .as("set in a file or by -D: the key alone")
+                .isEqualTo(line);
+        String namedAlready = "property bridge.store.user (BRIDGE_STORE_USER) is empty";
+        assertThat(StartupFailure.namingTheVariable(namedAlready, Map.of("BRIDGE_STORE_USER", "")))
+                .isEqualTo(namedAlready);
+        assertThat(StartupFailure.namingTheVariable("the job store cannot be opened", Map.of("X", "1")))
+                .isEqualTo("the job store cannot be opened");
+    }
+}
