@@ -53,7 +53,11 @@ final class ClassArchive {
     /** The archive of this jar on the JDK at {@code javaHome}, of version {@code vmVersion}. */
     static Optional<ClassArchive> of(Path jar, Map<String, String> environment, String javaHome, String vmVersion) {
         try {
-            Path folder = cacheFolder(environment).resolve("profile-bridge").resolve("cds");
+            Optional<Path> cache = cacheFolder(environment, System.getProperty("user.home"));
+            if (cache.isEmpty()) {
+                return Optional.empty();
+            }
+            Path folder = cache.get().resolve("profile-bridge").resolve("cds");
             if (!Files.isDirectory(folder)) {
                 Files.createDirectories(folder.getParent());
                 Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
@@ -89,17 +93,26 @@ final class ClassArchive {
         return "0".repeat(8 - hex.length()).concat(hex);
     }
 
-    private static Path cacheFolder(Map<String, String> environment) {
+    /**
+     * {@code $XDG_CACHE_HOME}, else {@code .cache} in {@code $HOME}, else in Java's {@code user.home}: an absolute one
+     * only. A user id the system has no entry for gets "?" as {@code user.home} even with {@code HOME} set, and a
+     * working directory that could be written got a folder "?/.cache" (OpenShift audit).
+     */
+    static Optional<Path> cacheFolder(Map<String, String> environment, String userHome) {
         String xdg = environment.get("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
-            return Path.of(xdg);
+        if (absolute(xdg)) {
+            return Optional.of(Path.of(xdg));
         }
-        return Path.of(System.getProperty("user.home"), ".cache");
+        String home = absolute(environment.get("HOME")) ? environment.get("HOME") : userHome;
+        return absolute(home) ? Optional.of(Path.of(home, ".cache")) : Optional.empty();
+    }
+
+    private static boolean absolute(String folder) {
+        return folder != null && !folder.isBlank() && Path.of(folder).isAbsolute();
     }
 
     private static boolean ownedAndShut(Path folder) throws IOException {
-        String user = System.getProperty("user.name");
-        return Files.getOwner(folder, LinkOption.NOFOLLOW_LINKS).getName().equals(user)
+        return ProcessUser.owns(folder)
                 && Files.getPosixFilePermissions(folder, LinkOption.NOFOLLOW_LINKS)
                         .equals(OWNER_ONLY);
     }

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * set to {@code rw-------}. A folder that exists already keeps its permissions (they may be deliberate); one that
  * others can read is reported at start-up.
  */
-final class DataFolder {
+public final class DataFolder {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataFolder.class);
     private static final Set<PosixFilePermission> OWNER_FOLDER = PosixFilePermissions.fromString("rwx------");
@@ -36,7 +36,7 @@ final class DataFolder {
             return Files.createDirectories(data);
         }
         if (Files.notExists(data)) {
-            return Files.createDirectories(data, PosixFilePermissions.asFileAttribute(OWNER_FOLDER));
+            return createOwnerOnly(data);
         }
         Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(data);
         if (!OWNER_FOLDER.containsAll(permissions)) {
@@ -46,6 +46,21 @@ final class DataFolder {
                     PosixFilePermissions.toString(permissions));
         }
         return data;
+    }
+
+    /**
+     * Makes the folder, owner-only, whatever the umask; the folders above it that are missing are made as any other
+     * (OpenShift audit: made owner-only too, a missing shared parent of the inbox and the outbox shut out the group
+     * that drops requests and reads results). A folder of another kind of file system is made as it is.
+     */
+    public static Path createOwnerOnly(Path folder) throws IOException {
+        Path parent = folder.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        return posix()
+                ? Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(OWNER_FOLDER))
+                : Files.createDirectory(folder);
     }
 
     /**
@@ -75,7 +90,7 @@ final class DataFolder {
         }
         unwritable.ifPresent(path -> {
             throw new StartupFailure(path.toAbsolutePath() + " in the data folder cannot be written by this"
-                    + " process's user (" + System.getProperty("user.name") + "): " + remedy(data));
+                    + " process's user (" + ProcessUser.shown() + "): " + remedy(data));
         });
     }
 

@@ -159,7 +159,7 @@ public class StartupChecks implements CamelConfiguration {
         }
         return Optional.of("property " + key + ": "
                 + (existing.equals(absolute) ? absolute : existing + ", where " + absolute + " is to be made,")
-                + " cannot be written by this process's user (" + System.getProperty("user.name")
+                + " cannot be written by this process's user (" + ProcessUser.shown()
                 + "), or lies on a read-only file system: give the user write access to it");
     }
 

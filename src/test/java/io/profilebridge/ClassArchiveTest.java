@@ -39,6 +39,33 @@ class ClassArchiveTest {
                 .isEmpty();
     }
 
+    /**
+     * OpenShift audit: a user id the system has no entry for is named "?" by Java, its home "?": the folder, checked by
+     * its owner's name, was never used, and a folder "?/.cache" was made in the working directory.
+     */
+    @Test
+    void aUserTheSystemHasNoNameForUsesItsFolderAndNoRelativeHome() throws IOException {
+        Path jar = Files.writeString(folder.resolve("bridge.jar"), "v1");
+        Map<String, String> environment =
+                Map.of("XDG_CACHE_HOME", folder.resolve("cache").toString());
+        String name = System.getProperty("user.name");
+        System.setProperty("user.name", "?");
+        try {
+            assertThat(ClassArchive.of(jar, environment))
+                    .as("made, then found its own")
+                    .isPresent();
+            assertThat(ClassArchive.of(jar, environment)).isPresent();
+        } finally {
+            System.setProperty("user.name", name);
+        }
+        assertThat(ClassArchive.cacheFolder(Map.of(), "?"))
+                .as("no relative home")
+                .isEmpty();
+        assertThat(ClassArchive.cacheFolder(Map.of("HOME", "/home/app"), "?")).contains(Path.of("/home/app/.cache"));
+        assertThat(ClassArchive.cacheFolder(Map.of("HOME", "rel"), "/home/java"))
+                .contains(Path.of("/home/java/.cache"));
+    }
+
     @Test
     void aRunThatEndedAsAskedLeavesTheArchiveOfItsBuildAlone() throws IOException {
         Map<String, String> environment =

@@ -1,10 +1,12 @@
 package io.profilebridge;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,5 +45,20 @@ class DataFolderTest {
         assertThatCode(() -> DataFolder.refuseUnwritable(data, path -> !path.equals(archive)))
                 .doesNotThrowAnyException();
         assertThatCode(() -> DataFolder.refuseUnwritable(data, NOT_THEIRS)).doesNotThrowAnyException();
+    }
+
+    /**
+     * OpenShift audit: made owner-only too, a missing shared parent of the inbox and the outbox ({@code vol/pb/data}
+     * with {@code vol/pb/inbox}) shut out the group that drops requests and reads results.
+     */
+    @Test
+    void theFoldersMadeAboveAMissingDataFolderAreMadeAsAnyOther() throws Exception {
+        Path made = DataFolder.prepare(data.resolve("vol/pb/data"));
+        Path probe = Files.createDirectory(data.resolve("probe"));
+        assertThat(Files.getPosixFilePermissions(made)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(Files.getPosixFilePermissions(data.resolve("vol/pb")))
+                .as("the umask's folder, as any other")
+                .isEqualTo(Files.getPosixFilePermissions(probe))
+                .isNotEqualTo(PosixFilePermissions.fromString("rwx------"));
     }
 }

@@ -1,5 +1,6 @@
 package io.profilebridge.jms;
 
+import io.profilebridge.DataFolder;
 import io.profilebridge.Urls;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -87,6 +88,11 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     public static EmbeddedBroker start(Settings settings) throws Exception {
         Path folder = settings.folder();
+        if (Files.notExists(folder)) {
+            // the journal holds every JMS request and result: owner-only, as the data folder is, whatever the umask
+            // (OpenShift audit: in a group-shared data folder, other users read a request's e-mail in the journal)
+            DataFolder.createOwnerOnly(folder);
+        }
         Configuration config = new ConfigurationImpl()
                 .setName("profile-bridge")
                 .setPersistenceEnabled(true)

@@ -82,6 +82,9 @@ class EmbeddedBrokerSecurityTest {
             assertThat(results.receiveNoWait()).isNull();
             assertThat(deadLetters.receiveNoWait()).isNull();
         }
+        // OpenShift audit: in a data folder shared with a group, the journal's files could be read by other users
+        assertThat(java.nio.file.Files.getPosixFilePermissions(root.resolve("data/artemis")))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     }
 
     /**
