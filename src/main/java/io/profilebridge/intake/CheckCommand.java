@@ -38,6 +38,9 @@ public final class CheckCommand {
     private final RequestReader reader;
     private final int orbitRunCost;
     private final KeyMask keyMask;
+    /** Usage errors and warnings: stderr, as the bridge's own (CLI audit: they came among the verdicts). */
+    private final PrintStream errors;
+
     private final PrintStream out;
     /** The inbox folders the route files make, and the API of each ({@link InboxRouteFolders}). */
     private final Map<String, String> inboxFolders;
@@ -47,7 +50,7 @@ public final class CheckCommand {
      * inbox folders are those the packaged route files and those in {@code routes/} of the working directory make.
      */
     public CheckCommand(RequestReader reader, int orbitRunCost, KeyMask keyMask, PrintStream out) {
-        this(reader, orbitRunCost, keyMask, out, InboxRouteFolders.read(Path.of("routes")));
+        this(reader, orbitRunCost, keyMask, out, out, InboxRouteFolders.read(Path.of("routes")));
     }
 
     private CheckCommand(
@@ -55,11 +58,13 @@ public final class CheckCommand {
             int orbitRunCost,
             KeyMask keyMask,
             PrintStream out,
+            PrintStream errors,
             Map<String, String> inboxFolders) {
         this.reader = reader;
         this.orbitRunCost = orbitRunCost;
         this.keyMask = keyMask;
         this.out = out;
+        this.errors = errors;
         this.inboxFolders = inboxFolders;
     }
 
@@ -73,6 +78,7 @@ public final class CheckCommand {
                 OrbitRequestRules.DEFAULT_RUN_COST,
                 new KeyMask(ApiCredentials.configured(settings)),
                 System.out,
+                System.err,
                 // the route files a start would load: the jar's folder's routes/ too, or the configured pattern's
                 InboxRouteFolders.read(RouteFiles.locations(settings.text("camel.main.routes-include-pattern"))));
     }
@@ -80,7 +86,9 @@ public final class CheckCommand {
     /** Returns the process exit code: 0 when every file is valid, 1 when one is not, 2 on a usage error. */
     public int run(List<String> arguments) throws IOException {
         if (arguments.isEmpty() || HELP.contains(arguments.get(0))) {
-            out.println("usage: check FILE|DIR...   (validates request files offline; exits 1 if any is invalid)");
+            // help on stdout; asked for nothing, a usage error, on stderr with the bridge's other usage errors
+            (arguments.isEmpty() ? errors : out)
+                    .println("usage: check FILE|DIR...   (validates request files offline; exits 1 if any is invalid)");
             return arguments.isEmpty() ? 2 : 0;
         }
         String fileNameEncoding = System.getProperty("sun.jnu.encoding", "UTF-8");
@@ -88,7 +96,7 @@ public final class CheckCommand {
             // the bridge itself relaunches with the C.UTF-8 character type (Relaunch), a check cannot: the JVM has
             // read its arguments in this encoding already (anywhere audit: a non-ASCII name ended the check with a
             // stack trace, and a folder's were shown with ? and given another derived key than the bridge's)
-            out.println("check: file names are read as " + fileNameEncoding + " under this locale: a name with other"
+            errors.println("check: file names are read as " + fileNameEncoding + " under this locale: a name with other"
                     + " characters cannot be checked, or gets another derived key than the bridge gives it; run the"
                     + " check with LANG=C.UTF-8");
         }
@@ -102,11 +110,11 @@ public final class CheckCommand {
             try {
                 path = Path.of(argument);
             } catch (InvalidPathException e) {
-                out.println("check: " + argument + " cannot be named in " + fileNameEncoding + ": " + e.getReason());
+                errors.println("check: " + argument + " cannot be named in " + fileNameEncoding + ": " + e.getReason());
                 return 2;
             }
             if (!Files.exists(path)) {
-                out.println("check: no such file or folder: " + argument);
+                errors.println("check: no such file or folder: " + argument);
                 return 2;
             }
             for (Path file : requestFiles(path, unreadable)) {

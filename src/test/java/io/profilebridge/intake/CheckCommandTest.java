@@ -57,6 +57,22 @@ class CheckCommandTest {
                 .doesNotContain("Exception");
     }
 
+    /** CLI audit: check's usage errors came on stdout, among the verdicts, where the bridge's own go to stderr. */
+    @Test
+    void aUsageErrorGoesToStandardError() throws Exception {
+        ProcessBuilder builder = TestJvm.running(
+                        ProfileBridge.class.getName(),
+                        "check",
+                        dir.resolve("nope.json").toString())
+                .redirectErrorStream(false)
+                .redirectError(dir.resolve("stderr.txt").toFile());
+        Process check = builder.start();
+        String stdout = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(check.waitFor()).isEqualTo(2);
+        assertThat(stdout).isEmpty();
+        assertThat(Files.readString(dir.resolve("stderr.txt"))).contains("check: no such file or folder: ");
+    }
+
     @Test
     void theSamplesGetOneVerdictEachASummaryAndTheOrbitCost() throws Exception {
         int exit = command().run(List.of("samples"));
