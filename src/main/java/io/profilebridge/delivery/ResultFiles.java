@@ -109,7 +109,12 @@ public class ResultFiles {
         } else if (!claim(target, owner, request, body)) {
             // once, not at every attempt while the outbox refuses the result (diff review)
             if (named.first(own)) {
-                LOG.info("{} holds another request's result; this result is {}", relative, own);
+                // outbox audit: the file there was a consumer's own marker, not a result
+                LOG.info(
+                        "{} is another file (another request's result, or a file of someone else's);"
+                                + " this result is {}",
+                        relative,
+                        own);
             }
             relative = own;
             target = ownTarget;
