@@ -84,8 +84,11 @@ public final class CheckCommand {
     }
 
     /** Returns the process exit code: 0 when every file is valid, 1 when one is not, 2 on a usage error. */
-    public int run(List<String> arguments) throws IOException {
-        if (arguments.isEmpty() || HELP.contains(arguments.get(0))) {
+    public int run(List<String> given) throws IOException {
+        // "--" ends the options, as for any command: "check -- --help" checks a file of that name (CLI audit)
+        boolean endOfOptions = !given.isEmpty() && given.get(0).equals("--");
+        List<String> arguments = endOfOptions ? given.subList(1, given.size()) : given;
+        if (arguments.isEmpty() || !endOfOptions && HELP.contains(arguments.get(0))) {
             // help on stdout; asked for nothing, a usage error, on stderr with the bridge's other usage errors
             (arguments.isEmpty() ? errors : out)
                     .println("usage: check FILE|DIR...   (validates request files offline; exits 1 if any is invalid)");

@@ -302,6 +302,18 @@ class CheckCommandTest {
         assertThat(output.toString(StandardCharsets.UTF_8)).startsWith("usage: check FILE|DIR...");
     }
 
+    /** CLI audit: "--" was taken for a file's name, so a file named --help could not be checked. */
+    @Test
+    void aDoubleDashEndsTheOptions() throws Exception {
+        Path named = Files.writeString(
+                Files.createDirectories(dir.resolve("orbit")).resolve("--help"), "{\"email\": \"a@example.com\"}");
+        assertThat(command().run(List.of("--", named.toString()))).isZero();
+        assertThat(output.toString(StandardCharsets.UTF_8))
+                .contains("OK       " + named)
+                .contains("1 files: 1 valid, 0 invalid");
+        assertThat(command().run(List.of("--"))).as("nothing to check").isEqualTo(2);
+    }
+
     /**
      * The command line's check reads bridge.request.max-bytes as a start would (configuration audit: it used the
      * packaged 1 MiB, so a file the configured bridge refuses passed the check).
