@@ -51,7 +51,10 @@ public class StartupFailure extends RuntimeException {
             return line;
         }
         String variable = UnknownSettings.variable(named.group(1));
-        return environment.containsKey(variable) && !line.contains(variable)
+        // a -D of the key wins over its variable: then the value came from there
+        return environment.containsKey(variable)
+                        && System.getProperty(named.group(1)) == null
+                        && !line.contains(variable)
                 ? line.substring(0, named.end(1)) + " (" + variable + ")" + line.substring(named.end(1))
                 : line;
     }

@@ -362,7 +362,8 @@ class JarIT {
                         "the management server cannot listen on 127.0.0.1:" + managementPort, "camel.management.port");
                 sameBroker.assertStopsWith(
                         "the embedded broker cannot listen on 127.0.0.1:" + brokerPort, "bridge.jms.embedded-url");
-                badValue.assertStopsWith("bridge.inbox.concurrency must be a whole number", "\"eight\"");
+                badValue.assertStopsWith(
+                        "bridge.inbox.concurrency (BRIDGE_INBOX_CONCURRENCY) must be a whole number", "\"eight\"");
                 missingKey.assertStopsWith(
                         "bridge.data is not set",
                         "the packaged application.properties declares every key with its default");
@@ -370,9 +371,10 @@ class JarIT {
                 noStore.assertStopsWith("the job store of bridge.store.url", "Connection refused");
                 badPortProperty.assertStopsWith(
                         "property camel.management.port must be a port number from 0 to 65535", "\"abc\"");
-                badJit.assertStopsWith("property bridge.jit must be c1 or tiered, not \"fast\"");
-                badLauncher.assertStopsWith("property bridge.launcher must be relaunch or in-process, not \"child\"");
-                dataFile.assertStopsWith("property bridge.data must name a folder, but "
+                badJit.assertStopsWith("property bridge.jit (BRIDGE_JIT) must be c1 or tiered, not \"fast\"");
+                badLauncher.assertStopsWith(
+                        "property bridge.launcher (BRIDGE_LAUNCHER) must be relaunch or in-process, not \"child\"");
+                dataFile.assertStopsWith("property bridge.data (BRIDGE_DATA) must name a folder, but "
                         + folder.resolve("not-a-folder") + " is not one");
             }
             bridge.stop();

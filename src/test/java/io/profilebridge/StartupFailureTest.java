@@ -20,6 +20,14 @@ class StartupFailureTest {
         assertThat(StartupFailure.namingTheVariable(line, Map.of()))
                 .as("set in a file or by -D: the key alone")
                 .isEqualTo(line);
+        System.setProperty("bridge.poll.tick-ms", "5");
+        try {
+            assertThat(StartupFailure.namingTheVariable(line, Map.of("BRIDGE_POLL_TICK_MS", "50")))
+                    .as("a -D wins over the variable: the value came from there")
+                    .isEqualTo(line);
+        } finally {
+            System.clearProperty("bridge.poll.tick-ms");
+        }
         String namedAlready = "property bridge.store.user (BRIDGE_STORE_USER) is empty";
         assertThat(StartupFailure.namingTheVariable(namedAlready, Map.of("BRIDGE_STORE_USER", "")))
                 .isEqualTo(namedAlready);
