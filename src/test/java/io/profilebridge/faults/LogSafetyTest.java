@@ -374,26 +374,17 @@ class LogSafetyTest {
      */
     @Test
     void theAmqpFrameTraceDoesNotFollowTheRootToDebug() throws Exception {
-        for (String file : List.of("src/main/resources/log4j2.properties", "config/log4j2-json.properties")) {
-            Configuration config = ConfigurationFactory.getInstance()
-                    .getConfiguration(
-                            new LoggerContext(file),
-                            ConfigurationSource.fromUri(Path.of(file).toUri()));
-            config.initialize();
-            try {
-                // set by name, not inherited from the root that BRIDGE_LOG_LEVEL sets
-                assertThat(config.getLoggerConfig("proton.trace"))
-                        .as(file)
-                        .satisfies(trace -> assertThat(trace.getName()).isEqualTo("proton.trace"))
-                        .satisfies(trace -> assertThat(trace.getLevel()).isEqualTo(Level.INFO));
-                assertThat(config.getLoggerConfig("org.apache.qpid.proton.engine.impl.SaslImpl"))
-                        .as(file)
-                        .satisfies(qpid -> assertThat(qpid.getName()).isEqualTo("org.apache.qpid"))
-                        .satisfies(qpid -> assertThat(qpid.getLevel()).isEqualTo(Level.WARN));
-            } finally {
-                config.stop();
-            }
-        }
+        inBothLayouts((file, config) -> {
+            // set by name, not inherited from the root that BRIDGE_LOG_LEVEL sets
+            assertThat(config.getLoggerConfig("proton.trace"))
+                    .as(file)
+                    .satisfies(trace -> assertThat(trace.getName()).isEqualTo("proton.trace"))
+                    .satisfies(trace -> assertThat(trace.getLevel()).isEqualTo(Level.INFO));
+            assertThat(config.getLoggerConfig("org.apache.qpid.proton.engine.impl.SaslImpl"))
+                    .as(file)
+                    .satisfies(qpid -> assertThat(qpid.getName()).isEqualTo("org.apache.qpid"))
+                    .satisfies(qpid -> assertThat(qpid.getLevel()).isEqualTo(Level.WARN));
+        });
     }
 
     /**
@@ -403,6 +394,19 @@ class LogSafetyTest {
      */
     @Test
     void theBrokersNotificationFailureAtItsStopIsLeftOut() throws Exception {
+        inBothLayouts((file, config) -> {
+            var server = config.getLoggerConfig("org.apache.activemq.artemis.core.server");
+            assertThat(server.isFiltered(brokerWarning("AMQ222230: Failed to send notification")))
+                    .as(file)
+                    .isTrue();
+            assertThat(server.isFiltered(brokerWarning("AMQ222010: Critical IO Error, shutting down the server")))
+                    .as(file)
+                    .isFalse();
+        });
+    }
+
+    /** Runs the check on the plain and the JSON layout's configuration, each loaded on its own. */
+    private static void inBothLayouts(java.util.function.BiConsumer<String, Configuration> check) {
         for (String file : List.of("src/main/resources/log4j2.properties", "config/log4j2-json.properties")) {
             Configuration config = ConfigurationFactory.getInstance()
                     .getConfiguration(
@@ -410,13 +414,7 @@ class LogSafetyTest {
                             ConfigurationSource.fromUri(Path.of(file).toUri()));
             config.initialize();
             try {
-                var server = config.getLoggerConfig("org.apache.activemq.artemis.core.server");
-                assertThat(server.isFiltered(brokerWarning("AMQ222230: Failed to send notification")))
-                        .as(file)
-                        .isTrue();
-                assertThat(server.isFiltered(brokerWarning("AMQ222010: Critical IO Error, shutting down the server")))
-                        .as(file)
-                        .isFalse();
+                check.accept(file, config);
             } finally {
                 config.stop();
             }
