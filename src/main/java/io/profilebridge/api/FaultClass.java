@@ -43,6 +43,8 @@ public enum FaultClass {
     /** What a proxy on the way answers when it wants other credentials than those the bridge gave it. */
     public static final int PROXY_AUTHENTICATION_REQUIRED = 407;
 
+    /** Orbit's 409 for a requestId reused with other request parameters. */
+    public static final String ORBIT_KEY_CONFLICT = "developer_api_idempotency_key_conflict";
     /** Orbit's 409 for a requestId whose charge was refunded. */
     public static final String ORBIT_KEY_REFUNDED = "developer_api_idempotency_key_refunded";
     /** Orbit's code for a request Deep Search will not serve: final for that request, retrying cannot help. */

@@ -7,6 +7,7 @@ import io.profilebridge.Json;
 import io.profilebridge.ReportedOnce;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
+import io.profilebridge.api.FaultClass;
 import io.profilebridge.api.KeyMask;
 import io.profilebridge.delivery.ResultHeaders;
 import io.profilebridge.delivery.ResultQueues;
@@ -42,6 +43,16 @@ import org.slf4j.LoggerFactory;
  * Sets {@link #VERDICT}: {@code done} when a job is recorded (or already was), {@code failed} when rejected.
  */
 public class RequestAcceptance {
+
+    /**
+     * The code of a key reused for another body, refused without a call: the one the API's own 409 for it is named by
+     * (CONTRACT 5: a 409 conflict names the API's code), so a caller matches one code whether this store or the API
+     * refused it (contract audit: the bridge's own idempotency_key_reused, the API's answer another). OpenProspect's
+     * docs give no codes: its 409 is http_409.
+     */
+    static String reusedKeyCode(Api api) {
+        return api == Api.ORBIT ? FaultClass.ORBIT_KEY_CONFLICT : "http_409";
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestAcceptance.class);
 
@@ -263,10 +274,11 @@ public class RequestAcceptance {
                         valid.body(),
                         valid.source(),
                         ApiError.of(
-                                "idempotency_key_reused",
+                                reusedKeyCode(valid.api()),
                                 Objects.requireNonNullElse(valid.keyField(), "idempotencyKey") + " \""
                                         + IdempotencyKeys.shown(valid.idempotencyKey())
-                                        + "\" already belongs to a request with another body"
+                                        + "\" already belongs to a request with another body, so it was not sent:"
+                                        + " the API answers such a request 409"
                                         + (recorded.mayYetFailWithoutARun()
                                                 ? ", not started yet: should it fail before the API accepts a run,"
                                                         + " another body may take the key over"

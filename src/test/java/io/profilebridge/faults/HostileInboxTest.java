@@ -317,7 +317,7 @@ class HostileInboxTest {
         }
         Map<String, JsonNode> results = results(root);
         assertThat(results.get("failed/orbit/x2.json").at("/error/code").asText())
-                .isEqualTo("idempotency_key_reused");
+                .isEqualTo("developer_api_idempotency_key_conflict");
         JsonNode failedRun = besides(results, "failed/orbit/x2.json");
         assertThat(failedRun.at("/request/email").asText()).isEqualTo(SimulatorTriggers.ORBIT_FAILED);
         assertThat(results)
