@@ -25,9 +25,10 @@ import java.util.Optional;
  */
 final class InboxRouteFolders {
 
-    /** The packaged route files that make inbox folders (classpath {@code routes/}). */
+    /** Where the route files are packaged (classpath {@code routes/}). */
     private static final String PACKAGED_FOLDER = "routes";
 
+    /** The packaged route files that make inbox folders. */
     private static final List<String> PACKAGED =
             List.of("inbox-openprospect.camel.yaml", "inbox-orbit.camel.yaml", "inbox-envelope.camel.yaml");
 

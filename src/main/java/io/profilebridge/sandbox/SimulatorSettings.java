@@ -108,25 +108,25 @@ public final class SimulatorSettings {
         try {
             switch (knob) {
                 case "port" -> port = port(value);
-                case "job-duration-ms" -> jobDurationMs = atLeast(knob, value, 0);
-                case "job-duration-max-ms" -> jobDurationMaxMs = atLeast(knob, value, 0);
+                case "job-duration-ms" -> jobDurationMs = atLeast(knob, Long.parseLong(value), 0);
+                case "job-duration-max-ms" -> jobDurationMaxMs = atLeast(knob, Long.parseLong(value), 0);
                 case "failed-share" -> failedShare = share(value);
                 case "server-error-share" -> serverErrorShare = share(value);
                 case "rate-limited-share" -> rateLimitedShare = share(value);
                 case "lost-answer-share" -> lostAnswerShare = share(value);
-                case "added-latency-ms" -> addedLatencyMs = atLeast(knob, value, 0);
-                case "retry-after-seconds" -> retryAfterSeconds = atLeast(knob, value, 0);
+                case "added-latency-ms" -> addedLatencyMs = atLeast(knob, Long.parseLong(value), 0);
+                case "retry-after-seconds" -> retryAfterSeconds = atLeast(knob, Long.parseLong(value), 0);
                 case "retry-after-format" -> retryAfterFormat = RetryAfterFormat.of(value);
-                case "status-retry-after-seconds" -> statusRetryAfterSeconds = atLeast(knob, value, 0);
+                case "status-retry-after-seconds" -> statusRetryAfterSeconds = atLeast(knob, Long.parseLong(value), 0);
                 case "orbit.start-rate" -> orbitStartRate = rate(knob, value);
-                case "orbit.start-burst" -> orbitStartBurst = intAtLeast(knob, value, 1);
+                case "orbit.start-burst" -> orbitStartBurst = (int) atLeast(knob, Integer.parseInt(value), 1);
                 case "orbit.poll-rate" -> orbitPollRate = rate(knob, value);
-                case "orbit.poll-burst" -> orbitPollBurst = intAtLeast(knob, value, 1);
-                case "orbit.credits" -> orbitCredits = atLeast(knob, value, 0);
-                case "orbit.run-cost" -> orbitRunCost = intAtLeast(knob, value, 0);
+                case "orbit.poll-burst" -> orbitPollBurst = (int) atLeast(knob, Integer.parseInt(value), 1);
+                case "orbit.credits" -> orbitCredits = atLeast(knob, Long.parseLong(value), 0);
+                case "orbit.run-cost" -> orbitRunCost = (int) atLeast(knob, Integer.parseInt(value), 0);
                 case "orbit.not-configured" -> orbitNotConfigured = flag(knob, value);
                 case "openprospect.rate" -> openProspectRate = rate(knob, value);
-                case "openprospect.burst" -> openProspectBurst = intAtLeast(knob, value, 1);
+                case "openprospect.burst" -> openProspectBurst = (int) atLeast(knob, Integer.parseInt(value), 1);
                 case "seed" -> seed = Long.parseLong(value);
                 case "openprospect.api-keys" -> replace(openProspectKeys, value);
                 case "orbit.api-keys" -> replace(orbitKeys, value);
@@ -144,20 +144,15 @@ public final class SimulatorSettings {
     }
 
     /**
-     * A whole number no less than {@code min} : a negative duration, latency or credit count, or a
-     * burst under one, was taken and made every call to that API fail with a 500 (CLI audit).
+     * A whole number no less than {@code min}: a negative duration, latency or credit count, or a burst under one, was
+     * taken and made every call to that API fail with a 500 (CLI audit).
      */
-    private static long atLeast(String knob, String value, long min) {
-        long number = Long.parseLong(value);
+    private static long atLeast(String knob, long number, long min) {
         if (number < min) {
             throw new IllegalArgumentException(
-                    "simulator knob " + knob + " must be a whole number of at least " + min + ", not " + value);
+                    "simulator knob " + knob + " must be a whole number of at least " + min + ", not " + number);
         }
         return number;
-    }
-
-    private static int intAtLeast(String knob, String value, int min) {
-        return (int) atLeast(knob, String.valueOf(Integer.parseInt(value)), min);
     }
 
     /** Calls per second: a finite number above 0 (NaN or -1 made every call a 500, CLI audit). */
