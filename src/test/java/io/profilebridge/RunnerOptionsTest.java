@@ -10,17 +10,8 @@ class RunnerOptionsTest {
 
     @Test
     void eachOptionIsHandedOnInItsLongForm() throws Exception {
-        assertThat(RunnerOptions.forCamel(new String[] {"-d", "30", "--di", "5", "-e", "7", "-t", "-dm", "100"}))
-                .containsExactly(
-                        "-duration",
-                        "30",
-                        "-durationIdle",
-                        "5",
-                        "-exitcode",
-                        "7",
-                        "-trace",
-                        "-durationMaxMessages",
-                        "100");
+        assertThat(RunnerOptions.forCamel(new String[] {"-d", "30", "-e", "7", "-pl", "file:x.properties"}))
+                .containsExactly("-duration", "30", "-exitcode", "7", "-propertiesLocation", "file:x.properties");
         // CLI audit: Camel took -pro for -propertiesLocation ("Properties file sandbox not found in classpath")
         assertThat(RunnerOptions.forCamel(new String[] {"-pro", "sandbox"})).containsExactly("-profile", "sandbox");
         assertThat(RunnerOptions.forCamel(new String[] {"--duration", "3"})).containsExactly("-duration", "3");
@@ -37,13 +28,33 @@ class RunnerOptionsTest {
         assertThatThrownBy(() -> RunnerOptions.forCamel(new String[] {"-d"}))
                 .hasMessage("option -d needs a value; see --help");
         assertThatThrownBy(() -> RunnerOptions.forCamel(new String[] {"-d", "abc"}))
-                .hasMessage("option -d needs a whole number, not \"abc\"; see --help");
-        assertThatThrownBy(() -> RunnerOptions.forCamel(new String[] {"-profile", "-t"}))
+                .hasMessage("option -d needs a whole number from 0 to 31536000, not \"abc\"; see --help");
+        // re-check audit: -d -5 ran for ever, -e 300 exited 44
+        assertThatThrownBy(() -> RunnerOptions.forCamel(new String[] {"-d", "-5"}))
+                .hasMessageStartingWith("option -d needs a whole number from 0 to 31536000, not \"-5\"");
+        assertThatThrownBy(() -> RunnerOptions.forCamel(new String[] {"-e", "300"}))
+                .hasMessageStartingWith("option -e needs a whole number from 0 to 255, not \"300\"");
+        assertThatThrownBy(() -> RunnerOptions.forCamel(new String[] {"-profile", "-d"}))
                 .hasMessage("option -profile needs a value; see --help");
         assertThatThrownBy(() -> RunnerOptions.forCamel(new String[] {"-cwd", "x"}))
                 .hasMessageStartingWith("unknown option \"-cwd\"; see --help (a property is set as -Dkey=value");
         assertThatThrownBy(() -> RunnerOptions.forCamel(new String[] {"-dur", "3"}))
                 .hasMessageStartingWith("unknown option \"-dur\"");
+    }
+
+    /**
+     * Re-check audit: -trace logged every request's body at INFO (SECURITY.md: no level logs a request's contents);
+     * -durationIdle never ended a run and -durationMaxMessages counted the timers' ticks.
+     */
+    @Test
+    void theOptionsThatCannotWorkHereAreRefusedSayingWhy() {
+        assertThatThrownBy(() -> RunnerOptions.forCamel(new String[] {"-t"}))
+                .hasMessage("option -t is not offered: Camel's tracer logs every request's and answer's body; see"
+                        + " --help");
+        assertThatThrownBy(() -> RunnerOptions.forCamel(new String[] {"--durationIdle", "5"}))
+                .hasMessageStartingWith("option --durationIdle is not offered: the bridge's timers keep it from ever");
+        assertThatThrownBy(() -> RunnerOptions.forCamel(new String[] {"-dm", "5"}))
+                .hasMessageStartingWith("option -dm is not offered: it counts the bridge's timer ticks");
     }
 
     @Test
