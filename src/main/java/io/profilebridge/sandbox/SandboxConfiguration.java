@@ -3,6 +3,7 @@ package io.profilebridge.sandbox;
 import io.profilebridge.BridgeSettings;
 import io.profilebridge.FolderMaker;
 import io.profilebridge.FreePort;
+import io.profilebridge.StartupFailure;
 import io.profilebridge.api.Api;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -35,7 +36,12 @@ public class SandboxConfiguration implements CamelConfiguration {
         if (!settings.flag("sandbox.enabled")) {
             return;
         }
-        SimulatorSettings simulatorSettings = SimulatorSettings.fromProperties(settings::orNull);
+        SimulatorSettings simulatorSettings;
+        try {
+            simulatorSettings = SimulatorSettings.fromProperties(settings::orNull);
+        } catch (IllegalArgumentException e) {
+            throw new StartupFailure(e.getMessage(), e);
+        }
         FreePort.require("sandbox's simulator", "127.0.0.1", simulatorSettings.port(), "sandbox.port");
         Simulator simulator = Simulator.start(simulatorSettings);
         context.getRegistry().bind("simulator", simulator);

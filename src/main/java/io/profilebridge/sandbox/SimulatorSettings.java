@@ -55,14 +55,17 @@ public final class SimulatorSettings {
 
     public static SimulatorSettings fromProperties(Function<String, String> lookup) {
         SimulatorSettings s = new SimulatorSettings();
-        ObjectNode values = Json.object();
         for (String knob : KNOBS) {
             String value = lookup.apply("sandbox." + knob);
             if (value != null && !value.isBlank()) {
-                values.put(knob, value.trim());
+                try {
+                    s.set(knob, value.trim());
+                } catch (IllegalArgumentException e) {
+                    // named by its property, as any other refused value (re-check audit: neither key nor variable)
+                    throw new IllegalArgumentException("property sandbox." + knob + ": " + e.getMessage(), e);
+                }
             }
         }
-        s.apply(values);
         return s;
     }
 
@@ -99,6 +102,12 @@ public final class SimulatorSettings {
 
     /** Applies knobs given by name; unknown names and malformed values are refused with a clear message. */
     public SimulatorSettings apply(JsonNode values) {
+        // all or none: each is checked on a scratch copy first (re-check audit: a refused POST had applied the knobs
+        // before the one it refused)
+        SimulatorSettings scratch = new SimulatorSettings();
+        values.fields()
+                .forEachRemaining(
+                        entry -> scratch.set(entry.getKey(), entry.getValue().asText()));
         values.fields()
                 .forEachRemaining(entry -> set(entry.getKey(), entry.getValue().asText()));
         return this;
@@ -110,10 +119,10 @@ public final class SimulatorSettings {
                 case "port" -> port = port(value);
                 case "job-duration-ms" -> jobDurationMs = atLeast(knob, Long.parseLong(value), 0);
                 case "job-duration-max-ms" -> jobDurationMaxMs = atLeast(knob, Long.parseLong(value), 0);
-                case "failed-share" -> failedShare = share(value);
-                case "server-error-share" -> serverErrorShare = share(value);
-                case "rate-limited-share" -> rateLimitedShare = share(value);
-                case "lost-answer-share" -> lostAnswerShare = share(value);
+                case "failed-share" -> failedShare = share(knob, value);
+                case "server-error-share" -> serverErrorShare = share(knob, value);
+                case "rate-limited-share" -> rateLimitedShare = share(knob, value);
+                case "lost-answer-share" -> lostAnswerShare = share(knob, value);
                 case "added-latency-ms" -> addedLatencyMs = atLeast(knob, Long.parseLong(value), 0);
                 case "retry-after-seconds" -> retryAfterSeconds = atLeast(knob, Long.parseLong(value), 0);
                 case "retry-after-format" -> retryAfterFormat = RetryAfterFormat.of(value);
@@ -125,7 +134,8 @@ public final class SimulatorSettings {
                 case "orbit.credits" -> orbitCredits = atLeast(knob, Long.parseLong(value), 0);
                 case "orbit.run-cost" -> orbitRunCost = (int) atLeast(knob, Integer.parseInt(value), 0);
                 case "orbit.not-configured" -> orbitNotConfigured = flag(knob, value);
-                case "openprospect.rate" -> openProspectRate = rate(knob, value);
+                // 0, the default, is no limit: the docs give OpenProspect none (re-check audit: 0 was refused)
+                case "openprospect.rate" -> openProspectRate = value.strip().equals("0") ? 0 : rate(knob, value);
                 case "openprospect.burst" -> openProspectBurst = (int) atLeast(knob, Integer.parseInt(value), 1);
                 case "seed" -> seed = Long.parseLong(value);
                 case "openprospect.api-keys" -> replace(openProspectKeys, value);
@@ -174,10 +184,11 @@ public final class SimulatorSettings {
         return port;
     }
 
-    private static double share(String value) {
+    /** A share of the calls, 0 to 1 (re-check audit: NaN was taken, and the refusal named no knob). */
+    private static double share(String knob, String value) {
         double share = Double.parseDouble(value);
-        if (share < 0 || share > 1) {
-            throw new IllegalArgumentException("a share is between 0 and 1, not " + value);
+        if (!(share >= 0 && share <= 1)) {
+            throw new IllegalArgumentException("simulator knob " + knob + " is a share between 0 and 1, not " + value);
         }
         return share;
     }

@@ -3,6 +3,7 @@ package io.profilebridge.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.profilebridge.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,7 +34,7 @@ class SimulatorSettingsTest {
     @org.junit.jupiter.params.provider.CsvSource({
         "orbit.start-rate,NaN,must be a number of calls per second above 0",
         "orbit.start-rate,-1,must be a number of calls per second above 0",
-        "openprospect.rate,0,must be a number of calls per second above 0",
+        "openprospect.rate,-2,must be a number of calls per second above 0",
         "orbit.poll-rate,Infinity,must be a number of calls per second above 0",
         "orbit.start-burst,-3,must be a whole number of at least 1",
         "openprospect.burst,0,must be a whole number of at least 1",
@@ -45,6 +46,29 @@ class SimulatorSettingsTest {
         assertThatThrownBy(() -> new SimulatorSettings().set(knob, value))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("simulator knob " + knob + " " + rule + ", not " + value);
+    }
+
+    /** Re-check audit: NaN was a share, 0 (the default, no limit) no OpenProspect rate, and a refused POST half-applied. */
+    @Test
+    void aShareIsANumberFrom0To1AndNoOpenProspectLimitIsZeroAndAChangeIsAllOrNone() {
+        assertThatThrownBy(() -> new SimulatorSettings().set("failed-share", "NaN"))
+                .hasMessage("simulator knob failed-share is a share between 0 and 1, not NaN");
+        SimulatorSettings settings = new SimulatorSettings();
+        settings.set("openprospect.rate", "3");
+        settings.set("openprospect.rate", "0");
+        assertThat(settings.openProspectRate()).isZero();
+        assertThatThrownBy(() ->
+                        settings.apply(Json.parse("{\"openprospect.rate\": \"2\", \"orbit.start-burst\": \"-3\"}")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(settings.openProspectRate()).as("nothing applied").isZero();
+    }
+
+    /** Re-check audit: SANDBOX_ORBIT_START_RATE=-1 stopped the start naming neither the key nor the variable. */
+    @Test
+    void aSandboxPropertyItRefusesIsNamed() {
+        assertThatThrownBy(
+                        () -> SimulatorSettings.fromProperties(java.util.Map.of("sandbox.orbit.start-rate", "-1")::get))
+                .hasMessageStartingWith("property sandbox.orbit.start-rate: simulator knob orbit.start-rate must be");
     }
 
     @Test
