@@ -51,10 +51,11 @@ public class StartupFailure extends RuntimeException {
             return line;
         }
         String variable = UnknownSettings.variable(named.group(1));
-        // a -D of the key wins over its variable: then the value came from there
-        return environment.containsKey(variable)
-                        && System.getProperty(named.group(1)) == null
-                        && !line.contains(variable)
+        String value = environment.get(variable);
+        // beside a -D of the key, the variable is named when the line quotes its value: then it came from there
+        boolean fromVariable = value != null
+                && (System.getProperty(named.group(1)) == null || line.contains("\"" + value.strip() + "\""));
+        return fromVariable && !line.contains(variable)
                 ? line.substring(0, named.end(1)) + " (" + variable + ")" + line.substring(named.end(1))
                 : line;
     }

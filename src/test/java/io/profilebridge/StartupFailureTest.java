@@ -23,8 +23,16 @@ class StartupFailureTest {
         System.setProperty("bridge.poll.tick-ms", "5");
         try {
             assertThat(StartupFailure.namingTheVariable(line, Map.of("BRIDGE_POLL_TICK_MS", "50")))
-                    .as("a -D wins over the variable: the value came from there")
+                    .as("beside a -D, the variable's value is not the one refused")
                     .isEqualTo(line);
+        } finally {
+            System.clearProperty("bridge.poll.tick-ms");
+        }
+        // re-check audit: BRIDGE_POLL_TICK_MS=5 beside -Dbridge.poll.tick-ms=1000, the variable's 5 refused unnamed
+        System.setProperty("bridge.poll.tick-ms", "1000");
+        try {
+            assertThat(StartupFailure.namingTheVariable(line, Map.of("BRIDGE_POLL_TICK_MS", "5")))
+                    .startsWith("property bridge.poll.tick-ms (BRIDGE_POLL_TICK_MS) must");
         } finally {
             System.clearProperty("bridge.poll.tick-ms");
         }

@@ -226,9 +226,16 @@ public final class CheckCommand {
 
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException e) {
-                // a folder it may not open is named: it may hold requests the check cannot see
-                found.add(file);
-                unreadable.put(file, e);
+                // a folder it may not open is named: it may hold requests the check cannot see; one the inbox passes
+                // over (a dot-named one such as .done/), or a file no request (re-check audit: both were named)
+                String name =
+                        file.getFileName() == null ? "" : file.getFileName().toString();
+                boolean request =
+                        Files.isDirectory(file) || name.toLowerCase(Locale.ROOT).endsWith(".json");
+                if (file.equals(path) || request && !name.startsWith(".")) {
+                    found.add(file);
+                    unreadable.put(file, e);
+                }
                 return FileVisitResult.CONTINUE;
             }
 

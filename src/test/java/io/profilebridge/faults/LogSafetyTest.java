@@ -405,6 +405,30 @@ class LogSafetyTest {
         });
     }
 
+    /**
+     * Re-check audit: the start-up banner printed a folder setting's U+202E raw; its lines keep their line breaks (the
+     * banner is several lines) and lose the other control characters, as every other line does.
+     */
+    @Test
+    void theBannerNeutralisesControlCharactersAndKeepsItsLines() {
+        inBothLayouts((file, config) -> {
+            if (config.getAppender("banner") == null) {
+                return; // the JSON layout writes the banner as one JSON line, escaped
+            }
+            String banner = config.getAppender("banner")
+                    .getLayout()
+                    .toSerializable(Log4jLogEvent.newBuilder()
+                            .setLoggerName("io.profilebridge.StartupChecks")
+                            .setLevel(Level.INFO)
+                            .setMessage(new SimpleMessage("profile-bridge\n  inbox   /srv/in\u202ebox\u001b[31m"))
+                            .build())
+                    .toString();
+            assertThat(banner)
+                    .contains("\n  inbox   /srv/in\uFFFDbox\uFFFD[31m")
+                    .doesNotContain("\u202e", "\u001b");
+        });
+    }
+
     /** Runs the check on the plain and the JSON layout's configuration, each loaded on its own. */
     private static void inBothLayouts(java.util.function.BiConsumer<String, Configuration> check) {
         for (String file : List.of("src/main/resources/log4j2.properties", "config/log4j2-json.properties")) {

@@ -141,6 +141,23 @@ class CheckCommandTest {
         }
     }
 
+    /** Re-check audit: an unreadable .done/ (the bridge's own, passed over) failed the check of its inbox. */
+    @Test
+    void aDotFolderItCannotReadIsPassedOverAsTheInboxPassesItOver() throws Exception {
+        Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        Files.writeString(
+                Files.createDirectories(inbox.resolve("orbit")).resolve("ok.json"), "{\"email\": \"a@example.com\"}");
+        Path done = Files.createDirectories(inbox.resolve("orbit/.done"));
+        Files.setPosixFilePermissions(done, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+        try {
+            Assumptions.assumeFalse(listable(done), "a folder this user cannot list");
+            assertThat(command().run(List.of(inbox.toString()))).isZero();
+            assertThat(output.toString(StandardCharsets.UTF_8)).contains("1 files: 1 valid, 0 invalid");
+        } finally {
+            Files.setPosixFilePermissions(done, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
     private static boolean listable(Path folder) {
         try (var entries = Files.list(folder)) {
             entries.count();
