@@ -631,7 +631,8 @@ final class PropertyChecks {
         // started, and failed at the first call with an exception naming no key)
         if (!root.getScheme().equals(root.getScheme().toLowerCase(Locale.ROOT)) || root.getRawFragment() != null) {
             throw new StartupFailure("property " + key + " must be an http:// or https:// URL with its scheme in lower"
-                    + " case and no #fragment, not \"" + Urls.shown(value) + "\"");
+                    + " case and no #fragment, not \"" + Urls.shown(value) + "\""
+                    + (root.getRawFragment() != null ? " (its #fragment not shown)" : ""));
         }
         // the query went onto every call's URL after its path, and a name of camel-http's own would set an option of
         // the endpoint (placeholders audit: ?x=1 was taken)
@@ -641,8 +642,9 @@ final class PropertyChecks {
                 || ENCODED_QUERY_OR_FRAGMENT
                         .matcher(String.valueOf(root.getRawPath()))
                         .find()) {
+            // readme-walk audit: the line showed the clean root alone, as if that were what it refused
             throw new StartupFailure("property " + key + " must be the API's root, without a ?query, not \""
-                    + ENCODED_QUERY_OR_FRAGMENT.split(Urls.shown(value), 2)[0] + "\"");
+                    + ENCODED_QUERY_OR_FRAGMENT.split(Urls.shown(value), 2)[0] + "\" (its query not shown)");
         }
         // the root the docs' curl lines begin with, copied with the API's own path: every call went to
         // /api/v1/api/v1/..., and every request failed 404 (configuration audit)

@@ -240,6 +240,8 @@ class PropertyChecksTest {
         assertThatThrownBy(() -> PropertyChecks.check(settings(Map.of(key, value))))
                 .isInstanceOf(StartupFailure.class)
                 .hasMessageContaining("property " + key + " " + message)
+                // readme-walk audit: the line showed the clean root alone, as if that were what it refused
+                .hasMessageEndingWith("not shown)")
                 .message()
                 .doesNotContain("QUERYSECRET");
     }
