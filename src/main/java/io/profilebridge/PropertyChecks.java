@@ -703,7 +703,14 @@ final class PropertyChecks {
             // re-check: failover:(tcp://...) and tcp:// alone, the same without the property
             throw new StartupFailure("property bridge.jms.broker-url must name its broker as tcp://host:port,"
                     + " such as tcp://broker:61616 (the bridge speaks Artemis's core protocol; amqp:// and openwire"
-                    + " are for the ESB's clients), not \"" + Urls.shown(value) + "\"");
+                    + " are for the ESB's clients), not \"" + Urls.shown(value) + "\""
+                    + addresses.stream()
+                            .filter(address -> address.port() != null && !isPort(address.port()))
+                            .findFirst()
+                            // re-check audit: tcp://host:abc was told only the general rule
+                            .map(address -> ": its port \"" + ErrorText.shortened(ErrorText.oneLine(address.port()), 20)
+                                    + "\" is no port number")
+                            .orElse(""));
         }
     }
 

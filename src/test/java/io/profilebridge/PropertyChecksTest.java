@@ -161,6 +161,8 @@ class PropertyChecksTest {
                 "bridge.budget.decrease-factor|2|bridge.budget.decrease-factor must be less than 1",
                 "bridge.inbox.incomplete-ms|-1|bridge.inbox.incomplete-ms must not be negative",
                 "bridge.jms.broker-url|tcp://127.0.0.1:notaport|bridge.jms.broker-url must name its broker",
+                // re-check audit: the general rule alone
+                "bridge.jms.broker-url|tcp://127.0.0.1:abc|: its port \"abc\" is no port number",
                 "bridge.jms.broker-url|broker:61616|bridge.jms.broker-url must name its broker",
                 "camel.main.shutdown-timeout|abc|camel.main.shutdown-timeout must be a whole number",
                 "camel.main.shutdown-timeout|-5|camel.main.shutdown-timeout must not be negative",
