@@ -45,13 +45,14 @@ import org.slf4j.LoggerFactory;
 public class RequestAcceptance {
 
     /**
-     * The code of a key reused for another body, refused without a call: the one the API's own 409 for it is named by
+     * The code of a key reused for another body, refused without a call: the one the API's own 409 for it carries
      * (CONTRACT 5: a 409 conflict names the API's code), so a caller matches one code whether this store or the API
      * refused it (contract audit: the bridge's own idempotency_key_reused, the API's answer another). OpenProspect's
-     * docs give no codes: its 409 is http_409.
+     * docs give no codes; its simulator's 409 says idempotency_key_conflict (re-check audit: http_409 here was another
+     * code than the simulator's answer).
      */
     static String reusedKeyCode(Api api) {
-        return api == Api.ORBIT ? FaultClass.ORBIT_KEY_CONFLICT : "http_409";
+        return api == Api.ORBIT ? FaultClass.ORBIT_KEY_CONFLICT : "idempotency_key_conflict";
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestAcceptance.class);

@@ -154,8 +154,9 @@ class CoreFlowTest {
         }
         JsonNode reused = results(root).get("failed/second.json");
         assertThat(reused.get("outcome").asText()).isEqualTo("failed");
-        // contract audit: named as the API's own 409 is (OpenProspect gives no codes), not by a code of the bridge's
-        assertThat(reused.at("/error/code").asText()).isEqualTo("http_409");
+        // contract audit: named as the API's own 409 is (the simulator's, as OpenProspect's docs give no codes), not
+        // by a code of the bridge's
+        assertThat(reused.at("/error/code").asText()).isEqualTo("idempotency_key_conflict");
         assertThat(reused.at("/error/message").asText()).contains("crm-4711");
         assertThat(reused.get("idempotencyKey").asText()).isEqualTo("crm-4711");
         assertThat(reused.at("/request/profile_name").asText()).isEqualTo("Nordic buyers");
