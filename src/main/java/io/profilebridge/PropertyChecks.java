@@ -606,6 +606,11 @@ final class PropertyChecks {
     }
 
     /** A port number, 0 to 65535. */
+    /** A port a broker can listen on: not 0, which means "any free one" to a server (re-check audit: taken). */
+    private static boolean isBrokerPort(String value) {
+        return isPort(value) && Integer.parseInt(value) > 0;
+    }
+
     private static boolean isPort(String value) {
         // ASCII digits: Integer.parseInt takes any script's, which the management server did not (locale audit:
         // CAMEL_MANAGEMENT_PORT in Arabic-Indic digits passed, and the server listened on a random port)
@@ -696,7 +701,7 @@ final class PropertyChecks {
                 && addresses.stream()
                         .allMatch(address -> BROKER_SCHEMES.contains(address.scheme())
                                 && !address.host().isEmpty()
-                                && (address.port() == null || isPort(address.port())));
+                                && (address.port() == null || isBrokerPort(address.port())));
         if (!named) {
             // matrix audit: amqp:// (the ESB's protocol in README's table) stopped the start with "Schema amqp not
             // found", naming no property; vm://0 started and looked for a broker in this process for ever; black-box
@@ -705,7 +710,7 @@ final class PropertyChecks {
                     + " such as tcp://broker:61616 (the bridge speaks Artemis's core protocol; amqp:// and openwire"
                     + " are for the ESB's clients), not \"" + Urls.shown(value) + "\""
                     + addresses.stream()
-                            .filter(address -> address.port() != null && !isPort(address.port()))
+                            .filter(address -> address.port() != null && !isBrokerPort(address.port()))
                             .findFirst()
                             // re-check audit: tcp://host:abc was told only the general rule
                             .map(address -> ": its port \"" + ErrorText.shortened(ErrorText.oneLine(address.port()), 20)

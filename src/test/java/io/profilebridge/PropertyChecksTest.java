@@ -163,6 +163,7 @@ class PropertyChecksTest {
                 "bridge.jms.broker-url|tcp://127.0.0.1:notaport|bridge.jms.broker-url must name its broker",
                 // re-check audit: the general rule alone
                 "bridge.jms.broker-url|tcp://127.0.0.1:abc|: its port \"abc\" is no port number",
+                "bridge.jms.broker-url|tcp://127.0.0.1:0|: its port \"0\" is no port number",
                 "bridge.jms.broker-url|broker:61616|bridge.jms.broker-url must name its broker",
                 "camel.main.shutdown-timeout|abc|camel.main.shutdown-timeout must be a whole number",
                 "camel.main.shutdown-timeout|-5|camel.main.shutdown-timeout must not be negative",

@@ -116,7 +116,8 @@ public final class CheckCommand {
                 errors.println("check: " + argument + " cannot be named in " + fileNameEncoding + ": " + e.getReason());
                 return 2;
             }
-            if (!Files.exists(path)) {
+            // a path it cannot stat exists all the same: its verdict is unreadable (re-check audit: "no such file")
+            if (Files.notExists(path)) {
                 errors.println("check: no such file or folder: " + argument);
                 return 2;
             }

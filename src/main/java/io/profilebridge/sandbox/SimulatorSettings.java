@@ -135,7 +135,7 @@ public final class SimulatorSettings {
                 case "orbit.run-cost" -> orbitRunCost = (int) atLeast(knob, Integer.parseInt(value), 0);
                 case "orbit.not-configured" -> orbitNotConfigured = flag(knob, value);
                 // 0, the default, is no limit: the docs give OpenProspect none (re-check audit: 0 was refused)
-                case "openprospect.rate" -> openProspectRate = value.strip().equals("0") ? 0 : rate(knob, value);
+                case "openprospect.rate" -> openProspectRate = Double.parseDouble(value) == 0 ? 0 : rate(knob, value);
                 case "openprospect.burst" -> openProspectBurst = (int) atLeast(knob, Integer.parseInt(value), 1);
                 case "seed" -> seed = Long.parseLong(value);
                 case "openprospect.api-keys" -> replace(openProspectKeys, value);

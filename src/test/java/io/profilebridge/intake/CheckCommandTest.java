@@ -158,6 +158,21 @@ class CheckCommandTest {
         }
     }
 
+    /** Re-check audit: a file named whose folder cannot be searched was told "no such file or folder", exit 2. */
+    @Test
+    void aNamedFileItCannotStatIsUnreadableNotMissing() throws Exception {
+        Path half = Files.createDirectories(dir.resolve("half"));
+        Path file = Files.writeString(half.resolve("r.json"), "{}");
+        Files.setPosixFilePermissions(half, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        try {
+            Assumptions.assumeFalse(Files.exists(file), "a folder this user cannot search");
+            assertThat(command().run(List.of(file.toString()))).isEqualTo(1);
+            assertThat(output.toString(StandardCharsets.UTF_8)).contains("INVALID  " + file + ": unreadable: ");
+        } finally {
+            Files.setPosixFilePermissions(half, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
     private static boolean listable(Path folder) {
         try (var entries = Files.list(folder)) {
             entries.count();

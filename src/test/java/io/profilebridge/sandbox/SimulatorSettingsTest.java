@@ -57,6 +57,10 @@ class SimulatorSettingsTest {
         settings.set("openprospect.rate", "3");
         settings.set("openprospect.rate", "0");
         assertThat(settings.openProspectRate()).isZero();
+        // re-check audit: the GET's 0.0 could not be posted back
+        settings.set("openprospect.rate", "3");
+        settings.set("openprospect.rate", "0.0");
+        assertThat(settings.openProspectRate()).isZero();
         assertThatThrownBy(() ->
                         settings.apply(Json.parse("{\"openprospect.rate\": \"2\", \"orbit.start-burst\": \"-3\"}")))
                 .isInstanceOf(IllegalArgumentException.class);
