@@ -368,6 +368,19 @@ public final class Simulator implements AutoCloseable {
                 if (changes == null || !changes.isObject()) {
                     return Reply.of(400, Json.object().put("error", "send a JSON object of knobs"));
                 }
+                // the server listens where it started (re-check audit: a new port was taken, shown, and not used);
+                // the GET's own port, posted back, changes nothing
+                if (changes.has("port")
+                        && !changes.get("port").asText().strip().equals(String.valueOf(settings.port()))) {
+                    return Reply.of(
+                            400,
+                            Json.object()
+                                    .put(
+                                            "error",
+                                            "simulator knob port is set at start only (simulate"
+                                                    + " --port, sandbox.port): this simulator listens on "
+                                                    + settings.port()));
+                }
                 try {
                     settings.apply(changes);
                 } catch (IllegalArgumentException e) {

@@ -144,6 +144,16 @@ class SimulatorFaultsTest extends SimulatorTestSupport {
         assertThat(client.post("/_sandbox/settings", null, "{\"nope\": 1}", java.util.Map.of())
                         .status())
                 .isEqualTo(400);
+        // re-check audit: a new port was taken and shown while the simulator kept listening where it started
+        int port = simulator.settings().port();
+        Answer moved =
+                client.post("/_sandbox/settings", null, "{\"port\": \"" + (port + 1) + "\"}", java.util.Map.of());
+        assertThat(moved.status()).isEqualTo(400);
+        assertThat(simulator.settings().port()).isEqualTo(port);
+        assertThat(client.post("/_sandbox/settings", null, "{\"port\": " + port + "}", java.util.Map.of())
+                        .status())
+                .as("the GET's own port posted back")
+                .isEqualTo(200);
         client.createProfile("k", OpenProspectSimulatorTest.DACH);
         Answer ledger = client.get("/_sandbox/ledger", null);
         assertThat(ledger.body()
