@@ -606,6 +606,11 @@ final class PropertyChecks {
     }
 
     /** A port number, 0 to 65535. */
+    /** A refused port as a line shows it: one line, 20 characters at most. */
+    private static String portNamed(String port) {
+        return "its port \"" + ErrorText.shortened(ErrorText.oneLine(port), 20) + "\"";
+    }
+
     /** A port a broker can listen on: not 0, which means "any free one" to a server (re-check audit: taken). */
     private static boolean isBrokerPort(String value) {
         return isPort(value) && Integer.parseInt(value) > 0;
@@ -713,8 +718,7 @@ final class PropertyChecks {
                             .filter(address -> address.port() != null && !isBrokerPort(address.port()))
                             .findFirst()
                             // re-check audit: tcp://host:abc was told only the general rule
-                            .map(address -> ": its port \"" + ErrorText.shortened(ErrorText.oneLine(address.port()), 20)
-                                    + "\" is no port number")
+                            .map(address -> ": " + portNamed(address.port()) + " is no port number")
                             .orElse(""));
         }
     }
@@ -735,8 +739,7 @@ final class PropertyChecks {
         String port = afterHost.substring(afterHost.lastIndexOf(':') + 1);
         if (schemes.contains(scheme) && uri.getHost() == null && afterHost.contains(":") && !port.matches("[0-9]*")) {
             // CLI audit: "tcp://127.0.0.1:abc" was told its host was no name or address
-            throw new StartupFailure(
-                    rule + ": its port \"" + ErrorText.shortened(ErrorText.oneLine(port), 20) + "\" is no number");
+            throw new StartupFailure(rule + ": " + portNamed(port) + " is no number");
         }
         if (schemes.contains(scheme)
                 && uri.getHost() == null

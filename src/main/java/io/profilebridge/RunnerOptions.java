@@ -44,15 +44,17 @@ final class RunnerOptions {
      * count Camel's exchanges, and the bridge's own timers make one every half second, so the idle one never ends a
      * run and the other counts ticks.
      */
-    private static final Map<String, String> NOT_OFFERED = Map.of(
-            "t", "Camel's tracer logs every request's and answer's body",
-            "trace", "Camel's tracer logs every request's and answer's body",
-            "ts", "Camel's tracer logs every request's and answer's body",
-            "traceStandby", "Camel's tracer logs every request's and answer's body",
-            "di", "the bridge's timers keep it from ever being idle",
-            "durationIdle", "the bridge's timers keep it from ever being idle",
-            "dm", "it counts the bridge's timer ticks, not requests",
-            "durationMaxMessages", "it counts the bridge's timer ticks, not requests");
+    private static final Map<String, String> NOT_OFFERED = notOffered(Map.of(
+            List.of("t", "trace", "ts", "traceStandby"), "Camel's tracer logs every request's and answer's body",
+            List.of("di", "durationIdle"), "the bridge's timers keep it from ever being idle",
+            List.of("dm", "durationMaxMessages"), "it counts the bridge's timer ticks, not requests"));
+
+    /** Each name of an option not offered, to why. */
+    private static Map<String, String> notOffered(Map<List<String>, String> whyByNames) {
+        Map<String, String> byName = new java.util.HashMap<>();
+        whyByNames.forEach((names, why) -> names.forEach(name -> byName.put(name, why)));
+        return Map.copyOf(byName);
+    }
 
     /** A mistake in the arguments, in one line. */
     static final class Mistake extends Exception {

@@ -234,8 +234,7 @@ public final class CheckCommand {
                 boolean request =
                         Files.isDirectory(file) || name.toLowerCase(Locale.ROOT).endsWith(".json");
                 if (file.equals(path) || request && !name.startsWith(".")) {
-                    found.add(file);
-                    unreadable.put(file, e);
+                    unreadableToo(file, e);
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -244,10 +243,15 @@ public final class CheckCommand {
             public FileVisitResult postVisitDirectory(Path folder, IOException e) {
                 if (e != null) {
                     // opened, but its listing failed part way
-                    found.add(folder);
-                    unreadable.put(folder, e);
+                    unreadableToo(folder, e);
                 }
                 return FileVisitResult.CONTINUE;
+            }
+
+            /** Named with the others, its verdict "unreadable". */
+            private void unreadableToo(Path unread, IOException e) {
+                found.add(unread);
+                unreadable.put(unread, e);
             }
         });
         found.sort(null);
