@@ -227,9 +227,10 @@ public class StartupChecks implements CamelConfiguration {
     static final int MAX_PATH_BYTES = 4096;
     /**
      * The most a result adds below the outbox: {@code failed/}, an inbox folder's name, the request's name (at most
-     * {@link InboxFileFilter#MAX_NAME_BYTES}), a job-id suffix and the temporary name's dot and {@code .part}.
+     * {@link InboxFileFilter#MAX_NAME_BYTES}), a job-id suffix (with a number when that name is another file
+     * too) and the temporary name's dot and {@code .part}.
      */
-    static final int RESULT_PATH_BYTES = 8 + 256 + InboxFileFilter.MAX_NAME_BYTES + 37 + 6;
+    static final int RESULT_PATH_BYTES = 8 + 256 + InboxFileFilter.MAX_NAME_BYTES + 37 + 3 + 6;
 
     /**
      * The outbox must leave room below it for every result's path: a result that cannot be named is written again

@@ -54,6 +54,8 @@ public class ResultFiles {
     private static final String CLAIMED = "bridgeClaimedResultFile";
     /** Exchange property: the result file this exchange is for, set before any check that may refuse it. */
     private static final String TARGET = "bridgeResultTarget";
+    /** The own names a result may take ({@link #ownName}); their number adds at most 3 bytes to a path. */
+    static final int MAX_OWN_NAMES = 99;
 
     private final Path outbox;
     private final DeliveryRefusals refusals;
@@ -99,14 +101,11 @@ public class ResultFiles {
         // before Camel's file producer would make the folder, and clear its setgid bit (FolderMaker); before a claim
         // is made in it
         folders.make(target.getParent());
-        String own = withSuffix(relative, owner);
-        Path ownTarget = outbox.resolve(own);
         // a result once written under its own name is replaced there: were it written to the free NAME.json (the
         // other request's result taken away meanwhile), the request would have two documents
-        if (Files.exists(ownTarget, LinkOption.NOFOLLOW_LINKS) && claim(ownTarget, owner, request, body)) {
-            relative = own;
-            target = ownTarget;
-        } else if (!claim(target, owner, request, body)) {
+        String own = ownNameWrittenBefore(relative, owner, request, body);
+        if (own == null && !claim(target, owner, request, body)) {
+            own = firstFreeOwnName(relative, owner, request, body);
             // once, not at every attempt while the outbox refuses the result (diff review)
             if (named.first(own)) {
                 // outbox audit: the file there was a consumer's own marker, not a result
@@ -116,9 +115,10 @@ public class ResultFiles {
                         relative,
                         own);
             }
+        }
+        if (own != null) {
             relative = own;
-            target = ownTarget;
-            writing.putIfAbsent(target, owner);
+            target = outbox.resolve(own);
         }
         message.setHeader(ResultHeaders.RESULT_FILE, relative);
         exchange.setProperty(CLAIMED, target);
@@ -226,6 +226,45 @@ public class ResultFiles {
     private Path folderOf(Path file) {
         Path folder = outbox.relativize(file).getParent();
         return folder != null ? folder : Path.of(".");
+    }
+
+    /**
+     * The own name this request's result was written under before, claimed again; null when none is there. The names
+     * are tried in order up to the first that holds no file.
+     */
+    private String ownNameWrittenBefore(String relative, String owner, Request request, String body) {
+        for (int n = 1; n <= MAX_OWN_NAMES; n++) {
+            String name = ownName(relative, owner, n);
+            Path path = outbox.resolve(name);
+            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                return null;
+            }
+            if (claim(path, owner, request, body)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The first own name no other file holds: {@code NAME.<id>.json} may be another's too (names audit: a request
+     * dropped under that very name had its result replaced by this one's, as the rename replaces what it finds).
+     */
+    private String firstFreeOwnName(String relative, String owner, Request request, String body) {
+        for (int n = 1; n <= MAX_OWN_NAMES; n++) {
+            String name = ownName(relative, owner, n);
+            if (claim(outbox.resolve(name), owner, request, body)) {
+                return name;
+            }
+        }
+        throw new GenericFileOperationFailedException("Cannot write the result: " + relative + " and "
+                + ownName(relative, owner, 1) + " to " + ownName(relative, owner, MAX_OWN_NAMES)
+                + " are other files");
+    }
+
+    /** {@code NAME.<id>.json}, then {@code NAME.<id>.2.json}, ...: where a result goes when its name is another's. */
+    static String ownName(String relative, String owner, int n) {
+        return withSuffix(relative, n == 1 ? owner : owner + "." + n);
     }
 
     /** Which request a job's result belongs to: one API, one idempotency key, whatever job or store carried it. */

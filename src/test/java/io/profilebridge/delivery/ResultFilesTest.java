@@ -54,6 +54,27 @@ class ResultFilesTest {
     }
 
     /**
+     * Names audit: a request dropped as {@code x.<jobId>.json}, the very name another request's result takes when
+     * {@code x.json} is held, had its result replaced by that one's (the file producer renames over what it finds). The
+     * result takes the next own name instead, and stays there when delivered again.
+     */
+    @Test
+    void aResultWhoseOwnNameIsAnotherFileTakesTheNextOne() throws Exception {
+        try (CamelContext camel = new DefaultCamelContext()) {
+            ResultFiles files = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750", null);
+            Files.createDirectories(outbox.resolve("orbit"));
+            Files.writeString(outbox.resolve("orbit/x.json"), document("job-a", "key-a"));
+            Files.writeString(outbox.resolve("orbit/x.job-b.json"), document("job-r", "key-r"));
+
+            assertThat(claimed(files, camel, "job-b", "key-b")).isEqualTo("orbit/x.job-b.2.json");
+            Files.writeString(outbox.resolve("orbit/x.job-b.2.json"), document("job-b", "key-b"));
+            ResultFiles afterARestart = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750", null);
+            assertThat(claimed(afterARestart, camel, "job-b", "key-b")).isEqualTo("orbit/x.job-b.2.json");
+            assertThat(claimed(afterARestart, camel, "job-r", "key-r")).isEqualTo("orbit/x.job-r.json");
+        }
+    }
+
+    /**
      * Lowres audit: a result whose sync failed for want of file handles was read for its owner at the retry, that read
      * failed the same way, and the result went out a second time under {@code NAME.<jobId>.json}. A passing failure to
      * read is the outbox refusing the result for now; only a file that is no JSON document, or not ours to read, is
