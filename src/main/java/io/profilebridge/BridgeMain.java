@@ -136,6 +136,7 @@ public final class BridgeMain {
             @Override
             public void beforeConfigure(BaseMainSupport configuring) {
                 TrimmingPropertiesParser.installIn(configuring.getCamelContext(), BridgeSettings.packagedKeys());
+                PropertiesFileEncoding.check(configuring.getCamelContext().getPropertiesComponent());
                 PropertyChecks.check(new BridgeSettings(configuring.getCamelContext()));
             }
 

@@ -1,6 +1,7 @@
 package io.profilebridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -30,5 +31,41 @@ class PropertiesEncodingTest {
             context.getPropertiesComponent().setLocation("file:" + file);
             assertThat(context.resolvePropertyPlaceholders("{{bridge.data}}")).isEqualTo("dätä ß");
         }
+    }
+
+    /**
+     * Winedit audit: a file saved with a byte-order mark had its first key passed over without a word (the mark read
+     * into its name), a UTF-16 file all of them. The start stops naming the file; a mark before a comment harms nothing.
+     */
+    @Test
+    void aPropertiesFileWithAByteOrderMarkOrInUtf16StopsTheStart() throws Exception {
+        Path marked = folder.resolve("marked.properties");
+        Files.writeString(marked, "\uFEFFbridge.outbox = results\r\nbridge.inbox = in2\r\n", StandardCharsets.UTF_8);
+        Path utf16 = folder.resolve("utf16.properties");
+        Files.writeString(utf16, "\uFEFFbridge.outbox = results\r\n", StandardCharsets.UTF_16LE);
+        Path commented = folder.resolve("commented.properties");
+        Files.writeString(commented, "\uFEFF# the bridge\nbridge.outbox = results\n", StandardCharsets.UTF_8);
+        try (CamelContext context = createContext()) {
+            context.getPropertiesComponent().setLocation("file:" + marked);
+            assertThatThrownBy(() -> PropertiesFileEncoding.check(context.getPropertiesComponent()))
+                    .isInstanceOf(StartupFailure.class)
+                    .hasMessage(marked + " begins with a byte-order mark (U+FEFF), read as part of its first"
+                            + " key, so that bridge.outbox would not apply; save it as UTF-8 without one");
+
+            context.getPropertiesComponent().setLocation("file:" + utf16);
+            assertThatThrownBy(() -> PropertiesFileEncoding.check(context.getPropertiesComponent()))
+                    .isInstanceOf(StartupFailure.class)
+                    .hasMessageStartingWith(utf16 + " is not UTF-8: its zero bytes are UTF-16's");
+
+            context.getPropertiesComponent().setLocation("file:" + commented);
+            PropertiesFileEncoding.check(context.getPropertiesComponent());
+            assertThat(context.resolvePropertyPlaceholders("{{bridge.outbox}}")).isEqualTo("results");
+        }
+    }
+
+    private static CamelContext createContext() throws Exception {
+        Method create = Main.class.getDeclaredMethod("createCamelContext");
+        create.setAccessible(true);
+        return (CamelContext) create.invoke(BridgeMain.createMain());
     }
 }
