@@ -48,7 +48,9 @@ final class CamelVariables {
             }
             String[] words = upper.toLowerCase(Locale.ROOT).split("_");
             if (words.length > 1 && PARTS.contains(words[1])) {
-                partOption(words, exists).ifPresent(key -> properties.put(key, value));
+                // trimmed as Camel trims the values of its own variables and files (winedit audit: "64\r" of a CRLF env
+                // file stopped the start with a NumberFormatException naming no key)
+                partOption(words, exists).ifPresent(key -> properties.put(key, value.strip()));
             } else if (isOperatorsPort(upper, value)) {
                 properties.put(String.join(".", words), value.trim());
             }

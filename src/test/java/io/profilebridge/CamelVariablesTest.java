@@ -36,8 +36,10 @@ class CamelVariablesTest {
         Set<String> known = Set.of("component:http", "component:platform-http", "dataformat:jackson");
         Map<String, String> properties = CamelVariables.fromEnvironment(
                 Map.of(
-                        "CAMEL_COMPONENT_HTTP_CONNECTIONS_PER_ROUTE", "64",
-                        "CAMEL_COMPONENT_PLATFORM_HTTP_HANDLE_WRITE_ERRORS", "true",
+                        // winedit audit: an env file saved with CRLF, a space after the value; Camel trims a
+                        // file's values and its own variables', not these, and "64\r" stopped the start unnamed
+                        "CAMEL_COMPONENT_HTTP_CONNECTIONS_PER_ROUTE", "64\r",
+                        "CAMEL_COMPONENT_PLATFORM_HTTP_HANDLE_WRITE_ERRORS", "true ",
                         "CAMEL_DATAFORMAT_JACKSON_PRETTY_PRINT", "true",
                         "CAMEL_COMPONENT_HTTP_TIMEOUT", "left to Camel, which maps one word",
                         "CAMEL_COMPONENT_NOSUCH_SOME_OPTION", "no such component",
