@@ -60,6 +60,9 @@ public class StartupFailure extends RuntimeException {
                 : line;
     }
 
+    /** How Camel names the route file it failed to read ("Error pre-parsing resource: file:routes/x.camel.yaml"). */
+    private static final Pattern NAMED_RESOURCE = Pattern.compile("resource: (\\S+)");
+
     private static final Pattern NAMED_PROPERTY = Pattern.compile("property ([a-z][A-Za-z0-9.-]*[A-Za-z0-9])\\b");
 
     private static String line(Throwable error) {
@@ -72,12 +75,28 @@ public class StartupFailure extends RuntimeException {
         Throwable root = chain.get(chain.size() - 1);
         String message = root.getMessage();
         return routeOf(chain)
+                + resourceOf(chain, message)
                 + root.getClass().getSimpleName()
                 + (message != null
                         ? ": " + message
                         : root.getStackTrace().length > 0
                                 ? " at " + root.getStackTrace()[0] + " (BRIDGE_LOG_LEVEL=DEBUG logs its stack trace)"
                                 : "");
+    }
+
+    /**
+     * The route file Camel failed to read, when the deepest cause does not name it (winedit audit: a route file saved as
+     * UTF-16 was told as "ReaderException: special characters are not allowed" alone).
+     */
+    private static String resourceOf(List<Throwable> chain, String rootMessage) {
+        for (Throwable t : chain) {
+            Matcher named = t.getMessage() == null ? null : NAMED_RESOURCE.matcher(t.getMessage());
+            if (named != null && named.find()) {
+                String resource = named.group(1);
+                return rootMessage != null && rootMessage.contains(resource) ? "" : resource + ": ";
+            }
+        }
+        return "";
     }
 
     /**

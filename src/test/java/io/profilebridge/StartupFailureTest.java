@@ -3,6 +3,7 @@ package io.profilebridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
+import org.apache.camel.RuntimeCamelException;
 import org.junit.jupiter.api.Test;
 
 /** The one line a refused start prints. */
@@ -41,5 +42,20 @@ class StartupFailureTest {
                 .isEqualTo(namedAlready);
         assertThat(StartupFailure.namingTheVariable("the job store cannot be opened", Map.of("X", "1")))
                 .isEqualTo("the job store cannot be opened");
+    }
+
+    /** Winedit audit: a route file saved as UTF-16 stopped the start with snakeyaml's words alone, naming no file. */
+    @Test
+    void aRouteFileCamelCannotReadIsNamed() {
+        Exception unreadable = new RuntimeCamelException(
+                "Error pre-parsing resource: file:routes/x.camel.yaml",
+                new IllegalStateException("special characters are not allowed"));
+        assertThat(StartupFailure.describe(unreadable))
+                .isEqualTo("file:routes/x.camel.yaml: IllegalStateException: special characters are not allowed");
+        Exception namedAlready = new RuntimeCamelException(
+                "Error pre-parsing resource: file:routes/x.camel.yaml",
+                new IllegalStateException("tab in file:routes/x.camel.yaml, line 3"));
+        assertThat(StartupFailure.describe(namedAlready))
+                .isEqualTo("IllegalStateException: tab in file:routes/x.camel.yaml, line 3");
     }
 }
