@@ -209,11 +209,11 @@ public class RequestReader {
                 }
                 throw e;
             }
-            if (hasMore(parser)) {
+            String more = whatFollows(parser, text);
+            if (more != null) {
                 throw as.of(
                         "request_trailing_data",
-                        "the request goes on after its JSON value" + at(parser.currentTokenLocation())
-                                + "; a request is exactly one JSON object");
+                        "the request goes on after its JSON value" + more + "; a request is exactly one JSON object");
             }
         } catch (JsonProcessingException e) {
             throw as.of("request_not_json", "the request is not JSON: " + notJsonBecause(e) + at(e.getLocation()));
@@ -501,13 +501,38 @@ public class RequestReader {
                 && key.charAt(key.length() - 1) != ' ';
     }
 
-    /** Anything but whitespace after the value: another value, or text that is no JSON at all. */
-    private static boolean hasMore(JsonParser parser) {
+    /**
+     * Where anything but whitespace follows the value (another value, or text that is no JSON at all) and, for text, what
+     * Jackson says it is; null when nothing does. Text is placed where it begins: Jackson's position of a character no
+     * JSON has (a DOS editor's Ctrl-Z, a NUL) is the value's last token, a valid closing brace (winedit audit).
+     */
+    private static String whatFollows(JsonParser parser, String text) throws IOException {
+        int end = (int) parser.currentLocation().getCharOffset();
         try {
-            return parser.nextToken() != null;
-        } catch (IOException garbage) {
-            return true;
+            return parser.nextToken() == null ? null : at(parser.currentTokenLocation());
+        } catch (JsonProcessingException garbage) {
+            int first = end;
+            while (first < text.length() && JSON_WHITESPACE.indexOf(text.charAt(first)) >= 0) {
+                first++;
+            }
+            return atOffset(text, first) + " (" + notJsonBecause(garbage) + ")";
         }
+    }
+
+    private static final String JSON_WHITESPACE = " \t\r\n";
+
+    /** Line and column of a character of {@code text}, counted as Jackson counts them (CR LF, CR and LF end a line). */
+    static String atOffset(String text, int offset) {
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < offset && i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || (c == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n'))) {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        return " at line " + line + ", column " + (offset - lineStart + 1);
     }
 
     private static String at(JsonLocation location) {

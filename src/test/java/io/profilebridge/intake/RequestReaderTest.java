@@ -201,6 +201,13 @@ class RequestReaderTest {
         assertThat(trailing.message()).contains("line 2, column 1").contains("exactly one JSON object");
         assertThat(rejection(read("{\"a\": 1} garbage", "openprospect", null)).code())
                 .isEqualTo("request_trailing_data");
+        // winedit audit: a DOS editor's Ctrl-Z was placed at the closing brace, and not named
+        ApiError controlCharacter = rejection(read("{\"a\": 1}\n\n\u001a", "openprospect", null));
+        assertThat(controlCharacter.code()).isEqualTo("request_trailing_data");
+        assertThat(controlCharacter.message()).contains("at line 3, column 1 (").contains("code 26");
+        assertThat(rejection(read("{\"a\": 1}\r\n\r\n  x", "openprospect", null))
+                        .message())
+                .contains("at line 3, column 3 (");
         ApiError duplicate = rejection(read("{\"request\": {\"a\": 1, \"a\": 2}, \"api\": \"orbit\"}", null, null));
         assertThat(duplicate.code()).isEqualTo("request_duplicate_field");
         assertThat(duplicate.message()).startsWith("field \"a\" appears twice in one object at line 1");
