@@ -66,7 +66,7 @@ public final class BridgeMain {
             }
             log.error(
                     "profile-bridge did not start: {}",
-                    StartupFailure.namingTheVariable(StartupFailure.describe(e), System.getenv()));
+                    ErrorText.visible(StartupFailure.namingTheVariable(StartupFailure.describe(e), System.getenv())));
             log.debug("Start-up failure", e);
             if (main != null) {
                 main.completed(); // nothing left for Camel's shutdown hook to stop, nor to report as a SIGTERM

@@ -78,6 +78,24 @@ public final class ErrorText {
     }
 
     /**
+     * A quoted value with its invisible characters written as {@code \\uXXXX}: a space other than U+0020 (a
+     * non-breaking one) and a format character (a zero-width space, a byte-order mark). A refusal quoting {@code
+     * "orbit\u00A0"} read as {@code "orbit "}, which the bridge says it trims (winedit audit).
+     */
+    public static String visible(String text) {
+        StringBuilder shown = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((Character.isSpaceChar(c) && c != ' ') || Character.getType(c) == Character.FORMAT) {
+                shown.append(String.format("\\u%04X", (int) c));
+            } else {
+                shown.append(c);
+            }
+        }
+        return shown.toString();
+    }
+
+    /**
      * A mark or embedding that turns the text after it around on screen (Unicode's bidirectional controls: U+061C,
      * U+200E/F, U+202A-U+202E, U+2066-U+2069), as the log layout's {@code control} property lists them: {@code check}
      * printed "n09-rtl-\u202Egnp.json" as "...nosj.png" (encodings audit; U+061C came through, log-injection audit).

@@ -72,4 +72,10 @@ class ErrorTextTest {
         // U+1F600 is two chars: cut before it rather than through it
         assertThat(ErrorText.shortened("ab\uD83D\uDE00", 3)).isEqualTo("ab...");
     }
+
+    @Test
+    void anInvisibleCharacterInAQuotedValueIsShownAsItsEscape() {
+        assertThat(ErrorText.visible("not \"4\u00A0\" nor \"a\u200Bb\" nor \"\uFEFFx\", but \"a b\""))
+                .isEqualTo("not \"4\\u00A0\" nor \"a\\u200Bb\" nor \"\\uFEFFx\", but \"a b\"");
+    }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.profilebridge.ErrorText;
 import io.profilebridge.Json;
 import io.profilebridge.api.Api;
 import io.profilebridge.api.ApiError;
@@ -357,7 +358,7 @@ public class RequestReader {
                                                         + " an envelope with \"api\""
                                                 : "no api given: set the string property api to openprospect or orbit, or"
                                                         + " send an envelope with \"api\""
-                                        : "api: \"" + api + "\" is not one of openprospect, orbit"));
+                                        : "api: \"" + ErrorText.visible(api) + "\" is not one of openprospect, orbit"));
     }
 
     /** The API's documented rules, every violation named in one refusal with the first one's code. */

@@ -220,6 +220,10 @@ class RequestReaderTest {
     @Test
     void aBodyWithNoApiIsRejected() {
         assertThat(rejection(read("{\"email\": \"a@b.c\"}", null, null)).code()).isEqualTo("api_unknown");
+        // winedit audit: a non-breaking space, which is not trimmed, was shown as a space, which is
+        assertThat(rejection(read("{\"api\": \"orbit\u00A0\", \"request\": {}}", null, null))
+                        .message())
+                .isEqualTo("api: \"orbit\\u00A0\" is not one of openprospect, orbit");
     }
 
     @Test
