@@ -49,6 +49,9 @@ public final class ProfileBridge {
                     System.exit(2);
                     return;
                 }
+                // -profile as the property it sets, which the start's own looks read too: a misspelt name was
+                // warned of given as camel.main.profile, not given as -pro (CLI re-check)
+                RunnerOptions.profileOf(forCamel).ifPresent(p -> System.setProperty("camel.main.profile", p));
                 Relaunch.runInChildIfPlain(forCamel);
                 BridgeMain.run(forCamel);
             }

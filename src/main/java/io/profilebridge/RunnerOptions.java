@@ -101,6 +101,16 @@ final class RunnerOptions {
         return passed.toArray(String[]::new);
     }
 
+    /** The profile named by {@code -profile} in arguments {@link #forCamel} handed on, if one is. */
+    static Optional<String> profileOf(String[] forCamel) {
+        for (int i = 0; i + 1 < forCamel.length; i += 2) {
+            if (forCamel[i].equals("-profile")) {
+                return Optional.of(forCamel[i + 1]);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** A whole number from 0 (re-check audit: -d -5 ran for ever) to {@code max}. */
     private static boolean isWholeNumberUpTo(String value, long max) {
         return value.matches("[0-9]{1,9}") && Long.parseLong(value) <= max;

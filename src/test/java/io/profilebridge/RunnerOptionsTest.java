@@ -19,6 +19,14 @@ class RunnerOptionsTest {
     }
 
     @Test
+    void theProfileOptionIsFound() throws Exception {
+        assertThat(RunnerOptions.profileOf(RunnerOptions.forCamel(new String[] {"-d", "3", "-pro", "sandbx"})))
+                .contains("sandbx");
+        assertThat(RunnerOptions.profileOf(RunnerOptions.forCamel(new String[] {"-d", "3"})))
+                .isEmpty();
+    }
+
+    @Test
     void aMistakeIsNamedInOneLine() {
         // CLI audit: Camel printed its help and exited 0, or failed naming no option
         assertThatThrownBy(() -> RunnerOptions.forCamel(new String[] {"-d", "3", "foo"}))
