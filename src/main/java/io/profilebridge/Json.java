@@ -110,7 +110,15 @@ public final class Json {
 
     /** A parser of a remote answer's text, with the answers' nesting bound ({@link #MAX_ANSWER_NESTING_DEPTH}). */
     public static JsonParser answerParser(String text) throws IOException {
-        return EXACT.getFactory().createParser(text);
+        return EXACT.getFactory().createParser(withoutByteOrderMark(text));
+    }
+
+    /**
+     * An answer's text without a leading byte-order mark, which RFC 8259 lets a parser ignore (HTTP-wire audit: a
+     * SUCCEEDED run answered so was read as no JSON, and given up).
+     */
+    private static String withoutByteOrderMark(String text) {
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
     /** A parser of a document the bridge wrote (a result file), with every number read as written. */
@@ -121,7 +129,8 @@ public final class Json {
     /** A remote answer parsed with every number as written; empty when it is not JSON. */
     public static Optional<JsonNode> parseAnswer(String text) {
         try {
-            return Optional.ofNullable(EXACT.readTree(text)).filter(node -> !node.isMissingNode());
+            return Optional.ofNullable(EXACT.readTree(withoutByteOrderMark(text)))
+                    .filter(node -> !node.isMissingNode());
         } catch (JsonProcessingException | NumberFormatException e) {
             // a number whose exponent is beyond an int's is refused unchecked: such an answer is not JSON we can read
             return Optional.empty();

@@ -16,6 +16,16 @@ class JsonTest {
         assertThat(Json.parseAnswer("{\"x\": 1e400}")).isPresent();
     }
 
+    /** HTTP-wire audit: an answer after a UTF-8 byte-order mark was no JSON, and a SUCCEEDED run was given up. */
+    @Test
+    void anAnswerAfterAByteOrderMarkIsRead() {
+        assertThat(Json.parseAnswer("\uFEFF{\"status\": \"SUCCEEDED\"}")
+                        .orElseThrow()
+                        .path("status")
+                        .asText())
+                .isEqualTo("SUCCEEDED");
+    }
+
     /** Hostile-API audit: a valid answer nesting 70 levels was taken for no JSON at all (the requests' bound of 64). */
     @Test
     void anAnswerNestedDeeperThanARequestMayIsReadStoredAndWritten() {
