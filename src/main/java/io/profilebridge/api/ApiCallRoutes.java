@@ -83,7 +83,9 @@ public class ApiCallRoutes extends RouteBuilder {
         if (answer.isSuccess()) {
             budgets.accepted(bucket, method);
         }
-        BridgeEvent.publish(exchange.getContext(), new ApiAnswerEvent(api, answer));
+        // the job's id, the exchange property camel-mdc logs (JobRoutes.JOB_ID)
+        BridgeEvent.publish(
+                exchange.getContext(), new ApiAnswerEvent(api, answer, exchange.getProperty("jobId", String.class)));
     }
 
     /** Masks the keys a transport failure's text quotes, before any answer, job or log line is made of it. */

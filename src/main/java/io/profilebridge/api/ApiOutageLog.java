@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * from the answers the calls publish ({@link ApiAnswerEvent}). Jobs retry an outage quietly, and the reads of an
  * accepted run wait it out until their age: four minutes of 503s had not one log line, health UP, only the metrics
  * and /jobs saying it (permanent-faults audit). A blip retried once is no outage: the warning comes at the third
- * failed call in a row.
+ * failed call in a row, once two jobs' calls are among them: one request whose every call fails (an answer it cannot
+ * take) is no outage (HTTP-wire audit: "The openprospect API is out" sixteen times for single broken jobs).
  */
 public final class ApiOutageLog extends EventNotifierSupport {
 
@@ -32,6 +33,10 @@ public final class ApiOutageLog extends EventNotifierSupport {
         final long since;
         int failedCalls;
         boolean named;
+        /** The job of the first failed call, and whether another job's call failed since (an unknown job counts). */
+        String firstCaller;
+
+        boolean otherCallers;
 
         Outage(long since) {
             this.since = since;
@@ -54,15 +59,19 @@ public final class ApiOutageLog extends EventNotifierSupport {
     @Override
     public void notify(CamelEvent event) {
         ApiAnswerEvent answered = (ApiAnswerEvent) event;
-        answered(answered.api(), answered.answer());
+        answered(answered.api(), answered.answer(), answered.caller());
     }
 
     void answered(Api api, ApiAnswer answer) {
+        answered(api, answer, null);
+    }
+
+    void answered(Api api, ApiAnswer answer, String caller) {
         long now = millis.getAsLong();
         // any call that got no HTTP answer below 500 fails, a timeout too: an API that only hangs is out as well, and a
         // timeout amid 503s did not end the outage (diff review: a line that it answered again after every third call)
         if (FaultClass.failedCall(answer)) {
-            failed(api, answer, now);
+            failed(api, answer, caller, now);
             return;
         }
         Outage ended;
@@ -79,12 +88,17 @@ public final class ApiOutageLog extends EventNotifierSupport {
         }
     }
 
-    private void failed(Api api, ApiAnswer answer, long now) {
+    private void failed(Api api, ApiAnswer answer, String caller, long now) {
         int failedCalls;
         synchronized (outages) {
             Outage outage = outages.computeIfAbsent(api, none -> new Outage(now));
             outage.failedCalls++;
-            if (outage.named || outage.failedCalls < FAILED_CALLS_NAMED) {
+            if (outage.failedCalls == 1) {
+                outage.firstCaller = caller;
+            } else if (caller == null || !caller.equals(outage.firstCaller)) {
+                outage.otherCallers = true;
+            }
+            if (outage.named || outage.failedCalls < FAILED_CALLS_NAMED || !outage.otherCallers) {
                 return;
             }
             outage.named = true;

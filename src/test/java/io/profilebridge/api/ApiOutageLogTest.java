@@ -52,6 +52,21 @@ class ApiOutageLogTest {
         }
     }
 
+    /** HTTP-wire audit: one job whose every call failed (an answer it could not take) was logged as the API out. */
+    @Test
+    void oneJobsFailedCallsAreNoOutageUntilAnotherJobsFailToo() {
+        try (LogCapture logs = LogCapture.start()) {
+            for (int i = 0; i < 5; i++) {
+                outages.answered(Api.OPENPROSPECT, answer(500), "job-a");
+            }
+            assertThat(lines(logs)).isEmpty();
+            outages.answered(Api.OPENPROSPECT, answer(503), "job-b");
+            assertThat(lines(logs))
+                    .singleElement()
+                    .satisfies(line -> assertThat(line).contains("The openprospect API is out: 6 calls in a row"));
+        }
+    }
+
     /** Big-bodies audit: answers over bridge.http.max-answer-bytes were logged as "The orbit API gives no answer". */
     @Test
     void answersOverTheCapAreAnswersNotAnOutage() {
