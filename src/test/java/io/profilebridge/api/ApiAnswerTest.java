@@ -186,6 +186,16 @@ class ApiAnswerTest {
         assertThat(answer.error().message()).contains("proxy").contains("camel.component.https.proxy-auth");
     }
 
+    /** CONTRACT 5: 401, 403 and 402 hold the request (mutation audit: a 402 made permanent passed the unit tests). */
+    @Test
+    void aRefusedKeyAndWantingCreditsHoldTheCalls() {
+        for (int status : new int[] {401, 402, 403}) {
+            assertThat(FaultClass.ofAnswer(status, "any", false))
+                    .as("%d", status)
+                    .isEqualTo(FaultClass.HOLD);
+        }
+    }
+
     private static ApiAnswer failure(Exception cause) {
         return new ApiAnswer(0, null, null, null, cause);
     }

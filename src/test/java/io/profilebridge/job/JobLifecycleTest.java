@@ -365,6 +365,20 @@ class JobLifecycleTest {
         assertThat(result.get("attempts").get(0).get("status")).isEqualTo(Json.parse(failedRun));
     }
 
+    /**
+     * CONTRACT 3: an Orbit {@code failed} is final by default (a run costs credits), where OpenProspect's FAILED is
+     * retried once (mutation audit: Orbit's runs counted against OpenProspect's allowance passed the unit tests).
+     */
+    @Test
+    void aFailedOrbitRunIsFinalByDefault() {
+        JobLifecycle lifecycle = lifecycle(0);
+        Job job = orbitJob(JobState.POLLING, store.now());
+        job.remoteId(job.idempotencyKey());
+        lifecycle.remoteRunFailed(job, new ApiError("x", "the run failed", null), RENEWAL);
+        assertThat(job.keyGeneration()).isZero();
+        assertThat(job.outcome()).isEqualTo("failed");
+    }
+
     @Test
     void aFailedRunWhoseCodeIsARetryLaterOneCountsAgainstTheFailedRunRetries() {
         JobLifecycle lifecycle = lifecycle(1);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.profilebridge.api.ApiAnswer;
 import java.time.Duration;
+import java.util.LongSummaryStatistics;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class JobScheduleTest {
@@ -15,6 +17,30 @@ class JobScheduleTest {
     void theLastAttemptIsTheMaximumsOwn() {
         assertThat(schedule.attemptsExhausted(9)).isFalse();
         assertThat(schedule.attemptsExhausted(10)).isTrue();
+    }
+
+    /**
+     * CONTRACT 5: exponential backoff with jitter (mutation audit: a backoff that never grew passed every test). The
+     * base (1 s here) doubles per attempt up to the maximum (60 s); each delay lies between half its ceiling and it.
+     */
+    @Test
+    void theBackoffDoublesPerAttemptUpToItsMaximumWithEqualJitter() {
+        assertThat(IntStream.rangeClosed(1, 8)
+                        .mapToLong(schedule::longestRetryDelay)
+                        .toArray())
+                .containsExactly(1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000);
+        for (int attempt = 1; attempt <= 8; attempt++) {
+            int after = attempt;
+            long ceiling = schedule.longestRetryDelay(attempt);
+            LongSummaryStatistics delays = IntStream.range(0, 2000)
+                    .mapToLong(i -> schedule.retryDelay(after, null))
+                    .summaryStatistics();
+            assertThat(delays.getMin()).as("attempt %d", attempt).isGreaterThanOrEqualTo(ceiling / 2);
+            assertThat(delays.getMax()).as("attempt %d", attempt).isLessThanOrEqualTo(ceiling);
+            assertThat(delays.getMax() - delays.getMin())
+                    .as("jittered, attempt %d", attempt)
+                    .isGreaterThan(ceiling / 4);
+        }
     }
 
     @Test
