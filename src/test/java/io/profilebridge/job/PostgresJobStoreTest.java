@@ -481,6 +481,31 @@ class PostgresJobStoreTest extends JobStoreTest {
                 .isEmpty();
     }
 
+    /**
+     * A claim passes over the rows another instance's claim holds locked, not waiting for them (mutation audit: a claim
+     * without SKIP LOCKED passed every test, the rows' versions keeping claims apart; it waits for the other's
+     * transaction, and every instance's claims queue behind the slowest).
+     */
+    @Test
+    void aClaimPassesOverTheRowsAnotherClaimHoldsLocked() throws Exception {
+        register(3);
+        JobStore store = storeOf(session("node-a"));
+        try (var other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            try (var lock =
+                    other.prepareStatement("SELECT id FROM bridge_job WHERE idempotency_key = 'k0' FOR UPDATE")) {
+                lock.executeQuery().close();
+            }
+            try {
+                List<Job> claimed =
+                        CompletableFuture.supplyAsync(() -> claimAll(store, 10)).get(10, TimeUnit.SECONDS);
+                assertThat(claimed).extracting(Job::idempotencyKey).containsExactlyInAnyOrder("k1", "k2");
+            } finally {
+                other.rollback();
+            }
+        }
+    }
+
     @Test
     void aClaimOfOneQueueTakesItsOwnJobsOnly() throws Exception {
         // OpenProspect's creations and status reads are two queues of one bucket: the query runs with FOR UPDATE SKIP
