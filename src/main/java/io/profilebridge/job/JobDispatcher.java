@@ -599,7 +599,7 @@ public final class JobDispatcher {
             // two found it neither in hand nor given back, and worked it a second time from its old state (a second
             // create under its key, then "taken over by another instance" on a single-instance store;
             // constrained-host audit)
-            givenBackAt.put(job.id(), System.nanoTime());
+            givenBackAt.merge(job.id(), System.nanoTime(), JobDispatcher::later);
             removed[0] = current;
             return null;
         });
@@ -626,6 +626,20 @@ public final class JobDispatcher {
      */
     public void handBackLater(Job job) {
         claimsToHandBack.put(job.id(), job);
+    }
+
+    /**
+     * This process claims the job again no sooner than {@code delayMs} from now: its step failed and the failure could
+     * not be saved either, so the store still has it due as it was (answers audit: a creation id PostgreSQL could not
+     * keep had its job created again 18 times a second, the attempts never counted).
+     */
+    public void holdOff(Job job, long delayMs) {
+        givenBackAt.merge(job.id(), System.nanoTime() + delayMs * 1_000_000, JobDispatcher::later);
+    }
+
+    /** The later of two System.nanoTime() instants. */
+    private static Long later(Long a, Long b) {
+        return a - b > 0 ? a : b;
     }
 
     private void handBackUnsavedClaims() {

@@ -5,7 +5,9 @@ import io.profilebridge.api.ApiBucket;
 import io.profilebridge.api.ApiBudgets;
 import io.profilebridge.api.ApiCallRoutes;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
@@ -73,6 +75,8 @@ public class JobRoutes extends RouteBuilder {
     private final JobDispatcher dispatcher;
     private final ApiBudgets budgets;
     private final InstanceLiveness liveness;
+    /** Jobs whose failed steps could not be saved, by job id: how many in a row (their hold-off grows with it). */
+    private final Map<String, Integer> unsavedFailures = new ConcurrentHashMap<>();
 
     public JobRoutes(
             JobStore store,
@@ -392,13 +396,18 @@ public class JobRoutes extends RouteBuilder {
         lifecycle.unexpected(job, cause);
         try {
             store.save(job, false);
+            unsavedFailures.remove(job.id());
         } catch (RuntimeException e) {
+            int failures = unsavedFailures.merge(job.id(), 1, Integer::sum);
+            long delayMs = lifecycle.retryDelay(failures);
             log.warn(
                     "{} could not be saved after its step failed ({}); it is due again as stored once its claim is "
-                            + "handed back",
+                            + "handed back, here in {} ms at the earliest",
                     job,
-                    e.toString());
+                    e.toString(),
+                    delayMs);
             dispatcher.handBackLater(job);
+            dispatcher.holdOff(job, delayMs);
         }
     }
 
@@ -422,6 +431,10 @@ public class JobRoutes extends RouteBuilder {
     }
 
     private void releaseJob(Exchange exchange) {
-        dispatcher.finished(job(exchange), !exchange.getProperty(FAILED, false, Boolean.class));
+        boolean ok = !exchange.getProperty(FAILED, false, Boolean.class);
+        if (ok && !unsavedFailures.isEmpty()) {
+            unsavedFailures.remove(job(exchange).id());
+        }
+        dispatcher.finished(job(exchange), ok);
     }
 }

@@ -185,6 +185,25 @@ class JobDispatcherTest {
         assertThat(racingDispatcher.inHand()).isZero();
     }
 
+    /**
+     * Answers audit: a job whose failed step could not be saved either (a value its store refuses) stayed due as stored
+     * and was claimed again at once, its create sent 18 times a second. It is held off here for its backoff.
+     */
+    @Test
+    void aJobHeldOffIsNotClaimedAgainBeforeItsDelay() {
+        register(Api.OPENPROSPECT, 1);
+        Job job = dispatcher.claimDueJobs(false).get(0);
+        dispatcher.holdOff(job, 60_000);
+        dispatcher.finished(job, false);
+        assertThat(dispatcher.claimDueJobs(false)).as("held off for a minute").isEmpty();
+
+        Job again = store.findById(job.id()).orElseThrow();
+        dispatcher.holdOff(again, 0);
+        assertThat(dispatcher.claimDueJobs(false))
+                .as("a shorter hold-off keeps the longer")
+                .isEmpty();
+    }
+
     @Test
     void aWorkerFailureShowsWhileWorkIsLeftAndNoLongerOnceNoneIs() {
         // cluster audit: after a store outage an idle instance said DOWN on job-workers for more than a minute, with
