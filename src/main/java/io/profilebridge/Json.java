@@ -168,7 +168,7 @@ public final class Json {
      * Writes each unpaired surrogate back as the JSON escape it came from. Jackson copies it into the text as it is,
      * and UTF-8 cannot encode it: the result of a request holding one could otherwise never be written.
      */
-    static String escapeUnpairedSurrogates(String json) {
+    public static String escapeUnpairedSurrogates(String json) {
         StringBuilder escaped = null;
         for (int i = 0; i < json.length(); i++) {
             char c = json.charAt(i);

@@ -85,13 +85,22 @@ public final class PathSegment {
         }
     }
 
+    /**
+     * Whether an id the API answered can be kept as a job's remote id too: {@link #isUsable}, and no U+0000, which
+     * PostgreSQL's text refuses (answers audit: a creation id holding one failed every save of its job on a shared
+     * store, and the job was created again and again, 18 times a second).
+     */
+    public static boolean isUsableAndStorable(String id) {
+        return isUsable(id) && id.indexOf('\0') < 0;
+    }
+
     /** The failed result's error for an id no URL can carry ({@link #isUsable}): final, no retry changes the id. */
     public static ApiError unusableId(String field) {
         return ApiError.of(
                 "remote_id_unusable",
-                "the API answered with a " + field + " that is not valid Unicode (an unpaired surrogate) or is longer"
-                        + " than " + MAX_ENCODED_LENGTH + " characters once encoded, so no URL can name it; the"
-                        + " request cannot be followed up");
+                "the API answered with a " + field + " that is not valid Unicode (an unpaired surrogate), is longer"
+                        + " than " + MAX_ENCODED_LENGTH + " characters once encoded (no URL can name it) or holds"
+                        + " U+0000 (no job store can keep it); the request cannot be followed up");
     }
 
     private static boolean isUnreserved(int b) {

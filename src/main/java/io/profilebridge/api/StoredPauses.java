@@ -24,6 +24,17 @@ final class StoredPauses {
     /** The column's width. */
     private static final int MAX_CAUSE_CHARS = 500;
 
+    /**
+     * A pause's cause as the store's column keeps it, on either store: within its width (room for the "..." a
+     * shortened one ends with) and without U+0000, which PostgreSQL's text refuses (answers audit: a 402 whose details
+     * held a NUL, or ran past the width, could not be shared, and its request failed instead of being held).
+     */
+    static String storable(String cause) {
+        return cause == null
+                ? null
+                : ErrorText.shortened(cause, MAX_CAUSE_CHARS - 3).replace('\0', '\uFFFD');
+    }
+
     private final DataSource dataSource;
     private final SharedBudgetRows rows;
 
@@ -43,8 +54,7 @@ final class StoredPauses {
 
     /** Keeps the bucket's pause until {@code until}; a longer one stored already stays. {@code now}: as for read. */
     void pause(long id, ApiBucket bucket, Pause pause, double rate, long now) {
-        // the column holds MAX_CAUSE_CHARS: room for the "..." a shortened cause ends with
-        String cause = pause.cause() == null ? null : ErrorText.shortened(pause.cause(), MAX_CAUSE_CHARS - 3);
+        String cause = storable(pause.cause());
         if (rows.pause(id, pause.until(), cause, now) == 0) {
             insert(id, bucket, pause, cause, rate);
         }

@@ -80,7 +80,7 @@ public class OpenProspectRoutes extends RouteBuilder {
         Job job = JobRoutes.job(exchange);
         ApiAnswer answer = ApiAnswer.from(exchange);
         String creationId = answer.isSuccess() ? Json.id(answer.body(), "profile_creation_id") : null;
-        if (creationId != null && !PathSegment.isUsable(creationId)) {
+        if (creationId != null && !PathSegment.isUsableAndStorable(creationId)) {
             lifecycle.failed(job, PathSegment.unusableId("profile_creation_id"));
         } else if (creationId != null) {
             lifecycle.accepted(job, creationId, answer.body(), answer.retryAfter());

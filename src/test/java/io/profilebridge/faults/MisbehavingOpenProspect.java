@@ -171,6 +171,26 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
                                         + " failed\", \"detail\": [{\"loc\": [\"body\", \"target_countries\"],"
                                         + " \"msg\": \"Input should be a valid list\"}]}");
                     case "html-create" -> page(exchange, 202, "<html><body>Accepted</body></html>");
+                    // a creation id with a NUL, which PostgreSQL's text refuses
+                    case "nul-id" ->
+                        json(
+                                exchange,
+                                202,
+                                Json.write(Json.object()
+                                        .put("profile_creation_id", "nul\u0000id")
+                                        .put("status", "PENDING")));
+                    // a 402 whose details hold a NUL and run past the store's 500 characters of a pause's cause, its
+                    // message
+                    // half a surrogate pair
+                    case "poor-402" ->
+                        json(
+                                exchange,
+                                402,
+                                Json.write(Json.object()
+                                        .put("error_code", "credits_insufficient")
+                                        .put("error_message", "no credits \ud800")
+                                        .put("requiredCredits", "a\u0000b" + "x".repeat(1_000))
+                                        .put("remainingCredits", 0)));
                     case "moves-after-this" -> {
                         accepted(exchange, name);
                         moved = true;
