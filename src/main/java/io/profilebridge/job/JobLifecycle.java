@@ -581,12 +581,12 @@ public class JobLifecycle {
         job.nextAttemptAt(store.now() + waitMs);
     }
 
-    /** The result reached its destination: the job is final. */
     /** The backoff after {@code attempt} failed tries, with its jitter ({@link JobSchedule#retryDelay}). */
     public long retryDelay(int attempt) {
         return schedule.retryDelay(attempt, null);
     }
 
+    /** The result reached its destination: the job is final. */
     public void delivered(Job job) {
         boolean succeeded = ResultDocument.SUCCEEDED.equals(job.outcome());
         job.state(succeeded ? JobState.DELIVERED : JobState.FAILED);
