@@ -230,7 +230,7 @@ public class StartupChecks implements CamelConfiguration {
      * {@link InboxFileFilter#MAX_NAME_BYTES}), a job-id suffix (with a number when that name is another file
      * too) and the temporary name's dot and {@code .part}.
      */
-    static final int RESULT_PATH_BYTES = 8 + 256 + InboxFileFilter.MAX_NAME_BYTES + 37 + 3 + 6;
+    static final int RESULT_PATH_BYTES = 8 + 256 + InboxFileFilter.MAX_NAME_BYTES + 37 + 2 + 6;
 
     /**
      * The outbox must leave room below it for every result's path: a result that cannot be named is written again

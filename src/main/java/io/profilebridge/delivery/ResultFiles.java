@@ -54,8 +54,11 @@ public class ResultFiles {
     private static final String CLAIMED = "bridgeClaimedResultFile";
     /** Exchange property: the result file this exchange is for, set before any check that may refuse it. */
     private static final String TARGET = "bridgeResultTarget";
-    /** The own names a result may take ({@link #ownName}); their number adds at most 3 bytes to a path. */
-    static final int MAX_OWN_NAMES = 99;
+    /**
+     * The own names a result may take ({@link #ownName}); their number adds at most 2 bytes to a path, and each is
+     * looked at for every result (a name earlier in the row may have been taken away since).
+     */
+    static final int MAX_OWN_NAMES = 9;
 
     private final Path outbox;
     private final DeliveryRefusals refusals;
@@ -229,17 +232,15 @@ public class ResultFiles {
     }
 
     /**
-     * The own name this request's result was written under before, claimed again; null when none is there. The names
-     * are tried in order up to the first that holds no file.
+     * The own name this request's result was written under before, claimed again; null when none is there. Every own
+     * name is looked at: one earlier in the row may have been taken away since (re-check audit: the result went to the
+     * freed {@code NAME.<id>.json} beside its own {@code NAME.<id>.3.json}, two documents for one request).
      */
     private String ownNameWrittenBefore(String relative, String owner, Request request, String body) {
         for (int n = 1; n <= MAX_OWN_NAMES; n++) {
             String name = ownName(relative, owner, n);
             Path path = outbox.resolve(name);
-            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-                return null;
-            }
-            if (claim(path, owner, request, body)) {
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && claim(path, owner, request, body)) {
                 return name;
             }
         }

@@ -71,6 +71,10 @@ class ResultFilesTest {
             ResultFiles afterARestart = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750", null);
             assertThat(claimed(afterARestart, camel, "job-b", "key-b")).isEqualTo("orbit/x.job-b.2.json");
             assertThat(claimed(afterARestart, camel, "job-r", "key-r")).isEqualTo("orbit/x.job-r.json");
+
+            // re-check audit: the other file taken away, the result stayed where it was, not at the freed name
+            Files.delete(outbox.resolve("orbit/x.job-b.json"));
+            assertThat(claimed(afterARestart, camel, "job-b", "key-b")).isEqualTo("orbit/x.job-b.2.json");
         }
     }
 
