@@ -33,6 +33,11 @@ final class PropertiesFileEncoding {
                         + " \"Unicode\"), and none of its keys would apply; save it as UTF-8");
             }
             String named = key.isEmpty() || key.charAt(0) != BYTE_ORDER_MARK ? "" : key.substring(1);
+            if (named.isEmpty() && key.length() == 1) {
+                // the mark before an indented line: the mark is the key, the line its value (re-check audit); named
+                // by the line's own key, never its value
+                named = located.getProperty(key, "").strip().split("[\\s=:]", 2)[0];
+            }
             if (!named.isEmpty() && named.charAt(0) != '#' && named.charAt(0) != '!') {
                 throw new StartupFailure(location + " begins with a byte-order mark (U+FEFF), read as part of its first"
                         + " key, so that " + named + " would not apply; save it as UTF-8 without one");

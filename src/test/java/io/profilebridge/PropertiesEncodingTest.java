@@ -43,6 +43,8 @@ class PropertiesEncodingTest {
         Files.writeString(marked, "\uFEFFbridge.outbox = results\r\nbridge.inbox = in2\r\n", StandardCharsets.UTF_8);
         Path utf16 = folder.resolve("utf16.properties");
         Files.writeString(utf16, "\uFEFFbridge.outbox = results\r\n", StandardCharsets.UTF_16LE);
+        Path indented = folder.resolve("indented.properties");
+        Files.writeString(indented, "\uFEFF\tbridge.outbox = secret-looking value\n", StandardCharsets.UTF_8);
         Path commented = folder.resolve("commented.properties");
         Files.writeString(commented, "\uFEFF# the bridge\nbridge.outbox = results\n", StandardCharsets.UTF_8);
         try (CamelContext context = createContext()) {
@@ -51,6 +53,12 @@ class PropertiesEncodingTest {
                     .isInstanceOf(StartupFailure.class)
                     .hasMessage(marked + " begins with a byte-order mark (U+FEFF), read as part of its first"
                             + " key, so that bridge.outbox would not apply; save it as UTF-8 without one");
+
+            context.getPropertiesComponent().setLocation("file:" + indented);
+            assertThatThrownBy(() -> PropertiesFileEncoding.check(context.getPropertiesComponent()))
+                    .as("re-check audit: the mark before an indented key")
+                    .hasMessageContaining("so that bridge.outbox would not apply")
+                    .hasMessageNotContaining("secret");
 
             context.getPropertiesComponent().setLocation("file:" + utf16);
             assertThatThrownBy(() -> PropertiesFileEncoding.check(context.getPropertiesComponent()))
