@@ -324,7 +324,7 @@ public final class JobDispatcher {
         List<Job> jobs;
         try {
             // no more rows than the gate has places: each row read is parsed (request, source, trace context)
-            IntUnaryOperator permits = wanted -> bucket == null ? wanted : enter(bucket, wanted, places);
+            IntUnaryOperator permits = wanted -> bucket == null ? wanted : enter(bucket, method, wanted, places);
             jobs = store.claimDue(queue, open, permits, taken, inHand.keySet());
         } catch (RuntimeException e) {
             // the places taken for a claim that failed after them (the store lost its connection) go back, or
@@ -400,8 +400,16 @@ public final class JobDispatcher {
     }
 
     /** Places in the gate, then calls of the budget, for up to {@code wanted} jobs; unspent places are given back. */
-    private int enter(ApiBucket bucket, int wanted, AtomicInteger places) {
+    private int enter(ApiBucket bucket, HttpMethods method, int wanted, AtomicInteger places) {
         int entered = gate.enter(bucket, wanted);
+        if (entered > 0 && budgets.heldByRefusal(bucket, method)) {
+            // read again with the place in hand: the instance whose call held it until now stored its refusal first
+            // (ci366: a probe read no refusal before its claim, took the place the refused call gave back, and sent a
+            // second 403 probe 19 ms after the first)
+            gate.leave(bucket, entered);
+            places.set(0);
+            return 0;
+        }
         int granted;
         try {
             granted = budgets.grant(bucket, entered);
