@@ -43,9 +43,13 @@ public final class ApiCallLimits implements HttpClientConfigurer, ExecChainHandl
 
     /** The answer was longer than the bridge reads. */
     public static final class AnswerTooLarge extends IOException {
-        AnswerTooLarge(long maxBytes) {
-            super("the answer is larger than " + maxBytes + " bytes (bridge.http.max-answer-bytes); "
-                    + "it was not read further and the connection was closed");
+        /**
+         * {@code status}: the answer's HTTP status, which says whether the API took the call (HTTP-wire audit: a 202
+         * whose body ran past the cap was given up as though no creation had been accepted).
+         */
+        AnswerTooLarge(int status, long maxBytes) {
+            super("the HTTP " + status + " answer is larger than " + maxBytes + " bytes (bridge.http.max-answer-bytes);"
+                    + " it was not read further and the connection was closed");
         }
     }
 
@@ -116,8 +120,9 @@ public final class ApiCallLimits implements HttpClientConfigurer, ExecChainHandl
             readErrorStart(response, entity, call);
         } else if (entity.getContentLength() > maxAnswerBytes) {
             call.abort();
-            throw new AnswerTooLarge(maxAnswerBytes);
+            throw new AnswerTooLarge(response.getCode(), maxAnswerBytes);
         } else {
+            call.status = response.getCode();
             response.setEntity(new LimitedEntity(entity, call));
         }
         return response;
@@ -158,6 +163,8 @@ public final class ApiCallLimits implements HttpClientConfigurer, ExecChainHandl
         private boolean graced;
         private volatile boolean expired;
         private long bytesRead;
+        /** The status of the answer whose body is read. */
+        private int status;
 
         Call(ExecChain.Scope scope) {
             // camel-http's request is cancellable; cancelling it closes the connection it holds
@@ -206,7 +213,7 @@ public final class ApiCallLimits implements HttpClientConfigurer, ExecChainHandl
             bytesRead += bytes;
             if (bytesRead > maxAnswerBytes) {
                 abort();
-                throw new AnswerTooLarge(maxAnswerBytes);
+                throw new AnswerTooLarge(status, maxAnswerBytes);
             }
         }
 

@@ -116,7 +116,7 @@ class ApiAnswerTest {
         assertThat(FaultClass.isOutage(failure(new RuntimeException("camel", deadline))))
                 .as("the deadline's own close")
                 .isFalse();
-        assertThat(FaultClass.isOutage(failure(new ApiCallLimits.AnswerTooLarge(1024))))
+        assertThat(FaultClass.isOutage(failure(new ApiCallLimits.AnswerTooLarge(200, 1024))))
                 .isFalse();
         assertThat(FaultClass.isOutage(failure(new java.net.SocketTimeoutException("Read timed out"))))
                 .as("an answer slower than the read timeout may be this call's own")

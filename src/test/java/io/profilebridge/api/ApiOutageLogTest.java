@@ -72,7 +72,7 @@ class ApiOutageLogTest {
     void answersOverTheCapAreAnswersNotAnOutage() {
         try (LogCapture logs = LogCapture.start()) {
             for (int i = 0; i < 5; i++) {
-                outages.answered(Api.ORBIT, failure(new ApiCallLimits.AnswerTooLarge(4_194_304)));
+                outages.answered(Api.ORBIT, failure(new ApiCallLimits.AnswerTooLarge(200, 4_194_304)));
             }
             assertThat(lines(logs)).isEmpty();
             assertThat(outages.isOut(Api.ORBIT)).isFalse();

@@ -221,7 +221,7 @@ class BrokenAnswersTest {
                 assertThat(error.get("code").asText()).isEqualTo("gave_up");
                 assertThat(error.get("message").asText())
                         .contains("gave up after 2 attempts")
-                        .contains("the answer is larger than " + MAX_ANSWER_BYTES
+                        .contains("the HTTP 200 answer is larger than " + MAX_ANSWER_BYTES
                                 + " bytes (bridge.http.max-answer-bytes)");
             }
             String health = HttpClient.newHttpClient()
