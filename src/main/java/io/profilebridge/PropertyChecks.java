@@ -605,7 +605,6 @@ final class PropertyChecks {
         }
     }
 
-    /** A port number, 0 to 65535. */
     /** A refused port as a line shows it: one line, 20 characters at most. */
     private static String portNamed(String port) {
         return "its port \"" + ErrorText.shortened(ErrorText.oneLine(port), 20) + "\"";
@@ -616,6 +615,7 @@ final class PropertyChecks {
         return isPort(value) && Integer.parseInt(value) > 0;
     }
 
+    /** A port number, 0 to 65535. */
     private static boolean isPort(String value) {
         // ASCII digits: Integer.parseInt takes any script's, which the management server did not (locale audit:
         // CAMEL_MANAGEMENT_PORT in Arabic-Indic digits passed, and the server listened on a random port)

@@ -325,7 +325,7 @@ public final class ApiBudgets {
     public void refused(ApiBucket bucket, HttpMethods method, long holdMs, String cause) {
         if (scopeRefusals != null) {
             long now = now();
-            scopeRefusals.refused(bucket, method, now + holdMs, StoredPauses.storable(REFUSED + cause), now);
+            scopeRefusals.refused(bucket, method, now + holdMs, REFUSED + cause, now);
         }
     }
 
@@ -444,8 +444,7 @@ public final class ApiBudgets {
         return views;
     }
 
-    private void pause(List<ApiBucket> buckets, long waitMs, String answered) {
-        String cause = StoredPauses.storable(answered);
+    private void pause(List<ApiBucket> buckets, long waitMs, String cause) {
         long until = now() + waitMs;
         for (ApiBucket bucket : buckets) {
             Budget budget = budgets.get(bucket);

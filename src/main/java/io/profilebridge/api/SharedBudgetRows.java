@@ -1,5 +1,6 @@
 package io.profilebridge.api;
 
+import io.profilebridge.ErrorText;
 import io.profilebridge.StoreClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,6 +23,20 @@ import javax.sql.DataSource;
  * so an instance whose clock runs ahead does not raise a rate its peer cut a moment ago.
  */
 final class SharedBudgetRows {
+
+    /** The width of the {@code pause_cause} column. */
+    private static final int MAX_CAUSE_CHARS = 500;
+
+    /**
+     * A pause's cause as the {@code pause_cause} column keeps it, on either store: within its width (room for the "..."
+     * a shortened one ends with) and without U+0000, which PostgreSQL's text refuses (answers audit: a 402 whose details
+     * held a NUL, or ran past the width, could not be shared, and its request failed instead of being held).
+     */
+    static String storableCause(String cause) {
+        return cause == null
+                ? null
+                : ErrorText.shortened(cause, MAX_CAUSE_CHARS - 3).replace('\0', '\uFFFD');
+    }
 
     /**
      * One bucket's shared state; times are epoch millis of this process's clock. {@code rateStamp} is the stored time
@@ -117,7 +132,7 @@ final class SharedBudgetRows {
                 "UPDATE bridge_api_budget SET paused_until = " + storeNow(now) + " + ?, pause_cause = ? WHERE id = ? "
                         + "AND paused_until < " + storeNow(now) + " + ?",
                 until - now,
-                cause,
+                storableCause(cause),
                 id,
                 until - now);
     }

@@ -1,6 +1,5 @@
 package io.profilebridge.api;
 
-import io.profilebridge.ErrorText;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -21,20 +20,6 @@ final class StoredPauses {
     /** What a 429 or 503 asked for: no call of the bucket before {@code until} (epoch millis). */
     record Pause(long until, String cause) {}
 
-    /** The column's width. */
-    private static final int MAX_CAUSE_CHARS = 500;
-
-    /**
-     * A pause's cause as the store's column keeps it, on either store: within its width (room for the "..." a
-     * shortened one ends with) and without U+0000, which PostgreSQL's text refuses (answers audit: a 402 whose details
-     * held a NUL, or ran past the width, could not be shared, and its request failed instead of being held).
-     */
-    static String storable(String cause) {
-        return cause == null
-                ? null
-                : ErrorText.shortened(cause, MAX_CAUSE_CHARS - 3).replace('\0', '\uFFFD');
-    }
-
     private final DataSource dataSource;
     private final SharedBudgetRows rows;
 
@@ -54,7 +39,7 @@ final class StoredPauses {
 
     /** Keeps the bucket's pause until {@code until}; a longer one stored already stays. {@code now}: as for read. */
     void pause(long id, ApiBucket bucket, Pause pause, double rate, long now) {
-        String cause = storable(pause.cause());
+        String cause = SharedBudgetRows.storableCause(pause.cause());
         if (rows.pause(id, pause.until(), cause, now) == 0) {
             insert(id, bucket, pause, cause, rate);
         }
