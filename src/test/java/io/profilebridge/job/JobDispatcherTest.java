@@ -204,6 +204,26 @@ class JobDispatcherTest {
                 .isEmpty();
     }
 
+    /**
+     * Review: a job held off at the head of its queue took the one row a claim of one call place reads, so the due
+     * jobs behind it waited out its hold-off (73 s measured) with the API idle.
+     */
+    @Test
+    void aJobHeldOffLetsTheDueJobsBehindItBeClaimed() {
+        JobDispatcher gated = dispatcher(store, onePlacePerBucket());
+        register(Api.OPENPROSPECT, 1);
+        Job heldOff = gated.claimDueJobs(false).get(0);
+        gated.holdOff(heldOff, 60_000);
+        gated.finished(heldOff, false);
+        clock.move(1);
+        register(Api.OPENPROSPECT, 1);
+
+        assertThat(gated.claimDueJobs(false))
+                .as("the job due behind the one held off")
+                .hasSize(1)
+                .noneMatch(job -> job.id().equals(heldOff.id()));
+    }
+
     @Test
     void aWorkerFailureShowsWhileWorkIsLeftAndNoLongerOnceNoneIs() {
         // cluster audit: after a store outage an idle instance said DOWN on job-workers for more than a minute, with

@@ -431,6 +431,86 @@ class PostgresJobStoreTest extends JobStoreTest {
     }
 
     /**
+     * Review: a claim reads another instance's scope refusal again once it holds its call place; when that read failed
+     * (a connection reset), the place was kept for good, and OpenProspect stopped on this instance with health UP.
+     */
+    @Test
+    void aClaimWhoseSharedRefusalReadFailsGivesItsCallPlaceBack() throws Exception {
+        register(1);
+        AtomicBoolean inClaim = new AtomicBoolean();
+        AtomicBoolean failing = new AtomicBoolean(true);
+        DataSource failingRefusalReads = (DataSource) Proxy.newProxyInstance(
+                DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    Object result = invoke(dataSource, method, args);
+                    return method.getName().equals("getConnection")
+                            ? failingRefusalReadsIn((java.sql.Connection) result, inClaim, failing)
+                            : result;
+                });
+        InstanceLiveness node = session("node-a");
+        Map<ApiBucket, ApiBudgets.Limit> limits = new EnumMap<>(ApiBucket.class);
+        for (ApiBucket bucket : ApiBucket.values()) {
+            limits.put(bucket, ApiBudgets.Limit.fixed(1000, 1000));
+        }
+        ApiBudgets budgets = ApiBudgets.shared(
+                failingRefusalReads,
+                new io.profilebridge.api.ApiCredentials().with(Api.OPENPROSPECT, "op-key-read-fails"),
+                limits,
+                new ApiBudgets.Policy(1000, 60_000, 0.5, 0.1, 10_000),
+                System::currentTimeMillis,
+                () -> System.currentTimeMillis() * 1_000_000);
+        CallGate gate = new CallGate(Map.of(ApiBucket.OPENPROSPECT, 1), Map.of());
+        JobDispatcher dispatcher = new JobDispatcher(
+                new JobStore(failingRefusalReads, node, java.time.Clock.systemUTC()),
+                budgets,
+                gate,
+                node,
+                new ApiHolds(60_000),
+                4,
+                60_000,
+                60_000,
+                86_400_000);
+
+        assertThat(dispatcher.claimDueJobs(false)).isEmpty();
+        assertThat(dispatcher.problem())
+                .hasValueSatisfying(problem -> assertThat(problem).contains("cannot read a shared pause"));
+        assertThat(gate.inFlight(ApiBucket.OPENPROSPECT))
+                .as("the place given back")
+                .isZero();
+        failing.set(false);
+        assertThat(dispatcher.claimDueJobs(false)).hasSize(1);
+    }
+
+    /** A connection whose reads of a shared pause fail while a claim's query is open on another one. */
+    private static java.sql.Connection failingRefusalReadsIn(
+            java.sql.Connection connection, AtomicBoolean inClaim, AtomicBoolean failing) {
+        return (java.sql.Connection) Proxy.newProxyInstance(
+                java.sql.Connection.class.getClassLoader(),
+                new Class<?>[] {java.sql.Connection.class},
+                (proxy, method, args) -> {
+                    String name = method.getName();
+                    if (name.equals("prepareStatement") && args[0] instanceof String sql) {
+                        if (sql.contains("SKIP LOCKED")) {
+                            inClaim.set(true);
+                        } else if (sql.contains("paused_until -") && inClaim.get() && failing.get()) {
+                            throw new SQLException("An I/O error occurred while sending to the backend.");
+                        }
+                    }
+                    if (name.equals("commit") || name.equals("rollback") || name.equals("close")) {
+                        inClaim.set(false);
+                    }
+                    return invoke(connection, method, args);
+                });
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    /**
      * PostgreSQL audit: a claim locked the rows of the jobs in hand while it asked for its places, which takes another
      * connection of the pool; those jobs' saves waited for the claim while holding the pool's other connections, so
      * with a small pool claims, saves and heartbeats stalled each other for the pool's timeout. A row in hand is left
