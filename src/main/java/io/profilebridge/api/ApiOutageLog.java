@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * accepted run wait it out until their age: four minutes of 503s had not one log line, health UP, only the metrics
  * and /jobs saying it (permanent-faults audit). A blip retried once is no outage: the warning comes at the third
  * failed call in a row, once two jobs' calls are among them: one request whose every call fails (an answer it cannot
- * take) is no outage (HTTP-wire audit: "The openprospect API is out" sixteen times for single broken jobs).
+ * take) is no outage (HTTP-wire audit: "The openprospect API is out" sixteen times for single broken jobs), until its
+ * calls have failed for {@link #ONE_JOB_NAMED_AFTER_MS} with no other call answered: a lone job in an outage was never
+ * named (review: minutes of 503s, no line).
  */
 public final class ApiOutageLog extends EventNotifierSupport {
 
@@ -24,6 +26,9 @@ public final class ApiOutageLog extends EventNotifierSupport {
 
     /** Calls in a row that must fail so before it is named an outage. */
     static final int FAILED_CALLS_NAMED = 3;
+
+    /** How long one job's calls alone must have failed in a row to be named an outage: the default longest backoff. */
+    static final long ONE_JOB_NAMED_AFTER_MS = 60_000;
 
     private final LongSupplier millis;
     private final Map<Api, Outage> outages = new EnumMap<>(Api.class);
@@ -98,7 +103,9 @@ public final class ApiOutageLog extends EventNotifierSupport {
             } else if (caller == null || !caller.equals(outage.firstCaller)) {
                 outage.otherCallers = true;
             }
-            if (outage.named || outage.failedCalls < FAILED_CALLS_NAMED || !outage.otherCallers) {
+            if (outage.named
+                    || outage.failedCalls < FAILED_CALLS_NAMED
+                    || !(outage.otherCallers || now - outage.since >= ONE_JOB_NAMED_AFTER_MS)) {
                 return;
             }
             outage.named = true;

@@ -67,6 +67,23 @@ class ApiOutageLogTest {
         }
     }
 
+    /** Review: a lone job's calls failing for minutes (one request, the API out) were never named. */
+    @Test
+    void oneJobsCallsFailingForAMinuteAreAnOutage() {
+        try (LogCapture logs = LogCapture.start()) {
+            for (int i = 0; i < 3; i++) {
+                outages.answered(Api.OPENPROSPECT, answer(503), "job-a");
+                now.addAndGet(19_000);
+            }
+            assertThat(lines(logs)).as("57 s").isEmpty();
+            now.addAndGet(3_000);
+            outages.answered(Api.OPENPROSPECT, answer(503), "job-a");
+            assertThat(lines(logs))
+                    .singleElement()
+                    .satisfies(line -> assertThat(line).contains("The openprospect API is out: 4 calls in a row"));
+        }
+    }
+
     /** Big-bodies audit: answers over bridge.http.max-answer-bytes were logged as "The orbit API gives no answer". */
     @Test
     void answersOverTheCapAreAnswersNotAnOutage() {
