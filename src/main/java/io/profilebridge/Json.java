@@ -117,7 +117,7 @@ public final class Json {
      * An answer's text without a leading byte-order mark, which RFC 8259 lets a parser ignore (HTTP-wire audit: a
      * SUCCEEDED run answered so was read as no JSON, and given up).
      */
-    private static String withoutByteOrderMark(String text) {
+    public static String withoutByteOrderMark(String text) {
         return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 

@@ -409,6 +409,11 @@ class ApiAnswerTest {
         ApiError error = new ApiAnswer(400, ErrorBody.salvage(cut, cut.length()), null, null, null).error();
         assertThat(error.code()).isEqualTo("developer_deep_search_field_unsupported");
         assertThat(error.message()).isEqualTo("mode is not supported, use runShape; and on and on");
+        // review: after a byte-order mark the cut message began with the quote before it
+        assertThat(new ApiAnswer(400, ErrorBody.salvage("\uFEFF" + cut, cut.length()), null, null, null)
+                        .error()
+                        .message())
+                .isEqualTo("mode is not supported, use runShape; and on and on");
         assertThat(error.scalarDetails())
                 .containsEntry("requiredCredits", "10")
                 .containsEntry("cut", "the answer was longer than " + cut.length() + " bytes; only its start was read");
