@@ -134,7 +134,9 @@ public final class ApiCallLimits implements HttpClientConfigurer, ExecChainHandl
      * one is cut there, its connection closed, and the answer marked {@link #ANSWER_CUT}.
      */
     private void readErrorStart(ClassicHttpResponse response, HttpEntity entity, Call call) throws IOException {
-        int limit = (int) Math.min(ErrorBody.MAX_READ_BYTES, maxAnswerBytes);
+        // one byte below the read cap at most: the byte read past the limit, to learn whether the answer goes on,
+        // counts against the cap too (review: at the 64 KiB minimum a long 422 became "the HTTP 0 answer is larger")
+        int limit = (int) Math.min(ErrorBody.MAX_READ_BYTES, maxAnswerBytes - 1);
         InputStream in = new LimitedStream(entity.getContent(), call);
         byte[] start = in.readNBytes(limit + 1);
         if (start.length > limit) {
