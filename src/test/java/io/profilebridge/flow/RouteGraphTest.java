@@ -52,6 +52,8 @@ class RouteGraphTest {
 
     private String reading;
 
+    private final List<Object> inboxInProgress = new java.util.ArrayList<>();
+
     @Test
     void everyStepOfAJobIsARouteLinkedByLiteralDirectNames() throws IOException {
         Map<String, String> properties = BridgeRun.testProperties(root, "http://127.0.0.1:9");
@@ -59,6 +61,11 @@ class RouteGraphTest {
         properties.put("bridge.jms.enabled", "true");
         properties.put("bridge.jms.embedded-url", "tcp://127.0.0.1:" + BridgeRun.freePort());
         try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+            bridge.context().getEndpoints().stream()
+                    .filter(org.apache.camel.component.file.GenericFileEndpoint.class::isInstance)
+                    .map(endpoint -> (org.apache.camel.component.file.GenericFileEndpoint<?>) endpoint)
+                    .filter(endpoint -> endpoint.getEndpointUri().contains("inbox"))
+                    .forEach(endpoint -> inboxInProgress.add(endpoint.getInProgressRepository()));
             ModelCamelContext model = (ModelCamelContext) bridge.context();
             for (RouteDefinition route : model.getRouteDefinitions()) {
                 String from = route.getInput().getEndpointUri();
@@ -74,6 +81,11 @@ class RouteGraphTest {
             });
         }
 
+        // growth audit: Camel's default in-progress list of a file consumer kept every name it took, for good
+        assertThat(inboxInProgress)
+                .as("the inbox routes' in-progress repositories")
+                .isNotEmpty()
+                .allMatch(io.profilebridge.intake.InboxInProgress.class::isInstance);
         assertThat(dynamicSends)
                 .as("sends whose endpoint is computed (toD): the graph cannot show them")
                 .isEmpty();
