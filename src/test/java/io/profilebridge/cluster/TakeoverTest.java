@@ -144,26 +144,45 @@ class TakeoverTest {
 
     @Test
     void theJobsOfAKilledInstanceAreTakenOverWithinTenSeconds() throws Exception {
-        // slow answers and long runs: the instance works the jobs alone first, and dies with calls in flight, so it
-        // holds claims when it dies. The runs outlast the second instance's start on a loaded host (up to its 60 s
-        // health wait): with 20 s runs, CI runs 72 and 74 saw every run end, and so every claim, before the kill
+        // slow answers and long runs, so that an instance dies with calls in flight and holds claims when it dies.
+        // Both instances are up before the first request: the runs then need only outlast the wait for the claims
+        // below, not a JVM's start (CI: with the second instance started while the first worked the runs alone, a
+        // start slower than the runs, 20 s then 45 s, saw every run, and so every claim, end before the kill)
         simulator.settings().addedLatencyMs(2000).jobDurationMs(45_000);
         // many calls out at once (the call gate lifted), so it holds several claims when it dies
-        Process dying = startInstance("node-a", BridgeRun.MANY_CALLS_IN_FLIGHT);
+        launch("node-a", BridgeRun.MANY_CALLS_IN_FLIGHT);
+        launch("node-b", BridgeRun.MANY_CALLS_IN_FLIGHT);
+        awaitHealthy("node-a");
+        awaitHealthy("node-b");
         for (int i = 0; i < 8; i++) {
             drop(root, "orbit/orb-" + i + ".json", "{\"email\": \"orb" + i + "@example.com\"}");
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> keysClaimedBy("node-a"), keys -> !keys.isEmpty());
-        startInstance("node-b", BridgeRun.MANY_CALLS_IN_FLIGHT);
-        List<String> held =
-                await().atMost(Duration.ofSeconds(30)).until(() -> keysClaimedBy("node-a"), keys -> keys.size() >= 2);
-        dying.destroyForcibly().waitFor();
+        // every run started and answered (each job polled once), so that the kill finds status reads in flight, not a
+        // start; then the instance to kill is the one holding more claims: of 8 jobs with calls of 2 s, one holds two
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> simulator.ledger().requests().stream()
+                                .filter(r -> r.method().equals("GET") && r.key() != null)
+                                .map(Ledger.Request::key)
+                                .distinct()
+                                .count()
+                        == 8);
+        Map.Entry<String, List<String>> victim = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            List<String> a = keysClaimedBy("node-a");
+                            List<String> b = keysClaimedBy("node-b");
+                            return a.size() >= b.size() ? Map.entry("node-a", a) : Map.entry("node-b", b);
+                        },
+                        claims -> claims.getValue().size() >= 2);
+        String dead = victim.getKey();
+        List<String> held = victim.getValue();
+        instances.get(dead).destroyForcibly().waitFor();
         long killedAt = System.currentTimeMillis();
 
         // taken over: no job is claimed by the dead instance any more, each claimed anew by the live one. Measured
         // in the store, which says it whatever the jobs' runs did meanwhile (CI run 72, on a loaded host: none of the
         // held jobs had a call after the kill, so a check by the simulator's ledger alone had nothing to measure)
-        await().atMost(Duration.ofSeconds(10)).until(() -> keysClaimedBy("node-a"), List::isEmpty);
+        await().atMost(Duration.ofSeconds(10)).until(() -> keysClaimedBy(dead), List::isEmpty);
         await().atMost(Duration.ofSeconds(90)).until(() -> results(root).size() == 8);
         // and a held job still working had its next call within the same time
         List<Long> takenOverAfterMs = held.stream()
