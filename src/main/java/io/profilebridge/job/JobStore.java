@@ -188,9 +188,9 @@ public class JobStore {
             ps.setInt(++i, job.polls());
             ps.setInt(++i, job.keyGeneration());
             setLong(ps, ++i, job.nextAttemptAt());
-            ps.setString(++i, job.lastStatus());
+            ps.setString(++i, storableText(job.lastStatus()));
             ps.setString(++i, storableText(job.lastError()));
-            ps.setString(++i, job.result());
+            ps.setString(++i, storableText(job.result()));
             ps.setString(++i, job.outcome());
             ps.setString(++i, job.source().toJson().toString());
             ps.setLong(++i, job.createdAt());
@@ -511,9 +511,9 @@ public class JobStore {
             ps.setInt(++i, job.polls());
             ps.setInt(++i, job.keyGeneration());
             setLong(ps, ++i, job.state().isFinal() ? null : job.nextAttemptAt());
-            ps.setString(++i, job.lastStatus());
+            ps.setString(++i, storableText(job.lastStatus()));
             ps.setString(++i, storableText(job.lastError()));
-            ps.setString(++i, job.result());
+            ps.setString(++i, storableText(job.result()));
             ps.setString(++i, job.outcome());
             ps.setLong(++i, now);
             setLong(ps, ++i, job.finishedAt());
@@ -635,7 +635,8 @@ public class JobStore {
 
     /**
      * JSON text the bridge made of an API's words, with each unpaired surrogate as the escape it came as: PostgreSQL's
-     * driver writes one as "?" (answers audit: /jobs showed a 401's message so on a shared store alone).
+     * driver writes one as "?" (answers audit: /jobs showed a 401's message so on a shared store alone; review: a status
+     * answer's, and the result delivered from it, too).
      */
     private static String storableText(String json) {
         return json == null ? null : Json.escapeUnpairedSurrogates(json);

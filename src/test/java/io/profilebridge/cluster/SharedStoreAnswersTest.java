@@ -88,6 +88,32 @@ class SharedStoreAnswersTest {
         }
     }
 
+    /**
+     * Review: a status answer's text was stored as Jackson wrote it, and PostgreSQL's driver wrote half a surrogate pair
+     * in it as "?": the result delivered from the stored status said "half ?" where the API said "half \ud800".
+     */
+    @Test
+    void aStatusHoldingHalfASurrogatePairIsDeliveredAsTheApiSentIt() throws Exception {
+        try (MisbehavingOpenProspect api = new MisbehavingOpenProspect()) {
+            Map<String, String> properties =
+                    ClusterNodes.onStore(BridgeRun.testProperties(root, api.baseUrl()), postgres);
+            drop(root, "openprospect/lone-surrogate.json", BridgeRun.openProspectRequest("lone-surrogate"));
+            try (BridgeRun bridge = BridgeRun.start(root, properties)) {
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> results(root).containsKey("openprospect/lone-surrogate.json"));
+                assertThat(theJob(bridge).orElseThrow().lastStatus())
+                        .as("as stored, which /jobs shows and a redelivery writes")
+                        .contains("half \\ud800");
+            }
+            assertThat(results(root)
+                            .get("openprospect/lone-surrogate.json")
+                            .get("status")
+                            .get("note")
+                            .asText())
+                    .isEqualTo("half \ud800");
+        }
+    }
+
     /** The one job there is, read whole. */
     private static Optional<Job> theJob(BridgeRun bridge) {
         return bridge.store().list(Api.OPENPROSPECT, null, 0, 1).stream()

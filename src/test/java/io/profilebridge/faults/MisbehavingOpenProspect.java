@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * according to its {@code profile_name}: {@code slow} (and any name starting with {@code slow-}) after a minute, {@code trickle} one byte every 200 ms for a
  * minute, {@code huge} 64 MB as fast as it is read (chunked), {@code huge-declared} the same with a Content-Length,
  * {@code html} a 200 that is no JSON, {@code gone} a 404 ({@code gone-once} the first
- * time only), {@code teapot} a 418, {@code no-status} a 200 without a status, {@code other-run} SUCCEEDED for another
+ * time only), {@code teapot} a 418, {@code no-status} a 200 without a status, {@code lone-surrogate} SUCCEEDED with half a surrogate pair
+ * in a note, {@code other-run} SUCCEEDED for another
  * creation's id, {@code no-profile-id} SUCCEEDED with a null profile_id ({@code empty-profile-id} an empty one), a name starting with {@code forged-failure} FAILED with the name as its error
  * code and message (line breaks and all), {@code echo-key} SUCCEEDED with the bearer key it was sent in a field of
  * its own (and again spelled with JSON escapes); any other name has SUCCEEDED. A creation named {@code echo-key-error}
@@ -291,6 +292,12 @@ public final class MisbehavingOpenProspect implements AutoCloseable {
             case "no-profile-id" -> json(exchange, 200, succeeded(name, null));
             case "empty-profile-id" -> json(exchange, 200, succeeded(name, ""));
             case "html" -> page(exchange, 200, "<html><body>Service temporarily moved</body></html>");
+            case "lone-surrogate" ->
+                json(
+                        exchange,
+                        200,
+                        Json.write(((com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(succeeded(name)))
+                                .put("note", "half \ud800")));
             default -> json(exchange, 200, succeeded(name));
         }
     }
