@@ -277,17 +277,24 @@ public class ResultFiles {
         if (holder != null && !holder.equals(owner)) {
             return false;
         }
-        boolean shared = takeShared(target, owner);
-        if (shared && (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) || belongsTo(target, request, body))) {
-            return true;
+        boolean shared = false;
+        boolean granted = false;
+        try {
+            shared = takeShared(target, owner);
+            granted = shared && (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) || belongsTo(target, request, body));
+            return granted;
+        } finally {
+            // a claim not granted, refused or failed (the shared store away), holds the name no longer (review: a
+            // failed one held it here for good, and every later request of that name took NAME.<jobId>.json)
+            if (!granted) {
+                if (shared) {
+                    sharedClaims.release(target, owner);
+                }
+                if (holder == null) {
+                    writing.remove(target, owner);
+                }
+            }
         }
-        if (shared) {
-            sharedClaims.release(target, owner);
-        }
-        if (holder == null) {
-            writing.remove(target, owner);
-        }
-        return false;
     }
 
     /** The other instances' claim on the name, when they share the outbox; one that cannot be made is not granted. */

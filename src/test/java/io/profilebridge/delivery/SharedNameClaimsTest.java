@@ -2,18 +2,24 @@ package io.profilebridge.delivery;
 
 import static io.profilebridge.delivery.ResultFilesTest.claimed;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.profilebridge.TestPostgres;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -74,6 +80,32 @@ class SharedNameClaimsTest {
         assertThat(outbox.resolve("orbit/.x.json.claim"))
                 .as("no file beside the results")
                 .doesNotExist();
+    }
+
+    /**
+     * Review: a shared claim that failed (the store away) left the name held in this process for good: every later
+     * request of that name went to {@code NAME.<jobId>.json} until a restart, though no result was written there.
+     */
+    @Test
+    void aNameWhoseSharedClaimFailedIsFreeForTheNextRequest() throws Exception {
+        AtomicBoolean away = new AtomicBoolean(true);
+        DataSource flaky = (DataSource) Proxy.newProxyInstance(
+                DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection") && away.get()) {
+                        throw new SQLException("Connection to 127.0.0.1:5432 refused");
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (CamelContext camel = new DefaultCamelContext()) {
+            ResultFiles files = new ResultFiles(outbox, new DeliveryRefusals(Clock.systemUTC()), "750", flaky);
+            assertThatThrownBy(() -> claimed(files, camel, "job-a", "key-a")).hasMessageContaining("refused");
+            away.set(false);
+            assertThat(claimed(files, camel, "job-b", "key-b")).isEqualTo("orbit/x.json");
+        }
     }
 
     @Test
