@@ -7,8 +7,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.LongSupplier;
@@ -69,6 +71,8 @@ public final class InstanceLiveness {
      * lines for one stall), while a later lapse, after beats that failed, has a beat of its own behind it (review).
      */
     private volatile long lapseReportedAt = Long.MIN_VALUE;
+    /** The other sessions this one has named as gone silent, while their rows remain (beat() runs one at a time). */
+    private final Set<String> silentNamed = new HashSet<>();
 
     /** The store's clock, read at every heartbeat; null on the embedded store. */
     private final SharedStoreClock storeClock;
@@ -318,6 +322,7 @@ public final class InstanceLiveness {
                 update(c, REGISTER, session, instanceId, setup);
             }
             readStoreClock(c);
+            nameSilentInstances(c);
         } catch (SQLException e) {
             // once per cause, not once a second while it lasts (PostgreSQL audit: 57 lines a minute for a read-only
             // database); the job-workers health check names it meanwhile
@@ -369,6 +374,34 @@ public final class InstanceLiveness {
                     e.getMessage(),
                     takeoverMs);
         }
+    }
+
+    /**
+     * Names once each other instance whose heartbeat has lapsed: from then on its claims are anyone's to take (takeover
+     * audit: four SIGKILLed instances' jobs were taken over without a line anywhere to say so or when). One that stops
+     * cleanly leaves the store and is not named.
+     */
+    private void nameSilentInstances(Connection c) throws SQLException {
+        Set<String> silent = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT session_id, instance_id, " + StoreClock.NOW_MS
+                + " - heartbeat_at FROM bridge_instance WHERE session_id <> ? AND NOT " + beatWithinTakeover())) {
+            ps.setString(1, session);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String other = rs.getString(1);
+                    silent.add(other);
+                    if (silentNamed.add(other)) {
+                        LOG.warn(
+                                "Instance {} (session {}) is taken for dead, its heartbeat silent for {} ms: the jobs"
+                                        + " it held are taken over by the instances that claim them next",
+                                rs.getString(2),
+                                other,
+                                rs.getLong(3));
+                    }
+                }
+            }
+        }
+        silentNamed.retainAll(silent);
     }
 
     /** Reads the store's clock for {@link SharedStoreClock}, taken as its time halfway through the round trip. */

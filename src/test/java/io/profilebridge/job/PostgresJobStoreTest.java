@@ -382,13 +382,21 @@ class PostgresJobStoreTest extends JobStoreTest {
         JobStore other = storeOf(alive);
         assertThat(claimAll(other, 10)).as("claimed by a live instance").isEmpty();
         long since = System.nanoTime();
-        // "dying" never beats again; "alive" does
-        await().atMost(Duration.ofSeconds(5))
-                .pollInterval(Duration.ofMillis(50))
-                .until(() -> {
-                    alive.beat();
-                    return claimAll(other, 10).size() == 3;
-                });
+        try (LogCapture logs = LogCapture.start()) {
+            // "dying" never beats again; "alive" does
+            await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        alive.beat();
+                        return claimAll(other, 10).size() == 3;
+                    });
+            alive.beat();
+            // takeover audit: the jobs of four killed instances were taken over without a line to say so
+            assertThat(logs.lines())
+                    .filteredOn(line -> line.contains("Instance dying (session "))
+                    .singleElement()
+                    .satisfies(line -> assertThat(line).contains("is taken for dead"));
+        }
         assertThat((System.nanoTime() - since) / 1_000_000)
                 .as("not before the takeover time")
                 .isGreaterThanOrEqualTo(300);
