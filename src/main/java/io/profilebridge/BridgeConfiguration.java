@@ -231,7 +231,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         ApiCallLimits callLimits = new ApiCallLimits(deadlineMs, settings.number("bridge.http.max-answer-bytes"));
         context.addService(new ClosingService(callLimits));
         AnswerHeads answerHeads = new AnswerHeads(budgets, keyMask);
-        configureHttp(context, callLimits, answerHeads);
+        configureHttp(context, callLimits, answerHeads, settings.number("bridge.http.idle-close-ms"));
 
         int workers = settings.integer("bridge.poll.concurrency");
         registerThreadPools(context, settings.integer("bridge.inbox.concurrency"), workers);
@@ -618,11 +618,12 @@ public class BridgeConfiguration implements CamelConfiguration {
     }
 
     /** Camel's HTTP components, bounded (deadline, answer size), gated and named for the APIs' operators. */
-    private static void configureHttp(CamelContext context, ApiCallLimits callLimits, AnswerHeads answerHeads)
+    private static void configureHttp(
+            CamelContext context, ApiCallLimits callLimits, AnswerHeads answerHeads, long idleCloseMs)
             throws Exception {
         String userAgent = "profile-bridge/" + StartupBanner.version().replace("(development build)", "dev");
         for (String scheme : new String[] {"http", "https"}) {
-            context.addComponent(scheme, new BoundedHeadHttpComponent());
+            context.addComponent(scheme, new BoundedHeadHttpComponent(idleCloseMs));
             HttpComponent http = context.getComponent(scheme, HttpComponent.class);
             http.setHttpClientConfigurer(CompositeHttpConfigurer.combineConfigurers(callLimits, new SendPermission()));
             http.setHttpActivityListener(answerHeads);

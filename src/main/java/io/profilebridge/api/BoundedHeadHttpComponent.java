@@ -1,6 +1,9 @@
 package io.profilebridge.api;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.hc.client5.http.impl.IdleConnectionEvictor;
 import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.io.HttpClientConnectionManager;
@@ -19,6 +22,20 @@ import org.apache.hc.core5.util.TimeValue;
  * process hung). camel-http passes no connection factory of its own, so this is its connection manager with one.
  */
 public final class BoundedHeadHttpComponent extends HttpComponent {
+
+    private final long idleCloseMs;
+    /** One per connection manager made (camel-http makes one per component, and more for endpoints of their own). */
+    private final List<IdleConnectionEvictor> evictors = new CopyOnWriteArrayList<>();
+
+    /**
+     * {@code idleCloseMs}: pooled connections idle that long are closed (0: never). A firewall or NAT that drops an
+     * idle connection without a word leaves nothing HttpClient's check before reuse can see, and the next call on it
+     * waits its whole deadline, once per such connection in the pool (idle-connections audit: a start took 185 s
+     * through five of them, with no line logged).
+     */
+    public BoundedHeadHttpComponent(long idleCloseMs) {
+        this.idleCloseMs = idleCloseMs;
+    }
 
     /** Far above what an API's answer carries (a dozen or two), far below what would strain the heap. */
     static final int MAX_HEADER_COUNT = 100;
@@ -50,6 +67,22 @@ public final class BoundedHeadHttpComponent extends HttpComponent {
         if (route > 0) {
             manager.setDefaultMaxPerRoute(route);
         }
+        if (idleCloseMs > 0) {
+            // HttpClient's own evictor (a daemon thread), looking twice per period: closed within 1.5 periods idle
+            IdleConnectionEvictor evictor = new IdleConnectionEvictor(
+                    manager,
+                    TimeValue.ofMilliseconds(Math.max(1, idleCloseMs / 2)),
+                    TimeValue.ofMilliseconds(idleCloseMs));
+            evictor.start();
+            evictors.add(evictor);
+        }
         return manager;
+    }
+
+    @Override
+    public void doStop() throws Exception {
+        evictors.forEach(IdleConnectionEvictor::shutdown);
+        evictors.clear();
+        super.doStop();
     }
 }
