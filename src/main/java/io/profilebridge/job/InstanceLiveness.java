@@ -379,13 +379,18 @@ public final class InstanceLiveness {
     /**
      * Names once each other instance whose heartbeat has lapsed: from then on its claims are anyone's to take (takeover
      * audit: four SIGKILLed instances' jobs were taken over without a line anywhere to say so or when). One that stops
-     * cleanly leaves the store and is not named.
+     * cleanly leaves the store and is not named, nor is one that went silent before this session started.
      */
     private void nameSilentInstances(Connection c) {
         Set<String> silent = new HashSet<>();
+        // only those that went silent while this session lived: the rows of sessions that died before it started stay
+        // for a day, and each start named them all again (re-check audit)
         try (PreparedStatement ps = c.prepareStatement("SELECT session_id, instance_id, " + StoreClock.NOW_MS
-                + " - heartbeat_at FROM bridge_instance WHERE session_id <> ? AND NOT " + beatWithinTakeover())) {
+                + " - heartbeat_at FROM bridge_instance WHERE session_id <> ? AND NOT " + beatWithinTakeover()
+                + " AND heartbeat_at >= (SELECT started_at FROM bridge_instance WHERE session_id = ?) - "
+                + takeoverMs)) {
             ps.setString(1, session);
+            ps.setString(2, session);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String other = rs.getString(1);

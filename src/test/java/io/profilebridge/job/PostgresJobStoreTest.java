@@ -397,6 +397,13 @@ class PostgresJobStoreTest extends JobStoreTest {
                     .singleElement()
                     .satisfies(line -> assertThat(line).contains("is taken for dead"));
         }
+        try (LogCapture logs = LogCapture.start()) {
+            InstanceLiveness startedLater = lapsingSession("started-later");
+            startedLater.beat();
+            assertThat(logs.lines())
+                    .as("re-check audit: each start named every session silent for a day again")
+                    .noneMatch(line -> line.contains("is taken for dead"));
+        }
         assertThat((System.nanoTime() - since) / 1_000_000)
                 .as("not before the takeover time")
                 .isGreaterThanOrEqualTo(300);
