@@ -611,6 +611,7 @@ public class BridgeConfiguration implements CamelConfiguration {
     private static void refreshOwnMarkers(InboxMarkers markers, CamelContext context, InboxReadLock readLock) {
         try {
             markers.refreshOwn(InboxMarkers.takenIn(context, readLock));
+            markers.removeStray(context);
         } catch (RuntimeException e) {
             // a scheduled task that throws runs no more
             LOG.debug("Cannot date the inbox's read-lock markers anew: {}", e.toString());

@@ -295,7 +295,11 @@ public class InboxMarkers {
                             name.substring(0, name.length() - FileComponent.DEFAULT_LOCK_FILE_POSTFIX.length()));
                     long markedAt = markedAt(marker);
                     if (Files.deleteIfExists(marker)) {
-                        waitingFiles.leftBehindByAStop(file, markedAt);
+                        // a marker whose file is gone was left by a stop after the file's move: no take to note, and
+                        // noted, a later drop of that name was taken for it (re-check audit)
+                        if (Files.exists(file)) {
+                            waitingFiles.leftBehindByAStop(file, markedAt);
+                        }
                         removed++;
                     }
                 }
@@ -310,6 +314,46 @@ public class InboxMarkers {
                             + " second result",
                     removed);
         }
+    }
+
+    /**
+     * Removes from the {@code folders} the read-lock markers older than {@code bridge.inbox.orphaned-lock-ms} whose file
+     * is gone: an instance stopped between a file's move and its marker's removal leaves one, which nothing else removes
+     * on a shared inbox (the orphaned-marker check sees the markers of listed files only), and a later drop of that
+     * name with the same body was taken for the take it had cut short, and got no result (re-check audit). A live take's
+     * marker is younger: it is dated anew while the take lasts.
+     */
+    public int removeStray(CamelContext context) {
+        return removeStray(UnreadFolders.takenFrom(context));
+    }
+
+    int removeStray(List<Path> folders) {
+        long now = System.currentTimeMillis();
+        int removed = 0;
+        for (Path folder : folders) {
+            try (DirectoryStream<Path> markers =
+                    Files.newDirectoryStream(folder, "*" + FileComponent.DEFAULT_LOCK_FILE_POSTFIX)) {
+                for (Path marker : markers) {
+                    String name = marker.toString();
+                    Path file = Path.of(
+                            name.substring(0, name.length() - FileComponent.DEFAULT_LOCK_FILE_POSTFIX.length()));
+                    if (now - markedAt(marker) > orphanedLockMs
+                            && !Files.exists(file)
+                            && Files.deleteIfExists(marker)) {
+                        removed++;
+                    }
+                }
+            } catch (IOException | DirectoryIteratorException e) {
+                LOG.debug("Cannot look for stray read-lock markers in {}: {}", folder, e.toString());
+            }
+        }
+        if (removed > 0) {
+            LOG.info(
+                    "Removed {} read-lock markers (NAME.json.camelLock) whose files are gone: a stopped instance left"
+                            + " them after taking those files in",
+                    removed);
+        }
+        return removed;
     }
 
     /** When the marker was made; the earliest time when its date cannot be read (the file is then taken as the same drop). */

@@ -475,6 +475,30 @@ class HostileInboxTest {
     }
 
     /**
+     * Re-check audit: a stop after a file's move to .done/ but before its marker went leaves the marker alone. The
+     * restarted bridge removed it and remembered the file as left behind by that take, so the same name and body
+     * dropped again later was taken for it, moved with no result. A marker whose file is gone notes no take.
+     */
+    @Test
+    void aMarkerLeftAloneByAStopKeepsNoLaterDropOfItsNameFromItsResult() throws IOException {
+        long dropped = System.currentTimeMillis();
+        try (BridgeRun bridge = startBridge()) {
+            dropAndAwait("openprospect/moved.json", buyers("Moved"));
+        }
+        Path folder = BridgeRun.inbox(root).resolve("openprospect");
+        Path marker = Files.createFile(folder.resolve("moved.json.camelLock"));
+        Files.setLastModifiedTime(marker, FileTime.fromMillis(dropped));
+        Path result = BridgeRun.outbox(root).resolve("openprospect/moved.json");
+        Files.delete(result);
+
+        try (BridgeRun bridge = startBridge()) {
+            Files.writeString(folder.resolve("moved.json"), buyers("Moved"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(result));
+        }
+        assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
+    }
+
+    /**
      * The same file dropped again after its result was taken, with a stop while that drop was being taken in: the
      * restarted bridge finds the marker of a take that began after the job had ended, so the file is the caller asking
      * again and gets the result again, with no remote call (contract audit: it was taken for the first drop and moved
