@@ -286,25 +286,15 @@ public class InboxMarkers {
      */
     public void removeLeftByAStop(CamelContext context) {
         int removed = 0;
-        for (Path inbox : UnreadFolders.takenFrom(context)) {
-            try (DirectoryStream<Path> markers =
-                    Files.newDirectoryStream(inbox, "*" + FileComponent.DEFAULT_LOCK_FILE_POSTFIX)) {
-                for (Path marker : markers) {
-                    String name = marker.toString();
-                    Path file = Path.of(
-                            name.substring(0, name.length() - FileComponent.DEFAULT_LOCK_FILE_POSTFIX.length()));
-                    long markedAt = markedAt(marker);
-                    if (Files.deleteIfExists(marker)) {
-                        // a marker whose file is gone was left by a stop after the file's move: no take to note, and
-                        // noted, a later drop of that name was taken for it (re-check audit)
-                        if (Files.exists(file)) {
-                            waitingFiles.leftBehindByAStop(file, markedAt);
-                        }
-                        removed++;
-                    }
+        for (Marker marker : markersIn(UnreadFolders.takenFrom(context))) {
+            long markedAt = markedAt(marker.path());
+            if (deleted(marker.path())) {
+                // a marker whose file is gone was left by a stop after the file's move: no take to note, and noted, a
+                // later drop of that name was taken for it (re-check audit)
+                if (Files.exists(marker.file())) {
+                    waitingFiles.leftBehindByAStop(marker.file(), markedAt);
                 }
-            } catch (IOException | DirectoryIteratorException e) {
-                LOG.debug("Cannot look for read-lock markers in {}: {}", inbox, e.toString());
+                removed++;
             }
         }
         if (removed > 0) {
@@ -330,21 +320,11 @@ public class InboxMarkers {
     int removeStray(List<Path> folders) {
         long now = System.currentTimeMillis();
         int removed = 0;
-        for (Path folder : folders) {
-            try (DirectoryStream<Path> markers =
-                    Files.newDirectoryStream(folder, "*" + FileComponent.DEFAULT_LOCK_FILE_POSTFIX)) {
-                for (Path marker : markers) {
-                    String name = marker.toString();
-                    Path file = Path.of(
-                            name.substring(0, name.length() - FileComponent.DEFAULT_LOCK_FILE_POSTFIX.length()));
-                    if (now - markedAt(marker) > orphanedLockMs
-                            && !Files.exists(file)
-                            && Files.deleteIfExists(marker)) {
-                        removed++;
-                    }
-                }
-            } catch (IOException | DirectoryIteratorException e) {
-                LOG.debug("Cannot look for stray read-lock markers in {}: {}", folder, e.toString());
+        for (Marker marker : markersIn(folders)) {
+            if (now - markedAt(marker.path()) > orphanedLockMs
+                    && !Files.exists(marker.file())
+                    && deleted(marker.path())) {
+                removed++;
             }
         }
         if (removed > 0) {
@@ -354,6 +334,36 @@ public class InboxMarkers {
                     removed);
         }
         return removed;
+    }
+
+    /** A read-lock marker and the file it marks. */
+    private record Marker(Path path, Path file) {}
+
+    /** The read-lock markers in the folders; a folder that cannot be listed is passed over. */
+    private static List<Marker> markersIn(List<Path> folders) {
+        String postfix = FileComponent.DEFAULT_LOCK_FILE_POSTFIX;
+        List<Marker> found = new ArrayList<>();
+        for (Path folder : folders) {
+            try (DirectoryStream<Path> markers = Files.newDirectoryStream(folder, "*" + postfix)) {
+                for (Path marker : markers) {
+                    String name = marker.toString();
+                    found.add(new Marker(marker, Path.of(name.substring(0, name.length() - postfix.length()))));
+                }
+            } catch (IOException | DirectoryIteratorException e) {
+                LOG.debug("Cannot look for read-lock markers in {}: {}", folder, e.toString());
+            }
+        }
+        return found;
+    }
+
+    /** True when this call removed the marker. */
+    private static boolean deleted(Path marker) {
+        try {
+            return Files.deleteIfExists(marker);
+        } catch (IOException e) {
+            LOG.debug("Cannot remove the read-lock marker {}: {}", marker, e.toString());
+            return false;
+        }
     }
 
     /** When the marker was made; the earliest time when its date cannot be read (the file is then taken as the same drop). */
