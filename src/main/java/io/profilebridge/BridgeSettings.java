@@ -37,6 +37,7 @@ public final class BridgeSettings {
             "bridge.budget.default-pause-ms",
             "bridge.budget.increase-step",
             "bridge.store.keep-finished-days",
+            "bridge.http.idle-close-ms",
             // HttpClient: no time limit of its own (every call still has bridge.http.deadline-ms)
             "camel.component.http.connect-timeout",
             "camel.component.https.connect-timeout",

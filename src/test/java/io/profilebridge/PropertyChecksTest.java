@@ -396,10 +396,13 @@ class PropertyChecksTest {
         BridgeSettings zeros = settings(Map.of(
                 "bridge.retry.openprospect-failed-runs", "0",
                 "bridge.poll.first-delay-ms", "0",
-                "bridge.inbox.stable-ms", "0"));
+                "bridge.inbox.stable-ms", "0",
+                // re-check audit: documented as "0: never", it stopped the start
+                "bridge.http.idle-close-ms", "0"));
         PropertyChecks.check(zeros);
         assertThat(zeros.integer("bridge.retry.openprospect-failed-runs")).isZero();
         assertThat(zeros.number("bridge.poll.first-delay-ms")).isZero();
+        assertThat(zeros.number("bridge.http.idle-close-ms")).isZero();
     }
 
     /**

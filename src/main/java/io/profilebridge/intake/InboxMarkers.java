@@ -34,6 +34,9 @@ public class InboxMarkers {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboxMarkers.class);
 
+    private static final String STRAY_REMOVED = "Removed {} read-lock markers (NAME.json.camelLock) whose files are"
+            + " gone: a stopped instance left them after taking those files in";
+
     /** How often, at most, the release of orphaned markers is named in a warning. */
     private static final long RELEASE_REPORT_MS = 60_000;
 
@@ -286,6 +289,7 @@ public class InboxMarkers {
      */
     public void removeLeftByAStop(CamelContext context) {
         int removed = 0;
+        int stray = 0;
         for (Marker marker : markersIn(UnreadFolders.takenFrom(context))) {
             long markedAt = markedAt(marker.path());
             if (deleted(marker.path())) {
@@ -293,9 +297,14 @@ public class InboxMarkers {
                 // later drop of that name was taken for it (re-check audit)
                 if (Files.exists(marker.file())) {
                     waitingFiles.leftBehindByAStop(marker.file(), markedAt);
+                    removed++;
+                } else {
+                    stray++;
                 }
-                removed++;
             }
+        }
+        if (stray > 0) {
+            LOG.info(STRAY_REMOVED, stray);
         }
         if (removed > 0) {
             LOG.warn(
@@ -328,10 +337,7 @@ public class InboxMarkers {
             }
         }
         if (removed > 0) {
-            LOG.info(
-                    "Removed {} read-lock markers (NAME.json.camelLock) whose files are gone: a stopped instance left"
-                            + " them after taking those files in",
-                    removed);
+            LOG.info(STRAY_REMOVED, removed);
         }
         return removed;
     }

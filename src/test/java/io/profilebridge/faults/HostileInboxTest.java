@@ -491,9 +491,14 @@ class HostileInboxTest {
         Path result = BridgeRun.outbox(root).resolve("openprospect/moved.json");
         Files.delete(result);
 
-        try (BridgeRun bridge = startBridge()) {
+        try (LogCapture logs = LogCapture.start();
+                BridgeRun bridge = startBridge()) {
             Files.writeString(folder.resolve("moved.json"), buyers("Moved"));
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(result));
+            // re-check audit: the start's warning said such files were taken now and would get no second result
+            assertThat(String.join("\n", logs.lines()))
+                    .contains("Removed 1 read-lock markers (NAME.json.camelLock) whose files are gone")
+                    .doesNotContain("the previous run stopped while taking those files in");
         }
         assertThat(simulator.ledger().runsStarted("openprospect")).isEqualTo(1);
     }
